@@ -1,0 +1,110 @@
+// Element types of a Tensor and the compile-time mapping between DType and C++ scalar types.
+//   STRIATE_DISPATCH_FLOATING(x.dtype(), "relu", [&] { kernel<scalar_t>(...); });
+#pragma once
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+#include "striate/core/error.h"
+
+namespace striate {
+
+enum class DType : uint8_t { Float32, Float64, Int64, UInt8, Bool };
+
+inline size_t element_size(DType t) {
+  switch (t) {
+    case DType::Float32: return 4;
+    case DType::Float64: return 8;
+    case DType::Int64: return 8;
+    case DType::UInt8: return 1;
+    case DType::Bool: return 1;
+  }
+  return 0;
+}
+
+inline const char* dtype_name(DType t) {
+  switch (t) {
+    case DType::Float32: return "float32";
+    case DType::Float64: return "float64";
+    case DType::Int64: return "int64";
+    case DType::UInt8: return "uint8";
+    case DType::Bool: return "bool";
+  }
+  return "?";
+}
+
+inline std::ostream& operator<<(std::ostream& out, DType t) { return out << dtype_name(t); }
+
+inline bool is_floating(DType t) { return t == DType::Float32 || t == DType::Float64; }
+inline bool is_integral(DType t, bool include_bool = false) {
+  return t == DType::Int64 || t == DType::UInt8 || (include_bool && t == DType::Bool);
+}
+
+// Type promotion for binary ops, as NumPy/PyTorch do it for tensors of equal rank category:
+// bool < uint8 < int64 < float32 < float64.
+inline int dtype_rank(DType t) {
+  switch (t) {
+    case DType::Bool: return 0;
+    case DType::UInt8: return 1;
+    case DType::Int64: return 2;
+    case DType::Float32: return 3;
+    case DType::Float64: return 4;
+  }
+  return 0;
+}
+inline DType promote_types(DType a, DType b) { return dtype_rank(a) >= dtype_rank(b) ? a : b; }
+
+template <typename T>
+struct dtype_of;
+template <> struct dtype_of<float> { static constexpr DType value = DType::Float32; };
+template <> struct dtype_of<double> { static constexpr DType value = DType::Float64; };
+template <> struct dtype_of<int64_t> { static constexpr DType value = DType::Int64; };
+template <> struct dtype_of<uint8_t> { static constexpr DType value = DType::UInt8; };
+template <> struct dtype_of<bool> { static constexpr DType value = DType::Bool; };
+
+}  // namespace striate
+
+#define STRIATE_DTYPE_CASE(enum_value, type, ...) \
+  case enum_value: {                              \
+    using scalar_t = type;                        \
+    return __VA_ARGS__();                         \
+  }
+
+// Calls the lambda with scalar_t bound to float or double.
+#define STRIATE_DISPATCH_FLOATING(DTYPE, NAME, ...)                                          \
+  [&] {                                                                                      \
+    switch (DTYPE) {                                                                         \
+      STRIATE_DTYPE_CASE(::striate::DType::Float32, float, __VA_ARGS__)                      \
+      STRIATE_DTYPE_CASE(::striate::DType::Float64, double, __VA_ARGS__)                     \
+      default:                                                                               \
+        throw ::striate::TypeError(::striate::detail::str(                                   \
+            NAME, ": expected a floating-point tensor (float32 or float64), got ", DTYPE));  \
+    }                                                                                        \
+  }()
+
+// Calls the lambda with scalar_t bound to every supported type.
+#define STRIATE_DISPATCH_ALL(DTYPE, NAME, ...)                                 \
+  [&] {                                                                        \
+    switch (DTYPE) {                                                           \
+      STRIATE_DTYPE_CASE(::striate::DType::Float32, float, __VA_ARGS__)        \
+      STRIATE_DTYPE_CASE(::striate::DType::Float64, double, __VA_ARGS__)       \
+      STRIATE_DTYPE_CASE(::striate::DType::Int64, int64_t, __VA_ARGS__)        \
+      STRIATE_DTYPE_CASE(::striate::DType::UInt8, uint8_t, __VA_ARGS__)        \
+      STRIATE_DTYPE_CASE(::striate::DType::Bool, bool, __VA_ARGS__)            \
+    }                                                                          \
+    throw ::striate::TypeError(::striate::detail::str(NAME, ": unsupported dtype")); \
+  }()
+
+// Every type except bool (arithmetic that bool does not support).
+#define STRIATE_DISPATCH_NUMERIC(DTYPE, NAME, ...)                                     \
+  [&] {                                                                                \
+    switch (DTYPE) {                                                                   \
+      STRIATE_DTYPE_CASE(::striate::DType::Float32, float, __VA_ARGS__)                \
+      STRIATE_DTYPE_CASE(::striate::DType::Float64, double, __VA_ARGS__)               \
+      STRIATE_DTYPE_CASE(::striate::DType::Int64, int64_t, __VA_ARGS__)                \
+      STRIATE_DTYPE_CASE(::striate::DType::UInt8, uint8_t, __VA_ARGS__)                \
+      default:                                                                         \
+        throw ::striate::TypeError(                                                    \
+            ::striate::detail::str(NAME, ": not supported for dtype ", DTYPE));        \
+    }                                                                                  \
+  }()

@@ -1,0 +1,42 @@
+// Scalar: a Python-like number (bool, integer or floating) used by tensor-scalar ops and fill.
+#pragma once
+#include <cstdint>
+
+#include "striate/core/dtype.h"
+
+namespace striate {
+
+class Scalar {
+ public:
+  enum class Kind : uint8_t { Bool, Int, Float };
+  Scalar(double v) : kind_(Kind::Float), d_(v), i_(static_cast<int64_t>(v)) {}
+  Scalar(float v) : Scalar(static_cast<double>(v)) {}
+  Scalar(int64_t v) : kind_(Kind::Int), d_(static_cast<double>(v)), i_(v) {}
+  Scalar(int v) : Scalar(static_cast<int64_t>(v)) {}
+  Scalar(bool v) : kind_(Kind::Bool), d_(v ? 1.0 : 0.0), i_(v ? 1 : 0) {}
+
+  Kind kind() const { return kind_; }
+  bool is_floating() const { return kind_ == Kind::Float; }
+  double to_double() const { return d_; }
+  int64_t to_int() const { return i_; }
+  template <typename T>
+  T to() const {
+    if constexpr (std::is_floating_point_v<T>) return static_cast<T>(d_);
+    else if constexpr (std::is_same_v<T, bool>) return d_ != 0.0;
+    else return static_cast<T>(kind_ == Kind::Float ? static_cast<int64_t>(d_) : i_);
+  }
+  // The dtype this number takes when combined with a tensor of dtype `t` (PyTorch's rule:
+  // a Python number never widens a tensor of its own category; a float turns integers float32).
+  DType result_type_with(DType t) const {
+    if (kind_ == Kind::Float && !striate::is_floating(t)) return DType::Float32;
+    if (kind_ == Kind::Int && t == DType::Bool) return DType::Int64;
+    return t;
+  }
+
+ private:
+  Kind kind_;
+  double d_;
+  int64_t i_;
+};
+
+}  // namespace striate

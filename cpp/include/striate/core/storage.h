@@ -1,0 +1,59 @@
+// Refcounted memory behind one or more tensors (views share it), and the caching allocator
+// that hands it out so that a training step in steady state does not call the OS.
+#pragma once
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "striate/core/device.h"
+
+namespace striate {
+
+class Storage {
+ public:
+  // Frees `data` with deleter(data, context) when the last tensor lets go.
+  using Deleter = void (*)(void* data, void* context);
+
+  Storage(void* data, size_t nbytes, Device device, Deleter deleter, void* context)
+      : data_(data), nbytes_(nbytes), device_(device), deleter_(deleter), context_(context) {}
+  ~Storage() {
+    if (deleter_) deleter_(data_, context_);
+  }
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
+
+  // New memory from the caching allocator of `device` (64-byte aligned on the CPU).
+  static std::shared_ptr<Storage> allocate(size_t nbytes, Device device);
+
+  void* data() const { return data_; }
+  size_t nbytes() const { return nbytes_; }
+  Device device() const { return device_; }
+
+  // Bumped by every in-place write, so autograd can tell that a saved tensor was modified.
+  uint32_t version() const { return version_.load(std::memory_order_relaxed); }
+  void bump_version() { version_.fetch_add(1, std::memory_order_relaxed); }
+
+ private:
+  void* data_;
+  size_t nbytes_;
+  Device device_;
+  Deleter deleter_;
+  void* context_;
+  std::atomic<uint32_t> version_{0};
+};
+
+namespace allocator {
+// Bytes currently handed out to tensors / held in the cache, per device type.
+struct Stats {
+  size_t allocated_bytes = 0;
+  size_t cached_bytes = 0;
+  size_t peak_allocated_bytes = 0;
+  size_t os_allocations = 0;
+};
+Stats cpu_stats();
+// Returns every cached block to the OS.
+void empty_cache();
+}  // namespace allocator
+
+}  // namespace striate

@@ -1,0 +1,59 @@
+# The source lists of the library and the extension, by floor (no globbing: a new file is added here).
+set(STRIATE_CORE_SOURCES
+  # floor 1: core
+  cpp/src/core/storage.cpp
+  cpp/src/core/tensor.cpp
+  cpp/src/core/device.cpp
+  cpp/src/core/parallel.cpp
+  cpp/src/core/random.cpp
+  cpp/src/core/cpu_isa.cpp
+  cpp/src/core/config.cpp
+  # floor 2: kernels
+  cpp/src/kernels/cpu/gemm.cpp
+  cpp/src/kernels/cpu/gemm_generic.cpp
+  cpp/src/kernels/cpu/conv.cpp
+  cpp/src/kernels/cpu/pool.cpp
+  # floor 3: autograd
+  cpp/src/autograd/node.cpp
+  cpp/src/autograd/engine.cpp
+  # floor 4: ops
+  cpp/src/ops/creation.cpp
+  cpp/src/ops/elementwise.cpp
+  cpp/src/ops/view.cpp
+  cpp/src/ops/reduce.cpp
+  cpp/src/ops/shape_ops.cpp
+  cpp/src/ops/activation.cpp
+  cpp/src/ops/loss.cpp
+  cpp/src/ops/linalg.cpp
+  cpp/src/ops/conv.cpp
+  cpp/src/ops/pool.cpp
+  # floor 5: nn, optim, data
+  cpp/src/nn/module.cpp
+  cpp/src/nn/layers.cpp
+  cpp/src/nn/containers.cpp
+  cpp/src/nn/init.cpp
+  cpp/src/optim/optimizer.cpp
+  cpp/src/optim/sgd.cpp
+  cpp/src/data/idx.cpp
+  cpp/src/data/dataloader.cpp
+)
+set(STRIATE_AVX2_SOURCES cpp/src/kernels/cpu/gemm_avx2.cpp)
+set(STRIATE_AVX512_SOURCES cpp/src/kernels/cpu/gemm_avx512.cpp)
+list(APPEND STRIATE_CORE_SOURCES ${STRIATE_AVX2_SOURCES} ${STRIATE_AVX512_SOURCES})
+
+set(STRIATE_CUDA_SOURCES cuda/runtime.cu)
+set(STRIATE_NO_CUDA_SOURCES cpp/src/backend/no_cuda.cpp)
+
+# floor 6: bindings
+set(STRIATE_PYTHON_SOURCES
+  python/src/module.cpp
+  python/src/errors.cpp
+  python/src/bind_tensor.cpp
+  python/src/bind_interop.cpp
+  python/src/bind_autograd.cpp
+  python/src/bind_reduce_shape.cpp
+  python/src/bind_functional.cpp
+  python/src/bind_nn.cpp
+  python/src/bind_optim.cpp
+  python/src/bind_data.cpp
+)

@@ -1,0 +1,70 @@
+// parallel_for over the OpenMP pool, the thread-count setting, and Ctrl-C polling.
+#include "striate/core/parallel.h"
+
+#include <omp.h>
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <mutex>
+
+#include "striate/core/error.h"
+
+namespace striate {
+
+int get_num_threads() { return omp_get_max_threads(); }
+
+void set_num_threads(int n) {
+  STRIATE_CHECK(n >= 1, "set_num_threads: expected a positive number of threads, got ", n);
+  omp_set_num_threads(n);
+}
+
+bool in_parallel_region() { return omp_in_parallel(); }
+
+namespace detail {
+void parallel_for_impl(int64_t begin, int64_t end, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
+  check_interrupt();
+  int64_t range = end - begin;
+  int64_t max_chunks = grain > 0 ? (range + grain - 1) / grain : range;
+  int num_threads = static_cast<int>(std::min<int64_t>(get_num_threads(), max_chunks));
+  std::exception_ptr error;
+  std::mutex error_mutex;
+#pragma omp parallel num_threads(num_threads)
+  {
+    int t = omp_get_thread_num();
+    int nt = omp_get_num_threads();
+    int64_t chunk = (range + nt - 1) / nt;
+    int64_t b = begin + t * chunk;
+    int64_t e = std::min(end, b + chunk);
+    if (b < e) {
+      try {
+        fn(b, e);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (!error) error = std::current_exception();
+      }
+    }
+  }
+  if (error) std::rethrow_exception(error);
+}
+}  // namespace detail
+
+namespace {
+std::atomic<bool (*)()> interrupt_checker{nullptr};
+std::atomic<int64_t> last_check_ns{0};
+}  // namespace
+
+void set_interrupt_checker(bool (*checker)()) { interrupt_checker.store(checker); }
+
+void check_interrupt() {
+  auto checker = interrupt_checker.load(std::memory_order_relaxed);
+  if (!checker || omp_in_parallel()) return;
+  int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    std::chrono::steady_clock::now().time_since_epoch())
+                    .count();
+  if (now - last_check_ns.load(std::memory_order_relaxed) < 50'000'000) return;
+  last_check_ns.store(now, std::memory_order_relaxed);
+  if (checker()) throw Interrupted("interrupted (Ctrl-C)");
+}
+
+}  // namespace striate

@@ -1,0 +1,190 @@
+// TensorImpl bookkeeping and the Tensor accessors that belong to floor 1 (geometry, autograd
+// fields, scalar access). Methods that compute are defined with their op families in ops/.
+#include "striate/core/tensor.h"
+
+#include "striate/autograd.h"
+#include "striate/ops/elementwise.h"
+
+namespace striate {
+
+TensorImpl::TensorImpl(std::shared_ptr<Storage> storage, Shape sizes, Shape strides, int64_t offset, DType dtype)
+    : storage_(std::move(storage)), sizes_(sizes), strides_(strides), offset_(offset), dtype_(dtype) {
+  refresh();
+}
+
+TensorImpl::~TensorImpl() = default;
+
+AutogradMeta& TensorImpl::ensure_autograd() {
+  if (!autograd_) autograd_ = std::make_unique<AutogradMeta>();
+  return *autograd_;
+}
+
+void TensorImpl::set_geometry(Shape sizes, Shape strides, int64_t offset) {
+  sizes_ = sizes;
+  strides_ = strides;
+  offset_ = offset;
+  refresh();
+}
+
+void TensorImpl::refresh() {
+  numel_ = sizes_.numel();
+  contiguous_ = true;
+  int64_t expected = 1;
+  for (int i = sizes_.size() - 1; i >= 0; --i) {
+    if (sizes_[i] == 1) continue;
+    if (strides_[i] != expected) {
+      contiguous_ = false;
+      break;
+    }
+    expected *= sizes_[i];
+  }
+  if (numel_ == 0) contiguous_ = true;
+}
+
+int64_t Tensor::size(int64_t dim) const { return sizes()[wrap_dim(dim, this->dim(), "size")]; }
+int64_t Tensor::stride(int64_t dim) const { return strides()[wrap_dim(dim, this->dim(), "stride")]; }
+
+template <typename T>
+T* Tensor::data() const {
+  STRIATE_CHECK_TYPE(dtype_of<T>::value == dtype(), "data<", dtype_name(dtype_of<T>::value),
+                     ">(): tensor has dtype ", dtype());
+  return static_cast<T*>(data_ptr());
+}
+template float* Tensor::data<float>() const;
+template double* Tensor::data<double>() const;
+template int64_t* Tensor::data<int64_t>() const;
+template uint8_t* Tensor::data<uint8_t>() const;
+template bool* Tensor::data<bool>() const;
+
+// ---- autograd fields ------------------------------------------------------------
+
+bool Tensor::requires_grad() const {
+  auto* meta = impl_->autograd();
+  return meta && meta->requires_grad;
+}
+
+Tensor& Tensor::requires_grad_(bool requires_grad) {
+  if (requires_grad) {
+    STRIATE_CHECK_TYPE(is_floating(dtype()), "requires_grad_: only floating-point tensors can require gradients, got dtype ",
+                       dtype());
+  }
+  STRIATE_CHECK_STATE(is_leaf() || requires_grad,
+                      "requires_grad_: you can only change requires_grad flags of leaf tensors; use detach() for a "
+                      "non-leaf tensor");
+  impl_->ensure_autograd().requires_grad = requires_grad;
+  return *this;
+}
+
+bool Tensor::is_leaf() const {
+  auto* meta = impl_->autograd();
+  return !meta || !meta->grad_fn;
+}
+
+const Tensor& Tensor::grad() const {
+  static const Tensor undefined;
+  auto* meta = impl_->autograd();
+  return meta ? meta->grad : undefined;
+}
+
+void Tensor::set_grad(const Tensor& grad) const {
+  if (grad.defined()) {
+    STRIATE_CHECK_SHAPE(grad.sizes() == sizes(), "grad: assigned gradient has shape ", grad.sizes(),
+                        " but the tensor has shape ", sizes());
+    STRIATE_CHECK_TYPE(grad.dtype() == dtype(), "grad: assigned gradient has dtype ", grad.dtype(),
+                       " but the tensor has dtype ", dtype());
+  }
+  impl_->ensure_autograd().grad = grad;
+}
+
+std::shared_ptr<autograd::Node> Tensor::grad_fn() const {
+  auto* meta = impl_->autograd();
+  return meta ? meta->grad_fn : nullptr;
+}
+
+Tensor Tensor::detach() const {
+  return Tensor(std::make_shared<TensorImpl>(storage(), sizes(), strides(), storage_offset(), dtype()));
+}
+
+Tensor& Tensor::detach_() {
+  if (auto* meta = impl_->autograd()) {
+    meta->grad_fn = nullptr;
+    meta->requires_grad = false;
+    meta->output_nr = 0;
+  }
+  return *this;
+}
+
+void Tensor::retain_grad() const {
+  STRIATE_CHECK_STATE(requires_grad(), "retain_grad: can't retain_grad on a tensor that has requires_grad=False");
+  if (is_leaf()) return;
+  auto& meta = impl_->ensure_autograd();
+  if (meta.retains_grad) return;
+  meta.retains_grad = true;
+  std::weak_ptr<TensorImpl> weak = impl_;
+  meta.grad_fn->add_pre_hook(meta.output_nr, [weak](const Tensor& g) {
+    if (auto impl = weak.lock()) {
+      auto& m = impl->ensure_autograd();
+      m.grad = m.grad.defined() ? add(m.grad, g) : g.clone();
+    }
+    return Tensor();
+  });
+}
+
+int Tensor::register_hook(TensorHook hook) const {
+  STRIATE_CHECK_STATE(requires_grad(),
+                      "register_hook: cannot register a hook on a tensor that doesn't require gradient");
+  auto& meta = impl_->ensure_autograd();
+  if (meta.grad_fn) return meta.grad_fn->add_pre_hook(meta.output_nr, std::move(hook));
+  int id = meta.next_hook_id++;
+  meta.hooks.emplace_back(id, std::move(hook));
+  return id;
+}
+
+void Tensor::remove_hook(int handle) const {
+  auto* meta = impl_->autograd();
+  if (!meta) return;
+  if (meta->grad_fn) {
+    meta->grad_fn->remove_pre_hook(handle);
+    return;
+  }
+  auto& hooks = meta->hooks;
+  for (auto it = hooks.begin(); it != hooks.end(); ++it)
+    if (it->first == handle) {
+      hooks.erase(it);
+      return;
+    }
+}
+
+bool Tensor::is_parameter() const {
+  auto* meta = impl_->autograd();
+  return meta && meta->is_parameter;
+}
+
+void Tensor::mark_parameter(bool value) const { impl_->ensure_autograd().is_parameter = value; }
+
+void Tensor::backward(const Tensor& gradient, bool retain_graph) const {
+  autograd::backward({*this}, {gradient}, retain_graph);
+}
+
+// ---- scalar access -----------------------------------------------------------------
+
+double Tensor::item_double() const {
+  STRIATE_CHECK(numel() == 1, "item: a Tensor with ", numel(), " elements cannot be converted to a scalar");
+  Tensor t = device().is_cpu() ? *this : to(kCPU);
+  return STRIATE_DISPATCH_ALL(t.dtype(), "item", [&] { return static_cast<double>(*static_cast<scalar_t*>(t.data_ptr())); });
+}
+
+template <typename T>
+T Tensor::item() const {
+  STRIATE_CHECK(numel() == 1, "item: a Tensor with ", numel(), " elements cannot be converted to a scalar");
+  Tensor t = device().is_cpu() ? *this : to(kCPU);
+  return STRIATE_DISPATCH_ALL(t.dtype(), "item", [&] { return static_cast<T>(*static_cast<scalar_t*>(t.data_ptr())); });
+}
+template float Tensor::item<float>() const;
+template double Tensor::item<double>() const;
+template int64_t Tensor::item<int64_t>() const;
+template int Tensor::item<int>() const;
+template uint8_t Tensor::item<uint8_t>() const;
+template bool Tensor::item<bool>() const;
+
+}  // namespace striate

@@ -1,0 +1,56 @@
+// Shared by the binding files: the Tensor type caster and the init_* entry points.
+// striate::Tensor is a handle around shared_ptr<TensorImpl>; Python's striate.Tensor is the
+// bound TensorImpl, so the same C++ tensor always comes back as the same Python object
+// (`model.weight is model.weight`), and an undefined Tensor converts to None.
+#pragma once
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "striate/core/tensor.h"
+
+namespace py = pybind11;
+
+namespace pybind11::detail {
+template <>
+struct type_caster<striate::Tensor> {
+  PYBIND11_TYPE_CASTER(striate::Tensor, const_name("Tensor"));
+  bool load(handle src, bool convert) {
+    if (src.is_none()) {
+      value = striate::Tensor();
+      return true;
+    }
+    make_caster<std::shared_ptr<striate::TensorImpl>> impl_caster;
+    if (!impl_caster.load(src, convert)) return false;
+    value = striate::Tensor(cast_op<std::shared_ptr<striate::TensorImpl>>(impl_caster));
+    return true;
+  }
+  static handle cast(const striate::Tensor& t, return_value_policy policy, handle parent) {
+    if (!t.defined()) return none().release();
+    return make_caster<std::shared_ptr<striate::TensorImpl>>::cast(t.impl_ptr(), return_value_policy::automatic,
+                                                                   parent);
+  }
+};
+}  // namespace pybind11::detail
+
+namespace striate::python {
+
+using TensorClass = py::class_<TensorImpl, std::shared_ptr<TensorImpl>>;
+// The bound Tensor class, for files that add methods to it.
+TensorClass tensor_class(py::module_& m);
+
+// Parses a dtype given as striate.float32 (a DType), a string, or numpy/torch-like names.
+DType dtype_from_py(const py::handle& obj, const char* op);
+// Converts a Python number or 0-d tensor into a Scalar.
+bool is_python_scalar(const py::handle& obj);
+
+void register_errors(py::module_& m);
+void init_tensor(py::module_& m);
+void init_interop(py::module_& m);
+void init_autograd(py::module_& m);
+void init_reduce_shape(py::module_& m);
+void init_functional(py::module_& m);
+void init_nn(py::module_& m);
+void init_optim(py::module_& m);
+void init_data(py::module_& m);
+
+}  // namespace striate::python

@@ -1,0 +1,38 @@
+// The extension module striate._C: calls each topic's init function (one file per topic).
+#include <Python.h>
+
+#include "bindings.h"
+#include "striate/core/config.h"
+#include "striate/core/parallel.h"
+
+namespace {
+// Long C++ loops poll this (from the thread that released the GIL) to honour Ctrl-C.
+bool python_interrupt_pending() {
+  if (!Py_IsInitialized()) return false;
+  py::gil_scoped_acquire gil;
+  if (PyErr_CheckSignals() != 0) {
+    PyErr_Clear();  // the C++ side raises striate::Interrupted, mapped to KeyboardInterrupt
+    return true;
+  }
+  return false;
+}
+}  // namespace
+
+PYBIND11_MODULE(_C, m) {
+  m.doc() = "striate's C++ core (bindings only; see the striate package for the Python API)";
+  striate::set_interrupt_checker(&python_interrupt_pending);
+  striate::python::register_errors(m);
+  striate::python::init_tensor(m);
+  striate::python::init_interop(m);
+  striate::python::init_autograd(m);
+  striate::python::init_reduce_shape(m);
+  striate::python::init_functional(m);
+  striate::python::init_nn(m);
+  striate::python::init_optim(m);
+  striate::python::init_data(m);
+  m.def("show_config", &striate::show_config);
+  m.def("cuda_is_available", &striate::cuda_is_available);
+  m.def("cuda_device_count", &striate::cuda_device_count);
+  m.attr("__version__") = striate::version();
+  m.attr("cuda_built") = striate::cuda_built();
+}
