@@ -13,6 +13,10 @@ set(STRIATE_CORE_SOURCES
   cpp/src/kernels/cpu/gemm_generic.cpp
   cpp/src/kernels/cpu/conv.cpp
   cpp/src/kernels/cpu/pool.cpp
+  cpp/src/kernels/cpu/reduce.cpp
+  cpp/src/kernels/cpu/index.cpp
+  cpp/src/kernels/cpu/activation.cpp
+  cpp/src/kernels/cpu/loss.cpp
   # floor 3: autograd
   cpp/src/autograd/node.cpp
   cpp/src/autograd/engine.cpp
@@ -20,6 +24,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/ops/creation.cpp
   cpp/src/ops/elementwise.cpp
   cpp/src/ops/view.cpp
+  cpp/src/ops/print.cpp
   cpp/src/ops/reduce.cpp
   cpp/src/ops/shape_ops.cpp
   cpp/src/ops/activation.cpp
@@ -35,6 +40,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/optim/optimizer.cpp
   cpp/src/optim/sgd.cpp
   cpp/src/data/idx.cpp
+  cpp/src/data/dataset.cpp
   cpp/src/data/dataloader.cpp
 )
 set(STRIATE_AVX2_SOURCES cpp/src/kernels/cpu/gemm_avx2.cpp)
@@ -52,7 +58,8 @@ set(STRIATE_PYTHON_SOURCES
   python/src/bind_interop.cpp
   python/src/bind_autograd.cpp
   python/src/bind_reduce_shape.cpp
-  python/src/bind_functional.cpp
+  python/src/bind_functional_conv.cpp
+  python/src/bind_functional_activation.cpp
   python/src/bind_nn.cpp
   python/src/bind_optim.cpp
   python/src/bind_data.cpp

@@ -35,6 +35,13 @@ struct type_caster<striate::Tensor> {
 namespace striate::python {
 
 using TensorClass = py::class_<TensorImpl, std::shared_ptr<TensorImpl>>;
+
+// Binds a const member function of the Tensor handle as a method of the bound TensorImpl class:
+//   cls.def("dim", tensor_method(&Tensor::dim));
+template <typename R, typename... Args>
+auto tensor_method(R (Tensor::*fn)(Args...) const) {
+  return [fn](const Tensor& self, Args... args) -> R { return (self.*fn)(std::forward<Args>(args)...); };
+}
 // The bound Tensor class, for files that add methods to it.
 TensorClass tensor_class(py::module_& m);
 
@@ -48,7 +55,8 @@ void init_tensor(py::module_& m);
 void init_interop(py::module_& m);
 void init_autograd(py::module_& m);
 void init_reduce_shape(py::module_& m);
-void init_functional(py::module_& m);
+void init_functional_conv(py::module_& m);        // linear, matmul, conv2d, pooling
+void init_functional_activation(py::module_& m);  // activations, softmax, losses
 void init_nn(py::module_& m);
 void init_optim(py::module_& m);
 void init_data(py::module_& m);

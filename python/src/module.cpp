@@ -26,7 +26,9 @@ PYBIND11_MODULE(_C, m) {
   striate::python::init_interop(m);
   striate::python::init_autograd(m);
   striate::python::init_reduce_shape(m);
-  striate::python::init_functional(m);
+  m.def_submodule("_functional", "functional ops; wrapped by striate.nn.functional");
+  striate::python::init_functional_conv(m);
+  striate::python::init_functional_activation(m);
   striate::python::init_nn(m);
   striate::python::init_optim(m);
   striate::python::init_data(m);

@@ -144,7 +144,8 @@ void run_backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& g
                           "backward through the graph a second time (in ", node->name(), ")");
       bool any = std::any_of(grads.begin(), grads.end(), [](const Tensor& g) { return g.defined(); });
       if (any) outputs = node->apply(std::move(grads));
-      if (!retain_graph) node->mark_released();
+      // AccumulateGrad saves nothing and is shared by every graph that uses the leaf.
+      if (!retain_graph && !is_leaf_accumulator) node->mark_released();
     }
 
     const auto& edges = node->next_edges();

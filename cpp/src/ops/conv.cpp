@@ -1,1 +1,196 @@
-// placeholder: filled in by its owner
+// conv2d: argument checks, the output-shape rule (a pure function), the CPU kernel call and
+// the Conv2dBackward node that gives the gradients of input, weight and bias.
+#include "striate/ops/conv.h"
+
+#include <string>
+#include <vector>
+
+#include "kernels/conv.h"
+#include "striate/autograd.h"
+#include "striate/ops/creation.h"
+
+namespace striate {
+namespace {
+
+std::string pair_str(const std::array<int64_t, 2>& v) { return detail::str("(", v[0], ", ", v[1], ")"); }
+
+kernels::cpu::Conv2dGeometry make_geometry(const Shape& input, const Shape& weight, const Shape& output,
+                                           const Conv2dOptions& options, const std::array<int64_t, 4>& padding) {
+  // input / output are batched here (N, C, H, W) / (N, K, P, Q).
+  kernels::cpu::Conv2dGeometry g;
+  g.N = input[0];
+  g.C = input[1];
+  g.H = input[2];
+  g.W = input[3];
+  g.K = weight[0];
+  g.R = weight[2];
+  g.S = weight[3];
+  g.P = output[2];
+  g.Q = output[3];
+  g.stride_h = options.stride()[0];
+  g.stride_w = options.stride()[1];
+  g.pad_top = padding[0];
+  g.pad_left = padding[2];
+  g.dilation_h = options.dilation()[0];
+  g.dilation_w = options.dilation()[1];
+  g.groups = options.groups();
+  return g;
+}
+
+Shape batched(const Shape& shape) {
+  Shape out = shape;
+  if (out.size() == 3) out.insert(0, 1);
+  return out;
+}
+
+}  // namespace
+
+Conv2dOptions& Conv2dOptions::padding(const std::string& mode) {
+  if (mode == "same")
+    padding_mode_ = PaddingMode::Same;
+  else if (mode == "valid")
+    padding_mode_ = PaddingMode::Valid;
+  else
+    throw ValueError(detail::str("conv2d: expected padding 'same', 'valid' or integers, got '", mode, "'"));
+  padding4_ = {0, 0, 0, 0};
+  return *this;
+}
+
+std::array<int64_t, 4> conv2d_resolve_padding(const Shape& weight, const Conv2dOptions& options) {
+  if (options.padding_mode() == PaddingMode::Valid) return {0, 0, 0, 0};
+  if (options.padding_mode() == PaddingMode::Explicit) return options.padding4();
+  // 'same': total padding dilation * (kernel - 1), the odd one out on the bottom / right as PyTorch.
+  int64_t total_h = options.dilation()[0] * (weight[2] - 1);
+  int64_t total_w = options.dilation()[1] * (weight[3] - 1);
+  return {total_h / 2, total_h - total_h / 2, total_w / 2, total_w - total_w / 2};
+}
+
+Shape conv2d_output_shape(const Shape& input, const Shape& weight, const Conv2dOptions& options, const char* op) {
+  STRIATE_CHECK_SHAPE(input.size() == 3 || input.size() == 4, op,
+                      ": expected input of shape (N, C, H, W) or (C, H, W), got ", input);
+  STRIATE_CHECK_SHAPE(weight.size() == 4, op, ": expected weight of shape (K, C / groups, R, S), got ", weight);
+  for (int64_t extent : weight)
+    STRIATE_CHECK_SHAPE(extent > 0, op, ": expected weight with positive sizes, got ", weight);
+  const auto& stride = options.stride();
+  const auto& dilation = options.dilation();
+  const int64_t groups = options.groups();
+  STRIATE_CHECK(stride[0] > 0 && stride[1] > 0, op, ": expected stride > 0, got ", pair_str(stride));
+  STRIATE_CHECK(dilation[0] > 0 && dilation[1] > 0, op, ": expected dilation > 0, got ", pair_str(dilation));
+  STRIATE_CHECK(groups > 0, op, ": expected groups > 0, got ", groups);
+  const auto& p4 = options.padding4();
+  STRIATE_CHECK(p4[0] >= 0 && p4[1] >= 0 && p4[2] >= 0 && p4[3] >= 0, op,
+                ": expected padding >= 0, got (top, bottom, left, right) = (", p4[0], ", ", p4[1], ", ", p4[2], ", ",
+                p4[3], ")");
+  STRIATE_CHECK(options.padding_mode() != PaddingMode::Same || (stride[0] == 1 && stride[1] == 1), op,
+                ": padding='same' requires stride 1, got stride ", pair_str(stride));
+
+  const Shape x = batched(input);
+  const int64_t K = weight[0];
+  STRIATE_CHECK_SHAPE(K % groups == 0, op, ": expected out channels (weight.size(0) = ", K,
+                      ") divisible by groups = ", groups);
+  STRIATE_CHECK_SHAPE(x[1] == weight[1] * groups, op, ": expected input with C = weight.size(1) * groups = ",
+                      weight[1] * groups, " channels, got ", x[1], " (input shape ", input, ", weight shape ", weight,
+                      ", groups ", groups, ")");
+  const auto padding = conv2d_resolve_padding(weight, options);
+  const int64_t padded_h = x[2] + padding[0] + padding[1];
+  const int64_t padded_w = x[3] + padding[2] + padding[3];
+  const int64_t kernel_h = dilation[0] * (weight[2] - 1) + 1;
+  const int64_t kernel_w = dilation[1] * (weight[3] - 1) + 1;
+  STRIATE_CHECK_SHAPE(x[2] > 0 && x[3] > 0 && kernel_h <= padded_h && kernel_w <= padded_w, op,
+                      ": kernel size (after dilation) (", kernel_h, ", ", kernel_w,
+                      ") is larger than the padded input (", padded_h, ", ", padded_w, ") (input shape ", input,
+                      ", weight shape ", weight, ")");
+  Shape out = input;
+  out[out.size() - 3] = K;
+  out[out.size() - 2] = (padded_h - kernel_h) / stride[0] + 1;
+  out[out.size() - 1] = (padded_w - kernel_w) / stride[1] + 1;
+  return out;
+}
+
+struct Conv2dBackward : autograd::Node {
+  autograd::SavedTensor input, weight;  // input batched and contiguous; weight contiguous
+  kernels::cpu::Conv2dGeometry geometry;
+  Shape input_shape;  // as the user passed it (maybe unbatched)
+  bool has_bias = false;
+
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
+    Tensor x = input.unpack("Conv2dBackward");
+    Tensor w = weight.unpack("Conv2dBackward");
+    Tensor dout = grads[0].contiguous();
+    Tensor dinput, dweight, dbias;
+    if (should_compute_input_grad(0)) dinput = empty(input_shape, x.dtype());
+    if (should_compute_input_grad(1)) dweight = empty(w.sizes(), w.dtype());
+    if (has_bias && should_compute_input_grad(2)) dbias = empty({geometry.K}, w.dtype());
+    STRIATE_DISPATCH_FLOATING(x.dtype(), "conv2d backward", [&] {
+      if (dinput.defined())
+        kernels::cpu::conv2d_backward_input<scalar_t>(dinput.data<scalar_t>(), dout.data<scalar_t>(),
+                                                      w.data<scalar_t>(), geometry);
+      if (dweight.defined() || dbias.defined()) {
+        // dbias alone still needs a place for the weight gradient the kernel computes with it.
+        Tensor dweight_target = dweight.defined() ? dweight : empty(w.sizes(), w.dtype());
+        kernels::cpu::conv2d_backward_weight<scalar_t>(dweight_target.data<scalar_t>(),
+                                                       dbias.defined() ? dbias.data<scalar_t>() : nullptr,
+                                                       dout.data<scalar_t>(), x.data<scalar_t>(), geometry);
+      }
+    });
+    std::vector<Tensor> result{dinput, dweight};
+    if (has_bias) result.push_back(dbias);
+    return result;
+  }
+  std::string name() const override { return "Conv2dBackward"; }
+  void release_saved() override {
+    input.reset();
+    weight.reset();
+  }
+};
+
+Tensor conv2d(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias,
+              const Conv2dOptions& options) {
+  STRIATE_CHECK(input.defined() && weight.defined(), "conv2d: expected input and weight tensors, got None");
+  STRIATE_CHECK_TYPE(input.is_floating_point(), "conv2d: expected a floating-point input (float32 or float64), got ",
+                     input.dtype());
+  STRIATE_CHECK_TYPE(weight.dtype() == input.dtype(), "conv2d: expected weight of dtype ", input.dtype(),
+                     " (the input's), got ", weight.dtype());
+  STRIATE_CHECK(weight.device() == input.device(), "conv2d: expected weight on the input's device ", input.device(),
+                ", got ", weight.device());
+  const bool has_bias = bias.has_value() && bias->defined();
+  const Shape out_shape = conv2d_output_shape(input.sizes(), weight.sizes(), options);
+  if (has_bias) {
+    STRIATE_CHECK_TYPE(bias->dtype() == input.dtype(), "conv2d: expected bias of dtype ", input.dtype(),
+                       " (the input's), got ", bias->dtype());
+    STRIATE_CHECK(bias->device() == input.device(), "conv2d: expected bias on the input's device ", input.device(),
+                  ", got ", bias->device());
+    STRIATE_CHECK_SHAPE(bias->dim() == 1 && bias->size(0) == weight.size(0), "conv2d: expected bias of shape (",
+                        weight.size(0), "), got ", bias->sizes());
+  }
+
+  Tensor x = input.detach().reshape(batched(input.sizes())).contiguous();
+  Tensor w = weight.detach().contiguous();
+  Tensor b = has_bias ? bias->detach().contiguous() : Tensor();
+  // The unbatched output (K, P, Q) has the same memory layout as (1, K, P, Q).
+  Tensor y = empty(out_shape, input.dtype());
+  const auto geometry =
+      make_geometry(x.sizes(), w.sizes(), batched(out_shape), options, conv2d_resolve_padding(w.sizes(), options));
+  if (y.numel() > 0) {
+    STRIATE_DISPATCH_FLOATING(input.dtype(), "conv2d", [&] {
+      kernels::cpu::conv2d_forward<scalar_t>(y.data<scalar_t>(), x.data<scalar_t>(), w.data<scalar_t>(),
+                                             has_bias ? b.data<scalar_t>() : nullptr, geometry);
+    });
+  }
+
+  const Tensor bias_tensor = has_bias ? *bias : Tensor();
+  if (autograd::any_requires_grad({&input, &weight, &bias_tensor})) {
+    auto node = std::make_shared<Conv2dBackward>();
+    node->input = autograd::SavedTensor(x);
+    node->weight = autograd::SavedTensor(w);
+    node->geometry = geometry;
+    node->input_shape = input.sizes();
+    node->has_bias = has_bias;
+    std::vector<const Tensor*> inputs{&input, &weight};
+    if (has_bias) inputs.push_back(&bias_tensor);
+    autograd::record(node, inputs, std::vector<Tensor*>{&y});
+  }
+  return y;
+}
+
+}  // namespace striate

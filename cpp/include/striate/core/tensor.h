@@ -46,6 +46,9 @@ class TensorImpl {
 
   // Replaces the geometry in place (used by in-place resizes such as .data assignment).
   void set_geometry(Shape sizes, Shape strides, int64_t offset);
+  // Set on tensors made by view ops (they alias another tensor's memory).
+  bool is_view() const { return is_view_; }
+  void set_is_view(bool v) { is_view_ = v; }
 
  private:
   void refresh();
@@ -55,6 +58,7 @@ class TensorImpl {
   DType dtype_;
   int64_t numel_ = 1;
   bool contiguous_ = true;
+  bool is_view_ = false;
   std::unique_ptr<AutogradMeta> autograd_;
 };
 

@@ -14,13 +14,17 @@ namespace striate {
 
 enum class PaddingMode { Explicit, Same, Valid };
 
+// Names for the option types (STRIATE_ARG cannot take a type with a comma in it).
+using IntPair = std::array<int64_t, 2>;
+using IntQuad = std::array<int64_t, 4>;
+
 struct Conv2dOptions {
   Conv2dOptions() = default;
-  STRIATE_ARG(std::array<int64_t, 2>, stride) = {1, 1};
+  STRIATE_ARG(IntPair, stride) = {1, 1};
   // (top, bottom, left, right) so that asymmetric 'same' padding is representable.
-  STRIATE_ARG(std::array<int64_t, 4>, padding4) = {0, 0, 0, 0};
+  STRIATE_ARG(IntQuad, padding4) = {0, 0, 0, 0};
   STRIATE_ARG(PaddingMode, padding_mode) = PaddingMode::Explicit;
-  STRIATE_ARG(std::array<int64_t, 2>, dilation) = {1, 1};
+  STRIATE_ARG(IntPair, dilation) = {1, 1};
   STRIATE_ARG(int64_t, groups) = 1;
 
  public:

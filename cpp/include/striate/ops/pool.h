@@ -11,13 +11,16 @@
 
 namespace striate {
 
+// Names for the option types (STRIATE_ARG cannot take a type with a comma in it).
+using IntPair = std::array<int64_t, 2>;
+
 struct Pool2dOptions {
   Pool2dOptions(std::array<int64_t, 2> kernel_size) : kernel_size_(kernel_size), stride_(kernel_size) {}
   Pool2dOptions(int64_t k) : Pool2dOptions(std::array<int64_t, 2>{k, k}) {}
-  STRIATE_ARG(std::array<int64_t, 2>, kernel_size);
-  STRIATE_ARG(std::array<int64_t, 2>, stride);  // defaults to kernel_size
-  STRIATE_ARG(std::array<int64_t, 2>, padding) = {0, 0};
-  STRIATE_ARG(std::array<int64_t, 2>, dilation) = {1, 1};  // max pooling only
+  STRIATE_ARG(IntPair, kernel_size);
+  STRIATE_ARG(IntPair, stride);  // defaults to kernel_size
+  STRIATE_ARG(IntPair, padding) = {0, 0};
+  STRIATE_ARG(IntPair, dilation) = {1, 1};  // max pooling only
   STRIATE_ARG(bool, ceil_mode) = false;
   STRIATE_ARG(bool, count_include_pad) = true;  // avg pooling only
   STRIATE_ARG(std::optional<int64_t>, divisor_override);  // avg pooling only

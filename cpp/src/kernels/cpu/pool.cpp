@@ -1,1 +1,153 @@
-// placeholder: filled in by its owner
+// 2-D max and average pooling on the CPU, parallel over planes. Window clipping, the ceil_mode
+// tail window and the average's divisor follow PyTorch exactly so results match bit for bit.
+#include "kernels/pool.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "striate/core/parallel.h"
+
+namespace striate::kernels::cpu {
+namespace {
+
+// Planes per task so that each task has a few tens of thousands of element visits.
+int64_t plane_grain(const Pool2dGeometry& g) {
+  int64_t work_per_plane = std::max<int64_t>(1, g.P * g.Q * g.kernel_h * g.kernel_w);
+  return std::max<int64_t>(1, 32768 / work_per_plane);
+}
+
+// The window of output (p, q) clipped to the input, and the number the average divides by.
+struct AvgWindow {
+  int64_t h_begin, h_end, w_begin, w_end;
+  int64_t divisor;
+  bool empty() const { return h_begin >= h_end || w_begin >= w_end; }
+};
+
+AvgWindow avg_window(const Pool2dGeometry& g, int64_t p, int64_t q) {
+  AvgWindow window;
+  window.h_begin = p * g.stride_h - g.pad_h;
+  window.w_begin = q * g.stride_w - g.pad_w;
+  window.h_end = std::min(window.h_begin + g.kernel_h, g.H + g.pad_h);
+  window.w_end = std::min(window.w_begin + g.kernel_w, g.W + g.pad_w);
+  // Counted before clipping to the input: the padded part of the window, not a ceil_mode overhang.
+  int64_t padded_size = (window.h_end - window.h_begin) * (window.w_end - window.w_begin);
+  window.h_begin = std::max<int64_t>(window.h_begin, 0);
+  window.w_begin = std::max<int64_t>(window.w_begin, 0);
+  window.h_end = std::min(window.h_end, g.H);
+  window.w_end = std::min(window.w_end, g.W);
+  if (g.divisor_override != 0)
+    window.divisor = g.divisor_override;
+  else if (g.count_include_pad)
+    window.divisor = padded_size;
+  else
+    window.divisor = (window.h_end - window.h_begin) * (window.w_end - window.w_begin);
+  return window;
+}
+
+// The first in-bounds tap of a dilated window starting at `start`, and its end (exclusive).
+void max_window(int64_t start, int64_t kernel, int64_t dilation, int64_t size, int64_t& begin, int64_t& end) {
+  end = std::min(start + (kernel - 1) * dilation + 1, size);
+  begin = start < 0 ? start + ((-start + dilation - 1) / dilation) * dilation : start;
+}
+
+}  // namespace
+
+template <typename T>
+void max_pool2d_forward(T* output, int64_t* indices, const T* input, const Pool2dGeometry& g) {
+  parallel_for(0, g.planes, plane_grain(g), [&](int64_t first, int64_t last) {
+    for (int64_t plane = first; plane < last; ++plane) {
+      const T* in = input + plane * g.H * g.W;
+      T* out = output + plane * g.P * g.Q;
+      int64_t* out_index = indices + plane * g.P * g.Q;
+      for (int64_t p = 0; p < g.P; ++p) {
+        int64_t h_begin, h_end;
+        max_window(p * g.stride_h - g.pad_h, g.kernel_h, g.dilation_h, g.H, h_begin, h_end);
+        for (int64_t q = 0; q < g.Q; ++q) {
+          int64_t w_begin, w_end;
+          max_window(q * g.stride_w - g.pad_w, g.kernel_w, g.dilation_w, g.W, w_begin, w_end);
+          int64_t best_index = h_begin * g.W + w_begin;
+          T best = -std::numeric_limits<T>::infinity();
+          for (int64_t h = h_begin; h < h_end; h += g.dilation_h) {
+            for (int64_t w = w_begin; w < w_end; w += g.dilation_w) {
+              T value = in[h * g.W + w];
+              // Strictly greater keeps the first maximum; value != value lets NaN win.
+              if (value > best || value != value) {
+                best = value;
+                best_index = h * g.W + w;
+              }
+            }
+          }
+          out[p * g.Q + q] = best;
+          out_index[p * g.Q + q] = best_index;
+        }
+      }
+    }
+  });
+}
+
+template <typename T>
+void max_pool2d_backward(T* dinput, const T* doutput, const int64_t* indices, const Pool2dGeometry& g) {
+  parallel_for(0, g.planes, plane_grain(g), [&](int64_t first, int64_t last) {
+    for (int64_t plane = first; plane < last; ++plane) {
+      T* din = dinput + plane * g.H * g.W;
+      const T* dout = doutput + plane * g.P * g.Q;
+      const int64_t* index = indices + plane * g.P * g.Q;
+      std::fill(din, din + g.H * g.W, T(0));
+      for (int64_t i = 0; i < g.P * g.Q; ++i) din[index[i]] += dout[i];
+    }
+  });
+}
+
+template <typename T>
+void avg_pool2d_forward(T* output, const T* input, const Pool2dGeometry& g) {
+  parallel_for(0, g.planes, plane_grain(g), [&](int64_t first, int64_t last) {
+    for (int64_t plane = first; plane < last; ++plane) {
+      const T* in = input + plane * g.H * g.W;
+      T* out = output + plane * g.P * g.Q;
+      for (int64_t p = 0; p < g.P; ++p) {
+        for (int64_t q = 0; q < g.Q; ++q) {
+          AvgWindow window = avg_window(g, p, q);
+          if (window.empty()) {
+            out[p * g.Q + q] = T(0);
+            continue;
+          }
+          T total = T(0);
+          for (int64_t h = window.h_begin; h < window.h_end; ++h)
+            for (int64_t w = window.w_begin; w < window.w_end; ++w) total += in[h * g.W + w];
+          out[p * g.Q + q] = total / static_cast<T>(window.divisor);
+        }
+      }
+    }
+  });
+}
+
+template <typename T>
+void avg_pool2d_backward(T* dinput, const T* doutput, const Pool2dGeometry& g) {
+  parallel_for(0, g.planes, plane_grain(g), [&](int64_t first, int64_t last) {
+    for (int64_t plane = first; plane < last; ++plane) {
+      T* din = dinput + plane * g.H * g.W;
+      const T* dout = doutput + plane * g.P * g.Q;
+      std::fill(din, din + g.H * g.W, T(0));
+      for (int64_t p = 0; p < g.P; ++p) {
+        for (int64_t q = 0; q < g.Q; ++q) {
+          AvgWindow window = avg_window(g, p, q);
+          if (window.empty()) continue;
+          T share = dout[p * g.Q + q] / static_cast<T>(window.divisor);
+          for (int64_t h = window.h_begin; h < window.h_end; ++h)
+            for (int64_t w = window.w_begin; w < window.w_end; ++w) din[h * g.W + w] += share;
+        }
+      }
+    }
+  });
+}
+
+#define STRIATE_INSTANTIATE_POOL(T)                                                               \
+  template void max_pool2d_forward<T>(T*, int64_t*, const T*, const Pool2dGeometry&);             \
+  template void max_pool2d_backward<T>(T*, const T*, const int64_t*, const Pool2dGeometry&);      \
+  template void avg_pool2d_forward<T>(T*, const T*, const Pool2dGeometry&);                       \
+  template void avg_pool2d_backward<T>(T*, const T*, const Pool2dGeometry&);
+STRIATE_INSTANTIATE_POOL(float)
+STRIATE_INSTANTIATE_POOL(double)
+#undef STRIATE_INSTANTIATE_POOL
+
+}  // namespace striate::kernels::cpu

@@ -1,0 +1,131 @@
+// nn::Module, the base of every layer and model, as in libtorch's C++ frontend: ordered registries
+// of parameters, buffers and child modules, recursive walks over them with dotted names,
+// train/eval, zero_grad and the state dict. Python's striate.nn.Module is this class, bound.
+//   class NetImpl : public striate::nn::Module {
+//    public:
+//     NetImpl() : Module("Net") { fc = register_module("fc", striate::nn::Linear(4, 2)); }
+//     striate::Tensor forward(const striate::Tensor& x) override { return fc(x); }
+//     striate::nn::Linear fc{nullptr};
+//   };
+//   STRIATE_MODULE(Net);
+#pragma once
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "striate/core/tensor.h"
+#include "striate/nn/module_holder.h"
+#include "striate/nn/ordered_dict.h"
+
+namespace striate::nn {
+
+// What load_state_dict() found but did not use, or expected but did not find.
+struct LoadStateDictResult {
+  std::vector<std::string> missing_keys;
+  std::vector<std::string> unexpected_keys;
+};
+
+class Module : public std::enable_shared_from_this<Module> {
+ public:
+  // `type_name` is what repr() and error messages call this module ("Linear", "Net").
+  explicit Module(std::string type_name = "Module") : type_name_(std::move(type_name)) {}
+  virtual ~Module() = default;
+  Module(const Module&) = delete;
+  Module& operator=(const Module&) = delete;
+
+  // ---- the computation ----
+  // One tensor in, one out; modules with other signatures define their own forward.
+  virtual Tensor forward(const Tensor& input);
+  virtual std::string name() const { return type_name_; }
+  // The text between the parentheses of this module's repr, e.g. "in_features=4, out_features=2".
+  virtual std::string extra_repr() const { return ""; }
+
+  // ---- registration ----
+  // Stores `tensor` (detached if it has history, so a parameter is always a leaf), marks it as a
+  // parameter and sets requires_grad. An undefined tensor registers an empty slot (bias=false).
+  // Registering an existing name replaces the entry and keeps its position.
+  Tensor& register_parameter(const std::string& name, Tensor tensor, bool requires_grad = true);
+  // Buffers are state that is not trained (running statistics); non-persistent ones stay out of
+  // the state dict.
+  Tensor& register_buffer(const std::string& name, Tensor tensor, bool persistent = true);
+  template <typename ModuleType>
+  std::shared_ptr<ModuleType> register_module(const std::string& name, std::shared_ptr<ModuleType> module) {
+    register_module_impl(name, module);
+    return module;
+  }
+  template <typename Impl>
+  std::shared_ptr<Impl> register_module(const std::string& name, ModuleHolder<Impl> holder) {
+    return register_module(name, holder.ptr());
+  }
+  // Remove one entry; each returns whether `name` was registered there.
+  bool unregister_parameter(const std::string& name);
+  bool unregister_buffer(const std::string& name);
+  bool unregister_module(const std::string& name);
+
+  // ---- this module's own entries (no recursion) ----
+  const OrderedDict<Tensor>& local_parameters() const { return parameters_; }
+  const OrderedDict<Tensor>& local_buffers() const { return buffers_; }
+  const OrderedDict<std::shared_ptr<Module>>& local_children() const { return children_; }
+  bool is_persistent_buffer(const std::string& name) const { return non_persistent_.count(name) == 0; }
+
+  // ---- recursive walks (each tensor and module reported once, in registration order) ----
+  std::vector<Tensor> parameters(bool recurse = true) const;
+  OrderedDict<Tensor> named_parameters(const std::string& prefix = "", bool recurse = true) const;
+  std::vector<Tensor> buffers(bool recurse = true) const;
+  OrderedDict<Tensor> named_buffers(const std::string& prefix = "", bool recurse = true) const;
+  std::vector<std::shared_ptr<Module>> children() const;
+  OrderedDict<std::shared_ptr<Module>> named_children() const;
+  // Include this module itself, which requires it to be owned by a shared_ptr (holders are).
+  std::vector<std::shared_ptr<Module>> modules(bool include_self = true);
+  OrderedDict<std::shared_ptr<Module>> named_modules(const std::string& prefix = "", bool include_self = true);
+  // Calls fn on every child (depth first) and then on this module.
+  void apply(const std::function<void(Module&)>& fn);
+
+  // ---- modes and gradients ----
+  virtual void train(bool on = true);
+  void eval() { train(false); }
+  bool is_training() const { return is_training_; }
+  // Sets this module's flag only (Python's `module.training = False`).
+  void set_training_flag(bool on) { is_training_ = on; }
+  // set_to_none drops the .grad tensors; otherwise they are zeroed in place.
+  void zero_grad(bool set_to_none = true);
+  int64_t num_parameters() const;
+
+  // ---- state ----
+  // Parameters then persistent buffers of each module, depth first, under dotted names; the
+  // tensors are detached aliases of the live ones.
+  OrderedDict<Tensor> state_dict() const;
+  // Copies each value into the matching tensor in place, under no_grad. Shape mismatches always
+  // raise; with strict, missing and unexpected keys raise too (ValueError listing them).
+  LoadStateDictResult load_state_dict(const OrderedDict<Tensor>& state, bool strict = true);
+
+  // ---- printing ----
+  // PyTorch's layout: Name(extra_repr) for a leaf, children indented one per line.
+  std::string repr() const;
+  virtual void pretty_print(std::ostream& out) const { out << repr(); }
+
+ private:
+  void register_module_impl(const std::string& name, std::shared_ptr<Module> module);
+  void check_new_name(const std::string& name, const char* what) const;
+  void collect_named_modules(const std::string& prefix, OrderedDict<std::shared_ptr<Module>>& out,
+                             std::set<const Module*>& seen);
+
+  std::string type_name_;
+  OrderedDict<Tensor> parameters_;
+  OrderedDict<Tensor> buffers_;
+  std::set<std::string> non_persistent_;
+  OrderedDict<std::shared_ptr<Module>> children_;
+  bool is_training_ = true;
+};
+
+std::ostream& operator<<(std::ostream& out, const Module& module);
+
+template <typename Impl>
+std::ostream& operator<<(std::ostream& out, const ModuleHolder<Impl>& holder) {
+  return out << *holder;
+}
+
+}  // namespace striate::nn

@@ -1,0 +1,74 @@
+// Dataset's default batching, TensorDataset, and the Fashion-MNIST loader.
+#include "striate/data/dataset.h"
+
+#include "striate/autograd.h"
+#include "striate/data/idx.h"
+#include "striate/ops/creation.h"
+#include "striate/ops/shape_ops.h"
+
+namespace striate::data {
+
+std::vector<Tensor> Dataset::get_batch(const std::vector<int64_t>& indices) const {
+  STRIATE_CHECK(!indices.empty(), "Dataset.get_batch: expected at least one index");
+  std::vector<std::vector<Tensor>> fields;
+  for (int64_t index : indices) {
+    std::vector<Tensor> example = get(index);
+    if (fields.empty()) fields.resize(example.size());
+    STRIATE_CHECK(example.size() == fields.size(), "Dataset.get_batch: example ", index, " has ", example.size(),
+                  " fields, the first one had ", fields.size());
+    for (size_t f = 0; f < example.size(); ++f) fields[f].push_back(std::move(example[f]));
+  }
+  std::vector<Tensor> batch;
+  batch.reserve(fields.size());
+  for (const auto& field : fields) batch.push_back(stack(field, 0));
+  return batch;
+}
+
+TensorDataset::TensorDataset(std::vector<Tensor> tensors) : tensors_(std::move(tensors)) {
+  STRIATE_CHECK(!tensors_.empty(), "TensorDataset: expected at least one tensor");
+  for (size_t i = 0; i < tensors_.size(); ++i) {
+    STRIATE_CHECK(tensors_[i].defined(), "TensorDataset: tensor ", i, " is None");
+    STRIATE_CHECK_SHAPE(tensors_[i].dim() >= 1, "TensorDataset: tensor ", i,
+                        " must have at least one dimension (the examples), got a 0-d tensor");
+    STRIATE_CHECK_SHAPE(tensors_[i].size(0) == tensors_[0].size(0),
+                        "TensorDataset: size mismatch between tensors: tensor 0 has ", tensors_[0].size(0),
+                        " examples, tensor ", i, " has ", tensors_[i].size(0));
+  }
+}
+
+int64_t TensorDataset::size() const { return tensors_[0].size(0); }
+
+std::vector<Tensor> TensorDataset::get(int64_t index) const {
+  int64_t count = size();
+  STRIATE_CHECK_INDEX(index >= -count && index < count, "TensorDataset: index ", index, " is out of range for ", count,
+                      " examples");
+  if (index < 0) index += count;
+  std::vector<Tensor> example;
+  example.reserve(tensors_.size());
+  for (const auto& tensor : tensors_) example.push_back(tensor.select(0, index));
+  return example;
+}
+
+std::vector<Tensor> TensorDataset::get_batch(const std::vector<int64_t>& indices) const {
+  STRIATE_CHECK(!indices.empty(), "TensorDataset.get_batch: expected at least one index");
+  int64_t count = size();
+  for (int64_t index : indices) {
+    STRIATE_CHECK_INDEX(index >= 0 && index < count, "TensorDataset: index ", index, " is out of range for ", count,
+                        " examples");
+  }
+  NoGradGuard no_grad;
+  Tensor index_tensor = tensor<int64_t>(indices);
+  std::vector<Tensor> batch;
+  batch.reserve(tensors_.size());
+  for (const auto& tensor : tensors_) batch.push_back(index_select(tensor, 0, index_tensor));
+  return batch;
+}
+
+std::shared_ptr<TensorDataset> load_fashion_mnist(const std::string& root, bool train) {
+  std::string split = train ? "train" : "t10k";
+  Tensor images = load_mnist_images(root + "/" + split + "-images-idx3-ubyte.gz");
+  Tensor labels = load_mnist_labels(root + "/" + split + "-labels-idx1-ubyte.gz");
+  return std::make_shared<TensorDataset>(std::vector<Tensor>{images, labels});
+}
+
+}  // namespace striate::data

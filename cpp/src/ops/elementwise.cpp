@@ -1,0 +1,656 @@
+// Elementwise arithmetic, comparisons, where, casts and copies: broadcasting, type promotion,
+// in-place forms, and the backward nodes (gradients summed back over broadcast dims).
+#include "striate/ops/elementwise.h"
+
+#include <cmath>
+
+#include "backend/cuda_runtime.h"
+#include "kernels/cpu/loops.h"
+#include "striate/autograd.h"
+#include "striate/ops/creation.h"
+#include "striate/ops/reduce.h"
+
+namespace striate {
+namespace {
+
+using autograd::SavedTensor;
+
+enum class BinaryOp { Add, Sub, Mul, Div, Pow, Maximum, Minimum };
+enum class CompareOp { Eq, Ne, Lt, Le, Gt, Ge, And, Or };
+
+const char* binary_name(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::Add: return "add";
+    case BinaryOp::Sub: return "sub";
+    case BinaryOp::Mul: return "mul";
+    case BinaryOp::Div: return "div";
+    case BinaryOp::Pow: return "pow";
+    case BinaryOp::Maximum: return "maximum";
+    case BinaryOp::Minimum: return "minimum";
+  }
+  return "?";
+}
+
+int category(DType t) { return t == DType::Bool ? 0 : is_floating(t) ? 2 : 1; }
+
+// PyTorch's rule: a 0-dim tensor does not widen a dimensioned tensor of the same category.
+DType result_dtype(const Tensor& a, const Tensor& b) {
+  bool a_zero = a.dim() == 0, b_zero = b.dim() == 0;
+  if (a_zero != b_zero) {
+    const Tensor& dimmed = a_zero ? b : a;
+    const Tensor& zero = a_zero ? a : b;
+    if (category(zero.dtype()) <= category(dimmed.dtype())) return dimmed.dtype();
+    return category(zero.dtype()) == 2 ? DType::Float32 : DType::Int64;
+  }
+  return promote_types(a.dtype(), b.dtype());
+}
+
+void check_same_device(const Tensor& a, const Tensor& b, const char* op) {
+  STRIATE_CHECK(a.device() == b.device(), op, ": expected all tensors on the same device, got ", a.device(), " and ",
+                b.device());
+}
+
+void check_cpu(const Tensor& t, const char* op) {
+  if (!t.device().is_cpu())
+    STRIATE_NOT_IMPLEMENTED(op, ": not implemented for device ", t.device(), " yet (move the tensor to the CPU)");
+}
+
+template <typename T>
+T apply_binary(BinaryOp op, T x, T y, T alpha) {
+  switch (op) {
+    case BinaryOp::Add: return x + alpha * y;
+    case BinaryOp::Sub: return x - alpha * y;
+    case BinaryOp::Mul: return x * y;
+    case BinaryOp::Div: return x / y;
+    case BinaryOp::Pow: return static_cast<T>(std::pow(x, y));
+    case BinaryOp::Maximum: return (x != x || x > y) ? x : y;  // NaN propagates
+    case BinaryOp::Minimum: return (x != x || x < y) ? x : y;
+  }
+  return x;
+}
+
+// Writes op(a, b) into out (out has the broadcast shape and dtype; a and b are cast to it).
+void binary_kernel(const Tensor& out, const Tensor& a_in, const Tensor& b_in, BinaryOp op, Scalar alpha) {
+  NoGradGuard no_grad;
+  const char* name = binary_name(op);
+  Tensor a = to_dtype(a_in, out.dtype()).expand(out.sizes());
+  Tensor b = to_dtype(b_in, out.dtype()).expand(out.sizes());
+  if (out.dtype() == DType::Bool) {
+    STRIATE_CHECK_TYPE(op == BinaryOp::Add || op == BinaryOp::Mul || op == BinaryOp::Maximum ||
+                           op == BinaryOp::Minimum,
+                       name, ": not supported for bool tensors");
+    kernels::cpu::binary_loop<bool, bool>(out, a, b, [op](bool x, bool y) {
+      return op == BinaryOp::Add || op == BinaryOp::Maximum ? (x || y) : (x && y);
+    });
+    return;
+  }
+  STRIATE_DISPATCH_NUMERIC(out.dtype(), name, [&] {
+    scalar_t al = alpha.to<scalar_t>();
+    switch (op) {  // one loop per op keeps the inner loops branch-free and vectorizable
+      case BinaryOp::Add:
+        if (alpha.to_double() == 1.0)
+          kernels::cpu::binary_loop<scalar_t, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return x + y; });
+        else
+          kernels::cpu::binary_loop<scalar_t, scalar_t>(out, a, b, [al](scalar_t x, scalar_t y) { return x + al * y; });
+        break;
+      case BinaryOp::Sub:
+        kernels::cpu::binary_loop<scalar_t, scalar_t>(out, a, b, [al](scalar_t x, scalar_t y) { return x - al * y; });
+        break;
+      case BinaryOp::Mul:
+        kernels::cpu::binary_loop<scalar_t, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return x * y; });
+        break;
+      case BinaryOp::Div:
+        if constexpr (std::is_integral_v<scalar_t>) {
+          kernels::cpu::binary_loop<scalar_t, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) {
+            return y == 0 ? scalar_t(0) : static_cast<scalar_t>(x / y);
+          });
+        } else {
+          kernels::cpu::binary_loop<scalar_t, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return x / y; });
+        }
+        break;
+      default:
+        kernels::cpu::binary_loop<scalar_t, scalar_t>(out, a, b,
+                                                      [op, al](scalar_t x, scalar_t y) { return apply_binary(op, x, y, al); });
+    }
+  });
+}
+
+using kernels::cpu::binary_loop;
+
+struct BinaryBackward : autograd::Node {
+  BinaryOp op;
+  double alpha = 1.0;
+  Shape a_shape, b_shape;
+  DType a_dtype, b_dtype;
+  SavedTensor a, b, result;
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
+    const Tensor& g = grads[0];
+    Tensor ga, gb;
+    bool need_a = should_compute_input_grad(0), need_b = should_compute_input_grad(1);
+    switch (op) {
+      case BinaryOp::Add:
+      case BinaryOp::Sub:
+        if (need_a) ga = g;
+        if (need_b) gb = mul(g, op == BinaryOp::Add ? alpha : -alpha);
+        break;
+      case BinaryOp::Mul:
+        if (need_a) ga = mul(g, b.unpack("MulBackward"));
+        if (need_b) gb = mul(g, a.unpack("MulBackward"));
+        break;
+      case BinaryOp::Div: {
+        Tensor bv = b.unpack("DivBackward");
+        if (need_a) ga = div(g, bv);
+        if (need_b) gb = neg(div(mul(g, a.unpack("DivBackward")), mul(bv, bv)));
+        break;
+      }
+      case BinaryOp::Pow: {
+        Tensor av = a.unpack("PowBackward"), bv = b.unpack("PowBackward");
+        if (need_a) ga = mul(g, mul(bv, pow(av, sub(bv, 1.0))));
+        if (need_b) {
+          // d/db a^b = a^b log a, with the convention 0 where a == 0 (as PyTorch does for b >= 0)
+          Tensor y = result.unpack("PowBackward");
+          Tensor log_a = where(eq(av, 0.0), zeros_like(av), log(av));
+          gb = mul(g, mul(y, log_a));
+        }
+        break;
+      }
+      case BinaryOp::Maximum:
+      case BinaryOp::Minimum: {
+        Tensor av = a.unpack("MaxMinBackward"), bv = b.unpack("MaxMinBackward");
+        Tensor a_wins = to_dtype(op == BinaryOp::Maximum ? gt(av, bv) : lt(av, bv), g.dtype());
+        Tensor tie = mul(to_dtype(eq(av, bv), g.dtype()), 0.5);  // ties split evenly, as PyTorch
+        if (need_a) ga = mul(g, add(a_wins, tie));
+        if (need_b) gb = mul(g, rsub(add(a_wins, tie), 1.0));
+        break;
+      }
+    }
+    if (ga.defined()) ga = to_dtype(sum_to(ga, a_shape), a_dtype);
+    if (gb.defined()) gb = to_dtype(sum_to(gb, b_shape), b_dtype);
+    return {ga, gb};
+  }
+  std::string name() const override {
+    switch (op) {
+      case BinaryOp::Add: return "AddBackward";
+      case BinaryOp::Sub: return "SubBackward";
+      case BinaryOp::Mul: return "MulBackward";
+      case BinaryOp::Div: return "DivBackward";
+      case BinaryOp::Pow: return "PowBackward";
+      case BinaryOp::Maximum: return "MaximumBackward";
+      case BinaryOp::Minimum: return "MinimumBackward";
+    }
+    return "BinaryBackward";
+  }
+  void release_saved() override {
+    a.reset();
+    b.reset();
+    result.reset();
+  }
+};
+
+DType binary_result_dtype(const Tensor& a, const Tensor& b, BinaryOp op) {
+  DType t = result_dtype(a, b);
+  if (op == BinaryOp::Div && !is_floating(t)) return DType::Float32;  // true division
+  if ((op == BinaryOp::Sub) && t == DType::Bool)
+    throw TypeError("sub: subtraction of bool tensors is not supported; use logical_xor or ~ instead");
+  return t;
+}
+
+Tensor binary(const Tensor& a, const Tensor& b, BinaryOp op, Scalar alpha = 1) {
+  const char* name = binary_name(op);
+  STRIATE_CHECK(a.defined() && b.defined(), name, ": got an undefined tensor");
+  check_same_device(a, b, name);
+  Shape shape = broadcast_shapes(a.sizes(), b.sizes(), name);
+  DType dtype = binary_result_dtype(a, b, op);
+  if (a.device().is_cuda() && dtype == DType::Float32 && op == BinaryOp::Add && a.sizes() == b.sizes() &&
+      a.is_contiguous() && b.is_contiguous() && !autograd::needs_grad(a, b)) {
+    Tensor out = empty(shape, TensorOptions(dtype).set_device(a.device()));
+    backend::cuda_add_f32(out.data<float>(), a.data<float>(), b.data<float>(), static_cast<float>(alpha.to_double()),
+                          static_cast<size_t>(out.numel()), a.device().index);
+    return out;
+  }
+  check_cpu(a, name);
+  Tensor out = empty(shape, TensorOptions(dtype));
+  binary_kernel(out, a, b, op, alpha);
+  if (autograd::needs_grad(a, b)) {
+    auto node = std::make_shared<BinaryBackward>();
+    node->op = op;
+    node->alpha = alpha.to_double();
+    node->a_shape = a.sizes();
+    node->b_shape = b.sizes();
+    node->a_dtype = a.dtype();
+    node->b_dtype = b.dtype();
+    bool a_grad = a.requires_grad(), b_grad = b.requires_grad();
+    if (op == BinaryOp::Mul) {
+      if (b_grad) node->a = SavedTensor(a);
+      if (a_grad) node->b = SavedTensor(b);
+    } else if (op != BinaryOp::Add && op != BinaryOp::Sub) {
+      node->a = SavedTensor(a);
+      node->b = SavedTensor(b);
+      if (op == BinaryOp::Pow && b_grad) node->result = SavedTensor(out);
+    }
+    autograd::record(node, {&a, &b}, out);
+  }
+  return out;
+}
+
+void copy_kernel(const Tensor& dst, const Tensor& src);
+
+Tensor scalar_operand(const Tensor& a, Scalar s) { return scalar_tensor(s, s.result_type_with(a.dtype()), a.device()); }
+
+// ---- in-place ---------------------------------------------------------------------
+
+void check_inplace_allowed(const Tensor& self, const char* op) {
+  STRIATE_CHECK_STATE(!(grad_mode_enabled() && self.requires_grad() && self.is_leaf()), op,
+                      ": a leaf Variable that requires grad is being used in an in-place operation.");
+}
+
+// Makes `self` take the value and the history of `result` (computed out of place with autograd).
+void rebase_history(Tensor& self, const Tensor& result, const char* op) {
+  if (self.impl()->is_view())
+    STRIATE_NOT_IMPLEMENTED(op, ": in-place operations on views of tensors that require grad are not supported yet");
+  copy_kernel(self, result);
+  self.bump_version();
+  auto& meta = self.impl()->ensure_autograd();
+  auto* rmeta = result.impl()->autograd();
+  meta.requires_grad = rmeta && rmeta->requires_grad;
+  meta.grad_fn = rmeta ? rmeta->grad_fn : nullptr;
+  meta.output_nr = rmeta ? rmeta->output_nr : 0;
+}
+
+Tensor& inplace_binary(Tensor& self, const Tensor& other, BinaryOp op, Scalar alpha) {
+  const char* name = binary_name(op);
+  check_same_device(self, other, name);
+  check_cpu(self, name);
+  Shape shape = broadcast_shapes(self.sizes(), other.sizes(), name);
+  STRIATE_CHECK_SHAPE(shape == self.sizes(), name, "_: output with shape ", self.sizes(),
+                      " doesn't match the broadcast shape ", shape);
+  DType wanted = binary_result_dtype(self, other, op);
+  STRIATE_CHECK_TYPE(category(wanted) <= category(self.dtype()), name, "_: result type ", wanted,
+                     " can't be cast to the desired output type ", self.dtype());
+  check_inplace_allowed(self, name);
+  if (autograd::needs_grad(self, other)) {
+    rebase_history(self, binary(self, other, op, alpha), name);
+    return self;
+  }
+  binary_kernel(self, self, other, op, alpha);
+  self.bump_version();
+  return self;
+}
+
+// ---- comparisons ------------------------------------------------------------------
+
+Tensor compare(const Tensor& a_in, const Tensor& b_in, CompareOp op, const char* name) {
+  NoGradGuard no_grad;
+  check_same_device(a_in, b_in, name);
+  check_cpu(a_in, name);
+  Shape shape = broadcast_shapes(a_in.sizes(), b_in.sizes(), name);
+  DType common = result_dtype(a_in, b_in);
+  Tensor a = to_dtype(a_in, common).expand(shape);
+  Tensor b = to_dtype(b_in, common).expand(shape);
+  Tensor out = empty(shape, TensorOptions(DType::Bool));
+  STRIATE_DISPATCH_ALL(common, name, [&] {
+    binary_loop<bool, scalar_t>(out, a, b, [op](scalar_t x, scalar_t y) -> bool {
+      switch (op) {
+        case CompareOp::Eq: return x == y;
+        case CompareOp::Ne: return x != y;
+        case CompareOp::Lt: return x < y;
+        case CompareOp::Le: return x <= y;
+        case CompareOp::Gt: return x > y;
+        case CompareOp::Ge: return x >= y;
+        case CompareOp::And: return static_cast<bool>(x) && static_cast<bool>(y);
+        case CompareOp::Or: return static_cast<bool>(x) || static_cast<bool>(y);
+      }
+      return false;
+    });
+  });
+  return out;
+}
+
+// ---- unary ------------------------------------------------------------------------
+
+enum class UnaryOp { Neg, Abs, Exp, Log, Sqrt, Sign, Clamp };
+
+struct UnaryBackward : autograd::Node {
+  UnaryOp op;
+  SavedTensor input, result;
+  std::optional<double> min, max;
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
+    const Tensor& g = grads[0];
+    switch (op) {
+      case UnaryOp::Neg: return {neg(g)};
+      case UnaryOp::Abs: return {mul(g, sign(input.unpack("AbsBackward")))};
+      case UnaryOp::Exp: return {mul(g, result.unpack("ExpBackward"))};
+      case UnaryOp::Log: return {div(g, input.unpack("LogBackward"))};
+      case UnaryOp::Sqrt: return {div(g, mul(result.unpack("SqrtBackward"), 2.0))};
+      case UnaryOp::Sign: return {zeros_like(g)};
+      case UnaryOp::Clamp: {
+        Tensor x = input.unpack("ClampBackward");
+        Tensor keep = ones_like(x).to(DType::Bool);
+        if (min) keep = logical_and(keep, ge(x, *min));
+        if (max) keep = logical_and(keep, le(x, *max));
+        return {mul(g, to_dtype(keep, g.dtype()))};
+      }
+    }
+    return {Tensor()};
+  }
+  std::string name() const override {
+    switch (op) {
+      case UnaryOp::Neg: return "NegBackward";
+      case UnaryOp::Abs: return "AbsBackward";
+      case UnaryOp::Exp: return "ExpBackward";
+      case UnaryOp::Log: return "LogBackward";
+      case UnaryOp::Sqrt: return "SqrtBackward";
+      case UnaryOp::Sign: return "SignBackward";
+      case UnaryOp::Clamp: return "ClampBackward";
+    }
+    return "UnaryBackward";
+  }
+  void release_saved() override {
+    input.reset();
+    result.reset();
+  }
+};
+
+Tensor unary(const Tensor& x, UnaryOp op, const char* name, std::optional<Scalar> lo = std::nullopt,
+             std::optional<Scalar> hi = std::nullopt) {
+  check_cpu(x, name);
+  bool transcendental = op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Sqrt;
+  DType dtype = x.dtype();
+  if (transcendental && !is_floating(dtype)) dtype = DType::Float32;
+  if (op == UnaryOp::Clamp && ((lo && lo->is_floating()) || (hi && hi->is_floating())) && !is_floating(dtype))
+    dtype = DType::Float32;
+  STRIATE_CHECK_TYPE(!(dtype == DType::Bool && (op == UnaryOp::Neg || op == UnaryOp::Clamp)), name,
+                     ": not supported for bool tensors");
+  Tensor in, out = empty(x.sizes(), TensorOptions(dtype));
+  {
+    NoGradGuard no_grad;
+    in = to_dtype(x, dtype);
+  }
+  if (dtype == DType::Bool) {
+    kernels::cpu::unary_loop<bool, bool>(out, in, [](bool v) { return v; });
+  } else {
+    STRIATE_DISPATCH_NUMERIC(dtype, name, [&] {
+      using T = scalar_t;
+      switch (op) {
+        case UnaryOp::Neg:
+          kernels::cpu::unary_loop<T, T>(out, in, [](T v) { return static_cast<T>(-v); });
+          break;
+        case UnaryOp::Abs:
+          kernels::cpu::unary_loop<T, T>(out, in, [](T v) { return v < 0 ? static_cast<T>(-v) : v; });
+          break;
+        case UnaryOp::Exp:
+          kernels::cpu::unary_loop<T, T>(out, in, [](T v) { return static_cast<T>(std::exp(v)); });
+          break;
+        case UnaryOp::Log:
+          kernels::cpu::unary_loop<T, T>(out, in, [](T v) { return static_cast<T>(std::log(v)); });
+          break;
+        case UnaryOp::Sqrt:
+          kernels::cpu::unary_loop<T, T>(out, in, [](T v) { return static_cast<T>(std::sqrt(v)); });
+          break;
+        case UnaryOp::Sign:
+          kernels::cpu::unary_loop<T, T>(out, in, [](T v) { return static_cast<T>((T(0) < v) - (v < T(0))); });
+          break;
+        case UnaryOp::Clamp: {
+          bool has_lo = lo.has_value(), has_hi = hi.has_value();
+          T l = has_lo ? lo->to<T>() : T(0), h = has_hi ? hi->to<T>() : T(0);
+          kernels::cpu::unary_loop<T, T>(out, in, [=](T v) {
+            if (v != v) return v;  // NaN passes through
+            if (has_lo && v < l) v = l;
+            if (has_hi && v > h) v = h;
+            return v;
+          });
+          break;
+        }
+      }
+    });
+  }
+  if (autograd::needs_grad(x) && is_floating(dtype)) {
+    auto node = std::make_shared<UnaryBackward>();
+    node->op = op;
+    if (op == UnaryOp::Abs || op == UnaryOp::Log || op == UnaryOp::Clamp) node->input = SavedTensor(x);
+    if (op == UnaryOp::Exp || op == UnaryOp::Sqrt) node->result = SavedTensor(out);
+    if (lo) node->min = lo->to_double();
+    if (hi) node->max = hi->to_double();
+    autograd::record(node, {&x}, out);
+  }
+  return out;
+}
+
+// ---- where, casts, copies ------------------------------------------------------------
+
+struct WhereBackward : autograd::Node {
+  SavedTensor condition;
+  Shape a_shape, b_shape;
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
+    const Tensor& g = grads[0];
+    Tensor c = condition.unpack("WhereBackward");
+    Tensor zero = zeros({}, TensorOptions(g.dtype()));
+    Tensor ga, gb;
+    if (should_compute_input_grad(0)) ga = sum_to(where(c, g, zero), a_shape);
+    if (should_compute_input_grad(1)) gb = sum_to(where(c, zero, g), b_shape);
+    return {ga, gb};
+  }
+  std::string name() const override { return "WhereBackward"; }
+  void release_saved() override { condition.reset(); }
+};
+
+struct ToDtypeBackward : autograd::Node {
+  DType input_dtype;
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override { return {to_dtype(grads[0], input_dtype)}; }
+  std::string name() const override { return "ToCopyBackward"; }
+};
+
+struct CopyBackward : autograd::Node {
+  Shape src_shape;
+  DType src_dtype;
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
+    return {to_dtype(sum_to(grads[0], src_shape), src_dtype)};
+  }
+  std::string name() const override { return "CopyBackward"; }
+};
+
+struct ConstantBackward : autograd::Node {  // the value no longer depends on any input
+  std::vector<Tensor> apply(std::vector<Tensor>&&) override { return {}; }
+  std::string name() const override { return "FillBackward"; }
+};
+
+// Raw strided copy with cast, src broadcast to dst.
+void copy_kernel(const Tensor& dst, const Tensor& src_in) {
+  NoGradGuard no_grad;
+  Tensor src = src_in.expand(dst.sizes());
+  STRIATE_DISPATCH_ALL(dst.dtype(), "copy_", [&] {
+    using Out = scalar_t;
+    STRIATE_DISPATCH_ALL(src.dtype(), "copy_", [&] {
+      kernels::cpu::unary_loop<Out, scalar_t>(dst, src, [](scalar_t v) { return static_cast<Out>(v); });
+    });
+  });
+}
+
+}  // namespace
+
+// ---- public API ---------------------------------------------------------------------
+
+Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
+  int n = std::max(a.size(), b.size());
+  Shape out = Shape::filled(n, 1);
+  for (int i = 0; i < n; ++i) {
+    int ia = a.size() - n + i, ib = b.size() - n + i;
+    int64_t da = ia >= 0 ? a[ia] : 1, db = ib >= 0 ? b[ib] : 1;
+    STRIATE_CHECK_SHAPE(da == db || da == 1 || db == 1, op, ": shapes ", a, " and ", b,
+                        " cannot be broadcast together (mismatch at dim ", i, ": ", da, " vs ", db, ")");
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+Tensor sum_to(const Tensor& grad, const Shape& shape) {
+  if (grad.sizes() == shape) return grad;
+  int lead = grad.dim() - shape.size();
+  std::vector<int64_t> dims;
+  for (int i = 0; i < grad.dim(); ++i) {
+    if (i < lead || (shape[i - lead] == 1 && grad.sizes()[i] != 1)) dims.push_back(i);
+  }
+  Tensor r = dims.empty() ? grad : sum(grad, dims, /*keepdim=*/true);
+  return r.reshape(shape);
+}
+
+Tensor add(const Tensor& a, const Tensor& b, Scalar alpha) { return binary(a, b, BinaryOp::Add, alpha); }
+Tensor sub(const Tensor& a, const Tensor& b, Scalar alpha) { return binary(a, b, BinaryOp::Sub, alpha); }
+Tensor mul(const Tensor& a, const Tensor& b) { return binary(a, b, BinaryOp::Mul); }
+Tensor div(const Tensor& a, const Tensor& b) { return binary(a, b, BinaryOp::Div); }
+Tensor pow(const Tensor& a, const Tensor& b) { return binary(a, b, BinaryOp::Pow); }
+Tensor maximum(const Tensor& a, const Tensor& b) { return binary(a, b, BinaryOp::Maximum); }
+Tensor minimum(const Tensor& a, const Tensor& b) { return binary(a, b, BinaryOp::Minimum); }
+Tensor add(const Tensor& a, Scalar b) { return binary(a, scalar_operand(a, b), BinaryOp::Add); }
+Tensor sub(const Tensor& a, Scalar b) { return binary(a, scalar_operand(a, b), BinaryOp::Sub); }
+Tensor rsub(const Tensor& a, Scalar b) { return binary(scalar_operand(a, b), a, BinaryOp::Sub); }
+Tensor mul(const Tensor& a, Scalar b) { return binary(a, scalar_operand(a, b), BinaryOp::Mul); }
+Tensor div(const Tensor& a, Scalar b) { return binary(a, scalar_operand(a, b), BinaryOp::Div); }
+Tensor rdiv(const Tensor& a, Scalar b) { return binary(scalar_operand(a, b), a, BinaryOp::Div); }
+Tensor pow(const Tensor& a, Scalar exponent) { return binary(a, scalar_operand(a, exponent), BinaryOp::Pow); }
+Tensor rpow(const Tensor& a, Scalar base) { return binary(scalar_operand(a, base), a, BinaryOp::Pow); }
+
+Tensor neg(const Tensor& a) { return unary(a, UnaryOp::Neg, "neg"); }
+Tensor abs(const Tensor& a) { return unary(a, UnaryOp::Abs, "abs"); }
+Tensor exp(const Tensor& a) { return unary(a, UnaryOp::Exp, "exp"); }
+Tensor log(const Tensor& a) { return unary(a, UnaryOp::Log, "log"); }
+Tensor sqrt(const Tensor& a) { return unary(a, UnaryOp::Sqrt, "sqrt"); }
+Tensor sign(const Tensor& a) { return unary(a, UnaryOp::Sign, "sign"); }
+Tensor clamp(const Tensor& a, std::optional<Scalar> min, std::optional<Scalar> max) {
+  STRIATE_CHECK(min || max, "clamp: at least one of 'min' or 'max' must not be None");
+  return unary(a, UnaryOp::Clamp, "clamp", min, max);
+}
+
+Tensor eq(const Tensor& a, const Tensor& b) { return compare(a, b, CompareOp::Eq, "eq"); }
+Tensor ne(const Tensor& a, const Tensor& b) { return compare(a, b, CompareOp::Ne, "ne"); }
+Tensor lt(const Tensor& a, const Tensor& b) { return compare(a, b, CompareOp::Lt, "lt"); }
+Tensor le(const Tensor& a, const Tensor& b) { return compare(a, b, CompareOp::Le, "le"); }
+Tensor gt(const Tensor& a, const Tensor& b) { return compare(a, b, CompareOp::Gt, "gt"); }
+Tensor ge(const Tensor& a, const Tensor& b) { return compare(a, b, CompareOp::Ge, "ge"); }
+Tensor eq(const Tensor& a, Scalar b) { return eq(a, scalar_operand(a, b)); }
+Tensor ne(const Tensor& a, Scalar b) { return ne(a, scalar_operand(a, b)); }
+Tensor lt(const Tensor& a, Scalar b) { return lt(a, scalar_operand(a, b)); }
+Tensor le(const Tensor& a, Scalar b) { return le(a, scalar_operand(a, b)); }
+Tensor gt(const Tensor& a, Scalar b) { return gt(a, scalar_operand(a, b)); }
+Tensor ge(const Tensor& a, Scalar b) { return ge(a, scalar_operand(a, b)); }
+Tensor logical_and(const Tensor& a, const Tensor& b) { return compare(a, b, CompareOp::And, "logical_and"); }
+Tensor logical_or(const Tensor& a, const Tensor& b) { return compare(a, b, CompareOp::Or, "logical_or"); }
+Tensor logical_not(const Tensor& a) { return eq(a, zeros({}, TensorOptions(a.dtype()))); }
+
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+  STRIATE_CHECK_TYPE(cond.dtype() == DType::Bool, "where: expected a bool condition tensor, got dtype ", cond.dtype());
+  check_cpu(cond, "where");
+  check_same_device(a, b, "where");
+  Shape shape = broadcast_shapes(broadcast_shapes(cond.sizes(), a.sizes(), "where"), b.sizes(), "where");
+  DType dtype = result_dtype(a, b);
+  Tensor out = empty(shape, TensorOptions(dtype));
+  Tensor c, av, bv;
+  {
+    NoGradGuard no_grad;
+    c = cond.expand(shape);
+    av = to_dtype(a, dtype).expand(shape);
+    bv = to_dtype(b, dtype).expand(shape);
+  }
+  STRIATE_DISPATCH_ALL(dtype, "where", [&] {
+    kernels::cpu::ternary_loop<scalar_t>(out, c, av, bv, [](bool k, scalar_t x, scalar_t y) { return k ? x : y; });
+  });
+  if (autograd::needs_grad(a, b)) {
+    auto node = std::make_shared<WhereBackward>();
+    node->condition = SavedTensor(cond);
+    node->a_shape = a.sizes();
+    node->b_shape = b.sizes();
+    autograd::record(node, {&a, &b}, out);
+  }
+  return out;
+}
+
+Tensor& add_(Tensor& a, const Tensor& b, Scalar alpha) { return inplace_binary(a, b, BinaryOp::Add, alpha); }
+Tensor& sub_(Tensor& a, const Tensor& b, Scalar alpha) { return inplace_binary(a, b, BinaryOp::Sub, alpha); }
+Tensor& mul_(Tensor& a, const Tensor& b) { return inplace_binary(a, b, BinaryOp::Mul, 1); }
+Tensor& div_(Tensor& a, const Tensor& b) { return inplace_binary(a, b, BinaryOp::Div, 1); }
+Tensor& add_(Tensor& a, Scalar b) { return inplace_binary(a, scalar_operand(a, b), BinaryOp::Add, 1); }
+Tensor& sub_(Tensor& a, Scalar b) { return inplace_binary(a, scalar_operand(a, b), BinaryOp::Sub, 1); }
+Tensor& mul_(Tensor& a, Scalar b) { return inplace_binary(a, scalar_operand(a, b), BinaryOp::Mul, 1); }
+Tensor& div_(Tensor& a, Scalar b) { return inplace_binary(a, scalar_operand(a, b), BinaryOp::Div, 1); }
+Tensor& pow_(Tensor& a, Scalar b) { return inplace_binary(a, scalar_operand(a, b), BinaryOp::Pow, 1); }
+
+Tensor& clamp_(Tensor& a, std::optional<Scalar> min, std::optional<Scalar> max) {
+  check_inplace_allowed(a, "clamp_");
+  Tensor r = clamp(a, min, max);
+  if (autograd::needs_grad(a)) {
+    rebase_history(a, r, "clamp_");
+  } else {
+    copy_kernel(a, r);
+    a.bump_version();
+  }
+  return a;
+}
+
+Tensor to_dtype(const Tensor& a, DType dtype) {
+  if (a.dtype() == dtype) return a;
+  if (!a.device().is_cpu()) return to_dtype(a.to(kCPU), dtype).to(a.device());
+  Tensor out = empty(a.sizes(), TensorOptions(dtype));
+  copy_kernel(out, a);
+  if (autograd::needs_grad(a) && is_floating(dtype)) {
+    auto node = std::make_shared<ToDtypeBackward>();
+    node->input_dtype = a.dtype();
+    autograd::record(node, {&a}, out);
+  }
+  return out;
+}
+
+Tensor& copy_(Tensor& dst, const Tensor& src) {
+  check_cpu(dst, "copy_");
+  check_cpu(src, "copy_");
+  Shape shape = broadcast_shapes(dst.sizes(), src.sizes(), "copy_");
+  STRIATE_CHECK_SHAPE(shape == dst.sizes(), "copy_: source of shape ", src.sizes(),
+                      " cannot be broadcast to the destination shape ", dst.sizes());
+  check_inplace_allowed(dst, "copy_");
+  bool track = autograd::needs_grad(dst, src);
+  if (track && dst.impl()->is_view())
+    STRIATE_NOT_IMPLEMENTED("copy_: in-place writes into views of tensors that require grad are not supported yet");
+  // Copying from an overlapping source (e.g. x[1:] = x[:-1]) must read before writing.
+  Tensor source = src.storage() == dst.storage() ? src.clone() : src;
+  {
+    NoGradGuard no_grad;
+    copy_kernel(dst, source);
+  }
+  dst.bump_version();
+  if (track) {
+    auto& meta = dst.impl()->ensure_autograd();
+    if (src.requires_grad()) {
+      auto node = std::make_shared<CopyBackward>();
+      node->src_shape = src.sizes();
+      node->src_dtype = src.dtype();
+      autograd::record(node, {&src}, dst);
+    } else {
+      auto node = std::make_shared<ConstantBackward>();
+      autograd::record(node, {}, dst);
+    }
+    (void)meta;
+  }
+  return dst;
+}
+
+Tensor& fill_(Tensor& dst, Scalar value) {
+  check_inplace_allowed(dst, "fill_");
+  if (dst.device().is_cuda()) {
+    Tensor host = full(dst.sizes(), value, TensorOptions(dst.dtype()));
+    Tensor moved = host.to(dst.device());
+    backend::cuda_memcpy_device_to_device(dst.data_ptr(), moved.data_ptr(), dst.numel() * element_size(dst.dtype()),
+                                          dst.device().index);
+    return dst;
+  }
+  STRIATE_DISPATCH_ALL(dst.dtype(), "fill_", [&] {
+    scalar_t v = value.to<scalar_t>();
+    kernels::cpu::unary_loop<scalar_t, scalar_t>(dst, dst, [v](scalar_t) { return v; });
+  });
+  dst.bump_version();
+  if (dst.requires_grad() && grad_mode_enabled()) {
+    if (dst.impl()->is_view()) STRIATE_NOT_IMPLEMENTED("fill_: in-place writes into views of tensors that require grad are not supported yet");
+    autograd::record(std::make_shared<ConstantBackward>(), {}, dst);
+  }
+  return dst;
+}
+
+}  // namespace striate

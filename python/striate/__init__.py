@@ -1,0 +1,67 @@
+"""striate: a small, fast, readable deep-learning library for convolutional networks.
+
+    import striate as st
+    from striate import nn, optim
+    x = st.randn(8, 1, 28, 28)
+"""
+
+import os as _os
+
+from ._load import load_extension as _load_extension
+
+_C = _load_extension()
+
+from ._C import Tensor, device, dtype  # noqa: E402
+from ._C import (  # noqa: E402
+    abs, add, cat, clamp, div, eq, exp, get_num_threads, initial_seed, log, logical_and,
+    logical_not, logical_or, manual_seed, maximum, minimum, mul, neg, pow, randperm,
+    set_num_threads, sign, sqrt, stack, sub, where, get_rng_state, set_rng_state,
+)
+from ._C import sum, mean, var, std, max, min, argmax, argmin  # noqa: E402,A004
+from ._C._functional import matmul  # noqa: E402
+from . import _tensor  # noqa: E402,F401  (attaches the Python-side Tensor methods)
+from ._creation import (  # noqa: E402
+    arange, empty, empty_like, eye, from_dlpack, from_numpy, full, full_like, linspace, ones,
+    ones_like, rand, rand_like, randint, randint_like, randn, randn_like, tensor, zeros, zeros_like,
+)
+from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
+from . import autograd, data, nn, optim  # noqa: E402
+
+float32 = dtype.float32
+float64 = dtype.float64
+int64 = dtype.int64
+uint8 = dtype.uint8
+bool = dtype.bool  # noqa: A001
+float = float32  # noqa: A001
+double = float64
+long = int64
+
+__version__ = _C.__version__
+cuda_built = _C.cuda_built
+
+#: Directory to pass as CMAKE_PREFIX_PATH so that a C++ program's find_package(striate) finds
+#: the library, headers and CMake package shipped inside this installed package.
+cmake_prefix_path = _os.path.dirname(_os.path.abspath(__file__))
+
+
+def show_config():
+    """Prints the version, compiler, CPU ISA path, OpenMP threads and CUDA backend status."""
+    print(_C.show_config(), end="")
+
+
+class cuda:  # noqa: N801  (mirrors torch.cuda's namespace)
+    @staticmethod
+    def is_available():
+        return _C.cuda_is_available()
+
+    @staticmethod
+    def device_count():
+        return _C.cuda_device_count()
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(t):
+    return t.numel()

@@ -1,0 +1,415 @@
+"""The Python side of striate.Tensor: indexing, repr, NumPy/DLPack protocols, and the methods
+whose PyTorch signatures are variadic (view(*shape), permute(*dims), to(...)). Attached to the
+bound C++ class, so there is one Tensor type."""
+
+import builtins
+
+import numpy as np
+
+from . import _C
+from ._C import Tensor
+from ._creation import numpy_dtype
+
+_DEFAULT_REPR_DTYPES = (_C.dtype.float32, _C.dtype.int64, _C.dtype.bool)
+_C.dtype.__repr__ = lambda self: f"striate.{self.name}"
+_C.dtype.__str__ = _C.dtype.__repr__
+
+
+def _dims(args, op):
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = tuple(args[0])
+    for a in args:
+        if isinstance(a, builtins.bool) or not isinstance(a, (int, np.integer)):
+            raise TypeError(f"{op}: expected a sequence of ints, got {args!r}")
+    return [int(a) for a in args]
+
+
+def _method(fn):
+    setattr(Tensor, fn.__name__, fn)
+    return fn
+
+
+# ---- shape methods -------------------------------------------------------------------
+
+
+@_method
+def view(self, *shape):
+    return self._view(_dims(shape, "view"))
+
+
+@_method
+def reshape(self, *shape):
+    return self._reshape(_dims(shape, "reshape"))
+
+
+@_method
+def permute(self, *dims):
+    return self._permute(_dims(dims, "permute"))
+
+
+@_method
+def expand(self, *sizes):
+    return self._expand(_dims(sizes, "expand"))
+
+
+@_method
+def view_as(self, other):
+    return self._view(list(other.shape))
+
+
+@_method
+def reshape_as(self, other):
+    return self._reshape(list(other.shape))
+
+
+@_method
+def to(self, *args, **kwargs):
+    """to(dtype), to(device), to(device, dtype), to(other_tensor)."""
+    dtype = kwargs.pop("dtype", None)
+    device = kwargs.pop("device", None)
+    kwargs.pop("non_blocking", None)
+    if kwargs.pop("copy", False):
+        raise NotImplementedError("to: copy=True is not supported yet; use .clone()")
+    if kwargs:
+        raise TypeError(f"to: unexpected keyword arguments {sorted(kwargs)}")
+    for a in args:
+        if isinstance(a, _C.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            dtype, device = a.dtype, a.device
+        elif isinstance(a, (str, _C.device)):
+            device = a
+        else:
+            raise TypeError(f"to: expected a dtype, a device or a tensor, got {type(a).__name__}")
+    out = self
+    if device is not None:
+        out = out._to_device(device)
+    if dtype is not None:
+        out = out._to_dtype(dtype)
+    return out
+
+
+for _name, _dt in [("float", _C.dtype.float32), ("double", _C.dtype.float64), ("long", _C.dtype.int64),
+                   ("bool", _C.dtype.bool), ("byte", _C.dtype.uint8)]:
+    setattr(Tensor, _name, (lambda dt: lambda self: self._to_dtype(dt))(_dt))
+
+
+@_method
+def cpu(self):
+    return self._to_device("cpu")
+
+
+@_method
+def cuda(self, device=None):
+    return self._to_device("cuda" if device is None else f"cuda:{int(device)}")
+
+
+@_method
+def type_as(self, other):
+    return self._to_dtype(other.dtype)
+
+
+@_method
+def new_zeros(self, *size, dtype=None):
+    from ._creation import zeros
+
+    return zeros(*size, dtype=dtype or self.dtype)
+
+
+@_method
+def new_ones(self, *size, dtype=None):
+    from ._creation import ones
+
+    return ones(*size, dtype=dtype or self.dtype)
+
+
+@_method
+def new_full(self, size, fill_value, dtype=None):
+    from ._creation import full
+
+    return full(size, fill_value, dtype=dtype or self.dtype)
+
+
+@_method
+def new_tensor(self, data, dtype=None):
+    from ._creation import tensor
+
+    return tensor(data, dtype=dtype or self.dtype)
+
+
+# ---- autograd --------------------------------------------------------------------------
+
+
+@_method
+def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    if create_graph:
+        raise NotImplementedError("backward: create_graph=True (higher-order gradients) is not supported yet")
+    if inputs is not None:
+        raise NotImplementedError("backward: the 'inputs' argument is not supported yet")
+    _C._autograd.backward([self], [gradient], bool(retain_graph))
+
+
+# ---- scalars and Python protocols ----------------------------------------------------------
+
+
+@_method
+def item(self):
+    if self.numel() != 1:
+        raise ValueError(f"item: a Tensor with {self.numel()} elements cannot be converted to a scalar")
+    return self.detach().numpy().reshape(()).item() if self.device.type == "cpu" else self.cpu().item()
+
+
+@_method
+def tolist(self):
+    return self.detach().cpu().numpy().tolist()
+
+
+def _scalar_conversion(kind):
+    def convert(self):
+        if self.numel() != 1:
+            raise ValueError(f"only one element tensors can be converted to Python scalars (got {self.numel()})")
+        return kind(self.item())
+
+    return convert
+
+
+Tensor.__float__ = _scalar_conversion(builtins.float)
+Tensor.__int__ = _scalar_conversion(builtins.int)
+
+
+@_method
+def __index__(self):
+    if self.dtype not in (_C.dtype.int64, _C.dtype.uint8, _C.dtype.bool) or self.numel() != 1:
+        raise TypeError("only integer tensors of a single element can be converted to an index")
+    return builtins.int(self.item())
+
+
+@_method
+def __bool__(self):
+    if self.numel() != 1:
+        raise RuntimeError(f"Boolean value of Tensor with {self.numel()} elements is ambiguous")
+    return builtins.bool(self.item())
+
+
+@_method
+def __len__(self):
+    if self.ndim == 0:
+        raise TypeError("len() of a 0-d tensor")
+    return self.shape[0]
+
+
+@_method
+def __iter__(self):
+    if self.ndim == 0:
+        raise TypeError("iteration over a 0-d tensor")
+    return (self.select(0, i) for i in range(self.shape[0]))
+
+
+@_method
+def __array__(self, dtype=None, copy=None):
+    """NumPy 2's protocol: a view when possible; copy=False raises when a copy is needed."""
+    arr = self.detach().numpy()
+    if dtype is not None and np.dtype(dtype) != arr.dtype:
+        if copy is False:
+            raise ValueError("__array__: a dtype conversion needs a copy, but copy=False was requested")
+        return arr.astype(dtype)
+    if copy:
+        return arr.copy()
+    return arr
+
+
+@_method
+def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+    if copy:
+        raise NotImplementedError("__dlpack__: copy=True is not supported yet; clone() first")
+    if dl_device is not None and tuple(dl_device) != self.__dlpack_device__():
+        raise NotImplementedError(f"__dlpack__: export to device {dl_device} is not supported")
+    if self.requires_grad:
+        raise RuntimeError("__dlpack__: can't export a tensor that requires grad; use tensor.detach()")
+    versioned = max_version is not None and tuple(max_version) >= (1, 0)
+    return self._to_dlpack(versioned)
+
+
+@_method
+def __repr__(self):
+    arr = self.detach().cpu().numpy()
+    prefix = "tensor("
+    if arr.size == 0:
+        body = "[]" if arr.ndim <= 1 else f"[], size={tuple(arr.shape)}"
+    elif arr.dtype.kind == "f":
+        body = np.array2string(arr, separator=", ", prefix=prefix, precision=4, floatmode="fixed",
+                               threshold=1000, edgeitems=3, max_line_width=80,
+                               formatter={"float_kind": lambda v: f"{v:.4f}"})
+    elif arr.dtype.kind == "b":
+        body = np.array2string(arr, separator=", ", prefix=prefix, threshold=1000, edgeitems=3,
+                               formatter={"bool": lambda v: "True" if v else "False"})
+    else:
+        body = np.array2string(arr, separator=", ", prefix=prefix, threshold=1000, edgeitems=3)
+    extras = []
+    if self.dtype not in _DEFAULT_REPR_DTYPES:
+        extras.append(f"dtype={self.dtype!r}")
+    if self.device.type != "cpu":
+        extras.append(f"device='{self.device}'")
+    if self.grad_fn is not None:
+        extras.append(f"grad_fn={self.grad_fn!r}")
+    elif self.requires_grad:
+        extras.append("requires_grad=True")
+    return prefix + body + "".join(", " + e for e in extras) + ")"
+
+
+Tensor.__str__ = Tensor.__repr__
+
+# ---- indexing ------------------------------------------------------------------------------
+
+
+def _is_int(x):
+    return isinstance(x, (int, np.integer)) and not isinstance(x, (builtins.bool, np.bool_))
+
+
+def _as_index_tensor(x):
+    """Lists, NumPy arrays and bool values used as advanced indices become tensors."""
+    from ._creation import tensor
+
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (builtins.bool, np.bool_)):
+        return tensor(builtins.bool(x))
+    return tensor(np.asarray(x))
+
+
+def _normalize(index):
+    if not isinstance(index, tuple):
+        index = (index,)
+    return index
+
+
+def _expand_ellipsis(index, ndim):
+    consumed = builtins.sum(
+        1 if (_is_int(i) or isinstance(i, slice) or (isinstance(i, Tensor) and i.dtype != _C.dtype.bool))
+        else (i.ndim if isinstance(i, Tensor) else 0)
+        for i in index if i is not None and i is not Ellipsis)
+    ellipses = builtins.sum(1 for i in index if i is Ellipsis)
+    if ellipses > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    if consumed > ndim:
+        raise IndexError(f"too many indices for tensor of dimension {ndim} (got {consumed})")
+    out = []
+    for i in index:
+        if i is Ellipsis:
+            out.extend([slice(None)] * (ndim - consumed))
+        else:
+            out.append(i)
+    return out
+
+
+def _basic(self, index):
+    """Applies ints, slices and None as views; returns (view, [(dim, advanced_index)])."""
+    out = self
+    dim = 0
+    advanced = []
+    for i in _expand_ellipsis(index, self.ndim):
+        if i is None:
+            out = out.unsqueeze(dim)
+            dim += 1
+        elif _is_int(i) or (isinstance(i, Tensor) and i.ndim == 0 and i.dtype == _C.dtype.int64
+                            and not advanced):
+            i = builtins.int(i)
+            size = out.shape[dim]
+            if not -size <= i < size:
+                raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
+            out = out.select(dim, i)
+        elif isinstance(i, slice):
+            start, stop, step = i.start, i.stop, i.step
+            step = 1 if step is None else builtins.int(step)
+            if step <= 0:
+                raise ValueError("slice step must be positive")
+            size = out.shape[dim]
+            start, stop, _ = slice(start, stop, 1).indices(size)
+            out = out._slice(dim, start, builtins.max(stop, start), step)
+            dim += 1
+        elif isinstance(i, (Tensor, list, np.ndarray, builtins.bool, np.bool_)):
+            idx = _as_index_tensor(i)
+            advanced.append((dim, idx))
+            dim += idx.ndim if idx.dtype == _C.dtype.bool else 1
+        else:
+            raise IndexError(f"only integers, slices, ellipsis, None, integer or boolean tensors are valid "
+                             f"indices (got {type(i).__name__})")
+    return out, advanced
+
+
+def _check_single_advanced(advanced):
+    if len(advanced) > 1:
+        raise NotImplementedError("indexing with more than one integer/boolean tensor index is not supported yet")
+
+
+@_method
+def __getitem__(self, index):
+    out, advanced = _basic(self, _normalize(index))
+    if not advanced:
+        return out
+    _check_single_advanced(advanced)
+    dim, idx = advanced[0]
+    moved = out.movedim(dim, 0) if dim else out
+    if idx.dtype == _C.dtype.bool:
+        if tuple(idx.shape) != tuple(moved.shape[:idx.ndim]):
+            raise IndexError(f"The shape of the mask {tuple(idx.shape)} does not match the shape of the indexed "
+                             f"tensor {tuple(moved.shape[:idx.ndim])}")
+        if dim:
+            raise NotImplementedError("boolean mask indices after other dimensions are not supported yet")
+        return _C._masked_select(moved, idx)
+    if idx.dtype not in (_C.dtype.int64, _C.dtype.uint8):
+        raise IndexError(f"tensors used as indices must be long, uint8 or bool tensors, got {idx.dtype}")
+    result = _C._take(moved, idx.long())
+    if dim:
+        result = result.movedim(list(range(idx.ndim)), list(range(dim, dim + idx.ndim)))
+    return result
+
+
+@_method
+def __setitem__(self, index, value):
+    from ._creation import tensor
+
+    out, advanced = _basic(self, _normalize(index))
+    scalar = isinstance(value, (int, float, builtins.bool, np.number))
+    if not scalar and not isinstance(value, Tensor):
+        value = tensor(np.asarray(value), dtype=self.dtype)
+    if not advanced:
+        if scalar:
+            out.fill_(value)
+        else:
+            out.copy_(value)
+        return
+    _check_single_advanced(advanced)
+    dim, idx = advanced[0]
+    if dim:
+        raise NotImplementedError("assignment through a tensor index after other dimensions is not supported yet")
+    if idx.dtype == _C.dtype.bool:
+        if scalar:
+            _C._masked_fill_(out, idx, value)
+        else:
+            _C._masked_scatter_(out, idx, value)
+        return
+    if scalar:
+        value = tensor(value, dtype=self.dtype)
+    _C._index_put_(out, idx.long(), value)
+
+
+@_method
+def movedim(self, source, destination):
+    src = [source] if _is_int(source) else list(source)
+    dst = [destination] if _is_int(destination) else list(destination)
+    if len(src) != len(dst):
+        raise ValueError("movedim: source and destination must have the same number of dims")
+    nd = self.ndim
+    src = [s % nd if nd else 0 for s in src]
+    dst = [d % nd if nd else 0 for d in dst]
+    order = [d for d in range(nd) if d not in src]
+    perm = [None] * nd
+    for s, d in zip(src, dst):
+        perm[d] = s
+    it = iter(order)
+    perm = [p if p is not None else next(it) for p in perm]
+    return self._permute(perm)
+
+
+_ = numpy_dtype  # re-exported for helpers

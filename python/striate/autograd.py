@@ -1,0 +1,81 @@
+"""Autograd from Python: grad mode context managers and striate.autograd.grad."""
+
+import functools
+
+from ._C import _autograd as _ag
+from ._C import Tensor
+
+__all__ = ["backward", "enable_grad", "grad", "is_grad_enabled", "no_grad", "set_grad_enabled"]
+
+
+class _GradMode:
+    mode = None
+
+    def __enter__(self):
+        self._previous = _ag.is_grad_enabled()
+        _ag.set_grad_enabled(self.mode)
+        return self
+
+    def __exit__(self, *exc):
+        _ag.set_grad_enabled(self._previous)
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.__class__():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(_GradMode):  # noqa: N801
+    """Context manager / decorator: operations record no graph and save nothing."""
+
+    mode = False
+
+
+class enable_grad(_GradMode):  # noqa: N801
+    mode = True
+
+
+class set_grad_enabled(_GradMode):  # noqa: N801
+    def __init__(self, mode):
+        self.mode = bool(mode)
+        self._previous = _ag.is_grad_enabled()
+        _ag.set_grad_enabled(self.mode)
+
+    def __enter__(self):
+        return self
+
+
+def is_grad_enabled():
+    return _ag.is_grad_enabled()
+
+
+def _as_list(x):
+    if x is None:
+        return []
+    if isinstance(x, Tensor):
+        return [x]
+    return list(x)
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None):
+    tensors = _as_list(tensors)
+    grads = _as_list(grad_tensors) or [None] * len(tensors)
+    _ag.backward(tensors, grads, bool(retain_graph))
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+    """Returns the gradients of outputs w.r.t. inputs without touching any .grad."""
+    if create_graph:
+        raise NotImplementedError("autograd.grad: create_graph=True (higher-order gradients) is not supported yet")
+    outputs = _as_list(outputs)
+    single = isinstance(inputs, Tensor)
+    inputs = _as_list(inputs)
+    grads = _as_list(grad_outputs) or [None] * len(outputs)
+    if len(grads) != len(outputs):
+        raise ValueError(f"autograd.grad: got {len(outputs)} outputs but {len(grads)} grad_outputs")
+    result = _ag.grad(outputs, grads, inputs, bool(retain_graph), bool(allow_unused))
+    return tuple(result) if not single else (result[0],)

@@ -1,0 +1,93 @@
+"""The GEMM under every SIMD path this CPU runs (generic, AVX2, AVX-512): matmul, linear and conv2d
+parity, selected at run time with striate._C._set_cpu_isa and at start-up with STRIATE_CPU_ISA."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import striate as st
+import striate.nn.functional as F
+import torch
+import torch.nn.functional as TF
+from helpers import check_parity, to_np
+
+ALL_ISAS = ["generic", "avx2", "avx512"]
+SUPPORTED = ALL_ISAS[: ALL_ISAS.index(st._C._supported_cpu_isa()) + 1]
+
+rng = np.random.default_rng(7)
+
+
+def rand(*shape, dtype=np.float32):
+    return rng.standard_normal(shape).astype(dtype)
+
+
+@pytest.fixture(params=SUPPORTED)
+def isa(request):
+    previous = st._C._get_cpu_isa()
+    st._C._set_cpu_isa(request.param)
+    assert st._C._get_cpu_isa() == request.param
+    yield request.param
+    st._C._set_cpu_isa(previous)
+
+
+# Sizes straddle every register tile (4..12 rows, 8..32 columns) and cache block (K > 256).
+GEMM_SHAPES = [(1, 1, 1), (5, 3, 7), (13, 37, 300), (29, 70, 513), (64, 64, 64), (7, 333, 20), (250, 96, 270)]
+
+
+@pytest.mark.parametrize("M,N,K", GEMM_SHAPES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gemm_parity_with_numpy(isa, M, N, K, dtype):
+    a, b = rand(M, K, dtype=dtype), rand(K, N, dtype=dtype)
+    expected = a.astype(np.float64) @ b.astype(np.float64)
+    tolerance = 1e-4 if dtype == np.float32 else 1e-11
+    sa, sb = st.tensor(a), st.tensor(b)
+    for x, y in [(sa, sb), (st.tensor(np.ascontiguousarray(a.T)).t(), sb),
+                 (sa, st.tensor(np.ascontiguousarray(b.T)).t()),
+                 (st.tensor(np.ascontiguousarray(a.T)).t(), st.tensor(np.ascontiguousarray(b.T)).t())]:
+        np.testing.assert_allclose(to_np(st.matmul(x, y)), expected, rtol=tolerance, atol=tolerance * np.sqrt(K))
+
+
+def test_batched_matmul_and_linear_parity(isa):
+    check_parity(st.matmul, torch.matmul, [rand(3, 1, 17, 40), rand(2, 40, 19)])
+    check_parity(lambda *t: F.linear(*t), lambda *t: TF.linear(*t), [rand(33, 70), rand(45, 70), rand(45)])
+
+
+@pytest.mark.parametrize("kwargs", [dict(padding=1), dict(stride=2, groups=2, dilation=2, padding=2)])
+def test_conv2d_parity(isa, kwargs):
+    arrays = [rand(3, 4, 13, 11), rand(8, 4 // kwargs.get("groups", 1), 3, 3), rand(8)]
+    check_parity(lambda *t: F.conv2d(*t, **kwargs), lambda *t: TF.conv2d(*t, **kwargs), arrays, fwd_atol=1e-5)
+
+
+def test_every_path_gives_the_same_result_within_rounding():
+    a, b = rand(37, 300), rand(300, 45)
+    previous = st._C._get_cpu_isa()
+    results = []
+    try:
+        for name in SUPPORTED:
+            st._C._set_cpu_isa(name)
+            results.append(to_np(st.matmul(st.tensor(a), st.tensor(b))))
+    finally:
+        st._C._set_cpu_isa(previous)
+    for result in results[1:]:
+        np.testing.assert_allclose(result, results[0], rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("name", SUPPORTED)
+def test_environment_variable_selects_the_path(name):
+    script = ("import numpy as np, striate as st\n"
+              "print(st._C._get_cpu_isa())\n"
+              "a = np.arange(12, dtype=np.float32).reshape(3, 4)\n"
+              "print(float((st.tensor(a) @ st.tensor(a.T)).sum().item()))\n")
+    env = dict(os.environ, STRIATE_CPU_ISA=name)
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    reported, total = result.stdout.split()
+    a = np.arange(12, dtype=np.float64).reshape(3, 4)
+    assert reported == name
+    assert float(total) == pytest.approx((a @ a.T).sum())
+
+
+def test_set_cpu_isa_rejects_unknown_names():
+    with pytest.raises(ValueError, match="_set_cpu_isa: expected 'generic', 'avx2' or 'avx512', got 'sse9'"):
+        st._C._set_cpu_isa("sse9")
