@@ -61,6 +61,7 @@ set(STRIATE_PYTHON_SOURCES
   python/src/bind_functional_conv.cpp
   python/src/bind_functional_activation.cpp
   python/src/bind_nn.cpp
+  python/src/bind_nn_layers.cpp
   python/src/bind_optim.cpp
   python/src/bind_data.cpp
 )

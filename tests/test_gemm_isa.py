@@ -33,7 +33,15 @@ def isa(request):
 
 
 # Sizes straddle every register tile (4..12 rows, 8..32 columns) and cache block (K > 256).
-GEMM_SHAPES = [(1, 1, 1), (5, 3, 7), (13, 37, 300), (29, 70, 513), (64, 64, 64), (7, 333, 20), (250, 96, 270)]
+GEMM_SHAPES = [
+    (1, 1, 1),
+    (5, 3, 7),
+    (13, 37, 300),
+    (29, 70, 513),
+    (64, 64, 64),
+    (7, 333, 20),
+    (250, 96, 270),
+]
 
 
 @pytest.mark.parametrize("M,N,K", GEMM_SHAPES)
@@ -43,21 +51,32 @@ def test_gemm_parity_with_numpy(isa, M, N, K, dtype):
     expected = a.astype(np.float64) @ b.astype(np.float64)
     tolerance = 1e-4 if dtype == np.float32 else 1e-11
     sa, sb = st.tensor(a), st.tensor(b)
-    for x, y in [(sa, sb), (st.tensor(np.ascontiguousarray(a.T)).t(), sb),
-                 (sa, st.tensor(np.ascontiguousarray(b.T)).t()),
-                 (st.tensor(np.ascontiguousarray(a.T)).t(), st.tensor(np.ascontiguousarray(b.T)).t())]:
-        np.testing.assert_allclose(to_np(st.matmul(x, y)), expected, rtol=tolerance, atol=tolerance * np.sqrt(K))
+    for x, y in [
+        (sa, sb),
+        (st.tensor(np.ascontiguousarray(a.T)).t(), sb),
+        (sa, st.tensor(np.ascontiguousarray(b.T)).t()),
+        (st.tensor(np.ascontiguousarray(a.T)).t(), st.tensor(np.ascontiguousarray(b.T)).t()),
+    ]:
+        np.testing.assert_allclose(
+            to_np(st.matmul(x, y)), expected, rtol=tolerance, atol=tolerance * np.sqrt(K)
+        )
 
 
 def test_batched_matmul_and_linear_parity(isa):
     check_parity(st.matmul, torch.matmul, [rand(3, 1, 17, 40), rand(2, 40, 19)])
-    check_parity(lambda *t: F.linear(*t), lambda *t: TF.linear(*t), [rand(33, 70), rand(45, 70), rand(45)])
+    check_parity(
+        lambda *t: F.linear(*t), lambda *t: TF.linear(*t), [rand(33, 70), rand(45, 70), rand(45)]
+    )
 
 
-@pytest.mark.parametrize("kwargs", [dict(padding=1), dict(stride=2, groups=2, dilation=2, padding=2)])
+@pytest.mark.parametrize(
+    "kwargs", [{"padding": 1}, {"stride": 2, "groups": 2, "dilation": 2, "padding": 2}]
+)
 def test_conv2d_parity(isa, kwargs):
     arrays = [rand(3, 4, 13, 11), rand(8, 4 // kwargs.get("groups", 1), 3, 3), rand(8)]
-    check_parity(lambda *t: F.conv2d(*t, **kwargs), lambda *t: TF.conv2d(*t, **kwargs), arrays, fwd_atol=1e-5)
+    check_parity(
+        lambda *t: F.conv2d(*t, **kwargs), lambda *t: TF.conv2d(*t, **kwargs), arrays, fwd_atol=1e-5
+    )
 
 
 def test_every_path_gives_the_same_result_within_rounding():
@@ -76,12 +95,16 @@ def test_every_path_gives_the_same_result_within_rounding():
 
 @pytest.mark.parametrize("name", SUPPORTED)
 def test_environment_variable_selects_the_path(name):
-    script = ("import numpy as np, striate as st\n"
-              "print(st._C._get_cpu_isa())\n"
-              "a = np.arange(12, dtype=np.float32).reshape(3, 4)\n"
-              "print(float((st.tensor(a) @ st.tensor(a.T)).sum().item()))\n")
+    script = (
+        "import numpy as np, striate as st\n"
+        "print(st._C._get_cpu_isa())\n"
+        "a = np.arange(12, dtype=np.float32).reshape(3, 4)\n"
+        "print(float((st.tensor(a) @ st.tensor(a.T)).sum().item()))\n"
+    )
     env = dict(os.environ, STRIATE_CPU_ISA=name)
-    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
     reported, total = result.stdout.split()
     a = np.arange(12, dtype=np.float64).reshape(3, 4)
     assert reported == name
@@ -89,5 +112,7 @@ def test_environment_variable_selects_the_path(name):
 
 
 def test_set_cpu_isa_rejects_unknown_names():
-    with pytest.raises(ValueError, match="_set_cpu_isa: expected 'generic', 'avx2' or 'avx512', got 'sse9'"):
+    with pytest.raises(
+        ValueError, match="_set_cpu_isa: expected 'generic', 'avx2' or 'avx512', got 'sse9'"
+    ):
         st._C._set_cpu_isa("sse9")

@@ -37,8 +37,10 @@ def test_matmul_parity(a_shape, b_shape):
     check_parity(st.matmul, torch.matmul, [rand(*a_shape), rand(*b_shape)])
 
 
-@pytest.mark.parametrize("a_shape,b_shape", [((3, 4), (4, 5)), ((5,), (2, 5, 3)), ((2, 1, 3, 4), (3, 4, 2)),
-                                             ((2, 3, 4), (4,))])
+@pytest.mark.parametrize(
+    "a_shape,b_shape",
+    [((3, 4), (4, 5)), ((5,), (2, 5, 3)), ((2, 1, 3, 4), (3, 4, 2)), ((2, 3, 4), (4,))],
+)
 def test_matmul_gradcheck(a_shape, b_shape):
     gradcheck(st.matmul, [rand(*a_shape), rand(*b_shape)])
 
@@ -55,15 +57,20 @@ def test_matmul_of_transposed_views(transpose_a, transpose_b):
     a, b = rand(6, 9), rand(9, 5)
     a_in = np.ascontiguousarray(a.T) if transpose_a else a
     b_in = np.ascontiguousarray(b.T) if transpose_b else b
-    check_parity(lambda x, y: st.matmul(x.t() if transpose_a else x, y.t() if transpose_b else y),
-                 lambda x, y: torch.matmul(x.t() if transpose_a else x, y.t() if transpose_b else y),
-                 [a_in, b_in])
+    check_parity(
+        lambda x, y: st.matmul(x.t() if transpose_a else x, y.t() if transpose_b else y),
+        lambda x, y: torch.matmul(x.t() if transpose_a else x, y.t() if transpose_b else y),
+        [a_in, b_in],
+    )
 
 
 def test_matmul_of_a_strided_batch_slice():
     a, b = rand(4, 5, 8), rand(4, 8, 3)
-    check_parity(lambda x, y: st.matmul(x[::2, :, 1:7], y[::2, 1:7]),
-                 lambda x, y: torch.matmul(x[::2, :, 1:7], y[::2, 1:7]), [a, b])
+    check_parity(
+        lambda x, y: st.matmul(x[::2, :, 1:7], y[::2, 1:7]),
+        lambda x, y: torch.matmul(x[::2, :, 1:7], y[::2, 1:7]),
+        [a, b],
+    )
 
 
 def test_matmul_operator_method_and_rmatmul():
@@ -80,17 +87,26 @@ def test_matmul_vector_dot_is_zero_dimensional():
 
 
 def test_matmul_with_empty_inner_dimension_gives_zeros():
-    out = st.matmul(st.tensor(np.zeros((3, 0), np.float32)), st.tensor(np.zeros((0, 4), np.float32)))
+    out = st.matmul(
+        st.tensor(np.zeros((3, 0), np.float32)), st.tensor(np.zeros((0, 4), np.float32))
+    )
     assert tuple(out.shape) == (3, 4)
     assert np.all(to_np(out) == 0)
 
 
 def test_matmul_float64_parity():
-    check_parity(st.matmul, torch.matmul, [rand(3, 6, 5, dtype=np.float64), rand(5, 4, dtype=np.float64)])
+    check_parity(
+        st.matmul, torch.matmul, [rand(3, 6, 5, dtype=np.float64), rand(5, 4, dtype=np.float64)]
+    )
 
 
-LINEAR_CASES = [((5, 7), (3, 7), True), ((2, 3, 7), (4, 7), True), ((7,), (3, 7), True), ((6, 5), (2, 5), False),
-                ((1, 1), (1, 1), True)]
+LINEAR_CASES = [
+    ((5, 7), (3, 7), True),
+    ((2, 3, 7), (4, 7), True),
+    ((7,), (3, 7), True),
+    ((6, 5), (2, 5), False),
+    ((1, 1), (1, 1), True),
+]
 
 
 @pytest.mark.parametrize("x_shape,w_shape,with_bias", LINEAR_CASES)
@@ -107,15 +123,22 @@ def test_linear_gradcheck(x_shape, w_shape, with_bias):
 
 def test_linear_with_transposed_weight_view():
     x, w_t, b = rand(4, 6), rand(6, 3), rand(3)
-    check_parity(lambda x, w, b: F.linear(x, w.t(), b), lambda x, w, b: TF.linear(x, w.t(), b), [x, w_t, b])
+    check_parity(
+        lambda x, w, b: F.linear(x, w.t(), b), lambda x, w, b: TF.linear(x, w.t(), b), [x, w_t, b]
+    )
 
 
 def test_linear_only_bias_requires_grad():
-    check_parity(lambda *t: F.linear(*t), lambda *t: TF.linear(*t), [rand(3, 4), rand(2, 4), rand(2)],
-                 requires_grad=[False, False, True])
+    check_parity(
+        lambda *t: F.linear(*t),
+        lambda *t: TF.linear(*t),
+        [rand(3, 4), rand(2, 4), rand(2)],
+        requires_grad=[False, False, True],
+    )
 
 
 # ---- bad input ------------------------------------------------------------------------------
+
 
 def test_matmul_rejects_integer_operands():
     a = st.tensor(np.ones((2, 2), np.int64))
@@ -129,12 +152,16 @@ def test_matmul_rejects_dtype_mismatch():
 
 
 def test_matmul_rejects_zero_dimensional_operand():
-    with pytest.raises(ValueError, match=r"matmul: expected operands with at least 1 dimension, got shapes \[\]"):
+    with pytest.raises(
+        ValueError, match=r"matmul: expected operands with at least 1 dimension, got shapes \[\]"
+    ):
         st.matmul(st.tensor(np.float32(2.0)), st.tensor(rand(3)))
 
 
 def test_matmul_rejects_inner_dimension_mismatch_naming_both_shapes():
-    with pytest.raises(ValueError, match=r"matmul: shapes \[2, 3\] and \[4, 5\] cannot be multiplied"):
+    with pytest.raises(
+        ValueError, match=r"matmul: shapes \[2, 3\] and \[4, 5\] cannot be multiplied"
+    ):
         st.matmul(st.tensor(rand(2, 3)), st.tensor(rand(4, 5)))
 
 
@@ -144,7 +171,9 @@ def test_matmul_rejects_vector_length_mismatch():
 
 
 def test_matmul_rejects_batch_dims_that_do_not_broadcast():
-    with pytest.raises(ValueError, match=r"matmul: batch dimensions of shapes \[2, 3, 4\] and \[3, 4, 5\] do not"):
+    with pytest.raises(
+        ValueError, match=r"matmul: batch dimensions of shapes \[2, 3, 4\] and \[3, 4, 5\] do not"
+    ):
         st.matmul(st.tensor(rand(2, 3, 4)), st.tensor(rand(3, 4, 5)))
 
 
@@ -154,12 +183,16 @@ def test_matmul_operator_with_non_tensor_raises_type_error():
 
 
 def test_linear_rejects_in_features_mismatch():
-    with pytest.raises(ValueError, match=r"linear: expected input with last dimension in_features = 4"):
+    with pytest.raises(
+        ValueError, match=r"linear: expected input with last dimension in_features = 4"
+    ):
         F.linear(st.tensor(rand(2, 3)), st.tensor(rand(5, 4)))
 
 
 def test_linear_rejects_one_dimensional_weight():
-    with pytest.raises(ValueError, match=r"linear: expected weight of shape \(out_features, in_features\)"):
+    with pytest.raises(
+        ValueError, match=r"linear: expected weight of shape \(out_features, in_features\)"
+    ):
         F.linear(st.tensor(rand(2, 3)), st.tensor(rand(3)))
 
 

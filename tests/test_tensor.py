@@ -12,6 +12,7 @@ def test_creation_shapes_and_dtypes():
     assert st.full((2, 2), 7).dtype == st.int64
     assert st.full((2, 2), 7.5).numpy().tolist() == [[7.5, 7.5], [7.5, 7.5]]
     assert st.empty(0, 3).numel() == 0
+    assert st.zeros(2, 0).shape == (2, 0) and (st.ones(0, 3) * 2).numel() == 0
     assert st.arange(5).tolist() == [0, 1, 2, 3, 4]
     assert st.arange(5).dtype == st.int64
     np.testing.assert_allclose(st.arange(0, 1, 0.25).numpy(), [0, 0.25, 0.5, 0.75])

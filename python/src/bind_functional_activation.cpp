@@ -1,5 +1,5 @@
 // striate._C._functional: relu, sigmoid, tanh, softmax, log_softmax and the losses (wrapped with
-// PyTorch's signatures by striate.nn._functional_activation).
+// PyTorch's signatures by striate.nn._functional_activation), and the matching Tensor methods.
 #include <string>
 
 #include "bindings.h"
@@ -60,6 +60,28 @@ void init_functional_activation(py::module_& m) {
         return mse_loss(input, target, parse_reduction(reduction, "mse_loss"));
       },
       py::arg("input"), py::arg("target"), py::arg("reduction") = "mean", release_gil());
+
+  TensorClass cls = tensor_class(m);
+  cls.def("relu", [](const Tensor& x) { return relu(x); }, release_gil());
+  cls.def("relu_", [](Tensor& x) { return relu_(x); }, release_gil());
+  cls.def("sigmoid", [](const Tensor& x) { return sigmoid(x); }, release_gil());
+  cls.def("tanh", [](const Tensor& x) { return tanh(x); }, release_gil());
+  cls.def(
+      "softmax",
+      [](const Tensor& x, int64_t dim, const py::object& dtype) {
+        std::optional<DType> cast_to = optional_dtype(dtype, "softmax");
+        py::gil_scoped_release release;
+        return softmax(x, dim, cast_to);
+      },
+      py::arg("dim"), py::arg("dtype") = py::none());
+  cls.def(
+      "log_softmax",
+      [](const Tensor& x, int64_t dim, const py::object& dtype) {
+        std::optional<DType> cast_to = optional_dtype(dtype, "log_softmax");
+        py::gil_scoped_release release;
+        return log_softmax(x, dim, cast_to);
+      },
+      py::arg("dim"), py::arg("dtype") = py::none());
 }
 
 }  // namespace striate::python

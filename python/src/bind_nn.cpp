@@ -59,6 +59,16 @@ void fill_sequential(SequentialImpl& sequential, const py::args& args) {
   }
 }
 
+// The C++ Module behind a Python object, or TypeError when its __init__ has not run yet (a
+// subclass assigning attributes before super().__init__()); pybind11 does not check this itself.
+const Module& constructed_module(const py::handle& self) {
+  auto* instance = reinterpret_cast<py::detail::instance*>(self.ptr());
+  if (!instance->get_value_and_holder().holder_constructed()) {
+    throw py::type_error("Module.__init__() has not been called yet");
+  }
+  return self.cast<const Module&>();
+}
+
 void bind_module(py::module_& nn_module) {
   py::class_<Module, PyModule<Module>, py::smart_holder>(nn_module, "Module", py::dynamic_attr())
       .def(py::init<>())
@@ -77,13 +87,15 @@ void bind_module(py::module_& nn_module) {
            [](Module& self, const std::string& name, std::shared_ptr<Module> child) {
              self.register_module(name, std::move(child));
            })
+      .def("_is_persistent_buffer", &Module::is_persistent_buffer)
       .def("_unregister",
            [](Module& self, const std::string& name) {
              return self.unregister_parameter(name) || self.unregister_buffer(name) || self.unregister_module(name);
            })
       // "parameter", "buffer", "module" or None: which registry holds `name`.
       .def("_registry_of",
-           [](const Module& self, const std::string& name) -> py::object {
+           [](const py::handle& handle, const std::string& name) -> py::object {
+             const Module& self = constructed_module(handle);
              if (self.local_parameters().contains(name)) return py::str("parameter");
              if (self.local_buffers().contains(name)) return py::str("buffer");
              if (self.local_children().contains(name)) return py::str("module");
@@ -91,7 +103,8 @@ void bind_module(py::module_& nn_module) {
            })
       // The registered value under `name`; AttributeError when there is none.
       .def("_lookup",
-           [](const Module& self, const std::string& name) -> py::object {
+           [](const py::handle& handle, const std::string& name) -> py::object {
+             const Module& self = constructed_module(handle);
              if (const Tensor* parameter = self.local_parameters().find(name)) return py::cast(*parameter);
              if (const Tensor* buffer = self.local_buffers().find(name)) return py::cast(*buffer);
              if (const auto* child = self.local_children().find(name)) return py::cast(*child);

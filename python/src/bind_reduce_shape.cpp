@@ -133,111 +133,39 @@ Tensor broadcast_mask(const Tensor& x, const Tensor& mask, const char* op) {
   return mask.expand(x.sizes());
 }
 
-void bind_functions(py::module_& m, const py::object& max_type, const py::object& min_type) {
-  m.def("cat", &cat, py::arg("tensors"), py::arg("dim") = 0, release_gil());
-  m.def("stack", &stack, py::arg("tensors"), py::arg("dim") = 0, release_gil());
-  m.def("sum", &sum_py, py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false,
-        py::arg("dtype") = py::none());
-  m.def("mean", &mean_py, py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false,
-        py::arg("dtype") = py::none());
-  m.def("var",
-        [](const Tensor& x, py::object dim, py::object unbiased, bool keepdim, py::object correction) {
-          return variance_py(x, dim, unbiased, keepdim, correction, false);
-        },
-        py::arg("input"), py::arg("dim") = py::none(), py::arg("unbiased") = py::none(), py::arg("keepdim") = false,
-        py::kw_only(), py::arg("correction") = py::none());
-  m.def("std",
-        [](const Tensor& x, py::object dim, py::object unbiased, bool keepdim, py::object correction) {
-          return variance_py(x, dim, unbiased, keepdim, correction, true);
-        },
-        py::arg("input"), py::arg("dim") = py::none(), py::arg("unbiased") = py::none(), py::arg("keepdim") = false,
-        py::kw_only(), py::arg("correction") = py::none());
-  m.def("max",
-        [max_type](const Tensor& x, py::object dim, bool keepdim) { return extreme_py(max_type, x, dim, keepdim, true); },
-        py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false);
-  m.def("min",
-        [min_type](const Tensor& x, py::object dim, bool keepdim) { return extreme_py(min_type, x, dim, keepdim, false); },
-        py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false);
-  m.def("argmax", [](const Tensor& x, py::object dim, bool keepdim) { return arg_extreme_py(x, dim, keepdim, true); },
-        py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false);
-  m.def("argmin", [](const Tensor& x, py::object dim, bool keepdim) { return arg_extreme_py(x, dim, keepdim, false); },
-        py::arg("input"), py::arg("dim") = py::none(), py::arg("keepdim") = false);
-  m.def("gather", &gather, py::arg("input"), py::arg("dim"), py::arg("index"), release_gil());
-  m.def("index_select", &index_select, py::arg("input"), py::arg("dim"), py::arg("index"), release_gil());
-  m.def("masked_select", &masked_select, py::arg("input"), py::arg("mask"), release_gil());
-
-  // The indexing primitives of Tensor.__getitem__ / __setitem__ (python/striate/_tensor.py).
-  m.def("_index_select", &index_select, py::arg("input"), py::arg("dim"), py::arg("index"), release_gil());
-  m.def("_take", &take_along_dim0, py::arg("input"), py::arg("index"), release_gil());
-  m.def("_masked_select", &masked_select, py::arg("input"), py::arg("mask"), release_gil());
-  m.def("_masked_fill_",
-        [](Tensor& x, const Tensor& mask, const py::object& value) {
-          Scalar fill = scalar_from_py(value, "masked_fill_");
-          py::gil_scoped_release release;
-          return masked_fill_(x, mask, fill);
-        },
-        py::arg("input"), py::arg("mask"), py::arg("value"));
-  m.def("_masked_scatter_", [](Tensor& x, const Tensor& mask, const Tensor& source) {
-          return masked_scatter_(x, mask, source);
-        },
-        py::arg("input"), py::arg("mask"), py::arg("source"), release_gil());
-  m.def("_index_put_", [](Tensor& x, const Tensor& index, const Tensor& source) {
-          return index_put_(x, index, source);
-        },
-        py::arg("input"), py::arg("index"), py::arg("source"), release_gil());
+Tensor var_py(const Tensor& x, py::object dim, py::object unbiased, bool keepdim, py::object correction) {
+  return variance_py(x, std::move(dim), std::move(unbiased), keepdim, correction, false);
 }
 
-void bind_methods(py::module_& m, const py::object& max_type, const py::object& min_type) {
-  TensorClass cls = tensor_class(m);
-  cls.def("sum", &sum_py, py::arg("dim") = py::none(), py::arg("keepdim") = false, py::arg("dtype") = py::none());
-  cls.def("mean", &mean_py, py::arg("dim") = py::none(), py::arg("keepdim") = false, py::arg("dtype") = py::none());
-  cls.def("var",
-          [](const Tensor& x, py::object dim, py::object unbiased, bool keepdim, py::object correction) {
-            return variance_py(x, dim, unbiased, keepdim, correction, false);
-          },
-          py::arg("dim") = py::none(), py::arg("unbiased") = py::none(), py::arg("keepdim") = false, py::kw_only(),
-          py::arg("correction") = py::none());
-  cls.def("std",
-          [](const Tensor& x, py::object dim, py::object unbiased, bool keepdim, py::object correction) {
-            return variance_py(x, dim, unbiased, keepdim, correction, true);
-          },
-          py::arg("dim") = py::none(), py::arg("unbiased") = py::none(), py::arg("keepdim") = false, py::kw_only(),
-          py::arg("correction") = py::none());
-  cls.def("max",
-          [max_type](const Tensor& x, py::object dim, bool keepdim) {
-            return extreme_py(max_type, x, dim, keepdim, true);
-          },
-          py::arg("dim") = py::none(), py::arg("keepdim") = false);
-  cls.def("min",
-          [min_type](const Tensor& x, py::object dim, bool keepdim) {
-            return extreme_py(min_type, x, dim, keepdim, false);
-          },
-          py::arg("dim") = py::none(), py::arg("keepdim") = false);
-  cls.def("argmax", [](const Tensor& x, py::object dim, bool keepdim) { return arg_extreme_py(x, dim, keepdim, true); },
-          py::arg("dim") = py::none(), py::arg("keepdim") = false);
-  cls.def("argmin", [](const Tensor& x, py::object dim, bool keepdim) { return arg_extreme_py(x, dim, keepdim, false); },
-          py::arg("dim") = py::none(), py::arg("keepdim") = false);
-  cls.def("masked_fill",
-          [](const Tensor& x, const Tensor& mask, const py::object& value) {
-            Scalar fill = scalar_from_py(value, "masked_fill");
-            py::gil_scoped_release release;
-            return masked_fill(x, broadcast_mask(x, mask, "masked_fill"), fill);
-          },
-          py::arg("mask"), py::arg("value"));
-  cls.def("masked_fill_",
-          [](Tensor& x, const Tensor& mask, const py::object& value) {
-            Scalar fill = scalar_from_py(value, "masked_fill_");
-            py::gil_scoped_release release;
-            return masked_fill_(x, broadcast_mask(x, mask, "masked_fill_"), fill);
-          },
-          py::arg("mask"), py::arg("value"));
-  cls.def("gather", [](const Tensor& x, int64_t dim, const Tensor& index) { return gather(x, dim, index); },
-          py::arg("dim"), py::arg("index"), release_gil());
-  cls.def("index_select",
-          [](const Tensor& x, int64_t dim, const Tensor& index) { return index_select(x, dim, index); },
-          py::arg("dim"), py::arg("index"), release_gil());
-  cls.def("masked_select", [](const Tensor& x, const Tensor& mask) { return masked_select(x, mask); },
-          py::arg("mask"), release_gil());
+Tensor std_py(const Tensor& x, py::object dim, py::object unbiased, bool keepdim, py::object correction) {
+  return variance_py(x, std::move(dim), std::move(unbiased), keepdim, correction, true);
+}
+
+Tensor argmax_py(const Tensor& x, const py::object& dim, bool keepdim) {
+  return arg_extreme_py(x, dim, keepdim, true);
+}
+
+Tensor argmin_py(const Tensor& x, const py::object& dim, bool keepdim) {
+  return arg_extreme_py(x, dim, keepdim, false);
+}
+
+Tensor masked_fill_method(const Tensor& x, const Tensor& mask, const py::object& value) {
+  Scalar fill = scalar_from_py(value, "masked_fill");
+  py::gil_scoped_release release;
+  return masked_fill(x, broadcast_mask(x, mask, "masked_fill"), fill);
+}
+
+Tensor masked_fill_inplace_method(Tensor& x, const Tensor& mask, const py::object& value) {
+  Scalar fill = scalar_from_py(value, "masked_fill_");
+  py::gil_scoped_release release;
+  return masked_fill_(x, broadcast_mask(x, mask, "masked_fill_"), fill);
+}
+
+// x[mask] = value: the mask covers x's leading dims.
+Tensor masked_fill_leading(Tensor& x, const Tensor& mask, const py::object& value) {
+  Scalar fill = scalar_from_py(value, "masked_fill_");
+  py::gil_scoped_release release;
+  return masked_fill_(x, mask, fill);
 }
 
 }  // namespace
@@ -249,8 +177,55 @@ void init_reduce_shape(py::module_& m) {
   py::object min_type = namedtuple("min", py::make_tuple("values", "indices"));
   max_type.attr("__module__") = "striate.return_types";
   min_type.attr("__module__") = "striate.return_types";
-  bind_functions(m, max_type, min_type);
-  bind_methods(m, max_type, min_type);
+  auto max_py = [max_type](const Tensor& x, const py::object& dim, bool keepdim) {
+    return extreme_py(max_type, x, dim, keepdim, true);
+  };
+  auto min_py = [min_type](const Tensor& x, const py::object& dim, bool keepdim) {
+    return extreme_py(min_type, x, dim, keepdim, false);
+  };
+  const auto input = py::arg("input");
+  const auto no_dim = py::arg("dim") = py::none();
+  const auto keepdim = py::arg("keepdim") = false;
+  const auto no_dtype = py::arg("dtype") = py::none();
+  const auto no_unbiased = py::arg("unbiased") = py::none();
+  const auto no_correction = py::arg("correction") = py::none();
+
+  m.def("cat", &cat, py::arg("tensors"), py::arg("dim") = 0, release_gil());
+  m.def("stack", &stack, py::arg("tensors"), py::arg("dim") = 0, release_gil());
+  m.def("sum", &sum_py, input, no_dim, keepdim, no_dtype);
+  m.def("mean", &mean_py, input, no_dim, keepdim, no_dtype);
+  m.def("var", &var_py, input, no_dim, no_unbiased, keepdim, py::kw_only(), no_correction);
+  m.def("std", &std_py, input, no_dim, no_unbiased, keepdim, py::kw_only(), no_correction);
+  m.def("max", max_py, input, no_dim, keepdim);
+  m.def("min", min_py, input, no_dim, keepdim);
+  m.def("argmax", &argmax_py, input, no_dim, keepdim);
+  m.def("argmin", &argmin_py, input, no_dim, keepdim);
+  m.def("gather", &gather, input, py::arg("dim"), py::arg("index"), release_gil());
+  m.def("index_select", &index_select, input, py::arg("dim"), py::arg("index"), release_gil());
+  m.def("masked_select", &masked_select, input, py::arg("mask"), release_gil());
+
+  // The indexing primitives of Tensor.__getitem__ / __setitem__ (python/striate/_tensor.py).
+  m.def("_index_select", &index_select, input, py::arg("dim"), py::arg("index"), release_gil());
+  m.def("_take", &take_along_dim0, input, py::arg("index"), release_gil());
+  m.def("_masked_select", &masked_select, input, py::arg("mask"), release_gil());
+  m.def("_masked_fill_", &masked_fill_leading, input, py::arg("mask"), py::arg("value"));
+  m.def("_masked_scatter_", &masked_scatter_, input, py::arg("mask"), py::arg("source"), release_gil());
+  m.def("_index_put_", &index_put_, input, py::arg("index"), py::arg("source"), release_gil());
+
+  TensorClass cls = tensor_class(m);
+  cls.def("sum", &sum_py, no_dim, keepdim, no_dtype);
+  cls.def("mean", &mean_py, no_dim, keepdim, no_dtype);
+  cls.def("var", &var_py, no_dim, no_unbiased, keepdim, py::kw_only(), no_correction);
+  cls.def("std", &std_py, no_dim, no_unbiased, keepdim, py::kw_only(), no_correction);
+  cls.def("max", max_py, no_dim, keepdim);
+  cls.def("min", min_py, no_dim, keepdim);
+  cls.def("argmax", &argmax_py, no_dim, keepdim);
+  cls.def("argmin", &argmin_py, no_dim, keepdim);
+  cls.def("masked_fill", &masked_fill_method, py::arg("mask"), py::arg("value"));
+  cls.def("masked_fill_", &masked_fill_inplace_method, py::arg("mask"), py::arg("value"));
+  cls.def("gather", &gather, py::arg("dim"), py::arg("index"), release_gil());
+  cls.def("index_select", &index_select, py::arg("dim"), py::arg("index"), release_gil());
+  cls.def("masked_select", &masked_select, py::arg("mask"), release_gil());
 }
 
 }  // namespace striate::python

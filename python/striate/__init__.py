@@ -18,6 +18,7 @@ from ._C import (  # noqa: E402
     set_num_threads, sign, sqrt, stack, sub, where, get_rng_state, set_rng_state,
 )
 from ._C import sum, mean, var, std, max, min, argmax, argmin  # noqa: E402,A004
+from ._C import gather, index_select, masked_select  # noqa: E402
 from ._C._functional import matmul  # noqa: E402
 from . import _tensor  # noqa: E402,F401  (attaches the Python-side Tensor methods)
 from ._creation import (  # noqa: E402
@@ -26,6 +27,7 @@ from ._creation import (  # noqa: E402
 )
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
 from . import autograd, data, nn, optim  # noqa: E402
+from .nn.functional import log_softmax, relu, sigmoid, softmax, tanh  # noqa: E402
 
 float32 = dtype.float32
 float64 = dtype.float64

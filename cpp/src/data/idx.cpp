@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "striate/ops/creation.h"
-#include "striate/ops/elementwise.h"
 
 namespace striate::data {
 
@@ -145,7 +144,12 @@ Tensor load_mnist_images(const std::string& path) {
     throw IOError(detail::str("load_mnist_images: '", path, "' should hold uint8 images (N, H, W), got ",
                               raw.dtype(), " of shape ", raw.sizes()));
   }
-  return div(raw.to(DType::Float32), 255.0).unsqueeze(1);
+  // One pass from bytes to scaled floats (a cast then a division would hold two float copies).
+  Tensor images = empty({raw.size(0), 1, raw.size(1), raw.size(2)}, DType::Float32);
+  const uint8_t* pixels = raw.data<uint8_t>();
+  float* out = images.data<float>();
+  for (int64_t i = 0; i < raw.numel(); ++i) out[i] = static_cast<float>(pixels[i]) / 255.0f;
+  return images;
 }
 
 Tensor load_mnist_labels(const std::string& path) {

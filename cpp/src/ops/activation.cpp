@@ -101,6 +101,10 @@ Tensor& relu_(Tensor& x) {
   check_input(x, "relu_");
   STRIATE_CHECK_STATE(!(grad_mode_enabled() && x.requires_grad() && x.is_leaf()),
                       "relu_: a leaf Variable that requires grad is being used in an in-place operation.");
+  const bool track = autograd::needs_grad(x);
+  // Recording on a view would leave its base's history stale (no view rebasing yet).
+  if (track && x.impl()->is_view())
+    STRIATE_NOT_IMPLEMENTED("relu_: in-place operations on views of tensors that require grad are not supported yet");
   if (x.is_contiguous()) {
     STRIATE_DISPATCH_FLOATING(x.dtype(), "relu_", [&] {
       kernels::cpu::relu_forward(x.data<scalar_t>(), x.data<scalar_t>(), x.numel());
@@ -113,7 +117,7 @@ Tensor& relu_(Tensor& x) {
     copy_(target, values);
   }
   x.bump_version();
-  if (autograd::needs_grad(x)) {
+  if (track) {
     auto node = std::make_shared<ActivationBackward>();
     node->result = autograd::SavedTensor(x);
     node->kind = Activation::Relu;
@@ -180,7 +184,9 @@ Tensor softmax_common(const Tensor& input, int64_t dim, std::optional<DType> dty
 }
 }  // namespace
 
-Tensor softmax(const Tensor& x, int64_t dim, std::optional<DType> dtype) { return softmax_common(x, dim, dtype, false); }
+Tensor softmax(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
+  return softmax_common(x, dim, dtype, false);
+}
 
 Tensor log_softmax(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
   return softmax_common(x, dim, dtype, true);

@@ -141,7 +141,7 @@ struct MatmulBackward : autograd::Node {
     if (should_compute_input_grad(1)) {
       if (b2.dim() == 2 && a2.dim() > 2) {
         // The batch folds into the rows: one (K, rows) x (rows, N) product, no batch-sized temporary.
-        db = matmul(a2.reshape({-1, K}).t(), grad.reshape({-1, N}));
+        db = matmul(a2.reshape({leading_rows(a2.sizes()), K}).t(), grad.reshape({leading_rows(grad.sizes()), N}));
       } else {
         db = sum_to(matmul(a2.transpose(-2, -1), grad), b2.sizes());
       }

@@ -9,6 +9,7 @@
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/elementwise.h"
+#include "striate/ops/shape_ops.h"
 
 namespace striate {
 namespace {
@@ -209,8 +210,14 @@ struct VarianceBackward : autograd::Node {
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     Tensor x = input.unpack(name().c_str());
     Tensor g = grads[0];
-    if (take_sqrt) g = div(g, mul(result.unpack(name().c_str()), Scalar(2.0)));
-    const double denominator = static_cast<double>(std::max<int64_t>(count - correction, 0));
+    if (take_sqrt) {
+      // Where std is 0 the derivative is taken as 0 (PyTorch's choice), not inf * 0.
+      Tensor y = result.unpack(name().c_str());
+      g = masked_fill(div(g, mul(y, Scalar(2.0))), eq(y, Scalar(0)), 0);
+    }
+    // Unclamped, unlike the forward's max(0, n - correction): PyTorch's gradient is -0, not NaN,
+    // when the correction exceeds the count.
+    const double denominator = static_cast<double>(count - correction);
     Tensor centered = sub(x, mean(x, reduced_dim_list(reduced), /*keepdim=*/true));
     Tensor scaled = mul(expand_reduced_grad(g, x.sizes(), reduced, keepdim), Scalar(2.0 / denominator));
     return {mul(scaled, centered)};

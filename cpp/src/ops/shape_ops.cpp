@@ -57,6 +57,13 @@ void check_inplace(const Tensor& x, const char* op) {
                       ": a leaf Variable that requires grad is being used in an in-place operation.");
 }
 
+// Recording an in-place write on a view would leave its base's history stale (no view rebasing
+// yet), so it is refused rather than giving a silently wrong gradient.
+void check_not_tracked_view(const Tensor& x, bool track, const char* op) {
+  if (track && x.impl()->is_view())
+    STRIATE_NOT_IMPLEMENTED(op, ": in-place writes into views of tensors that require grad are not supported yet");
+}
+
 // Runs write(buffer) on contiguous memory holding x's values; a strided x is staged through a
 // contiguous copy that is written back.
 template <typename Write>
@@ -382,6 +389,8 @@ Tensor& masked_fill_(Tensor& x, const Tensor& mask, Scalar value) {
   check_inplace(x, "masked_fill_");
   check_cpu(x, "masked_fill_");
   check_mask(x, mask, "masked_fill_");
+  const bool track = autograd::needs_grad(x);
+  check_not_tracked_view(x, track, "masked_fill_");
   Tensor m = mask.contiguous();
   const int64_t row = product(x.sizes(), m.dim(), x.dim());
   write_in_place(x, [&](Tensor& buffer) {
@@ -390,7 +399,7 @@ Tensor& masked_fill_(Tensor& x, const Tensor& mask, Scalar value) {
                                      value.to<scalar_t>(), m.numel(), row);
     });
   });
-  if (autograd::needs_grad(x)) {
+  if (track) {
     auto node = std::make_shared<MaskedWriteBackward>();
     node->mask = autograd::SavedTensor(m);
     autograd::record(node, {&x}, x);
@@ -413,13 +422,15 @@ Tensor& masked_scatter_(Tensor& x, const Tensor& mask, const Tensor& source) {
   Shape selected_shape{count};
   for (int d = m.dim(); d < x.dim(); ++d) selected_shape.push_back(x.size(d));
   Tensor values = broadcast_source(x, source, selected_shape, "masked_scatter_");
+  const bool track = autograd::needs_grad(x, source);
+  check_not_tracked_view(x, track, "masked_scatter_");
   const int64_t row_bytes = product(x.sizes(), m.dim(), x.dim()) * element_bytes(x);
   write_in_place(x, [&](Tensor& buffer) {
     kernels::cpu::masked_scatter_rows(static_cast<char*>(buffer.data_ptr()),
                                       static_cast<const char*>(values.data_ptr()),
                                       static_cast<const uint8_t*>(m.data_ptr()), m.numel(), row_bytes);
   });
-  if (autograd::needs_grad(x, source)) {
+  if (track) {
     auto node = std::make_shared<MaskedWriteBackward>();
     node->mask = autograd::SavedTensor(m);
     node->source_shape = source.sizes();
@@ -463,12 +474,14 @@ Tensor& index_put_(Tensor& x, const Tensor& index, const Tensor& source) {
   check_index_range(idx, x.size(0), true, 0, "index_put_");
   Shape target_shape = replace_dim(x.sizes(), 0, idx.sizes());
   Tensor values = broadcast_source(x, source, target_shape, "index_put_");
+  const bool track = autograd::needs_grad(x, source);
+  check_not_tracked_view(x, track, "index_put_");
   const int64_t row_bytes = product(x.sizes(), 1, x.dim()) * element_bytes(x);
   write_in_place(x, [&](Tensor& buffer) {
     kernels::cpu::index_put_rows(static_cast<char*>(buffer.data_ptr()), static_cast<const char*>(values.data_ptr()),
                                  idx.data<int64_t>(), x.size(0), idx.numel(), row_bytes);
   });
-  if (autograd::needs_grad(x, source)) {
+  if (track) {
     auto node = std::make_shared<IndexPutBackward>();
     node->index = autograd::SavedTensor(idx);
     node->source_shape = source.sizes();

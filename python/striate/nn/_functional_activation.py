@@ -5,7 +5,10 @@ import warnings
 
 from .. import _C
 
-__all__ = ["relu", "relu_", "sigmoid", "tanh", "softmax", "log_softmax", "cross_entropy", "nll_loss", "mse_loss"]
+__all__ = [
+    "relu", "relu_", "sigmoid", "tanh", "softmax", "log_softmax", "cross_entropy", "nll_loss",
+    "mse_loss",
+]
 
 _F = _C._functional
 
@@ -29,8 +32,8 @@ def tanh(input):
 
 def _require_dim(op, dim):
     if dim is None:
-        raise TypeError(f"{op}: dim must be given explicitly (e.g. dim=1 for (N, C) logits); the implicit choice "
-                        "PyTorch deprecated is not supported")
+        raise TypeError(f"{op}: dim must be given explicitly (e.g. dim=1 for (N, C) logits); "
+                        "the implicit choice PyTorch deprecated is not supported")
     return dim
 
 
@@ -45,8 +48,9 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     return _F.log_softmax(input, _require_dim("log_softmax", dim), dtype)
 
 
-def _reject_unsupported(op, weight=None, size_average=None, reduce=None, ignore_index=-100, label_smoothing=0.0):
-    """Arguments of PyTorch's losses that striate does not implement yet raise instead of being
+def _reject_unsupported(op, weight=None, size_average=None, reduce=None, ignore_index=-100,
+                        label_smoothing=0.0):
+    """PyTorch's loss arguments that striate does not implement yet raise instead of being
     silently ignored."""
     unsupported = []
     if weight is not None:
@@ -63,8 +67,8 @@ def _reject_unsupported(op, weight=None, size_average=None, reduce=None, ignore_
         raise NotImplementedError(f"{op}: {', '.join(unsupported)} not supported yet")
 
 
-def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
-                  label_smoothing=0.0):
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
     """Cross-entropy of logits input (N, C), (N, C, d1, ...) or (C) against int64 class indices
     target (N), (N, d1, ...) or (); reduction 'mean' | 'sum' | 'none'."""
     _reject_unsupported("cross_entropy", weight=weight, size_average=size_average, reduce=reduce,
@@ -72,18 +76,20 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     return _F.cross_entropy(input, target, reduction)
 
 
-def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
-    """Negative log-likelihood of log-probabilities input (N, C, ...) at int64 class indices target."""
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    """Negative log-likelihood of log-probabilities input (N, C, ...) at int64 class indices."""
     _reject_unsupported("nll_loss", weight=weight, size_average=size_average, reduce=reduce,
                         ignore_index=ignore_index)
     return _F.nll_loss(input, target, reduction)
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
-    """Mean squared error; input and target broadcast (with PyTorch's warning when shapes differ)."""
+    """Mean squared error; input and target broadcast (with PyTorch's warning when they differ)."""
     _reject_unsupported("mse_loss", weight=weight, size_average=size_average, reduce=reduce)
     if tuple(input.shape) != tuple(target.shape):
-        warnings.warn(f"mse_loss: using a target size ({tuple(target.shape)}) that is different to the input size "
-                      f"({tuple(input.shape)}). This will likely lead to incorrect results due to broadcasting. "
-                      "Please ensure they have the same size.", stacklevel=2)
+        warnings.warn(f"mse_loss: using a target size ({tuple(target.shape)}) that is different "
+                      f"to the input size ({tuple(input.shape)}). This will likely lead to "
+                      "incorrect results due to broadcasting. Please ensure they have the same "
+                      "size.", stacklevel=2)
     return _F.mse_loss(input, target, reduction)

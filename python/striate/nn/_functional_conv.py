@@ -5,7 +5,7 @@ import operator
 
 from .. import _C
 
-__all__ = ["linear", "conv2d", "max_pool2d", "avg_pool2d"]
+__all__ = ["avg_pool2d", "conv2d", "linear", "max_pool2d"]
 
 _F = _C._functional
 
@@ -25,7 +25,9 @@ def _pair(value, op, name):
         if len(value) == 1:
             value = (value[0], value[0])
         if len(value) != 2:
-            raise ValueError(f"{op}: expected {name} to be an int or a pair of ints, got {tuple(value)}")
+            raise ValueError(
+                f"{op}: expected {name} to be an int or a pair of ints, got {tuple(value)}"
+            )
         return (_int(value[0], op, name), _int(value[1], op, name))
     if isinstance(value, str) or value is None:
         raise TypeError(f"{op}: expected {name} to be an int or a pair of ints, got {value!r}")
@@ -45,31 +47,69 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """
     if isinstance(padding, str):
         if padding not in ("same", "valid"):
-            raise ValueError(f"conv2d: expected padding 'same', 'valid' or integers, got {padding!r}")
+            raise ValueError(
+                f"conv2d: expected padding 'same', 'valid' or integers, got {padding!r}"
+            )
     else:
         padding = _pair(padding, "conv2d", "padding")
-    return _F.conv2d(input, weight, bias, _pair(stride, "conv2d", "stride"), padding,
-                     _pair(dilation, "conv2d", "dilation"), _int(groups, "conv2d", "groups"))
+    return _F.conv2d(
+        input,
+        weight,
+        bias,
+        _pair(stride, "conv2d", "stride"),
+        padding,
+        _pair(dilation, "conv2d", "dilation"),
+        _int(groups, "conv2d", "groups"),
+    )
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
+def max_pool2d(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+):
     """2-D max pooling; with return_indices also the flat (h * W + w) index of each maximum."""
     kernel = _pair(kernel_size, "max_pool2d", "kernel_size")
-    stride = kernel if stride is None or stride == () or stride == [] else _pair(stride, "max_pool2d", "stride")
-    args = (input, kernel, stride, _pair(padding, "max_pool2d", "padding"),
-            _pair(dilation, "max_pool2d", "dilation"), bool(ceil_mode))
+    stride = (
+        kernel
+        if stride is None or stride == () or stride == []
+        else _pair(stride, "max_pool2d", "stride")
+    )
+    args = (
+        input,
+        kernel,
+        stride,
+        _pair(padding, "max_pool2d", "padding"),
+        _pair(dilation, "max_pool2d", "dilation"),
+        bool(ceil_mode),
+    )
     if return_indices:
         return _F.max_pool2d_with_indices(*args)
     return _F.max_pool2d(*args)
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
-               divisor_override=None):
-    """2-D average pooling, with PyTorch's count_include_pad, divisor_override and ceil_mode rules."""
+def avg_pool2d(
+    input,
+    kernel_size,
+    stride=None,
+    padding=0,
+    ceil_mode=False,
+    count_include_pad=True,
+    divisor_override=None,
+):
+    """2-D average pooling with PyTorch's count_include_pad, divisor_override and ceil_mode."""
     kernel = _pair(kernel_size, "avg_pool2d", "kernel_size")
-    stride = kernel if stride is None or stride == () or stride == [] else _pair(stride, "avg_pool2d", "stride")
+    stride = (
+        kernel
+        if stride is None or stride == () or stride == []
+        else _pair(stride, "avg_pool2d", "stride")
+    )
     if divisor_override is not None:
         divisor_override = _int(divisor_override, "avg_pool2d", "divisor_override")
-    return _F.avg_pool2d(input, kernel, stride, _pair(padding, "avg_pool2d", "padding"), bool(ceil_mode),
-                         bool(count_include_pad), divisor_override)
+    return _F.avg_pool2d(
+        input,
+        kernel,
+        stride,
+        _pair(padding, "avg_pool2d", "padding"),
+        bool(ceil_mode),
+        bool(count_include_pad),
+        divisor_override,
+    )

@@ -77,6 +77,8 @@ class DataLoader {
   // Batches per epoch.
   int64_t size() const { return sampler_.size(); }
   const Dataset& dataset() const { return *dataset_; }
+  // The epoch orders, for callers that walk batches by index (the Python iterator).
+  BatchSampler& sampler() { return sampler_; }
   // Batch `batch_index` of an epoch order from the sampler.
   std::vector<Tensor> batch(const std::vector<int64_t>& order, int64_t batch_index) const;
 

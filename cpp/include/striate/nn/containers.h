@@ -17,8 +17,10 @@ namespace striate::nn {
 class SequentialImpl : public Module {
  public:
   SequentialImpl() : Module("Sequential") {}
-  // Any mix of holders (Linear(4, 2)) and shared_ptrs to modules.
-  template <typename First, typename... Rest>
+  // Any mix of holders (Linear(4, 2)) and shared_ptrs to modules. (Never a module itself, so
+  // that this does not pose as a copy constructor.)
+  template <typename First, typename... Rest,
+            typename = std::enable_if_t<!std::is_base_of_v<Module, std::decay_t<First>>>>
   explicit SequentialImpl(First&& first, Rest&&... rest) : Module("Sequential") {
     push_back(std::forward<First>(first));
     (push_back(std::forward<Rest>(rest)), ...);

@@ -3,7 +3,6 @@
 #include "kernels/conv.h"
 
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
 #include "kernels/gemm.h"
@@ -14,10 +13,10 @@ namespace {
 
 int64_t ceil_div(int64_t a, int64_t b) { return a <= 0 ? -((-a) / b) : (a + b - 1) / b; }
 
-// The output columns q whose input column q * stride + offset lies inside [0, width).
-void valid_columns(int64_t offset, int64_t stride, int64_t width, int64_t Q, int64_t& begin, int64_t& end) {
-  begin = std::clamp<int64_t>(ceil_div(-offset, stride), 0, Q);
-  end = std::clamp<int64_t>(ceil_div(width - offset, stride), begin, Q);
+// The outputs i in [begin, end) whose input position i * stride + offset lies inside [0, size).
+void valid_range(int64_t offset, int64_t stride, int64_t size, int64_t count, int64_t& begin, int64_t& end) {
+  begin = std::clamp<int64_t>(ceil_div(-offset, stride), 0, count);
+  end = std::clamp<int64_t>(ceil_div(size - offset, stride), begin, count);
 }
 
 // A 1x1 kernel with unit stride and no padding needs no unfolding: the input is its own column matrix.
@@ -40,26 +39,22 @@ void im2col(T* col, const T* input, const Conv2dGeometry& g, int64_t channels) {
   for (int64_t c = 0; c < channels; ++c) {
     const T* plane = input + c * g.H * g.W;
     for (int64_t r = 0; r < g.R; ++r) {
+      const int64_t row_offset = r * g.dilation_h - g.pad_top;
+      int64_t p_begin, p_end;
+      valid_range(row_offset, g.stride_h, g.H, g.P, p_begin, p_end);
       for (int64_t s = 0; s < g.S; ++s) {
         T* row = col + ((c * g.R + r) * g.S + s) * PQ;
-        int64_t column_offset = s * g.dilation_w - g.pad_left;
+        const int64_t column_offset = s * g.dilation_w - g.pad_left;
         int64_t q_begin, q_end;
-        valid_columns(column_offset, g.stride_w, g.W, g.Q, q_begin, q_end);
-        for (int64_t p = 0; p < g.P; ++p) {
+        valid_range(column_offset, g.stride_w, g.W, g.Q, q_begin, q_end);
+        // Rows are short (often 8 to 32): plain loops, which the compiler vectorizes, beat
+        // memset / memcpy calls here.
+        if (p_begin > 0 || p_end < g.P || q_begin > 0 || q_end < g.Q)
+          for (int64_t i = 0; i < PQ; ++i) row[i] = T(0);
+        for (int64_t p = p_begin; p < p_end; ++p) {
+          const T* in = plane + (p * g.stride_h + row_offset) * g.W;
           T* out = row + p * g.Q;
-          int64_t ih = p * g.stride_h - g.pad_top + r * g.dilation_h;
-          if (ih < 0 || ih >= g.H) {
-            std::fill(out, out + g.Q, T(0));
-            continue;
-          }
-          const T* in = plane + ih * g.W;
-          std::fill(out, out + q_begin, T(0));
-          if (g.stride_w == 1) {
-            std::memcpy(out + q_begin, in + q_begin + column_offset, (q_end - q_begin) * sizeof(T));
-          } else {
-            for (int64_t q = q_begin; q < q_end; ++q) out[q] = in[q * g.stride_w + column_offset];
-          }
-          std::fill(out + q_end, out + g.Q, T(0));
+          for (int64_t q = q_begin; q < q_end; ++q) out[q] = in[q * g.stride_w + column_offset];
         }
       }
     }
@@ -72,16 +67,17 @@ void col2im(T* dinput, const T* dcol, const Conv2dGeometry& g, int64_t channels)
   for (int64_t c = 0; c < channels; ++c) {
     T* plane = dinput + c * g.H * g.W;
     for (int64_t r = 0; r < g.R; ++r) {
+      const int64_t row_offset = r * g.dilation_h - g.pad_top;
+      int64_t p_begin, p_end;
+      valid_range(row_offset, g.stride_h, g.H, g.P, p_begin, p_end);
       for (int64_t s = 0; s < g.S; ++s) {
         const T* row = dcol + ((c * g.R + r) * g.S + s) * PQ;
-        int64_t column_offset = s * g.dilation_w - g.pad_left;
+        const int64_t column_offset = s * g.dilation_w - g.pad_left;
         int64_t q_begin, q_end;
-        valid_columns(column_offset, g.stride_w, g.W, g.Q, q_begin, q_end);
-        for (int64_t p = 0; p < g.P; ++p) {
-          int64_t ih = p * g.stride_h - g.pad_top + r * g.dilation_h;
-          if (ih < 0 || ih >= g.H) continue;
+        valid_range(column_offset, g.stride_w, g.W, g.Q, q_begin, q_end);
+        for (int64_t p = p_begin; p < p_end; ++p) {
+          T* out = plane + (p * g.stride_h + row_offset) * g.W;
           const T* in = row + p * g.Q;
-          T* out = plane + ih * g.W;
           for (int64_t q = q_begin; q < q_end; ++q) out[q * g.stride_w + column_offset] += in[q];
         }
       }

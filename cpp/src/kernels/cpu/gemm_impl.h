@@ -4,7 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <cstring>
-#if defined(__AVX2__) || defined(__AVX512F__)
+#if defined(__SSE2__)
 #include <immintrin.h>
 #endif
 
@@ -42,6 +42,33 @@ inline Vector load_vector(const void* source) {
 template <typename Vector>
 inline void store_vector(void* target, Vector v) {
   std::memcpy(target, &v, sizeof(Vector));
+}
+
+// Every lane set to `value`. Spelled with intrinsics: GCC turns both Vector{} + value (an add
+// of +0.0 it must keep) and a lane loop into several instructions on the hot path.
+template <typename Vector, typename T>
+inline Vector broadcast(T value) {
+#if defined(__AVX512F__)
+  if constexpr (sizeof(Vector) == 64) {
+    if constexpr (sizeof(T) == 4) return _mm512_set1_ps(value);
+    else return _mm512_set1_pd(value);
+  }
+#endif
+#if defined(__AVX__)
+  if constexpr (sizeof(Vector) == 32) {
+    if constexpr (sizeof(T) == 4) return _mm256_set1_ps(value);
+    else return _mm256_set1_pd(value);
+  }
+#endif
+#if defined(__SSE2__)
+  if constexpr (sizeof(Vector) == 16) {
+    if constexpr (sizeof(T) == 4) return _mm_set1_ps(value);
+    else return _mm_set1_pd(value);
+  }
+#endif
+  Vector v;
+  for (int lane = 0; lane < static_cast<int>(sizeof(Vector) / sizeof(T)); ++lane) v[lane] = value;
+  return v;
 }
 
 // acc + a * b, fused where the ISA has FMA (ISO C++ mode does not contract a * b + c by itself).
@@ -130,7 +157,7 @@ void micro_kernel(int64_t depth, const T* packed_a, const T* packed_b, T* C, int
     Vector b1 = load_vector<Vector>(packed_b + kLanes);
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
-      Vector a = Vector{} + packed_a[i];
+      Vector a = broadcast<Vector>(packed_a[i]);
       acc[i][0] = multiply_add<T>(acc[i][0], a, b0);
       acc[i][1] = multiply_add<T>(acc[i][1], a, b1);
     }

@@ -26,7 +26,9 @@ void copy_row(char* dst, const char* src, int64_t bytes) {
   }
 }
 
-int64_t grain_for_rows(int64_t row_bytes) { return std::max<int64_t>(1, kGrainBytes / std::max<int64_t>(1, row_bytes)); }
+int64_t grain_for_rows(int64_t row_bytes) {
+  return std::max<int64_t>(1, kGrainBytes / std::max<int64_t>(1, row_bytes));
+}
 
 // Element offsets into x of the leading (before dim) and trailing (after dim) coordinates of
 // the index tensor, so the inner loops of gather and scatter_add only add.

@@ -56,6 +56,8 @@ StridedOperands<N> make_operands(const Shape& shape, const std::array<const Tens
 // Calls inner(ptrs, n, strides) for each innermost run of n elements.
 template <int N, typename Inner>
 void for_each_run(const StridedOperands<N>& it, const Inner& inner) {
+  for (int d = 0; d < it.ndim; ++d)
+    if (it.sizes[d] == 0) return;  // an empty tensor: nothing to visit
   const int last = it.ndim - 1;
   const int64_t inner_n = it.sizes[last];
   int64_t outer = 1;

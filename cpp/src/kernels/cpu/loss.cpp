@@ -17,8 +17,8 @@ int64_t grain_for(int64_t per_item) { return std::max<int64_t>(1, 16384 / std::m
 }  // namespace
 
 template <typename T>
-void cross_entropy_forward(T* losses, T* max_logit, T* log_total, const T* x, const int64_t* target, int64_t N, int64_t C,
-                           int64_t S) {
+void cross_entropy_forward(T* losses, T* max_logit, T* log_total, const T* x, const int64_t* target, int64_t N,
+                           int64_t C, int64_t S) {
   parallel_for(0, N, grain_for(C * S), [&](int64_t begin, int64_t end) {
     std::vector<T> max_value(S);
     std::vector<double> total(S);
@@ -50,7 +50,8 @@ void cross_entropy_backward(T* dx, const T* dloss, const T* x, const T* max_logi
       const T* g = dloss + n * S * dloss_stride;
       for (int64_t c = 0; c < C; ++c) {
         const int64_t row = (n * C + c) * S;
-        for (int64_t s = 0; s < S; ++s) dx[row + s] = std::exp((x[row + s] - max_value[s]) - log_sum[s]) * g[s * dloss_stride];
+        for (int64_t s = 0; s < S; ++s)
+          dx[row + s] = std::exp((x[row + s] - max_value[s]) - log_sum[s]) * g[s * dloss_stride];
       }
       for (int64_t s = 0; s < S; ++s) dx[(n * C + target[n * S + s]) * S + s] -= g[s * dloss_stride];
     }

@@ -1,0 +1,82 @@
+// Trains LeNet-5 on Fashion-MNIST for a few hundred steps through striate's C++ API (the libtorch
+// frontend's shape) and prints the loss as it falls. Exits 0 only when the loss of the last
+// stretch of steps is below that of the first.
+//   ./lenet5 [fashion-mnist folder, default /usr/share/datasets/fashion-mnist] [steps, default 300]
+#include <striate/striate.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+namespace nn = striate::nn;
+
+// LeNet-5 "modern": ReLU and max pooling; 61,706 parameters.
+nn::Sequential lenet5() {
+  return nn::Sequential{
+      nn::Conv2d(nn::Conv2dOptions(1, 6, 5).padding(2)), nn::ReLU(), nn::MaxPool2d(2),
+      nn::Conv2d(6, 16, 5), nn::ReLU(), nn::MaxPool2d(2),
+      nn::Flatten(),
+      nn::Linear(16 * 5 * 5, 120), nn::ReLU(),
+      nn::Linear(120, 84), nn::ReLU(),
+      nn::Linear(84, 10),
+  };
+}
+
+int main(int argc, char** argv) {
+  const std::string root = argc > 1 ? argv[1] : "/usr/share/datasets/fashion-mnist";
+  const int steps = argc > 2 ? std::atoi(argv[2]) : 300;
+  const int report_every = 50;
+  if (steps < 2 * report_every) {
+    std::cerr << "lenet5: expected at least " << 2 * report_every << " steps, got " << steps << "\n";
+    return 2;
+  }
+
+  std::shared_ptr<striate::data::TensorDataset> train;
+  try {
+    train = striate::data::load_fashion_mnist(root, /*train=*/true);
+  } catch (const striate::IOError& error) {
+    std::cerr << "lenet5: cannot load Fashion-MNIST: " << error.what() << "\n"
+              << "install it with 'apt-get install dataset-fashion-mnist' or pass its folder as the first argument\n";
+    return 2;
+  }
+
+  striate::manual_seed(0);
+  nn::Sequential model = lenet5();
+  std::cout << model << "\n" << model->num_parameters() << " parameters, " << train->size() << " training images\n";
+
+  striate::optim::SGD optimizer(model->parameters(), striate::optim::SGDOptions(0.05).momentum(0.9));
+  striate::data::DataLoader loader(train, striate::data::DataLoaderOptions().batch_size(64).shuffle(true).seed(0));
+
+  double first_average = 0, last_average = 0, running = 0;
+  int step = 0;
+  auto start = std::chrono::steady_clock::now();
+  while (step < steps) {
+    for (const auto& batch : loader) {
+      // Fashion-MNIST's pixel mean and standard deviation.
+      striate::Tensor images = (batch[0] - 0.2860) / 0.3530;
+      striate::Tensor loss = nn::functional::cross_entropy(model->forward(images), batch[1]);
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      running += loss.item<float>();
+      if (++step % report_every == 0) {
+        double average = running / report_every;
+        if (step == report_every) first_average = average;
+        last_average = average;
+        running = 0;
+        std::printf("step %4d  loss %.4f\n", step, average);
+      }
+      if (step == steps) break;
+    }
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("%d steps in %.1f s (%.0f images/s); loss %.4f -> %.4f\n", steps, seconds, steps * 64 / seconds,
+              first_average, last_average);
+  if (!(last_average < first_average)) {
+    std::cerr << "lenet5: the loss did not fall\n";
+    return 1;
+  }
+  return 0;
+}

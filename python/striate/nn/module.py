@@ -1,0 +1,325 @@
+"""striate.nn.Module and Parameter. Module *is* the bound C++ class (striate._C._nn.Module), so
+built-in C++ layers and Python subclasses nest freely in one tree; this file attaches the
+torch.nn.Module behaviour that belongs to Python: attribute registration, the iterators,
+train/eval, state dicts, apply and __call__.
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(4, 2)               # registered as a child
+            self.scale = nn.Parameter(st.ones(2))   # registered as a parameter
+        def forward(self, x):
+            return self.fc(x) * self.scale
+"""
+
+from collections import OrderedDict, namedtuple
+
+from .. import _C
+from .._C import Tensor
+
+Module = _C._nn.Module
+Module.__module__ = "striate.nn"
+
+_IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+
+
+class _ParameterMeta(type):
+    # A parameter is a Tensor carrying the parameter mark, so isinstance reads the mark.
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj._is_parameter
+
+    def __call__(cls, data=None, requires_grad=True):
+        if data is None:
+            data = _empty()
+        if not isinstance(data, Tensor):
+            raise TypeError(f"Parameter: expected a Tensor, got {type(data).__name__}")
+        param = data.detach()
+        param.requires_grad_(bool(requires_grad))
+        param._mark_parameter(True)
+        return param
+
+
+def _empty():
+    from .. import empty
+
+    return empty(0)
+
+
+class Parameter(metaclass=_ParameterMeta):
+    """A Tensor that a Module registers as a parameter when assigned as an attribute.
+
+    Parameter(data, requires_grad=True) returns a leaf Tensor sharing data's storage, marked as a
+    parameter; isinstance(p, nn.Parameter) and isinstance(p, striate.Tensor) are both true.
+    """
+
+
+def _attach(fn):
+    # Dunder methods are defined here under a leading "_module" (a module-level __getattr__ or
+    # __dir__ would become this file's own PEP 562 hook) and attached under their real names.
+    name = fn.__name__.removeprefix("_module")
+    fn.__name__ = name
+    fn.__qualname__ = f"Module.{name}"
+    setattr(Module, name, fn)
+    return fn
+
+
+def _find_data_descriptor(cls, name):
+    # Properties of the built-in layers (Linear.weight, Module.training) handle their own setting.
+    for klass in cls.__mro__:
+        attr = klass.__dict__.get(name)
+        if attr is not None:
+            return attr if hasattr(type(attr), "__set__") else None
+    return None
+
+
+def _registry_of(module, name):
+    try:
+        return module._registry_of(name)
+    except TypeError:
+        raise AttributeError(
+            f"cannot assign '{name}' before Module.__init__() call "
+            f"(call super().__init__() first in {type(module).__name__}.__init__)"
+        ) from None
+
+
+# ---- attribute registration --------------------------------------------------------
+
+
+@_attach
+def _module__setattr__(self, name, value):
+    if _find_data_descriptor(type(self), name) is not None:
+        object.__setattr__(self, name, value)
+        return
+    registry = _registry_of(self, name)
+    if isinstance(value, Parameter):
+        self.__dict__.pop(name, None)
+        if registry not in (None, "parameter"):
+            self._unregister(name)
+        self._register_parameter(name, value, value.requires_grad)
+    elif isinstance(value, Module):
+        self.__dict__.pop(name, None)
+        if registry not in (None, "module"):
+            self._unregister(name)
+        self._register_module(name, value)
+    elif registry == "parameter":
+        if value is not None:
+            raise TypeError(
+                f"cannot assign '{type(value).__name__}' as parameter '{name}' "
+                "(striate.nn.Parameter or None expected)"
+            )
+        self._register_parameter(name, None, False)
+    elif registry == "module":
+        if value is not None:
+            raise TypeError(f"cannot assign '{type(value).__name__}' as child module '{name}' "
+                            "(nn.Module or None expected)")
+        self._register_module(name, None)
+    elif registry == "buffer":
+        if value is not None and not isinstance(value, Tensor):
+            raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' "
+                            "(striate.Tensor or None expected)")
+        self._register_buffer(name, value, self._is_persistent_buffer(name))
+    else:
+        object.__setattr__(self, name, value)
+
+
+@_attach
+def _module__getattr__(self, name):
+    # Called only when normal lookup fails: the registries are not in the instance __dict__.
+    if name.startswith("__") and name.endswith("__"):
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+    try:
+        return self._lookup(name)
+    except TypeError:  # the C++ part is not constructed yet (before super().__init__())
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'") from None
+
+
+@_attach
+def _module__delattr__(self, name):
+    if name in self.__dict__ or _find_data_descriptor(type(self), name) is not None:
+        object.__delattr__(self, name)
+    elif not self._unregister(name):
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+
+@_attach
+def _module__dir__(self):
+    return sorted(set(object.__dir__(self)) | set(self._local_names()))
+
+
+@_attach
+def _module__call__(self, *args, **kwargs):
+    return self.forward(*args, **kwargs)
+
+
+@_attach
+def _get_name(self):
+    return type(self).__name__
+
+
+@_attach
+def register_parameter(self, name, param):
+    """Registers param (an nn.Parameter, or None for an empty slot) under name."""
+    if not isinstance(name, str):
+        raise TypeError(f"parameter name should be a string, got {type(name).__name__}")
+    if param is not None and not isinstance(param, Parameter):
+        raise TypeError(f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
+                        "(striate.nn.Parameter or None required)")
+    if name in self.__dict__:
+        raise KeyError(f"attribute '{name}' already exists")
+    if _find_data_descriptor(type(self), name) is not None:
+        object.__setattr__(self, name, param)
+    elif param is None:
+        self._register_parameter(name, None, False)
+    else:
+        self._register_parameter(name, param, param.requires_grad)
+
+
+@_attach
+def register_buffer(self, name, tensor, persistent=True):
+    """Registers tensor (or None) as a buffer: module state saved in the state dict (unless
+    persistent=False) but not trained."""
+    if not isinstance(name, str):
+        raise TypeError(f"buffer name should be a string, got {type(name).__name__}")
+    if tensor is not None and not isinstance(tensor, Tensor):
+        raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
+                        "(striate.Tensor or None required)")
+    if name in self.__dict__:
+        raise KeyError(f"attribute '{name}' already exists")
+    self._register_buffer(name, tensor, bool(persistent))
+
+
+@_attach
+def add_module(self, name, module):
+    """Registers module (or None) as a child under name."""
+    if not isinstance(name, str):
+        raise TypeError(f"module name should be a string, got {type(name).__name__}")
+    if module is not None and not isinstance(module, Module):
+        raise TypeError(f"{type(module).__name__} is not a Module subclass")
+    if name in self.__dict__:
+        raise KeyError(f"attribute '{name}' already exists")
+    self._register_module(name, module)
+
+
+Module.register_module = add_module
+
+
+# ---- iterators ---------------------------------------------------------------------
+
+
+@_attach
+def named_parameters(self, prefix="", recurse=True):
+    """Yields (dotted name, parameter) over this module and, with recurse, its descendants."""
+    return iter(self._named_parameters(prefix, recurse))
+
+
+@_attach
+def parameters(self, recurse=True):
+    return iter([param for _, param in self._named_parameters("", recurse)])
+
+
+@_attach
+def named_buffers(self, prefix="", recurse=True):
+    return iter(self._named_buffers(prefix, recurse))
+
+
+@_attach
+def buffers(self, recurse=True):
+    return iter([buffer for _, buffer in self._named_buffers("", recurse)])
+
+
+@_attach
+def named_children(self):
+    return iter(self._named_children())
+
+
+@_attach
+def children(self):
+    return iter([child for _, child in self._named_children()])
+
+
+@_attach
+def named_modules(self, memo=None, prefix=""):
+    """Yields (dotted name, module) for this module and every descendant, each once."""
+    if memo is None:
+        memo = set()
+    if id(self) in memo:
+        return
+    memo.add(id(self))
+    yield prefix, self
+    for name, child in self._named_children():
+        yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name)
+
+
+@_attach
+def modules(self):
+    for _, module in self.named_modules():
+        yield module
+
+
+@_attach
+def get_submodule(self, target):
+    """The descendant at a dotted path ("features.0")."""
+    module = self
+    for part in target.split(".") if target else []:
+        if part not in dict(module._named_children()):
+            raise AttributeError(f"{module._get_name()} has no submodule '{part}'")
+        module = module._lookup(part)
+    return module
+
+
+# ---- modes, gradients, traversal ---------------------------------------------------------
+
+
+@_attach
+def train(self, mode=True):
+    """Sets training mode on this module and every descendant; returns self."""
+    if not isinstance(mode, bool):
+        raise ValueError(f"train: training mode is expected to be a bool, "
+                         f"got {type(mode).__name__}")
+    self.training = mode
+    for child in self.children():
+        child.train(mode)
+    return self
+
+
+@_attach
+def eval(self):
+    return self.train(False)
+
+
+@_attach
+def requires_grad_(self, requires_grad=True):
+    for param in self.parameters():
+        param.requires_grad_(requires_grad)
+    return self
+
+
+@_attach
+def apply(self, fn):
+    """Calls fn on every descendant (children first) and then on self; returns self."""
+    for child in self.children():
+        child.apply(fn)
+    fn(self)
+    return self
+
+
+# ---- state dict ------------------------------------------------------------------------
+
+
+@_attach
+def state_dict(self):
+    """An OrderedDict of dotted name -> tensor (parameters and persistent buffers), detached
+    from autograd and sharing memory with the module."""
+    return OrderedDict(self._state_dict())
+
+
+@_attach
+def load_state_dict(self, state_dict, strict=True):
+    """Copies the values of state_dict into the module's tensors in place. With strict, missing or
+    unexpected keys raise ValueError; shape mismatches always do. Returns
+    (missing_keys, unexpected_keys)."""
+    if not hasattr(state_dict, "items"):
+        raise TypeError("load_state_dict: expected a mapping of names to tensors, "
+                        f"got {type(state_dict).__name__}")
+    missing, unexpected = self._load_state_dict(state_dict, bool(strict))
+    return _IncompatibleKeys(missing, unexpected)

@@ -1,0 +1,41 @@
+"""The CUDA backend: tensors move to and from the GPU and the first kernel runs there. Without a
+GPU the moves raise a clear error (tested); the GPU tests skip."""
+
+import numpy as np
+import pytest
+import striate as st
+
+has_gpu = st.cuda.is_available()
+needs_gpu = pytest.mark.skipif(not has_gpu, reason="no CUDA device on this machine")
+
+
+def test_show_config_reports_cuda():
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        st.show_config()
+    text = out.getvalue()
+    assert "CUDA backend: built" in text if st.cuda_built else "CUDA backend: not built" in text
+    assert "CPU ISA path" in text and "OpenMP threads" in text
+
+
+@pytest.mark.skipif(has_gpu, reason="this checks the error raised without a GPU")
+def test_moving_to_cuda_without_a_device_raises():
+    x = st.ones(3)
+    expected = (NotImplementedError, ValueError)
+    with pytest.raises(expected, match="CUDA|cuda"):
+        x.to("cuda")
+
+
+@needs_gpu
+def test_roundtrip_and_add_on_gpu():
+    a = np.random.default_rng(0).standard_normal((257, 33)).astype(np.float32)
+    x = st.tensor(a).cuda()
+    assert x.device.type == "cuda" and x.is_cuda
+    np.testing.assert_array_equal(x.cpu().numpy(), a)
+    y = (x + x).cpu()
+    np.testing.assert_allclose(y.numpy(), a + a, rtol=1e-6)
+    z = st.zeros(5, device="cuda")
+    np.testing.assert_array_equal(z.cpu().numpy(), np.zeros(5, np.float32))
