@@ -59,6 +59,8 @@ def main():
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--min-accuracy", type=float, default=None,
+                        help="exit with status 1 when the final test accuracy is below this (e.g. 0.88)")
     args = parser.parse_args()
 
     if not os.path.isdir(args.data):
@@ -104,6 +106,8 @@ def main():
               f"{len(train_set) / seconds:,.0f} images/s, test accuracy {accuracy:.2%}", flush=True)
     accuracy = evaluate(model, test_loader)
     print(f"final test accuracy: {accuracy:.2%} ({time.perf_counter() - start:.1f} s in all)")
+    if args.min_accuracy is not None and accuracy < args.min_accuracy:
+        sys.exit(f"error: test accuracy {accuracy:.2%} is below the required {args.min_accuracy:.2%}")
 
 
 if __name__ == "__main__":

@@ -113,7 +113,8 @@ void bind_conv2d(py::module_& nn_module) {
            py::arg("groups") = 1, py::arg("bias") = true, py::arg("padding_mode") = "zeros")
       .def_property_readonly("in_channels", [](const Conv2dImpl& self) { return self.options.in_channels(); })
       .def_property_readonly("out_channels", [](const Conv2dImpl& self) { return self.options.out_channels(); })
-      .def_property_readonly("kernel_size", [](const Conv2dImpl& self) { return pair_tuple(self.options.kernel_size()); })
+      .def_property_readonly("kernel_size",
+                             [](const Conv2dImpl& self) { return pair_tuple(self.options.kernel_size()); })
       .def_property_readonly("stride", [](const Conv2dImpl& self) { return pair_tuple(self.options.stride()); })
       .def_property_readonly("padding",
                              [](const Conv2dImpl& self) -> py::object {
@@ -169,7 +170,8 @@ void bind_pooling(py::module_& nn_module) {
       .def(layer_init<MaxPool2dImpl>(&max_pool2d_options), py::arg("kernel_size"), py::arg("stride") = py::none(),
            py::arg("padding") = 0, py::arg("dilation") = 1, py::arg("return_indices") = false,
            py::arg("ceil_mode") = false)
-      .def_property_readonly("kernel_size", [](const MaxPool2dImpl& self) { return int_or_pair(self.options.kernel_size()); })
+      .def_property_readonly("kernel_size",
+                             [](const MaxPool2dImpl& self) { return int_or_pair(self.options.kernel_size()); })
       .def_property_readonly("stride", [](const MaxPool2dImpl& self) { return int_or_pair(self.options.stride()); })
       .def_property_readonly("padding", [](const MaxPool2dImpl& self) { return int_or_pair(self.options.padding()); })
       .def_property_readonly("dilation", [](const MaxPool2dImpl& self) { return int_or_pair(self.options.dilation()); })
@@ -180,7 +182,8 @@ void bind_pooling(py::module_& nn_module) {
       .def(layer_init<AvgPool2dImpl>(&avg_pool2d_options), py::arg("kernel_size"), py::arg("stride") = py::none(),
            py::arg("padding") = 0, py::arg("ceil_mode") = false, py::arg("count_include_pad") = true,
            py::arg("divisor_override") = py::none())
-      .def_property_readonly("kernel_size", [](const AvgPool2dImpl& self) { return int_or_pair(self.options.kernel_size()); })
+      .def_property_readonly("kernel_size",
+                             [](const AvgPool2dImpl& self) { return int_or_pair(self.options.kernel_size()); })
       .def_property_readonly("stride", [](const AvgPool2dImpl& self) { return int_or_pair(self.options.stride()); })
       .def_property_readonly("padding", [](const AvgPool2dImpl& self) { return int_or_pair(self.options.padding()); })
       .def_property_readonly("ceil_mode", [](const AvgPool2dImpl& self) { return self.options.ceil_mode(); })

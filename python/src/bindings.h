@@ -24,7 +24,7 @@ struct type_caster<striate::Tensor> {
     value = striate::Tensor(cast_op<std::shared_ptr<striate::TensorImpl>>(impl_caster));
     return true;
   }
-  static handle cast(const striate::Tensor& t, return_value_policy policy, handle parent) {
+  static handle cast(const striate::Tensor& t, return_value_policy /*policy*/, handle parent) {
     if (!t.defined()) return none().release();
     return make_caster<std::shared_ptr<striate::TensorImpl>>::cast(t.impl_ptr(), return_value_policy::automatic,
                                                                    parent);

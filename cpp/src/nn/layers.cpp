@@ -123,8 +123,8 @@ Tensor Conv2dImpl::forward(const Tensor& input) {
 
 std::string Conv2dImpl::extra_repr() const {
   std::ostringstream text;
-  text << options.in_channels() << ", " << options.out_channels() << ", kernel_size=" << pair_text(options.kernel_size())
-       << ", stride=" << pair_text(options.stride());
+  text << options.in_channels() << ", " << options.out_channels()
+       << ", kernel_size=" << pair_text(options.kernel_size()) << ", stride=" << pair_text(options.stride());
   if (options.padding_mode() == PaddingMode::Same) {
     text << ", padding=same";
   } else if (options.padding_mode() == PaddingMode::Valid) {
@@ -167,8 +167,10 @@ Tensor MaxPool2dImpl::forward(const Tensor& input) { return max_pool2d(input, op
 
 std::string MaxPool2dImpl::extra_repr() const {
   return detail::str("kernel_size=", int_or_pair_text(options.kernel_size()),
-                     ", stride=", int_or_pair_text(options.stride()), ", padding=", int_or_pair_text(options.padding()),
-                     ", dilation=", int_or_pair_text(options.dilation()), ", ceil_mode=", bool_text(options.ceil_mode()));
+                     ", stride=", int_or_pair_text(options.stride()),
+                     ", padding=", int_or_pair_text(options.padding()),
+                     ", dilation=", int_or_pair_text(options.dilation()),
+                     ", ceil_mode=", bool_text(options.ceil_mode()));
 }
 
 AvgPool2dImpl::AvgPool2dImpl(const AvgPool2dOptions& options) : Module("AvgPool2d"), options(options) {
@@ -181,7 +183,8 @@ Tensor AvgPool2dImpl::forward(const Tensor& input) { return avg_pool2d(input, op
 
 std::string AvgPool2dImpl::extra_repr() const {
   return detail::str("kernel_size=", int_or_pair_text(options.kernel_size()),
-                     ", stride=", int_or_pair_text(options.stride()), ", padding=", int_or_pair_text(options.padding()));
+                     ", stride=", int_or_pair_text(options.stride()),
+                     ", padding=", int_or_pair_text(options.padding()));
 }
 
 // ---- activations and reshaping --------------------------------------------------------------

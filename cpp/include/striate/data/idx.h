@@ -1,7 +1,7 @@
 // Reading the IDX format of MNIST-style datasets (raw or gzip-compressed, detected from the
 // content), and the MNIST/Fashion-MNIST conventions on top of it.
 //   striate::Tensor images = striate::data::read_idx("train-images-idx3-ubyte.gz");  // uint8 (N, 28, 28)
-//   striate::Tensor x = striate::data::load_mnist_images(path);                      // float32 (N, 1, 28, 28) in [0, 1]
+//   striate::Tensor x = striate::data::load_mnist_images(path);  // float32 (N, 1, 28, 28) in [0, 1]
 #pragma once
 #include <string>
 

@@ -24,7 +24,9 @@ struct SGDOptions : public OptimizerOptions {
 struct SGDParamState : public OptimizerParamState {
   Tensor momentum_buffer;
   std::unique_ptr<OptimizerParamState> clone() const override { return std::make_unique<SGDParamState>(*this); }
-  std::vector<std::pair<std::string, Tensor>> tensors() const override { return {{"momentum_buffer", momentum_buffer}}; }
+  std::vector<std::pair<std::string, Tensor>> tensors() const override {
+    return {{"momentum_buffer", momentum_buffer}};
+  }
 };
 
 class SGD : public Optimizer {
