@@ -188,3 +188,25 @@ def test_elementwise_parity_with_torch(seed):
     check_parity(lambda x: x.double().float() * 2, lambda x: x.double().float() * 2, [a])
     check_parity(lambda x: x.transpose(1, 3).flatten(2)[:, 1:, ::3] * 3,
                  lambda x: x.transpose(1, 3).flatten(2)[:, 1:, ::3] * 3, [a])
+
+
+def test_elementwise_bad_inputs():
+    x = st.ones(2, 3)
+    with pytest.raises(TypeError, match="where: expected a bool condition tensor, got dtype float32"):
+        st.where(x, x, x)
+    with pytest.raises(ValueError, match=r"where: shapes \[2, 3\] and \[4\] cannot be broadcast"):
+        st.where(x > 0, x, st.ones(4))
+    with pytest.raises(TypeError, match="sub: subtraction of bool tensors"):
+        st.tensor([True]) - st.tensor([False])
+    with pytest.raises(ValueError, match="clamp: at least one of 'min' or 'max'"):
+        x.clamp()
+    with pytest.raises(TypeError, match="only supported for bool tensors"):
+        ~x
+    with pytest.raises(TypeError):
+        x + "a"
+    with pytest.raises(ValueError, match=r"mul: shapes \[2, 3\] and \[2\] cannot be broadcast"):
+        x * st.ones(2)
+    with pytest.raises(ValueError, match=r"copy_: shapes \[2, 3\] and \[3, 3\] cannot be broadcast"):
+        x.copy_(st.ones(3, 3))
+    with pytest.raises(ValueError, match="copy_: source of shape"):
+        st.ones(3).copy_(st.ones(2, 3))
