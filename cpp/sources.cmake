@@ -64,4 +64,8 @@ set(STRIATE_PYTHON_SOURCES
   python/src/bind_nn_layers.cpp
   python/src/bind_optim.cpp
   python/src/bind_data.cpp
+  python/src/bind_conv_family.cpp
+  python/src/bind_pool_shape_family.cpp
+  python/src/bind_activation_loss_family.cpp
+  python/src/bind_norm_reg_rnn_family.cpp
 )

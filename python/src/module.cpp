@@ -32,6 +32,10 @@ PYBIND11_MODULE(_C, m) {
   striate::python::init_nn(m);
   striate::python::init_optim(m);
   striate::python::init_data(m);
+  striate::python::init_conv_family(m);
+  striate::python::init_pool_shape_family(m);
+  striate::python::init_activation_loss_family(m);
+  striate::python::init_norm_reg_rnn_family(m);
   m.def("show_config", &striate::show_config);
   m.def("cuda_is_available", &striate::cuda_is_available);
   m.def("cuda_device_count", &striate::cuda_device_count);

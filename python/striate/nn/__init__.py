@@ -26,7 +26,16 @@ for _layer in (Sequential, Linear, Conv2d, MaxPool2d, AvgPool2d, ReLU, Sigmoid, 
     _layer.__module__ = "striate.nn"
 del _layer
 
-__all__ = [
+from ._layers_conv_family import *  # noqa: F401,F403,E402
+from ._layers_conv_family import __all__ as _conv_family_all  # noqa: E402
+from ._layers_pool_shape_family import *  # noqa: F401,F403,E402
+from ._layers_pool_shape_family import __all__ as _pool_shape_all  # noqa: E402
+from ._layers_activation_loss_family import *  # noqa: F401,F403,E402
+from ._layers_activation_loss_family import __all__ as _activation_loss_all  # noqa: E402
+from ._layers_norm_reg_rnn_family import *  # noqa: F401,F403,E402
+from ._layers_norm_reg_rnn_family import __all__ as _norm_reg_rnn_all  # noqa: E402
+
+__all__ = list(_conv_family_all) + list(_pool_shape_all) + list(_activation_loss_all) + list(_norm_reg_rnn_all) + [
     "Module", "Parameter", "Sequential", "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "ReLU",
     "Sigmoid", "Tanh", "Flatten", "Identity", "functional", "init",
 ]

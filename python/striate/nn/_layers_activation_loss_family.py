@@ -1,0 +1,3 @@
+"""Modules of the activation loss family; re-exported by striate.nn."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Modules of the conv family; re-exported by striate.nn."""
+
+__all__ = []

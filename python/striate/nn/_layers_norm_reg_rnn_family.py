@@ -1,0 +1,3 @@
+"""Modules of the norm reg rnn family; re-exported by striate.nn."""
+
+__all__ = []

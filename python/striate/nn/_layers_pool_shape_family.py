@@ -1,0 +1,3 @@
+"""Modules of the pool shape family; re-exported by striate.nn."""
+
+__all__ = []
