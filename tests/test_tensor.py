@@ -204,7 +204,9 @@ def test_setitem():
 
 def test_repr_and_scalars():
     x = st.tensor([[1.0, 2.5], [3.0, 4.0]])
-    assert repr(x).startswith("tensor([[1.0000, 2.5000],")
+    assert repr(x) == "tensor([[1.0000, 2.5000],\n        [3.0000, 4.0000]])"
+    assert repr(st.tensor([1.0, -2.0])) == "tensor([ 1., -2.])"
+    assert repr(st.tensor([[-0.5, 0.25]])) == "tensor([[-0.5000,  0.2500]])"
     assert "dtype" not in repr(x)
     assert "dtype=striate.float64" in repr(x.double())
     y = st.ones(2, requires_grad=True)

@@ -237,9 +237,10 @@ def __repr__(self):
     if arr.size == 0:
         body = "[]" if arr.ndim <= 1 else f"[], size={tuple(arr.shape)}"
     elif arr.dtype.kind == "f":
-        body = np.array2string(arr, separator=", ", prefix=prefix, precision=4, floatmode="fixed",
-                               threshold=1000, edgeitems=3, max_line_width=80,
-                               formatter={"float_kind": lambda v: f"{v:.4f}"})
+        finite = arr[np.isfinite(arr)]
+        whole = finite.size > 0 and np.all(finite == np.round(finite))  # torch prints these as "1."
+        body = np.array2string(arr, separator=", ", prefix=prefix, precision=0 if whole else 4,
+                               floatmode="fixed", threshold=1000, edgeitems=3, max_line_width=80)
     elif arr.dtype.kind == "b":
         body = np.array2string(arr, separator=", ", prefix=prefix, threshold=1000, edgeitems=3,
                                formatter={"bool": lambda v: "True" if v else "False"})
