@@ -12,11 +12,15 @@ set(STRIATE_CORE_SOURCES
   cpp/src/kernels/cpu/gemm.cpp
   cpp/src/kernels/cpu/gemm_generic.cpp
   cpp/src/kernels/cpu/conv.cpp
+  cpp/src/kernels/cpu/conv3d.cpp
   cpp/src/kernels/cpu/pool.cpp
+  cpp/src/kernels/cpu/pool3d.cpp
+  cpp/src/kernels/cpu/pool_window.cpp
   cpp/src/kernels/cpu/reduce.cpp
   cpp/src/kernels/cpu/index.cpp
   cpp/src/kernels/cpu/activation.cpp
   cpp/src/kernels/cpu/loss.cpp
+  cpp/src/kernels/cpu/normalization.cpp
   # floor 3: autograd
   cpp/src/autograd/node.cpp
   cpp/src/autograd/engine.cpp
@@ -29,12 +33,26 @@ set(STRIATE_CORE_SOURCES
   cpp/src/ops/shape_ops.cpp
   cpp/src/ops/activation.cpp
   cpp/src/ops/loss.cpp
+  cpp/src/ops/loss_pointwise.cpp
   cpp/src/ops/linalg.cpp
   cpp/src/ops/conv.cpp
+  cpp/src/ops/conv_nd.cpp
+  cpp/src/ops/conv_transpose.cpp
+  cpp/src/ops/locally_connected.cpp
   cpp/src/ops/pool.cpp
+  cpp/src/ops/normalization.cpp
+  cpp/src/ops/dropout.cpp
+  cpp/src/ops/pool_window.cpp
+  cpp/src/ops/shape_helpers.cpp
   # floor 5: nn, optim, data
   cpp/src/nn/module.cpp
   cpp/src/nn/layers.cpp
+  cpp/src/nn/pool_layers.cpp
+  cpp/src/nn/conv_layers.cpp
+  cpp/src/nn/activation_layers.cpp
+  cpp/src/nn/normalization.cpp
+  cpp/src/nn/dropout.cpp
+  cpp/src/nn/recurrent.cpp
   cpp/src/nn/containers.cpp
   cpp/src/nn/init.cpp
   cpp/src/optim/optimizer.cpp

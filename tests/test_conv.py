@@ -195,9 +195,9 @@ def bad_conv(
             r"conv2d: padding='same' requires stride 1, got stride \(2, 2\)",
         ),
         (
-            {"padding": "full"},
+            {"padding": "circular"},
             ValueError,
-            r"conv2d: expected padding 'same', 'valid' or integers, got 'full'",
+            r"conv2d: expected padding 'same', 'valid', 'full' or integers, got 'circular'",
         ),
         (
             {"w_shape": (0, 3, 3, 3)},
@@ -229,12 +229,13 @@ def bad_conv(
         (
             {"padding": (1, 2, 3)},
             ValueError,
-            r"conv2d: expected padding to be an int or a pair of ints, got \(1, 2, 3\)",
+            r"conv2d: expected padding to be an int, a tuple of 2 ints, 4 ints per side "
+            r"\(F.pad's order\) or one of \('same', 'valid', 'full'\), got \(1, 2, 3\)",
         ),
         (
             {"padding": None},
             TypeError,
-            r"conv2d: expected padding to be an int or a pair of ints, got None",
+            r"conv2d: expected padding to be an int, a tuple of 2 ints, .* got None",
         ),
         ({"groups": "2"}, TypeError, r"conv2d: expected groups to be an int, got str"),
     ],

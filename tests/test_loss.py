@@ -118,8 +118,8 @@ def test_mse_loss_broadcasts_with_torchs_warning():
 @pytest.mark.parametrize("loss", [F.cross_entropy, F.nll_loss])
 def test_float_target_raises_type_error(loss):
     name = loss.__name__
-    with pytest.raises(TypeError, match=f"{name}: expected 'target' to hold int64 class indices, "
-                       "got dtype float32"):
+    with pytest.raises(TypeError, match=f"{name}: expected 'target' to hold int64 class indices.*"
+                       "got dtype float32 and shape \\[3\\]"):
         loss(st.tensor(rand(3, 4)), st.tensor(rand(3)))
     with pytest.raises(TypeError, match=f"{name}: expected 'target' .* got dtype uint8"):
         loss(st.tensor(rand(3, 4)), st.tensor(np.array([0, 1, 2], dtype=np.uint8)))
@@ -132,8 +132,8 @@ def test_label_out_of_range_raises_index_error(loss):
         loss(st.tensor(rand(3, 4)), st.tensor(np.array([0, 4, 1])))
     with pytest.raises(IndexError, match=f"{name}: target label -1 is out of range for 4 classes"):
         loss(st.tensor(rand(3, 4)), st.tensor(np.array([0, -1, 1])))
-    with pytest.raises(IndexError, match="label -100 .* ignore_index is not supported yet"):
-        loss(st.tensor(rand(3, 4)), st.tensor(np.array([0, -100, 1])))
+    with pytest.raises(IndexError, match="label -100 .* or ignore_index=0"):
+        loss(st.tensor(rand(3, 4)), st.tensor(np.array([0, -100, 1])), ignore_index=0)
 
 
 def test_cross_entropy_non_float_input_raises_type_error():
@@ -172,14 +172,11 @@ def test_unknown_reduction_raises_value_error(loss):
 
 
 @pytest.mark.parametrize("kwargs,fragment", [
-    (dict(weight=st.ones(3)), "weight"),
-    (dict(label_smoothing=0.1), "label_smoothing=0.1"),
-    (dict(ignore_index=0), "ignore_index=0"),
     (dict(size_average=True), "size_average"),
     (dict(reduce=False), "reduce"),
 ])
 def test_cross_entropy_unsupported_arguments_raise_not_implemented(kwargs, fragment):
-    with pytest.raises(NotImplementedError, match=f"cross_entropy: {fragment}.* not supported yet"):
+    with pytest.raises(NotImplementedError, match=f"cross_entropy: {fragment}.* not supported"):
         F.cross_entropy(st.tensor(rand(2, 3)), st.tensor(np.array([0, 1])), **kwargs)
 
 

@@ -235,3 +235,9 @@ def test_to_dtype_and_device():
         x.to("tpu")
     with pytest.raises(TypeError, match="unsupported dtype"):
         x._to_dtype("complex64")
+
+
+def test_top_level_flatten_unflatten():
+    x = st.arange(24).reshape(2, 3, 4)
+    assert st.flatten(x, 1).shape == (2, 12)
+    assert st.unflatten(st.flatten(x, 1), 1, (3, 4)).tolist() == x.tolist()

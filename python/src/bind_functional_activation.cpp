@@ -44,16 +44,21 @@ void init_functional_activation(py::module_& m) {
       py::arg("input"), py::arg("dim"), py::arg("dtype") = py::none());
   functional.def(
       "cross_entropy",
-      [](const Tensor& input, const Tensor& target, const std::string& reduction) {
-        return cross_entropy(input, target, parse_reduction(reduction, "cross_entropy"));
+      [](const Tensor& input, const Tensor& target, const Tensor& weight, int64_t ignore_index,
+         const std::string& reduction, double label_smoothing) {
+        return cross_entropy(input, target, parse_reduction(reduction, "cross_entropy"), weight, ignore_index,
+                             label_smoothing);
       },
-      py::arg("input"), py::arg("target"), py::arg("reduction") = "mean", release_gil());
+      py::arg("input"), py::arg("target"), py::arg("weight") = py::none(), py::arg("ignore_index") = -100,
+      py::arg("reduction") = "mean", py::arg("label_smoothing") = 0.0, release_gil());
   functional.def(
       "nll_loss",
-      [](const Tensor& input, const Tensor& target, const std::string& reduction) {
-        return nll_loss(input, target, parse_reduction(reduction, "nll_loss"));
+      [](const Tensor& input, const Tensor& target, const Tensor& weight, int64_t ignore_index,
+         const std::string& reduction) {
+        return nll_loss(input, target, parse_reduction(reduction, "nll_loss"), weight, ignore_index);
       },
-      py::arg("input"), py::arg("target"), py::arg("reduction") = "mean", release_gil());
+      py::arg("input"), py::arg("target"), py::arg("weight") = py::none(), py::arg("ignore_index") = -100,
+      py::arg("reduction") = "mean", release_gil());
   functional.def(
       "mse_loss",
       [](const Tensor& input, const Tensor& target, const std::string& reduction) {

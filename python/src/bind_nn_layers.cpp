@@ -1,5 +1,5 @@
 // Bindings of the built-in layers under PyTorch's names and constructor signatures (argument
-// conversion only: int-or-pair sizes, 'same'/'valid' padding, None strides); the layers are the
+// conversion only: int-or-pair sizes, string or per-side padding, None strides); the layers are the
 // C++ classes of cpp/include/striate/nn/layers.h.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -41,6 +41,13 @@ py::tuple pair_tuple(const IntPair& pair) { return py::make_tuple(pair[0], pair[
 py::object int_or_pair(const IntPair& pair) {
   if (pair[0] == pair[1]) return py::int_(pair[0]);
   return pair_tuple(pair);
+}
+
+// None -> undefined; a Tensor as is; anything else (a numpy array, nested lists) through striate.tensor.
+Tensor as_tensor(const py::object& value) {
+  if (value.is_none()) return Tensor();
+  if (py::isinstance<TensorImpl>(value)) return value.cast<Tensor>();
+  return py::module_::import("striate").attr("tensor")(value).cast<Tensor>();
 }
 
 // Setting layer.weight / layer.bias from Python: a Parameter, or None to drop an optional one.
@@ -86,7 +93,8 @@ void bind_linear(py::module_& nn_module) {
 
 nn::Conv2dOptions conv2d_options(int64_t in_channels, int64_t out_channels, const py::object& kernel_size,
                                  const py::object& stride, const py::object& padding, const py::object& dilation,
-                                 int64_t groups, bool bias, const std::string& padding_mode) {
+                                 int64_t groups, bool bias, const std::string& padding_mode,
+                                 const py::object& connection_table) {
   if (padding_mode == "reflect" || padding_mode == "replicate" || padding_mode == "circular") {
     STRIATE_NOT_IMPLEMENTED("Conv2d: padding_mode='", padding_mode, "' is not supported yet (only 'zeros')");
   }
@@ -96,9 +104,14 @@ nn::Conv2dOptions conv2d_options(int64_t in_channels, int64_t out_channels, cons
   options.stride(int_pair(stride, "Conv2d", "stride"))
       .dilation(int_pair(dilation, "Conv2d", "dilation"))
       .groups(groups)
-      .bias(bias);
+      .bias(bias)
+      .connection_table(as_tensor(connection_table));
   if (py::isinstance<py::str>(padding)) {
     options.padding(padding.cast<std::string>());
+  } else if ((py::isinstance<py::tuple>(padding) || py::isinstance<py::list>(padding)) && py::len(padding) == 4) {
+    // Per side in F.pad's order (left, right, top, bottom).
+    auto sides = padding.cast<std::vector<int64_t>>();
+    options.padding_sides(IntQuad{sides[2], sides[3], sides[0], sides[1]});
   } else {
     options.padding(int_pair(padding, "Conv2d", "padding"));
   }
@@ -110,7 +123,8 @@ void bind_conv2d(py::module_& nn_module) {
   LayerClass<Conv2dImpl>(nn_module, "Conv2d", py::dynamic_attr())
       .def(layer_init<Conv2dImpl>(&conv2d_options), py::arg("in_channels"), py::arg("out_channels"),
            py::arg("kernel_size"), py::arg("stride") = 1, py::arg("padding") = 0, py::arg("dilation") = 1,
-           py::arg("groups") = 1, py::arg("bias") = true, py::arg("padding_mode") = "zeros")
+           py::arg("groups") = 1, py::arg("bias") = true, py::arg("padding_mode") = "zeros",
+           py::kw_only(), py::arg("connection_table") = py::none())
       .def_property_readonly("in_channels", [](const Conv2dImpl& self) { return self.options.in_channels(); })
       .def_property_readonly("out_channels", [](const Conv2dImpl& self) { return self.options.out_channels(); })
       .def_property_readonly("kernel_size",
@@ -121,12 +135,20 @@ void bind_conv2d(py::module_& nn_module) {
                                switch (self.options.padding_mode()) {
                                  case PaddingMode::Same: return py::str("same");
                                  case PaddingMode::Valid: return py::str("valid");
-                                 default: return pair_tuple(self.options.padding());
+                                 case PaddingMode::Full: return py::str("full");
+                                 default: break;
                                }
+                               if (const auto& sides = self.options.padding_sides()) {
+                                 const IntQuad& p = *sides;
+                                 return py::make_tuple(p[2], p[3], p[0], p[1]);  // F.pad's order
+                               }
+                               return pair_tuple(self.options.padding());
                              })
       .def_property_readonly("dilation", [](const Conv2dImpl& self) { return pair_tuple(self.options.dilation()); })
       .def_property_readonly("groups", [](const Conv2dImpl& self) { return self.options.groups(); })
       .def_property_readonly("padding_mode", [](const Conv2dImpl&) { return "zeros"; })
+      .def_property_readonly("connection_table",
+                             [](const Conv2dImpl& self) { return self.options.connection_table(); })
       .def_property(
           "weight", [](const Conv2dImpl& self) { return self.weight; },
           [](Conv2dImpl& self, const Tensor& value) { assign_parameter(self, self.weight, "weight", value); })
@@ -139,11 +161,7 @@ void bind_conv2d(py::module_& nn_module) {
 // ---- pooling -------------------------------------------------------------------------------
 
 Pool2dOptions max_pool2d_options(const py::object& kernel_size, const py::object& stride, const py::object& padding,
-                                 const py::object& dilation, bool return_indices, bool ceil_mode) {
-  if (return_indices) {
-    STRIATE_NOT_IMPLEMENTED("MaxPool2d: return_indices=True is not supported by the module yet; call ",
-                            "striate.nn.functional.max_pool2d with return_indices=True");
-  }
+                                 const py::object& dilation, bool ceil_mode) {
   Pool2dOptions options(int_pair(kernel_size, "MaxPool2d", "kernel_size"));
   if (!stride.is_none()) options.stride(int_pair(stride, "MaxPool2d", "stride"));
   options.padding(int_pair(padding, "MaxPool2d", "padding"))
@@ -167,16 +185,46 @@ void bind_pooling(py::module_& nn_module) {
   using nn::AvgPool2dImpl;
   using nn::MaxPool2dImpl;
   LayerClass<MaxPool2dImpl>(nn_module, "MaxPool2d", py::dynamic_attr())
-      .def(layer_init<MaxPool2dImpl>(&max_pool2d_options), py::arg("kernel_size"), py::arg("stride") = py::none(),
-           py::arg("padding") = 0, py::arg("dilation") = 1, py::arg("return_indices") = false,
-           py::arg("ceil_mode") = false)
+      .def(py::init(
+               [](const py::object& kernel_size, const py::object& stride, const py::object& padding,
+                  const py::object& dilation, bool return_indices, bool ceil_mode) {
+                 return std::make_unique<MaxPool2dImpl>(
+                     max_pool2d_options(kernel_size, stride, padding, dilation, ceil_mode), return_indices);
+               },
+               [](const py::object& kernel_size, const py::object& stride, const py::object& padding,
+                  const py::object& dilation, bool return_indices, bool ceil_mode) {
+                 return std::make_unique<PyModule<MaxPool2dImpl>>(
+                     max_pool2d_options(kernel_size, stride, padding, dilation, ceil_mode), return_indices);
+               }),
+           py::arg("kernel_size"), py::arg("stride") = py::none(), py::arg("padding") = 0, py::arg("dilation") = 1,
+           py::arg("return_indices") = false, py::arg("ceil_mode") = false)
+      // With return_indices the Python forward returns (output, indices), as PyTorch's.
+      .def(
+          "forward",
+          [](MaxPool2dImpl& self, const Tensor& input) -> py::object {
+            if (!self.return_indices) {
+              Tensor output;
+              {
+                py::gil_scoped_release release;
+                output = self.forward(input);
+              }
+              return py::cast(output);
+            }
+            std::tuple<Tensor, Tensor> result;
+            {
+              py::gil_scoped_release release;
+              result = self.forward_with_indices(input);
+            }
+            return py::make_tuple(std::get<0>(result), std::get<1>(result));
+          },
+          py::arg("input"))
       .def_property_readonly("kernel_size",
                              [](const MaxPool2dImpl& self) { return int_or_pair(self.options.kernel_size()); })
       .def_property_readonly("stride", [](const MaxPool2dImpl& self) { return int_or_pair(self.options.stride()); })
       .def_property_readonly("padding", [](const MaxPool2dImpl& self) { return int_or_pair(self.options.padding()); })
       .def_property_readonly("dilation", [](const MaxPool2dImpl& self) { return int_or_pair(self.options.dilation()); })
       .def_property_readonly("ceil_mode", [](const MaxPool2dImpl& self) { return self.options.ceil_mode(); })
-      .def_property_readonly("return_indices", [](const MaxPool2dImpl&) { return false; });
+      .def_readonly("return_indices", &MaxPool2dImpl::return_indices);
 
   LayerClass<AvgPool2dImpl>(nn_module, "AvgPool2d", py::dynamic_attr())
       .def(layer_init<AvgPool2dImpl>(&avg_pool2d_options), py::arg("kernel_size"), py::arg("stride") = py::none(),

@@ -27,7 +27,11 @@ from ._creation import (  # noqa: E402
 )
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
 from . import autograd, data, nn, optim  # noqa: E402
-from .nn.functional import log_softmax, relu, sigmoid, softmax, tanh  # noqa: E402
+from .nn.functional import log_softmax, relu, sigmoid, softmax, tanh, unflatten  # noqa: E402
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    return input.flatten(start_dim, end_dim)
 
 float32 = dtype.float32
 float64 = dtype.float64

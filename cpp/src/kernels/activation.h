@@ -1,10 +1,25 @@
 // Activation kernels: relu, sigmoid, tanh (elementwise over contiguous arrays) and softmax /
 // log_softmax over the C axis of a contiguous (outer, C, inner) block, max-subtracted so logits
-// of any magnitude stay finite. Backward kernels take the forward result y, not x.
+// of any magnitude stay finite. Backward kernels take the forward result y, not x, except the
+// parameterized pointwise family, which differentiates from its input x.
 #pragma once
 #include <cstdint>
 
 namespace striate::kernels::cpu {
+
+// The parameterized elementwise activations; a and b are their scalar arguments:
+// Hardtanh (a = min_val, b = max_val; relu6 is Hardtanh(0, 6)), LeakyRelu (a = negative_slope),
+// Elu (a = alpha), Selu, Gelu (erf form), GeluTanh (tanh approximation), Silu,
+// Softplus (a = beta, b = threshold), AbsTanh (|tanh x|).
+enum class PointwiseActivation { Hardtanh, LeakyRelu, Elu, Selu, Gelu, GeluTanh, Silu, Softplus, AbsTanh };
+
+// y = activation(x); y may alias x.
+template <typename T>
+void pointwise_activation_forward(T* y, const T* x, int64_t n, PointwiseActivation kind, double a, double b);
+// dx = dy * activation'(x).
+template <typename T>
+void pointwise_activation_backward(T* dx, const T* dy, const T* x, int64_t n, PointwiseActivation kind, double a,
+                                   double b);
 
 template <typename T>
 void relu_forward(T* y, const T* x, int64_t n);

@@ -1,4 +1,5 @@
-// 2-D max and average pooling kernels (one declaration; a CUDA twin implements the same names).
+// Pooling kernels: 2-D and 3-D max/average pooling, pooling over precomputed windows (adaptive and
+// fractional), and max-unpooling (one declaration; a CUDA twin implements the same names).
 // Every plane (one channel of one sample) is pooled independently.
 #pragma once
 #include <cstdint>
@@ -27,6 +28,8 @@ void max_pool2d_forward(T* output,         // (planes, P, Q)
                         const T* input,    // (planes, H, W)
                         const Pool2dGeometry& g);
 
+// dinput[plane][indices[i]] += doutput[plane][i]: every max pooling's backward. Reads only
+// planes, H * W (positions per plane) and P * Q (values per plane) from g.
 template <typename T>
 void max_pool2d_backward(T* dinput,               // (planes, H, W), overwritten
                          const T* doutput,        // (planes, P, Q)
@@ -42,5 +45,81 @@ template <typename T>
 void avg_pool2d_backward(T* dinput,         // (planes, H, W), overwritten
                          const T* doutput,  // (planes, P, Q)
                          const Pool2dGeometry& g);
+
+
+// ---- 3-D pooling (kernels/cpu/pool3d.cpp) ------------------------------------------------------
+
+// Input (planes, D, H, W) pools to (planes, OD, P, Q); fields as Pool2dGeometry, depth first.
+struct Pool3dGeometry {
+  int64_t planes;
+  int64_t D, H, W;
+  int64_t OD, P, Q;
+  int64_t kernel[3], stride[3], pad[3], dilation[3];
+  bool count_include_pad;
+  int64_t divisor_override;  // 0 = none
+};
+
+// indices hold d * H * W + h * W + w of each maximum (first on ties, NaN propagates).
+template <typename T>
+void max_pool3d_forward(T* output,         // (planes, OD, P, Q)
+                        int64_t* indices,  // (planes, OD, P, Q)
+                        const T* input,    // (planes, D, H, W)
+                        const Pool3dGeometry& g);
+
+template <typename T>
+void avg_pool3d_forward(T* output,       // (planes, OD, P, Q)
+                        const T* input,  // (planes, D, H, W)
+                        const Pool3dGeometry& g);
+
+template <typename T>
+void avg_pool3d_backward(T* dinput,         // (planes, D, H, W), overwritten
+                         const T* doutput,  // (planes, OD, P, Q)
+                         const Pool3dGeometry& g);
+
+// ---- pooling over given windows (adaptive and fractional pooling) ------------------------------
+
+// Output (p, q) of a plane pools rows [h_begin[p], h_end[p]) and columns [w_begin[q], w_end[q]).
+// With per_plane the window arrays hold planes * P (and planes * Q) entries, one row per plane.
+struct WindowPool2dGeometry {
+  int64_t planes;
+  int64_t H, W;
+  int64_t P, Q;
+  const int64_t* h_begin;  // (P) or (planes, P)
+  const int64_t* h_end;
+  const int64_t* w_begin;  // (Q) or (planes, Q)
+  const int64_t* w_end;
+  bool per_plane;
+};
+
+template <typename T>
+void window_max_pool2d_forward(T* output,         // (planes, P, Q)
+                               int64_t* indices,  // (planes, P, Q), h * W + w
+                               const T* input,    // (planes, H, W)
+                               const WindowPool2dGeometry& g);
+
+template <typename T>
+void window_avg_pool2d_forward(T* output,       // (planes, P, Q)
+                               const T* input,  // (planes, H, W)
+                               const WindowPool2dGeometry& g);
+
+template <typename T>
+void window_avg_pool2d_backward(T* dinput,         // (planes, H, W), overwritten
+                                const T* doutput,  // (planes, P, Q)
+                                const WindowPool2dGeometry& g);
+
+// output[plane][indices[i]] = input[plane][i], zeros elsewhere; a repeated index (overlapping
+// pooling windows) is written, not summed, as in PyTorch.
+template <typename T>
+void max_unpool2d_forward(T* output,               // (planes, P, Q), the unpooled size
+                          const T* input,          // (planes, H, W)
+                          const int64_t* indices,  // (planes, H, W), p * Q + q
+                          int64_t planes, int64_t H, int64_t W, int64_t P, int64_t Q);
+
+// Gathers doutput[plane][indices[i]] into dinput[plane][i]: max_unpool2d's backward.
+template <typename T>
+void max_unpool2d_backward(T* dinput,               // (planes, H, W)
+                           const T* doutput,        // (planes, P, Q), the unpooled size
+                           const int64_t* indices,  // (planes, H, W), p * Q + q
+                           int64_t planes, int64_t H, int64_t W, int64_t P, int64_t Q);
 
 }  // namespace striate::kernels::cpu

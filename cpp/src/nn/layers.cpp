@@ -8,6 +8,7 @@
 #include "striate/autograd.h"
 #include "striate/ops/activation.h"
 #include "striate/ops/creation.h"
+#include "striate/ops/elementwise.h"
 #include "striate/ops/linalg.h"
 #include "striate/nn/init.h"
 
@@ -68,9 +69,12 @@ Conv2dOptions& Conv2dOptions::padding(const std::string& mode) {
     padding_mode_ = PaddingMode::Same;
   } else if (mode == "valid") {
     padding_mode_ = PaddingMode::Valid;
+  } else if (mode == "full") {
+    padding_mode_ = PaddingMode::Full;
   } else {
-    throw ValueError(detail::str("Conv2d: expected padding to be an integer, a pair, \"same\" or \"valid\", got \"",
-                                 mode, "\""));
+    throw ValueError(detail::str(
+        "Conv2d: expected padding to be an integer, a pair, a 4-tuple, \"same\", \"valid\" or \"full\", got \"",
+        mode, "\""));
   }
   return *this;
 }
@@ -82,6 +86,10 @@ striate::Conv2dOptions Conv2dOptions::functional() const {
     result.padding("same");
   } else if (padding_mode_ == PaddingMode::Valid) {
     result.padding("valid");
+  } else if (padding_mode_ == PaddingMode::Full) {
+    result.padding("full");
+  } else if (padding_sides_.has_value()) {
+    result.padding_sides(*padding_sides_);
   } else {
     result.padding(padding_);
   }
@@ -100,6 +108,12 @@ Conv2dImpl::Conv2dImpl(const Conv2dOptions& options) : Module("Conv2d"), options
                 pair_text(options.dilation()));
   STRIATE_CHECK(options.padding()[0] >= 0 && options.padding()[1] >= 0,
                 "Conv2d: expected a non-negative padding, got ", pair_text(options.padding()));
+  if (options.padding_sides().has_value()) {
+    const IntQuad& sides = *options.padding_sides();
+    STRIATE_CHECK(sides[0] >= 0 && sides[1] >= 0 && sides[2] >= 0 && sides[3] >= 0,
+                  "Conv2d: expected a non-negative padding, got (top, bottom, left, right) = (", sides[0], ", ",
+                  sides[1], ", ", sides[2], ", ", sides[3], ")");
+  }
   STRIATE_CHECK(options.groups() > 0, "Conv2d: expected a positive groups, got ", options.groups());
   STRIATE_CHECK(options.in_channels() % options.groups() == 0, "Conv2d: in_channels (", options.in_channels(),
                 ") must be divisible by groups (", options.groups(), ")");
@@ -112,13 +126,39 @@ Conv2dImpl::Conv2dImpl(const Conv2dOptions& options) : Module("Conv2d"), options
   weight = register_parameter(
       "weight", empty({options.out_channels(), options.in_channels() / options.groups(), kernel[0], kernel[1]}));
   bias = register_parameter("bias", options.bias() ? empty({options.out_channels()}) : Tensor());
+  if (options.connection_table().defined()) {
+    const Tensor& table = options.connection_table();
+    STRIATE_CHECK(options.groups() == 1, "Conv2d: connection_table requires groups=1, got groups=", options.groups());
+    STRIATE_CHECK_SHAPE(table.dim() == 2 && table.size(0) == options.out_channels() &&
+                            table.size(1) == options.in_channels(),
+                        "Conv2d: expected connection_table of shape (out_channels, in_channels) = (",
+                        options.out_channels(), ", ", options.in_channels(), "), got ", table.sizes());
+    NoGradGuard no_grad;
+    Tensor mask = ne(table.detach(), 0).to(weight.dtype());
+    connection_mask = register_buffer("connection_mask",
+                                      mask.reshape({options.out_channels(), options.in_channels(), 1, 1}), false);
+  }
   reset_parameters();
 }
 
-void Conv2dImpl::reset_parameters() { reset_weight_and_bias(weight, bias); }
+void Conv2dImpl::reset_parameters() {
+  reset_weight_and_bias(weight, bias);
+  // Masked weights never act; zeroing them keeps the parameter itself showing the table.
+  if (connection_mask.defined()) {
+    NoGradGuard no_grad;
+    mul_(weight, connection_mask);
+  }
+}
 
 Tensor Conv2dImpl::forward(const Tensor& input) {
-  return conv2d(input, weight, bias.defined() ? std::optional<Tensor>(bias) : std::nullopt, functional_options_);
+  Tensor effective_weight = weight;
+  if (connection_mask.defined()) {
+    const Tensor mask =
+        connection_mask.dtype() == weight.dtype() ? connection_mask : connection_mask.to(weight.dtype());
+    effective_weight = mul(weight, mask);
+  }
+  return conv2d(input, effective_weight, bias.defined() ? std::optional<Tensor>(bias) : std::nullopt,
+                functional_options_);
 }
 
 std::string Conv2dImpl::extra_repr() const {
@@ -129,12 +169,18 @@ std::string Conv2dImpl::extra_repr() const {
     text << ", padding=same";
   } else if (options.padding_mode() == PaddingMode::Valid) {
     text << ", padding=valid";
+  } else if (options.padding_mode() == PaddingMode::Full) {
+    text << ", padding=full";
+  } else if (options.padding_sides().has_value()) {
+    const IntQuad& sides = *options.padding_sides();  // printed in F.pad's order, as the user wrote it
+    text << ", padding=(" << sides[2] << ", " << sides[3] << ", " << sides[0] << ", " << sides[1] << ")";
   } else if (options.padding() != IntPair{0, 0}) {
     text << ", padding=" << pair_text(options.padding());
   }
   if (options.dilation() != IntPair{1, 1}) text << ", dilation=" << pair_text(options.dilation());
   if (options.groups() != 1) text << ", groups=" << options.groups();
   if (!bias.defined()) text << ", bias=False";
+  if (connection_mask.defined()) text << ", connection_table=True";
   return text.str();
 }
 
@@ -157,13 +203,18 @@ void check_pool_options(const Pool2dOptions& options, const char* layer) {
 
 }  // namespace
 
-MaxPool2dImpl::MaxPool2dImpl(const MaxPool2dOptions& options) : Module("MaxPool2d"), options(options) {
+MaxPool2dImpl::MaxPool2dImpl(const MaxPool2dOptions& options, bool return_indices)
+    : Module("MaxPool2d"), options(options), return_indices(return_indices) {
   check_pool_options(options, "MaxPool2d");
   STRIATE_CHECK(options.dilation()[0] > 0 && options.dilation()[1] > 0,
                 "MaxPool2d: expected a positive dilation, got ", pair_text(options.dilation()));
 }
 
 Tensor MaxPool2dImpl::forward(const Tensor& input) { return max_pool2d(input, options); }
+
+std::tuple<Tensor, Tensor> MaxPool2dImpl::forward_with_indices(const Tensor& input) {
+  return max_pool2d_with_indices(input, options);
+}
 
 std::string MaxPool2dImpl::extra_repr() const {
   return detail::str("kernel_size=", int_or_pair_text(options.kernel_size()),

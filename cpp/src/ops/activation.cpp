@@ -1,11 +1,12 @@
-// Activations and output normalizations (relu, relu_, sigmoid, tanh, softmax, log_softmax) with
-// their backward nodes; the arithmetic lives in kernels/activation.h.
+// Activations and output normalizations (relu, sigmoid, tanh, the parameterized pointwise family,
+// prelu, softmax, log_softmax, softmin) with their backward nodes; arithmetic in kernels/activation.h.
 #include "striate/ops/activation.h"
 
 #include "kernels/activation.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/elementwise.h"
+#include "striate/ops/shape_ops.h"
 
 namespace striate {
 namespace {
@@ -126,6 +127,157 @@ Tensor& relu_(Tensor& x) {
   return x;
 }
 
+// ---- parameterized pointwise activations ----------------------------------------------------
+
+namespace {
+
+using kernels::cpu::PointwiseActivation;
+
+struct PointwiseSpec {
+  PointwiseActivation kind;
+  double a = 0, b = 0;
+  const char* op;         // the user-facing name, for errors
+  const char* node_name;  // the backward node's name
+};
+
+// Differentiates from the input x; for the in-place variants that is a copy of x taken before
+// it was overwritten, so every parameter value (negative slopes included) gets exact gradients.
+struct PointwiseBackward : autograd::Node {
+  autograd::SavedTensor input;  // contiguous
+  PointwiseSpec spec{PointwiseActivation::Hardtanh, 0, 0, "", ""};
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
+    Tensor x = input.unpack(spec.node_name);
+    Tensor dy = grads[0].contiguous();
+    Tensor dx = empty(x.sizes(), TensorOptions(x.dtype()));
+    STRIATE_DISPATCH_FLOATING(x.dtype(), spec.node_name, [&] {
+      kernels::cpu::pointwise_activation_backward(dx.data<scalar_t>(), dy.data<scalar_t>(), x.data<scalar_t>(),
+                                                  x.numel(), spec.kind, spec.a, spec.b);
+    });
+    return {dx};
+  }
+  std::string name() const override { return spec.node_name; }
+  void release_saved() override { input.reset(); }
+};
+
+Tensor pointwise(const Tensor& x, const PointwiseSpec& spec) {
+  check_input(x, spec.op);
+  Tensor input = x.contiguous();
+  Tensor y = empty(x.sizes(), TensorOptions(x.dtype()));
+  STRIATE_DISPATCH_FLOATING(x.dtype(), spec.op, [&] {
+    kernels::cpu::pointwise_activation_forward(y.data<scalar_t>(), input.data<scalar_t>(), x.numel(), spec.kind,
+                                               spec.a, spec.b);
+  });
+  if (autograd::needs_grad(x)) {
+    auto node = std::make_shared<PointwiseBackward>();
+    node->input = autograd::SavedTensor(input);
+    node->spec = spec;
+    autograd::record(node, {&x}, y);
+  }
+  return y;
+}
+
+// Overwrites x and rebases its history onto the new node, as relu_ does.
+Tensor& pointwise_(Tensor& x, const PointwiseSpec& spec) {
+  check_input(x, spec.op);
+  STRIATE_CHECK_STATE(!(grad_mode_enabled() && x.requires_grad() && x.is_leaf()), spec.op,
+                      ": a leaf Variable that requires grad is being used in an in-place operation.");
+  const bool track = autograd::needs_grad(x);
+  if (track && x.impl()->is_view())
+    STRIATE_NOT_IMPLEMENTED(spec.op,
+                            ": in-place operations on views of tensors that require grad are not supported yet");
+  Tensor original;
+  if (track) original = x.detach().clone();
+  if (x.is_contiguous()) {
+    STRIATE_DISPATCH_FLOATING(x.dtype(), spec.op, [&] {
+      kernels::cpu::pointwise_activation_forward(x.data<scalar_t>(), x.data<scalar_t>(), x.numel(), spec.kind,
+                                                 spec.a, spec.b);
+    });
+  } else {
+    Tensor values = pointwise(x.detach(), spec);
+    NoGradGuard no_grad;
+    Tensor target = x.detach();
+    copy_(target, values);
+  }
+  x.bump_version();
+  if (track) {
+    auto node = std::make_shared<PointwiseBackward>();
+    node->input = autograd::SavedTensor(original);
+    node->spec = spec;
+    autograd::record(node, {&x}, x);
+  }
+  return x;
+}
+
+PointwiseSpec hardtanh_spec(double min_val, double max_val, const char* op) {
+  STRIATE_CHECK(max_val >= min_val, op, ": expected max_val >= min_val, got min_val=", min_val, " and max_val=",
+                max_val);
+  return {PointwiseActivation::Hardtanh, min_val, max_val, op, "HardtanhBackward"};
+}
+
+PointwiseSpec leaky_relu_spec(double negative_slope, const char* op) {
+  return {PointwiseActivation::LeakyRelu, negative_slope, 0, op, "LeakyReluBackward"};
+}
+
+PointwiseSpec elu_spec(double alpha, const char* op) { return {PointwiseActivation::Elu, alpha, 0, op, "EluBackward"}; }
+
+}  // namespace
+
+Tensor hardtanh(const Tensor& x, double min_val, double max_val) {
+  return pointwise(x, hardtanh_spec(min_val, max_val, "hardtanh"));
+}
+Tensor& hardtanh_(Tensor& x, double min_val, double max_val) {
+  return pointwise_(x, hardtanh_spec(min_val, max_val, "hardtanh_"));
+}
+Tensor relu6(const Tensor& x) { return pointwise(x, hardtanh_spec(0, 6, "relu6")); }
+Tensor& relu6_(Tensor& x) { return pointwise_(x, hardtanh_spec(0, 6, "relu6_")); }
+Tensor leaky_relu(const Tensor& x, double negative_slope) {
+  return pointwise(x, leaky_relu_spec(negative_slope, "leaky_relu"));
+}
+Tensor& leaky_relu_(Tensor& x, double negative_slope) {
+  return pointwise_(x, leaky_relu_spec(negative_slope, "leaky_relu_"));
+}
+Tensor elu(const Tensor& x, double alpha) { return pointwise(x, elu_spec(alpha, "elu")); }
+Tensor& elu_(Tensor& x, double alpha) { return pointwise_(x, elu_spec(alpha, "elu_")); }
+Tensor selu(const Tensor& x) { return pointwise(x, {PointwiseActivation::Selu, 0, 0, "selu", "SeluBackward"}); }
+Tensor& selu_(Tensor& x) { return pointwise_(x, {PointwiseActivation::Selu, 0, 0, "selu_", "SeluBackward"}); }
+Tensor silu(const Tensor& x) { return pointwise(x, {PointwiseActivation::Silu, 0, 0, "silu", "SiluBackward"}); }
+Tensor& silu_(Tensor& x) { return pointwise_(x, {PointwiseActivation::Silu, 0, 0, "silu_", "SiluBackward"}); }
+Tensor abs_tanh(const Tensor& x) {
+  return pointwise(x, {PointwiseActivation::AbsTanh, 0, 0, "abs_tanh", "AbsTanhBackward"});
+}
+
+Tensor gelu(const Tensor& x, const std::string& approximate) {
+  STRIATE_CHECK(approximate == "none" || approximate == "tanh",
+                "gelu: approximate must be 'none' or 'tanh', got '", approximate, "'");
+  const auto kind = approximate == "tanh" ? PointwiseActivation::GeluTanh : PointwiseActivation::Gelu;
+  return pointwise(x, {kind, 0, 0, "gelu", "GeluBackward"});
+}
+
+Tensor softplus(const Tensor& x, double beta, double threshold) {
+  STRIATE_CHECK(beta != 0, "softplus: expected a nonzero beta, got ", beta);
+  return pointwise(x, {PointwiseActivation::Softplus, beta, threshold, "softplus", "SoftplusBackward"});
+}
+
+// Composed from clamp, mul and add, so gradients reach both x and the slopes (summed over
+// broadcasting by the elementwise ops).
+Tensor prelu(const Tensor& x, const Tensor& weight) {
+  check_input(x, "prelu");
+  STRIATE_CHECK(weight.defined(), "prelu: expected a 'weight' tensor, got None");
+  STRIATE_CHECK_TYPE(weight.dtype() == x.dtype(), "prelu: expected 'weight' of the input's dtype ", x.dtype(),
+                     ", got ", weight.dtype());
+  STRIATE_CHECK_SHAPE(weight.dim() <= 1, "prelu: expected a 0-d or 1-d 'weight', got shape ", weight.sizes());
+  const int64_t channels = x.dim() >= 2 ? x.size(1) : 1;
+  STRIATE_CHECK_SHAPE(weight.numel() == 1 || weight.numel() == channels,
+                      "prelu: expected 'weight' to hold 1 slope or one per channel (", channels,
+                      ", dim 1 of input of shape ", x.sizes(), "), got ", weight.numel());
+  Shape slope_shape;  // broadcasts over every dim but the channels
+  if (weight.numel() > 1) {
+    for (int d = 0; d < x.dim(); ++d) slope_shape.push_back(d == 1 ? channels : 1);
+  }
+  Tensor slope = weight.reshape(slope_shape);
+  return add(clamp(x, Scalar(0), std::nullopt), mul(slope, clamp(x, std::nullopt, Scalar(0))));
+}
+
 // ---- softmax / log_softmax -----------------------------------------------------------------
 
 namespace {
@@ -190,6 +342,13 @@ Tensor softmax(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
 
 Tensor log_softmax(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
   return softmax_common(x, dim, dtype, true);
+}
+
+Tensor softmin(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
+  STRIATE_CHECK(x.defined(), "softmin: expected a tensor, got None");
+  Tensor input = dtype && *dtype != x.dtype() ? to_dtype(x, *dtype) : x;
+  check_input(input, "softmin");
+  return softmax_common(neg(input), dim, std::nullopt, false);
 }
 
 }  // namespace striate

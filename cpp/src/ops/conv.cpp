@@ -1,5 +1,6 @@
 // conv2d: argument checks, the output-shape rule (a pure function), the CPU kernel call and
-// the Conv2dBackward node that gives the gradients of input, weight and bias.
+// the Conv2dBackward node that gives the gradients of input, weight and bias. conv1d, conv3d and
+// conv_transpose2d live in conv_nd.cpp and conv_transpose.cpp.
 #include "striate/ops/conv.h"
 
 #include <string>
@@ -50,8 +51,10 @@ Conv2dOptions& Conv2dOptions::padding(const std::string& mode) {
     padding_mode_ = PaddingMode::Same;
   else if (mode == "valid")
     padding_mode_ = PaddingMode::Valid;
+  else if (mode == "full")
+    padding_mode_ = PaddingMode::Full;
   else
-    throw ValueError(detail::str("conv2d: expected padding 'same', 'valid' or integers, got '", mode, "'"));
+    throw ValueError(detail::str("conv2d: expected padding 'same', 'valid', 'full' or integers, got '", mode, "'"));
   padding4_ = {0, 0, 0, 0};
   return *this;
 }
@@ -59,6 +62,11 @@ Conv2dOptions& Conv2dOptions::padding(const std::string& mode) {
 std::array<int64_t, 4> conv2d_resolve_padding(const Shape& weight, const Conv2dOptions& options) {
   if (options.padding_mode() == PaddingMode::Valid) return {0, 0, 0, 0};
   if (options.padding_mode() == PaddingMode::Explicit) return options.padding4();
+  if (options.padding_mode() == PaddingMode::Full) {
+    const int64_t full_h = options.dilation()[0] * (weight[2] - 1);
+    const int64_t full_w = options.dilation()[1] * (weight[3] - 1);
+    return {full_h, full_h, full_w, full_w};
+  }
   // 'same': total padding dilation * (kernel - 1), the odd one out on the bottom / right as PyTorch.
   int64_t total_h = options.dilation()[0] * (weight[2] - 1);
   int64_t total_w = options.dilation()[1] * (weight[3] - 1);

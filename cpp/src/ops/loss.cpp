@@ -1,9 +1,11 @@
-// Losses: cross_entropy (fused, log-sum-exp stable, backward = softmax - one-hot), nll_loss and
-// mse_loss, with the class-target checks they share. The reductions reuse sum / mean.
+// Classification losses: cross_entropy (fused, log-sum-exp stable, backward = softmax - one-hot;
+// class weights, ignore_index, label smoothing, probability targets), nll_loss and the multiclass
+// hinge multi_margin_loss, with the class-target checks they share; cosine_embedding_loss.
 #include "striate/ops/loss.h"
 
 #include "kernels/loss.h"
 #include "striate/autograd.h"
+#include "striate/ops/activation.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/elementwise.h"
 #include "striate/ops/reduce.h"
@@ -17,15 +19,43 @@ Reduction parse_reduction(const std::string& name, const char* op) {
   throw ValueError(detail::str(op, ": reduction must be 'none', 'mean' or 'sum', got '", name, "'"));
 }
 
-namespace {
-
-Tensor reduce_losses(const Tensor& losses, Reduction reduction) {
+Tensor apply_reduction(const Tensor& losses, Reduction reduction) {
   switch (reduction) {
     case Reduction::None: return losses;
     case Reduction::Sum: return sum(losses);
     case Reduction::Mean: return mean(losses);
   }
   return losses;
+}
+
+namespace {
+
+// 'mean' over class-index targets divides by the summed weight of the targets kept, not by
+// their count (PyTorch's rule; 0 / 0 = NaN when every target is ignored).
+Tensor reduce_class_losses(const Tensor& losses, Reduction reduction, double denominator) {
+  if (reduction == Reduction::Mean) return div(sum(losses), Scalar(denominator));
+  return apply_reduction(losses, reduction);
+}
+
+void check_input(const Tensor& input, const Tensor& target, const char* op) {
+  STRIATE_CHECK(input.defined() && target.defined(), op, ": expected 'input' and 'target' tensors, got None");
+  if (!input.device().is_cpu()) STRIATE_NOT_IMPLEMENTED(op, ": tensors on ", input.device(), " are not supported yet");
+  STRIATE_CHECK_TYPE(input.is_floating_point(), op, ": expected a floating-point 'input' (float32 or float64), got ",
+                     input.dtype());
+  STRIATE_CHECK_SHAPE(input.dim() >= 1, op, ": expected 'input' of shape (N, C), (N, C, d1, ...) or (C), got ",
+                      "a 0-d tensor");
+}
+
+// Returns the contiguous class weights (undefined when none were given).
+Tensor check_class_weight(const Tensor& weight, const Tensor& input, int64_t C, const char* op) {
+  if (!weight.defined()) return weight;
+  STRIATE_CHECK_TYPE(weight.dtype() == input.dtype(), op, ": expected 'weight' of the input's dtype ", input.dtype(),
+                     ", got ", weight.dtype());
+  STRIATE_CHECK_SHAPE(weight.dim() == 1 && weight.size(0) == C, op, ": expected 'weight' of shape (", C,
+                      ") (one weight per class), got ", weight.sizes());
+  if (grad_mode_enabled() && weight.requires_grad())
+    STRIATE_NOT_IMPLEMENTED(op, ": gradients with respect to 'weight' are not supported (detach it)");
+  return weight.contiguous();
 }
 
 // Class-index targets over input (N, C, d1, ...) or unbatched (C): the sizes the kernels see
@@ -35,16 +65,13 @@ struct ClassLayout {
   Shape loss_shape;
 };
 
-ClassLayout check_class_target(const Tensor& input, const Tensor& target, const char* op) {
-  STRIATE_CHECK(input.defined() && target.defined(), op, ": expected 'input' and 'target' tensors, got None");
-  if (!input.device().is_cpu()) STRIATE_NOT_IMPLEMENTED(op, ": tensors on ", input.device(), " are not supported yet");
-  STRIATE_CHECK_TYPE(input.is_floating_point(), op, ": expected a floating-point 'input' (float32 or float64), got ",
-                     input.dtype());
-  STRIATE_CHECK_TYPE(target.dtype() == DType::Int64, op, ": expected 'target' to hold int64 class indices, got ",
-                     "dtype ", target.dtype(),
-                     target.is_floating_point() ? " (class-probability targets are not supported yet)" : "");
-  STRIATE_CHECK_SHAPE(input.dim() >= 1, op, ": expected 'input' of shape (N, C), (N, C, d1, ...) or (C), got ",
-                      "a 0-d tensor");
+ClassLayout check_class_target(const Tensor& input, const Tensor& target, const char* op,
+                               bool allows_probabilities = false) {
+  STRIATE_CHECK_TYPE(target.dtype() == DType::Int64, op, ": expected 'target' to hold int64 class indices",
+                     allows_probabilities ? detail::str(" or float class probabilities of the input's shape ",
+                                                        input.sizes())
+                                          : std::string(),
+                     ", got dtype ", target.dtype(), " and shape ", target.sizes());
   ClassLayout layout;
   if (input.dim() == 1) {
     STRIATE_CHECK_SHAPE(target.dim() == 0, op, ": an unbatched 'input' of shape ", input.sizes(),
@@ -70,13 +97,35 @@ ClassLayout check_class_target(const Tensor& input, const Tensor& target, const 
   return layout;
 }
 
-void check_labels(const Tensor& target, int64_t C, const char* op) {
+// Checks every label and returns the 'mean' denominator: the summed weight of the kept targets.
+double check_labels(const Tensor& target, const Tensor& weight, int64_t C, std::optional<int64_t> ignore_index,
+                    const char* op) {
   const int64_t* labels = target.data<int64_t>();
+  double total_weight = 0;
   for (int64_t i = 0; i < target.numel(); ++i) {
+    if (ignore_index && labels[i] == *ignore_index) continue;
     STRIATE_CHECK_INDEX(labels[i] >= 0 && labels[i] < C, op, ": target label ", labels[i], " is out of range for ",
-                        C, " classes (expected 0 <= label < ", C, ")",
-                        labels[i] == -100 ? "; skipping targets equal to ignore_index is not supported yet" : "");
+                        C, " classes (expected 0 <= label < ", C,
+                        ignore_index ? detail::str(", or ignore_index=", *ignore_index, ")") : std::string(")"));
+    if (!weight.defined()) {
+      total_weight += 1;
+    } else {
+      STRIATE_DISPATCH_FLOATING(weight.dtype(), op, [&] { total_weight += weight.data<scalar_t>()[labels[i]]; });
+    }
   }
+  return total_weight;
+}
+
+// The shape that lines class weights (C) up with the class dim of input.
+Shape class_shape(const Tensor& input, int64_t C) {
+  Shape shape{C};
+  for (int d = 2; d < input.dim(); ++d) shape.push_back(1);
+  return shape;
+}
+
+template <typename T>
+const T* optional_data(const Tensor& t) {
+  return t.defined() ? t.data<T>() : nullptr;
 }
 
 }  // namespace
@@ -90,6 +139,8 @@ struct CrossEntropyBackward : autograd::Node {
   autograd::SavedTensor target;
   autograd::SavedTensor max_logit;
   autograd::SavedTensor log_total;
+  Tensor class_weight;  // (C) or undefined
+  int64_t ignore_index = -100;
   ClassLayout layout;
   Shape input_shape;
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
@@ -102,7 +153,8 @@ struct CrossEntropyBackward : autograd::Node {
     STRIATE_DISPATCH_FLOATING(x.dtype(), "CrossEntropyBackward", [&] {
       kernels::cpu::cross_entropy_backward(dx.data<scalar_t>(), dloss.data<scalar_t>(), x.data<scalar_t>(),
                                            row_max.data<scalar_t>(), log_sum.data<scalar_t>(),
-                                           labels.data<int64_t>(), layout.N, layout.C, layout.S, 1);
+                                           labels.data<int64_t>(), optional_data<scalar_t>(class_weight), layout.N,
+                                           layout.C, layout.S, 1, ignore_index);
     });
     return {dx};
   }
@@ -112,24 +164,59 @@ struct CrossEntropyBackward : autograd::Node {
     target.reset();
     max_logit.reset();
     log_total.reset();
+    class_weight = Tensor();
   }
 };
 
+// Soft targets: -sum_c weight[c] t[c] log_softmax(x)[c], composed from differentiable ops so the
+// target gets its gradient too; 'mean' divides by the number of samples.
+Tensor cross_entropy_probabilities(const Tensor& input, const Tensor& target, Reduction reduction,
+                                   const Tensor& weight, int64_t ignore_index, double label_smoothing) {
+  const char* op = "cross_entropy";
+  STRIATE_CHECK_TYPE(target.dtype() == input.dtype(), op, ": expected class-probability 'target' of the input's ",
+                     "dtype ", input.dtype(), ", got ", target.dtype());
+  STRIATE_CHECK(ignore_index == -100, op, ": ignore_index (", ignore_index,
+                ") is not supported with class-probability targets");
+  const int class_dim = input.dim() == 1 ? 0 : 1;
+  const int64_t C = input.size(class_dim);
+  Tensor weights = check_class_weight(weight, input, C, op);
+  Tensor probabilities = label_smoothing > 0 ? add(mul(target, Scalar(1 - label_smoothing)),
+                                                   Scalar(label_smoothing / static_cast<double>(C)))
+                                             : target;
+  Tensor terms = mul(log_softmax(input, class_dim), probabilities);
+  if (weights.defined()) terms = mul(terms, weights.reshape(class_shape(input, C)));
+  Tensor losses = neg(sum(terms, {class_dim}));
+  if (reduction == Reduction::Mean) {
+    const double samples = C > 0 ? static_cast<double>(input.numel() / C) : 0.0;
+    return div(sum(losses), Scalar(samples));
+  }
+  return apply_reduction(losses, reduction);
+}
+
 }  // namespace
 
-Tensor cross_entropy(const Tensor& input, const Tensor& target, Reduction reduction) {
-  ClassLayout layout = check_class_target(input, target, "cross_entropy");
+Tensor cross_entropy(const Tensor& input, const Tensor& target, Reduction reduction, const Tensor& weight,
+                     int64_t ignore_index, double label_smoothing) {
+  const char* op = "cross_entropy";
+  check_input(input, target, op);
+  STRIATE_CHECK(label_smoothing >= 0.0 && label_smoothing <= 1.0, op,
+                ": expected label_smoothing in [0, 1], got ", label_smoothing);
+  if (target.is_floating_point() && target.sizes() == input.sizes())
+    return cross_entropy_probabilities(input, target, reduction, weight, ignore_index, label_smoothing);
+  ClassLayout layout = check_class_target(input, target, op, /*allows_probabilities=*/true);
+  Tensor weights = check_class_weight(weight, input, layout.C, op);
   Tensor labels = target.contiguous();
-  check_labels(labels, layout.C, "cross_entropy");
+  const double total_weight = check_labels(labels, weights, layout.C, ignore_index, op);
   Tensor x = input.contiguous();
   const TensorOptions options(x.dtype());
   Tensor losses = empty(layout.loss_shape, options);
   Tensor max_logit = empty({layout.N * layout.S}, options);
   Tensor log_total = empty({layout.N * layout.S}, options);
-  STRIATE_DISPATCH_FLOATING(x.dtype(), "cross_entropy", [&] {
+  STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
     kernels::cpu::cross_entropy_forward(losses.data<scalar_t>(), max_logit.data<scalar_t>(),
                                         log_total.data<scalar_t>(), x.data<scalar_t>(), labels.data<int64_t>(),
-                                        layout.N, layout.C, layout.S);
+                                        optional_data<scalar_t>(weights), layout.N, layout.C, layout.S,
+                                        ignore_index);
   });
   if (autograd::needs_grad(input)) {
     auto node = std::make_shared<CrossEntropyBackward>();
@@ -137,11 +224,24 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, Reduction reduct
     node->target = autograd::SavedTensor(labels);
     node->max_logit = autograd::SavedTensor(max_logit);
     node->log_total = autograd::SavedTensor(log_total);
+    node->class_weight = weights;
+    node->ignore_index = ignore_index;
     node->layout = layout;
     node->input_shape = input.sizes();
     autograd::record(node, {&input}, losses);
   }
-  return reduce_losses(losses, reduction);
+  Tensor nll = reduce_class_losses(losses, reduction, total_weight);
+  if (label_smoothing == 0.0) return nll;
+  // The uniform part of the smoothed target: -sum_c weight[c] log_softmax(x)[c] / C per kept
+  // target, normalized as the nll part is.
+  const int class_dim = input.dim() == 1 ? 0 : 1;
+  Tensor terms = log_softmax(input, class_dim);
+  if (weights.defined()) terms = mul(terms, weights.reshape(class_shape(input, layout.C)));
+  Tensor kept = to_dtype(ne(labels, Scalar(ignore_index)), input.dtype());
+  Tensor smooth = mul(neg(sum(terms, {class_dim})), kept);
+  return add(mul(nll, Scalar(1 - label_smoothing)),
+             mul(reduce_class_losses(smooth, reduction, total_weight),
+                 Scalar(label_smoothing / static_cast<double>(layout.C))));
 }
 
 // ---- nll_loss -----------------------------------------------------------------------------------
@@ -150,6 +250,8 @@ namespace {
 
 struct NllLossBackward : autograd::Node {
   autograd::SavedTensor target;
+  Tensor class_weight;  // (C) or undefined
+  int64_t ignore_index = -100;
   ClassLayout layout;
   Shape input_shape;
   DType dtype = DType::Float32;
@@ -158,51 +260,148 @@ struct NllLossBackward : autograd::Node {
     Tensor dloss = grads[0].contiguous();
     Tensor dx = empty(input_shape, TensorOptions(dtype));
     STRIATE_DISPATCH_FLOATING(dtype, "NllLossBackward", [&] {
-      kernels::cpu::nll_loss_backward(dx.data<scalar_t>(), dloss.data<scalar_t>(), labels.data<int64_t>(), layout.N,
-                                      layout.C, layout.S, 1);
+      kernels::cpu::nll_loss_backward(dx.data<scalar_t>(), dloss.data<scalar_t>(), labels.data<int64_t>(),
+                                      optional_data<scalar_t>(class_weight), layout.N, layout.C, layout.S, 1,
+                                      ignore_index);
     });
     return {dx};
   }
   std::string name() const override { return "NllLossBackward"; }
-  void release_saved() override { target.reset(); }
+  void release_saved() override {
+    target.reset();
+    class_weight = Tensor();
+  }
 };
 
 }  // namespace
 
-Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction) {
-  ClassLayout layout = check_class_target(log_probs, target, "nll_loss");
+Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction, const Tensor& weight,
+                int64_t ignore_index) {
+  const char* op = "nll_loss";
+  check_input(log_probs, target, op);
+  ClassLayout layout = check_class_target(log_probs, target, op);
+  Tensor weights = check_class_weight(weight, log_probs, layout.C, op);
   Tensor labels = target.contiguous();
-  check_labels(labels, layout.C, "nll_loss");
+  const double total_weight = check_labels(labels, weights, layout.C, ignore_index, op);
   Tensor x = log_probs.contiguous();
   Tensor losses = empty(layout.loss_shape, TensorOptions(x.dtype()));
-  STRIATE_DISPATCH_FLOATING(x.dtype(), "nll_loss", [&] {
-    kernels::cpu::nll_loss_forward(losses.data<scalar_t>(), x.data<scalar_t>(), labels.data<int64_t>(), layout.N,
-                                   layout.C, layout.S);
+  STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
+    kernels::cpu::nll_loss_forward(losses.data<scalar_t>(), x.data<scalar_t>(), labels.data<int64_t>(),
+                                   optional_data<scalar_t>(weights), layout.N, layout.C, layout.S, ignore_index);
   });
   if (autograd::needs_grad(log_probs)) {
     auto node = std::make_shared<NllLossBackward>();
     node->target = autograd::SavedTensor(labels);
+    node->class_weight = weights;
+    node->ignore_index = ignore_index;
     node->layout = layout;
     node->input_shape = log_probs.sizes();
     node->dtype = x.dtype();
     autograd::record(node, {&log_probs}, losses);
   }
-  return reduce_losses(losses, reduction);
+  return reduce_class_losses(losses, reduction, total_weight);
 }
 
-// ---- mse_loss -------------------------------------------------------------------------------------
+// ---- multi_margin_loss ----------------------------------------------------------------------------
 
-Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
-  STRIATE_CHECK(input.defined() && target.defined(), "mse_loss: expected 'input' and 'target' tensors, got None");
-  STRIATE_CHECK_TYPE(input.is_floating_point() && target.is_floating_point(),
-                     "mse_loss: expected floating-point 'input' and 'target', got ", input.dtype(), " and ",
+namespace {
+
+struct MultiMarginBackward : autograd::Node {
+  autograd::SavedTensor input;  // contiguous (N, C)
+  autograd::SavedTensor target;
+  Tensor class_weight;
+  int64_t N = 1, C = 1;
+  int p = 1;
+  double margin = 1;
+  Shape input_shape;
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
+    Tensor x = input.unpack("MultiMarginLossBackward");
+    Tensor labels = target.unpack("MultiMarginLossBackward");
+    Tensor dloss = grads[0].contiguous();
+    Tensor dx = empty(input_shape, TensorOptions(x.dtype()));
+    STRIATE_DISPATCH_FLOATING(x.dtype(), "MultiMarginLossBackward", [&] {
+      kernels::cpu::multi_margin_backward(dx.data<scalar_t>(), dloss.data<scalar_t>(), x.data<scalar_t>(),
+                                          labels.data<int64_t>(), optional_data<scalar_t>(class_weight), N, C, p,
+                                          margin);
+    });
+    return {dx};
+  }
+  std::string name() const override { return "MultiMarginLossBackward"; }
+  void release_saved() override {
+    input.reset();
+    target.reset();
+    class_weight = Tensor();
+  }
+};
+
+}  // namespace
+
+Tensor multi_margin_loss(const Tensor& input, const Tensor& target, int64_t p, double margin, const Tensor& weight,
+                         Reduction reduction) {
+  const char* op = "multi_margin_loss";
+  check_input(input, target, op);
+  STRIATE_CHECK(p == 1 || p == 2, op, ": expected p to be 1 or 2, got ", p);
+  STRIATE_CHECK_SHAPE(input.dim() <= 2, op, ": expected 'input' of shape (N, C) or (C), got ", input.sizes());
+  STRIATE_CHECK_TYPE(target.dtype() == DType::Int64, op, ": expected 'target' to hold int64 class indices, got ",
                      target.dtype());
-  STRIATE_CHECK_TYPE(input.dtype() == target.dtype(), "mse_loss: expected 'input' and 'target' of the same dtype, got ",
-                     input.dtype(), " and ", target.dtype());
-  broadcast_shapes(input.sizes(), target.sizes(), "mse_loss");
-  // Composed from differentiable ops: d/dx (x - t)^2 = 2 (x - t), summed back over broadcasting.
-  Tensor difference = sub(input, target);
-  return reduce_losses(mul(difference, difference), reduction);
+  const int64_t N = input.dim() == 2 ? input.size(0) : 1;
+  const int64_t C = input.size(input.dim() - 1);
+  const Shape expected = input.dim() == 2 ? Shape{N} : Shape{};
+  STRIATE_CHECK_SHAPE(target.sizes() == expected, op, ": expected 'target' of shape ", expected, " for 'input' of ",
+                      "shape ", input.sizes(), ", got ", target.sizes());
+  STRIATE_CHECK_SHAPE(C > 0, op, ": expected at least one class, got 'input' of shape ", input.sizes());
+  Tensor weights = check_class_weight(weight, input, C, op);
+  Tensor labels = target.contiguous();
+  check_labels(labels, Tensor(), C, std::nullopt, op);
+  Tensor x = input.contiguous();
+  Tensor losses = empty(expected, TensorOptions(x.dtype()));
+  STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
+    kernels::cpu::multi_margin_forward(losses.data<scalar_t>(), x.data<scalar_t>(), labels.data<int64_t>(),
+                                       optional_data<scalar_t>(weights), N, C, static_cast<int>(p), margin);
+  });
+  if (autograd::needs_grad(input)) {
+    auto node = std::make_shared<MultiMarginBackward>();
+    node->input = autograd::SavedTensor(x);
+    node->target = autograd::SavedTensor(labels);
+    node->class_weight = weights;
+    node->N = N;
+    node->C = C;
+    node->p = static_cast<int>(p);
+    node->margin = margin;
+    node->input_shape = input.sizes();
+    autograd::record(node, {&input}, losses);
+  }
+  return apply_reduction(losses, reduction);
+}
+
+// ---- cosine_embedding_loss -------------------------------------------------------------------------
+
+// Composed from differentiable ops; the 1e-12 under the square root (PyTorch's) keeps a zero
+// vector's cosine at 0 instead of 0 / 0.
+Tensor cosine_embedding_loss(const Tensor& input1, const Tensor& input2, const Tensor& target, double margin,
+                             Reduction reduction) {
+  const char* op = "cosine_embedding_loss";
+  STRIATE_CHECK(input1.defined() && input2.defined() && target.defined(), op,
+                ": expected 'input1', 'input2' and 'target' tensors, got None");
+  STRIATE_CHECK_TYPE(input1.is_floating_point() && input1.dtype() == input2.dtype(), op,
+                     ": expected floating-point 'input1' and 'input2' of one dtype, got ", input1.dtype(), " and ",
+                     input2.dtype());
+  STRIATE_CHECK_SHAPE(input1.sizes() == input2.sizes(), op, ": expected 'input1' and 'input2' of one shape, got ",
+                      input1.sizes(), " and ", input2.sizes());
+  STRIATE_CHECK_SHAPE(input1.dim() == 1 || input1.dim() == 2, op, ": expected inputs of shape (N, D) or (D), got ",
+                      input1.sizes());
+  const Shape expected = input1.dim() == 2 ? Shape{input1.size(0)} : Shape{};
+  STRIATE_CHECK_SHAPE(target.sizes() == expected, op, ": expected 'target' of shape ", expected,
+                      " for inputs of shape ", input1.sizes(), ", got ", target.sizes());
+  const int64_t last = input1.dim() - 1;
+  Tensor dot = sum(mul(input1, input2), {last});
+  Tensor squared_norms = mul(add(sum(mul(input1, input1), {last}), Scalar(1e-12)),
+                             add(sum(mul(input2, input2), {last}), Scalar(1e-12)));
+  Tensor cosine = div(dot, sqrt(squared_norms));
+  Tensor none = zeros_like(cosine);
+  Tensor pull = where(eq(target, Scalar(1)), rsub(cosine, Scalar(1)), none);
+  Tensor push = where(eq(target, Scalar(-1)), clamp(sub(cosine, Scalar(margin)), Scalar(0), std::nullopt), none);
+  return apply_reduction(add(pull, push), reduction);
 }
 
 }  // namespace striate

@@ -1,5 +1,5 @@
-// max_pool2d and avg_pool2d: argument checks, the output-shape rule (PyTorch's, ceil_mode
-// included), the CPU kernel calls and the backward nodes.
+// 1-, 2- and 3-D max and average pooling: argument checks, the output-shape rule (PyTorch's,
+// ceil_mode included), the CPU kernel calls and the backward nodes. 1-D pools a height-1 view.
 #include "striate/ops/pool.h"
 
 #include <string>
@@ -105,14 +105,16 @@ struct MaxPool2dBackward : autograd::Node {
   void release_saved() override { indices.reset(); }
 };
 
-std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, const Pool2dOptions& options) {
-  check_pool_input(input, "max_pool2d");
-  const Shape out_shape = pool2d_output_shape(input.sizes(), options, "max_pool2d");
+namespace {
+
+std::tuple<Tensor, Tensor> max_pool2d_impl(const Tensor& input, const Pool2dOptions& options, const char* op) {
+  check_pool_input(input, op);
+  const Shape out_shape = pool2d_output_shape(input.sizes(), options, op);
   const auto geometry = make_geometry(input.sizes(), out_shape, options);
   Tensor x = input.detach().contiguous();
   Tensor y = empty(out_shape, input.dtype());
   Tensor indices = empty(out_shape, DType::Int64);
-  STRIATE_DISPATCH_FLOATING(input.dtype(), "max_pool2d", [&] {
+  STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
     kernels::cpu::max_pool2d_forward<scalar_t>(y.data<scalar_t>(), indices.data<int64_t>(), x.data<scalar_t>(),
                                                geometry);
   });
@@ -125,6 +127,12 @@ std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, const Po
     autograd::record(node, {&input}, y);
   }
   return {y, indices};
+}
+
+}  // namespace
+
+std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, const Pool2dOptions& options) {
+  return max_pool2d_impl(input, options, "max_pool2d");
 }
 
 Tensor max_pool2d(const Tensor& input, const Pool2dOptions& options) {
@@ -149,20 +157,219 @@ struct AvgPool2dBackward : autograd::Node {
   std::string name() const override { return "AvgPool2dBackward"; }
 };
 
-Tensor avg_pool2d(const Tensor& input, const Pool2dOptions& options) {
-  check_pool_input(input, "avg_pool2d");
+namespace {
+
+Tensor avg_pool2d_impl(const Tensor& input, const Pool2dOptions& options, const char* op) {
+  check_pool_input(input, op);
   // Dilation is a max-pooling option; average pooling always uses dense windows.
   Pool2dOptions dense = options;
   dense.dilation({1, 1});
-  const Shape out_shape = pool2d_output_shape(input.sizes(), dense, "avg_pool2d");
+  const Shape out_shape = pool2d_output_shape(input.sizes(), dense, op);
   const auto geometry = make_geometry(input.sizes(), out_shape, dense);
   Tensor x = input.detach().contiguous();
   Tensor y = empty(out_shape, input.dtype());
-  STRIATE_DISPATCH_FLOATING(input.dtype(), "avg_pool2d", [&] {
+  STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
     kernels::cpu::avg_pool2d_forward<scalar_t>(y.data<scalar_t>(), x.data<scalar_t>(), geometry);
   });
   if (autograd::needs_grad(input)) {
     auto node = std::make_shared<AvgPool2dBackward>();
+    node->geometry = geometry;
+    node->input_shape = input.sizes();
+    node->dtype = input.dtype();
+    autograd::record(node, {&input}, y);
+  }
+  return y;
+}
+
+}  // namespace
+
+Tensor avg_pool2d(const Tensor& input, const Pool2dOptions& options) {
+  return avg_pool2d_impl(input, options, "avg_pool2d");
+}
+
+// ---- 1-D pooling -------------------------------------------------------------------------
+
+namespace {
+
+// Checks the 1-D arguments (so errors speak of L, not of the height-1 view) and builds the
+// equivalent 2-D options.
+Pool2dOptions pool1d_as_2d(const Tensor& input, const Pool1dOptions& options, const char* op) {
+  STRIATE_CHECK(input.defined(), op, ": expected an input tensor, got None");
+  STRIATE_CHECK_SHAPE(input.dim() == 2 || input.dim() == 3, op, ": expected input of shape (N, C, L) or (C, L), got ",
+                      input.sizes());
+  STRIATE_CHECK(options.kernel_size() > 0, op, ": expected kernel_size > 0, got ", options.kernel_size());
+  STRIATE_CHECK(options.stride() > 0, op, ": expected stride > 0, got ", options.stride());
+  STRIATE_CHECK(options.dilation() > 0, op, ": expected dilation > 0, got ", options.dilation());
+  STRIATE_CHECK(options.padding() >= 0, op, ": expected padding >= 0, got ", options.padding());
+  STRIATE_CHECK(options.padding() <= options.kernel_size() / 2, op,
+                ": expected padding at most half of kernel_size, got padding ", options.padding(),
+                " for kernel_size ", options.kernel_size());
+  Pool2dOptions result({1, options.kernel_size()});
+  result.stride({1, options.stride()})
+      .padding({0, options.padding()})
+      .dilation({1, options.dilation()})
+      .ceil_mode(options.ceil_mode())
+      .count_include_pad(options.count_include_pad());
+  return result;
+}
+
+}  // namespace
+
+std::tuple<Tensor, Tensor> max_pool1d_with_indices(const Tensor& input, const Pool1dOptions& options) {
+  Pool2dOptions as_2d = pool1d_as_2d(input, options, "max_pool1d");
+  auto [y, indices] = max_pool2d_impl(input.unsqueeze(-2), as_2d, "max_pool1d");
+  return {y.squeeze(-2), indices.squeeze(-2)};  // the flat index h * L + l is l, as height is 1
+}
+
+Tensor max_pool1d(const Tensor& input, const Pool1dOptions& options) {
+  return std::get<0>(max_pool1d_with_indices(input, options));
+}
+
+Tensor avg_pool1d(const Tensor& input, const Pool1dOptions& options) {
+  Pool2dOptions as_2d = pool1d_as_2d(input, options, "avg_pool1d");
+  return avg_pool2d_impl(input.unsqueeze(-2), as_2d, "avg_pool1d").squeeze(-2);
+}
+
+// ---- 3-D pooling -------------------------------------------------------------------------
+
+namespace {
+
+std::string triple_str(const IntTriple& v) { return detail::str("(", v[0], ", ", v[1], ", ", v[2], ")"); }
+
+kernels::cpu::Pool3dGeometry make_geometry3d(const Shape& input, const Shape& output, const Pool3dOptions& options) {
+  int d = input.size();
+  kernels::cpu::Pool3dGeometry g;
+  g.planes = input.numel() / (input[d - 3] * input[d - 2] * input[d - 1]);
+  g.D = input[d - 3];
+  g.H = input[d - 2];
+  g.W = input[d - 1];
+  g.OD = output[d - 3];
+  g.P = output[d - 2];
+  g.Q = output[d - 1];
+  for (int axis = 0; axis < 3; ++axis) {
+    g.kernel[axis] = options.kernel_size()[axis];
+    g.stride[axis] = options.stride()[axis];
+    g.pad[axis] = options.padding()[axis];
+    g.dilation[axis] = options.dilation()[axis];
+  }
+  g.count_include_pad = options.count_include_pad();
+  g.divisor_override = options.divisor_override().value_or(0);
+  return g;
+}
+
+}  // namespace
+
+Shape pool3d_output_shape(const Shape& input, const Pool3dOptions& options, const char* op) {
+  STRIATE_CHECK_SHAPE(input.size() == 4 || input.size() == 5, op,
+                      ": expected input of shape (N, C, D, H, W) or (C, D, H, W), got ", input);
+  int d = input.size();
+  STRIATE_CHECK_SHAPE(input[d - 4] > 0 && input[d - 3] > 0 && input[d - 2] > 0 && input[d - 1] > 0, op,
+                      ": expected input with non-zero C, D, H and W, got ", input);
+  const auto& kernel = options.kernel_size();
+  const auto& stride = options.stride();
+  const auto& padding = options.padding();
+  const auto& dilation = options.dilation();
+  Shape out = input;
+  for (int axis = 0; axis < 3; ++axis) {
+    STRIATE_CHECK(kernel[axis] > 0, op, ": expected kernel_size > 0, got ", triple_str(kernel));
+    STRIATE_CHECK(stride[axis] > 0, op, ": expected stride > 0, got ", triple_str(stride));
+    STRIATE_CHECK(dilation[axis] > 0, op, ": expected dilation > 0, got ", triple_str(dilation));
+    STRIATE_CHECK(padding[axis] >= 0, op, ": expected padding >= 0, got ", triple_str(padding));
+    STRIATE_CHECK(padding[axis] <= kernel[axis] / 2, op, ": expected padding at most half of kernel_size, got padding ",
+                  triple_str(padding), " for kernel_size ", triple_str(kernel));
+  }
+  STRIATE_CHECK(options.divisor_override().value_or(1) != 0, op, ": expected a non-zero divisor_override, got 0");
+  for (int axis = 0; axis < 3; ++axis) {
+    int64_t size = pooled_size(input[d - 3 + axis], kernel[axis], padding[axis], stride[axis], dilation[axis],
+                               options.ceil_mode());
+    STRIATE_CHECK_SHAPE(size > 0, op, ": output size is too small for input ", input, " with kernel_size ",
+                        triple_str(kernel), ", stride ", triple_str(stride), ", padding ", triple_str(padding),
+                        " and dilation ", triple_str(dilation));
+    out[d - 3 + axis] = size;
+  }
+  return out;
+}
+
+// The scatter kernel of 2-D max pooling serves 3-D too: it only needs positions per plane.
+struct MaxPool3dBackward : autograd::Node {
+  autograd::SavedTensor indices;
+  kernels::cpu::Pool2dGeometry geometry;  // H = D, W = H * W, P = OD, Q = P * Q
+  Shape input_shape;
+  DType dtype = DType::Float32;
+
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
+    Tensor index = indices.unpack("MaxPool3dBackward");
+    Tensor dout = grads[0].contiguous();
+    Tensor dinput = empty(input_shape, dtype);
+    STRIATE_DISPATCH_FLOATING(dtype, "max_pool3d backward", [&] {
+      kernels::cpu::max_pool2d_backward<scalar_t>(dinput.data<scalar_t>(), dout.data<scalar_t>(),
+                                                  index.data<int64_t>(), geometry);
+    });
+    return {dinput};
+  }
+  std::string name() const override { return "MaxPool3dBackward"; }
+  void release_saved() override { indices.reset(); }
+};
+
+std::tuple<Tensor, Tensor> max_pool3d_with_indices(const Tensor& input, const Pool3dOptions& options) {
+  check_pool_input(input, "max_pool3d");
+  const Shape out_shape = pool3d_output_shape(input.sizes(), options, "max_pool3d");
+  const auto geometry = make_geometry3d(input.sizes(), out_shape, options);
+  Tensor x = input.detach().contiguous();
+  Tensor y = empty(out_shape, input.dtype());
+  Tensor indices = empty(out_shape, DType::Int64);
+  STRIATE_DISPATCH_FLOATING(input.dtype(), "max_pool3d", [&] {
+    kernels::cpu::max_pool3d_forward<scalar_t>(y.data<scalar_t>(), indices.data<int64_t>(), x.data<scalar_t>(),
+                                               geometry);
+  });
+  if (autograd::needs_grad(input)) {
+    auto node = std::make_shared<MaxPool3dBackward>();
+    node->indices = autograd::SavedTensor(indices);
+    node->geometry.planes = geometry.planes;
+    node->geometry.H = geometry.D;
+    node->geometry.W = geometry.H * geometry.W;
+    node->geometry.P = geometry.OD;
+    node->geometry.Q = geometry.P * geometry.Q;
+    node->input_shape = input.sizes();
+    node->dtype = input.dtype();
+    autograd::record(node, {&input}, y);
+  }
+  return {y, indices};
+}
+
+Tensor max_pool3d(const Tensor& input, const Pool3dOptions& options) {
+  return std::get<0>(max_pool3d_with_indices(input, options));
+}
+
+struct AvgPool3dBackward : autograd::Node {
+  kernels::cpu::Pool3dGeometry geometry;
+  Shape input_shape;
+  DType dtype = DType::Float32;
+
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
+    Tensor dout = grads[0].contiguous();
+    Tensor dinput = empty(input_shape, dtype);
+    STRIATE_DISPATCH_FLOATING(dtype, "avg_pool3d backward", [&] {
+      kernels::cpu::avg_pool3d_backward<scalar_t>(dinput.data<scalar_t>(), dout.data<scalar_t>(), geometry);
+    });
+    return {dinput};
+  }
+  std::string name() const override { return "AvgPool3dBackward"; }
+};
+
+Tensor avg_pool3d(const Tensor& input, const Pool3dOptions& options) {
+  check_pool_input(input, "avg_pool3d");
+  Pool3dOptions dense = options;
+  dense.dilation({1, 1, 1});
+  const Shape out_shape = pool3d_output_shape(input.sizes(), dense, "avg_pool3d");
+  const auto geometry = make_geometry3d(input.sizes(), out_shape, dense);
+  Tensor x = input.detach().contiguous();
+  Tensor y = empty(out_shape, input.dtype());
+  STRIATE_DISPATCH_FLOATING(input.dtype(), "avg_pool3d", [&] {
+    kernels::cpu::avg_pool3d_forward<scalar_t>(y.data<scalar_t>(), x.data<scalar_t>(), geometry);
+  });
+  if (autograd::needs_grad(input)) {
+    auto node = std::make_shared<AvgPool3dBackward>();
     node->geometry = geometry;
     node->input_shape = input.sizes();
     node->dtype = input.dtype();

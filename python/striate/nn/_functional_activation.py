@@ -48,10 +48,9 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     return _F.log_softmax(input, _require_dim("log_softmax", dim), dtype)
 
 
-def _reject_unsupported(op, weight=None, size_average=None, reduce=None, ignore_index=-100,
-                        label_smoothing=0.0):
-    """PyTorch's loss arguments that striate does not implement yet raise instead of being
-    silently ignored."""
+def _reject_unsupported(op, size_average=None, reduce=None, weight=None):
+    """PyTorch's deprecated loss arguments (and a weight where PyTorch takes none) raise instead
+    of being silently ignored."""
     unsupported = []
     if weight is not None:
         unsupported.append("weight")
@@ -59,29 +58,26 @@ def _reject_unsupported(op, weight=None, size_average=None, reduce=None, ignore_
         unsupported.append("size_average (use reduction=)")
     if reduce is not None:
         unsupported.append("reduce (use reduction=)")
-    if ignore_index != -100:
-        unsupported.append(f"ignore_index={ignore_index}")
-    if label_smoothing != 0.0:
-        unsupported.append(f"label_smoothing={label_smoothing}")
     if unsupported:
-        raise NotImplementedError(f"{op}: {', '.join(unsupported)} not supported yet")
+        raise NotImplementedError(f"{op}: {', '.join(unsupported)} not supported")
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
     """Cross-entropy of logits input (N, C), (N, C, d1, ...) or (C) against int64 class indices
-    target (N), (N, d1, ...) or (); reduction 'mean' | 'sum' | 'none'."""
-    _reject_unsupported("cross_entropy", weight=weight, size_average=size_average, reduce=reduce,
-                        ignore_index=ignore_index, label_smoothing=label_smoothing)
-    return _F.cross_entropy(input, target, reduction)
+    target (N), (N, d1, ...) or (), or against class probabilities of input's shape. weight (C)
+    rescales classes; targets equal to ignore_index are skipped (and left out of the 'mean'
+    denominator); label_smoothing in [0, 1]; reduction 'mean' | 'sum' | 'none'."""
+    _reject_unsupported("cross_entropy", size_average=size_average, reduce=reduce)
+    return _F.cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing)
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
-    """Negative log-likelihood of log-probabilities input (N, C, ...) at int64 class indices."""
-    _reject_unsupported("nll_loss", weight=weight, size_average=size_average, reduce=reduce,
-                        ignore_index=ignore_index)
-    return _F.nll_loss(input, target, reduction)
+    """Negative log-likelihood of log-probabilities input (N, C, ...) at int64 class indices;
+    weight and ignore_index as in cross_entropy."""
+    _reject_unsupported("nll_loss", size_average=size_average, reduce=reduce)
+    return _F.nll_loss(input, target, weight, ignore_index, reduction)
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):

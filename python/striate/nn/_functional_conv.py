@@ -1,11 +1,12 @@
-"""linear, conv2d and 2-D pooling with PyTorch's signatures: arguments are normalized here (an int
+"""linear and 2-D max/avg pooling with PyTorch's signatures: arguments are normalized here (an int
 becomes a pair) and the work is done by striate._C._functional."""
 
 import operator
 
 from .. import _C
 
-__all__ = ["avg_pool2d", "conv2d", "linear", "max_pool2d"]
+# conv2d lives with the rest of the convolution family in _functional_conv_family.py.
+__all__ = ["avg_pool2d", "linear", "max_pool2d"]
 
 _F = _C._functional
 
@@ -38,29 +39,6 @@ def _pair(value, op, name):
 def linear(input, weight, bias=None):
     """y = input @ weight.T + bias; input (*, in_features), weight (out_features, in_features)."""
     return _F.linear(input, weight, bias)
-
-
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """2-D convolution of input (N, C, H, W) or (C, H, W) with weight (K, C / groups, R, S).
-
-    padding is an int, a pair, or the string 'same' / 'valid' as in torch.nn.functional.conv2d.
-    """
-    if isinstance(padding, str):
-        if padding not in ("same", "valid"):
-            raise ValueError(
-                f"conv2d: expected padding 'same', 'valid' or integers, got {padding!r}"
-            )
-    else:
-        padding = _pair(padding, "conv2d", "padding")
-    return _F.conv2d(
-        input,
-        weight,
-        bias,
-        _pair(stride, "conv2d", "stride"),
-        padding,
-        _pair(dilation, "conv2d", "dilation"),
-        _int(groups, "conv2d", "groups"),
-    )
 
 
 def max_pool2d(

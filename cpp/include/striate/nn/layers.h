@@ -5,7 +5,9 @@
 //   striate::nn::Linear fc(120, 84);
 #pragma once
 #include <array>
+#include <optional>
 #include <string>
+#include <tuple>
 
 #include "striate/nn/module.h"
 #include "striate/ops/conv.h"
@@ -56,18 +58,24 @@ struct Conv2dOptions {
   STRIATE_ARG(IntPair, dilation) = {1, 1};
   STRIATE_ARG(int64_t, groups) = 1;
   STRIATE_ARG(bool, bias) = true;
+  // Per-side (top, bottom, left, right) padding; when set it wins over `padding`.
+  STRIATE_ARG(std::optional<IntQuad>, padding_sides);
+  // LeNet-5's sparse connections: a (out_channels, in_channels) table, nonzero where output map
+  // k reads input map c (groups must be 1). Undefined: every map reads every map.
+  STRIATE_ARG(Tensor, connection_table);
 
  public:
   Conv2dOptions& stride(int64_t s) { return stride(IntPair{s, s}); }
   Conv2dOptions& padding(int64_t p) { return padding(IntPair{p, p}); }
   Conv2dOptions& dilation(int64_t d) { return dilation(IntPair{d, d}); }
-  // "same" or "valid"; anything else raises ValueError.
+  // "same", "valid" or "full"; anything else raises ValueError.
   Conv2dOptions& padding(const std::string& mode);
   // The options striate::conv2d takes.
   striate::Conv2dOptions functional() const;
 };
 
-// Cross-correlation over (N, C, H, W); weight (K, C / groups, R, S), bias (K).
+// Cross-correlation over (N, C, H, W); weight (K, C / groups, R, S), bias (K). With a
+// connection table the forward uses weight * mask, so masked weights get exactly zero gradient.
 class Conv2dImpl : public Module {
  public:
   Conv2dImpl(int64_t in_channels, int64_t out_channels, int64_t kernel_size)
@@ -79,7 +87,8 @@ class Conv2dImpl : public Module {
 
   Conv2dOptions options;
   Tensor weight;
-  Tensor bias;  // undefined when options.bias() is false
+  Tensor bias;             // undefined when options.bias() is false
+  Tensor connection_mask;  // (K, C, 1, 1) 0/1 in the weight's dtype, or undefined; a non-persistent buffer
 
  private:
   striate::Conv2dOptions functional_options_;
@@ -91,12 +100,16 @@ STRIATE_MODULE(Conv2d);
 using MaxPool2dOptions = Pool2dOptions;
 using AvgPool2dOptions = Pool2dOptions;
 
+// return_indices is PyTorch's module flag, read by the Python binding's forward; from C++ call
+// forward_with_indices for (output, flat h * W + w indices).
 class MaxPool2dImpl : public Module {
  public:
-  explicit MaxPool2dImpl(const MaxPool2dOptions& options);
+  explicit MaxPool2dImpl(const MaxPool2dOptions& options, bool return_indices = false);
   Tensor forward(const Tensor& input) override;
+  std::tuple<Tensor, Tensor> forward_with_indices(const Tensor& input);
   std::string extra_repr() const override;
   MaxPool2dOptions options;
+  bool return_indices;
 };
 STRIATE_MODULE(MaxPool2d);
 

@@ -157,6 +157,135 @@ void softmax_backward(T* dx, const T* dy, const T* y, int64_t outer, int64_t C, 
   });
 }
 
+// ---- parameterized pointwise activations ----------------------------------------------------
+
+namespace {
+
+// SELU's constants (Klambauer et al. 2017), as PyTorch rounds them.
+constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
+constexpr double kSeluScale = 1.0507009873554804934193349852946;
+constexpr double kSqrtHalf = 0.70710678118654752440;        // 1 / sqrt(2)
+constexpr double kInvSqrt2Pi = 0.39894228040143267794;      // 1 / sqrt(2 pi)
+constexpr double kSqrt2OverPi = 0.79788456080286535588;     // sqrt(2 / pi)
+constexpr double kGeluCubic = 0.044715;
+
+template <typename T>
+T stable_sigmoid(T x) {
+  // exp of a non-positive argument only, so neither branch overflows.
+  if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));
+  const T e = std::exp(x);
+  return e / (T(1) + e);
+}
+
+// value_at captures by value and is copied per chunk: a private copy's scalars stay in registers,
+// whereas stores through out could alias a captured-by-reference float and block vectorization.
+template <typename T, typename F>
+void map_into(T* out, int64_t n, const F& value_at) {
+  parallel_for(0, n, kGrain, [&](int64_t begin, int64_t end) {
+    const F value = value_at;
+    T* y = out;
+    for (int64_t i = begin; i < end; ++i) y[i] = value(i);
+  });
+}
+
+}  // namespace
+
+template <typename T>
+void pointwise_activation_forward(T* y, const T* x, int64_t n, PointwiseActivation kind, double a, double b) {
+  const T A = static_cast<T>(a), B = static_cast<T>(b);
+  switch (kind) {
+    case PointwiseActivation::Hardtanh:
+      // Comparisons written so that NaN passes through, as clamp does.
+      map_into(y, n, [=](int64_t i) { return x[i] < A ? A : (x[i] > B ? B : x[i]); });
+      return;
+    case PointwiseActivation::LeakyRelu:
+      map_into(y, n, [=](int64_t i) { return x[i] > T(0) ? x[i] : x[i] * A; });
+      return;
+    case PointwiseActivation::Elu:
+      map_into(y, n, [=](int64_t i) { return x[i] > T(0) ? x[i] : A * std::expm1(x[i]); });
+      return;
+    case PointwiseActivation::Selu:
+      map_into(y, n, [=](int64_t i) {
+        return static_cast<T>(kSeluScale) * (x[i] > T(0) ? x[i] : static_cast<T>(kSeluAlpha) * std::expm1(x[i]));
+      });
+      return;
+    case PointwiseActivation::Gelu:
+      map_into(y, n, [=](int64_t i) { return T(0.5) * x[i] * (T(1) + std::erf(x[i] * static_cast<T>(kSqrtHalf))); });
+      return;
+    case PointwiseActivation::GeluTanh:
+      map_into(y, n, [=](int64_t i) {
+        const T inner = static_cast<T>(kSqrt2OverPi) * (x[i] + static_cast<T>(kGeluCubic) * x[i] * x[i] * x[i]);
+        return T(0.5) * x[i] * (T(1) + std::tanh(inner));
+      });
+      return;
+    case PointwiseActivation::Silu:
+      map_into(y, n, [=](int64_t i) { return x[i] * stable_sigmoid(x[i]); });
+      return;
+    case PointwiseActivation::Softplus:
+      // Above the threshold softplus is x to working precision; log1p(exp(.)) would overflow.
+      map_into(y, n, [=](int64_t i) { return x[i] * A > B ? x[i] : std::log1p(std::exp(x[i] * A)) / A; });
+      return;
+    case PointwiseActivation::AbsTanh:
+      map_into(y, n, [=](int64_t i) { return std::abs(std::tanh(x[i])); });
+      return;
+  }
+}
+
+template <typename T>
+void pointwise_activation_backward(T* dx, const T* dy, const T* x, int64_t n, PointwiseActivation kind, double a,
+                                   double b) {
+  const T A = static_cast<T>(a), B = static_cast<T>(b);
+  switch (kind) {
+    case PointwiseActivation::Hardtanh:
+      map_into(dx, n, [=](int64_t i) { return x[i] <= A || x[i] >= B ? T(0) : dy[i]; });
+      return;
+    case PointwiseActivation::LeakyRelu:
+      map_into(dx, n, [=](int64_t i) { return x[i] > T(0) ? dy[i] : dy[i] * A; });
+      return;
+    case PointwiseActivation::Elu:
+      map_into(dx, n, [=](int64_t i) { return x[i] > T(0) ? dy[i] : dy[i] * A * std::exp(x[i]); });
+      return;
+    case PointwiseActivation::Selu:
+      map_into(dx, n, [=](int64_t i) {
+        return dy[i] * static_cast<T>(kSeluScale) * (x[i] > T(0) ? T(1) : static_cast<T>(kSeluAlpha) * std::exp(x[i]));
+      });
+      return;
+    case PointwiseActivation::Gelu:
+      // d/dx x Phi(x) = Phi(x) + x phi(x).
+      map_into(dx, n, [=](int64_t i) {
+        const T cdf = T(0.5) * (T(1) + std::erf(x[i] * static_cast<T>(kSqrtHalf)));
+        const T pdf = static_cast<T>(kInvSqrt2Pi) * std::exp(T(-0.5) * x[i] * x[i]);
+        return dy[i] * (cdf + x[i] * pdf);
+      });
+      return;
+    case PointwiseActivation::GeluTanh:
+      map_into(dx, n, [=](int64_t i) {
+        const T x2 = x[i] * x[i];
+        const T t = std::tanh(static_cast<T>(kSqrt2OverPi) * (x[i] + static_cast<T>(kGeluCubic) * x2 * x[i]));
+        const T dinner = static_cast<T>(kSqrt2OverPi) * (T(1) + T(3) * static_cast<T>(kGeluCubic) * x2);
+        return dy[i] * (T(0.5) * (T(1) + t) + T(0.5) * x[i] * (T(1) - t * t) * dinner);
+      });
+      return;
+    case PointwiseActivation::Silu:
+      map_into(dx, n, [=](int64_t i) {
+        const T s = stable_sigmoid(x[i]);
+        return dy[i] * s * (T(1) + x[i] * (T(1) - s));
+      });
+      return;
+    case PointwiseActivation::Softplus:
+      map_into(dx, n, [=](int64_t i) { return x[i] * A > B ? dy[i] : dy[i] * stable_sigmoid(x[i] * A); });
+      return;
+    case PointwiseActivation::AbsTanh:
+      // sign(tanh x) (1 - tanh^2 x), 0 at x = 0 as abs's subgradient there.
+      map_into(dx, n, [=](int64_t i) {
+        const T t = std::tanh(x[i]);
+        const T sign = t > T(0) ? T(1) : (t < T(0) ? T(-1) : T(0));
+        return dy[i] * sign * (T(1) - t * t);
+      });
+      return;
+  }
+}
+
 #define STRIATE_INSTANTIATE_ACTIVATION(T)                                                   \
   template void relu_forward<T>(T*, const T*, int64_t);                                     \
   template void relu_backward<T>(T*, const T*, const T*, int64_t);                          \
@@ -165,7 +294,10 @@ void softmax_backward(T* dx, const T* dy, const T* y, int64_t outer, int64_t C, 
   template void tanh_forward<T>(T*, const T*, int64_t);                                     \
   template void tanh_backward<T>(T*, const T*, const T*, int64_t);                          \
   template void softmax_forward<T>(T*, const T*, int64_t, int64_t, int64_t, bool);          \
-  template void softmax_backward<T>(T*, const T*, const T*, int64_t, int64_t, int64_t, bool);
+  template void softmax_backward<T>(T*, const T*, const T*, int64_t, int64_t, int64_t, bool);          \
+  template void pointwise_activation_forward<T>(T*, const T*, int64_t, PointwiseActivation, double, double); \
+  template void pointwise_activation_backward<T>(T*, const T*, const T*, int64_t, PointwiseActivation, double, \
+                                                 double);
 STRIATE_INSTANTIATE_ACTIVATION(float)
 STRIATE_INSTANTIATE_ACTIVATION(double)
 #undef STRIATE_INSTANTIATE_ACTIVATION

@@ -2,22 +2,12 @@
 // matrix product; backward runs the transposed products and folds columns back with col2im.
 #include "kernels/conv.h"
 
-#include <algorithm>
-#include <vector>
-
-#include "kernels/gemm.h"
-#include "striate/core/parallel.h"
+#include "kernels/cpu/conv_lowering.h"
 
 namespace striate::kernels::cpu {
 namespace {
 
-int64_t ceil_div(int64_t a, int64_t b) { return a <= 0 ? -((-a) / b) : (a + b - 1) / b; }
-
-// The outputs i in [begin, end) whose input position i * stride + offset lies inside [0, size).
-void valid_range(int64_t offset, int64_t stride, int64_t size, int64_t count, int64_t& begin, int64_t& end) {
-  begin = std::clamp<int64_t>(ceil_div(-offset, stride), 0, count);
-  end = std::clamp<int64_t>(ceil_div(size - offset, stride), begin, count);
-}
+using lowering::valid_range;
 
 // A 1x1 kernel with unit stride and no padding needs no unfolding: the input is its own column matrix.
 bool is_pointwise(const Conv2dGeometry& g) {
@@ -25,10 +15,8 @@ bool is_pointwise(const Conv2dGeometry& g) {
          g.P == g.H && g.Q == g.W;
 }
 
-// Splits N samples over at most get_num_threads() chunks; 1 inside a parallel region.
-int64_t sample_chunks(int64_t N) {
-  if (N <= 1 || in_parallel_region()) return 1;
-  return std::min<int64_t>(N, get_num_threads());
+lowering::LoweredConv lowered(const Conv2dGeometry& g) {
+  return {g.N, g.C, g.K, g.groups, g.H * g.W, g.P * g.Q, g.R * g.S, is_pointwise(g)};
 }
 
 }  // namespace
@@ -87,94 +75,20 @@ void col2im(T* dinput, const T* dcol, const Conv2dGeometry& g, int64_t channels)
 
 template <typename T>
 void conv2d_forward(T* output, const T* input, const T* weight, const T* bias, const Conv2dGeometry& g) {
-  const int64_t Cg = g.C / g.groups, Kg = g.K / g.groups;
-  const int64_t CRS = Cg * g.R * g.S, PQ = g.P * g.Q;
-  const bool pointwise = is_pointwise(g);
-  // One sample per task: inside it the GEMM runs single-threaded, and a lone sample lets the
-  // GEMM use every thread instead.
-  parallel_for(0, g.N, 1, [&](int64_t first, int64_t last) {
-    std::vector<T> col(pointwise ? 0 : CRS * PQ);
-    for (int64_t n = first; n < last; ++n) {
-      for (int64_t group = 0; group < g.groups; ++group) {
-        const T* in = input + (n * g.C + group * Cg) * g.H * g.W;
-        T* out = output + (n * g.K + group * Kg) * PQ;
-        if (!pointwise) im2col(col.data(), in, g, Cg);
-        T beta = T(0);
-        if (bias) {
-          for (int64_t k = 0; k < Kg; ++k) std::fill(out + k * PQ, out + (k + 1) * PQ, bias[group * Kg + k]);
-          beta = T(1);
-        }
-        gemm<T>(false, false, Kg, PQ, CRS, T(1), weight + group * Kg * CRS, CRS, pointwise ? in : col.data(), PQ,
-                beta, out, PQ);
-      }
-    }
-  });
+  lowering::forward(output, input, weight, bias, lowered(g),
+                    [&](T* col, const T* in, int64_t channels) { im2col(col, in, g, channels); });
 }
 
 template <typename T>
 void conv2d_backward_input(T* dinput, const T* doutput, const T* weight, const Conv2dGeometry& g) {
-  const int64_t Cg = g.C / g.groups, Kg = g.K / g.groups;
-  const int64_t CRS = Cg * g.R * g.S, PQ = g.P * g.Q;
-  const bool pointwise = is_pointwise(g);
-  parallel_for(0, g.N, 1, [&](int64_t first, int64_t last) {
-    std::vector<T> dcol(pointwise ? 0 : CRS * PQ);
-    for (int64_t n = first; n < last; ++n) {
-      for (int64_t group = 0; group < g.groups; ++group) {
-        T* din = dinput + (n * g.C + group * Cg) * g.H * g.W;
-        const T* dout = doutput + (n * g.K + group * Kg) * PQ;
-        // dcol (CRS, PQ) = W_g^T (CRS, Kg) * dout_g (Kg, PQ)
-        gemm<T>(true, false, CRS, PQ, Kg, T(1), weight + group * Kg * CRS, CRS, dout, PQ, T(0),
-                pointwise ? din : dcol.data(), PQ);
-        if (pointwise) continue;
-        std::fill(din, din + Cg * g.H * g.W, T(0));
-        col2im(din, dcol.data(), g, Cg);
-      }
-    }
-  });
+  lowering::backward_input(dinput, doutput, weight, lowered(g),
+                           [&](T* din, const T* dcol, int64_t channels) { col2im(din, dcol, g, channels); });
 }
 
 template <typename T>
 void conv2d_backward_weight(T* dweight, T* dbias, const T* doutput, const T* input, const Conv2dGeometry& g) {
-  const int64_t Cg = g.C / g.groups, Kg = g.K / g.groups;
-  const int64_t CRS = Cg * g.R * g.S, PQ = g.P * g.Q;
-  const int64_t weight_size = g.K * CRS;
-  const bool pointwise = is_pointwise(g);
-  // Each chunk of samples sums into its own buffer (chunk 0 into dweight); the buffers are
-  // added in a fixed order afterwards, so the result does not depend on thread timing.
-  const int64_t chunks = sample_chunks(g.N);
-  std::vector<T> partials((chunks - 1) * weight_size);
-  std::fill(dweight, dweight + weight_size, T(0));
-  parallel_for(0, chunks, 1, [&](int64_t first_chunk, int64_t last_chunk) {
-    std::vector<T> col(pointwise ? 0 : CRS * PQ);
-    for (int64_t chunk = first_chunk; chunk < last_chunk; ++chunk) {
-      T* target = chunk == 0 ? dweight : partials.data() + (chunk - 1) * weight_size;
-      for (int64_t n = chunk * g.N / chunks; n < (chunk + 1) * g.N / chunks; ++n) {
-        for (int64_t group = 0; group < g.groups; ++group) {
-          const T* in = input + (n * g.C + group * Cg) * g.H * g.W;
-          const T* dout = doutput + (n * g.K + group * Kg) * PQ;
-          if (!pointwise) im2col(col.data(), in, g, Cg);
-          // dW_g (Kg, CRS) += dout_g (Kg, PQ) * col^T (PQ, CRS)
-          gemm<T>(false, true, Kg, CRS, PQ, T(1), dout, PQ, pointwise ? in : col.data(), PQ, T(1),
-                  target + group * Kg * CRS, CRS);
-        }
-      }
-    }
-  });
-  for (int64_t chunk = 1; chunk < chunks; ++chunk) {
-    const T* partial = partials.data() + (chunk - 1) * weight_size;
-    for (int64_t i = 0; i < weight_size; ++i) dweight[i] += partial[i];
-  }
-  if (!dbias) return;
-  parallel_for(0, g.K, 16, [&](int64_t first, int64_t last) {
-    for (int64_t k = first; k < last; ++k) {
-      double total = 0.0;  // N * P * Q terms: a float running sum would drift
-      for (int64_t n = 0; n < g.N; ++n) {
-        const T* dout = doutput + (n * g.K + k) * PQ;
-        for (int64_t i = 0; i < PQ; ++i) total += dout[i];
-      }
-      dbias[k] = static_cast<T>(total);
-    }
-  });
+  lowering::backward_weight(dweight, dbias, doutput, input, lowered(g),
+                            [&](T* col, const T* in, int64_t channels) { im2col(col, in, g, channels); });
 }
 
 #define STRIATE_INSTANTIATE_CONV(T)                                                                      \

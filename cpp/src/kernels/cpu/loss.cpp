@@ -1,5 +1,6 @@
-// CPU loss kernels: fused log-sum-exp cross-entropy and its softmax-minus-one-hot backward, and
-// the negative log-likelihood pick. One work item is one sample n.
+// CPU loss kernels: fused log-sum-exp cross-entropy and its softmax-minus-one-hot backward, the
+// negative log-likelihood pick, the multiclass hinge, binary cross-entropy and KL divergence
+// terms. One work item is one sample n (or one element for the elementwise losses).
 #include "kernels/loss.h"
 
 #include <algorithm>
@@ -17,8 +18,8 @@ int64_t grain_for(int64_t per_item) { return std::max<int64_t>(1, 16384 / std::m
 }  // namespace
 
 template <typename T>
-void cross_entropy_forward(T* losses, T* max_logit, T* log_total, const T* x, const int64_t* target, int64_t N,
-                           int64_t C, int64_t S) {
+void cross_entropy_forward(T* losses, T* max_logit, T* log_total, const T* x, const int64_t* target,
+                           const T* weight, int64_t N, int64_t C, int64_t S, int64_t ignore_index) {
   parallel_for(0, N, grain_for(C * S), [&](int64_t begin, int64_t end) {
     std::vector<T> max_value(S);
     std::vector<double> total(S);
@@ -31,10 +32,16 @@ void cross_entropy_forward(T* losses, T* max_logit, T* log_total, const T* x, co
       for (int64_t c = 0; c < C; ++c)
         for (int64_t s = 0; s < S; ++s) total[s] += std::exp(sample[c * S + s] - max_value[s]);
       for (int64_t s = 0; s < S; ++s) {
+        const int64_t label = target[n * S + s];
         const T log_sum = static_cast<T>(std::log(total[s]));
         max_logit[n * S + s] = max_value[s];
         log_total[n * S + s] = log_sum;
-        losses[n * S + s] = (max_value[s] - sample[target[n * S + s] * S + s]) + log_sum;
+        if (label == ignore_index) {
+          losses[n * S + s] = T(0);
+          continue;
+        }
+        const T scale = weight ? weight[label] : T(1);
+        losses[n * S + s] = scale * ((max_value[s] - sample[label * S + s]) + log_sum);
       }
     }
   });
@@ -42,51 +49,164 @@ void cross_entropy_forward(T* losses, T* max_logit, T* log_total, const T* x, co
 
 template <typename T>
 void cross_entropy_backward(T* dx, const T* dloss, const T* x, const T* max_logit, const T* log_total,
-                            const int64_t* target, int64_t N, int64_t C, int64_t S, int64_t dloss_stride) {
+                            const int64_t* target, const T* weight, int64_t N, int64_t C, int64_t S,
+                            int64_t dloss_stride, int64_t ignore_index) {
   parallel_for(0, N, grain_for(C * S), [&](int64_t begin, int64_t end) {
+    std::vector<T> g(S);
     for (int64_t n = begin; n < end; ++n) {
       const T* max_value = max_logit + n * S;
       const T* log_sum = log_total + n * S;
-      const T* g = dloss + n * S * dloss_stride;
+      for (int64_t s = 0; s < S; ++s) {
+        const int64_t label = target[n * S + s];
+        const T scale = label == ignore_index ? T(0) : (weight ? weight[label] : T(1));
+        g[s] = scale * dloss[(n * S + s) * dloss_stride];
+      }
       for (int64_t c = 0; c < C; ++c) {
         const int64_t row = (n * C + c) * S;
-        for (int64_t s = 0; s < S; ++s)
-          dx[row + s] = std::exp((x[row + s] - max_value[s]) - log_sum[s]) * g[s * dloss_stride];
+        for (int64_t s = 0; s < S; ++s) dx[row + s] = std::exp((x[row + s] - max_value[s]) - log_sum[s]) * g[s];
       }
-      for (int64_t s = 0; s < S; ++s) dx[(n * C + target[n * S + s]) * S + s] -= g[s * dloss_stride];
+      for (int64_t s = 0; s < S; ++s) {
+        const int64_t label = target[n * S + s];
+        if (label != ignore_index) dx[(n * C + label) * S + s] -= g[s];
+      }
     }
   });
 }
 
 template <typename T>
-void nll_loss_forward(T* losses, const T* log_probs, const int64_t* target, int64_t N, int64_t C, int64_t S) {
+void nll_loss_forward(T* losses, const T* log_probs, const int64_t* target, const T* weight, int64_t N, int64_t C,
+                      int64_t S, int64_t ignore_index) {
   parallel_for(0, N * S, 16384, [&](int64_t begin, int64_t end) {
     for (int64_t p = begin; p < end; ++p) {
+      const int64_t label = target[p];
+      if (label == ignore_index) {
+        losses[p] = T(0);
+        continue;
+      }
       const int64_t n = p / S;
       const int64_t s = p % S;
-      losses[p] = -log_probs[(n * C + target[p]) * S + s];
+      losses[p] = -(weight ? weight[label] : T(1)) * log_probs[(n * C + label) * S + s];
     }
   });
 }
 
 template <typename T>
-void nll_loss_backward(T* dlog_probs, const T* dloss, const int64_t* target, int64_t N, int64_t C, int64_t S,
-                       int64_t dloss_stride) {
+void nll_loss_backward(T* dlog_probs, const T* dloss, const int64_t* target, const T* weight, int64_t N, int64_t C,
+                       int64_t S, int64_t dloss_stride, int64_t ignore_index) {
   parallel_for(0, N, grain_for(C * S), [&](int64_t begin, int64_t end) {
     for (int64_t n = begin; n < end; ++n) {
       std::fill(dlog_probs + n * C * S, dlog_probs + (n + 1) * C * S, T(0));
-      for (int64_t s = 0; s < S; ++s)
-        dlog_probs[(n * C + target[n * S + s]) * S + s] = -dloss[(n * S + s) * dloss_stride];
+      for (int64_t s = 0; s < S; ++s) {
+        const int64_t label = target[n * S + s];
+        if (label == ignore_index) continue;
+        dlog_probs[(n * C + label) * S + s] = -(weight ? weight[label] : T(1)) * dloss[(n * S + s) * dloss_stride];
+      }
     }
   });
 }
 
-#define STRIATE_INSTANTIATE_LOSS(T)                                                                       \
-  template void cross_entropy_forward<T>(T*, T*, T*, const T*, const int64_t*, int64_t, int64_t, int64_t); \
-  template void cross_entropy_backward<T>(T*, const T*, const T*, const T*, const T*, const int64_t*,     \
-                                          int64_t, int64_t, int64_t, int64_t);                            \
-  template void nll_loss_forward<T>(T*, const T*, const int64_t*, int64_t, int64_t, int64_t);             \
-  template void nll_loss_backward<T>(T*, const T*, const int64_t*, int64_t, int64_t, int64_t, int64_t);
+template <typename T>
+void multi_margin_forward(T* losses, const T* x, const int64_t* target, const T* weight, int64_t N, int64_t C, int p,
+                          double margin) {
+  parallel_for(0, N, grain_for(C), [&](int64_t begin, int64_t end) {
+    for (int64_t n = begin; n < end; ++n) {
+      const T* row = x + n * C;
+      const int64_t label = target[n];
+      double total = 0;
+      for (int64_t c = 0; c < C; ++c) {
+        if (c == label) continue;
+        const double z = margin - row[label] + row[c];
+        if (z > 0) total += p == 1 ? z : z * z;
+      }
+      losses[n] = static_cast<T>(total * (weight ? weight[label] : 1.0) / static_cast<double>(C));
+    }
+  });
+}
+
+template <typename T>
+void multi_margin_backward(T* dx, const T* dloss, const T* x, const int64_t* target, const T* weight, int64_t N,
+                           int64_t C, int p, double margin) {
+  parallel_for(0, N, grain_for(C), [&](int64_t begin, int64_t end) {
+    for (int64_t n = begin; n < end; ++n) {
+      const T* row = x + n * C;
+      T* drow = dx + n * C;
+      const int64_t label = target[n];
+      const T scale = dloss[n] * (weight ? weight[label] : T(1)) / static_cast<T>(C);
+      T dlabel = 0;
+      for (int64_t c = 0; c < C; ++c) {
+        drow[c] = T(0);
+        if (c == label) continue;
+        const T z = static_cast<T>(margin) - row[label] + row[c];
+        if (z > T(0)) {
+          drow[c] = scale * (p == 1 ? T(1) : T(2) * z);
+          dlabel -= drow[c];
+        }
+      }
+      drow[label] = dlabel;
+    }
+  });
+}
+
+namespace {
+
+template <typename T>
+T clamped_log(T value) {
+  return std::max(std::log(value), T(-100));
+}
+
+}  // namespace
+
+template <typename T>
+void binary_cross_entropy_forward(T* losses, const T* x, const T* t, int64_t n) {
+  parallel_for(0, n, 16384, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i)
+      losses[i] = -(t[i] * clamped_log(x[i]) + (T(1) - t[i]) * std::max(std::log1p(-x[i]), T(-100)));
+  });
+}
+
+template <typename T>
+void binary_cross_entropy_backward(T* dx, T* dt, const T* dloss, const T* x, const T* t, int64_t n) {
+  constexpr T kEpsilon = T(1e-12);
+  parallel_for(0, n, 16384, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      if (dx) dx[i] = dloss[i] * (x[i] - t[i]) / std::max((T(1) - x[i]) * x[i], kEpsilon);
+      if (dt) dt[i] = dloss[i] * (std::max(std::log1p(-x[i]), T(-100)) - clamped_log(x[i]));
+    }
+  });
+}
+
+template <typename T>
+void kl_div_forward(T* losses, const T* x, const T* t, int64_t n) {
+  parallel_for(0, n, 16384, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) losses[i] = t[i] > T(0) ? t[i] * (std::log(t[i]) - x[i]) : T(0);
+  });
+}
+
+template <typename T>
+void kl_div_backward(T* dx, T* dt, const T* dloss, const T* x, const T* t, int64_t n) {
+  parallel_for(0, n, 16384, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      if (dx) dx[i] = -t[i] * dloss[i];
+      if (dt) dt[i] = t[i] > T(0) ? (std::log(t[i]) + T(1) - x[i]) * dloss[i] : T(0);
+    }
+  });
+}
+
+#define STRIATE_INSTANTIATE_LOSS(T)                                                                               \
+  template void cross_entropy_forward<T>(T*, T*, T*, const T*, const int64_t*, const T*, int64_t, int64_t,       \
+                                         int64_t, int64_t);                                                       \
+  template void cross_entropy_backward<T>(T*, const T*, const T*, const T*, const T*, const int64_t*, const T*,  \
+                                          int64_t, int64_t, int64_t, int64_t, int64_t);                           \
+  template void nll_loss_forward<T>(T*, const T*, const int64_t*, const T*, int64_t, int64_t, int64_t, int64_t);  \
+  template void nll_loss_backward<T>(T*, const T*, const int64_t*, const T*, int64_t, int64_t, int64_t, int64_t, \
+                                     int64_t);                                                                    \
+  template void multi_margin_forward<T>(T*, const T*, const int64_t*, const T*, int64_t, int64_t, int, double);   \
+  template void multi_margin_backward<T>(T*, const T*, const T*, const int64_t*, const T*, int64_t, int64_t, int, \
+                                         double);                                                                 \
+  template void binary_cross_entropy_forward<T>(T*, const T*, const T*, int64_t);                                \
+  template void binary_cross_entropy_backward<T>(T*, T*, const T*, const T*, const T*, int64_t);                 \
+  template void kl_div_forward<T>(T*, const T*, const T*, int64_t);                                              \
+  template void kl_div_backward<T>(T*, T*, const T*, const T*, const T*, int64_t);
 STRIATE_INSTANTIATE_LOSS(float)
 STRIATE_INSTANTIATE_LOSS(double)
 #undef STRIATE_INSTANTIATE_LOSS

@@ -1,0 +1,269 @@
+// CPU normalization kernels: batch norm parallel over channels, group norm parallel over
+// (sample, group) rows for the statistics and dx and over channels for dgamma / dbeta, local
+// response norm parallel over (sample, position). Two passes (mean, then squared deviations)
+// keep the variance accurate when the mean is large.
+#include "kernels/normalization.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "striate/core/parallel.h"
+
+namespace striate::kernels::cpu {
+namespace {
+
+constexpr int64_t kRowGrain = 1;
+constexpr int64_t kChannelBlock = 64;
+
+}  // namespace
+
+// ---- batch norm ---------------------------------------------------------------------------
+
+template <typename T>
+void batch_norm_stats(T* mean, T* var, const T* x, int64_t N, int64_t C, int64_t L) {
+  const double count = static_cast<double>(N * L);
+  parallel_for(0, C, kRowGrain, [&](int64_t begin, int64_t end) {
+    for (int64_t c = begin; c < end; ++c) {
+      double total = 0.0;
+      for (int64_t n = 0; n < N; ++n) {
+        const T* row = x + (n * C + c) * L;
+        for (int64_t l = 0; l < L; ++l) total += row[l];
+      }
+      const double channel_mean = total / count;
+      double squares = 0.0;
+      for (int64_t n = 0; n < N; ++n) {
+        const T* row = x + (n * C + c) * L;
+        for (int64_t l = 0; l < L; ++l) {
+          const double centered = row[l] - channel_mean;
+          squares += centered * centered;
+        }
+      }
+      mean[c] = static_cast<T>(channel_mean);
+      var[c] = static_cast<T>(squares / count);
+    }
+  });
+}
+
+template <typename T>
+void batch_norm_apply(T* y, const T* x, const T* mean, const T* invstd, const T* gamma, const T* beta, int64_t N,
+                      int64_t C, int64_t L) {
+  parallel_for(0, N * C, kRowGrain, [&](int64_t begin, int64_t end) {
+    for (int64_t row = begin; row < end; ++row) {
+      const int64_t c = row % C;
+      const T scale = invstd[c] * (gamma ? gamma[c] : T(1));
+      const T shift = (beta ? beta[c] : T(0)) - mean[c] * scale;
+      const T* x_row = x + row * L;
+      T* y_row = y + row * L;
+      for (int64_t l = 0; l < L; ++l) y_row[l] = x_row[l] * scale + shift;
+    }
+  });
+}
+
+template <typename T>
+void batch_norm_backward(T* dx, T* dgamma, T* dbeta, const T* dy, const T* x, const T* mean, const T* invstd,
+                         const T* gamma, int64_t N, int64_t C, int64_t L, bool batch_stats) {
+  const double count = static_cast<double>(N * L);
+  parallel_for(0, C, kRowGrain, [&](int64_t begin, int64_t end) {
+    for (int64_t c = begin; c < end; ++c) {
+      const double channel_mean = mean[c], channel_invstd = invstd[c];
+      double sum_dy = 0.0, sum_dy_xhat = 0.0;
+      for (int64_t n = 0; n < N; ++n) {
+        const T* dy_row = dy + (n * C + c) * L;
+        const T* x_row = x + (n * C + c) * L;
+        for (int64_t l = 0; l < L; ++l) {
+          sum_dy += dy_row[l];
+          sum_dy_xhat += dy_row[l] * (x_row[l] - channel_mean) * channel_invstd;
+        }
+      }
+      if (dgamma) dgamma[c] = static_cast<T>(sum_dy_xhat);
+      if (dbeta) dbeta[c] = static_cast<T>(sum_dy);
+      if (!dx) continue;
+      const double scale = channel_invstd * (gamma ? static_cast<double>(gamma[c]) : 1.0);
+      const double mean_dy = batch_stats ? sum_dy / count : 0.0;
+      const double mean_dy_xhat = batch_stats ? sum_dy_xhat / count : 0.0;
+      for (int64_t n = 0; n < N; ++n) {
+        const T* dy_row = dy + (n * C + c) * L;
+        const T* x_row = x + (n * C + c) * L;
+        T* dx_row = dx + (n * C + c) * L;
+        for (int64_t l = 0; l < L; ++l) {
+          const double xhat = (x_row[l] - channel_mean) * channel_invstd;
+          dx_row[l] = static_cast<T>(scale * (dy_row[l] - mean_dy - xhat * mean_dy_xhat));
+        }
+      }
+    }
+  });
+}
+
+// ---- group norm ---------------------------------------------------------------------------
+
+template <typename T>
+void group_norm_forward(T* y, T* mean, T* invstd, const T* x, const T* gamma, const T* beta, int64_t N, int64_t C,
+                        int64_t L, int64_t G, double eps) {
+  const int64_t channels_per_group = C / G;
+  const int64_t group_size = channels_per_group * L;
+  parallel_for(0, N * G, kRowGrain, [&](int64_t begin, int64_t end) {
+    for (int64_t row = begin; row < end; ++row) {
+      const T* x_row = x + row * group_size;  // a group's channels are adjacent in (N, C, L)
+      T* y_row = y + row * group_size;
+      double total = 0.0;
+      for (int64_t i = 0; i < group_size; ++i) total += x_row[i];
+      const double row_mean = group_size > 0 ? total / group_size : 0.0;
+      double squares = 0.0;
+      for (int64_t i = 0; i < group_size; ++i) {
+        const double centered = x_row[i] - row_mean;
+        squares += centered * centered;
+      }
+      const double row_invstd = 1.0 / std::sqrt((group_size > 0 ? squares / group_size : 0.0) + eps);
+      mean[row] = static_cast<T>(row_mean);
+      invstd[row] = static_cast<T>(row_invstd);
+      const int64_t first_channel = (row % G) * channels_per_group;
+      for (int64_t j = 0; j < channels_per_group; ++j) {
+        const int64_t c = first_channel + j;
+        const double scale = row_invstd * (gamma ? static_cast<double>(gamma[c]) : 1.0);
+        const double shift = (beta ? static_cast<double>(beta[c]) : 0.0) - row_mean * scale;
+        for (int64_t l = 0; l < L; ++l) y_row[j * L + l] = static_cast<T>(x_row[j * L + l] * scale + shift);
+      }
+    }
+  });
+}
+
+template <typename T>
+void group_norm_backward(T* dx, T* dgamma, T* dbeta, const T* dy, const T* x, const T* mean, const T* invstd,
+                         const T* gamma, int64_t N, int64_t C, int64_t L, int64_t G) {
+  const int64_t channels_per_group = C / G;
+  const int64_t group_size = channels_per_group * L;
+  if (dx) {
+    parallel_for(0, N * G, kRowGrain, [&](int64_t begin, int64_t end) {
+      for (int64_t row = begin; row < end; ++row) {
+        const T* x_row = x + row * group_size;
+        const T* dy_row = dy + row * group_size;
+        T* dx_row = dx + row * group_size;
+        const double group_mean = mean[row], group_invstd = invstd[row];
+        const int64_t first_channel = (row % G) * channels_per_group;
+        double sum_w = 0.0, sum_w_xhat = 0.0;
+        for (int64_t j = 0; j < channels_per_group; ++j) {
+          const double gain = gamma ? static_cast<double>(gamma[first_channel + j]) : 1.0;
+          for (int64_t l = 0; l < L; ++l) {
+            const double w = gain * dy_row[j * L + l];
+            sum_w += w;
+            sum_w_xhat += w * (x_row[j * L + l] - group_mean) * group_invstd;
+          }
+        }
+        const double mean_w = sum_w / group_size, mean_w_xhat = sum_w_xhat / group_size;
+        for (int64_t j = 0; j < channels_per_group; ++j) {
+          const double gain = gamma ? static_cast<double>(gamma[first_channel + j]) : 1.0;
+          for (int64_t l = 0; l < L; ++l) {
+            const double xhat = (x_row[j * L + l] - group_mean) * group_invstd;
+            dx_row[j * L + l] = static_cast<T>(group_invstd * (gain * dy_row[j * L + l] - mean_w - xhat * mean_w_xhat));
+          }
+        }
+      }
+    });
+  }
+  if (!dgamma && !dbeta) return;
+  // Blocks of adjacent channels, so layer norm's (rows, D, 1) layout is read row by row, not
+  // with a stride of D.
+  const int64_t blocks = (C + kChannelBlock - 1) / kChannelBlock;
+  parallel_for(0, blocks, kRowGrain, [&](int64_t begin, int64_t end) {
+    double sum_dy[kChannelBlock], sum_dy_xhat[kChannelBlock];
+    int64_t group_of[kChannelBlock];
+    for (int64_t block = begin; block < end; ++block) {
+      const int64_t first = block * kChannelBlock;
+      const int64_t width = std::min<int64_t>(kChannelBlock, C - first);
+      std::fill(sum_dy, sum_dy + width, 0.0);
+      std::fill(sum_dy_xhat, sum_dy_xhat + width, 0.0);
+      for (int64_t j = 0; j < width; ++j) group_of[j] = (first + j) / channels_per_group;
+      for (int64_t n = 0; n < N; ++n) {
+        for (int64_t j = 0; j < width; ++j) {
+          const int64_t c = first + j;
+          const int64_t row = n * G + group_of[j];
+          const double group_mean = mean[row], group_invstd = invstd[row];
+          const T* dy_row = dy + (n * C + c) * L;
+          const T* x_row = x + (n * C + c) * L;
+          for (int64_t l = 0; l < L; ++l) {
+            sum_dy[j] += dy_row[l];
+            sum_dy_xhat[j] += dy_row[l] * (x_row[l] - group_mean) * group_invstd;
+          }
+        }
+      }
+      for (int64_t j = 0; j < width; ++j) {
+        if (dgamma) dgamma[first + j] = static_cast<T>(sum_dy_xhat[j]);
+        if (dbeta) dbeta[first + j] = static_cast<T>(sum_dy[j]);
+      }
+    }
+  });
+}
+
+// ---- local response norm -----------------------------------------------------------------
+
+template <typename T>
+void local_response_norm_forward(T* y, T* denom, const T* x, int64_t N, int64_t C, int64_t L, int64_t size,
+                                 double alpha, double beta, double k) {
+  const int64_t before = size / 2, after = (size - 1) / 2;
+  parallel_for(0, N * L, kRowGrain * 64, [&](int64_t begin, int64_t end) {
+    for (int64_t position = begin; position < end; ++position) {
+      const int64_t n = position / L, l = position % L;
+      const int64_t base = n * C * L + l;
+      for (int64_t c = 0; c < C; ++c) {
+        double squares = 0.0;
+        const int64_t first = c - before < 0 ? 0 : c - before;
+        const int64_t last = c + after >= C ? C - 1 : c + after;
+        for (int64_t j = first; j <= last; ++j) {
+          const double value = x[base + j * L];
+          squares += value * value;
+        }
+        const double d = k + alpha / size * squares;
+        denom[base + c * L] = static_cast<T>(d);
+        y[base + c * L] = static_cast<T>(x[base + c * L] * std::pow(d, -beta));
+      }
+    }
+  });
+}
+
+template <typename T>
+void local_response_norm_backward(T* dx, const T* dy, const T* x, const T* denom, int64_t N, int64_t C, int64_t L,
+                                  int64_t size, double alpha, double beta) {
+  const int64_t before = size / 2, after = (size - 1) / 2;
+  parallel_for(0, N * L, kRowGrain * 64, [&](int64_t begin, int64_t end) {
+    std::vector<double> weighted(static_cast<size_t>(C));  // dy_c * x_c * denom_c^(-beta - 1)
+    for (int64_t position = begin; position < end; ++position) {
+      const int64_t n = position / L, l = position % L;
+      const int64_t base = n * C * L + l;
+      for (int64_t c = 0; c < C; ++c) {
+        const int64_t at = base + c * L;
+        weighted[c] = static_cast<double>(dy[at]) * x[at] * std::pow(static_cast<double>(denom[at]), -beta - 1.0);
+      }
+      for (int64_t j = 0; j < C; ++j) {
+        // Channel j lies in the windows of channels j - after .. j + before.
+        const int64_t first = j - after < 0 ? 0 : j - after;
+        const int64_t last = j + before >= C ? C - 1 : j + before;
+        double total = 0.0;
+        for (int64_t c = first; c <= last; ++c) total += weighted[c];
+        const int64_t at = base + j * L;
+        dx[at] = static_cast<T>(dy[at] * std::pow(static_cast<double>(denom[at]), -beta) -
+                                2.0 * alpha * beta / size * x[at] * total);
+      }
+    }
+  });
+}
+
+#define STRIATE_INSTANTIATE_NORMALIZATION(T)                                                                    \
+  template void batch_norm_stats<T>(T*, T*, const T*, int64_t, int64_t, int64_t);                             \
+  template void batch_norm_apply<T>(T*, const T*, const T*, const T*, const T*, const T*, int64_t, int64_t,    \
+                                    int64_t);                                                                 \
+  template void batch_norm_backward<T>(T*, T*, T*, const T*, const T*, const T*, const T*, const T*, int64_t, \
+                                       int64_t, int64_t, bool);                                               \
+  template void group_norm_forward<T>(T*, T*, T*, const T*, const T*, const T*, int64_t, int64_t, int64_t,     \
+                                      int64_t, double);                                                       \
+  template void group_norm_backward<T>(T*, T*, T*, const T*, const T*, const T*, const T*, const T*, int64_t, \
+                                       int64_t, int64_t, int64_t);                                            \
+  template void local_response_norm_forward<T>(T*, T*, const T*, int64_t, int64_t, int64_t, int64_t, double,  \
+                                               double, double);                                               \
+  template void local_response_norm_backward<T>(T*, const T*, const T*, const T*, int64_t, int64_t, int64_t,  \
+                                                int64_t, double, double);
+STRIATE_INSTANTIATE_NORMALIZATION(float)
+STRIATE_INSTANTIATE_NORMALIZATION(double)
+#undef STRIATE_INSTANTIATE_NORMALIZATION
+
+}  // namespace striate::kernels::cpu

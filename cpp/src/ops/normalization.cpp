@@ -1,0 +1,373 @@
+// batch_norm, layer_norm, group_norm, instance_norm and local_response_norm: checks, the (N, C, L)
+// view each op runs its kernel on, running-statistics updates, and the fused backward nodes.
+#include "striate/ops/normalization.h"
+
+#include <cmath>
+
+#include "kernels/normalization.h"
+#include "striate/autograd.h"
+#include "striate/ops/creation.h"
+#include "striate/ops/elementwise.h"
+#include "striate/ops/reduce.h"
+
+namespace striate {
+namespace {
+
+void check_input(const Tensor& x, const char* op, int min_dim) {
+  STRIATE_CHECK(x.defined(), op, ": expected a tensor, got None");
+  if (!x.device().is_cpu()) STRIATE_NOT_IMPLEMENTED(op, ": tensors on ", x.device(), " are not supported yet");
+  STRIATE_CHECK_TYPE(x.is_floating_point(), op, ": expected a floating-point input (float32 or float64), got ",
+                     x.dtype());
+  STRIATE_CHECK_SHAPE(x.dim() >= min_dim, op, ": expected an input with at least ", min_dim,
+                      " dimensions, got shape ", x.sizes());
+}
+
+// An optional per-channel tensor (weight, bias, running statistics): absent, or numel C of x's dtype.
+void check_channel_tensor(const Tensor& t, const Tensor& x, int64_t C, const char* op, const char* name) {
+  if (!t.defined()) return;
+  if (!t.device().is_cpu()) STRIATE_NOT_IMPLEMENTED(op, ": tensors on ", t.device(), " are not supported yet");
+  STRIATE_CHECK_TYPE(t.dtype() == x.dtype(), op, ": expected ", name, " of dtype ", x.dtype(), " (the input's), got ",
+                     t.dtype());
+  STRIATE_CHECK_SHAPE(t.dim() == 1 && t.size(0) == C, op, ": expected ", name, " of shape (", C,
+                      ") for an input with ", C, " channels, got shape ", t.sizes());
+}
+
+// The product of x's dims from `first` on (the L of the (N, C, L) view).
+int64_t trailing_numel(const Tensor& x, int first) {
+  int64_t count = 1;
+  for (int d = first; d < x.dim(); ++d) count *= x.size(d);
+  return count;
+}
+
+template <typename T>
+const T* data_or_null(const Tensor& t) {
+  return t.defined() ? t.data<T>() : nullptr;
+}
+
+}  // namespace
+
+// ---- batch_norm ---------------------------------------------------------------------------
+
+namespace {
+
+struct BatchNormBackward : autograd::Node {
+  autograd::SavedTensor input, weight;
+  Tensor mean, invstd;  // (C): the batch's, or a copy of the running statistics used
+  int64_t N = 0, C = 0, L = 0;
+  bool batch_stats = true;
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
+    Tensor x = input.unpack("BatchNormBackward").contiguous();
+    Tensor gamma = weight.defined() ? weight.unpack("BatchNormBackward").contiguous() : Tensor();
+    Tensor dy = grads[0].contiguous();
+    Tensor dx = should_compute_input_grad(0) ? empty(x.sizes(), TensorOptions(x.dtype())) : Tensor();
+    Tensor dgamma = should_compute_input_grad(1) ? empty({C}, TensorOptions(x.dtype())) : Tensor();
+    Tensor dbeta = should_compute_input_grad(2) ? empty({C}, TensorOptions(x.dtype())) : Tensor();
+    STRIATE_DISPATCH_FLOATING(x.dtype(), "BatchNormBackward", [&] {
+      kernels::cpu::batch_norm_backward(dx.defined() ? dx.data<scalar_t>() : nullptr,
+                                        dgamma.defined() ? dgamma.data<scalar_t>() : nullptr,
+                                        dbeta.defined() ? dbeta.data<scalar_t>() : nullptr, dy.data<scalar_t>(),
+                                        x.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(),
+                                        data_or_null<scalar_t>(gamma), N, C, L, batch_stats);
+    });
+    return {dx, dgamma, dbeta};
+  }
+  std::string name() const override { return "BatchNormBackward"; }
+  void release_saved() override {
+    input.reset();
+    weight.reset();
+  }
+};
+
+// running = (1 - momentum) * running + momentum * batch, in place and unrecorded.
+void update_running_stat(const Tensor& running, const Tensor& batch, double momentum) {
+  NoGradGuard no_grad;
+  Tensor target = running.detach();
+  Tensor updated = add(mul(target, 1.0 - momentum), mul(batch, momentum));
+  copy_(target, updated);
+}
+
+}  // namespace
+
+Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
+                  const Tensor& bias, bool training, double momentum, double eps) {
+  const char* op = "batch_norm";
+  check_input(input, op, 2);
+  const int64_t N = input.size(0), C = input.size(1), L = trailing_numel(input, 2);
+  check_channel_tensor(running_mean, input, C, op, "running_mean");
+  check_channel_tensor(running_var, input, C, op, "running_var");
+  check_channel_tensor(weight, input, C, op, "weight");
+  check_channel_tensor(bias, input, C, op, "bias");
+  STRIATE_CHECK(running_mean.defined() == running_var.defined(), op,
+                ": expected running_mean and running_var both given or both None, got ",
+                running_mean.defined() ? "running_var=None" : "running_mean=None");
+  STRIATE_CHECK(training || running_mean.defined(), op,
+                ": expected running_mean and running_var when training=False, got None");
+  STRIATE_CHECK(eps >= 0, op, ": expected eps >= 0, got ", eps);
+  const int64_t count = N * L;
+  STRIATE_CHECK(!training || count > 1, op, ": expected more than 1 value per channel when training, got input of shape ",
+                input.sizes());
+
+  Tensor x = input.contiguous();
+  Tensor gamma = weight.defined() ? weight.contiguous() : Tensor();
+  Tensor beta = bias.defined() ? bias.contiguous() : Tensor();
+  const TensorOptions options(input.dtype());
+  Tensor mean = empty({C}, options), invstd = empty({C}, options);
+  STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
+    scalar_t* mean_data = mean.data<scalar_t>();
+    scalar_t* invstd_data = invstd.data<scalar_t>();
+    if (training) {
+      Tensor var = empty({C}, options);
+      kernels::cpu::batch_norm_stats(mean_data, var.data<scalar_t>(), x.data<scalar_t>(), N, C, L);
+      if (running_mean.defined()) {
+        update_running_stat(running_mean, mean, momentum);
+        const double unbiased = static_cast<double>(count) / static_cast<double>(count - 1);
+        update_running_stat(running_var, mul(var, unbiased), momentum);
+      }
+      const scalar_t* var_data = var.data<scalar_t>();
+      for (int64_t c = 0; c < C; ++c) invstd_data[c] = static_cast<scalar_t>(1.0 / std::sqrt(var_data[c] + eps));
+    } else {
+      Tensor running_mean_values = running_mean.contiguous(), running_var_values = running_var.contiguous();
+      const scalar_t* running_mean_data = running_mean_values.data<scalar_t>();
+      const scalar_t* running_var_data = running_var_values.data<scalar_t>();
+      for (int64_t c = 0; c < C; ++c) {
+        mean_data[c] = running_mean_data[c];
+        invstd_data[c] = static_cast<scalar_t>(1.0 / std::sqrt(static_cast<double>(running_var_data[c]) + eps));
+      }
+    }
+  });
+
+  Tensor y = empty(input.sizes(), options);
+  if (y.numel() > 0) {
+    STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
+      kernels::cpu::batch_norm_apply(y.data<scalar_t>(), x.data<scalar_t>(), mean.data<scalar_t>(),
+                                     invstd.data<scalar_t>(), data_or_null<scalar_t>(gamma),
+                                     data_or_null<scalar_t>(beta), N, C, L);
+    });
+  }
+  if (autograd::any_requires_grad({&input, &weight, &bias})) {
+    auto node = std::make_shared<BatchNormBackward>();
+    node->input = autograd::SavedTensor(input);
+    if (weight.defined()) node->weight = autograd::SavedTensor(weight);
+    node->mean = mean;
+    node->invstd = invstd;
+    node->N = N;
+    node->C = C;
+    node->L = L;
+    node->batch_stats = training;
+    autograd::record(node, {&input, &weight, &bias}, y);
+  }
+  return y;
+}
+
+// ---- group_norm (and layer_norm, instance_norm) ----------------------------------------------
+
+namespace {
+
+struct GroupNormBackward : autograd::Node {
+  autograd::SavedTensor input, weight;
+  Tensor mean, invstd;  // (N, G)
+  int64_t N = 0, C = 0, L = 0, G = 1;
+  std::string op_name = "GroupNormBackward";
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
+    Tensor x = input.unpack(op_name.c_str()).contiguous();
+    Tensor gamma = weight.defined() ? weight.unpack(op_name.c_str()).contiguous() : Tensor();
+    Tensor dy = grads[0].contiguous();
+    Tensor dx = should_compute_input_grad(0) ? empty(x.sizes(), TensorOptions(x.dtype())) : Tensor();
+    Tensor dgamma = should_compute_input_grad(1) ? empty({C}, TensorOptions(x.dtype())) : Tensor();
+    Tensor dbeta = should_compute_input_grad(2) ? empty({C}, TensorOptions(x.dtype())) : Tensor();
+    STRIATE_DISPATCH_FLOATING(x.dtype(), op_name.c_str(), [&] {
+      kernels::cpu::group_norm_backward(dx.defined() ? dx.data<scalar_t>() : nullptr,
+                                        dgamma.defined() ? dgamma.data<scalar_t>() : nullptr,
+                                        dbeta.defined() ? dbeta.data<scalar_t>() : nullptr, dy.data<scalar_t>(),
+                                        x.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(),
+                                        data_or_null<scalar_t>(gamma), N, C, L, G);
+    });
+    // layer_norm's weight has the normalized shape, not (C).
+    if (dgamma.defined()) dgamma = dgamma.view(affine_shape);
+    if (dbeta.defined()) dbeta = dbeta.view(affine_shape);
+    return {dx, dgamma, dbeta};
+  }
+  std::string name() const override { return op_name; }
+  void release_saved() override {
+    input.reset();
+    weight.reset();
+  }
+  Shape affine_shape;
+};
+
+// Normalizes input seen as (N, C, L) per (sample, group of C / G channels); weight / bias hold C
+// values in any shape (layer_norm's is the normalized shape).
+Tensor grouped_norm(const Tensor& input, int64_t N, int64_t C, int64_t L, int64_t G, const Tensor& weight,
+                    const Tensor& bias, double eps, const char* backward_name) {
+  Tensor x = input.contiguous();
+  Tensor gamma = weight.defined() ? weight.contiguous() : Tensor();
+  Tensor beta = bias.defined() ? bias.contiguous() : Tensor();
+  const TensorOptions options(input.dtype());
+  Tensor y = empty(input.sizes(), options);
+  Tensor mean = empty({N, G}, options), invstd = empty({N, G}, options);
+  if (y.numel() > 0) {
+    STRIATE_DISPATCH_FLOATING(input.dtype(), backward_name, [&] {
+      kernels::cpu::group_norm_forward(y.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(),
+                                       x.data<scalar_t>(), data_or_null<scalar_t>(gamma),
+                                       data_or_null<scalar_t>(beta), N, C, L, G, eps);
+    });
+  }
+  if (autograd::any_requires_grad({&input, &weight, &bias})) {
+    auto node = std::make_shared<GroupNormBackward>();
+    node->input = autograd::SavedTensor(input);
+    if (weight.defined()) node->weight = autograd::SavedTensor(weight);
+    node->mean = mean;
+    node->invstd = invstd;
+    node->N = N;
+    node->C = C;
+    node->L = L;
+    node->G = G;
+    node->op_name = backward_name;
+    node->affine_shape = weight.defined() ? weight.sizes() : (bias.defined() ? bias.sizes() : Shape{C});
+    autograd::record(node, {&input, &weight, &bias}, y);
+  }
+  return y;
+}
+
+}  // namespace
+
+Tensor layer_norm(const Tensor& input, const std::vector<int64_t>& normalized_shape, const Tensor& weight,
+                  const Tensor& bias, double eps) {
+  const char* op = "layer_norm";
+  check_input(input, op, 0);
+  STRIATE_CHECK(!normalized_shape.empty(), op, ": expected a non-empty normalized_shape, got []");
+  const int normalized_dims = static_cast<int>(normalized_shape.size());
+  bool matches = input.dim() >= normalized_dims;
+  for (int i = 0; matches && i < normalized_dims; ++i) {
+    matches = input.size(input.dim() - normalized_dims + i) == normalized_shape[i];
+  }
+  STRIATE_CHECK_SHAPE(matches, op, ": expected input with shape (*, ", Shape(normalized_shape),
+                      ") for normalized_shape=", Shape(normalized_shape), ", got input of shape ", input.sizes());
+  for (const Tensor* affine : {&weight, &bias}) {
+    if (!affine->defined()) continue;
+    const char* name = affine == &weight ? "weight" : "bias";
+    STRIATE_CHECK_TYPE(affine->dtype() == input.dtype(), op, ": expected ", name, " of dtype ", input.dtype(),
+                       " (the input's), got ", affine->dtype());
+    STRIATE_CHECK_SHAPE(affine->sizes() == Shape(normalized_shape), op, ": expected ", name, " of shape ",
+                        Shape(normalized_shape), " (normalized_shape), got shape ", affine->sizes());
+  }
+  STRIATE_CHECK(eps >= 0, op, ": expected eps >= 0, got ", eps);
+  const int64_t D = trailing_numel(input, input.dim() - normalized_dims);
+  const int64_t rows = D > 0 ? input.numel() / D : trailing_numel(input, 0);
+  return grouped_norm(input, rows, D, 1, 1, weight, bias, eps, "LayerNormBackward");
+}
+
+Tensor group_norm(const Tensor& input, int64_t num_groups, const Tensor& weight, const Tensor& bias, double eps) {
+  const char* op = "group_norm";
+  check_input(input, op, 2);
+  const int64_t N = input.size(0), C = input.size(1), L = trailing_numel(input, 2);
+  STRIATE_CHECK(num_groups > 0, op, ": expected num_groups > 0, got ", num_groups);
+  STRIATE_CHECK(C % num_groups == 0, op, ": expected the number of channels (", C,
+                ") to be divisible by num_groups, got num_groups=", num_groups);
+  check_channel_tensor(weight, input, C, op, "weight");
+  check_channel_tensor(bias, input, C, op, "bias");
+  STRIATE_CHECK(eps >= 0, op, ": expected eps >= 0, got ", eps);
+  return grouped_norm(input, N, C, L, num_groups, weight, bias, eps, "GroupNormBackward");
+}
+
+Tensor instance_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
+                     const Tensor& bias, bool use_input_stats, double momentum, double eps) {
+  const char* op = "instance_norm";
+  check_input(input, op, 3);
+  const int64_t N = input.size(0), C = input.size(1), L = trailing_numel(input, 2);
+  check_channel_tensor(running_mean, input, C, op, "running_mean");
+  check_channel_tensor(running_var, input, C, op, "running_var");
+  check_channel_tensor(weight, input, C, op, "weight");
+  check_channel_tensor(bias, input, C, op, "bias");
+  STRIATE_CHECK(running_mean.defined() == running_var.defined(), op,
+                ": expected running_mean and running_var both given or both None, got ",
+                running_mean.defined() ? "running_var=None" : "running_mean=None");
+  STRIATE_CHECK(use_input_stats || running_mean.defined(), op,
+                ": expected running_mean and running_var when use_input_stats=False, got None");
+  STRIATE_CHECK(!use_input_stats || L > 1, op, ": expected more than 1 spatial element per channel, got input of shape ",
+                input.sizes());
+  STRIATE_CHECK(eps >= 0, op, ": expected eps >= 0, got ", eps);
+  if (!running_mean.defined()) return grouped_norm(input, N, C, L, C, weight, bias, eps, "InstanceNormBackward");
+
+  // With running statistics, PyTorch's definition: batch norm of the input seen as (1, N * C, L)
+  // with every per-channel tensor repeated N times; each running statistic then becomes the mean
+  // of its N updated copies.
+  auto repeat = [&](const Tensor& per_channel) {
+    return per_channel.defined() ? per_channel.unsqueeze(0).expand({N, C}).reshape({N * C}) : Tensor();
+  };
+  Tensor repeated_mean, repeated_var;
+  {
+    NoGradGuard no_grad;
+    repeated_mean = repeat(running_mean.detach()).clone();
+    repeated_var = repeat(running_var.detach()).clone();
+  }
+  Tensor y = batch_norm(input.reshape({1, N * C, L}), repeated_mean, repeated_var, repeat(weight), repeat(bias),
+                        use_input_stats, momentum, eps);
+  if (use_input_stats) {
+    NoGradGuard no_grad;
+    Tensor mean_target = running_mean.detach(), var_target = running_var.detach();
+    copy_(mean_target, repeated_mean.view({N, C}).mean({0}));
+    copy_(var_target, repeated_var.view({N, C}).mean({0}));
+  }
+  return y.reshape(input.sizes());
+}
+
+// ---- local_response_norm ------------------------------------------------------------------
+
+namespace {
+
+struct LocalResponseNormBackward : autograd::Node {
+  autograd::SavedTensor input;
+  Tensor denom;
+  int64_t N = 0, C = 0, L = 0, size = 1;
+  double alpha = 0, beta = 0;
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
+    Tensor x = input.unpack("LocalResponseNormBackward").contiguous();
+    Tensor dy = grads[0].contiguous();
+    Tensor dx = empty(x.sizes(), TensorOptions(x.dtype()));
+    if (x.numel() == 0) return {dx};
+    STRIATE_DISPATCH_FLOATING(x.dtype(), "LocalResponseNormBackward", [&] {
+      kernels::cpu::local_response_norm_backward(dx.data<scalar_t>(), dy.data<scalar_t>(), x.data<scalar_t>(),
+                                                 denom.data<scalar_t>(), N, C, L, size, alpha, beta);
+    });
+    return {dx};
+  }
+  std::string name() const override { return "LocalResponseNormBackward"; }
+  void release_saved() override {
+    input.reset();
+    denom = Tensor();
+  }
+};
+
+}  // namespace
+
+Tensor local_response_norm(const Tensor& input, int64_t size, double alpha, double beta, double k) {
+  const char* op = "local_response_norm";
+  check_input(input, op, 3);
+  STRIATE_CHECK(size > 0, op, ": expected size > 0, got ", size);
+  const int64_t N = input.size(0), C = input.size(1), L = trailing_numel(input, 2);
+  Tensor x = input.contiguous();
+  const TensorOptions options(input.dtype());
+  Tensor y = empty(input.sizes(), options), denom = empty(input.sizes(), options);
+  if (y.numel() > 0) {
+    STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
+      kernels::cpu::local_response_norm_forward(y.data<scalar_t>(), denom.data<scalar_t>(), x.data<scalar_t>(), N, C,
+                                                L, size, alpha, beta, k);
+    });
+  }
+  if (autograd::needs_grad(input)) {
+    auto node = std::make_shared<LocalResponseNormBackward>();
+    node->input = autograd::SavedTensor(input);
+    node->denom = denom;
+    node->N = N;
+    node->C = C;
+    node->L = L;
+    node->size = size;
+    node->alpha = alpha;
+    node->beta = beta;
+    autograd::record(node, {&input}, y);
+  }
+  return y;
+}
+
+}  // namespace striate
