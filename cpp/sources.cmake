@@ -86,4 +86,6 @@ set(STRIATE_PYTHON_SOURCES
   python/src/bind_pool_shape_family.cpp
   python/src/bind_activation_loss_family.cpp
   python/src/bind_norm_reg_rnn_family.cpp
+  python/src/bind_models_resnet_family.cpp
+  python/src/bind_models_classic_family.cpp
 )

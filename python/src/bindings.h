@@ -64,6 +64,9 @@ void init_conv_family(py::module_& m);
 void init_pool_shape_family(py::module_& m);
 void init_activation_loss_family(py::module_& m);
 void init_norm_reg_rnn_family(py::module_& m);
+void init_models_resnet_family(py::module_& m);
+void init_models_classic_family(py::module_& m);
+
 
 
 }  // namespace striate::python

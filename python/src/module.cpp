@@ -36,6 +36,9 @@ PYBIND11_MODULE(_C, m) {
   striate::python::init_pool_shape_family(m);
   striate::python::init_activation_loss_family(m);
   striate::python::init_norm_reg_rnn_family(m);
+  m.def_submodule("_models", "the model zoo; wrapped by striate.models");
+  striate::python::init_models_resnet_family(m);
+  striate::python::init_models_classic_family(m);
   m.def("show_config", &striate::show_config);
   m.def("cuda_is_available", &striate::cuda_is_available);
   m.def("cuda_device_count", &striate::cuda_device_count);

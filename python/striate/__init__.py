@@ -26,7 +26,8 @@ from ._creation import (  # noqa: E402
     ones_like, rand, rand_like, randint, randint_like, randn, randn_like, tensor, zeros, zeros_like,
 )
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
-from . import autograd, data, nn, optim  # noqa: E402
+from . import autograd, data, models, nn, optim, viz  # noqa: E402
+from .summary import summary  # noqa: E402
 from .nn.functional import log_softmax, relu, sigmoid, softmax, tanh, unflatten  # noqa: E402
 
 

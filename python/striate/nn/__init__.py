@@ -8,6 +8,7 @@ C++ class of cpp/include/striate/nn/, bound; Module is the bound base, subclassa
 from .. import _C
 from . import functional, init
 from .module import Module, Parameter
+from .spec import from_spec
 
 _nn = _C._nn
 Sequential = _nn.Sequential
@@ -35,7 +36,12 @@ from ._layers_activation_loss_family import __all__ as _activation_loss_all  # n
 from ._layers_norm_reg_rnn_family import *  # noqa: F401,F403,E402
 from ._layers_norm_reg_rnn_family import __all__ as _norm_reg_rnn_all  # noqa: E402
 
-__all__ = list(_conv_family_all) + list(_pool_shape_all) + list(_activation_loss_all) + list(_norm_reg_rnn_all) + [
+from ._blocks_resnet_family import *  # noqa: F401,F403,E402
+from ._blocks_resnet_family import __all__ as _blocks_resnet_all  # noqa: E402
+from ._blocks_classic_family import *  # noqa: F401,F403,E402
+from ._blocks_classic_family import __all__ as _blocks_classic_all  # noqa: E402
+
+__all__ = list(_blocks_resnet_all) + list(_blocks_classic_all) + list(_conv_family_all) + list(_pool_shape_all) + list(_activation_loss_all) + list(_norm_reg_rnn_all) + [
     "Module", "Parameter", "Sequential", "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "ReLU",
-    "Sigmoid", "Tanh", "Flatten", "Identity", "functional", "init",
+    "Sigmoid", "Tanh", "Flatten", "Identity", "functional", "init", "from_spec",
 ]

@@ -1,0 +1,8 @@
+// Bindings of the issue-4 resnet family (merge blocks into _C._nn, models into _C._models).
+#include "bindings.h"
+
+namespace striate::python {
+
+void init_models_resnet_family(py::module_& m) { (void)m; }
+
+}  // namespace striate::python

@@ -1,0 +1,17 @@
+"""striate.models: the classic networks of the lecture notes, built in C++ (striate::models), each
+taking num_classes and in_channels.
+
+    model = striate.models.resnet20(num_classes=10)
+"""
+
+from ._classic_family import *  # noqa: F401,F403
+from ._classic_family import __all__ as _classic_all
+from ._resnet_family import *  # noqa: F401,F403
+from ._resnet_family import __all__ as _resnet_all
+
+__all__ = sorted(set(_classic_all) | set(_resnet_all))
+
+
+def list_models():
+    """Names of every model constructor in the zoo."""
+    return list(__all__)

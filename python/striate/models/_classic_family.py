@@ -1,0 +1,3 @@
+"""Models of the classic family; re-exported by striate.models."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Models of the resnet family; re-exported by striate.models."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Merge blocks of the classic family; re-exported by striate.nn."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Merge blocks of the resnet family; re-exported by striate.nn."""
+
+__all__ = []
