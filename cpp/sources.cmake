@@ -27,6 +27,7 @@ set(STRIATE_CORE_SOURCES
   # floor 4: ops
   cpp/src/ops/creation.cpp
   cpp/src/ops/elementwise.cpp
+  cpp/src/ops/copy.cpp
   cpp/src/ops/view.cpp
   cpp/src/ops/print.cpp
   cpp/src/ops/reduce.cpp
@@ -55,6 +56,8 @@ set(STRIATE_CORE_SOURCES
   cpp/src/nn/recurrent.cpp
   cpp/src/nn/containers.cpp
   cpp/src/nn/init.cpp
+  cpp/src/nn/blocks.cpp
+  cpp/src/models/resnet.cpp
   cpp/src/optim/optimizer.cpp
   cpp/src/optim/sgd.cpp
   cpp/src/data/idx.cpp

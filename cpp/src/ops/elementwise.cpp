@@ -1,5 +1,5 @@
-// Elementwise arithmetic, comparisons, where, casts and copies: broadcasting, type promotion,
-// in-place forms, and the backward nodes (gradients summed back over broadcast dims).
+// Elementwise arithmetic and comparisons: broadcasting, type promotion, in-place forms, and the
+// backward nodes (gradients summed back over broadcast dims). where/casts/copies: copy.cpp.
 #include "striate/ops/elementwise.h"
 
 #include <cmath>
@@ -9,9 +9,17 @@
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/reduce.h"
+#include "ops/elementwise_internal.h"
 
 namespace striate {
 namespace {
+
+using elementwise::category;
+using elementwise::check_cpu;
+using elementwise::check_inplace_allowed;
+using elementwise::check_same_device;
+using elementwise::copy_kernel;
+using elementwise::result_dtype;
 
 using autograd::SavedTensor;
 
@@ -29,30 +37,6 @@ const char* binary_name(BinaryOp op) {
     case BinaryOp::Minimum: return "minimum";
   }
   return "?";
-}
-
-int category(DType t) { return t == DType::Bool ? 0 : is_floating(t) ? 2 : 1; }
-
-// PyTorch's rule: a 0-dim tensor does not widen a dimensioned tensor of the same category.
-DType result_dtype(const Tensor& a, const Tensor& b) {
-  bool a_zero = a.dim() == 0, b_zero = b.dim() == 0;
-  if (a_zero != b_zero) {
-    const Tensor& dimmed = a_zero ? b : a;
-    const Tensor& zero = a_zero ? a : b;
-    if (category(zero.dtype()) <= category(dimmed.dtype())) return dimmed.dtype();
-    return category(zero.dtype()) == 2 ? DType::Float32 : DType::Int64;
-  }
-  return promote_types(a.dtype(), b.dtype());
-}
-
-void check_same_device(const Tensor& a, const Tensor& b, const char* op) {
-  STRIATE_CHECK(a.device() == b.device(), op, ": expected all tensors on the same device, got ", a.device(), " and ",
-                b.device());
-}
-
-void check_cpu(const Tensor& t, const char* op) {
-  if (!t.device().is_cpu())
-    STRIATE_NOT_IMPLEMENTED(op, ": not implemented for device ", t.device(), " yet (move the tensor to the CPU)");
 }
 
 template <typename T>
@@ -233,16 +217,9 @@ Tensor binary(const Tensor& a, const Tensor& b, BinaryOp op, Scalar alpha = 1) {
   return out;
 }
 
-void copy_kernel(const Tensor& dst, const Tensor& src);
-
 Tensor scalar_operand(const Tensor& a, Scalar s) { return scalar_tensor(s, s.result_type_with(a.dtype()), a.device()); }
 
 // ---- in-place ---------------------------------------------------------------------
-
-void check_inplace_allowed(const Tensor& self, const char* op) {
-  STRIATE_CHECK_STATE(!(grad_mode_enabled() && self.requires_grad() && self.is_leaf()), op,
-                      ": a leaf Variable that requires grad is being used in an in-place operation.");
-}
 
 // Makes `self` take the value and the history of `result` (computed out of place with autograd).
 void rebase_history(Tensor& self, const Tensor& result, const char* op) {
@@ -416,56 +393,6 @@ Tensor unary(const Tensor& x, UnaryOp op, const char* name, std::optional<Scalar
   return out;
 }
 
-// ---- where, casts, copies ------------------------------------------------------------
-
-struct WhereBackward : autograd::Node {
-  SavedTensor condition;
-  Shape a_shape, b_shape;
-  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
-    const Tensor& g = grads[0];
-    Tensor c = condition.unpack("WhereBackward");
-    Tensor zero = zeros({}, TensorOptions(g.dtype()));
-    Tensor ga, gb;
-    if (should_compute_input_grad(0)) ga = sum_to(where(c, g, zero), a_shape);
-    if (should_compute_input_grad(1)) gb = sum_to(where(c, zero, g), b_shape);
-    return {ga, gb};
-  }
-  std::string name() const override { return "WhereBackward"; }
-  void release_saved() override { condition.reset(); }
-};
-
-struct ToDtypeBackward : autograd::Node {
-  DType input_dtype;
-  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override { return {to_dtype(grads[0], input_dtype)}; }
-  std::string name() const override { return "ToCopyBackward"; }
-};
-
-struct CopyBackward : autograd::Node {
-  Shape src_shape;
-  DType src_dtype;
-  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
-    return {to_dtype(sum_to(grads[0], src_shape), src_dtype)};
-  }
-  std::string name() const override { return "CopyBackward"; }
-};
-
-struct ConstantBackward : autograd::Node {  // the value no longer depends on any input
-  std::vector<Tensor> apply(std::vector<Tensor>&&) override { return {}; }
-  std::string name() const override { return "FillBackward"; }
-};
-
-// Raw strided copy with cast, src broadcast to dst.
-void copy_kernel(const Tensor& dst, const Tensor& src_in) {
-  NoGradGuard no_grad;
-  Tensor src = src_in.expand(dst.sizes());
-  STRIATE_DISPATCH_ALL(dst.dtype(), "copy_", [&] {
-    using Out = scalar_t;
-    STRIATE_DISPATCH_ALL(src.dtype(), "copy_", [&] {
-      kernels::cpu::unary_loop<Out, scalar_t>(dst, src, [](scalar_t v) { return static_cast<Out>(v); });
-    });
-  });
-}
-
 }  // namespace
 
 // ---- public API ---------------------------------------------------------------------
@@ -537,33 +464,6 @@ Tensor logical_and(const Tensor& a, const Tensor& b) { return compare(a, b, Comp
 Tensor logical_or(const Tensor& a, const Tensor& b) { return compare(a, b, CompareOp::Or, "logical_or"); }
 Tensor logical_not(const Tensor& a) { return eq(a, zeros({}, TensorOptions(a.dtype()))); }
 
-Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
-  STRIATE_CHECK_TYPE(cond.dtype() == DType::Bool, "where: expected a bool condition tensor, got dtype ", cond.dtype());
-  check_cpu(cond, "where");
-  check_same_device(a, b, "where");
-  Shape shape = broadcast_shapes(broadcast_shapes(cond.sizes(), a.sizes(), "where"), b.sizes(), "where");
-  DType dtype = result_dtype(a, b);
-  Tensor out = empty(shape, TensorOptions(dtype));
-  Tensor c, av, bv;
-  {
-    NoGradGuard no_grad;
-    c = cond.expand(shape);
-    av = to_dtype(a, dtype).expand(shape);
-    bv = to_dtype(b, dtype).expand(shape);
-  }
-  STRIATE_DISPATCH_ALL(dtype, "where", [&] {
-    kernels::cpu::ternary_loop<scalar_t>(out, c, av, bv, [](bool k, scalar_t x, scalar_t y) { return k ? x : y; });
-  });
-  if (autograd::needs_grad(a, b)) {
-    auto node = std::make_shared<WhereBackward>();
-    node->condition = SavedTensor(cond);
-    node->a_shape = a.sizes();
-    node->b_shape = b.sizes();
-    autograd::record(node, {&a, &b}, out);
-  }
-  return out;
-}
-
 Tensor& add_(Tensor& a, const Tensor& b, Scalar alpha) { return inplace_binary(a, b, BinaryOp::Add, alpha); }
 Tensor& sub_(Tensor& a, const Tensor& b, Scalar alpha) { return inplace_binary(a, b, BinaryOp::Sub, alpha); }
 Tensor& mul_(Tensor& a, const Tensor& b) { return inplace_binary(a, b, BinaryOp::Mul, 1); }
@@ -584,73 +484,6 @@ Tensor& clamp_(Tensor& a, std::optional<Scalar> min, std::optional<Scalar> max) 
     a.bump_version();
   }
   return a;
-}
-
-Tensor to_dtype(const Tensor& a, DType dtype) {
-  if (a.dtype() == dtype) return a;
-  if (!a.device().is_cpu()) return to_dtype(a.to(kCPU), dtype).to(a.device());
-  Tensor out = empty(a.sizes(), TensorOptions(dtype));
-  copy_kernel(out, a);
-  if (autograd::needs_grad(a) && is_floating(dtype)) {
-    auto node = std::make_shared<ToDtypeBackward>();
-    node->input_dtype = a.dtype();
-    autograd::record(node, {&a}, out);
-  }
-  return out;
-}
-
-Tensor& copy_(Tensor& dst, const Tensor& src) {
-  check_cpu(dst, "copy_");
-  check_cpu(src, "copy_");
-  Shape shape = broadcast_shapes(dst.sizes(), src.sizes(), "copy_");
-  STRIATE_CHECK_SHAPE(shape == dst.sizes(), "copy_: source of shape ", src.sizes(),
-                      " cannot be broadcast to the destination shape ", dst.sizes());
-  check_inplace_allowed(dst, "copy_");
-  bool track = autograd::needs_grad(dst, src);
-  if (track && dst.impl()->is_view())
-    STRIATE_NOT_IMPLEMENTED("copy_: in-place writes into views of tensors that require grad are not supported yet");
-  // Copying from an overlapping source (e.g. x[1:] = x[:-1]) must read before writing.
-  Tensor source = src.storage() == dst.storage() ? src.clone() : src;
-  {
-    NoGradGuard no_grad;
-    copy_kernel(dst, source);
-  }
-  dst.bump_version();
-  if (track) {
-    auto& meta = dst.impl()->ensure_autograd();
-    if (src.requires_grad()) {
-      auto node = std::make_shared<CopyBackward>();
-      node->src_shape = src.sizes();
-      node->src_dtype = src.dtype();
-      autograd::record(node, {&src}, dst);
-    } else {
-      auto node = std::make_shared<ConstantBackward>();
-      autograd::record(node, {}, dst);
-    }
-    (void)meta;
-  }
-  return dst;
-}
-
-Tensor& fill_(Tensor& dst, Scalar value) {
-  check_inplace_allowed(dst, "fill_");
-  if (dst.device().is_cuda()) {
-    Tensor host = full(dst.sizes(), value, TensorOptions(dst.dtype()));
-    Tensor moved = host.to(dst.device());
-    backend::cuda_memcpy_device_to_device(dst.data_ptr(), moved.data_ptr(), dst.numel() * element_size(dst.dtype()),
-                                          dst.device().index);
-    return dst;
-  }
-  STRIATE_DISPATCH_ALL(dst.dtype(), "fill_", [&] {
-    scalar_t v = value.to<scalar_t>();
-    kernels::cpu::unary_loop<scalar_t, scalar_t>(dst, dst, [v](scalar_t) { return v; });
-  });
-  dst.bump_version();
-  if (dst.requires_grad() && grad_mode_enabled()) {
-    if (dst.impl()->is_view()) STRIATE_NOT_IMPLEMENTED("fill_: in-place writes into views of tensors that require grad are not supported yet");
-    autograd::record(std::make_shared<ConstantBackward>(), {}, dst);
-  }
-  return dst;
 }
 
 }  // namespace striate
