@@ -58,8 +58,16 @@ set(STRIATE_CORE_SOURCES
   cpp/src/nn/init.cpp
   cpp/src/nn/blocks.cpp
   cpp/src/models/resnet.cpp
+  cpp/src/nn/classic_blocks.cpp
+  cpp/src/models/classic_plain.cpp
+  cpp/src/models/classic_merge.cpp
   cpp/src/optim/optimizer.cpp
   cpp/src/optim/sgd.cpp
+  cpp/src/optim/adam.cpp
+  cpp/src/optim/adagrad.cpp
+  cpp/src/optim/rmsprop.cpp
+  cpp/src/optim/clip_grad.cpp
+  cpp/src/optim/lr_scheduler.cpp
   cpp/src/data/idx.cpp
   cpp/src/data/dataset.cpp
   cpp/src/data/dataloader.cpp

@@ -597,3 +597,13 @@ def test_init_constants():
     np.testing.assert_array_equal(t.numpy(), np.ones((2, 3), np.float32))
     nn.init.zeros_(t)
     np.testing.assert_array_equal(t.numpy(), np.zeros((2, 3), np.float32))
+
+
+def test_named_modules_walks_every_cpp_created_child():
+    import striate as st
+
+    model = st.models.resnet20()
+    convs = [m for m in model.modules() if isinstance(m, st.nn.Conv2d)]
+    assert len(convs) == 19  # stem + 9 blocks x 2 (option-A shortcuts have no conv)
+    names = [n for n, _ in model.named_modules()]
+    assert len(names) == len(set(names))

@@ -1,24 +1,62 @@
-// Bindings of optim::Optimizer and SGD into striate._C._optim; python/striate/optim/ wraps them
-// with PyTorch's signatures and the editable param_groups dicts.
+// Bindings of optim::Optimizer, its optimizers and gradient clipping into striate._C._optim;
+// python/striate/optim/ wraps them with PyTorch's signatures and the editable param_groups dicts.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <map>
+#include <string>
 #include <tuple>
 
 #include "bindings.h"
+#include "striate/optim/adagrad.h"
+#include "striate/optim/adam.h"
+#include "striate/optim/clip_grad.h"
+#include "striate/optim/lr_scheduler.h"
+#include "striate/optim/rmsprop.h"
 #include "striate/optim/sgd.h"
 
 namespace striate::python {
 
 namespace {
 
-// (lr, momentum, dampening, weight_decay, nesterov), as the Python side passes a group's options.
-using SGDOptionsTuple = std::tuple<double, double, double, double, bool>;
+// Each optimizer's options as the Python side passes a group's options, in this order:
+// SGD (lr, momentum, dampening, weight_decay, nesterov, momentum_form)
+using SGDOptionsTuple = std::tuple<double, double, double, double, bool, std::string>;
+// Adam/AdamW (lr, beta1, beta2, eps, weight_decay, amsgrad, bias_correction)
+using AdamOptionsTuple = std::tuple<double, double, double, double, double, bool, bool>;
+// Adagrad (lr, lr_decay, weight_decay, initial_accumulator_value, eps)
+using AdagradOptionsTuple = std::tuple<double, double, double, double, double>;
+// RMSprop (lr, alpha, eps, weight_decay, momentum, centered)
+using RMSpropOptionsTuple = std::tuple<double, double, double, double, double, bool>;
 
-std::unique_ptr<optim::SGDOptions> sgd_options(const SGDOptionsTuple& values) {
-  auto [lr, momentum, dampening, weight_decay, nesterov] = values;
+std::unique_ptr<optim::SGDOptions> make_options(const SGDOptionsTuple& values) {
+  auto [lr, momentum, dampening, weight_decay, nesterov, momentum_form] = values;
   auto options = std::make_unique<optim::SGDOptions>(lr);
   options->momentum(momentum).dampening(dampening).weight_decay(weight_decay).nesterov(nesterov);
+  options->momentum_form(momentum_form);
+  return options;
+}
+
+std::unique_ptr<optim::AdamOptions> make_options(const AdamOptionsTuple& values) {
+  auto [lr, beta1, beta2, eps, weight_decay, amsgrad, bias_correction] = values;
+  auto options = std::make_unique<optim::AdamOptions>(lr);
+  options->betas({beta1, beta2}).eps(eps).weight_decay(weight_decay).amsgrad(amsgrad);
+  options->bias_correction(bias_correction);
+  return options;
+}
+
+std::unique_ptr<optim::AdagradOptions> make_options(const AdagradOptionsTuple& values) {
+  auto [lr, lr_decay, weight_decay, initial_accumulator_value, eps] = values;
+  auto options = std::make_unique<optim::AdagradOptions>(lr);
+  options->lr_decay(lr_decay).weight_decay(weight_decay).initial_accumulator_value(initial_accumulator_value);
+  options->eps(eps);
+  return options;
+}
+
+std::unique_ptr<optim::RMSpropOptions> make_options(const RMSpropOptionsTuple& values) {
+  auto [lr, alpha, eps, weight_decay, momentum, centered] = values;
+  auto options = std::make_unique<optim::RMSpropOptions>(lr);
+  options->alpha(alpha).eps(eps).weight_decay(weight_decay).momentum(momentum).centered(centered);
   return options;
 }
 
@@ -26,6 +64,90 @@ optim::OptimizerParamGroup& group_at(optim::Optimizer& optimizer, size_t index) 
   STRIATE_CHECK_INDEX(index < optimizer.param_groups().size(), "optimizer: parameter group ", index,
                       " is out of range for ", optimizer.param_groups().size(), " group(s)");
   return optimizer.param_groups()[index];
+}
+
+// Binds one optimizer class: constructor from (groups, per-group options, defaults), and the
+// hooks through which the Python wrapper syncs its param_groups dicts and loads state dicts.
+template <typename OptimizerType, typename OptionsTuple>
+void bind_optimizer(py::module_& optim_module, const char* name) {
+  py::class_<OptimizerType, optim::Optimizer, py::smart_holder>(optim_module, name)
+      .def(py::init([name](const std::vector<std::vector<Tensor>>& groups, const std::vector<OptionsTuple>& options,
+                           const OptionsTuple& defaults) {
+             STRIATE_CHECK(groups.size() == options.size(), name, ": expected one options tuple per group");
+             std::vector<optim::OptimizerParamGroup> param_groups;
+             for (size_t i = 0; i < groups.size(); ++i) param_groups.emplace_back(groups[i], make_options(options[i]));
+             return std::make_unique<OptimizerType>(std::move(param_groups), *make_options(defaults));
+           }),
+           py::arg("groups"), py::arg("options"), py::arg("defaults"))
+      .def("_set_group_options",
+           [](OptimizerType& self, size_t index, const OptionsTuple& values) {
+             group_at(self, index).set_options(make_options(values));
+           })
+      .def("_add_param_group",
+           [](OptimizerType& self, const std::vector<Tensor>& params, const OptionsTuple& values) {
+             self.add_param_group(optim::OptimizerParamGroup(params, make_options(values)));
+           })
+      .def("_load_state", [](OptimizerType& self, const Tensor& param, const std::map<std::string, Tensor>& state) {
+        std::vector<std::pair<std::string, Tensor>> named(state.begin(), state.end());
+        self.load_param_state(param, named);
+      });
+}
+
+// The C++ schedules, for embedding programs; Python's striate.optim.lr_scheduler works on the
+// param_groups dicts instead. Bound (as _C._optim.StepLR, ...) so their values are tested.
+void init_lr_schedulers(py::module_& optim_module) {
+  using optim::Optimizer;
+  py::class_<optim::LRScheduler, py::smart_holder>(optim_module, "LRScheduler")
+      .def("step", &optim::LRScheduler::step)
+      .def("get_last_lr", &optim::LRScheduler::get_last_lr)
+      .def_property_readonly("last_epoch", &optim::LRScheduler::last_epoch)
+      .def_property_readonly("base_lrs", &optim::LRScheduler::base_lrs);
+  py::class_<optim::StepLR, optim::LRScheduler, py::smart_holder>(optim_module, "StepLR")
+      .def(py::init<Optimizer&, int64_t, double>(), py::arg("optimizer"), py::arg("step_size"),
+           py::arg("gamma") = 0.1, py::keep_alive<1, 2>());
+  py::class_<optim::MultiStepLR, optim::LRScheduler, py::smart_holder>(optim_module, "MultiStepLR")
+      .def(py::init<Optimizer&, std::vector<int64_t>, double>(), py::arg("optimizer"), py::arg("milestones"),
+           py::arg("gamma") = 0.1, py::keep_alive<1, 2>());
+  py::class_<optim::ExponentialLR, optim::LRScheduler, py::smart_holder>(optim_module, "ExponentialLR")
+      .def(py::init<Optimizer&, double>(), py::arg("optimizer"), py::arg("gamma"), py::keep_alive<1, 2>());
+  py::class_<optim::InverseTimeLR, optim::LRScheduler, py::smart_holder>(optim_module, "InverseTimeLR")
+      .def(py::init<Optimizer&, double>(), py::arg("optimizer"), py::arg("decay_rate"), py::keep_alive<1, 2>());
+  py::class_<optim::LinearLR, optim::LRScheduler, py::smart_holder>(optim_module, "LinearLR")
+      .def(py::init<Optimizer&, double, double, int64_t>(), py::arg("optimizer"), py::arg("start_factor") = 1.0 / 3,
+           py::arg("end_factor") = 1.0, py::arg("total_iters") = 5, py::keep_alive<1, 2>());
+  py::class_<optim::CosineAnnealingLR, optim::LRScheduler, py::smart_holder>(optim_module, "CosineAnnealingLR")
+      .def(py::init<Optimizer&, int64_t, double>(), py::arg("optimizer"), py::arg("T_max"), py::arg("eta_min") = 0.0,
+           py::keep_alive<1, 2>());
+  py::class_<optim::CosineAnnealingWarmRestarts, optim::LRScheduler, py::smart_holder>(optim_module,
+                                                                                      "CosineAnnealingWarmRestarts")
+      .def(py::init<Optimizer&, int64_t, int64_t, double>(), py::arg("optimizer"), py::arg("T_0"),
+           py::arg("T_mult") = 1, py::arg("eta_min") = 0.0, py::keep_alive<1, 2>());
+  py::class_<optim::OneCycleLR, optim::LRScheduler, py::smart_holder>(optim_module, "OneCycleLR")
+      .def(py::init([](Optimizer& optimizer, const std::vector<double>& max_lr, int64_t total_steps, double pct_start,
+                       const std::string& anneal_strategy, bool cycle_momentum, double base_momentum,
+                       double max_momentum, double div_factor, double final_div_factor, bool three_phase) {
+             optim::OneCycleLROptions options(max_lr, total_steps);
+             options.pct_start(pct_start).anneal_strategy(anneal_strategy).cycle_momentum(cycle_momentum);
+             options.base_momentum(base_momentum).max_momentum(max_momentum).div_factor(div_factor);
+             options.final_div_factor(final_div_factor).three_phase(three_phase);
+             return std::make_unique<optim::OneCycleLR>(optimizer, options);
+           }),
+           py::arg("optimizer"), py::arg("max_lr"), py::arg("total_steps"), py::arg("pct_start") = 0.3,
+           py::arg("anneal_strategy") = "cos", py::arg("cycle_momentum") = true, py::arg("base_momentum") = 0.85,
+           py::arg("max_momentum") = 0.95, py::arg("div_factor") = 25.0, py::arg("final_div_factor") = 1e4,
+           py::arg("three_phase") = false, py::keep_alive<1, 2>());
+  py::class_<optim::SequentialLR, optim::LRScheduler, py::smart_holder>(optim_module, "SequentialLR")
+      .def(py::init<Optimizer&, std::vector<std::shared_ptr<optim::LRScheduler>>, std::vector<int64_t>>(),
+           py::arg("optimizer"), py::arg("schedulers"), py::arg("milestones"), py::keep_alive<1, 2>(),
+           py::keep_alive<1, 3>());
+  py::class_<optim::ReduceLROnPlateau, py::smart_holder>(optim_module, "ReduceLROnPlateau")
+      .def(py::init<Optimizer&, const std::string&, double, int64_t, double, const std::string&, int64_t, double,
+                    double>(),
+           py::arg("optimizer"), py::arg("mode") = "min", py::arg("factor") = 0.1, py::arg("patience") = 10,
+           py::arg("threshold") = 1e-4, py::arg("threshold_mode") = "rel", py::arg("cooldown") = 0,
+           py::arg("min_lr") = 0.0, py::arg("eps") = 1e-8, py::keep_alive<1, 2>())
+      .def("step", &optim::ReduceLROnPlateau::step, py::arg("metrics"))
+      .def("get_last_lr", &optim::ReduceLROnPlateau::get_last_lr);
 }
 
 }  // namespace
@@ -37,6 +159,7 @@ void init_optim(py::module_& m) {
       .def("zero_grad", &optim::Optimizer::zero_grad, py::arg("set_to_none") = true)
       .def("_num_groups", [](const optim::Optimizer& self) { return self.param_groups().size(); })
       .def("_group_params", [](optim::Optimizer& self, size_t index) { return group_at(self, index).params(); })
+      .def("_group_lr", [](optim::Optimizer& self, size_t index) { return group_at(self, index).options().get_lr(); })
       // The named state tensors of one parameter ({} before its first step).
       .def("_state", [](const optim::Optimizer& self, const Tensor& param) {
         py::dict state;
@@ -48,22 +171,19 @@ void init_optim(py::module_& m) {
         return state;
       });
 
-  py::class_<optim::SGD, optim::Optimizer, py::smart_holder>(optim_module, "SGD")
-      .def(py::init([](const std::vector<std::vector<Tensor>>& groups, const std::vector<SGDOptionsTuple>& options,
-                       const SGDOptionsTuple& defaults) {
-             STRIATE_CHECK(groups.size() == options.size(), "SGD: expected one options tuple per group");
-             std::vector<optim::OptimizerParamGroup> param_groups;
-             for (size_t i = 0; i < groups.size(); ++i) param_groups.emplace_back(groups[i], sgd_options(options[i]));
-             return std::make_unique<optim::SGD>(std::move(param_groups), *sgd_options(defaults));
-           }),
-           py::arg("groups"), py::arg("options"), py::arg("defaults"))
-      .def("_set_group_options",
-           [](optim::SGD& self, size_t index, const SGDOptionsTuple& values) {
-             group_at(self, index).set_options(sgd_options(values));
-           })
-      .def("_add_param_group", [](optim::SGD& self, const std::vector<Tensor>& params, const SGDOptionsTuple& values) {
-        self.add_param_group(optim::OptimizerParamGroup(params, sgd_options(values)));
-      });
+  bind_optimizer<optim::SGD, SGDOptionsTuple>(optim_module, "SGD");
+  bind_optimizer<optim::Adam, AdamOptionsTuple>(optim_module, "Adam");
+  bind_optimizer<optim::AdamW, AdamOptionsTuple>(optim_module, "AdamW");
+  bind_optimizer<optim::Adagrad, AdagradOptionsTuple>(optim_module, "Adagrad");
+  bind_optimizer<optim::RMSprop, RMSpropOptionsTuple>(optim_module, "RMSprop");
+
+  init_lr_schedulers(optim_module);
+
+  optim_module.def("clip_grad_norm_", &nn::utils::clip_grad_norm_, py::arg("parameters"), py::arg("max_norm"),
+                   py::arg("norm_type") = 2.0, py::arg("error_if_nonfinite") = false,
+                   py::call_guard<py::gil_scoped_release>());
+  optim_module.def("clip_grad_value_", &nn::utils::clip_grad_value_, py::arg("parameters"), py::arg("clip_value"),
+                   py::call_guard<py::gil_scoped_release>());
 }
 
 }  // namespace striate::python

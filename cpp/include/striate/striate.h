@@ -40,9 +40,18 @@
 #include "striate/nn/recurrent.h"
 #include "striate/nn/module.h"
 #include "striate/nn/pool_layers.h"
+#include "striate/nn/blocks.h"
+#include "striate/models/resnet.h"
+#include "striate/nn/classic_blocks.h"
+#include "striate/models/classic.h"
 
 #include "striate/optim/optimizer.h"
 #include "striate/optim/sgd.h"
+#include "striate/optim/adam.h"
+#include "striate/optim/adagrad.h"
+#include "striate/optim/rmsprop.h"
+#include "striate/optim/clip_grad.h"
+#include "striate/optim/lr_scheduler.h"
 
 #include "striate/data/dataloader.h"
 #include "striate/data/dataset.h"

@@ -3,8 +3,14 @@
 //   buf = g on the first step, else buf = momentum * buf + (1 - dampening) * g
 //   g = g + momentum * buf  (nesterov)   or   g = buf          (when momentum != 0)
 //   p = p - lr * g
+// momentum_form "velocity" (the notes' form) keeps v = -lr * buf instead:
+//   v = -lr * g on the first step, else v = momentum * v - lr * (1 - dampening) * g
+//   p = p + momentum * v - lr * g  (nesterov)   or   p = p + v
+// For a constant lr both forms give the same trajectory. When lr changes, "torch" rescales the
+// whole accumulated buffer at once, while "velocity" applies the new lr to new gradients only.
 #include "striate/optim/sgd.h"
 
+#include "optim/state_tensors.h"
 #include "striate/autograd.h"
 #include "striate/ops/elementwise.h"
 
@@ -27,7 +33,51 @@ void SGD::check_options(const OptimizerOptions& base_options) const {
   STRIATE_CHECK(!options->nesterov() || (options->momentum() > 0 && options->dampening() == 0),
                 "SGD: nesterov momentum requires a momentum and zero dampening, got momentum=", options->momentum(),
                 ", dampening=", options->dampening());
+  STRIATE_CHECK(options->momentum_form() == "torch" || options->momentum_form() == "velocity",
+                "SGD: invalid momentum_form: expected 'torch' or 'velocity', got '", options->momentum_form(), "'");
 }
+
+namespace {
+
+// PyTorch's form: the buffer accumulates gradients, lr multiplies it at each step.
+void torch_momentum_step(Tensor& param, Tensor update, SGDParamState& state, const SGDOptions& options) {
+  if (!state.momentum_buffer.defined() && state.velocity.defined()) {
+    // The group switched forms: buf = -v / lr (a zero lr leaves no way back, so restart).
+    if (options.lr() != 0) state.momentum_buffer = mul(state.velocity, -1.0 / options.lr());
+    state.velocity = Tensor();
+  }
+  if (!state.momentum_buffer.defined()) {
+    state.momentum_buffer = update.clone();
+  } else {
+    state.momentum_buffer.mul_(options.momentum());
+    state.momentum_buffer.add_(update, 1.0 - options.dampening());
+  }
+  const Tensor& buffer = state.momentum_buffer;
+  update = options.nesterov() ? add(update, buffer, options.momentum()) : buffer;
+  param.add_(update, -options.lr());
+}
+
+// The notes' form: the velocity accumulates lr-scaled gradients and is added to p.
+void velocity_momentum_step(Tensor& param, const Tensor& update, SGDParamState& state, const SGDOptions& options) {
+  if (!state.velocity.defined() && state.momentum_buffer.defined()) {
+    state.velocity = mul(state.momentum_buffer, -options.lr());
+    state.momentum_buffer = Tensor();
+  }
+  if (!state.velocity.defined()) {
+    state.velocity = mul(update, -options.lr());
+  } else {
+    state.velocity.mul_(options.momentum());
+    state.velocity.add_(update, -options.lr() * (1.0 - options.dampening()));
+  }
+  if (options.nesterov()) {
+    param.add_(state.velocity, options.momentum());
+    param.add_(update, -options.lr());
+  } else {
+    param.add_(state.velocity);
+  }
+}
+
+}  // namespace
 
 void SGD::step() {
   NoGradGuard no_grad;
@@ -38,24 +88,31 @@ void SGD::step() {
       if (!param.grad().defined()) continue;
       Tensor update = param.grad();
       if (options.weight_decay() != 0) update = add(update, param, options.weight_decay());
-      if (options.momentum() != 0) {
+      if (options.momentum() == 0) {
+        param.add_(update, -options.lr());
+      } else {
         auto* param_state = static_cast<SGDParamState*>(state(param));
         if (param_state == nullptr) {
           auto fresh = std::make_unique<SGDParamState>();
-          fresh->momentum_buffer = update.clone();
           param_state = fresh.get();
           set_state(param, std::move(fresh));
-        } else {
-          param_state->momentum_buffer.mul_(options.momentum());
-          param_state->momentum_buffer.add_(update, 1.0 - options.dampening());
         }
-        const Tensor& buffer = param_state->momentum_buffer;
-        update = options.nesterov() ? add(update, buffer, options.momentum()) : buffer;
+        if (options.momentum_form() == "velocity") {
+          velocity_momentum_step(param, update, *param_state, options);
+        } else {
+          torch_momentum_step(param, update, *param_state, options);
+        }
       }
-      param.add_(update, -options.lr());
       param.bump_version();
     }
   }
+}
+
+void SGD::load_param_state(const Tensor& param, const detail::NamedTensors& tensors) {
+  auto fresh = std::make_unique<SGDParamState>();
+  fresh->momentum_buffer = detail::load_buffer(tensors, "momentum_buffer", param, "SGD", false);
+  fresh->velocity = detail::load_buffer(tensors, "velocity", param, "SGD", false);
+  set_state(param, std::move(fresh));
 }
 
 }  // namespace striate::optim

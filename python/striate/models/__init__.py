@@ -6,6 +6,7 @@ taking num_classes and in_channels.
 
 from ._classic_family import *  # noqa: F401,F403
 from ._classic_family import __all__ as _classic_all
+from ._classic_family import googlenet_loss  # noqa: F401  (a loss helper, not a constructor)
 from ._resnet_family import *  # noqa: F401,F403
 from ._resnet_family import __all__ as _resnet_all
 

@@ -7,6 +7,7 @@ C++ class of cpp/include/striate/nn/, bound; Module is the bound base, subclassa
 
 from .. import _C
 from . import functional, init
+from . import utils
 from .module import Module, Parameter
 from .spec import from_spec
 

@@ -1,3 +1,26 @@
-"""Merge blocks of the classic family; re-exported by striate.nn."""
+"""Merge blocks of the classic family (cpp/include/striate/nn/classic_blocks.h, bound): SqueezeNet's
+Fire, GoogLeNet's Inception and InceptionAux (with BasicConv2d), NiN's MlpConv, DenseNet's
+DenseBlock / DenseLayer / Transition, FractalNet's FractalBlock and LeNet-5's Subsampling;
+re-exported by striate.nn."""
 
-__all__ = []
+from .. import _C
+
+__all__ = [
+    "BasicConv2d",
+    "DenseBlock",
+    "DenseLayer",
+    "FractalBlock",
+    "Fire",
+    "Inception",
+    "InceptionAux",
+    "MlpConv",
+    "Subsampling",
+    "Transition",
+]
+
+_nn = _C._nn
+for _name in __all__:
+    _block = getattr(_nn, _name)
+    _block.__module__ = "striate.nn"
+    globals()[_name] = _block
+del _name, _block

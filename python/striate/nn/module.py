@@ -240,11 +240,13 @@ def children(self):
 @_attach
 def named_modules(self, memo=None, prefix=""):
     """Yields (dotted name, module) for this module and every descendant, each once."""
+    # The memo holds the objects themselves: wrappers of C++-created children are made on access,
+    # and an id() alone could be reused by a later wrapper once the first one is freed.
     if memo is None:
-        memo = set()
+        memo = {}
     if id(self) in memo:
         return
-    memo.add(id(self))
+    memo[id(self)] = self
     yield prefix, self
     for name, child in self._named_children():
         yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name)

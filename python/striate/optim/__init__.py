@@ -9,7 +9,7 @@ the C++ groups before each step, so ``opt.param_groups[0]["lr"] = 0.01`` takes e
 from .. import _C
 from .._C import Tensor
 
-__all__ = ["Optimizer", "SGD"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adagrad", "RMSprop", "lr_scheduler"]
 
 
 class _RequiredParameter:
@@ -111,6 +111,43 @@ class Optimizer:
             groups.append(packed)
         return {"state": state, "param_groups": groups}
 
+    def load_state_dict(self, state_dict):
+        """Restores options and state saved by state_dict(): groups are matched by position, their
+        options replace the current ones (params kept), and every saved state tensor is copied
+        into the C++ optimizer, so stepping on continues as the saved optimizer would."""
+        if not isinstance(state_dict, dict) or "param_groups" not in state_dict:
+            raise ValueError("load_state_dict: expected a dict with 'state' and 'param_groups', "
+                             f"got {type(state_dict).__name__}")
+        saved_groups = state_dict["param_groups"]
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups: "
+                             f"expected {len(self.param_groups)}, got {len(saved_groups)}")
+        for index, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
+            if len(saved["params"]) != len(group["params"]):
+                raise ValueError("loaded state dict contains a parameter group that doesn't match "
+                                 f"the size of optimizer's group {index}: expected "
+                                 f"{len(group['params'])} parameters, got {len(saved['params'])}")
+        id_to_param = {}
+        for group, saved in zip(self.param_groups, saved_groups):
+            id_to_param.update(zip(saved["params"], group["params"]))
+        saved_state = state_dict.get("state", {})
+        for key in saved_state:
+            if key not in id_to_param:
+                raise ValueError(f"load_state_dict: state for parameter {key}, which no group has")
+        new_groups = []
+        for group, saved in zip(self.param_groups, saved_groups):
+            merged = {key: value for key, value in saved.items() if key != "params"}
+            merged["params"] = group["params"]
+            # Options the saved dict lacks (a state dict of torch's) take the defaults.
+            for name, default in self.defaults.items():
+                merged.setdefault(name, default)
+            new_groups.append(merged)
+        for index, group in enumerate(new_groups):
+            self._impl._set_group_options(index, self._group_options(group))
+        self.param_groups = new_groups
+        for key, entry in saved_state.items():
+            self._impl._load_state(id_to_param[key], dict(entry))
+
     def __repr__(self):
         text = type(self).__name__ + " ("
         for index, group in enumerate(self.param_groups):
@@ -120,6 +157,14 @@ class Optimizer:
         return text + "\n)"
 
 
+    def _build(self, impl_class):
+        self._impl = impl_class(
+            [group["params"] for group in self.param_groups],
+            [self._group_options(group) for group in self.param_groups],
+            self._group_options(self.defaults),
+        )
+
+
 class SGD(Optimizer):
     """Stochastic gradient descent with torch.optim.SGD's exact update rule:
 
@@ -127,22 +172,118 @@ class SGD(Optimizer):
         buf = g (first step), else momentum * buf + (1 - dampening) * g
         g = g + momentum * buf (nesterov) or buf (momentum != 0)
         p = p - lr * g
+
+    momentum_form="velocity" uses the notes' form instead, v = momentum * v - lr * g, p += v
+    (nesterov: p += momentum * v - lr * g): the same trajectory for a constant lr; when lr changes,
+    the new lr applies to new gradients only, where torch's form rescales the whole buffer. Its
+    state is "velocity" (= -lr * momentum_buffer).
     """
 
     def __init__(self, params, lr=required, momentum=0, dampening=0, weight_decay=0,
-                 nesterov=False):
+                 nesterov=False, *, momentum_form="torch"):
         if lr is required:
             raise TypeError("SGD.__init__() missing 1 required argument: 'lr'")
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                        nesterov=nesterov)
+                        nesterov=nesterov, momentum_form=momentum_form)
         super().__init__(params, defaults)
-        self._impl = _C._optim.SGD(
-            [group["params"] for group in self.param_groups],
-            [self._group_options(group) for group in self.param_groups],
-            self._group_options(self.defaults),
-        )
+        self._build(_C._optim.SGD)
 
     @staticmethod
     def _group_options(group):
         return (float(group["lr"]), float(group["momentum"]), float(group["dampening"]),
-                float(group["weight_decay"]), bool(group["nesterov"]))
+                float(group["weight_decay"]), bool(group["nesterov"]), str(group["momentum_form"]))
+
+
+def _betas(group):
+    betas = tuple(group["betas"])
+    if len(betas) != 2:
+        raise ValueError(f"betas: expected a pair (beta1, beta2), got {group['betas']!r}")
+    return float(betas[0]), float(betas[1])
+
+
+class Adam(Optimizer):
+    """Adam with torch.optim.Adam's exact update rule, at step t:
+
+        g = grad + weight_decay * p                      (decoupled: p = p * (1 - lr * wd))
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g;  v_max = max(v_max, v), v = v_max   (amsgrad)
+        p = p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+
+    bias_correction=False is the notes' simplified form, p = p - lr * m / (sqrt(v) + eps).
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 amsgrad=False, *, bias_correction=True, decoupled_weight_decay=False):
+        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+                        amsgrad=amsgrad, bias_correction=bias_correction,
+                        decoupled_weight_decay=decoupled_weight_decay)
+        super().__init__(params, defaults)
+        self._build(_C._optim.AdamW if decoupled_weight_decay else _C._optim.Adam)
+
+    @staticmethod
+    def _group_options(group):
+        beta1, beta2 = _betas(group)
+        return (float(group["lr"]), beta1, beta2, float(group["eps"]),
+                float(group["weight_decay"]), bool(group["amsgrad"]),
+                bool(group["bias_correction"]))
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (torch.optim.AdamW): p = p * (1 - lr * weight_decay)
+    before the Adam step, instead of weight_decay * p in the gradient."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
+                 amsgrad=False, *, bias_correction=True):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                         amsgrad=amsgrad, bias_correction=bias_correction,
+                         decoupled_weight_decay=True)
+
+
+class Adagrad(Optimizer):
+    """Adagrad with torch.optim.Adagrad's exact update rule, at step t:
+
+        g = grad + weight_decay * p
+        sum = sum + g * g                  (sum starts at initial_accumulator_value)
+        p = p - lr / (1 + (t - 1) * lr_decay) * g / (sqrt(sum) + eps)
+
+    The state is created at a parameter's first step (torch creates it in the constructor).
+    """
+
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
+                 eps=1e-10):
+        defaults = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                        initial_accumulator_value=initial_accumulator_value, eps=eps)
+        super().__init__(params, defaults)
+        self._build(_C._optim.Adagrad)
+
+    @staticmethod
+    def _group_options(group):
+        return (float(group["lr"]), float(group["lr_decay"]), float(group["weight_decay"]),
+                float(group["initial_accumulator_value"]), float(group["eps"]))
+
+
+class RMSprop(Optimizer):
+    """RMSprop with torch.optim.RMSprop's exact update rule:
+
+        g = grad + weight_decay * p
+        square_avg = alpha * square_avg + (1 - alpha) * g * g
+        avg = sqrt(square_avg) + eps, or centered: sqrt(square_avg - grad_avg^2) + eps with
+              grad_avg = alpha * grad_avg + (1 - alpha) * g
+        buf = momentum * buf + g / avg, p = p - lr * buf    (momentum > 0)
+        p = p - lr * g / avg                                (otherwise)
+    """
+
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
+                 centered=False):
+        defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
+                        momentum=momentum, centered=centered)
+        super().__init__(params, defaults)
+        self._build(_C._optim.RMSprop)
+
+    @staticmethod
+    def _group_options(group):
+        return (float(group["lr"]), float(group["alpha"]), float(group["eps"]),
+                float(group["weight_decay"]), float(group["momentum"]), bool(group["centered"]))
+
+
+from . import lr_scheduler  # noqa: E402

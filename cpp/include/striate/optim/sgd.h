@@ -1,7 +1,10 @@
 // Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay,
-// with PyTorch's exact update rule (see sgd.cpp).
+// with PyTorch's exact update rule, or the notes' velocity form (see sgd.cpp).
 //   striate::optim::SGD opt(model->parameters(), striate::optim::SGDOptions(0.05).momentum(0.9));
+//   SGDOptions(0.05).momentum(0.9).momentum_form("velocity")    // v = momentum*v - lr*g; p += v
 #pragma once
+#include <string>
+
 #include "striate/ops/options.h"
 #include "striate/optim/optimizer.h"
 
@@ -14,6 +17,11 @@ struct SGDOptions : public OptimizerOptions {
   STRIATE_ARG(double, dampening) = 0.0;
   STRIATE_ARG(double, weight_decay) = 0.0;
   STRIATE_ARG(bool, nesterov) = false;
+  // "torch": buf = momentum*buf + (1-dampening)*g; p -= lr*buf (the learning rate scales the
+  // whole buffer, so a change of lr applies at once). "velocity": v = momentum*v - lr*(1-dampening)*g;
+  // p += v (the lr in force when a gradient arrives stays folded into v). Same trajectory for a
+  // constant lr.
+  STRIATE_ARG(std::string, momentum_form) = "torch";
 
  public:
   std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<SGDOptions>(*this); }
@@ -22,10 +30,14 @@ struct SGDOptions : public OptimizerOptions {
 };
 
 struct SGDParamState : public OptimizerParamState {
-  Tensor momentum_buffer;
+  Tensor momentum_buffer;  // momentum_form "torch"
+  Tensor velocity;         // momentum_form "velocity"
   std::unique_ptr<OptimizerParamState> clone() const override { return std::make_unique<SGDParamState>(*this); }
   std::vector<std::pair<std::string, Tensor>> tensors() const override {
-    return {{"momentum_buffer", momentum_buffer}};
+    std::vector<std::pair<std::string, Tensor>> named;
+    if (momentum_buffer.defined()) named.emplace_back("momentum_buffer", momentum_buffer);
+    if (velocity.defined()) named.emplace_back("velocity", velocity);
+    return named;
   }
 };
 
@@ -35,6 +47,8 @@ class SGD : public Optimizer {
   SGD(std::vector<Tensor> params, const SGDOptions& defaults)
       : SGD(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, defaults) {}
   void step() override;
+  // Replaces the state of one parameter by copies of the named tensors of a state dict.
+  void load_param_state(const Tensor& param, const std::vector<std::pair<std::string, Tensor>>& tensors);
 
  protected:
   void check_options(const OptimizerOptions& options) const override;

@@ -1,0 +1,312 @@
+// The merge blocks of nn/blocks.h: generic combinators (Residual, Concat, Parallel), the option-A
+// shortcut and the ResNet family's residual units, built from the existing layers.
+#include "striate/nn/blocks.h"
+
+#include <utility>
+
+#include "striate/ops/activation.h"
+#include "striate/ops/dropout.h"
+#include "striate/ops/elementwise.h"
+#include "striate/ops/shape_helpers.h"
+#include "striate/ops/shape_ops.h"
+
+namespace striate::nn {
+namespace {
+
+Conv2d make_conv(int64_t in_channels, int64_t out_channels, int64_t kernel_size, int64_t stride, int64_t groups = 1) {
+  return Conv2d(Conv2dOptions(in_channels, out_channels, kernel_size)
+                    .stride(stride)
+                    .padding(kernel_size / 2)
+                    .groups(groups)
+                    .bias(false));
+}
+
+BatchNorm2d make_bn(int64_t channels) { return BatchNorm2d(BatchNormOptions(channels)); }
+
+void check_positive(int64_t value, const char* block, const char* argument) {
+  STRIATE_CHECK(value > 0, block, ": expected ", argument, " > 0, got ", value);
+}
+
+// The registered child `name`, or null when absent (children come from the registry so that a
+// replacement assigned from Python takes effect).
+Module* child_or_null(const Module& module, const std::string& name) {
+  const auto* child = module.local_children().find(name);
+  return child && *child ? child->get() : nullptr;
+}
+
+void check_4d(const Tensor& input, const char* block, int64_t channels) {
+  STRIATE_CHECK(input.defined(), block, ": expected a tensor, got None");
+  STRIATE_CHECK_SHAPE(input.dim() == 4 && input.size(1) == channels, block, ": expected input of shape (N, ", channels,
+                      ", H, W), got shape ", input.sizes());
+}
+
+std::vector<Tensor> run_branches(const Module& module, const Tensor& input, const char* block) {
+  STRIATE_CHECK(input.defined(), block, ": expected a tensor, got None");
+  std::vector<Tensor> outputs;
+  for (const auto& item : module.local_children()) outputs.push_back(item.value->forward(input));
+  return outputs;
+}
+
+void register_branches(Module& module, const std::vector<std::shared_ptr<Module>>& branches, const char* block) {
+  STRIATE_CHECK(!branches.empty(), block, ": expected at least one branch, got none");
+  for (size_t i = 0; i < branches.size(); ++i) {
+    STRIATE_CHECK_TYPE(branches[i] != nullptr, block, ": expected branch ", i, " to be a Module, got None");
+    module.register_module(std::to_string(i), branches[i]);
+  }
+}
+
+// Every output must match the first one in all dims except `free_dim` (-1: none).
+void check_same_sizes(const std::vector<Tensor>& outputs, int64_t free_dim, const char* block) {
+  const Shape& first = outputs[0].sizes();
+  for (size_t i = 1; i < outputs.size(); ++i) {
+    const Shape& other = outputs[i].sizes();
+    bool agree = other.size() == first.size();
+    for (int64_t d = 0; agree && d < static_cast<int64_t>(first.size()); ++d) {
+      agree = d == free_dim || first[d] == other[d];
+    }
+    STRIATE_CHECK_SHAPE(agree, block, ": branch outputs cannot be merged: branch 0 gave shape ", first, ", branch ",
+                        i, " gave shape ", other,
+                        free_dim >= 0 ? " (sizes must agree in every dim but the merged one)" : "");
+  }
+}
+
+}  // namespace
+
+// ---- Residual ---------------------------------------------------------------------------------
+
+ResidualImpl::ResidualImpl(std::shared_ptr<Module> body, std::shared_ptr<Module> shortcut,
+                           std::shared_ptr<Module> post, double drop_path)
+    : Module("Residual"), drop_path(drop_path) {
+  STRIATE_CHECK_TYPE(body != nullptr, "Residual: expected body to be a Module, got None");
+  STRIATE_CHECK(drop_path >= 0.0 && drop_path < 1.0, "Residual: expected drop_path in [0, 1), got ", drop_path);
+  register_module("body", std::move(body));
+  if (shortcut) register_module("shortcut", std::move(shortcut));
+  if (post) register_module("post", std::move(post));
+}
+
+Tensor ResidualImpl::forward(const Tensor& input) {
+  STRIATE_CHECK(input.defined(), "Residual: expected a tensor, got None");
+  Module* body = child_or_null(*this, "body");
+  STRIATE_CHECK_STATE(body != nullptr, "Residual: body must be a module");
+  Tensor branch = body->forward(input);
+  Module* shortcut = child_or_null(*this, "shortcut");
+  Tensor skip = shortcut ? shortcut->forward(input) : input;
+  // Broadcasting would silently hide a wrong block, so the two must match exactly.
+  STRIATE_CHECK_SHAPE(branch.sizes() == skip.sizes(), "Residual: cannot add the body's output of shape ",
+                      branch.sizes(), " to the shortcut's output of shape ", skip.sizes());
+  if (drop_path > 0.0) branch = stochastic_depth(branch, drop_path, "row", is_training());
+  Tensor sum = add(branch, skip);
+  Module* post = child_or_null(*this, "post");
+  return post ? post->forward(sum) : sum;
+}
+
+std::string ResidualImpl::extra_repr() const { return drop_path > 0.0 ? detail::str("drop_path=", drop_path) : ""; }
+
+// ---- Concat and Parallel ------------------------------------------------------------------------
+
+ConcatImpl::ConcatImpl(const std::vector<std::shared_ptr<Module>>& branches, int64_t dim) : Module("Concat"), dim(dim) {
+  register_branches(*this, branches, "Concat");
+}
+
+Tensor ConcatImpl::forward(const Tensor& input) {
+  std::vector<Tensor> outputs = run_branches(*this, input, "Concat");
+  int64_t rank = outputs[0].dim();
+  STRIATE_CHECK_INDEX(dim >= -rank && dim < rank, "Concat: dim ", dim, " is out of range for outputs of rank ", rank);
+  int64_t cat_dim = dim < 0 ? dim + rank : dim;
+  check_same_sizes(outputs, cat_dim, "Concat");
+  return cat(outputs, cat_dim);
+}
+
+std::string ConcatImpl::extra_repr() const { return detail::str("dim=", dim); }
+
+ParallelImpl::ParallelImpl(const std::vector<std::shared_ptr<Module>>& branches, std::string merge)
+    : Module("Parallel"), merge(std::move(merge)) {
+  STRIATE_CHECK(this->merge == "cat" || this->merge == "sum", "Parallel: expected merge to be 'cat' or 'sum', got '",
+                this->merge, "'");
+  register_branches(*this, branches, "Parallel");
+}
+
+Tensor ParallelImpl::forward(const Tensor& input) {
+  std::vector<Tensor> outputs = run_branches(*this, input, "Parallel");
+  if (merge == "sum") {
+    check_same_sizes(outputs, -1, "Parallel");
+    Tensor total = outputs[0];
+    for (size_t i = 1; i < outputs.size(); ++i) total = add(total, outputs[i]);
+    return total;
+  }
+  STRIATE_CHECK_SHAPE(outputs[0].dim() >= 2, "Parallel: merge='cat' joins channels (dim 1), got outputs of shape ",
+                      outputs[0].sizes());
+  check_same_sizes(outputs, 1, "Parallel");
+  return cat(outputs, 1);
+}
+
+std::string ParallelImpl::extra_repr() const { return detail::str("merge=", merge); }
+
+// ---- option-A shortcut ----------------------------------------------------------------------------
+
+ZeroPadShortcutImpl::ZeroPadShortcutImpl(int64_t in_channels, int64_t out_channels, int64_t stride)
+    : Module("ZeroPadShortcut"), in_channels(in_channels), out_channels(out_channels), stride(stride) {
+  check_positive(in_channels, "ZeroPadShortcut", "in_channels");
+  check_positive(stride, "ZeroPadShortcut", "stride");
+  STRIATE_CHECK(out_channels >= in_channels, "ZeroPadShortcut: expected out_channels >= in_channels (", in_channels,
+                "), got ", out_channels);
+}
+
+Tensor ZeroPadShortcutImpl::forward(const Tensor& input) {
+  check_4d(input, "ZeroPadShortcut", in_channels);
+  Tensor kept = stride == 1 ? input : input.slice(2, 0, input.size(2), stride).slice(3, 0, input.size(3), stride);
+  int64_t extra = out_channels - in_channels;
+  if (extra == 0) return kept;
+  // The new channels split evenly before and after the old ones, as the CIFAR reference code does.
+  return pad(kept, {0, 0, 0, 0, extra / 2, extra - extra / 2});
+}
+
+std::string ZeroPadShortcutImpl::extra_repr() const {
+  return detail::str(in_channels, ", ", out_channels, ", stride=", stride);
+}
+
+// ---- BasicBlock -------------------------------------------------------------------------------
+
+BasicBlockImpl::BasicBlockImpl(int64_t in_channels, int64_t out_channels, int64_t stride, const std::string& shortcut)
+    : Module("BasicBlock"), in_channels(in_channels), out_channels(out_channels), stride(stride) {
+  check_positive(in_channels, "BasicBlock", "in_channels");
+  check_positive(out_channels, "BasicBlock", "out_channels");
+  check_positive(stride, "BasicBlock", "stride");
+  STRIATE_CHECK(shortcut == "A" || shortcut == "B", "BasicBlock: expected shortcut 'A' or 'B', got '", shortcut, "'");
+  conv1 = register_module("conv1", make_conv(in_channels, out_channels, 3, stride));
+  bn1 = register_module("bn1", make_bn(out_channels));
+  register_module("relu", ReLU());
+  conv2 = register_module("conv2", make_conv(out_channels, out_channels, 3, 1));
+  bn2 = register_module("bn2", make_bn(out_channels));
+  if (stride != 1 || in_channels != out_channels) {
+    if (shortcut == "A") {
+      downsample = register_module("downsample", ZeroPadShortcut(in_channels, out_channels, stride));
+    } else {
+      downsample = register_module(
+          "downsample", Sequential(make_conv(in_channels, out_channels, 1, stride), make_bn(out_channels)));
+    }
+  }
+}
+
+Tensor BasicBlockImpl::forward(const Tensor& input) {
+  check_4d(input, "BasicBlock", in_channels);
+  Tensor out = relu(bn1(conv1(input)));
+  out = bn2(conv2(out));
+  Tensor skip = downsample ? downsample->forward(input) : input;
+  return relu(add(out, skip));
+}
+
+std::string BasicBlockImpl::extra_repr() const {
+  return detail::str(in_channels, ", ", out_channels, ", stride=", stride);
+}
+
+// ---- Bottleneck -------------------------------------------------------------------------------
+
+BottleneckImpl::BottleneckImpl(int64_t in_channels, int64_t planes, int64_t stride, int64_t groups, int64_t base_width,
+                               int64_t se_reduction)
+    : Module("Bottleneck"),
+      in_channels(in_channels),
+      planes(planes),
+      stride(stride),
+      groups(groups),
+      base_width(base_width) {
+  check_positive(in_channels, "Bottleneck", "in_channels");
+  check_positive(planes, "Bottleneck", "planes");
+  check_positive(stride, "Bottleneck", "stride");
+  check_positive(groups, "Bottleneck", "groups");
+  check_positive(base_width, "Bottleneck", "base_width");
+  STRIATE_CHECK(se_reduction >= 0, "Bottleneck: expected se_reduction >= 0, got ", se_reduction);
+  int64_t width = planes * base_width / 64 * groups;
+  STRIATE_CHECK(width > 0, "Bottleneck: planes * base_width / 64 must be positive, got planes=", planes,
+                ", base_width=", base_width);
+  int64_t out_channels = planes * expansion;
+  conv1 = register_module("conv1", make_conv(in_channels, width, 1, 1));
+  bn1 = register_module("bn1", make_bn(width));
+  conv2 = register_module("conv2", make_conv(width, width, 3, stride, groups));
+  bn2 = register_module("bn2", make_bn(width));
+  conv3 = register_module("conv3", make_conv(width, out_channels, 1, 1));
+  bn3 = register_module("bn3", make_bn(out_channels));
+  if (se_reduction > 0) se = register_module("se", SqueezeExcite(out_channels, se_reduction));
+  register_module("relu", ReLU());
+  if (stride != 1 || in_channels != out_channels) {
+    downsample = register_module(
+        "downsample", Sequential(make_conv(in_channels, out_channels, 1, stride), make_bn(out_channels)));
+  }
+}
+
+Tensor BottleneckImpl::forward(const Tensor& input) {
+  check_4d(input, "Bottleneck", in_channels);
+  Tensor out = relu(bn1(conv1(input)));
+  out = relu(bn2(conv2(out)));
+  out = bn3(conv3(out));
+  if (se) out = se->forward(out);
+  Tensor skip = downsample ? downsample->forward(input) : input;
+  return relu(add(out, skip));
+}
+
+std::string BottleneckImpl::extra_repr() const {
+  std::string text = detail::str(in_channels, ", ", planes, ", stride=", stride);
+  if (groups != 1 || base_width != 64) text += detail::str(", groups=", groups, ", base_width=", base_width);
+  return text;
+}
+
+// ---- pre-activation units -------------------------------------------------------------------------
+
+PreActBlockImpl::PreActBlockImpl(int64_t in_channels, int64_t out_channels, int64_t stride)
+    : Module("PreActBlock"), in_channels(in_channels), out_channels(out_channels), stride(stride) {
+  check_positive(in_channels, "PreActBlock", "in_channels");
+  check_positive(out_channels, "PreActBlock", "out_channels");
+  check_positive(stride, "PreActBlock", "stride");
+  bn1 = register_module("bn1", make_bn(in_channels));
+  conv1 = register_module("conv1", make_conv(in_channels, out_channels, 3, stride));
+  bn2 = register_module("bn2", make_bn(out_channels));
+  conv2 = register_module("conv2", make_conv(out_channels, out_channels, 3, 1));
+  if (stride != 1 || in_channels != out_channels) {
+    shortcut = register_module("shortcut", make_conv(in_channels, out_channels, 1, stride));
+  }
+}
+
+Tensor PreActBlockImpl::forward(const Tensor& input) {
+  check_4d(input, "PreActBlock", in_channels);
+  Tensor activated = relu(bn1(input));
+  // The projection sees the pre-activated input, as in He et al.'s identity-mapping paper.
+  Tensor skip = shortcut ? shortcut(activated) : input;
+  Tensor out = conv1(activated);
+  out = conv2(relu(bn2(out)));
+  return add(out, skip);
+}
+
+std::string PreActBlockImpl::extra_repr() const {
+  return detail::str(in_channels, ", ", out_channels, ", stride=", stride);
+}
+
+WideBlockImpl::WideBlockImpl(int64_t in_channels, int64_t out_channels, int64_t stride, double dropout)
+    : Module("WideBlock"), in_channels(in_channels), out_channels(out_channels), stride(stride), dropout(dropout) {
+  check_positive(in_channels, "WideBlock", "in_channels");
+  check_positive(out_channels, "WideBlock", "out_channels");
+  check_positive(stride, "WideBlock", "stride");
+  STRIATE_CHECK(dropout >= 0.0 && dropout < 1.0, "WideBlock: expected dropout in [0, 1), got ", dropout);
+  bn1 = register_module("bn1", make_bn(in_channels));
+  conv1 = register_module("conv1", make_conv(in_channels, out_channels, 3, stride));
+  if (dropout > 0.0) drop = register_module("dropout", Dropout(dropout));
+  bn2 = register_module("bn2", make_bn(out_channels));
+  conv2 = register_module("conv2", make_conv(out_channels, out_channels, 3, 1));
+  if (stride != 1 || in_channels != out_channels) {
+    shortcut = register_module("shortcut", make_conv(in_channels, out_channels, 1, stride));
+  }
+}
+
+Tensor WideBlockImpl::forward(const Tensor& input) {
+  check_4d(input, "WideBlock", in_channels);
+  Tensor activated = relu(bn1(input));
+  Tensor skip = shortcut ? shortcut(activated) : input;
+  Tensor out = relu(bn2(conv1(activated)));
+  if (drop) out = drop(out);
+  return add(conv2(out), skip);
+}
+
+std::string WideBlockImpl::extra_repr() const {
+  return detail::str(in_channels, ", ", out_channels, ", stride=", stride, ", dropout=", dropout);
+}
+
+}  // namespace striate::nn

@@ -1,0 +1,51 @@
+// Internal helpers of the optimizers' state: the named tensors a state dict lists, and their
+// checked reading back when a state dict is loaded.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "striate/core/error.h"
+#include "striate/core/tensor.h"
+#include "striate/ops/creation.h"
+
+namespace striate::optim::detail {
+
+using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
+
+// torch keeps the step count as a float32 scalar tensor; state dicts follow it.
+inline Tensor step_tensor(int64_t step) { return scalar_tensor(static_cast<double>(step), DType::Float32); }
+
+// The tensor called name, or undefined when absent.
+inline Tensor find_tensor(const NamedTensors& tensors, const std::string& name) {
+  for (const auto& [key, tensor] : tensors) {
+    if (key == name) return tensor;
+  }
+  return Tensor();
+}
+
+// A private copy of the state tensor called name, cast to the parameter's dtype; a missing tensor
+// is an error when required, else undefined.
+inline Tensor load_buffer(const NamedTensors& tensors, const std::string& name, const Tensor& param,
+                          const std::string& optimizer, bool required = true) {
+  Tensor value = find_tensor(tensors, name);
+  if (!value.defined()) {
+    STRIATE_CHECK(!required, optimizer, ": load_state_dict: the state of a parameter has no '", name, "' tensor");
+    return Tensor();
+  }
+  STRIATE_CHECK_SHAPE(value.shape() == param.shape(), optimizer, ": load_state_dict: expected '", name,
+                      "' of shape ", param.shape(), " (the parameter's), got ", value.shape());
+  return value.to(param.dtype()).contiguous().clone();
+}
+
+// The step count stored under "step" (0 when absent).
+inline int64_t load_step(const NamedTensors& tensors, const std::string& optimizer) {
+  Tensor value = find_tensor(tensors, "step");
+  if (!value.defined()) return 0;
+  STRIATE_CHECK(value.numel() == 1, optimizer, ": load_state_dict: expected a scalar 'step', got shape ", value.shape());
+  double step = value.item_double();
+  STRIATE_CHECK(step >= 0, optimizer, ": load_state_dict: expected 'step' >= 0, got ", step);
+  return static_cast<int64_t>(step);
+}
+
+}  // namespace striate::optim::detail

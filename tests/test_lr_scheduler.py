@@ -1,0 +1,361 @@
+"""optim.lr_scheduler: every schedule's learning rates equal torch.optim.lr_scheduler's at each of
+60+ steps (two parameter groups with different lrs), InverseTimeLR against its formula, momentum
+cycling, chaining, state_dict round trips, and bad arguments."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+import striate as st
+import torch
+from striate import nn, optim
+from striate.optim import lr_scheduler
+
+STEPS = 60
+
+
+def make_optimizers(name="SGD", **kwargs):
+    ours = [nn.Parameter(st.ones(2)), nn.Parameter(st.ones(3))]
+    theirs = [torch.nn.Parameter(torch.ones(2)), torch.nn.Parameter(torch.ones(3))]
+
+    def groups(params):
+        return [{"params": [params[0]]}, {"params": [params[1]], "lr": 0.03}]
+
+    kwargs = dict(dict(lr=0.1, momentum=0.9) if name == "SGD" else dict(lr=0.1), **kwargs)
+    return (getattr(optim, name)(groups(ours), **kwargs),
+            getattr(torch.optim, name)(groups(theirs), **kwargs))
+
+
+def lrs(opt):
+    return [group["lr"] for group in opt.param_groups]
+
+
+def run_side_by_side(build, steps=STEPS, optimizer="SGD", metrics=None, momentum_key=None):
+    """build(lib_module, optimizer) -> scheduler; steps both and compares every lr."""
+    our_opt, their_opt = make_optimizers(optimizer)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = build(lr_scheduler, our_opt)
+        theirs = build(torch.optim.lr_scheduler, their_opt)
+    history = []
+    assert lrs(our_opt) == pytest.approx(lrs(their_opt), rel=1e-12, abs=1e-15)
+    for step in range(steps):
+        our_opt.step()
+        their_opt.step()
+        if metrics is None:
+            ours.step()
+            theirs.step()
+        else:
+            ours.step(metrics[step])
+            theirs.step(metrics[step])
+        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-12, abs=1e-15), step
+        assert lrs(our_opt) == pytest.approx(lrs(their_opt), rel=1e-12, abs=1e-15), step
+        if momentum_key is not None:
+            assert ([g[momentum_key] for g in our_opt.param_groups]
+                    == [g[momentum_key] for g in their_opt.param_groups]), step
+        history.append(ours.get_last_lr()[0])
+    return ours, our_opt, history
+
+
+SCHEDULES = {
+    "StepLR": lambda m, o: m.StepLR(o, step_size=7, gamma=0.5),
+    "MultiStepLR": lambda m, o: m.MultiStepLR(o, milestones=[5, 20, 20, 41], gamma=0.3),
+    "ExponentialLR": lambda m, o: m.ExponentialLR(o, gamma=0.95),
+    "CosineAnnealingLR": lambda m, o: m.CosineAnnealingLR(o, T_max=25),
+    "CosineAnnealingLR-eta_min": lambda m, o: m.CosineAnnealingLR(o, T_max=17, eta_min=0.001),
+    "CosineAnnealingWarmRestarts": lambda m, o: m.CosineAnnealingWarmRestarts(o, T_0=10),
+    "CosineAnnealingWarmRestarts-T_mult": lambda m, o: m.CosineAnnealingWarmRestarts(
+        o, T_0=4, T_mult=2, eta_min=1e-3),
+    "LinearLR": lambda m, o: m.LinearLR(o, start_factor=0.1, total_iters=10),
+    "LinearLR-decay": lambda m, o: m.LinearLR(o, start_factor=1.0, end_factor=0.2, total_iters=30),
+    "OneCycleLR": lambda m, o: m.OneCycleLR(o, max_lr=[1.0, 0.5], total_steps=STEPS),
+    "OneCycleLR-linear": lambda m, o: m.OneCycleLR(o, max_lr=0.8, epochs=6, steps_per_epoch=10,
+                                                   anneal_strategy="linear", pct_start=0.25),
+    "OneCycleLR-three_phase": lambda m, o: m.OneCycleLR(o, max_lr=0.5, total_steps=STEPS + 5,
+                                                        three_phase=True, div_factor=10.0),
+    "SequentialLR": lambda m, o: m.SequentialLR(
+        o, [m.LinearLR(o, start_factor=0.01, total_iters=5), m.CosineAnnealingLR(o, T_max=50)],
+        milestones=[5]),
+    "SequentialLR-three": lambda m, o: m.SequentialLR(
+        o, [m.ExponentialLR(o, gamma=0.9), m.StepLR(o, step_size=4),
+            m.MultiStepLR(o, milestones=[3, 8])], milestones=[10, 30]),
+}
+
+
+@pytest.mark.parametrize("name", list(SCHEDULES))
+def test_schedule_matches_torch_at_every_step(name):
+    _, _, history = run_side_by_side(SCHEDULES[name])
+    assert len(set(history)) > 2  # the lr did change
+
+
+def test_onecycle_cycles_momentum_and_adam_beta1_like_torch():
+    build = SCHEDULES["OneCycleLR"]
+    run_side_by_side(build, momentum_key="momentum")
+    run_side_by_side(lambda m, o: m.OneCycleLR(o, max_lr=0.1, total_steps=STEPS),
+                     optimizer="Adam", momentum_key="betas")
+
+
+def test_onecycle_past_total_steps_raises():
+    opt, _ = make_optimizers()
+    sched = lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=3)
+    for _ in range(3):
+        sched.step()
+    with pytest.raises(ValueError, match="tried to step 4 times"):
+        sched.step()
+
+
+@pytest.mark.parametrize("kwargs", [dict(), dict(mode="max", factor=0.5, patience=2),
+                                    dict(patience=3, cooldown=2, threshold=0.1, min_lr=[0.02, 0.0]),
+                                    dict(threshold_mode="abs", threshold=0.05, patience=1,
+                                         min_lr=0.005)],
+                         ids=str)
+def test_reduce_on_plateau_matches_torch(kwargs):
+    metrics = [1.0 / (1 + i) if i < 15 else 0.06 + 0.001 * math.sin(i) for i in range(STEPS)]
+    if kwargs.get("mode") == "max":
+        metrics = [-m for m in metrics]
+    sched, _, history = run_side_by_side(
+        lambda m, o: m.ReduceLROnPlateau(o, **kwargs), metrics=metrics)
+    assert history[-1] < history[0]
+    assert sched.num_bad_epochs >= 0 and sched.last_epoch == STEPS
+
+
+def test_inverse_time_lr_follows_the_formula():
+    opt, _ = make_optimizers()
+    sched = lr_scheduler.InverseTimeLR(opt, decay_rate=0.5)
+    assert lrs(opt) == [0.1, 0.03]
+    for t in range(1, STEPS + 1):
+        opt.step()
+        sched.step()
+        expected = [0.1 / (1 + 0.5 * t), 0.03 / (1 + 0.5 * t)]
+        assert sched.get_last_lr() == pytest.approx(expected, rel=1e-15)
+        assert lrs(opt) == pytest.approx(expected, rel=1e-15)
+    with pytest.raises(ValueError, match="decay_rate >= 0"):
+        lr_scheduler.InverseTimeLR(opt, decay_rate=-1)
+
+
+def test_scheduled_lr_reaches_the_cpp_optimizer():
+    p = nn.Parameter(st.zeros(1))
+    opt = optim.SGD([p], lr=1.0)
+    sched = lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+    expected = 0.0
+    for step in range(4):
+        opt.zero_grad()
+        (p * 1).sum().backward()  # gradient 1
+        opt.step()
+        expected -= 0.5 ** step
+        sched.step()
+        assert p.item() == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("name", ["StepLR", "CosineAnnealingLR",
+                                  "CosineAnnealingWarmRestarts-T_mult", "OneCycleLR",
+                                  "SequentialLR", "LinearLR"])
+def test_state_dict_round_trip_continues_identically(name):
+    build = SCHEDULES[name]
+    opt, _ = make_optimizers()
+    sched = build(lr_scheduler, opt)
+    for _ in range(23):
+        opt.step()
+        sched.step()
+    saved_sched, saved_opt = sched.state_dict(), opt.state_dict()
+    assert "optimizer" not in saved_sched and saved_sched["last_epoch"] == 23
+    fresh_opt, _ = make_optimizers()
+    fresh = build(lr_scheduler, fresh_opt)
+    fresh_opt.load_state_dict(saved_opt)
+    fresh.load_state_dict(saved_sched)
+    for _ in range(20):
+        for o, s in ((opt, sched), (fresh_opt, fresh)):
+            o.step()
+            s.step()
+        assert fresh.get_last_lr() == sched.get_last_lr()
+        assert lrs(fresh_opt) == lrs(opt)
+
+
+def test_reduce_on_plateau_state_dict():
+    opt, _ = make_optimizers()
+    sched = lr_scheduler.ReduceLROnPlateau(opt, mode="max", patience=1)
+    for metric in (1.0, 0.5, 0.4, 0.3):
+        sched.step(metric)
+    fresh_opt, _ = make_optimizers()
+    fresh = lr_scheduler.ReduceLROnPlateau(fresh_opt)
+    fresh.load_state_dict(sched.state_dict())
+    fresh_opt.load_state_dict(opt.state_dict())
+    assert fresh.mode == "max" and fresh.best == 1.0 and lrs(fresh_opt) == lrs(opt)
+    for metric in (0.2, 0.1, 0.05):
+        sched.step(metric)
+        fresh.step(metric)
+        assert fresh.get_last_lr() == sched.get_last_lr()
+
+
+def test_initial_lr_is_recorded_and_last_epoch_resumes():
+    opt, _ = make_optimizers()
+    lr_scheduler.ExponentialLR(opt, gamma=0.5)
+    assert [g["initial_lr"] for g in opt.param_groups] == [0.1, 0.03]
+    fresh, _ = make_optimizers()
+    with pytest.raises(KeyError, match="initial_lr"):
+        lr_scheduler.ExponentialLR(fresh, gamma=0.5, last_epoch=3)
+
+
+def test_scheduler_bad_arguments():
+    opt, _ = make_optimizers()
+    with pytest.raises(TypeError, match="is not an Optimizer"):
+        lr_scheduler.StepLR(object(), step_size=2)
+    with pytest.raises(ValueError, match="positive integer step_size"):
+        lr_scheduler.StepLR(opt, step_size=0)
+    with pytest.raises(ValueError, match="T_max > 0"):
+        lr_scheduler.CosineAnnealingLR(opt, T_max=0)
+    with pytest.raises(ValueError, match="positive integer T_0"):
+        lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=0)
+    with pytest.raises(ValueError, match="integer T_mult >= 1"):
+        lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=2, T_mult=0)
+    with pytest.raises(ValueError, match="0 < start_factor <= 1"):
+        lr_scheduler.LinearLR(opt, start_factor=0)
+    with pytest.raises(ValueError, match="0 <= end_factor <= 1"):
+        lr_scheduler.LinearLR(opt, end_factor=1.5)
+    with pytest.raises(ValueError, match="either total_steps OR"):
+        lr_scheduler.OneCycleLR(opt, max_lr=0.1)
+    with pytest.raises(ValueError, match="positive integer total_steps"):
+        lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=0)
+    with pytest.raises(ValueError, match="pct_start between 0 and 1"):
+        lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=10, pct_start=1.5)
+    with pytest.raises(ValueError, match="anneal_strategy"):
+        lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=10, anneal_strategy="step")
+    with pytest.raises(ValueError, match="expected 2 values for max_lr"):
+        lr_scheduler.OneCycleLR(opt, max_lr=[0.1], total_steps=10)
+    adagrad = optim.Adagrad([nn.Parameter(st.ones(1))])
+    with pytest.raises(ValueError, match="must support momentum or beta1"):
+        lr_scheduler.OneCycleLR(adagrad, max_lr=0.1, total_steps=10)
+    with pytest.raises(ValueError, match="factor < 1.0"):
+        lr_scheduler.ReduceLROnPlateau(opt, factor=1.0)
+    with pytest.raises(ValueError, match="mode must be 'min' or 'max'"):
+        lr_scheduler.ReduceLROnPlateau(opt, mode="up")
+    with pytest.raises(ValueError, match="threshold_mode must be"):
+        lr_scheduler.ReduceLROnPlateau(opt, threshold_mode="pct")
+    with pytest.raises(ValueError, match="expected 2 values for min_lr"):
+        lr_scheduler.ReduceLROnPlateau(opt, min_lr=[0.1])
+    other, _ = make_optimizers()
+    with pytest.raises(ValueError, match="same optimizer"):
+        lr_scheduler.SequentialLR(opt, [lr_scheduler.StepLR(other, 2)], milestones=[])
+    with pytest.raises(ValueError, match="one milestone fewer"):
+        lr_scheduler.SequentialLR(opt, [lr_scheduler.StepLR(opt, 2)], milestones=[3])
+    with pytest.raises(ValueError, match="not supported"):
+        lr_scheduler.SequentialLR(opt, [lr_scheduler.ReduceLROnPlateau(opt)], milestones=[])
+    with pytest.raises(ValueError, match="at least one scheduler"):
+        lr_scheduler.SequentialLR(opt, [], milestones=[])
+
+
+# ---- the C++ schedules (striate::optim, for embedding programs), bound as _C._optim.* ----------
+
+
+class _CppSchedules:
+    """lr_scheduler-like namespace building the C++ schedules on an optimizer's C++ side."""
+
+    def __getattr__(self, name):
+        cls = getattr(st._C._optim, name)
+        return lambda opt, *args, **kwargs: cls(opt._impl, *args, **kwargs)
+
+
+CPP_SCHEDULES = ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
+                 "CosineAnnealingLR-eta_min", "CosineAnnealingWarmRestarts",
+                 "CosineAnnealingWarmRestarts-T_mult", "LinearLR", "LinearLR-decay",
+                 "SequentialLR", "SequentialLR-three"]
+
+
+def cpp_lrs(opt):
+    return [opt._impl._group_lr(i) for i in range(len(opt.param_groups))]
+
+
+@pytest.mark.parametrize("name", CPP_SCHEDULES)
+def test_cpp_schedule_matches_torch_at_every_step(name):
+    # The Python optimizer's step() would copy its dicts' lrs into C++, so only the C++ side runs.
+    our_opt, their_opt = make_optimizers()
+    ours = SCHEDULES[name](_CppSchedules(), our_opt)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = SCHEDULES[name](torch.optim.lr_scheduler, their_opt)
+    assert cpp_lrs(our_opt) == pytest.approx(lrs(their_opt), rel=1e-12)
+    for step in range(STEPS):
+        their_opt.step()
+        ours.step()
+        theirs.step()
+        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-12, abs=1e-15), step
+        assert cpp_lrs(our_opt) == pytest.approx(lrs(their_opt), rel=1e-12, abs=1e-15), step
+    assert ours.last_epoch == STEPS
+
+
+def test_cpp_inverse_time_and_plateau():
+    our_opt, their_opt = make_optimizers()
+    sched = st._C._optim.InverseTimeLR(our_opt._impl, 0.25)
+    for t in range(1, STEPS + 1):
+        sched.step()
+        assert cpp_lrs(our_opt) == pytest.approx([0.1 / (1 + 0.25 * t), 0.03 / (1 + 0.25 * t)])
+    our_opt, their_opt = make_optimizers()
+    ours = st._C._optim.ReduceLROnPlateau(our_opt._impl, patience=2, cooldown=1, min_lr=0.004)
+    theirs = torch.optim.lr_scheduler.ReduceLROnPlateau(their_opt, patience=2, cooldown=1,
+                                                       min_lr=0.004)
+    for step in range(STEPS):
+        metric = 1.0 / (1 + step) if step < 10 else 0.1
+        ours.step(metric)
+        theirs.step(metric)
+        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-12), step
+    assert cpp_lrs(our_opt)[0] < 0.1
+
+
+def test_cpp_schedule_bad_arguments():
+    opt, _ = make_optimizers()
+    cpp = st._C._optim
+    with pytest.raises(ValueError, match="positive integer step_size"):
+        cpp.StepLR(opt._impl, 0)
+    with pytest.raises(ValueError, match="T_max > 0"):
+        cpp.CosineAnnealingLR(opt._impl, 0)
+    with pytest.raises(ValueError, match="0 < start_factor <= 1"):
+        cpp.LinearLR(opt._impl, 0.0)
+    with pytest.raises(ValueError, match="integer T_mult >= 1"):
+        cpp.CosineAnnealingWarmRestarts(opt._impl, 2, 0)
+    with pytest.raises(ValueError, match="decay_rate >= 0"):
+        cpp.InverseTimeLR(opt._impl, -1.0)
+    with pytest.raises(ValueError, match="mode must be 'min' or 'max'"):
+        cpp.ReduceLROnPlateau(opt._impl, mode="up")
+    with pytest.raises(ValueError, match="one milestone fewer"):
+        cpp.SequentialLR(opt._impl, [cpp.StepLR(opt._impl, 2)], [3])
+    other, _ = make_optimizers()
+    with pytest.raises(ValueError, match="same optimizer"):
+        cpp.SequentialLR(opt._impl, [cpp.StepLR(other._impl, 2)], [])
+
+
+@pytest.mark.parametrize("optimizer,kwargs", [
+    ("SGD", dict(max_lr=[1.0, 0.5], total_steps=STEPS)),
+    ("SGD", dict(max_lr=[0.8], total_steps=STEPS, anneal_strategy="linear", pct_start=0.25)),
+    ("Adam", dict(max_lr=[0.1], total_steps=STEPS + 5, three_phase=True, div_factor=10.0)),
+    ("RMSprop", dict(max_lr=[0.05], total_steps=STEPS, base_momentum=0.5, max_momentum=0.9)),
+], ids=["sgd", "sgd-linear", "adam-three-phase", "rmsprop"])
+def test_cpp_onecycle_matches_torch_including_momentum(optimizer, kwargs):
+    # The C++ optimizer steps alone (its Python step() would copy the dicts' options into C++), so
+    # equal parameters after 60 steps show the cycled momentum / beta1 reached the update rule.
+    ours = [nn.Parameter(st.tensor([0.5, -1.5])), nn.Parameter(st.tensor([2.0, 0.3, -0.7]))]
+    theirs = [torch.nn.Parameter(torch.tensor([0.5, -1.5])),
+              torch.nn.Parameter(torch.tensor([2.0, 0.3, -0.7]))]
+    extra = dict(momentum=0.9) if optimizer != "Adam" else {}
+    our_opt = getattr(optim, optimizer)([{"params": [ours[0]]}, {"params": [ours[1]]}], lr=0.1,
+                                        **extra)
+    their_opt = getattr(torch.optim, optimizer)([{"params": [theirs[0]]}, {"params": [theirs[1]]}],
+                                               lr=0.1, **extra)
+    sched = st._C._optim.OneCycleLR(our_opt._impl, **kwargs)
+    torch_kwargs = dict(kwargs, max_lr=kwargs["max_lr"] * (2 // len(kwargs["max_lr"])))
+    their_sched = torch.optim.lr_scheduler.OneCycleLR(their_opt, **torch_kwargs)
+    for step in range(STEPS):
+        for params, lib in ((ours, st), (theirs, torch)):
+            for p in params:
+                p.grad = None
+            sum(((p * p * p).sum() for p in params), lib.tensor(0.0)).backward()
+        our_opt._impl.step()
+        their_opt.step()
+        sched.step()
+        their_sched.step()
+        assert sched.get_last_lr() == pytest.approx(their_sched.get_last_lr(), rel=1e-12), step
+    for p, q in zip(ours, theirs):
+        np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError, match="tried to step"):
+        for _ in range(10):
+            sched.step()

@@ -1,0 +1,180 @@
+"""striate.summary: rows, output shapes, parameter and multiply-add counts, memory, and that the
+model's state (training flags, BatchNorm statistics) is left as it was."""
+
+import pytest
+import striate as st
+from striate import nn
+
+
+def all_modules(model):
+    # Walked by hand, holding every module: Module.modules() dedups by id() of Python objects
+    # that C++ children get afresh, so it can skip modules (reported to the lead).
+    found = [model]
+    for child in model.children():
+        found += all_modules(child)
+    return found
+
+
+def lenet():
+    return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.BatchNorm2d(6), nn.Flatten(), nn.Linear(6 * 14 * 14, 10))
+
+
+class PythonResidual(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(3, 3, 3, padding=1, groups=3), nn.ReLU())
+        self.fc = nn.Linear(3 * 8 * 8, 4)
+
+    def forward(self, x):
+        return self.fc((self.body(x) + x).flatten(1))
+
+
+def test_sequential_rows_shapes_params_and_mult_adds(capsys):
+    model = lenet()
+    result = st.summary(model, (1, 28, 28), batch_size=2)
+    rows = {row.name: row for row in result.rows}
+    assert [row.type for row in result.rows] == [
+        "Sequential", "Conv2d", "ReLU", "MaxPool2d", "BatchNorm2d", "Flatten", "Linear"]
+    assert rows["0"].output_shape == (2, 6, 28, 28)
+    assert rows["2"].output_shape == (2, 6, 14, 14)
+    assert rows["5"].output_shape == (2, 10)
+    assert rows["0"].params == 6 * 26 and rows["5"].params == 1176 * 10 + 10
+    # conv: out.numel * C_in/groups * R*S; linear: out.numel * in_features; BN: out.numel
+    assert rows["0"].mult_adds == 2 * 6 * 28 * 28 * 25
+    assert rows["5"].mult_adds == 2 * 10 * 1176
+    assert rows["3"].mult_adds == 2 * 6 * 14 * 14
+    assert rows["1"].mult_adds == 0 and rows["2"].mult_adds == 0
+    assert result.total_mult_adds == 2 * 6 * 28 * 28 * 25 + 2 * 10 * 1176 + 2 * 6 * 14 * 14
+    assert result.total_params == model.num_parameters() == 156 + 12 + 11770
+    assert result.trainable_params == result.total_params
+    assert result.param_bytes == 4 * result.total_params
+    assert result.buffer_bytes == sum(b.numel() * b.element_size() for b in model.buffers())
+    leaf_outputs = [2 * 6 * 28 * 28, 2 * 6 * 28 * 28, 2 * 6 * 14 * 14, 2 * 6 * 14 * 14, 2 * 1176,
+                    2 * 10]
+    assert result.activation_bytes == 4 * sum(leaf_outputs)
+    printed = capsys.readouterr().out
+    assert "Total params: 11,938" in printed and "Conv2d" in printed and "[2, 6, 28, 28]" in printed
+    assert str(result) in printed
+
+
+def test_python_module_children_are_seen_and_grouped_conv_counted():
+    result = st.summary(PythonResidual(), (3, 8, 8), print_table=False)
+    names = [row.name for row in result.rows]
+    assert names == ["", "body", "body.0", "body.1", "fc"]
+    conv = result.rows[2]
+    assert conv.depth == 2 and conv.output_shape == (1, 3, 8, 8)
+    assert conv.mult_adds == 3 * 8 * 8 * 1 * 9  # groups=3: one input channel per output
+    assert result.total_params == 3 * 10 + 192 * 4 + 4
+    assert result.mult_adds_complete
+
+
+def test_locally_connected_and_transposed_conv_mult_adds():
+    model = nn.Sequential(nn.LocallyConnected2d(2, 3, 5, 3), nn.ConvTranspose2d(3, 4, 2, stride=2))
+    rows = st.summary(model, (2, 5, 5), batch_size=2, print_table=False).rows
+    assert rows[1].output_shape == (2, 3, 3, 3) and rows[2].output_shape == (2, 4, 6, 6)
+    assert rows[1].mult_adds == 2 * 3 * 3 * 3 * 2 * 9   # per output element: C_in * R*S
+    assert rows[2].mult_adds == 2 * 3 * 3 * 3 * 4 * 4   # per input element: K * R*S
+
+
+def test_frozen_parameters_count_as_non_trainable():
+    model = lenet()
+    model[0].requires_grad_(False)
+    result = st.summary(model, (1, 28, 28), print_table=False)
+    assert result.trainable_params == result.total_params - 156
+
+
+def test_model_state_is_restored():
+    model = lenet()
+    model.train()
+    batchnorm = list(model.children())[3]
+    before = batchnorm.running_mean.clone()
+    st.summary(model, (1, 28, 28), batch_size=3, print_table=False)
+    assert all(module.training for module in all_modules(model))
+    assert (batchnorm.running_mean - before).abs().max().item() == 0
+    model.eval()
+    st.summary(model, (1, 28, 28), print_table=False)
+    assert not any(module.training for module in all_modules(model))
+
+
+def test_module_call_is_restored_after_an_error():
+    call = nn.Module.__call__
+    with pytest.raises(ValueError):
+        st.summary(lenet(), (3, 28, 28), print_table=False)  # conv expects 1 channel
+    assert nn.Module.__call__ is call
+
+
+def test_opaque_cpp_composite_is_one_row_with_unknown_mult_adds():
+    # A C++ module with children whose forward is not a chain of them: SqueezeExcite multiplies
+    # its input by a gate computed from it.
+    block = nn.SqueezeExcite(8, 2)
+    model = nn.Sequential(nn.Conv2d(3, 8, 1), block)
+    result = st.summary(model, (3, 4, 4), print_table=False)
+    row = result.rows[-1]
+    assert row.type == "SqueezeExcite" and row.output_shape == (1, 8, 4, 4)
+    assert row.params == block.num_parameters()
+    assert row.mult_adds is None and not result.mult_adds_complete
+    assert "?" in str(result) and "known layers only" in str(result)
+    assert "SqueezeExcite" in result.notes[0]
+
+
+@pytest.mark.parametrize("shape, batch, match", [
+    ((), 1, "input_shape to be a non-empty tuple"),
+    ((3, 0, 4), 1, "input_shape to be a non-empty tuple"),
+    ("3x4", 1, "input_shape to be a non-empty tuple"),
+    ((1, 28, 28), 0, "batch_size to be a positive int"),
+])
+def test_bad_arguments(shape, batch, match):
+    with pytest.raises(ValueError, match=match):
+        st.summary(lenet(), shape, batch_size=batch, print_table=False)
+
+
+def test_not_a_module():
+    with pytest.raises(TypeError, match="expected an nn.Module, got int"):
+        st.summary(3, (1, 2))
+
+
+def test_cpp_residual_block_is_replayed_from_its_parts():
+    block = nn.Residual(nn.Sequential(nn.Conv2d(4, 4, 3, padding=1), nn.BatchNorm2d(4)),
+                        post=nn.ReLU())
+    model = nn.Sequential(nn.Conv2d(3, 4, 1), block)
+    result = st.summary(model, (3, 6, 6), batch_size=2, print_table=False)
+    names = [row.name for row in result.rows]
+    assert names == ["", "0", "1", "1.body", "1.body.0", "1.body.1", "1.post"]
+    assert result.mult_adds_complete
+    assert result.total_mult_adds == 2 * 4 * 36 * 3 + 2 * 4 * 36 * 4 * 9 + 2 * 4 * 36
+
+
+def test_cpp_model_with_classifier_head_gets_rows():
+    # AlexNet's forward flattens between avgpool and classifier; the replay must find that.
+    from striate import models
+
+    result = st.summary(models.alexnet(), (3, 224, 224), print_table=False)
+    rows = {row.name: row for row in result.rows}
+    assert rows["features.0"].output_shape == (1, 64, 55, 55)
+    assert rows["classifier.6"].output_shape == (1, 1000)
+    assert result.mult_adds_complete
+    convs = [(64, 3, 11, 55), (192, 64, 5, 27), (384, 192, 3, 13), (256, 384, 3, 13),
+             (256, 256, 3, 13)]
+    expected = sum(k * c * r * r * p * p for k, c, r, p in convs)
+    expected += 9216 * 4096 + 4096 * 4096 + 4096 * 1000
+    assert result.total_mult_adds == expected == 714_188_480
+
+
+def test_cifar_resnet20_blocks_are_replayed_as_residuals():
+    from striate import models
+
+    model = models.resnet20()
+    result = st.summary(model, (3, 32, 32), print_table=False)
+    assert result.mult_adds_complete
+    # every conv and BN at its stage's resolution (32, 16, 8 for 16, 32, 64 channels)
+    side = {16: 32, 32: 16, 64: 8}
+    expected = 10 * 64
+    for module in all_modules(model):
+        if isinstance(module, nn.Conv2d):
+            size = side[module.out_channels]
+            expected += module.out_channels * module.in_channels * 9 * size * size
+        elif isinstance(module, nn.BatchNorm2d):
+            expected += module.num_features * side[module.num_features] ** 2
+    assert result.total_mult_adds == expected
+    assert result.total_params == model.num_parameters() == 269_722
