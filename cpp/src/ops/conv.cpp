@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernels/conv.h"
+#include "ops/record_weighted.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 
@@ -186,18 +187,7 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const std::optional<Ten
     });
   }
 
-  const Tensor bias_tensor = has_bias ? *bias : Tensor();
-  if (autograd::any_requires_grad({&input, &weight, &bias_tensor})) {
-    auto node = std::make_shared<Conv2dBackward>();
-    node->input = autograd::SavedTensor(x);
-    node->weight = autograd::SavedTensor(w);
-    node->geometry = geometry;
-    node->input_shape = input.sizes();
-    node->has_bias = has_bias;
-    std::vector<const Tensor*> inputs{&input, &weight};
-    if (has_bias) inputs.push_back(&bias_tensor);
-    autograd::record(node, inputs, std::vector<Tensor*>{&y});
-  }
+  record_weighted_op<Conv2dBackward>(input, weight, bias, x, w, geometry, y);
   return y;
 }
 

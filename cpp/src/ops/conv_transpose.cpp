@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "kernels/conv.h"
+#include "ops/record_weighted.h"
 #include "striate/autograd.h"
 #include "striate/ops/conv.h"
 #include "striate/ops/creation.h"
@@ -163,18 +164,7 @@ Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const std::op
     });
   }
 
-  const Tensor bias_tensor = has_bias ? *bias : Tensor();
-  if (autograd::any_requires_grad({&input, &weight, &bias_tensor})) {
-    auto node = std::make_shared<ConvTranspose2dBackward>();
-    node->input = autograd::SavedTensor(x);
-    node->weight = autograd::SavedTensor(w);
-    node->geometry = geometry;
-    node->input_shape = input.sizes();
-    node->has_bias = has_bias;
-    std::vector<const Tensor*> inputs{&input, &weight};
-    if (has_bias) inputs.push_back(&bias_tensor);
-    autograd::record(node, inputs, std::vector<Tensor*>{&y});
-  }
+  record_weighted_op<ConvTranspose2dBackward>(input, weight, bias, x, w, geometry, y);
   return y;
 }
 
