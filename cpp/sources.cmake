@@ -71,6 +71,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/data/idx.cpp
   cpp/src/data/dataset.cpp
   cpp/src/data/dataloader.cpp
+  cpp/src/data/transform.cpp
 )
 set(STRIATE_AVX2_SOURCES cpp/src/kernels/cpu/gemm_avx2.cpp)
 set(STRIATE_AVX512_SOURCES cpp/src/kernels/cpu/gemm_avx512.cpp)

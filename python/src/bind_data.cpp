@@ -6,6 +6,7 @@
 #include "bindings.h"
 #include "striate/data/dataloader.h"
 #include "striate/data/idx.h"
+#include "striate/data/transform.h"
 
 namespace striate::python {
 
@@ -34,6 +35,15 @@ void init_data(py::module_& m) {
                   py::call_guard<py::gil_scoped_release>());
   data_module.def("load_mnist_labels", &data::load_mnist_labels, py::arg("path"),
                   py::call_guard<py::gil_scoped_release>());
+
+  // The base of the C++ transforms (bound in bind_transforms.cpp); datasets take them as `transform`.
+  py::class_<data::Transform, py::smart_holder>(data_module, "Transform")
+      .def("__call__", [](const data::Transform& self, const Tensor& image) {
+        py::gil_scoped_release release;
+        return self(image);
+      }, py::arg("image"))
+      .def("__repr__", &data::Transform::repr);
+  data_module.def("example_seed", &data::example_seed, py::arg("epoch_seed"), py::arg("position"));
 
   py::class_<data::Dataset, py::smart_holder>(data_module, "Dataset")
       .def("__len__", &data::Dataset::size)

@@ -56,3 +56,4 @@
 #include "striate/data/dataloader.h"
 #include "striate/data/dataset.h"
 #include "striate/data/idx.h"
+#include "striate/data/transform.h"

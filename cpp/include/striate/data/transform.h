@@ -1,0 +1,48 @@
+// Per-example transforms (augmentation) and the generator they draw from. A transform maps one
+// image (C, H, W), uint8 or floating, to another; a dataset applies its transform in get(), so
+// DataLoader worker threads augment without the GIL.
+//   auto flip = std::make_shared<striate::data::RandomHorizontalFlip>(0.5);
+//   striate::Tensor out = (*flip)(image);   // draws from augmentation_generator()
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "striate/core/random.h"
+#include "striate/core/tensor.h"
+
+namespace striate::data {
+
+class Transform {
+ public:
+  virtual ~Transform() = default;
+  // Random transforms draw only from augmentation_generator(), never from anything else, so a
+  // loader that reseeds it per example gets the same augmentation whatever its worker count.
+  virtual Tensor operator()(const Tensor& image) const = 0;
+  // PyTorch-like repr, e.g. "RandomCrop(size=(32, 32), padding=4)".
+  virtual std::string repr() const = 0;
+};
+
+// The generator random transforms draw from on this thread: the one installed by the innermost
+// live AugmentationSeed on this thread, else the default generator (so manual_seed() fixes
+// direct calls).
+Generator& augmentation_generator();
+
+// While alive, augmentation_generator() on this thread is a fresh generator seeded with `seed`.
+// The DataLoader installs one per example with seed = example_seed(epoch seed, position).
+class AugmentationSeed {
+ public:
+  explicit AugmentationSeed(uint64_t seed);
+  ~AugmentationSeed();
+  AugmentationSeed(const AugmentationSeed&) = delete;
+  AugmentationSeed& operator=(const AugmentationSeed&) = delete;
+
+ private:
+  Generator generator_;
+  Generator* previous_;
+};
+
+// A well-mixed seed for example `position` of an epoch whose seed is `epoch_seed` (splitmix64).
+uint64_t example_seed(uint64_t epoch_seed, uint64_t position);
+
+}  // namespace striate::data
