@@ -1,0 +1,540 @@
+"""The `striate` command: train a zoo model on a dataset, evaluate a checkpoint, predict the
+classes of image files, summarize a model, list the zoo.
+
+    striate train                                   # LeNet-5 on Fashion-MNIST, offline
+    striate train --model resnet20 --augment flip,crop --epochs 30 --out runs/r20
+    striate eval runs/r20/best.pt
+    striate predict runs/r20/best.pt shoe.png
+    striate summary resnet50
+    striate models
+
+Bad input (an unknown model, dataset or option, a missing data directory, an unreadable
+checkpoint) prints one line `striate: error: ...` and exits with status 2.
+"""
+
+import argparse
+import os
+import sys
+import time
+
+__all__ = ["main"]
+
+BUNDLED_FASHION_MNIST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_sample_data",
+                                     "fashion-mnist")
+SYSTEM_FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
+
+# Per dataset: channels, image side, classes, normalization (the training set's statistics).
+DATASETS = {
+    "fashion-mnist": dict(channels=1, size=28, classes=10, mean=(0.2860,), std=(0.3530,)),
+    "mnist": dict(channels=1, size=28, classes=10, mean=(0.1307,), std=(0.3081,)),
+    "cifar10": dict(channels=3, size=32, classes=10, mean=(0.4914, 0.4822, 0.4465),
+                    std=(0.2470, 0.2435, 0.2616)),
+    "cifar100": dict(channels=3, size=32, classes=100, mean=(0.5071, 0.4865, 0.4409),
+                     std=(0.2673, 0.2564, 0.2762)),
+    "imagefolder": dict(channels=3, size=224, classes=None, mean=(0.485, 0.456, 0.406),
+                        std=(0.229, 0.224, 0.225)),
+}
+
+# The input side each model was designed for (summary's default input).
+NATIVE_SIZE = {"lenet5": 28, "convnetjs_mnist": 28, "convnetjs_cifar10": 32, "nin": 32,
+               "resnet20": 32, "resnet32": 32, "resnet44": 32, "resnet56": 32, "resnet110": 32,
+               "preact_resnet18": 32, "wide_resnet28_10": 32, "wide_resnet": 32,
+               "densenet_bc": 32, "fractalnet": 32}
+
+AUGMENTATIONS = ("flip", "vflip", "crop", "rotate", "affine", "jitter", "cutout", "erasing",
+                 "mixup", "cutmix")
+OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad")
+SCHEDULES = ("none", "cosine", "step", "multistep", "exponential", "onecycle", "plateau")
+
+
+class UsageError(Exception):
+    """Bad input from the user: one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+# ----------------------------------------------------------------------------------- data
+
+
+def _dataset_root(name, data_dir):
+    if data_dir is not None:
+        if not os.path.isdir(data_dir):
+            raise UsageError(f"data directory {data_dir} does not exist")
+        return data_dir, data_dir
+    if name == "fashion-mnist":
+        if os.path.isdir(SYSTEM_FASHION_MNIST):
+            return SYSTEM_FASHION_MNIST, f"{SYSTEM_FASHION_MNIST} (the full dataset)"
+        return BUNDLED_FASHION_MNIST, ("the sample bundled with striate (4,000 training and 1,000 "
+                                       f"test images; install dataset-fashion-mnist or pass "
+                                       "--data-dir for the full dataset)")
+    defaults = {"mnist": "data/mnist", "cifar10": "data/cifar-10-batches-py",
+                "cifar100": "data/cifar-100-python"}
+    if name in defaults and os.path.isdir(defaults[name]):
+        return defaults[name], defaults[name]
+    raise UsageError(f"dataset {name} needs --data-dir (no data found"
+                     + (f" at {defaults[name]}" if name in defaults else "") + ")")
+
+
+def _transforms(info, augment, train):
+    from .data import transforms as T
+
+    steps = []
+    size = info["size"]
+    if info.get("resize"):
+        steps += [T.Resize(size), T.CenterCrop(size)] if not train or "crop" not in augment else \
+            [T.RandomResizedCrop(size)]
+    if train:
+        if "crop" in augment and not info.get("resize"):
+            steps.append(T.RandomCrop(size, padding=max(size // 8, 2)))
+        if "flip" in augment:
+            steps.append(T.RandomHorizontalFlip())
+        if "vflip" in augment:
+            steps.append(T.RandomVerticalFlip())
+        if "rotate" in augment:
+            steps.append(T.RandomRotation(15))
+        if "affine" in augment:
+            steps.append(T.RandomAffine(10, translate=(0.1, 0.1), scale=(0.9, 1.1), shear=5))
+        if "jitter" in augment:
+            steps.append(T.ColorJitter(brightness=0.3, contrast=0.3,
+                                       saturation=0.3 if info["channels"] == 3 else 0))
+    steps += [T.ToTensor(), T.Normalize(info["mean"], info["std"])]
+    if train and "cutout" in augment:
+        steps.append(T.Cutout(size // 2))
+    if train and "erasing" in augment:
+        steps.append(T.RandomErasing())
+    return T.Compose(steps)
+
+
+def _load_split(name, root, train, transform):
+    from . import data
+
+    try:
+        if name == "fashion-mnist":
+            return data.FashionMNIST(root, train=train, transform=transform)
+        if name == "mnist":
+            return data.MNIST(root, train=train, transform=transform)
+        if name == "cifar10":
+            return data.CIFAR10(root, train=train, transform=transform)
+        if name == "cifar100":
+            return data.CIFAR100(root, train=train, transform=transform)
+        split = os.path.join(root, "train" if train else "val")
+        if not os.path.isdir(split):
+            raise UsageError(f"imagefolder expects {root}/train and {root}/val class folders; "
+                             f"{split} does not exist")
+        return data.ImageFolder(split, transform=transform)
+    except (OSError, ValueError) as error:
+        raise UsageError(f"cannot read dataset {name} from {root}: {error}") from None
+
+
+def _dataset_info(args):
+    info = dict(DATASETS[args.dataset])
+    if args.dataset == "imagefolder":
+        info["size"] = args.image_size or 224
+        info["resize"] = True
+    return info
+
+
+# ---------------------------------------------------------------------------------- models
+
+
+def _model_names():
+    from . import models
+
+    return models.list_models()
+
+
+def _build_model(name, num_classes, in_channels):
+    from . import models
+
+    if name not in _model_names():
+        raise UsageError(f"unknown model {name!r}; `striate models` lists the zoo")
+    constructor = getattr(models, name)
+    if name == "wide_resnet":
+        return constructor(16, 4, num_classes=num_classes, in_channels=in_channels)
+    if name == "googlenet":
+        return constructor(aux_logits=False, num_classes=num_classes, in_channels=in_channels)
+    return constructor(num_classes=num_classes, in_channels=in_channels)
+
+
+def _check_fits(model, name, info):
+    from . import no_grad, zeros
+
+    model.eval()
+    try:
+        with no_grad():
+            model(zeros(2, info["channels"], info["size"], info["size"]))
+    except (ValueError, RuntimeError) as error:
+        raise UsageError(f"model {name} cannot take {info['channels']}x{info['size']}x"
+                         f"{info['size']} images: {str(error).splitlines()[0]}") from None
+    finally:
+        model.train()
+
+
+def _description(constructor):
+    lines = [line.strip() for line in (constructor.__doc__ or "").splitlines() if line.strip()]
+    lines = [line for line in lines if not line.startswith(constructor.__name__ + "(")]
+    return lines[0] if lines else ""
+
+
+# -------------------------------------------------------------------------------- commands
+
+
+def _optimizer(args, model):
+    from . import optim
+
+    params = [p for p in model.parameters() if p.requires_grad]
+    if args.optimizer == "sgd":
+        return optim.SGD(params, lr=args.lr, momentum=args.momentum,
+                         weight_decay=args.weight_decay, nesterov=args.nesterov)
+    if args.optimizer == "adam":
+        return optim.Adam(params, lr=args.lr, weight_decay=args.weight_decay)
+    if args.optimizer == "adamw":
+        return optim.AdamW(params, lr=args.lr, weight_decay=args.weight_decay)
+    if args.optimizer == "rmsprop":
+        return optim.RMSprop(params, lr=args.lr, momentum=args.momentum,
+                             weight_decay=args.weight_decay)
+    return optim.Adagrad(params, lr=args.lr, weight_decay=args.weight_decay)
+
+
+def _scheduler(args, optimizer, steps_per_epoch):
+    from .optim import lr_scheduler as S
+
+    if args.schedule == "none":
+        return None, "epoch"
+    if args.schedule == "cosine":
+        return S.CosineAnnealingLR(optimizer, T_max=max(args.epochs, 1)), "epoch"
+    if args.schedule == "step":
+        return S.StepLR(optimizer, step_size=max(args.epochs // 3, 1), gamma=0.1), "epoch"
+    if args.schedule == "multistep":
+        milestones = [int(args.epochs * 0.5), int(args.epochs * 0.75)]
+        return S.MultiStepLR(optimizer, milestones=milestones, gamma=0.1), "epoch"
+    if args.schedule == "exponential":
+        return S.ExponentialLR(optimizer, gamma=0.95), "epoch"
+    if args.schedule == "plateau":
+        return S.ReduceLROnPlateau(optimizer, factor=0.1, patience=3), "epoch"
+    return S.OneCycleLR(optimizer, max_lr=args.lr, total_steps=max(args.epochs, 1) * steps_per_epoch), "step"
+
+
+def _parse_augment(text):
+    names = [name.strip() for name in (text or "").split(",") if name.strip() and name != "none"]
+    unknown = [name for name in names if name not in AUGMENTATIONS]
+    if unknown:
+        raise UsageError(f"unknown augmentation {unknown[0]!r}; choose from {', '.join(AUGMENTATIONS)}")
+    return names
+
+
+def command_train(args):
+    import striate as st
+    from . import data, nn
+    from .train import CSVLogger, LRMonitor, ModelCheckpoint, Trainer
+
+    augment = _parse_augment(args.augment)
+    if args.epochs < 0 or args.batch_size < 1 or args.lr <= 0 or args.workers < 0:
+        raise UsageError("--epochs must be >= 0, --batch-size >= 1, --lr > 0, --workers >= 0")
+    if args.model not in _model_names():
+        raise UsageError(f"unknown model {args.model!r}; `striate models` lists the zoo")
+    if args.threads:
+        st.set_num_threads(args.threads)
+    st.manual_seed(args.seed)
+    info = _dataset_info(args)
+    root, described = _dataset_root(args.dataset, args.data_dir)
+    train_set = _load_split(args.dataset, root, True, _transforms(info, augment, True))
+    test_set = _load_split(args.dataset, root, False, _transforms(info, augment, False))
+    classes = list(getattr(train_set, "classes", None) or range(info["classes"]))
+    info["classes"] = len(classes)
+    _say(f"dataset: {args.dataset} from {described}: {len(train_set)} training and "
+               f"{len(test_set)} test images, {len(classes)} classes")
+    model = _build_model(args.model, len(classes), info["channels"])
+    _check_fits(model, args.model, info)
+    train_loader = data.DataLoader(train_set, batch_size=args.batch_size, shuffle=True,
+                                   seed=args.seed, num_workers=args.workers, drop_last=False)
+    test_loader = data.DataLoader(test_set, batch_size=max(args.batch_size, 256),
+                                  num_workers=args.workers)
+    optimizer = _optimizer(args, model)
+    scheduler, interval = _scheduler(args, optimizer, len(train_loader))
+    batch_transform = None
+    if "mixup" in augment or "cutmix" in augment:
+        from .data import transforms as T
+
+        batch_transform = (T.CutMix if "cutmix" in augment else T.Mixup)(
+            alpha=1.0, num_classes=len(classes))
+    out = args.out or os.path.join("runs", f"{args.model}-{args.dataset}")
+    os.makedirs(out, exist_ok=True)
+    lr_monitor = LRMonitor()
+    trainer = Trainer(model, optimizer, nn.CrossEntropyLoss(label_smoothing=args.label_smoothing),
+                      scheduler=scheduler, scheduler_interval=interval,
+                      metrics=("accuracy", "top5") if len(classes) > 5 else ("accuracy",),
+                      callbacks=[ModelCheckpoint(out, monitor="val_accuracy"),
+                                 CSVLogger(os.path.join(out, "history.csv")), lr_monitor],
+                      batch_transform=batch_transform,
+                      progress="log" if args.quiet else "bar")
+    trainer.run_info = {"model": args.model, "dataset": args.dataset, "classes": classes,
+                        "in_channels": info["channels"], "image_size": info["size"],
+                        "mean": list(info["mean"]), "std": list(info["std"]),
+                        "resize": bool(info.get("resize"))}
+    last = os.path.join(out, "last.pt")
+    if args.resume:
+        if not os.path.exists(last):
+            raise UsageError(f"--resume: no checkpoint at {last}")
+        trainer.load_checkpoint(last, train_loader=train_loader)
+        _say(f"resumed from {last} at epoch {trainer.epoch}")
+    _say(f"model: {args.model} ({model.num_parameters():,} parameters); optimizer "
+               f"{args.optimizer} lr {args.lr}; schedule {args.schedule}; augment "
+               f"{','.join(augment) or 'none'}; batch {args.batch_size}; {args.epochs} epochs")
+    started = time.perf_counter()
+    _wrap_checkpoints(trainer)
+    trainer.fit(train_loader, test_loader, epochs=args.epochs)
+    elapsed = time.perf_counter() - started
+    final = trainer.evaluate(test_loader)
+    print(f"final test accuracy: {final['accuracy'] * 100:.2f}% (loss {final['loss']:.4f}) "
+          f"after {trainer.epoch} epochs, {elapsed:.1f} s; checkpoints, history.csv and plots "
+          f"in {out}", flush=True)
+    _write_plots(trainer, lr_monitor, test_loader, test_set, classes, out, args)
+    return 0
+
+
+def _wrap_checkpoints(trainer):
+    # Every checkpoint the CLI writes carries what `striate eval/predict` need to rebuild the
+    # model and its input pipeline.
+    save = trainer.save_checkpoint
+    trainer.save_checkpoint = lambda path, **extra: save(path, run=trainer.run_info, **extra)
+
+
+def _write_plots(trainer, lr_monitor, test_loader, test_set, classes, out, args):
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        _say("plots skipped: matplotlib is not installed (pip install 'striate[plot]')")
+        return
+    from . import no_grad
+    from .train import ConfusionMatrix, plots
+
+    trainer.model.eval()
+    matrix = ConfusionMatrix(len(classes))
+    with no_grad():
+        for images, labels in test_loader:
+            matrix.update(trainer.model(images), labels)
+    if trainer.history:
+        plots.plot_history(trainer.history, os.path.join(out, "curves.png"))
+    if lr_monitor.lrs:
+        plots.plot_lr([lrs[0] for lrs in lr_monitor.lrs], os.path.join(out, "lr.png"))
+    plots.plot_confusion_matrix(matrix.compute(), os.path.join(out, "confusion.png"), classes)
+    weight = plots.first_conv_weight(trainer.model)
+    if weight is not None:
+        plots.plot_filters(weight, os.path.join(out, "filters.png"))
+    images, labels = next(iter(test_loader))
+    with no_grad():
+        predicted = trainer.model(images[:16]).numpy().argmax(1)
+    plots.plot_predictions(images[:16], labels[:16], predicted, os.path.join(out, "predictions.png"),
+                           classes)
+
+
+def _load_run(path):
+    from . import load
+
+    try:
+        state = load(path)
+    except (OSError, ValueError) as error:
+        raise UsageError(f"cannot read checkpoint {path}: {error}") from None
+    except Exception as error:  # pickle's refusal of foreign code and similar
+        raise UsageError(f"cannot read checkpoint {path}: {error}") from None
+    if not isinstance(state, dict) or "run" not in state or "model" not in state:
+        raise UsageError(f"cannot read checkpoint {path}: not a checkpoint written by `striate train`")
+    run = state["run"]
+    model = _build_model(run["model"], len(run["classes"]), run["in_channels"])
+    try:
+        model.load_state_dict(state["model"])
+    except (KeyError, ValueError, RuntimeError) as error:
+        raise UsageError(f"cannot read checkpoint {path}: {error}") from None
+    model.eval()
+    return run, model, state
+
+
+def command_eval(args):
+    from . import data
+    from .train import Trainer
+    from . import nn, optim
+
+    run, model, state = _load_run(args.checkpoint)
+    dataset = args.dataset or run["dataset"]
+    if dataset not in DATASETS:
+        raise UsageError(f"unknown dataset {dataset!r}; choose from {', '.join(DATASETS)}")
+    info = dict(DATASETS[dataset])
+    info.update(channels=run["in_channels"], size=run["image_size"], mean=run["mean"],
+                std=run["std"], resize=run.get("resize", False))
+    root, described = _dataset_root(dataset, args.data_dir)
+    test_set = _load_split(dataset, root, False, _transforms(info, [], False))
+    loader = data.DataLoader(test_set, batch_size=args.batch_size, num_workers=args.workers)
+    trainer = Trainer(model, optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(),
+                      metrics=("accuracy", "top5") if len(run["classes"]) > 5 else ("accuracy",),
+                      progress="none")
+    results = trainer.evaluate(loader)
+    print(f"{run['model']} (epoch {state.get('epoch', '?')}) on {dataset} test split from "
+          f"{described}: " + ", ".join(f"{key} {value:.4f}" for key, value in results.items()))
+    return 0
+
+
+def _read_image(path, run):
+    import numpy as np
+
+    try:
+        from PIL import Image
+    except ImportError:
+        raise UsageError("predict needs Pillow to read images: pip install 'striate[image]'") from None
+    try:
+        with Image.open(path) as image:
+            image = image.convert("L" if run["in_channels"] == 1 else "RGB")
+            size = run["image_size"]
+            if image.size != (size, size):
+                image = image.resize((size, size), Image.BILINEAR)
+            array = np.asarray(image, dtype=np.float32) / 255.0
+    except (OSError, ValueError) as error:
+        raise UsageError(f"cannot read image {path}: {error}") from None
+    array = array[None] if array.ndim == 2 else array.transpose(2, 0, 1)
+    mean = np.asarray(run["mean"], dtype=np.float32)[:, None, None]
+    std = np.asarray(run["std"], dtype=np.float32)[:, None, None]
+    return (array - mean) / std
+
+
+def command_predict(args):
+    import numpy as np
+
+    from . import no_grad, tensor
+    from .nn.functional import softmax
+
+    run, model, _ = _load_run(args.checkpoint)
+    batch = tensor(np.stack([_read_image(path, run) for path in args.images]))
+    with no_grad():
+        probabilities = softmax(model(batch), dim=1).numpy()
+    k = min(args.topk, probabilities.shape[1])
+    for path, row in zip(args.images, probabilities):
+        best = np.argsort(-row)[:k]
+        print(f"{path}: " + "  ".join(f"{rank + 1}. {run['classes'][index]} {row[index]:.3f}"
+                                      for rank, index in enumerate(best)))
+    return 0
+
+
+def command_summary(args):
+    from . import summary
+
+    if args.model not in _model_names():
+        raise UsageError(f"unknown model {args.model!r}; `striate models` lists the zoo")
+    if args.input_size:
+        try:
+            shape = tuple(int(part) for part in args.input_size.lower().replace("x", ",").split(","))
+        except ValueError:
+            raise UsageError(f"--input-size should look like 3x224x224, got {args.input_size!r}") from None
+        if len(shape) != 3 or min(shape) < 1:
+            raise UsageError(f"--input-size should be CxHxW, got {args.input_size!r}")
+    else:
+        size = NATIVE_SIZE.get(args.model, 224)
+        shape = (1 if size == 28 else 3, size, size)
+    model = _build_model(args.model, args.num_classes or _default_classes(args.model), shape[0])
+    try:
+        summary(model, shape, batch_size=args.batch_size)
+    except (ValueError, RuntimeError) as error:
+        raise UsageError(f"model {args.model} cannot take input {'x'.join(map(str, shape))}: "
+                         f"{str(error).splitlines()[0]}") from None
+    return 0
+
+
+def _default_classes(name):
+    # CIFAR- and MNIST-sized models default to 10 classes, ImageNet models to 1000.
+    return 10 if name in NATIVE_SIZE else 1000
+
+
+def command_models(args):
+    from . import models
+
+    names = _model_names()
+    width = max(len(name) for name in names)
+    for name in names:
+        size = NATIVE_SIZE.get(name, 224)
+        print(f"{name:<{width}}  {size:>3}px  {_description(getattr(models, name))}")
+    return 0
+
+
+# ---------------------------------------------------------------------------------- parser
+
+
+def _say(message):
+    print(message, flush=True)
+
+
+def build_parser():
+    parser = _Parser(prog="striate", description="Train, evaluate and inspect convolutional networks.")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    train = commands.add_parser("train", help="train a zoo model on a dataset")
+    train.add_argument("--model", default="lenet5", help="a model of the zoo (striate models)")
+    train.add_argument("--dataset", default="fashion-mnist", choices=sorted(DATASETS))
+    train.add_argument("--data-dir", default=None, help="where the dataset's files are")
+    train.add_argument("--image-size", type=int, default=None, help="imagefolder: input side")
+    train.add_argument("--epochs", type=int, default=10)
+    train.add_argument("--batch-size", type=int, default=128)
+    train.add_argument("--optimizer", default="sgd", choices=OPTIMIZERS)
+    train.add_argument("--lr", type=float, default=0.05)
+    train.add_argument("--momentum", type=float, default=0.9)
+    train.add_argument("--nesterov", action="store_true")
+    train.add_argument("--weight-decay", type=float, default=5e-4)
+    train.add_argument("--label-smoothing", type=float, default=0.0)
+    train.add_argument("--schedule", default="cosine", choices=SCHEDULES)
+    train.add_argument("--augment", default="", help=f"comma-separated: {','.join(AUGMENTATIONS)}")
+    train.add_argument("--workers", type=int, default=0, help="data-loading threads")
+    train.add_argument("--threads", type=int, default=0, help="compute threads (0: all cores)")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--out", default=None, help="run directory (default runs/MODEL-DATASET)")
+    train.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
+    train.add_argument("--quiet", action="store_true", help="one line per epoch, no progress bar")
+    train.set_defaults(run=command_train)
+
+    evaluate = commands.add_parser("eval", help="test accuracy of a checkpoint")
+    evaluate.add_argument("checkpoint")
+    evaluate.add_argument("--dataset", default=None, help="default: the one it was trained on")
+    evaluate.add_argument("--data-dir", default=None)
+    evaluate.add_argument("--batch-size", type=int, default=256)
+    evaluate.add_argument("--workers", type=int, default=0)
+    evaluate.set_defaults(run=command_eval)
+
+    predict = commands.add_parser("predict", help="top-5 classes of image files")
+    predict.add_argument("checkpoint")
+    predict.add_argument("images", nargs="+")
+    predict.add_argument("--topk", type=int, default=5)
+    predict.set_defaults(run=command_predict)
+
+    summary = commands.add_parser("summary", help="per-layer table of a zoo model")
+    summary.add_argument("model")
+    summary.add_argument("--input-size", default=None, help="CxHxW, default: the model's native size")
+    summary.add_argument("--num-classes", type=int, default=None)
+    summary.add_argument("--batch-size", type=int, default=1)
+    summary.set_defaults(run=command_summary)
+
+    listing = commands.add_parser("models", help="list the model zoo")
+    listing.set_defaults(run=command_models)
+    return parser
+
+
+def main(argv=None):
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 2
+        return args.run(args)
+    except UsageError as error:
+        print(f"striate: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("striate: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

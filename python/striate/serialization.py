@@ -1,0 +1,155 @@
+"""striate.save / striate.load: Python objects holding tensors (state dicts, checkpoints) written
+with pickle, tensors as raw little-endian bytes, files replaced atomically. Loading uses a
+restricted unpickler by default (weights_only=True): only containers, numbers, strings, bytes and
+tensors come back, never arbitrary classes, so a checkpoint from elsewhere cannot run code.
+
+    striate.save({"model": model.state_dict(), "epoch": 3}, "runs/a/checkpoint.pt")
+    state = striate.load("runs/a/checkpoint.pt")
+"""
+
+import collections
+import os
+import pickle
+import struct
+import tempfile
+
+import numpy as np
+
+__all__ = ["save", "load", "atomic_write"]
+
+_MAGIC = b"STRIATE1"
+
+
+def _rebuild_tensor(data, dtype, shape, requires_grad):
+    from . import from_numpy
+
+    array = np.frombuffer(data, dtype=np.dtype(dtype).newbyteorder("<")).astype(dtype, copy=True)
+    tensor = from_numpy(array.reshape(shape))
+    if requires_grad:
+        tensor.requires_grad_(True)
+    return tensor
+
+
+def _reduce_tensor(tensor):
+    array = np.ascontiguousarray(tensor.detach().numpy())
+    little = array.astype(array.dtype.newbyteorder("<"), copy=False)
+    return (_rebuild_tensor, (little.tobytes(), array.dtype.name, tuple(array.shape),
+                              bool(tensor.requires_grad)))
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj):
+        from ._C import Tensor
+
+        if isinstance(obj, Tensor):
+            return _reduce_tensor(obj)
+        return NotImplemented
+
+
+_SAFE_GLOBALS = {
+    ("collections", "OrderedDict"): collections.OrderedDict,
+    ("builtins", "set"): set,
+    ("builtins", "frozenset"): frozenset,
+    ("builtins", "complex"): complex,
+    ("builtins", "slice"): slice,
+    (__name__, "_rebuild_tensor"): _rebuild_tensor,
+}
+
+
+class UnsafeGlobalError(pickle.UnpicklingError):
+    """A weights_only load met a reference to code (a class or function) it does not allow."""
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        try:
+            return _SAFE_GLOBALS[(module, name)]
+        except KeyError:
+            raise UnsafeGlobalError(
+                f"striate.load: the file refers to {module}.{name}, which weights_only=True does "
+                "not load (only containers, numbers, strings and tensors); pass "
+                "weights_only=False if you trust the file") from None
+
+
+def atomic_write(path, write):
+    """Calls write(file) on a temporary file beside `path`, flushes it to disk, then renames it
+    over `path`: readers see the old file or the new one, never a torn one."""
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp",
+                                         dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        raise
+    try:
+        directory_handle = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(directory_handle)
+    except OSError:
+        pass
+    finally:
+        os.close(directory_handle)
+
+
+def save(obj, f):
+    """Writes obj (dicts/lists/tuples of tensors, numbers, strings, bytes) to a path (atomically)
+    or to a binary file object."""
+
+    def write(stream):
+        stream.write(_MAGIC)
+        _Pickler(stream, protocol=4).dump(obj)
+
+    if hasattr(f, "write"):
+        write(f)
+    else:
+        atomic_write(f, write)
+
+
+def load(f, weights_only=True):
+    """Reads what save() wrote. Raises OSError for a missing/unreadable file and ValueError for a
+    file that is not a striate file or is damaged."""
+    if hasattr(f, "read"):
+        return _load_stream(f, weights_only, getattr(f, "name", "<stream>"))
+    path = os.fspath(f)
+    with open(path, "rb") as stream:
+        return _load_stream(stream, weights_only, path)
+
+
+def _load_stream(stream, weights_only, name):
+    magic = stream.read(len(_MAGIC))
+    if magic != _MAGIC:
+        raise ValueError(f"striate.load: {name} is not a file written by striate.save "
+                         f"(expected header {_MAGIC!r}, got {magic!r})")
+    unpickler = (_SafeUnpickler if weights_only else pickle.Unpickler)(stream)
+    try:
+        return unpickler.load()
+    except UnsafeGlobalError:
+        raise
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError,
+            struct.error) as error:
+        raise ValueError(f"striate.load: {name} is truncated or damaged ({error})") from error
+
+
+def _tensor_reduce(self):
+    return _reduce_tensor(self)
+
+
+def install_tensor_pickling():
+    """Makes Tensor picklable with the standard pickle/copy modules (used by copy.deepcopy)."""
+    from ._C import Tensor
+
+    Tensor.__reduce__ = _tensor_reduce
+    Tensor.__reduce_ex__ = lambda self, protocol: _reduce_tensor(self)
+

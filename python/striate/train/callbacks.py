@@ -1,0 +1,269 @@
+"""Trainer callbacks: hooks called at the start/end of fit, epochs, batches and validation.
+A callback with state (the best score so far, EMA weights) also implements state_dict() and
+load_state_dict() so that a checkpoint resumes it exactly.
+
+    trainer = Trainer(model, optimizer, loss, callbacks=[EarlyStopping("val_loss", patience=3),
+                                                         ModelCheckpoint("runs/a"), CSVLogger("runs/a/history.csv")])
+"""
+
+import csv
+import io
+import math
+import os
+
+from .. import no_grad
+from ..serialization import atomic_write
+
+__all__ = ["Callback", "EarlyStopping", "ModelCheckpoint", "LRMonitor", "CSVLogger", "EMA"]
+
+
+class Callback:
+    def on_fit_begin(self, trainer):
+        pass
+
+    def on_epoch_begin(self, trainer, epoch):
+        pass
+
+    def on_batch_end(self, trainer, batch, logs):
+        """After the optimizer step; logs holds the batch's "loss" and "lr"."""
+
+    def on_validation_begin(self, trainer):
+        pass
+
+    def on_validation_end(self, trainer):
+        pass
+
+    def on_epoch_end(self, trainer, epoch, logs):
+        """logs is the epoch's history entry (train_loss, val_accuracy, lr, ...)."""
+
+    def on_fit_end(self, trainer):
+        pass
+
+    def state_dict(self):
+        return {}
+
+    def load_state_dict(self, state):
+        pass
+
+
+class _Monitor:
+    """Tracks the best value of one logged quantity; mode "min", "max" or "auto" (max for
+    accuracies, min otherwise)."""
+
+    def __init__(self, owner, monitor, mode, min_delta=0.0):
+        if mode not in ("auto", "min", "max"):
+            raise ValueError(f"{owner}: mode should be 'auto', 'min' or 'max', got {mode!r}")
+        if mode == "auto":
+            mode = "max" if ("acc" in monitor or monitor.startswith(("top", "val_top"))) else "min"
+        self.owner = owner
+        self.monitor = monitor
+        self.mode = mode
+        self.min_delta = abs(float(min_delta))
+        self.best = math.inf if mode == "min" else -math.inf
+
+    def value(self, logs):
+        if self.monitor not in logs:
+            available = ", ".join(sorted(key for key, value in logs.items()
+                                         if isinstance(value, (int, float))))
+            raise ValueError(f"{self.owner}: monitor {self.monitor!r} is not in the epoch's logs "
+                             f"(available: {available})")
+        return float(logs[self.monitor])
+
+    def improved(self, value):
+        if self.mode == "min":
+            return value < self.best - self.min_delta
+        return value > self.best + self.min_delta
+
+
+def _clone_state(module):
+    return {name: tensor.detach().clone() for name, tensor in module.state_dict().items()}
+
+
+class EarlyStopping(Callback):
+    """Stops training when `monitor` has not improved by more than min_delta for `patience`
+    epochs; restore_best puts back the weights of the best epoch when training ends."""
+
+    def __init__(self, monitor="val_loss", patience=5, mode="auto", min_delta=0.0,
+                 restore_best=True):
+        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
+            raise ValueError(f"EarlyStopping: patience should be a non-negative int, "
+                             f"got {patience!r}")
+        self._monitor = _Monitor("EarlyStopping", monitor, mode, min_delta)
+        self.patience = patience
+        self.restore_best = restore_best
+        self.wait = 0
+        self.best_epoch = None
+        self.stopped_epoch = None
+        self._best_state = None
+
+    @property
+    def best(self):
+        return self._monitor.best
+
+    def on_epoch_end(self, trainer, epoch, logs):
+        value = self._monitor.value(logs)
+        if self._monitor.improved(value):
+            self._monitor.best = value
+            self.best_epoch = epoch
+            self.wait = 0
+            if self.restore_best:
+                self._best_state = _clone_state(trainer.model)
+            return
+        self.wait += 1
+        if self.wait >= self.patience:
+            self.stopped_epoch = epoch
+            trainer.stop_training = True
+
+    def on_fit_end(self, trainer):
+        if self.restore_best and self._best_state is not None:
+            trainer.model.load_state_dict(self._best_state)
+
+    def state_dict(self):
+        return {"best": self._monitor.best, "wait": self.wait, "best_epoch": self.best_epoch,
+                "stopped_epoch": self.stopped_epoch, "best_state": self._best_state}
+
+    def load_state_dict(self, state):
+        self._monitor.best = state["best"]
+        self.wait = state["wait"]
+        self.best_epoch = state["best_epoch"]
+        self.stopped_epoch = state["stopped_epoch"]
+        self._best_state = state["best_state"]
+
+
+class ModelCheckpoint(Callback):
+    """Writes the full trainer checkpoint (model, optimizer, scheduler, RNG states, epoch, step,
+    history) to DIR/last.pt every `every` epochs, and to DIR/best.pt whenever `monitor` improves
+    (keep_best). Writes are atomic: an interrupted run never leaves a torn file."""
+
+    def __init__(self, directory, every=1, keep_best=True, monitor="val_loss", mode="auto"):
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise ValueError(f"ModelCheckpoint: every should be a positive int, got {every!r}")
+        self.directory = os.fspath(directory)
+        self.every = every
+        self.keep_best = keep_best
+        self._monitor = _Monitor("ModelCheckpoint", monitor, mode)
+        self.last_path = os.path.join(self.directory, "last.pt")
+        self.best_path = os.path.join(self.directory, "best.pt")
+
+    def on_epoch_end(self, trainer, epoch, logs):
+        if self.keep_best and self._monitor.monitor in logs:
+            value = self._monitor.value(logs)
+            if self._monitor.improved(value):
+                self._monitor.best = value
+                trainer.save_checkpoint(self.best_path)
+        if (epoch + 1) % self.every == 0:
+            trainer.save_checkpoint(self.last_path)
+
+    def state_dict(self):
+        return {"best": self._monitor.best}
+
+    def load_state_dict(self, state):
+        self._monitor.best = state["best"]
+
+
+class LRMonitor(Callback):
+    """Records the learning rate of every parameter group after each optimizer step
+    (`lrs`: one list per group), for plots of warm-up and restarts."""
+
+    def __init__(self):
+        self.lrs = []
+        self.steps = []
+
+    def on_batch_end(self, trainer, batch, logs):
+        self.steps.append(trainer.step)
+        self.lrs.append([group["lr"] for group in trainer.optimizer.param_groups])
+
+    def state_dict(self):
+        return {"lrs": list(self.lrs), "steps": list(self.steps)}
+
+    def load_state_dict(self, state):
+        self.lrs = list(state["lrs"])
+        self.steps = list(state["steps"])
+
+
+class CSVLogger(Callback):
+    """Rewrites `path` (atomically) with the whole history after every epoch: one row per
+    epoch, one column per scalar (epoch, train_loss, train_accuracy, val_loss, ..., lr, time)."""
+
+    def __init__(self, path):
+        self.path = os.fspath(path)
+
+    def on_epoch_end(self, trainer, epoch, logs):
+        write_history_csv(trainer.history, self.path)
+
+
+def write_history_csv(history, path):
+    columns = []
+    for entry in history:
+        for key, value in entry.items():
+            if key not in columns and isinstance(value, (int, float)):
+                columns.append(key)
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(columns)
+    for entry in history:
+        writer.writerow([_format_cell(entry.get(key)) for key in columns])
+    atomic_write(path, lambda f: f.write(text.getvalue().encode()))
+
+
+def _format_cell(value):
+    if value is None:
+        return ""
+    return repr(value) if isinstance(value, float) else value
+
+
+class EMA(Callback):
+    """Keeps an exponential moving average of the weights, shadow = decay * shadow + (1 - decay)
+    * weight after every step (Polyak averaging; decay 0.995 as in the notes); buffers (BN
+    statistics) are copied. With evaluate_with_ema the validation runs on the averaged weights;
+    apply_at_end leaves them in the model when fit ends."""
+
+    def __init__(self, decay=0.995, evaluate_with_ema=True, apply_at_end=False):
+        if not 0.0 <= decay <= 1.0:
+            raise ValueError(f"EMA: decay should lie in [0, 1], got {decay}")
+        self.decay = float(decay)
+        self.evaluate_with_ema = evaluate_with_ema
+        self.apply_at_end = apply_at_end
+        self.shadow = None
+        self._saved = None
+
+    def _initialize(self, model):
+        if self.shadow is None:
+            self.shadow = _clone_state(model)
+
+    def on_fit_begin(self, trainer):
+        self._initialize(trainer.model)
+
+    def on_batch_end(self, trainer, batch, logs):
+        with no_grad():
+            parameters = dict(trainer.model.named_parameters())
+            for name, tensor in trainer.model.state_dict().items():
+                if name in parameters and tensor.is_floating_point():
+                    self.shadow[name].mul_(self.decay).add_(tensor.detach() * (1.0 - self.decay))
+                else:
+                    self.shadow[name].copy_(tensor)
+
+    def copy_to(self, model):
+        """Loads the averaged weights into `model`."""
+        model.load_state_dict(self.shadow)
+
+    def on_validation_begin(self, trainer):
+        if self.evaluate_with_ema and self.shadow is not None:
+            self._saved = _clone_state(trainer.model)
+            self.copy_to(trainer.model)
+
+    def on_validation_end(self, trainer):
+        if self._saved is not None:
+            trainer.model.load_state_dict(self._saved)
+            self._saved = None
+
+    def on_fit_end(self, trainer):
+        if self.apply_at_end and self.shadow is not None:
+            self.copy_to(trainer.model)
+
+    def state_dict(self):
+        return {"shadow": self.shadow, "decay": self.decay}
+
+    def load_state_dict(self, state):
+        self.shadow = state["shadow"]
+        self.decay = state["decay"]

@@ -1,0 +1,36 @@
+"""Fine-tuning: replace a trained model's classifier head with a fresh one for a new number of
+classes, and freeze the bottom of the network.
+
+    model = finetune(models.resnet18(), num_classes=10, freeze_until="layer3")
+"""
+
+from .. import nn
+
+__all__ = ["finetune", "classifier_head"]
+
+
+def classifier_head(model):
+    """(dotted name, module) of the model's last Linear layer, its classifier head."""
+    head = None
+    for name, module in model.named_modules():
+        if isinstance(module, nn.Linear):
+            head = (name, module)
+    if head is None:
+        raise ValueError(f"finetune: {type(model).__name__} has no Linear layer to replace as "
+                         "its classifier head")
+    return head
+
+
+def finetune(model, num_classes, freeze_until=None):
+    """Replaces the last Linear layer with a new Linear(in_features, num_classes) (PyTorch's
+    default init) and, when freeze_until names a child (e.g. "layer3", "features.10"), freezes
+    every parameter up to and including it (model.freeze). Returns the model."""
+    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
+        raise ValueError(f"finetune: num_classes should be a positive int, got {num_classes!r}")
+    name, head = classifier_head(model)
+    parent = model.get_submodule(name.rpartition(".")[0]) if "." in name else model
+    replacement = nn.Linear(head.in_features, num_classes, bias=head.bias is not None)
+    setattr(parent, name.rpartition(".")[2], replacement)
+    if freeze_until is not None:
+        model.freeze(until=freeze_until)
+    return model

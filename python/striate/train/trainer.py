@@ -1,0 +1,358 @@
+"""Trainer: the training loop users would otherwise write by hand — epochs of forward, loss,
+backward, optimizer step and LR schedule, metrics, a tqdm bar, validation, callbacks, and
+checkpoints that resume bit for bit on CPU.
+
+    trainer = Trainer(model, optim.SGD(model.parameters(), lr=0.05, momentum=0.9),
+                      nn.CrossEntropyLoss(), scheduler=..., metrics=("accuracy", "top5"))
+    history = trainer.fit(train_loader, val_loader, epochs=10)
+    trainer.evaluate(test_loader)   # {"loss": 0.27, "accuracy": 0.905, "top5": 0.998}
+"""
+
+import math
+import random
+import sys
+import time
+
+import numpy as np
+
+from .. import cat, get_rng_state, no_grad, set_rng_state
+from .. import load as _load
+from .. import save as _save
+from ..optim.lr_scheduler import ReduceLROnPlateau
+from .metrics import resolve_metrics
+
+__all__ = ["Trainer"]
+
+_CHECKPOINT_FORMAT = "striate.trainer/1"
+_PROGRESS_MODES = ("bar", "log", "none")
+
+
+def _split_batch(batch):
+    if isinstance(batch, (tuple, list)):
+        if len(batch) == 1:
+            return batch[0], None
+        return batch[0], batch[1]
+    return batch, None
+
+
+def _main_output(outputs):
+    # Multi-output models (GoogLeNet's auxiliary heads) report metrics on the first output.
+    return outputs[0] if isinstance(outputs, (tuple, list)) else outputs
+
+
+def _batch_size(inputs):
+    return int(inputs.shape[0])
+
+
+class Trainer:
+    """Trains `model` with `optimizer` on `loss(outputs, targets)`.
+
+    scheduler: an lr_scheduler, stepped once per epoch (scheduler_interval="epoch", after
+    validation; ReduceLROnPlateau gets val_loss, or train_loss without validation) or after every
+    optimizer step ("step", for OneCycleLR and warm-ups). metrics: names ("accuracy", "top5",
+    "confusion_matrix") or Metric objects. batch_transform: called on (inputs, targets) of every
+    training batch (Mixup/CutMix, which return soft targets). grad_clip_norm: clip the global
+    gradient norm before each step. progress: "bar" (a tqdm bar per epoch), "log" (one line per
+    epoch, for logs) or "none"; True/False mean "bar"/"none".
+    """
+
+    def __init__(self, model, optimizer, loss, scheduler=None, metrics=("accuracy",),
+                 callbacks=(), scheduler_interval="epoch", batch_transform=None,
+                 grad_clip_norm=None, progress="bar", num_classes=None, file=None):
+        if not callable(loss):
+            raise TypeError(f"Trainer: loss should be callable (outputs, targets) -> Tensor, "
+                            f"got {type(loss).__name__}")
+        if scheduler_interval not in ("epoch", "step"):
+            raise ValueError(f"Trainer: scheduler_interval should be 'epoch' or 'step', "
+                             f"got {scheduler_interval!r}")
+        if progress is True:
+            progress = "bar"
+        elif progress is False:
+            progress = "none"
+        if progress not in _PROGRESS_MODES:
+            raise ValueError(f"Trainer: progress should be one of {_PROGRESS_MODES} or a bool, "
+                             f"got {progress!r}")
+        self.model = model
+        self.optimizer = optimizer
+        self.loss = loss
+        self.scheduler = scheduler
+        self.scheduler_interval = scheduler_interval
+        self.metric_names = tuple(metrics or ())
+        self.num_classes = num_classes
+        resolve_metrics(self.metric_names, num_classes)  # fail early on a bad name
+        self.callbacks = list(callbacks)
+        self.batch_transform = batch_transform
+        self.grad_clip_norm = grad_clip_norm
+        self.progress = progress
+        self.file = file
+        self.history = []
+        self.epoch = 0          # epochs completed
+        self.step = 0           # optimizer steps taken
+        self.stop_training = False
+        self._train_loader = None
+
+    # ----------------------------------------------------------------------------- the loop
+
+    def fit(self, train_loader, val_loader=None, epochs=1):
+        """Trains until `epochs` epochs are complete in total (a resumed trainer continues from
+        its epoch); returns the history, one dict per epoch."""
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+            raise ValueError(f"Trainer.fit: epochs should be a non-negative int, got {epochs!r}")
+        self._train_loader = train_loader
+        pending = self.__dict__.pop("_pending_loader_state", None)
+        if pending is not None:
+            train_loader.load_state_dict(pending)
+        self.stop_training = False
+        self._call("on_fit_begin")
+        try:
+            while self.epoch < epochs and not self.stop_training:
+                self._fit_epoch(train_loader, val_loader, epochs)
+        finally:
+            self._call("on_fit_end")
+        return self.history
+
+    def _fit_epoch(self, train_loader, val_loader, epochs):
+        epoch = self.epoch
+        self._call("on_epoch_begin", epoch)
+        self.model.train()
+        metrics = resolve_metrics(self.metric_names, self.num_classes)
+        loss_sum, count, started = 0.0, 0, time.perf_counter()
+        bar = self._progress_bar(train_loader, f"epoch {epoch + 1}/{epochs}")
+        for batch_index, batch in enumerate(train_loader):
+            inputs, targets = _split_batch(batch)
+            if self.batch_transform is not None:
+                inputs, targets = self.batch_transform(inputs, targets)
+            outputs = self.model(inputs)
+            loss = self.loss(outputs, targets)
+            self.optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            if self.grad_clip_norm is not None:
+                from ..nn.utils import clip_grad_norm_
+
+                clip_grad_norm_(self.model.parameters(), self.grad_clip_norm)
+            self.optimizer.step()
+            self.step += 1
+            lr = self.optimizer.param_groups[0]["lr"]
+            if self.scheduler is not None and self.scheduler_interval == "step":
+                self.scheduler.step()
+            value = float(loss.item())
+            if not math.isfinite(value):
+                raise FloatingPointError(f"Trainer: the loss became {value} at epoch "
+                                         f"{epoch + 1}, batch {batch_index}; lower the lr or "
+                                         "clip gradients (grad_clip_norm=)")
+            size = _batch_size(inputs)
+            loss_sum += value * size
+            count += size
+            main = _main_output(outputs)
+            for metric in metrics:
+                metric.update(main, targets)
+            self._call("on_batch_end", batch_index, {"loss": value, "lr": lr})
+            if bar is not None:
+                bar.update(1)
+                if batch_index % 10 == 0 or batch_index + 1 == getattr(bar, "total", 0):
+                    bar.set_postfix(self._postfix(loss_sum / count, metrics, count, started, lr),
+                                    refresh=False)
+        if bar is not None:
+            bar.close()
+        elapsed = time.perf_counter() - started
+        logs = {"epoch": epoch + 1, "train_loss": loss_sum / max(count, 1)}
+        for metric in metrics:
+            logs["train_" + metric.name] = metric.compute()
+        logs["lr"] = self.optimizer.param_groups[0]["lr"]
+        logs["time"] = elapsed
+        logs["images_per_s"] = count / elapsed if elapsed > 0 else float("nan")
+        if val_loader is not None:
+            for key, value in self._validate(val_loader).items():
+                logs["val_" + key] = value
+        if self.scheduler is not None and self.scheduler_interval == "epoch":
+            if isinstance(self.scheduler, ReduceLROnPlateau):
+                self.scheduler.step(logs.get("val_loss", logs["train_loss"]))
+            else:
+                self.scheduler.step()
+        self.history.append(logs)
+        self.epoch += 1
+        if self.progress == "log" or (self.progress == "bar" and val_loader is not None):
+            self._print(self._epoch_line(logs, epochs))
+        self._call("on_epoch_end", epoch, logs)
+
+    def _validate(self, loader):
+        self._call("on_validation_begin")
+        try:
+            return self.evaluate(loader)
+        finally:
+            self._call("on_validation_end")
+
+    @staticmethod
+    def _postfix(loss, metrics, count, started, lr):
+        postfix = {"loss": f"{loss:.4f}"}
+        for metric in metrics:
+            if metric.name == "accuracy":
+                postfix["acc"] = f"{metric.compute():.4f}"
+        elapsed = time.perf_counter() - started
+        postfix["img/s"] = f"{count / elapsed:.0f}" if elapsed > 0 else "-"
+        postfix["lr"] = f"{lr:.3g}"
+        return postfix
+
+    def _epoch_line(self, logs, epochs):
+        parts = [f"epoch {logs['epoch']}/{epochs}"]
+        for key, value in logs.items():
+            if key in ("epoch",) or not isinstance(value, (int, float)):
+                continue
+            if key == "lr":
+                parts.append(f"lr {value:.4g}")
+            elif key == "time":
+                parts.append(f"{value:.1f}s")
+            elif key == "images_per_s":
+                parts.append(f"{value:.0f} img/s")
+            else:
+                parts.append(f"{key} {value:.4f}")
+        return "  ".join(parts)
+
+    def _progress_bar(self, loader, description):
+        if self.progress != "bar":
+            return None
+        from tqdm.auto import tqdm
+
+        try:
+            total = len(loader)
+        except TypeError:
+            total = None
+        return tqdm(total=total, desc=description, unit="batch", leave=True,
+                    file=self.file or sys.stderr, dynamic_ncols=True)
+
+    def _print(self, line):
+        print(line, file=self.file or sys.stdout, flush=True)
+
+    # ------------------------------------------------------------------ evaluation/prediction
+
+    def evaluate(self, loader, metrics=None):
+        """Loss and metrics over `loader` in eval mode without gradients; the model's mode is
+        restored afterwards. metrics defaults to the trainer's."""
+        names = self.metric_names if metrics is None else tuple(metrics)
+        resolved = resolve_metrics(names, self.num_classes)
+        was_training = self.model.training
+        self.model.eval()
+        loss_sum, count = 0.0, 0
+        try:
+            with no_grad():
+                for batch in loader:
+                    inputs, targets = _split_batch(batch)
+                    if targets is None:
+                        raise ValueError("Trainer.evaluate: the loader's batches need targets "
+                                         "(inputs, targets)")
+                    outputs = self.model(inputs)
+                    loss_sum += float(self.loss(outputs, targets).item()) * _batch_size(inputs)
+                    count += _batch_size(inputs)
+                    for metric in resolved:
+                        metric.update(_main_output(outputs), targets)
+        finally:
+            self.model.train(was_training)
+        results = {"loss": loss_sum / count if count else float("nan")}
+        for metric in resolved:
+            results[metric.name] = metric.compute()
+        return results
+
+    def predict(self, loader, softmax=False):
+        """The model's outputs for every input in `loader` (batches of inputs, or (inputs, ...)),
+        concatenated into one (N, classes) tensor; softmax=True gives probabilities."""
+        from ..nn.functional import softmax as softmax_fn
+
+        was_training = self.model.training
+        self.model.eval()
+        outputs = []
+        try:
+            with no_grad():
+                for batch in loader:
+                    inputs, _ = _split_batch(batch)
+                    result = _main_output(self.model(inputs))
+                    outputs.append(softmax_fn(result, dim=1) if softmax else result)
+        finally:
+            self.model.train(was_training)
+        if not outputs:
+            raise ValueError("Trainer.predict: the loader yielded no batches")
+        return cat(outputs, 0)
+
+    # ------------------------------------------------------------------------- checkpoints
+
+    def state_dict(self):
+        """Everything a resumed run needs to continue exactly: model, optimizer, scheduler,
+        callbacks, the default generator, Python's and NumPy's RNGs, the training loader's
+        sampler, epoch, step and history."""
+        loader_state = None
+        if self._train_loader is not None and hasattr(self._train_loader, "state_dict"):
+            loader_state = self._train_loader.state_dict()
+        return {
+            "format": _CHECKPOINT_FORMAT,
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "scheduler": None if self.scheduler is None else self.scheduler.state_dict(),
+            "callbacks": [callback.state_dict() if hasattr(callback, "state_dict") else {}
+                          for callback in self.callbacks],
+            "rng": {"striate": get_rng_state(), "python": _python_rng_state(),
+                    "numpy": _numpy_rng_state()},
+            "train_loader": loader_state,
+            "epoch": self.epoch,
+            "step": self.step,
+            "history": [dict(entry) for entry in self.history],
+        }
+
+    def load_state_dict(self, state, train_loader=None):
+        if not isinstance(state, dict) or state.get("format") != _CHECKPOINT_FORMAT:
+            raise ValueError("Trainer.load_state_dict: expected a trainer checkpoint "
+                             f"(format {_CHECKPOINT_FORMAT!r}), got "
+                             f"{state.get('format') if isinstance(state, dict) else type(state).__name__!r}")
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        if self.scheduler is not None and state["scheduler"] is not None:
+            self.scheduler.load_state_dict(state["scheduler"])
+        for callback, callback_state in zip(self.callbacks, state["callbacks"]):
+            if hasattr(callback, "load_state_dict"):
+                callback.load_state_dict(callback_state)
+        set_rng_state(state["rng"]["striate"])
+        random.setstate(_tuple_state(state["rng"]["python"]))
+        np.random.set_state(_tuple_state(state["rng"]["numpy"]))
+        loader = train_loader if train_loader is not None else self._train_loader
+        if state["train_loader"] is not None:
+            if loader is None:
+                self._pending_loader_state = state["train_loader"]
+            else:
+                loader.load_state_dict(state["train_loader"])
+        self.epoch = state["epoch"]
+        self.step = state["step"]
+        self.history = [dict(entry) for entry in state["history"]]
+
+    def save_checkpoint(self, path, **extra):
+        """Writes state_dict() (plus `extra` entries, e.g. the model's name) atomically."""
+        state = self.state_dict()
+        state.update(extra)
+        _save(state, path)
+
+    def load_checkpoint(self, path, train_loader=None):
+        """Restores a checkpoint written by save_checkpoint; returns the whole saved dict.
+        Pass the training loader (or call fit with it afterwards) to restore its sampler."""
+        state = _load(path)
+        self.load_state_dict(state, train_loader)
+        if train_loader is not None:
+            self._train_loader = train_loader
+        return state
+
+    def _call(self, hook, *args):
+        for callback in self.callbacks:
+            getattr(callback, hook)(self, *args)
+
+
+def _python_rng_state():
+    version, internal, gauss = random.getstate()
+    return [version, list(internal), gauss]
+
+
+def _numpy_rng_state():
+    name, keys, position, has_gauss, cached = np.random.get_state()
+    return [name, keys.astype(np.int64).tolist(), int(position), int(has_gauss), float(cached)]
+
+
+def _tuple_state(state):
+    if len(state) == 3:
+        return (state[0], tuple(state[1]), state[2])
+    name, keys, position, has_gauss, cached = state
+    return (name, np.asarray(keys, dtype=np.uint32), position, has_gauss, cached)

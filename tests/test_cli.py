@@ -1,0 +1,162 @@
+"""The `striate` command: training on the bundled Fashion-MNIST sample, eval/predict from its
+checkpoint, summary/models, and one-line errors with exit status 2."""
+
+import csv
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import striate
+from striate import cli
+
+SAMPLE = cli.BUNDLED_FASHION_MNIST
+
+
+def run_cli(argv, capsys):
+    status = cli.main(argv)
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.fixture(scope="module")
+def trained_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run")
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with redirect_stdout(stdout), redirect_stderr(stderr):
+        status = cli.main(["train", "--data-dir", SAMPLE, "--epochs", "3", "--batch-size", "64",
+                           "--lr", "0.05", "--quiet", "--augment", "flip", "--out", str(out)])
+    assert status == 0, stderr.getvalue()
+    return out, stdout.getvalue()
+
+
+def test_bundled_sample_is_real_fashion_mnist():
+    from striate import data
+
+    train = data.FashionMNIST(SAMPLE, train=True)
+    test = data.FashionMNIST(SAMPLE, train=False)
+    assert (len(train), len(test)) == (4000, 1000)
+    counts = np.bincount(train.targets.numpy(), minlength=10)
+    assert counts.tolist() == [400] * 10
+    assert os.path.exists(os.path.join(SAMPLE, "LICENSE"))
+    with open(os.path.join(SAMPLE, "LICENSE")) as f:
+        assert "Zalando SE" in f.read()
+
+
+def test_train_on_the_sample_learns(trained_run):
+    out, printed = trained_run
+    assert "the sample bundled with striate" not in printed  # --data-dir given explicitly
+    with open(out / "history.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 3
+    losses = [float(row["train_loss"]) for row in rows]
+    assert losses[-1] < losses[0]
+    final = [line for line in printed.splitlines() if line.startswith("final test accuracy")]
+    assert final, printed
+    accuracy = float(final[0].split(":")[1].split("%")[0])
+    assert accuracy > 70.0, printed
+    for name in ("last.pt", "best.pt", "history.csv", "curves.png", "lr.png", "confusion.png",
+                 "filters.png", "predictions.png"):
+        assert (out / name).exists(), name
+    for line in printed.splitlines()[:4]:
+        assert not line.startswith("Traceback")
+
+
+def test_default_dataset_falls_back_to_the_bundled_sample(monkeypatch):
+    monkeypatch.setattr(cli, "SYSTEM_FASHION_MNIST", "/nonexistent/fashion-mnist")
+    root, described = cli._dataset_root("fashion-mnist", None)
+    assert root == SAMPLE and "sample bundled with striate" in described
+    if os.path.isdir("/usr/share/datasets/fashion-mnist"):
+        monkeypatch.setattr(cli, "SYSTEM_FASHION_MNIST", "/usr/share/datasets/fashion-mnist")
+        root, described = cli._dataset_root("fashion-mnist", None)
+        assert root == "/usr/share/datasets/fashion-mnist" and "full dataset" in described
+
+
+def test_eval_reports_the_checkpoint_accuracy(trained_run, capsys):
+    out, printed = trained_run
+    status, stdout, _ = run_cli(["eval", str(out / "last.pt"), "--data-dir", SAMPLE], capsys)
+    assert status == 0
+    final = float(printed.split("final test accuracy: ")[1].split("%")[0]) / 100
+    reported = float(stdout.split("accuracy ")[1].split(",")[0])
+    assert reported == pytest.approx(final, abs=1e-4)
+
+
+def test_predict_prints_top5(trained_run, capsys, tmp_path):
+    from PIL import Image
+
+    from striate import data
+
+    out, _ = trained_run
+    test = data.FashionMNIST(SAMPLE, train=False)
+    paths = []
+    for index in range(2):
+        image = (test.data[index].numpy()[0] * 255).round().astype(np.uint8)
+        path = tmp_path / f"item{index}.png"
+        Image.fromarray(image).save(path)
+        paths.append(str(path))
+    status, stdout, _ = run_cli(["predict", str(out / "best.pt"), *paths], capsys)
+    assert status == 0
+    lines = stdout.strip().splitlines()
+    assert len(lines) == 2
+    for line in lines:
+        assert line.count(". ") == 5 and "5. " in line
+        probabilities = [float(part.split()[-1]) for part in line.split(": ", 1)[1].split("  ")]
+        assert probabilities == sorted(probabilities, reverse=True)
+        assert 0 < sum(probabilities) <= 1.0 + 1e-3
+    assert any(name in stdout for name in data.FashionMNIST.classes)
+
+
+def test_summary_and_models(capsys):
+    status, stdout, _ = run_cli(["models"], capsys)
+    assert status == 0
+    names = [line.split()[0] for line in stdout.strip().splitlines()]
+    assert names == striate.models.list_models()
+    status, stdout, _ = run_cli(["summary", "resnet20"], capsys)
+    assert status == 0 and "Total mult-adds" in stdout and "269,722" in stdout
+    status, stdout, _ = run_cli(["summary", "lenet5", "--input-size", "1x32x32"], capsys)
+    assert status == 0 and "61,706" in stdout
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["train", "--model", "nosuch"], "unknown model 'nosuch'"),
+    (["train", "--dataset", "imagenet"], "argument --dataset: invalid choice: 'imagenet'"),
+    (["train", "--augment", "flip,twirl"], "unknown augmentation 'twirl'"),
+    (["train", "--data-dir", "/nonexistent/dir"], "data directory /nonexistent/dir does not exist"),
+    (["train", "--dataset", "cifar10"], "dataset cifar10 needs --data-dir"),
+    (["train", "--epochs", "ten"], "argument --epochs: invalid int value: 'ten'"),
+    (["train", "--bogus-option"], "unrecognized arguments: --bogus-option"),
+    (["train", "--model", "alexnet", "--epochs", "0"], "model alexnet cannot take 1x28x28 images"),
+    (["eval", "/nonexistent/ckpt.pt"], "cannot read checkpoint /nonexistent/ckpt.pt"),
+    (["summary", "lenet5", "--input-size", "abc"], "--input-size should look like 3x224x224"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+])
+def test_bad_input_is_one_line_and_status_2(argv, message, capsys):
+    status, stdout, stderr = run_cli(argv, capsys)
+    assert status == 2
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("striate: error: "), stderr
+    assert message in lines[0]
+
+
+def test_unreadable_checkpoint_and_image(tmp_path, trained_run, capsys):
+    garbage = tmp_path / "garbage.pt"
+    garbage.write_bytes(b"\x00" * 100)
+    status, _, stderr = run_cli(["eval", str(garbage)], capsys)
+    assert status == 2 and "cannot read checkpoint" in stderr and "Traceback" not in stderr
+    not_image = tmp_path / "notes.png"
+    not_image.write_text("hello")
+    out, _ = trained_run
+    status, _, stderr = run_cli(["predict", str(out / "best.pt"), str(not_image)], capsys)
+    assert status == 2 and "cannot read image" in stderr
+
+
+def test_console_entry_point_exits_2_without_traceback():
+    result = subprocess.run([sys.executable, "-m", "striate", "train", "--model", "nosuch"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "striate: error: unknown model 'nosuch'; `striate models` lists the zoo"

@@ -1,0 +1,90 @@
+"""striate.save / striate.load: round trips, the restricted unpickler, atomic replacement and
+clear errors for missing, foreign or damaged files."""
+
+import collections
+import copy
+import pickle
+
+import numpy as np
+import pytest
+
+import striate as st
+from striate import nn
+
+
+def test_round_trip_of_nested_state(tmp_path):
+    model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU())
+    state = {
+        "model": model.state_dict(),
+        "epoch": 3,
+        "lr": [0.1, 0.01],
+        "name": "résnet",
+        "rng": st.get_rng_state(),
+        "tensors": (st.arange(5), st.tensor([True, False]), st.tensor(np.uint8([1, 255])),
+                    st.randn(2, 3, dtype=st.float64)),
+    }
+    path = tmp_path / "a.pt"
+    st.save(state, path)
+    loaded = st.load(path)
+    assert isinstance(loaded["model"], collections.OrderedDict)
+    assert list(loaded["model"]) == list(state["model"])
+    for name, value in state["model"].items():
+        np.testing.assert_array_equal(loaded["model"][name].numpy(), value.numpy())
+    for original, restored in zip(state["tensors"], loaded["tensors"]):
+        assert restored.dtype == original.dtype and restored.shape == original.shape
+        np.testing.assert_array_equal(restored.numpy(), original.numpy())
+    assert loaded["epoch"] == 3 and loaded["lr"] == [0.1, 0.01] and loaded["name"] == "résnet"
+    assert loaded["rng"] == state["rng"]
+
+
+def test_requires_grad_and_non_contiguous_tensors():
+    parameter = nn.Linear(3, 2).weight
+    view = st.arange(12, dtype=st.float32).reshape(3, 4).t()
+    restored = pickle.loads(pickle.dumps([parameter, view]))
+    assert restored[0].requires_grad
+    np.testing.assert_array_equal(restored[1].numpy(), view.numpy())
+    clone = copy.deepcopy(view)
+    np.testing.assert_array_equal(clone.numpy(), view.numpy())
+
+
+def test_weights_only_refuses_code(tmp_path):
+    path = tmp_path / "evil.pt"
+
+    class Payload:
+        def __reduce__(self):
+            return (print, ("owned",))
+
+    with open(path, "wb") as f:
+        f.write(b"STRIATE1")
+        pickle.dump(Payload(), f)
+    with pytest.raises(pickle.UnpicklingError, match="striate.load: the file refers to builtins.print"):
+        st.load(path)
+
+
+def test_atomic_replacement_keeps_the_old_file_on_failure(tmp_path):
+    path = tmp_path / "ckpt.pt"
+    st.save({"epoch": 1}, path)
+
+    class Unpicklable:
+        def __reduce__(self):
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        st.save({"epoch": 2, "bad": Unpicklable()}, path)
+    assert st.load(path) == {"epoch": 1}
+    assert [p.name for p in tmp_path.iterdir()] == ["ckpt.pt"]
+
+
+def test_errors_for_missing_foreign_and_truncated_files(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        st.load(tmp_path / "missing.pt")
+    foreign = tmp_path / "foreign.pt"
+    foreign.write_bytes(b"PK\x03\x04 not ours")
+    with pytest.raises(ValueError, match="is not a file written by striate.save"):
+        st.load(foreign)
+    good = tmp_path / "good.pt"
+    st.save({"w": st.randn(100)}, good)
+    truncated = tmp_path / "truncated.pt"
+    truncated.write_bytes(good.read_bytes()[:60])
+    with pytest.raises(ValueError, match="is truncated or damaged"):
+        st.load(truncated)
