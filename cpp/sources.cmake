@@ -21,6 +21,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/kernels/cpu/activation.cpp
   cpp/src/kernels/cpu/loss.cpp
   cpp/src/kernels/cpu/normalization.cpp
+  cpp/src/kernels/cpu/image.cpp
   # floor 3: autograd
   cpp/src/autograd/node.cpp
   cpp/src/autograd/engine.cpp
@@ -68,10 +69,18 @@ set(STRIATE_CORE_SOURCES
   cpp/src/optim/rmsprop.cpp
   cpp/src/optim/clip_grad.cpp
   cpp/src/optim/lr_scheduler.cpp
+  cpp/src/optim/lbfgs.cpp
+  cpp/src/optim/swa_utils.cpp
   cpp/src/data/idx.cpp
   cpp/src/data/dataset.cpp
   cpp/src/data/dataloader.cpp
+  cpp/src/data/datasets.cpp
+  cpp/src/data/cifar.cpp
   cpp/src/data/transform.cpp
+  cpp/src/data/transforms.cpp
+  cpp/src/data/transforms_geometry.cpp
+  cpp/src/data/transforms_color.cpp
+  cpp/src/data/transforms_batch.cpp
 )
 set(STRIATE_AVX2_SOURCES cpp/src/kernels/cpu/gemm_avx2.cpp)
 set(STRIATE_AVX512_SOURCES cpp/src/kernels/cpu/gemm_avx512.cpp)
@@ -94,6 +103,7 @@ set(STRIATE_PYTHON_SOURCES
   python/src/bind_nn_layers.cpp
   python/src/bind_optim.cpp
   python/src/bind_data.cpp
+  python/src/bind_transforms.cpp
   python/src/bind_conv_family.cpp
   python/src/bind_pool_shape_family.cpp
   python/src/bind_activation_loss_family.cpp

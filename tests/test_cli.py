@@ -118,7 +118,7 @@ def test_summary_and_models(capsys):
     assert names == striate.models.list_models()
     status, stdout, _ = run_cli(["summary", "resnet20"], capsys)
     assert status == 0 and "Total mult-adds" in stdout and "269,722" in stdout
-    status, stdout, _ = run_cli(["summary", "lenet5", "--input-size", "1x32x32"], capsys)
+    status, stdout, _ = run_cli(["summary", "lenet5", "--input-size", "1x28x28"], capsys)
     assert status == 0 and "61,706" in stdout
 
 

@@ -78,6 +78,8 @@ void bind_module(py::module_& nn_module) {
       .def_property("training", &Module::is_training, &Module::set_training_flag)
       .def("zero_grad", &Module::zero_grad, py::arg("set_to_none") = true)
       .def("num_parameters", &Module::num_parameters)
+      .def("_freeze", &Module::freeze, py::arg("until") = py::none())
+      .def("_unfreeze", &Module::unfreeze)
       // The registries, for module.py's attribute handling.
       .def("_register_parameter", &Module::register_parameter, py::arg("name"), py::arg("tensor"),
            py::arg("requires_grad") = true)
@@ -194,6 +196,13 @@ void bind_init(py::module_& nn_module) {
   });
   init.def("xavier_uniform_", [](Tensor t, double gain) { return nn::init::xavier_uniform_(t, gain); });
   init.def("xavier_normal_", [](Tensor t, double gain) { return nn::init::xavier_normal_(t, gain); });
+  init.def("trunc_normal_", [](Tensor t, double mean, double std, double a, double b) {
+    return nn::init::trunc_normal_(t, mean, std, a, b);
+  });
+  init.def("orthogonal_", [](Tensor t, double gain) { return nn::init::orthogonal_(t, gain); });
+  init.def("eye_", [](Tensor t) { return nn::init::eye_(t); });
+  init.def("dirac_", [](Tensor t, int64_t groups) { return nn::init::dirac_(t, groups); });
+  init.def("sparse_", [](Tensor t, double sparsity, double std) { return nn::init::sparse_(t, sparsity, std); });
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// Bindings of optim::Optimizer, its optimizers and gradient clipping into striate._C._optim;
+// Bindings of optim::Optimizer, its optimizers, gradient clipping and weight averaging into striate._C._optim;
 // python/striate/optim/ wraps them with PyTorch's signatures and the editable param_groups dicts.
+#include <pybind11/functional.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -11,9 +12,11 @@
 #include "striate/optim/adagrad.h"
 #include "striate/optim/adam.h"
 #include "striate/optim/clip_grad.h"
+#include "striate/optim/lbfgs.h"
 #include "striate/optim/lr_scheduler.h"
 #include "striate/optim/rmsprop.h"
 #include "striate/optim/sgd.h"
+#include "striate/optim/swa_utils.h"
 
 namespace striate::python {
 
@@ -28,6 +31,8 @@ using AdamOptionsTuple = std::tuple<double, double, double, double, double, bool
 using AdagradOptionsTuple = std::tuple<double, double, double, double, double>;
 // RMSprop (lr, alpha, eps, weight_decay, momentum, centered)
 using RMSpropOptionsTuple = std::tuple<double, double, double, double, double, bool>;
+// LBFGS (lr, max_iter, max_eval, tolerance_grad, tolerance_change, history_size, line_search_fn)
+using LBFGSOptionsTuple = std::tuple<double, int64_t, int64_t, double, double, int64_t, std::string>;
 
 std::unique_ptr<optim::SGDOptions> make_options(const SGDOptionsTuple& values) {
   auto [lr, momentum, dampening, weight_decay, nesterov, momentum_form] = values;
@@ -60,6 +65,14 @@ std::unique_ptr<optim::RMSpropOptions> make_options(const RMSpropOptionsTuple& v
   return options;
 }
 
+std::unique_ptr<optim::LBFGSOptions> make_options(const LBFGSOptionsTuple& values) {
+  auto [lr, max_iter, max_eval, tolerance_grad, tolerance_change, history_size, line_search_fn] = values;
+  auto options = std::make_unique<optim::LBFGSOptions>(lr);
+  options->max_iter(max_iter).max_eval(max_eval).tolerance_grad(tolerance_grad).tolerance_change(tolerance_change);
+  options->history_size(history_size).line_search_fn(line_search_fn);
+  return options;
+}
+
 optim::OptimizerParamGroup& group_at(optim::Optimizer& optimizer, size_t index) {
   STRIATE_CHECK_INDEX(index < optimizer.param_groups().size(), "optimizer: parameter group ", index,
                       " is out of range for ", optimizer.param_groups().size(), " group(s)");
@@ -69,8 +82,9 @@ optim::OptimizerParamGroup& group_at(optim::Optimizer& optimizer, size_t index) 
 // Binds one optimizer class: constructor from (groups, per-group options, defaults), and the
 // hooks through which the Python wrapper syncs its param_groups dicts and loads state dicts.
 template <typename OptimizerType, typename OptionsTuple>
-void bind_optimizer(py::module_& optim_module, const char* name) {
-  py::class_<OptimizerType, optim::Optimizer, py::smart_holder>(optim_module, name)
+py::class_<OptimizerType, optim::Optimizer, py::smart_holder> bind_optimizer(py::module_& optim_module,
+                                                                             const char* name) {
+  return py::class_<OptimizerType, optim::Optimizer, py::smart_holder>(optim_module, name)
       .def(py::init([name](const std::vector<std::vector<Tensor>>& groups, const std::vector<OptionsTuple>& options,
                            const OptionsTuple& defaults) {
              STRIATE_CHECK(groups.size() == options.size(), name, ": expected one options tuple per group");
@@ -150,6 +164,28 @@ void init_lr_schedulers(py::module_& optim_module) {
       .def("get_last_lr", &optim::ReduceLROnPlateau::get_last_lr);
 }
 
+// The C++ AveragedModel, driven by striate.optim.swa_utils.AveragedModel (a Python Module that
+// holds the averaged copy and the n_averaged buffer). A Python averaging function receives the two
+// tensor lists and the count.
+void init_swa_utils(py::module_& optim_module) {
+  py::class_<optim::AveragedModel, py::smart_holder>(optim_module, "AveragedModel")
+      .def(py::init([](std::shared_ptr<nn::Module> averaged, const py::object& multi_avg_fn, bool use_buffers) {
+             optim::MultiAveragingFn fn;
+             if (!multi_avg_fn.is_none()) fn = multi_avg_fn.cast<optim::MultiAveragingFn>();
+             return std::make_unique<optim::AveragedModel>(std::move(averaged), std::move(fn), use_buffers);
+           }),
+           py::arg("module"), py::arg("multi_avg_fn") = py::none(), py::arg("use_buffers") = false)
+      .def("update_parameters", &optim::AveragedModel::update_parameters, py::arg("model"))
+      .def_property_readonly("n_averaged", &optim::AveragedModel::n_averaged);
+  optim_module.def(
+      "_swa_multi_avg_", [](const std::vector<Tensor>& averaged, const std::vector<Tensor>& current,
+                            int64_t num_averaged) { optim::swa_multi_avg_fn()(averaged, current, num_averaged); });
+  optim_module.def("_ema_multi_avg_", [](const std::vector<Tensor>& averaged, const std::vector<Tensor>& current,
+                                         int64_t num_averaged, double decay) {
+    optim::ema_multi_avg_fn(decay)(averaged, current, num_averaged);
+  });
+}
+
 }  // namespace
 
 void init_optim(py::module_& m) {
@@ -177,7 +213,19 @@ void init_optim(py::module_& m) {
   bind_optimizer<optim::Adagrad, AdagradOptionsTuple>(optim_module, "Adagrad");
   bind_optimizer<optim::RMSprop, RMSpropOptionsTuple>(optim_module, "RMSprop");
 
+  // The closure is a Python callable returning a float: the GIL is released around the
+  // iterations and taken back for each evaluation.
+  bind_optimizer<optim::LBFGS, LBFGSOptionsTuple>(optim_module, "LBFGS")
+      .def("_step", [](optim::LBFGS& self, const py::function& closure) {
+        py::gil_scoped_release release;
+        return self.step([&closure] {
+          py::gil_scoped_acquire acquire;
+          return closure().cast<double>();
+        });
+      });
+
   init_lr_schedulers(optim_module);
+  init_swa_utils(optim_module);
 
   optim_module.def("clip_grad_norm_", &nn::utils::clip_grad_norm_, py::arg("parameters"), py::arg("max_norm"),
                    py::arg("norm_type") = 2.0, py::arg("error_if_nonfinite") = false,

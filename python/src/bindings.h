@@ -60,6 +60,7 @@ void init_functional_activation(py::module_& m);  // activations, softmax, losse
 void init_nn(py::module_& m);
 void init_optim(py::module_& m);
 void init_data(py::module_& m);
+void init_transforms(py::module_& m);  // transforms into m._data (after init_data)
 void init_conv_family(py::module_& m);
 void init_pool_shape_family(py::module_& m);
 void init_activation_loss_family(py::module_& m);

@@ -32,6 +32,7 @@ PYBIND11_MODULE(_C, m) {
   striate::python::init_nn(m);
   striate::python::init_optim(m);
   striate::python::init_data(m);
+  striate::python::init_transforms(m);
   striate::python::init_conv_family(m);
   striate::python::init_pool_shape_family(m);
   striate::python::init_activation_loss_family(m);

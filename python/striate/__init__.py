@@ -26,7 +26,13 @@ from ._creation import (  # noqa: E402
     ones_like, rand, rand_like, randint, randint_like, randn, randn_like, tensor, zeros, zeros_like,
 )
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
+from .serialization import install_tensor_pickling as _install_tensor_pickling  # noqa: E402
+from .serialization import load, save  # noqa: E402
+
+_install_tensor_pickling()
+
 from . import autograd, data, models, nn, optim, viz  # noqa: E402
+from . import train  # noqa: E402
 from .summary import summary  # noqa: E402
 from .nn.functional import log_softmax, relu, sigmoid, softmax, tanh, unflatten  # noqa: E402
 

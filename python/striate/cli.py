@@ -293,6 +293,10 @@ def command_train(args):
           f"after {trainer.epoch} epochs, {elapsed:.1f} s; checkpoints, history.csv and plots "
           f"in {out}", flush=True)
     _write_plots(trainer, lr_monitor, test_loader, test_set, classes, out, args)
+    if args.min_accuracy is not None and final["accuracy"] < args.min_accuracy:
+        print(f"striate: test accuracy {final['accuracy']:.4f} is below --min-accuracy "
+              f"{args.min_accuracy}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -488,6 +492,8 @@ def build_parser():
     train.add_argument("--out", default=None, help="run directory (default runs/MODEL-DATASET)")
     train.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
     train.add_argument("--quiet", action="store_true", help="one line per epoch, no progress bar")
+    train.add_argument("--min-accuracy", type=float, default=None,
+                       help="exit with status 1 when the final test accuracy is below this (CI)")
     train.set_defaults(run=command_train)
 
     evaluate = commands.add_parser("eval", help="test accuracy of a checkpoint")

@@ -52,8 +52,12 @@
 #include "striate/optim/rmsprop.h"
 #include "striate/optim/clip_grad.h"
 #include "striate/optim/lr_scheduler.h"
+#include "striate/optim/lbfgs.h"
+#include "striate/optim/swa_utils.h"
 
 #include "striate/data/dataloader.h"
 #include "striate/data/dataset.h"
+#include "striate/data/datasets.h"
 #include "striate/data/idx.h"
 #include "striate/data/transform.h"
+#include "striate/data/transforms.h"

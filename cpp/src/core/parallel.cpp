@@ -19,7 +19,14 @@ void set_num_threads(int n) {
   omp_set_num_threads(n);
 }
 
-bool in_parallel_region() { return omp_in_parallel(); }
+namespace {
+thread_local int serial_region_depth = 0;
+}  // namespace
+
+bool in_parallel_region() { return serial_region_depth > 0 || omp_in_parallel(); }
+
+SerialRegion::SerialRegion() { ++serial_region_depth; }
+SerialRegion::~SerialRegion() { --serial_region_depth; }
 
 namespace detail {
 void parallel_for_impl(int64_t begin, int64_t end, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
@@ -58,7 +65,7 @@ void set_interrupt_checker(bool (*checker)()) { interrupt_checker.store(checker)
 
 void check_interrupt() {
   auto checker = interrupt_checker.load(std::memory_order_relaxed);
-  if (!checker || omp_in_parallel()) return;
+  if (!checker || in_parallel_region()) return;
   int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                     std::chrono::steady_clock::now().time_since_epoch())
                     .count();

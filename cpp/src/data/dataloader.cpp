@@ -1,8 +1,13 @@
-// BatchSampler (epoch orders) and DataLoader (batches through Dataset::get_batch).
+// BatchSampler (epochs), EpochBatches (one epoch's batches, optionally built by worker threads)
+// and DataLoader on top.
 #include "striate/data/dataloader.h"
 
 #include <algorithm>
+#include <chrono>
 #include <numeric>
+
+#include "striate/autograd.h"
+#include "striate/core/parallel.h"
 
 namespace striate::data {
 
@@ -12,70 +17,181 @@ uint64_t seed_or_draw(const DataLoaderOptions& options) {
   return options.seed().has_value() ? *options.seed() : default_generator().engine()();
 }
 
+void check_options(const DataLoaderOptions& options) {
+  STRIATE_CHECK(options.batch_size() > 0, "DataLoader: expected a positive batch_size, got ", options.batch_size());
+  STRIATE_CHECK(options.num_workers() >= 0, "DataLoader: expected num_workers >= 0, got ", options.num_workers());
+  STRIATE_CHECK(options.prefetch_factor() > 0, "DataLoader: expected a positive prefetch_factor, got ",
+                options.prefetch_factor());
+}
+
+int64_t batches_per_epoch(int64_t dataset_size, const DataLoaderOptions& options) {
+  int64_t batch = options.batch_size();
+  return options.drop_last() ? dataset_size / batch : (dataset_size + batch - 1) / batch;
+}
+
 }  // namespace
+
+// ---- BatchSampler -----------------------------------------------------------------------------
 
 BatchSampler::BatchSampler(int64_t dataset_size, const DataLoaderOptions& options)
     : dataset_size_(dataset_size), options_(options), generator_(seed_or_draw(options)) {
-  STRIATE_CHECK(options.batch_size() > 0, "DataLoader: expected a positive batch_size, got ", options.batch_size());
+  check_options(options);
   STRIATE_CHECK(dataset_size >= 0, "DataLoader: expected a non-negative dataset size, got ", dataset_size);
 }
 
-int64_t BatchSampler::size() const {
-  int64_t batch = options_.batch_size();
-  return options_.drop_last() ? dataset_size_ / batch : (dataset_size_ + batch - 1) / batch;
-}
+int64_t BatchSampler::size() const { return batches_per_epoch(dataset_size_, options_); }
 
-std::vector<int64_t> BatchSampler::next_epoch() {
-  std::vector<int64_t> order(dataset_size_);
-  std::iota(order.begin(), order.end(), int64_t{0});
+Epoch BatchSampler::next_epoch() {
+  Epoch epoch;
+  epoch.seed = generator_.engine()();
+  epoch.order.resize(dataset_size_);
+  std::iota(epoch.order.begin(), epoch.order.end(), int64_t{0});
   if (options_.shuffle()) {
     // Fisher-Yates with our own draws, so the order is the same on every platform.
     for (int64_t i = dataset_size_ - 1; i > 0; --i) {
       auto j = static_cast<int64_t>(generator_.engine()() % static_cast<uint64_t>(i + 1));
-      std::swap(order[i], order[j]);
+      std::swap(epoch.order[i], epoch.order[j]);
     }
   }
-  return order;
+  return epoch;
 }
+
+// ---- EpochBatches -----------------------------------------------------------------------------
+
+EpochBatches::EpochBatches(std::shared_ptr<const Dataset> dataset, Epoch epoch, const DataLoaderOptions& options)
+    : dataset_(std::move(dataset)),
+      epoch_(std::move(epoch)),
+      batch_size_(options.batch_size()),
+      num_batches_(batches_per_epoch(static_cast<int64_t>(epoch_.order.size()), options)),
+      ahead_(options.num_workers() * options.prefetch_factor()) {
+  check_options(options);
+  STRIATE_CHECK(dataset_ != nullptr, "DataLoader: expected a dataset, got None");
+  int64_t num_workers = std::min(options.num_workers(), num_batches_);
+  try {
+    for (int64_t i = 0; i < num_workers; ++i) workers_.emplace_back([this] { work(); });
+  } catch (...) {
+    stop();  // joins the threads already started when the system refuses another one
+    throw;
+  }
+}
+
+EpochBatches::~EpochBatches() { stop(); }
+
+void EpochBatches::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  for (auto& worker : workers_) worker.join();
+  workers_.clear();
+}
+
+std::vector<Tensor> EpochBatches::build(const Dataset& dataset, const Epoch& epoch, int64_t batch_size,
+                                        int64_t batch_index) {
+  auto order_size = static_cast<int64_t>(epoch.order.size());
+  int64_t start = batch_index * batch_size;
+  int64_t stop = std::min(start + batch_size, order_size);
+  STRIATE_CHECK_INDEX(batch_index >= 0 && start < stop, "DataLoader: batch ", batch_index, " is out of range");
+  std::vector<int64_t> indices(epoch.order.begin() + start, epoch.order.begin() + stop);
+  std::vector<uint64_t> seeds(indices.size());
+  for (int64_t position = start; position < stop; ++position) {
+    seeds[position - start] = example_seed(epoch.seed, static_cast<uint64_t>(position));
+  }
+  return dataset.get_batch(indices, seeds);
+}
+
+void EpochBatches::work() {
+  // The workers are the parallelism: nested parallel_for would oversubscribe the cores.
+  SerialRegion serial;
+  NoGradGuard no_grad;
+  while (true) {
+    int64_t batch_index;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [&] {
+        return stopping_ || next_to_build_ >= num_batches_ || next_to_build_ < next_to_deliver_ + ahead_;
+      });
+      if (stopping_ || next_to_build_ >= num_batches_) return;
+      batch_index = next_to_build_++;
+    }
+    Built built;
+    try {
+      built.batch = build(*dataset_, epoch_, batch_size_, batch_index);
+    } catch (...) {
+      built.error = std::current_exception();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ready_.emplace(batch_index, std::move(built));
+    }
+    changed_.notify_all();
+  }
+}
+
+std::optional<std::vector<Tensor>> EpochBatches::next() {
+  if (next_to_deliver_ >= num_batches_) return std::nullopt;
+  if (workers_.empty()) {
+    try {
+      return build(*dataset_, epoch_, batch_size_, next_to_deliver_++);
+    } catch (...) {
+      next_to_deliver_ = num_batches_;  // the epoch ends at its first error, as with workers
+      throw;
+    }
+  }
+  Built built;
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    // Wakes up now and then to honour Ctrl-C while a slow batch is being built.
+    while (!changed_.wait_for(lock, std::chrono::milliseconds(50),
+                              [&] { return ready_.count(next_to_deliver_) > 0; })) {
+      lock.unlock();
+      check_interrupt();
+      lock.lock();
+    }
+    auto found = ready_.find(next_to_deliver_);
+    built = std::move(found->second);
+    ready_.erase(found);
+    ++next_to_deliver_;
+  }
+  changed_.notify_all();  // a slot ahead is free
+  if (built.error) {
+    stop();
+    next_to_deliver_ = num_batches_;  // the epoch ends at its first error
+    std::rethrow_exception(built.error);
+  }
+  return std::move(built.batch);
+}
+
+// ---- DataLoader -------------------------------------------------------------------------------
 
 DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, const DataLoaderOptions& options)
     : dataset_(std::move(dataset)), sampler_(dataset_ ? dataset_->size() : 0, options) {
   STRIATE_CHECK(dataset_ != nullptr, "DataLoader: expected a dataset, got None");
 }
 
-DataLoader::Iterator DataLoader::begin() {
-  auto order = std::make_shared<const std::vector<int64_t>>(sampler_.next_epoch());
-  return Iterator(this, std::move(order));
+std::shared_ptr<EpochBatches> DataLoader::next_epoch() {
+  return std::make_shared<EpochBatches>(dataset_, sampler_.next_epoch(), sampler_.options());
 }
 
-std::vector<Tensor> DataLoader::batch(const std::vector<int64_t>& order, int64_t batch_index) const {
-  int64_t batch_size = sampler_.options().batch_size();
-  int64_t start = batch_index * batch_size;
-  int64_t stop = std::min<int64_t>(start + batch_size, static_cast<int64_t>(order.size()));
-  STRIATE_CHECK_INDEX(batch_index >= 0 && batch_index < size() && start < stop, "DataLoader: batch ", batch_index,
-                      " is out of range for ", size(), " batches");
-  return dataset_->get_batch(std::vector<int64_t>(order.begin() + start, order.begin() + stop));
-}
+DataLoader::Iterator DataLoader::begin() { return Iterator(next_epoch()); }
 
-DataLoader::Iterator::Iterator(const DataLoader* loader, std::shared_ptr<const std::vector<int64_t>> order)
-    : loader_(loader), order_(std::move(order)) {
-  load();
-}
+DataLoader::Iterator::Iterator(std::shared_ptr<EpochBatches> batches) : batches_(std::move(batches)) { load(); }
 
 DataLoader::Iterator& DataLoader::Iterator::operator++() {
-  ++batch_index_;
   load();
   return *this;
 }
 
 void DataLoader::Iterator::load() {
-  if (loader_ == nullptr) return;
-  if (batch_index_ >= loader_->size()) {
-    loader_ = nullptr;  // the end
+  if (batches_ == nullptr) return;
+  std::optional<std::vector<Tensor>> batch = batches_->next();
+  if (!batch) {
+    batches_.reset();  // the end
     batch_.clear();
     return;
   }
-  batch_ = loader_->batch(*order_, batch_index_);
+  batch_ = std::move(*batch);
 }
 
 }  // namespace striate::data

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "striate/autograd.h"
+#include "striate/data/datasets.h"
 #include "striate/data/idx.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/shape_ops.h"
@@ -30,14 +31,33 @@ Tensor gather_rows(const Tensor& source, const std::vector<int64_t>& indices) {
 
 }  // namespace
 
-std::vector<Tensor> Dataset::get_batch(const std::vector<int64_t>& indices) const {
+std::vector<Tensor> Dataset::get_batch(const std::vector<int64_t>& indices, const std::vector<uint64_t>& seeds) const {
   STRIATE_CHECK(!indices.empty(), "Dataset.get_batch: expected at least one index");
-  std::vector<std::vector<Tensor>> fields;
+  STRIATE_CHECK(seeds.empty() || seeds.size() == indices.size(), "Dataset.get_batch: expected one seed per index (",
+                indices.size(), "), got ", seeds.size());
+  int64_t count = size();
   for (int64_t index : indices) {
-    std::vector<Tensor> example = get(index);
+    STRIATE_CHECK_INDEX(index >= 0 && index < count, "Dataset.get_batch: index ", index, " is out of range for ",
+                        count, " examples");
+  }
+  NoGradGuard no_grad;
+  return fetch_batch(indices, seeds);
+}
+
+std::vector<Tensor> Dataset::get_seeded(const std::vector<int64_t>& indices, const std::vector<uint64_t>& seeds,
+                                        size_t position) const {
+  if (seeds.empty()) return get(indices[position]);
+  AugmentationSeed seed(seeds[position]);
+  return get(indices[position]);
+}
+
+std::vector<Tensor> Dataset::fetch_batch(const std::vector<int64_t>& indices, const std::vector<uint64_t>& seeds) const {
+  std::vector<std::vector<Tensor>> fields;
+  for (size_t position = 0; position < indices.size(); ++position) {
+    std::vector<Tensor> example = get_seeded(indices, seeds, position);
     if (fields.empty()) fields.resize(example.size());
-    STRIATE_CHECK(example.size() == fields.size(), "Dataset.get_batch: example ", index, " has ", example.size(),
-                  " fields, the first one had ", fields.size());
+    STRIATE_CHECK(example.size() == fields.size(), "Dataset.get_batch: example ", indices[position], " has ",
+                  example.size(), " fields, the first one had ", fields.size());
     for (size_t f = 0; f < example.size(); ++f) fields[f].push_back(std::move(example[f]));
   }
   std::vector<Tensor> batch;
@@ -46,7 +66,8 @@ std::vector<Tensor> Dataset::get_batch(const std::vector<int64_t>& indices) cons
   return batch;
 }
 
-TensorDataset::TensorDataset(std::vector<Tensor> tensors) : tensors_(std::move(tensors)) {
+TensorDataset::TensorDataset(std::vector<Tensor> tensors, std::shared_ptr<const Transform> transform)
+    : tensors_(std::move(tensors)), transform_(std::move(transform)) {
   STRIATE_CHECK(!tensors_.empty(), "TensorDataset: expected at least one tensor");
   for (size_t i = 0; i < tensors_.size(); ++i) {
     STRIATE_CHECK(tensors_[i].defined(), "TensorDataset: tensor ", i, " is None");
@@ -68,21 +89,30 @@ std::vector<Tensor> TensorDataset::get(int64_t index) const {
   std::vector<Tensor> example;
   example.reserve(tensors_.size());
   for (const auto& tensor : tensors_) example.push_back(tensor.select(0, index));
+  if (transform_) example[0] = (*transform_)(example[0]);
   return example;
 }
 
-std::vector<Tensor> TensorDataset::get_batch(const std::vector<int64_t>& indices) const {
-  STRIATE_CHECK(!indices.empty(), "TensorDataset.get_batch: expected at least one index");
-  int64_t count = size();
-  for (int64_t index : indices) {
-    STRIATE_CHECK_INDEX(index >= 0 && index < count, "TensorDataset: index ", index, " is out of range for ", count,
-                        " examples");
-  }
-  NoGradGuard no_grad;
+std::vector<Tensor> TensorDataset::fetch_batch(const std::vector<int64_t>& indices,
+                                               const std::vector<uint64_t>& seeds) const {
   std::vector<Tensor> batch;
   batch.reserve(tensors_.size());
-  for (const auto& source : tensors_) {
-    if (source.is_contiguous() && source.device().is_cpu()) {
+  for (size_t field = 0; field < tensors_.size(); ++field) {
+    const Tensor& source = tensors_[field];
+    if (field == 0 && transform_) {
+      std::vector<Tensor> images;
+      images.reserve(indices.size());
+      for (size_t position = 0; position < indices.size(); ++position) {
+        Tensor image = source.select(0, indices[position]);
+        if (seeds.empty()) {
+          images.push_back((*transform_)(image));
+        } else {
+          AugmentationSeed seed(seeds[position]);
+          images.push_back((*transform_)(image));
+        }
+      }
+      batch.push_back(stack(images, 0));
+    } else if (source.is_contiguous() && source.device().is_cpu()) {
       batch.push_back(gather_rows(source, indices));
     } else {
       batch.push_back(index_select(source, 0, tensor<int64_t>(indices)));
@@ -92,10 +122,7 @@ std::vector<Tensor> TensorDataset::get_batch(const std::vector<int64_t>& indices
 }
 
 std::shared_ptr<TensorDataset> load_fashion_mnist(const std::string& root, bool train) {
-  std::string split = train ? "train" : "t10k";
-  Tensor images = load_mnist_images(root + "/" + split + "-images-idx3-ubyte.gz");
-  Tensor labels = load_mnist_labels(root + "/" + split + "-labels-idx1-ubyte.gz");
-  return std::make_shared<TensorDataset>(std::vector<Tensor>{images, labels});
+  return load_mnist(root, train, "FashionMNIST");
 }
 
 }  // namespace striate::data

@@ -203,6 +203,67 @@ int64_t Module::num_parameters() const {
   return count;
 }
 
+// ---- freezing ------------------------------------------------------------------------------
+
+namespace {
+
+// Parameters that stop training also drop a gradient they already hold, so that an optimizer's
+// next step (which skips parameters without .grad) leaves them alone.
+void set_trainable(const std::vector<Tensor>& parameters, bool trainable) {
+  for (const auto& parameter : parameters) {
+    Tensor handle = parameter;
+    handle.requires_grad_(trainable);
+    if (!trainable) parameter.set_grad(Tensor());
+  }
+}
+
+std::vector<std::string> split_dotted(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    size_t dot = path.find('.', start);
+    parts.push_back(path.substr(start, dot - start));
+    if (dot == std::string::npos) return parts;
+    start = dot + 1;
+  }
+}
+
+}  // namespace
+
+void Module::freeze(const std::optional<std::string>& until) {
+  if (!until) {
+    set_trainable(parameters(), false);
+    return;
+  }
+  STRIATE_CHECK(!until->empty(), name(), ".freeze: expected the name of a child in until, got an empty string");
+  // The whole path is checked before anything is frozen, so a bad name changes nothing.
+  std::vector<std::string> parts = split_dotted(*until);
+  const Module* module = this;
+  for (const auto& part : parts) {
+    const std::shared_ptr<Module>* child = module->children_.find(part);
+    if (child == nullptr || *child == nullptr) {
+      std::string names;
+      for (const auto& item : module->children_) names += (names.empty() ? "" : ", ") + item.key;
+      throw ValueError(detail::str(name(), ".freeze: until=\"", *until, "\" names no child: \"", part,
+                                   "\" is not one of the children of ", module->name(), " (",
+                                   names.empty() ? "none" : names, ")"));
+    }
+    module = child->get();
+  }
+  module = this;
+  for (size_t depth = 0; depth < parts.size(); ++depth) {
+    bool last_part = depth + 1 == parts.size();
+    for (const auto& item : module->children_) {
+      bool on_path = item.key == parts[depth];
+      if (item.value != nullptr && (!on_path || last_part)) set_trainable(item.value->parameters(), false);
+      if (on_path) break;
+    }
+    module = module->children_.find(parts[depth])->get();
+  }
+}
+
+void Module::unfreeze() { set_trainable(parameters(), true); }
+
 // ---- state dict ---------------------------------------------------------------------
 
 OrderedDict<Tensor> Module::state_dict() const {

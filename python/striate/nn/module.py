@@ -12,6 +12,7 @@ train/eval, state dicts, apply and __call__.
             return self.fc(x) * self.scale
 """
 
+import copy
 from collections import OrderedDict, namedtuple
 
 from .. import _C
@@ -297,6 +298,29 @@ def requires_grad_(self, requires_grad=True):
 
 
 @_attach
+def freeze(self, until=None):
+    """Stops training the bottom of the model: requires_grad=False (and no .grad) on every
+    parameter of the children up to and including the child named ``until`` (dotted names reach
+    into nested children: "layer3", "features.10"); until=None freezes every parameter. An
+    unknown name raises ValueError listing the children. Returns self.
+
+    As in PyTorch, BatchNorm layers in the frozen part still update their running statistics in
+    training mode; call .eval() on them (or the model) to keep those fixed too."""
+    if until is not None and not isinstance(until, str):
+        raise TypeError("freeze: until: expected a child's name or None, got "
+                        f"{type(until).__name__}")
+    self._freeze(until)
+    return self
+
+
+@_attach
+def unfreeze(self):
+    """requires_grad=True on every parameter; returns self."""
+    self._unfreeze()
+    return self
+
+
+@_attach
 def apply(self, fn):
     """Calls fn on every descendant (children first) and then on self; returns self."""
     for child in self.children():
@@ -325,3 +349,124 @@ def load_state_dict(self, state_dict, strict=True):
                         f"got {type(state_dict).__name__}")
     missing, unexpected = self._load_state_dict(state_dict, bool(strict))
     return _IncompatibleKeys(missing, unexpected)
+
+
+# ---- deep copy -------------------------------------------------------------------------
+
+
+def _pybind_init(cls):
+    # The class's own constructor when it is a bound C++ one (not a Python function).
+    init = cls.__dict__.get("__init__")
+    return init if init is not None and not isinstance(init, type(_attach)) else None
+
+
+def _split_top_level(text):
+    parts, depth, current = [], 0, ""
+    for char in text:
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        if char == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    if current.strip():
+        parts.append(current.strip())
+    return parts
+
+
+def _constructor_arguments(module, signature):
+    """(args, kwargs) rebuilding ``module`` from one pybind signature line, reading each argument
+    back from the attribute of the same name; None when one is not readable."""
+    inner = signature[signature.index("(") + 1:signature.rindex(")")]
+    args, kwargs, keyword_only = [], {}, False
+    for part in _split_top_level(inner)[1:]:  # [0] is self
+        if part == "*":
+            keyword_only = True
+            continue
+        name = part.split(":")[0].split("=")[0].strip()
+        if name.startswith("*") or not hasattr(module, name):
+            return None
+        value = getattr(module, name)
+        annotation = part.split(":", 1)[1].split("=")[0].strip() if ":" in part else ""
+        if annotation == "bool" and (value is None or isinstance(value, Tensor)):
+            value = value is not None  # bias=True/False is read back as the tensor or None
+        if keyword_only:
+            kwargs[name] = value
+        else:
+            args.append(value)
+    return args, kwargs
+
+
+def _rebuild_builtin(module, memo):
+    cls = type(module)
+    if isinstance(module, _C._nn.Sequential):
+        return cls(*[copy.deepcopy(child, memo) for child in module.children()])
+    doc = (cls.__init__.__doc__ or "").strip()
+    signatures = [line.split(". ", 1)[-1] for line in doc.splitlines() if "__init__(" in line]
+    for signature in signatures:
+        arguments = _constructor_arguments(module, signature)
+        if arguments is None:
+            continue
+        try:
+            return cls(*arguments[0], **arguments[1])
+        except (TypeError, ValueError):
+            continue
+    raise TypeError(f"cannot deep-copy a {cls.__name__}: it is a built-in C++ module whose "
+                    "constructor arguments cannot be read back (C++ models have no clone() yet); "
+                    "build a fresh one of the same architecture and load_state_dict instead")
+
+
+def _copy_tensor(tensor):
+    copied = tensor.detach().clone()
+    copied.requires_grad_(tensor.requires_grad)
+    return copied
+
+
+@_attach
+def _module__deepcopy__(self, memo):
+    """copy.deepcopy(module): a new module of the same structure with copies of every tensor.
+    Python subclasses of nn.Module are rebuilt attribute by attribute; built-in layers from their
+    constructor arguments (read back from their attributes) plus load_state_dict. C++ models
+    whose arguments are not readable raise TypeError."""
+    if id(self) in memo:
+        return memo[id(self)]
+    cls = type(self)
+    builtin = next(klass for klass in cls.__mro__ if _pybind_init(klass) is not None)
+    from .. import get_rng_state, set_rng_state
+
+    if builtin is not Module:
+        if builtin is not cls:
+            raise TypeError(f"cannot deep-copy {cls.__name__}: a Python subclass of the built-in "
+                            f"{builtin.__name__} (its constructor arguments are unknown)")
+        rng_state = get_rng_state()  # a rebuilt layer draws its initial weights: undo that
+        try:
+            new = _rebuild_builtin(self, memo)
+        finally:
+            set_rng_state(rng_state)
+        memo[id(self)] = new
+        new.load_state_dict({name: tensor for name, tensor in self._state_dict()}, strict=True)
+        for (_, mine), (_, theirs) in zip(self._named_buffers("", True),
+                                          new._named_buffers("", True)):
+            theirs.copy_(mine)  # non-persistent buffers too
+        for (_, mine), (_, theirs) in zip(self._named_parameters("", True),
+                                          new._named_parameters("", True)):
+            theirs.requires_grad_(mine.requires_grad)
+        for (_, mine), (_, theirs) in zip(self.named_modules(), new.named_modules()):
+            theirs.training = mine.training
+    else:
+        new = cls.__new__(cls)
+        Module.__init__(new)
+        memo[id(self)] = new
+        for name, param in self._named_parameters("", False):
+            new._register_parameter(name, _copy_tensor(param), param.requires_grad)
+        for name, buffer in self._named_buffers("", False):
+            new._register_buffer(name, _copy_tensor(buffer), self._is_persistent_buffer(name))
+        for name, child in self._named_children():
+            new._register_module(name, copy.deepcopy(child, memo))
+        new.training = self.training
+    for name, value in getattr(self, "__dict__", {}).items():
+        object.__setattr__(new, name, copy.deepcopy(value, memo))
+    return new

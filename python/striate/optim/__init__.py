@@ -9,7 +9,8 @@ the C++ groups before each step, so ``opt.param_groups[0]["lr"] = 0.01`` takes e
 from .. import _C
 from .._C import Tensor
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adagrad", "RMSprop", "lr_scheduler"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adagrad", "RMSprop", "LBFGS", "lr_scheduler",
+           "swa_utils"]
 
 
 class _RequiredParameter:
@@ -286,4 +287,66 @@ class RMSprop(Optimizer):
                 float(group["weight_decay"]), float(group["momentum"]), bool(group["centered"]))
 
 
+class LBFGS(Optimizer):
+    """L-BFGS with torch.optim.LBFGS's algorithm, for full-batch problems. step(closure) runs up to
+    max_iter iterations; the closure must zero the gradients, compute the loss, call backward and
+    return the loss. Each iteration takes the two-loop recursion's direction over the last
+    history_size curvature pairs and moves lr along it (line_search_fn=None) or a step satisfying
+    the strong Wolfe conditions (line_search_fn="strong_wolfe"). One parameter group only; the
+    state (kept in float64) sits under the first parameter, as torch's does.
+
+        opt = optim.LBFGS(model.parameters(), line_search_fn="strong_wolfe")
+        def closure():
+            opt.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            return loss
+        opt.step(closure)
+    """
+
+    def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7,
+                 tolerance_change=1e-9, history_size=100, line_search_fn=None):
+        if max_eval is None:
+            max_eval = max_iter * 5 // 4
+        defaults = dict(lr=lr, max_iter=max_iter, max_eval=max_eval, tolerance_grad=tolerance_grad,
+                        tolerance_change=tolerance_change, history_size=history_size,
+                        line_search_fn=line_search_fn)
+        super().__init__(params, defaults)
+        if len(self.param_groups) != 1:
+            raise ValueError("LBFGS doesn't support per-parameter options (parameter groups), "
+                             f"got {len(self.param_groups)} groups")
+        self._build(_C._optim.LBFGS)
+
+    @staticmethod
+    def _group_options(group):
+        line_search_fn = group["line_search_fn"]
+        if line_search_fn is not None and not isinstance(line_search_fn, str):
+            raise ValueError("LBFGS: line_search_fn: expected None or 'strong_wolfe', got "
+                             f"{line_search_fn!r}")
+        return (float(group["lr"]), int(group["max_iter"]), int(group["max_eval"]),
+                float(group["tolerance_grad"]), float(group["tolerance_change"]),
+                int(group["history_size"]), line_search_fn or "")
+
+    def step(self, closure):
+        """Runs up to max_iter L-BFGS iterations and returns the closure's first loss."""
+        if closure is None or not callable(closure):
+            raise TypeError("LBFGS.step: expected a closure that re-evaluates the model and "
+                            f"returns the loss, got {type(closure).__name__}")
+        from ..autograd import enable_grad
+
+        first = []
+
+        def evaluate():
+            with enable_grad():
+                loss = closure()
+            if not first:
+                first.append(loss)
+            return float(loss)
+
+        self._impl._set_group_options(0, self._group_options(self.param_groups[0]))
+        self._impl._step(evaluate)
+        return first[0]
+
+
 from . import lr_scheduler  # noqa: E402
+from . import swa_utils  # noqa: E402

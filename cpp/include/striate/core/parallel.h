@@ -9,7 +9,19 @@ namespace striate {
 
 int get_num_threads();
 void set_num_threads(int n);
+// True inside an OpenMP region or a SerialRegion: parallel_for then runs on the calling thread.
 bool in_parallel_region();
+
+// While alive, parallel_for on this thread runs serially and check_interrupt() does nothing.
+// DataLoader worker threads hold one: they are the parallelism already, and the consumer thread
+// polls for Ctrl-C (a worker asking Python would need the GIL).
+class SerialRegion {
+ public:
+  SerialRegion();
+  ~SerialRegion();
+  SerialRegion(const SerialRegion&) = delete;
+  SerialRegion& operator=(const SerialRegion&) = delete;
+};
 
 namespace detail {
 void parallel_for_impl(int64_t begin, int64_t end, int64_t grain, const std::function<void(int64_t, int64_t)>& fn);

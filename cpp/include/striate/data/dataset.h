@@ -1,7 +1,8 @@
 // Datasets: indexable collections of examples, each a list of tensors ({image, label}).
 // Subclasses provide size() and get(); get_batch() has a default that stacks examples, and
-// tensor-backed datasets gather a whole batch at once. Later datasets (CIFAR, image folders,
-// transforms) derive from Dataset.
+// tensor-backed datasets gather a whole batch at once. A dataset may carry a Transform applied to
+// the image field of each example (see data/transform.h). Subset, ConcatDataset, random_split,
+// MNIST and CIFAR live in data/datasets.h.
 //   auto dataset = std::make_shared<striate::data::TensorDataset>(std::vector<striate::Tensor>{x, y});
 //   std::vector<striate::Tensor> example = dataset->get(0);   // {x[0], y[0]}
 #pragma once
@@ -10,35 +11,54 @@
 #include <vector>
 
 #include "striate/core/tensor.h"
+#include "striate/data/transform.h"
 
 namespace striate::data {
 
+// Datasets are read concurrently by DataLoader worker threads: get() and fetch_batch() must be
+// safe to call from several threads at once (const, no shared mutable state).
 class Dataset {
  public:
   virtual ~Dataset() = default;
   virtual int64_t size() const = 0;
-  // One example; index in [0, size()).
+  // One example; index in [0, size()). Random transforms draw from augmentation_generator().
   virtual std::vector<Tensor> get(int64_t index) const = 0;
-  // The examples at `indices`, field by field, stacked along a new dim 0.
-  virtual std::vector<Tensor> get_batch(const std::vector<int64_t>& indices) const;
+  // The examples at `indices`, field by field, stacked along a new dim 0. With `seeds` (one per
+  // index), example i is fetched under AugmentationSeed(seeds[i]), so its random transform gives
+  // the same pixels whichever thread fetches it and whatever else that thread drew before.
+  std::vector<Tensor> get_batch(const std::vector<int64_t>& indices, const std::vector<uint64_t>& seeds = {}) const;
+
+ protected:
+  // get_batch() after its checks; the default calls get() per example and stacks.
+  virtual std::vector<Tensor> fetch_batch(const std::vector<int64_t>& indices,
+                                          const std::vector<uint64_t>& seeds) const;
+  // get(indices[position]) under seeds[position] when seeds are given.
+  std::vector<Tensor> get_seeded(const std::vector<int64_t>& indices, const std::vector<uint64_t>& seeds,
+                                 size_t position) const;
 };
 
-// Tensors that share their first dimension; example i is {t[i] for t in tensors}.
+// Tensors that share their first dimension; example i is {t[i] for t in tensors}, with
+// `transform` (when given) applied to t[0][i], the image.
 class TensorDataset : public Dataset {
  public:
-  explicit TensorDataset(std::vector<Tensor> tensors);
+  explicit TensorDataset(std::vector<Tensor> tensors, std::shared_ptr<const Transform> transform = nullptr);
   int64_t size() const override;
   std::vector<Tensor> get(int64_t index) const override;
-  // One gather per tensor.
-  std::vector<Tensor> get_batch(const std::vector<int64_t>& indices) const override;
   const std::vector<Tensor>& tensors() const { return tensors_; }
+  const std::shared_ptr<const Transform>& transform() const { return transform_; }
+
+ protected:
+  // One gather per tensor; with a transform, the images are transformed one by one and stacked.
+  std::vector<Tensor> fetch_batch(const std::vector<int64_t>& indices,
+                                  const std::vector<uint64_t>& seeds) const override;
 
  private:
   std::vector<Tensor> tensors_;
+  std::shared_ptr<const Transform> transform_;
 };
 
-// Fashion-MNIST (or MNIST) from the four IDX .gz files under `root`: images float32
-// (N, 1, 28, 28) in [0, 1], labels int64 (N). Raises IOError naming the missing file.
+// Fashion-MNIST from its IDX files under `root` (see load_mnist in data/datasets.h): images
+// float32 (N, 1, 28, 28) in [0, 1], labels int64 (N). Raises IOError naming the missing file.
 std::shared_ptr<TensorDataset> load_fashion_mnist(const std::string& root, bool train = true);
 
 }  // namespace striate::data

@@ -1,5 +1,6 @@
 // nn::init: in-place initializers with PyTorch's names, defaults and formulas (torch.nn.init);
-// each runs under no_grad and draws from the default generator.
+// each runs under no_grad and draws one seed from the default generator, then fills the tensor
+// in parallel from counter-based streams: the values depend on the seed only, not on threads.
 //   striate::nn::init::kaiming_uniform_(conv->weight, 0.0, "fan_out", "relu");
 //   striate::nn::init::zeros_(conv->bias);
 #pragma once
@@ -18,6 +19,17 @@ std::pair<int64_t, int64_t> calculate_fan_in_and_fan_out(const Tensor& tensor);
 
 Tensor& uniform_(Tensor& tensor, double low = 0.0, double high = 1.0);
 Tensor& normal_(Tensor& tensor, double mean = 0.0, double std = 1.0);
+// N(mean, std^2) restricted to [a, b], drawn by inverse CDF (no rejection).
+Tensor& trunc_normal_(Tensor& tensor, double mean = 0.0, double std = 1.0, double a = -2.0, double b = 2.0);
+// A (semi-)orthogonal matrix times gain; dims after the first are flattened (needs >= 2 dims).
+Tensor& orthogonal_(Tensor& tensor, double gain = 1.0);
+// The identity matrix (2-D tensors only).
+Tensor& eye_(Tensor& tensor);
+// A convolution weight (3-5 dims) that passes the input channels through: out channel d of each
+// group takes in channel d at the kernel centre.
+Tensor& dirac_(Tensor& tensor, int64_t groups = 1);
+// A 2-D matrix whose columns each have ceil(sparsity * rows) zeros, the rest N(0, std^2).
+Tensor& sparse_(Tensor& tensor, double sparsity, double std = 0.01);
 Tensor& constant_(Tensor& tensor, double value);
 Tensor& zeros_(Tensor& tensor);
 Tensor& ones_(Tensor& tensor);

@@ -11,6 +11,7 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <string>
@@ -93,6 +94,14 @@ class Module : public std::enable_shared_from_this<Module> {
   // set_to_none drops the .grad tensors; otherwise they are zeroed in place.
   void zero_grad(bool set_to_none = true);
   int64_t num_parameters() const;
+  // Transfer learning: requires_grad(false), and no .grad, on every parameter of the children up to
+  // and including the child named `until` (dotted names reach into nested children: "layer3",
+  // "features.10"); no name freezes every parameter. An unknown name raises ValueError listing the
+  // children and freezes nothing. BatchNorm layers in the frozen part still update their running
+  // statistics in training mode (as in PyTorch): call eval() on them to keep those fixed.
+  void freeze(const std::optional<std::string>& until = std::nullopt);
+  // requires_grad(true) on every parameter.
+  void unfreeze();
 
   // ---- state ----
   // Parameters then persistent buffers of each module, depth first, under dotted names; the

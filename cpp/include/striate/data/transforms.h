@@ -1,0 +1,327 @@
+// The image transforms of striate.data.transforms, with torchvision's names, arguments and
+// defaults: geometry (flips, crops, resize, rotation, affine), colour (jitter, PCA lighting),
+// occlusion (random erasing, cutout), test-time crops, and the batch-level Mixup and CutMix.
+// Images are (C, H, W) or (N, C, H, W), uint8, float32 or float64; a batch shares one draw of the
+// random parameters (as torchvision v2 does). Random draws come only from augmentation_generator().
+//   auto augment = std::make_shared<striate::data::Compose>(std::vector<std::shared_ptr<striate::data::Transform>>{
+//       std::make_shared<striate::data::RandomCrop>(std::vector<int64_t>{32}, std::vector<int64_t>{4}),
+//       std::make_shared<striate::data::RandomHorizontalFlip>()});
+//   striate::Tensor out = (*augment)(image);
+#pragma once
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "striate/data/transform.h"
+
+namespace striate::data {
+
+using Range = std::pair<double, double>;
+
+// Applies transforms in order.
+class Compose : public Transform {
+ public:
+  explicit Compose(std::vector<std::shared_ptr<Transform>> transforms);
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+  const std::vector<std::shared_ptr<Transform>>& transforms() const { return transforms_; }
+
+ private:
+  std::vector<std::shared_ptr<Transform>> transforms_;
+};
+
+// uint8 pixels → float32 in [0, 1]; floating images pass through unchanged.
+class ToTensor : public Transform {
+ public:
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override { return "ToTensor()"; }
+};
+
+// (image - mean[c]) / std[c] on floating images; mean and std hold 1 or C values.
+class Normalize : public Transform {
+ public:
+  Normalize(std::vector<double> mean, std::vector<double> std, bool inplace = false);
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+
+ private:
+  std::vector<double> mean_, std_;
+  bool inplace_;
+};
+
+// Reverses the columns (horizontal) or rows (vertical) with probability p.
+class RandomHorizontalFlip : public Transform {
+ public:
+  explicit RandomHorizontalFlip(double p = 0.5);
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+
+ private:
+  double p_;
+};
+
+class RandomVerticalFlip : public Transform {
+ public:
+  explicit RandomVerticalFlip(double p = 0.5);
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+
+ private:
+  double p_;
+};
+
+// A crop (top, left, height, width) in image coordinates.
+struct CropBox {
+  int64_t top = 0, left = 0, height = 0, width = 0;
+};
+
+// Pads (padding: 1 value = every side, 2 = left/right and top/bottom, 4 = left, top, right,
+// bottom), pads to `size` when pad_if_needed, then crops size (1 value = square, or (h, w)) at a
+// uniform position. padding_mode: "constant" (fill, 1 or C values), "edge", "reflect", "symmetric".
+class RandomCrop : public Transform {
+ public:
+  RandomCrop(std::vector<int64_t> size, std::vector<int64_t> padding = {}, bool pad_if_needed = false,
+             std::vector<double> fill = {0.0}, std::string padding_mode = "constant");
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+  // torchvision's get_params: a uniform crop of height×width inside an image of image_h×image_w.
+  static CropBox get_params(int64_t image_h, int64_t image_w, int64_t height, int64_t width);
+
+ private:
+  int64_t height_, width_;
+  std::array<int64_t, 4> padding_ = {0, 0, 0, 0};  // left, top, right, bottom
+  std::vector<int64_t> padding_given_;
+  bool pad_if_needed_;
+  std::vector<double> fill_;
+  std::string padding_mode_;
+};
+
+// The central crop (top/left offsets rounded half to even like torchvision); zero padding when
+// the crop is larger than the image.
+class CenterCrop : public Transform {
+ public:
+  explicit CenterCrop(std::vector<int64_t> size);
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+
+ private:
+  int64_t height_, width_;
+};
+
+// size: (h, w), or one value = the shorter side, keeping the aspect ratio (the longer side capped
+// by max_size). interpolation "bilinear" (align_corners=False, as interpolate) or "nearest".
+class Resize : public Transform {
+ public:
+  Resize(std::vector<int64_t> size, std::string interpolation = "bilinear",
+         std::optional<int64_t> max_size = std::nullopt, bool antialias = false);
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+  // The (height, width) an image_h×image_w image is resized to.
+  std::pair<int64_t, int64_t> output_size(int64_t image_h, int64_t image_w) const;
+
+ private:
+  std::vector<int64_t> size_;
+  std::string interpolation_;
+  std::optional<int64_t> max_size_;
+  bool antialias_;
+};
+
+// A random crop of random area (a fraction in `scale`) and aspect ratio (in `ratio`, sampled
+// log-uniformly), resized to size; torchvision's 10 attempts, then a central crop.
+class RandomResizedCrop : public Transform {
+ public:
+  RandomResizedCrop(std::vector<int64_t> size, Range scale = {0.08, 1.0}, Range ratio = {3.0 / 4.0, 4.0 / 3.0},
+                    std::string interpolation = "bilinear", bool antialias = false);
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+  static CropBox get_params(int64_t image_h, int64_t image_w, Range scale, Range ratio);
+
+ private:
+  int64_t height_, width_;
+  Range scale_, ratio_;
+  std::string interpolation_;
+  bool antialias_;
+};
+
+// Rotates by a uniform angle in degrees (1 value d = (-d, d)), counter-clockwise, about center
+// ((x, y) in pixels; default the image centre). expand grows the output to hold the whole image.
+class RandomRotation : public Transform {
+ public:
+  RandomRotation(std::vector<double> degrees, std::string interpolation = "nearest", bool expand = false,
+                 std::optional<std::pair<double, double>> center = std::nullopt, std::vector<double> fill = {0.0});
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+  static double get_params(Range degrees);
+
+ private:
+  Range degrees_;
+  std::string interpolation_;
+  bool expand_;
+  std::optional<std::pair<double, double>> center_;
+  std::vector<double> fill_;
+};
+
+struct AffineParams {
+  double angle = 0.0;
+  int64_t translate_x = 0, translate_y = 0;
+  double scale = 1.0;
+  double shear_x = 0.0, shear_y = 0.0;
+};
+
+// Random rotation (clockwise degrees, torchvision's convention for affine), translation (fractions
+// of width and height), scale and shear (1 value s = x-shear in (-s, s); 2 = x range; 4 = x and y).
+class RandomAffine : public Transform {
+ public:
+  RandomAffine(std::vector<double> degrees, std::optional<Range> translate = std::nullopt,
+               std::optional<Range> scale = std::nullopt, std::vector<double> shear = {},
+               std::string interpolation = "nearest", std::vector<double> fill = {0.0},
+               std::optional<std::pair<double, double>> center = std::nullopt);
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+  static AffineParams get_params(Range degrees, std::optional<Range> translate, std::optional<Range> scale,
+                                 const std::vector<double>& shear, int64_t image_w, int64_t image_h);
+
+ private:
+  Range degrees_;
+  std::optional<Range> translate_, scale_;
+  std::vector<double> shear_;  // empty, or (x_min, x_max[, y_min, y_max])
+  std::string interpolation_;
+  std::vector<double> fill_;
+  std::optional<std::pair<double, double>> center_;
+};
+
+// The 2×3 inverse map from output to input pixel coordinates (both relative to the image centre)
+// of torchvision's affine; shared with the functional forms and tests.
+std::array<double, 6> inverse_affine_matrix(std::pair<double, double> center, double angle,
+                                            std::pair<double, double> translate, double scale,
+                                            std::pair<double, double> shear);
+
+// Random brightness, contrast, saturation and hue, applied in a random order. Each factor is one
+// value v (a range (max(0, 1 - v), 1 + v); hue: (-v, v)) or a (min, max) range; 0 disables it.
+class ColorJitter : public Transform {
+ public:
+  ColorJitter(std::vector<double> brightness = {0.0}, std::vector<double> contrast = {0.0},
+              std::vector<double> saturation = {0.0}, std::vector<double> hue = {0.0});
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+
+  struct Params {
+    std::array<int, 4> order;  // 0 brightness, 1 contrast, 2 saturation, 3 hue
+    std::optional<double> brightness, contrast, saturation, hue;
+  };
+  static Params get_params(std::optional<Range> brightness, std::optional<Range> contrast,
+                           std::optional<Range> saturation, std::optional<Range> hue);
+
+ private:
+  std::optional<Range> brightness_, contrast_, saturation_, hue_;
+};
+
+// The colour operations ColorJitter applies, for one factor (torchvision's adjust_*).
+Tensor adjust_brightness(const Tensor& image, double factor);
+Tensor adjust_contrast(const Tensor& image, double factor);
+Tensor adjust_saturation(const Tensor& image, double factor);
+Tensor adjust_hue(const Tensor& image, double hue_shift);
+
+// AlexNet's colour augmentation: adds eigvec · (alpha ⊙ eigval) to the RGB channels, alpha drawn
+// from N(0, alphastd²) per component (uint8 images: the offset is scaled by 255).
+class PCALighting : public Transform {
+ public:
+  explicit PCALighting(double alphastd = 0.1, std::vector<double> eigval = imagenet_eigval(),
+                       std::vector<std::vector<double>> eigvec = imagenet_eigvec());
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+  static std::vector<double> imagenet_eigval();
+  static std::vector<std::vector<double>> imagenet_eigvec();
+
+ private:
+  double alphastd_;
+  std::vector<double> eigval_;
+  std::vector<std::vector<double>> eigvec_;
+};
+
+// With probability p, overwrites a random box (area fraction in scale, aspect ratio in ratio) with
+// value (1 or C values), or with N(0, 1) noise when random_value; torchvision's 10 attempts.
+class RandomErasing : public Transform {
+ public:
+  RandomErasing(double p = 0.5, Range scale = {0.02, 0.33}, Range ratio = {0.3, 3.3},
+                std::vector<double> value = {0.0}, bool random_value = false, bool inplace = false);
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+  // The box, or nullopt when no attempt fitted (the image is then returned unchanged).
+  static std::optional<CropBox> get_params(int64_t image_h, int64_t image_w, Range scale, Range ratio);
+
+ private:
+  double p_;
+  Range scale_, ratio_;
+  std::vector<double> value_;
+  bool random_value_, inplace_;
+};
+
+// DeVries & Taylor's cutout: zeroes a size×size square centred at a uniform pixel, clipped at the
+// border (rows [y - size/2, y - size/2 + size), likewise columns).
+class Cutout : public Transform {
+ public:
+  explicit Cutout(int64_t size);
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+
+ private:
+  int64_t size_;
+};
+
+// Test-time crops, stacked rather than returned as a tuple (torchvision's form) so that the crops
+// average in one forward: (C, H, W) → (5, C, h, w); (N, C, H, W) → (N, 5, C, h, w). Order:
+// top-left, top-right, bottom-left, bottom-right, centre; TenCrop adds the same five of the
+// flipped image (horizontally, or vertically when vertical_flip).
+class FiveCrop : public Transform {
+ public:
+  explicit FiveCrop(std::vector<int64_t> size);
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+
+ private:
+  int64_t height_, width_;
+};
+
+class TenCrop : public Transform {
+ public:
+  explicit TenCrop(std::vector<int64_t> size, bool vertical_flip = false);
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+
+ private:
+  int64_t height_, width_;
+  bool vertical_flip_;
+};
+
+// Batch-level mixing on (images (N, C, H, W) floating, labels int64 (N) or probabilities
+// (N, num_classes)) → (mixed images, soft targets (N, num_classes)). lambda ~ Beta(alpha, alpha);
+// each example is mixed with a partner drawn as a random permutation of the batch.
+class Mixup {
+ public:
+  Mixup(double alpha, int64_t num_classes);
+  std::pair<Tensor, Tensor> operator()(const Tensor& images, const Tensor& labels) const;
+  std::string repr() const;
+
+ private:
+  double alpha_;
+  int64_t num_classes_;
+};
+
+// Pastes the partner's box (area fraction 1 - lambda around a uniform centre, clipped) into each
+// image; the targets use the exact pasted area.
+class CutMix {
+ public:
+  CutMix(double alpha, int64_t num_classes);
+  std::pair<Tensor, Tensor> operator()(const Tensor& images, const Tensor& labels) const;
+  std::string repr() const;
+
+ private:
+  double alpha_;
+  int64_t num_classes_;
+};
+
+}  // namespace striate::data

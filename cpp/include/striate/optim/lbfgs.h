@@ -1,0 +1,92 @@
+// L-BFGS for full-batch problems, PyTorch's algorithm (torch.optim.LBFGS): two-loop recursion over
+// the last history_size curvature pairs, its stopping rules, and an optional strong-Wolfe line
+// search with cubic interpolation. step() takes a closure that re-evaluates the loss and gradients.
+//   striate::optim::LBFGS opt(model->parameters(), striate::optim::LBFGSOptions(1.0).line_search_fn("strong_wolfe"));
+//   double first_loss = opt.step([&] {
+//     opt.zero_grad(); Tensor loss = f(model); loss.backward(); return loss.item_double();
+//   });
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "striate/ops/options.h"
+#include "striate/optim/optimizer.h"
+
+namespace striate::optim {
+
+struct LBFGSOptions : public OptimizerOptions {
+  LBFGSOptions(double lr = 1.0) : lr_(lr) {}
+  STRIATE_ARG(double, lr);
+  // Iterations of one step() call.
+  STRIATE_ARG(int64_t, max_iter) = 20;
+  // Closure evaluations of one step() call; unset: max_iter * 5 / 4.
+  STRIATE_ARG(std::optional<int64_t>, max_eval) = std::nullopt;
+  // Stop when the largest gradient component falls to this.
+  STRIATE_ARG(double, tolerance_grad) = 1e-7;
+  // Stop when the step or the change of loss falls below this.
+  STRIATE_ARG(double, tolerance_change) = 1e-9;
+  STRIATE_ARG(int64_t, history_size) = 100;
+  // "" (a fixed step of lr) or "strong_wolfe".
+  STRIATE_ARG(std::string, line_search_fn) = "";
+
+ public:
+  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<LBFGSOptions>(*this); }
+  double get_lr() const override { return lr_; }
+  void set_lr(double lr) override { lr_ = lr; }
+};
+
+// The whole optimizer's memory, kept (as torch does) under the first parameter. Vectors span every
+// parameter flattened and concatenated; they are held in float64 on the CPU.
+struct LBFGSParamState : public OptimizerParamState {
+  int64_t func_evals = 0;
+  int64_t n_iter = 0;
+  std::vector<double> direction;       // d, the last search direction
+  double step_length = 0.0;            // t, the last step length
+  std::vector<std::vector<double>> old_dirs;  // y_i = g_{i+1} - g_i, oldest first
+  std::vector<std::vector<double>> old_stps;  // s_i = t_i * d_i
+  std::vector<double> ro;              // 1 / (y_i . s_i)
+  double hessian_diag = 1.0;           // H_diag, the scale of the initial inverse Hessian
+  std::vector<double> prev_flat_grad;
+  double prev_loss = 0.0;
+  bool has_prev_loss = false;
+
+  std::unique_ptr<OptimizerParamState> clone() const override { return std::make_unique<LBFGSParamState>(*this); }
+  // torch's names: func_evals, n_iter, d, t, old_dirs (rows), old_stps (rows), ro, H_diag,
+  // prev_flat_grad, prev_loss; all float64.
+  std::vector<std::pair<std::string, Tensor>> tensors() const override;
+};
+
+class LBFGS : public Optimizer {
+ public:
+  using Closure = std::function<double()>;
+  LBFGS(std::vector<Tensor> params, const LBFGSOptions& defaults = LBFGSOptions());
+  LBFGS(std::vector<OptimizerParamGroup> param_groups, const LBFGSOptions& defaults);
+  // Raises: L-BFGS re-evaluates the loss several times and needs step(closure).
+  void step() override;
+  // Up to max_iter iterations; the closure is called with grad mode on and must zero the
+  // gradients, compute the loss, call backward and return the loss. Returns the first loss.
+  double step(const Closure& closure);
+  // Replaces the state by the named tensors of a state dict (the names tensors() writes).
+  void load_param_state(const Tensor& param, const std::vector<std::pair<std::string, Tensor>>& tensors);
+
+ protected:
+  void check_options(const OptimizerOptions& options) const override;
+  std::string name() const override { return "LBFGS"; }
+
+ private:
+  int64_t numel() const;
+  std::vector<double> gather_flat_grad() const;
+  // p += step_length * direction over the concatenated parameters.
+  void add_to_params(double step_length, const std::vector<double>& direction);
+  std::vector<double> clone_params() const;
+  void set_params(const std::vector<double>& values);
+  // Loss and flat gradient at x + t * d; the parameters are restored to x afterwards.
+  std::pair<double, std::vector<double>> directional_evaluate(const Closure& closure, const std::vector<double>& x,
+                                                              double t, const std::vector<double>& d);
+  double evaluate(const Closure& closure);
+  LBFGSParamState& lbfgs_state();
+};
+
+}  // namespace striate::optim

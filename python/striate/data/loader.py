@@ -1,0 +1,177 @@
+"""The DataLoader and default_collate.
+
+Over a C++ dataset (no Python __getitem__, no collate_fn) batches are built in C++ with the GIL
+released, by C++ worker threads when num_workers > 0. Over anything else, examples are fetched in
+Python, by a thread pool when num_workers > 0 (C++ ops and Pillow release the GIL). Either way,
+example p of an epoch is fetched under ``augmentation_seed(example_seed(epoch_seed, p))``, the
+epoch seed being drawn from the loader's generator, so the batches are the same bit for bit for
+any num_workers, and ``state_dict()`` captures everything needed to replay the next epochs.
+"""
+
+import collections
+import numbers
+import warnings
+
+import numpy as np
+
+from .. import _C
+from .dataset import _batches_in_cpp
+
+_data = _C._data
+
+__all__ = ["DataLoader", "default_collate"]
+
+
+def default_collate(examples):
+    """Stacks a list of examples field by field: tensors and NumPy arrays along a new dim 0,
+    numbers into a 1-D tensor (int64 or float32); tuples/lists give a tuple of fields."""
+    from .. import Tensor, stack, tensor
+
+    first = examples[0]
+    if isinstance(first, Tensor):
+        return stack(list(examples))
+    if isinstance(first, np.ndarray):
+        return tensor(np.stack(examples))
+    if isinstance(first, bool) or isinstance(first, numbers.Integral):
+        return tensor(np.asarray(examples, dtype=np.int64))
+    if isinstance(first, numbers.Real):
+        return tensor(np.asarray(examples, dtype=np.float32))
+    if isinstance(first, (tuple, list)):
+        if any(len(example) != len(first) for example in examples):
+            raise ValueError("default_collate: every example in a batch must have the same "
+                             "number of fields")
+        return tuple(default_collate([example[i] for example in examples])
+                     for i in range(len(first)))
+    if isinstance(first, dict):
+        return {key: default_collate([example[key] for example in examples]) for key in first}
+    raise TypeError("default_collate: don't know how to batch examples of type "
+                    f"{type(first).__name__}")
+
+
+def _check_int(name, value, minimum):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"DataLoader: {name} should be an int, got {type(value).__name__}")
+    if value < minimum:
+        kind = "a positive" if minimum == 1 else "a non-negative"
+        raise ValueError(f"DataLoader: {name} should be {kind} integer, got {value}")
+    return int(value)
+
+
+_warned_pin_memory = False
+
+
+def _warn_pin_memory_once():
+    global _warned_pin_memory
+    if _warned_pin_memory:
+        return
+    _warned_pin_memory = True
+    if _C.cuda_is_available():
+        reason = "page-locked batches are not implemented yet"
+    else:
+        reason = "page-locked memory needs the CUDA backend and a device, which are not available"
+    warnings.warn(f"DataLoader: pin_memory=True but {reason}: batches stay in ordinary memory",
+                  UserWarning, stacklevel=3)
+
+
+class DataLoader:
+    """Iterates over a dataset in batches (tuples of tensors).
+
+    batch_size: examples per batch; shuffle: a new random order each epoch, drawn from the
+    loader's own generator seeded with ``seed`` (or, when None, from the default generator, so
+    ``striate.manual_seed`` fixes it); drop_last: skip the last incomplete batch; num_workers:
+    threads building batches ahead of the loop (0: built when asked for), at most
+    ``num_workers * prefetch_factor`` ahead; pin_memory: page-locked batches for fast copies to a
+    GPU (warns once and does nothing without CUDA). Breaking out of the loop or deleting the
+    iterator stops the workers.
+    """
+
+    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None,
+                 collate_fn=None, num_workers=0, prefetch_factor=2, pin_memory=False):
+        self.batch_size = _check_int("batch_size", batch_size, 1)
+        self.num_workers = _check_int("num_workers", num_workers, 0)
+        self.prefetch_factor = _check_int("prefetch_factor", prefetch_factor, 1)
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
+                                 or seed < 0):
+            raise ValueError(f"DataLoader: seed should be a non-negative int or None, got {seed!r}")
+        if not hasattr(dataset, "__len__") or not hasattr(dataset, "__getitem__"):
+            raise TypeError("DataLoader: the dataset must define __len__ and __getitem__, "
+                            f"got {type(dataset).__name__}")
+        if collate_fn is not None and not callable(collate_fn):
+            raise TypeError(f"DataLoader: collate_fn should be callable, got "
+                            f"{type(collate_fn).__name__}")
+        self.dataset = dataset
+        self.shuffle = bool(shuffle)
+        self.drop_last = bool(drop_last)
+        self.collate_fn = collate_fn or default_collate
+        self.pin_memory = bool(pin_memory)
+        if self.pin_memory:
+            _warn_pin_memory_once()
+        seed = None if seed is None else int(seed)
+        if collate_fn is None and _batches_in_cpp(dataset):
+            self._loader = _data.DataLoader(dataset, self.batch_size, self.shuffle,
+                                            self.drop_last, seed, self.num_workers,
+                                            self.prefetch_factor)
+            self._sampler = None
+        else:
+            self._loader = None
+            self._sampler = _data.BatchSampler(len(dataset), self.batch_size, self.shuffle,
+                                               self.drop_last, seed)
+
+    def __len__(self):
+        return len(self._loader) if self._loader is not None else len(self._sampler)
+
+    def __iter__(self):
+        if self._loader is not None:
+            return iter(self._loader)
+        order, epoch_seed = self._sampler.next_epoch()
+        if self.num_workers == 0:
+            return self._python_batches(order, epoch_seed)
+        return self._threaded_batches(order, epoch_seed)
+
+    def state_dict(self):
+        """The sampler generator's state: a loader given it with load_state_dict() draws the
+        same epochs (orders and augmentation seeds) as this one from here on."""
+        source = self._loader if self._loader is not None else self._sampler
+        return {"generator_state": source.state()}
+
+    def load_state_dict(self, state_dict):
+        if not isinstance(state_dict, dict) or "generator_state" not in state_dict:
+            raise ValueError("DataLoader.load_state_dict: expected a dict from state_dict() with "
+                             "the key 'generator_state'")
+        target = self._loader if self._loader is not None else self._sampler
+        target.set_state(state_dict["generator_state"])
+
+    def _build_batch(self, order, epoch_seed, batch):
+        start = batch * self.batch_size
+        examples = []
+        for position in range(start, min(start + self.batch_size, len(order))):
+            with _data.augmentation_seed(_data.example_seed(epoch_seed, position)):
+                examples.append(self.dataset[order[position]])
+        return self.collate_fn(examples)
+
+    def _python_batches(self, order, epoch_seed):
+        for batch in range(len(self._sampler)):
+            yield self._build_batch(order, epoch_seed, batch)
+
+    def _threaded_batches(self, order, epoch_seed):
+        from concurrent.futures import ThreadPoolExecutor
+
+        num_batches = len(self._sampler)
+        ahead = self.num_workers * self.prefetch_factor
+        executor = ThreadPoolExecutor(max_workers=self.num_workers,
+                                      thread_name_prefix="striate-data")
+        pending = collections.deque()
+        submitted = 0
+        try:
+            for _ in range(num_batches):
+                while submitted < num_batches and len(pending) < ahead:
+                    pending.append(executor.submit(self._build_batch, order, epoch_seed,
+                                                   submitted))
+                    submitted += 1
+                yield pending.popleft().result()
+        finally:
+            # Reached on exhaustion, on an exception, and when the loop is left early (the
+            # generator is closed): queued batches are dropped, running ones awaited.
+            for future in pending:
+                future.cancel()
+            executor.shutdown(wait=True)

@@ -1,0 +1,160 @@
+"""striate.data.transforms: image augmentation with torchvision's names and arguments.
+
+Every transform is a C++ class (bound), so a dataset runs it in DataLoader worker threads
+without the GIL. Images are striate Tensors (C, H, W) or batches (N, C, H, W), uint8 or
+float32/float64; a batch shares one draw of the random parameters. Random draws come from the
+augmentation generator: ``striate.manual_seed`` fixes direct calls, and the DataLoader seeds it
+per example.
+
+    import striate.data.transforms as T
+    train_transform = T.Compose([T.RandomCrop(32, padding=4), T.RandomHorizontalFlip(),
+                                 T.ToTensor(), T.Normalize((0.49, 0.48, 0.45), (0.25, 0.24, 0.26))])
+
+Differences from torchvision: FiveCrop/TenCrop return one stacked tensor ((5|10, C, h, w), or
+(N, 5|10, C, h, w) for a batch) instead of a tuple, ready for test-time averaging; ColorJitter's
+grayscale is 0.299 R + 0.587 G + 0.114 B; rotation and affine with bilinear interpolation give
+outside taps the fill value. Mixup and CutMix are batch-level: ``images, targets =
+T.Mixup(alpha=0.2, num_classes=10)(images, labels)``.
+"""
+
+import enum
+
+import numpy as np
+
+from .._C import Tensor
+from .. import _C
+
+__all__ = [
+    "InterpolationMode", "Transform", "Compose", "ToTensor", "Normalize", "RandomHorizontalFlip",
+    "RandomVerticalFlip", "RandomCrop", "CenterCrop", "Resize", "RandomResizedCrop",
+    "RandomRotation", "RandomAffine", "ColorJitter", "PCALighting", "RandomErasing", "Cutout",
+    "FiveCrop", "TenCrop", "Mixup", "CutMix", "adjust_brightness", "adjust_contrast",
+    "adjust_saturation", "adjust_hue",
+]
+
+_data = _C._data
+
+
+class InterpolationMode(str, enum.Enum):
+    """The interpolation modes the geometric transforms accept (strings work too)."""
+
+    NEAREST = "nearest"
+    BILINEAR = "bilinear"
+
+
+Transform = _data.Transform
+Normalize = _data.Normalize
+RandomHorizontalFlip = _data.RandomHorizontalFlip
+RandomVerticalFlip = _data.RandomVerticalFlip
+RandomCrop = _data.RandomCrop
+CenterCrop = _data.CenterCrop
+Resize = _data.Resize
+RandomResizedCrop = _data.RandomResizedCrop
+RandomRotation = _data.RandomRotation
+RandomAffine = _data.RandomAffine
+ColorJitter = _data.ColorJitter
+PCALighting = _data.PCALighting
+RandomErasing = _data.RandomErasing
+Cutout = _data.Cutout
+FiveCrop = _data.FiveCrop
+TenCrop = _data.TenCrop
+Mixup = _data.Mixup
+CutMix = _data.CutMix
+adjust_brightness = _data.adjust_brightness
+adjust_contrast = _data.adjust_contrast
+adjust_saturation = _data.adjust_saturation
+adjust_hue = _data.adjust_hue
+
+for _cls in (Transform, Normalize, RandomHorizontalFlip, RandomVerticalFlip, RandomCrop,
+             CenterCrop, Resize, RandomResizedCrop, RandomRotation, RandomAffine, ColorJitter,
+             PCALighting, RandomErasing, Cutout, FiveCrop, TenCrop, Mixup, CutMix):
+    _cls.__module__ = __name__
+
+
+def _to_chw_tensor(pic, name="ToTensor"):
+    """A PIL image or an HWC (or HW) NumPy array as a CHW striate Tensor of the same dtype."""
+    from .. import from_numpy
+
+    if isinstance(pic, Tensor):
+        return pic
+    if isinstance(pic, np.ndarray):
+        array = pic
+    elif hasattr(pic, "getbands") and hasattr(pic, "size"):  # a PIL image, without importing PIL
+        array = np.asarray(pic)
+    else:
+        raise TypeError(f"{name}: expected a striate.Tensor, a PIL image or a NumPy array, "
+                        f"got {type(pic).__name__}")
+    if array.ndim == 2:
+        array = array[:, :, None]
+    if array.ndim != 3:
+        raise ValueError(f"{name}: expected an HWC or HW array, got an array of shape "
+                         f"{array.shape}")
+    if array.dtype == np.bool_:
+        array = array.astype(np.uint8)
+    if array.dtype not in (np.uint8, np.float32, np.float64):
+        raise TypeError(f"{name}: expected uint8, float32 or float64 pixels, got {array.dtype}")
+    return from_numpy(np.ascontiguousarray(array.transpose(2, 0, 1)))
+
+
+class ToTensor(_data.ToTensor):
+    """uint8 pixels → float32 in [0, 1]; floating images pass through. Accepts a striate Tensor
+    (C, H, W) / (N, C, H, W), a PIL image, or an HWC NumPy array (converted to CHW)."""
+
+    def __call__(self, pic):
+        return super().__call__(_to_chw_tensor(pic))
+
+
+ToTensor.__module__ = __name__
+
+
+class _CppCompose(_data.Compose):
+    """The C++ Compose (datasets run it without the GIL). Called from Python it also takes a PIL
+    image or an HWC NumPy array, converted to a CHW tensor first as ToTensor does."""
+
+    def __call__(self, image):
+        if not isinstance(image, Tensor) and image is not None:
+            image = _to_chw_tensor(image, "Compose")
+        return super().__call__(image)
+
+
+class _PythonCompose:
+    """Compose with at least one plain Python callable: applies them in order, in Python."""
+
+    def __init__(self, transforms):
+        self.transforms = transforms
+
+    def __call__(self, image):
+        for transform in self.transforms:
+            image = transform(image)
+        return image
+
+    def __repr__(self):
+        lines = [f"    {transform!r}" for transform in self.transforms]
+        return "Compose(\n" + "\n".join(lines) + ("\n" if lines else "") + ")"
+
+
+class _ComposeType(type):
+    def __instancecheck__(cls, instance):
+        return isinstance(instance, (_data.Compose, _PythonCompose))
+
+    def __subclasscheck__(cls, subclass):
+        return issubclass(subclass, (_data.Compose, _PythonCompose))
+
+
+class Compose(metaclass=_ComposeType):
+    """Composes transforms, applied in order. When every member is a striate transform the result
+    is the C++ Compose (a Transform a dataset runs without the GIL); with any plain Python
+    callable among them it runs in Python."""
+
+    def __new__(cls, transforms):
+        if isinstance(transforms, (str, bytes)) or not hasattr(transforms, "__iter__"):
+            raise TypeError("Compose: expected a sequence of transforms, got "
+                            f"{type(transforms).__name__}")
+        transforms = list(transforms)
+        for index, transform in enumerate(transforms):
+            if not callable(transform):
+                raise TypeError(f"Compose: transform {index} is not callable "
+                                f"(got {type(transform).__name__})")
+        if all(isinstance(transform, _data.Transform) for transform in transforms):
+            return _CppCompose(transforms)
+        return _PythonCompose(transforms)

@@ -1,0 +1,258 @@
+"""Image datasets with torchvision's names and arguments: MNIST, FashionMNIST (IDX files),
+CIFAR10, CIFAR100 (python-pickle or binary batches) and ImageFolder (Pillow).
+
+MNIST-family images are float32 (N, 1, 28, 28) in [0, 1]; CIFAR images are stored as uint8
+(N, 3, 32, 32) (``ToTensor`` converts); ImageFolder decodes to uint8 (3, H, W) RGB tensors.
+Labels are int64 tensors (ImageFolder: ints); ``target_transform`` receives them as they are.
+"""
+
+import os
+import pickle
+
+import numpy as np
+
+from .. import _C
+from .dataset import Dataset, _ImageTensorDataset
+
+_data = _C._data
+
+__all__ = ["MNIST", "FashionMNIST", "CIFAR10", "CIFAR100", "ImageFolder", "IMG_EXTENSIONS",
+           "pil_loader"]
+
+
+class MNIST(_ImageTensorDataset):
+    """MNIST from ``{train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]`` found in ``root``, in
+    ``root/<ClassName>/raw`` (torchvision's layout) or ``root/<ClassName>``. Example i is
+    (image float32 (1, 28, 28) in [0, 1], label int64 0-d)."""
+
+    classes = ["0 - zero", "1 - one", "2 - two", "3 - three", "4 - four", "5 - five", "6 - six",
+               "7 - seven", "8 - eight", "9 - nine"]
+
+    def __init__(self, root, train=True, transform=None, target_transform=None):
+        root = os.fspath(root)
+        images_path, labels_path = _data.find_mnist_files(root, bool(train), type(self).__name__)
+        images = _data.load_mnist_images(images_path)
+        labels = _data.load_mnist_labels(labels_path)
+        super().__init__(images, labels, transform, target_transform)
+        self.root = root
+        self.train = bool(train)
+
+    @property
+    def class_to_idx(self):
+        return {name: i for i, name in enumerate(self.classes)}
+
+    def __repr__(self):
+        split = "train" if self.train else "test"
+        lines = [f"{type(self).__name__}(split={split}, examples={len(self)}, root={self.root!r}"]
+        if self.transform is not None:
+            lines.append(f"transform={self.transform!r}")
+        return ", ".join(lines) + ")"
+
+
+class FashionMNIST(MNIST):
+    """Fashion-MNIST (same files and layout as MNIST). The default root is where the Debian
+    package dataset-fashion-mnist installs it."""
+
+    classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+               "Sneaker", "Bag", "Ankle boot"]
+
+    def __init__(self, root="/usr/share/datasets/fashion-mnist", train=True, transform=None,
+                 target_transform=None):
+        super().__init__(root, train, transform, target_transform)
+
+
+_CIFAR10_CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse",
+                    "ship", "truck"]
+_CIFAR100_CLASSES = [
+    "apple", "aquarium_fish", "baby", "bear", "beaver", "bed", "bee", "beetle", "bicycle",
+    "bottle", "bowl", "boy", "bridge", "bus", "butterfly", "camel", "can", "castle",
+    "caterpillar", "cattle", "chair", "chimpanzee", "clock", "cloud", "cockroach", "couch",
+    "crab", "crocodile", "cup", "dinosaur", "dolphin", "elephant", "flatfish", "forest", "fox",
+    "girl", "hamster", "house", "kangaroo", "keyboard", "lamp", "lawn_mower", "leopard", "lion",
+    "lizard", "lobster", "man", "maple_tree", "motorcycle", "mountain", "mouse", "mushroom",
+    "oak_tree", "orange", "orchid", "otter", "palm_tree", "pear", "pickup_truck", "pine_tree",
+    "plain", "plate", "poppy", "porcupine", "possum", "rabbit", "raccoon", "ray", "road",
+    "rocket", "rose", "sea", "seal", "shark", "shrew", "skunk", "skyscraper", "snail", "snake",
+    "spider", "squirrel", "streetcar", "sunflower", "sweet_pepper", "table", "tank", "telephone",
+    "television", "tiger", "tractor", "train", "trout", "tulip", "turtle", "wardrobe", "whale",
+    "willow_tree", "wolf", "woman", "worm"]
+
+
+def _unpickle(path):
+    # The official batches are Python 2 pickles; latin1 keeps their byte strings intact.
+    with open(path, "rb") as f:
+        entry = pickle.load(f, encoding="latin1")
+    return {key.decode() if isinstance(key, bytes) else key: value for key, value in entry.items()}
+
+
+def _first_folder_with(folders, names):
+    for folder in folders:
+        if all(os.path.isfile(os.path.join(folder, name)) for name in names):
+            return folder
+    return None
+
+
+class CIFAR10(_ImageTensorDataset):
+    """CIFAR-10 from the python-pickle batches (``cifar-10-batches-py/data_batch_1..5``,
+    ``test_batch``, ``batches.meta``) or the binary ones (``cifar-10-batches-bin/*.bin``, read in
+    C++), in ``root`` or in those folders under it. Example i is (image uint8 (3, 32, 32), label
+    int64 0-d); ``.data`` is uint8 (N, 3, 32, 32), ``.targets`` int64 (N)."""
+
+    _pickle_folder = "cifar-10-batches-py"
+    _binary_folder = "cifar-10-batches-bin"
+    _train_files = [f"data_batch_{i}" for i in range(1, 6)]
+    _test_files = ["test_batch"]
+    _meta = ("batches.meta", "label_names", "batches.meta.txt")
+    _label_key = "labels"
+    _cifar100 = False
+    _default_classes = _CIFAR10_CLASSES
+
+    def __init__(self, root, train=True, transform=None, target_transform=None):
+        root = os.fspath(root)
+        train = bool(train)
+        names = self._train_files if train else self._test_files
+        folder = _first_folder_with([os.path.join(root, self._pickle_folder), root], names)
+        if folder is not None:
+            images, labels = self._load_pickles([os.path.join(folder, name) for name in names])
+            classes = self._pickled_classes(folder)
+        else:
+            paths = _data.find_cifar_binary_files(root, self._cifar100, train)
+            if not paths:
+                raise FileNotFoundError(
+                    f"{type(self).__name__}: cannot find {', '.join(names)} (python batches) in "
+                    f"'{os.path.join(root, self._pickle_folder)}' or '{root}', nor the binary "
+                    f"batches in '{os.path.join(root, self._binary_folder)}'")
+            images, labels = _data.load_cifar_binary(paths, self._cifar100)
+            classes = self._text_classes(os.path.dirname(paths[0]))
+        super().__init__(images, labels, transform, target_transform)
+        self.root = root
+        self.train = train
+        self.classes = classes or list(self._default_classes)
+        self.class_to_idx = {name: i for i, name in enumerate(self.classes)}
+
+    def _load_pickles(self, paths):
+        from .. import from_numpy
+
+        images, labels = [], []
+        for path in paths:
+            entry = _unpickle(path)
+            if "data" not in entry or self._label_key not in entry:
+                raise OSError(f"{type(self).__name__}: '{path}' is not a CIFAR batch (expected "
+                              f"the keys 'data' and '{self._label_key}')")
+            images.append(np.asarray(entry["data"], dtype=np.uint8).reshape(-1, 3, 32, 32))
+            labels.extend(entry[self._label_key])
+        images = np.ascontiguousarray(np.concatenate(images))
+        return from_numpy(images).clone(), from_numpy(np.asarray(labels, dtype=np.int64)).clone()
+
+    def _pickled_classes(self, folder):
+        meta_file, key, _ = self._meta
+        path = os.path.join(folder, meta_file)
+        if not os.path.isfile(path):
+            return None
+        return [str(name) for name in _unpickle(path).get(key, [])] or None
+
+    def _text_classes(self, folder):
+        path = os.path.join(folder, self._meta[2])
+        if not os.path.isfile(path):
+            return None
+        with open(path) as f:
+            return [line.strip() for line in f if line.strip()] or None
+
+    def __repr__(self):
+        split = "train" if self.train else "test"
+        return f"{type(self).__name__}(split={split}, examples={len(self)}, root={self.root!r})"
+
+
+class CIFAR100(CIFAR10):
+    """CIFAR-100 with its fine labels (100 classes), from ``cifar-100-python/{train,test,meta}``
+    or the binary ``cifar-100-binary/{train,test}.bin`` (a coarse and a fine label byte per
+    record)."""
+
+    _pickle_folder = "cifar-100-python"
+    _binary_folder = "cifar-100-binary"
+    _train_files = ["train"]
+    _test_files = ["test"]
+    _meta = ("meta", "fine_label_names", "fine_label_names.txt")
+    _label_key = "fine_labels"
+    _cifar100 = True
+    _default_classes = _CIFAR100_CLASSES
+
+
+IMG_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".ppm", ".gif", ".webp")
+
+
+def pil_loader(path):
+    """Decodes an image file with Pillow into a uint8 (3, H, W) RGB tensor."""
+    from PIL import Image
+
+    from .. import from_numpy
+
+    with open(path, "rb") as f:
+        image = Image.open(f)
+        pixels = np.asarray(image.convert("RGB"), dtype=np.uint8)
+    return from_numpy(np.ascontiguousarray(pixels.transpose(2, 0, 1)))
+
+
+class ImageFolder(Dataset):
+    """Images laid out as ``root/<class>/.../<image>``: classes are the sorted subfolder names,
+    ``samples`` the (path, class index) pairs in sorted order. ``loader`` decodes a path
+    (default: Pillow to a uint8 (3, H, W) RGB tensor); example i is (transform(image),
+    target_transform(class index))."""
+
+    def __init__(self, root, transform=None, target_transform=None, loader=None):
+        root = os.fspath(root)
+        if not os.path.isdir(root):
+            raise FileNotFoundError(f"ImageFolder: '{root}' is not a folder")
+        for name, value in (("transform", transform), ("target_transform", target_transform),
+                            ("loader", loader)):
+            if value is not None and not callable(value):
+                raise TypeError(f"ImageFolder: {name} should be callable or None, "
+                                f"got {type(value).__name__}")
+        self.root = root
+        self.transform = transform
+        self.target_transform = target_transform
+        self.loader = loader or pil_loader
+        self.extensions = IMG_EXTENSIONS
+        self.classes = sorted(entry.name for entry in os.scandir(root) if entry.is_dir())
+        if not self.classes:
+            raise FileNotFoundError(f"ImageFolder: found no class folders in '{root}' (expected "
+                                    "root/<class>/<image> files)")
+        self.class_to_idx = {name: i for i, name in enumerate(self.classes)}
+        self.samples = []
+        for name in self.classes:
+            found = self._images_under(os.path.join(root, name))
+            if not found:
+                raise FileNotFoundError(
+                    f"ImageFolder: found no image file in '{os.path.join(root, name)}' "
+                    f"(supported extensions: {', '.join(IMG_EXTENSIONS)})")
+            self.samples.extend((path, self.class_to_idx[name]) for path in found)
+        self.targets = [target for _, target in self.samples]
+        self.imgs = self.samples
+
+    @staticmethod
+    def _images_under(folder):
+        found = []
+        for parent, subfolders, files in os.walk(folder, followlinks=True):
+            subfolders.sort()
+            for file in sorted(files):
+                if file.lower().endswith(IMG_EXTENSIONS):
+                    found.append(os.path.join(parent, file))
+        return found
+
+    def __len__(self):
+        return len(self.samples)
+
+    def __getitem__(self, index):
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"ImageFolder: index {index} is out of range for {len(self)} images")
+        path, target = self.samples[index]
+        image = self.loader(path)
+        if self.transform is not None:
+            image = self.transform(image)
+        if self.target_transform is not None:
+            target = self.target_transform(target)
+        return image, target
+
+    def __repr__(self):
+        return (f"ImageFolder(root={self.root!r}, classes={len(self.classes)}, "
+                f"images={len(self)})")
