@@ -52,6 +52,17 @@ void cuda_free(void* p) {
   if (p) cudaFree(p);
 }
 
+void* cuda_host_alloc(size_t nbytes) {
+  STRIATE_CHECK(cuda_device_count() > 0, "pin_memory: page-locked memory needs a CUDA device, and none was found");
+  void* p = nullptr;
+  check(cudaHostAlloc(&p, nbytes, cudaHostAllocDefault), "cudaHostAlloc");
+  return p;
+}
+
+void cuda_host_free(void* p) {
+  if (p) cudaFreeHost(p);
+}
+
 void cuda_memcpy_host_to_device(void* dst, const void* src, size_t nbytes, int device) {
   check(cudaSetDevice(device), "cudaSetDevice");
   check(cudaMemcpy(dst, src, nbytes, cudaMemcpyHostToDevice), "cudaMemcpy host to device");

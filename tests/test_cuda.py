@@ -39,3 +39,28 @@ def test_roundtrip_and_add_on_gpu():
     np.testing.assert_allclose(y.numpy(), a + a, rtol=1e-6)
     z = st.zeros(5, device="cuda")
     np.testing.assert_array_equal(z.cpu().numpy(), np.zeros(5, np.float32))
+
+
+@pytest.mark.skipif(has_gpu, reason="this checks the error raised without a GPU")
+def test_pin_memory_without_a_device_raises():
+    x = st.ones(3)
+    assert not x.is_pinned()
+    with pytest.raises((NotImplementedError, ValueError), match="CUDA"):
+        x.pin_memory()
+
+
+@needs_gpu
+def test_pinned_tensors_and_loader_batches():
+    a = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    x = st.tensor(a).transpose(0, 2)
+    pinned = x.pin_memory()
+    assert pinned.is_pinned() and not x.is_pinned() and pinned.is_contiguous()
+    np.testing.assert_array_equal(pinned.numpy(), x.numpy())
+    assert pinned.pin_memory() is pinned or pinned.pin_memory().is_pinned()
+    np.testing.assert_array_equal(pinned.cuda().cpu().numpy(), x.numpy())
+    images = st.randn(10, 1, 4, 4)
+    labels = st.arange(10)
+    loader = st.data.DataLoader(st.data.TensorDataset(images, labels), batch_size=4, pin_memory=True)
+    batches = list(loader)
+    assert all(t.is_pinned() for batch in batches for t in batch)
+    np.testing.assert_array_equal(st.cat([b[0] for b in batches]).numpy(), images.numpy())

@@ -157,6 +157,7 @@ def test_state_dict_resumes_the_same_epochs(make):
         resumed.load_state_dict({"generator_state": "garbage"})
 
 
+@pytest.mark.skipif(st.cuda.is_available(), reason="checks the no-GPU warning; test_cuda.py pins on a GPU")
 def test_pin_memory_warns_once(monkeypatch):
     monkeypatch.setattr(loader_module, "_warned_pin_memory", False)
     with pytest.warns(UserWarning, match="pin_memory=True but .*: batches stay in ordinary memory"):

@@ -119,6 +119,8 @@ void init_tensor(py::module_& m) {
       .def("is_contiguous", tensor_method(&Tensor::is_contiguous))
       .def("is_floating_point", tensor_method(&Tensor::is_floating_point))
       .def("contiguous", tensor_method(&Tensor::contiguous), release_gil())
+      .def("pin_memory", tensor_method(&Tensor::pin_memory), release_gil())
+      .def("is_pinned", tensor_method(&Tensor::is_pinned))
       .def("clone", tensor_method(&Tensor::clone), release_gil())
       .def("detach", tensor_method(&Tensor::detach))
       .def("detach_", [](Tensor& t) { t.detach_(); return t; })

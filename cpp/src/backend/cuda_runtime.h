@@ -12,6 +12,9 @@ int cuda_device_count();
 std::string cuda_version();
 void* cuda_malloc(size_t nbytes, int device);
 void cuda_free(void* p);
+// Page-locked host memory (fast, asynchronous host-to-device copies); freed with cuda_host_free.
+void* cuda_host_alloc(size_t nbytes);
+void cuda_host_free(void* p);
 void cuda_memcpy_host_to_device(void* dst, const void* src, size_t nbytes, int device);
 void cuda_memcpy_device_to_host(void* dst, const void* src, size_t nbytes, int device);
 void cuda_memcpy_device_to_device(void* dst, const void* src, size_t nbytes, int device);

@@ -14,6 +14,8 @@ int cuda_device_count() { return 0; }
 std::string cuda_version() { return ""; }
 void* cuda_malloc(size_t, int) { not_built(); }
 void cuda_free(void*) {}
+void* cuda_host_alloc(size_t) { not_built(); }
+void cuda_host_free(void*) {}
 void cuda_memcpy_host_to_device(void*, const void*, size_t, int) { not_built(); }
 void cuda_memcpy_device_to_host(void*, const void*, size_t, int) { not_built(); }
 void cuda_memcpy_device_to_device(void*, const void*, size_t, int) { not_built(); }

@@ -99,6 +99,8 @@ void release_cpu_block(void* data, void* context) {
 
 void release_cuda_block(void* data, void*) { backend::cuda_free(data); }
 
+void release_pinned_block(void* data, void*) { backend::cuda_host_free(data); }
+
 }  // namespace
 
 std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
@@ -110,6 +112,13 @@ std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
   size_t rounded = 0;
   void* p = cpu_allocator().allocate(nbytes, &rounded);
   return std::make_shared<Storage>(p, nbytes, device, release_cpu_block, reinterpret_cast<void*>(rounded));
+}
+
+std::shared_ptr<Storage> Storage::allocate_pinned(size_t nbytes) {
+  void* p = backend::cuda_host_alloc(nbytes > 0 ? nbytes : 1);
+  auto storage = std::make_shared<Storage>(p, nbytes, Device(), release_pinned_block, nullptr);
+  storage->pinned_ = true;
+  return storage;
 }
 
 namespace allocator {

@@ -280,6 +280,18 @@ Tensor Tensor::flatten(int64_t start_dim, int64_t end_dim) const {
 
 Tensor Tensor::contiguous() const { return is_contiguous() ? *this : clone(); }
 
+Tensor Tensor::pin_memory() const {
+  STRIATE_CHECK(device().is_cpu(), "pin_memory: expected a CPU tensor, got one on ", device());
+  if (is_pinned() && is_contiguous()) return *this;
+  size_t nbytes = static_cast<size_t>(numel()) * element_size(dtype());
+  Tensor out(std::make_shared<TensorImpl>(Storage::allocate_pinned(nbytes), sizes(), contiguous_strides(sizes()), 0,
+                                          dtype()));
+  striate::copy_(out, detach());
+  return out;
+}
+
+bool Tensor::is_pinned() const { return defined() && impl_->storage() && impl_->storage()->is_pinned(); }
+
 Tensor Tensor::clone() const {
   Tensor out = empty(sizes(), TensorOptions(dtype()).set_device(device()));
   if (device().is_cuda()) {

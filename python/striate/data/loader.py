@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 
 from .. import _C
+from .._C import Tensor
 from .dataset import _batches_in_cpp
 
 _data = _C._data
@@ -65,12 +66,19 @@ def _warn_pin_memory_once():
     if _warned_pin_memory:
         return
     _warned_pin_memory = True
-    if _C.cuda_is_available():
-        reason = "page-locked batches are not implemented yet"
-    else:
-        reason = "page-locked memory needs the CUDA backend and a device, which are not available"
-    warnings.warn(f"DataLoader: pin_memory=True but {reason}: batches stay in ordinary memory",
+    warnings.warn("DataLoader: pin_memory=True but page-locked memory needs the CUDA backend and "
+                  "a device, which are not available: batches stay in ordinary memory",
                   UserWarning, stacklevel=3)
+
+
+def _pin(batch):
+    if isinstance(batch, Tensor):
+        return batch.pin_memory()
+    if isinstance(batch, (tuple, list)):
+        return type(batch)(_pin(item) for item in batch)
+    if isinstance(batch, dict):
+        return {key: _pin(value) for key, value in batch.items()}
+    return batch
 
 
 class DataLoader:
@@ -104,7 +112,10 @@ class DataLoader:
         self.drop_last = bool(drop_last)
         self.collate_fn = collate_fn or default_collate
         self.pin_memory = bool(pin_memory)
-        if self.pin_memory:
+        # Batches are copied into page-locked memory as they are handed out (like PyTorch's
+        # pinning thread, but in the consumer: the copy is a memcpy with the GIL released).
+        self._pinning = self.pin_memory and _C.cuda_is_available()
+        if self.pin_memory and not self._pinning:
             _warn_pin_memory_once()
         seed = None if seed is None else int(seed)
         if collate_fn is None and _batches_in_cpp(dataset):
@@ -121,6 +132,10 @@ class DataLoader:
         return len(self._loader) if self._loader is not None else len(self._sampler)
 
     def __iter__(self):
+        batches = self._batches()
+        return (_pin(batch) for batch in batches) if self._pinning else batches
+
+    def _batches(self):
         if self._loader is not None:
             return iter(self._loader)
         order, epoch_seed = self._sampler.next_epoch()

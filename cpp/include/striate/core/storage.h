@@ -25,6 +25,10 @@ class Storage {
 
   // New memory from the caching allocator of `device` (64-byte aligned on the CPU).
   static std::shared_ptr<Storage> allocate(size_t nbytes, Device device);
+  // Page-locked CPU memory from the CUDA runtime (raises without the CUDA backend or a device).
+  static std::shared_ptr<Storage> allocate_pinned(size_t nbytes);
+
+  bool is_pinned() const { return pinned_; }
 
   void* data() const { return data_; }
   size_t nbytes() const { return nbytes_; }
@@ -40,6 +44,7 @@ class Storage {
   Device device_;
   Deleter deleter_;
   void* context_;
+  bool pinned_ = false;
   std::atomic<uint32_t> version_{0};
 };
 

@@ -132,6 +132,10 @@ class Tensor {
   Tensor unsqueeze(int64_t dim) const;
   Tensor flatten(int64_t start_dim = 0, int64_t end_dim = -1) const;
   Tensor contiguous() const;
+  // A contiguous copy in page-locked memory (CPU tensors; needs the CUDA backend and a device),
+  // or *this when it is pinned already.
+  Tensor pin_memory() const;
+  bool is_pinned() const;
   Tensor clone() const;
   Tensor to(DType dtype) const;
   Tensor to(Device device) const;
