@@ -1,8 +1,7 @@
 """The classic model zoo (striate.models from LeNet-5 to DenseNet and FractalNet): exact parameter
-counts against the reference implementations, forward at the native input size on a batch of 2,
-one backward + SGD step changing every trainable parameter, GoogLeNet's train/eval outputs and
-loss, and bad arguments. vgg13/16/19 (and the BN / LRN variants) are count-checked only; vgg11
-runs forward at 224 (and is count-checked there)."""
+counts against the reference implementations, torchvision's state-dict keys, GoogLeNet's train/eval
+outputs and loss, the dense block's shared buffer, FractalNet's drop-path, and bad arguments.
+Forward at the native size, backward and an SGD step for every model: test_models_zoo.py."""
 
 import numpy as np
 import pytest
@@ -11,7 +10,7 @@ import striate.models as models
 import striate.nn as nn
 import torch
 import torch.nn.functional as TF
-from helpers import to_np
+from helpers import check_parity, gradcheck, to_np
 from striate.models._classic_family import googlenet_loss
 
 rng = np.random.default_rng(4)
@@ -31,6 +30,7 @@ COUNTS = {
     "convnetjs_mnist": (models.convnetjs_mnist, 5_994),
     "convnetjs_cifar10": (models.convnetjs_cifar10, 22_466),
     "alexnet": (models.alexnet, 61_100_840),
+    "vgg11": (models.vgg11, 132_863_336),
     "vgg11_lrn": (models.vgg11_lrn, 132_863_336),
     "vgg13": (models.vgg13, 133_047_848),
     "vgg16": (models.vgg16, 138_357_544),
@@ -80,44 +80,7 @@ def test_docstrings_cite_papers():
         assert any(str(year) in doc for year in range(1998, 2018)), name
 
 
-# ---- forward at the native input size, batch 2 ------------------------------------------------------
-
-FORWARD = {
-    "lenet5_modern": (lambda: models.lenet5("modern"), 1, 28, 10),
-    "lenet5_classic": (lambda: models.lenet5("classic"), 1, 32, 10),
-    "convnetjs_mnist_24": (models.convnetjs_mnist, 1, 24, 10),
-    "convnetjs_mnist_28": (models.convnetjs_mnist, 1, 28, 10),
-    "convnetjs_cifar10": (models.convnetjs_cifar10, 3, 32, 10),
-    "alexnet": (models.alexnet, 3, 224, 1000),
-    "vgg11": (models.vgg11, 3, 224, 1000),
-    "nin": (models.nin, 3, 32, 10),
-    "squeezenet1_0": (models.squeezenet1_0, 3, 224, 1000),
-    "squeezenet1_1": (models.squeezenet1_1, 3, 224, 1000),
-    "googlenet": (models.googlenet, 3, 224, 1000),
-    "densenet121": (models.densenet121, 3, 224, 1000),
-    "densenet_bc": (models.densenet_bc, 3, 32, 10),
-    "fractalnet": (models.fractalnet, 3, 32, 10),
-}
-
-
-# Counted here rather than in COUNTS, to build these slow-to-initialize models once.
-FORWARD_COUNTS = {"vgg11": 132_863_336}
-
-
-@pytest.mark.parametrize("name", sorted(FORWARD))
-def test_forward_native_size(name):
-    build, channels, size, classes = FORWARD[name]
-    model = build()
-    model.eval()
-    with st.no_grad():
-        out = model(images(2, channels, size))
-    assert out.shape == (2, classes)
-    assert np.isfinite(to_np(out)).all()
-    if name in FORWARD_COUNTS:
-        assert model.num_parameters() == FORWARD_COUNTS[name]
-
-
-# ---- one backward + SGD step changes every trainable parameter -------------------------------------
+# ---- LeNet-5's connection table under training ------------------------------------------------------
 
 def train_step(model, x, classes, loss_fn=None):
     before = {name: to_np(p).copy() for name, p in model.named_parameters()}
@@ -135,31 +98,6 @@ def train_step(model, x, classes, loss_fn=None):
     assert unchanged == [], f"parameters the step did not change: {unchanged}"
 
 
-TRAIN = {
-    "lenet5_modern": (lambda: models.lenet5("modern"), 1, 28),
-    "lenet5_classic": (lambda: models.lenet5("classic"), 1, 32),
-    "convnetjs_mnist": (models.convnetjs_mnist, 1, 24),
-    "convnetjs_cifar10": (models.convnetjs_cifar10, 3, 32),
-    "nin": (models.nin, 3, 32),
-    "squeezenet1_1": (lambda: models.squeezenet1_1(num_classes=10), 3, 224),
-    "densenet_bc_40": (lambda: models.densenet_bc(depth=40), 3, 32),
-    "fractalnet_2_columns": (lambda: models.fractalnet(num_columns=2), 3, 32),
-}
-
-
-@pytest.mark.parametrize("name", sorted(TRAIN))
-def test_train_step_changes_every_parameter(name):
-    st.manual_seed(0)
-    build, channels, size = TRAIN[name]
-    train_step(build(), images(2, channels, size), 10)
-
-
-def test_googlenet_train_step_changes_every_parameter_including_aux_heads():
-    st.manual_seed(0)
-    model = models.googlenet(num_classes=10)
-    train_step(model, images(2, 3, 224), 10, loss_fn=googlenet_loss)
-
-
 def test_lenet5_classic_keeps_unconnected_c3_weights_at_zero():
     st.manual_seed(0)
     model = models.lenet5("classic")
@@ -167,6 +105,21 @@ def test_lenet5_classic_keeps_unconnected_c3_weights_at_zero():
     weight = to_np(model.c3.weight)
     table = to_np(nn.lenet5_c3_table())
     assert (weight[~table] == 0).all() and (weight[table] != 0).all()
+
+
+def test_scaled_tanh_is_lecuns_squashing_function():
+    layer = nn.ScaledTanh()
+    arrays = [rng.standard_normal((3, 4, 5)) * 2]
+    check_parity(layer, lambda x: 1.7159 * torch.tanh(2 * x / 3), [a.astype(np.float32) for a in arrays])
+    gradcheck(layer, arrays)
+    ones = to_np(layer(st.tensor(np.array([1.0, -1.0], np.float32))))
+    np.testing.assert_allclose(ones, [1.0, -1.0], atol=1e-4)  # A and S are chosen so f(+-1) = +-1
+
+
+def test_lenet5_classic_squashes_with_the_scaled_tanh():
+    model = models.lenet5("classic")
+    names = [name for name, child in model.named_children() if type(child).__name__ == "ScaledTanh"]
+    assert names == ["c1_activation", "c3_activation", "c5_activation", "f6_activation"]
 
 
 # ---- GoogLeNet: auxiliary heads in training, logits in eval ------------------------------------------
@@ -240,3 +193,142 @@ def test_googlenet_rejects_bad_input_rank():
 def test_googlenet_loss_rejects_wrong_tuple():
     with pytest.raises(ValueError, match="googlenet_loss: expected outputs .logits, aux1, aux2., got a tuple of 2"):
         googlenet_loss((st.tensor(np.zeros((1, 2), np.float32)),) * 2, st.tensor(np.array([0])))
+
+
+# ---- FractalNet drop-path (Larsson et al. 2017, section 3.1) -----------------------------------------
+
+def conv_params_with_grad(model):
+    # The convs (each "....shallow.0.weight") that received a gradient, by their block path.
+    return frozenset(("." + name).removesuffix(".shallow.0.weight").lstrip(".")
+                     for name, p in model.named_parameters()
+                     if name.endswith("shallow.0.weight") and p.grad is not None)
+
+
+def test_fractal_drop_path_is_off_in_eval_and_equals_no_drop():
+    st.manual_seed(0)
+    dropping = nn.FractalBlock(3, 4, 3, local_drop=0.5, global_drop=0.5)
+    plain = nn.FractalBlock(3, 4, 3)
+    plain.load_state_dict(dropping.state_dict())
+    dropping.eval()
+    plain.eval()
+    x = images(2, 3, 8)
+    with st.no_grad():
+        outputs = [to_np(dropping(x)) for _ in range(3)]
+        expected = to_np(plain(x))
+    for output in outputs:
+        np.testing.assert_array_equal(output, expected)
+
+
+def test_fractal_local_drop_one_keeps_exactly_one_input_per_join():
+    # Two columns: the join sees shallow(x) and deep2(deep1(x)); with p = 1 exactly one survives
+    # (BatchNorm in training uses batch statistics, so each column can be recomputed alone).
+    block = nn.FractalBlock(3, 4, 2, local_drop=1.0)
+    block.train()
+    x = images(2, 3, 8)
+    shallow = to_np(block.shallow(x))
+    deep = to_np(block.deep2(block.deep1(x)))
+    seen = set()
+    for seed in range(12):
+        st.manual_seed(seed)
+        out = to_np(block(x))
+        matches = [name for name, column in (("shallow", shallow), ("deep", deep))
+                   if np.allclose(out, column, rtol=1e-5, atol=1e-6)]
+        assert len(matches) == 1, f"seed {seed}: the output is not a single column"
+        seen.add(matches[0])
+    assert seen == {"shallow", "deep"}
+
+
+def test_fractal_local_drop_gradients_flow_only_through_kept_paths():
+    # Three columns, p = 1: one path from input to output, so the convs that get a gradient are
+    # exactly one of these (the deep columns read deep1's join, itself one of its two columns).
+    block = nn.FractalBlock(3, 4, 3, local_drop=1.0)
+    block.train()
+    x = images(2, 3, 4)
+    paths = {frozenset(path) for path in (
+        {""}, {"deep1", "deep2"}, {"deep1.deep1", "deep1.deep2", "deep2"},
+        {"deep1", "deep2.deep1", "deep2.deep2"}, {"deep1.deep1", "deep1.deep2", "deep2.deep1", "deep2.deep2"})}
+    seen = set()
+    for seed in range(20):
+        st.manual_seed(seed)
+        block.zero_grad()
+        block(x).sum().backward()
+        used = conv_params_with_grad(block)
+        assert used in paths, f"seed {seed}: gradient reached {sorted(used)}"
+        seen.add(used)
+    assert len(seen) >= 3
+
+
+def test_fractal_local_drop_keeps_each_input_with_probability_one_minus_p():
+    block = nn.FractalBlock(1, 1, 2, local_drop=0.5)
+    block.train()
+    x = images(2, 1, 2)
+    both = 0
+    for seed in range(200):
+        st.manual_seed(seed)
+        block.zero_grad()
+        block(x).sum().backward()
+        both += conv_params_with_grad(block) == {"", "deep1", "deep2"}
+    # P(both kept) = (1 - p)^2 = 0.25; 200 draws: 50 +- 3 standard deviations (18).
+    assert 32 <= both <= 68
+
+
+def test_fractal_global_drop_runs_one_column_in_every_block():
+    model = models.fractalnet(num_columns=3, num_blocks=2, global_drop=1.0)
+    model.train()
+    x = images(2, 3, 8)
+    columns = {0: {""}, 1: {"deep1", "deep2"}, 2: {"deep1.deep1", "deep1.deep2", "deep2.deep1", "deep2.deep2"}}
+    seen = set()
+    for seed in range(12):
+        st.manual_seed(seed)
+        model.zero_grad()
+        out = model(x)
+        out.sum().backward()
+        used = conv_params_with_grad(model)
+        per_block = [frozenset(name.removeprefix(f"features.{index}").lstrip(".")
+                               for name in used if name.startswith(f"features.{index}"))
+                     for index in (0, 2)]
+        assert per_block[0] == per_block[1], f"seed {seed}: the blocks ran different columns"
+        column = next(c for c, path in columns.items() if per_block[0] == path)
+        seen.add(column)
+        # The same column run alone in each block, through forward_column, gives the output.
+        features = model.features
+        y = features[1](features[0].forward_column(x, column))
+        y = features[3](features[2].forward_column(y, column))
+        expected = model.classifier(model.avgpool(y).flatten(1))
+        np.testing.assert_allclose(to_np(out), to_np(expected), rtol=1e-5, atol=1e-6)
+    assert seen == {0, 1, 2}
+
+
+def test_fractal_global_drop_on_a_block_equals_forward_column():
+    block = nn.FractalBlock(3, 4, 3, global_drop=1.0)
+    block.train()
+    x = images(2, 3, 8)
+    candidates = [to_np(block.forward_column(x, column)) for column in range(3)]
+    for seed in range(6):
+        st.manual_seed(seed)
+        out = to_np(block(x))
+        assert sum(np.allclose(out, c, rtol=1e-5, atol=1e-6) for c in candidates) == 1
+
+
+def test_fractal_drop_path_is_seeded_by_the_default_generator():
+    model = models.fractalnet(num_columns=3, num_blocks=2, local_drop=0.15, global_drop=0.5)
+    model.train()
+    x = images(2, 3, 8)
+    runs = []
+    for _ in range(2):
+        st.manual_seed(7)
+        runs.append([to_np(model(x)) for _ in range(4)])
+    for first, second in zip(*runs):
+        np.testing.assert_array_equal(first, second)
+    assert model.global_drop == 0.5 and model.features[0].local_drop == 0.15
+
+
+def test_fractal_drop_path_bad_arguments():
+    with pytest.raises(ValueError, match=r"FractalBlock: expected local_drop in \[0, 1\], got 1.5"):
+        nn.FractalBlock(3, 4, 2, local_drop=1.5)
+    with pytest.raises(ValueError, match=r"FractalBlock: expected global_drop in \[0, 1\], got -0.1"):
+        nn.FractalBlock(3, 4, 2, global_drop=-0.1)
+    with pytest.raises(ValueError, match=r"fractalnet: expected global_drop in \[0, 1\], got 2"):
+        models.fractalnet(global_drop=2.0)
+    with pytest.raises(IndexError, match=r"FractalBlock: expected column in \[0, 2\), got 2"):
+        nn.FractalBlock(3, 4, 2).forward_column(images(1, 3, 4), 2)

@@ -4,6 +4,7 @@ model's state (training flags, BatchNorm statistics) is left as it was."""
 import pytest
 import striate as st
 from striate import nn
+from striate._summary_structures import STRUCTURES
 
 
 def all_modules(model):
@@ -104,9 +105,21 @@ def test_module_call_is_restored_after_an_error():
     assert nn.Module.__call__ is call
 
 
-def test_opaque_cpp_composite_is_one_row_with_unknown_mult_adds():
-    # A C++ module with children whose forward is not a chain of them: SqueezeExcite multiplies
-    # its input by a gate computed from it.
+def test_squeeze_excite_is_replayed_from_its_children():
+    model = nn.Sequential(nn.Conv2d(3, 8, 1), nn.SqueezeExcite(8, 2))
+    result = st.summary(model, (3, 4, 4), batch_size=2, print_table=False)
+    rows = {row.name: row for row in result.rows}
+    assert [row.name for row in result.rows] == ["", "0", "1", "1.fc1", "1.fc2"]
+    assert rows["1"].output_shape == (2, 8, 4, 4) and rows["1.fc1"].output_shape == (2, 4, 1, 1)
+    assert rows["1.fc1"].mult_adds == 2 * 4 * 8 and rows["1.fc2"].mult_adds == 2 * 8 * 4
+    assert result.mult_adds_complete
+    assert result.total_mult_adds == 2 * 8 * 16 * 3 + 2 * 4 * 8 + 2 * 8 * 4
+
+
+def test_cpp_composite_without_a_structure_is_one_opaque_row(monkeypatch):
+    # Without its entry in STRUCTURES, SqueezeExcite's children (fc1, fc2) run one after the
+    # other do not give its output (it multiplies its input by a gate computed from it).
+    monkeypatch.delitem(STRUCTURES, "SqueezeExcite")
     block = nn.SqueezeExcite(8, 2)
     model = nn.Sequential(nn.Conv2d(3, 8, 1), block)
     result = st.summary(model, (3, 4, 4), print_table=False)
@@ -116,6 +129,92 @@ def test_opaque_cpp_composite_is_one_row_with_unknown_mult_adds():
     assert row.mult_adds is None and not result.mult_adds_complete
     assert "?" in str(result) and "known layers only" in str(result)
     assert "SqueezeExcite" in result.notes[0]
+
+
+def test_a_wrong_structure_makes_an_opaque_row_and_only_that_one(monkeypatch):
+    # A structure disagreeing with the C++ forward is caught by the comparison with the true
+    # output: the enclosing Residual, replayed in trust, mismatches, and is then replayed with
+    # each inner block checked alone, so only the SqueezeExcite is opaque.
+    monkeypatch.setitem(STRUCTURES, "SqueezeExcite", lambda tracer, module, x: module.fc2(module.fc1(x)))
+    model = nn.Sequential(nn.Conv2d(3, 8, 1),
+                          nn.Residual(nn.Sequential(nn.Conv2d(8, 8, 3, padding=1), nn.SqueezeExcite(8, 2))))
+    result = st.summary(model, (3, 6, 6), print_table=False)
+    names = {row.name: row for row in result.rows}
+    assert list(names) == ["", "0", "1", "1.body", "1.body.0", "1.body.1"]
+    assert names["1.body.1"].mult_adds is None and names["1"].has_child_rows
+    assert names["1.body.0"].mult_adds == 8 * 36 * 8 * 9
+    assert not result.mult_adds_complete
+
+
+def test_inception_fire_and_dense_block_rows():
+    inception = st.summary(nn.Inception(8, 4, 3, 5, 2, 3, 6), (8, 5, 5), print_table=False)
+    rows = {row.name: row for row in inception.rows}
+    assert rows[""].output_shape == (1, 4 + 5 + 3 + 6, 5, 5)
+    assert rows["branch2.1.conv"].output_shape == (1, 5, 5, 5)
+    assert rows["branch2.1.conv"].mult_adds == 5 * 25 * 3 * 9
+    assert rows["branch4.0"].type == "MaxPool2d" and inception.mult_adds_complete
+    fire = st.summary(nn.Fire(6, 2, 3, 4), (6, 4, 4), print_table=False)
+    assert [row.name for row in fire.rows] == ["", "squeeze", "squeeze_activation", "expand1x1",
+                                              "expand1x1_activation", "expand3x3", "expand3x3_activation"]
+    assert fire.total_mult_adds == 16 * (2 * 6 + 3 * 2 + 4 * 2 * 9)
+    dense = st.summary(nn.DenseBlock(2, 4, 3), (4, 5, 5), print_table=False)
+    rows = {row.name: row for row in dense.rows}
+    assert rows[""].output_shape == (1, 4 + 2 * 3, 5, 5)
+    assert rows["denselayer2.norm1"].output_shape == (1, 7, 5, 5)  # reads the 4 + 3 channels so far
+    assert rows["denselayer2.conv2"].mult_adds == 3 * 25 * 12 * 9 and dense.mult_adds_complete
+
+
+def test_fractal_block_rows_cover_every_column():
+    result = st.summary(nn.FractalBlock(3, 4, 3), (3, 8, 8), batch_size=2, print_table=False)
+    convs = [row for row in result.rows if row.type == "Conv2d"]
+    assert len(convs) == 7  # 1 + 2 + 4 convs in columns 0, 1, 2
+    assert sum(row.mult_adds for row in convs) == 2 * 4 * 64 * 9 * (3 * 3 + 4 * 4)
+    assert "deep2.deep1.shallow.0" in [row.name for row in result.rows]
+    assert result.mult_adds_complete
+
+
+# torchvision's published figures (GFLOPS column of its model docs, which are multiply-adds):
+# resnet18 1.81, resnet50 4.09, vgg11 7.61, alexnet 0.71, googlenet 1.50, squeezenet1_0 0.82,
+# densenet121 2.83 (2.87 with BatchNorm, as ptflops counts it). Ours count BatchNorm as one
+# multiply-add per output element, which adds 0.2-0.7 %.
+ZOO_MULT_ADDS = [
+    ("resnet18", 1.81e9, 1.83e9),
+    ("resnet50", 4.09e9, 4.11e9),
+    ("vgg11", 7.60e9, 7.62e9),
+    ("alexnet", 0.71e9, 0.72e9),
+    ("densenet121", 2.83e9, 2.88e9),
+    ("googlenet", 1.49e9, 1.51e9),
+    ("squeezenet1_0", 0.81e9, 0.83e9),
+]
+
+
+@pytest.mark.parametrize("name, low, high", ZOO_MULT_ADDS, ids=[name for name, _, _ in ZOO_MULT_ADDS])
+def test_zoo_mult_adds_match_published_figures(name, low, high):
+    from striate import models
+
+    result = st.summary(getattr(models, name)(), (3, 224, 224), print_table=False)
+    assert result.mult_adds_complete
+    assert low <= result.total_mult_adds <= high
+
+
+@pytest.mark.parametrize("build, size", [
+    (lambda models: models.wide_resnet(16, 2, 0.3), 32),
+    (lambda models: models.preact_resnet18(), 32),
+    (lambda models: models.se_resnet50(), 64),  # adaptive pooling: any size runs every layer
+    (lambda models: models.resnext50_32x4d(), 64),
+    (lambda models: models.densenet_bc(depth=40), 32),
+    (lambda models: models.fractalnet(num_columns=2), 32),
+], ids=["wide_resnet_16_2", "preact_resnet18", "se_resnet50", "resnext50_32x4d", "densenet_bc_40",
+        "fractalnet_2"])
+def test_zoo_blocks_have_no_unknown_rows(build, size):
+    from striate import models
+
+    model = build(models)
+    result = st.summary(model, (3, size, size), print_table=False)
+    assert result.mult_adds_complete and "?" not in str(result)
+    assert result.total_params == model.num_parameters()
+    convs = sum(1 for module in all_modules(model) if isinstance(module, nn.Conv2d))
+    assert sum(1 for row in result.rows if row.type == "Conv2d") == convs
 
 
 @pytest.mark.parametrize("shape, batch, match", [

@@ -85,8 +85,12 @@ def test_spec_residual_and_concat_merges():
     assert incoming(edges, fork) == [sums[0]]
 
 
-def test_opaque_cpp_block_is_drawn_through_autograd_with_its_merge():
-    # SqueezeExcite is a C++ block whose forward is not a chain of its children.
+def test_opaque_cpp_block_is_drawn_through_autograd_with_its_merge(monkeypatch):
+    # SqueezeExcite without its structure for summary is a C++ block whose forward is not a
+    # chain of its children.
+    from striate._summary_structures import STRUCTURES
+
+    monkeypatch.delitem(STRUCTURES, "SqueezeExcite")
     model = nn.Sequential(nn.Conv2d(3, 8, 1), nn.SqueezeExcite(8, 2))
     text = st.viz.to_dot(model, (3, 4, 4))
     nodes, edges = parse_dot(text)

@@ -28,6 +28,7 @@ void bind_blocks(py::module_& nn_module) {
   LayerClass<SubsamplingImpl>(nn_module, "Subsampling", py::dynamic_attr())
       .def(direct_init<SubsamplingImpl, int64_t>(), py::arg("channels"))
       .def_readonly("channels", &SubsamplingImpl::channels);
+  LayerClass<ScaledTanhImpl>(nn_module, "ScaledTanh", py::dynamic_attr()).def(direct_init<ScaledTanhImpl>());
   LayerClass<BasicConv2dImpl>(nn_module, "BasicConv2d", py::dynamic_attr())
       .def(direct_init<BasicConv2dImpl, int64_t, int64_t, int64_t, int64_t, int64_t>(), py::arg("in_channels"),
            py::arg("out_channels"), py::arg("kernel_size"), py::arg("stride") = 1, py::arg("padding") = 0);
@@ -65,11 +66,15 @@ void bind_blocks(py::module_& nn_module) {
   LayerClass<TransitionImpl, SequentialImpl>(nn_module, "Transition", py::dynamic_attr())
       .def(direct_init<TransitionImpl, int64_t, int64_t>(), py::arg("in_channels"), py::arg("out_channels"));
   LayerClass<FractalBlockImpl>(nn_module, "FractalBlock", py::dynamic_attr())
-      .def(direct_init<FractalBlockImpl, int64_t, int64_t, int64_t>(), py::arg("in_channels"), py::arg("out_channels"),
-           py::arg("num_columns"))
+      .def(direct_init<FractalBlockImpl, int64_t, int64_t, int64_t, double, double>(), py::arg("in_channels"),
+           py::arg("out_channels"), py::arg("num_columns"), py::arg("local_drop") = 0.0, py::arg("global_drop") = 0.0)
+      .def("forward_column", &FractalBlockImpl::forward_column, py::arg("input"), py::arg("column"), release_gil(),
+           "Runs column `column` alone (0: the single conv, num_columns - 1: the deepest), as global drop-path does.")
       .def_readonly("in_channels", &FractalBlockImpl::in_channels)
       .def_readonly("out_channels", &FractalBlockImpl::out_channels)
-      .def_readonly("num_columns", &FractalBlockImpl::num_columns);
+      .def_readonly("num_columns", &FractalBlockImpl::num_columns)
+      .def_readwrite("local_drop", &FractalBlockImpl::local_drop)
+      .def_readwrite("global_drop", &FractalBlockImpl::global_drop);
   nn_module.def("_lenet5_c3_table_cpp", &lenet5_c3_table);
 }
 
@@ -77,7 +82,13 @@ py::object aux_output(const Tensor& aux) { return aux.defined() ? py::cast(aux) 
 
 void bind_models(py::module_& models) {
   using namespace striate::models;
-  py::class_<ClassicNetImpl, Module, py::smart_holder>(models, "ClassicNet", py::dynamic_attr());
+  // The layout is read by striate.summary, which replays the forward child by child.
+  py::class_<ClassicNetImpl, Module, py::smart_holder>(models, "ClassicNet", py::dynamic_attr())
+      .def_property_readonly("global_pool", [](const ClassicNetImpl& self) { return self.layout.global_pool; })
+      .def_property_readonly("flatten_last", [](const ClassicNetImpl& self) { return self.layout.flatten_last; });
+  py::class_<FractalNetImpl, Module, py::smart_holder>(models, "FractalNet", py::dynamic_attr())
+      .def_readonly("num_columns", &FractalNetImpl::num_columns)
+      .def_readwrite("global_drop", &FractalNetImpl::global_drop);
   py::class_<GoogLeNetImpl, Module, py::smart_holder>(models, "GoogLeNet", py::dynamic_attr())
       .def_readonly("aux_logits", &GoogLeNetImpl::aux_logits)
       // (logits, aux1, aux2) in training with aux heads, else the logits, as torchvision.
@@ -152,9 +163,17 @@ void bind_models(py::module_& models) {
   models.def("densenet201", &densenet201, py::arg("num_classes") = 1000, py::arg("in_channels") = 3, release_gil(), dense_doc);
   models.def("densenet_bc", &densenet_bc, py::arg("depth") = 100, py::arg("growth_rate") = 12, py::arg("num_classes") = 10,
              py::arg("in_channels") = 3, release_gil(), "DenseNet-BC for CIFAR (Huang et al. 2017).");
-  models.def("fractalnet", &fractalnet, py::arg("num_classes") = 10, py::arg("in_channels") = 3,
-             py::arg("num_columns") = 3, py::arg("num_blocks") = 5, release_gil(),
-             "FractalNet for CIFAR (Larsson, Maire and Shakhnarovich 2017, Ultra-deep neural networks without residuals).");
+  models.def(
+      "fractalnet",
+      [](int64_t num_classes, int64_t in_channels, int64_t num_columns, int64_t num_blocks, double local_drop,
+         double global_drop) {
+        py::gil_scoped_release release;
+        return fractalnet(num_classes, in_channels, num_columns, num_blocks, local_drop, global_drop).ptr();
+      },
+      py::arg("num_classes") = 10, py::arg("in_channels") = 3, py::arg("num_columns") = 3, py::arg("num_blocks") = 5,
+      py::arg("local_drop") = 0.0, py::arg("global_drop") = 0.0,
+      "FractalNet for CIFAR (Larsson, Maire and Shakhnarovich 2017, Ultra-deep neural networks without residuals); "
+      "the paper's drop-path: local_drop=0.15, global_drop=0.5.");
 }
 
 }  // namespace

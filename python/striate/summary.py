@@ -6,16 +6,19 @@ parameters, multiply-adds), its totals, and the memory its parameters and activa
 How layers are seen. The model runs once on random input (eval mode, no_grad; every module's
 training flag is restored afterwards, so BatchNorm statistics do not move). While it runs,
 Module.__call__ is replaced, so every module called *from Python* is seen: Python subclasses, and
-everything they call. Built-in C++ containers call their children in C++, out of Python's
-sight, so:
+everything they call. Built-in C++ modules call their children in C++, out of Python's sight, so:
   - a Sequential is run child by child from Python (each child gets a row);
-  - another C++ module with children (a block or model written in C++) is run whole for its true
-    output, then its children are run in registration order (a child that fails is retried on
-    the flattened input, as a classifier head wants, then skipped, as an auxiliary head unused
-    in eval), and failing that, as a residual block (see _run_residual); when one of these
-    reproduces the true output, the children get rows (skipped ones none), otherwise the module
-    is one opaque row: its parameters are counted, its multiply-adds are
-    unknown (shown as "?", left out of the total, and `mult_adds_complete` is False).
+  - every block and model of the zoo has its forward written again over its children in
+    _summary_structures.py (the order of the children, the merges between them), run from
+    Python so each child gets its row. The replay must reproduce the module's true output: the outermost
+    replayed module is also run whole and compared (inner ones are trusted, which keeps the cost
+    at two forwards); on a mismatch each inner module is checked alone;
+  - another C++ module with children is run whole for its true output, then its children are
+    run in registration order (a child that fails is retried on the flattened input, as a
+    classifier head wants, then skipped);
+  - a module none of these reproduces is one opaque row: its parameters are counted, its
+    multiply-adds are unknown (shown as "?", left out of the total, and `mult_adds_complete`
+    is False).
 
 Multiply-adds rule (for the whole batch): a convolution (and a locally connected layer) costs
 one multiply-add per output element per weight it reads, out.numel * C_in/groups * R*S, counted
@@ -29,6 +32,7 @@ import inspect
 from dataclasses import dataclass, field
 
 from . import _C
+from ._summary_structures import STRUCTURES as _STRUCTURES
 
 _Module = _C._nn.Module
 _Sequential = _C._nn.Sequential
@@ -101,6 +105,7 @@ class _Tracer:
         self.rows = []
         self.depth = 0
         self.layer_calls = []  # (row index, input node, output node, whether run whole (opaque))
+        self.trusted = False  # inside a structure replay that is compared with the true output
         self.original_call = _Module.__call__
 
     def run(self, model, x):
@@ -115,14 +120,19 @@ class _Tracer:
         finally:
             _Module.__call__ = self.original_call
 
-    def call(self, module, args, kwargs):
+    def call(self, module, args, kwargs, replay=None):
+        """Records a row for `module` and runs it; `replay` (optional) computes its output from
+        its children instead (a FractalBlock's inner columns, which are not one call)."""
         row_index = len(self.rows)
         row = LayerRow(self._name(module), type(module).__name__, (), 0, 0, self.depth)
         self.rows.append(row)
         self.depth += 1
         try:
-            if type(module) is _Sequential or (isinstance(module, _Sequential)
-                                               and not _has_python_forward(module)):
+            if replay is not None:
+                output = replay()
+                row.has_child_rows = True
+            elif type(module) is _Sequential or (isinstance(module, _Sequential)
+                                                 and not _has_python_forward(module)):
                 output = args[0]
                 for child in module.children():
                     output = child(output)
@@ -141,15 +151,26 @@ class _Tracer:
         return output
 
     def _composite(self, module, row, row_index, args, kwargs):
+        structure = _STRUCTURES.get(type(module).__name__)
+        single_input = len(args) == 1 and not kwargs
+        if structure is not None and single_input and self.trusted:
+            # Inside a replay that is checked as a whole.
+            row.has_child_rows = True
+            return structure(self, module, args[0])
         input_node = _input_node(args)
         true_output = module.forward(*args, **kwargs)
         true_tensor = _output_tensor(true_output)
-        if len(args) == 1 and not kwargs and true_tensor is not None:
+        if single_input and isinstance(true_output, _C.Tensor):
+            replays = [self._run_children]
+            if structure is not None:
+                replays = [self._trusting(structure), structure] + replays
             saved_calls = len(self.layer_calls)
-            for replay in (self._run_children, self._run_residual):
-                output = replay(module, args[0])
-                if (output is not None and isinstance(true_output, _C.Tensor)
-                        and tuple(output.shape) == tuple(true_tensor.shape)
+            for replay in replays:
+                try:
+                    output = replay(self, module, args[0])
+                except Exception:  # noqa: BLE001 — the children do not fit this replay
+                    output = None
+                if (isinstance(output, _C.Tensor) and tuple(output.shape) == tuple(true_tensor.shape)
                         and _same_values(output, true_tensor)):
                     row.has_child_rows = True
                     return output
@@ -159,7 +180,17 @@ class _Tracer:
         self.layer_calls.append((row_index, input_node, _node_of(true_output), True))
         return true_output
 
-    def _run_children(self, module, output):
+    def _trusting(self, structure):
+        def replay(tracer, module, x):
+            trusted, self.trusted = self.trusted, True
+            try:
+                return structure(tracer, module, x)
+            finally:
+                self.trusted = trusted
+        return replay
+
+    @staticmethod
+    def _run_children(tracer, module, output):
         # Each child gets the previous one's output; one that raises is retried on the input
         # flattened (the flatten of a classifier head), then skipped (an auxiliary head unused
         # in eval). Only the caller's comparison with the true output makes the result count.
@@ -167,44 +198,19 @@ class _Tracer:
             for attempt in (output, output.flatten(1) if output.dim() > 2 else None):
                 if attempt is None:
                     continue
-                rows, calls = len(self.rows), len(self.layer_calls)
+                rows, calls = len(tracer.rows), len(tracer.layer_calls)
                 try:
                     result = child(attempt)
                 except Exception:  # noqa: BLE001 — a failure only means "not this way"
-                    del self.rows[rows:]
-                    del self.layer_calls[calls:]
+                    del tracer.rows[rows:]
+                    del tracer.layer_calls[calls:]
                     continue
                 if isinstance(result, _C.Tensor):
                     output = result
                     break
-                del self.rows[rows:]
-                del self.layer_calls[calls:]
+                del tracer.rows[rows:]
+                del tracer.layer_calls[calls:]
         return output
-
-    def _run_residual(self, module, x):
-        # The residual pattern: post(main(x) + shortcut(x)). Residual names its parts body /
-        # shortcut / post; ResNet blocks (torchvision's layout) have a shortcut "downsample" or
-        # none, and one "relu" applied after every BatchNorm but the last and after the sum.
-        children = list(module.named_children())
-        names = [name for name, _ in children]
-        shortcut_name = next((name for name in ("shortcut", "downsample") if name in names), None)
-        if "body" not in names and shortcut_name is None and "relu" not in names:
-            return None
-        parts = dict(children)
-        post = parts.get("post", parts.get("relu"))
-        main = [(name, child) for name, child in children
-                if name not in (shortcut_name, "post", "relu")]
-        norms = [index for index, (_, child) in enumerate(main) if "Norm" in type(child).__name__]
-        try:
-            out = x
-            for index, (_, child) in enumerate(main):
-                out = child(out)
-                if "post" not in parts and post is not None and index in norms[:-1]:
-                    out = post(out)
-            out = out + (parts[shortcut_name](x) if shortcut_name else x)
-            return post(out) if post is not None else out
-        except Exception:  # noqa: BLE001 — not this pattern
-            return None
 
     def _name(self, module):
         return self.names.get(id(module), f"({type(module).__name__})")

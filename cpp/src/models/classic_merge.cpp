@@ -1,10 +1,12 @@
 // The classic models built from merge blocks: SqueezeNet (Fire), GoogLeNet (Inception, with its
 // auxiliary heads and loss), DenseNet (DenseBlock, Transition) and FractalNet (FractalBlock).
+#include <algorithm>
 #include <functional>
 #include <utility>
 #include <vector>
 
 #include "striate/core/error.h"
+#include "striate/core/random.h"
 #include "striate/models/classic.h"
 #include "striate/nn/dropout.h"
 #include "striate/nn/init.h"
@@ -243,21 +245,46 @@ std::shared_ptr<Module> densenet_bc(int64_t depth, int64_t growth_rate, int64_t 
 
 // ---- FractalNet -------------------------------------------------------------------------------
 
-std::shared_ptr<Module> fractalnet(int64_t num_classes, int64_t in_channels, int64_t num_columns, int64_t num_blocks) {
+FractalNetImpl::FractalNetImpl(int64_t num_classes, int64_t in_channels, int64_t num_columns, int64_t num_blocks,
+                               double local_drop, double global_drop)
+    : Module("FractalNet"), num_columns(num_columns), global_drop(global_drop) {
   check_sizes(num_classes, in_channels, "fractalnet");
   STRIATE_CHECK(num_blocks >= 1 && num_blocks <= 5, "fractalnet: expected num_blocks in [1, 5], got ", num_blocks);
+  STRIATE_CHECK(global_drop >= 0 && global_drop <= 1, "fractalnet: expected global_drop in [0, 1], got ", global_drop);
   const int64_t widths[] = {64, 128, 256, 512, 512};
   Sequential features;
   int64_t channels = in_channels;
   for (int64_t i = 0; i < num_blocks; ++i) {
-    features->push_back(FractalBlock(channels, widths[i], num_columns));
+    // Global drop-path is drawn here, once for all blocks, so the blocks only drop locally.
+    features->push_back(FractalBlock(channels, widths[i], num_columns, local_drop, 0.0));
     features->push_back(max_pool(2, 2));
     channels = widths[i];
   }
-  ClassicNetLayout layout;
-  return ClassicNet("FractalNet", features.ptr(), AdaptiveAvgPool2d(IntPair{1, 1}).ptr(),
-                    Linear(channels, num_classes).ptr(), layout)
-      .ptr();
+  register_module("features", features);
+  register_module("avgpool", AdaptiveAvgPool2d(IntPair{1, 1}));
+  register_module("classifier", Linear(channels, num_classes));
+}
+
+Tensor FractalNetImpl::forward(const Tensor& input) {
+  STRIATE_CHECK_SHAPE(input.dim() == 4, "fractalnet: expected a 4-d input (N, C, H, W), got ", input.sizes());
+  const auto& child = local_children();
+  Tensor x = input;
+  if (is_training() && global_drop > 0.0 && default_generator().uniform() < global_drop) {
+    auto column = static_cast<int64_t>(default_generator().uniform() * static_cast<double>(num_columns));
+    column = std::min(column, num_columns - 1);
+    for (const auto& layer : child["features"]->children()) {
+      auto* block = dynamic_cast<FractalBlockImpl*>(layer.get());
+      x = block ? block->forward_column(x, column) : layer->forward(x);
+    }
+  } else {
+    x = child["features"]->forward(x);
+  }
+  return child["classifier"]->forward(child["avgpool"]->forward(x).flatten(1));
+}
+
+FractalNet fractalnet(int64_t num_classes, int64_t in_channels, int64_t num_columns, int64_t num_blocks,
+                      double local_drop, double global_drop) {
+  return FractalNet(num_classes, in_channels, num_columns, num_blocks, local_drop, global_drop);
 }
 
 }  // namespace striate::models

@@ -62,15 +62,19 @@ std::shared_ptr<Module> lenet5(const std::string& variant, int64_t num_classes, 
                        Flatten(), Linear(400, 120), ReLU(), Linear(120, 84), ReLU(), Linear(84, num_classes));
     return model.ptr();
   }
+  // Every unit up to F6 is squashed (section II-A): the C and F layers by the scaled tanh,
+  // the S layers inside Subsampling.
   model->push_back("c1", conv(in_channels, 6, 5));
+  model->push_back("c1_activation", ScaledTanh());
   model->push_back("s2", Subsampling(6));
   model->push_back("c3", Conv2d(nn::Conv2dOptions(6, 16, 5).connection_table(lenet5_c3_table())));
+  model->push_back("c3_activation", ScaledTanh());
   model->push_back("s4", Subsampling(16));
   model->push_back("c5", conv(16, 120, 5));
-  model->push_back("c5_activation", Tanh());
+  model->push_back("c5_activation", ScaledTanh());
   model->push_back("flatten", Flatten());
   model->push_back("f6", Linear(120, 84));
-  model->push_back("f6_activation", Tanh());
+  model->push_back("f6_activation", ScaledTanh());
   model->push_back("output", Linear(84, num_classes));
   return model.ptr();
 }

@@ -2,11 +2,13 @@
 // LeNet-5's Subsampling, built from the existing layers; see nn/classic_blocks.h.
 #include "striate/nn/classic_blocks.h"
 
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 
 #include "striate/autograd.h"
 #include "striate/core/error.h"
+#include "striate/core/random.h"
 #include "striate/nn/dropout.h"
 #include "striate/nn/init.h"
 #include "striate/nn/normalization.h"
@@ -57,6 +59,8 @@ Tensor SubsamplingImpl::forward(const Tensor& input) {
 }
 
 std::string SubsamplingImpl::extra_repr() const { return std::to_string(channels); }
+
+Tensor ScaledTanhImpl::forward(const Tensor& input) { return mul(striate::tanh(mul(input, slope)), amplitude); }
 
 // ---- BasicConv2d ---------------------------------------------------------------------------
 
@@ -302,41 +306,101 @@ std::shared_ptr<Module> conv_bn_relu(int64_t in_channels, int64_t out_channels) 
       .ptr();
 }
 
+// Uniform in [0, count), from the default generator (so manual_seed reproduces drop-path).
+size_t uniform_index(size_t count) {
+  auto index = static_cast<size_t>(default_generator().uniform() * static_cast<double>(count));
+  return index < count ? index : count - 1;
+}
+
+// Which inputs of a join survive local drop-path: each is dropped with probability `drop`, and
+// when all were, one chosen uniformly is kept (a join never goes empty).
+std::vector<bool> sample_join(size_t count, double drop) {
+  std::vector<bool> keep(count, true);
+  if (drop <= 0.0) return keep;
+  Generator& generator = default_generator();
+  bool any_kept = false;
+  for (size_t i = 0; i < count; ++i) {
+    keep[i] = generator.uniform() >= drop;
+    any_kept = any_kept || keep[i];
+  }
+  if (!any_kept) keep[uniform_index(count)] = true;
+  return keep;
+}
+
 }  // namespace
 
-FractalBlockImpl::FractalBlockImpl(int64_t in_channels, int64_t out_channels, int64_t num_columns)
-    : Module("FractalBlock"), in_channels(in_channels), out_channels(out_channels), num_columns(num_columns) {
+FractalBlockImpl::FractalBlockImpl(int64_t in_channels, int64_t out_channels, int64_t num_columns, double local_drop,
+                                   double global_drop)
+    : Module("FractalBlock"),
+      in_channels(in_channels),
+      out_channels(out_channels),
+      num_columns(num_columns),
+      local_drop(local_drop),
+      global_drop(global_drop) {
   check_positive(in_channels, "FractalBlock", "in_channels");
   check_positive(out_channels, "FractalBlock", "out_channels");
   check_positive(num_columns, "FractalBlock", "num_columns");
+  STRIATE_CHECK(local_drop >= 0 && local_drop <= 1, "FractalBlock: expected local_drop in [0, 1], got ", local_drop);
+  STRIATE_CHECK(global_drop >= 0 && global_drop <= 1, "FractalBlock: expected global_drop in [0, 1], got ",
+                global_drop);
   shallow_ = register_module("shallow", conv_bn_relu(in_channels, out_channels));
   if (num_columns > 1) {
-    deep_first_ = register_module("deep1", std::make_shared<FractalBlockImpl>(in_channels, out_channels, num_columns - 1));
-    deep_second_ = register_module("deep2", std::make_shared<FractalBlockImpl>(out_channels, out_channels, num_columns - 1));
+    deep_first_ = register_module("deep1", std::make_shared<FractalBlockImpl>(in_channels, out_channels, num_columns - 1,
+                                                                              local_drop));
+    deep_second_ = register_module("deep2", std::make_shared<FractalBlockImpl>(out_channels, out_channels,
+                                                                               num_columns - 1, local_drop));
   }
-}
-
-std::vector<Tensor> FractalBlockImpl::column_outputs(const Tensor& input) {
-  std::vector<Tensor> columns;
-  if (deep_first_) {
-    Tensor middle = deep_first_->forward(input);
-    columns = deep_second_->column_outputs(middle);
-  }
-  columns.push_back(shallow_->forward(input));
-  return columns;
 }
 
 Tensor FractalBlockImpl::forward(const Tensor& input) {
   check_feature_map(input, in_channels, "FractalBlock");
-  std::vector<Tensor> columns = column_outputs(input);
-  Tensor joined = columns[0];
-  for (size_t i = 1; i < columns.size(); ++i) joined = add(joined, columns[i]);
-  return columns.size() == 1 ? joined : div(joined, static_cast<double>(columns.size()));
+  if (is_training() && global_drop > 0.0 && default_generator().uniform() < global_drop)
+    return column_path(input, static_cast<int64_t>(uniform_index(static_cast<size_t>(num_columns))));
+  return joined(input, is_training() ? local_drop : 0.0);
+}
+
+Tensor FractalBlockImpl::forward_column(const Tensor& input, int64_t column) {
+  check_feature_map(input, in_channels, "FractalBlock");
+  STRIATE_CHECK_INDEX(column >= 0 && column < num_columns, "FractalBlock: expected column in [0, ", num_columns,
+                      "), got ", column);
+  return column_path(input, column);
+}
+
+Tensor FractalBlockImpl::column_path(const Tensor& input, int64_t column) {
+  if (column == 0) return shallow_->forward(input);
+  return deep_second_->column_path(deep_first_->column_path(input, column - 1), column - 1);
+}
+
+Tensor FractalBlockImpl::joined(const Tensor& input, double drop) {
+  std::vector<Tensor> columns = column_outputs(input, sample_join(static_cast<size_t>(num_columns), drop), drop);
+  Tensor sum;
+  int64_t kept = 0;
+  for (const Tensor& column : columns) {
+    if (!column.defined()) continue;
+    sum = sum.defined() ? add(sum, column) : column;
+    ++kept;
+  }
+  return kept == 1 ? sum : div(sum, static_cast<double>(kept));
+}
+
+std::vector<Tensor> FractalBlockImpl::column_outputs(const Tensor& input, const std::vector<bool>& keep, double drop) {
+  std::vector<Tensor> columns(keep.size());
+  if (keep[0]) columns[0] = shallow_->forward(input);
+  // The deep columns share their first half (deep1, joined); it runs only when one of them is kept.
+  std::vector<bool> deep_keep(keep.begin() + 1, keep.end());
+  if (std::find(deep_keep.begin(), deep_keep.end(), true) != deep_keep.end()) {
+    Tensor middle = deep_first_->joined(input, drop);
+    std::vector<Tensor> deep = deep_second_->column_outputs(middle, deep_keep, drop);
+    for (size_t column = 0; column < deep.size(); ++column) columns[column + 1] = deep[column];
+  }
+  return columns;
 }
 
 std::string FractalBlockImpl::extra_repr() const {
   std::ostringstream text;
   text << in_channels << ", " << out_channels << ", num_columns=" << num_columns;
+  if (local_drop > 0) text << ", local_drop=" << local_drop;
+  if (global_drop > 0) text << ", global_drop=" << global_drop;
   return text.str();
 }
 

@@ -34,7 +34,7 @@ __all__ = [
 _models = _C._models
 for _name in __all__:
     globals()[_name] = getattr(_models, _name)
-for _name in ("ClassicNet", "GoogLeNet"):
+for _name in ("ClassicNet", "FractalNet", "GoogLeNet"):
     getattr(_models, _name).__module__ = "striate.models"
 del _name
 

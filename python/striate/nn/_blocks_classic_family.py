@@ -1,7 +1,7 @@
 """Merge blocks of the classic family (cpp/include/striate/nn/classic_blocks.h, bound): SqueezeNet's
 Fire, GoogLeNet's Inception and InceptionAux (with BasicConv2d), NiN's MlpConv, DenseNet's
-DenseBlock / DenseLayer / Transition, FractalNet's FractalBlock and LeNet-5's Subsampling;
-re-exported by striate.nn."""
+DenseBlock / DenseLayer / Transition, FractalNet's FractalBlock, LeNet-5's Subsampling and
+ScaledTanh; re-exported by striate.nn."""
 
 from .. import _C
 
@@ -14,6 +14,7 @@ __all__ = [
     "Inception",
     "InceptionAux",
     "MlpConv",
+    "ScaledTanh",
     "Subsampling",
     "Transition",
 ]

@@ -44,8 +44,9 @@ STRIATE_MODULE(GoogLeNet);
 
 // LeNet-5 (LeCun et al. 1998). "modern": conv5x5(6, pad 2)-ReLU-maxpool-conv5x5(16)-ReLU-maxpool-
 // FC120-ReLU-FC84-ReLU-FC10 on 28x28. "classic" on 32x32: C1 conv5x5(6) -> S2 Subsampling
-// (sigmoid) -> C3 conv5x5(16) with the connection table -> S4 -> C5 conv5x5(120) -> tanh -> F6
-// FC84 -> tanh -> FC10; the RBF output layer is replaced by a linear layer returning logits.
+// (sigmoid) -> C3 conv5x5(16) with the connection table -> S4 -> C5 conv5x5(120) -> F6 FC84, each
+// C and F layer followed by LeCun's scaled tanh 1.7159 tanh(2x/3) (ScaledTanh), -> FC10; the RBF
+// output layer is replaced by a linear layer returning logits.
 std::shared_ptr<nn::Module> lenet5(const std::string& variant = "modern", int64_t num_classes = 10,
                                    int64_t in_channels = 1);
 // The ConvNetJS MNIST demo (24x24 crops) and CIFAR-10 demo (32x32) networks of the notes.
@@ -77,9 +78,22 @@ std::shared_ptr<nn::Module> densenet169(int64_t num_classes = 1000, int64_t in_c
 std::shared_ptr<nn::Module> densenet201(int64_t num_classes = 1000, int64_t in_channels = 3);
 std::shared_ptr<nn::Module> densenet_bc(int64_t depth = 100, int64_t growth_rate = 12, int64_t num_classes = 10,
                                         int64_t in_channels = 3);
-// FractalNet (Larsson et al. 2017) for CIFAR: num_blocks fractal blocks of num_columns columns,
-// each followed by 2x2 max pooling, channels 64, 128, 256, 512, 512.
-std::shared_ptr<nn::Module> fractalnet(int64_t num_classes = 10, int64_t in_channels = 3, int64_t num_columns = 3,
-                                       int64_t num_blocks = 5);
+// FractalNet (Larsson et al. 2017) for CIFAR: features (num_blocks FractalBlocks of num_columns
+// columns, each followed by 2x2 max pooling, channels 64, 128, 256, 512, 512), avgpool, classifier.
+// Drop-path, training only: with probability global_drop a forward runs one column, drawn once
+// and the same in every block (global); otherwise every join drops its inputs with probability
+// local_drop (local). The paper trains with local_drop 0.15 and global_drop 0.5; the defaults
+// (0, 0) train every path at every step.
+class FractalNetImpl : public nn::Module {
+ public:
+  FractalNetImpl(int64_t num_classes, int64_t in_channels, int64_t num_columns, int64_t num_blocks,
+                 double local_drop = 0.0, double global_drop = 0.0);
+  Tensor forward(const Tensor& input) override;
+  int64_t num_columns;
+  double global_drop;
+};
+STRIATE_MODULE(FractalNet);
+FractalNet fractalnet(int64_t num_classes = 10, int64_t in_channels = 3, int64_t num_columns = 3, int64_t num_blocks = 5,
+                      double local_drop = 0.0, double global_drop = 0.0);
 
 }  // namespace striate::models

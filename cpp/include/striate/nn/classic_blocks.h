@@ -1,6 +1,7 @@
 // The merge blocks of the classic CNNs (issue 4): SqueezeNet's Fire, GoogLeNet's Inception (v1,
 // 1x1 reductions) and its auxiliary head, NiN's MlpConv, DenseNet's DenseBlock and Transition,
-// FractalNet's FractalBlock, LeNet-5's trainable Subsampling. Child names follow torchvision.
+// FractalNet's FractalBlock, LeNet-5's trainable Subsampling and scaled tanh. Child names follow
+// torchvision.
 //   striate::nn::Fire fire(96, 16, 64, 64);                 // (N, 96, H, W) -> (N, 128, H, W)
 //   striate::nn::DenseBlock block(6, 64, 32);               // (N, 64, H, W) -> (N, 256, H, W)
 #pragma once
@@ -25,6 +26,17 @@ class SubsamplingImpl : public Module {
   Tensor bias;
 };
 STRIATE_MODULE(Subsampling);
+
+// LeNet-5's squashing function (LeCun et al. 1998, appendix A): f(a) = A tanh(S a) with
+// A = 1.7159, S = 2/3, so f(1) = 1 and f(-1) = -1, and the gain is largest around |a| < 1.
+class ScaledTanhImpl : public Module {
+ public:
+  ScaledTanhImpl() : Module("ScaledTanh") {}
+  Tensor forward(const Tensor& input) override;
+  static constexpr double amplitude = 1.7159;
+  static constexpr double slope = 2.0 / 3.0;
+};
+STRIATE_MODULE(ScaledTanh);
 
 // torchvision's BasicConv2d for GoogLeNet: conv (no bias) -> BatchNorm (eps 1e-3) -> ReLU.
 class BasicConv2dImpl : public Module {
@@ -128,17 +140,29 @@ STRIATE_MODULE(Transition);
 
 // FractalNet's block with num_columns columns: f_1 = conv-BN-ReLU, f_{C+1}(z) = join(f_C(f_C(z)),
 // conv(z)), the consecutive joins flattened into one as in the paper's figure; join = elementwise
-// mean of the columns arriving there. (Drop-path is not applied.)
+// mean of the columns arriving there. Column c (0 = the single conv, num_columns - 1 the deepest)
+// holds 2^c convs.
+// Drop-path (Larsson et al. 2017, section 3.1), training only, drawn from the default generator:
+// local_drop drops each input of every join with that probability, keeping at least one (the
+// join averages the survivors); with probability global_drop a forward instead runs one column,
+// chosen uniformly, through the whole block. The paper trains with local_drop 0.15 and half the
+// mini-batches global. The outermost block's settings govern its inner blocks.
 class FractalBlockImpl : public Module {
  public:
-  FractalBlockImpl(int64_t in_channels, int64_t out_channels, int64_t num_columns);
+  FractalBlockImpl(int64_t in_channels, int64_t out_channels, int64_t num_columns, double local_drop = 0.0,
+                   double global_drop = 0.0);
   Tensor forward(const Tensor& input) override;
+  // Only column `column`, as global drop-path runs it (fractalnet draws one column for every block).
+  Tensor forward_column(const Tensor& input, int64_t column);
   std::string extra_repr() const override;
   int64_t in_channels, out_channels, num_columns;
+  double local_drop, global_drop;
 
  private:
-  // The outputs of the columns before their final join.
-  std::vector<Tensor> column_outputs(const Tensor& input);
+  Tensor joined(const Tensor& input, double drop);
+  Tensor column_path(const Tensor& input, int64_t column);
+  // The outputs of the columns kept at the final join (undefined where keep is false), by column.
+  std::vector<Tensor> column_outputs(const Tensor& input, const std::vector<bool>& keep, double drop);
   std::shared_ptr<Module> shallow_;
   std::shared_ptr<FractalBlockImpl> deep_first_, deep_second_;
 };
