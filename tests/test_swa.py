@@ -194,8 +194,24 @@ def test_deepcopy_of_modules():
                                   to_np(lenet(st.randn(1, 1, 28, 28) * 0)))
 
 
-def test_zoo_models_without_readable_arguments_need_a_module():
+def test_zoo_models_are_rebuilt_from_their_constructor():
+    model = models.resnet20(num_classes=7)
+    ema = swa_utils.AveragedModel(model, multi_avg_fn=swa_utils.get_ema_multi_avg_fn(0.9))
+    assert type(ema.module).__name__ == "CifarResNet" and ema.module is not model
+    start = {name: to_np(p).copy() for name, p in model.named_parameters()}
+    ema.update_parameters(model)  # the first update copies, as torch's
+    with st.no_grad():
+        for p in model.parameters():
+            p.add_(st.ones(p.shape))
+    ema.update_parameters(model)
+    for name, p in ema.module.named_parameters():
+        np.testing.assert_allclose(to_np(p), 0.9 * start[name] + 0.1 * (start[name] + 1),
+                                   rtol=1e-6, atol=1e-6, err_msg=name)
+
+
+def test_cpp_models_without_readable_arguments_need_a_module():
     model = models.resnet20()
+    del model._zoo_constructor  # as if built without the zoo's Python constructor
     with pytest.raises(TypeError, match="cannot deep-copy a CifarResNet"):
         swa_utils.AveragedModel(model)
     fresh = models.resnet20()

@@ -332,3 +332,36 @@ def test_nan_loss_is_reported():
         group["lr"] = 1e30
     with pytest.raises(FloatingPointError, match="Trainer: the loss became"):
         trainer.fit(train, epochs=3)
+
+
+def test_exact_resume_with_augmentation_and_workers(tmp_path):
+    from striate.data import transforms as T
+
+    rng = np.random.default_rng(5)
+    images = st.tensor(rng.random((96, 1, 8, 8), dtype=np.float32))
+    labels = st.tensor(rng.integers(0, 3, size=96).astype(np.int64))
+    augment = T.Compose([T.RandomCrop(8, padding=2), T.RandomHorizontalFlip(),
+                         T.Normalize((0.5,), (0.25,))])
+
+    def build(seed):
+        st.manual_seed(seed)
+        model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.Dropout(0.2),
+                              nn.Flatten(), nn.Linear(4 * 8 * 8, 3))
+        optimizer = optim.Adam(model.parameters(), lr=1e-2)
+        loader = data.DataLoader(data.TensorDataset(images, labels, transform=augment),
+                                 batch_size=16, shuffle=True, seed=11, num_workers=2)
+        trainer = Trainer(model, optimizer, nn.CrossEntropyLoss(), progress="none",
+                          scheduler=optim.lr_scheduler.CosineAnnealingLR(optimizer, 4))
+        return trainer, loader
+
+    full, loader = build(0)
+    full.fit(loader, epochs=4)
+    first, loader_a = build(0)
+    first.fit(loader_a, epochs=2)
+    first.save_checkpoint(tmp_path / "ckpt.pt")
+    second, loader_b = build(42)
+    second.load_checkpoint(tmp_path / "ckpt.pt", train_loader=loader_b)
+    second.fit(loader_b, epochs=4)
+    assert [e["train_loss"] for e in second.history] == [e["train_loss"] for e in full.history]
+    for (name, a), (_, b) in zip(full.model.state_dict().items(), second.model.state_dict().items()):
+        np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=name)

@@ -4,6 +4,8 @@ taking num_classes and in_channels.
     model = striate.models.resnet20(num_classes=10)
 """
 
+import functools
+
 from ._classic_family import *  # noqa: F401,F403
 from ._classic_family import __all__ as _classic_all
 from ._classic_family import googlenet_loss  # noqa: F401  (a loss helper, not a constructor)
@@ -11,6 +13,22 @@ from ._resnet_family import *  # noqa: F401,F403
 from ._resnet_family import __all__ as _resnet_all
 
 __all__ = sorted(set(_classic_all) | set(_resnet_all))
+
+
+def _recording(name, constructor):
+    # Each zoo model remembers how it was built, so copy.deepcopy (AveragedModel, snapshot
+    # ensembles) can rebuild the C++ model and load its state.
+    @functools.wraps(constructor)
+    def build(*args, **kwargs):
+        model = constructor(*args, **kwargs)
+        model._zoo_constructor = (name, args, kwargs)
+        return model
+
+    return build
+
+
+for _name in __all__:
+    globals()[_name] = _recording(_name, globals()[_name])
 
 
 def list_models():

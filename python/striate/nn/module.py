@@ -402,6 +402,12 @@ def _constructor_arguments(module, signature):
 
 def _rebuild_builtin(module, memo):
     cls = type(module)
+    factory = getattr(module, "_zoo_constructor", None)
+    if factory is not None:
+        from .. import models
+
+        name, args, kwargs = factory
+        return getattr(models, name)(*args, **kwargs)
     if isinstance(module, _C._nn.Sequential):
         return cls(*[copy.deepcopy(child, memo) for child in module.children()])
     doc = (cls.__init__.__doc__ or "").strip()

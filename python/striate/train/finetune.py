@@ -31,6 +31,10 @@ def finetune(model, num_classes, freeze_until=None):
     parent = model.get_submodule(name.rpartition(".")[0]) if "." in name else model
     replacement = nn.Linear(head.in_features, num_classes, bias=head.bias is not None)
     setattr(parent, name.rpartition(".")[2], replacement)
+    if hasattr(model, "_zoo_constructor"):
+        # Rebuilding (deepcopy) now means the zoo model with the new number of classes.
+        zoo_name, args, kwargs = model._zoo_constructor
+        model._zoo_constructor = (zoo_name, args, dict(kwargs, num_classes=num_classes))
     if freeze_until is not None:
         model.freeze(until=freeze_until)
     return model
