@@ -160,3 +160,29 @@ def test_console_entry_point_exits_2_without_traceback():
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
     assert result.stderr.strip() == "striate: error: unknown model 'nosuch'; `striate models` lists the zoo"
+
+
+def test_train_on_an_image_folder(tmp_path, capsys):
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for split, count in (("train", 12), ("val", 4)):
+        for label, colour in (("red", (200, 30, 30)), ("blue", (30, 30, 200))):
+            folder = tmp_path / "images" / split / label
+            folder.mkdir(parents=True)
+            for index in range(count):
+                pixels = np.clip(np.array(colour) + rng.integers(-20, 20, size=(20, 24, 3)), 0, 255)
+                Image.fromarray(pixels.astype(np.uint8)).save(folder / f"{index}.png")
+    out = tmp_path / "run"
+    status, stdout, stderr = run_cli(["train", "--dataset", "imagefolder", "--data-dir",
+                                      str(tmp_path / "images"), "--image-size", "32", "--model",
+                                      "convnetjs_cifar10", "--epochs", "2", "--batch-size", "8",
+                                      "--augment", "crop,flip", "--quiet", "--out", str(out)], capsys)
+    assert status == 0, stderr
+    assert "24 training and 8 test images, 2 classes" in stdout
+    status, stdout, _ = run_cli(["predict", str(out / "last.pt"),
+                                 str(tmp_path / "images" / "val" / "red" / "0.png")], capsys)
+    assert status == 0 and stdout.count(". ") == 2 and ("red" in stdout and "blue" in stdout)
+    status, _, stderr = run_cli(["train", "--dataset", "imagefolder", "--data-dir", str(tmp_path)],
+                                capsys)
+    assert status == 2 and "imagefolder expects" in stderr

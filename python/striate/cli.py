@@ -83,9 +83,11 @@ def _transforms(info, augment, train):
 
     steps = []
     size = info["size"]
-    if info.get("resize"):
-        steps += [T.Resize(size), T.CenterCrop(size)] if not train or "crop" not in augment else \
-            [T.RandomResizedCrop(size)]
+    if info.get("resize"):  # image folders: any size in, `size` out
+        if train and "crop" in augment:
+            steps.append(T.RandomResizedCrop(size))
+        else:
+            steps += [T.Resize(size), T.CenterCrop(size)]
     if train:
         if "crop" in augment and not info.get("resize"):
             steps.append(T.RandomCrop(size, padding=max(size // 8, 2)))
