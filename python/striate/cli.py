@@ -290,11 +290,14 @@ def command_train(args):
     _wrap_checkpoints(trainer)
     trainer.fit(train_loader, test_loader, epochs=args.epochs)
     elapsed = time.perf_counter() - started
-    final = trainer.evaluate(test_loader)
+    from .train import ConfusionMatrix
+
+    # One pass over the test set gives the reported accuracy and the plotted confusion matrix.
+    final = trainer.evaluate(test_loader, metrics=("accuracy", ConfusionMatrix(len(classes))))
     print(f"final test accuracy: {final['accuracy'] * 100:.2f}% (loss {final['loss']:.4f}) "
           f"after {trainer.epoch} epochs, {elapsed:.1f} s; checkpoints, history.csv and plots "
           f"in {out}", flush=True)
-    _write_plots(trainer, lr_monitor, test_loader, test_set, classes, out, args)
+    _write_plots(trainer, lr_monitor, test_loader, final["confusion_matrix"], classes, out)
     if args.min_accuracy is not None and final["accuracy"] < args.min_accuracy:
         print(f"striate: test accuracy {final['accuracy']:.4f} is below --min-accuracy "
               f"{args.min_accuracy}", file=sys.stderr)
@@ -309,25 +312,21 @@ def _wrap_checkpoints(trainer):
     trainer.save_checkpoint = lambda path, **extra: save(path, run=trainer.run_info, **extra)
 
 
-def _write_plots(trainer, lr_monitor, test_loader, test_set, classes, out, args):
+def _write_plots(trainer, lr_monitor, test_loader, confusion_matrix, classes, out):
     try:
         import matplotlib  # noqa: F401
     except ImportError:
         _say("plots skipped: matplotlib is not installed (pip install 'striate[plot]')")
         return
     from . import no_grad
-    from .train import ConfusionMatrix, plots
+    from .train import plots
 
     trainer.model.eval()
-    matrix = ConfusionMatrix(len(classes))
-    with no_grad():
-        for images, labels in test_loader:
-            matrix.update(trainer.model(images), labels)
     if trainer.history:
         plots.plot_history(trainer.history, os.path.join(out, "curves.png"))
     if lr_monitor.lrs:
         plots.plot_lr([lrs[0] for lrs in lr_monitor.lrs], os.path.join(out, "lr.png"))
-    plots.plot_confusion_matrix(matrix.compute(), os.path.join(out, "confusion.png"), classes)
+    plots.plot_confusion_matrix(confusion_matrix, os.path.join(out, "confusion.png"), classes)
     weight = plots.first_conv_weight(trainer.model)
     if weight is not None:
         plots.plot_filters(weight, os.path.join(out, "filters.png"))
@@ -343,9 +342,7 @@ def _load_run(path):
 
     try:
         state = load(path)
-    except (OSError, ValueError) as error:
-        raise UsageError(f"cannot read checkpoint {path}: {error}") from None
-    except Exception as error:  # pickle's refusal of foreign code and similar
+    except Exception as error:  # missing, foreign, damaged, or refused (foreign code) files
         raise UsageError(f"cannot read checkpoint {path}: {error}") from None
     if not isinstance(state, dict) or "run" not in state or "model" not in state:
         raise UsageError(f"cannot read checkpoint {path}: not a checkpoint written by `striate train`")
