@@ -21,7 +21,7 @@ def test_round_trip_of_nested_state(tmp_path):
         "name": "résnet",
         "rng": st.get_rng_state(),
         "tensors": (st.arange(5), st.tensor([True, False]), st.tensor(np.uint8([1, 255])),
-                    st.randn(2, 3, dtype=st.float64)),
+                    st.randn(2, 3, dtype=st.float64), st.tensor(7), st.tensor(2.5)),
     }
     path = tmp_path / "a.pt"
     st.save(state, path)
@@ -29,7 +29,10 @@ def test_round_trip_of_nested_state(tmp_path):
     assert isinstance(loaded["model"], collections.OrderedDict)
     assert list(loaded["model"]) == list(state["model"])
     for name, value in state["model"].items():
+        assert loaded["model"][name].shape == value.shape, name  # 0-d stays 0-d
         np.testing.assert_array_equal(loaded["model"][name].numpy(), value.numpy())
+    # A saved state dict loads strictly into a fresh model (BatchNorm's 0-d num_batches_tracked).
+    nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU()).load_state_dict(loaded["model"])
     for original, restored in zip(state["tensors"], loaded["tensors"]):
         assert restored.dtype == original.dtype and restored.shape == original.shape
         np.testing.assert_array_equal(restored.numpy(), original.numpy())

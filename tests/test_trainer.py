@@ -22,8 +22,9 @@ def blobs(n=256, classes=3, features=8, seed=0):
     return st.tensor(points), st.tensor(labels.astype(np.int64))
 
 
-def mlp(features=8, classes=3, dropout=0.0):
-    return nn.Sequential(nn.Linear(features, 16), nn.ReLU(), nn.Dropout(dropout),
+def mlp(features=8, classes=3, dropout=0.0, batchnorm=False):
+    norm = [nn.BatchNorm1d(16)] if batchnorm else []
+    return nn.Sequential(nn.Linear(features, 16), *norm, nn.ReLU(), nn.Dropout(dropout),
                          nn.Linear(16, classes))
 
 
@@ -35,9 +36,9 @@ def loaders(seed=3, batch_size=32):
     return train, val
 
 
-def make_trainer(seed=0, callbacks=(), dropout=0.3, scheduler=True, **kwargs):
+def make_trainer(seed=0, callbacks=(), dropout=0.3, scheduler=True, batchnorm=False, **kwargs):
     st.manual_seed(seed)
-    model = mlp(dropout=dropout)
+    model = mlp(dropout=dropout, batchnorm=batchnorm)
     optimizer = optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=1e-4)
     schedule = optim.lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.5) if scheduler else None
     return Trainer(model, optimizer, nn.CrossEntropyLoss(), scheduler=schedule,
@@ -109,16 +110,16 @@ def test_metrics_against_numpy():
 def test_exact_resume_is_bit_identical(tmp_path):
     # uninterrupted: 4 epochs
     train, val = loaders()
-    full = make_trainer(seed=0)
+    full = make_trainer(seed=0, batchnorm=True)
     full.fit(train, val, epochs=4)
     # interrupted after 2 epochs, resumed in fresh objects with other seeds
     train_a, val_a = loaders()
-    first = make_trainer(seed=0)
+    first = make_trainer(seed=0, batchnorm=True)
     first.fit(train_a, val_a, epochs=2)
     first.save_checkpoint(tmp_path / "ckpt.pt")
     st.manual_seed(1234)
     train_b, val_b = loaders(seed=99)
-    second = make_trainer(seed=77)
+    second = make_trainer(seed=77, batchnorm=True)  # BatchNorm: buffers, 0-d num_batches_tracked
     second.load_checkpoint(tmp_path / "ckpt.pt", train_loader=train_b)
     second.fit(train_b, val_b, epochs=4)
     assert [e["train_loss"] for e in second.history] == [e["train_loss"] for e in full.history]

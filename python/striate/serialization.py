@@ -31,7 +31,8 @@ def _rebuild_tensor(data, dtype, shape, requires_grad):
 
 
 def _reduce_tensor(tensor):
-    array = np.ascontiguousarray(tensor.detach().numpy())
+    # np.asarray keeps 0-d tensors 0-d (np.ascontiguousarray would make them 1-d).
+    array = np.asarray(tensor.detach().numpy(), order="C")
     little = array.astype(array.dtype.newbyteorder("<"), copy=False)
     return (_rebuild_tensor, (little.tobytes(), array.dtype.name, tuple(array.shape),
                               bool(tensor.requires_grad)))
