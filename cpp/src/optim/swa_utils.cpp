@@ -1,8 +1,10 @@
 // AveragedModel and the SWA / EMA averaging rules of torch.optim.swa_utils, applied in place under
-// no_grad to the averaged module's tensors.
+// no_grad to the averaged module's tensors; update_bn; snapshot ensembles.
 #include "striate/optim/swa_utils.h"
 
 #include "striate/autograd.h"
+#include "striate/nn/normalization.h"
+#include "striate/ops/activation.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/elementwise.h"
 
@@ -98,6 +100,117 @@ void AveragedModel::update_parameters(const nn::Module& model) {
   }
   n_averaged_.fill_(static_cast<double>(count + 1));
   n_averaged_.bump_version();
+}
+
+// ---- update_bn -----------------------------------------------------------------------------------
+
+namespace {
+
+// Restores the BatchNorm momenta and the model's training flags when update_bn leaves, also on error.
+class BatchNormStatsPass {
+ public:
+  explicit BatchNormStatsPass(nn::Module& model) : model_(model) {
+    for (const auto& module : model.modules()) {
+      modes_.emplace_back(module, module->is_training());
+      if (auto* norm = dynamic_cast<nn::BatchNormImpl*>(module.get())) norms_.emplace_back(norm, norm->options.momentum());
+    }
+  }
+  ~BatchNormStatsPass() {
+    for (auto& [norm, momentum] : norms_) norm->options.momentum(momentum);
+    for (auto& [module, training] : modes_) module->set_training_flag(training);
+  }
+  BatchNormStatsPass(const BatchNormStatsPass&) = delete;
+  BatchNormStatsPass& operator=(const BatchNormStatsPass&) = delete;
+
+  bool empty() const { return norms_.empty(); }
+  void begin() {
+    for (auto& [norm, momentum] : norms_) {
+      norm->reset_running_stats();
+      norm->options.momentum(std::nullopt);
+    }
+    model_.train(true);
+  }
+
+ private:
+  nn::Module& model_;
+  std::vector<std::pair<std::shared_ptr<nn::Module>, bool>> modes_;
+  std::vector<std::pair<nn::BatchNormImpl*, std::optional<double>>> norms_;
+};
+
+}  // namespace
+
+void update_bn(data::DataLoader& loader, nn::Module& model) {
+  BatchNormStatsPass pass(model);
+  if (pass.empty()) return;
+  pass.begin();
+  NoGradGuard no_grad;
+  for (const auto& batch : loader) {
+    STRIATE_CHECK(!batch.empty(), "update_bn: expected batches holding at least the input tensor, got an empty batch");
+    model.forward(batch[0]);
+  }
+}
+
+// ---- SnapshotEnsemble ------------------------------------------------------------------------------
+
+namespace {
+
+OrderedDict<Tensor> copy_state(const nn::Module& model) {
+  OrderedDict<Tensor> copy;
+  for (const auto& item : model.state_dict()) copy.insert(item.key, item.value.detach().clone());
+  return copy;
+}
+
+// Loads a snapshot for predict() and puts the model's own state and modes back when it leaves.
+class StateRestorer {
+ public:
+  explicit StateRestorer(nn::Module& model) : model_(model), state_(copy_state(model)) {
+    for (const auto& module : model.modules()) modes_.emplace_back(module, module->is_training());
+  }
+  ~StateRestorer() {
+    NoGradGuard no_grad;
+    model_.load_state_dict(state_);
+    for (auto& [module, training] : modes_) module->set_training_flag(training);
+  }
+  StateRestorer(const StateRestorer&) = delete;
+  StateRestorer& operator=(const StateRestorer&) = delete;
+
+ private:
+  nn::Module& model_;
+  OrderedDict<Tensor> state_;
+  std::vector<std::pair<std::shared_ptr<nn::Module>, bool>> modes_;
+};
+
+}  // namespace
+
+SnapshotEnsemble::SnapshotEnsemble(std::shared_ptr<nn::Module> model) : model_(std::move(model)) {
+  STRIATE_CHECK(model_ != nullptr, "SnapshotEnsemble: expected a module, got None");
+}
+
+int64_t SnapshotEnsemble::snapshot() {
+  snapshots_.push_back(copy_state(*model_));
+  return size();
+}
+
+bool SnapshotEnsemble::on_scheduler_step(const CosineAnnealingWarmRestarts& scheduler) {
+  std::optional<int64_t> previous = last_t_cur_;
+  last_t_cur_ = scheduler.T_cur();
+  bool restarted = previous ? scheduler.T_cur() < *previous : scheduler.last_epoch() > 0 && scheduler.T_cur() == 0;
+  if (restarted) snapshot();
+  return restarted;
+}
+
+Tensor SnapshotEnsemble::predict(const Tensor& input) {
+  STRIATE_CHECK(!snapshots_.empty(), "SnapshotEnsemble.predict: no snapshot taken yet (call snapshot())");
+  StateRestorer restore(*model_);
+  NoGradGuard no_grad;
+  model_->eval();
+  Tensor total;
+  for (const auto& state : snapshots_) {
+    model_->load_state_dict(state);
+    Tensor probabilities = softmax(model_->forward(input), 1);
+    total = total.defined() ? add(total, probabilities) : probabilities;
+  }
+  return div(total, Scalar(static_cast<double>(snapshots_.size())));
 }
 
 }  // namespace striate::optim

@@ -128,6 +128,9 @@ class CosineAnnealingWarmRestarts : public LRScheduler {
  public:
   CosineAnnealingWarmRestarts(Optimizer& optimizer, int64_t T_0, int64_t T_mult = 1, double eta_min = 0.0);
   void step() override;
+  // Steps taken in the current cycle (0 right after a restart) and the cycle's length.
+  int64_t T_cur() const { return T_cur_; }
+  int64_t T_i() const { return T_i_; }
 
  protected:
   std::vector<double> get_lr() override;

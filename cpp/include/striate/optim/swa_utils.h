@@ -1,15 +1,20 @@
 // Weight averaging (torch.optim.swa_utils): an AveragedModel keeps a running average of another
 // model's parameters, either the plain mean of stochastic weight averaging (SWA) or an
-// exponential moving average (EMA, Polyak averaging); update_bn recomputes BatchNorm statistics.
+// exponential moving average (EMA, Polyak averaging); update_bn recomputes BatchNorm statistics;
+// SnapshotEnsemble keeps the model at each SGDR restart and averages the snapshots' predictions.
 //   striate::optim::AveragedModel ema(copy_of_model, striate::optim::ema_multi_avg_fn(0.995));
 //   for (...) { train_step(model); ema.update_parameters(*model); }
+//   striate::optim::update_bn(train_loader, *ema.module());
 #pragma once
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "striate/core/tensor.h"
+#include "striate/data/dataloader.h"
 #include "striate/nn/module.h"
+#include "striate/optim/lr_scheduler.h"
 
 namespace striate::optim {
 
@@ -42,6 +47,36 @@ class AveragedModel {
   MultiAveragingFn fn_;
   bool use_buffers_;
   Tensor n_averaged_;
+};
+
+// Recomputes the running statistics of every BatchNorm in `model` with one pass over `loader`
+// (the first tensor of each batch is the input), as torch.optim.swa_utils.update_bn: statistics
+// are reset and accumulated as a cumulative average (momentum nullopt) in training mode under
+// no_grad; each layer's momentum and the model's mode are restored afterwards, also on error.
+void update_bn(data::DataLoader& loader, nn::Module& model);
+
+// Snapshot ensembles (Huang et al.): copies of the model's state taken at the end of each SGDR
+// cycle; predict() is the mean of the snapshots' softmax outputs along dim 1, in eval mode. The
+// model's own state and mode are restored after predict(), so it needs no separate copy.
+//   SnapshotEnsemble ensemble(model);
+//   for (...) { train_epoch(); scheduler.step(); ensemble.on_scheduler_step(scheduler); }
+//   Tensor probabilities = ensemble.predict(images);
+class SnapshotEnsemble {
+ public:
+  explicit SnapshotEnsemble(std::shared_ptr<nn::Module> model);
+  // Stores a copy of the model's state dict; returns the number of snapshots.
+  int64_t snapshot();
+  // Call after each scheduler.step(): snapshots when that step began a new cycle (T_cur went
+  // back); returns whether it did.
+  bool on_scheduler_step(const CosineAnnealingWarmRestarts& scheduler);
+  Tensor predict(const Tensor& input);
+  int64_t size() const { return static_cast<int64_t>(snapshots_.size()); }
+  const std::vector<OrderedDict<Tensor>>& snapshots() const { return snapshots_; }
+
+ private:
+  std::shared_ptr<nn::Module> model_;
+  std::vector<OrderedDict<Tensor>> snapshots_;
+  std::optional<int64_t> last_t_cur_;
 };
 
 }  // namespace striate::optim

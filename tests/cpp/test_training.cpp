@@ -1,0 +1,138 @@
+// C++ API test of the training helpers an embedding program uses without Python: update_bn over a
+// DataLoader (BatchNorm statistics recomputed as a cumulative average) and SnapshotEnsemble
+// (snapshots at SGDR restarts, averaged softmax predictions). Returns non-zero on a failed check.
+#include <striate/striate.h>
+
+#include <cmath>
+#include <iostream>
+#include <vector>
+
+#include "check.h"
+
+namespace {
+
+namespace nn = striate::nn;
+namespace optim = striate::optim;
+using striate::Tensor;
+
+std::vector<double> values_of(const Tensor& t) {
+  Tensor c = t.to(striate::DType::Float64).contiguous();
+  return std::vector<double>(c.data<double>(), c.data<double>() + c.numel());
+}
+
+// update_bn's running statistics are the plain mean over batches of each batch's mean and unbiased
+// variance (momentum None); the layer's momentum and the model's mode are put back.
+void test_update_bn_cumulative_average() {
+  striate::manual_seed(3);
+  const int64_t n = 12, features = 3, batch = 4;
+  Tensor x = striate::randn({n, features});
+  Tensor y = striate::zeros({n});
+  auto dataset = std::make_shared<striate::data::TensorDataset>(std::vector<Tensor>{x, y});
+  striate::data::DataLoader loader(dataset, striate::data::DataLoaderOptions().batch_size(batch));
+
+  nn::BatchNorm1d norm{nn::BatchNormOptions(features)};
+  norm->options.momentum(0.3);
+  norm->eval();
+  optim::update_bn(loader, *norm.ptr());
+
+  std::vector<double> data = values_of(x);
+  std::vector<double> expected_mean(features, 0.0), expected_var(features, 0.0);
+  const int64_t batches = n / batch;
+  for (int64_t b = 0; b < batches; ++b) {
+    for (int64_t f = 0; f < features; ++f) {
+      double mean = 0, square = 0;
+      for (int64_t i = 0; i < batch; ++i) mean += data[(b * batch + i) * features + f] / batch;
+      for (int64_t i = 0; i < batch; ++i) square += std::pow(data[(b * batch + i) * features + f] - mean, 2);
+      expected_mean[f] += mean / batches;
+      expected_var[f] += square / (batch - 1) / batches;
+    }
+  }
+  std::vector<double> mean = values_of(norm->named_buffers()["running_mean"]);
+  std::vector<double> var = values_of(norm->named_buffers()["running_var"]);
+  for (int64_t f = 0; f < features; ++f) {
+    CHECK_NEAR(mean[f], expected_mean[f], 1e-5);
+    CHECK_NEAR(var[f], expected_var[f], 1e-5);
+  }
+  CHECK(norm->named_buffers()["num_batches_tracked"].item<int64_t>() == batches);
+  CHECK(norm->options.momentum().has_value() && *norm->options.momentum() == 0.3);
+  CHECK(!norm->is_training());
+
+  // A model without BatchNorm is left alone; an error in the pass restores modes and momentum.
+  nn::Linear plain(features, 2);
+  std::vector<double> before = values_of(plain->parameters()[0]);
+  optim::update_bn(loader, *plain.ptr());
+  CHECK(values_of(plain->parameters()[0]) == before);
+  nn::Sequential wrong{nn::Linear(features + 1, 2), nn::BatchNorm1d(nn::BatchNormOptions(2))};
+  wrong->eval();
+  CHECK_THROWS(striate::ValueError, optim::update_bn(loader, *wrong.ptr()), "in_features");
+  CHECK(!wrong->is_training());
+  for (const auto& module : wrong->modules()) CHECK(!module->is_training());
+}
+
+// predict() is the mean of softmax(model(x)) over the snapshots, in eval mode, and leaves the
+// model's own weights and mode as they were.
+void test_snapshot_ensemble_predict() {
+  striate::manual_seed(0);
+  nn::Sequential model{nn::Linear(4, 6), nn::Dropout(0.5), nn::Linear(6, 3)};
+  Tensor x = striate::randn({5, 4});
+  optim::SnapshotEnsemble ensemble(model.ptr());
+  CHECK_THROWS(striate::ValueError, ensemble.predict(x), "no snapshot");
+
+  std::vector<Tensor> expected;
+  for (int round = 0; round < 3; ++round) {
+    {
+      striate::NoGradGuard no_grad;
+      for (auto& p : model->parameters()) p.add_(striate::randn(p.shape()), 0.5);
+    }
+    CHECK(ensemble.snapshot() == round + 1);
+    model->eval();
+    expected.push_back(striate::softmax(model->forward(x), 1));
+    model->train();
+  }
+  {
+    striate::NoGradGuard no_grad;
+    for (auto& p : model->parameters()) p.add_(striate::randn(p.shape()), 0.5);
+  }
+  std::vector<std::vector<double>> own;
+  for (const auto& p : model->parameters()) own.push_back(values_of(p));
+
+  std::vector<double> got = values_of(ensemble.predict(x));
+  std::vector<double> a = values_of(expected[0]), b = values_of(expected[1]), c = values_of(expected[2]);
+  CHECK(got.size() == a.size());
+  for (size_t i = 0; i < got.size(); ++i) CHECK_NEAR(got[i], (a[i] + b[i] + c[i]) / 3, 1e-6);
+  for (int64_t row = 0; row < 5; ++row) CHECK_NEAR(got[row * 3] + got[row * 3 + 1] + got[row * 3 + 2], 1.0, 1e-6);
+  CHECK(model->is_training());
+  std::vector<Tensor> params = model->parameters();
+  for (size_t i = 0; i < params.size(); ++i) CHECK(values_of(params[i]) == own[i]);
+}
+
+// on_scheduler_step snapshots exactly when a CosineAnnealingWarmRestarts step begins a new cycle.
+void test_snapshot_ensemble_follows_sgdr_restarts() {
+  nn::Linear model(2, 2);
+  optim::SGD optimizer(model->parameters(), optim::SGDOptions(0.1));
+  optim::CosineAnnealingWarmRestarts scheduler(optimizer, /*T_0=*/3, /*T_mult=*/2);
+  optim::SnapshotEnsemble ensemble(model.ptr());
+  std::vector<int64_t> restarts;
+  for (int64_t epoch = 1; epoch <= 21; ++epoch) {
+    optimizer.step();
+    scheduler.step();
+    if (ensemble.on_scheduler_step(scheduler)) restarts.push_back(epoch);
+  }
+  // cycles of 3, 6 and 12 epochs end after epochs 3, 9 and 21
+  CHECK((restarts == std::vector<int64_t>{3, 9, 21}));
+  CHECK(ensemble.size() == 3);
+}
+
+}  // namespace
+
+int main() {
+  try {
+    test_update_bn_cumulative_average();
+    test_snapshot_ensemble_predict();
+    test_snapshot_ensemble_follows_sgdr_restarts();
+  } catch (const std::exception& e) {
+    std::cerr << "unexpected exception: " << e.what() << "\n";
+    return 1;
+  }
+  return report("test_training");
+}
