@@ -131,6 +131,8 @@ def test_summary_and_models(capsys):
     (["train", "--epochs", "ten"], "argument --epochs: invalid int value: 'ten'"),
     (["train", "--bogus-option"], "unrecognized arguments: --bogus-option"),
     (["train", "--model", "alexnet", "--epochs", "0"], "model alexnet cannot take 1x28x28 images"),
+    (["train", "--model", "vgg11", "--epochs", "0"], "designed for 224x224: pass --image-size 224"),
+    (["train", "--image-size", "0"], "--image-size must be >= 1, got 0"),
     (["eval", "/nonexistent/ckpt.pt"], "cannot read checkpoint /nonexistent/ckpt.pt"),
     (["summary", "lenet5", "--input-size", "abc"], "--input-size should look like 3x224x224"),
     (["frobnicate"], "invalid choice: 'frobnicate'"),
@@ -186,3 +188,22 @@ def test_train_on_an_image_folder(tmp_path, capsys):
     status, _, stderr = run_cli(["train", "--dataset", "imagefolder", "--data-dir", str(tmp_path)],
                                 capsys)
     assert status == 2 and "imagefolder expects" in stderr
+
+
+def test_image_size_resizes_a_fixed_size_dataset(tmp_path, capsys):
+    # convnetjs_cifar10 needs 32x32 inputs; --image-size 32 makes it train on 28x28 Fashion-MNIST,
+    # and eval/predict of the checkpoint resize the same way.
+    out = tmp_path / "run"
+    status, stdout, stderr = run_cli(["train", "--data-dir", SAMPLE, "--model", "convnetjs_cifar10",
+                                      "--image-size", "32", "--epochs", "1", "--augment",
+                                      "crop,flip", "--quiet", "--out", str(out)], capsys)
+    assert status == 0, stderr
+    final = [line for line in stdout.splitlines() if line.startswith("final test accuracy")][0]
+    accuracy = float(final.split(":")[1].split("%")[0]) / 100
+    assert striate.load(out / "last.pt")["run"]["image_size"] == 32
+    status, stdout, stderr = run_cli(["eval", str(out / "last.pt"), "--data-dir", SAMPLE], capsys)
+    assert status == 0, stderr
+    assert f"accuracy {accuracy:.4f}" in stdout
+    status, _, stderr = run_cli(["train", "--data-dir", SAMPLE, "--model", "convnetjs_cifar10",
+                                 "--epochs", "0", "--out", str(tmp_path / "other")], capsys)
+    assert status == 2 and "pass --image-size 32" in stderr

@@ -83,6 +83,8 @@ def _transforms(info, augment, train):
 
     steps = []
     size = info["size"]
+    if info.get("rescale"):  # --image-size on a fixed-size dataset: resize first, then augment
+        steps.append(T.Resize(size))
     if info.get("resize"):  # image folders: any size in, `size` out
         if train and "crop" in augment:
             steps.append(T.RandomResizedCrop(size))
@@ -133,9 +135,14 @@ def _load_split(name, root, train, transform):
 
 def _dataset_info(args):
     info = dict(DATASETS[args.dataset])
+    if args.image_size is not None and args.image_size < 1:
+        raise UsageError(f"--image-size must be >= 1, got {args.image_size}")
     if args.dataset == "imagefolder":
         info["size"] = args.image_size or 224
         info["resize"] = True
+    elif args.image_size is not None and args.image_size != info["size"]:
+        info["size"] = args.image_size
+        info["rescale"] = True
     return info
 
 
@@ -169,8 +176,10 @@ def _check_fits(model, name, info):
         with no_grad():
             model(zeros(2, info["channels"], info["size"], info["size"]))
     except (ValueError, RuntimeError) as error:
+        native = NATIVE_SIZE.get(name, 224)
         raise UsageError(f"model {name} cannot take {info['channels']}x{info['size']}x"
-                         f"{info['size']} images: {str(error).splitlines()[0]}") from None
+                         f"{info['size']} images ({str(error).splitlines()[0]}); it was designed "
+                         f"for {native}x{native}: pass --image-size {native}") from None
     finally:
         model.train()
 
@@ -276,7 +285,7 @@ def command_train(args):
     trainer.run_info = {"model": args.model, "dataset": args.dataset, "classes": classes,
                         "in_channels": info["channels"], "image_size": info["size"],
                         "mean": list(info["mean"]), "std": list(info["std"]),
-                        "resize": bool(info.get("resize"))}
+                        "resize": bool(info.get("resize")), "rescale": bool(info.get("rescale"))}
     last = os.path.join(out, "last.pt")
     if args.resume:
         if not os.path.exists(last):
@@ -368,6 +377,8 @@ def command_eval(args):
     info = dict(DATASETS[dataset])
     info.update(channels=run["in_channels"], size=run["image_size"], mean=run["mean"],
                 std=run["std"], resize=run.get("resize", False))
+    # A run trained at another side than the dataset's (--image-size) sees resized test images.
+    info["rescale"] = not info["resize"] and info["size"] != DATASETS[dataset]["size"]
     root, described = _dataset_root(dataset, args.data_dir)
     test_set = _load_split(dataset, root, False, _transforms(info, [], False))
     loader = data.DataLoader(test_set, batch_size=args.batch_size, num_workers=args.workers)
@@ -474,7 +485,9 @@ def build_parser():
     train.add_argument("--model", default="lenet5", help="a model of the zoo (striate models)")
     train.add_argument("--dataset", default="fashion-mnist", choices=sorted(DATASETS))
     train.add_argument("--data-dir", default=None, help="where the dataset's files are")
-    train.add_argument("--image-size", type=int, default=None, help="imagefolder: input side")
+    train.add_argument("--image-size", type=int, default=None,
+                       help="input side: images are resized to it (imagefolder default 224; "
+                            "other datasets keep their own size unless given)")
     train.add_argument("--epochs", type=int, default=10)
     train.add_argument("--batch-size", type=int, default=128)
     train.add_argument("--optimizer", default="sgd", choices=OPTIMIZERS)
