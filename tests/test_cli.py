@@ -207,3 +207,19 @@ def test_image_size_resizes_a_fixed_size_dataset(tmp_path, capsys):
     status, _, stderr = run_cli(["train", "--data-dir", SAMPLE, "--model", "convnetjs_cifar10",
                                  "--epochs", "0", "--out", str(tmp_path / "other")], capsys)
     assert status == 2 and "pass --image-size 32" in stderr
+
+
+def test_mixup_and_cutmix_together_alternate_per_batch():
+    calls = []
+    choice = cli._RandomBatchChoice([lambda x, y: calls.append("mixup") or (x, y),
+                                     lambda x, y: calls.append("cutmix") or (x, y)])
+    striate.manual_seed(5)
+    for _ in range(200):
+        choice(None, None)
+    assert 70 < calls.count("mixup") < 130 and calls.count("cutmix") == 200 - calls.count("mixup")
+    first = list(calls)
+    calls.clear()
+    striate.manual_seed(5)
+    for _ in range(200):
+        choice(None, None)
+    assert calls == first  # the default generator drives it: seeded runs and resumes repeat

@@ -229,6 +229,21 @@ def _scheduler(args, optimizer, steps_per_epoch):
     return S.OneCycleLR(optimizer, max_lr=args.lr, total_steps=max(args.epochs, 1) * steps_per_epoch), "step"
 
 
+class _RandomBatchChoice:
+    """Applies one of several batch transforms, picked uniformly for each batch from the default
+    generator (so a resumed run picks the same ones): `--augment mixup,cutmix` alternates them as
+    torchvision's RandomChoice([MixUp, CutMix]) recipe does."""
+
+    def __init__(self, transforms):
+        self.transforms = list(transforms)
+
+    def __call__(self, inputs, targets):
+        from . import randint
+
+        index = int(randint(0, len(self.transforms), (1,)).item())
+        return self.transforms[index](inputs, targets)
+
+
 def _parse_augment(text):
     names = [name.strip() for name in (text or "").split(",") if name.strip() and name != "none"]
     unknown = [name for name in names if name not in AUGMENTATIONS]
@@ -270,8 +285,9 @@ def command_train(args):
     if "mixup" in augment or "cutmix" in augment:
         from .data import transforms as T
 
-        batch_transform = (T.CutMix if "cutmix" in augment else T.Mixup)(
-            alpha=1.0, num_classes=len(classes))
+        chosen = [kind(alpha=1.0, num_classes=len(classes))
+                  for kind, name in ((T.Mixup, "mixup"), (T.CutMix, "cutmix")) if name in augment]
+        batch_transform = chosen[0] if len(chosen) == 1 else _RandomBatchChoice(chosen)
     out = args.out or os.path.join("runs", f"{args.model}-{args.dataset}")
     os.makedirs(out, exist_ok=True)
     lr_monitor = LRMonitor()
