@@ -253,6 +253,26 @@ def test_collate_of_tensors_numbers_and_dicts():
     assert list(custom) == [[0, 1], [2, 3]]
 
 
+def test_collate_keeps_structure_strings_and_bools():
+    import collections
+
+    Pair = collections.namedtuple("Pair", "image label")
+    examples = [{"pair": Pair(np.full((2,), i, np.float32), i), "name": f"img{i}.png",
+                 "flags": [i % 2 == 0, True], "ok": bool(i)} for i in range(3)]
+    batch = data.default_collate(examples)
+    assert isinstance(batch["pair"], Pair) and batch["pair"].label.dtype == st.int64
+    np.testing.assert_array_equal(batch["pair"].image.numpy(), [[0, 0], [1, 1], [2, 2]])
+    assert batch["name"] == ["img0.png", "img1.png", "img2.png"]
+    assert isinstance(batch["flags"], list) and batch["flags"][0].dtype == st.bool
+    np.testing.assert_array_equal(batch["flags"][0].numpy(), [True, False, True])
+    assert batch["ok"].dtype == st.bool
+    assert isinstance(data.default_collate([(1, 2.0), (3, 4.0)]), tuple)
+    with pytest.raises(ValueError, match=r"same number of fields, got \[1, 2\]"):
+        data.default_collate([(1, 2), (3,)])
+    with pytest.raises(TypeError, match="don't know how to batch examples of type object"):
+        data.default_collate([object(), object()])
+
+
 def test_subclass_overriding_getitem_uses_the_python_path():
     class Doubled(data.TensorDataset):
         def __getitem__(self, index):

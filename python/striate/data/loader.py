@@ -24,8 +24,10 @@ __all__ = ["DataLoader", "default_collate"]
 
 
 def default_collate(examples):
-    """Stacks a list of examples field by field: tensors and NumPy arrays along a new dim 0,
-    numbers into a 1-D tensor (int64 or float32); tuples/lists give a tuple of fields."""
+    """Stacks a list of examples field by field, as torch's default_collate: tensors and NumPy
+    arrays along a new dim 0; bools into a bool tensor, ints into int64, floats into float32 (where
+    torch makes float64: float32 is what the layers take); strings stay a list; tuples,
+    namedtuples, lists and dicts keep their structure with each field collated."""
     from .. import Tensor, stack, tensor
 
     first = examples[0]
@@ -33,16 +35,22 @@ def default_collate(examples):
         return stack(list(examples))
     if isinstance(first, np.ndarray):
         return tensor(np.stack(examples))
-    if isinstance(first, bool) or isinstance(first, numbers.Integral):
+    if isinstance(first, (bool, np.bool_)):
+        return tensor(np.asarray(examples, dtype=np.bool_))
+    if isinstance(first, numbers.Integral):
         return tensor(np.asarray(examples, dtype=np.int64))
     if isinstance(first, numbers.Real):
         return tensor(np.asarray(examples, dtype=np.float32))
+    if isinstance(first, (str, bytes)):
+        return list(examples)
     if isinstance(first, (tuple, list)):
         if any(len(example) != len(first) for example in examples):
             raise ValueError("default_collate: every example in a batch must have the same "
-                             "number of fields")
-        return tuple(default_collate([example[i] for example in examples])
-                     for i in range(len(first)))
+                             f"number of fields, got {sorted({len(e) for e in examples})}")
+        fields = [default_collate([example[i] for example in examples]) for i in range(len(first))]
+        if isinstance(first, tuple) and hasattr(first, "_fields"):  # namedtuple
+            return type(first)(*fields)
+        return fields if isinstance(first, list) else tuple(fields)
     if isinstance(first, dict):
         return {key: default_collate([example[key] for example in examples]) for key in first}
     raise TypeError("default_collate: don't know how to batch examples of type "
