@@ -410,10 +410,11 @@ def test_bad_images_raise_with_the_transform_name(transform):
     with pytest.raises(ValueError, match=f"{name}: expected an image of shape"):
         transform(st.from_numpy(np.zeros((8, 8), np.float32)))
     with pytest.raises(TypeError, match=name):
-        transform(np.zeros((3, 8, 8), np.float32)) if name != "ToTensor" else transform("image")
-    if name != "ToTensor":
-        with pytest.raises(TypeError, match=f"{name}: expected a striate.Tensor image"):
-            transform(None)
+        transform("image")
+    with pytest.raises(TypeError, match=f"{name}: expected a striate.Tensor, a PIL image"):
+        transform(None)
+    with pytest.raises(ValueError, match=f"{name}: expected an HWC or HW array"):
+        transform(np.zeros((2, 3, 8, 8), np.float32))
     with pytest.raises(TypeError, match=name):
         transform(st.from_numpy(np.zeros((3, 8, 8), np.int64)))
 
@@ -475,3 +476,24 @@ def test_crop_and_flip_take_microseconds():
             transform(x)
         best = min(best, (time.perf_counter() - start) / 200)
     assert best < 1e-3, f"RandomCrop+flip took {best * 1e6:.0f} µs per image"
+
+
+@pytest.mark.parametrize("transform", ALL_TRANSFORMS, ids=lambda t: type(t).__name__)
+def test_pil_images_and_hwc_arrays_give_the_tensor_result(transform):
+    # Called from Python, each transform takes a PIL image or an HWC array as torchvision's do,
+    # converting it to the CHW tensor first: the same draw gives the same pixels.
+    from PIL import Image
+
+    hwc = np.random.default_rng(4).integers(0, 256, size=(10, 12, 3), dtype=np.uint8)
+    chw = st.from_numpy(np.ascontiguousarray(hwc.transpose(2, 0, 1)))
+    if isinstance(transform, T.Normalize):
+        chw, hwc = T.ToTensor()(chw), hwc.astype(np.float32) / 255
+
+    def seeded(picture):
+        st.manual_seed(3)
+        return transform(picture).numpy()
+
+    expected = seeded(chw)
+    np.testing.assert_array_equal(seeded(hwc), expected)
+    if hwc.dtype == np.uint8:
+        np.testing.assert_array_equal(seeded(Image.fromarray(hwc)), expected)

@@ -10,7 +10,8 @@ per example.
     train_transform = T.Compose([T.RandomCrop(32, padding=4), T.RandomHorizontalFlip(),
                                  T.ToTensor(), T.Normalize((0.49, 0.48, 0.45), (0.25, 0.24, 0.26))])
 
-Differences from torchvision: FiveCrop/TenCrop return one stacked tensor ((5|10, C, h, w), or
+Called from Python, each transform also takes a PIL image or an HWC NumPy array and returns a
+CHW tensor (torchvision hands PIL back for PIL in). Differences from torchvision: FiveCrop/TenCrop return one stacked tensor ((5|10, C, h, w), or
 (N, 5|10, C, h, w) for a batch) instead of a tuple, ready for test-time averaging; ColorJitter's
 grayscale is 0.299 R + 0.587 G + 0.114 B; rotation and affine with bilinear interpolation give
 outside taps the fill value. Mixup and CutMix are batch-level: ``images, targets =
@@ -65,9 +66,7 @@ adjust_contrast = _data.adjust_contrast
 adjust_saturation = _data.adjust_saturation
 adjust_hue = _data.adjust_hue
 
-for _cls in (Transform, Normalize, RandomHorizontalFlip, RandomVerticalFlip, RandomCrop,
-             CenterCrop, Resize, RandomResizedCrop, RandomRotation, RandomAffine, ColorJitter,
-             PCALighting, RandomErasing, Cutout, FiveCrop, TenCrop, Mixup, CutMix):
+for _cls in (Transform, Mixup, CutMix):
     _cls.__module__ = __name__
 
 
@@ -94,6 +93,36 @@ def _to_chw_tensor(pic, name="ToTensor"):
     if array.dtype not in (np.uint8, np.float32, np.float64):
         raise TypeError(f"{name}: expected uint8, float32 or float64 pixels, got {array.dtype}")
     return from_numpy(np.ascontiguousarray(array.transpose(2, 0, 1)))
+
+
+def _accepting_pictures(cpp_class):
+    """The C++ image transform `cpp_class`, called from Python, also takes a PIL image or an HWC
+    NumPy array (converted to a CHW tensor of the same dtype first; the result is a tensor). Inside
+    a C++ Compose or a dataset the C++ call runs as it is."""
+
+    def __call__(self, image):
+        return cpp_class.__call__(self, _to_chw_tensor(image, cpp_class.__name__))
+
+    return type(cpp_class.__name__, (cpp_class,), {
+        "__call__": __call__, "__module__": __name__, "__doc__": cpp_class.__doc__,
+        "__qualname__": cpp_class.__name__})
+
+
+Normalize = _accepting_pictures(Normalize)
+RandomHorizontalFlip = _accepting_pictures(RandomHorizontalFlip)
+RandomVerticalFlip = _accepting_pictures(RandomVerticalFlip)
+RandomCrop = _accepting_pictures(RandomCrop)
+CenterCrop = _accepting_pictures(CenterCrop)
+Resize = _accepting_pictures(Resize)
+RandomResizedCrop = _accepting_pictures(RandomResizedCrop)
+RandomRotation = _accepting_pictures(RandomRotation)
+RandomAffine = _accepting_pictures(RandomAffine)
+ColorJitter = _accepting_pictures(ColorJitter)
+PCALighting = _accepting_pictures(PCALighting)
+RandomErasing = _accepting_pictures(RandomErasing)
+Cutout = _accepting_pictures(Cutout)
+FiveCrop = _accepting_pictures(FiveCrop)
+TenCrop = _accepting_pictures(TenCrop)
 
 
 class ToTensor(_data.ToTensor):
