@@ -164,17 +164,39 @@ def test_console_entry_point_exits_2_without_traceback():
     assert result.stderr.strip() == "striate: error: unknown model 'nosuch'; `striate models` lists the zoo"
 
 
-def test_train_on_an_image_folder(tmp_path, capsys):
+def write_image_folder(root):
+    """train/ and val/ folders of red and blue 20x24 PNGs (12 + 4 per class)."""
     from PIL import Image
 
     rng = np.random.default_rng(0)
     for split, count in (("train", 12), ("val", 4)):
         for label, colour in (("red", (200, 30, 30)), ("blue", (30, 30, 200))):
-            folder = tmp_path / "images" / split / label
+            folder = root / split / label
             folder.mkdir(parents=True)
             for index in range(count):
                 pixels = np.clip(np.array(colour) + rng.integers(-20, 20, size=(20, 24, 3)), 0, 255)
                 Image.fromarray(pixels.astype(np.uint8)).save(folder / f"{index}.png")
+
+
+def test_googlenet_trains_with_its_auxiliary_classifiers(tmp_path, capsys):
+    write_image_folder(tmp_path / "images")
+    out = tmp_path / "run"
+    status, stdout, stderr = run_cli(["train", "--dataset", "imagefolder", "--data-dir",
+                                      str(tmp_path / "images"), "--image-size", "32", "--model",
+                                      "googlenet", "--epochs", "1", "--batch-size", "8", "--quiet",
+                                      "--out", str(out)], capsys)
+    assert status == 0, stderr
+    state = striate.load(out / "last.pt")
+    assert state["run"]["aux_logits"] is True
+    assert any(name.startswith("aux1.") for name in state["model"])
+    assert any(name.startswith("aux2.") for name in state["model"])
+    status, stdout, stderr = run_cli(["predict", str(out / "last.pt"),
+                                      str(tmp_path / "images" / "val" / "red" / "0.png")], capsys)
+    assert status == 0 and stdout.count(". ") == 2, stderr
+
+
+def test_train_on_an_image_folder(tmp_path, capsys):
+    write_image_folder(tmp_path / "images")
     out = tmp_path / "run"
     status, stdout, stderr = run_cli(["train", "--dataset", "imagefolder", "--data-dir",
                                       str(tmp_path / "images"), "--image-size", "32", "--model",

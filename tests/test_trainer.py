@@ -366,3 +366,70 @@ def test_exact_resume_with_augmentation_and_workers(tmp_path):
     assert [e["train_loss"] for e in second.history] == [e["train_loss"] for e in full.history]
     for (name, a), (_, b) in zip(full.model.state_dict().items(), second.model.state_dict().items()):
         np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=name)
+
+
+class TwoHeads(nn.Module):
+    """A main and an auxiliary classifier on a shared trunk; (main, aux) in training mode."""
+
+    def __init__(self):
+        super().__init__()
+        self.trunk = nn.Linear(8, 16)
+        self.head = nn.Linear(16, 3)
+        self.aux = nn.Linear(16, 3)
+
+    def forward(self, x):
+        hidden = nn.functional.relu(self.trunk(x))
+        return (self.head(hidden), self.aux(hidden)) if self.training else self.head(hidden)
+
+
+def test_auxiliary_loss_sums_weighted_heads_and_trains_them():
+    from striate.train import AuxiliaryLoss
+
+    x, y = blobs(n=32)
+    st.manual_seed(0)
+    model = TwoHeads()
+    criterion = nn.CrossEntropyLoss()
+    main, aux = model(x)
+    expected = criterion(main, y).item() + 0.3 * criterion(aux, y).item()
+    assert AuxiliaryLoss(criterion)((main, aux), y).item() == pytest.approx(expected, rel=1e-6)
+    assert AuxiliaryLoss(criterion, aux_weight=[0.5])((main, aux), y).item() == pytest.approx(
+        criterion(main, y).item() + 0.5 * criterion(aux, y).item(), rel=1e-6)
+    assert AuxiliaryLoss(criterion)(main, y).item() == pytest.approx(criterion(main, y).item())
+    # the auxiliary head gets gradient through the summed loss, scaled by its weight
+    AuxiliaryLoss(criterion, aux_weight=0.0)((main, aux), y).backward()
+    assert np.abs(model.aux.weight.grad.numpy()).max() == 0
+    model.zero_grad()
+    main, aux = model(x)
+    AuxiliaryLoss(criterion)((main, aux), y).backward()
+    assert np.abs(model.aux.weight.grad.numpy()).max() > 0
+    # Trainer: metrics read the main output; the aux head learns too
+    train, val = loaders()
+    model = TwoHeads()
+    before = model.aux.weight.detach().numpy().copy()
+    trainer = Trainer(model, optim.SGD(model.parameters(), lr=0.1), AuxiliaryLoss(criterion),
+                      progress="none")
+    history = trainer.fit(train, val, epochs=3)
+    assert history[-1]["val_accuracy"] > 0.9 and history[-1]["train_accuracy"] > 0.8
+    assert not np.array_equal(model.aux.weight.detach().numpy(), before)
+
+
+@pytest.mark.parametrize("kwargs, outputs, message", [
+    (dict(criterion=3), None, "criterion should be callable"),
+    (dict(aux_weight=-1.0), None, "aux_weight should be a number >= 0"),
+    (dict(aux_weight="0.3"), None, "aux_weight should be a number >= 0"),
+    (dict(aux_weight=[0.3, 0.3]), 2, "2 aux weights for 1 auxiliary outputs"),
+    (dict(), 0, "expected the model's outputs, got an empty sequence"),
+])
+def test_auxiliary_loss_bad_arguments(kwargs, outputs, message):
+    from striate.train import AuxiliaryLoss
+
+    kwargs = {"criterion": nn.CrossEntropyLoss(), **kwargs}
+    error = TypeError if "callable" in message else ValueError
+    if outputs is None:
+        with pytest.raises(error, match=message):
+            AuxiliaryLoss(**kwargs)
+        return
+    loss = AuxiliaryLoss(**kwargs)
+    scores = st.randn(4, 3)
+    with pytest.raises(error, match=message):
+        loss(tuple([scores] * outputs), st.tensor(np.array([0, 1, 2, 0])))

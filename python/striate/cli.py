@@ -155,7 +155,11 @@ def _model_names():
     return models.list_models()
 
 
-def _build_model(name, num_classes, in_channels):
+# Models trained with auxiliary classifiers, and the weight of each auxiliary loss (the paper's).
+AUXILIARY_LOSS_WEIGHT = {"googlenet": 0.3}
+
+
+def _build_model(name, num_classes, in_channels, aux_logits=False):
     from . import models
 
     if name not in _model_names():
@@ -164,7 +168,7 @@ def _build_model(name, num_classes, in_channels):
     if name == "wide_resnet":
         return constructor(16, 4, num_classes=num_classes, in_channels=in_channels)
     if name == "googlenet":
-        return constructor(aux_logits=False, num_classes=num_classes, in_channels=in_channels)
+        return constructor(aux_logits=aux_logits, num_classes=num_classes, in_channels=in_channels)
     return constructor(num_classes=num_classes, in_channels=in_channels)
 
 
@@ -273,8 +277,14 @@ def command_train(args):
     info["classes"] = len(classes)
     _say(f"dataset: {args.dataset} from {described}: {len(train_set)} training and "
                f"{len(test_set)} test images, {len(classes)} classes")
-    model = _build_model(args.model, len(classes), info["channels"])
+    aux_logits = args.model in AUXILIARY_LOSS_WEIGHT
+    model = _build_model(args.model, len(classes), info["channels"], aux_logits=aux_logits)
     _check_fits(model, args.model, info)
+    loss = nn.CrossEntropyLoss(label_smoothing=args.label_smoothing)
+    if aux_logits:  # GoogLeNet: main loss + 0.3 x each auxiliary classifier's, as in the paper
+        from .train import AuxiliaryLoss
+
+        loss = AuxiliaryLoss(loss, aux_weight=AUXILIARY_LOSS_WEIGHT[args.model])
     train_loader = data.DataLoader(train_set, batch_size=args.batch_size, shuffle=True,
                                    seed=args.seed, num_workers=args.workers, drop_last=False)
     test_loader = data.DataLoader(test_set, batch_size=max(args.batch_size, 256),
@@ -291,8 +301,7 @@ def command_train(args):
     out = args.out or os.path.join("runs", f"{args.model}-{args.dataset}")
     os.makedirs(out, exist_ok=True)
     lr_monitor = LRMonitor()
-    trainer = Trainer(model, optimizer, nn.CrossEntropyLoss(label_smoothing=args.label_smoothing),
-                      scheduler=scheduler, scheduler_interval=interval,
+    trainer = Trainer(model, optimizer, loss, scheduler=scheduler, scheduler_interval=interval,
                       metrics=("accuracy", "top5") if len(classes) > 5 else ("accuracy",),
                       callbacks=[ModelCheckpoint(out, monitor="val_accuracy"),
                                  CSVLogger(os.path.join(out, "history.csv")), lr_monitor],
@@ -301,7 +310,8 @@ def command_train(args):
     trainer.run_info = {"model": args.model, "dataset": args.dataset, "classes": classes,
                         "in_channels": info["channels"], "image_size": info["size"],
                         "mean": list(info["mean"]), "std": list(info["std"]),
-                        "resize": bool(info.get("resize")), "rescale": bool(info.get("rescale"))}
+                        "resize": bool(info.get("resize")), "rescale": bool(info.get("rescale")),
+                        "aux_logits": aux_logits}
     last = os.path.join(out, "last.pt")
     if args.resume:
         if not os.path.exists(last):
@@ -372,7 +382,8 @@ def _load_run(path):
     if not isinstance(state, dict) or "run" not in state or "model" not in state:
         raise UsageError(f"cannot read checkpoint {path}: not a checkpoint written by `striate train`")
     run = state["run"]
-    model = _build_model(run["model"], len(run["classes"]), run["in_channels"])
+    model = _build_model(run["model"], len(run["classes"]), run["in_channels"],
+                         aux_logits=run.get("aux_logits", False))
     try:
         model.load_state_dict(state["model"])
     except (KeyError, ValueError, RuntimeError) as error:

@@ -1,9 +1,11 @@
 """striate.train: the Trainer (fit/evaluate/predict with metrics, a progress bar, callbacks and
-exact-resume checkpoints), training plots, fine-tuning and random hyper-parameter search."""
+exact-resume checkpoints), training plots, fine-tuning, random hyper-parameter search and the
+auxiliary-output loss of multi-output models."""
 
 from . import plots
 from .callbacks import CSVLogger, EMA, Callback, EarlyStopping, LRMonitor, ModelCheckpoint
 from .finetune import classifier_head, finetune
+from .losses import AuxiliaryLoss
 from .metrics import Accuracy, ConfusionMatrix, Metric, TopK
 from .search import Choice, IntUniform, LogUniform, Uniform, format_results, random_search
 from .trainer import Trainer
@@ -12,4 +14,5 @@ __all__ = [
     "Trainer", "Callback", "EarlyStopping", "ModelCheckpoint", "LRMonitor", "CSVLogger", "EMA",
     "Metric", "Accuracy", "TopK", "ConfusionMatrix", "plots", "finetune", "classifier_head",
     "random_search", "format_results", "LogUniform", "Uniform", "IntUniform", "Choice",
+    "AuxiliaryLoss",
 ]
