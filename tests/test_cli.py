@@ -245,3 +245,28 @@ def test_mixup_and_cutmix_together_alternate_per_batch():
     for _ in range(200):
         choice(None, None)
     assert calls == first  # the default generator drives it: seeded runs and resumes repeat
+
+
+def test_resume_continues_and_refuses_another_setup(trained_run, tmp_path, capsys):
+    import shutil
+
+    source, _ = trained_run
+    out = tmp_path / "run"
+    shutil.copytree(source, out)
+    common = ["train", "--data-dir", SAMPLE, "--batch-size", "64", "--lr", "0.05", "--quiet",
+              "--augment", "flip", "--out", str(out), "--resume"]
+    for extra, message in ((["--model", "resnet20"], "trained with model 'lenet5', this run has "
+                            "'resnet20'; pass the same --model"),
+                           (["--optimizer", "adam"], "trained with optimizer 'sgd', this run has "
+                            "'adam'"),
+                           (["--schedule", "step"], "trained with schedule 'cosine'")):
+        status, _, stderr = run_cli(common + ["--epochs", "4"] + extra, capsys)
+        lines = stderr.strip().splitlines()
+        assert status == 2 and len(lines) == 1 and message in lines[0], stderr
+    status, stdout, stderr = run_cli(common + ["--epochs", "4"], capsys)
+    assert status == 0, stderr
+    assert "resumed from" in stdout and "at epoch 3" in stdout
+    assert striate.load(out / "last.pt")["epoch"] == 4
+    (out / "last.pt").write_bytes(b"garbage")
+    status, _, stderr = run_cli(common + ["--epochs", "5"], capsys)
+    assert status == 2 and "--resume: cannot read checkpoint" in stderr

@@ -433,3 +433,21 @@ def test_auxiliary_loss_bad_arguments(kwargs, outputs, message):
     scores = st.randn(4, 3)
     with pytest.raises(error, match=message):
         loss(tuple([scores] * outputs), st.tensor(np.array([0, 1, 2, 0])))
+
+
+def test_resuming_with_another_setup_says_so_before_restoring(tmp_path):
+    train, val = loaders()
+    first = make_trainer(seed=0)
+    first.fit(train, val, epochs=1)
+    first.save_checkpoint(tmp_path / "ckpt.pt")
+    other = make_trainer(seed=1)
+    other.optimizer = optim.Adam(other.model.parameters(), lr=1e-3)
+    before = {k: v.numpy().copy() for k, v in other.model.state_dict().items()}
+    with pytest.raises(ValueError, match="written with optimizer SGD, this trainer has Adam"):
+        other.load_checkpoint(tmp_path / "ckpt.pt")
+    for name, value in other.model.state_dict().items():  # nothing was restored
+        np.testing.assert_array_equal(value.numpy(), before[name])
+    with pytest.raises(ValueError, match="written with scheduler StepLR, this trainer has None"):
+        make_trainer(scheduler=False).load_checkpoint(tmp_path / "ckpt.pt")
+    with pytest.raises(ValueError, match="state of 0 callbacks, this trainer has 1"):
+        make_trainer(callbacks=[LRMonitor()]).load_checkpoint(tmp_path / "ckpt.pt")

@@ -311,12 +311,11 @@ def command_train(args):
                         "in_channels": info["channels"], "image_size": info["size"],
                         "mean": list(info["mean"]), "std": list(info["std"]),
                         "resize": bool(info.get("resize")), "rescale": bool(info.get("rescale")),
-                        "aux_logits": aux_logits}
+                        "aux_logits": aux_logits, "optimizer": args.optimizer,
+                        "schedule": args.schedule}
     last = os.path.join(out, "last.pt")
     if args.resume:
-        if not os.path.exists(last):
-            raise UsageError(f"--resume: no checkpoint at {last}")
-        trainer.load_checkpoint(last, train_loader=train_loader)
+        _resume(trainer, last, train_loader)
         _say(f"resumed from {last} at epoch {trainer.epoch}")
     _say(f"model: {args.model} ({model.num_parameters():,} parameters); optimizer "
                f"{args.optimizer} lr {args.lr}; schedule {args.schedule}; augment "
@@ -338,6 +337,33 @@ def command_train(args):
               f"{args.min_accuracy}", file=sys.stderr)
         return 1
     return 0
+
+
+# What a resumed run must share with the run that wrote the checkpoint, and the option naming it.
+_RESUME_MUST_MATCH = (("model", "--model"), ("dataset", "--dataset"), ("image_size", "--image-size"),
+                      ("in_channels", "--dataset"), ("classes", "--dataset"),
+                      ("optimizer", "--optimizer"), ("schedule", "--schedule"))
+
+
+def _resume(trainer, last, train_loader):
+    from . import load
+
+    if not os.path.exists(last):
+        raise UsageError(f"--resume: no checkpoint at {last}")
+    try:
+        state = load(last)
+    except Exception as error:  # missing, foreign, damaged, or refused files
+        raise UsageError(f"--resume: cannot read checkpoint {last}: {error}") from None
+    previous = state.get("run", {}) if isinstance(state, dict) else {}
+    for key, option in _RESUME_MUST_MATCH:
+        if key in previous and previous[key] != trainer.run_info[key]:
+            raise UsageError(f"--resume: {last} was trained with {key} {previous[key]!r}, this "
+                             f"run has {trainer.run_info[key]!r}; pass the same {option} (or "
+                             f"another --out)")
+    try:
+        trainer.load_state_dict(state, train_loader)
+    except (KeyError, ValueError, RuntimeError) as error:
+        raise UsageError(f"--resume: cannot restore {last}: {str(error).splitlines()[0]}") from None
 
 
 def _wrap_checkpoints(trainer):

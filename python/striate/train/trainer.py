@@ -285,7 +285,9 @@ class Trainer:
             "format": _CHECKPOINT_FORMAT,
             "model": self.model.state_dict(),
             "optimizer": self.optimizer.state_dict(),
+            "optimizer_type": type(self.optimizer).__name__,
             "scheduler": None if self.scheduler is None else self.scheduler.state_dict(),
+            "scheduler_type": None if self.scheduler is None else type(self.scheduler).__name__,
             "callbacks": [callback.state_dict() if hasattr(callback, "state_dict") else {}
                           for callback in self.callbacks],
             "rng": {"striate": get_rng_state(), "python": _python_rng_state(),
@@ -301,6 +303,7 @@ class Trainer:
             raise ValueError("Trainer.load_state_dict: expected a trainer checkpoint "
                              f"(format {_CHECKPOINT_FORMAT!r}), got "
                              f"{state.get('format') if isinstance(state, dict) else type(state).__name__!r}")
+        self._check_same_setup(state)
         self.model.load_state_dict(state["model"])
         self.optimizer.load_state_dict(state["optimizer"])
         if self.scheduler is not None and state["scheduler"] is not None:
@@ -317,9 +320,27 @@ class Trainer:
                 self._pending_loader_state = state["train_loader"]
             else:
                 loader.load_state_dict(state["train_loader"])
+        if train_loader is not None:
+            self._train_loader = train_loader
         self.epoch = state["epoch"]
         self.step = state["step"]
         self.history = [dict(entry) for entry in state["history"]]
+
+    def _check_same_setup(self, state):
+        # An exact resume needs the optimizer and schedule the checkpoint was written with; say
+        # so before anything is restored rather than failing half-way through.
+        ours = {"optimizer": type(self.optimizer).__name__,
+                "scheduler": None if self.scheduler is None else type(self.scheduler).__name__}
+        for what, key in (("optimizer", "optimizer_type"), ("scheduler", "scheduler_type")):
+            if key not in state:  # checkpoints written before the types were recorded
+                continue
+            if state[key] != ours[what]:
+                raise ValueError(f"Trainer.load_state_dict: the checkpoint was written with "
+                                 f"{what} {state[key]}, this trainer has {ours[what]}")
+        if len(state["callbacks"]) != len(self.callbacks):
+            raise ValueError(f"Trainer.load_state_dict: the checkpoint holds the state of "
+                             f"{len(state['callbacks'])} callbacks, this trainer has "
+                             f"{len(self.callbacks)}")
 
     def save_checkpoint(self, path, **extra):
         """Writes state_dict() (plus `extra` entries, e.g. the model's name) atomically."""
@@ -332,8 +353,6 @@ class Trainer:
         Pass the training loader (or call fit with it afterwards) to restore its sampler."""
         state = _load(path)
         self.load_state_dict(state, train_loader)
-        if train_loader is not None:
-            self._train_loader = train_loader
         return state
 
     def _call(self, hook, *args):
