@@ -91,3 +91,23 @@ def test_errors_for_missing_foreign_and_truncated_files(tmp_path):
     truncated.write_bytes(good.read_bytes()[:60])
     with pytest.raises(ValueError, match="is truncated or damaged"):
         st.load(truncated)
+
+
+def test_saved_files_get_the_usual_permissions(tmp_path):
+    # The temporary file behind the atomic write is private (mkstemp); the checkpoint must not be.
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        st.save({"a": st.arange(3)}, tmp_path / "new.pt")
+        assert stat.S_IMODE(os.stat(tmp_path / "new.pt").st_mode) == 0o644
+        os.chmod(tmp_path / "new.pt", 0o640)
+        st.save({"a": st.arange(4)}, tmp_path / "new.pt")  # replacing keeps the file's mode
+        assert stat.S_IMODE(os.stat(tmp_path / "new.pt").st_mode) == 0o640
+        os.umask(0o077)
+        st.save({"a": st.arange(3)}, tmp_path / "private.pt")
+        assert stat.S_IMODE(os.stat(tmp_path / "private.pt").st_mode) == 0o600
+    finally:
+        os.umask(old)
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

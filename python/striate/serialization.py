@@ -10,12 +10,16 @@ tensors come back, never arbitrary classes, so a checkpoint from elsewhere canno
 import collections
 import os
 import pickle
+import stat
 import struct
 import tempfile
+import threading
 
 import numpy as np
 
 __all__ = ["save", "load", "atomic_write"]
+
+_UMASK_LOCK = threading.Lock()
 
 _MAGIC = b"STRIATE1"
 
@@ -72,6 +76,17 @@ class _SafeUnpickler(pickle.Unpickler):
                 "weights_only=False if you trust the file") from None
 
 
+def _file_mode(path):
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        pass
+    with _UMASK_LOCK:  # os.umask can only be read by setting it
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o666 & ~mask
+
+
 def atomic_write(path, write):
     """Calls write(file) on a temporary file beside `path`, flushes it to disk, then renames it
     over `path`: readers see the old file or the new one, never a torn one."""
@@ -81,6 +96,9 @@ def atomic_write(path, write):
     handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp",
                                          dir=directory)
     try:
+        # mkstemp makes the file private (0600); give it the mode a plain open() would (or the
+        # replaced file's), so a checkpoint stays as readable as the user's other files.
+        os.chmod(temporary, _file_mode(path))
         with os.fdopen(handle, "wb") as f:
             write(f)
             f.flush()
