@@ -64,3 +64,17 @@ def test_pinned_tensors_and_loader_batches():
     batches = list(loader)
     assert all(t.is_pinned() for batch in batches for t in batch)
     np.testing.assert_array_equal(st.cat([b[0] for b in batches]).numpy(), images.numpy())
+
+
+@needs_gpu
+def test_save_load_keeps_the_device_and_map_location_moves_it(tmp_path):
+    a = np.arange(6, dtype=np.float32).reshape(2, 3)
+    st.save({"x": st.tensor(a).cuda()}, tmp_path / "gpu.pt")
+    back = st.load(tmp_path / "gpu.pt")["x"]
+    assert back.is_cuda
+    np.testing.assert_array_equal(back.cpu().numpy(), a)
+    on_cpu = st.load(tmp_path / "gpu.pt", map_location="cpu")["x"]
+    assert str(on_cpu.device) == "cpu"
+    np.testing.assert_array_equal(on_cpu.numpy(), a)
+    remapped = st.load(tmp_path / "gpu.pt", map_location={"cuda": "cpu"})["x"]
+    assert str(remapped.device) == "cpu"

@@ -111,3 +111,27 @@ def test_saved_files_get_the_usual_permissions(tmp_path):
     finally:
         os.umask(old)
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_map_location_forms_and_bad_devices(tmp_path):
+    path = tmp_path / "m.pt"
+    st.save({"w": st.arange(4, dtype=st.float32), "n": st.tensor(3)}, path)
+    for location in (None, "cpu", st.device("cpu"), {"cpu": "cpu"}, {"cuda": "cuda:0"}):
+        loaded = st.load(path, map_location=location)
+        assert str(loaded["w"].device) == "cpu" and loaded["n"].shape == ()
+    seen = []
+
+    def placer(tensor, saved):
+        seen.append(saved)
+        return tensor * 2 if tensor.is_floating_point() else None
+
+    loaded = st.load(path, map_location=placer)
+    assert seen == ["cpu", "cpu"]
+    np.testing.assert_array_equal(loaded["w"].numpy(), [0, 2, 4, 6])
+    assert loaded["n"].item() == 3  # None: the default placement
+    with pytest.raises(TypeError, match="map_location should be a device, a string, a dict"):
+        st.load(path, map_location=3)
+    if not st.cuda.is_available():
+        with pytest.raises(RuntimeError, match="saved on cpu and cannot be placed on cuda:0.*"
+                                               "map_location='cpu'"):
+            st.load(path, map_location="cuda:0")

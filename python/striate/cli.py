@@ -351,7 +351,7 @@ def _resume(trainer, last, train_loader):
     if not os.path.exists(last):
         raise UsageError(f"--resume: no checkpoint at {last}")
     try:
-        state = load(last)
+        state = load(last, map_location="cpu")
     except Exception as error:  # missing, foreign, damaged, or refused files
         raise UsageError(f"--resume: cannot read checkpoint {last}: {error}") from None
     previous = state.get("run", {}) if isinstance(state, dict) else {}
@@ -402,7 +402,7 @@ def _load_run(path):
     from . import load
 
     try:
-        state = load(path)
+        state = load(path, map_location="cpu")
     except Exception as error:  # missing, foreign, damaged, or refused (foreign code) files
         raise UsageError(f"cannot read checkpoint {path}: {error}") from None
     if not isinstance(state, dict) or "run" not in state or "model" not in state:

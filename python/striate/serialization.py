@@ -24,22 +24,53 @@ _UMASK_LOCK = threading.Lock()
 _MAGIC = b"STRIATE1"
 
 
-def _rebuild_tensor(data, dtype, shape, requires_grad):
+# The map_location of the load running on this thread (tensors are rebuilt inside the unpickler).
+_LOADING = threading.local()
+
+
+def _rebuild_tensor(data, dtype, shape, requires_grad, device="cpu"):
     from . import from_numpy
 
     array = np.frombuffer(data, dtype=np.dtype(dtype).newbyteorder("<")).astype(dtype, copy=True)
-    tensor = from_numpy(array.reshape(shape))
+    tensor = _place(from_numpy(array.reshape(shape)), device)
     if requires_grad:
         tensor.requires_grad_(True)
     return tensor
 
 
+def _place(tensor, saved):
+    """Moves a rebuilt (CPU) tensor to where map_location says, by default where it was saved."""
+    location = getattr(_LOADING, "map_location", None)
+    target = saved
+    if callable(location):
+        moved = location(tensor, saved)
+        if moved is not None:
+            return moved
+    elif isinstance(location, dict):
+        from . import device
+
+        # keys as the user wrote them ("cuda" or "cuda:0"), compared in the canonical form
+        mapping = {str(device(str(key))): value for key, value in location.items()}
+        target = str(mapping.get(saved, saved))
+    elif location is not None:
+        target = str(location)
+    if target == "cpu":
+        return tensor
+    try:
+        return tensor.to(target)
+    except (RuntimeError, ValueError) as error:  # NotImplementedError: no CUDA backend
+        raise RuntimeError(f"striate.load: a tensor was saved on {saved} and cannot be placed on "
+                           f"{target} ({error}); pass map_location='cpu'") from None
+
+
 def _reduce_tensor(tensor):
     # np.asarray keeps 0-d tensors 0-d (np.ascontiguousarray would make them 1-d).
-    array = np.asarray(tensor.detach().numpy(), order="C")
+    device = str(tensor.device)
+    host = tensor.detach() if device == "cpu" else tensor.detach().cpu()
+    array = np.asarray(host.numpy(), order="C")
     little = array.astype(array.dtype.newbyteorder("<"), copy=False)
     return (_rebuild_tensor, (little.tobytes(), array.dtype.name, tuple(array.shape),
-                              bool(tensor.requires_grad)))
+                              bool(tensor.requires_grad), device))
 
 
 class _Pickler(pickle.Pickler):
@@ -136,14 +167,28 @@ def save(obj, f):
         atomic_write(f, write)
 
 
-def load(f, weights_only=True):
-    """Reads what save() wrote. Raises OSError for a missing/unreadable file and ValueError for a
-    file that is not a striate file or is damaged."""
-    if hasattr(f, "read"):
-        return _load_stream(f, weights_only, getattr(f, "name", "<stream>"))
-    path = os.fspath(f)
-    with open(path, "rb") as stream:
-        return _load_stream(stream, weights_only, path)
+def load(f, map_location=None, weights_only=True):
+    """Reads what save() wrote. Tensors come back on the device they were saved from unless
+    map_location says otherwise, as in torch.load: a device or string ("cpu", "cuda:0") for all
+    of them, a dict {saved: new} of locations, or a callable (tensor, saved_location) returning
+    the tensor to use (None: the default). Raises OSError for a missing/unreadable file,
+    ValueError for a file that is not a striate file or is damaged, and RuntimeError for a tensor
+    whose device is not available (pass map_location="cpu")."""
+    if map_location is not None and not (callable(map_location) or
+                                         isinstance(map_location, (str, dict)) or
+                                         type(map_location).__name__ == "device"):
+        raise TypeError("striate.load: map_location should be a device, a string, a dict or a "
+                        f"callable, got {type(map_location).__name__}")
+    previous = getattr(_LOADING, "map_location", None)
+    _LOADING.map_location = map_location
+    try:
+        if hasattr(f, "read"):
+            return _load_stream(f, weights_only, getattr(f, "name", "<stream>"))
+        path = os.fspath(f)
+        with open(path, "rb") as stream:
+            return _load_stream(stream, weights_only, path)
+    finally:
+        _LOADING.map_location = previous
 
 
 def _load_stream(stream, weights_only, name):
