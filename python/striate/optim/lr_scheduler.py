@@ -14,15 +14,17 @@ can be chained: SequentialLR, or two schedules stepping the same optimizer); cre
 """
 
 import math
+import types
 from bisect import bisect_right
 from collections import Counter
 
 from . import Optimizer
 
 __all__ = [
-    "LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "InverseTimeLR",
-    "CosineAnnealingLR", "CosineAnnealingWarmRestarts", "OneCycleLR", "LinearLR",
-    "ReduceLROnPlateau", "SequentialLR",
+    "LRScheduler", "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR",
+    "LinearLR", "ExponentialLR", "InverseTimeLR", "PolynomialLR", "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR", "ReduceLROnPlateau", "SequentialLR",
+    "ChainedScheduler",
 ]
 
 
@@ -35,11 +37,11 @@ def _current_lrs(optimizer):
     return [group["lr"] for group in optimizer.param_groups]
 
 
-def _per_group(name, optimizer, value):
+def _per_group(owner, name, optimizer, value):
     """value repeated for every group, or a list/tuple with one value per group."""
     if isinstance(value, (list, tuple)):
         if len(value) != len(optimizer.param_groups):
-            raise ValueError(f"expected {len(optimizer.param_groups)} values for {name}, "
+            raise ValueError(f"{owner}: expected {len(optimizer.param_groups)} values for {name}, "
                              f"got {len(value)}")
         return list(value)
     return [value] * len(optimizer.param_groups)
@@ -107,6 +109,122 @@ class LRScheduler:
 
     def __repr__(self):
         return f"{type(self).__name__}(last_epoch={self.last_epoch}, lr={self.get_last_lr()})"
+
+
+def _lambdas(name, optimizer, lr_lambda):
+    if isinstance(lr_lambda, (list, tuple)):
+        if len(lr_lambda) != len(optimizer.param_groups):
+            raise ValueError(f"{name}: expected {len(optimizer.param_groups)} lr_lambdas, got "
+                             f"{len(lr_lambda)}")
+        lambdas = list(lr_lambda)
+    else:
+        lambdas = [lr_lambda] * len(optimizer.param_groups)
+    for index, function in enumerate(lambdas):
+        if not callable(function):
+            raise TypeError(f"{name}: lr_lambda {index} should be callable, got "
+                            f"{type(function).__name__}")
+    return lambdas
+
+
+class _LambdaState:
+    """torch's state layout for the lambda schedules: functions are not saved (None in their
+    place); a callable object's attributes are."""
+
+    def state_dict(self):
+        state = {key: value for key, value in self.__dict__.items()
+                 if key not in ("optimizer", "lr_lambdas")}
+        state["lr_lambdas"] = [None if isinstance(function, types.FunctionType) or
+                               not hasattr(function, "__dict__") else dict(function.__dict__)
+                               for function in self.lr_lambdas]
+        return state
+
+    def load_state_dict(self, state_dict):
+        state = dict(state_dict)
+        saved = state.pop("lr_lambdas", [None] * len(self.lr_lambdas))
+        self.__dict__.update(state)
+        for function, attributes in zip(self.lr_lambdas, saved):
+            if attributes is not None:
+                function.__dict__.update(attributes)
+
+
+class LambdaLR(_LambdaState, LRScheduler):
+    """lr = base_lr * lr_lambda(epoch), one function for all groups or one per group.
+
+        warmup = lr_scheduler.LambdaLR(opt, lambda epoch: min(1.0, (epoch + 1) / 5))"""
+
+    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+        _check_optimizer(optimizer)
+        self.lr_lambdas = _lambdas("LambdaLR", optimizer, lr_lambda)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        return [base * function(self.last_epoch)
+                for function, base in zip(self.lr_lambdas, self.base_lrs)]
+
+
+class MultiplicativeLR(_LambdaState, LRScheduler):
+    """lr = previous lr * lr_lambda(epoch) from epoch 1 on."""
+
+    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+        _check_optimizer(optimizer)
+        self.lr_lambdas = _lambdas("MultiplicativeLR", optimizer, lr_lambda)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        if self.last_epoch > 0:
+            return [lr * function(self.last_epoch)
+                    for function, lr in zip(self.lr_lambdas, _current_lrs(self.optimizer))]
+        return _current_lrs(self.optimizer)
+
+
+class ConstantLR(LRScheduler):
+    """lr = base_lr * factor for the first total_iters epochs, base_lr afterwards."""
+
+    def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
+        if not 0 <= factor <= 1:
+            raise ValueError(f"ConstantLR: expected 0 <= factor <= 1, got {factor}")
+        if int(total_iters) != total_iters or total_iters < 0:
+            raise ValueError(f"ConstantLR: expected an integer total_iters >= 0, got {total_iters}")
+        self.factor = factor
+        self.total_iters = int(total_iters)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        lrs = _current_lrs(self.optimizer)
+        if self.last_epoch == 0:
+            return [lr * self.factor for lr in lrs]
+        if self.last_epoch != self.total_iters:
+            return lrs
+        return [lr * (1.0 / self.factor) for lr in lrs]
+
+    def _closed_form_lr(self):
+        reached = self.last_epoch >= self.total_iters
+        return [base * (self.factor + reached * (1 - self.factor)) for base in self.base_lrs]
+
+
+class PolynomialLR(LRScheduler):
+    """lr = base_lr * (1 - min(epoch, total_iters) / total_iters) ** power: a polynomial decay to 0
+    over total_iters epochs."""
+
+    def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
+        if int(total_iters) != total_iters or total_iters <= 0:
+            raise ValueError(f"PolynomialLR: expected a positive integer total_iters, got "
+                             f"{total_iters}")
+        self.total_iters = int(total_iters)
+        self.power = power
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        lrs = _current_lrs(self.optimizer)
+        if self.last_epoch == 0 or self.last_epoch > self.total_iters:
+            return lrs
+        factor = ((1.0 - self.last_epoch / self.total_iters)
+                  / (1.0 - (self.last_epoch - 1) / self.total_iters)) ** self.power
+        return [lr * factor for lr in lrs]
+
+    def _closed_form_lr(self):
+        fraction = min(self.total_iters, self.last_epoch) / self.total_iters
+        return [base * (1.0 - fraction) ** self.power for base in self.base_lrs]
 
 
 class StepLR(LRScheduler):
@@ -300,6 +418,106 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self._last_lr = _current_lrs(self.optimizer)
 
 
+class CyclicLR(LRScheduler):
+    """Cyclical learning rates (Smith 2017): lr goes from base_lr up to max_lr over step_size_up
+    steps and back over step_size_down, scaled per cycle by mode "triangular" (1),
+    "triangular2" (halved each cycle) or "exp_range" (gamma ** step), or by scale_fn(x) with
+    scale_mode "cycle" | "iterations". With cycle_momentum, momentum (or Adam's beta1) cycles
+    between max_momentum and base_momentum the other way. Step once per batch."""
+
+    def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None,
+                 mode="triangular", gamma=1.0, scale_fn=None, scale_mode="cycle",
+                 cycle_momentum=True, base_momentum=0.8, max_momentum=0.9, last_epoch=-1):
+        _check_optimizer(optimizer)
+        base_lrs = _per_group("CyclicLR", "base_lr", optimizer, base_lr)
+        if last_epoch == -1:
+            for lr, group in zip(base_lrs, optimizer.param_groups):
+                group["lr"] = lr
+        self.max_lrs = _per_group("CyclicLR", "max_lr", optimizer, max_lr)
+        for name, value in (("step_size_up", step_size_up), ("step_size_down", step_size_down)):
+            if value is not None and not value > 0:
+                raise ValueError(f"CyclicLR: expected {name} > 0, got {value}")
+        up = float(step_size_up)
+        down = float(step_size_down) if step_size_down is not None else up
+        self.total_size = up + down
+        self.step_ratio = up / self.total_size
+        if mode not in ("triangular", "triangular2", "exp_range") and scale_fn is None:
+            raise ValueError(f"CyclicLR: mode must be 'triangular', 'triangular2' or 'exp_range' "
+                             f"when scale_fn is None, got {mode!r}")
+        if scale_fn is not None and scale_mode not in ("cycle", "iterations"):
+            raise ValueError(f"CyclicLR: scale_mode must be 'cycle' or 'iterations', got "
+                             f"{scale_mode!r}")
+        self.mode = mode
+        self.gamma = gamma
+        self._scale_fn_custom = scale_fn
+        self.scale_mode = scale_mode if scale_fn is not None else (
+            "iterations" if mode == "exp_range" else "cycle")
+        self.cycle_momentum = cycle_momentum
+        if cycle_momentum:
+            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+                raise ValueError("CyclicLR: optimizer must support momentum or beta1 with "
+                                 "`cycle_momentum` option enabled")
+            self.use_beta1 = "betas" in optimizer.defaults
+            self.base_momentums = _per_group("CyclicLR", "base_momentum", optimizer, base_momentum)
+            self.max_momentums = _per_group("CyclicLR", "max_momentum", optimizer, max_momentum)
+            if last_epoch == -1:
+                for top, bottom, group in zip(self.max_momentums, self.base_momentums,
+                                              optimizer.param_groups):
+                    self._set_momentum(group, top)
+                    group["max_momentum"] = top
+                    group["base_momentum"] = bottom
+        super().__init__(optimizer, last_epoch)
+        self.base_lrs = base_lrs
+
+    def scale_fn(self, x):
+        if self._scale_fn_custom is not None:
+            return self._scale_fn_custom(x)
+        if self.mode == "triangular":
+            return 1.0
+        if self.mode == "triangular2":
+            return 1 / (2.0 ** (x - 1))
+        return self.gamma ** x
+
+    def _set_momentum(self, group, value):
+        if self.use_beta1:
+            group["betas"] = (value, *group["betas"][1:])
+        else:
+            group["momentum"] = value
+
+    def get_lr(self):
+        cycle = math.floor(1 + self.last_epoch / self.total_size)
+        x = 1.0 + self.last_epoch / self.total_size - cycle
+        if x <= self.step_ratio:
+            scale_factor = x / self.step_ratio
+        else:
+            scale_factor = (x - 1) / (self.step_ratio - 1)
+        scale = self.scale_fn(cycle if self.scale_mode == "cycle" else self.last_epoch)
+        lrs = [base + (top - base) * scale_factor * scale
+               for base, top in zip(self.base_lrs, self.max_lrs)]
+        if self.cycle_momentum:
+            for group, bottom, top in zip(self.optimizer.param_groups, self.base_momentums,
+                                          self.max_momentums):
+                self._set_momentum(group, top - (top - bottom) * scale_factor * scale)
+        return lrs
+
+    def state_dict(self):
+        # a custom scale_fn is code: like torch, only a callable object's attributes are saved
+        state = {key: value for key, value in self.__dict__.items()
+                 if key not in ("optimizer", "_scale_fn_custom")}
+        custom = self._scale_fn_custom
+        state["_scale_fn_custom"] = (dict(custom.__dict__) if custom is not None and
+                                     not isinstance(custom, types.FunctionType) and
+                                     hasattr(custom, "__dict__") else None)
+        return state
+
+    def load_state_dict(self, state_dict):
+        state = dict(state_dict)
+        attributes = state.pop("_scale_fn_custom", None)
+        self.__dict__.update(state)
+        if attributes is not None and self._scale_fn_custom is not None:
+            self._scale_fn_custom.__dict__.update(attributes)
+
+
 class OneCycleLR(LRScheduler):
     """The 1cycle policy: lr rises from max_lr / div_factor to max_lr over pct_start of the
     total_steps, then anneals to max_lr / (div_factor * final_div_factor) (three_phase: back to the
@@ -346,7 +564,7 @@ class OneCycleLR(LRScheduler):
                 (up_end, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
                 (self.total_steps - 1, "max_lr", "min_lr", "base_momentum", "max_momentum"),
             ]
-        max_lrs = _per_group("max_lr", optimizer, max_lr)
+        max_lrs = _per_group("OneCycleLR", "max_lr", optimizer, max_lr)
         if last_epoch == -1:
             for group, top in zip(optimizer.param_groups, max_lrs):
                 group["initial_lr"] = top / div_factor
@@ -358,8 +576,8 @@ class OneCycleLR(LRScheduler):
                 raise ValueError("OneCycleLR: optimizer must support momentum or beta1 with "
                                  "`cycle_momentum` option enabled")
             self.use_beta1 = "betas" in optimizer.defaults
-            max_momentums = _per_group("max_momentum", optimizer, max_momentum)
-            base_momentums = _per_group("base_momentum", optimizer, base_momentum)
+            max_momentums = _per_group("OneCycleLR", "max_momentum", optimizer, max_momentum)
+            base_momentums = _per_group("OneCycleLR", "base_momentum", optimizer, base_momentum)
             if last_epoch == -1:
                 for group, top, bottom in zip(optimizer.param_groups, max_momentums,
                                               base_momentums):
@@ -414,7 +632,7 @@ class ReduceLROnPlateau(LRScheduler):
         self.factor = factor
         if isinstance(min_lr, (list, tuple)):
             self.default_min_lr = None
-            self.min_lrs = _per_group("min_lr", optimizer, min_lr)
+            self.min_lrs = _per_group("ReduceLROnPlateau", "min_lr", optimizer, min_lr)
         else:
             self.default_min_lr = min_lr
             self.min_lrs = [min_lr] * len(optimizer.param_groups)
@@ -542,3 +760,48 @@ class SequentialLR(LRScheduler):
         self.__dict__.update(state)
         for scheduler, entry in zip(self._schedulers, saved):
             scheduler.load_state_dict(entry)
+
+class ChainedScheduler(LRScheduler):
+    """Steps several schedules of one optimizer together at every step() (their effects
+    multiply, e.g. ConstantLR warm-up over ExponentialLR decay)."""
+
+    def __init__(self, schedulers, optimizer=None):
+        schedulers = list(schedulers)
+        if len(schedulers) < 1:
+            raise ValueError("ChainedScheduler: expected at least one scheduler, got none")
+        optimizer = optimizer if optimizer is not None else getattr(schedulers[0], "optimizer",
+                                                                    None)
+        _check_optimizer(optimizer)
+        for index, scheduler in enumerate(schedulers):
+            if isinstance(scheduler, ReduceLROnPlateau):
+                raise ValueError("ChainedScheduler: ReduceLROnPlateau is not supported (its step "
+                                 f"needs a metric), got one at index {index}")
+            if getattr(scheduler, "optimizer", None) is not optimizer:
+                raise ValueError("ChainedScheduler: expected every scheduler to belong to the "
+                                 f"same optimizer, scheduler {index} "
+                                 f"({type(scheduler).__name__}) does not")
+        self._schedulers = schedulers
+        self.optimizer = optimizer
+        self._last_lr = _current_lrs(optimizer)
+
+    def step(self):
+        for scheduler in self._schedulers:
+            scheduler.step()
+        self._last_lr = _current_lrs(self.optimizer)
+
+    def state_dict(self):
+        state = {key: value for key, value in self.__dict__.items()
+                 if key not in ("optimizer", "_schedulers")}
+        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict):
+        state = dict(state_dict)
+        saved = state.pop("_schedulers")
+        self.__dict__.update(state)
+        for scheduler, entry in zip(self._schedulers, saved):
+            scheduler.load_state_dict(entry)
+
+    def __repr__(self):
+        inner = ", ".join(type(scheduler).__name__ for scheduler in self._schedulers)
+        return f"ChainedScheduler([{inner}], lr={self.get_last_lr()})"
