@@ -343,7 +343,19 @@ class _CppSchedules:
 CPP_SCHEDULES = ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
                  "CosineAnnealingLR-eta_min", "CosineAnnealingWarmRestarts",
                  "CosineAnnealingWarmRestarts-T_mult", "LinearLR", "LinearLR-decay",
-                 "SequentialLR", "SequentialLR-three"]
+                 "SequentialLR", "SequentialLR-three", "LambdaLR", "LambdaLR-per-group",
+                 "MultiplicativeLR", "ConstantLR", "PolynomialLR", "CyclicLR",
+                 "CyclicLR-triangular2", "CyclicLR-exp_range", "CyclicLR-scale_fn",
+                 "SequentialLR-constant-poly", "ChainedScheduler"]
+
+
+class _CppChained:
+    """ChainedScheduler takes no optimizer argument: build the C++ one from C++ schedules."""
+
+    def __getattr__(self, name):
+        if name == "ChainedScheduler":
+            return lambda schedulers: st._C._optim.ChainedScheduler(schedulers)
+        return getattr(_CppSchedules(), name)
 
 
 def cpp_lrs(opt):
@@ -354,7 +366,7 @@ def cpp_lrs(opt):
 def test_cpp_schedule_matches_torch_at_every_step(name):
     # The Python optimizer's step() would copy its dicts' lrs into C++, so only the C++ side runs.
     our_opt, their_opt = make_optimizers()
-    ours = SCHEDULES[name](_CppSchedules(), our_opt)
+    ours = SCHEDULES[name](_CppChained(), our_opt)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = SCHEDULES[name](torch.optim.lr_scheduler, their_opt)
@@ -406,6 +418,26 @@ def test_cpp_schedule_bad_arguments():
     other, _ = make_optimizers()
     with pytest.raises(ValueError, match="same optimizer"):
         cpp.SequentialLR(opt._impl, [cpp.StepLR(other._impl, 2)], [])
+    with pytest.raises(ValueError, match="LambdaLR: expected 2 lr_lambdas, got 3"):
+        cpp.LambdaLR(opt._impl, [lambda e: 1.0] * 3)
+    with pytest.raises(ValueError, match="ConstantLR: expected 0 <= factor <= 1"):
+        cpp.ConstantLR(opt._impl, 1.5)
+    with pytest.raises(ValueError, match="PolynomialLR: expected a positive integer total_iters"):
+        cpp.PolynomialLR(opt._impl, 0)
+    with pytest.raises(ValueError, match="CyclicLR: mode must be"):
+        cpp.CyclicLR(opt._impl, 0.01, 0.1, mode="sine")
+    with pytest.raises(ValueError, match="CyclicLR: expected 2 values for max_lr, got 3"):
+        cpp.CyclicLR(opt._impl, 0.01, [0.1, 0.2, 0.3])
+    adagrad = optim.Adagrad([nn.Parameter(st.ones(1))])
+    with pytest.raises(ValueError, match="CyclicLR: optimizer must support momentum or beta1"):
+        cpp.CyclicLR(adagrad._impl, 0.01, 0.1)
+    with pytest.raises(ValueError, match="ChainedScheduler: expected every scheduler to belong"):
+        cpp.ChainedScheduler([cpp.StepLR(opt._impl, 2), cpp.StepLR(other._impl, 2)])
+    with pytest.raises(ValueError, match="ChainedScheduler: expected at least one scheduler"):
+        cpp.ChainedScheduler([])
+    # a Python lr_lambda that raises surfaces as that error
+    with pytest.raises(ZeroDivisionError):
+        cpp.LambdaLR(opt._impl, lambda epoch: 1 / epoch)
 
 
 @pytest.mark.parametrize("optimizer,kwargs", [
@@ -443,3 +475,33 @@ def test_cpp_onecycle_matches_torch_including_momentum(optimizer, kwargs):
     with pytest.raises(ValueError, match="tried to step"):
         for _ in range(10):
             sched.step()
+
+
+@pytest.mark.parametrize("optimizer", ["SGD", "Adam", "RMSprop"])
+def test_cpp_cyclic_lr_cycles_momentum_into_the_update(optimizer):
+    # As for OneCycleLR: the C++ optimizer steps alone, so equal parameters after 60 steps show
+    # the cycled momentum / beta1 reached the update rule.
+    ours = [nn.Parameter(st.tensor([0.5, -1.5])), nn.Parameter(st.tensor([2.0, 0.3, -0.7]))]
+    theirs = [torch.nn.Parameter(torch.tensor([0.5, -1.5])),
+              torch.nn.Parameter(torch.tensor([2.0, 0.3, -0.7]))]
+    extra = dict(momentum=0.9) if optimizer != "Adam" else {}
+    our_opt = getattr(optim, optimizer)([{"params": [ours[0]]}, {"params": [ours[1]]}], lr=0.1,
+                                        **extra)
+    their_opt = getattr(torch.optim, optimizer)([{"params": [theirs[0]]}, {"params": [theirs[1]]}],
+                                               lr=0.1, **extra)
+    kwargs = dict(base_lr=0.01, max_lr=[0.05, 0.02], step_size_up=6, step_size_down=9,
+                  mode="triangular2", base_momentum=0.6, max_momentum=0.95)
+    sched = st._C._optim.CyclicLR(our_opt._impl, **kwargs)
+    their_sched = torch.optim.lr_scheduler.CyclicLR(their_opt, **kwargs)
+    for step in range(STEPS):
+        for params, lib in ((ours, st), (theirs, torch)):
+            for p in params:
+                p.grad = None
+            sum(((p * p * p).sum() for p in params), lib.tensor(0.0)).backward()
+        our_opt._impl.step()
+        their_opt.step()
+        sched.step()
+        their_sched.step()
+        assert sched.get_last_lr() == pytest.approx(their_sched.get_last_lr(), rel=1e-12), step
+    for p, q in zip(ours, theirs):
+        np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-5, atol=1e-5)

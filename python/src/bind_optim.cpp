@@ -150,6 +150,56 @@ void init_lr_schedulers(py::module_& optim_module) {
            py::arg("anneal_strategy") = "cos", py::arg("cycle_momentum") = true, py::arg("base_momentum") = 0.85,
            py::arg("max_momentum") = 0.95, py::arg("div_factor") = 25.0, py::arg("final_div_factor") = 1e4,
            py::arg("three_phase") = false, py::keep_alive<1, 2>());
+  using Lambda = std::function<double(int64_t)>;
+  // One function for every group, or a list with one per group (as torch's lr_lambda).
+  auto lambdas = [](const py::object& lr_lambda) {
+    if (py::isinstance<py::list>(lr_lambda) || py::isinstance<py::tuple>(lr_lambda)) {
+      return lr_lambda.cast<std::vector<Lambda>>();
+    }
+    return std::vector<Lambda>{lr_lambda.cast<Lambda>()};
+  };
+  py::class_<optim::LambdaLR, optim::LRScheduler, py::smart_holder>(optim_module, "LambdaLR")
+      .def(py::init([lambdas](Optimizer& optimizer, const py::object& lr_lambda) {
+             return std::make_unique<optim::LambdaLR>(optimizer, lambdas(lr_lambda));
+           }),
+           py::arg("optimizer"), py::arg("lr_lambda"), py::keep_alive<1, 2>(), py::keep_alive<1, 3>());
+  py::class_<optim::MultiplicativeLR, optim::LRScheduler, py::smart_holder>(optim_module, "MultiplicativeLR")
+      .def(py::init([lambdas](Optimizer& optimizer, const py::object& lr_lambda) {
+             return std::make_unique<optim::MultiplicativeLR>(optimizer, lambdas(lr_lambda));
+           }),
+           py::arg("optimizer"), py::arg("lr_lambda"), py::keep_alive<1, 2>(), py::keep_alive<1, 3>());
+  py::class_<optim::ConstantLR, optim::LRScheduler, py::smart_holder>(optim_module, "ConstantLR")
+      .def(py::init<Optimizer&, double, int64_t>(), py::arg("optimizer"), py::arg("factor") = 1.0 / 3,
+           py::arg("total_iters") = 5, py::keep_alive<1, 2>());
+  py::class_<optim::PolynomialLR, optim::LRScheduler, py::smart_holder>(optim_module, "PolynomialLR")
+      .def(py::init<Optimizer&, int64_t, double>(), py::arg("optimizer"), py::arg("total_iters") = 5,
+           py::arg("power") = 1.0, py::keep_alive<1, 2>());
+  py::class_<optim::CyclicLR, optim::LRScheduler, py::smart_holder>(optim_module, "CyclicLR")
+      .def(py::init([](Optimizer& optimizer, const py::object& base_lr, const py::object& max_lr, double step_size_up,
+                       std::optional<double> step_size_down, const std::string& mode, double gamma,
+                       std::optional<std::function<double(double)>> scale_fn, const std::string& scale_mode,
+                       bool cycle_momentum, double base_momentum, double max_momentum) {
+             auto values = [](const py::object& value) {
+               if (py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value)) {
+                 return value.cast<std::vector<double>>();
+               }
+               return std::vector<double>{value.cast<double>()};
+             };
+             optim::CyclicLROptions options(values(base_lr), values(max_lr));
+             options.step_size_up(step_size_up).step_size_down(step_size_down.value_or(0)).mode(mode).gamma(gamma);
+             if (scale_fn) options.scale_fn(*scale_fn);
+             options.scale_mode(scale_mode).cycle_momentum(cycle_momentum);
+             options.base_momentum(base_momentum).max_momentum(max_momentum);
+             return std::make_unique<optim::CyclicLR>(optimizer, options);
+           }),
+           py::arg("optimizer"), py::arg("base_lr"), py::arg("max_lr"), py::arg("step_size_up") = 2000.0,
+           py::arg("step_size_down") = py::none(), py::arg("mode") = "triangular", py::arg("gamma") = 1.0,
+           py::arg("scale_fn") = py::none(), py::arg("scale_mode") = "cycle", py::arg("cycle_momentum") = true,
+           py::arg("base_momentum") = 0.8, py::arg("max_momentum") = 0.9, py::keep_alive<1, 2>(),
+           py::keep_alive<1, 9>());
+  py::class_<optim::ChainedScheduler, optim::LRScheduler, py::smart_holder>(optim_module, "ChainedScheduler")
+      .def(py::init<std::vector<std::shared_ptr<optim::LRScheduler>>>(), py::arg("schedulers"),
+           py::keep_alive<1, 2>());
   py::class_<optim::SequentialLR, optim::LRScheduler, py::smart_holder>(optim_module, "SequentialLR")
       .def(py::init<Optimizer&, std::vector<std::shared_ptr<optim::LRScheduler>>, std::vector<int64_t>>(),
            py::arg("optimizer"), py::arg("schedulers"), py::arg("milestones"), py::keep_alive<1, 2>(),

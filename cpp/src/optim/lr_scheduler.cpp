@@ -27,6 +27,38 @@ int64_t milestones_passed(const std::vector<int64_t>& milestones, int64_t epoch)
   return std::upper_bound(milestones.begin(), milestones.end(), epoch) - milestones.begin();
 }
 
+// Sets a group's momentum (SGD, RMSprop) or Adam's beta1, for the schedules that cycle it.
+void set_group_momentum(OptimizerOptions& options, double momentum, const char* schedule) {
+  if (auto* sgd = dynamic_cast<SGDOptions*>(&options)) {
+    sgd->momentum(momentum);
+  } else if (auto* rmsprop = dynamic_cast<RMSpropOptions*>(&options)) {
+    rmsprop->momentum(momentum);
+  } else if (auto* adam = dynamic_cast<AdamOptions*>(&options)) {
+    adam->betas({momentum, adam->betas().second});
+  } else {
+    STRIATE_CHECK(false, schedule, ": optimizer must support momentum or beta1 with `cycle_momentum` option enabled");
+  }
+}
+
+// One value for every group, or one per group.
+std::vector<double> per_group(const std::vector<double>& values, size_t groups, const char* schedule,
+                              const char* name) {
+  if (values.size() == 1) return std::vector<double>(groups, values[0]);
+  STRIATE_CHECK(values.size() == groups, schedule, ": expected ", groups, " values for ", name, ", got ",
+                values.size());
+  return values;
+}
+
+template <typename Lambda>
+std::vector<Lambda> checked_lambdas(std::vector<Lambda> lambdas, size_t groups, const char* schedule) {
+  if (lambdas.size() == 1) lambdas.resize(groups, lambdas[0]);
+  STRIATE_CHECK(lambdas.size() == groups, schedule, ": expected ", groups, " lr_lambdas, got ", lambdas.size());
+  for (size_t i = 0; i < lambdas.size(); ++i) {
+    STRIATE_CHECK(static_cast<bool>(lambdas[i]), schedule, ": lr_lambda ", i, " is empty");
+  }
+  return lambdas;
+}
+
 }  // namespace
 
 // ---- LRScheduler ----------------------------------------------------------------------------------
@@ -116,6 +148,75 @@ InverseTimeLR::InverseTimeLR(Optimizer& optimizer, double decay_rate)
 
 std::vector<double> InverseTimeLR::closed_form_lr() {
   return scaled(base_lrs_, 1.0 / (1.0 + decay_rate_ * static_cast<double>(last_epoch_)));
+}
+
+// ---- LambdaLR, MultiplicativeLR, ConstantLR, PolynomialLR -------------------------------------------
+
+LambdaLR::LambdaLR(Optimizer& optimizer, Lambda lr_lambda) : LambdaLR(optimizer, std::vector<Lambda>{lr_lambda}) {}
+
+LambdaLR::LambdaLR(Optimizer& optimizer, std::vector<Lambda> lr_lambdas)
+    : LRScheduler(optimizer),
+      lr_lambdas_(checked_lambdas(std::move(lr_lambdas), optimizer.param_groups().size(), "LambdaLR")) {
+  initial_step();
+}
+
+std::vector<double> LambdaLR::get_lr() {
+  std::vector<double> lrs;
+  for (size_t i = 0; i < base_lrs_.size(); ++i) lrs.push_back(base_lrs_[i] * lr_lambdas_[i](last_epoch_));
+  return lrs;
+}
+
+MultiplicativeLR::MultiplicativeLR(Optimizer& optimizer, Lambda lr_lambda)
+    : MultiplicativeLR(optimizer, std::vector<Lambda>{lr_lambda}) {}
+
+MultiplicativeLR::MultiplicativeLR(Optimizer& optimizer, std::vector<Lambda> lr_lambdas)
+    : LRScheduler(optimizer),
+      lr_lambdas_(checked_lambdas(std::move(lr_lambdas), optimizer.param_groups().size(), "MultiplicativeLR")) {
+  initial_step();
+}
+
+std::vector<double> MultiplicativeLR::get_lr() {
+  std::vector<double> lrs = current_lrs();
+  if (last_epoch_ > 0) {
+    for (size_t i = 0; i < lrs.size(); ++i) lrs[i] *= lr_lambdas_[i](last_epoch_);
+  }
+  return lrs;
+}
+
+ConstantLR::ConstantLR(Optimizer& optimizer, double factor, int64_t total_iters)
+    : LRScheduler(optimizer), factor_(factor), total_iters_(total_iters) {
+  STRIATE_CHECK(factor >= 0 && factor <= 1, "ConstantLR: expected 0 <= factor <= 1, got ", factor);
+  STRIATE_CHECK(total_iters >= 0, "ConstantLR: expected an integer total_iters >= 0, got ", total_iters);
+  initial_step();
+}
+
+std::vector<double> ConstantLR::get_lr() {
+  if (last_epoch_ == 0) return scaled(current_lrs(), factor_);
+  if (last_epoch_ != total_iters_) return current_lrs();
+  return scaled(current_lrs(), 1.0 / factor_);
+}
+
+std::vector<double> ConstantLR::closed_form_lr() {
+  const double reached = last_epoch_ >= total_iters_ ? 1.0 : 0.0;
+  return scaled(base_lrs_, factor_ + reached * (1 - factor_));
+}
+
+PolynomialLR::PolynomialLR(Optimizer& optimizer, int64_t total_iters, double power)
+    : LRScheduler(optimizer), total_iters_(total_iters), power_(power) {
+  STRIATE_CHECK(total_iters > 0, "PolynomialLR: expected a positive integer total_iters, got ", total_iters);
+  initial_step();
+}
+
+std::vector<double> PolynomialLR::get_lr() {
+  if (last_epoch_ == 0 || last_epoch_ > total_iters_) return current_lrs();
+  const auto total = static_cast<double>(total_iters_);
+  const auto epoch = static_cast<double>(last_epoch_);
+  return scaled(current_lrs(), std::pow((1.0 - epoch / total) / (1.0 - (epoch - 1) / total), power_));
+}
+
+std::vector<double> PolynomialLR::closed_form_lr() {
+  const double fraction = static_cast<double>(std::min(total_iters_, last_epoch_)) / static_cast<double>(total_iters_);
+  return scaled(base_lrs_, std::pow(1.0 - fraction, power_));
 }
 
 // ---- LinearLR ---------------------------------------------------------------------------------------
@@ -240,15 +341,7 @@ OneCycleLR::OneCycleLR(Optimizer& optimizer, const OneCycleLROptions& options)
 }
 
 void OneCycleLR::set_momentum(OptimizerOptions& options, double momentum) const {
-  if (auto* sgd = dynamic_cast<SGDOptions*>(&options)) {
-    sgd->momentum(momentum);
-  } else if (auto* rmsprop = dynamic_cast<RMSpropOptions*>(&options)) {
-    rmsprop->momentum(momentum);
-  } else if (auto* adam = dynamic_cast<AdamOptions*>(&options)) {
-    adam->betas({momentum, adam->betas().second});
-  } else {
-    STRIATE_CHECK(false, "OneCycleLR: optimizer must support momentum or beta1 with `cycle_momentum` option enabled");
-  }
+  set_group_momentum(options, momentum, "OneCycleLR");
 }
 
 double OneCycleLR::anneal(double start, double end, double fraction) const {
@@ -281,6 +374,114 @@ std::vector<double> OneCycleLR::get_lr() {
   }
   return lrs;
 }
+
+// ---- CyclicLR ---------------------------------------------------------------------------------------
+
+namespace {
+
+// Sets each group's lr to its base_lr before the base class records base_lrs (torch does too).
+Optimizer& with_base_lrs(Optimizer& optimizer, const std::vector<double>& base_lr) {
+  auto& groups = optimizer.param_groups();
+  std::vector<double> lrs = per_group(base_lr, groups.size(), "CyclicLR", "base_lr");
+  for (size_t i = 0; i < groups.size(); ++i) groups[i].options().set_lr(lrs[i]);
+  return optimizer;
+}
+
+}  // namespace
+
+CyclicLR::CyclicLR(Optimizer& optimizer, const CyclicLROptions& options)
+    : LRScheduler(with_base_lrs(optimizer, options.base_lr())), options_(options) {
+  const size_t groups = optimizer.param_groups().size();
+  max_lrs_ = per_group(options.max_lr(), groups, "CyclicLR", "max_lr");
+  STRIATE_CHECK(options.step_size_up() > 0, "CyclicLR: expected step_size_up > 0, got ", options.step_size_up());
+  STRIATE_CHECK(options.step_size_down() >= 0, "CyclicLR: expected step_size_down > 0, got ",
+                options.step_size_down());
+  const double up = options.step_size_up();
+  const double down = options.step_size_down() > 0 ? options.step_size_down() : up;
+  total_size_ = up + down;
+  step_ratio_ = up / total_size_;
+  if (!options.scale_fn()) {
+    const std::string& mode = options.mode();
+    STRIATE_CHECK(mode == "triangular" || mode == "triangular2" || mode == "exp_range",
+                  "CyclicLR: mode must be 'triangular', 'triangular2' or 'exp_range' when scale_fn is None, got '",
+                  mode, "'");
+    options_.scale_mode(mode == "exp_range" ? "iterations" : "cycle");
+  } else {
+    STRIATE_CHECK(options.scale_mode() == "cycle" || options.scale_mode() == "iterations",
+                  "CyclicLR: scale_mode must be 'cycle' or 'iterations', got '", options.scale_mode(), "'");
+  }
+  if (options.cycle_momentum()) {
+    base_momentums_ = std::vector<double>(groups, options.base_momentum());
+    max_momentums_ = std::vector<double>(groups, options.max_momentum());
+    for (auto& group : optimizer.param_groups()) set_group_momentum(group.options(), options.max_momentum(), "CyclicLR");
+  }
+  initial_step();
+}
+
+double CyclicLR::scale(double x) const {
+  if (options_.scale_fn()) return options_.scale_fn()(x);
+  if (options_.mode() == "triangular") return 1.0;
+  if (options_.mode() == "triangular2") return 1.0 / std::pow(2.0, x - 1);
+  return std::pow(options_.gamma(), x);
+}
+
+std::vector<double> CyclicLR::get_lr() {
+  const auto epoch = static_cast<double>(last_epoch_);
+  const double cycle = std::floor(1 + epoch / total_size_);
+  const double x = 1.0 + epoch / total_size_ - cycle;
+  const double scale_factor = x <= step_ratio_ ? x / step_ratio_ : (x - 1) / (step_ratio_ - 1);
+  const double factor = scale(options_.scale_mode() == "cycle" ? cycle : epoch);
+  std::vector<double> lrs;
+  auto& groups = optimizer_.param_groups();
+  for (size_t i = 0; i < groups.size(); ++i) {
+    lrs.push_back(base_lrs_[i] + (max_lrs_[i] - base_lrs_[i]) * scale_factor * factor);
+    if (options_.cycle_momentum()) {
+      set_group_momentum(groups[i].options(),
+                         max_momentums_[i] - (max_momentums_[i] - base_momentums_[i]) * scale_factor * factor,
+                         "CyclicLR");
+    }
+  }
+  return lrs;
+}
+
+// ---- ChainedScheduler -------------------------------------------------------------------------------
+
+namespace {
+
+Optimizer& first_optimizer(const std::vector<std::shared_ptr<LRScheduler>>& schedulers);
+
+}  // namespace
+
+ChainedScheduler::ChainedScheduler(std::vector<std::shared_ptr<LRScheduler>> schedulers)
+    : LRScheduler(first_optimizer(schedulers)), schedulers_(std::move(schedulers)) {
+  for (size_t i = 0; i < schedulers_.size(); ++i) {
+    STRIATE_CHECK(schedulers_[i] != nullptr && &schedulers_[i]->optimizer_ == &optimizer_,
+                  "ChainedScheduler: expected every scheduler to belong to the same optimizer, scheduler ", i,
+                  " does not");
+  }
+  // All schedules share the first one's base_lrs (torch's initial_lr), not the lrs their
+  // predecessors' first steps left.
+  base_lrs_ = schedulers_.front()->base_lrs_;
+  for (auto& scheduler : schedulers_) scheduler->base_lrs_ = base_lrs_;
+  last_lr_ = current_lrs();
+  last_epoch_ = 0;  // the schedules took their first step when they were created
+}
+
+void ChainedScheduler::step() {
+  ++last_epoch_;
+  for (auto& scheduler : schedulers_) scheduler->step();
+  last_lr_ = current_lrs();
+}
+
+namespace {
+
+Optimizer& first_optimizer(const std::vector<std::shared_ptr<LRScheduler>>& schedulers) {
+  STRIATE_CHECK(!schedulers.empty() && schedulers.front() != nullptr,
+                "ChainedScheduler: expected at least one scheduler, got none");
+  return schedulers.front()->optimizer();
+}
+
+}  // namespace
 
 // ---- SequentialLR -----------------------------------------------------------------------------------
 

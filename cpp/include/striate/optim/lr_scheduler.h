@@ -10,6 +10,7 @@
 // and SequentialLR gives all its schedules the first one's.)
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <string>
@@ -30,6 +31,7 @@ class LRScheduler {
   const std::vector<double>& get_last_lr() const { return last_lr_; }
   int64_t last_epoch() const { return last_epoch_; }
   const std::vector<double>& base_lrs() const { return base_lrs_; }
+  Optimizer& optimizer() const { return optimizer_; }
 
  protected:
   // The lrs for last_epoch_, usually from the groups' current lrs.
@@ -51,6 +53,55 @@ class LRScheduler {
   bool is_initial_ = false;
 
   friend class SequentialLR;
+  friend class ChainedScheduler;
+};
+
+// lr = base_lr * lr_lambda(epoch); one function for every group or one per group.
+class LambdaLR : public LRScheduler {
+ public:
+  using Lambda = std::function<double(int64_t)>;
+  LambdaLR(Optimizer& optimizer, Lambda lr_lambda);
+  LambdaLR(Optimizer& optimizer, std::vector<Lambda> lr_lambdas);
+
+ protected:
+  std::vector<double> get_lr() override;
+  std::vector<Lambda> lr_lambdas_;
+};
+
+// lr = previous lr * lr_lambda(epoch) from epoch 1 on.
+class MultiplicativeLR : public LRScheduler {
+ public:
+  using Lambda = std::function<double(int64_t)>;
+  MultiplicativeLR(Optimizer& optimizer, Lambda lr_lambda);
+  MultiplicativeLR(Optimizer& optimizer, std::vector<Lambda> lr_lambdas);
+
+ protected:
+  std::vector<double> get_lr() override;
+  std::vector<Lambda> lr_lambdas_;
+};
+
+// lr = base_lr * factor for the first total_iters epochs, base_lr afterwards.
+class ConstantLR : public LRScheduler {
+ public:
+  ConstantLR(Optimizer& optimizer, double factor = 1.0 / 3, int64_t total_iters = 5);
+
+ protected:
+  std::vector<double> get_lr() override;
+  std::vector<double> closed_form_lr() override;
+  double factor_;
+  int64_t total_iters_;
+};
+
+// lr = base_lr * (1 - min(epoch, total_iters) / total_iters)^power
+class PolynomialLR : public LRScheduler {
+ public:
+  PolynomialLR(Optimizer& optimizer, int64_t total_iters = 5, double power = 1.0);
+
+ protected:
+  std::vector<double> get_lr() override;
+  std::vector<double> closed_form_lr() override;
+  int64_t total_iters_;
+  double power_;
 };
 
 // lr = base_lr * gamma^(epoch / step_size)
@@ -183,6 +234,53 @@ class OneCycleLR : public LRScheduler {
   OneCycleLROptions options_;
   std::vector<GroupAnchors> anchors_;
   std::vector<Phase> phases_;
+};
+
+struct CyclicLROptions {
+  CyclicLROptions(std::vector<double> base_lr, std::vector<double> max_lr)
+      : base_lr_(std::move(base_lr)), max_lr_(std::move(max_lr)) {}
+  STRIATE_ARG(std::vector<double>, base_lr);  // one value, or one per group
+  STRIATE_ARG(std::vector<double>, max_lr);   // one value, or one per group
+  STRIATE_ARG(double, step_size_up) = 2000;
+  STRIATE_ARG(double, step_size_down) = 0;  // 0: step_size_up
+  STRIATE_ARG(std::string, mode) = "triangular";  // "triangular2", "exp_range"
+  STRIATE_ARG(double, gamma) = 1.0;
+  // A custom scale (replaces mode) of the cycle number (scale_mode "cycle") or step ("iterations").
+  STRIATE_ARG(std::function<double(double)>, scale_fn);
+  STRIATE_ARG(std::string, scale_mode) = "cycle";
+  STRIATE_ARG(bool, cycle_momentum) = true;
+  STRIATE_ARG(double, base_momentum) = 0.8;
+  STRIATE_ARG(double, max_momentum) = 0.9;
+};
+
+// Cyclical learning rates (Smith 2017): from base_lr up to max_lr over step_size_up steps and back
+// over step_size_down, scaled by the mode (triangular: 1, triangular2: halved each cycle,
+// exp_range: gamma^step); momentum (SGD, RMSprop) or Adam's beta1 cycles the other way. Step per
+// batch. Creating it sets each group's lr to base_lr.
+class CyclicLR : public LRScheduler {
+ public:
+  CyclicLR(Optimizer& optimizer, const CyclicLROptions& options);
+
+ protected:
+  std::vector<double> get_lr() override;
+
+ private:
+  double scale(double x) const;
+
+  CyclicLROptions options_;
+  std::vector<double> max_lrs_, base_momentums_, max_momentums_;
+  double total_size_, step_ratio_;
+};
+
+// Steps several schedules of one optimizer together (their effects multiply).
+class ChainedScheduler : public LRScheduler {
+ public:
+  explicit ChainedScheduler(std::vector<std::shared_ptr<LRScheduler>> schedulers);
+  void step() override;
+
+ protected:
+  std::vector<double> get_lr() override { return current_lrs(); }
+  std::vector<std::shared_ptr<LRScheduler>> schedulers_;
 };
 
 // Runs schedulers one after another: schedulers[i] from milestones[i - 1] on, each from its epoch 0.
