@@ -169,6 +169,7 @@ void init_loader(py::module_& data_module) {
         data::Epoch epoch = self.next_epoch();
         return py::make_tuple(py::cast(epoch.order), epoch.seed);
       }, "(order, epoch_seed) of the next epoch")
+      .def("next_seed", &data::BatchSampler::next_seed, "only an epoch seed (the order comes from a sampler)")
       .def("state", &data::BatchSampler::state)
       .def("set_state", &data::BatchSampler::set_state, py::arg("state"));
 
@@ -182,6 +183,7 @@ void init_loader(py::module_& data_module) {
            py::arg("num_workers") = 0, py::arg("prefetch_factor") = 2)
       .def("__len__", &data::DataLoader::size)
       .def("__iter__", [](data::DataLoader& self) { return self.next_epoch(); })
+      .def("epoch_of", &data::DataLoader::epoch_of, py::arg("order"), py::arg("batch_bounds") = std::vector<int64_t>{})
       .def("state", [](data::DataLoader& self) { return self.sampler().state(); })
       .def("set_state", [](data::DataLoader& self, const std::string& state) { self.sampler().set_state(state); },
            py::arg("state"));

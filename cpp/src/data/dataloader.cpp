@@ -29,6 +29,11 @@ int64_t batches_per_epoch(int64_t dataset_size, const DataLoaderOptions& options
   return options.drop_last() ? dataset_size / batch : (dataset_size + batch - 1) / batch;
 }
 
+int64_t batches_in(const Epoch& epoch, const DataLoaderOptions& options) {
+  if (!epoch.batch_bounds.empty()) return static_cast<int64_t>(epoch.batch_bounds.size()) - 1;
+  return batches_per_epoch(static_cast<int64_t>(epoch.order.size()), options);
+}
+
 }  // namespace
 
 // ---- BatchSampler -----------------------------------------------------------------------------
@@ -62,7 +67,7 @@ EpochBatches::EpochBatches(std::shared_ptr<const Dataset> dataset, Epoch epoch, 
     : dataset_(std::move(dataset)),
       epoch_(std::move(epoch)),
       batch_size_(options.batch_size()),
-      num_batches_(batches_per_epoch(static_cast<int64_t>(epoch_.order.size()), options)),
+      num_batches_(batches_in(epoch_, options)),
       ahead_(options.num_workers() * options.prefetch_factor()) {
   check_options(options);
   STRIATE_CHECK(dataset_ != nullptr, "DataLoader: expected a dataset, got None");
@@ -92,6 +97,12 @@ std::vector<Tensor> EpochBatches::build(const Dataset& dataset, const Epoch& epo
   auto order_size = static_cast<int64_t>(epoch.order.size());
   int64_t start = batch_index * batch_size;
   int64_t stop = std::min(start + batch_size, order_size);
+  if (!epoch.batch_bounds.empty()) {
+    STRIATE_CHECK_INDEX(batch_index >= 0 && batch_index + 1 < static_cast<int64_t>(epoch.batch_bounds.size()),
+                        "DataLoader: batch ", batch_index, " is out of range");
+    start = epoch.batch_bounds[batch_index];
+    stop = epoch.batch_bounds[batch_index + 1];
+  }
   STRIATE_CHECK_INDEX(batch_index >= 0 && start < stop, "DataLoader: batch ", batch_index, " is out of range");
   std::vector<int64_t> indices(epoch.order.begin() + start, epoch.order.begin() + stop);
   std::vector<uint64_t> seeds(indices.size());
@@ -172,6 +183,27 @@ DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, const DataLoaderO
 
 std::shared_ptr<EpochBatches> DataLoader::next_epoch() {
   return std::make_shared<EpochBatches>(dataset_, sampler_.next_epoch(), sampler_.options());
+}
+
+std::shared_ptr<EpochBatches> DataLoader::epoch_of(std::vector<int64_t> order, std::vector<int64_t> batch_bounds) {
+  const int64_t size = dataset_->size();
+  for (int64_t index : order) {
+    STRIATE_CHECK_INDEX(index >= 0 && index < size, "DataLoader: the sampler gave index ", index,
+                        ", outside the dataset of ", size, " examples");
+  }
+  if (!batch_bounds.empty()) {
+    STRIATE_CHECK(batch_bounds.front() == 0 && batch_bounds.back() == static_cast<int64_t>(order.size()),
+                  "DataLoader: batch bounds must run from 0 to the order's length ", order.size());
+    for (size_t i = 1; i < batch_bounds.size(); ++i) {
+      STRIATE_CHECK(batch_bounds[i] > batch_bounds[i - 1], "DataLoader: the batch sampler gave an empty batch (",
+                    i - 1, ")");
+    }
+  }
+  Epoch epoch;
+  epoch.order = std::move(order);
+  epoch.batch_bounds = std::move(batch_bounds);
+  epoch.seed = sampler_.next_seed();
+  return std::make_shared<EpochBatches>(dataset_, std::move(epoch), sampler_.options());
 }
 
 DataLoader::Iterator DataLoader::begin() { return Iterator(next_epoch()); }

@@ -94,15 +94,31 @@ class DataLoader:
 
     batch_size: examples per batch; shuffle: a new random order each epoch, drawn from the
     loader's own generator seeded with ``seed`` (or, when None, from the default generator, so
-    ``striate.manual_seed`` fixes it); drop_last: skip the last incomplete batch; num_workers:
+    ``striate.manual_seed`` fixes it); drop_last: skip the last incomplete batch; sampler: the
+    order of the examples instead (``striate.data.WeightedRandomSampler`` and friends, or any
+    iterable of indices with a length; not with shuffle); batch_sampler: the batches themselves
+    (lists of indices; not with batch_size, shuffle, sampler or drop_last); num_workers:
     threads building batches ahead of the loop (0: built when asked for), at most
     ``num_workers * prefetch_factor`` ahead; pin_memory: page-locked batches for fast copies to a
     GPU (warns once and does nothing without CUDA). Breaking out of the loop or deleting the
     iterator stops the workers.
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None,
-                 collate_fn=None, num_workers=0, prefetch_factor=2, pin_memory=False):
+    def __init__(self, dataset, batch_size=1, shuffle=False, sampler=None, batch_sampler=None,
+                 num_workers=0, collate_fn=None, pin_memory=False, drop_last=False,
+                 prefetch_factor=2, seed=None):
+        if sampler is not None and shuffle:
+            raise ValueError("DataLoader: sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None and (batch_size != 1 or shuffle or sampler is not None
+                                          or drop_last):
+            raise ValueError("DataLoader: batch_sampler option is mutually exclusive with "
+                             "batch_size, shuffle, sampler, and drop_last")
+        for name, value in (("sampler", sampler), ("batch_sampler", batch_sampler)):
+            if value is not None and not (hasattr(value, "__iter__") and hasattr(value, "__len__")):
+                raise TypeError(f"DataLoader: {name} should be an iterable with a length, got "
+                                f"{type(value).__name__}")
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
         self.batch_size = _check_int("batch_size", batch_size, 1)
         self.num_workers = _check_int("num_workers", num_workers, 0)
         self.prefetch_factor = _check_int("prefetch_factor", prefetch_factor, 1)
@@ -137,19 +153,59 @@ class DataLoader:
                                                self.drop_last, seed)
 
     def __len__(self):
+        if self.batch_sampler is not None:
+            return len(self.batch_sampler)
+        if self.sampler is not None:
+            count = len(self.sampler)
+            return count // self.batch_size if self.drop_last else -(-count // self.batch_size)
         return len(self._loader) if self._loader is not None else len(self._sampler)
 
     def __iter__(self):
         batches = self._batches()
         return (_pin(batch) for batch in batches) if self._pinning else batches
 
+    def _custom_order(self):
+        """The epoch's (order, batch bounds) from the sampler or batch sampler: bounds [0, ...,
+        len(order)] cut the order into batches."""
+        if self.batch_sampler is not None:
+            order, bounds = [], [0]
+            for batch in self.batch_sampler:
+                indices = [int(i) for i in batch]
+                if not indices:
+                    raise ValueError("DataLoader: the batch sampler gave an empty batch")
+                order += indices
+                bounds.append(len(order))
+            return order, bounds
+        order = [int(i) for i in self.sampler]
+        size = self.batch_size
+        full = len(order) // size
+        bounds = list(range(0, full * size + 1, size))
+        if not self.drop_last and len(order) > full * size:
+            bounds.append(len(order))
+        del order[bounds[-1]:]
+        return order, bounds
+
     def _batches(self):
-        if self._loader is not None:
-            return iter(self._loader)
-        order, epoch_seed = self._sampler.next_epoch()
+        if self.sampler is None and self.batch_sampler is None:
+            if self._loader is not None:
+                return iter(self._loader)
+            order, epoch_seed = self._sampler.next_epoch()
+            size = self.batch_size
+            bounds = [min(start, len(order)) for start in
+                      range(0, len(self._sampler) * size + 1, size)]
+        else:
+            order, bounds = self._custom_order()
+            if self._loader is not None:
+                return iter(self._loader.epoch_of(order, bounds))
+            size = len(self.dataset)
+            for index in order:
+                if not 0 <= index < size:
+                    raise IndexError(f"DataLoader: the sampler gave index {index}, outside the "
+                                     f"dataset of {size} examples")
+            epoch_seed = self._sampler.next_seed()
         if self.num_workers == 0:
-            return self._python_batches(order, epoch_seed)
-        return self._threaded_batches(order, epoch_seed)
+            return self._python_batches(order, epoch_seed, bounds)
+        return self._threaded_batches(order, epoch_seed, bounds)
 
     def state_dict(self):
         """The sampler generator's state: a loader given it with load_state_dict() draws the
@@ -164,22 +220,21 @@ class DataLoader:
         target = self._loader if self._loader is not None else self._sampler
         target.set_state(state_dict["generator_state"])
 
-    def _build_batch(self, order, epoch_seed, batch):
-        start = batch * self.batch_size
+    def _build_batch(self, order, epoch_seed, bounds, batch):
         examples = []
-        for position in range(start, min(start + self.batch_size, len(order))):
+        for position in range(bounds[batch], bounds[batch + 1]):
             with _data.augmentation_seed(_data.example_seed(epoch_seed, position)):
                 examples.append(self.dataset[order[position]])
         return self.collate_fn(examples)
 
-    def _python_batches(self, order, epoch_seed):
-        for batch in range(len(self._sampler)):
-            yield self._build_batch(order, epoch_seed, batch)
+    def _python_batches(self, order, epoch_seed, bounds):
+        for batch in range(len(bounds) - 1):
+            yield self._build_batch(order, epoch_seed, bounds, batch)
 
-    def _threaded_batches(self, order, epoch_seed):
+    def _threaded_batches(self, order, epoch_seed, bounds):
         from concurrent.futures import ThreadPoolExecutor
 
-        num_batches = len(self._sampler)
+        num_batches = len(bounds) - 1
         ahead = self.num_workers * self.prefetch_factor
         executor = ThreadPoolExecutor(max_workers=self.num_workers,
                                       thread_name_prefix="striate-data")
@@ -188,7 +243,7 @@ class DataLoader:
         try:
             for _ in range(num_batches):
                 while submitted < num_batches and len(pending) < ahead:
-                    pending.append(executor.submit(self._build_batch, order, epoch_seed,
+                    pending.append(executor.submit(self._build_batch, order, epoch_seed, bounds,
                                                    submitted))
                     submitted += 1
                 yield pending.popleft().result()

@@ -43,6 +43,9 @@ struct DataLoaderOptions {
 struct Epoch {
   std::vector<int64_t> order;  // dataset indices in visiting order
   uint64_t seed = 0;           // the augmentation seed of the epoch
+  // Empty: batches of batch_size (drop_last applies). Otherwise batch i is
+  // order[batch_bounds[i], batch_bounds[i + 1]) (a batch sampler's batches, of any sizes).
+  std::vector<int64_t> batch_bounds;
 };
 
 class BatchSampler {
@@ -54,6 +57,8 @@ class BatchSampler {
   const DataLoaderOptions& options() const { return options_; }
   // The next epoch: its seed is drawn first, then (when shuffling) a fresh permutation.
   Epoch next_epoch();
+  // Only an epoch seed, for an epoch whose order comes from elsewhere (a custom sampler).
+  uint64_t next_seed() { return generator_.engine()(); }
   // The generator's state, for exact resume: set_state(state()) replays the same epochs.
   std::string state() const { return generator_.get_state(); }
   void set_state(const std::string& state) { generator_.set_state(state); }
@@ -138,6 +143,11 @@ class DataLoader {
   Iterator end() const { return Iterator(); }
   // Draws the next epoch and returns its batches (what begin() iterates; the Python iterator).
   std::shared_ptr<EpochBatches> next_epoch();
+  // An epoch in a given order (a custom sampler's), cut into batch_size batches or, when
+  // batch_bounds is given, into order[bounds[i], bounds[i + 1]) (a batch sampler's); its
+  // augmentation seed is drawn from the loader's generator as for any epoch. Raises IndexError
+  // for an index outside the dataset and ValueError for bounds that do not cut the order.
+  std::shared_ptr<EpochBatches> epoch_of(std::vector<int64_t> order, std::vector<int64_t> batch_bounds = {});
   // Batches per epoch.
   int64_t size() const { return sampler_.size(); }
   const Dataset& dataset() const { return *dataset_; }

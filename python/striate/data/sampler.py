@@ -1,0 +1,176 @@
+"""Samplers with torch.utils.data's names: the order in which a DataLoader visits a dataset
+(``DataLoader(dataset, sampler=...)``) or its batches (``batch_sampler=...``).
+
+    weights = 1.0 / class_counts[labels]                  # oversample rare classes
+    loader = DataLoader(train, batch_size=64,
+                        sampler=WeightedRandomSampler(weights, num_samples=len(train)))
+
+Random samplers draw from striate's default generator each time they are iterated, so
+``striate.manual_seed`` fixes them and a Trainer checkpoint (which saves that generator) resumes
+them exactly. (torch's take a ``generator=`` argument; here there is one default generator.)
+"""
+
+import numbers
+
+import numpy as np
+
+__all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
+           "WeightedRandomSampler", "BatchSampler"]
+
+
+def _positive_int(owner, name, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+        raise ValueError(f"{owner}: {name} should be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _uniforms(count):
+    """`count` uniforms in [0, 1) from the default generator, as float64."""
+    from .. import float64, rand
+
+    return rand(count, dtype=float64).numpy() if count else np.empty(0)
+
+
+class Sampler:
+    """Base class: iterating gives dataset indices; len() is how many."""
+
+    def __iter__(self):
+        raise NotImplementedError(f"{type(self).__name__} must implement __iter__")
+
+    def __len__(self):
+        raise NotImplementedError(f"{type(self).__name__} must implement __len__")
+
+
+class SequentialSampler(Sampler):
+    """0, 1, ..., len(data_source) - 1."""
+
+    def __init__(self, data_source):
+        self.data_source = data_source
+
+    def __iter__(self):
+        return iter(range(len(self.data_source)))
+
+    def __len__(self):
+        return len(self.data_source)
+
+
+class RandomSampler(Sampler):
+    """A random permutation each epoch; with replacement, num_samples independent uniform
+    draws. num_samples (default len(data_source)) may exceed the dataset without replacement:
+    whole permutations are concatenated, as torch does."""
+
+    def __init__(self, data_source, replacement=False, num_samples=None):
+        if not isinstance(replacement, bool):
+            raise TypeError(f"RandomSampler: replacement should be a bool, got {replacement!r}")
+        self.data_source = data_source
+        self.replacement = replacement
+        self._num_samples = (None if num_samples is None else
+                             _positive_int("RandomSampler", "num_samples", num_samples))
+
+    @property
+    def num_samples(self):
+        return len(self.data_source) if self._num_samples is None else self._num_samples
+
+    def __iter__(self):
+        from .. import randint, randperm
+
+        n = len(self.data_source)
+        if n == 0:
+            return iter(())
+        if self.replacement:
+            return iter(randint(0, n, (self.num_samples,)).numpy().tolist())
+        chunks = [randperm(n).numpy() for _ in range(-(-self.num_samples // n))]
+        return iter(np.concatenate(chunks)[:self.num_samples].tolist())
+
+    def __len__(self):
+        return self.num_samples
+
+
+class SubsetRandomSampler(Sampler):
+    """The given indices in a random order each epoch (e.g. a validation split of one dataset)."""
+
+    def __init__(self, indices):
+        self.indices = [int(i) for i in indices]
+
+    def __iter__(self):
+        from .. import randperm
+
+        if not self.indices:
+            return iter(())
+        return iter([self.indices[i] for i in randperm(len(self.indices)).numpy().tolist()])
+
+    def __len__(self):
+        return len(self.indices)
+
+
+class WeightedRandomSampler(Sampler):
+    """num_samples indices drawn with probability proportional to weights (need not sum to 1);
+    with replacement=False each index at most once (successive draws without replacement, the
+    law torch.multinomial samples)."""
+
+    def __init__(self, weights, num_samples, replacement=True):
+        if not isinstance(replacement, bool):
+            raise TypeError(f"WeightedRandomSampler: replacement should be a bool, got "
+                            f"{replacement!r}")
+        values = weights.numpy() if hasattr(weights, "numpy") else weights
+        weights = np.asarray(values, dtype=np.float64)
+        if weights.ndim != 1 or weights.size == 0:
+            raise ValueError("WeightedRandomSampler: weights should be a non-empty 1-D sequence, "
+                             f"got shape {weights.shape}")
+        if not np.all(np.isfinite(weights)) or np.any(weights < 0) or weights.sum() <= 0:
+            raise ValueError("WeightedRandomSampler: weights should be finite, >= 0, and not all "
+                             "zero")
+        self.num_samples = _positive_int("WeightedRandomSampler", "num_samples", num_samples)
+        if not replacement and self.num_samples > np.count_nonzero(weights):
+            raise ValueError(f"WeightedRandomSampler: cannot draw {self.num_samples} samples "
+                             f"without replacement from {np.count_nonzero(weights)} non-zero "
+                             "weights")
+        self.weights = weights
+        self.replacement = replacement
+
+    def __iter__(self):
+        if self.replacement:
+            u = _uniforms(self.num_samples)
+            cumulative = np.cumsum(self.weights)
+            picks = np.searchsorted(cumulative, u * cumulative[-1], side="right")
+            return iter(np.minimum(picks, len(self.weights) - 1).tolist())
+        # Efraimidis-Spirakis: the num_samples largest u_i^(1/w_i) over all i, in decreasing
+        # order, are successive weighted draws without replacement.
+        u = _uniforms(len(self.weights))
+        with np.errstate(divide="ignore"):
+            keys = np.where(self.weights > 0, np.log(np.maximum(u, 1e-300)) / self.weights,
+                            -np.inf)
+        return iter(np.argsort(-keys, kind="stable")[:self.num_samples].tolist())
+
+    def __len__(self):
+        return self.num_samples
+
+
+class BatchSampler(Sampler):
+    """Groups another sampler's indices into lists of batch_size (the last one shorter unless
+    drop_last)."""
+
+    def __init__(self, sampler, batch_size, drop_last):
+        if not hasattr(sampler, "__iter__"):
+            raise TypeError(f"BatchSampler: sampler should be iterable, got "
+                            f"{type(sampler).__name__}")
+        if not isinstance(drop_last, bool):
+            raise TypeError(f"BatchSampler: drop_last should be a bool, got {drop_last!r}")
+        self.sampler = sampler
+        self.batch_size = _positive_int("BatchSampler", "batch_size", batch_size)
+        self.drop_last = drop_last
+
+    def __iter__(self):
+        batch = []
+        for index in self.sampler:
+            batch.append(int(index))
+            if len(batch) == self.batch_size:
+                yield batch
+                batch = []
+        if batch and not self.drop_last:
+            yield batch
+
+    def __len__(self):
+        if self.drop_last:
+            return len(self.sampler) // self.batch_size
+        return -(-len(self.sampler) // self.batch_size)
