@@ -202,8 +202,9 @@ def test_scheduled_lr_reaches_the_cpp_optimizer():
 
 @pytest.mark.parametrize("name", ["StepLR", "CosineAnnealingLR",
                                   "CosineAnnealingWarmRestarts-T_mult", "OneCycleLR",
-                                  "SequentialLR", "LinearLR"])
-def test_state_dict_round_trip_continues_identically(name):
+                                  "SequentialLR", "LinearLR", "LambdaLR", "ConstantLR",
+                                  "PolynomialLR", "CyclicLR-scale_fn", "ChainedScheduler"])
+def test_state_dict_round_trip_continues_identically(name, tmp_path):
     build = SCHEDULES[name]
     opt, _ = make_optimizers()
     sched = build(lr_scheduler, opt)
@@ -211,7 +212,10 @@ def test_state_dict_round_trip_continues_identically(name):
         opt.step()
         sched.step()
     saved_sched, saved_opt = sched.state_dict(), opt.state_dict()
-    assert "optimizer" not in saved_sched and saved_sched["last_epoch"] == 23
+    steps = (saved_sched["_schedulers"][0] if name == "ChainedScheduler" else saved_sched)
+    assert "optimizer" not in saved_sched and steps["last_epoch"] == 23
+    st.save(saved_sched, tmp_path / "sched.pt")  # a checkpoint can hold it (no functions)
+    saved_sched = st.load(tmp_path / "sched.pt")
     fresh_opt, _ = make_optimizers()
     fresh = build(lr_scheduler, fresh_opt)
     fresh_opt.load_state_dict(saved_opt)
@@ -440,6 +444,34 @@ def test_cpp_schedule_bad_arguments():
         cpp.LambdaLR(opt._impl, lambda epoch: 1 / epoch)
 
 
+def run_cpp_schedule_against_torch(optimizer, make_ours, make_theirs):
+    """Steps a C++ schedule and torch's on the same problem for STEPS steps. The C++ optimizer
+    steps alone (its Python step() would copy the dicts' options into C++), so equal parameters
+    at the end show the cycled momentum / beta1 reached the update rule. Returns our schedule."""
+    ours = [nn.Parameter(st.tensor([0.5, -1.5])), nn.Parameter(st.tensor([2.0, 0.3, -0.7]))]
+    theirs = [torch.nn.Parameter(torch.tensor([0.5, -1.5])),
+              torch.nn.Parameter(torch.tensor([2.0, 0.3, -0.7]))]
+    extra = dict(momentum=0.9) if optimizer != "Adam" else {}
+    our_opt = getattr(optim, optimizer)([{"params": [ours[0]]}, {"params": [ours[1]]}], lr=0.1,
+                                        **extra)
+    their_opt = getattr(torch.optim, optimizer)([{"params": [theirs[0]]}, {"params": [theirs[1]]}],
+                                               lr=0.1, **extra)
+    sched, their_sched = make_ours(our_opt), make_theirs(their_opt)
+    for step in range(STEPS):
+        for params, lib in ((ours, st), (theirs, torch)):
+            for p in params:
+                p.grad = None
+            sum(((p * p * p).sum() for p in params), lib.tensor(0.0)).backward()
+        our_opt._impl.step()
+        their_opt.step()
+        sched.step()
+        their_sched.step()
+        assert sched.get_last_lr() == pytest.approx(their_sched.get_last_lr(), rel=1e-12), step
+    for p, q in zip(ours, theirs):
+        np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-5, atol=1e-5)
+    return sched
+
+
 @pytest.mark.parametrize("optimizer,kwargs", [
     ("SGD", dict(max_lr=[1.0, 0.5], total_steps=STEPS)),
     ("SGD", dict(max_lr=[0.8], total_steps=STEPS, anneal_strategy="linear", pct_start=0.25)),
@@ -447,31 +479,10 @@ def test_cpp_schedule_bad_arguments():
     ("RMSprop", dict(max_lr=[0.05], total_steps=STEPS, base_momentum=0.5, max_momentum=0.9)),
 ], ids=["sgd", "sgd-linear", "adam-three-phase", "rmsprop"])
 def test_cpp_onecycle_matches_torch_including_momentum(optimizer, kwargs):
-    # The C++ optimizer steps alone (its Python step() would copy the dicts' options into C++), so
-    # equal parameters after 60 steps show the cycled momentum / beta1 reached the update rule.
-    ours = [nn.Parameter(st.tensor([0.5, -1.5])), nn.Parameter(st.tensor([2.0, 0.3, -0.7]))]
-    theirs = [torch.nn.Parameter(torch.tensor([0.5, -1.5])),
-              torch.nn.Parameter(torch.tensor([2.0, 0.3, -0.7]))]
-    extra = dict(momentum=0.9) if optimizer != "Adam" else {}
-    our_opt = getattr(optim, optimizer)([{"params": [ours[0]]}, {"params": [ours[1]]}], lr=0.1,
-                                        **extra)
-    their_opt = getattr(torch.optim, optimizer)([{"params": [theirs[0]]}, {"params": [theirs[1]]}],
-                                               lr=0.1, **extra)
-    sched = st._C._optim.OneCycleLR(our_opt._impl, **kwargs)
     torch_kwargs = dict(kwargs, max_lr=kwargs["max_lr"] * (2 // len(kwargs["max_lr"])))
-    their_sched = torch.optim.lr_scheduler.OneCycleLR(their_opt, **torch_kwargs)
-    for step in range(STEPS):
-        for params, lib in ((ours, st), (theirs, torch)):
-            for p in params:
-                p.grad = None
-            sum(((p * p * p).sum() for p in params), lib.tensor(0.0)).backward()
-        our_opt._impl.step()
-        their_opt.step()
-        sched.step()
-        their_sched.step()
-        assert sched.get_last_lr() == pytest.approx(their_sched.get_last_lr(), rel=1e-12), step
-    for p, q in zip(ours, theirs):
-        np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-5, atol=1e-5)
+    sched = run_cpp_schedule_against_torch(
+        optimizer, lambda opt: st._C._optim.OneCycleLR(opt._impl, **kwargs),
+        lambda opt: torch.optim.lr_scheduler.OneCycleLR(opt, **torch_kwargs))
     with pytest.raises(ValueError, match="tried to step"):
         for _ in range(10):
             sched.step()
@@ -479,29 +490,8 @@ def test_cpp_onecycle_matches_torch_including_momentum(optimizer, kwargs):
 
 @pytest.mark.parametrize("optimizer", ["SGD", "Adam", "RMSprop"])
 def test_cpp_cyclic_lr_cycles_momentum_into_the_update(optimizer):
-    # As for OneCycleLR: the C++ optimizer steps alone, so equal parameters after 60 steps show
-    # the cycled momentum / beta1 reached the update rule.
-    ours = [nn.Parameter(st.tensor([0.5, -1.5])), nn.Parameter(st.tensor([2.0, 0.3, -0.7]))]
-    theirs = [torch.nn.Parameter(torch.tensor([0.5, -1.5])),
-              torch.nn.Parameter(torch.tensor([2.0, 0.3, -0.7]))]
-    extra = dict(momentum=0.9) if optimizer != "Adam" else {}
-    our_opt = getattr(optim, optimizer)([{"params": [ours[0]]}, {"params": [ours[1]]}], lr=0.1,
-                                        **extra)
-    their_opt = getattr(torch.optim, optimizer)([{"params": [theirs[0]]}, {"params": [theirs[1]]}],
-                                               lr=0.1, **extra)
     kwargs = dict(base_lr=0.01, max_lr=[0.05, 0.02], step_size_up=6, step_size_down=9,
                   mode="triangular2", base_momentum=0.6, max_momentum=0.95)
-    sched = st._C._optim.CyclicLR(our_opt._impl, **kwargs)
-    their_sched = torch.optim.lr_scheduler.CyclicLR(their_opt, **kwargs)
-    for step in range(STEPS):
-        for params, lib in ((ours, st), (theirs, torch)):
-            for p in params:
-                p.grad = None
-            sum(((p * p * p).sum() for p in params), lib.tensor(0.0)).backward()
-        our_opt._impl.step()
-        their_opt.step()
-        sched.step()
-        their_sched.step()
-        assert sched.get_last_lr() == pytest.approx(their_sched.get_last_lr(), rel=1e-12), step
-    for p, q in zip(ours, theirs):
-        np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-5, atol=1e-5)
+    run_cpp_schedule_against_torch(
+        optimizer, lambda opt: st._C._optim.CyclicLR(opt._impl, **kwargs),
+        lambda opt: torch.optim.lr_scheduler.CyclicLR(opt, **kwargs))

@@ -49,16 +49,6 @@ std::vector<double> per_group(const std::vector<double>& values, size_t groups, 
   return values;
 }
 
-template <typename Lambda>
-std::vector<Lambda> checked_lambdas(std::vector<Lambda> lambdas, size_t groups, const char* schedule) {
-  if (lambdas.size() == 1) lambdas.resize(groups, lambdas[0]);
-  STRIATE_CHECK(lambdas.size() == groups, schedule, ": expected ", groups, " lr_lambdas, got ", lambdas.size());
-  for (size_t i = 0; i < lambdas.size(); ++i) {
-    STRIATE_CHECK(static_cast<bool>(lambdas[i]), schedule, ": lr_lambda ", i, " is empty");
-  }
-  return lambdas;
-}
-
 }  // namespace
 
 // ---- LRScheduler ----------------------------------------------------------------------------------
@@ -152,11 +142,18 @@ std::vector<double> InverseTimeLR::closed_form_lr() {
 
 // ---- LambdaLR, MultiplicativeLR, ConstantLR, PolynomialLR -------------------------------------------
 
-LambdaLR::LambdaLR(Optimizer& optimizer, Lambda lr_lambda) : LambdaLR(optimizer, std::vector<Lambda>{lr_lambda}) {}
+LambdaSchedule::LambdaSchedule(Optimizer& optimizer, std::vector<Lambda> lr_lambdas, const char* name)
+    : LRScheduler(optimizer), lr_lambdas_(std::move(lr_lambdas)) {
+  const size_t groups = optimizer.param_groups().size();
+  if (lr_lambdas_.size() == 1) lr_lambdas_.resize(groups, lr_lambdas_[0]);
+  STRIATE_CHECK(lr_lambdas_.size() == groups, name, ": expected ", groups, " lr_lambdas, got ", lr_lambdas_.size());
+  for (size_t i = 0; i < lr_lambdas_.size(); ++i) {
+    STRIATE_CHECK(static_cast<bool>(lr_lambdas_[i]), name, ": lr_lambda ", i, " is empty");
+  }
+}
 
 LambdaLR::LambdaLR(Optimizer& optimizer, std::vector<Lambda> lr_lambdas)
-    : LRScheduler(optimizer),
-      lr_lambdas_(checked_lambdas(std::move(lr_lambdas), optimizer.param_groups().size(), "LambdaLR")) {
+    : LambdaSchedule(optimizer, std::move(lr_lambdas), "LambdaLR") {
   initial_step();
 }
 
@@ -166,12 +163,8 @@ std::vector<double> LambdaLR::get_lr() {
   return lrs;
 }
 
-MultiplicativeLR::MultiplicativeLR(Optimizer& optimizer, Lambda lr_lambda)
-    : MultiplicativeLR(optimizer, std::vector<Lambda>{lr_lambda}) {}
-
 MultiplicativeLR::MultiplicativeLR(Optimizer& optimizer, std::vector<Lambda> lr_lambdas)
-    : LRScheduler(optimizer),
-      lr_lambdas_(checked_lambdas(std::move(lr_lambdas), optimizer.param_groups().size(), "MultiplicativeLR")) {
+    : LambdaSchedule(optimizer, std::move(lr_lambdas), "MultiplicativeLR") {
   initial_step();
 }
 

@@ -706,7 +706,25 @@ class ReduceLROnPlateau(LRScheduler):
         self._set_mode(self.mode, self.threshold, self.threshold_mode)
 
 
-class SequentialLR(LRScheduler):
+class _CompositeState:
+    """state_dict of a schedule made of others (self._schedulers): its own attributes and each
+    inner schedule's state, torch's layout."""
+
+    def state_dict(self):
+        state = {key: value for key, value in self.__dict__.items()
+                 if key not in ("optimizer", "_schedulers")}
+        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict):
+        state = dict(state_dict)
+        saved = state.pop("_schedulers")
+        self.__dict__.update(state)
+        for scheduler, entry in zip(self._schedulers, saved):
+            scheduler.load_state_dict(entry)
+
+
+class SequentialLR(_CompositeState, LRScheduler):
     """Runs schedulers one after the other: schedulers[i] from milestones[i - 1] on, each
     restarting from its own epoch 0 (e.g. LinearLR warm-up, then CosineAnnealingLR)."""
 
@@ -748,20 +766,8 @@ class SequentialLR(LRScheduler):
             scheduler.step()
         self._last_lr = scheduler.get_last_lr()
 
-    def state_dict(self):
-        state = {key: value for key, value in self.__dict__.items()
-                 if key not in ("optimizer", "_schedulers")}
-        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
-        return state
 
-    def load_state_dict(self, state_dict):
-        state = dict(state_dict)
-        saved = state.pop("_schedulers")
-        self.__dict__.update(state)
-        for scheduler, entry in zip(self._schedulers, saved):
-            scheduler.load_state_dict(entry)
-
-class ChainedScheduler(LRScheduler):
+class ChainedScheduler(_CompositeState, LRScheduler):
     """Steps several schedules of one optimizer together at every step() (their effects
     multiply, e.g. ConstantLR warm-up over ExponentialLR decay)."""
 
@@ -788,19 +794,6 @@ class ChainedScheduler(LRScheduler):
         for scheduler in self._schedulers:
             scheduler.step()
         self._last_lr = _current_lrs(self.optimizer)
-
-    def state_dict(self):
-        state = {key: value for key, value in self.__dict__.items()
-                 if key not in ("optimizer", "_schedulers")}
-        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
-        return state
-
-    def load_state_dict(self, state_dict):
-        state = dict(state_dict)
-        saved = state.pop("_schedulers")
-        self.__dict__.update(state)
-        for scheduler, entry in zip(self._schedulers, saved):
-            scheduler.load_state_dict(entry)
 
     def __repr__(self):
         inner = ", ".join(type(scheduler).__name__ for scheduler in self._schedulers)

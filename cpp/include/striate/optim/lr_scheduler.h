@@ -56,28 +56,35 @@ class LRScheduler {
   friend class ChainedScheduler;
 };
 
-// lr = base_lr * lr_lambda(epoch); one function for every group or one per group.
-class LambdaLR : public LRScheduler {
+// The schedules driven by user functions of the epoch: one function for every group or one per group.
+class LambdaSchedule : public LRScheduler {
  public:
   using Lambda = std::function<double(int64_t)>;
-  LambdaLR(Optimizer& optimizer, Lambda lr_lambda);
+
+ protected:
+  LambdaSchedule(Optimizer& optimizer, std::vector<Lambda> lr_lambdas, const char* name);
+  std::vector<Lambda> lr_lambdas_;
+};
+
+// lr = base_lr * lr_lambda(epoch)
+class LambdaLR : public LambdaSchedule {
+ public:
+  LambdaLR(Optimizer& optimizer, Lambda lr_lambda) : LambdaLR(optimizer, std::vector<Lambda>{std::move(lr_lambda)}) {}
   LambdaLR(Optimizer& optimizer, std::vector<Lambda> lr_lambdas);
 
  protected:
   std::vector<double> get_lr() override;
-  std::vector<Lambda> lr_lambdas_;
 };
 
 // lr = previous lr * lr_lambda(epoch) from epoch 1 on.
-class MultiplicativeLR : public LRScheduler {
+class MultiplicativeLR : public LambdaSchedule {
  public:
-  using Lambda = std::function<double(int64_t)>;
-  MultiplicativeLR(Optimizer& optimizer, Lambda lr_lambda);
+  MultiplicativeLR(Optimizer& optimizer, Lambda lr_lambda)
+      : MultiplicativeLR(optimizer, std::vector<Lambda>{std::move(lr_lambda)}) {}
   MultiplicativeLR(Optimizer& optimizer, std::vector<Lambda> lr_lambdas);
 
  protected:
   std::vector<double> get_lr() override;
-  std::vector<Lambda> lr_lambdas_;
 };
 
 // lr = base_lr * factor for the first total_iters epochs, base_lr afterwards.
