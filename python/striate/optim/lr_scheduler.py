@@ -418,7 +418,31 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self._last_lr = _current_lrs(self.optimizer)
 
 
-class CyclicLR(LRScheduler):
+class _MomentumCycling:
+    """For the schedules that cycle momentum (SGD, RMSprop) or Adam's beta1 against the lr."""
+
+    def _start_momentum_cycle(self, owner, optimizer, base_momentum, max_momentum, last_epoch):
+        if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+            raise ValueError(f"{owner}: optimizer must support momentum or beta1 with "
+                             "`cycle_momentum` option enabled")
+        self.use_beta1 = "betas" in optimizer.defaults
+        bases = _per_group(owner, "base_momentum", optimizer, base_momentum)
+        tops = _per_group(owner, "max_momentum", optimizer, max_momentum)
+        if last_epoch == -1:
+            for group, top, bottom in zip(optimizer.param_groups, tops, bases):
+                self._set_momentum(group, top)
+                group["max_momentum"] = top
+                group["base_momentum"] = bottom
+        return bases, tops
+
+    def _set_momentum(self, group, value):
+        if self.use_beta1:
+            group["betas"] = (value, *group["betas"][1:])
+        else:
+            group["momentum"] = value
+
+
+class CyclicLR(_MomentumCycling, LRScheduler):
     """Cyclical learning rates (Smith 2017): lr goes from base_lr up to max_lr over step_size_up
     steps and back over step_size_down, scaled per cycle by mode "triangular" (1),
     "triangular2" (halved each cycle) or "exp_range" (gamma ** step), or by scale_fn(x) with
@@ -454,18 +478,8 @@ class CyclicLR(LRScheduler):
             "iterations" if mode == "exp_range" else "cycle")
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
-                raise ValueError("CyclicLR: optimizer must support momentum or beta1 with "
-                                 "`cycle_momentum` option enabled")
-            self.use_beta1 = "betas" in optimizer.defaults
-            self.base_momentums = _per_group("CyclicLR", "base_momentum", optimizer, base_momentum)
-            self.max_momentums = _per_group("CyclicLR", "max_momentum", optimizer, max_momentum)
-            if last_epoch == -1:
-                for top, bottom, group in zip(self.max_momentums, self.base_momentums,
-                                              optimizer.param_groups):
-                    self._set_momentum(group, top)
-                    group["max_momentum"] = top
-                    group["base_momentum"] = bottom
+            self.base_momentums, self.max_momentums = self._start_momentum_cycle(
+                "CyclicLR", optimizer, base_momentum, max_momentum, last_epoch)
         super().__init__(optimizer, last_epoch)
         self.base_lrs = base_lrs
 
@@ -477,12 +491,6 @@ class CyclicLR(LRScheduler):
         if self.mode == "triangular2":
             return 1 / (2.0 ** (x - 1))
         return self.gamma ** x
-
-    def _set_momentum(self, group, value):
-        if self.use_beta1:
-            group["betas"] = (value, *group["betas"][1:])
-        else:
-            group["momentum"] = value
 
     def get_lr(self):
         cycle = math.floor(1 + self.last_epoch / self.total_size)
@@ -518,7 +526,7 @@ class CyclicLR(LRScheduler):
             self._scale_fn_custom.__dict__.update(attributes)
 
 
-class OneCycleLR(LRScheduler):
+class OneCycleLR(_MomentumCycling, LRScheduler):
     """The 1cycle policy: lr rises from max_lr / div_factor to max_lr over pct_start of the
     total_steps, then anneals to max_lr / (div_factor * final_div_factor) (three_phase: back to the
     initial lr first); momentum (or Adam's beta1) cycles the other way between max_momentum and
@@ -572,25 +580,9 @@ class OneCycleLR(LRScheduler):
                 group["min_lr"] = group["initial_lr"] / final_div_factor
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
-                raise ValueError("OneCycleLR: optimizer must support momentum or beta1 with "
-                                 "`cycle_momentum` option enabled")
-            self.use_beta1 = "betas" in optimizer.defaults
-            max_momentums = _per_group("OneCycleLR", "max_momentum", optimizer, max_momentum)
-            base_momentums = _per_group("OneCycleLR", "base_momentum", optimizer, base_momentum)
-            if last_epoch == -1:
-                for group, top, bottom in zip(optimizer.param_groups, max_momentums,
-                                              base_momentums):
-                    self._set_momentum(group, top)
-                    group["max_momentum"] = top
-                    group["base_momentum"] = bottom
+            self._start_momentum_cycle("OneCycleLR", optimizer, base_momentum, max_momentum,
+                                       last_epoch)
         super().__init__(optimizer, last_epoch)
-
-    def _set_momentum(self, group, value):
-        if self.use_beta1:
-            group["betas"] = (value, *group["betas"][1:])
-        else:
-            group["momentum"] = value
 
     def _anneal(self, start, end, fraction):
         if self.anneal_strategy == "cos":
