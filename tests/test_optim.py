@@ -61,6 +61,7 @@ SGD_CONFIGS = [
     dict(lr=0.01, momentum=0.9, nesterov=True, weight_decay=0.05),
     dict(lr=0.005, weight_decay=0.1),
     dict(lr=0.0),
+    dict(lr=0.01, momentum=0.9, weight_decay=0.05, maximize=True),
 ]
 
 
@@ -279,6 +280,10 @@ OPTIMIZER_CONFIGS = [
     ("RMSprop", dict(lr=0.005, momentum=0.9)),
     ("RMSprop", dict(lr=0.005, centered=True)),
     ("RMSprop", dict(lr=0.002, centered=True, momentum=0.5, weight_decay=0.1, eps=1e-5)),
+    ("Adam", dict(lr=0.01, weight_decay=0.1, amsgrad=True, maximize=True)),
+    ("AdamW", dict(lr=0.01, weight_decay=0.1, maximize=True)),
+    ("Adagrad", dict(lr=0.05, weight_decay=0.1, maximize=True)),
+    ("RMSprop", dict(lr=0.005, centered=True, momentum=0.5, weight_decay=0.1, maximize=True)),
 ]
 
 
@@ -516,3 +521,16 @@ def test_adam_trains_a_module_like_torch():
         their_opt.step()
     for (name, p), q in zip(model.named_parameters(), reference.parameters()):
         np.testing.assert_allclose(to_np(p), q.detach().numpy(), rtol=1e-4, atol=1e-5, err_msg=name)
+
+
+def test_maximize_ascends_and_rejects_non_bools():
+    for name in ("SGD", "Adam", "AdamW", "Adagrad", "RMSprop"):
+        p = nn.Parameter(st.tensor([1.0, -2.0]))
+        opt = getattr(optim, name)([p], lr=0.1, maximize=True)
+        for _ in range(5):
+            opt.zero_grad()
+            (-(p * p).sum()).backward()  # maximum at 0
+            opt.step()
+        assert np.abs(to_np(p)).max() < 2.0 - 1e-3, name
+        with pytest.raises(TypeError, match="maximize: expected a bool"):
+            getattr(optim, name)([p], lr=0.1, maximize="yes")

@@ -23,45 +23,46 @@ namespace striate::python {
 namespace {
 
 // Each optimizer's options as the Python side passes a group's options, in this order:
-// SGD (lr, momentum, dampening, weight_decay, nesterov, momentum_form)
-using SGDOptionsTuple = std::tuple<double, double, double, double, bool, std::string>;
-// Adam/AdamW (lr, beta1, beta2, eps, weight_decay, amsgrad, bias_correction)
-using AdamOptionsTuple = std::tuple<double, double, double, double, double, bool, bool>;
-// Adagrad (lr, lr_decay, weight_decay, initial_accumulator_value, eps)
-using AdagradOptionsTuple = std::tuple<double, double, double, double, double>;
-// RMSprop (lr, alpha, eps, weight_decay, momentum, centered)
-using RMSpropOptionsTuple = std::tuple<double, double, double, double, double, bool>;
+// SGD (lr, momentum, dampening, weight_decay, nesterov, momentum_form, maximize)
+using SGDOptionsTuple = std::tuple<double, double, double, double, bool, std::string, bool>;
+// Adam/AdamW (lr, beta1, beta2, eps, weight_decay, amsgrad, bias_correction, maximize)
+using AdamOptionsTuple = std::tuple<double, double, double, double, double, bool, bool, bool>;
+// Adagrad (lr, lr_decay, weight_decay, initial_accumulator_value, eps, maximize)
+using AdagradOptionsTuple = std::tuple<double, double, double, double, double, bool>;
+// RMSprop (lr, alpha, eps, weight_decay, momentum, centered, maximize)
+using RMSpropOptionsTuple = std::tuple<double, double, double, double, double, bool, bool>;
 // LBFGS (lr, max_iter, max_eval, tolerance_grad, tolerance_change, history_size, line_search_fn)
 using LBFGSOptionsTuple = std::tuple<double, int64_t, int64_t, double, double, int64_t, std::string>;
 
 std::unique_ptr<optim::SGDOptions> make_options(const SGDOptionsTuple& values) {
-  auto [lr, momentum, dampening, weight_decay, nesterov, momentum_form] = values;
+  auto [lr, momentum, dampening, weight_decay, nesterov, momentum_form, maximize] = values;
   auto options = std::make_unique<optim::SGDOptions>(lr);
   options->momentum(momentum).dampening(dampening).weight_decay(weight_decay).nesterov(nesterov);
-  options->momentum_form(momentum_form);
+  options->momentum_form(momentum_form).maximize(maximize);
   return options;
 }
 
 std::unique_ptr<optim::AdamOptions> make_options(const AdamOptionsTuple& values) {
-  auto [lr, beta1, beta2, eps, weight_decay, amsgrad, bias_correction] = values;
+  auto [lr, beta1, beta2, eps, weight_decay, amsgrad, bias_correction, maximize] = values;
   auto options = std::make_unique<optim::AdamOptions>(lr);
   options->betas({beta1, beta2}).eps(eps).weight_decay(weight_decay).amsgrad(amsgrad);
-  options->bias_correction(bias_correction);
+  options->bias_correction(bias_correction).maximize(maximize);
   return options;
 }
 
 std::unique_ptr<optim::AdagradOptions> make_options(const AdagradOptionsTuple& values) {
-  auto [lr, lr_decay, weight_decay, initial_accumulator_value, eps] = values;
+  auto [lr, lr_decay, weight_decay, initial_accumulator_value, eps, maximize] = values;
   auto options = std::make_unique<optim::AdagradOptions>(lr);
   options->lr_decay(lr_decay).weight_decay(weight_decay).initial_accumulator_value(initial_accumulator_value);
-  options->eps(eps);
+  options->eps(eps).maximize(maximize);
   return options;
 }
 
 std::unique_ptr<optim::RMSpropOptions> make_options(const RMSpropOptionsTuple& values) {
-  auto [lr, alpha, eps, weight_decay, momentum, centered] = values;
+  auto [lr, alpha, eps, weight_decay, momentum, centered, maximize] = values;
   auto options = std::make_unique<optim::RMSpropOptions>(lr);
   options->alpha(alpha).eps(eps).weight_decay(weight_decay).momentum(momentum).centered(centered);
+  options->maximize(maximize);
   return options;
 }
 

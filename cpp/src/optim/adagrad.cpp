@@ -56,7 +56,7 @@ void Adagrad::step() {
       param_state->step += 1;
       const auto step = static_cast<double>(param_state->step);
 
-      Tensor grad = param.grad();
+      Tensor grad = options.maximize() ? neg(param.grad()) : param.grad();
       if (options.weight_decay() != 0) grad = add(grad, param, options.weight_decay());
       const double clr = options.lr() / (1.0 + (step - 1.0) * options.lr_decay());
       param_state->sum.add_(mul(grad, grad));

@@ -71,7 +71,7 @@ void Adam::step() {
       param_state->step += 1;
       const auto step = static_cast<double>(param_state->step);
 
-      Tensor grad = param.grad();
+      Tensor grad = options.maximize() ? neg(param.grad()) : param.grad();
       if (options.weight_decay() != 0) {
         if (decoupled) {
           param.mul_(1.0 - lr * options.weight_decay());

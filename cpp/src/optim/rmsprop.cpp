@@ -61,7 +61,7 @@ void RMSprop::step() {
       if (options.centered() && !param_state->grad_avg.defined()) param_state->grad_avg = zeros_like(param);
       param_state->step += 1;
 
-      Tensor grad = param.grad();
+      Tensor grad = options.maximize() ? neg(param.grad()) : param.grad();
       if (options.weight_decay() != 0) grad = add(grad, param, options.weight_decay());
       Tensor& square_avg = param_state->square_avg;
       square_avg.mul_(alpha);

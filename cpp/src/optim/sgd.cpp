@@ -86,7 +86,7 @@ void SGD::step() {
     const auto& options = static_cast<const SGDOptions&>(group.options());
     for (auto& param : group.params()) {
       if (!param.grad().defined()) continue;
-      Tensor update = param.grad();
+      Tensor update = options.maximize() ? neg(param.grad()) : param.grad();
       if (options.weight_decay() != 0) update = add(update, param, options.weight_decay());
       if (options.momentum() == 0) {
         param.add_(update, -options.lr());

@@ -174,25 +174,35 @@ class SGD(Optimizer):
         g = g + momentum * buf (nesterov) or buf (momentum != 0)
         p = p - lr * g
 
-    momentum_form="velocity" uses the notes' form instead, v = momentum * v - lr * g, p += v
+    maximize=True ascends the objective: g = -grad before everything else (as in torch; Adam,
+    AdamW, Adagrad and RMSprop take it too). momentum_form="velocity" uses the notes' form instead, v = momentum * v - lr * g, p += v
     (nesterov: p += momentum * v - lr * g): the same trajectory for a constant lr; when lr changes,
     the new lr applies to new gradients only, where torch's form rescales the whole buffer. Its
     state is "velocity" (= -lr * momentum_buffer).
     """
 
     def __init__(self, params, lr=required, momentum=0, dampening=0, weight_decay=0,
-                 nesterov=False, *, momentum_form="torch"):
+                 nesterov=False, *, maximize=False, momentum_form="torch"):
         if lr is required:
             raise TypeError("SGD.__init__() missing 1 required argument: 'lr'")
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                        nesterov=nesterov, momentum_form=momentum_form)
+                        nesterov=nesterov, maximize=maximize, momentum_form=momentum_form)
         super().__init__(params, defaults)
         self._build(_C._optim.SGD)
 
     @staticmethod
     def _group_options(group):
         return (float(group["lr"]), float(group["momentum"]), float(group["dampening"]),
-                float(group["weight_decay"]), bool(group["nesterov"]), str(group["momentum_form"]))
+                float(group["weight_decay"]), bool(group["nesterov"]), str(group["momentum_form"]),
+                _flag(group, "maximize"))
+
+
+def _flag(group, key):
+    """A boolean group option; absent in groups saved before it existed (False)."""
+    value = group.get(key, False)
+    if not isinstance(value, bool):
+        raise TypeError(f"{key}: expected a bool, got {value!r}")
+    return bool(value)
 
 
 def _betas(group):
@@ -214,9 +224,10 @@ class Adam(Optimizer):
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-                 amsgrad=False, *, bias_correction=True, decoupled_weight_decay=False):
+                 amsgrad=False, *, maximize=False, bias_correction=True,
+                 decoupled_weight_decay=False):
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
-                        amsgrad=amsgrad, bias_correction=bias_correction,
+                        amsgrad=amsgrad, maximize=maximize, bias_correction=bias_correction,
                         decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
         self._build(_C._optim.AdamW if decoupled_weight_decay else _C._optim.Adam)
@@ -226,7 +237,7 @@ class Adam(Optimizer):
         beta1, beta2 = _betas(group)
         return (float(group["lr"]), beta1, beta2, float(group["eps"]),
                 float(group["weight_decay"]), bool(group["amsgrad"]),
-                bool(group["bias_correction"]))
+                bool(group["bias_correction"]), _flag(group, "maximize"))
 
 
 class AdamW(Adam):
@@ -234,9 +245,9 @@ class AdamW(Adam):
     before the Adam step, instead of weight_decay * p in the gradient."""
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
-                 amsgrad=False, *, bias_correction=True):
+                 amsgrad=False, *, maximize=False, bias_correction=True):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                         amsgrad=amsgrad, bias_correction=bias_correction,
+                         amsgrad=amsgrad, maximize=maximize, bias_correction=bias_correction,
                          decoupled_weight_decay=True)
 
 
@@ -251,16 +262,18 @@ class Adagrad(Optimizer):
     """
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
-                 eps=1e-10):
+                 eps=1e-10, *, maximize=False):
         defaults = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
-                        initial_accumulator_value=initial_accumulator_value, eps=eps)
+                        initial_accumulator_value=initial_accumulator_value, eps=eps,
+                        maximize=maximize)
         super().__init__(params, defaults)
         self._build(_C._optim.Adagrad)
 
     @staticmethod
     def _group_options(group):
         return (float(group["lr"]), float(group["lr_decay"]), float(group["weight_decay"]),
-                float(group["initial_accumulator_value"]), float(group["eps"]))
+                float(group["initial_accumulator_value"]), float(group["eps"]),
+                _flag(group, "maximize"))
 
 
 class RMSprop(Optimizer):
@@ -275,16 +288,17 @@ class RMSprop(Optimizer):
     """
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
-                 centered=False):
+                 centered=False, *, maximize=False):
         defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
-                        momentum=momentum, centered=centered)
+                        momentum=momentum, centered=centered, maximize=maximize)
         super().__init__(params, defaults)
         self._build(_C._optim.RMSprop)
 
     @staticmethod
     def _group_options(group):
         return (float(group["lr"]), float(group["alpha"]), float(group["eps"]),
-                float(group["weight_decay"]), float(group["momentum"]), bool(group["centered"]))
+                float(group["weight_decay"]), float(group["momentum"]), bool(group["centered"]),
+                _flag(group, "maximize"))
 
 
 class LBFGS(Optimizer):

@@ -17,6 +17,8 @@ struct AdagradOptions : public OptimizerOptions {
   STRIATE_ARG(double, weight_decay) = 0.0;
   STRIATE_ARG(double, initial_accumulator_value) = 0.0;
   STRIATE_ARG(double, eps) = 1e-10;
+  // Ascend the objective instead (torch's maximize): the gradient is negated first.
+  STRIATE_ARG(bool, maximize) = false;
 
  public:
   std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<AdagradOptions>(*this); }

@@ -19,6 +19,8 @@ struct AdamOptions : public OptimizerOptions {
   STRIATE_ARG(double, eps) = 1e-8;
   STRIATE_ARG(double, weight_decay) = 0.0;
   STRIATE_ARG(bool, amsgrad) = false;
+  // Ascend the objective instead (torch's maximize): the gradient is negated first.
+  STRIATE_ARG(bool, maximize) = false;
   // false: the notes' form, p -= lr * m / (sqrt(v) + eps), without 1 - beta^t corrections.
   STRIATE_ARG(bool, bias_correction) = true;
   // true (AdamW): p *= 1 - lr * weight_decay instead of adding weight_decay * p to the gradient.

@@ -18,6 +18,8 @@ struct RMSpropOptions : public OptimizerOptions {
   STRIATE_ARG(double, weight_decay) = 0.0;
   STRIATE_ARG(double, momentum) = 0.0;
   STRIATE_ARG(bool, centered) = false;
+  // Ascend the objective instead (torch's maximize): the gradient is negated first.
+  STRIATE_ARG(bool, maximize) = false;
 
  public:
   std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<RMSpropOptions>(*this); }

@@ -17,6 +17,8 @@ struct SGDOptions : public OptimizerOptions {
   STRIATE_ARG(double, dampening) = 0.0;
   STRIATE_ARG(double, weight_decay) = 0.0;
   STRIATE_ARG(bool, nesterov) = false;
+  // Ascend the objective instead (torch's maximize): the gradient is negated first.
+  STRIATE_ARG(bool, maximize) = false;
   // "torch": buf = momentum*buf + (1-dampening)*g; p -= lr*buf (the learning rate scales the
   // whole buffer, so a change of lr applies at once). "velocity": v = momentum*v - lr*(1-dampening)*g;
   // p += v (the lr in force when a gradient arrives stays folded into v). Same trajectory for a
