@@ -1,6 +1,7 @@
 // C++ API test of the training helpers an embedding program uses without Python: update_bn over a
-// DataLoader (BatchNorm statistics recomputed as a cumulative average) and SnapshotEnsemble
-// (snapshots at SGDR restarts, averaged softmax predictions). Returns non-zero on a failed check.
+// DataLoader (BatchNorm statistics recomputed as a cumulative average), SnapshotEnsemble
+// (snapshots at SGDR restarts, averaged softmax predictions) and DataLoader::epoch_of (custom
+// sampler orders). Returns non-zero on a failed check.
 #include <striate/striate.h>
 
 #include <cmath>
@@ -123,6 +124,29 @@ void test_snapshot_ensemble_follows_sgdr_restarts() {
   CHECK(ensemble.size() == 3);
 }
 
+// DataLoader::epoch_of: a custom sampler's order, cut into batch_size batches or at explicit
+// bounds (a batch sampler's), built by worker threads like any epoch; bad orders are refused.
+void test_loader_epoch_of_custom_orders() {
+  Tensor x = striate::arange(10).reshape({10, 1});
+  auto dataset = std::make_shared<striate::data::TensorDataset>(std::vector<Tensor>{x, striate::arange(10)});
+  striate::data::DataLoader loader(dataset, striate::data::DataLoaderOptions().batch_size(3).num_workers(2).seed(0));
+  auto labels = [](const std::shared_ptr<striate::data::EpochBatches>& epoch) {
+    std::vector<std::vector<int64_t>> batches;
+    while (auto batch = epoch->next()) {
+      Tensor y = (*batch)[1].contiguous();
+      batches.emplace_back(y.data<int64_t>(), y.data<int64_t>() + y.numel());
+    }
+    return batches;
+  };
+  CHECK((labels(loader.epoch_of({9, 0, 4, 4, 7})) == std::vector<std::vector<int64_t>>{{9, 0, 4}, {4, 7}}));
+  CHECK((labels(loader.epoch_of({5, 1, 2, 8}, {0, 1, 4})) == std::vector<std::vector<int64_t>>{{5}, {1, 2, 8}}));
+  CHECK(labels(loader.epoch_of({})).empty());
+  CHECK_THROWS(striate::IndexError, loader.epoch_of({0, 10}), "outside the dataset of 10");
+  CHECK_THROWS(striate::IndexError, loader.epoch_of({-1}), "index -1");
+  CHECK_THROWS(striate::ValueError, loader.epoch_of({1, 2}, {0, 1}), "bounds must run from 0");
+  CHECK_THROWS(striate::ValueError, loader.epoch_of({1, 2}, {0, 0, 2}), "empty batch");
+}
+
 }  // namespace
 
 int main() {
@@ -130,6 +154,7 @@ int main() {
     test_update_bn_cumulative_average();
     test_snapshot_ensemble_predict();
     test_snapshot_ensemble_follows_sgdr_restarts();
+    test_loader_epoch_of_custom_orders();
   } catch (const std::exception& e) {
     std::cerr << "unexpected exception: " << e.what() << "\n";
     return 1;
