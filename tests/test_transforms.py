@@ -401,7 +401,8 @@ def test_reprs():
 
 
 ALL_TRANSFORMS = RANDOM_TRANSFORMS + [T.ToTensor(), T.CenterCrop(4), T.Resize(4), T.FiveCrop(3),
-                                      T.TenCrop(3), T.Normalize(0.5, 0.5)]
+                                      T.TenCrop(3), T.Normalize(0.5, 0.5), T.Pad(2),
+                                      T.Grayscale(3), T.RandomGrayscale(0.5)]
 
 
 @pytest.mark.parametrize("transform", ALL_TRANSFORMS, ids=lambda t: type(t).__name__)
@@ -497,3 +498,62 @@ def test_pil_images_and_hwc_arrays_give_the_tensor_result(transform):
     np.testing.assert_array_equal(seeded(hwc), expected)
     if hwc.dtype == np.uint8:
         np.testing.assert_array_equal(seeded(Image.fromarray(hwc)), expected)
+
+
+@pytest.mark.parametrize("mode", ["constant", "edge", "reflect", "symmetric"])
+@pytest.mark.parametrize("padding", [2, (1, 3), (0, 1, 2, 3)])
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_pad_matches_numpy_pad(mode, padding, dtype):
+    arr = image((3, 5, 6), dtype)
+    left, top, right, bottom = {1: lambda p: (p[0],) * 4, 2: lambda p: (p[0], p[1], p[0], p[1]),
+                                4: lambda p: p}[len(np.atleast_1d(padding))](np.atleast_1d(padding))
+    widths = ((0, 0), (top, bottom), (left, right))
+    kwargs = dict(constant_values=7) if mode == "constant" else {}
+    expected = np.pad(arr, widths, mode=mode, **kwargs)
+    out = T.Pad(padding, fill=7, padding_mode=mode)(st.from_numpy(arr)).numpy()
+    np.testing.assert_array_equal(out, expected)
+    batch = np.stack([arr, arr[:, ::-1].copy()])
+    np.testing.assert_array_equal(T.Pad(padding, fill=7, padding_mode=mode)(
+        st.from_numpy(batch)).numpy()[1], np.pad(batch[1], widths, mode=mode, **kwargs))
+
+
+def test_pad_per_channel_fill_and_bad_arguments():
+    out = T.Pad(1, fill=(1, 2, 3))(st.from_numpy(image((3, 2, 2), np.uint8))).numpy()
+    assert out[:, 0, 0].tolist() == [1, 2, 3]
+    with pytest.raises(ValueError, match="Pad: expected padding as 1, 2 or 4 values, got 3"):
+        T.Pad((1, 2, 3))
+    with pytest.raises(ValueError, match="Pad: expected non-negative padding, got -1"):
+        T.Pad(-1)
+    with pytest.raises(ValueError, match="Pad: expected padding_mode"):
+        T.Pad(1, padding_mode="wrap")
+    with pytest.raises(ValueError, match="Pad: reflect padding must be smaller than the image"):
+        T.Pad(5, padding_mode="reflect")(st.from_numpy(image((1, 3, 3), np.uint8)))
+    with pytest.raises(ValueError, match="Pad: expected fill as 1 value or one per channel"):
+        T.Pad(1, fill=(1, 2))(st.from_numpy(image((3, 2, 2), np.uint8)))
+
+
+def test_random_apply_all_or_nothing_with_the_seed():
+    arr = image((3, 8, 8), np.uint8)
+    inner = [T.RandomCrop(6, padding=1), T.RandomHorizontalFlip(1.0)]
+    assert isinstance(T.RandomApply(inner), st._C._data.Transform)  # stays C++ (runs in workers)
+    applied = 0
+    for seed in range(60):
+        out = run(T.RandomApply(inner, p=0.5), arr, seed)
+        if out.shape == arr.shape and np.array_equal(out, arr):
+            continue
+        applied += 1
+        st.manual_seed(seed)
+        st._C._data._augmentation_uniform()  # the draw RandomApply made
+        np.testing.assert_array_equal(out, T.Compose(inner)(st.from_numpy(arr)).numpy())
+    assert 15 < applied < 45
+    np.testing.assert_array_equal(run(T.RandomApply(inner, p=0.0), arr, 1), arr)
+    # with a Python callable it runs in Python, with the same draws
+    doubled = T.RandomApply([lambda x: x * 2], p=0.5)
+    assert not isinstance(doubled, st._C._data.Transform)
+    results = [run(doubled, arr.astype(np.float32), seed) for seed in range(40)]
+    changed = sum(not np.array_equal(r, arr) for r in results)
+    assert 8 < changed < 32
+    with pytest.raises(ValueError, match=r"RandomApply: expected a probability p in \[0, 1\]"):
+        T.RandomApply(inner, p=1.5)
+    with pytest.raises(TypeError, match="RandomApply: transform 1 is not callable"):
+        T.RandomApply([T.ToTensor(), 3])

@@ -281,3 +281,42 @@ def test_loader_workers_run_cpp_transforms_deterministically():
     np.testing.assert_array_equal(epochs[0], epochs[1])
 
 
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+@pytest.mark.parametrize("channels", [1, 3])
+def test_grayscale_is_the_luma(dtype, channels):
+    rng = np.random.default_rng(5)
+    arr = (rng.integers(0, 256, (2, 3, 4, 5)).astype(np.uint8) if dtype == np.uint8
+           else rng.random((2, 3, 4, 5)).astype(np.float32))
+    luma = 0.299 * arr[:, 0].astype(np.float64) + 0.587 * arr[:, 1] + 0.114 * arr[:, 2]
+    expected = np.floor(luma).astype(np.uint8) if dtype == np.uint8 else luma.astype(np.float32)
+    out = T.Grayscale(channels)(st.from_numpy(arr)).numpy()
+    assert out.shape == (2, channels, 4, 5) and out.dtype == arr.dtype
+    for c in range(channels):
+        np.testing.assert_allclose(out[:, c], expected, rtol=0, atol=0 if dtype == np.uint8 else 1e-6)
+    single = T.Grayscale(3)(st.from_numpy(arr[0, :1].copy())).numpy()
+    np.testing.assert_array_equal(single, np.repeat(arr[0, :1], 3, axis=0))
+
+
+def test_grayscale_close_to_pil_and_random_grayscale():
+    from PIL import Image
+
+    hwc = np.random.default_rng(6).integers(0, 256, (6, 7, 3)).astype(np.uint8)
+    ours = T.Grayscale()(Image.fromarray(hwc)).numpy()[0].astype(int)
+    theirs = np.asarray(Image.fromarray(hwc).convert("L")).astype(int)
+    assert np.abs(ours - theirs).max() <= 1  # PIL rounds, we truncate (torchvision's tensor rule)
+    arr = st.from_numpy(np.ascontiguousarray(hwc.transpose(2, 0, 1)))
+    grays = 0
+    for seed in range(50):
+        st.manual_seed(seed)
+        out = T.RandomGrayscale(0.3)(arr).numpy()
+        assert out.shape == (3, 6, 7)
+        grays += bool(np.array_equal(out[0], out[1]) and np.array_equal(out[1], out[2]))
+    assert 5 < grays < 28
+    with pytest.raises(ValueError, match="Grayscale: expected num_output_channels 1 or 3, got 2"):
+        T.Grayscale(2)
+    with pytest.raises(ValueError, match="Grayscale: expected a 1- or 3-channel image, got 4"):
+        T.Grayscale()(st.zeros(4, 3, 3))
+    with pytest.raises(ValueError, match=r"RandomGrayscale: expected p in \[0, 1\], got 2"):
+        T.RandomGrayscale(2.0)

@@ -145,7 +145,26 @@ void init_transforms(py::module_& m) {
       .def(py::init<std::vector<std::shared_ptr<data::Transform>>>(), py::arg("transforms"))
       .def_property_readonly("transforms", &data::Compose::transforms);
 
+  // One uniform draw from this thread's augmentation generator (Python transforms that draw
+  // like the C++ ones: reproducible under the loader's per-example seeds).
+  module.def("_augmentation_uniform", [] { return data::augmentation_generator().uniform(); });
+
+  transform_class<data::RandomApply>(module, "RandomApply")
+      .def(py::init<std::vector<std::shared_ptr<data::Transform>>, double>(), py::arg("transforms"),
+           py::arg("p") = 0.5)
+      .def_property_readonly("transforms", &data::RandomApply::transforms);
+
   transform_class<data::ToTensor>(module, "ToTensor").def(py::init<>());
+
+  transform_class<data::Pad>(module, "Pad")
+      .def(py::init([](py::handle padding, py::handle fill, std::string padding_mode) {
+             return std::make_unique<data::Pad>(integers(padding, "Pad", "padding"), numbers(fill, "Pad", "fill"),
+                                                std::move(padding_mode));
+           }),
+           py::arg("padding"), py::arg("fill") = 0, py::arg("padding_mode") = "constant");
+  transform_class<data::Grayscale>(module, "Grayscale")
+      .def(py::init<int64_t>(), py::arg("num_output_channels") = 1);
+  transform_class<data::RandomGrayscale>(module, "RandomGrayscale").def(py::init<double>(), py::arg("p") = 0.1);
 
   transform_class<data::Normalize>(module, "Normalize")
       .def(py::init([](py::handle mean, py::handle std, bool inplace) {

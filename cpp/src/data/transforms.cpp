@@ -254,22 +254,40 @@ Tensor RandomVerticalFlip::operator()(const Tensor& image) const {
 
 std::string RandomVerticalFlip::repr() const { return "RandomVerticalFlip(p=" + format_number(p_) + ")"; }
 
+namespace {
+
+// torchvision's padding argument: 1 value = every side, 2 = left/right and top/bottom, 4 = left,
+// top, right, bottom.
+std::array<int64_t, 4> sides_of(const std::vector<int64_t>& padding, const char* name) {
+  STRIATE_CHECK(padding.size() == 1 || padding.size() == 2 || padding.size() == 4, name,
+                ": expected padding as 1, 2 or 4 values, got ", padding.size(), " values");
+  for (int64_t amount : padding) STRIATE_CHECK(amount >= 0, name, ": expected non-negative padding, got ", amount);
+  if (padding.size() == 1) return {padding[0], padding[0], padding[0], padding[0]};
+  if (padding.size() == 2) return {padding[0], padding[1], padding[0], padding[1]};
+  return {padding[0], padding[1], padding[2], padding[3]};
+}
+
+void check_padding_mode(const std::string& mode, const char* name) {
+  STRIATE_CHECK(mode == "constant" || mode == "edge" || mode == "reflect" || mode == "symmetric", name,
+                ": expected padding_mode 'constant', 'edge', 'reflect' or 'symmetric', got '", mode, "'");
+}
+
+std::string format_padding(const std::vector<int64_t>& padding) {
+  if (padding.size() == 1) return std::to_string(padding[0]);
+  std::string text = "(";
+  for (size_t i = 0; i < padding.size(); ++i) text += (i ? ", " : "") + std::to_string(padding[i]);
+  return text + ")";
+}
+
+}  // namespace
+
 RandomCrop::RandomCrop(std::vector<int64_t> size, std::vector<int64_t> padding, bool pad_if_needed,
                        std::vector<double> fill, std::string padding_mode)
     : padding_given_(padding), pad_if_needed_(pad_if_needed), fill_(std::move(fill)),
       padding_mode_(std::move(padding_mode)) {
   std::tie(height_, width_) = check_size(size, "RandomCrop");
-  STRIATE_CHECK(padding.empty() || padding.size() == 1 || padding.size() == 2 || padding.size() == 4,
-                "RandomCrop: expected padding as 1, 2 or 4 values, got ", padding.size(), " values");
-  for (int64_t amount : padding)
-    STRIATE_CHECK(amount >= 0, "RandomCrop: expected non-negative padding, got ", amount);
-  if (padding.size() == 1) padding_ = {padding[0], padding[0], padding[0], padding[0]};
-  if (padding.size() == 2) padding_ = {padding[0], padding[1], padding[0], padding[1]};
-  if (padding.size() == 4) padding_ = {padding[0], padding[1], padding[2], padding[3]};
-  STRIATE_CHECK(padding_mode_ == "constant" || padding_mode_ == "edge" || padding_mode_ == "reflect" ||
-                    padding_mode_ == "symmetric",
-                "RandomCrop: expected padding_mode 'constant', 'edge', 'reflect' or 'symmetric', got '",
-                padding_mode_, "'");
+  if (!padding.empty()) padding_ = sides_of(padding, "RandomCrop");
+  check_padding_mode(padding_mode_, "RandomCrop");
   STRIATE_CHECK(!fill_.empty(), "RandomCrop: expected fill as 1 value or one per channel, got none");
 }
 
@@ -300,17 +318,55 @@ Tensor RandomCrop::operator()(const Tensor& image) const {
 }
 
 std::string RandomCrop::repr() const {
-  std::string padding = "None";
-  if (padding_given_.size() == 1) {
-    padding = std::to_string(padding_given_[0]);
-  } else if (!padding_given_.empty()) {
-    padding = "(";
-    for (size_t i = 0; i < padding_given_.size(); ++i) padding += (i ? ", " : "") + std::to_string(padding_given_[i]);
-    padding += ")";
-  }
+  std::string padding = padding_given_.empty() ? "None" : format_padding(padding_given_);
   return "RandomCrop(size=" + format_size(height_, width_) + ", padding=" + padding +
          ", pad_if_needed=" + (pad_if_needed_ ? "True" : "False") + ", fill=" +
          (fill_.size() == 1 ? format_number(fill_[0]) : format_list(fill_)) + ", padding_mode=" + padding_mode_ + ")";
+}
+
+Pad::Pad(std::vector<int64_t> padding, std::vector<double> fill, std::string padding_mode)
+    : padding_(sides_of(padding, "Pad")), padding_given_(std::move(padding)), fill_(std::move(fill)),
+      padding_mode_(std::move(padding_mode)) {
+  check_padding_mode(padding_mode_, "Pad");
+  STRIATE_CHECK(!fill_.empty(), "Pad: expected fill as 1 value or one per channel, got none");
+}
+
+Tensor Pad::operator()(const Tensor& image) const {
+  ImageGeometry geometry = check_image(image, "Pad");
+  std::vector<double> fill = per_channel(fill_, geometry.C, "Pad", "fill");
+  if (padding_mode_ == "reflect") {
+    STRIATE_CHECK(std::max(padding_[1], padding_[3]) < geometry.H && std::max(padding_[0], padding_[2]) < geometry.W,
+                  "Pad: reflect padding must be smaller than the image (", geometry.H, "x", geometry.W, "), got ",
+                  format_padding(padding_given_));
+  }
+  std::vector<int64_t> rows = pad_index(identity_index(geometry.H), padding_[1], padding_[3], padding_mode_);
+  std::vector<int64_t> cols = pad_index(identity_index(geometry.W), padding_[0], padding_[2], padding_mode_);
+  return gather(image, geometry, rows, cols, fill);
+}
+
+std::string Pad::repr() const {
+  return "Pad(padding=" + format_padding(padding_given_) + ", fill=" +
+         (fill_.size() == 1 ? format_number(fill_[0]) : format_list(fill_)) + ", padding_mode=" + padding_mode_ + ")";
+}
+
+RandomApply::RandomApply(std::vector<std::shared_ptr<Transform>> transforms, double p)
+    : transforms_(std::move(transforms)), p_(p) {
+  check_probability(p, "RandomApply");
+  for (size_t i = 0; i < transforms_.size(); ++i)
+    STRIATE_CHECK_TYPE(transforms_[i] != nullptr, "RandomApply: transform ", i, " is null");
+}
+
+Tensor RandomApply::operator()(const Tensor& image) const {
+  if (augmentation_generator().uniform() >= p_) return image;
+  Tensor out = image;
+  for (const auto& transform : transforms_) out = (*transform)(out);
+  return out;
+}
+
+std::string RandomApply::repr() const {
+  std::string text = "RandomApply(\n    p=" + format_number(p_) + "\n";
+  for (const auto& transform : transforms_) text += "    " + transform->repr() + "\n";
+  return text + ")";
 }
 
 namespace {

@@ -134,6 +134,47 @@ ColorJitter::Params ColorJitter::get_params(std::optional<Range> brightness, std
   return params;
 }
 
+// ---- Grayscale, RandomGrayscale ------------------------------------------------------------------
+
+namespace {
+
+Tensor to_grayscale(const Tensor& image, int64_t num_output_channels, const char* name) {
+  ImageGeometry geometry = check_image(image, name);
+  std::vector<double> gray = grayscale_of(image, geometry, name);
+  Tensor every_channel = blend_with(image, geometry, gray, true, 0.0, name);  // each channel = the luma
+  const int64_t channel_dim = image.dim() - 3;
+  Tensor one = every_channel.narrow(channel_dim, 0, 1);
+  if (num_output_channels == 1) return one.contiguous();
+  Shape shape = image.sizes();
+  shape[channel_dim] = num_output_channels;
+  return one.expand(shape).contiguous();
+}
+
+}  // namespace
+
+Grayscale::Grayscale(int64_t num_output_channels) : num_output_channels_(num_output_channels) {
+  STRIATE_CHECK(num_output_channels == 1 || num_output_channels == 3,
+                "Grayscale: expected num_output_channels 1 or 3, got ", num_output_channels);
+}
+
+Tensor Grayscale::operator()(const Tensor& image) const { return to_grayscale(image, num_output_channels_, "Grayscale"); }
+
+std::string Grayscale::repr() const {
+  return "Grayscale(num_output_channels=" + std::to_string(num_output_channels_) + ")";
+}
+
+RandomGrayscale::RandomGrayscale(double p) : p_(p) { check_probability(p, "RandomGrayscale"); }
+
+Tensor RandomGrayscale::operator()(const Tensor& image) const {
+  ImageGeometry geometry = check_image(image, "RandomGrayscale");
+  STRIATE_CHECK(geometry.C == 1 || geometry.C == 3, "RandomGrayscale: expected a 1- or 3-channel image, got ",
+                geometry.C, " channels");
+  if (augmentation_generator().uniform() >= p_) return image;
+  return to_grayscale(image, geometry.C, "RandomGrayscale");
+}
+
+std::string RandomGrayscale::repr() const { return "RandomGrayscale(p=" + format_number(p_) + ")"; }
+
 Tensor ColorJitter::operator()(const Tensor& image) const {
   ImageGeometry geometry = check_image(image, "ColorJitter");
   STRIATE_CHECK(!(saturation_ || hue_) || geometry.C == 3, "ColorJitter: saturation and hue need an RGB image ",

@@ -29,7 +29,8 @@ __all__ = [
     "InterpolationMode", "Transform", "Compose", "ToTensor", "Normalize", "RandomHorizontalFlip",
     "RandomVerticalFlip", "RandomCrop", "CenterCrop", "Resize", "RandomResizedCrop",
     "RandomRotation", "RandomAffine", "ColorJitter", "PCALighting", "RandomErasing", "Cutout",
-    "FiveCrop", "TenCrop", "Mixup", "CutMix", "adjust_brightness", "adjust_contrast",
+    "FiveCrop", "TenCrop", "Mixup", "CutMix", "Pad", "Grayscale", "RandomGrayscale",
+    "RandomApply", "adjust_brightness", "adjust_contrast",
     "adjust_saturation", "adjust_hue",
 ]
 
@@ -123,6 +124,9 @@ RandomErasing = _accepting_pictures(RandomErasing)
 Cutout = _accepting_pictures(Cutout)
 FiveCrop = _accepting_pictures(FiveCrop)
 TenCrop = _accepting_pictures(TenCrop)
+Pad = _accepting_pictures(_data.Pad)
+Grayscale = _accepting_pictures(_data.Grayscale)
+RandomGrayscale = _accepting_pictures(_data.RandomGrayscale)
 
 
 class ToTensor(_data.ToTensor):
@@ -187,3 +191,55 @@ class Compose(metaclass=_ComposeType):
         if all(isinstance(transform, _data.Transform) for transform in transforms):
             return _CppCompose(transforms)
         return _PythonCompose(transforms)
+
+
+class _PythonRandomApply:
+    """RandomApply with a plain Python callable among the transforms: runs in Python, drawing
+    from the augmentation generator like the C++ one."""
+
+    def __init__(self, transforms, p):
+        self.transforms = transforms
+        self.p = p
+
+    def __call__(self, image):
+        from .. import _C as C
+
+        if C._data._augmentation_uniform() >= self.p:
+            return image
+        for transform in self.transforms:
+            image = transform(image)
+        return image
+
+    def __repr__(self):
+        lines = [f"    p={self.p}"] + [f"    {transform!r}" for transform in self.transforms]
+        return "RandomApply(\n" + "\n".join(lines) + "\n)"
+
+
+class _CppRandomApply(_data.RandomApply):
+    def __call__(self, image):
+        if not isinstance(image, Tensor) and image is not None:
+            image = _to_chw_tensor(image, "RandomApply")
+        return super().__call__(image)
+
+
+_CppRandomApply.__name__ = _CppRandomApply.__qualname__ = "RandomApply"
+_CppRandomApply.__module__ = __name__
+
+
+def RandomApply(transforms, p=0.5):
+    """Applies the transforms in order with probability p (one draw per call), else returns the
+    image unchanged. C++ when every member is a striate transform (datasets run it without the
+    GIL), Python otherwise."""
+    if isinstance(transforms, (str, bytes)) or not hasattr(transforms, "__iter__"):
+        raise TypeError("RandomApply: expected a sequence of transforms, got "
+                        f"{type(transforms).__name__}")
+    transforms = list(transforms)
+    for index, transform in enumerate(transforms):
+        if not callable(transform):
+            raise TypeError(f"RandomApply: transform {index} is not callable "
+                            f"(got {type(transform).__name__})")
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+        raise ValueError(f"RandomApply: expected a probability p in [0, 1], got {p!r}")
+    if all(isinstance(transform, _data.Transform) for transform in transforms):
+        return _CppRandomApply(transforms, float(p))
+    return _PythonRandomApply(transforms, float(p))

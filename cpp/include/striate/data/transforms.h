@@ -99,6 +99,35 @@ class RandomCrop : public Transform {
   std::string padding_mode_;
 };
 
+// Pads every image (padding: 1 value = every side, 2 = left/right and top/bottom, 4 = left, top,
+// right, bottom) with padding_mode "constant" (fill, 1 or C values), "edge", "reflect" or
+// "symmetric", as torchvision's Pad.
+class Pad : public Transform {
+ public:
+  explicit Pad(std::vector<int64_t> padding, std::vector<double> fill = {0.0}, std::string padding_mode = "constant");
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+
+ private:
+  std::array<int64_t, 4> padding_ = {0, 0, 0, 0};  // left, top, right, bottom
+  std::vector<int64_t> padding_given_;
+  std::vector<double> fill_;
+  std::string padding_mode_;
+};
+
+// Applies `transforms` in order with probability p, else nothing (one draw per call).
+class RandomApply : public Transform {
+ public:
+  explicit RandomApply(std::vector<std::shared_ptr<Transform>> transforms, double p = 0.5);
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+  const std::vector<std::shared_ptr<Transform>>& transforms() const { return transforms_; }
+
+ private:
+  std::vector<std::shared_ptr<Transform>> transforms_;
+  double p_;
+};
+
 // The central crop (top/left offsets rounded half to even like torchvision); zero padding when
 // the crop is larger than the image.
 class CenterCrop : public Transform {
@@ -240,6 +269,29 @@ class PCALighting : public Transform {
   double alphastd_;
   std::vector<double> eigval_;
   std::vector<std::vector<double>> eigvec_;
+};
+
+// Luma 0.299 R + 0.587 G + 0.114 B (as ColorJitter's saturation; uint8 truncated), on 1 or 3
+// output channels; a 1-channel image is already gray.
+class Grayscale : public Transform {
+ public:
+  explicit Grayscale(int64_t num_output_channels = 1);
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+
+ private:
+  int64_t num_output_channels_;
+};
+
+// Grayscale with probability p, keeping the number of channels.
+class RandomGrayscale : public Transform {
+ public:
+  explicit RandomGrayscale(double p = 0.1);
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+
+ private:
+  double p_;
 };
 
 // With probability p, overwrites a random box (area fraction in scale, aspect ratio in ratio) with
