@@ -557,3 +557,72 @@ def test_random_apply_all_or_nothing_with_the_seed():
         T.RandomApply(inner, p=1.5)
     with pytest.raises(TypeError, match="RandomApply: transform 1 is not callable"):
         T.RandomApply([T.ToTensor(), 3])
+
+
+def marker(value):
+    """A C++ transform that makes the output identify it: pads by `value` pixels."""
+    return T.Pad(value)
+
+
+@pytest.mark.parametrize("native", [True, False], ids=["cpp", "python"])
+def test_random_choice_follows_its_probabilities(native):
+    arr = st.from_numpy(image((1, 4, 4), np.uint8))
+    members = [marker(1), marker(2), marker(3)]
+    if not native:
+        members[2] = T.Lambda(lambda x: T.Pad(3)(x))
+    choice = T.RandomChoice(members, p=[1, 2, 5])
+    assert isinstance(choice, st._C._data.Transform) == native
+    counts = np.zeros(4, int)
+    for seed in range(400):
+        st.manual_seed(seed)
+        counts[(choice(arr).shape[1] - 4) // 2] += 1
+    expected = 400 * np.array([1, 2, 5]) / 8
+    assert np.all(np.abs(counts[1:] - expected) < 4 * np.sqrt(expected)), counts
+    st.manual_seed(3)
+    first = choice(arr).shape
+    st.manual_seed(3)
+    assert choice(arr).shape == first
+
+
+@pytest.mark.parametrize("native", [True, False], ids=["cpp", "python"])
+def test_random_order_applies_all_in_both_orders(native):
+    arr = st.from_numpy(image((1, 5, 6), np.uint8))
+    crop = T.RandomCrop(5) if native else T.Lambda(lambda x: T.CenterCrop(5)(x))
+    order = T.RandomOrder([T.Pad(1), crop])
+    assert isinstance(order, st._C._data.Transform) == native
+    shapes = set()
+    for seed in range(40):
+        st.manual_seed(seed)
+        shapes.add(tuple(order(arr).shape))
+    assert shapes == {(1, 5, 5), (1, 7, 7)}  # pad then crop, or crop then pad
+
+
+def test_choice_order_lambda_bad_arguments():
+    with pytest.raises(ValueError, match="RandomChoice: expected at least one transform"):
+        T.RandomChoice([])
+    with pytest.raises(ValueError, match="RandomChoice: expected 2 probabilities"):
+        T.RandomChoice([T.Pad(1), T.Pad(2)], p=[1.0])
+    with pytest.raises(ValueError, match="RandomChoice: expected non-negative probabilities"):
+        T.RandomChoice([T.Pad(1), T.Pad(2)], p=[1.0, -1.0])
+    with pytest.raises(TypeError, match="RandomOrder: transform 0 is not callable"):
+        T.RandomOrder([5])
+    with pytest.raises(TypeError, match="Lambda: expected a callable"):
+        T.Lambda(3)
+
+
+def test_composites_are_reproducible_whatever_the_workers():
+    from striate import data
+
+    images = st.from_numpy(np.random.default_rng(2).integers(0, 255, (16, 3, 8, 8)).astype(np.uint8))
+    transform = T.Compose([
+        T.RandomApply([T.ColorJitter(0.4, 0.4)], p=0.5),
+        T.RandomChoice([T.RandomCrop(6, padding=1), T.CenterCrop(6)]),
+        T.RandomOrder([T.RandomHorizontalFlip(), T.RandomGrayscale(0.5)]), T.ToTensor()])
+    assert isinstance(transform, st._C._data.Transform)
+    dataset = data.TensorDataset(images, st.arange(16), transform=transform)
+    runs = []
+    for workers in (0, 3):
+        loader = data.DataLoader(dataset, batch_size=5, shuffle=True, seed=4, num_workers=workers)
+        runs.append([batch[0].numpy() for batch in loader])
+    for a, b in zip(*runs):
+        np.testing.assert_array_equal(a, b)

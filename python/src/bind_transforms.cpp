@@ -154,6 +154,17 @@ void init_transforms(py::module_& m) {
            py::arg("p") = 0.5)
       .def_property_readonly("transforms", &data::RandomApply::transforms);
 
+  transform_class<data::RandomChoice>(module, "RandomChoice")
+      .def(py::init([](std::vector<std::shared_ptr<data::Transform>> transforms, py::handle p) {
+             std::vector<double> weights = p.is_none() ? std::vector<double>{} : numbers(p, "RandomChoice", "p");
+             return std::make_unique<data::RandomChoice>(std::move(transforms), std::move(weights));
+           }),
+           py::arg("transforms"), py::arg("p") = py::none())
+      .def_property_readonly("transforms", &data::RandomChoice::transforms);
+  transform_class<data::RandomOrder>(module, "RandomOrder")
+      .def(py::init<std::vector<std::shared_ptr<data::Transform>>>(), py::arg("transforms"))
+      .def_property_readonly("transforms", &data::RandomOrder::transforms);
+
   transform_class<data::ToTensor>(module, "ToTensor").def(py::init<>());
 
   transform_class<data::Pad>(module, "Pad")

@@ -349,11 +349,25 @@ std::string Pad::repr() const {
          (fill_.size() == 1 ? format_number(fill_[0]) : format_list(fill_)) + ", padding_mode=" + padding_mode_ + ")";
 }
 
+namespace {
+
+void check_members(const std::vector<std::shared_ptr<Transform>>& transforms, const char* name) {
+  for (size_t i = 0; i < transforms.size(); ++i)
+    STRIATE_CHECK_TYPE(transforms[i] != nullptr, name, ": transform ", i, " is null");
+}
+
+std::string members_repr(const std::string& head, const std::vector<std::shared_ptr<Transform>>& transforms) {
+  std::string text = head + "(\n";
+  for (const auto& transform : transforms) text += "    " + transform->repr() + "\n";
+  return text + ")";
+}
+
+}  // namespace
+
 RandomApply::RandomApply(std::vector<std::shared_ptr<Transform>> transforms, double p)
     : transforms_(std::move(transforms)), p_(p) {
   check_probability(p, "RandomApply");
-  for (size_t i = 0; i < transforms_.size(); ++i)
-    STRIATE_CHECK_TYPE(transforms_[i] != nullptr, "RandomApply: transform ", i, " is null");
+  check_members(transforms_, "RandomApply");
 }
 
 Tensor RandomApply::operator()(const Tensor& image) const {
@@ -368,6 +382,46 @@ std::string RandomApply::repr() const {
   for (const auto& transform : transforms_) text += "    " + transform->repr() + "\n";
   return text + ")";
 }
+
+
+
+RandomChoice::RandomChoice(std::vector<std::shared_ptr<Transform>> transforms, std::vector<double> p)
+    : transforms_(std::move(transforms)) {
+  STRIATE_CHECK(!transforms_.empty(), "RandomChoice: expected at least one transform, got none");
+  check_members(transforms_, "RandomChoice");
+  if (p.empty()) p.assign(transforms_.size(), 1.0);
+  STRIATE_CHECK(p.size() == transforms_.size(), "RandomChoice: expected ", transforms_.size(),
+                " probabilities (one per transform), got ", p.size());
+  double total = 0;
+  for (double weight : p) {
+    STRIATE_CHECK(std::isfinite(weight) && weight >= 0, "RandomChoice: expected non-negative probabilities, got ",
+                  format_number(weight));
+    total += weight;
+    cumulative_.push_back(total);
+  }
+  STRIATE_CHECK(total > 0, "RandomChoice: expected probabilities that are not all zero");
+  for (double& value : cumulative_) value /= total;
+}
+
+Tensor RandomChoice::operator()(const Tensor& image) const {
+  const double u = augmentation_generator().uniform();
+  size_t pick = std::upper_bound(cumulative_.begin(), cumulative_.end(), u) - cumulative_.begin();
+  return (*transforms_[std::min(pick, transforms_.size() - 1)])(image);
+}
+
+std::string RandomChoice::repr() const { return members_repr("RandomChoice", transforms_); }
+
+RandomOrder::RandomOrder(std::vector<std::shared_ptr<Transform>> transforms) : transforms_(std::move(transforms)) {
+  check_members(transforms_, "RandomOrder");
+}
+
+Tensor RandomOrder::operator()(const Tensor& image) const {
+  Tensor out = image;
+  for (int64_t index : random_permutation(static_cast<int64_t>(transforms_.size()))) out = (*transforms_[index])(out);
+  return out;
+}
+
+std::string RandomOrder::repr() const { return members_repr("RandomOrder", transforms_); }
 
 namespace {
 

@@ -30,7 +30,8 @@ __all__ = [
     "RandomVerticalFlip", "RandomCrop", "CenterCrop", "Resize", "RandomResizedCrop",
     "RandomRotation", "RandomAffine", "ColorJitter", "PCALighting", "RandomErasing", "Cutout",
     "FiveCrop", "TenCrop", "Mixup", "CutMix", "Pad", "Grayscale", "RandomGrayscale",
-    "RandomApply", "adjust_brightness", "adjust_contrast",
+    "RandomApply", "RandomChoice", "RandomOrder", "Lambda", "adjust_brightness",
+    "adjust_contrast",
     "adjust_saturation", "adjust_hue",
 ]
 
@@ -202,9 +203,7 @@ class _PythonRandomApply:
         self.p = p
 
     def __call__(self, image):
-        from .. import _C as C
-
-        if C._data._augmentation_uniform() >= self.p:
+        if _data._augmentation_uniform() >= self.p:
             return image
         for transform in self.transforms:
             image = transform(image)
@@ -215,31 +214,103 @@ class _PythonRandomApply:
         return "RandomApply(\n" + "\n".join(lines) + "\n)"
 
 
-class _CppRandomApply(_data.RandomApply):
-    def __call__(self, image):
-        if not isinstance(image, Tensor) and image is not None:
-            image = _to_chw_tensor(image, "RandomApply")
-        return super().__call__(image)
-
-
-_CppRandomApply.__name__ = _CppRandomApply.__qualname__ = "RandomApply"
-_CppRandomApply.__module__ = __name__
+_CppRandomApply = _accepting_pictures(_data.RandomApply)
 
 
 def RandomApply(transforms, p=0.5):
     """Applies the transforms in order with probability p (one draw per call), else returns the
     image unchanged. C++ when every member is a striate transform (datasets run it without the
     GIL), Python otherwise."""
+    transforms, native = _members("RandomApply", transforms)
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+        raise ValueError(f"RandomApply: expected a probability p in [0, 1], got {p!r}")
+    if native:
+        return _CppRandomApply(transforms, float(p))
+    return _PythonRandomApply(transforms, float(p))
+
+
+def _members(name, transforms):
     if isinstance(transforms, (str, bytes)) or not hasattr(transforms, "__iter__"):
-        raise TypeError("RandomApply: expected a sequence of transforms, got "
+        raise TypeError(f"{name}: expected a sequence of transforms, got "
                         f"{type(transforms).__name__}")
     transforms = list(transforms)
     for index, transform in enumerate(transforms):
         if not callable(transform):
-            raise TypeError(f"RandomApply: transform {index} is not callable "
+            raise TypeError(f"{name}: transform {index} is not callable "
                             f"(got {type(transform).__name__})")
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
-        raise ValueError(f"RandomApply: expected a probability p in [0, 1], got {p!r}")
-    if all(isinstance(transform, _data.Transform) for transform in transforms):
-        return _CppRandomApply(transforms, float(p))
-    return _PythonRandomApply(transforms, float(p))
+    return transforms, all(isinstance(transform, _data.Transform) for transform in transforms)
+
+
+_CppRandomChoice = _accepting_pictures(_data.RandomChoice)
+_CppRandomOrder = _accepting_pictures(_data.RandomOrder)
+
+
+class _PythonRandomChoice:
+    def __init__(self, transforms, p):
+        self.transforms = transforms
+        weights = np.ones(len(transforms)) if p is None else np.asarray(p, dtype=np.float64)
+        self._cumulative = np.cumsum(weights) / weights.sum()
+        self.p = p
+
+    def __call__(self, image):
+        u = _data._augmentation_uniform()
+        pick = min(int(np.searchsorted(self._cumulative, u, side="right")), len(self.transforms) - 1)
+        return self.transforms[pick](image)
+
+    def __repr__(self):
+        return "RandomChoice(\n" + "".join(f"    {t!r}\n" for t in self.transforms) + ")"
+
+
+class _PythonRandomOrder:
+    def __init__(self, transforms):
+        self.transforms = transforms
+
+    def __call__(self, image):
+        with_generator = [_data._augmentation_uniform() for _ in self.transforms]
+        for index in np.argsort(with_generator, kind="stable"):
+            image = self.transforms[index](image)
+        return image
+
+    def __repr__(self):
+        return "RandomOrder(\n" + "".join(f"    {t!r}\n" for t in self.transforms) + ")"
+
+
+def RandomChoice(transforms, p=None):
+    """Applies one of the transforms, picked with probabilities proportional to p (uniform by
+    default). C++ when every member is a striate transform, Python otherwise."""
+    transforms, native = _members("RandomChoice", transforms)
+    if not transforms:
+        raise ValueError("RandomChoice: expected at least one transform, got none")
+    if p is not None:
+        weights = np.asarray(p, dtype=np.float64)
+        if weights.shape != (len(transforms),):
+            raise ValueError(f"RandomChoice: expected {len(transforms)} probabilities (one per "
+                             f"transform), got {np.size(weights)}")
+        if not np.all(np.isfinite(weights)) or np.any(weights < 0) or weights.sum() <= 0:
+            raise ValueError("RandomChoice: expected non-negative probabilities, not all zero")
+    if native:
+        return _CppRandomChoice(transforms, p)
+    return _PythonRandomChoice(transforms, p)
+
+
+def RandomOrder(transforms):
+    """Applies all the transforms in a random order. C++ when every member is a striate
+    transform, Python otherwise."""
+    transforms, native = _members("RandomOrder", transforms)
+    return _CppRandomOrder(transforms) if native else _PythonRandomOrder(transforms)
+
+
+class Lambda:
+    """A user function as a transform (Python: it runs under the GIL; prefer the C++ transforms
+    in datasets that use worker threads)."""
+
+    def __init__(self, lambd):
+        if not callable(lambd):
+            raise TypeError(f"Lambda: expected a callable, got {type(lambd).__name__}")
+        self.lambd = lambd
+
+    def __call__(self, image):
+        return self.lambd(image)
+
+    def __repr__(self):
+        return "Lambda()"

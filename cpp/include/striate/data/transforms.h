@@ -128,6 +128,31 @@ class RandomApply : public Transform {
   double p_;
 };
 
+// Applies one of `transforms`, picked with probabilities proportional to p (uniform when empty).
+class RandomChoice : public Transform {
+ public:
+  explicit RandomChoice(std::vector<std::shared_ptr<Transform>> transforms, std::vector<double> p = {});
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+  const std::vector<std::shared_ptr<Transform>>& transforms() const { return transforms_; }
+
+ private:
+  std::vector<std::shared_ptr<Transform>> transforms_;
+  std::vector<double> cumulative_;  // normalized cumulative weights
+};
+
+// Applies all of `transforms` in a random order.
+class RandomOrder : public Transform {
+ public:
+  explicit RandomOrder(std::vector<std::shared_ptr<Transform>> transforms);
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+  const std::vector<std::shared_ptr<Transform>>& transforms() const { return transforms_; }
+
+ private:
+  std::vector<std::shared_ptr<Transform>> transforms_;
+};
+
 // The central crop (top/left offsets rounded half to even like torchvision); zero padding when
 // the crop is larger than the image.
 class CenterCrop : public Transform {
