@@ -402,7 +402,7 @@ def test_reprs():
 
 ALL_TRANSFORMS = RANDOM_TRANSFORMS + [T.ToTensor(), T.CenterCrop(4), T.Resize(4), T.FiveCrop(3),
                                       T.TenCrop(3), T.Normalize(0.5, 0.5), T.Pad(2),
-                                      T.Grayscale(3), T.RandomGrayscale(0.5)]
+                                      T.Grayscale(3), T.RandomGrayscale(0.5), T.GaussianBlur(3)]
 
 
 @pytest.mark.parametrize("transform", ALL_TRANSFORMS, ids=lambda t: type(t).__name__)
@@ -626,3 +626,43 @@ def test_composites_are_reproducible_whatever_the_workers():
         runs.append([batch[0].numpy() for batch in loader])
     for a, b in zip(*runs):
         np.testing.assert_array_equal(a, b)
+
+
+def torch_gaussian_blur(arr, kernel_w, kernel_h, sigma):
+    """torchvision's gaussian_blur, written with torch: reflect padding, separable kernel."""
+    def kernel1d(size):
+        x = torch.linspace(-(size - 1) / 2, (size - 1) / 2, size, dtype=torch.float64)
+        pdf = torch.exp(-0.5 * (x / sigma) ** 2)
+        return pdf / pdf.sum()
+
+    shape = arr.shape
+    planes = torch.tensor(arr.astype(np.float64)).reshape(-1, 1, shape[-2], shape[-1])
+    planes = torch.nn.functional.pad(planes, (kernel_w // 2,) * 2 + (kernel_h // 2,) * 2,
+                                     mode="reflect")
+    weight = (kernel1d(kernel_h)[:, None] * kernel1d(kernel_w)[None, :])[None, None]
+    return torch.nn.functional.conv2d(planes, weight).reshape(shape).numpy()
+
+
+@pytest.mark.parametrize("kernel_size", [3, (5, 3), (1, 7)])
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_gaussian_blur_matches_torch(kernel_size, dtype):
+    arr = image((2, 3, 9, 11), dtype)
+    blur = T.GaussianBlur(kernel_size, sigma=(0.3, 1.7))
+    st.manual_seed(8)
+    sigma = T.GaussianBlur.get_params(0.3, 1.7)
+    assert 0.3 <= sigma <= 1.7
+    st.manual_seed(8)
+    out = blur(st.from_numpy(arr)).numpy()
+    kw, kh = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
+    expected = torch_gaussian_blur(arr, kw, kh, sigma)
+    if dtype == np.uint8:
+        assert np.abs(out.astype(int) - np.round(expected)).max() <= 1  # .5 ties may round apart
+        assert np.mean(out == np.round(expected)) > 0.99
+    else:
+        np.testing.assert_allclose(out, expected, rtol=0, atol=1e-6)
+    with pytest.raises(ValueError, match="kernel size should be an odd and positive number, got 4"):
+        T.GaussianBlur(4)
+    with pytest.raises(ValueError, match="GaussianBlur: expected 0 < sigma min <= sigma max"):
+        T.GaussianBlur(3, sigma=(2.0, 1.0))
+    with pytest.raises(ValueError, match="needs reflect padding smaller than the image"):
+        T.GaussianBlur(9)(st.from_numpy(image((1, 3, 3), dtype)))

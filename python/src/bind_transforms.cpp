@@ -173,6 +173,17 @@ void init_transforms(py::module_& m) {
                                                 std::move(padding_mode));
            }),
            py::arg("padding"), py::arg("fill") = 0, py::arg("padding_mode") = "constant");
+  transform_class<data::GaussianBlur>(module, "GaussianBlur")
+      .def(py::init([](py::handle kernel_size, py::handle sigma) {
+             std::vector<double> range = numbers(sigma, "GaussianBlur", "sigma");
+             STRIATE_CHECK(range.size() == 1 || range.size() == 2,
+                           "GaussianBlur: expected sigma as one number or a (min, max) pair, got ", range.size(),
+                           " values");
+             return std::make_unique<data::GaussianBlur>(integers(kernel_size, "GaussianBlur", "kernel_size"),
+                                                         data::Range{range.front(), range.back()});
+           }),
+           py::arg("kernel_size"), py::arg("sigma") = py::make_tuple(0.1, 2.0))
+      .def_static("get_params", &data::GaussianBlur::get_params, py::arg("sigma_min"), py::arg("sigma_max"));
   transform_class<data::Grayscale>(module, "Grayscale")
       .def(py::init<int64_t>(), py::arg("num_output_channels") = 1);
   transform_class<data::RandomGrayscale>(module, "RandomGrayscale").def(py::init<double>(), py::arg("p") = 0.1);

@@ -72,6 +72,28 @@ kernels::cpu::ResampleTaps make_taps(int64_t in_size, int64_t out_size, bool bil
   return taps;
 }
 
+// The taps of a 1-D Gaussian of `size` (odd) and sigma sliding over a signal padded by size / 2
+// on both sides: output i reads padded[i, i + size).
+kernels::cpu::ResampleTaps gaussian_taps(int64_t out_size, int64_t size, double sigma) {
+  kernels::cpu::ResampleTaps taps;
+  taps.width = size;
+  std::vector<double> kernel(size);
+  double total = 0;
+  const double half = static_cast<double>(size - 1) / 2;
+  for (int64_t k = 0; k < size; ++k) {
+    const double x = (static_cast<double>(k) - half) / sigma;
+    kernel[k] = std::exp(-0.5 * x * x);
+    total += kernel[k];
+  }
+  for (double& weight : kernel) weight /= total;
+  for (int64_t i = 0; i < out_size; ++i) {
+    taps.first.push_back(i);
+    taps.count.push_back(size);
+    taps.weights.insert(taps.weights.end(), kernel.begin(), kernel.end());
+  }
+  return taps;
+}
+
 // Resamples the box of every image to height×width.
 Tensor resample(const Tensor& image, const ImageGeometry& geometry, const CropBox& box, int64_t height,
                 int64_t width, const std::string& interpolation, bool antialias, const char* name) {
@@ -338,6 +360,48 @@ std::string RandomAffine::repr() const {
   if (!shear_.empty()) text += ", shear=" + format_list(shear_, "(", ")");
   return text + ", interpolation=" + interpolation_ + ", fill=" + format_list(fill_) +
          (center_ ? ", center=" + center_repr(center_) : "") + ")";
+}
+
+// ---- GaussianBlur ---------------------------------------------------------------------------------
+
+GaussianBlur::GaussianBlur(std::vector<int64_t> kernel_size, Range sigma) : sigma_(sigma) {
+  STRIATE_CHECK(kernel_size.size() == 1 || kernel_size.size() == 2,
+                "GaussianBlur: expected kernel_size as 1 or 2 values, got ", kernel_size.size(), " values");
+  for (int64_t size : kernel_size) {
+    STRIATE_CHECK(size > 0 && size % 2 == 1, "GaussianBlur: kernel size should be an odd and positive number, got ",
+                  size);
+  }
+  kernel_w_ = kernel_size[0];
+  kernel_h_ = kernel_size.size() == 2 ? kernel_size[1] : kernel_size[0];
+  STRIATE_CHECK(sigma.first > 0 && sigma.first <= sigma.second,
+                "GaussianBlur: expected 0 < sigma min <= sigma max, got (", format_number(sigma.first), ", ",
+                format_number(sigma.second), ")");
+}
+
+double GaussianBlur::get_params(double sigma_min, double sigma_max) { return random_uniform(sigma_min, sigma_max); }
+
+Tensor GaussianBlur::operator()(const Tensor& image) const {
+  ImageGeometry geometry = check_image(image, "GaussianBlur");
+  const int64_t pad_w = kernel_w_ / 2, pad_h = kernel_h_ / 2;
+  STRIATE_CHECK(pad_h < geometry.H && pad_w < geometry.W, "GaussianBlur: the kernel (", kernel_w_, "x", kernel_h_,
+                ") needs reflect padding smaller than the image (", geometry.H, "x", geometry.W, ")");
+  const double sigma = get_params(sigma_.first, sigma_.second);
+  std::vector<int64_t> rows = pad_index(identity_index(geometry.H), pad_h, pad_h, "reflect");
+  std::vector<int64_t> cols = pad_index(identity_index(geometry.W), pad_w, pad_w, "reflect");
+  Tensor padded = gather(image, geometry, rows, cols, {0.0});
+  kernels::cpu::ResampleTaps row_taps = gaussian_taps(geometry.H, kernel_h_, sigma);
+  kernels::cpu::ResampleTaps col_taps = gaussian_taps(geometry.W, kernel_w_, sigma);
+  Tensor out = new_image(geometry, geometry.H, geometry.W, image.dtype());
+  STRIATE_DISPATCH_IMAGE(image.dtype(), "GaussianBlur", [&] {
+    kernels::cpu::resample_separable<scalar_t>(out.data<scalar_t>(), padded.data<scalar_t>(), row_taps, col_taps,
+                                               geometry.planes(), geometry.H + 2 * pad_h, geometry.W + 2 * pad_w, 0,
+                                               0, geometry.H, geometry.W);
+  });
+  return out;
+}
+
+std::string GaussianBlur::repr() const {
+  return "GaussianBlur(kernel_size=" + format_size(kernel_w_, kernel_h_) + ", sigma=" + format_range(sigma_) + ")";
 }
 
 }  // namespace striate::data

@@ -29,7 +29,7 @@ __all__ = [
     "InterpolationMode", "Transform", "Compose", "ToTensor", "Normalize", "RandomHorizontalFlip",
     "RandomVerticalFlip", "RandomCrop", "CenterCrop", "Resize", "RandomResizedCrop",
     "RandomRotation", "RandomAffine", "ColorJitter", "PCALighting", "RandomErasing", "Cutout",
-    "FiveCrop", "TenCrop", "Mixup", "CutMix", "Pad", "Grayscale", "RandomGrayscale",
+    "FiveCrop", "TenCrop", "Mixup", "CutMix", "Pad", "Grayscale", "RandomGrayscale", "GaussianBlur",
     "RandomApply", "RandomChoice", "RandomOrder", "Lambda", "adjust_brightness",
     "adjust_contrast",
     "adjust_saturation", "adjust_hue",
@@ -127,6 +127,7 @@ FiveCrop = _accepting_pictures(FiveCrop)
 TenCrop = _accepting_pictures(TenCrop)
 Pad = _accepting_pictures(_data.Pad)
 Grayscale = _accepting_pictures(_data.Grayscale)
+GaussianBlur = _accepting_pictures(_data.GaussianBlur)
 RandomGrayscale = _accepting_pictures(_data.RandomGrayscale)
 
 

@@ -225,6 +225,22 @@ struct AffineParams {
   double shear_x = 0.0, shear_y = 0.0;
 };
 
+// Gaussian blur with a sigma drawn uniformly from sigma (min, max) per call, as torchvision's:
+// separable kernels of kernel_size (1 value, or (width, height); odd and positive) with
+// reflect padding; uint8 results rounded.
+class GaussianBlur : public Transform {
+ public:
+  GaussianBlur(std::vector<int64_t> kernel_size, Range sigma = {0.1, 2.0});
+  Tensor operator()(const Tensor& image) const override;
+  std::string repr() const override;
+  // The sigma of one call: uniform in [sigma_min, sigma_max].
+  static double get_params(double sigma_min, double sigma_max);
+
+ private:
+  int64_t kernel_w_, kernel_h_;
+  Range sigma_;
+};
+
 // Random rotation (clockwise degrees, torchvision's convention for affine), translation (fractions
 // of width and height), scale and shear (1 value s = x-shear in (-s, s); 2 = x range; 4 = x and y).
 class RandomAffine : public Transform {
