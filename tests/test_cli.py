@@ -133,6 +133,7 @@ def test_summary_and_models(capsys):
     (["train", "--model", "alexnet", "--epochs", "0"], "model alexnet cannot take 1x28x28 images"),
     (["train", "--model", "vgg11", "--epochs", "0"], "designed for 224x224: pass --image-size 224"),
     (["train", "--image-size", "0"], "--image-size must be >= 1, got 0"),
+    (["train", "--augment", "gray"], "--augment gray needs colour images"),
     (["eval", "/nonexistent/ckpt.pt"], "cannot read checkpoint /nonexistent/ckpt.pt"),
     (["summary", "lenet5", "--input-size", "abc"], "--input-size should look like 3x224x224"),
     (["frobnicate"], "invalid choice: 'frobnicate'"),
@@ -201,7 +202,8 @@ def test_train_on_an_image_folder(tmp_path, capsys):
     status, stdout, stderr = run_cli(["train", "--dataset", "imagefolder", "--data-dir",
                                       str(tmp_path / "images"), "--image-size", "32", "--model",
                                       "convnetjs_cifar10", "--epochs", "2", "--batch-size", "8",
-                                      "--augment", "crop,flip", "--quiet", "--out", str(out)], capsys)
+                                      "--augment", "crop,flip,blur,gray", "--quiet", "--out",
+                                      str(out)], capsys)
     assert status == 0, stderr
     assert "24 training and 8 test images, 2 classes" in stdout
     status, stdout, _ = run_cli(["predict", str(out / "last.pt"),

@@ -41,8 +41,8 @@ NATIVE_SIZE = {"lenet5": 28, "convnetjs_mnist": 28, "convnetjs_cifar10": 32, "ni
                "preact_resnet18": 32, "wide_resnet28_10": 32, "wide_resnet": 32,
                "densenet_bc": 32, "fractalnet": 32}
 
-AUGMENTATIONS = ("flip", "vflip", "crop", "rotate", "affine", "jitter", "cutout", "erasing",
-                 "mixup", "cutmix")
+AUGMENTATIONS = ("flip", "vflip", "crop", "rotate", "affine", "jitter", "gray", "blur", "cutout",
+                 "erasing", "mixup", "cutmix")
 OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad")
 SCHEDULES = ("none", "cosine", "step", "multistep", "exponential", "onecycle", "plateau")
 
@@ -104,6 +104,12 @@ def _transforms(info, augment, train):
         if "jitter" in augment:
             steps.append(T.ColorJitter(brightness=0.3, contrast=0.3,
                                        saturation=0.3 if info["channels"] == 3 else 0))
+        if "gray" in augment:
+            if info["channels"] != 3:
+                raise UsageError("--augment gray needs colour images; this dataset is grayscale")
+            steps.append(T.RandomGrayscale(0.2))
+        if "blur" in augment:
+            steps.append(T.RandomApply([T.GaussianBlur(3, sigma=(0.1, 1.5))], p=0.5))
     steps += [T.ToTensor(), T.Normalize(info["mean"], info["std"])]
     if train and "cutout" in augment:
         steps.append(T.Cutout(size // 2))
