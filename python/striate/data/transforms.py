@@ -168,6 +168,19 @@ class _PythonCompose:
         return "Compose(\n" + "\n".join(lines) + ("\n" if lines else "") + ")"
 
 
+def _members(name, transforms):
+    """The transforms as a list, checked callable, and whether all are C++ transforms."""
+    if isinstance(transforms, (str, bytes)) or not hasattr(transforms, "__iter__"):
+        raise TypeError(f"{name}: expected a sequence of transforms, got "
+                        f"{type(transforms).__name__}")
+    transforms = list(transforms)
+    for index, transform in enumerate(transforms):
+        if not callable(transform):
+            raise TypeError(f"{name}: transform {index} is not callable "
+                            f"(got {type(transform).__name__})")
+    return transforms, all(isinstance(transform, _data.Transform) for transform in transforms)
+
+
 class _ComposeType(type):
     def __instancecheck__(cls, instance):
         return isinstance(instance, (_data.Compose, _PythonCompose))
@@ -182,17 +195,8 @@ class Compose(metaclass=_ComposeType):
     callable among them it runs in Python."""
 
     def __new__(cls, transforms):
-        if isinstance(transforms, (str, bytes)) or not hasattr(transforms, "__iter__"):
-            raise TypeError("Compose: expected a sequence of transforms, got "
-                            f"{type(transforms).__name__}")
-        transforms = list(transforms)
-        for index, transform in enumerate(transforms):
-            if not callable(transform):
-                raise TypeError(f"Compose: transform {index} is not callable "
-                                f"(got {type(transform).__name__})")
-        if all(isinstance(transform, _data.Transform) for transform in transforms):
-            return _CppCompose(transforms)
-        return _PythonCompose(transforms)
+        transforms, native = _members("Compose", transforms)
+        return _CppCompose(transforms) if native else _PythonCompose(transforms)
 
 
 class _PythonRandomApply:
@@ -228,18 +232,6 @@ def RandomApply(transforms, p=0.5):
     if native:
         return _CppRandomApply(transforms, float(p))
     return _PythonRandomApply(transforms, float(p))
-
-
-def _members(name, transforms):
-    if isinstance(transforms, (str, bytes)) or not hasattr(transforms, "__iter__"):
-        raise TypeError(f"{name}: expected a sequence of transforms, got "
-                        f"{type(transforms).__name__}")
-    transforms = list(transforms)
-    for index, transform in enumerate(transforms):
-        if not callable(transform):
-            raise TypeError(f"{name}: transform {index} is not callable "
-                            f"(got {type(transform).__name__})")
-    return transforms, all(isinstance(transform, _data.Transform) for transform in transforms)
 
 
 _CppRandomChoice = _accepting_pictures(_data.RandomChoice)
