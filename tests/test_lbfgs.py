@@ -33,7 +33,7 @@ def mlp_loss(lib, params, x, y):
     return ((out - y) * (out - y)).mean()
 
 
-def run_lbfgs(lib, opt_class, arrays, x, y, kwargs, steps, param_maker):
+def run_lbfgs(lib, opt_class, arrays, x, y, kwargs, steps, param_maker, loss_fn=mlp_loss):
     params = [param_maker(a) for a in arrays.values()]
     opt = opt_class(params, **kwargs)
     xt, yt = lib.tensor(x), lib.tensor(y)
@@ -41,7 +41,7 @@ def run_lbfgs(lib, opt_class, arrays, x, y, kwargs, steps, param_maker):
 
     def closure():
         opt.zero_grad()
-        loss = mlp_loss(lib, params, xt, yt)
+        loss = loss_fn(lib, params, xt, yt)
         loss.backward()
         return loss
 
@@ -102,19 +102,9 @@ def run_convex(lib, opt_class, param_maker, kwargs, dtype, steps=20):
     rng = np.random.default_rng(0)
     x = rng.standard_normal((60, 5)).astype(dtype)
     y = rng.integers(0, 3, 60)
-    params = [param_maker((rng.standard_normal((5, 3)) * 0.5).astype(dtype)),
-              param_maker(np.zeros(3, dtype))]
-    opt = opt_class(params, **kwargs)
-    xt, yt = lib.tensor(x), lib.tensor(y)
-
-    def closure():
-        opt.zero_grad()
-        loss = softmax_regression(lib, params, xt, yt)
-        loss.backward()
-        return loss
-
-    for _ in range(steps):
-        opt.step(closure)
+    arrays = {"w": (rng.standard_normal((5, 3)) * 0.5).astype(dtype), "b": np.zeros(3, dtype)}
+    params, _, _ = run_lbfgs(lib, opt_class, arrays, x, y, kwargs, steps, param_maker,
+                             loss_fn=softmax_regression)
     return params
 
 

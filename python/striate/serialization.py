@@ -47,13 +47,9 @@ def _place(tensor, saved):
         if moved is not None:
             return moved
     elif isinstance(location, dict):
-        from . import device
-
-        # keys as the user wrote them ("cuda" or "cuda:0"), compared in the canonical form
-        mapping = {str(device(str(key))): value for key, value in location.items()}
-        target = str(mapping.get(saved, saved))
+        target = location.get(saved, saved)
     elif location is not None:
-        target = str(location)
+        target = location
     if target == "cpu":
         return tensor
     try:
@@ -167,6 +163,22 @@ def save(obj, f):
         atomic_write(f, write)
 
 
+def _canonical_map_location(map_location):
+    """map_location with devices as canonical strings ("cuda" -> "cuda:0"), once per load: None,
+    a callable, a target string, or a dict of saved -> target strings."""
+    from . import device
+
+    if map_location is None or callable(map_location):
+        return map_location
+    if isinstance(map_location, (str, device)):
+        return str(device(str(map_location)))
+    if isinstance(map_location, dict):
+        return {str(device(str(key))): str(device(str(value)))
+                for key, value in map_location.items()}
+    raise TypeError("striate.load: map_location should be a device, a string, a dict or a "
+                    f"callable, got {type(map_location).__name__}")
+
+
 def load(f, map_location=None, weights_only=True):
     """Reads what save() wrote. Tensors come back on the device they were saved from unless
     map_location says otherwise, as in torch.load: a device or string ("cpu", "cuda:0") for all
@@ -174,13 +186,8 @@ def load(f, map_location=None, weights_only=True):
     the tensor to use (None: the default). Raises OSError for a missing/unreadable file,
     ValueError for a file that is not a striate file or is damaged, and RuntimeError for a tensor
     whose device is not available (pass map_location="cpu")."""
-    if map_location is not None and not (callable(map_location) or
-                                         isinstance(map_location, (str, dict)) or
-                                         type(map_location).__name__ == "device"):
-        raise TypeError("striate.load: map_location should be a device, a string, a dict or a "
-                        f"callable, got {type(map_location).__name__}")
     previous = getattr(_LOADING, "map_location", None)
-    _LOADING.map_location = map_location
+    _LOADING.map_location = _canonical_map_location(map_location)
     try:
         if hasattr(f, "read"):
             return _load_stream(f, weights_only, getattr(f, "name", "<stream>"))

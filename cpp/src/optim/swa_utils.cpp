@@ -106,18 +106,32 @@ void AveragedModel::update_parameters(const nn::Module& model) {
 
 namespace {
 
+// Records every module's training flag and puts them back when it goes out of scope.
+class TrainingModes {
+ public:
+  explicit TrainingModes(nn::Module& model) {
+    for (const auto& module : model.modules()) modes_.emplace_back(module, module->is_training());
+  }
+  ~TrainingModes() {
+    for (auto& [module, training] : modes_) module->set_training_flag(training);
+  }
+  TrainingModes(const TrainingModes&) = delete;
+  TrainingModes& operator=(const TrainingModes&) = delete;
+
+ private:
+  std::vector<std::pair<std::shared_ptr<nn::Module>, bool>> modes_;
+};
+
 // Restores the BatchNorm momenta and the model's training flags when update_bn leaves, also on error.
 class BatchNormStatsPass {
  public:
-  explicit BatchNormStatsPass(nn::Module& model) : model_(model) {
+  explicit BatchNormStatsPass(nn::Module& model) : model_(model), modes_(model) {
     for (const auto& module : model.modules()) {
-      modes_.emplace_back(module, module->is_training());
       if (auto* norm = dynamic_cast<nn::BatchNormImpl*>(module.get())) norms_.emplace_back(norm, norm->options.momentum());
     }
   }
   ~BatchNormStatsPass() {
     for (auto& [norm, momentum] : norms_) norm->options.momentum(momentum);
-    for (auto& [module, training] : modes_) module->set_training_flag(training);
   }
   BatchNormStatsPass(const BatchNormStatsPass&) = delete;
   BatchNormStatsPass& operator=(const BatchNormStatsPass&) = delete;
@@ -133,7 +147,7 @@ class BatchNormStatsPass {
 
  private:
   nn::Module& model_;
-  std::vector<std::pair<std::shared_ptr<nn::Module>, bool>> modes_;
+  TrainingModes modes_;
   std::vector<std::pair<nn::BatchNormImpl*, std::optional<double>>> norms_;
 };
 
@@ -163,13 +177,10 @@ OrderedDict<Tensor> copy_state(const nn::Module& model) {
 // Loads a snapshot for predict() and puts the model's own state and modes back when it leaves.
 class StateRestorer {
  public:
-  explicit StateRestorer(nn::Module& model) : model_(model), state_(copy_state(model)) {
-    for (const auto& module : model.modules()) modes_.emplace_back(module, module->is_training());
-  }
+  explicit StateRestorer(nn::Module& model) : model_(model), state_(copy_state(model)), modes_(model) {}
   ~StateRestorer() {
     NoGradGuard no_grad;
     model_.load_state_dict(state_);
-    for (auto& [module, training] : modes_) module->set_training_flag(training);
   }
   StateRestorer(const StateRestorer&) = delete;
   StateRestorer& operator=(const StateRestorer&) = delete;
@@ -177,7 +188,7 @@ class StateRestorer {
  private:
   nn::Module& model_;
   OrderedDict<Tensor> state_;
-  std::vector<std::pair<std::shared_ptr<nn::Module>, bool>> modes_;
+  TrainingModes modes_;
 };
 
 }  // namespace

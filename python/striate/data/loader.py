@@ -177,22 +177,25 @@ class DataLoader:
                 bounds.append(len(order))
             return order, bounds
         order = [int(i) for i in self.sampler]
-        size = self.batch_size
-        full = len(order) // size
-        bounds = list(range(0, full * size + 1, size))
-        if not self.drop_last and len(order) > full * size:
-            bounds.append(len(order))
+        bounds = self._fixed_bounds(len(order))
         del order[bounds[-1]:]
         return order, bounds
+
+    def _fixed_bounds(self, length):
+        """Batch bounds cutting `length` examples into batch_size batches (drop_last applied)."""
+        size = self.batch_size
+        full = length // size
+        bounds = list(range(0, full * size + 1, size))
+        if not self.drop_last and length > full * size:
+            bounds.append(length)
+        return bounds
 
     def _batches(self):
         if self.sampler is None and self.batch_sampler is None:
             if self._loader is not None:
                 return iter(self._loader)
             order, epoch_seed = self._sampler.next_epoch()
-            size = self.batch_size
-            bounds = [min(start, len(order)) for start in
-                      range(0, len(self._sampler) * size + 1, size)]
+            bounds = self._fixed_bounds(len(order))
         else:
             order, bounds = self._custom_order()
             if self._loader is not None:
