@@ -8,7 +8,9 @@ set(STRIATE_CORE_SOURCES
   cpp/src/core/random.cpp
   cpp/src/core/cpu_isa.cpp
   cpp/src/core/config.cpp
-  # floor 2: kernels
+  # floor 2: kernels (declared device-neutrally in kernels/<family>.h, implemented per device)
+  cpp/src/kernels/kernel.cpp
+  cpp/src/kernels/cpu/elementwise.cpp
   cpp/src/kernels/cpu/gemm.cpp
   cpp/src/kernels/cpu/gemm_generic.cpp
   cpp/src/kernels/cpu/conv.cpp
@@ -26,6 +28,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/autograd/node.cpp
   cpp/src/autograd/engine.cpp
   # floor 4: ops
+  cpp/src/ops/dispatch.cpp
   cpp/src/ops/creation.cpp
   cpp/src/ops/elementwise.cpp
   cpp/src/ops/copy.cpp
@@ -86,13 +89,19 @@ set(STRIATE_AVX2_SOURCES cpp/src/kernels/cpu/gemm_avx2.cpp)
 set(STRIATE_AVX512_SOURCES cpp/src/kernels/cpu/gemm_avx512.cpp)
 list(APPEND STRIATE_CORE_SOURCES ${STRIATE_AVX2_SOURCES} ${STRIATE_AVX512_SOURCES})
 
-set(STRIATE_CUDA_SOURCES cuda/runtime.cu)
-set(STRIATE_NO_CUDA_SOURCES cpp/src/backend/no_cuda.cpp)
+# The device runtime (floor 1) and the CUDA kernels (floor 2) of the CUDA backend; a build without
+# it links the runtime's stand-in, whose calls raise "built without the CUDA backend".
+set(STRIATE_CUDA_SOURCES
+  cpp/src/core/cuda_runtime.cu
+  cpp/src/kernels/cuda/elementwise.cu
+)
+set(STRIATE_NO_CUDA_SOURCES cpp/src/core/cuda_runtime_none.cpp)
 
 # floor 6: bindings
 set(STRIATE_PYTHON_SOURCES
   python/src/module.cpp
   python/src/errors.cpp
+  python/src/bind_config.cpp
   python/src/bind_tensor.cpp
   python/src/bind_interop.cpp
   python/src/bind_autograd.cpp

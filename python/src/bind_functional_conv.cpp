@@ -1,10 +1,9 @@
 // striate._C._functional: matmul, linear, conv2d and 2-D pooling (wrapped with PyTorch's
-// signatures by striate.nn._functional_conv), Tensor.__matmul__, and the CPU ISA switch.
+// signatures by striate.nn._functional_conv), and Tensor.__matmul__.
 #include <string>
 #include <variant>
 
 #include "bindings.h"
-#include "striate/core/cpu_isa.h"
 #include "striate/ops/conv.h"
 #include "striate/ops/linalg.h"
 #include "striate/ops/pool.h"
@@ -21,13 +20,6 @@ Pool2dOptions pool_options(Pair kernel_size, Pair stride, Pair padding, Pair dil
   Pool2dOptions options(kernel_size);
   options.stride(stride).padding(padding).dilation(dilation).ceil_mode(ceil_mode);
   return options;
-}
-
-CpuIsa cpu_isa_from_name(const std::string& name) {
-  if (name == "generic") return CpuIsa::Generic;
-  if (name == "avx2") return CpuIsa::AVX2;
-  if (name == "avx512") return CpuIsa::AVX512;
-  throw ValueError(detail::str("_set_cpu_isa: expected 'generic', 'avx2' or 'avx512', got '", name, "'"));
 }
 
 }  // namespace
@@ -90,10 +82,6 @@ void init_functional_conv(py::module_& m) {
   cls.def(
       "__rmatmul__", [](const Tensor& self, const Tensor& other) { return matmul(other, self); }, py::is_operator(),
       release_gil());
-
-  m.def("_set_cpu_isa", [](const std::string& name) { set_cpu_isa(cpu_isa_from_name(name)); }, py::arg("name"));
-  m.def("_get_cpu_isa", [] { return std::string(cpu_isa_name(cpu_isa())); });
-  m.def("_supported_cpu_isa", [] { return std::string(cpu_isa_name(cpu_isa_supported())); });
 }
 
 }  // namespace striate::python

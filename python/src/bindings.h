@@ -55,7 +55,8 @@ void init_tensor(py::module_& m);
 void init_interop(py::module_& m);
 void init_autograd(py::module_& m);
 void init_reduce_shape(py::module_& m);
-void init_functional_conv(py::module_& m);        // linear, matmul, conv2d, pooling
+void init_functional_conv(py::module_& m);  // linear, matmul, conv2d, pooling
+void init_config(py::module_& m);           // build info, CPU ISA, CUDA, the op registry
 void init_functional_activation(py::module_& m);  // activations, softmax, losses
 void init_nn(py::module_& m);
 void init_optim(py::module_& m);

@@ -2,7 +2,6 @@
 #include <Python.h>
 
 #include "bindings.h"
-#include "striate/core/config.h"
 #include "striate/core/parallel.h"
 
 namespace {
@@ -40,9 +39,5 @@ PYBIND11_MODULE(_C, m) {
   m.def_submodule("_models", "the model zoo; wrapped by striate.models");
   striate::python::init_models_resnet_family(m);
   striate::python::init_models_classic_family(m);
-  m.def("show_config", &striate::show_config);
-  m.def("cuda_is_available", &striate::cuda_is_available);
-  m.def("cuda_device_count", &striate::cuda_device_count);
-  m.attr("__version__") = striate::version();
-  m.attr("cuda_built") = striate::cuda_built();
+  striate::python::init_config(m);
 }

@@ -31,7 +31,7 @@ from .serialization import load, save  # noqa: E402
 
 _install_tensor_pickling()
 
-from . import autograd, data, models, nn, optim, viz  # noqa: E402
+from . import autograd, backends, data, models, nn, optim, viz  # noqa: E402
 from . import train  # noqa: E402
 from .summary import summary  # noqa: E402
 from .nn.functional import log_softmax, relu, sigmoid, softmax, tanh, unflatten  # noqa: E402
@@ -58,8 +58,12 @@ cmake_prefix_path = _os.path.dirname(_os.path.abspath(__file__))
 
 
 def show_config():
-    """Prints the version, compiler, CPU ISA path, OpenMP threads and CUDA backend status."""
+    """Prints the version, compiler, CPU ISA path, OpenMP threads, CUDA backend status and how many
+    registered ops run on each device (striate.backends)."""
     print(_C.show_config(), end="")
+    total = len(backends.registered_ops())
+    print(f"  ops: {total} registered; {len(backends.supported_ops('cpu'))} run on the CPU, "
+          f"{len(backends.supported_ops('cuda'))} on CUDA (striate.backends.supported_ops)")
 
 
 class cuda:  # noqa: N801  (mirrors torch.cuda's namespace)

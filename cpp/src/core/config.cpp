@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "backend/cuda_runtime.h"
+#include "core/cuda_runtime.h"
 #include "striate/core/cpu_isa.h"
 #include "striate/core/parallel.h"
 

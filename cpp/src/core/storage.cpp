@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "backend/cuda_runtime.h"
+#include "core/cuda_runtime.h"
 #include "striate/core/error.h"
 
 namespace striate {

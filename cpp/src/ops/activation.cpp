@@ -3,6 +3,9 @@
 #include "striate/ops/activation.h"
 
 #include "kernels/activation.h"
+#include "kernels/elementwise.h"
+#include "kernels/reduce.h"
+#include "ops/dispatch.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/elementwise.h"
@@ -13,7 +16,7 @@ namespace {
 
 void check_input(const Tensor& x, const char* op) {
   STRIATE_CHECK(x.defined(), op, ": expected a tensor, got None");
-  if (!x.device().is_cpu()) STRIATE_NOT_IMPLEMENTED(op, ": tensors on ", x.device(), " are not supported yet");
+  dispatch::device_of(op, x);
   STRIATE_CHECK_TYPE(x.is_floating_point(), op, ": expected a floating-point input (float32 or float64), got ",
                      x.dtype());
 }
@@ -31,20 +34,20 @@ const char* activation_name(Activation kind) {
 
 // y = activation(x) over contiguous buffers of n elements (y may alias x).
 template <typename T>
-void activation_forward(Activation kind, T* y, const T* x, int64_t n) {
+void activation_forward(Device device, Activation kind, T* y, const T* x, int64_t n) {
   switch (kind) {
-    case Activation::Relu: kernels::cpu::relu_forward(y, x, n); return;
-    case Activation::Sigmoid: kernels::cpu::sigmoid_forward(y, x, n); return;
-    case Activation::Tanh: kernels::cpu::tanh_forward(y, x, n); return;
+    case Activation::Relu: kernels::relu_forward<T>(device, y, x, n); return;
+    case Activation::Sigmoid: kernels::sigmoid_forward<T>(device, y, x, n); return;
+    case Activation::Tanh: kernels::tanh_forward<T>(device, y, x, n); return;
   }
 }
 
 template <typename T>
-void activation_backward(Activation kind, T* dx, const T* dy, const T* y, int64_t n) {
+void activation_backward(Device device, Activation kind, T* dx, const T* dy, const T* y, int64_t n) {
   switch (kind) {
-    case Activation::Relu: kernels::cpu::relu_backward(dx, dy, y, n); return;
-    case Activation::Sigmoid: kernels::cpu::sigmoid_backward(dx, dy, y, n); return;
-    case Activation::Tanh: kernels::cpu::tanh_backward(dx, dy, y, n); return;
+    case Activation::Relu: kernels::relu_backward<T>(device, dx, dy, y, n); return;
+    case Activation::Sigmoid: kernels::sigmoid_backward<T>(device, dx, dy, y, n); return;
+    case Activation::Tanh: kernels::tanh_backward<T>(device, dx, dy, y, n); return;
   }
 }
 
@@ -59,9 +62,9 @@ struct ActivationBackward : autograd::Node {
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     Tensor y = result.unpack(name().c_str()).contiguous();
     Tensor dy = grads[0].contiguous();
-    Tensor dx = empty(y.sizes(), TensorOptions(y.dtype()));
+    Tensor dx = empty(y.sizes(), options_of(y));
     STRIATE_DISPATCH_FLOATING(y.dtype(), name().c_str(), [&] {
-      activation_backward(kind, dx.data<scalar_t>(), dy.data<scalar_t>(), y.data<scalar_t>(), y.numel());
+      activation_backward(dx.device(), kind, dx.data<scalar_t>(), dy.data<scalar_t>(), y.data<scalar_t>(), y.numel());
     });
     return {dx};
   }
@@ -80,9 +83,9 @@ Tensor activation(const Tensor& x, Activation kind) {
   const char* op = activation_name(kind);
   check_input(x, op);
   Tensor input = x.contiguous();
-  Tensor y = empty(x.sizes(), TensorOptions(x.dtype()));
+  Tensor y = empty(x.sizes(), options_of(x));
   STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
-    activation_forward(kind, y.data<scalar_t>(), input.data<scalar_t>(), x.numel());
+    activation_forward(y.device(), kind, y.data<scalar_t>(), input.data<scalar_t>(), x.numel());
   });
   if (autograd::needs_grad(x)) {
     auto node = std::make_shared<ActivationBackward>();
@@ -108,7 +111,7 @@ Tensor& relu_(Tensor& x) {
     STRIATE_NOT_IMPLEMENTED("relu_: in-place operations on views of tensors that require grad are not supported yet");
   if (x.is_contiguous()) {
     STRIATE_DISPATCH_FLOATING(x.dtype(), "relu_", [&] {
-      kernels::cpu::relu_forward(x.data<scalar_t>(), x.data<scalar_t>(), x.numel());
+      kernels::relu_forward<scalar_t>(x.device(), x.data<scalar_t>(), x.data<scalar_t>(), x.numel());
     });
   } else {
     // A strided view: compute on a contiguous copy and write the values back through the view.
@@ -131,7 +134,7 @@ Tensor& relu_(Tensor& x) {
 
 namespace {
 
-using kernels::cpu::PointwiseActivation;
+using kernels::PointwiseActivation;
 
 struct PointwiseSpec {
   PointwiseActivation kind;
@@ -148,9 +151,9 @@ struct PointwiseBackward : autograd::Node {
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     Tensor x = input.unpack(spec.node_name);
     Tensor dy = grads[0].contiguous();
-    Tensor dx = empty(x.sizes(), TensorOptions(x.dtype()));
+    Tensor dx = empty(x.sizes(), options_of(x));
     STRIATE_DISPATCH_FLOATING(x.dtype(), spec.node_name, [&] {
-      kernels::cpu::pointwise_activation_backward(dx.data<scalar_t>(), dy.data<scalar_t>(), x.data<scalar_t>(),
+      kernels::pointwise_activation_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dy.data<scalar_t>(), x.data<scalar_t>(),
                                                   x.numel(), spec.kind, spec.a, spec.b);
     });
     return {dx};
@@ -162,9 +165,9 @@ struct PointwiseBackward : autograd::Node {
 Tensor pointwise(const Tensor& x, const PointwiseSpec& spec) {
   check_input(x, spec.op);
   Tensor input = x.contiguous();
-  Tensor y = empty(x.sizes(), TensorOptions(x.dtype()));
+  Tensor y = empty(x.sizes(), options_of(x));
   STRIATE_DISPATCH_FLOATING(x.dtype(), spec.op, [&] {
-    kernels::cpu::pointwise_activation_forward(y.data<scalar_t>(), input.data<scalar_t>(), x.numel(), spec.kind,
+    kernels::pointwise_activation_forward<scalar_t>(y.device(), y.data<scalar_t>(), input.data<scalar_t>(), x.numel(), spec.kind,
                                                spec.a, spec.b);
   });
   if (autograd::needs_grad(x)) {
@@ -189,7 +192,7 @@ Tensor& pointwise_(Tensor& x, const PointwiseSpec& spec) {
   if (track) original = x.detach().clone();
   if (x.is_contiguous()) {
     STRIATE_DISPATCH_FLOATING(x.dtype(), spec.op, [&] {
-      kernels::cpu::pointwise_activation_forward(x.data<scalar_t>(), x.data<scalar_t>(), x.numel(), spec.kind,
+      kernels::pointwise_activation_forward<scalar_t>(x.device(), x.data<scalar_t>(), x.data<scalar_t>(), x.numel(), spec.kind,
                                                  spec.a, spec.b);
     });
   } else {
@@ -289,10 +292,10 @@ struct SoftmaxBackward : autograd::Node {
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     Tensor y = result.unpack(name().c_str());
     Tensor dy = grads[0].contiguous();
-    Tensor dx = empty(y.sizes(), TensorOptions(y.dtype()));
+    Tensor dx = empty(y.sizes(), options_of(y));
     if (y.numel() == 0) return {dx};
     STRIATE_DISPATCH_FLOATING(y.dtype(), name().c_str(), [&] {
-      kernels::cpu::softmax_backward(dx.data<scalar_t>(), dy.data<scalar_t>(), y.data<scalar_t>(), outer, C, inner,
+      kernels::softmax_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dy.data<scalar_t>(), y.data<scalar_t>(), outer, C, inner,
                                      log);
     });
     return {dx};
@@ -317,10 +320,10 @@ Tensor softmax_common(const Tensor& input, int64_t dim, std::optional<DType> dty
     if (i > d) inner *= x.size(i);
   }
   Tensor contiguous_x = x.contiguous();
-  Tensor y = empty(x.sizes(), TensorOptions(x.dtype()));
+  Tensor y = empty(x.sizes(), options_of(x));
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
-      kernels::cpu::softmax_forward(y.data<scalar_t>(), contiguous_x.data<scalar_t>(), outer, C, inner, log);
+      kernels::softmax_forward<scalar_t>(y.device(), y.data<scalar_t>(), contiguous_x.data<scalar_t>(), outer, C, inner, log);
     });
   }
   if (autograd::needs_grad(x)) {
@@ -350,5 +353,29 @@ Tensor softmin(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
   check_input(input, "softmin");
   return softmax_common(neg(input), dim, std::nullopt, false);
 }
+
+STRIATE_REGISTER_OP("relu", &kernels::relu_forward<float>, &kernels::relu_backward<float>);
+STRIATE_REGISTER_OP("relu_", &kernels::relu_forward<float>, &kernels::relu_backward<float>);
+STRIATE_REGISTER_OP("sigmoid", &kernels::sigmoid_forward<float>, &kernels::sigmoid_backward<float>);
+STRIATE_REGISTER_OP("tanh", &kernels::tanh_forward<float>, &kernels::tanh_backward<float>);
+STRIATE_REGISTER_OP("hardtanh", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("hardtanh_", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("relu6", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("relu6_", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("leaky_relu", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("leaky_relu_", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("elu", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("elu_", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("selu", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("selu_", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("silu", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("silu_", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("gelu", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("softplus", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("abs_tanh", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("softmax", &kernels::softmax_forward<float>, &kernels::softmax_backward<float>);
+STRIATE_REGISTER_OP("log_softmax", &kernels::softmax_forward<float>, &kernels::softmax_backward<float>);
+STRIATE_REGISTER_OP("softmin", &kernels::softmax_forward<float>, &kernels::softmax_backward<float>);
+STRIATE_REGISTER_OP("prelu", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul, &kernels::binary_div, &kernels::compare, &kernels::where, &kernels::sum_reduce<float, float>);
 
 }  // namespace striate

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernels/conv.h"
+#include "ops/dispatch.h"
 #include "ops/record_weighted.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
@@ -16,10 +17,10 @@ namespace {
 
 std::string pair_str(const std::array<int64_t, 2>& v) { return detail::str("(", v[0], ", ", v[1], ")"); }
 
-kernels::cpu::Conv2dGeometry make_geometry(const Shape& input, const Shape& weight, const Shape& output,
+kernels::Conv2dGeometry make_geometry(const Shape& input, const Shape& weight, const Shape& output,
                                            const Conv2dOptions& options, const std::array<int64_t, 4>& padding) {
   // input / output are batched here (N, C, H, W) / (N, K, P, Q).
-  kernels::cpu::Conv2dGeometry g;
+  kernels::Conv2dGeometry g;
   g.N = input[0];
   g.C = input[1];
   g.H = input[2];
@@ -118,7 +119,7 @@ Shape conv2d_output_shape(const Shape& input, const Shape& weight, const Conv2dO
 
 struct Conv2dBackward : autograd::Node {
   autograd::SavedTensor input, weight;  // input batched and contiguous; weight contiguous
-  kernels::cpu::Conv2dGeometry geometry;
+  kernels::Conv2dGeometry geometry;
   Shape input_shape;  // as the user passed it (maybe unbatched)
   bool has_bias = false;
 
@@ -127,17 +128,17 @@ struct Conv2dBackward : autograd::Node {
     Tensor w = weight.unpack("Conv2dBackward");
     Tensor dout = grads[0].contiguous();
     Tensor dinput, dweight, dbias;
-    if (should_compute_input_grad(0)) dinput = empty(input_shape, x.dtype());
-    if (should_compute_input_grad(1)) dweight = empty(w.sizes(), w.dtype());
-    if (has_bias && should_compute_input_grad(2)) dbias = empty({geometry.K}, w.dtype());
+    if (should_compute_input_grad(0)) dinput = empty(input_shape, options_of(x));
+    if (should_compute_input_grad(1)) dweight = empty(w.sizes(), options_of(w));
+    if (has_bias && should_compute_input_grad(2)) dbias = empty({geometry.K}, options_of(w));
     STRIATE_DISPATCH_FLOATING(x.dtype(), "conv2d backward", [&] {
       if (dinput.defined())
-        kernels::cpu::conv2d_backward_input<scalar_t>(dinput.data<scalar_t>(), dout.data<scalar_t>(),
+        kernels::conv2d_backward_input<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
                                                       w.data<scalar_t>(), geometry);
       if (dweight.defined() || dbias.defined()) {
         // dbias alone still needs a place for the weight gradient the kernel computes with it.
-        Tensor dweight_target = dweight.defined() ? dweight : empty(w.sizes(), w.dtype());
-        kernels::cpu::conv2d_backward_weight<scalar_t>(dweight_target.data<scalar_t>(),
+        Tensor dweight_target = dweight.defined() ? dweight : empty(w.sizes(), options_of(w));
+        kernels::conv2d_backward_weight<scalar_t>(dweight_target.device(), dweight_target.data<scalar_t>(),
                                                        dbias.defined() ? dbias.data<scalar_t>() : nullptr,
                                                        dout.data<scalar_t>(), x.data<scalar_t>(), geometry);
       }
@@ -160,15 +161,12 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const std::optional<Ten
                      input.dtype());
   STRIATE_CHECK_TYPE(weight.dtype() == input.dtype(), "conv2d: expected weight of dtype ", input.dtype(),
                      " (the input's), got ", weight.dtype());
-  STRIATE_CHECK(weight.device() == input.device(), "conv2d: expected weight on the input's device ", input.device(),
-                ", got ", weight.device());
+  const Device device = dispatch::device_of("conv2d", {{"input", input}, {"weight", weight}, {"bias", bias}});
   const bool has_bias = bias.has_value() && bias->defined();
   const Shape out_shape = conv2d_output_shape(input.sizes(), weight.sizes(), options);
   if (has_bias) {
     STRIATE_CHECK_TYPE(bias->dtype() == input.dtype(), "conv2d: expected bias of dtype ", input.dtype(),
                        " (the input's), got ", bias->dtype());
-    STRIATE_CHECK(bias->device() == input.device(), "conv2d: expected bias on the input's device ", input.device(),
-                  ", got ", bias->device());
     STRIATE_CHECK_SHAPE(bias->dim() == 1 && bias->size(0) == weight.size(0), "conv2d: expected bias of shape (",
                         weight.size(0), "), got ", bias->sizes());
   }
@@ -177,12 +175,12 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const std::optional<Ten
   Tensor w = weight.detach().contiguous();
   Tensor b = has_bias ? bias->detach().contiguous() : Tensor();
   // The unbatched output (K, P, Q) has the same memory layout as (1, K, P, Q).
-  Tensor y = empty(out_shape, input.dtype());
+  Tensor y = empty(out_shape, TensorOptions(input.dtype()).set_device(device));
   const auto geometry =
       make_geometry(x.sizes(), w.sizes(), batched(out_shape), options, conv2d_resolve_padding(w.sizes(), options));
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), "conv2d", [&] {
-      kernels::cpu::conv2d_forward<scalar_t>(y.data<scalar_t>(), x.data<scalar_t>(), w.data<scalar_t>(),
+      kernels::conv2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), w.data<scalar_t>(),
                                              has_bias ? b.data<scalar_t>() : nullptr, geometry);
     });
   }
@@ -190,5 +188,7 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const std::optional<Ten
   record_weighted_op<Conv2dBackward>(input, weight, bias, x, w, geometry, y);
   return y;
 }
+
+STRIATE_REGISTER_OP("conv2d", &kernels::conv2d_forward<float>, &kernels::conv2d_backward_input<float>, &kernels::conv2d_backward_weight<float>);
 
 }  // namespace striate

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernels/conv.h"
+#include "ops/dispatch.h"
 #include "ops/record_weighted.h"
 #include "striate/autograd.h"
 #include "striate/ops/conv.h"
@@ -120,13 +121,10 @@ void check_tensors(const Tensor& input, const Tensor& weight, const std::optiona
                      input.dtype());
   STRIATE_CHECK_TYPE(weight.dtype() == input.dtype(), op, ": expected weight of dtype ", input.dtype(),
                      " (the input's), got ", weight.dtype());
-  STRIATE_CHECK(weight.device() == input.device(), op, ": expected weight on the input's device ", input.device(),
-                ", got ", weight.device());
+  dispatch::device_of(op, {{"input", input}, {"weight", weight}, {"bias", bias}});
   if (!bias.has_value() || !bias->defined()) return;
   STRIATE_CHECK_TYPE(bias->dtype() == input.dtype(), op, ": expected bias of dtype ", input.dtype(),
                      " (the input's), got ", bias->dtype());
-  STRIATE_CHECK(bias->device() == input.device(), op, ": expected bias on the input's device ", input.device(),
-                ", got ", bias->device());
   STRIATE_CHECK_SHAPE(weight.dim() >= 1 && bias->dim() == 1 && bias->size(0) == weight.size(0), op,
                       ": expected bias of shape (", weight.size(0), "), got ", bias->sizes());
 }
@@ -175,7 +173,7 @@ Shape conv3d_output_shape(const Shape& input, const Shape& weight, const Conv3dO
 
 struct Conv3dBackward : autograd::Node {
   autograd::SavedTensor input, weight;  // input batched and contiguous; weight contiguous
-  kernels::cpu::Conv3dGeometry geometry;
+  kernels::Conv3dGeometry geometry;
   Shape input_shape;  // as the user passed it (maybe unbatched)
   bool has_bias = false;
 
@@ -184,17 +182,17 @@ struct Conv3dBackward : autograd::Node {
     Tensor w = weight.unpack("Conv3dBackward");
     Tensor dout = grads[0].contiguous();
     Tensor dinput, dweight, dbias;
-    if (should_compute_input_grad(0)) dinput = empty(input_shape, x.dtype());
-    if (should_compute_input_grad(1)) dweight = empty(w.sizes(), w.dtype());
-    if (has_bias && should_compute_input_grad(2)) dbias = empty({geometry.K}, w.dtype());
+    if (should_compute_input_grad(0)) dinput = empty(input_shape, options_of(x));
+    if (should_compute_input_grad(1)) dweight = empty(w.sizes(), options_of(w));
+    if (has_bias && should_compute_input_grad(2)) dbias = empty({geometry.K}, options_of(w));
     STRIATE_DISPATCH_FLOATING(x.dtype(), "conv3d backward", [&] {
       if (dinput.defined() && dinput.numel() > 0)
-        kernels::cpu::conv3d_backward_input<scalar_t>(dinput.data<scalar_t>(), dout.data<scalar_t>(),
+        kernels::conv3d_backward_input<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
                                                       w.data<scalar_t>(), geometry);
       if (dweight.defined() || dbias.defined()) {
         // dbias alone still needs a place for the weight gradient the kernel computes with it.
-        Tensor dweight_target = dweight.defined() ? dweight : empty(w.sizes(), w.dtype());
-        kernels::cpu::conv3d_backward_weight<scalar_t>(dweight_target.data<scalar_t>(),
+        Tensor dweight_target = dweight.defined() ? dweight : empty(w.sizes(), options_of(w));
+        kernels::conv3d_backward_weight<scalar_t>(dweight_target.device(), dweight_target.data<scalar_t>(),
                                                        dbias.defined() ? dbias.data<scalar_t>() : nullptr,
                                                        dout.data<scalar_t>(), x.data<scalar_t>(), geometry);
       }
@@ -220,10 +218,10 @@ Tensor conv3d(const Tensor& input, const Tensor& weight, const std::optional<Ten
   Tensor x = input.detach().reshape(batched(input.sizes(), 3)).contiguous();
   Tensor w = weight.detach().contiguous();
   Tensor b = has_bias ? bias->detach().contiguous() : Tensor();
-  Tensor y = empty(out_shape, input.dtype());
+  Tensor y = empty(out_shape, options_of(input));
   const Shape out = batched(out_shape, 3);
   const std::vector<int64_t> padding = resolve_padding(w.sizes(), args);
-  kernels::cpu::Conv3dGeometry g;
+  kernels::Conv3dGeometry g;
   g.N = x.size(0), g.C = x.size(1), g.D = x.size(2), g.H = x.size(3), g.W = x.size(4);
   g.K = w.size(0), g.U = w.size(2), g.R = w.size(3), g.S = w.size(4);
   g.O = out[2], g.P = out[3], g.Q = out[4];
@@ -233,7 +231,7 @@ Tensor conv3d(const Tensor& input, const Tensor& weight, const std::optional<Ten
   g.groups = args.groups;
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), "conv3d", [&] {
-      kernels::cpu::conv3d_forward<scalar_t>(y.data<scalar_t>(), x.data<scalar_t>(), w.data<scalar_t>(),
+      kernels::conv3d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), w.data<scalar_t>(),
                                              has_bias ? b.data<scalar_t>() : nullptr, g);
     });
   }
@@ -241,5 +239,8 @@ Tensor conv3d(const Tensor& input, const Tensor& weight, const std::optional<Ten
   record_weighted_op<Conv3dBackward>(input, weight, bias, x, w, g, y);
   return y;
 }
+
+STRIATE_REGISTER_OP("conv1d", &kernels::conv2d_forward<float>, &kernels::conv2d_backward_input<float>, &kernels::conv2d_backward_weight<float>);
+STRIATE_REGISTER_OP("conv3d", &kernels::conv3d_forward<float>, &kernels::conv3d_backward_input<float>, &kernels::conv3d_backward_weight<float>);
 
 }  // namespace striate

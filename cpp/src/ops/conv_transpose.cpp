@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "kernels/conv.h"
+#include "ops/dispatch.h"
 #include "ops/record_weighted.h"
 #include "striate/autograd.h"
 #include "striate/ops/conv.h"
@@ -23,9 +24,9 @@ Shape batched(const Shape& shape) {
 
 // The conv2d whose input gradient this transposed convolution is: its input is our output
 // (C = C_out channels), its output our input (K = C_in channels, P x Q = H x W).
-kernels::cpu::Conv2dGeometry adjoint_geometry(const Shape& input, const Shape& weight, const Shape& output,
+kernels::Conv2dGeometry adjoint_geometry(const Shape& input, const Shape& weight, const Shape& output,
                                               const ConvTranspose2dOptions& options) {
-  kernels::cpu::Conv2dGeometry g;
+  kernels::Conv2dGeometry g;
   g.N = input[0];
   g.K = input[1];
   g.P = input[2];
@@ -88,7 +89,7 @@ Shape conv_transpose2d_output_shape(const Shape& input, const Shape& weight, con
 
 struct ConvTranspose2dBackward : autograd::Node {
   autograd::SavedTensor input, weight;  // input batched and contiguous; weight contiguous
-  kernels::cpu::Conv2dGeometry geometry;
+  kernels::Conv2dGeometry geometry;
   Shape input_shape;  // as the user passed it (maybe unbatched)
   bool has_bias = false;
 
@@ -100,14 +101,14 @@ struct ConvTranspose2dBackward : autograd::Node {
     STRIATE_DISPATCH_FLOATING(x.dtype(), "conv_transpose2d backward", [&] {
       if (should_compute_input_grad(0)) {
         // d input = conv2d(d output, W): the adjoint's forward pass.
-        dinput = empty(input_shape, x.dtype());
-        kernels::cpu::conv2d_forward<scalar_t>(dinput.data<scalar_t>(), dout.data<scalar_t>(), w.data<scalar_t>(),
+        dinput = empty(input_shape, options_of(x));
+        kernels::conv2d_forward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(), w.data<scalar_t>(),
                                                nullptr, geometry);
       }
       if (should_compute_input_grad(1)) {
         // The adjoint's weight gradient with the roles of its input and output gradient swapped.
-        dweight = empty(w.sizes(), w.dtype());
-        kernels::cpu::conv2d_backward_weight<scalar_t>(dweight.data<scalar_t>(), nullptr, x.data<scalar_t>(),
+        dweight = empty(w.sizes(), options_of(w));
+        kernels::conv2d_backward_weight<scalar_t>(dweight.device(), dweight.data<scalar_t>(), nullptr, x.data<scalar_t>(),
                                                        dout.data<scalar_t>(), geometry);
       }
     });
@@ -131,30 +132,27 @@ Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const std::op
                      input.dtype());
   STRIATE_CHECK_TYPE(weight.dtype() == input.dtype(), op, ": expected weight of dtype ", input.dtype(),
                      " (the input's), got ", weight.dtype());
-  STRIATE_CHECK(weight.device() == input.device(), op, ": expected weight on the input's device ", input.device(),
-                ", got ", weight.device());
+  dispatch::device_of(op, {{"input", input}, {"weight", weight}, {"bias", bias}});
   const Shape out_shape = conv_transpose2d_output_shape(input.sizes(), weight.sizes(), options);
   const bool has_bias = bias.has_value() && bias->defined();
   const int64_t out_channels = out_shape[out_shape.size() - 3];
   if (has_bias) {
     STRIATE_CHECK_TYPE(bias->dtype() == input.dtype(), op, ": expected bias of dtype ", input.dtype(),
                        " (the input's), got ", bias->dtype());
-    STRIATE_CHECK(bias->device() == input.device(), op, ": expected bias on the input's device ", input.device(),
-                  ", got ", bias->device());
     STRIATE_CHECK_SHAPE(bias->dim() == 1 && bias->size(0) == out_channels, op, ": expected bias of shape (",
                         out_channels, "), got ", bias->sizes());
   }
 
   Tensor x = input.detach().reshape(batched(input.sizes())).contiguous();
   Tensor w = weight.detach().contiguous();
-  Tensor y = empty(out_shape, input.dtype());
+  Tensor y = empty(out_shape, options_of(input));
   const Shape out = batched(out_shape);
   const auto geometry = adjoint_geometry(x.sizes(), w.sizes(), out, options);
   if (y.numel() > 0) {
     Tensor b = has_bias ? bias->detach().contiguous() : Tensor();
     STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
       scalar_t* result = y.data<scalar_t>();
-      kernels::cpu::conv2d_backward_input<scalar_t>(result, x.data<scalar_t>(), w.data<scalar_t>(), geometry);
+      kernels::conv2d_backward_input<scalar_t>(y.device(), result, x.data<scalar_t>(), w.data<scalar_t>(), geometry);
       if (!has_bias) return;
       const scalar_t* b_data = b.data<scalar_t>();
       const int64_t plane = out[2] * out[3];
@@ -167,5 +165,7 @@ Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const std::op
   record_weighted_op<ConvTranspose2dBackward>(input, weight, bias, x, w, geometry, y);
   return y;
 }
+
+STRIATE_REGISTER_OP("conv_transpose2d", &kernels::conv2d_forward<float>, &kernels::conv2d_backward_input<float>, &kernels::conv2d_backward_weight<float>);
 
 }  // namespace striate

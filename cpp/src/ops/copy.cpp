@@ -2,8 +2,8 @@
 // op files share (declared in elementwise_internal.h).
 #include "ops/elementwise_internal.h"
 
-#include "backend/cuda_runtime.h"
-#include "kernels/cpu/loops.h"
+#include "kernels/elementwise.h"
+#include "ops/dispatch.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/elementwise.h"
@@ -26,16 +26,6 @@ DType result_dtype(const Tensor& a, const Tensor& b) {
   return promote_types(a.dtype(), b.dtype());
 }
 
-void check_same_device(const Tensor& a, const Tensor& b, const char* op) {
-  STRIATE_CHECK(a.device() == b.device(), op, ": expected all tensors on the same device, got ", a.device(), " and ",
-                b.device());
-}
-
-void check_cpu(const Tensor& t, const char* op) {
-  if (!t.device().is_cpu())
-    STRIATE_NOT_IMPLEMENTED(op, ": not implemented for device ", t.device(), " yet (move the tensor to the CPU)");
-}
-
 void check_inplace_allowed(const Tensor& self, const char* op) {
   STRIATE_CHECK_STATE(!(grad_mode_enabled() && self.requires_grad() && self.is_leaf()), op,
                       ": a leaf Variable that requires grad is being used in an in-place operation.");
@@ -44,13 +34,7 @@ void check_inplace_allowed(const Tensor& self, const char* op) {
 // Raw strided copy with cast, src broadcast to dst.
 void copy_kernel(const Tensor& dst, const Tensor& src_in) {
   NoGradGuard no_grad;
-  Tensor src = src_in.expand(dst.sizes());
-  STRIATE_DISPATCH_ALL(dst.dtype(), "copy_", [&] {
-    using Out = scalar_t;
-    STRIATE_DISPATCH_ALL(src.dtype(), "copy_", [&] {
-      kernels::cpu::unary_loop<Out, scalar_t>(dst, src, [](scalar_t v) { return static_cast<Out>(v); });
-    });
-  });
+  kernels::copy(dst.device(), dst, src_in.expand(dst.sizes()));
 }
 
 }  // namespace elementwise
@@ -58,9 +42,7 @@ void copy_kernel(const Tensor& dst, const Tensor& src_in) {
 namespace {
 
 using autograd::SavedTensor;
-using elementwise::check_cpu;
 using elementwise::check_inplace_allowed;
-using elementwise::check_same_device;
 using elementwise::copy_kernel;
 using elementwise::result_dtype;
 
@@ -72,7 +54,7 @@ struct WhereBackward : autograd::Node {
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     const Tensor& g = grads[0];
     Tensor c = condition.unpack("WhereBackward");
-    Tensor zero = zeros({}, TensorOptions(g.dtype()));
+    Tensor zero = zeros({}, options_of(g));
     Tensor ga, gb;
     if (should_compute_input_grad(0)) ga = sum_to(where(c, g, zero), a_shape);
     if (should_compute_input_grad(1)) gb = sum_to(where(c, zero, g), b_shape);
@@ -106,11 +88,10 @@ struct ConstantBackward : autograd::Node {  // the value no longer depends on an
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   STRIATE_CHECK_TYPE(cond.dtype() == DType::Bool, "where: expected a bool condition tensor, got dtype ", cond.dtype());
-  check_cpu(cond, "where");
-  check_same_device(a, b, "where");
+  const Device device = dispatch::device_of("where", {{"condition", cond}, {"input", a}, {"other", b}});
   Shape shape = broadcast_shapes(broadcast_shapes(cond.sizes(), a.sizes(), "where"), b.sizes(), "where");
   DType dtype = result_dtype(a, b);
-  Tensor out = empty(shape, TensorOptions(dtype));
+  Tensor out = empty(shape, TensorOptions(dtype).set_device(device));
   Tensor c, av, bv;
   {
     NoGradGuard no_grad;
@@ -118,9 +99,7 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
     av = to_dtype(a, dtype).expand(shape);
     bv = to_dtype(b, dtype).expand(shape);
   }
-  STRIATE_DISPATCH_ALL(dtype, "where", [&] {
-    kernels::cpu::ternary_loop<scalar_t>(out, c, av, bv, [](bool k, scalar_t x, scalar_t y) { return k ? x : y; });
-  });
+  kernels::where(device, out, c, av, bv);
   if (autograd::needs_grad(a, b)) {
     auto node = std::make_shared<WhereBackward>();
     node->condition = SavedTensor(cond);
@@ -133,8 +112,8 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
 
 Tensor to_dtype(const Tensor& a, DType dtype) {
   if (a.dtype() == dtype) return a;
-  if (!a.device().is_cpu()) return to_dtype(a.to(kCPU), dtype).to(a.device());
-  Tensor out = empty(a.sizes(), TensorOptions(dtype));
+  const Device device = dispatch::device_of("to_dtype", a);
+  Tensor out = empty(a.sizes(), TensorOptions(dtype).set_device(device));
   copy_kernel(out, a);
   if (autograd::needs_grad(a) && is_floating(dtype)) {
     auto node = std::make_shared<ToDtypeBackward>();
@@ -145,8 +124,7 @@ Tensor to_dtype(const Tensor& a, DType dtype) {
 }
 
 Tensor& copy_(Tensor& dst, const Tensor& src) {
-  check_cpu(dst, "copy_");
-  check_cpu(src, "copy_");
+  dispatch::device_of("copy_", {{"self", dst}, {"src", src}});
   Shape shape = broadcast_shapes(dst.sizes(), src.sizes(), "copy_");
   STRIATE_CHECK_SHAPE(shape == dst.sizes(), "copy_: source of shape ", src.sizes(),
                       " cannot be broadcast to the destination shape ", dst.sizes());
@@ -179,17 +157,7 @@ Tensor& copy_(Tensor& dst, const Tensor& src) {
 
 Tensor& fill_(Tensor& dst, Scalar value) {
   check_inplace_allowed(dst, "fill_");
-  if (dst.device().is_cuda()) {
-    Tensor host = full(dst.sizes(), value, TensorOptions(dst.dtype()));
-    Tensor moved = host.to(dst.device());
-    backend::cuda_memcpy_device_to_device(dst.data_ptr(), moved.data_ptr(), dst.numel() * element_size(dst.dtype()),
-                                          dst.device().index);
-    return dst;
-  }
-  STRIATE_DISPATCH_ALL(dst.dtype(), "fill_", [&] {
-    scalar_t v = value.to<scalar_t>();
-    kernels::cpu::unary_loop<scalar_t, scalar_t>(dst, dst, [v](scalar_t) { return v; });
-  });
+  kernels::fill(dispatch::device_of("fill_", dst), dst, value);
   dst.bump_version();
   if (dst.requires_grad() && grad_mode_enabled()) {
     if (dst.impl()->is_view()) STRIATE_NOT_IMPLEMENTED("fill_: in-place writes into views of tensors that require grad are not supported yet");
@@ -197,5 +165,10 @@ Tensor& fill_(Tensor& dst, Scalar value) {
   }
   return dst;
 }
+
+STRIATE_REGISTER_OP("where", &kernels::where, &kernels::copy, &kernels::fill);
+STRIATE_REGISTER_OP("copy_", &kernels::copy);
+STRIATE_REGISTER_OP("to_dtype", &kernels::copy);
+STRIATE_REGISTER_OP("fill_", &kernels::fill);
 
 }  // namespace striate

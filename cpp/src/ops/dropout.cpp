@@ -4,6 +4,9 @@
 
 #include <cmath>
 
+#include "kernels/elementwise.h"
+#include "ops/dispatch.h"
+
 #include "striate/autograd.h"
 #include "striate/core/random.h"
 #include "striate/ops/creation.h"
@@ -14,6 +17,7 @@ namespace {
 
 void check_dropout_input(const Tensor& x, double p, const char* op) {
   STRIATE_CHECK(x.defined(), op, ": expected a tensor, got None");
+  dispatch::device_of(op, x);
   STRIATE_CHECK_TYPE(x.is_floating_point(), op, ": expected a floating-point input (float32 or float64), got ",
                      x.dtype());
   STRIATE_CHECK(p >= 0.0 && p <= 1.0, op, ": expected the probability p to be between 0 and 1, got p=", p);
@@ -47,7 +51,7 @@ Tensor dropout(const Tensor& input, double p, bool training, bool inverted) {
   if (!training) return inverted ? input : mul(input, 1.0 - p);
   if (p == 0.0) return input;
   const double keep_value = (inverted && p < 1.0) ? 1.0 / (1.0 - p) : 1.0;
-  return mul(input, bernoulli_mask(input.sizes(), input.dtype(), p, keep_value));
+  return mul(input, bernoulli_mask(input.sizes(), input.dtype(), p, keep_value).to(input.device()));
 }
 
 Tensor& dropout_(Tensor& input, double p, bool training, bool inverted) {
@@ -55,7 +59,7 @@ Tensor& dropout_(Tensor& input, double p, bool training, bool inverted) {
   if (!training) return inverted ? input : mul_(input, 1.0 - p);
   if (p == 0.0) return input;
   const double keep_value = (inverted && p < 1.0) ? 1.0 / (1.0 - p) : 1.0;
-  return mul_(input, bernoulli_mask(input.sizes(), input.dtype(), p, keep_value));
+  return mul_(input, bernoulli_mask(input.sizes(), input.dtype(), p, keep_value).to(input.device()));
 }
 
 Tensor dropout2d(const Tensor& input, double p, bool training) {
@@ -63,7 +67,7 @@ Tensor dropout2d(const Tensor& input, double p, bool training) {
   STRIATE_CHECK_SHAPE(input.dim() >= 2, "dropout2d: expected an input of shape (N, C, *), got shape ", input.sizes());
   if (!training || p == 0.0) return input;
   const double keep_value = p < 1.0 ? 1.0 / (1.0 - p) : 1.0;
-  return mul(input, bernoulli_mask(broadcast_mask_shape(input, 2), input.dtype(), p, keep_value));
+  return mul(input, bernoulli_mask(broadcast_mask_shape(input, 2), input.dtype(), p, keep_value).to(input.device()));
 }
 
 Tensor alpha_dropout(const Tensor& input, double p, bool training) {
@@ -73,7 +77,7 @@ Tensor alpha_dropout(const Tensor& input, double p, bool training) {
   // SELU's negative saturation is -scale * alpha; a and b restore zero mean and unit variance.
   const double saturation = 1.7580993408473766;
   const double a = 1.0 / std::sqrt((saturation * saturation * p + 1.0) * (1.0 - p));
-  Tensor keep = bernoulli_mask(input.sizes(), input.dtype(), p, 1.0);
+  Tensor keep = bernoulli_mask(input.sizes(), input.dtype(), p, 1.0).to(input.device());
   Tensor shift = add(mul(sub(keep, 1.0), saturation * a), saturation * a * p);
   return add(mul(input, mul(keep, a)), shift);
 }
@@ -88,7 +92,13 @@ Tensor stochastic_depth(const Tensor& input, double p, const std::string& mode, 
                       input.sizes());
   const double survival = 1.0 - p;
   const Shape shape = mode == "row" ? broadcast_mask_shape(input, 1) : Shape::filled(input.dim(), 1);
-  return mul(input, bernoulli_mask(shape, input.dtype(), p, survival > 0.0 ? 1.0 / survival : 1.0));
+  return mul(input, bernoulli_mask(shape, input.dtype(), p, survival > 0.0 ? 1.0 / survival : 1.0).to(input.device()));
 }
+
+STRIATE_REGISTER_OP("dropout", &kernels::binary_mul);
+STRIATE_REGISTER_OP("dropout_", &kernels::binary_mul);
+STRIATE_REGISTER_OP("dropout2d", &kernels::binary_mul);
+STRIATE_REGISTER_OP("alpha_dropout", &kernels::binary_mul);
+STRIATE_REGISTER_OP("stochastic_depth", &kernels::binary_mul);
 
 }  // namespace striate

@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "backend/cuda_runtime.h"
-#include "kernels/cpu/loops.h"
+#include "kernels/elementwise.h"
+#include "ops/dispatch.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/reduce.h"
@@ -15,16 +15,14 @@ namespace striate {
 namespace {
 
 using elementwise::category;
-using elementwise::check_cpu;
 using elementwise::check_inplace_allowed;
-using elementwise::check_same_device;
 using elementwise::copy_kernel;
 using elementwise::result_dtype;
 
 using autograd::SavedTensor;
-
-enum class BinaryOp { Add, Sub, Mul, Div, Pow, Maximum, Minimum };
-enum class CompareOp { Eq, Ne, Lt, Le, Gt, Ge, And, Or };
+using kernels::BinaryOp;
+using kernels::CompareOp;
+using kernels::UnaryOp;
 
 const char* binary_name(BinaryOp op) {
   switch (op) {
@@ -39,67 +37,13 @@ const char* binary_name(BinaryOp op) {
   return "?";
 }
 
-template <typename T>
-T apply_binary(BinaryOp op, T x, T y, T alpha) {
-  switch (op) {
-    case BinaryOp::Add: return x + alpha * y;
-    case BinaryOp::Sub: return x - alpha * y;
-    case BinaryOp::Mul: return x * y;
-    case BinaryOp::Div: return x / y;
-    case BinaryOp::Pow: return static_cast<T>(std::pow(x, y));
-    case BinaryOp::Maximum: return (x != x || x > y) ? x : y;  // NaN propagates
-    case BinaryOp::Minimum: return (x != x || x < y) ? x : y;
-  }
-  return x;
-}
-
 // Writes op(a, b) into out (out has the broadcast shape and dtype; a and b are cast to it).
-void binary_kernel(const Tensor& out, const Tensor& a_in, const Tensor& b_in, BinaryOp op, Scalar alpha) {
+void binary_into(const Tensor& out, const Tensor& a_in, const Tensor& b_in, BinaryOp op, Scalar alpha) {
   NoGradGuard no_grad;
-  const char* name = binary_name(op);
   Tensor a = to_dtype(a_in, out.dtype()).expand(out.sizes());
   Tensor b = to_dtype(b_in, out.dtype()).expand(out.sizes());
-  if (out.dtype() == DType::Bool) {
-    STRIATE_CHECK_TYPE(op == BinaryOp::Add || op == BinaryOp::Mul || op == BinaryOp::Maximum ||
-                           op == BinaryOp::Minimum,
-                       name, ": not supported for bool tensors");
-    kernels::cpu::binary_loop<bool, bool>(out, a, b, [op](bool x, bool y) {
-      return op == BinaryOp::Add || op == BinaryOp::Maximum ? (x || y) : (x && y);
-    });
-    return;
-  }
-  STRIATE_DISPATCH_NUMERIC(out.dtype(), name, [&] {
-    scalar_t al = alpha.to<scalar_t>();
-    switch (op) {  // one loop per op keeps the inner loops branch-free and vectorizable
-      case BinaryOp::Add:
-        if (alpha.to_double() == 1.0)
-          kernels::cpu::binary_loop<scalar_t, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return x + y; });
-        else
-          kernels::cpu::binary_loop<scalar_t, scalar_t>(out, a, b, [al](scalar_t x, scalar_t y) { return x + al * y; });
-        break;
-      case BinaryOp::Sub:
-        kernels::cpu::binary_loop<scalar_t, scalar_t>(out, a, b, [al](scalar_t x, scalar_t y) { return x - al * y; });
-        break;
-      case BinaryOp::Mul:
-        kernels::cpu::binary_loop<scalar_t, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return x * y; });
-        break;
-      case BinaryOp::Div:
-        if constexpr (std::is_integral_v<scalar_t>) {
-          kernels::cpu::binary_loop<scalar_t, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) {
-            return y == 0 ? scalar_t(0) : static_cast<scalar_t>(x / y);
-          });
-        } else {
-          kernels::cpu::binary_loop<scalar_t, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return x / y; });
-        }
-        break;
-      default:
-        kernels::cpu::binary_loop<scalar_t, scalar_t>(out, a, b,
-                                                      [op, al](scalar_t x, scalar_t y) { return apply_binary(op, x, y, al); });
-    }
-  });
+  kernels::binary(op)(out.device(), out, a, b, op, alpha);
 }
-
-using kernels::cpu::binary_loop;
 
 struct BinaryBackward : autograd::Node {
   BinaryOp op;
@@ -115,7 +59,7 @@ struct BinaryBackward : autograd::Node {
       case BinaryOp::Add:
       case BinaryOp::Sub:
         if (need_a) ga = g;
-        if (need_b) gb = mul(g, op == BinaryOp::Add ? alpha : -alpha);
+        if (need_b) gb = op == BinaryOp::Add && alpha == 1.0 ? g : mul(g, op == BinaryOp::Add ? alpha : -alpha);
         break;
       case BinaryOp::Mul:
         if (need_a) ga = mul(g, b.unpack("MulBackward"));
@@ -182,19 +126,11 @@ DType binary_result_dtype(const Tensor& a, const Tensor& b, BinaryOp op) {
 Tensor binary(const Tensor& a, const Tensor& b, BinaryOp op, Scalar alpha = 1) {
   const char* name = binary_name(op);
   STRIATE_CHECK(a.defined() && b.defined(), name, ": got an undefined tensor");
-  check_same_device(a, b, name);
+  const Device device = dispatch::device_of(name, {{"self", a}, {"other", b}});
   Shape shape = broadcast_shapes(a.sizes(), b.sizes(), name);
   DType dtype = binary_result_dtype(a, b, op);
-  if (a.device().is_cuda() && dtype == DType::Float32 && op == BinaryOp::Add && a.sizes() == b.sizes() &&
-      a.is_contiguous() && b.is_contiguous() && !autograd::needs_grad(a, b)) {
-    Tensor out = empty(shape, TensorOptions(dtype).set_device(a.device()));
-    backend::cuda_add_f32(out.data<float>(), a.data<float>(), b.data<float>(), static_cast<float>(alpha.to_double()),
-                          static_cast<size_t>(out.numel()), a.device().index);
-    return out;
-  }
-  check_cpu(a, name);
-  Tensor out = empty(shape, TensorOptions(dtype));
-  binary_kernel(out, a, b, op, alpha);
+  Tensor out = empty(shape, TensorOptions(dtype).set_device(device));
+  binary_into(out, a, b, op, alpha);
   if (autograd::needs_grad(a, b)) {
     auto node = std::make_shared<BinaryBackward>();
     node->op = op;
@@ -236,8 +172,7 @@ void rebase_history(Tensor& self, const Tensor& result, const char* op) {
 
 Tensor& inplace_binary(Tensor& self, const Tensor& other, BinaryOp op, Scalar alpha) {
   const char* name = binary_name(op);
-  check_same_device(self, other, name);
-  check_cpu(self, name);
+  dispatch::device_of(name, {{"self", self}, {"other", other}});
   Shape shape = broadcast_shapes(self.sizes(), other.sizes(), name);
   STRIATE_CHECK_SHAPE(shape == self.sizes(), name, "_: output with shape ", self.sizes(),
                       " doesn't match the broadcast shape ", shape);
@@ -249,7 +184,7 @@ Tensor& inplace_binary(Tensor& self, const Tensor& other, BinaryOp op, Scalar al
     rebase_history(self, binary(self, other, op, alpha), name);
     return self;
   }
-  binary_kernel(self, self, other, op, alpha);
+  binary_into(self, self, other, op, alpha);
   self.bump_version();
   return self;
 }
@@ -258,34 +193,17 @@ Tensor& inplace_binary(Tensor& self, const Tensor& other, BinaryOp op, Scalar al
 
 Tensor compare(const Tensor& a_in, const Tensor& b_in, CompareOp op, const char* name) {
   NoGradGuard no_grad;
-  check_same_device(a_in, b_in, name);
-  check_cpu(a_in, name);
+  const Device device = dispatch::device_of(name, {{"self", a_in}, {"other", b_in}});
   Shape shape = broadcast_shapes(a_in.sizes(), b_in.sizes(), name);
   DType common = result_dtype(a_in, b_in);
   Tensor a = to_dtype(a_in, common).expand(shape);
   Tensor b = to_dtype(b_in, common).expand(shape);
-  Tensor out = empty(shape, TensorOptions(DType::Bool));
-  STRIATE_DISPATCH_ALL(common, name, [&] {
-    binary_loop<bool, scalar_t>(out, a, b, [op](scalar_t x, scalar_t y) -> bool {
-      switch (op) {
-        case CompareOp::Eq: return x == y;
-        case CompareOp::Ne: return x != y;
-        case CompareOp::Lt: return x < y;
-        case CompareOp::Le: return x <= y;
-        case CompareOp::Gt: return x > y;
-        case CompareOp::Ge: return x >= y;
-        case CompareOp::And: return static_cast<bool>(x) && static_cast<bool>(y);
-        case CompareOp::Or: return static_cast<bool>(x) || static_cast<bool>(y);
-      }
-      return false;
-    });
-  });
+  Tensor out = empty(shape, TensorOptions(DType::Bool).set_device(device));
+  kernels::compare(device, out, a, b, op);
   return out;
 }
 
 // ---- unary ------------------------------------------------------------------------
-
-enum class UnaryOp { Neg, Abs, Exp, Log, Sqrt, Sign, Clamp };
 
 struct UnaryBackward : autograd::Node {
   UnaryOp op;
@@ -330,7 +248,7 @@ struct UnaryBackward : autograd::Node {
 
 Tensor unary(const Tensor& x, UnaryOp op, const char* name, std::optional<Scalar> lo = std::nullopt,
              std::optional<Scalar> hi = std::nullopt) {
-  check_cpu(x, name);
+  const Device device = dispatch::device_of(name, x);
   bool transcendental = op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Sqrt;
   DType dtype = x.dtype();
   if (transcendental && !is_floating(dtype)) dtype = DType::Float32;
@@ -338,49 +256,12 @@ Tensor unary(const Tensor& x, UnaryOp op, const char* name, std::optional<Scalar
     dtype = DType::Float32;
   STRIATE_CHECK_TYPE(!(dtype == DType::Bool && (op == UnaryOp::Neg || op == UnaryOp::Clamp)), name,
                      ": not supported for bool tensors");
-  Tensor in, out = empty(x.sizes(), TensorOptions(dtype));
+  Tensor in, out = empty(x.sizes(), TensorOptions(dtype).set_device(device));
   {
     NoGradGuard no_grad;
     in = to_dtype(x, dtype);
   }
-  if (dtype == DType::Bool) {
-    kernels::cpu::unary_loop<bool, bool>(out, in, [](bool v) { return v; });
-  } else {
-    STRIATE_DISPATCH_NUMERIC(dtype, name, [&] {
-      using T = scalar_t;
-      switch (op) {
-        case UnaryOp::Neg:
-          kernels::cpu::unary_loop<T, T>(out, in, [](T v) { return static_cast<T>(-v); });
-          break;
-        case UnaryOp::Abs:
-          kernels::cpu::unary_loop<T, T>(out, in, [](T v) { return v < 0 ? static_cast<T>(-v) : v; });
-          break;
-        case UnaryOp::Exp:
-          kernels::cpu::unary_loop<T, T>(out, in, [](T v) { return static_cast<T>(std::exp(v)); });
-          break;
-        case UnaryOp::Log:
-          kernels::cpu::unary_loop<T, T>(out, in, [](T v) { return static_cast<T>(std::log(v)); });
-          break;
-        case UnaryOp::Sqrt:
-          kernels::cpu::unary_loop<T, T>(out, in, [](T v) { return static_cast<T>(std::sqrt(v)); });
-          break;
-        case UnaryOp::Sign:
-          kernels::cpu::unary_loop<T, T>(out, in, [](T v) { return static_cast<T>((T(0) < v) - (v < T(0))); });
-          break;
-        case UnaryOp::Clamp: {
-          bool has_lo = lo.has_value(), has_hi = hi.has_value();
-          T l = has_lo ? lo->to<T>() : T(0), h = has_hi ? hi->to<T>() : T(0);
-          kernels::cpu::unary_loop<T, T>(out, in, [=](T v) {
-            if (v != v) return v;  // NaN passes through
-            if (has_lo && v < l) v = l;
-            if (has_hi && v > h) v = h;
-            return v;
-          });
-          break;
-        }
-      }
-    });
-  }
+  kernels::unary(device, out, in, op, lo, hi);
   if (autograd::needs_grad(x) && is_floating(dtype)) {
     auto node = std::make_shared<UnaryBackward>();
     node->op = op;
@@ -462,7 +343,9 @@ Tensor gt(const Tensor& a, Scalar b) { return gt(a, scalar_operand(a, b)); }
 Tensor ge(const Tensor& a, Scalar b) { return ge(a, scalar_operand(a, b)); }
 Tensor logical_and(const Tensor& a, const Tensor& b) { return compare(a, b, CompareOp::And, "logical_and"); }
 Tensor logical_or(const Tensor& a, const Tensor& b) { return compare(a, b, CompareOp::Or, "logical_or"); }
-Tensor logical_not(const Tensor& a) { return eq(a, zeros({}, TensorOptions(a.dtype()))); }
+Tensor logical_not(const Tensor& a) {
+  return eq(a, zeros({}, TensorOptions(a.dtype()).set_device(dispatch::device_of("logical_not", a))));
+}
 
 Tensor& add_(Tensor& a, const Tensor& b, Scalar alpha) { return inplace_binary(a, b, BinaryOp::Add, alpha); }
 Tensor& sub_(Tensor& a, const Tensor& b, Scalar alpha) { return inplace_binary(a, b, BinaryOp::Sub, alpha); }
@@ -485,5 +368,32 @@ Tensor& clamp_(Tensor& a, std::optional<Scalar> min, std::optional<Scalar> max) 
   }
   return a;
 }
+
+// With the kernels their backward runs; casts (to_dtype) and sums over broadcast dims (sum_to) are
+// ops of their own and check their kernels when they run.
+STRIATE_REGISTER_OP("add", &kernels::binary_add);
+STRIATE_REGISTER_OP("sub", &kernels::binary_sub, &kernels::binary_mul);
+STRIATE_REGISTER_OP("mul", &kernels::binary_mul);
+STRIATE_REGISTER_OP("div", &kernels::binary_div, &kernels::unary);
+STRIATE_REGISTER_OP("pow", &kernels::binary_pow, &kernels::unary, &kernels::compare, &kernels::where,
+                             &kernels::fill);
+STRIATE_REGISTER_OP("maximum", &kernels::binary_maximum, &kernels::compare);
+STRIATE_REGISTER_OP("minimum", &kernels::binary_minimum, &kernels::compare);
+STRIATE_REGISTER_OP("neg", &kernels::unary);
+STRIATE_REGISTER_OP("abs", &kernels::unary, &kernels::binary_mul);
+STRIATE_REGISTER_OP("exp", &kernels::unary, &kernels::binary_mul);
+STRIATE_REGISTER_OP("log", &kernels::unary, &kernels::binary_mul);
+STRIATE_REGISTER_OP("sqrt", &kernels::unary, &kernels::binary_mul);
+STRIATE_REGISTER_OP("sign", &kernels::unary, &kernels::fill);
+STRIATE_REGISTER_OP("clamp", &kernels::unary, &kernels::binary_mul, &kernels::compare, &kernels::fill);
+STRIATE_REGISTER_OP("eq", &kernels::compare);
+STRIATE_REGISTER_OP("ne", &kernels::compare);
+STRIATE_REGISTER_OP("lt", &kernels::compare);
+STRIATE_REGISTER_OP("le", &kernels::compare);
+STRIATE_REGISTER_OP("gt", &kernels::compare);
+STRIATE_REGISTER_OP("ge", &kernels::compare);
+STRIATE_REGISTER_OP("logical_and", &kernels::compare);
+STRIATE_REGISTER_OP("logical_or", &kernels::compare);
+STRIATE_REGISTER_OP("logical_not", &kernels::compare, &kernels::fill);
 
 }  // namespace striate

@@ -1,5 +1,5 @@
-// Helpers shared by the elementwise op files (elementwise.cpp, copy.cpp): type promotion, device
-// checks, the in-place rule and the raw strided copy.
+// Helpers shared by the elementwise op files (elementwise.cpp, copy.cpp): type promotion, the
+// in-place rule and the raw strided copy.
 #pragma once
 #include "striate/core/tensor.h"
 
@@ -9,9 +9,6 @@ namespace striate::elementwise {
 int category(DType t);
 // PyTorch's rule: a 0-dim tensor does not widen a dimensioned tensor of the same category.
 DType result_dtype(const Tensor& a, const Tensor& b);
-void check_same_device(const Tensor& a, const Tensor& b, const char* op);
-// Raises NotImplementedError for tensors not on the CPU (CUDA dispatch comes with the CUDA issue).
-void check_cpu(const Tensor& t, const char* op);
 // In-place writes into a leaf that requires grad raise, as in PyTorch.
 void check_inplace_allowed(const Tensor& self, const char* op);
 // Copies src (broadcast to dst's shape) into dst's memory, casting; records nothing.

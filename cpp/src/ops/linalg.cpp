@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernels/gemm.h"
+#include "ops/dispatch.h"
 #include "striate/autograd.h"
 #include "striate/core/parallel.h"
 #include "striate/ops/creation.h"
@@ -77,7 +78,7 @@ void batched_gemm(Tensor& out, const Tensor& a, const Tensor& b, const Shape& ba
   // product lets the GEMM split itself over the threads.
   parallel_for(0, batch.numel(), 1, [&](int64_t first, int64_t last) {
     for (int64_t i = first; i < last; ++i) {
-      kernels::cpu::gemm<T>(a_layout.transposed, b_layout.transposed, M, N, K, T(1), a_data + a_offsets[i],
+      kernels::gemm<T>(out.device(), a_layout.transposed, b_layout.transposed, M, N, K, T(1), a_data + a_offsets[i],
                             a_layout.leading, b_data + b_offsets[i], b_layout.leading, T(0), out_data + i * M * N, N);
     }
   });
@@ -88,8 +89,7 @@ void check_floating_pair(const Tensor& a, const Tensor& b, const char* op, const
                      a.dtype());
   STRIATE_CHECK_TYPE(b.dtype() == a.dtype(), op, ": expected ", b_name, " of dtype ", a.dtype(), " (the ", a_name,
                      "'s), got ", b.dtype());
-  STRIATE_CHECK(a.device() == b.device(), op, ": expected ", a_name, " and ", b_name,
-                " on the same device, got ", a.device(), " and ", b.device());
+  dispatch::device_of(op, {{a_name, a}, {b_name, b}});
 }
 
 // The broadcast of the batch dims of a (..., M, K) and b (..., K, N), NumPy style.
@@ -176,7 +176,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     Shape out_shape = batch;
     if (a.dim() > 1) out_shape.push_back(M);
     if (b.dim() > 1) out_shape.push_back(N);
-    out = empty(out_shape, a.dtype());
+    out = empty(out_shape, options_of(a));
     if (out.numel() > 0) {
       Tensor out_matrices = out.view(concat(batch, {M, N}));
       if (b2.dim() == 2 && a2.dim() > 2 && a2.is_contiguous()) {
@@ -241,7 +241,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const std::optional<Tensor>
   }
   Shape out_shape = x.sizes();
   out_shape[out_shape.size() - 1] = out_features;
-  Tensor y = empty(out_shape, x.dtype());
+  Tensor y = empty(out_shape, options_of(x));
   int64_t rows = leading_rows(x.sizes());
   if (y.numel() > 0) {
     NoGradGuard no_grad;
@@ -259,7 +259,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const std::optional<Tensor>
         beta = scalar_t(1);
       }
       // y (rows, out) = x (rows, in) @ W^T: reading W as stored transposed flips its flag.
-      kernels::cpu::gemm<scalar_t>(x_layout.transposed, !w_layout.transposed, rows, out_features, in_features,
+      kernels::gemm<scalar_t>(y.device(), x_layout.transposed, !w_layout.transposed, rows, out_features, in_features,
                                    scalar_t(1), x2.data<scalar_t>(), x_layout.leading, w2.data<scalar_t>(),
                                    w_layout.leading, beta, out, out_features);
     });
@@ -275,5 +275,8 @@ Tensor linear(const Tensor& x, const Tensor& weight, const std::optional<Tensor>
   }
   return y;
 }
+
+STRIATE_REGISTER_OP("matmul", &kernels::gemm<float>);
+STRIATE_REGISTER_OP("linear", &kernels::gemm<float>);
 
 }  // namespace striate

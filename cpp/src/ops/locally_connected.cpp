@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "kernels/conv.h"
+#include "ops/dispatch.h"
 #include "ops/record_weighted.h"
 #include "striate/autograd.h"
 #include "striate/ops/conv.h"
@@ -43,7 +44,7 @@ IntPair locally_connected2d_output_size(const IntPair& input_size, const IntPair
 
 struct LocallyConnected2dBackward : autograd::Node {
   autograd::SavedTensor input, weight;  // input batched and contiguous; weight contiguous
-  kernels::cpu::Conv2dGeometry geometry;
+  kernels::Conv2dGeometry geometry;
   Shape input_shape;  // as the user passed it (maybe unbatched)
   bool has_bias = false;
 
@@ -52,17 +53,16 @@ struct LocallyConnected2dBackward : autograd::Node {
     Tensor w = weight.unpack("LocallyConnected2dBackward");
     Tensor dout = grads[0].contiguous();
     Tensor dinput, dweight, dbias;
-    if (should_compute_input_grad(0)) dinput = empty(input_shape, x.dtype());
-    if (should_compute_input_grad(1)) dweight = empty(w.sizes(), w.dtype());
-    if (has_bias && should_compute_input_grad(2)) dbias = empty({geometry.K, geometry.P, geometry.Q}, w.dtype());
+    if (should_compute_input_grad(0)) dinput = empty(input_shape, options_of(x));
+    if (should_compute_input_grad(1)) dweight = empty(w.sizes(), options_of(w));
+    if (has_bias && should_compute_input_grad(2)) dbias = empty({geometry.K, geometry.P, geometry.Q}, options_of(w));
     STRIATE_DISPATCH_FLOATING(x.dtype(), "locally_connected2d backward", [&] {
       if (dinput.defined())
-        kernels::cpu::locally_connected2d_backward_input<scalar_t>(dinput.data<scalar_t>(), dout.data<scalar_t>(),
+        kernels::locally_connected2d_backward_input<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
                                                                    w.data<scalar_t>(), geometry);
       if (dweight.defined() || dbias.defined()) {
-        Tensor dweight_target = dweight.defined() ? dweight : empty(w.sizes(), w.dtype());
-        kernels::cpu::locally_connected2d_backward_weight<scalar_t>(
-            dweight_target.data<scalar_t>(), dbias.defined() ? dbias.data<scalar_t>() : nullptr,
+        Tensor dweight_target = dweight.defined() ? dweight : empty(w.sizes(), options_of(w));
+        kernels::locally_connected2d_backward_weight<scalar_t>(dweight_target.device(), dweight_target.data<scalar_t>(), dbias.defined() ? dbias.data<scalar_t>() : nullptr,
             dout.data<scalar_t>(), x.data<scalar_t>(), geometry);
       }
     });
@@ -85,8 +85,7 @@ Tensor locally_connected2d(const Tensor& input, const Tensor& weight, const std:
                      input.dtype());
   STRIATE_CHECK_TYPE(weight.dtype() == input.dtype(), op, ": expected weight of dtype ", input.dtype(),
                      " (the input's), got ", weight.dtype());
-  STRIATE_CHECK(weight.device() == input.device(), op, ": expected weight on the input's device ", input.device(),
-                ", got ", weight.device());
+  dispatch::device_of(op, {{"input", input}, {"weight", weight}, {"bias", bias}});
   STRIATE_CHECK_SHAPE(input.dim() == 3 || input.dim() == 4, op,
                       ": expected input of shape (N, C, H, W) or (C, H, W), got ", input.sizes());
   STRIATE_CHECK_SHAPE(weight.dim() == 6, op, ": expected weight of shape (P, Q, K, C, R, S), got ", weight.sizes());
@@ -104,8 +103,6 @@ Tensor locally_connected2d(const Tensor& input, const Tensor& weight, const std:
   if (has_bias) {
     STRIATE_CHECK_TYPE(bias->dtype() == input.dtype(), op, ": expected bias of dtype ", input.dtype(),
                        " (the input's), got ", bias->dtype());
-    STRIATE_CHECK(bias->device() == input.device(), op, ": expected bias on the input's device ", input.device(),
-                  ", got ", bias->device());
     STRIATE_CHECK_SHAPE(bias->sizes() == Shape({K, out_size[0], out_size[1]}), op, ": expected bias of shape (", K,
                         ", ", out_size[0], ", ", out_size[1], "), got ", bias->sizes());
   }
@@ -117,16 +114,16 @@ Tensor locally_connected2d(const Tensor& input, const Tensor& weight, const std:
   Tensor x = input.detach().reshape(x_shape).contiguous();
   Tensor w = weight.detach().contiguous();
   Tensor b = has_bias ? bias->detach().contiguous() : Tensor();
-  kernels::cpu::Conv2dGeometry g;
+  kernels::Conv2dGeometry g;
   g.N = x_shape[0], g.C = x_shape[1], g.H = x_shape[2], g.W = x_shape[3];
   g.K = K, g.R = w_shape[4], g.S = w_shape[5], g.P = out_size[0], g.Q = out_size[1];
   g.stride_h = options.stride()[0], g.stride_w = options.stride()[1];
   g.pad_top = options.padding()[0], g.pad_left = options.padding()[1];
   g.dilation_h = 1, g.dilation_w = 1, g.groups = 1;
-  Tensor y = empty(out_shape, input.dtype());
+  Tensor y = empty(out_shape, options_of(input));
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
-      kernels::cpu::locally_connected2d_forward<scalar_t>(y.data<scalar_t>(), x.data<scalar_t>(), w.data<scalar_t>(),
+      kernels::locally_connected2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), w.data<scalar_t>(),
                                                           has_bias ? b.data<scalar_t>() : nullptr, g);
     });
   }
@@ -134,5 +131,7 @@ Tensor locally_connected2d(const Tensor& input, const Tensor& weight, const std:
   record_weighted_op<LocallyConnected2dBackward>(input, weight, bias, x, w, g, y);
   return y;
 }
+
+STRIATE_REGISTER_OP("locally_connected2d", &kernels::locally_connected2d_forward<float>, &kernels::locally_connected2d_backward_input<float>, &kernels::locally_connected2d_backward_weight<float>);
 
 }  // namespace striate

@@ -4,6 +4,9 @@
 #include "striate/ops/loss.h"
 
 #include "kernels/loss.h"
+#include "kernels/elementwise.h"
+#include "kernels/reduce.h"
+#include "ops/dispatch.h"
 #include "striate/autograd.h"
 #include "striate/ops/activation.h"
 #include "striate/ops/creation.h"
@@ -39,7 +42,7 @@ Tensor reduce_class_losses(const Tensor& losses, Reduction reduction, double den
 
 void check_input(const Tensor& input, const Tensor& target, const char* op) {
   STRIATE_CHECK(input.defined() && target.defined(), op, ": expected 'input' and 'target' tensors, got None");
-  if (!input.device().is_cpu()) STRIATE_NOT_IMPLEMENTED(op, ": tensors on ", input.device(), " are not supported yet");
+  dispatch::device_of(op, {{"input", input}, {"target", target}});
   STRIATE_CHECK_TYPE(input.is_floating_point(), op, ": expected a floating-point 'input' (float32 or float64), got ",
                      input.dtype());
   STRIATE_CHECK_SHAPE(input.dim() >= 1, op, ": expected 'input' of shape (N, C), (N, C, d1, ...) or (C), got ",
@@ -149,9 +152,9 @@ struct CrossEntropyBackward : autograd::Node {
     Tensor row_max = max_logit.unpack("CrossEntropyBackward");
     Tensor log_sum = log_total.unpack("CrossEntropyBackward");
     Tensor dloss = grads[0].contiguous();
-    Tensor dx = empty(input_shape, TensorOptions(x.dtype()));
+    Tensor dx = empty(input_shape, options_of(x));
     STRIATE_DISPATCH_FLOATING(x.dtype(), "CrossEntropyBackward", [&] {
-      kernels::cpu::cross_entropy_backward(dx.data<scalar_t>(), dloss.data<scalar_t>(), x.data<scalar_t>(),
+      kernels::cross_entropy_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dloss.data<scalar_t>(), x.data<scalar_t>(),
                                            row_max.data<scalar_t>(), log_sum.data<scalar_t>(),
                                            labels.data<int64_t>(), optional_data<scalar_t>(class_weight), layout.N,
                                            layout.C, layout.S, 1, ignore_index);
@@ -213,7 +216,7 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, Reduction reduct
   Tensor max_logit = empty({layout.N * layout.S}, options);
   Tensor log_total = empty({layout.N * layout.S}, options);
   STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
-    kernels::cpu::cross_entropy_forward(losses.data<scalar_t>(), max_logit.data<scalar_t>(),
+    kernels::cross_entropy_forward<scalar_t>(losses.device(), losses.data<scalar_t>(), max_logit.data<scalar_t>(),
                                         log_total.data<scalar_t>(), x.data<scalar_t>(), labels.data<int64_t>(),
                                         optional_data<scalar_t>(weights), layout.N, layout.C, layout.S,
                                         ignore_index);
@@ -260,7 +263,7 @@ struct NllLossBackward : autograd::Node {
     Tensor dloss = grads[0].contiguous();
     Tensor dx = empty(input_shape, TensorOptions(dtype));
     STRIATE_DISPATCH_FLOATING(dtype, "NllLossBackward", [&] {
-      kernels::cpu::nll_loss_backward(dx.data<scalar_t>(), dloss.data<scalar_t>(), labels.data<int64_t>(),
+      kernels::nll_loss_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dloss.data<scalar_t>(), labels.data<int64_t>(),
                                       optional_data<scalar_t>(class_weight), layout.N, layout.C, layout.S, 1,
                                       ignore_index);
     });
@@ -284,9 +287,9 @@ Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reducti
   Tensor labels = target.contiguous();
   const double total_weight = check_labels(labels, weights, layout.C, ignore_index, op);
   Tensor x = log_probs.contiguous();
-  Tensor losses = empty(layout.loss_shape, TensorOptions(x.dtype()));
+  Tensor losses = empty(layout.loss_shape, options_of(x));
   STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
-    kernels::cpu::nll_loss_forward(losses.data<scalar_t>(), x.data<scalar_t>(), labels.data<int64_t>(),
+    kernels::nll_loss_forward<scalar_t>(losses.device(), losses.data<scalar_t>(), x.data<scalar_t>(), labels.data<int64_t>(),
                                    optional_data<scalar_t>(weights), layout.N, layout.C, layout.S, ignore_index);
   });
   if (autograd::needs_grad(log_probs)) {
@@ -318,9 +321,9 @@ struct MultiMarginBackward : autograd::Node {
     Tensor x = input.unpack("MultiMarginLossBackward");
     Tensor labels = target.unpack("MultiMarginLossBackward");
     Tensor dloss = grads[0].contiguous();
-    Tensor dx = empty(input_shape, TensorOptions(x.dtype()));
+    Tensor dx = empty(input_shape, options_of(x));
     STRIATE_DISPATCH_FLOATING(x.dtype(), "MultiMarginLossBackward", [&] {
-      kernels::cpu::multi_margin_backward(dx.data<scalar_t>(), dloss.data<scalar_t>(), x.data<scalar_t>(),
+      kernels::multi_margin_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dloss.data<scalar_t>(), x.data<scalar_t>(),
                                           labels.data<int64_t>(), optional_data<scalar_t>(class_weight), N, C, p,
                                           margin);
     });
@@ -354,9 +357,9 @@ Tensor multi_margin_loss(const Tensor& input, const Tensor& target, int64_t p, d
   Tensor labels = target.contiguous();
   check_labels(labels, Tensor(), C, std::nullopt, op);
   Tensor x = input.contiguous();
-  Tensor losses = empty(expected, TensorOptions(x.dtype()));
+  Tensor losses = empty(expected, options_of(x));
   STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
-    kernels::cpu::multi_margin_forward(losses.data<scalar_t>(), x.data<scalar_t>(), labels.data<int64_t>(),
+    kernels::multi_margin_forward<scalar_t>(losses.device(), losses.data<scalar_t>(), x.data<scalar_t>(), labels.data<int64_t>(),
                                        optional_data<scalar_t>(weights), N, C, static_cast<int>(p), margin);
   });
   if (autograd::needs_grad(input)) {
@@ -383,6 +386,7 @@ Tensor cosine_embedding_loss(const Tensor& input1, const Tensor& input2, const T
   const char* op = "cosine_embedding_loss";
   STRIATE_CHECK(input1.defined() && input2.defined() && target.defined(), op,
                 ": expected 'input1', 'input2' and 'target' tensors, got None");
+  dispatch::device_of(op, {{"input1", input1}, {"input2", input2}, {"target", target}});
   STRIATE_CHECK_TYPE(input1.is_floating_point() && input1.dtype() == input2.dtype(), op,
                      ": expected floating-point 'input1' and 'input2' of one dtype, got ", input1.dtype(), " and ",
                      input2.dtype());
@@ -403,5 +407,10 @@ Tensor cosine_embedding_loss(const Tensor& input1, const Tensor& input2, const T
   Tensor push = where(eq(target, Scalar(-1)), clamp(sub(cosine, Scalar(margin)), Scalar(0), std::nullopt), none);
   return apply_reduction(add(pull, push), reduction);
 }
+
+STRIATE_REGISTER_OP("cross_entropy", &kernels::cross_entropy_forward<float>, &kernels::cross_entropy_backward<float>);
+STRIATE_REGISTER_OP("nll_loss", &kernels::nll_loss_forward<float>, &kernels::nll_loss_backward<float>);
+STRIATE_REGISTER_OP("multi_margin_loss", &kernels::multi_margin_forward<float>, &kernels::multi_margin_backward<float>);
+STRIATE_REGISTER_OP("cosine_embedding_loss", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul, &kernels::binary_div, &kernels::unary, &kernels::compare, &kernels::where, &kernels::sum_reduce<float, float>);
 
 }  // namespace striate

@@ -2,6 +2,9 @@
 // logits, kl_div) and the weight penalties. Most are composed from differentiable ops; the two
 // with edge cases in their domain (log 0) have kernels and backward nodes here.
 #include "kernels/loss.h"
+#include "kernels/elementwise.h"
+#include "kernels/reduce.h"
+#include "ops/dispatch.h"
 #include "striate/autograd.h"
 #include "striate/ops/activation.h"
 #include "striate/ops/creation.h"
@@ -14,7 +17,7 @@ namespace {
 
 void check_floating_pair(const Tensor& input, const Tensor& target, const char* op) {
   STRIATE_CHECK(input.defined() && target.defined(), op, ": expected 'input' and 'target' tensors, got None");
-  if (!input.device().is_cpu()) STRIATE_NOT_IMPLEMENTED(op, ": tensors on ", input.device(), " are not supported yet");
+  dispatch::device_of(op, {{"input", input}, {"target", target}});
   STRIATE_CHECK_TYPE(input.is_floating_point() && target.is_floating_point(), op,
                      ": expected floating-point 'input' and 'target', got ", input.dtype(), " and ", target.dtype());
   STRIATE_CHECK_TYPE(input.dtype() == target.dtype(), op, ": expected 'input' and 'target' of the same dtype, got ",
@@ -83,10 +86,10 @@ struct BinaryCrossEntropyBackward : autograd::Node {
     Tensor x = input.unpack("BinaryCrossEntropyBackward");
     Tensor t = target.unpack("BinaryCrossEntropyBackward");
     Tensor dloss = grads[0].contiguous();
-    Tensor dx = should_compute_input_grad(0) ? empty(x.sizes(), TensorOptions(x.dtype())) : Tensor();
-    Tensor dt = should_compute_input_grad(1) ? empty(x.sizes(), TensorOptions(x.dtype())) : Tensor();
+    Tensor dx = should_compute_input_grad(0) ? empty(x.sizes(), options_of(x)) : Tensor();
+    Tensor dt = should_compute_input_grad(1) ? empty(x.sizes(), options_of(x)) : Tensor();
     STRIATE_DISPATCH_FLOATING(x.dtype(), "BinaryCrossEntropyBackward", [&] {
-      kernels::cpu::binary_cross_entropy_backward(dx.defined() ? dx.data<scalar_t>() : nullptr,
+      kernels::binary_cross_entropy_backward<scalar_t>(dx.device(), dx.defined() ? dx.data<scalar_t>() : nullptr,
                                                   dt.defined() ? dt.data<scalar_t>() : nullptr,
                                                   dloss.data<scalar_t>(), x.data<scalar_t>(), t.data<scalar_t>(),
                                                   x.numel());
@@ -115,9 +118,9 @@ Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Ten
                     ": expected every element of 'input' to be a probability in [0, 1], got ", values[i],
                     " (use binary_cross_entropy_with_logits for logits)");
   });
-  Tensor losses = empty(x.sizes(), TensorOptions(x.dtype()));
+  Tensor losses = empty(x.sizes(), options_of(x));
   STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
-    kernels::cpu::binary_cross_entropy_forward(losses.data<scalar_t>(), x.data<scalar_t>(), t.data<scalar_t>(),
+    kernels::binary_cross_entropy_forward<scalar_t>(losses.device(), losses.data<scalar_t>(), x.data<scalar_t>(), t.data<scalar_t>(),
                                                x.numel());
   });
   if (autograd::needs_grad(input, target)) {
@@ -160,10 +163,10 @@ struct KlDivBackward : autograd::Node {
     Tensor x = input.unpack("KlDivBackward");
     Tensor t = target.unpack("KlDivBackward");
     Tensor dloss = grads[0].contiguous();
-    Tensor dx = should_compute_input_grad(0) ? empty(x.sizes(), TensorOptions(x.dtype())) : Tensor();
-    Tensor dt = should_compute_input_grad(1) ? empty(x.sizes(), TensorOptions(x.dtype())) : Tensor();
+    Tensor dx = should_compute_input_grad(0) ? empty(x.sizes(), options_of(x)) : Tensor();
+    Tensor dt = should_compute_input_grad(1) ? empty(x.sizes(), options_of(x)) : Tensor();
     STRIATE_DISPATCH_FLOATING(x.dtype(), "KlDivBackward", [&] {
-      kernels::cpu::kl_div_backward(dx.defined() ? dx.data<scalar_t>() : nullptr,
+      kernels::kl_div_backward<scalar_t>(dx.device(), dx.defined() ? dx.data<scalar_t>() : nullptr,
                                     dt.defined() ? dt.data<scalar_t>() : nullptr, dloss.data<scalar_t>(),
                                     x.data<scalar_t>(), t.data<scalar_t>(), x.numel());
     });
@@ -190,9 +193,9 @@ Tensor kl_div(const Tensor& input, const Tensor& target, const std::string& redu
   } else {
     Tensor x = input.contiguous();
     Tensor t = target.contiguous();
-    losses = empty(x.sizes(), TensorOptions(x.dtype()));
+    losses = empty(x.sizes(), options_of(x));
     STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
-      kernels::cpu::kl_div_forward(losses.data<scalar_t>(), x.data<scalar_t>(), t.data<scalar_t>(), x.numel());
+      kernels::kl_div_forward<scalar_t>(losses.device(), losses.data<scalar_t>(), x.data<scalar_t>(), t.data<scalar_t>(), x.numel());
     });
     if (autograd::needs_grad(input, target)) {
       auto node = std::make_shared<KlDivBackward>();
@@ -238,9 +241,18 @@ Tensor elastic_net_penalty(const std::vector<Tensor>& params, double alpha, doub
   const char* op = "elastic_net_penalty";
   STRIATE_CHECK(alpha >= 0, op, ": expected alpha >= 0, got ", alpha);
   STRIATE_CHECK(l1_ratio >= 0 && l1_ratio <= 1, op, ": expected l1_ratio in [0, 1], got ", l1_ratio);
+  for (const Tensor& p : params) dispatch::device_of(op, {{"parameter", p}});
   Tensor l1 = penalty_sum(params, op, &absolute);
   Tensor l2 = penalty_sum(params, op, &squared);
   return mul(add(mul(l1, Scalar(l1_ratio)), mul(l2, Scalar((1 - l1_ratio) / 2))), Scalar(alpha));
 }
+
+STRIATE_REGISTER_OP("binary_cross_entropy", &kernels::binary_cross_entropy_forward<float>, &kernels::binary_cross_entropy_backward<float>);
+STRIATE_REGISTER_OP("kl_div", &kernels::kl_div_forward<float>, &kernels::kl_div_backward<float>);
+STRIATE_REGISTER_OP("mse_loss", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul, &kernels::binary_div, &kernels::unary, &kernels::compare, &kernels::where, &kernels::sum_reduce<float, float>);
+STRIATE_REGISTER_OP("huber_loss", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul, &kernels::binary_div, &kernels::unary, &kernels::compare, &kernels::where, &kernels::sum_reduce<float, float>);
+STRIATE_REGISTER_OP("smooth_l1_loss", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul, &kernels::binary_div, &kernels::unary, &kernels::compare, &kernels::where, &kernels::sum_reduce<float, float>);
+STRIATE_REGISTER_OP("binary_cross_entropy_with_logits", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul, &kernels::binary_div, &kernels::unary, &kernels::compare, &kernels::where, &kernels::sum_reduce<float, float>);
+STRIATE_REGISTER_OP("elastic_net_penalty", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul, &kernels::binary_div, &kernels::unary, &kernels::compare, &kernels::where, &kernels::sum_reduce<float, float>);
 
 }  // namespace striate

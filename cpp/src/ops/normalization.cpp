@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "kernels/normalization.h"
+#include "ops/dispatch.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/elementwise.h"
@@ -15,7 +16,7 @@ namespace {
 
 void check_input(const Tensor& x, const char* op, int min_dim) {
   STRIATE_CHECK(x.defined(), op, ": expected a tensor, got None");
-  if (!x.device().is_cpu()) STRIATE_NOT_IMPLEMENTED(op, ": tensors on ", x.device(), " are not supported yet");
+  dispatch::device_of(op, x);
   STRIATE_CHECK_TYPE(x.is_floating_point(), op, ": expected a floating-point input (float32 or float64), got ",
                      x.dtype());
   STRIATE_CHECK_SHAPE(x.dim() >= min_dim, op, ": expected an input with at least ", min_dim,
@@ -25,7 +26,7 @@ void check_input(const Tensor& x, const char* op, int min_dim) {
 // An optional per-channel tensor (weight, bias, running statistics): absent, or numel C of x's dtype.
 void check_channel_tensor(const Tensor& t, const Tensor& x, int64_t C, const char* op, const char* name) {
   if (!t.defined()) return;
-  if (!t.device().is_cpu()) STRIATE_NOT_IMPLEMENTED(op, ": tensors on ", t.device(), " are not supported yet");
+  dispatch::device_of(op, {{"input", x}, {name, t}});
   STRIATE_CHECK_TYPE(t.dtype() == x.dtype(), op, ": expected ", name, " of dtype ", x.dtype(), " (the input's), got ",
                      t.dtype());
   STRIATE_CHECK_SHAPE(t.dim() == 1 && t.size(0) == C, op, ": expected ", name, " of shape (", C,
@@ -59,11 +60,11 @@ struct BatchNormBackward : autograd::Node {
     Tensor x = input.unpack("BatchNormBackward").contiguous();
     Tensor gamma = weight.defined() ? weight.unpack("BatchNormBackward").contiguous() : Tensor();
     Tensor dy = grads[0].contiguous();
-    Tensor dx = should_compute_input_grad(0) ? empty(x.sizes(), TensorOptions(x.dtype())) : Tensor();
-    Tensor dgamma = should_compute_input_grad(1) ? empty({C}, TensorOptions(x.dtype())) : Tensor();
-    Tensor dbeta = should_compute_input_grad(2) ? empty({C}, TensorOptions(x.dtype())) : Tensor();
+    Tensor dx = should_compute_input_grad(0) ? empty(x.sizes(), options_of(x)) : Tensor();
+    Tensor dgamma = should_compute_input_grad(1) ? empty({C}, options_of(x)) : Tensor();
+    Tensor dbeta = should_compute_input_grad(2) ? empty({C}, options_of(x)) : Tensor();
     STRIATE_DISPATCH_FLOATING(x.dtype(), "BatchNormBackward", [&] {
-      kernels::cpu::batch_norm_backward(dx.defined() ? dx.data<scalar_t>() : nullptr,
+      kernels::batch_norm_backward<scalar_t>(dx.device(), dx.defined() ? dx.data<scalar_t>() : nullptr,
                                         dgamma.defined() ? dgamma.data<scalar_t>() : nullptr,
                                         dbeta.defined() ? dbeta.data<scalar_t>() : nullptr, dy.data<scalar_t>(),
                                         x.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(),
@@ -117,7 +118,7 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
     scalar_t* invstd_data = invstd.data<scalar_t>();
     if (training) {
       Tensor var = empty({C}, options);
-      kernels::cpu::batch_norm_stats(mean_data, var.data<scalar_t>(), x.data<scalar_t>(), N, C, L);
+      kernels::batch_norm_stats<scalar_t>(x.device(), mean_data, var.data<scalar_t>(), x.data<scalar_t>(), N, C, L);
       if (running_mean.defined()) {
         update_running_stat(running_mean, mean, momentum);
         const double unbiased = static_cast<double>(count) / static_cast<double>(count - 1);
@@ -139,7 +140,7 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
   Tensor y = empty(input.sizes(), options);
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
-      kernels::cpu::batch_norm_apply(y.data<scalar_t>(), x.data<scalar_t>(), mean.data<scalar_t>(),
+      kernels::batch_norm_apply<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), mean.data<scalar_t>(),
                                      invstd.data<scalar_t>(), data_or_null<scalar_t>(gamma),
                                      data_or_null<scalar_t>(beta), N, C, L);
     });
@@ -172,11 +173,11 @@ struct GroupNormBackward : autograd::Node {
     Tensor x = input.unpack(op_name.c_str()).contiguous();
     Tensor gamma = weight.defined() ? weight.unpack(op_name.c_str()).contiguous() : Tensor();
     Tensor dy = grads[0].contiguous();
-    Tensor dx = should_compute_input_grad(0) ? empty(x.sizes(), TensorOptions(x.dtype())) : Tensor();
-    Tensor dgamma = should_compute_input_grad(1) ? empty({C}, TensorOptions(x.dtype())) : Tensor();
-    Tensor dbeta = should_compute_input_grad(2) ? empty({C}, TensorOptions(x.dtype())) : Tensor();
+    Tensor dx = should_compute_input_grad(0) ? empty(x.sizes(), options_of(x)) : Tensor();
+    Tensor dgamma = should_compute_input_grad(1) ? empty({C}, options_of(x)) : Tensor();
+    Tensor dbeta = should_compute_input_grad(2) ? empty({C}, options_of(x)) : Tensor();
     STRIATE_DISPATCH_FLOATING(x.dtype(), op_name.c_str(), [&] {
-      kernels::cpu::group_norm_backward(dx.defined() ? dx.data<scalar_t>() : nullptr,
+      kernels::group_norm_backward<scalar_t>(dx.device(), dx.defined() ? dx.data<scalar_t>() : nullptr,
                                         dgamma.defined() ? dgamma.data<scalar_t>() : nullptr,
                                         dbeta.defined() ? dbeta.data<scalar_t>() : nullptr, dy.data<scalar_t>(),
                                         x.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(),
@@ -207,7 +208,7 @@ Tensor grouped_norm(const Tensor& input, int64_t N, int64_t C, int64_t L, int64_
   Tensor mean = empty({N, G}, options), invstd = empty({N, G}, options);
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), backward_name, [&] {
-      kernels::cpu::group_norm_forward(y.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(),
+      kernels::group_norm_forward<scalar_t>(y.device(), y.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(),
                                        x.data<scalar_t>(), data_or_null<scalar_t>(gamma),
                                        data_or_null<scalar_t>(beta), N, C, L, G, eps);
     });
@@ -324,10 +325,10 @@ struct LocalResponseNormBackward : autograd::Node {
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     Tensor x = input.unpack("LocalResponseNormBackward").contiguous();
     Tensor dy = grads[0].contiguous();
-    Tensor dx = empty(x.sizes(), TensorOptions(x.dtype()));
+    Tensor dx = empty(x.sizes(), options_of(x));
     if (x.numel() == 0) return {dx};
     STRIATE_DISPATCH_FLOATING(x.dtype(), "LocalResponseNormBackward", [&] {
-      kernels::cpu::local_response_norm_backward(dx.data<scalar_t>(), dy.data<scalar_t>(), x.data<scalar_t>(),
+      kernels::local_response_norm_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dy.data<scalar_t>(), x.data<scalar_t>(),
                                                  denom.data<scalar_t>(), N, C, L, size, alpha, beta);
     });
     return {dx};
@@ -351,7 +352,7 @@ Tensor local_response_norm(const Tensor& input, int64_t size, double alpha, doub
   Tensor y = empty(input.sizes(), options), denom = empty(input.sizes(), options);
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
-      kernels::cpu::local_response_norm_forward(y.data<scalar_t>(), denom.data<scalar_t>(), x.data<scalar_t>(), N, C,
+      kernels::local_response_norm_forward<scalar_t>(y.device(), y.data<scalar_t>(), denom.data<scalar_t>(), x.data<scalar_t>(), N, C,
                                                 L, size, alpha, beta, k);
     });
   }
@@ -369,5 +370,11 @@ Tensor local_response_norm(const Tensor& input, int64_t size, double alpha, doub
   }
   return y;
 }
+
+STRIATE_REGISTER_OP("batch_norm", &kernels::batch_norm_stats<float>, &kernels::batch_norm_apply<float>, &kernels::batch_norm_backward<float>);
+STRIATE_REGISTER_OP("instance_norm", &kernels::batch_norm_stats<float>, &kernels::batch_norm_apply<float>, &kernels::batch_norm_backward<float>);
+STRIATE_REGISTER_OP("group_norm", &kernels::group_norm_forward<float>, &kernels::group_norm_backward<float>);
+STRIATE_REGISTER_OP("layer_norm", &kernels::group_norm_forward<float>, &kernels::group_norm_backward<float>);
+STRIATE_REGISTER_OP("local_response_norm", &kernels::local_response_norm_forward<float>, &kernels::local_response_norm_backward<float>);
 
 }  // namespace striate

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernels/pool.h"
+#include "ops/dispatch.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 
@@ -25,9 +26,9 @@ int64_t pooled_size(int64_t size, int64_t kernel, int64_t pad, int64_t stride, i
   return out;
 }
 
-kernels::cpu::Pool2dGeometry make_geometry(const Shape& input, const Shape& output, const Pool2dOptions& options) {
+kernels::Pool2dGeometry make_geometry(const Shape& input, const Shape& output, const Pool2dOptions& options) {
   int d = input.size();
-  kernels::cpu::Pool2dGeometry g;
+  kernels::Pool2dGeometry g;
   g.planes = input.numel() / (input[d - 1] * input[d - 2]);
   g.H = input[d - 2];
   g.W = input[d - 1];
@@ -87,7 +88,7 @@ Shape pool2d_output_shape(const Shape& input, const Pool2dOptions& options, cons
 
 struct MaxPool2dBackward : autograd::Node {
   autograd::SavedTensor indices;
-  kernels::cpu::Pool2dGeometry geometry;
+  kernels::Pool2dGeometry geometry;
   Shape input_shape;
   DType dtype = DType::Float32;
 
@@ -96,7 +97,7 @@ struct MaxPool2dBackward : autograd::Node {
     Tensor dout = grads[0].contiguous();
     Tensor dinput = empty(input_shape, dtype);
     STRIATE_DISPATCH_FLOATING(dtype, "max_pool2d backward", [&] {
-      kernels::cpu::max_pool2d_backward<scalar_t>(dinput.data<scalar_t>(), dout.data<scalar_t>(),
+      kernels::max_pool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
                                                   index.data<int64_t>(), geometry);
     });
     return {dinput};
@@ -108,14 +109,15 @@ struct MaxPool2dBackward : autograd::Node {
 namespace {
 
 std::tuple<Tensor, Tensor> max_pool2d_impl(const Tensor& input, const Pool2dOptions& options, const char* op) {
+  dispatch::device_of(op, input);
   check_pool_input(input, op);
   const Shape out_shape = pool2d_output_shape(input.sizes(), options, op);
   const auto geometry = make_geometry(input.sizes(), out_shape, options);
   Tensor x = input.detach().contiguous();
-  Tensor y = empty(out_shape, input.dtype());
+  Tensor y = empty(out_shape, options_of(input));
   Tensor indices = empty(out_shape, DType::Int64);
   STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
-    kernels::cpu::max_pool2d_forward<scalar_t>(y.data<scalar_t>(), indices.data<int64_t>(), x.data<scalar_t>(),
+    kernels::max_pool2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), indices.data<int64_t>(), x.data<scalar_t>(),
                                                geometry);
   });
   if (autograd::needs_grad(input)) {
@@ -142,7 +144,7 @@ Tensor max_pool2d(const Tensor& input, const Pool2dOptions& options) {
 // ---- average pooling ---------------------------------------------------------------------
 
 struct AvgPool2dBackward : autograd::Node {
-  kernels::cpu::Pool2dGeometry geometry;
+  kernels::Pool2dGeometry geometry;
   Shape input_shape;
   DType dtype = DType::Float32;
 
@@ -150,7 +152,7 @@ struct AvgPool2dBackward : autograd::Node {
     Tensor dout = grads[0].contiguous();
     Tensor dinput = empty(input_shape, dtype);
     STRIATE_DISPATCH_FLOATING(dtype, "avg_pool2d backward", [&] {
-      kernels::cpu::avg_pool2d_backward<scalar_t>(dinput.data<scalar_t>(), dout.data<scalar_t>(), geometry);
+      kernels::avg_pool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(), geometry);
     });
     return {dinput};
   }
@@ -160,6 +162,7 @@ struct AvgPool2dBackward : autograd::Node {
 namespace {
 
 Tensor avg_pool2d_impl(const Tensor& input, const Pool2dOptions& options, const char* op) {
+  dispatch::device_of(op, input);
   check_pool_input(input, op);
   // Dilation is a max-pooling option; average pooling always uses dense windows.
   Pool2dOptions dense = options;
@@ -167,9 +170,9 @@ Tensor avg_pool2d_impl(const Tensor& input, const Pool2dOptions& options, const 
   const Shape out_shape = pool2d_output_shape(input.sizes(), dense, op);
   const auto geometry = make_geometry(input.sizes(), out_shape, dense);
   Tensor x = input.detach().contiguous();
-  Tensor y = empty(out_shape, input.dtype());
+  Tensor y = empty(out_shape, options_of(input));
   STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
-    kernels::cpu::avg_pool2d_forward<scalar_t>(y.data<scalar_t>(), x.data<scalar_t>(), geometry);
+    kernels::avg_pool2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), geometry);
   });
   if (autograd::needs_grad(input)) {
     auto node = std::make_shared<AvgPool2dBackward>();
@@ -236,9 +239,9 @@ namespace {
 
 std::string triple_str(const IntTriple& v) { return detail::str("(", v[0], ", ", v[1], ", ", v[2], ")"); }
 
-kernels::cpu::Pool3dGeometry make_geometry3d(const Shape& input, const Shape& output, const Pool3dOptions& options) {
+kernels::Pool3dGeometry make_geometry3d(const Shape& input, const Shape& output, const Pool3dOptions& options) {
   int d = input.size();
-  kernels::cpu::Pool3dGeometry g;
+  kernels::Pool3dGeometry g;
   g.planes = input.numel() / (input[d - 3] * input[d - 2] * input[d - 1]);
   g.D = input[d - 3];
   g.H = input[d - 2];
@@ -293,7 +296,7 @@ Shape pool3d_output_shape(const Shape& input, const Pool3dOptions& options, cons
 // The scatter kernel of 2-D max pooling serves 3-D too: it only needs positions per plane.
 struct MaxPool3dBackward : autograd::Node {
   autograd::SavedTensor indices;
-  kernels::cpu::Pool2dGeometry geometry;  // H = D, W = H * W, P = OD, Q = P * Q
+  kernels::Pool2dGeometry geometry;  // H = D, W = H * W, P = OD, Q = P * Q
   Shape input_shape;
   DType dtype = DType::Float32;
 
@@ -302,7 +305,7 @@ struct MaxPool3dBackward : autograd::Node {
     Tensor dout = grads[0].contiguous();
     Tensor dinput = empty(input_shape, dtype);
     STRIATE_DISPATCH_FLOATING(dtype, "max_pool3d backward", [&] {
-      kernels::cpu::max_pool2d_backward<scalar_t>(dinput.data<scalar_t>(), dout.data<scalar_t>(),
+      kernels::max_pool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
                                                   index.data<int64_t>(), geometry);
     });
     return {dinput};
@@ -312,14 +315,15 @@ struct MaxPool3dBackward : autograd::Node {
 };
 
 std::tuple<Tensor, Tensor> max_pool3d_with_indices(const Tensor& input, const Pool3dOptions& options) {
+  dispatch::device_of("max_pool3d", input);
   check_pool_input(input, "max_pool3d");
   const Shape out_shape = pool3d_output_shape(input.sizes(), options, "max_pool3d");
   const auto geometry = make_geometry3d(input.sizes(), out_shape, options);
   Tensor x = input.detach().contiguous();
-  Tensor y = empty(out_shape, input.dtype());
+  Tensor y = empty(out_shape, options_of(input));
   Tensor indices = empty(out_shape, DType::Int64);
   STRIATE_DISPATCH_FLOATING(input.dtype(), "max_pool3d", [&] {
-    kernels::cpu::max_pool3d_forward<scalar_t>(y.data<scalar_t>(), indices.data<int64_t>(), x.data<scalar_t>(),
+    kernels::max_pool3d_forward<scalar_t>(y.device(), y.data<scalar_t>(), indices.data<int64_t>(), x.data<scalar_t>(),
                                                geometry);
   });
   if (autograd::needs_grad(input)) {
@@ -342,7 +346,7 @@ Tensor max_pool3d(const Tensor& input, const Pool3dOptions& options) {
 }
 
 struct AvgPool3dBackward : autograd::Node {
-  kernels::cpu::Pool3dGeometry geometry;
+  kernels::Pool3dGeometry geometry;
   Shape input_shape;
   DType dtype = DType::Float32;
 
@@ -350,7 +354,7 @@ struct AvgPool3dBackward : autograd::Node {
     Tensor dout = grads[0].contiguous();
     Tensor dinput = empty(input_shape, dtype);
     STRIATE_DISPATCH_FLOATING(dtype, "avg_pool3d backward", [&] {
-      kernels::cpu::avg_pool3d_backward<scalar_t>(dinput.data<scalar_t>(), dout.data<scalar_t>(), geometry);
+      kernels::avg_pool3d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(), geometry);
     });
     return {dinput};
   }
@@ -358,15 +362,16 @@ struct AvgPool3dBackward : autograd::Node {
 };
 
 Tensor avg_pool3d(const Tensor& input, const Pool3dOptions& options) {
+  dispatch::device_of("avg_pool3d", input);
   check_pool_input(input, "avg_pool3d");
   Pool3dOptions dense = options;
   dense.dilation({1, 1, 1});
   const Shape out_shape = pool3d_output_shape(input.sizes(), dense, "avg_pool3d");
   const auto geometry = make_geometry3d(input.sizes(), out_shape, dense);
   Tensor x = input.detach().contiguous();
-  Tensor y = empty(out_shape, input.dtype());
+  Tensor y = empty(out_shape, options_of(input));
   STRIATE_DISPATCH_FLOATING(input.dtype(), "avg_pool3d", [&] {
-    kernels::cpu::avg_pool3d_forward<scalar_t>(y.data<scalar_t>(), x.data<scalar_t>(), geometry);
+    kernels::avg_pool3d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), geometry);
   });
   if (autograd::needs_grad(input)) {
     auto node = std::make_shared<AvgPool3dBackward>();
@@ -377,5 +382,12 @@ Tensor avg_pool3d(const Tensor& input, const Pool3dOptions& options) {
   }
   return y;
 }
+
+STRIATE_REGISTER_OP("max_pool1d", &kernels::max_pool2d_forward<float>, &kernels::max_pool2d_backward<float>);
+STRIATE_REGISTER_OP("max_pool2d", &kernels::max_pool2d_forward<float>, &kernels::max_pool2d_backward<float>);
+STRIATE_REGISTER_OP("avg_pool1d", &kernels::avg_pool2d_forward<float>, &kernels::avg_pool2d_backward<float>);
+STRIATE_REGISTER_OP("avg_pool2d", &kernels::avg_pool2d_forward<float>, &kernels::avg_pool2d_backward<float>);
+STRIATE_REGISTER_OP("max_pool3d", &kernels::max_pool3d_forward<float>, &kernels::max_pool2d_backward<float>);
+STRIATE_REGISTER_OP("avg_pool3d", &kernels::avg_pool3d_forward<float>, &kernels::avg_pool3d_backward<float>);
 
 }  // namespace striate

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernels/pool.h"
+#include "ops/dispatch.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/pool.h"
@@ -36,7 +37,7 @@ Shape with_plane_size(const Shape& input, int64_t P, int64_t Q) {
 // Window bounds and the geometry pointing at them; the vectors must outlive every kernel call.
 struct Windows {
   std::vector<int64_t> h_begin, h_end, w_begin, w_end;
-  kernels::cpu::WindowPool2dGeometry geometry(int64_t planes, int64_t H, int64_t W, int64_t P, int64_t Q,
+  kernels::WindowPool2dGeometry geometry(int64_t planes, int64_t H, int64_t W, int64_t P, int64_t Q,
                                               bool per_plane) const {
     return {planes, H, W, P, Q, h_begin.data(), h_end.data(), w_begin.data(), w_end.data(), per_plane};
   }
@@ -46,7 +47,7 @@ struct Windows {
 // max pooling share it; the scatter kernel is 2-D max pooling's).
 struct IndexedMaxPoolBackward : autograd::Node {
   autograd::SavedTensor indices;
-  kernels::cpu::Pool2dGeometry geometry;  // only planes, H, W, P, Q are read
+  kernels::Pool2dGeometry geometry;  // only planes, H, W, P, Q are read
   Shape input_shape;
   DType dtype = DType::Float32;
   std::string node_name;
@@ -56,7 +57,7 @@ struct IndexedMaxPoolBackward : autograd::Node {
     Tensor dout = grads[0].contiguous();
     Tensor dinput = empty(input_shape, dtype);
     STRIATE_DISPATCH_FLOATING(dtype, node_name.c_str(), [&] {
-      kernels::cpu::max_pool2d_backward<scalar_t>(dinput.data<scalar_t>(), dout.data<scalar_t>(),
+      kernels::max_pool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
                                                   index.data<int64_t>(), geometry);
     });
     return {dinput};
@@ -72,10 +73,10 @@ std::tuple<Tensor, Tensor> window_max_pool2d(const Tensor& input, const Shape& o
   int64_t planes = input.numel() / (H * W);
   const auto geometry = windows.geometry(planes, H, W, P, Q, per_plane);
   Tensor x = input.detach().contiguous();
-  Tensor y = empty(out_shape, input.dtype());
+  Tensor y = empty(out_shape, options_of(input));
   Tensor indices = empty(out_shape, DType::Int64);
   STRIATE_DISPATCH_FLOATING(input.dtype(), node_name, [&] {
-    kernels::cpu::window_max_pool2d_forward<scalar_t>(y.data<scalar_t>(), indices.data<int64_t>(), x.data<scalar_t>(),
+    kernels::window_max_pool2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), indices.data<int64_t>(), x.data<scalar_t>(),
                                                       geometry);
   });
   if (autograd::needs_grad(input)) {
@@ -129,7 +130,7 @@ struct AdaptiveAvgPool2dBackward : autograd::Node {
     Tensor dinput = empty(input_shape, dtype);
     const auto geometry = windows.geometry(planes, H, W, P, Q, false);
     STRIATE_DISPATCH_FLOATING(dtype, "adaptive_avg_pool2d backward", [&] {
-      kernels::cpu::window_avg_pool2d_backward<scalar_t>(dinput.data<scalar_t>(), dout.data<scalar_t>(), geometry);
+      kernels::window_avg_pool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(), geometry);
     });
     return {dinput};
   }
@@ -137,6 +138,7 @@ struct AdaptiveAvgPool2dBackward : autograd::Node {
 };
 
 Tensor adaptive_avg_pool2d(const Tensor& input, IntPair output_size) {
+  dispatch::device_of("adaptive_avg_pool2d", input);
   check_planes_input(input, "adaptive_avg_pool2d");
   Windows windows = adaptive_windows(input, output_size, "adaptive_avg_pool2d");
   const Shape out_shape = with_plane_size(input.sizes(), output_size[0], output_size[1]);
@@ -144,10 +146,9 @@ Tensor adaptive_avg_pool2d(const Tensor& input, IntPair output_size) {
   int64_t H = input.size(d - 2), W = input.size(d - 1);
   int64_t planes = input.numel() / (H * W);
   Tensor x = input.detach().contiguous();
-  Tensor y = empty(out_shape, input.dtype());
+  Tensor y = empty(out_shape, options_of(input));
   STRIATE_DISPATCH_FLOATING(input.dtype(), "adaptive_avg_pool2d", [&] {
-    kernels::cpu::window_avg_pool2d_forward<scalar_t>(
-        y.data<scalar_t>(), x.data<scalar_t>(), windows.geometry(planes, H, W, output_size[0], output_size[1], false));
+    kernels::window_avg_pool2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), windows.geometry(planes, H, W, output_size[0], output_size[1], false));
   });
   if (autograd::needs_grad(input)) {
     auto node = std::make_shared<AdaptiveAvgPool2dBackward>();
@@ -165,6 +166,7 @@ Tensor adaptive_avg_pool2d(const Tensor& input, IntPair output_size) {
 }
 
 std::tuple<Tensor, Tensor> adaptive_max_pool2d_with_indices(const Tensor& input, IntPair output_size) {
+  dispatch::device_of("adaptive_max_pool2d", input);
   check_planes_input(input, "adaptive_max_pool2d");
   Windows windows = adaptive_windows(input, output_size, "adaptive_max_pool2d");
   const Shape out_shape = with_plane_size(input.sizes(), output_size[0], output_size[1]);
@@ -196,6 +198,7 @@ void fractional_starts(T sample, int64_t in, int64_t out, int64_t kernel, int64_
 
 std::tuple<Tensor, Tensor> fractional_max_pool2d_with_indices(const Tensor& input, IntPair kernel_size,
                                                               IntPair output_size, const Tensor& random_samples) {
+  dispatch::device_of("fractional_max_pool2d", input);
   const char* op = "fractional_max_pool2d";
   check_planes_input(input, op);
   int d = input.dim();
@@ -258,7 +261,7 @@ struct MaxUnpool2dBackward : autograd::Node {
     Tensor dout = grads[0].contiguous();
     Tensor dinput = empty(input_shape, dtype);
     STRIATE_DISPATCH_FLOATING(dtype, "max_unpool2d backward", [&] {
-      kernels::cpu::max_unpool2d_backward<scalar_t>(dinput.data<scalar_t>(), dout.data<scalar_t>(),
+      kernels::max_unpool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
                                                     index.data<int64_t>(), planes, H, W, P, Q);
     });
     return {dinput, Tensor()};
@@ -269,6 +272,7 @@ struct MaxUnpool2dBackward : autograd::Node {
 
 Tensor max_unpool2d(const Tensor& input, const Tensor& indices, const Pool2dOptions& options,
                     std::optional<IntPair> output_size) {
+  dispatch::device_of("max_unpool2d", {{"input", input}, {"indices", indices}});
   const char* op = "max_unpool2d";
   check_planes_input(input, op);
   STRIATE_CHECK(indices.defined(), op, ": expected an indices tensor, got None");
@@ -301,9 +305,9 @@ Tensor max_unpool2d(const Tensor& input, const Tensor& indices, const Pool2dOpti
   const Shape out_shape = with_plane_size(input.sizes(), size[0], size[1]);
   const int64_t planes = input.numel() / (H * W);
   Tensor x = input.detach().contiguous();
-  Tensor y = empty(out_shape, input.dtype());
+  Tensor y = empty(out_shape, options_of(input));
   STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
-    kernels::cpu::max_unpool2d_forward<scalar_t>(y.data<scalar_t>(), x.data<scalar_t>(), index_data, planes, H, W,
+    kernels::max_unpool2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), index_data, planes, H, W,
                                                  size[0], size[1]);
   });
   if (autograd::needs_grad(input)) {
@@ -324,6 +328,7 @@ Tensor max_unpool2d(const Tensor& input, const Tensor& indices, const Pool2dOpti
 // ---- channel max pooling -----------------------------------------------------------------
 
 Tensor channel_max_pool(const Tensor& input, int64_t group_size) {
+  dispatch::device_of("channel_max_pool", input);
   const char* op = "channel_max_pool";
   STRIATE_CHECK(input.defined(), op, ": expected an input tensor, got None");
   STRIATE_CHECK_TYPE(input.is_floating_point(), op, ": expected a floating-point input (float32 or float64), got ",
@@ -339,5 +344,11 @@ Tensor channel_max_pool(const Tensor& input, int64_t group_size) {
   // max over a dim routes its gradient to the first maximum, as the op promises.
   return std::get<0>(max(input.reshape(grouped), 2));
 }
+
+STRIATE_REGISTER_OP("adaptive_max_pool2d", &kernels::window_max_pool2d_forward<float>, &kernels::max_pool2d_backward<float>);
+STRIATE_REGISTER_OP("fractional_max_pool2d", &kernels::window_max_pool2d_forward<float>, &kernels::max_pool2d_backward<float>);
+STRIATE_REGISTER_OP("channel_max_pool", &kernels::window_max_pool2d_forward<float>, &kernels::max_pool2d_backward<float>);
+STRIATE_REGISTER_OP("adaptive_avg_pool2d", &kernels::window_avg_pool2d_forward<float>, &kernels::window_avg_pool2d_backward<float>);
+STRIATE_REGISTER_OP("max_unpool2d", &kernels::max_unpool2d_forward<float>, &kernels::max_unpool2d_backward<float>);
 
 }  // namespace striate

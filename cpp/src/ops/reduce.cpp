@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "kernels/index.h"
+#include "ops/dispatch.h"
 #include "kernels/reduce.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
@@ -13,10 +14,6 @@
 
 namespace striate {
 namespace {
-
-void check_cpu(const Tensor& x, const char* op) {
-  if (!x.device().is_cpu()) STRIATE_NOT_IMPLEMENTED(op, ": tensors on ", x.device(), " are not supported yet");
-}
 
 // Which dims a reduction removes: `dims` wrapped (negative counts from the end), an empty list
 // meaning every dim, as PyTorch.
@@ -123,7 +120,7 @@ Tensor sum_forward(const Tensor& x, const std::vector<bool>& reduced, bool keepd
   const double scale = average ? 1.0 / static_cast<double>(plan.R) : 1.0;
   STRIATE_DISPATCH_ALL(x.dtype(), op, [&] {
     using out_t = std::conditional_t<std::is_floating_point_v<scalar_t>, scalar_t, int64_t>;
-    kernels::cpu::sum_reduce<scalar_t, out_t>(out.data<out_t>(), plan.data.data<scalar_t>(), plan.outer, plan.R,
+    kernels::sum_reduce<scalar_t, out_t>(out.device(), out.data<out_t>(), plan.data.data<scalar_t>(), plan.outer, plan.R,
                                               plan.inner, scale);
   });
   return out;
@@ -160,7 +157,7 @@ struct SumBackward : autograd::Node {
 
 Tensor sum_or_mean(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, bool average) {
   const char* op = average ? "mean" : "sum";
-  check_cpu(x, op);
+  dispatch::device_of(op, x);
   if (average) {
     STRIATE_CHECK_TYPE(x.is_floating_point(), "mean: expected a floating-point input (float32 or float64), got ",
                        x.dtype(), "; convert it first, e.g. x.to(float32)");
@@ -231,15 +228,15 @@ struct VarianceBackward : autograd::Node {
 
 Tensor variance(const Tensor& x, const std::vector<int64_t>& dims, int64_t correction, bool keepdim, bool take_sqrt) {
   const char* op = take_sqrt ? "std" : "var";
-  check_cpu(x, op);
+  dispatch::device_of(op, x);
   STRIATE_CHECK_TYPE(x.is_floating_point(), op, ": expected a floating-point input (float32 or float64), got ",
                      x.dtype());
   STRIATE_CHECK(correction >= 0, op, ": expected a non-negative correction, got ", correction);
   std::vector<bool> reduced = reduced_dims(x, dims, op);
   ReducePlan plan = plan_reduction(x, reduced);
-  Tensor y = empty(reduced_shape(x.sizes(), reduced, keepdim), TensorOptions(x.dtype()));
+  Tensor y = empty(reduced_shape(x.sizes(), reduced, keepdim), options_of(x));
   STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
-    kernels::cpu::var_reduce<scalar_t>(y.data<scalar_t>(), plan.data.data<scalar_t>(), plan.outer, plan.R,
+    kernels::var_reduce<scalar_t>(y.device(), y.data<scalar_t>(), plan.data.data<scalar_t>(), plan.outer, plan.R,
                                        plan.inner, correction, take_sqrt);
   });
   if (autograd::needs_grad(x)) {
@@ -291,11 +288,11 @@ std::tuple<Tensor, Tensor> extreme_forward(const Tensor& x, const std::vector<bo
                                            bool is_max, const char* op) {
   ReducePlan plan = plan_reduction(x, reduced);
   Shape out_shape = reduced_shape(x.sizes(), reduced, keepdim);
-  Tensor values = empty(out_shape, TensorOptions(x.dtype()));
+  Tensor values = empty(out_shape, options_of(x));
   Tensor indices = empty(out_shape, TensorOptions(DType::Int64));
   if (values.numel() == 0) return {values, indices};
   STRIATE_DISPATCH_ALL(x.dtype(), op, [&] {
-    kernels::cpu::extreme_reduce<scalar_t>(values.data<scalar_t>(), indices.data<int64_t>(),
+    kernels::extreme_reduce<scalar_t>(values.device(), values.data<scalar_t>(), indices.data<int64_t>(),
                                            plan.data.data<scalar_t>(), plan.outer, plan.R, plan.inner, is_max);
   });
   return {values, indices};
@@ -303,7 +300,7 @@ std::tuple<Tensor, Tensor> extreme_forward(const Tensor& x, const std::vector<bo
 
 Tensor extreme_all(const Tensor& x, bool is_max) {
   const char* op = is_max ? "max" : "min";
-  check_cpu(x, op);
+  dispatch::device_of(op, x);
   STRIATE_CHECK(x.numel() > 0, op, ": expected a non-empty tensor when no dim is given (the reduction has no "
                 "identity), got shape ", x.sizes());
   Tensor values = std::get<0>(extreme_forward(x, std::vector<bool>(x.dim(), true), false, is_max, op));
@@ -345,10 +342,10 @@ struct ExtremeDimBackward : autograd::Node {
     index = index.contiguous();
     Tensor dx = zeros(input_shape, TensorOptions(dtype));
     Shape dx_strides = contiguous_strides(input_shape);
-    kernels::cpu::GatherGeometry geometry{input_shape.size(), dim, input_shape[dim], index.sizes().data(),
+    kernels::GatherGeometry geometry{input_shape.size(), dim, input_shape[dim], index.sizes().data(),
                                           dx_strides.data()};
     STRIATE_DISPATCH_FLOATING(dtype, name().c_str(), [&] {
-      kernels::cpu::scatter_add<scalar_t>(dx.data<scalar_t>(), g.data<scalar_t>(), index.data<int64_t>(), geometry);
+      kernels::scatter_add<scalar_t>(dx.device(), dx.data<scalar_t>(), g.data<scalar_t>(), index.data<int64_t>(), geometry);
     });
     return {dx};
   }
@@ -357,7 +354,7 @@ struct ExtremeDimBackward : autograd::Node {
 };
 
 std::tuple<Tensor, Tensor> extreme_dim(const Tensor& x, int64_t dim, bool keepdim, bool is_max, const char* op) {
-  check_cpu(x, op);
+  dispatch::device_of(op, x);
   std::vector<bool> reduced = reduced_dims(x, {dim}, op);
   const int d = wrap_dim(dim, x.dim(), op);
   STRIATE_CHECK_INDEX(x.dim() == 0 || x.size(d) > 0, op, ": expected reduction dim ", dim,
@@ -378,7 +375,7 @@ std::tuple<Tensor, Tensor> extreme_dim(const Tensor& x, int64_t dim, bool keepdi
 
 Tensor arg_extreme(const Tensor& x, std::optional<int64_t> dim, bool keepdim, bool is_max) {
   const char* op = is_max ? "argmax" : "argmin";
-  check_cpu(x, op);
+  dispatch::device_of(op, x);
   if (dim) {
     std::vector<bool> reduced = reduced_dims(x, {*dim}, op);
     STRIATE_CHECK_INDEX(x.dim() == 0 || x.size(*dim) > 0, op, ": expected reduction dim ", *dim,
@@ -412,5 +409,14 @@ Tensor Tensor::mean(const std::vector<int64_t>& dims, bool keepdim) const {
   return striate::mean(*this, dims, keepdim);
 }
 Tensor Tensor::argmax(int64_t dim, bool keepdim) const { return striate::argmax(*this, dim, keepdim); }
+
+STRIATE_REGISTER_OP("sum", &kernels::sum_reduce<float, float>);
+STRIATE_REGISTER_OP("mean", &kernels::sum_reduce<float, float>);
+STRIATE_REGISTER_OP("var", &kernels::var_reduce<float>, &kernels::sum_reduce<float, float>);
+STRIATE_REGISTER_OP("std", &kernels::var_reduce<float>, &kernels::sum_reduce<float, float>);
+STRIATE_REGISTER_OP("max", &kernels::extreme_reduce<float>, &kernels::scatter_add<float>);
+STRIATE_REGISTER_OP("min", &kernels::extreme_reduce<float>, &kernels::scatter_add<float>);
+STRIATE_REGISTER_OP("argmax", &kernels::extreme_reduce<float>, &kernels::scatter_add<float>);
+STRIATE_REGISTER_OP("argmin", &kernels::extreme_reduce<float>, &kernels::scatter_add<float>);
 
 }  // namespace striate

@@ -45,12 +45,12 @@ Tensor constant_pad(const Tensor& input, const std::vector<int64_t>& pad, double
     Shape block = x.sizes();
     if (left > 0) {
       block[dim] = left;
-      parts.push_back(full(block, value, TensorOptions(x.dtype())));
+      parts.push_back(full(block, value, options_of(x)));
     }
     parts.push_back(x);
     if (right > 0) {
       block[dim] = right;
-      parts.push_back(full(block, value, TensorOptions(x.dtype())));
+      parts.push_back(full(block, value, options_of(x)));
     }
     x = cat(parts, dim);
   }

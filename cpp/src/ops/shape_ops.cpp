@@ -4,16 +4,13 @@
 #include "striate/ops/shape_ops.h"
 
 #include "kernels/index.h"
+#include "ops/dispatch.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/elementwise.h"
 
 namespace striate {
 namespace {
-
-void check_cpu(const Tensor& x, const char* op) {
-  if (!x.device().is_cpu()) STRIATE_NOT_IMPLEMENTED(op, ": tensors on ", x.device(), " are not supported yet");
-}
 
 int64_t product(const Shape& sizes, int first, int last) {
   int64_t p = 1;
@@ -127,7 +124,7 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
   STRIATE_CHECK(!tensors.empty(), "cat: expected a non-empty list of tensors");
   for (size_t i = 0; i < tensors.size(); ++i) STRIATE_CHECK(tensors[i].defined(), "cat: tensor ", i, " is None");
   const Tensor& first = tensors[0];
-  check_cpu(first, "cat");
+  dispatch::device_of("cat", first);
   STRIATE_CHECK(first.dim() > 0, "cat: zero-dimensional tensor (at position 0) cannot be concatenated");
   const int d = wrap_dim(dim, first.dim(), "cat");
   Shape out_shape = first.sizes();
@@ -144,7 +141,7 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
                         first.sizes(), " but tensor ", i, " has shape ", t.sizes());
     out_shape[d] += t.size(d);
   }
-  Tensor out = empty(out_shape, TensorOptions(first.dtype()));
+  Tensor out = empty(out_shape, options_of(first));
   const int64_t outer = product(out_shape, 0, d);
   const int64_t inner_bytes = product(out_shape, d + 1, out_shape.size()) * element_bytes(out);
   int64_t offset = 0;
@@ -153,7 +150,7 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
     const int64_t length = t.size(d);
     if (length > 0 && outer > 0 && inner_bytes > 0) {
       Tensor piece = t.contiguous();
-      kernels::cpu::concat_rows(static_cast<char*>(out.data_ptr()), static_cast<const char*>(piece.data_ptr()),
+      kernels::concat_rows(out.device(), static_cast<char*>(out.data_ptr()), static_cast<const char*>(piece.data_ptr()),
                                 outer, length * inner_bytes, out_shape[d] * inner_bytes, offset * inner_bytes);
     }
     lengths.push_back(length);
@@ -178,6 +175,7 @@ Tensor stack(const std::vector<Tensor>& tensors, int64_t dim) {
   STRIATE_CHECK(!tensors.empty(), "stack: expected a non-empty list of tensors");
   for (size_t i = 0; i < tensors.size(); ++i) STRIATE_CHECK(tensors[i].defined(), "stack: tensor ", i, " is None");
   const Tensor& first = tensors[0];
+  dispatch::device_of("stack", first);
   const int d = wrap_dim(dim, first.dim() + 1, "stack");
   std::vector<Tensor> unsqueezed;
   for (size_t i = 0; i < tensors.size(); ++i) {
@@ -207,7 +205,7 @@ struct IndexSelectBackward : autograd::Node {
     const int64_t A = product(input_shape, 0, dim);
     const int64_t B = product(input_shape, dim + 1, input_shape.size());
     STRIATE_DISPATCH_FLOATING(dtype, "IndexSelectBackward", [&] {
-      kernels::cpu::index_add_rows(dx.data<scalar_t>(), dy.data<scalar_t>(), idx.data<int64_t>(), A,
+      kernels::index_add_rows<scalar_t>(dx.device(), dx.data<scalar_t>(), dy.data<scalar_t>(), idx.data<int64_t>(), A,
                                    input_shape[dim], idx.numel(), B);
     });
     return {dx};
@@ -218,7 +216,7 @@ struct IndexSelectBackward : autograd::Node {
 
 Tensor select_rows(const Tensor& input, int64_t dim, const Tensor& index, bool allow_negative, const char* op) {
   STRIATE_CHECK(input.defined(), op, ": expected a tensor, got None");
-  check_cpu(input, op);
+  dispatch::device_of(op, input);
   check_index_dtype(index, op);
   // A 0-d input behaves as a 1-element vector, as in PyTorch.
   Tensor x = input.dim() == 0 ? input.reshape({1}) : input;
@@ -226,12 +224,12 @@ Tensor select_rows(const Tensor& input, int64_t dim, const Tensor& index, bool a
   Tensor idx = index.contiguous();
   check_index_range(idx, x.size(d), allow_negative, d, op);
   Shape out_shape = replace_dim(x.sizes(), d, idx.sizes());
-  Tensor out = empty(out_shape, TensorOptions(x.dtype()));
+  Tensor out = empty(out_shape, options_of(x));
   const int64_t A = product(x.sizes(), 0, d);
   const int64_t row_bytes = product(x.sizes(), d + 1, x.dim()) * element_bytes(x);
   if (out.numel() > 0) {
     Tensor contiguous_x = x.contiguous();
-    kernels::cpu::index_select_rows(static_cast<char*>(out.data_ptr()),
+    kernels::index_select_rows(out.device(), static_cast<char*>(out.data_ptr()),
                                     static_cast<const char*>(contiguous_x.data_ptr()), idx.data<int64_t>(), A,
                                     x.size(d), idx.numel(), row_bytes);
   }
@@ -272,10 +270,10 @@ struct GatherBackward : autograd::Node {
     Tensor dy = grads[0].contiguous();
     Tensor dx = zeros(input_shape, TensorOptions(dtype));
     Shape dx_strides = contiguous_strides(input_shape);
-    kernels::cpu::GatherGeometry geometry{input_shape.size(), dim, input_shape[dim], idx.sizes().data(),
+    kernels::GatherGeometry geometry{input_shape.size(), dim, input_shape[dim], idx.sizes().data(),
                                           dx_strides.data()};
     STRIATE_DISPATCH_FLOATING(dtype, "GatherBackward", [&] {
-      kernels::cpu::scatter_add(dx.data<scalar_t>(), dy.data<scalar_t>(), idx.data<int64_t>(), geometry);
+      kernels::scatter_add<scalar_t>(dx.device(), dx.data<scalar_t>(), dy.data<scalar_t>(), idx.data<int64_t>(), geometry);
     });
     return {dx};
   }
@@ -287,7 +285,7 @@ struct GatherBackward : autograd::Node {
 
 Tensor gather(const Tensor& input, int64_t dim, const Tensor& index) {
   STRIATE_CHECK(input.defined(), "gather: expected a tensor, got None");
-  check_cpu(input, "gather");
+  dispatch::device_of("gather", input);
   check_index_dtype(index, "gather");
   const bool scalar = input.dim() == 0;
   Tensor x = scalar ? input.reshape({1}) : input;
@@ -301,11 +299,11 @@ Tensor gather(const Tensor& input, int64_t dim, const Tensor& index) {
                         ", input shape ", x.sizes(), ")");
   }
   check_index_range(idx, x.size(d), false, d, "gather");
-  Tensor out = empty(idx.sizes(), TensorOptions(x.dtype()));
+  Tensor out = empty(idx.sizes(), options_of(x));
   if (out.numel() > 0) {
-    kernels::cpu::GatherGeometry geometry{x.dim(), d, x.size(d), idx.sizes().data(), x.strides().data()};
+    kernels::GatherGeometry geometry{x.dim(), d, x.size(d), idx.sizes().data(), x.strides().data()};
     STRIATE_DISPATCH_ALL(x.dtype(), "gather", [&] {
-      kernels::cpu::gather(out.data<scalar_t>(), x.data<scalar_t>(), idx.data<int64_t>(), geometry);
+      kernels::gather<scalar_t>(out.device(), out.data<scalar_t>(), x.data<scalar_t>(), idx.data<int64_t>(), geometry);
     });
   }
   if (autograd::needs_grad(x)) {
@@ -333,7 +331,7 @@ struct MaskedSelectBackward : autograd::Node {
     Tensor dy = grads[0].contiguous();
     Tensor dx = zeros(input_shape, TensorOptions(dtype));
     const int64_t row_bytes = product(input_shape, m.dim(), input_shape.size()) * element_bytes(dx);
-    kernels::cpu::masked_scatter_rows(static_cast<char*>(dx.data_ptr()), static_cast<const char*>(dy.data_ptr()),
+    kernels::masked_scatter_rows(dx.device(), static_cast<char*>(dx.data_ptr()), static_cast<const char*>(dy.data_ptr()),
                                       static_cast<const uint8_t*>(m.data_ptr()), m.numel(), row_bytes);
     return {dx};
   }
@@ -361,17 +359,17 @@ struct MaskedWriteBackward : autograd::Node {
 
 Tensor masked_select(const Tensor& x, const Tensor& mask) {
   STRIATE_CHECK(x.defined(), "masked_select: expected a tensor, got None");
-  check_cpu(x, "masked_select");
+  dispatch::device_of("masked_select", x);
   check_mask(x, mask, "masked_select");
   Tensor m = mask.contiguous();
   Tensor contiguous_x = x.contiguous();
-  const int64_t count = kernels::cpu::count_nonzero(static_cast<const uint8_t*>(m.data_ptr()), m.numel());
+  const int64_t count = kernels::count_nonzero(m.device(), static_cast<const uint8_t*>(m.data_ptr()), m.numel());
   Shape out_shape{count};
   for (int d = m.dim(); d < x.dim(); ++d) out_shape.push_back(x.size(d));
-  Tensor out = empty(out_shape, TensorOptions(x.dtype()));
+  Tensor out = empty(out_shape, options_of(x));
   const int64_t row_bytes = product(x.sizes(), m.dim(), x.dim()) * element_bytes(x);
   if (out.numel() > 0) {
-    kernels::cpu::masked_select_rows(static_cast<char*>(out.data_ptr()),
+    kernels::masked_select_rows(out.device(), static_cast<char*>(out.data_ptr()),
                                      static_cast<const char*>(contiguous_x.data_ptr()),
                                      static_cast<const uint8_t*>(m.data_ptr()), m.numel(), row_bytes);
   }
@@ -387,7 +385,7 @@ Tensor masked_select(const Tensor& x, const Tensor& mask) {
 
 Tensor& masked_fill_(Tensor& x, const Tensor& mask, Scalar value) {
   check_inplace(x, "masked_fill_");
-  check_cpu(x, "masked_fill_");
+  dispatch::device_of("masked_fill_", x);
   check_mask(x, mask, "masked_fill_");
   const bool track = autograd::needs_grad(x);
   check_not_tracked_view(x, track, "masked_fill_");
@@ -395,7 +393,7 @@ Tensor& masked_fill_(Tensor& x, const Tensor& mask, Scalar value) {
   const int64_t row = product(x.sizes(), m.dim(), x.dim());
   write_in_place(x, [&](Tensor& buffer) {
     STRIATE_DISPATCH_ALL(x.dtype(), "masked_fill_", [&] {
-      kernels::cpu::masked_fill_rows(buffer.data<scalar_t>(), static_cast<const uint8_t*>(m.data_ptr()),
+      kernels::masked_fill_rows<scalar_t>(buffer.device(), buffer.data<scalar_t>(), static_cast<const uint8_t*>(m.data_ptr()),
                                      value.to<scalar_t>(), m.numel(), row);
     });
   });
@@ -415,10 +413,10 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, Scalar value) {
 
 Tensor& masked_scatter_(Tensor& x, const Tensor& mask, const Tensor& source) {
   check_inplace(x, "masked_scatter_");
-  check_cpu(x, "masked_scatter_");
+  dispatch::device_of("masked_scatter_", x);
   check_mask(x, mask, "masked_scatter_");
   Tensor m = mask.contiguous();
-  const int64_t count = kernels::cpu::count_nonzero(static_cast<const uint8_t*>(m.data_ptr()), m.numel());
+  const int64_t count = kernels::count_nonzero(m.device(), static_cast<const uint8_t*>(m.data_ptr()), m.numel());
   Shape selected_shape{count};
   for (int d = m.dim(); d < x.dim(); ++d) selected_shape.push_back(x.size(d));
   Tensor values = broadcast_source(x, source, selected_shape, "masked_scatter_");
@@ -426,7 +424,7 @@ Tensor& masked_scatter_(Tensor& x, const Tensor& mask, const Tensor& source) {
   check_not_tracked_view(x, track, "masked_scatter_");
   const int64_t row_bytes = product(x.sizes(), m.dim(), x.dim()) * element_bytes(x);
   write_in_place(x, [&](Tensor& buffer) {
-    kernels::cpu::masked_scatter_rows(static_cast<char*>(buffer.data_ptr()),
+    kernels::masked_scatter_rows(buffer.device(), static_cast<char*>(buffer.data_ptr()),
                                       static_cast<const char*>(values.data_ptr()),
                                       static_cast<const uint8_t*>(m.data_ptr()), m.numel(), row_bytes);
   });
@@ -467,7 +465,7 @@ struct IndexPutBackward : autograd::Node {
 
 Tensor& index_put_(Tensor& x, const Tensor& index, const Tensor& source) {
   check_inplace(x, "index_put_");
-  check_cpu(x, "index_put_");
+  dispatch::device_of("index_put_", x);
   check_index_dtype(index, "index_put_");
   STRIATE_CHECK_INDEX(x.dim() > 0, "index_put_: a 0-d tensor cannot be indexed with an integer tensor");
   Tensor idx = index.contiguous();
@@ -478,7 +476,7 @@ Tensor& index_put_(Tensor& x, const Tensor& index, const Tensor& source) {
   check_not_tracked_view(x, track, "index_put_");
   const int64_t row_bytes = product(x.sizes(), 1, x.dim()) * element_bytes(x);
   write_in_place(x, [&](Tensor& buffer) {
-    kernels::cpu::index_put_rows(static_cast<char*>(buffer.data_ptr()), static_cast<const char*>(values.data_ptr()),
+    kernels::index_put_rows(buffer.device(), static_cast<char*>(buffer.data_ptr()), static_cast<const char*>(values.data_ptr()),
                                  idx.data<int64_t>(), x.size(0), idx.numel(), row_bytes);
   });
   if (track) {
@@ -490,5 +488,15 @@ Tensor& index_put_(Tensor& x, const Tensor& index, const Tensor& source) {
   }
   return x;
 }
+
+STRIATE_REGISTER_OP("cat", &kernels::concat_rows);
+STRIATE_REGISTER_OP("stack", &kernels::concat_rows);
+STRIATE_REGISTER_OP("index_select", &kernels::index_select_rows, &kernels::index_add_rows<float>);
+STRIATE_REGISTER_OP("take", &kernels::index_select_rows, &kernels::index_add_rows<float>);
+STRIATE_REGISTER_OP("gather", &kernels::gather<float>, &kernels::scatter_add<float>);
+STRIATE_REGISTER_OP("masked_select", &kernels::masked_select_rows, &kernels::count_nonzero, &kernels::masked_scatter_rows);
+STRIATE_REGISTER_OP("masked_fill_", &kernels::masked_fill_rows<float>);
+STRIATE_REGISTER_OP("masked_scatter_", &kernels::masked_scatter_rows, &kernels::count_nonzero);
+STRIATE_REGISTER_OP("index_put_", &kernels::index_put_rows);
 
 }  // namespace striate

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "backend/cuda_runtime.h"
+#include "core/cuda_runtime.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/elementwise.h"
@@ -35,7 +35,7 @@ struct ViewBackward : autograd::Node {
         return {g.permute(inverse)};
       }
       case Kind::Slice: {
-        Tensor dx = zeros(input_sizes, TensorOptions(g.dtype()));
+        Tensor dx = zeros(input_sizes, options_of(g));
         Tensor window = dx.slice(dim, start, end, step);
         Shape window_shape = window.sizes();
         copy_(window, g.reshape(window_shape));

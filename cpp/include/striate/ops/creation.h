@@ -21,6 +21,9 @@ struct TensorOptions {
   TensorOptions& set_requires_grad(bool r) { requires_grad = r; return *this; }
 };
 
+// The dtype and device of `t`: ops allocate their outputs where their inputs live.
+inline TensorOptions options_of(const Tensor& t) { return TensorOptions(t.dtype()).set_device(t.device()); }
+
 Tensor empty(const Shape& shape, TensorOptions options = {});
 Tensor zeros(const Shape& shape, TensorOptions options = {});
 Tensor ones(const Shape& shape, TensorOptions options = {});

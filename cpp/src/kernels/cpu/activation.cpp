@@ -287,17 +287,16 @@ void pointwise_activation_backward(T* dx, const T* dy, const T* x, int64_t n, Po
 }
 
 #define STRIATE_INSTANTIATE_ACTIVATION(T)                                                   \
-  template void relu_forward<T>(T*, const T*, int64_t);                                     \
-  template void relu_backward<T>(T*, const T*, const T*, int64_t);                          \
-  template void sigmoid_forward<T>(T*, const T*, int64_t);                                  \
-  template void sigmoid_backward<T>(T*, const T*, const T*, int64_t);                       \
-  template void tanh_forward<T>(T*, const T*, int64_t);                                     \
-  template void tanh_backward<T>(T*, const T*, const T*, int64_t);                          \
-  template void softmax_forward<T>(T*, const T*, int64_t, int64_t, int64_t, bool);          \
-  template void softmax_backward<T>(T*, const T*, const T*, int64_t, int64_t, int64_t, bool);          \
-  template void pointwise_activation_forward<T>(T*, const T*, int64_t, PointwiseActivation, double, double); \
-  template void pointwise_activation_backward<T>(T*, const T*, const T*, int64_t, PointwiseActivation, double, \
-                                                 double);
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, relu_forward<T>);                                     \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, relu_backward<T>);                          \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, sigmoid_forward<T>);                                  \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, sigmoid_backward<T>);                       \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, tanh_forward<T>);                                     \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, tanh_backward<T>);                          \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, softmax_forward<T>);          \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, softmax_backward<T>);          \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, pointwise_activation_forward<T>); \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, pointwise_activation_backward<T>);
 STRIATE_INSTANTIATE_ACTIVATION(float)
 STRIATE_INSTANTIATE_ACTIVATION(double)
 #undef STRIATE_INSTANTIATE_ACTIVATION

@@ -94,9 +94,9 @@ void conv2d_backward_weight(T* dweight, T* dbias, const T* doutput, const T* inp
 #define STRIATE_INSTANTIATE_CONV(T)                                                                      \
   template void im2col<T>(T*, const T*, const Conv2dGeometry&, int64_t);                                  \
   template void col2im<T>(T*, const T*, const Conv2dGeometry&, int64_t);                                  \
-  template void conv2d_forward<T>(T*, const T*, const T*, const T*, const Conv2dGeometry&);               \
-  template void conv2d_backward_input<T>(T*, const T*, const T*, const Conv2dGeometry&);                  \
-  template void conv2d_backward_weight<T>(T*, T*, const T*, const T*, const Conv2dGeometry&);
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, conv2d_forward<T>);               \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, conv2d_backward_input<T>);                  \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, conv2d_backward_weight<T>);
 STRIATE_INSTANTIATE_CONV(float)
 STRIATE_INSTANTIATE_CONV(double)
 #undef STRIATE_INSTANTIATE_CONV

@@ -180,14 +180,12 @@ void locally_connected2d_backward_weight(T* dweight, T* dbias, const T* doutput,
 }
 
 #define STRIATE_INSTANTIATE_CONV3D(T)                                                                          \
-  template void vol2col<T>(T*, const T*, const Conv3dGeometry&, int64_t);                                       \
-  template void col2vol<T>(T*, const T*, const Conv3dGeometry&, int64_t);                                       \
-  template void conv3d_forward<T>(T*, const T*, const T*, const T*, const Conv3dGeometry&);                     \
-  template void conv3d_backward_input<T>(T*, const T*, const T*, const Conv3dGeometry&);                        \
-  template void conv3d_backward_weight<T>(T*, T*, const T*, const T*, const Conv3dGeometry&);                   \
-  template void locally_connected2d_forward<T>(T*, const T*, const T*, const T*, const Conv2dGeometry&);         \
-  template void locally_connected2d_backward_input<T>(T*, const T*, const T*, const Conv2dGeometry&);            \
-  template void locally_connected2d_backward_weight<T>(T*, T*, const T*, const T*, const Conv2dGeometry&);
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, conv3d_forward<T>);                     \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, conv3d_backward_input<T>);                        \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, conv3d_backward_weight<T>);                   \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, locally_connected2d_forward<T>);         \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, locally_connected2d_backward_input<T>);            \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, locally_connected2d_backward_weight<T>);
 STRIATE_INSTANTIATE_CONV3D(float)
 STRIATE_INSTANTIATE_CONV3D(double)
 #undef STRIATE_INSTANTIATE_CONV3D

@@ -5,8 +5,26 @@
 #include <cstdint>
 #include <vector>
 
-#include "kernels/gemm.h"
+#include "kernels/conv.h"
+#include "kernels/cpu/gemm.h"
 #include "striate/core/parallel.h"
+
+namespace striate::kernels::cpu {
+
+// Unfolds `channels` planes of one image into columns: row (c, r, s), column (p, q) holds
+// input[c, p * stride_h - pad_top + r * dilation_h, q * stride_w - pad_left + s * dilation_w]
+// or 0 in the padding. Defined in conv.cpp; the locally connected passes share it.
+template <typename T>
+void im2col(T* col,          // (channels * R * S, P * Q)
+            const T* input,  // (channels, H, W)
+            const Conv2dGeometry& g, int64_t channels);
+// The adjoint of im2col: adds every column entry back onto the input position it came from.
+template <typename T>
+void col2im(T* dinput,      // (channels, H, W), accumulated into
+            const T* dcol,  // (channels * R * S, P * Q)
+            const Conv2dGeometry& g, int64_t channels);
+
+}  // namespace striate::kernels::cpu
 
 namespace striate::kernels::cpu::lowering {
 

@@ -1,5 +1,7 @@
 // The GEMM entry point: picks the SIMD variant named by striate::cpu_isa() at each call (so
 // tests can switch paths at run time) and splits C into blocks over parallel_for.
+#include "kernels/cpu/gemm.h"
+
 #include "kernels/gemm.h"
 
 #include <algorithm>
@@ -94,9 +96,7 @@ void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, T alpha, 
   });
 }
 
-template void gemm<float>(bool, bool, int64_t, int64_t, int64_t, float, const float*, int64_t, const float*,
-                          int64_t, float, float*, int64_t);
-template void gemm<double>(bool, bool, int64_t, int64_t, int64_t, double, const double*, int64_t, const double*,
-                           int64_t, double, double*, int64_t);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, gemm<float>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, gemm<double>);
 
 }  // namespace striate::kernels::cpu

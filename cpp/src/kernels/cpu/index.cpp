@@ -175,20 +175,27 @@ int64_t count_nonzero(const uint8_t* mask, int64_t M) {
   return count;
 }
 
-template void index_add_rows<float>(float*, const float*, const int64_t*, int64_t, int64_t, int64_t, int64_t);
-template void index_add_rows<double>(double*, const double*, const int64_t*, int64_t, int64_t, int64_t, int64_t);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, index_add_rows<float>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, index_add_rows<double>);
 
-template void scatter_add<float>(float*, const float*, const int64_t*, const GatherGeometry&);
-template void scatter_add<double>(double*, const double*, const int64_t*, const GatherGeometry&);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, scatter_add<float>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, scatter_add<double>);
 
 #define STRIATE_INSTANTIATE_GATHER(T)                                            \
-  template void gather<T>(T*, const T*, const int64_t*, const GatherGeometry&); \
-  template void masked_fill_rows<T>(T*, const uint8_t*, T, int64_t, int64_t);
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, gather<T>); \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, masked_fill_rows<T>);
 STRIATE_INSTANTIATE_GATHER(float)
 STRIATE_INSTANTIATE_GATHER(double)
 STRIATE_INSTANTIATE_GATHER(int64_t)
 STRIATE_INSTANTIATE_GATHER(uint8_t)
 STRIATE_INSTANTIATE_GATHER(bool)
 #undef STRIATE_INSTANTIATE_GATHER
+
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, concat_rows);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, index_select_rows);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, index_put_rows);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, masked_select_rows);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, masked_scatter_rows);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, count_nonzero);
 
 }  // namespace striate::kernels::cpu

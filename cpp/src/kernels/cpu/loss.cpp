@@ -193,20 +193,16 @@ void kl_div_backward(T* dx, T* dt, const T* dloss, const T* x, const T* t, int64
 }
 
 #define STRIATE_INSTANTIATE_LOSS(T)                                                                               \
-  template void cross_entropy_forward<T>(T*, T*, T*, const T*, const int64_t*, const T*, int64_t, int64_t,       \
-                                         int64_t, int64_t);                                                       \
-  template void cross_entropy_backward<T>(T*, const T*, const T*, const T*, const T*, const int64_t*, const T*,  \
-                                          int64_t, int64_t, int64_t, int64_t, int64_t);                           \
-  template void nll_loss_forward<T>(T*, const T*, const int64_t*, const T*, int64_t, int64_t, int64_t, int64_t);  \
-  template void nll_loss_backward<T>(T*, const T*, const int64_t*, const T*, int64_t, int64_t, int64_t, int64_t, \
-                                     int64_t);                                                                    \
-  template void multi_margin_forward<T>(T*, const T*, const int64_t*, const T*, int64_t, int64_t, int, double);   \
-  template void multi_margin_backward<T>(T*, const T*, const T*, const int64_t*, const T*, int64_t, int64_t, int, \
-                                         double);                                                                 \
-  template void binary_cross_entropy_forward<T>(T*, const T*, const T*, int64_t);                                \
-  template void binary_cross_entropy_backward<T>(T*, T*, const T*, const T*, const T*, int64_t);                 \
-  template void kl_div_forward<T>(T*, const T*, const T*, int64_t);                                              \
-  template void kl_div_backward<T>(T*, T*, const T*, const T*, const T*, int64_t);
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, cross_entropy_forward<T>);                                                       \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, cross_entropy_backward<T>);                           \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, nll_loss_forward<T>);  \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, nll_loss_backward<T>);                                                                    \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, multi_margin_forward<T>);   \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, multi_margin_backward<T>);                                                                 \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, binary_cross_entropy_forward<T>);                                \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, binary_cross_entropy_backward<T>);                 \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, kl_div_forward<T>);                                              \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, kl_div_backward<T>);
 STRIATE_INSTANTIATE_LOSS(float)
 STRIATE_INSTANTIATE_LOSS(double)
 #undef STRIATE_INSTANTIATE_LOSS

@@ -249,19 +249,13 @@ void local_response_norm_backward(T* dx, const T* dy, const T* x, const T* denom
 }
 
 #define STRIATE_INSTANTIATE_NORMALIZATION(T)                                                                    \
-  template void batch_norm_stats<T>(T*, T*, const T*, int64_t, int64_t, int64_t);                             \
-  template void batch_norm_apply<T>(T*, const T*, const T*, const T*, const T*, const T*, int64_t, int64_t,    \
-                                    int64_t);                                                                 \
-  template void batch_norm_backward<T>(T*, T*, T*, const T*, const T*, const T*, const T*, const T*, int64_t, \
-                                       int64_t, int64_t, bool);                                               \
-  template void group_norm_forward<T>(T*, T*, T*, const T*, const T*, const T*, int64_t, int64_t, int64_t,     \
-                                      int64_t, double);                                                       \
-  template void group_norm_backward<T>(T*, T*, T*, const T*, const T*, const T*, const T*, const T*, int64_t, \
-                                       int64_t, int64_t, int64_t);                                            \
-  template void local_response_norm_forward<T>(T*, T*, const T*, int64_t, int64_t, int64_t, int64_t, double,  \
-                                               double, double);                                               \
-  template void local_response_norm_backward<T>(T*, const T*, const T*, const T*, int64_t, int64_t, int64_t,  \
-                                                int64_t, double, double);
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_stats<T>);                             \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_apply<T>);                                                                 \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_backward<T>);                                               \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, group_norm_forward<T>);                                                       \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, group_norm_backward<T>);                                            \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, local_response_norm_forward<T>);                                               \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, local_response_norm_backward<T>);
 STRIATE_INSTANTIATE_NORMALIZATION(float)
 STRIATE_INSTANTIATE_NORMALIZATION(double)
 #undef STRIATE_INSTANTIATE_NORMALIZATION

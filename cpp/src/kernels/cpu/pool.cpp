@@ -142,10 +142,10 @@ void avg_pool2d_backward(T* dinput, const T* doutput, const Pool2dGeometry& g) {
 }
 
 #define STRIATE_INSTANTIATE_POOL(T)                                                               \
-  template void max_pool2d_forward<T>(T*, int64_t*, const T*, const Pool2dGeometry&);             \
-  template void max_pool2d_backward<T>(T*, const T*, const int64_t*, const Pool2dGeometry&);      \
-  template void avg_pool2d_forward<T>(T*, const T*, const Pool2dGeometry&);                       \
-  template void avg_pool2d_backward<T>(T*, const T*, const Pool2dGeometry&);
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_pool2d_forward<T>);             \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_pool2d_backward<T>);      \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, avg_pool2d_forward<T>);                       \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, avg_pool2d_backward<T>);
 STRIATE_INSTANTIATE_POOL(float)
 STRIATE_INSTANTIATE_POOL(double)
 #undef STRIATE_INSTANTIATE_POOL

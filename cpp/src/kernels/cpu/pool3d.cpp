@@ -141,9 +141,9 @@ void avg_pool3d_backward(T* dinput, const T* doutput, const Pool3dGeometry& g) {
 }
 
 #define STRIATE_INSTANTIATE_POOL3D(T)                                                   \
-  template void max_pool3d_forward<T>(T*, int64_t*, const T*, const Pool3dGeometry&);   \
-  template void avg_pool3d_forward<T>(T*, const T*, const Pool3dGeometry&);             \
-  template void avg_pool3d_backward<T>(T*, const T*, const Pool3dGeometry&);
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_pool3d_forward<T>);   \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, avg_pool3d_forward<T>);             \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, avg_pool3d_backward<T>);
 STRIATE_INSTANTIATE_POOL3D(float)
 STRIATE_INSTANTIATE_POOL3D(double)
 #undef STRIATE_INSTANTIATE_POOL3D

@@ -121,13 +121,11 @@ void max_unpool2d_backward(T* dinput, const T* doutput, const int64_t* indices, 
 }
 
 #define STRIATE_INSTANTIATE_WINDOW_POOL(T)                                                            \
-  template void window_max_pool2d_forward<T>(T*, int64_t*, const T*, const WindowPool2dGeometry&);    \
-  template void window_avg_pool2d_forward<T>(T*, const T*, const WindowPool2dGeometry&);              \
-  template void window_avg_pool2d_backward<T>(T*, const T*, const WindowPool2dGeometry&);             \
-  template void max_unpool2d_forward<T>(T*, const T*, const int64_t*, int64_t, int64_t, int64_t, int64_t, \
-                                        int64_t);                                                    \
-  template void max_unpool2d_backward<T>(T*, const T*, const int64_t*, int64_t, int64_t, int64_t, int64_t, \
-                                         int64_t);
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, window_max_pool2d_forward<T>);    \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, window_avg_pool2d_forward<T>);              \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, window_avg_pool2d_backward<T>);             \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_unpool2d_forward<T>);                                                    \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_unpool2d_backward<T>);
 STRIATE_INSTANTIATE_WINDOW_POOL(float)
 STRIATE_INSTANTIATE_WINDOW_POOL(double)
 #undef STRIATE_INSTANTIATE_WINDOW_POOL

@@ -209,19 +209,19 @@ void extreme_reduce(T* values, int64_t* indices, const T* x, int64_t outer, int6
   }
 }
 
-template void sum_reduce<float, float>(float*, const float*, int64_t, int64_t, int64_t, double);
-template void sum_reduce<double, double>(double*, const double*, int64_t, int64_t, int64_t, double);
-template void sum_reduce<int64_t, int64_t>(int64_t*, const int64_t*, int64_t, int64_t, int64_t, double);
-template void sum_reduce<uint8_t, int64_t>(int64_t*, const uint8_t*, int64_t, int64_t, int64_t, double);
-template void sum_reduce<bool, int64_t>(int64_t*, const bool*, int64_t, int64_t, int64_t, double);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, sum_reduce<float, float>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, sum_reduce<double, double>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, sum_reduce<int64_t, int64_t>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, sum_reduce<uint8_t, int64_t>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, sum_reduce<bool, int64_t>);
 
-template void var_reduce<float>(float*, const float*, int64_t, int64_t, int64_t, int64_t, bool);
-template void var_reduce<double>(double*, const double*, int64_t, int64_t, int64_t, int64_t, bool);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, var_reduce<float>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, var_reduce<double>);
 
-template void extreme_reduce<float>(float*, int64_t*, const float*, int64_t, int64_t, int64_t, bool);
-template void extreme_reduce<double>(double*, int64_t*, const double*, int64_t, int64_t, int64_t, bool);
-template void extreme_reduce<int64_t>(int64_t*, int64_t*, const int64_t*, int64_t, int64_t, int64_t, bool);
-template void extreme_reduce<uint8_t>(uint8_t*, int64_t*, const uint8_t*, int64_t, int64_t, int64_t, bool);
-template void extreme_reduce<bool>(bool*, int64_t*, const bool*, int64_t, int64_t, int64_t, bool);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, extreme_reduce<float>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, extreme_reduce<double>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, extreme_reduce<int64_t>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, extreme_reduce<uint8_t>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, extreme_reduce<bool>);
 
 }  // namespace striate::kernels::cpu

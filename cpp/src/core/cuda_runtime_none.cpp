@@ -1,5 +1,6 @@
-// The CUDA entry points of a build without the CUDA backend: each raises a clear error.
-#include "backend/cuda_runtime.h"
+// The device runtime of a build without the CUDA backend: no devices, and a clear error for every
+// call that needs one.
+#include "core/cuda_runtime.h"
 #include "striate/core/error.h"
 
 namespace striate::backend {
@@ -12,6 +13,7 @@ namespace {
 bool cuda_built() { return false; }
 int cuda_device_count() { return 0; }
 std::string cuda_version() { return ""; }
+void cuda_set_device(int) { not_built(); }
 void* cuda_malloc(size_t, int) { not_built(); }
 void cuda_free(void*) {}
 void* cuda_host_alloc(size_t) { not_built(); }
@@ -19,6 +21,6 @@ void cuda_host_free(void*) {}
 void cuda_memcpy_host_to_device(void*, const void*, size_t, int) { not_built(); }
 void cuda_memcpy_device_to_host(void*, const void*, size_t, int) { not_built(); }
 void cuda_memcpy_device_to_device(void*, const void*, size_t, int) { not_built(); }
-void cuda_add_f32(float*, const float*, const float*, float, size_t, int) { not_built(); }
+void cuda_check_launch(const char*) { not_built(); }
 
 }  // namespace striate::backend

@@ -1,6 +1,7 @@
-// The few CUDA runtime entry points the core needs (memory, copies, device count). Implemented in
-// cuda/runtime.cu when the CUDA backend is built, and by cpp/src/backend/no_cuda.cpp otherwise,
-// where each throws a clear "built without CUDA" error.
+// The device runtime the core needs from CUDA: device queries, device memory, page-locked host
+// memory and copies. Implemented in core/cuda_runtime.cu when the CUDA backend is built, and by
+// core/cuda_runtime_none.cpp otherwise, where each call that needs a device raises a clear
+// "built without the CUDA backend" error. Kernels live with their families in kernels/cuda/.
 #pragma once
 #include <cstddef>
 #include <string>
@@ -10,6 +11,8 @@ namespace striate::backend {
 bool cuda_built();
 int cuda_device_count();
 std::string cuda_version();
+// Makes `device` current for the calling thread (kernel launches and allocations go there).
+void cuda_set_device(int device);
 void* cuda_malloc(size_t nbytes, int device);
 void cuda_free(void* p);
 // Page-locked host memory (fast, asynchronous host-to-device copies); freed with cuda_host_free.
@@ -18,7 +21,7 @@ void cuda_host_free(void* p);
 void cuda_memcpy_host_to_device(void* dst, const void* src, size_t nbytes, int device);
 void cuda_memcpy_device_to_host(void* dst, const void* src, size_t nbytes, int device);
 void cuda_memcpy_device_to_device(void* dst, const void* src, size_t nbytes, int device);
-// dst[i] = a[i] + alpha * b[i] on float32 device memory (the first kernel of the backend).
-void cuda_add_f32(float* dst, const float* a, const float* b, float alpha, size_t n, int device);
+// Raises RuntimeError naming `what` when the last kernel launch on this thread failed.
+void cuda_check_launch(const char* what);
 
 }  // namespace striate::backend

@@ -1,9 +1,10 @@
-// The CUDA backend's runtime: device memory, copies, device queries and the first kernel.
+// The CUDA device runtime (floor 1): device queries, device and page-locked memory, copies.
+// Kernels are not here: each family's CUDA kernels live in kernels/cuda/.
 #include <cuda_runtime.h>
 
 #include <string>
 
-#include "backend/cuda_runtime.h"
+#include "core/cuda_runtime.h"
 #include "striate/core/error.h"
 
 namespace striate::backend {
@@ -13,12 +14,6 @@ void check(cudaError_t status, const char* what) {
   if (status == cudaErrorMemoryAllocation)
     throw OutOfMemory(detail::str("CUDA out of memory in ", what, ": ", cudaGetErrorString(status)));
   if (status != cudaSuccess) throw RuntimeError(detail::str("CUDA error in ", what, ": ", cudaGetErrorString(status)));
-}
-
-__global__ void add_f32_kernel(float* dst, const float* a, const float* b, float alpha, size_t n) {
-  size_t i = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x;
-  size_t step = static_cast<size_t>(gridDim.x) * blockDim.x;
-  for (; i < n; i += step) dst[i] = a[i] + alpha * b[i];
 }
 
 }  // namespace
@@ -39,10 +34,14 @@ std::string cuda_version() {
   return std::to_string(v / 1000) + "." + std::to_string((v % 1000) / 10);
 }
 
-void* cuda_malloc(size_t nbytes, int device) {
+void cuda_set_device(int device) {
   STRIATE_CHECK(device >= 0 && device < cuda_device_count(), "cuda: device index ", device,
                 " is not available (", cuda_device_count(), " CUDA device(s) found)");
   check(cudaSetDevice(device), "cudaSetDevice");
+}
+
+void* cuda_malloc(size_t nbytes, int device) {
+  cuda_set_device(device);
   void* p = nullptr;
   check(cudaMalloc(&p, nbytes), "cudaMalloc");
   return p;
@@ -78,15 +77,6 @@ void cuda_memcpy_device_to_device(void* dst, const void* src, size_t nbytes, int
   check(cudaMemcpy(dst, src, nbytes, cudaMemcpyDeviceToDevice), "cudaMemcpy device to device");
 }
 
-void cuda_add_f32(float* dst, const float* a, const float* b, float alpha, size_t n, int device) {
-  if (n == 0) return;
-  check(cudaSetDevice(device), "cudaSetDevice");
-  int threads = 256;
-  int blocks = static_cast<int>((n + threads - 1) / threads);
-  if (blocks > 65535) blocks = 65535;
-  add_f32_kernel<<<blocks, threads>>>(dst, a, b, alpha, n);
-  check(cudaGetLastError(), "add_f32 launch");
-  check(cudaDeviceSynchronize(), "add_f32");
-}
+void cuda_check_launch(const char* what) { check(cudaGetLastError(), what); }
 
 }  // namespace striate::backend

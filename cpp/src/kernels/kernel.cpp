@@ -1,0 +1,22 @@
+// The kernel objects' error for a device without an implementation, and device selection before a
+// device kernel runs.
+#include "kernels/kernel.h"
+
+#include "core/cuda_runtime.h"
+
+namespace striate::kernels {
+
+const char* backend_name(DeviceType type) { return type == DeviceType::CUDA ? "CUDA" : "CPU"; }
+
+void KernelBase::raise_missing(Device device) const {
+  if (dtype_)
+    STRIATE_NOT_IMPLEMENTED(name_, ": no ", backend_name(device.type), " kernel for ", *dtype_, " yet (tensors on ",
+                            device, ")");
+  STRIATE_NOT_IMPLEMENTED(name_, ": no ", backend_name(device.type), " kernel yet (tensors on ", device, ")");
+}
+
+void KernelBase::make_current(Device device) {
+  if (device.is_cuda()) backend::cuda_set_device(device.index);
+}
+
+}  // namespace striate::kernels
