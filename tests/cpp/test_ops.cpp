@@ -40,5 +40,17 @@ int main() {
   Tensor lin = linear(ones({5, 3}), ones({2, 3}), zeros({2}));
   CHECK(lin.sizes() == Shape({5, 2}));
   CHECK_NEAR(mse_loss(ones({3}), zeros({3})).item<float>(), 1.0, 1e-6);
+
+  // The op registry: the CPU runs every registered op; CUDA runs a subset, never an unknown op.
+  const auto ops = backends::registered_ops();
+  CHECK(ops.size() > 90);
+  CHECK(backends::supported_ops(DeviceType::CPU) == ops);
+  CHECK(backends::has_kernel("conv2d", DeviceType::CPU));
+  CHECK(!backends::has_kernel("conv2d", DeviceType::CUDA));
+  CHECK(!backends::has_kernel("no_such_op", DeviceType::CPU));
+  CHECK(backends::supported_ops(DeviceType::CUDA).size() + backends::unsupported_ops(DeviceType::CUDA).size() ==
+        ops.size());
+  CHECK(backends::op_kernels("conv2d").size() == 3);
+  CHECK_THROWS(ValueError, backends::op_kernels("no_such_op"), "unknown op");
   return report("test_ops");
 }

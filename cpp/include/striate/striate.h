@@ -28,6 +28,7 @@
 #include "striate/ops/reduce.h"
 #include "striate/ops/shape_helpers.h"
 #include "striate/ops/shape_ops.h"
+#include "striate/ops/registry.h"
 
 #include "striate/nn/containers.h"
 #include "striate/nn/functional.h"
