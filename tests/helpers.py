@@ -1,38 +1,89 @@
 """Shared test helpers: float64 finite-difference gradcheck and PyTorch parity (forward and every
-gradient, by the vector-Jacobian trick (out * dout).sum().backward())."""
+gradient, by the vector-Jacobian trick (out * dout).sum().backward()), on every available device.
+
+Op-family test modules set ``PER_DEVICE = True``; conftest then runs each of their tests once per
+device in DEVICES (the CPU, and CUDA where a GPU is visible), and gradcheck / check_parity place
+their inputs on that device. An op without a kernel on the device skips there with the registry's
+reason (GPU machines only; the CPU runs every op)."""
+
+import re
 
 import numpy as np
+import pytest
 import striate as st
 import torch
 
+#: The devices the op-family tests run on here.
+DEVICES = ["cpu"] + (["cuda"] if st.cuda.is_available() else [])
+_current_device = "cpu"
+
+
+def set_device(device):
+    """Places the inputs of the following gradcheck / check_parity calls on `device` (conftest)."""
+    global _current_device
+    _current_device = device
+
+
+def current_device():
+    return _current_device
+
 
 def to_np(t):
-    return np.array(t.detach().numpy() if hasattr(t, "detach") else t, copy=True)
+    if hasattr(t, "detach"):
+        t = t.detach()
+        if str(t.device) != "cpu":
+            t = t.cpu()
+        return np.array(t.numpy(), copy=True)
+    return np.array(t, copy=True)
+
+
+def _make(array, requires_grad, device):
+    """A leaf tensor holding `array` on `device`."""
+    if device == "cpu":
+        return st.tensor(array, requires_grad=requires_grad)
+    t = st.tensor(array).to(device)
+    return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+def _run_on_device(fn, device):
+    """Runs fn(); off the CPU, an op without a kernel there skips the test with the registry's reason."""
+    try:
+        return fn()
+    except NotImplementedError as error:
+        if device != "cpu" and re.search(r"no \w+ kernel", str(error)):
+            pytest.skip(f"{error} (see striate.backends.unsupported_ops)")
+        raise
 
 
 def _first(out):
     return out[0] if isinstance(out, (tuple, list)) else out
 
 
-def gradcheck(fn, arrays, requires_grad=None, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
+def gradcheck(fn, arrays, requires_grad=None, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0, device=None):
     """Compares striate's analytic gradients of fn(*tensors) with central differences, in float64.
 
     arrays: numpy arrays (floats are cast to float64; integer arrays are passed through and never
     differentiated). requires_grad: optional list of bools, default True for floating arrays.
+    device: where the inputs live (default: the device conftest selected, see set_device).
     """
+    device = device or _current_device
+    return _run_on_device(lambda: _gradcheck(fn, arrays, requires_grad, eps, atol, rtol, seed, device), device)
+
+
+def _gradcheck(fn, arrays, requires_grad, eps, atol, rtol, seed, device):
     rng = np.random.default_rng(seed)
     arrays = [np.asarray(a) for a in arrays]
     arrays = [a.astype(np.float64) if a.dtype.kind == "f" else a for a in arrays]
     if requires_grad is None:
         requires_grad = [a.dtype.kind == "f" for a in arrays]
-    tensors = [st.tensor(a, requires_grad=bool(rg)) for a, rg in zip(arrays, requires_grad)]
+    tensors = [_make(a, bool(rg), device) for a, rg in zip(arrays, requires_grad)]
     out = _first(fn(*tensors))
     dout = rng.standard_normal(tuple(out.shape))
-    (out * st.tensor(dout)).sum().backward()
+    (out * _make(dout, False, device)).sum().backward()
 
     def objective(values):
         with st.no_grad():
-            o = _first(fn(*[st.tensor(v) for v in values]))
+            o = _first(fn(*[_make(v, False, device) for v in values]))
         return float(np.sum(to_np(o) * dout))
 
     for i, (a, rg) in enumerate(zip(arrays, requires_grad)):
@@ -52,14 +103,21 @@ def gradcheck(fn, arrays, requires_grad=None, eps=1e-6, atol=1e-5, rtol=1e-3, se
 
 
 def check_parity(st_fn, torch_fn, arrays, requires_grad=None, fwd_rtol=1e-5, fwd_atol=1e-6,
-                 grad_rtol=1e-4, grad_atol=1e-5, seed=0):
+                 grad_rtol=1e-4, grad_atol=1e-5, seed=0, device=None):
     """Runs st_fn and torch_fn on the same inputs; compares outputs and the gradients of every
-    input that requires grad. Returns (st_out, torch_out) for further checks."""
+    input that requires grad. Returns (st_out, torch_out) for further checks. striate's inputs live
+    on `device` (default: the device conftest selected); torch's stay on the CPU."""
+    device = device or _current_device
+    return _run_on_device(lambda: _check_parity(st_fn, torch_fn, arrays, requires_grad, fwd_rtol, fwd_atol,
+                                                grad_rtol, grad_atol, seed, device), device)
+
+
+def _check_parity(st_fn, torch_fn, arrays, requires_grad, fwd_rtol, fwd_atol, grad_rtol, grad_atol, seed, device):
     rng = np.random.default_rng(seed)
     arrays = [np.asarray(a) for a in arrays]
     if requires_grad is None:
         requires_grad = [a.dtype.kind == "f" for a in arrays]
-    s_in = [st.tensor(a, requires_grad=bool(rg)) for a, rg in zip(arrays, requires_grad)]
+    s_in = [_make(a, bool(rg), device) for a, rg in zip(arrays, requires_grad)]
     t_in = [torch.tensor(a, requires_grad=bool(rg)) for a, rg in zip(arrays, requires_grad)]
     s_out = _first(st_fn(*s_in))
     t_out = _first(torch_fn(*t_in))
@@ -68,7 +126,7 @@ def check_parity(st_fn, torch_fn, arrays, requires_grad=None, fwd_rtol=1e-5, fwd
                                err_msg="forward differs from PyTorch")
     if any(requires_grad) and t_out.requires_grad:
         dout = rng.standard_normal(tuple(t_out.shape)).astype(arrays[0].dtype if arrays[0].dtype.kind == "f" else np.float32)
-        (s_out * st.tensor(dout)).sum().backward()
+        (s_out * _make(dout, False, device)).sum().backward()
         (t_out * torch.tensor(dout)).sum().backward()
         for i, rg in enumerate(requires_grad):
             if not rg:

@@ -9,6 +9,8 @@ import torch
 import torch.nn.functional as TF
 from helpers import check_parity, gradcheck, to_np
 
+PER_DEVICE = True  # every test runs once per available device (conftest.py)
+
 rng = np.random.default_rng(0)
 
 

@@ -8,6 +8,8 @@ import striate as st
 import torch
 from helpers import check_parity, gradcheck, to_np
 
+PER_DEVICE = True  # every test runs once per available device (conftest.py)
+
 rng = np.random.default_rng(0)
 
 

@@ -182,3 +182,13 @@ def test_ops_without_a_device_kernel_raise_before_touching_its_memory():
              or not r["message"].startswith(f"{r['op']}: no CUDA kernel yet (")
              or "on cuda:0)" not in r["message"]]
     assert not wrong, "ops that did not raise the typed error:\n" + "\n".join(map(str, wrong))
+
+
+def test_op_family_tests_run_on_every_available_device(request):
+    import helpers
+
+    assert helpers.DEVICES == ["cpu"] + (["cuda"] if st.cuda.is_available() else [])
+    assert helpers.current_device() == "cpu"  # this module is not per-device
+    import test_conv
+
+    assert test_conv.PER_DEVICE

@@ -10,6 +10,8 @@ import striate.nn as nn
 import striate.nn.functional as F
 from helpers import gradcheck, to_np
 
+PER_DEVICE = True  # every test runs once per available device (conftest.py)
+
 rng = np.random.default_rng(11)
 ALPHA = 1.7580993408473766  # SELU's scale * alpha
 

@@ -10,6 +10,8 @@ import striate.nn as nn
 import torch
 from helpers import gradcheck, to_np
 
+PER_DEVICE = True  # every test runs once per available device (conftest.py)
+
 rng = np.random.default_rng(21)
 
 
