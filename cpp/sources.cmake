@@ -51,18 +51,19 @@ set(STRIATE_CORE_SOURCES
   cpp/src/ops/shape_helpers.cpp
   # floor 5: nn, optim, data
   cpp/src/nn/module.cpp
-  cpp/src/nn/layers.cpp
-  cpp/src/nn/pool_layers.cpp
-  cpp/src/nn/conv_layers.cpp
-  cpp/src/nn/activation_layers.cpp
+  cpp/src/nn/init.cpp
+  cpp/src/nn/containers.cpp
+  cpp/src/nn/linear.cpp
+  cpp/src/nn/conv.cpp
+  cpp/src/nn/pooling.cpp
+  cpp/src/nn/activation.cpp
   cpp/src/nn/normalization.cpp
   cpp/src/nn/dropout.cpp
   cpp/src/nn/recurrent.cpp
-  cpp/src/nn/containers.cpp
-  cpp/src/nn/init.cpp
+  cpp/src/nn/shape.cpp
   cpp/src/nn/blocks.cpp
+  cpp/src/nn/blocks_classic.cpp
   cpp/src/models/resnet.cpp
-  cpp/src/nn/classic_blocks.cpp
   cpp/src/models/classic_plain.cpp
   cpp/src/models/classic_merge.cpp
   cpp/src/optim/optimizer.cpp
@@ -105,18 +106,20 @@ set(STRIATE_PYTHON_SOURCES
   python/src/bind_tensor.cpp
   python/src/bind_interop.cpp
   python/src/bind_autograd.cpp
-  python/src/bind_reduce_shape.cpp
-  python/src/bind_functional_conv.cpp
-  python/src/bind_functional_activation.cpp
-  python/src/bind_nn.cpp
-  python/src/bind_nn_layers.cpp
+  python/src/bind_reduce.cpp
+  python/src/bind_nn_module.cpp
+  python/src/bind_linear.cpp
+  python/src/bind_conv.cpp
+  python/src/bind_pooling.cpp
+  python/src/bind_activation.cpp
+  python/src/bind_loss.cpp
+  python/src/bind_shape.cpp
+  python/src/bind_normalization.cpp
+  python/src/bind_dropout.cpp
+  python/src/bind_recurrent.cpp
+  python/src/bind_blocks.cpp
+  python/src/bind_models.cpp
   python/src/bind_optim.cpp
   python/src/bind_data.cpp
   python/src/bind_transforms.cpp
-  python/src/bind_conv_family.cpp
-  python/src/bind_pool_shape_family.cpp
-  python/src/bind_activation_loss_family.cpp
-  python/src/bind_norm_reg_rnn_family.cpp
-  python/src/bind_models_resnet_family.cpp
-  python/src/bind_models_classic_family.cpp
 )

@@ -11,7 +11,7 @@ import striate.nn as nn
 import torch
 import torch.nn.functional as TF
 from helpers import check_parity, gradcheck, to_np
-from striate.models._classic_family import googlenet_loss
+from striate.models._classic import googlenet_loss
 
 rng = np.random.default_rng(4)
 
@@ -20,7 +20,7 @@ def images(batch, channels, size):
     return st.tensor(rng.standard_normal((batch, channels, size, size)).astype(np.float32))
 
 
-# ---- parameter counts (torchvision's where torchvision has the model) -----------------------------
+# ---- parameter counts (torchvision's where torchvision has the model) ----------------------------
 
 COUNTS = {
     "lenet5_modern": (lambda: models.lenet5("modern"), 61_706),
@@ -69,18 +69,23 @@ def test_state_dict_keys_follow_torchvision():
     assert "features.denseblock1.denselayer1.norm1.running_mean" in keys
     assert "features.transition1.conv.weight" in keys and keys[-1] == "classifier.bias"
     keys = list(models.googlenet().state_dict())
-    assert "inception3a.branch2.1.conv.weight" in keys and "aux1.fc2.bias" in keys and keys[-1] == "fc.bias"
+    assert (
+        "inception3a.branch2.1.conv.weight" in keys
+        and "aux1.fc2.bias" in keys
+        and keys[-1] == "fc.bias"
+    )
     keys = list(models.squeezenet1_1().state_dict())
     assert "features.3.expand3x3.weight" in keys and "classifier.1.weight" in keys
 
 
 def test_docstrings_cite_papers():
-    for name in models._classic_family.__all__:
+    for name in models._classic.__all__:
         doc = getattr(models, name).__doc__
         assert any(str(year) in doc for year in range(1998, 2018)), name
 
 
-# ---- LeNet-5's connection table under training ------------------------------------------------------
+# ---- LeNet-5's connection table under training ---------------------------------------------------
+
 
 def train_step(model, x, classes, loss_fn=None):
     before = {name: to_np(p).copy() for name, p in model.named_parameters()}
@@ -94,7 +99,9 @@ def train_step(model, x, classes, loss_fn=None):
     no_grad = [name for name, p in model.named_parameters() if p.grad is None]
     assert no_grad == [], f"parameters without a gradient: {no_grad}"
     optimizer.step()
-    unchanged = [name for name, p in model.named_parameters() if np.array_equal(to_np(p), before[name])]
+    unchanged = [
+        name for name, p in model.named_parameters() if np.array_equal(to_np(p), before[name])
+    ]
     assert unchanged == [], f"parameters the step did not change: {unchanged}"
 
 
@@ -110,7 +117,9 @@ def test_lenet5_classic_keeps_unconnected_c3_weights_at_zero():
 def test_scaled_tanh_is_lecuns_squashing_function():
     layer = nn.ScaledTanh()
     arrays = [rng.standard_normal((3, 4, 5)) * 2]
-    check_parity(layer, lambda x: 1.7159 * torch.tanh(2 * x / 3), [a.astype(np.float32) for a in arrays])
+    check_parity(
+        layer, lambda x: 1.7159 * torch.tanh(2 * x / 3), [a.astype(np.float32) for a in arrays]
+    )
     gradcheck(layer, arrays)
     ones = to_np(layer(st.tensor(np.array([1.0, -1.0], np.float32))))
     np.testing.assert_allclose(ones, [1.0, -1.0], atol=1e-4)  # A and S are chosen so f(+-1) = +-1
@@ -122,7 +131,8 @@ def test_lenet5_classic_squashes_with_the_scaled_tanh():
     assert names == ["c1_activation", "c3_activation", "c5_activation", "f6_activation"]
 
 
-# ---- GoogLeNet: auxiliary heads in training, logits in eval ------------------------------------------
+# ---- GoogLeNet: auxiliary heads in training, logits in eval --------------------------------------
+
 
 def test_googlenet_train_and_eval_outputs():
     model = models.googlenet(num_classes=7)
@@ -166,22 +176,29 @@ def test_densenet_shared_buffer_matches_per_layer_cat():
         np.testing.assert_allclose(shared_value, cat_value, rtol=1e-4, atol=1e-5)
 
 
-# ---- bad arguments ----------------------------------------------------------------------------------
+# ---- bad arguments -------------------------------------------------------------------------------
+
 
 def test_lenet5_rejects_unknown_variant():
-    with pytest.raises(ValueError, match='lenet5: expected variant "classic" or "modern", got "rbf"'):
+    with pytest.raises(
+        ValueError, match='lenet5: expected variant "classic" or "modern", got "rbf"'
+    ):
         models.lenet5("rbf")
 
 
 def test_models_reject_nonpositive_sizes():
     with pytest.raises(ValueError, match="alexnet: expected num_classes to be positive, got 0"):
         models.alexnet(num_classes=0)
-    with pytest.raises(ValueError, match="squeezenet1_1: expected in_channels to be positive, got -3"):
+    with pytest.raises(
+        ValueError, match="squeezenet1_1: expected in_channels to be positive, got -3"
+    ):
         models.squeezenet1_1(in_channels=-3)
 
 
 def test_densenet_bc_rejects_bad_depth():
-    with pytest.raises(ValueError, match=r"densenet_bc: expected depth = 6n \+ 4 with n >= 1, got 41"):
+    with pytest.raises(
+        ValueError, match=r"densenet_bc: expected depth = 6n \+ 4 with n >= 1, got 41"
+    ):
         models.densenet_bc(depth=41)
 
 
@@ -191,11 +208,14 @@ def test_googlenet_rejects_bad_input_rank():
 
 
 def test_googlenet_loss_rejects_wrong_tuple():
-    with pytest.raises(ValueError, match="googlenet_loss: expected outputs .logits, aux1, aux2., got a tuple of 2"):
+    with pytest.raises(
+        ValueError, match="googlenet_loss: expected outputs .logits, aux1, aux2., got a tuple of 2"
+    ):
         googlenet_loss((st.tensor(np.zeros((1, 2), np.float32)),) * 2, st.tensor(np.array([0])))
 
 
-# ---- FractalNet drop-path (Larsson et al. 2017, section 3.1) -----------------------------------------
+# ---- FractalNet drop-path (Larsson et al. 2017, section 3.1) -------------------------------------
+
 
 def conv_params_with_grad(model):
     # The convs (each "....shallow.0.weight") that received a gradient, by their block path.
@@ -244,9 +264,16 @@ def test_fractal_local_drop_gradients_flow_only_through_kept_paths():
     block = nn.FractalBlock(3, 4, 3, local_drop=1.0)
     block.train()
     x = images(2, 3, 4)
-    paths = {frozenset(path) for path in (
-        {""}, {"deep1", "deep2"}, {"deep1.deep1", "deep1.deep2", "deep2"},
-        {"deep1", "deep2.deep1", "deep2.deep2"}, {"deep1.deep1", "deep1.deep2", "deep2.deep1", "deep2.deep2"})}
+    paths = {
+        frozenset(path)
+        for path in (
+            {""},
+            {"deep1", "deep2"},
+            {"deep1.deep1", "deep1.deep2", "deep2"},
+            {"deep1", "deep2.deep1", "deep2.deep2"},
+            {"deep1.deep1", "deep1.deep2", "deep2.deep1", "deep2.deep2"},
+        )
+    }
     seen = set()
     for seed in range(20):
         st.manual_seed(seed)
@@ -276,7 +303,11 @@ def test_fractal_global_drop_runs_one_column_in_every_block():
     model = models.fractalnet(num_columns=3, num_blocks=2, global_drop=1.0)
     model.train()
     x = images(2, 3, 8)
-    columns = {0: {""}, 1: {"deep1", "deep2"}, 2: {"deep1.deep1", "deep1.deep2", "deep2.deep1", "deep2.deep2"}}
+    columns = {
+        0: {""},
+        1: {"deep1", "deep2"},
+        2: {"deep1.deep1", "deep1.deep2", "deep2.deep1", "deep2.deep2"},
+    }
     seen = set()
     for seed in range(12):
         st.manual_seed(seed)
@@ -326,7 +357,9 @@ def test_fractal_drop_path_is_seeded_by_the_default_generator():
 def test_fractal_drop_path_bad_arguments():
     with pytest.raises(ValueError, match=r"FractalBlock: expected local_drop in \[0, 1\], got 1.5"):
         nn.FractalBlock(3, 4, 2, local_drop=1.5)
-    with pytest.raises(ValueError, match=r"FractalBlock: expected global_drop in \[0, 1\], got -0.1"):
+    with pytest.raises(
+        ValueError, match=r"FractalBlock: expected global_drop in \[0, 1\], got -0.1"
+    ):
         nn.FractalBlock(3, 4, 2, global_drop=-0.1)
     with pytest.raises(ValueError, match=r"fractalnet: expected global_drop in \[0, 1\], got 2"):
         models.fractalnet(global_drop=2.0)

@@ -1,4 +1,4 @@
-// The extension module striate._C: calls each topic's init function (one file per topic).
+// The extension module striate._C: calls each concept's init function (one binding file per concept).
 #include <Python.h>
 
 #include "bindings.h"
@@ -24,20 +24,25 @@ PYBIND11_MODULE(_C, m) {
   striate::python::init_tensor(m);
   striate::python::init_interop(m);
   striate::python::init_autograd(m);
-  striate::python::init_reduce_shape(m);
+  striate::python::init_reduce(m);
   m.def_submodule("_functional", "functional ops; wrapped by striate.nn.functional");
-  striate::python::init_functional_conv(m);
-  striate::python::init_functional_activation(m);
-  striate::python::init_nn(m);
+  // Base classes before subclasses: init_nn_module registers Module and Sequential, which every
+  // layer derives from; the layers come before the blocks and models that take them as arguments.
+  striate::python::init_nn_module(m);
+  striate::python::init_linear(m);
+  striate::python::init_conv(m);
+  striate::python::init_pooling(m);
+  striate::python::init_activation(m);
+  striate::python::init_loss(m);
+  striate::python::init_shape(m);
+  striate::python::init_normalization(m);
+  striate::python::init_dropout(m);
+  striate::python::init_recurrent(m);
   striate::python::init_optim(m);
   striate::python::init_data(m);
   striate::python::init_transforms(m);
-  striate::python::init_conv_family(m);
-  striate::python::init_pool_shape_family(m);
-  striate::python::init_activation_loss_family(m);
-  striate::python::init_norm_reg_rnn_family(m);
   m.def_submodule("_models", "the model zoo; wrapped by striate.models");
-  striate::python::init_models_resnet_family(m);
-  striate::python::init_models_classic_family(m);
+  striate::python::init_blocks(m);
+  striate::python::init_models(m);
   striate::python::init_config(m);
 }

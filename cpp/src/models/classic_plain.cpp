@@ -8,7 +8,8 @@
 #include "striate/nn/dropout.h"
 #include "striate/nn/init.h"
 #include "striate/nn/normalization.h"
-#include "striate/nn/pool_layers.h"
+#include "striate/nn/pooling.h"
+#include "striate/nn/shape.h"
 #include "striate/ops/activation.h"
 #include "striate/ops/pool.h"
 

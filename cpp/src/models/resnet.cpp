@@ -1,4 +1,4 @@
-// The ResNet family of models/resnet.h, assembled from the blocks of nn/blocks.h, with
+// The ResNets of models/resnet.h, assembled from the blocks of nn/blocks.h, with
 // torchvision's initialization (kaiming normal fan_out for convs, BN weight 1 and bias 0).
 #include "striate/models/resnet.h"
 

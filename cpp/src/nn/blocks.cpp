@@ -1,5 +1,5 @@
 // The merge blocks of nn/blocks.h: generic combinators (Residual, Concat, Parallel), the option-A
-// shortcut and the ResNet family's residual units, built from the existing layers.
+// shortcut and the ResNets' residual units, built from the existing layers.
 #include "striate/nn/blocks.h"
 
 #include <utility>

@@ -7,15 +7,14 @@
 #include <vector>
 
 #include "kernels/conv.h"
-#include "ops/dispatch.h"
-#include "ops/record_weighted.h"
+#include "ops/conv_common.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 
 namespace striate {
 namespace {
 
-std::string pair_str(const std::array<int64_t, 2>& v) { return detail::str("(", v[0], ", ", v[1], ")"); }
+using conv_common::pair_str;
 
 kernels::Conv2dGeometry make_geometry(const Shape& input, const Shape& weight, const Shape& output,
                                            const Conv2dOptions& options, const std::array<int64_t, 4>& padding) {
@@ -40,23 +39,27 @@ kernels::Conv2dGeometry make_geometry(const Shape& input, const Shape& weight, c
   return g;
 }
 
-Shape batched(const Shape& shape) {
-  Shape out = shape;
-  if (out.size() == 3) out.insert(0, 1);
-  return out;
-}
+Shape batched(const Shape& shape) { return conv_common::batched(shape, 2); }
+
+// conv2d's kernels, for the shared backward node.
+struct Conv2dKernels {
+  using Geometry = kernels::Conv2dGeometry;
+  static constexpr const char* name = "Conv2dBackward";
+  static Shape bias_shape(const Geometry& g) { return {g.K}; }
+  template <typename T>
+  static void backward_input(Device d, T* dinput, const T* doutput, const T* weight, const Geometry& g) {
+    kernels::conv2d_backward_input<T>(d, dinput, doutput, weight, g);
+  }
+  template <typename T>
+  static void backward_weight(Device d, T* dweight, T* dbias, const T* doutput, const T* input, const Geometry& g) {
+    kernels::conv2d_backward_weight<T>(d, dweight, dbias, doutput, input, g);
+  }
+};
 
 }  // namespace
 
 Conv2dOptions& Conv2dOptions::padding(const std::string& mode) {
-  if (mode == "same")
-    padding_mode_ = PaddingMode::Same;
-  else if (mode == "valid")
-    padding_mode_ = PaddingMode::Valid;
-  else if (mode == "full")
-    padding_mode_ = PaddingMode::Full;
-  else
-    throw ValueError(detail::str("conv2d: expected padding 'same', 'valid', 'full' or integers, got '", mode, "'"));
+  padding_mode_ = conv_common::padding_mode_from(mode, "conv2d");
   padding4_ = {0, 0, 0, 0};
   return *this;
 }
@@ -117,65 +120,19 @@ Shape conv2d_output_shape(const Shape& input, const Shape& weight, const Conv2dO
   return out;
 }
 
-struct Conv2dBackward : autograd::Node {
-  autograd::SavedTensor input, weight;  // input batched and contiguous; weight contiguous
-  kernels::Conv2dGeometry geometry;
-  Shape input_shape;  // as the user passed it (maybe unbatched)
-  bool has_bias = false;
-
-  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
-    Tensor x = input.unpack("Conv2dBackward");
-    Tensor w = weight.unpack("Conv2dBackward");
-    Tensor dout = grads[0].contiguous();
-    Tensor dinput, dweight, dbias;
-    if (should_compute_input_grad(0)) dinput = empty(input_shape, options_of(x));
-    if (should_compute_input_grad(1)) dweight = empty(w.sizes(), options_of(w));
-    if (has_bias && should_compute_input_grad(2)) dbias = empty({geometry.K}, options_of(w));
-    STRIATE_DISPATCH_FLOATING(x.dtype(), "conv2d backward", [&] {
-      if (dinput.defined())
-        kernels::conv2d_backward_input<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
-                                                      w.data<scalar_t>(), geometry);
-      if (dweight.defined() || dbias.defined()) {
-        // dbias alone still needs a place for the weight gradient the kernel computes with it.
-        Tensor dweight_target = dweight.defined() ? dweight : empty(w.sizes(), options_of(w));
-        kernels::conv2d_backward_weight<scalar_t>(dweight_target.device(), dweight_target.data<scalar_t>(),
-                                                       dbias.defined() ? dbias.data<scalar_t>() : nullptr,
-                                                       dout.data<scalar_t>(), x.data<scalar_t>(), geometry);
-      }
-    });
-    std::vector<Tensor> result{dinput, dweight};
-    if (has_bias) result.push_back(dbias);
-    return result;
-  }
-  std::string name() const override { return "Conv2dBackward"; }
-  void release_saved() override {
-    input.reset();
-    weight.reset();
-  }
-};
-
 Tensor conv2d(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias,
               const Conv2dOptions& options) {
-  STRIATE_CHECK(input.defined() && weight.defined(), "conv2d: expected input and weight tensors, got None");
-  STRIATE_CHECK_TYPE(input.is_floating_point(), "conv2d: expected a floating-point input (float32 or float64), got ",
-                     input.dtype());
-  STRIATE_CHECK_TYPE(weight.dtype() == input.dtype(), "conv2d: expected weight of dtype ", input.dtype(),
-                     " (the input's), got ", weight.dtype());
-  const Device device = dispatch::device_of("conv2d", {{"input", input}, {"weight", weight}, {"bias", bias}});
-  const bool has_bias = bias.has_value() && bias->defined();
+  const bool has_bias = conv_common::check_weighted_op(input, weight, bias, "conv2d");
   const Shape out_shape = conv2d_output_shape(input.sizes(), weight.sizes(), options);
-  if (has_bias) {
-    STRIATE_CHECK_TYPE(bias->dtype() == input.dtype(), "conv2d: expected bias of dtype ", input.dtype(),
-                       " (the input's), got ", bias->dtype());
+  if (has_bias)
     STRIATE_CHECK_SHAPE(bias->dim() == 1 && bias->size(0) == weight.size(0), "conv2d: expected bias of shape (",
                         weight.size(0), "), got ", bias->sizes());
-  }
 
   Tensor x = input.detach().reshape(batched(input.sizes())).contiguous();
   Tensor w = weight.detach().contiguous();
   Tensor b = has_bias ? bias->detach().contiguous() : Tensor();
   // The unbatched output (K, P, Q) has the same memory layout as (1, K, P, Q).
-  Tensor y = empty(out_shape, TensorOptions(input.dtype()).set_device(device));
+  Tensor y = empty(out_shape, options_of(input));
   const auto geometry =
       make_geometry(x.sizes(), w.sizes(), batched(out_shape), options, conv2d_resolve_padding(w.sizes(), options));
   if (y.numel() > 0) {
@@ -185,7 +142,7 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const std::optional<Ten
     });
   }
 
-  record_weighted_op<Conv2dBackward>(input, weight, bias, x, w, geometry, y);
+  conv_common::record_weighted_op<conv_common::ConvBackward<Conv2dKernels>>(input, weight, bias, x, w, geometry, y);
   return y;
 }
 

@@ -1,12 +1,11 @@
 // conv1d and conv3d: argument checks and output shapes for any number of spatial dimensions,
-// conv1d as a zero-copy view onto conv2d (height 1), conv3d on the vol2col kernels with its
-// Conv3dBackward node.
+// conv1d as a zero-copy view onto conv2d (height 1), conv3d on the 3-D kernels with the shared
+// backward node (conv_common.h).
 #include <string>
 #include <vector>
 
 #include "kernels/conv.h"
-#include "ops/dispatch.h"
-#include "ops/record_weighted.h"
+#include "ops/conv_common.h"
 #include "striate/autograd.h"
 #include "striate/ops/conv.h"
 #include "striate/ops/creation.h"
@@ -46,11 +45,8 @@ std::vector<int64_t> resolve_padding(const Shape& weight, const ConvNdArgs& args
   return padding;
 }
 
-Shape batched(const Shape& shape, int dims) {
-  Shape out = shape;
-  if (out.size() == dims + 1) out.insert(0, 1);
-  return out;
-}
+using conv_common::batched;
+using conv_common::padding_mode_from;
 
 Shape conv_nd_output_shape(const Shape& input, const Shape& weight, const ConvNdArgs& args, const char* op) {
   const int dims = static_cast<int>(args.stride.size());
@@ -91,13 +87,6 @@ Shape conv_nd_output_shape(const Shape& input, const Shape& weight, const ConvNd
   return out;
 }
 
-PaddingMode padding_mode_from(const std::string& mode, const char* op) {
-  if (mode == "same") return PaddingMode::Same;
-  if (mode == "valid") return PaddingMode::Valid;
-  if (mode == "full") return PaddingMode::Full;
-  throw ValueError(detail::str(op, ": expected padding 'same', 'valid', 'full' or integers, got '", mode, "'"));
-}
-
 ConvNdArgs conv1d_args(const Conv1dOptions& options) {
   return {{options.stride()},
           {options.dilation()},
@@ -114,20 +103,27 @@ ConvNdArgs conv3d_args(const Conv3dOptions& options) {
           options.groups()};
 }
 
-// Type, device and bias checks every convolution entry shares.
+// The shared checks, and a bias of one value per output channel.
 void check_tensors(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias, const char* op) {
-  STRIATE_CHECK(input.defined() && weight.defined(), op, ": expected input and weight tensors, got None");
-  STRIATE_CHECK_TYPE(input.is_floating_point(), op, ": expected a floating-point input (float32 or float64), got ",
-                     input.dtype());
-  STRIATE_CHECK_TYPE(weight.dtype() == input.dtype(), op, ": expected weight of dtype ", input.dtype(),
-                     " (the input's), got ", weight.dtype());
-  dispatch::device_of(op, {{"input", input}, {"weight", weight}, {"bias", bias}});
-  if (!bias.has_value() || !bias->defined()) return;
-  STRIATE_CHECK_TYPE(bias->dtype() == input.dtype(), op, ": expected bias of dtype ", input.dtype(),
-                     " (the input's), got ", bias->dtype());
+  if (!conv_common::check_weighted_op(input, weight, bias, op)) return;
   STRIATE_CHECK_SHAPE(weight.dim() >= 1 && bias->dim() == 1 && bias->size(0) == weight.size(0), op,
                       ": expected bias of shape (", weight.size(0), "), got ", bias->sizes());
 }
+
+// conv3d's kernels, for the shared backward node.
+struct Conv3dKernels {
+  using Geometry = kernels::Conv3dGeometry;
+  static constexpr const char* name = "Conv3dBackward";
+  static Shape bias_shape(const Geometry& g) { return {g.K}; }
+  template <typename T>
+  static void backward_input(Device d, T* dinput, const T* doutput, const T* weight, const Geometry& g) {
+    kernels::conv3d_backward_input<T>(d, dinput, doutput, weight, g);
+  }
+  template <typename T>
+  static void backward_weight(Device d, T* dweight, T* dbias, const T* doutput, const T* input, const Geometry& g) {
+    kernels::conv3d_backward_weight<T>(d, dweight, dbias, doutput, input, g);
+  }
+};
 
 }  // namespace
 
@@ -171,43 +167,6 @@ Shape conv3d_output_shape(const Shape& input, const Shape& weight, const Conv3dO
   return conv_nd_output_shape(input, weight, conv3d_args(options), "conv3d");
 }
 
-struct Conv3dBackward : autograd::Node {
-  autograd::SavedTensor input, weight;  // input batched and contiguous; weight contiguous
-  kernels::Conv3dGeometry geometry;
-  Shape input_shape;  // as the user passed it (maybe unbatched)
-  bool has_bias = false;
-
-  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
-    Tensor x = input.unpack("Conv3dBackward");
-    Tensor w = weight.unpack("Conv3dBackward");
-    Tensor dout = grads[0].contiguous();
-    Tensor dinput, dweight, dbias;
-    if (should_compute_input_grad(0)) dinput = empty(input_shape, options_of(x));
-    if (should_compute_input_grad(1)) dweight = empty(w.sizes(), options_of(w));
-    if (has_bias && should_compute_input_grad(2)) dbias = empty({geometry.K}, options_of(w));
-    STRIATE_DISPATCH_FLOATING(x.dtype(), "conv3d backward", [&] {
-      if (dinput.defined() && dinput.numel() > 0)
-        kernels::conv3d_backward_input<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
-                                                      w.data<scalar_t>(), geometry);
-      if (dweight.defined() || dbias.defined()) {
-        // dbias alone still needs a place for the weight gradient the kernel computes with it.
-        Tensor dweight_target = dweight.defined() ? dweight : empty(w.sizes(), options_of(w));
-        kernels::conv3d_backward_weight<scalar_t>(dweight_target.device(), dweight_target.data<scalar_t>(),
-                                                       dbias.defined() ? dbias.data<scalar_t>() : nullptr,
-                                                       dout.data<scalar_t>(), x.data<scalar_t>(), geometry);
-      }
-    });
-    std::vector<Tensor> result{dinput, dweight};
-    if (has_bias) result.push_back(dbias);
-    return result;
-  }
-  std::string name() const override { return "Conv3dBackward"; }
-  void release_saved() override {
-    input.reset();
-    weight.reset();
-  }
-};
-
 Tensor conv3d(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias,
               const Conv3dOptions& options) {
   check_tensors(input, weight, bias, "conv3d");
@@ -236,7 +195,7 @@ Tensor conv3d(const Tensor& input, const Tensor& weight, const std::optional<Ten
     });
   }
 
-  record_weighted_op<Conv3dBackward>(input, weight, bias, x, w, g, y);
+  conv_common::record_weighted_op<conv_common::ConvBackward<Conv3dKernels>>(input, weight, bias, x, w, g, y);
   return y;
 }
 

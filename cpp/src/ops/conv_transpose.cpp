@@ -4,8 +4,7 @@
 #include <vector>
 
 #include "kernels/conv.h"
-#include "ops/dispatch.h"
-#include "ops/record_weighted.h"
+#include "ops/conv_common.h"
 #include "striate/autograd.h"
 #include "striate/ops/conv.h"
 #include "striate/ops/creation.h"
@@ -14,13 +13,9 @@
 namespace striate {
 namespace {
 
-std::string pair_str(const IntPair& v) { return detail::str("(", v[0], ", ", v[1], ")"); }
+using conv_common::pair_str;
 
-Shape batched(const Shape& shape) {
-  Shape out = shape;
-  if (out.size() == 3) out.insert(0, 1);
-  return out;
-}
+Shape batched(const Shape& shape) { return conv_common::batched(shape, 2); }
 
 // The conv2d whose input gradient this transposed convolution is: its input is our output
 // (C = C_out channels), its output our input (K = C_in channels, P x Q = H x W).
@@ -127,21 +122,12 @@ struct ConvTranspose2dBackward : autograd::Node {
 Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias,
                         const ConvTranspose2dOptions& options) {
   const char* op = "conv_transpose2d";
-  STRIATE_CHECK(input.defined() && weight.defined(), op, ": expected input and weight tensors, got None");
-  STRIATE_CHECK_TYPE(input.is_floating_point(), op, ": expected a floating-point input (float32 or float64), got ",
-                     input.dtype());
-  STRIATE_CHECK_TYPE(weight.dtype() == input.dtype(), op, ": expected weight of dtype ", input.dtype(),
-                     " (the input's), got ", weight.dtype());
-  dispatch::device_of(op, {{"input", input}, {"weight", weight}, {"bias", bias}});
+  const bool has_bias = conv_common::check_weighted_op(input, weight, bias, op);
   const Shape out_shape = conv_transpose2d_output_shape(input.sizes(), weight.sizes(), options);
-  const bool has_bias = bias.has_value() && bias->defined();
   const int64_t out_channels = out_shape[out_shape.size() - 3];
-  if (has_bias) {
-    STRIATE_CHECK_TYPE(bias->dtype() == input.dtype(), op, ": expected bias of dtype ", input.dtype(),
-                       " (the input's), got ", bias->dtype());
+  if (has_bias)
     STRIATE_CHECK_SHAPE(bias->dim() == 1 && bias->size(0) == out_channels, op, ": expected bias of shape (",
                         out_channels, "), got ", bias->sizes());
-  }
 
   Tensor x = input.detach().reshape(batched(input.sizes())).contiguous();
   Tensor w = weight.detach().contiguous();
@@ -162,7 +148,7 @@ Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const std::op
     });
   }
 
-  record_weighted_op<ConvTranspose2dBackward>(input, weight, bias, x, w, geometry, y);
+  conv_common::record_weighted_op<ConvTranspose2dBackward>(input, weight, bias, x, w, geometry, y);
   return y;
 }
 

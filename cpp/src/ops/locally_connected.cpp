@@ -1,11 +1,10 @@
 // locally_connected2d: a convolution with one filter bank per output position (unshared
-// weights); checks, the output-size rule and the LocallyConnected2dBackward node.
+// weights); checks and the output-size rule (its backward node is the shared one, conv_common.h).
 #include <string>
 #include <vector>
 
 #include "kernels/conv.h"
-#include "ops/dispatch.h"
-#include "ops/record_weighted.h"
+#include "ops/conv_common.h"
 #include "striate/autograd.h"
 #include "striate/ops/conv.h"
 #include "striate/ops/creation.h"
@@ -13,13 +12,22 @@
 namespace striate {
 namespace {
 
-std::string pair_str(const IntPair& v) { return detail::str("(", v[0], ", ", v[1], ")"); }
+using conv_common::pair_str;
 
-Shape batched(const Shape& shape) {
-  Shape out = shape;
-  if (out.size() == 3) out.insert(0, 1);
-  return out;
-}
+// locally_connected2d's kernels, for the shared backward node.
+struct LocallyConnected2dKernels {
+  using Geometry = kernels::Conv2dGeometry;
+  static constexpr const char* name = "LocallyConnected2dBackward";
+  static Shape bias_shape(const Geometry& g) { return {g.K, g.P, g.Q}; }
+  template <typename T>
+  static void backward_input(Device d, T* dinput, const T* doutput, const T* weight, const Geometry& g) {
+    kernels::locally_connected2d_backward_input<T>(d, dinput, doutput, weight, g);
+  }
+  template <typename T>
+  static void backward_weight(Device d, T* dweight, T* dbias, const T* doutput, const T* input, const Geometry& g) {
+    kernels::locally_connected2d_backward_weight<T>(d, dweight, dbias, doutput, input, g);
+  }
+};
 
 }  // namespace
 
@@ -42,54 +50,14 @@ IntPair locally_connected2d_output_size(const IntPair& input_size, const IntPair
   return out;
 }
 
-struct LocallyConnected2dBackward : autograd::Node {
-  autograd::SavedTensor input, weight;  // input batched and contiguous; weight contiguous
-  kernels::Conv2dGeometry geometry;
-  Shape input_shape;  // as the user passed it (maybe unbatched)
-  bool has_bias = false;
-
-  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
-    Tensor x = input.unpack("LocallyConnected2dBackward");
-    Tensor w = weight.unpack("LocallyConnected2dBackward");
-    Tensor dout = grads[0].contiguous();
-    Tensor dinput, dweight, dbias;
-    if (should_compute_input_grad(0)) dinput = empty(input_shape, options_of(x));
-    if (should_compute_input_grad(1)) dweight = empty(w.sizes(), options_of(w));
-    if (has_bias && should_compute_input_grad(2)) dbias = empty({geometry.K, geometry.P, geometry.Q}, options_of(w));
-    STRIATE_DISPATCH_FLOATING(x.dtype(), "locally_connected2d backward", [&] {
-      if (dinput.defined())
-        kernels::locally_connected2d_backward_input<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
-                                                                   w.data<scalar_t>(), geometry);
-      if (dweight.defined() || dbias.defined()) {
-        Tensor dweight_target = dweight.defined() ? dweight : empty(w.sizes(), options_of(w));
-        kernels::locally_connected2d_backward_weight<scalar_t>(dweight_target.device(), dweight_target.data<scalar_t>(), dbias.defined() ? dbias.data<scalar_t>() : nullptr,
-            dout.data<scalar_t>(), x.data<scalar_t>(), geometry);
-      }
-    });
-    std::vector<Tensor> result{dinput, dweight};
-    if (has_bias) result.push_back(dbias);
-    return result;
-  }
-  std::string name() const override { return "LocallyConnected2dBackward"; }
-  void release_saved() override {
-    input.reset();
-    weight.reset();
-  }
-};
-
 Tensor locally_connected2d(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias,
                            const LocallyConnected2dOptions& options) {
   const char* op = "locally_connected2d";
-  STRIATE_CHECK(input.defined() && weight.defined(), op, ": expected input and weight tensors, got None");
-  STRIATE_CHECK_TYPE(input.is_floating_point(), op, ": expected a floating-point input (float32 or float64), got ",
-                     input.dtype());
-  STRIATE_CHECK_TYPE(weight.dtype() == input.dtype(), op, ": expected weight of dtype ", input.dtype(),
-                     " (the input's), got ", weight.dtype());
-  dispatch::device_of(op, {{"input", input}, {"weight", weight}, {"bias", bias}});
+  const bool has_bias = conv_common::check_weighted_op(input, weight, bias, op);
   STRIATE_CHECK_SHAPE(input.dim() == 3 || input.dim() == 4, op,
                       ": expected input of shape (N, C, H, W) or (C, H, W), got ", input.sizes());
   STRIATE_CHECK_SHAPE(weight.dim() == 6, op, ": expected weight of shape (P, Q, K, C, R, S), got ", weight.sizes());
-  const Shape x_shape = batched(input.sizes());
+  const Shape x_shape = conv_common::batched(input.sizes(), 2);
   const Shape& w_shape = weight.sizes();
   STRIATE_CHECK_SHAPE(x_shape[1] == w_shape[3], op, ": expected input with C = weight.size(3) = ", w_shape[3],
                       " channels, got ", x_shape[1], " (input shape ", input.sizes(), ")");
@@ -99,13 +67,9 @@ Tensor locally_connected2d(const Tensor& input, const Tensor& weight, const std:
                       ": expected weight of shape (P, Q, ...) = (", out_size[0], ", ", out_size[1],
                       ", ...) for this input, kernel, stride and padding, got ", w_shape);
   const int64_t K = w_shape[2];
-  const bool has_bias = bias.has_value() && bias->defined();
-  if (has_bias) {
-    STRIATE_CHECK_TYPE(bias->dtype() == input.dtype(), op, ": expected bias of dtype ", input.dtype(),
-                       " (the input's), got ", bias->dtype());
+  if (has_bias)
     STRIATE_CHECK_SHAPE(bias->sizes() == Shape({K, out_size[0], out_size[1]}), op, ": expected bias of shape (", K,
                         ", ", out_size[0], ", ", out_size[1], "), got ", bias->sizes());
-  }
   Shape out_shape = input.sizes();
   out_shape[out_shape.size() - 3] = K;
   out_shape[out_shape.size() - 2] = out_size[0];
@@ -128,7 +92,7 @@ Tensor locally_connected2d(const Tensor& input, const Tensor& weight, const std:
     });
   }
 
-  record_weighted_op<LocallyConnected2dBackward>(input, weight, bias, x, w, g, y);
+  conv_common::record_weighted_op<conv_common::ConvBackward<LocallyConnected2dKernels>>(input, weight, bias, x, w, g, y);
   return y;
 }
 

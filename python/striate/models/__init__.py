@@ -6,11 +6,11 @@ taking num_classes and in_channels.
 
 import functools
 
-from ._classic_family import *  # noqa: F401,F403
-from ._classic_family import __all__ as _classic_all
-from ._classic_family import googlenet_loss  # noqa: F401  (a loss helper, not a constructor)
-from ._resnet_family import *  # noqa: F401,F403
-from ._resnet_family import __all__ as _resnet_all
+from ._classic import *  # noqa: F401,F403
+from ._classic import __all__ as _classic_all
+from ._classic import googlenet_loss  # noqa: F401  (a loss helper, not a constructor)
+from ._resnet import *  # noqa: F401,F403
+from ._resnet import __all__ as _resnet_all
 
 __all__ = sorted(set(_classic_all) | set(_resnet_all))
 

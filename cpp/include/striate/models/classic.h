@@ -1,4 +1,4 @@
-// The classic CNNs of the lecture notes (issue 4), from LeNet-5 to DenseNet and FractalNet, as
+// The classic CNNs of the lecture notes, from LeNet-5 to DenseNet and FractalNet, as
 // Modules whose children carry torchvision's names (so state dicts line up where torchvision
 // has the model). Each constructor takes num_classes and in_channels.
 //   auto model = striate::models::vgg16(/*batch_norm=*/true);
@@ -8,7 +8,7 @@
 #include <string>
 #include <tuple>
 
-#include "striate/nn/classic_blocks.h"
+#include "striate/nn/blocks_classic.h"
 #include "striate/nn/module.h"
 
 namespace striate::models {

@@ -1,4 +1,4 @@
-// The ResNet family of the model zoo: torchvision's ImageNet ResNets (and ResNeXt, SE-ResNet), the
+// The ResNets of the model zoo: torchvision's ImageNet ResNets (and ResNeXt, SE-ResNet), the
 // CIFAR ResNets of He et al. 2016 with option-A shortcuts, the pre-activation ResNet-18 and the
 // wide ResNets. Child names are torchvision's, so state dicts line up.
 //   auto model = striate::models::resnet18(/*num_classes=*/1000, /*in_channels=*/3);
@@ -8,7 +8,8 @@
 #include <vector>
 
 #include "striate/nn/blocks.h"
-#include "striate/nn/pool_layers.h"
+#include "striate/nn/pooling.h"
+#include "striate/nn/shape.h"
 
 namespace striate::models {
 

@@ -1,4 +1,4 @@
-// Merge blocks: the generic Residual / Concat / Parallel combinators and the ResNet family's
+// Merge blocks: the generic Residual / Concat / Parallel combinators and the ResNets'
 // residual units (BasicBlock, Bottleneck incl. ResNeXt's grouped one, PreActBlock, WideBlock).
 // Child names follow torchvision so that state dicts line up.
 //   striate::nn::BasicBlock block(64, 128, /*stride=*/2);   // projection shortcut "downsample"
@@ -10,7 +10,8 @@
 
 #include "striate/nn/containers.h"
 #include "striate/nn/dropout.h"
-#include "striate/nn/layers.h"
+#include "striate/nn/activation.h"
+#include "striate/nn/conv.h"
 #include "striate/nn/module.h"
 #include "striate/nn/normalization.h"
 

@@ -1,5 +1,5 @@
-// Containers. Sequential runs its children in order, each child's output feeding the next;
-// children are named "0", "1", ... unless given names.
+// Containers: Sequential runs its children in order, each child's output feeding the next
+// (children are named "0", "1", ... unless given names); Identity passes its input through.
 //   striate::nn::Sequential model{striate::nn::Conv2d(1, 4, 3), striate::nn::ReLU(), striate::nn::MaxPool2d(2),
 //                                 striate::nn::Flatten(), striate::nn::Linear(36, 3)};
 //   auto logits = model->forward(x);
@@ -50,5 +50,12 @@ class SequentialImpl : public Module {
   Tensor forward(const Tensor& input) override;
 };
 STRIATE_MODULE(Sequential);
+
+class IdentityImpl : public Module {
+ public:
+  IdentityImpl() : Module("Identity") {}
+  Tensor forward(const Tensor& input) override { return input; }
+};
+STRIATE_MODULE(Identity);
 
 }  // namespace striate::nn

@@ -6,7 +6,7 @@
 #pragma once
 #include <string>
 
-#include "striate/nn/layers.h"
+#include "striate/nn/linear.h"
 #include "striate/nn/module.h"
 
 namespace striate::nn {

@@ -44,7 +44,7 @@ using ::striate::layer_norm;
 using ::striate::local_response_norm;
 using ::striate::stochastic_depth;
 
-// conv family
+// convolution
 using Conv1dFuncOptions = ::striate::Conv1dOptions;
 using Conv3dFuncOptions = ::striate::Conv3dOptions;
 using ConvTranspose2dFuncOptions = ::striate::ConvTranspose2dOptions;
@@ -53,7 +53,7 @@ using ::striate::conv3d;
 using ::striate::conv_transpose2d;
 using ::striate::locally_connected2d;
 
-// pool_shape family
+// pooling and shape
 using ::striate::adaptive_avg_pool2d;
 using ::striate::adaptive_max_pool2d;
 using ::striate::adaptive_max_pool2d_with_indices;
@@ -73,7 +73,7 @@ using ::striate::pad;
 using ::striate::pixel_shuffle;
 using ::striate::pixel_unshuffle;
 
-// activation / loss family
+// activations and losses
 using ::striate::abs_tanh;
 using ::striate::binary_cross_entropy;
 using ::striate::binary_cross_entropy_with_logits;

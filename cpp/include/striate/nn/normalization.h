@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "striate/nn/layers.h"
+#include "striate/nn/conv.h"
 #include "striate/nn/module.h"
 #include "striate/ops/options.h"
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "kernels/cpu/pool_window_max.h"
 #include "striate/core/parallel.h"
 
 namespace striate::kernels::cpu {
@@ -44,12 +45,6 @@ AvgWindow avg_window(const Pool2dGeometry& g, int64_t p, int64_t q) {
   return window;
 }
 
-// The first in-bounds tap of a dilated window starting at `start`, and its end (exclusive).
-void max_window(int64_t start, int64_t kernel, int64_t dilation, int64_t size, int64_t& begin, int64_t& end) {
-  end = std::min(start + (kernel - 1) * dilation + 1, size);
-  begin = start < 0 ? start + ((-start + dilation - 1) / dilation) * dilation : start;
-}
-
 }  // namespace
 
 template <typename T>
@@ -60,25 +55,10 @@ void max_pool2d_forward(T* output, int64_t* indices, const T* input, const Pool2
       T* out = output + plane * g.P * g.Q;
       int64_t* out_index = indices + plane * g.P * g.Q;
       for (int64_t p = 0; p < g.P; ++p) {
-        int64_t h_begin, h_end;
-        max_window(p * g.stride_h - g.pad_h, g.kernel_h, g.dilation_h, g.H, h_begin, h_end);
+        const WindowAxis h = dilated_axis(p * g.stride_h - g.pad_h, g.kernel_h, g.dilation_h, g.H);
         for (int64_t q = 0; q < g.Q; ++q) {
-          int64_t w_begin, w_end;
-          max_window(q * g.stride_w - g.pad_w, g.kernel_w, g.dilation_w, g.W, w_begin, w_end);
-          int64_t best_index = h_begin * g.W + w_begin;
-          T best = -std::numeric_limits<T>::infinity();
-          for (int64_t h = h_begin; h < h_end; h += g.dilation_h) {
-            for (int64_t w = w_begin; w < w_end; w += g.dilation_w) {
-              T value = in[h * g.W + w];
-              // Strictly greater keeps the first maximum; value != value lets NaN win.
-              if (value > best || value != value) {
-                best = value;
-                best_index = h * g.W + w;
-              }
-            }
-          }
-          out[p * g.Q + q] = best;
-          out_index[p * g.Q + q] = best_index;
+          const WindowAxis w = dilated_axis(q * g.stride_w - g.pad_w, g.kernel_w, g.dilation_w, g.W);
+          window_max(in, g.H, g.W, span_axis(0, 1), h, w, out[p * g.Q + q], out_index[p * g.Q + q]);
         }
       }
     }

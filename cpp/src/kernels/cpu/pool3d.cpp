@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "kernels/pool.h"
+#include "kernels/cpu/pool_window_max.h"
 #include "striate/core/parallel.h"
 
 namespace striate::kernels::cpu {
@@ -13,12 +14,6 @@ int64_t plane_grain(const Pool3dGeometry& g) {
   int64_t work_per_plane =
       std::max<int64_t>(1, g.OD * g.P * g.Q * g.kernel[0] * g.kernel[1] * g.kernel[2]);
   return std::max<int64_t>(1, 32768 / work_per_plane);
-}
-
-// One axis of a dilated max window: the first in-bounds tap and the (exclusive) end.
-void max_axis(int64_t start, int64_t kernel, int64_t dilation, int64_t size, int64_t& begin, int64_t& end) {
-  end = std::min(start + (kernel - 1) * dilation + 1, size);
-  begin = start < 0 ? start + ((-start + dilation - 1) / dilation) * dilation : start;
 }
 
 // One axis of an average window clipped to the input; `padded` is its length before clipping to
@@ -67,30 +62,13 @@ void max_pool3d_forward(T* output, int64_t* indices, const T* input, const Pool3
       T* out = output + plane * out_per_plane;
       int64_t* out_index = indices + plane * out_per_plane;
       for (int64_t od = 0; od < g.OD; ++od) {
-        int64_t d_begin, d_end;
-        max_axis(od * g.stride[0] - g.pad[0], g.kernel[0], g.dilation[0], g.D, d_begin, d_end);
+        const WindowAxis d = dilated_axis(od * g.stride[0] - g.pad[0], g.kernel[0], g.dilation[0], g.D);
         for (int64_t p = 0; p < g.P; ++p) {
-          int64_t h_begin, h_end;
-          max_axis(p * g.stride[1] - g.pad[1], g.kernel[1], g.dilation[1], g.H, h_begin, h_end);
+          const WindowAxis h = dilated_axis(p * g.stride[1] - g.pad[1], g.kernel[1], g.dilation[1], g.H);
           for (int64_t q = 0; q < g.Q; ++q) {
-            int64_t w_begin, w_end;
-            max_axis(q * g.stride[2] - g.pad[2], g.kernel[2], g.dilation[2], g.W, w_begin, w_end);
-            int64_t best_index = (d_begin * g.H + h_begin) * g.W + w_begin;
-            T best = -std::numeric_limits<T>::infinity();
-            for (int64_t d = d_begin; d < d_end; d += g.dilation[0])
-              for (int64_t h = h_begin; h < h_end; h += g.dilation[1])
-                for (int64_t w = w_begin; w < w_end; w += g.dilation[2]) {
-                  int64_t index = (d * g.H + h) * g.W + w;
-                  T value = in[index];
-                  // Strictly greater keeps the first maximum; value != value lets NaN win.
-                  if (value > best || value != value) {
-                    best = value;
-                    best_index = index;
-                  }
-                }
-            int64_t o = (od * g.P + p) * g.Q + q;
-            out[o] = best;
-            out_index[o] = best_index;
+            const WindowAxis w = dilated_axis(q * g.stride[2] - g.pad[2], g.kernel[2], g.dilation[2], g.W);
+            const int64_t o = (od * g.P + p) * g.Q + q;
+            window_max(in, g.H, g.W, d, h, w, out[o], out_index[o]);
           }
         }
       }

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "kernels/pool.h"
+#include "kernels/cpu/pool_window_max.h"
 #include "striate/core/parallel.h"
 
 namespace striate::kernels::cpu {
@@ -36,21 +37,9 @@ void window_max_pool2d_forward(T* output, int64_t* indices, const T* input, cons
       int64_t* out_index = indices + plane * g.P * g.Q;
       PlaneWindows window = plane_windows(g, plane);
       for (int64_t p = 0; p < g.P; ++p)
-        for (int64_t q = 0; q < g.Q; ++q) {
-          int64_t best_index = window.h_begin[p] * g.W + window.w_begin[q];
-          T best = -std::numeric_limits<T>::infinity();
-          for (int64_t h = window.h_begin[p]; h < window.h_end[p]; ++h)
-            for (int64_t w = window.w_begin[q]; w < window.w_end[q]; ++w) {
-              T value = in[h * g.W + w];
-              // Strictly greater keeps the first maximum; value != value lets NaN win.
-              if (value > best || value != value) {
-                best = value;
-                best_index = h * g.W + w;
-              }
-            }
-          out[p * g.Q + q] = best;
-          out_index[p * g.Q + q] = best_index;
-        }
+        for (int64_t q = 0; q < g.Q; ++q)
+          window_max(in, g.H, g.W, span_axis(0, 1), span_axis(window.h_begin[p], window.h_end[p]),
+                     span_axis(window.w_begin[q], window.w_end[q]), out[p * g.Q + q], out_index[p * g.Q + q]);
     }
   });
 }

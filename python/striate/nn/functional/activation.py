@@ -1,0 +1,113 @@
+"""Activation ops with PyTorch's signatures: relu and its parameterized relatives, their in-place
+variants, sigmoid, tanh, softmax / log_softmax / softmin and prelu; the work is done by
+striate._C._functional."""
+
+from ... import _C
+from ._args import _require_dim
+
+__all__ = [
+    "relu", "relu_", "sigmoid", "tanh", "softmax", "log_softmax",
+    "hardtanh", "hardtanh_", "relu6", "leaky_relu", "leaky_relu_", "prelu", "elu", "elu_", "selu",
+    "gelu", "silu", "softplus", "abs_tanh", "softmin",
+]
+
+_F = _C._functional
+
+
+def relu(input, inplace=False):
+    """max(input, 0) elementwise; inplace=True overwrites input."""
+    return _F.relu_(input) if inplace else _F.relu(input)
+
+
+def relu_(input):
+    return _F.relu_(input)
+
+
+def sigmoid(input):
+    return _F.sigmoid(input)
+
+
+def tanh(input):
+    return _F.tanh(input)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """min(max(input, min_val), max_val); inplace=True overwrites input."""
+    if inplace:
+        return _F.hardtanh_(input, min_val, max_val)
+    return _F.hardtanh(input, min_val, max_val)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    return _F.hardtanh_(input, min_val, max_val)
+
+
+def relu6(input, inplace=False):
+    """min(max(input, 0), 6)."""
+    return _F.relu6_(input) if inplace else _F.relu6(input)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """input where input > 0, else negative_slope * input."""
+    if inplace:
+        return _F.leaky_relu_(input, negative_slope)
+    return _F.leaky_relu(input, negative_slope)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    return _F.leaky_relu_(input, negative_slope)
+
+
+def prelu(input, weight):
+    """leaky_relu with learnable slopes: weight holds 1 slope or one per channel (dim 1)."""
+    return _F.prelu(input, weight)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    """input where input > 0, else alpha * (exp(input) - 1)."""
+    return _F.elu_(input, alpha) if inplace else _F.elu(input, alpha)
+
+
+def elu_(input, alpha=1.0):
+    return _F.elu_(input, alpha)
+
+
+def selu(input, inplace=False):
+    """scale * elu(input, alpha) with the self-normalizing constants."""
+    return _F.selu_(input) if inplace else _F.selu(input)
+
+
+def gelu(input, approximate="none"):
+    """input * Phi(input); approximate='tanh' uses the tanh approximation."""
+    return _F.gelu(input, approximate)
+
+
+def silu(input, inplace=False):
+    """input * sigmoid(input)."""
+    return _F.silu_(input) if inplace else _F.silu(input)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    """log(1 + exp(beta * input)) / beta, and input itself where beta * input > threshold."""
+    return _F.softplus(input, beta, threshold)
+
+
+def abs_tanh(input):
+    """|tanh(input)|, the rectified tanh."""
+    return _F.abs_tanh(input)
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """exp(x) / sum(exp(x)) along dim, max-subtracted so any logits stay finite. dtype casts the
+    input first."""
+    return _F.softmax(input, _require_dim("softmax", dim), dtype)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """x - logsumexp(x) along dim, computed stably."""
+    return _F.log_softmax(input, _require_dim("log_softmax", dim), dtype)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    """softmax(-input) along dim."""
+    return _F.softmin(input, _require_dim("softmin", dim, "(N, C) inputs"), dtype)

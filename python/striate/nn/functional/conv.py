@@ -1,0 +1,98 @@
+"""Convolutions with PyTorch's signatures: conv1d, conv2d, conv3d, conv_transpose2d, and
+locally_connected2d (unshared weights); arguments are normalized here and the work is done by
+striate._C._functional.
+
+Padding, beyond PyTorch's int / tuple / 'same' / 'valid':
+  - 'full' pads dilation * (kernel - 1) on every side (every partial overlap gives an output);
+  - per-side tuples in F.pad's order, last dimension first: conv1d (left, right),
+    conv2d (left, right, top, bottom), conv3d (left, right, top, bottom, front, back).
+"""
+
+from ... import _C
+from ._args import _int, _ntuple, _padding_sides
+
+__all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose2d", "locally_connected2d"]
+
+_F = _C._functional
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D convolution of input (N, C, L) or (C, L) with weight (K, C / groups, S).
+
+    padding: an int, 'same' / 'valid' / 'full', or (left, right).
+    """
+    return _F.conv1d(
+        input,
+        weight,
+        bias,
+        _ntuple(stride, 1, "conv1d", "stride")[0],
+        _padding_sides(padding, 1, "conv1d"),
+        _ntuple(dilation, 1, "conv1d", "dilation")[0],
+        _int(groups, "conv1d", "groups"),
+    )
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D convolution of input (N, C, H, W) or (C, H, W) with weight (K, C / groups, R, S).
+
+    padding: an int, a pair (height, width), 'same' / 'valid' / 'full', or per side
+    (left, right, top, bottom) in F.pad's order.
+    """
+    return _F.conv2d_sides(
+        input,
+        weight,
+        bias,
+        _ntuple(stride, 2, "conv2d", "stride"),
+        _padding_sides(padding, 2, "conv2d"),
+        _ntuple(dilation, 2, "conv2d", "dilation"),
+        _int(groups, "conv2d", "groups"),
+    )
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """3-D convolution of input (N, C, D, H, W) or (C, D, H, W) with weight
+    (K, C / groups, U, R, S).
+
+    padding: an int, a triple (depth, height, width), 'same' / 'valid' / 'full', or per side
+    (left, right, top, bottom, front, back) in F.pad's order.
+    """
+    return _F.conv3d(
+        input,
+        weight,
+        bias,
+        _ntuple(stride, 3, "conv3d", "stride"),
+        _padding_sides(padding, 3, "conv3d"),
+        _ntuple(dilation, 3, "conv3d", "dilation"),
+        _int(groups, "conv3d", "groups"),
+    )
+
+
+def conv_transpose2d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
+    """Transposed 2-D convolution (the adjoint of conv2d) of input (N, C_in, H, W) with weight
+    (C_in, C_out / groups, R, S), as torch.nn.functional.conv_transpose2d."""
+    op = "conv_transpose2d"
+    if isinstance(padding, str):
+        raise NotImplementedError(
+            f"{op}: string padding {padding!r} is not supported (as in PyTorch)"
+        )
+    return _F.conv_transpose2d(
+        input,
+        weight,
+        bias,
+        _ntuple(stride, 2, op, "stride"),
+        _ntuple(padding, 2, op, "padding"),
+        _ntuple(output_padding, 2, op, "output_padding"),
+        _int(groups, op, "groups"),
+        _ntuple(dilation, 2, op, "dilation"),
+    )
+
+
+def locally_connected2d(input, weight, bias=None, stride=1, padding=0):
+    """A convolution without weight sharing: input (N, C, H, W) or (C, H, W), weight
+    (P, Q, K, C, R, S) (one filter bank per output position), bias (K, P, Q). No PyTorch twin."""
+    op = "locally_connected2d"
+    return _F.locally_connected2d(
+        input, weight, bias, _ntuple(stride, 2, op, "stride"), _ntuple(padding, 2, op, "padding")
+    )

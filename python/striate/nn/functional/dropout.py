@@ -1,0 +1,39 @@
+"""Dropout ops with PyTorch's signatures (torch.nn.functional's, and torchvision.ops'
+stochastic_depth); the work is done by striate._C._functional."""
+
+from ... import _C
+
+__all__ = ["alpha_dropout", "dropout", "dropout2d", "stochastic_depth"]
+
+_F = _C._functional
+
+
+def _into(input, out, inplace):
+    """inplace=True writes the result into input (unless the op already returned input)."""
+    if inplace and out is not input:
+        return input.copy_(out)
+    return out
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Inverted dropout: zeroes elements with probability p, scales the rest by 1 / (1 - p)."""
+    if inplace:
+        return _F.dropout_(input, float(p), bool(training))
+    return _F.dropout(input, float(p), bool(training))
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Zeroes whole channels of input (N, C, *) with probability p, scales the rest by
+    1 / (1 - p)."""
+    return _into(input, _F.dropout2d(input, float(p), bool(training)), inplace)
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """SELU-preserving dropout (keeps zero mean and unit variance)."""
+    return _into(input, _F.alpha_dropout(input, float(p), bool(training)), inplace)
+
+
+def stochastic_depth(input, p, mode, training=True):
+    """torchvision.ops.stochastic_depth: drops whole samples (mode 'row') or the whole input
+    (mode 'batch') with probability p, scaling survivors by 1 / (1 - p)."""
+    return _F.stochastic_depth(input, float(p), mode, bool(training))

@@ -1,0 +1,23 @@
+"""striate.nn.modules: the layers of striate.nn, one file per concept (containers, linear, conv,
+pooling, activation, loss, normalization, dropout, recurrent, shape, blocks)."""
+
+from . import (activation, blocks, containers, conv, dropout, linear, loss, normalization, pooling,
+               recurrent, shape)
+from .activation import *  # noqa: F401,F403
+from .blocks import *  # noqa: F401,F403
+from .containers import *  # noqa: F401,F403
+from .conv import *  # noqa: F401,F403
+from .dropout import *  # noqa: F401,F403
+from .linear import *  # noqa: F401,F403
+from .loss import *  # noqa: F401,F403
+from .normalization import *  # noqa: F401,F403
+from .pooling import *  # noqa: F401,F403
+from .recurrent import *  # noqa: F401,F403
+from .shape import *  # noqa: F401,F403
+
+__all__ = [
+    name
+    for concept in (containers, linear, conv, pooling, activation, loss, normalization, dropout,
+                    recurrent, shape, blocks)
+    for name in concept.__all__
+]
