@@ -15,9 +15,9 @@ set(STRIATE_CORE_SOURCES
   cpp/src/kernels/cpu/gemm_generic.cpp
   cpp/src/kernels/cpu/conv.cpp
   cpp/src/kernels/cpu/conv3d.cpp
-  cpp/src/kernels/cpu/pool.cpp
-  cpp/src/kernels/cpu/pool3d.cpp
-  cpp/src/kernels/cpu/pool_window.cpp
+  cpp/src/kernels/cpu/pooling.cpp
+  cpp/src/kernels/cpu/pooling3d.cpp
+  cpp/src/kernels/cpu/pooling_window.cpp
   cpp/src/kernels/cpu/reduce.cpp
   cpp/src/kernels/cpu/index.cpp
   cpp/src/kernels/cpu/activation.cpp
@@ -27,6 +27,7 @@ set(STRIATE_CORE_SOURCES
   # floor 3: autograd
   cpp/src/autograd/node.cpp
   cpp/src/autograd/engine.cpp
+  cpp/src/autograd/tensor_methods.cpp
   # floor 4: ops
   cpp/src/ops/dispatch.cpp
   cpp/src/ops/creation.cpp
@@ -44,10 +45,10 @@ set(STRIATE_CORE_SOURCES
   cpp/src/ops/conv_nd.cpp
   cpp/src/ops/conv_transpose.cpp
   cpp/src/ops/locally_connected.cpp
-  cpp/src/ops/pool.cpp
+  cpp/src/ops/pooling.cpp
   cpp/src/ops/normalization.cpp
   cpp/src/ops/dropout.cpp
-  cpp/src/ops/pool_window.cpp
+  cpp/src/ops/pooling_window.cpp
   cpp/src/ops/shape_helpers.cpp
   # floor 5: nn, optim, data
   cpp/src/nn/module.cpp

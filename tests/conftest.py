@@ -9,19 +9,23 @@ import helpers  # noqa: E402
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "cuda: runs on a CUDA device; collected only where one is visible")
+    config.addinivalue_line(
+        "markers", "cuda: runs on a CUDA device; collected only where one is visible"
+    )
 
 
 def pytest_generate_tests(metafunc):
     # Op-family modules (PER_DEVICE = True) run every test once per available device.
     if getattr(metafunc.module, "PER_DEVICE", False) and "op_device" in metafunc.fixturenames:
-        params = [pytest.param(d, marks=pytest.mark.cuda) if d == "cuda" else d for d in helpers.DEVICES]
+        params = [
+            pytest.param(d, marks=pytest.mark.cuda) if d == "cuda" else d for d in helpers.DEVICES
+        ]
         metafunc.parametrize("op_device", params, indirect=True)
 
 
 @pytest.fixture(autouse=True)
 def op_device(request):
-    """The device gradcheck / check_parity place their inputs on (the CPU outside op-family modules)."""
+    """Where gradcheck / check_parity place their inputs (the CPU outside op-family modules)."""
     device = getattr(request, "param", "cpu")
     helpers.set_device(device)
     yield device

@@ -46,7 +46,7 @@ def _make(array, requires_grad, device):
 
 
 def _run_on_device(fn, device):
-    """Runs fn(); off the CPU, an op without a kernel there skips the test with the registry's reason."""
+    """Runs fn(); off the CPU, an op without a kernel there skips with the registry's reason."""
     try:
         return fn()
     except NotImplementedError as error:
@@ -67,7 +67,9 @@ def gradcheck(fn, arrays, requires_grad=None, eps=1e-6, atol=1e-5, rtol=1e-3, se
     device: where the inputs live (default: the device conftest selected, see set_device).
     """
     device = device or _current_device
-    return _run_on_device(lambda: _gradcheck(fn, arrays, requires_grad, eps, atol, rtol, seed, device), device)
+    return _run_on_device(
+        lambda: _gradcheck(fn, arrays, requires_grad, eps, atol, rtol, seed, device), device
+    )
 
 
 def _gradcheck(fn, arrays, requires_grad, eps, atol, rtol, seed, device):
@@ -98,21 +100,51 @@ def _gradcheck(fn, arrays, requires_grad, eps, atol, rtol, seed, device):
             plus[i].reshape(-1)[j] += eps
             minus[i].reshape(-1)[j] -= eps
             flat[j] = (objective(plus) - objective(minus)) / (2 * eps)
-        np.testing.assert_allclose(analytic, numeric, atol=atol, rtol=rtol,
-                                   err_msg=f"gradcheck: gradient of input {i} differs")
+        np.testing.assert_allclose(
+            analytic,
+            numeric,
+            atol=atol,
+            rtol=rtol,
+            err_msg=f"gradcheck: gradient of input {i} differs",
+        )
 
 
-def check_parity(st_fn, torch_fn, arrays, requires_grad=None, fwd_rtol=1e-5, fwd_atol=1e-6,
-                 grad_rtol=1e-4, grad_atol=1e-5, seed=0, device=None):
+def check_parity(
+    st_fn,
+    torch_fn,
+    arrays,
+    requires_grad=None,
+    fwd_rtol=1e-5,
+    fwd_atol=1e-6,
+    grad_rtol=1e-4,
+    grad_atol=1e-5,
+    seed=0,
+    device=None,
+):
     """Runs st_fn and torch_fn on the same inputs; compares outputs and the gradients of every
     input that requires grad. Returns (st_out, torch_out) for further checks. striate's inputs live
     on `device` (default: the device conftest selected); torch's stay on the CPU."""
     device = device or _current_device
-    return _run_on_device(lambda: _check_parity(st_fn, torch_fn, arrays, requires_grad, fwd_rtol, fwd_atol,
-                                                grad_rtol, grad_atol, seed, device), device)
+    return _run_on_device(
+        lambda: _check_parity(
+            st_fn,
+            torch_fn,
+            arrays,
+            requires_grad,
+            fwd_rtol,
+            fwd_atol,
+            grad_rtol,
+            grad_atol,
+            seed,
+            device,
+        ),
+        device,
+    )
 
 
-def _check_parity(st_fn, torch_fn, arrays, requires_grad, fwd_rtol, fwd_atol, grad_rtol, grad_atol, seed, device):
+def _check_parity(
+    st_fn, torch_fn, arrays, requires_grad, fwd_rtol, fwd_atol, grad_rtol, grad_atol, seed, device
+):
     rng = np.random.default_rng(seed)
     arrays = [np.asarray(a) for a in arrays]
     if requires_grad is None:
@@ -121,11 +153,20 @@ def _check_parity(st_fn, torch_fn, arrays, requires_grad, fwd_rtol, fwd_atol, gr
     t_in = [torch.tensor(a, requires_grad=bool(rg)) for a, rg in zip(arrays, requires_grad)]
     s_out = _first(st_fn(*s_in))
     t_out = _first(torch_fn(*t_in))
-    assert tuple(s_out.shape) == tuple(t_out.shape), f"shape {tuple(s_out.shape)} vs torch {tuple(t_out.shape)}"
-    np.testing.assert_allclose(to_np(s_out), t_out.detach().numpy(), rtol=fwd_rtol, atol=fwd_atol,
-                               err_msg="forward differs from PyTorch")
+    assert tuple(s_out.shape) == tuple(t_out.shape), (
+        f"shape {tuple(s_out.shape)} vs torch {tuple(t_out.shape)}"
+    )
+    np.testing.assert_allclose(
+        to_np(s_out),
+        t_out.detach().numpy(),
+        rtol=fwd_rtol,
+        atol=fwd_atol,
+        err_msg="forward differs from PyTorch",
+    )
     if any(requires_grad) and t_out.requires_grad:
-        dout = rng.standard_normal(tuple(t_out.shape)).astype(arrays[0].dtype if arrays[0].dtype.kind == "f" else np.float32)
+        dout = rng.standard_normal(tuple(t_out.shape)).astype(
+            arrays[0].dtype if arrays[0].dtype.kind == "f" else np.float32
+        )
         (s_out * _make(dout, False, device)).sum().backward()
         (t_out * torch.tensor(dout)).sum().backward()
         for i, rg in enumerate(requires_grad):
@@ -134,9 +175,16 @@ def _check_parity(st_fn, torch_fn, arrays, requires_grad, fwd_rtol, fwd_atol, gr
             tg = t_in[i].grad
             sg = s_in[i].grad
             if tg is None:
-                assert sg is None or np.all(to_np(sg) == 0), f"input {i}: striate has a gradient, torch has none"
+                assert sg is None or np.all(to_np(sg) == 0), (
+                    f"input {i}: striate has a gradient, torch has none"
+                )
                 continue
             assert sg is not None, f"input {i}: torch has a gradient, striate has none"
-            np.testing.assert_allclose(to_np(sg), tg.numpy(), rtol=grad_rtol, atol=grad_atol,
-                                       err_msg=f"gradient of input {i} differs from PyTorch")
+            np.testing.assert_allclose(
+                to_np(sg),
+                tg.numpy(),
+                rtol=grad_rtol,
+                atol=grad_atol,
+                err_msg=f"gradient of input {i} differs from PyTorch",
+            )
     return s_out, t_out

@@ -167,6 +167,15 @@ def test_softmax_of_zero_dim_tensor_is_one():
     assert float(F.softmax(st.tensor(np.array(3.0, dtype=np.float32)), dim=0)) == 1.0
 
 
+def test_hardswish_at_its_kinks_follows_torch():
+    # torch's gradient takes the outer pieces at the kinks: 0 at -3 and 1 at 3.
+    a = np.array([-4.0, -3.0, -1.5, 0.0, 1.5, 3.0, 4.0], dtype=np.float64)
+    check_parity(F.hardswish, TF.hardswish, [a], fwd_rtol=1e-12, grad_rtol=1e-12)
+    x = st.tensor(a, requires_grad=True)
+    F.hardswish(x).sum().backward()
+    np.testing.assert_allclose(to_np(x.grad), [0.0, 0.0, 0.0, 0.5, 1.0, 1.0, 1.0], rtol=1e-12)
+
+
 # ---- bad inputs ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["relu", "sigmoid", "tanh"])
@@ -239,6 +248,7 @@ ACTIVATIONS = [
     ("gelu_tanh", lambda x: F.gelu(x, approximate="tanh"),
      lambda x: TF.gelu(x, approximate="tanh"), (), 2.0),
     ("silu", F.silu, TF.silu, (), 3.0),
+    ("hardswish", F.hardswish, TF.hardswish, (-3.0, 3.0), 5.0),
     ("softplus", F.softplus, TF.softplus, (), 3.0),
     ("softplus_beta", lambda x: F.softplus(x, beta=2.0, threshold=1.5),
      lambda x: TF.softplus(x, beta=2.0, threshold=1.5), (0.75,), 1.5),
@@ -325,6 +335,7 @@ INPLACE = [
     ("relu6", lambda x: F.relu6(x, inplace=True), TF.relu6),
     ("selu", lambda x: F.selu(x, inplace=True), TF.selu),
     ("silu", lambda x: F.silu(x, inplace=True), TF.silu),
+    ("hardswish", lambda x: F.hardswish(x, inplace=True), TF.hardswish),
 ]
 
 
@@ -380,7 +391,7 @@ def test_inplace_result_saved_by_another_op_is_detected():
 # ---- bad inputs -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["relu6", "leaky_relu", "elu", "selu", "gelu", "silu",
-                                  "softplus", "hardtanh", "abs_tanh"])
+                                  "hardswish", "softplus", "hardtanh", "abs_tanh"])
 def test_integer_input_raises_type_error(name):
     with pytest.raises(TypeError, match=f"{name}: expected a floating-point input .* got int64"):
         getattr(F, name)(st.tensor(np.arange(3)))
@@ -419,6 +430,7 @@ MODULES = [
     (nn.GELU(), torch.nn.GELU()),
     (nn.GELU(approximate="tanh"), torch.nn.GELU(approximate="tanh")),
     (nn.SiLU(), torch.nn.SiLU()),
+    (nn.Hardswish(), torch.nn.Hardswish()),
     (nn.Softplus(beta=2.0, threshold=10.0), torch.nn.Softplus(beta=2.0, threshold=10.0)),
     (nn.Hardtanh(-2.0, 2.0), torch.nn.Hardtanh(-2.0, 2.0)),
     (nn.Softmax(dim=1), torch.nn.Softmax(dim=1)),
@@ -442,6 +454,7 @@ def test_inplace_modules_overwrite_their_input():
                                                            lambda t: TF.leaky_relu(t, 0.1)),
                       (nn.ELU(inplace=True), TF.elu), (nn.SELU(inplace=True), TF.selu),
                       (nn.SiLU(inplace=True), TF.silu), (nn.Hardtanh(inplace=True), TF.hardtanh),
+                      (nn.Hardswish(inplace=True), TF.hardswish),
                       (nn.ReLU(inplace=True), TF.relu)]:
         a = away_from((3, 4), scale=3.0)
         x = st.tensor(a)

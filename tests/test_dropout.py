@@ -1,7 +1,8 @@
 """dropout, dropout2d, alpha_dropout, stochastic_depth and the layers Dropout (inverted and
 classic), Dropout2d, AlphaDropout, DropPath and DropConnect: mask statistics (fraction dropped
 close to p over large tensors, exact scaling), gradients through kept units only, determinism
-under manual_seed, identity in eval(), float64 gradcheck with a fixed mask, and bad probabilities."""
+under manual_seed, identity in eval(), float64 gradcheck with a fixed mask, and bad
+probabilities."""
 
 import numpy as np
 import pytest
@@ -25,10 +26,12 @@ def seeded(fn, seed=5):
     def run(*args):
         st.manual_seed(seed)
         return fn(*args)
+
     return run
 
 
 # ---- dropout ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("p", [0.1, 0.5, 0.8])
 def test_dropout_statistics_and_exact_scaling(p):
@@ -50,13 +53,17 @@ def test_dropout_gradient_flows_through_kept_units_only():
     assert np.all(to_np(x.grad)[~kept] == 0)
 
 
-@pytest.mark.parametrize("fn,shape", [
-    (lambda x: F.dropout(x, 0.3), (7, 5)),
-    (lambda x: F.dropout(x, 0.6), (3, 4, 5)),
-    (lambda x: F.dropout2d(x, 0.5), (3, 4, 3, 3)),
-    (lambda x: F.alpha_dropout(x, 0.2, training=True), (5, 7)),
-    (lambda x: F.stochastic_depth(x, 0.5, "row"), (6, 2, 3)),
-], ids=["dropout", "dropout_odd_3d", "dropout2d", "alpha_dropout", "stochastic_depth"])
+@pytest.mark.parametrize(
+    "fn,shape",
+    [
+        (lambda x: F.dropout(x, 0.3), (7, 5)),
+        (lambda x: F.dropout(x, 0.6), (3, 4, 5)),
+        (lambda x: F.dropout2d(x, 0.5), (3, 4, 3, 3)),
+        (lambda x: F.alpha_dropout(x, 0.2, training=True), (5, 7)),
+        (lambda x: F.stochastic_depth(x, 0.5, "row"), (6, 2, 3)),
+    ],
+    ids=["dropout", "dropout_odd_3d", "dropout2d", "alpha_dropout", "stochastic_depth"],
+)
 def test_gradcheck_with_fixed_mask(fn, shape):
     gradcheck(seeded(fn), [rand(*shape)])
 
@@ -109,6 +116,7 @@ def test_classic_dropout():
 
 # ---- dropout2d ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("shape", [(16, 64, 3, 5), (32, 40, 7)])
 def test_dropout2d_drops_whole_channels(shape):
     st.manual_seed(0)
@@ -125,12 +133,13 @@ def test_dropout2d_drops_whole_channels(shape):
 
 # ---- alpha_dropout -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("p", [0.1, 0.5])
 def test_alpha_dropout_formula_and_moments(p):
     st.manual_seed(0)
     x = rand(400, 500)
     y = to_np(F.alpha_dropout(st.tensor(x), p, training=True))
-    a = 1 / np.sqrt((ALPHA ** 2 * p + 1) * (1 - p))
+    a = 1 / np.sqrt((ALPHA**2 * p + 1) * (1 - p))
     kept_value = a * x + ALPHA * a * p
     dropped_value = np.float32(-ALPHA * a + ALPHA * a * p)
     kept = np.isclose(y, kept_value, rtol=1e-5, atol=1e-6)
@@ -141,10 +150,13 @@ def test_alpha_dropout_formula_and_moments(p):
     layer = nn.AlphaDropout(p)
     layer.eval()
     np.testing.assert_array_equal(to_np(layer(st.tensor(x))), x)
-    np.testing.assert_array_equal(to_np(F.alpha_dropout(st.tensor(x), p)), x)  # training=False default
+    np.testing.assert_array_equal(
+        to_np(F.alpha_dropout(st.tensor(x), p)), x
+    )  # training=False default
 
 
-# ---- stochastic depth / DropPath -------------------------------------------------------------------
+# ---- stochastic depth / DropPath ----------------------------------------------------------
+
 
 def test_stochastic_depth_row_and_batch():
     st.manual_seed(0)
@@ -153,12 +165,16 @@ def test_stochastic_depth_row_and_batch():
     assert np.all(per_sample.min(axis=1) == per_sample.max(axis=1))
     np.testing.assert_array_equal(np.unique(per_sample), np.float32([0, 1 / 0.7]))
     assert abs(np.mean(per_sample[:, 0] == 0) - 0.3) < 0.03
-    outcomes = {float(to_np(F.stochastic_depth(st.ones(4, 3), 0.5, "batch")).max()) for _ in range(40)}
+    outcomes = {
+        float(to_np(F.stochastic_depth(st.ones(4, 3), 0.5, "batch")).max()) for _ in range(40)
+    }
     assert outcomes == {0.0, 2.0}
     batch = to_np(F.stochastic_depth(st.ones(4, 3), 0.5, "batch"))
     assert batch.min() == batch.max()
     x = st.tensor(rand(5, 3))
-    np.testing.assert_array_equal(to_np(F.stochastic_depth(x, 0.5, "row", training=False)), to_np(x))
+    np.testing.assert_array_equal(
+        to_np(F.stochastic_depth(x, 0.5, "row", training=False)), to_np(x)
+    )
 
 
 def test_drop_path_layer():
@@ -176,6 +192,7 @@ def test_drop_path_layer():
 
 
 # ---- DropConnect ----------------------------------------------------------------------------
+
 
 def test_drop_connect():
     linear = nn.Linear(30, 40)
@@ -202,13 +219,34 @@ def test_drop_connect():
 
 # ---- bad probabilities -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("make", [
-    lambda: nn.Dropout(1.5), lambda: nn.Dropout(-0.1), lambda: nn.Dropout2d(2.0), lambda: nn.AlphaDropout(-1.0),
-    lambda: nn.DropPath(1.01), lambda: nn.DropConnect(nn.Linear(2, 2), 3.0),
-    lambda: F.dropout(st.ones(3), 1.2), lambda: F.dropout2d(st.ones(2, 3, 4), -0.5),
-    lambda: F.alpha_dropout(st.ones(3), 7.0, training=True), lambda: F.stochastic_depth(st.ones(3, 2), 1.5, "row"),
-], ids=["Dropout", "Dropout_negative", "Dropout2d", "AlphaDropout", "DropPath", "DropConnect", "dropout",
-        "dropout2d", "alpha_dropout", "stochastic_depth"])
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: nn.Dropout(1.5),
+        lambda: nn.Dropout(-0.1),
+        lambda: nn.Dropout2d(2.0),
+        lambda: nn.AlphaDropout(-1.0),
+        lambda: nn.DropPath(1.01),
+        lambda: nn.DropConnect(nn.Linear(2, 2), 3.0),
+        lambda: F.dropout(st.ones(3), 1.2),
+        lambda: F.dropout2d(st.ones(2, 3, 4), -0.5),
+        lambda: F.alpha_dropout(st.ones(3), 7.0, training=True),
+        lambda: F.stochastic_depth(st.ones(3, 2), 1.5, "row"),
+    ],
+    ids=[
+        "Dropout",
+        "Dropout_negative",
+        "Dropout2d",
+        "AlphaDropout",
+        "DropPath",
+        "DropConnect",
+        "dropout",
+        "dropout2d",
+        "alpha_dropout",
+        "stochastic_depth",
+    ],
+)
 def test_probability_outside_unit_interval(make):
     with pytest.raises(ValueError, match="p to be between 0 and 1, got p="):
         make()

@@ -33,16 +33,19 @@ BN_SHAPES = {"NC": (5, 3), "NCL_odd": (3, 5, 7), "NCHW": (2, 4, 5, 3), "NCDHW": 
 def test_batch_norm_training_gradcheck(shape):
     C = shape[1]
     x = rand(*shape) * 2 + 1
-    gradcheck(lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
-              [x, rand(C), rand(C)])
+    gradcheck(
+        lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True), [x, rand(C), rand(C)]
+    )
 
 
 @pytest.mark.parametrize("shape", BN_SHAPES.values(), ids=BN_SHAPES.keys())
 def test_batch_norm_eval_gradcheck(shape):
     C = shape[1]
-    gradcheck(lambda x, m, v, w, b: F.batch_norm(x, m, v, w, b, training=False),
-              [rand(*shape), rand(C), positive(C), rand(C), rand(C)],
-              requires_grad=[True, False, False, True, True])
+    gradcheck(
+        lambda x, m, v, w, b: F.batch_norm(x, m, v, w, b, training=False),
+        [rand(*shape), rand(C), positive(C), rand(C), rand(C)],
+        requires_grad=[True, False, False, True, True],
+    )
 
 
 @pytest.mark.parametrize("shape", BN_SHAPES.values(), ids=BN_SHAPES.keys())
@@ -53,9 +56,14 @@ def test_batch_norm_parity(shape, training):
     s_mean, s_var = st.tensor(mean.copy()), st.tensor(var.copy())
     t_mean, t_var = torch.tensor(mean.copy()), torch.tensor(var.copy())
     check_parity(
-        lambda x, w, b: F.batch_norm(x, s_mean, s_var, w, b, training=training, momentum=0.3, eps=1e-3),
-        lambda x, w, b: TF.batch_norm(x, t_mean, t_var, w, b, training=training, momentum=0.3, eps=1e-3),
-        [rand(*shape) * 3 + 2, rand(C), rand(C)])
+        lambda x, w, b: F.batch_norm(
+            x, s_mean, s_var, w, b, training=training, momentum=0.3, eps=1e-3
+        ),
+        lambda x, w, b: TF.batch_norm(
+            x, t_mean, t_var, w, b, training=training, momentum=0.3, eps=1e-3
+        ),
+        [rand(*shape) * 3 + 2, rand(C), rand(C)],
+    )
     # Training updates the running statistics (unbiased variance), evaluation leaves them.
     np.testing.assert_allclose(to_np(s_mean), t_mean.numpy(), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(to_np(s_var), t_var.numpy(), rtol=1e-5, atol=1e-6)
@@ -81,8 +89,11 @@ def test_batch_norm_closed_form_backward_matches_composed_ops():
 
 def test_batch_norm_non_contiguous_input():
     x = rand(5, 4, 3)
-    check_parity(lambda a: F.batch_norm(a.transpose(0, 2), None, None, training=True),
-                 lambda a: TF.batch_norm(a.transpose(0, 2), None, None, training=True), [x])
+    check_parity(
+        lambda a: F.batch_norm(a.transpose(0, 2), None, None, training=True),
+        lambda a: TF.batch_norm(a.transpose(0, 2), None, None, training=True),
+        [x],
+    )
 
 
 # ---- BatchNorm modules ----------------------------------------------------------------------
@@ -116,10 +127,16 @@ def test_batch_norm_module_running_stats_over_steps(s_cls, t_cls, shape, momentu
         (s_out * st.tensor(dy)).sum().backward()
         (t_out * torch.tensor(dy)).sum().backward()
         np.testing.assert_allclose(to_np(sx.grad), tx.grad.numpy(), rtol=1e-4, atol=1e-5)
-    np.testing.assert_allclose(to_np(s_bn.weight.grad), t_bn.weight.grad.numpy(), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(
+        to_np(s_bn.weight.grad), t_bn.weight.grad.numpy(), rtol=1e-4, atol=1e-4
+    )
     np.testing.assert_allclose(to_np(s_bn.bias.grad), t_bn.bias.grad.numpy(), rtol=1e-4, atol=1e-4)
-    np.testing.assert_allclose(to_np(s_bn.running_mean), t_bn.running_mean.numpy(), rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(to_np(s_bn.running_var), t_bn.running_var.numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        to_np(s_bn.running_mean), t_bn.running_mean.numpy(), rtol=1e-5, atol=1e-6
+    )
+    np.testing.assert_allclose(
+        to_np(s_bn.running_var), t_bn.running_var.numpy(), rtol=1e-5, atol=1e-6
+    )
     assert int(s_bn.num_batches_tracked.item()) == 4
     s_bn.eval()
     t_bn.eval()
@@ -131,7 +148,10 @@ def test_batch_norm_module_running_stats_over_steps(s_cls, t_cls, shape, momentu
 
 
 def test_batch_norm_no_tracking_uses_batch_stats_in_eval():
-    s_bn, t_bn = nn.BatchNorm2d(3, track_running_stats=False), torch.nn.BatchNorm2d(3, track_running_stats=False)
+    s_bn, t_bn = (
+        nn.BatchNorm2d(3, track_running_stats=False),
+        torch.nn.BatchNorm2d(3, track_running_stats=False),
+    )
     assert s_bn.running_mean is None and "running_mean" not in s_bn.state_dict()
     s_bn.eval()
     t_bn.eval()
@@ -165,13 +185,17 @@ def test_batch_norm_state_dict_round_trip_and_torch_keys():
     t_bn.eval()
     fresh.load_state_dict({k: st.tensor(v.numpy()) for k, v in t_bn.state_dict().items()})
     x = rand(2, 3, 4, 4)
-    np.testing.assert_allclose(to_np(fresh(st.tensor(x))), t_bn(torch.tensor(x)).detach().numpy(), rtol=1e-5,
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        to_np(fresh(st.tensor(x))), t_bn(torch.tensor(x)).detach().numpy(), rtol=1e-5, atol=1e-6
+    )
 
 
 def test_batch_norm_repr_and_reset():
     bn = nn.BatchNorm2d(4, momentum=None)
-    assert repr(bn) == "BatchNorm2d(4, eps=1e-05, momentum=None, affine=True, track_running_stats=True)"
+    assert (
+        repr(bn)
+        == "BatchNorm2d(4, eps=1e-05, momentum=None, affine=True, track_running_stats=True)"
+    )
     bn(st.tensor(rand(2, 4, 3, 3) + 5))
     bn.reset_running_stats()
     np.testing.assert_array_equal(to_np(bn.running_mean), np.zeros(4, np.float32))
@@ -180,16 +204,25 @@ def test_batch_norm_repr_and_reset():
 
 # ---- layer_norm, group_norm, instance_norm ----------------------------------------------------
 
-LN_CONFIGS = {"last_dim": ((3, 5), (5,)), "two_dims_odd": ((2, 3, 5, 3), (5, 3)), "whole": ((4, 7), (4, 7))}
+LN_CONFIGS = {
+    "last_dim": ((3, 5), (5,)),
+    "two_dims_odd": ((2, 3, 5, 3), (5, 3)),
+    "whole": ((4, 7), (4, 7)),
+}
 
 
 @pytest.mark.parametrize("shape,normalized", LN_CONFIGS.values(), ids=LN_CONFIGS.keys())
 def test_layer_norm(shape, normalized):
     args = [rand(*shape) * 2 + 1, rand(*normalized), rand(*normalized)]
     gradcheck(lambda x, w, b: F.layer_norm(x, normalized, w, b, eps=1e-5), args)
-    check_parity(lambda x, w, b: F.layer_norm(x, normalized, w, b),
-                 lambda x, w, b: TF.layer_norm(x, normalized, w, b), args)
-    check_parity(lambda x: F.layer_norm(x, normalized), lambda x: TF.layer_norm(x, normalized), args[:1])
+    check_parity(
+        lambda x, w, b: F.layer_norm(x, normalized, w, b),
+        lambda x, w, b: TF.layer_norm(x, normalized, w, b),
+        args,
+    )
+    check_parity(
+        lambda x: F.layer_norm(x, normalized), lambda x: TF.layer_norm(x, normalized), args[:1]
+    )
 
 
 def test_layer_norm_module():
@@ -203,8 +236,12 @@ def test_layer_norm_module():
     assert nn.LayerNorm(6, bias=False).bias is None
 
 
-GN_CONFIGS = {"NCL_G3": ((2, 6, 5), 3), "NCHW_G2_odd": ((3, 4, 3, 5), 2), "G1": ((2, 5, 3, 3), 1),
-              "G_eq_C": ((2, 4, 7), 4)}
+GN_CONFIGS = {
+    "NCL_G3": ((2, 6, 5), 3),
+    "NCHW_G2_odd": ((3, 4, 3, 5), 2),
+    "G1": ((2, 5, 3, 3), 1),
+    "G_eq_C": ((2, 4, 7), 4),
+}
 
 
 @pytest.mark.parametrize("shape,groups", GN_CONFIGS.values(), ids=GN_CONFIGS.keys())
@@ -212,16 +249,22 @@ def test_group_norm(shape, groups):
     C = shape[1]
     args = [rand(*shape) * 2 - 1, rand(C), rand(C)]
     gradcheck(lambda x, w, b: F.group_norm(x, groups, w, b), args)
-    check_parity(lambda x, w, b: F.group_norm(x, groups, w, b), lambda x, w, b: TF.group_norm(x, groups, w, b), args)
+    check_parity(
+        lambda x, w, b: F.group_norm(x, groups, w, b),
+        lambda x, w, b: TF.group_norm(x, groups, w, b),
+        args,
+    )
     s_gn, t_gn = nn.GroupNorm(groups, C), torch.nn.GroupNorm(groups, C)
     copy_params(s_gn, t_gn)
     check_parity(lambda a: s_gn(a), lambda a: t_gn(a), args[:1])
 
 
-IN_CONFIGS = {"1d": ((2, 3, 7), 3, nn.InstanceNorm1d, torch.nn.InstanceNorm1d),
-              "2d_odd": ((2, 3, 5, 3), 3, nn.InstanceNorm2d, torch.nn.InstanceNorm2d),
-              "2d_unbatched": ((4, 5, 3), 4, nn.InstanceNorm2d, torch.nn.InstanceNorm2d),
-              "1d_unbatched": ((4, 6), 4, nn.InstanceNorm1d, torch.nn.InstanceNorm1d)}
+IN_CONFIGS = {
+    "1d": ((2, 3, 7), 3, nn.InstanceNorm1d, torch.nn.InstanceNorm1d),
+    "2d_odd": ((2, 3, 5, 3), 3, nn.InstanceNorm2d, torch.nn.InstanceNorm2d),
+    "2d_unbatched": ((4, 5, 3), 4, nn.InstanceNorm2d, torch.nn.InstanceNorm2d),
+    "1d_unbatched": ((4, 6), 4, nn.InstanceNorm1d, torch.nn.InstanceNorm1d),
+}
 
 
 @pytest.mark.parametrize("shape,C,s_cls,t_cls", IN_CONFIGS.values(), ids=IN_CONFIGS.keys())
@@ -244,23 +287,37 @@ def test_instance_norm_functional(shape):
     C = shape[1]
     args = [rand(*shape) * 2 + 1, rand(C), rand(C)]
     gradcheck(lambda a, w, b: F.instance_norm(a, weight=w, bias=b), args)
-    check_parity(lambda a, w, b: F.instance_norm(a, weight=w, bias=b),
-                 lambda a, w, b: TF.instance_norm(a, weight=w, bias=b), args)
+    check_parity(
+        lambda a, w, b: F.instance_norm(a, weight=w, bias=b),
+        lambda a, w, b: TF.instance_norm(a, weight=w, bias=b),
+        args,
+    )
 
 
-@pytest.mark.parametrize("s_cls,t_cls,shape", [
-    (nn.InstanceNorm1d, torch.nn.InstanceNorm1d, (3, 4, 6)),
-    (nn.InstanceNorm2d, torch.nn.InstanceNorm2d, (2, 4, 5, 3)),
-    (nn.InstanceNorm2d, torch.nn.InstanceNorm2d, (4, 3, 5)),
-], ids=["1d", "2d", "2d_unbatched"])
+@pytest.mark.parametrize(
+    "s_cls,t_cls,shape",
+    [
+        (nn.InstanceNorm1d, torch.nn.InstanceNorm1d, (3, 4, 6)),
+        (nn.InstanceNorm2d, torch.nn.InstanceNorm2d, (2, 4, 5, 3)),
+        (nn.InstanceNorm2d, torch.nn.InstanceNorm2d, (4, 3, 5)),
+    ],
+    ids=["1d", "2d", "2d_unbatched"],
+)
 def test_instance_norm_running_stats(s_cls, t_cls, shape):
-    s_in, t_in = s_cls(4, affine=True, track_running_stats=True), t_cls(4, affine=True, track_running_stats=True)
+    s_in, t_in = (
+        s_cls(4, affine=True, track_running_stats=True),
+        t_cls(4, affine=True, track_running_stats=True),
+    )
     assert list(s_in.state_dict().keys()) == list(t_in.state_dict().keys())
     copy_params(s_in, t_in)
     for step in range(3):
         check_parity(lambda a: s_in(a), lambda a: t_in(a), [rand(*shape) * (step + 1) + step])
-    np.testing.assert_allclose(to_np(s_in.running_mean), t_in.running_mean.numpy(), rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(to_np(s_in.running_var), t_in.running_var.numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        to_np(s_in.running_mean), t_in.running_mean.numpy(), rtol=1e-5, atol=1e-6
+    )
+    np.testing.assert_allclose(
+        to_np(s_in.running_var), t_in.running_var.numpy(), rtol=1e-5, atol=1e-6
+    )
     s_in.eval()
     t_in.eval()
     check_parity(lambda a: s_in(a), lambda a: t_in(a), [rand(*shape)])
@@ -273,11 +330,22 @@ def test_instance_norm_functional_running_stats():
         t_mean, t_var = torch.tensor(mean.copy()), torch.tensor(var.copy())
         check_parity(
             lambda a, w: F.instance_norm(a, s_mean, s_var, w, None, use_input_stats, momentum=0.2),
-            lambda a, w: TF.instance_norm(a, t_mean, t_var, w, None, use_input_stats, momentum=0.2), [x, rand(2)])
+            lambda a, w: TF.instance_norm(a, t_mean, t_var, w, None, use_input_stats, momentum=0.2),
+            [x, rand(2)],
+        )
         np.testing.assert_allclose(to_np(s_mean), t_mean.numpy(), rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(to_np(s_var), t_var.numpy(), rtol=1e-5, atol=1e-6)
-    gradcheck(lambda a, w, b: F.instance_norm(a, st.tensor(mean.astype(np.float64)), st.tensor(var.astype(np.float64)),
-                                              w, b, use_input_stats=False), [x, rand(2), rand(2)])
+    gradcheck(
+        lambda a, w, b: F.instance_norm(
+            a,
+            st.tensor(mean.astype(np.float64)),
+            st.tensor(var.astype(np.float64)),
+            w,
+            b,
+            use_input_stats=False,
+        ),
+        [x, rand(2), rand(2)],
+    )
 
 
 # ---- local_response_norm ------------------------------------------------------------------------
@@ -294,12 +362,17 @@ LRN_CONFIGS = {
 def test_local_response_norm(shape, kwargs):
     x = rand(*shape) * 2
     gradcheck(lambda a: F.local_response_norm(a, **kwargs), [x])
-    check_parity(lambda a: F.local_response_norm(a, **kwargs), lambda a: TF.local_response_norm(a, **kwargs), [x])
+    check_parity(
+        lambda a: F.local_response_norm(a, **kwargs),
+        lambda a: TF.local_response_norm(a, **kwargs),
+        [x],
+    )
     s_lrn, t_lrn = nn.LocalResponseNorm(**kwargs), torch.nn.LocalResponseNorm(**kwargs)
     check_parity(lambda a: s_lrn(a), lambda a: t_lrn(a), [x])
 
 
 # ---- SqueezeExcite ---------------------------------------------------------------------------
+
 
 class TorchSqueezeExcite(torch.nn.Module):
     # torchvision.ops.SqueezeExcitation's structure (avgpool, fc1, ReLU, fc2, sigmoid, rescale).
@@ -314,7 +387,10 @@ class TorchSqueezeExcite(torch.nn.Module):
         return x * scale
 
 
-@pytest.mark.parametrize("channels,reduction,shape", [(32, 16, (2, 32, 5, 3)), (6, 4, (3, 6, 4, 4)), (3, 16, (1, 3, 7, 2))])
+@pytest.mark.parametrize(
+    "channels,reduction,shape",
+    [(32, 16, (2, 32, 5, 3)), (6, 4, (3, 6, 4, 4)), (3, 16, (1, 3, 7, 2))],
+)
 def test_squeeze_excite_parity(channels, reduction, shape):
     se = nn.SqueezeExcite(channels, reduction)
     t_se = TorchSqueezeExcite(channels, max(1, channels // reduction))
@@ -327,17 +403,31 @@ def test_squeeze_excite_parity(channels, reduction, shape):
     t_se(t_x).sum().backward()
     for name, param in t_se.named_parameters():
         np.testing.assert_allclose(to_np(se.state_dict()[name]), param.detach().numpy())
-    np.testing.assert_allclose(to_np(se.fc1.weight.grad), t_se.fc1.weight.grad.numpy(), rtol=1e-4, atol=1e-5)
-    np.testing.assert_allclose(to_np(se.fc2.bias.grad), t_se.fc2.bias.grad.numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(
+        to_np(se.fc1.weight.grad), t_se.fc1.weight.grad.numpy(), rtol=1e-4, atol=1e-5
+    )
+    np.testing.assert_allclose(
+        to_np(se.fc2.bias.grad), t_se.fc2.bias.grad.numpy(), rtol=1e-4, atol=1e-5
+    )
 
 
 def test_non_contiguous_inputs():
     x = rand(5, 6, 4)
-    check_parity(lambda a: F.layer_norm(a.transpose(1, 2), (6,)), lambda a: TF.layer_norm(a.transpose(1, 2), (6,)),
-                 [x])
-    check_parity(lambda a: F.group_norm(a.transpose(0, 2), 2), lambda a: TF.group_norm(a.transpose(0, 2), 2), [x])
-    check_parity(lambda a: F.local_response_norm(a.transpose(0, 2), 3),
-                 lambda a: TF.local_response_norm(a.transpose(0, 2), 3), [x])
+    check_parity(
+        lambda a: F.layer_norm(a.transpose(1, 2), (6,)),
+        lambda a: TF.layer_norm(a.transpose(1, 2), (6,)),
+        [x],
+    )
+    check_parity(
+        lambda a: F.group_norm(a.transpose(0, 2), 2),
+        lambda a: TF.group_norm(a.transpose(0, 2), 2),
+        [x],
+    )
+    check_parity(
+        lambda a: F.local_response_norm(a.transpose(0, 2), 3),
+        lambda a: TF.local_response_norm(a.transpose(0, 2), 3),
+        [x],
+    )
 
 
 def test_batch_norm_momentum_attribute_and_replaced_parameter():
@@ -351,6 +441,7 @@ def test_batch_norm_momentum_attribute_and_replaced_parameter():
 
 
 # ---- bad inputs ------------------------------------------------------------------------------
+
 
 def test_bad_inputs():
     x = st.tensor(rand(4, 3, 5))

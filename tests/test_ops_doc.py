@@ -11,7 +11,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def load_generator():
-    spec = importlib.util.spec_from_file_location("gen_ops_md", os.path.join(ROOT, "tools", "gen_ops_md.py"))
+    spec = importlib.util.spec_from_file_location(
+        "gen_ops_md", os.path.join(ROOT, "tools", "gen_ops_md.py")
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -19,8 +21,10 @@ def load_generator():
 
 def without_cuda_column(text):
     # The CUDA column depends on whether this build has the CUDA backend; the rest does not.
-    return [line.split(" | ")[:4] + line.split(" | ")[5:] if line.startswith("| ") else line
-            for line in text.splitlines()]
+    return [
+        line.split(" | ")[:4] + line.split(" | ")[5:] if line.startswith("| ") else line
+        for line in text.splitlines()
+    ]
 
 
 def test_ops_doc_is_generated_from_the_registry():
@@ -35,5 +39,9 @@ def test_ops_doc_is_generated_from_the_registry():
 
 def test_every_registered_op_has_a_row():
     with open(os.path.join(ROOT, "docs", "ops.md"), encoding="utf-8") as f:
-        rows = {line.split(" | ")[0][2:] for line in f if line.startswith("| ") and not line.startswith("| op ")}
+        rows = {
+            line.split(" | ")[0][2:]
+            for line in f
+            if line.startswith("| ") and not line.startswith("| op ")
+        }
     assert set(st.backends.registered_ops()) <= rows

@@ -20,7 +20,9 @@ def rand(*shape, dtype=np.float32):
 
 
 def copy_from_torch(s_module, t_module, dtype=np.float32):
-    state = {k: st.tensor(v.detach().numpy().astype(dtype)) for k, v in t_module.state_dict().items()}
+    state = {
+        k: st.tensor(v.detach().numpy().astype(dtype)) for k, v in t_module.state_dict().items()
+    }
     if dtype == np.float32:
         s_module.load_state_dict(state)
     else:  # float64 parameters replace the float32 ones
@@ -31,8 +33,13 @@ def copy_from_torch(s_module, t_module, dtype=np.float32):
 def compare_grads(s_module, t_module, rtol=1e-4, atol=1e-5):
     s_params = dict(s_module.named_parameters())
     for name, t_param in t_module.named_parameters():
-        np.testing.assert_allclose(to_np(s_params[name].grad), t_param.grad.numpy(), rtol=rtol, atol=atol,
-                                   err_msg=f"gradient of {name}")
+        np.testing.assert_allclose(
+            to_np(s_params[name].grad),
+            t_param.grad.numpy(),
+            rtol=rtol,
+            atol=atol,
+            err_msg=f"gradient of {name}",
+        )
 
 
 def run_both(s_module, t_module, x, hx):
@@ -47,17 +54,26 @@ def run_both(s_module, t_module, x, hx):
 
 CELL_CONFIGS = {
     "tanh": dict(input_size=4, hidden_size=5, bias=True, nonlinearity="tanh", batch=3, with_h=True),
-    "relu_no_h": dict(input_size=3, hidden_size=7, bias=True, nonlinearity="relu", batch=2, with_h=False),
-    "no_bias": dict(input_size=6, hidden_size=3, bias=False, nonlinearity="tanh", batch=4, with_h=True),
-    "unbatched": dict(input_size=5, hidden_size=4, bias=True, nonlinearity="tanh", batch=None, with_h=True),
+    "relu_no_h": dict(
+        input_size=3, hidden_size=7, bias=True, nonlinearity="relu", batch=2, with_h=False
+    ),
+    "no_bias": dict(
+        input_size=6, hidden_size=3, bias=False, nonlinearity="tanh", batch=4, with_h=True
+    ),
+    "unbatched": dict(
+        input_size=5, hidden_size=4, bias=True, nonlinearity="tanh", batch=None, with_h=True
+    ),
 }
 
 
 @pytest.mark.parametrize("cfg", CELL_CONFIGS.values(), ids=CELL_CONFIGS.keys())
 def test_rnn_cell_parity(cfg):
-    s_cell = nn.RNNCell(cfg["input_size"], cfg["hidden_size"], bias=cfg["bias"], nonlinearity=cfg["nonlinearity"])
-    t_cell = torch.nn.RNNCell(cfg["input_size"], cfg["hidden_size"], bias=cfg["bias"],
-                              nonlinearity=cfg["nonlinearity"])
+    s_cell = nn.RNNCell(
+        cfg["input_size"], cfg["hidden_size"], bias=cfg["bias"], nonlinearity=cfg["nonlinearity"]
+    )
+    t_cell = torch.nn.RNNCell(
+        cfg["input_size"], cfg["hidden_size"], bias=cfg["bias"], nonlinearity=cfg["nonlinearity"]
+    )
     assert list(s_cell.state_dict().keys()) == list(t_cell.state_dict().keys())
     copy_from_torch(s_cell, t_cell)
     lead = () if cfg["batch"] is None else (cfg["batch"],)
@@ -90,13 +106,26 @@ def test_rnn_cell_unrolled_bptt_gradcheck():
 
 RNN_CONFIGS = {
     "one_layer_tanh": dict(kwargs=dict(input_size=4, hidden_size=5), L=6, N=3, with_h=True),
-    "two_layers_relu_batch_first": dict(kwargs=dict(input_size=3, hidden_size=4, num_layers=2, nonlinearity="relu",
-                                                    batch_first=True), L=5, N=2, with_h=True),
-    "bidirectional_two_layers": dict(kwargs=dict(input_size=5, hidden_size=3, num_layers=2, bidirectional=True),
-                                     L=4, N=3, with_h=True),
-    "no_bias_no_h": dict(kwargs=dict(input_size=2, hidden_size=6, bias=False), L=7, N=1, with_h=False),
-    "unbatched_three_layers": dict(kwargs=dict(input_size=3, hidden_size=3, num_layers=3), L=5, N=None,
-                                   with_h=True),
+    "two_layers_relu_batch_first": dict(
+        kwargs=dict(
+            input_size=3, hidden_size=4, num_layers=2, nonlinearity="relu", batch_first=True
+        ),
+        L=5,
+        N=2,
+        with_h=True,
+    ),
+    "bidirectional_two_layers": dict(
+        kwargs=dict(input_size=5, hidden_size=3, num_layers=2, bidirectional=True),
+        L=4,
+        N=3,
+        with_h=True,
+    ),
+    "no_bias_no_h": dict(
+        kwargs=dict(input_size=2, hidden_size=6, bias=False), L=7, N=1, with_h=False
+    ),
+    "unbatched_three_layers": dict(
+        kwargs=dict(input_size=3, hidden_size=3, num_layers=3), L=5, N=None, with_h=True
+    ),
 }
 
 
@@ -132,7 +161,9 @@ def test_rnn_parity(cfg):
     compare_grads(s_rnn, t_rnn)
 
 
-@pytest.mark.parametrize("name", ["one_layer_tanh", "two_layers_relu_batch_first", "bidirectional_two_layers"])
+@pytest.mark.parametrize(
+    "name", ["one_layer_tanh", "two_layers_relu_batch_first", "bidirectional_two_layers"]
+)
 def test_rnn_gradcheck(name):
     cfg = RNN_CONFIGS[name]
     rnn = nn.RNN(**cfg["kwargs"])
@@ -154,8 +185,12 @@ def test_rnn_dropout_between_layers():
     t_rnn.eval()
     assert not np.allclose(a, t_rnn(torch.tensor(x))[0].detach().numpy(), atol=1e-4)
     s_rnn.eval()  # no dropout in evaluation: torch's output
-    np.testing.assert_allclose(to_np(s_rnn(st.tensor(x))[0]), t_rnn(torch.tensor(x))[0].detach().numpy(),
-                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        to_np(s_rnn(st.tensor(x))[0]),
+        t_rnn(torch.tensor(x))[0].detach().numpy(),
+        rtol=1e-5,
+        atol=1e-6,
+    )
 
 
 def test_rnn_state_dict_round_trip_and_repr():

@@ -45,8 +45,11 @@ PAD_CONFIGS = [
 
 @pytest.mark.parametrize("shape,pad,mode,value", PAD_CONFIGS)
 def test_pad_parity_and_gradcheck(shape, pad, mode, value):
-    run_both(lambda t: F.pad(t, pad, mode=mode, value=value),
-             lambda t: TF.pad(t, pad, mode=mode, value=value), shape)
+    run_both(
+        lambda t: F.pad(t, pad, mode=mode, value=value),
+        lambda t: TF.pad(t, pad, mode=mode, value=value),
+        shape,
+    )
 
 
 def test_pad_integer_tensor_constant():
@@ -99,14 +102,21 @@ def test_interpolate_parity_and_gradcheck(kwargs, shape):
 
 def test_interpolate_recompute_scale_factor():
     kwargs = {"scale_factor": 1.3, "mode": "bilinear", "recompute_scale_factor": True}
-    check_parity(lambda t: F.interpolate(t, **kwargs), lambda t: TF.interpolate(t, **kwargs), [rand(1, 2, 7, 5)])
+    check_parity(
+        lambda t: F.interpolate(t, **kwargs),
+        lambda t: TF.interpolate(t, **kwargs),
+        [rand(1, 2, 7, 5)],
+    )
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"scale_factor": 2, "mode": "nearest"},
-    {"size": (7, 3), "mode": "bilinear", "align_corners": True},
-    {"scale_factor": (1.5, 2), "mode": "bilinear"},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"scale_factor": 2, "mode": "nearest"},
+        {"size": (7, 3), "mode": "bilinear", "align_corners": True},
+        {"scale_factor": (1.5, 2), "mode": "bilinear"},
+    ],
+)
 def test_upsample_module_matches_torch(kwargs):
     check_parity(nn.Upsample(**kwargs), tnn.Upsample(**kwargs), [rand(2, 3, 4, 5)])
 
@@ -134,7 +144,9 @@ def test_interpolate_bad_inputs():
 # ---- pixel shuffle -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("shape,r", [((2, 8, 3, 4), 2), ((1, 18, 2, 3), 3), ((2, 2, 4, 3, 3), 2), ((4, 1, 1), 2)])
+@pytest.mark.parametrize(
+    "shape,r", [((2, 8, 3, 4), 2), ((1, 18, 2, 3), 3), ((2, 2, 4, 3, 3), 2), ((4, 1, 1), 2)]
+)
 def test_pixel_shuffle_parity_and_gradcheck(shape, r):
     if shape[-3] % (r * r):
         shape = (*shape[:-3], r * r, *shape[-2:])
@@ -149,11 +161,15 @@ def test_pixel_unshuffle_parity_and_gradcheck(shape, r):
 
 
 def test_pixel_shuffle_bad_inputs():
-    with pytest.raises(ValueError, match="pixel_shuffle: expected channels divisible by upscale_factor"):
+    with pytest.raises(
+        ValueError, match="pixel_shuffle: expected channels divisible by upscale_factor"
+    ):
         F.pixel_shuffle(st.tensor(rand(1, 6, 2, 2)), 2)
     with pytest.raises(ValueError, match=r"pixel_shuffle: expected input of shape \(\*, C, H, W\)"):
         F.pixel_shuffle(st.tensor(rand(4, 4)), 2)
-    with pytest.raises(ValueError, match="pixel_unshuffle: expected H and W divisible by downscale_factor"):
+    with pytest.raises(
+        ValueError, match="pixel_unshuffle: expected H and W divisible by downscale_factor"
+    ):
         F.pixel_unshuffle(st.tensor(rand(1, 1, 5, 4)), 2)
     with pytest.raises(ValueError, match="PixelShuffle: expected upscale_factor > 0"):
         nn.PixelShuffle(0)
@@ -162,11 +178,14 @@ def test_pixel_shuffle_bad_inputs():
 # ---- one_hot -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("labels,num_classes", [
-    (np.array([0, 3, 1, 3]), -1),
-    (np.array([[2, 0], [1, 4]]), 6),
-    (np.array(2), 3),
-])
+@pytest.mark.parametrize(
+    "labels,num_classes",
+    [
+        (np.array([0, 3, 1, 3]), -1),
+        (np.array([[2, 0], [1, 4]]), 6),
+        (np.array(2), 3),
+    ],
+)
 def test_one_hot_matches_torch(labels, num_classes):
     out = F.one_hot(st.tensor(labels.astype(np.int64)), num_classes)
     expected = TF.one_hot(torch.tensor(labels.astype(np.int64)), num_classes)
@@ -177,7 +196,9 @@ def test_one_hot_matches_torch(labels, num_classes):
 def test_one_hot_bad_inputs():
     with pytest.raises(ValueError, match="one_hot: expected non-negative class values, got -1"):
         F.one_hot(st.tensor(np.array([0, -1], dtype=np.int64)))
-    with pytest.raises(ValueError, match="one_hot: expected class values smaller than num_classes 3, got 3"):
+    with pytest.raises(
+        ValueError, match="one_hot: expected class values smaller than num_classes 3, got 3"
+    ):
         F.one_hot(st.tensor(np.array([0, 3], dtype=np.int64)), 3)
     with pytest.raises(TypeError, match="one_hot: expected an int64 tensor"):
         F.one_hot(st.tensor(np.array([0.0, 1.0], dtype=np.float32)))
@@ -188,16 +209,22 @@ def test_one_hot_bad_inputs():
 # ---- unflatten -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("shape,dim,sizes", [((2, 12, 3), 1, (3, 4)), ((2, 3, 10), -1, (-1, 5)), ((6,), 0, (2, 1, 3))])
+@pytest.mark.parametrize(
+    "shape,dim,sizes", [((2, 12, 3), 1, (3, 4)), ((2, 3, 10), -1, (-1, 5)), ((6,), 0, (2, 1, 3))]
+)
 def test_unflatten_method_function_and_module(shape, dim, sizes):
     run_both(lambda t: t.unflatten(dim, sizes), lambda t: t.unflatten(dim, sizes), shape)
-    check_parity(lambda t: F.unflatten(t, dim, sizes), lambda t: t.unflatten(dim, sizes), [rand(*shape)])
+    check_parity(
+        lambda t: F.unflatten(t, dim, sizes), lambda t: t.unflatten(dim, sizes), [rand(*shape)]
+    )
     check_parity(nn.Unflatten(dim, sizes), tnn.Unflatten(dim, sizes), [rand(*shape)])
 
 
 def test_unflatten_bad_inputs():
     x = st.tensor(rand(2, 12))
-    with pytest.raises(ValueError, match="unflatten: expected sizes multiplying up to the size 12 of dim 1"):
+    with pytest.raises(
+        ValueError, match="unflatten: expected sizes multiplying up to the size 12 of dim 1"
+    ):
         x.unflatten(1, (5, 2))
     with pytest.raises(ValueError, match="unflatten: expected at most one -1"):
         x.unflatten(1, (-1, -1))
@@ -207,13 +234,26 @@ def test_unflatten_bad_inputs():
         nn.Unflatten(1, ())
 
 
-@pytest.mark.parametrize("st_fn,torch_fn", [
-    (lambda t: F.pad(t.transpose(2, 3), (1, 2, 2, 1), mode="reflect"),
-     lambda t: TF.pad(t.transpose(2, 3), (1, 2, 2, 1), mode="reflect")),
-    (lambda t: F.interpolate(t.transpose(2, 3), size=(7, 4), mode="bilinear"),
-     lambda t: TF.interpolate(t.transpose(2, 3), size=(7, 4), mode="bilinear")),
-    (lambda t: F.pixel_shuffle(t.transpose(2, 3), 2), lambda t: TF.pixel_shuffle(t.transpose(2, 3), 2)),
-    (lambda t: t.transpose(2, 3).unflatten(1, (2, 2)), lambda t: t.transpose(2, 3).unflatten(1, (2, 2))),
-])
+@pytest.mark.parametrize(
+    "st_fn,torch_fn",
+    [
+        (
+            lambda t: F.pad(t.transpose(2, 3), (1, 2, 2, 1), mode="reflect"),
+            lambda t: TF.pad(t.transpose(2, 3), (1, 2, 2, 1), mode="reflect"),
+        ),
+        (
+            lambda t: F.interpolate(t.transpose(2, 3), size=(7, 4), mode="bilinear"),
+            lambda t: TF.interpolate(t.transpose(2, 3), size=(7, 4), mode="bilinear"),
+        ),
+        (
+            lambda t: F.pixel_shuffle(t.transpose(2, 3), 2),
+            lambda t: TF.pixel_shuffle(t.transpose(2, 3), 2),
+        ),
+        (
+            lambda t: t.transpose(2, 3).unflatten(1, (2, 2)),
+            lambda t: t.transpose(2, 3).unflatten(1, (2, 2)),
+        ),
+    ],
+)
 def test_non_contiguous_inputs(st_fn, torch_fn):
     run_both(st_fn, torch_fn, (2, 4, 5, 3))

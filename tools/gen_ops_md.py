@@ -58,14 +58,21 @@ def render(st):
     tests_dir = os.path.join(ROOT, "tests")
     sources = []
     for name in sorted(os.listdir(tests_dir)):
-        if name.startswith("test_") and name.endswith(".py") and name not in ("test_device_dispatch.py", "test_ops_doc.py"):
+        if (
+            name.startswith("test_")
+            and name.endswith(".py")
+            and name not in ("test_device_dispatch.py", "test_ops_doc.py")
+        ):
             with open(os.path.join(tests_dir, name), encoding="utf-8") as f:
                 sources.append((name, f.read()))
     rows = []
     for op in st.backends.registered_ops():
         kernels = ", ".join(st.backends.op_kernels(op)) or "—"
         cuda = "✓" if st.backends.has_kernel(op, "cuda") else "—"
-        rows.append(f"| {op} | {python_names(st, op)} | {kernels} | ✓ | {cuda} | {test_files(op, sources)} |\n")
+        rows.append(
+            f"| {op} | {python_names(st, op)} | {kernels} | ✓ | {cuda} "
+            f"| {test_files(op, sources)} |\n"
+        )
     return HEADER + "".join(rows) + FOOTER
 
 

@@ -38,28 +38,38 @@ void bind_activations(py::module_& functional) {
         return log_softmax(x, dim, cast_to);
       },
       py::arg("input"), py::arg("dim"), py::arg("dtype") = py::none());
-  functional.def("hardtanh", [](const Tensor& x, double lo, double hi) { return hardtanh(x, lo, hi); },
-                 py::arg("input"), py::arg("min_val") = -1.0, py::arg("max_val") = 1.0, release_gil());
-  functional.def("hardtanh_", [](Tensor& x, double lo, double hi) { return hardtanh_(x, lo, hi); }, py::arg("input"),
-                 py::arg("min_val") = -1.0, py::arg("max_val") = 1.0, release_gil());
+  functional.def(
+      "hardtanh", [](const Tensor& x, double lo, double hi) { return hardtanh(x, lo, hi); }, py::arg("input"),
+      py::arg("min_val") = -1.0, py::arg("max_val") = 1.0, release_gil());
+  functional.def(
+      "hardtanh_", [](Tensor& x, double lo, double hi) { return hardtanh_(x, lo, hi); }, py::arg("input"),
+      py::arg("min_val") = -1.0, py::arg("max_val") = 1.0, release_gil());
   functional.def("relu6", [](const Tensor& x) { return relu6(x); }, py::arg("input"), release_gil());
   functional.def("relu6_", [](Tensor& x) { return relu6_(x); }, py::arg("input"), release_gil());
-  functional.def("leaky_relu", [](const Tensor& x, double slope) { return leaky_relu(x, slope); }, py::arg("input"),
-                 py::arg("negative_slope") = 0.01, release_gil());
-  functional.def("leaky_relu_", [](Tensor& x, double slope) { return leaky_relu_(x, slope); }, py::arg("input"),
-                 py::arg("negative_slope") = 0.01, release_gil());
-  functional.def("prelu", [](const Tensor& x, const Tensor& w) { return prelu(x, w); }, py::arg("input"),
-                 py::arg("weight"), release_gil());
-  functional.def("elu", [](const Tensor& x, double alpha) { return elu(x, alpha); }, py::arg("input"),
-                 py::arg("alpha") = 1.0, release_gil());
-  functional.def("elu_", [](Tensor& x, double alpha) { return elu_(x, alpha); }, py::arg("input"),
-                 py::arg("alpha") = 1.0, release_gil());
+  functional.def(
+      "leaky_relu", [](const Tensor& x, double slope) { return leaky_relu(x, slope); }, py::arg("input"),
+      py::arg("negative_slope") = 0.01, release_gil());
+  functional.def(
+      "leaky_relu_", [](Tensor& x, double slope) { return leaky_relu_(x, slope); }, py::arg("input"),
+      py::arg("negative_slope") = 0.01, release_gil());
+  functional.def(
+      "prelu", [](const Tensor& x, const Tensor& w) { return prelu(x, w); }, py::arg("input"), py::arg("weight"),
+      release_gil());
+  functional.def(
+      "elu", [](const Tensor& x, double alpha) { return elu(x, alpha); }, py::arg("input"), py::arg("alpha") = 1.0,
+      release_gil());
+  functional.def(
+      "elu_", [](Tensor& x, double alpha) { return elu_(x, alpha); }, py::arg("input"), py::arg("alpha") = 1.0,
+      release_gil());
   functional.def("selu", [](const Tensor& x) { return selu(x); }, py::arg("input"), release_gil());
   functional.def("selu_", [](Tensor& x) { return selu_(x); }, py::arg("input"), release_gil());
-  functional.def("gelu", [](const Tensor& x, const std::string& approximate) { return gelu(x, approximate); },
-                 py::arg("input"), py::arg("approximate") = "none", release_gil());
+  functional.def(
+      "gelu", [](const Tensor& x, const std::string& approximate) { return gelu(x, approximate); }, py::arg("input"),
+      py::arg("approximate") = "none", release_gil());
   functional.def("silu", [](const Tensor& x) { return silu(x); }, py::arg("input"), release_gil());
   functional.def("silu_", [](Tensor& x) { return silu_(x); }, py::arg("input"), release_gil());
+  functional.def("hardswish", [](const Tensor& x) { return hardswish(x); }, py::arg("input"), release_gil());
+  functional.def("hardswish_", [](Tensor& x) { return hardswish_(x); }, py::arg("input"), release_gil());
   functional.def(
       "softplus", [](const Tensor& x, double beta, double threshold) { return softplus(x, beta, threshold); },
       py::arg("input"), py::arg("beta") = 1.0, py::arg("threshold") = 20.0, release_gil());
@@ -144,6 +154,9 @@ void bind_layers(py::module_& nn_module) {
   LayerClass<SiLUImpl>(nn_module, "SiLU", py::dynamic_attr())
       .def(direct_init<SiLUImpl, bool>(), py::arg("inplace") = false)
       .def_readonly("inplace", &SiLUImpl::inplace);
+  LayerClass<HardswishImpl>(nn_module, "Hardswish", py::dynamic_attr())
+      .def(direct_init<HardswishImpl, bool>(), py::arg("inplace") = false)
+      .def_readonly("inplace", &HardswishImpl::inplace);
   LayerClass<SoftplusImpl>(nn_module, "Softplus", py::dynamic_attr())
       .def(direct_init<SoftplusImpl, double, double>(), py::arg("beta") = 1.0, py::arg("threshold") = 20.0)
       .def_readonly("beta", &SoftplusImpl::beta)

@@ -41,13 +41,11 @@ void bind_residual_blocks(py::module_& nn_module) {
 
   using nn::ConcatImpl;
   LayerClass<ConcatImpl>(nn_module, "Concat", py::dynamic_attr())
-      .def(py::init(
-               [](const py::args& args, int64_t dim) {
-                 return std::make_unique<ConcatImpl>(branch_list(args, "Concat"), dim);
-               },
-               [](const py::args& args, int64_t dim) {
-                 return std::make_unique<PyModule<ConcatImpl>>(branch_list(args, "Concat"), dim);
-               }),
+      .def(py::init([](const py::args& args,
+                       int64_t dim) { return std::make_unique<ConcatImpl>(branch_list(args, "Concat"), dim); },
+                    [](const py::args& args, int64_t dim) {
+                      return std::make_unique<PyModule<ConcatImpl>>(branch_list(args, "Concat"), dim);
+                    }),
            py::arg("dim") = 1)
       .def_readonly("dim", &ConcatImpl::dim);
 

@@ -76,8 +76,8 @@ void bind_functional(py::module_& functional) {
           options.padding_sides(std::get<IntPair>(padding));
         return conv1d(input, weight, optional_tensor(bias), options);
       },
-      py::arg("input"), py::arg("weight"), py::arg("bias"), py::arg("stride"), py::arg("padding"),
-      py::arg("dilation"), py::arg("groups"), release_gil());
+      py::arg("input"), py::arg("weight"), py::arg("bias"), py::arg("stride"), py::arg("padding"), py::arg("dilation"),
+      py::arg("groups"), release_gil());
   functional.def(
       "conv2d_sides",
       [](const Tensor& input, const Tensor& weight, const Tensor& bias, IntPair stride,
@@ -90,8 +90,8 @@ void bind_functional(py::module_& functional) {
           options.padding_sides(std::get<IntQuad>(padding));
         return conv2d(input, weight, optional_tensor(bias), options);
       },
-      py::arg("input"), py::arg("weight"), py::arg("bias"), py::arg("stride"), py::arg("padding"),
-      py::arg("dilation"), py::arg("groups"), release_gil());
+      py::arg("input"), py::arg("weight"), py::arg("bias"), py::arg("stride"), py::arg("padding"), py::arg("dilation"),
+      py::arg("groups"), release_gil());
   functional.def(
       "conv3d",
       [](const Tensor& input, const Tensor& weight, const Tensor& bias, IntTriple stride,
@@ -104,8 +104,8 @@ void bind_functional(py::module_& functional) {
           options.padding_sides(std::get<IntSextet>(padding));
         return conv3d(input, weight, optional_tensor(bias), options);
       },
-      py::arg("input"), py::arg("weight"), py::arg("bias"), py::arg("stride"), py::arg("padding"),
-      py::arg("dilation"), py::arg("groups"), release_gil());
+      py::arg("input"), py::arg("weight"), py::arg("bias"), py::arg("stride"), py::arg("padding"), py::arg("dilation"),
+      py::arg("groups"), release_gil());
   functional.def(
       "conv_transpose2d",
       [](const Tensor& input, const Tensor& weight, const Tensor& bias, IntPair stride, IntPair padding,
@@ -160,8 +160,8 @@ void bind_conv2d(py::module_& nn_module) {
   LayerClass<Conv2dImpl>(nn_module, "Conv2d", py::dynamic_attr())
       .def(layer_init<Conv2dImpl>(&conv2d_options), py::arg("in_channels"), py::arg("out_channels"),
            py::arg("kernel_size"), py::arg("stride") = 1, py::arg("padding") = 0, py::arg("dilation") = 1,
-           py::arg("groups") = 1, py::arg("bias") = true, py::arg("padding_mode") = "zeros",
-           py::kw_only(), py::arg("connection_table") = py::none())
+           py::arg("groups") = 1, py::arg("bias") = true, py::arg("padding_mode") = "zeros", py::kw_only(),
+           py::arg("connection_table") = py::none())
       .def_property_readonly("in_channels", [](const Conv2dImpl& self) { return self.options.in_channels(); })
       .def_property_readonly("out_channels", [](const Conv2dImpl& self) { return self.options.out_channels(); })
       .def_property_readonly("kernel_size",
@@ -184,8 +184,7 @@ void bind_conv2d(py::module_& nn_module) {
       .def_property_readonly("dilation", [](const Conv2dImpl& self) { return pair_tuple(self.options.dilation()); })
       .def_property_readonly("groups", [](const Conv2dImpl& self) { return self.options.groups(); })
       .def_property_readonly("padding_mode", [](const Conv2dImpl&) { return "zeros"; })
-      .def_property_readonly("connection_table",
-                             [](const Conv2dImpl& self) { return self.options.connection_table(); })
+      .def_property_readonly("connection_table", [](const Conv2dImpl& self) { return self.options.connection_table(); })
       .def_property(
           "weight", [](const Conv2dImpl& self) { return self.weight; },
           [](Conv2dImpl& self, const Tensor& value) { assign_parameter(self, self.weight, "weight", value); })

@@ -17,7 +17,8 @@ void bind_functional(py::module_& functional) {
   functional.def("dropout", &dropout, py::arg("input"), py::arg("p") = 0.5, py::arg("training") = true,
                  py::arg("inverted") = true, release_gil());
   functional.def(
-      "dropout_", [](Tensor& input, double p, bool training, bool inverted) { return dropout_(input, p, training, inverted); },
+      "dropout_",
+      [](Tensor& input, double p, bool training, bool inverted) { return dropout_(input, p, training, inverted); },
       py::arg("input"), py::arg("p") = 0.5, py::arg("training") = true, py::arg("inverted") = true, release_gil());
   functional.def("dropout2d", &dropout2d, py::arg("input"), py::arg("p") = 0.5, py::arg("training") = true,
                  release_gil());

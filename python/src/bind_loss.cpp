@@ -82,8 +82,7 @@ void bind_losses(py::module_& functional) {
       [](const Tensor& input, const Tensor& target, const std::string& reduction, bool log_target) {
         return kl_div(input, target, reduction, log_target);
       },
-      py::arg("input"), py::arg("target"), py::arg("reduction") = "mean", py::arg("log_target") = false,
-      release_gil());
+      py::arg("input"), py::arg("target"), py::arg("reduction") = "mean", py::arg("log_target") = false, release_gil());
   functional.def(
       "cosine_embedding_loss",
       [](const Tensor& input1, const Tensor& input2, const Tensor& target, double margin,
@@ -91,12 +90,14 @@ void bind_losses(py::module_& functional) {
         return cosine_embedding_loss(input1, input2, target, margin,
                                      parse_reduction(reduction, "cosine_embedding_loss"));
       },
-      py::arg("input1"), py::arg("input2"), py::arg("target"), py::arg("margin") = 0.0,
-      py::arg("reduction") = "mean", release_gil());
-  functional.def("l1_penalty", [](const std::vector<Tensor>& params) { return l1_penalty(params); },
-                 py::arg("params"), release_gil());
-  functional.def("l2_penalty", [](const std::vector<Tensor>& params) { return l2_penalty(params); },
-                 py::arg("params"), release_gil());
+      py::arg("input1"), py::arg("input2"), py::arg("target"), py::arg("margin") = 0.0, py::arg("reduction") = "mean",
+      release_gil());
+  functional.def(
+      "l1_penalty", [](const std::vector<Tensor>& params) { return l1_penalty(params); }, py::arg("params"),
+      release_gil());
+  functional.def(
+      "l2_penalty", [](const std::vector<Tensor>& params) { return l2_penalty(params); }, py::arg("params"),
+      release_gil());
   functional.def(
       "elastic_net_penalty",
       [](const std::vector<Tensor>& params, double alpha, double l1_ratio) {

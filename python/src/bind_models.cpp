@@ -20,8 +20,9 @@ using ModelClass = py::class_<Impl, Module, py::smart_holder>;
 template <typename Holder>
 void def_model(py::module_& models, const char* name, Holder (*make)(int64_t, int64_t), int64_t num_classes,
                const char* doc) {
-  models.def(name, [make](int64_t classes, int64_t channels) { return make(classes, channels).ptr(); }, doc,
-             py::kw_only(), py::arg("num_classes") = num_classes, py::arg("in_channels") = 3, release_gil());
+  models.def(
+      name, [make](int64_t classes, int64_t channels) { return make(classes, channels).ptr(); }, doc, py::kw_only(),
+      py::arg("num_classes") = num_classes, py::arg("in_channels") = 3, release_gil());
 }
 
 void bind_resnets(py::module_& models) {
@@ -56,9 +57,8 @@ void bind_resnets(py::module_& models) {
       [](int64_t depth, int64_t widen_factor, double dropout, int64_t num_classes, int64_t in_channels) {
         return models::wide_resnet(depth, widen_factor, dropout, num_classes, in_channels).ptr();
       },
-      "WRN-depth-k for CIFAR (Zagoruyko & Komodakis 2016, Wide Residual Networks).", py::arg("depth"),
-      py::arg("k"), py::arg("dropout") = 0.0, py::kw_only(), py::arg("num_classes") = 10, py::arg("in_channels") = 3,
-      release_gil());
+      "WRN-depth-k for CIFAR (Zagoruyko & Komodakis 2016, Wide Residual Networks).", py::arg("depth"), py::arg("k"),
+      py::arg("dropout") = 0.0, py::kw_only(), py::arg("num_classes") = 10, py::arg("in_channels") = 3, release_gil());
   models.def(
       "wide_resnet28_10",
       [](int64_t num_classes, int64_t in_channels, double dropout) {
@@ -91,19 +91,21 @@ void bind_classic_models(py::module_& models) {
               result = self.forward_with_aux(input);
             }
             if (!(self.aux_logits && self.is_training())) return py::cast(std::get<0>(result));
-            return py::make_tuple(std::get<0>(result), aux_output(std::get<1>(result)), aux_output(std::get<2>(result)));
+            return py::make_tuple(std::get<0>(result), aux_output(std::get<1>(result)),
+                                  aux_output(std::get<2>(result)));
           },
           py::arg("input"));
 
   models.def("lenet5", &lenet5, py::arg("variant") = "modern", py::arg("num_classes") = 10, py::arg("in_channels") = 1,
              release_gil(), "LeNet-5 (LeCun et al. 1998, Gradient-based learning applied to document recognition).");
-  models.def("convnetjs_mnist", &convnetjs_mnist, py::arg("num_classes") = 10, py::arg("in_channels") = 1, release_gil(),
-             "The ConvNetJS MNIST demo network (Karpathy, ConvNetJS 2014), on 24x24 crops.");
+  models.def("convnetjs_mnist", &convnetjs_mnist, py::arg("num_classes") = 10, py::arg("in_channels") = 1,
+             release_gil(), "The ConvNetJS MNIST demo network (Karpathy, ConvNetJS 2014), on 24x24 crops.");
   models.def("convnetjs_cifar10", &convnetjs_cifar10, py::arg("num_classes") = 10, py::arg("in_channels") = 3,
              release_gil(), "The ConvNetJS CIFAR-10 demo network (Karpathy, ConvNetJS 2014).");
   models.def("alexnet", &alexnet, py::arg("num_classes") = 1000, py::arg("in_channels") = 3, py::arg("dropout") = 0.5,
              release_gil(), "AlexNet (Krizhevsky et al. 2012, ImageNet classification with deep CNNs).");
-  const char* vgg_doc = "VGG (Simonyan and Zisserman 2015, Very deep convolutional networks for large-scale image recognition).";
+  const char* vgg_doc =
+      "VGG (Simonyan and Zisserman 2015, Very deep convolutional networks for large-scale image recognition).";
   models.def("vgg11", &vgg11, py::arg("batch_norm") = false, py::arg("num_classes") = 1000, py::arg("in_channels") = 3,
              release_gil(), vgg_doc);
   models.def("vgg13", &vgg13, py::arg("batch_norm") = false, py::arg("num_classes") = 1000, py::arg("in_channels") = 3,
@@ -121,12 +123,14 @@ void bind_classic_models(py::module_& models) {
              squeeze_doc);
   models.def("squeezenet1_1", &squeezenet1_1, py::arg("num_classes") = 1000, py::arg("in_channels") = 3, release_gil(),
              squeeze_doc);
-  models.def("googlenet", [](bool aux_logits, int64_t num_classes, int64_t in_channels) {
-               py::gil_scoped_release release;
-               return googlenet(aux_logits, num_classes, in_channels).ptr();
-             },
-             py::arg("aux_logits") = true, py::arg("num_classes") = 1000, py::arg("in_channels") = 3,
-             "GoogLeNet (Szegedy et al. 2015, Going deeper with convolutions).");
+  models.def(
+      "googlenet",
+      [](bool aux_logits, int64_t num_classes, int64_t in_channels) {
+        py::gil_scoped_release release;
+        return googlenet(aux_logits, num_classes, in_channels).ptr();
+      },
+      py::arg("aux_logits") = true, py::arg("num_classes") = 1000, py::arg("in_channels") = 3,
+      "GoogLeNet (Szegedy et al. 2015, Going deeper with convolutions).");
   models.def(
       "googlenet_loss",
       [](const py::object& outputs, const Tensor& target, double aux_weight) {
@@ -147,12 +151,17 @@ void bind_classic_models(py::module_& models) {
       py::arg("outputs"), py::arg("target"), py::arg("aux_weight") = 0.3,
       "GoogLeNet's training loss (Szegedy et al. 2015): CE(logits) + aux_weight * (CE(aux1) + CE(aux2)).");
   const char* dense_doc = "DenseNet (Huang et al. 2017, Densely connected convolutional networks).";
-  models.def("densenet121", &densenet121, py::arg("num_classes") = 1000, py::arg("in_channels") = 3, release_gil(), dense_doc);
-  models.def("densenet161", &densenet161, py::arg("num_classes") = 1000, py::arg("in_channels") = 3, release_gil(), dense_doc);
-  models.def("densenet169", &densenet169, py::arg("num_classes") = 1000, py::arg("in_channels") = 3, release_gil(), dense_doc);
-  models.def("densenet201", &densenet201, py::arg("num_classes") = 1000, py::arg("in_channels") = 3, release_gil(), dense_doc);
-  models.def("densenet_bc", &densenet_bc, py::arg("depth") = 100, py::arg("growth_rate") = 12, py::arg("num_classes") = 10,
-             py::arg("in_channels") = 3, release_gil(), "DenseNet-BC for CIFAR (Huang et al. 2017).");
+  models.def("densenet121", &densenet121, py::arg("num_classes") = 1000, py::arg("in_channels") = 3, release_gil(),
+             dense_doc);
+  models.def("densenet161", &densenet161, py::arg("num_classes") = 1000, py::arg("in_channels") = 3, release_gil(),
+             dense_doc);
+  models.def("densenet169", &densenet169, py::arg("num_classes") = 1000, py::arg("in_channels") = 3, release_gil(),
+             dense_doc);
+  models.def("densenet201", &densenet201, py::arg("num_classes") = 1000, py::arg("in_channels") = 3, release_gil(),
+             dense_doc);
+  models.def("densenet_bc", &densenet_bc, py::arg("depth") = 100, py::arg("growth_rate") = 12,
+             py::arg("num_classes") = 10, py::arg("in_channels") = 3, release_gil(),
+             "DenseNet-BC for CIFAR (Huang et al. 2017).");
   models.def(
       "fractalnet",
       [](int64_t num_classes, int64_t in_channels, int64_t num_columns, int64_t num_blocks, double local_drop,

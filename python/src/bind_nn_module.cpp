@@ -86,10 +86,8 @@ void bind_module(py::module_& nn_module) {
            py::arg("requires_grad") = true)
       .def("_register_buffer", &Module::register_buffer, py::arg("name"), py::arg("tensor"),
            py::arg("persistent") = true)
-      .def("_register_module",
-           [](Module& self, const std::string& name, std::shared_ptr<Module> child) {
-             self.register_module(name, std::move(child));
-           })
+      .def("_register_module", [](Module& self, const std::string& name,
+                                  std::shared_ptr<Module> child) { self.register_module(name, std::move(child)); })
       .def("_is_persistent_buffer", &Module::is_persistent_buffer)
       .def("_unregister",
            [](Module& self, const std::string& name) {
@@ -120,14 +118,10 @@ void bind_module(py::module_& nn_module) {
              for (const auto& key : self.local_children().keys()) names.push_back(key);
              return names;
            })
-      .def("_named_parameters",
-           [](const Module& self, const std::string& prefix, bool recurse) {
-             return items_to_list(self.named_parameters(prefix, recurse));
-           })
-      .def("_named_buffers",
-           [](const Module& self, const std::string& prefix, bool recurse) {
-             return items_to_list(self.named_buffers(prefix, recurse));
-           })
+      .def("_named_parameters", [](const Module& self, const std::string& prefix,
+                                   bool recurse) { return items_to_list(self.named_parameters(prefix, recurse)); })
+      .def("_named_buffers", [](const Module& self, const std::string& prefix,
+                                bool recurse) { return items_to_list(self.named_buffers(prefix, recurse)); })
       .def("_named_children", [](const Module& self) { return items_to_list(self.named_children()); })
       .def("_state_dict", [](const Module& self) { return items_to_list(self.state_dict()); })
       .def("_load_state_dict", [](Module& self, const py::handle& state, bool strict) {
@@ -138,7 +132,7 @@ void bind_module(py::module_& nn_module) {
 
 void bind_sequential(py::module_& nn_module) {
   py::class_<SequentialImpl, Module, PyModule<SequentialImpl>, py::smart_holder>(nn_module, "Sequential",
-                                                                                  py::dynamic_attr())
+                                                                                 py::dynamic_attr())
       .def(py::init(
           [](const py::args& args) {
             auto sequential = std::make_unique<SequentialImpl>();

@@ -9,7 +9,7 @@
 
 #include "bindings.h"
 #include "striate/nn/module.h"
-#include "striate/ops/pool.h"
+#include "striate/ops/pooling.h"
 
 namespace striate::python {
 
@@ -22,9 +22,7 @@ template <typename Base>
 class PyModule : public Base, public py::trampoline_self_life_support {
  public:
   using Base::Base;
-  Tensor forward(const Tensor& input) override {
-    PYBIND11_OVERRIDE_NAME(Tensor, Base, "forward", forward, input);
-  }
+  Tensor forward(const Tensor& input) override { PYBIND11_OVERRIDE_NAME(Tensor, Base, "forward", forward, input); }
   std::string extra_repr() const override { PYBIND11_OVERRIDE(std::string, Base, extra_repr, ); }
   std::string name() const override {
     py::gil_scoped_acquire gil;
@@ -104,13 +102,14 @@ inline IntPair int_pair(const py::handle& value, const char* layer, const char* 
                               std::string(py::repr(value))));
 }
 
-inline std::optional<std::array<double, 2>> float_pair(const py::handle& value, const char* layer, const char* argument) {
+inline std::optional<std::array<double, 2>> float_pair(const py::handle& value, const char* layer,
+                                                       const char* argument) {
   if (value.is_none()) return std::nullopt;
   if (py::isinstance<py::tuple>(value) || py::isinstance<py::list>(value)) {
     auto items = value.cast<py::sequence>();
     if (items.size() != 2)
-      throw ValueError(detail::str(layer, ": expected ", argument, " to be a number or a pair, got ",
-                                   std::string(py::repr(value))));
+      throw ValueError(
+          detail::str(layer, ": expected ", argument, " to be a number or a pair, got ", std::string(py::repr(value))));
     return std::array<double, 2>{items[0].cast<double>(), items[1].cast<double>()};
   }
   double v = value.cast<double>();

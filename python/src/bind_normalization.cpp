@@ -61,16 +61,20 @@ void bind_functional(py::module_& functional) {
 template <typename Impl>
 void bind_batch_norm(py::module_& nn_module, const char* name) {
   auto make = [](int64_t num_features, double eps, const py::object& momentum, bool affine, bool track) {
-    return nn::BatchNormOptions(num_features).eps(eps).momentum(optional_double(momentum)).affine(affine)
+    return nn::BatchNormOptions(num_features)
+        .eps(eps)
+        .momentum(optional_double(momentum))
+        .affine(affine)
         .track_running_stats(track);
   };
   LayerClass<Impl>(nn_module, name, py::dynamic_attr())
-      .def(py::init([make](int64_t num_features, double eps, const py::object& momentum, bool affine, bool track) {
-             return std::make_unique<Impl>(make(num_features, eps, momentum, affine, track));
-           },
-                    [make](int64_t num_features, double eps, const py::object& momentum, bool affine, bool track) {
-                      return std::make_unique<PyModule<Impl>>(make(num_features, eps, momentum, affine, track));
-                    }),
+      .def(py::init(
+               [make](int64_t num_features, double eps, const py::object& momentum, bool affine, bool track) {
+                 return std::make_unique<Impl>(make(num_features, eps, momentum, affine, track));
+               },
+               [make](int64_t num_features, double eps, const py::object& momentum, bool affine, bool track) {
+                 return std::make_unique<PyModule<Impl>>(make(num_features, eps, momentum, affine, track));
+               }),
            py::arg("num_features"), py::arg("eps") = 1e-5, py::arg("momentum") = 0.1, py::arg("affine") = true,
            py::arg("track_running_stats") = true)
       .def_property_readonly("num_features", [](const Impl& self) { return self.options.num_features(); })
@@ -129,8 +133,8 @@ void bind_normalization_layers(py::module_& nn_module) {
 
   using nn::GroupNormImpl;
   LayerClass<GroupNormImpl>(nn_module, "GroupNorm", py::dynamic_attr())
-      .def(direct_init<GroupNormImpl, int64_t, int64_t, double, bool>(), py::arg("num_groups"),
-           py::arg("num_channels"), py::arg("eps") = 1e-5, py::arg("affine") = true)
+      .def(direct_init<GroupNormImpl, int64_t, int64_t, double, bool>(), py::arg("num_groups"), py::arg("num_channels"),
+           py::arg("eps") = 1e-5, py::arg("affine") = true)
       .def_readonly("num_groups", &GroupNormImpl::num_groups)
       .def_readonly("num_channels", &GroupNormImpl::num_channels)
       .def_readonly("eps", &GroupNormImpl::eps)

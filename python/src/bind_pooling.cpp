@@ -10,7 +10,7 @@
 #include "bind_nn_module.h"
 #include "bindings.h"
 #include "striate/nn/pooling.h"
-#include "striate/ops/pool.h"
+#include "striate/ops/pooling.h"
 
 namespace striate::python {
 namespace {
@@ -63,16 +63,14 @@ void bind_functional(py::module_& functional) {
 
   functional.def(
       "max_pool1d",
-      [](const Tensor& input, int64_t kernel_size, int64_t stride, int64_t padding, int64_t dilation,
-         bool ceil_mode) {
+      [](const Tensor& input, int64_t kernel_size, int64_t stride, int64_t padding, int64_t dilation, bool ceil_mode) {
         return max_pool1d(input, pool1d_options(kernel_size, stride, padding, dilation, ceil_mode));
       },
       py::arg("input"), py::arg("kernel_size"), py::arg("stride"), py::arg("padding"), py::arg("dilation"),
       py::arg("ceil_mode"), release_gil());
   functional.def(
       "max_pool1d_with_indices",
-      [](const Tensor& input, int64_t kernel_size, int64_t stride, int64_t padding, int64_t dilation,
-         bool ceil_mode) {
+      [](const Tensor& input, int64_t kernel_size, int64_t stride, int64_t padding, int64_t dilation, bool ceil_mode) {
         return max_pool1d_with_indices(input, pool1d_options(kernel_size, stride, padding, dilation, ceil_mode));
       },
       py::arg("input"), py::arg("kernel_size"), py::arg("stride"), py::arg("padding"), py::arg("dilation"),
@@ -104,8 +102,8 @@ void bind_functional(py::module_& functional) {
       py::arg("ceil_mode"), release_gil());
   functional.def(
       "avg_pool3d",
-      [](const Tensor& input, Triple kernel_size, Triple stride, Triple padding, bool ceil_mode,
-         bool count_include_pad, std::optional<int64_t> divisor_override) {
+      [](const Tensor& input, Triple kernel_size, Triple stride, Triple padding, bool ceil_mode, bool count_include_pad,
+         std::optional<int64_t> divisor_override) {
         Pool3dOptions options = pool3d_options(kernel_size, stride, padding, {1, 1, 1}, ceil_mode);
         options.count_include_pad(count_include_pad).divisor_override(divisor_override);
         return avg_pool3d(input, options);
@@ -124,10 +122,8 @@ void bind_functional(py::module_& functional) {
       py::arg("input"), py::arg("indices"), py::arg("kernel_size"), py::arg("stride"), py::arg("padding"),
       py::arg("output_size"), release_gil());
 
-  functional.def("adaptive_avg_pool2d", &adaptive_avg_pool2d, py::arg("input"), py::arg("output_size"),
-                 release_gil());
-  functional.def("adaptive_max_pool2d", &adaptive_max_pool2d, py::arg("input"), py::arg("output_size"),
-                 release_gil());
+  functional.def("adaptive_avg_pool2d", &adaptive_avg_pool2d, py::arg("input"), py::arg("output_size"), release_gil());
+  functional.def("adaptive_max_pool2d", &adaptive_max_pool2d, py::arg("input"), py::arg("output_size"), release_gil());
   functional.def("adaptive_max_pool2d_with_indices", &adaptive_max_pool2d_with_indices, py::arg("input"),
                  py::arg("output_size"), release_gil());
   functional.def("fractional_max_pool2d_with_indices", &fractional_max_pool2d_with_indices, py::arg("input"),
@@ -233,8 +229,7 @@ std::tuple<IntPair, bool> adaptive_max_args(const py::object& output_size, bool 
 }
 
 std::tuple<IntPair, std::optional<IntPair>, std::optional<std::array<double, 2>>, bool> fractional_args(
-    const py::object& kernel_size, const py::object& output_size, const py::object& output_ratio,
-    bool return_indices) {
+    const py::object& kernel_size, const py::object& output_size, const py::object& output_ratio, bool return_indices) {
   const char* layer = "FractionalMaxPool2d";
   return {int_tuple<2>(kernel_size, layer, "kernel_size"), optional_pair(output_size, layer, "output_size"),
           float_pair(output_ratio, layer, "output_ratio"), return_indices};
@@ -418,8 +413,7 @@ void bind_pooling_layers(py::module_& nn_module) {
 
   layer_class<FractionalMaxPool2dImpl>(nn_module, "FractionalMaxPool2d")
       .def(tuple_init<FractionalMaxPool2dImpl>(&fractional_args), py::arg("kernel_size"),
-           py::arg("output_size") = py::none(), py::arg("output_ratio") = py::none(),
-           py::arg("return_indices") = false)
+           py::arg("output_size") = py::none(), py::arg("output_ratio") = py::none(), py::arg("return_indices") = false)
       .def("forward", &forward_maybe_indices<FractionalMaxPool2dImpl>, py::arg("input"))
       .def_property_readonly("kernel_size",
                              [](const FractionalMaxPool2dImpl& self) { return int_or_tuple(self.kernel_size); })

@@ -16,8 +16,7 @@ void bind_recurrent_layers(py::module_& nn_module) {
       .def(direct_init<RNNCellImpl, int64_t, int64_t, bool, std::string>(), py::arg("input_size"),
            py::arg("hidden_size"), py::arg("bias") = true, py::arg("nonlinearity") = "tanh")
       .def(
-          "forward",
-          [](RNNCellImpl& self, const Tensor& input, const Tensor& hx) { return self.forward(input, hx); },
+          "forward", [](RNNCellImpl& self, const Tensor& input, const Tensor& hx) { return self.forward(input, hx); },
           py::arg("input"), py::arg("hx") = py::none(), release_gil())
       .def_readonly("input_size", &RNNCellImpl::input_size)
       .def_readonly("hidden_size", &RNNCellImpl::hidden_size)
@@ -28,8 +27,13 @@ void bind_recurrent_layers(py::module_& nn_module) {
   using nn::RNNImpl;
   auto make_rnn = [](int64_t input_size, int64_t hidden_size, int64_t num_layers, const std::string& nonlinearity,
                      bool bias, bool batch_first, double dropout, bool bidirectional) {
-    return nn::RNNOptions(input_size, hidden_size).num_layers(num_layers).nonlinearity(nonlinearity).bias(bias)
-        .batch_first(batch_first).dropout(dropout).bidirectional(bidirectional);
+    return nn::RNNOptions(input_size, hidden_size)
+        .num_layers(num_layers)
+        .nonlinearity(nonlinearity)
+        .bias(bias)
+        .batch_first(batch_first)
+        .dropout(dropout)
+        .bidirectional(bidirectional);
   };
   LayerClass<RNNImpl>(nn_module, "RNN", py::dynamic_attr())
       .def(layer_init<RNNImpl>(+make_rnn), py::arg("input_size"), py::arg("hidden_size"), py::arg("num_layers") = 1,

@@ -141,9 +141,7 @@ Tensor std_py(const Tensor& x, py::object dim, py::object unbiased, bool keepdim
   return variance_py(x, std::move(dim), std::move(unbiased), keepdim, correction, true);
 }
 
-Tensor argmax_py(const Tensor& x, const py::object& dim, bool keepdim) {
-  return arg_extreme_py(x, dim, keepdim, true);
-}
+Tensor argmax_py(const Tensor& x, const py::object& dim, bool keepdim) { return arg_extreme_py(x, dim, keepdim, true); }
 
 Tensor argmin_py(const Tensor& x, const py::object& dim, bool keepdim) {
   return arg_extreme_py(x, dim, keepdim, false);

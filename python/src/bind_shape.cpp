@@ -51,8 +51,8 @@ void bind_shape_layers(py::module_& nn_module) {
                              [](const UnflattenImpl& self) { return py::tuple(py::cast(self.sizes)); });
 
   layer_class<UpsampleImpl>(nn_module, "Upsample")
-      .def(tuple_init<UpsampleImpl>(&upsample_args), py::arg("size") = py::none(),
-           py::arg("scale_factor") = py::none(), py::arg("mode") = "nearest", py::arg("align_corners") = py::none(),
+      .def(tuple_init<UpsampleImpl>(&upsample_args), py::arg("size") = py::none(), py::arg("scale_factor") = py::none(),
+           py::arg("mode") = "nearest", py::arg("align_corners") = py::none(),
            py::arg("recompute_scale_factor") = py::none())
       .def_readonly("size", &UpsampleImpl::size)
       .def_readonly("scale_factor", &UpsampleImpl::scale_factor)

@@ -54,22 +54,22 @@ void register_errors(py::module_& m);
 void init_tensor(py::module_& m);
 void init_interop(py::module_& m);
 void init_autograd(py::module_& m);
-void init_reduce(py::module_& m);          // reductions and indexing
-void init_nn_module(py::module_& m);       // creates _nn: Module, Sequential, Identity, _nn._init
-void init_linear(py::module_& m);          // the init_<concept> functions fill _functional and _nn
+void init_reduce(py::module_& m);     // reductions and indexing
+void init_nn_module(py::module_& m);  // creates _nn: Module, Sequential, Identity, _nn._init
+void init_linear(py::module_& m);     // the init_<concept> functions fill _functional and _nn
 void init_conv(py::module_& m);
 void init_pooling(py::module_& m);
 void init_activation(py::module_& m);
 void init_loss(py::module_& m);
 void init_shape(py::module_& m);
 void init_normalization(py::module_& m);
-void init_dropout(py::module_& m);         // after init_linear (DropConnect wraps a Linear)
+void init_dropout(py::module_& m);  // after init_linear (DropConnect wraps a Linear)
 void init_recurrent(py::module_& m);
 void init_optim(py::module_& m);
 void init_data(py::module_& m);
-void init_transforms(py::module_& m);      // transforms into m._data (after init_data)
-void init_blocks(py::module_& m);          // after the layers the blocks are built from
-void init_models(py::module_& m);          // into _models (after init_blocks)
-void init_config(py::module_& m);          // build info, CPU ISA, CUDA, the op registry
+void init_transforms(py::module_& m);  // transforms into m._data (after init_data)
+void init_blocks(py::module_& m);      // after the layers the blocks are built from
+void init_models(py::module_& m);      // into _models (after init_blocks)
+void init_config(py::module_& m);      // build info, CPU ISA, CUDA, the op registry
 
 }  // namespace striate::python

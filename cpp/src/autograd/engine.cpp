@@ -14,7 +14,7 @@ namespace striate::autograd {
 namespace {
 
 struct NodeState {
-  int dependencies = 0;           // consumers whose gradient has not arrived yet
+  int dependencies = 0;             // consumers whose gradient has not arrived yet
   std::vector<Tensor> input_grads;  // one per forward output of the node, summed
   bool needed = true;
 };
@@ -59,8 +59,8 @@ class GraphTask {
   void seed(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots) {
     for (size_t i = 0; i < roots.size(); ++i) {
       const Tensor& r = roots[i];
-      STRIATE_CHECK_STATE(r.requires_grad(),
-                          "element ", i, " of tensors does not require grad and does not have a grad_fn");
+      STRIATE_CHECK_STATE(r.requires_grad(), "element ", i,
+                          " of tensors does not require grad and does not have a grad_fn");
       root_edges_.emplace_back(gradient_edge(r), seed_gradient(r, grad_roots.empty() ? Tensor() : grad_roots[i]));
     }
   }
@@ -160,7 +160,8 @@ class GraphTask {
                         "Trying to backward through the graph a second time (or directly access saved tensors "
                         "after they have already been freed). Saved intermediate values of the graph are freed "
                         "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
-                        "backward through the graph a second time (in ", node->name(), ")");
+                        "backward through the graph a second time (in ",
+                        node->name(), ")");
     std::vector<Tensor> outputs;
     if (std::any_of(grads.begin(), grads.end(), [](const Tensor& g) { return g.defined(); }))
       outputs = node->apply(std::move(grads));

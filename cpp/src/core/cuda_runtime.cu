@@ -35,8 +35,8 @@ std::string cuda_version() {
 }
 
 void cuda_set_device(int device) {
-  STRIATE_CHECK(device >= 0 && device < cuda_device_count(), "cuda: device index ", device,
-                " is not available (", cuda_device_count(), " CUDA device(s) found)");
+  STRIATE_CHECK(device >= 0 && device < cuda_device_count(), "cuda: device index ", device, " is not available (",
+                cuda_device_count(), " CUDA device(s) found)");
   check(cudaSetDevice(device), "cudaSetDevice");
 }
 

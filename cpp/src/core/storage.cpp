@@ -93,9 +93,7 @@ CpuCachingAllocator& cpu_allocator() {
   return *instance;
 }
 
-void release_cpu_block(void* data, void* context) {
-  cpu_allocator().release(data, reinterpret_cast<size_t>(context));
-}
+void release_cpu_block(void* data, void* context) { cpu_allocator().release(data, reinterpret_cast<size_t>(context)); }
 
 void release_cuda_block(void* data, void*) { backend::cuda_free(data); }
 

@@ -1,9 +1,7 @@
 // TensorImpl bookkeeping and the Tensor accessors that belong to floor 1 (geometry, autograd
-// fields, scalar access). Methods that compute are defined with their op families in ops/.
+// fields, scalar access). Methods that compute are defined with their op families in ops/, and
+// the ones that reach the graph (backward, hooks, retain_grad) in autograd/tensor_methods.cpp.
 #include "striate/core/tensor.h"
-
-#include "striate/autograd.h"
-#include "striate/ops/elementwise.h"
 
 namespace striate {
 
@@ -46,8 +44,8 @@ int64_t Tensor::stride(int64_t dim) const { return strides()[wrap_dim(dim, this-
 
 template <typename T>
 T* Tensor::data() const {
-  STRIATE_CHECK_TYPE(dtype_of<T>::value == dtype(), "data<", dtype_name(dtype_of<T>::value),
-                     ">(): tensor has dtype ", dtype());
+  STRIATE_CHECK_TYPE(dtype_of<T>::value == dtype(), "data<", dtype_name(dtype_of<T>::value), ">(): tensor has dtype ",
+                     dtype());
   return static_cast<T*>(data_ptr());
 }
 template float* Tensor::data<float>() const;
@@ -65,8 +63,8 @@ bool Tensor::requires_grad() const {
 
 Tensor& Tensor::requires_grad_(bool requires_grad) {
   if (requires_grad) {
-    STRIATE_CHECK_TYPE(is_floating(dtype()), "requires_grad_: only floating-point tensors can require gradients, got dtype ",
-                       dtype());
+    STRIATE_CHECK_TYPE(is_floating(dtype()),
+                       "requires_grad_: only floating-point tensors can require gradients, got dtype ", dtype());
   }
   STRIATE_CHECK_STATE(is_leaf() || requires_grad,
                       "requires_grad_: you can only change requires_grad flags of leaf tensors; use detach() for a "
@@ -114,47 +112,6 @@ Tensor& Tensor::detach_() {
   return *this;
 }
 
-void Tensor::retain_grad() const {
-  STRIATE_CHECK_STATE(requires_grad(), "retain_grad: can't retain_grad on a tensor that has requires_grad=False");
-  if (is_leaf()) return;
-  auto& meta = impl_->ensure_autograd();
-  if (meta.retains_grad) return;
-  meta.retains_grad = true;
-  std::weak_ptr<TensorImpl> weak = impl_;
-  meta.grad_fn->add_pre_hook(meta.output_nr, [weak](const Tensor& g) {
-    if (auto impl = weak.lock()) {
-      auto& m = impl->ensure_autograd();
-      m.grad = m.grad.defined() ? add(m.grad, g) : g.clone();
-    }
-    return Tensor();
-  });
-}
-
-int Tensor::register_hook(TensorHook hook) const {
-  STRIATE_CHECK_STATE(requires_grad(),
-                      "register_hook: cannot register a hook on a tensor that doesn't require gradient");
-  auto& meta = impl_->ensure_autograd();
-  if (meta.grad_fn) return meta.grad_fn->add_pre_hook(meta.output_nr, std::move(hook));
-  int id = meta.next_hook_id++;
-  meta.hooks.emplace_back(id, std::move(hook));
-  return id;
-}
-
-void Tensor::remove_hook(int handle) const {
-  auto* meta = impl_->autograd();
-  if (!meta) return;
-  if (meta->grad_fn) {
-    meta->grad_fn->remove_pre_hook(handle);
-    return;
-  }
-  auto& hooks = meta->hooks;
-  for (auto it = hooks.begin(); it != hooks.end(); ++it)
-    if (it->first == handle) {
-      hooks.erase(it);
-      return;
-    }
-}
-
 bool Tensor::is_parameter() const {
   auto* meta = impl_->autograd();
   return meta && meta->is_parameter;
@@ -162,16 +119,13 @@ bool Tensor::is_parameter() const {
 
 void Tensor::mark_parameter(bool value) const { impl_->ensure_autograd().is_parameter = value; }
 
-void Tensor::backward(const Tensor& gradient, bool retain_graph) const {
-  autograd::backward({*this}, {gradient}, retain_graph);
-}
-
 // ---- scalar access -----------------------------------------------------------------
 
 double Tensor::item_double() const {
   STRIATE_CHECK(numel() == 1, "item: a Tensor with ", numel(), " elements cannot be converted to a scalar");
   Tensor t = device().is_cpu() ? *this : to(kCPU);
-  return STRIATE_DISPATCH_ALL(t.dtype(), "item", [&] { return static_cast<double>(*static_cast<scalar_t*>(t.data_ptr())); });
+  return STRIATE_DISPATCH_ALL(t.dtype(), "item",
+                              [&] { return static_cast<double>(*static_cast<scalar_t*>(t.data_ptr())); });
 }
 
 template <typename T>

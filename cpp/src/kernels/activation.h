@@ -3,24 +3,25 @@
 // of any magnitude stay finite. Backward kernels take the forward result y, not x, except the
 // parameterized pointwise family, which differentiates from its input x.
 #pragma once
-#include "kernels/kernel.h"
 #include <cstdint>
+#include "kernels/kernel.h"
 
 namespace striate::kernels {
 
 // The parameterized elementwise activations; a and b are their scalar arguments:
 // Hardtanh (a = min_val, b = max_val; relu6 is Hardtanh(0, 6)), LeakyRelu (a = negative_slope),
 // Elu (a = alpha), Selu, Gelu (erf form), GeluTanh (tanh approximation), Silu,
-// Softplus (a = beta, b = threshold), AbsTanh (|tanh x|).
-enum class PointwiseActivation { Hardtanh, LeakyRelu, Elu, Selu, Gelu, GeluTanh, Silu, Softplus, AbsTanh };
+// Softplus (a = beta, b = threshold), AbsTanh (|tanh x|), Hardswish (x * relu6(x + 3) / 6).
+enum class PointwiseActivation { Hardtanh, LeakyRelu, Elu, Selu, Gelu, GeluTanh, Silu, Softplus, AbsTanh, Hardswish };
 
 // y = activation(x); y may alias x.
 template <typename T>
-inline Kernel<void(T* y, const T* x, int64_t n, PointwiseActivation kind, double a, double b)> pointwise_activation_forward{"pointwise_activation_forward", dtype_of<T>::value};
+inline Kernel<void(T* y, const T* x, int64_t n, PointwiseActivation kind, double a, double b)>
+    pointwise_activation_forward{"pointwise_activation_forward", dtype_of<T>::value};
 // dx = dy * activation'(x).
 template <typename T>
-inline Kernel<void(T* dx, const T* dy, const T* x, int64_t n, PointwiseActivation kind, double a,
-                   double b)> pointwise_activation_backward{"pointwise_activation_backward", dtype_of<T>::value};
+inline Kernel<void(T* dx, const T* dy, const T* x, int64_t n, PointwiseActivation kind, double a, double b)>
+    pointwise_activation_backward{"pointwise_activation_backward", dtype_of<T>::value};
 
 template <typename T>
 inline Kernel<void(T* y, const T* x, int64_t n)> relu_forward{"relu_forward", dtype_of<T>::value};
@@ -44,12 +45,14 @@ inline Kernel<void(T* dx, const T* dy, const T* y, int64_t n)> tanh_backward{"ta
 template <typename T>
 inline Kernel<void(T* y,        // (outer, C, inner)
                    const T* x,  // (outer, C, inner)
-                   int64_t outer, int64_t C, int64_t inner, bool log)> softmax_forward{"softmax_forward", dtype_of<T>::value};
+                   int64_t outer, int64_t C, int64_t inner, bool log)>
+    softmax_forward{"softmax_forward", dtype_of<T>::value};
 // softmax: dx = y * (dy - sum_c dy * y); log_softmax: dx = dy - exp(y) * sum_c dy.
 template <typename T>
 inline Kernel<void(T* dx,        // (outer, C, inner)
                    const T* dy,  // (outer, C, inner)
                    const T* y,   // (outer, C, inner)
-                   int64_t outer, int64_t C, int64_t inner, bool log)> softmax_backward{"softmax_backward", dtype_of<T>::value};
+                   int64_t outer, int64_t C, int64_t inner, bool log)>
+    softmax_backward{"softmax_backward", dtype_of<T>::value};
 
 }  // namespace striate::kernels

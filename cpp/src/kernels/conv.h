@@ -2,8 +2,8 @@
 // them to im2col / vol2col + gemm) and the locally connected (unshared weights) passes.
 // conv_transpose2d reuses the 2-D passes.
 #pragma once
-#include "kernels/kernel.h"
 #include <cstdint>
+#include "kernels/kernel.h"
 
 namespace striate::kernels {
 
@@ -23,13 +23,15 @@ inline Kernel<void(T* output,        // (N, K, P, Q), overwritten
                    const T* input,   // (N, C, H, W)
                    const T* weight,  // (K, C / groups, R, S)
                    const T* bias,    // (K) or null
-                   const Conv2dGeometry& g)> conv2d_forward{"conv2d_forward", dtype_of<T>::value};
+                   const Conv2dGeometry& g)>
+    conv2d_forward{"conv2d_forward", dtype_of<T>::value};
 
 template <typename T>
 inline Kernel<void(T* dinput,         // (N, C, H, W), overwritten
                    const T* doutput,  // (N, K, P, Q)
                    const T* weight,   // (K, C / groups, R, S)
-                   const Conv2dGeometry& g)> conv2d_backward_input{"conv2d_backward_input", dtype_of<T>::value};
+                   const Conv2dGeometry& g)>
+    conv2d_backward_input{"conv2d_backward_input", dtype_of<T>::value};
 
 // dweight and dbias are overwritten (parameter gradients are accumulated by autograd, not here).
 template <typename T>
@@ -37,7 +39,8 @@ inline Kernel<void(T* dweight,        // (K, C / groups, R, S)
                    T* dbias,          // (K) or null
                    const T* doutput,  // (N, K, P, Q)
                    const T* input,    // (N, C, H, W)
-                   const Conv2dGeometry& g)> conv2d_backward_weight{"conv2d_backward_weight", dtype_of<T>::value};
+                   const Conv2dGeometry& g)>
+    conv2d_backward_weight{"conv2d_backward_weight", dtype_of<T>::value};
 
 // ---- 3-D ------------------------------------------------------------------------------------
 
@@ -58,13 +61,15 @@ inline Kernel<void(T* output,        // (N, K, O, P, Q), overwritten
                    const T* input,   // (N, C, D, H, W)
                    const T* weight,  // (K, C / groups, U, R, S)
                    const T* bias,    // (K) or null
-                   const Conv3dGeometry& g)> conv3d_forward{"conv3d_forward", dtype_of<T>::value};
+                   const Conv3dGeometry& g)>
+    conv3d_forward{"conv3d_forward", dtype_of<T>::value};
 
 template <typename T>
 inline Kernel<void(T* dinput,         // (N, C, D, H, W), overwritten
                    const T* doutput,  // (N, K, O, P, Q)
                    const T* weight,   // (K, C / groups, U, R, S)
-                   const Conv3dGeometry& g)> conv3d_backward_input{"conv3d_backward_input", dtype_of<T>::value};
+                   const Conv3dGeometry& g)>
+    conv3d_backward_input{"conv3d_backward_input", dtype_of<T>::value};
 
 // dweight and dbias are overwritten.
 template <typename T>
@@ -72,7 +77,8 @@ inline Kernel<void(T* dweight,        // (K, C / groups, U, R, S)
                    T* dbias,          // (K) or null
                    const T* doutput,  // (N, K, O, P, Q)
                    const T* input,    // (N, C, D, H, W)
-                   const Conv3dGeometry& g)> conv3d_backward_weight{"conv3d_backward_weight", dtype_of<T>::value};
+                   const Conv3dGeometry& g)>
+    conv3d_backward_weight{"conv3d_backward_weight", dtype_of<T>::value};
 
 // ---- locally connected (one filter bank per output position) ---------------------------------
 // g describes the sliding window as for conv2d with groups = 1; the weight is not shared: output
@@ -83,13 +89,15 @@ inline Kernel<void(T* output,        // (N, K, P, Q), overwritten
                    const T* input,   // (N, C, H, W)
                    const T* weight,  // (P * Q, K, C * R * S)
                    const T* bias,    // (K, P, Q) or null
-                   const Conv2dGeometry& g)> locally_connected2d_forward{"locally_connected2d_forward", dtype_of<T>::value};
+                   const Conv2dGeometry& g)>
+    locally_connected2d_forward{"locally_connected2d_forward", dtype_of<T>::value};
 
 template <typename T>
 inline Kernel<void(T* dinput,         // (N, C, H, W), overwritten
                    const T* doutput,  // (N, K, P, Q)
                    const T* weight,   // (P * Q, K, C * R * S)
-                   const Conv2dGeometry& g)> locally_connected2d_backward_input{"locally_connected2d_backward_input", dtype_of<T>::value};
+                   const Conv2dGeometry& g)>
+    locally_connected2d_backward_input{"locally_connected2d_backward_input", dtype_of<T>::value};
 
 // dweight and dbias are overwritten.
 template <typename T>
@@ -97,6 +105,7 @@ inline Kernel<void(T* dweight,        // (P * Q, K, C * R * S)
                    T* dbias,          // (K, P, Q) or null
                    const T* doutput,  // (N, K, P, Q)
                    const T* input,    // (N, C, H, W)
-                   const Conv2dGeometry& g)> locally_connected2d_backward_weight{"locally_connected2d_backward_weight", dtype_of<T>::value};
+                   const Conv2dGeometry& g)>
+    locally_connected2d_backward_weight{"locally_connected2d_backward_weight", dtype_of<T>::value};
 
 }  // namespace striate::kernels

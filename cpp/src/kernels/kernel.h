@@ -73,6 +73,6 @@ class Kernel<R(Args...)> : public KernelBase {
 // Registers the backend's function `name` (written inside its namespace, kernels::cpu or
 // kernels::cuda) as the implementation of the kernel object kernels::name on `device_type`, at load
 // time: STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, gemm<float>).
-#define STRIATE_IMPLEMENT_KERNEL(device_type, ...)                                                \
+#define STRIATE_IMPLEMENT_KERNEL(device_type, ...)                                              \
   [[maybe_unused]] static const bool STRIATE_KERNEL_CONCAT(striate_kernel_impl_, __COUNTER__) = \
       ((::striate::kernels::__VA_ARGS__).implement(device_type, &__VA_ARGS__), true)

@@ -16,7 +16,7 @@
 #include "striate/ops/activation.h"
 #include "striate/ops/elementwise.h"
 #include "striate/ops/loss.h"
-#include "striate/ops/pool.h"
+#include "striate/ops/pooling.h"
 
 namespace striate::models {
 
@@ -145,8 +145,8 @@ std::tuple<Tensor, Tensor, Tensor> GoogLeNetImpl::forward_with_aux(const Tensor&
   const auto& child = local_children();
   Tensor x = input, aux1, aux2;
   const bool with_aux = aux_logits && is_training();
-  for (const char* name : {"conv1", "maxpool1", "conv2", "conv3", "maxpool2", "inception3a", "inception3b", "maxpool3",
-                           "inception4a"})
+  for (const char* name :
+       {"conv1", "maxpool1", "conv2", "conv3", "maxpool2", "inception3a", "inception3b", "maxpool3", "inception4a"})
     x = child[name]->forward(x);
   if (with_aux) aux1 = child["aux1"]->forward(x);
   for (const char* name : {"inception4b", "inception4c", "inception4d"}) x = child[name]->forward(x);

@@ -11,7 +11,7 @@
 #include "striate/nn/pooling.h"
 #include "striate/nn/shape.h"
 #include "striate/ops/activation.h"
-#include "striate/ops/pool.h"
+#include "striate/ops/pooling.h"
 
 namespace striate::models {
 
@@ -181,8 +181,8 @@ std::shared_ptr<Module> nin(int64_t num_classes, int64_t in_channels) {
   return Sequential(MlpConv(in_channels, std::vector<int64_t>{192, 160, 96}, 5, 1, 2), max_pool(3, 2, 1), Dropout(0.5),
                     MlpConv(96, std::vector<int64_t>{192, 192, 192}, 5, 1, 2),
                     AvgPool2d(Pool2dOptions(3).stride(IntPair{2, 2}).padding(IntPair{1, 1})), Dropout(0.5),
-                    MlpConv(192, std::vector<int64_t>{192, 192, num_classes}, 3, 1, 1), AdaptiveAvgPool2d(IntPair{1, 1}),
-                    Flatten())
+                    MlpConv(192, std::vector<int64_t>{192, 192, num_classes}, 3, 1, 1),
+                    AdaptiveAvgPool2d(IntPair{1, 1}), Flatten())
       .ptr();
 }
 

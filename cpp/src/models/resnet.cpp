@@ -74,8 +74,8 @@ ResNetImpl::ResNetImpl(const ResNetConfig& config, int64_t num_classes, int64_t 
       if (basic) {
         blocks->push_back(nn::BasicBlock(channels, planes, stride));
       } else {
-        blocks->push_back(nn::Bottleneck(channels, planes, stride, config.groups, config.width_per_group,
-                                         config.se_reduction));
+        blocks->push_back(
+            nn::Bottleneck(channels, planes, stride, config.groups, config.width_per_group, config.se_reduction));
       }
       channels = planes * expansion;
     }

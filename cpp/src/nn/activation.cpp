@@ -109,6 +109,12 @@ Tensor SiLUImpl::forward(const Tensor& input) {
   return silu_(output);
 }
 
+Tensor HardswishImpl::forward(const Tensor& input) {
+  if (!inplace) return hardswish(input);
+  Tensor output = input;
+  return hardswish_(output);
+}
+
 Tensor SoftplusImpl::forward(const Tensor& input) { return softplus(input, beta, threshold); }
 
 std::string SoftplusImpl::extra_repr() const { return detail::str("beta=", beta, ", threshold=", threshold); }

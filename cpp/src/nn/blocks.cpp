@@ -64,8 +64,8 @@ void check_same_sizes(const std::vector<Tensor>& outputs, int64_t free_dim, cons
     for (int64_t d = 0; agree && d < static_cast<int64_t>(first.size()); ++d) {
       agree = d == free_dim || first[d] == other[d];
     }
-    STRIATE_CHECK_SHAPE(agree, block, ": branch outputs cannot be merged: branch 0 gave shape ", first, ", branch ",
-                        i, " gave shape ", other,
+    STRIATE_CHECK_SHAPE(agree, block, ": branch outputs cannot be merged: branch 0 gave shape ", first, ", branch ", i,
+                        " gave shape ", other,
                         free_dim >= 0 ? " (sizes must agree in every dim but the merged one)" : "");
   }
 }
@@ -74,8 +74,8 @@ void check_same_sizes(const std::vector<Tensor>& outputs, int64_t free_dim, cons
 
 // ---- Residual ---------------------------------------------------------------------------------
 
-ResidualImpl::ResidualImpl(std::shared_ptr<Module> body, std::shared_ptr<Module> shortcut,
-                           std::shared_ptr<Module> post, double drop_path)
+ResidualImpl::ResidualImpl(std::shared_ptr<Module> body, std::shared_ptr<Module> shortcut, std::shared_ptr<Module> post,
+                           double drop_path)
     : Module("Residual"), drop_path(drop_path) {
   STRIATE_CHECK_TYPE(body != nullptr, "Residual: expected body to be a Module, got None");
   STRIATE_CHECK(drop_path >= 0.0 && drop_path < 1.0, "Residual: expected drop_path in [0, 1), got ", drop_path);
@@ -182,8 +182,8 @@ BasicBlockImpl::BasicBlockImpl(int64_t in_channels, int64_t out_channels, int64_
     if (shortcut == "A") {
       downsample = register_module("downsample", ZeroPadShortcut(in_channels, out_channels, stride));
     } else {
-      downsample = register_module(
-          "downsample", Sequential(make_conv(in_channels, out_channels, 1, stride), make_bn(out_channels)));
+      downsample = register_module("downsample",
+                                   Sequential(make_conv(in_channels, out_channels, 1, stride), make_bn(out_channels)));
     }
   }
 }
@@ -229,8 +229,8 @@ BottleneckImpl::BottleneckImpl(int64_t in_channels, int64_t planes, int64_t stri
   if (se_reduction > 0) se = register_module("se", SqueezeExcite(out_channels, se_reduction));
   register_module("relu", ReLU());
   if (stride != 1 || in_channels != out_channels) {
-    downsample = register_module(
-        "downsample", Sequential(make_conv(in_channels, out_channels, 1, stride), make_bn(out_channels)));
+    downsample = register_module("downsample",
+                                 Sequential(make_conv(in_channels, out_channels, 1, stride), make_bn(out_channels)));
   }
 }
 

@@ -16,7 +16,7 @@
 #include "striate/ops/creation.h"
 #include "striate/ops/dropout.h"
 #include "striate/ops/elementwise.h"
-#include "striate/ops/pool.h"
+#include "striate/ops/pooling.h"
 #include "striate/ops/shape_ops.h"
 
 namespace striate::nn {
@@ -28,8 +28,8 @@ void check_positive(int64_t value, const char* block, const char* argument) {
 }
 
 void check_feature_map(const Tensor& input, int64_t channels, const char* block) {
-  STRIATE_CHECK_SHAPE(input.dim() == 4 && input.size(1) == channels, block, ": expected input of shape (N, ",
-                      channels, ", H, W), got ", input.sizes());
+  STRIATE_CHECK_SHAPE(input.dim() == 4 && input.size(1) == channels, block, ": expected input of shape (N, ", channels,
+                      ", H, W), got ", input.sizes());
 }
 
 std::shared_ptr<Module> conv2d(int64_t in_channels, int64_t out_channels, int64_t kernel, int64_t stride = 1,
@@ -115,10 +115,13 @@ InceptionImpl::InceptionImpl(int64_t in_channels, int64_t ch1x1, int64_t ch3x3_r
   for (int64_t value : {in_channels, ch1x1, ch3x3_reduce, ch3x3, ch5x5_reduce, ch5x5, pool_proj})
     check_positive(value, "Inception", "every channel count");
   register_module("branch1", BasicConv2d(in_channels, ch1x1, 1));
-  register_module("branch2", Sequential(BasicConv2d(in_channels, ch3x3_reduce, 1), BasicConv2d(ch3x3_reduce, ch3x3, 3, 1, 1)));
-  register_module("branch3", Sequential(BasicConv2d(in_channels, ch5x5_reduce, 1), BasicConv2d(ch5x5_reduce, ch5x5, 3, 1, 1)));
-  register_module("branch4", Sequential(MaxPool2d(Pool2dOptions(3).stride(IntPair{1, 1}).padding(IntPair{1, 1}).ceil_mode(true)),
-                                        BasicConv2d(in_channels, pool_proj, 1)));
+  register_module("branch2",
+                  Sequential(BasicConv2d(in_channels, ch3x3_reduce, 1), BasicConv2d(ch3x3_reduce, ch3x3, 3, 1, 1)));
+  register_module("branch3",
+                  Sequential(BasicConv2d(in_channels, ch5x5_reduce, 1), BasicConv2d(ch5x5_reduce, ch5x5, 3, 1, 1)));
+  register_module("branch4",
+                  Sequential(MaxPool2d(Pool2dOptions(3).stride(IntPair{1, 1}).padding(IntPair{1, 1}).ceil_mode(true)),
+                             BasicConv2d(in_channels, pool_proj, 1)));
 }
 
 Tensor InceptionImpl::forward(const Tensor& input) {
@@ -146,8 +149,8 @@ Tensor InceptionAuxImpl::forward(const Tensor& input) {
 
 // ---- MlpConv -------------------------------------------------------------------------------
 
-MlpConvImpl::MlpConvImpl(int64_t in_channels, const std::vector<int64_t>& channels, int64_t kernel_size,
-                         int64_t stride, int64_t padding)
+MlpConvImpl::MlpConvImpl(int64_t in_channels, const std::vector<int64_t>& channels, int64_t kernel_size, int64_t stride,
+                         int64_t padding)
     : out_channels(channels.empty() ? 0 : channels.back()) {
   STRIATE_CHECK(!channels.empty(), "MlpConv: expected at least one output channel count in channels, got none");
   check_positive(in_channels, "MlpConv", "in_channels");
@@ -255,8 +258,9 @@ DenseBlockImpl::DenseBlockImpl(int64_t num_layers, int64_t in_channels, int64_t 
   check_positive(bn_size, "DenseBlock", "bn_size");
   STRIATE_CHECK(drop_rate >= 0 && drop_rate < 1, "DenseBlock: expected drop_rate in [0, 1), got ", drop_rate);
   for (int64_t i = 0; i < num_layers; ++i) {
-    layers_.push_back(register_module("denselayer" + std::to_string(i + 1),
-                                      DenseLayer(in_channels + i * growth_rate, growth_rate, bottleneck, bn_size, drop_rate).ptr()));
+    layers_.push_back(
+        register_module("denselayer" + std::to_string(i + 1),
+                        DenseLayer(in_channels + i * growth_rate, growth_rate, bottleneck, bn_size, drop_rate).ptr()));
   }
 }
 
@@ -302,7 +306,8 @@ namespace {
 
 std::shared_ptr<Module> conv_bn_relu(int64_t in_channels, int64_t out_channels) {
   // No conv bias: the BatchNorm right after cancels it (its gradient would be zero).
-  return Sequential(conv2d(in_channels, out_channels, 3, 1, 1, false), BatchNorm2d(BatchNormOptions(out_channels)), ReLU())
+  return Sequential(conv2d(in_channels, out_channels, 3, 1, 1, false), BatchNorm2d(BatchNormOptions(out_channels)),
+                    ReLU())
       .ptr();
 }
 
@@ -345,10 +350,10 @@ FractalBlockImpl::FractalBlockImpl(int64_t in_channels, int64_t out_channels, in
                 global_drop);
   shallow_ = register_module("shallow", conv_bn_relu(in_channels, out_channels));
   if (num_columns > 1) {
-    deep_first_ = register_module("deep1", std::make_shared<FractalBlockImpl>(in_channels, out_channels, num_columns - 1,
-                                                                              local_drop));
-    deep_second_ = register_module("deep2", std::make_shared<FractalBlockImpl>(out_channels, out_channels,
-                                                                               num_columns - 1, local_drop));
+    deep_first_ = register_module(
+        "deep1", std::make_shared<FractalBlockImpl>(in_channels, out_channels, num_columns - 1, local_drop));
+    deep_second_ = register_module(
+        "deep2", std::make_shared<FractalBlockImpl>(out_channels, out_channels, num_columns - 1, local_drop));
   }
 }
 
@@ -406,8 +411,9 @@ std::string FractalBlockImpl::extra_repr() const {
 
 Tensor lenet5_c3_table() {
   static const std::vector<std::vector<int>> connections = {
-      {0, 1, 2},    {1, 2, 3},    {2, 3, 4},    {3, 4, 5},    {0, 4, 5},    {0, 1, 5},    {0, 1, 2, 3}, {1, 2, 3, 4},
-      {2, 3, 4, 5}, {0, 3, 4, 5}, {0, 1, 4, 5}, {0, 1, 2, 5}, {0, 1, 3, 4}, {1, 2, 4, 5}, {0, 2, 3, 5}, {0, 1, 2, 3, 4, 5}};
+      {0, 1, 2},    {1, 2, 3},    {2, 3, 4},    {3, 4, 5},         {0, 4, 5},    {0, 1, 5},
+      {0, 1, 2, 3}, {1, 2, 3, 4}, {2, 3, 4, 5}, {0, 3, 4, 5},      {0, 1, 4, 5}, {0, 1, 2, 5},
+      {0, 1, 3, 4}, {1, 2, 4, 5}, {0, 2, 3, 5}, {0, 1, 2, 3, 4, 5}};
   Tensor table = zeros({16, 6}, TensorOptions(DType::Bool));
   bool* cells = table.data<bool>();
   for (size_t out_map = 0; out_map < connections.size(); ++out_map)

@@ -38,8 +38,8 @@ void check_channels(const char* layer, int64_t in_channels, int64_t out_channels
   STRIATE_CHECK(groups > 0, layer, ": expected a positive groups, got ", groups);
   STRIATE_CHECK(in_channels % groups == 0, layer, ": in_channels (", in_channels, ") must be divisible by groups (",
                 groups, ")");
-  STRIATE_CHECK(out_channels % groups == 0, layer, ": out_channels (", out_channels,
-                ") must be divisible by groups (", groups, ")");
+  STRIATE_CHECK(out_channels % groups == 0, layer, ": out_channels (", out_channels, ") must be divisible by groups (",
+                groups, ")");
 }
 
 const char* padding_mode_text(PaddingMode mode) {
@@ -109,8 +109,8 @@ Conv2dOptions& Conv2dOptions::padding(const std::string& mode) {
     padding_mode_ = PaddingMode::Full;
   } else {
     throw ValueError(detail::str(
-        "Conv2d: expected padding to be an integer, a pair, a 4-tuple, \"same\", \"valid\" or \"full\", got \"",
-        mode, "\""));
+        "Conv2d: expected padding to be an integer, a pair, a 4-tuple, \"same\", \"valid\" or \"full\", got \"", mode,
+        "\""));
   }
   return *this;
 }
@@ -142,8 +142,8 @@ Conv2dImpl::Conv2dImpl(const Conv2dOptions& options) : Module("Conv2d"), options
                 tuple_text(options.stride()));
   STRIATE_CHECK(options.dilation()[0] > 0 && options.dilation()[1] > 0, "Conv2d: expected a positive dilation, got ",
                 tuple_text(options.dilation()));
-  STRIATE_CHECK(options.padding()[0] >= 0 && options.padding()[1] >= 0,
-                "Conv2d: expected a non-negative padding, got ", tuple_text(options.padding()));
+  STRIATE_CHECK(options.padding()[0] >= 0 && options.padding()[1] >= 0, "Conv2d: expected a non-negative padding, got ",
+                tuple_text(options.padding()));
   if (options.padding_sides().has_value()) {
     const IntQuad& sides = *options.padding_sides();
     STRIATE_CHECK(sides[0] >= 0 && sides[1] >= 0 && sides[2] >= 0 && sides[3] >= 0,
@@ -165,14 +165,14 @@ Conv2dImpl::Conv2dImpl(const Conv2dOptions& options) : Module("Conv2d"), options
   if (options.connection_table().defined()) {
     const Tensor& table = options.connection_table();
     STRIATE_CHECK(options.groups() == 1, "Conv2d: connection_table requires groups=1, got groups=", options.groups());
-    STRIATE_CHECK_SHAPE(table.dim() == 2 && table.size(0) == options.out_channels() &&
-                            table.size(1) == options.in_channels(),
-                        "Conv2d: expected connection_table of shape (out_channels, in_channels) = (",
-                        options.out_channels(), ", ", options.in_channels(), "), got ", table.sizes());
+    STRIATE_CHECK_SHAPE(
+        table.dim() == 2 && table.size(0) == options.out_channels() && table.size(1) == options.in_channels(),
+        "Conv2d: expected connection_table of shape (out_channels, in_channels) = (", options.out_channels(), ", ",
+        options.in_channels(), "), got ", table.sizes());
     NoGradGuard no_grad;
     Tensor mask = ne(table.detach(), 0).to(weight.dtype());
-    connection_mask = register_buffer("connection_mask",
-                                      mask.reshape({options.out_channels(), options.in_channels(), 1, 1}), false);
+    connection_mask =
+        register_buffer("connection_mask", mask.reshape({options.out_channels(), options.in_channels(), 1, 1}), false);
   }
   reset_parameters();
 }
@@ -236,8 +236,8 @@ Conv3dImpl::Conv3dImpl(const Conv3dOptions& options) : Module("Conv3d"), options
   }
   for (int64_t side : f.padding6())
     STRIATE_CHECK(side >= 0, "Conv3d: expected a non-negative padding, got ", tuple_text(f.padding6()));
-  weight = register_parameter("weight", empty({options.out_channels(), options.in_channels() / f.groups(), kernel[0],
-                                               kernel[1], kernel[2]}));
+  weight = register_parameter(
+      "weight", empty({options.out_channels(), options.in_channels() / f.groups(), kernel[0], kernel[1], kernel[2]}));
   bias = register_parameter("bias", options.bias() ? empty({options.out_channels()}) : Tensor());
   reset_parameters();
 }
@@ -276,8 +276,7 @@ ConvTranspose2dImpl::ConvTranspose2dImpl(const ConvTranspose2dOptions& options)
   for (int d = 0; d < 2; ++d) {
     STRIATE_CHECK(kernel[d] > 0, "ConvTranspose2d: expected a positive kernel_size, got ", tuple_text(kernel));
     STRIATE_CHECK(f.stride()[d] > 0, "ConvTranspose2d: expected a positive stride, got ", tuple_text(f.stride()));
-    STRIATE_CHECK(f.dilation()[d] > 0, "ConvTranspose2d: expected a positive dilation, got ",
-                  tuple_text(f.dilation()));
+    STRIATE_CHECK(f.dilation()[d] > 0, "ConvTranspose2d: expected a positive dilation, got ", tuple_text(f.dilation()));
     STRIATE_CHECK(f.padding()[d] >= 0, "ConvTranspose2d: expected a non-negative padding, got ",
                   tuple_text(f.padding()));
     STRIATE_CHECK(f.output_padding()[d] >= 0 &&
@@ -286,8 +285,8 @@ ConvTranspose2dImpl::ConvTranspose2dImpl(const ConvTranspose2dOptions& options)
                   tuple_text(f.output_padding()), ", stride ", tuple_text(f.stride()), ", dilation ",
                   tuple_text(f.dilation()));
   }
-  weight = register_parameter("weight", empty({options.in_channels(), options.out_channels() / f.groups(), kernel[0],
-                                               kernel[1]}));
+  weight = register_parameter(
+      "weight", empty({options.in_channels(), options.out_channels() / f.groups(), kernel[0], kernel[1]}));
   bias = register_parameter("bias", options.bias() ? empty({options.out_channels()}) : Tensor());
   reset_parameters();
 }
@@ -324,8 +323,8 @@ LocallyConnected2dImpl::LocallyConnected2dImpl(const LocallyConnected2dOptions& 
   const auto& kernel = options.kernel_size();
   weight = register_parameter("weight", empty({output_size[0], output_size[1], options.out_channels(),
                                                options.in_channels(), kernel[0], kernel[1]}));
-  bias = register_parameter("bias", options.bias() ? empty({options.out_channels(), output_size[0], output_size[1]})
-                                                   : Tensor());
+  bias = register_parameter(
+      "bias", options.bias() ? empty({options.out_channels(), output_size[0], output_size[1]}) : Tensor());
   reset_parameters();
 }
 
@@ -340,10 +339,10 @@ void LocallyConnected2dImpl::reset_parameters() {
 }
 
 Tensor LocallyConnected2dImpl::forward(const Tensor& input) {
-  STRIATE_CHECK_SHAPE(input.dim() >= 2 && input.size(-2) == options.in_size()[0] &&
-                          input.size(-1) == options.in_size()[1],
-                      "LocallyConnected2d: expected input of spatial size ", tuple_text(options.in_size()),
-                      " (in_size), got shape ", input.sizes());
+  STRIATE_CHECK_SHAPE(
+      input.dim() >= 2 && input.size(-2) == options.in_size()[0] && input.size(-1) == options.in_size()[1],
+      "LocallyConnected2d: expected input of spatial size ", tuple_text(options.in_size()), " (in_size), got shape ",
+      input.sizes());
   return locally_connected2d(input, weight, optional_bias(bias), options.functional());
 }
 

@@ -1,5 +1,5 @@
 // The pooling layers of nn/pooling.h: constructor checks (so a bad layer fails where it is built),
-// forward through the ops of ops/pool.h, and PyTorch-style extra_repr.
+// forward through the ops of ops/pooling.h, and PyTorch-style extra_repr.
 #include "striate/nn/pooling.h"
 
 #include <algorithm>
@@ -14,9 +14,7 @@ namespace {
 
 const char* bool_text(bool value) { return value ? "True" : "False"; }
 
-std::string pair_text(const IntPair& pair) {
-  return detail::str("(", pair[0], ", ", pair[1], ")");
-}
+std::string pair_text(const IntPair& pair) { return detail::str("(", pair[0], ", ", pair[1], ")"); }
 
 // Pooling sizes print as one number when square, as users usually write them.
 std::string int_or_pair_text(const IntPair& pair) {
@@ -38,8 +36,8 @@ void check_pool3d(const Pool3dOptions& options, const char* layer) {
     check_positive(options.stride()[axis], layer, "stride");
     check_positive(options.dilation()[axis], layer, "dilation");
     STRIATE_CHECK(options.padding()[axis] >= 0 && options.padding()[axis] <= options.kernel_size()[axis] / 2, layer,
-                  ": expected padding between 0 and half of kernel_size, got padding ",
-                  triple_text(options.padding()), " for kernel_size ", triple_text(options.kernel_size()));
+                  ": expected padding between 0 and half of kernel_size, got padding ", triple_text(options.padding()),
+                  " for kernel_size ", triple_text(options.kernel_size()));
   }
 }
 
@@ -72,8 +70,8 @@ void check_pool_options(const Pool2dOptions& options, const char* layer) {
 MaxPool2dImpl::MaxPool2dImpl(const MaxPool2dOptions& options, bool return_indices)
     : Module("MaxPool2d"), options(options), return_indices(return_indices) {
   check_pool_options(options, "MaxPool2d");
-  STRIATE_CHECK(options.dilation()[0] > 0 && options.dilation()[1] > 0,
-                "MaxPool2d: expected a positive dilation, got ", pair_text(options.dilation()));
+  STRIATE_CHECK(options.dilation()[0] > 0 && options.dilation()[1] > 0, "MaxPool2d: expected a positive dilation, got ",
+                pair_text(options.dilation()));
 }
 
 Tensor MaxPool2dImpl::forward(const Tensor& input) { return max_pool2d(input, options); }
@@ -84,8 +82,7 @@ std::tuple<Tensor, Tensor> MaxPool2dImpl::forward_with_indices(const Tensor& inp
 
 std::string MaxPool2dImpl::extra_repr() const {
   return detail::str("kernel_size=", int_or_pair_text(options.kernel_size()),
-                     ", stride=", int_or_pair_text(options.stride()),
-                     ", padding=", int_or_pair_text(options.padding()),
+                     ", stride=", int_or_pair_text(options.stride()), ", padding=", int_or_pair_text(options.padding()),
                      ", dilation=", int_or_pair_text(options.dilation()),
                      ", ceil_mode=", bool_text(options.ceil_mode()));
 }
@@ -171,7 +168,8 @@ Tensor MaxUnpool2dImpl::forward(const Tensor& input, const Tensor& indices, std:
   return max_unpool2d(input, indices, options, output_size);
 }
 std::string MaxUnpool2dImpl::extra_repr() const {
-  return detail::str("kernel_size=", int_or_pair_text(options.kernel_size()), ", stride=", int_or_pair_text(options.stride()),
+  return detail::str("kernel_size=", int_or_pair_text(options.kernel_size()),
+                     ", stride=", int_or_pair_text(options.stride()),
                      ", padding=", int_or_pair_text(options.padding()));
 }
 
@@ -218,8 +216,7 @@ std::string GlobalMaxPool2dImpl::extra_repr() const { return detail::str("flatte
 // ---- fractional and channel pooling -----------------------------------------------------------
 
 FractionalMaxPool2dImpl::FractionalMaxPool2dImpl(IntPair kernel_size, std::optional<IntPair> output_size,
-                                                 std::optional<std::array<double, 2>> output_ratio,
-                                                 bool return_indices)
+                                                 std::optional<std::array<double, 2>> output_ratio, bool return_indices)
     : Module("FractionalMaxPool2d"),
       kernel_size(kernel_size),
       output_size(output_size),

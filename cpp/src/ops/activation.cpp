@@ -153,8 +153,8 @@ struct PointwiseBackward : autograd::Node {
     Tensor dy = grads[0].contiguous();
     Tensor dx = empty(x.sizes(), options_of(x));
     STRIATE_DISPATCH_FLOATING(x.dtype(), spec.node_name, [&] {
-      kernels::pointwise_activation_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dy.data<scalar_t>(), x.data<scalar_t>(),
-                                                  x.numel(), spec.kind, spec.a, spec.b);
+      kernels::pointwise_activation_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dy.data<scalar_t>(),
+                                                       x.data<scalar_t>(), x.numel(), spec.kind, spec.a, spec.b);
     });
     return {dx};
   }
@@ -167,8 +167,8 @@ Tensor pointwise(const Tensor& x, const PointwiseSpec& spec) {
   Tensor input = x.contiguous();
   Tensor y = empty(x.sizes(), options_of(x));
   STRIATE_DISPATCH_FLOATING(x.dtype(), spec.op, [&] {
-    kernels::pointwise_activation_forward<scalar_t>(y.device(), y.data<scalar_t>(), input.data<scalar_t>(), x.numel(), spec.kind,
-                                               spec.a, spec.b);
+    kernels::pointwise_activation_forward<scalar_t>(y.device(), y.data<scalar_t>(), input.data<scalar_t>(), x.numel(),
+                                                    spec.kind, spec.a, spec.b);
   });
   if (autograd::needs_grad(x)) {
     auto node = std::make_shared<PointwiseBackward>();
@@ -192,8 +192,8 @@ Tensor& pointwise_(Tensor& x, const PointwiseSpec& spec) {
   if (track) original = x.detach().clone();
   if (x.is_contiguous()) {
     STRIATE_DISPATCH_FLOATING(x.dtype(), spec.op, [&] {
-      kernels::pointwise_activation_forward<scalar_t>(x.device(), x.data<scalar_t>(), x.data<scalar_t>(), x.numel(), spec.kind,
-                                                 spec.a, spec.b);
+      kernels::pointwise_activation_forward<scalar_t>(x.device(), x.data<scalar_t>(), x.data<scalar_t>(), x.numel(),
+                                                      spec.kind, spec.a, spec.b);
     });
   } else {
     Tensor values = pointwise(x.detach(), spec);
@@ -212,8 +212,8 @@ Tensor& pointwise_(Tensor& x, const PointwiseSpec& spec) {
 }
 
 PointwiseSpec hardtanh_spec(double min_val, double max_val, const char* op) {
-  STRIATE_CHECK(max_val >= min_val, op, ": expected max_val >= min_val, got min_val=", min_val, " and max_val=",
-                max_val);
+  STRIATE_CHECK(max_val >= min_val, op, ": expected max_val >= min_val, got min_val=", min_val,
+                " and max_val=", max_val);
   return {PointwiseActivation::Hardtanh, min_val, max_val, op, "HardtanhBackward"};
 }
 
@@ -243,6 +243,12 @@ Tensor elu(const Tensor& x, double alpha) { return pointwise(x, elu_spec(alpha, 
 Tensor& elu_(Tensor& x, double alpha) { return pointwise_(x, elu_spec(alpha, "elu_")); }
 Tensor selu(const Tensor& x) { return pointwise(x, {PointwiseActivation::Selu, 0, 0, "selu", "SeluBackward"}); }
 Tensor& selu_(Tensor& x) { return pointwise_(x, {PointwiseActivation::Selu, 0, 0, "selu_", "SeluBackward"}); }
+Tensor hardswish(const Tensor& x) {
+  return pointwise(x, {PointwiseActivation::Hardswish, 0, 0, "hardswish", "HardswishBackward"});
+}
+Tensor& hardswish_(Tensor& x) {
+  return pointwise_(x, {PointwiseActivation::Hardswish, 0, 0, "hardswish_", "HardswishBackward"});
+}
 Tensor silu(const Tensor& x) { return pointwise(x, {PointwiseActivation::Silu, 0, 0, "silu", "SiluBackward"}); }
 Tensor& silu_(Tensor& x) { return pointwise_(x, {PointwiseActivation::Silu, 0, 0, "silu_", "SiluBackward"}); }
 Tensor abs_tanh(const Tensor& x) {
@@ -250,8 +256,8 @@ Tensor abs_tanh(const Tensor& x) {
 }
 
 Tensor gelu(const Tensor& x, const std::string& approximate) {
-  STRIATE_CHECK(approximate == "none" || approximate == "tanh",
-                "gelu: approximate must be 'none' or 'tanh', got '", approximate, "'");
+  STRIATE_CHECK(approximate == "none" || approximate == "tanh", "gelu: approximate must be 'none' or 'tanh', got '",
+                approximate, "'");
   const auto kind = approximate == "tanh" ? PointwiseActivation::GeluTanh : PointwiseActivation::Gelu;
   return pointwise(x, {kind, 0, 0, "gelu", "GeluBackward"});
 }
@@ -266,8 +272,8 @@ Tensor softplus(const Tensor& x, double beta, double threshold) {
 Tensor prelu(const Tensor& x, const Tensor& weight) {
   check_input(x, "prelu");
   STRIATE_CHECK(weight.defined(), "prelu: expected a 'weight' tensor, got None");
-  STRIATE_CHECK_TYPE(weight.dtype() == x.dtype(), "prelu: expected 'weight' of the input's dtype ", x.dtype(),
-                     ", got ", weight.dtype());
+  STRIATE_CHECK_TYPE(weight.dtype() == x.dtype(), "prelu: expected 'weight' of the input's dtype ", x.dtype(), ", got ",
+                     weight.dtype());
   STRIATE_CHECK_SHAPE(weight.dim() <= 1, "prelu: expected a 0-d or 1-d 'weight', got shape ", weight.sizes());
   const int64_t channels = x.dim() >= 2 ? x.size(1) : 1;
   STRIATE_CHECK_SHAPE(weight.numel() == 1 || weight.numel() == channels,
@@ -295,8 +301,8 @@ struct SoftmaxBackward : autograd::Node {
     Tensor dx = empty(y.sizes(), options_of(y));
     if (y.numel() == 0) return {dx};
     STRIATE_DISPATCH_FLOATING(y.dtype(), name().c_str(), [&] {
-      kernels::softmax_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dy.data<scalar_t>(), y.data<scalar_t>(), outer, C, inner,
-                                     log);
+      kernels::softmax_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dy.data<scalar_t>(), y.data<scalar_t>(),
+                                          outer, C, inner, log);
     });
     return {dx};
   }
@@ -323,7 +329,8 @@ Tensor softmax_common(const Tensor& input, int64_t dim, std::optional<DType> dty
   Tensor y = empty(x.sizes(), options_of(x));
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
-      kernels::softmax_forward<scalar_t>(y.device(), y.data<scalar_t>(), contiguous_x.data<scalar_t>(), outer, C, inner, log);
+      kernels::softmax_forward<scalar_t>(y.device(), y.data<scalar_t>(), contiguous_x.data<scalar_t>(), outer, C, inner,
+                                         log);
     });
   }
   if (autograd::needs_grad(x)) {
@@ -358,24 +365,44 @@ STRIATE_REGISTER_OP("relu", &kernels::relu_forward<float>, &kernels::relu_backwa
 STRIATE_REGISTER_OP("relu_", &kernels::relu_forward<float>, &kernels::relu_backward<float>);
 STRIATE_REGISTER_OP("sigmoid", &kernels::sigmoid_forward<float>, &kernels::sigmoid_backward<float>);
 STRIATE_REGISTER_OP("tanh", &kernels::tanh_forward<float>, &kernels::tanh_backward<float>);
-STRIATE_REGISTER_OP("hardtanh", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
-STRIATE_REGISTER_OP("hardtanh_", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
-STRIATE_REGISTER_OP("relu6", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
-STRIATE_REGISTER_OP("relu6_", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
-STRIATE_REGISTER_OP("leaky_relu", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
-STRIATE_REGISTER_OP("leaky_relu_", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
-STRIATE_REGISTER_OP("elu", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
-STRIATE_REGISTER_OP("elu_", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
-STRIATE_REGISTER_OP("selu", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
-STRIATE_REGISTER_OP("selu_", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
-STRIATE_REGISTER_OP("silu", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
-STRIATE_REGISTER_OP("silu_", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
-STRIATE_REGISTER_OP("gelu", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
-STRIATE_REGISTER_OP("softplus", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
-STRIATE_REGISTER_OP("abs_tanh", &kernels::pointwise_activation_forward<float>, &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("hardtanh", &kernels::pointwise_activation_forward<float>,
+                    &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("hardtanh_", &kernels::pointwise_activation_forward<float>,
+                    &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("relu6", &kernels::pointwise_activation_forward<float>,
+                    &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("relu6_", &kernels::pointwise_activation_forward<float>,
+                    &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("leaky_relu", &kernels::pointwise_activation_forward<float>,
+                    &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("leaky_relu_", &kernels::pointwise_activation_forward<float>,
+                    &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("elu", &kernels::pointwise_activation_forward<float>,
+                    &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("elu_", &kernels::pointwise_activation_forward<float>,
+                    &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("selu", &kernels::pointwise_activation_forward<float>,
+                    &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("selu_", &kernels::pointwise_activation_forward<float>,
+                    &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("silu", &kernels::pointwise_activation_forward<float>,
+                    &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("silu_", &kernels::pointwise_activation_forward<float>,
+                    &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("hardswish", &kernels::pointwise_activation_forward<float>,
+                    &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("hardswish_", &kernels::pointwise_activation_forward<float>,
+                    &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("gelu", &kernels::pointwise_activation_forward<float>,
+                    &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("softplus", &kernels::pointwise_activation_forward<float>,
+                    &kernels::pointwise_activation_backward<float>);
+STRIATE_REGISTER_OP("abs_tanh", &kernels::pointwise_activation_forward<float>,
+                    &kernels::pointwise_activation_backward<float>);
 STRIATE_REGISTER_OP("softmax", &kernels::softmax_forward<float>, &kernels::softmax_backward<float>);
 STRIATE_REGISTER_OP("log_softmax", &kernels::softmax_forward<float>, &kernels::softmax_backward<float>);
 STRIATE_REGISTER_OP("softmin", &kernels::softmax_forward<float>, &kernels::softmax_backward<float>);
-STRIATE_REGISTER_OP("prelu", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul, &kernels::binary_div, &kernels::compare, &kernels::where, &kernels::sum_reduce<float, float>);
+STRIATE_REGISTER_OP("prelu", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul, &kernels::binary_div,
+                    &kernels::compare, &kernels::where, &kernels::sum_reduce<float, float>);
 
 }  // namespace striate

@@ -17,7 +17,7 @@ namespace {
 using conv_common::pair_str;
 
 kernels::Conv2dGeometry make_geometry(const Shape& input, const Shape& weight, const Shape& output,
-                                           const Conv2dOptions& options, const std::array<int64_t, 4>& padding) {
+                                      const Conv2dOptions& options, const std::array<int64_t, 4>& padding) {
   // input / output are batched here (N, C, H, W) / (N, K, P, Q).
   kernels::Conv2dGeometry g;
   g.N = input[0];
@@ -101,9 +101,9 @@ Shape conv2d_output_shape(const Shape& input, const Shape& weight, const Conv2dO
   const int64_t K = weight[0];
   STRIATE_CHECK_SHAPE(K % groups == 0, op, ": expected out channels (weight.size(0) = ", K,
                       ") divisible by groups = ", groups);
-  STRIATE_CHECK_SHAPE(x[1] == weight[1] * groups, op, ": expected input with C = weight.size(1) * groups = ",
-                      weight[1] * groups, " channels, got ", x[1], " (input shape ", input, ", weight shape ", weight,
-                      ", groups ", groups, ")");
+  STRIATE_CHECK_SHAPE(x[1] == weight[1] * groups, op,
+                      ": expected input with C = weight.size(1) * groups = ", weight[1] * groups, " channels, got ",
+                      x[1], " (input shape ", input, ", weight shape ", weight, ", groups ", groups, ")");
   const auto padding = conv2d_resolve_padding(weight, options);
   const int64_t padded_h = x[2] + padding[0] + padding[1];
   const int64_t padded_w = x[3] + padding[2] + padding[3];
@@ -138,7 +138,7 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const std::optional<Ten
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), "conv2d", [&] {
       kernels::conv2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), w.data<scalar_t>(),
-                                             has_bias ? b.data<scalar_t>() : nullptr, geometry);
+                                        has_bias ? b.data<scalar_t>() : nullptr, geometry);
     });
   }
 
@@ -146,6 +146,7 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const std::optional<Ten
   return y;
 }
 
-STRIATE_REGISTER_OP("conv2d", &kernels::conv2d_forward<float>, &kernels::conv2d_backward_input<float>, &kernels::conv2d_backward_weight<float>);
+STRIATE_REGISTER_OP("conv2d", &kernels::conv2d_forward<float>, &kernels::conv2d_backward_input<float>,
+                    &kernels::conv2d_backward_weight<float>);
 
 }  // namespace striate

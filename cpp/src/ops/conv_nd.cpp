@@ -70,9 +70,10 @@ Shape conv_nd_output_shape(const Shape& input, const Shape& weight, const ConvNd
   const int64_t K = weight[0];
   STRIATE_CHECK_SHAPE(K % args.groups == 0, op, ": expected out channels (weight.size(0) = ", K,
                       ") divisible by groups = ", args.groups);
-  STRIATE_CHECK_SHAPE(x[1] == weight[1] * args.groups, op, ": expected input with C = weight.size(1) * groups = ",
-                      weight[1] * args.groups, " channels, got ", x[1], " (input shape ", input, ", weight shape ",
-                      weight, ", groups ", args.groups, ")");
+  STRIATE_CHECK_SHAPE(x[1] == weight[1] * args.groups, op,
+                      ": expected input with C = weight.size(1) * groups = ", weight[1] * args.groups,
+                      " channels, got ", x[1], " (input shape ", input, ", weight shape ", weight, ", groups ",
+                      args.groups, ")");
   const std::vector<int64_t> padding = resolve_padding(weight, args);
   Shape out = input;
   out[out.size() - dims - 1] = K;
@@ -99,7 +100,10 @@ ConvNdArgs conv3d_args(const Conv3dOptions& options) {
   const auto& s = options.stride();
   const auto& d = options.dilation();
   const auto& p = options.padding6();
-  return {{s[0], s[1], s[2]}, {d[0], d[1], d[2]}, {p[0], p[1], p[2], p[3], p[4], p[5]}, options.padding_mode(),
+  return {{s[0], s[1], s[2]},
+          {d[0], d[1], d[2]},
+          {p[0], p[1], p[2], p[3], p[4], p[5]},
+          options.padding_mode(),
           options.groups()};
 }
 
@@ -191,7 +195,7 @@ Tensor conv3d(const Tensor& input, const Tensor& weight, const std::optional<Ten
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), "conv3d", [&] {
       kernels::conv3d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), w.data<scalar_t>(),
-                                             has_bias ? b.data<scalar_t>() : nullptr, g);
+                                        has_bias ? b.data<scalar_t>() : nullptr, g);
     });
   }
 
@@ -199,7 +203,9 @@ Tensor conv3d(const Tensor& input, const Tensor& weight, const std::optional<Ten
   return y;
 }
 
-STRIATE_REGISTER_OP("conv1d", &kernels::conv2d_forward<float>, &kernels::conv2d_backward_input<float>, &kernels::conv2d_backward_weight<float>);
-STRIATE_REGISTER_OP("conv3d", &kernels::conv3d_forward<float>, &kernels::conv3d_backward_input<float>, &kernels::conv3d_backward_weight<float>);
+STRIATE_REGISTER_OP("conv1d", &kernels::conv2d_forward<float>, &kernels::conv2d_backward_input<float>,
+                    &kernels::conv2d_backward_weight<float>);
+STRIATE_REGISTER_OP("conv3d", &kernels::conv3d_forward<float>, &kernels::conv3d_backward_input<float>,
+                    &kernels::conv3d_backward_weight<float>);
 
 }  // namespace striate

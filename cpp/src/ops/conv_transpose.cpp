@@ -20,7 +20,7 @@ Shape batched(const Shape& shape) { return conv_common::batched(shape, 2); }
 // The conv2d whose input gradient this transposed convolution is: its input is our output
 // (C = C_out channels), its output our input (K = C_in channels, P x Q = H x W).
 kernels::Conv2dGeometry adjoint_geometry(const Shape& input, const Shape& weight, const Shape& output,
-                                              const ConvTranspose2dOptions& options) {
+                                         const ConvTranspose2dOptions& options) {
   kernels::Conv2dGeometry g;
   g.N = input[0];
   g.K = input[1];
@@ -97,14 +97,14 @@ struct ConvTranspose2dBackward : autograd::Node {
       if (should_compute_input_grad(0)) {
         // d input = conv2d(d output, W): the adjoint's forward pass.
         dinput = empty(input_shape, options_of(x));
-        kernels::conv2d_forward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(), w.data<scalar_t>(),
-                                               nullptr, geometry);
+        kernels::conv2d_forward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
+                                          w.data<scalar_t>(), nullptr, geometry);
       }
       if (should_compute_input_grad(1)) {
         // The adjoint's weight gradient with the roles of its input and output gradient swapped.
         dweight = empty(w.sizes(), options_of(w));
-        kernels::conv2d_backward_weight<scalar_t>(dweight.device(), dweight.data<scalar_t>(), nullptr, x.data<scalar_t>(),
-                                                       dout.data<scalar_t>(), geometry);
+        kernels::conv2d_backward_weight<scalar_t>(dweight.device(), dweight.data<scalar_t>(), nullptr,
+                                                  x.data<scalar_t>(), dout.data<scalar_t>(), geometry);
       }
     });
     if (has_bias && should_compute_input_grad(2)) dbias = sum(grads[0].reshape(batched(grads[0].sizes())), {0, 2, 3});
@@ -152,6 +152,7 @@ Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const std::op
   return y;
 }
 
-STRIATE_REGISTER_OP("conv_transpose2d", &kernels::conv2d_forward<float>, &kernels::conv2d_backward_input<float>, &kernels::conv2d_backward_weight<float>);
+STRIATE_REGISTER_OP("conv_transpose2d", &kernels::conv2d_forward<float>, &kernels::conv2d_backward_input<float>,
+                    &kernels::conv2d_backward_weight<float>);
 
 }  // namespace striate

@@ -160,7 +160,8 @@ Tensor& fill_(Tensor& dst, Scalar value) {
   kernels::fill(dispatch::device_of("fill_", dst), dst, value);
   dst.bump_version();
   if (dst.requires_grad() && grad_mode_enabled()) {
-    if (dst.impl()->is_view()) STRIATE_NOT_IMPLEMENTED("fill_: in-place writes into views of tensors that require grad are not supported yet");
+    if (dst.impl()->is_view())
+      STRIATE_NOT_IMPLEMENTED("fill_: in-place writes into views of tensors that require grad are not supported yet");
     autograd::record(std::make_shared<ConstantBackward>(), {}, dst);
   }
   return dst;

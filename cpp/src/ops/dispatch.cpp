@@ -20,7 +20,8 @@ std::map<std::string, KernelList>& registry() {
 }
 
 bool runs_on(const KernelList& kernels, DeviceType device) {
-  return std::all_of(kernels.begin(), kernels.end(), [&](const kernels::KernelBase* k) { return k->implemented_on(device); });
+  return std::all_of(kernels.begin(), kernels.end(),
+                     [&](const kernels::KernelBase* k) { return k->implemented_on(device); });
 }
 
 }  // namespace

@@ -40,7 +40,6 @@ struct OpRegistration {
 
 }  // namespace striate::dispatch
 
-#define STRIATE_REGISTER_OP(op, ...)                                                                    \
-  [[maybe_unused]] static const ::striate::dispatch::OpRegistration STRIATE_KERNEL_CONCAT(striate_op_, \
-                                                                                          __COUNTER__)( \
+#define STRIATE_REGISTER_OP(op, ...)                                                                                 \
+  [[maybe_unused]] static const ::striate::dispatch::OpRegistration STRIATE_KERNEL_CONCAT(striate_op_, __COUNTER__)( \
       op, {__VA_ARGS__})

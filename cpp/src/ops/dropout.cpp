@@ -84,8 +84,7 @@ Tensor alpha_dropout(const Tensor& input, double p, bool training) {
 
 Tensor stochastic_depth(const Tensor& input, double p, const std::string& mode, bool training) {
   check_dropout_input(input, p, "stochastic_depth");
-  STRIATE_CHECK(mode == "row" || mode == "batch", "stochastic_depth: expected mode 'row' or 'batch', got '", mode,
-                "'");
+  STRIATE_CHECK(mode == "row" || mode == "batch", "stochastic_depth: expected mode 'row' or 'batch', got '", mode, "'");
   if (!training || p == 0.0) return input;
   STRIATE_CHECK_SHAPE(mode == "batch" || input.dim() >= 1,
                       "stochastic_depth: expected an input with a batch dimension for mode 'row', got shape ",

@@ -6,10 +6,10 @@
 
 #include "kernels/elementwise.h"
 #include "ops/dispatch.h"
+#include "ops/elementwise_internal.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/reduce.h"
-#include "ops/elementwise_internal.h"
 
 namespace striate {
 namespace {
@@ -375,8 +375,7 @@ STRIATE_REGISTER_OP("add", &kernels::binary_add);
 STRIATE_REGISTER_OP("sub", &kernels::binary_sub, &kernels::binary_mul);
 STRIATE_REGISTER_OP("mul", &kernels::binary_mul);
 STRIATE_REGISTER_OP("div", &kernels::binary_div, &kernels::unary);
-STRIATE_REGISTER_OP("pow", &kernels::binary_pow, &kernels::unary, &kernels::compare, &kernels::where,
-                             &kernels::fill);
+STRIATE_REGISTER_OP("pow", &kernels::binary_pow, &kernels::unary, &kernels::compare, &kernels::where, &kernels::fill);
 STRIATE_REGISTER_OP("maximum", &kernels::binary_maximum, &kernels::compare);
 STRIATE_REGISTER_OP("minimum", &kernels::binary_minimum, &kernels::compare);
 STRIATE_REGISTER_OP("neg", &kernels::unary);

@@ -79,7 +79,7 @@ void batched_gemm(Tensor& out, const Tensor& a, const Tensor& b, const Shape& ba
   parallel_for(0, batch.numel(), 1, [&](int64_t first, int64_t last) {
     for (int64_t i = first; i < last; ++i) {
       kernels::gemm<T>(out.device(), a_layout.transposed, b_layout.transposed, M, N, K, T(1), a_data + a_offsets[i],
-                            a_layout.leading, b_data + b_offsets[i], b_layout.leading, T(0), out_data + i * M * N, N);
+                       a_layout.leading, b_data + b_offsets[i], b_layout.leading, T(0), out_data + i * M * N, N);
     }
   });
 }
@@ -231,8 +231,9 @@ Tensor linear(const Tensor& x, const Tensor& weight, const std::optional<Tensor>
                       weight.sizes());
   STRIATE_CHECK_SHAPE(x.dim() >= 1, "linear: expected input of shape (*, in_features), got a 0-d tensor");
   int64_t out_features = weight.size(0), in_features = weight.size(1);
-  STRIATE_CHECK_SHAPE(x.size(-1) == in_features, "linear: expected input with last dimension in_features = ",
-                      in_features, " (weight shape ", weight.sizes(), "), got input shape ", x.sizes());
+  STRIATE_CHECK_SHAPE(x.size(-1) == in_features,
+                      "linear: expected input with last dimension in_features = ", in_features, " (weight shape ",
+                      weight.sizes(), "), got input shape ", x.sizes());
   const bool has_bias = bias.has_value() && bias->defined();
   if (has_bias) {
     check_floating_pair(x, *bias, "linear", "input", "bias");
@@ -260,8 +261,8 @@ Tensor linear(const Tensor& x, const Tensor& weight, const std::optional<Tensor>
       }
       // y (rows, out) = x (rows, in) @ W^T: reading W as stored transposed flips its flag.
       kernels::gemm<scalar_t>(y.device(), x_layout.transposed, !w_layout.transposed, rows, out_features, in_features,
-                                   scalar_t(1), x2.data<scalar_t>(), x_layout.leading, w2.data<scalar_t>(),
-                                   w_layout.leading, beta, out, out_features);
+                              scalar_t(1), x2.data<scalar_t>(), x_layout.leading, w2.data<scalar_t>(), w_layout.leading,
+                              beta, out, out_features);
     });
   }
   const Tensor bias_tensor = has_bias ? *bias : Tensor();

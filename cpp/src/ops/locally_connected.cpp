@@ -87,15 +87,18 @@ Tensor locally_connected2d(const Tensor& input, const Tensor& weight, const std:
   Tensor y = empty(out_shape, options_of(input));
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
-      kernels::locally_connected2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), w.data<scalar_t>(),
-                                                          has_bias ? b.data<scalar_t>() : nullptr, g);
+      kernels::locally_connected2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(),
+                                                     w.data<scalar_t>(), has_bias ? b.data<scalar_t>() : nullptr, g);
     });
   }
 
-  conv_common::record_weighted_op<conv_common::ConvBackward<LocallyConnected2dKernels>>(input, weight, bias, x, w, g, y);
+  conv_common::record_weighted_op<conv_common::ConvBackward<LocallyConnected2dKernels>>(input, weight, bias, x, w, g,
+                                                                                        y);
   return y;
 }
 
-STRIATE_REGISTER_OP("locally_connected2d", &kernels::locally_connected2d_forward<float>, &kernels::locally_connected2d_backward_input<float>, &kernels::locally_connected2d_backward_weight<float>);
+STRIATE_REGISTER_OP("locally_connected2d", &kernels::locally_connected2d_forward<float>,
+                    &kernels::locally_connected2d_backward_input<float>,
+                    &kernels::locally_connected2d_backward_weight<float>);
 
 }  // namespace striate

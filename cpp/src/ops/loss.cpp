@@ -3,8 +3,8 @@
 // hinge multi_margin_loss, with the class-target checks they share; cosine_embedding_loss.
 #include "striate/ops/loss.h"
 
-#include "kernels/loss.h"
 #include "kernels/elementwise.h"
+#include "kernels/loss.h"
 #include "kernels/reduce.h"
 #include "ops/dispatch.h"
 #include "striate/autograd.h"
@@ -71,9 +71,9 @@ struct ClassLayout {
 ClassLayout check_class_target(const Tensor& input, const Tensor& target, const char* op,
                                bool allows_probabilities = false) {
   STRIATE_CHECK_TYPE(target.dtype() == DType::Int64, op, ": expected 'target' to hold int64 class indices",
-                     allows_probabilities ? detail::str(" or float class probabilities of the input's shape ",
-                                                        input.sizes())
-                                          : std::string(),
+                     allows_probabilities
+                         ? detail::str(" or float class probabilities of the input's shape ", input.sizes())
+                         : std::string(),
                      ", got dtype ", target.dtype(), " and shape ", target.sizes());
   ClassLayout layout;
   if (input.dim() == 1) {
@@ -107,8 +107,8 @@ double check_labels(const Tensor& target, const Tensor& weight, int64_t C, std::
   double total_weight = 0;
   for (int64_t i = 0; i < target.numel(); ++i) {
     if (ignore_index && labels[i] == *ignore_index) continue;
-    STRIATE_CHECK_INDEX(labels[i] >= 0 && labels[i] < C, op, ": target label ", labels[i], " is out of range for ",
-                        C, " classes (expected 0 <= label < ", C,
+    STRIATE_CHECK_INDEX(labels[i] >= 0 && labels[i] < C, op, ": target label ", labels[i], " is out of range for ", C,
+                        " classes (expected 0 <= label < ", C,
                         ignore_index ? detail::str(", or ignore_index=", *ignore_index, ")") : std::string(")"));
     if (!weight.defined()) {
       total_weight += 1;
@@ -154,10 +154,10 @@ struct CrossEntropyBackward : autograd::Node {
     Tensor dloss = grads[0].contiguous();
     Tensor dx = empty(input_shape, options_of(x));
     STRIATE_DISPATCH_FLOATING(x.dtype(), "CrossEntropyBackward", [&] {
-      kernels::cross_entropy_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dloss.data<scalar_t>(), x.data<scalar_t>(),
-                                           row_max.data<scalar_t>(), log_sum.data<scalar_t>(),
-                                           labels.data<int64_t>(), optional_data<scalar_t>(class_weight), layout.N,
-                                           layout.C, layout.S, 1, ignore_index);
+      kernels::cross_entropy_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dloss.data<scalar_t>(),
+                                                x.data<scalar_t>(), row_max.data<scalar_t>(), log_sum.data<scalar_t>(),
+                                                labels.data<int64_t>(), optional_data<scalar_t>(class_weight), layout.N,
+                                                layout.C, layout.S, 1, ignore_index);
     });
     return {dx};
   }
@@ -173,8 +173,8 @@ struct CrossEntropyBackward : autograd::Node {
 
 // Soft targets: -sum_c weight[c] t[c] log_softmax(x)[c], composed from differentiable ops so the
 // target gets its gradient too; 'mean' divides by the number of samples.
-Tensor cross_entropy_probabilities(const Tensor& input, const Tensor& target, Reduction reduction,
-                                   const Tensor& weight, int64_t ignore_index, double label_smoothing) {
+Tensor cross_entropy_probabilities(const Tensor& input, const Tensor& target, Reduction reduction, const Tensor& weight,
+                                   int64_t ignore_index, double label_smoothing) {
   const char* op = "cross_entropy";
   STRIATE_CHECK_TYPE(target.dtype() == input.dtype(), op, ": expected class-probability 'target' of the input's ",
                      "dtype ", input.dtype(), ", got ", target.dtype());
@@ -202,8 +202,8 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, Reduction reduct
                      int64_t ignore_index, double label_smoothing) {
   const char* op = "cross_entropy";
   check_input(input, target, op);
-  STRIATE_CHECK(label_smoothing >= 0.0 && label_smoothing <= 1.0, op,
-                ": expected label_smoothing in [0, 1], got ", label_smoothing);
+  STRIATE_CHECK(label_smoothing >= 0.0 && label_smoothing <= 1.0, op, ": expected label_smoothing in [0, 1], got ",
+                label_smoothing);
   if (target.is_floating_point() && target.sizes() == input.sizes())
     return cross_entropy_probabilities(input, target, reduction, weight, ignore_index, label_smoothing);
   ClassLayout layout = check_class_target(input, target, op, /*allows_probabilities=*/true);
@@ -217,9 +217,9 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, Reduction reduct
   Tensor log_total = empty({layout.N * layout.S}, options);
   STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
     kernels::cross_entropy_forward<scalar_t>(losses.device(), losses.data<scalar_t>(), max_logit.data<scalar_t>(),
-                                        log_total.data<scalar_t>(), x.data<scalar_t>(), labels.data<int64_t>(),
-                                        optional_data<scalar_t>(weights), layout.N, layout.C, layout.S,
-                                        ignore_index);
+                                             log_total.data<scalar_t>(), x.data<scalar_t>(), labels.data<int64_t>(),
+                                             optional_data<scalar_t>(weights), layout.N, layout.C, layout.S,
+                                             ignore_index);
   });
   if (autograd::needs_grad(input)) {
     auto node = std::make_shared<CrossEntropyBackward>();
@@ -242,9 +242,8 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, Reduction reduct
   if (weights.defined()) terms = mul(terms, weights.reshape(class_shape(input, layout.C)));
   Tensor kept = to_dtype(ne(labels, Scalar(ignore_index)), input.dtype());
   Tensor smooth = mul(neg(sum(terms, {class_dim})), kept);
-  return add(mul(nll, Scalar(1 - label_smoothing)),
-             mul(reduce_class_losses(smooth, reduction, total_weight),
-                 Scalar(label_smoothing / static_cast<double>(layout.C))));
+  return add(mul(nll, Scalar(1 - label_smoothing)), mul(reduce_class_losses(smooth, reduction, total_weight),
+                                                        Scalar(label_smoothing / static_cast<double>(layout.C))));
 }
 
 // ---- nll_loss -----------------------------------------------------------------------------------
@@ -263,9 +262,9 @@ struct NllLossBackward : autograd::Node {
     Tensor dloss = grads[0].contiguous();
     Tensor dx = empty(input_shape, TensorOptions(dtype));
     STRIATE_DISPATCH_FLOATING(dtype, "NllLossBackward", [&] {
-      kernels::nll_loss_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dloss.data<scalar_t>(), labels.data<int64_t>(),
-                                      optional_data<scalar_t>(class_weight), layout.N, layout.C, layout.S, 1,
-                                      ignore_index);
+      kernels::nll_loss_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dloss.data<scalar_t>(),
+                                           labels.data<int64_t>(), optional_data<scalar_t>(class_weight), layout.N,
+                                           layout.C, layout.S, 1, ignore_index);
     });
     return {dx};
   }
@@ -289,8 +288,9 @@ Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reducti
   Tensor x = log_probs.contiguous();
   Tensor losses = empty(layout.loss_shape, options_of(x));
   STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
-    kernels::nll_loss_forward<scalar_t>(losses.device(), losses.data<scalar_t>(), x.data<scalar_t>(), labels.data<int64_t>(),
-                                   optional_data<scalar_t>(weights), layout.N, layout.C, layout.S, ignore_index);
+    kernels::nll_loss_forward<scalar_t>(losses.device(), losses.data<scalar_t>(), x.data<scalar_t>(),
+                                        labels.data<int64_t>(), optional_data<scalar_t>(weights), layout.N, layout.C,
+                                        layout.S, ignore_index);
   });
   if (autograd::needs_grad(log_probs)) {
     auto node = std::make_shared<NllLossBackward>();
@@ -323,9 +323,9 @@ struct MultiMarginBackward : autograd::Node {
     Tensor dloss = grads[0].contiguous();
     Tensor dx = empty(input_shape, options_of(x));
     STRIATE_DISPATCH_FLOATING(x.dtype(), "MultiMarginLossBackward", [&] {
-      kernels::multi_margin_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dloss.data<scalar_t>(), x.data<scalar_t>(),
-                                          labels.data<int64_t>(), optional_data<scalar_t>(class_weight), N, C, p,
-                                          margin);
+      kernels::multi_margin_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dloss.data<scalar_t>(),
+                                               x.data<scalar_t>(), labels.data<int64_t>(),
+                                               optional_data<scalar_t>(class_weight), N, C, p, margin);
     });
     return {dx};
   }
@@ -359,8 +359,9 @@ Tensor multi_margin_loss(const Tensor& input, const Tensor& target, int64_t p, d
   Tensor x = input.contiguous();
   Tensor losses = empty(expected, options_of(x));
   STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
-    kernels::multi_margin_forward<scalar_t>(losses.device(), losses.data<scalar_t>(), x.data<scalar_t>(), labels.data<int64_t>(),
-                                       optional_data<scalar_t>(weights), N, C, static_cast<int>(p), margin);
+    kernels::multi_margin_forward<scalar_t>(losses.device(), losses.data<scalar_t>(), x.data<scalar_t>(),
+                                            labels.data<int64_t>(), optional_data<scalar_t>(weights), N, C,
+                                            static_cast<int>(p), margin);
   });
   if (autograd::needs_grad(input)) {
     auto node = std::make_shared<MultiMarginBackward>();
@@ -399,8 +400,8 @@ Tensor cosine_embedding_loss(const Tensor& input1, const Tensor& input2, const T
                       " for inputs of shape ", input1.sizes(), ", got ", target.sizes());
   const int64_t last = input1.dim() - 1;
   Tensor dot = sum(mul(input1, input2), {last});
-  Tensor squared_norms = mul(add(sum(mul(input1, input1), {last}), Scalar(1e-12)),
-                             add(sum(mul(input2, input2), {last}), Scalar(1e-12)));
+  Tensor squared_norms =
+      mul(add(sum(mul(input1, input1), {last}), Scalar(1e-12)), add(sum(mul(input2, input2), {last}), Scalar(1e-12)));
   Tensor cosine = div(dot, sqrt(squared_norms));
   Tensor none = zeros_like(cosine);
   Tensor pull = where(eq(target, Scalar(1)), rsub(cosine, Scalar(1)), none);
@@ -411,6 +412,8 @@ Tensor cosine_embedding_loss(const Tensor& input1, const Tensor& input2, const T
 STRIATE_REGISTER_OP("cross_entropy", &kernels::cross_entropy_forward<float>, &kernels::cross_entropy_backward<float>);
 STRIATE_REGISTER_OP("nll_loss", &kernels::nll_loss_forward<float>, &kernels::nll_loss_backward<float>);
 STRIATE_REGISTER_OP("multi_margin_loss", &kernels::multi_margin_forward<float>, &kernels::multi_margin_backward<float>);
-STRIATE_REGISTER_OP("cosine_embedding_loss", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul, &kernels::binary_div, &kernels::unary, &kernels::compare, &kernels::where, &kernels::sum_reduce<float, float>);
+STRIATE_REGISTER_OP("cosine_embedding_loss", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul,
+                    &kernels::binary_div, &kernels::unary, &kernels::compare, &kernels::where,
+                    &kernels::sum_reduce<float, float>);
 
 }  // namespace striate

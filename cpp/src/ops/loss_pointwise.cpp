@@ -1,8 +1,8 @@
 // Elementwise losses (mse, l1, smooth_l1, huber, binary cross-entropy with probabilities or
 // logits, kl_div) and the weight penalties. Most are composed from differentiable ops; the two
 // with edge cases in their domain (log 0) have kernels and backward nodes here.
-#include "kernels/loss.h"
 #include "kernels/elementwise.h"
+#include "kernels/loss.h"
 #include "kernels/reduce.h"
 #include "ops/dispatch.h"
 #include "striate/autograd.h"
@@ -32,8 +32,8 @@ Tensor difference(const Tensor& input, const Tensor& target, const char* op) {
 }
 
 void check_same_shape(const Tensor& input, const Tensor& target, const char* op) {
-  STRIATE_CHECK_SHAPE(input.sizes() == target.sizes(), op, ": expected 'target' of the input's shape ",
-                      input.sizes(), ", got ", target.sizes());
+  STRIATE_CHECK_SHAPE(input.sizes() == target.sizes(), op, ": expected 'target' of the input's shape ", input.sizes(),
+                      ", got ", target.sizes());
 }
 
 // An optional elementwise weight, broadcast against the losses by mul.
@@ -89,10 +89,9 @@ struct BinaryCrossEntropyBackward : autograd::Node {
     Tensor dx = should_compute_input_grad(0) ? empty(x.sizes(), options_of(x)) : Tensor();
     Tensor dt = should_compute_input_grad(1) ? empty(x.sizes(), options_of(x)) : Tensor();
     STRIATE_DISPATCH_FLOATING(x.dtype(), "BinaryCrossEntropyBackward", [&] {
-      kernels::binary_cross_entropy_backward<scalar_t>(dx.device(), dx.defined() ? dx.data<scalar_t>() : nullptr,
-                                                  dt.defined() ? dt.data<scalar_t>() : nullptr,
-                                                  dloss.data<scalar_t>(), x.data<scalar_t>(), t.data<scalar_t>(),
-                                                  x.numel());
+      kernels::binary_cross_entropy_backward<scalar_t>(
+          dx.device(), dx.defined() ? dx.data<scalar_t>() : nullptr, dt.defined() ? dt.data<scalar_t>() : nullptr,
+          dloss.data<scalar_t>(), x.data<scalar_t>(), t.data<scalar_t>(), x.numel());
     });
     return {dx, dt};
   }
@@ -120,8 +119,8 @@ Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Ten
   });
   Tensor losses = empty(x.sizes(), options_of(x));
   STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
-    kernels::binary_cross_entropy_forward<scalar_t>(losses.device(), losses.data<scalar_t>(), x.data<scalar_t>(), t.data<scalar_t>(),
-                                               x.numel());
+    kernels::binary_cross_entropy_forward<scalar_t>(losses.device(), losses.data<scalar_t>(), x.data<scalar_t>(),
+                                                    t.data<scalar_t>(), x.numel());
   });
   if (autograd::needs_grad(input, target)) {
     auto node = std::make_shared<BinaryCrossEntropyBackward>();
@@ -167,8 +166,8 @@ struct KlDivBackward : autograd::Node {
     Tensor dt = should_compute_input_grad(1) ? empty(x.sizes(), options_of(x)) : Tensor();
     STRIATE_DISPATCH_FLOATING(x.dtype(), "KlDivBackward", [&] {
       kernels::kl_div_backward<scalar_t>(dx.device(), dx.defined() ? dx.data<scalar_t>() : nullptr,
-                                    dt.defined() ? dt.data<scalar_t>() : nullptr, dloss.data<scalar_t>(),
-                                    x.data<scalar_t>(), t.data<scalar_t>(), x.numel());
+                                         dt.defined() ? dt.data<scalar_t>() : nullptr, dloss.data<scalar_t>(),
+                                         x.data<scalar_t>(), t.data<scalar_t>(), x.numel());
     });
     return {dx, dt};
   }
@@ -195,7 +194,8 @@ Tensor kl_div(const Tensor& input, const Tensor& target, const std::string& redu
     Tensor t = target.contiguous();
     losses = empty(x.sizes(), options_of(x));
     STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
-      kernels::kl_div_forward<scalar_t>(losses.device(), losses.data<scalar_t>(), x.data<scalar_t>(), t.data<scalar_t>(), x.numel());
+      kernels::kl_div_forward<scalar_t>(losses.device(), losses.data<scalar_t>(), x.data<scalar_t>(),
+                                        t.data<scalar_t>(), x.numel());
     });
     if (autograd::needs_grad(input, target)) {
       auto node = std::make_shared<KlDivBackward>();
@@ -247,12 +247,22 @@ Tensor elastic_net_penalty(const std::vector<Tensor>& params, double alpha, doub
   return mul(add(mul(l1, Scalar(l1_ratio)), mul(l2, Scalar((1 - l1_ratio) / 2))), Scalar(alpha));
 }
 
-STRIATE_REGISTER_OP("binary_cross_entropy", &kernels::binary_cross_entropy_forward<float>, &kernels::binary_cross_entropy_backward<float>);
+STRIATE_REGISTER_OP("binary_cross_entropy", &kernels::binary_cross_entropy_forward<float>,
+                    &kernels::binary_cross_entropy_backward<float>);
 STRIATE_REGISTER_OP("kl_div", &kernels::kl_div_forward<float>, &kernels::kl_div_backward<float>);
-STRIATE_REGISTER_OP("mse_loss", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul, &kernels::binary_div, &kernels::unary, &kernels::compare, &kernels::where, &kernels::sum_reduce<float, float>);
-STRIATE_REGISTER_OP("huber_loss", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul, &kernels::binary_div, &kernels::unary, &kernels::compare, &kernels::where, &kernels::sum_reduce<float, float>);
-STRIATE_REGISTER_OP("smooth_l1_loss", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul, &kernels::binary_div, &kernels::unary, &kernels::compare, &kernels::where, &kernels::sum_reduce<float, float>);
-STRIATE_REGISTER_OP("binary_cross_entropy_with_logits", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul, &kernels::binary_div, &kernels::unary, &kernels::compare, &kernels::where, &kernels::sum_reduce<float, float>);
-STRIATE_REGISTER_OP("elastic_net_penalty", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul, &kernels::binary_div, &kernels::unary, &kernels::compare, &kernels::where, &kernels::sum_reduce<float, float>);
+STRIATE_REGISTER_OP("mse_loss", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul, &kernels::binary_div,
+                    &kernels::unary, &kernels::compare, &kernels::where, &kernels::sum_reduce<float, float>);
+STRIATE_REGISTER_OP("huber_loss", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul,
+                    &kernels::binary_div, &kernels::unary, &kernels::compare, &kernels::where,
+                    &kernels::sum_reduce<float, float>);
+STRIATE_REGISTER_OP("smooth_l1_loss", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul,
+                    &kernels::binary_div, &kernels::unary, &kernels::compare, &kernels::where,
+                    &kernels::sum_reduce<float, float>);
+STRIATE_REGISTER_OP("binary_cross_entropy_with_logits", &kernels::binary_add, &kernels::binary_sub,
+                    &kernels::binary_mul, &kernels::binary_div, &kernels::unary, &kernels::compare, &kernels::where,
+                    &kernels::sum_reduce<float, float>);
+STRIATE_REGISTER_OP("elastic_net_penalty", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul,
+                    &kernels::binary_div, &kernels::unary, &kernels::compare, &kernels::where,
+                    &kernels::sum_reduce<float, float>);
 
 }  // namespace striate

@@ -19,8 +19,8 @@ void check_input(const Tensor& x, const char* op, int min_dim) {
   dispatch::device_of(op, x);
   STRIATE_CHECK_TYPE(x.is_floating_point(), op, ": expected a floating-point input (float32 or float64), got ",
                      x.dtype());
-  STRIATE_CHECK_SHAPE(x.dim() >= min_dim, op, ": expected an input with at least ", min_dim,
-                      " dimensions, got shape ", x.sizes());
+  STRIATE_CHECK_SHAPE(x.dim() >= min_dim, op, ": expected an input with at least ", min_dim, " dimensions, got shape ",
+                      x.sizes());
 }
 
 // An optional per-channel tensor (weight, bias, running statistics): absent, or numel C of x's dtype.
@@ -29,8 +29,8 @@ void check_channel_tensor(const Tensor& t, const Tensor& x, int64_t C, const cha
   dispatch::device_of(op, {{"input", x}, {name, t}});
   STRIATE_CHECK_TYPE(t.dtype() == x.dtype(), op, ": expected ", name, " of dtype ", x.dtype(), " (the input's), got ",
                      t.dtype());
-  STRIATE_CHECK_SHAPE(t.dim() == 1 && t.size(0) == C, op, ": expected ", name, " of shape (", C,
-                      ") for an input with ", C, " channels, got shape ", t.sizes());
+  STRIATE_CHECK_SHAPE(t.dim() == 1 && t.size(0) == C, op, ": expected ", name, " of shape (", C, ") for an input with ",
+                      C, " channels, got shape ", t.sizes());
 }
 
 // The product of x's dims from `first` on (the L of the (N, C, L) view).
@@ -65,10 +65,10 @@ struct BatchNormBackward : autograd::Node {
     Tensor dbeta = should_compute_input_grad(2) ? empty({C}, options_of(x)) : Tensor();
     STRIATE_DISPATCH_FLOATING(x.dtype(), "BatchNormBackward", [&] {
       kernels::batch_norm_backward<scalar_t>(dx.device(), dx.defined() ? dx.data<scalar_t>() : nullptr,
-                                        dgamma.defined() ? dgamma.data<scalar_t>() : nullptr,
-                                        dbeta.defined() ? dbeta.data<scalar_t>() : nullptr, dy.data<scalar_t>(),
-                                        x.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(),
-                                        data_or_null<scalar_t>(gamma), N, C, L, batch_stats);
+                                             dgamma.defined() ? dgamma.data<scalar_t>() : nullptr,
+                                             dbeta.defined() ? dbeta.data<scalar_t>() : nullptr, dy.data<scalar_t>(),
+                                             x.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(),
+                                             data_or_null<scalar_t>(gamma), N, C, L, batch_stats);
     });
     return {dx, dgamma, dbeta};
   }
@@ -105,8 +105,8 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
                 ": expected running_mean and running_var when training=False, got None");
   STRIATE_CHECK(eps >= 0, op, ": expected eps >= 0, got ", eps);
   const int64_t count = N * L;
-  STRIATE_CHECK(!training || count > 1, op, ": expected more than 1 value per channel when training, got input of shape ",
-                input.sizes());
+  STRIATE_CHECK(!training || count > 1, op,
+                ": expected more than 1 value per channel when training, got input of shape ", input.sizes());
 
   Tensor x = input.contiguous();
   Tensor gamma = weight.defined() ? weight.contiguous() : Tensor();
@@ -141,8 +141,8 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
       kernels::batch_norm_apply<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), mean.data<scalar_t>(),
-                                     invstd.data<scalar_t>(), data_or_null<scalar_t>(gamma),
-                                     data_or_null<scalar_t>(beta), N, C, L);
+                                          invstd.data<scalar_t>(), data_or_null<scalar_t>(gamma),
+                                          data_or_null<scalar_t>(beta), N, C, L);
     });
   }
   if (autograd::any_requires_grad({&input, &weight, &bias})) {
@@ -178,10 +178,10 @@ struct GroupNormBackward : autograd::Node {
     Tensor dbeta = should_compute_input_grad(2) ? empty({C}, options_of(x)) : Tensor();
     STRIATE_DISPATCH_FLOATING(x.dtype(), op_name.c_str(), [&] {
       kernels::group_norm_backward<scalar_t>(dx.device(), dx.defined() ? dx.data<scalar_t>() : nullptr,
-                                        dgamma.defined() ? dgamma.data<scalar_t>() : nullptr,
-                                        dbeta.defined() ? dbeta.data<scalar_t>() : nullptr, dy.data<scalar_t>(),
-                                        x.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(),
-                                        data_or_null<scalar_t>(gamma), N, C, L, G);
+                                             dgamma.defined() ? dgamma.data<scalar_t>() : nullptr,
+                                             dbeta.defined() ? dbeta.data<scalar_t>() : nullptr, dy.data<scalar_t>(),
+                                             x.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(),
+                                             data_or_null<scalar_t>(gamma), N, C, L, G);
     });
     // layer_norm's weight has the normalized shape, not (C).
     if (dgamma.defined()) dgamma = dgamma.view(affine_shape);
@@ -208,9 +208,9 @@ Tensor grouped_norm(const Tensor& input, int64_t N, int64_t C, int64_t L, int64_
   Tensor mean = empty({N, G}, options), invstd = empty({N, G}, options);
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), backward_name, [&] {
-      kernels::group_norm_forward<scalar_t>(y.device(), y.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(),
-                                       x.data<scalar_t>(), data_or_null<scalar_t>(gamma),
-                                       data_or_null<scalar_t>(beta), N, C, L, G, eps);
+      kernels::group_norm_forward<scalar_t>(y.device(), y.data<scalar_t>(), mean.data<scalar_t>(),
+                                            invstd.data<scalar_t>(), x.data<scalar_t>(), data_or_null<scalar_t>(gamma),
+                                            data_or_null<scalar_t>(beta), N, C, L, G, eps);
     });
   }
   if (autograd::any_requires_grad({&input, &weight, &bias})) {
@@ -285,8 +285,8 @@ Tensor instance_norm(const Tensor& input, const Tensor& running_mean, const Tens
                 running_mean.defined() ? "running_var=None" : "running_mean=None");
   STRIATE_CHECK(use_input_stats || running_mean.defined(), op,
                 ": expected running_mean and running_var when use_input_stats=False, got None");
-  STRIATE_CHECK(!use_input_stats || L > 1, op, ": expected more than 1 spatial element per channel, got input of shape ",
-                input.sizes());
+  STRIATE_CHECK(!use_input_stats || L > 1, op,
+                ": expected more than 1 spatial element per channel, got input of shape ", input.sizes());
   STRIATE_CHECK(eps >= 0, op, ": expected eps >= 0, got ", eps);
   if (!running_mean.defined()) return grouped_norm(input, N, C, L, C, weight, bias, eps, "InstanceNormBackward");
 
@@ -328,8 +328,9 @@ struct LocalResponseNormBackward : autograd::Node {
     Tensor dx = empty(x.sizes(), options_of(x));
     if (x.numel() == 0) return {dx};
     STRIATE_DISPATCH_FLOATING(x.dtype(), "LocalResponseNormBackward", [&] {
-      kernels::local_response_norm_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dy.data<scalar_t>(), x.data<scalar_t>(),
-                                                 denom.data<scalar_t>(), N, C, L, size, alpha, beta);
+      kernels::local_response_norm_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dy.data<scalar_t>(),
+                                                      x.data<scalar_t>(), denom.data<scalar_t>(), N, C, L, size, alpha,
+                                                      beta);
     });
     return {dx};
   }
@@ -352,8 +353,8 @@ Tensor local_response_norm(const Tensor& input, int64_t size, double alpha, doub
   Tensor y = empty(input.sizes(), options), denom = empty(input.sizes(), options);
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
-      kernels::local_response_norm_forward<scalar_t>(y.device(), y.data<scalar_t>(), denom.data<scalar_t>(), x.data<scalar_t>(), N, C,
-                                                L, size, alpha, beta, k);
+      kernels::local_response_norm_forward<scalar_t>(y.device(), y.data<scalar_t>(), denom.data<scalar_t>(),
+                                                     x.data<scalar_t>(), N, C, L, size, alpha, beta, k);
     });
   }
   if (autograd::needs_grad(input)) {
@@ -371,10 +372,13 @@ Tensor local_response_norm(const Tensor& input, int64_t size, double alpha, doub
   return y;
 }
 
-STRIATE_REGISTER_OP("batch_norm", &kernels::batch_norm_stats<float>, &kernels::batch_norm_apply<float>, &kernels::batch_norm_backward<float>);
-STRIATE_REGISTER_OP("instance_norm", &kernels::batch_norm_stats<float>, &kernels::batch_norm_apply<float>, &kernels::batch_norm_backward<float>);
+STRIATE_REGISTER_OP("batch_norm", &kernels::batch_norm_stats<float>, &kernels::batch_norm_apply<float>,
+                    &kernels::batch_norm_backward<float>);
+STRIATE_REGISTER_OP("instance_norm", &kernels::batch_norm_stats<float>, &kernels::batch_norm_apply<float>,
+                    &kernels::batch_norm_backward<float>);
 STRIATE_REGISTER_OP("group_norm", &kernels::group_norm_forward<float>, &kernels::group_norm_backward<float>);
 STRIATE_REGISTER_OP("layer_norm", &kernels::group_norm_forward<float>, &kernels::group_norm_backward<float>);
-STRIATE_REGISTER_OP("local_response_norm", &kernels::local_response_norm_forward<float>, &kernels::local_response_norm_backward<float>);
+STRIATE_REGISTER_OP("local_response_norm", &kernels::local_response_norm_forward<float>,
+                    &kernels::local_response_norm_backward<float>);
 
 }  // namespace striate

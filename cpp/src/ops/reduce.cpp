@@ -5,8 +5,8 @@
 #include <type_traits>
 
 #include "kernels/index.h"
-#include "ops/dispatch.h"
 #include "kernels/reduce.h"
+#include "ops/dispatch.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/elementwise.h"
@@ -120,8 +120,8 @@ Tensor sum_forward(const Tensor& x, const std::vector<bool>& reduced, bool keepd
   const double scale = average ? 1.0 / static_cast<double>(plan.R) : 1.0;
   STRIATE_DISPATCH_ALL(x.dtype(), op, [&] {
     using out_t = std::conditional_t<std::is_floating_point_v<scalar_t>, scalar_t, int64_t>;
-    kernels::sum_reduce<scalar_t, out_t>(out.device(), out.data<out_t>(), plan.data.data<scalar_t>(), plan.outer, plan.R,
-                                              plan.inner, scale);
+    kernels::sum_reduce<scalar_t, out_t>(out.device(), out.data<out_t>(), plan.data.data<scalar_t>(), plan.outer,
+                                         plan.R, plan.inner, scale);
   });
   return out;
 }
@@ -237,7 +237,7 @@ Tensor variance(const Tensor& x, const std::vector<int64_t>& dims, int64_t corre
   Tensor y = empty(reduced_shape(x.sizes(), reduced, keepdim), options_of(x));
   STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
     kernels::var_reduce<scalar_t>(y.device(), y.data<scalar_t>(), plan.data.data<scalar_t>(), plan.outer, plan.R,
-                                       plan.inner, correction, take_sqrt);
+                                  plan.inner, correction, take_sqrt);
   });
   if (autograd::needs_grad(x)) {
     auto node = std::make_shared<VarianceBackward>();
@@ -284,8 +284,8 @@ struct ExtremeAllBackward : autograd::Node {
 };
 
 // Values and int64 indices along the reduced dims, without autograd.
-std::tuple<Tensor, Tensor> extreme_forward(const Tensor& x, const std::vector<bool>& reduced, bool keepdim,
-                                           bool is_max, const char* op) {
+std::tuple<Tensor, Tensor> extreme_forward(const Tensor& x, const std::vector<bool>& reduced, bool keepdim, bool is_max,
+                                           const char* op) {
   ReducePlan plan = plan_reduction(x, reduced);
   Shape out_shape = reduced_shape(x.sizes(), reduced, keepdim);
   Tensor values = empty(out_shape, options_of(x));
@@ -293,7 +293,7 @@ std::tuple<Tensor, Tensor> extreme_forward(const Tensor& x, const std::vector<bo
   if (values.numel() == 0) return {values, indices};
   STRIATE_DISPATCH_ALL(x.dtype(), op, [&] {
     kernels::extreme_reduce<scalar_t>(values.device(), values.data<scalar_t>(), indices.data<int64_t>(),
-                                           plan.data.data<scalar_t>(), plan.outer, plan.R, plan.inner, is_max);
+                                      plan.data.data<scalar_t>(), plan.outer, plan.R, plan.inner, is_max);
   });
   return {values, indices};
 }
@@ -301,8 +301,10 @@ std::tuple<Tensor, Tensor> extreme_forward(const Tensor& x, const std::vector<bo
 Tensor extreme_all(const Tensor& x, bool is_max) {
   const char* op = is_max ? "max" : "min";
   dispatch::device_of(op, x);
-  STRIATE_CHECK(x.numel() > 0, op, ": expected a non-empty tensor when no dim is given (the reduction has no "
-                "identity), got shape ", x.sizes());
+  STRIATE_CHECK(x.numel() > 0, op,
+                ": expected a non-empty tensor when no dim is given (the reduction has no "
+                "identity), got shape ",
+                x.sizes());
   Tensor values = std::get<0>(extreme_forward(x, std::vector<bool>(x.dim(), true), false, is_max, op));
   if (autograd::needs_grad(x)) {
     auto node = std::make_shared<ExtremeAllBackward>();
@@ -343,9 +345,10 @@ struct ExtremeDimBackward : autograd::Node {
     Tensor dx = zeros(input_shape, TensorOptions(dtype));
     Shape dx_strides = contiguous_strides(input_shape);
     kernels::GatherGeometry geometry{input_shape.size(), dim, input_shape[dim], index.sizes().data(),
-                                          dx_strides.data()};
+                                     dx_strides.data()};
     STRIATE_DISPATCH_FLOATING(dtype, name().c_str(), [&] {
-      kernels::scatter_add<scalar_t>(dx.device(), dx.data<scalar_t>(), g.data<scalar_t>(), index.data<int64_t>(), geometry);
+      kernels::scatter_add<scalar_t>(dx.device(), dx.data<scalar_t>(), g.data<scalar_t>(), index.data<int64_t>(),
+                                     geometry);
     });
     return {dx};
   }
@@ -396,9 +399,7 @@ std::tuple<Tensor, Tensor> min(const Tensor& x, int64_t dim, bool keepdim) {
   return extreme_dim(x, dim, keepdim, false, "min");
 }
 Tensor argmax(const Tensor& x, std::optional<int64_t> dim, bool keepdim) { return arg_extreme(x, dim, keepdim, true); }
-Tensor argmin(const Tensor& x, std::optional<int64_t> dim, bool keepdim) {
-  return arg_extreme(x, dim, keepdim, false);
-}
+Tensor argmin(const Tensor& x, std::optional<int64_t> dim, bool keepdim) { return arg_extreme(x, dim, keepdim, false); }
 
 // ---- Tensor methods ----------------------------------------------------------------------
 

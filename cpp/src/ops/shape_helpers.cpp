@@ -35,8 +35,8 @@ Tensor constant_pad(const Tensor& input, const std::vector<int64_t>& pad, double
     const int dim = x.dim() - 1 - static_cast<int>(pair);
     int64_t left = pad[2 * pair], right = pad[2 * pair + 1];
     int64_t size = x.size(dim);
-    STRIATE_CHECK_SHAPE(size + left + right > 0, "pad: expected a positive padded size for dim ", dim, ", got ",
-                        size, " + ", left, " + ", right);
+    STRIATE_CHECK_SHAPE(size + left + right > 0, "pad: expected a positive padded size for dim ", dim, ", got ", size,
+                        " + ", left, " + ", right);
     // Negative amounts crop first; positive ones then add constant blocks.
     int64_t begin = left < 0 ? -left : 0, end = right < 0 ? size + right : size;
     if (begin != 0 || end != size) x = x.narrow(dim, begin, end - begin);
@@ -70,12 +70,12 @@ Tensor pad(const Tensor& input, const std::vector<int64_t>& pad, const std::stri
                 "pad: expected mode 'constant', 'reflect' or 'replicate', got '", mode, "'");
   STRIATE_CHECK(value == 0.0, "pad: expected no value for mode '", mode, "', got ", value);
   const int padded_dims = static_cast<int>(pad.size() / 2);
-  STRIATE_CHECK(padded_dims >= 1 && padded_dims <= 3, "pad: mode '", mode,
-                "' pads the last 1, 2 or 3 dims, got ", pad.size(), " padding amounts");
+  STRIATE_CHECK(padded_dims >= 1 && padded_dims <= 3, "pad: mode '", mode, "' pads the last 1, 2 or 3 dims, got ",
+                pad.size(), " padding amounts");
   // PyTorch supports these combinations only, and reports others as not implemented.
   if (input.dim() != padded_dims + 1 && input.dim() != padded_dims + 2)
-    STRIATE_NOT_IMPLEMENTED("pad: mode '", mode, "' with ", pad.size(), " padding amounts expects a ",
-                            padded_dims + 1, "-d or ", padded_dims + 2, "-d input, got shape ", input.sizes());
+    STRIATE_NOT_IMPLEMENTED("pad: mode '", mode, "' with ", pad.size(), " padding amounts expects a ", padded_dims + 1,
+                            "-d or ", padded_dims + 2, "-d input, got shape ", input.sizes());
   const bool reflect = mode == "reflect";
   Tensor x = input;
   for (int pair = 0; pair < padded_dims; ++pair) {
@@ -182,8 +182,7 @@ Tensor linear_resize(const Tensor& x, int dim, const LinearSources& sources) {
   Shape weight_shape = dim == 2 ? Shape({static_cast<int64_t>(sources.first.size()), 1})
                                 : Shape({static_cast<int64_t>(sources.first.size())});
   Tensor first = mul(index_select(x, dim, index_tensor(sources.first)), sources.first_weight.reshape(weight_shape));
-  Tensor second =
-      mul(index_select(x, dim, index_tensor(sources.second)), sources.second_weight.reshape(weight_shape));
+  Tensor second = mul(index_select(x, dim, index_tensor(sources.second)), sources.second_weight.reshape(weight_shape));
   return add(first, second);
 }
 
@@ -239,13 +238,12 @@ Tensor pixel_shuffle(const Tensor& input, int64_t upscale_factor) {
 
 Tensor pixel_unshuffle(const Tensor& input, int64_t downscale_factor) {
   STRIATE_CHECK(input.defined(), "pixel_unshuffle: expected an input tensor, got None");
-  STRIATE_CHECK_SHAPE(input.dim() >= 3, "pixel_unshuffle: expected input of shape (*, C, H, W), got ",
-                      input.sizes());
+  STRIATE_CHECK_SHAPE(input.dim() >= 3, "pixel_unshuffle: expected input of shape (*, C, H, W), got ", input.sizes());
   STRIATE_CHECK(downscale_factor > 0, "pixel_unshuffle: expected downscale_factor > 0, got ", downscale_factor);
   const int d = input.dim();
   const int64_t r = downscale_factor, C = input.size(d - 3), H = input.size(d - 2), W = input.size(d - 1);
-  STRIATE_CHECK_SHAPE(H % r == 0 && W % r == 0, "pixel_unshuffle: expected H and W divisible by downscale_factor ",
-                      r, ", got (", H, ", ", W, ")");
+  STRIATE_CHECK_SHAPE(H % r == 0 && W % r == 0, "pixel_unshuffle: expected H and W divisible by downscale_factor ", r,
+                      ", got (", H, ", ", W, ")");
   Shape batch(input.sizes().begin(), input.sizes().begin() + (d - 3));
   const int64_t B = batch.numel();
   Tensor x = input.reshape({B, C, H / r, r, W / r, r}).permute({0, 1, 3, 5, 2, 4});

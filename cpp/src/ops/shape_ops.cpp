@@ -133,8 +133,8 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
     const Tensor& t = tensors[i];
     STRIATE_CHECK_TYPE(t.dtype() == first.dtype(), "cat: expected all tensors to have dtype ", first.dtype(),
                        " like tensor 0, got ", t.dtype(), " for tensor ", i);
-    STRIATE_CHECK(t.device() == first.device(), "cat: expected all tensors on ", first.device(), ", got ",
-                  t.device(), " for tensor ", i);
+    STRIATE_CHECK(t.device() == first.device(), "cat: expected all tensors on ", first.device(), ", got ", t.device(),
+                  " for tensor ", i);
     bool match = t.dim() == first.dim();
     for (int k = 0; match && k < t.dim(); ++k) match = k == d || t.size(k) == first.size(k);
     STRIATE_CHECK_SHAPE(match, "cat: sizes of tensors must match except in dimension ", d, ": tensor 0 has shape ",
@@ -151,7 +151,7 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
     if (length > 0 && outer > 0 && inner_bytes > 0) {
       Tensor piece = t.contiguous();
       kernels::concat_rows(out.device(), static_cast<char*>(out.data_ptr()), static_cast<const char*>(piece.data_ptr()),
-                                outer, length * inner_bytes, out_shape[d] * inner_bytes, offset * inner_bytes);
+                           outer, length * inner_bytes, out_shape[d] * inner_bytes, offset * inner_bytes);
     }
     lengths.push_back(length);
     offset += length;
@@ -179,8 +179,8 @@ Tensor stack(const std::vector<Tensor>& tensors, int64_t dim) {
   const int d = wrap_dim(dim, first.dim() + 1, "stack");
   std::vector<Tensor> unsqueezed;
   for (size_t i = 0; i < tensors.size(); ++i) {
-    STRIATE_CHECK_TYPE(tensors[i].dtype() == first.dtype(), "stack: expected all tensors to have dtype ",
-                       first.dtype(), " like tensor 0, got ", tensors[i].dtype(), " for tensor ", i);
+    STRIATE_CHECK_TYPE(tensors[i].dtype() == first.dtype(), "stack: expected all tensors to have dtype ", first.dtype(),
+                       " like tensor 0, got ", tensors[i].dtype(), " for tensor ", i);
     STRIATE_CHECK_SHAPE(tensors[i].sizes() == first.sizes(), "stack: expected each tensor to be equal size, but ",
                         "tensor 0 has shape ", first.sizes(), " and tensor ", i, " has shape ", tensors[i].sizes());
     unsqueezed.push_back(tensors[i].unsqueeze(d));
@@ -206,7 +206,7 @@ struct IndexSelectBackward : autograd::Node {
     const int64_t B = product(input_shape, dim + 1, input_shape.size());
     STRIATE_DISPATCH_FLOATING(dtype, "IndexSelectBackward", [&] {
       kernels::index_add_rows<scalar_t>(dx.device(), dx.data<scalar_t>(), dy.data<scalar_t>(), idx.data<int64_t>(), A,
-                                   input_shape[dim], idx.numel(), B);
+                                        input_shape[dim], idx.numel(), B);
     });
     return {dx};
   }
@@ -230,8 +230,8 @@ Tensor select_rows(const Tensor& input, int64_t dim, const Tensor& index, bool a
   if (out.numel() > 0) {
     Tensor contiguous_x = x.contiguous();
     kernels::index_select_rows(out.device(), static_cast<char*>(out.data_ptr()),
-                                    static_cast<const char*>(contiguous_x.data_ptr()), idx.data<int64_t>(), A,
-                                    x.size(d), idx.numel(), row_bytes);
+                               static_cast<const char*>(contiguous_x.data_ptr()), idx.data<int64_t>(), A, x.size(d),
+                               idx.numel(), row_bytes);
   }
   if (autograd::needs_grad(x)) {
     auto node = std::make_shared<IndexSelectBackward>();
@@ -270,10 +270,10 @@ struct GatherBackward : autograd::Node {
     Tensor dy = grads[0].contiguous();
     Tensor dx = zeros(input_shape, TensorOptions(dtype));
     Shape dx_strides = contiguous_strides(input_shape);
-    kernels::GatherGeometry geometry{input_shape.size(), dim, input_shape[dim], idx.sizes().data(),
-                                          dx_strides.data()};
+    kernels::GatherGeometry geometry{input_shape.size(), dim, input_shape[dim], idx.sizes().data(), dx_strides.data()};
     STRIATE_DISPATCH_FLOATING(dtype, "GatherBackward", [&] {
-      kernels::scatter_add<scalar_t>(dx.device(), dx.data<scalar_t>(), dy.data<scalar_t>(), idx.data<int64_t>(), geometry);
+      kernels::scatter_add<scalar_t>(dx.device(), dx.data<scalar_t>(), dy.data<scalar_t>(), idx.data<int64_t>(),
+                                     geometry);
     });
     return {dx};
   }
@@ -331,8 +331,9 @@ struct MaskedSelectBackward : autograd::Node {
     Tensor dy = grads[0].contiguous();
     Tensor dx = zeros(input_shape, TensorOptions(dtype));
     const int64_t row_bytes = product(input_shape, m.dim(), input_shape.size()) * element_bytes(dx);
-    kernels::masked_scatter_rows(dx.device(), static_cast<char*>(dx.data_ptr()), static_cast<const char*>(dy.data_ptr()),
-                                      static_cast<const uint8_t*>(m.data_ptr()), m.numel(), row_bytes);
+    kernels::masked_scatter_rows(dx.device(), static_cast<char*>(dx.data_ptr()),
+                                 static_cast<const char*>(dy.data_ptr()), static_cast<const uint8_t*>(m.data_ptr()),
+                                 m.numel(), row_bytes);
     return {dx};
   }
   std::string name() const override { return "MaskedSelectBackward"; }
@@ -370,8 +371,8 @@ Tensor masked_select(const Tensor& x, const Tensor& mask) {
   const int64_t row_bytes = product(x.sizes(), m.dim(), x.dim()) * element_bytes(x);
   if (out.numel() > 0) {
     kernels::masked_select_rows(out.device(), static_cast<char*>(out.data_ptr()),
-                                     static_cast<const char*>(contiguous_x.data_ptr()),
-                                     static_cast<const uint8_t*>(m.data_ptr()), m.numel(), row_bytes);
+                                static_cast<const char*>(contiguous_x.data_ptr()),
+                                static_cast<const uint8_t*>(m.data_ptr()), m.numel(), row_bytes);
   }
   if (autograd::needs_grad(x)) {
     auto node = std::make_shared<MaskedSelectBackward>();
@@ -393,8 +394,9 @@ Tensor& masked_fill_(Tensor& x, const Tensor& mask, Scalar value) {
   const int64_t row = product(x.sizes(), m.dim(), x.dim());
   write_in_place(x, [&](Tensor& buffer) {
     STRIATE_DISPATCH_ALL(x.dtype(), "masked_fill_", [&] {
-      kernels::masked_fill_rows<scalar_t>(buffer.device(), buffer.data<scalar_t>(), static_cast<const uint8_t*>(m.data_ptr()),
-                                     value.to<scalar_t>(), m.numel(), row);
+      kernels::masked_fill_rows<scalar_t>(buffer.device(), buffer.data<scalar_t>(),
+                                          static_cast<const uint8_t*>(m.data_ptr()), value.to<scalar_t>(), m.numel(),
+                                          row);
     });
   });
   if (track) {
@@ -425,8 +427,8 @@ Tensor& masked_scatter_(Tensor& x, const Tensor& mask, const Tensor& source) {
   const int64_t row_bytes = product(x.sizes(), m.dim(), x.dim()) * element_bytes(x);
   write_in_place(x, [&](Tensor& buffer) {
     kernels::masked_scatter_rows(buffer.device(), static_cast<char*>(buffer.data_ptr()),
-                                      static_cast<const char*>(values.data_ptr()),
-                                      static_cast<const uint8_t*>(m.data_ptr()), m.numel(), row_bytes);
+                                 static_cast<const char*>(values.data_ptr()), static_cast<const uint8_t*>(m.data_ptr()),
+                                 m.numel(), row_bytes);
   });
   if (track) {
     auto node = std::make_shared<MaskedWriteBackward>();
@@ -476,8 +478,9 @@ Tensor& index_put_(Tensor& x, const Tensor& index, const Tensor& source) {
   check_not_tracked_view(x, track, "index_put_");
   const int64_t row_bytes = product(x.sizes(), 1, x.dim()) * element_bytes(x);
   write_in_place(x, [&](Tensor& buffer) {
-    kernels::index_put_rows(buffer.device(), static_cast<char*>(buffer.data_ptr()), static_cast<const char*>(values.data_ptr()),
-                                 idx.data<int64_t>(), x.size(0), idx.numel(), row_bytes);
+    kernels::index_put_rows(buffer.device(), static_cast<char*>(buffer.data_ptr()),
+                            static_cast<const char*>(values.data_ptr()), idx.data<int64_t>(), x.size(0), idx.numel(),
+                            row_bytes);
   });
   if (track) {
     auto node = std::make_shared<IndexPutBackward>();
@@ -494,7 +497,8 @@ STRIATE_REGISTER_OP("stack", &kernels::concat_rows);
 STRIATE_REGISTER_OP("index_select", &kernels::index_select_rows, &kernels::index_add_rows<float>);
 STRIATE_REGISTER_OP("take", &kernels::index_select_rows, &kernels::index_add_rows<float>);
 STRIATE_REGISTER_OP("gather", &kernels::gather<float>, &kernels::scatter_add<float>);
-STRIATE_REGISTER_OP("masked_select", &kernels::masked_select_rows, &kernels::count_nonzero, &kernels::masked_scatter_rows);
+STRIATE_REGISTER_OP("masked_select", &kernels::masked_select_rows, &kernels::count_nonzero,
+                    &kernels::masked_scatter_rows);
 STRIATE_REGISTER_OP("masked_fill_", &kernels::masked_fill_rows<float>);
 STRIATE_REGISTER_OP("masked_scatter_", &kernels::masked_scatter_rows, &kernels::count_nonzero);
 STRIATE_REGISTER_OP("index_put_", &kernels::index_put_rows);

@@ -23,7 +23,7 @@ struct ViewBackward : autograd::Node {
   enum class Kind { Reshape, Permute, Slice, Expand } kind;
   std::string op_name;
   Shape input_sizes;
-  std::vector<int64_t> dims;  // Permute: the permutation
+  std::vector<int64_t> dims;                      // Permute: the permutation
   int64_t dim = 0, start = 0, end = 0, step = 1;  // Slice (select is a slice then reshape)
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     const Tensor& g = grads[0];
@@ -98,8 +98,8 @@ std::optional<Shape> view_strides(const Tensor& t, const Shape& shape) {
   int64_t tensor_numel = 1, view_numel = 1;
   for (int tensor_d = old_sizes.size() - 1; tensor_d >= 0; --tensor_d) {
     tensor_numel *= old_sizes[tensor_d];
-    if (tensor_d == 0 || (old_sizes[tensor_d - 1] != 1 &&
-                          old_strides[tensor_d - 1] != tensor_numel * chunk_base_stride)) {
+    if (tensor_d == 0 ||
+        (old_sizes[tensor_d - 1] != 1 && old_strides[tensor_d - 1] != tensor_numel * chunk_base_stride)) {
       while (view_d >= 0 && (view_numel < tensor_numel || shape[view_d] == 1)) {
         new_strides[view_d] = view_numel * chunk_base_stride;
         view_numel *= shape[view_d];
@@ -122,8 +122,9 @@ std::optional<Shape> view_strides(const Tensor& t, const Shape& shape) {
 Tensor Tensor::view(const Shape& requested) const {
   Shape shape = infer_shape(requested, numel(), "view");
   auto strides = view_strides(*this, shape);
-  STRIATE_CHECK_SHAPE(strides.has_value(), "view: size ", requested, " is not compatible with the input's size ", sizes(),
-                      " and stride ", this->strides(), " (at least one dimension spans two contiguous subspaces); use "
+  STRIATE_CHECK_SHAPE(strides.has_value(), "view: size ", requested, " is not compatible with the input's size ",
+                      sizes(), " and stride ", this->strides(),
+                      " (at least one dimension spans two contiguous subspaces); use "
                       ".reshape(...) instead");
   return record_view(*this, make_view(*this, shape, *strides, storage_offset()),
                      view_node(ViewBackward::Kind::Reshape, "ViewBackward"));
@@ -192,7 +193,8 @@ Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
   int w = wrap_dim(d, dim(), "narrow");
   int64_t n = sizes()[w];
   if (start < 0) start += n;
-  STRIATE_CHECK_INDEX(start >= 0 && start <= n, "narrow: start ", start, " is out of range for dim ", d, " of size ", n);
+  STRIATE_CHECK_INDEX(start >= 0 && start <= n, "narrow: start ", start, " is out of range for dim ", d, " of size ",
+                      n);
   STRIATE_CHECK_INDEX(length >= 0 && start + length <= n, "narrow: start (", start, ") + length (", length,
                       ") exceeds dimension size (", n, ")");
   return slice(w, start, start + length, 1);
@@ -202,7 +204,8 @@ Tensor Tensor::select(int64_t d, int64_t index) const {
   STRIATE_CHECK_INDEX(dim() > 0, "select: cannot index a 0-d tensor");
   int w = wrap_dim(d, dim(), "select");
   int64_t n = sizes()[w];
-  STRIATE_CHECK_INDEX(index >= -n && index < n, "index ", index, " is out of bounds for dimension ", w, " with size ", n);
+  STRIATE_CHECK_INDEX(index >= -n && index < n, "index ", index, " is out of bounds for dimension ", w, " with size ",
+                      n);
   if (index < 0) index += n;
   Tensor s = slice(w, index, index + 1, 1);
   Shape new_sizes = s.sizes();
@@ -284,8 +287,8 @@ Tensor Tensor::pin_memory() const {
   STRIATE_CHECK(device().is_cpu(), "pin_memory: expected a CPU tensor, got one on ", device());
   if (is_pinned() && is_contiguous()) return *this;
   size_t nbytes = static_cast<size_t>(numel()) * element_size(dtype());
-  Tensor out(std::make_shared<TensorImpl>(Storage::allocate_pinned(nbytes), sizes(), contiguous_strides(sizes()), 0,
-                                          dtype()));
+  Tensor out(
+      std::make_shared<TensorImpl>(Storage::allocate_pinned(nbytes), sizes(), contiguous_strides(sizes()), 0, dtype()));
   striate::copy_(out, detach());
   return out;
 }
@@ -320,7 +323,6 @@ Tensor Tensor::to(Device target) const {
     backend::cuda_memcpy_device_to_device(out.data_ptr(), src.data_ptr(), nbytes, target.index);
   return out;
 }
-
 
 Tensor& Tensor::add_(const Tensor& other, double alpha) { return striate::add_(*this, other, alpha); }
 Tensor& Tensor::mul_(double value) { return striate::mul_(*this, Scalar(value)); }

@@ -93,7 +93,7 @@ class FractalNetImpl : public nn::Module {
   double global_drop;
 };
 STRIATE_MODULE(FractalNet);
-FractalNet fractalnet(int64_t num_classes = 10, int64_t in_channels = 3, int64_t num_columns = 3, int64_t num_blocks = 5,
-                      double local_drop = 0.0, double global_drop = 0.0);
+FractalNet fractalnet(int64_t num_classes = 10, int64_t in_channels = 3, int64_t num_columns = 3,
+                      int64_t num_blocks = 5, double local_drop = 0.0, double global_drop = 0.0);
 
 }  // namespace striate::models

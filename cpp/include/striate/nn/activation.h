@@ -1,5 +1,5 @@
 // The activation layers with torch.nn's names and defaults: ReLU, Sigmoid, Tanh, ReLU6, LeakyReLU,
-// PReLU (learnable slopes), ELU, SELU, GELU, SiLU, Softplus, Hardtanh, AbsTanh, and the output
+// PReLU (learnable slopes), ELU, SELU, GELU, SiLU, Hardswish, Softplus, Hardtanh, AbsTanh, and the output
 // normalizations Softmax, LogSoftmax, Softmin.
 //   striate::nn::LeakyReLU act(0.1);
 //   striate::nn::PReLU prelu(16);   // one slope per channel, starting at 0.25
@@ -114,6 +114,16 @@ class SiLUImpl : public Module {
   bool inplace;
 };
 STRIATE_MODULE(SiLU);
+
+// x * relu6(x + 3) / 6 (MobileNetV3's hard swish).
+class HardswishImpl : public Module {
+ public:
+  explicit HardswishImpl(bool inplace = false) : Module("Hardswish"), inplace(inplace) {}
+  Tensor forward(const Tensor& input) override;
+  std::string extra_repr() const override { return inplace ? "inplace=True" : ""; }
+  bool inplace;
+};
+STRIATE_MODULE(Hardswish);
 
 class SoftplusImpl : public Module {
  public:

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "striate/nn/containers.h"
-#include "striate/nn/dropout.h"
 #include "striate/nn/activation.h"
+#include "striate/nn/containers.h"
 #include "striate/nn/conv.h"
+#include "striate/nn/dropout.h"
 #include "striate/nn/module.h"
 #include "striate/nn/normalization.h"
 
@@ -87,8 +87,8 @@ STRIATE_MODULE(BasicBlock);
 class BottleneckImpl : public Module {
  public:
   static constexpr int64_t expansion = 4;
-  BottleneckImpl(int64_t in_channels, int64_t planes, int64_t stride = 1, int64_t groups = 1,
-                 int64_t base_width = 64, int64_t se_reduction = 0);
+  BottleneckImpl(int64_t in_channels, int64_t planes, int64_t stride = 1, int64_t groups = 1, int64_t base_width = 64,
+                 int64_t se_reduction = 0);
   Tensor forward(const Tensor& input) override;
   std::string extra_repr() const override;
   int64_t in_channels, planes, stride, groups, base_width;

@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "striate/nn/containers.h"
 #include "striate/nn/activation.h"
+#include "striate/nn/containers.h"
 #include "striate/nn/conv.h"
 #include "striate/nn/linear.h"
+#include "striate/nn/module.h"
 #include "striate/nn/pooling.h"
 #include "striate/nn/shape.h"
-#include "striate/nn/module.h"
 
 namespace striate::nn {
 

@@ -25,12 +25,30 @@ struct Conv1dOptions {
   STRIATE_ARG(striate::Conv1dOptions, functional);
 
  public:
-  Conv1dOptions& stride(int64_t s) { functional_.stride(s); return *this; }
-  Conv1dOptions& padding(int64_t p) { functional_.padding(p); return *this; }
-  Conv1dOptions& padding(const std::string& mode) { functional_.padding(mode); return *this; }
-  Conv1dOptions& padding_sides(const IntPair& left_right) { functional_.padding_sides(left_right); return *this; }
-  Conv1dOptions& dilation(int64_t d) { functional_.dilation(d); return *this; }
-  Conv1dOptions& groups(int64_t g) { functional_.groups(g); return *this; }
+  Conv1dOptions& stride(int64_t s) {
+    functional_.stride(s);
+    return *this;
+  }
+  Conv1dOptions& padding(int64_t p) {
+    functional_.padding(p);
+    return *this;
+  }
+  Conv1dOptions& padding(const std::string& mode) {
+    functional_.padding(mode);
+    return *this;
+  }
+  Conv1dOptions& padding_sides(const IntPair& left_right) {
+    functional_.padding_sides(left_right);
+    return *this;
+  }
+  Conv1dOptions& dilation(int64_t d) {
+    functional_.dilation(d);
+    return *this;
+  }
+  Conv1dOptions& groups(int64_t g) {
+    functional_.groups(g);
+    return *this;
+  }
 };
 
 // Cross-correlation over (N, C, L); weight (K, C / groups, S), bias (K).
@@ -60,10 +78,10 @@ struct Conv2dOptions {
   STRIATE_ARG(int64_t, in_channels);
   STRIATE_ARG(int64_t, out_channels);
   STRIATE_ARG(IntPair, kernel_size);
-  STRIATE_ARG(IntPair, stride) = {1, 1};
-  STRIATE_ARG(IntPair, padding) = {0, 0};  // used when padding_mode is Explicit
+  STRIATE_ARG(IntPair, stride) = { 1, 1 };
+  STRIATE_ARG(IntPair, padding) = { 0, 0 };  // used when padding_mode is Explicit
   STRIATE_ARG(PaddingMode, padding_mode) = PaddingMode::Explicit;
-  STRIATE_ARG(IntPair, dilation) = {1, 1};
+  STRIATE_ARG(IntPair, dilation) = { 1, 1 };
   STRIATE_ARG(int64_t, groups) = 1;
   STRIATE_ARG(bool, bias) = true;
   // Per-side (top, bottom, left, right) padding; when set it wins over `padding`.
@@ -103,7 +121,6 @@ class Conv2dImpl : public Module {
 };
 STRIATE_MODULE(Conv2d);
 
-
 // ---- Conv3d -----------------------------------------------------------------------------------
 
 struct Conv3dOptions {
@@ -118,16 +135,43 @@ struct Conv3dOptions {
   STRIATE_ARG(striate::Conv3dOptions, functional);
 
  public:
-  Conv3dOptions& stride(int64_t s) { functional_.stride(s); return *this; }
-  Conv3dOptions& stride(const IntTriple& s) { functional_.stride(s); return *this; }
-  Conv3dOptions& padding(int64_t p) { functional_.padding(p); return *this; }
-  Conv3dOptions& padding(const IntTriple& p) { functional_.padding(p); return *this; }
-  Conv3dOptions& padding(const std::string& mode) { functional_.padding(mode); return *this; }
+  Conv3dOptions& stride(int64_t s) {
+    functional_.stride(s);
+    return *this;
+  }
+  Conv3dOptions& stride(const IntTriple& s) {
+    functional_.stride(s);
+    return *this;
+  }
+  Conv3dOptions& padding(int64_t p) {
+    functional_.padding(p);
+    return *this;
+  }
+  Conv3dOptions& padding(const IntTriple& p) {
+    functional_.padding(p);
+    return *this;
+  }
+  Conv3dOptions& padding(const std::string& mode) {
+    functional_.padding(mode);
+    return *this;
+  }
   // (front, back, top, bottom, left, right)
-  Conv3dOptions& padding_sides(const IntSextet& p) { functional_.padding_sides(p); return *this; }
-  Conv3dOptions& dilation(int64_t d) { functional_.dilation(d); return *this; }
-  Conv3dOptions& dilation(const IntTriple& d) { functional_.dilation(d); return *this; }
-  Conv3dOptions& groups(int64_t g) { functional_.groups(g); return *this; }
+  Conv3dOptions& padding_sides(const IntSextet& p) {
+    functional_.padding_sides(p);
+    return *this;
+  }
+  Conv3dOptions& dilation(int64_t d) {
+    functional_.dilation(d);
+    return *this;
+  }
+  Conv3dOptions& dilation(const IntTriple& d) {
+    functional_.dilation(d);
+    return *this;
+  }
+  Conv3dOptions& groups(int64_t g) {
+    functional_.groups(g);
+    return *this;
+  }
 };
 
 // Cross-correlation over (N, C, D, H, W); weight (K, C / groups, U, R, S), bias (K).
@@ -160,15 +204,42 @@ struct ConvTranspose2dOptions {
   STRIATE_ARG(striate::ConvTranspose2dOptions, functional);
 
  public:
-  ConvTranspose2dOptions& stride(int64_t s) { functional_.stride(s); return *this; }
-  ConvTranspose2dOptions& stride(const IntPair& s) { functional_.stride(s); return *this; }
-  ConvTranspose2dOptions& padding(int64_t p) { functional_.padding(p); return *this; }
-  ConvTranspose2dOptions& padding(const IntPair& p) { functional_.padding(p); return *this; }
-  ConvTranspose2dOptions& output_padding(int64_t p) { functional_.output_padding(p); return *this; }
-  ConvTranspose2dOptions& output_padding(const IntPair& p) { functional_.output_padding(p); return *this; }
-  ConvTranspose2dOptions& dilation(int64_t d) { functional_.dilation(d); return *this; }
-  ConvTranspose2dOptions& dilation(const IntPair& d) { functional_.dilation(d); return *this; }
-  ConvTranspose2dOptions& groups(int64_t g) { functional_.groups(g); return *this; }
+  ConvTranspose2dOptions& stride(int64_t s) {
+    functional_.stride(s);
+    return *this;
+  }
+  ConvTranspose2dOptions& stride(const IntPair& s) {
+    functional_.stride(s);
+    return *this;
+  }
+  ConvTranspose2dOptions& padding(int64_t p) {
+    functional_.padding(p);
+    return *this;
+  }
+  ConvTranspose2dOptions& padding(const IntPair& p) {
+    functional_.padding(p);
+    return *this;
+  }
+  ConvTranspose2dOptions& output_padding(int64_t p) {
+    functional_.output_padding(p);
+    return *this;
+  }
+  ConvTranspose2dOptions& output_padding(const IntPair& p) {
+    functional_.output_padding(p);
+    return *this;
+  }
+  ConvTranspose2dOptions& dilation(int64_t d) {
+    functional_.dilation(d);
+    return *this;
+  }
+  ConvTranspose2dOptions& dilation(const IntPair& d) {
+    functional_.dilation(d);
+    return *this;
+  }
+  ConvTranspose2dOptions& groups(int64_t g) {
+    functional_.groups(g);
+    return *this;
+  }
 };
 
 // The adjoint of Conv2d (learned upsampling); weight (C_in, C_out / groups, R, S), bias (C_out).
@@ -200,10 +271,22 @@ struct LocallyConnected2dOptions {
   STRIATE_ARG(striate::LocallyConnected2dOptions, functional);
 
  public:
-  LocallyConnected2dOptions& stride(int64_t s) { functional_.stride(s); return *this; }
-  LocallyConnected2dOptions& stride(const IntPair& s) { functional_.stride(s); return *this; }
-  LocallyConnected2dOptions& padding(int64_t p) { functional_.padding(p); return *this; }
-  LocallyConnected2dOptions& padding(const IntPair& p) { functional_.padding(p); return *this; }
+  LocallyConnected2dOptions& stride(int64_t s) {
+    functional_.stride(s);
+    return *this;
+  }
+  LocallyConnected2dOptions& stride(const IntPair& s) {
+    functional_.stride(s);
+    return *this;
+  }
+  LocallyConnected2dOptions& padding(int64_t p) {
+    functional_.padding(p);
+    return *this;
+  }
+  LocallyConnected2dOptions& padding(const IntPair& p) {
+    functional_.padding(p);
+    return *this;
+  }
 };
 
 // A convolution without weight sharing: output position (p, q) has its own filters.

@@ -5,11 +5,11 @@
 #pragma once
 #include "striate/ops/activation.h"
 #include "striate/ops/conv.h"
+#include "striate/ops/dropout.h"
 #include "striate/ops/linalg.h"
 #include "striate/ops/loss.h"
 #include "striate/ops/normalization.h"
-#include "striate/ops/dropout.h"
-#include "striate/ops/pool.h"
+#include "striate/ops/pooling.h"
 #include "striate/ops/shape_helpers.h"
 #include "striate/ops/shape_ops.h"
 
@@ -82,6 +82,8 @@ using ::striate::elastic_net_penalty;
 using ::striate::elu;
 using ::striate::elu_;
 using ::striate::gelu;
+using ::striate::hardswish;
+using ::striate::hardswish_;
 using ::striate::hardtanh;
 using ::striate::hardtanh_;
 using ::striate::huber_loss;

@@ -1,5 +1,5 @@
 // The pooling layers: max and average pooling in 1-D, 2-D and 3-D, MaxUnpool2d, adaptive, global,
-// fractional and channel (maxout) pooling. None has parameters; all wrap the ops of ops/pool.h.
+// fractional and channel (maxout) pooling. None has parameters; all wrap the ops of ops/pooling.h.
 // Max-pooling layers keep PyTorch's return_indices for the Python binding; from C++ call
 // forward_with_indices.
 //   striate::nn::MaxPool2d pool(striate::nn::MaxPool2dOptions(2));
@@ -11,7 +11,7 @@
 #include <tuple>
 
 #include "striate/nn/module.h"
-#include "striate/ops/pool.h"
+#include "striate/ops/pooling.h"
 
 namespace striate::nn {
 

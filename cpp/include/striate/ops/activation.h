@@ -40,6 +40,9 @@ Tensor& selu_(Tensor& x);
 Tensor gelu(const Tensor& x, const std::string& approximate = "none");
 // x * sigmoid(x).
 Tensor silu(const Tensor& x);
+// x * relu6(x + 3) / 6 (MobileNetV3).
+Tensor hardswish(const Tensor& x);
+Tensor& hardswish_(Tensor& x);
 Tensor& silu_(Tensor& x);
 // log(1 + exp(beta x)) / beta, and x itself where beta x > threshold.
 Tensor softplus(const Tensor& x, double beta = 1.0, double threshold = 20.0);

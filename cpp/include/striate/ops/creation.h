@@ -16,9 +16,18 @@ struct TensorOptions {
   bool requires_grad = false;
   TensorOptions() = default;
   TensorOptions(DType d) : dtype(d) {}
-  TensorOptions& set_dtype(DType d) { dtype = d; return *this; }
-  TensorOptions& set_device(Device d) { device = d; return *this; }
-  TensorOptions& set_requires_grad(bool r) { requires_grad = r; return *this; }
+  TensorOptions& set_dtype(DType d) {
+    dtype = d;
+    return *this;
+  }
+  TensorOptions& set_device(Device d) {
+    device = d;
+    return *this;
+  }
+  TensorOptions& set_requires_grad(bool r) {
+    requires_grad = r;
+    return *this;
+  }
 };
 
 // The dtype and device of `t`: ops allocate their outputs where their inputs live.

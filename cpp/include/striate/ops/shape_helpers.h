@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "striate/core/tensor.h"
-#include "striate/ops/pool.h"
+#include "striate/ops/pooling.h"
 
 namespace striate {
 

@@ -164,9 +164,9 @@ namespace {
 // SELU's constants (Klambauer et al. 2017), as PyTorch rounds them.
 constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
 constexpr double kSeluScale = 1.0507009873554804934193349852946;
-constexpr double kSqrtHalf = 0.70710678118654752440;        // 1 / sqrt(2)
-constexpr double kInvSqrt2Pi = 0.39894228040143267794;      // 1 / sqrt(2 pi)
-constexpr double kSqrt2OverPi = 0.79788456080286535588;     // sqrt(2 / pi)
+constexpr double kSqrtHalf = 0.70710678118654752440;     // 1 / sqrt(2)
+constexpr double kInvSqrt2Pi = 0.39894228040143267794;   // 1 / sqrt(2 pi)
+constexpr double kSqrt2OverPi = 0.79788456080286535588;  // sqrt(2 / pi)
 constexpr double kGeluCubic = 0.044715;
 
 template <typename T>
@@ -218,15 +218,14 @@ void pointwise_activation_forward(T* y, const T* x, int64_t n, PointwiseActivati
         return T(0.5) * x[i] * (T(1) + std::tanh(inner));
       });
       return;
-    case PointwiseActivation::Silu:
-      map_into(y, n, [=](int64_t i) { return x[i] * stable_sigmoid(x[i]); });
-      return;
+    case PointwiseActivation::Silu: map_into(y, n, [=](int64_t i) { return x[i] * stable_sigmoid(x[i]); }); return;
     case PointwiseActivation::Softplus:
       // Above the threshold softplus is x to working precision; log1p(exp(.)) would overflow.
       map_into(y, n, [=](int64_t i) { return x[i] * A > B ? x[i] : std::log1p(std::exp(x[i] * A)) / A; });
       return;
-    case PointwiseActivation::AbsTanh:
-      map_into(y, n, [=](int64_t i) { return std::abs(std::tanh(x[i])); });
+    case PointwiseActivation::AbsTanh: map_into(y, n, [=](int64_t i) { return std::abs(std::tanh(x[i])); }); return;
+    case PointwiseActivation::Hardswish:
+      map_into(y, n, [=](int64_t i) { return x[i] * std::min(std::max(x[i] + T(3), T(0)), T(6)) / T(6); });
       return;
   }
 }
@@ -283,18 +282,24 @@ void pointwise_activation_backward(T* dx, const T* dy, const T* x, int64_t n, Po
         return dy[i] * sign * (T(1) - t * t);
       });
       return;
+    case PointwiseActivation::Hardswish:
+      // x / 3 + 1 / 2 strictly inside (-3, 3); at the kinks the outer pieces, as PyTorch.
+      map_into(dx, n, [=](int64_t i) {
+        return x[i] <= T(-3) ? T(0) : (x[i] < T(3) ? dy[i] * (x[i] / T(3) + T(0.5)) : dy[i]);
+      });
+      return;
   }
 }
 
-#define STRIATE_INSTANTIATE_ACTIVATION(T)                                                   \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, relu_forward<T>);                                     \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, relu_backward<T>);                          \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, sigmoid_forward<T>);                                  \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, sigmoid_backward<T>);                       \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, tanh_forward<T>);                                     \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, tanh_backward<T>);                          \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, softmax_forward<T>);          \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, softmax_backward<T>);          \
+#define STRIATE_INSTANTIATE_ACTIVATION(T)                                     \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, relu_forward<T>);                 \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, relu_backward<T>);                \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, sigmoid_forward<T>);              \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, sigmoid_backward<T>);             \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, tanh_forward<T>);                 \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, tanh_backward<T>);                \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, softmax_forward<T>);              \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, softmax_backward<T>);             \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, pointwise_activation_forward<T>); \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, pointwise_activation_backward<T>);
 STRIATE_INSTANTIATE_ACTIVATION(float)

@@ -40,8 +40,7 @@ T apply_binary(BinaryOp op, T x, T y, T alpha) {
 void binary(const Tensor& out, const Tensor& a, const Tensor& b, BinaryOp op, Scalar alpha) {
   const char* name = binary_name(op);
   if (out.dtype() == DType::Bool) {
-    STRIATE_CHECK_TYPE(op == BinaryOp::Add || op == BinaryOp::Mul || op == BinaryOp::Maximum ||
-                           op == BinaryOp::Minimum,
+    STRIATE_CHECK_TYPE(op == BinaryOp::Add || op == BinaryOp::Mul || op == BinaryOp::Maximum || op == BinaryOp::Minimum,
                        name, ": not supported for bool tensors");
     binary_loop<bool, bool>(out, a, b, [op](bool x, bool y) {
       return op == BinaryOp::Add || op == BinaryOp::Maximum ? (x || y) : (x && y);
@@ -65,9 +64,8 @@ void binary(const Tensor& out, const Tensor& a, const Tensor& b, BinaryOp op, Sc
         break;
       case BinaryOp::Div:
         if constexpr (std::is_integral_v<scalar_t>) {
-          binary_loop<scalar_t, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) {
-            return y == 0 ? scalar_t(0) : static_cast<scalar_t>(x / y);
-          });
+          binary_loop<scalar_t, scalar_t>(
+              out, a, b, [](scalar_t x, scalar_t y) { return y == 0 ? scalar_t(0) : static_cast<scalar_t>(x / y); });
         } else {
           binary_loop<scalar_t, scalar_t>(out, a, b, [](scalar_t x, scalar_t y) { return x / y; });
         }
@@ -110,9 +108,7 @@ void unary(const Tensor& out, const Tensor& in, UnaryOp op, std::optional<Scalar
       case UnaryOp::Exp: unary_loop<T, T>(out, in, [](T v) { return static_cast<T>(std::exp(v)); }); break;
       case UnaryOp::Log: unary_loop<T, T>(out, in, [](T v) { return static_cast<T>(std::log(v)); }); break;
       case UnaryOp::Sqrt: unary_loop<T, T>(out, in, [](T v) { return static_cast<T>(std::sqrt(v)); }); break;
-      case UnaryOp::Sign:
-        unary_loop<T, T>(out, in, [](T v) { return static_cast<T>((T(0) < v) - (v < T(0))); });
-        break;
+      case UnaryOp::Sign: unary_loop<T, T>(out, in, [](T v) { return static_cast<T>((T(0) < v) - (v < T(0))); }); break;
       case UnaryOp::Clamp: {
         bool has_lo = lo.has_value(), has_hi = hi.has_value();
         T l = has_lo ? lo->to<T>() : T(0), h = has_hi ? hi->to<T>() : T(0);
@@ -131,9 +127,8 @@ void unary(const Tensor& out, const Tensor& in, UnaryOp op, std::optional<Scalar
 void copy(const Tensor& dst, const Tensor& src) {
   STRIATE_DISPATCH_ALL(dst.dtype(), "copy_", [&] {
     using Out = scalar_t;
-    STRIATE_DISPATCH_ALL(src.dtype(), "copy_", [&] {
-      unary_loop<Out, scalar_t>(dst, src, [](scalar_t v) { return static_cast<Out>(v); });
-    });
+    STRIATE_DISPATCH_ALL(src.dtype(), "copy_",
+                         [&] { unary_loop<Out, scalar_t>(dst, src, [](scalar_t v) { return static_cast<Out>(v); }); });
   });
 }
 

@@ -26,8 +26,7 @@ const detail::GemmVariant<T>& selected_variant() {
       static const detail::GemmVariant<T> variant = detail::gemm_variant_avx2<T>();
       return variant;
     }
-    case CpuIsa::Generic:
-      break;
+    case CpuIsa::Generic: break;
   }
   static const detail::GemmVariant<T> variant = detail::gemm_variant_generic<T>();
   return variant;
@@ -56,8 +55,8 @@ constexpr int64_t kParallelWorkThreshold = 1 << 17;
 }  // namespace
 
 template <typename T>
-void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, T alpha, const T* A, int64_t lda,
-          const T* B, int64_t ldb, T beta, T* C, int64_t ldc) {
+void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, T alpha, const T* A, int64_t lda, const T* B,
+          int64_t ldb, T beta, T* C, int64_t ldc) {
   if (M <= 0 || N <= 0) return;
   if (K <= 0 || alpha == T(0)) {
     scale_rows(C, ldc, M, N, beta);

@@ -10,7 +10,7 @@ namespace striate::kernels::cpu {
 // beta == 0 overwrites C without reading it (C may hold garbage). Runs on the SIMD path chosen
 // by striate::cpu_isa() and splits C over parallel_for unless already in a parallel region.
 template <typename T>
-void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, T alpha, const T* A, int64_t lda,
-          const T* B, int64_t ldb, T beta, T* C, int64_t ldc);
+void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, T alpha, const T* A, int64_t lda, const T* B,
+          int64_t ldb, T beta, T* C, int64_t ldc);
 
 }  // namespace striate::kernels::cpu

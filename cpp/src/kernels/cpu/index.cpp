@@ -181,7 +181,7 @@ STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, index_add_rows<double>);
 STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, scatter_add<float>);
 STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, scatter_add<double>);
 
-#define STRIATE_INSTANTIATE_GATHER(T)                                            \
+#define STRIATE_INSTANTIATE_GATHER(T)                   \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, gather<T>); \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, masked_fill_rows<T>);
 STRIATE_INSTANTIATE_GATHER(float)

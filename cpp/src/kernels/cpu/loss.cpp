@@ -18,8 +18,8 @@ int64_t grain_for(int64_t per_item) { return std::max<int64_t>(1, 16384 / std::m
 }  // namespace
 
 template <typename T>
-void cross_entropy_forward(T* losses, T* max_logit, T* log_total, const T* x, const int64_t* target,
-                           const T* weight, int64_t N, int64_t C, int64_t S, int64_t ignore_index) {
+void cross_entropy_forward(T* losses, T* max_logit, T* log_total, const T* x, const int64_t* target, const T* weight,
+                           int64_t N, int64_t C, int64_t S, int64_t ignore_index) {
   parallel_for(0, N, grain_for(C * S), [&](int64_t begin, int64_t end) {
     std::vector<T> max_value(S);
     std::vector<double> total(S);
@@ -192,16 +192,16 @@ void kl_div_backward(T* dx, T* dt, const T* dloss, const T* x, const T* t, int64
   });
 }
 
-#define STRIATE_INSTANTIATE_LOSS(T)                                                                               \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, cross_entropy_forward<T>);                                                       \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, cross_entropy_backward<T>);                           \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, nll_loss_forward<T>);  \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, nll_loss_backward<T>);                                                                    \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, multi_margin_forward<T>);   \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, multi_margin_backward<T>);                                                                 \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, binary_cross_entropy_forward<T>);                                \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, binary_cross_entropy_backward<T>);                 \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, kl_div_forward<T>);                                              \
+#define STRIATE_INSTANTIATE_LOSS(T)                                            \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, cross_entropy_forward<T>);         \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, cross_entropy_backward<T>);        \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, nll_loss_forward<T>);              \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, nll_loss_backward<T>);             \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, multi_margin_forward<T>);          \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, multi_margin_backward<T>);         \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, binary_cross_entropy_forward<T>);  \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, binary_cross_entropy_backward<T>); \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, kl_div_forward<T>);                \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, kl_div_backward<T>);
 STRIATE_INSTANTIATE_LOSS(float)
 STRIATE_INSTANTIATE_LOSS(double)

@@ -248,13 +248,13 @@ void local_response_norm_backward(T* dx, const T* dy, const T* x, const T* denom
   });
 }
 
-#define STRIATE_INSTANTIATE_NORMALIZATION(T)                                                                    \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_stats<T>);                             \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_apply<T>);                                                                 \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_backward<T>);                                               \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, group_norm_forward<T>);                                                       \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, group_norm_backward<T>);                                            \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, local_response_norm_forward<T>);                                               \
+#define STRIATE_INSTANTIATE_NORMALIZATION(T)                                 \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_stats<T>);            \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_apply<T>);            \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_backward<T>);         \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, group_norm_forward<T>);          \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, group_norm_backward<T>);         \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, local_response_norm_forward<T>); \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, local_response_norm_backward<T>);
 STRIATE_INSTANTIATE_NORMALIZATION(float)
 STRIATE_INSTANTIATE_NORMALIZATION(double)

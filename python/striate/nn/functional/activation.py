@@ -8,7 +8,7 @@ from ._args import _require_dim
 __all__ = [
     "relu", "relu_", "sigmoid", "tanh", "softmax", "log_softmax",
     "hardtanh", "hardtanh_", "relu6", "leaky_relu", "leaky_relu_", "prelu", "elu", "elu_", "selu",
-    "gelu", "silu", "softplus", "abs_tanh", "softmin",
+    "gelu", "silu", "hardswish", "softplus", "abs_tanh", "softmin",
 ]
 
 _F = _C._functional
@@ -85,6 +85,13 @@ def gelu(input, approximate="none"):
 def silu(input, inplace=False):
     """input * sigmoid(input)."""
     return _F.silu_(input) if inplace else _F.silu(input)
+
+
+def hardswish(input, inplace=False):
+    """input * relu6(input + 3) / 6 (MobileNetV3's hard swish).
+
+    The gradient is x / 3 + 1 / 2 on (-3, 3), 0 below and 1 from 3 on, as PyTorch's."""
+    return _F.hardswish_(input) if inplace else _F.hardswish(input)
 
 
 def softplus(input, beta=1.0, threshold=20.0):

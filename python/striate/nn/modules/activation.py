@@ -5,6 +5,7 @@ from ._bound import _nn, public
 
 __all__ = [
     "ReLU", "Sigmoid", "Tanh", "ReLU6", "LeakyReLU", "PReLU", "ELU", "SELU", "GELU", "SiLU",
+    "Hardswish",
     "Softplus", "Hardtanh", "AbsTanh", "Softmax", "LogSoftmax", "Softmin",
 ]
 
@@ -18,11 +19,12 @@ ELU = _nn.ELU
 SELU = _nn.SELU
 GELU = _nn.GELU
 SiLU = _nn.SiLU
+Hardswish = _nn.Hardswish
 Softplus = _nn.Softplus
 Hardtanh = _nn.Hardtanh
 AbsTanh = _nn.AbsTanh
 Softmax = _nn.Softmax
 LogSoftmax = _nn.LogSoftmax
 Softmin = _nn.Softmin
-public(ReLU, Sigmoid, Tanh, ReLU6, LeakyReLU, PReLU, ELU, SELU, GELU, SiLU, Softplus, Hardtanh,
-       AbsTanh, Softmax, LogSoftmax, Softmin)
+public(ReLU, Sigmoid, Tanh, ReLU6, LeakyReLU, PReLU, ELU, SELU, GELU, SiLU, Hardswish, Softplus,
+       Hardtanh, AbsTanh, Softmax, LogSoftmax, Softmin)

@@ -1,11 +1,11 @@
 // 1-, 2- and 3-D max and average pooling: argument checks, the output-shape rule (PyTorch's,
 // ceil_mode included), the CPU kernel calls and the backward nodes. 1-D pools a height-1 view.
-#include "striate/ops/pool.h"
+#include "striate/ops/pooling.h"
 
 #include <string>
 #include <vector>
 
-#include "kernels/pool.h"
+#include "kernels/pooling.h"
 #include "ops/dispatch.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
@@ -70,8 +70,8 @@ Shape pool2d_output_shape(const Shape& input, const Pool2dOptions& options, cons
   STRIATE_CHECK(dilation[0] > 0 && dilation[1] > 0, op, ": expected dilation > 0, got ", pair_str(dilation));
   STRIATE_CHECK(padding[0] >= 0 && padding[1] >= 0, op, ": expected padding >= 0, got ", pair_str(padding));
   STRIATE_CHECK(padding[0] <= kernel[0] / 2 && padding[1] <= kernel[1] / 2, op,
-                ": expected padding at most half of kernel_size, got padding ", pair_str(padding),
-                " for kernel_size ", pair_str(kernel));
+                ": expected padding at most half of kernel_size, got padding ", pair_str(padding), " for kernel_size ",
+                pair_str(kernel));
   STRIATE_CHECK(options.divisor_override().value_or(1) != 0, op, ": expected a non-zero divisor_override, got 0");
   int64_t P = pooled_size(input[d - 2], kernel[0], padding[0], stride[0], dilation[0], options.ceil_mode());
   int64_t Q = pooled_size(input[d - 1], kernel[1], padding[1], stride[1], dilation[1], options.ceil_mode());
@@ -98,7 +98,7 @@ struct MaxPool2dBackward : autograd::Node {
     Tensor dinput = empty(input_shape, dtype);
     STRIATE_DISPATCH_FLOATING(dtype, "max_pool2d backward", [&] {
       kernels::max_pool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
-                                                  index.data<int64_t>(), geometry);
+                                             index.data<int64_t>(), geometry);
     });
     return {dinput};
   }
@@ -118,7 +118,7 @@ std::tuple<Tensor, Tensor> max_pool2d_impl(const Tensor& input, const Pool2dOpti
   Tensor indices = empty(out_shape, DType::Int64);
   STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
     kernels::max_pool2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), indices.data<int64_t>(), x.data<scalar_t>(),
-                                               geometry);
+                                          geometry);
   });
   if (autograd::needs_grad(input)) {
     auto node = std::make_shared<MaxPool2dBackward>();
@@ -205,8 +205,8 @@ Pool2dOptions pool1d_as_2d(const Tensor& input, const Pool1dOptions& options, co
   STRIATE_CHECK(options.dilation() > 0, op, ": expected dilation > 0, got ", options.dilation());
   STRIATE_CHECK(options.padding() >= 0, op, ": expected padding >= 0, got ", options.padding());
   STRIATE_CHECK(options.padding() <= options.kernel_size() / 2, op,
-                ": expected padding at most half of kernel_size, got padding ", options.padding(),
-                " for kernel_size ", options.kernel_size());
+                ": expected padding at most half of kernel_size, got padding ", options.padding(), " for kernel_size ",
+                options.kernel_size());
   Pool2dOptions result({1, options.kernel_size()});
   result.stride({1, options.stride()})
       .padding({0, options.padding()})
@@ -306,7 +306,7 @@ struct MaxPool3dBackward : autograd::Node {
     Tensor dinput = empty(input_shape, dtype);
     STRIATE_DISPATCH_FLOATING(dtype, "max_pool3d backward", [&] {
       kernels::max_pool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
-                                                  index.data<int64_t>(), geometry);
+                                             index.data<int64_t>(), geometry);
     });
     return {dinput};
   }
@@ -324,7 +324,7 @@ std::tuple<Tensor, Tensor> max_pool3d_with_indices(const Tensor& input, const Po
   Tensor indices = empty(out_shape, DType::Int64);
   STRIATE_DISPATCH_FLOATING(input.dtype(), "max_pool3d", [&] {
     kernels::max_pool3d_forward<scalar_t>(y.device(), y.data<scalar_t>(), indices.data<int64_t>(), x.data<scalar_t>(),
-                                               geometry);
+                                          geometry);
   });
   if (autograd::needs_grad(input)) {
     auto node = std::make_shared<MaxPool3dBackward>();

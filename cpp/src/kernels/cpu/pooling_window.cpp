@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <limits>
 
-#include "kernels/pool.h"
-#include "kernels/cpu/pool_window_max.h"
+#include "kernels/cpu/pooling_window_max.h"
+#include "kernels/pooling.h"
 #include "striate/core/parallel.h"
 
 namespace striate::kernels::cpu {
@@ -97,8 +97,8 @@ void max_unpool2d_forward(T* output, const T* input, const int64_t* indices, int
 }
 
 template <typename T>
-void max_unpool2d_backward(T* dinput, const T* doutput, const int64_t* indices, int64_t planes, int64_t H,
-                           int64_t W, int64_t P, int64_t Q) {
+void max_unpool2d_backward(T* dinput, const T* doutput, const int64_t* indices, int64_t planes, int64_t H, int64_t W,
+                           int64_t P, int64_t Q) {
   parallel_for(0, planes, std::max<int64_t>(1, 32768 / std::max<int64_t>(1, H * W)), [&](int64_t first, int64_t last) {
     for (int64_t plane = first; plane < last; ++plane) {
       T* din = dinput + plane * H * W;
@@ -109,11 +109,11 @@ void max_unpool2d_backward(T* dinput, const T* doutput, const int64_t* indices, 
   });
 }
 
-#define STRIATE_INSTANTIATE_WINDOW_POOL(T)                                                            \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, window_max_pool2d_forward<T>);    \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, window_avg_pool2d_forward<T>);              \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, window_avg_pool2d_backward<T>);             \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_unpool2d_forward<T>);                                                    \
+#define STRIATE_INSTANTIATE_WINDOW_POOL(T)                                  \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, window_max_pool2d_forward<T>);  \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, window_avg_pool2d_forward<T>);  \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, window_avg_pool2d_backward<T>); \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_unpool2d_forward<T>);       \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_unpool2d_backward<T>);
 STRIATE_INSTANTIATE_WINDOW_POOL(float)
 STRIATE_INSTANTIATE_WINDOW_POOL(double)

@@ -1,11 +1,11 @@
 // 2-D max and average pooling on the CPU, parallel over planes. Window clipping, the ceil_mode
 // tail window and the average's divisor follow PyTorch exactly so results match bit for bit.
-#include "kernels/pool.h"
+#include "kernels/pooling.h"
 
 #include <algorithm>
 #include <limits>
 
-#include "kernels/cpu/pool_window_max.h"
+#include "kernels/cpu/pooling_window_max.h"
 #include "striate/core/parallel.h"
 
 namespace striate::kernels::cpu {
@@ -121,10 +121,10 @@ void avg_pool2d_backward(T* dinput, const T* doutput, const Pool2dGeometry& g) {
   });
 }
 
-#define STRIATE_INSTANTIATE_POOL(T)                                                               \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_pool2d_forward<T>);             \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_pool2d_backward<T>);      \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, avg_pool2d_forward<T>);                       \
+#define STRIATE_INSTANTIATE_POOL(T)                                  \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_pool2d_forward<T>);  \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_pool2d_backward<T>); \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, avg_pool2d_forward<T>);  \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, avg_pool2d_backward<T>);
 STRIATE_INSTANTIATE_POOL(float)
 STRIATE_INSTANTIATE_POOL(double)

@@ -1,25 +1,23 @@
 // 3-D max and average pooling on the CPU, parallel over planes. Window clipping, the ceil_mode
-// tail window and the average's divisor follow PyTorch as the 2-D kernels in pool.cpp do.
+// tail window and the average's divisor follow PyTorch as the 2-D kernels in pooling.cpp do.
 #include <algorithm>
 #include <limits>
 
-#include "kernels/pool.h"
-#include "kernels/cpu/pool_window_max.h"
+#include "kernels/cpu/pooling_window_max.h"
+#include "kernels/pooling.h"
 #include "striate/core/parallel.h"
 
 namespace striate::kernels::cpu {
 namespace {
 
 int64_t plane_grain(const Pool3dGeometry& g) {
-  int64_t work_per_plane =
-      std::max<int64_t>(1, g.OD * g.P * g.Q * g.kernel[0] * g.kernel[1] * g.kernel[2]);
+  int64_t work_per_plane = std::max<int64_t>(1, g.OD * g.P * g.Q * g.kernel[0] * g.kernel[1] * g.kernel[2]);
   return std::max<int64_t>(1, 32768 / work_per_plane);
 }
 
 // One axis of an average window clipped to the input; `padded` is its length before clipping to
 // the input (padding counts, a ceil_mode overhang past the padding does not).
-void avg_axis(int64_t start, int64_t kernel, int64_t pad, int64_t size, int64_t& begin, int64_t& end,
-              int64_t& padded) {
+void avg_axis(int64_t start, int64_t kernel, int64_t pad, int64_t size, int64_t& begin, int64_t& end, int64_t& padded) {
   end = std::min(start + kernel, size + pad);
   padded = end - start;
   begin = std::max<int64_t>(start, 0);
@@ -118,9 +116,9 @@ void avg_pool3d_backward(T* dinput, const T* doutput, const Pool3dGeometry& g) {
   });
 }
 
-#define STRIATE_INSTANTIATE_POOL3D(T)                                                   \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_pool3d_forward<T>);   \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, avg_pool3d_forward<T>);             \
+#define STRIATE_INSTANTIATE_POOL3D(T)                               \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_pool3d_forward<T>); \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, avg_pool3d_forward<T>); \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, avg_pool3d_backward<T>);
 STRIATE_INSTANTIATE_POOL3D(float)
 STRIATE_INSTANTIATE_POOL3D(double)

@@ -21,10 +21,10 @@ struct Pool2dOptions {
   Pool2dOptions(int64_t k) : Pool2dOptions(std::array<int64_t, 2>{k, k}) {}
   STRIATE_ARG(IntPair, kernel_size);
   STRIATE_ARG(IntPair, stride);  // defaults to kernel_size
-  STRIATE_ARG(IntPair, padding) = {0, 0};
-  STRIATE_ARG(IntPair, dilation) = {1, 1};  // max pooling only
+  STRIATE_ARG(IntPair, padding) = { 0, 0 };
+  STRIATE_ARG(IntPair, dilation) = { 1, 1 };  // max pooling only
   STRIATE_ARG(bool, ceil_mode) = false;
-  STRIATE_ARG(bool, count_include_pad) = true;  // avg pooling only
+  STRIATE_ARG(bool, count_include_pad) = true;            // avg pooling only
   STRIATE_ARG(std::optional<int64_t>, divisor_override);  // avg pooling only
 };
 
@@ -60,8 +60,8 @@ struct Pool3dOptions {
   Pool3dOptions(int64_t k) : Pool3dOptions(std::array<int64_t, 3>{k, k, k}) {}
   STRIATE_ARG(IntTriple, kernel_size);
   STRIATE_ARG(IntTriple, stride);  // defaults to kernel_size
-  STRIATE_ARG(IntTriple, padding) = {0, 0, 0};
-  STRIATE_ARG(IntTriple, dilation) = {1, 1, 1};  // max pooling only
+  STRIATE_ARG(IntTriple, padding) = { 0, 0, 0 };
+  STRIATE_ARG(IntTriple, dilation) = { 1, 1, 1 };  // max pooling only
   STRIATE_ARG(bool, ceil_mode) = false;
   STRIATE_ARG(bool, count_include_pad) = true;            // avg pooling only
   STRIATE_ARG(std::optional<int64_t>, divisor_override);  // avg pooling only

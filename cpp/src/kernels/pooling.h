@@ -2,12 +2,12 @@
 // fractional), and max-unpooling (one declaration; a CUDA twin implements the same names).
 // Every plane (one channel of one sample) is pooled independently.
 #pragma once
-#include "kernels/kernel.h"
 #include <cstdint>
+#include "kernels/kernel.h"
 
 namespace striate::kernels {
 
-// One pooling, already validated by ops/pool.cpp. Windows start at p * stride - pad and are
+// One pooling, already validated by ops/pooling.cpp. Windows start at p * stride - pad and are
 // clipped to the input as PyTorch clips them (also the partial last window of ceil_mode).
 struct Pool2dGeometry {
   int64_t planes;  // N * C
@@ -27,7 +27,8 @@ template <typename T>
 inline Kernel<void(T* output,         // (planes, P, Q)
                    int64_t* indices,  // (planes, P, Q)
                    const T* input,    // (planes, H, W)
-                   const Pool2dGeometry& g)> max_pool2d_forward{"max_pool2d_forward", dtype_of<T>::value};
+                   const Pool2dGeometry& g)>
+    max_pool2d_forward{"max_pool2d_forward", dtype_of<T>::value};
 
 // dinput[plane][indices[i]] += doutput[plane][i]: every max pooling's backward. Reads only
 // planes, H * W (positions per plane) and P * Q (values per plane) from g.
@@ -35,20 +36,22 @@ template <typename T>
 inline Kernel<void(T* dinput,               // (planes, H, W), overwritten
                    const T* doutput,        // (planes, P, Q)
                    const int64_t* indices,  // (planes, P, Q)
-                   const Pool2dGeometry& g)> max_pool2d_backward{"max_pool2d_backward", dtype_of<T>::value};
+                   const Pool2dGeometry& g)>
+    max_pool2d_backward{"max_pool2d_backward", dtype_of<T>::value};
 
 template <typename T>
 inline Kernel<void(T* output,       // (planes, P, Q)
                    const T* input,  // (planes, H, W)
-                   const Pool2dGeometry& g)> avg_pool2d_forward{"avg_pool2d_forward", dtype_of<T>::value};
+                   const Pool2dGeometry& g)>
+    avg_pool2d_forward{"avg_pool2d_forward", dtype_of<T>::value};
 
 template <typename T>
 inline Kernel<void(T* dinput,         // (planes, H, W), overwritten
                    const T* doutput,  // (planes, P, Q)
-                   const Pool2dGeometry& g)> avg_pool2d_backward{"avg_pool2d_backward", dtype_of<T>::value};
+                   const Pool2dGeometry& g)>
+    avg_pool2d_backward{"avg_pool2d_backward", dtype_of<T>::value};
 
-
-// ---- 3-D pooling (kernels/cpu/pool3d.cpp) ------------------------------------------------------
+// ---- 3-D pooling (kernels/cpu/pooling3d.cpp) ------------------------------------------------------
 
 // Input (planes, D, H, W) pools to (planes, OD, P, Q); fields as Pool2dGeometry, depth first.
 struct Pool3dGeometry {
@@ -65,17 +68,20 @@ template <typename T>
 inline Kernel<void(T* output,         // (planes, OD, P, Q)
                    int64_t* indices,  // (planes, OD, P, Q)
                    const T* input,    // (planes, D, H, W)
-                   const Pool3dGeometry& g)> max_pool3d_forward{"max_pool3d_forward", dtype_of<T>::value};
+                   const Pool3dGeometry& g)>
+    max_pool3d_forward{"max_pool3d_forward", dtype_of<T>::value};
 
 template <typename T>
 inline Kernel<void(T* output,       // (planes, OD, P, Q)
                    const T* input,  // (planes, D, H, W)
-                   const Pool3dGeometry& g)> avg_pool3d_forward{"avg_pool3d_forward", dtype_of<T>::value};
+                   const Pool3dGeometry& g)>
+    avg_pool3d_forward{"avg_pool3d_forward", dtype_of<T>::value};
 
 template <typename T>
 inline Kernel<void(T* dinput,         // (planes, D, H, W), overwritten
                    const T* doutput,  // (planes, OD, P, Q)
-                   const Pool3dGeometry& g)> avg_pool3d_backward{"avg_pool3d_backward", dtype_of<T>::value};
+                   const Pool3dGeometry& g)>
+    avg_pool3d_backward{"avg_pool3d_backward", dtype_of<T>::value};
 
 // ---- pooling over given windows (adaptive and fractional pooling) ------------------------------
 
@@ -96,17 +102,20 @@ template <typename T>
 inline Kernel<void(T* output,         // (planes, P, Q)
                    int64_t* indices,  // (planes, P, Q), h * W + w
                    const T* input,    // (planes, H, W)
-                   const WindowPool2dGeometry& g)> window_max_pool2d_forward{"window_max_pool2d_forward", dtype_of<T>::value};
+                   const WindowPool2dGeometry& g)>
+    window_max_pool2d_forward{"window_max_pool2d_forward", dtype_of<T>::value};
 
 template <typename T>
 inline Kernel<void(T* output,       // (planes, P, Q)
                    const T* input,  // (planes, H, W)
-                   const WindowPool2dGeometry& g)> window_avg_pool2d_forward{"window_avg_pool2d_forward", dtype_of<T>::value};
+                   const WindowPool2dGeometry& g)>
+    window_avg_pool2d_forward{"window_avg_pool2d_forward", dtype_of<T>::value};
 
 template <typename T>
 inline Kernel<void(T* dinput,         // (planes, H, W), overwritten
                    const T* doutput,  // (planes, P, Q)
-                   const WindowPool2dGeometry& g)> window_avg_pool2d_backward{"window_avg_pool2d_backward", dtype_of<T>::value};
+                   const WindowPool2dGeometry& g)>
+    window_avg_pool2d_backward{"window_avg_pool2d_backward", dtype_of<T>::value};
 
 // output[plane][indices[i]] = input[plane][i], zeros elsewhere; a repeated index (overlapping
 // pooling windows) is written, not summed, as in PyTorch.
@@ -114,13 +123,15 @@ template <typename T>
 inline Kernel<void(T* output,               // (planes, P, Q), the unpooled size
                    const T* input,          // (planes, H, W)
                    const int64_t* indices,  // (planes, H, W), p * Q + q
-                   int64_t planes, int64_t H, int64_t W, int64_t P, int64_t Q)> max_unpool2d_forward{"max_unpool2d_forward", dtype_of<T>::value};
+                   int64_t planes, int64_t H, int64_t W, int64_t P, int64_t Q)>
+    max_unpool2d_forward{"max_unpool2d_forward", dtype_of<T>::value};
 
 // Gathers doutput[plane][indices[i]] into dinput[plane][i]: max_unpool2d's backward.
 template <typename T>
 inline Kernel<void(T* dinput,               // (planes, H, W)
                    const T* doutput,        // (planes, P, Q), the unpooled size
                    const int64_t* indices,  // (planes, H, W), p * Q + q
-                   int64_t planes, int64_t H, int64_t W, int64_t P, int64_t Q)> max_unpool2d_backward{"max_unpool2d_backward", dtype_of<T>::value};
+                   int64_t planes, int64_t H, int64_t W, int64_t P, int64_t Q)>
+    max_unpool2d_backward{"max_unpool2d_backward", dtype_of<T>::value};
 
 }  // namespace striate::kernels

@@ -4,11 +4,11 @@
 #include <string>
 #include <vector>
 
-#include "kernels/pool.h"
+#include "kernels/pooling.h"
 #include "ops/dispatch.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
-#include "striate/ops/pool.h"
+#include "striate/ops/pooling.h"
 #include "striate/ops/reduce.h"
 
 namespace striate {
@@ -38,7 +38,7 @@ Shape with_plane_size(const Shape& input, int64_t P, int64_t Q) {
 struct Windows {
   std::vector<int64_t> h_begin, h_end, w_begin, w_end;
   kernels::WindowPool2dGeometry geometry(int64_t planes, int64_t H, int64_t W, int64_t P, int64_t Q,
-                                              bool per_plane) const {
+                                         bool per_plane) const {
     return {planes, H, W, P, Q, h_begin.data(), h_end.data(), w_begin.data(), w_end.data(), per_plane};
   }
 };
@@ -58,7 +58,7 @@ struct IndexedMaxPoolBackward : autograd::Node {
     Tensor dinput = empty(input_shape, dtype);
     STRIATE_DISPATCH_FLOATING(dtype, node_name.c_str(), [&] {
       kernels::max_pool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
-                                                  index.data<int64_t>(), geometry);
+                                             index.data<int64_t>(), geometry);
     });
     return {dinput};
   }
@@ -76,8 +76,8 @@ std::tuple<Tensor, Tensor> window_max_pool2d(const Tensor& input, const Shape& o
   Tensor y = empty(out_shape, options_of(input));
   Tensor indices = empty(out_shape, DType::Int64);
   STRIATE_DISPATCH_FLOATING(input.dtype(), node_name, [&] {
-    kernels::window_max_pool2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), indices.data<int64_t>(), x.data<scalar_t>(),
-                                                      geometry);
+    kernels::window_max_pool2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), indices.data<int64_t>(),
+                                                 x.data<scalar_t>(), geometry);
   });
   if (autograd::needs_grad(input)) {
     auto node = std::make_shared<IndexedMaxPoolBackward>();
@@ -130,7 +130,8 @@ struct AdaptiveAvgPool2dBackward : autograd::Node {
     Tensor dinput = empty(input_shape, dtype);
     const auto geometry = windows.geometry(planes, H, W, P, Q, false);
     STRIATE_DISPATCH_FLOATING(dtype, "adaptive_avg_pool2d backward", [&] {
-      kernels::window_avg_pool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(), geometry);
+      kernels::window_avg_pool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
+                                                    geometry);
     });
     return {dinput};
   }
@@ -148,7 +149,8 @@ Tensor adaptive_avg_pool2d(const Tensor& input, IntPair output_size) {
   Tensor x = input.detach().contiguous();
   Tensor y = empty(out_shape, options_of(input));
   STRIATE_DISPATCH_FLOATING(input.dtype(), "adaptive_avg_pool2d", [&] {
-    kernels::window_avg_pool2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), windows.geometry(planes, H, W, output_size[0], output_size[1], false));
+    kernels::window_avg_pool2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(),
+                                                 windows.geometry(planes, H, W, output_size[0], output_size[1], false));
   });
   if (autograd::needs_grad(input)) {
     auto node = std::make_shared<AdaptiveAvgPool2dBackward>();
@@ -213,11 +215,10 @@ std::tuple<Tensor, Tensor> fractional_max_pool2d_with_indices(const Tensor& inpu
                 " and kernel_size ", pair_str(kernel_size), " for input ", input.sizes());
   Tensor samples;
   if (random_samples.defined()) {
-    STRIATE_CHECK_TYPE(random_samples.dtype() == input.dtype(), op,
-                       ": expected _random_samples of the input's dtype ", input.dtype(), ", got ",
-                       random_samples.dtype());
-    STRIATE_CHECK_SHAPE(random_samples.sizes() == Shape({N, C, 2}), op, ": expected _random_samples of shape (",
-                        N, ", ", C, ", 2), got ", random_samples.sizes());
+    STRIATE_CHECK_TYPE(random_samples.dtype() == input.dtype(), op, ": expected _random_samples of the input's dtype ",
+                       input.dtype(), ", got ", random_samples.dtype());
+    STRIATE_CHECK_SHAPE(random_samples.sizes() == Shape({N, C, 2}), op, ": expected _random_samples of shape (", N,
+                        ", ", C, ", 2), got ", random_samples.sizes());
     samples = random_samples.detach().contiguous();
   } else {
     samples = rand({N, C, 2}, input.dtype());
@@ -262,7 +263,7 @@ struct MaxUnpool2dBackward : autograd::Node {
     Tensor dinput = empty(input_shape, dtype);
     STRIATE_DISPATCH_FLOATING(dtype, "max_unpool2d backward", [&] {
       kernels::max_unpool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
-                                                    index.data<int64_t>(), planes, H, W, P, Q);
+                                               index.data<int64_t>(), planes, H, W, P, Q);
     });
     return {dinput, Tensor()};
   }
@@ -277,8 +278,8 @@ Tensor max_unpool2d(const Tensor& input, const Tensor& indices, const Pool2dOpti
   check_planes_input(input, op);
   STRIATE_CHECK(indices.defined(), op, ": expected an indices tensor, got None");
   STRIATE_CHECK_TYPE(indices.dtype() == DType::Int64, op, ": expected int64 indices, got ", indices.dtype());
-  STRIATE_CHECK_SHAPE(indices.sizes() == input.sizes(), op, ": expected indices of the input's shape ",
-                      input.sizes(), ", got ", indices.sizes());
+  STRIATE_CHECK_SHAPE(indices.sizes() == input.sizes(), op, ": expected indices of the input's shape ", input.sizes(),
+                      ", got ", indices.sizes());
   const auto& kernel = options.kernel_size();
   const auto& stride = options.stride();
   const auto& padding = options.padding();
@@ -307,8 +308,8 @@ Tensor max_unpool2d(const Tensor& input, const Tensor& indices, const Pool2dOpti
   Tensor x = input.detach().contiguous();
   Tensor y = empty(out_shape, options_of(input));
   STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
-    kernels::max_unpool2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), index_data, planes, H, W,
-                                                 size[0], size[1]);
+    kernels::max_unpool2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), index_data, planes, H,
+                                            W, size[0], size[1]);
   });
   if (autograd::needs_grad(input)) {
     auto node = std::make_shared<MaxUnpool2dBackward>();
@@ -336,8 +337,8 @@ Tensor channel_max_pool(const Tensor& input, int64_t group_size) {
   STRIATE_CHECK_SHAPE(input.dim() >= 2, op, ": expected input of shape (N, C, *), got ", input.sizes());
   STRIATE_CHECK(group_size > 0, op, ": expected kernel_size > 0, got ", group_size);
   int64_t C = input.size(1);
-  STRIATE_CHECK_SHAPE(C % group_size == 0, op, ": expected the channel count ", C,
-                      " to be divisible by kernel_size ", group_size, ", got input ", input.sizes());
+  STRIATE_CHECK_SHAPE(C % group_size == 0, op, ": expected the channel count ", C, " to be divisible by kernel_size ",
+                      group_size, ", got input ", input.sizes());
   Shape grouped = input.sizes();
   grouped[1] = C / group_size;
   grouped.insert(2, group_size);
@@ -345,10 +346,14 @@ Tensor channel_max_pool(const Tensor& input, int64_t group_size) {
   return std::get<0>(max(input.reshape(grouped), 2));
 }
 
-STRIATE_REGISTER_OP("adaptive_max_pool2d", &kernels::window_max_pool2d_forward<float>, &kernels::max_pool2d_backward<float>);
-STRIATE_REGISTER_OP("fractional_max_pool2d", &kernels::window_max_pool2d_forward<float>, &kernels::max_pool2d_backward<float>);
-STRIATE_REGISTER_OP("channel_max_pool", &kernels::window_max_pool2d_forward<float>, &kernels::max_pool2d_backward<float>);
-STRIATE_REGISTER_OP("adaptive_avg_pool2d", &kernels::window_avg_pool2d_forward<float>, &kernels::window_avg_pool2d_backward<float>);
+STRIATE_REGISTER_OP("adaptive_max_pool2d", &kernels::window_max_pool2d_forward<float>,
+                    &kernels::max_pool2d_backward<float>);
+STRIATE_REGISTER_OP("fractional_max_pool2d", &kernels::window_max_pool2d_forward<float>,
+                    &kernels::max_pool2d_backward<float>);
+STRIATE_REGISTER_OP("channel_max_pool", &kernels::window_max_pool2d_forward<float>,
+                    &kernels::max_pool2d_backward<float>);
+STRIATE_REGISTER_OP("adaptive_avg_pool2d", &kernels::window_avg_pool2d_forward<float>,
+                    &kernels::window_avg_pool2d_backward<float>);
 STRIATE_REGISTER_OP("max_unpool2d", &kernels::max_unpool2d_forward<float>, &kernels::max_unpool2d_backward<float>);
 
 }  // namespace striate
