@@ -15,7 +15,8 @@ enum class CompareOp { Eq, Ne, Lt, Le, Gt, Ge, And, Or };
 enum class UnaryOp { Neg, Abs, Exp, Log, Sqrt, Sign, Clamp };
 
 // out = op(a, b) (Add / Sub: a + alpha * b, a - alpha * b); a, b and out share dtype and shape. One
-// kernel object per op, so the registry can tell "add runs on CUDA" from "mul does not yet".
+// kernel object per op, named as the op, so the registry can tell "add runs on CUDA" from "mul
+// does not yet".
 using BinaryKernel = Kernel<void(const Tensor& out, const Tensor& a, const Tensor& b, BinaryOp op, Scalar alpha)>;
 inline BinaryKernel binary_add{"add"}, binary_sub{"sub"}, binary_mul{"mul"}, binary_div{"div"}, binary_pow{"pow"},
     binary_maximum{"maximum"}, binary_minimum{"minimum"};

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "kernels/conv.h"
+#include "kernels/elementwise.h"
 #include "ops/conv_common.h"
 #include "striate/autograd.h"
 #include "striate/ops/conv.h"
@@ -135,17 +136,15 @@ Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const std::op
   const Shape out = batched(out_shape);
   const auto geometry = adjoint_geometry(x.sizes(), w.sizes(), out, options);
   if (y.numel() > 0) {
-    Tensor b = has_bias ? bias->detach().contiguous() : Tensor();
     STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
-      scalar_t* result = y.data<scalar_t>();
-      kernels::conv2d_backward_input<scalar_t>(y.device(), result, x.data<scalar_t>(), w.data<scalar_t>(), geometry);
-      if (!has_bias) return;
-      const scalar_t* b_data = b.data<scalar_t>();
-      const int64_t plane = out[2] * out[3];
-      for (int64_t n = 0; n < out[0]; ++n)
-        for (int64_t c = 0; c < out[1]; ++c)
-          for (int64_t i = 0; i < plane; ++i) result[(n * out[1] + c) * plane + i] += b_data[c];
+      kernels::conv2d_backward_input<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), w.data<scalar_t>(),
+                                               geometry);
     });
+    if (has_bias) {  // y += bias over (N, ., P, Q), in place with the add kernel
+      const Tensor y4 = y.view(out);
+      kernels::binary_add(y.device(), y4, y4, bias->detach().reshape({1, out[1], 1, 1}).expand(out),
+                          kernels::BinaryOp::Add, 1);
+    }
   }
 
   conv_common::record_weighted_op<ConvTranspose2dBackward>(input, weight, bias, x, w, geometry, y);
@@ -153,6 +152,6 @@ Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const std::op
 }
 
 STRIATE_REGISTER_OP("conv_transpose2d", &kernels::conv2d_forward<float>, &kernels::conv2d_backward_input<float>,
-                    &kernels::conv2d_backward_weight<float>);
+                    &kernels::conv2d_backward_weight<float>, &kernels::binary_add);
 
 }  // namespace striate

@@ -24,19 +24,6 @@ using kernels::BinaryOp;
 using kernels::CompareOp;
 using kernels::UnaryOp;
 
-const char* binary_name(BinaryOp op) {
-  switch (op) {
-    case BinaryOp::Add: return "add";
-    case BinaryOp::Sub: return "sub";
-    case BinaryOp::Mul: return "mul";
-    case BinaryOp::Div: return "div";
-    case BinaryOp::Pow: return "pow";
-    case BinaryOp::Maximum: return "maximum";
-    case BinaryOp::Minimum: return "minimum";
-  }
-  return "?";
-}
-
 // Writes op(a, b) into out (out has the broadcast shape and dtype; a and b are cast to it).
 void binary_into(const Tensor& out, const Tensor& a_in, const Tensor& b_in, BinaryOp op, Scalar alpha) {
   NoGradGuard no_grad;
@@ -124,7 +111,7 @@ DType binary_result_dtype(const Tensor& a, const Tensor& b, BinaryOp op) {
 }
 
 Tensor binary(const Tensor& a, const Tensor& b, BinaryOp op, Scalar alpha = 1) {
-  const char* name = binary_name(op);
+  const char* name = kernels::binary(op).name();
   STRIATE_CHECK(a.defined() && b.defined(), name, ": got an undefined tensor");
   const Device device = dispatch::device_of(name, {{"self", a}, {"other", b}});
   Shape shape = broadcast_shapes(a.sizes(), b.sizes(), name);
@@ -171,7 +158,7 @@ void rebase_history(Tensor& self, const Tensor& result, const char* op) {
 }
 
 Tensor& inplace_binary(Tensor& self, const Tensor& other, BinaryOp op, Scalar alpha) {
-  const char* name = binary_name(op);
+  const char* name = kernels::binary(op).name();
   dispatch::device_of(name, {{"self", self}, {"other", other}});
   Shape shape = broadcast_shapes(self.sizes(), other.sizes(), name);
   STRIATE_CHECK_SHAPE(shape == self.sizes(), name, "_: output with shape ", self.sizes(),

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "kernels/elementwise.h"
 #include "kernels/gemm.h"
 #include "ops/dispatch.h"
 #include "striate/autograd.h"
@@ -249,16 +250,11 @@ Tensor linear(const Tensor& x, const Tensor& weight, const std::optional<Tensor>
     MatrixLayout x_layout, w_layout;
     Tensor x2 = gemm_ready(x.reshape({rows, in_features}), x_layout);
     Tensor w2 = gemm_ready(weight, w_layout);
-    Tensor b = has_bias ? bias->contiguous() : Tensor();
+    // The bias is broadcast into y first (the copy kernel), and the product accumulates onto it.
+    if (has_bias) kernels::copy(y.device(), y.view({rows, out_features}), bias->expand({rows, out_features}));
     STRIATE_DISPATCH_FLOATING(x.dtype(), "linear", [&] {
       scalar_t* out = y.data<scalar_t>();
-      scalar_t beta = scalar_t(0);
-      if (has_bias) {
-        const scalar_t* bias_data = b.data<scalar_t>();
-        for (int64_t i = 0; i < rows; ++i)
-          for (int64_t j = 0; j < out_features; ++j) out[i * out_features + j] = bias_data[j];
-        beta = scalar_t(1);
-      }
+      const scalar_t beta = has_bias ? scalar_t(1) : scalar_t(0);
       // y (rows, out) = x (rows, in) @ W^T: reading W as stored transposed flips its flag.
       kernels::gemm<scalar_t>(y.device(), x_layout.transposed, !w_layout.transposed, rows, out_features, in_features,
                               scalar_t(1), x2.data<scalar_t>(), x_layout.leading, w2.data<scalar_t>(), w_layout.leading,
@@ -278,6 +274,6 @@ Tensor linear(const Tensor& x, const Tensor& weight, const std::optional<Tensor>
 }
 
 STRIATE_REGISTER_OP("matmul", &kernels::gemm<float>);
-STRIATE_REGISTER_OP("linear", &kernels::gemm<float>);
+STRIATE_REGISTER_OP("linear", &kernels::gemm<float>, &kernels::copy);
 
 }  // namespace striate

@@ -10,19 +10,6 @@
 namespace striate::kernels::cpu {
 namespace {
 
-const char* binary_name(BinaryOp op) {
-  switch (op) {
-    case BinaryOp::Add: return "add";
-    case BinaryOp::Sub: return "sub";
-    case BinaryOp::Mul: return "mul";
-    case BinaryOp::Div: return "div";
-    case BinaryOp::Pow: return "pow";
-    case BinaryOp::Maximum: return "maximum";
-    case BinaryOp::Minimum: return "minimum";
-  }
-  return "?";
-}
-
 template <typename T>
 T apply_binary(BinaryOp op, T x, T y, T alpha) {
   switch (op) {
@@ -38,7 +25,7 @@ T apply_binary(BinaryOp op, T x, T y, T alpha) {
 }
 
 void binary(const Tensor& out, const Tensor& a, const Tensor& b, BinaryOp op, Scalar alpha) {
-  const char* name = binary_name(op);
+  const char* name = kernels::binary(op).name();
   if (out.dtype() == DType::Bool) {
     STRIATE_CHECK_TYPE(op == BinaryOp::Add || op == BinaryOp::Mul || op == BinaryOp::Maximum || op == BinaryOp::Minimum,
                        name, ": not supported for bool tensors");
