@@ -211,7 +211,7 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, Reduction reduct
   Tensor labels = target.contiguous();
   const double total_weight = check_labels(labels, weights, layout.C, ignore_index, op);
   Tensor x = input.contiguous();
-  const TensorOptions options(x.dtype());
+  const TensorOptions options = options_of(x);
   Tensor losses = empty(layout.loss_shape, options);
   Tensor max_logit = empty({layout.N * layout.S}, options);
   Tensor log_total = empty({layout.N * layout.S}, options);
@@ -260,7 +260,7 @@ struct NllLossBackward : autograd::Node {
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     Tensor labels = target.unpack("NllLossBackward");
     Tensor dloss = grads[0].contiguous();
-    Tensor dx = empty(input_shape, TensorOptions(dtype));
+    Tensor dx = empty(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     STRIATE_DISPATCH_FLOATING(dtype, "NllLossBackward", [&] {
       kernels::nll_loss_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dloss.data<scalar_t>(),
                                            labels.data<int64_t>(), optional_data<scalar_t>(class_weight), layout.N,

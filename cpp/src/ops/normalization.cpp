@@ -111,7 +111,7 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
   Tensor x = input.contiguous();
   Tensor gamma = weight.defined() ? weight.contiguous() : Tensor();
   Tensor beta = bias.defined() ? bias.contiguous() : Tensor();
-  const TensorOptions options(input.dtype());
+  const TensorOptions options = options_of(input);
   Tensor mean = empty({C}, options), invstd = empty({C}, options);
   STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
     scalar_t* mean_data = mean.data<scalar_t>();
@@ -203,7 +203,7 @@ Tensor grouped_norm(const Tensor& input, int64_t N, int64_t C, int64_t L, int64_
   Tensor x = input.contiguous();
   Tensor gamma = weight.defined() ? weight.contiguous() : Tensor();
   Tensor beta = bias.defined() ? bias.contiguous() : Tensor();
-  const TensorOptions options(input.dtype());
+  const TensorOptions options = options_of(input);
   Tensor y = empty(input.sizes(), options);
   Tensor mean = empty({N, G}, options), invstd = empty({N, G}, options);
   if (y.numel() > 0) {
@@ -349,7 +349,7 @@ Tensor local_response_norm(const Tensor& input, int64_t size, double alpha, doub
   STRIATE_CHECK(size > 0, op, ": expected size > 0, got ", size);
   const int64_t N = input.size(0), C = input.size(1), L = trailing_numel(input, 2);
   Tensor x = input.contiguous();
-  const TensorOptions options(input.dtype());
+  const TensorOptions options = options_of(input);
   Tensor y = empty(input.sizes(), options), denom = empty(input.sizes(), options);
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {

@@ -95,7 +95,7 @@ struct MaxPool2dBackward : autograd::Node {
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     Tensor index = indices.unpack("MaxPool2dBackward");
     Tensor dout = grads[0].contiguous();
-    Tensor dinput = empty(input_shape, dtype);
+    Tensor dinput = empty(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     STRIATE_DISPATCH_FLOATING(dtype, "max_pool2d backward", [&] {
       kernels::max_pool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
                                              index.data<int64_t>(), geometry);
@@ -115,7 +115,7 @@ std::tuple<Tensor, Tensor> max_pool2d_impl(const Tensor& input, const Pool2dOpti
   const auto geometry = make_geometry(input.sizes(), out_shape, options);
   Tensor x = input.detach().contiguous();
   Tensor y = empty(out_shape, options_of(input));
-  Tensor indices = empty(out_shape, DType::Int64);
+  Tensor indices = empty(out_shape, TensorOptions(DType::Int64).set_device(input.device()));
   STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
     kernels::max_pool2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), indices.data<int64_t>(), x.data<scalar_t>(),
                                           geometry);
@@ -150,7 +150,7 @@ struct AvgPool2dBackward : autograd::Node {
 
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     Tensor dout = grads[0].contiguous();
-    Tensor dinput = empty(input_shape, dtype);
+    Tensor dinput = empty(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     STRIATE_DISPATCH_FLOATING(dtype, "avg_pool2d backward", [&] {
       kernels::avg_pool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(), geometry);
     });
@@ -303,7 +303,7 @@ struct MaxPool3dBackward : autograd::Node {
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     Tensor index = indices.unpack("MaxPool3dBackward");
     Tensor dout = grads[0].contiguous();
-    Tensor dinput = empty(input_shape, dtype);
+    Tensor dinput = empty(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     STRIATE_DISPATCH_FLOATING(dtype, "max_pool3d backward", [&] {
       kernels::max_pool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
                                              index.data<int64_t>(), geometry);
@@ -321,7 +321,7 @@ std::tuple<Tensor, Tensor> max_pool3d_with_indices(const Tensor& input, const Po
   const auto geometry = make_geometry3d(input.sizes(), out_shape, options);
   Tensor x = input.detach().contiguous();
   Tensor y = empty(out_shape, options_of(input));
-  Tensor indices = empty(out_shape, DType::Int64);
+  Tensor indices = empty(out_shape, TensorOptions(DType::Int64).set_device(input.device()));
   STRIATE_DISPATCH_FLOATING(input.dtype(), "max_pool3d", [&] {
     kernels::max_pool3d_forward<scalar_t>(y.device(), y.data<scalar_t>(), indices.data<int64_t>(), x.data<scalar_t>(),
                                           geometry);
@@ -352,7 +352,7 @@ struct AvgPool3dBackward : autograd::Node {
 
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     Tensor dout = grads[0].contiguous();
-    Tensor dinput = empty(input_shape, dtype);
+    Tensor dinput = empty(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     STRIATE_DISPATCH_FLOATING(dtype, "avg_pool3d backward", [&] {
       kernels::avg_pool3d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(), geometry);
     });

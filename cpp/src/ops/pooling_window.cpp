@@ -55,7 +55,7 @@ struct IndexedMaxPoolBackward : autograd::Node {
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     Tensor index = indices.unpack(node_name.c_str());
     Tensor dout = grads[0].contiguous();
-    Tensor dinput = empty(input_shape, dtype);
+    Tensor dinput = empty(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     STRIATE_DISPATCH_FLOATING(dtype, node_name.c_str(), [&] {
       kernels::max_pool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
                                              index.data<int64_t>(), geometry);
@@ -74,7 +74,7 @@ std::tuple<Tensor, Tensor> window_max_pool2d(const Tensor& input, const Shape& o
   const auto geometry = windows.geometry(planes, H, W, P, Q, per_plane);
   Tensor x = input.detach().contiguous();
   Tensor y = empty(out_shape, options_of(input));
-  Tensor indices = empty(out_shape, DType::Int64);
+  Tensor indices = empty(out_shape, TensorOptions(DType::Int64).set_device(input.device()));
   STRIATE_DISPATCH_FLOATING(input.dtype(), node_name, [&] {
     kernels::window_max_pool2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), indices.data<int64_t>(),
                                                  x.data<scalar_t>(), geometry);
@@ -127,7 +127,7 @@ struct AdaptiveAvgPool2dBackward : autograd::Node {
 
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     Tensor dout = grads[0].contiguous();
-    Tensor dinput = empty(input_shape, dtype);
+    Tensor dinput = empty(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     const auto geometry = windows.geometry(planes, H, W, P, Q, false);
     STRIATE_DISPATCH_FLOATING(dtype, "adaptive_avg_pool2d backward", [&] {
       kernels::window_avg_pool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
@@ -260,7 +260,7 @@ struct MaxUnpool2dBackward : autograd::Node {
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     Tensor index = indices.unpack("MaxUnpool2dBackward");
     Tensor dout = grads[0].contiguous();
-    Tensor dinput = empty(input_shape, dtype);
+    Tensor dinput = empty(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     STRIATE_DISPATCH_FLOATING(dtype, "max_unpool2d backward", [&] {
       kernels::max_unpool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
                                                index.data<int64_t>(), planes, H, W, P, Q);

@@ -342,7 +342,7 @@ struct ExtremeDimBackward : autograd::Node {
     }
     g = g.contiguous();
     index = index.contiguous();
-    Tensor dx = zeros(input_shape, TensorOptions(dtype));
+    Tensor dx = zeros(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     Shape dx_strides = contiguous_strides(input_shape);
     kernels::GatherGeometry geometry{input_shape.size(), dim, input_shape[dim], index.sizes().data(),
                                      dx_strides.data()};

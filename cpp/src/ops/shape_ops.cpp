@@ -201,7 +201,7 @@ struct IndexSelectBackward : autograd::Node {
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     Tensor idx = index.unpack("IndexSelectBackward");
     Tensor dy = grads[0].contiguous();
-    Tensor dx = zeros(input_shape, TensorOptions(dtype));
+    Tensor dx = zeros(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     const int64_t A = product(input_shape, 0, dim);
     const int64_t B = product(input_shape, dim + 1, input_shape.size());
     STRIATE_DISPATCH_FLOATING(dtype, "IndexSelectBackward", [&] {
@@ -268,7 +268,7 @@ struct GatherBackward : autograd::Node {
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     Tensor idx = index.unpack("GatherBackward");
     Tensor dy = grads[0].contiguous();
-    Tensor dx = zeros(input_shape, TensorOptions(dtype));
+    Tensor dx = zeros(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     Shape dx_strides = contiguous_strides(input_shape);
     kernels::GatherGeometry geometry{input_shape.size(), dim, input_shape[dim], idx.sizes().data(), dx_strides.data()};
     STRIATE_DISPATCH_FLOATING(dtype, "GatherBackward", [&] {
@@ -329,7 +329,7 @@ struct MaskedSelectBackward : autograd::Node {
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     Tensor m = mask.unpack("MaskedSelectBackward");
     Tensor dy = grads[0].contiguous();
-    Tensor dx = zeros(input_shape, TensorOptions(dtype));
+    Tensor dx = zeros(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     const int64_t row_bytes = product(input_shape, m.dim(), input_shape.size()) * element_bytes(dx);
     kernels::masked_scatter_rows(dx.device(), static_cast<char*>(dx.data_ptr()),
                                  static_cast<const char*>(dy.data_ptr()), static_cast<const uint8_t*>(m.data_ptr()),
