@@ -40,6 +40,9 @@ int main() {
   Tensor lin = linear(ones({5, 3}), ones({2, 3}), zeros({2}));
   CHECK(lin.sizes() == Shape({5, 2}));
   CHECK_NEAR(mse_loss(ones({3}), zeros({3})).item<float>(), 1.0, 1e-6);
+  // hardswish(x) = x * relu6(x + 3) / 6, reachable under nn::functional as every op
+  CHECK_NEAR(nn::functional::hardswish(full({1}, 1.0)).item<float>(), 1.0 * 4.0 / 6.0, 1e-6);
+  CHECK_NEAR(nn::functional::hardswish(full({1}, -4.0)).item<float>(), 0.0, 1e-6);
 
   // The op registry: the CPU runs every registered op; CUDA runs a subset, never an unknown op.
   const auto ops = backends::registered_ops();
