@@ -15,6 +15,12 @@ inline Kernel<void(T* mean,     // (C)
                    const T* x,  // (N, C, L)
                    int64_t N, int64_t C, int64_t L)>
     batch_norm_stats{"batch_norm_stats", dtype_of<T>::value};
+// invstd = 1 / sqrt(var + eps), per channel (var: batch or running variance).
+template <typename T>
+inline Kernel<void(T* invstd,     // (C)
+                   const T* var,  // (C)
+                   int64_t C, double eps)>
+    batch_norm_invstd{"batch_norm_invstd", dtype_of<T>::value};
 // y = (x - mean) * invstd * gamma + beta, per channel.
 template <typename T>
 inline Kernel<void(T* y,             // (N, C, L)

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "kernels/elementwise.h"
 #include "kernels/normalization.h"
 #include "ops/dispatch.h"
 #include "striate/autograd.h"
@@ -114,27 +115,21 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
   const TensorOptions options = options_of(input);
   Tensor mean = empty({C}, options), invstd = empty({C}, options);
   STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
-    scalar_t* mean_data = mean.data<scalar_t>();
-    scalar_t* invstd_data = invstd.data<scalar_t>();
+    Tensor var;
     if (training) {
-      Tensor var = empty({C}, options);
-      kernels::batch_norm_stats<scalar_t>(x.device(), mean_data, var.data<scalar_t>(), x.data<scalar_t>(), N, C, L);
+      var = empty({C}, options);
+      kernels::batch_norm_stats<scalar_t>(x.device(), mean.data<scalar_t>(), var.data<scalar_t>(), x.data<scalar_t>(),
+                                          N, C, L);
       if (running_mean.defined()) {
         update_running_stat(running_mean, mean, momentum);
         const double unbiased = static_cast<double>(count) / static_cast<double>(count - 1);
         update_running_stat(running_var, mul(var, unbiased), momentum);
       }
-      const scalar_t* var_data = var.data<scalar_t>();
-      for (int64_t c = 0; c < C; ++c) invstd_data[c] = static_cast<scalar_t>(1.0 / std::sqrt(var_data[c] + eps));
     } else {
-      Tensor running_mean_values = running_mean.contiguous(), running_var_values = running_var.contiguous();
-      const scalar_t* running_mean_data = running_mean_values.data<scalar_t>();
-      const scalar_t* running_var_data = running_var_values.data<scalar_t>();
-      for (int64_t c = 0; c < C; ++c) {
-        mean_data[c] = running_mean_data[c];
-        invstd_data[c] = static_cast<scalar_t>(1.0 / std::sqrt(static_cast<double>(running_var_data[c]) + eps));
-      }
+      kernels::copy(x.device(), mean, running_mean.reshape({C}));
+      var = running_var.contiguous();
     }
+    kernels::batch_norm_invstd<scalar_t>(x.device(), invstd.data<scalar_t>(), var.data<scalar_t>(), C, eps);
   });
 
   Tensor y = empty(input.sizes(), options);
@@ -373,9 +368,9 @@ Tensor local_response_norm(const Tensor& input, int64_t size, double alpha, doub
 }
 
 STRIATE_REGISTER_OP("batch_norm", &kernels::batch_norm_stats<float>, &kernels::batch_norm_apply<float>,
-                    &kernels::batch_norm_backward<float>);
+                    &kernels::batch_norm_backward<float>, &kernels::batch_norm_invstd<float>, &kernels::copy);
 STRIATE_REGISTER_OP("instance_norm", &kernels::batch_norm_stats<float>, &kernels::batch_norm_apply<float>,
-                    &kernels::batch_norm_backward<float>);
+                    &kernels::batch_norm_backward<float>, &kernels::batch_norm_invstd<float>, &kernels::copy);
 STRIATE_REGISTER_OP("group_norm", &kernels::group_norm_forward<float>, &kernels::group_norm_backward<float>);
 STRIATE_REGISTER_OP("layer_norm", &kernels::group_norm_forward<float>, &kernels::group_norm_backward<float>);
 STRIATE_REGISTER_OP("local_response_norm", &kernels::local_response_norm_forward<float>,

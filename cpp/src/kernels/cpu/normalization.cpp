@@ -21,6 +21,11 @@ constexpr int64_t kChannelBlock = 64;
 // ---- batch norm ---------------------------------------------------------------------------
 
 template <typename T>
+void batch_norm_invstd(T* invstd, const T* var, int64_t C, double eps) {
+  for (int64_t c = 0; c < C; ++c) invstd[c] = static_cast<T>(1.0 / std::sqrt(static_cast<double>(var[c]) + eps));
+}
+
+template <typename T>
 void batch_norm_stats(T* mean, T* var, const T* x, int64_t N, int64_t C, int64_t L) {
   const double count = static_cast<double>(N * L);
   parallel_for(0, C, kRowGrain, [&](int64_t begin, int64_t end) {
@@ -250,6 +255,7 @@ void local_response_norm_backward(T* dx, const T* dy, const T* x, const T* denom
 
 #define STRIATE_INSTANTIATE_NORMALIZATION(T)                                 \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_stats<T>);            \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_invstd<T>);           \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_apply<T>);            \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_backward<T>);         \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, group_norm_forward<T>);          \
