@@ -128,7 +128,7 @@ SWEEP = CALLS + textwrap.dedent(
 
 def call_table_names():
     scope = {}
-    exec(CALLS.replace("import striate as st", "import striate as st", 1), scope)
+    exec(CALLS, scope)
     return set(scope["CALLS"])
 
 
@@ -233,11 +233,25 @@ def test_ops_without_a_device_kernel_raise_before_touching_its_memory():
     assert not wrong, "ops that did not raise the typed error:\n" + "\n".join(map(str, wrong))
 
 
-def test_op_family_tests_run_on_every_available_device(request):
+def test_op_family_tests_run_on_every_available_device():
+    """Collecting a PER_DEVICE module yields every test once per device in helpers.DEVICES;
+    a module without the flag is collected once."""
     import helpers
 
-    assert helpers.DEVICES == ["cpu"] + (["cuda"] if st.cuda.is_available() else [])
-    assert helpers.current_device() == "cpu"  # this module is not per-device
-    import test_conv
+    here = os.path.dirname(os.path.abspath(__file__))
 
-    assert test_conv.PER_DEVICE
+    def collected(module):
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+             os.path.join(here, module)],
+            capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL, cwd=here)
+        assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+        return [line for line in proc.stdout.splitlines() if "::" in line]
+
+    per_device = collected("test_dropout.py")
+    assert per_device
+    for device in helpers.DEVICES:
+        with_device = [t for t in per_device if f"[{device}" in t]
+        assert len(with_device) * len(helpers.DEVICES) == len(per_device), device
+    plain = collected("test_ops_doc.py")
+    assert plain and not any("[cpu" in t for t in plain)

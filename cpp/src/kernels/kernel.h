@@ -61,9 +61,7 @@ class Kernel<R(Args...)> : public KernelBase {
   constexpr explicit Kernel(const char* name, std::optional<DType> dtype = std::nullopt) : KernelBase(name, dtype) {}
 
   void implement(DeviceType type, Function fn) { set(type, reinterpret_cast<Erased>(fn)); }
-  R operator()(Device device, Args... args) const {
-    return reinterpret_cast<Function>(get(device))(static_cast<Args>(args)...);
-  }
+  R operator()(Device device, Args... args) const { return reinterpret_cast<Function>(get(device))(args...); }
 };
 
 }  // namespace striate::kernels

@@ -291,7 +291,7 @@ void pointwise_activation_backward(T* dx, const T* dy, const T* x, int64_t n, Po
   }
 }
 
-#define STRIATE_INSTANTIATE_ACTIVATION(T)                                     \
+#define STRIATE_IMPLEMENT_ACTIVATION(T)                                       \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, relu_forward<T>);                 \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, relu_backward<T>);                \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, sigmoid_forward<T>);              \
@@ -302,8 +302,8 @@ void pointwise_activation_backward(T* dx, const T* dy, const T* x, int64_t n, Po
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, softmax_backward<T>);             \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, pointwise_activation_forward<T>); \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, pointwise_activation_backward<T>);
-STRIATE_INSTANTIATE_ACTIVATION(float)
-STRIATE_INSTANTIATE_ACTIVATION(double)
-#undef STRIATE_INSTANTIATE_ACTIVATION
+STRIATE_IMPLEMENT_ACTIVATION(float)
+STRIATE_IMPLEMENT_ACTIVATION(double)
+#undef STRIATE_IMPLEMENT_ACTIVATION
 
 }  // namespace striate::kernels::cpu

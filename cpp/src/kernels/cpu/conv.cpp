@@ -91,14 +91,14 @@ void conv2d_backward_weight(T* dweight, T* dbias, const T* doutput, const T* inp
                             [&](T* col, const T* in, int64_t channels) { im2col(col, in, g, channels); });
 }
 
-#define STRIATE_INSTANTIATE_CONV(T)                                      \
+#define STRIATE_IMPLEMENT_CONV(T)                                        \
   template void im2col<T>(T*, const T*, const Conv2dGeometry&, int64_t); \
   template void col2im<T>(T*, const T*, const Conv2dGeometry&, int64_t); \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, conv2d_forward<T>);          \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, conv2d_backward_input<T>);   \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, conv2d_backward_weight<T>);
-STRIATE_INSTANTIATE_CONV(float)
-STRIATE_INSTANTIATE_CONV(double)
-#undef STRIATE_INSTANTIATE_CONV
+STRIATE_IMPLEMENT_CONV(float)
+STRIATE_IMPLEMENT_CONV(double)
+#undef STRIATE_IMPLEMENT_CONV
 
 }  // namespace striate::kernels::cpu

@@ -179,15 +179,15 @@ void locally_connected2d_backward_weight(T* dweight, T* dbias, const T* doutput,
   });
 }
 
-#define STRIATE_INSTANTIATE_CONV3D(T)                                               \
+#define STRIATE_IMPLEMENT_CONV3D(T)                                                 \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, conv3d_forward<T>);                     \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, conv3d_backward_input<T>);              \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, conv3d_backward_weight<T>);             \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, locally_connected2d_forward<T>);        \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, locally_connected2d_backward_input<T>); \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, locally_connected2d_backward_weight<T>);
-STRIATE_INSTANTIATE_CONV3D(float)
-STRIATE_INSTANTIATE_CONV3D(double)
-#undef STRIATE_INSTANTIATE_CONV3D
+STRIATE_IMPLEMENT_CONV3D(float)
+STRIATE_IMPLEMENT_CONV3D(double)
+#undef STRIATE_IMPLEMENT_CONV3D
 
 }  // namespace striate::kernels::cpu

@@ -192,7 +192,7 @@ void kl_div_backward(T* dx, T* dt, const T* dloss, const T* x, const T* t, int64
   });
 }
 
-#define STRIATE_INSTANTIATE_LOSS(T)                                            \
+#define STRIATE_IMPLEMENT_LOSS(T)                                              \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, cross_entropy_forward<T>);         \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, cross_entropy_backward<T>);        \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, nll_loss_forward<T>);              \
@@ -203,8 +203,8 @@ void kl_div_backward(T* dx, T* dt, const T* dloss, const T* x, const T* t, int64
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, binary_cross_entropy_backward<T>); \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, kl_div_forward<T>);                \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, kl_div_backward<T>);
-STRIATE_INSTANTIATE_LOSS(float)
-STRIATE_INSTANTIATE_LOSS(double)
-#undef STRIATE_INSTANTIATE_LOSS
+STRIATE_IMPLEMENT_LOSS(float)
+STRIATE_IMPLEMENT_LOSS(double)
+#undef STRIATE_IMPLEMENT_LOSS
 
 }  // namespace striate::kernels::cpu

@@ -253,7 +253,7 @@ void local_response_norm_backward(T* dx, const T* dy, const T* x, const T* denom
   });
 }
 
-#define STRIATE_INSTANTIATE_NORMALIZATION(T)                                 \
+#define STRIATE_IMPLEMENT_NORMALIZATION(T)                                   \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_stats<T>);            \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_invstd<T>);           \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_apply<T>);            \
@@ -262,8 +262,8 @@ void local_response_norm_backward(T* dx, const T* dy, const T* x, const T* denom
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, group_norm_backward<T>);         \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, local_response_norm_forward<T>); \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, local_response_norm_backward<T>);
-STRIATE_INSTANTIATE_NORMALIZATION(float)
-STRIATE_INSTANTIATE_NORMALIZATION(double)
-#undef STRIATE_INSTANTIATE_NORMALIZATION
+STRIATE_IMPLEMENT_NORMALIZATION(float)
+STRIATE_IMPLEMENT_NORMALIZATION(double)
+#undef STRIATE_IMPLEMENT_NORMALIZATION
 
 }  // namespace striate::kernels::cpu

@@ -121,13 +121,13 @@ void avg_pool2d_backward(T* dinput, const T* doutput, const Pool2dGeometry& g) {
   });
 }
 
-#define STRIATE_INSTANTIATE_POOL(T)                                  \
+#define STRIATE_IMPLEMENT_POOL(T)                                    \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_pool2d_forward<T>);  \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_pool2d_backward<T>); \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, avg_pool2d_forward<T>);  \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, avg_pool2d_backward<T>);
-STRIATE_INSTANTIATE_POOL(float)
-STRIATE_INSTANTIATE_POOL(double)
-#undef STRIATE_INSTANTIATE_POOL
+STRIATE_IMPLEMENT_POOL(float)
+STRIATE_IMPLEMENT_POOL(double)
+#undef STRIATE_IMPLEMENT_POOL
 
 }  // namespace striate::kernels::cpu

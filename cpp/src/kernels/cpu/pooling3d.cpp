@@ -116,12 +116,12 @@ void avg_pool3d_backward(T* dinput, const T* doutput, const Pool3dGeometry& g) {
   });
 }
 
-#define STRIATE_INSTANTIATE_POOL3D(T)                               \
+#define STRIATE_IMPLEMENT_POOL3D(T)                                 \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_pool3d_forward<T>); \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, avg_pool3d_forward<T>); \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, avg_pool3d_backward<T>);
-STRIATE_INSTANTIATE_POOL3D(float)
-STRIATE_INSTANTIATE_POOL3D(double)
-#undef STRIATE_INSTANTIATE_POOL3D
+STRIATE_IMPLEMENT_POOL3D(float)
+STRIATE_IMPLEMENT_POOL3D(double)
+#undef STRIATE_IMPLEMENT_POOL3D
 
 }  // namespace striate::kernels::cpu

@@ -109,14 +109,14 @@ void max_unpool2d_backward(T* dinput, const T* doutput, const int64_t* indices, 
   });
 }
 
-#define STRIATE_INSTANTIATE_WINDOW_POOL(T)                                  \
+#define STRIATE_IMPLEMENT_WINDOW_POOL(T)                                    \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, window_max_pool2d_forward<T>);  \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, window_avg_pool2d_forward<T>);  \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, window_avg_pool2d_backward<T>); \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_unpool2d_forward<T>);       \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_unpool2d_backward<T>);
-STRIATE_INSTANTIATE_WINDOW_POOL(float)
-STRIATE_INSTANTIATE_WINDOW_POOL(double)
-#undef STRIATE_INSTANTIATE_WINDOW_POOL
+STRIATE_IMPLEMENT_WINDOW_POOL(float)
+STRIATE_IMPLEMENT_WINDOW_POOL(double)
+#undef STRIATE_IMPLEMENT_WINDOW_POOL
 
 }  // namespace striate::kernels::cpu

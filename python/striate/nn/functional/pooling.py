@@ -25,30 +25,66 @@ _F = _C._functional
 # ---- 1-, 2- and 3-D pooling -------------------------------------------------------------------
 
 
+def _window_args(tuple_of, op, kernel_size, stride, padding):
+    """kernel_size, stride (default: the kernel) and padding as tuples of the pooling's rank."""
+    kernel = tuple_of(kernel_size, op, "kernel_size")
+    return kernel, _default_stride(stride, kernel, tuple_of, op), tuple_of(padding, op, "padding")
+
+
+def _max_pool(
+    tuple_of, op, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices
+):
+    args = (
+        input,
+        *_window_args(tuple_of, op, kernel_size, stride, padding),
+        tuple_of(dilation, op, "dilation"),
+        bool(ceil_mode),
+    )
+    return getattr(_F, op + "_with_indices")(*args) if return_indices else getattr(_F, op)(*args)
+
+
+def _avg_pool(
+    tuple_of,
+    op,
+    input,
+    kernel_size,
+    stride,
+    padding,
+    ceil_mode,
+    count_include_pad,
+    divisor_override,
+):
+    return getattr(_F, op)(
+        input,
+        *_window_args(tuple_of, op, kernel_size, stride, padding),
+        bool(ceil_mode),
+        bool(count_include_pad),
+        _optional_int(divisor_override, op, "divisor_override"),
+    )
+
+
 def max_pool1d(
     input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
 ):
     """1-D max pooling of (N, C, L) or (C, L); with return_indices also each maximum's position."""
-    kernel = _single(kernel_size, "max_pool1d", "kernel_size")
-    args = (
+    return _max_pool(
+        _single,
+        "max_pool1d",
         input,
-        kernel,
-        _default_stride(stride, kernel, _single, "max_pool1d"),
-        _single(padding, "max_pool1d", "padding"),
-        _single(dilation, "max_pool1d", "dilation"),
-        bool(ceil_mode),
+        kernel_size,
+        stride,
+        padding,
+        dilation,
+        ceil_mode,
+        return_indices,
     )
-    return _F.max_pool1d_with_indices(*args) if return_indices else _F.max_pool1d(*args)
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
     """1-D average pooling of (N, C, L) or (C, L)."""
-    kernel = _single(kernel_size, "avg_pool1d", "kernel_size")
     return _F.avg_pool1d(
         input,
-        kernel,
-        _default_stride(stride, kernel, _single, "avg_pool1d"),
-        _single(padding, "avg_pool1d", "padding"),
+        *_window_args(_single, "avg_pool1d", kernel_size, stride, padding),
         bool(ceil_mode),
         bool(count_include_pad),
     )
@@ -58,16 +94,17 @@ def max_pool2d(
     input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
 ):
     """2-D max pooling; with return_indices also the flat (h * W + w) index of each maximum."""
-    kernel = _pair(kernel_size, "max_pool2d", "kernel_size")
-    args = (
+    return _max_pool(
+        _pair,
+        "max_pool2d",
         input,
-        kernel,
-        _default_stride(stride, kernel, _pair, "max_pool2d"),
-        _pair(padding, "max_pool2d", "padding"),
-        _pair(dilation, "max_pool2d", "dilation"),
-        bool(ceil_mode),
+        kernel_size,
+        stride,
+        padding,
+        dilation,
+        ceil_mode,
+        return_indices,
     )
-    return _F.max_pool2d_with_indices(*args) if return_indices else _F.max_pool2d(*args)
 
 
 def avg_pool2d(
@@ -80,15 +117,16 @@ def avg_pool2d(
     divisor_override=None,
 ):
     """2-D average pooling with PyTorch's count_include_pad, divisor_override and ceil_mode."""
-    kernel = _pair(kernel_size, "avg_pool2d", "kernel_size")
-    return _F.avg_pool2d(
+    return _avg_pool(
+        _pair,
+        "avg_pool2d",
         input,
-        kernel,
-        _default_stride(stride, kernel, _pair, "avg_pool2d"),
-        _pair(padding, "avg_pool2d", "padding"),
-        bool(ceil_mode),
-        bool(count_include_pad),
-        _optional_int(divisor_override, "avg_pool2d", "divisor_override"),
+        kernel_size,
+        stride,
+        padding,
+        ceil_mode,
+        count_include_pad,
+        divisor_override,
     )
 
 
@@ -97,16 +135,17 @@ def max_pool3d(
 ):
     """3-D max pooling of (N, C, D, H, W) or (C, D, H, W); indices are flat
     d * H * W + h * W + w."""
-    kernel = _triple(kernel_size, "max_pool3d", "kernel_size")
-    args = (
+    return _max_pool(
+        _triple,
+        "max_pool3d",
         input,
-        kernel,
-        _default_stride(stride, kernel, _triple, "max_pool3d"),
-        _triple(padding, "max_pool3d", "padding"),
-        _triple(dilation, "max_pool3d", "dilation"),
-        bool(ceil_mode),
+        kernel_size,
+        stride,
+        padding,
+        dilation,
+        ceil_mode,
+        return_indices,
     )
-    return _F.max_pool3d_with_indices(*args) if return_indices else _F.max_pool3d(*args)
 
 
 def avg_pool3d(
@@ -119,15 +158,16 @@ def avg_pool3d(
     divisor_override=None,
 ):
     """3-D average pooling of (N, C, D, H, W) or (C, D, H, W)."""
-    kernel = _triple(kernel_size, "avg_pool3d", "kernel_size")
-    return _F.avg_pool3d(
+    return _avg_pool(
+        _triple,
+        "avg_pool3d",
         input,
-        kernel,
-        _default_stride(stride, kernel, _triple, "avg_pool3d"),
-        _triple(padding, "avg_pool3d", "padding"),
-        bool(ceil_mode),
-        bool(count_include_pad),
-        _optional_int(divisor_override, "avg_pool3d", "divisor_override"),
+        kernel_size,
+        stride,
+        padding,
+        ceil_mode,
+        count_include_pad,
+        divisor_override,
     )
 
 
