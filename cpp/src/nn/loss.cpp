@@ -105,7 +105,8 @@ std::string BCEWithLogitsLossImpl::extra_repr() const { return reduction_repr(op
 
 // ---- regression ----------------------------------------------------------------------------
 
-MSELossImpl::MSELossImpl(const MSELossOptions& options) : LossModule("MSELoss", options.reduction()), options(options) {}
+MSELossImpl::MSELossImpl(const MSELossOptions& options)
+    : LossModule("MSELoss", options.reduction()), options(options) {}
 
 Tensor MSELossImpl::forward(const Tensor& input, const Tensor& target) {
   return mse_loss(input, target, parse_reduction(options.reduction(), "mse_loss"));
