@@ -102,6 +102,16 @@ def test_cross_entropy_of_empty_batch_matches_torch():
     assert float(F.cross_entropy(st.tensor(x), st.tensor(t), reduction="sum")) == 0.0
 
 
+@pytest.mark.parametrize("op", ["cross_entropy", "nll_loss"])
+def test_all_targets_ignored_give_zero_gradients_like_torch(op):
+    x, t = rand(3, 4), np.array([-100, -100, -100])
+    ours, theirs = st.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    getattr(F, op)(ours, st.tensor(t)).backward()
+    getattr(TF, op)(theirs, torch.tensor(t)).backward()
+    np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+    assert not np.isnan(ours.grad.numpy()).any()
+
+
 # ---- mse_loss ------------------------------------------------------------------------------------
 
 MSE_CONFIGS = [((5,), (5,)), ((3, 4), (3, 4)), ((2, 3, 4, 5), (2, 3, 4, 5))]
@@ -225,6 +235,10 @@ def _class_arrays_ignoring(input_shape, target_shape, ignore=None):
     t = labels(C, *target_shape)
     if ignore is not None and t.ndim > 0:
         t.reshape(-1)[::3] = ignore  # some targets are skipped
+    if ignore is not None and (t == ignore).all():
+        # Not all: the mean over no targets is NaN, where finite differences mean nothing (the
+        # all-ignored case has its own test against torch's gradients).
+        t.reshape(-1)[0] = (ignore + 1) % C
     return [rand(*input_shape), t], C
 
 
@@ -548,6 +562,16 @@ def test_kl_div_target_gradient_where_target_positive():
     x = np.log(probabilities(3, 4, dtype=np.float64))
     t = probabilities(3, 4, dtype=np.float64)
     gradcheck(lambda a, b: F.kl_div(a, b, reduction="batchmean"), [x, t])
+
+
+@pytest.mark.parametrize("reduction", ["none", "sum"])
+def test_kl_div_negative_and_nan_targets_give_nan_like_torch(reduction):
+    x = np.log(probabilities(2, 3))
+    t = np.array([[-0.5, 0.5, 0.0], [np.nan, 0.2, 0.8]], dtype=np.float32)
+    ours = F.kl_div(st.tensor(x), st.tensor(t), reduction=reduction).numpy()
+    theirs = TF.kl_div(torch.tensor(x), torch.tensor(t), reduction=reduction).numpy()
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6, equal_nan=True)
+    assert np.isnan(ours).any()
 
 
 def test_kl_div_bad_inputs():

@@ -45,8 +45,8 @@ void step(optim::Optimizer& opt, const std::vector<Tensor>& params) {
 void test_options_by_name() {
   optim::SGDOptions sgd(0.1);
   sgd.momentum(0.9);
-  const std::vector<std::string> expected{"lr",           "momentum", "dampening",    "weight_decay",
-                                          "nesterov",     "maximize", "momentum_form"};
+  const std::vector<std::string> expected{"lr",       "momentum", "dampening",    "weight_decay",
+                                          "nesterov", "maximize", "momentum_form"};
   CHECK(sgd.names() == expected);
   CHECK(std::get<double>(sgd.get("momentum")) == 0.9);
   sgd.set("lr", optim::OptionValue(int64_t{2}));  // an integer where a number is expected

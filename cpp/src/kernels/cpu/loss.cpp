@@ -58,8 +58,9 @@ void cross_entropy_backward(T* dx, const T* dloss, const T* x, const T* max_logi
       const T* log_sum = log_total + n * S;
       for (int64_t s = 0; s < S; ++s) {
         const int64_t label = target[n * S + s];
-        const T scale = label == ignore_index ? T(0) : (weight ? weight[label] : T(1));
-        g[s] = scale * dloss[(n * S + s) * dloss_stride];
+        // An ignored position gets no gradient at all, even when dloss is not finite (the mean
+        // over zero counted positions), as in PyTorch.
+        g[s] = label == ignore_index ? T(0) : (weight ? weight[label] : T(1)) * dloss[(n * S + s) * dloss_stride];
       }
       for (int64_t c = 0; c < C; ++c) {
         const int64_t row = (n * C + c) * S;
@@ -178,7 +179,9 @@ void binary_cross_entropy_backward(T* dx, T* dt, const T* dloss, const T* x, con
 template <typename T>
 void kl_div_forward(T* losses, const T* x, const T* t, int64_t n) {
   parallel_for(0, n, 16384, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) losses[i] = t[i] > T(0) ? t[i] * (std::log(t[i]) - x[i]) : T(0);
+    // PyTorch's xlogy(t, t) - t * x: 0 * log 0 counts as 0; a negative or NaN target gives NaN.
+    for (int64_t i = begin; i < end; ++i)
+      losses[i] = t[i] == T(0) ? T(0) - t[i] * x[i] : t[i] * (std::log(t[i]) - x[i]);
   });
 }
 
@@ -187,7 +190,7 @@ void kl_div_backward(T* dx, T* dt, const T* dloss, const T* x, const T* t, int64
   parallel_for(0, n, 16384, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) {
       if (dx) dx[i] = -t[i] * dloss[i];
-      if (dt) dt[i] = t[i] > T(0) ? (std::log(t[i]) + T(1) - x[i]) * dloss[i] : T(0);
+      if (dt) dt[i] = t[i] == T(0) ? T(0) : (std::log(t[i]) + T(1) - x[i]) * dloss[i];
     }
   });
 }
