@@ -52,6 +52,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/ops/shape_helpers.cpp
   # floor 5: nn, optim, data
   cpp/src/nn/module.cpp
+  cpp/src/nn/call_observer.cpp
   cpp/src/nn/init.cpp
   cpp/src/nn/containers.cpp
   cpp/src/nn/linear.cpp

@@ -3,8 +3,7 @@ model's state (training flags, BatchNorm statistics) is left as it was."""
 
 import pytest
 import striate as st
-from striate import nn
-from striate._summary_structures import STRUCTURES
+from striate import _C, nn
 
 
 def all_modules(model):
@@ -19,6 +18,20 @@ def all_modules(model):
 def lenet():
     return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
                          nn.BatchNorm2d(6), nn.Flatten(), nn.Linear(6 * 14 * 14, 10))
+
+
+class SqueezeExcite(nn.Module):
+    """A squeeze-excite gate whose forward runs its children's forward methods directly, not as
+    module calls: its children run unseen, so summary cannot know its multiply-adds."""
+
+    def __init__(self, channels=8, squeezed=2):
+        super().__init__()
+        self.fc1 = nn.Conv2d(channels, squeezed, 1)
+        self.fc2 = nn.Conv2d(squeezed, channels, 1)
+
+    def forward(self, x):
+        gate = self.fc2.forward(self.fc1.forward(x.mean((2, 3), keepdim=True)).relu()).sigmoid()
+        return x * gate
 
 
 class PythonResidual(nn.Module):
@@ -103,9 +116,13 @@ def test_module_call_is_restored_after_an_error():
     with pytest.raises(ValueError):
         st.summary(lenet(), (3, 28, 28), print_table=False)  # conv expects 1 channel
     assert nn.Module.__call__ is call
+    # The failed run's observer is gone: the next summary sees exactly its own calls.
+    result = st.summary(lenet(), (1, 28, 28), print_table=False)
+    assert [row.name for row in result.rows] == ["", "0", "1", "2", "3", "4", "5"]
+    assert [row.depth for row in result.rows] == [0, 1, 1, 1, 1, 1, 1]
 
 
-def test_squeeze_excite_is_replayed_from_its_children():
+def test_squeeze_excite_children_are_seen():
     model = nn.Sequential(nn.Conv2d(3, 8, 1), nn.SqueezeExcite(8, 2))
     result = st.summary(model, (3, 4, 4), batch_size=2, print_table=False)
     rows = {row.name: row for row in result.rows}
@@ -116,11 +133,9 @@ def test_squeeze_excite_is_replayed_from_its_children():
     assert result.total_mult_adds == 2 * 8 * 16 * 3 + 2 * 4 * 8 + 2 * 8 * 4
 
 
-def test_cpp_composite_without_a_structure_is_one_opaque_row(monkeypatch):
-    # Without its entry in STRUCTURES, SqueezeExcite's children (fc1, fc2) run one after the
-    # other do not give its output (it multiplies its input by a gate computed from it).
-    monkeypatch.delitem(STRUCTURES, "SqueezeExcite")
-    block = nn.SqueezeExcite(8, 2)
+def test_module_whose_children_run_unseen_is_one_opaque_row():
+    # The Python SqueezeExcite above runs fc1 and fc2 by their forward methods: no rows for them.
+    block = SqueezeExcite(8, 2)
     model = nn.Sequential(nn.Conv2d(3, 8, 1), block)
     result = st.summary(model, (3, 4, 4), print_table=False)
     row = result.rows[-1]
@@ -131,13 +146,11 @@ def test_cpp_composite_without_a_structure_is_one_opaque_row(monkeypatch):
     assert "SqueezeExcite" in result.notes[0]
 
 
-def test_a_wrong_structure_makes_an_opaque_row_and_only_that_one(monkeypatch):
-    # A structure disagreeing with the C++ forward is caught by the comparison with the true
-    # output: the enclosing Residual, replayed in trust, mismatches, and is then replayed with
-    # each inner block checked alone, so only the SqueezeExcite is opaque.
-    monkeypatch.setitem(STRUCTURES, "SqueezeExcite", lambda tracer, module, x: module.fc2(module.fc1(x)))
-    model = nn.Sequential(nn.Conv2d(3, 8, 1),
-                          nn.Residual(nn.Sequential(nn.Conv2d(8, 8, 3, padding=1), nn.SqueezeExcite(8, 2))))
+def test_an_opaque_module_makes_an_opaque_row_and_only_that_one():
+    # Inside C++ blocks (a Residual's body, a Sequential) only the module whose children run
+    # unseen is opaque; everything around it keeps its rows and counts.
+    body = nn.Sequential(nn.Conv2d(8, 8, 3, padding=1), SqueezeExcite(8, 2))
+    model = nn.Sequential(nn.Conv2d(3, 8, 1), nn.Residual(body))
     result = st.summary(model, (3, 6, 6), print_table=False)
     names = {row.name: row for row in result.rows}
     assert list(names) == ["", "0", "1", "1.body", "1.body.0", "1.body.1"]
@@ -154,8 +167,9 @@ def test_inception_fire_and_dense_block_rows():
     assert rows["branch2.1.conv"].mult_adds == 5 * 25 * 3 * 9
     assert rows["branch4.0"].type == "MaxPool2d" and inception.mult_adds_complete
     fire = st.summary(nn.Fire(6, 2, 3, 4), (6, 4, 4), print_table=False)
-    assert [row.name for row in fire.rows] == ["", "squeeze", "squeeze_activation", "expand1x1",
-                                              "expand1x1_activation", "expand3x3", "expand3x3_activation"]
+    assert [row.name for row in fire.rows] == [
+        "", "squeeze", "squeeze_activation", "expand1x1", "expand1x1_activation", "expand3x3",
+        "expand3x3_activation"]
     assert fire.total_mult_adds == 16 * (2 * 6 + 3 * 2 + 4 * 2 * 9)
     dense = st.summary(nn.DenseBlock(2, 4, 3), (4, 5, 5), print_table=False)
     rows = {row.name: row for row in dense.rows}
@@ -188,7 +202,8 @@ ZOO_MULT_ADDS = [
 ]
 
 
-@pytest.mark.parametrize("name, low, high", ZOO_MULT_ADDS, ids=[name for name, _, _ in ZOO_MULT_ADDS])
+@pytest.mark.parametrize("name, low, high", ZOO_MULT_ADDS,
+                         ids=[name for name, _, _ in ZOO_MULT_ADDS])
 def test_zoo_mult_adds_match_published_figures(name, low, high):
     from striate import models
 
@@ -233,7 +248,7 @@ def test_not_a_module():
         st.summary(3, (1, 2))
 
 
-def test_cpp_residual_block_is_replayed_from_its_parts():
+def test_cpp_residual_block_rows_come_from_its_forward():
     block = nn.Residual(nn.Sequential(nn.Conv2d(4, 4, 3, padding=1), nn.BatchNorm2d(4)),
                         post=nn.ReLU())
     model = nn.Sequential(nn.Conv2d(3, 4, 1), block)
@@ -245,7 +260,7 @@ def test_cpp_residual_block_is_replayed_from_its_parts():
 
 
 def test_cpp_model_with_classifier_head_gets_rows():
-    # AlexNet's forward flattens between avgpool and classifier; the replay must find that.
+    # AlexNet's forward flattens between avgpool and classifier.
     from striate import models
 
     result = st.summary(models.alexnet(), (3, 224, 224), print_table=False)
@@ -260,7 +275,7 @@ def test_cpp_model_with_classifier_head_gets_rows():
     assert result.total_mult_adds == expected == 714_188_480
 
 
-def test_cifar_resnet20_blocks_are_replayed_as_residuals():
+def test_cifar_resnet20_block_rows_and_mult_adds():
     from striate import models
 
     model = models.resnet20()
@@ -277,3 +292,77 @@ def test_cifar_resnet20_blocks_are_replayed_as_residuals():
             expected += module.num_features * side[module.num_features] ** 2
     assert result.total_mult_adds == expected
     assert result.total_params == model.num_parameters() == 269_722
+
+
+class Scaled(nn.Module):
+    """A Python layer with a parameter of its own and a child."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.scale = nn.Parameter(st.ones(4, 1, 1))
+
+    def forward(self, x):
+        return self.conv(x) * self.scale
+
+
+class CountedScaled(Scaled):
+    def mult_adds(self, input_shape, output_shape):
+        count = 1
+        for size in output_shape:
+            count *= size
+        return count  # one multiply per output element
+
+
+def test_python_module_inside_cpp_blocks_has_its_rows():
+    # Called by C++ forwards (a Sequential inside a Residual), the Python module's forward still
+    # reports the calls of its children, at their depth under it.
+    inner = nn.Residual(nn.Sequential(PythonResidual().body, nn.Identity()))
+    model = nn.Sequential(inner, PythonResidual())
+    result = st.summary(model, (3, 8, 8), batch_size=2, print_table=False)
+    rows = [(row.name, row.type, row.depth) for row in result.rows]
+    assert rows == [("", "Sequential", 0), ("0", "Residual", 1), ("0.body", "Sequential", 2),
+                    ("0.body.0", "Sequential", 3), ("0.body.0.0", "Conv2d", 4),
+                    ("0.body.0.1", "ReLU", 4), ("0.body.1", "Identity", 3),
+                    ("1", "PythonResidual", 1), ("1.body", "Sequential", 2),
+                    ("1.body.0", "Conv2d", 3), ("1.body.1", "ReLU", 3), ("1.fc", "Linear", 2)]
+    assert result.mult_adds_complete
+    assert result.total_mult_adds == 2 * (2 * 3 * 64 * 9) + 2 * 4 * 192
+
+
+def test_python_module_with_own_parameter_and_no_mult_adds_is_unknown():
+    result = st.summary(Scaled(), (3, 5, 5), print_table=False)
+    top, conv = result.rows
+    assert top.type == "Scaled" and top.has_child_rows and top.params == 4
+    assert top.mult_adds is None and conv.mult_adds == 4 * 25 * 3 * 9
+    assert not result.mult_adds_complete and result.total_mult_adds == conv.mult_adds
+    assert "?" in str(result) and "Scaled" in result.notes[0]
+
+
+def test_python_module_reports_its_own_mult_adds():
+    result = st.summary(CountedScaled(), (3, 5, 5), batch_size=2, print_table=False)
+    assert result.rows[0].mult_adds == 2 * 4 * 25
+    assert result.mult_adds_complete
+    assert result.total_mult_adds == 2 * 4 * 25 + 2 * 4 * 25 * 3 * 9
+
+
+def test_call_observer_hears_python_and_cpp_calls():
+    heard = []
+
+    class Recorder(_C._nn.CallObserver):
+        def enter(self, module, input):
+            heard.append(("enter", type(module).__name__, tuple(input.shape)))
+
+        def exit(self, module, output):
+            heard.append(("exit", type(module).__name__, tuple(output.shape)))
+
+    model = nn.Sequential(nn.Linear(4, 3), nn.ReLU())
+    with _C._nn.ObserveCalls(Recorder()):
+        model(st.randn(2, 4))
+    assert heard == [("enter", "Sequential", (2, 4)), ("enter", "Linear", (2, 4)),
+                     ("exit", "Linear", (2, 3)), ("enter", "ReLU", (2, 3)),
+                     ("exit", "ReLU", (2, 3)), ("exit", "Sequential", (2, 3))]
+    model(st.randn(2, 4))  # outside the block: nobody listens
+    assert len(heard) == 6
+    with pytest.raises(TypeError, match="ObserveCalls: expected a CallObserver, got int"):
+        _C._nn.ObserveCalls(3)

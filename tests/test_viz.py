@@ -85,13 +85,23 @@ def test_spec_residual_and_concat_merges():
     assert incoming(edges, fork) == [sums[0]]
 
 
-def test_opaque_cpp_block_is_drawn_through_autograd_with_its_merge(monkeypatch):
-    # SqueezeExcite without its structure for summary is a C++ block whose forward is not a
-    # chain of its children.
-    from striate._summary_structures import STRUCTURES
+class SqueezeExcite(nn.Module):
+    """A squeeze-excite gate whose forward runs its children's forward methods directly, not as
+    module calls, so its children run unseen."""
 
-    monkeypatch.delitem(STRUCTURES, "SqueezeExcite")
-    model = nn.Sequential(nn.Conv2d(3, 8, 1), nn.SqueezeExcite(8, 2))
+    def __init__(self, channels=8, squeezed=2):
+        super().__init__()
+        self.fc1 = nn.Conv2d(channels, squeezed, 1)
+        self.fc2 = nn.Conv2d(squeezed, channels, 1)
+
+    def forward(self, x):
+        gate = self.fc2.forward(self.fc1.forward(x.mean((2, 3), keepdim=True)).relu()).sigmoid()
+        return x * gate
+
+
+def test_opaque_block_is_drawn_through_autograd_with_its_merge():
+    # A block whose children run unseen (no rows for them) is drawn through its autograd graph.
+    model = nn.Sequential(nn.Conv2d(3, 8, 1), SqueezeExcite(8, 2))
     text = st.viz.to_dot(model, (3, 4, 4))
     nodes, edges = parse_dot(text)
     gates = [name for name, attributes in nodes.items() if 'merge="mul"' in attributes]

@@ -1,8 +1,11 @@
-// The module tree in striate._C._nn: nn::Module (the base that Python subclasses), the containers
-// Sequential and Identity, and nn::init as _nn._init; python/striate/nn/module.py adds the Pythonic
-// behaviour on top.
+// The module tree in striate._C._nn: nn::Module (the base that Python subclasses, with module(x)
+// as an observable call), the call observers, the containers Sequential and Identity, and nn::init
+// as _nn._init; python/striate/nn/module.py adds the Pythonic behaviour on top.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+
+#include <memory>
+#include <optional>
 
 #include "bind_nn_module.h"
 #include "bindings.h"
@@ -70,10 +73,57 @@ const Module& constructed_module(const py::handle& self) {
   return self.cast<const Module&>();
 }
 
+// The first tensor of a forward's result (nested tuples and lists: their first item), or undefined.
+Tensor first_tensor(const py::handle& value) {
+  py::handle item = value;
+  while ((py::isinstance<py::tuple>(item) || py::isinstance<py::list>(item)) && py::len(item) > 0) item = item[0];
+  return py::isinstance<TensorImpl>(item) ? item.cast<Tensor>() : Tensor();
+}
+
+// module(*args, **kwargs): runs the module's forward (a Python one or the bound C++ one) as a call
+// of the module, so this thread's call observer hears it as it hears nn::Module::call. Every Python
+// module call passes here, so it is a plain CPython method (METH_VARARGS | METH_KEYWORDS) that hands
+// the arguments on as they came: unobserved, it costs what a Python `def __call__(self, *args,
+// **kwargs)` would, without pybind11's per-call argument dispatch.
+PyObject* call_module(PyObject* self, PyObject* args, PyObject* kwargs) {
+  auto forward = py::reinterpret_steal<py::object>(PyObject_GetAttrString(self, "forward"));
+  if (!forward) return nullptr;
+  if (nn::call_observer() == nullptr) return PyObject_Call(forward.ptr(), args, kwargs);
+  try {
+    auto positional = py::reinterpret_borrow<py::tuple>(args);
+    Tensor input = positional.size() > 0 ? first_tensor(positional[0]) : Tensor();
+    nn::CallScope scope(py::handle(self).cast<Module&>(), input);
+    auto output = py::reinterpret_steal<py::object>(PyObject_Call(forward.ptr(), args, kwargs));
+    if (!output) throw py::error_already_set();
+    scope.finish(first_tensor(output));
+    return output.release().ptr();
+  } catch (py::error_already_set& error) {
+    error.restore();
+    return nullptr;
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return nullptr;
+  }
+}
+
+PyMethodDef call_module_method = {"__call__", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&call_module)),
+                                  METH_VARARGS | METH_KEYWORDS,
+                                  "Runs forward(*args, **kwargs) as a call of this module."};
+
 void bind_module(py::module_& nn_module) {
-  py::class_<Module, PyModule<Module>, py::smart_holder>(nn_module, "Module", py::dynamic_attr())
-      .def(py::init<>())
+  py::class_<Module, PyModule<Module>, py::smart_holder> module_class(nn_module, "Module", py::dynamic_attr());
+  auto call = py::reinterpret_steal<py::object>(
+      PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(module_class.ptr()), &call_module_method));
+  if (!call) throw py::error_already_set();
+  py::setattr(module_class, "__call__", call);
+  module_class.def(py::init<>())
       .def("forward", &Module::forward, py::arg("input"), py::call_guard<py::gil_scoped_release>())
+      .def(
+          "mult_adds",
+          [](const Module& self, const std::vector<int64_t>& input_shape, const std::vector<int64_t>& output_shape) {
+            return self.mult_adds(Shape(input_shape), Shape(output_shape));
+          },
+          py::arg("input_shape"), py::arg("output_shape"))
       .def("extra_repr", &Module::extra_repr)
       .def("__repr__", &Module::repr)
       .def_property("training", &Module::is_training, &Module::set_training_flag)
@@ -128,6 +178,53 @@ void bind_module(py::module_& nn_module) {
         nn::LoadStateDictResult result = self.load_state_dict(state_dict_from_py(state), strict);
         return py::make_tuple(result.missing_keys, result.unexpected_keys);
       });
+}
+
+// A Python CallObserver: enter(module, input) and exit(module, output) as Python methods (input
+// and output None when not a tensor). They run with the GIL, taken here when a C++ forward had
+// released it.
+class PyCallObserver : public nn::CallObserver {
+ public:
+  void enter(Module& module, const Tensor& input) override { notify("enter", module, input); }
+  void exit(Module& module, const Tensor& output) override { notify("exit", module, output); }
+
+ private:
+  void notify(const char* name, Module& module, const Tensor& tensor) {
+    py::gil_scoped_acquire gil;
+    py::function method = py::get_override(static_cast<const nn::CallObserver*>(this), name);
+    if (!method) throw NotImplementedError(detail::str("CallObserver: ", name, "() is not implemented"));
+    // Through its owning pointer, so the module comes back as its existing Python object.
+    std::shared_ptr<Module> owner = module.weak_from_this().lock();
+    method(owner ? py::cast(owner) : py::cast(&module, py::return_value_policy::reference), tensor);
+  }
+};
+
+// `with ObserveCalls(observer):` installs observer on this thread for the block (nn::ObserveCalls).
+class PyObserveCalls {
+ public:
+  explicit PyObserveCalls(py::object observer) : observer_(std::move(observer)) {
+    if (!py::isinstance<nn::CallObserver>(observer_)) {
+      throw TypeError(detail::str("ObserveCalls: expected a CallObserver, got ",
+                                  std::string(py::str(py::type::handle_of(observer_).attr("__name__")))));
+    }
+  }
+  void enter() {
+    STRIATE_CHECK_STATE(!guard_, "ObserveCalls: already active (a `with` block cannot be entered twice)");
+    guard_.emplace(observer_.cast<nn::CallObserver&>());
+  }
+  void exit() { guard_.reset(); }
+
+ private:
+  py::object observer_;  // kept alive while installed
+  std::optional<nn::ObserveCalls> guard_;
+};
+
+void bind_call_observer(py::module_& nn_module) {
+  py::class_<nn::CallObserver, PyCallObserver>(nn_module, "CallObserver").def(py::init<>());
+  py::class_<PyObserveCalls>(nn_module, "ObserveCalls")
+      .def(py::init<py::object>(), py::arg("observer"))
+      .def("__enter__", &PyObserveCalls::enter)
+      .def("__exit__", [](PyObserveCalls& self, const py::args&) { self.exit(); });
 }
 
 void bind_sequential(py::module_& nn_module) {
@@ -217,6 +314,7 @@ void init_nn_module(py::module_& m) {
       .def_property_readonly("_is_parameter", [](const Tensor& self) { return self.is_parameter(); })
       .def("_mark_parameter", [](const Tensor& self, bool value) { self.mark_parameter(value); });
   bind_module(nn_module);
+  bind_call_observer(nn_module);
   bind_sequential(nn_module);
   bind_identity(nn_module);
   bind_init(nn_module);

@@ -15,14 +15,27 @@ namespace striate::python {
 
 using release_gil = py::call_guard<py::gil_scoped_release>;
 
-// Lets a Python subclass override forward and extra_repr, and report its own class name.
-// Only instances of Python subclasses are trampolines, so built-in layers called from C++
+inline py::tuple shape_tuple(const Shape& shape) {
+  py::tuple result(shape.size());
+  for (int i = 0; i < shape.size(); ++i) result[i] = py::int_(shape[i]);
+  return result;
+}
+
+// Lets a Python subclass override forward, mult_adds and extra_repr, and report its own class
+// name. Only instances of Python subclasses are trampolines, so built-in layers called from C++
 // (a Sequential's forward with the GIL released) never touch Python.
 template <typename Base>
 class PyModule : public Base, public py::trampoline_self_life_support {
  public:
   using Base::Base;
   Tensor forward(const Tensor& input) override { PYBIND11_OVERRIDE_NAME(Tensor, Base, "forward", forward, input); }
+  // Python's mult_adds(input_shape, output_shape) takes tuples and returns an int or None.
+  std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const override {
+    py::gil_scoped_acquire gil;
+    py::function method = py::get_override(static_cast<const Base*>(this), "mult_adds");
+    if (!method) return Base::mult_adds(input, output);
+    return method(shape_tuple(input), shape_tuple(output)).template cast<std::optional<int64_t>>();
+  }
   std::string extra_repr() const override { PYBIND11_OVERRIDE(std::string, Base, extra_repr, ); }
   std::string name() const override {
     py::gil_scoped_acquire gil;

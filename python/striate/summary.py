@@ -4,51 +4,41 @@ parameters, multiply-adds), its totals, and the memory its parameters and activa
     >>> st.summary(model, (3, 32, 32), batch_size=8)
 
 How layers are seen. The model runs once on random input (eval mode, no_grad; every module's
-training flag is restored afterwards, so BatchNorm statistics do not move). While it runs,
-Module.__call__ is replaced, so every module called *from Python* is seen: Python subclasses, and
-everything they call. Built-in C++ modules call their children in C++, out of Python's sight, so:
-  - a Sequential is run child by child from Python (each child gets a row);
-  - every block and model of the zoo has its forward written again over its children in
-    _summary_structures.py (the order of the children, the merges between them), run from
-    Python so each child gets its row. The replay must reproduce the module's true output: the outermost
-    replayed module is also run whole and compared (inner ones are trusted, which keeps the cost
-    at two forwards); on a mismatch each inner module is checked alone;
-  - another C++ module with children is run whole for its true output, then its children are
-    run in registration order (a child that fails is retried on the flattened input, as a
-    classifier head wants, then skipped);
-  - a module none of these reproduces is one opaque row: its parameters are counted, its
-    multiply-adds are unknown (shown as "?", left out of the total, and `mult_adds_complete`
-    is False).
+training flag is restored afterwards, so BatchNorm statistics do not move) under a call observer
+(striate._C._nn.ObserveCalls). Every module call is reported to it on entry and exit, whether
+Python makes it (module(x)) or a C++ forward runs its children (nn::Module::call), so each call
+gets a row, nested and ordered as the real forward runs them, in C++ or in Python alike.
 
-Multiply-adds rule (for the whole batch): a convolution (and a locally connected layer) costs
-one multiply-add per output element per weight it reads, out.numel * C_in/groups * R*S, counted
-as if fully connected across channels even with a connection table; transposed convolutions count
-per input element, in.numel * K/groups * R*S; Linear costs out.numel * in_features;
-normalization layers one per output element (the scale and shift); everything else
-(activations, pooling, dropout, reshapes, merges, recurrent layers) counts 0.
+Multiply-adds (for the whole batch) are each module's own, children excluded, as the module
+reports them through Module.mult_adds(input_shape, output_shape): a convolution (and a locally
+connected layer) costs one multiply-add per output element per weight it reads, out.numel *
+C_in/groups * R*S, counted as if fully connected across channels even with a connection table;
+transposed convolutions count per input element, in.numel * K/groups * R*S; Linear costs
+out.numel * in_features; normalization layers one per output element (the scale and shift);
+everything else (activations, pooling, dropout, reshapes, merges, recurrent layers) counts 0.
+A module is unknown ("?", left out of the total, and `mult_adds_complete` is False) when it has
+parameters of its own and reports no count (a Python subclass without a mult_adds method), or
+when children with parameters ran unseen inside it (its forward did not call them as modules).
 """
 
-import inspect
 from dataclasses import dataclass, field
 
 from . import _C
-from ._summary_structures import STRUCTURES as _STRUCTURES
 
 _Module = _C._nn.Module
-_Sequential = _C._nn.Sequential
 
 
 @dataclass
 class LayerRow:
-    """One module's line in the table. `depth` is its nesting under the model (0 = the model);
-    `params` counts the parameters it owns itself, plus its descendants' when it has no rows
-    for them (a leaf or an opaque module)."""
+    """One module call's line in the table. `depth` is its nesting under the model (0 = the
+    model); `params` counts the parameters it owns itself, plus its descendants' when it has no
+    rows for them (a leaf, or a module whose children ran unseen)."""
 
     name: str
     type: str
     output_shape: tuple
     params: int
-    mult_adds: object  # int, or None when unknown (opaque C++ composite)
+    mult_adds: object  # int, or None when unknown
     depth: int
     has_child_rows: bool = False
     output_bytes: int = 0
@@ -77,155 +67,53 @@ class ModelSummary:
 # ---- tracing ---------------------------------------------------------------------------------
 
 
-def _has_python_forward(module):
-    # A Python subclass's forward calls its children through Module.__call__, which we can see.
-    for klass in type(module).__mro__:
-        forward = klass.__dict__.get("forward")
-        if forward is not None:
-            return inspect.isfunction(forward)
-    return False
-
-
-def _output_tensor(output):
-    # Multi-output modules (aux heads) are described by their first tensor.
-    while isinstance(output, (tuple, list)) and output:
-        output = output[0]
-    return output if isinstance(output, _C.Tensor) else None
-
-
-class _Tracer:
-    """Runs a model while watching every module call; records rows (and, for viz, the autograd
-    nodes around each row module, so the graph can be drawn from them)."""
+class _Recorder(_C._nn.CallObserver):
+    """Hears every module call of one forward and records its row; for viz, also the autograd
+    nodes around each row that has no rows below it, so the graph can be drawn from them."""
 
     def __init__(self, model):
+        super().__init__()
         self.modules = _all_modules(model)  # held, so each module keeps one Python object and id
         self.names = {}
         for name, module in self.modules:
             self.names.setdefault(id(module), name)
         self.rows = []
-        self.depth = 0
-        self.layer_calls = []  # (row index, input node, output node, whether run whole (opaque))
-        self.trusted = False  # inside a structure replay that is compared with the true output
-        self.original_call = _Module.__call__
+        self.open_calls = []  # (row index, input) of each call entered and not yet left
+        # (row index, input node, output node, whether children with parameters ran unseen)
+        self.layer_calls = []
 
     def run(self, model, x):
-        tracer = self
-
-        def traced_call(module, *args, **kwargs):
-            return tracer.call(module, args, kwargs)
-
-        _Module.__call__ = traced_call
-        try:
+        with _C._nn.ObserveCalls(self):
             return model(x)
-        finally:
-            _Module.__call__ = self.original_call
 
-    def call(self, module, args, kwargs, replay=None):
-        """Records a row for `module` and runs it; `replay` (optional) computes its output from
-        its children instead (a FractalBlock's inner columns, which are not one call)."""
-        row_index = len(self.rows)
-        row = LayerRow(self._name(module), type(module).__name__, (), 0, 0, self.depth)
-        self.rows.append(row)
-        self.depth += 1
-        try:
-            if replay is not None:
-                output = replay()
-                row.has_child_rows = True
-            elif type(module) is _Sequential or (isinstance(module, _Sequential)
-                                                 and not _has_python_forward(module)):
-                output = args[0]
-                for child in module.children():
-                    output = child(output)
-                row.has_child_rows = True
-            elif _has_python_forward(module) or not list(module.children()):
-                input_node = _input_node(args)
-                output = module.forward(*args, **kwargs)
-                row.has_child_rows = len(self.rows) > row_index + 1
-                if not row.has_child_rows:
-                    self.layer_calls.append((row_index, input_node, _node_of(output), False))
-            else:
-                output = self._composite(module, row, row_index, args, kwargs)
-        finally:
-            self.depth -= 1
-        self._fill(row, module, args, output)
-        return output
+    def enter(self, module, input):
+        name = self.names.get(id(module), f"({type(module).__name__})")
+        self.rows.append(LayerRow(name, type(module).__name__, (), 0, 0, len(self.open_calls)))
+        self.open_calls.append((len(self.rows) - 1, input))
 
-    def _composite(self, module, row, row_index, args, kwargs):
-        structure = _STRUCTURES.get(type(module).__name__)
-        single_input = len(args) == 1 and not kwargs
-        if structure is not None and single_input and self.trusted:
-            # Inside a replay that is checked as a whole.
-            row.has_child_rows = True
-            return structure(self, module, args[0])
-        input_node = _input_node(args)
-        true_output = module.forward(*args, **kwargs)
-        true_tensor = _output_tensor(true_output)
-        if single_input and isinstance(true_output, _C.Tensor):
-            replays = [self._run_children]
-            if structure is not None:
-                replays = [self._trusting(structure), structure] + replays
-            saved_calls = len(self.layer_calls)
-            for replay in replays:
-                try:
-                    output = replay(self, module, args[0])
-                except Exception:  # noqa: BLE001 — the children do not fit this replay
-                    output = None
-                if (isinstance(output, _C.Tensor) and tuple(output.shape) == tuple(true_tensor.shape)
-                        and _same_values(output, true_tensor)):
-                    row.has_child_rows = True
-                    return output
-                del self.rows[row_index + 1:]
-                del self.layer_calls[saved_calls:]
-        row.mult_adds = None
-        self.layer_calls.append((row_index, input_node, _node_of(true_output), True))
-        return true_output
-
-    def _trusting(self, structure):
-        def replay(tracer, module, x):
-            trusted, self.trusted = self.trusted, True
-            try:
-                return structure(tracer, module, x)
-            finally:
-                self.trusted = trusted
-        return replay
-
-    @staticmethod
-    def _run_children(tracer, module, output):
-        # Each child gets the previous one's output; one that raises is retried on the input
-        # flattened (the flatten of a classifier head), then skipped (an auxiliary head unused
-        # in eval). Only the caller's comparison with the true output makes the result count.
-        for child in module.children():
-            for attempt in (output, output.flatten(1) if output.dim() > 2 else None):
-                if attempt is None:
-                    continue
-                rows, calls = len(tracer.rows), len(tracer.layer_calls)
-                try:
-                    result = child(attempt)
-                except Exception:  # noqa: BLE001 — a failure only means "not this way"
-                    del tracer.rows[rows:]
-                    del tracer.layer_calls[calls:]
-                    continue
-                if isinstance(result, _C.Tensor):
-                    output = result
-                    break
-                del tracer.rows[rows:]
-                del tracer.layer_calls[calls:]
-        return output
-
-    def _name(self, module):
-        return self.names.get(id(module), f"({type(module).__name__})")
-
-    def _fill(self, row, module, args, output):
-        tensor = _output_tensor(output)
-        row.output_shape = tuple(tensor.shape) if tensor is not None else ()
-        row.output_bytes = tensor.numel() * tensor.element_size() if tensor is not None else 0
+    def exit(self, module, output):
+        # output is None when the forward returned no tensor, or raised.
+        row_index, input = self.open_calls.pop()
+        row = self.rows[row_index]
+        row.output_shape = tuple(output.shape) if output is not None else ()
+        row.output_bytes = output.numel() * output.element_size() if output is not None else 0
+        row.has_child_rows = len(self.rows) > row_index + 1
+        own = _own_mult_adds(module, input, output)
         if row.has_child_rows:
             row.params = _count(module.parameters(recurse=False))
-            row.mult_adds = 0
-        else:
-            row.params = _count(module.parameters())
-            if row.mult_adds is not None:
-                row.mult_adds = _mult_adds(module, args, tensor)
+            row.mult_adds = own
+            return
+        row.params = _count(module.parameters())
+        unseen = any(True for child in module.children() for _ in child.parameters())
+        row.mult_adds = None if unseen else own
+        self.layer_calls.append((row_index, _node_of(input), _node_of(output), unseen))
+
+
+def _own_mult_adds(module, input, output):
+    if output is None:
+        return 0
+    input_shape = tuple(input.shape) if input is not None else ()
+    return module.mult_adds(input_shape, tuple(output.shape))
 
 
 def _all_modules(model):
@@ -246,49 +134,12 @@ def _all_modules(model):
     return found
 
 
-def _same_values(output, expected):
-    # The chain must reproduce the module's true output, not only its shape (a squeeze-excite
-    # gate or an identity shortcut keeps the shape but not the values).
-    difference = (output.detach() - expected.detach()).abs().max().item()
-    return difference <= 1e-4 * (1.0 + expected.detach().abs().max().item())
-
-
-def _input_node(args):
-    return _node_of(args[0]) if args else None
-
-
-def _node_of(value):
-    tensor = _output_tensor(value)
+def _node_of(tensor):
     return tensor.grad_fn if tensor is not None else None
 
 
 def _count(params):
     return sum(param.numel() for param in params)
-
-
-def _mult_adds(module, args, output):
-    if output is None:
-        return 0
-    kind = type(module).__name__
-    if (("Conv" in kind or "LocallyConnected" in kind) and hasattr(module, "kernel_size")
-            and hasattr(module, "in_channels")):
-        kernel = 1
-        for size in _as_tuple(module.kernel_size):
-            kernel *= size
-        groups = getattr(module, "groups", 1)
-        if "Transpose" in kind:
-            inputs = args[0].numel()
-            return inputs * module.out_channels // groups * kernel
-        return output.numel() * module.in_channels // groups * kernel
-    if hasattr(module, "in_features") and hasattr(module, "out_features"):
-        return output.numel() * module.in_features
-    if "Norm" in kind:
-        return output.numel()
-    return 0
-
-
-def _as_tuple(value):
-    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
 
 
 # ---- the public entry point ----------------------------------------------------------------------
@@ -315,9 +166,9 @@ def _trace(model, input_shape, batch_size, dtype=None, grad=False):
 
     input_shape = _check_input_shape(input_shape, batch_size)
     modes = [(module, module.training) for _, module in _all_modules(model)]
-    tracer = _Tracer(model)
-    # Random (not zero) input, so a C++ block's children can be checked against its true output;
-    # the global random state is left as it was.
+    tracer = _Recorder(model)
+    # Random input, as data would be (a zero input can take other paths); the global random
+    # state is left as it was.
     rng_state = get_rng_state()
     manual_seed(0)
     x = randn(batch_size, *input_shape) if dtype is None else randn(batch_size, *input_shape,
@@ -355,8 +206,8 @@ def summary(model, input_shape, batch_size=1, print_table=True, dtype=None):
     if not complete:
         opaque = [f"{row.name} ({row.type})" if row.name else row.type
                   for row in tracer.rows if row.mult_adds is None]
-        notes.append("multiply-adds of C++ blocks run whole are unknown (\"?\"): "
-                     + ", ".join(opaque))
+        notes.append("multiply-adds unknown (\"?\": parameters of its own and no mult_adds, or "
+                     "children with parameters run unseen): " + ", ".join(opaque))
     result = ModelSummary(
         rows=tracer.rows,
         input_shape=tuple(x.shape),

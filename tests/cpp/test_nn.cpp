@@ -1,11 +1,14 @@
-// C++ API test of floor 5: modules, Sequential, state dict, SGD and the data loader, through the
-// umbrella header exactly as an embedding program uses them. Returns non-zero on the first failure.
+// C++ API test of floor 5: modules, Sequential, state dict, call observers and multiply-adds, SGD
+// and the data loader, through the umbrella header exactly as an embedding program uses them.
+// Returns non-zero on the first failure.
 #include <striate/striate.h>
 
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -120,6 +123,78 @@ void test_sequential_and_errors() {
   check(text.find("(1): Tanh()") != std::string::npos, "repr lists the children: " + text);
 }
 
+// Records every observed call as "Name@depth" on entry and "/Name" with the output's shape on exit.
+struct CallRecorder : nn::CallObserver {
+  std::vector<std::string> events;
+  int depth = 0;
+  void enter(nn::Module& module, const striate::Tensor& input) override {
+    events.push_back(module.name() + "@" + std::to_string(depth++) + (input.defined() ? "" : " no input"));
+  }
+  void exit(nn::Module& module, const striate::Tensor& output) override {
+    --depth;
+    std::ostringstream text;
+    text << "/" << module.name();
+    if (output.defined()) text << " " << output.sizes();
+    events.push_back(text.str());
+  }
+};
+
+std::string joined(const std::vector<std::string>& events) {
+  std::string text;
+  for (const auto& event : events) text += (text.empty() ? "" : ", ") + event;
+  return text;
+}
+
+void test_call_observer() {
+  nn::Sequential model{nn::Linear(4, 3), nn::ReLU(),
+                       nn::Residual(nn::Sequential(nn::Linear(3, 3), nn::Tanh()).ptr(), nullptr, nn::ReLU().ptr())};
+  striate::Tensor x = striate::randn({2, 4});
+  CallRecorder recorder;
+  {
+    nn::ObserveCalls watch(recorder);
+    check(nn::call_observer() == &recorder, "ObserveCalls installs the observer on this thread");
+    model(x);
+  }
+  check(nn::call_observer() == nullptr, "the observer is gone after the guard");
+  // The real forward's order and nesting: the Residual runs its body (a Sequential) and then post.
+  std::string expected =
+      "Sequential@0, Linear@1, /Linear [2, 3], ReLU@1, /ReLU [2, 3], Residual@1, Sequential@2, Linear@3, "
+      "/Linear [2, 3], Tanh@3, /Tanh [2, 3], /Sequential [2, 3], ReLU@2, /ReLU [2, 3], /Residual [2, 3], "
+      "/Sequential [2, 3]";
+  check(joined(recorder.events) == expected, "observed calls: " + joined(recorder.events));
+  // A forward that throws still reports its exits (undefined output), and the guard comes off.
+  recorder.events.clear();
+  try {
+    nn::ObserveCalls watch(recorder);
+    model(striate::randn({2, 5}));
+  } catch (const striate::ValueError&) {
+  }
+  check(nn::call_observer() == nullptr && recorder.depth == 0, "a throwing forward leaves no observer behind");
+  check(joined(recorder.events) == "Sequential@0, Linear@1, /Linear, /Sequential",
+        "exits of a throwing forward: " + joined(recorder.events));
+  // Unobserved, forward and call agree.
+  striate::Tensor called = model->call(x).contiguous(), forwarded = model->forward(x).contiguous();
+  bool same = true;
+  for (int64_t i = 0; i < called.numel(); ++i) same = same && called.data<float>()[i] == forwarded.data<float>()[i];
+  check(same, "call() is forward() when nobody observes");
+}
+
+void test_mult_adds() {
+  nn::Linear fc(4, 3);
+  check(fc->mult_adds({2, 4}, {2, 3}) == 2 * 3 * 4, "Linear: out.numel * in_features");
+  nn::Conv2d conv(nn::Conv2dOptions(4, 8, 3).groups(2));
+  // out.numel * C_in / groups * R * S
+  check(conv->mult_adds({2, 4, 10, 10}, {2, 8, 8, 8}) == 2 * 8 * 8 * 8 * 2 * 9, "grouped Conv2d");
+  nn::ConvTranspose2d up(nn::ConvTranspose2dOptions(3, 4, 2).stride(2));
+  check(up->mult_adds({2, 3, 3, 3}, {2, 4, 6, 6}) == 2 * 3 * 3 * 3 * 4 * 4, "ConvTranspose2d: per input element");
+  nn::BatchNorm2d bn(nn::BatchNormOptions(8));
+  check(bn->mult_adds({2, 8, 5, 5}, {2, 8, 5, 5}) == 2 * 8 * 5 * 5, "BatchNorm2d: one per output element");
+  check(nn::ReLU()->mult_adds({2, 8}, {2, 8}) == 0, "a module without parameters costs 0");
+  auto custom = std::make_shared<nn::Module>("Custom");
+  custom->register_parameter("scale", striate::ones({3}));
+  check(!custom->mult_adds({2, 3}, {2, 3}).has_value(), "own parameters without an override: unknown");
+}
+
 void test_data_loader() {
   striate::Tensor x = striate::arange(10).reshape({10, 1});
   striate::Tensor y = striate::arange(10);
@@ -188,6 +263,8 @@ int main() {
     test_training_loss_falls();
     test_registries_and_state_dict();
     test_sequential_and_errors();
+    test_call_observer();
+    test_mult_adds();
     test_data_loader();
     test_loss_modules();
   } catch (const std::exception& e) {

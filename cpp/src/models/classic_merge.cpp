@@ -147,13 +147,13 @@ std::tuple<Tensor, Tensor, Tensor> GoogLeNetImpl::forward_with_aux(const Tensor&
   const bool with_aux = aux_logits && is_training();
   for (const char* name :
        {"conv1", "maxpool1", "conv2", "conv3", "maxpool2", "inception3a", "inception3b", "maxpool3", "inception4a"})
-    x = child[name]->forward(x);
-  if (with_aux) aux1 = child["aux1"]->forward(x);
-  for (const char* name : {"inception4b", "inception4c", "inception4d"}) x = child[name]->forward(x);
-  if (with_aux) aux2 = child["aux2"]->forward(x);
+    x = child[name]->call(x);
+  if (with_aux) aux1 = child["aux1"]->call(x);
+  for (const char* name : {"inception4b", "inception4c", "inception4d"}) x = child[name]->call(x);
+  if (with_aux) aux2 = child["aux2"]->call(x);
   for (const char* name : {"inception4e", "maxpool4", "inception5a", "inception5b", "avgpool"})
-    x = child[name]->forward(x);
-  x = child["fc"]->forward(child["dropout"]->forward(x.flatten(1)));
+    x = child[name]->call(x);
+  x = child["fc"]->call(child["dropout"]->call(x.flatten(1)));
   return {x, aux1, aux2};
 }
 
@@ -273,14 +273,22 @@ Tensor FractalNetImpl::forward(const Tensor& input) {
   if (is_training() && global_drop > 0.0 && default_generator().uniform() < global_drop) {
     auto column = static_cast<int64_t>(default_generator().uniform() * static_cast<double>(num_columns));
     column = std::min(column, num_columns - 1);
+    // features runs layer by layer here; the scopes let call observers see it as its usual call.
+    CallScope features(*child["features"], x);
     for (const auto& layer : child["features"]->children()) {
       auto* block = dynamic_cast<FractalBlockImpl*>(layer.get());
-      x = block ? block->forward_column(x, column) : layer->forward(x);
+      if (block) {
+        CallScope block_call(*block, x);
+        x = block_call.finish(block->forward_column(x, column));
+      } else {
+        x = layer->call(x);
+      }
     }
+    features.finish(x);
   } else {
-    x = child["features"]->forward(x);
+    x = child["features"]->call(x);
   }
-  return child["classifier"]->forward(child["avgpool"]->forward(x).flatten(1));
+  return child["classifier"]->call(child["avgpool"]->call(x).flatten(1));
 }
 
 FractalNet fractalnet(int64_t num_classes, int64_t in_channels, int64_t num_columns, int64_t num_blocks,

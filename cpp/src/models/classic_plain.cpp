@@ -27,11 +27,11 @@ ClassicNetImpl::ClassicNetImpl(std::string type_name, std::shared_ptr<Module> fe
 
 Tensor ClassicNetImpl::forward(const Tensor& input) {
   const auto& child = local_children();
-  Tensor x = child["features"]->forward(input);
+  Tensor x = child["features"]->call(input);
   if (layout.global_pool) x = adaptive_avg_pool2d(relu(x), {1, 1});
-  if (child.contains("avgpool")) x = child["avgpool"]->forward(x);
-  if (layout.flatten_last) return child["classifier"]->forward(x).flatten(1);
-  return child["classifier"]->forward(x.flatten(1));
+  if (child.contains("avgpool")) x = child["avgpool"]->call(x);
+  if (layout.flatten_last) return child["classifier"]->call(x).flatten(1);
+  return child["classifier"]->call(x.flatten(1));
 }
 
 namespace {

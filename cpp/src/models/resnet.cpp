@@ -42,7 +42,7 @@ void init_resnet_weights(nn::Module& model) {
 Tensor run(const nn::Module& model, const char* name, const Tensor& input) {
   const auto* child = model.local_children().find(name);
   STRIATE_CHECK_STATE(child && *child, model.name(), ": the child module '", name, "' is missing");
-  return (*child)->forward(input);
+  return (*child)->call(input);
 }
 
 Tensor head(const nn::Module& model, const Tensor& features) {

@@ -80,6 +80,9 @@ void PReLUImpl::reset_parameters() {
 
 Tensor PReLUImpl::forward(const Tensor& input) { return prelu(input, weight); }
 
+// An activation: its slopes cost no multiply-adds in the count, as every activation's.
+std::optional<int64_t> PReLUImpl::mult_adds(const Shape&, const Shape&) const { return 0; }
+
 std::string PReLUImpl::extra_repr() const { return detail::str("num_parameters=", num_parameters); }
 
 Tensor ELUImpl::forward(const Tensor& input) {

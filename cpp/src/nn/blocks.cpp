@@ -34,6 +34,13 @@ Module* child_or_null(const Module& module, const std::string& name) {
   return child && *child ? child->get() : nullptr;
 }
 
+// The block's registered "relu" child applied to x, as torchvision's blocks call theirs (so call
+// observers see it); a plain relu when the child was removed.
+Tensor activate(const Module& block, const Tensor& x) {
+  Module* activation = child_or_null(block, "relu");
+  return activation ? activation->call(x) : relu(x);
+}
+
 void check_4d(const Tensor& input, const char* block, int64_t channels) {
   STRIATE_CHECK(input.defined(), block, ": expected a tensor, got None");
   STRIATE_CHECK_SHAPE(input.dim() == 4 && input.size(1) == channels, block, ": expected input of shape (N, ", channels,
@@ -43,7 +50,7 @@ void check_4d(const Tensor& input, const char* block, int64_t channels) {
 std::vector<Tensor> run_branches(const Module& module, const Tensor& input, const char* block) {
   STRIATE_CHECK(input.defined(), block, ": expected a tensor, got None");
   std::vector<Tensor> outputs;
-  for (const auto& item : module.local_children()) outputs.push_back(item.value->forward(input));
+  for (const auto& item : module.local_children()) outputs.push_back(item.value->call(input));
   return outputs;
 }
 
@@ -88,16 +95,16 @@ Tensor ResidualImpl::forward(const Tensor& input) {
   STRIATE_CHECK(input.defined(), "Residual: expected a tensor, got None");
   Module* body = child_or_null(*this, "body");
   STRIATE_CHECK_STATE(body != nullptr, "Residual: body must be a module");
-  Tensor branch = body->forward(input);
+  Tensor branch = body->call(input);
   Module* shortcut = child_or_null(*this, "shortcut");
-  Tensor skip = shortcut ? shortcut->forward(input) : input;
+  Tensor skip = shortcut ? shortcut->call(input) : input;
   // Broadcasting would silently hide a wrong block, so the two must match exactly.
   STRIATE_CHECK_SHAPE(branch.sizes() == skip.sizes(), "Residual: cannot add the body's output of shape ",
                       branch.sizes(), " to the shortcut's output of shape ", skip.sizes());
   if (drop_path > 0.0) branch = stochastic_depth(branch, drop_path, "row", is_training());
   Tensor sum = add(branch, skip);
   Module* post = child_or_null(*this, "post");
-  return post ? post->forward(sum) : sum;
+  return post ? post->call(sum) : sum;
 }
 
 std::string ResidualImpl::extra_repr() const { return drop_path > 0.0 ? detail::str("drop_path=", drop_path) : ""; }
@@ -190,10 +197,10 @@ BasicBlockImpl::BasicBlockImpl(int64_t in_channels, int64_t out_channels, int64_
 
 Tensor BasicBlockImpl::forward(const Tensor& input) {
   check_4d(input, "BasicBlock", in_channels);
-  Tensor out = relu(bn1(conv1(input)));
+  Tensor out = activate(*this, bn1(conv1(input)));
   out = bn2(conv2(out));
-  Tensor skip = downsample ? downsample->forward(input) : input;
-  return relu(add(out, skip));
+  Tensor skip = downsample ? downsample->call(input) : input;
+  return activate(*this, add(out, skip));
 }
 
 std::string BasicBlockImpl::extra_repr() const {
@@ -236,12 +243,12 @@ BottleneckImpl::BottleneckImpl(int64_t in_channels, int64_t planes, int64_t stri
 
 Tensor BottleneckImpl::forward(const Tensor& input) {
   check_4d(input, "Bottleneck", in_channels);
-  Tensor out = relu(bn1(conv1(input)));
-  out = relu(bn2(conv2(out)));
+  Tensor out = activate(*this, bn1(conv1(input)));
+  out = activate(*this, bn2(conv2(out)));
   out = bn3(conv3(out));
-  if (se) out = se->forward(out);
-  Tensor skip = downsample ? downsample->forward(input) : input;
-  return relu(add(out, skip));
+  if (se) out = se->call(out);
+  Tensor skip = downsample ? downsample->call(input) : input;
+  return activate(*this, add(out, skip));
 }
 
 std::string BottleneckImpl::extra_repr() const {

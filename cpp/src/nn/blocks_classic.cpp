@@ -32,6 +32,14 @@ void check_feature_map(const Tensor& input, int64_t channels, const char* block)
                       ", H, W), got ", input.sizes());
 }
 
+// Calls the registered child `name`, read from the registry so that a replacement assigned from
+// Python takes effect; a child set to None raises.
+Tensor run_child(const Module& block, const char* name, const Tensor& input) {
+  const auto* child = block.local_children().find(name);
+  STRIATE_CHECK_STATE(child && *child, block.name(), ": the child module '", name, "' is missing");
+  return (*child)->call(input);
+}
+
 std::shared_ptr<Module> conv2d(int64_t in_channels, int64_t out_channels, int64_t kernel, int64_t stride = 1,
                                int64_t padding = 0, bool bias = true) {
   return Conv2d(Conv2dOptions(in_channels, out_channels, kernel).stride(stride).padding(padding).bias(bias)).ptr();
@@ -58,6 +66,9 @@ Tensor SubsamplingImpl::forward(const Tensor& input) {
   return sigmoid(add(mul(pooled, w.view({1, channels, 1, 1})), b.view({1, channels, 1, 1})));
 }
 
+// Pooling, a per-channel scale and a sigmoid: counted 0, as pooling and activations are.
+std::optional<int64_t> SubsamplingImpl::mult_adds(const Shape&, const Shape&) const { return 0; }
+
 std::string SubsamplingImpl::extra_repr() const { return std::to_string(channels); }
 
 Tensor ScaledTanhImpl::forward(const Tensor& input) { return mul(striate::tanh(mul(input, slope)), amplitude); }
@@ -71,7 +82,7 @@ BasicConv2dImpl::BasicConv2dImpl(int64_t in_channels, int64_t out_channels, int6
   bn = register_module("bn", BatchNorm2d(BatchNormOptions(out_channels).eps(0.001)).ptr());
 }
 
-Tensor BasicConv2dImpl::forward(const Tensor& input) { return relu(bn->forward(conv->forward(input))); }
+Tensor BasicConv2dImpl::forward(const Tensor& input) { return relu(bn->call(conv->call(input))); }
 
 // ---- Fire ----------------------------------------------------------------------------------
 
@@ -96,9 +107,10 @@ FireImpl::FireImpl(int64_t in_channels, int64_t squeeze_channels, int64_t expand
 
 Tensor FireImpl::forward(const Tensor& input) {
   check_feature_map(input, in_channels, "Fire");
-  const auto& child = local_children();
-  Tensor squeezed = relu(child["squeeze"]->forward(input));
-  return cat({relu(child["expand1x1"]->forward(squeezed)), relu(child["expand3x3"]->forward(squeezed))}, 1);
+  Tensor squeezed = run_child(*this, "squeeze_activation", run_child(*this, "squeeze", input));
+  return cat({run_child(*this, "expand1x1_activation", run_child(*this, "expand1x1", squeezed)),
+              run_child(*this, "expand3x3_activation", run_child(*this, "expand3x3", squeezed))},
+             1);
 }
 
 std::string FireImpl::extra_repr() const {
@@ -126,9 +138,8 @@ InceptionImpl::InceptionImpl(int64_t in_channels, int64_t ch1x1, int64_t ch3x3_r
 
 Tensor InceptionImpl::forward(const Tensor& input) {
   STRIATE_CHECK_SHAPE(input.dim() == 4, "Inception: expected a 4-d input (N, C, H, W), got ", input.sizes());
-  const auto& child = local_children();
-  return cat({child["branch1"]->forward(input), child["branch2"]->forward(input), child["branch3"]->forward(input),
-              child["branch4"]->forward(input)},
+  return cat({run_child(*this, "branch1", input), run_child(*this, "branch2", input),
+              run_child(*this, "branch3", input), run_child(*this, "branch4", input)},
              1);
 }
 
@@ -141,10 +152,9 @@ InceptionAuxImpl::InceptionAuxImpl(int64_t in_channels, int64_t num_classes, dou
 }
 
 Tensor InceptionAuxImpl::forward(const Tensor& input) {
-  const auto& child = local_children();
-  Tensor x = child["conv"]->forward(adaptive_avg_pool2d(input, {4, 4})).flatten(1);
-  x = relu(child["fc1"]->forward(x));
-  return child["fc2"]->forward(child["dropout"]->forward(x));
+  Tensor x = run_child(*this, "conv", adaptive_avg_pool2d(input, {4, 4})).flatten(1);
+  x = relu(run_child(*this, "fc1", x));
+  return run_child(*this, "fc2", run_child(*this, "dropout", x));
 }
 
 // ---- MlpConv -------------------------------------------------------------------------------
@@ -181,9 +191,9 @@ DenseLayerImpl::DenseLayerImpl(int64_t in_channels, int64_t growth_rate, bool bo
 }
 
 Tensor DenseLayerImpl::forward(const Tensor& input) {
-  const auto& child = local_children();
-  Tensor x = child["conv1"]->forward(relu(child["norm1"]->forward(input)));
-  if (child.contains("conv2")) x = child["conv2"]->forward(relu(child["norm2"]->forward(x)));
+  Tensor x = run_child(*this, "conv1", run_child(*this, "relu1", run_child(*this, "norm1", input)));
+  if (local_children().contains("conv2"))
+    x = run_child(*this, "conv2", run_child(*this, "relu2", run_child(*this, "norm2", x)));
   if (drop_rate > 0) x = striate::dropout(x, drop_rate, is_training());
   return x;
 }
@@ -269,7 +279,7 @@ Tensor DenseBlockImpl::forward(const Tensor& input) {
   std::vector<Tensor> pieces{input};
   // The buffer is filled with host memcpy; other devices take the per-layer cat path.
   if (!shared_buffer || !input.device().is_cpu()) {
-    for (const auto& layer : layers_) pieces.push_back(layer->forward(cat(pieces, 1)));
+    for (const auto& layer : layers_) pieces.push_back(layer->call(cat(pieces, 1)));
     return cat(pieces, 1);
   }
   Tensor buffer = empty({input.size(0), out_channels, input.size(2), input.size(3)}, TensorOptions(input.dtype()));
@@ -277,7 +287,7 @@ Tensor DenseBlockImpl::forward(const Tensor& input) {
   write_channels(buffer, input, 0);
   int64_t filled = in_channels;
   for (const auto& layer : layers_) {
-    Tensor features = layer->forward(dense_concat_view(buffer, pieces));
+    Tensor features = layer->call(dense_concat_view(buffer, pieces));
     write_channels(buffer, features, filled);
     filled += features.size(1);
     pieces.push_back(features);
@@ -372,8 +382,12 @@ Tensor FractalBlockImpl::forward_column(const Tensor& input, int64_t column) {
 }
 
 Tensor FractalBlockImpl::column_path(const Tensor& input, int64_t column) {
-  if (column == 0) return shallow_->forward(input);
-  return deep_second_->column_path(deep_first_->column_path(input, column - 1), column - 1);
+  if (column == 0) return shallow_->call(input);
+  // Each half runs as a call of its sub-block, so that call observers see the columns' nesting.
+  CallScope first(*deep_first_, input);
+  Tensor middle = first.finish(deep_first_->column_path(input, column - 1));
+  CallScope second(*deep_second_, middle);
+  return second.finish(deep_second_->column_path(middle, column - 1));
 }
 
 Tensor FractalBlockImpl::joined(const Tensor& input, double drop) {
@@ -390,12 +404,16 @@ Tensor FractalBlockImpl::joined(const Tensor& input, double drop) {
 
 std::vector<Tensor> FractalBlockImpl::column_outputs(const Tensor& input, const std::vector<bool>& keep, double drop) {
   std::vector<Tensor> columns(keep.size());
-  if (keep[0]) columns[0] = shallow_->forward(input);
+  if (keep[0]) columns[0] = shallow_->call(input);
   // The deep columns share their first half (deep1, joined); it runs only when one of them is kept.
   std::vector<bool> deep_keep(keep.begin() + 1, keep.end());
   if (std::find(deep_keep.begin(), deep_keep.end(), true) != deep_keep.end()) {
-    Tensor middle = deep_first_->joined(input, drop);
+    // Run as calls of the sub-blocks (observers see deep2 give its first kept column).
+    CallScope first(*deep_first_, input);
+    Tensor middle = first.finish(deep_first_->joined(input, drop));
+    CallScope second(*deep_second_, middle);
     std::vector<Tensor> deep = deep_second_->column_outputs(middle, deep_keep, drop);
+    second.finish(*std::find_if(deep.begin(), deep.end(), [](const Tensor& column) { return column.defined(); }));
     for (size_t column = 0; column < deep.size(); ++column) columns[column + 1] = deep[column];
   }
   return columns;

@@ -5,9 +5,7 @@
 
 namespace striate::nn {
 
-void SequentialImpl::push_back(std::shared_ptr<Module> module) {
-  push_back(std::to_string(size()), std::move(module));
-}
+void SequentialImpl::push_back(std::shared_ptr<Module> module) { push_back(std::to_string(size()), std::move(module)); }
 
 void SequentialImpl::push_back(const std::string& name, std::shared_ptr<Module> module) {
   STRIATE_CHECK(module != nullptr, "Sequential: expected a module, got an empty one (nullptr)");
@@ -27,7 +25,7 @@ Tensor SequentialImpl::forward(const Tensor& input) {
   for (const auto& child : local_children()) {
     if (!child.value) continue;  // a slot set to None from Python
     check_interrupt();
-    x = child.value->forward(x);
+    x = child.value->call(x);
   }
   return x;
 }

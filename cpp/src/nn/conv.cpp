@@ -81,6 +81,11 @@ Tensor Conv1dImpl::forward(const Tensor& input) {
   return conv1d(input, weight, optional_bias(bias), options.functional());
 }
 
+// One multiply-add per output element per weight it reads (C_in / groups * S).
+std::optional<int64_t> Conv1dImpl::mult_adds(const Shape&, const Shape& output) const {
+  return output.numel() * (options.in_channels() / options.functional().groups()) * options.kernel_size();
+}
+
 std::string Conv1dImpl::extra_repr() const {
   const auto& f = options.functional();
   std::ostringstream text;
@@ -197,6 +202,13 @@ Tensor Conv2dImpl::forward(const Tensor& input) {
                 functional_options_);
 }
 
+// One multiply-add per output element per weight it reads (C_in / groups * R * S), counted as if
+// fully connected across channels even with a connection table.
+std::optional<int64_t> Conv2dImpl::mult_adds(const Shape&, const Shape& output) const {
+  const IntPair& kernel = options.kernel_size();
+  return output.numel() * (options.in_channels() / options.groups()) * kernel[0] * kernel[1];
+}
+
 std::string Conv2dImpl::extra_repr() const {
   std::ostringstream text;
   text << options.in_channels() << ", " << options.out_channels()
@@ -248,6 +260,11 @@ Tensor Conv3dImpl::forward(const Tensor& input) {
   return conv3d(input, weight, optional_bias(bias), options.functional());
 }
 
+std::optional<int64_t> Conv3dImpl::mult_adds(const Shape&, const Shape& output) const {
+  const IntTriple& kernel = options.kernel_size();
+  return output.numel() * (options.in_channels() / options.functional().groups()) * kernel[0] * kernel[1] * kernel[2];
+}
+
 std::string Conv3dImpl::extra_repr() const {
   const auto& f = options.functional();
   const auto& p = f.padding6();
@@ -297,6 +314,12 @@ Tensor ConvTranspose2dImpl::forward(const Tensor& input) {
   return conv_transpose2d(input, weight, optional_bias(bias), options.functional());
 }
 
+// Counted per input element: each one is spread over C_out / groups * R * S outputs.
+std::optional<int64_t> ConvTranspose2dImpl::mult_adds(const Shape& input, const Shape&) const {
+  const IntPair& kernel = options.kernel_size();
+  return input.numel() * (options.out_channels() / options.functional().groups()) * kernel[0] * kernel[1];
+}
+
 std::string ConvTranspose2dImpl::extra_repr() const {
   const auto& f = options.functional();
   std::ostringstream text;
@@ -344,6 +367,12 @@ Tensor LocallyConnected2dImpl::forward(const Tensor& input) {
       "LocallyConnected2d: expected input of spatial size ", tuple_text(options.in_size()), " (in_size), got shape ",
       input.sizes());
   return locally_connected2d(input, weight, optional_bias(bias), options.functional());
+}
+
+// As a convolution's: C_in * R * S per output element (the weights differ per position, not their count).
+std::optional<int64_t> LocallyConnected2dImpl::mult_adds(const Shape&, const Shape& output) const {
+  const IntPair& kernel = options.kernel_size();
+  return output.numel() * options.in_channels() * kernel[0] * kernel[1];
 }
 
 std::string LocallyConnected2dImpl::extra_repr() const {

@@ -74,7 +74,7 @@ DropConnectImpl::DropConnectImpl(Linear linear, double p) : Module("DropConnect"
 }
 
 Tensor DropConnectImpl::forward(const Tensor& input) {
-  if (!is_training()) return linear->forward(input);
+  if (!is_training()) return linear->call(input);
   Tensor weight = dropout(linear->weight, p, true);
   const Tensor& bias = linear->bias;
   return striate::linear(input, weight, bias.defined() ? std::optional<Tensor>(bias) : std::nullopt);

@@ -41,6 +41,11 @@ Tensor LinearImpl::forward(const Tensor& input) {
   return linear(input, weight, bias.defined() ? std::optional<Tensor>(bias) : std::nullopt);
 }
 
+// One multiply-add per output element per input feature.
+std::optional<int64_t> LinearImpl::mult_adds(const Shape&, const Shape& output) const {
+  return output.numel() * options.in_features();
+}
+
 std::string LinearImpl::extra_repr() const {
   return detail::str("in_features=", options.in_features(), ", out_features=", options.out_features(),
                      ", bias=", bool_text(bias.defined()));

@@ -1,4 +1,4 @@
-// nn::Module: the registries, the recursive walks over the module tree, and the state dict.
+// nn::Module: calls, the registries, the recursive walks over the module tree, and the state dict.
 #include "striate/nn/module.h"
 
 #include <sstream>
@@ -33,6 +33,19 @@ std::string indent_tail(const std::string& text) {
 
 Tensor Module::forward(const Tensor& input) {
   STRIATE_NOT_IMPLEMENTED(name(), ": forward() is not implemented; a Module subclass must define forward");
+}
+
+Tensor Module::call(const Tensor& input) {
+  if (call_observer() == nullptr) return forward(input);
+  CallScope scope(*this, input);
+  return scope.finish(forward(input));
+}
+
+std::optional<int64_t> Module::mult_adds(const Shape&, const Shape&) const {
+  for (const auto& item : parameters_) {
+    if (item.value.defined()) return std::nullopt;
+  }
+  return 0;
 }
 
 // ---- registration ------------------------------------------------------------------

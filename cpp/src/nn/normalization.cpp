@@ -102,9 +102,12 @@ Tensor BatchNormImpl::forward(const Tensor& input) {
   const bool use_batch_stats = is_training() || (!running_mean.defined() && !running_var.defined());
   const bool pass_running = !is_training() || options.track_running_stats();
   return batch_norm(input, pass_running ? running_mean : Tensor(), pass_running ? running_var : Tensor(),
-                    parameter_of(*this, "weight"), parameter_of(*this, "bias"), use_batch_stats, factor,
-                    options.eps());
+                    parameter_of(*this, "weight"), parameter_of(*this, "bias"), use_batch_stats, factor, options.eps());
 }
+
+// Normalization layers count one multiply-add per output element (the scale and shift); the
+// statistics are not counted.
+std::optional<int64_t> BatchNormImpl::mult_adds(const Shape&, const Shape& output) const { return output.numel(); }
 
 std::string BatchNormImpl::extra_repr() const {
   std::string momentum = options.momentum() ? detail::str(*options.momentum()) : "None";
@@ -116,7 +119,9 @@ std::string BatchNormImpl::extra_repr() const {
 // ---- layer norm ------------------------------------------------------------------------------
 
 LayerNormImpl::LayerNormImpl(std::vector<int64_t> normalized_shape, double eps, bool elementwise_affine, bool bias)
-    : Module("LayerNorm"), normalized_shape(std::move(normalized_shape)), eps(eps),
+    : Module("LayerNorm"),
+      normalized_shape(std::move(normalized_shape)),
+      eps(eps),
       elementwise_affine(elementwise_affine) {
   STRIATE_CHECK(!this->normalized_shape.empty(), "LayerNorm: expected a non-empty normalized_shape, got ()");
   for (int64_t extent : this->normalized_shape) {
@@ -138,8 +143,11 @@ Tensor LayerNormImpl::forward(const Tensor& input) {
   return layer_norm(input, normalized_shape, parameter_of(*this, "weight"), parameter_of(*this, "bias"), eps);
 }
 
+std::optional<int64_t> LayerNormImpl::mult_adds(const Shape&, const Shape& output) const { return output.numel(); }
+
 std::string LayerNormImpl::extra_repr() const {
-  return detail::str(shape_text(normalized_shape), ", eps=", eps, ", elementwise_affine=", bool_text(elementwise_affine));
+  return detail::str(shape_text(normalized_shape), ", eps=", eps,
+                     ", elementwise_affine=", bool_text(elementwise_affine));
 }
 
 // ---- group norm ------------------------------------------------------------------------------
@@ -166,6 +174,8 @@ Tensor GroupNormImpl::forward(const Tensor& input) {
   return group_norm(input, num_groups, parameter_of(*this, "weight"), parameter_of(*this, "bias"), eps);
 }
 
+std::optional<int64_t> GroupNormImpl::mult_adds(const Shape&, const Shape& output) const { return output.numel(); }
+
 std::string GroupNormImpl::extra_repr() const {
   return detail::str(num_groups, ", ", num_channels, ", eps=", eps, ", affine=", bool_text(affine));
 }
@@ -174,8 +184,13 @@ std::string GroupNormImpl::extra_repr() const {
 
 InstanceNormImpl::InstanceNormImpl(std::string type_name, int spatial_dims, int64_t num_features, double eps,
                                    double momentum, bool affine, bool track_running_stats)
-    : Module(type_name), num_features(num_features), eps(eps), momentum(momentum), affine(affine),
-      track_running_stats(track_running_stats), spatial_dims_(spatial_dims) {
+    : Module(type_name),
+      num_features(num_features),
+      eps(eps),
+      momentum(momentum),
+      affine(affine),
+      track_running_stats(track_running_stats),
+      spatial_dims_(spatial_dims) {
   STRIATE_CHECK(num_features > 0, type_name, ": expected num_features > 0, got ", num_features);
   STRIATE_CHECK(eps >= 0, type_name, ": expected eps >= 0, got ", eps);
   register_parameter("weight", affine ? ones({num_features}) : Tensor(), affine);
@@ -196,11 +211,13 @@ Tensor InstanceNormImpl::forward(const Tensor& input) {
   STRIATE_CHECK_SHAPE(x.size(1) == num_features, name(), ": expected ", num_features,
                       " channels (num_features), got input of shape ", input.sizes());
   // Instance statistics in training or without running statistics, the running ones otherwise.
-  Tensor y = instance_norm(x, buffer_of(*this, "running_mean"), buffer_of(*this, "running_var"),
-                           parameter_of(*this, "weight"), parameter_of(*this, "bias"),
-                           is_training() || !track_running_stats, momentum, eps);
+  Tensor y =
+      instance_norm(x, buffer_of(*this, "running_mean"), buffer_of(*this, "running_var"), parameter_of(*this, "weight"),
+                    parameter_of(*this, "bias"), is_training() || !track_running_stats, momentum, eps);
   return unbatched ? y.squeeze(0) : y;
 }
+
+std::optional<int64_t> InstanceNormImpl::mult_adds(const Shape&, const Shape& output) const { return output.numel(); }
 
 std::string InstanceNormImpl::extra_repr() const {
   return detail::str(num_features, ", eps=", eps, ", momentum=", momentum, ", affine=", bool_text(affine),
@@ -218,6 +235,10 @@ Tensor LocalResponseNormImpl::forward(const Tensor& input) { return local_respon
 
 std::string LocalResponseNormImpl::extra_repr() const {
   return detail::str(size, ", alpha=", alpha, ", beta=", beta, ", k=", k);
+}
+
+std::optional<int64_t> LocalResponseNormImpl::mult_adds(const Shape&, const Shape& output) const {
+  return output.numel();
 }
 
 // ---- squeeze and excitation -----------------------------------------------------------------
@@ -240,7 +261,7 @@ Tensor SqueezeExciteImpl::forward(const Tensor& input) {
   const auto* excite = local_children().find("fc2");
   STRIATE_CHECK_STATE(squeeze && *squeeze && excite && *excite, "SqueezeExcite: fc1 and fc2 must be modules");
   Tensor squeezed = mean(input, {2, 3}, /*keepdim=*/true);
-  Tensor scale = sigmoid((*excite)->forward(relu((*squeeze)->forward(squeezed))));
+  Tensor scale = sigmoid((*excite)->call(relu((*squeeze)->call(squeezed))));
   return mul(input, scale);
 }
 

@@ -80,6 +80,10 @@ Tensor RNNCellImpl::forward(const Tensor& input, const Tensor& hx) {
   return unbatched ? next.squeeze(0) : next;
 }
 
+// Recurrent layers are left out of the multiply-add count (0), which covers the convolutional,
+// fully connected and normalization layers.
+std::optional<int64_t> RNNCellImpl::mult_adds(const Shape&, const Shape&) const { return 0; }
+
 std::string RNNCellImpl::extra_repr() const {
   std::string text = detail::str(input_size, ", ", hidden_size);
   if (!bias) text += ", bias=False";
@@ -120,9 +124,8 @@ std::tuple<Tensor, Tensor> RNNImpl::forward_with_state(const Tensor& input, cons
   const int64_t directions = options.bidirectional() ? 2 : 1;
   const int64_t state_count = options.num_layers() * directions;
   STRIATE_CHECK(input.defined(), "RNN: expected a tensor, got None");
-  STRIATE_CHECK_SHAPE((input.dim() == 2 || input.dim() == 3) && input.size(-1) == I,
-                      "RNN: expected input of shape ", options.batch_first() ? "(N, L, " : "(L, N, ", I, ") or (L, ",
-                      I, "), got shape ", input.sizes());
+  STRIATE_CHECK_SHAPE((input.dim() == 2 || input.dim() == 3) && input.size(-1) == I, "RNN: expected input of shape ",
+                      options.batch_first() ? "(N, L, " : "(L, N, ", I, ") or (L, ", I, "), got shape ", input.sizes());
   const bool unbatched = input.dim() == 2;
   // Time-major (L, N, I) from here on.
   Tensor x = unbatched ? input.unsqueeze(1) : (options.batch_first() ? input.transpose(0, 1) : input);
@@ -130,8 +133,9 @@ std::tuple<Tensor, Tensor> RNNImpl::forward_with_state(const Tensor& input, cons
   STRIATE_CHECK_SHAPE(L > 0, "RNN: expected a sequence of at least one step, got input of shape ", input.sizes());
   Tensor h0;
   if (hx.defined()) {
-    const bool shape_ok = unbatched ? (hx.dim() == 2 && hx.size(0) == state_count && hx.size(1) == H)
-                                    : (hx.dim() == 3 && hx.size(0) == state_count && hx.size(1) == N && hx.size(2) == H);
+    const bool shape_ok = unbatched
+                              ? (hx.dim() == 2 && hx.size(0) == state_count && hx.size(1) == H)
+                              : (hx.dim() == 3 && hx.size(0) == state_count && hx.size(1) == N && hx.size(2) == H);
     STRIATE_CHECK_SHAPE(shape_ok, "RNN: expected hx of shape (", state_count, unbatched ? "" : detail::str(", ", N),
                         ", ", H, "), got shape ", hx.sizes());
     h0 = unbatched ? hx.unsqueeze(1) : hx;
@@ -170,6 +174,9 @@ std::tuple<Tensor, Tensor> RNNImpl::forward_with_state(const Tensor& input, cons
   if (options.batch_first()) output = output.transpose(0, 1);
   return {output, h_n};
 }
+
+// Left out of the multiply-add count, as RNNCell.
+std::optional<int64_t> RNNImpl::mult_adds(const Shape&, const Shape&) const { return 0; }
 
 std::string RNNImpl::extra_repr() const {
   std::string text = detail::str(options.input_size(), ", ", options.hidden_size());

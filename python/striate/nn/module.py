@@ -1,7 +1,8 @@
 """striate.nn.Module and Parameter. Module *is* the bound C++ class (striate._C._nn.Module), so
 built-in C++ layers and Python subclasses nest freely in one tree; this file attaches the
 torch.nn.Module behaviour that belongs to Python: attribute registration, the iterators,
-train/eval, state dicts, apply and __call__.
+train/eval, state dicts and apply. module(x) is bound in C++ (it runs self.forward as a call that
+call observers hear, as they hear C++ forwards calling their children).
 
     class Net(nn.Module):
         def __init__(self):
@@ -145,11 +146,6 @@ def _module__delattr__(self, name):
 @_attach
 def _module__dir__(self):
     return sorted(set(object.__dir__(self)) | set(self._local_names()))
-
-
-@_attach
-def _module__call__(self, *args, **kwargs):
-    return self.forward(*args, **kwargs)
 
 
 @_attach

@@ -70,6 +70,7 @@ class PReLUImpl : public Module {
  public:
   explicit PReLUImpl(int64_t num_parameters = 1, double init = 0.25);
   Tensor forward(const Tensor& input) override;
+  std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const override;
   std::string extra_repr() const override;
   void reset_parameters();
   int64_t num_parameters;

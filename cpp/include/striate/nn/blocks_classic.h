@@ -24,6 +24,7 @@ class SubsamplingImpl : public Module {
  public:
   explicit SubsamplingImpl(int64_t channels);
   Tensor forward(const Tensor& input) override;
+  std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const override;
   std::string extra_repr() const override;
   int64_t channels;
   Tensor weight;

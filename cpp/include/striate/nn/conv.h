@@ -58,6 +58,7 @@ class Conv1dImpl : public Module {
       : Conv1dImpl(Conv1dOptions(in_channels, out_channels, kernel_size)) {}
   explicit Conv1dImpl(const Conv1dOptions& options);
   Tensor forward(const Tensor& input) override;
+  std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const override;
   std::string extra_repr() const override;
   void reset_parameters();
 
@@ -108,6 +109,7 @@ class Conv2dImpl : public Module {
       : Conv2dImpl(Conv2dOptions(in_channels, out_channels, kernel_size)) {}
   explicit Conv2dImpl(const Conv2dOptions& options);
   Tensor forward(const Tensor& input) override;
+  std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const override;
   std::string extra_repr() const override;
   void reset_parameters();
 
@@ -181,6 +183,7 @@ class Conv3dImpl : public Module {
       : Conv3dImpl(Conv3dOptions(in_channels, out_channels, kernel_size)) {}
   explicit Conv3dImpl(const Conv3dOptions& options);
   Tensor forward(const Tensor& input) override;
+  std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const override;
   std::string extra_repr() const override;
   void reset_parameters();
 
@@ -249,6 +252,7 @@ class ConvTranspose2dImpl : public Module {
       : ConvTranspose2dImpl(ConvTranspose2dOptions(in_channels, out_channels, kernel_size)) {}
   explicit ConvTranspose2dImpl(const ConvTranspose2dOptions& options);
   Tensor forward(const Tensor& input) override;
+  std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const override;
   std::string extra_repr() const override;
   void reset_parameters();
 
@@ -295,6 +299,7 @@ class LocallyConnected2dImpl : public Module {
  public:
   explicit LocallyConnected2dImpl(const LocallyConnected2dOptions& options);
   Tensor forward(const Tensor& input) override;
+  std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const override;
   std::string extra_repr() const override;
   void reset_parameters();
 

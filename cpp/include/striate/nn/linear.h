@@ -22,6 +22,7 @@ class LinearImpl : public Module {
   LinearImpl(int64_t in_features, int64_t out_features) : LinearImpl(LinearOptions(in_features, out_features)) {}
   explicit LinearImpl(const LinearOptions& options);
   Tensor forward(const Tensor& input) override;
+  std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const override;
   std::string extra_repr() const override;
   // Draws fresh weights from the default generator, as the constructor does.
   void reset_parameters();

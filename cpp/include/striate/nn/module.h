@@ -1,6 +1,7 @@
 // nn::Module, the base of every layer and model, as in libtorch's C++ frontend: ordered registries
 // of parameters, buffers and child modules, recursive walks over them with dotted names,
-// train/eval, zero_grad and the state dict. Python's striate.nn.Module is this class, bound.
+// train/eval, zero_grad and the state dict; call() runs a forward where a CallObserver hears it,
+// and mult_adds() reports a module's own cost. Python's striate.nn.Module is this class, bound.
 //   class NetImpl : public striate::nn::Module {
 //    public:
 //     NetImpl() : Module("Net") { fc = register_module("fc", striate::nn::Linear(4, 2)); }
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "striate/core/tensor.h"
+#include "striate/nn/call_observer.h"
 #include "striate/nn/module_holder.h"
 #include "striate/nn/ordered_dict.h"
 
@@ -40,6 +42,14 @@ class Module : public std::enable_shared_from_this<Module> {
   // ---- the computation ----
   // One tensor in, one out; modules with other signatures define their own forward.
   virtual Tensor forward(const Tensor& input);
+  // forward(input) as a call of this module, which this thread's CallObserver hears
+  // (call_observer.h). Composite forwards run their children this way, as ModuleHolder's () does.
+  Tensor call(const Tensor& input);
+  // This module's own multiply-adds (its children's excluded) for one forward from a tensor of
+  // shape `input` to one of shape `output`, batch included; std::nullopt when unknown. The default
+  // is 0 for a module without parameters of its own (activations, pooling, reshapes, the merges of
+  // containers) and unknown for one with them: layers with parameters override it.
+  virtual std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const;
   virtual std::string name() const { return type_name_; }
   // The text between the parentheses of this module's repr, e.g. "in_features=4, out_features=2".
   virtual std::string extra_repr() const { return ""; }

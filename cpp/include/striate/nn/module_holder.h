@@ -1,8 +1,9 @@
 // ModuleHolder<Impl>: the thin shared_ptr handle that user code passes around, as libtorch's
 // `torch::nn::Linear` wraps `LinearImpl`. STRIATE_MODULE(Name) declares the holder `Name` for
-// `NameImpl`; `->` reaches the module, `()` calls its forward.
+// `NameImpl`; `->` reaches the module, `()` calls it (a single tensor through Module::call, so
+// call observers hear it; other arguments go to the module's own forward).
 //   striate::nn::Linear fc(4, 2);      // make_shared<LinearImpl>(4, 2)
-//   auto y = fc(x);                    // fc->forward(x)
+//   auto y = fc(x);                    // fc->call(x), i.e. fc->forward(x) observed
 #pragma once
 #include <cstddef>
 #include <memory>
@@ -45,7 +46,11 @@ class ModuleHolder {
 
   template <typename... Args>
   decltype(auto) operator()(Args&&... args) const {
-    return get()->forward(std::forward<Args>(args)...);
+    if constexpr (is_module_call<Args...>(0)) {
+      return get()->call(std::forward<Args>(args)...);
+    } else {
+      return get()->forward(std::forward<Args>(args)...);
+    }
   }
   // Indexing containers: sequential[0].
   template <typename Arg>
@@ -54,15 +59,25 @@ class ModuleHolder {
   }
 
  private:
+  // Whether `impl.call(args...)` is well-formed: one argument that binds to Module::call's tensor.
+  template <typename... Args>
+  static constexpr auto is_module_call(int) -> decltype(std::declval<Impl&>().call(std::declval<Args>()...), true) {
+    return true;
+  }
+  template <typename... Args>
+  static constexpr bool is_module_call(...) {
+    return false;
+  }
+
   std::shared_ptr<Impl> impl_;
 };
 
 }  // namespace striate::nn
 
 // Declares `class Name : public ModuleHolder<NameImpl>` with all of its constructors.
-#define STRIATE_MODULE(Name)                                        \
-  class Name : public ::striate::nn::ModuleHolder<Name##Impl> {     \
-   public:                                                          \
-    using ::striate::nn::ModuleHolder<Name##Impl>::ModuleHolder;    \
-    Name() = default;                                               \
+#define STRIATE_MODULE(Name)                                     \
+  class Name : public ::striate::nn::ModuleHolder<Name##Impl> {  \
+   public:                                                       \
+    using ::striate::nn::ModuleHolder<Name##Impl>::ModuleHolder; \
+    Name() = default;                                            \
   }

@@ -35,6 +35,7 @@ class BatchNormImpl : public Module {
   // `dims` lists the input ranks the layer accepts ({2, 3} for BatchNorm1d).
   BatchNormImpl(const BatchNormOptions& options, std::string type_name, std::vector<int> dims);
   Tensor forward(const Tensor& input) override;
+  std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const override;
   std::string extra_repr() const override;
   void reset_running_stats();
   void reset_parameters();
@@ -68,6 +69,7 @@ class LayerNormImpl : public Module {
   LayerNormImpl(std::vector<int64_t> normalized_shape, double eps = 1e-5, bool elementwise_affine = true,
                 bool bias = true);
   Tensor forward(const Tensor& input) override;
+  std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const override;
   std::string extra_repr() const override;
   void reset_parameters();
 
@@ -81,6 +83,7 @@ class GroupNormImpl : public Module {
  public:
   GroupNormImpl(int64_t num_groups, int64_t num_channels, double eps = 1e-5, bool affine = true);
   Tensor forward(const Tensor& input) override;
+  std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const override;
   std::string extra_repr() const override;
   void reset_parameters();
 
@@ -99,6 +102,7 @@ class InstanceNormImpl : public Module {
   InstanceNormImpl(std::string type_name, int spatial_dims, int64_t num_features, double eps, double momentum,
                    bool affine, bool track_running_stats);
   Tensor forward(const Tensor& input) override;
+  std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const override;
   std::string extra_repr() const override;
 
   int64_t num_features;
@@ -130,6 +134,7 @@ class LocalResponseNormImpl : public Module {
  public:
   explicit LocalResponseNormImpl(int64_t size, double alpha = 1e-4, double beta = 0.75, double k = 1.0);
   Tensor forward(const Tensor& input) override;
+  std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const override;
   std::string extra_repr() const override;
 
   int64_t size;

@@ -19,6 +19,7 @@ class RNNCellImpl : public Module {
   // input (N, input_size) or (input_size); hx (N, hidden_size) or (hidden_size), zeros when undefined.
   Tensor forward(const Tensor& input, const Tensor& hx);
   Tensor forward(const Tensor& input) override { return forward(input, Tensor()); }
+  std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const override;
   std::string extra_repr() const override;
   // U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)) for every parameter, as PyTorch.
   void reset_parameters();
@@ -52,6 +53,7 @@ class RNNImpl : public Module {
   std::tuple<Tensor, Tensor> forward_with_state(const Tensor& input, const Tensor& hx);
   // The output only (the Module interface).
   Tensor forward(const Tensor& input) override { return std::get<0>(forward_with_state(input, Tensor())); }
+  std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const override;
   std::string extra_repr() const override;
   void reset_parameters();
 

@@ -1,0 +1,62 @@
+// Watching module calls. A CallObserver installed on this thread (ObserveCalls, RAII) hears the
+// entry and exit of every module call made through Module::call: ModuleHolder's `()`, composite
+// forwards calling their children, and Python's `module(x)`. Tools that describe a model
+// (striate.summary, viz.graph) so see the real order and nesting of its forward, in whatever
+// language each forward is written. With no observer a call costs one thread-local pointer test.
+//   struct Printer : striate::nn::CallObserver {
+//     void enter(striate::nn::Module& m, const striate::Tensor&) override { std::cout << m.name() << "\n"; }
+//     void exit(striate::nn::Module&, const striate::Tensor&) override {}
+//   } printer;
+//   { striate::nn::ObserveCalls watch(printer); model(x); }   // prints every module called
+#pragma once
+#include "striate/core/tensor.h"
+
+namespace striate::nn {
+
+class Module;
+
+class CallObserver {
+ public:
+  virtual ~CallObserver() = default;
+  // `input` is the call's tensor argument (undefined when its first argument is not a tensor).
+  virtual void enter(Module& module, const Tensor& input) = 0;
+  // `output` is what the forward returned (the first tensor of several); undefined when the
+  // forward threw, so an observer keeping a stack of open calls stays balanced.
+  virtual void exit(Module& module, const Tensor& output) = 0;
+};
+
+// This thread's observer, or nullptr when none is installed.
+CallObserver* call_observer();
+
+// Installs `observer` on this thread for the guard's lifetime; the one it replaced (if any)
+// comes back when the guard ends, also when an exception ends it.
+class ObserveCalls {
+ public:
+  explicit ObserveCalls(CallObserver& observer);
+  ~ObserveCalls();
+  ObserveCalls(const ObserveCalls&) = delete;
+  ObserveCalls& operator=(const ObserveCalls&) = delete;
+
+ private:
+  CallObserver* previous_;
+};
+
+// One call of `module` as observers hear it: enter at construction, exit at finish(), or with an
+// undefined output if the scope ends unfinished (the forward threw). Module::call uses it; so do
+// code paths that run a module without its forward (Python's module(*args), a FractalBlock
+// running a sub-block's columns), so that observers see them as that module's call.
+class CallScope {
+ public:
+  CallScope(Module& module, const Tensor& input);
+  ~CallScope();
+  CallScope(const CallScope&) = delete;
+  CallScope& operator=(const CallScope&) = delete;
+  // Reports the exit and returns `output`.
+  const Tensor& finish(const Tensor& output);
+
+ private:
+  CallObserver* observer_;  // the one that heard the entry (null: nobody is listening)
+  Module* module_;
+};
+
+}  // namespace striate::nn
