@@ -188,3 +188,18 @@ def _check_parity(
                 err_msg=f"gradient of input {i} differs from PyTorch",
             )
     return s_out, t_out
+
+
+class SqueezeExcite(st.nn.Module):
+    """A squeeze-excite gate whose forward runs its children's forward methods directly, not as
+    module calls: its children run unseen (summary cannot count them; viz draws it through
+    autograd)."""
+
+    def __init__(self, channels=8, squeezed=2):
+        super().__init__()
+        self.fc1 = st.nn.Conv2d(channels, squeezed, 1)
+        self.fc2 = st.nn.Conv2d(squeezed, channels, 1)
+
+    def forward(self, x):
+        gate = self.fc2.forward(self.fc1.forward(x.mean((2, 3), keepdim=True)).relu()).sigmoid()
+        return x * gate

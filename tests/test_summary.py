@@ -3,6 +3,7 @@ model's state (training flags, BatchNorm statistics) is left as it was."""
 
 import pytest
 import striate as st
+from helpers import SqueezeExcite
 from striate import _C, nn
 
 
@@ -18,20 +19,6 @@ def all_modules(model):
 def lenet():
     return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
                          nn.BatchNorm2d(6), nn.Flatten(), nn.Linear(6 * 14 * 14, 10))
-
-
-class SqueezeExcite(nn.Module):
-    """A squeeze-excite gate whose forward runs its children's forward methods directly, not as
-    module calls: its children run unseen, so summary cannot know its multiply-adds."""
-
-    def __init__(self, channels=8, squeezed=2):
-        super().__init__()
-        self.fc1 = nn.Conv2d(channels, squeezed, 1)
-        self.fc2 = nn.Conv2d(squeezed, channels, 1)
-
-    def forward(self, x):
-        gate = self.fc2.forward(self.fc1.forward(x.mean((2, 3), keepdim=True)).relu()).sigmoid()
-        return x * gate
 
 
 class PythonResidual(nn.Module):

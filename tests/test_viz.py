@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 import striate as st
+from helpers import SqueezeExcite
 from striate import nn
 
 
@@ -83,20 +84,6 @@ def test_spec_residual_and_concat_merges():
     assert len(branch_sources) == 1
     (fork,) = branch_sources.pop()
     assert incoming(edges, fork) == [sums[0]]
-
-
-class SqueezeExcite(nn.Module):
-    """A squeeze-excite gate whose forward runs its children's forward methods directly, not as
-    module calls, so its children run unseen."""
-
-    def __init__(self, channels=8, squeezed=2):
-        super().__init__()
-        self.fc1 = nn.Conv2d(channels, squeezed, 1)
-        self.fc2 = nn.Conv2d(squeezed, channels, 1)
-
-    def forward(self, x):
-        gate = self.fc2.forward(self.fc1.forward(x.mean((2, 3), keepdim=True)).relu()).sigmoid()
-        return x * gate
 
 
 def test_opaque_block_is_drawn_through_autograd_with_its_merge():

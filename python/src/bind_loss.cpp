@@ -21,28 +21,37 @@ std::string shape_tuple_text(const Tensor& tensor) {
   return py::repr(shape);
 }
 
-// A UserWarning pointing at the Python line that called the loss (the function's caller, or the
-// caller of module(...)); a warning turned into an error by the filters raises it.
-void warn(const std::string& message) {
-  if (PyErr_WarnEx(PyExc_UserWarning, message.c_str(), 2) != 0) throw py::error_already_set();
+// Python frames between the warning and the user's line: the functional ops are called through
+// their Python wrapper (one frame), a module's forward straight from module(...) (a C method) or
+// from the user's own forward (none).
+constexpr int kFunctionalStackLevel = 2;
+constexpr int kModuleStackLevel = 1;
+
+// A UserWarning pointing at the Python line that called the loss; a warning turned into an error
+// by the filters raises it.
+void warn(const std::string& message, int stack_level) {
+  if (PyErr_WarnEx(PyExc_UserWarning, message.c_str(), stack_level) != 0) throw py::error_already_set();
 }
 
 // PyTorch's warning when a regression loss broadcasts target against input.
-void warn_if_broadcasting(const char* op, const Tensor& input, const Tensor& target) {
+void warn_if_broadcasting(const char* op, const Tensor& input, const Tensor& target,
+                          int stack_level = kFunctionalStackLevel) {
   if (!input.defined() || !target.defined() || input.shape() == target.shape()) return;
   warn(detail::str(op, ": using a target size (", shape_tuple_text(target), ") that is different to the input size (",
                    shape_tuple_text(input),
                    "). This will likely lead to incorrect results due to broadcasting. Please ensure they have "
-                   "the same size."));
+                   "the same size."),
+       stack_level);
 }
 
 // PyTorch's warning for kl_div's reduction='mean' (not the KL divergence; 'batchmean' is).
-void warn_if_kl_div_mean(const std::string& reduction) {
+void warn_if_kl_div_mean(const std::string& reduction, int stack_level = kFunctionalStackLevel) {
   if (reduction != "mean") return;
   warn(
       "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' divides "
       "only by the batch size, and aligns with the KL div math definition.'mean' will be changed to behave the same "
-      "as 'batchmean' in the next major release.");
+      "as 'batchmean' in the next major release.",
+      stack_level);
 }
 
 void bind_losses(py::module_& functional) {
@@ -182,7 +191,7 @@ void def_forward(LayerClass<Impl>& cls, const char* broadcast_op = nullptr) {
   cls.def(
       "forward",
       [broadcast_op](Impl& self, const Tensor& input, const Tensor& target) {
-        if (broadcast_op != nullptr) warn_if_broadcasting(broadcast_op, input, target);
+        if (broadcast_op != nullptr) warn_if_broadcasting(broadcast_op, input, target, kModuleStackLevel);
         py::gil_scoped_release release;
         return self.forward(input, target);
       },
@@ -340,7 +349,7 @@ void bind_loss_modules(py::module_& nn_module) {
   kl_div_class.def(
       "forward",
       [](KLDivLossImpl& self, const Tensor& input, const Tensor& target) {
-        warn_if_kl_div_mean(self.options.reduction());
+        warn_if_kl_div_mean(self.options.reduction(), kModuleStackLevel);
         py::gil_scoped_release release;
         return self.forward(input, target);
       },
