@@ -121,6 +121,8 @@ set(STRIATE_PYTHON_SOURCES
   python/src/bind_blocks.cpp
   python/src/bind_models.cpp
   python/src/bind_optim.cpp
+  python/src/bind_lr_scheduler.cpp
+  python/src/bind_swa_utils.cpp
   python/src/bind_data.cpp
   python/src/bind_transforms.cpp
 )
