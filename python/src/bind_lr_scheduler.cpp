@@ -58,8 +58,8 @@ void bind_closed_forms(py::module_& m) {
       .def(py::init<Optimizer&, double, int64_t, std::vector<double>>(), py::arg("optimizer"), py::arg("gamma"),
            last_epoch_arg(), base_lrs_arg(), py::keep_alive<1, 2>());
   ScheduleClass<optim::InverseTimeLR>(m, "InverseTimeLR")
-      .def(py::init<Optimizer&, double, int64_t, std::vector<double>>(), py::arg("optimizer"),
-           py::arg("decay_rate"), last_epoch_arg(), base_lrs_arg(), py::keep_alive<1, 2>());
+      .def(py::init<Optimizer&, double, int64_t, std::vector<double>>(), py::arg("optimizer"), py::arg("decay_rate"),
+           last_epoch_arg(), base_lrs_arg(), py::keep_alive<1, 2>());
   ScheduleClass<optim::ConstantLR>(m, "ConstantLR")
       .def(py::init<Optimizer&, double, int64_t, int64_t, std::vector<double>>(), py::arg("optimizer"),
            py::arg("factor") = 1.0 / 3, py::arg("total_iters") = 5, last_epoch_arg(), base_lrs_arg(),
@@ -70,8 +70,8 @@ void bind_closed_forms(py::module_& m) {
            py::keep_alive<1, 2>());
   ScheduleClass<optim::LinearLR>(m, "LinearLR")
       .def(py::init<Optimizer&, double, double, int64_t, int64_t, std::vector<double>>(), py::arg("optimizer"),
-           py::arg("start_factor") = 1.0 / 3, py::arg("end_factor") = 1.0, py::arg("total_iters") = 5,
-           last_epoch_arg(), base_lrs_arg(), py::keep_alive<1, 2>());
+           py::arg("start_factor") = 1.0 / 3, py::arg("end_factor") = 1.0, py::arg("total_iters") = 5, last_epoch_arg(),
+           base_lrs_arg(), py::keep_alive<1, 2>());
   ScheduleClass<optim::CosineAnnealingLR>(m, "CosineAnnealingLR")
       .def(py::init<Optimizer&, int64_t, double, int64_t, std::vector<double>>(), py::arg("optimizer"),
            py::arg("T_max"), py::arg("eta_min") = 0.0, last_epoch_arg(), base_lrs_arg(), py::keep_alive<1, 2>());
@@ -98,11 +98,11 @@ void bind_user_functions(py::module_& m) {
   using Lambdas = std::vector<optim::LambdaSchedule::Lambda>;
   py::class_<optim::LambdaSchedule, LRScheduler, py::smart_holder>(m, "_LambdaSchedule");
   py::class_<optim::LambdaLR, optim::LambdaSchedule, py::smart_holder>(m, "LambdaLR")
-      .def(py::init<Optimizer&, Lambdas, int64_t, std::vector<double>>(), py::arg("optimizer"),
-           py::arg("lr_lambdas"), last_epoch_arg(), base_lrs_arg(), py::keep_alive<1, 2>());
+      .def(py::init<Optimizer&, Lambdas, int64_t, std::vector<double>>(), py::arg("optimizer"), py::arg("lr_lambdas"),
+           last_epoch_arg(), base_lrs_arg(), py::keep_alive<1, 2>());
   py::class_<optim::MultiplicativeLR, optim::LambdaSchedule, py::smart_holder>(m, "MultiplicativeLR")
-      .def(py::init<Optimizer&, Lambdas, int64_t, std::vector<double>>(), py::arg("optimizer"),
-           py::arg("lr_lambdas"), last_epoch_arg(), base_lrs_arg(), py::keep_alive<1, 2>());
+      .def(py::init<Optimizer&, Lambdas, int64_t, std::vector<double>>(), py::arg("optimizer"), py::arg("lr_lambdas"),
+           last_epoch_arg(), base_lrs_arg(), py::keep_alive<1, 2>());
 }
 
 void bind_cycles(py::module_& m) {
@@ -124,9 +124,9 @@ void bind_cycles(py::module_& m) {
            last_epoch_arg(), py::keep_alive<1, 2>());
   ScheduleClass<optim::CyclicLR>(m, "CyclicLR")
       .def(py::init([](Optimizer& optimizer, const std::vector<double>& base_lr, const std::vector<double>& max_lr,
-                       double step_size_up, std::optional<double> step_size_down, const std::string& mode,
-                       double gamma, std::optional<std::function<double(double)>> scale_fn,
-                       const std::string& scale_mode, bool cycle_momentum, const std::vector<double>& base_momentum,
+                       double step_size_up, std::optional<double> step_size_down, const std::string& mode, double gamma,
+                       std::optional<std::function<double(double)>> scale_fn, const std::string& scale_mode,
+                       bool cycle_momentum, const std::vector<double>& base_momentum,
                        const std::vector<double>& max_momentum, int64_t last_epoch, std::vector<double> base_lrs) {
              optim::CyclicLROptions options(base_lr, max_lr);
              options.step_size_up(step_size_up).step_size_down(step_size_down).mode(mode).gamma(gamma);
@@ -153,8 +153,8 @@ void bind_composites_and_plateau(py::module_& m) {
            py::arg("schedulers"), py::arg("milestones"), last_epoch_arg(), py::keep_alive<1, 2>());
   using Plateau = optim::ReduceLROnPlateau;
   ScheduleClass<Plateau>(m, "ReduceLROnPlateau")
-      .def(py::init([](Optimizer& optimizer, const std::string& mode, double factor, int64_t patience,
-                       double threshold, const std::string& threshold_mode, int64_t cooldown, double min_lr,
+      .def(py::init([](Optimizer& optimizer, const std::string& mode, double factor, int64_t patience, double threshold,
+                       const std::string& threshold_mode, int64_t cooldown, double min_lr,
                        const std::vector<double>& min_lrs, double eps) {
              optim::ReduceLROnPlateauOptions options;
              options.mode(mode).factor(factor).patience(patience).threshold(threshold);

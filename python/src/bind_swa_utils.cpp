@@ -40,10 +40,11 @@ optim::MultiAveragingFn averaging_of(const py::object& multi_avg_fn, const py::o
 
 void bind_averaging(py::module_& m) {
   py::class_<MultiAveragingRule>(m, "_MultiAveragingRule")
-      .def("__call__",
-           [](const MultiAveragingRule& self, const std::vector<Tensor>& averaged, const std::vector<Tensor>& current,
-              const py::handle& num_averaged) { self.fn(averaged, current, count_of(num_averaged)); },
-           py::arg("averaged_param_list"), py::arg("current_param_list"), py::arg("num_averaged"));
+      .def(
+          "__call__",
+          [](const MultiAveragingRule& self, const std::vector<Tensor>& averaged, const std::vector<Tensor>& current,
+             const py::handle& num_averaged) { self.fn(averaged, current, count_of(num_averaged)); },
+          py::arg("averaged_param_list"), py::arg("current_param_list"), py::arg("num_averaged"));
   py::class_<AveragingRule>(m, "_AveragingRule")
       .def(
           "__call__",
@@ -52,8 +53,9 @@ void bind_averaging(py::module_& m) {
           },
           py::arg("averaged_param"), py::arg("current_param"), py::arg("num_averaged"));
   m.def("swa_multi_avg_fn", [] { return MultiAveragingRule{optim::swa_multi_avg_fn()}; });
-  m.def("ema_multi_avg_fn", [](double decay) { return MultiAveragingRule{optim::ema_multi_avg_fn(decay)}; },
-        py::arg("decay") = 0.999);
+  m.def(
+      "ema_multi_avg_fn", [](double decay) { return MultiAveragingRule{optim::ema_multi_avg_fn(decay)}; },
+      py::arg("decay") = 0.999);
   m.def("swa_avg_fn", [] { return AveragingRule{optim::swa_avg_fn()}; });
   m.def("ema_avg_fn", [](double decay) { return AveragingRule{optim::ema_avg_fn(decay)}; }, py::arg("decay") = 0.999);
 
@@ -70,14 +72,19 @@ void bind_averaging(py::module_& m) {
 }
 
 void bind_batch_norm_and_snapshots(py::module_& m) {
-  m.def("update_bn", py::overload_cast<nn::Module&, const std::function<void()>&>(&optim::update_bn),
-        py::arg("model"), py::arg("run_batches"));
+  // The model as a shared_ptr: a Python-defined module walks its tree through shared_from_this.
+  m.def(
+      "update_bn",
+      [](const std::shared_ptr<nn::Module>& model, const std::function<void()>& run_batches) {
+        optim::update_bn(*model, run_batches);
+      },
+      py::arg("model"), py::arg("run_batches"));
 
   py::class_<optim::SWALR, optim::LRScheduler, py::smart_holder>(m, "SWALR")
-      .def(py::init<optim::Optimizer&, std::vector<double>, int64_t, const std::string&, int64_t,
-                    std::vector<double>>(),
-           py::arg("optimizer"), py::arg("swa_lr"), py::arg("anneal_epochs") = 10, py::arg("anneal_strategy") = "cos",
-           py::arg("last_epoch") = -1, py::arg("base_lrs") = std::vector<double>{}, py::keep_alive<1, 2>());
+      .def(
+          py::init<optim::Optimizer&, std::vector<double>, int64_t, const std::string&, int64_t, std::vector<double>>(),
+          py::arg("optimizer"), py::arg("swa_lr"), py::arg("anneal_epochs") = 10, py::arg("anneal_strategy") = "cos",
+          py::arg("last_epoch") = -1, py::arg("base_lrs") = std::vector<double>{}, py::keep_alive<1, 2>());
   m.def("is_restart", &optim::is_restart, py::arg("scheduler"));
 
   py::class_<optim::SnapshotEnsemble, py::smart_holder>(m, "SnapshotEnsemble")

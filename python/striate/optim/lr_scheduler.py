@@ -62,9 +62,14 @@ def _started(scheduler, optimizer):
             group["initial_lr"] = base
 
 
-def _values(value):
-    """One value or a list/tuple of per-group values, as the list the C++ schedules take."""
-    return [float(v) for v in value] if isinstance(value, (list, tuple)) else [float(value)]
+def _per_group(owner, name, optimizer, value):
+    """value repeated for every group, or a list/tuple with one value per group."""
+    groups = len(optimizer.param_groups)
+    if isinstance(value, (list, tuple)):
+        if len(value) != groups:
+            raise ValueError(f"{owner}: expected {groups} values for {name}, got {len(value)}")
+        return list(value)
+    return [value] * groups
 
 
 def _whole(value, message):
@@ -140,7 +145,10 @@ def _scheduler__repr__(self):
 
 def _lambdas(name, optimizer, lr_lambda):
     _check_optimizer(optimizer)
-    lambdas = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda]
+    if isinstance(lr_lambda, (list, tuple)) and len(lr_lambda) != len(optimizer.param_groups):
+        raise ValueError(f"{name}: expected {len(optimizer.param_groups)} lr_lambdas, got "
+                         f"{len(lr_lambda)}")
+    lambdas = _per_group(name, "lr_lambda", optimizer, lr_lambda)
     for index, function in enumerate(lambdas):
         if not callable(function):
             raise TypeError(f"{name}: lr_lambda {index} should be callable, got "
@@ -158,7 +166,7 @@ class _LambdaState:
         lambdas = _lambdas(type(self).__name__, optimizer, lr_lambda)
         base_lrs = _base_lrs(optimizer, last_epoch)
         super().__init__(optimizer._impl, lambdas, last_epoch, base_lrs)
-        self.lr_lambdas = lambdas * len(optimizer.param_groups) if len(lambdas) == 1 else lambdas
+        self.lr_lambdas = lambdas
         _started(self, optimizer)
 
     def state_dict(self):
@@ -310,14 +318,16 @@ class CyclicLR(_native.CyclicLR):
                  mode="triangular", gamma=1.0, scale_fn=None, scale_mode="cycle",
                  cycle_momentum=True, base_momentum=0.8, max_momentum=0.9, last_epoch=-1):
         recorded = _base_lrs(optimizer, last_epoch)
+        owner = "CyclicLR"
+        bottoms = _per_group(owner, "base_lr", optimizer, base_lr)
         # torch's first step runs from initial_lr, which a fresh CyclicLR records as base_lr.
-        bottoms = _values(base_lr)
-        bottoms = bottoms * len(recorded) if len(bottoms) == 1 else bottoms
         base_lrs = [lr if "initial_lr" in group else bottom
                     for group, lr, bottom in zip(optimizer.param_groups, recorded, bottoms)]
-        super().__init__(optimizer._impl, _values(base_lr), _values(max_lr), step_size_up,
-                         step_size_down, mode, gamma, scale_fn, scale_mode, cycle_momentum,
-                         _values(base_momentum), _values(max_momentum), last_epoch, base_lrs)
+        super().__init__(optimizer._impl, bottoms, _per_group(owner, "max_lr", optimizer, max_lr),
+                         step_size_up, step_size_down, mode, gamma, scale_fn, scale_mode,
+                         cycle_momentum, _per_group(owner, "base_momentum", optimizer, base_momentum),
+                         _per_group(owner, "max_momentum", optimizer, max_momentum), last_epoch,
+                         base_lrs)
         self._scale_fn_custom = scale_fn
         _started(self, optimizer)
         if cycle_momentum and last_epoch == -1:
@@ -367,10 +377,12 @@ class OneCycleLR(_native.OneCycleLR):
         if not isinstance(pct_start, float):
             raise ValueError(f"OneCycleLR: expected a float pct_start between 0 and 1, "
                              f"got {pct_start}")
-        super().__init__(optimizer._impl, _values(max_lr), total_steps, pct_start,
-                         anneal_strategy, cycle_momentum, _values(base_momentum),
-                         _values(max_momentum), div_factor, final_div_factor, three_phase,
-                         last_epoch)
+        owner = "OneCycleLR"
+        super().__init__(optimizer._impl, _per_group(owner, "max_lr", optimizer, max_lr),
+                         total_steps, pct_start, anneal_strategy, cycle_momentum,
+                         _per_group(owner, "base_momentum", optimizer, base_momentum),
+                         _per_group(owner, "max_momentum", optimizer, max_momentum), div_factor,
+                         final_div_factor, three_phase, last_epoch)
         self.optimizer = optimizer
         if last_epoch == -1:
             state = self._state_dict()
@@ -394,7 +406,8 @@ class ReduceLROnPlateau(_native.ReduceLROnPlateau):
         per_group = isinstance(min_lr, (list, tuple))
         super().__init__(optimizer._impl, mode, factor, patience, threshold, threshold_mode,
                          cooldown, 0.0 if per_group else min_lr,
-                         _values(min_lr) if per_group else [], eps)
+                         _per_group("ReduceLROnPlateau", "min_lr", optimizer, min_lr)
+                         if per_group else [], eps)
         self.optimizer = optimizer
 
     def step(self, metrics):

@@ -16,7 +16,7 @@ import copy
 
 from .. import _C
 from .. import nn
-from .lr_scheduler import _base_lrs, _started, _values
+from .lr_scheduler import _base_lrs, _per_group, _started
 
 __all__ = ["AveragedModel", "get_ema_multi_avg_fn", "get_swa_multi_avg_fn", "get_ema_avg_fn",
            "get_swa_avg_fn", "update_bn", "SWALR", "SnapshotEnsemble", "is_restart"]
@@ -128,7 +128,8 @@ class SWALR(_native.SWALR):
         base_lrs = _base_lrs(optimizer, last_epoch)
         if not isinstance(anneal_epochs, int):
             raise ValueError(f"SWALR: anneal_epochs must be an int >= 0, got {anneal_epochs!r}")
-        super().__init__(optimizer._impl, _values(swa_lr), anneal_epochs, anneal_strategy,
+        super().__init__(optimizer._impl, _per_group("SWALR", "swa_lr", optimizer, swa_lr),
+                         anneal_epochs, anneal_strategy,
                          last_epoch, base_lrs)
         _started(self, optimizer)
         for group, value in zip(optimizer.param_groups, self._state_dict()["swa_lrs"]):
