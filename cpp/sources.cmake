@@ -74,6 +74,8 @@ set(STRIATE_CORE_SOURCES
   cpp/src/optim/rmsprop.cpp
   cpp/src/optim/clip_grad.cpp
   cpp/src/optim/lr_scheduler.cpp
+  cpp/src/optim/lr_scheduler_cyclic.cpp
+  cpp/src/optim/lr_scheduler_composite.cpp
   cpp/src/optim/lbfgs.cpp
   cpp/src/optim/swa_utils.cpp
   cpp/src/data/idx.cpp

@@ -399,34 +399,26 @@ def test_cyclic_lr_trains_like_torch_including_momentum(optimizer):
                                   "ExponentialLR", "CosineAnnealingWarmRestarts-T_mult",
                                   "OneCycleLR", "CyclicLR", "LambdaLR", "PolynomialLR"])
 def test_resuming_with_last_epoch_matches_torch(name):
-    # A schedule built with last_epoch=k on groups that hold initial_lr, as after loading a
-    # checkpoint's optimizer state, continues as torch's does.
+    # After 9 steps, a schedule built again with last_epoch=9 (as a resumed run does, on groups
+    # holding initial_lr and the schedule's other keys) continues as torch's does.
     build = SCHEDULES[name]
     our_opt, their_opt = make_optimizers()
-    for opt in (our_opt, their_opt):
-        for group, lr in zip(opt.param_groups, (0.05, 0.02)):
-            group["initial_lr"] = group["lr"]
-            group["lr"] = lr
-    resume = {"OneCycleLR": lambda m, o: m.OneCycleLR(o, max_lr=[1.0, 0.5], total_steps=STEPS,
-                                                      last_epoch=9),
-              "CyclicLR": lambda m, o: m.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=5,
-                                                  last_epoch=9)}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if name in resume:
-            ours, theirs = resume[name](lr_scheduler, our_opt), resume[name](
-                torch.optim.lr_scheduler, their_opt)
-        else:
-            ours = _with_last_epoch(build, lr_scheduler, our_opt, 9)
-            theirs = _with_last_epoch(build, torch.optim.lr_scheduler, their_opt, 9)
-    for step in range(20):
-        assert ours.last_epoch == theirs.last_epoch
-        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-12), step
-        assert lrs(our_opt) == pytest.approx(lrs(their_opt), rel=1e-12), step
-        our_opt.step()
-        their_opt.step()
-        ours.step()
-        theirs.step()
+    for last_epoch in (-1, 9):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ours = _with_last_epoch(build, lr_scheduler, our_opt, last_epoch)
+            theirs = _with_last_epoch(build, torch.optim.lr_scheduler, their_opt, last_epoch)
+        for step in range(9 if last_epoch == -1 else 20):
+            assert ours.last_epoch == theirs.last_epoch
+            assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-12), step
+            assert lrs(our_opt) == pytest.approx(lrs(their_opt), rel=1e-12), step
+            our_opt.step()
+            their_opt.step()
+            ours.step()
+            theirs.step()
+    fresh, _ = make_optimizers()
+    with pytest.raises(KeyError, match="initial_lr"):
+        _with_last_epoch(build, lr_scheduler, fresh, 3)
 
 
 def _with_last_epoch(build, module, opt, last_epoch):
