@@ -58,6 +58,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/nn/conv.cpp
   cpp/src/nn/pooling.cpp
   cpp/src/nn/activation.cpp
+  cpp/src/nn/loss.cpp
   cpp/src/nn/normalization.cpp
   cpp/src/nn/dropout.cpp
   cpp/src/nn/recurrent.cpp

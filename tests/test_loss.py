@@ -1,8 +1,12 @@
 """Losses: cross_entropy / nll_loss (weight, ignore_index, label smoothing, probability
 targets), mse_loss, binary cross-entropy (probabilities and logits), l1, smooth_l1, huber,
-multi_margin, kl_div, cosine_embedding; the weight penalties; the loss Modules. PyTorch parity for
-every reduction (forward and gradients), float64 gradchecks, stability for logits of +-1e4 and
-every bad input."""
+multi_margin, kl_div, cosine_embedding; the weight penalties; the loss Modules (the bound C++
+classes: torch parity on random shapes, attribute writes, weight buffers, subclasses, copies).
+PyTorch parity for every reduction (forward and gradients), float64 gradchecks, stability for
+logits of +-1e4 and every bad input."""
+
+import copy
+import warnings
 
 import numpy as np
 import pytest
@@ -651,6 +655,265 @@ def test_loss_module_bad_arguments():
     with pytest.raises(ValueError, match="MultiMarginLoss: expected p to be 1 or 2, got 3"):
         nn.MultiMarginLoss(p=3)
     assert nn.KLDivLoss(reduction="batchmean").reduction == "batchmean"
+
+
+# ---- the loss modules are the C++ classes ------------------------------------------------------
+
+LOSS_NAMES = ["CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss",
+              "SmoothL1Loss", "HuberLoss", "MultiMarginLoss", "KLDivLoss", "CosineEmbeddingLoss"]
+
+
+@pytest.mark.parametrize("name", LOSS_NAMES)
+def test_loss_modules_are_the_bound_cpp_classes(name):
+    cls = getattr(nn, name)
+    assert cls is getattr(st._C._nn, name)
+    assert issubclass(cls, nn.Module) and cls.__module__ == "striate.nn"
+    layer = cls()
+    assert repr(layer) == f"{name}()" and repr(cls(reduction="sum")) == f"{name}(reduction='sum')"
+    assert list(layer.parameters()) == [] and layer.reduction == "mean"
+    assert layer.state_dict() == {}
+
+
+def _class_shape(r, spatial_ok=True, batch_of_8=False):
+    """(input shape, target shape, C): batched, unbatched or (with spatial_ok) spatial."""
+    if batch_of_8:
+        return (8, 5), (8,), 5
+    N, C = int(r.integers(1, 6)), int(r.integers(2, 6))
+    kinds = ["batched", "unbatched"] + (["spatial"] if spatial_ok else [])
+    kind = kinds[int(r.integers(len(kinds)))]
+    if kind == "unbatched":
+        return (C,), (), C
+    if kind == "spatial":
+        d = int(r.integers(1, 4))
+        return (N, C, d), (N, d), C
+    return (N, C), (N,), C
+
+
+def _module_case(name, seed, batch_of_8=False):
+    """(constructor kwargs with weights as arrays, input arrays, which of them require grad) for
+    one loss module on shapes drawn from `seed` (or of shape (8, 5) with batch_of_8)."""
+    r = np.random.default_rng(seed)
+    if name in ("CrossEntropyLoss", "NLLLoss", "MultiMarginLoss"):
+        margin = name == "MultiMarginLoss"
+        input_shape, target_shape, C = _class_shape(r, spatial_ok=not margin, batch_of_8=batch_of_8)
+        kwargs = dict(weight=r.uniform(0.5, 2.0, C).astype(np.float32))
+        kwargs.update({"CrossEntropyLoss": dict(ignore_index=1, label_smoothing=0.1),
+                       "NLLLoss": dict(ignore_index=0),
+                       "MultiMarginLoss": dict(p=2, margin=0.8)}[name])
+        t = r.integers(0, C, size=target_shape).astype(np.int64)
+        ignored = kwargs.get("ignore_index")
+        if (t == ignored).all():  # all ignored: a NaN 'mean' whose gradient differs from torch's
+            t[...] = (ignored + 1) % C
+        return kwargs, [r.standard_normal(input_shape).astype(np.float32), t], [True, False]
+    shape = tuple(int(n) for n in r.integers(1, 5, size=int(r.integers(1, 4))))
+    if batch_of_8:
+        shape = (8, 5)
+    if name == "CosineEmbeddingLoss":
+        x1, x2 = (r.standard_normal(shape[-2:]).astype(np.float32) for _ in range(2))
+        y = r.choice([1, -1], size=x1.shape[:-1]).astype(np.int64)
+        return dict(margin=0.3), [x1, x2, y], [True, True, False]
+    if name in ("BCELoss", "BCEWithLogitsLoss"):
+        weights = {"weight": r.uniform(0.5, 2.0, shape[-1:]).astype(np.float32)}
+        if name == "BCELoss":
+            x = r.uniform(0.05, 0.95, shape).astype(np.float32)
+        else:
+            weights["pos_weight"] = r.uniform(0.5, 3.0, shape[-1:]).astype(np.float32)
+            x = (r.standard_normal(shape) * 3).astype(np.float32)
+        return weights, [x, r.uniform(0.05, 0.95, shape).astype(np.float32)], [True, True]
+    if name == "KLDivLoss":
+        x = np.log(probabilities(*shape, dim=0)).astype(np.float32)
+        return dict(log_target=False), [x, probabilities(*shape, dim=0)], [True, True]
+    kwargs = {"SmoothL1Loss": dict(beta=0.4), "HuberLoss": dict(delta=2.5)}.get(name, {})
+    return kwargs, _regression_pair(shape), [True, True]
+
+
+def _module_pair(name, kwargs):
+    """The striate module and its torch twin, built with the same arguments."""
+    ours = {k: st.tensor(v) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
+    theirs = {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
+    return getattr(nn, name)(**ours), getattr(torch.nn, name)(**theirs)
+
+
+@pytest.mark.filterwarnings("ignore:reduction. 'mean' divides")
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("name", LOSS_NAMES)
+def test_loss_modules_match_torch_on_random_shapes(name, seed):
+    kwargs, arrays, requires_grad = _module_case(name, seed)
+    for reduction in REDUCTIONS + (["batchmean"] if name == "KLDivLoss" else []):
+        ours, theirs = _module_pair(name, dict(kwargs, reduction=reduction))
+        check_parity(ours, theirs, arrays, requires_grad=requires_grad)
+
+
+# (module, attribute, new value): each write must change what the next forward computes.
+ATTRIBUTE_WRITES = [
+    ("CrossEntropyLoss", "reduction", "sum"),
+    ("CrossEntropyLoss", "label_smoothing", 0.3),
+    ("CrossEntropyLoss", "ignore_index", 2),
+    ("NLLLoss", "ignore_index", 1),
+    ("NLLLoss", "reduction", "none"),
+    ("BCELoss", "reduction", "sum"),
+    ("BCEWithLogitsLoss", "reduction", "none"),
+    ("MSELoss", "reduction", "sum"),
+    ("L1Loss", "reduction", "none"),
+    ("SmoothL1Loss", "beta", 2.5),
+    ("HuberLoss", "delta", 0.4),
+    ("MultiMarginLoss", "p", 1),
+    ("MultiMarginLoss", "margin", 0.5),
+    ("KLDivLoss", "reduction", "batchmean"),
+    ("KLDivLoss", "log_target", True),
+    ("CosineEmbeddingLoss", "margin", -0.2),
+]
+
+
+@pytest.mark.filterwarnings("ignore:reduction. 'mean' divides")
+@pytest.mark.parametrize("name,attribute,value", ATTRIBUTE_WRITES,
+                         ids=[f"{n}.{a}" for n, a, _ in ATTRIBUTE_WRITES])
+def test_loss_module_attribute_writes_take_effect(name, attribute, value):
+    kwargs, arrays, requires_grad = _module_case(name, seed=5, batch_of_8=True)
+    ours, theirs = _module_pair(name, kwargs)
+    before = to_np(ours(*[st.tensor(a) for a in arrays]))
+    setattr(ours, attribute, value)
+    setattr(theirs, attribute, value)
+    assert getattr(ours, attribute) == value
+    s, _ = check_parity(ours, theirs, arrays, requires_grad=requires_grad)
+    assert before.shape != to_np(s).shape or not np.allclose(before, to_np(s))
+
+
+def test_loss_module_assigned_reduction_is_checked_at_forward():
+    layer = nn.MSELoss()
+    layer.reduction = "avg"
+    with pytest.raises(ValueError, match="mse_loss: reduction must be 'none', 'mean' or 'sum', got "
+                       "'avg'"):
+        layer(st.ones(2), st.ones(2))
+
+
+def test_loss_module_weight_buffers_are_read_at_each_forward():
+    x, t = rand(6, 3), labels(3, 6)
+    w1 = np.array([1.0, 2.0, 3.0], dtype=np.float32)
+    w2 = np.array([0.5, 4.0, 1.0], dtype=np.float32)
+    layer = nn.CrossEntropyLoss(weight=st.tensor(w1))
+    layer.weight = st.tensor(w2)
+    assert list(layer.state_dict()) == ["weight"]
+    np.testing.assert_array_equal(to_np(layer.state_dict()["weight"]), w2)
+    check_parity(layer, torch.nn.CrossEntropyLoss(weight=torch.tensor(w2)), [x, t],
+                 requires_grad=[True, False])
+    layer.weight = None
+    assert layer.weight is None and layer.state_dict() == {}
+    check_parity(layer, torch.nn.CrossEntropyLoss(), [x, t], requires_grad=[True, False])
+    with pytest.raises(TypeError, match="cannot assign 'list' as buffer 'weight'"):
+        layer.weight = [1.0, 2.0, 3.0]
+
+    logits = nn.BCEWithLogitsLoss(weight=st.ones(3), pos_weight=st.tensor(w1))
+    assert list(logits.state_dict()) == ["weight", "pos_weight"]
+    assert [name for name, _ in logits.named_buffers()] == ["weight", "pos_weight"]
+    logits.load_state_dict({"weight": st.tensor(w2), "pos_weight": st.tensor(w2)})
+    np.testing.assert_array_equal(to_np(logits.pos_weight), w2)
+    p, q = rand(4, 3), _probs(4, 3)
+    check_parity(logits, torch.nn.BCEWithLogitsLoss(weight=torch.tensor(w2),
+                                                    pos_weight=torch.tensor(w2)), [p, q])
+
+
+def test_loss_module_keeps_the_weight_tensor_it_was_given():
+    w = st.tensor(np.array([1.0, 2.0], dtype=np.float32))
+    assert nn.NLLLoss(weight=w).weight is w
+    assert nn.BCEWithLogitsLoss(pos_weight=w).pos_weight is w
+    assert nn.BCEWithLogitsLoss(pos_weight=w).weight is None
+
+
+def test_loss_module_deepcopy_copies_the_weights():
+    w = np.array([1.0, 2.0, 3.0], dtype=np.float32)
+    layer = nn.BCEWithLogitsLoss(weight=st.tensor(w), pos_weight=st.tensor(w), reduction="sum")
+    twin = copy.deepcopy(layer)
+    assert type(twin) is nn.BCEWithLogitsLoss and twin.reduction == "sum"
+    assert twin.weight is not layer.weight and twin.pos_weight is not layer.pos_weight
+    with st.no_grad():
+        twin.weight.mul_(st.tensor(2.0))
+    np.testing.assert_array_equal(to_np(layer.weight), w)
+    smoothing = copy.deepcopy(nn.CrossEntropyLoss(ignore_index=3, label_smoothing=0.2))
+    assert (smoothing.ignore_index, smoothing.label_smoothing, smoothing.weight) == (3, 0.2, None)
+    assert copy.deepcopy(nn.HuberLoss(delta=0.5)).delta == 0.5
+
+
+def test_python_subclass_of_a_loss_module():
+    class ScaledCrossEntropy(nn.CrossEntropyLoss):
+        def __init__(self, scale, **kwargs):
+            super().__init__(**kwargs)
+            self.scale = scale
+
+        def forward(self, input, target):
+            return super().forward(input, target) * self.scale
+
+    w = rng.uniform(0.5, 2.0, 4).astype(np.float32)
+    layer = ScaledCrossEntropy(3.0, weight=st.tensor(w), label_smoothing=0.1)
+    assert isinstance(layer, nn.CrossEntropyLoss) and layer.label_smoothing == 0.1
+    assert repr(layer) == "ScaledCrossEntropy()" and list(layer.state_dict()) == ["weight"]
+    theirs = torch.nn.CrossEntropyLoss(weight=torch.tensor(w), label_smoothing=0.1)
+    check_parity(layer, lambda x, t: theirs(x, t) * 3.0, [rand(5, 4), labels(4, 5)],
+                 requires_grad=[True, False])
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(4, 4)
+            self.criterion = layer
+
+    assert [name for name, _ in Net().named_buffers()] == ["criterion.weight"]
+
+
+def test_loss_modules_reject_bad_constructor_arguments():
+    for name in LOSS_NAMES:
+        cls = getattr(nn, name)
+        with pytest.raises(ValueError, match=f"{name}: reduction must be 'none', 'mean' or 'sum', "
+                           "got 'avg'"):
+            cls(reduction="avg")
+        if name == "HuberLoss":  # torch's HuberLoss has no size_average / reduce either
+            with pytest.raises(TypeError):
+                cls(size_average=True)
+            continue
+        assert cls().size_average is None and cls().reduce is None
+        for legacy in (dict(size_average=True), dict(reduce=False), dict(size_average=False)):
+            with pytest.raises(NotImplementedError, match=f"{name}: size_average and reduce "
+                               r"are not supported \(use reduction=\)"):
+                cls(**legacy)
+        if name != "KLDivLoss":
+            with pytest.raises(ValueError, match="got 'batchmean'"):
+                cls(reduction="batchmean")
+    with pytest.raises(ValueError, match="MultiMarginLoss: expected p to be 1 or 2, got 0"):
+        nn.MultiMarginLoss(p=0)
+    with pytest.raises(TypeError):
+        nn.CrossEntropyLoss(ignore_index=1.5)
+    with pytest.raises(TypeError):
+        nn.MSELoss(reduction=None)
+    with pytest.raises(TypeError):
+        nn.MSELoss()(st.ones(2))  # forward takes (input, target)
+
+
+@pytest.mark.parametrize("name,op", [("MSELoss", "mse_loss"), ("L1Loss", "l1_loss"),
+                                     ("SmoothL1Loss", "smooth_l1_loss"),
+                                     ("HuberLoss", "huber_loss")])
+def test_regression_loss_modules_warn_at_the_callers_line_when_broadcasting(name, op):
+    x, t = st.tensor(rand(3, 4)), st.tensor(rand(4))
+    message = (rf"{op}: using a target size \(\(4,\)\) that is different to the input size "
+               r"\(\(3, 4\)\)")
+    with pytest.warns(UserWarning, match=message) as record:
+        getattr(nn, name)()(x, t)
+    assert record[0].filename == __file__
+    with pytest.warns(UserWarning, match=message) as record:
+        getattr(F, op)(x, t)
+    assert record[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        getattr(nn, name)()(x, x)
+
+
+def test_kl_div_loss_module_warns_for_mean_only():
+    x = st.tensor(np.log(probabilities(3, 4)))
+    with pytest.warns(UserWarning, match="'mean' divides the total loss by both") as record:
+        nn.KLDivLoss()(x, x)
+    assert record[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nn.KLDivLoss(reduction="batchmean")(x, x)
 
 
 # ---- cosine_embedding_loss -----------------------------------------------------------------------

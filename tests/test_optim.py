@@ -2,6 +2,8 @@
 dampening, Nesterov and weight decay, parameter groups, learning-rate changes through
 param_groups, state, zero_grad, and bad arguments."""
 
+import copy
+
 import numpy as np
 import pytest
 import striate as st
@@ -534,3 +536,112 @@ def test_maximize_ascends_and_rejects_non_bools():
         assert np.abs(to_np(p)).max() < 2.0 - 1e-3, name
         with pytest.raises(TypeError, match="maximize: expected a bool"):
             getattr(optim, name)([p], lr=0.1, maximize="yes")
+
+
+# ---- param_groups are live views of the C++ groups -----------------------------------------------
+
+
+def test_param_groups_are_live_views_of_the_cpp_options():
+    p = nn.Parameter(st.tensor([1.0, -2.0]))
+    opt = optim.Adam([p], lr=0.01)
+    group = opt.param_groups[0]
+    assert isinstance(group, optim.ParamGroup)
+    group["lr"] = 0.5
+    group["betas"] = [0.8, 0.9]  # any sequence of two numbers; read back as torch's tuple
+    assert opt._impl._get_option(0, "lr") == 0.5
+    assert group["betas"] == (0.8, 0.9)
+    # a value C++ writes is what Python reads
+    opt._impl._set_option(0, "eps", 1e-3)
+    assert group["eps"] == 1e-3
+    assert list(group)[:3] == ["params", "lr", "betas"]
+    assert group["params"][0] is p
+
+
+def test_param_group_extra_keys_copies_and_errors():
+    p = nn.Parameter(st.tensor([1.0]))
+    opt = optim.SGD([{"params": [p], "name": "head"}], lr=0.1, momentum=0.9)
+    group = opt.param_groups[0]
+    assert group["name"] == "head"
+    group["initial_lr"] = 0.1
+    assert opt.state_dict()["param_groups"][0]["initial_lr"] == 0.1
+    del group["initial_lr"]
+    assert "initial_lr" not in group
+    snapshot = copy.deepcopy(opt.param_groups)
+    assert type(snapshot[0]) is dict and snapshot[0]["momentum"] == 0.9
+    plain = dict(group)
+    group["momentum"] = 0.5
+    assert plain["momentum"] == 0.9 and group["momentum"] == 0.5
+    with pytest.raises(TypeError, match="momentum: expected a number, got a string"):
+        group["momentum"] = "fast"
+    with pytest.raises(TypeError, match="nesterov: expected a bool"):
+        group["nesterov"] = 1.5
+    with pytest.raises(TypeError, match="expected None, a bool, a number"):
+        group["lr"] = {"a": 1}
+    with pytest.raises(KeyError, match="cannot be removed"):
+        del group["lr"]
+    with pytest.raises(TypeError, match="'params' cannot be replaced"):
+        group["params"] = [p]
+    with pytest.raises(KeyError):
+        group["missing"]
+    assert group["momentum"] == 0.5  # the failed writes changed nothing
+
+
+def test_param_group_values_take_numpy_scalars_and_huge_ints():
+    p = nn.Parameter(st.tensor([1.0]))
+    opt = optim.SGD([p], lr=0.1)
+    opt.param_groups[0]["lr"] = np.float64(0.25)
+    opt.param_groups[0]["momentum"] = np.float32(0.5)
+    assert opt.param_groups[0]["lr"] == 0.25 and opt.param_groups[0]["momentum"] == 0.5
+    opt.param_groups[0]["weight_decay"] = 10**400  # beyond any float: inf
+    assert opt.param_groups[0]["weight_decay"] == float("inf")
+    opt.param_groups[0]["lr"] = -(10**400)  # -inf, rejected when the group is next used
+    (p * 1).sum().backward()
+    with pytest.raises(ValueError, match="invalid learning rate"):
+        opt.step()
+
+
+def test_added_group_is_a_view_and_failed_load_changes_nothing():
+    a, b = nn.Parameter(st.tensor([1.0, 2.0])), nn.Parameter(st.tensor([3.0]))
+    opt = optim.Adam([a], lr=0.01)
+    opt.add_param_group({"params": [b], "lr": 0.2, "tag": 1})
+    assert isinstance(opt.param_groups[1], optim.ParamGroup) and opt.param_groups[1]["tag"] == 1
+    for _ in range(2):
+        opt.zero_grad()
+        ((a * a).sum() + (b * b).sum()).backward()
+        opt.step()
+    saved = opt.state_dict()
+    before = {k: {n: to_np(t) for n, t in s.items()} for k, s in saved["state"].items()}
+    bad = {"state": {0: dict(saved["state"][0]), 1: {"step": st.tensor(1.0),
+                                                     "exp_avg": st.zeros(5),
+                                                     "exp_avg_sq": st.zeros(5)}},
+           "param_groups": [dict(g, lr=0.9) for g in saved["param_groups"]]}
+    with pytest.raises(ValueError, match="exp_avg"):
+        opt.load_state_dict(bad)
+    assert [g["lr"] for g in opt.param_groups] == [0.01, 0.2]
+    after = opt.state_dict()["state"]
+    for k, entry in before.items():
+        for n, value in entry.items():
+            np.testing.assert_array_equal(to_np(after[k][n]), value)
+
+
+def test_python_optimizer_subclass_keeps_dict_groups():
+    class SignSGD(optim.Optimizer):
+        def __init__(self, params, lr=0.1):
+            super().__init__(params, dict(lr=lr))
+
+        def step(self, closure=None):
+            with st.no_grad():
+                for group in self.param_groups:
+                    for p in group["params"]:
+                        if p.grad is not None:
+                            p -= group["lr"] * p.grad.sign()
+
+    p = nn.Parameter(st.tensor([1.0, -2.0]))
+    opt = SignSGD([p], lr=0.5)
+    (p * p).sum().backward()
+    opt.step()
+    np.testing.assert_allclose(to_np(p), [0.5, -1.5])
+    opt.zero_grad()
+    assert p.grad is None
+    with pytest.raises(NotImplementedError, match="defines its own step"):
+        optim.Optimizer([p], {}).step()

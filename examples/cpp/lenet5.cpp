@@ -15,11 +15,17 @@ namespace nn = striate::nn;
 // LeNet-5 "modern": ReLU and max pooling; 61,706 parameters.
 nn::Sequential lenet5() {
   return nn::Sequential{
-      nn::Conv2d(nn::Conv2dOptions(1, 6, 5).padding(2)), nn::ReLU(), nn::MaxPool2d(2),
-      nn::Conv2d(6, 16, 5), nn::ReLU(), nn::MaxPool2d(2),
+      nn::Conv2d(nn::Conv2dOptions(1, 6, 5).padding(2)),
+      nn::ReLU(),
+      nn::MaxPool2d(2),
+      nn::Conv2d(6, 16, 5),
+      nn::ReLU(),
+      nn::MaxPool2d(2),
       nn::Flatten(),
-      nn::Linear(16 * 5 * 5, 120), nn::ReLU(),
-      nn::Linear(120, 84), nn::ReLU(),
+      nn::Linear(16 * 5 * 5, 120),
+      nn::ReLU(),
+      nn::Linear(120, 84),
+      nn::ReLU(),
       nn::Linear(84, 10),
   };
 }
@@ -46,6 +52,7 @@ int main(int argc, char** argv) {
   nn::Sequential model = lenet5();
   std::cout << model << "\n" << model->num_parameters() << " parameters, " << train->size() << " training images\n";
 
+  nn::CrossEntropyLoss criterion;
   striate::optim::SGD optimizer(model->parameters(), striate::optim::SGDOptions(0.05).momentum(0.9));
   striate::data::DataLoader loader(train, striate::data::DataLoaderOptions().batch_size(64).shuffle(true).seed(0));
 
@@ -56,7 +63,7 @@ int main(int argc, char** argv) {
     for (const auto& batch : loader) {
       // Fashion-MNIST's pixel mean and standard deviation.
       striate::Tensor images = (batch[0] - 0.2860) / 0.3530;
-      striate::Tensor loss = nn::functional::cross_entropy(model->forward(images), batch[1]);
+      striate::Tensor loss = criterion(model->forward(images), batch[1]);
       optimizer.zero_grad();
       loss.backward();
       optimizer.step();

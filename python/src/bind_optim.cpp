@@ -1,12 +1,14 @@
 // Bindings of optim::Optimizer, its optimizers and gradient clipping into striate._C._optim;
-// python/striate/optim/ wraps them with PyTorch's signatures and the editable param_groups dicts.
+// python/striate/optim/ wraps them with PyTorch's signatures; its param_groups are live views of the C++
+// groups' options, read and written by name here.
 #include <pybind11/functional.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <map>
 #include <string>
-#include <tuple>
+#include <utility>
 
 #include "bindings.h"
 #include "striate/optim/adagrad.h"
@@ -20,56 +22,62 @@ namespace striate::python {
 
 namespace {
 
-// Each optimizer's options as the Python side passes a group's options, in this order:
-// SGD (lr, momentum, dampening, weight_decay, nesterov, momentum_form, maximize)
-using SGDOptionsTuple = std::tuple<double, double, double, double, bool, std::string, bool>;
-// Adam/AdamW (lr, beta1, beta2, eps, weight_decay, amsgrad, bias_correction, maximize)
-using AdamOptionsTuple = std::tuple<double, double, double, double, double, bool, bool, bool>;
-// Adagrad (lr, lr_decay, weight_decay, initial_accumulator_value, eps, maximize)
-using AdagradOptionsTuple = std::tuple<double, double, double, double, double, bool>;
-// RMSprop (lr, alpha, eps, weight_decay, momentum, centered, maximize)
-using RMSpropOptionsTuple = std::tuple<double, double, double, double, double, bool, bool>;
-// LBFGS (lr, max_iter, max_eval, tolerance_grad, tolerance_change, history_size, line_search_fn)
-using LBFGSOptionsTuple = std::tuple<double, int64_t, int64_t, double, double, int64_t, std::string>;
+// An option's value from Python: None, a bool, an int, a number (anything with __float__ but a
+// string), a string, or a tuple/list of numbers; a TypeError naming the option otherwise.
+optim::OptionValue option_from_python(const std::string& name, py::handle value) {
+  if (value.is_none()) return std::monostate();
+  if (PyBool_Check(value.ptr())) return value.cast<bool>();
+  if (py::isinstance<py::str>(value)) return value.cast<std::string>();
+  if (PyLong_Check(value.ptr())) {
+    int overflow = 0;
+    const long long integer = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
+    if (overflow == 0) return static_cast<int64_t>(integer);
+    const double number = PyLong_AsDouble(value.ptr());  // beyond int64: a number
+    if (number == -1.0 && PyErr_Occurred()) {            // beyond double: infinite
+      PyErr_Clear();
+      return Py_SIZE(value.ptr()) < 0 ? -HUGE_VAL : HUGE_VAL;
+    }
+    return number;
+  }
+  if (py::isinstance<py::tuple>(value) || py::isinstance<py::list>(value)) {
+    std::vector<double> numbers;
+    for (py::handle item : value) {
+      STRIATE_CHECK_TYPE(!py::isinstance<py::str>(item) && py::hasattr(item, "__float__"), "optimizer option ", name,
+                         ": expected a tuple of numbers, got an item of type ",
+                         py::str(py::type::handle_of(item).attr("__name__")).cast<std::string>());
+      numbers.push_back(py::float_(py::reinterpret_borrow<py::object>(item)).cast<double>());
+    }
+    return numbers;
+  }
+  if (py::hasattr(value, "__index__") && !py::hasattr(value, "is_floating_point")) {
+    return py::int_(py::reinterpret_borrow<py::object>(value)).cast<int64_t>();
+  }
+  STRIATE_CHECK_TYPE(py::hasattr(value, "__float__"), "optimizer option ", name,
+                     ": expected None, a bool, a number, a string or a tuple of numbers, got ",
+                     py::str(py::type::handle_of(value).attr("__name__")).cast<std::string>());
+  return py::float_(py::reinterpret_borrow<py::object>(value)).cast<double>();
+}
 
-std::unique_ptr<optim::SGDOptions> make_options(const SGDOptionsTuple& values) {
-  auto [lr, momentum, dampening, weight_decay, nesterov, momentum_form, maximize] = values;
-  auto options = std::make_unique<optim::SGDOptions>(lr);
-  options->momentum(momentum).dampening(dampening).weight_decay(weight_decay).nesterov(nesterov);
-  options->momentum_form(momentum_form).maximize(maximize);
+py::object option_to_python(const optim::OptionValue& value) {
+  if (const auto* numbers = std::get_if<std::vector<double>>(&value)) return py::tuple(py::cast(*numbers));
+  return std::visit([](const auto& item) -> py::object { return py::cast(item); }, value);
+}
+
+// Options of type OptionsType from a {name: value} dict (every name must be one of its options).
+template <typename OptionsType>
+std::unique_ptr<OptionsType> options_from_dict(const py::dict& values) {
+  auto options = std::make_unique<OptionsType>(0.0);  // every option is set from the dict
+  for (const auto& [key, value] : values) {
+    const auto name = py::cast<std::string>(key);
+    options->set(name, option_from_python(name, value));
+  }
   return options;
 }
 
-std::unique_ptr<optim::AdamOptions> make_options(const AdamOptionsTuple& values) {
-  auto [lr, beta1, beta2, eps, weight_decay, amsgrad, bias_correction, maximize] = values;
-  auto options = std::make_unique<optim::AdamOptions>(lr);
-  options->betas({beta1, beta2}).eps(eps).weight_decay(weight_decay).amsgrad(amsgrad);
-  options->bias_correction(bias_correction).maximize(maximize);
-  return options;
-}
-
-std::unique_ptr<optim::AdagradOptions> make_options(const AdagradOptionsTuple& values) {
-  auto [lr, lr_decay, weight_decay, initial_accumulator_value, eps, maximize] = values;
-  auto options = std::make_unique<optim::AdagradOptions>(lr);
-  options->lr_decay(lr_decay).weight_decay(weight_decay).initial_accumulator_value(initial_accumulator_value);
-  options->eps(eps).maximize(maximize);
-  return options;
-}
-
-std::unique_ptr<optim::RMSpropOptions> make_options(const RMSpropOptionsTuple& values) {
-  auto [lr, alpha, eps, weight_decay, momentum, centered, maximize] = values;
-  auto options = std::make_unique<optim::RMSpropOptions>(lr);
-  options->alpha(alpha).eps(eps).weight_decay(weight_decay).momentum(momentum).centered(centered);
-  options->maximize(maximize);
-  return options;
-}
-
-std::unique_ptr<optim::LBFGSOptions> make_options(const LBFGSOptionsTuple& values) {
-  auto [lr, max_iter, max_eval, tolerance_grad, tolerance_change, history_size, line_search_fn] = values;
-  auto options = std::make_unique<optim::LBFGSOptions>(lr);
-  options->max_iter(max_iter).max_eval(max_eval).tolerance_grad(tolerance_grad).tolerance_change(tolerance_change);
-  options->history_size(history_size).line_search_fn(line_search_fn);
-  return options;
+py::dict options_to_dict(const std::vector<std::pair<std::string, optim::OptionValue>>& options) {
+  py::dict values;
+  for (const auto& [name, value] : options) values[py::str(name)] = option_to_python(value);
+  return values;
 }
 
 optim::OptimizerParamGroup& group_at(optim::Optimizer& optimizer, size_t index) {
@@ -78,31 +86,25 @@ optim::OptimizerParamGroup& group_at(optim::Optimizer& optimizer, size_t index) 
   return optimizer.param_groups()[index];
 }
 
-// Binds one optimizer class: constructor from (groups, per-group options, defaults), and the
-// hooks through which the Python wrapper syncs its param_groups dicts and loads state dicts.
-template <typename OptimizerType, typename OptionsTuple>
+// Binds one optimizer class: its option names, and a constructor from (groups, per-group options,
+// defaults), the options as {name: value} dicts.
+template <typename OptimizerType, typename OptionsType>
 py::class_<OptimizerType, optim::Optimizer, py::smart_holder> bind_optimizer(py::module_& optim_module,
                                                                              const char* name) {
   return py::class_<OptimizerType, optim::Optimizer, py::smart_holder>(optim_module, name)
-      .def(py::init([name](const std::vector<std::vector<Tensor>>& groups, const std::vector<OptionsTuple>& options,
-                           const OptionsTuple& defaults) {
-             STRIATE_CHECK(groups.size() == options.size(), name, ": expected one options tuple per group");
+      .def(py::init([name](const std::vector<std::vector<Tensor>>& groups, const std::vector<py::dict>& options,
+                           const py::dict& defaults) {
+             STRIATE_CHECK(groups.size() == options.size(), name, ": expected one options dict per group");
              std::vector<optim::OptimizerParamGroup> param_groups;
-             for (size_t i = 0; i < groups.size(); ++i) param_groups.emplace_back(groups[i], make_options(options[i]));
-             return std::make_unique<OptimizerType>(std::move(param_groups), *make_options(defaults));
+             for (size_t i = 0; i < groups.size(); ++i) {
+               param_groups.emplace_back(groups[i], options_from_dict<OptionsType>(options[i]));
+             }
+             return std::make_unique<OptimizerType>(std::move(param_groups), *options_from_dict<OptionsType>(defaults));
            }),
            py::arg("groups"), py::arg("options"), py::arg("defaults"))
-      .def("_set_group_options",
-           [](OptimizerType& self, size_t index, const OptionsTuple& values) {
-             group_at(self, index).set_options(make_options(values));
-           })
-      .def("_add_param_group",
-           [](OptimizerType& self, const std::vector<Tensor>& params, const OptionsTuple& values) {
-             self.add_param_group(optim::OptimizerParamGroup(params, make_options(values)));
-           })
-      .def("_load_state", [](OptimizerType& self, const Tensor& param, const std::map<std::string, Tensor>& state) {
-        std::vector<std::pair<std::string, Tensor>> named(state.begin(), state.end());
-        self.load_param_state(param, named);
+      .def_static("_option_names", [] { return OptionsType(0.0).names(); })
+      .def("_add_param_group", [](OptimizerType& self, const std::vector<Tensor>& params, const py::dict& options) {
+        self.add_param_group(optim::OptimizerParamGroup(params, options_from_dict<OptionsType>(options)));
       });
 }
 
@@ -116,26 +118,67 @@ void init_optim(py::module_& m) {
       .def("_num_groups", [](const optim::Optimizer& self) { return self.param_groups().size(); })
       .def("_group_params", [](optim::Optimizer& self, size_t index) { return group_at(self, index).params(); })
       .def("_group_lr", [](optim::Optimizer& self, size_t index) { return group_at(self, index).options().get_lr(); })
+      // One option of one group, by name (the live param_groups views of Python).
+      .def("_get_option",
+           [](optim::Optimizer& self, size_t index, const std::string& name) {
+             return option_to_python(group_at(self, index).options().get(name));
+           })
+      .def("_set_option",
+           [](optim::Optimizer& self, size_t index, const std::string& name, py::handle value) {
+             group_at(self, index).options().set(name, option_from_python(name, value));
+           })
       // The named state tensors of one parameter ({} before its first step).
-      .def("_state", [](const optim::Optimizer& self, const Tensor& param) {
-        py::dict state;
-        if (const auto* param_state = self.state(param)) {
-          for (const auto& [name, tensor] : param_state->tensors()) {
-            if (tensor.defined()) state[py::str(name)] = tensor;
+      .def("_state",
+           [](const optim::Optimizer& self, const Tensor& param) {
+             py::dict state;
+             if (const auto* param_state = self.state(param)) {
+               for (const auto& [name, tensor] : param_state->tensors()) {
+                 if (tensor.defined()) state[py::str(name)] = tensor;
+               }
+             }
+             return state;
+           })
+      // (state {index: {name: tensor}}, [(options {name: value}, [indices]) per group]).
+      .def("_state_dict",
+           [](const optim::Optimizer& self) {
+             const optim::OptimizerStateDict dict = self.state_dict();
+             py::dict state;
+             for (const auto& [index, tensors] : dict.state) {
+               py::dict named;
+               for (const auto& [name, tensor] : tensors) named[py::str(name)] = tensor;
+               state[py::int_(index)] = named;
+             }
+             py::list groups;
+             for (const auto& group : dict.param_groups) {
+               groups.append(py::make_tuple(options_to_dict(group.options), py::cast(group.params)));
+             }
+             return py::make_tuple(state, groups);
+           })
+      .def("_load_state_dict", [](optim::Optimizer& self, const std::map<int64_t, std::map<std::string, Tensor>>& state,
+                                  const std::vector<std::pair<py::dict, std::vector<int64_t>>>& groups) {
+        optim::OptimizerStateDict dict;
+        for (const auto& [index, named] : state) dict.state[index] = optim::NamedTensors(named.begin(), named.end());
+        for (const auto& [options, params] : groups) {
+          optim::OptimizerStateDict::Group group;
+          for (const auto& [key, value] : options) {
+            const auto name = py::cast<std::string>(key);
+            group.options.emplace_back(name, option_from_python(name, value));
           }
+          group.params = params;
+          dict.param_groups.push_back(std::move(group));
         }
-        return state;
+        self.load_state_dict(dict);
       });
 
-  bind_optimizer<optim::SGD, SGDOptionsTuple>(optim_module, "SGD");
-  bind_optimizer<optim::Adam, AdamOptionsTuple>(optim_module, "Adam");
-  bind_optimizer<optim::AdamW, AdamOptionsTuple>(optim_module, "AdamW");
-  bind_optimizer<optim::Adagrad, AdagradOptionsTuple>(optim_module, "Adagrad");
-  bind_optimizer<optim::RMSprop, RMSpropOptionsTuple>(optim_module, "RMSprop");
+  bind_optimizer<optim::SGD, optim::SGDOptions>(optim_module, "SGD");
+  bind_optimizer<optim::Adam, optim::AdamOptions>(optim_module, "Adam");
+  bind_optimizer<optim::AdamW, optim::AdamWOptions>(optim_module, "AdamW");
+  bind_optimizer<optim::Adagrad, optim::AdagradOptions>(optim_module, "Adagrad");
+  bind_optimizer<optim::RMSprop, optim::RMSpropOptions>(optim_module, "RMSprop");
 
   // The closure is a Python callable returning a float: the GIL is released around the
   // iterations and taken back for each evaluation.
-  bind_optimizer<optim::LBFGS, LBFGSOptionsTuple>(optim_module, "LBFGS")
+  bind_optimizer<optim::LBFGS, optim::LBFGSOptions>(optim_module, "LBFGS")
       .def("_step", [](optim::LBFGS& self, const py::function& closure) {
         py::gil_scoped_release release;
         return self.step([&closure] {

@@ -12,6 +12,8 @@ void register_errors(py::module_& m) {
       PyErr_SetNone(PyExc_KeyboardInterrupt);
     } catch (const IndexError& e) {
       PyErr_SetString(PyExc_IndexError, e.what());
+    } catch (const KeyError& e) {
+      PyErr_SetString(PyExc_KeyError, e.what());
     } catch (const TypeError& e) {
       PyErr_SetString(PyExc_TypeError, e.what());
     } catch (const ValueError& e) {

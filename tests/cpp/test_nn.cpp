@@ -63,9 +63,7 @@ class NetImpl : public nn::Module {
     fc = register_module("fc", nn::Linear(2 * 4 * 4, 5));
     register_buffer("steps", striate::zeros({1}));
   }
-  striate::Tensor forward(const striate::Tensor& x) override {
-    return fc(striate::relu(conv(x)).flatten(1));
-  }
+  striate::Tensor forward(const striate::Tensor& x) override { return fc(striate::relu(conv(x)).flatten(1)); }
   nn::Conv2d conv{nullptr};
   nn::Linear fc{nullptr};
 };
@@ -111,13 +109,13 @@ void test_sequential_and_errors() {
   check_throws<striate::ValueError>(
       [] { striate::optim::SGD(std::vector<striate::Tensor>{}, striate::optim::SGDOptions(0.1)); },
       "SGD without parameters");
-  check_throws<striate::ValueError>(
-      [&] { striate::optim::SGD(model->parameters(), striate::optim::SGDOptions(-1.0)); }, "SGD with a negative lr");
+  check_throws<striate::ValueError>([&] { striate::optim::SGD(model->parameters(), striate::optim::SGDOptions(-1.0)); },
+                                    "SGD with a negative lr");
   check_throws<striate::ValueError>(
       [&] { striate::optim::SGD(model->parameters(), striate::optim::SGDOptions(0.1).nesterov(true)); },
       "SGD nesterov without momentum");
-  check_throws<striate::NotImplementedError>(
-      [] { std::make_shared<nn::Module>()->forward(striate::zeros({1})); }, "forward of a bare Module");
+  check_throws<striate::NotImplementedError>([] { std::make_shared<nn::Module>()->forward(striate::zeros({1})); },
+                                             "forward of a bare Module");
   std::string text = model->repr();
   check(text.find("(1): Tanh()") != std::string::npos, "repr lists the children: " + text);
 }
@@ -137,6 +135,52 @@ void test_data_loader() {
   check(seen == 10 && total == 45, "an epoch visits every example once");
 }
 
+// The loss modules as a C++ program uses them: options, the weight buffers in the state dict (and
+// read at each forward), the reduction check, and forward(input) alone refused.
+void test_loss_modules() {
+  namespace F = striate::nn::functional;
+  striate::manual_seed(3);
+  striate::Tensor logits = striate::randn({6, 4});
+  striate::Tensor labels = striate::randint(0, 4, {6});
+  striate::Tensor class_weights = striate::add(striate::rand({4}), 0.5);
+  auto close = [](const striate::Tensor& a, const striate::Tensor& b) {
+    return striate::max(striate::abs(striate::sub(a, b))).item<float>() <= 1e-6f;
+  };
+
+  nn::CrossEntropyLoss criterion(nn::CrossEntropyLossOptions().weight(class_weights).label_smoothing(0.1));
+  check(close(criterion(logits, labels),
+              F::cross_entropy(logits, labels, striate::Reduction::Mean, class_weights, -100, 0.1)),
+        "CrossEntropyLoss equals cross_entropy with its options");
+  check(criterion->state_dict().keys() == std::vector<std::string>{"weight"} && criterion->parameters().empty(),
+        "the class weights are a buffer, not a parameter");
+  criterion->register_buffer("weight", striate::Tensor());
+  criterion->options.reduction("sum");
+  check(close(criterion(logits, labels),
+              F::cross_entropy(logits, labels, striate::Reduction::Sum, striate::Tensor(), -100, 0.1)),
+        "a replaced buffer and reduction take effect at the next forward");
+  check(criterion->repr() == "CrossEntropyLoss(reduction='sum')", "repr names the reduction: " + criterion->repr());
+
+  striate::Tensor x = striate::randn({5, 4});
+  x.requires_grad_(true);
+  striate::Tensor targets = striate::rand({5, 4});
+  striate::Tensor pos_weight = striate::full({4}, 2.0);
+  nn::BCEWithLogitsLoss bce(nn::BCEWithLogitsLossOptions().pos_weight(pos_weight));
+  striate::Tensor loss = bce(x, targets);
+  check(close(loss,
+              F::binary_cross_entropy_with_logits(x, targets, striate::Tensor(), striate::Reduction::Mean, pos_weight)),
+        "BCEWithLogitsLoss equals binary_cross_entropy_with_logits with pos_weight");
+  check(bce->state_dict().keys() == std::vector<std::string>{"pos_weight"}, "only defined buffers are saved");
+  check(bce->pos_weight().is_same(pos_weight), "pos_weight is the tensor given");
+  loss.backward();
+  check(x.grad().defined() && x.grad().shape() == x.shape(), "the loss module backpropagates to its input");
+
+  check_throws<striate::ValueError>([] { nn::MSELoss(nn::MSELossOptions().reduction("avg")); }, "bad reduction");
+  check_throws<striate::ValueError>([] { nn::MultiMarginLoss(nn::MultiMarginLossOptions().p(3)); }, "p = 3");
+  check_throws<striate::TypeError>([&] { bce->forward(x); }, "forward(input) alone");
+  nn::KLDivLoss kl(nn::KLDivLossOptions().reduction("batchmean"));
+  check(kl->options.reduction() == "batchmean", "KLDivLoss accepts batchmean");
+}
+
 }  // namespace
 
 int main() {
@@ -145,6 +189,7 @@ int main() {
     test_registries_and_state_dict();
     test_sequential_and_errors();
     test_data_loader();
+    test_loss_modules();
   } catch (const std::exception& e) {
     std::cerr << "FAILED with an exception: " << e.what() << "\n";
     return 1;

@@ -41,6 +41,7 @@
 #include "striate/nn/functional.h"
 #include "striate/nn/init.h"
 #include "striate/nn/linear.h"
+#include "striate/nn/loss.h"
 #include "striate/nn/module.h"
 #include "striate/nn/normalization.h"
 #include "striate/nn/pooling.h"

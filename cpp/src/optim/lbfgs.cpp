@@ -214,13 +214,15 @@ void LBFGS::check_options(const OptimizerOptions& base_options) const {
   STRIATE_CHECK(!options->max_eval() || *options->max_eval() >= 1, "LBFGS: expected max_eval >= 1, got ",
                 options->max_eval().value_or(0));
   STRIATE_CHECK(options->history_size() >= 1, "LBFGS: expected history_size >= 1, got ", options->history_size());
-  STRIATE_CHECK(options->line_search_fn().empty() || options->line_search_fn() == "strong_wolfe",
-                "LBFGS: line_search_fn: expected None or 'strong_wolfe', got '", options->line_search_fn(), "'");
+  STRIATE_CHECK(!options->line_search_fn() || *options->line_search_fn() == "strong_wolfe",
+                "LBFGS: line_search_fn: expected None or 'strong_wolfe', got '", options->line_search_fn().value_or(""),
+                "'");
 }
 
 void LBFGS::step() {
-  STRIATE_CHECK_TYPE(false, "LBFGS: step() needs a closure that re-evaluates the model and returns the loss; "
-                            "call step(closure)");
+  STRIATE_CHECK_TYPE(false,
+                     "LBFGS: step() needs a closure that re-evaluates the model and returns the loss; "
+                     "call step(closure)");
 }
 
 int64_t LBFGS::numel() const {
@@ -373,7 +375,7 @@ double LBFGS::step(const Closure& closure) {
 
     int64_t ls_func_evals = 0;
     bool optimal = false;
-    if (options.line_search_fn() == "strong_wolfe") {
+    if (options.line_search_fn() == std::optional<std::string>("strong_wolfe")) {
       Vector x_init = clone_params();
       auto along = [&](double step) { return directional_evaluate(closure, x_init, step, d); };
       LineSearchResult found = strong_wolfe(along, t, d, loss, flat_grad, gtd, tolerance_change);
@@ -420,8 +422,8 @@ void LBFGS::load_param_state(const Tensor& param, const std::vector<std::pair<st
     if (!tensor.defined()) return Vector();
     Vector values = tensor_vector(tensor);
     STRIATE_CHECK_SHAPE(!required_width || values.empty() || values.size() == width,
-                        "LBFGS: load_state_dict: expected '", key, "' with ", width,
-                        " values (every parameter), got ", values.size());
+                        "LBFGS: load_state_dict: expected '", key, "' with ", width, " values (every parameter), got ",
+                        values.size());
     return values;
   };
   auto scalar_of = [&](const std::string& key, double fallback) {

@@ -23,7 +23,7 @@ namespace {
 // ---- state dict values ---------------------------------------------------------------------------
 
 [[noreturn]] void wrong_type(const char* key, const char* expected) {
-  throw TypeError(detail::str("LRScheduler.load_state_dict: expected ", expected, " for '", key, "'"));
+  throw TypeError(::striate::detail::str("LRScheduler.load_state_dict: expected ", expected, " for '", key, "'"));
 }
 
 template <typename T>
@@ -276,7 +276,7 @@ MultiplicativeLR::MultiplicativeLR(Optimizer& optimizer, std::vector<Lambda> lr_
 
 std::vector<double> MultiplicativeLR::get_lr() {
   std::vector<double> lrs = current_lrs();
-  if (last_epoch_ > 0) {
+  if (!is_initial_) {
     for (size_t i = 0; i < lrs.size(); ++i) lrs[i] *= lr_lambdas_[i](last_epoch_);
   }
   return lrs;
@@ -314,7 +314,7 @@ PolynomialLR::PolynomialLR(Optimizer& optimizer, int64_t total_iters, double pow
 }
 
 std::vector<double> PolynomialLR::get_lr() {
-  if (last_epoch_ == 0 || last_epoch_ > total_iters_) return current_lrs();
+  if (is_initial_ || last_epoch_ > total_iters_) return current_lrs();
   const auto total = static_cast<double>(total_iters_);
   const auto epoch = static_cast<double>(last_epoch_);
   return scaled(current_lrs(), std::pow((1.0 - epoch / total) / (1.0 - (epoch - 1) / total), power_));
@@ -424,11 +424,10 @@ void CosineAnnealingWarmRestarts::step() {
   }
   T_cur_ += 1;
   if (T_cur_ >= static_cast<double>(T_i_)) {
-    T_cur_ -= static_cast<double>(T_i_);
+    T_cur_ = std::fmod(T_cur_, static_cast<double>(T_i_));
     T_i_ *= T_mult_;
   }
   ++last_epoch_;
-  ++step_count_;
   apply(get_lr());
 }
 
@@ -451,7 +450,6 @@ void CosineAnnealingWarmRestarts::step(double epoch) {
     T_cur_ = epoch;
   }
   last_epoch_ = static_cast<int64_t>(std::floor(epoch));
-  ++step_count_;
   apply(get_lr());
 }
 

@@ -22,7 +22,7 @@ inline int64_t milestones_passed(const std::vector<int64_t>& milestones, int64_t
 
 // One value for every group, or one per group.
 inline std::vector<double> per_group(const std::vector<double>& values, size_t groups, const char* schedule,
-                              const char* name) {
+                                     const char* name) {
   if (values.size() == 1) return std::vector<double>(groups, values[0]);
   STRIATE_CHECK(values.size() == groups, schedule, ": expected ", groups, " values for ", name, ", got ",
                 values.size());

@@ -8,10 +8,11 @@
 #include "striate/core/error.h"
 #include "striate/core/tensor.h"
 #include "striate/ops/creation.h"
+#include "striate/optim/optimizer.h"
 
 namespace striate::optim::detail {
 
-using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
+using optim::NamedTensors;
 
 // torch keeps the step count as a float32 scalar tensor; state dicts follow it.
 inline Tensor step_tensor(int64_t step) { return scalar_tensor(static_cast<double>(step), DType::Float32); }
@@ -33,8 +34,8 @@ inline Tensor load_buffer(const NamedTensors& tensors, const std::string& name, 
     STRIATE_CHECK(!required, optimizer, ": load_state_dict: the state of a parameter has no '", name, "' tensor");
     return Tensor();
   }
-  STRIATE_CHECK_SHAPE(value.shape() == param.shape(), optimizer, ": load_state_dict: expected '", name,
-                      "' of shape ", param.shape(), " (the parameter's), got ", value.shape());
+  STRIATE_CHECK_SHAPE(value.shape() == param.shape(), optimizer, ": load_state_dict: expected '", name, "' of shape ",
+                      param.shape(), " (the parameter's), got ", value.shape());
   return value.to(param.dtype()).contiguous().clone();
 }
 
@@ -42,7 +43,8 @@ inline Tensor load_buffer(const NamedTensors& tensors, const std::string& name, 
 inline int64_t load_step(const NamedTensors& tensors, const std::string& optimizer) {
   Tensor value = find_tensor(tensors, "step");
   if (!value.defined()) return 0;
-  STRIATE_CHECK(value.numel() == 1, optimizer, ": load_state_dict: expected a scalar 'step', got shape ", value.shape());
+  STRIATE_CHECK(value.numel() == 1, optimizer, ": load_state_dict: expected a scalar 'step', got shape ",
+                value.shape());
   double step = value.item_double();
   STRIATE_CHECK(step >= 0, optimizer, ": load_state_dict: expected 'step' >= 0, got ", step);
   return static_cast<int64_t>(step);

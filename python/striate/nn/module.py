@@ -393,6 +393,8 @@ def _constructor_arguments(module, signature):
         annotation = part.split(":", 1)[1].split("=")[0].strip() if ":" in part else ""
         if annotation == "bool" and (value is None or isinstance(value, Tensor)):
             value = value is not None  # bias=True/False is read back as the tensor or None
+        elif isinstance(value, Tensor):
+            value = _copy_tensor(value)  # a tensor argument (a loss's class weights) is not shared
         if keyword_only:
             kwargs[name] = value
         else:

@@ -1,169 +1,16 @@
-"""striate.optim: optimizers with torch.optim's names and signatures. The update rules run in C++
-(cpp/src/optim/); this layer keeps torch's editable ``param_groups`` dicts and copies them into
-the C++ groups before each step, so ``opt.param_groups[0]["lr"] = 0.01`` takes effect.
+"""striate.optim: optimizers with torch.optim's names and signatures. The update rules, the
+options and the state dicts live in C++ (cpp/src/optim/); ``param_groups`` are live views of the
+C++ groups, so ``opt.param_groups[0]["lr"] = 0.01`` takes effect at once (optimizer.py).
 
     opt = optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
     opt.zero_grad(); loss.backward(); opt.step()
 """
 
 from .. import _C
-from .._C import Tensor
+from .optimizer import Optimizer, ParamGroup, required
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adagrad", "RMSprop", "LBFGS", "lr_scheduler",
+__all__ = ["Optimizer", "ParamGroup", "SGD", "Adam", "AdamW", "Adagrad", "RMSprop", "LBFGS", "lr_scheduler",
            "swa_utils"]
-
-
-class _RequiredParameter:
-    def __repr__(self):
-        return "<required parameter>"
-
-
-required = _RequiredParameter()
-
-
-class Optimizer:
-    """Base class: normalizes ``params`` (tensors, or dicts of per-group options) into
-    ``param_groups`` and forwards zero_grad/step to the C++ optimizer in ``self._impl``."""
-
-    def __init__(self, params, defaults):
-        self.defaults = dict(defaults)
-        if isinstance(params, Tensor):
-            raise TypeError("params argument given to the optimizer should be an iterable of "
-                            "Tensors or dicts, but got a Tensor")
-        groups = list(params)
-        if not groups:
-            raise ValueError("optimizer got an empty parameter list")
-        if not isinstance(groups[0], dict):
-            groups = [{"params": groups}]
-        self.param_groups = [self._complete_group(group) for group in groups]
-
-    def _complete_group(self, group):
-        if not isinstance(group, dict):
-            raise TypeError("optimizer: a parameter group must be a dict, "
-                            f"got {type(group).__name__}")
-        group = dict(group)
-        params = group.get("params")
-        if params is None:
-            raise ValueError("optimizer: a parameter group needs a 'params' entry")
-        group["params"] = [params] if isinstance(params, Tensor) else list(params)
-        for param in group["params"]:
-            if not isinstance(param, Tensor):
-                raise TypeError("optimizer can only optimize Tensors, but one of the params is "
-                                f"{type(param).__name__}")
-        for name, default in self.defaults.items():
-            if default is required and name not in group:
-                raise ValueError("parameter group didn't specify a value of required "
-                                 f"optimization parameter {name}")
-            group.setdefault(name, default)
-        return group
-
-    def zero_grad(self, set_to_none=True):
-        """Drops (set_to_none) or zeroes the .grad of every parameter."""
-        self._impl.zero_grad(bool(set_to_none))
-
-    def step(self, closure=None):
-        """One update of every parameter with a gradient. closure, if given, re-evaluates the model
-        and returns the loss (computed with grad enabled), which step returns."""
-        loss = None
-        if closure is not None:
-            from ..autograd import enable_grad
-
-            with enable_grad():
-                loss = closure()
-        for index, group in enumerate(self.param_groups):
-            self._impl._set_group_options(index, self._group_options(group))
-        self._impl.step()
-        return loss
-
-    def add_param_group(self, param_group):
-        group = self._complete_group(param_group)
-        self._impl._add_param_group(group["params"], self._group_options(group))
-        self.param_groups.append(group)
-
-    @property
-    def state(self):
-        """parameter -> {name: tensor} for the parameters that have state (after their first
-        step)."""
-        state = {}
-        for group in self.param_groups:
-            for param in group["params"]:
-                entry = self._impl._state(param)
-                if entry:
-                    state[param] = entry
-        return state
-
-    def state_dict(self):
-        """torch's layout: {"state": {index: {name: tensor}},
-        "param_groups": [{options..., "params": [indices]}]}; parameters are numbered across
-        groups in order."""
-        state = {}
-        groups = []
-        index = 0
-        for group in self.param_groups:
-            indices = []
-            for param in group["params"]:
-                entry = self._impl._state(param)
-                if entry:
-                    state[index] = entry
-                indices.append(index)
-                index += 1
-            packed = {key: value for key, value in group.items() if key != "params"}
-            packed["params"] = indices
-            groups.append(packed)
-        return {"state": state, "param_groups": groups}
-
-    def load_state_dict(self, state_dict):
-        """Restores options and state saved by state_dict(): groups are matched by position, their
-        options replace the current ones (params kept), and every saved state tensor is copied
-        into the C++ optimizer, so stepping on continues as the saved optimizer would."""
-        if not isinstance(state_dict, dict) or "param_groups" not in state_dict:
-            raise ValueError("load_state_dict: expected a dict with 'state' and 'param_groups', "
-                             f"got {type(state_dict).__name__}")
-        saved_groups = state_dict["param_groups"]
-        if len(saved_groups) != len(self.param_groups):
-            raise ValueError("loaded state dict has a different number of parameter groups: "
-                             f"expected {len(self.param_groups)}, got {len(saved_groups)}")
-        for index, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
-            if len(saved["params"]) != len(group["params"]):
-                raise ValueError("loaded state dict contains a parameter group that doesn't match "
-                                 f"the size of optimizer's group {index}: expected "
-                                 f"{len(group['params'])} parameters, got {len(saved['params'])}")
-        id_to_param = {}
-        for group, saved in zip(self.param_groups, saved_groups):
-            id_to_param.update(zip(saved["params"], group["params"]))
-        saved_state = state_dict.get("state", {})
-        for key in saved_state:
-            if key not in id_to_param:
-                raise ValueError(f"load_state_dict: state for parameter {key}, which no group has")
-        new_groups = []
-        for group, saved in zip(self.param_groups, saved_groups):
-            merged = {key: value for key, value in saved.items() if key != "params"}
-            merged["params"] = group["params"]
-            # Options the saved dict lacks (a state dict of torch's) take the defaults.
-            for name, default in self.defaults.items():
-                merged.setdefault(name, default)
-            new_groups.append(merged)
-        for index, group in enumerate(new_groups):
-            self._impl._set_group_options(index, self._group_options(group))
-        self.param_groups = new_groups
-        for key, entry in saved_state.items():
-            self._impl._load_state(id_to_param[key], dict(entry))
-
-    def __repr__(self):
-        text = type(self).__name__ + " ("
-        for index, group in enumerate(self.param_groups):
-            text += f"\nParameter Group {index}"
-            for key in sorted(key for key in group if key != "params"):
-                text += f"\n    {key}: {group[key]}"
-        return text + "\n)"
-
-
-    def _build(self, impl_class):
-        self._impl = impl_class(
-            [group["params"] for group in self.param_groups],
-            [self._group_options(group) for group in self.param_groups],
-            self._group_options(self.defaults),
-        )
 
 
 class SGD(Optimizer):
@@ -175,8 +22,9 @@ class SGD(Optimizer):
         p = p - lr * g
 
     maximize=True ascends the objective: g = -grad before everything else (as in torch; Adam,
-    AdamW, Adagrad and RMSprop take it too). momentum_form="velocity" uses the notes' form instead, v = momentum * v - lr * g, p += v
-    (nesterov: p += momentum * v - lr * g): the same trajectory for a constant lr; when lr changes,
+    AdamW, Adagrad and RMSprop take it too). momentum_form="velocity" uses the notes' form
+    instead, v = momentum * v - lr * g, p += v (nesterov: p += momentum * v - lr * g): the same
+    trajectory for a constant lr; when lr changes,
     the new lr applies to new gradients only, where torch's form rescales the whole buffer. Its
     state is "velocity" (= -lr * momentum_buffer).
     """
@@ -189,27 +37,6 @@ class SGD(Optimizer):
                         nesterov=nesterov, maximize=maximize, momentum_form=momentum_form)
         super().__init__(params, defaults)
         self._build(_C._optim.SGD)
-
-    @staticmethod
-    def _group_options(group):
-        return (float(group["lr"]), float(group["momentum"]), float(group["dampening"]),
-                float(group["weight_decay"]), bool(group["nesterov"]), str(group["momentum_form"]),
-                _flag(group, "maximize"))
-
-
-def _flag(group, key):
-    """A boolean group option; absent in groups saved before it existed (False)."""
-    value = group.get(key, False)
-    if not isinstance(value, bool):
-        raise TypeError(f"{key}: expected a bool, got {value!r}")
-    return bool(value)
-
-
-def _betas(group):
-    betas = tuple(group["betas"])
-    if len(betas) != 2:
-        raise ValueError(f"betas: expected a pair (beta1, beta2), got {group['betas']!r}")
-    return float(betas[0]), float(betas[1])
 
 
 class Adam(Optimizer):
@@ -231,13 +58,6 @@ class Adam(Optimizer):
                         decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
         self._build(_C._optim.AdamW if decoupled_weight_decay else _C._optim.Adam)
-
-    @staticmethod
-    def _group_options(group):
-        beta1, beta2 = _betas(group)
-        return (float(group["lr"]), beta1, beta2, float(group["eps"]),
-                float(group["weight_decay"]), bool(group["amsgrad"]),
-                bool(group["bias_correction"]), _flag(group, "maximize"))
 
 
 class AdamW(Adam):
@@ -269,12 +89,6 @@ class Adagrad(Optimizer):
         super().__init__(params, defaults)
         self._build(_C._optim.Adagrad)
 
-    @staticmethod
-    def _group_options(group):
-        return (float(group["lr"]), float(group["lr_decay"]), float(group["weight_decay"]),
-                float(group["initial_accumulator_value"]), float(group["eps"]),
-                _flag(group, "maximize"))
-
 
 class RMSprop(Optimizer):
     """RMSprop with torch.optim.RMSprop's exact update rule:
@@ -293,12 +107,6 @@ class RMSprop(Optimizer):
                         momentum=momentum, centered=centered, maximize=maximize)
         super().__init__(params, defaults)
         self._build(_C._optim.RMSprop)
-
-    @staticmethod
-    def _group_options(group):
-        return (float(group["lr"]), float(group["alpha"]), float(group["eps"]),
-                float(group["weight_decay"]), float(group["momentum"]), bool(group["centered"]),
-                _flag(group, "maximize"))
 
 
 class LBFGS(Optimizer):
@@ -331,15 +139,6 @@ class LBFGS(Optimizer):
                              f"got {len(self.param_groups)} groups")
         self._build(_C._optim.LBFGS)
 
-    @staticmethod
-    def _group_options(group):
-        line_search_fn = group["line_search_fn"]
-        if line_search_fn is not None and not isinstance(line_search_fn, str):
-            raise ValueError("LBFGS: line_search_fn: expected None or 'strong_wolfe', got "
-                             f"{line_search_fn!r}")
-        return (float(group["lr"]), int(group["max_iter"]), int(group["max_eval"]),
-                float(group["tolerance_grad"]), float(group["tolerance_change"]),
-                int(group["history_size"]), line_search_fn or "")
 
     def step(self, closure):
         """Runs up to max_iter L-BFGS iterations and returns the closure's first loss."""
@@ -357,7 +156,6 @@ class LBFGS(Optimizer):
                 first.append(loss)
             return float(loss)
 
-        self._impl._set_group_options(0, self._group_options(self.param_groups[0]))
         self._impl._step(evaluate)
         return first[0]
 

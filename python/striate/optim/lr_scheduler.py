@@ -192,7 +192,7 @@ class LambdaLR(_LambdaState, _native.LambdaLR):
 
 
 class MultiplicativeLR(_LambdaState, _native.MultiplicativeLR):
-    """lr = previous lr * lr_lambda(epoch) from epoch 1 on."""
+    """lr = previous lr * lr_lambda(epoch) after the first step."""
 
 
 class ConstantLR(_native.ConstantLR):

@@ -29,6 +29,10 @@ class IndexError : public Error {  // -> IndexError
  public:
   using Error::Error;
 };
+class KeyError : public Error {  // -> KeyError (an unknown name in a keyed collection)
+ public:
+  using Error::Error;
+};
 class OutOfMemory : public Error {  // -> MemoryError
  public:
   using Error::Error;
@@ -61,11 +65,11 @@ std::string str(const Args&... args) {
 
 }  // namespace striate
 
-#define STRIATE_CHECK_AS(ErrorType, cond, ...) \
-  do {                                         \
-    if (!(cond)) {                             \
+#define STRIATE_CHECK_AS(ErrorType, cond, ...)              \
+  do {                                                      \
+    if (!(cond)) {                                          \
       throw ErrorType(::striate::detail::str(__VA_ARGS__)); \
-    }                                          \
+    }                                                       \
   } while (0)
 
 #define STRIATE_CHECK(cond, ...) STRIATE_CHECK_AS(::striate::ValueError, cond, __VA_ARGS__)

@@ -10,7 +10,7 @@
 
 namespace striate::optim {
 
-struct AdagradOptions : public OptimizerOptions {
+struct AdagradOptions : public NamedOptions<AdagradOptions> {
   AdagradOptions(double lr = 1e-2) : lr_(lr) {}
   STRIATE_ARG(double, lr);
   STRIATE_ARG(double, lr_decay) = 0.0;
@@ -21,9 +21,16 @@ struct AdagradOptions : public OptimizerOptions {
   STRIATE_ARG(bool, maximize) = false;
 
  public:
-  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<AdagradOptions>(*this); }
-  double get_lr() const override { return lr_; }
-  void set_lr(double lr) override { lr_ = lr; }
+  // Every option, once: the by-name access (NamedOptions) and the state dict read this list.
+  template <typename Visit>
+  void for_each_option(Visit&& visit) {
+    visit("lr", lr_);
+    visit("lr_decay", lr_decay_);
+    visit("weight_decay", weight_decay_);
+    visit("initial_accumulator_value", initial_accumulator_value_);
+    visit("eps", eps_);
+    visit("maximize", maximize_);
+  }
 };
 
 struct AdagradParamState : public OptimizerParamState {
@@ -39,8 +46,7 @@ class Adagrad : public Optimizer {
   Adagrad(std::vector<Tensor> params, const AdagradOptions& defaults)
       : Adagrad(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, defaults) {}
   void step() override;
-  // Replaces the state of one parameter by copies of the named tensors of a state dict.
-  void load_param_state(const Tensor& param, const std::vector<std::pair<std::string, Tensor>>& tensors);
+  void load_param_state(const Tensor& param, const NamedTensors& tensors) override;
 
  protected:
   void check_options(const OptimizerOptions& options) const override;

@@ -11,11 +11,11 @@
 
 namespace striate::optim {
 
-struct AdamOptions : public OptimizerOptions {
+struct AdamOptions : public NamedOptions<AdamOptions> {
   using Betas = std::pair<double, double>;  // (beta1, beta2): decay rates of m and v
   AdamOptions(double lr = 1e-3) : lr_(lr) {}
   STRIATE_ARG(double, lr);
-  STRIATE_ARG(Betas, betas) = {0.9, 0.999};
+  STRIATE_ARG(Betas, betas) = { 0.9, 0.999 };
   STRIATE_ARG(double, eps) = 1e-8;
   STRIATE_ARG(double, weight_decay) = 0.0;
   STRIATE_ARG(bool, amsgrad) = false;
@@ -27,9 +27,18 @@ struct AdamOptions : public OptimizerOptions {
   STRIATE_ARG(bool, decoupled_weight_decay) = false;
 
  public:
-  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<AdamOptions>(*this); }
-  double get_lr() const override { return lr_; }
-  void set_lr(double lr) override { lr_ = lr; }
+  // Every option, once: the by-name access (NamedOptions) and the state dict read this list.
+  template <typename Visit>
+  void for_each_option(Visit&& visit) {
+    visit("lr", lr_);
+    visit("betas", betas_);
+    visit("eps", eps_);
+    visit("weight_decay", weight_decay_);
+    visit("amsgrad", amsgrad_);
+    visit("maximize", maximize_);
+    visit("bias_correction", bias_correction_);
+    visit("decoupled_weight_decay", decoupled_weight_decay_);
+  }
 };
 
 // AdamW's defaults: torch's weight_decay of 1e-2, decoupled.
@@ -56,8 +65,7 @@ class Adam : public Optimizer {
   Adam(std::vector<Tensor> params, const AdamOptions& defaults)
       : Adam(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, defaults) {}
   void step() override;
-  // Replaces the state of one parameter by copies of the named tensors of a state dict.
-  void load_param_state(const Tensor& param, const std::vector<std::pair<std::string, Tensor>>& tensors);
+  void load_param_state(const Tensor& param, const NamedTensors& tensors) override;
 
  protected:
   // force_decoupled_weight_decay (AdamW): decay decoupled whatever a group's options say.

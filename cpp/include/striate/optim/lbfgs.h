@@ -16,7 +16,7 @@
 
 namespace striate::optim {
 
-struct LBFGSOptions : public OptimizerOptions {
+struct LBFGSOptions : public NamedOptions<LBFGSOptions> {
   LBFGSOptions(double lr = 1.0) : lr_(lr) {}
   STRIATE_ARG(double, lr);
   // Iterations of one step() call.
@@ -28,13 +28,21 @@ struct LBFGSOptions : public OptimizerOptions {
   // Stop when the step or the change of loss falls below this.
   STRIATE_ARG(double, tolerance_change) = 1e-9;
   STRIATE_ARG(int64_t, history_size) = 100;
-  // "" (a fixed step of lr) or "strong_wolfe".
-  STRIATE_ARG(std::string, line_search_fn) = "";
+  // Unset (a fixed step of lr) or "strong_wolfe".
+  STRIATE_ARG(std::optional<std::string>, line_search_fn) = std::nullopt;
 
  public:
-  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<LBFGSOptions>(*this); }
-  double get_lr() const override { return lr_; }
-  void set_lr(double lr) override { lr_ = lr; }
+  // Every option, once: the by-name access (NamedOptions) and the state dict read this list.
+  template <typename Visit>
+  void for_each_option(Visit&& visit) {
+    visit("lr", lr_);
+    visit("max_iter", max_iter_);
+    visit("max_eval", max_eval_);
+    visit("tolerance_grad", tolerance_grad_);
+    visit("tolerance_change", tolerance_change_);
+    visit("history_size", history_size_);
+    visit("line_search_fn", line_search_fn_);
+  }
 };
 
 // The whole optimizer's memory, kept (as torch does) under the first parameter. Vectors span every
@@ -42,12 +50,12 @@ struct LBFGSOptions : public OptimizerOptions {
 struct LBFGSParamState : public OptimizerParamState {
   int64_t func_evals = 0;
   int64_t n_iter = 0;
-  std::vector<double> direction;       // d, the last search direction
-  double step_length = 0.0;            // t, the last step length
+  std::vector<double> direction;              // d, the last search direction
+  double step_length = 0.0;                   // t, the last step length
   std::vector<std::vector<double>> old_dirs;  // y_i = g_{i+1} - g_i, oldest first
   std::vector<std::vector<double>> old_stps;  // s_i = t_i * d_i
-  std::vector<double> ro;              // 1 / (y_i . s_i)
-  double hessian_diag = 1.0;           // H_diag, the scale of the initial inverse Hessian
+  std::vector<double> ro;                     // 1 / (y_i . s_i)
+  double hessian_diag = 1.0;                  // H_diag, the scale of the initial inverse Hessian
   std::vector<double> prev_flat_grad;
   double prev_loss = 0.0;
   bool has_prev_loss = false;
@@ -69,7 +77,7 @@ class LBFGS : public Optimizer {
   // gradients, compute the loss, call backward and return the loss. Returns the first loss.
   double step(const Closure& closure);
   // Replaces the state by the named tensors of a state dict (the names tensors() writes).
-  void load_param_state(const Tensor& param, const std::vector<std::pair<std::string, Tensor>>& tensors);
+  void load_param_state(const Tensor& param, const NamedTensors& tensors) override;
 
  protected:
   void check_options(const OptimizerOptions& options) const override;

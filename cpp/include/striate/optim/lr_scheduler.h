@@ -120,7 +120,7 @@ class LambdaLR : public LambdaSchedule {
   std::vector<double> get_lr() override;
 };
 
-// lr = previous lr * lr_lambda(epoch) from epoch 1 on.
+// lr = previous lr * lr_lambda(epoch) after the first step.
 class MultiplicativeLR : public LambdaSchedule {
  public:
   MultiplicativeLR(Optimizer& optimizer, std::vector<Lambda> lr_lambdas, int64_t last_epoch = -1,
@@ -238,6 +238,7 @@ class CosineAnnealingLR : public LRScheduler {
 };
 
 // SGDR: cosine annealing over T_i epochs, then a restart with T_i *= T_mult (T_i starts at T_0).
+// Its step() does not count _step_count, as torch's does not.
 class CosineAnnealingWarmRestarts : public LRScheduler {
  public:
   CosineAnnealingWarmRestarts(Optimizer& optimizer, int64_t T_0, int64_t T_mult = 1, double eta_min = 0.0,

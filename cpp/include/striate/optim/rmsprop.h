@@ -10,7 +10,7 @@
 
 namespace striate::optim {
 
-struct RMSpropOptions : public OptimizerOptions {
+struct RMSpropOptions : public NamedOptions<RMSpropOptions> {
   RMSpropOptions(double lr = 1e-2) : lr_(lr) {}
   STRIATE_ARG(double, lr);
   STRIATE_ARG(double, alpha) = 0.99;
@@ -22,9 +22,17 @@ struct RMSpropOptions : public OptimizerOptions {
   STRIATE_ARG(bool, maximize) = false;
 
  public:
-  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<RMSpropOptions>(*this); }
-  double get_lr() const override { return lr_; }
-  void set_lr(double lr) override { lr_ = lr; }
+  // Every option, once: the by-name access (NamedOptions) and the state dict read this list.
+  template <typename Visit>
+  void for_each_option(Visit&& visit) {
+    visit("lr", lr_);
+    visit("alpha", alpha_);
+    visit("eps", eps_);
+    visit("weight_decay", weight_decay_);
+    visit("momentum", momentum_);
+    visit("centered", centered_);
+    visit("maximize", maximize_);
+  }
 };
 
 struct RMSpropParamState : public OptimizerParamState {
@@ -42,8 +50,7 @@ class RMSprop : public Optimizer {
   RMSprop(std::vector<Tensor> params, const RMSpropOptions& defaults)
       : RMSprop(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, defaults) {}
   void step() override;
-  // Replaces the state of one parameter by copies of the named tensors of a state dict.
-  void load_param_state(const Tensor& param, const std::vector<std::pair<std::string, Tensor>>& tensors);
+  void load_param_state(const Tensor& param, const NamedTensors& tensors) override;
 
  protected:
   void check_options(const OptimizerOptions& options) const override;

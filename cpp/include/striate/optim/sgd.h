@@ -10,7 +10,7 @@
 
 namespace striate::optim {
 
-struct SGDOptions : public OptimizerOptions {
+struct SGDOptions : public NamedOptions<SGDOptions> {
   SGDOptions(double lr) : lr_(lr) {}
   STRIATE_ARG(double, lr);
   STRIATE_ARG(double, momentum) = 0.0;
@@ -26,9 +26,17 @@ struct SGDOptions : public OptimizerOptions {
   STRIATE_ARG(std::string, momentum_form) = "torch";
 
  public:
-  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<SGDOptions>(*this); }
-  double get_lr() const override { return lr_; }
-  void set_lr(double lr) override { lr_ = lr; }
+  // Every option, once: the by-name access (NamedOptions) and the state dict read this list.
+  template <typename Visit>
+  void for_each_option(Visit&& visit) {
+    visit("lr", lr_);
+    visit("momentum", momentum_);
+    visit("dampening", dampening_);
+    visit("weight_decay", weight_decay_);
+    visit("nesterov", nesterov_);
+    visit("maximize", maximize_);
+    visit("momentum_form", momentum_form_);
+  }
 };
 
 struct SGDParamState : public OptimizerParamState {
@@ -49,8 +57,7 @@ class SGD : public Optimizer {
   SGD(std::vector<Tensor> params, const SGDOptions& defaults)
       : SGD(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, defaults) {}
   void step() override;
-  // Replaces the state of one parameter by copies of the named tensors of a state dict.
-  void load_param_state(const Tensor& param, const std::vector<std::pair<std::string, Tensor>>& tensors);
+  void load_param_state(const Tensor& param, const NamedTensors& tensors) override;
 
  protected:
   void check_options(const OptimizerOptions& options) const override;

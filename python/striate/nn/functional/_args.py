@@ -1,8 +1,7 @@
 """Argument checks shared by the functional ops: ints, int tuples, conv padding, the PyTorch
-loss arguments striate rejects, and the broadcasting and implicit-dim warnings."""
+loss arguments striate rejects, and the implicit dim of softmax-like ops."""
 
 import operator
-import warnings
 
 PADDING_MODES = ("same", "valid", "full")
 
@@ -112,12 +111,3 @@ def _reject_unsupported(op, size_average=None, reduce=None, weight=None):
     if unsupported:
         raise NotImplementedError(f"{op}: {', '.join(unsupported)} not supported")
 
-
-def _warn_if_broadcasting(op, input, target):
-    """PyTorch's warning when a regression loss broadcasts target against input; it points at
-    the caller of the op (stacklevel 3)."""
-    if tuple(input.shape) != tuple(target.shape):
-        warnings.warn(f"{op}: using a target size ({tuple(target.shape)}) that is different to "
-                      f"the input size ({tuple(input.shape)}). This will likely lead to incorrect "
-                      "results due to broadcasting. Please ensure they have the same size.",
-                      stacklevel=3)

@@ -1,11 +1,10 @@
 """Losses with PyTorch's signatures (classification, binary, regression, margin, KL and
 embedding losses) and the weight penalties that are added to them; the work is done by
-striate._C._functional."""
-
-import warnings
+striate._C._functional, which also gives PyTorch's warnings (a regression loss broadcasting its
+target, kl_div's reduction='mean')."""
 
 from ... import _C
-from ._args import _reject_unsupported, _warn_if_broadcasting
+from ._args import _reject_unsupported
 
 __all__ = [
     "cross_entropy", "nll_loss", "mse_loss",
@@ -38,28 +37,24 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Mean squared error; input and target broadcast (with PyTorch's warning when they differ)."""
     _reject_unsupported("mse_loss", size_average, reduce, weight)
-    _warn_if_broadcasting("mse_loss", input, target)
     return _F.mse_loss(input, target, reduction)
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Mean absolute error; input and target broadcast (with PyTorch's warning)."""
     _reject_unsupported("l1_loss", size_average, reduce, weight)
-    _warn_if_broadcasting("l1_loss", input, target)
     return _F.l1_loss(input, target, reduction)
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = input - target)."""
     _reject_unsupported("smooth_l1_loss", size_average, reduce)
-    _warn_if_broadcasting("smooth_l1_loss", input, target)
     return _F.smooth_l1_loss(input, target, reduction, beta)
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta)."""
     _reject_unsupported("huber_loss", weight=weight)
-    _warn_if_broadcasting("huber_loss", input, target)
     return _F.huber_loss(input, target, reduction, delta)
 
 
@@ -89,11 +84,6 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     """KL(target || exp(input)) for log-probabilities input; reduction='batchmean' gives the true
     KL divergence ('mean' also divides by the class count, with PyTorch's warning)."""
     _reject_unsupported("kl_div", size_average, reduce)
-    if reduction == "mean":
-        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the "
-                      "support size.'batchmean' divides only by the batch size, and aligns with "
-                      "the KL div math definition.'mean' will be changed to behave the same as "
-                      "'batchmean' in the next major release.", stacklevel=2)
     return _F.kl_div(input, target, reduction, log_target)
 
 
