@@ -323,11 +323,11 @@ class CyclicLR(_native.CyclicLR):
         # torch's first step runs from initial_lr, which a fresh CyclicLR records as base_lr.
         base_lrs = [lr if "initial_lr" in group else bottom
                     for group, lr, bottom in zip(optimizer.param_groups, recorded, bottoms)]
-        super().__init__(optimizer._impl, bottoms, _per_group(owner, "max_lr", optimizer, max_lr),
-                         step_size_up, step_size_down, mode, gamma, scale_fn, scale_mode,
-                         cycle_momentum, _per_group(owner, "base_momentum", optimizer, base_momentum),
-                         _per_group(owner, "max_momentum", optimizer, max_momentum), last_epoch,
-                         base_lrs)
+        tops = _per_group(owner, "max_lr", optimizer, max_lr)
+        momenta = (_per_group(owner, "base_momentum", optimizer, base_momentum),
+                   _per_group(owner, "max_momentum", optimizer, max_momentum))
+        super().__init__(optimizer._impl, bottoms, tops, step_size_up, step_size_down, mode, gamma,
+                         scale_fn, scale_mode, cycle_momentum, *momenta, last_epoch, base_lrs)
         self._scale_fn_custom = scale_fn
         _started(self, optimizer)
         if cycle_momentum and last_epoch == -1:
