@@ -76,6 +76,8 @@ set(STRIATE_CORE_SOURCES
   cpp/src/optim/rmsprop.cpp
   cpp/src/optim/clip_grad.cpp
   cpp/src/optim/lr_scheduler.cpp
+  cpp/src/optim/lr_scheduler_cyclic.cpp
+  cpp/src/optim/lr_scheduler_composite.cpp
   cpp/src/optim/lbfgs.cpp
   cpp/src/optim/swa_utils.cpp
   cpp/src/data/idx.cpp
@@ -123,6 +125,8 @@ set(STRIATE_PYTHON_SOURCES
   python/src/bind_blocks.cpp
   python/src/bind_models.cpp
   python/src/bind_optim.cpp
+  python/src/bind_lr_scheduler.cpp
+  python/src/bind_swa_utils.cpp
   python/src/bind_data.cpp
   python/src/bind_transforms.cpp
 )

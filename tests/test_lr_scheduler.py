@@ -1,6 +1,8 @@
-"""optim.lr_scheduler: every schedule's learning rates equal torch.optim.lr_scheduler's at each of
-60+ steps (two parameter groups with different lrs), InverseTimeLR against its formula, momentum
-cycling, chaining, state_dict round trips, and bad arguments."""
+"""optim.lr_scheduler (the C++ schedules through their Python subclasses): every schedule's
+learning rates equal torch.optim.lr_scheduler's at each of 60+ steps (two parameter groups with
+different lrs), InverseTimeLR against its formula, momentum cycling reaching the update rule,
+chaining, resuming with last_epoch, step(epoch), Python subclasses defining get_lr, state dicts
+(torch's entries, round trips), and bad arguments."""
 
 import math
 import warnings
@@ -160,7 +162,8 @@ def test_onecycle_past_total_steps_raises():
 @pytest.mark.parametrize("kwargs", [dict(), dict(mode="max", factor=0.5, patience=2),
                                     dict(patience=3, cooldown=2, threshold=0.1, min_lr=[0.02, 0.0]),
                                     dict(threshold_mode="abs", threshold=0.05, patience=1,
-                                         min_lr=0.005)],
+                                         min_lr=0.005),
+                                    dict(patience=2, cooldown=1, min_lr=0.004)],
                          ids=str)
 def test_reduce_on_plateau_matches_torch(kwargs):
     metrics = [1.0 / (1 + i) if i < 15 else 0.06 + 0.001 * math.sin(i) for i in range(STEPS)]
@@ -333,121 +336,19 @@ def test_new_schedules_bad_arguments():
         lr_scheduler.ChainedScheduler([])
 
 
-# ---- the C++ schedules (striate::optim, for embedding programs), bound as _C._optim.* ----------
-
-
-class _CppSchedules:
-    """lr_scheduler-like namespace building the C++ schedules on an optimizer's C++ side."""
-
-    def __getattr__(self, name):
-        cls = getattr(st._C._optim, name)
-        return lambda opt, *args, **kwargs: cls(opt._impl, *args, **kwargs)
-
-
-CPP_SCHEDULES = ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
-                 "CosineAnnealingLR-eta_min", "CosineAnnealingWarmRestarts",
-                 "CosineAnnealingWarmRestarts-T_mult", "LinearLR", "LinearLR-decay",
-                 "SequentialLR", "SequentialLR-three", "LambdaLR", "LambdaLR-per-group",
-                 "MultiplicativeLR", "ConstantLR", "PolynomialLR", "CyclicLR",
-                 "CyclicLR-triangular2", "CyclicLR-exp_range", "CyclicLR-scale_fn",
-                 "SequentialLR-constant-poly", "ChainedScheduler"]
-
-
-class _CppChained:
-    """ChainedScheduler takes no optimizer argument: build the C++ one from C++ schedules."""
-
-    def __getattr__(self, name):
-        if name == "ChainedScheduler":
-            return lambda schedulers: st._C._optim.ChainedScheduler(schedulers)
-        return getattr(_CppSchedules(), name)
-
-
-def cpp_lrs(opt):
-    return [opt._impl._group_lr(i) for i in range(len(opt.param_groups))]
-
-
-@pytest.mark.parametrize("name", CPP_SCHEDULES)
-def test_cpp_schedule_matches_torch_at_every_step(name):
-    # The Python optimizer's step() would copy its dicts' lrs into C++, so only the C++ side runs.
-    our_opt, their_opt = make_optimizers()
-    ours = SCHEDULES[name](_CppChained(), our_opt)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        theirs = SCHEDULES[name](torch.optim.lr_scheduler, their_opt)
-    assert cpp_lrs(our_opt) == pytest.approx(lrs(their_opt), rel=1e-12)
-    for step in range(STEPS):
-        their_opt.step()
-        ours.step()
-        theirs.step()
-        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-12, abs=1e-15), step
-        assert cpp_lrs(our_opt) == pytest.approx(lrs(their_opt), rel=1e-12, abs=1e-15), step
-    assert ours.last_epoch == STEPS
-
-
-def test_cpp_inverse_time_and_plateau():
-    our_opt, their_opt = make_optimizers()
-    sched = st._C._optim.InverseTimeLR(our_opt._impl, 0.25)
-    for t in range(1, STEPS + 1):
-        sched.step()
-        assert cpp_lrs(our_opt) == pytest.approx([0.1 / (1 + 0.25 * t), 0.03 / (1 + 0.25 * t)])
-    our_opt, their_opt = make_optimizers()
-    ours = st._C._optim.ReduceLROnPlateau(our_opt._impl, patience=2, cooldown=1, min_lr=0.004)
-    theirs = torch.optim.lr_scheduler.ReduceLROnPlateau(their_opt, patience=2, cooldown=1,
-                                                       min_lr=0.004)
-    for step in range(STEPS):
-        metric = 1.0 / (1 + step) if step < 10 else 0.1
-        ours.step(metric)
-        theirs.step(metric)
-        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-12), step
-    assert cpp_lrs(our_opt)[0] < 0.1
-
-
-def test_cpp_schedule_bad_arguments():
+def test_a_python_lr_lambda_that_raises_surfaces_as_that_error():
     opt, _ = make_optimizers()
-    cpp = st._C._optim
-    with pytest.raises(ValueError, match="positive integer step_size"):
-        cpp.StepLR(opt._impl, 0)
-    with pytest.raises(ValueError, match="T_max > 0"):
-        cpp.CosineAnnealingLR(opt._impl, 0)
-    with pytest.raises(ValueError, match="0 < start_factor <= 1"):
-        cpp.LinearLR(opt._impl, 0.0)
-    with pytest.raises(ValueError, match="integer T_mult >= 1"):
-        cpp.CosineAnnealingWarmRestarts(opt._impl, 2, 0)
-    with pytest.raises(ValueError, match="decay_rate >= 0"):
-        cpp.InverseTimeLR(opt._impl, -1.0)
-    with pytest.raises(ValueError, match="mode must be 'min' or 'max'"):
-        cpp.ReduceLROnPlateau(opt._impl, mode="up")
-    with pytest.raises(ValueError, match="one milestone fewer"):
-        cpp.SequentialLR(opt._impl, [cpp.StepLR(opt._impl, 2)], [3])
-    other, _ = make_optimizers()
-    with pytest.raises(ValueError, match="same optimizer"):
-        cpp.SequentialLR(opt._impl, [cpp.StepLR(other._impl, 2)], [])
-    with pytest.raises(ValueError, match="LambdaLR: expected 2 lr_lambdas, got 3"):
-        cpp.LambdaLR(opt._impl, [lambda e: 1.0] * 3)
-    with pytest.raises(ValueError, match="ConstantLR: expected 0 <= factor <= 1"):
-        cpp.ConstantLR(opt._impl, 1.5)
-    with pytest.raises(ValueError, match="PolynomialLR: expected a positive integer total_iters"):
-        cpp.PolynomialLR(opt._impl, 0)
-    with pytest.raises(ValueError, match="CyclicLR: mode must be"):
-        cpp.CyclicLR(opt._impl, 0.01, 0.1, mode="sine")
-    with pytest.raises(ValueError, match="CyclicLR: expected 2 values for max_lr, got 3"):
-        cpp.CyclicLR(opt._impl, 0.01, [0.1, 0.2, 0.3])
-    adagrad = optim.Adagrad([nn.Parameter(st.ones(1))])
-    with pytest.raises(ValueError, match="CyclicLR: optimizer must support momentum or beta1"):
-        cpp.CyclicLR(adagrad._impl, 0.01, 0.1)
-    with pytest.raises(ValueError, match="ChainedScheduler: expected every scheduler to belong"):
-        cpp.ChainedScheduler([cpp.StepLR(opt._impl, 2), cpp.StepLR(other._impl, 2)])
-    with pytest.raises(ValueError, match="ChainedScheduler: expected at least one scheduler"):
-        cpp.ChainedScheduler([])
-    # a Python lr_lambda that raises surfaces as that error
     with pytest.raises(ZeroDivisionError):
-        cpp.LambdaLR(opt._impl, lambda epoch: 1 / epoch)
+        lr_scheduler.LambdaLR(opt, lambda epoch: 1 / epoch)
 
 
-def run_cpp_schedule_against_torch(optimizer, make_ours, make_theirs):
-    """Steps a C++ schedule and torch's on the same problem for STEPS steps. The C++ optimizer
-    steps alone (its Python step() would copy the dicts' options into C++), so equal parameters
-    at the end show the cycled momentum / beta1 reached the update rule. Returns our schedule."""
+# ---- the schedule reaches the update rule -----------------------------------------------------
+
+
+def run_training_against_torch(optimizer, make_schedule):
+    """Trains the same problem with striate and torch for STEPS steps, a schedule built by
+    make_schedule(lr_scheduler_module, opt) stepping after each optimizer step. Equal parameters
+    at the end show the scheduled lr and the cycled momentum / beta1 reached the update rule."""
     ours = [nn.Parameter(st.tensor([0.5, -1.5])), nn.Parameter(st.tensor([2.0, 0.3, -0.7]))]
     theirs = [torch.nn.Parameter(torch.tensor([0.5, -1.5])),
               torch.nn.Parameter(torch.tensor([2.0, 0.3, -0.7]))]
@@ -456,14 +357,13 @@ def run_cpp_schedule_against_torch(optimizer, make_ours, make_theirs):
                                         **extra)
     their_opt = getattr(torch.optim, optimizer)([{"params": [theirs[0]]}, {"params": [theirs[1]]}],
                                                lr=0.1, **extra)
-    sched, their_sched = make_ours(our_opt), make_theirs(their_opt)
+    sched = make_schedule(lr_scheduler, our_opt)
+    their_sched = make_schedule(torch.optim.lr_scheduler, their_opt)
     for step in range(STEPS):
-        for params, lib in ((ours, st), (theirs, torch)):
-            for p in params:
-                p.grad = None
+        for params, opt, lib in ((ours, our_opt, st), (theirs, their_opt, torch)):
+            opt.zero_grad()
             sum(((p * p * p).sum() for p in params), lib.tensor(0.0)).backward()
-        our_opt._impl.step()
-        their_opt.step()
+            opt.step()
         sched.step()
         their_sched.step()
         assert sched.get_last_lr() == pytest.approx(their_sched.get_last_lr(), rel=1e-12), step
@@ -474,24 +374,174 @@ def run_cpp_schedule_against_torch(optimizer, make_ours, make_theirs):
 
 @pytest.mark.parametrize("optimizer,kwargs", [
     ("SGD", dict(max_lr=[1.0, 0.5], total_steps=STEPS)),
-    ("SGD", dict(max_lr=[0.8], total_steps=STEPS, anneal_strategy="linear", pct_start=0.25)),
-    ("Adam", dict(max_lr=[0.1], total_steps=STEPS + 5, three_phase=True, div_factor=10.0)),
-    ("RMSprop", dict(max_lr=[0.05], total_steps=STEPS, base_momentum=0.5, max_momentum=0.9)),
+    ("SGD", dict(max_lr=0.8, total_steps=STEPS, anneal_strategy="linear", pct_start=0.25)),
+    ("Adam", dict(max_lr=0.1, total_steps=STEPS + 5, three_phase=True, div_factor=10.0)),
+    ("RMSprop", dict(max_lr=0.05, total_steps=STEPS, base_momentum=0.5, max_momentum=0.9)),
 ], ids=["sgd", "sgd-linear", "adam-three-phase", "rmsprop"])
-def test_cpp_onecycle_matches_torch_including_momentum(optimizer, kwargs):
-    torch_kwargs = dict(kwargs, max_lr=kwargs["max_lr"] * (2 // len(kwargs["max_lr"])))
-    sched = run_cpp_schedule_against_torch(
-        optimizer, lambda opt: st._C._optim.OneCycleLR(opt._impl, **kwargs),
-        lambda opt: torch.optim.lr_scheduler.OneCycleLR(opt, **torch_kwargs))
+def test_onecycle_trains_like_torch_including_momentum(optimizer, kwargs):
+    sched = run_training_against_torch(optimizer, lambda m, o: m.OneCycleLR(o, **kwargs))
     with pytest.raises(ValueError, match="tried to step"):
         for _ in range(10):
             sched.step()
 
 
 @pytest.mark.parametrize("optimizer", ["SGD", "Adam", "RMSprop"])
-def test_cpp_cyclic_lr_cycles_momentum_into_the_update(optimizer):
+def test_cyclic_lr_trains_like_torch_including_momentum(optimizer):
     kwargs = dict(base_lr=0.01, max_lr=[0.05, 0.02], step_size_up=6, step_size_down=9,
                   mode="triangular2", base_momentum=0.6, max_momentum=0.95)
-    run_cpp_schedule_against_torch(
-        optimizer, lambda opt: st._C._optim.CyclicLR(opt._impl, **kwargs),
-        lambda opt: torch.optim.lr_scheduler.CyclicLR(opt, **kwargs))
+    run_training_against_torch(optimizer, lambda m, o: m.CyclicLR(o, **kwargs))
+
+
+# ---- torch's other forms: resuming, step(epoch), subclasses, state dict keys -------------------
+
+
+@pytest.mark.parametrize("name", ["StepLR", "MultiStepLR", "CosineAnnealingLR", "LinearLR",
+                                  "ExponentialLR", "CosineAnnealingWarmRestarts-T_mult",
+                                  "OneCycleLR", "CyclicLR", "LambdaLR", "PolynomialLR"])
+def test_resuming_with_last_epoch_matches_torch(name):
+    # After 9 steps, a schedule built again with last_epoch=9 (as a resumed run does, on groups
+    # holding initial_lr and the schedule's other keys) continues as torch's does.
+    build = SCHEDULES[name]
+    our_opt, their_opt = make_optimizers()
+    for last_epoch in (-1, 9):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ours = _with_last_epoch(build, lr_scheduler, our_opt, last_epoch)
+            theirs = _with_last_epoch(build, torch.optim.lr_scheduler, their_opt, last_epoch)
+        for step in range(9 if last_epoch == -1 else 20):
+            assert ours.last_epoch == theirs.last_epoch
+            assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-12), step
+            assert lrs(our_opt) == pytest.approx(lrs(their_opt), rel=1e-12), step
+            our_opt.step()
+            their_opt.step()
+            ours.step()
+            theirs.step()
+    fresh, _ = make_optimizers()
+    with pytest.raises(KeyError, match="initial_lr"):
+        _with_last_epoch(build, lr_scheduler, fresh, 3)
+
+
+def _with_last_epoch(build, module, opt, last_epoch):
+    """build(module, opt) with last_epoch passed to the schedule's constructor."""
+
+    class Resuming:
+        def __getattr__(self, name):
+            cls = getattr(module, name)
+            return lambda *args, **kwargs: cls(*args, last_epoch=last_epoch, **kwargs)
+
+    return build(Resuming(), opt)
+
+
+def test_warm_restarts_step_with_fractional_epochs_matches_torch():
+    our_opt, their_opt = make_optimizers()
+    ours = lr_scheduler.CosineAnnealingWarmRestarts(our_opt, T_0=3, T_mult=2, eta_min=0.001)
+    theirs = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(their_opt, T_0=3, T_mult=2,
+                                                                  eta_min=0.001)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for epoch in [0.5, 1.25, 2.9, 3.0, 4.5, 8.99, 9.0, 10.2, 30.7, 2.0]:
+            ours.step(epoch)
+            theirs.step(epoch)
+            assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-12), epoch
+            assert (ours.T_cur, ours.T_i, ours.last_epoch) == pytest.approx(
+                (theirs.T_cur, theirs.T_i, theirs.last_epoch)), epoch
+    with pytest.raises(ValueError, match="expected epoch >= 0"):
+        ours.step(-1)
+
+
+def test_python_subclass_defines_get_lr_like_torch():
+    # A user's schedule, written once for both libraries: the C++ base calls the Python get_lr.
+    def make(module):
+        class Warmup(module.LRScheduler):
+            def __init__(self, optimizer, epochs, last_epoch=-1):
+                self.epochs = epochs
+                super().__init__(optimizer, last_epoch)
+
+            def get_lr(self):
+                scale = min(1.0, (self.last_epoch + 1) / self.epochs)
+                return [base * scale for base in self.base_lrs]
+
+        return Warmup
+
+    our_opt, their_opt = make_optimizers()
+    ours = make(lr_scheduler)(our_opt, 4)
+    theirs = make(torch.optim.lr_scheduler)(their_opt, 4)
+    assert isinstance(ours, lr_scheduler.LRScheduler)
+    for step in range(8):
+        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-12), step
+        assert lrs(our_opt) == pytest.approx(lrs(their_opt), rel=1e-12), step
+        our_opt.step()
+        their_opt.step()
+        ours.step()
+        theirs.step()
+    state = ours.state_dict()
+    assert state["epochs"] == 4 and state["last_epoch"] == 8 and "optimizer" not in state
+    # Inside a SequentialLR the C++ composite steps the Python schedule.
+    our_opt, their_opt = make_optimizers()
+    ours = lr_scheduler.SequentialLR(
+        our_opt, [make(lr_scheduler)(our_opt, 3), lr_scheduler.ExponentialLR(our_opt, 0.9)], [5])
+    theirs = torch.optim.lr_scheduler.SequentialLR(
+        their_opt, [make(torch.optim.lr_scheduler)(their_opt, 3),
+                    torch.optim.lr_scheduler.ExponentialLR(their_opt, 0.9)], [5])
+    for step in range(10):
+        our_opt.step()
+        their_opt.step()
+        ours.step()
+        theirs.step()
+        assert lrs(our_opt) == pytest.approx(lrs(their_opt), rel=1e-12), step
+
+
+@pytest.mark.parametrize("name", ["StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
+                                  "CosineAnnealingWarmRestarts", "LinearLR", "ConstantLR",
+                                  "PolynomialLR"])
+def test_state_dict_holds_torchs_entries(name):
+    our_opt, their_opt = make_optimizers()
+    ours = SCHEDULES[name](lr_scheduler, our_opt)
+    theirs = SCHEDULES[name](torch.optim.lr_scheduler, their_opt)
+    for _ in range(7):
+        our_opt.step()
+        their_opt.step()
+        ours.step()
+        theirs.step()
+    our_state, their_state = ours.state_dict(), theirs.state_dict()
+    skip = {"milestones", "verbose", "_get_lr_called_within_step", "_is_initial"}
+    for key, value in their_state.items():
+        if key in skip:
+            continue
+        assert key in our_state, key
+        assert our_state[key] == pytest.approx(value, rel=1e-12), key
+        assert getattr(ours, key) == pytest.approx(getattr(theirs, key), rel=1e-12), key
+
+
+def test_reduce_on_plateau_state_holds_torchs_entries():
+    our_opt, their_opt = make_optimizers()
+    ours = lr_scheduler.ReduceLROnPlateau(our_opt, mode="max", patience=1, min_lr=[0.01, 0.0])
+    theirs = torch.optim.lr_scheduler.ReduceLROnPlateau(their_opt, mode="max", patience=1,
+                                                       min_lr=[0.01, 0.0])
+    for metric in (1.0, 0.5, 0.4, 0.3):
+        ours.step(metric)
+        theirs.step(metric)
+    our_state = ours.state_dict()
+    for key in ("mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "eps",
+                "best", "num_bad_epochs", "cooldown_counter", "min_lrs", "default_min_lr",
+                "last_epoch", "_last_lr"):
+        assert our_state[key] == theirs.state_dict()[key], key
+    assert ours.in_cooldown == theirs.in_cooldown
+    assert ours.is_better(2.0, 1.0) and not ours.is_better(1.0, 1.0)
+
+
+def test_plateau_min_lr_list_and_groups_added_later():
+    opt, _ = make_optimizers()
+    sched = lr_scheduler.ReduceLROnPlateau(opt, patience=0, min_lr=[0.05, 0.0])
+    opt.add_param_group({"params": [nn.Parameter(st.ones(1))]})
+    sched.step(1.0)
+    with pytest.raises(RuntimeError, match="now has 3 parameter groups but min_lr lists 2"):
+        sched.step(2.0)
+    opt, _ = make_optimizers()
+    sched = lr_scheduler.ReduceLROnPlateau(opt, patience=0, min_lr=0.02)
+    opt.add_param_group({"params": [nn.Parameter(st.ones(1))], "lr": 0.1})
+    for metric in (1.0, 2.0, 3.0):
+        sched.step(metric)
+    assert lrs(opt) == pytest.approx([0.02, 0.02, 0.02])
+    with pytest.raises(ValueError, match="needs the metric"):
+        lr_scheduler.LRScheduler.step(sched)

@@ -67,6 +67,9 @@ AVERAGING = {
     "swa_buffers": (dict(use_buffers=True), dict(use_buffers=True)),
     "swa_multi": (dict(multi_avg_fn=swa_utils.get_swa_multi_avg_fn()),
                   dict(multi_avg_fn=torch.optim.swa_utils.get_swa_multi_avg_fn())),
+    # a user's function receives the count as a tensor, as torch's does
+    "user_avg_fn": (dict(avg_fn=lambda avg, cur, n: avg + (cur - avg) / (n + 1)),
+                    dict(avg_fn=lambda avg, cur, n: avg + (cur - avg) / (n + 1))),
     "ema_buffers": (dict(multi_avg_fn=swa_utils.get_ema_multi_avg_fn(0.5), use_buffers=True),
                     dict(multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(0.5),
                          use_buffers=True)),

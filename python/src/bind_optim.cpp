@@ -1,4 +1,4 @@
-// Bindings of optim::Optimizer, its optimizers, gradient clipping and weight averaging into striate._C._optim;
+// Bindings of optim::Optimizer, its optimizers and gradient clipping into striate._C._optim;
 // python/striate/optim/ wraps them with PyTorch's signatures; its param_groups are live views of the C++
 // groups' options, read and written by name here.
 #include <pybind11/functional.h>
@@ -15,10 +15,8 @@
 #include "striate/optim/adam.h"
 #include "striate/optim/clip_grad.h"
 #include "striate/optim/lbfgs.h"
-#include "striate/optim/lr_scheduler.h"
 #include "striate/optim/rmsprop.h"
 #include "striate/optim/sgd.h"
-#include "striate/optim/swa_utils.h"
 
 namespace striate::python {
 
@@ -110,134 +108,6 @@ py::class_<OptimizerType, optim::Optimizer, py::smart_holder> bind_optimizer(py:
       });
 }
 
-// The C++ schedules, for embedding programs; Python's striate.optim.lr_scheduler works on the
-// param_groups dicts instead. Bound (as _C._optim.StepLR, ...) so their values are tested.
-void init_lr_schedulers(py::module_& optim_module) {
-  using optim::Optimizer;
-  py::class_<optim::LRScheduler, py::smart_holder>(optim_module, "LRScheduler")
-      .def("step", &optim::LRScheduler::step)
-      .def("get_last_lr", &optim::LRScheduler::get_last_lr)
-      .def_property_readonly("last_epoch", &optim::LRScheduler::last_epoch)
-      .def_property_readonly("base_lrs", &optim::LRScheduler::base_lrs);
-  py::class_<optim::StepLR, optim::LRScheduler, py::smart_holder>(optim_module, "StepLR")
-      .def(py::init<Optimizer&, int64_t, double>(), py::arg("optimizer"), py::arg("step_size"), py::arg("gamma") = 0.1,
-           py::keep_alive<1, 2>());
-  py::class_<optim::MultiStepLR, optim::LRScheduler, py::smart_holder>(optim_module, "MultiStepLR")
-      .def(py::init<Optimizer&, std::vector<int64_t>, double>(), py::arg("optimizer"), py::arg("milestones"),
-           py::arg("gamma") = 0.1, py::keep_alive<1, 2>());
-  py::class_<optim::ExponentialLR, optim::LRScheduler, py::smart_holder>(optim_module, "ExponentialLR")
-      .def(py::init<Optimizer&, double>(), py::arg("optimizer"), py::arg("gamma"), py::keep_alive<1, 2>());
-  py::class_<optim::InverseTimeLR, optim::LRScheduler, py::smart_holder>(optim_module, "InverseTimeLR")
-      .def(py::init<Optimizer&, double>(), py::arg("optimizer"), py::arg("decay_rate"), py::keep_alive<1, 2>());
-  py::class_<optim::LinearLR, optim::LRScheduler, py::smart_holder>(optim_module, "LinearLR")
-      .def(py::init<Optimizer&, double, double, int64_t>(), py::arg("optimizer"), py::arg("start_factor") = 1.0 / 3,
-           py::arg("end_factor") = 1.0, py::arg("total_iters") = 5, py::keep_alive<1, 2>());
-  py::class_<optim::CosineAnnealingLR, optim::LRScheduler, py::smart_holder>(optim_module, "CosineAnnealingLR")
-      .def(py::init<Optimizer&, int64_t, double>(), py::arg("optimizer"), py::arg("T_max"), py::arg("eta_min") = 0.0,
-           py::keep_alive<1, 2>());
-  py::class_<optim::CosineAnnealingWarmRestarts, optim::LRScheduler, py::smart_holder>(optim_module,
-                                                                                       "CosineAnnealingWarmRestarts")
-      .def(py::init<Optimizer&, int64_t, int64_t, double>(), py::arg("optimizer"), py::arg("T_0"),
-           py::arg("T_mult") = 1, py::arg("eta_min") = 0.0, py::keep_alive<1, 2>());
-  py::class_<optim::OneCycleLR, optim::LRScheduler, py::smart_holder>(optim_module, "OneCycleLR")
-      .def(py::init([](Optimizer& optimizer, const std::vector<double>& max_lr, int64_t total_steps, double pct_start,
-                       const std::string& anneal_strategy, bool cycle_momentum, double base_momentum,
-                       double max_momentum, double div_factor, double final_div_factor, bool three_phase) {
-             optim::OneCycleLROptions options(max_lr, total_steps);
-             options.pct_start(pct_start).anneal_strategy(anneal_strategy).cycle_momentum(cycle_momentum);
-             options.base_momentum(base_momentum).max_momentum(max_momentum).div_factor(div_factor);
-             options.final_div_factor(final_div_factor).three_phase(three_phase);
-             return std::make_unique<optim::OneCycleLR>(optimizer, options);
-           }),
-           py::arg("optimizer"), py::arg("max_lr"), py::arg("total_steps"), py::arg("pct_start") = 0.3,
-           py::arg("anneal_strategy") = "cos", py::arg("cycle_momentum") = true, py::arg("base_momentum") = 0.85,
-           py::arg("max_momentum") = 0.95, py::arg("div_factor") = 25.0, py::arg("final_div_factor") = 1e4,
-           py::arg("three_phase") = false, py::keep_alive<1, 2>());
-  using Lambda = std::function<double(int64_t)>;
-  // One function for every group, or a list with one per group (as torch's lr_lambda).
-  auto lambdas = [](const py::object& lr_lambda) {
-    if (py::isinstance<py::list>(lr_lambda) || py::isinstance<py::tuple>(lr_lambda)) {
-      return lr_lambda.cast<std::vector<Lambda>>();
-    }
-    return std::vector<Lambda>{lr_lambda.cast<Lambda>()};
-  };
-  py::class_<optim::LambdaLR, optim::LRScheduler, py::smart_holder>(optim_module, "LambdaLR")
-      .def(py::init([lambdas](Optimizer& optimizer, const py::object& lr_lambda) {
-             return std::make_unique<optim::LambdaLR>(optimizer, lambdas(lr_lambda));
-           }),
-           py::arg("optimizer"), py::arg("lr_lambda"), py::keep_alive<1, 2>(), py::keep_alive<1, 3>());
-  py::class_<optim::MultiplicativeLR, optim::LRScheduler, py::smart_holder>(optim_module, "MultiplicativeLR")
-      .def(py::init([lambdas](Optimizer& optimizer, const py::object& lr_lambda) {
-             return std::make_unique<optim::MultiplicativeLR>(optimizer, lambdas(lr_lambda));
-           }),
-           py::arg("optimizer"), py::arg("lr_lambda"), py::keep_alive<1, 2>(), py::keep_alive<1, 3>());
-  py::class_<optim::ConstantLR, optim::LRScheduler, py::smart_holder>(optim_module, "ConstantLR")
-      .def(py::init<Optimizer&, double, int64_t>(), py::arg("optimizer"), py::arg("factor") = 1.0 / 3,
-           py::arg("total_iters") = 5, py::keep_alive<1, 2>());
-  py::class_<optim::PolynomialLR, optim::LRScheduler, py::smart_holder>(optim_module, "PolynomialLR")
-      .def(py::init<Optimizer&, int64_t, double>(), py::arg("optimizer"), py::arg("total_iters") = 5,
-           py::arg("power") = 1.0, py::keep_alive<1, 2>());
-  py::class_<optim::CyclicLR, optim::LRScheduler, py::smart_holder>(optim_module, "CyclicLR")
-      .def(py::init([](Optimizer& optimizer, const py::object& base_lr, const py::object& max_lr, double step_size_up,
-                       std::optional<double> step_size_down, const std::string& mode, double gamma,
-                       std::optional<std::function<double(double)>> scale_fn, const std::string& scale_mode,
-                       bool cycle_momentum, double base_momentum, double max_momentum) {
-             auto values = [](const py::object& value) {
-               if (py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value)) {
-                 return value.cast<std::vector<double>>();
-               }
-               return std::vector<double>{value.cast<double>()};
-             };
-             optim::CyclicLROptions options(values(base_lr), values(max_lr));
-             options.step_size_up(step_size_up).step_size_down(step_size_down.value_or(0)).mode(mode).gamma(gamma);
-             if (scale_fn) options.scale_fn(*scale_fn);
-             options.scale_mode(scale_mode).cycle_momentum(cycle_momentum);
-             options.base_momentum(base_momentum).max_momentum(max_momentum);
-             return std::make_unique<optim::CyclicLR>(optimizer, options);
-           }),
-           py::arg("optimizer"), py::arg("base_lr"), py::arg("max_lr"), py::arg("step_size_up") = 2000.0,
-           py::arg("step_size_down") = py::none(), py::arg("mode") = "triangular", py::arg("gamma") = 1.0,
-           py::arg("scale_fn") = py::none(), py::arg("scale_mode") = "cycle", py::arg("cycle_momentum") = true,
-           py::arg("base_momentum") = 0.8, py::arg("max_momentum") = 0.9, py::keep_alive<1, 2>(),
-           py::keep_alive<1, 9>());
-  py::class_<optim::ChainedScheduler, optim::LRScheduler, py::smart_holder>(optim_module, "ChainedScheduler")
-      .def(py::init<std::vector<std::shared_ptr<optim::LRScheduler>>>(), py::arg("schedulers"), py::keep_alive<1, 2>());
-  py::class_<optim::SequentialLR, optim::LRScheduler, py::smart_holder>(optim_module, "SequentialLR")
-      .def(py::init<Optimizer&, std::vector<std::shared_ptr<optim::LRScheduler>>, std::vector<int64_t>>(),
-           py::arg("optimizer"), py::arg("schedulers"), py::arg("milestones"), py::keep_alive<1, 2>(),
-           py::keep_alive<1, 3>());
-  py::class_<optim::ReduceLROnPlateau, py::smart_holder>(optim_module, "ReduceLROnPlateau")
-      .def(py::init<Optimizer&, const std::string&, double, int64_t, double, const std::string&, int64_t, double,
-                    double>(),
-           py::arg("optimizer"), py::arg("mode") = "min", py::arg("factor") = 0.1, py::arg("patience") = 10,
-           py::arg("threshold") = 1e-4, py::arg("threshold_mode") = "rel", py::arg("cooldown") = 0,
-           py::arg("min_lr") = 0.0, py::arg("eps") = 1e-8, py::keep_alive<1, 2>())
-      .def("step", &optim::ReduceLROnPlateau::step, py::arg("metrics"))
-      .def("get_last_lr", &optim::ReduceLROnPlateau::get_last_lr);
-}
-
-// The C++ AveragedModel, driven by striate.optim.swa_utils.AveragedModel (a Python Module that
-// holds the averaged copy and the n_averaged buffer). A Python averaging function receives the two
-// tensor lists and the count.
-void init_swa_utils(py::module_& optim_module) {
-  py::class_<optim::AveragedModel, py::smart_holder>(optim_module, "AveragedModel")
-      .def(py::init([](std::shared_ptr<nn::Module> averaged, const py::object& multi_avg_fn, bool use_buffers) {
-             optim::MultiAveragingFn fn;
-             if (!multi_avg_fn.is_none()) fn = multi_avg_fn.cast<optim::MultiAveragingFn>();
-             return std::make_unique<optim::AveragedModel>(std::move(averaged), std::move(fn), use_buffers);
-           }),
-           py::arg("module"), py::arg("multi_avg_fn") = py::none(), py::arg("use_buffers") = false)
-      .def("update_parameters", &optim::AveragedModel::update_parameters, py::arg("model"))
-      .def_property_readonly("n_averaged", &optim::AveragedModel::n_averaged);
-  optim_module.def("_swa_multi_avg_",
-                   [](const std::vector<Tensor>& averaged, const std::vector<Tensor>& current, int64_t num_averaged) {
-                     optim::swa_multi_avg_fn()(averaged, current, num_averaged);
-                   });
-  optim_module.def("_ema_multi_avg_",
-                   [](const std::vector<Tensor>& averaged, const std::vector<Tensor>& current, int64_t num_averaged,
-                      double decay) { optim::ema_multi_avg_fn(decay)(averaged, current, num_averaged); });
-}
-
 }  // namespace
 
 void init_optim(py::module_& m) {
@@ -316,9 +186,6 @@ void init_optim(py::module_& m) {
           return closure().cast<double>();
         });
       });
-
-  init_lr_schedulers(optim_module);
-  init_swa_utils(optim_module);
 
   optim_module.def("clip_grad_norm_", &nn::utils::clip_grad_norm_, py::arg("parameters"), py::arg("max_norm"),
                    py::arg("norm_type") = 2.0, py::arg("error_if_nonfinite") = false,

@@ -66,6 +66,8 @@ void init_normalization(py::module_& m);
 void init_dropout(py::module_& m);  // after init_linear (DropConnect wraps a Linear)
 void init_recurrent(py::module_& m);
 void init_optim(py::module_& m);
+void init_lr_scheduler(py::module_& m);  // schedules into m._optim (after init_optim)
+void init_swa_utils(py::module_& m);     // weight averaging into m._optim (after init_lr_scheduler)
 void init_data(py::module_& m);
 void init_transforms(py::module_& m);  // transforms into m._data (after init_data)
 void init_blocks(py::module_& m);      // after the layers the blocks are built from

@@ -39,6 +39,8 @@ PYBIND11_MODULE(_C, m) {
   striate::python::init_dropout(m);
   striate::python::init_recurrent(m);
   striate::python::init_optim(m);
+  striate::python::init_lr_scheduler(m);
+  striate::python::init_swa_utils(m);
   striate::python::init_data(m);
   striate::python::init_transforms(m);
   m.def_submodule("_models", "the model zoo; wrapped by striate.models");

@@ -1,7 +1,7 @@
 // C++ API test of the training helpers an embedding program uses without Python: update_bn over a
 // DataLoader (BatchNorm statistics recomputed as a cumulative average), SnapshotEnsemble
-// (snapshots at SGDR restarts, averaged softmax predictions) and DataLoader::epoch_of (custom
-// sampler orders). Returns non-zero on a failed check.
+// (snapshots at SGDR restarts, averaged softmax predictions), schedule state dicts and resuming,
+// SWALR, and DataLoader::epoch_of (custom sampler orders). Returns non-zero on a failed check.
 #include <striate/striate.h>
 
 #include <cmath>
@@ -124,6 +124,53 @@ void test_snapshot_ensemble_follows_sgdr_restarts() {
   CHECK(ensemble.size() == 3);
 }
 
+// A schedule resumed with last_epoch and base_lrs, or loaded from a state dict, continues as the
+// uninterrupted one; a state of the wrong type and a resume without base_lrs are refused.
+void test_schedule_state_dict_and_resume() {
+  nn::Linear model(2, 2);
+  optim::SGD a(model->parameters(), optim::SGDOptions(0.1));
+  optim::CosineAnnealingLR first(a, /*T_max=*/10);
+  for (int i = 0; i < 4; ++i) first.step();
+  optim::ScheduleState state = first.state_dict();
+  CHECK(std::get<int64_t>(state.at("last_epoch")) == 4);
+  CHECK(std::get<int64_t>(state.at("T_max")) == 10);
+
+  // Resuming from epoch 3 (the optimizer's lr restored from its checkpoint): the first step,
+  // to epoch 4, keeps that lr, as torch's does.
+  optim::SGD b(model->parameters(), optim::SGDOptions(first.get_last_lr()[0]));
+  optim::CosineAnnealingLR resumed(b, 10, 0.0, /*last_epoch=*/3, /*base_lrs=*/{0.1});
+  optim::SGD c(model->parameters(), optim::SGDOptions(0.1));
+  optim::CosineAnnealingLR loaded(c, 10);
+  loaded.load_state_dict(state);
+  c.param_groups()[0].options().set_lr(first.get_last_lr()[0]);
+  CHECK_NEAR(resumed.get_last_lr()[0], first.get_last_lr()[0], 1e-15);
+  for (int i = 0; i < 8; ++i) {
+    first.step();
+    resumed.step();
+    loaded.step();
+    CHECK_NEAR(resumed.get_last_lr()[0], first.get_last_lr()[0], 1e-15);
+    CHECK_NEAR(loaded.get_last_lr()[0], first.get_last_lr()[0], 1e-15);
+  }
+  CHECK(loaded.last_epoch() == 12);
+  CHECK_THROWS(striate::TypeError, loaded.load_state_dict({{"last_epoch", std::string("x")}}),
+               "expected a number for 'last_epoch'");
+  CHECK_THROWS(striate::ValueError, optim::StepLR(c, 2, 0.1, /*last_epoch=*/5), "needs the base_lrs");
+}
+
+// SWALR with linear annealing over 3 epochs: 1.0, then two thirds and one third of the way to
+// swa_lr, then swa_lr for good.
+void test_swalr_anneals_to_swa_lr() {
+  nn::Linear model(2, 2);
+  optim::SGD optimizer(model->parameters(), optim::SGDOptions(1.0));
+  optim::SWALR schedule(optimizer, {0.1}, /*anneal_epochs=*/3, "linear");
+  std::vector<double> expected{1.0, 0.7, 0.4, 0.1, 0.1, 0.1};
+  for (double lr : expected) {
+    CHECK_NEAR(optimizer.param_groups()[0].options().get_lr(), lr, 1e-12);
+    schedule.step();
+  }
+  CHECK_THROWS(striate::ValueError, optim::SWALR(optimizer, {0.1, 0.2}), "expected 1 values for swa_lr");
+}
+
 // DataLoader::epoch_of: a custom sampler's order, cut into batch_size batches or at explicit
 // bounds (a batch sampler's), built by worker threads like any epoch; bad orders are refused.
 void test_loader_epoch_of_custom_orders() {
@@ -154,6 +201,8 @@ int main() {
     test_update_bn_cumulative_average();
     test_snapshot_ensemble_predict();
     test_snapshot_ensemble_follows_sgdr_restarts();
+    test_schedule_state_dict_and_resume();
+    test_swalr_anneals_to_swa_lr();
     test_loader_epoch_of_custom_orders();
   } catch (const std::exception& e) {
     std::cerr << "unexpected exception: " << e.what() << "\n";

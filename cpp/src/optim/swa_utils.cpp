@@ -1,6 +1,9 @@
 // AveragedModel and the SWA / EMA averaging rules of torch.optim.swa_utils, applied in place under
-// no_grad to the averaged module's tensors; update_bn; snapshot ensembles.
+// no_grad to the averaged module's tensors; update_bn; SWALR; snapshot ensembles.
 #include "striate/optim/swa_utils.h"
+
+#include <algorithm>
+#include <cmath>
 
 #include "striate/autograd.h"
 #include "striate/nn/normalization.h"
@@ -12,6 +15,8 @@ namespace striate::optim {
 
 namespace {
 
+constexpr double kPi = 3.14159265358979323846;
+
 // a = a + weight * (c - a). Integer tensors (num_batches_tracked) are computed in float64 and
 // truncated back, as torch's copy_ of the float result does.
 void lerp_in_place(const Tensor& averaged, const Tensor& current, double weight) {
@@ -19,8 +24,8 @@ void lerp_in_place(const Tensor& averaged, const Tensor& current, double weight)
   if (averaged.is_floating_point()) {
     target.add_(sub(current.to(averaged.dtype()), averaged), weight);
   } else {
-    Tensor mixed = add(averaged.to(DType::Float64), sub(current.to(DType::Float64), averaged.to(DType::Float64)),
-                       weight);
+    Tensor mixed =
+        add(averaged.to(DType::Float64), sub(current.to(DType::Float64), averaged.to(DType::Float64)), weight);
     target.copy_(mixed.to(averaged.dtype()));
   }
   target.bump_version();
@@ -58,6 +63,31 @@ MultiAveragingFn ema_multi_avg_fn(double decay) {
   STRIATE_CHECK(decay >= 0 && decay <= 1, "ema_multi_avg_fn: expected 0 <= decay <= 1, got ", decay);
   return [decay](const std::vector<Tensor>& averaged, const std::vector<Tensor>& current, int64_t /*num_averaged*/) {
     for (size_t i = 0; i < averaged.size(); ++i) lerp_in_place(averaged[i], current[i], 1.0 - decay);
+  };
+}
+
+AveragingFn swa_avg_fn() {
+  return [](const Tensor& averaged, const Tensor& current, int64_t num_averaged) {
+    return add(averaged, div(sub(current, averaged), Scalar(static_cast<double>(num_averaged + 1))));
+  };
+}
+
+AveragingFn ema_avg_fn(double decay) {
+  STRIATE_CHECK(decay >= 0 && decay <= 1, "ema_avg_fn: expected 0 <= decay <= 1, got ", decay);
+  return [decay](const Tensor& averaged, const Tensor& current, int64_t /*num_averaged*/) {
+    return add(mul(averaged, Scalar(decay)), mul(current, Scalar(1 - decay)));
+  };
+}
+
+MultiAveragingFn each_tensor(AveragingFn fn) {
+  STRIATE_CHECK(static_cast<bool>(fn), "each_tensor: expected an averaging function, got an empty one");
+  return [fn = std::move(fn)](const std::vector<Tensor>& averaged, const std::vector<Tensor>& current,
+                              int64_t num_averaged) {
+    for (size_t i = 0; i < averaged.size(); ++i) {
+      Tensor target = averaged[i];
+      target.copy_(fn(averaged[i], current[i], num_averaged));
+      target.bump_version();
+    }
   };
 }
 
@@ -127,7 +157,8 @@ class BatchNormStatsPass {
  public:
   explicit BatchNormStatsPass(nn::Module& model) : model_(model), modes_(model) {
     for (const auto& module : model.modules()) {
-      if (auto* norm = dynamic_cast<nn::BatchNormImpl*>(module.get())) norms_.emplace_back(norm, norm->options.momentum());
+      if (auto* norm = dynamic_cast<nn::BatchNormImpl*>(module.get()))
+        norms_.emplace_back(norm, norm->options.momentum());
     }
   }
   ~BatchNormStatsPass() {
@@ -153,15 +184,70 @@ class BatchNormStatsPass {
 
 }  // namespace
 
-void update_bn(data::DataLoader& loader, nn::Module& model) {
+void update_bn(nn::Module& model, const std::function<void()>& run_batches) {
   BatchNormStatsPass pass(model);
   if (pass.empty()) return;
   pass.begin();
   NoGradGuard no_grad;
-  for (const auto& batch : loader) {
-    STRIATE_CHECK(!batch.empty(), "update_bn: expected batches holding at least the input tensor, got an empty batch");
-    model.forward(batch[0]);
+  run_batches();
+}
+
+void update_bn(data::DataLoader& loader, nn::Module& model) {
+  update_bn(model, [&] {
+    for (const auto& batch : loader) {
+      STRIATE_CHECK(!batch.empty(),
+                    "update_bn: expected batches holding at least the input tensor, got an empty batch");
+      model.forward(batch[0]);
+    }
+  });
+}
+
+// ---- SWALR -----------------------------------------------------------------------------------------
+
+SWALR::SWALR(Optimizer& optimizer, std::vector<double> swa_lr, int64_t anneal_epochs,
+             const std::string& anneal_strategy, int64_t last_epoch, std::vector<double> base_lrs)
+    : LRScheduler(optimizer, last_epoch, std::move(base_lrs)),
+      anneal_epochs_(anneal_epochs),
+      anneal_strategy_(anneal_strategy) {
+  const size_t groups = optimizer.param_groups().size();
+  if (swa_lr.size() == 1) swa_lr.resize(groups, swa_lr[0]);
+  STRIATE_CHECK(swa_lr.size() == groups, "SWALR: expected ", groups, " values for swa_lr, got ", swa_lr.size());
+  swa_lrs_ = std::move(swa_lr);
+  STRIATE_CHECK(anneal_strategy == "cos" || anneal_strategy == "linear",
+                "SWALR: anneal_strategy must be one of 'cos' or 'linear', got '", anneal_strategy, "'");
+  STRIATE_CHECK(anneal_epochs >= 0, "SWALR: anneal_epochs must be an int >= 0, got ", anneal_epochs);
+  initial_step();
+}
+
+double SWALR::anneal(double t) const {
+  if (anneal_strategy_ == "cos") return (1 - std::cos(kPi * t)) / 2;
+  return t;
+}
+
+std::vector<double> SWALR::get_lr() {
+  // torch's form: recover the lr the annealing started from out of the current lr and the
+  // previous step's alpha, then mix it with swa_lr by this step's alpha.
+  int64_t step = step_count_ - 1;
+  if (anneal_epochs_ == 0) step = std::max<int64_t>(1, step);
+  const auto epochs = static_cast<double>(std::max<int64_t>(1, anneal_epochs_));
+  const double previous_alpha = anneal(std::clamp(static_cast<double>(step - 1) / epochs, 0.0, 1.0));
+  const double alpha = anneal(std::clamp(static_cast<double>(step) / epochs, 0.0, 1.0));
+  std::vector<double> lrs = current_lrs();
+  for (size_t i = 0; i < lrs.size(); ++i) {
+    const double start =
+        previous_alpha == 1 ? swa_lrs_[i] : (lrs[i] - previous_alpha * swa_lrs_[i]) / (1 - previous_alpha);
+    lrs[i] = swa_lrs_[i] * alpha + start * (1 - alpha);
   }
+  return lrs;
+}
+
+void SWALR::fields(ScheduleFields& fields) {
+  LRScheduler::fields(fields);
+  fields("swa_lrs", swa_lrs_)("anneal_epochs", anneal_epochs_)("anneal_strategy", anneal_strategy_);
+}
+
+bool is_restart(const CosineAnnealingWarmRestarts& scheduler) {
+  return scheduler.last_epoch() > 0 && scheduler.T_cur() == 0;
 }
 
 // ---- SnapshotEnsemble ------------------------------------------------------------------------------
@@ -203,9 +289,9 @@ int64_t SnapshotEnsemble::snapshot() {
 }
 
 bool SnapshotEnsemble::on_scheduler_step(const CosineAnnealingWarmRestarts& scheduler) {
-  std::optional<int64_t> previous = last_t_cur_;
+  std::optional<double> previous = last_t_cur_;
   last_t_cur_ = scheduler.T_cur();
-  bool restarted = previous ? scheduler.T_cur() < *previous : scheduler.last_epoch() > 0 && scheduler.T_cur() == 0;
+  bool restarted = previous ? scheduler.T_cur() < *previous : is_restart(scheduler);
   if (restarted) snapshot();
   return restarted;
 }
