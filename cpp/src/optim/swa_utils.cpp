@@ -304,7 +304,7 @@ Tensor SnapshotEnsemble::predict(const Tensor& input) {
   Tensor total;
   for (const auto& state : snapshots_) {
     model_->load_state_dict(state);
-    Tensor probabilities = softmax(model_->forward(input), 1);
+    Tensor probabilities = softmax(model_->call(input), 1);
     total = total.defined() ? add(total, probabilities) : probabilities;
   }
   return div(total, Scalar(static_cast<double>(snapshots_.size())));

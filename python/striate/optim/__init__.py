@@ -9,8 +9,8 @@ C++ groups, so ``opt.param_groups[0]["lr"] = 0.01`` takes effect at once (optimi
 from .. import _C
 from .optimizer import Optimizer, ParamGroup, required
 
-__all__ = ["Optimizer", "ParamGroup", "SGD", "Adam", "AdamW", "Adagrad", "RMSprop", "LBFGS", "lr_scheduler",
-           "swa_utils"]
+__all__ = ["Optimizer", "ParamGroup", "SGD", "Adam", "AdamW", "Adagrad", "RMSprop", "LBFGS",
+           "lr_scheduler", "swa_utils"]
 
 
 class SGD(Optimizer):
