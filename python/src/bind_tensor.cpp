@@ -353,6 +353,13 @@ void init_tensor(py::module_& m) {
       },
       release_gil());
   m.def(
+      "_zeros",
+      [](std::vector<int64_t> s, const py::object& d) { return zeros(to_shape(s), dtype_from_py(d, "zeros")); },
+      release_gil());
+  m.def(
+      "_ones", [](std::vector<int64_t> s, const py::object& d) { return ones(to_shape(s), dtype_from_py(d, "ones")); },
+      release_gil());
+  m.def(
       "_rand", [](std::vector<int64_t> s, const py::object& d) { return rand(to_shape(s), dtype_from_py(d, "rand")); },
       release_gil());
   m.def(
