@@ -31,6 +31,16 @@ py::dtype numpy_dtype(DType t) {
   return py::dtype::of<float>();
 }
 
+// Bytes spanned by an array of `sizes` and element `strides` (non-negative), checked for overflow:
+// what an imported buffer must hold for every element to lie inside it.
+size_t spanned_bytes(const Shape& sizes, const Shape& strides, DType dtype, const char* op) {
+  if (sizes.numel(op) == 0) return 0;
+  int64_t last = 0;
+  for (int i = 0; i < sizes.size(); ++i)
+    last = checked_add(last, checked_mul(sizes[i] - 1, strides[i], op, "the element offset"), op, "the element offset");
+  return checked_nbytes(checked_add(last, 1, op, "the element count"), element_size(dtype), op);
+}
+
 // The NumPy array (or other owner) that backs a from_numpy tensor is released under the GIL.
 void release_pyobject(void*, void* context) {
   if (!Py_IsInitialized()) return;
@@ -70,15 +80,17 @@ Tensor from_numpy(const py::array& arr) {
                 arr.ndim());
   Shape sizes, strides;
   for (py::ssize_t i = 0; i < arr.ndim(); ++i) {
-    STRIATE_CHECK(arr.strides(i) >= 0, "from_numpy: at least one stride in the given numpy array is negative; make a "
-                                       "copy first (array.copy())");
+    STRIATE_CHECK(arr.strides(i) >= 0,
+                  "from_numpy: at least one stride in the given numpy array is negative; make a "
+                  "copy first (array.copy())");
     STRIATE_CHECK(arr.strides(i) % item == 0, "from_numpy: the array's strides are not multiples of its element size");
     sizes.push_back(arr.shape(i));
     strides.push_back(arr.strides(i) / item);
   }
+  // The span, not arr.nbytes(): a strided view reaches past its element count.
+  size_t nbytes = spanned_bytes(sizes, strides, dtype, "from_numpy");
   PyObject* owner = arr.ptr();
   Py_INCREF(owner);
-  size_t nbytes = static_cast<size_t>(arr.nbytes());
   return from_blob(const_cast<void*>(arr.data()), sizes, strides, dtype, kCPU, release_pyobject, owner, nbytes);
 }
 
@@ -116,7 +128,8 @@ template <typename Managed>
 void fill_view(Managed* m, ExportContext* ctx) {
   const Tensor& t = ctx->tensor;
   m->dl_tensor.data = t.numel() ? t.data_ptr() : nullptr;
-  m->dl_tensor.device = {t.device().is_cpu() ? dlpack::kCPU : dlpack::kCUDA, t.device().is_cpu() ? 0 : t.device().index};
+  m->dl_tensor.device = {t.device().is_cpu() ? dlpack::kCPU : dlpack::kCUDA,
+                         t.device().is_cpu() ? 0 : t.device().index};
   m->dl_tensor.ndim = t.dim();
   m->dl_tensor.dtype = dl_dtype(t.dtype());
   m->dl_tensor.shape = ctx->shape.data();
@@ -164,13 +177,15 @@ Tensor tensor_from_managed(Managed* m, Storage::Deleter deleter) {
   STRIATE_CHECK(v.device.device_type == dlpack::kCPU || v.device.device_type == dlpack::kCUDAHost,
                 "from_dlpack: only CPU tensors can be imported in this build (device type ", v.device.device_type, ")");
   DType dtype = dtype_from_dl(v.dtype);
+  STRIATE_CHECK(v.ndim >= 0 && v.ndim <= kMaxDims, "from_dlpack: expected 0 to ", kMaxDims, " dimensions, got ",
+                v.ndim);
+  STRIATE_CHECK(v.ndim == 0 || v.shape, "from_dlpack: the capsule has ", v.ndim, " dimensions but no shape");
   Shape sizes(v.shape, v.shape + v.ndim);
-  Shape strides = v.strides ? Shape(v.strides, v.strides + v.ndim) : contiguous_strides(sizes);
+  for (int64_t s : sizes) STRIATE_CHECK(s >= 0, "from_dlpack: expected non-negative sizes, got ", sizes);
+  Shape strides = v.strides ? Shape(v.strides, v.strides + v.ndim) : contiguous_strides(sizes, "from_dlpack");
   for (int64_t s : strides) STRIATE_CHECK(s >= 0, "from_dlpack: negative strides are not supported");
   char* data = static_cast<char*>(v.data) + v.byte_offset;
-  int64_t extent = 1;
-  for (int i = 0; i < sizes.size(); ++i) extent += (sizes[i] - 1) * strides[i];
-  size_t nbytes = sizes.numel() ? static_cast<size_t>(extent) * element_size(dtype) : 0;
+  size_t nbytes = spanned_bytes(sizes, strides, dtype, "from_dlpack");
   return from_blob(data, sizes, strides, dtype, kCPU, deleter, m, nbytes);
 }
 
@@ -211,7 +226,8 @@ void init_interop(py::module_& m) {
         for (int64_t s : impl.strides()) strides.push_back(s * item);
         return py::buffer_info(impl.data(), item, buffer_format(impl.dtype()), impl.sizes().size(), shape, strides);
       })
-      .def("_to_dlpack", [](const Tensor& t, bool versioned) { return to_dlpack(t, versioned); }, py::arg("versioned"))
+      .def(
+          "_to_dlpack", [](const Tensor& t, bool versioned) { return to_dlpack(t, versioned); }, py::arg("versioned"))
       .def("__dlpack_device__", [](const Tensor& t) {
         return py::make_tuple(t.device().is_cpu() ? int(dlpack::kCPU) : int(dlpack::kCUDA),
                               t.device().is_cpu() ? 0 : t.device().index);

@@ -71,17 +71,19 @@ void init_tensor(py::module_& m) {
            }),
            py::arg("type"), py::arg("index"))
       .def_property_readonly("type", [](const Device& d) { return d.is_cpu() ? "cpu" : "cuda"; })
-      .def_property_readonly("index", [](const Device& d) -> py::object {
-        if (d.is_cpu()) return py::none();
-        return py::int_(d.index);
-      })
+      .def_property_readonly("index",
+                             [](const Device& d) -> py::object {
+                               if (d.is_cpu()) return py::none();
+                               return py::int_(d.index);
+                             })
       .def("__eq__", [](const Device& a, const Device& b) { return a == b; })
       .def("__eq__", [](const Device& a, const std::string& b) { return a == Device(b); })
       .def("__hash__", [](const Device& d) { return static_cast<int>(d.type) * 1000 + d.index; })
       .def("__str__", &Device::str)
-      .def("__repr__", [](const Device& d) { return "device(type='" + std::string(d.is_cpu() ? "cpu" : "cuda") +
-                                                    (d.is_cpu() ? "" : "', index=" + std::to_string(d.index)) +
-                                                    (d.is_cpu() ? "')" : ")"); });
+      .def("__repr__", [](const Device& d) {
+        return "device(type='" + std::string(d.is_cpu() ? "cpu" : "cuda") +
+               (d.is_cpu() ? "" : "', index=" + std::to_string(d.index)) + (d.is_cpu() ? "')" : ")");
+      });
   py::implicitly_convertible<std::string, Device>();
 
   TensorClass cls(m, "Tensor", py::buffer_protocol(), py::dynamic_attr());
@@ -95,8 +97,7 @@ void init_tensor(py::module_& m) {
       .def_property("requires_grad", tensor_method(&Tensor::requires_grad),
                     [](Tensor& t, bool r) { t.requires_grad_(r); })
       .def_property(
-          "grad", [](const Tensor& t) { return t.grad(); },
-          [](const Tensor& t, const Tensor& g) { t.set_grad(g); })
+          "grad", [](const Tensor& t) { return t.grad(); }, [](const Tensor& t, const Tensor& g) { t.set_grad(g); })
       .def_property_readonly("data", tensor_method(&Tensor::detach))
       .def_property_readonly("_is_parameter", tensor_method(&Tensor::is_parameter))
       .def("_mark_parameter", tensor_method(&Tensor::mark_parameter), py::arg("value") = true)
@@ -107,14 +108,20 @@ void init_tensor(py::module_& m) {
       .def("dim", tensor_method(&Tensor::dim))
       .def("numel", tensor_method(&Tensor::numel))
       .def("element_size", [](const Tensor& t) { return element_size(t.dtype()); })
-      .def("size", [](const Tensor& t, std::optional<int64_t> dim) -> py::object {
-        if (dim) return py::int_(t.size(*dim));
-        return to_tuple(t.sizes());
-      }, py::arg("dim") = py::none())
-      .def("stride", [](const Tensor& t, std::optional<int64_t> dim) -> py::object {
-        if (dim) return py::int_(t.stride(*dim));
-        return to_tuple(t.strides());
-      }, py::arg("dim") = py::none())
+      .def(
+          "size",
+          [](const Tensor& t, std::optional<int64_t> dim) -> py::object {
+            if (dim) return py::int_(t.size(*dim));
+            return to_tuple(t.sizes());
+          },
+          py::arg("dim") = py::none())
+      .def(
+          "stride",
+          [](const Tensor& t, std::optional<int64_t> dim) -> py::object {
+            if (dim) return py::int_(t.stride(*dim));
+            return to_tuple(t.strides());
+          },
+          py::arg("dim") = py::none())
       .def("storage_offset", tensor_method(&Tensor::storage_offset))
       .def("is_contiguous", tensor_method(&Tensor::is_contiguous))
       .def("is_floating_point", tensor_method(&Tensor::is_floating_point))
@@ -123,131 +130,213 @@ void init_tensor(py::module_& m) {
       .def("is_pinned", tensor_method(&Tensor::is_pinned))
       .def("clone", tensor_method(&Tensor::clone), release_gil())
       .def("detach", tensor_method(&Tensor::detach))
-      .def("detach_", [](Tensor& t) { t.detach_(); return t; })
-      .def("requires_grad_", [](Tensor& t, bool r) { t.requires_grad_(r); return t; }, py::arg("requires_grad") = true)
+      .def("detach_",
+           [](Tensor& t) {
+             t.detach_();
+             return t;
+           })
+      .def(
+          "requires_grad_",
+          [](Tensor& t, bool r) {
+            t.requires_grad_(r);
+            return t;
+          },
+          py::arg("requires_grad") = true)
       .def("retain_grad", tensor_method(&Tensor::retain_grad))
-      .def_property_readonly("retains_grad", [](const Tensor& t) {
-        auto* meta = t.impl()->autograd();
-        return meta && meta->retains_grad;
-      })
+      .def_property_readonly("retains_grad",
+                             [](const Tensor& t) {
+                               auto* meta = t.impl()->autograd();
+                               return meta && meta->retains_grad;
+                             })
       // views
       .def("_view", [](const Tensor& t, std::vector<int64_t> s) { return t.view(to_shape(s)); })
-      .def("_reshape", [](const Tensor& t, std::vector<int64_t> s) { return t.reshape(to_shape(s)); }, release_gil())
+      .def(
+          "_reshape", [](const Tensor& t, std::vector<int64_t> s) { return t.reshape(to_shape(s)); }, release_gil())
       .def("_permute", [](const Tensor& t, std::vector<int64_t> d) { return t.permute(d); })
       .def("_expand", [](const Tensor& t, std::vector<int64_t> s) { return t.expand(to_shape(s)); })
       .def("transpose", tensor_method(&Tensor::transpose), py::arg("dim0"), py::arg("dim1"))
       .def("t", tensor_method(&Tensor::t))
-      .def_property_readonly("T", [](const Tensor& t) {
-        std::vector<int64_t> perm(t.dim());
-        for (int i = 0; i < t.dim(); ++i) perm[i] = t.dim() - 1 - i;
-        return t.permute(perm);
-      })
-      .def_property_readonly("mT", [](const Tensor& t) {
-        STRIATE_CHECK_SHAPE(t.dim() >= 2, "mT: expected a tensor with at least 2 dimensions, got ", t.dim());
-        return t.transpose(-2, -1);
-      })
+      .def_property_readonly("T",
+                             [](const Tensor& t) {
+                               std::vector<int64_t> perm(t.dim());
+                               for (int i = 0; i < t.dim(); ++i) perm[i] = t.dim() - 1 - i;
+                               return t.permute(perm);
+                             })
+      .def_property_readonly("mT",
+                             [](const Tensor& t) {
+                               STRIATE_CHECK_SHAPE(t.dim() >= 2,
+                                                   "mT: expected a tensor with at least 2 dimensions, got ", t.dim());
+                               return t.transpose(-2, -1);
+                             })
       .def("narrow", tensor_method(&Tensor::narrow), py::arg("dim"), py::arg("start"), py::arg("length"))
       .def("select", tensor_method(&Tensor::select), py::arg("dim"), py::arg("index"))
       .def("_slice", tensor_method(&Tensor::slice))
       .def("expand_as", tensor_method(&Tensor::expand_as))
-      .def("squeeze", [](const Tensor& t, std::optional<int64_t> dim) { return dim ? t.squeeze(*dim) : t.squeeze(); },
-           py::arg("dim") = py::none())
+      .def(
+          "squeeze", [](const Tensor& t, std::optional<int64_t> dim) { return dim ? t.squeeze(*dim) : t.squeeze(); },
+          py::arg("dim") = py::none())
       .def("unsqueeze", tensor_method(&Tensor::unsqueeze), py::arg("dim"))
       .def("flatten", tensor_method(&Tensor::flatten), py::arg("start_dim") = 0, py::arg("end_dim") = -1)
       // dtype / device moves
-      .def("_to_dtype", [](const Tensor& t, const py::object& d) { return t.to(dtype_from_py(d, "to")); },
-           py::arg("dtype"))
+      .def(
+          "_to_dtype", [](const Tensor& t, const py::object& d) { return t.to(dtype_from_py(d, "to")); },
+          py::arg("dtype"))
       .def("_to_device", [](const Tensor& t, const py::object& d) { return t.to(device_from_py(d)); })
       // elementwise
-      .def("abs", [](const Tensor& t) { return abs(t); }, release_gil())
-      .def("exp", [](const Tensor& t) { return exp(t); }, release_gil())
-      .def("log", [](const Tensor& t) { return log(t); }, release_gil())
-      .def("sqrt", [](const Tensor& t) { return sqrt(t); }, release_gil())
-      .def("neg", [](const Tensor& t) { return neg(t); }, release_gil())
-      .def("sign", [](const Tensor& t) { return sign(t); }, release_gil())
-      .def("clamp", [](const Tensor& t, std::optional<Scalar> lo, std::optional<Scalar> hi) { return clamp(t, lo, hi); },
-           py::arg("min") = py::none(), py::arg("max") = py::none(), release_gil())
-      .def("clamp_", [](Tensor& t, std::optional<Scalar> lo, std::optional<Scalar> hi) { return clamp_(t, lo, hi); },
-           py::arg("min") = py::none(), py::arg("max") = py::none(), release_gil())
-      .def("maximum", [](const Tensor& a, const Tensor& b) { return maximum(a, b); }, release_gil())
-      .def("minimum", [](const Tensor& a, const Tensor& b) { return minimum(a, b); }, release_gil())
+      .def(
+          "abs", [](const Tensor& t) { return abs(t); }, release_gil())
+      .def(
+          "exp", [](const Tensor& t) { return exp(t); }, release_gil())
+      .def(
+          "log", [](const Tensor& t) { return log(t); }, release_gil())
+      .def(
+          "sqrt", [](const Tensor& t) { return sqrt(t); }, release_gil())
+      .def(
+          "neg", [](const Tensor& t) { return neg(t); }, release_gil())
+      .def(
+          "sign", [](const Tensor& t) { return sign(t); }, release_gil())
+      .def(
+          "clamp", [](const Tensor& t, std::optional<Scalar> lo, std::optional<Scalar> hi) { return clamp(t, lo, hi); },
+          py::arg("min") = py::none(), py::arg("max") = py::none(), release_gil())
+      .def(
+          "clamp_", [](Tensor& t, std::optional<Scalar> lo, std::optional<Scalar> hi) { return clamp_(t, lo, hi); },
+          py::arg("min") = py::none(), py::arg("max") = py::none(), release_gil())
+      .def(
+          "maximum", [](const Tensor& a, const Tensor& b) { return maximum(a, b); }, release_gil())
+      .def(
+          "minimum", [](const Tensor& a, const Tensor& b) { return minimum(a, b); }, release_gil())
       .def("logical_not", [](const Tensor& a) { return logical_not(a); })
-      .def("add", [](const Tensor& a, const Tensor& b, Scalar alpha) { return add(a, b, alpha); }, py::arg("other"),
-           py::kw_only(), py::arg("alpha") = 1, release_gil())
-      .def("add", [](const Tensor& a, Scalar b, Scalar alpha) { return add(a, mul(scalar_tensor(b, b.result_type_with(a.dtype())), alpha)); },
-           py::arg("other"), py::kw_only(), py::arg("alpha") = 1)
-      .def("sub", [](const Tensor& a, const Tensor& b, Scalar alpha) { return sub(a, b, alpha); }, py::arg("other"),
-           py::kw_only(), py::arg("alpha") = 1, release_gil())
-      .def("sub", [](const Tensor& a, Scalar b) { return sub(a, b); }, py::arg("other"))
-      .def("mul", [](const Tensor& a, const Tensor& b) { return mul(a, b); }, release_gil())
+      .def(
+          "add", [](const Tensor& a, const Tensor& b, Scalar alpha) { return add(a, b, alpha); }, py::arg("other"),
+          py::kw_only(), py::arg("alpha") = 1, release_gil())
+      .def(
+          "add",
+          [](const Tensor& a, Scalar b, Scalar alpha) {
+            return add(a, mul(scalar_tensor(b, b.result_type_with(a.dtype())), alpha));
+          },
+          py::arg("other"), py::kw_only(), py::arg("alpha") = 1)
+      .def(
+          "sub", [](const Tensor& a, const Tensor& b, Scalar alpha) { return sub(a, b, alpha); }, py::arg("other"),
+          py::kw_only(), py::arg("alpha") = 1, release_gil())
+      .def(
+          "sub", [](const Tensor& a, Scalar b) { return sub(a, b); }, py::arg("other"))
+      .def(
+          "mul", [](const Tensor& a, const Tensor& b) { return mul(a, b); }, release_gil())
       .def("mul", [](const Tensor& a, Scalar b) { return mul(a, b); })
-      .def("div", [](const Tensor& a, const Tensor& b) { return div(a, b); }, release_gil())
+      .def(
+          "div", [](const Tensor& a, const Tensor& b) { return div(a, b); }, release_gil())
       .def("div", [](const Tensor& a, Scalar b) { return div(a, b); })
-      .def("pow", [](const Tensor& a, const Tensor& b) { return pow(a, b); }, release_gil())
+      .def(
+          "pow", [](const Tensor& a, const Tensor& b) { return pow(a, b); }, release_gil())
       .def("pow", [](const Tensor& a, Scalar b) { return pow(a, b); })
-      .def("add_", [](Tensor& a, const Tensor& b, Scalar alpha) { return add_(a, b, alpha); }, py::arg("other"),
-           py::kw_only(), py::arg("alpha") = 1, release_gil())
+      .def(
+          "add_", [](Tensor& a, const Tensor& b, Scalar alpha) { return add_(a, b, alpha); }, py::arg("other"),
+          py::kw_only(), py::arg("alpha") = 1, release_gil())
       .def("add_", [](Tensor& a, Scalar b) { return add_(a, b); })
-      .def("sub_", [](Tensor& a, const Tensor& b, Scalar alpha) { return sub_(a, b, alpha); }, py::arg("other"),
-           py::kw_only(), py::arg("alpha") = 1, release_gil())
+      .def(
+          "sub_", [](Tensor& a, const Tensor& b, Scalar alpha) { return sub_(a, b, alpha); }, py::arg("other"),
+          py::kw_only(), py::arg("alpha") = 1, release_gil())
       .def("sub_", [](Tensor& a, Scalar b) { return sub_(a, b); })
-      .def("mul_", [](Tensor& a, const Tensor& b) { return mul_(a, b); }, release_gil())
+      .def(
+          "mul_", [](Tensor& a, const Tensor& b) { return mul_(a, b); }, release_gil())
       .def("mul_", [](Tensor& a, Scalar b) { return mul_(a, b); })
-      .def("div_", [](Tensor& a, const Tensor& b) { return div_(a, b); }, release_gil())
+      .def(
+          "div_", [](Tensor& a, const Tensor& b) { return div_(a, b); }, release_gil())
       .def("div_", [](Tensor& a, Scalar b) { return div_(a, b); })
       .def("pow_", [](Tensor& a, Scalar b) { return pow_(a, b); })
       .def("zero_", [](Tensor& a) { return fill_(a, 0); })
       .def("fill_", [](Tensor& a, Scalar v) { return fill_(a, v); })
-      .def("copy_", [](Tensor& a, const Tensor& src) { return copy_(a, src); }, release_gil())
+      .def(
+          "copy_", [](Tensor& a, const Tensor& src) { return copy_(a, src); }, release_gil())
       .def("eq", [](const Tensor& a, const Tensor& b) { return eq(a, b); })
       .def("eq", [](const Tensor& a, Scalar b) { return eq(a, b); })
       // operators: returning NotImplemented on unknown operand types (py::is_operator)
-      .def("__add__", [](const Tensor& a, const Tensor& b) { return add(a, b); }, py::is_operator(), release_gil())
-      .def("__add__", [](const Tensor& a, Scalar b) { return add(a, b); }, py::is_operator())
-      .def("__radd__", [](const Tensor& a, Scalar b) { return add(a, b); }, py::is_operator())
-      .def("__iadd__", [](Tensor& a, const Tensor& b) { return add_(a, b); }, py::is_operator(), release_gil())
-      .def("__iadd__", [](Tensor& a, Scalar b) { return add_(a, b); }, py::is_operator())
-      .def("__sub__", [](const Tensor& a, const Tensor& b) { return sub(a, b); }, py::is_operator(), release_gil())
-      .def("__sub__", [](const Tensor& a, Scalar b) { return sub(a, b); }, py::is_operator())
-      .def("__rsub__", [](const Tensor& a, Scalar b) { return rsub(a, b); }, py::is_operator())
-      .def("__isub__", [](Tensor& a, const Tensor& b) { return sub_(a, b); }, py::is_operator(), release_gil())
-      .def("__isub__", [](Tensor& a, Scalar b) { return sub_(a, b); }, py::is_operator())
-      .def("__mul__", [](const Tensor& a, const Tensor& b) { return mul(a, b); }, py::is_operator(), release_gil())
-      .def("__mul__", [](const Tensor& a, Scalar b) { return mul(a, b); }, py::is_operator())
-      .def("__rmul__", [](const Tensor& a, Scalar b) { return mul(a, b); }, py::is_operator())
-      .def("__imul__", [](Tensor& a, const Tensor& b) { return mul_(a, b); }, py::is_operator(), release_gil())
-      .def("__imul__", [](Tensor& a, Scalar b) { return mul_(a, b); }, py::is_operator())
-      .def("__truediv__", [](const Tensor& a, const Tensor& b) { return div(a, b); }, py::is_operator(), release_gil())
-      .def("__truediv__", [](const Tensor& a, Scalar b) { return div(a, b); }, py::is_operator())
-      .def("__rtruediv__", [](const Tensor& a, Scalar b) { return rdiv(a, b); }, py::is_operator())
-      .def("__itruediv__", [](Tensor& a, const Tensor& b) { return div_(a, b); }, py::is_operator(), release_gil())
-      .def("__itruediv__", [](Tensor& a, Scalar b) { return div_(a, b); }, py::is_operator())
-      .def("__pow__", [](const Tensor& a, const Tensor& b) { return pow(a, b); }, py::is_operator())
-      .def("__pow__", [](const Tensor& a, Scalar b) { return pow(a, b); }, py::is_operator())
-      .def("__rpow__", [](const Tensor& a, Scalar b) { return rpow(a, b); }, py::is_operator())
-      .def("__ipow__", [](Tensor& a, Scalar b) { return pow_(a, b); }, py::is_operator())
+      .def(
+          "__add__", [](const Tensor& a, const Tensor& b) { return add(a, b); }, py::is_operator(), release_gil())
+      .def(
+          "__add__", [](const Tensor& a, Scalar b) { return add(a, b); }, py::is_operator())
+      .def(
+          "__radd__", [](const Tensor& a, Scalar b) { return add(a, b); }, py::is_operator())
+      .def(
+          "__iadd__", [](Tensor& a, const Tensor& b) { return add_(a, b); }, py::is_operator(), release_gil())
+      .def(
+          "__iadd__", [](Tensor& a, Scalar b) { return add_(a, b); }, py::is_operator())
+      .def(
+          "__sub__", [](const Tensor& a, const Tensor& b) { return sub(a, b); }, py::is_operator(), release_gil())
+      .def(
+          "__sub__", [](const Tensor& a, Scalar b) { return sub(a, b); }, py::is_operator())
+      .def(
+          "__rsub__", [](const Tensor& a, Scalar b) { return rsub(a, b); }, py::is_operator())
+      .def(
+          "__isub__", [](Tensor& a, const Tensor& b) { return sub_(a, b); }, py::is_operator(), release_gil())
+      .def(
+          "__isub__", [](Tensor& a, Scalar b) { return sub_(a, b); }, py::is_operator())
+      .def(
+          "__mul__", [](const Tensor& a, const Tensor& b) { return mul(a, b); }, py::is_operator(), release_gil())
+      .def(
+          "__mul__", [](const Tensor& a, Scalar b) { return mul(a, b); }, py::is_operator())
+      .def(
+          "__rmul__", [](const Tensor& a, Scalar b) { return mul(a, b); }, py::is_operator())
+      .def(
+          "__imul__", [](Tensor& a, const Tensor& b) { return mul_(a, b); }, py::is_operator(), release_gil())
+      .def(
+          "__imul__", [](Tensor& a, Scalar b) { return mul_(a, b); }, py::is_operator())
+      .def(
+          "__truediv__", [](const Tensor& a, const Tensor& b) { return div(a, b); }, py::is_operator(), release_gil())
+      .def(
+          "__truediv__", [](const Tensor& a, Scalar b) { return div(a, b); }, py::is_operator())
+      .def(
+          "__rtruediv__", [](const Tensor& a, Scalar b) { return rdiv(a, b); }, py::is_operator())
+      .def(
+          "__itruediv__", [](Tensor& a, const Tensor& b) { return div_(a, b); }, py::is_operator(), release_gil())
+      .def(
+          "__itruediv__", [](Tensor& a, Scalar b) { return div_(a, b); }, py::is_operator())
+      .def(
+          "__pow__", [](const Tensor& a, const Tensor& b) { return pow(a, b); }, py::is_operator())
+      .def(
+          "__pow__", [](const Tensor& a, Scalar b) { return pow(a, b); }, py::is_operator())
+      .def(
+          "__rpow__", [](const Tensor& a, Scalar b) { return rpow(a, b); }, py::is_operator())
+      .def(
+          "__ipow__", [](Tensor& a, Scalar b) { return pow_(a, b); }, py::is_operator())
       .def("__neg__", [](const Tensor& a) { return neg(a); })
       .def("__abs__", [](const Tensor& a) { return abs(a); })
-      .def("__invert__", [](const Tensor& a) {
-        STRIATE_CHECK_TYPE(a.dtype() == DType::Bool, "~ (bitwise_not): only supported for bool tensors here, got ",
-                           a.dtype());
-        return logical_not(a);
-      })
-      .def("__and__", [](const Tensor& a, const Tensor& b) { return logical_and(a, b); }, py::is_operator())
-      .def("__or__", [](const Tensor& a, const Tensor& b) { return logical_or(a, b); }, py::is_operator())
-      .def("__eq__", [](const Tensor& a, const Tensor& b) { return eq(a, b); }, py::is_operator())
-      .def("__eq__", [](const Tensor& a, Scalar b) { return eq(a, b); }, py::is_operator())
-      .def("__ne__", [](const Tensor& a, const Tensor& b) { return ne(a, b); }, py::is_operator())
-      .def("__ne__", [](const Tensor& a, Scalar b) { return ne(a, b); }, py::is_operator())
-      .def("__lt__", [](const Tensor& a, const Tensor& b) { return lt(a, b); }, py::is_operator())
-      .def("__lt__", [](const Tensor& a, Scalar b) { return lt(a, b); }, py::is_operator())
-      .def("__le__", [](const Tensor& a, const Tensor& b) { return le(a, b); }, py::is_operator())
-      .def("__le__", [](const Tensor& a, Scalar b) { return le(a, b); }, py::is_operator())
-      .def("__gt__", [](const Tensor& a, const Tensor& b) { return gt(a, b); }, py::is_operator())
-      .def("__gt__", [](const Tensor& a, Scalar b) { return gt(a, b); }, py::is_operator())
-      .def("__ge__", [](const Tensor& a, const Tensor& b) { return ge(a, b); }, py::is_operator())
-      .def("__ge__", [](const Tensor& a, Scalar b) { return ge(a, b); }, py::is_operator())
-      .def("__hash__", [](const py::object& self) { return py::hash(py::int_(reinterpret_cast<uintptr_t>(self.ptr()))); })
+      .def("__invert__",
+           [](const Tensor& a) {
+             STRIATE_CHECK_TYPE(a.dtype() == DType::Bool, "~ (bitwise_not): only supported for bool tensors here, got ",
+                                a.dtype());
+             return logical_not(a);
+           })
+      .def(
+          "__and__", [](const Tensor& a, const Tensor& b) { return logical_and(a, b); }, py::is_operator())
+      .def(
+          "__or__", [](const Tensor& a, const Tensor& b) { return logical_or(a, b); }, py::is_operator())
+      .def(
+          "__eq__", [](const Tensor& a, const Tensor& b) { return eq(a, b); }, py::is_operator())
+      .def(
+          "__eq__", [](const Tensor& a, Scalar b) { return eq(a, b); }, py::is_operator())
+      .def(
+          "__ne__", [](const Tensor& a, const Tensor& b) { return ne(a, b); }, py::is_operator())
+      .def(
+          "__ne__", [](const Tensor& a, Scalar b) { return ne(a, b); }, py::is_operator())
+      .def(
+          "__lt__", [](const Tensor& a, const Tensor& b) { return lt(a, b); }, py::is_operator())
+      .def(
+          "__lt__", [](const Tensor& a, Scalar b) { return lt(a, b); }, py::is_operator())
+      .def(
+          "__le__", [](const Tensor& a, const Tensor& b) { return le(a, b); }, py::is_operator())
+      .def(
+          "__le__", [](const Tensor& a, Scalar b) { return le(a, b); }, py::is_operator())
+      .def(
+          "__gt__", [](const Tensor& a, const Tensor& b) { return gt(a, b); }, py::is_operator())
+      .def(
+          "__gt__", [](const Tensor& a, Scalar b) { return gt(a, b); }, py::is_operator())
+      .def(
+          "__ge__", [](const Tensor& a, const Tensor& b) { return ge(a, b); }, py::is_operator())
+      .def(
+          "__ge__", [](const Tensor& a, Scalar b) { return ge(a, b); }, py::is_operator())
+      .def("__hash__",
+           [](const py::object& self) { return py::hash(py::int_(reinterpret_cast<uintptr_t>(self.ptr()))); })
       .def("_str", tensor_method(&Tensor::str));
 
   // ---- module-level creation and math ----
@@ -255,14 +344,28 @@ void init_tensor(py::module_& m) {
   m.def("initial_seed", [] { return default_generator().initial_seed(); });
   m.def("get_rng_state", [] { return py::bytes(default_generator().get_state()); });
   m.def("set_rng_state", [](const py::bytes& s) { default_generator().set_state(std::string(s)); });
-  m.def("_empty", [](std::vector<int64_t> s, const py::object& d) { return empty(to_shape(s), dtype_from_py(d, "empty")); });
-  m.def("_full", [](std::vector<int64_t> s, Scalar v, const py::object& d) {
-    return full(to_shape(s), v, dtype_from_py(d, "full"));
-  }, release_gil());
-  m.def("_rand", [](std::vector<int64_t> s, const py::object& d) { return rand(to_shape(s), dtype_from_py(d, "rand")); },
-        release_gil());
-  m.def("_randn", [](std::vector<int64_t> s, const py::object& d) { return randn(to_shape(s), dtype_from_py(d, "randn")); },
-        release_gil());
+  m.def("_empty",
+        [](std::vector<int64_t> s, const py::object& d) { return empty(to_shape(s), dtype_from_py(d, "empty")); });
+  m.def(
+      "_full",
+      [](std::vector<int64_t> s, Scalar v, const py::object& d) {
+        return full(to_shape(s), v, dtype_from_py(d, "full"));
+      },
+      release_gil());
+  m.def(
+      "_zeros",
+      [](std::vector<int64_t> s, const py::object& d) { return zeros(to_shape(s), dtype_from_py(d, "zeros")); },
+      release_gil());
+  m.def(
+      "_ones", [](std::vector<int64_t> s, const py::object& d) { return ones(to_shape(s), dtype_from_py(d, "ones")); },
+      release_gil());
+  m.def(
+      "_rand", [](std::vector<int64_t> s, const py::object& d) { return rand(to_shape(s), dtype_from_py(d, "rand")); },
+      release_gil());
+  m.def(
+      "_randn",
+      [](std::vector<int64_t> s, const py::object& d) { return randn(to_shape(s), dtype_from_py(d, "randn")); },
+      release_gil());
   m.def("_randint", [](int64_t low, int64_t high, std::vector<int64_t> s, const py::object& d) {
     return randint(low, high, to_shape(s), dtype_from_py(d, "randint"));
   });
@@ -276,17 +379,28 @@ void init_tensor(py::module_& m) {
   m.def("_eye", [](int64_t n, int64_t mm, const py::object& d) { return eye(n, mm, dtype_from_py(d, "eye")); });
   m.def("_uniform_", [](Tensor& t, double lo, double hi) { return uniform_(t, lo, hi); });
   m.def("_normal_", [](Tensor& t, double mean, double std) { return normal_(t, mean, std); });
-  m.def("where", [](const Tensor& c, const Tensor& a, const Tensor& b) { return where(c, a, b); },
-        py::arg("condition"), py::arg("input"), py::arg("other"), release_gil());
-  m.def("where", [](const Tensor& c, const Tensor& a, Scalar b) { return where(c, a, scalar_tensor(b, b.result_type_with(a.dtype()))); },
-        py::arg("condition"), py::arg("input"), py::arg("other"));
-  m.def("where", [](const Tensor& c, Scalar a, const Tensor& b) { return where(c, scalar_tensor(a, a.result_type_with(b.dtype())), b); },
-        py::arg("condition"), py::arg("input"), py::arg("other"));
-  m.def("add", [](const Tensor& a, const Tensor& b, Scalar alpha) { return add(a, b, alpha); }, py::arg("input"),
-        py::arg("other"), py::kw_only(), py::arg("alpha") = 1, release_gil());
+  m.def(
+      "where", [](const Tensor& c, const Tensor& a, const Tensor& b) { return where(c, a, b); }, py::arg("condition"),
+      py::arg("input"), py::arg("other"), release_gil());
+  m.def(
+      "where",
+      [](const Tensor& c, const Tensor& a, Scalar b) {
+        return where(c, a, scalar_tensor(b, b.result_type_with(a.dtype())));
+      },
+      py::arg("condition"), py::arg("input"), py::arg("other"));
+  m.def(
+      "where",
+      [](const Tensor& c, Scalar a, const Tensor& b) {
+        return where(c, scalar_tensor(a, a.result_type_with(b.dtype())), b);
+      },
+      py::arg("condition"), py::arg("input"), py::arg("other"));
+  m.def(
+      "add", [](const Tensor& a, const Tensor& b, Scalar alpha) { return add(a, b, alpha); }, py::arg("input"),
+      py::arg("other"), py::kw_only(), py::arg("alpha") = 1, release_gil());
   m.def("add", [](const Tensor& a, Scalar b) { return add(a, b); }, py::arg("input"), py::arg("other"));
-  m.def("sub", [](const Tensor& a, const Tensor& b, Scalar alpha) { return sub(a, b, alpha); }, py::arg("input"),
-        py::arg("other"), py::kw_only(), py::arg("alpha") = 1, release_gil());
+  m.def(
+      "sub", [](const Tensor& a, const Tensor& b, Scalar alpha) { return sub(a, b, alpha); }, py::arg("input"),
+      py::arg("other"), py::kw_only(), py::arg("alpha") = 1, release_gil());
   m.def("mul", [](const Tensor& a, const Tensor& b) { return mul(a, b); }, release_gil());
   m.def("mul", [](const Tensor& a, Scalar b) { return mul(a, b); });
   m.def("div", [](const Tensor& a, const Tensor& b) { return div(a, b); }, release_gil());
@@ -301,8 +415,9 @@ void init_tensor(py::module_& m) {
   m.def("sqrt", [](const Tensor& a) { return sqrt(a); });
   m.def("neg", [](const Tensor& a) { return neg(a); });
   m.def("sign", [](const Tensor& a) { return sign(a); });
-  m.def("clamp", [](const Tensor& t, std::optional<Scalar> lo, std::optional<Scalar> hi) { return clamp(t, lo, hi); },
-        py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none());
+  m.def(
+      "clamp", [](const Tensor& t, std::optional<Scalar> lo, std::optional<Scalar> hi) { return clamp(t, lo, hi); },
+      py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none());
   m.def("eq", [](const Tensor& a, const Tensor& b) { return eq(a, b); });
   m.def("logical_not", [](const Tensor& a) { return logical_not(a); });
   m.def("logical_and", [](const Tensor& a, const Tensor& b) { return logical_and(a, b); });

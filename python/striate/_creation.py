@@ -45,11 +45,11 @@ def empty(*size, dtype=None, device=None, requires_grad=False):
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
-    return _finish(_C._full(_size(size, "zeros"), 0, _dtype(dtype)), requires_grad, device)
+    return _finish(_C._zeros(_size(size, "zeros"), _dtype(dtype)), requires_grad, device)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
-    return _finish(_C._full(_size(size, "ones"), 1, _dtype(dtype)), requires_grad, device)
+    return _finish(_C._ones(_size(size, "ones"), _dtype(dtype)), requires_grad, device)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
@@ -58,7 +58,8 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
             dtype = _C.dtype.bool
         elif isinstance(fill_value, int):
             dtype = _C.dtype.int64
-    return _finish(_C._full(_size((size,), "full"), fill_value, _dtype(dtype)), requires_grad, device)
+    return _finish(_C._full(_size((size,), "full"), fill_value, _dtype(dtype)), requires_grad,
+                   device)
 
 
 def rand(*size, dtype=None, device=None, requires_grad=False):
@@ -74,7 +75,8 @@ def randint(low, high=None, size=None, dtype=None, device=None):
         raise TypeError("randint: missing the required argument 'size'")
     if high is None:
         low, high = 0, low
-    return _finish(_C._randint(int(low), int(high), _size((size,), "randint"), _dtype(dtype, _C.dtype.int64)), False,
+    shape = _size((size,), "randint")
+    return _finish(_C._randint(int(low), int(high), shape, _dtype(dtype, _C.dtype.int64)), False,
                    device)
 
 
@@ -85,11 +87,13 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
-    return _finish(_C._linspace(float(start), float(end), int(steps), _dtype(dtype)), requires_grad, device)
+    return _finish(_C._linspace(float(start), float(end), int(steps), _dtype(dtype)), requires_grad,
+                   device)
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
-    return _finish(_C._eye(int(n), -1 if m is None else int(m), _dtype(dtype)), requires_grad, device)
+    return _finish(_C._eye(int(n), -1 if m is None else int(m), _dtype(dtype)), requires_grad,
+                   device)
 
 
 def empty_like(t, dtype=None, requires_grad=False):
@@ -154,7 +158,8 @@ def _infer_numpy(data):
     elif arr.dtype.kind in "iu" and arr.dtype != np.uint8:
         arr = arr.astype(np.int64)
     elif arr.dtype.kind not in "fiub":
-        raise TypeError(f"tensor: can't build a tensor from data of dtype {arr.dtype} (expected numbers or bools)")
+        raise TypeError(f"tensor: can't build a tensor from data of dtype {arr.dtype} (expected "
+                        "numbers or bools)")
     return arr
 
 
@@ -171,11 +176,13 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     arr = _infer_numpy(data)
     if dtype is not None:
         if dtype not in _DTYPE_TO_NUMPY:
-            raise TypeError(f"tensor: dtype must be a striate dtype (striate.float32, ...), got {dtype!r}")
+            raise TypeError("tensor: dtype must be a striate dtype (striate.float32, ...), got "
+                            f"{dtype!r}")
         arr = arr.astype(_DTYPE_TO_NUMPY[dtype])
     t = _C._from_numpy(np.array(arr, order="C", copy=True))
     if requires_grad and not t.is_floating_point():
-        raise TypeError(f"tensor: only floating-point tensors can require gradients, got dtype {t.dtype}")
+        raise TypeError("tensor: only floating-point tensors can require gradients, got dtype "
+                        f"{t.dtype}")
     return _finish(t, requires_grad, device)
 
 

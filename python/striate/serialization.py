@@ -17,6 +17,8 @@ import threading
 
 import numpy as np
 
+from ._restricted_pickle import UnsafeGlobalError, restricted_load, unrestricted_load
+
 __all__ = ["save", "load", "atomic_write"]
 
 _UMASK_LOCK = threading.Lock()
@@ -88,19 +90,10 @@ _SAFE_GLOBALS = {
 }
 
 
-class UnsafeGlobalError(pickle.UnpicklingError):
-    """A weights_only load met a reference to code (a class or function) it does not allow."""
-
-
-class _SafeUnpickler(pickle.Unpickler):
-    def find_class(self, module, name):
-        try:
-            return _SAFE_GLOBALS[(module, name)]
-        except KeyError:
-            raise UnsafeGlobalError(
-                f"striate.load: the file refers to {module}.{name}, which weights_only=True does "
-                "not load (only containers, numbers, strings and tensors); pass "
-                "weights_only=False if you trust the file") from None
+def _refusal(module, name):
+    return (f"striate.load: the file refers to {module}.{name}, which weights_only=True does not "
+            "load (only containers, numbers, strings and tensors); pass weights_only=False if you "
+            "trust the file")
 
 
 def _file_mode(path):
@@ -203,13 +196,14 @@ def _load_stream(stream, weights_only, name):
     if magic != _MAGIC:
         raise ValueError(f"striate.load: {name} is not a file written by striate.save "
                          f"(expected header {_MAGIC!r}, got {magic!r})")
-    unpickler = (_SafeUnpickler if weights_only else pickle.Unpickler)(stream)
     try:
-        return unpickler.load()
+        if weights_only:
+            return restricted_load(stream, _SAFE_GLOBALS, _refusal)
+        return unrestricted_load(stream)
     except UnsafeGlobalError:
         raise
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError,
-            struct.error) as error:
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError, KeyError,
+            AttributeError, struct.error) as error:
         raise ValueError(f"striate.load: {name} is truncated or damaged ({error})") from error
 
 

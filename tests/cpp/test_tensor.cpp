@@ -1,9 +1,47 @@
 // C++ tests of the Tensor core: creation, views sharing storage, broadcasting, dtype rules, errors.
 #include <striate/striate.h>
 
+#include <limits>
+
 #include "check.h"
 
 using namespace striate;
+
+// Sizes, strides and byte counts from user input are checked before anything is allocated, and no
+// tensor's geometry may reach past its storage (the checks of core/checked_math.h).
+void check_size_overflow() {
+  const int64_t big = int64_t(1) << 32;
+  int64_t product = 0;
+  CHECK(mul_overflows(big, big, &product));
+  CHECK(!mul_overflows(big, 4, &product) && product == (int64_t(1) << 34));
+  CHECK_THROWS(ValueError, checked_mul(big, big, "op", "the size"), "op: size too large: the size 4294967296 * ");
+  CHECK_THROWS(ValueError, checked_add(std::numeric_limits<int64_t>::max(), 1, "op", "the size"), "op: size too large");
+  CHECK_THROWS(ValueError, checked_nbytes(int64_t(1) << 62, 4, "op"), "op: size too large");
+  CHECK(checked_nbytes(int64_t(1) << 60, 4, "op") == size_t(1) << 62);
+  CHECK_THROWS(ValueError, Shape({big, big}).numel(), "size too large");
+  CHECK(Shape({big, big, 0}).numel() == 0);
+  CHECK_THROWS(ValueError, zeros({big / 2, big / 2}), "zeros: size too large");
+  CHECK_THROWS(ValueError, randn({big / 2, big / 2}), "randn: size too large");
+  CHECK_THROWS(ValueError, empty({int64_t(1) << 62}), "empty: size too large");
+  CHECK_THROWS(OutOfMemory, empty({int64_t(1) << 60}), "4611686018427387904 bytes");
+  CHECK_THROWS(ValueError, zeros({0, int64_t(1) << 40, int64_t(1) << 40}), "zeros: size too large");
+  CHECK_THROWS(ValueError, zeros({0}).reshape({big, big}), "reshape: size too large");
+  CHECK_THROWS(ValueError, ones({1}).expand({big, big}), "expand: size too large");
+  CHECK_THROWS(ValueError, arange(Scalar(int64_t(0)), Scalar(int64_t(1) << 62), Scalar(int64_t(1))),
+               "arange: size too large");
+  CHECK_THROWS(ValueError, linspace(0.0, 1.0, int64_t(1) << 62), "linspace: size too large");
+  CHECK_THROWS(ValueError, eye(big), "eye: size too large");
+  Tensor wide = ones({1}).expand({int64_t(1) << 62});
+  CHECK(wide.numel() == int64_t(1) << 62);
+  CHECK_THROWS(ValueError, cat({wide, wide}), "cat: size too large");
+  // A geometry past the end of its storage is refused whichever op computed it.
+  float buffer[4] = {};
+  CHECK_THROWS(ValueError, from_blob(buffer, {5}, {1}, DType::Float32, Device(), nullptr, nullptr, sizeof(buffer)),
+               "but the storage holds 16 bytes");
+  CHECK_THROWS(ValueError, from_blob(buffer, {2}, {4}, DType::Float32, Device(), nullptr, nullptr, sizeof(buffer)),
+               "reach elements 0 to 4");
+  CHECK(from_blob(buffer, {2, 2}, {1, 2}, DType::Float32, Device(), nullptr, nullptr, sizeof(buffer)).numel() == 4);
+}
 
 int main() {
   manual_seed(0);
@@ -49,5 +87,6 @@ int main() {
   y.add_(ones({2}), 3.0);
   CHECK_NEAR(y.sum().item<float>(), 12.0, 1e-6);
   CHECK(y.str().find("tensor([[3.0000, 3.0000]") == 0);
+  check_size_overflow();
   return report("test_tensor");
 }

@@ -4,6 +4,30 @@
 #include "striate/core/tensor.h"
 
 namespace striate {
+namespace {
+
+// The lowest and highest elements a geometry reaches must lie inside its storage: a shape that
+// claims more than the buffer holds is refused here, whichever op computed it, before any kernel
+// can read past the end.
+void check_within_storage(const Shape& sizes, const Shape& strides, int64_t offset, DType dtype,
+                          const Storage* storage) {
+  int64_t lowest = offset, highest = offset;
+  for (int i = 0; i < sizes.size(); ++i) {
+    int64_t reach = checked_mul(sizes[i] - 1, strides[i], "tensor", "the element offset");
+    if (reach < 0)
+      lowest = checked_add(lowest, reach, "tensor", "the element offset");
+    else
+      highest = checked_add(highest, reach, "tensor", "the element offset");
+  }
+  const size_t width = element_size(dtype);
+  const size_t storage_bytes = storage ? storage->nbytes() : 0;
+  bool inside = lowest >= 0 && checked_nbytes(checked_add(highest, 1, "tensor", "the element offset"), width,
+                                              "tensor") <= storage_bytes;
+  STRIATE_CHECK(inside, "tensor: sizes ", sizes, " with strides ", strides, " at offset ", offset, " reach elements ",
+                lowest, " to ", highest, " of ", width, " bytes, but the storage holds ", storage_bytes, " bytes");
+}
+
+}  // namespace
 
 TensorImpl::TensorImpl(std::shared_ptr<Storage> storage, Shape sizes, Shape strides, int64_t offset, DType dtype)
     : storage_(std::move(storage)), sizes_(sizes), strides_(strides), offset_(offset), dtype_(dtype) {
@@ -18,14 +42,28 @@ AutogradMeta& TensorImpl::ensure_autograd() {
 }
 
 void TensorImpl::set_geometry(Shape sizes, Shape strides, int64_t offset) {
+  // Refused geometries leave the tensor as it was.
+  Shape old_sizes = sizes_, old_strides = strides_;
+  int64_t old_offset = offset_;
   sizes_ = sizes;
   strides_ = strides;
   offset_ = offset;
-  refresh();
+  try {
+    refresh();
+  } catch (...) {
+    sizes_ = old_sizes;
+    strides_ = old_strides;
+    offset_ = old_offset;
+    refresh();
+    throw;
+  }
 }
 
 void TensorImpl::refresh() {
   numel_ = sizes_.numel();
+  STRIATE_CHECK(strides_.size() == sizes_.size(), "tensor: ", sizes_.size(), " sizes but ", strides_.size(),
+                " strides");
+  if (numel_ > 0) check_within_storage(sizes_, strides_, offset_, dtype_, storage_.get());
   contiguous_ = true;
   int64_t expected = 1;
   for (int i = sizes_.size() - 1; i >= 0; --i) {

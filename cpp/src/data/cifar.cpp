@@ -46,10 +46,10 @@ std::vector<Tensor> load_cifar_binary(const std::vector<std::string>& paths, boo
       throw IOError(detail::str("load_cifar_binary: '", path, "' has ", size, " bytes, not a whole number of ",
                                 record_bytes, "-byte ", fine_labels ? "CIFAR-100" : "CIFAR-10", " records"));
     }
-    records += size / record_bytes;
+    records = checked_add(records, size / record_bytes, "load_cifar_binary", "the record count");
   }
-  Tensor images = empty({records, 3, 32, 32}, DType::UInt8);
-  Tensor labels = empty({records}, DType::Int64);
+  Tensor images = empty({records, 3, 32, 32}, DType::UInt8, "load_cifar_binary");
+  Tensor labels = empty({records}, DType::Int64, "load_cifar_binary");
   auto* pixels = images.data<uint8_t>();
   auto* label_out = labels.data<int64_t>();
   int64_t record = 0;

@@ -4,11 +4,11 @@
 
 #include <zlib.h>
 
+#include <sys/stat.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
-#include <sys/stat.h>
 #include <vector>
 
 #include "striate/ops/creation.h"
@@ -38,8 +38,8 @@ void read_exactly(gzFile file, void* out, size_t count, const std::string& path,
       int code = 0;
       const char* message = gzerror(file, &code);
       if (code == Z_BUF_ERROR) throw IOError(truncated_message(path, what));  // a cut-off .gz stream
-      throw IOError(detail::str("read_idx: cannot read '", path, "' (", what, "): ",
-                                code == Z_ERRNO ? std::strerror(errno) : message));
+      throw IOError(detail::str("read_idx: cannot read '", path, "' (", what,
+                                "): ", code == Z_ERRNO ? std::strerror(errno) : message));
     }
     if (got == 0) throw IOError(truncated_message(path, what));
     done += static_cast<size_t>(got);
@@ -84,11 +84,13 @@ ElementType element_type(unsigned char code, const std::string& path) {
 }  // namespace
 
 Tensor read_idx(const std::string& path) {
-  struct stat info {};
+  struct stat info{};
   if (stat(path.c_str(), &info) != 0) {
     throw IOError(detail::str("read_idx: cannot open '", path, "': ", std::strerror(errno)));
   }
   if (S_ISDIR(info.st_mode)) throw IOError(detail::str("read_idx: '", path, "' is a directory, not an IDX file"));
+  // A FIFO or device would block or never end; IDX files are regular files.
+  if (!S_ISREG(info.st_mode)) throw IOError(detail::str("read_idx: '", path, "' is not a regular file"));
   GzFile file(gzopen(path.c_str(), "rb"));
   if (!file) throw IOError(detail::str("read_idx: cannot open '", path, "': ", std::strerror(errno)));
 
@@ -106,18 +108,33 @@ Tensor read_idx(const std::string& path) {
   std::vector<unsigned char> dim_bytes(static_cast<size_t>(ndim) * 4);
   read_exactly(file.get(), dim_bytes.data(), dim_bytes.size(), path, "header");
   Shape shape;
-  int64_t count = 1;
-  for (int d = 0; d < ndim; ++d) {
-    int64_t extent = big_endian_u32(&dim_bytes[d * 4]);
-    shape.push_back(extent);
-    count *= extent;
-    // IDX dims are 32-bit; a product past 2^40 elements is a corrupt header, not data.
-    if (count > (int64_t{1} << 40)) throw IOError(detail::str("read_idx: '", path, "' declares an absurd shape"));
+  for (int d = 0; d < ndim; ++d) shape.push_back(big_endian_u32(&dim_bytes[d * 4]));
+  // The element and byte counts are checked before anything is sized from them: eight 32-bit dims
+  // can multiply past 2^64, and a wrapped count would allocate less than the shape claims.
+  int64_t count = 0;
+  size_t total = 0;
+  try {
+    count = shape.numel("read_idx");
+    total = checked_nbytes(count, type.width, "read_idx");
+    contiguous_strides(shape, "read_idx");
+  } catch (const ValueError& error) {
+    throw IOError(
+        detail::str("read_idx: '", path, "' declares shape ", shape, ", too large to hold (", error.what(), ")"));
+  }
+  // An uncompressed file must hold exactly the header and the bytes its shape declares.
+  if (gzdirect(file.get())) {
+    const int64_t header = 4 + 4 * static_cast<int64_t>(ndim);
+    const int64_t expected = header + static_cast<int64_t>(std::min<size_t>(total, size_t{1} << 62));
+    if (info.st_size != expected) {
+      throw IOError(detail::str("read_idx: '", path, "' is ",
+                                info.st_size < expected ? "truncated: it ends inside the data" : "too long",
+                                " (its header declares shape ", shape, ", ", total, " bytes of data after ", header,
+                                " header bytes; the file has ", info.st_size, " bytes)"));
+    }
   }
 
-  // Grows in pieces so that a corrupt header claiming a huge shape fails on the missing bytes
+  // Grows in pieces so that a corrupt .gz header claiming a huge shape fails on the missing bytes
   // instead of allocating for them.
-  const size_t total = static_cast<size_t>(count) * type.width;
   const size_t piece = size_t{16} << 20;
   std::vector<unsigned char> bytes;
   bytes.reserve(std::min(total, piece * 4));
@@ -126,7 +143,7 @@ Tensor read_idx(const std::string& path) {
     bytes.resize(start + std::min(total - start, piece));
     read_exactly(file.get(), bytes.data() + start, bytes.size() - start, path, "data");
   }
-  Tensor result = empty(shape, type.dtype);
+  Tensor result = empty(shape, type.dtype, "read_idx");
   switch (magic[2]) {
     case 0x08: std::memcpy(result.data_ptr(), bytes.data(), bytes.size()); break;
     case 0x09: decode<int8_t>(bytes.data(), count, result.data<int64_t>()); break;
@@ -141,8 +158,8 @@ Tensor read_idx(const std::string& path) {
 Tensor load_mnist_images(const std::string& path) {
   Tensor raw = read_idx(path);
   if (raw.dim() != 3 || raw.dtype() != DType::UInt8) {
-    throw IOError(detail::str("load_mnist_images: '", path, "' should hold uint8 images (N, H, W), got ",
-                              raw.dtype(), " of shape ", raw.sizes()));
+    throw IOError(detail::str("load_mnist_images: '", path, "' should hold uint8 images (N, H, W), got ", raw.dtype(),
+                              " of shape ", raw.sizes()));
   }
   // One pass from bytes to scaled floats (a cast then a division would hold two float copies).
   Tensor images = empty({raw.size(0), 1, raw.size(1), raw.size(2)}, DType::Float32);

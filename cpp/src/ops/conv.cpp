@@ -67,14 +67,10 @@ Conv2dOptions& Conv2dOptions::padding(const std::string& mode) {
 std::array<int64_t, 4> conv2d_resolve_padding(const Shape& weight, const Conv2dOptions& options) {
   if (options.padding_mode() == PaddingMode::Valid) return {0, 0, 0, 0};
   if (options.padding_mode() == PaddingMode::Explicit) return options.padding4();
-  if (options.padding_mode() == PaddingMode::Full) {
-    const int64_t full_h = options.dilation()[0] * (weight[2] - 1);
-    const int64_t full_w = options.dilation()[1] * (weight[3] - 1);
-    return {full_h, full_h, full_w, full_w};
-  }
+  const int64_t total_h = checked_mul(options.dilation()[0], weight[2] - 1, "conv2d", "the padding dilation * (R - 1)");
+  const int64_t total_w = checked_mul(options.dilation()[1], weight[3] - 1, "conv2d", "the padding dilation * (S - 1)");
+  if (options.padding_mode() == PaddingMode::Full) return {total_h, total_h, total_w, total_w};
   // 'same': total padding dilation * (kernel - 1), the odd one out on the bottom / right as PyTorch.
-  int64_t total_h = options.dilation()[0] * (weight[2] - 1);
-  int64_t total_w = options.dilation()[1] * (weight[3] - 1);
   return {total_h / 2, total_h - total_h / 2, total_w / 2, total_w - total_w / 2};
 }
 
@@ -105,10 +101,12 @@ Shape conv2d_output_shape(const Shape& input, const Shape& weight, const Conv2dO
                       ": expected input with C = weight.size(1) * groups = ", weight[1] * groups, " channels, got ",
                       x[1], " (input shape ", input, ", weight shape ", weight, ", groups ", groups, ")");
   const auto padding = conv2d_resolve_padding(weight, options);
-  const int64_t padded_h = x[2] + padding[0] + padding[1];
-  const int64_t padded_w = x[3] + padding[2] + padding[3];
-  const int64_t kernel_h = dilation[0] * (weight[2] - 1) + 1;
-  const int64_t kernel_w = dilation[1] * (weight[3] - 1) + 1;
+  // Checked: padding and dilation come from the user.
+  const char* what = "the convolution window arithmetic";
+  const int64_t padded_h = checked_add(checked_add(x[2], padding[0], op, what), padding[1], op, what);
+  const int64_t padded_w = checked_add(checked_add(x[3], padding[2], op, what), padding[3], op, what);
+  const int64_t kernel_h = checked_mul(dilation[0], weight[2] - 1, op, what) + 1;
+  const int64_t kernel_w = checked_mul(dilation[1], weight[3] - 1, op, what) + 1;
   STRIATE_CHECK_SHAPE(x[2] > 0 && x[3] > 0 && kernel_h <= padded_h && kernel_w <= padded_w, op,
                       ": kernel size (after dilation) (", kernel_h, ", ", kernel_w,
                       ") is larger than the padded input (", padded_h, ", ", padded_w, ") (input shape ", input,

@@ -38,7 +38,8 @@ std::vector<int64_t> resolve_padding(const Shape& weight, const ConvNdArgs& args
   std::vector<int64_t> padding(2 * dims, 0);
   if (args.mode == PaddingMode::Valid) return padding;
   for (int d = 0; d < dims; ++d) {
-    const int64_t total = args.dilation[d] * (weight[2 + d] - 1);
+    const int64_t total =
+        checked_mul(args.dilation[d], weight[2 + d] - 1, "conv", "the padding dilation * (kernel - 1)");
     padding[2 * d] = args.mode == PaddingMode::Full ? total : total / 2;
     padding[2 * d + 1] = args.mode == PaddingMode::Full ? total : total - total / 2;
   }
@@ -78,8 +79,10 @@ Shape conv_nd_output_shape(const Shape& input, const Shape& weight, const ConvNd
   Shape out = input;
   out[out.size() - dims - 1] = K;
   for (int d = 0; d < dims; ++d) {
-    const int64_t padded = x[2 + d] + padding[2 * d] + padding[2 * d + 1];
-    const int64_t kernel = args.dilation[d] * (weight[2 + d] - 1) + 1;
+    // Checked: padding and dilation come from the user.
+    const char* what = "the convolution window arithmetic";
+    const int64_t padded = checked_add(checked_add(x[2 + d], padding[2 * d], op, what), padding[2 * d + 1], op, what);
+    const int64_t kernel = checked_mul(args.dilation[d], weight[2 + d] - 1, op, what) + 1;
     STRIATE_CHECK_SHAPE(x[2 + d] > 0 && kernel <= padded, op, ": kernel size (after dilation) ", kernel,
                         " is larger than the padded input ", padded, " in spatial dimension ", d, " (input shape ",
                         input, ", weight shape ", weight, ")");

@@ -73,8 +73,12 @@ Shape conv_transpose2d_output_shape(const Shape& input, const Shape& weight, con
   Shape out = input;
   out[out.size() - 3] = weight[1] * groups;
   for (int d = 0; d < 2; ++d) {
-    const int64_t extent =
-        (x[2 + d] - 1) * stride[d] - 2 * padding[d] + dilation[d] * (weight[2 + d] - 1) + output_padding[d] + 1;
+    // Checked: stride, padding, dilation and output_padding come from the user.
+    const char* what = "the transposed convolution's output size";
+    const int64_t spread = checked_mul(x[2 + d] - 1, stride[d], op, what);
+    const int64_t reach = checked_mul(dilation[d], weight[2 + d] - 1, op, what);
+    const int64_t extent = checked_add(checked_add(spread - checked_mul(2, padding[d], op, what), reach, op, what),
+                                       output_padding[d] + 1, op, what);
     STRIATE_CHECK_SHAPE(x[2 + d] > 0 && extent > 0, op, ": the output would be empty (size ", extent,
                         " in spatial dimension ", d, ") for input shape ", input, ", weight shape ", weight,
                         " and padding ", pair_str(padding));

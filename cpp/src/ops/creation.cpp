@@ -14,8 +14,23 @@ namespace {
 
 void check_shape(const Shape& shape, const char* op) {
   for (int i = 0; i < shape.size(); ++i)
-    STRIATE_CHECK_SHAPE(shape[i] >= 0, op, ": size must be non-negative, got ", shape[i], " at dim ", i, " of ",
-                        shape);
+    STRIATE_CHECK_SHAPE(shape[i] >= 0, op, ": size must be non-negative, got ", shape[i], " at dim ", i, " of ", shape);
+}
+
+// A new contiguous tensor for `op`: sizes, strides and the byte count are checked for overflow
+// (ValueError) before the allocation, and a failed allocation names the op, the bytes and the shape
+// (MemoryError).
+Tensor allocate(const Shape& shape, const TensorOptions& options, const char* op) {
+  check_shape(shape, op);
+  Shape strides = contiguous_strides(shape, op);
+  size_t nbytes = checked_nbytes(shape.numel(op), element_size(options.dtype), op);
+  std::shared_ptr<Storage> storage;
+  try {
+    storage = Storage::allocate(nbytes, options.device);
+  } catch (const OutOfMemory& error) {
+    throw OutOfMemory(detail::str(op, ": ", error.what(), " (a ", options.dtype, " tensor of sizes ", shape, ")"));
+  }
+  return Tensor(std::make_shared<TensorImpl>(std::move(storage), shape, strides, 0, options.dtype));
 }
 
 Tensor finish(Tensor t, const TensorOptions& options) {
@@ -25,9 +40,8 @@ Tensor finish(Tensor t, const TensorOptions& options) {
 
 Tensor random_cpu_then_move(const Shape& shape, TensorOptions options, const char* op,
                             const std::function<double()>& draw) {
-  check_shape(shape, op);
   STRIATE_CHECK_TYPE(is_floating(options.dtype), op, ": expected a floating-point dtype, got ", options.dtype);
-  Tensor t = empty(shape, TensorOptions(options.dtype));
+  Tensor t = allocate(shape, TensorOptions(options.dtype), op);
   STRIATE_DISPATCH_FLOATING(options.dtype, op, [&] {
     auto* p = t.data<scalar_t>();
     for (int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<scalar_t>(draw());
@@ -38,28 +52,27 @@ Tensor random_cpu_then_move(const Shape& shape, TensorOptions options, const cha
 
 }  // namespace
 
-Tensor empty(const Shape& shape, TensorOptions options) {
-  check_shape(shape, "empty");
-  size_t nbytes = static_cast<size_t>(shape.numel()) * element_size(options.dtype);
-  auto storage = Storage::allocate(nbytes, options.device);
-  Tensor t(std::make_shared<TensorImpl>(std::move(storage), shape, contiguous_strides(shape), 0, options.dtype));
-  return finish(t, options);
+Tensor empty(const Shape& shape, TensorOptions options) { return empty(shape, options, "empty"); }
+Tensor empty(const Shape& shape, TensorOptions options, const char* op) {
+  return finish(allocate(shape, options, op), options);
 }
 
-Tensor full(const Shape& shape, Scalar value, TensorOptions options) {
-  check_shape(shape, "full");
-  TensorOptions plain = options;
-  plain.requires_grad = false;
-  Tensor t = empty(shape, plain);
+namespace {
+Tensor filled(const Shape& shape, Scalar value, const TensorOptions& options, const char* op) {
+  Tensor t = allocate(shape, options, op);
   fill_(t, value);
   return finish(t, options);
 }
+}  // namespace
 
-Tensor zeros(const Shape& shape, TensorOptions options) { return full(shape, 0, options); }
-Tensor ones(const Shape& shape, TensorOptions options) { return full(shape, 1, options); }
+Tensor full(const Shape& shape, Scalar value, TensorOptions options) { return filled(shape, value, options, "full"); }
+Tensor zeros(const Shape& shape, TensorOptions options) { return filled(shape, 0, options, "zeros"); }
+Tensor ones(const Shape& shape, TensorOptions options) { return filled(shape, 1, options, "ones"); }
 
 Tensor empty_like(const Tensor& t) { return empty(t.sizes(), TensorOptions(t.dtype()).set_device(t.device())); }
-Tensor empty_like(const Tensor& t, DType dtype) { return empty(t.sizes(), TensorOptions(dtype).set_device(t.device())); }
+Tensor empty_like(const Tensor& t, DType dtype) {
+  return empty(t.sizes(), TensorOptions(dtype).set_device(t.device()));
+}
 Tensor zeros_like(const Tensor& t) { return zeros(t.sizes(), TensorOptions(t.dtype()).set_device(t.device())); }
 Tensor ones_like(const Tensor& t) { return ones(t.sizes(), TensorOptions(t.dtype()).set_device(t.device())); }
 Tensor full_like(const Tensor& t, Scalar value) {
@@ -71,22 +84,30 @@ Tensor scalar_tensor(Scalar value, DType dtype, Device device) {
 }
 
 Tensor arange(Scalar start, Scalar end, Scalar step, std::optional<DType> dtype) {
+  STRIATE_CHECK(std::isfinite(start.to_double()) && std::isfinite(end.to_double()) && std::isfinite(step.to_double()),
+                "arange: unsupported range: start=", start.to_double(), ", end=", end.to_double(),
+                ", step=", step.to_double(), " (expected finite numbers)");
   STRIATE_CHECK(step.to_double() != 0.0, "arange: step must be nonzero");
   double span = end.to_double() - start.to_double();
-  STRIATE_CHECK((span >= 0) == (step.to_double() > 0) || span == 0, "arange: upper bound and larger bound inconsistent with step sign (start=",
-                start.to_double(), ", end=", end.to_double(), ", step=", step.to_double(), ")");
+  STRIATE_CHECK((span >= 0) == (step.to_double() > 0) || span == 0,
+                "arange: upper bound and larger bound inconsistent with step sign (start=", start.to_double(),
+                ", end=", end.to_double(), ", step=", step.to_double(), ")");
   bool any_float = start.is_floating() || end.is_floating() || step.is_floating();
   DType out_dtype = dtype.value_or(any_float ? DType::Float32 : DType::Int64);
-  int64_t n = static_cast<int64_t>(std::ceil(span / step.to_double()));
-  if (n < 0) n = 0;
-  Tensor t = empty({n}, TensorOptions(out_dtype));
+  double count = std::ceil(span / step.to_double());
+  // 2^63 is exact in a double; a count at or past it has no int64 value.
+  STRIATE_CHECK(count < 9223372036854775808.0, "arange: size too large: start=", start.to_double(),
+                ", end=", end.to_double(), ", step=", step.to_double(), " give ", count, " elements");
+  int64_t n = count > 0 ? static_cast<int64_t>(count) : 0;
+  Tensor t = allocate({n}, TensorOptions(out_dtype), "arange");
   STRIATE_DISPATCH_NUMERIC(out_dtype, "arange", [&] {
     auto* p = t.data<scalar_t>();
     for (int64_t i = 0; i < n; ++i) {
       if (any_float || std::is_floating_point_v<scalar_t>)
         p[i] = static_cast<scalar_t>(start.to_double() + static_cast<double>(i) * step.to_double());
-      else
-        p[i] = static_cast<scalar_t>(start.to_int() + i * step.to_int());
+      else  // unsigned: i * step may pass int64 on the way to a value that fits
+        p[i] = static_cast<scalar_t>(static_cast<int64_t>(
+            static_cast<uint64_t>(start.to_int()) + static_cast<uint64_t>(i) * static_cast<uint64_t>(step.to_int())));
     }
   });
   return t;
@@ -96,7 +117,7 @@ Tensor arange(Scalar end) { return arange(Scalar(int64_t(0)), end, Scalar(int64_
 
 Tensor linspace(double start, double end, int64_t steps, DType dtype) {
   STRIATE_CHECK(steps >= 0, "linspace: number of steps must be non-negative, got ", steps);
-  Tensor t = empty({steps}, TensorOptions(dtype));
+  Tensor t = allocate({steps}, TensorOptions(dtype), "linspace");
   STRIATE_DISPATCH_NUMERIC(dtype, "linspace", [&] {
     auto* p = t.data<scalar_t>();
     double step = steps > 1 ? (end - start) / static_cast<double>(steps - 1) : 0.0;
@@ -112,7 +133,7 @@ Tensor linspace(double start, double end, int64_t steps, DType dtype) {
 Tensor eye(int64_t n, int64_t m, DType dtype) {
   if (m < 0) m = n;
   STRIATE_CHECK(n >= 0, "eye: n must be non-negative, got ", n);
-  Tensor t = zeros({n, m}, TensorOptions(dtype));
+  Tensor t = filled({n, m}, 0, TensorOptions(dtype), "eye");
   STRIATE_DISPATCH_ALL(dtype, "eye", [&] {
     auto* p = t.data<scalar_t>();
     for (int64_t i = 0; i < std::min(n, m); ++i) p[i * m + i] = static_cast<scalar_t>(1);
@@ -131,10 +152,9 @@ Tensor randn(const Shape& shape, TensorOptions options, Generator* gen) {
 }
 
 Tensor randint(int64_t low, int64_t high, const Shape& shape, TensorOptions options, Generator* gen) {
-  check_shape(shape, "randint");
   STRIATE_CHECK(high > low, "randint: expected low < high, got low=", low, ", high=", high);
   Generator& g = gen ? *gen : default_generator();
-  Tensor t = empty(shape, TensorOptions(options.dtype));
+  Tensor t = allocate(shape, TensorOptions(options.dtype), "randint");
   std::uniform_int_distribution<int64_t> dist(low, high - 1);
   STRIATE_DISPATCH_NUMERIC(options.dtype, "randint", [&] {
     auto* p = t.data<scalar_t>();
@@ -149,7 +169,7 @@ Tensor randn_like(const Tensor& t) { return randn(t.sizes(), TensorOptions(t.dty
 Tensor randperm(int64_t n, Generator* gen) {
   STRIATE_CHECK(n >= 0, "randperm: n must be non-negative, got ", n);
   Generator& g = gen ? *gen : default_generator();
-  Tensor t = empty({n}, TensorOptions(DType::Int64));
+  Tensor t = allocate({n}, TensorOptions(DType::Int64), "randperm");
   auto* p = t.data<int64_t>();
   std::iota(p, p + n, int64_t(0));
   // Fisher-Yates with our own draws, so the permutation depends only on the seed.

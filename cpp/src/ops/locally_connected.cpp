@@ -41,7 +41,8 @@ IntPair locally_connected2d_output_size(const IntPair& input_size, const IntPair
   STRIATE_CHECK(padding[0] >= 0 && padding[1] >= 0, op, ": expected padding >= 0, got ", pair_str(padding));
   IntPair out;
   for (int d = 0; d < 2; ++d) {
-    const int64_t padded = input_size[d] + 2 * padding[d];
+    const int64_t padded =
+        checked_add(input_size[d], checked_mul(2, padding[d], op, "the padded size"), op, "the padded size");
     STRIATE_CHECK_SHAPE(input_size[d] > 0 && kernel_size[d] <= padded, op, ": kernel size ", pair_str(kernel_size),
                         " is larger than the padded input (", input_size[0] + 2 * padding[0], ", ",
                         input_size[1] + 2 * padding[1], ")");

@@ -19,8 +19,13 @@ int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1)
 
 // PyTorch's pooling_output_shape: with ceil_mode the last window may hang over the input's
 // end, but it must start inside the input or the left padding.
-int64_t pooled_size(int64_t size, int64_t kernel, int64_t pad, int64_t stride, int64_t dilation, bool ceil_mode) {
-  int64_t span = size + 2 * pad - dilation * (kernel - 1) - 1 + (ceil_mode ? stride - 1 : 0);
+// Every step is checked: kernel, stride, dilation and padding come from the user.
+int64_t pooled_size(int64_t size, int64_t kernel, int64_t pad, int64_t stride, int64_t dilation, bool ceil_mode,
+                    const char* op) {
+  const char* what = "the pooling window arithmetic";
+  const int64_t padded = checked_add(size, checked_mul(2, pad, op, what), op, what);
+  const int64_t reach = checked_add(checked_mul(dilation, kernel - 1, op, what), 1, op, what);
+  int64_t span = checked_add(padded - reach, ceil_mode ? stride - 1 : 0, op, what);
   int64_t out = floor_div(span, stride) + 1;
   if (ceil_mode && (out - 1) * stride >= size + pad) --out;
   return out;
@@ -73,8 +78,8 @@ Shape pool2d_output_shape(const Shape& input, const Pool2dOptions& options, cons
                 ": expected padding at most half of kernel_size, got padding ", pair_str(padding), " for kernel_size ",
                 pair_str(kernel));
   STRIATE_CHECK(options.divisor_override().value_or(1) != 0, op, ": expected a non-zero divisor_override, got 0");
-  int64_t P = pooled_size(input[d - 2], kernel[0], padding[0], stride[0], dilation[0], options.ceil_mode());
-  int64_t Q = pooled_size(input[d - 1], kernel[1], padding[1], stride[1], dilation[1], options.ceil_mode());
+  int64_t P = pooled_size(input[d - 2], kernel[0], padding[0], stride[0], dilation[0], options.ceil_mode(), op);
+  int64_t Q = pooled_size(input[d - 1], kernel[1], padding[1], stride[1], dilation[1], options.ceil_mode(), op);
   STRIATE_CHECK_SHAPE(P > 0 && Q > 0, op, ": output size (", P, ", ", Q, ") is too small for input ", input,
                       " with kernel_size ", pair_str(kernel), ", stride ", pair_str(stride), ", padding ",
                       pair_str(padding), " and dilation ", pair_str(dilation));
@@ -284,7 +289,7 @@ Shape pool3d_output_shape(const Shape& input, const Pool3dOptions& options, cons
   STRIATE_CHECK(options.divisor_override().value_or(1) != 0, op, ": expected a non-zero divisor_override, got 0");
   for (int axis = 0; axis < 3; ++axis) {
     int64_t size = pooled_size(input[d - 3 + axis], kernel[axis], padding[axis], stride[axis], dilation[axis],
-                               options.ceil_mode());
+                               options.ceil_mode(), op);
     STRIATE_CHECK_SHAPE(size > 0, op, ": output size is too small for input ", input, " with kernel_size ",
                         triple_str(kernel), ", stride ", triple_str(stride), ", padding ", triple_str(padding),
                         " and dilation ", triple_str(dilation));

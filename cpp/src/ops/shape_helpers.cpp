@@ -20,6 +20,7 @@ Tensor index_tensor(const std::vector<int64_t>& values) {
 // Source positions of a reflect or replicate padding of one dim.
 std::vector<int64_t> padded_positions(int64_t size, int64_t left, int64_t right, bool reflect) {
   std::vector<int64_t> positions;
+  positions.reserve(size + left + right);  // one allocation: a size too large fails here, at once
   for (int64_t i = -left; i < size + right; ++i) {
     if (reflect)
       positions.push_back(i < 0 ? -i : (i >= size ? 2 * (size - 1) - i : i));
@@ -35,8 +36,13 @@ Tensor constant_pad(const Tensor& input, const std::vector<int64_t>& pad, double
     const int dim = x.dim() - 1 - static_cast<int>(pair);
     int64_t left = pad[2 * pair], right = pad[2 * pair + 1];
     int64_t size = x.size(dim);
-    STRIATE_CHECK_SHAPE(size + left + right > 0, "pad: expected a positive padded size for dim ", dim, ", got ", size,
-                        " + ", left, " + ", right);
+    const int64_t padded =
+        checked_add(checked_add(size, left, "pad", "the padded size"), right, "pad", "the padded size");
+    STRIATE_CHECK_SHAPE(padded > 0, "pad: expected a positive padded size for dim ", dim, ", got ", size, " + ", left,
+                        " + ", right);
+    Shape padded_shape = x.sizes();
+    padded_shape[dim] = padded;
+    checked_nbytes(padded_shape.numel("pad"), element_size(x.dtype()), "pad");
     // Negative amounts crop first; positive ones then add constant blocks.
     int64_t begin = left < 0 ? -left : 0, end = right < 0 ? size + right : size;
     if (begin != 0 || end != size) x = x.narrow(dim, begin, end - begin);
@@ -89,6 +95,9 @@ Tensor pad(const Tensor& input, const std::vector<int64_t>& pad, const std::stri
       STRIATE_CHECK(left < size && right < size, "pad: reflect padding (", left, ", ", right,
                     ") must be smaller than the size ", size, " of dim ", dim);
     if (left == 0 && right == 0) continue;
+    Shape padded_shape = x.sizes();
+    padded_shape[dim] = checked_add(checked_add(size, left, "pad", "the padded size"), right, "pad", "the padded size");
+    checked_nbytes(padded_shape.numel("pad"), element_size(x.dtype()), "pad");
     x = index_select(x, dim, index_tensor(padded_positions(size, left, right, reflect)));
   }
   return x;
@@ -109,7 +118,12 @@ IntPair interpolate_output_size(const Shape& input, std::optional<IntPair> size,
     } else {
       double factor = (*scale_factor)[axis];
       STRIATE_CHECK(factor > 0, "interpolate: expected scale_factor > 0, got ", factor);
-      out[axis] = static_cast<int64_t>(std::floor(static_cast<double>(input[input.size() - 2 + axis]) * factor));
+      STRIATE_CHECK(std::isfinite(factor), "interpolate: expected a finite scale_factor, got ", factor);
+      const double scaled = std::floor(static_cast<double>(input[input.size() - 2 + axis]) * factor);
+      // 2^63 is exact in a double; a size at or past it has no int64 value.
+      STRIATE_CHECK(scaled < 9223372036854775808.0, "interpolate: size too large: scale_factor ", factor,
+                    " gives an output size of ", scaled, " for input ", input);
+      out[axis] = static_cast<int64_t>(scaled);
       STRIATE_CHECK_SHAPE(out[axis] > 0, "interpolate: scale_factor ", factor, " gives an empty output for input ",
                           input);
     }
@@ -199,6 +213,8 @@ Tensor interpolate(const Tensor& input, std::optional<IntPair> size, std::option
   STRIATE_CHECK(mode == "bilinear" || !align_corners.has_value(),
                 "interpolate: align_corners can only be set with mode 'bilinear', got mode '", mode, "'");
   const IntPair out = interpolate_output_size(input.sizes(), size, scale_factor);
+  const Shape out_shape{input.size(0), input.size(1), out[0], out[1]};
+  checked_nbytes(out_shape.numel("interpolate"), element_size(input.dtype()), "interpolate");
   const int64_t H = input.size(2), W = input.size(3);
   std::optional<double> scale_h, scale_w;
   if (scale_factor) {
@@ -226,13 +242,16 @@ Tensor pixel_shuffle(const Tensor& input, int64_t upscale_factor) {
   STRIATE_CHECK(upscale_factor > 0, "pixel_shuffle: expected upscale_factor > 0, got ", upscale_factor);
   const int d = input.dim();
   const int64_t r = upscale_factor, C = input.size(d - 3), H = input.size(d - 2), W = input.size(d - 1);
-  STRIATE_CHECK_SHAPE(C % (r * r) == 0, "pixel_shuffle: expected channels divisible by upscale_factor^2 = ", r * r,
-                      ", got ", C);
+  const int64_t r2 = checked_mul(r, r, "pixel_shuffle", "upscale_factor^2");
+  STRIATE_CHECK_SHAPE(C % r2 == 0, "pixel_shuffle: expected channels divisible by upscale_factor^2 = ", r2, ", got ",
+                      C);
+  checked_mul(H, r, "pixel_shuffle", "the output height");
+  checked_mul(W, r, "pixel_shuffle", "the output width");
   Shape batch(input.sizes().begin(), input.sizes().begin() + (d - 3));
   const int64_t B = batch.numel();
-  Tensor x = input.reshape({B, C / (r * r), r, r, H, W}).permute({0, 1, 4, 2, 5, 3});
+  Tensor x = input.reshape({B, C / r2, r, r, H, W}).permute({0, 1, 4, 2, 5, 3});
   Shape out = batch;
-  for (int64_t v : {C / (r * r), H * r, W * r}) out.push_back(v);
+  for (int64_t v : {C / r2, H * r, W * r}) out.push_back(v);
   return x.reshape(out);
 }
 
@@ -248,7 +267,9 @@ Tensor pixel_unshuffle(const Tensor& input, int64_t downscale_factor) {
   const int64_t B = batch.numel();
   Tensor x = input.reshape({B, C, H / r, r, W / r, r}).permute({0, 1, 3, 5, 2, 4});
   Shape out = batch;
-  for (int64_t v : {C * r * r, H / r, W / r}) out.push_back(v);
+  const int64_t channels = checked_mul(checked_mul(C, r, "pixel_unshuffle", "the output channels"), r,
+                                       "pixel_unshuffle", "the output channels");
+  for (int64_t v : {channels, H / r, W / r}) out.push_back(v);
   return x.reshape(out);
 }
 
@@ -269,13 +290,14 @@ Tensor one_hot(const Tensor& input, int64_t num_classes) {
   }
   if (num_classes == -1) {
     STRIATE_CHECK(count > 0, "one_hot: cannot infer num_classes from an empty tensor; pass num_classes");
-    num_classes = largest + 1;
+    num_classes = checked_add(largest, 1, "one_hot", "the largest class + 1");
   }
   STRIATE_CHECK(largest < num_classes, "one_hot: expected class values smaller than num_classes ", num_classes,
                 ", got ", largest);
   Shape out_shape = labels.sizes();
   out_shape.push_back(num_classes);
-  Tensor out = zeros(out_shape, TensorOptions(DType::Int64));
+  Tensor out = empty(out_shape, TensorOptions(DType::Int64), "one_hot");
+  fill_(out, 0);
   int64_t* encoded = out.data<int64_t>();
   for (int64_t i = 0; i < count; ++i) encoded[i * num_classes + label[i]] = 1;
   return out;
@@ -285,16 +307,18 @@ Tensor unflatten(const Tensor& input, int64_t dim, const std::vector<int64_t>& s
   STRIATE_CHECK(input.defined(), "unflatten: expected an input tensor, got None");
   STRIATE_CHECK(!sizes.empty(), "unflatten: expected a non-empty sizes, got ()");
   const int d = wrap_dim(dim, input.dim(), "unflatten");
-  int64_t known = 1, inferred = -1;
+  int64_t inferred = -1;
+  std::vector<int64_t> known_sizes;
   for (size_t i = 0; i < sizes.size(); ++i) {
     if (sizes[i] == -1) {
       STRIATE_CHECK(inferred == -1, "unflatten: expected at most one -1 in sizes");
       inferred = static_cast<int64_t>(i);
     } else {
       STRIATE_CHECK(sizes[i] >= 0, "unflatten: expected sizes >= 0 or -1, got ", sizes[i]);
-      known *= sizes[i];
+      known_sizes.push_back(sizes[i]);
     }
   }
+  const int64_t known = checked_numel(known_sizes.data(), known_sizes.data() + known_sizes.size(), "unflatten");
   std::vector<int64_t> resolved = sizes;
   const int64_t size = input.size(d);
   if (inferred >= 0) {

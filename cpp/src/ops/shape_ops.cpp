@@ -139,9 +139,9 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
     for (int k = 0; match && k < t.dim(); ++k) match = k == d || t.size(k) == first.size(k);
     STRIATE_CHECK_SHAPE(match, "cat: sizes of tensors must match except in dimension ", d, ": tensor 0 has shape ",
                         first.sizes(), " but tensor ", i, " has shape ", t.sizes());
-    out_shape[d] += t.size(d);
+    out_shape[d] = checked_add(out_shape[d], t.size(d), "cat", "the concatenated size");
   }
-  Tensor out = empty(out_shape, options_of(first));
+  Tensor out = empty(out_shape, options_of(first), "cat");
   const int64_t outer = product(out_shape, 0, d);
   const int64_t inner_bytes = product(out_shape, d + 1, out_shape.size()) * element_bytes(out);
   int64_t offset = 0;

@@ -67,22 +67,24 @@ std::shared_ptr<ViewBackward> view_node(ViewBackward::Kind kind, const char* nam
 Shape infer_shape(const Shape& requested, int64_t numel, const char* op) {
   Shape shape = requested;
   int infer = -1;
-  int64_t known = 1;
   for (int i = 0; i < shape.size(); ++i) {
     if (shape[i] == -1) {
       STRIATE_CHECK_SHAPE(infer < 0, op, ": only one dimension can be inferred (-1), got shape ", requested);
       infer = i;
     } else {
       STRIATE_CHECK_SHAPE(shape[i] >= 0, op, ": invalid size ", shape[i], " in shape ", requested);
-      known *= shape[i];
     }
   }
   if (infer >= 0) {
+    Shape known_sizes = shape;
+    known_sizes.erase(infer);
+    const int64_t known = known_sizes.numel(op);
     STRIATE_CHECK_SHAPE(known != 0 && numel % known == 0, op, ": shape ", requested, " is invalid for input of size ",
                         numel);
     shape[infer] = numel / known;
   }
-  STRIATE_CHECK_SHAPE(shape.numel() == numel, op, ": shape ", requested, " is invalid for input of size ", numel);
+  STRIATE_CHECK_SHAPE(shape.numel(op) == numel, op, ": shape ", requested, " is invalid for input of size ", numel);
+  contiguous_strides(shape, op);  // every stride of the result must fit int64, even with no elements
   return shape;
 }
 
@@ -174,13 +176,16 @@ Tensor Tensor::slice(int64_t d, int64_t start, int64_t end, int64_t step) const 
   int w = wrap_dim(d, dim(), "slice");
   STRIATE_CHECK(step > 0, "slice: step must be positive, got ", step);
   int64_t n = sizes()[w];
+  // Clamped before any arithmetic, so start + n and end + n cannot overflow.
+  start = std::clamp<int64_t>(start, -n, n);
+  end = std::clamp<int64_t>(end, -n, n);
   if (start < 0) start += n;
   if (end < 0) end += n;
-  start = std::clamp<int64_t>(start, 0, n);
-  end = std::clamp<int64_t>(end, start, n);
+  end = std::max(end, start);
   Shape new_sizes = sizes(), new_strides = strides();
-  new_sizes[w] = (end - start + step - 1) / step;
-  new_strides[w] = strides()[w] * step;
+  new_sizes[w] = end == start ? 0 : (end - start - 1) / step + 1;
+  // A dim of one element never moves along its stride, whatever the step.
+  new_strides[w] = new_sizes[w] > 1 ? checked_mul(strides()[w], step, "slice", "the stride") : strides()[w];
   auto node = view_node(ViewBackward::Kind::Slice, "SliceBackward");
   node->dim = w;
   node->start = start;
@@ -195,7 +200,7 @@ Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
   if (start < 0) start += n;
   STRIATE_CHECK_INDEX(start >= 0 && start <= n, "narrow: start ", start, " is out of range for dim ", d, " of size ",
                       n);
-  STRIATE_CHECK_INDEX(length >= 0 && start + length <= n, "narrow: start (", start, ") + length (", length,
+  STRIATE_CHECK_INDEX(length >= 0 && length <= n - start, "narrow: start (", start, ") + length (", length,
                       ") exceeds dimension size (", n, ")");
   return slice(w, start, start + length, 1);
 }
@@ -236,6 +241,7 @@ Tensor Tensor::expand(const Shape& shape) const {
     new_sizes[i] = want;
     new_strides[i] = have == want ? strides()[j] : 0;
   }
+  new_sizes.numel("expand");  // a size too large is refused here, naming the op
   return record_view(*this, make_view(*this, new_sizes, new_strides, storage_offset()),
                      view_node(ViewBackward::Kind::Expand, "ExpandBackward"));
 }
@@ -261,7 +267,7 @@ Tensor Tensor::squeeze(int64_t d) const {
 Tensor Tensor::unsqueeze(int64_t d) const {
   int w = wrap_dim(d, dim() + 1, "unsqueeze");
   Shape s = sizes(), st = strides();
-  int64_t stride = w < dim() ? strides()[w] * sizes()[w] : 1;
+  int64_t stride = w < dim() ? checked_mul(strides()[w], sizes()[w], "unsqueeze", "the stride") : 1;
   s.insert(w, 1);
   st.insert(w, stride);
   return record_view(*this, make_view(*this, s, st, storage_offset()),
@@ -274,9 +280,7 @@ Tensor Tensor::flatten(int64_t start_dim, int64_t end_dim) const {
   STRIATE_CHECK(s <= e, "flatten: start_dim (", start_dim, ") cannot come after end_dim (", end_dim, ")");
   Shape shape;
   for (int i = 0; i < s; ++i) shape.push_back(sizes()[i]);
-  int64_t merged = 1;
-  for (int i = s; i <= e; ++i) merged *= sizes()[i];
-  shape.push_back(merged);
+  shape.push_back(checked_numel(sizes().begin() + s, sizes().begin() + e + 1, "flatten"));
   for (int i = e + 1; i < dim(); ++i) shape.push_back(sizes()[i]);
   return reshape(shape);
 }
@@ -286,7 +290,7 @@ Tensor Tensor::contiguous() const { return is_contiguous() ? *this : clone(); }
 Tensor Tensor::pin_memory() const {
   STRIATE_CHECK(device().is_cpu(), "pin_memory: expected a CPU tensor, got one on ", device());
   if (is_pinned() && is_contiguous()) return *this;
-  size_t nbytes = static_cast<size_t>(numel()) * element_size(dtype());
+  size_t nbytes = checked_nbytes(numel(), element_size(dtype()), "pin_memory");
   Tensor out(
       std::make_shared<TensorImpl>(Storage::allocate_pinned(nbytes), sizes(), contiguous_strides(sizes()), 0, dtype()));
   striate::copy_(out, detach());

@@ -6,12 +6,14 @@ MNIST-family images are float32 (N, 1, 28, 28) in [0, 1]; CIFAR images are store
 Labels are int64 tensors (ImageFolder: ints); ``target_transform`` receives them as they are.
 """
 
+import codecs
 import os
 import pickle
 
 import numpy as np
 
 from .. import _C
+from .._restricted_pickle import UnsafeGlobalError, restricted_load
 from .dataset import Dataset, _ImageTensorDataset
 
 _data = _C._data
@@ -78,10 +80,55 @@ _CIFAR100_CLASSES = [
     "willow_tree", "wolf", "woman", "worm"]
 
 
-def _unpickle(path):
+def _numpy_private(module, name):
+    """numpy's array-rebuilding function `name` from numpy._core (numpy 2) or numpy.core (1.x)."""
+    import importlib
+
+    for package in ("numpy._core", "numpy.core"):
+        try:
+            return getattr(importlib.import_module(f"{package}.{module}"), name)
+        except (ImportError, AttributeError):
+            continue
+    raise ImportError(f"numpy has no {module}.{name}")
+
+
+# What a CIFAR python batch holds - dicts, lists, strings, bytes, ints and uint8 arrays - needs
+# only numpy's array rebuilding (under both module names numpy has written: _reconstruct up to
+# pickle protocol 4, _frombuffer for 5) and, for pickles written by Python 3 with protocol 2, the
+# bytes constructor codecs.encode. Nothing else is resolved.
+_CIFAR_GLOBALS = {
+    (f"{package}.{module}", name): _numpy_private(module, name)
+    for package in ("numpy.core", "numpy._core")
+    for module, name in (("multiarray", "_reconstruct"), ("numeric", "_frombuffer"))
+}
+_CIFAR_GLOBALS.update({
+    ("numpy", "ndarray"): np.ndarray,
+    ("numpy", "dtype"): np.dtype,
+    ("_codecs", "encode"): codecs.encode,
+})
+
+
+def _unpickle(path, who):
+    """The dict of one CIFAR python batch, read with the restricted unpickler: a file naming any
+    other code raises OSError naming the file, and the code never runs."""
+
+    def refusal(module, name):
+        return (f"{who}: '{path}' refers to {module}.{name}, which a CIFAR batch never holds; "
+                "refusing to load it (it could run code)")
+
     # The official batches are Python 2 pickles; latin1 keeps their byte strings intact.
     with open(path, "rb") as f:
-        entry = pickle.load(f, encoding="latin1")
+        try:
+            entry = restricted_load(f, _CIFAR_GLOBALS, refusal, encoding="latin1")
+        except UnsafeGlobalError as error:
+            raise OSError(str(error)) from None
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError, KeyError,
+                AttributeError, MemoryError) as error:
+            raise OSError(f"{who}: '{path}' is not a readable CIFAR batch ({type(error).__name__}: "
+                          f"{error})") from None
+    if not isinstance(entry, dict):
+        raise OSError(f"{who}: '{path}' is not a CIFAR batch (expected a dict, got "
+                      f"{type(entry).__name__})")
     return {key.decode() if isinstance(key, bytes) else key: value for key, value in entry.items()}
 
 
@@ -134,13 +181,29 @@ class CIFAR10(_ImageTensorDataset):
         from .. import from_numpy
 
         images, labels = [], []
+        who = type(self).__name__
         for path in paths:
-            entry = _unpickle(path)
+            entry = _unpickle(path, who)
             if "data" not in entry or self._label_key not in entry:
-                raise OSError(f"{type(self).__name__}: '{path}' is not a CIFAR batch (expected "
+                raise OSError(f"{who}: '{path}' is not a CIFAR batch (expected "
                               f"the keys 'data' and '{self._label_key}')")
-            images.append(np.asarray(entry["data"], dtype=np.uint8).reshape(-1, 3, 32, 32))
-            labels.extend(entry[self._label_key])
+            data = entry["data"]
+            if not isinstance(data, np.ndarray) or data.dtype != np.uint8 or data.size % 3072:
+                raise OSError(f"{who}: '{path}' should hold 'data' as a uint8 array of 3x32x32 "
+                              f"images, got {type(data).__name__} "
+                              f"{getattr(data, 'dtype', '')} of shape "
+                              f"{getattr(data, 'shape', '?')}")
+            count = data.size // 3072
+            try:
+                batch_labels = np.asarray(entry[self._label_key])
+            except (ValueError, TypeError, OverflowError) as error:
+                batch_labels = error
+            if not isinstance(batch_labels, np.ndarray) or batch_labels.dtype.kind not in "iu" \
+                    or batch_labels.shape != (count,):
+                raise OSError(f"{who}: '{path}' should hold '{self._label_key}' as {count} "
+                              "integers, one per image")
+            images.append(data.reshape(-1, 3, 32, 32))
+            labels.extend(batch_labels.tolist())
         images = np.ascontiguousarray(np.concatenate(images))
         return from_numpy(images).clone(), from_numpy(np.asarray(labels, dtype=np.int64)).clone()
 
@@ -149,7 +212,7 @@ class CIFAR10(_ImageTensorDataset):
         path = os.path.join(folder, meta_file)
         if not os.path.isfile(path):
             return None
-        return [str(name) for name in _unpickle(path).get(key, [])] or None
+        return [str(name) for name in _unpickle(path, type(self).__name__).get(key, [])] or None
 
     def _text_classes(self, folder):
         path = os.path.join(folder, self._meta[2])
@@ -182,14 +245,20 @@ IMG_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".ppm", ".gif", ".webp")
 
 
 def pil_loader(path):
-    """Decodes an image file with Pillow into a uint8 (3, H, W) RGB tensor."""
+    """Decodes an image file with Pillow into a uint8 (3, H, W) RGB tensor. A file that is not an
+    image, is truncated or declares more pixels than Pillow's decompression-bomb limit raises
+    OSError naming it."""
     from PIL import Image
 
     from .. import from_numpy
 
     with open(path, "rb") as f:
-        image = Image.open(f)
-        pixels = np.asarray(image.convert("RGB"), dtype=np.uint8)
+        try:
+            image = Image.open(f)
+            pixels = np.asarray(image.convert("RGB"), dtype=np.uint8)
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
+            raise OSError(f"pil_loader: cannot decode '{os.fspath(path)}' as an image "
+                          f"({type(error).__name__}: {error})") from error
     return from_numpy(np.ascontiguousarray(pixels.transpose(2, 0, 1)))
 
 

@@ -124,6 +124,15 @@ class Trainer:
                 inputs, targets = self.batch_transform(inputs, targets)
             outputs = self.model(inputs)
             loss = self.loss(outputs, targets)
+            # Checked before backward and step: a non-finite loss must not reach the weights,
+            # the gradients or the optimizer's state, so the model stays as the last good step
+            # left it.
+            value = float(loss.item())
+            if not math.isfinite(value):
+                raise FloatingPointError(f"Trainer: the loss became {value} at epoch "
+                                         f"{epoch + 1}, batch {batch_index}; lower the lr or "
+                                         "clip gradients (grad_clip_norm=); the model and "
+                                         "optimizer are left as they were before this batch")
             self.optimizer.zero_grad(set_to_none=True)
             loss.backward()
             if self.grad_clip_norm is not None:
@@ -135,11 +144,6 @@ class Trainer:
             lr = self.optimizer.param_groups[0]["lr"]
             if self.scheduler is not None and self.scheduler_interval == "step":
                 self.scheduler.step()
-            value = float(loss.item())
-            if not math.isfinite(value):
-                raise FloatingPointError(f"Trainer: the loss became {value} at epoch "
-                                         f"{epoch + 1}, batch {batch_index}; lower the lr or "
-                                         "clip gradients (grad_clip_norm=)")
             size = _batch_size(inputs)
             loss_sum += value * size
             count += size
@@ -300,9 +304,9 @@ class Trainer:
 
     def load_state_dict(self, state, train_loader=None):
         if not isinstance(state, dict) or state.get("format") != _CHECKPOINT_FORMAT:
+            found = state.get("format") if isinstance(state, dict) else type(state).__name__
             raise ValueError("Trainer.load_state_dict: expected a trainer checkpoint "
-                             f"(format {_CHECKPOINT_FORMAT!r}), got "
-                             f"{state.get('format') if isinstance(state, dict) else type(state).__name__!r}")
+                             f"(format {_CHECKPOINT_FORMAT!r}), got {found!r}")
         self._check_same_setup(state)
         self.model.load_state_dict(state["model"])
         self.optimizer.load_state_dict(state["optimizer"])

@@ -5,6 +5,7 @@
 #include <ostream>
 #include <vector>
 
+#include "striate/core/checked_math.h"
 #include "striate/core/error.h"
 
 namespace striate {
@@ -17,7 +18,9 @@ class Shape {
   Shape(std::initializer_list<int64_t> dims) { assign(dims.begin(), dims.end()); }
   Shape(const std::vector<int64_t>& dims) { assign(dims.begin(), dims.end()); }
   template <typename It>
-  Shape(It first, It last) { assign(first, last); }
+  Shape(It first, It last) {
+    assign(first, last);
+  }
   static Shape filled(int n, int64_t value) {
     Shape s;
     for (int i = 0; i < n; ++i) s.push_back(value);
@@ -54,11 +57,8 @@ class Shape {
     for (int i = n_; i < n; ++i) d_[i] = fill;
     n_ = n;
   }
-  int64_t numel() const {
-    int64_t p = 1;
-    for (int i = 0; i < n_; ++i) p *= d_[i];
-    return p;
-  }
+  // The element count; ValueError naming `op` when it does not fit int64.
+  int64_t numel(const char* op = "tensor") const { return checked_numel(begin(), end(), op); }
   std::vector<int64_t> vec() const { return std::vector<int64_t>(begin(), end()); }
 
   bool operator==(const Shape& o) const {
@@ -86,13 +86,17 @@ inline std::ostream& operator<<(std::ostream& out, const Shape& s) {
   return out << "]";
 }
 
-// Contiguous (row-major) strides for a shape.
-inline Shape contiguous_strides(const Shape& sizes) {
+// Contiguous (row-major) strides for a shape. Every stride must fit int64, zero-size tensors
+// included (sizes [0, 2^40, 2^40] are refused): ValueError naming `op` otherwise.
+inline Shape contiguous_strides(const Shape& sizes, const char* op = "tensor") {
   Shape strides = Shape::filled(sizes.size(), 1);
   int64_t acc = 1;
   for (int i = sizes.size() - 1; i >= 0; --i) {
     strides[i] = acc;
-    acc *= sizes[i] > 1 ? sizes[i] : 1;
+    if (i > 0 && sizes[i] > 1 && mul_overflows(acc, sizes[i], &acc)) {
+      throw ValueError(detail::str(op, ": size too large: the strides of a tensor of sizes ",
+                                   detail::extents_text(sizes.begin(), sizes.end()), " do not fit a 64-bit integer"));
+    }
   }
   return strides;
 }
@@ -100,8 +104,8 @@ inline Shape contiguous_strides(const Shape& sizes) {
 // Wraps a possibly negative dim into [0, ndim); names the op in the error.
 inline int wrap_dim(int64_t dim, int ndim, const char* op) {
   int64_t n = ndim > 0 ? ndim : 1;
-  STRIATE_CHECK_INDEX(dim >= -n && dim < n, op, ": dim ", dim, " is out of range for a tensor of ",
-                      ndim, " dimension(s) (expected in [", -n, ", ", n - 1, "])");
+  STRIATE_CHECK_INDEX(dim >= -n && dim < n, op, ": dim ", dim, " is out of range for a tensor of ", ndim,
+                      " dimension(s) (expected in [", -n, ", ", n - 1, "])");
   return static_cast<int>(dim < 0 ? dim + n : dim);
 }
 

@@ -34,6 +34,9 @@ struct TensorOptions {
 inline TensorOptions options_of(const Tensor& t) { return TensorOptions(t.dtype()).set_device(t.device()); }
 
 Tensor empty(const Shape& shape, TensorOptions options = {});
+// empty() on behalf of `op`: sizes too large (ValueError) and failed allocations (MemoryError) name
+// `op`, the sizes and the byte count, and are raised before anything is allocated.
+Tensor empty(const Shape& shape, TensorOptions options, const char* op);
 Tensor zeros(const Shape& shape, TensorOptions options = {});
 Tensor ones(const Shape& shape, TensorOptions options = {});
 Tensor full(const Shape& shape, Scalar value, TensorOptions options = {});

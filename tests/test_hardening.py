@@ -1,0 +1,327 @@
+"""Hostile input never takes the process down and files never run code: sizes that overflow raise
+ValueError/MemoryError naming the op before anything is allocated; IDX, CIFAR and image files that
+lie about their contents raise OSError naming the file; a CIFAR batch carrying a pickle payload is
+refused without running it; no module of the package unpickles without restriction; a non-finite
+loss leaves the model and optimizer untouched. Cases that crashed the process before run in a
+child process, so a regression fails a test instead of killing pytest."""
+
+import ast
+import json
+import os
+import pickle
+import stat
+import struct
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+import striate as st
+from striate import nn, optim
+from striate.train import Trainer
+
+# ---- sizes that overflow -----------------------------------------------------------------
+
+# name -> (code run in the child, expected exception type, a fragment of its message). Each of
+# these crashed the process (SIGSEGV/SIGFPE) or built a tensor claiming more elements than its
+# buffer held, before sizes were checked.
+OVERFLOW_CASES = {
+    "zeros": ("st.zeros(2**31, 2**31)", "ValueError", "zeros: size too large"),
+    "ones": ("st.ones(2**31, 2**31)", "ValueError", "ones: size too large"),
+    "full": ("st.full((2**31, 2**31), 2.0)", "ValueError", "full: size too large"),
+    "randn": ("st.randn(2**31, 2**31)", "ValueError", "randn: size too large"),
+    "rand": ("st.rand(2**31, 2**31)", "ValueError", "rand: size too large"),
+    "empty_bytes": ("st.empty(2**62)", "ValueError", "empty: size too large"),
+    "empty_elements": ("st.empty(2**32, 2**32)", "ValueError", "empty: size too large"),
+    "empty_memory": ("st.empty(2**60)", "MemoryError", "4611686018427387904 bytes"),
+    "zero_size_strides": ("st.zeros(0, 2**40, 2**40)", "ValueError", "zeros: size too large"),
+    "reshape": ("st.zeros(0).reshape(2**32, 2**32)", "ValueError", "reshape: size too large"),
+    "view": ("st.zeros(0).view(2**32, 2**32, 1)", "ValueError", "view: size too large"),
+    "expand_reduce": ("st.zeros(1).expand(2**32, 2**32).sum(0)", "ValueError",
+                      "expand: size too large"),
+    "expand_fill": ("st.zeros(1, 1).expand(2**32, 2**32).fill_(1)", "ValueError",
+                    "expand: size too large"),
+    "flatten": ("st.zeros(2**40, 2**40, 0).flatten(0, 1)", "ValueError", "flatten: size too large"),
+    "unflatten": ("st.zeros(4).unflatten(0, (2**32, 2**32, -1))", "ValueError",
+                  "unflatten: size too large"),
+    "cat": ("x = st.zeros(1).expand(2**62); st.cat([x, x])", "ValueError", "cat: size too large"),
+    "arange": ("st.arange(0, 2**62)", "ValueError", "arange: size too large"),
+    "arange_huge_float": ("st.arange(0.0, 1e30)", "ValueError", "arange: size too large"),
+    "arange_inf": ("st.arange(0.0, float('inf'))", "ValueError", "arange: unsupported range"),
+    "linspace": ("st.linspace(0, 1, 2**62)", "ValueError", "linspace: size too large"),
+    "eye": ("st.eye(2**32)", "ValueError", "eye: size too large"),
+    "one_hot": ("F.one_hot(st.tensor([0]), 2**62)", "ValueError", "one_hot: size too large"),
+    "pad": ("F.pad(st.zeros(1, 4), (2**62, 2**62))", "ValueError", "pad: size too large"),
+    "pad_replicate": ("F.pad(st.zeros(1, 1, 4), (2**62, 2**62), mode='replicate')", "ValueError",
+                      "pad: size too large"),
+    "interpolate": ("F.interpolate(st.zeros(1, 1, 2, 2), scale_factor=1e30)", "ValueError",
+                    "interpolate: size too large"),
+    "conv2d_dilation": ("F.conv2d(st.zeros(1, 1, 8, 8), st.zeros(1, 1, 5, 5), dilation=2**62 + 1)",
+                        "ValueError", "conv2d: size too large"),
+    "conv2d_padding": ("F.conv2d(st.zeros(1, 1, 8, 8), st.zeros(1, 1, 3, 3), padding=2**62)",
+                       "ValueError", "conv2d: size too large"),
+    "max_pool2d_dilation": ("F.max_pool2d(st.zeros(1, 1, 8, 8), 3, dilation=2**62)", "ValueError",
+                            "max_pool2d: size too large"),
+    "conv_transpose2d": ("F.conv_transpose2d(st.zeros(1, 1, 4, 4), st.ones(1, 1, 3, 3), None, "
+                         "2**62)", "ValueError", "conv_transpose2d: size too large"),
+    "pixel_shuffle": ("F.pixel_shuffle(st.zeros(1, 4, 2, 2), 2**32)", "ValueError",
+                      "pixel_shuffle: size too large"),
+    "narrow_length": ("st.arange(10).narrow(0, 2, 2**63 - 1)", "IndexError", "narrow"),
+}
+
+CHILD = textwrap.dedent("""
+    import json, sys
+    import striate as st
+    import striate.nn.functional as F
+    for name, code in json.loads(sys.argv[1]).items():
+        print(json.dumps({"begin": name}), flush=True)
+        try:
+            exec(code)
+            result = {"case": name, "type": None, "message": "no error"}
+        except Exception as error:
+            result = {"case": name, "type": type(error).__name__, "message": str(error)}
+        print(json.dumps(result), flush=True)
+""")
+
+
+@pytest.fixture(scope="module")
+def overflow_results():
+    """Runs every case in one child process; a case that kills it is reported by name."""
+    cases = {name: code for name, (code, _, _) in OVERFLOW_CASES.items()}
+    child = subprocess.run([sys.executable, "-c", CHILD, json.dumps(cases)], check=False,
+                           capture_output=True, text=True, timeout=600)
+    results, crashed = {}, None
+    for line in child.stdout.splitlines():
+        record = json.loads(line)
+        if "begin" in record:
+            crashed = record["begin"]
+        else:
+            results[record["case"]] = record
+            crashed = None
+    return results, crashed, child.returncode, child.stderr[-2000:]
+
+
+@pytest.mark.parametrize("name", sorted(OVERFLOW_CASES))
+def test_overflowing_size_raises_before_allocating(overflow_results, name):
+    results, crashed, returncode, stderr = overflow_results
+    _, expected_type, fragment = OVERFLOW_CASES[name]
+    if name not in results:
+        pytest.fail(f"the child process died (exit {returncode}) in case {crashed!r}; "
+                    f"{name!r} did not run. stderr: {stderr}")
+    result = results[name]
+    assert result["type"] == expected_type, result
+    assert fragment in result["message"], result
+
+
+def test_sizes_that_fit_still_work():
+    assert tuple(st.zeros(0, 3).shape) == (0, 3)
+    assert tuple(st.zeros(2**40, 0).reshape(0, 2**40).shape) == (0, 2**40)
+    assert tuple(st.zeros(1).expand(2**62).shape) == (2**62,)
+    assert st.arange(10)[::2**62].tolist() == [0]
+    assert st.arange(-2**62, 2**62, 2**61).tolist() == [i * 2**61 - 2**62 for i in range(4)]
+    # A strided NumPy view is imported with the bytes it spans, not its element count.
+    strided = np.arange(10, dtype=np.int64)[::3]
+    np.testing.assert_array_equal(st.from_numpy(strided).numpy(), strided)
+
+
+# ---- file readers --------------------------------------------------------------------------
+
+def idx_file(path, dims, data=b"", code=0x08):
+    path.write_bytes(bytes([0, 0, code, len(dims)]) + b"".join(struct.pack(">I", d) for d in dims)
+                     + data)
+    return path
+
+
+def run_child(code, timeout=120):
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], check=False,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_idx_whose_dims_wrap_the_element_count_is_refused(tmp_path):
+    # 36 bytes: eight dims whose product is 2^64, which wrapped to 0 elements and a tensor claiming
+    # 2^64 of them over an empty buffer (reading it was a SIGSEGV).
+    path = idx_file(tmp_path / "wrap-idx3-ubyte", [2**20, 2**20, 2**24, 1, 1, 1, 1, 1])
+    assert path.stat().st_size == 36
+    child = run_child(f"""
+        import striate as st
+        try:
+            t = st.data.read_idx({str(path)!r})
+            print("read", t.shape, float(t.sum()))
+        except OSError as error:
+            print("OSError", error)
+    """)
+    assert child.returncode == 0, child.stderr[-2000:]
+    assert child.stdout.startswith("OSError"), child.stdout
+    assert str(path) in child.stdout and "too large" in child.stdout
+
+
+def test_idx_size_must_agree_with_its_shape(tmp_path):
+    short = idx_file(tmp_path / "short", [10], b"\x01" * 5)
+    with pytest.raises(OSError, match=r"short' is truncated: it ends .*shape \[10\].*has 13 "):
+        st.data.read_idx(short)
+    long = idx_file(tmp_path / "long", [2], b"\x01" * 7)
+    with pytest.raises(OSError, match=r"long' is too long .*shape \[2\].*has 15 "):
+        st.data.read_idx(long)
+    exact = idx_file(tmp_path / "exact", [2, 3], bytes(range(6)))
+    assert st.data.read_idx(exact).tolist() == [[0, 1, 2], [3, 4, 5]]
+
+
+def test_idx_reader_refuses_a_fifo(tmp_path):
+    fifo = tmp_path / "fifo-idx1-ubyte"
+    os.mkfifo(fifo)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    # In a child: before the check, opening the FIFO blocked forever.
+    child = run_child(f"""
+        import striate as st
+        try:
+            st.data.read_idx({str(fifo)!r})
+        except OSError as error:
+            print("OSError", error)
+    """, timeout=60)
+    assert child.stdout.startswith("OSError") and "not a regular file" in child.stdout, child
+
+
+def test_corrupt_image_raises_oserror_naming_the_file(tmp_path):
+    path = tmp_path / "broken.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)
+    with pytest.raises(OSError, match="pil_loader: cannot decode '.*broken.png'"):
+        st.data.pil_loader(path)
+
+
+# ---- no code from files ------------------------------------------------------------------------
+
+class _Payload:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.system, (f"touch {self.marker}",)
+
+
+def write_cifar10_python(folder, payload=None, protocol=2):
+    folder.mkdir(exist_ok=True)
+    rng = np.random.default_rng(0)
+    for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
+        entry = {"batch_label": name, "labels": rng.integers(0, 10, 2).tolist(),
+                 "data": rng.integers(0, 256, (2, 3072), dtype=np.uint8),
+                 "filenames": ["a.png", "b.png"]}
+        if payload is not None and name == "data_batch_1":
+            entry["filenames"] = payload
+        with open(folder / name, "wb") as f:
+            pickle.dump(entry, f, protocol=protocol)
+
+
+def test_cifar_batch_with_a_payload_is_refused_and_never_runs(tmp_path):
+    marker = tmp_path / "payload-ran"
+    write_cifar10_python(tmp_path / "cifar-10-batches-py", payload=_Payload(marker))
+    with pytest.raises(OSError, match=r"CIFAR10: '.*data_batch_1' refers to posix.system"):
+        st.data.CIFAR10(tmp_path)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("protocol", [2, 4, 5])
+def test_cifar_python_batches_load_under_every_protocol(tmp_path, protocol):
+    write_cifar10_python(tmp_path / "cifar-10-batches-py", protocol=protocol)
+    train = st.data.CIFAR10(tmp_path)
+    assert tuple(train.data.shape) == (10, 3, 32, 32)
+
+
+def test_cifar_batch_with_wrong_contents_raises_oserror(tmp_path):
+    folder = tmp_path / "cifar-10-batches-py"
+    write_cifar10_python(folder)
+    with open(folder / "data_batch_3", "wb") as f:
+        pickle.dump({"data": np.zeros((2, 3072), np.float32), "labels": [0, 1]}, f)
+    with pytest.raises(OSError, match="data_batch_3' should hold 'data' as a uint8 array"):
+        st.data.CIFAR10(tmp_path)
+    (folder / "data_batch_3").write_bytes(b"\x80\x04garbage")
+    with pytest.raises(OSError, match="data_batch_3' is not a readable CIFAR batch"):
+        st.data.CIFAR10(tmp_path)
+
+
+PACKAGE = Path(st.__file__).parent
+# The one module allowed to construct an unrestricted unpickler (behind weights_only=False).
+UNPICKLING_MODULE = PACKAGE / "_restricted_pickle.py"
+
+
+def unsafe_loads(tree):
+    """(line, text) of every unrestricted unpickling call in a module's syntax tree."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in ("pickle", "_pickle", "dill"):
+            for alias in node.names:
+                if alias.name in ("load", "loads", "Unpickler"):
+                    found.append((node.lineno, f"from {node.module} import {alias.name}"))
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        owner = node.func.value
+        owner_name = owner.id if isinstance(owner, ast.Name) else getattr(owner, "attr", "")
+        call = f"{owner_name}.{node.func.attr}"
+        if owner_name in ("pickle", "_pickle", "cPickle", "dill", "marshal") and \
+                node.func.attr in ("load", "loads", "Unpickler"):
+            found.append((node.lineno, call))
+        if owner_name in ("np", "numpy") and node.func.attr == "load":
+            for keyword in node.keywords:
+                if keyword.arg == "allow_pickle" and not (
+                        isinstance(keyword.value, ast.Constant) and keyword.value.value is False):
+                    found.append((node.lineno, f"{call}(allow_pickle=...)"))
+        if owner_name == "shelve" and node.func.attr == "open":
+            found.append((node.lineno, call))
+    return found
+
+
+def test_no_module_unpickles_without_restriction():
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path == UNPICKLING_MODULE:
+            continue
+        for line, text in unsafe_loads(ast.parse(path.read_text(), str(path))):
+            offenders.append(f"{path.relative_to(PACKAGE)}:{line}: {text}")
+    assert not offenders, ("unrestricted unpickling outside _restricted_pickle.py (use "
+                           "restricted_load with an allow-list): " + "; ".join(offenders))
+
+
+def test_static_check_finds_what_it_looks_for():
+    source = textwrap.dedent("""
+        import pickle, numpy as np
+        from pickle import loads
+        pickle.load(f)
+        pickle.Unpickler(f).load()
+        np.load(path, allow_pickle=True)
+        np.load(path, allow_pickle=False)
+    """)
+    assert sorted(line for line, _ in unsafe_loads(ast.parse(source))) == [3, 4, 5, 6]
+
+
+# ---- the NaN guard -------------------------------------------------------------------------------
+
+def snapshot(model, optimizer):
+    params = {name: p.detach().numpy().copy() for name, p in model.named_parameters()}
+    state = {}
+    for index, entry in optimizer.state_dict()["state"].items():
+        state[index] = {key: (value.numpy().copy() if isinstance(value, st.Tensor) else value)
+                        for key, value in entry.items()}
+    return params, state
+
+
+def test_non_finite_loss_leaves_model_and_optimizer_untouched():
+    st.manual_seed(0)
+    model = nn.Linear(4, 3)
+    optimizer = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    targets = st.tensor(np.arange(8) % 3)
+    trainer = Trainer(model, optimizer, nn.CrossEntropyLoss(), progress="none")
+    trainer.fit([(st.randn(8, 4), targets)], epochs=1)
+    params_before, state_before = snapshot(model, optimizer)
+    with pytest.raises(FloatingPointError):
+        trainer.fit([(st.full((8, 4), float("inf")), targets)], epochs=2)
+    params_after, state_after = snapshot(model, optimizer)
+    assert params_after.keys() == params_before.keys()
+    for name in params_before:
+        np.testing.assert_array_equal(params_after[name], params_before[name])
+    assert state_after.keys() == state_before.keys()
+    for index in state_before:
+        assert state_after[index].keys() == state_before[index].keys()
+        for key, value in state_before[index].items():
+            np.testing.assert_array_equal(state_after[index][key], value)
+    assert trainer.step == 1
