@@ -27,22 +27,26 @@ def _path(path, operation):
     try:
         return os.fspath(path)
     except TypeError:
-        raise TypeError(f"{operation}: expected a path (str or os.PathLike), got "
-                        f"{type(path).__name__}") from None
+        raise TypeError(
+            f"{operation}: expected a path (str or os.PathLike), got {type(path).__name__}"
+        ) from None
 
 
 def _named_tensors(tensors, operation):
     if not hasattr(tensors, "items"):
-        raise TypeError(f"{operation}: expected a dict of names to tensors, "
-                        f"got {type(tensors).__name__}")
+        raise TypeError(
+            f"{operation}: expected a dict of names to tensors, got {type(tensors).__name__}"
+        )
     pairs = []
     for name, tensor in tensors.items():
         if not isinstance(name, str):
-            raise TypeError(f"{operation}: tensor names must be str, "
-                            f"got {type(name).__name__} ({name!r})")
+            raise TypeError(
+                f"{operation}: tensor names must be str, got {type(name).__name__} ({name!r})"
+            )
         if not isinstance(tensor, Tensor):
-            raise TypeError(f"{operation}: '{name}' must be a striate Tensor, "
-                            f"got {type(tensor).__name__}")
+            raise TypeError(
+                f"{operation}: '{name}' must be a striate Tensor, got {type(tensor).__name__}"
+            )
         pairs.append((name, tensor))
     return pairs
 
@@ -51,12 +55,15 @@ def _metadata(metadata, operation):
     if metadata is None:
         return {}
     if not hasattr(metadata, "items"):
-        raise TypeError(f"{operation}: metadata must be a dict of str to str, "
-                        f"got {type(metadata).__name__}")
+        raise TypeError(
+            f"{operation}: metadata must be a dict of str to str, got {type(metadata).__name__}"
+        )
     for key, value in metadata.items():
         if not isinstance(key, str) or not isinstance(value, str):
-            raise TypeError(f"{operation}: metadata must map str to str, got {key!r}: {value!r} "
-                            f"({type(key).__name__}: {type(value).__name__})")
+            raise TypeError(
+                f"{operation}: metadata must map str to str, got {key!r}: {value!r} "
+                f"({type(key).__name__}: {type(value).__name__})"
+            )
     return dict(metadata)
 
 
@@ -67,8 +74,9 @@ def save_file(tensors, filename, metadata=None):
     the new one, never a partial one."""
     operation = "save_file"
     path = _path(filename, operation)
-    _C._io.save_file(path, _named_tensors(tensors, operation), _metadata(metadata, operation),
-                     operation)
+    _C._io.save_file(
+        path, _named_tensors(tensors, operation), _metadata(metadata, operation), operation
+    )
 
 
 def load_file(filename, device="cpu"):
@@ -92,11 +100,14 @@ def save_state_dict(module_or_state_dict, filename, metadata=None):
     if hasattr(state, "state_dict") and callable(state.state_dict):
         state = state.state_dict()
     if not hasattr(state, "items"):
-        raise TypeError(f"{operation}: expected a Module or a state dict, got "
-                        f"{type(module_or_state_dict).__name__}")
+        raise TypeError(
+            f"{operation}: expected a Module or a state dict, got "
+            f"{type(module_or_state_dict).__name__}"
+        )
     path = _path(filename, operation)
-    _C._io.save_file(path, _named_tensors(state, operation), _metadata(metadata, operation),
-                     operation)
+    _C._io.save_file(
+        path, _named_tensors(state, operation), _metadata(metadata, operation), operation
+    )
 
 
 def load_state_dict(filename, device="cpu"):

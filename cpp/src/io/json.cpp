@@ -144,7 +144,7 @@ std::string JsonReader::found() const {
 }
 
 void JsonReader::fail(const std::string& expected) const {
-  throw JsonError("expected " + expected + ", found " + found() + " at byte " + std::to_string(position_), position_);
+  throw JsonError("expected " + expected + ", found " + found(), position_);
 }
 
 void JsonReader::skip_whitespace() {
@@ -211,8 +211,7 @@ bool JsonReader::next_key(std::string& key) {
   if (position_ >= text_.size() || text_[position_] != '"') fail("a string key");
   key = read_string();
   if (!stack_.back().keys.insert(key).second) {
-    throw JsonError("duplicate key \"" + shorten_for_message(key) + "\" at byte " + std::to_string(key_offset),
-                    key_offset);
+    throw JsonError("duplicate key \"" + shorten_for_message(key) + "\"", key_offset);
   }
   skip_whitespace();
   if (position_ >= text_.size() || text_[position_] != ':') fail("':'");
@@ -324,27 +323,6 @@ std::string_view JsonReader::read_number() {
   }
   if (is_digit(at(position_))) fail("no digit after a leading zero");
   return text_.substr(start, position_ - start);
-}
-
-void JsonReader::expect_literal(std::string_view literal) {
-  if (text_.substr(position_, literal.size()) != literal) fail(std::string(literal));
-  position_ += literal.size();
-}
-
-bool JsonReader::read_bool() {
-  JsonType type = peek();
-  if (type == JsonType::True) {
-    expect_literal("true");
-    return true;
-  }
-  if (type != JsonType::False) fail("true or false");
-  expect_literal("false");
-  return false;
-}
-
-void JsonReader::read_null() {
-  if (peek() != JsonType::Null) fail("null");
-  expect_literal("null");
 }
 
 void JsonReader::end_document() {

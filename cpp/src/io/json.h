@@ -19,7 +19,8 @@
 
 namespace striate::io {
 
-// A grammar error; what() says what was expected and what was found, offset() where.
+// A grammar error (or a repeated key); what() says what was expected and what was found, offset()
+// the byte where.
 class JsonError : public std::runtime_error {
  public:
   JsonError(const std::string& message, size_t offset) : std::runtime_error(message), offset_(offset) {}
@@ -54,8 +55,6 @@ class JsonReader {
   // Scalars; each raises when the next value is of another type.
   std::string read_string();       // unescaped, UTF-8
   std::string_view read_number();  // the number's text, checked against the grammar
-  bool read_bool();
-  void read_null();
 
   // Consumes the rest: only whitespace may follow the top-level value.
   void end_document();
@@ -70,7 +69,6 @@ class JsonReader {
   void skip_whitespace();
   [[noreturn]] void fail(const std::string& expected) const;
   std::string found() const;  // a short description of the text at position_
-  void expect_literal(std::string_view literal);
   bool next_member(bool is_object);
   uint32_t read_hex4();
 

@@ -218,7 +218,7 @@ SafetensorsHeader parse_safetensors_header(const unsigned char* file, size_t fil
   std::string_view text(reinterpret_cast<const char*>(file) + 8, header_size);
   size_t bad_offset = 0;
   if (!is_valid_utf8(text, &bad_offset)) {
-    raise("the header is not valid UTF-8 (byte " + std::to_string(bad_offset) + " of the header)");
+    raise("the header is not valid UTF-8 at byte " + std::to_string(8 + bad_offset) + " of the file");
   }
 
   SafetensorsHeader header;
@@ -238,7 +238,7 @@ SafetensorsHeader parse_safetensors_header(const unsigned char* file, size_t fil
     }
     json.end_document();
   } catch (const JsonError& error) {
-    raise(std::string("invalid JSON header: ") + error.what());
+    raise("invalid JSON header at byte " + std::to_string(8 + error.offset()) + " of the file: " + error.what());
   }
   check_layout(header.entries, file_size - header.data_start, raise);
   return header;
