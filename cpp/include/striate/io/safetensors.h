@@ -13,8 +13,10 @@
 // as zero-copy readers want. The file replaces `path` atomically (a reader or a crash sees the old
 // file or the new one, never a mix).
 //
-// Reading maps the file and copies each tensor out into memory of its own, so the tensors outlive
-// the file and a later change to the file cannot reach them. It is strict: a header over 100 MB or
+// Reading maps the file and copies each tensor out into memory of its own (64-byte aligned, writable,
+// as every tensor's), so the tensors outlive the file and a later change to the file cannot reach
+// them; only a file cut short by another process during the load itself could still fault, as with
+// any memory-mapped reader. It is strict: a header over 100 MB or
 // past the end of the file, JSON that is not valid UTF-8 or not RFC 8259, an unknown dtype or
 // field, a negative or overflowing shape, offsets that overlap, leave a gap, run past the data or
 // disagree with shape x element size, a repeated name, or a BOOL byte other than 0/1 raises
