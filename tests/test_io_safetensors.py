@@ -514,6 +514,36 @@ def test_every_truncation_of_a_small_file_raises_oserror(tmp_path):
         assert f"cut{cut}.safetensors" in message
 
 
+def test_random_corruptions_load_or_raise_oserror(tmp_path):
+    """Seeded random byte flips, insertions and deletions anywhere in a small file: each either
+    still loads (a flip inside the data) or raises OSError; none crashes or allocates wildly."""
+    whole = tmp_path / "whole.safetensors"
+    st.io.save_file(
+        {"a": st.randn(2, 3), "n": st.tensor([1, 2]), "m": st.tensor([True])},
+        whole,
+        metadata={"k": "v"},
+    )
+    content = whole.read_bytes()
+    rng = random.Random(1234)
+    paths = []
+    for i in range(300):
+        data = bytearray(content)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(data))
+            kind = rng.random()
+            if kind < 0.6:
+                data[at] = rng.randrange(256)
+            elif kind < 0.8:
+                data.insert(at, rng.randrange(256))
+            else:
+                del data[at]
+        path = tmp_path / f"mutated{i}.safetensors"
+        path.write_bytes(bytes(data))
+        paths.append(path)
+    for path, (kind, message) in zip(paths, load_in_subprocess(paths)):
+        assert kind in ("ok", "OSError"), f"{path.name}: {kind}: {message}"
+
+
 def test_a_directory_a_missing_file_and_a_fifo_are_refused(tmp_path):
     with pytest.raises(
         OSError, match=r"load_file: '.*': expected a regular file, found a directory"
