@@ -50,7 +50,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/ops/dropout.cpp
   cpp/src/ops/pooling_window.cpp
   cpp/src/ops/shape_helpers.cpp
-  # floor 5: nn, optim, data
+  # floor 5: nn, optim, data, io
   cpp/src/nn/module.cpp
   cpp/src/nn/call_observer.cpp
   cpp/src/nn/init.cpp
@@ -90,6 +90,11 @@ set(STRIATE_CORE_SOURCES
   cpp/src/data/transforms_geometry.cpp
   cpp/src/data/transforms_color.cpp
   cpp/src/data/transforms_batch.cpp
+  cpp/src/io/json.cpp
+  cpp/src/io/file.cpp
+  cpp/src/io/safetensors_header.cpp
+  cpp/src/io/safetensors.cpp
+  cpp/src/io/state_dict.cpp
 )
 set(STRIATE_AVX2_SOURCES cpp/src/kernels/cpu/gemm_avx2.cpp)
 set(STRIATE_AVX512_SOURCES cpp/src/kernels/cpu/gemm_avx512.cpp)
@@ -129,4 +134,5 @@ set(STRIATE_PYTHON_SOURCES
   python/src/bind_swa_utils.cpp
   python/src/bind_data.cpp
   python/src/bind_transforms.cpp
+  python/src/bind_io.cpp
 )

@@ -73,5 +73,6 @@ void init_transforms(py::module_& m);  // transforms into m._data (after init_da
 void init_blocks(py::module_& m);      // after the layers the blocks are built from
 void init_models(py::module_& m);      // into _models (after init_blocks)
 void init_config(py::module_& m);      // build info, CPU ISA, CUDA, the op registry
+void init_io(py::module_& m);          // the safetensors container into _io
 
 }  // namespace striate::python

@@ -47,4 +47,5 @@ PYBIND11_MODULE(_C, m) {
   striate::python::init_blocks(m);
   striate::python::init_models(m);
   striate::python::init_config(m);
+  striate::python::init_io(m);
 }

@@ -64,3 +64,6 @@
 #include "striate/data/idx.h"
 #include "striate/data/transform.h"
 #include "striate/data/transforms.h"
+
+#include "striate/io/safetensors.h"
+#include "striate/io/state_dict.h"

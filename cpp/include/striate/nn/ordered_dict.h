@@ -3,7 +3,9 @@
 //   striate::OrderedDict<Tensor> state = model->state_dict();
 //   for (const auto& item : state) std::cout << item.key << " " << item.value.sizes() << "\n";
 #pragma once
+#include <cstddef>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -23,22 +25,22 @@ class OrderedDict {
 
   // Adds `key`, or replaces the value of an existing key in place (its position is kept).
   Value& insert(std::string key, Value value) {
-    if (Value* existing = find(key)) {
-      *existing = std::move(value);
-      return *existing;
+    auto [position, added] = index_.try_emplace(key, items_.size());
+    if (!added) {
+      Value& existing = items_[position->second].value;
+      existing = std::move(value);
+      return existing;
     }
     items_.push_back(Item{std::move(key), std::move(value)});
     return items_.back().value;
   }
   Value* find(const std::string& key) {
-    for (auto& item : items_)
-      if (item.key == key) return &item.value;
-    return nullptr;
+    auto position = index_.find(key);
+    return position == index_.end() ? nullptr : &items_[position->second].value;
   }
   const Value* find(const std::string& key) const {
-    for (const auto& item : items_)
-      if (item.key == key) return &item.value;
-    return nullptr;
+    auto position = index_.find(key);
+    return position == index_.end() ? nullptr : &items_[position->second].value;
   }
   bool contains(const std::string& key) const { return find(key) != nullptr; }
   const Value& at(const std::string& key) const {
@@ -50,15 +52,18 @@ class OrderedDict {
   const Value& operator[](const std::string& key) const { return at(key); }
   // Removes `key`; returns whether it was there.
   bool erase(const std::string& key) {
-    for (auto it = items_.begin(); it != items_.end(); ++it) {
-      if (it->key == key) {
-        items_.erase(it);
-        return true;
-      }
-    }
-    return false;
+    auto position = index_.find(key);
+    if (position == index_.end()) return false;
+    size_t removed = position->second;
+    index_.erase(position);
+    items_.erase(items_.begin() + static_cast<std::ptrdiff_t>(removed));
+    for (size_t i = removed; i < items_.size(); ++i) index_[items_[i].key] = i;
+    return true;
   }
-  void clear() { items_.clear(); }
+  void clear() {
+    items_.clear();
+    index_.clear();
+  }
 
   size_t size() const { return items_.size(); }
   bool empty() const { return items_.empty(); }
@@ -82,6 +87,10 @@ class OrderedDict {
 
  private:
   std::vector<Item> items_;
+  // Key -> position in items_, so that building and searching a dict of n entries costs O(n), not
+  // O(n^2) (a file's header may name millions of tensors). Keys are never changed through the
+  // iterators, which would leave it stale.
+  std::unordered_map<std::string, size_t> index_;
 };
 
 }  // namespace striate
