@@ -13,8 +13,8 @@
 
 namespace striate::python {
 
-// A wrong-length int tuple is both a TypeError and a ValueError, so that callers catching either
-// (PyTorch raises TypeError for a layer argument, ValueError for a functional one) see it.
+// A wrong-length int tuple raises striate._C.ArgumentError, both a TypeError (not an int or an
+// N-tuple) and a ValueError (a tuple of the wrong length), so that callers catching either see it.
 inline py::handle argument_error_type() {
   static py::handle type = [] {
     py::tuple bases = py::make_tuple(py::handle(PyExc_TypeError), py::handle(PyExc_ValueError));
@@ -40,7 +40,8 @@ inline bool is_sequence(const py::handle& value) {
 inline bool is_int(const py::handle& value) { return !PyBool_Check(value.ptr()) && PyIndex_Check(value.ptr()); }
 
 inline int64_t to_int(const py::handle& value, const char* op, const char* argument) {
-  if (!is_int(value)) throw TypeError(detail::str(op, ": expected ", argument, " to be an int, got ", type_name(value)));
+  if (!is_int(value))
+    throw TypeError(detail::str(op, ": expected ", argument, " to be an int, got ", type_name(value)));
   return py::reinterpret_steal<py::int_>(PyNumber_Index(value.ptr())).cast<int64_t>();
 }
 
@@ -77,8 +78,7 @@ std::array<int64_t, Size> int_tuple(const py::handle& value, const char* op, con
 }
 
 template <size_t Size>
-std::optional<std::array<int64_t, Size>> optional_tuple(const py::handle& value, const char* op,
-                                                        const char* argument) {
+std::optional<std::array<int64_t, Size>> optional_tuple(const py::handle& value, const char* op, const char* argument) {
   if (value.is_none()) return std::nullopt;
   return int_tuple<Size>(value, op, argument);
 }
@@ -92,8 +92,7 @@ std::optional<std::array<int64_t, Size>> pooling_stride(const py::handle& value,
 }
 
 // A number (repeated) or a pair of numbers; None stays None.
-inline std::optional<std::array<double, 2>> float_pair(const py::handle& value, const char* op,
-                                                       const char* argument) {
+inline std::optional<std::array<double, 2>> float_pair(const py::handle& value, const char* op, const char* argument) {
   if (value.is_none()) return std::nullopt;
   if (is_sequence(value)) {
     py::tuple items(py::reinterpret_borrow<py::sequence>(value));

@@ -7,7 +7,6 @@
 #include <string>
 #include <tuple>
 #include <type_traits>
-#include <vector>
 
 #include "bind_nn_module.h"
 #include "bindings.h"
@@ -17,8 +16,8 @@
 namespace striate::python {
 namespace {
 
-// The 3-D pooling ops word their tuples "a triple of ints", as striate.nn.functional always has;
-// the layers (and the 3-D convolutions) say "a tuple of 3 ints".
+// The functional 3-D pooling ops word the accepted tuple "a triple of ints"; the layers and the
+// 3-D convolutions say "a tuple of 3 ints".
 constexpr const char* kTriple = "a triple of ints";
 
 // A normalized window argument as the options take it: an int in 1-D, an array otherwise.
