@@ -1,10 +1,8 @@
-// Convolution in striate._C: conv1d, conv2d_sides (per-side / 'full' padding), conv3d,
-// conv_transpose2d and locally_connected2d in _C._functional (normalized arguments; the
-// PyTorch-signature wrappers live in striate.nn), and the Conv1d, Conv2d, Conv3d, ConvTranspose2d and
-// LocallyConnected2d layers of nn/conv.h in _C._nn with PyTorch's constructor signatures.
+// Convolution in striate._C: conv1d, conv2d, conv3d, conv_transpose2d and locally_connected2d in
+// _C._functional with PyTorch's signatures (raw arguments, normalized by bind_args.h), and the
+// Conv1d, Conv2d, Conv3d, ConvTranspose2d and LocallyConnected2d layers of nn/conv.h in _C._nn with
+// PyTorch's constructor signatures.
 #include <string>
-#include <variant>
-#include <vector>
 
 #include "bind_nn_module.h"
 #include "bindings.h"
@@ -15,13 +13,6 @@ namespace striate::python {
 namespace {
 
 py::tuple pair_tuple(const IntPair& pair) { return py::make_tuple(pair[0], pair[1]); }
-
-// None -> undefined; a Tensor as is; anything else (a numpy array, nested lists) through striate.tensor.
-Tensor as_tensor(const py::object& value) {
-  if (value.is_none()) return Tensor();
-  if (py::isinstance<TensorImpl>(value)) return value.cast<Tensor>();
-  return py::module_::import("striate").attr("tensor")(value).cast<Tensor>();
-}
 
 void check_padding_mode(const std::string& padding_mode, const char* layer) {
   if (padding_mode == "reflect" || padding_mode == "replicate" || padding_mode == "circular")
@@ -62,68 +53,67 @@ void parameter_properties(LayerClass<Impl>& cls) {
 
 // ---- functional ---------------------------------------------------------------------------------
 
+// The conv ops with PyTorch's signatures; the raw Python arguments are normalized here (GIL held),
+// then the op runs without the GIL.
+template <typename Options, size_t Dims>
+Options conv_options(const char* op, const py::object& stride, const py::object& padding, const py::object& dilation,
+                     const py::object& groups) {
+  Options options;
+  if constexpr (Dims == 1)
+    options.stride(int_tuple<1>(stride, op, "stride")[0]).dilation(int_tuple<1>(dilation, op, "dilation")[0]);
+  else
+    options.stride(int_tuple<Dims>(stride, op, "stride")).dilation(int_tuple<Dims>(dilation, op, "dilation"));
+  options.groups(to_int(groups, op, "groups"));
+  conv_padding<Dims>(padding, op).apply(options);
+  return options;
+}
+
+template <typename Options, size_t Dims, auto Op>
+void def_conv(py::module_& functional, const char* name) {
+  functional.def(
+      name,
+      [name](const Tensor& input, const Tensor& weight, const Tensor& bias, const py::object& stride,
+             const py::object& padding, const py::object& dilation, const py::object& groups) {
+        Options options = conv_options<Options, Dims>(name, stride, padding, dilation, groups);
+        py::gil_scoped_release release;
+        return Op(input, weight, optional_tensor(bias), options);
+      },
+      py::arg("input"), py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = 1, py::arg("padding") = 0,
+      py::arg("dilation") = 1, py::arg("groups") = 1);
+}
+
 void bind_functional(py::module_& functional) {
-  // padding: the string mode, or explicit sides outermost dimension first, (before, after) each.
-  functional.def(
-      "conv1d",
-      [](const Tensor& input, const Tensor& weight, const Tensor& bias, int64_t stride,
-         const std::variant<IntPair, std::string>& padding, int64_t dilation, int64_t groups) {
-        Conv1dOptions options;
-        options.stride(stride).dilation(dilation).groups(groups);
-        if (const auto* mode = std::get_if<std::string>(&padding))
-          options.padding(*mode);
-        else
-          options.padding_sides(std::get<IntPair>(padding));
-        return conv1d(input, weight, optional_tensor(bias), options);
-      },
-      py::arg("input"), py::arg("weight"), py::arg("bias"), py::arg("stride"), py::arg("padding"), py::arg("dilation"),
-      py::arg("groups"), release_gil());
-  functional.def(
-      "conv2d_sides",
-      [](const Tensor& input, const Tensor& weight, const Tensor& bias, IntPair stride,
-         const std::variant<IntQuad, std::string>& padding, IntPair dilation, int64_t groups) {
-        Conv2dOptions options;
-        options.stride(stride).dilation(dilation).groups(groups);
-        if (const auto* mode = std::get_if<std::string>(&padding))
-          options.padding(*mode);
-        else
-          options.padding_sides(std::get<IntQuad>(padding));
-        return conv2d(input, weight, optional_tensor(bias), options);
-      },
-      py::arg("input"), py::arg("weight"), py::arg("bias"), py::arg("stride"), py::arg("padding"), py::arg("dilation"),
-      py::arg("groups"), release_gil());
-  functional.def(
-      "conv3d",
-      [](const Tensor& input, const Tensor& weight, const Tensor& bias, IntTriple stride,
-         const std::variant<IntSextet, std::string>& padding, IntTriple dilation, int64_t groups) {
-        Conv3dOptions options;
-        options.stride(stride).dilation(dilation).groups(groups);
-        if (const auto* mode = std::get_if<std::string>(&padding))
-          options.padding(*mode);
-        else
-          options.padding_sides(std::get<IntSextet>(padding));
-        return conv3d(input, weight, optional_tensor(bias), options);
-      },
-      py::arg("input"), py::arg("weight"), py::arg("bias"), py::arg("stride"), py::arg("padding"), py::arg("dilation"),
-      py::arg("groups"), release_gil());
+  def_conv<Conv1dOptions, 1, &conv1d>(functional, "conv1d");
+  def_conv<Conv2dOptions, 2, &conv2d>(functional, "conv2d");
+  def_conv<Conv3dOptions, 3, &conv3d>(functional, "conv3d");
   functional.def(
       "conv_transpose2d",
-      [](const Tensor& input, const Tensor& weight, const Tensor& bias, IntPair stride, IntPair padding,
-         IntPair output_padding, int64_t groups, IntPair dilation) {
+      [](const Tensor& input, const Tensor& weight, const Tensor& bias, const py::object& stride,
+         const py::object& padding, const py::object& output_padding, const py::object& groups,
+         const py::object& dilation) {
+        const char* op = "conv_transpose2d";
         ConvTranspose2dOptions options;
-        options.stride(stride).padding(padding).output_padding(output_padding).groups(groups).dilation(dilation);
+        options.stride(int_tuple<2>(stride, op, "stride"))
+            .padding(transpose_padding(padding, op))
+            .output_padding(int_tuple<2>(output_padding, op, "output_padding"))
+            .groups(to_int(groups, op, "groups"))
+            .dilation(int_tuple<2>(dilation, op, "dilation"));
+        py::gil_scoped_release release;
         return conv_transpose2d(input, weight, optional_tensor(bias), options);
       },
-      py::arg("input"), py::arg("weight"), py::arg("bias"), py::arg("stride"), py::arg("padding"),
-      py::arg("output_padding"), py::arg("groups"), py::arg("dilation"), release_gil());
+      py::arg("input"), py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = 1, py::arg("padding") = 0,
+      py::arg("output_padding") = 0, py::arg("groups") = 1, py::arg("dilation") = 1);
   functional.def(
       "locally_connected2d",
-      [](const Tensor& input, const Tensor& weight, const Tensor& bias, IntPair stride, IntPair padding) {
+      [](const Tensor& input, const Tensor& weight, const Tensor& bias, const py::object& stride,
+         const py::object& padding) {
+        const char* op = "locally_connected2d";
         LocallyConnected2dOptions options;
-        options.stride(stride).padding(padding);
+        options.stride(int_tuple<2>(stride, op, "stride")).padding(int_tuple<2>(padding, op, "padding"));
+        py::gil_scoped_release release;
         return locally_connected2d(input, weight, optional_tensor(bias), options);
       },
-      py::arg("input"), py::arg("weight"), py::arg("bias"), py::arg("stride"), py::arg("padding"), release_gil());
+      py::arg("input"), py::arg("weight"), py::arg("bias") = py::none(), py::arg("stride") = 1, py::arg("padding") = 0);
 }
 
 // ---- Conv2d ---------------------------------------------------------------------------
@@ -132,26 +122,20 @@ nn::Conv2dOptions conv2d_options(int64_t in_channels, int64_t out_channels, cons
                                  const py::object& stride, const py::object& padding, const py::object& dilation,
                                  int64_t groups, bool bias, const std::string& padding_mode,
                                  const py::object& connection_table) {
-  if (padding_mode == "reflect" || padding_mode == "replicate" || padding_mode == "circular") {
-    STRIATE_NOT_IMPLEMENTED("Conv2d: padding_mode='", padding_mode, "' is not supported yet (only 'zeros')");
-  }
-  STRIATE_CHECK(padding_mode == "zeros", "Conv2d: expected padding_mode to be 'zeros', 'reflect', 'replicate' or ",
-                "'circular', got '", padding_mode, "'");
-  nn::Conv2dOptions options(in_channels, out_channels, int_pair(kernel_size, "Conv2d", "kernel_size"));
-  options.stride(int_pair(stride, "Conv2d", "stride"))
-      .dilation(int_pair(dilation, "Conv2d", "dilation"))
+  check_padding_mode(padding_mode, "Conv2d");
+  nn::Conv2dOptions options(in_channels, out_channels, int_tuple<2>(kernel_size, "Conv2d", "kernel_size"));
+  options.stride(int_tuple<2>(stride, "Conv2d", "stride"))
+      .dilation(int_tuple<2>(dilation, "Conv2d", "dilation"))
       .groups(groups)
       .bias(bias)
       .connection_table(as_tensor(connection_table));
-  if (py::isinstance<py::str>(padding)) {
-    options.padding(padding.cast<std::string>());
-  } else if ((py::isinstance<py::tuple>(padding) || py::isinstance<py::list>(padding)) && py::len(padding) == 4) {
-    // Per side in F.pad's order (left, right, top, bottom).
-    auto sides = padding.cast<std::vector<int64_t>>();
-    options.padding_sides(IntQuad{sides[2], sides[3], sides[0], sides[1]});
-  } else {
-    options.padding(int_pair(padding, "Conv2d", "padding"));
-  }
+  auto sides = conv_padding<2>(padding, "Conv2d");
+  if (sides.mode)
+    options.padding(*sides.mode);
+  else if (sides.per_side)
+    options.padding_sides(sides.sides);
+  else
+    options.padding(sides.symmetric());
   return options;
 }
 
@@ -205,10 +189,7 @@ nn::Conv1dOptions conv1d_options(int64_t in_channels, int64_t out_channels, cons
       .dilation(int_tuple<1>(dilation, "Conv1d", "dilation")[0])
       .groups(groups)
       .bias(bias);
-  if (py::isinstance<py::str>(padding))
-    options.padding(padding.cast<std::string>());
-  else  // an int, (p,) or per side (left, right)
-    options.padding_sides(int_tuple<2>(padding, "Conv1d", "padding"));
+  conv_padding<1>(padding, "Conv1d").apply(options);
   return options;
 }
 
@@ -221,15 +202,7 @@ nn::Conv3dOptions conv3d_options(int64_t in_channels, int64_t out_channels, cons
       .dilation(int_tuple<3>(dilation, "Conv3d", "dilation"))
       .groups(groups)
       .bias(bias);
-  if (py::isinstance<py::str>(padding)) {
-    options.padding(padding.cast<std::string>());
-  } else if ((py::isinstance<py::tuple>(padding) || py::isinstance<py::list>(padding)) && py::len(padding) == 6) {
-    // F.pad's order (left, right, top, bottom, front, back) -> outermost dimension first.
-    auto p = int_tuple<6>(padding, "Conv3d", "padding");
-    options.padding_sides({p[4], p[5], p[2], p[3], p[0], p[1]});
-  } else {
-    options.padding(int_tuple<3>(padding, "Conv3d", "padding"));
-  }
+  conv_padding<3>(padding, "Conv3d").apply(options);
   return options;
 }
 
@@ -242,7 +215,7 @@ nn::ConvTranspose2dOptions conv_transpose2d_options(int64_t in_channels, int64_t
   const char* layer = "ConvTranspose2d";
   nn::ConvTranspose2dOptions options(in_channels, out_channels, int_tuple<2>(kernel_size, layer, "kernel_size"));
   options.stride(int_tuple<2>(stride, layer, "stride"))
-      .padding(int_tuple<2>(padding, layer, "padding"))
+      .padding(transpose_padding(padding, layer))
       .output_padding(int_tuple<2>(output_padding, layer, "output_padding"))
       .dilation(int_tuple<2>(dilation, layer, "dilation"))
       .groups(groups)

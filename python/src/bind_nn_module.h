@@ -1,5 +1,6 @@
 // Shared by the layer binding files: the Module trampoline, the constructors that build either the
-// built-in class or its trampoline (for Python subclasses), and the argument helpers every layer uses.
+// built-in class or its trampoline (for Python subclasses); the argument helpers every layer uses
+// come with it from bind_args.h.
 #pragma once
 #include <array>
 #include <memory>
@@ -7,6 +8,7 @@
 #include <string>
 #include <tuple>
 
+#include "bind_args.h"
 #include "bindings.h"
 #include "striate/nn/module.h"
 #include "striate/ops/pooling.h"
@@ -65,73 +67,11 @@ auto direct_init() {
                   [](Args... args) { return std::make_unique<PyModule<Impl>>(args...); });
 }
 
-inline std::optional<Tensor> optional_tensor(const Tensor& t) {
-  return t.defined() ? std::optional<Tensor>(t) : std::nullopt;
-}
-
-inline bool is_int(const py::handle& v) { return py::isinstance<py::int_>(v) && !py::isinstance<py::bool_>(v); }
-
-// An int (repeated) or a tuple/list of Size ints (or of one, repeated), as PyTorch's _ntuple.
-template <size_t Size>
-std::array<int64_t, Size> int_tuple(const py::handle& value, const char* layer, const char* argument) {
-  std::array<int64_t, Size> result{};
-  if (is_int(value)) {
-    result.fill(value.cast<int64_t>());
-    return result;
-  }
-  if (py::isinstance<py::tuple>(value) || py::isinstance<py::list>(value)) {
-    auto items = value.cast<py::sequence>();
-    bool all_ints = true;
-    for (auto item : items) all_ints = all_ints && is_int(item);
-    if (all_ints && (items.size() == Size || items.size() == 1)) {
-      for (size_t i = 0; i < Size; ++i) result[i] = items[items.size() == 1 ? 0 : i].cast<int64_t>();
-      return result;
-    }
-  }
-  throw TypeError(detail::str(layer, ": expected ", argument, " to be an int or a tuple of ", Size, " ints, got ",
-                              std::string(py::repr(value))));
-}
-
 // Setting layer.weight / layer.bias from Python: a Parameter, or None to drop an optional one.
 inline void assign_parameter(nn::Module& layer, Tensor& slot, const char* name, const Tensor& value) {
   STRIATE_CHECK_TYPE(!value.defined() || value.is_parameter(), layer.name(), ": cannot assign a plain Tensor to '",
                      name, "' (wrap it in striate.nn.Parameter, or assign None)");
   slot = layer.register_parameter(name, value, value.defined() && value.requires_grad());
-}
-
-// An int, or a tuple/list of two ints (PyTorch's _pair).
-inline IntPair int_pair(const py::handle& value, const char* layer, const char* argument) {
-  if (is_int(value)) {
-    auto v = value.cast<int64_t>();
-    return {v, v};
-  }
-  if (py::isinstance<py::tuple>(value) || py::isinstance<py::list>(value)) {
-    auto items = value.cast<py::sequence>();
-    if (items.size() == 2 && is_int(items[0]) && is_int(items[1])) {
-      return {items[0].cast<int64_t>(), items[1].cast<int64_t>()};
-    }
-  }
-  throw TypeError(detail::str(layer, ": expected ", argument, " to be an int or a pair of ints, got ",
-                              std::string(py::repr(value))));
-}
-
-inline std::optional<std::array<double, 2>> float_pair(const py::handle& value, const char* layer,
-                                                       const char* argument) {
-  if (value.is_none()) return std::nullopt;
-  if (py::isinstance<py::tuple>(value) || py::isinstance<py::list>(value)) {
-    auto items = value.cast<py::sequence>();
-    if (items.size() != 2)
-      throw ValueError(
-          detail::str(layer, ": expected ", argument, " to be a number or a pair, got ", std::string(py::repr(value))));
-    return std::array<double, 2>{items[0].cast<double>(), items[1].cast<double>()};
-  }
-  double v = value.cast<double>();
-  return std::array<double, 2>{v, v};
-}
-
-inline std::optional<IntPair> optional_pair(const py::handle& value, const char* layer, const char* argument) {
-  if (value.is_none()) return std::nullopt;
-  return int_tuple<2>(value, layer, argument);
 }
 
 // py::init for a layer whose constructor arguments `make` builds (as a tuple) from the Python

@@ -1,11 +1,12 @@
 // Pooling in striate._C: max and average pooling in 1-D, 2-D and 3-D, unpooling, adaptive, fractional
-// and channel (maxout) pooling in _C._functional (arguments normalized by striate.nn), and the layers
-// of nn/pooling.h in _C._nn under PyTorch's constructor signatures.
+// and channel (maxout) pooling in _C._functional with PyTorch's signatures (raw arguments, normalized
+// by bind_args.h and the window helpers here), and the layers of nn/pooling.h in _C._nn under
+// PyTorch's constructor signatures.
 #include <array>
 #include <optional>
 #include <string>
 #include <tuple>
-#include <vector>
+#include <type_traits>
 
 #include "bind_nn_module.h"
 #include "bindings.h"
@@ -15,120 +16,193 @@
 namespace striate::python {
 namespace {
 
-using Pair = std::array<int64_t, 2>;
-using Triple = std::array<int64_t, 3>;
+// The functional 3-D pooling ops word the accepted tuple "a triple of ints"; the layers and the
+// 3-D convolutions say "a tuple of 3 ints".
+constexpr const char* kTriple = "a triple of ints";
 
-Pool2dOptions pool_options(Pair kernel_size, Pair stride, Pair padding, Pair dilation, bool ceil_mode) {
-  Pool2dOptions options(kernel_size);
-  options.stride(stride).padding(padding).dilation(dilation).ceil_mode(ceil_mode);
+// A normalized window argument as the options take it: an int in 1-D, an array otherwise.
+template <size_t Dims>
+auto window_value(const std::array<int64_t, Dims>& values) {
+  if constexpr (Dims == 1)
+    return values[0];
+  else
+    return values;
+}
+
+// kernel_size, stride (None or (): the kernel) and padding, shared by every pooling op and layer.
+template <typename Options, size_t Dims>
+Options window_options(const char* op, const py::handle& kernel_size, const py::handle& stride,
+                       const py::handle& padding, const char* words = nullptr) {
+  Options options(window_value(int_tuple<Dims>(kernel_size, op, "kernel_size", words)));
+  if (auto s = pooling_stride<Dims>(stride, op, words)) options.stride(window_value(*s));
+  options.padding(window_value(int_tuple<Dims>(padding, op, "padding", words)));
   return options;
 }
 
-Pool1dOptions pool1d_options(int64_t kernel_size, int64_t stride, int64_t padding, int64_t dilation, bool ceil_mode) {
-  Pool1dOptions options(kernel_size);
-  options.stride(stride).padding(padding).dilation(dilation).ceil_mode(ceil_mode);
+// Max pooling options: the window, dilation and ceil_mode.
+template <typename Options, size_t Dims>
+Options max_pool_options(const char* op, const py::handle& kernel_size, const py::handle& stride,
+                         const py::handle& padding, const py::handle& dilation, bool ceil_mode,
+                         const char* words = nullptr) {
+  Options options = window_options<Options, Dims>(op, kernel_size, stride, padding, words);
+  options.dilation(window_value(int_tuple<Dims>(dilation, op, "dilation", words))).ceil_mode(ceil_mode);
   return options;
 }
 
-Pool3dOptions pool3d_options(Triple kernel_size, Triple stride, Triple padding, Triple dilation, bool ceil_mode) {
-  Pool3dOptions options(kernel_size);
-  options.stride(stride).padding(padding).dilation(dilation).ceil_mode(ceil_mode);
-  return options;
+// Runs `pool` without the GIL; a (values, indices) result becomes a Python tuple.
+template <typename Pool>
+py::object without_gil(Pool pool) {
+  auto result = [&] {
+    py::gil_scoped_release release;
+    return pool();
+  }();
+  if constexpr (std::is_same_v<decltype(result), Tensor>)
+    return py::cast(result);
+  else
+    return py::make_tuple(std::get<0>(result), std::get<1>(result));
 }
+
+template <typename Options, size_t Dims, auto Pool, auto PoolWithIndices>
+void def_max_pool(py::module_& functional, const char* name, const char* words) {
+  functional.def(
+      name,
+      [name, words](const Tensor& input, const py::object& kernel_size, const py::object& stride,
+                    const py::object& padding, const py::object& dilation, bool ceil_mode, bool return_indices) {
+        Options options =
+            max_pool_options<Options, Dims>(name, kernel_size, stride, padding, dilation, ceil_mode, words);
+        if (return_indices) return without_gil([&] { return PoolWithIndices(input, options); });
+        return without_gil([&] { return Pool(input, options); });
+      },
+      py::arg("input"), py::arg("kernel_size"), py::arg("stride") = py::none(), py::arg("padding") = 0,
+      py::arg("dilation") = 1, py::arg("ceil_mode") = false, py::arg("return_indices") = false);
+}
+
+template <typename Options, size_t Dims, auto Pool>
+void def_avg_pool(py::module_& functional, const char* name, const char* words) {
+  functional.def(
+      name,
+      [name, words](const Tensor& input, const py::object& kernel_size, const py::object& stride,
+                    const py::object& padding, bool ceil_mode, bool count_include_pad,
+                    const py::object& divisor_override) {
+        Options options = window_options<Options, Dims>(name, kernel_size, stride, padding, words);
+        options.ceil_mode(ceil_mode).count_include_pad(count_include_pad);
+        options.divisor_override(optional_int(divisor_override, name, "divisor_override"));
+        return without_gil([&] { return Pool(input, options); });
+      },
+      py::arg("input"), py::arg("kernel_size"), py::arg("stride") = py::none(), py::arg("padding") = 0,
+      py::arg("ceil_mode") = false, py::arg("count_include_pad") = true, py::arg("divisor_override") = py::none());
+}
+
+// max_unpool2d's output_size: None, or a sequence whose last two entries are used (as in PyTorch).
+std::optional<IntPair> unpool_output_size(const py::handle& value, const char* op) {
+  if (value.is_none()) return std::nullopt;
+  py::tuple items(py::reinterpret_borrow<py::sequence>(value));
+  STRIATE_CHECK(items.size() >= 2, op, ": expected output_size with at least 2 entries, got ",
+                std::string(py::repr(items)));
+  return int_tuple<2>(py::make_tuple(items[items.size() - 2], items[items.size() - 1]), op, "output_size");
+}
+
+// The adaptive ops' output_size: an int, or a pair whose None entries keep the input's size.
+IntPair adaptive_output_size(const py::handle& value, const Tensor& input, const char* op) {
+  if (!is_sequence(value) || py::len(value) != 2) return int_tuple<2>(value, op, "output_size");
+  py::tuple items(py::reinterpret_borrow<py::sequence>(value));
+  IntPair size{};
+  for (size_t i = 0; i < 2; ++i) {
+    if (items[i].is_none()) {
+      STRIATE_CHECK(input.dim() >= 2, op, ": expected input of shape (N, C, H, W) or (C, H, W), got ", input.shape());
+      size[i] = input.shape()[input.dim() - 2 + i];
+    } else {
+      size[i] = to_int(items[i], op, "output_size");
+    }
+  }
+  return size;
+}
+
+// fractional_max_pool2d's output size: output_size, or int(input size * output_ratio).
+IntPair fractional_output_size(const Tensor& input, const py::handle& output_size, const py::handle& output_ratio) {
+  const char* op = "fractional_max_pool2d";
+  STRIATE_CHECK(!output_size.is_none() || !output_ratio.is_none(), op,
+                ": expected output_size or output_ratio, got neither");
+  STRIATE_CHECK(output_size.is_none() || output_ratio.is_none(), op,
+                ": expected only one of output_size and output_ratio, got both");
+  if (!output_size.is_none()) return int_tuple<2>(output_size, op, "output_size");
+  auto ratio = *float_pair(output_ratio, op, "output_ratio");
+  STRIATE_CHECK(ratio[0] > 0 && ratio[0] < 1 && ratio[1] > 0 && ratio[1] < 1, op,
+                ": expected output_ratio in (0, 1), got ", std::string(py::repr(output_ratio)));
+  STRIATE_CHECK(input.dim() == 3 || input.dim() == 4, op, ": expected input of shape (N, C, H, W) or (C, H, W), got ",
+                input.shape());
+  return {static_cast<int64_t>(input.shape()[input.dim() - 2] * ratio[0]),
+          static_cast<int64_t>(input.shape()[input.dim() - 1] * ratio[1])};
+}
+
 void bind_functional(py::module_& functional) {
-  functional.def(
-      "max_pool2d",
-      [](const Tensor& input, Pair kernel_size, Pair stride, Pair padding, Pair dilation, bool ceil_mode) {
-        return max_pool2d(input, pool_options(kernel_size, stride, padding, dilation, ceil_mode));
-      },
-      py::arg("input"), py::arg("kernel_size"), py::arg("stride"), py::arg("padding"), py::arg("dilation"),
-      py::arg("ceil_mode"), release_gil());
-  functional.def(
-      "max_pool2d_with_indices",
-      [](const Tensor& input, Pair kernel_size, Pair stride, Pair padding, Pair dilation, bool ceil_mode) {
-        return max_pool2d_with_indices(input, pool_options(kernel_size, stride, padding, dilation, ceil_mode));
-      },
-      py::arg("input"), py::arg("kernel_size"), py::arg("stride"), py::arg("padding"), py::arg("dilation"),
-      py::arg("ceil_mode"), release_gil());
-  functional.def(
-      "avg_pool2d",
-      [](const Tensor& input, Pair kernel_size, Pair stride, Pair padding, bool ceil_mode, bool count_include_pad,
-         std::optional<int64_t> divisor_override) {
-        Pool2dOptions options = pool_options(kernel_size, stride, padding, {1, 1}, ceil_mode);
-        options.count_include_pad(count_include_pad).divisor_override(divisor_override);
-        return avg_pool2d(input, options);
-      },
-      py::arg("input"), py::arg("kernel_size"), py::arg("stride"), py::arg("padding"), py::arg("ceil_mode"),
-      py::arg("count_include_pad"), py::arg("divisor_override"), release_gil());
-
-  functional.def(
-      "max_pool1d",
-      [](const Tensor& input, int64_t kernel_size, int64_t stride, int64_t padding, int64_t dilation, bool ceil_mode) {
-        return max_pool1d(input, pool1d_options(kernel_size, stride, padding, dilation, ceil_mode));
-      },
-      py::arg("input"), py::arg("kernel_size"), py::arg("stride"), py::arg("padding"), py::arg("dilation"),
-      py::arg("ceil_mode"), release_gil());
-  functional.def(
-      "max_pool1d_with_indices",
-      [](const Tensor& input, int64_t kernel_size, int64_t stride, int64_t padding, int64_t dilation, bool ceil_mode) {
-        return max_pool1d_with_indices(input, pool1d_options(kernel_size, stride, padding, dilation, ceil_mode));
-      },
-      py::arg("input"), py::arg("kernel_size"), py::arg("stride"), py::arg("padding"), py::arg("dilation"),
-      py::arg("ceil_mode"), release_gil());
+  def_max_pool<Pool1dOptions, 1, &max_pool1d, &max_pool1d_with_indices>(functional, "max_pool1d", nullptr);
+  def_max_pool<Pool2dOptions, 2, &max_pool2d, &max_pool2d_with_indices>(functional, "max_pool2d", nullptr);
+  def_max_pool<Pool3dOptions, 3, &max_pool3d, &max_pool3d_with_indices>(functional, "max_pool3d", kTriple);
+  def_avg_pool<Pool2dOptions, 2, &avg_pool2d>(functional, "avg_pool2d", nullptr);
+  def_avg_pool<Pool3dOptions, 3, &avg_pool3d>(functional, "avg_pool3d", kTriple);
   functional.def(
       "avg_pool1d",
-      [](const Tensor& input, int64_t kernel_size, int64_t stride, int64_t padding, bool ceil_mode,
-         bool count_include_pad) {
-        Pool1dOptions options = pool1d_options(kernel_size, stride, padding, 1, ceil_mode);
-        options.count_include_pad(count_include_pad);
-        return avg_pool1d(input, options);
+      [](const Tensor& input, const py::object& kernel_size, const py::object& stride, const py::object& padding,
+         bool ceil_mode, bool count_include_pad) {
+        auto options = window_options<Pool1dOptions, 1>("avg_pool1d", kernel_size, stride, padding);
+        options.ceil_mode(ceil_mode).count_include_pad(count_include_pad);
+        return without_gil([&] { return avg_pool1d(input, options); });
       },
-      py::arg("input"), py::arg("kernel_size"), py::arg("stride"), py::arg("padding"), py::arg("ceil_mode"),
-      py::arg("count_include_pad"), release_gil());
-
-  functional.def(
-      "max_pool3d",
-      [](const Tensor& input, Triple kernel_size, Triple stride, Triple padding, Triple dilation, bool ceil_mode) {
-        return max_pool3d(input, pool3d_options(kernel_size, stride, padding, dilation, ceil_mode));
-      },
-      py::arg("input"), py::arg("kernel_size"), py::arg("stride"), py::arg("padding"), py::arg("dilation"),
-      py::arg("ceil_mode"), release_gil());
-  functional.def(
-      "max_pool3d_with_indices",
-      [](const Tensor& input, Triple kernel_size, Triple stride, Triple padding, Triple dilation, bool ceil_mode) {
-        return max_pool3d_with_indices(input, pool3d_options(kernel_size, stride, padding, dilation, ceil_mode));
-      },
-      py::arg("input"), py::arg("kernel_size"), py::arg("stride"), py::arg("padding"), py::arg("dilation"),
-      py::arg("ceil_mode"), release_gil());
-  functional.def(
-      "avg_pool3d",
-      [](const Tensor& input, Triple kernel_size, Triple stride, Triple padding, bool ceil_mode, bool count_include_pad,
-         std::optional<int64_t> divisor_override) {
-        Pool3dOptions options = pool3d_options(kernel_size, stride, padding, {1, 1, 1}, ceil_mode);
-        options.count_include_pad(count_include_pad).divisor_override(divisor_override);
-        return avg_pool3d(input, options);
-      },
-      py::arg("input"), py::arg("kernel_size"), py::arg("stride"), py::arg("padding"), py::arg("ceil_mode"),
-      py::arg("count_include_pad"), py::arg("divisor_override"), release_gil());
+      py::arg("input"), py::arg("kernel_size"), py::arg("stride") = py::none(), py::arg("padding") = 0,
+      py::arg("ceil_mode") = false, py::arg("count_include_pad") = true);
 
   functional.def(
       "max_unpool2d",
-      [](const Tensor& input, const Tensor& indices, Pair kernel_size, Pair stride, Pair padding,
-         std::optional<Pair> output_size) {
-        Pool2dOptions options(kernel_size);
-        options.stride(stride).padding(padding);
-        return max_unpool2d(input, indices, options, output_size);
+      [](const Tensor& input, const Tensor& indices, const py::object& kernel_size, const py::object& stride,
+         const py::object& padding, const py::object& output_size) {
+        auto options = window_options<Pool2dOptions, 2>("max_unpool2d", kernel_size, stride, padding);
+        auto size = unpool_output_size(output_size, "max_unpool2d");
+        return without_gil([&] { return max_unpool2d(input, indices, options, size); });
       },
-      py::arg("input"), py::arg("indices"), py::arg("kernel_size"), py::arg("stride"), py::arg("padding"),
-      py::arg("output_size"), release_gil());
+      py::arg("input"), py::arg("indices"), py::arg("kernel_size"), py::arg("stride") = py::none(),
+      py::arg("padding") = 0, py::arg("output_size") = py::none());
 
-  functional.def("adaptive_avg_pool2d", &adaptive_avg_pool2d, py::arg("input"), py::arg("output_size"), release_gil());
-  functional.def("adaptive_max_pool2d", &adaptive_max_pool2d, py::arg("input"), py::arg("output_size"), release_gil());
-  functional.def("adaptive_max_pool2d_with_indices", &adaptive_max_pool2d_with_indices, py::arg("input"),
-                 py::arg("output_size"), release_gil());
-  functional.def("fractional_max_pool2d_with_indices", &fractional_max_pool2d_with_indices, py::arg("input"),
-                 py::arg("kernel_size"), py::arg("output_size"), py::arg("random_samples"), release_gil());
-  functional.def("channel_max_pool", &channel_max_pool, py::arg("input"), py::arg("kernel_size"), release_gil());
+  functional.def(
+      "adaptive_avg_pool2d",
+      [](const Tensor& input, const py::object& output_size) {
+        IntPair size = adaptive_output_size(output_size, input, "adaptive_avg_pool2d");
+        return without_gil([&] { return adaptive_avg_pool2d(input, size); });
+      },
+      py::arg("input"), py::arg("output_size"));
+  functional.def(
+      "adaptive_max_pool2d",
+      [](const Tensor& input, const py::object& output_size, bool return_indices) {
+        IntPair size = adaptive_output_size(output_size, input, "adaptive_max_pool2d");
+        if (return_indices) return without_gil([&] { return adaptive_max_pool2d_with_indices(input, size); });
+        return without_gil([&] { return adaptive_max_pool2d(input, size); });
+      },
+      py::arg("input"), py::arg("output_size"), py::arg("return_indices") = false);
+  functional.def(
+      "fractional_max_pool2d",
+      [](const Tensor& input, const py::object& kernel_size, const py::object& output_size,
+         const py::object& output_ratio, bool return_indices, const Tensor& random_samples) {
+        IntPair kernel = int_tuple<2>(kernel_size, "fractional_max_pool2d", "kernel_size");
+        IntPair size = fractional_output_size(input, output_size, output_ratio);
+        // A (C, 2) sample for an unbatched (C, H, W) input gets its batch dimension.
+        bool unbatched = random_samples.defined() && input.dim() == 3 && random_samples.dim() == 2;
+        Tensor samples = unbatched ? random_samples.unsqueeze(0) : random_samples;
+        auto result = [&] {
+          py::gil_scoped_release release;
+          return fractional_max_pool2d_with_indices(input, kernel, size, samples);
+        }();
+        if (return_indices) return py::object(py::make_tuple(std::get<0>(result), std::get<1>(result)));
+        return py::cast(std::get<0>(result));
+      },
+      py::arg("input"), py::arg("kernel_size"), py::arg("output_size") = py::none(),
+      py::arg("output_ratio") = py::none(), py::arg("return_indices") = false, py::arg("_random_samples") = py::none());
+  functional.def(
+      "channel_max_pool",
+      [](const Tensor& input, const py::object& kernel_size) {
+        int64_t group = to_int(kernel_size, "channel_max_pool", "kernel_size");
+        return without_gil([&] { return channel_max_pool(input, group); });
+      },
+      py::arg("input"), py::arg("kernel_size"));
 }
 
 // ---- layers -----------------------------------------------------------------------------------
@@ -171,53 +245,36 @@ py::object forward_maybe_indices(Impl& self, const Tensor& input) {
 std::tuple<Pool1dOptions, bool> max_pool1d_args(const py::object& kernel_size, const py::object& stride,
                                                 const py::object& padding, const py::object& dilation,
                                                 bool return_indices, bool ceil_mode) {
-  Pool1dOptions options(int_tuple<1>(kernel_size, "MaxPool1d", "kernel_size")[0]);
-  if (!stride.is_none()) options.stride(int_tuple<1>(stride, "MaxPool1d", "stride")[0]);
-  options.padding(int_tuple<1>(padding, "MaxPool1d", "padding")[0])
-      .dilation(int_tuple<1>(dilation, "MaxPool1d", "dilation")[0])
-      .ceil_mode(ceil_mode);
-  return {options, return_indices};
+  return {max_pool_options<Pool1dOptions, 1>("MaxPool1d", kernel_size, stride, padding, dilation, ceil_mode),
+          return_indices};
 }
 
 std::tuple<Pool1dOptions> avg_pool1d_args(const py::object& kernel_size, const py::object& stride,
                                           const py::object& padding, bool ceil_mode, bool count_include_pad) {
-  Pool1dOptions options(int_tuple<1>(kernel_size, "AvgPool1d", "kernel_size")[0]);
-  if (!stride.is_none()) options.stride(int_tuple<1>(stride, "AvgPool1d", "stride")[0]);
-  options.padding(int_tuple<1>(padding, "AvgPool1d", "padding")[0])
-      .ceil_mode(ceil_mode)
-      .count_include_pad(count_include_pad);
+  auto options = window_options<Pool1dOptions, 1>("AvgPool1d", kernel_size, stride, padding);
+  options.ceil_mode(ceil_mode).count_include_pad(count_include_pad);
   return {options};
 }
 
 std::tuple<Pool3dOptions, bool> max_pool3d_args(const py::object& kernel_size, const py::object& stride,
                                                 const py::object& padding, const py::object& dilation,
                                                 bool return_indices, bool ceil_mode) {
-  Pool3dOptions options(int_tuple<3>(kernel_size, "MaxPool3d", "kernel_size"));
-  if (!stride.is_none()) options.stride(int_tuple<3>(stride, "MaxPool3d", "stride"));
-  options.padding(int_tuple<3>(padding, "MaxPool3d", "padding"))
-      .dilation(int_tuple<3>(dilation, "MaxPool3d", "dilation"))
-      .ceil_mode(ceil_mode);
-  return {options, return_indices};
+  return {max_pool_options<Pool3dOptions, 3>("MaxPool3d", kernel_size, stride, padding, dilation, ceil_mode),
+          return_indices};
 }
 
 std::tuple<Pool3dOptions> avg_pool3d_args(const py::object& kernel_size, const py::object& stride,
                                           const py::object& padding, bool ceil_mode, bool count_include_pad,
-                                          std::optional<int64_t> divisor_override) {
-  Pool3dOptions options(int_tuple<3>(kernel_size, "AvgPool3d", "kernel_size"));
-  if (!stride.is_none()) options.stride(int_tuple<3>(stride, "AvgPool3d", "stride"));
-  options.padding(int_tuple<3>(padding, "AvgPool3d", "padding"))
-      .ceil_mode(ceil_mode)
-      .count_include_pad(count_include_pad)
-      .divisor_override(divisor_override);
+                                          const py::object& divisor_override) {
+  auto options = window_options<Pool3dOptions, 3>("AvgPool3d", kernel_size, stride, padding);
+  options.ceil_mode(ceil_mode).count_include_pad(count_include_pad);
+  options.divisor_override(optional_int(divisor_override, "AvgPool3d", "divisor_override"));
   return {options};
 }
 
 std::tuple<Pool2dOptions> max_unpool2d_args(const py::object& kernel_size, const py::object& stride,
                                             const py::object& padding) {
-  Pool2dOptions options(int_tuple<2>(kernel_size, "MaxUnpool2d", "kernel_size"));
-  if (!stride.is_none()) options.stride(int_tuple<2>(stride, "MaxUnpool2d", "stride"));
-  options.padding(int_tuple<2>(padding, "MaxUnpool2d", "padding"));
-  return {options};
+  return {window_options<Pool2dOptions, 2>("MaxUnpool2d", kernel_size, stride, padding)};
 }
 
 std::tuple<IntPair> adaptive_avg_args(const py::object& output_size) {
@@ -231,28 +288,20 @@ std::tuple<IntPair, bool> adaptive_max_args(const py::object& output_size, bool 
 std::tuple<IntPair, std::optional<IntPair>, std::optional<std::array<double, 2>>, bool> fractional_args(
     const py::object& kernel_size, const py::object& output_size, const py::object& output_ratio, bool return_indices) {
   const char* layer = "FractionalMaxPool2d";
-  return {int_tuple<2>(kernel_size, layer, "kernel_size"), optional_pair(output_size, layer, "output_size"),
+  return {int_tuple<2>(kernel_size, layer, "kernel_size"), optional_tuple<2>(output_size, layer, "output_size"),
           float_pair(output_ratio, layer, "output_ratio"), return_indices};
 }
 
 Pool2dOptions max_pool2d_options(const py::object& kernel_size, const py::object& stride, const py::object& padding,
                                  const py::object& dilation, bool ceil_mode) {
-  Pool2dOptions options(int_pair(kernel_size, "MaxPool2d", "kernel_size"));
-  if (!stride.is_none()) options.stride(int_pair(stride, "MaxPool2d", "stride"));
-  options.padding(int_pair(padding, "MaxPool2d", "padding"))
-      .dilation(int_pair(dilation, "MaxPool2d", "dilation"))
-      .ceil_mode(ceil_mode);
-  return options;
+  return max_pool_options<Pool2dOptions, 2>("MaxPool2d", kernel_size, stride, padding, dilation, ceil_mode);
 }
 
 Pool2dOptions avg_pool2d_options(const py::object& kernel_size, const py::object& stride, const py::object& padding,
-                                 bool ceil_mode, bool count_include_pad, std::optional<int64_t> divisor_override) {
-  Pool2dOptions options(int_pair(kernel_size, "AvgPool2d", "kernel_size"));
-  if (!stride.is_none()) options.stride(int_pair(stride, "AvgPool2d", "stride"));
-  options.padding(int_pair(padding, "AvgPool2d", "padding"))
-      .ceil_mode(ceil_mode)
-      .count_include_pad(count_include_pad)
-      .divisor_override(divisor_override);
+                                 bool ceil_mode, bool count_include_pad, const py::object& divisor_override) {
+  auto options = window_options<Pool2dOptions, 2>("AvgPool2d", kernel_size, stride, padding);
+  options.ceil_mode(ceil_mode).count_include_pad(count_include_pad);
+  options.divisor_override(optional_int(divisor_override, "AvgPool2d", "divisor_override"));
   return options;
 }
 
@@ -374,13 +423,7 @@ void bind_pooling_layers(py::module_& nn_module) {
       .def(
           "forward",
           [](MaxUnpool2dImpl& self, const Tensor& input, const Tensor& indices, const py::object& output_size) {
-            std::optional<IntPair> size;
-            if (!output_size.is_none()) {
-              auto items = output_size.cast<std::vector<int64_t>>();
-              STRIATE_CHECK(items.size() >= 2, "MaxUnpool2d: expected output_size with at least 2 entries, got ",
-                            items.size());
-              size = IntPair{items[items.size() - 2], items[items.size() - 1]};
-            }
+            std::optional<IntPair> size = unpool_output_size(output_size, "MaxUnpool2d");
             py::gil_scoped_release release;
             return self.forward(input, indices, size);
           },

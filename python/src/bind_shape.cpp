@@ -1,7 +1,9 @@
 // Shape ops in striate._C: cat and stack, pad, interpolate, pixel (un)shuffle, one_hot and unflatten
-// in _C and _C._functional (arguments normalized by striate.nn), Tensor.unflatten, and the shape
-// layers of nn/shape.h (Flatten, Unflatten, Upsample, PixelShuffle, PixelUnshuffle) in _C._nn.
+// in _C and _C._functional with PyTorch's signatures (raw arguments, normalized by bind_args.h),
+// Tensor.unflatten, and the shape layers of nn/shape.h (Flatten, Unflatten, Upsample, PixelShuffle, PixelUnshuffle) in
+// _C._nn.
 #include <array>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -16,16 +18,70 @@
 namespace striate::python {
 namespace {
 
+// An int argument of a shape op: checked (GIL held), then the op runs without the GIL.
+template <auto Op>
+auto int_argument_op(const char* op, const char* argument) {
+  return [op, argument](const Tensor& input, const py::object& value) {
+    int64_t n = to_int(value, op, argument);
+    py::gil_scoped_release release;
+    return Op(input, n);
+  };
+}
+
+Tensor pad_op(const Tensor& input, const py::object& pad_amounts, const py::object& mode, const py::object& value) {
+  std::vector<int64_t> amounts = int_list(pad_amounts, "pad", "pad");
+  STRIATE_CHECK_TYPE(py::isinstance<py::str>(mode), "pad: expected mode to be a string, got ", type_name(mode));
+  auto mode_name = mode.cast<std::string>();
+  STRIATE_CHECK(value.is_none() || mode_name == "constant", "pad: expected no value for mode '", mode_name, "', got ",
+                std::string(py::str(value)));
+  double fill = value.is_none() ? 0.0 : value.cast<double>();
+  py::gil_scoped_release release;
+  return pad(input, amounts, mode_name, fill);
+}
+
+Tensor interpolate_op(const Tensor& input, const py::object& size, const py::object& scale_factor,
+                      const std::string& mode, const py::object& align_corners,
+                      const py::object& recompute_scale_factor, bool antialias) {
+  if (antialias) STRIATE_NOT_IMPLEMENTED("interpolate: antialias=True is not supported");
+  auto out_size = optional_tuple<2>(size, "interpolate", "size");
+  auto factors = float_pair(scale_factor, "interpolate", "scale_factor");
+  if (factors && !recompute_scale_factor.is_none() && recompute_scale_factor.cast<bool>()) {
+    // The output size computed from the factors, which are then dropped (PyTorch's rule).
+    if (input.dim() != 4)
+      STRIATE_NOT_IMPLEMENTED("interpolate: only 4-D input (N, C, H, W) is supported, got shape ", input.shape());
+    out_size = IntPair{static_cast<int64_t>(std::floor(input.shape()[2] * (*factors)[0])),
+                       static_cast<int64_t>(std::floor(input.shape()[3] * (*factors)[1]))};
+    factors.reset();
+  }
+  std::optional<bool> corners;
+  if (!align_corners.is_none()) corners = align_corners.cast<bool>();
+  py::gil_scoped_release release;
+  return interpolate(input, out_size, factors, mode, corners);
+}
+
+Tensor unflatten_op(const Tensor& input, const py::object& dim, const py::object& sizes) {
+  int64_t d = to_int(dim, "unflatten", "dim");
+  std::vector<int64_t> split = int_list(sizes, "unflatten", "sizes");
+  py::gil_scoped_release release;
+  return unflatten(input, d, split);
+}
+
 void bind_functional(py::module_& functional, py::module_& m) {
-  functional.def("pad", &pad, py::arg("input"), py::arg("pad"), py::arg("mode"), py::arg("value"), release_gil());
-  functional.def("interpolate", &interpolate, py::arg("input"), py::arg("size"), py::arg("scale_factor"),
-                 py::arg("mode"), py::arg("align_corners"), release_gil());
-  functional.def("pixel_shuffle", &pixel_shuffle, py::arg("input"), py::arg("upscale_factor"), release_gil());
-  functional.def("pixel_unshuffle", &pixel_unshuffle, py::arg("input"), py::arg("downscale_factor"), release_gil());
-  functional.def("one_hot", &one_hot, py::arg("input"), py::arg("num_classes"), release_gil());
-  functional.def("unflatten", &unflatten, py::arg("input"), py::arg("dim"), py::arg("sizes"), release_gil());
+  functional.def("pad", &pad_op, py::arg("input"), py::arg("pad"), py::arg("mode") = "constant",
+                 py::arg("value") = py::none());
+  functional.def("interpolate", &interpolate_op, py::arg("input"), py::arg("size") = py::none(),
+                 py::arg("scale_factor") = py::none(), py::arg("mode") = "nearest",
+                 py::arg("align_corners") = py::none(), py::arg("recompute_scale_factor") = py::none(),
+                 py::arg("antialias") = false);
+  functional.def("pixel_shuffle", int_argument_op<&pixel_shuffle>("pixel_shuffle", "upscale_factor"), py::arg("input"),
+                 py::arg("upscale_factor"));
+  functional.def("pixel_unshuffle", int_argument_op<&pixel_unshuffle>("pixel_unshuffle", "downscale_factor"),
+                 py::arg("input"), py::arg("downscale_factor"));
+  functional.def("one_hot", int_argument_op<&one_hot>("one_hot", "num_classes"), py::arg("tensor"),
+                 py::arg("num_classes") = -1);
+  functional.def("unflatten", &unflatten_op, py::arg("input"), py::arg("dim"), py::arg("sizes"));
   TensorClass cls = tensor_class(m);
-  cls.def("unflatten", &unflatten, py::arg("dim"), py::arg("sizes"), release_gil());
+  cls.def("unflatten", &unflatten_op, py::arg("dim"), py::arg("sizes"));
 }
 
 std::tuple<std::optional<IntPair>, std::optional<std::array<double, 2>>, std::string, std::optional<bool>>
@@ -33,7 +89,7 @@ upsample_args(const py::object& size, const py::object& scale_factor, const std:
               std::optional<bool> align_corners, const py::object& recompute_scale_factor) {
   if (!recompute_scale_factor.is_none() && recompute_scale_factor.cast<bool>())
     STRIATE_NOT_IMPLEMENTED("Upsample: recompute_scale_factor=True is not supported");
-  return {optional_pair(size, "Upsample", "size"), float_pair(scale_factor, "Upsample", "scale_factor"), mode,
+  return {optional_tuple<2>(size, "Upsample", "size"), float_pair(scale_factor, "Upsample", "scale_factor"), mode,
           align_corners};
 }
 

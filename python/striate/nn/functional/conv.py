@@ -1,6 +1,6 @@
 """Convolutions with PyTorch's signatures: conv1d, conv2d, conv3d, conv_transpose2d, and
-locally_connected2d (unshared weights); arguments are normalized here and the work is done by
-striate._C._functional.
+locally_connected2d (unshared weights); striate._C._functional normalizes the arguments and does
+the work.
 
 Padding, beyond PyTorch's int / tuple / 'same' / 'valid':
   - 'full' pads dilation * (kernel - 1) on every side (every partial overlap gives an output);
@@ -9,7 +9,6 @@ Padding, beyond PyTorch's int / tuple / 'same' / 'valid':
 """
 
 from ... import _C
-from ._args import _int, _ntuple, _padding_sides
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose2d", "locally_connected2d"]
 
@@ -21,15 +20,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     padding: an int, 'same' / 'valid' / 'full', or (left, right).
     """
-    return _F.conv1d(
-        input,
-        weight,
-        bias,
-        _ntuple(stride, 1, "conv1d", "stride")[0],
-        _padding_sides(padding, 1, "conv1d"),
-        _ntuple(dilation, 1, "conv1d", "dilation")[0],
-        _int(groups, "conv1d", "groups"),
-    )
+    return _F.conv1d(input, weight, bias, stride, padding, dilation, groups)
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -38,15 +29,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     padding: an int, a pair (height, width), 'same' / 'valid' / 'full', or per side
     (left, right, top, bottom) in F.pad's order.
     """
-    return _F.conv2d_sides(
-        input,
-        weight,
-        bias,
-        _ntuple(stride, 2, "conv2d", "stride"),
-        _padding_sides(padding, 2, "conv2d"),
-        _ntuple(dilation, 2, "conv2d", "dilation"),
-        _int(groups, "conv2d", "groups"),
-    )
+    return _F.conv2d(input, weight, bias, stride, padding, dilation, groups)
 
 
 def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -56,15 +39,7 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     padding: an int, a triple (depth, height, width), 'same' / 'valid' / 'full', or per side
     (left, right, top, bottom, front, back) in F.pad's order.
     """
-    return _F.conv3d(
-        input,
-        weight,
-        bias,
-        _ntuple(stride, 3, "conv3d", "stride"),
-        _padding_sides(padding, 3, "conv3d"),
-        _ntuple(dilation, 3, "conv3d", "dilation"),
-        _int(groups, "conv3d", "groups"),
-    )
+    return _F.conv3d(input, weight, bias, stride, padding, dilation, groups)
 
 
 def conv_transpose2d(
@@ -72,27 +47,12 @@ def conv_transpose2d(
 ):
     """Transposed 2-D convolution (the adjoint of conv2d) of input (N, C_in, H, W) with weight
     (C_in, C_out / groups, R, S), as torch.nn.functional.conv_transpose2d."""
-    op = "conv_transpose2d"
-    if isinstance(padding, str):
-        raise NotImplementedError(
-            f"{op}: string padding {padding!r} is not supported (as in PyTorch)"
-        )
     return _F.conv_transpose2d(
-        input,
-        weight,
-        bias,
-        _ntuple(stride, 2, op, "stride"),
-        _ntuple(padding, 2, op, "padding"),
-        _ntuple(output_padding, 2, op, "output_padding"),
-        _int(groups, op, "groups"),
-        _ntuple(dilation, 2, op, "dilation"),
+        input, weight, bias, stride, padding, output_padding, groups, dilation
     )
 
 
 def locally_connected2d(input, weight, bias=None, stride=1, padding=0):
     """A convolution without weight sharing: input (N, C, H, W) or (C, H, W), weight
     (P, Q, K, C, R, S) (one filter bank per output position), bias (K, P, Q). No PyTorch twin."""
-    op = "locally_connected2d"
-    return _F.locally_connected2d(
-        input, weight, bias, _ntuple(stride, 2, op, "stride"), _ntuple(padding, 2, op, "padding")
-    )
+    return _F.locally_connected2d(input, weight, bias, stride, padding)
