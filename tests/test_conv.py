@@ -867,3 +867,11 @@ def test_connection_table_accepts_numpy_and_integer_tables():
     layer = nn.Conv2d(2, 3, 1, bias=False, connection_table=table)
     weight = to_np(layer.weight)[:, :, 0, 0]
     assert np.all(weight[table == 0] == 0) and np.all(weight[table == 1] != 0)
+
+
+def test_wrong_length_argument_error_is_both_type_and_value_error():
+    from striate import _C
+
+    assert issubclass(_C.ArgumentError, TypeError) and issubclass(_C.ArgumentError, ValueError)
+    with pytest.raises(_C.ArgumentError, match="stride"):
+        F.conv2d(st.zeros(1, 1, 4, 4), st.zeros(1, 1, 3, 3), stride=(1, 1, 1))

@@ -1,4 +1,5 @@
 // Maps striate's C++ error hierarchy to Python exceptions.
+#include "bind_args.h"
 #include "bindings.h"
 #include "striate/core/error.h"
 
@@ -28,6 +29,8 @@ void register_errors(py::module_& m) {
       PyErr_SetString(PyExc_RuntimeError, e.what());
     }
   });
+  // The wrong-length argument error of the binding helpers, reachable to catch and to pickle.
+  m.attr("ArgumentError") = argument_error_type();
 }
 
 }  // namespace striate::python
