@@ -93,6 +93,23 @@ def test_errors_for_missing_foreign_and_truncated_files(tmp_path):
         st.load(truncated)
 
 
+def test_load_refuses_fifos_and_directories_without_blocking(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "pipe.pt"
+    os.mkfifo(fifo)
+    # In a child with a timeout: a regression blocks on open() instead of failing this process.
+    child = subprocess.run([sys.executable, "-c", "import sys, striate as st\n"
+                            "try:\n    st.load(sys.argv[1])\n"
+                            "except OSError as e:\n    print(e)\n", str(fifo)],
+                           capture_output=True, text=True, timeout=120)
+    assert "is not a regular file" in child.stdout, child.stdout + child.stderr
+    with pytest.raises(OSError, match="is not a regular file"):
+        st.load(tmp_path)
+
+
 def test_saved_files_get_the_usual_permissions(tmp_path):
     # The temporary file behind the atomic write is private (mkstemp); the checkpoint must not be.
     import os

@@ -185,6 +185,9 @@ def load(f, map_location=None, weights_only=True):
         if hasattr(f, "read"):
             return _load_stream(f, weights_only, getattr(f, "name", "<stream>"))
         path = os.fspath(f)
+        # A FIFO or a device would block open() or read() forever: refuse what is not a file.
+        if os.path.exists(path) and not os.path.isfile(path):
+            raise OSError(f"striate.load: {path} is not a regular file")
         with open(path, "rb") as stream:
             return _load_stream(stream, weights_only, path)
     finally:
