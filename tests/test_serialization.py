@@ -60,7 +60,8 @@ def test_weights_only_refuses_code(tmp_path):
     with open(path, "wb") as f:
         f.write(b"STRIATE1")
         pickle.dump(Payload(), f)
-    with pytest.raises(pickle.UnpicklingError, match="striate.load: the file refers to builtins.print"):
+    with pytest.raises(pickle.UnpicklingError,
+                       match="striate.load: the file refers to builtins.print"):
         st.load(path)
 
 
