@@ -9,11 +9,12 @@ on cuda:0)`` before touching device memory. The CPU runs every registered op.
     True
 """
 
-from ._load import load_extension
+from .._load import load_extension
+from . import cpu
 
 _registry = load_extension()._backends
 
-__all__ = ["registered_ops", "supported_ops", "unsupported_ops", "has_kernel", "op_kernels"]
+__all__ = ["cpu", "registered_ops", "supported_ops", "unsupported_ops", "has_kernel", "op_kernels"]
 
 
 def _device_spec(device):
