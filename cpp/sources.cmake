@@ -7,6 +7,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/core/parallel.cpp
   cpp/src/core/random.cpp
   cpp/src/core/cpu_isa.cpp
+  cpp/src/core/conv_algorithm.cpp
   cpp/src/core/config.cpp
   # floor 2: kernels (declared device-neutrally in kernels/<family>.h, implemented per device)
   cpp/src/kernels/kernel.cpp

@@ -330,7 +330,33 @@ void bind_locally_connected2d(py::module_& nn_module) {
 
 }  // namespace
 
+// striate.backends.cpu.conv_algorithm / set_conv_algorithm wrap these.
+void bind_conv_algorithms(py::module_& m) {
+  m.def(
+      "_conv2d_algorithms",
+      [](const std::vector<int64_t>& input, const std::vector<int64_t>& weight, const py::object& stride,
+         const py::object& padding, const py::object& dilation, const py::object& groups, DType dtype,
+         const std::string& device) {
+        const char* op = "conv_algorithm";
+        Conv2dOptions options = conv_options<Conv2dOptions, 2>(op, stride, padding, dilation, groups);
+        conv2d_output_shape(Shape(input), Shape(weight), options, op);  // errors name the Python function
+        const Conv2dAlgorithms chosen = conv2d_algorithms(Shape(input), Shape(weight), options, dtype, Device(device));
+        py::dict result;
+        result["forward"] = conv_algorithm_name(chosen.forward);
+        result["backward_input"] = conv_algorithm_name(chosen.backward_input);
+        result["backward_weight"] = conv_algorithm_name(chosen.backward_weight);
+        return result;
+      },
+      py::arg("input_shape"), py::arg("weight_shape"), py::arg("stride"), py::arg("padding"), py::arg("dilation"),
+      py::arg("groups"), py::arg("dtype"), py::arg("device"));
+  m.def(
+      "_set_conv_algorithm", [](const std::string& name) { set_conv_algorithm(conv_algorithm_from_name(name)); },
+      py::arg("name"));
+  m.def("_get_conv_algorithm", [] { return std::string(conv_algorithm_name(conv_algorithm())); });
+}
+
 void init_conv(py::module_& m) {
+  bind_conv_algorithms(m);
   py::module_ functional = m.attr("_functional");
   bind_functional(functional);
   py::module_ nn_module = m.attr("_nn");

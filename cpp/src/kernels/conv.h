@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include "kernels/kernel.h"
+#include "striate/core/conv_algorithm.h"
 
 namespace striate::kernels {
 
@@ -17,6 +18,12 @@ struct Conv2dGeometry {
   int64_t dilation_h, dilation_w;
   int64_t groups;
 };
+
+// The algorithm the backend runs for one pass of this convolution: the passes below ask it, and
+// striate::conv2d_algorithms reports it.
+template <typename T>
+inline Kernel<ConvAlgorithm(const Conv2dGeometry& g, ConvPass pass)> conv2d_algorithm{"conv2d_algorithm",
+                                                                                      dtype_of<T>::value};
 
 template <typename T>
 inline Kernel<void(T* output,        // (N, K, P, Q), overwritten

@@ -144,6 +144,20 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const std::optional<Ten
   return y;
 }
 
+Conv2dAlgorithms conv2d_algorithms(const Shape& input, const Shape& weight, const Conv2dOptions& options, DType dtype,
+                                   Device device) {
+  const Shape out_shape = conv2d_output_shape(input, weight, options, "conv2d_algorithms");
+  const auto g =
+      make_geometry(batched(input), weight, batched(out_shape), options, conv2d_resolve_padding(weight, options));
+  Conv2dAlgorithms result{};
+  STRIATE_DISPATCH_FLOATING(dtype, "conv2d_algorithms", [&] {
+    result.forward = kernels::conv2d_algorithm<scalar_t>(device, g, ConvPass::Forward);
+    result.backward_input = kernels::conv2d_algorithm<scalar_t>(device, g, ConvPass::BackwardInput);
+    result.backward_weight = kernels::conv2d_algorithm<scalar_t>(device, g, ConvPass::BackwardWeight);
+  });
+  return result;
+}
+
 STRIATE_REGISTER_OP("conv2d", &kernels::conv2d_forward<float>, &kernels::conv2d_backward_input<float>,
                     &kernels::conv2d_backward_weight<float>);
 

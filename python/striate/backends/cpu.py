@@ -9,9 +9,58 @@ from .._load import load_extension
 
 _C = load_extension()
 
-__all__ = ["isa"]
+__all__ = ["isa", "conv_algorithm", "set_conv_algorithm", "get_conv_algorithm"]
 
 
 def isa():
     """The SIMD instruction set the CPU kernels use: "avx512", "avx2" or "generic"."""
     return _C._get_cpu_isa()
+
+
+# ---- convolution algorithms -------------------------------------------------------------------
+
+_CONV_ALGORITHMS = ("auto", "im2col_gemm", "gemm_1x1", "winograd")
+
+
+def conv_algorithm(input_shape, weight_shape, stride=1, padding=0, dilation=1, groups=1,
+                   dtype=None, device="cpu"):
+    """Which algorithm runs each pass of ``conv2d`` for these shapes.
+
+    Takes conv2d's arguments (shapes instead of tensors) and returns a dict with the keys
+    ``"forward"``, ``"backward_input"`` and ``"backward_weight"``, each one of
+    ``"im2col_gemm"`` (unfold + matrix product, the general path), ``"gemm_1x1"`` (1x1 kernels,
+    no unfolding) or ``"winograd"`` (3x3 stride-1 float32 layers).
+
+        >>> import striate as st
+        >>> st.backends.cpu.conv_algorithm((64, 16, 32, 32), (16, 16, 1, 1))["forward"]
+        'gemm_1x1'
+
+    Setting the environment variable ``STRIATE_LOG_CONV_ALGORITHM=1`` prints each new choice
+    to stderr as the convolutions run.
+    """
+    from .. import float32
+
+    return dict(_C._conv2d_algorithms(
+        list(input_shape), list(weight_shape), stride, padding, dilation, groups,
+        float32 if dtype is None else dtype, str(device)))
+
+
+def set_conv_algorithm(name):
+    """Prefers one convolution algorithm wherever it can compute a pass ("auto" restores the rule).
+
+    Meant for tests and benchmarks: ``"im2col_gemm"`` runs every convolution on the general
+    path; ``"winograd"`` runs every 3x3 stride-1 float32 pass on it, whether or not the rule
+    would. Passes the preferred algorithm cannot compute keep the rule's choice. The setting is
+    process-wide. Returns the previous setting.
+    """
+    if name not in _CONV_ALGORITHMS:
+        expected = ", ".join(map(repr, _CONV_ALGORITHMS))
+        raise ValueError(f"set_conv_algorithm: expected one of {expected}, got {name!r}")
+    previous = _C._get_conv_algorithm()
+    _C._set_conv_algorithm(name)
+    return previous
+
+
+def get_conv_algorithm():
+    """The current preference set by :func:`set_conv_algorithm` ("auto" by default)."""
+    return _C._get_conv_algorithm()

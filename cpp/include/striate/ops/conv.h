@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "striate/core/conv_algorithm.h"
 #include "striate/core/tensor.h"
 #include "striate/ops/options.h"
 
@@ -24,16 +25,22 @@ using IntSextet = std::array<int64_t, 6>;
 
 struct Conv2dOptions {
   Conv2dOptions() = default;
-  STRIATE_ARG(IntPair, stride) = {1, 1};
+  STRIATE_ARG(IntPair, stride) = { 1, 1 };
   // (top, bottom, left, right) so that asymmetric 'same' padding is representable.
-  STRIATE_ARG(IntQuad, padding4) = {0, 0, 0, 0};
+  STRIATE_ARG(IntQuad, padding4) = { 0, 0, 0, 0 };
   STRIATE_ARG(PaddingMode, padding_mode) = PaddingMode::Explicit;
-  STRIATE_ARG(IntPair, dilation) = {1, 1};
+  STRIATE_ARG(IntPair, dilation) = { 1, 1 };
   STRIATE_ARG(int64_t, groups) = 1;
 
  public:
-  Conv2dOptions& stride(int64_t s) { stride_ = {s, s}; return *this; }
-  Conv2dOptions& dilation(int64_t d) { dilation_ = {d, d}; return *this; }
+  Conv2dOptions& stride(int64_t s) {
+    stride_ = {s, s};
+    return *this;
+  }
+  Conv2dOptions& dilation(int64_t d) {
+    dilation_ = {d, d};
+    return *this;
+  }
   Conv2dOptions& padding(int64_t p) { return padding(std::array<int64_t, 2>{p, p}); }
   Conv2dOptions& padding(std::array<int64_t, 2> p) {
     padding4_ = {p[0], p[0], p[1], p[1]};
@@ -60,12 +67,20 @@ std::array<int64_t, 4> conv2d_resolve_padding(const Shape& weight, const Conv2dO
 Tensor conv2d(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias = std::nullopt,
               const Conv2dOptions& options = {});
 
+// The algorithm `device`'s backend runs for each pass of conv2d(input, weight, options) in `dtype`
+// (the shapes are validated as conv2d validates them).
+struct Conv2dAlgorithms {
+  ConvAlgorithm forward, backward_input, backward_weight;
+};
+Conv2dAlgorithms conv2d_algorithms(const Shape& input, const Shape& weight, const Conv2dOptions& options = {},
+                                   DType dtype = DType::Float32, Device device = Device());
+
 // ---- conv1d: (N, C, L) with weight (K, C / groups, S); computed as conv2d over a height of 1 ----
 
 struct Conv1dOptions {
   Conv1dOptions() = default;
   STRIATE_ARG(int64_t, stride) = 1;
-  STRIATE_ARG(IntPair, padding2) = {0, 0};  // (left, right)
+  STRIATE_ARG(IntPair, padding2) = { 0, 0 };  // (left, right)
   STRIATE_ARG(PaddingMode, padding_mode) = PaddingMode::Explicit;
   STRIATE_ARG(int64_t, dilation) = 1;
   STRIATE_ARG(int64_t, groups) = 1;
@@ -89,15 +104,21 @@ Tensor conv1d(const Tensor& input, const Tensor& weight, const std::optional<Ten
 
 struct Conv3dOptions {
   Conv3dOptions() = default;
-  STRIATE_ARG(IntTriple, stride) = {1, 1, 1};
-  STRIATE_ARG(IntSextet, padding6) = {0, 0, 0, 0, 0, 0};  // (front, back, top, bottom, left, right)
+  STRIATE_ARG(IntTriple, stride) = { 1, 1, 1 };
+  STRIATE_ARG(IntSextet, padding6) = { 0, 0, 0, 0, 0, 0 };  // (front, back, top, bottom, left, right)
   STRIATE_ARG(PaddingMode, padding_mode) = PaddingMode::Explicit;
-  STRIATE_ARG(IntTriple, dilation) = {1, 1, 1};
+  STRIATE_ARG(IntTriple, dilation) = { 1, 1, 1 };
   STRIATE_ARG(int64_t, groups) = 1;
 
  public:
-  Conv3dOptions& stride(int64_t s) { stride_ = {s, s, s}; return *this; }
-  Conv3dOptions& dilation(int64_t d) { dilation_ = {d, d, d}; return *this; }
+  Conv3dOptions& stride(int64_t s) {
+    stride_ = {s, s, s};
+    return *this;
+  }
+  Conv3dOptions& dilation(int64_t d) {
+    dilation_ = {d, d, d};
+    return *this;
+  }
   Conv3dOptions& padding(int64_t p) { return padding(IntTriple{p, p, p}); }
   Conv3dOptions& padding(const IntTriple& p) { return padding_sides({p[0], p[0], p[1], p[1], p[2], p[2]}); }
   Conv3dOptions& padding_sides(const IntSextet& p) {
@@ -119,17 +140,29 @@ Tensor conv3d(const Tensor& input, const Tensor& weight, const std::optional<Ten
 
 struct ConvTranspose2dOptions {
   ConvTranspose2dOptions() = default;
-  STRIATE_ARG(IntPair, stride) = {1, 1};
-  STRIATE_ARG(IntPair, padding) = {0, 0};
-  STRIATE_ARG(IntPair, output_padding) = {0, 0};
-  STRIATE_ARG(IntPair, dilation) = {1, 1};
+  STRIATE_ARG(IntPair, stride) = { 1, 1 };
+  STRIATE_ARG(IntPair, padding) = { 0, 0 };
+  STRIATE_ARG(IntPair, output_padding) = { 0, 0 };
+  STRIATE_ARG(IntPair, dilation) = { 1, 1 };
   STRIATE_ARG(int64_t, groups) = 1;
 
  public:
-  ConvTranspose2dOptions& stride(int64_t s) { stride_ = {s, s}; return *this; }
-  ConvTranspose2dOptions& padding(int64_t p) { padding_ = {p, p}; return *this; }
-  ConvTranspose2dOptions& output_padding(int64_t p) { output_padding_ = {p, p}; return *this; }
-  ConvTranspose2dOptions& dilation(int64_t d) { dilation_ = {d, d}; return *this; }
+  ConvTranspose2dOptions& stride(int64_t s) {
+    stride_ = {s, s};
+    return *this;
+  }
+  ConvTranspose2dOptions& padding(int64_t p) {
+    padding_ = {p, p};
+    return *this;
+  }
+  ConvTranspose2dOptions& output_padding(int64_t p) {
+    output_padding_ = {p, p};
+    return *this;
+  }
+  ConvTranspose2dOptions& dilation(int64_t d) {
+    dilation_ = {d, d};
+    return *this;
+  }
 };
 
 Shape conv_transpose2d_output_shape(const Shape& input, const Shape& weight, const ConvTranspose2dOptions& options);
@@ -142,12 +175,18 @@ Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const std::op
 
 struct LocallyConnected2dOptions {
   LocallyConnected2dOptions() = default;
-  STRIATE_ARG(IntPair, stride) = {1, 1};
-  STRIATE_ARG(IntPair, padding) = {0, 0};
+  STRIATE_ARG(IntPair, stride) = { 1, 1 };
+  STRIATE_ARG(IntPair, padding) = { 0, 0 };
 
  public:
-  LocallyConnected2dOptions& stride(int64_t s) { stride_ = {s, s}; return *this; }
-  LocallyConnected2dOptions& padding(int64_t p) { padding_ = {p, p}; return *this; }
+  LocallyConnected2dOptions& stride(int64_t s) {
+    stride_ = {s, s};
+    return *this;
+  }
+  LocallyConnected2dOptions& padding(int64_t p) {
+    padding_ = {p, p};
+    return *this;
+  }
 };
 
 // (P, Q) for an (H, W) input, kernel (R, S) and these options; validated, naming `op`.

@@ -1,8 +1,16 @@
-// 2-D convolution on the CPU, lowered to GEMM: im2col turns each (sample, group) into one
-// matrix product; backward runs the transposed products and folds columns back with col2im.
+// 2-D convolution on the CPU: the algorithm rule (conv2d_algorithm) and the GEMM lowering. im2col
+// turns a batch of samples (per group) into one matrix product; backward runs the transposed
+// products and folds columns back with col2im.
 #include "kernels/conv.h"
 
+#include <cstdio>
+#include <mutex>
+#include <set>
+#include <string>
+#include <type_traits>
+
 #include "kernels/cpu/conv_lowering.h"
+#include "striate/core/error.h"
 
 namespace striate::kernels::cpu {
 namespace {
@@ -15,14 +23,42 @@ bool is_pointwise(const Conv2dGeometry& g) {
          g.P == g.H && g.Q == g.W;
 }
 
-lowering::LoweredConv lowered(const Conv2dGeometry& g) {
-  return {g.N, g.C, g.K, g.groups, g.H * g.W, g.P * g.Q, g.R * g.S, is_pointwise(g)};
+// The rule: the forced preference where it can run, else the cheapest algorithm that applies.
+template <typename T>
+ConvAlgorithm choose(const Conv2dGeometry& g, ConvPass pass) {
+  const ConvAlgorithm preferred = striate::conv_algorithm();
+  if (preferred == ConvAlgorithm::Im2colGemm) return ConvAlgorithm::Im2colGemm;
+  (void)pass;
+  return is_pointwise(g) ? ConvAlgorithm::Gemm1x1 : ConvAlgorithm::Im2colGemm;
+}
+
+// STRIATE_LOG_CONV_ALGORITHM=1: each (geometry, pass, algorithm) is printed the first time it runs.
+void log_choice(const Conv2dGeometry& g, ConvPass pass, ConvAlgorithm algorithm, const char* dtype) {
+  static std::mutex mutex;
+  static std::set<std::string> seen;
+  const std::string line = detail::str(
+      "striate: conv2d ", conv_pass_name(pass), " ", dtype, " N=", g.N, " C=", g.C, " H=", g.H, " W=", g.W, " K=", g.K,
+      " R=", g.R, " S=", g.S, " stride=(", g.stride_h, ", ", g.stride_w, ") pad=(", g.pad_top, ", ", g.pad_left,
+      ") dilation=(", g.dilation_h, ", ", g.dilation_w, ") groups=", g.groups, " -> ", conv_algorithm_name(algorithm));
+  std::lock_guard<std::mutex> lock(mutex);
+  if (seen.insert(line).second) std::fprintf(stderr, "%s\n", line.c_str());
+}
+
+template <typename T>
+ConvAlgorithm chosen(const Conv2dGeometry& g, ConvPass pass) {
+  const ConvAlgorithm algorithm = choose<T>(g, pass);
+  if (conv_algorithm_logging()) log_choice(g, pass, algorithm, std::is_same_v<T, float> ? "float32" : "float64");
+  return algorithm;
+}
+
+lowering::LoweredConv lowered(const Conv2dGeometry& g, ConvAlgorithm algorithm) {
+  return {g.N, g.C, g.K, g.groups, g.H * g.W, g.P * g.Q, g.R * g.S, algorithm == ConvAlgorithm::Gemm1x1};
 }
 
 }  // namespace
 
 template <typename T>
-void im2col(T* col, const T* input, const Conv2dGeometry& g, int64_t channels) {
+void im2col(T* col, const T* input, const Conv2dGeometry& g, int64_t channels, int64_t ld) {
   const int64_t PQ = g.P * g.Q;
   for (int64_t c = 0; c < channels; ++c) {
     const T* plane = input + c * g.H * g.W;
@@ -31,7 +67,7 @@ void im2col(T* col, const T* input, const Conv2dGeometry& g, int64_t channels) {
       int64_t p_begin, p_end;
       valid_range(row_offset, g.stride_h, g.H, g.P, p_begin, p_end);
       for (int64_t s = 0; s < g.S; ++s) {
-        T* row = col + ((c * g.R + r) * g.S + s) * PQ;
+        T* row = col + ((c * g.R + r) * g.S + s) * ld;
         const int64_t column_offset = s * g.dilation_w - g.pad_left;
         int64_t q_begin, q_end;
         valid_range(column_offset, g.stride_w, g.W, g.Q, q_begin, q_end);
@@ -50,8 +86,7 @@ void im2col(T* col, const T* input, const Conv2dGeometry& g, int64_t channels) {
 }
 
 template <typename T>
-void col2im(T* dinput, const T* dcol, const Conv2dGeometry& g, int64_t channels) {
-  const int64_t PQ = g.P * g.Q;
+void col2im(T* dinput, const T* dcol, const Conv2dGeometry& g, int64_t channels, int64_t ld) {
   for (int64_t c = 0; c < channels; ++c) {
     T* plane = dinput + c * g.H * g.W;
     for (int64_t r = 0; r < g.R; ++r) {
@@ -59,7 +94,7 @@ void col2im(T* dinput, const T* dcol, const Conv2dGeometry& g, int64_t channels)
       int64_t p_begin, p_end;
       valid_range(row_offset, g.stride_h, g.H, g.P, p_begin, p_end);
       for (int64_t s = 0; s < g.S; ++s) {
-        const T* row = dcol + ((c * g.R + r) * g.S + s) * PQ;
+        const T* row = dcol + ((c * g.R + r) * g.S + s) * ld;
         const int64_t column_offset = s * g.dilation_w - g.pad_left;
         int64_t q_begin, q_end;
         valid_range(column_offset, g.stride_w, g.W, g.Q, q_begin, q_end);
@@ -74,28 +109,39 @@ void col2im(T* dinput, const T* dcol, const Conv2dGeometry& g, int64_t channels)
 }
 
 template <typename T>
+ConvAlgorithm conv2d_algorithm(const Conv2dGeometry& g, ConvPass pass) {
+  return choose<T>(g, pass);
+}
+
+template <typename T>
 void conv2d_forward(T* output, const T* input, const T* weight, const T* bias, const Conv2dGeometry& g) {
-  lowering::forward(output, input, weight, bias, lowered(g),
-                    [&](T* col, const T* in, int64_t channels) { im2col(col, in, g, channels); });
+  const ConvAlgorithm algorithm = chosen<T>(g, ConvPass::Forward);
+  lowering::forward(output, input, weight, bias, lowered(g, algorithm),
+                    [&](T* col, int64_t ld, const T* in, int64_t channels) { im2col(col, in, g, channels, ld); });
 }
 
 template <typename T>
 void conv2d_backward_input(T* dinput, const T* doutput, const T* weight, const Conv2dGeometry& g) {
-  lowering::backward_input(dinput, doutput, weight, lowered(g),
-                           [&](T* din, const T* dcol, int64_t channels) { col2im(din, dcol, g, channels); });
+  const ConvAlgorithm algorithm = chosen<T>(g, ConvPass::BackwardInput);
+  lowering::backward_input(
+      dinput, doutput, weight, lowered(g, algorithm),
+      [&](T* din, const T* dcol, int64_t ld, int64_t channels) { col2im(din, dcol, g, channels, ld); });
 }
 
 template <typename T>
 void conv2d_backward_weight(T* dweight, T* dbias, const T* doutput, const T* input, const Conv2dGeometry& g) {
-  lowering::backward_weight(dweight, dbias, doutput, input, lowered(g),
-                            [&](T* col, const T* in, int64_t channels) { im2col(col, in, g, channels); });
+  const ConvAlgorithm algorithm = chosen<T>(g, ConvPass::BackwardWeight);
+  lowering::backward_weight(
+      dweight, dbias, doutput, input, lowered(g, algorithm),
+      [&](T* col, int64_t ld, const T* in, int64_t channels) { im2col(col, in, g, channels, ld); });
 }
 
-#define STRIATE_IMPLEMENT_CONV(T)                                        \
-  template void im2col<T>(T*, const T*, const Conv2dGeometry&, int64_t); \
-  template void col2im<T>(T*, const T*, const Conv2dGeometry&, int64_t); \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, conv2d_forward<T>);          \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, conv2d_backward_input<T>);   \
+#define STRIATE_IMPLEMENT_CONV(T)                                                 \
+  template void im2col<T>(T*, const T*, const Conv2dGeometry&, int64_t, int64_t); \
+  template void col2im<T>(T*, const T*, const Conv2dGeometry&, int64_t, int64_t); \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, conv2d_algorithm<T>);                 \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, conv2d_forward<T>);                   \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, conv2d_backward_input<T>);            \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, conv2d_backward_weight<T>);
 STRIATE_IMPLEMENT_CONV(float)
 STRIATE_IMPLEMENT_CONV(double)

@@ -38,7 +38,7 @@ TapRange tap_range(const Conv3dGeometry& g, int64_t u, int64_t r, int64_t s) {
 }  // namespace
 
 template <typename T>
-void vol2col(T* col, const T* input, const Conv3dGeometry& g, int64_t channels) {
+void vol2col(T* col, const T* input, const Conv3dGeometry& g, int64_t channels, int64_t ld) {
   const int64_t OPQ = g.O * g.P * g.Q;
   int64_t row_index = 0;
   for (int64_t c = 0; c < channels; ++c) {
@@ -46,7 +46,7 @@ void vol2col(T* col, const T* input, const Conv3dGeometry& g, int64_t channels) 
     for (int64_t u = 0; u < g.U; ++u) {
       for (int64_t r = 0; r < g.R; ++r) {
         for (int64_t s = 0; s < g.S; ++s, ++row_index) {
-          T* row = col + row_index * OPQ;
+          T* row = col + row_index * ld;
           const TapRange t = tap_range(g, u, r, s);
           if (t.o_begin > 0 || t.o_end < g.O || t.p_begin > 0 || t.p_end < g.P || t.q_begin > 0 || t.q_end < g.Q)
             std::fill(row, row + OPQ, T(0));
@@ -65,15 +65,14 @@ void vol2col(T* col, const T* input, const Conv3dGeometry& g, int64_t channels) 
 }
 
 template <typename T>
-void col2vol(T* dinput, const T* dcol, const Conv3dGeometry& g, int64_t channels) {
-  const int64_t OPQ = g.O * g.P * g.Q;
+void col2vol(T* dinput, const T* dcol, const Conv3dGeometry& g, int64_t channels, int64_t ld) {
   int64_t row_index = 0;
   for (int64_t c = 0; c < channels; ++c) {
     T* volume = dinput + c * g.D * g.H * g.W;
     for (int64_t u = 0; u < g.U; ++u) {
       for (int64_t r = 0; r < g.R; ++r) {
         for (int64_t s = 0; s < g.S; ++s, ++row_index) {
-          const T* row = dcol + row_index * OPQ;
+          const T* row = dcol + row_index * ld;
           const TapRange t = tap_range(g, u, r, s);
           for (int64_t o = t.o_begin; o < t.o_end; ++o) {
             T* slice = volume + (o * g.stride_d + t.depth_offset) * g.H * g.W;
@@ -92,19 +91,21 @@ void col2vol(T* dinput, const T* dcol, const Conv3dGeometry& g, int64_t channels
 template <typename T>
 void conv3d_forward(T* output, const T* input, const T* weight, const T* bias, const Conv3dGeometry& g) {
   lowering::forward(output, input, weight, bias, lowered(g),
-                    [&](T* col, const T* in, int64_t channels) { vol2col(col, in, g, channels); });
+                    [&](T* col, int64_t ld, const T* in, int64_t channels) { vol2col(col, in, g, channels, ld); });
 }
 
 template <typename T>
 void conv3d_backward_input(T* dinput, const T* doutput, const T* weight, const Conv3dGeometry& g) {
-  lowering::backward_input(dinput, doutput, weight, lowered(g),
-                           [&](T* din, const T* dcol, int64_t channels) { col2vol(din, dcol, g, channels); });
+  lowering::backward_input(
+      dinput, doutput, weight, lowered(g),
+      [&](T* din, const T* dcol, int64_t ld, int64_t channels) { col2vol(din, dcol, g, channels, ld); });
 }
 
 template <typename T>
 void conv3d_backward_weight(T* dweight, T* dbias, const T* doutput, const T* input, const Conv3dGeometry& g) {
-  lowering::backward_weight(dweight, dbias, doutput, input, lowered(g),
-                            [&](T* col, const T* in, int64_t channels) { vol2col(col, in, g, channels); });
+  lowering::backward_weight(
+      dweight, dbias, doutput, input, lowered(g),
+      [&](T* col, int64_t ld, const T* in, int64_t channels) { vol2col(col, in, g, channels, ld); });
 }
 
 // ---- locally connected ------------------------------------------------------------------------
@@ -115,7 +116,7 @@ void locally_connected2d_forward(T* output, const T* input, const T* weight, con
   parallel_for(0, g.N, 1, [&](int64_t first, int64_t last) {
     std::vector<T> col(CRS * PQ);
     for (int64_t n = first; n < last; ++n) {
-      im2col(col.data(), input + n * g.C * g.H * g.W, g, g.C);
+      im2col(col.data(), input + n * g.C * g.H * g.W, g, g.C, PQ);
       T* out = output + n * g.K * PQ;
       for (int64_t pq = 0; pq < PQ; ++pq) {
         for (int64_t k = 0; k < g.K; ++k) {
@@ -146,7 +147,7 @@ void locally_connected2d_backward_input(T* dinput, const T* doutput, const T* we
       }
       T* din = dinput + n * g.C * g.H * g.W;
       std::fill(din, din + g.C * g.H * g.W, T(0));
-      col2im(din, dcol.data(), g, g.C);
+      col2im(din, dcol.data(), g, g.C, PQ);
     }
   });
 }
@@ -159,7 +160,7 @@ void locally_connected2d_backward_weight(T* dweight, T* dbias, const T* doutput,
   // and each thread owns its slice of dweight.
   std::vector<T> cols(g.N * CRS * PQ);
   parallel_for(0, g.N, 1, [&](int64_t first, int64_t last) {
-    for (int64_t n = first; n < last; ++n) im2col(cols.data() + n * CRS * PQ, input + n * g.C * g.H * g.W, g, g.C);
+    for (int64_t n = first; n < last; ++n) im2col(cols.data() + n * CRS * PQ, input + n * g.C * g.H * g.W, g, g.C, PQ);
   });
   parallel_for(0, PQ, 1, [&](int64_t first, int64_t last) {
     for (int64_t pq = first; pq < last; ++pq) {

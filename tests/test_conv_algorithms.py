@@ -1,0 +1,167 @@
+"""The CPU convolution engine: every algorithm (forced with striate.backends.cpu.set_conv_algorithm)
+against PyTorch, forward and both gradients, on random shapes; the batched-samples GEMM at 1 and 2
+threads; the rule reported by conv_algorithm; and its bad inputs."""
+
+import numpy as np
+import pytest
+import torch
+
+import striate as st
+import striate.nn.functional as F
+from helpers import check_parity, gradcheck
+
+cpu = st.backends.cpu
+
+
+@pytest.fixture
+def algorithm(request):
+    previous = cpu.set_conv_algorithm(request.param)
+    yield request.param
+    cpu.set_conv_algorithm(previous)
+
+
+@pytest.fixture(params=[1, 2])
+def threads(request):
+    previous = st.get_num_threads()
+    st.set_num_threads(request.param)
+    yield request.param
+    st.set_num_threads(previous)
+
+
+def random_conv(seed):
+    """A random conv2d: shapes, stride, padding, dilation, groups."""
+    rng = np.random.default_rng(seed)
+    groups = int(rng.choice([1, 1, 1, 2, 3]))
+    C = groups * int(rng.integers(1, 6))
+    K = groups * int(rng.integers(1, 6))
+    R, S = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    stride = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+    dilation = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+    padding = (int(rng.integers(0, 3)), int(rng.integers(0, 3)))
+    H = int(rng.integers((R - 1) * dilation[0] + 1, 12))
+    W = int(rng.integers((S - 1) * dilation[1] + 1, 12))
+    N = int(rng.integers(1, 20))
+    x = rng.standard_normal((N, C, H, W)).astype(np.float32)
+    w = (rng.standard_normal((K, C // groups, R, S)) / np.sqrt(C // groups * R * S)).astype(np.float32)
+    b = rng.standard_normal(K).astype(np.float32)
+    return x, w, b, dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+
+
+def parity(x, w, b, kwargs, rtol=1e-4, atol=1e-4):
+    check_parity(
+        lambda x, w, b: F.conv2d(x, w, b, **kwargs),
+        lambda x, w, b: torch.nn.functional.conv2d(x, w, b, **kwargs),
+        [x, w, b],
+        fwd_rtol=rtol,
+        fwd_atol=atol,
+        grad_rtol=rtol,
+        grad_atol=atol,
+    )
+
+
+@pytest.mark.parametrize("algorithm", ["auto", "im2col_gemm", "gemm_1x1", "winograd"], indirect=True)
+@pytest.mark.parametrize("seed", range(12))
+def test_random_convolutions_match_torch(algorithm, seed, threads):
+    x, w, b, kwargs = random_conv(seed)
+    parity(x, w, b, kwargs)
+
+
+# Shapes that run several samples through one GEMM (small outputs) and shapes whose sample count
+# does not divide evenly into those batches or the threads.
+BATCHED = [
+    ((9, 8, 4, 4), (6, 8, 3, 3), dict(padding=1)),
+    ((17, 5, 8, 8), (7, 5, 3, 3), dict(padding=1)),
+    ((33, 16, 2, 2), (8, 16, 1, 1), {}),
+    ((13, 6, 5, 5), (4, 6, 1, 1), dict(stride=2)),
+    ((11, 4, 6, 6), (6, 2, 3, 3), dict(groups=2, padding=(1, 0))),
+    ((5, 3, 1, 1), (2, 3, 1, 1), {}),
+]
+
+
+@pytest.mark.parametrize("algorithm", ["auto", "im2col_gemm"], indirect=True)
+@pytest.mark.parametrize("x_shape,w_shape,kwargs", BATCHED)
+def test_samples_batched_into_one_gemm_match_torch(algorithm, threads, x_shape, w_shape, kwargs):
+    rng = np.random.default_rng(len(x_shape) + x_shape[0])
+    x = rng.standard_normal(x_shape).astype(np.float32)
+    w = (rng.standard_normal(w_shape) * 0.3).astype(np.float32)
+    b = rng.standard_normal(w_shape[0]).astype(np.float32)
+    parity(x, w, b, kwargs)
+
+
+@pytest.mark.parametrize("algorithm", ["im2col_gemm", "gemm_1x1"], indirect=True)
+@pytest.mark.parametrize("x_shape,w_shape,kwargs", [BATCHED[0], BATCHED[2], BATCHED[4]])
+def test_fallback_gradcheck_float64(algorithm, x_shape, w_shape, kwargs):
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((3,) + x_shape[1:])
+    w = rng.standard_normal(w_shape) * 0.3
+    b = rng.standard_normal(w_shape[0])
+    gradcheck(lambda x, w, b: F.conv2d(x, w, b, **kwargs), [x, w, b])
+
+
+def test_results_do_not_depend_on_how_samples_are_batched():
+    # One sample at a time against the whole batch: the same per-sample products.
+    rng = np.random.default_rng(3)
+    x = st.tensor(rng.standard_normal((12, 8, 8, 8)).astype(np.float32))
+    w = st.tensor(rng.standard_normal((16, 8, 3, 3)).astype(np.float32))
+    whole = F.conv2d(x, w, padding=1).numpy()
+    single = np.concatenate([F.conv2d(x[i : i + 1], w, padding=1).numpy() for i in range(12)])
+    np.testing.assert_allclose(whole, single, rtol=1e-5, atol=1e-5)
+
+
+def test_conv_algorithm_reports_the_rule():
+    pointwise = cpu.conv_algorithm((8, 16, 8, 8), (32, 16, 1, 1))
+    assert pointwise == {"forward": "gemm_1x1", "backward_input": "gemm_1x1", "backward_weight": "gemm_1x1"}
+    strided = cpu.conv_algorithm((8, 16, 8, 8), (32, 16, 1, 1), stride=2)
+    assert set(strided.values()) == {"im2col_gemm"}
+    assert set(cpu.conv_algorithm((2, 3, 9, 9), (4, 3, 5, 5), dtype=st.float64).values()) == {"im2col_gemm"}
+
+
+@pytest.mark.parametrize("algorithm", ["im2col_gemm"], indirect=True)
+def test_forced_algorithm_shows_in_the_report(algorithm):
+    assert cpu.get_conv_algorithm() == "im2col_gemm"
+    assert set(cpu.conv_algorithm((8, 16, 8, 8), (32, 16, 1, 1)).values()) == {"im2col_gemm"}
+
+
+def test_set_conv_algorithm_returns_the_previous_setting():
+    assert cpu.get_conv_algorithm() == "auto"
+    assert cpu.set_conv_algorithm("im2col_gemm") == "auto"
+    assert cpu.set_conv_algorithm("auto") == "im2col_gemm"
+
+
+def test_log_prints_each_choice_once(tmp_path):
+    import subprocess
+    import sys
+    import os
+
+    script = (
+        "import striate as st, striate.nn.functional as F\n"
+        "x = st.randn(2, 3, 6, 6, requires_grad=True); w = st.randn(4, 3, 3, 3, requires_grad=True)\n"
+        "for _ in range(3): F.conv2d(x, w, padding=1).sum().backward()\n"
+    )
+    env = dict(os.environ, STRIATE_LOG_CONV_ALGORITHM="1")
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("striate: conv2d")]
+    assert len(lines) == 3, result.stderr
+    assert {line.split()[2] for line in lines} == {"forward", "backward_input", "backward_weight"}
+    assert all("N=2 C=3 H=6 W=6 K=4 R=3 S=3" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    "call,error,message",
+    [
+        (lambda: cpu.set_conv_algorithm("fft"), ValueError, "set_conv_algorithm: expected one of"),
+        (lambda: cpu.conv_algorithm((1, 3, 8, 8), (4, 2, 3, 3)), ValueError, "conv_algorithm: expected input"),
+        (lambda: cpu.conv_algorithm((1, 3, 2, 2), (4, 3, 3, 3)), ValueError, "larger than the padded input"),
+        (lambda: cpu.conv_algorithm((1, 3, 8, 8), (4, 3, 3)), ValueError, "weight of shape"),
+        (lambda: cpu.conv_algorithm((1, 3, 8, 8), (4, 3, 3, 3), stride=0), ValueError, "stride > 0"),
+        (lambda: cpu.conv_algorithm((1, 3, 8, 8), (4, 3, 3, 3), dtype=st.int64), TypeError, "expected a floating-point"),
+        (lambda: cpu.conv_algorithm((1, 3, 8, 8), (4, 3, 3, 3), device="cuda"), NotImplementedError,
+         "no CUDA kernel"),
+    ],
+)
+def test_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+    assert cpu.get_conv_algorithm() == "auto"
