@@ -58,6 +58,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/nn/containers.cpp
   cpp/src/nn/linear.cpp
   cpp/src/nn/conv.cpp
+  cpp/src/nn/fusion.cpp
   cpp/src/nn/pooling.cpp
   cpp/src/nn/activation.cpp
   cpp/src/nn/loss.cpp

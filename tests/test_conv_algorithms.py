@@ -42,7 +42,9 @@ def random_conv(seed):
     W = int(rng.integers((S - 1) * dilation[1] + 1, 12))
     N = int(rng.integers(1, 20))
     x = rng.standard_normal((N, C, H, W)).astype(np.float32)
-    w = (rng.standard_normal((K, C // groups, R, S)) / np.sqrt(C // groups * R * S)).astype(np.float32)
+    w = (rng.standard_normal((K, C // groups, R, S)) / np.sqrt(C // groups * R * S)).astype(
+        np.float32
+    )
     b = rng.standard_normal(K).astype(np.float32)
     return x, w, b, dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
 
@@ -59,7 +61,9 @@ def parity(x, w, b, kwargs, rtol=1e-4, atol=1e-4):
     )
 
 
-@pytest.mark.parametrize("algorithm", ["auto", "im2col_gemm", "gemm_1x1", "winograd"], indirect=True)
+@pytest.mark.parametrize(
+    "algorithm", ["auto", "im2col_gemm", "gemm_1x1", "winograd"], indirect=True
+)
 @pytest.mark.parametrize("seed", range(12))
 def test_random_convolutions_match_torch(algorithm, seed, threads):
     x, w, b, kwargs = random_conv(seed)
@@ -110,10 +114,16 @@ def test_results_do_not_depend_on_how_samples_are_batched():
 
 def test_conv_algorithm_reports_the_rule():
     pointwise = cpu.conv_algorithm((8, 16, 8, 8), (32, 16, 1, 1))
-    assert pointwise == {"forward": "gemm_1x1", "backward_input": "gemm_1x1", "backward_weight": "gemm_1x1"}
+    assert pointwise == {
+        "forward": "gemm_1x1",
+        "backward_input": "gemm_1x1",
+        "backward_weight": "gemm_1x1",
+    }
     strided = cpu.conv_algorithm((8, 16, 8, 8), (32, 16, 1, 1), stride=2)
     assert set(strided.values()) == {"im2col_gemm"}
-    assert set(cpu.conv_algorithm((2, 3, 9, 9), (4, 3, 5, 5), dtype=st.float64).values()) == {"im2col_gemm"}
+    assert set(cpu.conv_algorithm((2, 3, 9, 9), (4, 3, 5, 5), dtype=st.float64).values()) == {
+        "im2col_gemm"
+    }
 
 
 @pytest.mark.parametrize("algorithm", ["im2col_gemm"], indirect=True)
@@ -135,12 +145,14 @@ def test_log_prints_each_choice_once(tmp_path):
 
     script = (
         "import striate as st, striate.nn.functional as F\n"
-        "x = st.randn(2, 3, 6, 6, requires_grad=True); w = st.randn(4, 3, 3, 3, requires_grad=True)\n"
+        "x = st.randn(2, 3, 6, 6, requires_grad=True)\n"
+        "w = st.randn(4, 3, 3, 3, requires_grad=True)\n"
         "for _ in range(3): F.conv2d(x, w, padding=1).sum().backward()\n"
     )
     env = dict(os.environ, STRIATE_LOG_CONV_ALGORITHM="1")
-    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.startswith("striate: conv2d")]
     assert len(lines) == 3, result.stderr
@@ -152,13 +164,32 @@ def test_log_prints_each_choice_once(tmp_path):
     "call,error,message",
     [
         (lambda: cpu.set_conv_algorithm("fft"), ValueError, "set_conv_algorithm: expected one of"),
-        (lambda: cpu.conv_algorithm((1, 3, 8, 8), (4, 2, 3, 3)), ValueError, "conv_algorithm: expected input"),
-        (lambda: cpu.conv_algorithm((1, 3, 2, 2), (4, 3, 3, 3)), ValueError, "larger than the padded input"),
+        (
+            lambda: cpu.conv_algorithm((1, 3, 8, 8), (4, 2, 3, 3)),
+            ValueError,
+            "conv_algorithm: expected input",
+        ),
+        (
+            lambda: cpu.conv_algorithm((1, 3, 2, 2), (4, 3, 3, 3)),
+            ValueError,
+            "larger than the padded input",
+        ),
         (lambda: cpu.conv_algorithm((1, 3, 8, 8), (4, 3, 3)), ValueError, "weight of shape"),
-        (lambda: cpu.conv_algorithm((1, 3, 8, 8), (4, 3, 3, 3), stride=0), ValueError, "stride > 0"),
-        (lambda: cpu.conv_algorithm((1, 3, 8, 8), (4, 3, 3, 3), dtype=st.int64), TypeError, "expected a floating-point"),
-        (lambda: cpu.conv_algorithm((1, 3, 8, 8), (4, 3, 3, 3), device="cuda"), NotImplementedError,
-         "no CUDA kernel"),
+        (
+            lambda: cpu.conv_algorithm((1, 3, 8, 8), (4, 3, 3, 3), stride=0),
+            ValueError,
+            "stride > 0",
+        ),
+        (
+            lambda: cpu.conv_algorithm((1, 3, 8, 8), (4, 3, 3, 3), dtype=st.int64),
+            TypeError,
+            "expected a floating-point",
+        ),
+        (
+            lambda: cpu.conv_algorithm((1, 3, 8, 8), (4, 3, 3, 3), device="cuda"),
+            NotImplementedError,
+            "no CUDA kernel",
+        ),
     ],
 )
 def test_bad_input(call, error, message):

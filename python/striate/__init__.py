@@ -25,7 +25,14 @@ from ._creation import (  # noqa: E402
     arange, empty, empty_like, eye, from_dlpack, from_numpy, full, full_like, linspace, ones,
     ones_like, rand, rand_like, randint, randint_like, randn, randn_like, tensor, zeros, zeros_like,
 )
-from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
+from .autograd import (  # noqa: E402
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .serialization import install_tensor_pickling as _install_tensor_pickling  # noqa: E402
 from .serialization import load, save  # noqa: E402
 

@@ -29,6 +29,24 @@ class NoGradGuard {
  private:
   bool previous_;
 };
+// ---- inference mode ---------------------------------------------------------
+// No graph is recorded (grad mode is off inside), and modules in eval() may run fused kernels:
+// a Conv2d followed by BatchNorm (and ReLU) runs as one convolution with the normalization folded
+// into its weights (nn/fusion.h). Python: `with striate.inference_mode():`.
+bool inference_mode_enabled();
+// Sets only the inference flag (the guard also turns grad mode off); bindings use it.
+void set_inference_mode(bool enabled);
+class InferenceModeGuard {
+ public:
+  explicit InferenceModeGuard(bool enabled = true);
+  ~InferenceModeGuard();
+  InferenceModeGuard(const InferenceModeGuard&) = delete;
+  InferenceModeGuard& operator=(const InferenceModeGuard&) = delete;
+
+ private:
+  bool previous_mode_, previous_grad_;
+};
+
 class EnableGradGuard {
  public:
   explicit EnableGradGuard(bool enabled = true) : previous_(grad_mode_enabled()) { set_grad_mode(enabled); }
@@ -56,7 +74,10 @@ class SavedTensor {
   SavedTensor() = default;
   explicit SavedTensor(const Tensor& t);
   Tensor unpack(const char* node_name) const;
-  void reset() { data_ = Tensor(); released_ = true; }
+  void reset() {
+    data_ = Tensor();
+    released_ = true;
+  }
   bool defined() const { return data_.defined(); }
 
  private:
@@ -90,7 +111,10 @@ class Node : public std::enable_shared_from_this<Node> {
 
   // Set when the saved tensors were freed; a second backward then raises.
   bool released() const { return released_; }
-  void mark_released() { released_ = true; release_saved(); }
+  void mark_released() {
+    released_ = true;
+    release_saved();
+  }
 
  private:
   std::vector<Edge> next_edges_;
@@ -123,9 +147,7 @@ class AccumulateGrad : public Node {
 bool any_requires_grad(std::initializer_list<const Tensor*> tensors);
 inline bool needs_grad(const Tensor& a) { return any_requires_grad({&a}); }
 inline bool needs_grad(const Tensor& a, const Tensor& b) { return any_requires_grad({&a, &b}); }
-inline bool needs_grad(const Tensor& a, const Tensor& b, const Tensor& c) {
-  return any_requires_grad({&a, &b, &c});
-}
+inline bool needs_grad(const Tensor& a, const Tensor& b, const Tensor& c) { return any_requires_grad({&a, &b, &c}); }
 // Where the gradient of `t` must go: its grad_fn, its leaf accumulator, or nowhere.
 Edge gradient_edge(const Tensor& t);
 // Connects node's inputs (edges to the producers of `inputs`) and makes `outputs` its results.

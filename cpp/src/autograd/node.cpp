@@ -1,4 +1,4 @@
-// Nodes, saved tensors, grad mode and the helpers ops use to record themselves.
+// Nodes, saved tensors, grad mode, inference mode and the helpers ops use to record themselves.
 #include <atomic>
 
 #include "striate/autograd.h"
@@ -8,11 +8,23 @@ namespace striate {
 
 namespace {
 thread_local bool grad_mode = true;
+thread_local bool inference_mode = false;
 std::atomic<uint64_t> next_sequence_nr{0};
 }  // namespace
 
 bool grad_mode_enabled() { return grad_mode; }
 void set_grad_mode(bool enabled) { grad_mode = enabled; }
+
+bool inference_mode_enabled() { return inference_mode; }
+void set_inference_mode(bool enabled) { inference_mode = enabled; }
+InferenceModeGuard::InferenceModeGuard(bool enabled) : previous_mode_(inference_mode), previous_grad_(grad_mode) {
+  inference_mode = enabled;
+  if (enabled) grad_mode = false;
+}
+InferenceModeGuard::~InferenceModeGuard() {
+  inference_mode = previous_mode_;
+  grad_mode = previous_grad_;
+}
 
 namespace autograd {
 
@@ -53,11 +65,13 @@ Tensor SavedTensor::unpack(const char* node_name) const {
                       "Trying to backward through the graph a second time (or directly access saved tensors after "
                       "they have already been freed). Saved intermediate values of the graph are freed when you call "
                       ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
-                      "graph a second time (in ", node_name, ")");
+                      "graph a second time (in ",
+                      node_name, ")");
   if (data_.defined()) {
     STRIATE_CHECK_STATE(data_.storage()->version() == version_,
                         "one of the variables needed for gradient computation has been modified by an inplace "
-                        "operation: ", node_name, " saved a tensor of shape ", data_.sizes(), " at version ", version_,
+                        "operation: ",
+                        node_name, " saved a tensor of shape ", data_.sizes(), " at version ", version_,
                         ", but it is now at version ", data_.storage()->version());
   }
   return data_;

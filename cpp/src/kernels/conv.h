@@ -17,6 +17,7 @@ struct Conv2dGeometry {
   int64_t pad_top, pad_left;  // bottom / right padding only shows through P and Q
   int64_t dilation_h, dilation_w;
   int64_t groups;
+  bool relu = false;  // forward only: the output is max(0, conv + bias), in the same pass
 };
 
 // The algorithm the backend runs for one pass of this convolution: the passes below ask it, and

@@ -4,7 +4,10 @@
 
 #include <utility>
 
+#include "striate/nn/conv.h"
+#include "striate/nn/fusion.h"
 #include "striate/nn/init.h"
+#include "striate/nn/normalization.h"
 #include "striate/ops/activation.h"
 
 namespace striate::models {
@@ -43,6 +46,24 @@ Tensor run(const nn::Module& model, const char* name, const Tensor& input) {
   const auto* child = model.local_children().find(name);
   STRIATE_CHECK_STATE(child && *child, model.name(), ": the child module '", name, "' is missing");
   return (*child)->call(input);
+}
+
+nn::Module& child(const nn::Module& model, const char* name) {
+  const auto* found = model.local_children().find(name);
+  STRIATE_CHECK_STATE(found && *found, model.name(), ": the child module '", name, "' is missing");
+  return **found;
+}
+
+// The stem's relu(bn1(conv1(input))), as one convolution at inference when it can be (nn/fusion.h).
+Tensor stem(const nn::Module& model, const Tensor& input) {
+  auto* conv = dynamic_cast<nn::Conv2dImpl*>(&child(model, "conv1"));
+  auto* bn = dynamic_cast<nn::BatchNormImpl*>(&child(model, "bn1"));
+  const bool relu_fuses = nn::is_plain_relu(child(model, "relu"));
+  if (conv && bn) {
+    if (auto fused = nn::fused_conv_bn(*conv, *bn, relu_fuses, input))
+      return relu_fuses ? *fused : run(model, "relu", *fused);
+  }
+  return run(model, "relu", run(model, "bn1", run(model, "conv1", input)));
 }
 
 Tensor head(const nn::Module& model, const Tensor& features) {
@@ -88,7 +109,7 @@ ResNetImpl::ResNetImpl(const ResNetConfig& config, int64_t num_classes, int64_t 
 
 Tensor ResNetImpl::forward(const Tensor& input) {
   check_input(input, in_channels, "ResNet");
-  Tensor x = run(*this, "maxpool", run(*this, "relu", run(*this, "bn1", run(*this, "conv1", input))));
+  Tensor x = run(*this, "maxpool", stem(*this, input));
   for (const char* stage : {"layer1", "layer2", "layer3", "layer4"}) x = run(*this, stage, x);
   return head(*this, x);
 }
@@ -120,7 +141,7 @@ CifarResNetImpl::CifarResNetImpl(int64_t depth, int64_t num_classes, int64_t in_
 
 Tensor CifarResNetImpl::forward(const Tensor& input) {
   check_input(input, in_channels, "CifarResNet");
-  Tensor x = run(*this, "relu", run(*this, "bn1", run(*this, "conv1", input)));
+  Tensor x = stem(*this, input);
   for (const char* stage : {"layer1", "layer2", "layer3"}) x = run(*this, stage, x);
   return head(*this, x);
 }

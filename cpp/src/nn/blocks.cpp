@@ -1,6 +1,7 @@
 // The merge blocks of nn/blocks.h: generic combinators (Residual, Concat, Parallel), the option-A
 // shortcut and the ResNets' residual units, built from the existing layers.
 #include "striate/nn/blocks.h"
+#include "striate/nn/fusion.h"
 
 #include <utility>
 
@@ -39,6 +40,20 @@ Module* child_or_null(const Module& module, const std::string& name) {
 Tensor activate(const Module& block, const Tensor& x) {
   Module* activation = child_or_null(block, "relu");
   return activation ? activation->call(x) : relu(x);
+}
+
+// activate(block, bn(conv(x))), run as one convolution at inference when it can be (nn/fusion.h).
+Tensor conv_bn_activate(const Module& block, Conv2dImpl& conv, BatchNormImpl& bn, const Tensor& x) {
+  Module* activation = child_or_null(block, "relu");
+  const bool relu_fuses = !activation || is_plain_relu(*activation);
+  if (auto fused = fused_conv_bn(conv, bn, relu_fuses, x)) return relu_fuses ? *fused : activation->call(*fused);
+  return activate(block, bn.call(conv.call(x)));
+}
+
+// bn(conv(x)), folded into one convolution at inference when it can be.
+Tensor conv_bn(Conv2dImpl& conv, BatchNormImpl& bn, const Tensor& x) {
+  if (auto fused = fused_conv_bn(conv, bn, false, x)) return *fused;
+  return bn.call(conv.call(x));
 }
 
 void check_4d(const Tensor& input, const char* block, int64_t channels) {
@@ -197,8 +212,8 @@ BasicBlockImpl::BasicBlockImpl(int64_t in_channels, int64_t out_channels, int64_
 
 Tensor BasicBlockImpl::forward(const Tensor& input) {
   check_4d(input, "BasicBlock", in_channels);
-  Tensor out = activate(*this, bn1(conv1(input)));
-  out = bn2(conv2(out));
+  Tensor out = conv_bn_activate(*this, *conv1, *bn1, input);
+  out = conv_bn(*conv2, *bn2, out);
   Tensor skip = downsample ? downsample->call(input) : input;
   return activate(*this, add(out, skip));
 }
@@ -243,9 +258,9 @@ BottleneckImpl::BottleneckImpl(int64_t in_channels, int64_t planes, int64_t stri
 
 Tensor BottleneckImpl::forward(const Tensor& input) {
   check_4d(input, "Bottleneck", in_channels);
-  Tensor out = activate(*this, bn1(conv1(input)));
-  out = activate(*this, bn2(conv2(out)));
-  out = bn3(conv3(out));
+  Tensor out = conv_bn_activate(*this, *conv1, *bn1, input);
+  out = conv_bn_activate(*this, *conv2, *bn2, out);
+  out = conv_bn(*conv3, *bn3, out);
   if (se) out = se->call(out);
   Tensor skip = downsample ? downsample->call(input) : input;
   return activate(*this, add(out, skip));

@@ -1,7 +1,11 @@
 // Sequential: ordered children, forward as a chain.
 #include "striate/nn/containers.h"
 
+#include "striate/autograd.h"
 #include "striate/core/parallel.h"
+#include "striate/nn/conv.h"
+#include "striate/nn/fusion.h"
+#include "striate/nn/normalization.h"
 
 namespace striate::nn {
 
@@ -22,10 +26,25 @@ std::shared_ptr<Module> SequentialImpl::operator[](int64_t index) const {
 
 Tensor SequentialImpl::forward(const Tensor& input) {
   Tensor x = input;
-  for (const auto& child : local_children()) {
-    if (!child.value) continue;  // a slot set to None from Python
+  const auto& children = local_children().items();
+  const bool may_fuse = inference_mode_enabled();
+  for (size_t i = 0; i < children.size(); ++i) {
+    Module* child = children[i].value.get();
+    if (!child) continue;  // a slot set to None from Python
     check_interrupt();
-    x = child.value->call(x);
+    // Conv2d -> BatchNorm2d (-> ReLU) runs as one convolution at inference (nn/fusion.h).
+    auto* conv = may_fuse ? dynamic_cast<Conv2dImpl*>(child) : nullptr;
+    auto* bn = conv && i + 1 < children.size() ? dynamic_cast<BatchNormImpl*>(children[i + 1].value.get()) : nullptr;
+    if (bn) {
+      Module* next = i + 2 < children.size() ? children[i + 2].value.get() : nullptr;
+      const bool relu = next && is_plain_relu(*next);
+      if (auto fused = fused_conv_bn(*conv, *bn, relu, x)) {
+        x = *fused;
+        i += relu ? 2 : 1;
+        continue;
+      }
+    }
+    x = child->call(x);
   }
   return x;
 }

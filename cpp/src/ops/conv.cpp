@@ -9,6 +9,7 @@
 #include "kernels/conv.h"
 #include "ops/conv_common.h"
 #include "striate/autograd.h"
+#include "striate/ops/activation.h"
 #include "striate/ops/creation.h"
 
 namespace striate {
@@ -118,12 +119,14 @@ Shape conv2d_output_shape(const Shape& input, const Shape& weight, const Conv2dO
   return out;
 }
 
-Tensor conv2d(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias,
-              const Conv2dOptions& options) {
-  const bool has_bias = conv_common::check_weighted_op(input, weight, bias, "conv2d");
-  const Shape out_shape = conv2d_output_shape(input.sizes(), weight.sizes(), options);
+namespace {
+
+Tensor conv2d_impl(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias,
+                   const Conv2dOptions& options, bool relu, const char* op) {
+  const bool has_bias = conv_common::check_weighted_op(input, weight, bias, op);
+  const Shape out_shape = conv2d_output_shape(input.sizes(), weight.sizes(), options, op);
   if (has_bias)
-    STRIATE_CHECK_SHAPE(bias->dim() == 1 && bias->size(0) == weight.size(0), "conv2d: expected bias of shape (",
+    STRIATE_CHECK_SHAPE(bias->dim() == 1 && bias->size(0) == weight.size(0), op, ": expected bias of shape (",
                         weight.size(0), "), got ", bias->sizes());
 
   Tensor x = input.detach().reshape(batched(input.sizes())).contiguous();
@@ -131,17 +134,33 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const std::optional<Ten
   Tensor b = has_bias ? bias->detach().contiguous() : Tensor();
   // The unbatched output (K, P, Q) has the same memory layout as (1, K, P, Q).
   Tensor y = empty(out_shape, options_of(input));
-  const auto geometry =
+  auto geometry =
       make_geometry(x.sizes(), w.sizes(), batched(out_shape), options, conv2d_resolve_padding(w.sizes(), options));
+  geometry.relu = relu;
   if (y.numel() > 0) {
-    STRIATE_DISPATCH_FLOATING(input.dtype(), "conv2d", [&] {
+    STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
       kernels::conv2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), w.data<scalar_t>(),
                                         has_bias ? b.data<scalar_t>() : nullptr, geometry);
     });
   }
-
-  conv_common::record_weighted_op<conv_common::ConvBackward<Conv2dKernels>>(input, weight, bias, x, w, geometry, y);
+  if (!relu)
+    conv_common::record_weighted_op<conv_common::ConvBackward<Conv2dKernels>>(input, weight, bias, x, w, geometry, y);
   return y;
+}
+
+}  // namespace
+
+Tensor conv2d(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias,
+              const Conv2dOptions& options) {
+  return conv2d_impl(input, weight, bias, options, false, "conv2d");
+}
+
+Tensor conv2d_relu(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias,
+                   const Conv2dOptions& options) {
+  const bool needs_graph = grad_mode_enabled() && (input.requires_grad() || weight.requires_grad() ||
+                                                   (bias && bias->defined() && bias->requires_grad()));
+  if (needs_graph) return relu(conv2d(input, weight, bias, options));
+  return conv2d_impl(input, weight, bias, options, true, "conv2d_relu");
 }
 
 Conv2dAlgorithms conv2d_algorithms(const Shape& input, const Shape& weight, const Conv2dOptions& options, DType dtype,

@@ -3,6 +3,7 @@
 //   striate::nn::Conv2d conv(striate::nn::Conv2dOptions(1, 6, 5).padding(2));
 //   striate::nn::ConvTranspose2d up(striate::nn::ConvTranspose2dOptions(8, 4, 2).stride(2));
 #pragma once
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -11,6 +12,9 @@
 #include "striate/ops/options.h"
 
 namespace striate::nn {
+
+class BatchNormImpl;
+struct FoldedConvBnCache;  // nn/fusion.cpp
 
 // ---- Conv1d -----------------------------------------------------------------------------------
 
@@ -117,9 +121,13 @@ class Conv2dImpl : public Module {
   Tensor weight;
   Tensor bias;             // undefined when options.bias() is false
   Tensor connection_mask;  // (K, C, 1, 1) 0/1 in the weight's dtype, or undefined; a non-persistent buffer
+  // The options conv2d runs with (stride, resolved padding, dilation, groups).
+  const striate::Conv2dOptions& functional_options() const { return functional_options_; }
 
  private:
+  friend std::optional<Tensor> fused_conv_bn(Conv2dImpl&, BatchNormImpl&, bool, const Tensor&);
   striate::Conv2dOptions functional_options_;
+  std::shared_ptr<FoldedConvBnCache> folded_bn_;  // nn/fusion.h: weights with a BatchNorm folded in
 };
 STRIATE_MODULE(Conv2d);
 

@@ -67,6 +67,11 @@ std::array<int64_t, 4> conv2d_resolve_padding(const Shape& weight, const Conv2dO
 Tensor conv2d(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias = std::nullopt,
               const Conv2dOptions& options = {});
 
+// relu(conv2d(input, weight, bias)) with the ReLU applied as the convolution writes its output (one
+// pass over memory fewer). Records the same gradient as the unfused pair when autograd needs one.
+Tensor conv2d_relu(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias = std::nullopt,
+                   const Conv2dOptions& options = {});
+
 // The algorithm `device`'s backend runs for each pass of conv2d(input, weight, options) in `dtype`
 // (the shapes are validated as conv2d validates them).
 struct Conv2dAlgorithms {

@@ -36,10 +36,11 @@ ConvAlgorithm choose(const Conv2dGeometry& g, ConvPass pass) {
 void log_choice(const Conv2dGeometry& g, ConvPass pass, ConvAlgorithm algorithm, const char* dtype) {
   static std::mutex mutex;
   static std::set<std::string> seen;
-  const std::string line = detail::str(
-      "striate: conv2d ", conv_pass_name(pass), " ", dtype, " N=", g.N, " C=", g.C, " H=", g.H, " W=", g.W, " K=", g.K,
-      " R=", g.R, " S=", g.S, " stride=(", g.stride_h, ", ", g.stride_w, ") pad=(", g.pad_top, ", ", g.pad_left,
-      ") dilation=(", g.dilation_h, ", ", g.dilation_w, ") groups=", g.groups, " -> ", conv_algorithm_name(algorithm));
+  const std::string line =
+      detail::str("striate: conv2d ", conv_pass_name(pass), " ", dtype, " N=", g.N, " C=", g.C, " H=", g.H, " W=", g.W,
+                  " K=", g.K, " R=", g.R, " S=", g.S, " stride=(", g.stride_h, ", ", g.stride_w, ") pad=(", g.pad_top,
+                  ", ", g.pad_left, ") dilation=(", g.dilation_h, ", ", g.dilation_w, ") groups=", g.groups,
+                  g.relu ? " +relu" : "", " -> ", conv_algorithm_name(algorithm));
   std::lock_guard<std::mutex> lock(mutex);
   if (seen.insert(line).second) std::fprintf(stderr, "%s\n", line.c_str());
 }
@@ -52,7 +53,7 @@ ConvAlgorithm chosen(const Conv2dGeometry& g, ConvPass pass) {
 }
 
 lowering::LoweredConv lowered(const Conv2dGeometry& g, ConvAlgorithm algorithm) {
-  return {g.N, g.C, g.K, g.groups, g.H * g.W, g.P * g.Q, g.R * g.S, algorithm == ConvAlgorithm::Gemm1x1};
+  return {g.N, g.C, g.K, g.groups, g.H * g.W, g.P * g.Q, g.R * g.S, algorithm == ConvAlgorithm::Gemm1x1, g.relu};
 }
 
 }  // namespace

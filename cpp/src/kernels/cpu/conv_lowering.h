@@ -36,6 +36,7 @@ struct LoweredConv {
   int64_t output_size;  // spatial elements of one output plane (P * Q, or O * P * Q)
   int64_t kernel_size;  // spatial elements of one filter (R * S, or U * R * S)
   bool pointwise;       // 1x1 kernel, unit stride, no padding: the input is its own column matrix
+  bool relu = false;    // forward: max(0, .) applied as the output is written
 };
 
 // The outputs i in [begin, end) whose input position i * stride + offset lies inside [0, size).
@@ -125,6 +126,8 @@ void forward(T* output, const T* input, const T* weight, const T* bias, const Lo
             beta = T(1);
           }
           gemm<T>(false, false, Kg, PQ, CRS, T(1), w, CRS, columns, PQ, beta, out, PQ);
+          if (c.relu)
+            for (int64_t i = 0; i < Kg * PQ; ++i) out[i] = out[i] > T(0) ? out[i] : T(0);
           continue;
         }
         // (Kg, count * PQ) product, then scattered to the samples' planes with the bias added.
@@ -134,7 +137,14 @@ void forward(T* output, const T* input, const T* weight, const T* bias, const Lo
             const T* from = product.data() + k * width + j * PQ;
             T* to = out + j * c.K * PQ + k * PQ;
             const T add = b ? b[k] : T(0);
-            for (int64_t i = 0; i < PQ; ++i) to[i] = from[i] + add;
+            if (c.relu) {
+              for (int64_t i = 0; i < PQ; ++i) {
+                const T value = from[i] + add;
+                to[i] = value > T(0) ? value : T(0);
+              }
+            } else {
+              for (int64_t i = 0; i < PQ; ++i) to[i] = from[i] + add;
+            }
           }
         }
       }

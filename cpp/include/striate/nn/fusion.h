@@ -1,0 +1,29 @@
+// Inference-time fusion: a Conv2d followed by a BatchNorm (and a ReLU) runs as one convolution,
+// with the normalization folded into the convolution's weight and bias,
+//   scale = gamma / sqrt(running_var + eps),  W' = W * scale,  b' = (b - running_mean) * scale + beta,
+// and the ReLU applied as the convolution writes its output. Blocks and Sequential call it on their
+// conv -> bn (-> relu) runs; it applies inside striate::InferenceModeGuard when both modules are the
+// built-in classes in eval() mode, the BatchNorm has running statistics and the Conv2d has no
+// connection mask. The folded weights are cached on the Conv2d until any of the six tensors changes.
+//   striate::InferenceModeGuard inference;
+//   model->eval();
+//   Tensor y = model(x);   // every conv -> bn -> relu in the model runs fused
+#pragma once
+#include <optional>
+
+#include "striate/core/tensor.h"
+
+namespace striate::nn {
+
+class Module;
+class Conv2dImpl;
+class BatchNormImpl;
+
+// conv -> bn (-> relu when `relu`) as one convolution, or std::nullopt when fusion does not apply
+// (the caller then runs the modules as usual). The call is reported to call observers as conv's.
+std::optional<Tensor> fused_conv_bn(Conv2dImpl& conv, BatchNormImpl& bn, bool relu, const Tensor& input);
+
+// Whether `module` is a built-in ReLU (not a subclass that overrides its forward).
+bool is_plain_relu(const Module& module);
+
+}  // namespace striate::nn

@@ -1,0 +1,121 @@
+// Conv2d -> BatchNorm (-> ReLU) folded into one convolution at inference (see nn/fusion.h).
+#include "striate/nn/fusion.h"
+
+#include <array>
+#include <cmath>
+#include <mutex>
+#include <typeinfo>
+
+#include "striate/autograd.h"
+#include "striate/nn/activation.h"
+#include "striate/nn/call_observer.h"
+#include "striate/nn/conv.h"
+#include "striate/nn/normalization.h"
+#include "striate/ops/conv.h"
+#include "striate/ops/creation.h"
+
+namespace striate::nn {
+
+// What the folded weights were computed from: each tensor's storage, offset and version.
+struct FoldedConvBnCache {
+  struct Source {
+    const void* data = nullptr;
+    uint32_t version = 0;
+    bool operator==(const Source& other) const { return data == other.data && version == other.version; }
+  };
+  using Key = std::array<Source, 6>;
+
+  std::mutex mutex;
+  bool valid = false;
+  Key key;
+  double eps = 0.0;
+  Tensor weight, bias;
+};
+
+namespace {
+
+Tensor local(const OrderedDict<Tensor>& items, const std::string& name) {
+  const Tensor* found = items.find(name);
+  return found ? *found : Tensor();
+}
+
+FoldedConvBnCache::Source source_of(const Tensor& t) {
+  if (!t.defined()) return {};
+  return {t.data_ptr(), t.storage()->version()};
+}
+
+template <typename T>
+void fold(T* weight, T* bias, const T* mean, const T* var, const T* gamma, const T* beta, double eps, int64_t K,
+          int64_t per_filter) {
+  for (int64_t k = 0; k < K; ++k) {
+    const double scale = (gamma ? static_cast<double>(gamma[k]) : 1.0) / std::sqrt(static_cast<double>(var[k]) + eps);
+    for (int64_t i = 0; i < per_filter; ++i)
+      weight[k * per_filter + i] = static_cast<T>(static_cast<double>(weight[k * per_filter + i]) * scale);
+    const double shifted = (static_cast<double>(bias[k]) - static_cast<double>(mean[k])) * scale;
+    bias[k] = static_cast<T>(shifted + (beta ? static_cast<double>(beta[k]) : 0.0));
+  }
+}
+
+}  // namespace
+
+bool is_plain_relu(const Module& module) { return typeid(module) == typeid(ReLUImpl); }
+
+std::optional<Tensor> fused_conv_bn(Conv2dImpl& conv, BatchNormImpl& bn, bool relu, const Tensor& input) {
+  if (!inference_mode_enabled() || conv.is_training() || bn.is_training()) return std::nullopt;
+  // Only the built-in classes: a Python subclass may override forward.
+  if (typeid(conv) != typeid(Conv2dImpl) || typeid(bn) != typeid(BatchNorm2dImpl)) return std::nullopt;
+  if (conv.connection_mask.defined() || !input.defined() || input.dim() != 4) return std::nullopt;
+  const Tensor mean = local(bn.local_buffers(), "running_mean");
+  const Tensor var = local(bn.local_buffers(), "running_var");
+  const Tensor gamma = local(bn.local_parameters(), "weight");
+  const Tensor beta = local(bn.local_parameters(), "bias");
+  const Tensor& weight = conv.weight;
+  const int64_t K = weight.defined() && weight.dim() == 4 ? weight.size(0) : -1;
+  if (!mean.defined() || !var.defined() || bn.options.num_features() != K) return std::nullopt;
+  const DType dtype = weight.dtype();
+  if ((dtype != DType::Float32 && dtype != DType::Float64) || input.dtype() != dtype) return std::nullopt;
+  const Tensor& bias = conv.bias;
+  for (const Tensor* t : {&mean, &var, &gamma, &beta, &bias}) {
+    if (!t->defined()) continue;
+    if (t->dtype() != dtype || t->numel() != K || t->device() != weight.device()) return std::nullopt;
+  }
+  if (!weight.device().is_cpu()) return std::nullopt;
+
+  if (!conv.folded_bn_) conv.folded_bn_ = std::make_shared<FoldedConvBnCache>();
+  FoldedConvBnCache& cache = *conv.folded_bn_;
+  const FoldedConvBnCache::Key key = {source_of(weight), source_of(conv.bias), source_of(mean),
+                                      source_of(var),    source_of(gamma),    source_of(beta)};
+  const double eps = bn.options.eps();
+  Tensor folded_weight, folded_bias;
+  {
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    if (!cache.valid || !(cache.key == key) || cache.eps != eps) {
+      Tensor w = weight.detach().contiguous().clone();
+      Tensor b = conv.bias.defined() ? conv.bias.detach().contiguous().clone() : zeros({K}, TensorOptions(dtype));
+      const Tensor m = mean.contiguous(), v = var.contiguous();
+      const Tensor g = gamma.defined() ? gamma.detach().contiguous() : Tensor();
+      const Tensor be = beta.defined() ? beta.detach().contiguous() : Tensor();
+      const int64_t per_filter = w.numel() / K;
+      if (dtype == DType::Float32)
+        fold(w.data<float>(), b.data<float>(), m.data<float>(), v.data<float>(),
+             g.defined() ? g.data<float>() : nullptr, be.defined() ? be.data<float>() : nullptr, eps, K, per_filter);
+      else
+        fold(w.data<double>(), b.data<double>(), m.data<double>(), v.data<double>(),
+             g.defined() ? g.data<double>() : nullptr, be.defined() ? be.data<double>() : nullptr, eps, K,
+             per_filter);
+      cache.weight = w;
+      cache.bias = b;
+      cache.key = key;
+      cache.eps = eps;
+      cache.valid = true;
+    }
+    folded_weight = cache.weight;
+    folded_bias = cache.bias;
+  }
+  CallScope scope(conv, input);
+  Tensor output = relu ? conv2d_relu(input, folded_weight, folded_bias, conv.functional_options())
+                       : conv2d(input, folded_weight, folded_bias, conv.functional_options());
+  return scope.finish(output);
+}
+
+}  // namespace striate::nn

@@ -1,0 +1,277 @@
+"""striate.inference_mode: no graph, and Conv2d -> BatchNorm2d (-> ReLU) folded into one
+convolution in eval mode (Sequential, the ResNet blocks and stems), equal to the unfused model."""
+
+import os
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pytest
+import torch
+
+import striate as st
+from striate import nn
+
+
+def randomize_batch_norms(model, seed=0):
+    """Running statistics and affine parameters far from their initial values, so that a fold
+    that ignored any of them would show."""
+    rng = np.random.default_rng(seed)
+    with st.no_grad():
+        for name, tensor in list(model.named_buffers()) + list(model.named_parameters()):
+            shape = tuple(tensor.shape)
+            dtype = np.float64 if tensor.dtype == st.float64 else np.float32
+            if name.endswith("running_var"):
+                tensor.copy_(st.tensor((rng.random(shape) + 0.5).astype(dtype)))
+            elif name.endswith("running_mean") or (name.endswith("bias") and "bn" in name):
+                tensor.copy_(st.tensor((rng.standard_normal(shape) * 0.2).astype(dtype)))
+            elif name.endswith("weight") and "bn" in name:
+                tensor.copy_(st.tensor((rng.random(shape) + 0.5).astype(dtype)))
+    return model
+
+
+def to_float64(model):
+    """The model's parameters and buffers converted to float64 in place (Module.double() is
+    part of the PyTorch-compatibility issue)."""
+    for module in model.modules():
+        for name, tensor in list(module.named_parameters(recurse=False)):
+            setattr(module, name, nn.Parameter(tensor.detach().double()))
+        for name, tensor in list(module.named_buffers(recurse=False)):
+            if tensor.dtype == st.float32:
+                setattr(module, name, tensor.double())
+    return model
+
+
+def outputs(model, x):
+    """(eval output without fusion, eval output with inference_mode)."""
+    model.eval()
+    with st.no_grad():
+        reference = model(x).numpy()
+    with st.inference_mode():
+        fused = model(x)
+    assert not fused.requires_grad
+    return reference, fused.numpy()
+
+
+def assert_close(reference, fused, rtol):
+    scale = np.abs(reference).max()
+    assert np.abs(reference - fused).max() <= rtol * scale + 1e-12, (
+        np.abs(reference - fused).max() / scale
+    )
+
+
+def fused_convolutions(script):
+    """The conv2d forward lines a child process logs (STRIATE_LOG_CONV_ALGORITHM=1)."""
+    env = dict(os.environ, STRIATE_LOG_CONV_ALGORITHM="1")
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    return [
+        line for line in result.stderr.splitlines() if line.startswith("striate: conv2d forward")
+    ]
+
+
+# ---- the mode itself ------------------------------------------------------------------------
+
+
+def test_inference_mode_turns_grad_off_and_restores_both_flags():
+    assert st.is_grad_enabled() and not st.is_inference_mode_enabled()
+    with st.inference_mode():
+        assert st.is_inference_mode_enabled() and not st.is_grad_enabled()
+        y = st.ones(2, requires_grad=True) * 2
+        assert not y.requires_grad
+        with st.inference_mode(False):
+            assert not st.is_inference_mode_enabled()
+            assert not st.is_grad_enabled()
+        assert st.is_inference_mode_enabled()
+    assert st.is_grad_enabled() and not st.is_inference_mode_enabled()
+
+
+def test_inference_mode_as_decorator_and_after_an_exception():
+    @st.inference_mode()
+    def run():
+        return st.is_inference_mode_enabled(), st.is_grad_enabled()
+
+    assert run() == (True, False)
+    with pytest.raises(RuntimeError):
+        with st.inference_mode():
+            raise RuntimeError("boom")
+    assert st.is_grad_enabled() and not st.is_inference_mode_enabled()
+
+
+def test_inference_mode_is_per_thread():
+    seen = []
+    with st.inference_mode():
+        worker = threading.Thread(target=lambda: seen.append(st.is_inference_mode_enabled()))
+        worker.start()
+        worker.join()
+    assert seen == [False]
+
+
+# ---- folding ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype,rtol", [(st.float32, 1e-5), (st.float64, 1e-12)])
+@pytest.mark.parametrize(
+    "bias,affine,relu",
+    [(True, True, True), (False, True, True), (True, False, False), (False, False, True)],
+)
+@pytest.mark.parametrize("batch", [1, 7])
+def test_sequential_conv_bn_relu_equals_unfused(dtype, rtol, bias, affine, relu, batch):
+    layers = [
+        nn.Conv2d(5, 12, 3, padding=1, stride=2, bias=bias),
+        nn.BatchNorm2d(12, affine=affine),
+    ]
+    if relu:
+        layers.append(nn.ReLU())
+    layers += [nn.Conv2d(12, 4, 1), nn.BatchNorm2d(4)]
+    model = randomize_batch_norms(nn.Sequential(*layers))
+    if dtype == st.float64:
+        model = to_float64(model)
+    x = st.randn(batch, 5, 9, 11, dtype=dtype)
+    reference, fused = outputs(model, x)
+    assert_close(reference, fused, rtol)
+
+
+def test_sequential_matches_torch_in_inference_mode():
+    model = randomize_batch_norms(
+        nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU())
+    )
+    twin = torch.nn.Sequential(
+        torch.nn.Conv2d(3, 8, 3, padding=1), torch.nn.BatchNorm2d(8), torch.nn.ReLU()
+    )
+    twin.load_state_dict({k: torch.tensor(v.numpy()) for k, v in model.state_dict().items()})
+    model.eval()
+    twin.eval()
+    x = np.random.default_rng(1).standard_normal((4, 3, 10, 10)).astype(np.float32)
+    with st.inference_mode():
+        ours = model(st.tensor(x)).numpy()
+    with torch.inference_mode():
+        theirs = twin(torch.tensor(x)).numpy()
+    np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "make", [lambda: st.models.resnet20(num_classes=10), lambda: st.models.resnet18(num_classes=10)]
+)
+def test_resnets_equal_unfused(make):
+    model = randomize_batch_norms(make())
+    x = st.randn(3, 3, 32, 32)
+    reference, fused = outputs(model, x)
+    assert_close(reference, fused, 1e-5)
+
+
+def test_bottleneck_block_equals_unfused():
+    block = randomize_batch_norms(nn.Bottleneck(16, 4, stride=2))
+    reference, fused = outputs(block, st.randn(2, 16, 8, 8))
+    assert_close(reference, fused, 1e-5)
+
+
+def test_resnet20_runs_fused_convolutions():
+    lines = fused_convolutions(
+        "import striate as st\n"
+        "m = st.models.resnet20(num_classes=10).eval()\n"
+        "with st.inference_mode(): m(st.randn(2, 3, 32, 32))\n"
+    )
+    relu_lines = [line for line in lines if "+relu" in line]
+    # The stem and every block's first conv end in ReLU: six distinct geometries in ResNet-20.
+    assert len(relu_lines) == 6, lines
+
+
+def test_no_fusion_without_inference_mode_or_in_training():
+    lines = fused_convolutions(
+        "import striate as st\n"
+        "m = st.models.resnet20(num_classes=10)\n"
+        "with st.inference_mode(): m(st.randn(2, 3, 32, 32))\n"  # training mode: batch statistics
+        "m.eval()\n"
+        "with st.no_grad(): m(st.randn(2, 3, 32, 32))\n"
+    )
+    assert lines and not [line for line in lines if "+relu" in line]
+
+
+def test_training_mode_inside_inference_mode_uses_batch_statistics():
+    model = randomize_batch_norms(nn.Sequential(nn.Conv2d(3, 6, 3), nn.BatchNorm2d(6), nn.ReLU()))
+    x = st.randn(4, 3, 8, 8)
+    with st.no_grad():
+        reference = model(x).numpy()
+    with st.inference_mode():
+        ours = model(x).numpy()
+    np.testing.assert_allclose(ours, reference, rtol=1e-6, atol=1e-6)
+
+
+def test_folded_weights_follow_changes_to_any_tensor():
+    conv, bn = nn.Conv2d(3, 4, 3, padding=1), nn.BatchNorm2d(4)
+    model = randomize_batch_norms(nn.Sequential(conv, bn)).eval()
+    x = st.randn(2, 3, 6, 6)
+    with st.inference_mode():
+        model(x)  # fills the cache
+    changes = [
+        lambda: conv.weight.mul_(1.5),
+        lambda: conv.bias.add_(0.25),
+        lambda: bn.running_mean.add_(0.5),
+        lambda: bn.running_var.mul_(2.0),
+        lambda: bn.weight.mul_(-1.0),
+        lambda: bn.bias.sub_(0.75),
+    ]
+    for change in changes:
+        with st.no_grad():
+            change()
+            reference = model(x).numpy()
+        with st.inference_mode():
+            fused = model(x).numpy()
+        assert_close(reference, fused, 1e-5)
+    bn.eps = 0.5  # a plain attribute the fold reads on every call
+    with st.no_grad():
+        reference = model(x).numpy()
+    with st.inference_mode():
+        assert_close(reference, model(x).numpy(), 1e-5)
+
+
+def test_python_subclass_overriding_forward_is_not_fused():
+    class Shifted(nn.Conv2d):
+        def forward(self, x):
+            return super().forward(x) + 100.0
+
+    model = randomize_batch_norms(nn.Sequential(Shifted(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU()))
+    reference, fused = outputs(model, st.randn(2, 3, 6, 6))
+    assert_close(reference, fused, 1e-6)
+
+
+def test_non_relu_activation_after_batch_norm_still_applies():
+    model = randomize_batch_norms(nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.Tanh()))
+    reference, fused = outputs(model, st.randn(2, 3, 6, 6))
+    assert_close(reference, fused, 1e-5)
+    assert fused.min() < 0  # tanh, not a ReLU
+
+
+def test_threads_sharing_a_model_get_the_same_result():
+    model = randomize_batch_norms(st.models.resnet20(num_classes=10)).eval()
+    x = st.randn(2, 3, 32, 32)
+    with st.inference_mode():
+        expected = model(x).numpy()
+    results = [None] * 4
+
+    def work(i):
+        with st.inference_mode():
+            results[i] = model(x).numpy()
+
+    workers = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    for r in results:
+        np.testing.assert_array_equal(r, expected)
+
+
+def test_gradients_still_flow_outside_inference_mode_after_a_fused_call():
+    model = randomize_batch_norms(
+        nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU())
+    ).eval()
+    x = st.randn(2, 3, 6, 6, requires_grad=True)
+    with st.inference_mode():
+        model(x)
+    model(x).sum().backward()
+    assert x.grad is not None and model[0].weight.grad is not None
