@@ -15,15 +15,28 @@ _CHILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_rss_child.py
 TIMEOUT_SECONDS = 900
 
 
-def measure(library, net, batch, steps, threads):
-    """The child's report: {"peak_rss": bytes, "rss_after_import": bytes, ...}."""
-    command = [sys.executable, _CHILD, library, net.name, str(batch), str(steps), str(threads)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
-                          check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"benchmark: the peak-RSS run of {net.label} with {library} failed "
-                           f"(exit {done.returncode}):\n{done.stderr[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def measure(libraries, net, batch, steps, threads):
+    """library -> the child's report {"peak_rss": bytes, "rss_after_import": bytes, ...}. The
+    children run at the same time: memory does not mind sharing the CPU."""
+    children = {}
+    for library in libraries:
+        command = [sys.executable, _CHILD, library, net.name, str(batch), str(steps), str(threads)]
+        children[library] = subprocess.Popen(command, stdout=subprocess.PIPE,
+                                             stderr=subprocess.PIPE, text=True)
+    reports = {}
+    try:
+        for library, child in children.items():
+            out, err = child.communicate(timeout=TIMEOUT_SECONDS)
+            if child.returncode != 0:
+                raise RuntimeError(f"benchmark: the peak-RSS run of {net.label} with {library} "
+                                   f"failed (exit {child.returncode}):\n{err[-2000:]}")
+            reports[library] = json.loads(out.strip().splitlines()[-1])
+    finally:
+        for child in children.values():
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+    return reports
 
 
 def run(context):
@@ -32,8 +45,7 @@ def run(context):
         batch = context.train_batches(net)[0]
         for threads in context.threads:
             context.log(f"peak RSS {net.name} batch {batch}, {threads} thread(s)")
-            reports = {lib: measure(lib, net, batch, context.memory_steps, threads)
-                       for lib in ("striate", "torch")}
+            reports = measure(("striate", "torch"), net, batch, context.memory_steps, threads)
             samples = {lib: [report["peak_rss"]] for lib, report in reports.items()}
             after_import = {lib: report["rss_after_import"] for lib, report in reports.items()}
             rows.append(make_row(

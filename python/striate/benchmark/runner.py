@@ -7,7 +7,9 @@ file. `striate bench` and bench/run.py both call :func:`command`.
 """
 
 import datetime
+import importlib.util
 import sys
+import time
 
 from . import nets as bench_nets
 from .layers import CONV_SHAPES, GEMM_SIZES, ConvShape
@@ -23,6 +25,13 @@ TORCH_REFERENCE = "2.13"
 
 class BenchUsageError(ValueError):
     """A bad option or a missing package: the CLI prints it as one line and exits with 2."""
+
+
+def _stderr_log(start):
+    def log(message):
+        print(f"[bench {time.perf_counter() - start:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+    return log
 
 
 class BenchConfig:
@@ -49,18 +58,18 @@ class BenchConfig:
         self.nets = [bench_nets.NETS[name] for name in names]
         self.onnx = onnx
         self.batch = batch
-        default = Timing(2, 1, 0.0) if quick else Timing(10, 3, 0.05)
+        default = Timing(2, 1, 0.0, 0.0) if quick else Timing(10, 3, 0.05, 0.03)
         self.timing = Timing(repeats if repeats is not None else default.repeats,
                              warmup if warmup is not None else default.warmup,
-                             default.min_sample_seconds)
+                             default.min_sample_seconds, default.settle_seconds)
         self.overhead_timing = Timing(self.timing.repeats, self.timing.warmup,
-                                      0.002 if quick else 0.05)
+                                      0.002 if quick else 0.05, default.settle_seconds)
         self.infer_batches = ((batch or 8) if quick else (batch or 256), 1)
         quick_conv = (ConvShape("LeNet-5", 8, 6, 14, 16, 5, bias=True),)
         self.conv_shapes = quick_conv if quick else CONV_SHAPES
         self.gemm_sizes = (64,) if quick else GEMM_SIZES
         self.memory_steps = 1 if quick else 3
-        self.log = log or (lambda message: print(f"[bench] {message}", file=sys.stderr, flush=True))
+        self.log = log or _stderr_log(time.perf_counter())
 
     def train_batches(self, net):
         if self.batch is not None:
@@ -105,24 +114,26 @@ def _require(config):
     except ImportError:
         raise BenchUsageError(
             "striate bench measures against PyTorch, which is not installed: pip install "
-            "'striate[bench]' (or: pip install torch==2.13.0 onnxruntime onnx)") from None
+            "'striate[bench]' (or: pip install torch==2.13.0 onnxruntime onnx onnxscript)"
+        ) from None
     notes = []
     if not torch.__version__.startswith(TORCH_REFERENCE):
         notes.append(f"PyTorch {torch.__version__} is not the reference release "
                      f"{TORCH_REFERENCE} (pip install 'striate[bench]')")
     if config.onnx and "infer" in config.suites:
-        try:
-            import onnx  # noqa: F401  (torch.onnx.export needs it)
-            import onnxruntime  # noqa: F401
-        except ImportError as error:
-            raise BenchUsageError(
-                f"striate bench compares inference with ONNX Runtime, but {error.name} is not "
-                "installed: pip install onnxruntime onnx (or pass --no-onnx)") from None
+        # torch.onnx.export needs onnx, and onnxscript for its torch.export-based exporter;
+        # looked up, not imported (onnxscript takes seconds to import and may not be needed).
+        for name in ("onnxruntime", "onnx", "onnxscript"):
+            if importlib.util.find_spec(name) is None:
+                raise BenchUsageError(
+                    f"striate bench compares inference with ONNX Runtime, but {name} is not "
+                    "installed: pip install onnxruntime onnx onnxscript (or pass --no-onnx)")
     return notes
 
 
-def run(config):
-    """Runs the configured suites and returns the results (a JSON-ready dict)."""
+def run(config, on_progress=None):
+    """Runs the configured suites and returns the results (a JSON-ready dict); after each suite,
+    ``on_progress`` (if given) receives the results so far ("complete" is False until the end)."""
     notes = _require(config)
     from ..backends import cpu
     from . import inference, layers, memory, overhead, training
@@ -143,19 +154,23 @@ def run(config):
     if not config.quick and config.timing.repeats < 10:
         notes.append(f"medians of {config.timing.repeats} samples (fewer than the suite's 10)")
     now = datetime.datetime.now()
-    rows = []
-    for suite in config.suites:
-        rows += runners[suite](context)
-    return {
+    results = {
         "schema": SCHEMA_VERSION,
         "date": now.strftime("%Y-%m-%d"),
         "started": now.isoformat(timespec="seconds"),
+        "complete": False,
         "machine": machine_info(config.threads, peaks),
         "settings": config.as_dict(),
         "suites": list(config.suites),
-        "rows": rows,
+        "rows": [],
         "notes": notes,
     }
+    for index, suite in enumerate(config.suites):
+        results["rows"] += runners[suite](context)
+        results["complete"] = index == len(config.suites) - 1
+        if on_progress is not None:
+            on_progress(results)
+    return results
 
 
 def _list_option(text, option, convert=str):
@@ -209,12 +224,13 @@ def config_from_args(args):
 
 
 def command(args):
-    """Runs the benchmark from parsed options: prints the table, writes the results file, and
-    returns the exit status (0)."""
+    """Runs the benchmark from parsed options: prints the table, writes the results file (also
+    after each suite, so a long run that stops keeps what it measured), and returns 0."""
     config = config_from_args(args)
-    results = run(config)
+    save = None if args.no_json else (lambda results: write_results(results, args.out,
+                                                                     quick=config.quick))
+    results = run(config, on_progress=save)
     print(format_table(results, markdown=args.markdown), flush=True)
-    if not args.no_json:
-        path = write_results(results, args.out, quick=config.quick)
-        print(f"results: {path}", flush=True)
+    if save is not None:
+        print(f"results: {save(results)}", flush=True)
     return 0

@@ -79,8 +79,8 @@ double trial_gflops(const detail::PeakProbeVariant& variant, int threads, int64_
 }  // namespace
 
 double peak_gflops(int threads, DType dtype) {
-  STRIATE_CHECK(threads >= 1 && threads <= kMaxThreads, "peak_gflops: expected threads in [1, ", kMaxThreads,
-                "], got ", threads);
+  STRIATE_CHECK(threads >= 1 && threads <= kMaxThreads, "peak_gflops: expected threads in [1, ", kMaxThreads, "], got ",
+                threads);
   STRIATE_CHECK_TYPE(dtype == DType::Float32 || dtype == DType::Float64,
                      "peak_gflops: expected dtype float32 or float64, got ", dtype);
   const detail::PeakProbeVariant variant = selected_variant(dtype);

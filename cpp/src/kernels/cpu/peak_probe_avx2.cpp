@@ -8,11 +8,12 @@ namespace striate::kernels::cpu::detail {
 namespace {
 
 double run_float(int64_t iterations) {
-  return run_fma_chains<float, __m256, 12>(iterations, [](__m256 a, __m256 b, __m256 c) { return _mm256_fmadd_ps(a, b, c); });
+  return run_fma_chains<float, __m256, 12>(iterations,
+                                           [](__m256 a, __m256 b, __m256 c) { return _mm256_fmadd_ps(a, b, c); });
 }
 double run_double(int64_t iterations) {
   return run_fma_chains<double, __m256d, 12>(iterations,
-                                     [](__m256d a, __m256d b, __m256d c) { return _mm256_fmadd_pd(a, b, c); });
+                                             [](__m256d a, __m256d b, __m256d c) { return _mm256_fmadd_pd(a, b, c); });
 }
 
 }  // namespace

@@ -8,11 +8,12 @@ namespace striate::kernels::cpu::detail {
 namespace {
 
 double run_float(int64_t iterations) {
-  return run_fma_chains<float, __m512, 16>(iterations, [](__m512 a, __m512 b, __m512 c) { return _mm512_fmadd_ps(a, b, c); });
+  return run_fma_chains<float, __m512, 16>(iterations,
+                                           [](__m512 a, __m512 b, __m512 c) { return _mm512_fmadd_ps(a, b, c); });
 }
 double run_double(int64_t iterations) {
   return run_fma_chains<double, __m512d, 16>(iterations,
-                                     [](__m512d a, __m512d b, __m512d c) { return _mm512_fmadd_pd(a, b, c); });
+                                             [](__m512d a, __m512d b, __m512d c) { return _mm512_fmadd_pd(a, b, c); });
 }
 
 }  // namespace
