@@ -612,7 +612,12 @@ def build_parser():
 
     from .benchmark import add_arguments as add_bench_arguments
 
-    bench = commands.add_parser("bench", help="speed and memory beside PyTorch and ONNX Runtime")
+    bench = commands.add_parser(
+        "bench", help="speed and memory beside PyTorch and ONNX Runtime",
+        description="Measures striate beside PyTorch 2.13 and ONNX Runtime in one process, "
+                    "interleaved, with the same threads, weights and data; prints the table and "
+                    "writes OUT/<date>-<host>.json (docs/performance.md says what each suite "
+                    "measures). Needs: pip install 'striate[bench]'.")
     add_bench_arguments(bench)
     bench.set_defaults(run=command_bench)
     return parser

@@ -1,7 +1,7 @@
 """The benchmark run: options, the machine's peak, every suite in turn, the table and the results
 file. `striate bench` and bench/run.py both call :func:`command`.
 
-    striate bench                                  # everything, 1 and 2 threads (~30+ minutes)
+    striate bench                                  # everything, 1 and 2 threads (about an hour)
     striate bench --suite train,infer --nets resnet20 --threads 1
     striate bench --quick                          # a fast smoke run (CI)
 """
