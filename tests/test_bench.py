@@ -204,17 +204,17 @@ def test_quick_run_covers_every_measurement(quick_run):
     memory = [row for row in rows if row["suite"] == "memory"]
     assert memory and memory[0]["unit"] == "MiB"
     assert set(memory[0]["details"]["rss_after_import"]) == {"striate", "torch"}
-    overhead = {row["name"] for row in rows if row["suite"] == "overhead"}
-    assert {"add (8,)", "add (8,) with autograd", "conv2d (1,3,8,8)x(4,3,3,3)"} <= overhead
+    overhead = [row["name"] for row in rows if row["suite"] == "overhead"]
+    assert len(overhead) == 7 and any(name.endswith("with autograd") for name in overhead)
 
 
 def test_quick_run_prints_the_table(quick_run):
-    _, printed, log = quick_run
+    _, printed, progress = quick_run
     for suite in ("[train]", "[infer]", "[layers]", "[gemm]", "[overhead]", "[memory]"):
         assert suite in printed
     assert "st/torch" in printed and "results: " in printed
     assert ("st/ORT" in printed) == HAS_ORT
-    assert "s] measuring the FMA peak" in log
+    assert "s] measuring the FMA peak" in progress
 
 
 def test_bench_script_runs_from_the_repository(tmp_path):

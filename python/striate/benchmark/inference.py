@@ -5,6 +5,8 @@ same weights, intra-op threads equal to the others' thread count)."""
 import contextlib
 import io
 import logging
+import os
+import sys
 import warnings
 
 from . import nets as bench_nets
@@ -13,6 +15,27 @@ from .timing import interleaved
 from .training import PARITY_TOLERANCE, check_twin
 
 __all__ = ["export_onnx", "ort_session", "run"]
+
+
+@contextlib.contextmanager
+def _silenced_output():
+    """Sends this process's stdout and stderr to /dev/null at the file-descriptor level: the
+    TorchScript exporter prints its whole graph from C++ when it gives up on a layer."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with open(os.devnull, "w") as devnull:
+        os.dup2(devnull.fileno(), 1)
+        os.dup2(devnull.fileno(), 2)
+        try:
+            quiet_out, quiet_err = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(quiet_out), contextlib.redirect_stderr(quiet_err):
+                yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
 
 
 def export_onnx(twin, images):
@@ -28,7 +51,7 @@ def export_onnx(twin, images):
     level = exporter_log.level
     exporter_log.setLevel(logging.ERROR)
     try:
-        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        with warnings.catch_warnings(), _silenced_output():
             warnings.simplefilter("ignore")
             try:
                 buffer = io.BytesIO()
