@@ -1,4 +1,5 @@
-// striate._C: what was built and what runs where: version and show_config, the CPU ISA switch, CUDA
+// striate._C: what was built and what runs where: version and show_config, the CPU ISA switch and
+// FMA peak probe, CUDA
 // availability, the op registry (wrapped by striate.backends), and a test hook that makes tensors
 // claiming another device.
 #include <sys/mman.h>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "bindings.h"
+#include "kernels/cpu/peak_probe.h"
 #include "striate/core/config.h"
 #include "striate/core/cpu_isa.h"
 #include "striate/ops/registry.h"
@@ -51,6 +53,14 @@ void init_config(py::module_& m) {
   m.def("_set_cpu_isa", [](const std::string& name) { set_cpu_isa(cpu_isa_from_name(name)); }, py::arg("name"));
   m.def("_get_cpu_isa", [] { return std::string(cpu_isa_name(cpu_isa())); });
   m.def("_supported_cpu_isa", [] { return std::string(cpu_isa_name(cpu_isa_supported())); });
+  m.def(
+      "_cpu_peak_gflops",
+      [](int threads, const py::object& dtype) {
+        DType type = dtype_from_py(dtype, "peak_gflops");
+        py::gil_scoped_release release;
+        return kernels::cpu::peak_gflops(threads, type);
+      },
+      py::arg("threads"), py::arg("dtype"));
 
   py::module_ backends = m.def_submodule("_backends", "the op registry; wrapped by striate.backends");
   backends.def("registered_ops", &backends::registered_ops);

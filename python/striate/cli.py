@@ -1,5 +1,5 @@
 """The `striate` command: train a zoo model on a dataset, evaluate a checkpoint, predict the
-classes of image files, summarize a model, list the zoo.
+classes of image files, summarize a model, list the zoo, benchmark against PyTorch.
 
     striate train                                   # LeNet-5 on Fashion-MNIST, offline
     striate train --model resnet20 --augment flip,crop --epochs 30 --out runs/r20
@@ -7,6 +7,7 @@ classes of image files, summarize a model, list the zoo.
     striate predict runs/r20/best.pt shoe.png
     striate summary resnet50
     striate models
+    striate bench --threads 1,2                     # striate beside PyTorch and ONNX Runtime
 
 Bad input (an unknown model, dataset or option, a missing data directory, an unreadable
 checkpoint) prints one line `striate: error: ...` and exits with status 2.
@@ -236,7 +237,8 @@ def _scheduler(args, optimizer, steps_per_epoch):
         return S.ExponentialLR(optimizer, gamma=0.95), "epoch"
     if args.schedule == "plateau":
         return S.ReduceLROnPlateau(optimizer, factor=0.1, patience=3), "epoch"
-    return S.OneCycleLR(optimizer, max_lr=args.lr, total_steps=max(args.epochs, 1) * steps_per_epoch), "step"
+    total_steps = max(args.epochs, 1) * steps_per_epoch
+    return S.OneCycleLR(optimizer, max_lr=args.lr, total_steps=total_steps), "step"
 
 
 class _RandomBatchChoice:
@@ -258,7 +260,8 @@ def _parse_augment(text):
     names = [name.strip() for name in (text or "").split(",") if name.strip() and name != "none"]
     unknown = [name for name in names if name not in AUGMENTATIONS]
     if unknown:
-        raise UsageError(f"unknown augmentation {unknown[0]!r}; choose from {', '.join(AUGMENTATIONS)}")
+        raise UsageError(f"unknown augmentation {unknown[0]!r}; choose from "
+                         f"{', '.join(AUGMENTATIONS)}")
     return names
 
 
@@ -346,8 +349,9 @@ def command_train(args):
 
 
 # What a resumed run must share with the run that wrote the checkpoint, and the option naming it.
-_RESUME_MUST_MATCH = (("model", "--model"), ("dataset", "--dataset"), ("image_size", "--image-size"),
-                      ("in_channels", "--dataset"), ("classes", "--dataset"),
+_RESUME_MUST_MATCH = (("model", "--model"), ("dataset", "--dataset"),
+                      ("image_size", "--image-size"), ("in_channels", "--dataset"),
+                      ("classes", "--dataset"),
                       ("optimizer", "--optimizer"), ("schedule", "--schedule"))
 
 
@@ -400,8 +404,8 @@ def _write_plots(trainer, lr_monitor, test_loader, confusion_matrix, classes, ou
     images, labels = next(iter(test_loader))
     with no_grad():
         predicted = trainer.model(images[:16]).numpy().argmax(1)
-    plots.plot_predictions(images[:16], labels[:16], predicted, os.path.join(out, "predictions.png"),
-                           classes)
+    plots.plot_predictions(images[:16], labels[:16], predicted,
+                           os.path.join(out, "predictions.png"), classes)
 
 
 def _load_run(path):
@@ -412,7 +416,8 @@ def _load_run(path):
     except Exception as error:  # missing, foreign, damaged, or refused (foreign code) files
         raise UsageError(f"cannot read checkpoint {path}: {error}") from None
     if not isinstance(state, dict) or "run" not in state or "model" not in state:
-        raise UsageError(f"cannot read checkpoint {path}: not a checkpoint written by `striate train`")
+        raise UsageError(f"cannot read checkpoint {path}: not a checkpoint written by "
+                         "`striate train`")
     run = state["run"]
     model = _build_model(run["model"], len(run["classes"]), run["in_channels"],
                          aux_logits=run.get("aux_logits", False))
@@ -456,7 +461,8 @@ def _read_image(path, run):
     try:
         from PIL import Image
     except ImportError:
-        raise UsageError("predict needs Pillow to read images: pip install 'striate[image]'") from None
+        raise UsageError("predict needs Pillow to read images: "
+                         "pip install 'striate[image]'") from None
     try:
         with Image.open(path) as image:
             image = image.convert("L" if run["in_channels"] == 1 else "RGB")
@@ -497,9 +503,11 @@ def command_summary(args):
         raise UsageError(f"unknown model {args.model!r}; `striate models` lists the zoo")
     if args.input_size:
         try:
-            shape = tuple(int(part) for part in args.input_size.lower().replace("x", ",").split(","))
+            parts = args.input_size.lower().replace("x", ",").split(",")
+            shape = tuple(int(part) for part in parts)
         except ValueError:
-            raise UsageError(f"--input-size should look like 3x224x224, got {args.input_size!r}") from None
+            raise UsageError(f"--input-size should look like 3x224x224, "
+                             f"got {args.input_size!r}") from None
         if len(shape) != 3 or min(shape) < 1:
             raise UsageError(f"--input-size should be CxHxW, got {args.input_size!r}")
     else:
@@ -530,6 +538,15 @@ def command_models(args):
     return 0
 
 
+def command_bench(args):
+    from .benchmark import BenchUsageError, command
+
+    try:
+        return command(args)
+    except BenchUsageError as error:
+        raise UsageError(str(error)) from None
+
+
 # ---------------------------------------------------------------------------------- parser
 
 
@@ -538,7 +555,8 @@ def _say(message):
 
 
 def build_parser():
-    parser = _Parser(prog="striate", description="Train, evaluate and inspect convolutional networks.")
+    parser = _Parser(prog="striate",
+                     description="Train, evaluate and inspect convolutional networks.")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     train = commands.add_parser("train", help="train a zoo model on a dataset")
     train.add_argument("--model", default="lenet5", help="a model of the zoo (striate models)")
@@ -583,13 +601,25 @@ def build_parser():
 
     summary = commands.add_parser("summary", help="per-layer table of a zoo model")
     summary.add_argument("model")
-    summary.add_argument("--input-size", default=None, help="CxHxW, default: the model's native size")
+    summary.add_argument("--input-size", default=None,
+                         help="CxHxW, default: the model's native size")
     summary.add_argument("--num-classes", type=int, default=None)
     summary.add_argument("--batch-size", type=int, default=1)
     summary.set_defaults(run=command_summary)
 
     listing = commands.add_parser("models", help="list the model zoo")
     listing.set_defaults(run=command_models)
+
+    from .benchmark import add_arguments as add_bench_arguments
+
+    bench = commands.add_parser(
+        "bench", help="speed and memory beside PyTorch and ONNX Runtime",
+        description="Measures striate beside PyTorch 2.13 and ONNX Runtime in one process, "
+                    "interleaved, with the same threads, weights and data; prints the table and "
+                    "writes OUT/<date>-<host>.json (docs/performance.md says what each suite "
+                    "measures). Needs: pip install 'striate[bench]'.")
+    add_bench_arguments(bench)
+    bench.set_defaults(run=command_bench)
     return parser
 
 

@@ -84,7 +84,7 @@ std::optional<Tensor> fused_conv_bn(Conv2dImpl& conv, BatchNormImpl& bn, bool re
   if (!conv.folded_bn_) conv.folded_bn_ = std::make_shared<FoldedConvBnCache>();
   FoldedConvBnCache& cache = *conv.folded_bn_;
   const FoldedConvBnCache::Key key = {source_of(weight), source_of(conv.bias), source_of(mean),
-                                      source_of(var),    source_of(gamma),    source_of(beta)};
+                                      source_of(var),    source_of(gamma),     source_of(beta)};
   const double eps = bn.options.eps();
   Tensor folded_weight, folded_bias;
   {
@@ -101,8 +101,7 @@ std::optional<Tensor> fused_conv_bn(Conv2dImpl& conv, BatchNormImpl& bn, bool re
              g.defined() ? g.data<float>() : nullptr, be.defined() ? be.data<float>() : nullptr, eps, K, per_filter);
       else
         fold(w.data<double>(), b.data<double>(), m.data<double>(), v.data<double>(),
-             g.defined() ? g.data<double>() : nullptr, be.defined() ? be.data<double>() : nullptr, eps, K,
-             per_filter);
+             g.defined() ? g.data<double>() : nullptr, be.defined() ? be.data<double>() : nullptr, eps, K, per_filter);
       cache.weight = w;
       cache.bias = b;
       cache.key = key;
