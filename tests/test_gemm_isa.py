@@ -41,6 +41,11 @@ GEMM_SHAPES = [
     (64, 64, 64),
     (7, 333, 20),
     (250, 96, 270),
+    # One output row or column: the matrix-vector path (partial sums of 16, blocks of 256).
+    (1, 700, 300),
+    (1, 5, 1000),
+    (333, 1, 513),
+    (300, 1, 15),
 ]
 
 
@@ -62,10 +67,29 @@ def test_gemm_parity_with_numpy(isa, M, N, K, dtype):
         )
 
 
+@pytest.mark.parametrize("rows", [1, 4])
+def test_linear_with_one_sample_matches_torch(isa, rows):
+    # Batch-1 inference through a wide classifier runs the matrix-vector path.
+    # Sums of 1030 float32 terms of size ~1: rounding differs from torch's order by ~1e-5.
+    tolerances = dict(fwd_rtol=1e-4, fwd_atol=1e-4, grad_rtol=1e-4, grad_atol=1e-4)
+    local = np.random.default_rng(rows)  # its own draws: other tests' data stay as they were
+    inputs = [
+        local.standard_normal(shape).astype(np.float32)
+        for shape in [(rows, 1030), (300, 1030), (300,)]
+    ]
+    check_parity(lambda *t: F.linear(*t), lambda *t: TF.linear(*t), inputs, **tolerances)
+    inputs = [local.standard_normal(shape).astype(np.float32) for shape in [(37, 1030), (1, 1030)]]
+    check_parity(lambda *t: F.linear(*t), lambda *t: TF.linear(*t), inputs, **tolerances)
+
+
 def test_batched_matmul_and_linear_parity(isa):
     check_parity(st.matmul, torch.matmul, [rand(3, 1, 17, 40), rand(2, 40, 19)])
+    # Sums of 70 terms of size ~1 can cancel to ~0.04: an absolute tolerance of float32 rounding.
     check_parity(
-        lambda *t: F.linear(*t), lambda *t: TF.linear(*t), [rand(33, 70), rand(45, 70), rand(45)]
+        lambda *t: F.linear(*t),
+        lambda *t: TF.linear(*t),
+        [rand(33, 70), rand(45, 70), rand(45)],
+        fwd_atol=1e-5,
     )
 
 

@@ -52,6 +52,67 @@ void scale_rows(T* C, int64_t ldc, int64_t M, int64_t N, T beta) {
 // Below this many multiply-adds a second thread costs more than it saves.
 constexpr int64_t kParallelWorkThreshold = 1 << 17;
 
+// sum_k x[k] * y[k] in a fixed order: 16 independent partial sums the compiler keeps in vector
+// registers, added pairwise at the end.
+template <typename T>
+T dot(const T* x, const T* y, int64_t n) {
+  constexpr int kLanes = 16;
+  T partial[kLanes] = {};
+  int64_t k = 0;
+  for (; k + kLanes <= n; k += kLanes)
+    for (int lane = 0; lane < kLanes; ++lane) partial[lane] += x[k + lane] * y[k + lane];
+  for (int width = kLanes / 2; width > 0; width /= 2)
+    for (int lane = 0; lane < width; ++lane) partial[lane] += partial[lane + width];
+  T total = partial[0];
+  for (; k < n; ++k) total += x[k] * y[k];
+  return total;
+}
+
+// A product with one output row or column (batch-1 linear layers): a matrix-vector product.
+// Packing the matrix into panels for a single row would cost more than the product itself (a
+// 25088 x 4096 classifier weight was packed whole for every call). Either each output is the dot
+// product of a matrix row with the vector (`rows_are_outputs`), or the output is the sum of the
+// matrix rows scaled by the vector's entries. Threads split the outputs, so the order of every
+// sum is fixed.
+template <typename T>
+void gemv(bool rows_are_outputs, int64_t outputs, int64_t K, T alpha, const T* matrix, int64_t ld, const T* vector,
+          T beta, T* out, int64_t out_stride) {
+  auto finish = [&](int64_t i, T value) {
+    T* target = out + i * out_stride;
+    *target = beta == T(0) ? alpha * value : alpha * value + beta * *target;
+  };
+  const int64_t grain = std::max<int64_t>(1, kParallelWorkThreshold / std::max<int64_t>(1, K));
+  if (rows_are_outputs) {
+    parallel_for(0, outputs, grain, [&](int64_t first, int64_t last) {
+      for (int64_t i = first; i < last; ++i) finish(i, dot(matrix + i * ld, vector, K));
+    });
+    return;
+  }
+  constexpr int64_t kBlock = 256;
+  parallel_for(0, (outputs + kBlock - 1) / kBlock, std::max<int64_t>(1, grain / kBlock), [&](int64_t b0, int64_t b1) {
+    T sums[kBlock];
+    for (int64_t block = b0; block < b1; ++block) {
+      const int64_t j0 = block * kBlock, width = std::min(kBlock, outputs - j0);
+      std::fill(sums, sums + width, T(0));
+      for (int64_t k = 0; k < K; ++k) {
+        const T scale = vector[k];
+        const T* row = matrix + k * ld + j0;
+        for (int64_t j = 0; j < width; ++j) sums[j] += scale * row[j];
+      }
+      for (int64_t j = 0; j < width; ++j) finish(j0 + j, sums[j]);
+    }
+  });
+}
+
+// op(A) (1 x K) or op(B) (K x 1) as a contiguous vector: a view when it already is one.
+template <typename T>
+const T* contiguous_vector(const T* data, int64_t stride, int64_t K, std::vector<T>& copy) {
+  if (stride == 1) return data;
+  copy.resize(static_cast<size_t>(K));
+  for (int64_t k = 0; k < K; ++k) copy[k] = data[k * stride];
+  return copy.data();
+}
+
 }  // namespace
 
 template <typename T>
@@ -60,6 +121,19 @@ void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, T alpha, 
   if (M <= 0 || N <= 0) return;
   if (K <= 0 || alpha == T(0)) {
     scale_rows(C, ldc, M, N, beta);
+    return;
+  }
+  if (M == 1 || N == 1) {
+    std::vector<T> copy;
+    if (M == 1) {
+      // c (1 x N) = a (1 x K) * op(B): a's entries are lda apart when A is transposed.
+      const T* a = contiguous_vector(A, trans_a ? lda : 1, K, copy);
+      gemv(trans_b, N, K, alpha, B, ldb, a, beta, C, 1);
+    } else {
+      // c (M x 1) = op(A) * b (K x 1): b's entries are ldb apart unless B is transposed.
+      const T* b = contiguous_vector(B, trans_b ? 1 : ldb, K, copy);
+      gemv(!trans_a, M, K, alpha, A, lda, b, beta, C, ldc);
+    }
     return;
   }
   const detail::GemmVariant<T>& variant = selected_variant<T>();
