@@ -3,6 +3,7 @@
 // FLOPs / time). Built with the C++ tests, never run by ctest.
 //   build/dev/bench/cpp/bench_conv_winograd [--threads 1,2] [--batch 64,128] [--repeats 15]
 //                                            [--tile 0|2|4] [--isa generic|avx2|avx512] [--clock wall|cpu]
+//                                            [--only 'text in "shape pass"']
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -34,7 +35,7 @@ struct Shape {
 };
 
 const Shape kShapes[] = {
-    {"resnet 16->16 @32", 16, 16, 32, 1}, {"resnet 32->32 @16", 32, 32, 16, 1}, {"resnet 64->64 @8", 64, 64, 8, 1},
+    {"resnet 16->16 @32", 16, 16, 32, 1}, {"resnet 32->32 @16", 32, 32, 16, 1},   {"resnet 64->64 @8", 64, 64, 8, 1},
     {"stem 3->16 @32", 3, 16, 32, 1},     {"densenet 48->12 @32", 48, 12, 32, 1},
 };
 
@@ -56,9 +57,8 @@ cpu::lowering::LoweredConv lowered(const Conv2dGeometry& g) {
   return {g.N, g.C, g.K, 1, g.H * g.W, g.P * g.Q, 9, false};
 }
 void im2col_forward(float* out, const float* in, const float* w, const float* b, const Conv2dGeometry& g) {
-  cpu::lowering::forward(out, in, w, b, lowered(g), [&](float* col, const float* x, int64_t channels) {
-    cpu::im2col(col, x, g, channels);
-  });
+  cpu::lowering::forward(out, in, w, b, lowered(g),
+                         [&](float* col, const float* x, int64_t channels) { cpu::im2col(col, x, g, channels); });
 }
 void im2col_backward_input(float* din, const float* dout, const float* w, const Conv2dGeometry& g) {
   cpu::lowering::backward_input(din, dout, w, lowered(g), [&](float* planes, const float* dcol, int64_t channels) {
@@ -120,12 +120,20 @@ std::vector<int> parse_list(const char* text) {
 int main(int argc, char** argv) {
   std::vector<int> threads = {1, 2}, batches = {64, 128};
   int repeats = 15, tile = 0;
+  std::string only;  // run only the shapes and passes whose "shape pass" contains this text
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--threads")) threads = parse_list(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--batch")) batches = parse_list(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--repeats")) repeats = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--tile")) tile = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--clock")) use_cpu_clock = !std::strcmp(argv[i + 1], "cpu");
+    if (!std::strcmp(argv[i], "--threads"))
+      threads = parse_list(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--batch"))
+      batches = parse_list(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--repeats"))
+      repeats = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--tile"))
+      tile = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--clock"))
+      use_cpu_clock = !std::strcmp(argv[i + 1], "cpu");
+    else if (!std::strcmp(argv[i], "--only"))
+      only = argv[i + 1];
     else if (!std::strcmp(argv[i], "--isa")) {
       std::string isa = argv[i + 1];
       striate::set_cpu_isa(isa == "generic" ? striate::CpuIsa::Generic
@@ -160,14 +168,13 @@ int main(int argc, char** argv) {
              [&] { winograd::forward(out.data(), input.data(), weight.data(), bias.data(), g); },
              winograd::tile_size(g)},
             {"backward_input", [&] { im2col_backward_input(din.data(), doutput.data(), weight.data(), g); },
-             [&] { winograd::backward_input(din.data(), doutput.data(), weight.data(), g); },
-             winograd::tile_size(g)},
-            {"backward_weight",
-             [&] { im2col_backward_weight(dw.data(), db.data(), doutput.data(), input.data(), g); },
+             [&] { winograd::backward_input(din.data(), doutput.data(), weight.data(), g); }, winograd::tile_size(g)},
+            {"backward_weight", [&] { im2col_backward_weight(dw.data(), db.data(), doutput.data(), input.data(), g); },
              [&] { winograd::backward_weight(dw.data(), db.data(), doutput.data(), input.data(), g); },
              winograd::tile_size(g)},
         };
         for (const Pass& pass : passes) {
+          if (!only.empty() && (std::string(shape.name) + " " + pass.name).find(only) == std::string::npos) continue;
           double ms_im2col, ms_wino;
           time_pair(pass.im2col, pass.wino, repeats, ms_im2col, ms_wino);
           std::printf("%-7d %-5d %-21s %-15s %4d %10.3f %10.3f %9.1f %9.1f %6.2fx\n", t, N, shape.name, pass.name,

@@ -71,15 +71,15 @@ Reference reference(const Conv2dGeometry& g, const std::vector<float>& input, co
   ref.dinput.assign(g.N * g.C * g.H * g.W, 0.0);
   ref.dweight.assign(g.K * g.C * 9, 0.0);
   ref.dbias.assign(g.K, 0.0);
-  for_each_term(g, [&](int64_t n, int64_t k, int64_t c, int64_t p, int64_t q, int64_t r, int64_t s, int64_t y,
-                       int64_t x) {
-    const int64_t o = ((n * g.K + k) * g.P + p) * g.Q + q;
-    const int64_t i = ((n * g.C + c) * g.H + y) * g.W + x;
-    const int64_t w = ((k * g.C + c) * 3 + r) * 3 + s;
-    ref.output[o] += double(input[i]) * weight[w];
-    ref.dinput[i] += double(doutput[o]) * weight[w];
-    ref.dweight[w] += double(doutput[o]) * input[i];
-  });
+  for_each_term(g,
+                [&](int64_t n, int64_t k, int64_t c, int64_t p, int64_t q, int64_t r, int64_t s, int64_t y, int64_t x) {
+                  const int64_t o = ((n * g.K + k) * g.P + p) * g.Q + q;
+                  const int64_t i = ((n * g.C + c) * g.H + y) * g.W + x;
+                  const int64_t w = ((k * g.C + c) * 3 + r) * 3 + s;
+                  ref.output[o] += double(input[i]) * weight[w];
+                  ref.dinput[i] += double(doutput[o]) * weight[w];
+                  ref.dweight[w] += double(doutput[o]) * input[i];
+                });
   for (int64_t n = 0; n < g.N; ++n)
     for (int64_t k = 0; k < g.K; ++k)
       for (int64_t pq = 0; pq < g.P * g.Q; ++pq) {

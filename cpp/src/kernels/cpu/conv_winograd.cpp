@@ -80,13 +80,41 @@ int choose_tile(int64_t P, int64_t Q) {
   return work2 * 4 < work4 * 3 ? 2 : 4;
 }
 
-// Keeps a block's transformed tiles and products (alpha^2 x tiles x (ldv + K_padded) floats)
-// within about a quarter of this core's 1 MiB L2, next to the staged rows and the weights.
-constexpr int64_t kBlockBytes = 256 << 10;
+// A block's transformed tiles and products (alpha^2 x tiles x (ldv + K_padded) floats) and what
+// every block reads again (the transformed weights; the weight gradient's accumulator) should
+// stay in this core's L2 (1 MiB on the machines we tune on) next to the staged rows.
+int64_t cache_bytes_setting() {
+  static int64_t v = getenv("WG_CACHE_KB") ? atoll(getenv("WG_CACHE_KB")) << 10 : 768 << 10;
+  return v;
+}
+#define kCacheBytes cache_bytes_setting()
+constexpr int64_t kMinBlockBytes = 96 << 10;
+int64_t max_block_setting() {
+  static int64_t v = getenv("WG_MAXBLOCK_KB") ? atoll(getenv("WG_MAXBLOCK_KB")) << 10 : 256 << 10;
+  return v;
+}
+#define kMaxBlockBytes max_block_setting()
+
+// Tile rows per block: as many as fit beside `resident_bytes`, but enough blocks for every
+// thread, and a tile count the GEMM's 6-row register tiles cover without padding when possible.
+int64_t choose_block_rows(const detail::Plan& plan, int64_t ldv, int64_t resident_bytes) {
+  const int64_t bytes_per_tile = int64_t(plan.alpha) * plan.alpha * (ldv + plan.K_padded) * 4;
+  const int64_t budget = std::clamp(kCacheBytes - resident_bytes, kMinBlockBytes, kMaxBlockBytes);
+  int64_t most = std::max<int64_t>(1, budget / (bytes_per_tile * plan.tiles_w));
+  const int64_t threads = in_parallel_region() ? 1 : get_num_threads();
+  most = std::min(most, std::max<int64_t>(1, ceil_div(plan.N * plan.tiles_h, threads)));
+  auto waste = [&](int64_t rows) {
+    const int64_t tiles = rows * plan.tiles_w;
+    return double(round_up(tiles, 6) - tiles) / tiles;
+  };
+  int64_t best = most;
+  for (int64_t rows = most - 1; rows >= std::max<int64_t>(1, most / 2); --rows)
+    if (waste(rows) < waste(best) - 0.01) best = rows;
+  return best;
+}
 
 detail::Plan make_plan(const detail::Variant& variant, int m, int64_t N, int64_t C, int64_t H, int64_t W, int64_t K,
-                       int64_t P, int64_t Q, int64_t pad_top, int64_t pad_left, bool transposed_weight,
-                       bool gradient) {
+                       int64_t P, int64_t Q, int64_t pad_top, int64_t pad_left, bool transposed_weight, bool gradient) {
   detail::Plan plan;
   plan.m = m;
   plan.alpha = m + 2;
@@ -99,16 +127,14 @@ detail::Plan make_plan(const detail::Variant& variant, int m, int64_t N, int64_t
   plan.C_padded = round_up(C, variant.lanes);
   plan.K_padded = round_up(K, variant.lanes);
   plan.transposed_weight = transposed_weight;
-
-  const int64_t ldv = gradient ? plan.C_padded : C;
-  const int64_t bytes_per_tile = int64_t(plan.alpha) * plan.alpha * (ldv + plan.K_padded) * 4;
-  int64_t rows = std::max<int64_t>(1, kBlockBytes / (bytes_per_tile * plan.tiles_w));
-  // Enough blocks for every thread (the forward passes; the weight gradient splits them again).
-  const int64_t total_rows = N * plan.tiles_h;
-  const int64_t threads = in_parallel_region() ? 1 : get_num_threads();
-  rows = std::min(rows, std::max<int64_t>(1, ceil_div(total_rows, threads)));
-  plan.block_rows = rows;
-  plan.tile_capacity = round_up(rows * plan.tiles_w, 6);
+  const int64_t xis = int64_t(plan.alpha) * plan.alpha;
+  if (gradient) {
+    const int64_t accumulator_bytes = variant.weight_grad_accumulator(plan) * 4;
+    plan.block_rows = choose_block_rows(plan, plan.C_padded, accumulator_bytes);
+  } else {
+    plan.block_rows = choose_block_rows(plan, C, xis * C * plan.K_padded * 4);
+  }
+  plan.tile_capacity = round_up(plan.block_rows * plan.tiles_w, 6);
   return plan;
 }
 
@@ -150,8 +176,8 @@ void force_tile(int m) { forced_tile.store(m == 2 || m == 4 ? m : 0, std::memory
 
 void forward(float* output, const float* input, const float* weight, const float* bias, const Conv2dGeometry& g) {
   const detail::Variant& variant = selected_variant();
-  const detail::Plan plan = make_plan(variant, choose_tile(g.P, g.Q), g.N, g.C, g.H, g.W, g.K, g.P, g.Q, g.pad_top,
-                                      g.pad_left, false, false);
+  const detail::Plan plan =
+      make_plan(variant, choose_tile(g.P, g.Q), g.N, g.C, g.H, g.W, g.K, g.P, g.Q, g.pad_top, g.pad_left, false, false);
   run_forward(output, input, weight, bias, plan, variant);
 }
 
@@ -159,16 +185,15 @@ void forward(float* output, const float* input, const float* weight, const float
 // swapped, padded by 2 - pad (negative: rows of doutput that reach no input are skipped).
 void backward_input(float* dinput, const float* doutput, const float* weight, const Conv2dGeometry& g) {
   const detail::Variant& variant = selected_variant();
-  const detail::Plan plan = make_plan(variant, choose_tile(g.H, g.W), g.N, g.K, g.P, g.Q, g.C, g.H, g.W,
-                                      2 - g.pad_top, 2 - g.pad_left, true, false);
+  const detail::Plan plan = make_plan(variant, choose_tile(g.H, g.W), g.N, g.K, g.P, g.Q, g.C, g.H, g.W, 2 - g.pad_top,
+                                      2 - g.pad_left, true, false);
   run_forward(dinput, doutput, weight, nullptr, plan, variant);
 }
 
-void backward_weight(float* dweight, float* dbias, const float* doutput, const float* input,
-                     const Conv2dGeometry& g) {
+void backward_weight(float* dweight, float* dbias, const float* doutput, const float* input, const Conv2dGeometry& g) {
   const detail::Variant& variant = selected_variant();
-  const detail::Plan plan = make_plan(variant, choose_tile(g.P, g.Q), g.N, g.C, g.H, g.W, g.K, g.P, g.Q, g.pad_top,
-                                      g.pad_left, false, true);
+  const detail::Plan plan =
+      make_plan(variant, choose_tile(g.P, g.Q), g.N, g.C, g.H, g.W, g.K, g.P, g.Q, g.pad_top, g.pad_left, false, true);
   // Each chunk of blocks sums into its own accumulator; they are added in a fixed order, so the
   // result depends on the thread count but never on thread timing.
   const int64_t rows = total_rows(plan);

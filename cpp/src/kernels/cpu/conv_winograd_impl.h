@@ -289,46 +289,56 @@ inline void transform_2d(const Vec (&in)[InEdge][InEdge], Vec (&out)[OutEdge][Ou
 
 // ---- staging: NCHW planes <-> channels-last slabs ---------------------------------------------
 
-// slab[j][x][lane] = planes[lane][y0 + j][x0 + x] for lanes < channels, 0 outside the image and
-// for the missing channels; x in [0, width), width a multiple of L.
+// slab[j][x][lane] = planes[lane][y0 + j][x0 + x] for x in [0, width): 0 outside the image and
+// in the lanes past `channels`. Rows of the slab are `stride` columns apart.
 template <class S>
-void stage_rows(float* slab, int64_t width, int rows, const float* planes, int64_t plane_size, int channels,
-                int64_t H, int64_t W, int64_t y0, int64_t x0) {
+void stage_rows(float* slab, int64_t stride, int64_t width, int rows, const float* planes, int64_t plane_size,
+                int channels, int64_t H, int64_t W, int64_t y0, int64_t x0) {
   using Vec = typename S::Vec;
   constexpr int L = S::kLanes;
+  // The columns that hold image data; the padding around them is written as zeros directly.
+  const int64_t first = -x0 < 0 ? 0 : (-x0 > width ? width : -x0);
+  const int64_t last = W - x0 < first ? first : (W - x0 > width ? width : W - x0);
   for (int j = 0; j < rows; ++j) {
-    float* out = slab + j * width * L;
+    float* out = slab + j * stride * L;
     const int64_t y = y0 + j;
     if (y < 0 || y >= H) {
       for (int64_t i = 0; i < width; ++i) S::store(out + i * L, S::zero());
       continue;
     }
-    for (int64_t x = 0; x < width; x += L) {
-      const int64_t source_x = x0 + x;
-      const int lo = clamp_lane(-source_x, L), hi = clamp_lane(W - source_x, L);
+    for (int64_t i = 0; i < first; ++i) S::store(out + i * L, S::zero());
+    for (int64_t i = last; i < width; ++i) S::store(out + i * L, S::zero());
+    for (int64_t x = first; x < last; x += L) {
+      const float* source = planes + y * W + (x0 + x);
       Vec r[L];
-      const float* source = planes + y * W + source_x;
-      if (lo == 0 && hi == L) {
-        for (int c = 0; c < channels; ++c) r[c] = S::load(source + c * plane_size);
-      } else {
-        for (int c = 0; c < channels; ++c) r[c] = S::load_part(source + c * plane_size, lo, hi);
-      }
-      for (int c = channels; c < L; ++c) r[c] = S::zero();
-      S::transpose(r);
+      if (x + L <= last) {
 #pragma GCC unroll 16
-      for (int i = 0; i < L; ++i) S::store(out + (x + i) * L, r[i]);
+        for (int c = 0; c < L; ++c) r[c] = c < channels ? S::load(source + c * plane_size) : S::zero();
+        S::transpose(r);
+#pragma GCC unroll 16
+        for (int i = 0; i < L; ++i) S::store(out + (x + i) * L, r[i]);
+      } else {
+        const int count = static_cast<int>(last - x);
+#pragma GCC unroll 16
+        for (int c = 0; c < L; ++c) r[c] = c < channels ? S::load_part(source + c * plane_size, 0, count) : S::zero();
+        S::transpose(r);
+#pragma GCC unroll 16
+        for (int i = 0; i < L; ++i)
+          if (i < count) S::store(out + (x + i) * L, r[i]);
+      }
     }
   }
 }
 
-// planes[lane][p0 + i][q] = slab[i][q][lane] for lanes < channels, rows p0 + i < P, q < Q.
+// planes[lane][p0 + i][q] = slab[i][q][lane] for lanes < channels, rows p0 + i < P, q < Q; slab
+// rows are `stride` columns apart, stride >= Q rounded up to L.
 template <class S>
 void unstage_rows(float* planes, int64_t plane_size, int channels, int64_t P, int64_t Q, int64_t p0, int rows,
-                  const float* slab, int64_t width) {
+                  const float* slab, int64_t stride) {
   using Vec = typename S::Vec;
   constexpr int L = S::kLanes;
   for (int i = 0; i < rows && p0 + i < P; ++i) {
-    const float* in = slab + i * width * L;
+    const float* in = slab + i * stride * L;
     for (int64_t q = 0; q < Q; q += L) {
       Vec r[L];
 #pragma GCC unroll 16
@@ -336,10 +346,14 @@ void unstage_rows(float* planes, int64_t plane_size, int channels, int64_t P, in
       S::transpose(r);
       float* out = planes + (p0 + i) * Q + q;
       if (q + L <= Q) {
-        for (int c = 0; c < channels; ++c) S::store(out + c * plane_size, r[c]);
+#pragma GCC unroll 16
+        for (int c = 0; c < L; ++c)
+          if (c < channels) S::store(out + c * plane_size, r[c]);
       } else {
-        const int hi = static_cast<int>(Q - q);
-        for (int c = 0; c < channels; ++c) S::store_part(out + c * plane_size, r[c], 0, hi);
+        const int count = static_cast<int>(Q - q);
+#pragma GCC unroll 16
+        for (int c = 0; c < L; ++c)
+          if (c < channels) S::store_part(out + c * plane_size, r[c], 0, count);
       }
     }
   }
@@ -456,8 +470,8 @@ constexpr int gradient_tile_rows() {
 }
 
 template <class S, int NV>
-void accumulate_columns(const float* a, int64_t lda, const float* b, int64_t ldb, int64_t depth, float* z,
-                        int64_t ldz, int64_t rows) {
+void accumulate_columns(const float* a, int64_t lda, const float* b, int64_t ldb, int64_t depth, float* z, int64_t ldz,
+                        int64_t rows) {
   constexpr int MR = gradient_tile_rows<S>();
   for (int64_t i = 0; i < rows; i += MR) accumulate_tile<S, MR, NV>(a + i, lda, b, ldb, depth, z + i * ldz, ldz);
 }
@@ -494,9 +508,7 @@ struct BlockBuffers {
 
 inline int64_t aligned_floats(int64_t n) { return round_up(n, 16); }
 
-inline int64_t input_slab_width(const detail::Plan& plan) {
-  return round_up(plan.tiles_w * plan.m + 2, plan.lanes);
-}
+inline int64_t input_slab_width(const detail::Plan& plan) { return round_up(plan.tiles_w * plan.m + 2, plan.lanes); }
 inline int64_t output_slab_width(const detail::Plan& plan) { return round_up(plan.tiles_w * plan.m, plan.lanes); }
 
 // Forward: slab, V [xi][tile][C], M [xi][tile][K_padded], output slab. The gradient pass uses the
@@ -527,8 +539,8 @@ void transform_input_row(float* V, int64_t ldv, int64_t xi_stride, int64_t first
   const int64_t plane = plan.H * plan.W;
   for (int64_t c0 = 0; c0 < plan.C; c0 += L) {
     const int channels = static_cast<int>(plan.C - c0 < L ? plan.C - c0 : L);
-    stage_rows<S>(slab, width, A, input + (n * plan.C + c0) * plane, plane, channels, plan.H, plan.W,
-                  ty * M - plan.pad_top, -plan.pad_left);
+    stage_rows<S>(slab, width, plan.tiles_w * M + 2, A, input + (n * plan.C + c0) * plane, plane, channels, plan.H,
+                  plan.W, ty * M - plan.pad_top, -plan.pad_left);
     // V is dense in channels for the forward GEMM: a partial block must not spill into the next tile.
     const int store_lanes = static_cast<int>(ldv - c0 < L ? ldv - c0 : L);
     for (int64_t tx = 0; tx < plan.tiles_w; ++tx) {
@@ -569,8 +581,8 @@ void forward_block(float* output, const float* input, const float* U, const floa
   const int64_t rows = round_up(tiles, 6);
 
   for (int64_t r = row_begin; r < row_end; ++r)
-    transform_input_row<S, M>(V, plan.C, cap * plan.C, (r - row_begin) * plan.tiles_w, input, plan,
-                              r / plan.tiles_h, r % plan.tiles_h, slab);
+    transform_input_row<S, M>(V, plan.C, cap * plan.C, (r - row_begin) * plan.tiles_w, input, plan, r / plan.tiles_h,
+                              r % plan.tiles_h, slab);
   // The GEMM runs whole register tiles: the padding tiles read zeros.
   for (int xi = 0; xi < A * A; ++xi)
     for (int64_t i = tiles * plan.C; i < rows * plan.C; ++i) V[xi * cap * plan.C + i] = 0.0f;
@@ -631,8 +643,8 @@ void weight_grad_block(float* accumulator, const float* doutput, const float* in
     transform_input_row<S, M>(V, Cp, cap * Cp, first_tile, input, plan, n, ty, slab);
     for (int64_t k0 = 0; k0 < plan.K; k0 += L) {
       const int channels = static_cast<int>(plan.K - k0 < L ? plan.K - k0 : L);
-      stage_rows<S>(dy_slab, width, M, doutput + (n * plan.K + k0) * plane, plane, channels, plan.P, plan.Q, ty * M,
-                    0);
+      stage_rows<S>(dy_slab, width, plan.tiles_w * M, M, doutput + (n * plan.K + k0) * plane, plane, channels, plan.P,
+                    plan.Q, ty * M, 0);
       for (int64_t tx = 0; tx < plan.tiles_w; ++tx) {
         Vec y[M][M], z[A][A];
 #pragma GCC unroll 4
@@ -650,8 +662,7 @@ void weight_grad_block(float* accumulator, const float* doutput, const float* in
   }
   const int64_t k_rows = round_up(plan.K, gradient_tile_rows<S>());
   for (int xi = 0; xi < A * A; ++xi)
-    accumulate<S>(dY + xi * cap * Kp, Kp, V + xi * cap * Cp, Cp, tiles, accumulator + xi * k_rows * Cp, Cp, k_rows,
-                  Cp);
+    accumulate<S>(dY + xi * cap * Kp, Kp, V + xi * cap * Cp, Cp, tiles, accumulator + xi * k_rows * Cp, Cp, k_rows, Cp);
 }
 
 template <class S, int M>
@@ -728,29 +739,37 @@ int64_t weight_grad_accumulator(const detail::Plan& plan) {
 template <class S>
 void dispatch_forward_block(float* output, const float* input, const float* U, const float* bias,
                             const detail::Plan& plan, int64_t row_begin, int64_t row_end, float* workspace) {
-  if (plan.m == 4) forward_block<S, 4>(output, input, U, bias, plan, row_begin, row_end, workspace);
-  else forward_block<S, 2>(output, input, U, bias, plan, row_begin, row_end, workspace);
+  if (plan.m == 4)
+    forward_block<S, 4>(output, input, U, bias, plan, row_begin, row_end, workspace);
+  else
+    forward_block<S, 2>(output, input, U, bias, plan, row_begin, row_end, workspace);
 }
 
 template <class S>
-void dispatch_weight_grad_block(float* accumulator, const float* doutput, const float* input,
-                                const detail::Plan& plan, int64_t row_begin, int64_t row_end, float* workspace) {
-  if (plan.m == 4) weight_grad_block<S, 4>(accumulator, doutput, input, plan, row_begin, row_end, workspace);
-  else weight_grad_block<S, 2>(accumulator, doutput, input, plan, row_begin, row_end, workspace);
+void dispatch_weight_grad_block(float* accumulator, const float* doutput, const float* input, const detail::Plan& plan,
+                                int64_t row_begin, int64_t row_end, float* workspace) {
+  if (plan.m == 4)
+    weight_grad_block<S, 4>(accumulator, doutput, input, plan, row_begin, row_end, workspace);
+  else
+    weight_grad_block<S, 2>(accumulator, doutput, input, plan, row_begin, row_end, workspace);
 }
 
 template <class S>
-void dispatch_weight_grad_finish(float* dweight, const float* accumulator, const detail::Plan& plan,
-                                 int64_t k_begin, int64_t k_end) {
-  if (plan.m == 4) weight_grad_finish<S, 4>(dweight, accumulator, plan, k_begin, k_end);
-  else weight_grad_finish<S, 2>(dweight, accumulator, plan, k_begin, k_end);
+void dispatch_weight_grad_finish(float* dweight, const float* accumulator, const detail::Plan& plan, int64_t k_begin,
+                                 int64_t k_end) {
+  if (plan.m == 4)
+    weight_grad_finish<S, 4>(dweight, accumulator, plan, k_begin, k_end);
+  else
+    weight_grad_finish<S, 2>(dweight, accumulator, plan, k_begin, k_end);
 }
 
 template <class S>
 void dispatch_transform_weights(float* U, const float* weight, const detail::Plan& plan, int64_t c_begin,
                                 int64_t c_end) {
-  if (plan.m == 4) transform_weights<S, 4>(U, weight, plan, c_begin, c_end);
-  else transform_weights<S, 2>(U, weight, plan, c_begin, c_end);
+  if (plan.m == 4)
+    transform_weights<S, 4>(U, weight, plan, c_begin, c_end);
+  else
+    transform_weights<S, 2>(U, weight, plan, c_begin, c_end);
 }
 
 template <class S>

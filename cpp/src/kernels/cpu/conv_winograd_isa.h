@@ -10,11 +10,11 @@ namespace striate::kernels::cpu::winograd::detail {
 // The image is cut into tile rows: row r in [0, N * tiles_h) is sample r / tiles_h, tile row
 // r % tiles_h, and holds tiles_w tiles of m x m outputs. A block is a range of tile rows.
 struct Plan {
-  int m;      // output tile edge: 4 for F(4x4, 3x3), 2 for F(2x2, 3x3)
-  int alpha;  // transform tile edge, m + 2
-  int lanes;  // the variant's vector width in floats
-  int64_t N, C, H, W;  // the input this pass reads
-  int64_t K, P, Q;     // the output it writes
+  int m;                      // output tile edge: 4 for F(4x4, 3x3), 2 for F(2x2, 3x3)
+  int alpha;                  // transform tile edge, m + 2
+  int lanes;                  // the variant's vector width in floats
+  int64_t N, C, H, W;         // the input this pass reads
+  int64_t K, P, Q;            // the output it writes
   int64_t pad_top, pad_left;  // may be negative (backward input of a layer padded by more than 2)
   int64_t tiles_h, tiles_w;
   int64_t C_padded, K_padded;  // C and K rounded up to lanes
@@ -35,8 +35,7 @@ struct Variant {
   // Floats of one weight-gradient accumulator (all transform points; zeroed by the caller).
   int64_t (*weight_grad_accumulator)(const Plan& plan);
   // transformed (alpha^2, C, K_padded) for input channels [c_begin, c_end) from (K, C, 3, 3).
-  void (*transform_weights)(float* transformed, const float* weight, const Plan& plan, int64_t c_begin,
-                            int64_t c_end);
+  void (*transform_weights)(float* transformed, const float* weight, const Plan& plan, int64_t c_begin, int64_t c_end);
   // output rows of tile rows [row_begin, row_end): input transform, GEMMs, output transform + bias.
   void (*forward_block)(float* output, const float* input, const float* transformed_weight, const float* bias,
                         const Plan& plan, int64_t row_begin, int64_t row_end, float* workspace);
