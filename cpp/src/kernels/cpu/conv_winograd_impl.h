@@ -526,39 +526,54 @@ inline BlockBuffers block_buffers(const detail::Plan& plan, bool gradient) {
   return b;
 }
 
-// Stages every channel block of tile row (n, ty) and writes its tiles' transforms into V at tile
-// index `first_tile` on (rows ldv apart, xi planes xi_stride apart).
+// Writes the input transforms of tile rows [row_begin, row_end) into V (tile i of the block at
+// row i, rows ldv apart, xi planes xi_stride apart), one channel block at a time. The staged
+// slab is a ring of alpha image rows: consecutive tile rows of a sample share alpha - m rows,
+// which are staged once.
 template <class S, int M>
-void transform_input_row(float* V, int64_t ldv, int64_t xi_stride, int64_t first_tile, const float* input,
-                         const detail::Plan& plan, int64_t n, int64_t ty, float* slab) {
+void transform_input_rows(float* V, int64_t ldv, int64_t xi_stride, const float* input, const detail::Plan& plan,
+                          int64_t row_begin, int64_t row_end, float* slab) {
   using Vec = typename S::Vec;
   using T = Transforms<S, M>;
   constexpr int L = S::kLanes;
   constexpr int A = T::kAlpha;
   const int64_t width = input_slab_width(plan);
   const int64_t plane = plan.H * plan.W;
+  auto slot = [&](int64_t y) { return slab + ((y % A + A) % A) * width * L; };
   for (int64_t c0 = 0; c0 < plan.C; c0 += L) {
     const int channels = static_cast<int>(plan.C - c0 < L ? plan.C - c0 : L);
-    stage_rows<S>(slab, width, plan.tiles_w * M + 2, A, input + (n * plan.C + c0) * plane, plane, channels, plan.H,
-                  plan.W, ty * M - plan.pad_top, -plan.pad_left);
     // V is dense in channels for the forward GEMM: a partial block must not spill into the next tile.
     const int store_lanes = static_cast<int>(ldv - c0 < L ? ldv - c0 : L);
-    for (int64_t tx = 0; tx < plan.tiles_w; ++tx) {
-      Vec d[A][A], v[A][A];
-#pragma GCC unroll 8
-      for (int i = 0; i < A; ++i)
-#pragma GCC unroll 8
-        for (int j = 0; j < A; ++j) d[i][j] = S::load(slab + (i * width + tx * M + j) * L);
-      transform_2d<&T::input>(d, v);
-      float* out = V + (first_tile + tx) * ldv + c0;
-      if (store_lanes == L) {
+    int64_t staged_sample = -1, staged_end = 0;
+    for (int64_t r = row_begin; r < row_end; ++r) {
+      const int64_t n = r / plan.tiles_h, ty = r % plan.tiles_h;
+      const int64_t y0 = ty * M - plan.pad_top;
+      const int64_t from = n == staged_sample && staged_end > y0 ? staged_end : y0;
+      for (int64_t y = from; y < y0 + A; ++y)
+        stage_rows<S>(slot(y), width, plan.tiles_w * M + 2, 1, input + (n * plan.C + c0) * plane, plane, channels,
+                      plan.H, plan.W, y, -plan.pad_left);
+      staged_sample = n;
+      staged_end = y0 + A;
+      const float* rows[A];
+      for (int i = 0; i < A; ++i) rows[i] = slot(y0 + i);
+      const int64_t first_tile = (r - row_begin) * plan.tiles_w;
+      for (int64_t tx = 0; tx < plan.tiles_w; ++tx) {
+        Vec d[A][A], v[A][A];
 #pragma GCC unroll 8
         for (int i = 0; i < A; ++i)
 #pragma GCC unroll 8
-          for (int j = 0; j < A; ++j) S::store(out + (i * A + j) * xi_stride, v[i][j]);
-      } else {
-        for (int i = 0; i < A; ++i)
-          for (int j = 0; j < A; ++j) S::store_part(out + (i * A + j) * xi_stride, v[i][j], 0, store_lanes);
+          for (int j = 0; j < A; ++j) d[i][j] = S::load(rows[i] + (tx * M + j) * L);
+        transform_2d<&T::input>(d, v);
+        float* out = V + (first_tile + tx) * ldv + c0;
+        if (store_lanes == L) {
+#pragma GCC unroll 8
+          for (int i = 0; i < A; ++i)
+#pragma GCC unroll 8
+            for (int j = 0; j < A; ++j) S::store(out + (i * A + j) * xi_stride, v[i][j]);
+        } else {
+          for (int i = 0; i < A; ++i)
+            for (int j = 0; j < A; ++j) S::store_part(out + (i * A + j) * xi_stride, v[i][j], 0, store_lanes);
+        }
       }
     }
   }
@@ -580,9 +595,7 @@ void forward_block(float* output, const float* input, const float* U, const floa
   const int64_t tiles = (row_end - row_begin) * plan.tiles_w;
   const int64_t rows = round_up(tiles, 6);
 
-  for (int64_t r = row_begin; r < row_end; ++r)
-    transform_input_row<S, M>(V, plan.C, cap * plan.C, (r - row_begin) * plan.tiles_w, input, plan, r / plan.tiles_h,
-                              r % plan.tiles_h, slab);
+  transform_input_rows<S, M>(V, plan.C, cap * plan.C, input, plan, row_begin, row_end, slab);
   // The GEMM runs whole register tiles: the padding tiles read zeros.
   for (int xi = 0; xi < A * A; ++xi)
     for (int64_t i = tiles * plan.C; i < rows * plan.C; ++i) V[xi * cap * plan.C + i] = 0.0f;
@@ -637,10 +650,10 @@ void weight_grad_block(float* accumulator, const float* doutput, const float* in
   const int64_t plane = plan.P * plan.Q;
   const int64_t tiles = (row_end - row_begin) * plan.tiles_w;
 
+  transform_input_rows<S, M>(V, Cp, cap * Cp, input, plan, row_begin, row_end, slab);
   for (int64_t r = row_begin; r < row_end; ++r) {
     const int64_t n = r / plan.tiles_h, ty = r % plan.tiles_h;
     const int64_t first_tile = (r - row_begin) * plan.tiles_w;
-    transform_input_row<S, M>(V, Cp, cap * Cp, first_tile, input, plan, n, ty, slab);
     for (int64_t k0 = 0; k0 < plan.K; k0 += L) {
       const int channels = static_cast<int>(plan.K - k0 < L ? plan.K - k0 : L);
       stage_rows<S>(dy_slab, width, plan.tiles_w * M, M, doutput + (n * plan.K + k0) * plane, plane, channels, plan.P,
