@@ -3,7 +3,7 @@
 // FLOPs / time). Built with the C++ tests, never run by ctest.
 //   build/dev/bench/cpp/bench_conv_winograd [--threads 1,2] [--batch 64,128] [--repeats 15]
 //                                            [--tile 0|2|4] [--isa generic|avx2|avx512] [--clock wall|cpu]
-//                                            [--only 'text in "shape pass"']
+//                                            [--only 'text in "shape pass"'] [--extra 1]
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
@@ -37,6 +38,12 @@ struct Shape {
 const Shape kShapes[] = {
     {"resnet 16->16 @32", 16, 16, 32, 1}, {"resnet 32->32 @16", 32, 32, 16, 1},   {"resnet 64->64 @8", 64, 64, 8, 1},
     {"stem 3->16 @32", 3, 16, 32, 1},     {"densenet 48->12 @32", 48, 12, 32, 1},
+};
+// With --extra: the small images of VGG-11 on 32x32 inputs, where the tile choice matters most.
+const Shape kExtraShapes[] = {
+    {"vgg 256->256 @8", 256, 256, 8, 1},
+    {"vgg 512->512 @4", 512, 512, 4, 1},
+    {"vgg 512->512 @2", 512, 512, 2, 1},
 };
 
 Conv2dGeometry geometry(int64_t N, const Shape& s) {
@@ -120,26 +127,21 @@ std::vector<int> parse_list(const char* text) {
 int main(int argc, char** argv) {
   std::vector<int> threads = {1, 2}, batches = {64, 128};
   int repeats = 15, tile = 0;
+  bool extra = false;
   std::string only;  // run only the shapes and passes whose "shape pass" contains this text
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--threads"))
-      threads = parse_list(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--batch"))
-      batches = parse_list(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--repeats"))
-      repeats = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--tile"))
-      tile = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--clock"))
-      use_cpu_clock = !std::strcmp(argv[i + 1], "cpu");
-    else if (!std::strcmp(argv[i], "--only"))
-      only = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--isa")) {
-      std::string isa = argv[i + 1];
-      striate::set_cpu_isa(isa == "generic" ? striate::CpuIsa::Generic
-                           : isa == "avx2"  ? striate::CpuIsa::AVX2
-                                            : striate::CpuIsa::AVX512);
-    }
+    const std::string flag = argv[i], value = argv[i + 1];
+    if (flag == "--threads") threads = parse_list(value.c_str());
+    if (flag == "--batch") batches = parse_list(value.c_str());
+    if (flag == "--repeats") repeats = std::atoi(value.c_str());
+    if (flag == "--tile") tile = std::atoi(value.c_str());
+    if (flag == "--clock") use_cpu_clock = value == "cpu";
+    if (flag == "--only") only = value;
+    if (flag == "--extra") extra = value != "0";
+    if (flag == "--isa")
+      striate::set_cpu_isa(value == "generic" ? striate::CpuIsa::Generic
+                           : value == "avx2"  ? striate::CpuIsa::AVX2
+                                              : striate::CpuIsa::AVX512);
   }
   winograd::force_tile(tile);
   std::printf("isa %s, %s time, best of %d interleaved runs; GFLOP/s = direct-conv FLOPs (2 N K C 9 P Q) / time\n",
@@ -151,7 +153,9 @@ int main(int argc, char** argv) {
   for (int t : threads) {
     striate::set_num_threads(t);
     for (int N : batches) {
-      for (const Shape& shape : kShapes) {
+      std::vector<Shape> shapes(std::begin(kShapes), std::end(kShapes));
+      if (extra) shapes.insert(shapes.end(), std::begin(kExtraShapes), std::end(kExtraShapes));
+      for (const Shape& shape : shapes) {
         const Conv2dGeometry g = geometry(N, shape);
         std::vector<float> input(g.N * g.C * g.H * g.W), weight(g.K * g.C * 9), bias(g.K);
         std::vector<float> doutput(g.N * g.K * g.P * g.Q);

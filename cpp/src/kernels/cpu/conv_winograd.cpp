@@ -95,12 +95,16 @@ int64_t max_block_setting() {
 }
 #define kMaxBlockBytes max_block_setting()
 
-// Tile rows per block: as many as fit beside `resident_bytes`, but enough blocks for every
-// thread, and a tile count the GEMM's 6-row register tiles cover without padding when possible.
+// Tile rows per block: as many as fit beside `resident_bytes` (what every block reads again), but
+// enough blocks for every thread, and a tile count the GEMM's 6-row register tiles cover without
+// padding when possible. When the resident data spills out of L2, every block streams it from
+// further away, so blocks then get enough tiles to amortize that pass (V[xi] alone still fits).
 int64_t choose_block_rows(const detail::Plan& plan, int64_t ldv, int64_t resident_bytes) {
   const int64_t bytes_per_tile = int64_t(plan.alpha) * plan.alpha * (ldv + plan.K_padded) * 4;
   const int64_t budget = std::clamp(kCacheBytes - resident_bytes, kMinBlockBytes, kMaxBlockBytes);
   int64_t most = std::max<int64_t>(1, budget / (bytes_per_tile * plan.tiles_w));
+  const int64_t least_tiles = resident_bytes <= kCacheBytes ? 1 : (resident_bytes <= (8 << 20) ? 24 : 48);
+  most = std::max(most, ceil_div(least_tiles, plan.tiles_w));
   const int64_t threads = in_parallel_region() ? 1 : get_num_threads();
   most = std::min(most, std::max<int64_t>(1, ceil_div(plan.N * plan.tiles_h, threads)));
   auto waste = [&](int64_t rows) {
