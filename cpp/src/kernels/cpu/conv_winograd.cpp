@@ -83,17 +83,8 @@ int choose_tile(int64_t P, int64_t Q) {
 // A block's transformed tiles and products (alpha^2 x tiles x (ldv + K_padded) floats) and what
 // every block reads again (the transformed weights; the weight gradient's accumulator) should
 // stay in this core's L2 (1 MiB on the machines we tune on) next to the staged rows.
-int64_t cache_bytes_setting() {
-  static int64_t v = getenv("WG_CACHE_KB") ? atoll(getenv("WG_CACHE_KB")) << 10 : 768 << 10;
-  return v;
-}
-#define kCacheBytes cache_bytes_setting()
-constexpr int64_t kMinBlockBytes = 96 << 10;
-int64_t max_block_setting() {
-  static int64_t v = getenv("WG_MAXBLOCK_KB") ? atoll(getenv("WG_MAXBLOCK_KB")) << 10 : 256 << 10;
-  return v;
-}
-#define kMaxBlockBytes max_block_setting()
+constexpr int64_t kCacheBytes = 768 << 10;
+constexpr int64_t kMinBlockBytes = 96 << 10, kMaxBlockBytes = 256 << 10;
 
 // Tile rows per block: as many as fit beside `resident_bytes` (what every block reads again), but
 // enough blocks for every thread, and a tile count the GEMM's 6-row register tiles cover without
