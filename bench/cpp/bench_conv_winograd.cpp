@@ -64,18 +64,20 @@ cpu::lowering::LoweredConv lowered(const Conv2dGeometry& g) {
   return {g.N, g.C, g.K, 1, g.H * g.W, g.P * g.Q, 9, false};
 }
 void im2col_forward(float* out, const float* in, const float* w, const float* b, const Conv2dGeometry& g) {
-  cpu::lowering::forward(out, in, w, b, lowered(g),
-                         [&](float* col, const float* x, int64_t channels) { cpu::im2col(col, x, g, channels); });
+  cpu::lowering::forward(out, in, w, b, lowered(g), [&](float* col, int64_t ld, const float* x, int64_t channels) {
+    cpu::im2col(col, x, g, channels, ld);
+  });
 }
 void im2col_backward_input(float* din, const float* dout, const float* w, const Conv2dGeometry& g) {
-  cpu::lowering::backward_input(din, dout, w, lowered(g), [&](float* planes, const float* dcol, int64_t channels) {
-    cpu::col2im(planes, dcol, g, channels);
-  });
+  cpu::lowering::backward_input(din, dout, w, lowered(g),
+                                [&](float* planes, const float* dcol, int64_t ld, int64_t channels) {
+                                  cpu::col2im(planes, dcol, g, channels, ld);
+                                });
 }
 void im2col_backward_weight(float* dw, float* db, const float* dout, const float* in, const Conv2dGeometry& g) {
-  cpu::lowering::backward_weight(dw, db, dout, in, lowered(g), [&](float* col, const float* x, int64_t channels) {
-    cpu::im2col(col, x, g, channels);
-  });
+  cpu::lowering::backward_weight(
+      dw, db, dout, in, lowered(g),
+      [&](float* col, int64_t ld, const float* x, int64_t channels) { cpu::im2col(col, x, g, channels, ld); });
 }
 
 // Wall time, or with --clock cpu the CPU time of the whole process (all threads: equal to the wall

@@ -38,8 +38,8 @@ const char* conv_algorithm_name(ConvAlgorithm algorithm) {
 ConvAlgorithm conv_algorithm_from_name(const std::string& name) {
   for (ConvAlgorithm algorithm : kAlgorithms)
     if (name == conv_algorithm_name(algorithm)) return algorithm;
-  throw ValueError(detail::str("set_conv_algorithm: expected 'auto', 'im2col_gemm', 'gemm_1x1' or 'winograd', got '",
-                               name, "'"));
+  throw ValueError(
+      detail::str("set_conv_algorithm: expected 'auto', 'im2col_gemm', 'gemm_1x1' or 'winograd', got '", name, "'"));
 }
 
 const char* conv_pass_name(ConvPass pass) {
