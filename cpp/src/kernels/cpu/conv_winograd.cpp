@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <vector>
 
 #include "kernels/cpu/conv_winograd_isa.h"
 #include "striate/core/cpu_isa.h"
@@ -196,16 +197,21 @@ void backward_weight(float* dweight, float* dbias, const float* doutput, const f
   const int64_t chunks = in_parallel_region() ? 1 : std::min<int64_t>(get_num_threads(), blocks);
   const int64_t accumulator_size = variant.weight_grad_accumulator(plan);
   float* accumulators = thread_buffer(Buffer::Accumulators, chunks * accumulator_size);
+  thread_local std::vector<double> bias_buffer;
+  if (dbias && static_cast<int64_t>(bias_buffer.size()) < chunks * g.K) bias_buffer.resize(chunks * g.K);
+  double* bias_sums = dbias ? bias_buffer.data() : nullptr;
   const int64_t workspace = variant.weight_grad_workspace(plan);
   parallel_for(0, chunks, 1, [&](int64_t first, int64_t last) {
     float* buffer = thread_buffer(Buffer::Block, workspace);
     for (int64_t chunk = first; chunk < last; ++chunk) {
       float* accumulator = accumulators + chunk * accumulator_size;
       std::fill(accumulator, accumulator + accumulator_size, 0.0f);
+      double* chunk_bias = bias_sums ? bias_sums + chunk * g.K : nullptr;
+      if (chunk_bias) std::fill(chunk_bias, chunk_bias + g.K, 0.0);
       for (int64_t block = chunk * blocks / chunks; block < (chunk + 1) * blocks / chunks; ++block) {
         const int64_t begin = block * plan.block_rows;
-        variant.weight_grad_block(accumulator, doutput, input, plan, begin, std::min(rows, begin + plan.block_rows),
-                                  buffer);
+        variant.weight_grad_block(accumulator, chunk_bias, doutput, input, plan, begin,
+                                  std::min(rows, begin + plan.block_rows), buffer);
       }
     }
   });
@@ -217,17 +223,11 @@ void backward_weight(float* dweight, float* dbias, const float* doutput, const f
     variant.weight_grad_finish(dweight, accumulators, plan, first, last);
   });
   if (!dbias) return;
-  const int64_t plane = g.P * g.Q;
-  parallel_for(0, g.K, 4, [&](int64_t first, int64_t last) {
-    for (int64_t k = first; k < last; ++k) {
-      double total = 0.0;  // N * P * Q terms: a float running sum would drift
-      for (int64_t n = 0; n < g.N; ++n) {
-        const float* dout = doutput + (n * g.K + k) * plane;
-        for (int64_t i = 0; i < plane; ++i) total += dout[i];
-      }
-      dbias[k] = static_cast<float>(total);
-    }
-  });
+  for (int64_t k = 0; k < g.K; ++k) {
+    double total = 0.0;
+    for (int64_t chunk = 0; chunk < chunks; ++chunk) total += bias_sums[chunk * g.K + k];
+    dbias[k] = static_cast<float>(total);
+  }
 }
 
 }  // namespace striate::kernels::cpu::winograd

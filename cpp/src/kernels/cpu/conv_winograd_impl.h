@@ -632,10 +632,11 @@ void forward_block(float* output, const float* input, const float* U, const floa
 }
 
 // The weight-gradient pass: transforms input tiles (B^T d B) and output-gradient tiles (A dy A^T)
-// and adds, for every transform point, dY[xi]^T V[xi] into accumulator [xi][K rows][C_padded].
+// and adds, for every transform point, dY[xi]^T V[xi] into accumulator [xi][K rows][C_padded],
+// and the output gradient's sum into bias_sums (K doubles, when not null).
 template <class S, int M>
-void weight_grad_block(float* accumulator, const float* doutput, const float* input, const detail::Plan& plan,
-                       int64_t row_begin, int64_t row_end, float* workspace) {
+void weight_grad_block(float* accumulator, double* bias_sums, const float* doutput, const float* input,
+                       const detail::Plan& plan, int64_t row_begin, int64_t row_end, float* workspace) {
   using Vec = typename S::Vec;
   using T = Transforms<S, M>;
   constexpr int L = S::kLanes;
@@ -672,6 +673,12 @@ void weight_grad_block(float* accumulator, const float* doutput, const float* in
           for (int j = 0; j < A; ++j) S::store(out + (i * A + j) * cap * Kp, z[i][j]);
       }
     }
+  }
+  // Transform point (1, 1) of A dy A^T is the tile's sum: row 1 of A^T is all ones.
+  if (bias_sums) {
+    const float* tile_sums = dY + (A + 1) * cap * Kp;
+    for (int64_t t = 0; t < tiles; ++t)
+      for (int64_t k = 0; k < plan.K; ++k) bias_sums[k] += tile_sums[t * Kp + k];
   }
   const int64_t k_rows = round_up(plan.K, gradient_tile_rows<S>());
   for (int xi = 0; xi < A * A; ++xi)
@@ -759,12 +766,12 @@ void dispatch_forward_block(float* output, const float* input, const float* U, c
 }
 
 template <class S>
-void dispatch_weight_grad_block(float* accumulator, const float* doutput, const float* input, const detail::Plan& plan,
-                                int64_t row_begin, int64_t row_end, float* workspace) {
+void dispatch_weight_grad_block(float* accumulator, double* bias_sums, const float* doutput, const float* input,
+                                const detail::Plan& plan, int64_t row_begin, int64_t row_end, float* workspace) {
   if (plan.m == 4)
-    weight_grad_block<S, 4>(accumulator, doutput, input, plan, row_begin, row_end, workspace);
+    weight_grad_block<S, 4>(accumulator, bias_sums, doutput, input, plan, row_begin, row_end, workspace);
   else
-    weight_grad_block<S, 2>(accumulator, doutput, input, plan, row_begin, row_end, workspace);
+    weight_grad_block<S, 2>(accumulator, bias_sums, doutput, input, plan, row_begin, row_end, workspace);
 }
 
 template <class S>

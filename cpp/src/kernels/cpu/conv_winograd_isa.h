@@ -39,9 +39,10 @@ struct Variant {
   // output rows of tile rows [row_begin, row_end): input transform, GEMMs, output transform + bias.
   void (*forward_block)(float* output, const float* input, const float* transformed_weight, const float* bias,
                         const Plan& plan, int64_t row_begin, int64_t row_end, float* workspace);
-  // accumulator += the transform-domain weight gradient of tile rows [row_begin, row_end).
-  void (*weight_grad_block)(float* accumulator, const float* doutput, const float* input, const Plan& plan,
-                            int64_t row_begin, int64_t row_end, float* workspace);
+  // accumulator += the transform-domain weight gradient of tile rows [row_begin, row_end);
+  // bias_sums (K, or null) += their output gradient summed over tiles.
+  void (*weight_grad_block)(float* accumulator, double* bias_sums, const float* doutput, const float* input,
+                            const Plan& plan, int64_t row_begin, int64_t row_end, float* workspace);
   // dweight (K, C, 3, 3) for output channels [k_begin, k_end) from the summed accumulator.
   void (*weight_grad_finish)(float* dweight, const float* accumulator, const Plan& plan, int64_t k_begin,
                              int64_t k_end);
