@@ -215,10 +215,13 @@ void backward_weight(float* dweight, float* dbias, const float* doutput, const f
       }
     }
   });
-  for (int64_t chunk = 1; chunk < chunks; ++chunk) {
-    const float* partial = accumulators + chunk * accumulator_size;
-    for (int64_t i = 0; i < accumulator_size; ++i) accumulators[i] += partial[i];
-  }
+  if (chunks > 1)
+    parallel_for(0, accumulator_size, 1 << 14, [&](int64_t first, int64_t last) {
+      for (int64_t chunk = 1; chunk < chunks; ++chunk) {
+        const float* partial = accumulators + chunk * accumulator_size;
+        for (int64_t i = first; i < last; ++i) accumulators[i] += partial[i];
+      }
+    });
   parallel_for(0, g.K, 16, [&](int64_t first, int64_t last) {
     variant.weight_grad_finish(dweight, accumulators, plan, first, last);
   });
