@@ -18,6 +18,8 @@ set(STRIATE_CORE_SOURCES
   cpp/src/kernels/cpu/peak_probe_generic.cpp
   cpp/src/kernels/cpu/conv.cpp
   cpp/src/kernels/cpu/conv3d.cpp
+  cpp/src/kernels/cpu/conv_winograd.cpp
+  cpp/src/kernels/cpu/conv_winograd_generic.cpp
   cpp/src/kernels/cpu/pooling.cpp
   cpp/src/kernels/cpu/pooling3d.cpp
   cpp/src/kernels/cpu/pooling_window.cpp
@@ -100,8 +102,14 @@ set(STRIATE_CORE_SOURCES
   cpp/src/io/safetensors.cpp
   cpp/src/io/state_dict.cpp
 )
-set(STRIATE_AVX2_SOURCES cpp/src/kernels/cpu/gemm_avx2.cpp cpp/src/kernels/cpu/peak_probe_avx2.cpp)
-set(STRIATE_AVX512_SOURCES cpp/src/kernels/cpu/gemm_avx512.cpp cpp/src/kernels/cpu/peak_probe_avx512.cpp)
+set(STRIATE_AVX2_SOURCES
+  cpp/src/kernels/cpu/gemm_avx2.cpp
+  cpp/src/kernels/cpu/peak_probe_avx2.cpp
+  cpp/src/kernels/cpu/conv_winograd_avx2.cpp)
+set(STRIATE_AVX512_SOURCES
+  cpp/src/kernels/cpu/gemm_avx512.cpp
+  cpp/src/kernels/cpu/peak_probe_avx512.cpp
+  cpp/src/kernels/cpu/conv_winograd_avx512.cpp)
 list(APPEND STRIATE_CORE_SOURCES ${STRIATE_AVX2_SOURCES} ${STRIATE_AVX512_SOURCES})
 
 # The device runtime (floor 1) and the CUDA kernels (floor 2) of the CUDA backend; a build without

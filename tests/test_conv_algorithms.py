@@ -8,6 +8,7 @@ import torch
 
 import striate as st
 import striate.nn.functional as F
+import torch.nn.functional as TF
 from helpers import check_parity, gradcheck
 
 cpu = st.backends.cpu
@@ -102,6 +103,40 @@ def test_fallback_gradcheck_float64(algorithm, x_shape, w_shape, kwargs):
     gradcheck(lambda x, w, b: F.conv2d(x, w, b, **kwargs), [x, w, b])
 
 
+# 3x3 stride-1 float32 layers with >= 8 channels: the rule picks Winograd for all three passes.
+WINOGRAD = [
+    ((2, 16, 13, 11), (24, 16, 3, 3), dict(padding=1)),
+    ((3, 8, 5, 7), (8, 8, 3, 3), dict(padding=(2, 0))),
+    ((4, 32, 16, 16), (32, 32, 3, 3), dict(padding=1)),
+    ((5, 12, 3, 3), (9, 12, 3, 3), {}),
+    ((2, 8, 1, 9), (16, 8, 3, 3), dict(padding=(1, 2))),
+]
+
+
+@pytest.mark.parametrize("x_shape,w_shape,kwargs", WINOGRAD)
+def test_winograd_layers_match_torch_relative_to_their_scale(threads, x_shape, w_shape, kwargs):
+    chosen = cpu.conv_algorithm(x_shape, w_shape, **kwargs)
+    assert set(chosen.values()) == {"winograd"}, chosen
+    rng = np.random.default_rng(x_shape[1] * 7 + w_shape[0])
+    x = rng.standard_normal(x_shape).astype(np.float32)
+    fan_in = w_shape[1] * 9
+    w = (rng.standard_normal(w_shape) * np.sqrt(2.0 / fan_in)).astype(np.float32)
+    b = rng.standard_normal(w_shape[0]).astype(np.float32)
+    dy = rng.standard_normal(
+        tuple(TF.conv2d(torch.tensor(x), torch.tensor(w), **kwargs).shape)
+    ).astype(np.float32)
+    ours, theirs = [], []
+    for lib, fn in ((st, F.conv2d), (torch, TF.conv2d)):
+        X, W, B = (lib.tensor(a, requires_grad=True) for a in (x, w, b))
+        y = fn(X, W, B, **kwargs)
+        (y * lib.tensor(dy)).sum().backward()
+        grads = [t.grad.numpy() for t in (X, W, B)]
+        (ours if lib is st else theirs).append([y.detach().numpy()] + grads)
+    for name, a, e in zip(["output", "dinput", "dweight", "dbias"], ours[0], theirs[0]):
+        error = np.abs(a - e).max() / np.abs(e).max()
+        assert error < 1e-4, f"{name}: {error:.2e} relative to its largest magnitude"
+
+
 def test_results_do_not_depend_on_how_samples_are_batched():
     # One sample at a time against the whole batch: the same per-sample products.
     rng = np.random.default_rng(3)
@@ -113,6 +148,18 @@ def test_results_do_not_depend_on_how_samples_are_batched():
 
 
 def test_conv_algorithm_reports_the_rule():
+    assert set(cpu.conv_algorithm((8, 16, 8, 8), (32, 16, 3, 3), padding=1).values()) == {
+        "winograd"
+    }
+    # Too few input channels (an RGB stem), float64, stride 2: the general path.
+    assert set(cpu.conv_algorithm((8, 3, 8, 8), (16, 3, 3, 3), padding=1).values()) == {
+        "im2col_gemm"
+    }
+    f64 = cpu.conv_algorithm((8, 16, 8, 8), (32, 16, 3, 3), dtype=st.float64)
+    assert set(f64.values()) == {"im2col_gemm"}
+    assert set(cpu.conv_algorithm((8, 16, 8, 8), (32, 16, 3, 3), stride=2).values()) == {
+        "im2col_gemm"
+    }
     pointwise = cpu.conv_algorithm((8, 16, 8, 8), (32, 16, 1, 1))
     assert pointwise == {
         "forward": "gemm_1x1",

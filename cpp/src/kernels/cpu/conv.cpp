@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "kernels/cpu/conv_lowering.h"
+#include "kernels/cpu/conv_winograd.h"
 #include "striate/core/error.h"
 
 namespace striate::kernels::cpu {
@@ -24,12 +25,24 @@ bool is_pointwise(const Conv2dGeometry& g) {
 }
 
 // The rule: the forced preference where it can run, else the cheapest algorithm that applies.
+// Winograd pays for its transforms when the GEMMs it shrinks are big enough: a few input
+// channels (an RGB stem) or output channels leave the per-point products too thin to gain.
+bool winograd_wins(const Conv2dGeometry& g) { return g.C >= 8 && g.K >= 8; }
+
 template <typename T>
 ConvAlgorithm choose(const Conv2dGeometry& g, ConvPass pass) {
   const ConvAlgorithm preferred = striate::conv_algorithm();
   if (preferred == ConvAlgorithm::Im2colGemm) return ConvAlgorithm::Im2colGemm;
-  (void)pass;
+  if constexpr (std::is_same_v<T, float>) {
+    const bool runs = pass == ConvPass::BackwardWeight ? winograd::supports_backward_weight(g) : winograd::supports(g);
+    if (runs && (preferred == ConvAlgorithm::Winograd || winograd_wins(g))) return ConvAlgorithm::Winograd;
+  }
   return is_pointwise(g) ? ConvAlgorithm::Gemm1x1 : ConvAlgorithm::Im2colGemm;
+}
+
+// max(0, x) over n values: the fused ReLU where an algorithm writes its output unfused.
+void relu_in_place(float* x, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) x[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 
 // STRIATE_LOG_CONV_ALGORITHM=1: each (geometry, pass, algorithm) is printed the first time it runs.
@@ -117,6 +130,13 @@ ConvAlgorithm conv2d_algorithm(const Conv2dGeometry& g, ConvPass pass) {
 template <typename T>
 void conv2d_forward(T* output, const T* input, const T* weight, const T* bias, const Conv2dGeometry& g) {
   const ConvAlgorithm algorithm = chosen<T>(g, ConvPass::Forward);
+  if constexpr (std::is_same_v<T, float>) {
+    if (algorithm == ConvAlgorithm::Winograd) {
+      winograd::forward(output, input, weight, bias, g);
+      if (g.relu) relu_in_place(output, g.N * g.K * g.P * g.Q);
+      return;
+    }
+  }
   lowering::forward(output, input, weight, bias, lowered(g, algorithm),
                     [&](T* col, int64_t ld, const T* in, int64_t channels) { im2col(col, in, g, channels, ld); });
 }
@@ -124,6 +144,9 @@ void conv2d_forward(T* output, const T* input, const T* weight, const T* bias, c
 template <typename T>
 void conv2d_backward_input(T* dinput, const T* doutput, const T* weight, const Conv2dGeometry& g) {
   const ConvAlgorithm algorithm = chosen<T>(g, ConvPass::BackwardInput);
+  if constexpr (std::is_same_v<T, float>) {
+    if (algorithm == ConvAlgorithm::Winograd) return winograd::backward_input(dinput, doutput, weight, g);
+  }
   lowering::backward_input(
       dinput, doutput, weight, lowered(g, algorithm),
       [&](T* din, const T* dcol, int64_t ld, int64_t channels) { col2im(din, dcol, g, channels, ld); });
@@ -132,6 +155,9 @@ void conv2d_backward_input(T* dinput, const T* doutput, const T* weight, const C
 template <typename T>
 void conv2d_backward_weight(T* dweight, T* dbias, const T* doutput, const T* input, const Conv2dGeometry& g) {
   const ConvAlgorithm algorithm = chosen<T>(g, ConvPass::BackwardWeight);
+  if constexpr (std::is_same_v<T, float>) {
+    if (algorithm == ConvAlgorithm::Winograd) return winograd::backward_weight(dweight, dbias, doutput, input, g);
+  }
   lowering::backward_weight(
       dweight, dbias, doutput, input, lowered(g, algorithm),
       [&](T* col, int64_t ld, const T* in, int64_t channels) { im2col(col, in, g, channels, ld); });
