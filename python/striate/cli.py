@@ -45,6 +45,8 @@ AUGMENTATIONS = ("flip", "vflip", "crop", "rotate", "affine", "jitter", "gray", 
                  "erasing", "mixup", "cutmix")
 OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad")
 SCHEDULES = ("none", "cosine", "step", "multistep", "exponential", "onecycle", "plateau")
+# `--profile N` skips this many steps first (allocations and lazy set-up make them atypical).
+PROFILE_WARMUP_STEPS = 2
 
 
 class UsageError(Exception):
@@ -236,7 +238,8 @@ def _scheduler(args, optimizer, steps_per_epoch):
         return S.ExponentialLR(optimizer, gamma=0.95), "epoch"
     if args.schedule == "plateau":
         return S.ReduceLROnPlateau(optimizer, factor=0.1, patience=3), "epoch"
-    return S.OneCycleLR(optimizer, max_lr=args.lr, total_steps=max(args.epochs, 1) * steps_per_epoch), "step"
+    total_steps = max(args.epochs, 1) * steps_per_epoch
+    return S.OneCycleLR(optimizer, max_lr=args.lr, total_steps=total_steps), "step"
 
 
 class _RandomBatchChoice:
@@ -258,7 +261,8 @@ def _parse_augment(text):
     names = [name.strip() for name in (text or "").split(",") if name.strip() and name != "none"]
     unknown = [name for name in names if name not in AUGMENTATIONS]
     if unknown:
-        raise UsageError(f"unknown augmentation {unknown[0]!r}; choose from {', '.join(AUGMENTATIONS)}")
+        raise UsageError(f"unknown augmentation {unknown[0]!r}; choose from "
+                         f"{', '.join(AUGMENTATIONS)}")
     return names
 
 
@@ -270,6 +274,8 @@ def command_train(args):
     augment = _parse_augment(args.augment)
     if args.epochs < 0 or args.batch_size < 1 or args.lr <= 0 or args.workers < 0:
         raise UsageError("--epochs must be >= 0, --batch-size >= 1, --lr > 0, --workers >= 0")
+    if args.profile < 0:
+        raise UsageError(f"--profile must be >= 0 (training steps to profile), got {args.profile}")
     if args.model not in _model_names():
         raise UsageError(f"unknown model {args.model!r}; `striate models` lists the zoo")
     if args.threads:
@@ -307,10 +313,15 @@ def command_train(args):
     out = args.out or os.path.join("runs", f"{args.model}-{args.dataset}")
     os.makedirs(out, exist_ok=True)
     lr_monitor = LRMonitor()
+    callbacks = [ModelCheckpoint(out, monitor="val_accuracy"),
+                 CSVLogger(os.path.join(out, "history.csv")), lr_monitor]
+    if args.profile:
+        from .train import ProfileSteps
+
+        callbacks.append(ProfileSteps(out, steps=args.profile, warmup=PROFILE_WARMUP_STEPS))
     trainer = Trainer(model, optimizer, loss, scheduler=scheduler, scheduler_interval=interval,
                       metrics=("accuracy", "top5") if len(classes) > 5 else ("accuracy",),
-                      callbacks=[ModelCheckpoint(out, monitor="val_accuracy"),
-                                 CSVLogger(os.path.join(out, "history.csv")), lr_monitor],
+                      callbacks=callbacks,
                       batch_transform=batch_transform,
                       progress="log" if args.quiet else "bar")
     trainer.run_info = {"model": args.model, "dataset": args.dataset, "classes": classes,
@@ -346,8 +357,9 @@ def command_train(args):
 
 
 # What a resumed run must share with the run that wrote the checkpoint, and the option naming it.
-_RESUME_MUST_MATCH = (("model", "--model"), ("dataset", "--dataset"), ("image_size", "--image-size"),
-                      ("in_channels", "--dataset"), ("classes", "--dataset"),
+_RESUME_MUST_MATCH = (("model", "--model"), ("dataset", "--dataset"),
+                      ("image_size", "--image-size"), ("in_channels", "--dataset"),
+                      ("classes", "--dataset"),
                       ("optimizer", "--optimizer"), ("schedule", "--schedule"))
 
 
@@ -400,8 +412,8 @@ def _write_plots(trainer, lr_monitor, test_loader, confusion_matrix, classes, ou
     images, labels = next(iter(test_loader))
     with no_grad():
         predicted = trainer.model(images[:16]).numpy().argmax(1)
-    plots.plot_predictions(images[:16], labels[:16], predicted, os.path.join(out, "predictions.png"),
-                           classes)
+    plots.plot_predictions(images[:16], labels[:16], predicted,
+                           os.path.join(out, "predictions.png"), classes)
 
 
 def _load_run(path):
@@ -412,7 +424,8 @@ def _load_run(path):
     except Exception as error:  # missing, foreign, damaged, or refused (foreign code) files
         raise UsageError(f"cannot read checkpoint {path}: {error}") from None
     if not isinstance(state, dict) or "run" not in state or "model" not in state:
-        raise UsageError(f"cannot read checkpoint {path}: not a checkpoint written by `striate train`")
+        raise UsageError(f"cannot read checkpoint {path}: not a checkpoint written by "
+                         "`striate train`")
     run = state["run"]
     model = _build_model(run["model"], len(run["classes"]), run["in_channels"],
                          aux_logits=run.get("aux_logits", False))
@@ -456,7 +469,8 @@ def _read_image(path, run):
     try:
         from PIL import Image
     except ImportError:
-        raise UsageError("predict needs Pillow to read images: pip install 'striate[image]'") from None
+        raise UsageError("predict needs Pillow to read images: "
+                         "pip install 'striate[image]'") from None
     try:
         with Image.open(path) as image:
             image = image.convert("L" if run["in_channels"] == 1 else "RGB")
@@ -497,9 +511,11 @@ def command_summary(args):
         raise UsageError(f"unknown model {args.model!r}; `striate models` lists the zoo")
     if args.input_size:
         try:
-            shape = tuple(int(part) for part in args.input_size.lower().replace("x", ",").split(","))
+            parts = args.input_size.lower().replace("x", ",").split(",")
+            shape = tuple(int(part) for part in parts)
         except ValueError:
-            raise UsageError(f"--input-size should look like 3x224x224, got {args.input_size!r}") from None
+            raise UsageError(f"--input-size should look like 3x224x224, "
+                             f"got {args.input_size!r}") from None
         if len(shape) != 3 or min(shape) < 1:
             raise UsageError(f"--input-size should be CxHxW, got {args.input_size!r}")
     else:
@@ -538,7 +554,8 @@ def _say(message):
 
 
 def build_parser():
-    parser = _Parser(prog="striate", description="Train, evaluate and inspect convolutional networks.")
+    parser = _Parser(prog="striate",
+                     description="Train, evaluate and inspect convolutional networks.")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     train = commands.add_parser("train", help="train a zoo model on a dataset")
     train.add_argument("--model", default="lenet5", help="a model of the zoo (striate models)")
@@ -563,6 +580,10 @@ def build_parser():
     train.add_argument("--out", default=None, help="run directory (default runs/MODEL-DATASET)")
     train.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
     train.add_argument("--quiet", action="store_true", help="one line per epoch, no progress bar")
+    train.add_argument("--profile", type=int, default=0, metavar="N",
+                       help=f"profile N training steps after {PROFILE_WARMUP_STEPS} warm-up steps: "
+                            "profile.json (Chrome trace) and profile.txt (top ops) in the run "
+                            "folder; training goes on")
     train.add_argument("--min-accuracy", type=float, default=None,
                        help="exit with status 1 when the final test accuracy is below this (CI)")
     train.set_defaults(run=command_train)
@@ -583,7 +604,8 @@ def build_parser():
 
     summary = commands.add_parser("summary", help="per-layer table of a zoo model")
     summary.add_argument("model")
-    summary.add_argument("--input-size", default=None, help="CxHxW, default: the model's native size")
+    summary.add_argument("--input-size", default=None,
+                         help="CxHxW, default: the model's native size")
     summary.add_argument("--num-classes", type=int, default=None)
     summary.add_argument("--batch-size", type=int, default=1)
     summary.set_defaults(run=command_summary)

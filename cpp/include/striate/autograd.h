@@ -56,7 +56,10 @@ class SavedTensor {
   SavedTensor() = default;
   explicit SavedTensor(const Tensor& t);
   Tensor unpack(const char* node_name) const;
-  void reset() { data_ = Tensor(); released_ = true; }
+  void reset() {
+    data_ = Tensor();
+    released_ = true;
+  }
   bool defined() const { return data_.defined(); }
 
  private:
@@ -82,6 +85,9 @@ class Node : public std::enable_shared_from_this<Node> {
   uint32_t num_outputs() const { return num_outputs_; }
   void set_num_outputs(uint32_t n) { num_outputs_ = n; }
   bool should_compute_input_grad(size_t i) const { return i < next_edges_.size() && next_edges_[i].valid(); }
+  // The module path of the call that created this node when a profile was running (its backward
+  // record carries it); null otherwise.
+  const char* profile_module() const { return profile_module_; }
 
   // Hooks on the gradient of forward output `output_nr` (tensor.register_hook on non-leaves).
   int add_pre_hook(uint32_t output_nr, TensorHook hook);
@@ -90,11 +96,15 @@ class Node : public std::enable_shared_from_this<Node> {
 
   // Set when the saved tensors were freed; a second backward then raises.
   bool released() const { return released_; }
-  void mark_released() { released_ = true; release_saved(); }
+  void mark_released() {
+    released_ = true;
+    release_saved();
+  }
 
  private:
   std::vector<Edge> next_edges_;
   uint64_t sequence_nr_;
+  const char* profile_module_;
   uint32_t num_outputs_ = 1;
   struct PreHook {
     int id;
@@ -123,9 +133,7 @@ class AccumulateGrad : public Node {
 bool any_requires_grad(std::initializer_list<const Tensor*> tensors);
 inline bool needs_grad(const Tensor& a) { return any_requires_grad({&a}); }
 inline bool needs_grad(const Tensor& a, const Tensor& b) { return any_requires_grad({&a, &b}); }
-inline bool needs_grad(const Tensor& a, const Tensor& b, const Tensor& c) {
-  return any_requires_grad({&a, &b, &c});
-}
+inline bool needs_grad(const Tensor& a, const Tensor& b, const Tensor& c) { return any_requires_grad({&a, &b, &c}); }
 // Where the gradient of `t` must go: its grad_fn, its leaf accumulator, or nowhere.
 Edge gradient_edge(const Tensor& t);
 // Connects node's inputs (edges to the producers of `inputs`) and makes `outputs` its results.

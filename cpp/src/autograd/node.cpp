@@ -3,6 +3,7 @@
 
 #include "striate/autograd.h"
 #include "striate/ops/elementwise.h"
+#include "striate/profiler.h"
 
 namespace striate {
 
@@ -16,7 +17,9 @@ void set_grad_mode(bool enabled) { grad_mode = enabled; }
 
 namespace autograd {
 
-Node::Node() : sequence_nr_(next_sequence_nr.fetch_add(1, std::memory_order_relaxed)) {}
+Node::Node()
+    : sequence_nr_(next_sequence_nr.fetch_add(1, std::memory_order_relaxed)),
+      profile_module_(profiler::is_enabled() ? profiler::detail::current_module_path() : nullptr) {}
 
 int Node::add_pre_hook(uint32_t output_nr, TensorHook hook) {
   int id = next_hook_id_++;
@@ -53,11 +56,13 @@ Tensor SavedTensor::unpack(const char* node_name) const {
                       "Trying to backward through the graph a second time (or directly access saved tensors after "
                       "they have already been freed). Saved intermediate values of the graph are freed when you call "
                       ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
-                      "graph a second time (in ", node_name, ")");
+                      "graph a second time (in ",
+                      node_name, ")");
   if (data_.defined()) {
     STRIATE_CHECK_STATE(data_.storage()->version() == version_,
                         "one of the variables needed for gradient computation has been modified by an inplace "
-                        "operation: ", node_name, " saved a tensor of shape ", data_.sizes(), " at version ", version_,
+                        "operation: ",
+                        node_name, " saved a tensor of shape ", data_.sizes(), " at version ", version_,
                         ", but it is now at version ", data_.storage()->version());
   }
   return data_;
