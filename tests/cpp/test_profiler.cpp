@@ -160,7 +160,9 @@ void test_regions_nest() {
     check(outer[0].self_ns <= outer[0].duration_ns - inner[0].duration_ns, "outer's self excludes inner");
   }
   // Constructed with the profiler off, a region records nothing and closes nothing.
-  { profiler::RecordFunction ignored("ignored"); }
+  {
+    profiler::RecordFunction ignored("ignored");
+  }
 }
 
 void test_two_threads() {

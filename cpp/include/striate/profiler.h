@@ -31,14 +31,14 @@ const char* kind_name(EventKind kind);
 struct Event {
   std::string name;
   EventKind kind = EventKind::Kernel;
-  std::string module;   // dotted module path; "" outside any module call
-  int thread = 0;       // 1, 2, ... in the order threads first recorded (the same for a thread's life)
-  int depth = 0;        // records open around it on its thread
+  std::string module;  // dotted module path; "" outside any module call
+  int thread = 0;      // 1, 2, ... in the order threads first recorded (the same for a thread's life)
+  int depth = 0;       // records open around it on its thread
   int64_t start_ns = 0;
   int64_t duration_ns = 0;
   int64_t self_ns = 0;  // duration minus the durations of the records directly inside it
   int64_t flops = -1;
-  int64_t bytes = -1;   // read + written
+  int64_t bytes = -1;  // read + written
 };
 
 // The records of one name (and one module path, when grouped by module), summed. flops and bytes
@@ -210,6 +210,6 @@ const char* current_module_path();
 //   STRIATE_PROFILE_COST(2 * M * N * K, (M * K + K * N + M * N) * sizeof(scalar_t));
 //   kernels::gemm<scalar_t>(device, ...);
 #define STRIATE_PROFILE_BYTES(bytes) STRIATE_PROFILE_COST(-1, bytes)
-#define STRIATE_PROFILE_COST(flops, bytes)                                                \
+#define STRIATE_PROFILE_COST(flops, bytes)                                                       \
   const ::striate::profiler::detail::CostScope STRIATE_PROFILER_CONCAT(striate_cost_, __LINE__)( \
       [&] { return ::striate::profiler::detail::Cost{static_cast<int64_t>(flops), static_cast<int64_t>(bytes)}; })

@@ -125,7 +125,8 @@ std::string Profile::table(const std::string& sort_by, int64_t row_limit, bool g
   if (order == orders.end()) {
     std::string known;
     for (const auto& key : sort_keys()) known += (known.empty() ? "" : ", ") + key;
-    throw ValueError(::striate::detail::str("profiler.table: unknown sort_by '", sort_by, "'; expected one of ", known));
+    throw ValueError(
+        ::striate::detail::str("profiler.table: unknown sort_by '", sort_by, "'; expected one of ", known));
   }
   std::vector<EventStats> rows = key_averages(group_by_module);
   std::stable_sort(rows.begin(), rows.end(), order->second);
@@ -140,8 +141,8 @@ std::string Profile::table(const std::string& sort_by, int64_t row_limit, bool g
 
   std::vector<std::string> header = {"Name"};
   if (group_by_module) header.push_back("Module");
-  for (const char* title : {"Self time", "Self %", "Total time", "Calls", "Time/call", "FLOPs", "GFLOP/s", "Bytes",
-                            "GB/s"})
+  for (const char* title :
+       {"Self time", "Self %", "Total time", "Calls", "Time/call", "FLOPs", "GFLOP/s", "Bytes", "GB/s"})
     header.emplace_back(title);
   std::vector<std::vector<std::string>> cells;
   for (const EventStats& row : rows) {
@@ -180,9 +181,9 @@ std::string Profile::table(const std::string& sort_by, int64_t row_limit, bool g
   out << rule << "\n" << render(header) << rule << "\n";
   for (const auto& line : cells) out << render(line);
   out << rule << "\n";
-  out << "Self time total: " << format_time(self_total) << " over " << threads << (threads == 1 ? " thread" : " threads")
-      << "; wall time " << format_time(wall_ns_) << "; inside module calls but outside any kernel: "
-      << format_time(module_self) << "\n";
+  out << "Self time total: " << format_time(self_total) << " over " << threads
+      << (threads == 1 ? " thread" : " threads") << "; wall time " << format_time(wall_ns_)
+      << "; inside module calls but outside any kernel: " << format_time(module_self) << "\n";
   return out.str();
 }
 
@@ -218,8 +219,8 @@ std::string Profile::chrome_trace() const {
     out += first ? "\n" : ",\n";
     first = false;
     out += "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":" + std::to_string(pid) +
-           ",\"tid\":" + std::to_string(event.thread) + ",\"args\":{\"name\":\"thread " +
-           std::to_string(event.thread) + "\"}}";
+           ",\"tid\":" + std::to_string(event.thread) + ",\"args\":{\"name\":\"thread " + std::to_string(event.thread) +
+           "\"}}";
   }
   out += "\n]}\n";
   return out;
