@@ -9,6 +9,8 @@ set(STRIATE_CORE_SOURCES
   cpp/src/core/cpu_isa.cpp
   cpp/src/core/conv_algorithm.cpp
   cpp/src/core/config.cpp
+  # the profiler's recording side sits under the kernels, which call it (striate/profiler.h)
+  cpp/src/profiler/recorder.cpp
   # floor 2: kernels (declared device-neutrally in kernels/<family>.h, implemented per device)
   cpp/src/kernels/kernel.cpp
   cpp/src/kernels/cpu/elementwise.cpp
@@ -101,6 +103,8 @@ set(STRIATE_CORE_SOURCES
   cpp/src/io/safetensors_header.cpp
   cpp/src/io/safetensors.cpp
   cpp/src/io/state_dict.cpp
+  # the profiler's reports (tables, Chrome trace) write through io's atomic file writer
+  cpp/src/profiler/report.cpp
 )
 set(STRIATE_AVX2_SOURCES
   cpp/src/kernels/cpu/gemm_avx2.cpp
@@ -147,4 +151,5 @@ set(STRIATE_PYTHON_SOURCES
   python/src/bind_data.cpp
   python/src/bind_transforms.cpp
   python/src/bind_io.cpp
+  python/src/bind_profiler.cpp
 )

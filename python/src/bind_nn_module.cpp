@@ -88,7 +88,7 @@ Tensor first_tensor(const py::handle& value) {
 PyObject* call_module(PyObject* self, PyObject* args, PyObject* kwargs) {
   auto forward = py::reinterpret_steal<py::object>(PyObject_GetAttrString(self, "forward"));
   if (!forward) return nullptr;
-  if (nn::call_observer() == nullptr) return PyObject_Call(forward.ptr(), args, kwargs);
+  if (!nn::calls_watched()) return PyObject_Call(forward.ptr(), args, kwargs);
   try {
     auto positional = py::reinterpret_borrow<py::tuple>(args);
     Tensor input = positional.size() > 0 ? first_tensor(positional[0]) : Tensor();

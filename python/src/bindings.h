@@ -74,5 +74,6 @@ void init_blocks(py::module_& m);      // after the layers the blocks are built 
 void init_models(py::module_& m);      // into _models (after init_blocks)
 void init_config(py::module_& m);      // build info, CPU ISA, CUDA, the op registry
 void init_io(py::module_& m);          // the safetensors container into _io
+void init_profiler(py::module_& m);    // the profiler into _profiler
 
 }  // namespace striate::python

@@ -48,4 +48,5 @@ PYBIND11_MODULE(_C, m) {
   striate::python::init_models(m);
   striate::python::init_config(m);
   striate::python::init_io(m);
+  striate::python::init_profiler(m);
 }

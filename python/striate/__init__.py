@@ -39,6 +39,7 @@ from .serialization import load, save  # noqa: E402
 _install_tensor_pickling()
 
 from . import autograd, backends, data, io, models, nn, optim, viz  # noqa: E402
+from . import profiler  # noqa: E402
 from .io import load_state_dict, save_state_dict  # noqa: E402
 from . import train  # noqa: E402
 from .summary import summary  # noqa: E402

@@ -46,6 +46,8 @@ AUGMENTATIONS = ("flip", "vflip", "crop", "rotate", "affine", "jitter", "gray", 
                  "erasing", "mixup", "cutmix")
 OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad")
 SCHEDULES = ("none", "cosine", "step", "multistep", "exponential", "onecycle", "plateau")
+# `--profile N` skips this many steps first (allocations and lazy set-up make them atypical).
+PROFILE_WARMUP_STEPS = 2
 
 
 class UsageError(Exception):
@@ -273,6 +275,8 @@ def command_train(args):
     augment = _parse_augment(args.augment)
     if args.epochs < 0 or args.batch_size < 1 or args.lr <= 0 or args.workers < 0:
         raise UsageError("--epochs must be >= 0, --batch-size >= 1, --lr > 0, --workers >= 0")
+    if args.profile < 0:
+        raise UsageError(f"--profile must be >= 0 (training steps to profile), got {args.profile}")
     if args.model not in _model_names():
         raise UsageError(f"unknown model {args.model!r}; `striate models` lists the zoo")
     if args.threads:
@@ -310,10 +314,15 @@ def command_train(args):
     out = args.out or os.path.join("runs", f"{args.model}-{args.dataset}")
     os.makedirs(out, exist_ok=True)
     lr_monitor = LRMonitor()
+    callbacks = [ModelCheckpoint(out, monitor="val_accuracy"),
+                 CSVLogger(os.path.join(out, "history.csv")), lr_monitor]
+    if args.profile:
+        from .train import ProfileSteps
+
+        callbacks.append(ProfileSteps(out, steps=args.profile, warmup=PROFILE_WARMUP_STEPS))
     trainer = Trainer(model, optimizer, loss, scheduler=scheduler, scheduler_interval=interval,
                       metrics=("accuracy", "top5") if len(classes) > 5 else ("accuracy",),
-                      callbacks=[ModelCheckpoint(out, monitor="val_accuracy"),
-                                 CSVLogger(os.path.join(out, "history.csv")), lr_monitor],
+                      callbacks=callbacks,
                       batch_transform=batch_transform,
                       progress="log" if args.quiet else "bar")
     trainer.run_info = {"model": args.model, "dataset": args.dataset, "classes": classes,
@@ -581,6 +590,10 @@ def build_parser():
     train.add_argument("--out", default=None, help="run directory (default runs/MODEL-DATASET)")
     train.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
     train.add_argument("--quiet", action="store_true", help="one line per epoch, no progress bar")
+    train.add_argument("--profile", type=int, default=0, metavar="N",
+                       help=f"profile N training steps after {PROFILE_WARMUP_STEPS} warm-up steps: "
+                            "profile.json (Chrome trace) and profile.txt (top ops) in the run "
+                            "folder; training goes on")
     train.add_argument("--min-accuracy", type=float, default=None,
                        help="exit with status 1 when the final test accuracy is below this (CI)")
     train.set_defaults(run=command_train)

@@ -103,6 +103,9 @@ class Node : public std::enable_shared_from_this<Node> {
   uint32_t num_outputs() const { return num_outputs_; }
   void set_num_outputs(uint32_t n) { num_outputs_ = n; }
   bool should_compute_input_grad(size_t i) const { return i < next_edges_.size() && next_edges_[i].valid(); }
+  // The module path of the call that created this node when a profile was running (its backward
+  // record carries it); null otherwise.
+  const char* profile_module() const { return profile_module_; }
 
   // Hooks on the gradient of forward output `output_nr` (tensor.register_hook on non-leaves).
   int add_pre_hook(uint32_t output_nr, TensorHook hook);
@@ -119,6 +122,7 @@ class Node : public std::enable_shared_from_this<Node> {
  private:
   std::vector<Edge> next_edges_;
   uint64_t sequence_nr_;
+  const char* profile_module_;
   uint32_t num_outputs_ = 1;
   struct PreHook {
     int id;

@@ -15,6 +15,7 @@
 #include "striate/core/tensor.h"
 
 #include "striate/autograd.h"
+#include "striate/profiler.h"
 
 #include "striate/ops/activation.h"
 #include "striate/ops/conv.h"

@@ -1,6 +1,7 @@
 // The backward engine: collect the graph reachable from the roots, count each node's consumers,
 // then run nodes once all their gradients have arrived (summing at fan-out), newest first.
 #include <algorithm>
+#include <optional>
 #include <queue>
 #include <unordered_map>
 #include <unordered_set>
@@ -9,6 +10,7 @@
 #include "striate/core/parallel.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/elementwise.h"
+#include "striate/profiler.h"
 
 namespace striate::autograd {
 namespace {
@@ -163,8 +165,13 @@ class GraphTask {
                         "backward through the graph a second time (in ",
                         node->name(), ")");
     std::vector<Tensor> outputs;
-    if (std::any_of(grads.begin(), grads.end(), [](const Tensor& g) { return g.defined(); }))
+    if (std::any_of(grads.begin(), grads.end(), [](const Tensor& g) { return g.defined(); })) {
+      // Profiled, the node is one record (its kernels nest inside) under its creator's module path.
+      std::optional<profiler::detail::RecordScope> record;
+      if (profiler::is_enabled())
+        record.emplace(profiler::detail::intern(node->name()), profiler::EventKind::Backward, node->profile_module());
       outputs = node->apply(std::move(grads));
+    }
     // AccumulateGrad saves nothing and is shared by every graph that uses the leaf.
     if (!retain_graph_ && !is_leaf_accumulator) node->mark_released();
     return outputs;

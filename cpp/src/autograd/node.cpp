@@ -3,6 +3,7 @@
 
 #include "striate/autograd.h"
 #include "striate/ops/elementwise.h"
+#include "striate/profiler.h"
 
 namespace striate {
 
@@ -28,7 +29,9 @@ InferenceModeGuard::~InferenceModeGuard() {
 
 namespace autograd {
 
-Node::Node() : sequence_nr_(next_sequence_nr.fetch_add(1, std::memory_order_relaxed)) {}
+Node::Node()
+    : sequence_nr_(next_sequence_nr.fetch_add(1, std::memory_order_relaxed)),
+      profile_module_(profiler::is_enabled() ? profiler::detail::current_module_path() : nullptr) {}
 
 int Node::add_pre_hook(uint32_t output_nr, TensorHook hook) {
   int id = next_hook_id_++;

@@ -2,7 +2,9 @@
 // object; each backend implements it under the same name (kernels::cpu now, kernels::cuda next)
 // and registers its function at load time. Ops call the object with the device their tensors live
 // on; a device without an implementation raises NotImplementedError instead of ever handing its
-// memory to another device's code.
+// memory to another device's code. While a profile runs, each call is recorded under the kernel's
+// name (striate/profiler.h), with the cost the op announced (STRIATE_PROFILE_COST) or, for
+// tensor-level kernels, the bytes of its tensor arguments.
 //   // kernels/conv.h (declaration, once):
 //   template <typename T>
 //   inline Kernel<void(T* output, const T* input, ...)> conv2d_forward{"conv2d_forward", dtype_of<T>::value};
@@ -12,9 +14,15 @@
 //   kernels::conv2d_forward<scalar_t>(device, y.data<scalar_t>(), ...);
 #pragma once
 #include <optional>
+#include <type_traits>
 
 #include "striate/core/device.h"
 #include "striate/core/dtype.h"
+#include "striate/profiler.h"
+
+namespace striate {
+class Tensor;
+}  // namespace striate
 
 namespace striate::kernels {
 
@@ -51,6 +59,23 @@ class KernelBase {
   Erased impl_[kDeviceTypes] = {};
 };
 
+// The profiler's default cost of a call: the bytes of its tensor arguments (numel x element size,
+// read or written), or -1 (unknown) for a pointer-level kernel.
+int64_t tensor_bytes(const Tensor& tensor);
+template <typename A>
+int64_t argument_bytes(const A&) {
+  return 0;
+}
+inline int64_t argument_bytes(const Tensor& tensor) { return tensor_bytes(tensor); }
+template <typename... A>
+int64_t call_bytes(const A&... args) {
+  if constexpr ((std::is_same_v<A, Tensor> || ...)) {
+    return (int64_t{0} + ... + argument_bytes(args));
+  } else {
+    return -1;
+  }
+}
+
 template <typename Signature>
 class Kernel;
 
@@ -61,7 +86,18 @@ class Kernel<R(Args...)> : public KernelBase {
   constexpr explicit Kernel(const char* name, std::optional<DType> dtype = std::nullopt) : KernelBase(name, dtype) {}
 
   void implement(DeviceType type, Function fn) { set(type, reinterpret_cast<Erased>(fn)); }
-  R operator()(Device device, Args... args) const { return reinterpret_cast<Function>(get(device))(args...); }
+  R operator()(Device device, Args... args) const {
+    const auto function = reinterpret_cast<Function>(get(device));
+    if (__builtin_expect(profiler::is_enabled(), 0)) return profiled_call(function, args...);
+    return function(args...);
+  }
+
+ private:
+  // Out of line, so the unprofiled call stays as small as it was.
+  [[gnu::noinline, gnu::cold]] R profiled_call(Function function, Args... args) const {
+    const profiler::detail::KernelRecord record(name(), call_bytes(args...));
+    return function(args...);
+  }
 };
 
 }  // namespace striate::kernels

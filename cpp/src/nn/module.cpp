@@ -36,7 +36,7 @@ Tensor Module::forward(const Tensor& input) {
 }
 
 Tensor Module::call(const Tensor& input) {
-  if (call_observer() == nullptr) return forward(input);
+  if (!calls_watched()) return forward(input);
   CallScope scope(*this, input);
   return scope.finish(forward(input));
 }

@@ -35,6 +35,7 @@ const char* activation_name(Activation kind) {
 // y = activation(x) over contiguous buffers of n elements (y may alias x).
 template <typename T>
 void activation_forward(Device device, Activation kind, T* y, const T* x, int64_t n) {
+  STRIATE_PROFILE_BYTES(2 * n * sizeof(T));
   switch (kind) {
     case Activation::Relu: kernels::relu_forward<T>(device, y, x, n); return;
     case Activation::Sigmoid: kernels::sigmoid_forward<T>(device, y, x, n); return;
@@ -44,6 +45,7 @@ void activation_forward(Device device, Activation kind, T* y, const T* x, int64_
 
 template <typename T>
 void activation_backward(Device device, Activation kind, T* dx, const T* dy, const T* y, int64_t n) {
+  STRIATE_PROFILE_BYTES(3 * n * sizeof(T));
   switch (kind) {
     case Activation::Relu: kernels::relu_backward<T>(device, dx, dy, y, n); return;
     case Activation::Sigmoid: kernels::sigmoid_backward<T>(device, dx, dy, y, n); return;
@@ -111,6 +113,7 @@ Tensor& relu_(Tensor& x) {
     STRIATE_NOT_IMPLEMENTED("relu_: in-place operations on views of tensors that require grad are not supported yet");
   if (x.is_contiguous()) {
     STRIATE_DISPATCH_FLOATING(x.dtype(), "relu_", [&] {
+      STRIATE_PROFILE_BYTES(2 * x.numel() * sizeof(scalar_t));
       kernels::relu_forward<scalar_t>(x.device(), x.data<scalar_t>(), x.data<scalar_t>(), x.numel());
     });
   } else {
@@ -153,6 +156,7 @@ struct PointwiseBackward : autograd::Node {
     Tensor dy = grads[0].contiguous();
     Tensor dx = empty(x.sizes(), options_of(x));
     STRIATE_DISPATCH_FLOATING(x.dtype(), spec.node_name, [&] {
+      STRIATE_PROFILE_BYTES(3 * x.numel() * sizeof(scalar_t));
       kernels::pointwise_activation_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dy.data<scalar_t>(),
                                                        x.data<scalar_t>(), x.numel(), spec.kind, spec.a, spec.b);
     });
@@ -167,6 +171,7 @@ Tensor pointwise(const Tensor& x, const PointwiseSpec& spec) {
   Tensor input = x.contiguous();
   Tensor y = empty(x.sizes(), options_of(x));
   STRIATE_DISPATCH_FLOATING(x.dtype(), spec.op, [&] {
+    STRIATE_PROFILE_BYTES(2 * x.numel() * sizeof(scalar_t));
     kernels::pointwise_activation_forward<scalar_t>(y.device(), y.data<scalar_t>(), input.data<scalar_t>(), x.numel(),
                                                     spec.kind, spec.a, spec.b);
   });
@@ -192,6 +197,7 @@ Tensor& pointwise_(Tensor& x, const PointwiseSpec& spec) {
   if (track) original = x.detach().clone();
   if (x.is_contiguous()) {
     STRIATE_DISPATCH_FLOATING(x.dtype(), spec.op, [&] {
+      STRIATE_PROFILE_BYTES(2 * x.numel() * sizeof(scalar_t));
       kernels::pointwise_activation_forward<scalar_t>(x.device(), x.data<scalar_t>(), x.data<scalar_t>(), x.numel(),
                                                       spec.kind, spec.a, spec.b);
     });
@@ -301,6 +307,7 @@ struct SoftmaxBackward : autograd::Node {
     Tensor dx = empty(y.sizes(), options_of(y));
     if (y.numel() == 0) return {dx};
     STRIATE_DISPATCH_FLOATING(y.dtype(), name().c_str(), [&] {
+      STRIATE_PROFILE_BYTES(3 * y.numel() * sizeof(scalar_t));
       kernels::softmax_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dy.data<scalar_t>(), y.data<scalar_t>(),
                                           outer, C, inner, log);
     });
@@ -329,6 +336,7 @@ Tensor softmax_common(const Tensor& input, int64_t dim, std::optional<DType> dty
   Tensor y = empty(x.sizes(), options_of(x));
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
+      STRIATE_PROFILE_BYTES(2 * y.numel() * sizeof(scalar_t));
       kernels::softmax_forward<scalar_t>(y.device(), y.data<scalar_t>(), contiguous_x.data<scalar_t>(), outer, C, inner,
                                          log);
     });

@@ -139,6 +139,7 @@ Tensor conv2d_impl(const Tensor& input, const Tensor& weight, const std::optiona
   geometry.relu = relu;
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
+      STRIATE_PROFILE_COST(conv_common::pass_flops(geometry), conv_common::pass_bytes<scalar_t>(geometry, w.numel()));
       kernels::conv2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), w.data<scalar_t>(),
                                         has_bias ? b.data<scalar_t>() : nullptr, geometry);
     });

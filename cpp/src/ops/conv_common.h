@@ -1,7 +1,7 @@
 // What the weight-bearing ops (conv1d/2d/3d, conv_transpose2d, locally_connected2d) share: the
 // argument checks, the 'same'/'valid'/'full' padding names, batching an unbatched input, the
-// backward node of the convolutions whose kernels give dinput and dweight + dbias directly, and
-// recording that node.
+// backward node of the convolutions whose kernels give dinput and dweight + dbias directly,
+// recording that node, and what one pass costs (for the profiler).
 #pragma once
 #include <array>
 #include <memory>
@@ -9,12 +9,34 @@
 #include <string>
 #include <vector>
 
+#include "kernels/conv.h"
 #include "ops/dispatch.h"
 #include "striate/autograd.h"
 #include "striate/ops/conv.h"
 #include "striate/ops/creation.h"
+#include "striate/profiler.h"
 
 namespace striate::conv_common {
+
+// Forward, backward-input and backward-weight each do N * K * (C / groups) * R * S * P * Q
+// multiply-adds (2 FLOPs each; a locally connected layer too, with groups = 1) and read or write
+// the input, the weight and the output once.
+inline int64_t pass_flops(const kernels::Conv2dGeometry& g) {
+  return 2 * g.N * g.K * (g.C / g.groups) * g.R * g.S * g.P * g.Q;
+}
+inline int64_t pass_flops(const kernels::Conv3dGeometry& g) {
+  return 2 * g.N * g.K * (g.C / g.groups) * g.U * g.R * g.S * g.O * g.P * g.Q;
+}
+inline int64_t activation_elements(const kernels::Conv2dGeometry& g) {
+  return g.N * (g.C * g.H * g.W + g.K * g.P * g.Q);
+}
+inline int64_t activation_elements(const kernels::Conv3dGeometry& g) {
+  return g.N * (g.C * g.D * g.H * g.W + g.K * g.O * g.P * g.Q);
+}
+template <typename T, typename Geometry>
+int64_t pass_bytes(const Geometry& g, int64_t weight_elements) {
+  return (activation_elements(g) + weight_elements) * static_cast<int64_t>(sizeof(T));
+}
 
 // "(a, b)" for error messages.
 inline std::string pair_str(const std::array<int64_t, 2>& v) { return detail::str("(", v[0], ", ", v[1], ")"); }
@@ -69,12 +91,15 @@ struct ConvBackward : autograd::Node {
     if (should_compute_input_grad(1)) dweight = empty(w.sizes(), options_of(w));
     if (has_bias && should_compute_input_grad(2)) dbias = empty(Kernels::bias_shape(geometry), options_of(w));
     STRIATE_DISPATCH_FLOATING(x.dtype(), Kernels::name, [&] {
-      if (dinput.defined() && dinput.numel() > 0)
+      if (dinput.defined() && dinput.numel() > 0) {
+        STRIATE_PROFILE_COST(pass_flops(geometry), pass_bytes<scalar_t>(geometry, w.numel()));
         Kernels::template backward_input<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
                                                    w.data<scalar_t>(), geometry);
+      }
       if (dweight.defined() || dbias.defined()) {
         // dbias alone still needs a place for the weight gradient the kernel computes with it.
         Tensor dweight_target = dweight.defined() ? dweight : empty(w.sizes(), options_of(w));
+        STRIATE_PROFILE_COST(pass_flops(geometry), pass_bytes<scalar_t>(geometry, w.numel()));
         Kernels::template backward_weight<scalar_t>(dweight_target.device(), dweight_target.data<scalar_t>(),
                                                     dbias.defined() ? dbias.data<scalar_t>() : nullptr,
                                                     dout.data<scalar_t>(), x.data<scalar_t>(), geometry);

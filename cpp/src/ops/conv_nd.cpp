@@ -197,6 +197,7 @@ Tensor conv3d(const Tensor& input, const Tensor& weight, const std::optional<Ten
   g.groups = args.groups;
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), "conv3d", [&] {
+      STRIATE_PROFILE_COST(conv_common::pass_flops(g), conv_common::pass_bytes<scalar_t>(g, w.numel()));
       kernels::conv3d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), w.data<scalar_t>(),
                                         has_bias ? b.data<scalar_t>() : nullptr, g);
     });

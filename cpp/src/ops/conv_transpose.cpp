@@ -102,12 +102,14 @@ struct ConvTranspose2dBackward : autograd::Node {
       if (should_compute_input_grad(0)) {
         // d input = conv2d(d output, W): the adjoint's forward pass.
         dinput = empty(input_shape, options_of(x));
+        STRIATE_PROFILE_COST(conv_common::pass_flops(geometry), conv_common::pass_bytes<scalar_t>(geometry, w.numel()));
         kernels::conv2d_forward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
                                           w.data<scalar_t>(), nullptr, geometry);
       }
       if (should_compute_input_grad(1)) {
         // The adjoint's weight gradient with the roles of its input and output gradient swapped.
         dweight = empty(w.sizes(), options_of(w));
+        STRIATE_PROFILE_COST(conv_common::pass_flops(geometry), conv_common::pass_bytes<scalar_t>(geometry, w.numel()));
         kernels::conv2d_backward_weight<scalar_t>(dweight.device(), dweight.data<scalar_t>(), nullptr,
                                                   x.data<scalar_t>(), dout.data<scalar_t>(), geometry);
       }
@@ -141,6 +143,7 @@ Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const std::op
   const auto geometry = adjoint_geometry(x.sizes(), w.sizes(), out, options);
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
+      STRIATE_PROFILE_COST(conv_common::pass_flops(geometry), conv_common::pass_bytes<scalar_t>(geometry, w.numel()));
       kernels::conv2d_backward_input<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), w.data<scalar_t>(),
                                                geometry);
     });

@@ -79,6 +79,7 @@ void batched_gemm(Tensor& out, const Tensor& a, const Tensor& b, const Shape& ba
   // product lets the GEMM split itself over the threads.
   parallel_for(0, batch.numel(), 1, [&](int64_t first, int64_t last) {
     for (int64_t i = first; i < last; ++i) {
+      STRIATE_PROFILE_COST(2 * M * N * K, (M * K + K * N + M * N) * static_cast<int64_t>(sizeof(T)));
       kernels::gemm<T>(out.device(), a_layout.transposed, b_layout.transposed, M, N, K, T(1), a_data + a_offsets[i],
                        a_layout.leading, b_data + b_offsets[i], b_layout.leading, T(0), out_data + i * M * N, N);
     }
@@ -256,6 +257,8 @@ Tensor linear(const Tensor& x, const Tensor& weight, const std::optional<Tensor>
       scalar_t* out = y.data<scalar_t>();
       const scalar_t beta = has_bias ? scalar_t(1) : scalar_t(0);
       // y (rows, out) = x (rows, in) @ W^T: reading W as stored transposed flips its flag.
+      STRIATE_PROFILE_COST(2 * rows * out_features * in_features,
+                           (rows * in_features + in_features * out_features + rows * out_features) * sizeof(scalar_t));
       kernels::gemm<scalar_t>(y.device(), x_layout.transposed, !w_layout.transposed, rows, out_features, in_features,
                               scalar_t(1), x2.data<scalar_t>(), x_layout.leading, w2.data<scalar_t>(), w_layout.leading,
                               beta, out, out_features);

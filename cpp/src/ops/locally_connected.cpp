@@ -88,6 +88,7 @@ Tensor locally_connected2d(const Tensor& input, const Tensor& weight, const std:
   Tensor y = empty(out_shape, options_of(input));
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
+      STRIATE_PROFILE_COST(conv_common::pass_flops(g), conv_common::pass_bytes<scalar_t>(g, w.numel()));
       kernels::locally_connected2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(),
                                                      w.data<scalar_t>(), has_bias ? b.data<scalar_t>() : nullptr, g);
     });

@@ -154,6 +154,9 @@ struct CrossEntropyBackward : autograd::Node {
     Tensor dloss = grads[0].contiguous();
     Tensor dx = empty(input_shape, options_of(x));
     STRIATE_DISPATCH_FLOATING(x.dtype(), "CrossEntropyBackward", [&] {
+      STRIATE_PROFILE_BYTES((x.numel() + dx.numel() + dloss.numel() + row_max.numel() + log_sum.numel()) *
+                                sizeof(scalar_t) +
+                            labels.numel() * sizeof(int64_t));
       kernels::cross_entropy_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dloss.data<scalar_t>(),
                                                 x.data<scalar_t>(), row_max.data<scalar_t>(), log_sum.data<scalar_t>(),
                                                 labels.data<int64_t>(), optional_data<scalar_t>(class_weight), layout.N,
@@ -216,6 +219,8 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, Reduction reduct
   Tensor max_logit = empty({layout.N * layout.S}, options);
   Tensor log_total = empty({layout.N * layout.S}, options);
   STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
+    STRIATE_PROFILE_BYTES((x.numel() + losses.numel() + max_logit.numel() + log_total.numel()) * sizeof(scalar_t) +
+                          labels.numel() * sizeof(int64_t));
     kernels::cross_entropy_forward<scalar_t>(losses.device(), losses.data<scalar_t>(), max_logit.data<scalar_t>(),
                                              log_total.data<scalar_t>(), x.data<scalar_t>(), labels.data<int64_t>(),
                                              optional_data<scalar_t>(weights), layout.N, layout.C, layout.S,
@@ -262,6 +267,7 @@ struct NllLossBackward : autograd::Node {
     Tensor dloss = grads[0].contiguous();
     Tensor dx = empty(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     STRIATE_DISPATCH_FLOATING(dtype, "NllLossBackward", [&] {
+      STRIATE_PROFILE_BYTES((dx.numel() + dloss.numel()) * sizeof(scalar_t) + labels.numel() * sizeof(int64_t));
       kernels::nll_loss_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dloss.data<scalar_t>(),
                                            labels.data<int64_t>(), optional_data<scalar_t>(class_weight), layout.N,
                                            layout.C, layout.S, 1, ignore_index);
@@ -288,6 +294,7 @@ Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reducti
   Tensor x = log_probs.contiguous();
   Tensor losses = empty(layout.loss_shape, options_of(x));
   STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
+    STRIATE_PROFILE_BYTES(2 * losses.numel() * sizeof(scalar_t) + labels.numel() * sizeof(int64_t));
     kernels::nll_loss_forward<scalar_t>(losses.device(), losses.data<scalar_t>(), x.data<scalar_t>(),
                                         labels.data<int64_t>(), optional_data<scalar_t>(weights), layout.N, layout.C,
                                         layout.S, ignore_index);
@@ -323,6 +330,7 @@ struct MultiMarginBackward : autograd::Node {
     Tensor dloss = grads[0].contiguous();
     Tensor dx = empty(input_shape, options_of(x));
     STRIATE_DISPATCH_FLOATING(x.dtype(), "MultiMarginLossBackward", [&] {
+      STRIATE_PROFILE_BYTES((2 * x.numel() + dloss.numel()) * sizeof(scalar_t) + labels.numel() * sizeof(int64_t));
       kernels::multi_margin_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dloss.data<scalar_t>(),
                                                x.data<scalar_t>(), labels.data<int64_t>(),
                                                optional_data<scalar_t>(class_weight), N, C, p, margin);
@@ -359,6 +367,7 @@ Tensor multi_margin_loss(const Tensor& input, const Tensor& target, int64_t p, d
   Tensor x = input.contiguous();
   Tensor losses = empty(expected, options_of(x));
   STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
+    STRIATE_PROFILE_BYTES((x.numel() + losses.numel()) * sizeof(scalar_t) + labels.numel() * sizeof(int64_t));
     kernels::multi_margin_forward<scalar_t>(losses.device(), losses.data<scalar_t>(), x.data<scalar_t>(),
                                             labels.data<int64_t>(), optional_data<scalar_t>(weights), N, C,
                                             static_cast<int>(p), margin);

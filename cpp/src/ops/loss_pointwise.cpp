@@ -89,6 +89,7 @@ struct BinaryCrossEntropyBackward : autograd::Node {
     Tensor dx = should_compute_input_grad(0) ? empty(x.sizes(), options_of(x)) : Tensor();
     Tensor dt = should_compute_input_grad(1) ? empty(x.sizes(), options_of(x)) : Tensor();
     STRIATE_DISPATCH_FLOATING(x.dtype(), "BinaryCrossEntropyBackward", [&] {
+      STRIATE_PROFILE_BYTES((dloss.numel() + (2 + dx.defined() + dt.defined()) * x.numel()) * sizeof(scalar_t));
       kernels::binary_cross_entropy_backward<scalar_t>(
           dx.device(), dx.defined() ? dx.data<scalar_t>() : nullptr, dt.defined() ? dt.data<scalar_t>() : nullptr,
           dloss.data<scalar_t>(), x.data<scalar_t>(), t.data<scalar_t>(), x.numel());
@@ -119,6 +120,7 @@ Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Ten
   });
   Tensor losses = empty(x.sizes(), options_of(x));
   STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
+    STRIATE_PROFILE_BYTES(3 * x.numel() * sizeof(scalar_t));
     kernels::binary_cross_entropy_forward<scalar_t>(losses.device(), losses.data<scalar_t>(), x.data<scalar_t>(),
                                                     t.data<scalar_t>(), x.numel());
   });
@@ -165,6 +167,7 @@ struct KlDivBackward : autograd::Node {
     Tensor dx = should_compute_input_grad(0) ? empty(x.sizes(), options_of(x)) : Tensor();
     Tensor dt = should_compute_input_grad(1) ? empty(x.sizes(), options_of(x)) : Tensor();
     STRIATE_DISPATCH_FLOATING(x.dtype(), "KlDivBackward", [&] {
+      STRIATE_PROFILE_BYTES((dloss.numel() + (2 + dx.defined() + dt.defined()) * x.numel()) * sizeof(scalar_t));
       kernels::kl_div_backward<scalar_t>(dx.device(), dx.defined() ? dx.data<scalar_t>() : nullptr,
                                          dt.defined() ? dt.data<scalar_t>() : nullptr, dloss.data<scalar_t>(),
                                          x.data<scalar_t>(), t.data<scalar_t>(), x.numel());
@@ -194,6 +197,7 @@ Tensor kl_div(const Tensor& input, const Tensor& target, const std::string& redu
     Tensor t = target.contiguous();
     losses = empty(x.sizes(), options_of(x));
     STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
+      STRIATE_PROFILE_BYTES(3 * x.numel() * sizeof(scalar_t));
       kernels::kl_div_forward<scalar_t>(losses.device(), losses.data<scalar_t>(), x.data<scalar_t>(),
                                         t.data<scalar_t>(), x.numel());
     });

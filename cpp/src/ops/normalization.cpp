@@ -65,6 +65,7 @@ struct BatchNormBackward : autograd::Node {
     Tensor dgamma = should_compute_input_grad(1) ? empty({C}, options_of(x)) : Tensor();
     Tensor dbeta = should_compute_input_grad(2) ? empty({C}, options_of(x)) : Tensor();
     STRIATE_DISPATCH_FLOATING(x.dtype(), "BatchNormBackward", [&] {
+      STRIATE_PROFILE_BYTES((dx.defined() ? 3 : 2) * N * C * L * sizeof(scalar_t));
       kernels::batch_norm_backward<scalar_t>(dx.device(), dx.defined() ? dx.data<scalar_t>() : nullptr,
                                              dgamma.defined() ? dgamma.data<scalar_t>() : nullptr,
                                              dbeta.defined() ? dbeta.data<scalar_t>() : nullptr, dy.data<scalar_t>(),
@@ -118,6 +119,7 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
     Tensor var;
     if (training) {
       var = empty({C}, options);
+      STRIATE_PROFILE_BYTES((N * C * L + 2 * C) * sizeof(scalar_t));
       kernels::batch_norm_stats<scalar_t>(x.device(), mean.data<scalar_t>(), var.data<scalar_t>(), x.data<scalar_t>(),
                                           N, C, L);
       if (running_mean.defined()) {
@@ -135,6 +137,7 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
   Tensor y = empty(input.sizes(), options);
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
+      STRIATE_PROFILE_BYTES((2 * N * C * L + 4 * C) * sizeof(scalar_t));
       kernels::batch_norm_apply<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), mean.data<scalar_t>(),
                                           invstd.data<scalar_t>(), data_or_null<scalar_t>(gamma),
                                           data_or_null<scalar_t>(beta), N, C, L);
@@ -172,6 +175,7 @@ struct GroupNormBackward : autograd::Node {
     Tensor dgamma = should_compute_input_grad(1) ? empty({C}, options_of(x)) : Tensor();
     Tensor dbeta = should_compute_input_grad(2) ? empty({C}, options_of(x)) : Tensor();
     STRIATE_DISPATCH_FLOATING(x.dtype(), op_name.c_str(), [&] {
+      STRIATE_PROFILE_BYTES((dx.defined() ? 3 : 2) * N * C * L * sizeof(scalar_t));
       kernels::group_norm_backward<scalar_t>(dx.device(), dx.defined() ? dx.data<scalar_t>() : nullptr,
                                              dgamma.defined() ? dgamma.data<scalar_t>() : nullptr,
                                              dbeta.defined() ? dbeta.data<scalar_t>() : nullptr, dy.data<scalar_t>(),
@@ -203,6 +207,7 @@ Tensor grouped_norm(const Tensor& input, int64_t N, int64_t C, int64_t L, int64_
   Tensor mean = empty({N, G}, options), invstd = empty({N, G}, options);
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), backward_name, [&] {
+      STRIATE_PROFILE_BYTES((2 * N * C * L + 2 * N * G) * sizeof(scalar_t));
       kernels::group_norm_forward<scalar_t>(y.device(), y.data<scalar_t>(), mean.data<scalar_t>(),
                                             invstd.data<scalar_t>(), x.data<scalar_t>(), data_or_null<scalar_t>(gamma),
                                             data_or_null<scalar_t>(beta), N, C, L, G, eps);
@@ -323,6 +328,7 @@ struct LocalResponseNormBackward : autograd::Node {
     Tensor dx = empty(x.sizes(), options_of(x));
     if (x.numel() == 0) return {dx};
     STRIATE_DISPATCH_FLOATING(x.dtype(), "LocalResponseNormBackward", [&] {
+      STRIATE_PROFILE_BYTES(4 * x.numel() * sizeof(scalar_t));
       kernels::local_response_norm_backward<scalar_t>(dx.device(), dx.data<scalar_t>(), dy.data<scalar_t>(),
                                                       x.data<scalar_t>(), denom.data<scalar_t>(), N, C, L, size, alpha,
                                                       beta);
@@ -348,6 +354,7 @@ Tensor local_response_norm(const Tensor& input, int64_t size, double alpha, doub
   Tensor y = empty(input.sizes(), options), denom = empty(input.sizes(), options);
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
+      STRIATE_PROFILE_BYTES(3 * y.numel() * sizeof(scalar_t));
       kernels::local_response_norm_forward<scalar_t>(y.device(), y.data<scalar_t>(), denom.data<scalar_t>(),
                                                      x.data<scalar_t>(), N, C, L, size, alpha, beta, k);
     });

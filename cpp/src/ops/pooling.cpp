@@ -102,6 +102,7 @@ struct MaxPool2dBackward : autograd::Node {
     Tensor dout = grads[0].contiguous();
     Tensor dinput = empty(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     STRIATE_DISPATCH_FLOATING(dtype, "max_pool2d backward", [&] {
+      STRIATE_PROFILE_BYTES((dinput.numel() + dout.numel()) * sizeof(scalar_t) + dout.numel() * sizeof(int64_t));
       kernels::max_pool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
                                              index.data<int64_t>(), geometry);
     });
@@ -122,6 +123,7 @@ std::tuple<Tensor, Tensor> max_pool2d_impl(const Tensor& input, const Pool2dOpti
   Tensor y = empty(out_shape, options_of(input));
   Tensor indices = empty(out_shape, TensorOptions(DType::Int64).set_device(input.device()));
   STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
+    STRIATE_PROFILE_BYTES((x.numel() + y.numel()) * sizeof(scalar_t) + y.numel() * sizeof(int64_t));
     kernels::max_pool2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), indices.data<int64_t>(), x.data<scalar_t>(),
                                           geometry);
   });
@@ -157,6 +159,7 @@ struct AvgPool2dBackward : autograd::Node {
     Tensor dout = grads[0].contiguous();
     Tensor dinput = empty(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     STRIATE_DISPATCH_FLOATING(dtype, "avg_pool2d backward", [&] {
+      STRIATE_PROFILE_BYTES((dinput.numel() + dout.numel()) * sizeof(scalar_t));
       kernels::avg_pool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(), geometry);
     });
     return {dinput};
@@ -177,6 +180,7 @@ Tensor avg_pool2d_impl(const Tensor& input, const Pool2dOptions& options, const 
   Tensor x = input.detach().contiguous();
   Tensor y = empty(out_shape, options_of(input));
   STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
+    STRIATE_PROFILE_BYTES((x.numel() + y.numel()) * sizeof(scalar_t));
     kernels::avg_pool2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), geometry);
   });
   if (autograd::needs_grad(input)) {
@@ -310,6 +314,7 @@ struct MaxPool3dBackward : autograd::Node {
     Tensor dout = grads[0].contiguous();
     Tensor dinput = empty(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     STRIATE_DISPATCH_FLOATING(dtype, "max_pool3d backward", [&] {
+      STRIATE_PROFILE_BYTES((dinput.numel() + dout.numel()) * sizeof(scalar_t) + dout.numel() * sizeof(int64_t));
       kernels::max_pool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
                                              index.data<int64_t>(), geometry);
     });
@@ -328,6 +333,7 @@ std::tuple<Tensor, Tensor> max_pool3d_with_indices(const Tensor& input, const Po
   Tensor y = empty(out_shape, options_of(input));
   Tensor indices = empty(out_shape, TensorOptions(DType::Int64).set_device(input.device()));
   STRIATE_DISPATCH_FLOATING(input.dtype(), "max_pool3d", [&] {
+    STRIATE_PROFILE_BYTES((x.numel() + y.numel()) * sizeof(scalar_t) + y.numel() * sizeof(int64_t));
     kernels::max_pool3d_forward<scalar_t>(y.device(), y.data<scalar_t>(), indices.data<int64_t>(), x.data<scalar_t>(),
                                           geometry);
   });
@@ -359,6 +365,7 @@ struct AvgPool3dBackward : autograd::Node {
     Tensor dout = grads[0].contiguous();
     Tensor dinput = empty(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     STRIATE_DISPATCH_FLOATING(dtype, "avg_pool3d backward", [&] {
+      STRIATE_PROFILE_BYTES((dinput.numel() + dout.numel()) * sizeof(scalar_t));
       kernels::avg_pool3d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(), geometry);
     });
     return {dinput};
@@ -376,6 +383,7 @@ Tensor avg_pool3d(const Tensor& input, const Pool3dOptions& options) {
   Tensor x = input.detach().contiguous();
   Tensor y = empty(out_shape, options_of(input));
   STRIATE_DISPATCH_FLOATING(input.dtype(), "avg_pool3d", [&] {
+    STRIATE_PROFILE_BYTES((x.numel() + y.numel()) * sizeof(scalar_t));
     kernels::avg_pool3d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), geometry);
   });
   if (autograd::needs_grad(input)) {

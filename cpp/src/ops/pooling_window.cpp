@@ -57,6 +57,7 @@ struct IndexedMaxPoolBackward : autograd::Node {
     Tensor dout = grads[0].contiguous();
     Tensor dinput = empty(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     STRIATE_DISPATCH_FLOATING(dtype, node_name.c_str(), [&] {
+      STRIATE_PROFILE_BYTES((dinput.numel() + dout.numel()) * sizeof(scalar_t) + dout.numel() * sizeof(int64_t));
       kernels::max_pool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
                                              index.data<int64_t>(), geometry);
     });
@@ -76,6 +77,7 @@ std::tuple<Tensor, Tensor> window_max_pool2d(const Tensor& input, const Shape& o
   Tensor y = empty(out_shape, options_of(input));
   Tensor indices = empty(out_shape, TensorOptions(DType::Int64).set_device(input.device()));
   STRIATE_DISPATCH_FLOATING(input.dtype(), node_name, [&] {
+    STRIATE_PROFILE_BYTES((x.numel() + y.numel()) * sizeof(scalar_t) + y.numel() * sizeof(int64_t));
     kernels::window_max_pool2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), indices.data<int64_t>(),
                                                  x.data<scalar_t>(), geometry);
   });
@@ -130,6 +132,7 @@ struct AdaptiveAvgPool2dBackward : autograd::Node {
     Tensor dinput = empty(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     const auto geometry = windows.geometry(planes, H, W, P, Q, false);
     STRIATE_DISPATCH_FLOATING(dtype, "adaptive_avg_pool2d backward", [&] {
+      STRIATE_PROFILE_BYTES((dinput.numel() + dout.numel()) * sizeof(scalar_t));
       kernels::window_avg_pool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
                                                     geometry);
     });
@@ -149,6 +152,7 @@ Tensor adaptive_avg_pool2d(const Tensor& input, IntPair output_size) {
   Tensor x = input.detach().contiguous();
   Tensor y = empty(out_shape, options_of(input));
   STRIATE_DISPATCH_FLOATING(input.dtype(), "adaptive_avg_pool2d", [&] {
+    STRIATE_PROFILE_BYTES((x.numel() + y.numel()) * sizeof(scalar_t));
     kernels::window_avg_pool2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(),
                                                  windows.geometry(planes, H, W, output_size[0], output_size[1], false));
   });
@@ -262,6 +266,7 @@ struct MaxUnpool2dBackward : autograd::Node {
     Tensor dout = grads[0].contiguous();
     Tensor dinput = empty(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     STRIATE_DISPATCH_FLOATING(dtype, "max_unpool2d backward", [&] {
+      STRIATE_PROFILE_BYTES((dinput.numel() + dout.numel()) * sizeof(scalar_t) + dinput.numel() * sizeof(int64_t));
       kernels::max_unpool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
                                                index.data<int64_t>(), planes, H, W, P, Q);
     });
@@ -308,6 +313,7 @@ Tensor max_unpool2d(const Tensor& input, const Tensor& indices, const Pool2dOpti
   Tensor x = input.detach().contiguous();
   Tensor y = empty(out_shape, options_of(input));
   STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
+    STRIATE_PROFILE_BYTES((x.numel() + y.numel()) * sizeof(scalar_t) + x.numel() * sizeof(int64_t));
     kernels::max_unpool2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), index_data, planes, H,
                                             W, size[0], size[1]);
   });

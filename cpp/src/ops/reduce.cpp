@@ -120,6 +120,7 @@ Tensor sum_forward(const Tensor& x, const std::vector<bool>& reduced, bool keepd
   const double scale = average ? 1.0 / static_cast<double>(plan.R) : 1.0;
   STRIATE_DISPATCH_ALL(x.dtype(), op, [&] {
     using out_t = std::conditional_t<std::is_floating_point_v<scalar_t>, scalar_t, int64_t>;
+    STRIATE_PROFILE_BYTES(plan.data.numel() * sizeof(scalar_t) + out.numel() * sizeof(out_t));
     kernels::sum_reduce<scalar_t, out_t>(out.device(), out.data<out_t>(), plan.data.data<scalar_t>(), plan.outer,
                                          plan.R, plan.inner, scale);
   });
@@ -236,6 +237,7 @@ Tensor variance(const Tensor& x, const std::vector<int64_t>& dims, int64_t corre
   ReducePlan plan = plan_reduction(x, reduced);
   Tensor y = empty(reduced_shape(x.sizes(), reduced, keepdim), options_of(x));
   STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
+    STRIATE_PROFILE_BYTES((plan.data.numel() + y.numel()) * sizeof(scalar_t));
     kernels::var_reduce<scalar_t>(y.device(), y.data<scalar_t>(), plan.data.data<scalar_t>(), plan.outer, plan.R,
                                   plan.inner, correction, take_sqrt);
   });
@@ -292,6 +294,7 @@ std::tuple<Tensor, Tensor> extreme_forward(const Tensor& x, const std::vector<bo
   Tensor indices = empty(out_shape, TensorOptions(DType::Int64));
   if (values.numel() == 0) return {values, indices};
   STRIATE_DISPATCH_ALL(x.dtype(), op, [&] {
+    STRIATE_PROFILE_BYTES((plan.data.numel() + values.numel()) * sizeof(scalar_t) + indices.numel() * sizeof(int64_t));
     kernels::extreme_reduce<scalar_t>(values.device(), values.data<scalar_t>(), indices.data<int64_t>(),
                                       plan.data.data<scalar_t>(), plan.outer, plan.R, plan.inner, is_max);
   });

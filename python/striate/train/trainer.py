@@ -293,7 +293,7 @@ class Trainer:
             "scheduler": None if self.scheduler is None else self.scheduler.state_dict(),
             "scheduler_type": None if self.scheduler is None else type(self.scheduler).__name__,
             "callbacks": [callback.state_dict() if hasattr(callback, "state_dict") else {}
-                          for callback in self.callbacks],
+                          for callback in self._checkpointed_callbacks()],
             "rng": {"striate": get_rng_state(), "python": _python_rng_state(),
                     "numpy": _numpy_rng_state()},
             "train_loader": loader_state,
@@ -312,7 +312,7 @@ class Trainer:
         self.optimizer.load_state_dict(state["optimizer"])
         if self.scheduler is not None and state["scheduler"] is not None:
             self.scheduler.load_state_dict(state["scheduler"])
-        for callback, callback_state in zip(self.callbacks, state["callbacks"]):
+        for callback, callback_state in zip(self._checkpointed_callbacks(), state["callbacks"]):
             if hasattr(callback, "load_state_dict"):
                 callback.load_state_dict(callback_state)
         set_rng_state(state["rng"]["striate"])
@@ -341,10 +341,15 @@ class Trainer:
             if state[key] != ours[what]:
                 raise ValueError(f"Trainer.load_state_dict: the checkpoint was written with "
                                  f"{what} {state[key]}, this trainer has {ours[what]}")
-        if len(state["callbacks"]) != len(self.callbacks):
+        checkpointed = self._checkpointed_callbacks()
+        if len(state["callbacks"]) != len(checkpointed):
             raise ValueError(f"Trainer.load_state_dict: the checkpoint holds the state of "
                              f"{len(state['callbacks'])} callbacks, this trainer has "
-                             f"{len(self.callbacks)}")
+                             f"{len(checkpointed)}")
+
+    def _checkpointed_callbacks(self):
+        # A callback with `checkpointed = False` (ProfileSteps) is not part of the run's state.
+        return [callback for callback in self.callbacks if getattr(callback, "checkpointed", True)]
 
     def save_checkpoint(self, path, **extra):
         """Writes state_dict() (plus `extra` entries, e.g. the model's name) atomically."""

@@ -27,6 +27,9 @@ class CallObserver {
 
 // This thread's observer, or nullptr when none is installed.
 CallObserver* call_observer();
+// Whether module calls must go through a CallScope now: an observer is installed on this thread or
+// a profile is recording. Module::call and Python's module(x) test it before anything else.
+bool calls_watched();
 
 // Installs `observer` on this thread for the guard's lifetime; the one it replaced (if any)
 // comes back when the guard ends, also when an exception ends it.
@@ -44,7 +47,9 @@ class ObserveCalls {
 // One call of `module` as observers hear it: enter at construction, exit at finish(), or with an
 // undefined output if the scope ends unfinished (the forward threw). Module::call uses it; so do
 // code paths that run a module without its forward (Python's module(*args), a FractalBlock
-// running a sub-block's columns), so that observers see them as that module's call.
+// running a sub-block's columns), so that observers see them as that module's call. While a
+// profile runs (striate/profiler.h) the scope is also the module's record, whose dotted path the
+// records inside it carry.
 class CallScope {
  public:
   CallScope(Module& module, const Tensor& input);
@@ -57,6 +62,7 @@ class CallScope {
  private:
   CallObserver* observer_;  // the one that heard the entry (null: nobody is listening)
   Module* module_;
+  bool profiled_ = false;  // a profiler record was opened for this call
 };
 
 }  // namespace striate::nn
