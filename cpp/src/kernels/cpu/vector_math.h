@@ -1,0 +1,94 @@
+// The vectorized inner loops of the CPU kernels outside conv and gemm: transcendental maps,
+// activations, softmax, batch-norm sweeps, optimizer updates, pooling rows. Each is a serial
+// function over contiguous memory, compiled once per SIMD variant (vector_math_generic.cpp for
+// baseline SSE2, _avx2.cpp, _avx512.cpp) and picked at each call by striate::cpu_isa(), so tests
+// can switch paths at run time. The family kernels (activation.cpp, normalization.cpp, ...)
+// split the work over threads and call these on their chunks:
+//   const auto& vk = vector_kernels<float>();
+//   parallel_for(0, n, grain, [&](int64_t b, int64_t e) { vk.map(VectorFunction::Exp, y + b, x + b, e - b); });
+// Elementwise results do not depend on where a span starts or ends, so any chunking gives the
+// same bits.
+#pragma once
+#include <cstdint>
+
+#include "kernels/activation.h"
+
+namespace striate::kernels::cpu {
+
+// exp, expm1, log, log1p, tanh, sigmoid (1 / (1 + exp(-x))) and erf: at most 2 ulp from the
+// correctly rounded value over the whole range, with libm's special values.
+enum class VectorFunction { Exp, Expm1, Log, Log1p, Tanh, Sigmoid, Erf };
+
+// Scalars of one SGD update (torch.optim.SGD's rule, see optim/sgd.cpp), already rounded to T as
+// the op-by-op update rounds them, so the fused update gives the same bits.
+template <typename T>
+struct SgdScalars {
+  T weight_decay, momentum, dampening_complement /* 1 - dampening */, negative_lr;
+  bool has_weight_decay, has_momentum, nesterov, maximize;
+};
+
+// Scalars of one Adam / AdamW update (optim/adam.cpp), rounded to T as the op-by-op update.
+template <typename T>
+struct AdamScalars {
+  T decay_factor;  // 1 - lr * weight_decay (decoupled weight decay)
+  T weight_decay;  // L2 penalty in the gradient (coupled weight decay)
+  T one_minus_beta1, beta2, one_minus_beta2;
+  T bias_correction2_sqrt;  // sqrt(1 - beta2^t)
+  T eps, negative_step_size;
+  bool decoupled, has_weight_decay, amsgrad, bias_correction, maximize;
+};
+
+template <typename T>
+struct VectorKernels {
+  // y = f(x) over n elements; y may alias x.
+  void (*map)(VectorFunction f, T* y, const T* x, int64_t n);
+
+  // ---- activations (elementwise; outputs may alias inputs) ----
+  void (*relu_forward)(T* y, const T* x, int64_t n);
+  void (*relu_backward)(T* dx, const T* dy, const T* y, int64_t n);     // dy where y > 0
+  void (*sigmoid_backward)(T* dx, const T* dy, const T* y, int64_t n);  // dy y (1 - y)
+  void (*tanh_backward)(T* dx, const T* dy, const T* y, int64_t n);     // dy (1 - y^2)
+  void (*pointwise_forward)(T* y, const T* x, int64_t n, PointwiseActivation kind, T a, T b);
+  void (*pointwise_backward)(T* dx, const T* dy, const T* x, int64_t n, PointwiseActivation kind, T a, T b);
+
+  // ---- softmax over C, for `width` adjacent columns whose C stride is `inner` (a row: 1, 1) ----
+  void (*softmax_forward)(T* y, const T* x, int64_t C, int64_t inner, int64_t width, bool log);
+  void (*softmax_backward)(T* dx, const T* dy, const T* y, int64_t C, int64_t inner, int64_t width, bool log);
+  // max_c x and log sum_c exp(x - max) of one row of C values.
+  void (*log_sum_exp)(T* max_value, T* log_total, const T* x, int64_t C);
+  // y = exp((x - shift) - log_total) * scale over a row (cross-entropy's softmax gradient).
+  void (*scaled_softmax)(T* y, const T* x, int64_t n, T shift, T log_total, T scale);
+
+  // ---- batch norm sweeps over one contiguous row ----
+  // The row's mean and sum of squared deviations from it.
+  void (*moments)(double* mean, double* squares, const T* x, int64_t n);
+  // y = x * scale + shift, then max(y, 0) when relu (NaN kept).
+  void (*scale_shift)(T* y, const T* x, int64_t n, T scale, T shift, bool relu);
+  // sum dy and sum dy * (x - center).
+  void (*centered_dot)(double* sum_dy, double* sum_dy_centered, const T* dy, const T* x, int64_t n, T center);
+  // dx = a * dy + b * (x - center) + c.
+  void (*centered_combine)(T* dx, const T* dy, const T* x, int64_t n, T a, T b, T center, T c);
+
+  // ---- optimizers (one parameter tensor's span) ----
+  // first: the momentum buffer is new and takes the update as is.
+  void (*sgd_update)(T* param, const T* grad, T* momentum_buffer, int64_t n, const SgdScalars<T>& s, bool first);
+  void (*adam_update)(T* param, const T* grad, T* exp_avg, T* exp_avg_sq, T* max_exp_avg_sq, int64_t n,
+                      const AdamScalars<T>& s);
+};
+
+// The variant for the current striate::cpu_isa().
+template <typename T>
+const VectorKernels<T>& vector_kernels();
+
+namespace detail {
+// Defined (explicitly specialized) in the matching vector_math_<isa>.cpp. Call a variant only
+// when striate::cpu_isa_supported() allows it.
+template <typename T>
+VectorKernels<T> vector_kernels_generic();
+template <typename T>
+VectorKernels<T> vector_kernels_avx2();
+template <typename T>
+VectorKernels<T> vector_kernels_avx512();
+}  // namespace detail
+
+}  // namespace striate::kernels::cpu
