@@ -24,6 +24,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/kernels/cpu/loss.cpp
   cpp/src/kernels/cpu/normalization.cpp
   cpp/src/kernels/cpu/image.cpp
+  cpp/src/kernels/cpu/optimizer.cpp
   cpp/src/kernels/cpu/vector_math.cpp
   cpp/src/kernels/cpu/vector_math_generic.cpp
   # floor 3: autograd
@@ -101,6 +102,8 @@ set(STRIATE_CORE_SOURCES
 set(STRIATE_AVX2_SOURCES cpp/src/kernels/cpu/gemm_avx2.cpp)
 set(STRIATE_AVX512_SOURCES cpp/src/kernels/cpu/gemm_avx512.cpp)
 # The vector kernels (transcendentals, activations, norms, optimizer updates) per SIMD variant.
+set(STRIATE_VECTOR_MATH_SOURCES cpp/src/kernels/cpu/vector_math_generic.cpp cpp/src/kernels/cpu/vector_math_avx2.cpp
+  cpp/src/kernels/cpu/vector_math_avx512.cpp)
 list(APPEND STRIATE_AVX2_SOURCES cpp/src/kernels/cpu/vector_math_avx2.cpp)
 list(APPEND STRIATE_AVX512_SOURCES cpp/src/kernels/cpu/vector_math_avx512.cpp)
 list(APPEND STRIATE_CORE_SOURCES ${STRIATE_AVX2_SOURCES} ${STRIATE_AVX512_SOURCES})

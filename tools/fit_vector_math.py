@@ -21,7 +21,8 @@ mp.mp.dps = 60
 def lawson_fit(target, weight, powers, lo, hi, center=0, nodes=200, iterations=80):
     """Coefficients c of sum c_k (x - center)^powers[k] minimizing max |weight(x) (target(x) -
     p(x))| on [lo, hi], sampled at Chebyshev points of the second kind."""
-    xs = [mp.mpf(lo) + (mp.mpf(hi) - mp.mpf(lo)) * (1 - mp.cos(mp.pi * i / (nodes - 1))) / 2 for i in range(nodes)]
+    lo, hi = mp.mpf(lo), mp.mpf(hi)
+    xs = [lo + (hi - lo) * (1 - mp.cos(mp.pi * i / (nodes - 1))) / 2 for i in range(nodes)]
     fs = [target(x) for x in xs]
     ws = [weight(x) for x in xs]
     basis = [[(x - center) ** p for p in powers] for x in xs]
@@ -41,7 +42,10 @@ def lawson_fit(target, weight, powers, lo, hi, center=0, nodes=200, iterations=8
             for b in range(a):
                 normal[a, b] = normal[b, a]
         coefficients = mp.lu_solve(normal, rhs)
-        errors = [abs(w * (f - sum(c * v for c, v in zip(coefficients, row)))) for row, f, w in zip(basis, fs, ws)]
+        errors = [
+            abs(w * (f - sum(c * v for c, v in zip(coefficients, row))))
+            for row, f, w in zip(basis, fs, ws)
+        ]
         total = sum(lw * e for lw, e in zip(lawson, errors))
         lawson = [lw * e / total for lw, e in zip(lawson, errors)]
     worst = max(errors)
@@ -106,15 +110,17 @@ FITS = {
             {"float": (0, S_MAX**2), "double": (0, S_MAX**2)}),
     "tanh_small": (tanh_core, lambda z: z, {"float": range(0, 5), "double": range(0, 11)},
                    {"float": (0, TANH_SPLIT**2), "double": (0, TANH_SPLIT**2)}),
-    "erf_small": (erf_core, lambda z: mp.sqrt(mp.pi) / 2 if z == 0 else mp.sqrt(z) / mp.erf(mp.sqrt(z)),
+    "erf_small": (erf_core, lambda z: mp.sqrt(mp.pi) / 2 if z == 0 else mp.sqrt(z) / mp.erf(z**0.5),
                   {"float": range(0, 6), "double": range(0, 11)},
                   {"float": (0, ERF_SPLIT**2), "double": (0, ERF_SPLIT**2)}),
     # weight erfc(x): the error of 1 - erfc(x) relative to erf(x) ~ 1
-    "erf_tail": (erf_tail, lambda t: mp.erfc(1 / t - 1), {"float": range(0, 6), "double": range(0, 14)},
+    "erf_tail": (erf_tail, lambda t: mp.erfc(1 / t - 1),
+                 {"float": range(0, 6), "double": range(0, 14)},
                  {p: (1 / (1 + ERF_ONE[p]), 1 / (1 + ERF_SPLIT)) for p in ("float", "double")},
                  # powers of t - center: centred, the coefficients stay small and Horner's
                  # partial sums do not cancel
-                 {p: (1 / (1 + ERF_ONE[p]) + 1 / (1 + ERF_SPLIT)) / 2 for p in ("float", "double")}),
+                 {p: (1 / (1 + ERF_ONE[p]) + 1 / (1 + ERF_SPLIT)) / 2
+                  for p in ("float", "double")}),
 }
 
 
@@ -125,8 +131,8 @@ def print_fit(name, precision):
     coefficients, worst = lawson_fit(target, weight, list(powers[precision]), lo, hi, middle)
     suffix = "f" if precision == "float" else ""
     digits = 9 if precision == "float" else 17
-    print(f"{name} ({precision}) on [{mp.nstr(lo, 8)}, {mp.nstr(hi, 8)}], centre {mp.nstr(middle, 17)}, "
-          f"max weighted error {mp.nstr(worst, 3)}")
+    print(f"{name} ({precision}) on [{mp.nstr(lo, 8)}, {mp.nstr(hi, 8)}], "
+          f"centre {mp.nstr(middle, 17)}, max weighted error {mp.nstr(worst, 3)}")
     for p, c in zip(powers[precision], coefficients):
         print(f"  x^{p}: {mp.nstr(c, digits, min_fixed=-1, max_fixed=1)}{suffix}")
     # The constant term split into a high part and the rest, for callers that add it last.

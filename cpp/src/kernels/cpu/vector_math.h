@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "kernels/activation.h"
+#include "kernels/optimizer.h"
 
 namespace striate::kernels::cpu {
 
@@ -19,24 +20,8 @@ namespace striate::kernels::cpu {
 // correctly rounded value over the whole range, with libm's special values.
 enum class VectorFunction { Exp, Expm1, Log, Log1p, Tanh, Sigmoid, Erf };
 
-// Scalars of one SGD update (torch.optim.SGD's rule, see optim/sgd.cpp), already rounded to T as
-// the op-by-op update rounds them, so the fused update gives the same bits.
-template <typename T>
-struct SgdScalars {
-  T weight_decay, momentum, dampening_complement /* 1 - dampening */, negative_lr;
-  bool has_weight_decay, has_momentum, nesterov, maximize;
-};
-
-// Scalars of one Adam / AdamW update (optim/adam.cpp), rounded to T as the op-by-op update.
-template <typename T>
-struct AdamScalars {
-  T decay_factor;  // 1 - lr * weight_decay (decoupled weight decay)
-  T weight_decay;  // L2 penalty in the gradient (coupled weight decay)
-  T one_minus_beta1, beta2, one_minus_beta2;
-  T bias_correction2_sqrt;  // sqrt(1 - beta2^t)
-  T eps, negative_step_size;
-  bool decoupled, has_weight_decay, amsgrad, bias_correction, maximize;
-};
+using kernels::AdamScalars;
+using kernels::SgdScalars;
 
 template <typename T>
 struct VectorKernels {

@@ -25,11 +25,11 @@ struct MathConstants<float> {
   static constexpr float kLn2Low = -2.12194440e-4f;
   // exp's argument range: below, exp rounds to +0; above, to +inf (the final scaling rounds).
   static constexpr float kExpLow = -104.0f, kExpHigh = 89.0f;
-  static constexpr float kExpm1Low = -30.0f;      // expm1 = -1 to working precision below
-  static constexpr float kExpm1Direct = 25.0f;    // from 2^25 on, 2^n - 1 rounds to 2^n
-  static constexpr float kTanhOne = 9.1f;         // tanh rounds to +-1 beyond
-  static constexpr float kErfSplit = 0.75f;       // x P(x^2) below, 1 - exp(-x^2) G above
-  static constexpr float kErfOne = 3.95f;         // erf rounds to +-1 beyond
+  static constexpr float kExpm1Low = -30.0f;    // expm1 = -1 to working precision below
+  static constexpr float kExpm1Direct = 25.0f;  // from 2^25 on, 2^n - 1 rounds to 2^n
+  static constexpr float kTanhOne = 9.1f;       // tanh rounds to +-1 beyond
+  static constexpr float kErfSplit = 0.75f;     // x P(x^2) below, 1 - exp(-x^2) G above
+  static constexpr float kErfOne = 3.95f;       // erf rounds to +-1 beyond
   static constexpr float kErfTailCentre = 0.386724387f;
   static constexpr float kSubnormalScale = 16777216.0f;  // 2^24
   static constexpr int kSubnormalShift = 24;
@@ -223,8 +223,7 @@ inline typename S::Vector vsigmoid(typename S::Vector x) {
   const auto deep = reduced.n < S::broadcast(T(-100));  // p below the normals: e is the result
   const V power = S::exp2_integer(S::to_integer(S::clamp(reduced.n, T(-100), T(0))));
   const V denominator = S::fma(power, reduced.expm1_r, one + power);
-  const V e = S::select(deep, S::scale(reduced.expm1_r + one, reduced.n),
-                        S::fma(power, reduced.expm1_r, power));
+  const V e = S::select(deep, S::scale(reduced.expm1_r + one, reduced.n), S::fma(power, reduced.expm1_r, power));
   return S::select(x < S::broadcast(T(0)), e, one) / denominator;
 }
 
@@ -236,7 +235,8 @@ inline typename S::Vector verf(typename S::Vector x) {
   const V one = S::broadcast(T(1));
   // x c0 rounded once with the smaller terms: c0 alone, rounded to T, would cost half an ulp.
   const V z = x * x;
-  const V small = S::fma(x, S::broadcast(C::kErfHigh), x * S::fma(z, polynomial<S>(z, C::kErfSmall), S::broadcast(C::kErfLow)));
+  const V small =
+      S::fma(x, S::broadcast(C::kErfHigh), x * S::fma(z, polynomial<S>(z, C::kErfSmall), S::broadcast(C::kErfLow)));
   const V a = S::clamp(S::abs(x), C::kErfSplit, C::kErfOne);
   const V t = one / (one + a);
   const V erfc = vexp<S>(-(a * a)) * polynomial<S>(t - S::broadcast(C::kErfTailCentre), C::kErfTail);

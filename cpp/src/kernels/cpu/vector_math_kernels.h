@@ -176,8 +176,7 @@ void pointwise_backward(typename S::Value* dx, const typename S::Value* dy, cons
       return;
     case PointwiseActivation::Selu: {
       const V alpha = S::broadcast(T(kSeluAlpha)), scale = S::broadcast(T(kSeluScale));
-      map_binary<S>(dx, dy, x, n,
-                    [&](V g, V v) { return g * scale * S::select(v > zero, one, alpha * vexp<S>(v)); });
+      map_binary<S>(dx, dy, x, n, [&](V g, V v) { return g * scale * S::select(v > zero, one, alpha * vexp<S>(v)); });
       return;
     }
     case PointwiseActivation::Gelu: {

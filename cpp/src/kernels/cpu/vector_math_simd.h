@@ -39,20 +39,26 @@ struct Simd {
   static Vector broadcast(T value) {
 #if defined(__AVX512F__)
     if constexpr (VectorBytes == 64) {
-      if constexpr (sizeof(T) == 4) return _mm512_set1_ps(value);
-      else return _mm512_set1_pd(value);
+      if constexpr (sizeof(T) == 4)
+        return _mm512_set1_ps(value);
+      else
+        return _mm512_set1_pd(value);
     }
 #endif
 #if defined(__AVX__)
     if constexpr (VectorBytes == 32) {
-      if constexpr (sizeof(T) == 4) return _mm256_set1_ps(value);
-      else return _mm256_set1_pd(value);
+      if constexpr (sizeof(T) == 4)
+        return _mm256_set1_ps(value);
+      else
+        return _mm256_set1_pd(value);
     }
 #endif
 #if defined(__SSE2__)
     if constexpr (VectorBytes == 16) {
-      if constexpr (sizeof(T) == 4) return _mm_set1_ps(value);
-      else return _mm_set1_pd(value);
+      if constexpr (sizeof(T) == 4)
+        return _mm_set1_ps(value);
+      else
+        return _mm_set1_pd(value);
     }
 #endif
     Vector v;
@@ -66,18 +72,24 @@ struct Simd {
   static Vector fma(Vector a, Vector b, Vector c) {
 #if defined(__AVX512F__)
     if constexpr (VectorBytes == 64) {
-      if constexpr (sizeof(T) == 4) return _mm512_fmadd_ps(a, b, c);
-      else return _mm512_fmadd_pd(a, b, c);
+      if constexpr (sizeof(T) == 4)
+        return _mm512_fmadd_ps(a, b, c);
+      else
+        return _mm512_fmadd_pd(a, b, c);
     }
 #endif
 #if defined(__FMA__)
     if constexpr (VectorBytes == 32) {
-      if constexpr (sizeof(T) == 4) return _mm256_fmadd_ps(a, b, c);
-      else return _mm256_fmadd_pd(a, b, c);
+      if constexpr (sizeof(T) == 4)
+        return _mm256_fmadd_ps(a, b, c);
+      else
+        return _mm256_fmadd_pd(a, b, c);
     }
     if constexpr (VectorBytes == 16) {
-      if constexpr (sizeof(T) == 4) return _mm_fmadd_ps(a, b, c);
-      else return _mm_fmadd_pd(a, b, c);
+      if constexpr (sizeof(T) == 4)
+        return _mm_fmadd_ps(a, b, c);
+      else
+        return _mm_fmadd_pd(a, b, c);
     }
 #endif
     return a * b + c;
@@ -87,20 +99,26 @@ struct Simd {
 #if defined(__AVX512F__)
     if constexpr (VectorBytes == 64) {
       // The zero-masked form: GCC 12's plain _mm512_sqrt_* warns about its undefined source.
-      if constexpr (sizeof(T) == 4) return _mm512_maskz_sqrt_ps(static_cast<__mmask16>(0xffff), v);
-      else return _mm512_maskz_sqrt_pd(static_cast<__mmask8>(0xff), v);
+      if constexpr (sizeof(T) == 4)
+        return _mm512_maskz_sqrt_ps(static_cast<__mmask16>(0xffff), v);
+      else
+        return _mm512_maskz_sqrt_pd(static_cast<__mmask8>(0xff), v);
     }
 #endif
 #if defined(__AVX__)
     if constexpr (VectorBytes == 32) {
-      if constexpr (sizeof(T) == 4) return _mm256_sqrt_ps(v);
-      else return _mm256_sqrt_pd(v);
+      if constexpr (sizeof(T) == 4)
+        return _mm256_sqrt_ps(v);
+      else
+        return _mm256_sqrt_pd(v);
     }
 #endif
 #if defined(__SSE2__)
     if constexpr (VectorBytes == 16) {
-      if constexpr (sizeof(T) == 4) return _mm_sqrt_ps(v);
-      else return _mm_sqrt_pd(v);
+      if constexpr (sizeof(T) == 4)
+        return _mm_sqrt_ps(v);
+      else
+        return _mm_sqrt_pd(v);
     }
 #endif
     for (int lane = 0; lane < kLanes; ++lane) v[lane] = __builtin_sqrt(v[lane]);
