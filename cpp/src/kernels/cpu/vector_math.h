@@ -54,6 +54,22 @@ struct VectorKernels {
   // dx = a * dy + b * (x - center) + c.
   void (*centered_combine)(T* dx, const T* dy, const T* x, int64_t n, T a, T b, T center, T c);
 
+  // ---- pooling: one output row of one plane ----
+  // Max pooling of the Q outputs of a row: output q takes the taps at rows h_begin, h_begin +
+  // dilation_h, ... (< h_end, already clipped to the plane) and columns q * stride_w - pad_w +
+  // k * dilation_w, k < kernel_w, inside [0, W), in that order: the first maximum wins ties, a
+  // NaN wins over numbers; indices are h * W + w.
+  void (*max_pool_row)(T* out, int64_t* indices, const T* in, int64_t W, int64_t h_begin, int64_t h_end,
+                       int64_t dilation_h, int64_t Q, int64_t stride_w, int64_t pad_w, int64_t kernel_w,
+                       int64_t dilation_w);
+  // Average pooling of the columns [q_begin, q_end) whose windows lie inside the input along W
+  // (the caller does the clipped edge columns): the taps' sum (rows, then columns, dilation 1,
+  // w_offset = -pad) divided by divisor.
+  void (*avg_pool_row)(T* out, const T* in, int64_t W, int64_t h_begin, int64_t h_end, int64_t q_begin, int64_t q_end,
+                       int64_t stride_w, int64_t w_offset, int64_t kernel_w, T divisor);
+  // The sum of n values.
+  double (*sum)(const T* x, int64_t n);
+
   // ---- optimizers (one parameter tensor's span) ----
   // first: the momentum buffer is new and takes the update as is.
   void (*sgd_update)(T* param, const T* grad, T* momentum_buffer, int64_t n, const SgdScalars<T>& s, bool first);

@@ -5,7 +5,9 @@
 // ISO C++ never contracts a * b + c), so the fused step gives the same bits.
 #pragma once
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <utility>
 
 #include "kernels/cpu/vector_math.h"
 #include "kernels/cpu/vector_math_functions.h"
@@ -493,6 +495,170 @@ void centered_combine(typename S::Value* dx, const typename S::Value* dy, const 
   map_binary<S>(dx, dy, x, n, [&](V g, V v) { return S::fma(va, g, S::fma(vb, v - vm, vc)); });
 }
 
+// ---- pooling ----------------------------------------------------------------------------------
+// A vector of output columns at a time; each tap's values for those columns are one load
+// (column stride 1), two loads and a shuffle (stride 2) or a gather through a buffer.
+
+template <typename S>
+inline typename S::Vector strided_load(const typename S::Value* source, int64_t stride) {
+  using T = typename S::Value;
+  constexpr int L = S::kLanes;
+  if (stride == 1) return S::load(source);
+  if (stride == 2) {
+    // The even elements of source[0, 2L - 1): the second load starts one early so that no
+    // element past the last one used is read.
+    typename S::Mask even;
+    for (int lane = 0; lane < L; ++lane) even[lane] = 2 * lane < L ? 2 * lane : 2 * lane + 1;
+    return __builtin_shuffle(S::load(source), S::load(source + L - 1), even);
+  }
+  T gathered[L];
+  for (int lane = 0; lane < L; ++lane) gathered[lane] = source[lane * stride];
+  return S::load(gathered);
+}
+
+// Writes the index lanes as int64 (float lanes hold 32-bit indices: widened half by half).
+template <typename Mask, size_t... Lane>
+inline void store_widened_half(int64_t* target, Mask m, std::index_sequence<Lane...>) {
+  typedef int64_t Wide __attribute__((vector_size(sizeof...(Lane) * 8)));
+  const Wide wide = __builtin_convertvector(__builtin_shufflevector(m, m, Lane...), Wide);
+  std::memcpy(target, &wide, sizeof(Wide));
+}
+
+template <typename S>
+inline void store_indices(int64_t* target, typename S::Mask m) {
+  constexpr int L = S::kLanes;
+  if constexpr (sizeof(typename S::Bits) == 8) {
+    std::memcpy(target, &m, sizeof(m));
+  } else {
+    store_widened_half(target, m, std::make_index_sequence<L / 2>{});
+    typename S::Mask high;
+    for (int lane = 0; lane < L; ++lane) high[lane] = m[(lane + L / 2) % L];
+    store_widened_half(target + L / 2, high, std::make_index_sequence<L / 2>{});
+  }
+}
+
+template <typename S>
+void max_pool_row(typename S::Value* out, int64_t* indices, const typename S::Value* in, int64_t W, int64_t h_begin,
+                  int64_t h_end, int64_t dilation_h, int64_t Q, int64_t stride_w, int64_t pad_w, int64_t kernel_w,
+                  int64_t dilation_w) {
+  using T = typename S::Value;
+  using V = typename S::Vector;
+  using M = typename S::Mask;
+  using Bits = typename S::Bits;
+  constexpr int L = S::kLanes;
+  // Lane offsets 0, stride, 2 stride, ... of the column indices (in the lanes' integer width,
+  // which holds the index of any plane of float or double values that fits in memory).
+  M lane_offset;
+  for (int lane = 0; lane < L; ++lane) lane_offset[lane] = static_cast<Bits>(lane * stride_w);
+  // Columns one tap row of a vector of windows reads.
+  const int64_t reach = (L - 1) * stride_w + 1 + (kernel_w - 1) * dilation_w;
+  // A group of windows that is clipped by the plane's edges, or partial, reads this copy of each
+  // tap row, -inf outside [0, W): such taps never win, as the clipped loop never visits them.
+  T segment[4 * 64 + 64];
+  const bool can_copy = reach <= static_cast<int64_t>(sizeof(segment) / sizeof(T));
+  for (int64_t q = 0; q < Q; q += L) {
+    const int64_t first_column = q * stride_w - pad_w;
+    const int64_t count = Q - q < L ? Q - q : L;
+    const bool inside = count == L && first_column >= 0 && first_column + reach <= W;
+    if (!inside && !can_copy) {
+      // Very wide strides or dilations: one window at a time.
+      for (int64_t j = q; j < q + count; ++j) {
+        const int64_t column = j * stride_w - pad_w;
+        const int64_t w_first = column < 0 ? column + (-column + dilation_w - 1) / dilation_w * dilation_w : column;
+        T best = -std::numeric_limits<T>::infinity();
+        int64_t best_index = h_begin * W + w_first;
+        for (int64_t h = h_begin; h < h_end; h += dilation_h)
+          for (int64_t w = w_first; w < column + (kernel_w - 1) * dilation_w + 1 && w < W; w += dilation_w) {
+            const T value = in[h * W + w];
+            if (value > best || value != value) {
+              best = value;
+              best_index = h * W + w;
+            }
+          }
+        out[j] = best;
+        indices[j] = best_index;
+      }
+      continue;
+    }
+    V best = S::broadcast(-std::numeric_limits<T>::infinity());
+    // The first tap inside the plane, as the clipped loop starts from.
+    M best_index = lane_offset + static_cast<Bits>(h_begin * W + first_column);
+    if (first_column < 0) {
+      for (int lane = 0; lane < L; ++lane) {
+        const int64_t column = first_column + lane * stride_w;
+        if (column < 0)
+          best_index[lane] =
+              static_cast<Bits>(h_begin * W + column + (-column + dilation_w - 1) / dilation_w * dilation_w);
+      }
+    }
+    for (int64_t h = h_begin; h < h_end; h += dilation_h) {
+      const T* row = in + h * W + first_column;
+      if (!inside) {
+        for (int64_t i = 0; i < reach; ++i) {
+          const int64_t column = first_column + i;
+          segment[i] = column >= 0 && column < W ? row[i] : -std::numeric_limits<T>::infinity();
+        }
+        row = segment;
+      }
+      for (int64_t k = 0; k < kernel_w; ++k) {
+        const V value = strided_load<S>(row + k * dilation_w, stride_w);
+        // Strictly greater keeps the first maximum; value != value lets NaN win.
+        const M take = (value > best) | (value != value);
+        best = S::select(take, value, best);
+        best_index = take ? lane_offset + static_cast<Bits>(h * W + first_column + k * dilation_w) : best_index;
+      }
+    }
+    if (count == L) {
+      S::store(out + q, best);
+      store_indices<S>(indices + q, best_index);
+    } else {
+      for (int64_t lane = 0; lane < count; ++lane) {
+        out[q + lane] = best[lane];
+        indices[q + lane] = best_index[lane];
+      }
+    }
+  }
+}
+
+template <typename S>
+void avg_pool_row(typename S::Value* out, const typename S::Value* in, int64_t W, int64_t h_begin, int64_t h_end,
+                  int64_t q_begin, int64_t q_end, int64_t stride_w, int64_t w_offset, int64_t kernel_w,
+                  typename S::Value divisor) {
+  using T = typename S::Value;
+  using V = typename S::Vector;
+  constexpr int L = S::kLanes;
+  // Taps in the scalar loop's order (rows, then columns), so the sums round the same.
+  int64_t q = q_begin;
+  for (; q + L <= q_end; q += L) {
+    const int64_t first_column = q * stride_w + w_offset;
+    V total = S::broadcast(0);
+    for (int64_t h = h_begin; h < h_end; ++h)
+      for (int64_t k = 0; k < kernel_w; ++k) total += strided_load<S>(in + h * W + first_column + k, stride_w);
+    S::store(out + q, total / S::broadcast(divisor));
+  }
+  for (; q < q_end; ++q) {
+    const int64_t first_column = q * stride_w + w_offset;
+    T total = T(0);
+    for (int64_t h = h_begin; h < h_end; ++h)
+      for (int64_t k = 0; k < kernel_w; ++k) total += in[h * W + first_column + k];
+    out[q] = total / divisor;
+  }
+}
+
+template <typename S>
+double sum(const typename S::Value* x, int64_t n) {
+  using V = typename S::Vector;
+  constexpr int L = S::kLanes;
+  V acc[4] = {S::broadcast(0), S::broadcast(0), S::broadcast(0), S::broadcast(0)};
+  int64_t i = 0;
+  for (; i + 4 * L <= n; i += 4 * L)
+    for (int k = 0; k < 4; ++k) acc[k] += S::load(x + i + k * L);
+  for (; i + L <= n; i += L) acc[0] += S::load(x + i);
+  double total = horizontal_sum<S>((acc[0] + acc[1]) + (acc[2] + acc[3]));
+  for (; i < n; ++i) total += x[i];
+  return total;
+}
+
 // ---- optimizers -------------------------------------------------------------------------------
 
 template <typename S>
@@ -625,6 +791,9 @@ VectorKernels<T> make_vector_kernels() {
   k.scale_shift = &scale_shift<S>;
   k.centered_dot = &centered_dot<S>;
   k.centered_combine = &centered_combine<S>;
+  k.max_pool_row = &max_pool_row<S>;
+  k.avg_pool_row = &avg_pool_row<S>;
+  k.sum = &sum<S>;
   k.sgd_update = &sgd_update<S>;
   k.adam_update = &adam_update<S>;
   return k;
