@@ -333,6 +333,23 @@ def test_cross_entropy_gradcheck(isa, shape):
     gradcheck(F.cross_entropy, [x, target])
 
 
+# ---- reductions ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
+@pytest.mark.parametrize(
+    "shape,dim", [((40001,), 0), ((7, 37), 1), ((5, 37, 3), 1), ((3, 300, 19), 1), ((9, 300), 0)]
+)
+def test_sums_and_variance_against_float64(isa, dtype, shape, dim):
+    x = (rng.standard_normal(shape) * 3 + 1).astype(dtype)
+    t = st.tensor(x)
+    wide = x.astype(np.float64)
+    rtol = 1e-6 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(to_np(t.sum(dim)), wide.sum(dim), rtol=rtol, atol=rtol)
+    np.testing.assert_allclose(to_np(t.mean(dim)), wide.mean(dim), rtol=rtol, atol=rtol)
+    np.testing.assert_allclose(to_np(t.var(dim)), wide.var(dim, ddof=1), rtol=rtol, atol=rtol)
+
+
 # ---- fused optimizer updates --------------------------------------------------------------------
 
 SHAPES = [(37, 5), (17,), (3, 4), (1,), (40, 33)]
@@ -439,6 +456,8 @@ def test_results_do_not_depend_on_the_thread_count(two_threads):
         opt.step()
         opt.step()
         out["adam"] = to_np(p)
+        big = st.tensor(g)
+        out["sum"], out["sum0"], out["var"] = to_np(big.sum()), to_np(big.sum(0)), to_np(big.var(1))
         return out
 
     st.set_num_threads(1)

@@ -67,8 +67,12 @@ struct VectorKernels {
   // w_offset = -pad) divided by divisor.
   void (*avg_pool_row)(T* out, const T* in, int64_t W, int64_t h_begin, int64_t h_end, int64_t q_begin, int64_t q_end,
                        int64_t stride_w, int64_t w_offset, int64_t kernel_w, T divisor);
-  // The sum of n values.
+
+  // ---- sums in double, in a fixed order (reductions, pooling windows) ----
   double (*sum)(const T* x, int64_t n);
+  double (*squared_deviation_sum)(const T* x, int64_t n, double mean);  // sum (x - mean)^2
+  // acc[i] += x[i], or (x[i] - mean[i])^2 when mean is not null, for i < width.
+  void (*accumulate_columns)(double* acc, const T* x, const double* mean, int64_t width);
 
   // ---- optimizers (one parameter tensor's span) ----
   // first: the momentum buffer is new and takes the update as is.

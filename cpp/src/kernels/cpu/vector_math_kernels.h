@@ -645,18 +645,86 @@ void avg_pool_row(typename S::Value* out, const typename S::Value* in, int64_t W
   }
 }
 
+// ---- sums in double ------------------------------------------------------------------------------
+
+// The lanes of v as two vectors of doubles (low half, high half); for double lanes, v itself.
+template <typename S, size_t... Lane>
+inline auto widen_half(typename S::Vector v, std::index_sequence<Lane...>) {
+  typedef double Wide __attribute__((vector_size(sizeof...(Lane) * 8)));
+  return __builtin_convertvector(__builtin_shufflevector(v, v, Lane...), Wide);
+}
+
+template <typename S, size_t... Lane>
+inline auto widen_high_half(typename S::Vector v, std::index_sequence<Lane...>) {
+  typedef double Wide __attribute__((vector_size(sizeof...(Lane) * 8)));
+  return __builtin_convertvector(__builtin_shufflevector(v, v, (Lane + sizeof...(Lane))...), Wide);
+}
+
+// Adds the n values x[i] (transformed) into double accumulators, two vectors at a time.
+template <typename S, typename Transform>
+double sum_in_double(const typename S::Value* x, int64_t n, const Transform& transform) {
+  using T = typename S::Value;
+  constexpr int L = S::kLanes;
+  using D = Simd<double, sizeof(typename S::Vector)>;
+  typename D::Vector acc[4] = {D::broadcast(0), D::broadcast(0), D::broadcast(0), D::broadcast(0)};
+  int64_t i = 0;
+  if constexpr (sizeof(T) == 4) {
+    // A vector of floats widens to two vectors of doubles (its low and high halves), each with
+    // its own accumulators.
+    for (; i + 2 * L <= n; i += 2 * L) {
+      for (int k = 0; k < 2; ++k) {
+        const typename S::Vector v = S::load(x + i + k * L);
+        acc[2 * k] += transform(widen_half<S>(v, std::make_index_sequence<L / 2>{}));
+        acc[2 * k + 1] += transform(widen_high_half<S>(v, std::make_index_sequence<L / 2>{}));
+      }
+    }
+  } else {
+    for (; i + 4 * L <= n; i += 4 * L)
+      for (int k = 0; k < 4; ++k) acc[k] += transform(S::load(x + i + k * L));
+  }
+  double total = horizontal_sum<D>((acc[0] + acc[1]) + (acc[2] + acc[3]));
+  for (; i < n; ++i) {
+    typename D::Vector one = D::broadcast(static_cast<double>(x[i]));
+    total += transform(one)[0];
+  }
+  return total;
+}
+
 template <typename S>
 double sum(const typename S::Value* x, int64_t n) {
-  using V = typename S::Vector;
-  constexpr int L = S::kLanes;
-  V acc[4] = {S::broadcast(0), S::broadcast(0), S::broadcast(0), S::broadcast(0)};
+  return sum_in_double<S>(x, n, [](auto v) { return v; });
+}
+
+template <typename S>
+double squared_deviation_sum(const typename S::Value* x, int64_t n, double mean) {
+  using D = Simd<double, sizeof(typename S::Vector)>;
+  const typename D::Vector m = D::broadcast(mean);
+  return sum_in_double<S>(x, n, [&](auto v) {
+    const auto d = v - m;
+    return d * d;
+  });
+}
+
+// acc[i] += x[i] (or (x[i] - mean[i])^2 when mean is given), i < width, in double.
+template <typename S>
+void accumulate_columns(double* acc, const typename S::Value* x, const double* mean, int64_t width) {
+  using D = Simd<double, sizeof(typename S::Vector)>;
+  constexpr int DL = D::kLanes;
   int64_t i = 0;
-  for (; i + 4 * L <= n; i += 4 * L)
-    for (int k = 0; k < 4; ++k) acc[k] += S::load(x + i + k * L);
-  for (; i + L <= n; i += L) acc[0] += S::load(x + i);
-  double total = horizontal_sum<S>((acc[0] + acc[1]) + (acc[2] + acc[3]));
-  for (; i < n; ++i) total += x[i];
-  return total;
+  for (; i + DL <= width; i += DL) {
+    typename D::Vector v;
+    for (int lane = 0; lane < DL; ++lane) v[lane] = static_cast<double>(x[i + lane]);
+    if (mean) {
+      v -= D::load(mean + i);
+      v *= v;
+    }
+    D::store(acc + i, D::load(acc + i) + v);
+  }
+  for (; i < width; ++i) {
+    double v = static_cast<double>(x[i]);
+    if (mean) v = (v - mean[i]) * (v - mean[i]);
+    acc[i] += v;
+  }
 }
 
 // ---- optimizers -------------------------------------------------------------------------------
@@ -794,6 +862,8 @@ VectorKernels<T> make_vector_kernels() {
   k.max_pool_row = &max_pool_row<S>;
   k.avg_pool_row = &avg_pool_row<S>;
   k.sum = &sum<S>;
+  k.squared_deviation_sum = &squared_deviation_sum<S>;
+  k.accumulate_columns = &accumulate_columns<S>;
   k.sgd_update = &sgd_update<S>;
   k.adam_update = &adam_update<S>;
   return k;
