@@ -11,8 +11,11 @@
 #pragma once
 #include <cstdint>
 
-#include "kernels/activation.h"
-#include "kernels/optimizer.h"
+// Only plain headers: the SIMD files include this one, and an inline variable with a dynamic
+// initializer (core/device.h's kCPU) would put code compiled for their ISA in the library's
+// load-time initialization, which runs on every CPU.
+#include "kernels/activation_kinds.h"
+#include "kernels/optimizer_scalars.h"
 
 namespace striate::kernels::cpu {
 
