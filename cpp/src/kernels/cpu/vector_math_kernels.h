@@ -1,8 +1,9 @@
 // The inner loops of vector_math.h, written once over Simd<T, bytes> and compiled by each
 // vector_math_<isa>.cpp under its own flags. Elementwise loops run whole vectors and finish the
 // tail through a padded buffer, so every element sees the same instructions wherever it sits.
-// The optimizer updates repeat the op-by-op update's roundings exactly (no fused multiply-add:
-// ISO C++ never contracts a * b + c), so the fused step gives the same bits.
+// The optimizer updates repeat the op-by-op update's roundings exactly (these files build with
+// -ffp-contract=off: a multiply-add is fused only where written S::fma), so the fused step gives
+// the same bits.
 #pragma once
 #include <cmath>
 #include <cstring>

@@ -67,8 +67,9 @@ struct Simd {
   }
   static Mask broadcast_bits(Bits value) { return reinterpret_cast<Mask>(broadcast(bits_to_value(value))); }
 
-  // a * b + c, rounded once where the ISA has FMA (ISO C++ never contracts a * b + c itself, so
-  // the SSE2 build rounds twice; its polynomials were checked in that arithmetic too).
+  // a * b + c, rounded once where the ISA has FMA (the SSE2 build rounds twice; its polynomials
+  // were checked in that arithmetic too). Plain a * b + c is never fused: these files build with
+  // -ffp-contract=off.
   static Vector fma(Vector a, Vector b, Vector c) {
 #if defined(__AVX512F__)
     if constexpr (VectorBytes == 64) {
