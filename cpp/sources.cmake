@@ -31,6 +31,9 @@ set(STRIATE_CORE_SOURCES
   cpp/src/kernels/cpu/loss.cpp
   cpp/src/kernels/cpu/normalization.cpp
   cpp/src/kernels/cpu/image.cpp
+  cpp/src/kernels/cpu/optimizer.cpp
+  cpp/src/kernels/cpu/vector_math.cpp
+  cpp/src/kernels/cpu/vector_math_generic.cpp
   # floor 3: autograd
   cpp/src/autograd/node.cpp
   cpp/src/autograd/engine.cpp
@@ -114,6 +117,11 @@ set(STRIATE_AVX512_SOURCES
   cpp/src/kernels/cpu/gemm_avx512.cpp
   cpp/src/kernels/cpu/peak_probe_avx512.cpp
   cpp/src/kernels/cpu/conv_winograd_avx512.cpp)
+# The vector kernels (transcendentals, activations, norms, optimizer updates) per SIMD variant.
+set(STRIATE_VECTOR_MATH_SOURCES cpp/src/kernels/cpu/vector_math_generic.cpp cpp/src/kernels/cpu/vector_math_avx2.cpp
+  cpp/src/kernels/cpu/vector_math_avx512.cpp)
+list(APPEND STRIATE_AVX2_SOURCES cpp/src/kernels/cpu/vector_math_avx2.cpp)
+list(APPEND STRIATE_AVX512_SOURCES cpp/src/kernels/cpu/vector_math_avx512.cpp)
 list(APPEND STRIATE_CORE_SOURCES ${STRIATE_AVX2_SOURCES} ${STRIATE_AVX512_SOURCES})
 
 # The device runtime (floor 1) and the CUDA kernels (floor 2) of the CUDA backend; a build without

@@ -7,10 +7,15 @@
 //   v_max = max(v_max, v); v = v_max                    (amsgrad)
 //   p = p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
 // bias_correction(false) drops both 1 - beta^t factors: p = p - lr * m / (sqrt(v) + eps).
+// Contiguous floating parameters run as one fused pass over the group (kernels/optimizer.h),
+// with the same bits as the op-by-op update, which serves the others.
 #include "striate/optim/adam.h"
 
 #include <cmath>
+#include <vector>
 
+#include "kernels/optimizer.h"
+#include "optim/fused_update.h"
 #include "optim/state_tensors.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
@@ -43,9 +48,51 @@ void Adam::check_options(const OptimizerOptions& base_options) const {
                 ": invalid beta parameter at index 0: expected 0 <= betas[0] < 1, got ", beta1);
   STRIATE_CHECK(beta2 >= 0 && beta2 < 1, name(),
                 ": invalid beta parameter at index 1: expected 0 <= betas[1] < 1, got ", beta2);
-  STRIATE_CHECK(options->weight_decay() >= 0, name(),
-                ": invalid weight_decay value: expected weight_decay >= 0, got ", options->weight_decay());
+  STRIATE_CHECK(options->weight_decay() >= 0, name(), ": invalid weight_decay value: expected weight_decay >= 0, got ",
+                options->weight_decay());
 }
+
+namespace {
+
+// Whether the fused kernel takes this parameter and its state: one floating dtype, shape and
+// device, all contiguous, on a device with the kernel.
+bool fusable(const Tensor& param, const AdamParamState& state) {
+  const Tensor& grad = param.grad();
+  if (!param.is_floating_point() || grad.dtype() != param.dtype() || grad.device() != param.device()) return false;
+  if (grad.sizes() != param.sizes()) return false;
+  for (const Tensor* t : {&param, &grad, &state.exp_avg, &state.exp_avg_sq, &state.max_exp_avg_sq}) {
+    if (t->defined() && (!t->is_contiguous() || t->dtype() != param.dtype() || t->device() != param.device()))
+      return false;
+  }
+  return param.dtype() == DType::Float32 ? kernels::adam_update<float>.implemented_on(param.device().type)
+                                         : kernels::adam_update<double>.implemented_on(param.device().type);
+}
+
+// The update's scalars for one parameter at `step`, rounded to T as the op-by-op update rounds
+// its Scalars.
+template <typename T>
+kernels::AdamScalars<T> adam_scalars(const AdamOptions& options, bool decoupled, double step) {
+  auto [beta1, beta2] = options.betas();
+  const double lr = options.lr();
+  kernels::AdamScalars<T> s;
+  s.decay_factor = static_cast<T>(1.0 - lr * options.weight_decay());
+  s.weight_decay = static_cast<T>(options.weight_decay());
+  s.one_minus_beta1 = static_cast<T>(1.0 - beta1);
+  s.beta2 = static_cast<T>(beta2);
+  s.one_minus_beta2 = static_cast<T>(1.0 - beta2);
+  s.bias_correction2_sqrt = static_cast<T>(std::sqrt(1.0 - std::pow(beta2, step)));
+  s.eps = static_cast<T>(options.eps());
+  const double step_size = options.bias_correction() ? lr / (1.0 - std::pow(beta1, step)) : lr;
+  s.negative_step_size = static_cast<T>(-step_size);
+  s.decoupled = decoupled;
+  s.has_weight_decay = options.weight_decay() != 0;
+  s.amsgrad = options.amsgrad();
+  s.bias_correction = options.bias_correction();
+  s.maximize = options.maximize();
+  return s;
+}
+
+}  // namespace
 
 void Adam::step() {
   NoGradGuard no_grad;
@@ -55,6 +102,7 @@ void Adam::step() {
     const double lr = options.lr();
     auto [beta1, beta2] = options.betas();
     const bool decoupled = force_decoupled_weight_decay_ || options.decoupled_weight_decay();
+    detail::FusedBatch<kernels::AdamTensor> fused;
     for (auto& param : group.params()) {
       if (!param.grad().defined()) continue;
       auto* param_state = static_cast<AdamParamState*>(state(param));
@@ -70,6 +118,21 @@ void Adam::step() {
       }
       param_state->step += 1;
       const auto step = static_cast<double>(param_state->step);
+      if (fusable(param, *param_state)) {
+        STRIATE_DISPATCH_FLOATING(param.dtype(), "Adam.step", [&] {
+          const Tensor& max_sq = param_state->max_exp_avg_sq;
+          kernels::AdamTensor<scalar_t> entry{param.data<scalar_t>(),
+                                              param.grad().data<scalar_t>(),
+                                              param_state->exp_avg.data<scalar_t>(),
+                                              param_state->exp_avg_sq.data<scalar_t>(),
+                                              options.amsgrad() ? max_sq.data<scalar_t>() : nullptr,
+                                              param.numel(),
+                                              adam_scalars<scalar_t>(options, decoupled, step)};
+          fused.add(entry, param.device());
+        });
+        param.bump_version();
+        continue;
+      }
 
       Tensor grad = options.maximize() ? neg(param.grad()) : param.grad();
       if (options.weight_decay() != 0) {
@@ -100,6 +163,11 @@ void Adam::step() {
       param.add_(div(exp_avg, denom), -step_size);
       param.bump_version();
     }
+    if (!fused.floats.empty())
+      kernels::adam_update<float>(fused.float_device, fused.floats.data(), static_cast<int64_t>(fused.floats.size()));
+    if (!fused.doubles.empty())
+      kernels::adam_update<double>(fused.double_device, fused.doubles.data(),
+                                   static_cast<int64_t>(fused.doubles.size()));
   }
 }
 

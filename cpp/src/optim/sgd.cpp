@@ -8,10 +8,18 @@
 //   p = p + momentum * v - lr * g  (nesterov)   or   p = p + v
 // For a constant lr both forms give the same trajectory. When lr changes, "torch" rescales the
 // whole accumulated buffer at once, while "velocity" applies the new lr to new gradients only.
+// The torch form runs as one fused pass over all the group's parameters (kernels/optimizer.h),
+// with the same bits as the op-by-op update below, which serves the velocity form and the
+// parameters the fused kernel cannot take (strided, on a device without the kernel).
 #include "striate/optim/sgd.h"
 
+#include <vector>
+
+#include "kernels/optimizer.h"
+#include "optim/fused_update.h"
 #include "optim/state_tensors.h"
 #include "striate/autograd.h"
+#include "striate/ops/creation.h"
 #include "striate/ops/elementwise.h"
 
 namespace striate::optim {
@@ -77,6 +85,35 @@ void velocity_momentum_step(Tensor& param, const Tensor& update, SGDParamState& 
   }
 }
 
+// The scalars of the fused update, rounded to T as the op-by-op update rounds its Scalars.
+template <typename T>
+kernels::SgdScalars<T> sgd_scalars(const SGDOptions& options) {
+  kernels::SgdScalars<T> s;
+  s.weight_decay = static_cast<T>(options.weight_decay());
+  s.momentum = static_cast<T>(options.momentum());
+  s.dampening_complement = static_cast<T>(1.0 - options.dampening());
+  s.negative_lr = static_cast<T>(-options.lr());
+  s.has_weight_decay = options.weight_decay() != 0;
+  s.has_momentum = options.momentum() != 0;
+  s.nesterov = options.nesterov();
+  s.maximize = options.maximize();
+  return s;
+}
+
+// Whether the fused kernel takes this parameter: a floating parameter and gradient of one dtype,
+// shape and device, both contiguous, on a device with the kernel, and no velocity-form state.
+bool fusable(const Tensor& param, const SGDParamState* state) {
+  const Tensor& grad = param.grad();
+  if (!param.is_floating_point() || grad.dtype() != param.dtype() || grad.device() != param.device()) return false;
+  if (grad.sizes() != param.sizes() || !param.is_contiguous() || !grad.is_contiguous()) return false;
+  const bool on_device = param.dtype() == DType::Float32
+                             ? kernels::sgd_update<float>.implemented_on(param.device().type)
+                             : kernels::sgd_update<double>.implemented_on(param.device().type);
+  if (!on_device || state == nullptr) return on_device;
+  if (state->velocity.defined()) return false;
+  return !state->momentum_buffer.defined() || state->momentum_buffer.is_contiguous();
+}
+
 }  // namespace
 
 void SGD::step() {
@@ -84,8 +121,34 @@ void SGD::step() {
   for (auto& group : param_groups_) {
     check_options(group.options());
     const auto& options = static_cast<const SGDOptions&>(group.options());
+    detail::FusedBatch<kernels::SgdTensor> fused;
     for (auto& param : group.params()) {
       if (!param.grad().defined()) continue;
+      auto* existing = static_cast<SGDParamState*>(state(param));
+      if (options.momentum_form() == "torch" && fusable(param, existing)) {
+        Tensor buffer;
+        bool first = false;
+        if (options.momentum() != 0) {
+          if (existing == nullptr) {
+            auto fresh = std::make_unique<SGDParamState>();
+            existing = fresh.get();
+            set_state(param, std::move(fresh));
+          }
+          if (!existing->momentum_buffer.defined()) {
+            existing->momentum_buffer = empty(param.sizes(), options_of(param));
+            first = true;
+          }
+          buffer = existing->momentum_buffer;
+        }
+        STRIATE_DISPATCH_FLOATING(param.dtype(), "SGD.step", [&] {
+          kernels::SgdTensor<scalar_t> entry{param.data<scalar_t>(), param.grad().data<scalar_t>(),
+                                             buffer.defined() ? buffer.data<scalar_t>() : nullptr, param.numel(),
+                                             first};
+          fused.add(entry, param.device());
+        });
+        param.bump_version();
+        continue;
+      }
       Tensor update = options.maximize() ? neg(param.grad()) : param.grad();
       if (options.weight_decay() != 0) update = add(update, param, options.weight_decay());
       if (options.momentum() == 0) {
@@ -105,6 +168,12 @@ void SGD::step() {
       }
       param.bump_version();
     }
+    if (!fused.floats.empty())
+      kernels::sgd_update<float>(fused.float_device, fused.floats.data(), static_cast<int64_t>(fused.floats.size()),
+                                 sgd_scalars<float>(options));
+    if (!fused.doubles.empty())
+      kernels::sgd_update<double>(fused.double_device, fused.doubles.data(), static_cast<int64_t>(fused.doubles.size()),
+                                  sgd_scalars<double>(options));
   }
 }
 

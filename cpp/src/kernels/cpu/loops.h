@@ -53,7 +53,11 @@ StridedOperands<N> make_operands(const Shape& shape, const std::array<const Tens
   return it;
 }
 
-// Calls inner(ptrs, n, strides) for each innermost run of n elements.
+// Elements per unit of parallel work: an innermost run longer than this is split into pieces
+// of this size, so a contiguous tensor (one run) still spreads over the threads.
+constexpr int64_t kElementwiseGrain = 32768;
+
+// Calls inner(ptrs, n, strides) for each innermost run of n elements (long runs in pieces).
 template <int N, typename Inner>
 void for_each_run(const StridedOperands<N>& it, const Inner& inner) {
   for (int d = 0; d < it.ndim; ++d)
@@ -64,22 +68,29 @@ void for_each_run(const StridedOperands<N>& it, const Inner& inner) {
   for (int d = 0; d < last; ++d) outer *= it.sizes[d];
   std::array<int64_t, N> inner_strides;
   for (int k = 0; k < N; ++k) inner_strides[k] = it.strides[k][last];
-  const int64_t grain = inner_n >= 32768 ? 1 : (32768 + inner_n - 1) / inner_n;
-  parallel_for(0, outer, grain, [&](int64_t begin, int64_t end) {
+  const int64_t piece = inner_n < kElementwiseGrain ? inner_n : kElementwiseGrain;
+  const int64_t pieces = (inner_n + piece - 1) / piece;
+  const int64_t grain = (kElementwiseGrain + piece - 1) / piece;
+  parallel_for(0, outer * pieces, grain, [&](int64_t begin, int64_t end) {
+    // The outer index of the first work item, then advanced like an odometer.
     int64_t index[kMaxDims] = {};
-    int64_t rem = begin;
+    int64_t rem = begin / pieces;
     for (int d = last - 1; d >= 0; --d) {
       index[d] = rem % it.sizes[d];
       rem /= it.sizes[d];
     }
+    int64_t first = (begin % pieces) * piece;
     std::array<char*, N> ptrs;
-    for (int64_t o = begin; o < end; ++o) {
+    for (int64_t work = begin; work < end; ++work) {
       for (int k = 0; k < N; ++k) {
-        char* p = it.base[k];
+        char* p = it.base[k] + first * inner_strides[k];
         for (int d = 0; d < last; ++d) p += index[d] * it.strides[k][d];
         ptrs[k] = p;
       }
-      inner(ptrs, inner_n, inner_strides);
+      inner(ptrs, inner_n - first < piece ? inner_n - first : piece, inner_strides);
+      first += piece;
+      if (first < inner_n) continue;
+      first = 0;
       for (int d = last - 1; d >= 0; --d) {
         if (++index[d] < it.sizes[d]) break;
         index[d] = 0;
@@ -134,9 +145,9 @@ void ternary_loop(const Tensor& out, const Tensor& cond, const Tensor& a, const 
   auto it = make_operands<4>(out.sizes(), {&out, &cond, &a, &b});
   for_each_run<4>(it, [&](const std::array<char*, 4>& p, int64_t n, const std::array<int64_t, 4>& s) {
     for (int64_t i = 0; i < n; ++i)
-      *reinterpret_cast<T*>(p[0] + i * s[0]) = f(*reinterpret_cast<const bool*>(p[1] + i * s[1]),
-                                                 *reinterpret_cast<const T*>(p[2] + i * s[2]),
-                                                 *reinterpret_cast<const T*>(p[3] + i * s[3]));
+      *reinterpret_cast<T*>(p[0] + i * s[0]) =
+          f(*reinterpret_cast<const bool*>(p[1] + i * s[1]), *reinterpret_cast<const T*>(p[2] + i * s[2]),
+            *reinterpret_cast<const T*>(p[3] + i * s[3]));
   });
 }
 

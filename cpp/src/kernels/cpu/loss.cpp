@@ -1,6 +1,8 @@
 // CPU loss kernels: fused log-sum-exp cross-entropy and its softmax-minus-one-hot backward, the
 // negative log-likelihood pick, the multiclass hinge, binary cross-entropy and KL divergence
-// terms. One work item is one sample n (or one element for the elementwise losses).
+// terms. One work item is one sample n (or one element for the elementwise losses). The
+// cross-entropy's exponentials run through the SIMD kernels of vector_math.h: along C for plain
+// classification (S == 1), along S otherwise.
 #include "kernels/loss.h"
 
 #include <algorithm>
@@ -8,6 +10,7 @@
 #include <limits>
 #include <vector>
 
+#include "kernels/cpu/vector_math.h"
 #include "striate/core/parallel.h"
 
 namespace striate::kernels::cpu {
@@ -20,28 +23,39 @@ int64_t grain_for(int64_t per_item) { return std::max<int64_t>(1, 16384 / std::m
 template <typename T>
 void cross_entropy_forward(T* losses, T* max_logit, T* log_total, const T* x, const int64_t* target, const T* weight,
                            int64_t N, int64_t C, int64_t S, int64_t ignore_index) {
+  const auto& vk = vector_kernels<T>();
   parallel_for(0, N, grain_for(C * S), [&](int64_t begin, int64_t end) {
-    std::vector<T> max_value(S);
+    std::vector<T> max_value(S), shifted(S);
     std::vector<double> total(S);
     for (int64_t n = begin; n < end; ++n) {
       const T* sample = x + n * C * S;
-      std::fill(max_value.begin(), max_value.end(), -std::numeric_limits<T>::infinity());
-      std::fill(total.begin(), total.end(), 0.0);
-      for (int64_t c = 0; c < C; ++c)
-        for (int64_t s = 0; s < S; ++s) max_value[s] = std::max(max_value[s], sample[c * S + s]);
-      for (int64_t c = 0; c < C; ++c)
-        for (int64_t s = 0; s < S; ++s) total[s] += std::exp(sample[c * S + s] - max_value[s]);
+      if (S == 1) {
+        vk.log_sum_exp(&max_logit[n], &log_total[n], sample, C);
+      } else {
+        std::fill(max_value.begin(), max_value.end(), -std::numeric_limits<T>::infinity());
+        std::fill(total.begin(), total.end(), 0.0);
+        for (int64_t c = 0; c < C; ++c)
+          for (int64_t s = 0; s < S; ++s) max_value[s] = std::max(max_value[s], sample[c * S + s]);
+        for (int64_t c = 0; c < C; ++c) {
+          for (int64_t s = 0; s < S; ++s) shifted[s] = sample[c * S + s] - max_value[s];
+          vk.map(VectorFunction::Exp, shifted.data(), shifted.data(), S);
+          for (int64_t s = 0; s < S; ++s) total[s] += shifted[s];
+        }
+        for (int64_t s = 0; s < S; ++s) shifted[s] = static_cast<T>(total[s]);
+        vk.map(VectorFunction::Log, shifted.data(), shifted.data(), S);
+        for (int64_t s = 0; s < S; ++s) {
+          max_logit[n * S + s] = max_value[s];
+          log_total[n * S + s] = shifted[s];
+        }
+      }
       for (int64_t s = 0; s < S; ++s) {
         const int64_t label = target[n * S + s];
-        const T log_sum = static_cast<T>(std::log(total[s]));
-        max_logit[n * S + s] = max_value[s];
-        log_total[n * S + s] = log_sum;
         if (label == ignore_index) {
           losses[n * S + s] = T(0);
           continue;
         }
         const T scale = weight ? weight[label] : T(1);
-        losses[n * S + s] = scale * ((max_value[s] - sample[label * S + s]) + log_sum);
+        losses[n * S + s] = scale * ((max_logit[n * S + s] - sample[label * S + s]) + log_total[n * S + s]);
       }
     }
   });
@@ -51,6 +65,7 @@ template <typename T>
 void cross_entropy_backward(T* dx, const T* dloss, const T* x, const T* max_logit, const T* log_total,
                             const int64_t* target, const T* weight, int64_t N, int64_t C, int64_t S,
                             int64_t dloss_stride, int64_t ignore_index) {
+  const auto& vk = vector_kernels<T>();
   parallel_for(0, N, grain_for(C * S), [&](int64_t begin, int64_t end) {
     std::vector<T> g(S);
     for (int64_t n = begin; n < end; ++n) {
@@ -62,9 +77,15 @@ void cross_entropy_backward(T* dx, const T* dloss, const T* x, const T* max_logi
         // over zero counted positions), as in PyTorch.
         g[s] = label == ignore_index ? T(0) : (weight ? weight[label] : T(1)) * dloss[(n * S + s) * dloss_stride];
       }
-      for (int64_t c = 0; c < C; ++c) {
-        const int64_t row = (n * C + c) * S;
-        for (int64_t s = 0; s < S; ++s) dx[row + s] = std::exp((x[row + s] - max_value[s]) - log_sum[s]) * g[s];
+      if (S == 1) {
+        vk.scaled_softmax(dx + n * C, x + n * C, C, max_value[0], log_sum[0], g[0]);
+      } else {
+        for (int64_t c = 0; c < C; ++c) {
+          const int64_t row = (n * C + c) * S;
+          for (int64_t s = 0; s < S; ++s) dx[row + s] = (x[row + s] - max_value[s]) - log_sum[s];
+          vk.map(VectorFunction::Exp, dx + row, dx + row, S);
+          for (int64_t s = 0; s < S; ++s) dx[row + s] *= g[s];
+        }
       }
       for (int64_t s = 0; s < S; ++s) {
         const int64_t label = target[n * S + s];

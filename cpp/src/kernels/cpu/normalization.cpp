@@ -1,13 +1,19 @@
-// CPU normalization kernels: batch norm parallel over channels, group norm parallel over
-// (sample, group) rows for the statistics and dx and over channels for dgamma / dbeta, local
-// response norm parallel over (sample, position). Two passes (mean, then squared deviations)
-// keep the variance accurate when the mean is large.
+// CPU normalization kernels: batch norm, group norm parallel over (sample, group) rows for the
+// statistics and dx and over channels for dgamma / dbeta, local response norm parallel over
+// (sample, position). Two passes (mean, then squared deviations) keep the variance accurate when
+// the mean is large.
+// Batch norm over rows of L >= kVectorRow values runs the SIMD sweeps of vector_math.h in
+// parallel over the (sample, channel) rows: each row's sums (a row sits in L1, so its two passes
+// cost one pass over memory) land in a buffer that is then merged per channel in a fixed order,
+// so results do not depend on the thread count. Shorter rows (BatchNorm1d) take the scalar
+// channel loops.
 #include "kernels/normalization.h"
 
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
+#include "kernels/cpu/vector_math.h"
 #include "striate/core/parallel.h"
 
 namespace striate::kernels::cpu {
@@ -15,6 +21,11 @@ namespace {
 
 constexpr int64_t kRowGrain = 1;
 constexpr int64_t kChannelBlock = 64;
+constexpr int64_t kVectorRow = 32;
+// Elements per thread chunk of the row sweeps.
+constexpr int64_t kSweepGrain = 32768;
+
+int64_t rows_per_chunk(int64_t L) { return std::max<int64_t>(1, kSweepGrain / std::max<int64_t>(1, L)); }
 
 }  // namespace
 
@@ -28,6 +39,27 @@ void batch_norm_invstd(T* invstd, const T* var, int64_t C, double eps) {
 template <typename T>
 void batch_norm_stats(T* mean, T* var, const T* x, int64_t N, int64_t C, int64_t L) {
   const double count = static_cast<double>(N * L);
+  if (L >= kVectorRow) {
+    const auto& vk = vector_kernels<T>();
+    std::vector<double> row_mean(N * C), row_squares(N * C);
+    parallel_for(0, N * C, rows_per_chunk(L), [&](int64_t begin, int64_t end) {
+      for (int64_t row = begin; row < end; ++row) vk.moments(&row_mean[row], &row_squares[row], x + row * L, L);
+    });
+    // Chan et al.'s pairwise update merges the rows' (count, mean, squares) in sample order.
+    for (int64_t c = 0; c < C; ++c) {
+      double merged_count = 0, merged_mean = 0, merged_squares = 0;
+      for (int64_t n = 0; n < N; ++n) {
+        const double delta = row_mean[n * C + c] - merged_mean;
+        const double total = merged_count + static_cast<double>(L);
+        merged_mean += delta * static_cast<double>(L) / total;
+        merged_squares += row_squares[n * C + c] + delta * delta * merged_count * static_cast<double>(L) / total;
+        merged_count = total;
+      }
+      mean[c] = static_cast<T>(merged_mean);
+      var[c] = static_cast<T>(merged_squares / count);
+    }
+    return;
+  }
   parallel_for(0, C, kRowGrain, [&](int64_t begin, int64_t end) {
     for (int64_t c = begin; c < end; ++c) {
       double total = 0.0;
@@ -53,14 +85,13 @@ void batch_norm_stats(T* mean, T* var, const T* x, int64_t N, int64_t C, int64_t
 template <typename T>
 void batch_norm_apply(T* y, const T* x, const T* mean, const T* invstd, const T* gamma, const T* beta, int64_t N,
                       int64_t C, int64_t L) {
-  parallel_for(0, N * C, kRowGrain, [&](int64_t begin, int64_t end) {
+  const auto& vk = vector_kernels<T>();
+  parallel_for(0, N * C, rows_per_chunk(L), [&](int64_t begin, int64_t end) {
     for (int64_t row = begin; row < end; ++row) {
       const int64_t c = row % C;
       const T scale = invstd[c] * (gamma ? gamma[c] : T(1));
       const T shift = (beta ? beta[c] : T(0)) - mean[c] * scale;
-      const T* x_row = x + row * L;
-      T* y_row = y + row * L;
-      for (int64_t l = 0; l < L; ++l) y_row[l] = x_row[l] * scale + shift;
+      vk.scale_shift(y + row * L, x + row * L, L, scale, shift, false);
     }
   });
 }
@@ -69,6 +100,41 @@ template <typename T>
 void batch_norm_backward(T* dx, T* dgamma, T* dbeta, const T* dy, const T* x, const T* mean, const T* invstd,
                          const T* gamma, int64_t N, int64_t C, int64_t L, bool batch_stats) {
   const double count = static_cast<double>(N * L);
+  if (L >= kVectorRow) {
+    const auto& vk = vector_kernels<T>();
+    std::vector<double> row_sum(N * C), row_dot(N * C);
+    parallel_for(0, N * C, rows_per_chunk(L), [&](int64_t begin, int64_t end) {
+      for (int64_t row = begin; row < end; ++row)
+        vk.centered_dot(&row_sum[row], &row_dot[row], dy + row * L, x + row * L, L, mean[row % C]);
+    });
+    // Per channel, in sample order: dx = a dy + b (x - mean) + c.
+    std::vector<T> a(C), b(C), c_term(C);
+    for (int64_t c = 0; c < C; ++c) {
+      double sum_dy = 0, sum_dy_centered = 0;
+      for (int64_t n = 0; n < N; ++n) {
+        sum_dy += row_sum[n * C + c];
+        sum_dy_centered += row_dot[n * C + c];
+      }
+      const double channel_invstd = invstd[c];
+      const double sum_dy_xhat = sum_dy_centered * channel_invstd;
+      if (dgamma) dgamma[c] = static_cast<T>(sum_dy_xhat);
+      if (dbeta) dbeta[c] = static_cast<T>(sum_dy);
+      const double scale = channel_invstd * (gamma ? static_cast<double>(gamma[c]) : 1.0);
+      const double mean_dy = batch_stats ? sum_dy / count : 0.0;
+      const double mean_dy_xhat = batch_stats ? sum_dy_xhat / count : 0.0;
+      a[c] = static_cast<T>(scale);
+      b[c] = static_cast<T>(-scale * channel_invstd * mean_dy_xhat);
+      c_term[c] = static_cast<T>(-scale * mean_dy);
+    }
+    if (!dx) return;
+    parallel_for(0, N * C, rows_per_chunk(L), [&](int64_t begin, int64_t end) {
+      for (int64_t row = begin; row < end; ++row) {
+        const int64_t c = row % C;
+        vk.centered_combine(dx + row * L, dy + row * L, x + row * L, L, a[c], b[c], mean[c], c_term[c]);
+      }
+    });
+    return;
+  }
   parallel_for(0, C, kRowGrain, [&](int64_t begin, int64_t end) {
     for (int64_t c = begin; c < end; ++c) {
       const double channel_mean = mean[c], channel_invstd = invstd[c];

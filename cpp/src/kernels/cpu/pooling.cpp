@@ -1,11 +1,14 @@
 // 2-D max and average pooling on the CPU, parallel over planes. Window clipping, the ceil_mode
 // tail window and the average's divisor follow PyTorch exactly so results match bit for bit.
+// The output columns whose windows lie inside the input run the SIMD row kernels of
+// vector_math.h (same taps, same order, same bits); the clipped edge columns the scalar loop.
 #include "kernels/pooling.h"
 
 #include <algorithm>
 #include <limits>
 
 #include "kernels/cpu/pooling_window_max.h"
+#include "kernels/cpu/vector_math.h"
 #include "striate/core/parallel.h"
 
 namespace striate::kernels::cpu {
@@ -45,21 +48,31 @@ AvgWindow avg_window(const Pool2dGeometry& g, int64_t p, int64_t q) {
   return window;
 }
 
+// The output columns [begin, end) whose windows (kernel taps `dilation` apart) lie inside [0, W).
+struct InteriorColumns {
+  int64_t begin, end;
+};
+
+InteriorColumns interior_columns(int64_t Q, int64_t W, int64_t stride, int64_t pad, int64_t kernel, int64_t dilation) {
+  const int64_t begin = std::min(Q, (pad + stride - 1) / stride);
+  const int64_t last_start = W - 1 - (kernel - 1) * dilation + pad;  // q * stride may not exceed it
+  const int64_t end = last_start < 0 ? 0 : std::min(Q, last_start / stride + 1);
+  return {begin, std::max(begin, end)};
+}
+
 }  // namespace
 
 template <typename T>
 void max_pool2d_forward(T* output, int64_t* indices, const T* input, const Pool2dGeometry& g) {
+  const auto& vk = vector_kernels<T>();
   parallel_for(0, g.planes, plane_grain(g), [&](int64_t first, int64_t last) {
     for (int64_t plane = first; plane < last; ++plane) {
       const T* in = input + plane * g.H * g.W;
-      T* out = output + plane * g.P * g.Q;
-      int64_t* out_index = indices + plane * g.P * g.Q;
       for (int64_t p = 0; p < g.P; ++p) {
         const WindowAxis h = dilated_axis(p * g.stride_h - g.pad_h, g.kernel_h, g.dilation_h, g.H);
-        for (int64_t q = 0; q < g.Q; ++q) {
-          const WindowAxis w = dilated_axis(q * g.stride_w - g.pad_w, g.kernel_w, g.dilation_w, g.W);
-          window_max(in, g.H, g.W, span_axis(0, 1), h, w, out[p * g.Q + q], out_index[p * g.Q + q]);
-        }
+        const int64_t row = (plane * g.P + p) * g.Q;
+        vk.max_pool_row(output + row, indices + row, in, g.W, h.begin, h.end, h.step, g.Q, g.stride_w, g.pad_w,
+                        g.kernel_w, g.dilation_w);
       }
     }
   });
@@ -80,22 +93,36 @@ void max_pool2d_backward(T* dinput, const T* doutput, const int64_t* indices, co
 
 template <typename T>
 void avg_pool2d_forward(T* output, const T* input, const Pool2dGeometry& g) {
+  const auto& vk = vector_kernels<T>();
+  const InteriorColumns inside = interior_columns(g.Q, g.W, g.stride_w, g.pad_w, g.kernel_w, 1);
   parallel_for(0, g.planes, plane_grain(g), [&](int64_t first, int64_t last) {
     for (int64_t plane = first; plane < last; ++plane) {
       const T* in = input + plane * g.H * g.W;
       T* out = output + plane * g.P * g.Q;
       for (int64_t p = 0; p < g.P; ++p) {
-        for (int64_t q = 0; q < g.Q; ++q) {
+        auto edge = [&](int64_t q) {
           AvgWindow window = avg_window(g, p, q);
           if (window.empty()) {
             out[p * g.Q + q] = T(0);
-            continue;
+            return;
           }
           T total = T(0);
           for (int64_t h = window.h_begin; h < window.h_end; ++h)
             for (int64_t w = window.w_begin; w < window.w_end; ++w) total += in[h * g.W + w];
           out[p * g.Q + q] = total / static_cast<T>(window.divisor);
+        };
+        for (int64_t q = 0; q < inside.begin; ++q) edge(q);
+        if (inside.begin < inside.end) {
+          // Inside along W, a window's extent and divisor depend on its row only.
+          const AvgWindow window = avg_window(g, p, inside.begin);
+          if (window.empty()) {
+            std::fill(out + p * g.Q + inside.begin, out + p * g.Q + inside.end, T(0));
+          } else {
+            vk.avg_pool_row(out + p * g.Q, in, g.W, window.h_begin, window.h_end, inside.begin, inside.end, g.stride_w,
+                            -g.pad_w, g.kernel_w, static_cast<T>(window.divisor));
+          }
         }
+        for (int64_t q = inside.end; q < g.Q; ++q) edge(q);
       }
     }
   });

@@ -1,9 +1,11 @@
 // Pooling over precomputed windows (adaptive and fractional max/average pooling) and
-// max_unpool2d's gather, on the CPU, parallel over planes.
+// max_unpool2d's gather, on the CPU, parallel over planes. A window of whole rows (global
+// average pooling) is one contiguous span, summed by the SIMD kernel of vector_math.h.
 #include <algorithm>
 #include <limits>
 
 #include "kernels/cpu/pooling_window_max.h"
+#include "kernels/cpu/vector_math.h"
 #include "kernels/pooling.h"
 #include "striate/core/parallel.h"
 
@@ -46,6 +48,7 @@ void window_max_pool2d_forward(T* output, int64_t* indices, const T* input, cons
 
 template <typename T>
 void window_avg_pool2d_forward(T* output, const T* input, const WindowPool2dGeometry& g) {
+  const auto& vk = vector_kernels<T>();
   parallel_for(0, g.planes, plane_grain(g), [&](int64_t first, int64_t last) {
     for (int64_t plane = first; plane < last; ++plane) {
       const T* in = input + plane * g.H * g.W;
@@ -54,8 +57,13 @@ void window_avg_pool2d_forward(T* output, const T* input, const WindowPool2dGeom
       for (int64_t p = 0; p < g.P; ++p)
         for (int64_t q = 0; q < g.Q; ++q) {
           T total = T(0);
-          for (int64_t h = window.h_begin[p]; h < window.h_end[p]; ++h)
-            for (int64_t w = window.w_begin[q]; w < window.w_end[q]; ++w) total += in[h * g.W + w];
+          if (window.w_begin[q] == 0 && window.w_end[q] == g.W) {
+            const int64_t rows = window.h_end[p] - window.h_begin[p];
+            total = static_cast<T>(vk.sum(in + window.h_begin[p] * g.W, rows > 0 ? rows * g.W : 0));
+          } else {
+            for (int64_t h = window.h_begin[p]; h < window.h_end[p]; ++h)
+              for (int64_t w = window.w_begin[q]; w < window.w_end[q]; ++w) total += in[h * g.W + w];
+          }
           int64_t count = (window.h_end[p] - window.h_begin[p]) * (window.w_end[q] - window.w_begin[q]);
           out[p * g.Q + q] = total / static_cast<T>(count);
         }

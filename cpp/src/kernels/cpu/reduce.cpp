@@ -1,5 +1,6 @@
 // CPU reduction kernels over (outer, R, inner) blocks: sums, two-pass variance, max/min with
-// indices. Rows (inner == 1) and column blocks (inner > 1) have separate loops so both vectorize.
+// indices. Rows (inner == 1) and column blocks (inner > 1) have separate loops so both vectorize;
+// floating sums run the SIMD kernels of vector_math.h (double accumulators, a fixed order).
 #include "kernels/reduce.h"
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "kernels/cpu/vector_math.h"
 #include "striate/core/parallel.h"
 
 namespace striate::kernels::cpu {
@@ -80,6 +82,29 @@ void column_sums(const T* x, int64_t outer, int64_t R, int64_t inner, const Tran
   });
 }
 
+// Floating column sums through the SIMD accumulate: finish(position, sum_r x[o, r, i]) (or the
+// squared deviations from mean[position] when mean is not null).
+template <typename T, typename Finish>
+void floating_column_sums(const T* x, int64_t outer, int64_t R, int64_t inner, const double* mean,
+                          const Finish& finish) {
+  const auto& vk = vector_kernels<T>();
+  const int64_t blocks = (inner + kBlock - 1) / kBlock;
+  const int64_t grain = std::max<int64_t>(1, kChunk / std::max<int64_t>(1, R * std::min(inner, kBlock)));
+  parallel_for(0, outer * blocks, grain, [&](int64_t begin, int64_t end) {
+    double acc[kBlock];
+    for (int64_t work = begin; work < end; ++work) {
+      const int64_t o = work / blocks;
+      const int64_t first = (work % blocks) * kBlock;
+      const int64_t width = std::min(kBlock, inner - first);
+      const int64_t out_base = o * inner + first;
+      std::fill(acc, acc + width, 0.0);
+      for (int64_t r = 0; r < R; ++r)
+        vk.accumulate_columns(acc, x + (o * R + r) * inner + first, mean ? mean + out_base : nullptr, width);
+      for (int64_t i = 0; i < width; ++i) finish(out_base + i, acc[i]);
+    }
+  });
+}
+
 template <typename T, bool kIsMax>
 bool better(T candidate, T best) {
   if (is_nan(best)) return false;
@@ -147,6 +172,22 @@ void sum_reduce(Out* out, const T* x, int64_t outer, int64_t R, int64_t inner, d
       return static_cast<Out>(acc);
     }
   };
+  if constexpr (std::is_floating_point_v<T>) {
+    const auto& vk = vector_kernels<T>();
+    if (inner == 1) {
+      const int64_t grain = std::max<int64_t>(1, kChunk / std::max<int64_t>(1, R));
+      parallel_for(0, outer, grain, [&](int64_t begin, int64_t end) {
+        for (int64_t o = begin; o < end; ++o) {
+          const T* row = x + o * R;
+          out[o] = finish(chunked_sum<double>(R, [&](int64_t lo, int64_t hi) { return vk.sum(row + lo, hi - lo); }));
+        }
+      });
+    } else {
+      floating_column_sums(x, outer, R, inner, nullptr,
+                           [&](int64_t position, double acc) { out[position] = finish(acc); });
+    }
+    return;
+  }
   if (inner == 1) {
     const int64_t grain = std::max<int64_t>(1, kChunk / std::max<int64_t>(1, R));
     parallel_for(0, outer, grain, [&](int64_t begin, int64_t end) {
@@ -174,30 +215,20 @@ void var_reduce(T* out, const T* x, int64_t outer, int64_t R, int64_t inner, int
     const double variance = squares / denominator;
     out[position] = static_cast<T>(take_sqrt ? std::sqrt(variance) : variance);
   };
+  const auto& vk = vector_kernels<T>();
   if (inner == 1) {
     const int64_t grain = std::max<int64_t>(1, kChunk / std::max<int64_t>(1, R));
     parallel_for(0, outer, grain, [&](int64_t begin, int64_t end) {
       for (int64_t o = begin; o < end; ++o) {
         const T* row = x + o * R;
         const double mean = means[o];
-        double squares = chunked_sum<double>(R, [&](int64_t lo, int64_t hi) {
-          return row_sum<double>(row + lo, hi - lo, [mean](T v) {
-            const double deviation = static_cast<double>(v) - mean;
-            return deviation * deviation;
-          });
-        });
-        finish(o, squares);
+        finish(o, chunked_sum<double>(
+                      R, [&](int64_t lo, int64_t hi) { return vk.squared_deviation_sum(row + lo, hi - lo, mean); }));
       }
     });
     return;
   }
-  column_sums<double>(
-      x, outer, R, inner,
-      [&](T v, int64_t position) {
-        const double deviation = static_cast<double>(v) - means[position];
-        return deviation * deviation;
-      },
-      finish);
+  floating_column_sums(x, outer, R, inner, means.data(), finish);
 }
 
 template <typename T>
