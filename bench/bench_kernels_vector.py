@@ -10,7 +10,8 @@ Each case is timed interleaved (striate, torch, striate, torch, ...) and the med
 in milliseconds, with the ratio torch / striate (above 1.0: striate is faster). On a machine
 shared with other jobs, --clock cpu times the process's CPU time instead of the wall clock: with
 one thread it leaves out the time the process waits for a core (with two it also counts the
-threads' spinning, so use the wall clock there).
+threads' spinning, so use the wall clock there, and --stat min: the fastest run is the one the
+other jobs disturbed least).
 """
 
 import argparse
@@ -199,8 +200,9 @@ CASES = [
 ]
 
 
-def time_interleaved(functions, repeats, clock=time.perf_counter):
-    """Median seconds of each function, run in alternation after one warm-up call each."""
+def time_interleaved(functions, repeats, clock=time.perf_counter, stat=statistics.median):
+    """Seconds of each function (median or `stat` of its runs), run in alternation after one
+    warm-up call each."""
     for fn in functions:
         fn()
     samples = [[] for _ in functions]
@@ -209,7 +211,7 @@ def time_interleaved(functions, repeats, clock=time.perf_counter):
             start = clock()
             fn()
             bucket.append(clock() - start)
-    return [statistics.median(bucket) for bucket in samples]
+    return [stat(bucket) for bucket in samples]
 
 
 def main():
@@ -221,6 +223,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--only", default="", help="run only the cases whose name has this text")
     parser.add_argument("--clock", choices=["wall", "cpu"], default="wall")
+    parser.add_argument("--stat", choices=["median", "min"], default="median")
     args = parser.parse_args()
     (striate, SF), (torch, TF) = _libs()
     import striate.optim  # noqa: F401  (lib.optim below)
@@ -229,7 +232,7 @@ def main():
     torch.set_num_threads(args.threads)
     print(
         f"non-conv kernels, batch {args.batch}, {args.threads} thread(s), striate CPU path "
-        f"{striate._C._get_cpu_isa()}; median ms ({args.clock} clock) of {args.repeats} "
+        f"{striate._C._get_cpu_isa()}; {args.stat} ms ({args.clock} clock) of {args.repeats} "
         "interleaved runs"
     )
     print(f"{'case':34s} {'pass':8s} {'striate':>9s} {'torch':>9s} {'torch/striate':>14s}")
@@ -242,7 +245,10 @@ def main():
         with torch.no_grad() if ours[1] is None else _null():
             for label, index in passes:
                 clock = time.perf_counter if args.clock == "wall" else time.process_time
-                t_ours, t_ref = time_interleaved([ours[index], ref[index]], args.repeats, clock)
+                stat = statistics.median if args.stat == "median" else min
+                t_ours, t_ref = time_interleaved(
+                    [ours[index], ref[index]], args.repeats, clock, stat
+                )
                 print(
                     f"{name:34s} {label:8s} {t_ours * 1e3:9.3f} {t_ref * 1e3:9.3f} "
                     f"{t_ref / t_ours:14.2f}"

@@ -36,6 +36,14 @@ const detail::Variant& selected_variant() {
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t round_up(int64_t a, int64_t multiple) { return ceil_div(a, multiple) * multiple; }
 
+float* allocate_floats(int64_t floats) {
+  void* data = std::aligned_alloc(64, round_up(floats * int64_t(sizeof(float)), 64));
+  if (!data)
+    throw OutOfMemory(striate::detail::str("winograd convolution: out of memory for a workspace of ",
+                                           floats * int64_t(sizeof(float)), " bytes"));
+  return static_cast<float*>(data);
+}
+
 // A per-thread scratch buffer, 64-byte aligned, that only grows: in steady state (the same
 // layers every step) no call allocates.
 class Workspace {
@@ -47,11 +55,9 @@ class Workspace {
   float* get(int64_t floats) {
     if (floats > capacity_) {
       std::free(data_);
+      data_ = nullptr;
       capacity_ = 0;
-      data_ = static_cast<float*>(std::aligned_alloc(64, round_up(floats * int64_t(sizeof(float)), 64)));
-      if (!data_)
-        throw OutOfMemory(striate::detail::str("winograd convolution: out of memory for a workspace of ",
-                                               floats * int64_t(sizeof(float)), " bytes"));
+      data_ = allocate_floats(floats);
       capacity_ = floats;
     }
     return data_;
@@ -64,10 +70,30 @@ class Workspace {
 
 // Block tiles, transform input and products; the transformed weights; the weight-gradient sums.
 enum class Buffer { Block = 0, Weights = 1, Accumulators = 2 };
-float* thread_buffer(Buffer which, int64_t floats) {
-  thread_local Workspace buffers[3];
-  return buffers[static_cast<int>(which)].get(floats);
-}
+
+// The calling thread's buffer of that kind, or, past kMaxKeptBytes (VGG-size weights: 512 x 512
+// channels transform to 38 MB), memory of this call alone: keeping it would pin it for the life
+// of the thread.
+class ScratchBuffer {
+ public:
+  ScratchBuffer(Buffer which, int64_t floats) {
+    constexpr int64_t kMaxKeptBytes = int64_t(64) << 20;
+    if (floats * int64_t(sizeof(float)) > kMaxKeptBytes) {
+      data_ = owned_ = allocate_floats(floats);
+      return;
+    }
+    thread_local Workspace kept[3];
+    data_ = kept[static_cast<int>(which)].get(floats);
+  }
+  ScratchBuffer(const ScratchBuffer&) = delete;
+  ScratchBuffer& operator=(const ScratchBuffer&) = delete;
+  ~ScratchBuffer() { std::free(owned_); }
+  float* data() const { return data_; }
+
+ private:
+  float* data_ = nullptr;
+  float* owned_ = nullptr;
+};
 
 std::atomic<int> forced_tile{0};
 
@@ -139,7 +165,8 @@ int64_t total_rows(const detail::Plan& plan) { return plan.N * plan.tiles_h; }
 void run_forward(float* output, const float* input, const float* weight, const float* bias, const detail::Plan& plan,
                  const detail::Variant& variant) {
   const int64_t xis = int64_t(plan.alpha) * plan.alpha;
-  float* U = thread_buffer(Buffer::Weights, xis * plan.C * plan.K_padded);
+  ScratchBuffer weights(Buffer::Weights, xis * plan.C * plan.K_padded);
+  float* U = weights.data();
   // About 200 flops per (c, k) pair: a few thousand pairs before a second thread pays.
   const int64_t grain = std::max<int64_t>(1, 2048 / plan.K_padded);
   parallel_for(0, plan.C, grain,
@@ -149,7 +176,8 @@ void run_forward(float* output, const float* input, const float* weight, const f
   const int64_t blocks = ceil_div(rows, plan.block_rows);
   const int64_t workspace = variant.forward_workspace(plan);
   parallel_for(0, blocks, 1, [&](int64_t first, int64_t last) {
-    float* buffer = thread_buffer(Buffer::Block, workspace);
+    ScratchBuffer block_buffer(Buffer::Block, workspace);
+    float* buffer = block_buffer.data();
     for (int64_t block = first; block < last; ++block) {
       const int64_t begin = block * plan.block_rows;
       variant.forward_block(output, input, U, bias, plan, begin, std::min(rows, begin + plan.block_rows), buffer);
@@ -196,13 +224,15 @@ void backward_weight(float* dweight, float* dbias, const float* doutput, const f
   const int64_t blocks = ceil_div(rows, plan.block_rows);
   const int64_t chunks = in_parallel_region() ? 1 : std::min<int64_t>(get_num_threads(), blocks);
   const int64_t accumulator_size = variant.weight_grad_accumulator(plan);
-  float* accumulators = thread_buffer(Buffer::Accumulators, chunks * accumulator_size);
+  ScratchBuffer accumulator_buffer(Buffer::Accumulators, chunks * accumulator_size);
+  float* accumulators = accumulator_buffer.data();
   thread_local std::vector<double> bias_buffer;
   if (dbias && static_cast<int64_t>(bias_buffer.size()) < chunks * g.K) bias_buffer.resize(chunks * g.K);
   double* bias_sums = dbias ? bias_buffer.data() : nullptr;
   const int64_t workspace = variant.weight_grad_workspace(plan);
   parallel_for(0, chunks, 1, [&](int64_t first, int64_t last) {
-    float* buffer = thread_buffer(Buffer::Block, workspace);
+    ScratchBuffer block_buffer(Buffer::Block, workspace);
+    float* buffer = block_buffer.data();
     for (int64_t chunk = first; chunk < last; ++chunk) {
       float* accumulator = accumulators + chunk * accumulator_size;
       std::fill(accumulator, accumulator + accumulator_size, 0.0f);

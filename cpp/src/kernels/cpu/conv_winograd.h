@@ -29,9 +29,11 @@ void backward_weight(float* dweight,        // (K, C, 3, 3)
                      const float* input,    // (N, C, H, W)
                      const Conv2dGeometry& g);
 
-// The output tile edge the forward / backward_input passes use for g (4 or 2): exposed so tests
-// and benchmarks can name it; force_tile(0) restores the per-shape rule, force_tile(2 or 4)
-// overrides it (tests cover both transforms on every shape).
+// The output tile edge (4 or 2) that forward and backward_weight use for g; backward_input
+// tiles its own output, so it uses tile_size of the geometry with (H, W) and (P, Q) swapped.
+// F(2x2) is chosen only where 4x4 tiles would waste most of a tiny image. force_tile(2 or 4)
+// overrides the rule for every later call in the process (tests run both transforms on every
+// shape; benchmarks compare them); force_tile(0) restores it.
 int tile_size(const Conv2dGeometry& g);
 void force_tile(int m);
 

@@ -7,7 +7,10 @@
 //   V            [xi][tile][ldv]       transformed input, xi = transform point (alpha^2 of them)
 //   U            [xi][C][K_padded]     transformed weight
 //   M            [xi][tile][K_padded]  the GEMM result V[xi] * U[xi], then output-transformed
-// so every transform works on whole vectors of channels, and each GEMM broadcasts V and loads U.
+//   dY           [xi][tile][K_padded]  transformed output gradient (weight gradient pass)
+//   Z            [xi][K rows][C_padded] the weight gradient's sums of dY[xi]^T V[xi]
+// so every transform works on whole vectors of channels, and each GEMM broadcasts one operand
+// from rows we laid out ourselves and loads the other as vectors: nothing is packed.
 #pragma once
 #include <cstdint>
 #include <cstring>
@@ -511,17 +514,17 @@ inline int64_t aligned_floats(int64_t n) { return round_up(n, 16); }
 inline int64_t input_slab_width(const detail::Plan& plan) { return round_up(plan.tiles_w * plan.m + 2, plan.lanes); }
 inline int64_t output_slab_width(const detail::Plan& plan) { return round_up(plan.tiles_w * plan.m, plan.lanes); }
 
-// Forward: slab, V [xi][tile][C], M [xi][tile][K_padded], output slab. The gradient pass uses the
-// same four: slab, V [xi][tile][C_padded], dY [xi][tile][K_padded] (+ a row of slack: its GEMM
-// reads a few lanes past the last tile), output-gradient slab.
+// Forward: input slab, V [xi][tile][C], M [xi][tile][K_padded], output slab. The gradient pass
+// uses the same four: input slab, V [xi][tile][C_padded], dY [xi][tile][K_padded], and the slab
+// of output-gradient rows.
 inline BlockBuffers block_buffers(const detail::Plan& plan, bool gradient) {
   const int64_t xis = int64_t(plan.alpha) * plan.alpha;
   BlockBuffers b;
   b.slab = 0;
   b.transformed_input = aligned_floats(plan.alpha * input_slab_width(plan) * plan.lanes);
   const int64_t ldv = gradient ? plan.C_padded : plan.C;
-  b.products = b.transformed_input + aligned_floats(xis * plan.tile_capacity * ldv + plan.lanes);
-  b.output_slab = b.products + aligned_floats(xis * plan.tile_capacity * plan.K_padded + 2 * plan.K_padded);
+  b.products = b.transformed_input + aligned_floats(xis * plan.tile_capacity * ldv);
+  b.output_slab = b.products + aligned_floats(xis * plan.tile_capacity * plan.K_padded);
   b.total = b.output_slab + aligned_floats(plan.m * output_slab_width(plan) * plan.lanes);
   return b;
 }
