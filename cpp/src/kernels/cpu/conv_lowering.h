@@ -96,6 +96,14 @@ void gather_samples(T* matrix, const T* first_sample, int64_t sample_stride, int
       std::copy_n(first_sample + j * sample_stride + row * size, size, matrix + row * width + j * size);
 }
 
+// The columns of `count` consecutive samples side by side: sample j's (Cg * kernel_size,
+// output_size) block starts at column j * output_size of rows `count * output_size` long.
+template <typename T, typename Unfold>
+void unfold_samples(T* col, const T* first_sample, int64_t count, int64_t Cg, const LoweredConv& c, Unfold unfold) {
+  const int64_t width = count * c.output_size;
+  for (int64_t j = 0; j < count; ++j) unfold(col + j * c.output_size, width, first_sample + j * c.C * c.input_size, Cg);
+}
+
 // unfold(col, ld, input_planes, channels) writes the (channels * kernel_size, output_size)
 // columns of one sample with rows ld apart.
 template <typename T, typename Unfold>
@@ -116,8 +124,7 @@ void forward(T* output, const T* input, const T* weight, const T* bias, const Lo
         T* out = output + (n0 * c.K + group * Kg) * PQ;
         const T* w = weight + group * Kg * CRS;
         const T* b = bias ? bias + group * Kg : nullptr;
-        if (!direct)
-          for (int64_t j = 0; j < count; ++j) unfold(col.data() + j * PQ, width, in + j * c.C * c.input_size, Cg);
+        if (!direct) unfold_samples(col.data(), in, count, Cg, c, unfold);
         const T* columns = direct ? in : col.data();
         if (count == 1) {
           T beta = T(0);
@@ -206,8 +213,7 @@ void backward_weight(T* dweight, T* dbias, const T* doutput, const T* input, con
         for (int64_t group = 0; group < c.groups; ++group) {
           const T* in = input + (n0 * c.C + group * Cg) * c.input_size;
           const T* dout = doutput + (n0 * c.K + group * Kg) * PQ;
-          if (!direct)
-            for (int64_t j = 0; j < count; ++j) unfold(col.data() + j * PQ, width, in + j * c.C * c.input_size, Cg);
+          if (!direct) unfold_samples(col.data(), in, count, Cg, c, unfold);
           if (count > 1) gather_samples(gathered.data(), dout, c.K * PQ, count, Kg, PQ);
           // dW_g (Kg, CRS) += dout_g (Kg, width) * col^T (width, CRS)
           gemm<T>(false, true, Kg, CRS, width, T(1), count > 1 ? gathered.data() : dout, width,
