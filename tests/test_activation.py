@@ -13,6 +13,36 @@ import torch
 import torch.nn.functional as TF
 from helpers import check_parity, gradcheck, to_np
 
+# Device sweep (tests/test_device_dispatch.py): one call per op of this concept, made on
+# poisoned cuda:0 tensors: P(*shape, dtype=...) makes one, x() is a 2x3x4x4 float32.
+DEVICE_SWEEP = {
+    "relu": "F.relu(x())",
+    "relu_": "F.relu_(x())",
+    "sigmoid": "F.sigmoid(x())",
+    "tanh": "F.tanh(x())",
+    "hardtanh": "F.hardtanh(x())",
+    "hardtanh_": "F.hardtanh_(x())",
+    "relu6": "F.relu6(x())",
+    "relu6_": "st._C._functional.relu6_(x())",
+    "leaky_relu": "F.leaky_relu(x())",
+    "leaky_relu_": "F.leaky_relu_(x())",
+    "elu": "F.elu(x())",
+    "elu_": "F.elu_(x())",
+    "selu": "F.selu(x())",
+    "selu_": "st._C._functional.selu_(x())",
+    "silu": "F.silu(x())",
+    "silu_": "st._C._functional.silu_(x())",
+    "hardswish": "F.hardswish(x())",
+    "hardswish_": "F.hardswish(x(), inplace=True)",
+    "gelu": "F.gelu(x())",
+    "softplus": "F.softplus(x())",
+    "abs_tanh": "F.abs_tanh(x())",
+    "prelu": "F.prelu(x(), P(3))",
+    "softmax": "F.softmax(x(), 1)",
+    "log_softmax": "F.log_softmax(x(), 1)",
+    "softmin": "F.softmin(x(), 1)",
+}
+
 PER_DEVICE = True  # every test runs once per available device (conftest.py)
 
 rng = np.random.default_rng(0)

@@ -8,6 +8,20 @@ import striate as st
 import torch
 from helpers import check_parity, gradcheck, to_np
 
+# Device sweep (tests/test_device_dispatch.py): one call per op of this concept, made on
+# poisoned cuda:0 tensors: P(*shape, dtype=...) makes one, x() is a 2x3x4x4 float32.
+DEVICE_SWEEP = {
+    "cat": "st.cat([x(), x()])",
+    "stack": "st.stack([x(), x()])",
+    "index_select": "st.index_select(x(), 0, P(1, dtype='int64'))",
+    "take": "st._C._take(x(), P(1, dtype='int64'))",
+    "gather": "st.gather(x(), 1, P(2, 1, 4, 4, dtype='int64'))",
+    "masked_select": "st.masked_select(x(), P(2, 3, 4, 4, dtype='bool'))",
+    "masked_fill_": "x().masked_fill_(P(2, 3, 4, 4, dtype='bool'), 0.0)",
+    "masked_scatter_": "st._C._masked_scatter_(x(), P(2, 3, 4, 4, dtype='bool'), x())",
+    "index_put_": "st._C._index_put_(x(), P(1, dtype='int64'), P(1, 3, 4, 4))",
+}
+
 PER_DEVICE = True  # every test runs once per available device (conftest.py)
 
 rng = np.random.default_rng(0)

@@ -15,6 +15,16 @@ import torch
 import torch.nn.functional as TF
 from helpers import check_parity, gradcheck, to_np
 
+# Device sweep (tests/test_device_dispatch.py): one call per op of this concept, made on
+# poisoned cuda:0 tensors: P(*shape, dtype=...) makes one, x() is a 2x3x4x4 float32.
+DEVICE_SWEEP = {
+    "conv1d": "F.conv1d(P(2, 3, 8), P(4, 3, 3))",
+    "conv2d": "F.conv2d(x(), P(4, 3, 3, 3))",
+    "conv3d": "F.conv3d(P(1, 3, 4, 4, 4), P(2, 3, 3, 3, 3))",
+    "conv_transpose2d": "F.conv_transpose2d(x(), P(3, 2, 3, 3))",
+    "locally_connected2d": "F.locally_connected2d(x(), P(2, 2, 4, 3, 3, 3))",
+}
+
 PER_DEVICE = True  # every test runs once per available device (conftest.py)
 
 rng = np.random.default_rng(4321)

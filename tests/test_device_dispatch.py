@@ -4,6 +4,7 @@ both. Without a GPU, the CUDA side is exercised with tensors that claim cuda:0 b
 is unreadable (PROT_NONE): a CPU kernel reaching them would kill the process, so the sweep runs in
 a subprocess and a crash fails the test with the op it died on."""
 
+import ast
 import json
 import os
 import subprocess
@@ -15,100 +16,47 @@ import striate as st
 
 backends = st.backends
 
-# One call per registered op; `P(*shape, dtype=...)` makes a poisoned cuda:0 tensor.
-CALLS = textwrap.dedent(
-    """
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def sweep_entries():
+    """{op: (call, test file)} from the DEVICE_SWEEP dict each concept's test file declares (read
+    with ast, not imported). An op declared in two files is reported, not silently overwritten."""
+    entries, twice = {}, []
+    for name in sorted(os.listdir(HERE)):
+        if not (name.startswith("test_") and name.endswith(".py")):
+            continue
+        with open(os.path.join(HERE, name), encoding="utf-8") as f:
+            tree = ast.parse(f.read(), name)
+        for node in tree.body:
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and getattr(node.targets[0], "id", None) == "DEVICE_SWEEP"
+            ):
+                for op, call in ast.literal_eval(node.value).items():
+                    if op in entries:
+                        twice.append(f"{op} ({entries[op][1]} and {name})")
+                    entries[op] = (call, name)
+    return entries, twice
+
+
+# The sweep's program: `P(*shape, dtype=...)` makes a poisoned cuda:0 tensor, `x()` a 2x3x4x4 one.
+CALLS = (
+    textwrap.dedent(
+        """
     import striate as st
     import striate.nn.functional as F
     def P(*shape, dtype="float32"):
         return st.backends._registry._poisoned_device_tensor(list(shape), dtype, "cuda:0")
     x = lambda: P(2, 3, 4, 4)
-    CALLS = {
-        "add": lambda: st.add(x(), x()),
-        "sub": lambda: st.sub(x(), x()),
-        "mul": lambda: st.mul(x(), x()),
-        "div": lambda: st.div(x(), x()), "pow": lambda: st.pow(x(), x()),
-        "maximum": lambda: st.maximum(x(), x()), "minimum": lambda: st.minimum(x(), x()),
-        "neg": lambda: st.neg(x()), "abs": lambda: st.abs(x()), "exp": lambda: st.exp(x()),
-        "log": lambda: st.log(x()), "sqrt": lambda: st.sqrt(x()), "sign": lambda: st.sign(x()),
-        "clamp": lambda: st.clamp(x(), 0.0, 1.0),
-        "eq": lambda: x() == x(), "ne": lambda: x() != x(), "lt": lambda: x() < x(),
-        "le": lambda: x() <= x(), "gt": lambda: x() > x(), "ge": lambda: x() >= x(),
-        "logical_and": lambda: st.logical_and(x(), x()),
-        "logical_or": lambda: st.logical_or(x(), x()),
-        "logical_not": lambda: st.logical_not(x()),
-        "where": lambda: st.where(P(2, 3, 4, 4, dtype="bool"), x(), x()),
-        "copy_": lambda: x().copy_(x()), "fill_": lambda: x().fill_(1.0),
-        "to_dtype": lambda: x().to(st.float64),
-        "relu": lambda: F.relu(x()),
-        "relu_": lambda: F.relu_(x()),
-        "sigmoid": lambda: F.sigmoid(x()),
-        "tanh": lambda: F.tanh(x()),
-        "hardtanh": lambda: F.hardtanh(x()),
-        "hardtanh_": lambda: F.hardtanh_(x()),
-        "relu6": lambda: F.relu6(x()), "relu6_": lambda: st._C._functional.relu6_(x()),
-        "leaky_relu": lambda: F.leaky_relu(x()), "leaky_relu_": lambda: F.leaky_relu_(x()),
-        "elu": lambda: F.elu(x()), "elu_": lambda: F.elu_(x()), "selu": lambda: F.selu(x()),
-        "selu_": lambda: st._C._functional.selu_(x()), "silu": lambda: F.silu(x()),
-        "silu_": lambda: st._C._functional.silu_(x()),
-        "hardswish": lambda: F.hardswish(x()),
-        "hardswish_": lambda: F.hardswish(x(), inplace=True), "gelu": lambda: F.gelu(x()),
-        "softplus": lambda: F.softplus(x()), "abs_tanh": lambda: F.abs_tanh(x()),
-        "prelu": lambda: F.prelu(x(), P(3)),
-        "softmax": lambda: F.softmax(x(), 1), "log_softmax": lambda: F.log_softmax(x(), 1),
-        "softmin": lambda: F.softmin(x(), 1),
-        "conv1d": lambda: F.conv1d(P(2, 3, 8), P(4, 3, 3)),
-        "conv2d": lambda: F.conv2d(x(), P(4, 3, 3, 3)),
-        "conv3d": lambda: F.conv3d(P(1, 3, 4, 4, 4), P(2, 3, 3, 3, 3)),
-        "conv_transpose2d": lambda: F.conv_transpose2d(x(), P(3, 2, 3, 3)),
-        "locally_connected2d": lambda: F.locally_connected2d(x(), P(2, 2, 4, 3, 3, 3)),
-        "linear": lambda: F.linear(P(2, 3), P(4, 3)), "matmul": lambda: st.matmul(P(2, 3), P(3, 4)),
-        "max_pool1d": lambda: F.max_pool1d(P(2, 3, 8), 2),
-        "max_pool2d": lambda: F.max_pool2d(x(), 2),
-        "max_pool3d": lambda: F.max_pool3d(P(1, 3, 4, 4, 4), 2),
-        "avg_pool1d": lambda: F.avg_pool1d(P(2, 3, 8), 2),
-        "avg_pool2d": lambda: F.avg_pool2d(x(), 2),
-        "avg_pool3d": lambda: F.avg_pool3d(P(1, 3, 4, 4, 4), 2),
-        "adaptive_avg_pool2d": lambda: F.adaptive_avg_pool2d(x(), 2),
-        "adaptive_max_pool2d": lambda: F.adaptive_max_pool2d(x(), 2),
-        "fractional_max_pool2d": lambda: F.fractional_max_pool2d(x(), 2, output_size=2),
-        "max_unpool2d": lambda: F.max_unpool2d(P(2, 3, 2, 2), P(2, 3, 2, 2, dtype="int64"), 2),
-        "channel_max_pool": lambda: F.channel_max_pool(P(2, 4, 4, 4), 2),
-        "batch_norm": lambda: F.batch_norm(x(), None, None, training=True),
-        "instance_norm": lambda: F.instance_norm(x()),
-        "layer_norm": lambda: F.layer_norm(x(), [4, 4]),
-        "group_norm": lambda: F.group_norm(x(), 3),
-        "local_response_norm": lambda: F.local_response_norm(x(), 2),
-        "cross_entropy": lambda: F.cross_entropy(P(2, 3), P(2, dtype="int64")),
-        "nll_loss": lambda: F.nll_loss(P(2, 3), P(2, dtype="int64")),
-        "multi_margin_loss": lambda: F.multi_margin_loss(P(2, 3), P(2, dtype="int64")),
-        "cosine_embedding_loss": lambda: F.cosine_embedding_loss(P(2, 3), P(2, 3), P(2)),
-        "binary_cross_entropy": lambda: F.binary_cross_entropy(P(2, 3), P(2, 3)),
-        "binary_cross_entropy_with_logits":
-            lambda: F.binary_cross_entropy_with_logits(P(2, 3), P(2, 3)),
-        "kl_div": lambda: F.kl_div(P(2, 3), P(2, 3)),
-        "mse_loss": lambda: F.mse_loss(P(2, 3), P(2, 3)),
-        "huber_loss": lambda: F.huber_loss(P(2, 3), P(2, 3)),
-        "smooth_l1_loss": lambda: F.smooth_l1_loss(P(2, 3), P(2, 3)),
-        "elastic_net_penalty": lambda: st._C._functional.elastic_net_penalty([P(2, 3)], 0.1, 0.1),
-        "dropout": lambda: F.dropout(x(), 0.5),
-        "dropout_": lambda: F.dropout(x(), 0.5, inplace=True),
-        "dropout2d": lambda: F.dropout2d(x(), 0.5),
-        "alpha_dropout": lambda: F.alpha_dropout(x(), 0.5, True),
-        "stochastic_depth": lambda: F.stochastic_depth(x(), 0.5, "row", True),
-        "sum": lambda: st.sum(x()), "mean": lambda: st.mean(x()), "var": lambda: st.var(x()),
-        "std": lambda: st.std(x()), "max": lambda: st.max(x()), "min": lambda: st.min(x()),
-        "argmax": lambda: st.argmax(x()), "argmin": lambda: st.argmin(x()),
-        "cat": lambda: st.cat([x(), x()]), "stack": lambda: st.stack([x(), x()]),
-        "index_select": lambda: st.index_select(x(), 0, P(1, dtype="int64")),
-        "take": lambda: st._C._take(x(), P(1, dtype="int64")),
-        "gather": lambda: st.gather(x(), 1, P(2, 1, 4, 4, dtype="int64")),
-        "masked_select": lambda: st.masked_select(x(), P(2, 3, 4, 4, dtype="bool")),
-        "masked_fill_": lambda: x().masked_fill_(P(2, 3, 4, 4, dtype="bool"), 0.0),
-        "masked_scatter_": lambda: st._C._masked_scatter_(x(), P(2, 3, 4, 4, dtype="bool"), x()),
-        "index_put_": lambda: st._C._index_put_(x(), P(1, dtype="int64"), P(1, 3, 4, 4)),
-    }
     """
+    )
+    + "CALLS = {\n"
+    + "".join(
+        f"    {op!r}: lambda: {call},\n" for op, (call, _) in sorted(sweep_entries()[0].items())
+    )
+    + "}\n"
 )
 
 SWEEP = CALLS + textwrap.dedent(
@@ -132,6 +80,14 @@ def call_table_names():
     return set(scope["CALLS"])
 
 
+def test_the_sweep_collects_each_concept_file_once():
+    entries, twice = sweep_entries()
+    assert not twice, "ops declared in two DEVICE_SWEEP tables: " + ", ".join(twice)
+    files = {name for _, name in entries.values()}
+    assert {"test_activation.py", "test_conv.py", "test_elementwise.py", "test_loss.py"} <= files
+    assert entries["conv2d"] == ("F.conv2d(x(), P(4, 3, 3, 3))", "test_conv.py")
+
+
 def test_cpu_runs_every_registered_op():
     ops = backends.registered_ops()
     assert len(ops) > 90 and ops == sorted(ops)
@@ -141,8 +97,11 @@ def test_cpu_runs_every_registered_op():
 
 
 def test_every_registered_op_has_a_device_sweep_call():
+    """An op's sweep entry lives in its concept's test file (DEVICE_SWEEP), next to its tests."""
     names = call_table_names()
-    assert set(backends.registered_ops()) == names
+    missing = sorted(set(backends.registered_ops()) - names)
+    assert not missing, f"add these ops to DEVICE_SWEEP in their concept's test file: {missing}"
+    assert set(backends.registered_ops()) == names, sorted(names - set(backends.registered_ops()))
 
 
 def test_op_kernels_names_forward_and_backward():
@@ -238,13 +197,26 @@ def test_op_family_tests_run_on_every_available_device():
     a module without the flag is collected once."""
     import helpers
 
-    here = os.path.dirname(os.path.abspath(__file__))
+    here = HERE
 
     def collected(module):
         proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-             os.path.join(here, module)],
-            capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL, cwd=here)
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "--collect-only",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                os.path.join(here, module),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            stdin=subprocess.DEVNULL,
+            cwd=here,
+        )
         assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
         return [line for line in proc.stdout.splitlines() if "::" in line]
 

@@ -11,6 +11,16 @@ import striate.nn as nn
 import striate.nn.functional as F
 from helpers import gradcheck, to_np
 
+# Device sweep (tests/test_device_dispatch.py): one call per op of this concept, made on
+# poisoned cuda:0 tensors: P(*shape, dtype=...) makes one, x() is a 2x3x4x4 float32.
+DEVICE_SWEEP = {
+    "dropout": "F.dropout(x(), 0.5)",
+    "dropout_": "F.dropout(x(), 0.5, inplace=True)",
+    "dropout2d": "F.dropout2d(x(), 0.5)",
+    "alpha_dropout": "F.alpha_dropout(x(), 0.5, True)",
+    "stochastic_depth": "F.stochastic_depth(x(), 0.5, 'row', True)",
+}
+
 PER_DEVICE = True  # every test runs once per available device (conftest.py)
 
 rng = np.random.default_rng(11)

@@ -9,6 +9,13 @@ import torch
 import torch.nn.functional as TF
 from helpers import check_parity, gradcheck, to_np
 
+# Device sweep (tests/test_device_dispatch.py): one call per op of this concept, made on
+# poisoned cuda:0 tensors: P(*shape, dtype=...) makes one, x() is a 2x3x4x4 float32.
+DEVICE_SWEEP = {
+    "linear": "F.linear(P(2, 3), P(4, 3))",
+    "matmul": "st.matmul(P(2, 3), P(3, 4))",
+}
+
 PER_DEVICE = True  # every test runs once per available device (conftest.py)
 
 rng = np.random.default_rng(1234)

@@ -17,6 +17,22 @@ import torch
 import torch.nn.functional as TF
 from helpers import check_parity, gradcheck, to_np
 
+# Device sweep (tests/test_device_dispatch.py): one call per op of this concept, made on
+# poisoned cuda:0 tensors: P(*shape, dtype=...) makes one, x() is a 2x3x4x4 float32.
+DEVICE_SWEEP = {
+    "cross_entropy": "F.cross_entropy(P(2, 3), P(2, dtype='int64'))",
+    "nll_loss": "F.nll_loss(P(2, 3), P(2, dtype='int64'))",
+    "multi_margin_loss": "F.multi_margin_loss(P(2, 3), P(2, dtype='int64'))",
+    "cosine_embedding_loss": "F.cosine_embedding_loss(P(2, 3), P(2, 3), P(2))",
+    "binary_cross_entropy": "F.binary_cross_entropy(P(2, 3), P(2, 3))",
+    "kl_div": "F.kl_div(P(2, 3), P(2, 3))",
+    "mse_loss": "F.mse_loss(P(2, 3), P(2, 3))",
+    "huber_loss": "F.huber_loss(P(2, 3), P(2, 3))",
+    "smooth_l1_loss": "F.smooth_l1_loss(P(2, 3), P(2, 3))",
+    "elastic_net_penalty": "st._C._functional.elastic_net_penalty([P(2, 3)], 0.1, 0.1)",
+    "binary_cross_entropy_with_logits": "F.binary_cross_entropy_with_logits(P(2, 3), P(2, 3))",
+}
+
 PER_DEVICE = True  # every test runs once per available device (conftest.py)
 
 rng = np.random.default_rng(0)

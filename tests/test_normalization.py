@@ -11,6 +11,16 @@ import torch
 import torch.nn.functional as TF
 from helpers import check_parity, gradcheck, to_np
 
+# Device sweep (tests/test_device_dispatch.py): one call per op of this concept, made on
+# poisoned cuda:0 tensors: P(*shape, dtype=...) makes one, x() is a 2x3x4x4 float32.
+DEVICE_SWEEP = {
+    "batch_norm": "F.batch_norm(x(), None, None, training=True)",
+    "instance_norm": "F.instance_norm(x())",
+    "layer_norm": "F.layer_norm(x(), [4, 4])",
+    "group_norm": "F.group_norm(x(), 3)",
+    "local_response_norm": "F.local_response_norm(x(), 2)",
+}
+
 PER_DEVICE = True  # every test runs once per available device (conftest.py)
 
 rng = np.random.default_rng(7)

@@ -14,6 +14,22 @@ import torch.nn as tnn
 import torch.nn.functional as TF
 from helpers import check_parity, gradcheck, to_np
 
+# Device sweep (tests/test_device_dispatch.py): one call per op of this concept, made on
+# poisoned cuda:0 tensors: P(*shape, dtype=...) makes one, x() is a 2x3x4x4 float32.
+DEVICE_SWEEP = {
+    "max_pool1d": "F.max_pool1d(P(2, 3, 8), 2)",
+    "max_pool2d": "F.max_pool2d(x(), 2)",
+    "max_pool3d": "F.max_pool3d(P(1, 3, 4, 4, 4), 2)",
+    "avg_pool1d": "F.avg_pool1d(P(2, 3, 8), 2)",
+    "avg_pool2d": "F.avg_pool2d(x(), 2)",
+    "avg_pool3d": "F.avg_pool3d(P(1, 3, 4, 4, 4), 2)",
+    "adaptive_avg_pool2d": "F.adaptive_avg_pool2d(x(), 2)",
+    "adaptive_max_pool2d": "F.adaptive_max_pool2d(x(), 2)",
+    "fractional_max_pool2d": "F.fractional_max_pool2d(x(), 2, output_size=2)",
+    "max_unpool2d": "F.max_unpool2d(P(2, 3, 2, 2), P(2, 3, 2, 2, dtype='int64'), 2)",
+    "channel_max_pool": "F.channel_max_pool(P(2, 4, 4, 4), 2)",
+}
+
 PER_DEVICE = True  # every test runs once per available device (conftest.py)
 
 rng = np.random.default_rng(99)

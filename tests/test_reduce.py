@@ -7,6 +7,19 @@ import striate as st
 import torch
 from helpers import check_parity, gradcheck, to_np
 
+# Device sweep (tests/test_device_dispatch.py): one call per op of this concept, made on
+# poisoned cuda:0 tensors: P(*shape, dtype=...) makes one, x() is a 2x3x4x4 float32.
+DEVICE_SWEEP = {
+    "sum": "st.sum(x())",
+    "mean": "st.mean(x())",
+    "var": "st.var(x())",
+    "std": "st.std(x())",
+    "max": "st.max(x())",
+    "min": "st.min(x())",
+    "argmax": "st.argmax(x())",
+    "argmin": "st.argmin(x())",
+}
+
 PER_DEVICE = True  # every test runs once per available device (conftest.py)
 
 rng = np.random.default_rng(0)
