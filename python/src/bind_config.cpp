@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bindings.h"
+#include "core/cuda_runtime.h"
 #include "kernels/cpu/peak_probe.h"
 #include "striate/core/config.h"
 #include "striate/core/cpu_isa.h"
@@ -47,6 +48,14 @@ void init_config(py::module_& m) {
   m.def("show_config", &show_config);
   m.def("cuda_is_available", &cuda_is_available);
   m.def("cuda_device_count", &cuda_device_count);
+  m.def(
+      "_cuda_synchronize",
+      [](int device) {
+        STRIATE_CHECK(cuda_is_available(), "cuda.synchronize: no CUDA device is available (",
+                      cuda_built() ? "none found by the driver" : "striate was built without the CUDA backend", ")");
+        backend::cuda_synchronize(device);
+      },
+      py::arg("device"), py::call_guard<py::gil_scoped_release>());
   m.attr("__version__") = version();
   m.attr("cuda_built") = cuda_built();
 

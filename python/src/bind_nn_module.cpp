@@ -86,6 +86,17 @@ Tensor first_tensor(const py::handle& value) {
 // the arguments on as they came: unobserved, it costs what a Python `def __call__(self, *args,
 // **kwargs)` would, without pybind11's per-call argument dispatch.
 PyObject* call_module(PyObject* self, PyObject* args, PyObject* kwargs) {
+  auto* instance = reinterpret_cast<py::detail::instance*>(self);
+  if (instance->get_value_and_holder().holder_constructed() && py::handle(self).cast<const Module&>().has_hooks()) {
+    // Hooked modules take the slow path in module.py (hooks see PyTorch's argument tuples).
+    auto hooked = py::reinterpret_steal<py::object>(PyImport_ImportModule("striate.nn.module"));
+    if (!hooked) return nullptr;
+    auto call_with_hooks = py::reinterpret_steal<py::object>(PyObject_GetAttrString(hooked.ptr(), "_call_with_hooks"));
+    if (!call_with_hooks) return nullptr;
+    auto with_self = py::reinterpret_steal<py::object>(PySequence_Concat(py::make_tuple(py::handle(self)).ptr(), args));
+    if (!with_self) return nullptr;
+    return PyObject_Call(call_with_hooks.ptr(), with_self.ptr(), kwargs);
+  }
   auto forward = py::reinterpret_steal<py::object>(PyObject_GetAttrString(self, "forward"));
   if (!forward) return nullptr;
   if (!nn::calls_watched()) return PyObject_Call(forward.ptr(), args, kwargs);
@@ -110,6 +121,46 @@ PyMethodDef call_module_method = {"__call__", reinterpret_cast<PyCFunction>(rein
                                   METH_VARARGS | METH_KEYWORDS,
                                   "Runs forward(*args, **kwargs) as a call of this module."};
 
+// A Python callable held by a C++ hook: released with the GIL held, whichever thread drops it.
+std::shared_ptr<py::object> hold_callable(py::object callable) {
+  return std::shared_ptr<py::object>(new py::object(std::move(callable)), [](py::object* held) {
+    if (!Py_IsInitialized()) {
+      (void)held->release();  // the interpreter is gone: leak rather than touch it
+      delete held;
+      return;
+    }
+    py::gil_scoped_acquire gil;
+    delete held;
+  });
+}
+
+// A hook's answer: None keeps the tensor, a Tensor (or a tuple/list whose first item is one)
+// replaces it; anything else is a TypeError naming the hook kind.
+std::optional<Tensor> hook_result(const py::object& result, const char* kind) {
+  if (result.is_none()) return std::nullopt;
+  Tensor tensor = first_tensor(result);
+  if (!tensor.defined()) {
+    throw TypeError(detail::str(kind, ": a hook must return None or a Tensor, got ",
+                                std::string(py::str(py::type::handle_of(result).attr("__name__")))));
+  }
+  return tensor;
+}
+
+py::tuple add_hook_bridge(Module& self, py::object pre, py::object post) {
+  auto held_pre = hold_callable(std::move(pre));
+  auto held_post = hold_callable(std::move(post));
+  const int pre_handle = self.register_forward_pre_hook([held_pre](Module& module, const Tensor& input) {
+    py::gil_scoped_acquire gil;
+    return hook_result((*held_pre)(module.shared_from_this(), input), "forward pre-hook");
+  });
+  const int post_handle =
+      self.register_forward_hook([held_post](Module& module, const Tensor& input, const Tensor& output) {
+        py::gil_scoped_acquire gil;
+        return hook_result((*held_post)(module.shared_from_this(), input, output), "forward hook");
+      });
+  return py::make_tuple(pre_handle, post_handle);
+}
+
 void bind_module(py::module_& nn_module) {
   py::class_<Module, PyModule<Module>, py::smart_holder> module_class(nn_module, "Module", py::dynamic_attr());
   auto call = py::reinterpret_steal<py::object>(
@@ -130,6 +181,14 @@ void bind_module(py::module_& nn_module) {
       .def("zero_grad", &Module::zero_grad, py::arg("set_to_none") = true)
       .def("num_parameters", &Module::num_parameters)
       .def("_freeze", &Module::freeze, py::arg("until") = py::none())
+      // Hooks: module.py keeps the Python hooks and installs one pre/post bridge pair in C++, so
+      // that C++ forwards calling this module (Module::call) run them too.
+      .def_property_readonly("_has_hooks", &Module::has_hooks)
+      // The C++ object's identity: Python wrappers of a C++ child come and go, this stays.
+      .def_property_readonly("_cpp_id", [](const Module& self) { return reinterpret_cast<uintptr_t>(&self); })
+      .def("_add_hook_bridge", add_hook_bridge, py::arg("pre"), py::arg("post"))
+      .def("_remove_hook", &Module::remove_hook, py::arg("handle"))
+      .def("_call_hooked", &Module::call, py::arg("input"), py::call_guard<py::gil_scoped_release>())
       .def("_unfreeze", &Module::unfreeze)
       // The registries, for module.py's attribute handling.
       .def("_register_parameter", &Module::register_parameter, py::arg("name"), py::arg("tensor"),

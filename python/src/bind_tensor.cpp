@@ -98,7 +98,15 @@ void init_tensor(py::module_& m) {
                     [](Tensor& t, bool r) { t.requires_grad_(r); })
       .def_property(
           "grad", [](const Tensor& t) { return t.grad(); }, [](const Tensor& t, const Tensor& g) { t.set_grad(g); })
-      .def_property_readonly("data", tensor_method(&Tensor::detach))
+      .def_property(
+          "data", tensor_method(&Tensor::detach),
+          [](const Tensor& self, const py::handle& source) {
+            if (!py::isinstance<TensorImpl>(source)) {
+              throw TypeError(detail::str("data: expected a Tensor, got ",
+                                          std::string(py::str(py::type::handle_of(source).attr("__name__")))));
+            }
+            self.set_data(source.cast<Tensor>());
+          })
       .def_property_readonly("_is_parameter", tensor_method(&Tensor::is_parameter))
       .def("_mark_parameter", tensor_method(&Tensor::mark_parameter), py::arg("value") = true)
       .def("_version", [](const Tensor& t) { return t.storage()->version(); })
@@ -359,17 +367,35 @@ void init_tensor(py::module_& m) {
   m.def(
       "_ones", [](std::vector<int64_t> s, const py::object& d) { return ones(to_shape(s), dtype_from_py(d, "ones")); },
       release_gil());
+  // A private generator (striate.Generator) for the random creation functions; None: the default one.
+  py::class_<Generator, std::shared_ptr<Generator>>(m, "_Generator")
+      .def(py::init<>())
+      .def("manual_seed", &Generator::manual_seed, py::arg("seed"))
+      .def("initial_seed", &Generator::initial_seed)
+      .def("get_state", [](const Generator& g) { return py::bytes(g.get_state()); })
+      .def("set_state", [](Generator& g, const py::bytes& state) { g.set_state(std::string(state)); });
+  m.def("_default_generator", [] { return std::shared_ptr<Generator>(&default_generator(), [](Generator*) {}); });
   m.def(
-      "_rand", [](std::vector<int64_t> s, const py::object& d) { return rand(to_shape(s), dtype_from_py(d, "rand")); },
-      release_gil());
+      "_rand",
+      [](std::vector<int64_t> s, const py::object& d, Generator* gen) {
+        return rand(to_shape(s), dtype_from_py(d, "rand"), gen);
+      },
+      py::arg("size"), py::arg("dtype"), py::arg("generator") = nullptr, release_gil());
   m.def(
       "_randn",
-      [](std::vector<int64_t> s, const py::object& d) { return randn(to_shape(s), dtype_from_py(d, "randn")); },
-      release_gil());
-  m.def("_randint", [](int64_t low, int64_t high, std::vector<int64_t> s, const py::object& d) {
-    return randint(low, high, to_shape(s), dtype_from_py(d, "randint"));
-  });
-  m.def("randperm", [](int64_t n) { return randperm(n); }, py::arg("n"));
+      [](std::vector<int64_t> s, const py::object& d, Generator* gen) {
+        return randn(to_shape(s), dtype_from_py(d, "randn"), gen);
+      },
+      py::arg("size"), py::arg("dtype"), py::arg("generator") = nullptr, release_gil());
+  m.def(
+      "_randint",
+      [](int64_t low, int64_t high, std::vector<int64_t> s, const py::object& d, Generator* gen) {
+        return randint(low, high, to_shape(s), dtype_from_py(d, "randint"), gen);
+      },
+      py::arg("low"), py::arg("high"), py::arg("size"), py::arg("dtype"), py::arg("generator") = nullptr);
+  m.def(
+      "_randperm", [](int64_t n, Generator* gen) { return randperm(n, gen); }, py::arg("n"),
+      py::arg("generator") = nullptr);
   m.def("_arange", [](Scalar start, Scalar end, Scalar step, const py::object& d) {
     return arange(start, end, step, d.is_none() ? std::nullopt : std::optional<DType>(dtype_from_py(d, "arange")));
   });

@@ -14,7 +14,7 @@ _C = _load_extension()
 from ._C import Tensor, device, dtype  # noqa: E402
 from ._C import (  # noqa: E402
     abs, add, cat, clamp, div, eq, exp, get_num_threads, initial_seed, log, logical_and,
-    logical_not, logical_or, manual_seed, maximum, minimum, mul, neg, pow, randperm,
+    logical_not, logical_or, manual_seed, maximum, minimum, mul, neg, pow,
     set_num_threads, sign, sqrt, stack, sub, where, get_rng_state, set_rng_state,
 )
 from ._C import sum, mean, var, std, max, min, argmax, argmin  # noqa: E402,A004
@@ -23,8 +23,10 @@ from ._C._functional import matmul  # noqa: E402
 from . import _tensor  # noqa: E402,F401  (attaches the Python-side Tensor methods)
 from ._creation import (  # noqa: E402
     arange, empty, empty_like, eye, from_dlpack, from_numpy, full, full_like, linspace, ones,
-    ones_like, rand, rand_like, randint, randint_like, randn, randn_like, tensor, zeros, zeros_like,
+    ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, tensor, zeros,
+    zeros_like,
 )
+from ._generator import Generator, default_generator  # noqa: E402
 from .autograd import (  # noqa: E402
     enable_grad,
     inference_mode,
@@ -75,14 +77,8 @@ def show_config():
           f"{len(backends.supported_ops('cuda'))} on CUDA (striate.backends.supported_ops)")
 
 
-class cuda:  # noqa: N801  (mirrors torch.cuda's namespace)
-    @staticmethod
-    def is_available():
-        return _C.cuda_is_available()
-
-    @staticmethod
-    def device_count():
-        return _C.cuda_device_count()
+from . import accelerator, cuda, utils  # noqa: E402
+from ._size import Size  # noqa: E402
 
 
 def is_tensor(obj):

@@ -7,6 +7,7 @@ import numpy as np
 
 from . import _C
 from ._C import Tensor
+from ._generator import _impl_of
 
 _DEFAULT = _C.dtype.float32
 _NUMPY_TO_DTYPE = {
@@ -62,22 +63,34 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
                    device)
 
 
-def rand(*size, dtype=None, device=None, requires_grad=False):
-    return _finish(_C._rand(_size(size, "rand"), _dtype(dtype)), requires_grad, device)
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    gen = _impl_of(generator, "rand")
+    return _finish(_C._rand(_size(size, "rand"), _dtype(dtype), gen), requires_grad, device)
 
 
-def randn(*size, dtype=None, device=None, requires_grad=False):
-    return _finish(_C._randn(_size(size, "randn"), _dtype(dtype)), requires_grad, device)
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    gen = _impl_of(generator, "randn")
+    return _finish(_C._randn(_size(size, "randn"), _dtype(dtype), gen), requires_grad, device)
 
 
-def randint(low, high=None, size=None, dtype=None, device=None):
+def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
+            requires_grad=False):
     if size is None:
         raise TypeError("randint: missing the required argument 'size'")
     if high is None:
         low, high = 0, low
     shape = _size((size,), "randint")
-    return _finish(_C._randint(int(low), int(high), shape, _dtype(dtype, _C.dtype.int64)), False,
-                   device)
+    gen = _impl_of(generator, "randint")
+    return _finish(_C._randint(int(low), int(high), shape, _dtype(dtype, _C.dtype.int64), gen),
+                   requires_grad, device)
+
+
+def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
+    """A random permutation of 0..n-1 (int64 unless dtype says otherwise)."""
+    out = _C._randperm(int(n), _impl_of(generator, "randperm"))
+    if dtype is not None and dtype != out.dtype:
+        out = out.to(dtype)
+    return _finish(out, requires_grad, device)
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):

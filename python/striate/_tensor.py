@@ -9,6 +9,7 @@ import numpy as np
 from . import _C
 from ._C import Tensor
 from ._creation import numpy_dtype
+from ._size import Size
 
 _DEFAULT_REPR_DTYPES = (_C.dtype.float32, _C.dtype.int64, _C.dtype.bool)
 _C.dtype.__repr__ = lambda self: f"striate.{self.name}"
@@ -62,16 +63,36 @@ def reshape_as(self, other):
     return self._reshape(list(other.shape))
 
 
-@_method
-def to(self, *args, **kwargs):
-    """to(dtype), to(device), to(device, dtype), to(other_tensor)."""
+# ---- shapes as striate.Size ----------------------------------------------------------------
+
+_shape_tuple = Tensor.shape.fget
+_size_method = Tensor.size
+
+
+def _shape(self):
+    return Size(_shape_tuple(self))
+
+
+def _size(self, dim=None):
+    """size() -> striate.Size of the shape; size(dim) -> that dimension's length."""
+    return _size_method(self, dim) if dim is not None else Size(_shape_tuple(self))
+
+
+Tensor.shape = property(_shape, doc="The shape, a striate.Size (a tuple of ints).")
+_size.__name__ = _size.__qualname__ = "size"
+Tensor.size = _size
+
+
+def _to_arguments(op, args, kwargs):
+    """(device, dtype, copy) from PyTorch's .to() forms: to(dtype), to(device), to(device, dtype),
+    to(other_tensor), with keywords device=, dtype=, non_blocking= and copy=."""
+    kwargs = dict(kwargs)
     dtype = kwargs.pop("dtype", None)
     device = kwargs.pop("device", None)
-    kwargs.pop("non_blocking", None)
-    if kwargs.pop("copy", False):
-        raise NotImplementedError("to: copy=True is not supported yet; use .clone()")
+    kwargs.pop("non_blocking", None)  # copies are synchronous on every device today
+    copy = bool(kwargs.pop("copy", False))
     if kwargs:
-        raise TypeError(f"to: unexpected keyword arguments {sorted(kwargs)}")
+        raise TypeError(f"{op}: unexpected keyword arguments {sorted(kwargs)}")
     for a in args:
         if isinstance(a, _C.dtype):
             dtype = a
@@ -79,18 +100,83 @@ def to(self, *args, **kwargs):
             dtype, device = a.dtype, a.device
         elif isinstance(a, (str, _C.device)):
             device = a
+        elif isinstance(a, bool):  # to(dtype, non_blocking) / to(device, dtype, non_blocking)
+            continue
         else:
-            raise TypeError(f"to: expected a dtype, a device or a tensor, got {type(a).__name__}")
+            raise TypeError(f"{op}: expected a dtype, a device or a tensor, got {type(a).__name__}")
+    return device, dtype, copy
+
+
+@_method
+def to(self, *args, **kwargs):
+    """to(dtype), to(device), to(device, dtype), to(other_tensor); copy=True always returns a new
+    tensor, otherwise self comes back when nothing changes."""
+    device, dtype, copy = _to_arguments("to", args, kwargs)
     out = self
     if device is not None:
         out = out._to_device(device)
     if dtype is not None:
         out = out._to_dtype(dtype)
+    if copy and out is self:
+        out = self.clone()
     return out
 
 
-for _name, _dt in [("float", _C.dtype.float32), ("double", _C.dtype.float64), ("long", _C.dtype.int64),
-                   ("bool", _C.dtype.bool), ("byte", _C.dtype.uint8)]:
+_UNSUPPORTED_FLOATS = ("half", "bfloat16")
+
+
+def _unsupported_float(name):
+    def method(self, *args, **kwargs):
+        raise TypeError(
+            f"{name}: striate tensors are float32 or float64 (16-bit floats are not "
+            "supported yet); use .float()"
+        )
+
+    method.__name__ = name
+    return method
+
+
+for _name in _UNSUPPORTED_FLOATS:
+    setattr(Tensor, _name, _unsupported_float(_name))
+
+
+_TYPE_NAMES = {
+    "float32": "FloatTensor",
+    "float64": "DoubleTensor",
+    "int64": "LongTensor",
+    "uint8": "ByteTensor",
+    "bool": "BoolTensor",
+}
+
+
+def _type(self, dtype=None, non_blocking=False):
+    """type() names the tensor type as PyTorch does ('striate.FloatTensor'); type(dtype) casts (a
+    dtype, or a type name such as 'striate.DoubleTensor' / 'torch.DoubleTensor')."""
+    if dtype is None:
+        return f"striate.{_TYPE_NAMES[str(self.dtype).split('.')[-1]]}"
+    if isinstance(dtype, str):
+        by_name = {name: key for key, name in _TYPE_NAMES.items()}
+        short = dtype.rsplit(".", 1)[-1]
+        if short not in by_name:
+            raise TypeError(
+                f"type: unknown tensor type {dtype!r}; expected one of "
+                f"{sorted(by_name)} or a striate dtype"
+            )
+        dtype = getattr(_C.dtype, by_name[short])
+    return self._to_dtype(dtype)
+
+
+_type.__name__ = _type.__qualname__ = "type"  # not bound as `type` here: the builtin stays usable
+Tensor.type = _type
+
+
+for _name, _dt in [
+    ("float", _C.dtype.float32),
+    ("double", _C.dtype.float64),
+    ("long", _C.dtype.int64),
+    ("bool", _C.dtype.bool),
+    ("byte", _C.dtype.uint8),
+]:
     setattr(Tensor, _name, (lambda dt: lambda self: self._to_dtype(dt))(_dt))
 
 
@@ -143,7 +229,9 @@ def new_tensor(self, data, dtype=None):
 @_method
 def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
     if create_graph:
-        raise NotImplementedError("backward: create_graph=True (higher-order gradients) is not supported yet")
+        raise NotImplementedError(
+            "backward: create_graph=True (higher-order gradients) is not supported yet"
+        )
     if inputs is not None:
         raise NotImplementedError("backward: the 'inputs' argument is not supported yet")
     _C._autograd.backward([self], [gradient], bool(retain_graph))
@@ -155,8 +243,12 @@ def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=
 @_method
 def item(self):
     if self.numel() != 1:
-        raise ValueError(f"item: a Tensor with {self.numel()} elements cannot be converted to a scalar")
-    return self.detach().numpy().reshape(()).item() if self.device.type == "cpu" else self.cpu().item()
+        raise ValueError(
+            f"item: a Tensor with {self.numel()} elements cannot be converted to a scalar"
+        )
+    return (
+        self.detach().numpy().reshape(()).item() if self.device.type == "cpu" else self.cpu().item()
+    )
 
 
 @_method
@@ -167,7 +259,9 @@ def tolist(self):
 def _scalar_conversion(kind):
     def convert(self):
         if self.numel() != 1:
-            raise ValueError(f"only one element tensors can be converted to Python scalars (got {self.numel()})")
+            raise ValueError(
+                f"only one element tensors can be converted to Python scalars (got {self.numel()})"
+            )
         return kind(self.item())
 
     return convert
@@ -211,7 +305,9 @@ def __array__(self, dtype=None, copy=None):
     arr = self.detach().numpy()
     if dtype is not None and np.dtype(dtype) != arr.dtype:
         if copy is False:
-            raise ValueError("__array__: a dtype conversion needs a copy, but copy=False was requested")
+            raise ValueError(
+                "__array__: a dtype conversion needs a copy, but copy=False was requested"
+            )
         return arr.astype(dtype)
     if copy:
         return arr.copy()
@@ -225,7 +321,9 @@ def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None
     if dl_device is not None and tuple(dl_device) != self.__dlpack_device__():
         raise NotImplementedError(f"__dlpack__: export to device {dl_device} is not supported")
     if self.requires_grad:
-        raise RuntimeError("__dlpack__: can't export a tensor that requires grad; use tensor.detach()")
+        raise RuntimeError(
+            "__dlpack__: can't export a tensor that requires grad; use tensor.detach()"
+        )
     versioned = max_version is not None and tuple(max_version) >= (1, 0)
     return self._to_dlpack(versioned)
 
@@ -239,11 +337,25 @@ def __repr__(self):
     elif arr.dtype.kind == "f":
         finite = arr[np.isfinite(arr)]
         whole = finite.size > 0 and np.all(finite == np.round(finite))  # torch prints these as "1."
-        body = np.array2string(arr, separator=", ", prefix=prefix, precision=0 if whole else 4,
-                               floatmode="fixed", threshold=1000, edgeitems=3, max_line_width=80)
+        body = np.array2string(
+            arr,
+            separator=", ",
+            prefix=prefix,
+            precision=0 if whole else 4,
+            floatmode="fixed",
+            threshold=1000,
+            edgeitems=3,
+            max_line_width=80,
+        )
     elif arr.dtype.kind == "b":
-        body = np.array2string(arr, separator=", ", prefix=prefix, threshold=1000, edgeitems=3,
-                               formatter={"bool": lambda v: "True" if v else "False"})
+        body = np.array2string(
+            arr,
+            separator=", ",
+            prefix=prefix,
+            threshold=1000,
+            edgeitems=3,
+            formatter={"bool": lambda v: "True" if v else "False"},
+        )
     else:
         body = np.array2string(arr, separator=", ", prefix=prefix, threshold=1000, edgeitems=3)
     extras = []
@@ -286,9 +398,16 @@ def _normalize(index):
 
 def _expand_ellipsis(index, ndim):
     consumed = builtins.sum(
-        1 if (_is_int(i) or isinstance(i, slice) or (isinstance(i, Tensor) and i.dtype != _C.dtype.bool))
+        1
+        if (
+            _is_int(i)
+            or isinstance(i, slice)
+            or (isinstance(i, Tensor) and i.dtype != _C.dtype.bool)
+        )
         else (i.ndim if isinstance(i, Tensor) else 0)
-        for i in index if i is not None and i is not Ellipsis)
+        for i in index
+        if i is not None and i is not Ellipsis
+    )
     ellipses = builtins.sum(1 for i in index if i is Ellipsis)
     if ellipses > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
@@ -312,8 +431,9 @@ def _basic(self, index):
         if i is None:
             out = out.unsqueeze(dim)
             dim += 1
-        elif _is_int(i) or (isinstance(i, Tensor) and i.ndim == 0 and i.dtype == _C.dtype.int64
-                            and not advanced):
+        elif _is_int(i) or (
+            isinstance(i, Tensor) and i.ndim == 0 and i.dtype == _C.dtype.int64 and not advanced
+        ):
             i = builtins.int(i)
             size = out.shape[dim]
             if not -size <= i < size:
@@ -333,14 +453,18 @@ def _basic(self, index):
             advanced.append((dim, idx))
             dim += idx.ndim if idx.dtype == _C.dtype.bool else 1
         else:
-            raise IndexError(f"only integers, slices, ellipsis, None, integer or boolean tensors are valid "
-                             f"indices (got {type(i).__name__})")
+            raise IndexError(
+                f"only integers, slices, ellipsis, None, integer or boolean tensors are valid "
+                f"indices (got {type(i).__name__})"
+            )
     return out, advanced
 
 
 def _check_single_advanced(advanced):
     if len(advanced) > 1:
-        raise NotImplementedError("indexing with more than one integer/boolean tensor index is not supported yet")
+        raise NotImplementedError(
+            "indexing with more than one integer/boolean tensor index is not supported yet"
+        )
 
 
 @_method
@@ -352,14 +476,20 @@ def __getitem__(self, index):
     dim, idx = advanced[0]
     moved = out.movedim(dim, 0) if dim else out
     if idx.dtype == _C.dtype.bool:
-        if tuple(idx.shape) != tuple(moved.shape[:idx.ndim]):
-            raise IndexError(f"The shape of the mask {tuple(idx.shape)} does not match the shape of the indexed "
-                             f"tensor {tuple(moved.shape[:idx.ndim])}")
+        if tuple(idx.shape) != tuple(moved.shape[: idx.ndim]):
+            raise IndexError(
+                f"The shape of the mask {tuple(idx.shape)} does not match the shape of the indexed "
+                f"tensor {tuple(moved.shape[: idx.ndim])}"
+            )
         if dim:
-            raise NotImplementedError("boolean mask indices after other dimensions are not supported yet")
+            raise NotImplementedError(
+                "boolean mask indices after other dimensions are not supported yet"
+            )
         return _C._masked_select(moved, idx)
     if idx.dtype not in (_C.dtype.int64, _C.dtype.uint8):
-        raise IndexError(f"tensors used as indices must be long, uint8 or bool tensors, got {idx.dtype}")
+        raise IndexError(
+            f"tensors used as indices must be long, uint8 or bool tensors, got {idx.dtype}"
+        )
     result = _C._take(moved, idx.long())
     if dim:
         result = result.movedim(list(range(idx.ndim)), list(range(dim, dim + idx.ndim)))
@@ -383,7 +513,9 @@ def __setitem__(self, index, value):
     _check_single_advanced(advanced)
     dim, idx = advanced[0]
     if dim:
-        raise NotImplementedError("assignment through a tensor index after other dimensions is not supported yet")
+        raise NotImplementedError(
+            "assignment through a tensor index after other dimensions is not supported yet"
+        )
     if idx.dtype == _C.dtype.bool:
         if scalar:
             _C._masked_fill_(out, idx, value)

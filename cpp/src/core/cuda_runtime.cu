@@ -77,6 +77,11 @@ void cuda_memcpy_device_to_device(void* dst, const void* src, size_t nbytes, int
   check(cudaMemcpy(dst, src, nbytes, cudaMemcpyDeviceToDevice), "cudaMemcpy device to device");
 }
 
+void cuda_synchronize(int device) {
+  cuda_set_device(device);
+  check(cudaDeviceSynchronize(), "cudaDeviceSynchronize");
+}
+
 void cuda_check_launch(const char* what) { check(cudaGetLastError(), what); }
 
 }  // namespace striate::backend

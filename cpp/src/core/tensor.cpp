@@ -41,22 +41,13 @@ AutogradMeta& TensorImpl::ensure_autograd() {
   return *autograd_;
 }
 
-void TensorImpl::set_geometry(Shape sizes, Shape strides, int64_t offset) {
-  // Refused geometries leave the tensor as it was.
-  Shape old_sizes = sizes_, old_strides = strides_;
-  int64_t old_offset = offset_;
-  sizes_ = sizes;
-  strides_ = strides;
-  offset_ = offset;
-  try {
-    refresh();
-  } catch (...) {
-    sizes_ = old_sizes;
-    strides_ = old_strides;
-    offset_ = old_offset;
-    refresh();
-    throw;
-  }
+void TensorImpl::set_data(const TensorImpl& source) {
+  storage_ = source.storage_;
+  sizes_ = source.sizes_;
+  strides_ = source.strides_;
+  offset_ = source.offset_;
+  dtype_ = source.dtype_;
+  refresh();
 }
 
 void TensorImpl::refresh() {
@@ -120,6 +111,11 @@ const Tensor& Tensor::grad() const {
   static const Tensor undefined;
   auto* meta = impl_->autograd();
   return meta ? meta->grad : undefined;
+}
+
+void Tensor::set_data(const Tensor& source) const {
+  STRIATE_CHECK_TYPE(defined() && source.defined(), "set_data: expected defined tensors");
+  if (impl_ != source.impl_) impl_->set_data(*source.impl());
 }
 
 void Tensor::set_grad(const Tensor& grad) const {

@@ -18,10 +18,16 @@ namespace striate::nn {
 
 // What the folded weights were computed from: each tensor's storage, offset and version.
 struct FoldedConvBnCache {
+  // The memory a folded tensor was computed from. The storage is held, so its address cannot be
+  // reused by a newer tensor (`t.data = ...`, Module.to) and mistaken for it.
   struct Source {
+    std::shared_ptr<Storage> storage;
     const void* data = nullptr;
     uint32_t version = 0;
-    bool operator==(const Source& other) const { return data == other.data && version == other.version; }
+    DType dtype = DType::Float32;
+    bool operator==(const Source& other) const {
+      return storage == other.storage && data == other.data && version == other.version && dtype == other.dtype;
+    }
   };
   using Key = std::array<Source, 6>;
 
@@ -41,7 +47,7 @@ Tensor local(const OrderedDict<Tensor>& items, const std::string& name) {
 
 FoldedConvBnCache::Source source_of(const Tensor& t) {
   if (!t.defined()) return {};
-  return {t.data_ptr(), t.storage()->version()};
+  return {t.storage(), t.data_ptr(), t.storage()->version(), t.dtype()};
 }
 
 template <typename T>
@@ -58,12 +64,13 @@ void fold(T* weight, T* bias, const T* mean, const T* var, const T* gamma, const
 
 }  // namespace
 
-bool is_plain_relu(const Module& module) { return typeid(module) == typeid(ReLUImpl); }
+bool is_plain_relu(const Module& module) { return typeid(module) == typeid(ReLUImpl) && !module.has_hooks(); }
 
 std::optional<Tensor> fused_conv_bn(Conv2dImpl& conv, BatchNormImpl& bn, bool relu, const Tensor& input) {
   if (!inference_mode_enabled() || conv.is_training() || bn.is_training()) return std::nullopt;
   // Only the built-in classes: a Python subclass may override forward.
   if (typeid(conv) != typeid(Conv2dImpl) || typeid(bn) != typeid(BatchNorm2dImpl)) return std::nullopt;
+  if (conv.has_hooks() || bn.has_hooks()) return std::nullopt;  // their hooks must run
   if (conv.connection_mask.defined() || !input.defined() || input.dim() != 4) return std::nullopt;
   const Tensor mean = local(bn.local_buffers(), "running_mean");
   const Tensor var = local(bn.local_buffers(), "running_var");

@@ -36,9 +36,58 @@ Tensor Module::forward(const Tensor& input) {
 }
 
 Tensor Module::call(const Tensor& input) {
+  if (has_hooks()) return call_with_hooks(input);
   if (!calls_watched()) return forward(input);
   CallScope scope(*this, input);
   return scope.finish(forward(input));
+}
+
+Tensor Module::call_with_hooks(const Tensor& original_input) {
+  // Copies of the lists: a hook may register or remove hooks while they run.
+  const auto pre = hooks_->pre;
+  const auto post = hooks_->post;
+  Tensor input = original_input;
+  for (const auto& [handle, hook] : pre) {
+    if (auto replaced = hook(*this, input)) input = *replaced;
+  }
+  std::optional<CallScope> scope;
+  if (calls_watched()) scope.emplace(*this, input);
+  Tensor output = forward(input);
+  if (scope) scope->finish(output);
+  for (const auto& [handle, hook] : post) {
+    if (auto replaced = hook(*this, input, output)) output = *replaced;
+  }
+  return output;
+}
+
+int Module::register_forward_pre_hook(ForwardPreHook hook, bool prepend) {
+  STRIATE_CHECK_TYPE(static_cast<bool>(hook), name(), ".register_forward_pre_hook: expected a callable hook");
+  if (!hooks_) hooks_ = std::make_unique<Hooks>();
+  const int handle = hooks_->next_handle++;
+  hooks_->pre.insert(prepend ? hooks_->pre.begin() : hooks_->pre.end(), {handle, std::move(hook)});
+  return handle;
+}
+
+int Module::register_forward_hook(ForwardHook hook, bool prepend) {
+  STRIATE_CHECK_TYPE(static_cast<bool>(hook), name(), ".register_forward_hook: expected a callable hook");
+  if (!hooks_) hooks_ = std::make_unique<Hooks>();
+  const int handle = hooks_->next_handle++;
+  hooks_->post.insert(prepend ? hooks_->post.begin() : hooks_->post.end(), {handle, std::move(hook)});
+  return handle;
+}
+
+bool Module::remove_hook(int handle) {
+  if (!hooks_) return false;
+  auto drop = [handle](auto& list) {
+    for (auto it = list.begin(); it != list.end(); ++it) {
+      if (it->first == handle) {
+        list.erase(it);
+        return true;
+      }
+    }
+    return false;
+  };
+  return drop(hooks_->pre) || drop(hooks_->post);
 }
 
 std::optional<int64_t> Module::mult_adds(const Shape&, const Shape&) const {

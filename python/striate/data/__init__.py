@@ -13,7 +13,7 @@ import os
 
 from .. import _C
 from .dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
-from .loader import DataLoader, default_collate
+from .loader import DataLoader, default_collate, get_worker_info
 from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler,
                       WeightedRandomSampler)
 from .vision import CIFAR10, CIFAR100, IMG_EXTENSIONS, MNIST, FashionMNIST, ImageFolder, pil_loader
@@ -22,6 +22,7 @@ from . import transforms  # so that striate.data.transforms works without its ow
 _data = _C._data
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split", "DataLoader",
+           "get_worker_info",
            "default_collate", "MNIST", "FashionMNIST", "CIFAR10", "CIFAR100", "ImageFolder",
            "IMG_EXTENSIONS", "pil_loader", "read_idx", "GaussianNoise", "augmentation_seed",
            "example_seed", "transforms", "Sampler", "SequentialSampler", "RandomSampler",

@@ -155,16 +155,19 @@ ConcatDataset.register(_data.ConcatDataset)
 def random_split(dataset, lengths, generator=None, seed=None):
     """Splits ``dataset`` into non-overlapping random Subsets of the given ``lengths`` (ints
     summing to len(dataset), or fractions summing to 1: floor of each, the remainder handed out
-    one by one from the first part). The permutation comes from ``seed`` (``generator`` may be an
-    int seed too, PyTorch's argument name); without one, from the default generator, so
+    one by one from the first part). The permutation comes from ``seed``, or from ``generator``
+    (a striate.Generator, as in PyTorch, or an int seed), or else from the default generator, so
     ``striate.manual_seed`` fixes it. The same seed gives the same split, in C++ too."""
+    from .._generator import Generator
+
     if generator is not None and seed is not None:
         raise ValueError("random_split: pass generator or seed, not both")
-    seed = generator if seed is None else seed
-    if seed is None:
+    if isinstance(generator, Generator) or (seed is None and generator is None):
         from .. import randint
 
-        seed = int(randint(0, 2**62, (1,)).item())
+        seed = int(randint(0, 2**62, (1,), generator=generator).item())
+    elif seed is None:
+        seed = generator
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ValueError(f"random_split: seed should be a non-negative int, got {seed!r}")
     lengths = list(lengths)

@@ -9,7 +9,10 @@ any num_workers, and ``state_dict()`` captures everything needed to replay the n
 """
 
 import collections
+import concurrent.futures
+import itertools
 import numbers
+import threading
 import warnings
 
 import numpy as np
@@ -20,7 +23,16 @@ from .dataset import _batches_in_cpp
 
 _data = _C._data
 
-__all__ = ["DataLoader", "default_collate"]
+__all__ = ["DataLoader", "default_collate", "get_worker_info"]
+
+WorkerInfo = collections.namedtuple("WorkerInfo", ["id", "num_workers", "seed", "dataset"])
+_worker = threading.local()
+
+
+def get_worker_info():
+    """Inside a DataLoader worker (a thread here): its WorkerInfo(id, num_workers, seed,
+    dataset), as torch.utils.data.get_worker_info(); None in the main thread."""
+    return getattr(_worker, "info", None)
 
 
 def default_collate(examples):
@@ -102,11 +114,23 @@ class DataLoader:
     ``num_workers * prefetch_factor`` ahead; pin_memory: page-locked batches for fast copies to a
     GPU (warns once and does nothing without CUDA). Breaking out of the loop or deleting the
     iterator stops the workers.
+
+    Workers are threads of this process (C++ ops and Pillow release the GIL), so they share the
+    dataset object. generator: a striate.Generator the loader's order and augmentation seeds are
+    drawn from (its seed is drawn once, here; not with ``seed``); worker_init_fn(worker_id): run in
+    each worker thread as it starts (``get_worker_info()`` answers there); timeout: seconds to wait
+    for one batch from the workers before RuntimeError (0: forever); persistent_workers: keep the
+    worker threads between epochs instead of starting them each epoch. A worker_init_fn or a
+    timeout makes a C++ dataset's batches go through the Python workers, where both apply.
+    ``multiprocessing_context`` must stay None (no processes), ``in_order`` True (batches always
+    come in order).
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=False, sampler=None, batch_sampler=None,
                  num_workers=0, collate_fn=None, pin_memory=False, drop_last=False,
-                 prefetch_factor=2, seed=None):
+                 timeout=0, worker_init_fn=None, multiprocessing_context=None, generator=None,
+                 *, prefetch_factor=None, persistent_workers=False, pin_memory_device="",
+                 in_order=True, seed=None):
         if sampler is not None and shuffle:
             raise ValueError("DataLoader: sampler option is mutually exclusive with shuffle")
         if batch_sampler is not None and (batch_size != 1 or shuffle or sampler is not None
@@ -121,7 +145,40 @@ class DataLoader:
         self.batch_sampler = batch_sampler
         self.batch_size = _check_int("batch_size", batch_size, 1)
         self.num_workers = _check_int("num_workers", num_workers, 0)
-        self.prefetch_factor = _check_int("prefetch_factor", prefetch_factor, 1)
+        if prefetch_factor is not None and self.num_workers == 0:
+            raise ValueError("DataLoader: prefetch_factor option could only be specified with "
+                             "num_workers > 0 (otherwise leave it None)")
+        self.prefetch_factor = _check_int("prefetch_factor",
+                                          2 if prefetch_factor is None else prefetch_factor, 1)
+        if persistent_workers and self.num_workers == 0:
+            raise ValueError("DataLoader: persistent_workers option needs num_workers > 0")
+        self.persistent_workers = bool(persistent_workers)
+        if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real) or timeout < 0:
+            raise ValueError(f"DataLoader: timeout option should be non-negative, got {timeout!r}")
+        self.timeout = float(timeout)
+        if worker_init_fn is not None and not callable(worker_init_fn):
+            raise TypeError("DataLoader: worker_init_fn should be callable, got "
+                            f"{type(worker_init_fn).__name__}")
+        self.worker_init_fn = worker_init_fn
+        if multiprocessing_context is not None:
+            raise ValueError("DataLoader: multiprocessing_context must be None: striate's workers "
+                             "are threads of this process")
+        if in_order is not True:
+            raise ValueError("DataLoader: in_order must be True: batches always come in order")
+        self.pin_memory_device = pin_memory_device
+        from .._generator import Generator
+
+        if generator is not None:
+            if not isinstance(generator, Generator):
+                raise TypeError("DataLoader: generator should be a striate.Generator or None, "
+                                f"got {type(generator).__name__}")
+            if seed is not None:
+                raise ValueError("DataLoader: give either seed or generator, not both")
+            from .. import randint
+
+            seed = int(randint(0, 1 << 62, (1,), generator=generator).item())
+        self.generator = generator
+        self._executor = None  # the persistent workers' pool
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
                                  or seed < 0):
             raise ValueError(f"DataLoader: seed should be a non-negative int or None, got {seed!r}")
@@ -142,7 +199,9 @@ class DataLoader:
         if self.pin_memory and not self._pinning:
             _warn_pin_memory_once()
         seed = None if seed is None else int(seed)
-        if collate_fn is None and _batches_in_cpp(dataset):
+        python_workers_needed = self.num_workers > 0 and (
+            worker_init_fn is not None or self.timeout > 0)
+        if collate_fn is None and _batches_in_cpp(dataset) and not python_workers_needed:
             self._loader = _data.DataLoader(dataset, self.batch_size, self.shuffle,
                                             self.drop_last, seed, self.num_workers,
                                             self.prefetch_factor)
@@ -234,25 +293,60 @@ class DataLoader:
         for batch in range(len(bounds) - 1):
             yield self._build_batch(order, epoch_seed, bounds, batch)
 
-    def _threaded_batches(self, order, epoch_seed, bounds):
-        from concurrent.futures import ThreadPoolExecutor
+    def _start_workers(self, base_seed):
+        ids = itertools.count()
+        lock = threading.Lock()
 
+        def initialize():
+            with lock:
+                worker_id = next(ids)
+            _worker.info = WorkerInfo(worker_id, self.num_workers, base_seed + worker_id,
+                                      self.dataset)
+            if self.worker_init_fn is not None:
+                self.worker_init_fn(worker_id)
+
+        return concurrent.futures.ThreadPoolExecutor(
+            max_workers=self.num_workers, thread_name_prefix="striate-data",
+            initializer=initialize)
+
+    def _threaded_batches(self, order, epoch_seed, bounds):
         num_batches = len(bounds) - 1
         ahead = self.num_workers * self.prefetch_factor
-        executor = ThreadPoolExecutor(max_workers=self.num_workers,
-                                      thread_name_prefix="striate-data")
+        if self.persistent_workers:
+            if self._executor is None:
+                self._executor = self._start_workers(epoch_seed)
+            executor = self._executor
+        else:
+            executor = self._start_workers(epoch_seed)
         pending = collections.deque()
         submitted = 0
+        timed_out = False
         try:
             for _ in range(num_batches):
                 while submitted < num_batches and len(pending) < ahead:
                     pending.append(executor.submit(self._build_batch, order, epoch_seed, bounds,
                                                    submitted))
                     submitted += 1
-                yield pending.popleft().result()
+                try:
+                    batch = pending.popleft().result(timeout=self.timeout or None)
+                except concurrent.futures.TimeoutError:
+                    timed_out = True
+                    raise RuntimeError(f"DataLoader timed out after {self.timeout:g} seconds "
+                                       "waiting for a batch from its workers") from None
+                yield batch
         finally:
             # Reached on exhaustion, on an exception, and when the loop is left early (the
-            # generator is closed): queued batches are dropped, running ones awaited.
+            # generator is closed): queued batches are dropped, running ones awaited (a
+            # persistent pool stays up for the next epoch).
             for future in pending:
                 future.cancel()
-            executor.shutdown(wait=True)
+            if timed_out:  # a stuck worker must not hang the loop that gave up on it
+                executor.shutdown(wait=False, cancel_futures=True)
+                self._executor = None
+            elif executor is not self._executor:
+                executor.shutdown(wait=True)
+
+    def __del__(self):
+        executor = getattr(self, "_executor", None)
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)

@@ -5,9 +5,9 @@
     loader = DataLoader(train, batch_size=64,
                         sampler=WeightedRandomSampler(weights, num_samples=len(train)))
 
-Random samplers draw from striate's default generator each time they are iterated, so
-``striate.manual_seed`` fixes them and a Trainer checkpoint (which saves that generator) resumes
-them exactly. (torch's take a ``generator=`` argument; here there is one default generator.)
+Random samplers draw from their ``generator=`` (a striate.Generator) each time they are
+iterated, or, without one, from striate's default generator, so ``striate.manual_seed`` fixes
+them and a Trainer checkpoint (which saves that generator) resumes them exactly.
 """
 
 import numbers
@@ -24,11 +24,20 @@ def _positive_int(owner, name, value):
     return int(value)
 
 
-def _uniforms(count):
-    """`count` uniforms in [0, 1) from the default generator, as float64."""
+def _uniforms(count, generator=None):
+    """`count` uniforms in [0, 1) from `generator` (None: the default one), as float64."""
     from .. import float64, rand
 
-    return rand(count, dtype=float64).numpy() if count else np.empty(0)
+    return rand(count, dtype=float64, generator=generator).numpy() if count else np.empty(0)
+
+
+def _check_generator(owner, generator):
+    from .._generator import Generator
+
+    if generator is not None and not isinstance(generator, Generator):
+        raise TypeError(f"{owner}: generator should be a striate.Generator or None, got "
+                        f"{type(generator).__name__}")
+    return generator
 
 
 class Sampler:
@@ -59,9 +68,10 @@ class RandomSampler(Sampler):
     draws. num_samples (default len(data_source)) may exceed the dataset without replacement:
     whole permutations are concatenated, as torch does."""
 
-    def __init__(self, data_source, replacement=False, num_samples=None):
+    def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
         if not isinstance(replacement, bool):
             raise TypeError(f"RandomSampler: replacement should be a bool, got {replacement!r}")
+        self.generator = _check_generator("RandomSampler", generator)
         self.data_source = data_source
         self.replacement = replacement
         self._num_samples = (None if num_samples is None else
@@ -78,8 +88,10 @@ class RandomSampler(Sampler):
         if n == 0:
             return iter(())
         if self.replacement:
-            return iter(randint(0, n, (self.num_samples,)).numpy().tolist())
-        chunks = [randperm(n).numpy() for _ in range(-(-self.num_samples // n))]
+            draws = randint(0, n, (self.num_samples,), generator=self.generator)
+            return iter(draws.numpy().tolist())
+        chunks = [randperm(n, generator=self.generator).numpy()
+                  for _ in range(-(-self.num_samples // n))]
         return iter(np.concatenate(chunks)[:self.num_samples].tolist())
 
     def __len__(self):
@@ -89,15 +101,17 @@ class RandomSampler(Sampler):
 class SubsetRandomSampler(Sampler):
     """The given indices in a random order each epoch (e.g. a validation split of one dataset)."""
 
-    def __init__(self, indices):
+    def __init__(self, indices, generator=None):
         self.indices = [int(i) for i in indices]
+        self.generator = _check_generator("SubsetRandomSampler", generator)
 
     def __iter__(self):
         from .. import randperm
 
         if not self.indices:
             return iter(())
-        return iter([self.indices[i] for i in randperm(len(self.indices)).numpy().tolist()])
+        order = randperm(len(self.indices), generator=self.generator).numpy().tolist()
+        return iter([self.indices[i] for i in order])
 
     def __len__(self):
         return len(self.indices)
@@ -108,7 +122,7 @@ class WeightedRandomSampler(Sampler):
     with replacement=False each index at most once (successive draws without replacement, the
     law torch.multinomial samples)."""
 
-    def __init__(self, weights, num_samples, replacement=True):
+    def __init__(self, weights, num_samples, replacement=True, generator=None):
         if not isinstance(replacement, bool):
             raise TypeError(f"WeightedRandomSampler: replacement should be a bool, got "
                             f"{replacement!r}")
@@ -127,16 +141,17 @@ class WeightedRandomSampler(Sampler):
                              "weights")
         self.weights = weights
         self.replacement = replacement
+        self.generator = _check_generator("WeightedRandomSampler", generator)
 
     def __iter__(self):
         if self.replacement:
-            u = _uniforms(self.num_samples)
+            u = _uniforms(self.num_samples, self.generator)
             cumulative = np.cumsum(self.weights)
             picks = np.searchsorted(cumulative, u * cumulative[-1], side="right")
             return iter(np.minimum(picks, len(self.weights) - 1).tolist())
         # Efraimidis-Spirakis: the num_samples largest u_i^(1/w_i) over all i, in decreasing
         # order, are successive weighted draws without replacement.
-        u = _uniforms(len(self.weights))
+        u = _uniforms(len(self.weights), self.generator)
         with np.errstate(divide="ignore"):
             keys = np.where(self.weights > 0, np.log(np.maximum(u, 1e-300)) / self.weights,
                             -np.inf)

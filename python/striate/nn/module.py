@@ -18,6 +18,8 @@ from collections import OrderedDict, namedtuple
 
 from .. import _C
 from .._C import Tensor
+from . import module_hooks
+from .module_hooks import _call_with_hooks  # noqa: F401  (the C++ __call__ of hooked modules)
 
 Module = _C._nn.Module
 Module.__module__ = "striate.nn"
@@ -325,6 +327,112 @@ def apply(self, fn):
     return self
 
 
+# ---- devices and dtypes -------------------------------------------------------------------
+
+
+def _module_tensors(module):
+    """Every parameter and buffer of the tree, each once (shared ones are not converted twice)."""
+    seen = set()
+    for _, tensor in list(module._named_parameters("", True)) + list(
+            module._named_buffers("", True)):
+        if tensor is not None and id(tensor) not in seen:
+            seen.add(id(tensor))
+            yield tensor
+
+
+def _convert_in_place(module, convert):
+    """Points every parameter and buffer at convert(tensor) (`t.data = ...`), so the Parameter
+    objects, the C++ layers' members and an optimizer built earlier keep seeing the same tensors;
+    gradients are converted with them, as in PyTorch."""
+    for tensor in _module_tensors(module):
+        data = tensor.detach()
+        new = convert(data)
+        if new is not data:
+            tensor.data = new
+        grad = tensor.grad
+        if grad is not None:
+            new_grad = convert(grad)
+            if new_grad is not grad:
+                tensor.grad = new_grad
+    return module
+
+
+@_attach
+def to(self, *args, **kwargs):
+    """to(device), to(dtype), to(device, dtype), to(tensor), non_blocking=: moves every parameter
+    and buffer to the device and casts the floating-point ones to the dtype, in place; returns
+    self. Only floating-point dtypes are accepted, as in PyTorch."""
+    from .._tensor import _to_arguments
+
+    if "copy" in kwargs:
+        raise TypeError("Module.to: unexpected keyword argument 'copy'")
+    device, dtype, _ = _to_arguments("Module.to", args, kwargs)
+    if dtype is not None and dtype not in (_C.dtype.float32, _C.dtype.float64):
+        raise TypeError("Module.to only accepts floating point dtypes (float32, float64), "
+                        f"but got desired dtype={dtype}")
+
+    def convert(tensor):
+        out = tensor if device is None else tensor._to_device(device)
+        if dtype is not None and tensor.is_floating_point():
+            out = out._to_dtype(dtype)
+        return out
+
+    return _convert_in_place(self, convert)
+
+
+@_attach
+def cpu(self):
+    """Moves every parameter and buffer to the CPU; returns self."""
+    return _convert_in_place(self, lambda t: t._to_device("cpu"))
+
+
+@_attach
+def cuda(self, device=None):
+    """Moves every parameter and buffer to a CUDA device (default: the current one); returns
+    self. Raises a clear error where no GPU is available."""
+    target = "cuda" if device is None else (device if not isinstance(device, int)
+                                            else f"cuda:{device}")
+    return _convert_in_place(self, lambda t: t._to_device(target))
+
+
+def _cast_floating(dtype):
+    def cast(self):
+        return _convert_in_place(
+            self, lambda t: t._to_dtype(dtype) if t.is_floating_point() else t)
+
+    return cast
+
+
+Module.float = _cast_floating(_C.dtype.float32)
+Module.float.__doc__ = "Casts every floating-point parameter and buffer to float32; returns self."
+Module.double = _cast_floating(_C.dtype.float64)
+Module.double.__doc__ = "Casts every floating-point parameter and buffer to float64; returns self."
+
+
+def _module_half(self):
+    raise TypeError(f"{type(self).__name__}.half: striate modules are float32 or float64 (16-bit "
+                    "floats are not supported yet)")
+
+
+Module.half = Module.bfloat16 = _module_half
+
+
+def _module_type(self, dst_type):
+    """Casts every parameter and buffer to dst_type (a dtype or a type name); returns self."""
+    return _convert_in_place(self, lambda t: t.type(dst_type))
+
+
+Module.type = _module_type
+
+
+# ---- hooks (module_hooks.py) -------------------------------------------------------------
+
+for _hook_method in (module_hooks.register_forward_pre_hook, module_hooks.register_forward_hook,
+                     module_hooks.register_full_backward_pre_hook,
+                     module_hooks.register_full_backward_hook):
+    _attach(_hook_method)
+
+
 # ---- state dict ------------------------------------------------------------------------
 
 
@@ -473,4 +581,5 @@ def _module__deepcopy__(self, memo):
         new.training = self.training
     for name, value in getattr(self, "__dict__", {}).items():
         object.__setattr__(new, name, copy.deepcopy(value, memo))
+    module_hooks.copy_hooks(self, new)
     return new

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "striate/core/dtype.h"
 #include "striate/core/device.h"
+#include "striate/core/dtype.h"
 #include "striate/core/shape.h"
 #include "striate/core/storage.h"
 
@@ -44,8 +44,9 @@ class TensorImpl {
   AutogradMeta* autograd() const { return autograd_.get(); }
   AutogradMeta& ensure_autograd();
 
-  // Replaces the geometry in place (used by in-place resizes such as .data assignment).
-  void set_geometry(Shape sizes, Shape strides, int64_t offset);
+  // Points this tensor at `source`'s memory, shape, strides and dtype (Python's `t.data = source`,
+  // Module.to); autograd state (requires_grad, .grad, hooks, history) stays with this tensor.
+  void set_data(const TensorImpl& source);
   // Set on tensors made by view ops (they alias another tensor's memory).
   bool is_view() const { return is_view_; }
   void set_is_view(bool v) { is_view_ = v; }
@@ -86,6 +87,8 @@ class Tensor {
   bool is_contiguous() const { return impl_->is_contiguous(); }
   bool is_floating_point() const { return is_floating(dtype()); }
   void* data_ptr() const { return impl_->data(); }
+  // See TensorImpl::set_data. As in PyTorch, this bypasses autograd: no version bump, no history.
+  void set_data(const Tensor& source) const;
   template <typename T>
   T* data() const;  // checks that T matches dtype()
   const std::shared_ptr<Storage>& storage() const { return impl_->storage(); }

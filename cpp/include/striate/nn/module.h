@@ -51,6 +51,19 @@ class Module : public std::enable_shared_from_this<Module> {
   // containers) and unknown for one with them: layers with parameters override it.
   virtual std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const;
   virtual std::string name() const { return type_name_; }
+
+  // ---- hooks (PyTorch's register_forward_pre_hook / register_forward_hook) ----
+  // call() runs each pre-hook, in registration order, before forward; one that returns a tensor
+  // replaces the input. Each forward hook runs after forward and may replace the output. A module
+  // with hooks is never fused away at inference (nn/fusion.h), so its hooks always run.
+  using ForwardPreHook = std::function<std::optional<Tensor>(Module&, const Tensor& input)>;
+  using ForwardHook = std::function<std::optional<Tensor>(Module&, const Tensor& input, const Tensor& output)>;
+  // Each returns a handle for remove_hook(); `prepend` puts the hook before the others.
+  int register_forward_pre_hook(ForwardPreHook hook, bool prepend = false);
+  int register_forward_hook(ForwardHook hook, bool prepend = false);
+  // Whether a hook with that handle was registered (and is now removed).
+  bool remove_hook(int handle);
+  bool has_hooks() const { return hooks_ != nullptr && !hooks_->empty(); }
   // The text between the parentheses of this module's repr, e.g. "in_features=4, out_features=2".
   virtual std::string extra_repr() const { return ""; }
 
@@ -132,7 +145,16 @@ class Module : public std::enable_shared_from_this<Module> {
   void collect_named_modules(const std::string& prefix, OrderedDict<std::shared_ptr<Module>>& out,
                              std::set<const Module*>& seen);
 
+  struct Hooks {
+    std::vector<std::pair<int, ForwardPreHook>> pre;
+    std::vector<std::pair<int, ForwardHook>> post;
+    int next_handle = 1;
+    bool empty() const { return pre.empty() && post.empty(); }
+  };
+  Tensor call_with_hooks(const Tensor& input);
+
   std::string type_name_;
+  std::unique_ptr<Hooks> hooks_;  // allocated by the first hook: a module without any pays one test
   OrderedDict<Tensor> parameters_;
   OrderedDict<Tensor> buffers_;
   std::set<std::string> non_persistent_;

@@ -1,0 +1,36 @@
+"""striate.accelerator: PyTorch's device-agnostic accelerator queries. The accelerator is CUDA
+when a device is available; otherwise there is none (current_accelerator() returns None), so
+
+    device = (striate.accelerator.current_accelerator().type
+              if striate.accelerator.is_available() else "cpu")
+
+runs unchanged on any machine."""
+
+from . import cuda as _cuda
+
+__all__ = ["is_available", "current_accelerator", "device_count", "synchronize"]
+
+
+def is_available():
+    """Whether an accelerator (a CUDA device) is available."""
+    return _cuda.is_available()
+
+
+def current_accelerator(check_available=False):
+    """striate.device('cuda') when the CUDA backend is built (and, with check_available, a device
+    answers); None otherwise."""
+    from . import device
+
+    if not _cuda.is_built() or (check_available and not _cuda.is_available()):
+        return None
+    return device("cuda")
+
+
+def device_count():
+    """The number of accelerator devices (0 without one)."""
+    return _cuda.device_count() if _cuda.is_available() else 0
+
+
+def synchronize(device=None):
+    """Waits for the accelerator's queued work (RuntimeError without one)."""
+    _cuda.synchronize(device)
