@@ -488,3 +488,30 @@ def test_python_optimizer_takes_cycling_schedules(schedule, kwargs):
         assert ours_group["betas"] == pytest.approx(theirs_group["betas"])
         assert ours_group["momentum"] == theirs_group["momentum"] == 0.9
     assert_same_params(ours, theirs, 1e-12)
+
+
+def test_python_optimizer_with_a_required_lr():
+    class PlainSGD(optim.Optimizer):
+        def __init__(self, params, lr=optim.optimizer.required):
+            super().__init__(params, dict(lr=lr))
+
+        def step(self, closure=None):
+            with st.no_grad():
+                for group in self.param_groups:
+                    for p in group["params"]:
+                        p.add_(p.grad, alpha=-group["lr"])
+
+    p, q = nn.Parameter(st.tensor([1.0])), nn.Parameter(st.tensor([2.0]))
+    with pytest.raises(ValueError, match="didn't specify a value of required .*lr"):
+        PlainSGD([p])
+    opt = PlainSGD([dict(params=[p], lr=0.5)])
+    sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+    (p * p).sum().backward()
+    opt.step()
+    sched.step()
+    np.testing.assert_allclose(to_np(p), [0.0])
+    assert opt.param_groups[0]["lr"] == 0.25
+    with pytest.raises(ValueError, match="didn't specify a value of required .*lr"):
+        opt.add_param_group(dict(params=[q]))
+    opt.add_param_group(dict(params=[q], lr=0.1))
+    assert opt.param_groups[1]["lr"] == 0.1

@@ -163,10 +163,12 @@ class Optimizer:
         whose values, in the defaults and in every group, the C++ options can hold."""
         self._python_state = defaultdict(dict)
         self._names = tuple(name for name, value in self.defaults.items()
-                            if _is_option_value(value)
+                            if (value is required or _is_option_value(value))
                             and all(_is_option_value(group[name]) for group in self.param_groups))
         split = [self._split(group) for group in self.param_groups]
-        defaults, _ = self._split(self.defaults)
+        # A required option has no default: None in C++ (add_param_group asks for it first).
+        defaults = {name: (None if self.defaults[name] is required else self.defaults[name])
+                    for name in self._names}
         self._impl = _C._optim.PythonOptimizer(
             [group["params"] for group in self.param_groups], [options for options, _ in split],
             defaults, list(self._names), type(self).__name__)
