@@ -16,8 +16,9 @@ _TORCH_FLAGS_DOC = """
     foreach and capturable are taken for torch's signature and have no meaning here: striate
     picks the implementation of the update itself (torch's foreach chooses between a loop over
     the tensors and multi-tensor kernels for the same update), and has no CUDA graph capture for
-    capturable to prepare for. Both are kept in param_groups, as torch keeps them. differentiable=True
-    (autograd through the update) is not supported: it raises NotImplementedError.
+    capturable to prepare for. Both are kept in param_groups, as torch keeps them.
+    differentiable=True (autograd through the update) is not supported: it raises
+    NotImplementedError.
 """
 
 
