@@ -237,7 +237,7 @@ class Optimizer:
         for group in self.param_groups:
             for param in group["params"]:
                 index_of.setdefault(id(param), len(index_of))
-        state = {(index_of[id(key)] if isinstance(key, Tensor) else key): value
+        state = {(index_of.get(id(key), key) if isinstance(key, Tensor) else key): value
                  for key, value in self._python_state.items()}
         packed = []
         start = 0
