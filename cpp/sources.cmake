@@ -85,6 +85,12 @@ set(STRIATE_CORE_SOURCES
   cpp/src/optim/adam.cpp
   cpp/src/optim/adagrad.cpp
   cpp/src/optim/rmsprop.cpp
+  cpp/src/optim/adadelta.cpp
+  cpp/src/optim/adamax.cpp
+  cpp/src/optim/nadam.cpp
+  cpp/src/optim/radam.cpp
+  cpp/src/optim/rprop.cpp
+  cpp/src/optim/asgd.cpp
   cpp/src/optim/clip_grad.cpp
   cpp/src/optim/lr_scheduler.cpp
   cpp/src/optim/lr_scheduler_cyclic.cpp

@@ -624,7 +624,7 @@ def test_added_group_is_a_view_and_failed_load_changes_nothing():
             np.testing.assert_array_equal(to_np(after[k][n]), value)
 
 
-def test_python_optimizer_subclass_keeps_dict_groups():
+def test_python_optimizer_subclass_defines_its_step():
     class SignSGD(optim.Optimizer):
         def __init__(self, params, lr=0.1):
             super().__init__(params, dict(lr=lr))

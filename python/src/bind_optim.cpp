@@ -11,11 +11,17 @@
 #include <utility>
 
 #include "bindings.h"
+#include "striate/optim/adadelta.h"
 #include "striate/optim/adagrad.h"
 #include "striate/optim/adam.h"
+#include "striate/optim/adamax.h"
+#include "striate/optim/asgd.h"
 #include "striate/optim/clip_grad.h"
 #include "striate/optim/lbfgs.h"
+#include "striate/optim/nadam.h"
+#include "striate/optim/radam.h"
 #include "striate/optim/rmsprop.h"
+#include "striate/optim/rprop.h"
 #include "striate/optim/sgd.h"
 
 namespace striate::python {
@@ -108,6 +114,75 @@ py::class_<OptimizerType, optim::Optimizer, py::smart_holder> bind_optimizer(py:
       });
 }
 
+// The options of an optimizer written in Python (a subclass of striate.optim.Optimizer that
+// defines its own step): whatever names its defaults have, each holding any option value. They
+// live in C++ like the built-in optimizers' options, so the C++ LR schedules drive them and the
+// Python step reads what the schedules wrote.
+class PythonOptions : public optim::OptimizerOptions {
+ public:
+  std::unique_ptr<optim::OptimizerOptions> clone() const override { return std::make_unique<PythonOptions>(*this); }
+  double get_lr() const override {
+    const optim::OptionValue& lr = slot("lr");
+    if (const auto* number = std::get_if<double>(&lr)) return *number;
+    if (const auto* integer = std::get_if<int64_t>(&lr)) return static_cast<double>(*integer);
+    throw TypeError(
+        ::striate::detail::str("optimizer option lr: expected a number, got ", optim::detail::option_value_kind(lr)));
+  }
+  void set_lr(double lr) override { slot("lr") = lr; }
+  std::vector<std::string> names() const override {
+    std::vector<std::string> names;
+    for (const auto& entry : values_) names.push_back(entry.first);
+    return names;
+  }
+  optim::OptionValue get(const std::string& name) const override { return slot(name); }
+  // Any value replaces any other: a Python optimizer's options have no declared types.
+  void set(const std::string& name, const optim::OptionValue& value) override { slot(name) = value; }
+  void add(const std::string& name, const optim::OptionValue& value) {
+    STRIATE_CHECK(!has(name), "optimizer: option '", name, "' given twice");
+    values_.emplace_back(name, value);
+  }
+
+ private:
+  const optim::OptionValue& slot(const std::string& name) const {
+    for (const auto& entry : values_) {
+      if (entry.first == name) return entry.second;
+    }
+    optim::detail::throw_unknown_option(name, names());
+  }
+  optim::OptionValue& slot(const std::string& name) {
+    return const_cast<optim::OptionValue&>(static_cast<const PythonOptions&>(*this).slot(name));
+  }
+  std::vector<std::pair<std::string, optim::OptionValue>> values_;
+};
+
+// The C++ side of a Python optimizer: its groups and their options (for the LR schedules and the
+// live param_groups). Its state lives in Python, and so does its step.
+class PythonOptimizer : public optim::Optimizer {
+ public:
+  PythonOptimizer(std::vector<optim::OptimizerParamGroup> param_groups, std::unique_ptr<PythonOptions> defaults,
+                  std::string name)
+      : Optimizer(std::move(param_groups), std::move(defaults)), name_(std::move(name)) {}
+  void step() override {
+    throw NotImplementedError(::striate::detail::str(name_, ".step: a Python optimizer defines its own step"));
+  }
+  void load_param_state(const Tensor& /*param*/, const optim::NamedTensors& /*tensors*/) override {}
+
+ protected:
+  std::string name() const override { return name_; }
+
+ private:
+  std::string name_;
+};
+
+std::unique_ptr<PythonOptions> python_options(const std::vector<std::string>& names, const py::dict& values) {
+  auto options = std::make_unique<PythonOptions>();
+  for (const auto& name : names) {
+    STRIATE_CHECK(values.contains(name), "optimizer: a parameter group lacks the option '", name, "'");
+    options->add(name, option_from_python(name, values[py::str(name)]));
+  }
+  return options;
+}
+
 }  // namespace
 
 void init_optim(py::module_& m) {
@@ -175,6 +250,29 @@ void init_optim(py::module_& m) {
   bind_optimizer<optim::AdamW, optim::AdamWOptions>(optim_module, "AdamW");
   bind_optimizer<optim::Adagrad, optim::AdagradOptions>(optim_module, "Adagrad");
   bind_optimizer<optim::RMSprop, optim::RMSpropOptions>(optim_module, "RMSprop");
+  bind_optimizer<optim::Adadelta, optim::AdadeltaOptions>(optim_module, "Adadelta");
+  bind_optimizer<optim::Adamax, optim::AdamaxOptions>(optim_module, "Adamax");
+  bind_optimizer<optim::NAdam, optim::NAdamOptions>(optim_module, "NAdam");
+  bind_optimizer<optim::RAdam, optim::RAdamOptions>(optim_module, "RAdam");
+  bind_optimizer<optim::Rprop, optim::RpropOptions>(optim_module, "Rprop");
+  bind_optimizer<optim::ASGD, optim::ASGDOptions>(optim_module, "ASGD");
+
+  // The groups of an optimizer written in Python: (groups, per-group {name: value}, defaults,
+  // the option names every group holds, the class's name for messages).
+  py::class_<PythonOptimizer, optim::Optimizer, py::smart_holder>(optim_module, "PythonOptimizer")
+      .def(py::init([](const std::vector<std::vector<Tensor>>& groups, const std::vector<py::dict>& options,
+                       const py::dict& defaults, const std::vector<std::string>& names, const std::string& name) {
+             STRIATE_CHECK(groups.size() == options.size(), name, ": expected one options dict per group");
+             std::vector<optim::OptimizerParamGroup> param_groups;
+             for (size_t i = 0; i < groups.size(); ++i) {
+               param_groups.emplace_back(groups[i], python_options(names, options[i]));
+             }
+             return std::make_unique<PythonOptimizer>(std::move(param_groups), python_options(names, defaults), name);
+           }),
+           py::arg("groups"), py::arg("options"), py::arg("defaults"), py::arg("names"), py::arg("name"))
+      .def("_add_param_group", [](PythonOptimizer& self, const std::vector<Tensor>& params, const py::dict& options) {
+        self.add_param_group(optim::OptimizerParamGroup(params, python_options(self.defaults().names(), options)));
+      });
 
   // The closure is a Python callable returning a float: the GIL is released around the
   // iterations and taken back for each evaluation.

@@ -1,8 +1,10 @@
 // C++ API test of the optimizers' options by name and of the state dict: the names each options
 // struct lists, get/set with their conversions and errors, and a state dict that restores an
-// optimizer so that it steps on exactly as the saved one (and changes nothing when it fails).
+// optimizer so that it steps on exactly as the saved one (and changes nothing when it fails); the
+// optimizers added for torch users (Adadelta ... ASGD) from C++.
 #include <striate/striate.h>
 
+#include <cmath>
 #include <iostream>
 #include <string>
 #include <variant>
@@ -110,12 +112,58 @@ void test_state_dict_round_trip() {
   CHECK_THROWS(striate::ValueError, fresh.load_state_dict(bad), "which no group has");
 }
 
+// Each of Adadelta, Adamax, NAdam, RAdam, Rprop and ASGD from C++: options by name, a loss that
+// goes down, a state dict that resumes exactly, and a bad option named in the error.
+template <typename OptimizerType, typename OptionsType>
+void check_more(const OptionsType& options, const std::string& bad_option, optim::OptionValue bad_value,
+                const std::string& message) {
+  std::vector<Tensor> ours{parameter({1.0f, -2.0f}), parameter({0.5f})};
+  OptimizerType opt(ours, options);
+  const double before = ours[0].contiguous().data<float>()[0];
+  for (int i = 0; i < 5; ++i) step(opt, ours);
+  CHECK(std::fabs(ours[0].contiguous().data<float>()[0]) < std::fabs(before));
+  const optim::OptimizerStateDict saved = opt.state_dict();
+  CHECK(saved.state.size() == 2);
+  std::vector<Tensor> copies{parameter({0.0f, 0.0f}), parameter({0.0f})};
+  for (size_t i = 0; i < ours.size(); ++i) {
+    striate::NoGradGuard no_grad;
+    copies[i].copy_(ours[i]);
+  }
+  OptimizerType fresh(copies, OptionsType(0.5));
+  fresh.load_state_dict(saved);
+  CHECK(fresh.param_groups()[0].options().get_lr() == options.lr());
+  for (int i = 0; i < 3; ++i) {
+    step(opt, ours);
+    step(fresh, copies);
+  }
+  for (size_t i = 0; i < ours.size(); ++i) CHECK(same(ours[i], copies[i]));
+  OptionsType bad = options;
+  bad.set(bad_option, bad_value);
+  CHECK_THROWS(striate::ValueError, OptimizerType(ours, bad), message);
+}
+
+void test_more_optimizers() {
+  using optim::OptionValue;
+  check_more<optim::Adadelta>(optim::AdadeltaOptions(1.0).rho(0.8).weight_decay(0.01), "rho", OptionValue(1.5),
+                              "Adadelta: invalid rho value");
+  check_more<optim::Adamax>(optim::AdamaxOptions(0.05).betas({0.8, 0.99}), "betas",
+                            OptionValue(std::vector<double>{0.9, 1.0}), "Adamax: invalid beta parameter at index 1");
+  check_more<optim::NAdam>(optim::NAdamOptions(0.05).weight_decay(0.1).decoupled_weight_decay(true), "momentum_decay",
+                           OptionValue(-1.0), "NAdam: invalid momentum_decay value");
+  check_more<optim::RAdam>(optim::RAdamOptions(0.05).betas({0.9, 0.9}), "lr", OptionValue(-1.0),
+                           "RAdam: invalid learning rate");
+  check_more<optim::Rprop>(optim::RpropOptions(0.05).etas({0.4, 1.3}), "etas",
+                           OptionValue(std::vector<double>{0.5, 0.9}), "Rprop: invalid etas values");
+  check_more<optim::ASGD>(optim::ASGDOptions(0.05).t0(2), "lambd", OptionValue(-1.0), "ASGD: invalid lambd value");
+}
+
 }  // namespace
 
 int main() {
   try {
     test_options_by_name();
     test_state_dict_round_trip();
+    test_more_optimizers();
   } catch (const std::exception& e) {
     std::cerr << "unexpected exception: " << e.what() << "\n";
     return 1;

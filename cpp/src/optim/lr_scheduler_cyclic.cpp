@@ -1,12 +1,12 @@
 // The per-batch cycles of torch.optim.lr_scheduler: OneCycleLR and CyclicLR, which also cycle each
 // group's momentum (SGD, RMSprop) or Adam's beta1 against the lr.
 #include <cmath>
+#include <string>
+#include <variant>
+#include <vector>
 
 #include "lr_scheduler_common.h"
-#include "striate/optim/adam.h"
 #include "striate/optim/lr_scheduler.h"
-#include "striate/optim/rmsprop.h"
-#include "striate/optim/sgd.h"
 
 namespace striate::optim {
 
@@ -16,26 +16,28 @@ using internal::scaled;
 
 namespace {
 
-// Checks that every group has a momentum (SGD, RMSprop) or Adam's beta1 for the schedules that cycle it.
+// As torch: a group's "betas" (Adam, NAdam, ...: beta1 cycles) or else its "momentum" (SGD,
+// RMSprop) cycles, found by name, so every optimizer with either option takes part, an optimizer
+// written in Python included.
 void check_momentum(const Optimizer& optimizer, const char* schedule) {
   for (const auto& group : optimizer.param_groups()) {
     const OptimizerOptions& options = group.options();
-    const bool has_momentum = dynamic_cast<const SGDOptions*>(&options) != nullptr ||
-                              dynamic_cast<const RMSpropOptions*>(&options) != nullptr ||
-                              dynamic_cast<const AdamOptions*>(&options) != nullptr;
-    STRIATE_CHECK(has_momentum, schedule,
+    STRIATE_CHECK(options.has("betas") || options.has("momentum"), schedule,
                   ": optimizer must support momentum or beta1 with `cycle_momentum` option enabled");
   }
 }
 
-// Sets a group's momentum (SGD, RMSprop) or Adam's beta1 (check_momentum has vouched for one).
+// Sets a group's beta1 or momentum (check_momentum has vouched for one).
 void set_momentum(OptimizerOptions& options, double momentum) {
-  if (auto* sgd = dynamic_cast<SGDOptions*>(&options)) {
-    sgd->momentum(momentum);
-  } else if (auto* rmsprop = dynamic_cast<RMSpropOptions*>(&options)) {
-    rmsprop->momentum(momentum);
-  } else if (auto* adam = dynamic_cast<AdamOptions*>(&options)) {
-    adam->betas({momentum, adam->betas().second});
+  if (options.has("betas")) {
+    const OptionValue betas = options.get("betas");
+    const auto* pair = std::get_if<std::vector<double>>(&betas);
+    STRIATE_CHECK_TYPE(pair != nullptr && pair->size() == 2,
+                       "cycling beta1: expected the option betas to be a pair of numbers, got ",
+                       pair == nullptr ? detail::option_value_kind(betas) : std::to_string(pair->size()) + " numbers");
+    options.set("betas", std::vector<double>{momentum, (*pair)[1]});
+  } else {
+    options.set("momentum", momentum);
   }
 }
 

@@ -50,4 +50,18 @@ inline int64_t load_step(const NamedTensors& tensors, const std::string& optimiz
   return static_cast<int64_t>(step);
 }
 
+// The value of the scalar state tensor called name (torch's NAdam mu_product, ASGD eta and mu),
+// or fallback when absent and not required.
+inline double load_scalar(const NamedTensors& tensors, const std::string& name, const std::string& optimizer,
+                          double fallback, bool required = true) {
+  Tensor value = find_tensor(tensors, name);
+  if (!value.defined()) {
+    STRIATE_CHECK(!required, optimizer, ": load_state_dict: the state of a parameter has no '", name, "' tensor");
+    return fallback;
+  }
+  STRIATE_CHECK(value.numel() == 1, optimizer, ": load_state_dict: expected a scalar '", name, "', got shape ",
+                value.shape());
+  return value.item_double();
+}
+
 }  // namespace striate::optim::detail

@@ -10,7 +10,36 @@ from .. import _C
 from .optimizer import Optimizer, ParamGroup, required
 
 __all__ = ["Optimizer", "ParamGroup", "SGD", "Adam", "AdamW", "Adagrad", "RMSprop", "LBFGS",
-           "lr_scheduler", "swa_utils"]
+           "Adadelta", "Adamax", "NAdam", "RAdam", "Rprop", "ASGD", "lr_scheduler", "swa_utils"]
+
+_TORCH_FLAGS_DOC = """
+    foreach and capturable are taken for torch's signature and have no meaning here: striate
+    picks the implementation of the update itself (torch's foreach chooses between a loop over
+    the tensors and multi-tensor kernels for the same update), and has no CUDA graph capture for
+    capturable to prepare for. Both are kept in param_groups, as torch keeps them.
+    differentiable=True (autograd through the update) is not supported: it raises
+    NotImplementedError.
+"""
+
+
+def _torch_flags(name, foreach, capturable, differentiable):
+    """The defaults' entries of torch's implementation flags, checked."""
+    if foreach is not None and not isinstance(foreach, bool):
+        raise TypeError(f"{name}: foreach must be None or a bool, got {type(foreach).__name__}")
+    for flag, value in (("capturable", capturable), ("differentiable", differentiable)):
+        if not isinstance(value, bool):
+            raise TypeError(f"{name}: {flag} must be a bool, got {type(value).__name__}")
+    if differentiable:
+        raise NotImplementedError(f"{name}: differentiable=True (autograd through the update) "
+                                  "is not supported by striate's optimizers")
+    return dict(foreach=foreach, capturable=capturable, differentiable=differentiable)
+
+
+def _check_groups(optimizer, name):
+    for group in optimizer.param_groups:
+        if group.get("differentiable"):
+            raise NotImplementedError(f"{name}: differentiable=True (autograd through the "
+                                      "update) is not supported by striate's optimizers")
 
 
 class SGD(Optimizer):
@@ -28,6 +57,8 @@ class SGD(Optimizer):
     the new lr applies to new gradients only, where torch's form rescales the whole buffer. Its
     state is "velocity" (= -lr * momentum_buffer).
     """
+
+    _native = True
 
     def __init__(self, params, lr=required, momentum=0, dampening=0, weight_decay=0,
                  nesterov=False, *, maximize=False, momentum_form="torch"):
@@ -49,6 +80,8 @@ class Adam(Optimizer):
 
     bias_correction=False is the notes' simplified form, p = p - lr * m / (sqrt(v) + eps).
     """
+
+    _native = True
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  amsgrad=False, *, maximize=False, bias_correction=True,
@@ -81,6 +114,8 @@ class Adagrad(Optimizer):
     The state is created at a parameter's first step (torch creates it in the constructor).
     """
 
+    _native = True
+
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
                  eps=1e-10, *, maximize=False):
         defaults = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
@@ -100,6 +135,8 @@ class RMSprop(Optimizer):
         buf = momentum * buf + g / avg, p = p - lr * buf    (momentum > 0)
         p = p - lr * g / avg                                (otherwise)
     """
+
+    _native = True
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
                  centered=False, *, maximize=False):
@@ -125,6 +162,8 @@ class LBFGS(Optimizer):
             return loss
         opt.step(closure)
     """
+
+    _native = True
 
     def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7,
                  tolerance_change=1e-9, history_size=100, line_search_fn=None):
@@ -158,6 +197,151 @@ class LBFGS(Optimizer):
 
         self._impl._step(evaluate)
         return first[0]
+
+
+class Adadelta(Optimizer):
+    """Adadelta with torch.optim.Adadelta's exact update rule:
+
+        g = grad + weight_decay * p          (maximize: -grad)
+        square_avg = rho * square_avg + (1 - rho) * g * g
+        delta = sqrt(acc_delta + eps) / sqrt(square_avg + eps) * g
+        acc_delta = rho * acc_delta + (1 - rho) * delta * delta
+        p = p - lr * delta
+    """
+    __doc__ += _TORCH_FLAGS_DOC
+
+    _native = True
+
+    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *,
+                 capturable=False, maximize=False, differentiable=False):
+        defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
+                        **_torch_flags("Adadelta", foreach, capturable, differentiable))
+        super().__init__(params, defaults)
+        _check_groups(self, "Adadelta")
+        self._build(_C._optim.Adadelta)
+
+
+class Adamax(Optimizer):
+    """Adamax (Adam with the infinity norm) with torch.optim.Adamax's exact update rule, at step t:
+
+        g = grad + weight_decay * p          (maximize: -grad)
+        m = beta1 * m + (1 - beta1) * g
+        u = max(beta2 * u, |g| + eps)
+        p = p - lr / (1 - beta1^t) * m / u
+    """
+    __doc__ += _TORCH_FLAGS_DOC
+
+    _native = True
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 foreach=None, *, maximize=False, differentiable=False, capturable=False):
+        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+                        maximize=maximize,
+                        **_torch_flags("Adamax", foreach, capturable, differentiable))
+        super().__init__(params, defaults)
+        _check_groups(self, "Adamax")
+        self._build(_C._optim.Adamax)
+
+
+class NAdam(Optimizer):
+    """NAdam (Adam with Nesterov momentum) with torch.optim.NAdam's exact update rule, at step t:
+
+        g = grad + weight_decay * p          (decoupled_weight_decay: p = p * (1 - lr * wd))
+        mu_t = beta1 * (1 - 0.5 * 0.96^(t * momentum_decay)),  mu_product = mu_1 * ... * mu_t
+        m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g * g
+        denom = sqrt(v / (1 - beta2^t)) + eps
+        p = p - lr * (1 - mu_t) / (1 - mu_product) * g / denom
+              - lr * mu_{t+1} / (1 - mu_product * mu_{t+1}) * m / denom
+
+    mu_product is kept in float32, as torch keeps it.
+    """
+    __doc__ += _TORCH_FLAGS_DOC
+
+    _native = True
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 momentum_decay=4e-3, decoupled_weight_decay=False, *, foreach=None,
+                 maximize=False, capturable=False, differentiable=False):
+        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+                        momentum_decay=momentum_decay,
+                        decoupled_weight_decay=decoupled_weight_decay, maximize=maximize,
+                        **_torch_flags("NAdam", foreach, capturable, differentiable))
+        super().__init__(params, defaults)
+        _check_groups(self, "NAdam")
+        self._build(_C._optim.NAdam)
+
+
+class RAdam(Optimizer):
+    """RAdam (rectified Adam) with torch.optim.RAdam's exact update rule, at step t:
+
+        g = grad + weight_decay * p          (decoupled_weight_decay: p = p * (1 - lr * wd))
+        m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g * g
+        m_hat = m / (1 - beta1^t)
+        rho_inf = 2 / (1 - beta2) - 1;  rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t)
+        rho_t > 5: p = p - lr * m_hat * sqrt(1 - beta2^t) / (sqrt(v) + eps) * r_t, with
+                   r_t = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t))
+        otherwise: p = p - lr * m_hat
+    """
+    __doc__ += _TORCH_FLAGS_DOC
+
+    _native = True
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 decoupled_weight_decay=False, *, foreach=None, maximize=False,
+                 capturable=False, differentiable=False):
+        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+                        decoupled_weight_decay=decoupled_weight_decay, maximize=maximize,
+                        **_torch_flags("RAdam", foreach, capturable, differentiable))
+        super().__init__(params, defaults)
+        _check_groups(self, "RAdam")
+        self._build(_C._optim.RAdam)
+
+
+class Rprop(Optimizer):
+    """Rprop with torch.optim.Rprop's exact update rule; every coordinate's step size starts at
+    lr (so changing lr after a parameter's first step changes nothing, as in torch):
+
+        s = sign(g * prev) mapped > 0 -> etaplus, < 0 -> etaminus, 0 -> 1      (maximize: -grad)
+        step_size = clamp(step_size * s, *step_sizes)
+        g = 0 where the sign flipped;  p = p - sign(g) * step_size;  prev = g
+    """
+    __doc__ += _TORCH_FLAGS_DOC
+
+    _native = True
+
+    def __init__(self, params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *,
+                 capturable=False, foreach=None, maximize=False, differentiable=False):
+        defaults = dict(lr=lr, etas=tuple(etas), step_sizes=tuple(step_sizes),
+                        maximize=maximize,
+                        **_torch_flags("Rprop", foreach, capturable, differentiable))
+        super().__init__(params, defaults)
+        _check_groups(self, "Rprop")
+        self._build(_C._optim.Rprop)
+
+
+class ASGD(Optimizer):
+    """Averaged SGD with torch.optim.ASGD's exact update rule, at step t (eta starts at lr, mu
+    at 1):
+
+        g = grad + weight_decay * p          (maximize: -grad)
+        p = p * (1 - lambd * eta) - eta * g
+        ax = ax + mu * (p - ax)  (ax = p while mu = 1): the averaged parameters, state["ax"]
+        eta = lr / (1 + lambd * lr * t)^alpha;  mu = 1 / max(1, t - t0)
+
+    eta and mu are kept in float32, as torch keeps them.
+    """
+    __doc__ += _TORCH_FLAGS_DOC
+
+    _native = True
+
+    def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0,
+                 foreach=None, maximize=False, differentiable=False, capturable=False):
+        defaults = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay,
+                        maximize=maximize,
+                        **_torch_flags("ASGD", foreach, capturable, differentiable))
+        super().__init__(params, defaults)
+        _check_groups(self, "ASGD")
+        self._build(_C._optim.ASGD)
 
 
 from . import lr_scheduler  # noqa: E402

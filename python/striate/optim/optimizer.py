@@ -6,8 +6,11 @@ writes the C++ option at once, and a value a C++ schedule writes is what Python 
 C++ optimizer does not know (torch's ``initial_lr``, a user's own keys) stay in the view.
 """
 
+import copy
+from collections import defaultdict
 from collections.abc import MutableMapping
 
+from .. import _C
 from .._C import Tensor
 
 __all__ = ["Optimizer", "ParamGroup", "required"]
@@ -79,12 +82,29 @@ class ParamGroup(MutableMapping):
         return (dict, (dict(self),))
 
 
+def _is_option_value(value):
+    """Whether the C++ options can hold value as it is (a Python optimizer's other values, lists
+    included, which a user may change in place, stay in Python)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    return isinstance(value, tuple) and all(
+        isinstance(item, (int, float)) and not isinstance(item, bool) for item in value)
+
+
 class Optimizer:
     """Base class, with torch.optim.Optimizer's interface. A subclass passes its defaults to
     ``__init__``, which normalizes ``params`` (tensors, or dicts of per-group options), then calls
     ``self._build(impl_class)`` with its bound C++ optimizer, which turns the groups into live
-    views. A subclass written in Python alone (no ``_build``) keeps plain dict groups and defines
-    its own ``step``."""
+    views (the built-in optimizers, marked ``_native``).
+
+    A subclass written in Python (torch's way: ``__init__`` calling ``super().__init__(params,
+    defaults)``, and ``step``) gets the rest from here: ``zero_grad``, ``param_groups`` (live,
+    writable views; the options that are numbers, flags, strings or tuples of numbers live in C++,
+    so the LR schedules drive them, and any other value stays in the view), ``state`` (a
+    ``defaultdict(dict)`` keyed by parameter, which its step fills), ``state_dict`` /
+    ``load_state_dict`` in torch's layout, and ``add_param_group``."""
+
+    _native = False  # True on the classes whose step is C++'s
 
     def __init__(self, params, defaults):
         self.defaults = dict(defaults)
@@ -98,6 +118,8 @@ class Optimizer:
             groups = [{"params": groups}]
         self._impl = None
         self.param_groups = [self._complete_group(group) for group in groups]
+        if not self._native:
+            self._build_python()
 
     def _complete_group(self, group):
         if not isinstance(group, dict):
@@ -136,27 +158,35 @@ class Optimizer:
                              for index, (group, (_, extra)) in enumerate(zip(self.param_groups,
                                                                             split))]
 
+    def _build_python(self):
+        """The C++ groups of an optimizer written in Python: its options are the defaults' names
+        whose values, in the defaults and in every group, the C++ options can hold."""
+        self._python_state = defaultdict(dict)
+        self._names = tuple(name for name, value in self.defaults.items()
+                            if (value is required or _is_option_value(value))
+                            and all(_is_option_value(group[name]) for group in self.param_groups))
+        split = [self._split(group) for group in self.param_groups]
+        # A required option has no default: None in C++ (add_param_group asks for it first).
+        defaults = {name: (None if self.defaults[name] is required else self.defaults[name])
+                    for name in self._names}
+        self._impl = _C._optim.PythonOptimizer(
+            [group["params"] for group in self.param_groups], [options for options, _ in split],
+            defaults, list(self._names), type(self).__name__)
+        self.param_groups = [self._view(index, group["params"], extra)
+                             for index, (group, (_, extra)) in enumerate(zip(self.param_groups,
+                                                                            split))]
+
     def _view(self, index, params, extra):
         return ParamGroup(self._impl, index, self._names, params, extra)
 
     def zero_grad(self, set_to_none=True):
         """Drops (set_to_none) or zeroes the .grad of every parameter."""
-        if self._impl is not None:
-            self._impl.zero_grad(bool(set_to_none))
-            return
-        for group in self.param_groups:
-            for param in group["params"]:
-                if param.grad is None:
-                    continue
-                if set_to_none:
-                    param.grad = None
-                else:
-                    param.grad.zero_()
+        self._impl.zero_grad(bool(set_to_none))
 
     def step(self, closure=None):
         """One update of every parameter with a gradient. closure, if given, re-evaluates the model
         and returns the loss (computed with grad enabled), which step returns."""
-        if self._impl is None:
+        if not self._native:
             raise NotImplementedError(f"{type(self).__name__}.step: a Python optimizer defines "
                                       "its own step")
         loss = None
@@ -171,9 +201,12 @@ class Optimizer:
     def add_param_group(self, param_group):
         """Adds a group (a dict with "params" and any options; the others take the defaults)."""
         group = self._complete_group(param_group)
-        if self._impl is None:
-            self.param_groups.append(group)
-            return
+        if not self._native:
+            bad = [name for name in self._names if not _is_option_value(group[name])]
+            if bad:
+                raise TypeError(f"{type(self).__name__}.add_param_group: option '{bad[0]}' must "
+                                "be None, a bool, a number, a string or a tuple of numbers, as "
+                                f"in the other groups, got {type(group[bad[0]]).__name__}")
         options, extra = self._split(group)
         self._impl._add_param_group(group["params"], options)
         self.param_groups.append(self._view(len(self.param_groups), group["params"], extra))
@@ -181,7 +214,9 @@ class Optimizer:
     @property
     def state(self):
         """parameter -> {name: tensor} for the parameters that have state (after their first
-        step)."""
+        step). A Python optimizer's is its own ``defaultdict(dict)``, which its step fills."""
+        if not self._native:
+            return self._python_state
         state = {}
         for group in self.param_groups:
             for param in group["params"]:
@@ -190,10 +225,84 @@ class Optimizer:
                     state[param] = entry
         return state
 
+    @state.setter
+    def state(self, value):
+        if self._native:
+            raise AttributeError(f"{type(self).__name__}.state: the state of a built-in "
+                                 "optimizer is set by load_state_dict")
+        self._python_state = value
+
+    def _python_state_dict(self):
+        index_of = {}
+        for group in self.param_groups:
+            for param in group["params"]:
+                index_of.setdefault(id(param), len(index_of))
+        state = {(index_of.get(id(key), key) if isinstance(key, Tensor) else key): value
+                 for key, value in self._python_state.items()}
+        packed = []
+        start = 0
+        for group in self.param_groups:
+            entry = {key: value for key, value in group.items() if key != "params"}
+            entry["params"] = list(range(start, start + len(group["params"])))
+            start += len(group["params"])
+            packed.append(entry)
+        return {"state": state, "param_groups": packed}
+
+    def _load_python_state_dict(self, state_dict):
+        saved_groups = list(state_dict["param_groups"])
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(f"{type(self).__name__}.load_state_dict: the state dict has a "
+                             "different number of parameter groups: expected "
+                             f"{len(self.param_groups)}, got {len(saved_groups)}")
+        param_of = {}
+        for index, (view, saved) in enumerate(zip(self.param_groups, saved_groups)):
+            if not isinstance(saved, dict) or "params" not in saved:
+                raise ValueError("load_state_dict: each parameter group must be a dict with "
+                                 "'params'")
+            if len(saved["params"]) != len(view["params"]):
+                raise ValueError(f"{type(self).__name__}.load_state_dict: the state dict has a "
+                                 "parameter group that doesn't match the size of the "
+                                 f"optimizer's group {index}: expected {len(view['params'])} "
+                                 f"parameters, got {len(saved['params'])}")
+            param_of.update(zip(saved["params"], view["params"]))
+            for name in self._names:
+                if name in saved and not _is_option_value(saved[name]):
+                    raise TypeError(f"{type(self).__name__}.load_state_dict: option '{name}' "
+                                    "must be None, a bool, a number, a string or a tuple of "
+                                    f"numbers, got {type(saved[name]).__name__}")
+
+        def restore(value, param):
+            # Floating tensors take the parameter's dtype (but "step" counts), as torch's do.
+            if isinstance(value, Tensor):
+                value = value.detach().clone()
+                return value.to(param.dtype) if value.is_floating_point() else value
+            if isinstance(value, dict):
+                return {key: (value[key].detach().clone() if key == "step"
+                              and isinstance(value[key], Tensor) else restore(value[key], param))
+                        for key in value}
+            return copy.deepcopy(value)
+
+        state = defaultdict(dict)
+        for key, value in state_dict.get("state", {}).items():
+            if key in param_of:
+                state[param_of[key]] = restore(value, param_of[key])
+            else:
+                state[key] = copy.deepcopy(value)
+        groups = [({key: value for key, value in saved.items() if key in self._names},
+                   list(saved["params"])) for saved in saved_groups]
+        self._impl._load_state_dict({}, groups)
+        self._python_state = state
+        for view, saved in zip(self.param_groups, saved_groups):
+            view._extra.clear()
+            view._extra.update({key: copy.deepcopy(value) for key, value in saved.items()
+                                if key != "params" and key not in self._names})
+
     def state_dict(self):
         """torch's layout: {"state": {index: {name: tensor}},
         "param_groups": [{options..., "params": [indices]}]}; parameters are numbered across
         groups in order. The tensors are the live state (as torch's are)."""
+        if not self._native:
+            return self._python_state_dict()
         state, groups = self._impl._state_dict()
         packed = []
         for view, (options, indices) in zip(self.param_groups, groups):
@@ -211,6 +320,9 @@ class Optimizer:
         if not isinstance(state_dict, dict) or "param_groups" not in state_dict:
             raise ValueError("load_state_dict: expected a dict with 'state' and 'param_groups', "
                              f"got {type(state_dict).__name__}")
+        if not self._native:
+            self._load_python_state_dict(state_dict)
+            return
         saved_groups = list(state_dict["param_groups"])
         groups = []
         for saved in saved_groups:

@@ -1,0 +1,59 @@
+// Rprop with PyTorch's update rule (torch.optim.Rprop, see rprop.cpp): a per-coordinate step size
+// that grows while the gradient keeps its sign and shrinks when it flips; only the gradient's
+// sign moves the parameter. For full-batch training.
+//   striate::optim::Rprop opt(model->parameters(), striate::optim::RpropOptions(1e-2).etas({0.5, 1.2}));
+#pragma once
+#include <string>
+#include <utility>
+
+#include "striate/ops/options.h"
+#include "striate/optim/optimizer.h"
+
+namespace striate::optim {
+
+struct RpropOptions : public NamedOptions<RpropOptions> {
+  using Pair = std::pair<double, double>;
+  // lr is the initial step size of every coordinate: changing it later changes nothing (as torch).
+  RpropOptions(double lr = 1e-2) : lr_(lr) {}
+  STRIATE_ARG(double, lr);
+  // (etaminus, etaplus): the factors a step size is multiplied by when the gradient's sign flips
+  // or stays; 0 < etaminus < 1 < etaplus.
+  STRIATE_ARG(Pair, etas) = { 0.5, 1.2 };
+  // (min, max): the bounds of a step size.
+  STRIATE_ARG(Pair, step_sizes) = { 1e-6, 50.0 };
+  // Ascend the objective instead (torch's maximize): the gradient is negated first.
+  STRIATE_ARG(bool, maximize) = false;
+
+ public:
+  // Every option, once: the by-name access (NamedOptions) and the state dict read this list.
+  template <typename Visit>
+  void for_each_option(Visit&& visit) {
+    visit("lr", lr_);
+    visit("etas", etas_);
+    visit("step_sizes", step_sizes_);
+    visit("maximize", maximize_);
+  }
+};
+
+struct RpropParamState : public OptimizerParamState {
+  int64_t step = 0;
+  Tensor prev;       // the previous step's gradient, zero where its sign flipped
+  Tensor step_size;  // the per-coordinate step sizes, starting at lr
+  std::unique_ptr<OptimizerParamState> clone() const override { return std::make_unique<RpropParamState>(*this); }
+  std::vector<std::pair<std::string, Tensor>> tensors() const override;
+};
+
+class Rprop : public Optimizer {
+ public:
+  Rprop(std::vector<OptimizerParamGroup> param_groups, const RpropOptions& defaults);
+  Rprop(std::vector<Tensor> params, const RpropOptions& defaults)
+      : Rprop(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, defaults) {}
+  void step() override;
+  void load_param_state(const Tensor& param, const NamedTensors& tensors) override;
+
+ protected:
+  void check_options(const OptimizerOptions& options) const override;
+  std::string name() const override { return "Rprop"; }
+};
+
+}  // namespace striate::optim
