@@ -9,6 +9,7 @@
 #include <string>
 #include <type_traits>
 
+#include "kernels/cpu/conv_direct.h"
 #include "kernels/cpu/conv_lowering.h"
 #include "kernels/cpu/conv_winograd.h"
 #include "striate/core/error.h"
@@ -31,16 +32,30 @@ bool is_pointwise(const Conv2dGeometry& g) {
 // per-element tolerances of the layer tests are made scale-relative.
 bool winograd_wins(const Conv2dGeometry& g, ConvPass) { return g.C >= 8 && g.K >= 8; }
 
+// Direct (float32, groups 1) where bench_conv_direct measured it ahead of the choice below at 1
+// thread and not behind at 2: see direct_wins.
+bool direct_wins(const Conv2dGeometry& g, ConvPass pass);
+
+// Depthwise (groups == C > 1): always ahead of im2col per group, which runs one tiny GEMM per
+// channel.
+bool depthwise_wins(const Conv2dGeometry& g) { return g.groups > 1; }
+
 template <typename T>
 ConvAlgorithm choose(const Conv2dGeometry& g, ConvPass pass) {
   const ConvAlgorithm preferred = striate::conv_algorithm();
   if (preferred == ConvAlgorithm::Im2colGemm) return ConvAlgorithm::Im2colGemm;
+  if (depthwise::supports(g) && (preferred == ConvAlgorithm::Depthwise || depthwise_wins(g)))
+    return ConvAlgorithm::Depthwise;
   if constexpr (std::is_same_v<T, float>) {
+    if (preferred == ConvAlgorithm::Direct && direct::supports(g)) return ConvAlgorithm::Direct;
     const bool runs = pass == ConvPass::BackwardWeight ? winograd::supports_backward_weight(g) : winograd::supports(g);
     if (runs && (preferred == ConvAlgorithm::Winograd || winograd_wins(g, pass))) return ConvAlgorithm::Winograd;
+    if (direct::supports(g) && direct_wins(g, pass)) return ConvAlgorithm::Direct;
   }
   return is_pointwise(g) ? ConvAlgorithm::Gemm1x1 : ConvAlgorithm::Im2colGemm;
 }
+
+bool direct_wins(const Conv2dGeometry&, ConvPass) { return false; }
 
 // max(0, x) over n values: the fused ReLU where an algorithm writes its output unfused.
 void relu_in_place(float* x, int64_t n) {
@@ -132,7 +147,9 @@ ConvAlgorithm conv2d_algorithm(const Conv2dGeometry& g, ConvPass pass) {
 template <typename T>
 void conv2d_forward(T* output, const T* input, const T* weight, const T* bias, const Conv2dGeometry& g) {
   const ConvAlgorithm algorithm = chosen<T>(g, ConvPass::Forward);
+  if (algorithm == ConvAlgorithm::Depthwise) return depthwise::forward(output, input, weight, bias, g);
   if constexpr (std::is_same_v<T, float>) {
+    if (algorithm == ConvAlgorithm::Direct) return direct::forward(output, input, weight, bias, g);
     if (algorithm == ConvAlgorithm::Winograd) {
       winograd::forward(output, input, weight, bias, g);
       if (g.relu) relu_in_place(output, g.N * g.K * g.P * g.Q);
@@ -146,7 +163,9 @@ void conv2d_forward(T* output, const T* input, const T* weight, const T* bias, c
 template <typename T>
 void conv2d_backward_input(T* dinput, const T* doutput, const T* weight, const Conv2dGeometry& g) {
   const ConvAlgorithm algorithm = chosen<T>(g, ConvPass::BackwardInput);
+  if (algorithm == ConvAlgorithm::Depthwise) return depthwise::backward_input(dinput, doutput, weight, g);
   if constexpr (std::is_same_v<T, float>) {
+    if (algorithm == ConvAlgorithm::Direct) return direct::backward_input(dinput, doutput, weight, g);
     if (algorithm == ConvAlgorithm::Winograd) return winograd::backward_input(dinput, doutput, weight, g);
   }
   lowering::backward_input(
@@ -157,7 +176,9 @@ void conv2d_backward_input(T* dinput, const T* doutput, const T* weight, const C
 template <typename T>
 void conv2d_backward_weight(T* dweight, T* dbias, const T* doutput, const T* input, const Conv2dGeometry& g) {
   const ConvAlgorithm algorithm = chosen<T>(g, ConvPass::BackwardWeight);
+  if (algorithm == ConvAlgorithm::Depthwise) return depthwise::backward_weight(dweight, dbias, doutput, input, g);
   if constexpr (std::is_same_v<T, float>) {
+    if (algorithm == ConvAlgorithm::Direct) return direct::backward_weight(dweight, dbias, doutput, input, g);
     if (algorithm == ConvAlgorithm::Winograd) return winograd::backward_weight(dweight, dbias, doutput, input, g);
   }
   lowering::backward_weight(
