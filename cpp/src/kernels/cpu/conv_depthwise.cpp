@@ -18,7 +18,15 @@ namespace {
 using direct::Staging;
 
 direct::detail::DepthwisePlane plane_of(const Conv2dGeometry& g, const Staging& st, const std::vector<int64_t>& columns) {
-  return {g.P, g.Q, g.R, g.S, g.stride_h * st.row, g.dilation_h * st.row, columns.data()};
+  direct::detail::DepthwisePlane d;
+  d.P = g.P, d.Q = g.Q, d.R = g.R, d.S = g.S;
+  d.row_step = g.stride_h * st.row, d.tap_row = g.dilation_h * st.row;
+  d.col_offsets = columns.data();
+  d.stride_h = g.stride_h, d.dilation_h = g.dilation_h;
+  d.rows = st.rows, d.phases = g.stride_w, d.positions = st.positions;
+  d.margin = (g.S - 1) * g.dilation_w / g.stride_w;  // the largest position a tap starts at
+  d.padded_row = d.margin + st.positions;
+  return d;
 }
 
 std::vector<int64_t> column_offsets(const Conv2dGeometry& g, const Staging& st) {
@@ -81,16 +89,19 @@ void backward_input(T* dinput, const T* doutput, const T* weight, const Conv2dGe
   const Staging st = direct::staging_of(g);
   const std::vector<int64_t> columns = column_offsets(g, st);
   const direct::detail::DepthwisePlane d = plane_of(g, st, columns);
-  const int64_t multiplier = g.K / g.C, RS = g.R * g.S, PQ = g.P * g.Q;
+  const int64_t multiplier = g.K / g.C, RS = g.R * g.S;
   parallel_for(0, g.N * g.C, 1, [&](int64_t first, int64_t last) {
     std::vector<T> staged(st.plane);
+    // The channel's output-gradient planes, each row `margin` zeros in and zero past Q.
+    std::vector<T> padded(multiplier * g.P * d.padded_row, T(0));
     for (int64_t i = first; i < last; ++i) {
       const int64_t n = i / g.C, c = i % g.C;
-      std::fill(staged.begin(), staged.end(), T(0));
-      for (int64_t m = 0; m < multiplier; ++m) {
-        const int64_t k = c * multiplier + m;
-        run.backward_input(staged.data(), doutput + (n * g.K + k) * PQ, weight + k * RS, d);
-      }
+      for (int64_t m = 0; m < multiplier; ++m)
+        for (int64_t p = 0; p < g.P; ++p) {
+          const T* src = doutput + ((n * g.K + c * multiplier + m) * g.P + p) * g.Q;
+          std::copy(src, src + g.Q, padded.data() + (m * g.P + p) * d.padded_row + d.margin);
+        }
+      run.backward_input(staged.data(), padded.data(), weight + c * multiplier * RS, multiplier, d);
       direct::unstage_plane(dinput + i * g.H * g.W, staged.data(), g, st);
     }
   });

@@ -9,9 +9,14 @@
 // this file's flags.
 #pragma once
 #include <cstdint>
+#include <cstring>
 
 #include "kernels/cpu/conv_direct_isa.h"
 #include "kernels/cpu/conv_winograd_impl.h"  // the SIMD vocabulary (winograd::Simd)
+
+// The depthwise rows use 64-byte vectors in every variant (split into what the ISA has); they
+// never cross a function boundary that is not inlined in this file, so the ABI note is moot.
+#pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace striate::kernels::cpu::direct {
 // Internal linkage on purpose (as conv_winograd_impl.h): every ISA file compiles these with its
@@ -142,50 +147,160 @@ void accumulate_taps(float* acc, const float* src, const int64_t* offsets, int64
   }
 }
 
+// Depthwise rows in chunks of U vectors of Bytes (GCC's vector extension: the accumulators stay
+// in registers over all taps; each output is loaded and stored once).
+template <typename T, int Bytes>
+struct Row {
+  typedef T Vec __attribute__((vector_size(Bytes)));
+  static constexpr int kLanes = Bytes / static_cast<int>(sizeof(T));
+  static Vec load(const T* p) {
+    Vec v;
+    std::memcpy(&v, p, sizeof(v));
+    return v;
+  }
+  static void store(T* p, Vec v) { std::memcpy(p, &v, sizeof(v)); }
+};
+
+// A scalar "vector" for the tails.
 template <typename T>
-inline void axpy(T* __restrict y, T w, const T* __restrict x, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) y[i] += w * x[i];
+struct Row<T, 0> {
+  typedef T Vec;
+  static constexpr int kLanes = 1;
+  static Vec load(const T* p) { return *p; }
+  static void store(T* p, Vec v) { *p = v; }
+};
+
+// Calls chunk.template run<Bytes, U>(q) over [0, n) in chunks of 2 and 1 vectors of 64 bytes,
+// then 32 and 16, then scalars (Bytes == 0).
+template <typename T, class Chunk>
+void for_chunks(int64_t n, const Chunk& chunk) {
+  int64_t q = 0;
+  constexpr int64_t L64 = 64 / sizeof(T), L32 = 32 / sizeof(T), L16 = 16 / sizeof(T);
+  for (; q + 2 * L64 <= n; q += 2 * L64) chunk.template run<64, 2>(q);
+  for (; q + L64 <= n; q += L64) chunk.template run<64, 1>(q);
+  for (; q + L32 <= n; q += L32) chunk.template run<32, 1>(q);
+  for (; q + L16 <= n; q += L16) chunk.template run<16, 1>(q);
+  for (; q < n; ++q) chunk.template run<0, 1>(q);
 }
 
 template <typename T>
-inline void mul_acc(T* __restrict acc, const T* __restrict a, const T* __restrict b, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) acc[i] += a[i] * b[i];
-}
+struct DepthwiseForwardChunk {
+  T* out;
+  const T* base;
+  const T* weight;
+  T bias;
+  const DepthwisePlane& d;
+  template <int Bytes, int U>
+  void run(int64_t q) const {
+    using R = Row<T, Bytes>;
+    typename R::Vec acc[U];
+    for (int u = 0; u < U; ++u) acc[u] = typename R::Vec{} + bias;
+    for (int64_t r = 0; r < d.R; ++r) {
+      const T* x = base + r * d.tap_row + q;
+      for (int64_t s = 0; s < d.S; ++s) {
+        const T w = weight[r * d.S + s];
+        const T* xs = x + d.col_offsets[s];
+        for (int u = 0; u < U; ++u) acc[u] += w * R::load(xs + u * R::kLanes);
+      }
+    }
+    for (int u = 0; u < U; ++u) R::store(out + q + u * R::kLanes, acc[u]);
+  }
+};
 
 template <typename T>
 void depthwise_forward(T* out, const T* staged, const T* weight, T bias, bool relu, const DepthwisePlane& d) {
   for (int64_t p = 0; p < d.P; ++p) {
     T* o = out + p * d.Q;
-    for (int64_t q = 0; q < d.Q; ++q) o[q] = bias;
-    for (int64_t r = 0; r < d.R; ++r) {
-      const T* x = staged + p * d.row_step + r * d.tap_row;
-      for (int64_t s = 0; s < d.S; ++s) axpy(o, weight[r * d.S + s], x + d.col_offsets[s], d.Q);
-    }
+    for_chunks<T>(d.Q, DepthwiseForwardChunk<T>{o, staged + p * d.row_step, weight, bias, d});
     if (relu)
       for (int64_t q = 0; q < d.Q; ++q) o[q] = o[q] > T(0) ? o[q] : T(0);
   }
 }
 
+// Staged positions [x, x + chunk) of one row phase: the sum over its taps i of
+// weights[i] * rows[i][x..] (each tap's output-gradient row, already shifted by its position).
 template <typename T>
-void depthwise_backward_input(T* staged, const T* dout, const T* weight, const DepthwisePlane& d) {
-  for (int64_t p = 0; p < d.P; ++p) {
-    const T* g = dout + p * d.Q;
-    for (int64_t r = 0; r < d.R; ++r) {
-      T* x = staged + p * d.row_step + r * d.tap_row;
-      for (int64_t s = 0; s < d.S; ++s) axpy(x + d.col_offsets[s], weight[r * d.S + s], g, d.Q);
+struct DepthwiseBackwardInputChunk {
+  T* dst;
+  const T* const* rows;
+  const T* weights;
+  int64_t taps;
+  template <int Bytes, int U>
+  void run(int64_t x) const {
+    using R = Row<T, Bytes>;
+    typename R::Vec acc[U];
+    for (int u = 0; u < U; ++u) acc[u] = typename R::Vec{};
+    for (int64_t i = 0; i < taps; ++i) {
+      const T w = weights[i];
+      const T* g = rows[i] + x;
+      for (int u = 0; u < U; ++u) acc[u] += w * R::load(g + u * R::kLanes);
     }
+    for (int u = 0; u < U; ++u) R::store(dst + x + u * R::kLanes, acc[u]);
   }
+};
+
+// Staged row hs, phase f: the taps (r, s) that land there read output-gradient row
+// p = (hs - r * dh) / sh (where that divides) at column x - position(s), margin-shifted.
+template <typename T>
+void depthwise_backward_input(T* staged, const T* padded, const T* weight, int64_t multiplier,
+                              const DepthwisePlane& d) {
+  const int64_t row = d.phases * d.positions;
+  constexpr int64_t kMaxTaps = 64;
+  const T* rows[kMaxTaps];
+  T weights[kMaxTaps];
+  for (int64_t hs = 0; hs < d.rows; ++hs)
+    for (int64_t phase = 0; phase < d.phases; ++phase) {
+      T* dst = staged + hs * row + phase * d.positions;
+      int64_t taps = 0;
+      for (int64_t m = 0; m < multiplier; ++m)
+        for (int64_t r = 0; r < d.R; ++r) {
+          const int64_t top = hs - r * d.dilation_h;
+          if (top < 0 || top % d.stride_h != 0 || top / d.stride_h >= d.P) continue;
+          const T* g = padded + (m * d.P + top / d.stride_h) * d.padded_row + d.margin;
+          for (int64_t s = 0; s < d.S; ++s) {
+            if (d.col_offsets[s] / d.positions != phase) continue;
+            rows[taps] = g - d.col_offsets[s] % d.positions;
+            weights[taps] = weight[(m * d.R + r) * d.S + s];
+            if (++taps == kMaxTaps) {
+              // A full list: sum it into dst, which becomes the first tap (weight 1) of the next.
+              for_chunks<T>(d.positions, DepthwiseBackwardInputChunk<T>{dst, rows, weights, taps});
+              rows[0] = dst;
+              weights[0] = T(1);
+              taps = 1;
+            }
+          }
+        }
+      for_chunks<T>(d.positions, DepthwiseBackwardInputChunk<T>{dst, rows, weights, taps});
+    }
 }
+
+// sums[t][q, q + chunk) += sum over p of dout[p][q..] * staged(p, t)[q..], accumulated in registers.
+template <typename T>
+struct DepthwiseWeightChunk {
+  T* sums;
+  const T* dout;
+  const T* x;
+  const DepthwisePlane& d;
+  template <int Bytes, int U>
+  void run(int64_t q) const {
+    using R = Row<T, Bytes>;
+    typename R::Vec acc[U];
+    for (int u = 0; u < U; ++u) acc[u] = R::load(sums + q + u * R::kLanes);
+    for (int64_t p = 0; p < d.P; ++p) {
+      const T* g = dout + p * d.Q + q;
+      const T* xs = x + p * d.row_step + q;
+      for (int u = 0; u < U; ++u) acc[u] += R::load(g + u * R::kLanes) * R::load(xs + u * R::kLanes);
+    }
+    for (int u = 0; u < U; ++u) R::store(sums + q + u * R::kLanes, acc[u]);
+  }
+};
 
 template <typename T>
 void depthwise_weight(T* sums, const T* dout, const T* staged, const DepthwisePlane& d) {
-  for (int64_t p = 0; p < d.P; ++p) {
-    const T* g = dout + p * d.Q;
-    for (int64_t r = 0; r < d.R; ++r) {
-      const T* x = staged + p * d.row_step + r * d.tap_row;
-      for (int64_t s = 0; s < d.S; ++s) mul_acc(sums + (r * d.S + s) * d.Q, g, x + d.col_offsets[s], d.Q);
-    }
-  }
+  for (int64_t r = 0; r < d.R; ++r)
+    for (int64_t s = 0; s < d.S; ++s)
+      for_chunks<T>(d.Q, DepthwiseWeightChunk<T>{sums + (r * d.S + s) * d.Q, dout,
+                                                  staged + r * d.tap_row + d.col_offsets[s], d});
 }
 
 // The variant with vectors of S (and, where given, half vectors of H for narrow channel blocks).

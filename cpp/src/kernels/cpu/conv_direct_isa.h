@@ -10,13 +10,18 @@
 
 namespace striate::kernels::cpu::direct::detail {
 
-// A depthwise plane as its loops see it: output (P, Q); kernel R x S; staged rows `row` elements
-// apart, so output row p, tap row r reads staged row p * row_step + r * tap_row, and tap column s
-// starts col_offsets[s] further along it.
+// A depthwise plane as its loops see it: output (P, Q); kernel R x S; staged rows (`rows` of
+// them, each `phases` phases of `positions`) `row_step / stride_h` elements apart, so output row
+// p, tap row r reads staged row p * stride_h + r * dilation_h, and tap column s starts
+// col_offsets[s] further along it (phase col_offsets[s] / positions).
+// The input gradient gathers from output-gradient rows staged `margin` zeros in, `padded_row`
+// long (zero past Q).
 struct DepthwisePlane {
   int64_t P, Q, R, S;
   int64_t row_step, tap_row;
   const int64_t* col_offsets;
+  int64_t stride_h, dilation_h, rows, phases, positions;
+  int64_t margin, padded_row;
 };
 
 // One compiled variant (plain data: safe to pass between ISA files). Call its functions only when
@@ -37,15 +42,17 @@ struct Variant {
   // Depthwise, one (sample, output channel) plane; `staged` is the phase-split, zero-padded input
   // plane (or input-gradient plane) of its channel, `weight` its R x S taps.
   //   forward:         out (P, Q) = relu?(bias + sum over taps of weight * staged)
-  //   backward_input:  staged += the taps' weights times dout (P, Q), scattered
+  //   backward_input:  staged (overwritten) = the sum over the channel's `multiplier` outputs m of
+  //                    their taps' weights times padded_dout[m] (P, padded_row), gathered
   //   weight:          sums[t][q] += dout[p][q] * staged at tap t, summed over p (reduce over q after)
   void (*depthwise_forward_f32)(float* out, const float* staged, const float* weight, float bias, bool relu,
                                 const DepthwisePlane& d);
   void (*depthwise_forward_f64)(double* out, const double* staged, const double* weight, double bias, bool relu,
                                 const DepthwisePlane& d);
-  void (*depthwise_backward_input_f32)(float* staged, const float* dout, const float* weight, const DepthwisePlane& d);
-  void (*depthwise_backward_input_f64)(double* staged, const double* dout, const double* weight,
-                                       const DepthwisePlane& d);
+  void (*depthwise_backward_input_f32)(float* staged, const float* padded_dout, const float* weight,
+                                       int64_t multiplier, const DepthwisePlane& d);
+  void (*depthwise_backward_input_f64)(double* staged, const double* padded_dout, const double* weight,
+                                       int64_t multiplier, const DepthwisePlane& d);
   void (*depthwise_weight_f32)(float* sums, const float* dout, const float* staged, const DepthwisePlane& d);
   void (*depthwise_weight_f64)(double* sums, const double* dout, const double* staged, const DepthwisePlane& d);
 };

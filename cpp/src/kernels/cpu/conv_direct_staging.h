@@ -68,10 +68,17 @@ void unstage_plane(T* plane, const T* staged, const Conv2dGeometry& g, const Sta
       continue;
     }
     const T* src = staged + hs * st.row;
-    for (int64_t w = 0; w < g.W; ++w) {
-      const int64_t ws = w + g.pad_left;
-      const int64_t position = ws / g.stride_w;
-      dst[w] = position < st.positions ? src[(ws % g.stride_w) * st.positions + position] : T(0);
+    // Columns past the staged row (never read by an output) are zero.
+    if (st.row < g.W + g.pad_left)
+      for (int64_t w = 0; w < g.W; ++w) dst[w] = T(0);
+    for (int64_t phase = 0; phase < g.stride_w; ++phase) {
+      const T* s = src + phase * st.positions;
+      // Positions whose column w = position * stride_w + phase - pad_left lies in [0, W).
+      const int64_t begin = ceil_div(g.pad_left - phase, g.stride_w) > 0 ? ceil_div(g.pad_left - phase, g.stride_w) : 0;
+      const int64_t end_w = ceil_div(g.W + g.pad_left - phase, g.stride_w);
+      const int64_t end = end_w < st.positions ? end_w : st.positions;
+      for (int64_t position = begin; position < end; ++position)
+        dst[position * g.stride_w + phase - g.pad_left] = s[position];
     }
   }
 }
