@@ -244,13 +244,33 @@ def test_conv_algorithm_reports_the_rule():
     assert set(cpu.conv_algorithm((8, 16, 8, 8), (32, 16, 3, 3), padding=1).values()) == {
         "winograd"
     }
-    # An RGB stem (3 channels fill no vector), float64, stride 2: the general path.
-    assert set(cpu.conv_algorithm((8, 3, 8, 8), (16, 3, 3, 3), padding=1).values()) == {
-        "im2col_gemm"
+    # An RGB stem (3 channels fill no vector): direct where it sums over output channels, the
+    # general path for the input gradient; float64: the general path.
+    assert cpu.conv_algorithm((8, 3, 8, 8), (16, 3, 3, 3), padding=1) == {
+        "forward": "direct",
+        "backward_input": "im2col_gemm",
+        "backward_weight": "direct",
     }
     f64 = cpu.conv_algorithm((8, 16, 8, 8), (32, 16, 3, 3), dtype=st.float64)
     assert set(f64.values()) == {"im2col_gemm"}
-    assert set(cpu.conv_algorithm((8, 16, 8, 8), (32, 16, 3, 3), stride=2).values()) == {
+    # Stride 2 (ResNet-20's downsampling layers) and LeNet-5's 5x5 layers: direct.
+    assert set(cpu.conv_algorithm((8, 16, 8, 8), (32, 16, 3, 3), stride=2, padding=1).values()) == {
+        "direct"
+    }
+    assert cpu.conv_algorithm((8, 6, 14, 14), (16, 6, 5, 5)) == {
+        "forward": "direct",
+        "backward_input": "im2col_gemm",
+        "backward_weight": "direct",
+    }
+    # A stem with many outputs and a short channel sum (C R S < 64): the general path.
+    assert set(cpu.conv_algorithm((8, 3, 32, 32), (64, 3, 3, 3), padding=1).values()) == {
+        "im2col_gemm"
+    }
+    # Depthwise (groups == C) in float32 and float64; other grouped layers: the general path.
+    for dtype in (st.float32, st.float64):
+        chosen = cpu.conv_algorithm((8, 16, 8, 8), (32, 1, 3, 3), groups=16, dtype=dtype)
+        assert set(chosen.values()) == {"depthwise"}
+    assert set(cpu.conv_algorithm((8, 16, 8, 8), (32, 8, 3, 3), groups=2).values()) == {
         "im2col_gemm"
     }
     pointwise = cpu.conv_algorithm((8, 16, 8, 8), (32, 16, 1, 1))

@@ -32,9 +32,19 @@ bool is_pointwise(const Conv2dGeometry& g) {
 // per-element tolerances of the layer tests are made scale-relative.
 bool winograd_wins(const Conv2dGeometry& g, ConvPass) { return g.C >= 8 && g.K >= 8; }
 
-// Direct (float32, groups 1) where bench_conv_direct measured it ahead of the choice below at 1
-// thread and not behind at 2: see direct_wins.
-bool direct_wins(const Conv2dGeometry& g, ConvPass pass);
+// Direct (float32, groups 1) where bench_conv_direct measured it ahead of im2col at 1 thread
+// (1.1-2.9x: ResNet-20's stride-2 layers, LeNet-5's 5x5 layers, RGB stems, 5x5 and 7x7 layers)
+// and not behind at 2; 1x1 kernels (unmeasured) stay on the GEMMs. Forward and weight gradient lose only where a short channel sum
+// (C R S < 64) meets many output channels (a 3->64 stem: 0.9x), where the per-row conversion
+// back to NCHW outweighs the sums. The input gradient vectorizes over input channels (lanes idle
+// below 16: 0.4-0.8x on LeNet-5 and the stems) and gathers over every input pixel, so it also
+// needs the input to be covered by the output without much margin (a 14x14 input under a
+// 5x5 kernel without padding computes twice the useful taps).
+bool direct_wins(const Conv2dGeometry& g, ConvPass pass) {
+  if (pass == ConvPass::BackwardInput)
+    return g.C >= 16 && 2 * g.H * g.W <= 3 * g.P * g.Q * g.stride_h * g.stride_w;
+  return g.C * g.R * g.S >= 64 || g.K <= 16;
+}
 
 // Depthwise (groups == C > 1): always ahead of im2col per group, which runs one tiny GEMM per
 // channel.
@@ -50,12 +60,10 @@ ConvAlgorithm choose(const Conv2dGeometry& g, ConvPass pass) {
     if (preferred == ConvAlgorithm::Direct && direct::supports(g)) return ConvAlgorithm::Direct;
     const bool runs = pass == ConvPass::BackwardWeight ? winograd::supports_backward_weight(g) : winograd::supports(g);
     if (runs && (preferred == ConvAlgorithm::Winograd || winograd_wins(g, pass))) return ConvAlgorithm::Winograd;
-    if (direct::supports(g) && direct_wins(g, pass)) return ConvAlgorithm::Direct;
+    if (g.R * g.S > 1 && direct::supports(g) && direct_wins(g, pass)) return ConvAlgorithm::Direct;
   }
   return is_pointwise(g) ? ConvAlgorithm::Gemm1x1 : ConvAlgorithm::Im2colGemm;
 }
-
-bool direct_wins(const Conv2dGeometry&, ConvPass) { return false; }
 
 // max(0, x) over n values: the fused ReLU where an algorithm writes its output unfused.
 void relu_in_place(float* x, int64_t n) {
