@@ -199,7 +199,9 @@ def test_depthwise_layers_match_torch(threads, x_shape, w_shape, kwargs, dtype):
     chosen = cpu.conv_algorithm(x_shape, w_shape, dtype=st_dtype, **kwargs)
     assert set(chosen.values()) == {"depthwise"}, chosen
     tolerance = 1e-4 if dtype == np.float32 else 1e-10
-    scale_relative_parity(x_shape, w_shape, kwargs, seed=x_shape[1], dtype=dtype, tolerance=tolerance)
+    scale_relative_parity(
+        x_shape, w_shape, kwargs, seed=x_shape[1], dtype=dtype, tolerance=tolerance
+    )
 
 
 @pytest.mark.parametrize("x_shape,w_shape,kwargs", [DEPTHWISE[1], DEPTHWISE[3]])

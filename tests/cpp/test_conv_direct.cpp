@@ -171,8 +171,7 @@ void check_algorithm(const char* what, const Conv2dGeometry& base, double tolera
       check_pass(what, "dbias", relative_error(dbias, ref.dbias), tolerance, g, name, threads);
       poison(dweight);
       backward_weight(dweight.data(), nullptr, doutput.data(), input.data(), g);
-      check_pass(what, "backward_weight (no dbias)", relative_error(dweight, ref.dweight), tolerance, g, name,
-                 threads);
+      check_pass(what, "backward_weight (no dbias)", relative_error(dweight, ref.dweight), tolerance, g, name, threads);
     }
   }
   striate::set_cpu_isa(striate::cpu_isa_supported());
@@ -271,8 +270,8 @@ int main() {
   std::mt19937_64 pick_rng(1234);
   auto pick = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(pick_rng); };
   for (int i = 0; i < 24; ++i) {
-    Spec s{pick(1, 3), pick(1, 40), pick(1, 40), pick(1, 19), pick(1, 19), pick(1, 7), pick(1, 7), pick(1, 3),
-           pick(1, 3), pick(0, 3), pick(0, 3), pick(1, 2), pick(1, 2), 1};
+    Spec s{pick(1, 3), pick(1, 40), pick(1, 40), pick(1, 19), pick(1, 19), pick(1, 7), pick(1, 7),
+           pick(1, 3), pick(1, 3),  pick(0, 3),  pick(0, 3),  pick(1, 2),  pick(1, 2), 1};
     if (s.H + 2 * s.pad_h < (s.R - 1) * s.dilation_h + 1 || s.W + 2 * s.pad_w < (s.S - 1) * s.dilation_w + 1) continue;
     ++geometries;
     check_algorithm<float>(
@@ -294,8 +293,8 @@ int main() {
     check_algorithm<double>("depthwise float64", geometry(spec), 1e-12, rng, depthwise::forward<double>,
                             depthwise::backward_input<double>, depthwise::backward_weight<double>);
   }
-  std::cout << geometries << " geometries, " << checked_runs << " checked passes, worst relative error "
-            << worst_error << "\n";
+  std::cout << geometries << " geometries, " << checked_runs << " checked passes, worst relative error " << worst_error
+            << "\n";
   CHECK(geometries >= 40);
   return failures() == 0 ? 0 : 1;
 }

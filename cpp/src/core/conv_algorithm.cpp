@@ -14,8 +14,8 @@ std::atomic<int>& preference() {
   return value;
 }
 
-constexpr ConvAlgorithm kAlgorithms[] = {ConvAlgorithm::Auto, ConvAlgorithm::Im2colGemm, ConvAlgorithm::Gemm1x1,
-                                         ConvAlgorithm::Winograd, ConvAlgorithm::Direct, ConvAlgorithm::Depthwise};
+constexpr ConvAlgorithm kAlgorithms[] = {ConvAlgorithm::Auto,     ConvAlgorithm::Im2colGemm, ConvAlgorithm::Gemm1x1,
+                                         ConvAlgorithm::Winograd, ConvAlgorithm::Direct,     ConvAlgorithm::Depthwise};
 
 }  // namespace
 
@@ -42,7 +42,8 @@ ConvAlgorithm conv_algorithm_from_name(const std::string& name) {
     if (name == conv_algorithm_name(algorithm)) return algorithm;
   throw ValueError(
       detail::str("set_conv_algorithm: expected 'auto', 'im2col_gemm', 'gemm_1x1', 'winograd', 'direct' or "
-                  "'depthwise', got '", name, "'"));
+                  "'depthwise', got '",
+                  name, "'"));
 }
 
 const char* conv_pass_name(ConvPass pass) {

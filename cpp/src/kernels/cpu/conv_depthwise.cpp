@@ -17,7 +17,8 @@ namespace {
 
 using direct::Staging;
 
-direct::detail::DepthwisePlane plane_of(const Conv2dGeometry& g, const Staging& st, const std::vector<int64_t>& columns) {
+direct::detail::DepthwisePlane plane_of(const Conv2dGeometry& g, const Staging& st,
+                                        const std::vector<int64_t>& columns) {
   direct::detail::DepthwisePlane d;
   d.P = g.P, d.Q = g.Q, d.R = g.R, d.S = g.S;
   d.row_step = g.stride_h * st.row, d.tap_row = g.dilation_h * st.row;
@@ -145,9 +146,9 @@ void backward_weight(T* dweight, T* dbias, const T* doutput, const T* input, con
   });
 }
 
-#define STRIATE_DEPTHWISE(T)                                                                   \
-  template void forward<T>(T*, const T*, const T*, const T*, const Conv2dGeometry&);          \
-  template void backward_input<T>(T*, const T*, const T*, const Conv2dGeometry&);             \
+#define STRIATE_DEPTHWISE(T)                                                         \
+  template void forward<T>(T*, const T*, const T*, const T*, const Conv2dGeometry&); \
+  template void backward_input<T>(T*, const T*, const T*, const Conv2dGeometry&);    \
   template void backward_weight<T>(T*, T*, const T*, const T*, const Conv2dGeometry&);
 STRIATE_DEPTHWISE(float)
 STRIATE_DEPTHWISE(double)

@@ -78,9 +78,7 @@ std::vector<int64_t> tap_offsets(const Conv2dGeometry& g, const Staging& st) {
 
 }  // namespace
 
-bool supports(const Conv2dGeometry& g) {
-  return g.groups == 1 && g.N > 0 && g.C > 0 && g.K > 0 && g.P > 0 && g.Q > 0;
-}
+bool supports(const Conv2dGeometry& g) { return g.groups == 1 && g.N > 0 && g.C > 0 && g.K > 0 && g.P > 0 && g.Q > 0; }
 
 void forward(float* output, const float* input, const float* weight, const float* bias, const Conv2dGeometry& g) {
   const Variant& v = detail::selected_variant();

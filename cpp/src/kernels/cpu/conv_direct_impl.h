@@ -299,8 +299,8 @@ template <typename T>
 void depthwise_weight(T* sums, const T* dout, const T* staged, const DepthwisePlane& d) {
   for (int64_t r = 0; r < d.R; ++r)
     for (int64_t s = 0; s < d.S; ++s)
-      for_chunks<T>(d.Q, DepthwiseWeightChunk<T>{sums + (r * d.S + s) * d.Q, dout,
-                                                  staged + r * d.tap_row + d.col_offsets[s], d});
+      for_chunks<T>(
+          d.Q, DepthwiseWeightChunk<T>{sums + (r * d.S + s) * d.Q, dout, staged + r * d.tap_row + d.col_offsets[s], d});
 }
 
 // The variant with vectors of S (and, where given, half vectors of H for narrow channel blocks).

@@ -37,8 +37,8 @@ struct Variant {
   // acc[t][0, width) += sum over p in [0, rows), q in [0, cols) of
   //   src[offsets[t] + p * row_stride + q] * blocked[(p * cols + q) * width + lane]
   // for t in [0, taps): the weight gradient of `taps` taps for a block of `width` channels.
-  void (*accumulate)(float* acc, const float* src, const int64_t* offsets, int64_t taps, int64_t rows,
-                     int64_t cols, int64_t row_stride, const float* blocked, int width);
+  void (*accumulate)(float* acc, const float* src, const int64_t* offsets, int64_t taps, int64_t rows, int64_t cols,
+                     int64_t row_stride, const float* blocked, int width);
   // Depthwise, one (sample, output channel) plane; `staged` is the phase-split, zero-padded input
   // plane (or input-gradient plane) of its channel, `weight` its R x S taps.
   //   forward:         out (P, Q) = relu?(bias + sum over taps of weight * staged)
@@ -49,8 +49,8 @@ struct Variant {
                                 const DepthwisePlane& d);
   void (*depthwise_forward_f64)(double* out, const double* staged, const double* weight, double bias, bool relu,
                                 const DepthwisePlane& d);
-  void (*depthwise_backward_input_f32)(float* staged, const float* padded_dout, const float* weight,
-                                       int64_t multiplier, const DepthwisePlane& d);
+  void (*depthwise_backward_input_f32)(float* staged, const float* padded_dout, const float* weight, int64_t multiplier,
+                                       const DepthwisePlane& d);
   void (*depthwise_backward_input_f64)(double* staged, const double* padded_dout, const double* weight,
                                        int64_t multiplier, const DepthwisePlane& d);
   void (*depthwise_weight_f32)(float* sums, const float* dout, const float* staged, const DepthwisePlane& d);
