@@ -194,29 +194,22 @@ void backward_weight(float* dweight, float* dbias, const float* doutput, const f
   const Staging st = staging_of(g);
   const int width = block_width(v, g.K);
   const int64_t blocks = ceil_div(g.K, width), RS = g.R * g.S, taps = g.C * RS, PQ = g.P * g.Q;
-  if (dbias) {
-    parallel_for(0, g.K, 1, [&](int64_t first, int64_t last) {
-      for (int64_t k = first; k < last; ++k) {
-        double sum = 0.0;
-        for (int64_t n = 0; n < g.N; ++n) {
-          const float* d = doutput + (n * g.K + k) * PQ;
-          for (int64_t i = 0; i < PQ; ++i) sum += d[i];
-        }
-        dbias[k] = static_cast<float>(sum);
-      }
-    });
-  }
-  const std::vector<float> staged = stage_batch(input, g, st);
-  // The output gradient, channel-blocked: (N, blocks, P, Q, width), zero past K.
+  // One parallel region per sample's preparation: its input staged, and its output gradient
+  // channel-blocked, (N, blocks, P, Q, width), zero past K. (Fewer regions: each costs a
+  // barrier, which a loaded machine stretches.)
+  std::vector<float> staged(size_of({g.N, g.C, st.plane}));
   std::vector<float> blocked(size_of({g.N, blocks, PQ, width}), 0.0f);
-  parallel_for(0, g.N * blocks, 1, [&](int64_t first, int64_t last) {
-    for (int64_t i = first; i < last; ++i) {
-      const int64_t n = i / blocks, block = i % blocks;
-      float* dst = blocked.data() + i * PQ * width;
-      const int64_t k_end = std::min<int64_t>(width, g.K - block * width);
-      for (int64_t lane = 0; lane < k_end; ++lane) {
-        const float* src = doutput + (n * g.K + block * width + lane) * PQ;
-        for (int64_t j = 0; j < PQ; ++j) dst[j * width + lane] = src[j];
+  parallel_for(0, g.N, 1, [&](int64_t first, int64_t last) {
+    for (int64_t n = first; n < last; ++n) {
+      for (int64_t c = 0; c < g.C; ++c)
+        stage_plane(staged.data() + (n * g.C + c) * st.plane, input + (n * g.C + c) * g.H * g.W, g, st);
+      for (int64_t block = 0; block < blocks; ++block) {
+        float* dst = blocked.data() + (n * blocks + block) * PQ * width;
+        const int64_t k_end = std::min<int64_t>(width, g.K - block * width);
+        for (int64_t lane = 0; lane < k_end; ++lane) {
+          const float* src = doutput + (n * g.K + block * width + lane) * PQ;
+          for (int64_t j = 0; j < PQ; ++j) dst[j * width + lane] = src[j];
+        }
       }
     }
   });
@@ -233,6 +226,16 @@ void backward_weight(float* dweight, float* dbias, const float* doutput, const f
     for (int64_t i = first; i < last; ++i) {
       const int64_t block = i / runs, t_begin = i % runs * run, t_end = std::min(taps, t_begin + run);
       if (t_end <= t_begin) continue;
+      if (dbias && t_begin == 0) {  // the block's bias gradient, by the task of its first taps
+        for (int64_t k = block * width; k < std::min<int64_t>(g.K, (block + 1) * width); ++k) {
+          double sum = 0.0;
+          for (int64_t n = 0; n < g.N; ++n) {
+            const float* d = doutput + (n * g.K + k) * PQ;
+            for (int64_t j = 0; j < PQ; ++j) sum += d[j];
+          }
+          dbias[k] = static_cast<float>(sum);
+        }
+      }
       for (int64_t n = 0; n < g.N; ++n)
         v.accumulate(sums.data() + (block * taps + t_begin) * width, staged.data() + n * g.C * st.plane,
                      offsets.data() + t_begin, t_end - t_begin, g.P, g.Q, g.stride_h * st.row,
