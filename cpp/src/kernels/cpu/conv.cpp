@@ -34,13 +34,13 @@ bool winograd_wins(const Conv2dGeometry& g, ConvPass) { return g.C >= 8 && g.K >
 
 // Direct (float32, groups 1) where bench_conv_direct measured it ahead of im2col at 1 thread
 // (1.1-2.9x: ResNet-20's stride-2 layers, LeNet-5's 5x5 layers, RGB stems, 5x5 and 7x7 layers)
-// and not behind at 2; 1x1 kernels (unmeasured) stay on the GEMMs. Forward and weight gradient lose only where a short
-// channel sum (C R S < 64) meets many output channels (a 3->64 stem: 0.9x), where the per-row conversion back to NCHW
-// outweighs the sums. The input gradient vectorizes over input channels (lanes idle below 16: 0.4-0.8x on LeNet-5 and
-// the stems) and gathers over every input pixel, so it also needs the input to be covered by the output without much
-// margin (a 14x14 input under a 5x5 kernel without padding computes twice the useful taps).
+// and not behind at 2; 1x1 kernels (unmeasured) stay on the GEMMs. Forward and weight gradient
+// lose only where a short channel sum (C R S < 64) meets many output channels (a 3->64 stem:
+// 0.9x), where the per-row conversion back to NCHW outweighs the sums. The input gradient is
+// never chosen by the rule: it wins at 1 thread only with C >= 16 (1.1-1.3x; it vectorizes over
+// input channels) but lost at 2 threads in every run (0.2-0.8x), so it runs only when forced.
 bool direct_wins(const Conv2dGeometry& g, ConvPass pass) {
-  if (pass == ConvPass::BackwardInput) return g.C >= 16 && 2 * g.H * g.W <= 3 * g.P * g.Q * g.stride_h * g.stride_w;
+  if (pass == ConvPass::BackwardInput) return false;
   return g.C * g.R * g.S >= 64 || g.K <= 16;
 }
 
