@@ -22,6 +22,9 @@ set(STRIATE_CORE_SOURCES
   cpp/src/kernels/cpu/conv3d.cpp
   cpp/src/kernels/cpu/conv_winograd.cpp
   cpp/src/kernels/cpu/conv_winograd_generic.cpp
+  cpp/src/kernels/cpu/conv_direct.cpp
+  cpp/src/kernels/cpu/conv_direct_generic.cpp
+  cpp/src/kernels/cpu/conv_depthwise.cpp
   cpp/src/kernels/cpu/pooling.cpp
   cpp/src/kernels/cpu/pooling3d.cpp
   cpp/src/kernels/cpu/pooling_window.cpp
@@ -118,11 +121,13 @@ set(STRIATE_CORE_SOURCES
 set(STRIATE_AVX2_SOURCES
   cpp/src/kernels/cpu/gemm_avx2.cpp
   cpp/src/kernels/cpu/peak_probe_avx2.cpp
-  cpp/src/kernels/cpu/conv_winograd_avx2.cpp)
+  cpp/src/kernels/cpu/conv_winograd_avx2.cpp
+  cpp/src/kernels/cpu/conv_direct_avx2.cpp)
 set(STRIATE_AVX512_SOURCES
   cpp/src/kernels/cpu/gemm_avx512.cpp
   cpp/src/kernels/cpu/peak_probe_avx512.cpp
-  cpp/src/kernels/cpu/conv_winograd_avx512.cpp)
+  cpp/src/kernels/cpu/conv_winograd_avx512.cpp
+  cpp/src/kernels/cpu/conv_direct_avx512.cpp)
 # The vector kernels (transcendentals, activations, norms, optimizer updates) per SIMD variant.
 set(STRIATE_VECTOR_MATH_SOURCES cpp/src/kernels/cpu/vector_math_generic.cpp cpp/src/kernels/cpu/vector_math_avx2.cpp
   cpp/src/kernels/cpu/vector_math_avx512.cpp)

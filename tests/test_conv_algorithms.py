@@ -63,7 +63,9 @@ def parity(x, w, b, kwargs, rtol=1e-4, atol=1e-4):
 
 
 @pytest.mark.parametrize(
-    "algorithm", ["auto", "im2col_gemm", "gemm_1x1", "winograd"], indirect=True
+    "algorithm",
+    ["auto", "im2col_gemm", "gemm_1x1", "winograd", "direct", "depthwise"],
+    indirect=True,
 )
 @pytest.mark.parametrize("seed", range(12))
 def test_random_convolutions_match_torch(algorithm, seed, threads):
@@ -137,6 +139,99 @@ def test_winograd_layers_match_torch_relative_to_their_scale(threads, x_shape, w
         assert error < 1e-4, f"{name}: {error:.2e} relative to its largest magnitude"
 
 
+def scale_relative_parity(x_shape, w_shape, kwargs, seed, dtype=np.float32, tolerance=1e-4):
+    """Output and all three gradients against PyTorch, max error relative to each one's scale."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(x_shape).astype(dtype)
+    fan_in = w_shape[1] * w_shape[2] * w_shape[3]
+    w = (rng.standard_normal(w_shape) * np.sqrt(2.0 / fan_in)).astype(dtype)
+    b = rng.standard_normal(w_shape[0]).astype(dtype)
+    dy = rng.standard_normal(
+        tuple(TF.conv2d(torch.tensor(x), torch.tensor(w), **kwargs).shape)
+    ).astype(dtype)
+    ours, theirs = [], []
+    for lib, fn in ((st, F.conv2d), (torch, TF.conv2d)):
+        X, W, B = (lib.tensor(a, requires_grad=True) for a in (x, w, b))
+        y = fn(X, W, B, **kwargs)
+        (y * lib.tensor(dy)).sum().backward()
+        grads = [t.grad.numpy() for t in (X, W, B)]
+        (ours if lib is st else theirs).append([y.detach().numpy()] + grads)
+    for name, a, e in zip(["output", "dinput", "dweight", "dbias"], ours[0], theirs[0]):
+        error = np.abs(a - e).max() / np.abs(e).max()
+        assert error < tolerance, f"{name}: {error:.2e} relative to its largest magnitude"
+
+
+# Direct convolution: strides 1 to 3, 1x1 to 7x7, dilation, padding, channel counts that fill no
+# vector, batch 1 and more (forced where the rule would pick another algorithm).
+DIRECT = [
+    ((3, 16, 32, 32), (32, 16, 3, 3), dict(stride=2, padding=1)),
+    ((2, 32, 16, 16), (64, 32, 3, 3), dict(stride=2, padding=1)),
+    ((4, 1, 28, 28), (6, 1, 5, 5), dict(padding=2)),
+    ((1, 6, 14, 14), (16, 6, 5, 5), {}),
+    ((2, 3, 19, 17), (10, 3, 7, 7), dict(stride=3, padding=3)),
+    ((2, 5, 13, 12), (7, 5, 3, 3), dict(dilation=2, padding=(2, 1))),
+    ((1, 4, 11, 9), (33, 4, 1, 1), dict(stride=(2, 1))),
+    ((3, 2, 6, 5), (3, 2, 2, 4), dict(stride=(1, 2), padding=(0, 3))),
+]
+
+
+@pytest.mark.parametrize("algorithm", ["direct"], indirect=True)
+@pytest.mark.parametrize("x_shape,w_shape,kwargs", DIRECT)
+def test_direct_layers_match_torch(algorithm, threads, x_shape, w_shape, kwargs):
+    assert set(cpu.conv_algorithm(x_shape, w_shape, **kwargs).values()) == {"direct"}
+    scale_relative_parity(x_shape, w_shape, kwargs, seed=x_shape[1] * 7 + w_shape[0])
+
+
+# Depthwise (groups == C, channel multiplier 1 or more): the rule picks it in float32 and float64.
+DEPTHWISE = [
+    ((4, 32, 16, 16), (32, 1, 3, 3), dict(padding=1, groups=32)),
+    ((2, 16, 15, 13), (16, 1, 3, 3), dict(stride=2, padding=1, groups=16)),
+    ((3, 4, 9, 11), (8, 1, 5, 5), dict(padding=2, groups=4)),
+    ((1, 6, 12, 10), (18, 1, 3, 3), dict(dilation=(2, 1), padding=(2, 0), stride=(1, 3), groups=6)),
+    ((2, 3, 7, 7), (3, 1, 7, 7), dict(padding=3, groups=3)),
+]
+
+
+@pytest.mark.parametrize("x_shape,w_shape,kwargs", DEPTHWISE)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_depthwise_layers_match_torch(threads, x_shape, w_shape, kwargs, dtype):
+    st_dtype = st.float32 if dtype == np.float32 else st.float64
+    chosen = cpu.conv_algorithm(x_shape, w_shape, dtype=st_dtype, **kwargs)
+    assert set(chosen.values()) == {"depthwise"}, chosen
+    tolerance = 1e-4 if dtype == np.float32 else 1e-10
+    scale_relative_parity(
+        x_shape, w_shape, kwargs, seed=x_shape[1], dtype=dtype, tolerance=tolerance
+    )
+
+
+@pytest.mark.parametrize("x_shape,w_shape,kwargs", [DEPTHWISE[1], DEPTHWISE[3]])
+def test_depthwise_gradcheck_float64(x_shape, w_shape, kwargs):
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((2,) + x_shape[1:])
+    w = rng.standard_normal(w_shape) * 0.3
+    b = rng.standard_normal(w_shape[0])
+    gradcheck(lambda x, w, b: F.conv2d(x, w, b, **kwargs), [x, w, b])
+
+
+@pytest.mark.parametrize("algorithm", ["direct", "depthwise"], indirect=True)
+def test_direct_and_depthwise_fused_relu_epilogue(algorithm):
+    # inference_mode folds Conv2d -> BatchNorm2d -> ReLU into one conv with the fused ReLU.
+    groups = 8 if algorithm == "depthwise" else 1
+    st.manual_seed(5)
+    model = st.nn.Sequential(
+        st.nn.Conv2d(8, 8, 3, stride=2, padding=1, groups=groups),
+        st.nn.BatchNorm2d(8),
+        st.nn.ReLU(),
+    ).eval()
+    x = st.randn(2, 8, 9, 9)
+    with st.no_grad():
+        reference = model(x).numpy()
+    with st.inference_mode():
+        fused = model(x).numpy()
+    assert (fused == 0).any() and (fused > 0).any()
+    assert np.abs(fused - reference).max() <= 1e-4 * np.abs(reference).max()
+
+
 def test_results_do_not_depend_on_how_samples_are_batched():
     # One sample at a time against the whole batch: the same per-sample products.
     rng = np.random.default_rng(3)
@@ -151,13 +246,36 @@ def test_conv_algorithm_reports_the_rule():
     assert set(cpu.conv_algorithm((8, 16, 8, 8), (32, 16, 3, 3), padding=1).values()) == {
         "winograd"
     }
-    # An RGB stem (3 channels fill no vector), float64, stride 2: the general path.
-    assert set(cpu.conv_algorithm((8, 3, 8, 8), (16, 3, 3, 3), padding=1).values()) == {
-        "im2col_gemm"
+    # An RGB stem (3 channels fill no vector): direct where it sums over output channels, the
+    # general path for the input gradient; float64: the general path.
+    assert cpu.conv_algorithm((8, 3, 8, 8), (16, 3, 3, 3), padding=1) == {
+        "forward": "direct",
+        "backward_input": "im2col_gemm",
+        "backward_weight": "direct",
     }
     f64 = cpu.conv_algorithm((8, 16, 8, 8), (32, 16, 3, 3), dtype=st.float64)
     assert set(f64.values()) == {"im2col_gemm"}
-    assert set(cpu.conv_algorithm((8, 16, 8, 8), (32, 16, 3, 3), stride=2).values()) == {
+    # Stride 2 (ResNet-20's downsampling layers) and LeNet-5's 5x5 layers: direct, except the
+    # input gradient (direct only when forced).
+    assert cpu.conv_algorithm((8, 16, 8, 8), (32, 16, 3, 3), stride=2, padding=1) == {
+        "forward": "direct",
+        "backward_input": "im2col_gemm",
+        "backward_weight": "direct",
+    }
+    assert cpu.conv_algorithm((8, 6, 14, 14), (16, 6, 5, 5)) == {
+        "forward": "direct",
+        "backward_input": "im2col_gemm",
+        "backward_weight": "direct",
+    }
+    # A stem with many outputs and a short channel sum (C R S < 64): the general path.
+    assert set(cpu.conv_algorithm((8, 3, 32, 32), (64, 3, 3, 3), padding=1).values()) == {
+        "im2col_gemm"
+    }
+    # Depthwise (groups == C) in float32 and float64; other grouped layers: the general path.
+    for dtype in (st.float32, st.float64):
+        chosen = cpu.conv_algorithm((8, 16, 8, 8), (32, 1, 3, 3), groups=16, dtype=dtype)
+        assert set(chosen.values()) == {"depthwise"}
+    assert set(cpu.conv_algorithm((8, 16, 8, 8), (32, 8, 3, 3), groups=2).values()) == {
         "im2col_gemm"
     }
     pointwise = cpu.conv_algorithm((8, 16, 8, 8), (32, 16, 1, 1))

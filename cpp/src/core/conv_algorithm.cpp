@@ -14,8 +14,8 @@ std::atomic<int>& preference() {
   return value;
 }
 
-constexpr ConvAlgorithm kAlgorithms[] = {ConvAlgorithm::Auto, ConvAlgorithm::Im2colGemm, ConvAlgorithm::Gemm1x1,
-                                         ConvAlgorithm::Winograd};
+constexpr ConvAlgorithm kAlgorithms[] = {ConvAlgorithm::Auto,     ConvAlgorithm::Im2colGemm, ConvAlgorithm::Gemm1x1,
+                                         ConvAlgorithm::Winograd, ConvAlgorithm::Direct,     ConvAlgorithm::Depthwise};
 
 }  // namespace
 
@@ -31,6 +31,8 @@ const char* conv_algorithm_name(ConvAlgorithm algorithm) {
     case ConvAlgorithm::Im2colGemm: return "im2col_gemm";
     case ConvAlgorithm::Gemm1x1: return "gemm_1x1";
     case ConvAlgorithm::Winograd: return "winograd";
+    case ConvAlgorithm::Direct: return "direct";
+    case ConvAlgorithm::Depthwise: return "depthwise";
   }
   return "?";
 }
@@ -39,7 +41,9 @@ ConvAlgorithm conv_algorithm_from_name(const std::string& name) {
   for (ConvAlgorithm algorithm : kAlgorithms)
     if (name == conv_algorithm_name(algorithm)) return algorithm;
   throw ValueError(
-      detail::str("set_conv_algorithm: expected 'auto', 'im2col_gemm', 'gemm_1x1' or 'winograd', got '", name, "'"));
+      detail::str("set_conv_algorithm: expected 'auto', 'im2col_gemm', 'gemm_1x1', 'winograd', 'direct' or "
+                  "'depthwise', got '",
+                  name, "'"));
 }
 
 const char* conv_pass_name(ConvPass pass) {

@@ -36,7 +36,7 @@ def peak_gflops(threads=1, dtype="float32"):
 
 # ---- convolution algorithms -------------------------------------------------------------------
 
-_CONV_ALGORITHMS = ("auto", "im2col_gemm", "gemm_1x1", "winograd")
+_CONV_ALGORITHMS = ("auto", "im2col_gemm", "gemm_1x1", "winograd", "direct", "depthwise")
 
 
 def conv_algorithm(input_shape, weight_shape, stride=1, padding=0, dilation=1, groups=1,
@@ -46,7 +46,8 @@ def conv_algorithm(input_shape, weight_shape, stride=1, padding=0, dilation=1, g
     Takes conv2d's arguments (shapes instead of tensors) and returns a dict with the keys
     ``"forward"``, ``"backward_input"`` and ``"backward_weight"``, each one of
     ``"im2col_gemm"`` (unfold + matrix product, the general path), ``"gemm_1x1"`` (1x1 kernels,
-    no unfolding) or ``"winograd"`` (3x3 stride-1 float32 layers).
+    no unfolding), ``"winograd"`` (3x3 stride-1 float32 layers), ``"direct"`` (register-blocked
+    direct loops, float32, groups 1) or ``"depthwise"`` (groups equal to the input channels).
 
         >>> import striate as st
         >>> st.backends.cpu.conv_algorithm((64, 16, 32, 32), (16, 16, 1, 1))["forward"]
@@ -67,8 +68,9 @@ def set_conv_algorithm(name):
 
     Meant for tests and benchmarks: ``"im2col_gemm"`` runs every convolution on the general
     path; ``"winograd"`` runs every 3x3 stride-1 float32 pass on it, whether or not the rule
-    would. Passes the preferred algorithm cannot compute keep the rule's choice. The setting is
-    process-wide. Returns the previous setting.
+    would; ``"direct"`` every float32 pass with groups 1; ``"depthwise"`` every pass with groups
+    equal to the input channels. Passes the preferred algorithm cannot compute keep the rule's
+    choice. The setting is process-wide. Returns the previous setting.
     """
     if name not in _CONV_ALGORITHMS:
         expected = ", ".join(map(repr, _CONV_ALGORITHMS))

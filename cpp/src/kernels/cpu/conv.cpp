@@ -9,6 +9,7 @@
 #include <string>
 #include <type_traits>
 
+#include "kernels/cpu/conv_direct.h"
 #include "kernels/cpu/conv_lowering.h"
 #include "kernels/cpu/conv_winograd.h"
 #include "striate/core/error.h"
@@ -31,13 +32,33 @@ bool is_pointwise(const Conv2dGeometry& g) {
 // per-element tolerances of the layer tests are made scale-relative.
 bool winograd_wins(const Conv2dGeometry& g, ConvPass) { return g.C >= 8 && g.K >= 8; }
 
+// Direct (float32, groups 1) where bench_conv_direct measured it ahead of im2col at 1 thread
+// (1.1-2.9x: ResNet-20's stride-2 layers, LeNet-5's 5x5 layers, RGB stems, 5x5 and 7x7 layers)
+// and not behind at 2; 1x1 kernels (unmeasured) stay on the GEMMs. Forward and weight gradient
+// lose only where a short channel sum (C R S < 64) meets many output channels (a 3->64 stem:
+// 0.9x), where the per-row conversion back to NCHW outweighs the sums. The input gradient is
+// never chosen by the rule: it wins at 1 thread only with C >= 16 (1.1-1.3x; it vectorizes over
+// input channels) but lost at 2 threads in every run (0.2-0.8x), so it runs only when forced.
+bool direct_wins(const Conv2dGeometry& g, ConvPass pass) {
+  if (pass == ConvPass::BackwardInput) return false;
+  return g.C * g.R * g.S >= 64 || g.K <= 16;
+}
+
+// Depthwise (groups == C > 1): always ahead of im2col per group, which runs one tiny GEMM per
+// channel.
+bool depthwise_wins(const Conv2dGeometry& g) { return g.groups > 1; }
+
 template <typename T>
 ConvAlgorithm choose(const Conv2dGeometry& g, ConvPass pass) {
   const ConvAlgorithm preferred = striate::conv_algorithm();
   if (preferred == ConvAlgorithm::Im2colGemm) return ConvAlgorithm::Im2colGemm;
+  if (depthwise::supports(g) && (preferred == ConvAlgorithm::Depthwise || depthwise_wins(g)))
+    return ConvAlgorithm::Depthwise;
   if constexpr (std::is_same_v<T, float>) {
+    if (preferred == ConvAlgorithm::Direct && direct::supports(g)) return ConvAlgorithm::Direct;
     const bool runs = pass == ConvPass::BackwardWeight ? winograd::supports_backward_weight(g) : winograd::supports(g);
     if (runs && (preferred == ConvAlgorithm::Winograd || winograd_wins(g, pass))) return ConvAlgorithm::Winograd;
+    if (g.R * g.S > 1 && direct::supports(g) && direct_wins(g, pass)) return ConvAlgorithm::Direct;
   }
   return is_pointwise(g) ? ConvAlgorithm::Gemm1x1 : ConvAlgorithm::Im2colGemm;
 }
@@ -132,7 +153,9 @@ ConvAlgorithm conv2d_algorithm(const Conv2dGeometry& g, ConvPass pass) {
 template <typename T>
 void conv2d_forward(T* output, const T* input, const T* weight, const T* bias, const Conv2dGeometry& g) {
   const ConvAlgorithm algorithm = chosen<T>(g, ConvPass::Forward);
+  if (algorithm == ConvAlgorithm::Depthwise) return depthwise::forward(output, input, weight, bias, g);
   if constexpr (std::is_same_v<T, float>) {
+    if (algorithm == ConvAlgorithm::Direct) return direct::forward(output, input, weight, bias, g);
     if (algorithm == ConvAlgorithm::Winograd) {
       winograd::forward(output, input, weight, bias, g);
       if (g.relu) relu_in_place(output, g.N * g.K * g.P * g.Q);
@@ -146,7 +169,9 @@ void conv2d_forward(T* output, const T* input, const T* weight, const T* bias, c
 template <typename T>
 void conv2d_backward_input(T* dinput, const T* doutput, const T* weight, const Conv2dGeometry& g) {
   const ConvAlgorithm algorithm = chosen<T>(g, ConvPass::BackwardInput);
+  if (algorithm == ConvAlgorithm::Depthwise) return depthwise::backward_input(dinput, doutput, weight, g);
   if constexpr (std::is_same_v<T, float>) {
+    if (algorithm == ConvAlgorithm::Direct) return direct::backward_input(dinput, doutput, weight, g);
     if (algorithm == ConvAlgorithm::Winograd) return winograd::backward_input(dinput, doutput, weight, g);
   }
   lowering::backward_input(
@@ -157,7 +182,9 @@ void conv2d_backward_input(T* dinput, const T* doutput, const T* weight, const C
 template <typename T>
 void conv2d_backward_weight(T* dweight, T* dbias, const T* doutput, const T* input, const Conv2dGeometry& g) {
   const ConvAlgorithm algorithm = chosen<T>(g, ConvPass::BackwardWeight);
+  if (algorithm == ConvAlgorithm::Depthwise) return depthwise::backward_weight(dweight, dbias, doutput, input, g);
   if constexpr (std::is_same_v<T, float>) {
+    if (algorithm == ConvAlgorithm::Direct) return direct::backward_weight(dweight, dbias, doutput, input, g);
     if (algorithm == ConvAlgorithm::Winograd) return winograd::backward_weight(dweight, dbias, doutput, input, g);
   }
   lowering::backward_weight(

@@ -1,0 +1,249 @@
+// Direct convolution, the driver: stages the input (conv_direct_staging.h), packs the weights into
+// blocks of channels, converts the output gradient to a channel-blocked layout (N, K / width, P, Q,
+// width) where the weight gradient wants it, spreads the work over parallel_for, and converts every
+// result back to NCHW. The register-blocked loops live in conv_direct_impl.h.
+//
+// Input gradient: the transposed convolution, gathered. Input row h takes output row
+// p = (h + pad_top - r * dh) / sh from the taps r where that divides; rows with the same
+// (h + pad_top) % sh ("phase") use the same taps, and consecutive rows of a phase read consecutive
+// output rows. So each phase class (of rows and columns) is a stride-1 gather over the output
+// gradient, zero-padded by margins that keep every read in bounds.
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "kernels/cpu/conv_direct.h"
+#include "kernels/cpu/conv_direct_isa.h"
+#include "kernels/cpu/conv_direct_staging.h"
+#include "striate/core/checked_math.h"
+#include "striate/core/cpu_isa.h"
+#include "striate/core/parallel.h"
+
+namespace striate::kernels::cpu::direct {
+namespace detail {
+
+const Variant& selected_variant() {
+  switch (cpu_isa()) {
+    case CpuIsa::AVX512: {
+      static const Variant variant = variant_avx512();
+      return variant;
+    }
+    case CpuIsa::AVX2: {
+      static const Variant variant = variant_avx2();
+      return variant;
+    }
+    default: break;
+  }
+  static const Variant variant = variant_generic();
+  return variant;
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::Variant;
+
+// The channel block: one vector, two, or (AVX-512, at most 8 channels) a half vector; two only
+// where that wastes no more lanes than one.
+int block_width(const Variant& v, int64_t channels) {
+  if (v.lanes == 16 && channels <= 8) return 8;
+  if (channels <= v.lanes) return v.lanes;
+  const int64_t one = ceil_div(channels, v.lanes) * v.lanes, two = ceil_div(channels, 2 * v.lanes) * 2 * v.lanes;
+  return two <= one ? 2 * v.lanes : v.lanes;
+}
+
+int64_t size_of(std::initializer_list<int64_t> extents) {
+  int64_t n = 1;
+  for (int64_t e : extents) n = checked_mul(n, e, "conv2d (direct)", "workspace");
+  return n;
+}
+
+// The whole batch, staged.
+std::vector<float> stage_batch(const float* input, const Conv2dGeometry& g, const Staging& st) {
+  std::vector<float> staged(size_of({g.N, g.C, st.plane}));
+  parallel_for(0, g.N * g.C, 1, [&](int64_t first, int64_t last) {
+    for (int64_t i = first; i < last; ++i) stage_plane(staged.data() + i * st.plane, input + i * g.H * g.W, g, st);
+  });
+  return staged;
+}
+
+// Where tap (r, s) starts relative to the staged position of its output.
+std::vector<int64_t> tap_offsets(const Conv2dGeometry& g, const Staging& st) {
+  std::vector<int64_t> offsets(g.R * g.S);
+  for (int64_t r = 0; r < g.R; ++r)
+    for (int64_t s = 0; s < g.S; ++s) offsets[r * g.S + s] = r * g.dilation_h * st.row + column_offset(g, st, s);
+  return offsets;
+}
+
+}  // namespace
+
+bool supports(const Conv2dGeometry& g) { return g.groups == 1 && g.N > 0 && g.C > 0 && g.K > 0 && g.P > 0 && g.Q > 0; }
+
+void forward(float* output, const float* input, const float* weight, const float* bias, const Conv2dGeometry& g) {
+  const Variant& v = detail::selected_variant();
+  const Staging st = staging_of(g);
+  const int width = block_width(v, g.K);
+  const int64_t blocks = ceil_div(g.K, width), taps = g.R * g.S;
+  // packed[block][c][tap][lane] = weight[block * width + lane][c][tap], zero past K.
+  std::vector<float> packed(size_of({blocks, g.C, taps, width}), 0.0f);
+  for (int64_t k = 0; k < g.K; ++k)
+    for (int64_t c = 0; c < g.C; ++c)
+      for (int64_t t = 0; t < taps; ++t)
+        packed[((k / width * g.C + c) * taps + t) * width + k % width] = weight[(k * g.C + c) * taps + t];
+  const std::vector<int64_t> offsets = tap_offsets(g, st);
+  const std::vector<float> staged = stage_batch(input, g, st);
+  const int64_t rows = g.N * blocks * g.P;
+  parallel_for(0, rows, 1, [&](int64_t first, int64_t last) {
+    std::vector<float> tile(g.Q * width);
+    for (int64_t i = first; i < last; ++i) {
+      const int64_t n = i / (blocks * g.P), block = i / g.P % blocks, p = i % g.P;
+      v.gather(tile.data(), staged.data() + n * g.C * st.plane + p * g.stride_h * st.row, st.plane, offsets.data(),
+               taps, g.C, packed.data() + block * g.C * taps * width, g.Q, width);
+      const int64_t k_end = std::min<int64_t>(width, g.K - block * width);
+      for (int64_t lane = 0; lane < k_end; ++lane) {
+        const int64_t k = block * width + lane;
+        const float b = bias ? bias[k] : 0.0f;
+        float* out = output + ((n * g.K + k) * g.P + p) * g.Q;
+        if (g.relu) {
+          for (int64_t q = 0; q < g.Q; ++q) {
+            const float y = tile[q * width + lane] + b;
+            out[q] = y > 0.0f ? y : 0.0f;
+          }
+        } else {
+          for (int64_t q = 0; q < g.Q; ++q) out[q] = tile[q * width + lane] + b;
+        }
+      }
+    }
+  });
+}
+
+void backward_input(float* dinput, const float* doutput, const float* weight, const Conv2dGeometry& g) {
+  const Variant& v = detail::selected_variant();
+  const int width = block_width(v, g.C);
+  const int64_t blocks = ceil_div(g.C, width), sh = g.stride_h, sw = g.stride_w;
+  // The output gradient, zero-padded: mt rows above (taps reach up to (R - 1) * dh / sh rows
+  // back), down to the last row any input row reads; likewise columns.
+  const int64_t mt = ceil_div((g.R - 1) * g.dilation_h, sh), ml = ceil_div((g.S - 1) * g.dilation_w, sw);
+  const int64_t Pp = mt + std::max(g.P, (g.H - 1 + g.pad_top) / sh + 1);
+  const int64_t Qp = ml + std::max(g.Q, (g.W - 1 + g.pad_left) / sw + 1);
+  const int64_t plane = Pp * Qp;
+  std::vector<float> padded(size_of({g.N, g.K, plane}), 0.0f);
+  parallel_for(0, g.N * g.K, 1, [&](int64_t first, int64_t last) {
+    for (int64_t i = first; i < last; ++i)
+      for (int64_t p = 0; p < g.P; ++p)
+        std::copy(doutput + (i * g.P + p) * g.Q, doutput + (i * g.P + p + 1) * g.Q,
+                  padded.data() + i * plane + (p + mt) * Qp + ml);
+  });
+  // Per phase class (row phase, column phase): its taps, their offsets, and the weights packed
+  // as [block][k][tap][lane] = weight[k][block * width + lane][tap].
+  struct Phase {
+    std::vector<int64_t> offsets;
+    std::vector<int64_t> taps;  // r * S + s
+    std::vector<float> packed;
+  };
+  std::vector<Phase> phases(sh * sw);
+  for (int64_t ph = 0; ph < sh; ++ph)
+    for (int64_t pw = 0; pw < sw; ++pw) {
+      Phase& phase = phases[ph * sw + pw];
+      for (int64_t r = 0; r < g.R; ++r) {
+        if ((r * g.dilation_h - ph) % sh != 0) continue;
+        const int64_t mr = (r * g.dilation_h - ph) / sh;
+        for (int64_t s = 0; s < g.S; ++s) {
+          if ((s * g.dilation_w - pw) % sw != 0) continue;
+          const int64_t ms = (s * g.dilation_w - pw) / sw;
+          phase.offsets.push_back(-mr * Qp - ms);
+          phase.taps.push_back(r * g.S + s);
+        }
+      }
+      const int64_t taps = static_cast<int64_t>(phase.taps.size());
+      phase.packed.assign(size_of({blocks, g.K, std::max<int64_t>(taps, 1), width}), 0.0f);
+      for (int64_t c = 0; c < g.C; ++c)
+        for (int64_t k = 0; k < g.K; ++k)
+          for (int64_t t = 0; t < taps; ++t)
+            phase.packed[((c / width * g.K + k) * taps + t) * width + c % width] =
+                weight[(k * g.C + c) * g.R * g.S + phase.taps[t]];
+    }
+  parallel_for(0, g.N * blocks * g.H, 1, [&](int64_t first, int64_t last) {
+    std::vector<float> tile((g.W / sw + 1) * width);
+    for (int64_t i = first; i < last; ++i) {
+      const int64_t n = i / (blocks * g.H), block = i / g.H % blocks, h = i % g.H;
+      const int64_t ph = (h + g.pad_top) % sh, a = (h + g.pad_top) / sh;
+      for (int64_t pw = 0; pw < sw; ++pw) {
+        const Phase& phase = phases[ph * sw + pw];
+        // Input columns w = b * sw + pw - pad_left in [0, W).
+        const int64_t b_begin = std::max<int64_t>(0, ceil_div(g.pad_left - pw, sw));
+        const int64_t b_end = floor_div(g.W - 1 + g.pad_left - pw, sw) + 1;
+        if (b_end <= b_begin) continue;
+        const int64_t count = b_end - b_begin;
+        v.gather(tile.data(), padded.data() + n * g.K * plane + (a + mt) * Qp + b_begin + ml, plane,
+                 phase.offsets.data(), static_cast<int64_t>(phase.taps.size()), g.K,
+                 phase.packed.data() + block * g.K * static_cast<int64_t>(phase.taps.size()) * width, count, width);
+        const int64_t c_end = std::min<int64_t>(width, g.C - block * width);
+        for (int64_t lane = 0; lane < c_end; ++lane) {
+          float* row = dinput + ((n * g.C + block * width + lane) * g.H + h) * g.W + b_begin * sw + pw - g.pad_left;
+          for (int64_t j = 0; j < count; ++j) row[j * sw] = tile[j * width + lane];
+        }
+      }
+    }
+  });
+}
+
+void backward_weight(float* dweight, float* dbias, const float* doutput, const float* input, const Conv2dGeometry& g) {
+  const Variant& v = detail::selected_variant();
+  const Staging st = staging_of(g);
+  const int width = block_width(v, g.K);
+  const int64_t blocks = ceil_div(g.K, width), RS = g.R * g.S, taps = g.C * RS, PQ = g.P * g.Q;
+  // One parallel region per sample's preparation: its input staged, and its output gradient
+  // channel-blocked, (N, blocks, P, Q, width), zero past K. (Fewer regions: each costs a
+  // barrier, which a loaded machine stretches.)
+  std::vector<float> staged(size_of({g.N, g.C, st.plane}));
+  std::vector<float> blocked(size_of({g.N, blocks, PQ, width}), 0.0f);
+  parallel_for(0, g.N, 1, [&](int64_t first, int64_t last) {
+    for (int64_t n = first; n < last; ++n) {
+      for (int64_t c = 0; c < g.C; ++c)
+        stage_plane(staged.data() + (n * g.C + c) * st.plane, input + (n * g.C + c) * g.H * g.W, g, st);
+      for (int64_t block = 0; block < blocks; ++block) {
+        float* dst = blocked.data() + (n * blocks + block) * PQ * width;
+        const int64_t k_end = std::min<int64_t>(width, g.K - block * width);
+        for (int64_t lane = 0; lane < k_end; ++lane) {
+          const float* src = doutput + (n * g.K + block * width + lane) * PQ;
+          for (int64_t j = 0; j < PQ; ++j) dst[j * width + lane] = src[j];
+        }
+      }
+    }
+  });
+  std::vector<int64_t> offsets(taps);
+  const std::vector<int64_t> within = tap_offsets(g, st);
+  for (int64_t c = 0; c < g.C; ++c)
+    for (int64_t t = 0; t < RS; ++t) offsets[c * RS + t] = c * st.plane + within[t];
+  // Tasks: (block, run of taps), each over every sample, so no two tasks write one sum.
+  const int64_t threads = in_parallel_region() ? 1 : get_num_threads();
+  const int64_t runs = std::max<int64_t>(1, std::min(ceil_div(4 * threads, blocks), ceil_div(taps, 12)));
+  const int64_t run = ceil_div(taps, runs);
+  std::vector<float> sums(size_of({blocks, taps, width}), 0.0f);
+  parallel_for(0, blocks * runs, 1, [&](int64_t first, int64_t last) {
+    for (int64_t i = first; i < last; ++i) {
+      const int64_t block = i / runs, t_begin = i % runs * run, t_end = std::min(taps, t_begin + run);
+      if (t_end <= t_begin) continue;
+      if (dbias && t_begin == 0) {  // the block's bias gradient, by the task of its first taps
+        for (int64_t k = block * width; k < std::min<int64_t>(g.K, (block + 1) * width); ++k) {
+          double sum = 0.0;
+          for (int64_t n = 0; n < g.N; ++n) {
+            const float* d = doutput + (n * g.K + k) * PQ;
+            for (int64_t j = 0; j < PQ; ++j) sum += d[j];
+          }
+          dbias[k] = static_cast<float>(sum);
+        }
+      }
+      for (int64_t n = 0; n < g.N; ++n)
+        v.accumulate(sums.data() + (block * taps + t_begin) * width, staged.data() + n * g.C * st.plane,
+                     offsets.data() + t_begin, t_end - t_begin, g.P, g.Q, g.stride_h * st.row,
+                     blocked.data() + (n * blocks + block) * PQ * width, width);
+    }
+  });
+  for (int64_t k = 0; k < g.K; ++k)
+    for (int64_t t = 0; t < taps; ++t) dweight[k * taps + t] = sums[(k / width * taps + t) * width + k % width];
+}
+
+}  // namespace striate::kernels::cpu::direct
