@@ -343,8 +343,24 @@ def load_state_dict(self, state_dict, strict=True):
     if not hasattr(state_dict, "items"):
         raise TypeError("load_state_dict: expected a mapping of names to tensors, "
                         f"got {type(state_dict).__name__}")
-    missing, unexpected = self._load_state_dict(state_dict, bool(strict))
+    missing, unexpected = self._load_state_dict(_as_striate_tensors(state_dict), bool(strict))
     return _IncompatibleKeys(missing, unexpected)
+
+
+def _as_striate_tensors(state_dict):
+    """state_dict with the values of other libraries (a torch tensor, a NumPy array: anything with
+    __dlpack__ or __array__) converted to striate tensors; other values pass as they are (the C++
+    side names a wrong one)."""
+    def foreign(value):
+        return not isinstance(value, Tensor) and (hasattr(value, "__dlpack__")
+                                                  or hasattr(value, "__array__"))
+
+    if not any(foreign(value) for value in state_dict.values()):
+        return state_dict
+    from ..models.torchvision import _to_striate
+
+    return OrderedDict((key, _to_striate(value, key, "load_state_dict") if foreign(value)
+                        else value) for key, value in state_dict.items())
 
 
 # ---- deep copy -------------------------------------------------------------------------
