@@ -330,17 +330,14 @@ BUILDERS = {
 
 
 def randomize(model, seed=0):
-    """Random weights and BatchNorm statistics (not the init's ones and zeros), so that a wrong
-    mapping of any tensor shows in the logits. Scales keep activations of order one."""
+    """Random biases, BatchNorm affine parameters and statistics (not the init's ones and zeros),
+    so that a wrong mapping of any tensor shows in the logits; the conv and linear weights keep
+    torch's (random) default init."""
     generator = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for module in model.modules():
-            if isinstance(module, (nn.Conv2d, nn.Linear)):
-                fan_in = module.weight[0].numel()
-                module.weight.copy_(torch.randn(module.weight.shape, generator=generator)
-                                    * (2.0 / fan_in) ** 0.5)
-                if module.bias is not None:
-                    module.bias.copy_(torch.randn(module.bias.shape, generator=generator) * 0.1)
+            if isinstance(module, (nn.Conv2d, nn.Linear)) and module.bias is not None:
+                module.bias.copy_(torch.randn(module.bias.shape, generator=generator) * 0.1)
             elif isinstance(module, nn.BatchNorm2d):
                 n = module.num_features
                 module.weight.copy_(1 + 0.2 * torch.randn(n, generator=generator))

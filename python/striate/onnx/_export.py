@@ -97,7 +97,7 @@ def _check_input(example_input):
 
 
 def build_model(model, example_input, opset=17, dynamic_batch=True, input_name="input",
-                output_name="output"):
+                output_name="output", check=True):
     """The onnx.ModelProto for model on example_input (see export)."""
     import onnx
     from onnx import helper
@@ -142,7 +142,8 @@ def build_model(model, example_input, opset=17, dynamic_batch=True, input_name="
     proto = helper.make_model(graph, producer_name="striate", producer_version=__version__,
                               opset_imports=[helper.make_opsetid("", opset)])
     proto.ir_version = min(proto.ir_version, 8 if opset <= 17 else 9)
-    onnx.checker.check_model(proto)
+    if check:
+        onnx.checker.check_model(proto)
     return proto
 
 
@@ -158,13 +159,16 @@ def export(model, example_input, path, opset=17, dynamic_batch=True, input_names
 
     input_name = (input_names or ["input"])[0]
     output_name = (output_names or ["output"])[0]
-    proto = build_model(model, example_input, opset, dynamic_batch, input_name, output_name)
+    proto = build_model(model, example_input, opset, dynamic_batch, input_name, output_name,
+                        check=False)
+    data = proto.SerializeToString()  # once: checked and written from the same bytes
+    onnx.checker.check_model(data)
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
     handle, tmp = tempfile.mkstemp(prefix=".onnx-", dir=directory)
     try:
         with os.fdopen(handle, "wb") as f:
-            f.write(proto.SerializeToString())
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -172,5 +176,4 @@ def export(model, example_input, path, opset=17, dynamic_batch=True, input_names
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    del onnx
     return proto

@@ -23,8 +23,8 @@ class _Value:
 
 
 def to_numpy(tensor):
-    """A float32/float64/int64 numpy copy of a striate tensor (detached)."""
-    return np.array(tensor.detach(), copy=True)
+    """A numpy view (or copy, when not contiguous) of a striate tensor's values, detached."""
+    return np.ascontiguousarray(tensor.detach().numpy())
 
 
 class GraphBuilder:

@@ -506,7 +506,7 @@ def _build_class():
             return outputs[0] if len(outputs) == 1 else tuple(outputs)
 
         def extra_repr(self):
-            return f"{self._source}, {len(self._nodes)} nodes"
+            return f"{getattr(self, '_source', '?')}, {len(getattr(self, '_nodes', []))} nodes"
 
     return OnnxModule
 
