@@ -98,6 +98,19 @@ def test_vgg11(tmp_path):
     assert "MatMul" in op_types(proto)
 
 
+@pytest.mark.parametrize("build,shape", [
+    (lambda: models.preact_resnet18(num_classes=10), (3, 16, 16)),
+    (lambda: models.wide_resnet(10, 2, 0.3, num_classes=10), (3, 16, 16)),
+    # se_resnet50's and resnext50's blocks, small: squeeze-excite and grouped 3x3 convs.
+    (lambda: nn.Sequential(nn.Conv2d(3, 64, 3, padding=1),
+                           nn.Bottleneck(64, 16, stride=2, se_reduction=4),
+                           nn.Bottleneck(64, 16, groups=4, base_width=32)), (3, 8, 8)),
+    (lambda: models.nin(num_classes=10), (3, 16, 16)),
+], ids=["preact_resnet18", "wide_resnet", "se_and_resnext_blocks", "nin"])
+def test_more_zoo_models(tmp_path, build, shape):
+    check_export(randomize_statistics(build()), shape, tmp_path)
+
+
 class Mixed(nn.Module):
     """A Python-subclassed model: layers, merge blocks and Python-level ops between them."""
 

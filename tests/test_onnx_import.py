@@ -121,11 +121,13 @@ def write_graph(path, op_type, node_name="weird_node"):
 def test_unsupported_op_is_named(tmp_path):
     path = tmp_path / "hardmax.onnx"
     write_graph(path, "Hardmax")
-    with pytest.raises(st.onnx.OnnxImportError, match="unsupported op Hardmax in node 'weird_node'"):
+    with pytest.raises(st.onnx.OnnxImportError,
+                       match="unsupported op Hardmax in node 'weird_node'"):
         st.onnx.load(path)
 
 
-@pytest.mark.parametrize("content", [b"", b"not an onnx file at all", b"\x08\x07\x12" + b"\xff" * 40])
+@pytest.mark.parametrize("content", [b"", b"not an onnx file at all",
+                                     b"\x08\x07\x12" + b"\xff" * 40])
 def test_malformed_file_is_named(tmp_path, content):
     path = tmp_path / "bad.onnx"
     path.write_bytes(content)

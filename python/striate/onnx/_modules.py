@@ -218,7 +218,8 @@ def _pool_attrs(m, kind):
 @emitter("MaxPool2d")
 def _max_pool2d(ex, m, x, path):
     if m.return_indices:
-        raise OnnxExportError(f"onnx export: {path}: MaxPool2d with return_indices is not supported")
+        raise OnnxExportError(f"onnx export: {path}: MaxPool2d with return_indices is not "
+                              "supported")
     return _Value(ex.g.node("MaxPool", [x.name], path, **_pool_attrs(m, "max")), ex.run(m, x))
 
 
@@ -449,7 +450,8 @@ def _zero_pad_shortcut(ex, m, x, path):
         out = ex.g.node("Slice", [out, ex.g.ints([0, 0], path + ".starts"),
                                   ex.g.ints([big, big], path + ".ends"),
                                   ex.g.ints([2, 3], path + ".axes"),
-                                  ex.g.ints([m.stride, m.stride], path + ".steps")], path + ".slice")
+                                  ex.g.ints([m.stride, m.stride], path + ".steps")],
+                        path + ".slice")
     extra = m.out_channels - m.in_channels
     if extra:
         pads = [0, extra // 2, 0, 0, 0, extra - extra // 2, 0, 0]
@@ -477,13 +479,10 @@ def _preact_block(ex, m, x, path):
     activated = emit_relu(ex, sub(ex, m, "bn1", x, path), path + ".relu1")
     skip = sub(ex, m, "shortcut", activated, path) if child(m, "shortcut") is not None else x
     out = sub(ex, m, "conv1", activated, path)
-    if type(m).__name__ == "PreActBlock":
-        out = sub(ex, m, "conv2", emit_relu(ex, sub(ex, m, "bn2", out, path), path + ".relu2"), path)
-    else:
-        out = emit_relu(ex, sub(ex, m, "bn2", out, path), path + ".relu2")
-        if child(m, "drop") is not None:
-            out = sub(ex, m, "drop", out, path)
-        out = sub(ex, m, "conv2", out, path)
+    out = emit_relu(ex, sub(ex, m, "bn2", out, path), path + ".relu2")
+    if child(m, "drop") is not None:  # WideBlock's dropout
+        out = sub(ex, m, "drop", out, path)
+    out = sub(ex, m, "conv2", out, path)
     return sum_values(ex, out, skip, path + ".add")
 
 
