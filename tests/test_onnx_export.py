@@ -182,6 +182,21 @@ def test_bad_arguments(tmp_path):
         st.onnx.export(nn.Linear(3, 2), st.randn(1, 3), tmp_path / "x.onnx", opset=7)
 
 
+@pytest.mark.parametrize("opset", [13, 18, 21])
+def test_other_opsets(tmp_path, opset):
+    # ReduceMean takes its axes as an input from opset 18 on (squeeze-excite uses it).
+    model = nn.Sequential(nn.Conv2d(3, 8, 3), nn.SqueezeExcite(8, 2), nn.Flatten(),
+                          nn.Linear(8 * 4 * 4, 3)).eval()
+    x = st.randn(2, 3, 6, 6)
+    proto = st.onnx.export(model, x, tmp_path / "m.onnx", opset=opset)
+    assert proto.opset_import[0].version == opset
+    session = onnxruntime.InferenceSession(str(tmp_path / "m.onnx"),
+                                           providers=["CPUExecutionProvider"])
+    with st.no_grad():
+        expected = np.array(model(x))
+    assert relative_error(session.run(None, {"input": np.array(x)})[0], expected) <= 1e-4
+
+
 def test_static_batch(tmp_path):
     model = nn.Sequential(nn.Linear(3, 2), nn.ReLU())
     proto = st.onnx.export(model, st.randn(4, 3), tmp_path / "s.onnx", dynamic_batch=False)

@@ -139,9 +139,11 @@ def build_model(model, example_input, opset=17, dynamic_batch=True, input_name="
         initializer=ex.g.initializers)
     from .. import __version__
 
+    opsets = [helper.make_opsetid("", opset)]
     proto = helper.make_model(graph, producer_name="striate", producer_version=__version__,
-                              opset_imports=[helper.make_opsetid("", opset)])
-    proto.ir_version = min(proto.ir_version, 8 if opset <= 17 else 9)
+                              opset_imports=opsets)
+    # The oldest IR version the opset allows, so that older runtimes read the file too.
+    proto.ir_version = helper.find_min_ir_version_for(opsets)
     if check:
         onnx.checker.check_model(proto)
     return proto
