@@ -144,6 +144,31 @@ def test_python_subclassed_model(tmp_path):
             "Mul"} <= op_types(proto)
 
 
+class Inner(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(4, 4, 3, padding=1)
+
+    def forward(self, x):
+        return F.relu(self.conv(x)) + x
+
+
+class Outer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(3, 4, 1), Inner(), nn.MaxPool2d(2), Inner())
+        self.head = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.head(self.body(x).mean((2, 3)))
+
+
+def test_python_modules_nested_in_builtin_containers(tmp_path):
+    check_export(nn.Sequential(nn.Conv2d(3, 4, 1), Inner()), (3, 6, 6), tmp_path)
+    proto = check_export(Outer(), (3, 6, 6), tmp_path)
+    assert "ReduceMean" in op_types(proto)
+
+
 def test_sequential_with_activations_and_softmax(tmp_path):
     model = nn.Sequential(
         nn.Conv2d(3, 6, 3, stride=2, padding=(1, 0)), nn.ELU(), nn.Conv2d(6, 6, 3, padding="same"),
