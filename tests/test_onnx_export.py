@@ -172,7 +172,8 @@ def test_python_modules_nested_in_builtin_containers(tmp_path):
 def test_sequential_with_activations_and_softmax(tmp_path):
     model = nn.Sequential(
         nn.Conv2d(3, 6, 3, stride=2, padding=(1, 0)), nn.ELU(), nn.Conv2d(6, 6, 3, padding="same"),
-        nn.SiLU(), nn.AdaptiveMaxPool2d((2, 2)), nn.Flatten(), nn.Linear(24, 12), nn.GELU(),
+        nn.SiLU(), nn.AdaptiveMaxPool2d((4, 3)), nn.AdaptiveMaxPool2d((2, 2)), nn.Flatten(),
+        nn.Linear(24, 12), nn.GELU(),
         nn.Linear(12, 8), nn.Hardtanh(-0.5, 0.5), nn.Linear(8, 5), nn.Tanh(), nn.Softmax(dim=1))
     check_export(model, (3, 12, 14), tmp_path)
 

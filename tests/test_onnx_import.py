@@ -90,6 +90,18 @@ def test_torch_export_of_a_vgg_style_net(tmp_path):
     assert relative_error(run(loaded, x.numpy()), expected) <= 1e-4
 
 
+def test_round_trip_of_activations_and_uneven_adaptive_pooling(tmp_path):
+    model = nn.Sequential(
+        nn.Conv2d(3, 6, 3, padding=(1, 0)), nn.GELU(), nn.AdaptiveMaxPool2d((4, 3)), nn.ELU(),
+        nn.AdaptiveAvgPool2d((3, 2)), nn.Flatten(), nn.Linear(36, 8), nn.SiLU(), nn.Hardtanh(),
+        nn.Linear(8, 4), nn.LogSoftmax(dim=1)).eval()
+    path = tmp_path / "acts.onnx"
+    st.onnx.export(model, st.randn(2, 3, 7, 8), path)
+    loaded = st.onnx.load(path)
+    x = np.random.default_rng(0).standard_normal((3, 3, 7, 8)).astype(np.float32)
+    assert relative_error(run(loaded, x), run(model, x)) <= 1e-4
+
+
 def test_loaded_model_fine_tunes(tmp_path):
     model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(),
                           nn.Linear(4 * 6 * 6, 3)).eval()

@@ -91,9 +91,14 @@ class _Runner:
         return F.tanh(x)
 
     def op_Erf(self, m, node, a, x):
-        from .. import _C
+        # Abramowitz & Stegun 7.1.26 (absolute error <= 1.5e-7), from differentiable striate ops.
+        from .. import abs as absolute
+        from .. import exp, sign
 
-        return _C._functional.erf(x) if hasattr(_C._functional, "erf") else self._unsupported(node)
+        t = 1.0 / (absolute(x) * 0.3275911 + 1.0)
+        poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027
+                                                                          + t * 1.061405429))))
+        return sign(x) * (1.0 - poly * exp(-(x * x)))
 
     def op_LeakyRelu(self, m, node, a, x):
         from ..nn import functional as F
@@ -263,6 +268,16 @@ class _Runner:
         if axes is None:
             axes = list(range(x.dim()))
         return mean(x, tuple(int(v) for v in axes), keep)
+
+    def op_ReduceMax(self, m, node, a, x, axes=None):
+        from .. import max as maximum
+
+        axes = a.get("axes") if axes is None else _ints(axes)
+        keep = bool(a.get("keepdims", 1))
+        axes = list(range(x.dim())) if axes is None else [v % x.dim() for v in axes]
+        for axis in sorted(axes, reverse=True):
+            x = maximum(x, axis, keep).values
+        return x
 
     # shapes
     def op_Flatten(self, m, node, a, x):

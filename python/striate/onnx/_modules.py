@@ -82,7 +82,8 @@ def emit_linear(ex, x, weight_name, bias_name, path, value):
 def emit_adaptive_pool(ex, x, output_size, kind, path, value):
     """Adaptive average/max pooling to output_size over the trailing two dims. Whole-map windows
     are Global*Pool, evenly dividing windows a plain pool; other average windows are two constant
-    matrix products (each output cell the mean of its torch window), which ONNX runs exactly."""
+    matrix products (each output cell the mean of its torch window), other max windows one
+    Slice + ReduceMax per output cell."""
     in_h, in_w = x.shape[-2:]
     out_h, out_w = output_size
     out_h = in_h if out_h is None else int(out_h)
@@ -97,15 +98,12 @@ def emit_adaptive_pool(ex, x, output_size, kind, path, value):
         return _Value(ex.g.node(f"{op}Pool", [x.name], path, kernel_shape=kernel, strides=kernel),
                       value)
     if kind != "avg":
-        raise OnnxExportError(
-            f"onnx export: {path or 'the model'}: adaptive max pooling from {in_h}x{in_w} to "
-            f"{out_h}x{out_w} (windows that do not divide the input) has no ONNX equivalent")
+        return _Value(_adaptive_max_windows(ex, x, in_h, in_w, out_h, out_w, path), value)
 
     def averaging(size_in, size_out):
         matrix = np.zeros((size_out, size_in), dtype=np.float32)
         for i in range(size_out):
-            start = (i * size_in) // size_out
-            end = -((-(i + 1) * size_in) // size_out)
+            start, end = _window(i, size_in, size_out)
             matrix[i, start:end] = 1.0 / (end - start)
         return matrix
 
@@ -115,13 +113,39 @@ def emit_adaptive_pool(ex, x, output_size, kind, path, value):
     return _Value(ex.g.node("MatMul", [rows, out], path), value)
 
 
-def emit_reduce_mean(ex, x, axes, keepdims, path, value):
+def _window(i, size_in, size_out):
+    """torch's adaptive window of output cell i: [floor(i*in/out), ceil((i+1)*in/out))."""
+    return (i * size_in) // size_out, -((-(i + 1) * size_in) // size_out)
+
+
+def _adaptive_max_windows(ex, x, in_h, in_w, out_h, out_w, path):
+    """Adaptive max pooling with uneven windows: each output cell a Slice and a ReduceMax, the
+    cells joined by Concat (along W for a row, then the rows along H)."""
+    axes = ex.g.ints([2, 3], path + ".axes")
+    rows = []
+    for i in range(out_h):
+        top, bottom = _window(i, in_h, out_h)
+        cells = []
+        for j in range(out_w):
+            left, right = _window(j, in_w, out_w)
+            cell = ex.g.node("Slice", [x.name, ex.g.ints([top, left], path + ".starts"),
+                                       ex.g.ints([bottom, right], path + ".ends"), axes],
+                             f"{path}.cell{i}_{j}")
+            cells.append(emit_reduce(ex, "ReduceMax", cell, [2, 3], True, f"{path}.max{i}_{j}"))
+        rows.append(ex.g.node("Concat", cells, f"{path}.row{i}", axis=3))
+    return ex.g.node("Concat", rows, path, axis=2)
+
+
+def emit_reduce(ex, op, name, axes, keepdims, path):
+    """A Reduce* node over axes (an attribute before opset 18, an input from 18 on)."""
     if ex.g.opset >= 18:
-        name = ex.g.node("ReduceMean", [x.name, ex.g.ints(axes, path + ".axes")], path,
+        return ex.g.node(op, [name, ex.g.ints(axes, path + ".axes")], path,
                          keepdims=int(keepdims))
-    else:
-        name = ex.g.node("ReduceMean", [x.name], path, axes=list(axes), keepdims=int(keepdims))
-    return _Value(name, value)
+    return ex.g.node(op, [name], path, axes=list(axes), keepdims=int(keepdims))
+
+
+def emit_reduce_mean(ex, x, axes, keepdims, path, value):
+    return _Value(emit_reduce(ex, "ReduceMean", x.name, axes, keepdims, path), value)
 
 
 def emit_flatten(ex, x, start_dim, end_dim, path, value):
