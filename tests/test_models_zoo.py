@@ -146,5 +146,7 @@ def test_every_constructor_has_a_native_size():
     missing = [name for name in models.list_models() if name not in NATIVE]
     assert missing == [], f"add the native input size of {missing} to NATIVE"
     public = [name for name in dir(models) if not name.startswith("_") and name[0].islower()
-              and callable(getattr(models, name)) and name not in ("list_models", "googlenet_loss")]
+              and callable(getattr(models, name))
+              and name not in ("list_models", "googlenet_loss", "from_torchvision",
+                               "torchvision_state_dict")]
     assert sorted(public) == sorted(models.list_models())
