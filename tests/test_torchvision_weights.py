@@ -41,9 +41,7 @@ def test_load_state_dict_takes_torch_tensors_directly():
     layer = nn.Conv2d(3, 4, 3)
     layer.load_state_dict(twin.state_dict())  # parameters requiring grad: detached, via DLPack
     np.testing.assert_array_equal(np.array(layer.weight.detach()), twin.weight.detach().numpy())
-    # NumPy arrays too.
-    layer.load_state_dict({"weight": np.zeros((4, 3, 3, 3), np.float32),
-                           "bias": np.ones(4, np.float32)})
+    layer.load_state_dict({"weight": torch.zeros(4, 3, 3, 3), "bias": torch.ones(4)})
     assert float(layer.bias.sum()) == 4.0
 
 

@@ -3,7 +3,7 @@
 The zoo's parameter and buffer names already follow torchvision's for resnet18/34/50/101/152,
 vgg11-19 (and _bn), alexnet, squeezenet1_0/1_1, densenet121-201 and googlenet, so a torchvision
 state dict loads as it is: model.load_state_dict(torch_state_dict) takes torch tensors directly
-(through DLPack, or NumPy for anything with __array__). from_torchvision builds the zoo model
+(through DLPack). from_torchvision (which also takes NumPy arrays) builds the zoo model
 that fits a torchvision state dict (num_classes read from its last layer; googlenet's aux heads
 when it has them) and loads it:
 

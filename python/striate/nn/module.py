@@ -348,12 +348,12 @@ def load_state_dict(self, state_dict, strict=True):
 
 
 def _as_striate_tensors(state_dict):
-    """state_dict with the values of other libraries (a torch tensor, a NumPy array: anything with
-    __dlpack__ or __array__) converted to striate tensors; other values pass as they are (the C++
-    side names a wrong one)."""
+    """state_dict with other frameworks' tensors (a torch tensor: anything with __dlpack__ that is
+    not a NumPy array) converted to striate tensors; other values pass as they are, and the C++ side
+    names a wrong one (NumPy arrays stay an error: st.from_numpy says which dtype is meant)."""
     def foreign(value):
-        return not isinstance(value, Tensor) and (hasattr(value, "__dlpack__")
-                                                  or hasattr(value, "__array__"))
+        return (not isinstance(value, Tensor) and hasattr(value, "__dlpack__")
+                and type(value).__module__ != "numpy")
 
     if not any(foreign(value) for value in state_dict.values()):
         return state_dict
