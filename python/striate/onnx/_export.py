@@ -14,6 +14,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 
+from . import _zoo  # noqa: F401  (registers the zoo models' emitters)
 from ._graph import GraphBuilder, OnnxExportError, _Value
 from ._modules import EMITTERS
 
