@@ -60,7 +60,8 @@ VARIANTS = {
     "vgg13_bn": ("vgg13", {"batch_norm": True}, 3, 224, "train"),
     "vgg16_bn": ("vgg16", {"batch_norm": True}, 3, 224, "train"),
     "vgg19_bn": ("vgg19", {"batch_norm": True}, 3, 224, "train"),
-    "wide_resnet_16_2_dropout": ("wide_resnet", {"depth": 16, "k": 2, "dropout": 0.3}, 3, 32, "train"),
+    "wide_resnet_16_2_dropout": ("wide_resnet", {"depth": 16, "k": 2, "dropout": 0.3}, 3, 32,
+                                 "train"),
 }
 
 CASES = sorted(models.list_models()) + sorted(VARIANTS)
@@ -101,7 +102,8 @@ def test_native_forward_backward_and_sgd_step(case_id):
     constructor, kwargs, channels, side, mode = case(case_id)
     st.manual_seed(0)
     model = getattr(models, constructor)(num_classes=CLASSES, **kwargs)
-    x = st.tensor(np.random.default_rng(0).standard_normal((2, channels, side, side)).astype(np.float32))
+    x = st.tensor(np.random.default_rng(0).standard_normal((2, channels, side, side))
+                  .astype(np.float32))
     target = st.tensor(np.array([1, 7]))
     before = {name: param.detach().clone() for name, param in model.named_parameters()}
 
@@ -112,7 +114,8 @@ def test_native_forward_backward_and_sgd_step(case_id):
     # GoogLeNet with aux heads returns (logits, aux1, aux2) in training only, as torchvision.
     with_aux = constructor == "googlenet" and kwargs.get("aux_logits", True) and mode == "train"
     assert len(outputs) == (3 if with_aux else 1)
-    loss = models.googlenet_loss(output, target) if with_aux else st.nn.functional.cross_entropy(output, target)
+    loss = (models.googlenet_loss(output, target) if with_aux
+            else st.nn.functional.cross_entropy(output, target))
 
     optimizer = optim.SGD(model.parameters(), lr=0.1)
     optimizer.zero_grad()
@@ -122,7 +125,8 @@ def test_native_forward_backward_and_sgd_step(case_id):
     problems = gradient_problems(model, skipped)
     assert problems == [], f"{case_id}: parameters without a usable gradient: {problems}"
     if skipped:
-        assert all(param.grad is None for name, param in model.named_parameters() if name.startswith(skipped))
+        assert all(param.grad is None for name, param in model.named_parameters()
+                   if name.startswith(skipped))
 
     optimizer.step()
     unchanged = [name for name, param in model.named_parameters()
@@ -133,7 +137,8 @@ def test_native_forward_backward_and_sgd_step(case_id):
         # Eval BatchNorm divides by the initial running variance (1), not the batch's: GoogLeNet's
         # N(0, 0.01) weights then shrink the signal layer by layer and most gradients fall below
         # float32's resolution of the weights. The step still leaves the aux heads alone.
-        assert set(unchanged) >= {name for name, _ in model.named_parameters() if name.startswith(skipped)}
+        assert set(unchanged) >= {name for name, _ in model.named_parameters()
+                                  if name.startswith(skipped)}
 
     model.eval()
     with st.no_grad():
@@ -146,5 +151,7 @@ def test_every_constructor_has_a_native_size():
     missing = [name for name in models.list_models() if name not in NATIVE]
     assert missing == [], f"add the native input size of {missing} to NATIVE"
     public = [name for name in dir(models) if not name.startswith("_") and name[0].islower()
-              and callable(getattr(models, name)) and name not in ("list_models", "googlenet_loss")]
+              and callable(getattr(models, name))
+              and name not in ("list_models", "googlenet_loss", "from_torchvision",
+                               "torchvision_state_dict")]
     assert sorted(public) == sorted(models.list_models())

@@ -64,7 +64,10 @@ void bind_residual_blocks(py::module_& nn_module) {
   using nn::ZeroPadShortcutImpl;
   LayerClass<ZeroPadShortcutImpl>(nn_module, "ZeroPadShortcut", py::dynamic_attr())
       .def(direct_init<ZeroPadShortcutImpl, int64_t, int64_t, int64_t>(), py::arg("in_channels"),
-           py::arg("out_channels"), py::arg("stride") = 1);
+           py::arg("out_channels"), py::arg("stride") = 1)
+      .def_readonly("in_channels", &ZeroPadShortcutImpl::in_channels)
+      .def_readonly("out_channels", &ZeroPadShortcutImpl::out_channels)
+      .def_readonly("stride", &ZeroPadShortcutImpl::stride);
 
   using nn::BasicBlockImpl;
   LayerClass<BasicBlockImpl>(nn_module, "BasicBlock", py::dynamic_attr())
@@ -95,7 +98,10 @@ void bind_blocks_classic(py::module_& nn_module) {
   LayerClass<SubsamplingImpl>(nn_module, "Subsampling", py::dynamic_attr())
       .def(direct_init<SubsamplingImpl, int64_t>(), py::arg("channels"))
       .def_readonly("channels", &SubsamplingImpl::channels);
-  LayerClass<ScaledTanhImpl>(nn_module, "ScaledTanh", py::dynamic_attr()).def(direct_init<ScaledTanhImpl>());
+  LayerClass<ScaledTanhImpl>(nn_module, "ScaledTanh", py::dynamic_attr())
+      .def(direct_init<ScaledTanhImpl>())
+      .def_property_readonly_static("amplitude", [](const py::object&) { return ScaledTanhImpl::amplitude; })
+      .def_property_readonly_static("slope", [](const py::object&) { return ScaledTanhImpl::slope; });
   LayerClass<BasicConv2dImpl>(nn_module, "BasicConv2d", py::dynamic_attr())
       .def(direct_init<BasicConv2dImpl, int64_t, int64_t, int64_t, int64_t, int64_t>(), py::arg("in_channels"),
            py::arg("out_channels"), py::arg("kernel_size"), py::arg("stride") = 1, py::arg("padding") = 0);
@@ -120,7 +126,8 @@ void bind_blocks_classic(py::module_& nn_module) {
       .def_readonly("out_channels", &MlpConvImpl::out_channels);
   LayerClass<DenseLayerImpl>(nn_module, "DenseLayer", py::dynamic_attr())
       .def(direct_init<DenseLayerImpl, int64_t, int64_t, bool, int64_t, double>(), py::arg("in_channels"),
-           py::arg("growth_rate"), py::arg("bottleneck") = true, py::arg("bn_size") = 4, py::arg("drop_rate") = 0.0);
+           py::arg("growth_rate"), py::arg("bottleneck") = true, py::arg("bn_size") = 4, py::arg("drop_rate") = 0.0)
+      .def_readonly("drop_rate", &DenseLayerImpl::drop_rate);
   LayerClass<DenseBlockImpl>(nn_module, "DenseBlock", py::dynamic_attr())
       .def(direct_init<DenseBlockImpl, int64_t, int64_t, int64_t, bool, double, int64_t, bool>(), py::arg("num_layers"),
            py::arg("in_channels"), py::arg("growth_rate"), py::arg("bottleneck") = true, py::arg("drop_rate") = 0.0,

@@ -42,6 +42,7 @@ _install_tensor_pickling()
 
 from . import autograd, backends, data, io, models, nn, optim, viz  # noqa: E402
 from . import profiler  # noqa: E402
+from . import onnx  # noqa: E402  (the onnx package itself is imported on first use)
 from .io import load_state_dict, save_state_dict  # noqa: E402
 from . import train  # noqa: E402
 from .summary import summary  # noqa: E402

@@ -2,6 +2,9 @@
 taking num_classes and in_channels.
 
     model = striate.models.resnet20(num_classes=10)
+
+The names of parameters follow torchvision's; from_torchvision(name, state_dict) builds the model
+that fits a torchvision state dict and loads it (see striate/models/torchvision.py).
 """
 
 import functools
@@ -29,6 +32,9 @@ def _recording(name, constructor):
 
 for _name in __all__:
     globals()[_name] = _recording(_name, globals()[_name])
+
+
+from .torchvision import from_torchvision, torchvision_state_dict  # noqa: E402,F401
 
 
 def list_models():

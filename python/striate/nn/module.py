@@ -451,8 +451,24 @@ def load_state_dict(self, state_dict, strict=True):
     if not hasattr(state_dict, "items"):
         raise TypeError("load_state_dict: expected a mapping of names to tensors, "
                         f"got {type(state_dict).__name__}")
-    missing, unexpected = self._load_state_dict(state_dict, bool(strict))
+    missing, unexpected = self._load_state_dict(_as_striate_tensors(state_dict), bool(strict))
     return _IncompatibleKeys(missing, unexpected)
+
+
+def _as_striate_tensors(state_dict):
+    """state_dict with other frameworks' tensors (a torch tensor: anything with __dlpack__ that is
+    not a NumPy array) converted to striate tensors; other values pass as they are, and the C++ side
+    names a wrong one (NumPy arrays stay an error: st.from_numpy says which dtype is meant)."""
+    def foreign(value):
+        return (not isinstance(value, Tensor) and hasattr(value, "__dlpack__")
+                and type(value).__module__ != "numpy")
+
+    if not any(foreign(value) for value in state_dict.values()):
+        return state_dict
+    from ..models.torchvision import _to_striate
+
+    return OrderedDict((key, _to_striate(value, key, "load_state_dict") if foreign(value)
+                        else value) for key, value in state_dict.items())
 
 
 # ---- deep copy -------------------------------------------------------------------------
