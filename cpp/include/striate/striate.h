@@ -34,6 +34,7 @@
 #include "striate/models/classic.h"
 #include "striate/models/resnet.h"
 #include "striate/nn/activation.h"
+#include "striate/nn/config.h"
 #include "striate/nn/blocks.h"
 #include "striate/nn/blocks_classic.h"
 #include "striate/nn/containers.h"
@@ -67,4 +68,5 @@
 #include "striate/data/transforms.h"
 
 #include "striate/io/safetensors.h"
+#include "striate/io/model.h"
 #include "striate/io/state_dict.h"
