@@ -162,7 +162,8 @@ def test_console_entry_point_exits_2_without_traceback():
     result = subprocess.run([sys.executable, "-m", "striate", "train", "--model", "nosuch"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
-    assert result.stderr.strip() == "striate: error: unknown model 'nosuch'; `striate models` lists the zoo"
+    assert result.stderr.strip() == ("striate: error: unknown model 'nosuch'; `striate models` "
+                                     "lists the zoo")
 
 
 def write_image_folder(root):

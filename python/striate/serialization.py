@@ -400,11 +400,8 @@ def _load_path(path, location, name):
     try:
         metadata = _C._io.load_metadata(path, "striate.load")
     except OSError as error:
-        message = str(error)
-        if "header" in message or "length" in message or "JSON" in message:
-            raise OSError(f"striate.load: {name} is not a file written by striate.save, or it is "
-                          f"truncated or damaged ({message})") from None
-        raise
+        raise OSError(f"striate.load: {name} is not a file written by striate.save, or it is "
+                      f"truncated or damaged ({error})") from None
     kind = metadata.get("format")
     if kind == _MODEL_FORMAT:
         model = _C._io.load_model(path)
@@ -421,7 +418,10 @@ def _load_path(path, location, name):
         raise ValueError(f"striate.load: {name} has format_version "
                          f"{metadata.get('format_version')!r}; this striate reads "
                          f"{_FORMAT_VERSION!r} (written by a newer striate?)")
-    pairs, metadata = _C._io.load_file(path, "striate.load")
+    try:
+        pairs, metadata = _C._io.load_file(path, "striate.load")
+    except OSError as error:
+        raise OSError(f"striate.load: {name} is truncated or damaged ({error})") from None
     try:
         tree = json.loads(metadata.get("tree", ""))
     except ValueError as error:

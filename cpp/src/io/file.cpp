@@ -114,6 +114,9 @@ AtomicFileWriter::AtomicFileWriter(std::string path, std::string operation)
     }
   }
   if (fd_ < 0) raise(operation_, path_, "cannot create a temporary file next to it (names taken)");
+  // Replacing a file keeps its permissions (a checkpoint made private stays private).
+  struct stat existing;
+  if (::stat(path_.c_str(), &existing) == 0 && S_ISREG(existing.st_mode)) ::fchmod(fd_, existing.st_mode & 07777);
 }
 
 AtomicFileWriter::~AtomicFileWriter() {

@@ -13,10 +13,6 @@
 
 namespace striate::nn::detail {
 
-const Module& child_at(const Module& module, const std::string& path);  // config_blocks.cpp
-template <typename Impl>
-const Impl& child_as(const Module& module, const std::string& path);
-
 namespace {
 
 using io::Json;

@@ -30,16 +30,6 @@ const Module& child_at(const Module& module, const std::string& path) {
   return *current;
 }
 
-template <typename Impl>
-const Impl& child_as(const Module& module, const std::string& path) {
-  const Module& child = child_at(module, path);
-  const Impl* typed = dynamic_cast<const Impl*>(&child);
-  STRIATE_CHECK_TYPE(typed != nullptr, "module_config: ", module.name(), "'s child '", path, "' is a ", child.name(),
-                     ", not the layer the block builds (was it replaced after construction?)");
-  return *typed;
-}
-template const Conv2dImpl& child_as<Conv2dImpl>(const Module&, const std::string&);
-template const LinearImpl& child_as<LinearImpl>(const Module&, const std::string&);
 
 namespace {
 
