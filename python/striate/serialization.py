@@ -322,7 +322,9 @@ def save(obj, f):
     if hasattr(f, "write"):
         _via_temporary(f, write)
     else:
-        write(os.fspath(f))
+        path = os.fspath(f)
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)  # as atomic_write does
+        write(path)
 
 
 def _version():
