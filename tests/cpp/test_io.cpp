@@ -181,16 +181,17 @@ void test_model_files(const std::string& folder) {
   check_model_round_trip(models::fractalnet(10, 3, 2, 2).ptr(), cifar, path);
   check_model_round_trip(models::googlenet(true, 10).ptr(), striate::randn({1, 3, 64, 64}), path);
   // Merge blocks and containers built by hand, with non-default arguments.
-  nn::Sequential net{nn::Conv2d(nn::Conv2dOptions(3, 8, 3).padding(1).bias(false)),
-                     nn::BatchNorm2d(nn::BatchNormOptions(8).eps(1e-3).momentum(std::nullopt)),
-                     nn::LeakyReLU(0.2),
-                     nn::Residual(nn::Sequential(nn::Conv2d(8, 8, 1), nn::ELU(0.5)).ptr()),
-                     nn::Concat(std::vector<std::shared_ptr<Module>>{
-                         nn::Identity().ptr(), nn::MaxPool2d(nn::MaxPool2dOptions(3).stride({1, 1}).padding({1, 1})).ptr()}),
-                     nn::AdaptiveAvgPool2d(striate::IntPair{2, 2}),
-                     nn::Flatten(),
-                     nn::Dropout(0.25),
-                     nn::Linear(64, 5)};
+  nn::Sequential net{
+      nn::Conv2d(nn::Conv2dOptions(3, 8, 3).padding(1).bias(false)),
+      nn::BatchNorm2d(nn::BatchNormOptions(8).eps(1e-3).momentum(std::nullopt)),
+      nn::LeakyReLU(0.2),
+      nn::Residual(nn::Sequential(nn::Conv2d(8, 8, 1), nn::ELU(0.5)).ptr()),
+      nn::Concat(std::vector<std::shared_ptr<Module>>{
+          nn::Identity().ptr(), nn::MaxPool2d(nn::MaxPool2dOptions(3).stride({1, 1}).padding({1, 1})).ptr()}),
+      nn::AdaptiveAvgPool2d(striate::IntPair{2, 2}),
+      nn::Flatten(),
+      nn::Dropout(0.25),
+      nn::Linear(64, 5)};
   check_model_round_trip(net.ptr(), cifar, path);
   std::remove(path.c_str());
 }
@@ -220,13 +221,14 @@ void test_model_errors(const std::string& folder) {
   // Architectures that name an unknown module or carry bad arguments.
   auto forged = [&](const std::string& architecture, const std::string& fragment) {
     striate::OrderedDict<Tensor> tensors;
-    striate::io::save_safetensors(cut_path, tensors,
-                                  {{"format", "striate.model"}, {"format_version", "1"}, {"architecture", architecture}});
+    striate::io::save_safetensors(
+        cut_path, tensors, {{"format", "striate.model"}, {"format_version", "1"}, {"architecture", architecture}});
     CHECK_THROWS(striate::IOError, striate::io::load_model(cut_path), fragment);
   };
   forged(R"({"type":"Transformer","args":{}})", "unknown module type 'Transformer'");
   forged(R"({"type":"Linear","args":{"in_features":2}})", "missing argument 'out_features'");
-  forged(R"({"type":"Linear","args":{"in_features":2,"out_features":"3"}})", "argument 'out_features': expected an integer");
+  forged(R"({"type":"Linear","args":{"in_features":2,"out_features":"3"}})",
+         "argument 'out_features': expected an integer");
   forged(R"({"type":"Linear","args":{"in_features":2,"out_features":3,"colour":1}})", "unknown argument 'colour'");
   forged(R"({"type":"Linear","args":{"in_features":-2,"out_features":3}})", "the arguments were refused");
   forged(R"({"type":"Sequential","args":{},"children":[["0",{"type":"Nope"}]]})", "children[0]: unknown module type");

@@ -190,8 +190,8 @@ CheckpointInfo load_checkpoint(const std::string& path, nn::Module& model, optim
   return info;
 }
 
-void save_checkpoint(const std::string& path, const nn::Module& model, const optim::Optimizer* optimizer,
-                     int64_t epoch, int64_t step) {
+void save_checkpoint(const std::string& path, const nn::Module& model, const optim::Optimizer* optimizer, int64_t epoch,
+                     int64_t step) {
   OrderedDict<Tensor> tensors;
   Json model_tree = Json::object();
   for (const auto& item : model.state_dict()) {

@@ -1,9 +1,9 @@
 // io::Json: the tree value, its compact writer and its parser over the strict JsonReader.
 #include "striate/io/json_value.h"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cerrno>
 #include <cstdlib>
 
 #include "json.h"
@@ -116,7 +116,8 @@ void Json::dump_to(std::string& out) const {
     case Kind::Bool: out += bool_ ? "true" : "false"; return;
     case Kind::Int: out += std::to_string(int_); return;
     case Kind::Number: {
-      STRIATE_CHECK(std::isfinite(number_), "Json::dump: ", number_, " is not a finite number (JSON has no inf or nan)");
+      STRIATE_CHECK(std::isfinite(number_), "Json::dump: ", number_,
+                    " is not a finite number (JSON has no inf or nan)");
       char buffer[40];
       std::snprintf(buffer, sizeof(buffer), "%.17g", number_);
       std::string text(buffer);

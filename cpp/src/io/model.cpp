@@ -32,9 +32,10 @@ void check_format(const Metadata& metadata, const std::string& expected, const s
                   const std::string& operation) {
   auto format = metadata.find("format");
   if (format == metadata.end()) {
-    fail(operation, path, "not a striate " + std::string(expected == kModelFormat ? "model" : "checkpoint") +
-                              " file (its safetensors metadata has no \"format\"; a plain weights file loads with "
-                              "load_state_dict)");
+    fail(operation, path,
+         "not a striate " + std::string(expected == kModelFormat ? "model" : "checkpoint") +
+             " file (its safetensors metadata has no \"format\"; a plain weights file loads with "
+             "load_state_dict)");
   }
   if (format->second != expected) {
     fail(operation, path, "expected a file of format '" + expected + "', got '" + format->second + "'");

@@ -20,12 +20,11 @@ using namespace striate::models;
 
 template <typename Impl, typename ToArgs, typename Build>
 void add(const char* name, ToArgs to_args, Build build, bool takes_children = false) {
-  ModuleConfigType type{name, std::type_index(typeid(Impl)),
-                        [to_args](const Module& module) { return to_args(static_cast<const Impl&>(module)); },
-                        [build](ConfigArgs& args, ConfigChildren& children) -> std::shared_ptr<Module> {
-                          return build(args, children);
-                        },
-                        takes_children};
+  ModuleConfigType type{
+      name, std::type_index(typeid(Impl)),
+      [to_args](const Module& module) { return to_args(static_cast<const Impl&>(module)); },
+      [build](ConfigArgs& args, ConfigChildren& children) -> std::shared_ptr<Module> { return build(args, children); },
+      takes_children};
   add_module_config(std::move(type));
 }
 
@@ -145,9 +144,8 @@ void register_model_configs() {
   add<ClassicNetImpl>(
       "ClassicNet",
       [](const ClassicNetImpl& m) {
-        return Json::object({{"name", m.name()},
-                             {"global_pool", m.layout.global_pool},
-                             {"flatten_last", m.layout.flatten_last}});
+        return Json::object(
+            {{"name", m.name()}, {"global_pool", m.layout.global_pool}, {"flatten_last", m.layout.flatten_last}});
       },
       [](ConfigArgs& a, ConfigChildren& children) {
         std::shared_ptr<Module> features, avgpool, classifier;

@@ -32,9 +32,7 @@ Registry& registry() {
   return registry_storage();
 }
 
-std::string shown(const std::string& text) {
-  return text.size() > 80 ? text.substr(0, 80) + "..." : text;
-}
+std::string shown(const std::string& text) { return text.size() > 80 ? text.substr(0, 80) + "..." : text; }
 
 io::Json config_of(const Module& module, const std::string& path) {
   const Registry& table = registry();
@@ -117,8 +115,7 @@ std::shared_ptr<Module> build_from(const io::Json& config, const std::string& wh
 namespace detail {
 void add_module_config(ModuleConfigType type) {
   Registry& table = registry_storage();
-  STRIATE_CHECK(table.by_name.count(type.name) == 0, "register_module_config: '", type.name,
-                "' is registered already");
+  STRIATE_CHECK(table.by_name.count(type.name) == 0, "register_module_config: '", type.name, "' is registered already");
   STRIATE_CHECK(table.by_type.count(type.type) == 0, "register_module_config: the class of '", type.name,
                 "' is registered already as '", table.by_type.at(type.type), "'");
   table.by_type.emplace(type.type, type.name);
@@ -161,7 +158,9 @@ const io::Json& ConfigArgs::get(const std::string& name) {
 
 const io::Json& ConfigArgs::raw(const std::string& name) { return get(name); }
 
-int64_t ConfigArgs::integer(const std::string& name) { return get(name).as_int(context_ + ": argument '" + name + "'"); }
+int64_t ConfigArgs::integer(const std::string& name) {
+  return get(name).as_int(context_ + ": argument '" + name + "'");
+}
 
 int64_t ConfigArgs::integer(const std::string& name, int64_t fallback) {
   if (!args_->find(name)) return fallback;

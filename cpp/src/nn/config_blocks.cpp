@@ -22,14 +22,13 @@ const Module& child_at(const Module& module, const std::string& path) {
     if (end == std::string::npos) end = path.size();
     const std::string name = path.substr(start, end - start);
     const std::shared_ptr<Module>* child = current->local_children().find(name);
-    STRIATE_CHECK_TYPE(child != nullptr && *child != nullptr, "module_config: ", module.name(),
-                       " has no child '", path, "' (was it changed after construction?)");
+    STRIATE_CHECK_TYPE(child != nullptr && *child != nullptr, "module_config: ", module.name(), " has no child '", path,
+                       "' (was it changed after construction?)");
     current = child->get();
     start = end + 1;
   }
   return *current;
 }
-
 
 namespace {
 
@@ -231,7 +230,9 @@ void register_block_configs() {
         return Json::object({{"in_channels", child_as<BatchNorm2dImpl>(m, "norm").options.num_features()},
                              {"out_channels", conv(m, "conv").options.out_channels()}});
       },
-      [](ConfigArgs& a) { return std::make_shared<TransitionImpl>(a.integer("in_channels"), a.integer("out_channels")); });
+      [](ConfigArgs& a) {
+        return std::make_shared<TransitionImpl>(a.integer("in_channels"), a.integer("out_channels"));
+      });
   add<FractalBlockImpl>(
       "FractalBlock",
       [](const FractalBlockImpl& m) {

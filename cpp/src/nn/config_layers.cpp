@@ -36,20 +36,18 @@ void add(const char* name, ToArgs to_args, Build build) {
 // A container: `build(ConfigArgs&, ConfigChildren&)`.
 template <typename Impl, typename ToArgs, typename Build>
 void add_container(const char* name, ToArgs to_args, Build build) {
-  ModuleConfigType type{name, std::type_index(typeid(Impl)),
-                        [to_args](const Module& module) { return to_args(static_cast<const Impl&>(module)); },
-                        [build](ConfigArgs& args, ConfigChildren& children) -> std::shared_ptr<Module> {
-                          return build(args, children);
-                        },
-                        true};
+  ModuleConfigType type{
+      name, std::type_index(typeid(Impl)),
+      [to_args](const Module& module) { return to_args(static_cast<const Impl&>(module)); },
+      [build](ConfigArgs& args, ConfigChildren& children) -> std::shared_ptr<Module> { return build(args, children); },
+      true};
   add_module_config(std::move(type));
 }
 
 // A module without constructor arguments.
 template <typename Impl>
 void add_plain(const char* name) {
-  add<Impl>(
-      name, [](const Impl&) { return Json::object(); }, [](ConfigArgs&) { return std::make_shared<Impl>(); });
+  add<Impl>(name, [](const Impl&) { return Json::object(); }, [](ConfigArgs&) { return std::make_shared<Impl>(); });
 }
 
 Json pair(const IntPair& value) { return Json(std::vector<int64_t>{value[0], value[1]}); }
@@ -292,13 +290,18 @@ void register_activations() {
   add_inplace<ReLU6Impl>("ReLU6");
   add<LeakyReLUImpl>(
       "LeakyReLU",
-      [](const LeakyReLUImpl& m) { return Json::object({{"negative_slope", m.negative_slope}, {"inplace", m.inplace}}); },
+      [](const LeakyReLUImpl& m) {
+        return Json::object({{"negative_slope", m.negative_slope}, {"inplace", m.inplace}});
+      },
       [](ConfigArgs& a) {
         return std::make_shared<LeakyReLUImpl>(a.number("negative_slope", 0.01), a.boolean("inplace", false));
       });
   add<PReLUImpl>(
-      "PReLU", [](const PReLUImpl& m) { return Json::object({{"num_parameters", m.num_parameters}, {"init", m.init}}); },
-      [](ConfigArgs& a) { return std::make_shared<PReLUImpl>(a.integer("num_parameters", 1), a.number("init", 0.25)); });
+      "PReLU",
+      [](const PReLUImpl& m) { return Json::object({{"num_parameters", m.num_parameters}, {"init", m.init}}); },
+      [](ConfigArgs& a) {
+        return std::make_shared<PReLUImpl>(a.integer("num_parameters", 1), a.number("init", 0.25));
+      });
   add<ELUImpl>(
       "ELU", [](const ELUImpl& m) { return Json::object({{"alpha", m.alpha}, {"inplace", m.inplace}}); },
       [](ConfigArgs& a) { return std::make_shared<ELUImpl>(a.number("alpha", 1.0), a.boolean("inplace", false)); });
@@ -331,7 +334,9 @@ void register_dropout_and_shape() {
       [](ConfigArgs& a) { return std::make_shared<Dropout2dImpl>(a.number("p", 0.5), a.boolean("inplace", false)); });
   add<AlphaDropoutImpl>(
       "AlphaDropout", [](const AlphaDropoutImpl& m) { return Json::object({{"p", m.p}, {"inplace", m.inplace}}); },
-      [](ConfigArgs& a) { return std::make_shared<AlphaDropoutImpl>(a.number("p", 0.5), a.boolean("inplace", false)); });
+      [](ConfigArgs& a) {
+        return std::make_shared<AlphaDropoutImpl>(a.number("p", 0.5), a.boolean("inplace", false));
+      });
   add<DropPathImpl>(
       "DropPath", [](const DropPathImpl& m) { return Json::object({{"p", m.p}, {"mode", m.mode}}); },
       [](ConfigArgs& a) { return std::make_shared<DropPathImpl>(a.number("p", 0.0), a.string("mode", "row")); });
@@ -345,7 +350,8 @@ void register_dropout_and_shape() {
                                                  a.number("p", 0.5));
       });
   add<FlattenImpl>(
-      "Flatten", [](const FlattenImpl& m) { return Json::object({{"start_dim", m.start_dim}, {"end_dim", m.end_dim}}); },
+      "Flatten",
+      [](const FlattenImpl& m) { return Json::object({{"start_dim", m.start_dim}, {"end_dim", m.end_dim}}); },
       [](ConfigArgs& a) { return std::make_shared<FlattenImpl>(a.integer("start_dim", 1), a.integer("end_dim", -1)); });
   add<UnflattenImpl>(
       "Unflatten", [](const UnflattenImpl& m) { return Json::object({{"dim", m.dim}, {"sizes", Json(m.sizes)}}); },
@@ -648,7 +654,8 @@ std::shared_ptr<Module> child_named(ConfigChildren& children, const std::string&
   return nullptr;
 }
 
-void check_child_names(const ConfigArgs& a, const ConfigChildren& children, std::initializer_list<const char*> allowed) {
+void check_child_names(const ConfigArgs& a, const ConfigChildren& children,
+                       std::initializer_list<const char*> allowed) {
   for (const auto& child : children) {
     bool known = false;
     for (const char* name : allowed) known = known || child.first == name;

@@ -18,7 +18,7 @@ def _pyplot():
     try:
         import matplotlib
     except ImportError:
-        raise ImportError("striate.train.plots needs matplotlib: pip install matplotlib") from None
+        raise ImportError("striate.train.plots needs matplotlib: pip install 'striate[plot]'") from None
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 

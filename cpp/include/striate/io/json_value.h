@@ -53,8 +53,8 @@ class Json {
   const std::string& as_string(const std::string& what = "value") const;
   const Array& as_array(const std::string& what = "value") const;
   const Object& as_object(const std::string& what = "value") const;
-  Array& items();      // the array's elements (raises unless an array)
-  Object& members();   // the object's members (raises unless an object)
+  Array& items();     // the array's elements (raises unless an array)
+  Object& members();  // the object's members (raises unless an object)
 
   // Objects: the member named `key`, or nullptr.
   const Json* find(const std::string& key) const;
