@@ -2,6 +2,7 @@
 #include "striate/io/json_value.h"
 
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -118,9 +119,10 @@ void Json::dump_to(std::string& out) const {
     case Kind::Number: {
       STRIATE_CHECK(std::isfinite(number_), "Json::dump: ", number_,
                     " is not a finite number (JSON has no inf or nan)");
-      char buffer[40];
-      std::snprintf(buffer, sizeof(buffer), "%.17g", number_);
-      std::string text(buffer);
+      // The shortest text that reads back as the same double, whatever the C locale says.
+      char buffer[64];
+      auto result = std::to_chars(buffer, buffer + sizeof(buffer), number_);
+      std::string text(buffer, result.ptr);
       // Keep a number a number when read back (Python's json reads "2" as int).
       if (text.find_first_of(".eE") == std::string::npos) text += ".0";
       out += text;
@@ -176,7 +178,12 @@ Json read_value(JsonReader& reader) {
         long long value = std::strtoll(text.c_str(), &end, 10);
         if (errno == 0 && end == text.c_str() + text.size()) return Json(static_cast<int64_t>(value));
       }
-      return Json(std::strtod(text.c_str(), nullptr));
+      double value = 0.0;
+      auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (result.ec == std::errc::result_out_of_range) {
+        throw ValueError("Json::parse: the number " + shorten_for_message(text, 40) + " is out of range");
+      }
+      return Json(value);
     }
     default: break;
   }
