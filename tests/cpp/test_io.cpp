@@ -278,6 +278,42 @@ void test_checkpoint(const std::string& folder) {
   std::remove(path.c_str());
 }
 
+// A checkpoint laid out as Python's Trainer writes it (serialization.py): an OrderedDict model,
+// optimizer state keyed by integers, extra group keys (initial_lr), tuples, big RNG integers,
+// non-finite floats and history; C++ restores the model and the optimizer from it.
+void test_python_checkpoint_layout(const std::string& folder) {
+  namespace nn = striate::nn;
+  striate::OrderedDict<Tensor> tensors;
+  Tensor weight = striate::randn({3, 2}), bias = striate::randn({3}), momentum = striate::randn({3, 2});
+  tensors.insert("model/weight", weight);
+  tensors.insert("model/bias", bias);
+  tensors.insert("optimizer/state/0/momentum_buffer", momentum);
+  tensors.insert("rng/striate", striate::tensor<uint8_t>({1, 2, 3}));
+  const std::string tree =
+      R"({"format":"striate.trainer/1",)"
+      R"("model":{"__ordered__":{"weight":{"__tensor__":"model/weight"},"bias":{"__tensor__":"model/bias"}}},)"
+      R"("optimizer":{"state":{"__dict__":[[0,{"momentum_buffer":{"__tensor__":"optimizer/state/0/momentum_buffer"}}]]},)"
+      R"("param_groups":[{"lr":0.025,"momentum":0.9,"dampening":0,"weight_decay":0.0005,"nesterov":true,)"
+      R"("maximize":false,"initial_lr":0.05,"params":[0,1]}]},)"
+      R"("optimizer_type":"SGD","scheduler":{"T_max":3,"base_lrs":[0.05],"eta_min":0.0},)"
+      R"("callbacks":[{"best":{"__float__":"-inf"}}],)"
+      R"("rng":{"striate":{"__tensor__":"rng/striate"},"python":[3,[2147483648,4294967295],null]},)"
+      R"("epoch":2,"step":126,"history":[{"epoch":1,"train_loss":0.5,"lr":{"__tuple__":[0.05]}}]})";
+  const std::string path = folder + "/python.ckpt";
+  striate::io::save_safetensors(path, tensors,
+                                {{"format", "striate.checkpoint"}, {"format_version", "1"}, {"tree", tree}});
+  nn::Linear model(2, 3);
+  striate::optim::SGD sgd(model->parameters(), striate::optim::SGDOptions(0.5));
+  striate::io::CheckpointInfo info = striate::io::load_checkpoint(path, *model, &sgd);
+  CHECK(info.epoch == 2 && info.step == 126);
+  CHECK(same(model->weight, weight) && same(model->bias, bias));
+  CHECK(sgd.param_groups()[0].options().get_lr() == 0.025);
+  auto* state = dynamic_cast<striate::optim::SGDParamState*>(sgd.state(model->weight));
+  CHECK(state != nullptr && same(state->momentum_buffer, momentum));
+  CHECK(info.tree.find("optimizer_type")->as_string() == "SGD");
+  std::remove(path.c_str());
+}
+
 void test_ordered_dict_index() {
   OrderedDict<int> dict;
   dict.insert("a", 1);
@@ -309,6 +345,7 @@ int main() {
   test_model_files(folder);
   test_model_errors(folder);
   test_checkpoint(folder);
+  test_python_checkpoint_layout(folder);
   for (const char* name : {"all", "model", "whole", "cut"}) std::remove((folder + "/" + name + ".safetensors").c_str());
   rmdir(folder.c_str());
   return report("test_io");
