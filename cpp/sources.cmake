@@ -68,6 +68,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/nn/config.cpp
   cpp/src/nn/config_layers.cpp
   cpp/src/nn/config_blocks.cpp
+  cpp/src/nn/config_losses.cpp
   cpp/src/nn/linear.cpp
   cpp/src/nn/conv.cpp
   cpp/src/nn/fusion.cpp

@@ -315,10 +315,7 @@ def test_saves_killed_at_random_moments_lose_nothing_and_leave_no_temp_files(tmp
     assert [p.name for p in tmp_path.iterdir()] == ["ckpt.pt"], leftovers
 
 
-_LOSSES = {"BCELoss", "BCEWithLogitsLoss", "CosineEmbeddingLoss", "CrossEntropyLoss", "HuberLoss",
-           "KLDivLoss", "L1Loss", "MSELoss", "MultiMarginLoss", "NLLLoss", "SmoothL1Loss"}
-
-# One instance of every built-in layer, block and container, with non-default arguments where it
+# One instance of every built-in layer, block, container and loss, with non-default arguments where it
 # has them (a field read back wrongly then shows as a config that does not rebuild the same).
 _EVERY_LAYER = [
     nn.AbsTanh(), nn.AdaptiveAvgPool2d((2, 3)), nn.AdaptiveMaxPool2d(3), nn.AlphaDropout(0.3),
@@ -352,13 +349,18 @@ _EVERY_LAYER = [
     nn.Tanh(), nn.Transition(8, 4), nn.Unflatten(1, (2, 3)),
     nn.Upsample(scale_factor=2, mode="bilinear", align_corners=False),
     nn.WideBlock(8, 16, 2, dropout=0.3), nn.ZeroPadShortcut(8, 16, 2),
+    nn.BCELoss(weight=st.ones(3)), nn.BCEWithLogitsLoss(pos_weight=st.ones(3)),
+    nn.CosineEmbeddingLoss(margin=0.5), nn.CrossEntropyLoss(label_smoothing=0.1),
+    nn.HuberLoss(delta=2.0), nn.KLDivLoss(reduction="sum", log_target=True), nn.L1Loss(),
+    nn.MSELoss(reduction="none"), nn.MultiMarginLoss(p=2), nn.NLLLoss(ignore_index=3),
+    nn.SmoothL1Loss(beta=0.5),
 ]
 
 
-def test_every_built_in_layer_has_a_config_that_rebuilds_it():
+def test_every_built_in_module_has_a_config_that_rebuilds_it():
     covered = {type(layer).__name__ for layer in _EVERY_LAYER}
     public = {name for name in dir(nn) if isinstance(getattr(nn, name), type)
-              and issubclass(getattr(nn, name), nn.Module)} - {"Module"} - _LOSSES
+              and issubclass(getattr(nn, name), nn.Module)} - {"Module"}
     assert public - covered == set()
     for layer in _EVERY_LAYER:
         config = _C._io.module_config(layer)
@@ -367,3 +369,9 @@ def test_every_built_in_layer_has_a_config_that_rebuilds_it():
         assert _C._io.module_config(rebuilt) == config, type(layer).__name__
         assert {k: tuple(v.shape) for k, v in rebuilt.state_dict().items()} == \
             {k: tuple(v.shape) for k, v in layer.state_dict().items()}, type(layer).__name__
+    # A loss's class weight comes back through the state dict.
+    weighted = nn.CrossEntropyLoss(weight=st.tensor([1.0, 2.0, 3.0]))
+    rebuilt = _C._io.module_from_config(_C._io.module_config(weighted))
+    rebuilt.load_state_dict(weighted.state_dict())
+    logits, target = st.randn(4, 3), st.tensor([0, 1, 2, 1])
+    assert rebuilt(logits, target).item() == weighted(logits, target).item()

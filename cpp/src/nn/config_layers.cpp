@@ -706,6 +706,7 @@ void register_containers() {
 }  // namespace
 
 void register_block_configs();  // config_blocks.cpp
+void register_loss_configs();   // config_losses.cpp
 
 void register_layer_configs() {
   register_convolutions();
@@ -715,6 +716,7 @@ void register_layer_configs() {
   register_normalization();
   register_containers();
   register_block_configs();
+  register_loss_configs();
 }
 
 }  // namespace striate::nn::detail

@@ -6,6 +6,7 @@
 //   // {"type":"Sequential","children":[["0",{"type":"Conv2d","args":{"in_channels":1,...}}],...]}
 //   std::shared_ptr<striate::nn::Module> copy = striate::nn::module_from_config(config);
 //
+// Losses have configs too (a class weight's values are in the state dict, its shape in the config).
 // A config is {"type": name, "args": {...}} plus, for containers whose children are given to the
 // constructor (Sequential, Residual, Concat, Parallel, ClassicNet, DropConnect), "children":
 // [[child name, child config], ...]. Modules that build their own children (ResNet, BasicBlock,
