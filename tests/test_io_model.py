@@ -315,8 +315,8 @@ def test_saves_killed_at_random_moments_lose_nothing_and_leave_no_temp_files(tmp
     assert [p.name for p in tmp_path.iterdir()] == ["ckpt.pt"], leftovers
 
 
-# One instance of every built-in layer, block, container and loss, with non-default arguments where it
-# has them (a field read back wrongly then shows as a config that does not rebuild the same).
+# One instance of every built-in layer, block, container and loss, with non-default arguments
+# where it has them (a field read back wrongly shows as a config that does not rebuild the same).
 _EVERY_LAYER = [
     nn.AbsTanh(), nn.AdaptiveAvgPool2d((2, 3)), nn.AdaptiveMaxPool2d(3), nn.AlphaDropout(0.3),
     nn.AvgPool1d(3, stride=2, padding=1), nn.AvgPool2d(3, stride=2, ceil_mode=True),
