@@ -68,6 +68,10 @@ set(STRIATE_CORE_SOURCES
   cpp/src/nn/call_observer.cpp
   cpp/src/nn/init.cpp
   cpp/src/nn/containers.cpp
+  cpp/src/nn/config.cpp
+  cpp/src/nn/config_layers.cpp
+  cpp/src/nn/config_blocks.cpp
+  cpp/src/nn/config_losses.cpp
   cpp/src/nn/linear.cpp
   cpp/src/nn/conv.cpp
   cpp/src/nn/fusion.cpp
@@ -81,6 +85,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/nn/blocks.cpp
   cpp/src/nn/blocks_classic.cpp
   cpp/src/models/resnet.cpp
+  cpp/src/models/config.cpp
   cpp/src/models/classic_plain.cpp
   cpp/src/models/classic_merge.cpp
   cpp/src/optim/optimizer.cpp
@@ -114,6 +119,9 @@ set(STRIATE_CORE_SOURCES
   cpp/src/io/file.cpp
   cpp/src/io/safetensors_header.cpp
   cpp/src/io/safetensors.cpp
+  cpp/src/io/json_value.cpp
+  cpp/src/io/model.cpp
+  cpp/src/io/checkpoint.cpp
   cpp/src/io/state_dict.cpp
   # the profiler's reports (tables, Chrome trace) write through io's atomic file writer
   cpp/src/profiler/report.cpp

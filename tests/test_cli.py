@@ -162,7 +162,8 @@ def test_console_entry_point_exits_2_without_traceback():
     result = subprocess.run([sys.executable, "-m", "striate", "train", "--model", "nosuch"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
-    assert result.stderr.strip() == "striate: error: unknown model 'nosuch'; `striate models` lists the zoo"
+    assert result.stderr.strip() == ("striate: error: unknown model 'nosuch'; `striate models` "
+                                     "lists the zoo")
 
 
 def write_image_folder(root):
@@ -257,18 +258,108 @@ def test_resume_continues_and_refuses_another_setup(trained_run, tmp_path, capsy
     shutil.copytree(source, out)
     common = ["train", "--data-dir", SAMPLE, "--batch-size", "64", "--lr", "0.05", "--quiet",
               "--augment", "flip", "--out", str(out), "--resume"]
-    for extra, message in ((["--model", "resnet20"], "trained with model 'lenet5', this run has "
-                            "'resnet20'; pass the same --model"),
-                           (["--optimizer", "adam"], "trained with optimizer 'sgd', this run has "
-                            "'adam'"),
-                           (["--schedule", "step"], "trained with schedule 'cosine'")):
+    for extra, message in ((["--model", "resnet20"], "was trained with --model 'lenet5', this "
+                            "command gives 'resnet20'; leave it out"),
+                           (["--optimizer", "adam"], "trained with --optimizer 'sgd', this "
+                            "command gives 'adam'"),
+                           (["--schedule", "step"], "trained with --schedule 'cosine'"),
+                           (["--lr", "0.1"], "trained with --lr 0.05, this command gives 0.1")):
         status, _, stderr = run_cli(common + ["--epochs", "4"] + extra, capsys)
         lines = stderr.strip().splitlines()
         assert status == 2 and len(lines) == 1 and message in lines[0], stderr
-    status, stdout, stderr = run_cli(common + ["--epochs", "4"], capsys)
+    status, stdout, stderr = run_cli(common + ["--epochs", "4", "--workers", "1"], capsys)
     assert status == 0, stderr
     assert "resumed from" in stdout and "at epoch 3" in stdout
+    assert "overriding --epochs: recorded 3, now 4" in stdout
+    assert "overriding --workers: recorded 0, now 1" in stdout
     assert striate.load(out / "last.pt")["epoch"] == 4
     (out / "last.pt").write_bytes(b"garbage")
     status, _, stderr = run_cli(common + ["--epochs", "5"], capsys)
     assert status == 2 and "--resume: cannot read checkpoint" in stderr
+
+
+def test_resume_restores_the_recorded_arguments(tmp_path, capsys):
+    # A run with a non-default model, optimizer, schedule and epochs, resumed by --out alone.
+    out = tmp_path / "run"
+    first = ["train", "--data-dir", SAMPLE, "--model", "convnetjs_mnist", "--optimizer", "adam",
+             "--lr", "0.002", "--schedule", "step", "--epochs", "2", "--batch-size", "256",
+             "--quiet", "--out", str(out)]
+    status, _, stderr = run_cli(first, capsys)
+    assert status == 0, stderr
+    state = striate.load(out / "last.pt")
+    assert state["epoch"] == 2 and state["run"]["args"]["epochs"] == 2
+    # Simulate a run stopped after its first epoch: the checkpoint of epoch 1 as last.pt.
+    status, _, stderr = run_cli(["train", "--data-dir", SAMPLE, "--model", "convnetjs_mnist",
+                                 "--optimizer", "adam", "--lr", "0.002", "--schedule", "step",
+                                 "--epochs", "1", "--batch-size", "256", "--quiet", "--out",
+                                 str(tmp_path / "one")], capsys)
+    assert status == 0, stderr
+    one = striate.load(tmp_path / "one" / "last.pt")
+    one["run"]["args"]["epochs"] = 2
+    striate.save(one, out / "last.pt")
+    status, stdout, stderr = run_cli(["train", "--out", str(out), "--resume", "--data-dir",
+                                      SAMPLE], capsys)
+    assert status == 0, stderr
+    assert "resumed from" in stdout and "model: convnetjs_mnist" in stdout
+    assert "optimizer adam lr 0.002; schedule step" in stdout and "2 epochs" in stdout
+    resumed = striate.load(out / "last.pt")
+    assert resumed["epoch"] == 2 and resumed["optimizer_type"] == "Adam"
+    # The resumed epoch equals the uninterrupted run's, bit for bit.
+    untimed = [[{k: v for k, v in entry.items() if k not in ("time", "images_per_s")}
+                for entry in run["history"]]
+               for run in (resumed, state)]
+    assert untimed[0] == untimed[1]
+    for name, value in state["model"].items():
+        np.testing.assert_array_equal(resumed["model"][name].numpy(), value.numpy(), err_msg=name)
+
+
+def _malformed(tmp_path, source, change):
+    state = striate.load(source)
+    change(state)
+    path = tmp_path / "malformed.pt"
+    striate.save(state, path)
+    return path
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda s: s["run"].update(image_size=10**9), "run field 'image_size' should be an integer in"),
+    (lambda s: s["run"].update(in_channels="1"), "run field 'in_channels' should be an integer"),
+    (lambda s: s["run"].update(classes=[]), "run field 'classes' should be a list of 1 to"),
+    (lambda s: s["run"].update(std=[0.0]), "run field 'std' should hold positive numbers"),
+    (lambda s: s["run"].update(mean=[0.1, 0.2]), "run field 'mean' should be a list of 1 numbers"),
+    (lambda s: s["run"].update(model="gpt"), "run field 'model' should be a model of the zoo"),
+    (lambda s: s["run"].pop("classes"), "its run record has no 'classes'"),
+    (lambda s: s.update(run=[1]), "its run record is not a dict"),
+    (lambda s: s.update(model=3), "its 'model' entry is not a state dict"),
+    (lambda s: s["model"].pop("classifier.4.weight", None) or s["model"].popitem(),
+     "cannot read checkpoint"),
+])
+def test_eval_and_predict_of_malformed_checkpoints_print_one_line(trained_run, tmp_path, capsys,
+                                                                   change, message):
+    out, _ = trained_run
+    path = _malformed(tmp_path, out / "last.pt", change)
+    for argv in (["eval", str(path), "--data-dir", SAMPLE], ["predict", str(path), "x.png"]):
+        status, _, stderr = run_cli(argv, capsys)
+        lines = stderr.strip().splitlines()
+        assert status == 2 and len(lines) == 1 and message in lines[0], stderr
+
+
+def test_train_writes_a_model_file_that_eval_and_cpp_read(trained_run, capsys):
+    out, _ = trained_run
+    model = striate.load(out / "model.striate")
+    assert isinstance(model, striate.nn.Module)
+    status, stdout, stderr = run_cli(["eval", str(out / "model.striate"), "--data-dir", SAMPLE],
+                                     capsys)
+    assert status == 0, stderr
+    status_pt, stdout_pt, _ = run_cli(["eval", str(out / "last.pt"), "--data-dir", SAMPLE], capsys)
+    assert stdout.split("accuracy")[1] == stdout_pt.split("accuracy")[1]
+
+
+def test_convert_refuses_bad_input_with_one_line(tmp_path, capsys):
+    status, _, stderr = run_cli(["convert", str(tmp_path / "none.pt"), str(tmp_path / "n.pt")],
+                                capsys)
+    assert status == 2 and len(stderr.strip().splitlines()) == 1 and "convert:" in stderr
+    (tmp_path / "new.pt").write_bytes(b"{}")
+    status, _, stderr = run_cli(["convert", str(tmp_path / "new.pt"), str(tmp_path / "x.pt")],
+                                capsys)
+    assert status == 2 and "not a file of the old pickle format" in stderr

@@ -3,8 +3,9 @@ classes of image files, summarize a model, list the zoo, benchmark against PyTor
 
     striate train                                   # LeNet-5 on Fashion-MNIST, offline
     striate train --model resnet20 --augment flip,crop --epochs 30 --out runs/r20
-    striate eval runs/r20/best.pt
+    striate eval runs/r20/best.pt                   # or runs/r20/model.striate
     striate predict runs/r20/best.pt shoe.png
+    striate convert old.pt new.pt                   # a checkpoint of the old pickle format
     striate summary resnet50
     striate models
     striate bench --threads 1,2                     # striate beside PyTorch and ONNX Runtime
@@ -272,6 +273,9 @@ def command_train(args):
     from . import data, nn
     from .train import CSVLogger, LRMonitor, ModelCheckpoint, Trainer
 
+    out = args.out or os.path.join("runs", f"{args.model}-{args.dataset}")
+    last = os.path.join(out, "last.pt")
+    resumed_state = _restore_run_arguments(args, last) if args.resume else None
     augment = _parse_augment(args.augment)
     if args.epochs < 0 or args.batch_size < 1 or args.lr <= 0 or args.workers < 0:
         raise UsageError("--epochs must be >= 0, --batch-size >= 1, --lr > 0, --workers >= 0")
@@ -311,7 +315,6 @@ def command_train(args):
         chosen = [kind(alpha=1.0, num_classes=len(classes))
                   for kind, name in ((T.Mixup, "mixup"), (T.CutMix, "cutmix")) if name in augment]
         batch_transform = chosen[0] if len(chosen) == 1 else _RandomBatchChoice(chosen)
-    out = args.out or os.path.join("runs", f"{args.model}-{args.dataset}")
     os.makedirs(out, exist_ok=True)
     lr_monitor = LRMonitor()
     callbacks = [ModelCheckpoint(out, monitor="val_accuracy"),
@@ -330,10 +333,10 @@ def command_train(args):
                         "mean": list(info["mean"]), "std": list(info["std"]),
                         "resize": bool(info.get("resize")), "rescale": bool(info.get("rescale")),
                         "aux_logits": aux_logits, "optimizer": args.optimizer,
-                        "schedule": args.schedule}
-    last = os.path.join(out, "last.pt")
-    if args.resume:
-        _resume(trainer, last, train_loader)
+                        "schedule": args.schedule,
+                        "args": {name: getattr(args, name) for name in _RECORDED_ARGUMENTS}}
+    if resumed_state is not None:
+        _resume(trainer, last, resumed_state, train_loader)
         _say(f"resumed from {last} at epoch {trainer.epoch}")
     _say(f"model: {args.model} ({model.num_parameters():,} parameters); optimizer "
                f"{args.optimizer} lr {args.lr}; schedule {args.schedule}; augment "
@@ -350,6 +353,7 @@ def command_train(args):
           f"after {trainer.epoch} epochs, {elapsed:.1f} s; checkpoints, history.csv and plots "
           f"in {out}", flush=True)
     _write_plots(trainer, lr_monitor, test_loader, final["confusion_matrix"], classes, out)
+    _save_model_file(trainer.model, trainer.run_info, os.path.join(out, "model.striate"))
     if args.min_accuracy is not None and final["accuracy"] < args.min_accuracy:
         print(f"striate: test accuracy {final['accuracy']:.4f} is below --min-accuracy "
               f"{args.min_accuracy}", file=sys.stderr)
@@ -357,32 +361,91 @@ def command_train(args):
     return 0
 
 
-# What a resumed run must share with the run that wrote the checkpoint, and the option naming it.
-_RESUME_MUST_MATCH = (("model", "--model"), ("dataset", "--dataset"),
-                      ("image_size", "--image-size"), ("in_channels", "--dataset"),
-                      ("classes", "--dataset"),
-                      ("optimizer", "--optimizer"), ("schedule", "--schedule"))
+# The arguments of `striate train` a checkpoint records: `--resume` restores them, so a resumed run
+# is the run that was started. Given again with another value, an argument in
+# _RESUME_OVERRIDABLE (and --epochs, except with the one-cycle schedule, whose length is fixed)
+# replaces the recorded one, said on the output; any other is refused.
+_RECORDED_ARGUMENTS = ("model", "dataset", "image_size", "epochs", "batch_size", "optimizer", "lr",
+                       "momentum", "nesterov", "weight_decay", "label_smoothing", "schedule",
+                       "augment", "workers", "threads", "seed", "quiet", "profile",
+                       "min_accuracy", "data_dir")
+# Arguments that do not change what is computed (threads, workers: batches are identical for any
+# count) or only what is reported.
+_RESUME_OVERRIDABLE = ("workers", "threads", "quiet", "profile", "min_accuracy", "data_dir")
 
 
-def _resume(trainer, last, train_loader):
+def _option(name):
+    return "--" + name.replace("_", "-")
+
+
+def _restore_run_arguments(args, last):
+    """Reads OUT/last.pt and puts the recorded arguments of its run into `args`; returns the
+    checkpoint. Raises UsageError for a missing or unreadable checkpoint and for an argument given
+    with a value other than the recorded one (unless it is one that may be overridden)."""
     from . import load
 
     if not os.path.exists(last):
         raise UsageError(f"--resume: no checkpoint at {last}")
     try:
         state = load(last, map_location="cpu")
-    except Exception as error:  # missing, foreign, damaged, or refused files
-        raise UsageError(f"--resume: cannot read checkpoint {last}: {error}") from None
-    previous = state.get("run", {}) if isinstance(state, dict) else {}
-    for key, option in _RESUME_MUST_MATCH:
+    except Exception as error:  # missing, foreign, damaged, or old-format files
+        raise UsageError(f"--resume: cannot read checkpoint {last}: "
+                         f"{str(error).splitlines()[0]}") from None
+    run = state.get("run") if isinstance(state, dict) else None
+    if not isinstance(run, dict):
+        raise UsageError(f"--resume: {last} is not a checkpoint written by `striate train`")
+    recorded = run.get("args")
+    if not isinstance(recorded, dict):
+        # A checkpoint from before the arguments were recorded: the old comparison only.
+        recorded = {key: run[key] for key in ("model", "dataset", "optimizer", "schedule")
+                    if key in run}
+    explicit = getattr(args, "_explicit", set())
+    for name, value in recorded.items():
+        if name not in _RECORDED_ARGUMENTS:
+            continue
+        current = getattr(args, name)
+        if name not in explicit:
+            setattr(args, name, value)
+        elif current != value:
+            if name in _RESUME_OVERRIDABLE:
+                _say(f"--resume: overriding {_option(name)}: recorded {value!r}, now {current!r}")
+            elif name == "epochs" and recorded.get("schedule") != "onecycle":
+                # Training longer (or stopping earlier) is a common wish; the schedule restored
+                # from the checkpoint keeps the length it was built for.
+                _say(f"--resume: overriding --epochs: recorded {value!r}, now {current!r} (the "
+                     f"restored {recorded.get('schedule', 'learning-rate')} schedule keeps its "
+                     f"recorded length of {value!r} epochs)")
+            else:
+                raise UsageError(f"--resume: {last} was trained with {_option(name)} {value!r}, "
+                                 f"this command gives {current!r}; leave it out to continue the "
+                                 "run as recorded (or use another --out)")
+    return state
+
+
+def _resume(trainer, last, state, train_loader):
+    previous = state.get("run", {})
+    for key in ("image_size", "in_channels", "classes"):
         if key in previous and previous[key] != trainer.run_info[key]:
             raise UsageError(f"--resume: {last} was trained with {key} {previous[key]!r}, this "
-                             f"run has {trainer.run_info[key]!r}; pass the same {option} (or "
-                             f"another --out)")
+                             f"run has {trainer.run_info[key]!r} (the data changed?); use "
+                             "another --out")
     try:
         trainer.load_state_dict(state, train_loader)
-    except (KeyError, ValueError, RuntimeError) as error:
+    except (KeyError, ValueError, RuntimeError, TypeError) as error:
         raise UsageError(f"--resume: cannot restore {last}: {str(error).splitlines()[0]}") from None
+
+
+def _save_model_file(model, run, path):
+    """The trained model as a self-describing model file, with the run's input pipeline in its
+    metadata ("run"), for `striate eval/predict` and C++ programs (examples/cpp/infer)."""
+    import json
+
+    from . import _C
+
+    try:
+        _C._io.save_model(model, path, {"run": json.dumps(run)})
+    except TypeError as error:  # a model with a module that is not built in
+        _say(f"model file skipped: {str(error).splitlines()[0]}")
 
 
 def _wrap_checkpoints(trainer):
@@ -396,7 +459,7 @@ def _write_plots(trainer, lr_monitor, test_loader, confusion_matrix, classes, ou
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        _say("plots skipped: matplotlib is not installed (pip install 'striate[plot]')")
+        _say("plots skipped: matplotlib is not installed (pip install matplotlib)")
         return
     from . import no_grad
     from .train import plots
@@ -417,24 +480,85 @@ def _write_plots(trainer, lr_monitor, test_loader, confusion_matrix, classes, ou
                            os.path.join(out, "predictions.png"), classes)
 
 
+def _bad_checkpoint(path, problem):
+    return UsageError(f"cannot read checkpoint {path}: {problem}")
+
+
+def _check_run(run, path):
+    """Validates every field of a run record read from a file, with bounds, before any of them
+    decides a size or an allocation."""
+    if not isinstance(run, dict):
+        raise _bad_checkpoint(path, "its run record is not a dict")
+
+    def field(name, kinds, check=None, what=""):
+        if name not in run:
+            raise _bad_checkpoint(path, f"its run record has no {name!r}")
+        value = run[name]
+        if not isinstance(value, kinds) or isinstance(value, bool) and bool not in (
+                kinds if isinstance(kinds, tuple) else (kinds,)):
+            raise _bad_checkpoint(path, f"run field {name!r} should be {what}, got "
+                                        f"{type(value).__name__}")
+        if check is not None and not check(value):
+            raise _bad_checkpoint(path, f"run field {name!r} should be {what}, got {value!r:.80}")
+        return value
+
+    field("model", str, lambda v: v in _model_names(), "a model of the zoo")
+    field("dataset", str, lambda v: v in DATASETS, "a known dataset")
+    channels = field("in_channels", int, lambda v: 1 <= v <= 64, "an integer in [1, 64]")
+    field("image_size", int, lambda v: 1 <= v <= 4096, "an integer in [1, 4096]")
+    field("classes", list, lambda v: 1 <= len(v) <= 100_000 and all(
+        isinstance(c, (str, int)) and not isinstance(c, bool) for c in v),
+        "a list of 1 to 100000 class names")
+    for name in ("mean", "std"):
+        field(name, list, lambda v: len(v) == channels and all(
+            isinstance(x, (int, float)) and not isinstance(x, bool) and abs(x) < 1e6 for x in v),
+            f"a list of {channels} numbers")
+    if not all(x > 0 for x in run["std"]):
+        raise _bad_checkpoint(path, "run field 'std' should hold positive numbers")
+    for name in ("resize", "rescale", "aux_logits"):
+        if name in run and not isinstance(run[name], bool):
+            raise _bad_checkpoint(path, f"run field {name!r} should be a bool")
+    return run
+
+
 def _load_run(path):
-    from . import load
+    """The run record and the model of a checkpoint written by `striate train` (OUT/best.pt,
+    OUT/last.pt) or of its model file (OUT/model.striate)."""
+    import json
+
+    from . import _C, load
+    from .nn import Module
 
     try:
         state = load(path, map_location="cpu")
-    except Exception as error:  # missing, foreign, damaged, or refused (foreign code) files
-        raise UsageError(f"cannot read checkpoint {path}: {error}") from None
+    except Exception as error:  # missing, foreign, damaged, old-format or refused files
+        raise _bad_checkpoint(path, str(error).splitlines()[0] if str(error) else
+                              type(error).__name__) from None
+    if isinstance(state, Module):
+        try:
+            run = json.loads(_C._io.load_metadata(path, "load").get("run", "null"))
+        except ValueError as error:
+            raise _bad_checkpoint(path, f"its run record is not JSON ({error})") from None
+        if run is None:
+            raise _bad_checkpoint(path, "a model file without the run record `striate train` "
+                                        "writes (load it with striate.load)")
+        _check_run(run, path)
+        state.eval()
+        return run, state, {"epoch": "?"}
     if not isinstance(state, dict) or "run" not in state or "model" not in state:
-        raise UsageError(f"cannot read checkpoint {path}: not a checkpoint written by "
-                         "`striate train`")
-    run = state["run"]
+        raise _bad_checkpoint(path, "not a checkpoint written by `striate train`")
+    run = _check_run(state["run"], path)
+    if not isinstance(state["model"], dict):
+        raise _bad_checkpoint(path, "its 'model' entry is not a state dict")
     model = _build_model(run["model"], len(run["classes"]), run["in_channels"],
                          aux_logits=run.get("aux_logits", False))
     try:
         model.load_state_dict(state["model"])
-    except (KeyError, ValueError, RuntimeError) as error:
-        raise UsageError(f"cannot read checkpoint {path}: {error}") from None
+    except Exception as error:  # wrong keys, shapes or types
+        raise _bad_checkpoint(path, str(error).splitlines()[0]) from None
     model.eval()
+    epoch = state.get("epoch", "?")
+    state = dict(state, epoch=epoch if isinstance(epoch, int) else "?")
     return run, model, state
 
 
@@ -470,8 +594,7 @@ def _read_image(path, run):
     try:
         from PIL import Image
     except ImportError:
-        raise UsageError("predict needs Pillow to read images: "
-                         "pip install 'striate[image]'") from None
+        raise UsageError("predict needs Pillow to read images: pip install Pillow") from None
     try:
         with Image.open(path) as image:
             image = image.convert("L" if run["in_channels"] == 1 else "RGB")
@@ -502,6 +625,20 @@ def command_predict(args):
         best = np.argsort(-row)[:k]
         print(f"{path}: " + "  ".join(f"{rank + 1}. {run['classes'][index]} {row[index]:.3f}"
                                       for rank, index in enumerate(best)))
+    return 0
+
+
+def command_convert(args):
+    """Rewrites a checkpoint of the old pickle-based format in the current one."""
+    from .serialization import convert
+
+    if os.path.abspath(args.old) == os.path.abspath(args.new):
+        raise UsageError("convert: NEW must differ from OLD (the old file is kept)")
+    try:
+        convert(args.old, args.new)
+    except Exception as error:  # missing, foreign, damaged or refused (foreign code) files
+        raise UsageError(f"convert: {str(error).splitlines()[0]}") from None
+    print(f"converted {args.old} -> {args.new}")
     return 0
 
 
@@ -588,7 +725,11 @@ def build_parser():
     train.add_argument("--threads", type=int, default=0, help="compute threads (0: all cores)")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--out", default=None, help="run directory (default runs/MODEL-DATASET)")
-    train.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
+    train.add_argument("--resume", action="store_true",
+                       help="continue from OUT/last.pt with the run's recorded arguments (an "
+                            "argument given again must match, except --epochs, --workers, "
+                            "--threads, --quiet, --profile, --min-accuracy, --data-dir, which "
+                            "override)")
     train.add_argument("--quiet", action="store_true", help="one line per epoch, no progress bar")
     train.add_argument("--profile", type=int, default=0, metavar="N",
                        help=f"profile N training steps after {PROFILE_WARMUP_STEPS} warm-up steps: "
@@ -597,6 +738,7 @@ def build_parser():
     train.add_argument("--min-accuracy", type=float, default=None,
                        help="exit with status 1 when the final test accuracy is below this (CI)")
     train.set_defaults(run=command_train)
+    parser._train_parser = train
 
     evaluate = commands.add_parser("eval", help="test accuracy of a checkpoint")
     evaluate.add_argument("checkpoint")
@@ -611,6 +753,15 @@ def build_parser():
     predict.add_argument("images", nargs="+")
     predict.add_argument("--topk", type=int, default=5)
     predict.set_defaults(run=command_predict)
+
+    converting = commands.add_parser(
+        "convert", help="rewrite a checkpoint of the old pickle format in the current format",
+        description="Reads a file written by striate.save before the safetensors format (only "
+                    "containers, numbers, strings and tensors: no code in it runs) and writes "
+                    "it as a current checkpoint.")
+    converting.add_argument("old")
+    converting.add_argument("new")
+    converting.set_defaults(run=command_convert)
 
     summary = commands.add_parser("summary", help="per-layer table of a zoo model")
     summary.add_argument("model")
@@ -636,10 +787,26 @@ def build_parser():
     return parser
 
 
+def _explicit_options(parser, argv):
+    """The destinations of the `train` options given on the command line (not defaulted)."""
+    train = parser._train_parser
+    saved = [(action, action.default) for action in train._actions]
+    try:
+        for action, _ in saved:
+            action.default = argparse.SUPPRESS
+        given = parser.parse_args(argv)
+    finally:
+        for action, default in saved:
+            action.default = default
+    return set(vars(given)) - {"command", "run"}
+
+
 def main(argv=None):
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        if args.command == "train":
+            args._explicit = _explicit_options(parser, argv)
         if args.command is None:
             parser.print_help()
             return 2

@@ -36,6 +36,7 @@
 #include "striate/nn/activation.h"
 #include "striate/nn/blocks.h"
 #include "striate/nn/blocks_classic.h"
+#include "striate/nn/config.h"
 #include "striate/nn/containers.h"
 #include "striate/nn/conv.h"
 #include "striate/nn/dropout.h"
@@ -72,5 +73,6 @@
 #include "striate/data/transform.h"
 #include "striate/data/transforms.h"
 
+#include "striate/io/model.h"
 #include "striate/io/safetensors.h"
 #include "striate/io/state_dict.h"

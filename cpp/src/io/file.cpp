@@ -2,7 +2,9 @@
 // MappedFile (stat first, non-blocking open, mmap).
 #include "file.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -39,6 +41,46 @@ const char* file_kind(mode_t mode) {
   throw IOError(operation + ": '" + path + "': " + problem);
 }
 
+std::string base_of(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// Whether `name` is "<base>.tmp-" followed by 12 hex digits (a temporary file of that target).
+bool is_temp_name_of(const std::string& name, const std::string& base) {
+  const std::string prefix = base + ".tmp-";
+  if (name.size() != prefix.size() + 12 || name.compare(0, prefix.size(), prefix) != 0) return false;
+  return std::all_of(name.begin() + static_cast<std::ptrdiff_t>(prefix.size()), name.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+// Removes the temporary files of `path` that killed saves left behind. A writer holds an
+// exclusive flock on its temporary file from creation to rename, and the kernel drops the lock
+// when the process dies: a file whose lock can be taken belongs to no live writer.
+void sweep_orphans(const std::string& path, const std::string& own_temp) {
+  const std::string folder = folder_of(path), base = base_of(path);
+  DIR* directory = ::opendir(folder.c_str());
+  if (directory == nullptr) return;
+  while (const dirent* entry = ::readdir(directory)) {
+    const std::string name = entry->d_name;
+    if (!is_temp_name_of(name, base)) continue;
+    const std::string candidate = folder + "/" + name;
+    if (candidate == own_temp) continue;
+    int fd = ::open(candidate.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) continue;
+    struct stat info;
+    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && ::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+      // Still the same file under that name (not replaced since the open)?
+      struct stat now;
+      if (::lstat(candidate.c_str(), &now) == 0 && now.st_ino == info.st_ino && now.st_dev == info.st_dev) {
+        ::unlink(candidate.c_str());
+      }
+    }
+    ::close(fd);
+  }
+  ::closedir(directory);
+}
+
 }  // namespace
 
 // ---- AtomicFileWriter ------------------------------------------------------------------
@@ -58,8 +100,23 @@ AtomicFileWriter::AtomicFileWriter(std::string path, std::string operation)
       int error_number = errno;
       raise(operation_, path_, "cannot create a file in '" + folder_of(path_) + "': " + std::strerror(error_number));
     }
+    if (fd_ >= 0) {
+      // The lock marks the file as a live writer's (sweep_orphans); another save's sweep may
+      // have removed it between the open and the lock, so check that the name is still ours.
+      struct stat opened, named;
+      bool ours = ::flock(fd_, LOCK_EX) == 0 && ::fstat(fd_, &opened) == 0 &&
+                  ::lstat(temp_path_.c_str(), &named) == 0 && opened.st_ino == named.st_ino &&
+                  opened.st_dev == named.st_dev;
+      if (!ours) {
+        ::close(fd_);
+        fd_ = -1;
+      }
+    }
   }
   if (fd_ < 0) raise(operation_, path_, "cannot create a temporary file next to it (names taken)");
+  // Replacing a file keeps its permissions (a checkpoint made private stays private).
+  struct stat existing;
+  if (::stat(path_.c_str(), &existing) == 0 && S_ISREG(existing.st_mode)) ::fchmod(fd_, existing.st_mode & 07777);
 }
 
 AtomicFileWriter::~AtomicFileWriter() {
@@ -91,16 +148,16 @@ void AtomicFileWriter::commit() {
   if (::fsync(fd_) != 0) fail("cannot flush to disk", errno);
   int fd = fd_;
   fd_ = -1;  // closed below whatever happens; the temporary file is removed on failure
-  if (::close(fd) != 0) {
-    int error_number = errno;
-    ::unlink(temp_path_.c_str());
-    fail("cannot close", error_number);
-  }
+  // Renamed while still open and locked, so no other save's sweep takes it for an orphan; the
+  // data is on disk (fsync above), so the close cannot lose any.
   if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
     int error_number = errno;
     ::unlink(temp_path_.c_str());
+    ::close(fd);
     fail("cannot replace it", error_number);
   }
+  ::close(fd);
+  sweep_orphans(path_, temp_path_);
   // The rename is durable only once the folder's entry is on disk. Some file systems cannot
   // fsync a folder (EINVAL); the data itself is on disk either way.
   int folder = ::open(folder_of(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -16,7 +16,9 @@ namespace striate::io {
 // commit() fsyncs it, renames it over `path` and fsyncs the folder, so a reader or a crash at any
 // moment sees either the previous file or the complete new one. Destroyed without commit() (an
 // exception on the way), it removes the temporary file. A process killed mid-write leaves that
-// file behind, named "<path>.tmp-<random>".
+// file behind, named "<path>.tmp-<12 hex digits>"; the next successful save of the same path
+// removes such orphans (each writer holds an flock on its temporary file until the rename, which
+// the kernel drops when the process dies, so a live writer's file is never taken).
 class AtomicFileWriter {
  public:
   AtomicFileWriter(std::string path, std::string operation);

@@ -325,6 +325,16 @@ std::string_view JsonReader::read_number() {
   return text_.substr(start, position_ - start);
 }
 
+JsonType JsonReader::read_literal() {
+  JsonType type = peek();
+  const char* literal = type == JsonType::True ? "true" : type == JsonType::False ? "false" : "null";
+  if (type != JsonType::True && type != JsonType::False && type != JsonType::Null) fail("true, false or null");
+  std::string_view word(literal);
+  if (text_.substr(position_, word.size()) != word) fail(std::string(literal));
+  position_ += word.size();
+  return type;
+}
+
 void JsonReader::end_document() {
   if (!stack_.empty()) throw std::logic_error("JsonReader: end_document called inside a container");
   skip_whitespace();

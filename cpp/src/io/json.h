@@ -55,6 +55,8 @@ class JsonReader {
   // Scalars; each raises when the next value is of another type.
   std::string read_string();       // unescaped, UTF-8
   std::string_view read_number();  // the number's text, checked against the grammar
+  // true, false or null: consumes the literal and returns its type.
+  JsonType read_literal();
 
   // Consumes the rest: only whitespace may follow the top-level value.
   void end_document();
