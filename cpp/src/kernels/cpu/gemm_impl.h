@@ -9,6 +9,7 @@
 #endif
 
 #include "kernels/cpu/gemm_isa.h"
+#include "core/interrupt.h"
 
 namespace striate::kernels::cpu {
 // Internal linkage on purpose: every ISA file instantiates these templates with different
@@ -205,6 +206,7 @@ void compute_block(const detail::GemmProblem<T>& p, int64_t m_begin, int64_t m_e
       T beta = pc == 0 ? p.beta : T(1);
       for (int64_t ic = m_begin; ic < m_end; ic += Config::MC) {
         int64_t rows = smaller(Config::MC, m_end - ic);
+        check_interrupt_in_kernel();  // an MC x NC x KC block: milliseconds, so Ctrl-C stops a big GEMM
         pack_a<Config>(packed_a, p, ic, rows, pc, depth);
         for (int64_t jr = 0; jr < cols; jr += Config::NR) {
           for (int64_t ir = 0; ir < rows; ir += Config::MR) {
