@@ -1,9 +1,10 @@
 """Ctrl-C reaches a long C++ computation: SIGINT during a multi-second backward, or inside one
 6000 x 6000 matmul (a single kernel call: the GEMM polls in its macro-loop), raises
 KeyboardInterrupt before the computation completes (how fast is measured and printed, never
-asserted: a test does not depend on the machine's load). The child installs Python's SIGINT handler itself: a process
-started with SIGINT ignored (a background job of a non-interactive shell, some CI runners) passes
-the ignore on, and Python then installs none, so the test would depend on how it was launched."""
+asserted: a test does not depend on the machine's load). The child installs Python's SIGINT
+handler itself: a process started with SIGINT ignored (a background job of a non-interactive
+shell, some CI runners) passes the ignore on, and Python then installs none, so the test would
+depend on how it was launched."""
 
 import signal
 import subprocess

@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     std::vector<striate::Tensor> out = striate::data::load_cifar_binary(paths, fine_labels);
     for (const auto& t : out) {
-      volatile uint64_t sum = striate_fuzz::touch(t.data_ptr(), static_cast<size_t>(t.numel()) * striate::element_size(t.dtype()));
+      volatile uint64_t sum =
+          striate_fuzz::touch(t.data_ptr(), static_cast<size_t>(t.numel()) * striate::element_size(t.dtype()));
       (void)sum;
     }
   } catch (const std::exception&) {

@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     striate::io::SafetensorsContent content = striate::io::load_safetensors(path);
     for (const auto& item : content.tensors) {
       const striate::Tensor& t = item.value;
-      volatile uint64_t sum = striate_fuzz::touch(t.data_ptr(), static_cast<size_t>(t.numel()) * striate::element_size(t.dtype()));
+      volatile uint64_t sum =
+          striate_fuzz::touch(t.data_ptr(), static_cast<size_t>(t.numel()) * striate::element_size(t.dtype()));
       (void)sum;
     }
   } catch (const std::exception&) {

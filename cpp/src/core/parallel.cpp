@@ -79,9 +79,8 @@ thread_local int64_t last_check_ns = 0;
 bool interrupt_pending() {
   auto checker = interrupt_checker.load(std::memory_order_relaxed);
   if (!checker) return false;
-  int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                    std::chrono::steady_clock::now().time_since_epoch())
-                    .count();
+  int64_t now =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
   if (now - last_check_ns < 50'000'000) return false;
   last_check_ns = now;
   return checker();
