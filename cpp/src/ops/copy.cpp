@@ -33,6 +33,7 @@ void check_inplace_allowed(const Tensor& self, const char* op) {
 }
 
 void check_no_internal_overlap(const Tensor& self, const char* op) {
+  if (self.numel() == 0) return;  // nothing is written
   for (int d = 0; d < self.dim(); ++d) {
     STRIATE_CHECK_STATE(!(self.size(d) > 1 && self.stride(d) == 0), op,
                         ": unsupported operation: more than one element of the written-to tensor refers to a "
