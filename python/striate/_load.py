@@ -12,7 +12,7 @@ import sys
 # spin (GOMP_SPINCOUNT, libgomp's iterations of its wait loop) keeps the fast hand-off of an idle
 # machine and sleeps soon after. libgomp reads these once, when it is loaded, so they are set before
 # the extension loads - unless the user chose a policy. Measured by bench/contention.py.
-SPIN_COUNT = "10000"
+SPIN_COUNT = "1000"
 
 
 def set_openmp_wait_policy(environ=os.environ):
