@@ -21,8 +21,6 @@ import pytest
 torch = pytest.importorskip("torch")
 import torch.nn.functional as TF  # noqa: E402
 
-torch.set_num_threads(1)  # the reference is tiny; spinning threads only slow a busy machine down
-
 # PyTorch warns on some degenerate inputs (std/var of one element); the cases expect them.
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
