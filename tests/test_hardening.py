@@ -325,3 +325,175 @@ def test_non_finite_loss_leaves_model_and_optimizer_untouched():
         for key, value in state_before[index].items():
             np.testing.assert_array_equal(state_after[index][key], value)
     assert trainer.step == 1
+
+
+# ---- non-regular files and images checked at scan time ----------------------------------------
+
+FIFO_READERS = {
+    "cifar_python_batch": "import striate.data.vision as v; v._unpickle(PATH, 'CIFAR10')",
+    "cifar_binary_batch": "st._C._data.load_cifar_binary([PATH], False)",
+    "pil_loader": "st.data.pil_loader(PATH)",
+    "image_folder": "st.data.ImageFolder(ROOT)",
+}
+
+
+@pytest.mark.parametrize("reader", sorted(FIFO_READERS))
+def test_readers_refuse_a_fifo_without_blocking(tmp_path, reader):
+    (tmp_path / "class").mkdir()
+    fifo = tmp_path / "class" / "image.png"
+    os.mkfifo(fifo)
+    # In a child with a timeout: opening a FIFO the ordinary way blocks until a writer comes.
+    child = run_child(f"""
+        import striate as st
+        PATH, ROOT = {str(fifo)!r}, {str(tmp_path)!r}
+        try:
+            {FIFO_READERS[reader]}
+            print("read")
+        except OSError as error:
+            print("OSError", error)
+    """, timeout=120)
+    assert child.returncode == 0, child.stderr[-2000:]
+    assert child.stdout.startswith("OSError"), child.stdout
+    assert "image.png" in child.stdout and ("not a regular file" in child.stdout
+                                            or "no such file" in child.stdout), child.stdout
+
+
+def write_png(path, size=(4, 3)):
+    from PIL import Image
+
+    Image.new("RGB", size, (10, 20, 30)).save(path)
+    return path
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty"])
+def test_image_folder_verifies_images_at_scan_time(tmp_path, damage):
+    pytest.importorskip("PIL")
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        write_png(tmp_path / name / "good.png")
+    bad = write_png(tmp_path / "b" / "bad.png")
+    content = bad.read_bytes()
+    bad.write_bytes({"truncated": content[: len(content) // 2], "garbage": b"\x89PNG" + b"x" * 40,
+                     "empty": b""}[damage])
+    with pytest.raises(OSError, match=r"ImageFolder: '.*bad\.png' is not a readable image"):
+        st.data.ImageFolder(tmp_path)
+    # A custom loader decides for itself (no Pillow check), and verify=False skips it.
+    assert len(st.data.ImageFolder(tmp_path, loader=lambda path: path)) == 3
+    assert len(st.data.ImageFolder(tmp_path, verify=False)) == 3
+    bad.unlink()
+    folder = st.data.ImageFolder(tmp_path)
+    assert len(folder) == 2 and tuple(folder[0][0].shape) == (3, 3, 4)
+
+
+# ---- determinism across processes ---------------------------------------------------------------
+
+DETERMINISM_CHILD = """
+    import json
+    import striate as st
+    from striate import nn, optim
+    from striate.cli import BUNDLED_FASHION_MNIST
+    st.use_deterministic_algorithms(True)
+    assert st.are_deterministic_algorithms_enabled()
+    st.set_num_threads(2)
+    st.manual_seed(0)
+    data = st.data.FashionMNIST(BUNDLED_FASHION_MNIST, train=True)
+    loader = st.data.DataLoader(data, batch_size=32, shuffle=True)
+    model = st.models.lenet5()
+    optimizer = optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    losses = []
+    while len(losses) < 100:
+        for x, y in loader:
+            loss = nn.functional.cross_entropy(model(x), y)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(float(loss.item()).hex())
+            if len(losses) == 100:
+                break
+    print(json.dumps(losses))
+"""
+
+
+def test_deterministic_training_is_bit_identical_across_processes():
+    runs = []
+    for _ in range(2):
+        child = run_child(DETERMINISM_CHILD, timeout=900)
+        assert child.returncode == 0, child.stderr[-2000:]
+        runs.append(json.loads(child.stdout.splitlines()[-1]))
+    assert len(runs[0]) == 100
+    assert runs[0] == runs[1], next(
+        f"step {i}: {a} != {b}" for i, (a, b) in enumerate(zip(*runs)) if a != b)
+    # The losses moved (a run that learned nothing would repeat trivially).
+    assert float.fromhex(runs[0][-1]) < float.fromhex(runs[0][0])
+
+
+def test_use_deterministic_algorithms_checks_its_argument():
+    try:
+        with pytest.raises(TypeError, match="use_deterministic_algorithms: expected a bool"):
+            st.use_deterministic_algorithms(1)
+        st.use_deterministic_algorithms(True, warn_only=True)
+        assert st.are_deterministic_algorithms_enabled()
+        assert st.is_deterministic_algorithms_warn_only_enabled()
+    finally:
+        st.use_deterministic_algorithms(False)
+    assert not st.are_deterministic_algorithms_enabled()
+
+
+# ---- fuzz corpora replayed ---------------------------------------------------------------------
+
+FUZZ_DATA = Path(__file__).parent / "data" / "fuzz"
+FUZZ_READERS = {"idx", "cifar", "safetensors"}
+FUZZ_FILES = sorted(path.relative_to(FUZZ_DATA) for path in FUZZ_DATA.glob("*/*/*")
+                    if path.parent.name in ("seeds", "regressions")
+                    and path.parent.parent.name in FUZZ_READERS)
+
+
+def test_fuzz_corpora_are_present():
+    # Every libFuzzer target has seeds (tests/fuzz/make_seeds.py); regressions appear with findings.
+    assert {path.parts[0] for path in FUZZ_FILES if path.parts[1] == "seeds"} == set(FUZZ_READERS)
+
+
+@pytest.mark.parametrize("name", [str(path) for path in FUZZ_FILES])
+def test_fuzz_files_replay(name):
+    """Each seed and each regression file (an input that once crashed a fuzz target) goes through
+    the Python-facing reader in a child process: it loads or raises a typed error, never crashes.
+    (The C++ fuzz targets replay them too: tests/fuzz/run_fuzzers.)"""
+    target = Path(name).parts[0]
+    path = FUZZ_DATA / name
+    if target == "cifar":
+        # The target's first byte selects the variant; the file proper follows it.
+        data = path.read_bytes()
+        reader = f"st._C._data.load_cifar_binary([PATH], {bool(data[0] & 1) if data else False})"
+        payload = data[1:]
+    else:
+        reader = {"idx": "st.data.read_idx(PATH)",
+                  "safetensors": "st.io.load_file(PATH)"}[target]
+        payload = path.read_bytes()
+    child = run_child(f"""
+        import os, tempfile
+        import striate as st
+        folder = tempfile.mkdtemp()
+        PATH = os.path.join(folder, "input")
+        with open(PATH, "wb") as f:
+            f.write({payload!r})
+        try:
+            out = {reader}
+            print("loaded")
+        except (OSError, ValueError, TypeError, RuntimeError, MemoryError) as error:
+            print(type(error).__name__, error)
+    """)
+    assert child.returncode == 0, f"{name} crashed the reader: {child.stderr[-2000:]}"
+    if Path(name).parts[1] == "seeds":
+        assert child.stdout.startswith("loaded"), child.stdout
+
+
+def test_reducing_an_empty_view_with_huge_dims():
+    # Found by the atheris shape harness (tests/data/fuzz/atheris_shapes/regressions): the sizes
+    # of an empty expanded view multiplied past int64 while planning the reduction (UBSan).
+    child = run_child("""
+        import striate as st
+        x = st.zeros(1, 1, 0).expand(2**62, 2**62, 0)
+        print(float(x.sum()), float(x.mean()))
+    """)
+    assert child.returncode == 0, child.stderr[-2000:]
+    assert child.stdout.split() == ["0.0", "nan"], child.stdout

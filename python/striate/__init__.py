@@ -88,3 +88,29 @@ def is_tensor(obj):
 
 def numel(t):
     return t.numel()
+
+
+import builtins as _builtins  # noqa: E402  (striate.bool is the dtype)
+
+_deterministic = {"enabled": False, "warn_only": False}
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    """PyTorch's switch for reproducible results. striate's CPU kernels are already
+    deterministic: every parallel loop splits its range statically by the thread count, and no
+    kernel accumulates with atomics, so a run repeats bit for bit given the same seed
+    (``manual_seed``), the same thread count and the same inputs. Enabling it records the
+    request (``are_deterministic_algorithms_enabled``) for code that asks; no algorithm changes.
+    Tested by tests/test_hardening.py (two processes, 100 LeNet-5 steps, bit-identical losses)."""
+    if not isinstance(mode, _builtins.bool):
+        raise TypeError(f"use_deterministic_algorithms: expected a bool, got {type(mode).__name__}")
+    _deterministic["enabled"] = mode
+    _deterministic["warn_only"] = _builtins.bool(warn_only)
+
+
+def are_deterministic_algorithms_enabled():
+    return _deterministic["enabled"]
+
+
+def is_deterministic_algorithms_warn_only_enabled():
+    return _deterministic["warn_only"]

@@ -105,6 +105,8 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    if m is not None and int(m) < 0:
+        raise ValueError(f"eye: m must be non-negative, got {m}")
     return _finish(_C._eye(int(n), -1 if m is None else int(m), _dtype(dtype)), requires_grad,
                    device)
 
@@ -163,7 +165,11 @@ def _infer_numpy(data):
     if isinstance(data, np.ndarray):
         arr = data
     else:
-        arr = np.asarray(data)
+        try:
+            arr = np.asarray(data)
+        except ValueError as error:  # ragged nested lists
+            raise ValueError(f"tensor: cannot build a tensor from {type(data).__name__} data "
+                             f"({error})") from None
         if arr.dtype == np.float64 and not _has_numpy_float64(data):
             arr = arr.astype(np.float32)
     if arr.dtype.kind == "f" and arr.dtype.itemsize < 4:

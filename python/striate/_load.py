@@ -6,7 +6,22 @@ import os
 import sys
 
 
+# OpenMP threads that wait for work spin before they sleep. On a machine where another process is
+# busy, a spinning thread burns the core that the thread it waits for needs, and a parallel region
+# can stall for a whole scheduler time slice: 2 threads then run many times slower than 1. A short
+# spin (GOMP_SPINCOUNT, libgomp's iterations of its wait loop) keeps the fast hand-off of an idle
+# machine and sleeps soon after. libgomp reads these once, when it is loaded, so they are set before
+# the extension loads - unless the user chose a policy. Measured by bench/contention.py.
+SPIN_COUNT = "1000"
+
+
+def set_openmp_wait_policy(environ=os.environ):
+    if "OMP_WAIT_POLICY" not in environ and "GOMP_SPINCOUNT" not in environ:
+        environ["GOMP_SPINCOUNT"] = SPIN_COUNT
+
+
 def load_extension():
+    set_openmp_wait_policy()
     dev = os.environ.get("STRIATE_DEV_BUILD")
     if dev:
         for name in sorted(os.listdir(dev)):

@@ -145,7 +145,9 @@ Tensor read_idx(const std::string& path) {
   }
   Tensor result = empty(shape, type.dtype, "read_idx");
   switch (magic[2]) {
-    case 0x08: std::memcpy(result.data_ptr(), bytes.data(), bytes.size()); break;
+    case 0x08:  // an empty shape has no buffer: memcpy from or to null is undefined even for 0 bytes
+      if (!bytes.empty()) std::memcpy(result.data_ptr(), bytes.data(), bytes.size());
+      break;
     case 0x09: decode<int8_t>(bytes.data(), count, result.data<int64_t>()); break;
     case 0x0B: decode<int16_t>(bytes.data(), count, result.data<int64_t>()); break;
     case 0x0C: decode<int32_t>(bytes.data(), count, result.data<int64_t>()); break;

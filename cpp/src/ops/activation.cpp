@@ -6,6 +6,7 @@
 #include "kernels/elementwise.h"
 #include "kernels/reduce.h"
 #include "ops/dispatch.h"
+#include "ops/elementwise_internal.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/elementwise.h"
@@ -105,6 +106,7 @@ Tensor tanh(const Tensor& x) { return activation(x, Activation::Tanh); }
 
 Tensor& relu_(Tensor& x) {
   check_input(x, "relu_");
+  elementwise::check_no_internal_overlap(x, "relu_");
   STRIATE_CHECK_STATE(!(grad_mode_enabled() && x.requires_grad() && x.is_leaf()),
                       "relu_: a leaf Variable that requires grad is being used in an in-place operation.");
   const bool track = autograd::needs_grad(x);
@@ -187,6 +189,7 @@ Tensor pointwise(const Tensor& x, const PointwiseSpec& spec) {
 // Overwrites x and rebases its history onto the new node, as relu_ does.
 Tensor& pointwise_(Tensor& x, const PointwiseSpec& spec) {
   check_input(x, spec.op);
+  elementwise::check_no_internal_overlap(x, spec.op);
   STRIATE_CHECK_STATE(!(grad_mode_enabled() && x.requires_grad() && x.is_leaf()), spec.op,
                       ": a leaf Variable that requires grad is being used in an in-place operation.");
   const bool track = autograd::needs_grad(x);
@@ -366,6 +369,7 @@ Tensor softmin(const Tensor& x, int64_t dim, std::optional<DType> dtype) {
   STRIATE_CHECK(x.defined(), "softmin: expected a tensor, got None");
   Tensor input = dtype && *dtype != x.dtype() ? to_dtype(x, *dtype) : x;
   check_input(input, "softmin");
+  wrap_dim(dim, input.dim(), "softmin");  // a bad dim is reported as softmin's, not softmax's
   return softmax_common(neg(input), dim, std::nullopt, false);
 }
 

@@ -29,6 +29,17 @@ DType result_dtype(const Tensor& a, const Tensor& b) {
 void check_inplace_allowed(const Tensor& self, const char* op) {
   STRIATE_CHECK_STATE(!(grad_mode_enabled() && self.requires_grad() && self.is_leaf()), op,
                       ": a leaf Variable that requires grad is being used in an in-place operation.");
+  check_no_internal_overlap(self, op);
+}
+
+void check_no_internal_overlap(const Tensor& self, const char* op) {
+  if (self.numel() == 0) return;  // nothing is written
+  for (int d = 0; d < self.dim(); ++d) {
+    STRIATE_CHECK_STATE(!(self.size(d) > 1 && self.stride(d) == 0), op,
+                        ": unsupported operation: more than one element of the written-to tensor refers to a "
+                        "single memory location (an expanded view, shape ",
+                        self.sizes(), "); clone() it before writing in place");
+  }
 }
 
 // Raw strided copy with cast, src broadcast to dst.

@@ -121,8 +121,8 @@ Tensor linspace(double start, double end, int64_t steps, DType dtype) {
   STRIATE_DISPATCH_NUMERIC(dtype, "linspace", [&] {
     auto* p = t.data<scalar_t>();
     double step = steps > 1 ? (end - start) / static_cast<double>(steps - 1) : 0.0;
-    // Symmetric evaluation as PyTorch: the second half counts back from `end`.
-    int64_t half = steps / 2;
+    // Symmetric evaluation as PyTorch: the second half counts back from `end` (one step: `start`).
+    int64_t half = steps == 1 ? 1 : steps / 2;
     for (int64_t i = 0; i < steps; ++i)
       p[i] = static_cast<scalar_t>(i < half ? start + step * static_cast<double>(i)
                                             : end - step * static_cast<double>(steps - 1 - i));

@@ -95,6 +95,8 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
                   const Tensor& bias, bool training, double momentum, double eps) {
   const char* op = "batch_norm";
   check_input(input, op, 2);
+  // An empty batch normalizes to an empty output and leaves the running statistics alone (PyTorch).
+  if (input.numel() == 0) return mul(input, 1.0);
   const int64_t N = input.size(0), C = input.size(1), L = trailing_numel(input, 2);
   check_channel_tensor(running_mean, input, C, op, "running_mean");
   check_channel_tensor(running_var, input, C, op, "running_var");
@@ -275,6 +277,7 @@ Tensor instance_norm(const Tensor& input, const Tensor& running_mean, const Tens
                      const Tensor& bias, bool use_input_stats, double momentum, double eps) {
   const char* op = "instance_norm";
   check_input(input, op, 3);
+  if (input.numel() == 0) return mul(input, 1.0);  // as PyTorch: an empty input gives an empty output
   const int64_t N = input.size(0), C = input.size(1), L = trailing_numel(input, 2);
   check_channel_tensor(running_mean, input, C, op, "running_mean");
   check_channel_tensor(running_var, input, C, op, "running_var");

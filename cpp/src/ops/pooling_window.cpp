@@ -23,8 +23,9 @@ void check_planes_input(const Tensor& input, const char* op) {
   STRIATE_CHECK_SHAPE(input.dim() == 3 || input.dim() == 4, op,
                       ": expected input of shape (N, C, H, W) or (C, H, W), got ", input.sizes());
   int d = input.dim();
-  STRIATE_CHECK_SHAPE(input.size(d - 3) > 0 && input.size(d - 2) > 0 && input.size(d - 1) > 0, op,
-                      ": expected input with non-zero C, H and W, got ", input.sizes());
+  // Zero channels give an empty output (as PyTorch); an empty plane has no window to pool.
+  STRIATE_CHECK_SHAPE(input.size(d - 2) > 0 && input.size(d - 1) > 0, op,
+                      ": expected input with non-zero H and W, got ", input.sizes());
 }
 
 Shape with_plane_size(const Shape& input, int64_t P, int64_t Q) {

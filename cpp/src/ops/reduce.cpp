@@ -48,10 +48,19 @@ Shape reduced_shape(const Shape& sizes, const std::vector<bool>& reduced, bool k
   return out;
 }
 
+// a * b over the sizes of one tensor: 0 absorbs and an overflow saturates. The dims of an empty
+// tensor can multiply past int64 before its zero dim (an expanded (2^62, 2^62, 0) view: UBSan,
+// found by the atheris shape harness); its counts are then 0 or never used.
+int64_t size_product(int64_t a, int64_t b) {
+  if (a == 0 || b == 0) return 0;
+  int64_t out = 0;
+  return __builtin_mul_overflow(a, b, &out) ? INT64_MAX : out;
+}
+
 int64_t reduced_count(const Shape& sizes, const std::vector<bool>& reduced) {
   int64_t count = 1;
   for (int d = 0; d < sizes.size(); ++d)
-    if (reduced[d]) count *= sizes[d];
+    if (reduced[d]) count = size_product(count, sizes[d]);
   return count;
 }
 
@@ -85,11 +94,11 @@ ReducePlan plan_reduction(const Tensor& x, const std::vector<bool>& reduced) {
       for (int d = 0; d < sizes.size(); ++d) {
         if (reduced[d] && sizes[d] != 1) seen_reduced = true;
         if (reduced[d]) {
-          plan.R *= sizes[d];
+          plan.R = size_product(plan.R, sizes[d]);
         } else if (seen_reduced) {
-          plan.inner *= sizes[d];
+          plan.inner = size_product(plan.inner, sizes[d]);
         } else {
-          plan.outer *= sizes[d];
+          plan.outer = size_product(plan.outer, sizes[d]);
         }
       }
       return plan;
@@ -99,13 +108,13 @@ ReducePlan plan_reduction(const Tensor& x, const std::vector<bool>& reduced) {
   for (int d = 0; d < sizes.size(); ++d) {
     if (!reduced[d]) {
       order.push_back(d);
-      plan.outer *= sizes[d];
+      plan.outer = size_product(plan.outer, sizes[d]);
     }
   }
   for (int d = 0; d < sizes.size(); ++d) {
     if (reduced[d]) {
       order.push_back(d);
-      plan.R *= sizes[d];
+      plan.R = size_product(plan.R, sizes[d]);
     }
   }
   plan.data = x.permute(order).contiguous();

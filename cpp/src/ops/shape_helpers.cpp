@@ -210,6 +210,8 @@ Tensor interpolate(const Tensor& input, std::optional<IntPair> size, std::option
   if (input.dim() != 4)
     STRIATE_NOT_IMPLEMENTED("interpolate: only 4-D input (N, C, H, W) is supported, got shape ", input.sizes());
   STRIATE_CHECK_TYPE(input.is_floating_point(), "interpolate: expected a floating-point input, got ", input.dtype());
+  STRIATE_CHECK_SHAPE(input.size(2) > 0 && input.size(3) > 0,
+                      "interpolate: expected an input with non-zero H and W, got shape ", input.sizes());
   STRIATE_CHECK(mode == "bilinear" || !align_corners.has_value(),
                 "interpolate: align_corners can only be set with mode 'bilinear', got mode '", mode, "'");
   const IntPair out = interpolate_output_size(input.sizes(), size, scale_factor);

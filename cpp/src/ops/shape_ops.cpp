@@ -5,6 +5,7 @@
 
 #include "kernels/index.h"
 #include "ops/dispatch.h"
+#include "ops/elementwise_internal.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/elementwise.h"
@@ -52,6 +53,7 @@ void check_inplace(const Tensor& x, const char* op) {
   STRIATE_CHECK(x.defined(), op, ": expected a tensor, got None");
   STRIATE_CHECK_STATE(!(grad_mode_enabled() && x.requires_grad() && x.is_leaf()), op,
                       ": a leaf Variable that requires grad is being used in an in-place operation.");
+  elementwise::check_no_internal_overlap(x, op);
 }
 
 // Recording an in-place write on a view would leave its base's history stale (no view rebasing

@@ -209,8 +209,8 @@ Tensor Tensor::select(int64_t d, int64_t index) const {
   STRIATE_CHECK_INDEX(dim() > 0, "select: cannot index a 0-d tensor");
   int w = wrap_dim(d, dim(), "select");
   int64_t n = sizes()[w];
-  STRIATE_CHECK_INDEX(index >= -n && index < n, "index ", index, " is out of bounds for dimension ", w, " with size ",
-                      n);
+  STRIATE_CHECK_INDEX(index >= -n && index < n, "select: index ", index, " is out of bounds for dimension ", w,
+                      " with size ", n);
   if (index < 0) index += n;
   Tensor s = slice(w, index, index + 1, 1);
   Shape new_sizes = s.sizes();

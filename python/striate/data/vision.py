@@ -9,6 +9,7 @@ Labels are int64 tensors (ImageFolder: ints); ``target_transform`` receives them
 import codecs
 import os
 import pickle
+import stat
 
 import numpy as np
 
@@ -108,6 +109,23 @@ _CIFAR_GLOBALS.update({
 })
 
 
+def _open_regular(path, who, mode="rb"):
+    """Opens a data file for reading, refusing anything but a regular file without blocking: a
+    FIFO opened the ordinary way waits for a writer for ever, and a device may never end."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise OSError(f"{who}: '{os.fspath(path)}' is {kind} (a FIFO, device or socket is "
+                          "refused: reading it could block)")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, mode)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def _unpickle(path, who):
     """The dict of one CIFAR python batch, read with the restricted unpickler: a file naming any
     other code raises OSError naming the file, and the code never runs."""
@@ -117,7 +135,7 @@ def _unpickle(path, who):
                 "refusing to load it (it could run code)")
 
     # The official batches are Python 2 pickles; latin1 keeps their byte strings intact.
-    with open(path, "rb") as f:
+    with _open_regular(path, who) as f:
         try:
             entry = restricted_load(f, _CIFAR_GLOBALS, refusal, encoding="latin1")
         except UnsafeGlobalError as error:
@@ -218,7 +236,7 @@ class CIFAR10(_ImageTensorDataset):
         path = os.path.join(folder, self._meta[2])
         if not os.path.isfile(path):
             return None
-        with open(path) as f:
+        with _open_regular(path, type(self).__name__, "r") as f:
             return [line.strip() for line in f if line.strip()] or None
 
     def __repr__(self):
@@ -252,7 +270,7 @@ def pil_loader(path):
 
     from .. import from_numpy
 
-    with open(path, "rb") as f:
+    with _open_regular(path, "pil_loader") as f:
         try:
             image = Image.open(f)
             pixels = np.asarray(image.convert("RGB"), dtype=np.uint8)
@@ -262,13 +280,32 @@ def pil_loader(path):
     return from_numpy(np.ascontiguousarray(pixels.transpose(2, 0, 1)))
 
 
+def verify_image(path):
+    """Raises OSError naming `path` unless it is a regular file holding an image Pillow accepts
+    (its header and structure; the pixels are not decoded)."""
+    from PIL import Image
+
+    with _open_regular(path, "ImageFolder") as f:
+        try:
+            with Image.open(f) as image:
+                image.verify()
+        except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as error:
+            raise OSError(f"ImageFolder: '{os.fspath(path)}' is not a readable image "
+                          f"({type(error).__name__}: {error})") from error
+
+
 class ImageFolder(Dataset):
     """Images laid out as ``root/<class>/.../<image>``: classes are the sorted subfolder names,
     ``samples`` the (path, class index) pairs in sorted order. ``loader`` decodes a path
     (default: Pillow to a uint8 (3, H, W) RGB tensor); example i is (transform(image),
-    target_transform(class index))."""
+    target_transform(class index)).
 
-    def __init__(self, root, transform=None, target_transform=None, loader=None):
+    ``verify`` (default: on with the default loader) checks every image when the folder is
+    scanned - a regular file whose header and structure Pillow accepts (``Image.verify``, no
+    decoding) - so a corrupt or truncated image, a FIFO or a device raises an OSError naming the
+    file here rather than mid-epoch."""
+
+    def __init__(self, root, transform=None, target_transform=None, loader=None, verify=None):
         root = os.fspath(root)
         if not os.path.isdir(root):
             raise FileNotFoundError(f"ImageFolder: '{root}' is not a folder")
@@ -295,6 +332,9 @@ class ImageFolder(Dataset):
                     f"ImageFolder: found no image file in '{os.path.join(root, name)}' "
                     f"(supported extensions: {', '.join(IMG_EXTENSIONS)})")
             self.samples.extend((path, self.class_to_idx[name]) for path in found)
+        if verify if verify is not None else loader is None:
+            for path, _ in self.samples:
+                verify_image(path)
         self.targets = [target for _, target in self.samples]
         self.imgs = self.samples
 

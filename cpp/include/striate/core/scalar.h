@@ -9,7 +9,7 @@ namespace striate {
 class Scalar {
  public:
   enum class Kind : uint8_t { Bool, Int, Float };
-  Scalar(double v) : kind_(Kind::Float), d_(v), i_(static_cast<int64_t>(v)) {}
+  Scalar(double v) : kind_(Kind::Float), d_(v), i_(saturate(v)) {}
   Scalar(float v) : Scalar(static_cast<double>(v)) {}
   Scalar(int64_t v) : kind_(Kind::Int), d_(static_cast<double>(v)), i_(v) {}
   Scalar(int v) : Scalar(static_cast<int64_t>(v)) {}
@@ -21,9 +21,20 @@ class Scalar {
   int64_t to_int() const { return i_; }
   template <typename T>
   T to() const {
-    if constexpr (std::is_floating_point_v<T>) return static_cast<T>(d_);
-    else if constexpr (std::is_same_v<T, bool>) return d_ != 0.0;
-    else return static_cast<T>(kind_ == Kind::Float ? static_cast<int64_t>(d_) : i_);
+    if constexpr (std::is_floating_point_v<T>)
+      return static_cast<T>(d_);
+    else if constexpr (std::is_same_v<T, bool>)
+      return d_ != 0.0;
+    else
+      return static_cast<T>(i_);
+  }
+  // A double as int64: truncated, clamped to the range, NaN as 0 (casting NaN, +-Inf or a value
+  // out of range is undefined behaviour; UBSan caught full((2,), nan) doing it).
+  static int64_t saturate(double v) {
+    if (!(v == v)) return 0;
+    if (v >= 9223372036854775807.0) return INT64_MAX;
+    if (v <= -9223372036854775808.0) return INT64_MIN;
+    return static_cast<int64_t>(v);
   }
   // The dtype this number takes when combined with a tensor of dtype `t` (PyTorch's rule:
   // a Python number never widens a tensor of its own category; a float turns integers float32).

@@ -8,6 +8,7 @@
 #include <immintrin.h>
 #endif
 
+#include "core/interrupt.h"
 #include "kernels/cpu/gemm_isa.h"
 
 namespace striate::kernels::cpu {
@@ -50,20 +51,26 @@ template <typename Vector, typename T>
 inline Vector broadcast(T value) {
 #if defined(__AVX512F__)
   if constexpr (sizeof(Vector) == 64) {
-    if constexpr (sizeof(T) == 4) return _mm512_set1_ps(value);
-    else return _mm512_set1_pd(value);
+    if constexpr (sizeof(T) == 4)
+      return _mm512_set1_ps(value);
+    else
+      return _mm512_set1_pd(value);
   }
 #endif
 #if defined(__AVX__)
   if constexpr (sizeof(Vector) == 32) {
-    if constexpr (sizeof(T) == 4) return _mm256_set1_ps(value);
-    else return _mm256_set1_pd(value);
+    if constexpr (sizeof(T) == 4)
+      return _mm256_set1_ps(value);
+    else
+      return _mm256_set1_pd(value);
   }
 #endif
 #if defined(__SSE2__)
   if constexpr (sizeof(Vector) == 16) {
-    if constexpr (sizeof(T) == 4) return _mm_set1_ps(value);
-    else return _mm_set1_pd(value);
+    if constexpr (sizeof(T) == 4)
+      return _mm_set1_ps(value);
+    else
+      return _mm_set1_pd(value);
   }
 #endif
   Vector v;
@@ -76,14 +83,18 @@ template <typename T, typename Vector>
 inline Vector multiply_add(Vector acc, Vector a, Vector b) {
 #if defined(__AVX512F__)
   if constexpr (sizeof(Vector) == 64) {
-    if constexpr (sizeof(T) == 4) return _mm512_fmadd_ps(a, b, acc);
-    else return _mm512_fmadd_pd(a, b, acc);
+    if constexpr (sizeof(T) == 4)
+      return _mm512_fmadd_ps(a, b, acc);
+    else
+      return _mm512_fmadd_pd(a, b, acc);
   }
 #endif
 #if defined(__FMA__)
   if constexpr (sizeof(Vector) == 32) {
-    if constexpr (sizeof(T) == 4) return _mm256_fmadd_ps(a, b, acc);
-    else return _mm256_fmadd_pd(a, b, acc);
+    if constexpr (sizeof(T) == 4)
+      return _mm256_fmadd_ps(a, b, acc);
+    else
+      return _mm256_fmadd_pd(a, b, acc);
   }
 #endif
   return acc + a * b;
@@ -140,8 +151,8 @@ void pack_b(T* packed, const detail::GemmProblem<T>& p, int64_t k0, int64_t dept
 // One MR x NR tile of C from a packed A panel (depth x MR) and B panel (depth x NR). `rows`
 // and `cols` clip the tile at the matrix edge; beta == 0 never reads C.
 template <typename Config, typename T>
-void micro_kernel(int64_t depth, const T* packed_a, const T* packed_b, T* C, int64_t ldc, int64_t rows,
-                  int64_t cols, T alpha, T beta) {
+void micro_kernel(int64_t depth, const T* packed_a, const T* packed_b, T* C, int64_t ldc, int64_t rows, int64_t cols,
+                  T alpha, T beta) {
   using Vector = typename Config::Vector;
   constexpr int MR = Config::MR;
   constexpr int NR = Config::NR;
@@ -205,12 +216,12 @@ void compute_block(const detail::GemmProblem<T>& p, int64_t m_begin, int64_t m_e
       T beta = pc == 0 ? p.beta : T(1);
       for (int64_t ic = m_begin; ic < m_end; ic += Config::MC) {
         int64_t rows = smaller(Config::MC, m_end - ic);
+        check_interrupt_in_kernel();  // an MC x NC x KC block: milliseconds, so Ctrl-C stops a big GEMM
         pack_a<Config>(packed_a, p, ic, rows, pc, depth);
         for (int64_t jr = 0; jr < cols; jr += Config::NR) {
           for (int64_t ir = 0; ir < rows; ir += Config::MR) {
-            micro_kernel<Config>(depth, packed_a + ir * depth, packed_b + jr * depth,
-                                 p.C + (ic + ir) * p.ldc + jc + jr, p.ldc, smaller(Config::MR, rows - ir),
-                                 smaller(Config::NR, cols - jr), p.alpha, beta);
+            micro_kernel<Config>(depth, packed_a + ir * depth, packed_b + jr * depth, p.C + (ic + ir) * p.ldc + jc + jr,
+                                 p.ldc, smaller(Config::MR, rows - ir), smaller(Config::NR, cols - jr), p.alpha, beta);
           }
         }
       }

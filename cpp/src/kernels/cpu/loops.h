@@ -23,6 +23,15 @@ template <int N>
 StridedOperands<N> make_operands(const Shape& shape, const std::array<const Tensor*, N>& tensors) {
   StridedOperands<N> it;
   for (int k = 0; k < N; ++k) it.base[k] = static_cast<char*>(tensors[k]->data_ptr());
+  // An empty shape visits nothing; merging its other dims could overflow (2^40 x 2^40 x 0: UBSan).
+  for (int d = 0; d < shape.size(); ++d) {
+    if (shape[d] == 0) {
+      it.ndim = 1;
+      it.sizes[0] = 0;
+      for (int k = 0; k < N; ++k) it.strides[k][0] = 0;
+      return it;
+    }
+  }
   // Drop size-1 dims, then merge dim i into dim i+1 when that is contiguous for all operands.
   for (int d = 0; d < shape.size(); ++d) {
     if (shape[d] == 1) continue;
