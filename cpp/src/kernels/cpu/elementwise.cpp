@@ -158,10 +158,19 @@ void where(const Tensor& out, const Tensor& condition, const Tensor& a, const Te
   });
 }
 
+// Writes only: the destination's old bytes are never read (they may be uninitialized memory,
+// which is not a valid bool).
 void fill(const Tensor& dst, Scalar value) {
   STRIATE_DISPATCH_ALL(dst.dtype(), "fill_", [&] {
-    scalar_t v = value.to<scalar_t>();
-    unary_loop<scalar_t, scalar_t>(dst, dst, [v](scalar_t) { return v; });
+    const scalar_t v = value.to<scalar_t>();
+    auto it = make_operands<1>(dst.sizes(), {&dst});
+    for_each_run<1>(it, [&](const std::array<char*, 1>& p, int64_t n, const std::array<int64_t, 1>& s) {
+      if (s[0] == static_cast<int64_t>(sizeof(scalar_t))) {
+        std::fill_n(reinterpret_cast<scalar_t*>(p[0]), n, v);
+      } else {
+        for (int64_t i = 0; i < n; ++i) *reinterpret_cast<scalar_t*>(p[0] + i * s[0]) = v;
+      }
+    });
   });
 }
 
