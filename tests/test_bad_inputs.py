@@ -466,8 +466,7 @@ CHILD = textwrap.dedent("""
     from striate import nn
 
     def encode(out):
-        if isinstance(out, (tuple, list)) and not isinstance(out, st.Size if hasattr(st, "Size")
-                                                             else ()):
+        if isinstance(out, (tuple, list)):  # striate.Size is a tuple subclass
             if all(isinstance(v, int) for v in out):
                 return {"shape_tuple": list(out)}
             return {"tuple": [encode(v) for v in out]}
