@@ -142,9 +142,12 @@ def test_worker_init_fn_and_get_worker_info_in_each_worker(persistent):
         wid == info_id and n == 2 and name.startswith("striate-data")
         for wid, info_id, n, name in seen
     )
-    ids = sorted(wid for wid, *_ in seen)
-    # Persistent workers start once; otherwise each epoch starts its own.
-    assert ids == ([0, 1] if persistent else [0, 0, 1, 1])
+    ids = [wid for wid, *_ in seen]
+    # Persistent workers start once; otherwise each epoch starts its own pool (a pool may start
+    # fewer than num_workers threads when its first ones are idle in time, so count worker 0).
+    assert set(ids) <= {0, 1}
+    assert ids.count(0) == (1 if persistent else 2)
+    assert all(ids.count(i) <= ids.count(0) for i in set(ids))
 
 
 def test_timeout_raises_instead_of_waiting_forever():
