@@ -21,6 +21,9 @@ void cuda_host_free(void* p);
 void cuda_memcpy_host_to_device(void* dst, const void* src, size_t nbytes, int device);
 void cuda_memcpy_device_to_host(void* dst, const void* src, size_t nbytes, int device);
 void cuda_memcpy_device_to_device(void* dst, const void* src, size_t nbytes, int device);
+// The stream (a cudaStream_t) that kernels and copies on `device` are queued on by the calling
+// thread. kernels/cuda/launch.cuh casts it back; nullptr is CUDA's default stream.
+void* cuda_current_stream(int device);
 // Waits until every kernel and copy queued on `device` has finished.
 void cuda_synchronize(int device);
 // Raises RuntimeError naming `what` when the last kernel launch on this thread failed.

@@ -21,6 +21,7 @@ void cuda_host_free(void*) {}
 void cuda_memcpy_host_to_device(void*, const void*, size_t, int) { not_built(); }
 void cuda_memcpy_device_to_host(void*, const void*, size_t, int) { not_built(); }
 void cuda_memcpy_device_to_device(void*, const void*, size_t, int) { not_built(); }
+void* cuda_current_stream(int) { return nullptr; }
 void cuda_synchronize(int) { not_built(); }
 void cuda_check_launch(const char*) { not_built(); }
 
