@@ -249,6 +249,10 @@ def unsafe_loads(tree):
     """(line, text) of every unrestricted unpickling call in a module's syntax tree."""
     found = []
     for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):  # a subclass of Unpickler unpickles too
+            for base in node.bases:
+                if isinstance(base, ast.Attribute) and base.attr == "Unpickler":
+                    found.append((node.lineno, f"class {node.name}(...Unpickler)"))
         if isinstance(node, ast.ImportFrom) and node.module in ("pickle", "_pickle", "dill"):
             for alias in node.names:
                 if alias.name in ("load", "loads", "Unpickler"):
@@ -290,8 +294,9 @@ def test_static_check_finds_what_it_looks_for():
         pickle.Unpickler(f).load()
         np.load(path, allow_pickle=True)
         np.load(path, allow_pickle=False)
+        class Reader(pickle.Unpickler): pass
     """)
-    assert sorted(line for line, _ in unsafe_loads(ast.parse(source))) == [3, 4, 5, 6]
+    assert sorted(line for line, _ in unsafe_loads(ast.parse(source))) == [3, 4, 5, 6, 8]
 
 
 # ---- the NaN guard -------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """The one place the package unpickles. A pickle names the functions and classes it calls; the
 restricted unpickler resolves only the (module, name) pairs its caller allows, so a file can never
-name code to run. striate.load (checkpoints) and the CIFAR readers each pass their own list;
+name code to run. striate.load (old checkpoints, PyTorch files) and the CIFAR readers each pass
+their own list;
 tests/test_hardening.py fails if any other module unpickles."""
 
 import pickle
+import pickletools
 
 __all__ = ["UnsafeGlobalError", "restricted_load", "unrestricted_load"]
 
@@ -13,10 +15,11 @@ class UnsafeGlobalError(pickle.UnpicklingError):
 
 
 class _RestrictedUnpickler(pickle.Unpickler):
-    def __init__(self, file, allowed, refusal, **options):
+    def __init__(self, file, allowed, refusal, persistent_load=None, **options):
         super().__init__(file, **options)
         self._allowed = allowed
         self._refusal = refusal
+        self._persistent_load = persistent_load
 
     def find_class(self, module, name):
         try:
@@ -24,12 +27,39 @@ class _RestrictedUnpickler(pickle.Unpickler):
         except KeyError:
             raise UnsafeGlobalError(self._refusal(module, name)) from None
 
+    def persistent_load(self, pid):
+        if self._persistent_load is None:
+            raise pickle.UnpicklingError("a persistent id in a pickle that declares none")
+        return self._persistent_load(pid)
 
-def restricted_load(file, allowed, refusal, **options):
+
+_MEMO_OPCODES = ("PUT", "BINPUT", "LONG_BINPUT")
+
+
+def _check_memo_indices(file):
+    """Walks the pickle's opcodes (parsing only, nothing runs) and refuses a memo index larger
+    than the number of opcodes before it: the C unpickler sizes its memo by the largest index, so
+    one damaged LONG_BINPUT would make it allocate and clear gigabytes. The file is rewound."""
+    start = file.tell()
+    try:
+        for count, (opcode, argument, _) in enumerate(pickletools.genops(file)):
+            if opcode.name in _MEMO_OPCODES and isinstance(argument, int) and argument > count:
+                raise pickle.UnpicklingError(
+                    f"memo index {argument} at opcode {count} (a damaged pickle)")
+    except ValueError as error:  # genops: an unknown opcode or a truncated argument
+        raise pickle.UnpicklingError(f"a damaged pickle ({error})") from None
+    finally:
+        file.seek(start)
+
+
+def restricted_load(file, allowed, refusal, persistent_load=None, **options):
     """Unpickles one object from a binary file object. allowed: {(module, name): object} - the only
     globals the pickle may use; refusal(module, name) -> the message of the UnsafeGlobalError raised
-    for any other. options: pickle.Unpickler's (encoding=...)."""
-    return _RestrictedUnpickler(file, allowed, refusal, **options).load()
+    for any other; persistent_load(pid) resolves persistent ids (PyTorch's storages), refused when
+    None. options: pickle.Unpickler's (encoding=...)."""
+    if file.seekable():
+        _check_memo_indices(file)
+    return _RestrictedUnpickler(file, allowed, refusal, persistent_load, **options).load()
 
 
 def unrestricted_load(file):

@@ -374,8 +374,11 @@ def load(f, map_location=None, weights_only=True):
     needed), a checkpoint as the saved object. Tensors come back on the device they were saved
     from unless map_location says otherwise, as in torch.load: a device or string ("cpu",
     "cuda:0") for all of them, a dict {saved: new}, or a callable (tensor, saved_location)
-    returning the tensor to use (None: the default). Nothing is ever unpickled (weights_only is
-    accepted for torch compatibility and changes nothing). Raises FileNotFoundError / OSError for
+    returning the tensor to use (None: the default). PyTorch's own files (torch.save, .pt/.pth)
+    load too, as torch.load(weights_only=True) reads them: tensors, storages and plain containers
+    only, so torchvision's pretrained files load without PyTorch (see striate/_torch_file.py).
+    No file can make striate run code: weights_only is accepted for torch compatibility and
+    changes nothing. Raises FileNotFoundError / OSError for
     a missing, non-regular, unreadable or malformed file (naming the file and the problem),
     ValueError for a file of the old pickle format (run `striate convert OLD NEW`) or a damaged
     tree, and RuntimeError for a tensor whose device is not available (pass map_location="cpu")."""
@@ -394,6 +397,10 @@ def load(f, map_location=None, weights_only=True):
 def _load_path(path, location, name):
     from . import _C
 
+    from ._torch_file import is_torch_file, load_torch_file
+
+    if is_torch_file(_read_prefix(path, 16)):
+        return load_torch_file(path, name, location)
     if _read_prefix(path, len(_LEGACY_MAGIC)) == _LEGACY_MAGIC:
         raise ValueError(f"striate.load: {name} is a checkpoint in the old pickle-based format, "
                          "which striate no longer reads directly; convert it once with "
