@@ -83,6 +83,41 @@ def test_mnist_missing_root_names_path_and_files(tmp_path):
         data.MNIST(missing, train=False)
 
 
+FASHION_SYSTEM_COPY = "/usr/share/datasets/fashion-mnist"
+
+
+@pytest.mark.skipif(not os.path.isdir(FASHION_SYSTEM_COPY),
+                    reason="needs the Debian package dataset-fashion-mnist (.ci/run installs it)")
+def test_download_true_finds_the_system_copy_without_any_network(tmp_path, monkeypatch):
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("a dataset opened a network connection")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    # torchvision's tutorial line: an empty ./data and download=True
+    found = data.FashionMNIST(root=tmp_path / "data", train=False, download=True)
+    system = data.FashionMNIST(train=False)
+    assert len(found) == len(system) == 10000
+    np.testing.assert_array_equal(found.targets.numpy(), system.targets.numpy())
+    with pytest.raises(OSError, match=r"FashionMNIST: cannot find t10k.*download=True also looks"):
+        data.FashionMNIST(root=tmp_path / "data", train=False)
+
+
+def test_download_true_without_the_files_says_where_to_put_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(data.MNIST, "_system_copies", (str(tmp_path / "no-system-copy"),))
+    with pytest.raises(FileNotFoundError, match=r"MNIST: download=True, but striate never opens "
+                       r"a network connection.*'<root>/MNIST/raw'"):
+        data.MNIST(tmp_path / "data", download=True)
+    with pytest.raises(FileNotFoundError, match=r"CIFAR10: cannot find .*download=True, but "
+                       r"striate never opens a network connection: unpack the archive from "
+                       r"https://www.cs.toronto.edu/~kriz/cifar.html"):
+        data.CIFAR10(tmp_path / "data", download=True)
+    with pytest.raises(FileNotFoundError, match=r"CIFAR100: cannot find train \(python"):
+        data.CIFAR100(tmp_path / "data", download=False)
+
+
 def test_mnist_transforms(tmp_path):
     fake_mnist(tmp_path)
     plain = data.MNIST(tmp_path)

@@ -4,6 +4,11 @@ CIFAR10, CIFAR100 (python-pickle or binary batches) and ImageFolder (Pillow).
 MNIST-family images are float32 (N, 1, 28, 28) in [0, 1]; CIFAR images are stored as uint8
 (N, 3, 32, 32) (``ToTensor`` converts); ImageFolder decodes to uint8 (3, H, W) RGB tensors.
 Labels are int64 tensors (ImageFolder: ints); ``target_transform`` receives them as they are.
+
+``download=True`` is accepted as torchvision's scripts pass it, but striate never opens a network
+connection: it looks for the files in ``root`` (and torchvision's layouts under it), then in the
+system's copy when there is one (Debian's dataset-fashion-mnist for FashionMNIST), and otherwise
+raises one FileNotFoundError that says which files to put where, and where to get them.
 """
 
 import codecs
@@ -30,15 +35,39 @@ class MNIST(_ImageTensorDataset):
 
     classes = ["0 - zero", "1 - one", "2 - two", "3 - three", "4 - four", "5 - five", "6 - six",
                "7 - seven", "8 - eight", "9 - nine"]
+    # Folders where system packages install the files, searched when download=True.
+    _system_copies = ("/usr/share/datasets/mnist",)
+    _source = "https://yann.lecun.com/exdb/mnist/ (or a mirror torchvision lists)"
 
-    def __init__(self, root, train=True, transform=None, target_transform=None):
+    def __init__(self, root, train=True, transform=None, target_transform=None, download=False):
         root = os.fspath(root)
-        images_path, labels_path = _data.find_mnist_files(root, bool(train), type(self).__name__)
+        name = type(self).__name__
+        try:
+            images_path, labels_path = _data.find_mnist_files(root, bool(train), name)
+        except OSError as error:
+            if not download:
+                raise OSError(f"{error} (download=True also looks in this machine's system "
+                              "copy; striate never downloads)") from None
+            images_path, labels_path = self._system_copy(bool(train), error)
         images = _data.load_mnist_images(images_path)
         labels = _data.load_mnist_labels(labels_path)
         super().__init__(images, labels, transform, target_transform)
         self.root = root
         self.train = bool(train)
+
+    def _system_copy(self, train, error):
+        name = type(self).__name__
+        for folder in self._system_copies:
+            if os.path.isdir(folder):
+                try:
+                    return _data.find_mnist_files(folder, train, name)
+                except OSError:
+                    continue
+        looked = "".join(f", '{folder}'" for folder in self._system_copies)
+        raise FileNotFoundError(
+            f"{name}: download=True, but striate never opens a network connection, and the files "
+            f"are not on this machine ({error}{looked}). Put the four files (.gz or not) from "
+            f"{self._source} in '<root>/{name}/raw'") from None
 
     @property
     def class_to_idx(self):
@@ -58,10 +87,13 @@ class FashionMNIST(MNIST):
 
     classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
                "Sneaker", "Bag", "Ankle boot"]
+    _system_copies = ("/usr/share/datasets/fashion-mnist",)
+    _source = ("https://github.com/zalandoresearch/fashion-mnist (or `apt-get install "
+               "dataset-fashion-mnist`, which needs no root argument)")
 
     def __init__(self, root="/usr/share/datasets/fashion-mnist", train=True, transform=None,
-                 target_transform=None):
-        super().__init__(root, train, transform, target_transform)
+                 target_transform=None, download=False):
+        super().__init__(root, train, transform, target_transform, download)
 
 
 _CIFAR10_CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse",
@@ -172,7 +204,9 @@ class CIFAR10(_ImageTensorDataset):
     _cifar100 = False
     _default_classes = _CIFAR10_CLASSES
 
-    def __init__(self, root, train=True, transform=None, target_transform=None):
+    _source = "https://www.cs.toronto.edu/~kriz/cifar.html (the python or the binary version)"
+
+    def __init__(self, root, train=True, transform=None, target_transform=None, download=False):
         root = os.fspath(root)
         train = bool(train)
         names = self._train_files if train else self._test_files
@@ -183,10 +217,14 @@ class CIFAR10(_ImageTensorDataset):
         else:
             paths = _data.find_cifar_binary_files(root, self._cifar100, train)
             if not paths:
-                raise FileNotFoundError(
+                missing = (
                     f"{type(self).__name__}: cannot find {', '.join(names)} (python batches) in "
                     f"'{os.path.join(root, self._pickle_folder)}' or '{root}', nor the binary "
                     f"batches in '{os.path.join(root, self._binary_folder)}'")
+                if download:
+                    missing += (". download=True, but striate never opens a network connection: "
+                                f"unpack the archive from {self._source} into '{root}'")
+                raise FileNotFoundError(missing)
             images, labels = _data.load_cifar_binary(paths, self._cifar100)
             classes = self._text_classes(os.path.dirname(paths[0]))
         super().__init__(images, labels, transform, target_transform)
