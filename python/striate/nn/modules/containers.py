@@ -1,10 +1,283 @@
 """Containers: Sequential (children run in order) and Identity (passes its input through), bound
-from C++."""
+from C++; ModuleList, ModuleDict, ParameterList and ParameterDict, which hold children or
+parameters for a module's own forward to use, as torch.nn's do (registered, so parameters(),
+state_dict(), to() and the optimizers see them)."""
 
+import operator
+from collections.abc import Iterable, Mapping
+
+from ..module import Module, Parameter
 from ._bound import _nn, public
 
-__all__ = ["Sequential", "Identity"]
+__all__ = ["Sequential", "Identity", "ModuleList", "ModuleDict", "ParameterList",
+           "ParameterDict"]
 
 Sequential = _nn.Sequential
 Identity = _nn.Identity
 public(Sequential, Identity)
+
+
+def _index(container, index, size):
+    """index as a position in [0, size), or IndexError naming the container."""
+    try:
+        i = operator.index(index)
+    except TypeError:
+        raise TypeError(f"{type(container).__name__} indices must be integers or slices, got "
+                        f"{type(index).__name__}") from None
+    if not -size <= i < size:
+        raise IndexError(f"{type(container).__name__}: index {i} is out of range for "
+                         f"{size} entries")
+    return i + size if i < 0 else i
+
+
+class _Container(Module):
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(
+            f"{type(self).__name__} has no forward: it holds entries for your module's forward "
+            "to use (iterate over it or index it there)")
+
+
+class ModuleList(_Container):
+    """Holds submodules in a list: ``self.blocks = nn.ModuleList([Block() for _ in range(4)])``
+    then ``for block in self.blocks: x = block(x)`` in forward. Children are named "0", "1", ...
+    (state dict keys ``blocks.0.weight``)."""
+
+    def __init__(self, modules=None):
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def _children(self):
+        # every slot, a module held twice included (named_children lists it once)
+        return [self._lookup(name) for name in self._local_names()
+                if self._registry_of(name) == "module"]
+
+    def _reset(self, modules):
+        for name in list(self._local_names()):
+            if self._registry_of(name) == "module":
+                self._unregister(name)
+        for i, module in enumerate(modules):
+            self.add_module(str(i), module)
+
+    def __len__(self):
+        return len(self._children())
+
+    def __iter__(self):
+        return iter(self._children())
+
+    def __getitem__(self, index):
+        children = self._children()
+        if isinstance(index, slice):
+            return ModuleList(children[index])
+        return children[_index(self, index, len(children))]
+
+    def __setitem__(self, index, module):
+        self.add_module(str(_index(self, index, len(self))), module)
+
+    def __delitem__(self, index):
+        children = self._children()
+        if isinstance(index, slice):
+            del children[index]
+        else:
+            del children[_index(self, index, len(children))]
+        self._reset(children)
+
+    def append(self, module):
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules):
+        if not isinstance(modules, Iterable) or isinstance(modules, Module) and not isinstance(
+                modules, ModuleList):
+            raise TypeError("ModuleList.extend: expected an iterable of modules, got "
+                            f"{type(modules).__name__}")
+        for module in list(modules):
+            self.append(module)
+        return self
+
+    def insert(self, index, module):
+        children = self._children()
+        children.insert(index, module)
+        self._reset(children)
+
+    def pop(self, index=-1):
+        children = self._children()
+        module = children.pop(_index(self, index, len(children)))
+        self._reset(children)
+        return module
+
+    def __add__(self, other):
+        return ModuleList(self._children() + list(other))
+
+    def __iadd__(self, other):
+        return self.extend(other)
+
+    def __dir__(self):
+        return [name for name in super().__dir__() if not name.isdigit()]
+
+
+class ModuleDict(_Container):
+    """Holds submodules by name, in insertion order: ``self.heads = nn.ModuleDict({"cls":
+    nn.Linear(8, 10), "box": nn.Linear(8, 4)})``; ``self.heads["cls"](x)``."""
+
+    def __init__(self, modules=None):
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key):
+        for name, child in self._named_children():
+            if name == key:
+                return child
+        raise KeyError(key)
+
+    def __setitem__(self, key, module):
+        self.add_module(key, module)
+
+    def __delitem__(self, key):
+        if key not in self:
+            raise KeyError(key)
+        self._unregister(key)
+
+    def __len__(self):
+        return len(self._named_children())
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def __contains__(self, key):
+        return any(name == key for name, _ in self._named_children())
+
+    def keys(self):
+        return [name for name, _ in self._named_children()]
+
+    def values(self):
+        return [child for _, child in self._named_children()]
+
+    def items(self):
+        return list(self._named_children())
+
+    def clear(self):
+        for key in self.keys():
+            self._unregister(key)
+
+    def pop(self, key):
+        module = self[key]
+        del self[key]
+        return module
+
+    def update(self, modules):
+        pairs = modules.items() if isinstance(modules, (Mapping, ModuleDict)) else modules
+        for entry in pairs:
+            if not isinstance(entry, (tuple, list)) or len(entry) != 2:
+                raise TypeError("ModuleDict.update: expected a mapping or (name, module) pairs, "
+                                f"got an entry of type {type(entry).__name__}")
+            self[entry[0]] = entry[1]
+
+
+def _as_parameter(value):
+    return value if isinstance(value, Parameter) else Parameter(value)
+
+
+def _describe(name, value):
+    size = " x ".join(str(d) for d in value.shape) or "()"
+    return f"({name}): Parameter containing: [{value.dtype} of size {size}]"
+
+
+class ParameterList(_Container):
+    """Holds parameters in a list (named "0", "1", ...); tensors are wrapped as Parameters."""
+
+    def extra_repr(self):
+        return "\n".join(_describe(i, p) for i, p in enumerate(self._values()))
+
+    def __init__(self, values=None):
+        super().__init__()
+        if values is not None:
+            self.extend(values)
+
+    def _values(self):
+        return [p for _, p in self.named_parameters(recurse=False)]
+
+    def __len__(self):
+        return len(self._values())
+
+    def __iter__(self):
+        return iter(self._values())
+
+    def __getitem__(self, index):
+        values = self._values()
+        if isinstance(index, slice):
+            return ParameterList(values[index])
+        return values[_index(self, index, len(values))]
+
+    def __setitem__(self, index, value):
+        setattr(self, str(_index(self, index, len(self))), _as_parameter(value))
+
+    def append(self, value):
+        self.register_parameter(str(len(self)), _as_parameter(value))
+        return self
+
+    def extend(self, values):
+        for value in list(values):
+            self.append(value)
+        return self
+
+
+class ParameterDict(_Container):
+    """Holds parameters by name, in insertion order; tensors are wrapped as Parameters."""
+
+    def extra_repr(self):
+        return "\n".join(_describe(name, p) for name, p in self._pairs())
+
+    def __init__(self, parameters=None):
+        super().__init__()
+        if parameters is not None:
+            self.update(parameters)
+
+    def _pairs(self):
+        return list(self.named_parameters(recurse=False))
+
+    def __getitem__(self, key):
+        for name, value in self._pairs():
+            if name == key:
+                return value
+        raise KeyError(key)
+
+    def __setitem__(self, key, value):
+        setattr(self, key, _as_parameter(value))
+
+    def __delitem__(self, key):
+        if key not in self:
+            raise KeyError(key)
+        self._unregister(key)
+
+    def __len__(self):
+        return len(self._pairs())
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def __contains__(self, key):
+        return any(name == key for name, _ in self._pairs())
+
+    def keys(self):
+        return [name for name, _ in self._pairs()]
+
+    def values(self):
+        return [value for _, value in self._pairs()]
+
+    def items(self):
+        return self._pairs()
+
+    def update(self, parameters):
+        pairs = parameters.items() if isinstance(parameters, (Mapping, ParameterDict)) else (
+            parameters)
+        for entry in pairs:
+            if not isinstance(entry, (tuple, list)) or len(entry) != 2:
+                raise TypeError("ParameterDict.update: expected a mapping or (name, tensor) "
+                                f"pairs, got an entry of type {type(entry).__name__}")
+            self[entry[0]] = entry[1]
+
+
+for _cls in (ModuleList, ModuleDict, ParameterList, ParameterDict):
+    _cls.__module__ = "striate.nn"
