@@ -34,7 +34,9 @@ def test_signatures_are_compared_parameter_by_parameter():
 
     assert api_coverage.compare(torch_like, same) == ("compatible", "")
     assert api_coverage.compare(torch_like, other_default) == (
-        "differs", "`keepdim` default True (torch: False)")
+        "differs",
+        "`keepdim` default True (torch: False)",
+    )
     assert api_coverage.compare(torch_like, renamed) == ("differs", "no `input`")
     assert api_coverage.compare(torch_like, anything)[0] == "compatible"
 
@@ -52,9 +54,14 @@ def test_pybind_and_torch_docstring_signatures_are_read():
 
 
 def test_the_coverage_page_is_current_and_coverage_does_not_fall():
-    proc = subprocess.run([sys.executable, TOOL, "--check"], capture_output=True, text=True,
-                          timeout=600, stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        [sys.executable, TOOL, "--check"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        stdin=subprocess.DEVNULL,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     _, have, in_scope, totals = api_coverage.render(api_coverage.survey())
-    assert have / in_scope >= 0.68, (have, in_scope)  # raise as gaps close; the goal is 0.95
+    assert have / in_scope >= 0.78, (have, in_scope)  # raise as gaps close; the goal is 0.95
     assert totals["out of scope"] == len(api_coverage.OUT_OF_SCOPE)

@@ -32,8 +32,7 @@ def test_same_state_dict_keys_and_training_as_torch():
     s.load_state_dict({k: v.detach() for k, v in t.state_dict().items()})
     x = np.random.default_rng(0).standard_normal((5, 4)).astype(np.float32)
     s_out, t_out = s(st.tensor(x)), t(torch.tensor(x))
-    np.testing.assert_allclose(s_out.detach().numpy(), t_out.detach().numpy(), rtol=1e-5,
-                               atol=1e-6)
+    np.testing.assert_allclose(s_out.detach().numpy(), t_out.detach().numpy(), rtol=1e-5, atol=1e-6)
     s_out.sum().backward()
     t_out.sum().backward()
     s_grads = {k: None if p.grad is None else p.grad.numpy() for k, p in s.named_parameters()}
@@ -53,8 +52,13 @@ def test_module_list_behaves_as_a_list():
         layers = lib.nn.ModuleList([lib.nn.ReLU(), lib.nn.Tanh()])
         layers.append(lib.nn.Sigmoid()).extend([lib.nn.Identity()])
         layers.insert(1, lib.nn.Linear(2, 2))
-        assert [type(m).__name__ for m in layers] == ["ReLU", "Linear", "Tanh", "Sigmoid",
-                                                      "Identity"]
+        assert [type(m).__name__ for m in layers] == [
+            "ReLU",
+            "Linear",
+            "Tanh",
+            "Sigmoid",
+            "Identity",
+        ]
         assert type(layers[-1]).__name__ == "Identity" and len(layers[1:3]) == 2
         del layers[0]
         assert [name for name, _ in layers.named_children()] == ["0", "1", "2", "3"]

@@ -16,8 +16,11 @@ torch = pytest.importorskip("torch")
 
 
 def assert_same(s, t):
-    expected = t.detach().float().numpy() if t.dtype in (torch.float16, torch.bfloat16) else (
-        t.detach().numpy())
+    expected = (
+        t.detach().float().numpy()
+        if t.dtype in (torch.float16, torch.bfloat16)
+        else (t.detach().numpy())
+    )
     got = s.detach().numpy()
     assert got.shape == expected.shape
     np.testing.assert_array_equal(got, expected.astype(got.dtype))
@@ -127,8 +130,11 @@ def test_a_zoo_model_loads_pytorch_weights_saved_by_torch(tmp_path):
 def test_a_pickled_module_is_refused_without_running_anything(tmp_path):
     path = tmp_path / "model.pt"
     torch.save(torch.nn.Linear(2, 2), path)
-    with pytest.raises(pickle.UnpicklingError, match=r"torch\.nn\.modules\.linear\.Linear.*"
-                       r"weights-only"):
+    with pytest.raises(
+        pickle.UnpicklingError,
+        match=r"torch\.nn\.modules\.linear\.Linear.*"
+        r"weights-only",
+    ):
         st.load(path)
 
 
@@ -193,8 +199,12 @@ def test_handmade_file_reads_as_torch_would(tmp_path):
     _handmade(path, _FakeTensor(_FakeStorage("0", 12), 1, (2, 3), (4, 1)), values.tobytes())
     np.testing.assert_array_equal(st.load(path)["t"].numpy(), [[1, 2, 3], [5, 6, 7]])
     big = tmp_path / "big.pt"
-    _handmade(big, _FakeTensor(_FakeStorage("0", 12), 0, (12,), (1,)),
-              values.astype(">f4").tobytes(), byteorder="big")
+    _handmade(
+        big,
+        _FakeTensor(_FakeStorage("0", 12), 0, (12,), (1,)),
+        values.astype(">f4").tobytes(),
+        byteorder="big",
+    )
     np.testing.assert_array_equal(st.load(big)["t"].numpy(), values)
 
 
@@ -226,8 +236,11 @@ def test_sizes_that_do_not_fit_the_file_are_refused(
 
 def test_a_tensor_saved_on_a_gpu_needs_map_location_without_one(tmp_path):
     path = tmp_path / "gpu.pt"
-    _handmade(path, _FakeTensor(_FakeStorage("0", 3, "cuda:0"), 0, (3,), (1,)),
-              np.ones(3, dtype="<f4").tobytes())
+    _handmade(
+        path,
+        _FakeTensor(_FakeStorage("0", 3, "cuda:0"), 0, (3,), (1,)),
+        np.ones(3, dtype="<f4").tobytes(),
+    )
     if not st.cuda.is_available():
         with pytest.raises(RuntimeError, match="map_location"):
             st.load(path)

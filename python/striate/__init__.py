@@ -27,6 +27,11 @@ from ._creation import (  # noqa: E402
     zeros_like,
 )
 from ._generator import Generator, default_generator  # noqa: E402
+from ._tensor_compose import (  # noqa: E402,A004  (torch's names, all/any included)
+    all, any, as_tensor, bmm, broadcast_to, chunk, clip, concat, concatenate, dot, flip, ge, gt,
+    isfinite, isinf, isnan, le, lt, mm, movedim, narrow, ne, outer, permute, reshape, seed,
+    split, squeeze, tile, transpose, unbind, unsqueeze,
+)
 from .autograd import (  # noqa: E402
     enable_grad,
     inference_mode,

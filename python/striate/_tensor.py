@@ -195,32 +195,37 @@ def type_as(self, other):
     return self._to_dtype(other.dtype)
 
 
+# new_*: dtype and device default to self's, as in torch.
 @_method
-def new_zeros(self, *size, dtype=None):
+def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
     from ._creation import zeros
 
-    return zeros(*size, dtype=dtype or self.dtype)
+    return zeros(*size, dtype=dtype or self.dtype, device=device or self.device,
+                 requires_grad=requires_grad)
 
 
 @_method
-def new_ones(self, *size, dtype=None):
+def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
     from ._creation import ones
 
-    return ones(*size, dtype=dtype or self.dtype)
+    return ones(*size, dtype=dtype or self.dtype, device=device or self.device,
+                requires_grad=requires_grad)
 
 
 @_method
-def new_full(self, size, fill_value, dtype=None):
+def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
     from ._creation import full
 
-    return full(size, fill_value, dtype=dtype or self.dtype)
+    return full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
+                requires_grad=requires_grad)
 
 
 @_method
-def new_tensor(self, data, dtype=None):
+def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
     from ._creation import tensor
 
-    return tensor(data, dtype=dtype or self.dtype)
+    return tensor(data, dtype=dtype or self.dtype, device=device or self.device,
+                  requires_grad=requires_grad)
 
 
 # ---- autograd --------------------------------------------------------------------------
