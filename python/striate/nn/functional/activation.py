@@ -118,3 +118,76 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
     """softmax(-input) along dim."""
     return _F.softmin(input, _require_dim("softmin", dim, "(N, C) inputs"), dtype)
+
+
+# ---- composed from the ops above (autograd from their parts), with torch's signatures ---------
+
+
+def _write_back(input, result, inplace, op):
+    """inplace=True: result is copied into input, which is returned. Only outside autograd (a
+    tensor that requires grad is refused: the in-place form would lose its gradient)."""
+    if not inplace:
+        return result
+    if input.requires_grad and _C._autograd.is_grad_enabled():
+        raise ValueError(f"{op}: inplace=True on a tensor that requires grad is not supported "
+                         "(use inplace=False, or run under striate.no_grad())")
+    input.copy_(result)
+    return input
+
+
+def celu(input, alpha=1.0, inplace=False):
+    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1)) elementwise."""
+    if alpha == 0:
+        raise ValueError("celu: alpha must not be 0")
+    return _write_back(input, elu(input / alpha) * alpha, inplace, "celu")
+
+
+def mish(input, inplace=False):
+    """x * tanh(softplus(x)) elementwise."""
+    return _write_back(input, input * tanh(softplus(input)), inplace, "mish")
+
+
+def hardsigmoid(input, inplace=False):
+    """relu6(x + 3) / 6 elementwise."""
+    return _write_back(input, relu6(input + 3.0) / 6.0, inplace, "hardsigmoid")
+
+
+def softsign(input):
+    """x / (1 + |x|) elementwise."""
+    return input / (input.abs() + 1.0)
+
+
+def logsigmoid(input):
+    """log(sigmoid(x)) = -softplus(-x), computed stably."""
+    return -softplus(-input)
+
+
+def tanhshrink(input):
+    """x - tanh(x) elementwise."""
+    return input - tanh(input)
+
+
+def hardshrink(input, lambd=0.5):
+    """x where |x| > lambd, else 0."""
+    from ... import where
+
+    return where(input.abs() > lambd, input, 0.0)
+
+
+def softshrink(input, lambd=0.5):
+    """x - lambd above lambd, x + lambd below -lambd, 0 between."""
+    if lambd < 0:
+        raise ValueError(f"softshrink: lambd must be >= 0, got {lambd}")
+    return input - input.clamp(-lambd, lambd)
+
+
+def threshold(input, threshold, value, inplace=False):
+    """x where x > threshold, else value."""
+    from ... import where
+
+    return _write_back(input, where(input > threshold, input, float(value)), inplace,
+                       "threshold")
+
+
+__all__ += ["celu", "mish", "hardsigmoid", "softsign", "logsigmoid", "tanhshrink", "hardshrink",
+            "softshrink", "threshold"]

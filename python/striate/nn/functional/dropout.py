@@ -37,3 +37,29 @@ def stochastic_depth(input, p, mode, training=True):
     """torchvision.ops.stochastic_depth: drops whole samples (mode 'row') or the whole input
     (mode 'batch') with probability p, scaling survivors by 1 / (1 - p)."""
     return _F.stochastic_depth(input, float(p), mode, bool(training))
+
+
+def _channel_dropout(input, p, training, inplace, op, batched_dims):
+    """dropout2d's whole-channel dropout for (N, C, *) inputs of batched_dims dims, or unbatched
+    inputs of one dim fewer (their first dim is the channel)."""
+    if input.dim() not in (batched_dims - 1, batched_dims):
+        raise ValueError(f"{op}: expected a {batched_dims - 1}-D (unbatched) or {batched_dims}-D "
+                         f"(batched) input, got {input.dim()}-D")
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"{op}: dropout probability has to be between 0 and 1, but got {p}")
+    unbatched = input.dim() == batched_dims - 1
+    out = dropout2d(input.unsqueeze(0) if unbatched else input, p, training)
+    return _into(input, out.squeeze(0) if unbatched else out, inplace)
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    """Zeroes whole channels of input (N, C, L) or (C, L) with probability p."""
+    return _channel_dropout(input, p, training, inplace, "dropout1d", 3)
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    """Zeroes whole channels of input (N, C, D, H, W) or (C, D, H, W) with probability p."""
+    return _channel_dropout(input, p, training, inplace, "dropout3d", 5)
+
+
+__all__ += ["dropout1d", "dropout3d"]

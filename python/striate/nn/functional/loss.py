@@ -111,3 +111,131 @@ def elastic_net_penalty(params, alpha=1.0, l1_ratio=0.5):
     """alpha * (l1_ratio * l1_penalty + (1 - l1_ratio) / 2 * l2_penalty), scikit-learn's
     convention."""
     return _F.elastic_net_penalty(list(params), alpha, l1_ratio)
+
+
+# ---- composed from other ops (autograd from their parts), with torch's signatures -------------
+
+
+def _reduce(loss, reduction, op):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def _same_shape(op, **tensors):
+    shapes = {name: tuple(t.shape) for name, t in tensors.items()}
+    if len(set(shapes.values())) != 1:
+        described = ", ".join(f"{name} {list(shape)}" for name, shape in shapes.items())
+        raise ValueError(f"{op}: expected tensors of one shape, got {described}")
+
+
+def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
+    """max(0, -target * (input1 - input2) + margin), target in {1, -1}."""
+    from .activation import relu
+
+    _same_shape("margin_ranking_loss", input1=input1, input2=input2, target=target)
+    return _reduce(relu(-target * (input1 - input2) + margin), reduction, "margin_ranking_loss")
+
+
+def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
+    """input where target is 1, max(0, margin - input) where target is -1 (torch's formula)."""
+    from ... import where
+    from .activation import relu
+
+    _same_shape("hinge_embedding_loss", input=input, target=target)
+    loss = where(target != 1, relu(margin - input), 0.0) + where(target != -1, input, 0.0)
+    return _reduce(loss, reduction, "hinge_embedding_loss")
+
+
+def soft_margin_loss(input, target, reduction="mean"):
+    """log(1 + exp(-target * input)), target in {1, -1}."""
+    from .activation import softplus
+
+    _same_shape("soft_margin_loss", input=input, target=target)
+    return _reduce(softplus(-target * input), reduction, "soft_margin_loss")
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, reduction="mean"):
+    """-(y log sigmoid(x) + (1 - y) log sigmoid(-x)), averaged over the classes (dim 1)."""
+    from .activation import logsigmoid
+
+    _same_shape("multilabel_soft_margin_loss", input=input, target=target)
+    loss = -(target * logsigmoid(input) + (1.0 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss.mean(input.dim() - 1), reduction, "multilabel_soft_margin_loss")
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """The p-norm of x1 - x2 + eps over the last dim."""
+    if p <= 0:
+        raise ValueError(f"pairwise_distance: p must be positive, got {p}")
+    difference = (x1 - x2 + eps).abs()
+    if p == float("inf"):
+        return difference.max(-1, keepdim=keepdim)[0]
+    return (difference ** p).sum(-1, keepdim=keepdim) ** (1.0 / p)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """sum(x1 * x2) / sqrt(max(|x1|^2 |x2|^2, eps^2)) along dim."""
+    dot = (x1 * x2).sum(dim)
+    squares = (x1 * x1).sum(dim) * (x2 * x2).sum(dim)
+    return dot / squares.clamp(eps * eps, None).sqrt()
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
+                        reduction="mean"):
+    """max(0, d(anchor, positive) - d(anchor, negative) + margin), d the pairwise p-distance
+    (swap: d(positive, negative) when smaller)."""
+    from ... import minimum
+    from .activation import relu
+
+    _same_shape("triplet_margin_loss", anchor=anchor, positive=positive, negative=negative)
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_neg = minimum(d_neg, pairwise_distance(positive, negative, p, eps))
+    return _reduce(relu(d_pos - d_neg + margin), reduction, "triplet_margin_loss")
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduction="mean"):
+    """exp(input) - target * input (log_input), or input - target * log(input + eps); full adds
+    Stirling's term target log target - target + log(2 pi target) / 2 where target > 1."""
+    import math
+
+    from ... import where
+
+    _same_shape("poisson_nll_loss", input=input, target=target)
+    loss = input.exp() - target * input if log_input else input - target * (input + eps).log()
+    if full:
+        safe = where(target > 1, target, 1.0)
+        stirling = safe * safe.log() - safe + 0.5 * (safe * (2 * math.pi)).log()
+        loss = loss + where(target > 1, stirling, 0.0)
+    return _reduce(loss, reduction, "poisson_nll_loss")
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """(log(max(var, eps)) + (input - target)^2 / max(var, eps)) / 2 (+ log(2 pi) / 2 when
+    full); var is clamped for the value only, its gradient flows as torch's does."""
+    import math
+
+    _same_shape("gaussian_nll_loss", input=input, target=target)
+    if var.dim() == input.dim() - 1 or (var.dim() == input.dim() and var.shape[-1] == 1 and
+                                        input.shape[-1] != 1):
+        var = var.unsqueeze(-1) if var.dim() == input.dim() - 1 else var
+    if (var.detach() < 0).any().item():
+        raise ValueError("gaussian_nll_loss: var has negative entries")
+    clamped = var + (var.detach().clamp(eps, None) - var.detach())
+    loss = 0.5 * (clamped.log() + (input - target) ** 2 / clamped)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction, "gaussian_nll_loss")
+
+
+__all__ += ["margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss",
+            "multilabel_soft_margin_loss", "pairwise_distance", "cosine_similarity",
+            "triplet_margin_loss", "poisson_nll_loss", "gaussian_nll_loss"]

@@ -148,3 +148,37 @@ def channel_max_pool(input, kernel_size):
     """Maxout: the maximum over each group of kernel_size consecutive channels of (N, C, *) input
     (C divisible by kernel_size); the gradient goes to the first maximum of each group."""
     return _F.channel_max_pool(input, kernel_size)
+
+
+def _as_2d(input, op):
+    if input.dim() not in (2, 3):
+        raise ValueError(f"{op}: expected a 2-D (C, L) or 3-D (N, C, L) input, got "
+                         f"{input.dim()}-D")
+    return input.unsqueeze(-2)
+
+
+def _length(output_size, op):
+    size = output_size[0] if isinstance(output_size, (tuple, list)) and len(output_size) == 1 \
+        else output_size
+    if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
+        raise ValueError(f"{op}: expected output_size as a positive int, got {output_size!r}")
+    return size
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """Averages input (N, C, L) or (C, L) over output_size adaptive windows along L."""
+    size = _length(output_size, "adaptive_avg_pool1d")
+    return adaptive_avg_pool2d(_as_2d(input, "adaptive_avg_pool1d"), (1, size)).squeeze(-2)
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """Maxima of input (N, C, L) or (C, L) over output_size adaptive windows along L (indices
+    into L with return_indices)."""
+    size = _length(output_size, "adaptive_max_pool1d")
+    out = adaptive_max_pool2d(_as_2d(input, "adaptive_max_pool1d"), (1, size), return_indices)
+    if return_indices:
+        return out[0].squeeze(-2), out[1].squeeze(-2)
+    return out.squeeze(-2)
+
+
+__all__ += ["adaptive_avg_pool1d", "adaptive_max_pool1d"]

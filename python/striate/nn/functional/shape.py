@@ -51,3 +51,34 @@ def one_hot(tensor, num_classes=-1):
 def unflatten(input, dim, sizes):
     """Splits dim into sizes (one entry may be -1), as Tensor.unflatten."""
     return _F.unflatten(input, dim, sizes)
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """input / max(||input||_p along dim, eps)."""
+    if out is not None:
+        raise TypeError("normalize: out= is not supported; assign the result instead")
+    if p <= 0:
+        raise ValueError(f"normalize: p must be positive, got {p}")
+    magnitude = input.abs()
+    if p == float("inf"):
+        norm = magnitude.max(dim, keepdim=True)[0]
+    else:
+        norm = (magnitude ** p).sum(dim, keepdim=True) ** (1.0 / p)
+    return input / norm.clamp(eps, None)
+
+
+def channel_shuffle(input, groups):
+    """ShuffleNet's channel shuffle: (N, g * k, *) viewed as (N, g, k, *), transposed to
+    (N, k, g, *), flattened back."""
+    if isinstance(groups, bool) or not isinstance(groups, int) or groups <= 0:
+        raise ValueError(f"channel_shuffle: expected groups as a positive int, got {groups!r}")
+    if input.dim() < 3 or input.shape[1] % groups:
+        raise ValueError(f"channel_shuffle: expected an input (N, C, *) with C divisible by "
+                         f"groups={groups}, got shape {list(input.shape)}")
+    n, c = input.shape[0], input.shape[1]
+    rest = list(input.shape[2:])
+    shuffled = input.reshape([n, groups, c // groups] + rest).transpose(1, 2)
+    return shuffled.reshape([n, c] + rest)
+
+
+__all__ += ["normalize", "channel_shuffle"]

@@ -32,3 +32,41 @@ KLDivLoss = _nn.KLDivLoss
 CosineEmbeddingLoss = _nn.CosineEmbeddingLoss
 public(CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss, L1Loss, SmoothL1Loss,
        HuberLoss, MultiMarginLoss, KLDivLoss, CosineEmbeddingLoss)
+
+
+# ---- composed in Python from other ops (nn.functional), with torch's signatures ---------------
+from .. import functional as _Fn  # noqa: E402
+from ._composed import composed_module as _composed  # noqa: E402
+
+MarginRankingLoss = _composed("MarginRankingLoss", _Fn.margin_ranking_loss,
+                              [("margin", 0.0), ("reduction", "mean")],
+                              "max(0, -y (x1 - x2) + margin), y in {1, -1}.")
+HingeEmbeddingLoss = _composed("HingeEmbeddingLoss", _Fn.hinge_embedding_loss,
+                               [("margin", 1.0), ("reduction", "mean")],
+                               "x where y = 1, max(0, margin - x) where y = -1.")
+SoftMarginLoss = _composed("SoftMarginLoss", _Fn.soft_margin_loss, [("reduction", "mean")],
+                           "log(1 + exp(-y x)), y in {1, -1}.")
+MultiLabelSoftMarginLoss = _composed(
+    "MultiLabelSoftMarginLoss", _Fn.multilabel_soft_margin_loss,
+    [("weight", None), ("reduction", "mean")],
+    "Per-class logistic loss averaged over the classes.")
+TripletMarginLoss = _composed(
+    "TripletMarginLoss", _Fn.triplet_margin_loss,
+    [("margin", 1.0), ("p", 2.0), ("eps", 1e-6), ("swap", False), ("reduction", "mean")],
+    "max(0, d(a, p) - d(a, n) + margin).")
+PoissonNLLLoss = _composed(
+    "PoissonNLLLoss", _Fn.poisson_nll_loss,
+    [("log_input", True), ("full", False), ("eps", 1e-8), ("reduction", "mean")],
+    "Negative log-likelihood of a Poisson target.")
+GaussianNLLLoss = _composed("GaussianNLLLoss", _Fn.gaussian_nll_loss,
+                            [("full", False), ("eps", 1e-6), ("reduction", "mean")],
+                            "Negative log-likelihood of a Gaussian target: forward(input, target, "
+                            "var).")
+CosineSimilarity = _composed("CosineSimilarity", _Fn.cosine_similarity,
+                             [("dim", 1), ("eps", 1e-8)], "Cosine similarity along dim.")
+PairwiseDistance = _composed("PairwiseDistance", _Fn.pairwise_distance,
+                             [("p", 2.0), ("eps", 1e-6), ("keepdim", False)],
+                             "The p-norm of x1 - x2 + eps over the last dim.")
+__all__ += ["MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss",
+            "MultiLabelSoftMarginLoss", "TripletMarginLoss", "PoissonNLLLoss", "GaussianNLLLoss",
+            "CosineSimilarity", "PairwiseDistance"]

@@ -39,3 +39,19 @@ ChannelMaxPool = _nn.ChannelMaxPool
 public(MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, MaxUnpool2d,
        AdaptiveAvgPool2d, AdaptiveMaxPool2d, GlobalAvgPool2d, GlobalMaxPool2d,
        FractionalMaxPool2d, ChannelMaxPool)
+
+
+# ---- composed in Python (nn.functional), with torch's signatures ------------------------------
+import inspect as _inspect  # noqa: E402
+
+from .. import functional as _Fn  # noqa: E402
+from ._composed import composed_module as _composed  # noqa: E402
+
+AdaptiveAvgPool1d = _composed("AdaptiveAvgPool1d", _Fn.adaptive_avg_pool1d,
+                              [("output_size", _inspect.Parameter.empty)],
+                              "Averages over output_size adaptive windows along L.")
+AdaptiveMaxPool1d = _composed("AdaptiveMaxPool1d", _Fn.adaptive_max_pool1d,
+                              [("output_size", _inspect.Parameter.empty),
+                               ("return_indices", False)],
+                              "Maxima over output_size adaptive windows along L.")
+__all__ += ["AdaptiveAvgPool1d", "AdaptiveMaxPool1d"]

@@ -11,3 +11,54 @@ Upsample = _nn.Upsample
 PixelShuffle = _nn.PixelShuffle
 PixelUnshuffle = _nn.PixelUnshuffle
 public(Flatten, Unflatten, Upsample, PixelShuffle, PixelUnshuffle)
+
+
+# ---- composed in Python (nn.functional), with torch's signatures ------------------------------
+import inspect as _inspect  # noqa: E402
+
+from .. import functional as _Fn  # noqa: E402
+from ._composed import composed_module as _composed  # noqa: E402
+
+
+def _padder(dims, mode, name):
+    def pad(input, padding, value=0.0):
+        if isinstance(padding, int) and not isinstance(padding, bool):
+            amounts = [padding] * (2 * dims)
+        elif isinstance(padding, (tuple, list)) and len(padding) == 2 * dims:
+            amounts = list(padding)
+        else:
+            raise ValueError(f"{name}: expected padding as an int or a tuple of {2 * dims} ints, "
+                             f"got {padding!r}")
+        if mode == "constant":
+            return _Fn.pad(input, amounts, "constant", value)
+        return _Fn.pad(input, amounts, mode)
+
+    return pad
+
+
+_REQUIRED = _inspect.Parameter.empty
+_PADDINGS = []
+for _dims in (1, 2, 3):
+    for _prefix, _mode in (("Zero", "constant"), ("Constant", "constant"),
+                           ("Reflection", "reflect"), ("Replication", "replicate")):
+        _name = f"{_prefix}Pad{_dims}d"
+        _params = [("padding", _REQUIRED)] + ([("value", _REQUIRED)] if _prefix == "Constant"
+                                              else [])
+        _fn = _padder(_dims, _mode, _name)
+        globals()[_name] = _composed(
+            _name, _fn, _params,
+            f"Pads the last {_dims} dim(s) ({_mode} mode), as torch.nn.{_name}.")
+        _PADDINGS.append(_name)
+
+ChannelShuffle = _composed("ChannelShuffle", _Fn.channel_shuffle, [("groups", _REQUIRED)],
+                           "ShuffleNet's channel shuffle.")
+UpsamplingNearest2d = _composed(
+    "UpsamplingNearest2d",
+    lambda input, size, scale_factor: _Fn.interpolate(input, size, scale_factor, "nearest"),
+    [("size", None), ("scale_factor", None)], "Nearest-neighbour upsampling.")
+UpsamplingBilinear2d = _composed(
+    "UpsamplingBilinear2d",
+    lambda input, size, scale_factor: _Fn.interpolate(input, size, scale_factor, "bilinear",
+                                                      align_corners=True),
+    [("size", None), ("scale_factor", None)], "Bilinear upsampling with align_corners=True.")
+__all__ += _PADDINGS + ["ChannelShuffle", "UpsamplingNearest2d", "UpsamplingBilinear2d"]

@@ -1,0 +1,40 @@
+"""Modules whose forward is one functional op with the module's arguments (torch's signature on
+__init__): the layers PyTorch has that striate composes from other ops in Python."""
+
+import inspect
+
+from ..module import Module
+
+
+def composed_module(name, function, parameters, doc):
+    """A Module class named `name` whose __init__ takes `parameters` ([(name, default)], default
+    inspect.Parameter.empty for a required one) and whose forward(*inputs) returns
+    function(*inputs, **those arguments)."""
+    signature = inspect.Signature(
+        [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+        + [inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=d)
+           for p, d in parameters])
+    names = [p for p, _ in parameters]
+
+    def __init__(self, *args, **kwargs):
+        try:
+            bound = signature.bind(self, *args, **kwargs)
+        except TypeError as error:
+            raise TypeError(f"{name}: {error}") from None
+        bound.apply_defaults()
+        Module.__init__(self)
+        for key in names:
+            setattr(self, key, bound.arguments[key])
+
+    def forward(self, *inputs):
+        return function(*inputs, **{key: getattr(self, key) for key in names})
+
+    def extra_repr(self):
+        return ", ".join(f"{key}={getattr(self, key)!r}" for key in names)
+
+    __init__.__signature__ = signature
+    cls = type(name, (Module,), {"__init__": __init__, "forward": forward,
+                                 "extra_repr": extra_repr, "__doc__": doc})
+    cls.__module__ = "striate.nn"
+    cls.__qualname__ = name
+    return cls
