@@ -99,7 +99,7 @@ SURFACE = [
     ("torch.utils.data", "torch.utils.data", "striate.data", """
         Dataset IterableDataset TensorDataset ConcatDataset ChainDataset Subset DataLoader
         random_split Sampler SequentialSampler RandomSampler SubsetRandomSampler
-        WeightedRandomSampler BatchSampler default_collate get_worker_info
+        WeightedRandomSampler BatchSampler DistributedSampler default_collate get_worker_info
     """),
     ("torchvision.transforms (v1)", "torchvision.transforms", "striate.data.transforms", """
         Compose ToTensor PILToTensor ToPILImage ConvertImageDtype Normalize Resize CenterCrop

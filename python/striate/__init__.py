@@ -83,7 +83,7 @@ def show_config():
           f"{len(backends.supported_ops('cuda'))} on CUDA (striate.backends.supported_ops)")
 
 
-from . import accelerator, cuda, utils  # noqa: E402
+from . import accelerator, cuda, distributed, utils  # noqa: E402
 from ._size import Size  # noqa: E402
 
 

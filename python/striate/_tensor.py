@@ -239,7 +239,9 @@ def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=
         )
     if inputs is not None:
         raise NotImplementedError("backward: the 'inputs' argument is not supported yet")
-    _C._autograd.backward([self], [gradient], bool(retain_graph))
+    from .autograd import _run_backward
+
+    _run_backward([self], [gradient], retain_graph)
 
 
 # ---- scalars and Python protocols ----------------------------------------------------------

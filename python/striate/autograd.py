@@ -1,6 +1,7 @@
 """Autograd from Python: grad mode context managers and striate.autograd.grad."""
 
 import functools
+import threading
 
 from ._C import _autograd as _ag
 from ._C import Tensor
@@ -120,10 +121,39 @@ def _as_list(x):
     return list(x)
 
 
+_pending = threading.local()  # the callbacks queued by hooks during this thread's backward
+
+
+def _queue_callback(fn):
+    """Runs fn() once the backward pass now running on this thread has finished (every gradient
+    accumulated), as torch's Variable._execution_engine.queue_callback: for hooks that must act
+    on the whole pass (DistributedDataParallel waits for its all-reduces there). Outside a
+    backward it raises RuntimeError."""
+    queue = getattr(_pending, "queue", None)
+    if queue is None:
+        raise RuntimeError("autograd: a callback can only be queued while a backward pass runs "
+                           "(from a gradient hook)")
+    queue.append(fn)
+
+
+def _run_backward(tensors, grads, retain_graph):
+    """The engine's backward, then the callbacks hooks queued during it, in order. A failed pass
+    drops its callbacks."""
+    outer = getattr(_pending, "queue", None)
+    _pending.queue = []
+    try:
+        _ag.backward(tensors, grads, bool(retain_graph))
+        queue = _pending.queue
+    finally:
+        _pending.queue = outer
+    for fn in queue:
+        fn()
+
+
 def backward(tensors, grad_tensors=None, retain_graph=None):
     tensors = _as_list(tensors)
     grads = _as_list(grad_tensors) or [None] * len(tensors)
-    _ag.backward(tensors, grads, bool(retain_graph))
+    _run_backward(tensors, grads, retain_graph)
 
 
 def grad(

@@ -784,7 +784,47 @@ def build_parser():
                     "measures). Needs: pip install 'striate[bench]'.")
     add_bench_arguments(bench)
     bench.set_defaults(run=command_bench)
+
+    launch = commands.add_parser(
+        "run", help="start N processes of a data-parallel training script (mpirun)",
+        description="Starts NPROC copies of SCRIPT under Open MPI's mpirun, so that "
+                    "striate.distributed.init_process_group('mpi') joins them: "
+                    "striate run --nproc 2 -- train_ddp.py --epochs 3. On several hosts pass "
+                    "--hostfile (docs/distributed.md).")
+    launch.add_argument("--nproc", type=int, required=True, help="number of processes")
+    launch.add_argument("--hostfile", help="Open MPI hostfile (several machines)")
+    launch.add_argument("--threads", type=int, default=1,
+                        help="OpenMP threads per process (default 1)")
+    launch.add_argument("script", help="the Python script every process runs")
+    launch.add_argument("args", nargs=argparse.REMAINDER, help="its arguments")
+    launch.set_defaults(run=command_run)
     return parser
+
+
+def command_run(args):
+    import shutil
+    import subprocess
+
+    if args.nproc <= 0:
+        raise UsageError(f"run: --nproc must be positive, got {args.nproc}")
+    if args.threads <= 0:
+        raise UsageError(f"run: --threads must be positive, got {args.threads}")
+    mpirun = shutil.which("mpirun")
+    if mpirun is None:
+        raise UsageError("run: mpirun was not found; install Open MPI (apt-get install "
+                         "openmpi-bin) and mpi4py (pip install mpi4py)")
+    if not os.path.isfile(args.script):
+        raise UsageError(f"run: {args.script}: no such script")
+    command = [mpirun, "-np", str(args.nproc), "-x", f"OMP_NUM_THREADS={args.threads}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-run-as-root")
+    if args.hostfile:
+        command += ["--hostfile", args.hostfile]
+    elif args.nproc > (os.cpu_count() or 1):
+        command.append("--oversubscribe")
+    rest = args.args[1:] if args.args[:1] == ["--"] else args.args
+    command += [sys.executable, args.script, *rest]
+    return subprocess.run(command).returncode
 
 
 def _explicit_options(parser, argv):

@@ -14,8 +14,8 @@ import os
 from .. import _C
 from .dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
 from .loader import DataLoader, default_collate, get_worker_info
-from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler,
-                      WeightedRandomSampler)
+from .sampler import (BatchSampler, DistributedSampler, RandomSampler, Sampler, SequentialSampler,
+                      SubsetRandomSampler, WeightedRandomSampler)
 from .vision import CIFAR10, CIFAR100, IMG_EXTENSIONS, MNIST, FashionMNIST, ImageFolder, pil_loader
 from . import transforms  # so that striate.data.transforms works without its own import
 
@@ -26,7 +26,7 @@ __all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split"
            "default_collate", "MNIST", "FashionMNIST", "CIFAR10", "CIFAR100", "ImageFolder",
            "IMG_EXTENSIONS", "pil_loader", "read_idx", "GaussianNoise", "augmentation_seed",
            "example_seed", "transforms", "Sampler", "SequentialSampler", "RandomSampler",
-           "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler"]
+           "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler", "DistributedSampler"]
 
 #: A C++ transform adding N(0, std^2) noise to float images (augmentation, and a handy way to
 #: check that a pipeline's randomness is seeded).

@@ -15,7 +15,7 @@ import numbers
 import numpy as np
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
-           "WeightedRandomSampler", "BatchSampler"]
+           "WeightedRandomSampler", "BatchSampler", "DistributedSampler"]
 
 
 def _positive_int(owner, name, value):
@@ -189,3 +189,71 @@ class BatchSampler(Sampler):
         if self.drop_last:
             return len(self.sampler) // self.batch_size
         return -(-len(self.sampler) // self.batch_size)
+
+
+class DistributedSampler(Sampler):
+    """Each rank's share of the dataset's indices for one epoch: every rank draws the same
+    permutation (from ``seed + epoch``), pads it by repeating its start (or, with drop_last,
+    trims it) to a multiple of num_replicas, and takes every num_replicas-th index from its rank.
+    Call ``set_epoch(epoch)`` before each epoch so the order changes between epochs.
+    num_replicas / rank default to the process group's world size and rank."""
+
+    def __init__(self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0,
+                 drop_last=False):
+        if num_replicas is None or rank is None:
+            from .. import distributed
+
+            if not distributed.is_initialized():
+                raise RuntimeError("DistributedSampler: pass num_replicas and rank, or call "
+                                   "striate.distributed.init_process_group() first")
+            num_replicas = distributed.get_world_size() if num_replicas is None else num_replicas
+            rank = distributed.get_rank() if rank is None else rank
+        for name, value in (("num_replicas", num_replicas), ("rank", rank), ("seed", seed)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+                raise TypeError(f"DistributedSampler: {name} should be an int, got "
+                                f"{type(value).__name__}")
+        if num_replicas <= 0:
+            raise ValueError(f"DistributedSampler: num_replicas should be positive, got "
+                             f"{num_replicas}")
+        if not 0 <= rank < num_replicas:
+            raise ValueError(f"DistributedSampler: invalid rank {rank}, rank should be in the "
+                             f"interval [0, {num_replicas - 1}]")
+        self.dataset = dataset
+        self.num_replicas = int(num_replicas)
+        self.rank = int(rank)
+        self.shuffle = bool(shuffle)
+        self.seed = int(seed)
+        self.drop_last = bool(drop_last)
+        self.epoch = 0
+        n = len(dataset)
+        if self.drop_last and n % self.num_replicas:
+            self.num_samples = n // self.num_replicas
+        else:
+            self.num_samples = -(-n // self.num_replicas)
+        self.total_size = self.num_samples * self.num_replicas
+
+    def __iter__(self):
+        n = len(self.dataset)
+        if self.shuffle:
+            from .. import randperm
+            from .._generator import Generator
+
+            generator = Generator().manual_seed(self.seed + self.epoch)
+            indices = randperm(n, generator=generator).numpy().tolist() if n else []
+        else:
+            indices = list(range(n))
+        if not self.drop_last:
+            padding = self.total_size - len(indices)
+            while padding > 0 and indices:
+                indices += indices[:padding]
+                padding = self.total_size - len(indices)
+        else:
+            indices = indices[: self.total_size]
+        return iter(indices[self.rank:self.total_size:self.num_replicas])
+
+    def __len__(self):
+        return self.num_samples
+
+    def set_epoch(self, epoch):
+        """The epoch whose order the next iteration draws (same on every rank)."""
+        self.epoch = int(epoch)

@@ -8,6 +8,7 @@ The layers live in striate.nn.modules, one file per concept, the ops in striate.
 
 from . import functional, init
 from . import utils
+from . import parallel
 from .module import Module, Parameter
 from .spec import from_spec
 from . import modules

@@ -1,0 +1,335 @@
+"""The process group and its collectives on MPI (mpi4py over the system's Open MPI), with
+torch.distributed's names. Processes are started by ``mpirun -np N ...`` (or ``striate run
+--nproc N -- ...``, which calls mpirun); rank and world size come from MPI.
+
+Every collective is posted non-blocking and waited for with a deadline (the group's timeout, or
+the call's): a peer that died or stopped answering makes the others raise RuntimeError naming the
+collective, the rank and the timeout, instead of hanging for ever. Tensors are exchanged in place
+through their memory (CPU tensors; CUDA tensors go through NCCL once that backend exists).
+"""
+
+import datetime
+import time
+
+__all__ = [
+    "ReduceOp", "init_process_group", "destroy_process_group", "is_available", "is_initialized",
+    "is_mpi_available", "is_nccl_available", "get_rank", "get_world_size", "get_backend",
+    "all_reduce", "broadcast", "all_gather", "reduce_scatter", "barrier", "Work",
+]
+
+_DEFAULT_TIMEOUT = datetime.timedelta(minutes=30)  # torch's default
+
+
+class ReduceOp:
+    """How all_reduce / reduce_scatter combine the ranks' values."""
+
+    SUM = "sum"
+    AVG = "avg"
+    PRODUCT = "product"
+    MIN = "min"
+    MAX = "max"
+
+
+class _Group:
+    def __init__(self, comm, backend, timeout):
+        self.comm = comm
+        self.backend = backend
+        self.timeout = timeout
+        self.rank = comm.Get_rank()
+        self.size = comm.Get_size()
+        self.broken = False
+
+
+def _abort_if_broken():
+    """At exit, after a collective timed out: MPI_Finalize would wait for the peer that stopped
+    answering, so the job is aborted instead (every process exits non-zero)."""
+    if _group is not None and _group.broken:
+        import sys
+
+        sys.stderr.flush()
+        _mpi().COMM_WORLD.Abort(1)
+
+
+_group = None
+
+
+def _mpi():
+    try:
+        from mpi4py import MPI
+    except ImportError as error:
+        raise RuntimeError(
+            "striate.distributed: the 'mpi' backend needs mpi4py and an MPI library "
+            "(pip install mpi4py; apt-get install openmpi-bin); " + str(error)) from None
+    return MPI
+
+
+def is_mpi_available():
+    try:
+        import mpi4py  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def is_nccl_available():
+    """False: the NCCL backend (CUDA) is not built yet; MPI serves CPU training."""
+    return False
+
+
+def is_available():
+    return is_mpi_available()
+
+
+def _seconds(timeout, op):
+    if timeout is None:
+        return None
+    if isinstance(timeout, datetime.timedelta):
+        value = timeout.total_seconds()
+    elif isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
+        value = float(timeout)
+    else:
+        raise TypeError(f"{op}: expected timeout as a datetime.timedelta or seconds, got "
+                        f"{type(timeout).__name__}")
+    if value <= 0:
+        raise ValueError(f"{op}: timeout must be positive, got {value} s")
+    return value
+
+
+def init_process_group(backend="mpi", init_method=None, timeout=None, world_size=-1, rank=-1,
+                       store=None, group_name="", pg_options=None, device_id=None):
+    """Joins the processes mpirun started into the default group. backend: "mpi" (CPU tensors);
+    world_size / rank, when given, must match what MPI says. Raises RuntimeError when MPI is
+    missing or the group exists already."""
+    global _group
+    if _group is not None:
+        raise RuntimeError("init_process_group: the default process group is already "
+                           "initialized (call destroy_process_group first)")
+    if backend is None:
+        backend = "mpi"
+    backend = str(backend).lower()
+    if backend == "nccl":
+        raise RuntimeError("init_process_group: the 'nccl' backend needs striate's CUDA build "
+                           "and NCCL, which are not available yet; use backend='mpi'")
+    if backend != "mpi":
+        raise ValueError(f"init_process_group: unknown backend {backend!r}; striate speaks "
+                         "'mpi' (CPU) and, with CUDA, 'nccl'")
+    if init_method not in (None, "env://") or store is not None:
+        raise ValueError("init_process_group: with the 'mpi' backend the processes find each "
+                         "other through mpirun; init_method and store are not used")
+    seconds = _seconds(timeout, "init_process_group")
+    MPI = _mpi()
+    comm = MPI.COMM_WORLD.Dup()
+    for name, given, actual in (("world_size", world_size, comm.Get_size()),
+                                ("rank", rank, comm.Get_rank())):
+        if given not in (-1, None) and given != actual:
+            comm.Free()
+            raise ValueError(f"init_process_group: {name}={given} was passed but MPI started "
+                             f"this process with {name} {actual}")
+    _group = _Group(comm, "mpi", seconds if seconds is not None
+                    else _DEFAULT_TIMEOUT.total_seconds())
+
+
+def destroy_process_group(group=None):
+    """Leaves the default group (a later init_process_group may join again)."""
+    global _group
+    if _group is not None:
+        if not _group.broken:  # freeing a communicator a peer abandoned could wait for it
+            _group.comm.Free()
+        _group = None
+
+
+def is_initialized():
+    return _group is not None
+
+
+def _require(op):
+    if _group is None:
+        raise RuntimeError(f"{op}: the default process group has not been initialized; call "
+                           "striate.distributed.init_process_group() first (under mpirun)")
+    return _group
+
+
+def get_rank(group=None):
+    return _require("get_rank").rank
+
+
+def get_world_size(group=None):
+    return _require("get_world_size").size
+
+
+def get_backend(group=None):
+    return _require("get_backend").backend
+
+
+class Work:
+    """A posted collective (async_op=True): wait() blocks until it completes (or its deadline
+    passes: RuntimeError), is_completed() polls, then() is not supported."""
+
+    def __init__(self, op, requests, timeout, finish=None):
+        self._op = op
+        self._requests = requests
+        self._deadline = time.monotonic() + timeout
+        self._timeout = timeout
+        self._finish = finish
+        self._done = False
+
+    def is_completed(self):
+        if not self._done and all(r.Test() for r in self._requests):
+            self._complete()
+        return self._done
+
+    def _complete(self):
+        self._done = True
+        if self._finish is not None:
+            self._finish()
+
+    def wait(self, timeout=None):
+        if self._done:
+            return True
+        deadline = self._deadline if timeout is None else time.monotonic() + _seconds(
+            timeout, self._op)
+        spins = 0
+        while not all(r.Test() for r in self._requests):
+            if time.monotonic() > deadline:
+                group = _group
+                if group is not None and not group.broken:
+                    import atexit
+
+                    group.broken = True  # exiting now must not wait for the lost peer
+                    atexit.register(_abort_if_broken)
+                raise RuntimeError(
+                    f"{self._op}: rank {group.rank if group else '?'} of "
+                    f"{group.size if group else '?'} waited {self._timeout:g} s and the "
+                    "collective did not complete: a peer process died or stopped answering "
+                    "(mpirun names a process that exited)")
+            spins += 1
+            if spins > 200:
+                time.sleep(min(1e-3, 1e-5 * (spins - 200)))
+        self._complete()
+        return True
+
+
+def _buffer(tensor, op, name="tensor"):
+    from .. import Tensor
+
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"{op}: expected {name} as a striate.Tensor, got {type(tensor).__name__}")
+    if tensor.device.type != "cpu":
+        raise RuntimeError(f"{op}: the 'mpi' backend exchanges CPU tensors; got a tensor on "
+                           f"{tensor.device} (the 'nccl' backend is not available yet)")
+    if not tensor.is_contiguous():
+        raise ValueError(f"{op}: expected a contiguous {name} (call .contiguous() first)")
+    return tensor.detach().numpy()
+
+
+def _mpi_op(op, name):
+    MPI = _mpi()
+    ops = {ReduceOp.SUM: MPI.SUM, ReduceOp.AVG: MPI.SUM, ReduceOp.PRODUCT: MPI.PROD,
+           ReduceOp.MIN: MPI.MIN, ReduceOp.MAX: MPI.MAX}
+    if op not in ops:
+        raise ValueError(f"{name}: unknown reduce op {op!r}; expected one of ReduceOp.SUM, AVG, "
+                         "PRODUCT, MIN, MAX")
+    return ops[op]
+
+
+def _finish(work, async_op):
+    if async_op:
+        return work
+    work.wait()
+    return None
+
+
+def _timeout(group, timeout, op):
+    return group.timeout if timeout is None else _seconds(timeout, op)
+
+
+def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False, timeout=None):
+    """Combines tensor across ranks in place (every rank ends with the result)."""
+    g = _require("all_reduce")
+    data = _buffer(tensor, "all_reduce")
+    MPI = _mpi()
+    request = g.comm.Iallreduce(MPI.IN_PLACE, data, op=_mpi_op(op, "all_reduce"))
+
+    def average():
+        if op == ReduceOp.AVG:
+            if data.dtype.kind == "f":
+                data[...] /= g.size
+            else:
+                data[...] //= g.size
+
+    return _finish(Work("all_reduce", [request], _timeout(g, timeout, "all_reduce"), average),
+                   async_op)
+
+
+def broadcast(tensor, src=0, group=None, async_op=False, timeout=None):
+    """Copies rank src's tensor into every other rank's, in place."""
+    g = _require("broadcast")
+    if not isinstance(src, int) or not 0 <= src < g.size:
+        raise ValueError(f"broadcast: src must be a rank in [0, {g.size - 1}], got {src!r}")
+    data = _buffer(tensor, "broadcast")
+    request = g.comm.Ibcast(data, root=src)
+    return _finish(Work("broadcast", [request], _timeout(g, timeout, "broadcast")), async_op)
+
+
+def all_gather(tensor_list, tensor, group=None, async_op=False, timeout=None):
+    """Fills tensor_list[r] with rank r's tensor, on every rank."""
+    import numpy as np
+
+    g = _require("all_gather")
+    data = _buffer(tensor, "all_gather")
+    if not isinstance(tensor_list, list) or len(tensor_list) != g.size:
+        raise ValueError(f"all_gather: expected tensor_list as a list of {g.size} tensors (one "
+                         f"per rank), got {type(tensor_list).__name__} of "
+                         f"{len(tensor_list) if hasattr(tensor_list, '__len__') else '?'}")
+    outputs = [_buffer(t, "all_gather", "tensor_list entries") for t in tensor_list]
+    for out in outputs:
+        if out.shape != data.shape or out.dtype != data.dtype:
+            raise ValueError(f"all_gather: every tensor_list entry must have the input's shape "
+                             f"{list(data.shape)} and dtype, got {list(out.shape)} {out.dtype}")
+    gathered = np.empty((g.size,) + data.shape, dtype=data.dtype)
+    request = g.comm.Iallgather(np.ascontiguousarray(data), gathered)
+
+    def scatter_back():
+        for out, row in zip(outputs, gathered):
+            out[...] = row
+
+    return _finish(Work("all_gather", [request], _timeout(g, timeout, "all_gather"),
+                        scatter_back), async_op)
+
+
+def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=False,
+                   timeout=None):
+    """output on rank r = the reduction over ranks of input_list[r]."""
+    import numpy as np
+
+    g = _require("reduce_scatter")
+    out = _buffer(output, "reduce_scatter", "output")
+    if not isinstance(input_list, list) or len(input_list) != g.size:
+        raise ValueError(f"reduce_scatter: expected input_list as a list of {g.size} tensors")
+    inputs = [_buffer(t, "reduce_scatter", "input_list entries") for t in input_list]
+    if any(i.shape != out.shape or i.dtype != out.dtype for i in inputs):
+        raise ValueError("reduce_scatter: every input_list entry must have output's shape and "
+                         "dtype")
+    send = np.ascontiguousarray(np.stack(inputs))
+    request = g.comm.Ireduce_scatter_block(send, out, op=_mpi_op(op, "reduce_scatter"))
+
+    def average():
+        if op == ReduceOp.AVG:
+            out[...] = out / g.size if out.dtype.kind == "f" else out // g.size
+
+    return _finish(Work("reduce_scatter", [request], _timeout(g, timeout, "reduce_scatter"),
+                        average), async_op)
+
+
+def barrier(group=None, async_op=False, device_ids=None, timeout=None):
+    """Returns once every rank has called barrier (or raises after the timeout)."""
+    g = _require("barrier")
+    request = g.comm.Ibarrier()
+    return _finish(Work("barrier", [request], _timeout(g, timeout, "barrier")), async_op)
+
+
+def _allreduce_buffer(array, timeout=None):
+    """Posts an in-place sum of a NumPy buffer (DistributedDataParallel's buckets): a Work."""
+    g = _require("all_reduce")
+    request = g.comm.Iallreduce(_mpi().IN_PLACE, array, op=_mpi().SUM)
+    return Work("all_reduce", [request], _timeout(g, timeout, "all_reduce"))

@@ -1,0 +1,5 @@
+"""striate.nn.parallel: DistributedDataParallel (one model replica per process)."""
+
+from .distributed import DistributedDataParallel
+
+__all__ = ["DistributedDataParallel"]

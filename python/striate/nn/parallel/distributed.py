@@ -1,0 +1,170 @@
+"""DistributedDataParallel: one replica of a model per process; gradients averaged across the
+processes during backward, so every replica takes the same optimizer step.
+
+At construction the parameters and buffers are broadcast from rank 0. Parameters are grouped into
+buckets of at most bucket_cap_mb (in reverse registration order, roughly the order backward
+produces their gradients). A hook on each parameter's gradient copies the gradient it is about to
+accumulate (plus what .grad already holds: gradient accumulation under no_sync() averages the
+accumulated total, as torch's does) into its bucket; a full bucket is all-reduced at once,
+non-blocking, while backward goes on (buckets are posted in bucket order on every rank, so the
+collectives match). When the backward pass ends (autograd's queued callback) the remaining
+buckets are posted, all are waited for (with the process group's timeout), and each .grad is set
+to the average over processes.
+"""
+
+import contextlib
+
+import numpy as np
+
+from ... import autograd
+from ...distributed import process_group as _pg
+from ..module import Module
+
+
+class _Bucket:
+    def __init__(self, params, dtype):
+        self.params = params
+        self.offsets = {}
+        total = 0
+        for p in params:
+            self.offsets[id(p)] = (total, p.numel())
+            total += p.numel()
+        self.buffer = np.zeros(total, dtype=dtype)
+        self.ready = set()
+        self.work = None
+
+
+class DistributedDataParallel(Module):
+    """Wraps `module` for data-parallel training across the processes of the default group.
+    forward runs the module (broadcasting rank 0's buffers first when broadcast_buffers);
+    gradients come out averaged over the processes. find_unused_parameters: parameters that get
+    no gradient in a step count as zero instead of raising. no_sync(): accumulate locally."""
+
+    def __init__(self, module, device_ids=None, output_device=None, dim=0,
+                 broadcast_buffers=True, process_group=None, bucket_cap_mb=25.0,
+                 find_unused_parameters=False, check_reduction=False,
+                 gradient_as_bucket_view=False, static_graph=False):
+        super().__init__()
+        if not isinstance(module, Module):
+            raise TypeError(f"DistributedDataParallel: expected module as an nn.Module, got "
+                            f"{type(module).__name__}")
+        _pg._require("DistributedDataParallel")
+        if not bucket_cap_mb or bucket_cap_mb <= 0:
+            raise ValueError(f"DistributedDataParallel: bucket_cap_mb must be positive, got "
+                             f"{bucket_cap_mb}")
+        self.module = module
+        self.broadcast_buffers = bool(broadcast_buffers)
+        self.find_unused_parameters = bool(find_unused_parameters)
+        self._world = _pg.get_world_size()
+        self._sync = True
+        self._pending = False
+        with autograd.no_grad():
+            for tensor in list(module.parameters()) + list(module.buffers()):
+                _pg.broadcast(tensor.detach(), 0)
+        self._buckets = self._make_buckets(float(bucket_cap_mb) * 2**20)
+        self._bucket_of = {id(p): b for b in self._buckets for p in b.params}
+        for p in (p for b in self._buckets for p in b.params):
+            p.register_hook(self._hook(p))
+
+    def _make_buckets(self, cap_bytes):
+        params = [p for p in self.module.parameters() if p.requires_grad]
+        buckets, current, size, dtype = [], [], 0, None
+        for p in reversed(params):
+            kind = p.detach().numpy().dtype
+            nbytes = p.numel() * kind.itemsize
+            if current and (size + nbytes > cap_bytes or kind != dtype):
+                buckets.append(_Bucket(current, dtype))
+                current, size = [], 0
+            current.append(p)
+            size += nbytes
+            dtype = kind
+        if current:
+            buckets.append(_Bucket(current, dtype))
+        return buckets
+
+    def _hook(self, param):
+        def on_gradient(grad):
+            if not self._sync:
+                return None
+            if not self._pending:
+                self._pending = True
+                autograd._queue_callback(self._finish_reduction)
+            bucket = self._bucket_of[id(param)]
+            start, count = bucket.offsets[id(param)]
+            values = grad.detach().numpy().reshape(-1)
+            if param.grad is not None:  # what accumulation will give: the accumulated total
+                values = values + param.grad.detach().numpy().reshape(-1)
+            bucket.buffer[start:start + count] = values
+            bucket.ready.add(id(param))
+            self._post_ready_buckets()
+            return None
+
+        return on_gradient
+
+    def _post_ready_buckets(self, everything=False):
+        for bucket in self._buckets:  # in bucket order: the same order on every rank
+            if bucket.work is not None:
+                continue
+            if not everything and len(bucket.ready) < len(bucket.params):
+                return
+            bucket.work = _pg._allreduce_buffer(bucket.buffer)
+
+    def _finish_reduction(self):
+        self._pending = False
+        try:
+            missing = [p for b in self._buckets for p in b.params if id(p) not in b.ready]
+            if missing and not self.find_unused_parameters:
+                names = {id(p): n for n, p in self.module.named_parameters()}
+                listed = ", ".join(names.get(id(p), "?") for p in missing[:8])
+                raise RuntimeError(
+                    "DistributedDataParallel: these parameters received no gradient in this "
+                    f"backward pass: {listed}{' ...' if len(missing) > 8 else ''}; every rank "
+                    "must reduce the same gradients (pass find_unused_parameters=True when "
+                    "some parameters are legitimately unused)")
+            for bucket in self._buckets:
+                for p in bucket.params:
+                    if id(p) not in bucket.ready:
+                        start, count = bucket.offsets[id(p)]
+                        bucket.buffer[start:start + count] = (
+                            0 if p.grad is None else p.grad.detach().numpy().reshape(-1))
+            self._post_ready_buckets(everything=True)
+            for bucket in self._buckets:
+                bucket.work.wait()
+            from ... import from_numpy
+
+            with autograd.no_grad():
+                for bucket in self._buckets:
+                    average = bucket.buffer / self._world
+                    for p in bucket.params:
+                        start, count = bucket.offsets[id(p)]
+                        value = from_numpy(average[start:start + count].reshape(
+                            tuple(p.shape)).copy())
+                        if p.grad is None:
+                            p.grad = value
+                        else:
+                            p.grad.copy_(value)
+        finally:
+            for bucket in self._buckets:
+                bucket.ready.clear()
+                bucket.work = None
+
+    def forward(self, *inputs, **kwargs):
+        if self.broadcast_buffers and self._world > 1:
+            with autograd.no_grad():
+                for buffer in self.module.buffers():
+                    _pg.broadcast(buffer.detach(), 0)
+        return self.module(*inputs, **kwargs)
+
+    @contextlib.contextmanager
+    def no_sync(self):
+        """Inside, backward accumulates gradients locally without communicating; the first
+        backward after it averages the accumulated gradients."""
+        previous = self._sync
+        self._sync = False
+        try:
+            yield
+        finally:
+            self._sync = previous
+
+
+DistributedDataParallel.__module__ = "striate.nn.parallel"
