@@ -17,12 +17,19 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def run(nproc, steps, batch):
-    command = [shutil.which("mpirun"), "-np", str(nproc), "-x", "OMP_NUM_THREADS=1",
-               "--bind-to", "core", "--oversubscribe"]
+    command = [
+        shutil.which("mpirun"),
+        "-np",
+        str(nproc),
+        "-x",
+        "OMP_NUM_THREADS=1",
+        "--bind-to",
+        "core",
+        "--oversubscribe",
+    ]
     if os.geteuid() == 0:
         command.append("--allow-run-as-root")
-    command += [sys.executable, os.path.join(HERE, "distributed_worker.py"), str(steps),
-                str(batch)]
+    command += [sys.executable, os.path.join(HERE, "distributed_worker.py"), str(steps), str(batch)]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -38,9 +45,11 @@ def main():
     speedup = many["images_per_s"] / one["images_per_s"]
     print(f"ResNet-20, batch {args.batch}/process, 1 thread/process, {args.steps} steps")
     print(f"  1 process : {one['images_per_s']:8.1f} img/s")
-    print(f"  {args.nproc} processes: {many['images_per_s']:8.1f} img/s  speed-up {speedup:.2f}x "
-          f"(efficiency {speedup / args.nproc:.0%}), all-reduce wait "
-          f"{many['comm_wait_share']:.1%} of the step")
+    print(
+        f"  {args.nproc} processes: {many['images_per_s']:8.1f} img/s  speed-up {speedup:.2f}x "
+        f"(efficiency {speedup / args.nproc:.0%}), all-reduce wait "
+        f"{many['comm_wait_share']:.1%} of the step"
+    )
 
 
 if __name__ == "__main__":

@@ -44,6 +44,13 @@ for step in range(steps + 3):
 dist.barrier()
 elapsed = time.perf_counter() - start
 if rank == 0:
-    print(json.dumps({"world": world, "images_per_s": steps * batch * world / elapsed,
-                      "comm_wait_share": waiting[0] / elapsed}))
+    print(
+        json.dumps(
+            {
+                "world": world,
+                "images_per_s": steps * batch * world / elapsed,
+                "comm_wait_share": waiting[0] / elapsed,
+            }
+        )
+    )
 dist.destroy_process_group()

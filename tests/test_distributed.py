@@ -15,16 +15,31 @@ import striate as st
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MPIRUN = shutil.which("mpirun")
-needs_mpi = pytest.mark.skipif(MPIRUN is None or not st.distributed.is_mpi_available(),
-                               reason="needs Open MPI (apt-get install openmpi-bin) and mpi4py")
+needs_mpi = pytest.mark.skipif(
+    MPIRUN is None or not st.distributed.is_mpi_available(),
+    reason="needs Open MPI (apt-get install openmpi-bin) and mpi4py",
+)
 
 
 def mpirun(nproc, script, *args, timeout=300):
     env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONUNBUFFERED="1")
     return subprocess.run(
-        [MPIRUN, "--allow-run-as-root", "--oversubscribe", "-np", str(nproc), sys.executable,
-         os.path.join(HERE, "distributed", script), *map(str, args)],
-        capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL)
+        [
+            MPIRUN,
+            "--allow-run-as-root",
+            "--oversubscribe",
+            "-np",
+            str(nproc),
+            sys.executable,
+            os.path.join(HERE, "distributed", script),
+            *map(str, args),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def run_training(tmp_path, nproc, mode, steps=50):
@@ -59,8 +74,10 @@ def test_a_killed_peer_ends_the_job_naming_it():
 def test_a_hung_peer_makes_the_others_raise_within_the_timeout():
     proc = mpirun(2, "fault_worker.py", "hang", 3, timeout=120)
     assert proc.returncode != 0
-    assert ("all_reduce: rank 0 of 2 waited 3 s and the collective did not complete: a peer "
-            "process died or stopped answering") in proc.stderr
+    assert (
+        "all_reduce: rank 0 of 2 waited 3 s and the collective did not complete: a peer "
+        "process died or stopped answering"
+    ) in proc.stderr
 
 
 class _Sized:
@@ -71,16 +88,29 @@ class _Sized:
         return self.n
 
 
-@pytest.mark.parametrize("n, replicas, drop_last", [(10, 3, False), (10, 3, True), (9, 3, False),
-                                                     (2, 4, False), (7, 2, True)])
+@pytest.mark.parametrize(
+    "n, replicas, drop_last",
+    [(10, 3, False), (10, 3, True), (9, 3, False), (2, 4, False), (7, 2, True)],
+)
 def test_distributed_sampler_shards_as_torch_does(n, replicas, drop_last):
     torch_data = pytest.importorskip("torch.utils.data")
     for shuffle in (False, True):
-        ours = [list(st.data.DistributedSampler(_Sized(n), replicas, r, shuffle=shuffle,
-                                                drop_last=drop_last)) for r in range(replicas)]
-        theirs = [list(torch_data.DistributedSampler(_Sized(n), replicas, r, shuffle=shuffle,
-                                                     drop_last=drop_last))
-                  for r in range(replicas)]
+        ours = [
+            list(
+                st.data.DistributedSampler(
+                    _Sized(n), replicas, r, shuffle=shuffle, drop_last=drop_last
+                )
+            )
+            for r in range(replicas)
+        ]
+        theirs = [
+            list(
+                torch_data.DistributedSampler(
+                    _Sized(n), replicas, r, shuffle=shuffle, drop_last=drop_last
+                )
+            )
+            for r in range(replicas)
+        ]
         assert [len(s) for s in ours] == [len(s) for s in theirs]
         if not shuffle:
             assert ours == theirs
@@ -99,19 +129,25 @@ def test_distributed_sampler_epochs_and_errors():
     assert sorted(first + list(b)) == list(range(100))  # the ranks split one permutation
     a.set_epoch(1)
     assert list(a) != first and len(a) == 50
-    with pytest.raises(ValueError, match=r"invalid rank 2, rank should be in the interval "
-                                         r"\[0, 1\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"invalid rank 2, rank should be in the interval "
+        r"\[0, 1\]",
+    ):
         st.data.DistributedSampler(_Sized(4), 2, 2)
-    with pytest.raises(RuntimeError, match="pass num_replicas and rank, or call "
-                                           "striate.distributed.init_process_group"):
+    with pytest.raises(
+        RuntimeError,
+        match="pass num_replicas and rank, or call striate.distributed.init_process_group",
+    ):
         st.data.DistributedSampler(_Sized(4))
 
 
 def test_api_misuse_is_refused_before_any_mpi_call():
     dist = st.distributed
     assert not dist.is_initialized() and not dist.is_nccl_available()
-    with pytest.raises(RuntimeError, match="get_rank: the default process group has not been "
-                                           "initialized"):
+    with pytest.raises(
+        RuntimeError, match="get_rank: the default process group has not been initialized"
+    ):
         dist.get_rank()
     with pytest.raises(RuntimeError, match="the 'nccl' backend needs striate's CUDA build"):
         dist.init_process_group("nccl")
@@ -153,24 +189,104 @@ for call, error, text in [
 dist.destroy_process_group(); assert not dist.is_initialized()
 print("OK")
 """
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, stdin=subprocess.DEVNULL,
-                          env=dict(os.environ, OMP_NUM_THREADS="1"))
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        env=dict(os.environ, OMP_NUM_THREADS="1"),
+    )
     assert proc.returncode == 0 and "OK" in proc.stdout, proc.stdout[-2000:] + proc.stderr[-2000:]
 
 
 @needs_mpi
 def test_striate_run_launches_the_processes(tmp_path):
     script = tmp_path / "hello.py"
-    script.write_text("import sys, striate.distributed as d\n"
-                      "d.init_process_group('mpi')\n"
-                      "print('rank', d.get_rank(), 'of', d.get_world_size(), sys.argv[1:])\n"
-                      "d.destroy_process_group()\n")
-    proc = subprocess.run([sys.executable, "-m", "striate", "run", "--nproc", "2", str(script),
-                           "--", "--flag", "x"], capture_output=True, text=True, timeout=120,
-                          stdin=subprocess.DEVNULL)
+    script.write_text(
+        "import sys, striate.distributed as d\n"
+        "d.init_process_group('mpi')\n"
+        "print('rank', d.get_rank(), 'of', d.get_world_size(), sys.argv[1:])\n"
+        "d.destroy_process_group()\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "striate", "run", "--nproc", "2", str(script), "--", "--flag", "x"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "rank 0 of 2 ['--flag', 'x']" in proc.stdout and "rank 1 of 2" in proc.stdout
-    bad = subprocess.run([sys.executable, "-m", "striate", "run", "--nproc", "0", str(script)],
-                         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    bad = subprocess.run(
+        [sys.executable, "-m", "striate", "run", "--nproc", "0", str(script)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
     assert bad.returncode == 2 and "run: --nproc must be positive, got 0" in bad.stderr
+
+
+@needs_mpi
+def test_trainer_distributed_reduces_metrics_and_only_rank_0_writes(tmp_path):
+    out = tmp_path / "run"
+    proc = mpirun(2, "trainer_worker.py", out, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    lines = proc.stdout.splitlines()
+    assert sum(line.startswith("epoch 3/3") for line in lines) == 1  # rank 0 logs, once
+    finals = sorted(line.split(": ", 1)[1] for line in lines if line.startswith("rank "))
+    assert len(finals) == 2 and finals[0] == finals[1]  # reduced metrics agree on both ranks
+    assert "6 batches" in finals[0]  # 96 examples, batch 8, two ranks
+    assert sorted(os.listdir(out)) == ["best.pt", "history0.csv", "last.pt"]
+    # A checkpoint written by 2 processes resumes in 1: the model's state has no DDP prefix.
+    model = st.nn.Sequential(st.nn.Linear(8, 16), st.nn.ReLU(), st.nn.Linear(16, 2))
+    callbacks = [
+        st.train.ModelCheckpoint(tmp_path / "again", monitor="val_accuracy"),
+        st.train.CSVLogger(tmp_path / "again.csv"),
+    ]
+    trainer = st.train.Trainer(
+        model,
+        st.optim.SGD(model.parameters(), lr=0.1),
+        st.nn.CrossEntropyLoss(),
+        callbacks=callbacks,
+        progress="none",
+    )
+    state = trainer.load_checkpoint(out / "last.pt")
+    assert trainer.epoch == 3 and list(state["model"])[0] == "0.weight"
+
+
+@needs_mpi
+def test_striate_train_distributed_on_fashion_mnist(tmp_path):
+    if not os.path.isdir("/usr/share/datasets/fashion-mnist"):
+        pytest.skip("needs the Debian package dataset-fashion-mnist (.ci/run installs it)")
+    out = tmp_path / "run"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "striate",
+            "run",
+            "--nproc",
+            "2",
+            "--",
+            "train",
+            "--distributed",
+            "--epochs",
+            "1",
+            "--batch-size",
+            "256",
+            "--quiet",
+            "--out",
+            str(out),
+            "--min-accuracy",
+            "0.6",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert proc.stdout.count("final test accuracy") == 1
+    assert {"best.pt", "last.pt", "history.csv", "model.striate"} <= set(os.listdir(out))

@@ -285,6 +285,8 @@ def command_train(args):
         raise UsageError(f"unknown model {args.model!r}; `striate models` lists the zoo")
     if args.threads:
         st.set_num_threads(args.threads)
+    if args.distributed and not st.distributed.is_initialized():
+        st.distributed.init_process_group("mpi")
     st.manual_seed(args.seed)
     info = _dataset_info(args)
     root, described = _dataset_root(args.dataset, args.data_dir)
@@ -302,8 +304,13 @@ def command_train(args):
         from .train import AuxiliaryLoss
 
         loss = AuxiliaryLoss(loss, aux_weight=AUXILIARY_LOSS_WEIGHT[args.model])
-    train_loader = data.DataLoader(train_set, batch_size=args.batch_size, shuffle=True,
-                                   seed=args.seed, num_workers=args.workers, drop_last=False)
+    if args.distributed:  # each process its share of one permutation per epoch
+        train_loader = data.DataLoader(
+            train_set, batch_size=args.batch_size, num_workers=args.workers, drop_last=False,
+            sampler=data.DistributedSampler(train_set, shuffle=True, seed=args.seed))
+    else:
+        train_loader = data.DataLoader(train_set, batch_size=args.batch_size, shuffle=True,
+                                       seed=args.seed, num_workers=args.workers, drop_last=False)
     test_loader = data.DataLoader(test_set, batch_size=max(args.batch_size, 256),
                                   num_workers=args.workers)
     optimizer = _optimizer(args, model)
@@ -327,7 +334,7 @@ def command_train(args):
                       metrics=("accuracy", "top5") if len(classes) > 5 else ("accuracy",),
                       callbacks=callbacks,
                       batch_transform=batch_transform,
-                      progress="log" if args.quiet else "bar")
+                      progress="log" if args.quiet else "bar", distributed=args.distributed)
     trainer.run_info = {"model": args.model, "dataset": args.dataset, "classes": classes,
                         "in_channels": info["channels"], "image_size": info["size"],
                         "mean": list(info["mean"]), "std": list(info["std"]),
@@ -349,11 +356,12 @@ def command_train(args):
 
     # One pass over the test set gives the reported accuracy and the plotted confusion matrix.
     final = trainer.evaluate(test_loader, metrics=("accuracy", ConfusionMatrix(len(classes))))
-    print(f"final test accuracy: {final['accuracy'] * 100:.2f}% (loss {final['loss']:.4f}) "
-          f"after {trainer.epoch} epochs, {elapsed:.1f} s; checkpoints, history.csv and plots "
-          f"in {out}", flush=True)
-    _write_plots(trainer, lr_monitor, test_loader, final["confusion_matrix"], classes, out)
-    _save_model_file(trainer.model, trainer.run_info, os.path.join(out, "model.striate"))
+    _say(f"final test accuracy: {final['accuracy'] * 100:.2f}% (loss {final['loss']:.4f}) "
+         f"after {trainer.epoch} epochs, {elapsed:.1f} s; checkpoints, history.csv and plots "
+         f"in {out}")
+    if _main_process():
+        _write_plots(trainer, lr_monitor, test_loader, final["confusion_matrix"], classes, out)
+        _save_model_file(trainer.module, trainer.run_info, os.path.join(out, "model.striate"))
     if args.min_accuracy is not None and final["accuracy"] < args.min_accuracy:
         print(f"striate: test accuracy {final['accuracy']:.4f} is below --min-accuracy "
               f"{args.min_accuracy}", file=sys.stderr)
@@ -464,18 +472,18 @@ def _write_plots(trainer, lr_monitor, test_loader, confusion_matrix, classes, ou
     from . import no_grad
     from .train import plots
 
-    trainer.model.eval()
+    trainer.module.eval()
     if trainer.history:
         plots.plot_history(trainer.history, os.path.join(out, "curves.png"))
     if lr_monitor.lrs:
         plots.plot_lr([lrs[0] for lrs in lr_monitor.lrs], os.path.join(out, "lr.png"))
     plots.plot_confusion_matrix(confusion_matrix, os.path.join(out, "confusion.png"), classes)
-    weight = plots.first_conv_weight(trainer.model)
+    weight = plots.first_conv_weight(trainer.module)
     if weight is not None:
         plots.plot_filters(weight, os.path.join(out, "filters.png"))
     images, labels = next(iter(test_loader))
     with no_grad():
-        predicted = trainer.model(images[:16]).numpy().argmax(1)
+        predicted = trainer.module(images[:16]).numpy().argmax(1)
     plots.plot_predictions(images[:16], labels[:16], predicted,
                            os.path.join(out, "predictions.png"), classes)
 
@@ -696,8 +704,16 @@ def command_bench(args):
 # ---------------------------------------------------------------------------------- parser
 
 
+def _main_process():
+    """False on the ranks other than 0 of a distributed run (they neither print nor write)."""
+    from . import distributed
+
+    return not distributed.is_initialized() or distributed.get_rank() == 0
+
+
 def _say(message):
-    print(message, flush=True)
+    if _main_process():
+        print(message, flush=True)
 
 
 def build_parser():
@@ -731,6 +747,9 @@ def build_parser():
                             "--threads, --quiet, --profile, --min-accuracy, --data-dir, which "
                             "override)")
     train.add_argument("--quiet", action="store_true", help="one line per epoch, no progress bar")
+    train.add_argument("--distributed", action="store_true",
+                       help="data-parallel over the processes of `striate run --nproc N -- ...` "
+                            "or mpirun (MPI); --batch-size is per process; rank 0 writes")
     train.add_argument("--profile", type=int, default=0, metavar="N",
                        help=f"profile N training steps after {PROFILE_WARMUP_STEPS} warm-up steps: "
                             "profile.json (Chrome trace) and profile.txt (top ops) in the run "
@@ -787,15 +806,17 @@ def build_parser():
 
     launch = commands.add_parser(
         "run", help="start N processes of a data-parallel training script (mpirun)",
-        description="Starts NPROC copies of SCRIPT under Open MPI's mpirun, so that "
-                    "striate.distributed.init_process_group('mpi') joins them: "
-                    "striate run --nproc 2 -- train_ddp.py --epochs 3. On several hosts pass "
-                    "--hostfile (docs/distributed.md).")
+        description="Starts NPROC copies of SCRIPT (or of a striate command) under Open MPI's "
+                    "mpirun, so that striate.distributed.init_process_group('mpi') joins them: "
+                    "striate run --nproc 2 -- train_ddp.py --epochs 3, or striate run --nproc 2 "
+                    "-- train --distributed. On several hosts pass --hostfile "
+                    "(docs/distributed.md).")
     launch.add_argument("--nproc", type=int, required=True, help="number of processes")
     launch.add_argument("--hostfile", help="Open MPI hostfile (several machines)")
     launch.add_argument("--threads", type=int, default=1,
                         help="OpenMP threads per process (default 1)")
-    launch.add_argument("script", help="the Python script every process runs")
+    launch.add_argument("script", help="the Python script every process runs, or a striate "
+                                       "command (train, eval, predict, bench)")
     launch.add_argument("args", nargs=argparse.REMAINDER, help="its arguments")
     launch.set_defaults(run=command_run)
     return parser
@@ -813,8 +834,10 @@ def command_run(args):
     if mpirun is None:
         raise UsageError("run: mpirun was not found; install Open MPI (apt-get install "
                          "openmpi-bin) and mpi4py (pip install mpi4py)")
-    if not os.path.isfile(args.script):
-        raise UsageError(f"run: {args.script}: no such script")
+    subcommand = args.script in ("train", "eval", "predict", "bench")
+    if not subcommand and not os.path.isfile(args.script):
+        raise UsageError(f"run: {args.script}: no such script (nor a striate command: train, "
+                         "eval, predict, bench)")
     command = [mpirun, "-np", str(args.nproc), "-x", f"OMP_NUM_THREADS={args.threads}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-run-as-root")
@@ -823,7 +846,9 @@ def command_run(args):
     elif args.nproc > (os.cpu_count() or 1):
         command.append("--oversubscribe")
     rest = args.args[1:] if args.args[:1] == ["--"] else args.args
-    command += [sys.executable, args.script, *rest]
+    target = [sys.executable, "-m", "striate", args.script] if subcommand else [
+        sys.executable, args.script]
+    command += [*target, *rest]
     return subprocess.run(command).returncode
 
 

@@ -15,9 +15,17 @@ dist.init_process_group("mpi")
 rank, world = dist.get_rank(), dist.get_world_size()
 
 st.manual_seed(1234 + rank)  # different starting weights per rank: DDP must broadcast rank 0's
-model = st.models.lenet5().double() if mode != "bn" else st.nn.Sequential(
-    st.nn.Conv2d(1, 4, 3), st.nn.BatchNorm2d(4), st.nn.ReLU(), st.nn.Flatten(),
-    st.nn.Linear(4 * 26 * 26, 10)).double()
+model = (
+    st.models.lenet5().double()
+    if mode != "bn"
+    else st.nn.Sequential(
+        st.nn.Conv2d(1, 4, 3),
+        st.nn.BatchNorm2d(4),
+        st.nn.ReLU(),
+        st.nn.Flatten(),
+        st.nn.Linear(4 * 26 * 26, 10),
+    ).double()
+)
 if mode == "accumulate":
     model = st.nn.parallel.DistributedDataParallel(model, bucket_cap_mb=0.01)
 else:

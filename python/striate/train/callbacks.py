@@ -2,8 +2,9 @@
 A callback with state (the best score so far, EMA weights) also implements state_dict() and
 load_state_dict() so that a checkpoint resumes it exactly.
 
-    trainer = Trainer(model, optimizer, loss, callbacks=[EarlyStopping("val_loss", patience=3),
-                                                         ModelCheckpoint("runs/a"), CSVLogger("runs/a/history.csv")])
+    trainer = Trainer(model, optimizer, loss,
+                      callbacks=[EarlyStopping("val_loss", patience=3), ModelCheckpoint("runs/a"),
+                                 CSVLogger("runs/a/history.csv")])
 """
 
 import csv
@@ -189,7 +190,8 @@ class CSVLogger(Callback):
         self.path = os.fspath(path)
 
     def on_epoch_end(self, trainer, epoch, logs):
-        write_history_csv(trainer.history, self.path)
+        if getattr(trainer, "is_main_process", True):  # distributed: rank 0 writes
+            write_history_csv(trainer.history, self.path)
 
 
 def write_history_csv(history, path):

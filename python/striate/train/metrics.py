@@ -33,6 +33,11 @@ class Metric:
     def compute(self):
         raise NotImplementedError
 
+    def reduce_across(self, sum_in_place):
+        """Adds up this metric's counts over the processes of a distributed run:
+        sum_in_place(array) replaces array by its sum over the processes."""
+        raise NotImplementedError(f"{type(self).__name__} cannot be reduced across processes")
+
 
 class TopK(Metric):
     """Fraction of examples whose class is among the k largest outputs."""
@@ -66,6 +71,11 @@ class TopK(Metric):
     def compute(self):
         return self.correct / self.count if self.count else float("nan")
 
+    def reduce_across(self, sum_in_place):
+        counts = np.array([self.correct, self.count], dtype=np.int64)
+        sum_in_place(counts)
+        self.correct, self.count = int(counts[0]), int(counts[1])
+
 
 class Accuracy(TopK):
     """Fraction of examples whose largest output is the target class."""
@@ -88,6 +98,9 @@ class ConfusionMatrix(Metric):
 
     def reset(self):
         self.matrix = np.zeros((self.num_classes, self.num_classes), dtype=np.int64)
+
+    def reduce_across(self, sum_in_place):
+        sum_in_place(self.matrix)
 
     def update(self, outputs, targets):
         predicted = _as_numpy(outputs).argmax(axis=1)

@@ -58,7 +58,8 @@ class Trainer:
 
     def __init__(self, model, optimizer, loss, scheduler=None, metrics=("accuracy",),
                  callbacks=(), scheduler_interval="epoch", batch_transform=None,
-                 grad_clip_norm=None, progress="bar", num_classes=None, file=None):
+                 grad_clip_norm=None, progress="bar", num_classes=None, file=None,
+                 distributed=False):
         if not callable(loss):
             raise TypeError(f"Trainer: loss should be callable (outputs, targets) -> Tensor, "
                             f"got {type(loss).__name__}")
@@ -72,6 +73,12 @@ class Trainer:
         if progress not in _PROGRESS_MODES:
             raise ValueError(f"Trainer: progress should be one of {_PROGRESS_MODES} or a bool, "
                              f"got {progress!r}")
+        self.distributed = bool(distributed)
+        self.is_main_process = True
+        if self.distributed:
+            model = self._distribute(model)
+            if not self.is_main_process:
+                progress = "none"  # one progress bar and one log: rank 0's
         self.model = model
         self.optimizer = optimizer
         self.loss = loss
@@ -90,6 +97,49 @@ class Trainer:
         self.step = 0           # optimizer steps taken
         self.stop_training = False
         self._train_loader = None
+
+    def _distribute(self, model):
+        """Data-parallel training over the default process group: the model is wrapped in
+        DistributedDataParallel (unless it is already), and rank 0 alone prints and writes."""
+        from .. import distributed as dist
+        from ..nn.parallel import DistributedDataParallel
+
+        if not dist.is_initialized():
+            raise RuntimeError("Trainer(distributed=True): call "
+                               "striate.distributed.init_process_group() first (under mpirun "
+                               "or striate run)")
+        self.is_main_process = dist.get_rank() == 0
+        if not isinstance(model, DistributedDataParallel):
+            model = DistributedDataParallel(model)
+        return model
+
+    @property
+    def module(self):
+        """The model itself (inside DistributedDataParallel when distributed)."""
+        from ..nn.parallel import DistributedDataParallel
+
+        return self.model.module if isinstance(self.model, DistributedDataParallel) else \
+            self.model
+
+    def _sum_across(self, array):
+        """array summed over the processes, in place (a no-op when not distributed)."""
+        if self.distributed:
+            from .. import from_numpy
+            from .. import distributed as dist
+
+            tensor = from_numpy(np.ascontiguousarray(array))
+            dist.all_reduce(tensor)
+            array[...] = tensor.numpy()
+        return array
+
+    def _reduce_epoch(self, loss_sum, count, metrics):
+        """The loss sum, example count and metrics of every process together."""
+        if not self.distributed:
+            return loss_sum, count
+        totals = self._sum_across(np.array([loss_sum, count], dtype=np.float64))
+        for metric in metrics:
+            metric.reduce_across(self._sum_across)
+        return float(totals[0]), int(totals[1])
 
     # ----------------------------------------------------------------------------- the loop
 
@@ -115,6 +165,9 @@ class Trainer:
         epoch = self.epoch
         self._call("on_epoch_begin", epoch)
         self.model.train()
+        sampler = getattr(train_loader, "sampler", None)
+        if hasattr(sampler, "set_epoch"):  # DistributedSampler: a new order each epoch
+            sampler.set_epoch(epoch)
         metrics = resolve_metrics(self.metric_names, self.num_classes)
         loss_sum, count, started = 0.0, 0, time.perf_counter()
         bar = self._progress_bar(train_loader, f"epoch {epoch + 1}/{epochs}")
@@ -158,6 +211,7 @@ class Trainer:
                                     refresh=False)
         if bar is not None:
             bar.close()
+        loss_sum, count = self._reduce_epoch(loss_sum, count, metrics)
         elapsed = time.perf_counter() - started
         logs = {"epoch": epoch + 1, "train_loss": loss_sum / max(count, 1)}
         for metric in metrics:
@@ -225,7 +279,8 @@ class Trainer:
                     file=self.file or sys.stderr, dynamic_ncols=True)
 
     def _print(self, line):
-        print(line, file=self.file or sys.stdout, flush=True)
+        if self.is_main_process:
+            print(line, file=self.file or sys.stdout, flush=True)
 
     # ------------------------------------------------------------------ evaluation/prediction
 
@@ -251,6 +306,8 @@ class Trainer:
                         metric.update(_main_output(outputs), targets)
         finally:
             self.model.train(was_training)
+        # Distributed: each process's share (or each the whole set: the means are unchanged).
+        loss_sum, count = self._reduce_epoch(loss_sum, count, resolved)
         results = {"loss": loss_sum / count if count else float("nan")}
         for metric in resolved:
             results[metric.name] = metric.compute()
@@ -287,7 +344,7 @@ class Trainer:
             loader_state = self._train_loader.state_dict()
         return {
             "format": _CHECKPOINT_FORMAT,
-            "model": self.model.state_dict(),
+            "model": self.module.state_dict(),  # without DDP's "module." prefix: portable
             "optimizer": self.optimizer.state_dict(),
             "optimizer_type": type(self.optimizer).__name__,
             "scheduler": None if self.scheduler is None else self.scheduler.state_dict(),
@@ -308,7 +365,7 @@ class Trainer:
             raise ValueError("Trainer.load_state_dict: expected a trainer checkpoint "
                              f"(format {_CHECKPOINT_FORMAT!r}), got {found!r}")
         self._check_same_setup(state)
-        self.model.load_state_dict(state["model"])
+        self.module.load_state_dict(state["model"])
         self.optimizer.load_state_dict(state["optimizer"])
         if self.scheduler is not None and state["scheduler"] is not None:
             self.scheduler.load_state_dict(state["scheduler"])
@@ -352,7 +409,10 @@ class Trainer:
         return [callback for callback in self.callbacks if getattr(callback, "checkpointed", True)]
 
     def save_checkpoint(self, path, **extra):
-        """Writes state_dict() (plus `extra` entries, e.g. the model's name) atomically."""
+        """Writes state_dict() (plus `extra` entries, e.g. the model's name) atomically; in a
+        distributed run only rank 0 writes (the replicas are identical)."""
+        if not self.is_main_process:
+            return
         state = self.state_dict()
         state.update(extra)
         _save(state, path)
