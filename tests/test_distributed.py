@@ -50,9 +50,10 @@ def run_training(tmp_path, nproc, mode, steps=50):
 
 
 @needs_mpi
-@pytest.mark.parametrize("mode", ["plain", "accumulate"])
+@pytest.mark.parametrize("mode", ["plain", "accumulate", "bn"])
 def test_two_processes_train_as_one_on_the_doubled_batch(tmp_path, mode):
-    (single,) = run_training(tmp_path, 1, "plain")
+    """bn: SyncBatchNorm on two processes against BatchNorm over the full batch in one."""
+    (single,) = run_training(tmp_path, 1, "bn" if mode == "bn" else "plain")
     ranks = run_training(tmp_path, 2, mode)
     assert list(single) == list(ranks[0])
     for key, expected in single.items():
@@ -290,3 +291,47 @@ def test_striate_train_distributed_on_fashion_mnist(tmp_path):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert proc.stdout.count("final test accuracy") == 1
     assert {"best.pt", "last.pt", "history.csv", "model.striate"} <= set(os.listdir(out))
+
+
+def test_sync_batchnorm_alone_is_batchnorm():
+    """Outside a distributed run SyncBatchNorm is BatchNorm: torch's BatchNorm2d forward, input
+    and parameter gradients, running statistics and eval mode; convert_sync_batchnorm swaps the
+    layers and keeps their state."""
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(4).standard_normal((6, 3, 4, 5))
+    ours = st.nn.SyncBatchNorm(3, momentum=0.3).double()
+    theirs = torch.nn.BatchNorm2d(3, momentum=0.3).double()
+    with torch.no_grad():
+        theirs.weight.copy_(torch.tensor([0.5, 1.5, -1.0]))
+        theirs.bias.copy_(torch.tensor([0.1, 0.0, -0.2]))
+    ours.load_state_dict({k: v.detach() for k, v in theirs.state_dict().items()})
+    xs, xt = st.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    ys, yt = ours(xs), theirs(xt)
+    np.testing.assert_allclose(ys.detach().numpy(), yt.detach().numpy(), rtol=1e-10, atol=1e-12)
+    weights = np.random.default_rng(5).standard_normal(x.shape)
+    (ys * st.tensor(weights)).sum().backward()
+    (yt * torch.tensor(weights)).sum().backward()
+    np.testing.assert_allclose(xs.grad.numpy(), xt.grad.numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-9)
+    for name in ("running_mean", "running_var"):
+        np.testing.assert_allclose(
+            getattr(ours, name).numpy(), getattr(theirs, name).numpy(), rtol=1e-10
+        )
+    ours.eval()
+    theirs.eval()
+    np.testing.assert_allclose(
+        ours(st.tensor(x)).detach().numpy(),
+        theirs(torch.tensor(x)).detach().numpy(),
+        rtol=1e-10,
+        atol=1e-12,
+    )
+    model = st.nn.Sequential(st.nn.Conv2d(3, 4, 3), st.nn.BatchNorm2d(4), st.nn.ReLU())
+    converted = st.nn.SyncBatchNorm.convert_sync_batchnorm(model)
+    assert type(converted[1]).__name__ == "SyncBatchNorm"
+    assert list(converted.state_dict()) == list(model.state_dict())
+    with pytest.raises(
+        ValueError,
+        match=r"SyncBatchNorm: expected an input \(N, 3, \*\), got "
+        r"shape \[2, 4, 5\]",
+    ):
+        st.nn.SyncBatchNorm(3)(st.ones(2, 4, 5))

@@ -372,7 +372,7 @@ PYTHON_LAYERS = {
     "MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "MultiLabelSoftMarginLoss",
     "TripletMarginLoss", "PoissonNLLLoss", "GaussianNLLLoss", "CosineSimilarity",
     "PairwiseDistance", "Dropout1d", "Dropout3d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d",
-    "ChannelShuffle", "UpsamplingNearest2d", "UpsamplingBilinear2d",
+    "ChannelShuffle", "UpsamplingNearest2d", "UpsamplingBilinear2d", "SyncBatchNorm",
 } | {f"{kind}Pad{d}d" for kind in ("Zero", "Constant", "Reflection", "Replication")
      for d in (1, 2, 3)}
 

@@ -62,7 +62,7 @@ SURFACE = [
         ConvTranspose3d MaxPool1d MaxPool2d MaxPool3d AvgPool1d AvgPool2d AvgPool3d
         AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveAvgPool3d AdaptiveMaxPool1d
         AdaptiveMaxPool2d AdaptiveMaxPool3d LPPool2d MaxUnpool2d BatchNorm1d BatchNorm2d
-        BatchNorm3d LayerNorm GroupNorm InstanceNorm1d InstanceNorm2d InstanceNorm3d
+        BatchNorm3d SyncBatchNorm LayerNorm GroupNorm InstanceNorm1d InstanceNorm2d InstanceNorm3d
         LocalResponseNorm Dropout Dropout1d Dropout2d Dropout3d AlphaDropout ReLU ReLU6
         LeakyReLU PReLU ELU SELU CELU GELU SiLU Mish Sigmoid Tanh Softmax LogSoftmax Softmax2d
         Softplus Softsign Softmin Hardtanh Hardswish Hardsigmoid Hardshrink Softshrink

@@ -33,6 +33,41 @@ TensorHook wrap_hook(py::function fn) {
   };
 }
 
+// The backward of a Python-defined autograd Function (striate.autograd.Function): `backward`
+// receives one gradient per forward output (None where none arrived) and returns one per tensor
+// input (None where not needed); the Python side checks shapes and dtypes.
+class PythonFunctionNode : public autograd::Node {
+ public:
+  PythonFunctionNode(std::shared_ptr<py::object> backward, std::string name, size_t inputs)
+      : backward_(std::move(backward)), name_(std::move(name)), inputs_(inputs) {}
+
+  std::vector<Tensor> apply(std::vector<Tensor>&& grad_outputs) override {
+    py::gil_scoped_acquire gil;
+    py::list grads;
+    for (const Tensor& g : grad_outputs) grads.append(g.defined() ? py::cast(g) : py::none());
+    py::object result = (*backward_)(grads);
+    std::vector<Tensor> out(inputs_);
+    py::sequence items = result.cast<py::sequence>();
+    STRIATE_CHECK(items.size() == inputs_, name_, ": backward returned ", items.size(), " gradients for ", inputs_,
+                  " tensor inputs");
+    for (size_t i = 0; i < inputs_; ++i) {
+      py::object item = items[i];
+      if (!item.is_none()) out[i] = item.cast<Tensor>();
+    }
+    return out;
+  }
+  std::string name() const override { return name_; }
+  void release_saved() override {
+    py::gil_scoped_acquire gil;
+    backward_.reset();  // the closure holds ctx and its saved tensors
+  }
+
+ private:
+  std::shared_ptr<py::object> backward_;
+  std::string name_;
+  size_t inputs_;
+};
+
 }  // namespace
 
 void init_autograd(py::module_& m) {
@@ -66,6 +101,21 @@ void init_autograd(py::module_& m) {
       .def("__repr__", [](const autograd::Node& n) { return "<" + n.name() + ">"; });
 
   py::class_<HookHandle>(ag, "RemovableHandle").def("remove", &HookHandle::remove);
+
+  ag.def(
+      "_record_function",
+      [](py::function backward, const std::string& name, const std::vector<Tensor>& inputs,
+         std::vector<Tensor> outputs) {
+        auto node = std::make_shared<PythonFunctionNode>(gil_safe(std::move(backward)), name, inputs.size());
+        std::vector<const Tensor*> in;
+        for (const Tensor& t : inputs) in.push_back(&t);
+        std::vector<Tensor*> out;
+        for (Tensor& t : outputs) out.push_back(&t);
+        autograd::record(node, in, out);
+      },
+      py::arg("backward"), py::arg("name"), py::arg("inputs"), py::arg("outputs"),
+      "Makes `outputs` the results of a node whose backward is the Python callable `backward` "
+      "(striate.autograd.Function).");
 
   TensorClass cls = tensor_class(m);
   cls.def_property_readonly("grad_fn", tensor_method(&Tensor::grad_fn))

@@ -172,3 +172,125 @@ def grad(
         raise ValueError(f"autograd.grad: got {len(outputs)} outputs but {len(grads)} grad_outputs")
     result = _ag.grad(outputs, grads, inputs, bool(retain_graph), bool(allow_unused))
     return tuple(result) if not single else (result[0],)
+
+
+# ---- Python-defined autograd functions --------------------------------------------------------
+
+
+class FunctionCtx:
+    """What forward leaves for backward: save_for_backward(*tensors) / saved_tensors,
+    needs_input_grad (one bool per forward argument), and any attribute you set."""
+
+    def __init__(self):
+        self.saved_tensors = ()
+        self.needs_input_grad = ()
+        self.materialize_grads = True
+        self._non_differentiable = set()
+
+    def save_for_backward(self, *tensors):
+        for t in tensors:
+            if t is not None and not isinstance(t, Tensor):
+                raise TypeError(f"save_for_backward: expected tensors or None, got "
+                                f"{type(t).__name__}")
+        self.saved_tensors = tuple(tensors)
+
+    def mark_non_differentiable(self, *tensors):
+        self._non_differentiable.update(id(t) for t in tensors)
+
+    def set_materialize_grads(self, value):
+        """False: backward receives None (not zeros) for outputs that got no gradient."""
+        self.materialize_grads = bool(value)
+
+
+class Function:
+    """A differentiable operation written in Python, as torch.autograd.Function: subclass with
+    staticmethods forward(ctx, *args) -> tensor(s) and backward(ctx, *grad_outputs) -> one
+    gradient (or None) per forward argument, then call ``MyFunction.apply(*args)``.
+
+        class Square(striate.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x * x
+
+            @staticmethod
+            def backward(ctx, grad):
+                (x,) = ctx.saved_tensors
+                return 2 * x * grad
+
+    forward runs without recording a graph; backward runs without one too (no double
+    backward)."""
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("Function.forward: subclasses define forward(ctx, *args)")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("Function.backward: subclasses define backward(ctx, *grads)")
+
+    @classmethod
+    def apply(cls, *args):
+        name = cls.__name__
+        ctx = FunctionCtx()
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        with no_grad():
+            result = cls.forward(ctx, *args)
+        single = isinstance(result, Tensor)
+        outputs = (result,) if single else tuple(result) if isinstance(result, (tuple, list)) \
+            else None
+        if outputs is None or not outputs or not all(isinstance(o, Tensor) for o in outputs):
+            raise TypeError(f"{name}.forward: expected a Tensor or a tuple of Tensors, got "
+                            f"{type(result).__name__}")
+        positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+        inputs = [args[i] for i in positions]
+        if not (_ag.is_grad_enabled() and any(ctx.needs_input_grad)):
+            return result
+        # An output that is an input (or shares its Tensor object) gets its own alias, so that
+        # recording it as this node's result does not rewrite the input's history.
+        ids = {id(a) for a in inputs}
+        outputs = tuple(o.detach() if id(o) in ids or o.grad_fn is not None or o.requires_grad
+                        else o for o in outputs)
+        differentiable = [id(o) not in ctx._non_differentiable for o in outputs]
+        shapes = [(tuple(o.shape), o.dtype) for o in outputs]
+        input_meta = [(tuple(a.shape), a.dtype) for a in inputs]
+
+        recorded = [k for k, d in enumerate(differentiable) if d]
+
+        def backward(received):
+            from . import zeros
+
+            grads = [None] * len(outputs)
+            for k, g in zip(recorded, received):
+                grads[k] = g
+            for k, g in enumerate(grads):
+                if g is None and ctx.materialize_grads:
+                    grads[k] = zeros(*shapes[k][0], dtype=shapes[k][1])
+            with no_grad():
+                returned = cls.backward(ctx, *grads)
+            returned = returned if isinstance(returned, tuple) else (returned,)
+            if len(returned) < len(args):
+                raise ValueError(f"{name}.backward: returned {len(returned)} gradients, forward "
+                                 f"took {len(args)} arguments (return None for those without)")
+            out = []
+            for k, i in enumerate(positions):
+                g = returned[i]
+                if g is not None:
+                    if not isinstance(g, Tensor):
+                        raise TypeError(f"{name}.backward: gradient {i} should be a Tensor or "
+                                        f"None, got {type(g).__name__}")
+                    if tuple(g.shape) != input_meta[k][0]:
+                        raise ValueError(f"{name}.backward: gradient {i} has shape "
+                                         f"{list(g.shape)}, its input {list(input_meta[k][0])}")
+                    if not ctx.needs_input_grad[i]:
+                        g = None
+                out.append(g)
+            return out
+
+        _ag._record_function(backward, name + "Backward", inputs, [outputs[k] for k in recorded])
+        if single:
+            return outputs[0]
+        return outputs
+
+
+__all__ += ["Function", "FunctionCtx"]

@@ -26,6 +26,8 @@ model = (
         st.nn.Linear(4 * 26 * 26, 10),
     ).double()
 )
+if mode == "bn" and world > 1:  # batch statistics over both ranks' halves: the full batch's
+    model = st.nn.SyncBatchNorm.convert_sync_batchnorm(model)
 if mode == "accumulate":
     model = st.nn.parallel.DistributedDataParallel(model, bucket_cap_mb=0.01)
 else:
