@@ -405,3 +405,22 @@ def test_every_built_in_module_has_a_config_that_rebuilds_it():
     rebuilt.load_state_dict(weighted.state_dict())
     logits, target = st.randn(4, 3), st.tensor([0, 1, 2, 1])
     assert rebuilt(logits, target).item() == weighted(logits, target).item()
+
+
+def test_a_model_loaded_from_a_file_deep_copies(tmp_path):
+    """Its constructor arguments are not readable from the C++ object; its architecture is
+    (module_config), so deepcopy rebuilds from that and copies every tensor."""
+    import copy
+
+    path = tmp_path / "r20.striate"
+    st.save(st.models.resnet20(num_classes=10), path)
+    loaded = st.load(path)
+    twin = copy.deepcopy(loaded)
+    assert type(twin) is type(loaded) and twin is not loaded
+    x = st.randn(2, 3, 32, 32)
+    loaded.eval()
+    twin.eval()
+    np.testing.assert_array_equal(twin(x).detach().numpy(), loaded(x).detach().numpy())
+    with st.no_grad():
+        twin.conv1.weight.fill_(0.0)
+    assert loaded.conv1.weight.detach().abs().sum().item() > 0  # no shared storage

@@ -542,6 +542,10 @@ def _rebuild_builtin(module, memo):
             return cls(*arguments[0], **arguments[1])
         except (TypeError, ValueError):
             continue
+    try:  # the architecture as model files record it (a zoo model loaded from a .striate file)
+        return _C._io.module_from_config(_C._io.module_config(module))
+    except (TypeError, ValueError):
+        pass
     raise TypeError(f"cannot deep-copy a {cls.__name__}: it is a built-in C++ module whose "
                     "constructor arguments cannot be read back (C++ models have no clone() yet); "
                     "build a fresh one of the same architecture and load_state_dict instead")
