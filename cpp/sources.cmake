@@ -9,6 +9,8 @@ set(STRIATE_CORE_SOURCES
   cpp/src/core/cpu_isa.cpp
   cpp/src/core/conv_algorithm.cpp
   cpp/src/core/config.cpp
+  # the caching policy of the device allocator is plain C++ (tested on the CPU: tests/cpp)
+  cpp/src/core/cuda_allocator.cpp
   # the profiler's recording side sits under the kernels, which call it (striate/profiler.h)
   cpp/src/profiler/recorder.cpp
   # floor 2: kernels (declared device-neutrally in kernels/<family>.h, implemented per device)
