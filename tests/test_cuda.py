@@ -418,3 +418,33 @@ def test_striate_cuda_on_fails_loudly_without_nvcc(tmp_path):
         env=env, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode != 0
     assert "STRIATE_CUDA=ON but no CUDA compiler (nvcc) was found" in result.stdout + result.stderr
+
+
+# ---- CUDA Graphs -------------------------------------------------------------------------------
+
+
+@no_gpu
+def test_cuda_graph_without_a_device_raises():
+    with pytest.raises(RuntimeError, match="CUDA is not available"):
+        st.cuda.CUDAGraph()
+    assert not st.cuda.is_current_stream_capturing()
+
+
+@needs_gpu
+def test_cuda_graph_replays_the_captured_kernels_on_new_data():
+    static_x = st.zeros(1 << 12, device="cuda")
+    static_y = static_x + static_x  # warm-up: the kernel is loaded, memory cached
+    g = st.cuda.CUDAGraph()
+    with pytest.raises(RuntimeError, match="nothing was captured"):
+        g.replay()
+    with st.cuda.graph(g):
+        assert st.cuda.is_current_stream_capturing()
+        static_y = static_x + static_x
+    assert not st.cuda.is_current_stream_capturing()
+    for value in (1.0, 3.5):
+        static_x.fill_(value)
+        g.replay()
+        st.cuda.synchronize()
+        expected = np.full(1 << 12, 2 * value, np.float32)
+        np.testing.assert_array_equal(static_y.cpu().numpy(), expected)
+    g.reset()

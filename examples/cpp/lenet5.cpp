@@ -3,8 +3,6 @@
 // stretch of steps is below that of the first.
 //   ./lenet5 [fashion-mnist folder, default /usr/share/datasets/fashion-mnist] [steps, default 300]
 //            [--device cpu|cuda|cuda:N, default cpu]
-#include <striate/core/cuda.h>
-#include <striate/nn/device.h>
 #include <striate/striate.h>
 
 #include <chrono>

@@ -95,6 +95,15 @@ void init_cuda(py::module_& m) {
   c.def(
       "stream_wait_event", [](uintptr_t s, uintptr_t e) { cuda_stream_wait_event(as_handle(s), as_handle(e)); },
       py::arg("stream"), py::arg("event"));
+  c.def("graph_capture_begin", [](uintptr_t s) { cuda_graph_capture_begin(as_handle(s)); }, py::arg("stream"));
+  c.def(
+      "graph_capture_end", [](uintptr_t s) { return from_handle(cuda_graph_capture_end(as_handle(s))); },
+      py::arg("stream"));
+  c.def(
+      "graph_launch", [](uintptr_t g, uintptr_t s) { cuda_graph_launch(as_handle(g), as_handle(s)); }, py::arg("graph"),
+      py::arg("stream"));
+  c.def("graph_destroy", [](uintptr_t g) { cuda_graph_destroy(as_handle(g)); }, py::arg("graph"));
+  c.def("stream_is_capturing", [](uintptr_t s) { return cuda_stream_is_capturing(as_handle(s)); }, py::arg("stream"));
   c.def(
       "record_stream",
       [](const Tensor& t, uintptr_t stream) {

@@ -28,6 +28,9 @@ __all__ = [
     "get_device_capability",
     "get_device_properties",
     "synchronize",
+    "CUDAGraph",
+    "graph",
+    "is_current_stream_capturing",
     "Stream",
     "Event",
     "stream",
@@ -305,6 +308,104 @@ class StreamContext:
 
 def stream(stream):
     return StreamContext(stream)
+
+
+# ---- CUDA Graphs -----------------------------------------------------------------------------
+
+
+class CUDAGraph:
+    """A captured sequence of kernels replayed with one launch (torch.cuda.CUDAGraph), for small
+    networks whose step time is launch overhead:
+
+        static_x = striate.zeros(64, 1, 28, 28, device="cuda")
+        for _ in range(3):                      # warm up on a side stream first
+            step(static_x)
+        g = striate.cuda.CUDAGraph()
+        with striate.cuda.graph(g):
+            static_loss = step(static_x)
+        static_x.copy_(next_batch); g.replay()  # reruns every captured kernel on new data
+
+    Capture runs on a stream of the graph's own: memory allocated while capturing is cached for
+    that stream only, so it is never handed to other work while the graph may replay it (the
+    graph's private pool). Rules, as in PyTorch: tensors the captured work reads or writes must
+    stay alive as long as the graph; nothing may wait on the host during capture (item(), a
+    blocking copy, synchronize); shapes and control flow are frozen at capture time."""
+
+    def __init__(self):
+        _require("CUDAGraph")
+        self._graph = 0
+        self._stream = None
+        self._previous = None
+
+    def capture_begin(self, stream=None):
+        if self._graph:
+            raise RuntimeError("CUDAGraph.capture_begin: this graph holds a capture already")
+        self._stream = Stream() if stream is None else stream
+        if self._stream.cuda_stream == 0:
+            raise ValueError("CUDAGraph.capture_begin: capture needs a stream of its own, not the "
+                             "default stream")
+        self._previous = current_stream(self._stream.device_index)
+        self._stream.wait_stream(self._previous)  # what was queued before is inputs, not capture
+        set_stream(self._stream)
+        try:
+            _C._cuda.graph_capture_begin(self._stream.cuda_stream)
+        except Exception:
+            set_stream(self._previous)
+            raise
+
+    def capture_end(self):
+        if self._stream is None:
+            raise RuntimeError("CUDAGraph.capture_end: capture_begin was not called")
+        try:
+            self._graph = _C._cuda.graph_capture_end(self._stream.cuda_stream)
+        finally:
+            set_stream(self._previous)
+
+    def replay(self):
+        """Queues the captured work on the current stream."""
+        if not self._graph:
+            raise RuntimeError("CUDAGraph.replay: nothing was captured")
+        stream = current_stream(self._stream.device_index)
+        _C._cuda.graph_launch(self._graph, stream.cuda_stream)
+
+    def reset(self):
+        if self._graph:
+            _C._cuda.graph_destroy(self._graph)
+            self._graph = 0
+
+    def pool(self):
+        """The stream whose cached memory is this graph's pool (pass it to another graph's
+        capture_begin to share the pool, for graphs that replay in capture order)."""
+        return self._stream
+
+    def __del__(self):
+        with contextlib.suppress(Exception):
+            self.reset()
+
+
+class graph:  # noqa: N801 (torch.cuda.graph's name)
+    """`with striate.cuda.graph(g):` captures the block into the CUDAGraph g (stream: the capture
+    stream, default a new one)."""
+
+    def __init__(self, cuda_graph, pool=None, stream=None):
+        self.cuda_graph = cuda_graph
+        self.stream = stream if stream is not None else pool
+
+    def __enter__(self):
+        synchronize()  # nothing of the warm-up may still be running into the capture
+        self.cuda_graph.capture_begin(self.stream)
+        return self.cuda_graph
+
+    def __exit__(self, *exc):
+        self.cuda_graph.capture_end()
+        return False
+
+
+def is_current_stream_capturing():
+    """Whether the current stream is capturing into a CUDAGraph."""
+    if not is_available():
+        return False
+    return bool(_C._cuda.stream_is_capturing(current_stream().cuda_stream))
 
 
 # ---- memory ----------------------------------------------------------------------------------

@@ -359,4 +359,37 @@ void cuda_synchronize(int device) {
 
 void cuda_check_launch(const char* what) { check(cudaGetLastError(), what); }
 
+void cuda_graph_capture_begin(void* stream) {
+  STRIATE_CHECK(stream != nullptr,
+                "CUDAGraph.capture_begin: capture needs a stream of its own, not the default stream");
+  check(cudaStreamBeginCapture(static_cast<cudaStream_t>(stream), cudaStreamCaptureModeRelaxed),
+        "cudaStreamBeginCapture");
+}
+
+void* cuda_graph_capture_end(void* stream) {
+  cudaGraph_t graph = nullptr;
+  check(cudaStreamEndCapture(static_cast<cudaStream_t>(stream), &graph),
+        "cudaStreamEndCapture (was something waited for on the host during capture?)");
+  cudaGraphExec_t exec = nullptr;
+  cudaError_t status = cudaGraphInstantiate(&exec, graph, 0);
+  cudaGraphDestroy(graph);
+  check(status, "cudaGraphInstantiate");
+  return exec;
+}
+
+void cuda_graph_launch(void* graph, void* stream) {
+  STRIATE_CHECK(graph != nullptr, "CUDAGraph.replay: nothing was captured");
+  check(cudaGraphLaunch(static_cast<cudaGraphExec_t>(graph), static_cast<cudaStream_t>(stream)), "cudaGraphLaunch");
+}
+
+void cuda_graph_destroy(void* graph) {
+  if (graph) cudaGraphExecDestroy(static_cast<cudaGraphExec_t>(graph));
+}
+
+bool cuda_stream_is_capturing(void* stream) {
+  cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
+  check(cudaStreamIsCapturing(static_cast<cudaStream_t>(stream), &status), "cudaStreamIsCapturing");
+  return status == cudaStreamCaptureStatusActive;
+}
+
 }  // namespace striate::backend

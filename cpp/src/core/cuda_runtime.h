@@ -88,6 +88,16 @@ float cuda_event_elapsed_ms(void* start, void* end);
 void cuda_stream_wait_event(void* stream, void* event);
 // Waits until every kernel and copy queued on `device` has finished.
 void cuda_synchronize(int device);
+
+// CUDA Graphs: what is queued on `stream` between capture_begin and capture_end is recorded (not
+// run) and comes back as an executable graph (a cudaGraphExec_t) that graph_launch replays with
+// one launch. Capture is relaxed: allocations during capture may reach cudaMalloc. Nothing may
+// wait on the host during capture (a blocking copy, item(), synchronize).
+void cuda_graph_capture_begin(void* stream);
+void* cuda_graph_capture_end(void* stream);
+void cuda_graph_launch(void* graph, void* stream);
+void cuda_graph_destroy(void* graph);
+bool cuda_stream_is_capturing(void* stream);
 // Raises RuntimeError naming `what` when the last kernel launch on this thread failed.
 void cuda_check_launch(const char* what);
 

@@ -48,5 +48,10 @@ float cuda_event_elapsed_ms(void*, void*) { not_built(); }
 void cuda_stream_wait_event(void*, void*) { not_built(); }
 void cuda_synchronize(int) { not_built(); }
 void cuda_check_launch(const char*) { not_built(); }
+void cuda_graph_capture_begin(void*) { not_built(); }
+void* cuda_graph_capture_end(void*) { not_built(); }
+void cuda_graph_launch(void*, void*) { not_built(); }
+void cuda_graph_destroy(void*) {}
+bool cuda_stream_is_capturing(void*) { return false; }
 
 }  // namespace striate::backend
