@@ -86,13 +86,17 @@ void CachingAllocator::free(void* p) {
   stats_.frees++;
   stats_.active_blocks--;
   if (!block->other_streams.empty()) {
-    // Used on other streams too: reusable only once each of them has passed this point.
-    for (void* s : block->other_streams) {
+    // Used on other streams too: reusable only once each of them has passed this point. If an
+    // event cannot be recorded the block is never reused (leaked), never reused too early.
+    stats_.pending_blocks++;
+    std::vector<void*> streams;
+    streams.swap(block->other_streams);
+    block->pending_events = 1;  // held until every event is recorded
+    for (void* s : streams) {
       events_.push_back({backend_->record_event(s), block});
       block->pending_events++;
     }
-    block->other_streams.clear();
-    stats_.pending_blocks++;
+    block->pending_events--;
     return;
   }
   free_block(block);

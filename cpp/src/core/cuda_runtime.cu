@@ -195,8 +195,21 @@ void* cuda_cached_alloc(size_t nbytes, int device) {
   return allocator_of(device).allocate(nbytes, cuda_current_stream(device));
 }
 
+// Called from Storage's destructor, also at interpreter exit when the driver may be gone: no
+// device checks here, and nothing may throw.
 void cuda_cached_free(void* p, int device) {
-  if (p) allocator_of(device).free(p);
+  if (!p || device < 0 || device >= kMaxDevices) return;
+  CachingAllocator* allocator = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(allocators_mutex);
+    allocator = allocators[device];
+  }
+  if (!allocator) return;
+  try {
+    allocator->free(p);
+  } catch (...) {
+    // A failed event record at shutdown: the block is simply not cached again.
+  }
 }
 
 void cuda_record_stream(void* p, int device, void* stream) { allocator_of(device).record_stream(p, stream); }
