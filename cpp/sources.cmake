@@ -9,6 +9,9 @@ set(STRIATE_CORE_SOURCES
   cpp/src/core/cpu_isa.cpp
   cpp/src/core/conv_algorithm.cpp
   cpp/src/core/config.cpp
+  # the caching policy of the device allocator is plain C++ (tested on the CPU: tests/cpp)
+  cpp/src/core/cuda_allocator.cpp
+  cpp/src/core/cuda.cpp
   # the profiler's recording side sits under the kernels, which call it (striate/profiler.h)
   cpp/src/profiler/recorder.cpp
   # floor 2: kernels (declared device-neutrally in kernels/<family>.h, implemented per device)
@@ -65,6 +68,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/ops/shape_helpers.cpp
   # floor 5: nn, optim, data, io
   cpp/src/nn/module.cpp
+  cpp/src/nn/device.cpp
   cpp/src/nn/call_observer.cpp
   cpp/src/nn/init.cpp
   cpp/src/nn/containers.cpp
@@ -156,6 +160,7 @@ set(STRIATE_PYTHON_SOURCES
   python/src/module.cpp
   python/src/errors.cpp
   python/src/bind_config.cpp
+  python/src/bind_cuda.cpp
   python/src/bind_tensor.cpp
   python/src/bind_interop.cpp
   python/src/bind_autograd.cpp

@@ -2,6 +2,7 @@
 // frontend's shape) and prints the loss as it falls. Exits 0 only when the loss of the last
 // stretch of steps is below that of the first.
 //   ./lenet5 [fashion-mnist folder, default /usr/share/datasets/fashion-mnist] [steps, default 300]
+//            [--device cpu|cuda|cuda:N, default cpu]
 #include <striate/striate.h>
 
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <vector>
 
 namespace nn = striate::nn;
 
@@ -31,9 +33,33 @@ nn::Sequential lenet5() {
 }
 
 int main(int argc, char** argv) {
-  const std::string root = argc > 1 ? argv[1] : "/usr/share/datasets/fashion-mnist";
-  const int steps = argc > 2 ? std::atoi(argv[2]) : 300;
+  std::vector<std::string> positional;
+  std::string device_name = "cpu";
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--device" && i + 1 < argc) {
+      device_name = argv[++i];
+    } else if (arg.rfind("--device=", 0) == 0) {
+      device_name = arg.substr(9);
+    } else {
+      positional.push_back(arg);
+    }
+  }
+  const std::string root = positional.size() > 0 ? positional[0] : "/usr/share/datasets/fashion-mnist";
+  const int steps = positional.size() > 1 ? std::atoi(positional[1].c_str()) : 300;
   const int report_every = 50;
+  striate::Device device;
+  try {
+    device = striate::Device(device_name);
+  } catch (const striate::ValueError& error) {
+    std::cerr << "lenet5: " << error.what() << "\n";
+    return 2;
+  }
+  if (device.is_cuda() && !striate::cuda::is_available()) {
+    std::cerr << "lenet5: --device " << device_name
+              << " asked for a GPU, but CUDA is not available: " << striate::cuda::unavailable_reason() << "\n";
+    return 2;
+  }
   if (steps < 2 * report_every) {
     std::cerr << "lenet5: expected at least " << 2 * report_every << " steps, got " << steps << "\n";
     return 2;
@@ -50,7 +76,9 @@ int main(int argc, char** argv) {
 
   striate::manual_seed(0);
   nn::Sequential model = lenet5();
-  std::cout << model << "\n" << model->num_parameters() << " parameters, " << train->size() << " training images\n";
+  striate::nn::to(*model, device);  // before the optimizer is built, as in PyTorch (it would follow anyway)
+  std::cout << model << "\n"
+            << model->num_parameters() << " parameters, " << train->size() << " training images, on " << device << "\n";
 
   nn::CrossEntropyLoss criterion;
   striate::optim::SGD optimizer(model->parameters(), striate::optim::SGDOptions(0.05).momentum(0.9));
@@ -62,8 +90,8 @@ int main(int argc, char** argv) {
   while (step < steps) {
     for (const auto& batch : loader) {
       // Fashion-MNIST's pixel mean and standard deviation.
-      striate::Tensor images = (batch[0] - 0.2860) / 0.3530;
-      striate::Tensor loss = criterion(model->forward(images), batch[1]);
+      striate::Tensor images = (batch[0].to(device) - 0.2860) / 0.3530;
+      striate::Tensor loss = criterion(model->forward(images), batch[1].to(device));
       optimizer.zero_grad();
       loss.backward();
       optimizer.step();

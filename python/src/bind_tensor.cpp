@@ -4,6 +4,7 @@
 
 #include "bindings.h"
 #include "py_scalar.h"
+#include "striate/core/cuda.h"
 #include "striate/core/device.h"
 #include "striate/core/parallel.h"
 #include "striate/core/random.h"
@@ -189,7 +190,12 @@ void init_tensor(py::module_& m) {
       .def(
           "_to_dtype", [](const Tensor& t, const py::object& d) { return t.to(dtype_from_py(d, "to")); },
           py::arg("dtype"))
-      .def("_to_device", [](const Tensor& t, const py::object& d) { return t.to(device_from_py(d)); })
+      .def(
+          "_to_device",
+          [](const Tensor& t, const py::object& d, bool non_blocking) {
+            return to_device(t, device_from_py(d), non_blocking);
+          },
+          py::arg("device"), py::arg("non_blocking") = false)
       // elementwise
       .def(
           "abs", [](const Tensor& t) { return abs(t); }, release_gil())
@@ -352,21 +358,43 @@ void init_tensor(py::module_& m) {
   m.def("initial_seed", [] { return default_generator().initial_seed(); });
   m.def("get_rng_state", [] { return py::bytes(default_generator().get_state()); });
   m.def("set_rng_state", [](const py::bytes& s) { default_generator().set_state(std::string(s)); });
-  m.def("_empty",
-        [](std::vector<int64_t> s, const py::object& d) { return empty(to_shape(s), dtype_from_py(d, "empty")); });
+  // device=None: the CPU. On a GPU the memory comes from its caching allocator and the fill runs
+  // there (no host buffer of the tensor's size, which an out-of-memory request would need).
+  auto options = [](const py::object& dtype, const py::object& device, const char* op) {
+    TensorOptions o(dtype_from_py(dtype, op));
+    if (!device.is_none()) o.set_device(device_from_py(device));
+    return o;
+  };
+  m.def(
+      "_empty",
+      [options](std::vector<int64_t> s, const py::object& d, const py::object& device) {
+        return empty(to_shape(s), options(d, device, "empty"));
+      },
+      py::arg("size"), py::arg("dtype"), py::arg("device") = py::none());
   m.def(
       "_full",
-      [](std::vector<int64_t> s, Scalar v, const py::object& d) {
-        return full(to_shape(s), v, dtype_from_py(d, "full"));
+      [options](std::vector<int64_t> s, Scalar v, const py::object& d, const py::object& device) {
+        TensorOptions o = options(d, device, "full");
+        py::gil_scoped_release release;
+        return full(to_shape(s), v, o);
       },
-      release_gil());
+      py::arg("size"), py::arg("fill_value"), py::arg("dtype"), py::arg("device") = py::none());
   m.def(
       "_zeros",
-      [](std::vector<int64_t> s, const py::object& d) { return zeros(to_shape(s), dtype_from_py(d, "zeros")); },
-      release_gil());
+      [options](std::vector<int64_t> s, const py::object& d, const py::object& device) {
+        TensorOptions o = options(d, device, "zeros");
+        py::gil_scoped_release release;
+        return zeros(to_shape(s), o);
+      },
+      py::arg("size"), py::arg("dtype"), py::arg("device") = py::none());
   m.def(
-      "_ones", [](std::vector<int64_t> s, const py::object& d) { return ones(to_shape(s), dtype_from_py(d, "ones")); },
-      release_gil());
+      "_ones",
+      [options](std::vector<int64_t> s, const py::object& d, const py::object& device) {
+        TensorOptions o = options(d, device, "ones");
+        py::gil_scoped_release release;
+        return ones(to_shape(s), o);
+      },
+      py::arg("size"), py::arg("dtype"), py::arg("device") = py::none());
   // A private generator (striate.Generator) for the random creation functions; None: the default one.
   py::class_<Generator, std::shared_ptr<Generator>>(m, "_Generator")
       .def(py::init<>())

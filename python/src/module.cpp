@@ -4,6 +4,10 @@
 #include "bindings.h"
 #include "striate/core/parallel.h"
 
+namespace striate::python {
+void init_cuda(py::module_& m);  // bind_cuda.cpp: the CUDA runtime into _cuda (streams, events, memory)
+}  // namespace striate::python
+
 namespace {
 // Long C++ loops poll this (from the thread that released the GIL) to honour Ctrl-C.
 bool python_interrupt_pending() {
@@ -47,6 +51,7 @@ PYBIND11_MODULE(_C, m) {
   striate::python::init_blocks(m);
   striate::python::init_models(m);
   striate::python::init_config(m);
+  striate::python::init_cuda(m);
   striate::python::init_io(m);
   striate::python::init_profiler(m);
 }

@@ -29,8 +29,27 @@ def _size(size, op):
     return [int(s) for s in size]
 
 
+def _is_cuda(device):
+    if device is None:
+        return False
+    if isinstance(device, int) and not isinstance(device, builtins.bool):
+        return True
+    return str(device).startswith("cuda")
+
+
+def _device(device):
+    """None, or a device spec the bindings take: 'cuda', 'cuda:1', a striate.device, or an int
+    index as torch takes (a CUDA device)."""
+    if isinstance(device, int) and not isinstance(device, builtins.bool):
+        return f"cuda:{device}"
+    return device
+
+
 def _finish(t, requires_grad, device=None):
-    if device is not None and str(device) != "cpu":
+    """Moves a tensor built on the CPU to `device` (see _device), unless it is there already,
+    and marks it as requiring grad."""
+    device = _device(device)
+    if device is not None and str(device) != str(t.device):
         t = t.to(device)
     if requires_grad:
         t.requires_grad_(True)
@@ -42,15 +61,18 @@ def _dtype(dtype, default=_DEFAULT):
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False):
-    return _finish(_C._empty(_size(size, "empty"), _dtype(dtype)), requires_grad, device)
+    return _finish(_C._empty(_size(size, "empty"), _dtype(dtype), _device(device)), requires_grad,
+                   device)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
-    return _finish(_C._zeros(_size(size, "zeros"), _dtype(dtype)), requires_grad, device)
+    return _finish(_C._zeros(_size(size, "zeros"), _dtype(dtype), _device(device)), requires_grad,
+                   device)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
-    return _finish(_C._ones(_size(size, "ones"), _dtype(dtype)), requires_grad, device)
+    return _finish(_C._ones(_size(size, "ones"), _dtype(dtype), _device(device)), requires_grad,
+                   device)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
@@ -59,16 +81,28 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
             dtype = _C.dtype.bool
         elif isinstance(fill_value, int):
             dtype = _C.dtype.int64
-    return _finish(_C._full(_size((size,), "full"), fill_value, _dtype(dtype)), requires_grad,
-                   device)
+    return _finish(_C._full(_size((size,), "full"), fill_value, _dtype(dtype), _device(device)),
+                   requires_grad, device)
+
+
+def _refuse_cuda_rng(op, device):
+    """Random tensors on a GPU come from a CUDA generator, which striate has not got yet: drawing
+    on the CPU and moving would give other numbers than torch (and than a later CUDA generator),
+    so the call says so instead."""
+    if device is not None and _is_cuda(device):
+        raise NotImplementedError(
+            f"{op}: random tensors on CUDA devices are not supported yet (no CUDA generator); "
+            f"draw on the CPU and move them: striate.{op}(...).to('{device}')")
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    _refuse_cuda_rng("rand", device)
     gen = _impl_of(generator, "rand")
     return _finish(_C._rand(_size(size, "rand"), _dtype(dtype), gen), requires_grad, device)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    _refuse_cuda_rng("randn", device)
     gen = _impl_of(generator, "randn")
     return _finish(_C._randn(_size(size, "randn"), _dtype(dtype), gen), requires_grad, device)
 
@@ -77,6 +111,7 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
             requires_grad=False):
     if size is None:
         raise TypeError("randint: missing the required argument 'size'")
+    _refuse_cuda_rng("randint", device)
     if high is None:
         low, high = 0, low
     shape = _size((size,), "randint")
@@ -87,6 +122,7 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
 
 def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
     """A random permutation of 0..n-1 (int64 unless dtype says otherwise)."""
+    _refuse_cuda_rng("randperm", device)
     out = _C._randperm(int(n), _impl_of(generator, "randperm"))
     if dtype is not None and dtype != out.dtype:
         out = out.to(dtype)
@@ -111,32 +147,42 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
                    device)
 
 
-def empty_like(t, dtype=None, requires_grad=False):
-    return empty(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def _like_device(t, device):
+    return t.device if device is None else device
 
 
-def zeros_like(t, dtype=None, requires_grad=False):
-    return zeros(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def empty_like(t, dtype=None, device=None, requires_grad=False):
+    return empty(*t.shape, dtype=dtype or t.dtype, device=_like_device(t, device),
+                 requires_grad=requires_grad)
 
 
-def ones_like(t, dtype=None, requires_grad=False):
-    return ones(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def zeros_like(t, dtype=None, device=None, requires_grad=False):
+    return zeros(*t.shape, dtype=dtype or t.dtype, device=_like_device(t, device),
+                 requires_grad=requires_grad)
 
 
-def full_like(t, fill_value, dtype=None, requires_grad=False):
-    return full(t.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def ones_like(t, dtype=None, device=None, requires_grad=False):
+    return ones(*t.shape, dtype=dtype or t.dtype, device=_like_device(t, device),
+                requires_grad=requires_grad)
 
 
-def rand_like(t, dtype=None, requires_grad=False):
-    return rand(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def full_like(t, fill_value, dtype=None, device=None, requires_grad=False):
+    return full(t.shape, fill_value, dtype=dtype or t.dtype, device=_like_device(t, device),
+                requires_grad=requires_grad)
 
 
-def randn_like(t, dtype=None, requires_grad=False):
-    return randn(*t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+def rand_like(t, dtype=None, device=None, requires_grad=False):
+    return rand(*t.shape, dtype=dtype or t.dtype, device=_like_device(t, device),
+                requires_grad=requires_grad)
 
 
-def randint_like(t, low=0, high=None, dtype=None):
-    return randint(low, high, t.shape, dtype=dtype or t.dtype)
+def randn_like(t, dtype=None, device=None, requires_grad=False):
+    return randn(*t.shape, dtype=dtype or t.dtype, device=_like_device(t, device),
+                 requires_grad=requires_grad)
+
+
+def randint_like(t, low=0, high=None, dtype=None, device=None):
+    return randint(low, high, t.shape, dtype=dtype or t.dtype, device=_like_device(t, device))
 
 
 def from_numpy(array):

@@ -89,7 +89,7 @@ def _to_arguments(op, args, kwargs):
     kwargs = dict(kwargs)
     dtype = kwargs.pop("dtype", None)
     device = kwargs.pop("device", None)
-    kwargs.pop("non_blocking", None)  # copies are synchronous on every device today
+    kwargs.pop("non_blocking", None)  # read by to() (_non_blocking); dtype casts ignore it
     copy = bool(kwargs.pop("copy", False))
     if kwargs:
         raise TypeError(f"{op}: unexpected keyword arguments {sorted(kwargs)}")
@@ -107,6 +107,12 @@ def _to_arguments(op, args, kwargs):
     return device, dtype, copy
 
 
+def _non_blocking(args, kwargs):
+    """non_blocking=True, or the positional bool of to(device, dtype, True)."""
+    return bool(kwargs.get("non_blocking", False)) or builtins.any(
+        isinstance(a, bool) and a for a in args)
+
+
 @_method
 def to(self, *args, **kwargs):
     """to(dtype), to(device), to(device, dtype), to(other_tensor); copy=True always returns a new
@@ -114,7 +120,7 @@ def to(self, *args, **kwargs):
     device, dtype, copy = _to_arguments("to", args, kwargs)
     out = self
     if device is not None:
-        out = out._to_device(device)
+        out = out._to_device(device, _non_blocking(args, kwargs))
     if dtype is not None:
         out = out._to_dtype(dtype)
     if copy and out is self:
@@ -186,8 +192,21 @@ def cpu(self):
 
 
 @_method
-def cuda(self, device=None):
-    return self._to_device("cuda" if device is None else f"cuda:{int(device)}")
+def cuda(self, device=None, non_blocking=False):
+    if device is None:
+        from . import cuda as _cuda
+
+        device = _cuda.current_device() if _cuda.is_available() else 0
+    target = device if isinstance(device, (str, _C.device)) else f"cuda:{int(device)}"
+    return self._to_device(target, bool(non_blocking))
+
+
+@_method
+def record_stream(self, stream):
+    """Marks this CUDA tensor's memory as used by `stream` (a striate.cuda.Stream): when the
+    tensor is freed, the caching allocator reuses the memory only after that stream has passed
+    the free point (torch's Tensor.record_stream)."""
+    _C._cuda.record_stream(self, stream.cuda_stream)
 
 
 @_method
@@ -200,7 +219,8 @@ def type_as(self, other):
 def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
     from ._creation import zeros
 
-    return zeros(*size, dtype=dtype or self.dtype, device=device or self.device,
+    return zeros(*size, dtype=dtype or self.dtype,
+                 device=self.device if device is None else device,
                  requires_grad=requires_grad)
 
 
@@ -208,7 +228,8 @@ def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
 def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
     from ._creation import ones
 
-    return ones(*size, dtype=dtype or self.dtype, device=device or self.device,
+    return ones(*size, dtype=dtype or self.dtype,
+                device=self.device if device is None else device,
                 requires_grad=requires_grad)
 
 
@@ -216,7 +237,8 @@ def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
 def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
     from ._creation import full
 
-    return full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
+    return full(size, fill_value, dtype=dtype or self.dtype,
+                device=self.device if device is None else device,
                 requires_grad=requires_grad)
 
 
@@ -224,7 +246,8 @@ def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=Fals
 def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
     from ._creation import tensor
 
-    return tensor(data, dtype=dtype or self.dtype, device=device or self.device,
+    return tensor(data, dtype=dtype or self.dtype,
+                  device=self.device if device is None else device,
                   requires_grad=requires_grad)
 
 

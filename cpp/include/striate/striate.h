@@ -5,6 +5,7 @@
 #pragma once
 
 #include "striate/core/config.h"
+#include "striate/core/cuda.h"
 #include "striate/core/device.h"
 #include "striate/core/dtype.h"
 #include "striate/core/error.h"
@@ -39,6 +40,7 @@
 #include "striate/nn/config.h"
 #include "striate/nn/containers.h"
 #include "striate/nn/conv.h"
+#include "striate/nn/device.h"
 #include "striate/nn/dropout.h"
 #include "striate/nn/functional.h"
 #include "striate/nn/init.h"

@@ -23,10 +23,18 @@ std::string show_config() {
   if (const char* env = std::getenv("STRIATE_CPU_ISA")) out << "; STRIATE_CPU_ISA=" << env;
   out << ")\n";
   out << "  OpenMP threads: " << get_num_threads() << "\n";
-  if (backend::cuda_built())
+  if (backend::cuda_built()) {
     out << "  CUDA backend: built (CUDA " << backend::cuda_version() << "), " << cuda_device_count() << " device(s)\n";
-  else
-    out << "  CUDA backend: not built\n";
+    const std::string why = backend::cuda_unavailable_reason();
+    if (!why.empty()) out << "  CUDA unavailable: " << why << "\n";
+    for (int d = 0; d < cuda_device_count(); ++d) {
+      const auto p = backend::cuda_device_properties(d);
+      out << "  cuda:" << d << ": " << p.name << " (sm_" << p.major << p.minor << ", " << (p.total_memory >> 20)
+          << " MiB)\n";
+    }
+  } else {
+    out << "  CUDA backend: not built (" << backend::cuda_unavailable_reason() << ")\n";
+  }
   return out.str();
 }
 

@@ -95,7 +95,11 @@ CpuCachingAllocator& cpu_allocator() {
 
 void release_cpu_block(void* data, void* context) { cpu_allocator().release(data, reinterpret_cast<size_t>(context)); }
 
-void release_cuda_block(void* data, void*) { backend::cuda_free(data); }
+// The device index travels in the deleter's context (a tensor may be freed on another thread,
+// whose current device differs).
+void release_cuda_block(void* data, void* context) {
+  backend::cuda_cached_free(data, static_cast<int>(reinterpret_cast<intptr_t>(context)));
+}
 
 void release_pinned_block(void* data, void*) { backend::cuda_host_free(data); }
 
@@ -103,8 +107,10 @@ void release_pinned_block(void* data, void*) { backend::cuda_host_free(data); }
 
 std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
   if (device.is_cuda()) {
-    void* p = nbytes ? backend::cuda_malloc(nbytes, device.index) : nullptr;
-    return std::make_shared<Storage>(p, nbytes, device, nbytes ? release_cuda_block : nullptr, nullptr);
+    // The caching device allocator (core/cuda_allocator.h), on the calling thread's current stream.
+    void* p = nbytes ? backend::cuda_cached_alloc(nbytes, device.index) : nullptr;
+    return std::make_shared<Storage>(p, nbytes, device, nbytes ? release_cuda_block : nullptr,
+                                     reinterpret_cast<void*>(static_cast<intptr_t>(device.index)));
   }
   if (nbytes == 0) return std::make_shared<Storage>(nullptr, 0, device, nullptr, nullptr);
   size_t rounded = 0;

@@ -157,7 +157,7 @@ void Tensor::mark_parameter(bool value) const { impl_->ensure_autograd().is_para
 
 double Tensor::item_double() const {
   STRIATE_CHECK(numel() == 1, "item: a Tensor with ", numel(), " elements cannot be converted to a scalar");
-  Tensor t = device().is_cpu() ? *this : to(kCPU);
+  Tensor t = device().is_cpu() ? *this : detach().to(kCPU);  // a loss that requires grad reads too
   return STRIATE_DISPATCH_ALL(t.dtype(), "item",
                               [&] { return static_cast<double>(*static_cast<scalar_t*>(t.data_ptr())); });
 }
@@ -165,7 +165,7 @@ double Tensor::item_double() const {
 template <typename T>
 T Tensor::item() const {
   STRIATE_CHECK(numel() == 1, "item: a Tensor with ", numel(), " elements cannot be converted to a scalar");
-  Tensor t = device().is_cpu() ? *this : to(kCPU);
+  Tensor t = device().is_cpu() ? *this : detach().to(kCPU);  // a loss that requires grad reads too
   return STRIATE_DISPATCH_ALL(t.dtype(), "item", [&] { return static_cast<T>(*static_cast<scalar_t*>(t.data_ptr())); });
 }
 template float Tensor::item<float>() const;

@@ -5,6 +5,7 @@
 
 #include "core/cuda_runtime.h"
 #include "striate/autograd.h"
+#include "striate/core/cuda.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/elementwise.h"
 #include "striate/ops/linalg.h"
@@ -312,17 +313,31 @@ Tensor Tensor::clone() const {
 
 Tensor Tensor::to(DType dtype) const { return to_dtype(*this, dtype); }
 
-Tensor Tensor::to(Device target) const {
-  if (target == device()) return *this;
-  STRIATE_CHECK(!requires_grad() || !grad_mode_enabled(),
+Tensor Tensor::to(Device target) const { return to_device(*this, target, false); }
+
+Tensor to_device(const Tensor& self, Device target, bool non_blocking) {
+  if (target == self.device()) return self;
+  STRIATE_CHECK(!self.requires_grad() || !grad_mode_enabled(),
                 "to: moving a tensor that requires grad between devices is not differentiable yet; detach() first");
-  Tensor src = contiguous();
-  Tensor out = empty(sizes(), TensorOptions(dtype()).set_device(target));
-  size_t nbytes = numel() * element_size(dtype());
+  Tensor src = self.contiguous();
+  const Shape& sizes = self.sizes();
+  const DType dtype = self.dtype();
+  size_t nbytes = self.numel() * element_size(dtype);
+  if (target.is_cpu() && src.device().is_cuda()) {
+    // A non-blocking copy to the host needs page-locked memory to be asynchronous.
+    Tensor out = non_blocking && nbytes > 0
+                     ? Tensor(std::make_shared<TensorImpl>(Storage::allocate_pinned(nbytes), sizes,
+                                                           contiguous_strides(sizes), 0, dtype))
+                     : empty(sizes, TensorOptions(dtype).set_device(target));
+    backend::cuda_memcpy_device_to_host(out.data_ptr(), src.data_ptr(), nbytes, src.device().index,
+                                        non_blocking && out.is_pinned());
+    return out;
+  }
+  Tensor out = empty(sizes, TensorOptions(dtype).set_device(target));
   if (target.is_cuda() && src.device().is_cpu())
-    backend::cuda_memcpy_host_to_device(out.data_ptr(), src.data_ptr(), nbytes, target.index);
-  else if (target.is_cpu() && src.device().is_cuda())
-    backend::cuda_memcpy_device_to_host(out.data_ptr(), src.data_ptr(), nbytes, src.device().index);
+    // Only a page-locked source can be copied asynchronously (CUDA stages pageable memory).
+    backend::cuda_memcpy_host_to_device(out.data_ptr(), src.data_ptr(), nbytes, target.index,
+                                        non_blocking && src.is_pinned());
   else
     backend::cuda_memcpy_device_to_device(out.data_ptr(), src.data_ptr(), nbytes, target.index);
   return out;

@@ -36,7 +36,10 @@ inline Tensor load_buffer(const NamedTensors& tensors, const std::string& name, 
   }
   STRIATE_CHECK_SHAPE(value.shape() == param.shape(), optimizer, ": load_state_dict: expected '", name, "' of shape ",
                       param.shape(), " (the parameter's), got ", value.shape());
-  return value.to(param.dtype()).contiguous().clone();
+  // State lives where its parameter lives (a CPU checkpoint loads into a model on a GPU).
+  Tensor moved = value.detach().to(param.device());
+  Tensor out = moved.to(param.dtype()).contiguous();
+  return out.impl()->storage() == value.impl()->storage() ? out.clone() : out;  // never alias the dict
 }
 
 // The step count stored under "step" (0 when absent).

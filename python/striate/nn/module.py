@@ -362,17 +362,18 @@ def to(self, *args, **kwargs):
     """to(device), to(dtype), to(device, dtype), to(tensor), non_blocking=: moves every parameter
     and buffer to the device and casts the floating-point ones to the dtype, in place; returns
     self. Only floating-point dtypes are accepted, as in PyTorch."""
-    from .._tensor import _to_arguments
+    from .._tensor import _non_blocking, _to_arguments
 
     if "copy" in kwargs:
         raise TypeError("Module.to: unexpected keyword argument 'copy'")
     device, dtype, _ = _to_arguments("Module.to", args, kwargs)
+    non_blocking = _non_blocking(args, kwargs)
     if dtype is not None and dtype not in (_C.dtype.float32, _C.dtype.float64):
         raise TypeError("Module.to only accepts floating point dtypes (float32, float64), "
                         f"but got desired dtype={dtype}")
 
     def convert(tensor):
-        out = tensor if device is None else tensor._to_device(device)
+        out = tensor if device is None else tensor._to_device(device, non_blocking)
         if dtype is not None and tensor.is_floating_point():
             out = out._to_dtype(dtype)
         return out
