@@ -47,6 +47,7 @@ PYBIND11_MODULE(_C, m) {
   striate::python::init_blocks(m);
   striate::python::init_models(m);
   striate::python::init_config(m);
+  striate::python::init_cuda_libraries(m);
   striate::python::init_io(m);
   striate::python::init_profiler(m);
 }

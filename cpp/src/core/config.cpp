@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "core/cuda_libraries.h"
 #include "core/cuda_runtime.h"
 #include "striate/core/cpu_isa.h"
 #include "striate/core/parallel.h"
@@ -27,6 +28,18 @@ std::string show_config() {
     out << "  CUDA backend: built (CUDA " << backend::cuda_version() << "), " << cuda_device_count() << " device(s)\n";
   else
     out << "  CUDA backend: not built\n";
+  if (backend::cuda_built()) {
+    // Looking the libraries up (dlopen) touches no device.
+    auto library = [&out](const char* name, const backend::CudaLibraryStatus& status, const char* without) {
+      out << "  " << name << ": ";
+      if (status.loaded)
+        out << "loaded (" << status.version << ", " << status.path << ")\n";
+      else
+        out << status.reason << "; " << without << "\n";
+    };
+    library("cuBLAS", backend::cublas_status(), "GEMMs run striate's own CUDA kernel");
+    library("cuDNN", backend::cudnn_status(), "convolutions run striate's own CUDA kernels");
+  }
   return out.str();
 }
 
