@@ -6,6 +6,11 @@ tiled GEMM and NumPy, TF32 off by default, the convolutions on each BLAS path ag
 
 import contextlib
 import io
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
 
 import numpy as np
 import pytest
@@ -64,6 +69,72 @@ def test_wheel_folders_are_registered(tmp_path, monkeypatch):
     assert str(folder) in backend_cuda.library_directories()
 
 
+_FAKE_CUBLAS = """
+int cublasGetProperty(int type, int* value) { *value = type == 0 ? 13 : type == 1 ? 1 : 2; return 0; }
+"""
+_CUBLAS_SYMBOLS = ["cublasCreate_v2", "cublasSetStream_v2", "cublasSetMathMode", "cublasSgemm_v2",
+                   "cublasDgemm_v2", "cublasSgemmStridedBatched", "cublasDgemmStridedBatched"]
+_FAKE_CUDNN = "unsigned long cudnnGetVersion(void) { return 91002; }\n"
+_CUDNN_SYMBOLS = [
+    "cudnnCreate", "cudnnSetStream", "cudnnCreateTensorDescriptor", "cudnnSetTensorNdDescriptor",
+    "cudnnDestroyTensorDescriptor", "cudnnCreateFilterDescriptor", "cudnnSetFilterNdDescriptor",
+    "cudnnDestroyFilterDescriptor", "cudnnCreateConvolutionDescriptor",
+    "cudnnSetConvolutionNdDescriptor", "cudnnSetConvolutionGroupCount",
+    "cudnnSetConvolutionMathType", "cudnnDestroyConvolutionDescriptor",
+    "cudnnGetConvolutionForwardAlgorithm_v7", "cudnnGetConvolutionBackwardDataAlgorithm_v7",
+    "cudnnGetConvolutionBackwardFilterAlgorithm_v7", "cudnnFindConvolutionForwardAlgorithm",
+    "cudnnFindConvolutionBackwardDataAlgorithm", "cudnnFindConvolutionBackwardFilterAlgorithm",
+    "cudnnGetConvolutionForwardWorkspaceSize", "cudnnGetConvolutionBackwardDataWorkspaceSize",
+    "cudnnGetConvolutionBackwardFilterWorkspaceSize", "cudnnConvolutionForward",
+    "cudnnConvolutionBackwardData", "cudnnConvolutionBackwardFilter"]
+
+
+def _fake_library(folder, name, source, symbols, compiler):
+    # Stand-ins that export the entry points by name (they are never called: no GPU here).
+    folder.mkdir(parents=True)
+    c_file = folder / (name + ".c")
+    c_file.write_text(source + "".join(f"int {symbol}(void) {{ return 1; }}\n" for symbol in symbols))
+    subprocess.run([compiler, "-shared", "-fPIC", "-o", str(folder / name), str(c_file)], check=True)
+
+
+@needs_cuda_build
+@pytest.mark.skipif(has_gpu, reason="stand-in libraries would shadow the real ones")
+@pytest.mark.parametrize("cudnn_complete", [True, False])
+def test_libraries_load_from_the_wheel_folders(tmp_path, cudnn_complete):
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        pytest.fail("a C compiler (cc or gcc) is needed to build the stand-in libraries")
+    _fake_library(tmp_path / "nvidia" / "cublas" / "lib", "libcublas.so.13", _FAKE_CUBLAS,
+                  _CUBLAS_SYMBOLS, compiler)
+    symbols = _CUDNN_SYMBOLS if cudnn_complete else _CUDNN_SYMBOLS[:-1]  # one missing: unusable
+    _fake_library(tmp_path / "nvidia" / "cudnn" / "lib", "libcudnn.so.9", _FAKE_CUDNN, symbols,
+                  compiler)
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.append({str(tmp_path)!r})
+        import striate as st
+        st.backends.cuda._register_wheel_folders()
+        print(st.backends.cuda.cublas_status())
+        print(st.backends.cuda.cudnn_status())
+        print(st.backends.cudnn.is_available(), st.backends.cudnn.version())
+        st.show_config()
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         env=dict(os.environ), check=True).stdout
+    cublas_line, cudnn_line, available_line = out.splitlines()[:3]
+    cublas, cudnn = eval(cublas_line), eval(cudnn_line)  # dict reprs printed just above
+    assert cublas["loaded"] and cublas["version"] == "13.1.2"
+    assert cublas["path"] == str(tmp_path / "nvidia" / "cublas" / "lib" / "libcublas.so.13")
+    assert cudnn["version"] == "9.10.2" and "cuBLAS: loaded (13.1.2, " in out
+    if cudnn_complete:
+        assert cudnn["loaded"] and available_line == "True 91002"
+        assert "cuDNN: loaded (9.10.2, " in out
+    else:
+        assert not cudnn["loaded"] and available_line == "False None"
+        assert "symbol cudnnConvolutionBackwardFilter is missing" in cudnn["reason"]
+        assert "cuDNN: symbol cudnnConvolutionBackwardFilter is missing" in out
+
+
 def test_allow_tf32_is_off_by_default_and_switches(blas_library):
     assert backend_cuda.matmul.allow_tf32 is False
     backend_cuda.matmul.allow_tf32 = True
@@ -93,13 +164,6 @@ def test_preferred_blas_library_switches(blas_library):
 @pytest.mark.parametrize("op", ["matmul", "conv1d", "conv2d", "conv3d", "locally_connected2d"])
 def test_gemm_and_conv_ops_have_cuda_kernels(op):
     assert op in st.backends.supported_ops("cuda")
-
-
-@needs_cuda_build
-@pytest.mark.skipif(has_gpu, reason="checks the error raised without a GPU")
-def test_cuda_conv_algorithm_without_a_device_raises():
-    with pytest.raises((ValueError, RuntimeError), match="cuda"):
-        st.backends.cpu.conv_algorithm((2, 3, 8, 8), (4, 3, 3, 3), device="cuda")
 
 
 # ---- on a GPU ------------------------------------------------------------------------------------
@@ -158,31 +222,102 @@ CONVS = {
     "groups": ((2, 6, 8, 8), (9, 2, 3, 3), {"groups": 3, "padding": 1}),
     "depthwise": ((2, 5, 7, 7), (10, 1, 3, 3), {"groups": 5}),
     "pointwise": ((3, 8, 5, 6), (4, 8, 1, 1), {}),
+    "asymmetric_same": ((2, 3, 8, 8), (4, 3, 2, 2), {"padding": "same"}),  # cuDNN cannot: ours
+    "conv3d": ((2, 3, 5, 6, 4), (4, 3, 3, 2, 3), {"stride": (1, 2, 1), "padding": (1, 0, 1)}),
+}
+
+# (conv algorithm preference, BLAS library, cuDNN settings): cuDNN by heuristics, by benchmark,
+# deterministic only; our lowering on cuBLAS and on our own GEMM.
+PATHS = {
+    "cudnn": ("auto", "cublas", {}),
+    "cudnn_benchmark": ("auto", "cublas", {"benchmark": True}),
+    "cudnn_deterministic": ("auto", "cublas", {"deterministic": True}),
+    "lowering_cublas": ("im2col_gemm", "cublas", {}),
+    "lowering_striate": ("im2col_gemm", "striate", {}),
 }
 
 
-@needs_gpu
-@pytest.mark.parametrize("library", ["cublas", "striate"])
-@pytest.mark.parametrize("name", list(CONVS))
-def test_conv2d_on_each_blas_library_matches_the_cpu(blas_library, library, name):
+@pytest.fixture
+def conv_path(request, blas_library):
+    algorithm, library, settings = PATHS[request.param]
+    previous_algorithm = st.backends.cpu.set_conv_algorithm(algorithm)
     backend_cuda.preferred_blas_library(library)
+    previous = {name: getattr(st.backends.cudnn, name) for name in settings}
+    for name, value in settings.items():
+        setattr(st.backends.cudnn, name, value)
+    yield request.param
+    for name, value in previous.items():
+        setattr(st.backends.cudnn, name, value)
+    st.backends.cpu.set_conv_algorithm(previous_algorithm)
+
+
+@needs_gpu
+@pytest.mark.filterwarnings("ignore:Using padding=.same. with even kernel lengths")
+@pytest.mark.parametrize("conv_path", list(PATHS), indirect=True)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", list(CONVS))
+def test_conv_on_each_path_matches_the_cpu(conv_path, dtype, name):
     x_shape, w_shape, kwargs = CONVS[name]
-    x = rng.standard_normal(x_shape).astype(np.float32)
-    w = rng.standard_normal(w_shape).astype(np.float32)
-    b = rng.standard_normal(w_shape[0]).astype(np.float32)
+    conv = F.conv3d if len(x_shape) == 5 else F.conv2d
+    x = rng.standard_normal(x_shape).astype(dtype)
+    w = rng.standard_normal(w_shape).astype(dtype)
+    b = rng.standard_normal(w_shape[0]).astype(dtype)
     results = {}
     for device in ("cpu", "cuda"):
         tensors = [st.tensor(v).to(device).requires_grad_() for v in (x, w, b)]
-        out = F.conv2d(*tensors, **kwargs)
+        out = conv(*tensors, **kwargs)
         (out * out).sum().backward()
         results[device] = [out.detach().cpu().numpy()] + [t.grad.cpu().numpy() for t in tensors]
+    tol = 1e-4 if dtype == np.float32 else 1e-10
     for cpu, gpu in zip(results["cpu"], results["cuda"]):
-        np.testing.assert_allclose(gpu, cpu, rtol=1e-4, atol=1e-4)
+        np.testing.assert_allclose(gpu, cpu, rtol=tol, atol=tol)
 
 
 @needs_gpu
-def test_cuda_conv_algorithm_reports_the_lowering():
+def test_cudnn_deterministic_gives_identical_bits():
+    previous = st.backends.cudnn.deterministic
+    st.backends.cudnn.deterministic = True
+    try:
+        x = _cuda(rng.standard_normal((8, 16, 12, 12)).astype(np.float32)).requires_grad_()
+        w = _cuda(rng.standard_normal((32, 16, 3, 3)).astype(np.float32)).requires_grad_()
+        runs = []
+        for _ in range(2):
+            x.grad = w.grad = None
+            F.conv2d(x, w, padding=1).sum().backward()
+            runs.append((x.grad.cpu().numpy(), w.grad.cpu().numpy()))
+        np.testing.assert_array_equal(runs[0][0], runs[1][0])
+        np.testing.assert_array_equal(runs[0][1], runs[1][1])
+    finally:
+        st.backends.cudnn.deterministic = previous
+
+
+@needs_gpu
+def test_cuda_conv_algorithm_reports_the_path():
+    expected = "cudnn" if st.backends.cudnn.is_available() else "im2col_gemm"
     algorithms = st.backends.cpu.conv_algorithm((2, 3, 8, 8), (4, 3, 3, 3), device="cuda")
-    assert set(algorithms.values()) == {"im2col_gemm"}
-    pointwise = st.backends.cpu.conv_algorithm((2, 3, 8, 8), (4, 3, 1, 1), device="cuda")
-    assert set(pointwise.values()) == {"gemm_1x1"}
+    assert set(algorithms.values()) == {expected}
+    previous = st.backends.cudnn.enabled
+    st.backends.cudnn.enabled = False
+    try:
+        assert set(st.backends.cpu.conv_algorithm(
+            (2, 3, 8, 8), (4, 3, 3, 3), device="cuda").values()) == {"im2col_gemm"}
+        assert set(st.backends.cpu.conv_algorithm(
+            (2, 3, 8, 8), (4, 3, 1, 1), device="cuda").values()) == {"gemm_1x1"}
+    finally:
+        st.backends.cudnn.enabled = previous
+
+
+def test_cudnn_switches_read_back_and_reject_non_bools():
+    names = ("enabled", "benchmark", "deterministic", "allow_tf32")
+    previous = {name: getattr(st.backends.cudnn, name) for name in names}
+    assert previous == {"enabled": True, "benchmark": False, "deterministic": False,
+                        "allow_tf32": False}
+    try:
+        for name in names:
+            setattr(st.backends.cudnn, name, not previous[name])
+            assert getattr(st.backends.cudnn, name) is (not previous[name])
+        with pytest.raises(TypeError, match="backends.cudnn.benchmark: expected a bool, got int"):
+            st.backends.cudnn.benchmark = 1
+    finally:
+        for name, value in previous.items():
+            setattr(st.backends.cudnn, name, value)
