@@ -70,7 +70,10 @@ def test_wheel_folders_are_registered(tmp_path, monkeypatch):
 
 
 _FAKE_CUBLAS = """
-int cublasGetProperty(int type, int* value) { *value = type == 0 ? 13 : type == 1 ? 1 : 2; return 0; }
+int cublasGetProperty(int type, int* value) {
+  *value = type == 0 ? 13 : type == 1 ? 1 : 2;
+  return 0;
+}
 """
 _CUBLAS_SYMBOLS = ["cublasCreate_v2", "cublasSetStream_v2", "cublasSetMathMode", "cublasSgemm_v2",
                    "cublasDgemm_v2", "cublasSgemmStridedBatched", "cublasDgemmStridedBatched"]
@@ -93,8 +96,10 @@ def _fake_library(folder, name, source, symbols, compiler):
     # Stand-ins that export the entry points by name (they are never called: no GPU here).
     folder.mkdir(parents=True)
     c_file = folder / (name + ".c")
-    c_file.write_text(source + "".join(f"int {symbol}(void) {{ return 1; }}\n" for symbol in symbols))
-    subprocess.run([compiler, "-shared", "-fPIC", "-o", str(folder / name), str(c_file)], check=True)
+    stubs = "".join(f"int {symbol}(void) {{ return 1; }}\n" for symbol in symbols)
+    c_file.write_text(source + stubs)
+    library = str(folder / name)
+    subprocess.run([compiler, "-shared", "-fPIC", "-o", library, str(c_file)], check=True)
 
 
 @needs_cuda_build
