@@ -7,7 +7,11 @@
 // forces our lowering); the CPU-only algorithms (winograd, direct, depthwise) never run here.
 #include <cuda_runtime.h>
 
+#include <cstdio>
 #include <memory>
+#include <mutex>
+#include <set>
+#include <string>
 #include <type_traits>
 
 #include "kernels/conv.h"
@@ -170,6 +174,33 @@ void bias_relu(T* output, const T* bias, const Lowered& L) {
   }
 }
 
+std::string describe(const Conv2dGeometry& g) {
+  return detail::str("conv2d ", "N=", g.N, " C=", g.C, " H=", g.H, " W=", g.W, " K=", g.K, " R=", g.R, " S=", g.S,
+                     " stride=(", g.stride_h, ", ", g.stride_w, ") pad=(", g.pad_top, ", ", g.pad_left, ") dilation=(",
+                     g.dilation_h, ", ", g.dilation_w, ") groups=", g.groups, g.relu ? " +relu" : "");
+}
+
+std::string describe(const Conv3dGeometry& g) {
+  return detail::str("conv3d ", "N=", g.N, " C=", g.C, " D=", g.D, " H=", g.H, " W=", g.W, " K=", g.K, " U=", g.U,
+                     " R=", g.R, " S=", g.S, " groups=", g.groups);
+}
+
+// STRIATE_LOG_CONV_ALGORITHM=1: each (geometry, pass, path that ran) is printed once, as on the
+// CPU; a cuDNN call that declined shows as the lowering that ran instead.
+template <typename T, typename Geometry>
+void log_path(const Geometry& g, ConvPass pass, bool cudnn, const Lowered& L) {
+  if (!conv_algorithm_logging()) return;
+  static std::mutex mutex;
+  static std::set<std::string> seen;
+  const ConvAlgorithm algorithm =
+      cudnn ? ConvAlgorithm::Cudnn : (L.pointwise ? ConvAlgorithm::Gemm1x1 : ConvAlgorithm::Im2colGemm);
+  const std::string line =
+      detail::str("striate: cuda ", describe(g), " ", conv_pass_name(pass), " ",
+                  std::is_same_v<T, float> ? "float32" : "float64", " -> ", conv_algorithm_name(algorithm));
+  std::lock_guard<std::mutex> lock(mutex);
+  if (seen.insert(line).second) std::fprintf(stderr, "%s\n", line.c_str());
+}
+
 // The three passes: cuDNN where it is usable and takes the problem, else our lowering.
 template <typename T, typename Geometry>
 void forward_pass(T* output, const T* input, const T* weight, const T* bias, const Geometry& g) {
@@ -179,14 +210,18 @@ void forward_pass(T* output, const T* input, const T* weight, const T* bias, con
     if (const auto problem = cudnn_conv::problem_of(g)) done = cudnn_conv::forward(output, input, weight, *problem);
   if (!done) lowered_forward(output, input, weight, L);
   bias_relu(output, bias, L);
+  log_path<T>(g, ConvPass::Forward, done, L);
 }
 
 template <typename T, typename Geometry>
 void backward_input_pass(T* dinput, const T* doutput, const T* weight, const Geometry& g) {
+  const Lowered L = lowered(g);
+  bool done = false;
   if (cudnn_conv::usable())
     if (const auto problem = cudnn_conv::problem_of(g))
-      if (cudnn_conv::backward_data(dinput, doutput, weight, *problem)) return;
-  lowered_backward_input(dinput, doutput, weight, lowered(g));
+      done = cudnn_conv::backward_data(dinput, doutput, weight, *problem);
+  if (!done) lowered_backward_input(dinput, doutput, weight, L);
+  log_path<T>(g, ConvPass::BackwardInput, done, L);
 }
 
 template <typename T, typename Geometry>
@@ -197,6 +232,7 @@ void backward_weight_pass(T* dweight, T* dbias, const T* doutput, const T* input
     if (const auto problem = cudnn_conv::problem_of(g))
       done = cudnn_conv::backward_filter(dweight, doutput, input, *problem);
   if (!done) lowered_backward_weight(dweight, doutput, input, L);
+  log_path<T>(g, ConvPass::BackwardWeight, done, L);
   if (dbias) {
     if (L.N == 0)
       zero(dbias, L.K);
