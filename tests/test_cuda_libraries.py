@@ -217,7 +217,7 @@ def test_float32_gemm_keeps_full_precision_without_tf32(blas_library):
     b = rng.standard_normal((2048, 64)).astype(np.float32)
     out = (_cuda(a) @ _cuda(b)).cpu().numpy()
     expected = a.astype(np.float64) @ b.astype(np.float64)
-    np.testing.assert_allclose(out, expected, rtol=1e-4, atol=2e-4)
+    np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-3)  # TF32: ~2e-2 off
 
 
 CONVS = {
@@ -275,7 +275,8 @@ def test_conv_on_each_path_matches_the_cpu(conv_path, dtype, name):
         results[device] = [out.detach().cpu().numpy()] + [t.grad.cpu().numpy() for t in tensors]
     tol = 1e-4 if dtype == np.float32 else 1e-10
     for cpu, gpu in zip(results["cpu"], results["cuda"]):
-        np.testing.assert_allclose(gpu, cpu, rtol=tol, atol=tol)
+        # Scale-relative: a weight gradient summed over a batch may cancel to near zero.
+        np.testing.assert_allclose(gpu, cpu, rtol=tol, atol=tol * np.abs(cpu).max())
 
 
 @needs_gpu
