@@ -68,15 +68,6 @@ backend::cublas::Handle cublas_handle(const backend::cublas::Api& api, int devic
 
 bool fits_int(int64_t value) { return value >= 0 && value <= 0x7fffffff; }
 
-// cuBLAS's argument rules for our operands, seen column-major: C^T (N, M) = op(B)^T op(A)^T.
-bool cublas_accepts(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, int64_t lda, int64_t ldb,
-                    int64_t ldc) {
-  if (!fits_int(M) || !fits_int(N) || !fits_int(K) || !fits_int(lda) || !fits_int(ldb) || !fits_int(ldc)) return false;
-  auto at_least = [](int64_t ld, int64_t rows) { return ld >= (rows > 1 ? rows : 1); };
-  // B^T as stored column-major has N rows (not transposed) or K rows; likewise A with K or M.
-  return at_least(ldb, trans_b ? K : N) && at_least(lda, trans_a ? M : K) && at_least(ldc, N);
-}
-
 void cublas_check(backend::cublas::Status status, const char* what) {
   if (status != backend::cublas::kSuccess)
     throw RuntimeError(detail::str("gemm: ", what, " failed with status ", status));
@@ -93,14 +84,19 @@ bool gemm_cublas(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, T 
   const bool tf32 = std::is_same_v<T, float> && backend::cuda_matmul_allow_tf32();
   cublas_check(api->set_math_mode(handle, tf32 ? backend::cublas::kTf32TensorMath : backend::cublas::kDefaultMath),
                "cublasSetMathMode");
-  const int op_a = trans_a ? backend::cublas::kOpT : backend::cublas::kOpN;
-  const int op_b = trans_b ? backend::cublas::kOpT : backend::cublas::kOpN;
-  const auto m = static_cast<int>(N), n = static_cast<int>(M), k = static_cast<int>(K);
-  const auto ld_b = static_cast<int>(ldb), ld_a = static_cast<int>(lda), ld_c = static_cast<int>(ldc);
-  if constexpr (std::is_same_v<T, float>)
-    cublas_check(api->sgemm(handle, op_b, op_a, m, n, k, &alpha, B, ld_b, A, ld_a, &beta, C, ld_c), "cublasSgemm");
-  else
-    cublas_check(api->dgemm(handle, op_b, op_a, m, n, k, &alpha, B, ld_b, A, ld_a, &beta, C, ld_c), "cublasDgemm");
+  as_column_major<T>(
+      [&](int op_first, int op_second, int m, int n, int k, const T* first, int ld_first, const T* second,
+          int ld_second, T* out, int ld_out) {
+        if constexpr (std::is_same_v<T, float>)
+          cublas_check(api->sgemm(handle, op_first, op_second, m, n, k, &alpha, first, ld_first, second, ld_second,
+                                  &beta, out, ld_out),
+                       "cublasSgemm");
+        else
+          cublas_check(api->dgemm(handle, op_first, op_second, m, n, k, &alpha, first, ld_first, second, ld_second,
+                                  &beta, out, ld_out),
+                       "cublasDgemm");
+      },
+      trans_a, trans_b, M, N, K, A, lda, B, ldb, C, ldc);
   return true;
 }
 

@@ -1,7 +1,7 @@
 // Unfolding for the lowered convolutions on CUDA: im2col copies every kernel tap's view of the
 // input into one row of a column matrix, col2im folds such a matrix back (the adjoint), for 2-D
 // and 3-D alike (a 2-D convolution is a 3-D one of depth 1). The index math is __host__
-// __device__ so that tests/cpp/test_cuda_im2col.cu can check it on the host.
+// __device__ so that tests/cpp/test_cuda_host_math.cu can check it on the host.
 #pragma once
 #include <cstdint>
 

@@ -1,12 +1,14 @@
-// The index math of the CUDA unfolding (kernels/cuda/im2col.cuh), run on the host: no GPU needed.
-// im2col_element against a naive convolution, and col2im_element as its exact adjoint
-// (<im2col(x), dcol> == <x, col2im(dcol)>), over 2-D and 3-D geometries with stride, padding and
-// dilation.
+// The host-checkable parts of the CUDA backend, run on the host: no GPU needed. The unfolding
+// (kernels/cuda/im2col.cuh): im2col_element against a naive convolution and col2im_element as its
+// exact adjoint (<im2col(x), dcol> == <x, col2im(dcol)>), over 2-D and 3-D geometries with stride,
+// padding and dilation. The GEMM (kernels/cuda/gemm.cuh): our row-major products as the column-major
+// BLAS calls cuBLAS receives, run by a column-major reference, against a naive row-major product.
 #include <cmath>
 #include <cstdio>
 #include <random>
 #include <vector>
 
+#include "kernels/cuda/gemm.cuh"
 #include "kernels/cuda/im2col.cuh"
 
 using striate::kernels::cuda::col2im_element;
@@ -17,9 +19,9 @@ namespace {
 
 int failures = 0;
 
-void check(bool ok, const char* what, int geometry) {
+void check(bool ok, const char* what, int index) {
   if (!ok) {
-    std::printf("FAIL geometry %d: %s\n", geometry, what);
+    std::printf("FAIL case %d: %s\n", index, what);
     ++failures;
   }
 }
@@ -85,6 +87,43 @@ void run(const Case& c, int index, std::mt19937& rng) {
   check(std::fabs(lhs - rhs) <= 1e-9 * (1.0 + std::fabs(lhs)), "col2im_element is not the adjoint of im2col", index);
 }
 
+// A column-major BLAS gemm, as cuBLAS defines it (op 0 = N, 1 = T), alpha = 1, beta = 0.
+void column_major_gemm(int op_first, int op_second, int m, int n, int k, const double* first, int ld_first,
+                       const double* second, int ld_second, double* C, int ldc) {
+  for (int i = 0; i < m; ++i)
+    for (int j = 0; j < n; ++j) {
+      double sum = 0.0;
+      for (int l = 0; l < k; ++l) {
+        const double x = op_first ? first[l + i * ld_first] : first[i + l * ld_first];
+        const double y = op_second ? second[j + l * ld_second] : second[l + j * ld_second];
+        sum += x * y;
+      }
+      C[i + j * ldc] = sum;
+    }
+}
+
+void run_gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, int64_t pad, int index, std::mt19937& rng) {
+  using striate::kernels::cuda::as_column_major;
+  using striate::kernels::cuda::cublas_accepts;
+  std::normal_distribution<double> normal;
+  // Row-major storage with padded rows: A is (M, K) or, transposed, (K, M); B is (K, N) or (N, K).
+  const int64_t lda = (trans_a ? M : K) + pad, ldb = (trans_b ? K : N) + pad, ldc = N + pad;
+  std::vector<double> A((trans_a ? K : M) * lda), B((trans_b ? N : K) * ldb), C(M * ldc, -7.0);
+  for (double& v : A) v = normal(rng);
+  for (double& v : B) v = normal(rng);
+  check(cublas_accepts(trans_a, trans_b, M, N, K, lda, ldb, ldc), "cublas_accepts refuses a valid layout", index);
+  as_column_major<double>(column_major_gemm, trans_a, trans_b, M, N, K, A.data(), lda, B.data(), ldb, C.data(), ldc);
+  bool same = true;
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t j = 0; j < N; ++j) {
+      double sum = 0.0;
+      for (int64_t l = 0; l < K; ++l)
+        sum += (trans_a ? A[l * lda + i] : A[i * lda + l]) * (trans_b ? B[j * ldb + l] : B[l * ldb + j]);
+      same = same && std::fabs(C[i * ldc + j] - sum) <= 1e-12 * (1.0 + std::fabs(sum));
+    }
+  check(same, "as_column_major does not compute the row-major product", index);
+}
+
 }  // namespace
 
 int main() {
@@ -104,6 +143,13 @@ int main() {
   };
   int index = 0;
   for (const Case& c : cases) run(c, index++, rng);
-  if (failures == 0) std::printf("test_cuda_im2col: %d geometries OK\n", index);
+  const int64_t shapes[][3] = {{1, 1, 1}, {3, 5, 7}, {8, 1, 4}, {1, 6, 9}, {5, 4, 1}};
+  for (const auto& shape : shapes)
+    for (int flags = 0; flags < 4; ++flags)
+      for (int64_t pad : {0, 3}) run_gemm(flags & 1, flags & 2, shape[0], shape[1], shape[2], pad, index++, rng);
+  // The BLAS rule on leading dimensions: a row stride below the row length goes to our kernel.
+  check(!striate::kernels::cuda::cublas_accepts(false, false, 4, 8, 5, 5, 7, 8), "ldb < N accepted", index);
+  check(!striate::kernels::cuda::cublas_accepts(false, false, 4, 8, int64_t{1} << 32, 1 << 30, 8, 8), "K > int", index);
+  if (failures == 0) std::printf("test_cuda_host_math: %d cases OK\n", index);
   return failures == 0 ? 0 : 1;
 }
