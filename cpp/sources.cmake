@@ -12,6 +12,8 @@ set(STRIATE_CORE_SOURCES
   # the caching policy of the device allocator is plain C++ (tested on the CPU: tests/cpp)
   cpp/src/core/cuda_allocator.cpp
   cpp/src/core/cuda.cpp
+  # cuBLAS / cuDNN loaded at run time (plain C++: a build without CUDA reports them absent)
+  cpp/src/core/cuda_libraries.cpp
   # the profiler's recording side sits under the kernels, which call it (striate/profiler.h)
   cpp/src/profiler/recorder.cpp
   # floor 2: kernels (declared device-neutrally in kernels/<family>.h, implemented per device)
@@ -151,7 +153,11 @@ list(APPEND STRIATE_CORE_SOURCES ${STRIATE_AVX2_SOURCES} ${STRIATE_AVX512_SOURCE
 # it links the runtime's stand-in, whose calls raise "built without the CUDA backend".
 set(STRIATE_CUDA_SOURCES
   cpp/src/core/cuda_runtime.cu
+  cpp/src/kernels/cuda/conv.cu
+  cpp/src/kernels/cuda/conv_cudnn.cu
   cpp/src/kernels/cuda/elementwise.cu
+  cpp/src/kernels/cuda/gemm.cu
+  cpp/src/kernels/cuda/im2col.cu
 )
 set(STRIATE_NO_CUDA_SOURCES cpp/src/core/cuda_runtime_none.cpp)
 
@@ -161,6 +167,7 @@ set(STRIATE_PYTHON_SOURCES
   python/src/errors.cpp
   python/src/bind_config.cpp
   python/src/bind_cuda.cpp
+  python/src/bind_cuda_libraries.cpp
   python/src/bind_tensor.cpp
   python/src/bind_interop.cpp
   python/src/bind_autograd.cpp

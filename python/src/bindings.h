@@ -69,11 +69,12 @@ void init_optim(py::module_& m);
 void init_lr_scheduler(py::module_& m);  // schedules into m._optim (after init_optim)
 void init_swa_utils(py::module_& m);     // weight averaging into m._optim (after init_lr_scheduler)
 void init_data(py::module_& m);
-void init_transforms(py::module_& m);  // transforms into m._data (after init_data)
-void init_blocks(py::module_& m);      // after the layers the blocks are built from
-void init_models(py::module_& m);      // into _models (after init_blocks)
-void init_config(py::module_& m);      // build info, CPU ISA, CUDA, the op registry
-void init_io(py::module_& m);          // the safetensors container into _io
-void init_profiler(py::module_& m);    // the profiler into _profiler
+void init_transforms(py::module_& m);      // transforms into m._data (after init_data)
+void init_blocks(py::module_& m);          // after the layers the blocks are built from
+void init_models(py::module_& m);          // into _models (after init_blocks)
+void init_config(py::module_& m);          // build info, CPU ISA, CUDA, the op registry
+void init_cuda_libraries(py::module_& m);  // cuBLAS / cuDNN loading, the CUDA math switches
+void init_io(py::module_& m);              // the safetensors container into _io
+void init_profiler(py::module_& m);        // the profiler into _profiler
 
 }  // namespace striate::python

@@ -52,6 +52,7 @@ PYBIND11_MODULE(_C, m) {
   striate::python::init_models(m);
   striate::python::init_config(m);
   striate::python::init_cuda(m);
+  striate::python::init_cuda_libraries(m);
   striate::python::init_io(m);
   striate::python::init_profiler(m);
 }

@@ -49,7 +49,7 @@ int main() {
   CHECK(ops.size() > 90);
   CHECK(backends::supported_ops(DeviceType::CPU) == ops);
   CHECK(backends::has_kernel("conv2d", DeviceType::CPU));
-  CHECK(!backends::has_kernel("conv2d", DeviceType::CUDA));
+  CHECK(backends::has_kernel("conv2d", DeviceType::CUDA) == cuda_built());  // kernels/cuda/conv.cu
   CHECK(!backends::has_kernel("no_such_op", DeviceType::CPU));
   CHECK(backends::supported_ops(DeviceType::CUDA).size() + backends::unsupported_ops(DeviceType::CUDA).size() ==
         ops.size());

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "core/cuda_libraries.h"
 #include "core/cuda_runtime.h"
 #include "striate/core/cpu_isa.h"
 #include "striate/core/parallel.h"
@@ -32,6 +33,16 @@ std::string show_config() {
       out << "  cuda:" << d << ": " << p.name << " (sm_" << p.major << p.minor << ", " << (p.total_memory >> 20)
           << " MiB)\n";
     }
+    // Looking the libraries up (dlopen) touches no device.
+    auto library = [&out](const char* name, const backend::CudaLibraryStatus& status, const char* without) {
+      out << "  " << name << ": ";
+      if (status.loaded)
+        out << "loaded (" << status.version << ", " << status.path << ")\n";
+      else
+        out << status.reason << "; " << without << "\n";
+    };
+    library("cuBLAS", backend::cublas_status(), "GEMMs run striate's own CUDA kernel");
+    library("cuDNN", backend::cudnn_status(), "convolutions run striate's own CUDA kernels");
   } else {
     out << "  CUDA backend: not built (" << backend::cuda_unavailable_reason() << ")\n";
   }

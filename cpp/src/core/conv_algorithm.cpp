@@ -15,7 +15,8 @@ std::atomic<int>& preference() {
 }
 
 constexpr ConvAlgorithm kAlgorithms[] = {ConvAlgorithm::Auto,     ConvAlgorithm::Im2colGemm, ConvAlgorithm::Gemm1x1,
-                                         ConvAlgorithm::Winograd, ConvAlgorithm::Direct,     ConvAlgorithm::Depthwise};
+                                         ConvAlgorithm::Winograd, ConvAlgorithm::Direct,     ConvAlgorithm::Depthwise,
+                                         ConvAlgorithm::Cudnn};
 
 }  // namespace
 
@@ -33,6 +34,7 @@ const char* conv_algorithm_name(ConvAlgorithm algorithm) {
     case ConvAlgorithm::Winograd: return "winograd";
     case ConvAlgorithm::Direct: return "direct";
     case ConvAlgorithm::Depthwise: return "depthwise";
+    case ConvAlgorithm::Cudnn: return "cudnn";
   }
   return "?";
 }
@@ -41,8 +43,8 @@ ConvAlgorithm conv_algorithm_from_name(const std::string& name) {
   for (ConvAlgorithm algorithm : kAlgorithms)
     if (name == conv_algorithm_name(algorithm)) return algorithm;
   throw ValueError(
-      detail::str("set_conv_algorithm: expected 'auto', 'im2col_gemm', 'gemm_1x1', 'winograd', 'direct' or "
-                  "'depthwise', got '",
+      detail::str("set_conv_algorithm: expected 'auto', 'im2col_gemm', 'gemm_1x1', 'winograd', 'direct', "
+                  "'depthwise' or 'cudnn', got '",
                   name, "'"));
 }
 

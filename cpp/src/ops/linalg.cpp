@@ -75,15 +75,21 @@ void batched_gemm(Tensor& out, const Tensor& a, const Tensor& b, const Shape& ba
   T* out_data = out.data<T>();
   std::vector<int64_t> a_offsets = batch_offsets(a_ready, batch);
   std::vector<int64_t> b_offsets = batch_offsets(b_ready, batch);
-  // Many small products: one per task (each GEMM then runs single-threaded); a single
-  // product lets the GEMM split itself over the threads.
-  parallel_for(0, batch.numel(), 1, [&](int64_t first, int64_t last) {
+  auto products = [&](int64_t first, int64_t last) {
     for (int64_t i = first; i < last; ++i) {
       STRIATE_PROFILE_COST(2 * M * N * K, (M * K + K * N + M * N) * static_cast<int64_t>(sizeof(T)));
       kernels::gemm<T>(out.device(), a_layout.transposed, b_layout.transposed, M, N, K, T(1), a_data + a_offsets[i],
                        a_layout.leading, b_data + b_offsets[i], b_layout.leading, T(0), out_data + i * M * N, N);
     }
-  });
+  };
+  // On a GPU the products queue on one stream from this thread (the device and stream are
+  // per-thread state, which OpenMP workers would not share). On the CPU, many small products:
+  // one per task (each GEMM then runs single-threaded); a single product lets the GEMM split
+  // itself over the threads.
+  if (!out.device().is_cpu())
+    products(0, batch.numel());
+  else
+    parallel_for(0, batch.numel(), 1, products);
 }
 
 void check_floating_pair(const Tensor& a, const Tensor& b, const char* op, const char* a_name, const char* b_name) {

@@ -10,11 +10,11 @@ on cuda:0)`` before touching device memory. The CPU runs every registered op.
 """
 
 from .._load import load_extension
-from . import cpu, cudnn, mps
+from . import cpu, cuda, cudnn, mps
 
 _registry = load_extension()._backends
 
-__all__ = ["cpu", "cudnn", "mps", "registered_ops", "supported_ops", "unsupported_ops",
+__all__ = ["cpu", "cuda", "cudnn", "mps", "registered_ops", "supported_ops", "unsupported_ops",
            "has_kernel", "op_kernels"]
 
 

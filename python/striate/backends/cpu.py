@@ -36,7 +36,7 @@ def peak_gflops(threads=1, dtype="float32"):
 
 # ---- convolution algorithms -------------------------------------------------------------------
 
-_CONV_ALGORITHMS = ("auto", "im2col_gemm", "gemm_1x1", "winograd", "direct", "depthwise")
+_CONV_ALGORITHMS = ("auto", "im2col_gemm", "gemm_1x1", "winograd", "direct", "depthwise", "cudnn")
 
 
 def conv_algorithm(input_shape, weight_shape, stride=1, padding=0, dilation=1, groups=1,

@@ -17,6 +17,7 @@ enum class ConvAlgorithm {
   Winograd = 3,    // 3x3 stride 1: transform tiles, fewer multiplies (float32 only)
   Direct = 4,      // register-blocked loops over channel blocks, any kernel/stride/dilation (float32, groups 1)
   Depthwise = 5,   // groups == C (channel multiplier >= 1): per-plane loops along rows (float32 and float64)
+  Cudnn = 6,       // CUDA: cuDNN's convolution (its own algorithm by heuristics or benchmark), when loaded
 };
 
 enum class ConvPass { Forward = 0, BackwardInput = 1, BackwardWeight = 2 };
@@ -26,7 +27,8 @@ enum class ConvPass { Forward = 0, BackwardInput = 1, BackwardWeight = 2 };
 void set_conv_algorithm(ConvAlgorithm algorithm);
 ConvAlgorithm conv_algorithm();
 
-// "auto", "im2col_gemm", "gemm_1x1", "winograd", "direct", "depthwise"; from_name raises ValueError on anything else.
+// "auto", "im2col_gemm", "gemm_1x1", "winograd", "direct", "depthwise", "cudnn"; from_name raises ValueError on
+// anything else.
 const char* conv_algorithm_name(ConvAlgorithm algorithm);
 ConvAlgorithm conv_algorithm_from_name(const std::string& name);
 // "forward", "backward_input", "backward_weight".
