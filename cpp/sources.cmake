@@ -147,7 +147,10 @@ list(APPEND STRIATE_CORE_SOURCES ${STRIATE_AVX2_SOURCES} ${STRIATE_AVX512_SOURCE
 # it links the runtime's stand-in, whose calls raise "built without the CUDA backend".
 set(STRIATE_CUDA_SOURCES
   cpp/src/core/cuda_runtime.cu
+  cpp/src/kernels/cuda/activation.cu
   cpp/src/kernels/cuda/elementwise.cu
+  cpp/src/kernels/cuda/optimizer.cu
+  cpp/src/kernels/cuda/pooling.cu
 )
 set(STRIATE_NO_CUDA_SOURCES cpp/src/core/cuda_runtime_none.cpp)
 
