@@ -35,6 +35,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/kernels/cpu/normalization.cpp
   cpp/src/kernels/cpu/image.cpp
   cpp/src/kernels/cpu/optimizer.cpp
+  cpp/src/kernels/cpu/random.cpp
   cpp/src/kernels/cpu/vector_math.cpp
   cpp/src/kernels/cpu/vector_math_generic.cpp
   # floor 3: autograd
@@ -151,6 +152,7 @@ set(STRIATE_CUDA_SOURCES
   cpp/src/kernels/cuda/elementwise.cu
   cpp/src/kernels/cuda/optimizer.cu
   cpp/src/kernels/cuda/pooling.cu
+  cpp/src/kernels/cuda/random.cu
 )
 set(STRIATE_NO_CUDA_SOURCES cpp/src/core/cuda_runtime_none.cpp)
 

@@ -69,12 +69,12 @@ def synchronize(device=None):
 
 
 def manual_seed(seed):
-    """Seeds the CUDA generators. striate draws random numbers on the CPU generator (seeded by
-    striate.manual_seed) for every device, so this only checks the seed, as torch ignores the
-    call without a GPU."""
-    int(seed)
+    """Seeds the current CUDA device's generator (Philox, counter-based: a draw on the device
+    depends on the seed, the draws before it and the element's index). Kept without a GPU, as
+    torch does; striate.manual_seed seeds every device too."""
+    _C._cuda_manual_seed(0, int(seed) % 2**64)
 
 
 def manual_seed_all(seed):
-    """As manual_seed, for every device."""
-    int(seed)
+    """Seeds every CUDA device's generator."""
+    _C._cuda_manual_seed_all(int(seed) % 2**64)

@@ -78,8 +78,7 @@ __device__ T pointwise_gradient(T g, T v, PointwiseActivation kind, T A, T B) {
       const T sign = t > zero ? one : (t < zero ? -one : zero);
       return g * sign * (one - t * t);
     }
-    case PointwiseActivation::Hardswish:
-      return v <= T(-3) ? zero : (v < T(3) ? g * (v / T(3) + T(0.5)) : g);
+    case PointwiseActivation::Hardswish: return v <= T(-3) ? zero : (v < T(3) ? g * (v / T(3) + T(0.5)) : g);
   }
   return g;
 }
@@ -220,16 +219,15 @@ template <typename T>
 void softmax_backward(T* dx, const T* dy, const T* y, int64_t outer, int64_t C, int64_t inner, bool log) {
   const int64_t columns = outer * inner;
   if (columns == 0 || C == 0) return;
-  softmax_backward_kernel<T>
-      <<<blocks_for(columns), kThreads, 0, current_stream()>>>(dx, dy, y, outer, C, inner, log);
+  softmax_backward_kernel<T><<<blocks_for(columns), kThreads, 0, current_stream()>>>(dx, dy, y, outer, C, inner, log);
   backend::cuda_check_launch("softmax_backward");
 }
 
 template <typename T>
 void pointwise_activation_forward(T* y, const T* x, int64_t n, PointwiseActivation kind, double a, double b) {
   if (n == 0) return;
-  pointwise_forward_kernel<T><<<blocks_for(n), kThreads, 0, current_stream()>>>(
-      y, x, n, kind, static_cast<T>(a), static_cast<T>(b));
+  pointwise_forward_kernel<T>
+      <<<blocks_for(n), kThreads, 0, current_stream()>>>(y, x, n, kind, static_cast<T>(a), static_cast<T>(b));
   backend::cuda_check_launch("pointwise_activation_forward");
 }
 
@@ -237,8 +235,8 @@ template <typename T>
 void pointwise_activation_backward(T* dx, const T* dy, const T* x, int64_t n, PointwiseActivation kind, double a,
                                    double b) {
   if (n == 0) return;
-  pointwise_backward_kernel<T><<<blocks_for(n), kThreads, 0, current_stream()>>>(
-      dx, dy, x, n, kind, static_cast<T>(a), static_cast<T>(b));
+  pointwise_backward_kernel<T>
+      <<<blocks_for(n), kThreads, 0, current_stream()>>>(dx, dy, x, n, kind, static_cast<T>(a), static_cast<T>(b));
   backend::cuda_check_launch("pointwise_activation_backward");
 }
 

@@ -82,8 +82,8 @@ void launch_binary(const Tensor& out, const Tensor& a, const Tensor& b, F f, con
   const int64_t n = out.numel();
   if (n == 0) return;
   const Tensor* operands[3] = {&out, &a, &b};
-  binary_kernel<<<blocks_for(n), kThreads, 0, stream(out.device().index)>>>(
-      out.data<Out>(), a.data<In>(), b.data<In>(), layout_of(operands), n, f);
+  binary_kernel<<<blocks_for(n), kThreads, 0, stream(out.device().index)>>>(out.data<Out>(), a.data<In>(), b.data<In>(),
+                                                                            layout_of(operands), n, f);
   backend::cuda_check_launch(name);
 }
 
@@ -93,7 +93,9 @@ template <typename T>
 struct AddOp {
   T alpha;
   bool unit;
-  __device__ T operator()(T x, T y) const { return unit ? static_cast<T>(x + y) : static_cast<T>(x + mul_rn(alpha, y)); }
+  __device__ T operator()(T x, T y) const {
+    return unit ? static_cast<T>(x + y) : static_cast<T>(x + mul_rn(alpha, y));
+  }
 };
 template <typename T>
 struct SubOp {
@@ -280,8 +282,8 @@ void fill(const Tensor& dst, Scalar value) {
   const Tensor* operands[1] = {&dst};
   const StridedLayout<1> layout = layout_of(operands);
   STRIATE_DISPATCH_ALL(dst.dtype(), "fill_", [&] {
-    fill_kernel<scalar_t><<<blocks_for(n), kThreads, 0, stream(dst.device().index)>>>(
-        dst.data<scalar_t>(), value.to<scalar_t>(), layout, n);
+    fill_kernel<scalar_t><<<blocks_for(n), kThreads, 0, stream(dst.device().index)>>>(dst.data<scalar_t>(),
+                                                                                      value.to<scalar_t>(), layout, n);
   });
   backend::cuda_check_launch("fill_");
 }

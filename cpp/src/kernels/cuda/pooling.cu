@@ -26,8 +26,7 @@ __device__ inline Taps dilated_taps(int64_t start, int64_t kernel, int64_t dilat
 
 // Max over the window (d, h, w) of a (D, H, W) volume; first maximum wins, NaN wins.
 template <typename T>
-__device__ void window_max(const T* in, int64_t H, int64_t W, Taps d, Taps h, Taps w, T* best_out,
-                           int64_t* index_out) {
+__device__ void window_max(const T* in, int64_t H, int64_t W, Taps d, Taps h, Taps w, T* best_out, int64_t* index_out) {
   int64_t best_index = (d.begin * H + h.begin) * W + w.begin;
   T best = -INFINITY;
   for (int64_t z = d.begin; z < d.end; z += d.step)
@@ -112,8 +111,8 @@ __global__ void avg_pool2d_forward_kernel(T* output, const T* input, Pool2dGeome
     T total_value = T(0);
     for (int64_t y = h.begin; y < h.end; ++y)
       for (int64_t x = w.begin; x < w.end; ++x) total_value += in[y * g.W + x];
-    const int64_t divisor =
-        avg_divisor(g.divisor_override, g.count_include_pad, h.padded * w.padded, (h.end - h.begin) * (w.end - w.begin));
+    const int64_t divisor = avg_divisor(g.divisor_override, g.count_include_pad, h.padded * w.padded,
+                                        (h.end - h.begin) * (w.end - w.begin));
     output[i] = total_value / static_cast<T>(divisor);
   }
 }
@@ -158,7 +157,9 @@ __global__ void max_pool3d_forward_kernel(T* output, int64_t* indices, const T* 
 
 struct AvgWindow3d {
   AvgAxis axis[3];
-  __device__ bool empty() const { return axis[0].begin >= axis[0].end || axis[1].begin >= axis[1].end || axis[2].begin >= axis[2].end; }
+  __device__ bool empty() const {
+    return axis[0].begin >= axis[0].end || axis[1].begin >= axis[1].end || axis[2].begin >= axis[2].end;
+  }
 };
 
 __device__ inline AvgWindow3d avg_window3d(const Pool3dGeometry& g, int64_t od, int64_t p, int64_t q) {
@@ -341,8 +342,8 @@ void max_pool2d_backward(T* dinput, const T* doutput, const int64_t* indices, co
   zero(dinput, g.planes * g.H * g.W);
   const int64_t total = g.planes * g.P * g.Q;
   if (total > 0)
-    max_pool_backward_kernel<T>
-        <<<blocks_for(total), kThreads, 0, current_stream()>>>(dinput, doutput, indices, g.planes, g.H * g.W, g.P * g.Q);
+    max_pool_backward_kernel<T><<<blocks_for(total), kThreads, 0, current_stream()>>>(dinput, doutput, indices,
+                                                                                      g.planes, g.H * g.W, g.P * g.Q);
   backend::cuda_check_launch("max_pool2d_backward");
 }
 
@@ -437,18 +438,18 @@ void max_unpool2d_backward(T* dinput, const T* doutput, const int64_t* indices, 
   backend::cuda_check_launch("max_unpool2d_backward");
 }
 
-#define STRIATE_IMPLEMENT_POOL(T)                                             \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, max_pool2d_forward<T>);          \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, max_pool2d_backward<T>);         \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, avg_pool2d_forward<T>);          \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, avg_pool2d_backward<T>);         \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, max_pool3d_forward<T>);          \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, avg_pool3d_forward<T>);          \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, avg_pool3d_backward<T>);         \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, window_max_pool2d_forward<T>);   \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, window_avg_pool2d_forward<T>);   \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, window_avg_pool2d_backward<T>);  \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, max_unpool2d_forward<T>);        \
+#define STRIATE_IMPLEMENT_POOL(T)                                            \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, max_pool2d_forward<T>);         \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, max_pool2d_backward<T>);        \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, avg_pool2d_forward<T>);         \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, avg_pool2d_backward<T>);        \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, max_pool3d_forward<T>);         \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, avg_pool3d_forward<T>);         \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, avg_pool3d_backward<T>);        \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, window_max_pool2d_forward<T>);  \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, window_avg_pool2d_forward<T>);  \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, window_avg_pool2d_backward<T>); \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, max_unpool2d_forward<T>);       \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, max_unpool2d_backward<T>);
 STRIATE_IMPLEMENT_POOL(float)
 STRIATE_IMPLEMENT_POOL(double)
