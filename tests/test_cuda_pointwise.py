@@ -315,3 +315,27 @@ def test_device_dropout_masks_are_reproducible_and_scaled():
     assert abs((a == 0).mean() - 0.3) < 0.01
     channels = host(nn.functional.dropout2d(cuda(np.ones((8, 16, 3, 3), np.float32)), p=0.5))
     assert (channels.reshape(8, 16, 9).std(axis=2) == 0).all()  # whole channels kept or dropped
+
+
+# ---- batch transforms on the GPU ----------------------------------------------------------------
+
+
+@needs_gpu
+@pytest.mark.cuda
+@pytest.mark.parametrize("name", ["Mixup", "CutMix", "Normalize"])
+def test_batch_transforms_on_device_tensors_match_the_cpu(name):
+    from striate.data import transforms as T
+
+    images = sample((6, 3, 5, 5), "float32", 10)
+    labels = np.arange(6, dtype=np.int64)
+    outputs = []
+    for to in (st.tensor, cuda):
+        st.manual_seed(1)
+        if name == "Normalize":
+            result = (T.Normalize([0.5, 0.4, 0.3], [0.2, 0.3, 0.4])(to(images)),)
+        else:
+            result = getattr(T, name)(alpha=1.0, num_classes=6)(to(images), to(labels))
+        assert all(str(r.device).startswith("cuda" if to is cuda else "cpu") for r in result)
+        outputs.append([host(r) for r in result])
+    for got, expected in zip(outputs[1], outputs[0]):
+        np.testing.assert_array_equal(got, expected)

@@ -225,6 +225,8 @@ std::tuple<Tensor, Tensor> fractional_max_pool2d_with_indices(const Tensor& inpu
     STRIATE_CHECK_SHAPE(random_samples.sizes() == Shape({N, C, 2}), op, ": expected _random_samples of shape (", N,
                         ", ", C, ", 2), got ", random_samples.sizes());
     samples = random_samples.detach().contiguous();
+    // The windows are built on the host: device samples are read through a CPU copy.
+    if (!samples.device().is_cpu()) samples = samples.to(Device(DeviceType::CPU));
   } else {
     samples = rand({N, C, 2}, input.dtype());
   }
