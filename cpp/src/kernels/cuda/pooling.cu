@@ -224,41 +224,78 @@ __global__ void avg_pool3d_backward_kernel(T* dinput, const T* doutput, Pool3dGe
 
 // ---- given windows -----------------------------------------------------------------------------------
 
-// The window arrays, copied to the device for one call.
-struct DeviceWindows {
-  int64_t* data = nullptr;  // h_begin, h_end (rows each), w_begin, w_end (columns each)
-  int64_t rows = 0, columns = 0;
-  explicit DeviceWindows(const WindowPool2dGeometry& g) {
-    rows = g.per_plane ? g.planes * g.P : g.P;
-    columns = g.per_plane ? g.planes * g.Q : g.Q;
-    const int64_t count = 2 * rows + 2 * columns;
-    const int device = current_device();
-    data = static_cast<int64_t*>(backend::cuda_malloc(static_cast<size_t>(count) * sizeof(int64_t), device));
+// The window arrays of one call. Up to kInlineWindowValues values (every adaptive pooling of a
+// usual size: global pooling has 4) travel in the kernel's arguments, read in place
+// (__grid_constant__); more (fractional pooling's per-plane windows) are copied to device memory,
+// freed once the stream has run the kernel.
+constexpr int kInlineWindowValues = 256;
+struct InlineWindows {
+  int64_t values[kInlineWindowValues];
+  int64_t rows, columns;
+  bool used;
+};
+
+class WindowArrays {
+ public:
+  explicit WindowArrays(const WindowPool2dGeometry& g) {
+    inline_.rows = g.per_plane ? g.planes * g.P : g.P;
+    inline_.columns = g.per_plane ? g.planes * g.Q : g.Q;
     const int64_t* sources[4] = {g.h_begin, g.h_end, g.w_begin, g.w_end};
-    const int64_t lengths[4] = {rows, rows, columns, columns};
+    const int64_t lengths[4] = {inline_.rows, inline_.rows, inline_.columns, inline_.columns};
+    const int64_t count = 2 * inline_.rows + 2 * inline_.columns;
+    inline_.used = count <= kInlineWindowValues;
+    if (inline_.used) {
+      int64_t at = 0;
+      for (int k = 0; k < 4; ++k)
+        for (int64_t i = 0; i < lengths[k]; ++i) inline_.values[at++] = sources[k][i];
+      return;
+    }
+    const int device = current_device();
+    device_values_ = static_cast<int64_t*>(backend::cuda_malloc(static_cast<size_t>(count) * sizeof(int64_t), device));
     int64_t at = 0;
     for (int k = 0; k < 4; ++k) {
       if (lengths[k] > 0)
-        backend::cuda_memcpy_host_to_device(data + at, sources[k], static_cast<size_t>(lengths[k]) * sizeof(int64_t),
-                                            device);
+        backend::cuda_memcpy_host_to_device(device_values_ + at, sources[k],
+                                            static_cast<size_t>(lengths[k]) * sizeof(int64_t), device);
       at += lengths[k];
     }
   }
-  ~DeviceWindows() { backend::cuda_free(data); }
-  DeviceWindows(const DeviceWindows&) = delete;
-  DeviceWindows& operator=(const DeviceWindows&) = delete;
-  // The geometry with its window pointers on the device.
-  WindowPool2dGeometry on_device(WindowPool2dGeometry g) const {
-    g.h_begin = data;
-    g.h_end = data + rows;
-    g.w_begin = data + 2 * rows;
-    g.w_end = data + 2 * rows + columns;
+  ~WindowArrays() {
+    if (!device_values_) return;
+    cudaStreamSynchronize(current_stream());  // the kernel has read them, whatever the allocator does next
+    backend::cuda_free(device_values_);
+  }
+  WindowArrays(const WindowArrays&) = delete;
+  WindowArrays& operator=(const WindowArrays&) = delete;
+  // The geometry with window pointers into device memory (null when the windows are inline).
+  WindowPool2dGeometry geometry(WindowPool2dGeometry g) const {
+    const int64_t rows = inline_.rows, columns = inline_.columns;
+    g.h_begin = device_values_;
+    g.h_end = device_values_ ? device_values_ + rows : nullptr;
+    g.w_begin = device_values_ ? device_values_ + 2 * rows : nullptr;
+    g.w_end = device_values_ ? device_values_ + 2 * rows + columns : nullptr;
     return g;
   }
+  const InlineWindows& inline_windows() const { return inline_; }
+
+ private:
+  InlineWindows inline_{};
+  int64_t* device_values_ = nullptr;
 };
 
+// Points g's windows at the inline values when they travel in the arguments.
+__device__ inline void resolve_windows(WindowPool2dGeometry& g, const InlineWindows& w) {
+  if (!w.used) return;
+  g.h_begin = w.values;
+  g.h_end = w.values + w.rows;
+  g.w_begin = w.values + 2 * w.rows;
+  g.w_end = w.values + 2 * w.rows + w.columns;
+}
+
 template <typename T>
-__global__ void window_max_pool2d_forward_kernel(T* output, int64_t* indices, const T* input, WindowPool2dGeometry g) {
+__global__ void window_max_pool2d_forward_kernel(T* output, int64_t* indices, const T* input, WindowPool2dGeometry g,
+                                                 const __grid_constant__ InlineWindows windows) {
+  resolve_windows(g, windows);
   const int64_t total = g.planes * g.P * g.Q;
   for (int64_t i = grid_index(); i < total; i += grid_step()) {
     const int64_t q = i % g.Q, p = (i / g.Q) % g.P, plane = i / (g.P * g.Q);
@@ -269,7 +306,9 @@ __global__ void window_max_pool2d_forward_kernel(T* output, int64_t* indices, co
 }
 
 template <typename T>
-__global__ void window_avg_pool2d_forward_kernel(T* output, const T* input, WindowPool2dGeometry g) {
+__global__ void window_avg_pool2d_forward_kernel(T* output, const T* input, WindowPool2dGeometry g,
+                                                 const __grid_constant__ InlineWindows windows) {
+  resolve_windows(g, windows);
   const int64_t total = g.planes * g.P * g.Q;
   for (int64_t i = grid_index(); i < total; i += grid_step()) {
     const int64_t q = i % g.Q, p = (i / g.Q) % g.P, plane = i / (g.P * g.Q);
@@ -284,7 +323,9 @@ __global__ void window_avg_pool2d_forward_kernel(T* output, const T* input, Wind
 }
 
 template <typename T>
-__global__ void window_avg_pool2d_backward_kernel(T* dinput, const T* doutput, WindowPool2dGeometry g) {
+__global__ void window_avg_pool2d_backward_kernel(T* dinput, const T* doutput, WindowPool2dGeometry g,
+                                                  const __grid_constant__ InlineWindows windows) {
+  resolve_windows(g, windows);
   const int64_t total = g.planes * g.H * g.W;
   for (int64_t i = grid_index(); i < total; i += grid_step()) {
     const int64_t x = i % g.W, y = (i / g.W) % g.H, plane = i / (g.H * g.W);
@@ -391,9 +432,9 @@ template <typename T>
 void window_max_pool2d_forward(T* output, int64_t* indices, const T* input, const WindowPool2dGeometry& g) {
   const int64_t total = g.planes * g.P * g.Q;
   if (total == 0) return;
-  const DeviceWindows windows(g);
-  window_max_pool2d_forward_kernel<T>
-      <<<blocks_for(total), kThreads, 0, current_stream()>>>(output, indices, input, windows.on_device(g));
+  const WindowArrays windows(g);
+  window_max_pool2d_forward_kernel<T><<<blocks_for(total), kThreads, 0, current_stream()>>>(
+      output, indices, input, windows.geometry(g), windows.inline_windows());
   backend::cuda_check_launch("window_max_pool2d_forward");
 }
 
@@ -401,9 +442,9 @@ template <typename T>
 void window_avg_pool2d_forward(T* output, const T* input, const WindowPool2dGeometry& g) {
   const int64_t total = g.planes * g.P * g.Q;
   if (total == 0) return;
-  const DeviceWindows windows(g);
-  window_avg_pool2d_forward_kernel<T>
-      <<<blocks_for(total), kThreads, 0, current_stream()>>>(output, input, windows.on_device(g));
+  const WindowArrays windows(g);
+  window_avg_pool2d_forward_kernel<T><<<blocks_for(total), kThreads, 0, current_stream()>>>(
+      output, input, windows.geometry(g), windows.inline_windows());
   backend::cuda_check_launch("window_avg_pool2d_forward");
 }
 
@@ -411,9 +452,9 @@ template <typename T>
 void window_avg_pool2d_backward(T* dinput, const T* doutput, const WindowPool2dGeometry& g) {
   const int64_t total = g.planes * g.H * g.W;
   if (total == 0) return;
-  const DeviceWindows windows(g);
-  window_avg_pool2d_backward_kernel<T>
-      <<<blocks_for(total), kThreads, 0, current_stream()>>>(dinput, doutput, windows.on_device(g));
+  const WindowArrays windows(g);
+  window_avg_pool2d_backward_kernel<T><<<blocks_for(total), kThreads, 0, current_stream()>>>(
+      dinput, doutput, windows.geometry(g), windows.inline_windows());
   backend::cuda_check_launch("window_avg_pool2d_backward");
 }
 
