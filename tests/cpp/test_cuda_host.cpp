@@ -1,12 +1,14 @@
 // The host-testable parts of the CUDA kernels, checked without a GPU: the strided index math of
 // the elementwise kernels (kernels/cuda/strided.cuh) against a plain per-dimension walk, and
-// Philox4x32-10 (kernels/cuda/philox.cuh) against the known-answer vectors of Random123.
+// Philox4x32-10 (kernels/cuda/philox.cuh) against the known-answer vectors of Random123, and the
+// averages' gather backward (kernels/cuda/pooling_windows.cuh) against the CPU's scatter.
 #include <cstdint>
 #include <random>
 #include <vector>
 
 #include "check.h"
 #include "kernels/cuda/philox.cuh"
+#include "kernels/cuda/pooling_windows.cuh"
 #include "kernels/cuda/strided.cuh"
 
 using namespace striate::kernels::cuda;
@@ -128,12 +130,46 @@ void test_philox_distributions() {
   CHECK(philox_uniform<double>(1, 0, 5) != philox_uniform<double>(2, 0, 5));
 }
 
+// The average pooling backward gathers, for each input position, the outputs whose windows cover
+// it (`covering`, then membership in the clipped window); the CPU scatters each output's share to
+// its clipped window. Both must visit the same (output, input) pairs, for every geometry PyTorch
+// allows (padding <= kernel / 2, ceil_mode whose last window starts inside the padded input).
+void test_average_gather_visits_the_scattered_windows() {
+  int checked = 0;
+  for (int64_t size = 1; size <= 9; ++size)
+    for (int64_t kernel = 1; kernel <= 4; ++kernel)
+      for (int64_t stride = 1; stride <= 5; ++stride)
+        for (int64_t pad = 0; pad <= kernel / 2; ++pad)
+          for (bool ceil_mode : {false, true}) {
+            const int64_t span = size + 2 * pad - kernel;
+            if (span < 0) continue;
+            int64_t outputs = (ceil_mode ? (span + stride - 1) / stride : span / stride) + 1;
+            if (ceil_mode && (outputs - 1) * stride >= size + pad) --outputs;
+            for (int64_t x = 0; x < size; ++x) {
+              std::vector<int64_t> scattered, gathered;
+              for (int64_t o = 0; o < outputs; ++o) {
+                const AvgAxis window = avg_axis(o * stride - pad, kernel, pad, size);
+                if (window.begin <= x && x < window.end) scattered.push_back(o);
+              }
+              const OutputRange range = covering(x, kernel, stride, pad, outputs);
+              for (int64_t o = range.first; o <= range.last; ++o) {
+                const AvgAxis window = avg_axis(o * stride - pad, kernel, pad, size);
+                if (window.begin <= x && x < window.end) gathered.push_back(o);
+              }
+              CHECK(scattered == gathered);
+              ++checked;
+            }
+          }
+  CHECK(checked > 1000);
+}
+
 }  // namespace
 
 int main() {
   test_strided_layout();
   test_philox_known_answers();
   test_philox_distributions();
+  test_average_gather_visits_the_scattered_windows();
   if (failures() == 0) std::cout << "test_cuda_host: all checks passed\n";
   return failures() == 0 ? 0 : 1;
 }

@@ -6,23 +6,11 @@
 // input gradient is zeroed, then one thread per output adds its gradient at its index with
 // atomicAdd (several windows may pick one input; the order of those adds is not fixed).
 #include "kernels/cuda/current.cuh"
+#include "kernels/cuda/pooling_windows.cuh"
 #include "kernels/pooling.h"
 
 namespace striate::kernels::cuda {
 namespace {
-
-__device__ inline int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
-__device__ inline int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
-
-// The dilated taps of one axis clipped to [0, size): first in-bounds tap, end, step.
-struct Taps {
-  int64_t begin, end, step;
-};
-__device__ inline Taps dilated_taps(int64_t start, int64_t kernel, int64_t dilation, int64_t size) {
-  const int64_t end = min64(start + (kernel - 1) * dilation + 1, size);
-  const int64_t begin = start < 0 ? start + ((-start + dilation - 1) / dilation) * dilation : start;
-  return {begin, end, dilation};
-}
 
 // Max over the window (d, h, w) of a (D, H, W) volume; first maximum wins, NaN wins.
 template <typename T>
@@ -41,33 +29,6 @@ __device__ void window_max(const T* in, int64_t H, int64_t W, Taps d, Taps h, Ta
       }
   *best_out = best;
   *index_out = best_index;
-}
-
-// One axis of an average window clipped to the input; `padded` its length before clipping
-// (padding counts, a ceil_mode overhang past the padding does not).
-struct AvgAxis {
-  int64_t begin, end, padded;
-};
-__device__ inline AvgAxis avg_axis(int64_t start, int64_t kernel, int64_t pad, int64_t size) {
-  int64_t end = min64(start + kernel, size + pad);
-  const int64_t padded = end - start;
-  return {max64(start, 0), min64(end, size), padded};
-}
-
-__device__ inline int64_t avg_divisor(int64_t override_divisor, bool count_include_pad, int64_t padded_volume,
-                                      int64_t volume) {
-  if (override_divisor != 0) return override_divisor;
-  return count_include_pad ? padded_volume : volume;
-}
-
-// The outputs o in [first, last] whose windows [o * stride - pad, + kernel) contain position x.
-struct OutputRange {
-  int64_t first, last;
-};
-__device__ inline OutputRange covering(int64_t x, int64_t kernel, int64_t stride, int64_t pad, int64_t outputs) {
-  const int64_t shifted = x + pad;
-  const int64_t first = shifted < kernel ? 0 : (shifted - kernel) / stride + 1;
-  return {first, min64(outputs - 1, shifted / stride)};
 }
 
 // ---- 2-D -------------------------------------------------------------------------------------------
