@@ -40,6 +40,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/kernels/cpu/normalization.cpp
   cpp/src/kernels/cpu/image.cpp
   cpp/src/kernels/cpu/optimizer.cpp
+  cpp/src/kernels/cpu/random.cpp
   cpp/src/kernels/cpu/vector_math.cpp
   cpp/src/kernels/cpu/vector_math_generic.cpp
   # floor 3: autograd
@@ -153,11 +154,15 @@ list(APPEND STRIATE_CORE_SOURCES ${STRIATE_AVX2_SOURCES} ${STRIATE_AVX512_SOURCE
 # it links the runtime's stand-in, whose calls raise "built without the CUDA backend".
 set(STRIATE_CUDA_SOURCES
   cpp/src/core/cuda_runtime.cu
+  cpp/src/kernels/cuda/activation.cu
   cpp/src/kernels/cuda/conv.cu
   cpp/src/kernels/cuda/conv_cudnn.cu
   cpp/src/kernels/cuda/elementwise.cu
   cpp/src/kernels/cuda/gemm.cu
   cpp/src/kernels/cuda/im2col.cu
+  cpp/src/kernels/cuda/optimizer.cu
+  cpp/src/kernels/cuda/pooling.cu
+  cpp/src/kernels/cuda/random.cu
 )
 set(STRIATE_NO_CUDA_SOURCES cpp/src/core/cuda_runtime_none.cpp)
 

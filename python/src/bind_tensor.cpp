@@ -355,6 +355,11 @@ void init_tensor(py::module_& m) {
 
   // ---- module-level creation and math ----
   m.def("manual_seed", [](uint64_t seed) { manual_seed(seed); }, py::arg("seed"));
+  // The CUDA devices' Philox generators (core/random.h); kept without a device too, as torch does.
+  m.def(
+      "_cuda_manual_seed", [](int device, uint64_t seed) { cuda_manual_seed(device, seed); }, py::arg("device"),
+      py::arg("seed"));
+  m.def("_cuda_manual_seed_all", [](uint64_t seed) { cuda_manual_seed_all(seed); }, py::arg("seed"));
   m.def("initial_seed", [] { return default_generator().initial_seed(); });
   m.def("get_rng_state", [] { return py::bytes(default_generator().get_state()); });
   m.def("set_rng_state", [](const py::bytes& s) { default_generator().set_state(std::string(s)); });

@@ -511,23 +511,26 @@ _seed = 0
 
 
 def manual_seed(seed):
-    """Seeds the CUDA generators. Random tensors on a GPU are not drawn yet (rand/randn/randint
-    with device='cuda' raise NotImplementedError), so this only records the seed, as torch
-    ignores the call without a GPU."""
+    """Seeds the current CUDA device's generator (Philox, counter-based: a draw on the device
+    depends on the seed, the draws before it and the element's index). Kept without a GPU, as
+    torch does; striate.manual_seed seeds every device too."""
     global _seed
     _seed = int(seed)
+    _C._cuda_manual_seed(0, int(seed) % 2**64)
 
 
 def manual_seed_all(seed):
-    """As manual_seed, for every device."""
-    manual_seed(seed)
+    """Seeds every CUDA device's generator."""
+    global _seed
+    _seed = int(seed)
+    _C._cuda_manual_seed_all(int(seed) % 2**64)
 
 
 def seed():
     """Seeds the CUDA generators from a random number."""
     import random
 
-    manual_seed(random.getrandbits(63))
+    manual_seed_all(random.getrandbits(63))
 
 
 def initial_seed():

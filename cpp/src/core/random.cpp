@@ -1,6 +1,8 @@
 // The process-wide default generator and generator state (de)serialization.
 #include "striate/core/random.h"
 
+#include <map>
+#include <mutex>
 #include <sstream>
 
 #include "striate/core/error.h"
@@ -10,6 +12,44 @@ namespace striate {
 Generator& default_generator() {
   static Generator generator(5489u);
   return generator;
+}
+
+namespace {
+
+// Devices not yet drawn on take the last seed given to every device.
+struct DeviceGenerators {
+  std::mutex mutex;
+  std::map<int, PhiloxState> states;
+  uint64_t seed_all = 5489u;
+};
+
+DeviceGenerators& device_generators() {
+  static DeviceGenerators generators;
+  return generators;
+}
+
+}  // namespace
+
+PhiloxState reserve_device_philox(int device, uint64_t counters) {
+  DeviceGenerators& generators = device_generators();
+  std::lock_guard<std::mutex> lock(generators.mutex);
+  auto [it, inserted] = generators.states.try_emplace(device, PhiloxState{generators.seed_all, 0});
+  const PhiloxState state = it->second;
+  it->second.offset += counters;
+  return state;
+}
+
+void cuda_manual_seed(int device, uint64_t seed) {
+  DeviceGenerators& generators = device_generators();
+  std::lock_guard<std::mutex> lock(generators.mutex);
+  generators.states[device] = PhiloxState{seed, 0};
+}
+
+void cuda_manual_seed_all(uint64_t seed) {
+  DeviceGenerators& generators = device_generators();
+  std::lock_guard<std::mutex> lock(generators.mutex);
+  generators.seed_all = seed;
+  generators.states.clear();
 }
 
 std::string Generator::get_state() const {

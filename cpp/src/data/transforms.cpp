@@ -37,9 +37,7 @@ Tensor new_image(const ImageGeometry& geometry, int64_t H, int64_t W, DType dtyp
   return empty({geometry.C, H, W}, TensorOptions(dtype));
 }
 
-Tensor contiguous_pixels(const Tensor& image) {
-  return image.is_contiguous() ? image : image.detach().contiguous();
-}
+Tensor contiguous_pixels(const Tensor& image) { return image.is_contiguous() ? image : image.detach().contiguous(); }
 
 Tensor copy_pixels(const Tensor& image) {
   return image.is_contiguous() ? image.detach().clone() : image.detach().contiguous();
@@ -201,6 +199,14 @@ Tensor Normalize::operator()(const Tensor& image) const {
   ImageGeometry geometry = check_image(image, "Normalize");
   STRIATE_CHECK_TYPE(image.is_floating_point(), "Normalize: expected a floating-point image, got ", image.dtype(),
                      " (apply ToTensor first)");
+  if (!image.device().is_cpu()) {
+    // The channel loop runs on the host: a device image takes a round trip through a CPU copy.
+    Tensor result = Normalize(mean_, std_, false)(image.detach().to(Device(DeviceType::CPU))).to(image.device());
+    if (!inplace_) return result;
+    Tensor target = image;
+    target.copy_(result);
+    return target;
+  }
   std::vector<double> mean = per_channel(mean_, geometry.C, "Normalize", "mean");
   std::vector<double> std = per_channel(std_, geometry.C, "Normalize", "std");
   std::vector<double> scale(geometry.C), offset(geometry.C);
@@ -212,8 +218,8 @@ Tensor Normalize::operator()(const Tensor& image) const {
   Tensor source = contiguous_pixels(image);
   Tensor out = write_in_place ? image : empty_like(source);
   STRIATE_DISPATCH_FLOATING(image.dtype(), "Normalize", [&] {
-    kernels::cpu::affine_channels<scalar_t>(out.data<scalar_t>(), source.data<scalar_t>(), scale.data(),
-                                            offset.data(), geometry.N, geometry.C, geometry.H * geometry.W);
+    kernels::cpu::affine_channels<scalar_t>(out.data<scalar_t>(), source.data<scalar_t>(), scale.data(), offset.data(),
+                                            geometry.N, geometry.C, geometry.H * geometry.W);
   });
   if (write_in_place) {
     image.bump_version();
@@ -283,7 +289,9 @@ std::string format_padding(const std::vector<int64_t>& padding) {
 
 RandomCrop::RandomCrop(std::vector<int64_t> size, std::vector<int64_t> padding, bool pad_if_needed,
                        std::vector<double> fill, std::string padding_mode)
-    : padding_given_(padding), pad_if_needed_(pad_if_needed), fill_(std::move(fill)),
+    : padding_given_(padding),
+      pad_if_needed_(pad_if_needed),
+      fill_(std::move(fill)),
       padding_mode_(std::move(padding_mode)) {
   std::tie(height_, width_) = check_size(size, "RandomCrop");
   if (!padding.empty()) padding_ = sides_of(padding, "RandomCrop");
@@ -292,9 +300,8 @@ RandomCrop::RandomCrop(std::vector<int64_t> size, std::vector<int64_t> padding, 
 }
 
 CropBox RandomCrop::get_params(int64_t image_h, int64_t image_w, int64_t height, int64_t width) {
-  STRIATE_CHECK(height <= image_h && width <= image_w, "RandomCrop: required crop size ",
-                format_size(height, width), " is larger than the (padded) input image size ",
-                format_size(image_h, image_w));
+  STRIATE_CHECK(height <= image_h && width <= image_w, "RandomCrop: required crop size ", format_size(height, width),
+                " is larger than the (padded) input image size ", format_size(image_h, image_w));
   if (height == image_h && width == image_w) return {0, 0, height, width};
   int64_t top = random_int(0, image_h - height + 1);
   int64_t left = random_int(0, image_w - width + 1);
@@ -320,12 +327,15 @@ Tensor RandomCrop::operator()(const Tensor& image) const {
 std::string RandomCrop::repr() const {
   std::string padding = padding_given_.empty() ? "None" : format_padding(padding_given_);
   return "RandomCrop(size=" + format_size(height_, width_) + ", padding=" + padding +
-         ", pad_if_needed=" + (pad_if_needed_ ? "True" : "False") + ", fill=" +
-         (fill_.size() == 1 ? format_number(fill_[0]) : format_list(fill_)) + ", padding_mode=" + padding_mode_ + ")";
+         ", pad_if_needed=" + (pad_if_needed_ ? "True" : "False") +
+         ", fill=" + (fill_.size() == 1 ? format_number(fill_[0]) : format_list(fill_)) +
+         ", padding_mode=" + padding_mode_ + ")";
 }
 
 Pad::Pad(std::vector<int64_t> padding, std::vector<double> fill, std::string padding_mode)
-    : padding_(sides_of(padding, "Pad")), padding_given_(std::move(padding)), fill_(std::move(fill)),
+    : padding_(sides_of(padding, "Pad")),
+      padding_given_(std::move(padding)),
+      fill_(std::move(fill)),
       padding_mode_(std::move(padding_mode)) {
   check_padding_mode(padding_mode_, "Pad");
   STRIATE_CHECK(!fill_.empty(), "Pad: expected fill as 1 value or one per channel, got none");
@@ -345,8 +355,9 @@ Tensor Pad::operator()(const Tensor& image) const {
 }
 
 std::string Pad::repr() const {
-  return "Pad(padding=" + format_padding(padding_given_) + ", fill=" +
-         (fill_.size() == 1 ? format_number(fill_[0]) : format_list(fill_)) + ", padding_mode=" + padding_mode_ + ")";
+  return "Pad(padding=" + format_padding(padding_given_) +
+         ", fill=" + (fill_.size() == 1 ? format_number(fill_[0]) : format_list(fill_)) +
+         ", padding_mode=" + padding_mode_ + ")";
 }
 
 namespace {
@@ -382,8 +393,6 @@ std::string RandomApply::repr() const {
   for (const auto& transform : transforms_) text += "    " + transform->repr() + "\n";
   return text + ")";
 }
-
-
 
 RandomChoice::RandomChoice(std::vector<std::shared_ptr<Transform>> transforms, std::vector<double> p)
     : transforms_(std::move(transforms)) {
@@ -458,8 +467,8 @@ namespace {
 // flip_rows / flip_cols crop the flipped image instead.
 void five_crops(Tensor& out, const Tensor& image, const ImageGeometry& geometry, int64_t height, int64_t width,
                 int64_t crops_per_image, int64_t first, bool flip_rows, bool flip_cols, const char* name) {
-  STRIATE_CHECK(height <= geometry.H && width <= geometry.W, name, ": requested crop size ",
-                format_size(height, width), " is bigger than the input size ", format_size(geometry.H, geometry.W));
+  STRIATE_CHECK(height <= geometry.H && width <= geometry.W, name, ": requested crop size ", format_size(height, width),
+                " is bigger than the input size ", format_size(geometry.H, geometry.W));
   const int64_t H = geometry.H, W = geometry.W;
   const int64_t tops[5] = {0, 0, H - height, H - height, static_cast<int64_t>(std::nearbyint((H - height) / 2.0))};
   const int64_t lefts[5] = {0, W - width, 0, W - width, static_cast<int64_t>(std::nearbyint((W - width) / 2.0))};

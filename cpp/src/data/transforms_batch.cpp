@@ -74,6 +74,15 @@ ImageGeometry check_batch(const Tensor& images, const char* name) {
   return geometry;
 }
 
+// Mixup and CutMix build their mixes on the host; tensors on a device take a round trip through
+// CPU copies (same draws, same results), and the results return to the images' device.
+template <typename Transform>
+std::pair<Tensor, Tensor> on_host(const Transform& transform, const Tensor& images, const Tensor& labels) {
+  const Device cpu(DeviceType::CPU);
+  auto [mixed, targets] = transform(images.detach().to(cpu), labels.detach().to(cpu));
+  return {mixed.to(images.device()), targets.to(images.device())};
+}
+
 }  // namespace
 
 Mixup::Mixup(double alpha, int64_t num_classes) : alpha_(alpha), num_classes_(num_classes) {
@@ -81,6 +90,7 @@ Mixup::Mixup(double alpha, int64_t num_classes) : alpha_(alpha), num_classes_(nu
 }
 
 std::pair<Tensor, Tensor> Mixup::operator()(const Tensor& images, const Tensor& labels) const {
+  if (!images.device().is_cpu() || !labels.device().is_cpu()) return on_host(*this, images, labels);
   ImageGeometry geometry = check_batch(images, "Mixup");
   STRIATE_CHECK_TYPE(images.is_floating_point(), "Mixup: expected floating-point images, got ", images.dtype(),
                      " (apply ToTensor first)");
@@ -105,6 +115,7 @@ CutMix::CutMix(double alpha, int64_t num_classes) : alpha_(alpha), num_classes_(
 }
 
 std::pair<Tensor, Tensor> CutMix::operator()(const Tensor& images, const Tensor& labels) const {
+  if (!images.device().is_cpu() || !labels.device().is_cpu()) return on_host(*this, images, labels);
   ImageGeometry geometry = check_batch(images, "CutMix");
   std::vector<double> probabilities = class_probabilities(labels, geometry.N, num_classes_, "CutMix");
   double lambda = sample_beta(alpha_);

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "kernels/cpu/loops.h"
+#include "kernels/random.h"
 #include "striate/autograd.h"
 #include "striate/ops/elementwise.h"
 
@@ -38,15 +39,13 @@ Tensor finish(Tensor t, const TensorOptions& options) {
   return t;
 }
 
-Tensor random_cpu_then_move(const Shape& shape, TensorOptions options, const char* op,
-                            const std::function<double()>& draw) {
+// A tensor of `shape` on the options' device, every element drawn by that device's random_draw
+// kernel (the CPU: in order from `generator`, as always; CUDA: Philox, see kernels/random.h).
+Tensor random_draw(const Shape& shape, TensorOptions options, const char* op, kernels::RandomDistribution distribution,
+                   Generator& generator) {
   STRIATE_CHECK_TYPE(is_floating(options.dtype), op, ": expected a floating-point dtype, got ", options.dtype);
-  Tensor t = allocate(shape, TensorOptions(options.dtype), op);
-  STRIATE_DISPATCH_FLOATING(options.dtype, op, [&] {
-    auto* p = t.data<scalar_t>();
-    for (int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<scalar_t>(draw());
-  });
-  if (!options.device.is_cpu()) t = t.to(options.device);
+  Tensor t = allocate(shape, TensorOptions(options.dtype).set_device(options.device), op);
+  kernels::random_draw(options.device, t, kernels::RandomDraw{distribution}, generator);
   return finish(t, options);
 }
 
@@ -143,12 +142,12 @@ Tensor eye(int64_t n, int64_t m, DType dtype) {
 
 Tensor rand(const Shape& shape, TensorOptions options, Generator* gen) {
   Generator& g = gen ? *gen : default_generator();
-  return random_cpu_then_move(shape, options, "rand", [&] { return g.uniform(); });
+  return random_draw(shape, options, "rand", kernels::RandomDistribution::Uniform, g);
 }
 
 Tensor randn(const Shape& shape, TensorOptions options, Generator* gen) {
   Generator& g = gen ? *gen : default_generator();
-  return random_cpu_then_move(shape, options, "randn", [&] { return g.normal(); });
+  return random_draw(shape, options, "randn", kernels::RandomDistribution::Normal, g);
 }
 
 Tensor randint(int64_t low, int64_t high, const Shape& shape, TensorOptions options, Generator* gen) {
@@ -160,7 +159,8 @@ Tensor randint(int64_t low, int64_t high, const Shape& shape, TensorOptions opti
     auto* p = t.data<scalar_t>();
     for (int64_t i = 0; i < t.numel(); ++i) p[i] = static_cast<scalar_t>(dist(g.engine()));
   });
-  return t;
+  // Integers are drawn on the CPU (the same values whatever the device), then moved.
+  return options.device.is_cpu() ? t : t.to(options.device);
 }
 
 Tensor rand_like(const Tensor& t) { return rand(t.sizes(), TensorOptions(t.dtype()).set_device(t.device())); }
@@ -184,7 +184,7 @@ Tensor& uniform_(Tensor& t, double low, double high, Generator* gen) {
   STRIATE_CHECK(low <= high, "uniform_: expected low <= high, got low=", low, ", high=", high);
   Generator& g = gen ? *gen : default_generator();
   NoGradGuard no_grad;
-  Tensor values = rand(t.sizes(), TensorOptions(t.dtype()), &g);
+  Tensor values = rand(t.sizes(), TensorOptions(t.dtype()).set_device(t.device()), &g);
   copy_(t, add(mul(values, high - low), low));
   return t;
 }
@@ -193,7 +193,7 @@ Tensor& normal_(Tensor& t, double mean, double std, Generator* gen) {
   STRIATE_CHECK(std >= 0, "normal_: expected std >= 0, got ", std);
   Generator& g = gen ? *gen : default_generator();
   NoGradGuard no_grad;
-  Tensor values = randn(t.sizes(), TensorOptions(t.dtype()), &g);
+  Tensor values = randn(t.sizes(), TensorOptions(t.dtype()).set_device(t.device()), &g);
   copy_(t, add(mul(values, std), mean));
   return t;
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "kernels/elementwise.h"
+#include "kernels/random.h"
 #include "ops/dispatch.h"
 
 #include "striate/autograd.h"
@@ -23,17 +24,13 @@ void check_dropout_input(const Tensor& x, double p, const char* op) {
   STRIATE_CHECK(p >= 0.0 && p <= 1.0, op, ": expected the probability p to be between 0 and 1, got p=", p);
 }
 
-// A tensor of `shape` holding `keep_value` with probability 1 - p and 0 otherwise, drawn in order
-// from the default generator (so manual_seed makes masks reproducible).
-Tensor bernoulli_mask(const Shape& shape, DType dtype, double p, double keep_value) {
-  Tensor mask = empty(shape, TensorOptions(dtype));
-  Generator& generator = default_generator();
-  STRIATE_DISPATCH_FLOATING(dtype, "dropout", [&] {
-    scalar_t* values = mask.data<scalar_t>();
-    for (int64_t i = 0; i < mask.numel(); ++i) {
-      values[i] = generator.uniform() >= p ? static_cast<scalar_t>(keep_value) : scalar_t(0);
-    }
-  });
+// A tensor of `shape` on `device` holding `keep_value` with probability 1 - p and 0 otherwise, drawn
+// by the device's random_draw kernel from the default generator (so manual_seed makes masks
+// reproducible; on the CPU in element order, as always).
+Tensor bernoulli_mask(const Shape& shape, DType dtype, double p, double keep_value, Device device) {
+  Tensor mask = empty(shape, TensorOptions(dtype).set_device(device));
+  kernels::random_draw(device, mask, kernels::RandomDraw{kernels::RandomDistribution::Bernoulli, p, keep_value},
+                       default_generator());
   return mask;
 }
 
@@ -51,7 +48,7 @@ Tensor dropout(const Tensor& input, double p, bool training, bool inverted) {
   if (!training) return inverted ? input : mul(input, 1.0 - p);
   if (p == 0.0) return input;
   const double keep_value = (inverted && p < 1.0) ? 1.0 / (1.0 - p) : 1.0;
-  return mul(input, bernoulli_mask(input.sizes(), input.dtype(), p, keep_value).to(input.device()));
+  return mul(input, bernoulli_mask(input.sizes(), input.dtype(), p, keep_value, input.device()));
 }
 
 Tensor& dropout_(Tensor& input, double p, bool training, bool inverted) {
@@ -59,7 +56,7 @@ Tensor& dropout_(Tensor& input, double p, bool training, bool inverted) {
   if (!training) return inverted ? input : mul_(input, 1.0 - p);
   if (p == 0.0) return input;
   const double keep_value = (inverted && p < 1.0) ? 1.0 / (1.0 - p) : 1.0;
-  return mul_(input, bernoulli_mask(input.sizes(), input.dtype(), p, keep_value).to(input.device()));
+  return mul_(input, bernoulli_mask(input.sizes(), input.dtype(), p, keep_value, input.device()));
 }
 
 Tensor dropout2d(const Tensor& input, double p, bool training) {
@@ -67,7 +64,7 @@ Tensor dropout2d(const Tensor& input, double p, bool training) {
   STRIATE_CHECK_SHAPE(input.dim() >= 2, "dropout2d: expected an input of shape (N, C, *), got shape ", input.sizes());
   if (!training || p == 0.0) return input;
   const double keep_value = p < 1.0 ? 1.0 / (1.0 - p) : 1.0;
-  return mul(input, bernoulli_mask(broadcast_mask_shape(input, 2), input.dtype(), p, keep_value).to(input.device()));
+  return mul(input, bernoulli_mask(broadcast_mask_shape(input, 2), input.dtype(), p, keep_value, input.device()));
 }
 
 Tensor alpha_dropout(const Tensor& input, double p, bool training) {
@@ -77,7 +74,7 @@ Tensor alpha_dropout(const Tensor& input, double p, bool training) {
   // SELU's negative saturation is -scale * alpha; a and b restore zero mean and unit variance.
   const double saturation = 1.7580993408473766;
   const double a = 1.0 / std::sqrt((saturation * saturation * p + 1.0) * (1.0 - p));
-  Tensor keep = bernoulli_mask(input.sizes(), input.dtype(), p, 1.0).to(input.device());
+  Tensor keep = bernoulli_mask(input.sizes(), input.dtype(), p, 1.0, input.device());
   Tensor shift = add(mul(sub(keep, 1.0), saturation * a), saturation * a * p);
   return add(mul(input, mul(keep, a)), shift);
 }
@@ -91,13 +88,13 @@ Tensor stochastic_depth(const Tensor& input, double p, const std::string& mode, 
                       input.sizes());
   const double survival = 1.0 - p;
   const Shape shape = mode == "row" ? broadcast_mask_shape(input, 1) : Shape::filled(input.dim(), 1);
-  return mul(input, bernoulli_mask(shape, input.dtype(), p, survival > 0.0 ? 1.0 / survival : 1.0).to(input.device()));
+  return mul(input, bernoulli_mask(shape, input.dtype(), p, survival > 0.0 ? 1.0 / survival : 1.0, input.device()));
 }
 
-STRIATE_REGISTER_OP("dropout", &kernels::binary_mul);
-STRIATE_REGISTER_OP("dropout_", &kernels::binary_mul);
-STRIATE_REGISTER_OP("dropout2d", &kernels::binary_mul);
-STRIATE_REGISTER_OP("alpha_dropout", &kernels::binary_mul);
-STRIATE_REGISTER_OP("stochastic_depth", &kernels::binary_mul);
+STRIATE_REGISTER_OP("dropout", &kernels::random_draw, &kernels::binary_mul);
+STRIATE_REGISTER_OP("dropout_", &kernels::random_draw, &kernels::binary_mul);
+STRIATE_REGISTER_OP("dropout2d", &kernels::random_draw, &kernels::binary_mul);
+STRIATE_REGISTER_OP("alpha_dropout", &kernels::random_draw, &kernels::binary_mul);
+STRIATE_REGISTER_OP("stochastic_depth", &kernels::random_draw, &kernels::binary_mul);
 
 }  // namespace striate

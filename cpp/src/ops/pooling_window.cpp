@@ -225,6 +225,8 @@ std::tuple<Tensor, Tensor> fractional_max_pool2d_with_indices(const Tensor& inpu
     STRIATE_CHECK_SHAPE(random_samples.sizes() == Shape({N, C, 2}), op, ": expected _random_samples of shape (", N,
                         ", ", C, ", 2), got ", random_samples.sizes());
     samples = random_samples.detach().contiguous();
+    // The windows are built on the host: device samples are read through a CPU copy.
+    if (!samples.device().is_cpu()) samples = samples.to(Device(DeviceType::CPU));
   } else {
     samples = rand({N, C, 2}, input.dtype());
   }
@@ -305,10 +307,15 @@ Tensor max_unpool2d(const Tensor& input, const Tensor& indices, const Pool2dOpti
   }
   STRIATE_CHECK_SHAPE(size[0] > 0 && size[1] > 0, op, ": output size ", pair_str(size), " is too small");
   Tensor index = indices.detach().contiguous();
+  {
+    // The range check reads the indices on the host (a copy when they live on a device).
+    const Tensor host_index = index.device().is_cpu() ? index : index.to(Device(DeviceType::CPU));
+    const int64_t* host_data = host_index.data<int64_t>();
+    for (int64_t i = 0; i < host_index.numel(); ++i)
+      STRIATE_CHECK_INDEX(host_data[i] >= 0 && host_data[i] < size[0] * size[1], op, ": index ", host_data[i],
+                          " is out of range for an output plane of size ", pair_str(size));
+  }
   const int64_t* index_data = index.data<int64_t>();
-  for (int64_t i = 0; i < index.numel(); ++i)
-    STRIATE_CHECK_INDEX(index_data[i] >= 0 && index_data[i] < size[0] * size[1], op, ": index ", index_data[i],
-                        " is out of range for an output plane of size ", pair_str(size));
   const Shape out_shape = with_plane_size(input.sizes(), size[0], size[1]);
   const int64_t planes = input.numel() / (H * W);
   Tensor x = input.detach().contiguous();

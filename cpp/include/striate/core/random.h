@@ -28,6 +28,24 @@ class Generator {
 };
 
 Generator& default_generator();
-inline void manual_seed(uint64_t seed) { default_generator().manual_seed(seed); }
+
+// The counter-based (Philox) generator state of one CUDA device: draws on the device are keyed
+// by seed and start at counter `offset`; each draw advances the offset past the counters it used,
+// so consecutive draws are independent and a result depends on neither launch shape nor thread
+// count. Seeded by manual_seed (every device) and cuda_manual_seed (one device); 5489 until then.
+struct PhiloxState {
+  uint64_t seed = 5489u;
+  uint64_t offset = 0;
+};
+// The state a draw of `counters` counters on `device` starts from; advances the device's offset.
+PhiloxState reserve_device_philox(int device, uint64_t counters);
+void cuda_manual_seed(int device, uint64_t seed);
+void cuda_manual_seed_all(uint64_t seed);
+
+// Seeds the default generator and every device's generator, as torch.manual_seed does.
+inline void manual_seed(uint64_t seed) {
+  default_generator().manual_seed(seed);
+  cuda_manual_seed_all(seed);
+}
 
 }  // namespace striate
