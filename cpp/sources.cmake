@@ -148,6 +148,10 @@ list(APPEND STRIATE_CORE_SOURCES ${STRIATE_AVX2_SOURCES} ${STRIATE_AVX512_SOURCE
 set(STRIATE_CUDA_SOURCES
   cpp/src/core/cuda_runtime.cu
   cpp/src/kernels/cuda/elementwise.cu
+  cpp/src/kernels/cuda/index.cu
+  cpp/src/kernels/cuda/loss.cu
+  cpp/src/kernels/cuda/normalization.cu
+  cpp/src/kernels/cuda/reduce.cu
 )
 set(STRIATE_NO_CUDA_SOURCES cpp/src/core/cuda_runtime_none.cpp)
 
