@@ -111,8 +111,10 @@ Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Ten
   check_same_shape(input, target, op);
   Tensor x = input.contiguous();
   Tensor t = target.contiguous();
+  // The range check reads a host copy of a device input (one copy; the kernel trusts the range).
+  const Tensor host_x = x.device().is_cpu() ? x : x.detach().to(Device(DeviceType::CPU));
   STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
-    const scalar_t* values = x.data<scalar_t>();
+    const scalar_t* values = host_x.data<scalar_t>();
     for (int64_t i = 0; i < x.numel(); ++i)
       STRIATE_CHECK(values[i] >= 0 && values[i] <= 1, op,
                     ": expected every element of 'input' to be a probability in [0, 1], got ", values[i],

@@ -29,7 +29,9 @@ void check_index_dtype(const Tensor& index, const char* op) {
 
 // Every index must lie in [0, size) (or [-size, size) where negative indices count from the end).
 void check_index_range(const Tensor& index, int64_t size, bool allow_negative, int dim, const char* op) {
-  const int64_t* values = index.data<int64_t>();
+  // A device index is checked on a host copy (the kernels trust the range).
+  const Tensor host = index.device().is_cpu() ? index : index.to(Device(DeviceType::CPU));
+  const int64_t* values = host.data<int64_t>();
   const int64_t low = allow_negative ? -size : 0;
   for (int64_t i = 0; i < index.numel(); ++i) {
     STRIATE_CHECK_INDEX(values[i] >= low && values[i] < size, op, ": index ", values[i],
