@@ -458,7 +458,7 @@ struct IndexPutBackward : autograd::Node {
     std::vector<Tensor> out(2);
     if (should_compute_input_grad(0)) {
       out[0] = grads[0].clone();
-      index_put_(out[0], idx, zeros({}, TensorOptions(dtype)));
+      index_put_(out[0], idx, zeros({}, TensorOptions(dtype).set_device(out[0].device())));
     }
     if (should_compute_input_grad(1)) out[1] = sum_to(take_along_dim0(grads[0], idx), source_shape);
     return out;
