@@ -91,7 +91,7 @@ struct BinaryCrossEntropyBackward : autograd::Node {
     STRIATE_DISPATCH_FLOATING(x.dtype(), "BinaryCrossEntropyBackward", [&] {
       STRIATE_PROFILE_BYTES((dloss.numel() + (2 + dx.defined() + dt.defined()) * x.numel()) * sizeof(scalar_t));
       kernels::binary_cross_entropy_backward<scalar_t>(
-          dx.device(), dx.defined() ? dx.data<scalar_t>() : nullptr, dt.defined() ? dt.data<scalar_t>() : nullptr,
+          x.device(), dx.defined() ? dx.data<scalar_t>() : nullptr, dt.defined() ? dt.data<scalar_t>() : nullptr,
           dloss.data<scalar_t>(), x.data<scalar_t>(), t.data<scalar_t>(), x.numel());
     });
     return {dx, dt};
@@ -170,7 +170,7 @@ struct KlDivBackward : autograd::Node {
     Tensor dt = should_compute_input_grad(1) ? empty(x.sizes(), options_of(x)) : Tensor();
     STRIATE_DISPATCH_FLOATING(x.dtype(), "KlDivBackward", [&] {
       STRIATE_PROFILE_BYTES((dloss.numel() + (2 + dx.defined() + dt.defined()) * x.numel()) * sizeof(scalar_t));
-      kernels::kl_div_backward<scalar_t>(dx.device(), dx.defined() ? dx.data<scalar_t>() : nullptr,
+      kernels::kl_div_backward<scalar_t>(x.device(), dx.defined() ? dx.data<scalar_t>() : nullptr,
                                          dt.defined() ? dt.data<scalar_t>() : nullptr, dloss.data<scalar_t>(),
                                          x.data<scalar_t>(), t.data<scalar_t>(), x.numel());
     });
