@@ -101,7 +101,8 @@ def test_cross_entropy_many_classes_matches_torch(kwargs):
     def fn(mod):
         return lambda x, t, w: mod.cross_entropy(x, t, weight=w, **kwargs)
 
-    check_parity(fn(F), fn(TF), [rand(6, C) * 10, target, weight], requires_grad=[True, False, False])
+    arrays = [rand(6, C) * 10, target, weight]
+    check_parity(fn(F), fn(TF), arrays, requires_grad=[True, False, False])
 
 
 def test_cross_entropy_spatial_large_logits_matches_torch():
@@ -132,7 +133,8 @@ def test_binary_cross_entropy_and_kl_div_at_the_edges_match_torch():
     x = rng.uniform(0, 1, size=(500,)).astype(np.float32)
     x[:3] = [0.0, 1.0, 0.5]
     t = rng.uniform(0, 1, size=(500,)).astype(np.float32)
-    check_parity(F.binary_cross_entropy, TF.binary_cross_entropy, [x, t], requires_grad=[True, False])
+    bce, t_bce = F.binary_cross_entropy, TF.binary_cross_entropy
+    check_parity(bce, t_bce, [x, t], requires_grad=[True, False])
     # The target's gradient is infinite at x = 0 or 1 in PyTorch (its logs are not clamped there).
     check_parity(
         F.binary_cross_entropy, TF.binary_cross_entropy, [x[3:], t[3:]], requires_grad=[False, True]
@@ -225,7 +227,9 @@ def test_batch_norm_training_and_running_stats_match_torch():
     np.testing.assert_allclose(
         to_np(s_bn.running_mean), t_bn.running_mean.numpy(), rtol=1e-5, atol=1e-6
     )
-    np.testing.assert_allclose(to_np(s_bn.running_var), t_bn.running_var.numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        to_np(s_bn.running_var), t_bn.running_var.numpy(), rtol=1e-5, atol=1e-6
+    )
     s_bn.eval()
     t_bn.eval()
     check_parity(s_bn, t_bn, [rand(*shape)])

@@ -104,7 +104,8 @@ void test_extreme_order() {
       striate::kernels::extreme_reduce<bool>(Device(DeviceType::CPU), &value, &index, flags.get(), 1, R, 1, is_max);
       std::vector<Extreme<bool>> shared(kThreads, Extreme<bool>{false, -1});
       for (int t = 0; t < kThreads; ++t)
-        for (int64_t r = t; r < R; r += kThreads) shared[t] = extreme_combine(shared[t], Extreme<bool>{flags[r], r}, is_max);
+        for (int64_t r = t; r < R; r += kThreads)
+          shared[t] = extreme_combine(shared[t], Extreme<bool>{flags[r], r}, is_max);
       for (int half = kThreads / 2; half > 0; half /= 2)
         for (int t = 0; t < half; ++t) shared[t] = extreme_combine(shared[t], shared[t + half], is_max);
       CHECK(shared[0].index == index && shared[0].value == value);

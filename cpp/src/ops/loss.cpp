@@ -117,8 +117,7 @@ double check_labels(const Tensor& target, const Tensor& weight, int64_t C, std::
     if (!weight.defined()) {
       total_weight += 1;
     } else {
-      STRIATE_DISPATCH_FLOATING(weight.dtype(), op,
-                                [&] { total_weight += host_weight.data<scalar_t>()[labels[i]]; });
+      STRIATE_DISPATCH_FLOATING(weight.dtype(), op, [&] { total_weight += host_weight.data<scalar_t>()[labels[i]]; });
     }
   }
   return total_weight;

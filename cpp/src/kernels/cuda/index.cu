@@ -22,8 +22,7 @@ namespace striate::kernels::cuda {
 namespace {
 
 void check_cuda(cudaError_t status, const char* what) {
-  if (status != cudaSuccess)
-    throw RuntimeError(detail::str(what, ": CUDA error: ", cudaGetErrorString(status)));
+  if (status != cudaSuccess) throw RuntimeError(detail::str(what, ": CUDA error: ", cudaGetErrorString(status)));
 }
 
 // ---- row copies -----------------------------------------------------------------------------
@@ -50,14 +49,14 @@ void copy_rows(char* dst, const char* src, int64_t rows, int64_t row_bytes, int6
                     static_cast<uintptr_t>(row_bytes) | static_cast<uintptr_t>(alignment);
   const cudaStream_t s = current_stream();
   if (bits % 8 == 0) {
-    copy_rows_kernel<uint64_t><<<blocks_for(rows * (row_bytes / 8)), kThreads, 0, s>>>(dst, src, rows, row_bytes / 8,
-                                                                                       map);
+    copy_rows_kernel<uint64_t>
+        <<<blocks_for(rows * (row_bytes / 8)), kThreads, 0, s>>>(dst, src, rows, row_bytes / 8, map);
   } else if (bits % 4 == 0) {
-    copy_rows_kernel<uint32_t><<<blocks_for(rows * (row_bytes / 4)), kThreads, 0, s>>>(dst, src, rows, row_bytes / 4,
-                                                                                       map);
+    copy_rows_kernel<uint32_t>
+        <<<blocks_for(rows * (row_bytes / 4)), kThreads, 0, s>>>(dst, src, rows, row_bytes / 4, map);
   } else if (bits % 2 == 0) {
-    copy_rows_kernel<uint16_t><<<blocks_for(rows * (row_bytes / 2)), kThreads, 0, s>>>(dst, src, rows, row_bytes / 2,
-                                                                                       map);
+    copy_rows_kernel<uint16_t>
+        <<<blocks_for(rows * (row_bytes / 2)), kThreads, 0, s>>>(dst, src, rows, row_bytes / 2, map);
   } else {
     copy_rows_kernel<uint8_t><<<blocks_for(rows * row_bytes), kThreads, 0, s>>>(dst, src, rows, row_bytes, map);
   }
@@ -201,8 +200,8 @@ struct DeviceGeometry {
 };
 
 DeviceGeometry device_geometry(const GatherGeometry& g, const char* what) {
-  STRIATE_CHECK(g.ndim >= 1 && g.ndim <= kMaxDims && g.dim >= 0 && g.dim < g.ndim, what,
-                ": expected 1 to ", kMaxDims, " dimensions and dim inside them, got ndim=", g.ndim, ", dim=", g.dim);
+  STRIATE_CHECK(g.ndim >= 1 && g.ndim <= kMaxDims && g.dim >= 0 && g.dim < g.ndim, what, ": expected 1 to ", kMaxDims,
+                " dimensions and dim inside them, got ndim=", g.ndim, ", dim=", g.dim);
   DeviceGeometry d{g.ndim, g.dim, g.dim_size, {}, {}};
   for (int i = 0; i < g.ndim; ++i) {
     d.sizes[i] = g.index_sizes[i];
@@ -289,8 +288,8 @@ void scatter_add(T* dx, const T* grad, const int64_t* index, const GatherGeometr
   const DeviceGeometry g = device_geometry(geometry, "scatter_add");
   const int64_t outer = numel_of(g, 0, g.dim), inner = numel_of(g, g.dim + 1, g.ndim), K = g.sizes[g.dim];
   if (outer * inner == 0 || K == 0) return;
-  scatter_add_kernel<T><<<blocks_for(outer * inner), kThreads, 0, current_stream()>>>(dx, grad, index, g, outer, K,
-                                                                                      inner);
+  scatter_add_kernel<T>
+      <<<blocks_for(outer * inner), kThreads, 0, current_stream()>>>(dx, grad, index, g, outer, K, inner);
   backend::cuda_check_launch("scatter_add");
 }
 

@@ -43,9 +43,9 @@ __global__ void cross_entropy_forward_kernel(T* losses, T* max_logit, T* log_tot
 
 // dx[n, c, s] = exp(x - max - log_total) g - [c == t] g, g = weight[t] dloss[n, s] (0 if ignored).
 template <typename T>
-__global__ void cross_entropy_backward_kernel(T* dx, const T* dloss, const T* x, const T* max_logit,
-                                              const T* log_total, const int64_t* target, const T* weight, int64_t N,
-                                              int64_t C, int64_t S, int64_t dloss_stride, int64_t ignore_index) {
+__global__ void cross_entropy_backward_kernel(T* dx, const T* dloss, const T* x, const T* max_logit, const T* log_total,
+                                              const int64_t* target, const T* weight, int64_t N, int64_t C, int64_t S,
+                                              int64_t dloss_stride, int64_t ignore_index) {
   const int64_t total = N * C * S;
   for (int64_t e = grid_index(); e < total; e += grid_step()) {
     const int64_t s = e % S, c = (e / S) % C, n = e / (C * S);
@@ -84,8 +84,8 @@ __global__ void nll_loss_backward_kernel(T* dlog_probs, const T* dloss, const in
     const int64_t s = e % S, c = (e / S) % C, n = e / (C * S);
     const int64_t p = n * S + s;
     const int64_t label = target[p];
-    dlog_probs[e] = (label == ignore_index || c != label) ? T(0)
-                                                          : -label_weight(weight, label) * dloss[p * dloss_stride];
+    dlog_probs[e] =
+        (label == ignore_index || c != label) ? T(0) : -label_weight(weight, label) * dloss[p * dloss_stride];
   }
 }
 
@@ -196,8 +196,8 @@ template <typename T>
 void nll_loss_forward(T* losses, const T* log_probs, const int64_t* target, const T* weight, int64_t N, int64_t C,
                       int64_t S, int64_t ignore_index) {
   if (N * S == 0) return;
-  nll_loss_forward_kernel<T><<<blocks_for(N * S), kThreads, 0, current_stream()>>>(losses, log_probs, target, weight,
-                                                                                   N, C, S, ignore_index);
+  nll_loss_forward_kernel<T>
+      <<<blocks_for(N * S), kThreads, 0, current_stream()>>>(losses, log_probs, target, weight, N, C, S, ignore_index);
   backend::cuda_check_launch("nll_loss_forward");
 }
 
@@ -214,8 +214,8 @@ template <typename T>
 void multi_margin_forward(T* losses, const T* x, const int64_t* target, const T* weight, int64_t N, int64_t C, int p,
                           double margin) {
   if (N == 0) return;
-  multi_margin_forward_kernel<T><<<blocks_for(N), kThreads, 0, current_stream()>>>(losses, x, target, weight, N, C, p,
-                                                                                   margin);
+  multi_margin_forward_kernel<T>
+      <<<blocks_for(N), kThreads, 0, current_stream()>>>(losses, x, target, weight, N, C, p, margin);
   backend::cuda_check_launch("multi_margin_forward");
 }
 
@@ -223,8 +223,8 @@ template <typename T>
 void multi_margin_backward(T* dx, const T* dloss, const T* x, const int64_t* target, const T* weight, int64_t N,
                            int64_t C, int p, double margin) {
   if (N == 0) return;
-  multi_margin_backward_kernel<T><<<blocks_for(N), kThreads, 0, current_stream()>>>(dx, dloss, x, target, weight, N, C,
-                                                                                    p, margin);
+  multi_margin_backward_kernel<T>
+      <<<blocks_for(N), kThreads, 0, current_stream()>>>(dx, dloss, x, target, weight, N, C, p, margin);
   backend::cuda_check_launch("multi_margin_backward");
 }
 

@@ -51,8 +51,8 @@ __global__ void batch_norm_invstd_kernel(T* invstd, const T* var, int64_t C, dou
 }
 
 template <typename T>
-__global__ void batch_norm_apply_kernel(T* y, const T* x, const T* mean, const T* invstd, const T* gamma,
-                                        const T* beta, int64_t N, int64_t C, int64_t L) {
+__global__ void batch_norm_apply_kernel(T* y, const T* x, const T* mean, const T* invstd, const T* gamma, const T* beta,
+                                        int64_t N, int64_t C, int64_t L) {
   const int64_t total = N * C * L;
   for (int64_t e = grid_index(); e < total; e += grid_step()) {
     const int64_t c = (e / L) % C;
@@ -244,8 +244,8 @@ template <typename T>
 void batch_norm_apply(T* y, const T* x, const T* mean, const T* invstd, const T* gamma, const T* beta, int64_t N,
                       int64_t C, int64_t L) {
   if (N * C * L == 0) return;
-  batch_norm_apply_kernel<T><<<blocks_for(N * C * L), kThreads, 0, current_stream()>>>(y, x, mean, invstd, gamma, beta,
-                                                                                       N, C, L);
+  batch_norm_apply_kernel<T>
+      <<<blocks_for(N * C * L), kThreads, 0, current_stream()>>>(y, x, mean, invstd, gamma, beta, N, C, L);
   backend::cuda_check_launch("batch_norm_apply");
 }
 
@@ -262,8 +262,8 @@ template <typename T>
 void group_norm_forward(T* y, T* mean, T* invstd, const T* x, const T* gamma, const T* beta, int64_t N, int64_t C,
                         int64_t L, int64_t G, double eps) {
   if (N * G == 0) return;
-  group_norm_forward_kernel<T><<<row_blocks(N * G), kThreads, 0, current_stream()>>>(y, mean, invstd, x, gamma, beta,
-                                                                                     N, C, L, G, eps);
+  group_norm_forward_kernel<T>
+      <<<row_blocks(N * G), kThreads, 0, current_stream()>>>(y, mean, invstd, x, gamma, beta, N, C, L, G, eps);
   backend::cuda_check_launch("group_norm_forward");
 }
 
@@ -271,13 +271,13 @@ template <typename T>
 void group_norm_backward(T* dx, T* dgamma, T* dbeta, const T* dy, const T* x, const T* mean, const T* invstd,
                          const T* gamma, int64_t N, int64_t C, int64_t L, int64_t G) {
   if (dx && N * G > 0) {
-    group_norm_backward_dx_kernel<T><<<row_blocks(N * G), kThreads, 0, current_stream()>>>(dx, dy, x, mean, invstd,
-                                                                                           gamma, N, C, L, G);
+    group_norm_backward_dx_kernel<T>
+        <<<row_blocks(N * G), kThreads, 0, current_stream()>>>(dx, dy, x, mean, invstd, gamma, N, C, L, G);
     backend::cuda_check_launch("group_norm_backward");
   }
   if ((dgamma || dbeta) && C > 0) {
-    group_norm_backward_affine_kernel<T><<<row_blocks(C), kThreads, 0, current_stream()>>>(dgamma, dbeta, dy, x, mean,
-                                                                                           invstd, N, C, L, G);
+    group_norm_backward_affine_kernel<T>
+        <<<row_blocks(C), kThreads, 0, current_stream()>>>(dgamma, dbeta, dy, x, mean, invstd, N, C, L, G);
     backend::cuda_check_launch("group_norm_backward");
   }
 }
@@ -286,8 +286,8 @@ template <typename T>
 void local_response_norm_forward(T* y, T* denom, const T* x, int64_t N, int64_t C, int64_t L, int64_t size,
                                  double alpha, double beta, double k) {
   if (N * C * L == 0) return;
-  local_response_norm_forward_kernel<T><<<blocks_for(N * C * L), kThreads, 0, current_stream()>>>(
-      y, denom, x, N, C, L, size, alpha, beta, k);
+  local_response_norm_forward_kernel<T>
+      <<<blocks_for(N * C * L), kThreads, 0, current_stream()>>>(y, denom, x, N, C, L, size, alpha, beta, k);
   backend::cuda_check_launch("local_response_norm_forward");
 }
 
@@ -295,8 +295,8 @@ template <typename T>
 void local_response_norm_backward(T* dx, const T* dy, const T* x, const T* denom, int64_t N, int64_t C, int64_t L,
                                   int64_t size, double alpha, double beta) {
   if (N * C * L == 0) return;
-  local_response_norm_backward_kernel<T><<<blocks_for(N * C * L), kThreads, 0, current_stream()>>>(
-      dx, dy, x, denom, N, C, L, size, alpha, beta);
+  local_response_norm_backward_kernel<T>
+      <<<blocks_for(N * C * L), kThreads, 0, current_stream()>>>(dx, dy, x, denom, N, C, L, size, alpha, beta);
   backend::cuda_check_launch("local_response_norm_backward");
 }
 

@@ -136,7 +136,8 @@ __global__ void extreme_block_kernel(T* values, int64_t* indices, const T* x, in
     const int64_t o = p / inner, i = p % inner;
     const T* base = x + o * R * inner + i;
     Extreme<T> best{T(0), -1};
-    for (int64_t r = threadIdx.x; r < R; r += blockDim.x) best = extreme_combine(best, Extreme<T>{base[r * inner], r}, is_max);
+    for (int64_t r = threadIdx.x; r < R; r += blockDim.x)
+      best = extreme_combine(best, Extreme<T>{base[r * inner], r}, is_max);
     best = block_reduce(best, shared, ExtremeCombine<T>{is_max});
     if (threadIdx.x == 0) {
       values[p] = best.value;
@@ -178,11 +179,11 @@ void var_reduce(T* out, const T* x, int64_t outer, int64_t R, int64_t inner, int
   const int64_t outputs = outer * inner;
   if (outputs == 0) return;
   if (block_per_output(outputs, R, inner)) {
-    var_block_kernel<T><<<output_blocks(outputs), kThreads, 0, current_stream()>>>(out, x, outer, R, inner, correction,
-                                                                                   take_sqrt);
+    var_block_kernel<T>
+        <<<output_blocks(outputs), kThreads, 0, current_stream()>>>(out, x, outer, R, inner, correction, take_sqrt);
   } else {
-    var_thread_kernel<T><<<blocks_for(outputs), kThreads, 0, current_stream()>>>(out, x, outer, R, inner, correction,
-                                                                                 take_sqrt);
+    var_thread_kernel<T>
+        <<<blocks_for(outputs), kThreads, 0, current_stream()>>>(out, x, outer, R, inner, correction, take_sqrt);
   }
   backend::cuda_check_launch("var_reduce");
 }
@@ -192,11 +193,11 @@ void extreme_reduce(T* values, int64_t* indices, const T* x, int64_t outer, int6
   const int64_t outputs = outer * inner;
   if (outputs == 0) return;
   if (block_per_output(outputs, R, inner)) {
-    extreme_block_kernel<T><<<output_blocks(outputs), kThreads, 0, current_stream()>>>(values, indices, x, outer, R,
-                                                                                       inner, is_max);
+    extreme_block_kernel<T>
+        <<<output_blocks(outputs), kThreads, 0, current_stream()>>>(values, indices, x, outer, R, inner, is_max);
   } else {
-    extreme_thread_kernel<T><<<blocks_for(outputs), kThreads, 0, current_stream()>>>(values, indices, x, outer, R,
-                                                                                     inner, is_max);
+    extreme_thread_kernel<T>
+        <<<blocks_for(outputs), kThreads, 0, current_stream()>>>(values, indices, x, outer, R, inner, is_max);
   }
   backend::cuda_check_launch("extreme_reduce");
 }
