@@ -276,3 +276,24 @@ def test_backward_without_the_first_input_gradient_does_not_crash():
         [rand(4, 6, 5), w, b],
         requires_grad=[False, True, True],
     )
+
+
+def test_index_mask_and_weight_on_another_device_raise_naming_both():
+    # A kernel handed a pointer of another device would fault (or read host memory on the GPU):
+    # the op refuses first. The poisoned cuda:0 tensor is never touched.
+    from striate.backends import _registry
+
+    def poisoned(*shape, dtype="float32"):
+        return _registry._poisoned_device_tensor(list(shape), dtype, "cuda:0")
+
+    x = st.ones(4, 3)
+    calls = {
+        "index": lambda: st.index_select(x, 0, poisoned(2, dtype="int64")),
+        "index ": lambda: st.gather(x, 1, poisoned(4, 3, dtype="int64")),
+        "mask": lambda: st.masked_select(x, poisoned(4, 3, dtype="bool")),
+        "mask ": lambda: x.masked_fill_(poisoned(4, 3, dtype="bool"), 0.0),
+        "weight": lambda: F.cross_entropy(x, st.tensor(np.array([0, 1, 2, 0])), weight=poisoned(3)),
+    }
+    for name, call in calls.items():
+        with pytest.raises(ValueError, match=rf"{name.strip()}.*cuda:0|cuda:0.*{name.strip()}"):
+            call()

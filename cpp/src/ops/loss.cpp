@@ -52,6 +52,7 @@ void check_input(const Tensor& input, const Tensor& target, const char* op) {
 // Returns the contiguous class weights (undefined when none were given).
 Tensor check_class_weight(const Tensor& weight, const Tensor& input, int64_t C, const char* op) {
   if (!weight.defined()) return weight;
+  dispatch::device_of(op, {{"input", input}, {"weight", weight}});
   STRIATE_CHECK_TYPE(weight.dtype() == input.dtype(), op, ": expected 'weight' of the input's dtype ", input.dtype(),
                      ", got ", weight.dtype());
   STRIATE_CHECK_SHAPE(weight.dim() == 1 && weight.size(0) == C, op, ": expected 'weight' of shape (", C,
