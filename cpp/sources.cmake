@@ -160,9 +160,13 @@ set(STRIATE_CUDA_SOURCES
   cpp/src/kernels/cuda/elementwise.cu
   cpp/src/kernels/cuda/gemm.cu
   cpp/src/kernels/cuda/im2col.cu
+  cpp/src/kernels/cuda/index.cu
+  cpp/src/kernels/cuda/loss.cu
+  cpp/src/kernels/cuda/normalization.cu
   cpp/src/kernels/cuda/optimizer.cu
   cpp/src/kernels/cuda/pooling.cu
   cpp/src/kernels/cuda/random.cu
+  cpp/src/kernels/cuda/reduce.cu
 )
 set(STRIATE_NO_CUDA_SOURCES cpp/src/core/cuda_runtime_none.cpp)
 

@@ -479,7 +479,9 @@ def _basic(self, index):
             out = out._slice(dim, start, builtins.max(stop, start), step)
             dim += 1
         elif isinstance(i, (Tensor, list, np.ndarray, builtins.bool, np.bool_)):
-            idx = _as_index_tensor(i)
+            # Indices built here (lists, arrays) or given on the CPU follow the indexed tensor,
+            # as PyTorch's do.
+            idx = _on_device_of(_as_index_tensor(i), self)
             advanced.append((dim, idx))
             dim += idx.ndim if idx.dtype == _C.dtype.bool else 1
         else:
@@ -488,6 +490,11 @@ def _basic(self, index):
                 f"indices (got {type(i).__name__})"
             )
     return out, advanced
+
+
+def _on_device_of(t, like):
+    """t on like's device (a copy when it lives elsewhere)."""
+    return t if str(t.device) == str(like.device) else t.to(like.device)
 
 
 def _check_single_advanced(advanced):
@@ -533,7 +540,9 @@ def __setitem__(self, index, value):
     out, advanced = _basic(self, _normalize(index))
     scalar = isinstance(value, (int, float, builtins.bool, np.number))
     if not scalar and not isinstance(value, Tensor):
-        value = tensor(np.asarray(value), dtype=self.dtype)
+        value = _on_device_of(tensor(np.asarray(value), dtype=self.dtype), self)
+    elif isinstance(value, Tensor) and value.ndim == 0 and not value.requires_grad:
+        value = _on_device_of(value, self)  # a 0-d CPU value writes into any device, as in PyTorch
     if not advanced:
         if scalar:
             out.fill_(value)
@@ -553,7 +562,7 @@ def __setitem__(self, index, value):
             _C._masked_scatter_(out, idx, value)
         return
     if scalar:
-        value = tensor(value, dtype=self.dtype)
+        value = _on_device_of(tensor(value, dtype=self.dtype), self)
     _C._index_put_(out, idx.long(), value)
 
 

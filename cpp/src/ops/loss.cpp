@@ -52,6 +52,7 @@ void check_input(const Tensor& input, const Tensor& target, const char* op) {
 // Returns the contiguous class weights (undefined when none were given).
 Tensor check_class_weight(const Tensor& weight, const Tensor& input, int64_t C, const char* op) {
   if (!weight.defined()) return weight;
+  dispatch::device_of(op, {{"input", input}, {"weight", weight}});
   STRIATE_CHECK_TYPE(weight.dtype() == input.dtype(), op, ": expected 'weight' of the input's dtype ", input.dtype(),
                      ", got ", weight.dtype());
   STRIATE_CHECK_SHAPE(weight.dim() == 1 && weight.size(0) == C, op, ": expected 'weight' of shape (", C,
@@ -103,7 +104,11 @@ ClassLayout check_class_target(const Tensor& input, const Tensor& target, const 
 // Checks every label and returns the 'mean' denominator: the summed weight of the kept targets.
 double check_labels(const Tensor& target, const Tensor& weight, int64_t C, std::optional<int64_t> ignore_index,
                     const char* op) {
-  const int64_t* labels = target.data<int64_t>();
+  // Device labels and weights are read from host copies (the kernels trust the range).
+  const Device cpu(DeviceType::CPU);
+  const Tensor host_target = target.device().is_cpu() ? target : target.to(cpu);
+  const Tensor host_weight = !weight.defined() || weight.device().is_cpu() ? weight : weight.detach().to(cpu);
+  const int64_t* labels = host_target.data<int64_t>();
   double total_weight = 0;
   for (int64_t i = 0; i < target.numel(); ++i) {
     if (ignore_index && labels[i] == *ignore_index) continue;
@@ -113,7 +118,7 @@ double check_labels(const Tensor& target, const Tensor& weight, int64_t C, std::
     if (!weight.defined()) {
       total_weight += 1;
     } else {
-      STRIATE_DISPATCH_FLOATING(weight.dtype(), op, [&] { total_weight += weight.data<scalar_t>()[labels[i]]; });
+      STRIATE_DISPATCH_FLOATING(weight.dtype(), op, [&] { total_weight += host_weight.data<scalar_t>()[labels[i]]; });
     }
   }
   return total_weight;

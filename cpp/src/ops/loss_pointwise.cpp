@@ -91,7 +91,7 @@ struct BinaryCrossEntropyBackward : autograd::Node {
     STRIATE_DISPATCH_FLOATING(x.dtype(), "BinaryCrossEntropyBackward", [&] {
       STRIATE_PROFILE_BYTES((dloss.numel() + (2 + dx.defined() + dt.defined()) * x.numel()) * sizeof(scalar_t));
       kernels::binary_cross_entropy_backward<scalar_t>(
-          dx.device(), dx.defined() ? dx.data<scalar_t>() : nullptr, dt.defined() ? dt.data<scalar_t>() : nullptr,
+          x.device(), dx.defined() ? dx.data<scalar_t>() : nullptr, dt.defined() ? dt.data<scalar_t>() : nullptr,
           dloss.data<scalar_t>(), x.data<scalar_t>(), t.data<scalar_t>(), x.numel());
     });
     return {dx, dt};
@@ -111,8 +111,10 @@ Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Ten
   check_same_shape(input, target, op);
   Tensor x = input.contiguous();
   Tensor t = target.contiguous();
+  // The range check reads a host copy of a device input (one copy; the kernel trusts the range).
+  const Tensor host_x = x.device().is_cpu() ? x : x.detach().to(Device(DeviceType::CPU));
   STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
-    const scalar_t* values = x.data<scalar_t>();
+    const scalar_t* values = host_x.data<scalar_t>();
     for (int64_t i = 0; i < x.numel(); ++i)
       STRIATE_CHECK(values[i] >= 0 && values[i] <= 1, op,
                     ": expected every element of 'input' to be a probability in [0, 1], got ", values[i],
@@ -168,7 +170,7 @@ struct KlDivBackward : autograd::Node {
     Tensor dt = should_compute_input_grad(1) ? empty(x.sizes(), options_of(x)) : Tensor();
     STRIATE_DISPATCH_FLOATING(x.dtype(), "KlDivBackward", [&] {
       STRIATE_PROFILE_BYTES((dloss.numel() + (2 + dx.defined() + dt.defined()) * x.numel()) * sizeof(scalar_t));
-      kernels::kl_div_backward<scalar_t>(dx.device(), dx.defined() ? dx.data<scalar_t>() : nullptr,
+      kernels::kl_div_backward<scalar_t>(x.device(), dx.defined() ? dx.data<scalar_t>() : nullptr,
                                          dt.defined() ? dt.data<scalar_t>() : nullptr, dloss.data<scalar_t>(),
                                          x.data<scalar_t>(), t.data<scalar_t>(), x.numel());
     });

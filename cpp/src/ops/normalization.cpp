@@ -66,7 +66,7 @@ struct BatchNormBackward : autograd::Node {
     Tensor dbeta = should_compute_input_grad(2) ? empty({C}, options_of(x)) : Tensor();
     STRIATE_DISPATCH_FLOATING(x.dtype(), "BatchNormBackward", [&] {
       STRIATE_PROFILE_BYTES((dx.defined() ? 3 : 2) * N * C * L * sizeof(scalar_t));
-      kernels::batch_norm_backward<scalar_t>(dx.device(), dx.defined() ? dx.data<scalar_t>() : nullptr,
+      kernels::batch_norm_backward<scalar_t>(x.device(), dx.defined() ? dx.data<scalar_t>() : nullptr,
                                              dgamma.defined() ? dgamma.data<scalar_t>() : nullptr,
                                              dbeta.defined() ? dbeta.data<scalar_t>() : nullptr, dy.data<scalar_t>(),
                                              x.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(),
@@ -178,7 +178,7 @@ struct GroupNormBackward : autograd::Node {
     Tensor dbeta = should_compute_input_grad(2) ? empty({C}, options_of(x)) : Tensor();
     STRIATE_DISPATCH_FLOATING(x.dtype(), op_name.c_str(), [&] {
       STRIATE_PROFILE_BYTES((dx.defined() ? 3 : 2) * N * C * L * sizeof(scalar_t));
-      kernels::group_norm_backward<scalar_t>(dx.device(), dx.defined() ? dx.data<scalar_t>() : nullptr,
+      kernels::group_norm_backward<scalar_t>(x.device(), dx.defined() ? dx.data<scalar_t>() : nullptr,
                                              dgamma.defined() ? dgamma.data<scalar_t>() : nullptr,
                                              dbeta.defined() ? dbeta.data<scalar_t>() : nullptr, dy.data<scalar_t>(),
                                              x.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(),

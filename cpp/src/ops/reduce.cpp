@@ -125,7 +125,7 @@ ReducePlan plan_reduction(const Tensor& x, const std::vector<bool>& reduced) {
 Tensor sum_forward(const Tensor& x, const std::vector<bool>& reduced, bool keepdim, bool average, const char* op) {
   ReducePlan plan = plan_reduction(x, reduced);
   const DType out_dtype = x.is_floating_point() ? x.dtype() : DType::Int64;
-  Tensor out = empty(reduced_shape(x.sizes(), reduced, keepdim), TensorOptions(out_dtype));
+  Tensor out = empty(reduced_shape(x.sizes(), reduced, keepdim), TensorOptions(out_dtype).set_device(x.device()));
   const double scale = average ? 1.0 / static_cast<double>(plan.R) : 1.0;
   STRIATE_DISPATCH_ALL(x.dtype(), op, [&] {
     using out_t = std::conditional_t<std::is_floating_point_v<scalar_t>, scalar_t, int64_t>;
@@ -300,7 +300,7 @@ std::tuple<Tensor, Tensor> extreme_forward(const Tensor& x, const std::vector<bo
   ReducePlan plan = plan_reduction(x, reduced);
   Shape out_shape = reduced_shape(x.sizes(), reduced, keepdim);
   Tensor values = empty(out_shape, options_of(x));
-  Tensor indices = empty(out_shape, TensorOptions(DType::Int64));
+  Tensor indices = empty(out_shape, TensorOptions(DType::Int64).set_device(x.device()));
   if (values.numel() == 0) return {values, indices};
   STRIATE_DISPATCH_ALL(x.dtype(), op, [&] {
     STRIATE_PROFILE_BYTES((plan.data.numel() + values.numel()) * sizeof(scalar_t) + indices.numel() * sizeof(int64_t));

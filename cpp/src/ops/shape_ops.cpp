@@ -29,7 +29,9 @@ void check_index_dtype(const Tensor& index, const char* op) {
 
 // Every index must lie in [0, size) (or [-size, size) where negative indices count from the end).
 void check_index_range(const Tensor& index, int64_t size, bool allow_negative, int dim, const char* op) {
-  const int64_t* values = index.data<int64_t>();
+  // A device index is checked on a host copy (the kernels trust the range).
+  const Tensor host = index.device().is_cpu() ? index : index.to(Device(DeviceType::CPU));
+  const int64_t* values = host.data<int64_t>();
   const int64_t low = allow_negative ? -size : 0;
   for (int64_t i = 0; i < index.numel(); ++i) {
     STRIATE_CHECK_INDEX(values[i] >= low && values[i] < size, op, ": index ", values[i],
@@ -218,7 +220,7 @@ struct IndexSelectBackward : autograd::Node {
 
 Tensor select_rows(const Tensor& input, int64_t dim, const Tensor& index, bool allow_negative, const char* op) {
   STRIATE_CHECK(input.defined(), op, ": expected a tensor, got None");
-  dispatch::device_of(op, input);
+  dispatch::device_of(op, {{"input", input}, {"index", index}});
   check_index_dtype(index, op);
   // A 0-d input behaves as a 1-element vector, as in PyTorch.
   Tensor x = input.dim() == 0 ? input.reshape({1}) : input;
@@ -287,7 +289,7 @@ struct GatherBackward : autograd::Node {
 
 Tensor gather(const Tensor& input, int64_t dim, const Tensor& index) {
   STRIATE_CHECK(input.defined(), "gather: expected a tensor, got None");
-  dispatch::device_of("gather", input);
+  dispatch::device_of("gather", {{"input", input}, {"index", index}});
   check_index_dtype(index, "gather");
   const bool scalar = input.dim() == 0;
   Tensor x = scalar ? input.reshape({1}) : input;
@@ -362,7 +364,7 @@ struct MaskedWriteBackward : autograd::Node {
 
 Tensor masked_select(const Tensor& x, const Tensor& mask) {
   STRIATE_CHECK(x.defined(), "masked_select: expected a tensor, got None");
-  dispatch::device_of("masked_select", x);
+  dispatch::device_of("masked_select", {{"input", x}, {"mask", mask}});
   check_mask(x, mask, "masked_select");
   Tensor m = mask.contiguous();
   Tensor contiguous_x = x.contiguous();
@@ -388,7 +390,7 @@ Tensor masked_select(const Tensor& x, const Tensor& mask) {
 
 Tensor& masked_fill_(Tensor& x, const Tensor& mask, Scalar value) {
   check_inplace(x, "masked_fill_");
-  dispatch::device_of("masked_fill_", x);
+  dispatch::device_of("masked_fill_", {{"input", x}, {"mask", mask}});
   check_mask(x, mask, "masked_fill_");
   const bool track = autograd::needs_grad(x);
   check_not_tracked_view(x, track, "masked_fill_");
@@ -417,7 +419,7 @@ Tensor masked_fill(const Tensor& x, const Tensor& mask, Scalar value) {
 
 Tensor& masked_scatter_(Tensor& x, const Tensor& mask, const Tensor& source) {
   check_inplace(x, "masked_scatter_");
-  dispatch::device_of("masked_scatter_", x);
+  dispatch::device_of("masked_scatter_", {{"input", x}, {"mask", mask}, {"source", source}});
   check_mask(x, mask, "masked_scatter_");
   Tensor m = mask.contiguous();
   const int64_t count = kernels::count_nonzero(m.device(), static_cast<const uint8_t*>(m.data_ptr()), m.numel());
@@ -456,7 +458,7 @@ struct IndexPutBackward : autograd::Node {
     std::vector<Tensor> out(2);
     if (should_compute_input_grad(0)) {
       out[0] = grads[0].clone();
-      index_put_(out[0], idx, zeros({}, TensorOptions(dtype)));
+      index_put_(out[0], idx, zeros({}, TensorOptions(dtype).set_device(out[0].device())));
     }
     if (should_compute_input_grad(1)) out[1] = sum_to(take_along_dim0(grads[0], idx), source_shape);
     return out;
@@ -469,7 +471,7 @@ struct IndexPutBackward : autograd::Node {
 
 Tensor& index_put_(Tensor& x, const Tensor& index, const Tensor& source) {
   check_inplace(x, "index_put_");
-  dispatch::device_of("index_put_", x);
+  dispatch::device_of("index_put_", {{"input", x}, {"index", index}, {"source", source}});
   check_index_dtype(index, "index_put_");
   STRIATE_CHECK_INDEX(x.dim() > 0, "index_put_: a 0-d tensor cannot be indexed with an integer tensor");
   Tensor idx = index.contiguous();
