@@ -79,7 +79,8 @@ def test_times_are_consistent_and_self_excludes_nested_records():
         assert event.start_us >= 0
     # A backward node's kernels nest inside it, one level deeper, within its span.
     node = by_name(prof, "BatchNormReluBackward")[0]
-    kernel = next(e for e in by_name(prof, "batch_norm_relu_backward") if e.start_us >= node.start_us)
+    kernels = by_name(prof, "batch_norm_relu_backward")
+    kernel = next(e for e in kernels if e.start_us >= node.start_us)
     assert kernel.depth == node.depth + 1
     assert kernel.start_us + kernel.duration_us <= node.start_us + node.duration_us + 1e-3
     assert node.self_time_us <= node.duration_us - kernel.duration_us + 1e-3
