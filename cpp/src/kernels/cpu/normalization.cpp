@@ -114,15 +114,9 @@ void batch_norm_relu_apply(T* z, const T* x, const T* mean, const T* invstd, con
 
 namespace {
 
-// ReLU's gradient of one row: dz where z > 0, else 0.
-template <typename T>
-void relu_mask(T* out, const T* dz, const T* z, int64_t n) {
-  for (int64_t l = 0; l < n; ++l) out[l] = z[l] > T(0) ? dz[l] : T(0);
-}
-
-// batch_norm_backward, with dy = relu_mask(dz, z) when z is given. The masked gradient of a row
-// is made in a row buffer (it sits in L1) just before each of the two sweeps that read it, so it
-// never goes out to memory.
+// batch_norm_backward, with dy = dz where z > 0, else 0 (ReLU's gradient), when z is given. The masked gradient of a
+// row is made in a row buffer (it sits in L1) just before each of the two sweeps that read it, so it never goes out to
+// memory.
 template <typename T>
 void backward(T* dx, T* dgamma, T* dbeta, const T* dy, const T* z, const T* x, const T* mean, const T* invstd,
               const T* gamma, int64_t N, int64_t C, int64_t L, bool batch_stats) {
@@ -135,7 +129,7 @@ void backward(T* dx, T* dgamma, T* dbeta, const T* dy, const T* z, const T* x, c
       for (int64_t row = begin; row < end; ++row) {
         const T* g = dy + row * L;
         if (z) {
-          relu_mask(masked.data(), g, z + row * L, L);
+          vk.relu_backward(masked.data(), g, z + row * L, L);  // ReLU's gradient: dz where z > 0
           g = masked.data();
         }
         vk.centered_dot(&row_sum[row], &row_dot[row], g, x + row * L, L, mean[row % C]);
@@ -167,7 +161,7 @@ void backward(T* dx, T* dgamma, T* dbeta, const T* dy, const T* z, const T* x, c
         const int64_t c = row % C;
         const T* g = dy + row * L;
         if (z) {
-          relu_mask(masked.data(), g, z + row * L, L);
+          vk.relu_backward(masked.data(), g, z + row * L, L);  // ReLU's gradient: dz where z > 0
           g = masked.data();
         }
         vk.centered_combine(dx + row * L, g, x + row * L, L, a[c], b[c], mean[c], c_term[c]);
