@@ -205,7 +205,7 @@ def test_quick_run_covers_every_measurement(quick_run):
     assert memory and memory[0]["unit"] == "MiB"
     assert set(memory[0]["details"]["rss_after_import"]) == {"striate", "torch"}
     overhead = [row["name"] for row in rows if row["suite"] == "overhead"]
-    assert len(overhead) == 7 and any(name.endswith("with autograd") for name in overhead)
+    assert len(overhead) == 9 and any(name.endswith("with autograd") for name in overhead)
 
 
 def test_quick_run_prints_the_table(quick_run):

@@ -1,5 +1,5 @@
-// striate._C: what was built and what runs where: version and show_config, the CPU ISA switch and
-// FMA peak probe, CUDA
+// striate._C: what was built and what runs where: version and show_config, the CPU ISA switch,
+// FMA peak probe and caching allocator's statistics, CUDA
 // availability, the op registry (wrapped by striate.backends), and a test hook that makes tensors
 // claiming another device.
 #include <sys/mman.h>
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bindings.h"
+#include "core/cpu_allocator.h"
 #include "core/cuda_runtime.h"
 #include "kernels/cpu/peak_probe.h"
 #include "striate/core/config.h"
@@ -70,6 +71,24 @@ void init_config(py::module_& m) {
         return kernels::cpu::peak_gflops(threads, type);
       },
       py::arg("threads"), py::arg("dtype"));
+
+  // The caching CPU allocator (wrapped by striate.backends.cpu.memory_stats and friends).
+  m.def("_cpu_memory_stats", [] {
+    allocator::Stats s = cpu_allocator::stats();
+    py::dict d;
+    d["allocated_bytes"] = s.allocated_bytes;
+    d["cached_bytes"] = s.cached_bytes;
+    d["peak_allocated_bytes"] = s.peak_allocated_bytes;
+    d["requests"] = s.requests;
+    d["cache_hits"] = s.cache_hits;
+    d["os_allocations"] = s.os_allocations;
+    d["os_frees"] = s.os_frees;
+    d["cache_limit"] = s.cache_limit;
+    return d;
+  });
+  m.def("_cpu_empty_cache", [] { return cpu_allocator::empty_cache(); });
+  m.def("_cpu_reset_peak_memory_stats", [] { cpu_allocator::reset_peak(); });
+  m.def("_cpu_set_cache_limit", [](size_t bytes) { cpu_allocator::set_cache_limit(bytes); }, py::arg("bytes"));
 
   py::module_ backends = m.def_submodule("_backends", "the op registry; wrapped by striate.backends");
   backends.def("registered_ops", &backends::registered_ops);

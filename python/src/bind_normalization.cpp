@@ -37,6 +37,11 @@ void bind_functional(py::module_& functional) {
   functional.def("batch_norm", &batch_norm, py::arg("input"), py::arg("running_mean"), py::arg("running_var"),
                  py::arg("weight") = py::none(), py::arg("bias") = py::none(), py::arg("training") = false,
                  py::arg("momentum") = 0.1, py::arg("eps") = 1e-5, release_gil());
+  // The fused path BatchNorm -> ReLU modules take (private: reached through the modules; bound for
+  // the tests that compare it with the two ops and with PyTorch).
+  functional.def("_batch_norm_relu", &batch_norm_relu, py::arg("input"), py::arg("running_mean"),
+                 py::arg("running_var"), py::arg("weight") = py::none(), py::arg("bias") = py::none(),
+                 py::arg("training") = false, py::arg("momentum") = 0.1, py::arg("eps") = 1e-5, release_gil());
   functional.def(
       "layer_norm",
       [](const Tensor& input, const py::object& normalized_shape, const Tensor& weight, const Tensor& bias,

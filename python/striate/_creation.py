@@ -21,8 +21,15 @@ _DTYPE_TO_NUMPY = {v: k for k, v in _NUMPY_TO_DTYPE.items()}
 
 
 def _size(size, op):
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+    if len(size) == 1 and type(size[0]) is not int and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
+    # Plain ints (the common case) go to the binding as they are: this path is part of every
+    # tensor creation's overhead (bench/: `striate bench --suite overhead`).
+    for s in size:
+        if type(s) is not int:
+            break
+    else:
+        return size
     for s in size:
         if isinstance(s, builtins.bool) or not isinstance(s, (int, np.integer)):
             raise TypeError(f"{op}: size must be a sequence of ints, got {size!r}")

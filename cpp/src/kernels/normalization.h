@@ -45,6 +45,30 @@ inline Kernel<void(T* dx,            // (N, C, L) or null
                    const T* gamma,   // (C) or null
                    int64_t N, int64_t C, int64_t L, bool batch_stats)>
     batch_norm_backward{"batch_norm_backward", dtype_of<T>::value};
+// Batch norm then ReLU in one pass: z = max(0, batch_norm(x)) (a pass over memory saved in
+// training; the modules call it on their BatchNorm -> ReLU runs).
+template <typename T>
+inline Kernel<void(T* z,             // (N, C, L)
+                   const T* x,       // (N, C, L)
+                   const T* mean,    // (C)
+                   const T* invstd,  // (C)
+                   const T* gamma,   // (C) or null
+                   const T* beta,    // (C) or null
+                   int64_t N, int64_t C, int64_t L)>
+    batch_norm_relu_apply{"batch_norm_relu_apply", dtype_of<T>::value};
+// batch_norm_backward of dy = dz where z > 0, else 0 (ReLU's gradient), without writing dy out.
+template <typename T>
+inline Kernel<void(T* dx,            // (N, C, L) or null
+                   T* dgamma,        // (C) or null
+                   T* dbeta,         // (C) or null
+                   const T* dz,      // (N, C, L)
+                   const T* z,       // (N, C, L): the forward's output
+                   const T* x,       // (N, C, L)
+                   const T* mean,    // (C)
+                   const T* invstd,  // (C)
+                   const T* gamma,   // (C) or null
+                   int64_t N, int64_t C, int64_t L, bool batch_stats)>
+    batch_norm_relu_backward{"batch_norm_relu_backward", dtype_of<T>::value};
 
 // Statistics per (sample, group) over the group's C / G channels and L; y = xhat * gamma + beta
 // with gamma / beta per channel.

@@ -54,7 +54,8 @@ nn::Module& child(const nn::Module& model, const char* name) {
   return **found;
 }
 
-// The stem's relu(bn1(conv1(input))), as one convolution at inference when it can be (nn/fusion.h).
+// The stem's relu(bn1(conv1(input))), as one convolution at inference when it can be, else with
+// bn1 and relu as one op (nn/fusion.h).
 Tensor stem(const nn::Module& model, const Tensor& input) {
   auto* conv = dynamic_cast<nn::Conv2dImpl*>(&child(model, "conv1"));
   auto* bn = dynamic_cast<nn::BatchNormImpl*>(&child(model, "bn1"));
@@ -63,7 +64,10 @@ Tensor stem(const nn::Module& model, const Tensor& input) {
     if (auto fused = nn::fused_conv_bn(*conv, *bn, relu_fuses, input))
       return relu_fuses ? *fused : run(model, "relu", *fused);
   }
-  return run(model, "relu", run(model, "bn1", run(model, "conv1", input)));
+  Tensor y = run(model, "conv1", input);
+  if (bn)
+    if (auto fused = nn::fused_bn_relu(*bn, &child(model, "relu"), y)) return *fused;
+  return run(model, "relu", run(model, "bn1", y));
 }
 
 Tensor head(const nn::Module& model, const Tensor& features) {

@@ -42,12 +42,21 @@ Tensor activate(const Module& block, const Tensor& x) {
   return activation ? activation->call(x) : relu(x);
 }
 
-// activate(block, bn(conv(x))), run as one convolution at inference when it can be (nn/fusion.h).
+// activate(block, bn(conv(x))), run as one convolution at inference when it can be, else with the
+// batch norm and a plain ReLU as one op (nn/fusion.h).
 Tensor conv_bn_activate(const Module& block, Conv2dImpl& conv, BatchNormImpl& bn, const Tensor& x) {
   Module* activation = child_or_null(block, "relu");
   const bool relu_fuses = !activation || is_plain_relu(*activation);
   if (auto fused = fused_conv_bn(conv, bn, relu_fuses, x)) return relu_fuses ? *fused : activation->call(*fused);
-  return activate(block, bn.call(conv.call(x)));
+  Tensor y = conv.call(x);
+  if (auto fused = fused_bn_relu(bn, activation, y)) return *fused;
+  return activate(block, bn.call(y));
+}
+
+// relu(bn(x)), as one op when it can be (nn/fusion.h).
+Tensor bn_relu(BatchNormImpl& bn, const Tensor& x) {
+  if (auto fused = fused_bn_relu(bn, nullptr, x)) return *fused;
+  return relu(bn.call(x));
 }
 
 // bn(conv(x)), folded into one convolution at inference when it can be.
@@ -290,11 +299,11 @@ PreActBlockImpl::PreActBlockImpl(int64_t in_channels, int64_t out_channels, int6
 
 Tensor PreActBlockImpl::forward(const Tensor& input) {
   check_4d(input, "PreActBlock", in_channels);
-  Tensor activated = relu(bn1(input));
+  Tensor activated = bn_relu(*bn1, input);
   // The projection sees the pre-activated input, as in He et al.'s identity-mapping paper.
   Tensor skip = shortcut ? shortcut(activated) : input;
   Tensor out = conv1(activated);
-  out = conv2(relu(bn2(out)));
+  out = conv2(bn_relu(*bn2, out));
   return add(out, skip);
 }
 
@@ -320,9 +329,9 @@ WideBlockImpl::WideBlockImpl(int64_t in_channels, int64_t out_channels, int64_t 
 
 Tensor WideBlockImpl::forward(const Tensor& input) {
   check_4d(input, "WideBlock", in_channels);
-  Tensor activated = relu(bn1(input));
+  Tensor activated = bn_relu(*bn1, input);
   Tensor skip = shortcut ? shortcut(activated) : input;
-  Tensor out = relu(bn2(conv1(activated)));
+  Tensor out = bn_relu(*bn2, conv1(activated));
   if (drop) out = drop(out);
   return add(conv2(out), skip);
 }

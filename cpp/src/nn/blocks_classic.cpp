@@ -10,6 +10,7 @@
 #include "striate/core/error.h"
 #include "striate/core/random.h"
 #include "striate/nn/dropout.h"
+#include "striate/nn/fusion.h"
 #include "striate/nn/init.h"
 #include "striate/nn/normalization.h"
 #include "striate/ops/activation.h"
@@ -82,7 +83,12 @@ BasicConv2dImpl::BasicConv2dImpl(int64_t in_channels, int64_t out_channels, int6
   bn = register_module("bn", BatchNorm2d(BatchNormOptions(out_channels).eps(0.001)).ptr());
 }
 
-Tensor BasicConv2dImpl::forward(const Tensor& input) { return relu(bn->call(conv->call(input))); }
+Tensor BasicConv2dImpl::forward(const Tensor& input) {
+  Tensor y = conv->call(input);
+  if (auto* norm = dynamic_cast<BatchNormImpl*>(bn.get()))
+    if (auto fused = fused_bn_relu(*norm, nullptr, y)) return *fused;  // one op (nn/fusion.h)
+  return relu(bn->call(y));
+}
 
 // ---- Fire ----------------------------------------------------------------------------------
 

@@ -44,6 +44,14 @@ Tensor SequentialImpl::forward(const Tensor& input) {
         continue;
       }
     }
+    // BatchNorm -> ReLU runs as one op (nn/fusion.h).
+    if (auto* norm = dynamic_cast<BatchNormImpl*>(child); norm && i + 1 < children.size() && children[i + 1].value) {
+      if (auto fused = fused_bn_relu(*norm, children[i + 1].value.get(), x)) {
+        x = *fused;
+        ++i;
+        continue;
+      }
+    }
     x = child->call(x);
   }
   return x;

@@ -1,4 +1,5 @@
-// Conv2d -> BatchNorm (-> ReLU) folded into one convolution at inference (see nn/fusion.h).
+// Conv2d -> BatchNorm (-> ReLU) folded into one convolution at inference, and BatchNorm -> ReLU
+// as one op (see nn/fusion.h).
 #include "striate/nn/fusion.h"
 
 #include <array>
@@ -13,6 +14,7 @@
 #include "striate/nn/normalization.h"
 #include "striate/ops/conv.h"
 #include "striate/ops/creation.h"
+#include "striate/ops/normalization.h"
 
 namespace striate::nn {
 
@@ -121,6 +123,21 @@ std::optional<Tensor> fused_conv_bn(Conv2dImpl& conv, BatchNormImpl& bn, bool re
   CallScope scope(conv, input);
   Tensor output = relu ? conv2d_relu(input, folded_weight, folded_bias, conv.functional_options())
                        : conv2d(input, folded_weight, folded_bias, conv.functional_options());
+  return scope.finish(output);
+}
+
+std::optional<Tensor> fused_bn_relu(BatchNormImpl& bn, Module* relu, const Tensor& input) {
+  const std::type_info& type = typeid(bn);
+  const bool builtin =
+      type == typeid(BatchNorm1dImpl) || type == typeid(BatchNorm2dImpl) || type == typeid(BatchNorm3dImpl);
+  if (!builtin || bn.has_hooks() || (relu && !is_plain_relu(*relu)) || !input.defined()) return std::nullopt;
+  Tensor output;
+  {
+    CallScope scope(bn, input);
+    output = scope.finish(bn.forward_relu(input));
+  }
+  if (!relu) return output;
+  CallScope scope(*relu, output);
   return scope.finish(output);
 }
 

@@ -8,6 +8,7 @@
 #include "kernels/normalization.h"
 #include "ops/dispatch.h"
 #include "striate/autograd.h"
+#include "striate/ops/activation.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/elementwise.h"
 #include "striate/ops/reduce.h"
@@ -54,30 +55,41 @@ namespace {
 
 struct BatchNormBackward : autograd::Node {
   autograd::SavedTensor input, weight;
-  Tensor mean, invstd;  // (C): the batch's, or a copy of the running statistics used
+  autograd::SavedTensor output;  // relu(y), when the ReLU is fused
+  Tensor mean, invstd;           // (C): the batch's, or a copy of the running statistics used
   int64_t N = 0, C = 0, L = 0;
   bool batch_stats = true;
+  bool relu = false;
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
-    Tensor x = input.unpack("BatchNormBackward").contiguous();
-    Tensor gamma = weight.defined() ? weight.unpack("BatchNormBackward").contiguous() : Tensor();
+    const char* node_name = relu ? "BatchNormReluBackward" : "BatchNormBackward";
+    Tensor x = input.unpack(node_name).contiguous();
+    Tensor gamma = weight.defined() ? weight.unpack(node_name).contiguous() : Tensor();
+    Tensor z = relu ? output.unpack(node_name).contiguous() : Tensor();
     Tensor dy = grads[0].contiguous();
     Tensor dx = should_compute_input_grad(0) ? empty(x.sizes(), options_of(x)) : Tensor();
     Tensor dgamma = should_compute_input_grad(1) ? empty({C}, options_of(x)) : Tensor();
     Tensor dbeta = should_compute_input_grad(2) ? empty({C}, options_of(x)) : Tensor();
-    STRIATE_DISPATCH_FLOATING(x.dtype(), "BatchNormBackward", [&] {
-      STRIATE_PROFILE_BYTES((dx.defined() ? 3 : 2) * N * C * L * sizeof(scalar_t));
-      kernels::batch_norm_backward<scalar_t>(x.device(), dx.defined() ? dx.data<scalar_t>() : nullptr,
-                                             dgamma.defined() ? dgamma.data<scalar_t>() : nullptr,
-                                             dbeta.defined() ? dbeta.data<scalar_t>() : nullptr, dy.data<scalar_t>(),
-                                             x.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(),
-                                             data_or_null<scalar_t>(gamma), N, C, L, batch_stats);
+    STRIATE_DISPATCH_FLOATING(x.dtype(), node_name, [&] {
+      STRIATE_PROFILE_BYTES(((dx.defined() ? 3 : 2) + (relu ? 2 : 0)) * N * C * L * sizeof(scalar_t));
+      scalar_t* dx_data = dx.defined() ? dx.data<scalar_t>() : nullptr;
+      scalar_t* dgamma_data = dgamma.defined() ? dgamma.data<scalar_t>() : nullptr;
+      scalar_t* dbeta_data = dbeta.defined() ? dbeta.data<scalar_t>() : nullptr;
+      if (relu)
+        kernels::batch_norm_relu_backward<scalar_t>(
+            x.device(), dx_data, dgamma_data, dbeta_data, dy.data<scalar_t>(), z.data<scalar_t>(), x.data<scalar_t>(),
+            mean.data<scalar_t>(), invstd.data<scalar_t>(), data_or_null<scalar_t>(gamma), N, C, L, batch_stats);
+      else
+        kernels::batch_norm_backward<scalar_t>(x.device(), dx_data, dgamma_data, dbeta_data, dy.data<scalar_t>(),
+                                               x.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(),
+                                               data_or_null<scalar_t>(gamma), N, C, L, batch_stats);
     });
     return {dx, dgamma, dbeta};
   }
-  std::string name() const override { return "BatchNormBackward"; }
+  std::string name() const override { return relu ? "BatchNormReluBackward" : "BatchNormBackward"; }
   void release_saved() override {
     input.reset();
     weight.reset();
+    output.reset();
   }
 };
 
@@ -91,9 +103,12 @@ void update_running_stat(const Tensor& running, const Tensor& batch, double mome
 
 }  // namespace
 
-Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
-                  const Tensor& bias, bool training, double momentum, double eps) {
-  const char* op = "batch_norm";
+namespace {
+
+// batch_norm, followed by a ReLU in the same pass when `relu`.
+Tensor batch_norm_impl(const Tensor& input, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
+                       const Tensor& bias, bool training, double momentum, double eps, bool relu) {
+  const char* op = relu ? "batch_norm_relu" : "batch_norm";
   check_input(input, op, 2);
   // An empty batch normalizes to an empty output and leaves the running statistics alone (PyTorch).
   if (input.numel() == 0) return mul(input, 1.0);
@@ -140,9 +155,11 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
       STRIATE_PROFILE_BYTES((2 * N * C * L + 4 * C) * sizeof(scalar_t));
-      kernels::batch_norm_apply<scalar_t>(y.device(), y.data<scalar_t>(), x.data<scalar_t>(), mean.data<scalar_t>(),
-                                          invstd.data<scalar_t>(), data_or_null<scalar_t>(gamma),
-                                          data_or_null<scalar_t>(beta), N, C, L);
+      (relu ? kernels::batch_norm_relu_apply<scalar_t>
+            : kernels::batch_norm_apply<scalar_t>)(y.device(), y.data<scalar_t>(), x.data<scalar_t>(),
+                                                   mean.data<scalar_t>(), invstd.data<scalar_t>(),
+                                                   data_or_null<scalar_t>(gamma), data_or_null<scalar_t>(beta), N, C,
+                                                   L);
     });
   }
   if (autograd::any_requires_grad({&input, &weight, &bias})) {
@@ -155,9 +172,28 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
     node->C = C;
     node->L = L;
     node->batch_stats = training;
+    node->relu = relu;
     autograd::record(node, {&input, &weight, &bias}, y);
+    if (relu) node->output = autograd::SavedTensor(y);
   }
   return y;
+}
+
+}  // namespace
+
+Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
+                  const Tensor& bias, bool training, double momentum, double eps) {
+  return batch_norm_impl(input, running_mean, running_var, weight, bias, training, momentum, eps, false);
+}
+
+Tensor batch_norm_relu(const Tensor& input, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
+                       const Tensor& bias, bool training, double momentum, double eps) {
+  const bool fused_kernels = input.defined() &&
+                             kernels::batch_norm_relu_apply<float>.implemented_on(input.device().type) &&
+                             kernels::batch_norm_relu_backward<float>.implemented_on(input.device().type);
+  if (!fused_kernels || input.numel() == 0)
+    return relu(batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps));
+  return batch_norm_impl(input, running_mean, running_var, weight, bias, training, momentum, eps, true);
 }
 
 // ---- group_norm (and layer_norm, instance_norm) ----------------------------------------------

@@ -74,11 +74,25 @@ def train(library, net_name, batch, steps, threads):
         x, y = torch.tensor(images), torch.tensor(labels)
         loss_fn = torch.nn.functional.cross_entropy
     model.train()
+    allocator = []
     for _ in range(steps):
         optimizer.zero_grad()
         loss_fn(model(x), y).backward()
         optimizer.step()
-    return {"library": library, "rss_after_import": after_import, "peak_rss": peak_rss()}
+        if library == "striate":
+            allocator.append(striate.backends.cpu.memory_stats())
+    report = {"library": library, "rss_after_import": after_import, "peak_rss": peak_rss()}
+    if allocator:
+        # The caching allocator's view: the most bytes tensors held at once, and the requests that
+        # went to the OS after the first step (0 in steady state).
+        report["allocator"] = {
+            "peak_allocated_bytes": allocator[-1]["peak_allocated_bytes"],
+            "os_allocations_after_first_step":
+                allocator[-1]["os_allocations"] - allocator[0]["os_allocations"],
+            "requests_per_step": (allocator[-1]["requests"] - allocator[0]["requests"])
+                / max(1, len(allocator) - 1),
+        }
+    return report
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Peak resident memory of a training run, per library: each library trains the net for a few
 steps in a child process of its own (one process holding both would count both) that reports its
-peak RSS (VmHWM) and its RSS right after the imports."""
+peak RSS (VmHWM) and its RSS right after the imports; striate's child adds its caching
+allocator's counters (peak bytes held by tensors, OS allocations after the first step)."""
 
 import json
 import os
@@ -51,5 +52,6 @@ def run(context):
             rows.append(make_row(
                 "memory", f"{net.label} b{batch} train peak RSS", threads, "MiB", samples,
                 details={"net": net.name, "batch": batch, "steps": context.memory_steps,
-                         "rss_after_import": after_import}))
+                         "rss_after_import": after_import,
+                         "striate_allocator": reports["striate"].get("allocator")}))
     return rows

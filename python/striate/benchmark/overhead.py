@@ -15,12 +15,16 @@ def cases():
     import striate as st
 
     xs, xt = st.ones(8), torch.ones(8)
+    os_, ot = st.ones(1), torch.ones(1)
+    g1s, g1t = st.ones(1, requires_grad=True), torch.ones(1, requires_grad=True)
     gs, gt = st.ones(8, requires_grad=True), torch.ones(8, requires_grad=True)
     ims, imt = st.ones(1, 3, 8, 8), torch.ones(1, 3, 8, 8)
     ws, wt = st.ones(4, 3, 3, 3), torch.ones(4, 3, 3, 3)
     ls, lt = st.ones(8, 8), torch.ones(8, 8)
     return {
         "empty (8,)": {"striate": lambda: st.empty(8), "torch": lambda: torch.empty(8)},
+        "add (1,)": {"striate": lambda: os_ + os_, "torch": lambda: ot + ot},
+        "add (1,) with autograd": {"striate": lambda: g1s + g1s, "torch": lambda: g1t + g1t},
         "add (8,)": {"striate": lambda: xs + xs, "torch": lambda: xt + xt},
         "add (8,) with autograd": {"striate": lambda: gs + gs, "torch": lambda: gt + gt},
         "relu (8,)": {"striate": lambda: st.nn.functional.relu(xs),

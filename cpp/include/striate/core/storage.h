@@ -51,10 +51,14 @@ class Storage {
 namespace allocator {
 // Bytes currently handed out to tensors / held in the cache, per device type.
 struct Stats {
-  size_t allocated_bytes = 0;
-  size_t cached_bytes = 0;
-  size_t peak_allocated_bytes = 0;
-  size_t os_allocations = 0;
+  size_t allocated_bytes = 0;       // in blocks handed to tensors (rounded to the size classes)
+  size_t cached_bytes = 0;          // in freed blocks kept for reuse
+  size_t peak_allocated_bytes = 0;  // the high-water mark of allocated_bytes
+  size_t requests = 0;              // allocations asked of the allocator
+  size_t cache_hits = 0;            // ... served from the cache
+  size_t os_allocations = 0;        // ... that went to the OS
+  size_t os_frees = 0;              // blocks returned to the OS
+  size_t cache_limit = 0;           // the most bytes the cache keeps
 };
 Stats cpu_stats();
 // Returns every cached block to the OS.

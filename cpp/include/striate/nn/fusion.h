@@ -1,4 +1,4 @@
-// Inference-time fusion: a Conv2d followed by a BatchNorm (and a ReLU) runs as one convolution,
+// Fusion of module runs. At inference a Conv2d followed by a BatchNorm (and a ReLU) runs as one convolution,
 // with the normalization folded into the convolution's weight and bias,
 //   scale = gamma / sqrt(running_var + eps),  W' = W * scale,  b' = (b - running_mean) * scale + beta,
 // and the ReLU applied as the convolution writes its output. Blocks and Sequential call it on their
@@ -22,6 +22,12 @@ class BatchNormImpl;
 // conv -> bn (-> relu when `relu`) as one convolution, or std::nullopt when fusion does not apply
 // (the caller then runs the modules as usual). The call is reported to call observers as conv's.
 std::optional<Tensor> fused_conv_bn(Conv2dImpl& conv, BatchNormImpl& bn, bool relu, const Tensor& input);
+
+// bn -> relu as one op (batch_norm_relu: a pass over memory saved forward and backward), in
+// training and evaluation alike, or std::nullopt when it does not apply: `bn` or `relu` is not a
+// built-in class or has hooks. `relu` null stands for the relu function (no module). Call
+// observers hear bn's call, then relu's (on the fused output).
+std::optional<Tensor> fused_bn_relu(BatchNormImpl& bn, Module* relu, const Tensor& input);
 
 // Whether `module` is a built-in ReLU (not a subclass that overrides its forward).
 bool is_plain_relu(const Module& module);

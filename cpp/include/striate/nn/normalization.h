@@ -35,6 +35,9 @@ class BatchNormImpl : public Module {
   // `dims` lists the input ranks the layer accepts ({2, 3} for BatchNorm1d).
   BatchNormImpl(const BatchNormOptions& options, std::string type_name, std::vector<int> dims);
   Tensor forward(const Tensor& input) override;
+  // relu(forward(input)) in one fused op (batch_norm_relu); Sequential and the blocks call it for
+  // a BatchNorm followed by a plain ReLU (nn/fusion.h).
+  Tensor forward_relu(const Tensor& input);
   std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const override;
   std::string extra_repr() const override;
   void reset_running_stats();
@@ -44,6 +47,7 @@ class BatchNormImpl : public Module {
 
  private:
   std::vector<int> accepted_dims_;
+  Tensor run(const Tensor& input, bool relu);
 };
 
 class BatchNorm1dImpl : public BatchNormImpl {

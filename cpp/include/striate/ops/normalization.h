@@ -18,9 +18,17 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
                   const Tensor& weight = Tensor(), const Tensor& bias = Tensor(), bool training = false,
                   double momentum = 0.1, double eps = 1e-5);
 
+// relu(batch_norm(...)) in one pass over memory forward and one backward (ReLU's mask applied as
+// the normalization's gradient reads it); equal to the two ops in sequence. BatchNorm modules
+// followed by a plain ReLU (Sequential, the blocks) run it. On devices without the fused kernels
+// it runs the two ops.
+Tensor batch_norm_relu(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
+                       const Tensor& weight = Tensor(), const Tensor& bias = Tensor(), bool training = false,
+                       double momentum = 0.1, double eps = 1e-5);
+
 // Statistics over the trailing dims given by normalized_shape; weight / bias of that shape.
-Tensor layer_norm(const Tensor& input, const std::vector<int64_t>& normalized_shape,
-                  const Tensor& weight = Tensor(), const Tensor& bias = Tensor(), double eps = 1e-5);
+Tensor layer_norm(const Tensor& input, const std::vector<int64_t>& normalized_shape, const Tensor& weight = Tensor(),
+                  const Tensor& bias = Tensor(), double eps = 1e-5);
 
 // input (N, C, *); statistics per sample over each of num_groups groups of C / num_groups
 // channels; weight / bias (C).
@@ -35,7 +43,6 @@ Tensor instance_norm(const Tensor& input, const Tensor& running_mean = Tensor(),
                      double momentum = 0.1, double eps = 1e-5);
 
 // input (N, C, *): x / (k + alpha / size * sum of x^2 over `size` neighbouring channels)^beta.
-Tensor local_response_norm(const Tensor& input, int64_t size, double alpha = 1e-4, double beta = 0.75,
-                           double k = 1.0);
+Tensor local_response_norm(const Tensor& input, int64_t size, double alpha = 1e-4, double beta = 0.75, double k = 1.0);
 
 }  // namespace striate

@@ -82,30 +82,58 @@ void batch_norm_stats(T* mean, T* var, const T* x, int64_t N, int64_t C, int64_t
   });
 }
 
+namespace {
+
 template <typename T>
-void batch_norm_apply(T* y, const T* x, const T* mean, const T* invstd, const T* gamma, const T* beta, int64_t N,
-                      int64_t C, int64_t L) {
+void apply(T* y, const T* x, const T* mean, const T* invstd, const T* gamma, const T* beta, int64_t N, int64_t C,
+           int64_t L, bool relu) {
   const auto& vk = vector_kernels<T>();
   parallel_for(0, N * C, rows_per_chunk(L), [&](int64_t begin, int64_t end) {
     for (int64_t row = begin; row < end; ++row) {
       const int64_t c = row % C;
       const T scale = invstd[c] * (gamma ? gamma[c] : T(1));
       const T shift = (beta ? beta[c] : T(0)) - mean[c] * scale;
-      vk.scale_shift(y + row * L, x + row * L, L, scale, shift, false);
+      vk.scale_shift(y + row * L, x + row * L, L, scale, shift, relu);
     }
   });
 }
 
+}  // namespace
+
 template <typename T>
-void batch_norm_backward(T* dx, T* dgamma, T* dbeta, const T* dy, const T* x, const T* mean, const T* invstd,
-                         const T* gamma, int64_t N, int64_t C, int64_t L, bool batch_stats) {
+void batch_norm_apply(T* y, const T* x, const T* mean, const T* invstd, const T* gamma, const T* beta, int64_t N,
+                      int64_t C, int64_t L) {
+  apply(y, x, mean, invstd, gamma, beta, N, C, L, false);
+}
+
+template <typename T>
+void batch_norm_relu_apply(T* z, const T* x, const T* mean, const T* invstd, const T* gamma, const T* beta, int64_t N,
+                           int64_t C, int64_t L) {
+  apply(z, x, mean, invstd, gamma, beta, N, C, L, true);
+}
+
+namespace {
+
+// batch_norm_backward, with dy = dz where z > 0, else 0 (ReLU's gradient), when z is given. The masked gradient of a
+// row is made in a row buffer (it sits in L1) just before each of the two sweeps that read it, so it never goes out to
+// memory.
+template <typename T>
+void backward(T* dx, T* dgamma, T* dbeta, const T* dy, const T* z, const T* x, const T* mean, const T* invstd,
+              const T* gamma, int64_t N, int64_t C, int64_t L, bool batch_stats) {
   const double count = static_cast<double>(N * L);
   if (L >= kVectorRow) {
     const auto& vk = vector_kernels<T>();
     std::vector<double> row_sum(N * C), row_dot(N * C);
     parallel_for(0, N * C, rows_per_chunk(L), [&](int64_t begin, int64_t end) {
-      for (int64_t row = begin; row < end; ++row)
-        vk.centered_dot(&row_sum[row], &row_dot[row], dy + row * L, x + row * L, L, mean[row % C]);
+      std::vector<T> masked(z ? static_cast<size_t>(L) : 0);
+      for (int64_t row = begin; row < end; ++row) {
+        const T* g = dy + row * L;
+        if (z) {
+          vk.relu_backward(masked.data(), g, z + row * L, L);  // ReLU's gradient: dz where z > 0
+          g = masked.data();
+        }
+        vk.centered_dot(&row_sum[row], &row_dot[row], g, x + row * L, L, mean[row % C]);
+      }
     });
     // Per channel, in sample order: dx = a dy + b (x - mean) + c.
     std::vector<T> a(C), b(C), c_term(C);
@@ -128,23 +156,31 @@ void batch_norm_backward(T* dx, T* dgamma, T* dbeta, const T* dy, const T* x, co
     }
     if (!dx) return;
     parallel_for(0, N * C, rows_per_chunk(L), [&](int64_t begin, int64_t end) {
+      std::vector<T> masked(z ? static_cast<size_t>(L) : 0);
       for (int64_t row = begin; row < end; ++row) {
         const int64_t c = row % C;
-        vk.centered_combine(dx + row * L, dy + row * L, x + row * L, L, a[c], b[c], mean[c], c_term[c]);
+        const T* g = dy + row * L;
+        if (z) {
+          vk.relu_backward(masked.data(), g, z + row * L, L);  // ReLU's gradient: dz where z > 0
+          g = masked.data();
+        }
+        vk.centered_combine(dx + row * L, g, x + row * L, L, a[c], b[c], mean[c], c_term[c]);
       }
     });
     return;
   }
+  // Short rows: the mask is applied where dy is read.
+  auto grad = [&](int64_t at) { return z && !(z[at] > T(0)) ? T(0) : dy[at]; };
   parallel_for(0, C, kRowGrain, [&](int64_t begin, int64_t end) {
     for (int64_t c = begin; c < end; ++c) {
       const double channel_mean = mean[c], channel_invstd = invstd[c];
       double sum_dy = 0.0, sum_dy_xhat = 0.0;
       for (int64_t n = 0; n < N; ++n) {
-        const T* dy_row = dy + (n * C + c) * L;
-        const T* x_row = x + (n * C + c) * L;
+        const int64_t first = (n * C + c) * L;
         for (int64_t l = 0; l < L; ++l) {
-          sum_dy += dy_row[l];
-          sum_dy_xhat += dy_row[l] * (x_row[l] - channel_mean) * channel_invstd;
+          const T g = grad(first + l);
+          sum_dy += g;
+          sum_dy_xhat += g * (x[first + l] - channel_mean) * channel_invstd;
         }
       }
       if (dgamma) dgamma[c] = static_cast<T>(sum_dy_xhat);
@@ -154,16 +190,28 @@ void batch_norm_backward(T* dx, T* dgamma, T* dbeta, const T* dy, const T* x, co
       const double mean_dy = batch_stats ? sum_dy / count : 0.0;
       const double mean_dy_xhat = batch_stats ? sum_dy_xhat / count : 0.0;
       for (int64_t n = 0; n < N; ++n) {
-        const T* dy_row = dy + (n * C + c) * L;
-        const T* x_row = x + (n * C + c) * L;
-        T* dx_row = dx + (n * C + c) * L;
+        const int64_t first = (n * C + c) * L;
         for (int64_t l = 0; l < L; ++l) {
-          const double xhat = (x_row[l] - channel_mean) * channel_invstd;
-          dx_row[l] = static_cast<T>(scale * (dy_row[l] - mean_dy - xhat * mean_dy_xhat));
+          const double xhat = (x[first + l] - channel_mean) * channel_invstd;
+          dx[first + l] = static_cast<T>(scale * (grad(first + l) - mean_dy - xhat * mean_dy_xhat));
         }
       }
     }
   });
+}
+
+}  // namespace
+
+template <typename T>
+void batch_norm_backward(T* dx, T* dgamma, T* dbeta, const T* dy, const T* x, const T* mean, const T* invstd,
+                         const T* gamma, int64_t N, int64_t C, int64_t L, bool batch_stats) {
+  backward<T>(dx, dgamma, dbeta, dy, nullptr, x, mean, invstd, gamma, N, C, L, batch_stats);
+}
+
+template <typename T>
+void batch_norm_relu_backward(T* dx, T* dgamma, T* dbeta, const T* dz, const T* z, const T* x, const T* mean,
+                              const T* invstd, const T* gamma, int64_t N, int64_t C, int64_t L, bool batch_stats) {
+  backward<T>(dx, dgamma, dbeta, dz, z, x, mean, invstd, gamma, N, C, L, batch_stats);
 }
 
 // ---- group norm ---------------------------------------------------------------------------
@@ -324,6 +372,8 @@ void local_response_norm_backward(T* dx, const T* dy, const T* x, const T* denom
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_invstd<T>);           \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_apply<T>);            \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_backward<T>);         \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_relu_apply<T>);       \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_relu_backward<T>);    \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, group_norm_forward<T>);          \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, group_norm_backward<T>);         \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, local_response_norm_forward<T>); \
