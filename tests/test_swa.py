@@ -212,11 +212,12 @@ def test_zoo_models_are_rebuilt_from_their_constructor():
                                    rtol=1e-6, atol=1e-6, err_msg=name)
 
 
-def test_cpp_models_without_readable_arguments_need_a_module():
+def test_cpp_models_without_readable_arguments_copy_from_their_config():
     model = models.resnet20()
     del model._zoo_constructor  # as if built without the zoo's Python constructor
-    with pytest.raises(TypeError, match="cannot deep-copy a CifarResNet"):
-        swa_utils.AveragedModel(model)
+    averaged = swa_utils.AveragedModel(model)  # deep-copied from its module config
+    for p, q in zip(averaged.module.parameters(), model.parameters()):
+        np.testing.assert_array_equal(to_np(p), to_np(q))
     fresh = models.resnet20()
     ema = swa_utils.AveragedModel(model, multi_avg_fn=swa_utils.get_ema_multi_avg_fn(0.995),
                                   module=fresh)
