@@ -329,7 +329,8 @@ def test_log_prints_each_choice_once(tmp_path):
 def test_cuda_conv_algorithm_without_a_gpu_raises():
     # Built with CUDA the kernel exists and refuses the missing device; built without, it is absent.
     expected = (ValueError, RuntimeError) if st.cuda.is_built() else NotImplementedError
-    with pytest.raises(expected, match="no CUDA kernel|cuda(.set_device)?: device index 0 is not available"):
+    refusal = "no CUDA kernel|cuda(.set_device)?: device index 0 is not available"
+    with pytest.raises(expected, match=refusal):
         cpu.conv_algorithm((1, 3, 8, 8), (4, 3, 3, 3), device="cuda")
 
 
