@@ -207,7 +207,11 @@ def test_striate_run_launches_the_processes(tmp_path):
     script.write_text(
         "import sys, striate.distributed as d\n"
         "d.init_process_group('mpi')\n"
-        "print('rank', d.get_rank(), 'of', d.get_world_size(), sys.argv[1:])\n"
+        "line = 'rank %d of %d %s' % (d.get_rank(), d.get_world_size(), sys.argv[1:])\n"
+        "with open(sys.argv[0] + '.%d' % d.get_rank(), 'w') as f:\n"
+        "    f.write(line)\n"
+        "sys.stdout.write(line + '\\n')\n"
+        "sys.stdout.flush()\n"
         "d.destroy_process_group()\n"
     )
     proc = subprocess.run(
@@ -218,7 +222,12 @@ def test_striate_run_launches_the_processes(tmp_path):
         stdin=subprocess.DEVNULL,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "rank 0 of 2 ['--flag', 'x']" in proc.stdout and "rank 1 of 2" in proc.stdout
+    # Each rank records its own line: the ranks' stdout streams reach the launcher's stdout
+    # concurrently, so their order (and, for writes split by the interpreter, their bytes) may
+    # interleave; the files say what each process saw, stdout only that both were forwarded.
+    for rank in (0, 1):
+        assert (tmp_path / f"hello.py.{rank}").read_text() == f"rank {rank} of 2 ['--flag', 'x']"
+    assert proc.stdout.count("of 2 ['--flag', 'x']") == 2, proc.stdout
     bad = subprocess.run(
         [sys.executable, "-m", "striate", "run", "--nproc", "0", str(script)],
         capture_output=True,
