@@ -48,7 +48,8 @@ export STRIATE_DEV_BUILD="$root/build/gpu" PYTHONPATH="$root/python${PYTHONPATH:
 log "CUDA available: $("$py" -c 'import striate; print(striate.cuda.is_available())' 2>&1 | tail -1)"
 
 # The CUDA files first (fast, the most direct), then the per-device family files.
-cuda_tests="tests/test_cuda.py tests/test_cuda_pointwise.py tests/test_cuda_libraries.py tests/test_kernel_shapes.py"
+cuda_tests="tests/test_cuda.py tests/test_cuda_pointwise.py tests/test_cuda_libraries.py tests/test_kernel_shapes.py
+  tests/test_trainer_device.py"
 family_tests="tests/test_elementwise.py tests/test_activation.py tests/test_pooling.py tests/test_dropout.py
   tests/test_reduce.py tests/test_loss.py tests/test_cat_index.py tests/test_normalization.py tests/test_conv.py
   tests/test_linalg.py tests/test_device_dispatch.py"
@@ -64,4 +65,12 @@ for part in cuda family; do
   log "$part tests: $(tail -1 "$OUT/pytest-$part.txt")"
   grep -E '^FAILED' "$OUT/pytest-$part.txt" | head -60 >> "$OUT/summary.txt"
 done
+# The GPU benchmark against PyTorch (needs a CUDA build of torch on the machine), if time is left.
+remaining=$(( 580 - ($(date +%s) - started) ))
+if [ "$remaining" -gt 60 ] && "$py" -c "import torch, sys; sys.exit(not torch.cuda.is_available())" 2> /dev/null; then
+  timeout "$remaining" "$py" bench/bench_gpu.py --repeats 5 --out "$OUT" > "$OUT/bench-gpu.txt" 2>&1
+  log "bench: $(grep -c 'img/s' "$OUT/bench-gpu.txt") rows (bench-gpu.txt)"
+else
+  log "bench: skipped (no CUDA torch here, or no time left)"
+fi
 log "done"

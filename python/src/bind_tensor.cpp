@@ -360,6 +360,17 @@ void init_tensor(py::module_& m) {
       "_cuda_manual_seed", [](int device, uint64_t seed) { cuda_manual_seed(device, seed); }, py::arg("device"),
       py::arg("seed"));
   m.def("_cuda_manual_seed_all", [](uint64_t seed) { cuda_manual_seed_all(seed); }, py::arg("seed"));
+  m.def(
+      "_cuda_rng_state",
+      [](int device) {
+        PhiloxState state = cuda_rng_state(device);
+        return py::make_tuple(state.seed, state.offset);
+      },
+      py::arg("device"));
+  m.def(
+      "_cuda_set_rng_state",
+      [](int device, uint64_t seed, uint64_t offset) { set_cuda_rng_state(device, PhiloxState{seed, offset}); },
+      py::arg("device"), py::arg("seed"), py::arg("offset"));
   m.def("initial_seed", [] { return default_generator().initial_seed(); });
   m.def("get_rng_state", [] { return py::bytes(default_generator().get_state()); });
   m.def("set_rng_state", [](const py::bytes& s) { default_generator().set_state(std::string(s)); });

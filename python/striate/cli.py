@@ -268,6 +268,26 @@ def _parse_augment(text):
     return names
 
 
+def _training_device(text):
+    """The striate.device of --device, refused in one line when it cannot be used here."""
+    import striate as st
+
+    try:
+        device = st.device(text)
+    except (TypeError, ValueError, RuntimeError) as error:
+        raise UsageError(f"--device: {str(error).splitlines()[0]}") from None
+    if device.type == "cuda":
+        if not st.cuda.is_available():
+            raise UsageError(f"--device {text}: CUDA is not available here "
+                             f"({st.cuda.unavailable_reason()})")
+        if device.index is not None and device.index >= st.cuda.device_count():
+            raise UsageError(f"--device {text}: there are {st.cuda.device_count()} CUDA "
+                             "device(s)")
+    elif device.type != "cpu":
+        raise UsageError(f"--device: expected cpu, cuda or cuda:N, got {text!r}")
+    return device
+
+
 def command_train(args):
     import striate as st
     from . import data, nn
@@ -285,6 +305,7 @@ def command_train(args):
         raise UsageError(f"unknown model {args.model!r}; `striate models` lists the zoo")
     if args.threads:
         st.set_num_threads(args.threads)
+    device = _training_device(args.device)
     if args.distributed and not st.distributed.is_initialized():
         st.distributed.init_process_group("mpi")
     st.manual_seed(args.seed)
@@ -304,15 +325,18 @@ def command_train(args):
         from .train import AuxiliaryLoss
 
         loss = AuxiliaryLoss(loss, aux_weight=AUXILIARY_LOSS_WEIGHT[args.model])
+    pinned = device.type == "cuda"  # page-locked batches: their copies to the GPU overlap compute
     if args.distributed:  # each process its share of one permutation per epoch
         train_loader = data.DataLoader(
             train_set, batch_size=args.batch_size, num_workers=args.workers, drop_last=False,
-            sampler=data.DistributedSampler(train_set, shuffle=True, seed=args.seed))
+            sampler=data.DistributedSampler(train_set, shuffle=True, seed=args.seed),
+            pin_memory=pinned)
     else:
         train_loader = data.DataLoader(train_set, batch_size=args.batch_size, shuffle=True,
-                                       seed=args.seed, num_workers=args.workers, drop_last=False)
+                                       seed=args.seed, num_workers=args.workers, drop_last=False,
+                                       pin_memory=pinned)
     test_loader = data.DataLoader(test_set, batch_size=max(args.batch_size, 256),
-                                  num_workers=args.workers)
+                                  num_workers=args.workers, pin_memory=pinned)
     optimizer = _optimizer(args, model)
     scheduler, interval = _scheduler(args, optimizer, len(train_loader))
     batch_transform = None
@@ -334,7 +358,8 @@ def command_train(args):
                       metrics=("accuracy", "top5") if len(classes) > 5 else ("accuracy",),
                       callbacks=callbacks,
                       batch_transform=batch_transform,
-                      progress="log" if args.quiet else "bar", distributed=args.distributed)
+                      progress="log" if args.quiet else "bar", distributed=args.distributed,
+                      device=device)
     trainer.run_info = {"model": args.model, "dataset": args.dataset, "classes": classes,
                         "in_channels": info["channels"], "image_size": info["size"],
                         "mean": list(info["mean"]), "std": list(info["std"]),
@@ -376,10 +401,13 @@ def command_train(args):
 _RECORDED_ARGUMENTS = ("model", "dataset", "image_size", "epochs", "batch_size", "optimizer", "lr",
                        "momentum", "nesterov", "weight_decay", "label_smoothing", "schedule",
                        "augment", "workers", "threads", "seed", "quiet", "profile",
-                       "min_accuracy", "data_dir")
+                       "min_accuracy", "data_dir", "device")
 # Arguments that do not change what is computed (threads, workers: batches are identical for any
 # count) or only what is reported.
-_RESUME_OVERRIDABLE = ("workers", "threads", "quiet", "profile", "min_accuracy", "data_dir")
+# A run may also continue on another device (--device): the same computation, up to the last bits
+# of the floating-point sums.
+_RESUME_OVERRIDABLE = ("workers", "threads", "quiet", "profile", "min_accuracy", "data_dir",
+                       "device")
 
 
 def _option(name):
@@ -739,6 +767,8 @@ def build_parser():
     train.add_argument("--augment", default="", help=f"comma-separated: {','.join(AUGMENTATIONS)}")
     train.add_argument("--workers", type=int, default=0, help="data-loading threads")
     train.add_argument("--threads", type=int, default=0, help="compute threads (0: all cores)")
+    train.add_argument("--device", default="cpu",
+                       help="where to train: cpu, cuda or cuda:N (the batches are copied there)")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--out", default=None, help="run directory (default runs/MODEL-DATASET)")
     train.add_argument("--resume", action="store_true",

@@ -51,6 +51,10 @@ __all__ = [
     "manual_seed_all",
     "seed",
     "initial_seed",
+    "get_rng_state",
+    "set_rng_state",
+    "get_rng_state_all",
+    "set_rng_state_all",
 ]
 
 
@@ -535,3 +539,38 @@ def seed():
 
 def initial_seed():
     return _seed
+
+
+def get_rng_state(device="cuda"):
+    """The Philox generator state of a CUDA device as a uint8 tensor of 16 bytes (the seed and
+    the counter offset, little-endian), as torch.cuda.get_rng_state returns; kept without a GPU
+    too. set_rng_state(state, device) restores it, so the next draws repeat."""
+    import numpy as np
+
+    from . import from_numpy
+
+    seed, offset = _C._cuda_rng_state(_index(device, "get_rng_state"))
+    return from_numpy(np.array([seed, offset], dtype="<u8").view(np.uint8).copy())
+
+
+def set_rng_state(new_state, device="cuda"):
+    """Restores a state from get_rng_state (a uint8 tensor of 16 bytes)."""
+    import numpy as np
+
+    array = np.asarray(new_state.numpy() if hasattr(new_state, "numpy") else new_state)
+    if array.dtype != np.uint8 or array.shape != (16,):
+        raise ValueError(f"cuda.set_rng_state: expected a uint8 tensor of 16 bytes (from "
+                         f"get_rng_state), got dtype {array.dtype} and shape {tuple(array.shape)}")
+    seed, offset = np.ascontiguousarray(array).view("<u8")
+    _C._cuda_set_rng_state(_index(device, "set_rng_state"), int(seed), int(offset))
+
+
+def get_rng_state_all():
+    """get_rng_state of every CUDA device, in index order (empty without a GPU)."""
+    return [get_rng_state(index) for index in range(device_count())]
+
+
+def set_rng_state_all(new_states):
+    """Restores the states get_rng_state_all returned (one per device)."""
+    for index, state in enumerate(new_states):
+        set_rng_state(state, index)

@@ -45,6 +45,19 @@ void cuda_manual_seed(int device, uint64_t seed) {
   generators.states[device] = PhiloxState{seed, 0};
 }
 
+PhiloxState cuda_rng_state(int device) {
+  DeviceGenerators& generators = device_generators();
+  std::lock_guard<std::mutex> lock(generators.mutex);
+  auto it = generators.states.find(device);
+  return it == generators.states.end() ? PhiloxState{generators.seed_all, 0} : it->second;
+}
+
+void set_cuda_rng_state(int device, PhiloxState state) {
+  DeviceGenerators& generators = device_generators();
+  std::lock_guard<std::mutex> lock(generators.mutex);
+  generators.states[device] = state;
+}
+
 void cuda_manual_seed_all(uint64_t seed) {
   DeviceGenerators& generators = device_generators();
   std::lock_guard<std::mutex> lock(generators.mutex);

@@ -11,7 +11,7 @@ __all__ = ["Metric", "Accuracy", "TopK", "ConfusionMatrix", "resolve_metrics"]
 
 
 def _as_numpy(tensor):
-    return tensor.detach().numpy()
+    return tensor.detach().cpu().numpy()  # metrics accumulate on the host
 
 
 def _target_classes(targets):

@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from .. import cat, get_rng_state, no_grad, set_rng_state
+from .. import Tensor, cat, get_rng_state, no_grad, set_rng_state
 from .. import load as _load
 from .. import save as _save
 from ..optim.lr_scheduler import ReduceLROnPlateau
@@ -33,6 +33,20 @@ def _split_batch(batch):
             return batch[0], None
         return batch[0], batch[1]
     return batch, None
+
+
+def _to_device(value, device):
+    """A batch (a tensor, or tuples/lists/dicts of them) on `device`; non-blocking, so a copy from
+    pinned memory overlaps the work already queued on a GPU."""
+    if device is None:
+        return value
+    if isinstance(value, Tensor):
+        return value.to(device, non_blocking=True)
+    if isinstance(value, (tuple, list)):
+        return type(value)(_to_device(item, device) for item in value)
+    if isinstance(value, dict):
+        return {key: _to_device(item, device) for key, item in value.items()}
+    return value
 
 
 def _main_output(outputs):
@@ -53,13 +67,16 @@ class Trainer:
     "confusion_matrix") or Metric objects. batch_transform: called on (inputs, targets) of every
     training batch (Mixup/CutMix, which return soft targets). grad_clip_norm: clip the global
     gradient norm before each step. progress: "bar" (a tqdm bar per epoch), "log" (one line per
-    epoch, for logs) or "none"; True/False mean "bar"/"none".
+    epoch, for logs) or "none"; True/False mean "bar"/"none". device: where to train ("cpu",
+    "cuda", "cuda:1" or a striate.device); the model moves there at once (its Parameter objects
+    stay the same, so an optimizer built before keeps working) and every batch is copied there
+    before the forward; None leaves the model and the batches where they are.
     """
 
     def __init__(self, model, optimizer, loss, scheduler=None, metrics=("accuracy",),
                  callbacks=(), scheduler_interval="epoch", batch_transform=None,
                  grad_clip_norm=None, progress="bar", num_classes=None, file=None,
-                 distributed=False):
+                 distributed=False, device=None):
         if not callable(loss):
             raise TypeError(f"Trainer: loss should be callable (outputs, targets) -> Tensor, "
                             f"got {type(loss).__name__}")
@@ -73,6 +90,12 @@ class Trainer:
         if progress not in _PROGRESS_MODES:
             raise ValueError(f"Trainer: progress should be one of {_PROGRESS_MODES} or a bool, "
                              f"got {progress!r}")
+        self.device = None
+        if device is not None:
+            from .. import device as _device
+
+            self.device = device if isinstance(device, _device) else _device(device)
+            model.to(self.device)
         self.distributed = bool(distributed)
         self.is_main_process = True
         if self.distributed:
@@ -172,7 +195,7 @@ class Trainer:
         loss_sum, count, started = 0.0, 0, time.perf_counter()
         bar = self._progress_bar(train_loader, f"epoch {epoch + 1}/{epochs}")
         for batch_index, batch in enumerate(train_loader):
-            inputs, targets = _split_batch(batch)
+            inputs, targets = _split_batch(_to_device(batch, self.device))
             if self.batch_transform is not None:
                 inputs, targets = self.batch_transform(inputs, targets)
             outputs = self.model(inputs)
@@ -295,7 +318,7 @@ class Trainer:
         try:
             with no_grad():
                 for batch in loader:
-                    inputs, targets = _split_batch(batch)
+                    inputs, targets = _split_batch(_to_device(batch, self.device))
                     if targets is None:
                         raise ValueError("Trainer.evaluate: the loader's batches need targets "
                                          "(inputs, targets)")
@@ -324,7 +347,7 @@ class Trainer:
         try:
             with no_grad():
                 for batch in loader:
-                    inputs, _ = _split_batch(batch)
+                    inputs, _ = _split_batch(_to_device(batch, self.device))
                     result = _main_output(self.model(inputs))
                     outputs.append(softmax_fn(result, dim=1) if softmax else result)
         finally:
@@ -352,7 +375,7 @@ class Trainer:
             "callbacks": [callback.state_dict() if hasattr(callback, "state_dict") else {}
                           for callback in self._checkpointed_callbacks()],
             "rng": {"striate": get_rng_state(), "python": _python_rng_state(),
-                    "numpy": _numpy_rng_state()},
+                    "numpy": _numpy_rng_state(), "cuda": self._cuda_rng_states()},
             "train_loader": loader_state,
             "epoch": self.epoch,
             "step": self.step,
@@ -373,6 +396,10 @@ class Trainer:
             if hasattr(callback, "load_state_dict"):
                 callback.load_state_dict(callback_state)
         set_rng_state(state["rng"]["striate"])
+        if state["rng"].get("cuda") and self._on_cuda():
+            from .. import cuda
+
+            cuda.set_rng_state_all(state["rng"]["cuda"])
         random.setstate(_tuple_state(state["rng"]["python"]))
         np.random.set_state(_tuple_state(state["rng"]["numpy"]))
         loader = train_loader if train_loader is not None else self._train_loader
@@ -403,6 +430,17 @@ class Trainer:
             raise ValueError(f"Trainer.load_state_dict: the checkpoint holds the state of "
                              f"{len(state['callbacks'])} callbacks, this trainer has "
                              f"{len(checkpointed)}")
+
+    def _on_cuda(self):
+        return self.device is not None and self.device.type == "cuda"
+
+    def _cuda_rng_states(self):
+        # Dropout masks drawn on a GPU come from its Philox generator: an exact resume needs it.
+        if not self._on_cuda():
+            return None
+        from .. import cuda
+
+        return cuda.get_rng_state_all()
 
     def _checkpointed_callbacks(self):
         # A callback with `checkpointed = False` (ProfileSteps) is not part of the run's state.

@@ -41,6 +41,10 @@ struct PhiloxState {
 PhiloxState reserve_device_philox(int device, uint64_t counters);
 void cuda_manual_seed(int device, uint64_t seed);
 void cuda_manual_seed_all(uint64_t seed);
+// The state the next draw on `device` starts from (without drawing), and its restoration: a
+// checkpoint records it so a resumed run draws the same dropout masks on the device.
+PhiloxState cuda_rng_state(int device);
+void set_cuda_rng_state(int device, PhiloxState state);
 
 // Seeds the default generator and every device's generator, as torch.manual_seed does.
 inline void manual_seed(uint64_t seed) {
