@@ -145,13 +145,17 @@ def test_distributed_sampler_epochs_and_errors():
 
 def test_api_misuse_is_refused_before_any_mpi_call():
     dist = st.distributed
-    assert not dist.is_initialized() and not dist.is_nccl_available()
+    assert not dist.is_initialized()
     with pytest.raises(
         RuntimeError, match="get_rank: the default process group has not been initialized"
     ):
         dist.get_rank()
-    with pytest.raises(RuntimeError, match="the 'nccl' backend needs striate's CUDA build"):
-        dist.init_process_group("nccl")
+    if not st.cuda.is_available():  # refused before MPI starts in this process
+        with pytest.raises(RuntimeError, match="the 'nccl' backend needs a CUDA device: "):
+            dist.init_process_group("nccl")
+    elif not dist.is_nccl_available():
+        with pytest.raises(RuntimeError, match="NCCL is not available"):
+            dist.init_process_group("nccl")
     with pytest.raises(ValueError, match="unknown backend 'gloo'"):
         dist.init_process_group("gloo")
     with pytest.raises(ValueError, match="init_method and store are not used"):
@@ -344,3 +348,26 @@ def test_sync_batchnorm_alone_is_batchnorm():
         r"shape \[2, 4, 5\]",
     ):
         st.nn.SyncBatchNorm(3)(st.ones(2, 4, 5))
+
+
+# ---- the 'nccl' backend (CUDA tensors) ---------------------------------------------------------
+
+_gpus = st.cuda.device_count() if st.cuda.is_available() else 0
+
+
+def test_nccl_status_says_why_when_unavailable():
+    status = st.backends.cuda.nccl_status()
+    assert set(status) == {"loaded", "path", "version", "reason"}
+    assert st.distributed.is_nccl_available() == status["loaded"]
+    if not status["loaded"]:
+        assert status["reason"]
+
+
+@pytest.mark.skipif(_gpus == 0 or not st.distributed.is_nccl_available(),
+                    reason="needs a CUDA device and NCCL (pip install nvidia-nccl-cu13)")
+@needs_mpi
+def test_nccl_collectives_on_the_gpus():
+    # One process per GPU (NCCL refuses two ranks on one device): 2 with two GPUs, else 1.
+    proc = mpirun(min(_gpus, 2), "nccl_worker.py")
+    assert proc.returncode == 0 and proc.stdout.count("OK") == min(_gpus, 2), \
+        proc.stdout[-2000:] + proc.stderr[-2000:]

@@ -43,6 +43,7 @@ std::string show_config() {
     };
     library("cuBLAS", backend::cublas_status(), "GEMMs run striate's own CUDA kernel");
     library("cuDNN", backend::cudnn_status(), "convolutions run striate's own CUDA kernels");
+    library("NCCL", backend::nccl_status(), "striate.distributed's 'nccl' backend is unavailable");
   } else {
     out << "  CUDA backend: not built (" << backend::cuda_unavailable_reason() << ")\n";
   }

@@ -158,6 +158,46 @@ const Cudnn& cudnn_library() {
   return library;
 }
 
+struct Nccl {
+  CudaLibraryStatus status;
+  nccl::Api api{};
+};
+
+const Nccl& nccl_library() {
+  static const Nccl library = [] {
+    Nccl result;
+    CudaLibraryStatus& status = result.status;
+    if (!cuda_built()) {
+      status.reason = "striate was built without the CUDA backend";
+      return result;
+    }
+    void* handle = open_first({"libnccl.so.2"}, status);
+    if (!handle) return result;
+    nccl::Api& a = result.api;
+    bool ok = resolve(handle, "ncclGetVersion", a.get_version, status);
+    ok = resolve(handle, "ncclGetUniqueId", a.get_unique_id, status) && ok;
+    ok = resolve(handle, "ncclCommInitRank", a.comm_init_rank, status) && ok;
+    ok = resolve(handle, "ncclCommDestroy", a.comm_destroy, status) && ok;
+    ok = resolve(handle, "ncclCommAbort", a.comm_abort, status) && ok;
+    ok = resolve(handle, "ncclCommGetAsyncError", a.comm_get_async_error, status) && ok;
+    ok = resolve(handle, "ncclGetErrorString", a.get_error_string, status) && ok;
+    ok = resolve(handle, "ncclAllReduce", a.all_reduce, status) && ok;
+    ok = resolve(handle, "ncclBroadcast", a.broadcast, status) && ok;
+    ok = resolve(handle, "ncclAllGather", a.all_gather, status) && ok;
+    ok = resolve(handle, "ncclReduceScatter", a.reduce_scatter, status) && ok;
+    if (ok) {
+      // NCCL >= 2.9 encodes major * 10000 + minor * 100 + patch.
+      int v = 0;
+      a.get_version(&v);
+      status.version = std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) + "." + std::to_string(v % 100);
+    }
+    status.loaded = ok;
+    if (!ok) result.api = nccl::Api{};
+    return result;
+  }();
+  return library;
+}
+
 std::mutex& cudnn_settings_mutex() {
   static std::mutex mutex;
   return mutex;
@@ -172,6 +212,7 @@ CudnnSettings& cudnn_settings_value() {
 
 CudaLibraryStatus cublas_status() { return cublas_library().status; }
 CudaLibraryStatus cudnn_status() { return cudnn_library().status; }
+CudaLibraryStatus nccl_status() { return nccl_library().status; }
 
 CudnnSettings cudnn_settings() {
   std::lock_guard<std::mutex> lock(cudnn_settings_mutex());
@@ -217,5 +258,14 @@ const Api* api() {
 }
 
 }  // namespace cudnn
+
+namespace nccl {
+
+const Api* api() {
+  const Nccl& library = nccl_library();
+  return library.status.loaded ? &library.api : nullptr;
+}
+
+}  // namespace nccl
 
 }  // namespace striate::backend

@@ -22,9 +22,10 @@ struct CudaLibraryStatus {
   std::string reason;   // why it is not loaded (empty when loaded)
 };
 
-// The status of cuBLAS / cuDNN; the first call looks for the library (thread-safe, once).
+// The status of cuBLAS / cuDNN / NCCL; the first call looks for the library (thread-safe, once).
 CudaLibraryStatus cublas_status();
 CudaLibraryStatus cudnn_status();
+CudaLibraryStatus nccl_status();
 // Folders searched after the loader's own path (LD_LIBRARY_PATH, the system's): Python adds the
 // pip wheels' site-packages/nvidia/*/lib here before the first look. Folders added after a library
 // was looked for are not searched for it again.
@@ -162,5 +163,42 @@ struct Api {
 const Api* api();
 
 }  // namespace cudnn
+
+namespace nccl {
+
+// NCCL's C API (nccl.h), for striate.distributed's "nccl" backend: collectives between the GPUs of
+// several processes, queued on a CUDA stream. The library comes from the nvidia-nccl-cu13 wheel or
+// the system.
+using Comm = void*;  // ncclComm_t
+using Result = int;  // ncclResult_t; 0 is ncclSuccess
+constexpr Result kSuccess = 0;
+constexpr Result kInProgress = 7;  // ncclInProgress (non-blocking communicators)
+constexpr int kUniqueIdBytes = 128;
+struct UniqueId {
+  char internal[kUniqueIdBytes];
+};
+// ncclDataType_t
+constexpr int kUint8 = 1, kInt64 = 4, kFloat16 = 6, kFloat32 = 7, kFloat64 = 8, kBfloat16 = 9;
+// ncclRedOp_t
+constexpr int kSum = 0, kProd = 1, kMax = 2, kMin = 3, kAvg = 4;
+
+struct Api {
+  Result (*get_version)(int* version);
+  Result (*get_unique_id)(UniqueId* id);
+  Result (*comm_init_rank)(Comm* comm, int nranks, UniqueId id, int rank);
+  Result (*comm_destroy)(Comm comm);
+  Result (*comm_abort)(Comm comm);
+  Result (*comm_get_async_error)(Comm comm, Result* error);
+  const char* (*get_error_string)(Result result);
+  Result (*all_reduce)(const void* send, void* recv, size_t count, int dtype, int op, Comm comm, void* stream);
+  Result (*broadcast)(const void* send, void* recv, size_t count, int dtype, int root, Comm comm, void* stream);
+  Result (*all_gather)(const void* send, void* recv, size_t send_count, int dtype, Comm comm, void* stream);
+  Result (*reduce_scatter)(const void* send, void* recv, size_t recv_count, int dtype, int op, Comm comm, void* stream);
+};
+
+// The loaded entry points, or nullptr when NCCL is absent (or the CUDA backend is not built).
+const Api* api();
+
+}  // namespace nccl
 
 }  // namespace striate::backend

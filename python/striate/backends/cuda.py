@@ -21,6 +21,7 @@ _C = load_extension()
 _libraries = _C._cuda_libraries
 
 __all__ = ["is_built", "matmul", "preferred_blas_library", "cublas_status", "cudnn_status",
+           "nccl_status",
            "library_directories"]
 
 _BLAS_LIBRARIES = ("cublas", "striate", "default")
@@ -91,3 +92,9 @@ def cudnn_status():
 def library_directories():
     """The folders searched for the NVIDIA libraries after the loader's own path."""
     return list(_libraries.directories())
+
+
+def nccl_status():
+    """Whether NCCL (striate.distributed's 'nccl' backend) was loaded: a dict with loaded, path,
+    version and, when it was not, the reason."""
+    return dict(_libraries.nccl_status())

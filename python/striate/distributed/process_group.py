@@ -5,7 +5,11 @@ torch.distributed's names. Processes are started by ``mpirun -np N ...`` (or ``s
 Every collective is posted non-blocking and waited for with a deadline (the group's timeout, or
 the call's): a peer that died or stopped answering makes the others raise RuntimeError naming the
 collective, the rank and the timeout, instead of hanging for ever. Tensors are exchanged in place
-through their memory (CPU tensors; CUDA tensors go through NCCL once that backend exists).
+through their memory. The "nccl" backend exchanges CUDA tensors through NCCL (loaded at run time
+from the nvidia-nccl-cu13 wheel or the system), bootstrapped over MPI: rank 0's NCCL id reaches
+the others by an MPI broadcast, so the processes are started the same way. Its collectives are
+queued on the current CUDA stream (stream-ordered, as in PyTorch); ``Work.wait()`` and
+``barrier()`` wait on the host with the deadline and abort the communicator when it passes.
 """
 
 import datetime
@@ -38,6 +42,8 @@ class _Group:
         self.rank = comm.Get_rank()
         self.size = comm.Get_size()
         self.broken = False
+        self.nccl = None     # the NCCL communicator handle (backend "nccl")
+        self.device = None   # this process's CUDA device index (backend "nccl")
 
 
 def _abort_if_broken():
@@ -71,9 +77,16 @@ def is_mpi_available():
     return True
 
 
+def _nccl_status():
+    from ..backends import cuda as cuda_backend  # registers the pip wheels' nvidia/*/lib folders
+
+    return cuda_backend.nccl_status()
+
+
 def is_nccl_available():
-    """False: the NCCL backend (CUDA) is not built yet; MPI serves CPU training."""
-    return False
+    """True when NCCL was loaded (striate built with CUDA, libnccl.so.2 found: the
+    nvidia-nccl-cu13 wheel or the system's); the 'nccl' backend also needs a GPU."""
+    return bool(_nccl_status()["loaded"])
 
 
 def is_available():
@@ -107,16 +120,15 @@ def init_process_group(backend="mpi", init_method=None, timeout=None, world_size
     if backend is None:
         backend = "mpi"
     backend = str(backend).lower()
-    if backend == "nccl":
-        raise RuntimeError("init_process_group: the 'nccl' backend needs striate's CUDA build "
-                           "and NCCL, which are not available yet; use backend='mpi'")
-    if backend != "mpi":
+    if backend not in ("mpi", "nccl"):
         raise ValueError(f"init_process_group: unknown backend {backend!r}; striate speaks "
                          "'mpi' (CPU) and, with CUDA, 'nccl'")
     if init_method not in (None, "env://") or store is not None:
         raise ValueError("init_process_group: with the 'mpi' backend the processes find each "
                          "other through mpirun; init_method and store are not used")
     seconds = _seconds(timeout, "init_process_group")
+    if backend == "nccl":
+        _check_nccl_usable()  # before any MPI call
     MPI = _mpi()
     comm = MPI.COMM_WORLD.Dup()
     for name, given, actual in (("world_size", world_size, comm.Get_size()),
@@ -125,17 +137,70 @@ def init_process_group(backend="mpi", init_method=None, timeout=None, world_size
             comm.Free()
             raise ValueError(f"init_process_group: {name}={given} was passed but MPI started "
                              f"this process with {name} {actual}")
-    _group = _Group(comm, "mpi", seconds if seconds is not None
-                    else _DEFAULT_TIMEOUT.total_seconds())
+    group = _Group(comm, backend, seconds if seconds is not None
+                   else _DEFAULT_TIMEOUT.total_seconds())
+    if backend == "nccl":
+        try:
+            _join_nccl(group, device_id)
+        except BaseException:
+            comm.Free()
+            raise
+    _group = group
+
+
+def _check_nccl_usable():
+    from .. import cuda
+
+    if not cuda.is_available():
+        raise RuntimeError("init_process_group: the 'nccl' backend needs a CUDA device: "
+                           f"{cuda.unavailable_reason()}; use backend='mpi' on CPUs")
+    status = _nccl_status()
+    if not status["loaded"]:
+        raise RuntimeError(f"init_process_group: NCCL is not available ({status['reason']}); "
+                           "pip install nvidia-nccl-cu13, or use backend='mpi'")
+
+
+def _join_nccl(group, device_id):
+    """One NCCL communicator over the group's processes, each on its own GPU: the local rank
+    (Open MPI's OMPI_COMM_WORLD_LOCAL_RANK, else the rank) modulo the device count, unless
+    device_id names one."""
+    import os
+
+    from .. import cuda
+    from .._load import load_extension
+
+    if device_id is not None:
+        device = int(getattr(device_id, "index", device_id) or 0)
+    else:
+        local = os.environ.get("OMPI_COMM_WORLD_LOCAL_RANK", os.environ.get("LOCAL_RANK"))
+        device = (int(local) if local is not None else group.rank) % cuda.device_count()
+    cuda.set_device(device)
+    libraries = load_extension()._cuda_libraries
+    unique_id = libraries.nccl_unique_id() if group.rank == 0 else None
+    unique_id = group.comm.bcast(unique_id, root=0)
+    group.nccl = libraries.nccl_comm_init(unique_id, group.size, group.rank, device)
+    group.device = device
 
 
 def destroy_process_group(group=None):
     """Leaves the default group (a later init_process_group may join again)."""
     global _group
     if _group is not None:
+        if _group.nccl is not None:
+            libraries = _nccl_libraries()
+            if _group.broken:
+                libraries.nccl_comm_abort(_group.nccl)
+            else:
+                libraries.nccl_comm_destroy(_group.nccl)
         if not _group.broken:  # freeing a communicator a peer abandoned could wait for it
             _group.comm.Free()
         _group = None
+
+
+def _nccl_libraries():
+    from .._load import load_extension
+
+    return load_extension()._cuda_libraries
 
 
 def is_initialized():
@@ -216,7 +281,7 @@ def _buffer(tensor, op, name="tensor"):
         raise TypeError(f"{op}: expected {name} as a striate.Tensor, got {type(tensor).__name__}")
     if tensor.device.type != "cpu":
         raise RuntimeError(f"{op}: the 'mpi' backend exchanges CPU tensors; got a tensor on "
-                           f"{tensor.device} (the 'nccl' backend is not available yet)")
+                           f"{tensor.device} (the 'nccl' backend exchanges CUDA tensors)")
     if not tensor.is_contiguous():
         raise ValueError(f"{op}: expected a contiguous {name} (call .contiguous() first)")
     return tensor.detach().numpy()
@@ -246,6 +311,10 @@ def _timeout(group, timeout, op):
 def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False, timeout=None):
     """Combines tensor across ranks in place (every rank ends with the result)."""
     g = _require("all_reduce")
+    if g.backend == "nccl":
+        _check_op(op, "all_reduce")
+        _nccl_libraries().nccl_all_reduce(g.nccl, tensor, op)
+        return _nccl_finish(g, "all_reduce", timeout, async_op)
     data = _buffer(tensor, "all_reduce")
     MPI = _mpi()
     request = g.comm.Iallreduce(MPI.IN_PLACE, data, op=_mpi_op(op, "all_reduce"))
@@ -266,6 +335,9 @@ def broadcast(tensor, src=0, group=None, async_op=False, timeout=None):
     g = _require("broadcast")
     if not isinstance(src, int) or not 0 <= src < g.size:
         raise ValueError(f"broadcast: src must be a rank in [0, {g.size - 1}], got {src!r}")
+    if g.backend == "nccl":
+        _nccl_libraries().nccl_broadcast(g.nccl, tensor, src)
+        return _nccl_finish(g, "broadcast", timeout, async_op)
     data = _buffer(tensor, "broadcast")
     request = g.comm.Ibcast(data, root=src)
     return _finish(Work("broadcast", [request], _timeout(g, timeout, "broadcast")), async_op)
@@ -276,6 +348,8 @@ def all_gather(tensor_list, tensor, group=None, async_op=False, timeout=None):
     import numpy as np
 
     g = _require("all_gather")
+    if g.backend == "nccl":
+        return _nccl_all_gather(g, tensor_list, tensor, timeout, async_op)
     data = _buffer(tensor, "all_gather")
     if not isinstance(tensor_list, list) or len(tensor_list) != g.size:
         raise ValueError(f"all_gather: expected tensor_list as a list of {g.size} tensors (one "
@@ -303,6 +377,8 @@ def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=Fal
     import numpy as np
 
     g = _require("reduce_scatter")
+    if g.backend == "nccl":
+        return _nccl_reduce_scatter(g, output, input_list, op, timeout, async_op)
     out = _buffer(output, "reduce_scatter", "output")
     if not isinstance(input_list, list) or len(input_list) != g.size:
         raise ValueError(f"reduce_scatter: expected input_list as a list of {g.size} tensors")
@@ -324,6 +400,15 @@ def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=Fal
 def barrier(group=None, async_op=False, device_ids=None, timeout=None):
     """Returns once every rank has called barrier (or raises after the timeout)."""
     g = _require("barrier")
+    if g.backend == "nccl":
+        from .. import ones
+
+        _nccl_libraries().nccl_all_reduce(g.nccl, ones(1, device=f"cuda:{g.device}"), "sum")
+        work = _NcclWork(g, "barrier", _timeout(g, timeout, "barrier"))
+        if async_op:
+            return work
+        work.wait()
+        return None
     request = g.comm.Ibarrier()
     return _finish(Work("barrier", [request], _timeout(g, timeout, "barrier")), async_op)
 
@@ -331,5 +416,96 @@ def barrier(group=None, async_op=False, device_ids=None, timeout=None):
 def _allreduce_buffer(array, timeout=None):
     """Posts an in-place sum of a NumPy buffer (DistributedDataParallel's buckets): a Work."""
     g = _require("all_reduce")
+    if g.backend == "nccl":
+        raise NotImplementedError(
+            "DistributedDataParallel: its gradient buckets are host buffers, which the 'nccl' "
+            "backend does not exchange yet; use backend='mpi' (CUDA tensors are not supported "
+            "by DistributedDataParallel yet)")
     request = g.comm.Iallreduce(_mpi().IN_PLACE, array, op=_mpi().SUM)
     return Work("all_reduce", [request], _timeout(g, timeout, "all_reduce"))
+
+
+# ---- the "nccl" backend ----------------------------------------------------------------------
+
+
+def _check_op(op, name):
+    if op not in (ReduceOp.SUM, ReduceOp.AVG, ReduceOp.PRODUCT, ReduceOp.MIN, ReduceOp.MAX):
+        raise ValueError(f"{name}: unknown reduce op {op!r}; expected one of ReduceOp.SUM, AVG, "
+                         "PRODUCT, MIN, MAX")
+
+
+class _NcclWork:
+    """A collective queued on the current CUDA stream: is_completed() asks its event; wait()
+    waits on the host until it completes, its communicator reports an error, or the deadline
+    passes (then the communicator is aborted and RuntimeError names the collective)."""
+
+    def __init__(self, group, op, timeout):
+        from .. import cuda
+
+        self._group = group
+        self._op = op
+        self._timeout = timeout
+        self._deadline = time.monotonic() + timeout
+        self._event = cuda.Event()
+        self._event.record()
+
+    def is_completed(self):
+        return self._event.query()
+
+    def wait(self, timeout=None):
+        deadline = self._deadline if timeout is None else time.monotonic() + _seconds(
+            timeout, self._op)
+        libraries = _nccl_libraries()
+        spins = 0
+        while not self._event.query():
+            error = libraries.nccl_async_error(self._group.nccl)
+            if error or time.monotonic() > deadline:
+                self._group.broken = True
+                libraries.nccl_comm_abort(self._group.nccl)
+                reason = f"NCCL reported: {error}" if error else (
+                    f"it did not complete within {self._timeout:g} s: a peer process died or "
+                    "stopped answering")
+                raise RuntimeError(f"{self._op}: rank {self._group.rank} of {self._group.size}: "
+                                   f"{reason}; the communicator was aborted")
+            spins += 1
+            if spins > 200:
+                time.sleep(min(1e-3, 1e-5 * (spins - 200)))
+        return True
+
+
+def _nccl_finish(group, op, timeout, async_op):
+    # Synchronous calls return once queued: later work on the stream sees the result (PyTorch's
+    # NCCL semantics). async_op=True returns a Work whose wait() blocks the host with a deadline.
+    if async_op:
+        return _NcclWork(group, op, _timeout(group, timeout, op))
+    return None
+
+
+def _nccl_all_gather(g, tensor_list, tensor, timeout, async_op):
+    from .. import empty
+
+    if not isinstance(tensor_list, list) or len(tensor_list) != g.size:
+        raise ValueError(f"all_gather: expected tensor_list as a list of {g.size} tensors (one "
+                         "per rank)")
+    for out in tensor_list:
+        if tuple(out.shape) != tuple(tensor.shape) or out.dtype != tensor.dtype:
+            raise ValueError(f"all_gather: every tensor_list entry must have the input's shape "
+                             f"{list(tensor.shape)} and dtype, got {list(out.shape)} {out.dtype}")
+    gathered = empty((g.size, *tensor.shape), dtype=tensor.dtype, device=tensor.device)
+    _nccl_libraries().nccl_all_gather(g.nccl, tensor.contiguous(), gathered)
+    for out, row in zip(tensor_list, gathered):
+        out.copy_(row)
+    return _nccl_finish(g, "all_gather", timeout, async_op)
+
+
+def _nccl_reduce_scatter(g, output, input_list, op, timeout, async_op):
+    from .. import stack
+
+    _check_op(op, "reduce_scatter")
+    if not isinstance(input_list, list) or len(input_list) != g.size:
+        raise ValueError(f"reduce_scatter: expected input_list as a list of {g.size} tensors")
+    if any(tuple(t.shape) != tuple(output.shape) or t.dtype != output.dtype for t in input_list):
+        raise ValueError("reduce_scatter: every input_list entry must have output's shape and "
+                         "dtype")
+    _nccl_libraries().nccl_reduce_scatter(g.nccl, stack(input_list).contiguous(), output, op)
+    return _nccl_finish(g, "reduce_scatter", timeout, async_op)
