@@ -143,22 +143,48 @@ def test_page_examples_run(page, sample_cwd):
                         f"{traceback.format_exc()}")
 
 
+def run_example(name, text):
+    """Runs an Example: section as a doctest; returns (failed, attempted, report)."""
+    globs = {"striate": striate, "st": striate, "nn": striate.nn, "F": striate.nn.functional,
+             "np": np, "__name__": "__doc_example__"}
+    test = doctest.DocTestParser().get_doctest(text, globs, name, None, 0)
+    runner = doctest.DocTestRunner(
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, verbose=False)
+    report = io.StringIO()
+    result = runner.run(test, out=report.write, clear_globs=True)
+    return result.failed, result.attempted, report.getvalue()
+
+
 @pytest.mark.parametrize("name", [e.name for e in EXAMPLES] or ["<no Example: section yet>"])
 def test_docstring_example_runs(name, sample_cwd):
     entries = {e.name: e for e in EXAMPLES}
     if name not in entries:
         assert not EXAMPLES  # the placeholder runs only while no docstring has an example
         return
-    globs = {"striate": striate, "st": striate, "nn": striate.nn, "F": striate.nn.functional,
-             "np": np, "__name__": "__doc_example__"}
-    test = doctest.DocTestParser().get_doctest(doc_inventory.example_text(entries[name].obj),
-                                               globs, name, None, 0)
-    runner = doctest.DocTestRunner(
-        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, verbose=False)
-    report = io.StringIO()
-    result = runner.run(test, out=report.write, clear_globs=True)
-    assert result.failed == 0, f"{name}: {result.failed} of {result.attempted} example lines " \
-                               f"failed:\n{report.getvalue()}"
+    failed, attempted, report = run_example(name, doc_inventory.example_text(entries[name].obj))
+    assert attempted > 0, f"{name}: the Example: section has no '>>>' line"
+    assert failed == 0, f"{name}: {failed} of {attempted} example lines failed:\n{report}"
+
+
+def test_the_runner_checks_outputs(sample_cwd):
+    def documented():
+        """Ones.
+
+        Example:
+            >>> x = st.ones(2, 3)
+            >>> x.shape
+            striate.Size([2, 3])
+            >>> F.relu(st.tensor([-1.0, 2.0])).numpy()
+            array([0., 2.], dtype=float32)
+            >>> len(st.data.FashionMNIST("fashion-mnist", train=False))
+            1000
+            >>> x.sum().item()   # output checked with NORMALIZE_WHITESPACE and ELLIPSIS
+            6.0...
+        """
+
+    assert run_example("documented", doc_inventory.example_text(documented))[:2] == (0, 5)
+    failed, _, report = run_example("wrong", ">>> 1 + 1\n3\n")
+    assert failed == 1 and "Expected:" in report
 
 
 def test_docs_command_says_how_to_build_the_site(capsys, monkeypatch):
@@ -186,3 +212,21 @@ def test_docs_command_builds_with_sphinx(monkeypatch, tmp_path, capsys):
     assert calls[0][1:] == ["-m", "sphinx", "-W", "--keep-going", "-b", "html",
                             os.path.join(ROOT, "docs", "site"), str(tmp_path)]
     assert "index.html" in capsys.readouterr().out
+
+
+def test_api_pages_list_every_public_name_once():
+    import generate
+
+    entries = doc_inventory.inventory()
+    listed = []
+    for text in generate.api_pages(entries).values():
+        module = None
+        for line in text.splitlines():
+            if line.startswith(".. currentmodule:: "):
+                module = line.split()[-1]
+            elif line.startswith((".. autoclass:: ", ".. autofunction:: ")):
+                owner = f"{module}.{line.split()[-1]}"
+                listed.append(owner)
+            elif line.startswith("   :members: "):
+                listed += [f"{owner}.{m.strip()}" for m in line[len("   :members: "):].split(",")]
+    assert sorted(listed) == sorted(e.name for e in entries)

@@ -31,7 +31,7 @@ version = release
 extensions = ["sphinx.ext.autodoc", "sphinx.ext.napoleon", "myst_parser"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "README.md"]
+exclude_patterns = ["_build", "_generated"]  # _generated: included by pages
 templates_path = []
 
 html_theme = "alabaster"
@@ -43,8 +43,12 @@ html_static_path = []
 # Google-style docstrings (docs/site/contributing.md): Args, Returns, Raises, Shape, Example.
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
-napoleon_custom_sections = [("Shape", "params_style")]
+# Shape: lines ("Input: (N, C, H, W)") become a bullet list (docstring_rst.py) under a heading
+napoleon_custom_sections = [("Shape", "Notes")]
 napoleon_use_rtype = False
+# Attributes: as fields of the class, not as attribute entries (the inventory's members list the
+# properties themselves; two entries for one name would be duplicates)
+napoleon_use_ivar = True
 autodoc_member_order = "bysource"
 autodoc_docstring_signature = True
 autoclass_content = "class"

@@ -18,6 +18,7 @@ SECTIONS = {"args", "arguments", "parameters", "params", "keyword args", "keywor
             "references", "todo", "attributes", "methods", "warns", "tip", "hint", "important",
             "caution", "danger", "error", "attention", "admonition"}
 
+_SHAPE_ITEM = re.compile(r"^(\s*)(?:[-*]\s+)?([A-Z][\w ()/,'*-]*?:\s.*)$")
 _INLINE_LITERAL = re.compile(r"(``.+?``|`[^`]+`)")
 _TRAILING_UNDERSCORE = re.compile(r"(\w)_(?=[\s.,;:!?)\]'\"]|$)")
 _PARAM_STAR = re.compile(r"^(\s*)(\*{1,2})(\w)")
@@ -45,9 +46,38 @@ def _escape_prose(line):
     return prefix + "".join(parts)
 
 
+def _shape_items(lines):
+    """A Shape: section's lines ("Input: (N, C, H, W)", with or without a leading '- ') as a
+    bullet list, continuation lines aligned under the item's text."""
+    out = []
+    i = 0
+    while i < len(lines):
+        out.append(lines[i])
+        if lines[i].strip().lower() != "shape:":
+            i += 1
+            continue
+        header = _indent(lines[i])
+        i += 1
+        item = None
+        while i < len(lines) and (not lines[i].strip() or _indent(lines[i]) > header):
+            line = lines[i]
+            match = _SHAPE_ITEM.match(line)
+            if not line.strip():
+                out.append(line)
+            elif match and (item is None or _indent(line) <= item):
+                item = _indent(line)
+                out.append(f"{match.group(1)}- {match.group(2)}")
+            elif item is not None:
+                out.append(" " * (item + 2) + line.strip())
+            else:
+                out.append(line)
+            i += 1
+    return out
+
+
 def to_rst(lines):
     """The docstring's lines (already dedented by autodoc), made valid reStructuredText."""
-    lines = list(lines)
+    lines = _shape_items(list(lines))
     # "Summary line:" + blank + a code block: the dedent of the docstring put the block at the
     # summary's level (PEP 257 leaves the first line out of the common indentation); indent it.
     if (len(lines) > 2 and lines[0].rstrip().endswith(":") and not lines[1].strip()
