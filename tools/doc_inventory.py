@@ -213,8 +213,9 @@ def public_modules():
     for name in PUBLIC_MODULES:
         try:
             mods.append((name, importlib.import_module(name)))
-        except ImportError:
-            continue
+        except ModuleNotFoundError as error:
+            if error.name != name:  # only a module that does not exist is left out
+                raise
     return mods
 
 
