@@ -13,6 +13,7 @@ A file is rewritten only when its text changes, so an incremental build stays in
 
 import io
 import os
+import re
 import shutil
 from contextlib import redirect_stdout
 
@@ -225,7 +226,8 @@ def cpp_api_page(include_dir):
                     code.append(text[3:])
                 elif not code:
                     prose.append(text.strip())
-        out += [f"### `<{relative}>`", "", " ".join(prose) or "(no opening comment)", ""]
+        text = re.sub(r"([*_<>\[\]])", r"\\\1", " ".join(prose))  # plain text, not Markdown
+        out += [f"### `<{relative}>`", "", text or "(no opening comment)", ""]
         if code:
             out += [f"```{_code_language(code)}", *code, "```", ""]
     return "\n".join(out)
