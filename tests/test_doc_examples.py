@@ -230,3 +230,17 @@ def test_api_pages_list_every_public_name_once():
             elif line.startswith("   :members: "):
                 listed += [f"{owner}.{m.strip()}" for m in line[len("   :members: "):].split(",")]
     assert sorted(listed) == sorted(e.name for e in entries)
+
+
+def test_plain_text_docstrings_become_rst():
+    import docstring_rst
+
+    lines = ["Update rule:", "", "p = p - lr * g", "    nested", "", "Args:",
+             "    *tensors (Tensor): a*b, ``a*b`` and zero_ calls.", "", "Shape:",
+             "    Input: (N, C, H, W)", "    Output: (N, K, P, Q), where", "        P = H - R + 1",
+             "", "Example:", "    >>> 2 * 3", "    6"]
+    assert docstring_rst.to_rst(lines) == [
+        "Update rule::", "", "    p = p - lr * g", "        nested", "", "Args:",
+        "    *tensors (Tensor): a\\*b, ``a*b`` and zero\\_ calls.", "", "Shape:",
+        "    - Input: (N, C, H, W)", "    - Output: (N, K, P, Q), where", "      P = H - R + 1",
+        "", "Example:", "    >>> 2 * 3", "    6"]

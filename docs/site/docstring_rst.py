@@ -21,7 +21,7 @@ SECTIONS = {"args", "arguments", "parameters", "params", "keyword args", "keywor
 _SHAPE_ITEM = re.compile(r"^(\s*)(?:[-*]\s+)?([A-Z][\w ()/,'*-]*?:\s.*)$")
 _INLINE_LITERAL = re.compile(r"(``.+?``|`[^`]+`)")
 _TRAILING_UNDERSCORE = re.compile(r"(\w)_(?=[\s.,;:!?)\]'\"]|$)")
-_PARAM_STAR = re.compile(r"^(\s*)(\*{1,2})(\w)")
+_PARAM_STAR = re.compile(r"^(\s*)(\*{1,2}(?=\w)|\*\s+)")  # *args, **kwargs, a '* ' bullet
 
 
 def _indent(line):
@@ -36,8 +36,8 @@ def _is_section_header(line):
 def _escape_prose(line):
     match = _PARAM_STAR.match(line)
     prefix = ""
-    if match:  # `*args (tuple): ...` in an Args section: napoleon escapes the stars itself
-        prefix = match.group(1) + match.group(2)
+    if match:  # `*args (tuple): ...` (napoleon escapes the stars itself) or a bullet
+        prefix = match.group(0)
         line = line[len(prefix):]
     parts = _INLINE_LITERAL.split(line)
     for i in range(0, len(parts), 2):  # even parts are outside inline literals
