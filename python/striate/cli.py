@@ -9,6 +9,7 @@ classes of image files, summarize a model, list the zoo, benchmark against PyTor
     striate summary resnet50
     striate models
     striate bench --threads 1,2                     # striate beside PyTorch and ONNX Runtime
+    striate docs --build                            # the reference site, built with Sphinx
 
 Bad input (an unknown model, dataset or option, a missing data directory, an unreadable
 checkpoint) prints one line `striate: error: ...` and exits with status 2.
@@ -849,7 +850,51 @@ def build_parser():
                                        "command (train, eval, predict, bench)")
     launch.add_argument("args", nargs=argparse.REMAINDER, help="its arguments")
     launch.set_defaults(run=command_run)
+
+    docs = commands.add_parser(
+        "docs", help="how to build and open the reference site (--build builds it)",
+        description="Prints the commands that build the reference site (docs/site, Sphinx) and "
+                    "where to open it; with --build, builds it (needs pip install "
+                    "'.[docs]', run from the repository's root).")
+    docs.add_argument("--build", action="store_true", help="build the site now")
+    docs.add_argument("--out", default=os.path.join("build", "site"),
+                      help="output folder (default build/site)")
+    docs.set_defaults(run=command_docs)
     return parser
+
+
+def command_docs(args):
+    """Says how to build and open the reference site (docs/site), and builds it with --build."""
+    import importlib.util
+    import subprocess
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    source = None
+    for root in (os.getcwd(), os.path.dirname(os.path.dirname(here))):
+        if os.path.isfile(os.path.join(root, "docs", "site", "conf.py")):
+            source = os.path.join(root, "docs", "site")
+            break
+    out = os.path.abspath(args.out)
+    build = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html",
+             source or "docs/site", out]
+    if not args.build:
+        print("The reference site is built from a clone of the repository with Sphinx:")
+        print("  pip install '.[docs]'                   # sphinx, myst-parser (from the clone)")
+        print("  " + " ".join(["sphinx-build"] + build[3:]))
+        print(f"then open {os.path.join(out, 'index.html')} in a browser "
+              "(or: python -m striate docs --build).")
+        if source is None:
+            print("(No docs/site here: run it from the repository's root folder.)")
+        return 0
+    if source is None:
+        raise UsageError("docs: docs/site/conf.py not found; run it from the root of a clone "
+                         "of the repository")
+    if any(importlib.util.find_spec(name) is None for name in ("sphinx", "myst_parser")):
+        raise UsageError("docs: Sphinx is not installed: pip install '.[docs]' (from the clone)")
+    code = subprocess.run(build).returncode
+    if code == 0:
+        print(f"built: open {os.path.join(out, 'index.html')}")
+    return code
 
 
 def command_run(args):
