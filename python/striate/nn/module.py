@@ -213,26 +213,39 @@ def named_parameters(self, prefix="", recurse=True):
 
 @_attach
 def parameters(self, recurse=True):
+    """Yields the parameters of this module and, with ``recurse`` (default), of its
+    descendants, each shared one once; what an optimizer takes.
+
+    Example:
+        >>> [tuple(p.shape) for p in nn.Linear(3, 2).parameters()]
+        [(2, 3), (2,)]
+    """
     return iter([param for _, param in self._named_parameters("", recurse)])
 
 
 @_attach
 def named_buffers(self, prefix="", recurse=True):
+    """Yields (dotted name, buffer) over this module and, with ``recurse``, its
+    descendants (BatchNorm's running statistics, for example).
+    """
     return iter(self._named_buffers(prefix, recurse))
 
 
 @_attach
 def buffers(self, recurse=True):
+    """Yields the buffers of this module and, with ``recurse``, of its descendants."""
     return iter([buffer for _, buffer in self._named_buffers("", recurse)])
 
 
 @_attach
 def named_children(self):
+    """Yields (name, module) for each direct child."""
     return iter(self._named_children())
 
 
 @_attach
 def children(self):
+    """Yields the direct children."""
     return iter([child for _, child in self._named_children()])
 
 
@@ -253,6 +266,7 @@ def named_modules(self, memo=None, prefix=""):
 
 @_attach
 def modules(self):
+    """Yields this module and every descendant, each once."""
     for _, module in self.named_modules():
         yield module
 
@@ -285,11 +299,15 @@ def train(self, mode=True):
 
 @_attach
 def eval(self):
+    """Sets evaluation mode on this module and every descendant (``train(False)``: dropout
+    off, BatchNorm on its running statistics); returns self.
+    """
     return self.train(False)
 
 
 @_attach
 def requires_grad_(self, requires_grad=True):
+    """Sets ``requires_grad`` on every parameter of the tree; returns self."""
     for param in self.parameters():
         param.requires_grad_(requires_grad)
     return self
@@ -411,6 +429,7 @@ Module.double.__doc__ = "Casts every floating-point parameter and buffer to floa
 
 
 def _module_half(self):
+    """Not supported yet: striate modules are float32 or float64; raises TypeError."""
     raise TypeError(f"{type(self).__name__}.half: striate modules are float32 or float64 (16-bit "
                     "floats are not supported yet)")
 
