@@ -66,8 +66,32 @@ def _document_attributes(cls):
         if name.startswith("_") or not isinstance(value, property) or _has_text(value.__doc__):
             continue
         text = entries.get(name) or _ATTRIBUTE_DOCS.get(name)
-        if text:
-            setattr(cls, name, type(value)(value.fget, value.fset, value.fdel, text))
+        if not text:
+            continue
+        if type(value) is property:
+            setattr(cls, name, property(value.fget, value.fset, value.fdel, text))
+        else:  # pybind11's static property keeps no docstring: a subclass that does
+            documented = _documented_static_property(type(value))(value.fget, value.fset,
+                                                                  value.fdel)
+            documented.__doc__ = text
+            setattr(cls, name, documented)
+
+
+_STATIC_PROPERTY_TYPES = {}
+
+
+def _documented_static_property(static_property):
+    """A subclass of pybind11's static property type whose instances hold a docstring."""
+    if static_property not in _STATIC_PROPERTY_TYPES:
+        def get_doc(self):
+            return self.__dict__.get("doc")
+
+        def set_doc(self, value):
+            self.__dict__["doc"] = value
+
+        _STATIC_PROPERTY_TYPES[static_property] = type(
+            "DocumentedStaticProperty", (static_property,), {"__doc__": property(get_doc, set_doc)})
+    return _STATIC_PROPERTY_TYPES[static_property]
 
 
 def public(*classes):

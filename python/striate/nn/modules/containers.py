@@ -32,6 +32,8 @@ def _index(container, index, size):
 
 class _Container(Module):
     def forward(self, *args, **kwargs):
+        """Not callable: a container holds entries for your module's forward to use (raises
+        NotImplementedError)."""
         raise NotImplementedError(
             f"{type(self).__name__} has no forward: it holds entries for your module's forward "
             "to use (iterate over it or index it there)")
