@@ -34,7 +34,9 @@ Shape:
     - Output: a scalar, or the target's shape with ``reduction='none'``.
 
 Raises:
-    ValueError: The shapes do not match, or a class index is out of range.
+    ValueError: The shapes do not match.
+    TypeError: Class-index targets are not int64.
+    IndexError: A class index is out of range (and is not ``ignore_index``).
 
 Example:
     >>> loss = nn.CrossEntropyLoss()
@@ -63,7 +65,9 @@ Shape:
     - Output: a scalar, or the target's shape with ``reduction='none'``.
 
 Raises:
-    ValueError: The shapes do not match, or a class index is out of range.
+    ValueError: The shapes do not match.
+    TypeError: Class-index targets are not int64.
+    IndexError: A class index is out of range (and is not ``ignore_index``).
 
 Example:
     >>> logp = nn.LogSoftmax(dim=1)(st.randn(3, 5))
@@ -218,6 +222,8 @@ Shape:
 
 Raises:
     ValueError: ``p`` is not 1 or 2, or the shapes do not match.
+    TypeError: The targets are not int64.
+    IndexError: A class index is out of range.
 
 Example:
     >>> nn.MultiMarginLoss()(st.tensor([[0.1, 0.2, 0.4, 0.8]]), st.tensor([3]))
