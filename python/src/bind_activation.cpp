@@ -6,6 +6,7 @@
 
 #include "bind_nn_module.h"
 #include "bindings.h"
+#include "docstrings/nn_activation.h"
 #include "striate/nn/activation.h"
 #include "striate/ops/activation.h"
 
@@ -110,25 +111,26 @@ void bind_tensor_methods(TensorClass cls) {
 
 void bind_layers(py::module_& nn_module) {
   using namespace nn;
-  LayerClass<ReLUImpl>(nn_module, "ReLU", py::dynamic_attr())
+  LayerClass<ReLUImpl>(nn_module, "ReLU", docstrings::kReLU, py::dynamic_attr())
       .def(direct_init<ReLUImpl, bool>(), py::arg("inplace") = false)
       .def_readonly("inplace", &ReLUImpl::inplace);
-  LayerClass<SigmoidImpl>(nn_module, "Sigmoid", py::dynamic_attr()).def(direct_init<SigmoidImpl>());
-  LayerClass<TanhImpl>(nn_module, "Tanh", py::dynamic_attr()).def(direct_init<TanhImpl>());
-  LayerClass<HardtanhImpl>(nn_module, "Hardtanh", py::dynamic_attr())
+  LayerClass<SigmoidImpl>(nn_module, "Sigmoid", docstrings::kSigmoid, py::dynamic_attr())
+      .def(direct_init<SigmoidImpl>());
+  LayerClass<TanhImpl>(nn_module, "Tanh", docstrings::kTanh, py::dynamic_attr()).def(direct_init<TanhImpl>());
+  LayerClass<HardtanhImpl>(nn_module, "Hardtanh", docstrings::kHardtanh, py::dynamic_attr())
       .def(direct_init<HardtanhImpl, double, double, bool>(), py::arg("min_val") = -1.0, py::arg("max_val") = 1.0,
            py::arg("inplace") = false)
       .def_readonly("min_val", &HardtanhImpl::min_val)
       .def_readonly("max_val", &HardtanhImpl::max_val)
       .def_readonly("inplace", &HardtanhImpl::inplace);
-  LayerClass<ReLU6Impl>(nn_module, "ReLU6", py::dynamic_attr())
+  LayerClass<ReLU6Impl>(nn_module, "ReLU6", docstrings::kReLU6, py::dynamic_attr())
       .def(direct_init<ReLU6Impl, bool>(), py::arg("inplace") = false)
       .def_readonly("inplace", &ReLU6Impl::inplace);
-  LayerClass<LeakyReLUImpl>(nn_module, "LeakyReLU", py::dynamic_attr())
+  LayerClass<LeakyReLUImpl>(nn_module, "LeakyReLU", docstrings::kLeakyReLU, py::dynamic_attr())
       .def(direct_init<LeakyReLUImpl, double, bool>(), py::arg("negative_slope") = 0.01, py::arg("inplace") = false)
       .def_readonly("negative_slope", &LeakyReLUImpl::negative_slope)
       .def_readonly("inplace", &LeakyReLUImpl::inplace);
-  LayerClass<PReLUImpl>(nn_module, "PReLU", py::dynamic_attr())
+  LayerClass<PReLUImpl>(nn_module, "PReLU", docstrings::kPReLU, py::dynamic_attr())
       .def(direct_init<PReLUImpl, int64_t, double>(), py::arg("num_parameters") = 1, py::arg("init") = 0.25)
       .def_readonly("num_parameters", &PReLUImpl::num_parameters)
       .def_readonly("init", &PReLUImpl::init)
@@ -140,35 +142,36 @@ void bind_layers(py::module_& nn_module) {
                                "striate.nn.Parameter)");
             self.weight = self.register_parameter("weight", value, value.requires_grad());
           })
-      .def("reset_parameters", &PReLUImpl::reset_parameters);
-  LayerClass<ELUImpl>(nn_module, "ELU", py::dynamic_attr())
+      .def("reset_parameters", &PReLUImpl::reset_parameters, docstrings::kResetParameters);
+  LayerClass<ELUImpl>(nn_module, "ELU", docstrings::kELU, py::dynamic_attr())
       .def(direct_init<ELUImpl, double, bool>(), py::arg("alpha") = 1.0, py::arg("inplace") = false)
       .def_readonly("alpha", &ELUImpl::alpha)
       .def_readonly("inplace", &ELUImpl::inplace);
-  LayerClass<SELUImpl>(nn_module, "SELU", py::dynamic_attr())
+  LayerClass<SELUImpl>(nn_module, "SELU", docstrings::kSELU, py::dynamic_attr())
       .def(direct_init<SELUImpl, bool>(), py::arg("inplace") = false)
       .def_readonly("inplace", &SELUImpl::inplace);
-  LayerClass<GELUImpl>(nn_module, "GELU", py::dynamic_attr())
+  LayerClass<GELUImpl>(nn_module, "GELU", docstrings::kGELU, py::dynamic_attr())
       .def(direct_init<GELUImpl, std::string>(), py::arg("approximate") = "none")
       .def_readonly("approximate", &GELUImpl::approximate);
-  LayerClass<SiLUImpl>(nn_module, "SiLU", py::dynamic_attr())
+  LayerClass<SiLUImpl>(nn_module, "SiLU", docstrings::kSiLU, py::dynamic_attr())
       .def(direct_init<SiLUImpl, bool>(), py::arg("inplace") = false)
       .def_readonly("inplace", &SiLUImpl::inplace);
-  LayerClass<HardswishImpl>(nn_module, "Hardswish", py::dynamic_attr())
+  LayerClass<HardswishImpl>(nn_module, "Hardswish", docstrings::kHardswish, py::dynamic_attr())
       .def(direct_init<HardswishImpl, bool>(), py::arg("inplace") = false)
       .def_readonly("inplace", &HardswishImpl::inplace);
-  LayerClass<SoftplusImpl>(nn_module, "Softplus", py::dynamic_attr())
+  LayerClass<SoftplusImpl>(nn_module, "Softplus", docstrings::kSoftplus, py::dynamic_attr())
       .def(direct_init<SoftplusImpl, double, double>(), py::arg("beta") = 1.0, py::arg("threshold") = 20.0)
       .def_readonly("beta", &SoftplusImpl::beta)
       .def_readonly("threshold", &SoftplusImpl::threshold);
-  LayerClass<AbsTanhImpl>(nn_module, "AbsTanh", py::dynamic_attr()).def(direct_init<AbsTanhImpl>());
-  LayerClass<SoftmaxImpl>(nn_module, "Softmax", py::dynamic_attr())
+  LayerClass<AbsTanhImpl>(nn_module, "AbsTanh", docstrings::kAbsTanh, py::dynamic_attr())
+      .def(direct_init<AbsTanhImpl>());
+  LayerClass<SoftmaxImpl>(nn_module, "Softmax", docstrings::kSoftmax, py::dynamic_attr())
       .def(direct_init<SoftmaxImpl, std::optional<int64_t>>(), py::arg("dim") = py::none())
       .def_readonly("dim", &SoftmaxImpl::dim);
-  LayerClass<LogSoftmaxImpl>(nn_module, "LogSoftmax", py::dynamic_attr())
+  LayerClass<LogSoftmaxImpl>(nn_module, "LogSoftmax", docstrings::kLogSoftmax, py::dynamic_attr())
       .def(direct_init<LogSoftmaxImpl, std::optional<int64_t>>(), py::arg("dim") = py::none())
       .def_readonly("dim", &LogSoftmaxImpl::dim);
-  LayerClass<SoftminImpl>(nn_module, "Softmin", py::dynamic_attr())
+  LayerClass<SoftminImpl>(nn_module, "Softmin", docstrings::kSoftmin, py::dynamic_attr())
       .def(direct_init<SoftminImpl, std::optional<int64_t>>(), py::arg("dim") = py::none())
       .def_readonly("dim", &SoftminImpl::dim);
 }

@@ -7,6 +7,7 @@
 
 #include "bind_nn_module.h"
 #include "bindings.h"
+#include "docstrings/nn_blocks.h"
 #include "striate/nn/blocks.h"
 #include "striate/nn/blocks_classic.h"
 #include "striate/nn/containers.h"
@@ -32,7 +33,7 @@ std::vector<std::shared_ptr<Module>> branch_list(const py::args& args, const cha
 
 void bind_residual_blocks(py::module_& nn_module) {
   using nn::ResidualImpl;
-  LayerClass<ResidualImpl>(nn_module, "Residual", py::dynamic_attr())
+  LayerClass<ResidualImpl>(nn_module, "Residual", docstrings::kResidual, py::dynamic_attr())
       .def(direct_init<ResidualImpl, std::shared_ptr<Module>, std::shared_ptr<Module>, std::shared_ptr<Module>,
                        double>(),
            py::arg("body").none(true), py::arg("shortcut").none(true) = py::none(),
@@ -40,7 +41,7 @@ void bind_residual_blocks(py::module_& nn_module) {
       .def_readonly("drop_path", &ResidualImpl::drop_path);
 
   using nn::ConcatImpl;
-  LayerClass<ConcatImpl>(nn_module, "Concat", py::dynamic_attr())
+  LayerClass<ConcatImpl>(nn_module, "Concat", docstrings::kConcat, py::dynamic_attr())
       .def(py::init([](const py::args& args,
                        int64_t dim) { return std::make_unique<ConcatImpl>(branch_list(args, "Concat"), dim); },
                     [](const py::args& args, int64_t dim) {
@@ -50,7 +51,7 @@ void bind_residual_blocks(py::module_& nn_module) {
       .def_readonly("dim", &ConcatImpl::dim);
 
   using nn::ParallelImpl;
-  LayerClass<ParallelImpl>(nn_module, "Parallel", py::dynamic_attr())
+  LayerClass<ParallelImpl>(nn_module, "Parallel", docstrings::kParallel, py::dynamic_attr())
       .def(py::init(
                [](const py::args& args, const std::string& merge) {
                  return std::make_unique<ParallelImpl>(branch_list(args, "Parallel"), merge);
@@ -62,7 +63,7 @@ void bind_residual_blocks(py::module_& nn_module) {
       .def_readonly("merge", &ParallelImpl::merge);
 
   using nn::ZeroPadShortcutImpl;
-  LayerClass<ZeroPadShortcutImpl>(nn_module, "ZeroPadShortcut", py::dynamic_attr())
+  LayerClass<ZeroPadShortcutImpl>(nn_module, "ZeroPadShortcut", docstrings::kZeroPadShortcut, py::dynamic_attr())
       .def(direct_init<ZeroPadShortcutImpl, int64_t, int64_t, int64_t>(), py::arg("in_channels"),
            py::arg("out_channels"), py::arg("stride") = 1)
       .def_readonly("in_channels", &ZeroPadShortcutImpl::in_channels)
@@ -70,65 +71,65 @@ void bind_residual_blocks(py::module_& nn_module) {
       .def_readonly("stride", &ZeroPadShortcutImpl::stride);
 
   using nn::BasicBlockImpl;
-  LayerClass<BasicBlockImpl>(nn_module, "BasicBlock", py::dynamic_attr())
+  LayerClass<BasicBlockImpl>(nn_module, "BasicBlock", docstrings::kBasicBlock, py::dynamic_attr())
       .def(direct_init<BasicBlockImpl, int64_t, int64_t, int64_t, std::string>(), py::arg("in_channels"),
            py::arg("out_channels"), py::arg("stride") = 1, py::arg("shortcut") = "B")
       .def_readonly_static("expansion", &BasicBlockImpl::expansion);
 
   using nn::BottleneckImpl;
-  LayerClass<BottleneckImpl>(nn_module, "Bottleneck", py::dynamic_attr())
+  LayerClass<BottleneckImpl>(nn_module, "Bottleneck", docstrings::kBottleneck, py::dynamic_attr())
       .def(direct_init<BottleneckImpl, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t>(), py::arg("in_channels"),
            py::arg("planes"), py::arg("stride") = 1, py::arg("groups") = 1, py::arg("base_width") = 64,
            py::arg("se_reduction") = 0)
       .def_readonly_static("expansion", &BottleneckImpl::expansion);
 
   using nn::PreActBlockImpl;
-  LayerClass<PreActBlockImpl>(nn_module, "PreActBlock", py::dynamic_attr())
+  LayerClass<PreActBlockImpl>(nn_module, "PreActBlock", docstrings::kPreActBlock, py::dynamic_attr())
       .def(direct_init<PreActBlockImpl, int64_t, int64_t, int64_t>(), py::arg("in_channels"), py::arg("out_channels"),
            py::arg("stride") = 1);
 
   using nn::WideBlockImpl;
-  LayerClass<WideBlockImpl>(nn_module, "WideBlock", py::dynamic_attr())
+  LayerClass<WideBlockImpl>(nn_module, "WideBlock", docstrings::kWideBlock, py::dynamic_attr())
       .def(direct_init<WideBlockImpl, int64_t, int64_t, int64_t, double>(), py::arg("in_channels"),
            py::arg("out_channels"), py::arg("stride") = 1, py::arg("dropout") = 0.0);
 }
 
 void bind_blocks_classic(py::module_& nn_module) {
   using namespace nn;
-  LayerClass<SubsamplingImpl>(nn_module, "Subsampling", py::dynamic_attr())
+  LayerClass<SubsamplingImpl>(nn_module, "Subsampling", docstrings::kSubsampling, py::dynamic_attr())
       .def(direct_init<SubsamplingImpl, int64_t>(), py::arg("channels"))
       .def_readonly("channels", &SubsamplingImpl::channels);
-  LayerClass<ScaledTanhImpl>(nn_module, "ScaledTanh", py::dynamic_attr())
+  LayerClass<ScaledTanhImpl>(nn_module, "ScaledTanh", docstrings::kScaledTanh, py::dynamic_attr())
       .def(direct_init<ScaledTanhImpl>())
       .def_property_readonly_static("amplitude", [](const py::object&) { return ScaledTanhImpl::amplitude; })
       .def_property_readonly_static("slope", [](const py::object&) { return ScaledTanhImpl::slope; });
-  LayerClass<BasicConv2dImpl>(nn_module, "BasicConv2d", py::dynamic_attr())
+  LayerClass<BasicConv2dImpl>(nn_module, "BasicConv2d", docstrings::kBasicConv2d, py::dynamic_attr())
       .def(direct_init<BasicConv2dImpl, int64_t, int64_t, int64_t, int64_t, int64_t>(), py::arg("in_channels"),
            py::arg("out_channels"), py::arg("kernel_size"), py::arg("stride") = 1, py::arg("padding") = 0);
-  LayerClass<FireImpl>(nn_module, "Fire", py::dynamic_attr())
+  LayerClass<FireImpl>(nn_module, "Fire", docstrings::kFire, py::dynamic_attr())
       .def(direct_init<FireImpl, int64_t, int64_t, int64_t, int64_t>(), py::arg("in_channels"),
            py::arg("squeeze_channels"), py::arg("expand1x1_channels"), py::arg("expand3x3_channels"))
       .def_readonly("in_channels", &FireImpl::in_channels)
       .def_readonly("squeeze_channels", &FireImpl::squeeze_channels)
       .def_readonly("expand1x1_channels", &FireImpl::expand1x1_channels)
       .def_readonly("expand3x3_channels", &FireImpl::expand3x3_channels);
-  LayerClass<InceptionImpl>(nn_module, "Inception", py::dynamic_attr())
+  LayerClass<InceptionImpl>(nn_module, "Inception", docstrings::kInception, py::dynamic_attr())
       .def(direct_init<InceptionImpl, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t>(),
            py::arg("in_channels"), py::arg("ch1x1"), py::arg("ch3x3red"), py::arg("ch3x3"), py::arg("ch5x5red"),
            py::arg("ch5x5"), py::arg("pool_proj"))
       .def_property_readonly("out_channels", &InceptionImpl::out_channels);
-  LayerClass<InceptionAuxImpl>(nn_module, "InceptionAux", py::dynamic_attr())
+  LayerClass<InceptionAuxImpl>(nn_module, "InceptionAux", docstrings::kInceptionAux, py::dynamic_attr())
       .def(direct_init<InceptionAuxImpl, int64_t, int64_t, double>(), py::arg("in_channels"), py::arg("num_classes"),
            py::arg("dropout") = 0.7);
-  LayerClass<MlpConvImpl, SequentialImpl>(nn_module, "MlpConv", py::dynamic_attr())
+  LayerClass<MlpConvImpl, SequentialImpl>(nn_module, "MlpConv", docstrings::kMlpConv, py::dynamic_attr())
       .def(direct_init<MlpConvImpl, int64_t, std::vector<int64_t>, int64_t, int64_t, int64_t>(), py::arg("in_channels"),
            py::arg("channels"), py::arg("kernel_size"), py::arg("stride") = 1, py::arg("padding") = 0)
       .def_readonly("out_channels", &MlpConvImpl::out_channels);
-  LayerClass<DenseLayerImpl>(nn_module, "DenseLayer", py::dynamic_attr())
+  LayerClass<DenseLayerImpl>(nn_module, "DenseLayer", docstrings::kDenseLayer, py::dynamic_attr())
       .def(direct_init<DenseLayerImpl, int64_t, int64_t, bool, int64_t, double>(), py::arg("in_channels"),
            py::arg("growth_rate"), py::arg("bottleneck") = true, py::arg("bn_size") = 4, py::arg("drop_rate") = 0.0)
       .def_readonly("drop_rate", &DenseLayerImpl::drop_rate);
-  LayerClass<DenseBlockImpl>(nn_module, "DenseBlock", py::dynamic_attr())
+  LayerClass<DenseBlockImpl>(nn_module, "DenseBlock", docstrings::kDenseBlock, py::dynamic_attr())
       .def(direct_init<DenseBlockImpl, int64_t, int64_t, int64_t, bool, double, int64_t, bool>(), py::arg("num_layers"),
            py::arg("in_channels"), py::arg("growth_rate"), py::arg("bottleneck") = true, py::arg("drop_rate") = 0.0,
            py::arg("bn_size") = 4, py::arg("shared_buffer") = true)
@@ -137,9 +138,9 @@ void bind_blocks_classic(py::module_& nn_module) {
       .def_readonly("growth_rate", &DenseBlockImpl::growth_rate)
       .def_readonly("out_channels", &DenseBlockImpl::out_channels)
       .def_readwrite("shared_buffer", &DenseBlockImpl::shared_buffer);
-  LayerClass<TransitionImpl, SequentialImpl>(nn_module, "Transition", py::dynamic_attr())
+  LayerClass<TransitionImpl, SequentialImpl>(nn_module, "Transition", docstrings::kTransition, py::dynamic_attr())
       .def(direct_init<TransitionImpl, int64_t, int64_t>(), py::arg("in_channels"), py::arg("out_channels"));
-  LayerClass<FractalBlockImpl>(nn_module, "FractalBlock", py::dynamic_attr())
+  LayerClass<FractalBlockImpl>(nn_module, "FractalBlock", docstrings::kFractalBlock, py::dynamic_attr())
       .def(direct_init<FractalBlockImpl, int64_t, int64_t, int64_t, double, double>(), py::arg("in_channels"),
            py::arg("out_channels"), py::arg("num_columns"), py::arg("local_drop") = 0.0, py::arg("global_drop") = 0.0)
       .def("forward_column", &FractalBlockImpl::forward_column, py::arg("input"), py::arg("column"), release_gil(),

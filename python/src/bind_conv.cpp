@@ -6,6 +6,7 @@
 
 #include "bind_nn_module.h"
 #include "bindings.h"
+#include "docstrings/nn_conv.h"
 #include "striate/nn/conv.h"
 #include "striate/ops/conv.h"
 
@@ -46,7 +47,7 @@ void parameter_properties(LayerClass<Impl>& cls) {
       .def_property(
           "bias", [](const Impl& self) { return self.bias; },
           [](Impl& self, const Tensor& value) { assign_parameter(self, self.bias, "bias", value); })
-      .def("reset_parameters", &Impl::reset_parameters)
+      .def("reset_parameters", &Impl::reset_parameters, docstrings::kResetParameters)
       .def_property_readonly("in_channels", [](const Impl& self) { return self.options.in_channels(); })
       .def_property_readonly("out_channels", [](const Impl& self) { return self.options.out_channels(); });
 }
@@ -141,7 +142,7 @@ nn::Conv2dOptions conv2d_options(int64_t in_channels, int64_t out_channels, cons
 
 void bind_conv2d(py::module_& nn_module) {
   using nn::Conv2dImpl;
-  LayerClass<Conv2dImpl>(nn_module, "Conv2d", py::dynamic_attr())
+  LayerClass<Conv2dImpl>(nn_module, "Conv2d", docstrings::kConv2d, py::dynamic_attr())
       .def(layer_init<Conv2dImpl>(&conv2d_options), py::arg("in_channels"), py::arg("out_channels"),
            py::arg("kernel_size"), py::arg("stride") = 1, py::arg("padding") = 0, py::arg("dilation") = 1,
            py::arg("groups") = 1, py::arg("bias") = true, py::arg("padding_mode") = "zeros", py::kw_only(),
@@ -175,7 +176,7 @@ void bind_conv2d(py::module_& nn_module) {
       .def_property(
           "bias", [](const Conv2dImpl& self) { return self.bias; },
           [](Conv2dImpl& self, const Tensor& value) { assign_parameter(self, self.bias, "bias", value); })
-      .def("reset_parameters", &Conv2dImpl::reset_parameters);
+      .def("reset_parameters", &Conv2dImpl::reset_parameters, docstrings::kResetParameters);
 }
 
 // ---- Conv1d, Conv3d, ConvTranspose2d and LocallyConnected2d ---------------------------------------
@@ -255,7 +256,7 @@ py::object padding_object(PaddingMode mode, const std::array<int64_t, 2 * Dims>&
 
 void bind_conv1d(py::module_& nn_module) {
   using nn::Conv1dImpl;
-  LayerClass<Conv1dImpl> cls(nn_module, "Conv1d", py::dynamic_attr());
+  LayerClass<Conv1dImpl> cls(nn_module, "Conv1d", docstrings::kConv1d, py::dynamic_attr());
   cls.def(layer_init<Conv1dImpl>(&conv1d_options), py::arg("in_channels"), py::arg("out_channels"),
           py::arg("kernel_size"), py::arg("stride") = 1, py::arg("padding") = 0, py::arg("dilation") = 1,
           py::arg("groups") = 1, py::arg("bias") = true, py::arg("padding_mode") = "zeros")
@@ -277,7 +278,7 @@ void bind_conv1d(py::module_& nn_module) {
 
 void bind_conv3d(py::module_& nn_module) {
   using nn::Conv3dImpl;
-  LayerClass<Conv3dImpl> cls(nn_module, "Conv3d", py::dynamic_attr());
+  LayerClass<Conv3dImpl> cls(nn_module, "Conv3d", docstrings::kConv3d, py::dynamic_attr());
   cls.def(layer_init<Conv3dImpl>(&conv3d_options), py::arg("in_channels"), py::arg("out_channels"),
           py::arg("kernel_size"), py::arg("stride") = 1, py::arg("padding") = 0, py::arg("dilation") = 1,
           py::arg("groups") = 1, py::arg("bias") = true, py::arg("padding_mode") = "zeros")
@@ -298,7 +299,7 @@ void bind_conv3d(py::module_& nn_module) {
 
 void bind_conv_transpose2d(py::module_& nn_module) {
   using Impl = nn::ConvTranspose2dImpl;
-  LayerClass<Impl> cls(nn_module, "ConvTranspose2d", py::dynamic_attr());
+  LayerClass<Impl> cls(nn_module, "ConvTranspose2d", docstrings::kConvTranspose2d, py::dynamic_attr());
   cls.def(layer_init<Impl>(&conv_transpose2d_options), py::arg("in_channels"), py::arg("out_channels"),
           py::arg("kernel_size"), py::arg("stride") = 1, py::arg("padding") = 0, py::arg("output_padding") = 0,
           py::arg("groups") = 1, py::arg("bias") = true, py::arg("dilation") = 1, py::arg("padding_mode") = "zeros")
@@ -316,7 +317,7 @@ void bind_conv_transpose2d(py::module_& nn_module) {
 
 void bind_locally_connected2d(py::module_& nn_module) {
   using Impl = nn::LocallyConnected2dImpl;
-  LayerClass<Impl> cls(nn_module, "LocallyConnected2d", py::dynamic_attr());
+  LayerClass<Impl> cls(nn_module, "LocallyConnected2d", docstrings::kLocallyConnected2d, py::dynamic_attr());
   cls.def(layer_init<Impl>(&locally_connected2d_options), py::arg("in_channels"), py::arg("out_channels"),
           py::arg("in_size"), py::arg("kernel_size"), py::arg("stride") = 1, py::arg("padding") = 0,
           py::arg("bias") = true)

@@ -6,6 +6,7 @@
 
 #include "bind_nn_module.h"
 #include "bindings.h"
+#include "docstrings/nn_dropout.h"
 #include "striate/nn/dropout.h"
 #include "striate/nn/linear.h"
 #include "striate/ops/dropout.h"
@@ -30,7 +31,7 @@ void bind_functional(py::module_& functional) {
 
 void bind_dropout_layers(py::module_& nn_module) {
   using nn::DropoutImpl;
-  LayerClass<DropoutImpl>(nn_module, "Dropout", py::dynamic_attr())
+  LayerClass<DropoutImpl>(nn_module, "Dropout", docstrings::kDropout, py::dynamic_attr())
       .def(direct_init<DropoutImpl, double, bool, bool>(), py::arg("p") = 0.5, py::arg("inplace") = false,
            py::arg("inverted") = true)
       .def_readonly("p", &DropoutImpl::p)
@@ -38,19 +39,19 @@ void bind_dropout_layers(py::module_& nn_module) {
       .def_readonly("inverted", &DropoutImpl::inverted);
 
   using nn::Dropout2dImpl;
-  LayerClass<Dropout2dImpl>(nn_module, "Dropout2d", py::dynamic_attr())
+  LayerClass<Dropout2dImpl>(nn_module, "Dropout2d", docstrings::kDropout2d, py::dynamic_attr())
       .def(direct_init<Dropout2dImpl, double, bool>(), py::arg("p") = 0.5, py::arg("inplace") = false)
       .def_readonly("p", &Dropout2dImpl::p)
       .def_readonly("inplace", &Dropout2dImpl::inplace);
 
   using nn::AlphaDropoutImpl;
-  LayerClass<AlphaDropoutImpl>(nn_module, "AlphaDropout", py::dynamic_attr())
+  LayerClass<AlphaDropoutImpl>(nn_module, "AlphaDropout", docstrings::kAlphaDropout, py::dynamic_attr())
       .def(direct_init<AlphaDropoutImpl, double, bool>(), py::arg("p") = 0.5, py::arg("inplace") = false)
       .def_readonly("p", &AlphaDropoutImpl::p)
       .def_readonly("inplace", &AlphaDropoutImpl::inplace);
 
   using nn::DropPathImpl;
-  LayerClass<DropPathImpl>(nn_module, "DropPath", py::dynamic_attr())
+  LayerClass<DropPathImpl>(nn_module, "DropPath", docstrings::kDropPath, py::dynamic_attr())
       .def(direct_init<DropPathImpl, double, std::string>(), py::arg("p") = 0.0, py::arg("mode") = "row")
       .def_readonly("p", &DropPathImpl::p)
       .def_readonly("mode", &DropPathImpl::mode);
@@ -60,7 +61,7 @@ void bind_dropout_layers(py::module_& nn_module) {
     STRIATE_CHECK_TYPE(linear != nullptr, "DropConnect: expected a striate.nn.Linear, got None");
     return nn::Linear(std::move(linear));
   };
-  LayerClass<DropConnectImpl>(nn_module, "DropConnect", py::dynamic_attr())
+  LayerClass<DropConnectImpl>(nn_module, "DropConnect", docstrings::kDropConnect, py::dynamic_attr())
       .def(py::init(
                [make_drop_connect](std::shared_ptr<nn::LinearImpl> linear, double p) {
                  return std::make_unique<DropConnectImpl>(make_drop_connect(std::move(linear)), p);

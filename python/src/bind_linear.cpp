@@ -2,6 +2,7 @@
 // PyTorch's signatures by striate.nn.functional), Tensor.matmul / @, and nn::Linear as _C._nn.Linear.
 #include "bind_nn_module.h"
 #include "bindings.h"
+#include "docstrings/nn_linear.h"
 #include "striate/nn/linear.h"
 #include "striate/ops/linalg.h"
 
@@ -14,7 +15,7 @@ nn::LinearOptions linear_options(int64_t in_features, int64_t out_features, bool
 
 void bind_linear(py::module_& nn_module) {
   using nn::LinearImpl;
-  LayerClass<LinearImpl>(nn_module, "Linear", py::dynamic_attr())
+  LayerClass<LinearImpl>(nn_module, "Linear", docstrings::kLinear, py::dynamic_attr())
       .def(layer_init<LinearImpl>(&linear_options), py::arg("in_features"), py::arg("out_features"),
            py::arg("bias") = true)
       .def_property_readonly("in_features", [](const LinearImpl& self) { return self.options.in_features(); })
@@ -25,7 +26,7 @@ void bind_linear(py::module_& nn_module) {
       .def_property(
           "bias", [](const LinearImpl& self) { return self.bias; },
           [](LinearImpl& self, const Tensor& value) { assign_parameter(self, self.bias, "bias", value); })
-      .def("reset_parameters", &LinearImpl::reset_parameters);
+      .def("reset_parameters", &LinearImpl::reset_parameters, docstrings::kResetParameters);
 }
 
 }  // namespace

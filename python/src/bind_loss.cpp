@@ -8,6 +8,7 @@
 
 #include "bind_nn_module.h"
 #include "bindings.h"
+#include "docstrings/nn_loss.h"
 #include "striate/nn/loss.h"
 #include "striate/ops/loss.h"
 
@@ -172,8 +173,8 @@ void reject_legacy_arguments(const char* loss, const py::object& size_average, c
 // constructor takes them, size_average and reduce reading back None (so a copy can be rebuilt from
 // the constructor's arguments).
 template <typename Impl>
-LayerClass<Impl> loss_class(py::module_& nn_module, const char* name, bool legacy_arguments = true) {
-  LayerClass<Impl> cls(nn_module, name, py::dynamic_attr());
+LayerClass<Impl> loss_class(py::module_& nn_module, const char* name, const char* doc, bool legacy_arguments = true) {
+  LayerClass<Impl> cls(nn_module, name, doc, py::dynamic_attr());
   cls.def_property(
       "reduction", [](const Impl& self) { return self.options.reduction(); },
       [](Impl& self, const std::string& reduction) { self.options.reduction(reduction); });
@@ -195,7 +196,7 @@ void def_forward(LayerClass<Impl>& cls, const char* broadcast_op = nullptr) {
         py::gil_scoped_release release;
         return self.forward(input, target);
       },
-      py::arg("input"), py::arg("target"));
+      py::arg("input"), py::arg("target"), docstrings::kLossForward);
 }
 
 nn::CrossEntropyLossOptions cross_entropy_loss_options(const Tensor& weight, const py::object& size_average,
@@ -272,7 +273,8 @@ nn::KLDivLossOptions kl_div_loss_options(const py::object& size_average, const p
 void bind_loss_modules(py::module_& nn_module) {
   // weight and pos_weight are buffers: Module's attribute access reads and assigns them.
   using namespace nn;
-  auto cross_entropy_class = loss_class<CrossEntropyLossImpl>(nn_module, "CrossEntropyLoss");
+  auto cross_entropy_class =
+      loss_class<CrossEntropyLossImpl>(nn_module, "CrossEntropyLoss", docstrings::kCrossEntropyLoss);
   cross_entropy_class.def(layer_init<CrossEntropyLossImpl>(&cross_entropy_loss_options), py::arg("weight") = py::none(),
                           py::arg("size_average") = py::none(), py::arg("ignore_index") = -100,
                           py::arg("reduce") = py::none(), py::arg("reduction") = "mean",
@@ -285,7 +287,7 @@ void bind_loss_modules(py::module_& nn_module) {
       "label_smoothing", [](const CrossEntropyLossImpl& self) { return self.options.label_smoothing(); },
       [](CrossEntropyLossImpl& self, double value) { self.options.label_smoothing(value); });
 
-  auto nll_class = loss_class<NLLLossImpl>(nn_module, "NLLLoss");
+  auto nll_class = loss_class<NLLLossImpl>(nn_module, "NLLLoss", docstrings::kNLLLoss);
   nll_class.def(layer_init<NLLLossImpl>(&nll_loss_options), py::arg("weight") = py::none(),
                 py::arg("size_average") = py::none(), py::arg("ignore_index") = -100, py::arg("reduce") = py::none(),
                 py::arg("reduction") = "mean");
@@ -294,28 +296,29 @@ void bind_loss_modules(py::module_& nn_module) {
       "ignore_index", [](const NLLLossImpl& self) { return self.options.ignore_index(); },
       [](NLLLossImpl& self, int64_t value) { self.options.ignore_index(value); });
 
-  auto bce_class = loss_class<BCELossImpl>(nn_module, "BCELoss");
+  auto bce_class = loss_class<BCELossImpl>(nn_module, "BCELoss", docstrings::kBCELoss);
   bce_class.def(layer_init<BCELossImpl>(&bce_loss_options), py::arg("weight") = py::none(),
                 py::arg("size_average") = py::none(), py::arg("reduce") = py::none(), py::arg("reduction") = "mean");
   def_forward(bce_class);
 
-  auto bce_logits_class = loss_class<BCEWithLogitsLossImpl>(nn_module, "BCEWithLogitsLoss");
+  auto bce_logits_class =
+      loss_class<BCEWithLogitsLossImpl>(nn_module, "BCEWithLogitsLoss", docstrings::kBCEWithLogitsLoss);
   bce_logits_class.def(layer_init<BCEWithLogitsLossImpl>(&bce_with_logits_loss_options), py::arg("weight") = py::none(),
                        py::arg("size_average") = py::none(), py::arg("reduce") = py::none(),
                        py::arg("reduction") = "mean", py::arg("pos_weight") = py::none());
   def_forward(bce_logits_class);
 
-  auto mse_class = loss_class<MSELossImpl>(nn_module, "MSELoss");
+  auto mse_class = loss_class<MSELossImpl>(nn_module, "MSELoss", docstrings::kMSELoss);
   mse_class.def(layer_init<MSELossImpl>(&mse_loss_options), py::arg("size_average") = py::none(),
                 py::arg("reduce") = py::none(), py::arg("reduction") = "mean");
   def_forward(mse_class, "mse_loss");
 
-  auto l1_class = loss_class<L1LossImpl>(nn_module, "L1Loss");
+  auto l1_class = loss_class<L1LossImpl>(nn_module, "L1Loss", docstrings::kL1Loss);
   l1_class.def(layer_init<L1LossImpl>(&l1_loss_options), py::arg("size_average") = py::none(),
                py::arg("reduce") = py::none(), py::arg("reduction") = "mean");
   def_forward(l1_class, "l1_loss");
 
-  auto smooth_l1_class = loss_class<SmoothL1LossImpl>(nn_module, "SmoothL1Loss");
+  auto smooth_l1_class = loss_class<SmoothL1LossImpl>(nn_module, "SmoothL1Loss", docstrings::kSmoothL1Loss);
   smooth_l1_class.def(layer_init<SmoothL1LossImpl>(&smooth_l1_loss_options), py::arg("size_average") = py::none(),
                       py::arg("reduce") = py::none(), py::arg("reduction") = "mean", py::arg("beta") = 1.0);
   def_forward(smooth_l1_class, "smooth_l1_loss");
@@ -323,7 +326,8 @@ void bind_loss_modules(py::module_& nn_module) {
       "beta", [](const SmoothL1LossImpl& self) { return self.options.beta(); },
       [](SmoothL1LossImpl& self, double value) { self.options.beta(value); });
 
-  auto huber_class = loss_class<HuberLossImpl>(nn_module, "HuberLoss", /*legacy_arguments=*/false);
+  auto huber_class =
+      loss_class<HuberLossImpl>(nn_module, "HuberLoss", docstrings::kHuberLoss, /*legacy_arguments=*/false);
   huber_class.def(layer_init<HuberLossImpl>(&huber_loss_options), py::arg("reduction") = "mean",
                   py::arg("delta") = 1.0);
   def_forward(huber_class, "huber_loss");
@@ -331,7 +335,7 @@ void bind_loss_modules(py::module_& nn_module) {
       "delta", [](const HuberLossImpl& self) { return self.options.delta(); },
       [](HuberLossImpl& self, double value) { self.options.delta(value); });
 
-  auto multi_margin_class = loss_class<MultiMarginLossImpl>(nn_module, "MultiMarginLoss");
+  auto multi_margin_class = loss_class<MultiMarginLossImpl>(nn_module, "MultiMarginLoss", docstrings::kMultiMarginLoss);
   multi_margin_class.def(layer_init<MultiMarginLossImpl>(&multi_margin_loss_options), py::arg("p") = 1,
                          py::arg("margin") = 1.0, py::arg("weight") = py::none(), py::arg("size_average") = py::none(),
                          py::arg("reduce") = py::none(), py::arg("reduction") = "mean");
@@ -343,7 +347,7 @@ void bind_loss_modules(py::module_& nn_module) {
       "margin", [](const MultiMarginLossImpl& self) { return self.options.margin(); },
       [](MultiMarginLossImpl& self, double value) { self.options.margin(value); });
 
-  auto kl_div_class = loss_class<KLDivLossImpl>(nn_module, "KLDivLoss");
+  auto kl_div_class = loss_class<KLDivLossImpl>(nn_module, "KLDivLoss", docstrings::kKLDivLoss);
   kl_div_class.def(layer_init<KLDivLossImpl>(&kl_div_loss_options), py::arg("size_average") = py::none(),
                    py::arg("reduce") = py::none(), py::arg("reduction") = "mean", py::arg("log_target") = false);
   kl_div_class.def(
@@ -353,12 +357,13 @@ void bind_loss_modules(py::module_& nn_module) {
         py::gil_scoped_release release;
         return self.forward(input, target);
       },
-      py::arg("input"), py::arg("target"));
+      py::arg("input"), py::arg("target"), docstrings::kLossForward);
   kl_div_class.def_property(
       "log_target", [](const KLDivLossImpl& self) { return self.options.log_target(); },
       [](KLDivLossImpl& self, bool value) { self.options.log_target(value); });
 
-  auto cosine_class = loss_class<CosineEmbeddingLossImpl>(nn_module, "CosineEmbeddingLoss");
+  auto cosine_class =
+      loss_class<CosineEmbeddingLossImpl>(nn_module, "CosineEmbeddingLoss", docstrings::kCosineEmbeddingLoss);
   cosine_class.def(layer_init<CosineEmbeddingLossImpl>(&cosine_embedding_loss_options), py::arg("margin") = 0.0,
                    py::arg("size_average") = py::none(), py::arg("reduce") = py::none(), py::arg("reduction") = "mean");
   cosine_class.def(
@@ -367,7 +372,7 @@ void bind_loss_modules(py::module_& nn_module) {
         py::gil_scoped_release release;
         return self.forward(input1, input2, target);
       },
-      py::arg("input1"), py::arg("input2"), py::arg("target"));
+      py::arg("input1"), py::arg("input2"), py::arg("target"), docstrings::kCosineEmbeddingLossForward);
   cosine_class.def_property(
       "margin", [](const CosineEmbeddingLossImpl& self) { return self.options.margin(); },
       [](CosineEmbeddingLossImpl& self, double value) { self.options.margin(value); });

@@ -9,6 +9,7 @@
 
 #include "bind_nn_module.h"
 #include "bindings.h"
+#include "docstrings/nn_module.h"
 #include "striate/nn/containers.h"
 #include "striate/nn/init.h"
 
@@ -162,24 +163,26 @@ py::tuple add_hook_bridge(Module& self, py::object pre, py::object post) {
 }
 
 void bind_module(py::module_& nn_module) {
-  py::class_<Module, PyModule<Module>, py::smart_holder> module_class(nn_module, "Module", py::dynamic_attr());
+  py::class_<Module, PyModule<Module>, py::smart_holder> module_class(nn_module, "Module", docstrings::kModule,
+                                                                      py::dynamic_attr());
   auto call = py::reinterpret_steal<py::object>(
       PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(module_class.ptr()), &call_module_method));
   if (!call) throw py::error_already_set();
   py::setattr(module_class, "__call__", call);
   module_class.def(py::init<>())
-      .def("forward", &Module::forward, py::arg("input"), py::call_guard<py::gil_scoped_release>())
+      .def("forward", &Module::forward, py::arg("input"), py::call_guard<py::gil_scoped_release>(),
+           docstrings::kModuleForward)
       .def(
           "mult_adds",
           [](const Module& self, const std::vector<int64_t>& input_shape, const std::vector<int64_t>& output_shape) {
             return self.mult_adds(Shape(input_shape), Shape(output_shape));
           },
-          py::arg("input_shape"), py::arg("output_shape"))
-      .def("extra_repr", &Module::extra_repr)
+          py::arg("input_shape"), py::arg("output_shape"), docstrings::kModuleMultAdds)
+      .def("extra_repr", &Module::extra_repr, docstrings::kModuleExtraRepr)
       .def("__repr__", &Module::repr)
-      .def_property("training", &Module::is_training, &Module::set_training_flag)
-      .def("zero_grad", &Module::zero_grad, py::arg("set_to_none") = true)
-      .def("num_parameters", &Module::num_parameters)
+      .def_property("training", &Module::is_training, &Module::set_training_flag, docstrings::kModuleTraining)
+      .def("zero_grad", &Module::zero_grad, py::arg("set_to_none") = true, docstrings::kModuleZeroGrad)
+      .def("num_parameters", &Module::num_parameters, docstrings::kModuleNumParameters)
       .def("_freeze", &Module::freeze, py::arg("until") = py::none())
       // Hooks: module.py keeps the Python hooks and installs one pre/post bridge pair in C++, so
       // that C++ forwards calling this module (Module::call) run them too.
@@ -287,8 +290,8 @@ void bind_call_observer(py::module_& nn_module) {
 }
 
 void bind_sequential(py::module_& nn_module) {
-  py::class_<SequentialImpl, Module, PyModule<SequentialImpl>, py::smart_holder>(nn_module, "Sequential",
-                                                                                 py::dynamic_attr())
+  py::class_<SequentialImpl, Module, PyModule<SequentialImpl>, py::smart_holder>(
+      nn_module, "Sequential", docstrings::kSequential, py::dynamic_attr())
       .def(py::init(
           [](const py::args& args) {
             auto sequential = std::make_unique<SequentialImpl>();
@@ -326,13 +329,13 @@ void bind_sequential(py::module_& nn_module) {
             self.push_back(std::move(module));
             return self;
           },
-          py::return_value_policy::reference);
+          py::return_value_policy::reference, docstrings::kSequentialAppend);
 }
 
 // Identity ignores its arguments, as torch.nn.Identity does.
 void bind_identity(py::module_& nn_module) {
   using nn::IdentityImpl;
-  LayerClass<IdentityImpl>(nn_module, "Identity", py::dynamic_attr())
+  LayerClass<IdentityImpl>(nn_module, "Identity", docstrings::kIdentity, py::dynamic_attr())
       .def(py::init([](const py::args&, const py::kwargs&) { return std::make_unique<IdentityImpl>(); },
                     [](const py::args&, const py::kwargs&) { return std::make_unique<PyModule<IdentityImpl>>(); }));
 }

@@ -88,8 +88,8 @@ auto tuple_init(std::tuple<CtorArgs...> (*make)(Args...)) {
 }
 
 template <typename Impl>
-LayerClass<Impl> layer_class(py::module_& nn_module, const char* name) {
-  return LayerClass<Impl>(nn_module, name, py::dynamic_attr());
+LayerClass<Impl> layer_class(py::module_& nn_module, const char* name, const char* doc) {
+  return LayerClass<Impl>(nn_module, name, doc, py::dynamic_attr());
 }
 
 }  // namespace striate::python

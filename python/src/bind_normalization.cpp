@@ -7,6 +7,7 @@
 
 #include "bind_nn_module.h"
 #include "bindings.h"
+#include "docstrings/nn_normalization.h"
 #include "striate/nn/normalization.h"
 #include "striate/ops/normalization.h"
 
@@ -64,7 +65,7 @@ void bind_functional(py::module_& functional) {
 // ---- layers ----------------------------------------------------------------------------------
 
 template <typename Impl>
-void bind_batch_norm(py::module_& nn_module, const char* name) {
+void bind_batch_norm(py::module_& nn_module, const char* name, const char* doc) {
   auto make = [](int64_t num_features, double eps, const py::object& momentum, bool affine, bool track) {
     return nn::BatchNormOptions(num_features)
         .eps(eps)
@@ -72,7 +73,7 @@ void bind_batch_norm(py::module_& nn_module, const char* name) {
         .affine(affine)
         .track_running_stats(track);
   };
-  LayerClass<Impl>(nn_module, name, py::dynamic_attr())
+  LayerClass<Impl>(nn_module, name, doc, py::dynamic_attr())
       .def(py::init(
                [make](int64_t num_features, double eps, const py::object& momentum, bool affine, bool track) {
                  return std::make_unique<Impl>(make(num_features, eps, momentum, affine, track));
@@ -91,13 +92,13 @@ void bind_batch_norm(py::module_& nn_module, const char* name) {
           [](Impl& self, const py::object& momentum) { self.options.momentum(optional_double(momentum)); })
       .def_property_readonly("affine", [](const Impl& self) { return self.options.affine(); })
       .def_property_readonly("track_running_stats", [](const Impl& self) { return self.options.track_running_stats(); })
-      .def("reset_running_stats", &Impl::reset_running_stats)
-      .def("reset_parameters", &Impl::reset_parameters);
+      .def("reset_running_stats", &Impl::reset_running_stats, docstrings::kResetRunningStats)
+      .def("reset_parameters", &Impl::reset_parameters, docstrings::kResetParameters);
 }
 
 template <typename Impl>
-void bind_instance_norm(py::module_& nn_module, const char* name) {
-  LayerClass<Impl>(nn_module, name, py::dynamic_attr())
+void bind_instance_norm(py::module_& nn_module, const char* name, const char* doc) {
+  LayerClass<Impl>(nn_module, name, doc, py::dynamic_attr())
       .def(direct_init<Impl, int64_t, double, double, bool, bool>(), py::arg("num_features"), py::arg("eps") = 1e-5,
            py::arg("momentum") = 0.1, py::arg("affine") = false, py::arg("track_running_stats") = false)
       .def_readonly("num_features", &Impl::num_features)
@@ -108,17 +109,17 @@ void bind_instance_norm(py::module_& nn_module, const char* name) {
 }
 
 void bind_normalization_layers(py::module_& nn_module) {
-  bind_batch_norm<nn::BatchNorm1dImpl>(nn_module, "BatchNorm1d");
-  bind_batch_norm<nn::BatchNorm2dImpl>(nn_module, "BatchNorm2d");
-  bind_batch_norm<nn::BatchNorm3dImpl>(nn_module, "BatchNorm3d");
-  bind_instance_norm<nn::InstanceNorm1dImpl>(nn_module, "InstanceNorm1d");
-  bind_instance_norm<nn::InstanceNorm2dImpl>(nn_module, "InstanceNorm2d");
+  bind_batch_norm<nn::BatchNorm1dImpl>(nn_module, "BatchNorm1d", docstrings::kBatchNorm1d);
+  bind_batch_norm<nn::BatchNorm2dImpl>(nn_module, "BatchNorm2d", docstrings::kBatchNorm2d);
+  bind_batch_norm<nn::BatchNorm3dImpl>(nn_module, "BatchNorm3d", docstrings::kBatchNorm3d);
+  bind_instance_norm<nn::InstanceNorm1dImpl>(nn_module, "InstanceNorm1d", docstrings::kInstanceNorm1d);
+  bind_instance_norm<nn::InstanceNorm2dImpl>(nn_module, "InstanceNorm2d", docstrings::kInstanceNorm2d);
 
   using nn::LayerNormImpl;
   auto make_layer_norm = [](const py::object& shape, double eps, bool affine, bool bias) {
     return std::make_tuple(int_list(shape, "LayerNorm", "normalized_shape"), eps, affine, bias);
   };
-  LayerClass<LayerNormImpl>(nn_module, "LayerNorm", py::dynamic_attr())
+  LayerClass<LayerNormImpl>(nn_module, "LayerNorm", docstrings::kLayerNorm, py::dynamic_attr())
       .def(py::init(
                [make_layer_norm](const py::object& shape, double eps, bool affine, bool bias) {
                  auto args = make_layer_norm(shape, eps, affine, bias);
@@ -134,20 +135,20 @@ void bind_normalization_layers(py::module_& nn_module) {
                              [](const LayerNormImpl& self) { return py::tuple(py::cast(self.normalized_shape)); })
       .def_readonly("eps", &LayerNormImpl::eps)
       .def_readonly("elementwise_affine", &LayerNormImpl::elementwise_affine)
-      .def("reset_parameters", &LayerNormImpl::reset_parameters);
+      .def("reset_parameters", &LayerNormImpl::reset_parameters, docstrings::kResetParameters);
 
   using nn::GroupNormImpl;
-  LayerClass<GroupNormImpl>(nn_module, "GroupNorm", py::dynamic_attr())
+  LayerClass<GroupNormImpl>(nn_module, "GroupNorm", docstrings::kGroupNorm, py::dynamic_attr())
       .def(direct_init<GroupNormImpl, int64_t, int64_t, double, bool>(), py::arg("num_groups"), py::arg("num_channels"),
            py::arg("eps") = 1e-5, py::arg("affine") = true)
       .def_readonly("num_groups", &GroupNormImpl::num_groups)
       .def_readonly("num_channels", &GroupNormImpl::num_channels)
       .def_readonly("eps", &GroupNormImpl::eps)
       .def_readonly("affine", &GroupNormImpl::affine)
-      .def("reset_parameters", &GroupNormImpl::reset_parameters);
+      .def("reset_parameters", &GroupNormImpl::reset_parameters, docstrings::kResetParameters);
 
   using nn::LocalResponseNormImpl;
-  LayerClass<LocalResponseNormImpl>(nn_module, "LocalResponseNorm", py::dynamic_attr())
+  LayerClass<LocalResponseNormImpl>(nn_module, "LocalResponseNorm", docstrings::kLocalResponseNorm, py::dynamic_attr())
       .def(direct_init<LocalResponseNormImpl, int64_t, double, double, double>(), py::arg("size"),
            py::arg("alpha") = 1e-4, py::arg("beta") = 0.75, py::arg("k") = 1.0)
       .def_readonly("size", &LocalResponseNormImpl::size)
@@ -156,7 +157,7 @@ void bind_normalization_layers(py::module_& nn_module) {
       .def_readonly("k", &LocalResponseNormImpl::k);
 
   using nn::SqueezeExciteImpl;
-  LayerClass<SqueezeExciteImpl>(nn_module, "SqueezeExcite", py::dynamic_attr())
+  LayerClass<SqueezeExciteImpl>(nn_module, "SqueezeExcite", docstrings::kSqueezeExcite, py::dynamic_attr())
       .def(direct_init<SqueezeExciteImpl, int64_t, int64_t>(), py::arg("channels"), py::arg("reduction") = 16)
       .def_readonly("channels", &SqueezeExciteImpl::channels)
       .def_readonly("squeeze_channels", &SqueezeExciteImpl::squeeze_channels);

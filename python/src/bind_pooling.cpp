@@ -10,6 +10,7 @@
 
 #include "bind_nn_module.h"
 #include "bindings.h"
+#include "docstrings/nn_pooling.h"
 #include "striate/nn/pooling.h"
 #include "striate/ops/pooling.h"
 
@@ -308,7 +309,7 @@ Pool2dOptions avg_pool2d_options(const py::object& kernel_size, const py::object
 void bind_pool2d_layers(py::module_& nn_module) {
   using nn::AvgPool2dImpl;
   using nn::MaxPool2dImpl;
-  LayerClass<MaxPool2dImpl>(nn_module, "MaxPool2d", py::dynamic_attr())
+  LayerClass<MaxPool2dImpl>(nn_module, "MaxPool2d", docstrings::kMaxPool2d, py::dynamic_attr())
       .def(py::init(
                [](const py::object& kernel_size, const py::object& stride, const py::object& padding,
                   const py::object& dilation, bool return_indices, bool ceil_mode) {
@@ -341,7 +342,7 @@ void bind_pool2d_layers(py::module_& nn_module) {
             }
             return py::make_tuple(std::get<0>(result), std::get<1>(result));
           },
-          py::arg("input"))
+          py::arg("input"), docstrings::kPoolForward)
       .def_property_readonly("kernel_size",
                              [](const MaxPool2dImpl& self) { return int_or_pair(self.options.kernel_size()); })
       .def_property_readonly("stride", [](const MaxPool2dImpl& self) { return int_or_pair(self.options.stride()); })
@@ -350,7 +351,7 @@ void bind_pool2d_layers(py::module_& nn_module) {
       .def_property_readonly("ceil_mode", [](const MaxPool2dImpl& self) { return self.options.ceil_mode(); })
       .def_readonly("return_indices", &MaxPool2dImpl::return_indices);
 
-  LayerClass<AvgPool2dImpl>(nn_module, "AvgPool2d", py::dynamic_attr())
+  LayerClass<AvgPool2dImpl>(nn_module, "AvgPool2d", docstrings::kAvgPool2d, py::dynamic_attr())
       .def(layer_init<AvgPool2dImpl>(&avg_pool2d_options), py::arg("kernel_size"), py::arg("stride") = py::none(),
            py::arg("padding") = 0, py::arg("ceil_mode") = false, py::arg("count_include_pad") = true,
            py::arg("divisor_override") = py::none())
@@ -367,11 +368,11 @@ void bind_pool2d_layers(py::module_& nn_module) {
 
 void bind_pooling_layers(py::module_& nn_module) {
   using namespace nn;
-  layer_class<MaxPool1dImpl>(nn_module, "MaxPool1d")
+  layer_class<MaxPool1dImpl>(nn_module, "MaxPool1d", docstrings::kMaxPool1d)
       .def(tuple_init<MaxPool1dImpl>(&max_pool1d_args), py::arg("kernel_size"), py::arg("stride") = py::none(),
            py::arg("padding") = 0, py::arg("dilation") = 1, py::arg("return_indices") = false,
            py::arg("ceil_mode") = false)
-      .def("forward", &forward_maybe_indices<MaxPool1dImpl>, py::arg("input"))
+      .def("forward", &forward_maybe_indices<MaxPool1dImpl>, py::arg("input"), docstrings::kPoolForward)
       .def_property_readonly("kernel_size", [](const MaxPool1dImpl& self) { return self.options.kernel_size(); })
       .def_property_readonly("stride", [](const MaxPool1dImpl& self) { return self.options.stride(); })
       .def_property_readonly("padding", [](const MaxPool1dImpl& self) { return self.options.padding(); })
@@ -379,7 +380,7 @@ void bind_pooling_layers(py::module_& nn_module) {
       .def_property_readonly("ceil_mode", [](const MaxPool1dImpl& self) { return self.options.ceil_mode(); })
       .def_readonly("return_indices", &MaxPool1dImpl::return_indices);
 
-  layer_class<AvgPool1dImpl>(nn_module, "AvgPool1d")
+  layer_class<AvgPool1dImpl>(nn_module, "AvgPool1d", docstrings::kAvgPool1d)
       .def(tuple_init<AvgPool1dImpl>(&avg_pool1d_args), py::arg("kernel_size"), py::arg("stride") = py::none(),
            py::arg("padding") = 0, py::arg("ceil_mode") = false, py::arg("count_include_pad") = true)
       .def_property_readonly("kernel_size", [](const AvgPool1dImpl& self) { return self.options.kernel_size(); })
@@ -389,11 +390,11 @@ void bind_pooling_layers(py::module_& nn_module) {
       .def_property_readonly("count_include_pad",
                              [](const AvgPool1dImpl& self) { return self.options.count_include_pad(); });
 
-  layer_class<MaxPool3dImpl>(nn_module, "MaxPool3d")
+  layer_class<MaxPool3dImpl>(nn_module, "MaxPool3d", docstrings::kMaxPool3d)
       .def(tuple_init<MaxPool3dImpl>(&max_pool3d_args), py::arg("kernel_size"), py::arg("stride") = py::none(),
            py::arg("padding") = 0, py::arg("dilation") = 1, py::arg("return_indices") = false,
            py::arg("ceil_mode") = false)
-      .def("forward", &forward_maybe_indices<MaxPool3dImpl>, py::arg("input"))
+      .def("forward", &forward_maybe_indices<MaxPool3dImpl>, py::arg("input"), docstrings::kPoolForward)
       .def_property_readonly("kernel_size",
                              [](const MaxPool3dImpl& self) { return int_or_tuple(self.options.kernel_size()); })
       .def_property_readonly("stride", [](const MaxPool3dImpl& self) { return int_or_tuple(self.options.stride()); })
@@ -403,7 +404,7 @@ void bind_pooling_layers(py::module_& nn_module) {
       .def_property_readonly("ceil_mode", [](const MaxPool3dImpl& self) { return self.options.ceil_mode(); })
       .def_readonly("return_indices", &MaxPool3dImpl::return_indices);
 
-  layer_class<AvgPool3dImpl>(nn_module, "AvgPool3d")
+  layer_class<AvgPool3dImpl>(nn_module, "AvgPool3d", docstrings::kAvgPool3d)
       .def(tuple_init<AvgPool3dImpl>(&avg_pool3d_args), py::arg("kernel_size"), py::arg("stride") = py::none(),
            py::arg("padding") = 0, py::arg("ceil_mode") = false, py::arg("count_include_pad") = true,
            py::arg("divisor_override") = py::none())
@@ -417,7 +418,7 @@ void bind_pooling_layers(py::module_& nn_module) {
       .def_property_readonly("divisor_override",
                              [](const AvgPool3dImpl& self) { return self.options.divisor_override(); });
 
-  layer_class<MaxUnpool2dImpl>(nn_module, "MaxUnpool2d")
+  layer_class<MaxUnpool2dImpl>(nn_module, "MaxUnpool2d", docstrings::kMaxUnpool2d)
       .def(tuple_init<MaxUnpool2dImpl>(&max_unpool2d_args), py::arg("kernel_size"), py::arg("stride") = py::none(),
            py::arg("padding") = 0)
       .def(
@@ -427,44 +428,44 @@ void bind_pooling_layers(py::module_& nn_module) {
             py::gil_scoped_release release;
             return self.forward(input, indices, size);
           },
-          py::arg("input"), py::arg("indices"), py::arg("output_size") = py::none())
+          py::arg("input"), py::arg("indices"), py::arg("output_size") = py::none(), docstrings::kMaxUnpoolForward)
       .def_property_readonly("kernel_size",
                              [](const MaxUnpool2dImpl& self) { return int_or_tuple(self.options.kernel_size()); })
       .def_property_readonly("stride", [](const MaxUnpool2dImpl& self) { return int_or_tuple(self.options.stride()); })
       .def_property_readonly("padding",
                              [](const MaxUnpool2dImpl& self) { return int_or_tuple(self.options.padding()); });
 
-  layer_class<AdaptiveAvgPool2dImpl>(nn_module, "AdaptiveAvgPool2d")
+  layer_class<AdaptiveAvgPool2dImpl>(nn_module, "AdaptiveAvgPool2d", docstrings::kAdaptiveAvgPool2d)
       .def(tuple_init<AdaptiveAvgPool2dImpl>(&adaptive_avg_args), py::arg("output_size"))
       .def_property_readonly("output_size",
                              [](const AdaptiveAvgPool2dImpl& self) { return int_or_tuple(self.output_size); });
 
-  layer_class<AdaptiveMaxPool2dImpl>(nn_module, "AdaptiveMaxPool2d")
+  layer_class<AdaptiveMaxPool2dImpl>(nn_module, "AdaptiveMaxPool2d", docstrings::kAdaptiveMaxPool2d)
       .def(tuple_init<AdaptiveMaxPool2dImpl>(&adaptive_max_args), py::arg("output_size"),
            py::arg("return_indices") = false)
-      .def("forward", &forward_maybe_indices<AdaptiveMaxPool2dImpl>, py::arg("input"))
+      .def("forward", &forward_maybe_indices<AdaptiveMaxPool2dImpl>, py::arg("input"), docstrings::kPoolForward)
       .def_property_readonly("output_size",
                              [](const AdaptiveMaxPool2dImpl& self) { return int_or_tuple(self.output_size); })
       .def_readonly("return_indices", &AdaptiveMaxPool2dImpl::return_indices);
 
-  LayerClass<GlobalAvgPool2dImpl>(nn_module, "GlobalAvgPool2d", py::dynamic_attr())
+  LayerClass<GlobalAvgPool2dImpl>(nn_module, "GlobalAvgPool2d", docstrings::kGlobalAvgPool2d, py::dynamic_attr())
       .def(py::init<bool>(), py::arg("flatten") = false)
       .def_readonly("flatten", &GlobalAvgPool2dImpl::flatten);
-  LayerClass<GlobalMaxPool2dImpl>(nn_module, "GlobalMaxPool2d", py::dynamic_attr())
+  LayerClass<GlobalMaxPool2dImpl>(nn_module, "GlobalMaxPool2d", docstrings::kGlobalMaxPool2d, py::dynamic_attr())
       .def(py::init<bool>(), py::arg("flatten") = false)
       .def_readonly("flatten", &GlobalMaxPool2dImpl::flatten);
 
-  layer_class<FractionalMaxPool2dImpl>(nn_module, "FractionalMaxPool2d")
+  layer_class<FractionalMaxPool2dImpl>(nn_module, "FractionalMaxPool2d", docstrings::kFractionalMaxPool2d)
       .def(tuple_init<FractionalMaxPool2dImpl>(&fractional_args), py::arg("kernel_size"),
            py::arg("output_size") = py::none(), py::arg("output_ratio") = py::none(), py::arg("return_indices") = false)
-      .def("forward", &forward_maybe_indices<FractionalMaxPool2dImpl>, py::arg("input"))
+      .def("forward", &forward_maybe_indices<FractionalMaxPool2dImpl>, py::arg("input"), docstrings::kPoolForward)
       .def_property_readonly("kernel_size",
                              [](const FractionalMaxPool2dImpl& self) { return int_or_tuple(self.kernel_size); })
       .def_readonly("output_size", &FractionalMaxPool2dImpl::output_size)
       .def_readonly("output_ratio", &FractionalMaxPool2dImpl::output_ratio)
       .def_readonly("return_indices", &FractionalMaxPool2dImpl::return_indices);
 
-  LayerClass<ChannelMaxPoolImpl>(nn_module, "ChannelMaxPool", py::dynamic_attr())
+  LayerClass<ChannelMaxPoolImpl>(nn_module, "ChannelMaxPool", docstrings::kChannelMaxPool, py::dynamic_attr())
       .def(py::init<int64_t>(), py::arg("kernel_size"))
       .def_readonly("kernel_size", &ChannelMaxPoolImpl::kernel_size);
 }

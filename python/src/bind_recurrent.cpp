@@ -5,6 +5,7 @@
 
 #include "bind_nn_module.h"
 #include "bindings.h"
+#include "docstrings/nn_recurrent.h"
 #include "striate/nn/recurrent.h"
 
 namespace striate::python {
@@ -12,17 +13,17 @@ namespace {
 
 void bind_recurrent_layers(py::module_& nn_module) {
   using nn::RNNCellImpl;
-  LayerClass<RNNCellImpl>(nn_module, "RNNCell", py::dynamic_attr())
+  LayerClass<RNNCellImpl>(nn_module, "RNNCell", docstrings::kRNNCell, py::dynamic_attr())
       .def(direct_init<RNNCellImpl, int64_t, int64_t, bool, std::string>(), py::arg("input_size"),
            py::arg("hidden_size"), py::arg("bias") = true, py::arg("nonlinearity") = "tanh")
       .def(
           "forward", [](RNNCellImpl& self, const Tensor& input, const Tensor& hx) { return self.forward(input, hx); },
-          py::arg("input"), py::arg("hx") = py::none(), release_gil())
+          py::arg("input"), py::arg("hx") = py::none(), release_gil(), docstrings::kRNNCellForward)
       .def_readonly("input_size", &RNNCellImpl::input_size)
       .def_readonly("hidden_size", &RNNCellImpl::hidden_size)
       .def_readonly("bias", &RNNCellImpl::bias)
       .def_readonly("nonlinearity", &RNNCellImpl::nonlinearity)
-      .def("reset_parameters", &RNNCellImpl::reset_parameters);
+      .def("reset_parameters", &RNNCellImpl::reset_parameters, docstrings::kResetParameters);
 
   using nn::RNNImpl;
   auto make_rnn = [](int64_t input_size, int64_t hidden_size, int64_t num_layers, const std::string& nonlinearity,
@@ -35,7 +36,7 @@ void bind_recurrent_layers(py::module_& nn_module) {
         .dropout(dropout)
         .bidirectional(bidirectional);
   };
-  LayerClass<RNNImpl>(nn_module, "RNN", py::dynamic_attr())
+  LayerClass<RNNImpl>(nn_module, "RNN", docstrings::kRNN, py::dynamic_attr())
       .def(layer_init<RNNImpl>(+make_rnn), py::arg("input_size"), py::arg("hidden_size"), py::arg("num_layers") = 1,
            py::arg("nonlinearity") = "tanh", py::arg("bias") = true, py::arg("batch_first") = false,
            py::arg("dropout") = 0.0, py::arg("bidirectional") = false)
@@ -50,7 +51,7 @@ void bind_recurrent_layers(py::module_& nn_module) {
             }
             return py::make_tuple(std::get<0>(result), std::get<1>(result));
           },
-          py::arg("input"), py::arg("hx") = py::none())
+          py::arg("input"), py::arg("hx") = py::none(), docstrings::kRNNForward)
       .def_property_readonly("input_size", [](const RNNImpl& self) { return self.options.input_size(); })
       .def_property_readonly("hidden_size", [](const RNNImpl& self) { return self.options.hidden_size(); })
       .def_property_readonly("num_layers", [](const RNNImpl& self) { return self.options.num_layers(); })
@@ -59,7 +60,7 @@ void bind_recurrent_layers(py::module_& nn_module) {
       .def_property_readonly("batch_first", [](const RNNImpl& self) { return self.options.batch_first(); })
       .def_property_readonly("dropout", [](const RNNImpl& self) { return self.options.dropout(); })
       .def_property_readonly("bidirectional", [](const RNNImpl& self) { return self.options.bidirectional(); })
-      .def("reset_parameters", &RNNImpl::reset_parameters);
+      .def("reset_parameters", &RNNImpl::reset_parameters, docstrings::kResetParameters);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "bind_nn_module.h"
 #include "bindings.h"
+#include "docstrings/nn_shape.h"
 #include "striate/nn/shape.h"
 #include "striate/ops/shape_helpers.h"
 #include "striate/ops/shape_ops.h"
@@ -95,18 +96,18 @@ upsample_args(const py::object& size, const py::object& scale_factor, const std:
 
 void bind_shape_layers(py::module_& nn_module) {
   using namespace nn;
-  LayerClass<FlattenImpl>(nn_module, "Flatten", py::dynamic_attr())
+  LayerClass<FlattenImpl>(nn_module, "Flatten", docstrings::kFlatten, py::dynamic_attr())
       .def(direct_init<FlattenImpl, int64_t, int64_t>(), py::arg("start_dim") = 1, py::arg("end_dim") = -1)
       .def_readonly("start_dim", &FlattenImpl::start_dim)
       .def_readonly("end_dim", &FlattenImpl::end_dim);
 
-  LayerClass<UnflattenImpl>(nn_module, "Unflatten", py::dynamic_attr())
+  LayerClass<UnflattenImpl>(nn_module, "Unflatten", docstrings::kUnflatten, py::dynamic_attr())
       .def(py::init<int64_t, std::vector<int64_t>>(), py::arg("dim"), py::arg("unflattened_size"))
       .def_readonly("dim", &UnflattenImpl::dim)
       .def_property_readonly("unflattened_size",
                              [](const UnflattenImpl& self) { return py::tuple(py::cast(self.sizes)); });
 
-  layer_class<UpsampleImpl>(nn_module, "Upsample")
+  layer_class<UpsampleImpl>(nn_module, "Upsample", docstrings::kUpsample)
       .def(tuple_init<UpsampleImpl>(&upsample_args), py::arg("size") = py::none(), py::arg("scale_factor") = py::none(),
            py::arg("mode") = "nearest", py::arg("align_corners") = py::none(),
            py::arg("recompute_scale_factor") = py::none())
@@ -115,10 +116,10 @@ void bind_shape_layers(py::module_& nn_module) {
       .def_readonly("mode", &UpsampleImpl::mode)
       .def_readonly("align_corners", &UpsampleImpl::align_corners);
 
-  LayerClass<PixelShuffleImpl>(nn_module, "PixelShuffle", py::dynamic_attr())
+  LayerClass<PixelShuffleImpl>(nn_module, "PixelShuffle", docstrings::kPixelShuffle, py::dynamic_attr())
       .def(py::init<int64_t>(), py::arg("upscale_factor"))
       .def_readonly("upscale_factor", &PixelShuffleImpl::upscale_factor);
-  LayerClass<PixelUnshuffleImpl>(nn_module, "PixelUnshuffle", py::dynamic_attr())
+  LayerClass<PixelUnshuffleImpl>(nn_module, "PixelUnshuffle", docstrings::kPixelUnshuffle, py::dynamic_attr())
       .def(py::init<int64_t>(), py::arg("downscale_factor"))
       .def_readonly("downscale_factor", &PixelUnshuffleImpl::downscale_factor);
 }

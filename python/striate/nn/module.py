@@ -54,6 +54,19 @@ class Parameter(metaclass=_ParameterMeta):
 
     Parameter(data, requires_grad=True) returns a leaf Tensor sharing data's storage, marked as a
     parameter; isinstance(p, nn.Parameter) and isinstance(p, striate.Tensor) are both true.
+
+    Args:
+        data (Tensor, optional): The values (shared, not copied). Default: None (an empty tensor).
+        requires_grad (bool): Whether the parameter is trained. Default: True.
+
+    Example:
+        >>> p = nn.Parameter(st.zeros(3))
+        >>> isinstance(p, nn.Parameter), isinstance(p, st.Tensor), p.requires_grad
+        (True, True, True)
+        >>> m = nn.Module()
+        >>> m.scale = p
+        >>> [name for name, _ in m.named_parameters()]
+        ['scale']
     """
 
 
@@ -176,7 +189,14 @@ def register_parameter(self, name, param):
 @_attach
 def register_buffer(self, name, tensor, persistent=True):
     """Registers tensor (or None) as a buffer: module state saved in the state dict (unless
-    persistent=False) but not trained."""
+    persistent=False) but not trained.
+
+    Example:
+        >>> m = nn.Module()
+        >>> m.register_buffer("mask", st.ones(3))
+        >>> [name for name, _ in m.named_buffers()]
+        ['mask']
+    """
     if not isinstance(name, str):
         raise TypeError(f"buffer name should be a string, got {type(name).__name__}")
     if tensor is not None and not isinstance(tensor, Tensor):
@@ -207,38 +227,62 @@ Module.register_module = add_module
 
 @_attach
 def named_parameters(self, prefix="", recurse=True):
-    """Yields (dotted name, parameter) over this module and, with recurse, its descendants."""
+    """Yields (dotted name, parameter) over this module and, with recurse, its descendants.
+
+    Example:
+        >>> [name for name, _ in nn.Linear(3, 2).named_parameters()]
+        ['weight', 'bias']
+    """
     return iter(self._named_parameters(prefix, recurse))
 
 
 @_attach
 def parameters(self, recurse=True):
+    """Yields the parameters of this module and, with ``recurse`` (default), of its
+    descendants, each shared one once; what an optimizer takes.
+
+    Example:
+        >>> [tuple(p.shape) for p in nn.Linear(3, 2).parameters()]
+        [(2, 3), (2,)]
+    """
     return iter([param for _, param in self._named_parameters("", recurse)])
 
 
 @_attach
 def named_buffers(self, prefix="", recurse=True):
+    """Yields (dotted name, buffer) over this module and, with ``recurse``, its
+    descendants (BatchNorm's running statistics, for example).
+    """
     return iter(self._named_buffers(prefix, recurse))
 
 
 @_attach
 def buffers(self, recurse=True):
+    """Yields the buffers of this module and, with ``recurse``, of its descendants."""
     return iter([buffer for _, buffer in self._named_buffers("", recurse)])
 
 
 @_attach
 def named_children(self):
+    """Yields (name, module) for each direct child."""
     return iter(self._named_children())
 
 
 @_attach
 def children(self):
+    """Yields the direct children."""
     return iter([child for _, child in self._named_children()])
 
 
 @_attach
 def named_modules(self, memo=None, prefix=""):
-    """Yields (dotted name, module) for this module and every descendant, each once."""
+    """Yields (dotted name, module) for this module and every descendant, each once.
+
+    Example:
+        >>> m = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
+        >>> [name for name, _ in m.named_modules()]
+        ['', '0', '1']
+    """
     # The memo holds the objects themselves: wrappers of C++-created children are made on access,
     # and an id() alone could be reused by a later wrapper once the first one is freed.
     if memo is None:
@@ -253,6 +297,7 @@ def named_modules(self, memo=None, prefix=""):
 
 @_attach
 def modules(self):
+    """Yields this module and every descendant, each once."""
     for _, module in self.named_modules():
         yield module
 
@@ -273,7 +318,13 @@ def get_submodule(self, target):
 
 @_attach
 def train(self, mode=True):
-    """Sets training mode on this module and every descendant; returns self."""
+    """Sets training mode on this module and every descendant; returns self.
+
+    Example:
+        >>> m = nn.Dropout().eval()
+        >>> m.train().training
+        True
+    """
     if not isinstance(mode, bool):
         raise ValueError(f"train: training mode is expected to be a bool, "
                          f"got {type(mode).__name__}")
@@ -285,11 +336,20 @@ def train(self, mode=True):
 
 @_attach
 def eval(self):
+    """Sets evaluation mode on this module and every descendant (``train(False)``: dropout
+    off, BatchNorm on its running statistics); returns self.
+
+    Example:
+        >>> m = nn.Sequential(nn.Linear(2, 2), nn.Dropout())
+        >>> m.eval().training, m[1].training
+        (False, False)
+    """
     return self.train(False)
 
 
 @_attach
 def requires_grad_(self, requires_grad=True):
+    """Sets ``requires_grad`` on every parameter of the tree; returns self."""
     for param in self.parameters():
         param.requires_grad_(requires_grad)
     return self
@@ -303,7 +363,14 @@ def freeze(self, until=None):
     unknown name raises ValueError listing the children. Returns self.
 
     As in PyTorch, BatchNorm layers in the frozen part still update their running statistics in
-    training mode; call .eval() on them (or the model) to keep those fixed too."""
+    training mode; call .eval() on them (or the model) to keep those fixed too.
+
+    Example:
+        >>> m = nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 2))
+        >>> _ = m.freeze(until="0")
+        >>> [p.requires_grad for p in m.parameters()]
+        [False, False, True, True]
+    """
     if until is not None and not isinstance(until, str):
         raise TypeError("freeze: until: expected a child's name or None, got "
                         f"{type(until).__name__}")
@@ -320,7 +387,16 @@ def unfreeze(self):
 
 @_attach
 def apply(self, fn):
-    """Calls fn on every descendant (children first) and then on self; returns self."""
+    """Calls fn on every descendant (children first) and then on self; returns self.
+
+    Example:
+        >>> m = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 2))
+        >>> def zero(layer):
+        ...     if isinstance(layer, nn.Linear):
+        ...         nn.init.zeros_(layer.weight)
+        >>> float(m.apply(zero)[1].weight.abs().sum())
+        0.0
+    """
     for child in self.children():
         child.apply(fn)
     fn(self)
@@ -361,7 +437,13 @@ def _convert_in_place(module, convert):
 def to(self, *args, **kwargs):
     """to(device), to(dtype), to(device, dtype), to(tensor), non_blocking=: moves every parameter
     and buffer to the device and casts the floating-point ones to the dtype, in place; returns
-    self. Only floating-point dtypes are accepted, as in PyTorch."""
+    self. Only floating-point dtypes are accepted, as in PyTorch.
+
+    Example:
+        >>> m = nn.Linear(2, 2).to(st.float64)
+        >>> m.weight.dtype
+        striate.float64
+    """
     from .._tensor import _non_blocking, _to_arguments
 
     if "copy" in kwargs:
@@ -411,6 +493,7 @@ Module.double.__doc__ = "Casts every floating-point parameter and buffer to floa
 
 
 def _module_half(self):
+    """Not supported yet: striate modules are float32 or float64; raises TypeError."""
     raise TypeError(f"{type(self).__name__}.half: striate modules are float32 or float64 (16-bit "
                     "floats are not supported yet)")
 
@@ -440,7 +523,12 @@ for _hook_method in (module_hooks.register_forward_pre_hook, module_hooks.regist
 @_attach
 def state_dict(self):
     """An OrderedDict of dotted name -> tensor (parameters and persistent buffers), detached
-    from autograd and sharing memory with the module."""
+    from autograd and sharing memory with the module.
+
+    Example:
+        >>> list(nn.BatchNorm2d(3).state_dict())
+        ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']
+    """
     return OrderedDict(self._state_dict())
 
 
@@ -448,7 +536,15 @@ def state_dict(self):
 def load_state_dict(self, state_dict, strict=True):
     """Copies the values of state_dict into the module's tensors in place. With strict, missing or
     unexpected keys raise ValueError; shape mismatches always do. Returns
-    (missing_keys, unexpected_keys)."""
+    (missing_keys, unexpected_keys).
+
+    Example:
+        >>> a, b = nn.Linear(3, 2), nn.Linear(3, 2)
+        >>> b.load_state_dict(a.state_dict())
+        IncompatibleKeys(missing_keys=[], unexpected_keys=[])
+        >>> bool((a.weight == b.weight).all())
+        True
+    """
     if not hasattr(state_dict, "items"):
         raise TypeError("load_state_dict: expected a mapping of names to tensors, "
                         f"got {type(state_dict).__name__}")

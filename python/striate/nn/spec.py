@@ -239,11 +239,32 @@ def _build_list(layer_defs, shape, prefix):
 
 
 def from_spec(layer_defs, input_shape=None):
-    """Builds an nn.Sequential from a convnetjs-style list of layer dicts (see the module doc).
+    """Builds an nn.Sequential from a convnetjs-style list of layer dicts, tracking the shape
+    so that every layer's in_channels / in_features is computed for you (the keys of each type are
+    listed in the module docstring, ``striate.nn.spec``).
 
-    input_shape is one sample's shape, (C, H, W) or (features,); it may instead come from a
-    leading {'type': 'input', 'out_sx', 'out_sy', 'out_depth'} def (both must then agree).
-    Raises ValueError naming the layer index for unknown types or keys and impossible shapes.
+    Args:
+        layer_defs (list of dict): The layers, in order, each with a ``"type"`` key.
+        input_shape (tuple, optional): One sample's shape, (C, H, W) or (features,); it may instead
+            come from a leading ``{'type': 'input', 'out_sx', 'out_sy', 'out_depth'}`` def (both
+            must then agree). Default: None.
+
+    Returns:
+        Sequential: The model; a ``softmax`` def becomes a Linear producing logits (train with
+        ``nn.CrossEntropyLoss``).
+
+    Raises:
+        ValueError: Naming the layer index, for unknown types or keys, impossible shapes, or no
+            input shape.
+
+    Example:
+        >>> model = nn.from_spec([
+        ...     {"type": "input", "out_sx": 24, "out_sy": 24, "out_depth": 1},
+        ...     {"type": "conv", "sx": 5, "filters": 8, "pad": 2, "activation": "relu"},
+        ...     {"type": "pool", "sx": 2, "stride": 2},
+        ...     {"type": "softmax", "num_classes": 10}])
+        >>> model(st.randn(2, 1, 24, 24)).shape
+        striate.Size([2, 10])
     """
     if not isinstance(layer_defs, (list, tuple)) or not layer_defs:
         raise ValueError(f"from_spec: expected a non-empty list of layer defs, got {layer_defs!r}")

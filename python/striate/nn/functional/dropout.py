@@ -16,7 +16,16 @@ def _into(input, out, inplace):
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
-    """Inverted dropout: zeroes elements with probability p, scales the rest by 1 / (1 - p)."""
+    """Inverted dropout: zeroes elements with probability p, scales the rest by 1 / (1 - p).
+
+    Arguments, shapes and errors as :class:`striate.nn.Dropout`.
+
+    Example:
+        >>> F.dropout(st.randn(4, 5), p=0.2).shape
+        striate.Size([4, 5])
+        >>> F.dropout(st.ones(3), training=False).tolist()
+        [1.0, 1.0, 1.0]
+    """
     if inplace:
         return _F.dropout_(input, float(p), bool(training))
     return _F.dropout(input, float(p), bool(training))
@@ -24,18 +33,39 @@ def dropout(input, p=0.5, training=True, inplace=False):
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
     """Zeroes whole channels of input (N, C, *) with probability p, scales the rest by
-    1 / (1 - p)."""
+    1 / (1 - p).
+
+    Arguments, shapes and errors as :class:`striate.nn.Dropout2d`.
+
+    Example:
+        >>> F.dropout2d(st.randn(2, 4, 5, 5), 0.3).shape
+        striate.Size([2, 4, 5, 5])
+    """
     return _into(input, _F.dropout2d(input, float(p), bool(training)), inplace)
 
 
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
-    """SELU-preserving dropout (keeps zero mean and unit variance)."""
+    """SELU-preserving dropout (keeps zero mean and unit variance).
+
+    Arguments, shapes and errors as :class:`striate.nn.AlphaDropout`.
+
+    Example:
+        >>> F.alpha_dropout(st.randn(8, 8), 0.2, training=True).shape
+        striate.Size([8, 8])
+    """
     return _into(input, _F.alpha_dropout(input, float(p), bool(training)), inplace)
 
 
 def stochastic_depth(input, p, mode, training=True):
     """torchvision.ops.stochastic_depth: drops whole samples (mode 'row') or the whole input
-    (mode 'batch') with probability p, scaling survivors by 1 / (1 - p)."""
+    (mode 'batch') with probability p, scaling survivors by 1 / (1 - p).
+
+    Arguments, shapes and errors as :class:`striate.nn.DropPath`.
+
+    Example:
+        >>> F.stochastic_depth(st.randn(4, 3, 2, 2), 0.1, 'row').shape
+        striate.Size([4, 3, 2, 2])
+    """
     return _F.stochastic_depth(input, float(p), mode, bool(training))
 
 
@@ -53,12 +83,26 @@ def _channel_dropout(input, p, training, inplace, op, batched_dims):
 
 
 def dropout1d(input, p=0.5, training=True, inplace=False):
-    """Zeroes whole channels of input (N, C, L) or (C, L) with probability p."""
+    """Zeroes whole channels of input (N, C, L) or (C, L) with probability p.
+
+    Arguments, shapes and errors as :class:`striate.nn.Dropout1d`.
+
+    Example:
+        >>> F.dropout1d(st.randn(2, 4, 8), 0.2).shape
+        striate.Size([2, 4, 8])
+    """
     return _channel_dropout(input, p, training, inplace, "dropout1d", 3)
 
 
 def dropout3d(input, p=0.5, training=True, inplace=False):
-    """Zeroes whole channels of input (N, C, D, H, W) or (C, D, H, W) with probability p."""
+    """Zeroes whole channels of input (N, C, D, H, W) or (C, D, H, W) with probability p.
+
+    Arguments, shapes and errors as :class:`striate.nn.Dropout3d`.
+
+    Example:
+        >>> F.dropout3d(st.randn(2, 4, 3, 3, 3), 0.2).shape
+        striate.Size([2, 4, 3, 3, 3])
+    """
     return _channel_dropout(input, p, training, inplace, "dropout3d", 5)
 
 

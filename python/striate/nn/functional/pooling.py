@@ -27,14 +27,28 @@ _F = _C._functional
 def max_pool1d(
     input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
 ):
-    """1-D max pooling of (N, C, L) or (C, L); with return_indices also each maximum's position."""
+    """1-D max pooling of (N, C, L) or (C, L); with return_indices also each maximum's position.
+
+    Arguments, shapes and errors as :class:`striate.nn.MaxPool1d`.
+
+    Example:
+        >>> F.max_pool1d(st.randn(2, 3, 8), 2).shape
+        striate.Size([2, 3, 4])
+    """
     return _F.max_pool1d(
         input, kernel_size, stride, padding, dilation, ceil_mode, return_indices
     )
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
-    """1-D average pooling of (N, C, L) or (C, L)."""
+    """1-D average pooling of (N, C, L) or (C, L).
+
+    Arguments, shapes and errors as :class:`striate.nn.AvgPool1d`.
+
+    Example:
+        >>> F.avg_pool1d(st.randn(2, 3, 9), 3, stride=2).shape
+        striate.Size([2, 3, 4])
+    """
     return _F.avg_pool1d(
         input, kernel_size, stride, padding, ceil_mode, count_include_pad
     )
@@ -43,7 +57,17 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 def max_pool2d(
     input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
 ):
-    """2-D max pooling; with return_indices also the flat (h * W + w) index of each maximum."""
+    """2-D max pooling; with return_indices also the flat (h * W + w) index of each maximum.
+
+    Arguments, shapes and errors as :class:`striate.nn.MaxPool2d`.
+
+    Example:
+        >>> F.max_pool2d(st.randn(2, 3, 8, 8), 2).shape
+        striate.Size([2, 3, 4, 4])
+        >>> out, idx = F.max_pool2d(st.randn(1, 1, 4, 4), 2, return_indices=True)
+        >>> idx.shape
+        striate.Size([1, 1, 2, 2])
+    """
     return _F.max_pool2d(
         input, kernel_size, stride, padding, dilation, ceil_mode, return_indices
     )
@@ -58,7 +82,14 @@ def avg_pool2d(
     count_include_pad=True,
     divisor_override=None,
 ):
-    """2-D average pooling with PyTorch's count_include_pad, divisor_override and ceil_mode."""
+    """2-D average pooling with PyTorch's count_include_pad, divisor_override and ceil_mode.
+
+    Arguments, shapes and errors as :class:`striate.nn.AvgPool2d`.
+
+    Example:
+        >>> F.avg_pool2d(st.ones(1, 1, 4, 4), 2).flatten().tolist()
+        [1.0, 1.0, 1.0, 1.0]
+    """
     return _F.avg_pool2d(
         input,
         kernel_size,
@@ -74,7 +105,14 @@ def max_pool3d(
     input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
 ):
     """3-D max pooling of (N, C, D, H, W) or (C, D, H, W); indices are flat
-    d * H * W + h * W + w."""
+    d * H * W + h * W + w.
+
+    Arguments, shapes and errors as :class:`striate.nn.MaxPool3d`.
+
+    Example:
+        >>> F.max_pool3d(st.randn(1, 2, 4, 4, 4), 2).shape
+        striate.Size([1, 2, 2, 2, 2])
+    """
     return _F.max_pool3d(
         input, kernel_size, stride, padding, dilation, ceil_mode, return_indices
     )
@@ -89,7 +127,14 @@ def avg_pool3d(
     count_include_pad=True,
     divisor_override=None,
 ):
-    """3-D average pooling of (N, C, D, H, W) or (C, D, H, W)."""
+    """3-D average pooling of (N, C, D, H, W) or (C, D, H, W).
+
+    Arguments, shapes and errors as :class:`striate.nn.AvgPool3d`.
+
+    Example:
+        >>> F.avg_pool3d(st.randn(1, 2, 4, 4, 4), 2).shape
+        striate.Size([1, 2, 2, 2, 2])
+    """
     return _F.avg_pool3d(
         input,
         kernel_size,
@@ -109,6 +154,13 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
 
     output_size (its last two entries are used, as in PyTorch) defaults to
     (H - 1) * stride - 2 * padding + kernel_size.
+
+    Arguments, shapes and errors as :class:`striate.nn.MaxUnpool2d`.
+
+    Example:
+        >>> out, idx = F.max_pool2d(st.randn(1, 1, 4, 4), 2, return_indices=True)
+        >>> F.max_unpool2d(out, idx, 2).shape
+        striate.Size([1, 1, 4, 4])
     """
     return _F.max_unpool2d(input, indices, kernel_size, stride, padding, output_size)
 
@@ -116,12 +168,26 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
 def adaptive_avg_pool2d(input, output_size):
     """Average pooling to a fixed output_size (an int, or a pair whose None entries keep the
     input's size); output (p, q) covers rows [floor(p * H / P), ceil((p + 1) * H / P)) and
-    columns likewise."""
+    columns likewise.
+
+    Arguments, shapes and errors as :class:`striate.nn.AdaptiveAvgPool2d`.
+
+    Example:
+        >>> F.adaptive_avg_pool2d(st.randn(1, 8, 9, 7), (3, 2)).shape
+        striate.Size([1, 8, 3, 2])
+    """
     return _F.adaptive_avg_pool2d(input, output_size)
 
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
-    """Max pooling to a fixed output_size (windows as adaptive_avg_pool2d)."""
+    """Max pooling to a fixed output_size (windows as adaptive_avg_pool2d).
+
+    Arguments, shapes and errors as :class:`striate.nn.AdaptiveMaxPool2d`.
+
+    Example:
+        >>> F.adaptive_max_pool2d(st.randn(1, 8, 9, 7), 1).shape
+        striate.Size([1, 8, 1, 1])
+    """
     return _F.adaptive_max_pool2d(input, output_size, return_indices)
 
 
@@ -138,6 +204,12 @@ def fractional_max_pool2d(
     Give output_size, or output_ratio (output = int(input size * ratio)). _random_samples, of
     shape (N, C, 2) in [0, 1) (width sample first), fixes the windows; by default they are drawn
     from striate's seeded generator.
+
+    Arguments, shapes and errors as :class:`striate.nn.FractionalMaxPool2d`.
+
+    Example:
+        >>> F.fractional_max_pool2d(st.randn(1, 2, 9, 9), 2, output_size=5).shape
+        striate.Size([1, 2, 5, 5])
     """
     return _F.fractional_max_pool2d(
         input, kernel_size, output_size, output_ratio, return_indices, _random_samples
@@ -146,7 +218,14 @@ def fractional_max_pool2d(
 
 def channel_max_pool(input, kernel_size):
     """Maxout: the maximum over each group of kernel_size consecutive channels of (N, C, *) input
-    (C divisible by kernel_size); the gradient goes to the first maximum of each group."""
+    (C divisible by kernel_size); the gradient goes to the first maximum of each group.
+
+    Arguments, shapes and errors as :class:`striate.nn.ChannelMaxPool`.
+
+    Example:
+        >>> F.channel_max_pool(st.randn(2, 8, 4, 4), 2).shape
+        striate.Size([2, 4, 4, 4])
+    """
     return _F.channel_max_pool(input, kernel_size)
 
 
@@ -166,14 +245,28 @@ def _length(output_size, op):
 
 
 def adaptive_avg_pool1d(input, output_size):
-    """Averages input (N, C, L) or (C, L) over output_size adaptive windows along L."""
+    """Averages input (N, C, L) or (C, L) over output_size adaptive windows along L.
+
+    Arguments, shapes and errors as :class:`striate.nn.AdaptiveAvgPool1d`.
+
+    Example:
+        >>> F.adaptive_avg_pool1d(st.randn(1, 4, 10), 5).shape
+        striate.Size([1, 4, 5])
+    """
     size = _length(output_size, "adaptive_avg_pool1d")
     return adaptive_avg_pool2d(_as_2d(input, "adaptive_avg_pool1d"), (1, size)).squeeze(-2)
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
     """Maxima of input (N, C, L) or (C, L) over output_size adaptive windows along L (indices
-    into L with return_indices)."""
+    into L with return_indices).
+
+    Arguments, shapes and errors as :class:`striate.nn.AdaptiveMaxPool1d`.
+
+    Example:
+        >>> F.adaptive_max_pool1d(st.randn(1, 4, 10), 5).shape
+        striate.Size([1, 4, 5])
+    """
     size = _length(output_size, "adaptive_max_pool1d")
     out = adaptive_max_pool2d(_as_2d(input, "adaptive_max_pool1d"), (1, size), return_indices)
     if return_indices:

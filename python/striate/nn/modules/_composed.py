@@ -32,6 +32,10 @@ def composed_module(name, function, parameters, doc):
     def extra_repr(self):
         return ", ".join(f"{key}={getattr(self, key)!r}" for key in names)
 
+    forward.__doc__ = (f"Applies {name} to the input(s) with this module's arguments (see the "
+                       "class).")
+    extra_repr.__doc__ = "The module's constructor arguments, as its repr shows them."
+
     __init__.__signature__ = signature
     cls = type(name, (Module,), {"__init__": __init__, "forward": forward,
                                  "extra_repr": extra_repr, "__doc__": doc})

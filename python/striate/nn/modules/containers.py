@@ -32,6 +32,8 @@ def _index(container, index, size):
 
 class _Container(Module):
     def forward(self, *args, **kwargs):
+        """Not callable: a container holds entries for your module's forward to use (raises
+        NotImplementedError)."""
         raise NotImplementedError(
             f"{type(self).__name__} has no forward: it holds entries for your module's forward "
             "to use (iterate over it or index it there)")
@@ -40,7 +42,25 @@ class _Container(Module):
 class ModuleList(_Container):
     """Holds submodules in a list: ``self.blocks = nn.ModuleList([Block() for _ in range(4)])``
     then ``for block in self.blocks: x = block(x)`` in forward. Children are named "0", "1", ...
-    (state dict keys ``blocks.0.weight``)."""
+    (state dict keys ``blocks.0.weight``), so ``parameters()``, ``state_dict()`` and ``to()`` see
+    them. It has no forward of its own.
+
+    Args:
+        modules (iterable of Module, optional): The initial modules. Default: None.
+
+    Raises:
+        TypeError: An entry is not a Module, or an index is not an int or a slice.
+        IndexError: An index is out of range.
+        NotImplementedError: The list itself is called.
+
+    Example:
+        >>> layers = nn.ModuleList([nn.Linear(4, 4) for _ in range(3)])
+        >>> x = st.randn(2, 4)
+        >>> for layer in layers:
+        ...     x = layer(x)
+        >>> x.shape, len(layers), len(list(layers.parameters()))
+        (striate.Size([2, 4]), 3, 6)
+    """
 
     def __init__(self, modules=None):
         super().__init__()
@@ -83,10 +103,12 @@ class ModuleList(_Container):
         self._reset(children)
 
     def append(self, module):
+        """Adds ``module`` at the end; returns self."""
         self.add_module(str(len(self)), module)
         return self
 
     def extend(self, modules):
+        """Appends every module of the iterable ``modules``; returns self."""
         if not isinstance(modules, Iterable) or isinstance(modules, Module) and not isinstance(
                 modules, ModuleList):
             raise TypeError("ModuleList.extend: expected an iterable of modules, got "
@@ -96,11 +118,13 @@ class ModuleList(_Container):
         return self
 
     def insert(self, index, module):
+        """Inserts ``module`` before position ``index``."""
         children = self._children()
         children.insert(index, module)
         self._reset(children)
 
     def pop(self, index=-1):
+        """Removes and returns the module at ``index`` (default: the last)."""
         children = self._children()
         module = children.pop(_index(self, index, len(children)))
         self._reset(children)
@@ -118,7 +142,24 @@ class ModuleList(_Container):
 
 class ModuleDict(_Container):
     """Holds submodules by name, in insertion order: ``self.heads = nn.ModuleDict({"cls":
-    nn.Linear(8, 10), "box": nn.Linear(8, 4)})``; ``self.heads["cls"](x)``."""
+    nn.Linear(8, 10), "box": nn.Linear(8, 4)})``; ``self.heads["cls"](x)``. The modules are
+    registered children; the dict has no forward of its own.
+
+    Args:
+        modules (mapping or iterable of (str, Module) pairs, optional): The initial modules.
+            Default: None.
+
+    Raises:
+        TypeError: A value is not a Module or a key is not a str.
+        KeyError: A name is not present.
+
+    Example:
+        >>> heads = nn.ModuleDict({"cls": nn.Linear(8, 10), "box": nn.Linear(8, 4)})
+        >>> heads["box"](st.randn(2, 8)).shape
+        striate.Size([2, 4])
+        >>> list(heads.keys())
+        ['cls', 'box']
+    """
 
     def __init__(self, modules=None):
         super().__init__()
@@ -149,24 +190,32 @@ class ModuleDict(_Container):
         return any(name == key for name, _ in self._named_children())
 
     def keys(self):
+        """The names, in insertion order."""
         return [name for name, _ in self._named_children()]
 
     def values(self):
+        """The modules, in insertion order."""
         return [child for _, child in self._named_children()]
 
     def items(self):
+        """The (name, module) pairs, in insertion order."""
         return list(self._named_children())
 
     def clear(self):
+        """Removes every module."""
         for key in self.keys():
             self._unregister(key)
 
     def pop(self, key):
+        """Removes the module named ``key`` and returns it."""
         module = self[key]
         del self[key]
         return module
 
     def update(self, modules):
+        """Adds or replaces the modules of ``modules`` (a mapping or an iterable of
+        (name, module) pairs).
+        """
         pairs = modules.items() if isinstance(modules, (Mapping, ModuleDict)) else modules
         for entry in pairs:
             if not isinstance(entry, (tuple, list)) or len(entry) != 2:
@@ -185,9 +234,23 @@ def _describe(name, value):
 
 
 class ParameterList(_Container):
-    """Holds parameters in a list (named "0", "1", ...); tensors are wrapped as Parameters."""
+    """Holds parameters in a list (named "0", "1", ...); tensors are wrapped as Parameters.
+
+    Args:
+        values (iterable of Tensor, optional): The initial parameters. Default: None.
+
+    Raises:
+        TypeError: A value is not a Tensor.
+        IndexError: An index is out of range.
+
+    Example:
+        >>> params = nn.ParameterList([st.randn(3), st.zeros(2)])
+        >>> len(params), isinstance(params[0], nn.Parameter)
+        (2, True)
+    """
 
     def extra_repr(self):
+        """One line per parameter: its index, shape and dtype."""
         return "\n".join(_describe(i, p) for i, p in enumerate(self._values()))
 
     def __init__(self, values=None):
@@ -214,19 +277,36 @@ class ParameterList(_Container):
         setattr(self, str(_index(self, index, len(self))), _as_parameter(value))
 
     def append(self, value):
+        """Adds ``value`` (a Tensor is wrapped as a Parameter) at the end; returns self."""
         self.register_parameter(str(len(self)), _as_parameter(value))
         return self
 
     def extend(self, values):
+        """Appends every value of the iterable ``values``; returns self."""
         for value in list(values):
             self.append(value)
         return self
 
 
 class ParameterDict(_Container):
-    """Holds parameters by name, in insertion order; tensors are wrapped as Parameters."""
+    """Holds parameters by name, in insertion order; tensors are wrapped as Parameters.
+
+    Args:
+        parameters (mapping or iterable of (str, Tensor) pairs, optional): The initial
+            parameters. Default: None.
+
+    Raises:
+        TypeError: A value is not a Tensor.
+        KeyError: A name is not present.
+
+    Example:
+        >>> params = nn.ParameterDict({"scale": st.ones(4)})
+        >>> params["scale"].shape, list(params.keys())
+        (striate.Size([4]), ['scale'])
+    """
 
     def extra_repr(self):
+        """One line per parameter: its name, shape and dtype."""
         return "\n".join(_describe(name, p) for name, p in self._pairs())
 
     def __init__(self, parameters=None):
@@ -261,15 +341,21 @@ class ParameterDict(_Container):
         return any(name == key for name, _ in self._pairs())
 
     def keys(self):
+        """The names, in insertion order."""
         return [name for name, _ in self._pairs()]
 
     def values(self):
+        """The parameters, in insertion order."""
         return [value for _, value in self._pairs()]
 
     def items(self):
+        """The (name, parameter) pairs, in insertion order."""
         return self._pairs()
 
     def update(self, parameters):
+        """Adds or replaces the parameters of ``parameters`` (a mapping or an iterable of
+        (name, value) pairs); Tensors are wrapped as Parameters.
+        """
         pairs = parameters.items() if isinstance(parameters, (Mapping, ParameterDict)) else (
             parameters)
         for entry in pairs:

@@ -28,8 +28,17 @@ LENET5_C3_CONNECTIONS = (
 
 
 def lenet5_c3_table():
-    """The C3 connection table as a bool Tensor of shape (out=16, in=6), for
-    nn.Conv2d(6, 16, 5, connection_table=...)."""
+    """LeNet-5's C3 connection table (LeCun et al. 1998, Table I): which of the 6 S2 maps each of
+    the 16 C3 maps reads, as a bool Tensor of shape (out=16, in=6) for Conv2d's
+    ``connection_table``.
+
+    Example:
+        >>> c3 = nn.Conv2d(6, 16, 5, connection_table=nn.lenet5_c3_table())
+        >>> c3(st.randn(1, 6, 14, 14)).shape
+        striate.Size([1, 16, 10, 10])
+        >>> int(nn.lenet5_c3_table().sum())
+        60
+    """
     from ... import tensor
 
     table = np.zeros((16, 6), dtype=bool)

@@ -19,6 +19,9 @@ from ..module import Module as _Module  # noqa: E402
 
 
 class _ChannelDropout(_Module):
+    """Channel dropout: whole channels zeroed with probability p in training, the rest scaled by
+    1 / (1 - p); the identity in evaluation."""
+
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
         if not 0.0 <= p <= 1.0:
@@ -27,20 +30,58 @@ class _ChannelDropout(_Module):
         self.p, self.inplace = p, inplace
 
     def extra_repr(self):
+        """The module's constructor arguments, as its repr shows them."""
         return f"p={self.p}, inplace={self.inplace}"
 
 
 class Dropout1d(_ChannelDropout):
-    """Zeroes whole channels of (N, C, L) or (C, L) inputs with probability p in training."""
+    """Channel dropout for 1-D maps: in training, zeroes whole channels of an (N, C, L) input with
+    probability ``p`` and scales the others by ``1 / (1 - p)``; the identity in evaluation.
+
+    Args:
+        p (float): Probability of zeroing a channel, in [0, 1]. Default: 0.5.
+        inplace (bool): Overwrite the input. Default: False.
+
+    Shape:
+        - Input: (N, C, L) or (C, L).
+        - Output: the input's shape.
+
+    Raises:
+        ValueError: ``p`` is outside [0, 1], or the input is not 2-D or 3-D.
+
+    Example:
+        >>> nn.Dropout1d(0.2)(st.randn(2, 4, 8)).shape
+        striate.Size([2, 4, 8])
+    """
 
     def forward(self, input):
+        """Drops channels of ``input`` in training; returns it unchanged in evaluation."""
         return _Fn.dropout1d(input, self.p, self.training, self.inplace)
 
 
 class Dropout3d(_ChannelDropout):
-    """Zeroes whole channels of (N, C, D, H, W) or (C, D, H, W) inputs with probability p."""
+    """Channel dropout for volumes: in training, zeroes whole channels of an (N, C, D, H, W)
+    input with probability ``p`` and scales the others by ``1 / (1 - p)``; the identity in
+    evaluation.
+
+    Args:
+        p (float): Probability of zeroing a channel, in [0, 1]. Default: 0.5.
+        inplace (bool): Overwrite the input. Default: False.
+
+    Shape:
+        - Input: (N, C, D, H, W) or (C, D, H, W).
+        - Output: the input's shape.
+
+    Raises:
+        ValueError: ``p`` is outside [0, 1], or the input is not 4-D or 5-D.
+
+    Example:
+        >>> nn.Dropout3d(0.2)(st.randn(2, 4, 3, 3, 3)).shape
+        striate.Size([2, 4, 3, 3, 3])
+    """
 
     def forward(self, input):
+        """Drops channels of ``input`` in training; returns it unchanged in evaluation."""
         return _Fn.dropout3d(input, self.p, self.training, self.inplace)
 
 

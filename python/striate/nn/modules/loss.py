@@ -36,37 +36,34 @@ public(CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss, L1Loss, S
 
 # ---- composed in Python from other ops (nn.functional), with torch's signatures ---------------
 from .. import functional as _Fn  # noqa: E402
+from . import _composed_docs as _docs  # noqa: E402
 from ._composed import composed_module as _composed  # noqa: E402
 
 MarginRankingLoss = _composed("MarginRankingLoss", _Fn.margin_ranking_loss,
-                              [("margin", 0.0), ("reduction", "mean")],
-                              "max(0, -y (x1 - x2) + margin), y in {1, -1}.")
+                              [("margin", 0.0), ("reduction", "mean")], _docs.MarginRankingLoss)
 HingeEmbeddingLoss = _composed("HingeEmbeddingLoss", _Fn.hinge_embedding_loss,
-                               [("margin", 1.0), ("reduction", "mean")],
-                               "x where y = 1, max(0, margin - x) where y = -1.")
+                               [("margin", 1.0), ("reduction", "mean")], _docs.HingeEmbeddingLoss)
 SoftMarginLoss = _composed("SoftMarginLoss", _Fn.soft_margin_loss, [("reduction", "mean")],
-                           "log(1 + exp(-y x)), y in {1, -1}.")
+                           _docs.SoftMarginLoss)
 MultiLabelSoftMarginLoss = _composed(
     "MultiLabelSoftMarginLoss", _Fn.multilabel_soft_margin_loss,
-    [("weight", None), ("reduction", "mean")],
-    "Per-class logistic loss averaged over the classes.")
+    [("weight", None), ("reduction", "mean")], _docs.MultiLabelSoftMarginLoss)
 TripletMarginLoss = _composed(
     "TripletMarginLoss", _Fn.triplet_margin_loss,
     [("margin", 1.0), ("p", 2.0), ("eps", 1e-6), ("swap", False), ("reduction", "mean")],
-    "max(0, d(a, p) - d(a, n) + margin).")
+                              _docs.TripletMarginLoss)
 PoissonNLLLoss = _composed(
     "PoissonNLLLoss", _Fn.poisson_nll_loss,
     [("log_input", True), ("full", False), ("eps", 1e-8), ("reduction", "mean")],
-    "Negative log-likelihood of a Poisson target.")
+                           _docs.PoissonNLLLoss)
 GaussianNLLLoss = _composed("GaussianNLLLoss", _Fn.gaussian_nll_loss,
                             [("full", False), ("eps", 1e-6), ("reduction", "mean")],
-                            "Negative log-likelihood of a Gaussian target: forward(input, target, "
-                            "var).")
+                            _docs.GaussianNLLLoss)
 CosineSimilarity = _composed("CosineSimilarity", _Fn.cosine_similarity,
-                             [("dim", 1), ("eps", 1e-8)], "Cosine similarity along dim.")
+                             [("dim", 1), ("eps", 1e-8)], _docs.CosineSimilarity)
 PairwiseDistance = _composed("PairwiseDistance", _Fn.pairwise_distance,
                              [("p", 2.0), ("eps", 1e-6), ("keepdim", False)],
-                             "The p-norm of x1 - x2 + eps over the last dim.")
+                             _docs.PairwiseDistance)
 __all__ += ["MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss",
             "MultiLabelSoftMarginLoss", "TripletMarginLoss", "PoissonNLLLoss", "GaussianNLLLoss",
             "CosineSimilarity", "PairwiseDistance"]

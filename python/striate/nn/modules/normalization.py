@@ -36,10 +36,36 @@ from ..module import Parameter as _Parameter  # noqa: E402
 class SyncBatchNorm(_Module):
     """Batch normalization whose training statistics are those of the whole batch across the
     processes of the default process group (each process holds a share), so a small per-process
-    batch normalizes as the full batch would. Inputs (N, C, *). Outside a distributed run, or in
-    eval mode, it is BatchNorm. State dict names are BatchNorm's (weight, bias, running_mean,
-    running_var, num_batches_tracked); convert_sync_batchnorm(model) swaps a model's BatchNorm
-    layers for it."""
+    batch normalizes as the full batch would: ``y = (x - mean) / sqrt(var + eps) * weight + bias``.
+    Outside a distributed run, or in eval mode, it is BatchNorm. State dict names are BatchNorm's
+    (weight, bias, running_mean, running_var, num_batches_tracked); :meth:`convert_sync_batchnorm`
+    swaps a model's BatchNorm layers for it.
+
+    Args:
+        num_features (int): C, the channel count of the input.
+        eps (float): Added to the variance. Default: 1e-5.
+        momentum (float or None): Weight of a new batch in the running averages; None gives the
+            cumulative average. Default: 0.1.
+        affine (bool): Learnable per-channel ``weight`` and ``bias``. Default: True.
+        track_running_stats (bool): Keep running averages and use them in evaluation.
+            Default: True.
+        process_group: Accepted for PyTorch's signature; the default group is used.
+
+    Shape:
+        - Input: (N, C, *).
+        - Output: the input's shape.
+
+    Raises:
+        ValueError: ``num_features`` is not a positive int, the input's channels differ, or a
+            training batch holds one value per channel over all processes.
+
+    Example:
+        >>> m = nn.SyncBatchNorm(4)
+        >>> m(st.randn(8, 4, 3, 3)).shape
+        striate.Size([8, 4, 3, 3])
+        >>> type(nn.SyncBatchNorm.convert_sync_batchnorm(nn.BatchNorm2d(4))).__name__
+        'SyncBatchNorm'
+    """
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
                  track_running_stats=True, process_group=None):
@@ -61,10 +87,13 @@ class SyncBatchNorm(_Module):
             self.register_buffer("num_batches_tracked", tensor(0))
 
     def extra_repr(self):
+        """The module's constructor arguments, as its repr shows them."""
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
                 f"affine={self.affine}, track_running_stats={self.track_running_stats}")
 
     def forward(self, input):
+        """Normalizes ``input`` with the statistics of the whole distributed batch (training) or
+        the running ones (evaluation)."""
         from ... import distributed, no_grad
         from ..functional import batch_norm
 

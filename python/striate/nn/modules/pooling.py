@@ -45,13 +45,12 @@ public(MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, MaxUnpo
 import inspect as _inspect  # noqa: E402
 
 from .. import functional as _Fn  # noqa: E402
+from . import _composed_docs as _docs  # noqa: E402
 from ._composed import composed_module as _composed  # noqa: E402
 
 AdaptiveAvgPool1d = _composed("AdaptiveAvgPool1d", _Fn.adaptive_avg_pool1d,
-                              [("output_size", _inspect.Parameter.empty)],
-                              "Averages over output_size adaptive windows along L.")
+                              [("output_size", _inspect.Parameter.empty)], _docs.AdaptiveAvgPool1d)
 AdaptiveMaxPool1d = _composed("AdaptiveMaxPool1d", _Fn.adaptive_max_pool1d,
                               [("output_size", _inspect.Parameter.empty),
-                               ("return_indices", False)],
-                              "Maxima over output_size adaptive windows along L.")
+                               ("return_indices", False)], _docs.AdaptiveMaxPool1d)
 __all__ += ["AdaptiveAvgPool1d", "AdaptiveMaxPool1d"]

@@ -17,6 +17,7 @@ public(Flatten, Unflatten, Upsample, PixelShuffle, PixelUnshuffle)
 import inspect as _inspect  # noqa: E402
 
 from .. import functional as _Fn  # noqa: E402
+from . import _composed_docs as _docs  # noqa: E402
 from ._composed import composed_module as _composed  # noqa: E402
 
 
@@ -45,20 +46,18 @@ for _dims in (1, 2, 3):
         _params = [("padding", _REQUIRED)] + ([("value", _REQUIRED)] if _prefix == "Constant"
                                               else [])
         _fn = _padder(_dims, _mode, _name)
-        globals()[_name] = _composed(
-            _name, _fn, _params,
-            f"Pads the last {_dims} dim(s) ({_mode} mode), as torch.nn.{_name}.")
+        globals()[_name] = _composed(_name, _fn, _params, _docs.padding(_name, _dims, _mode))
         _PADDINGS.append(_name)
 
 ChannelShuffle = _composed("ChannelShuffle", _Fn.channel_shuffle, [("groups", _REQUIRED)],
-                           "ShuffleNet's channel shuffle.")
+                           _docs.ChannelShuffle)
 UpsamplingNearest2d = _composed(
     "UpsamplingNearest2d",
     lambda input, size, scale_factor: _Fn.interpolate(input, size, scale_factor, "nearest"),
-    [("size", None), ("scale_factor", None)], "Nearest-neighbour upsampling.")
+    [("size", None), ("scale_factor", None)], _docs.UpsamplingNearest2d)
 UpsamplingBilinear2d = _composed(
     "UpsamplingBilinear2d",
     lambda input, size, scale_factor: _Fn.interpolate(input, size, scale_factor, "bilinear",
                                                       align_corners=True),
-    [("size", None), ("scale_factor", None)], "Bilinear upsampling with align_corners=True.")
+    [("size", None), ("scale_factor", None)], _docs.UpsamplingBilinear2d)
 __all__ += _PADDINGS + ["ChannelShuffle", "UpsamplingNearest2d", "UpsamplingBilinear2d"]

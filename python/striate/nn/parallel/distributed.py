@@ -35,10 +35,39 @@ class _Bucket:
 
 
 class DistributedDataParallel(Module):
-    """Wraps `module` for data-parallel training across the processes of the default group.
-    forward runs the module (broadcasting rank 0's buffers first when broadcast_buffers);
-    gradients come out averaged over the processes. find_unused_parameters: parameters that get
-    no gradient in a step count as zero instead of raising. no_sync(): accumulate locally."""
+    """Wraps ``module`` for data-parallel training across the processes of the default group
+    (``striate.distributed.init_process_group`` first; start with ``striate run -np N``).
+
+    Each process runs the module on its share of the batch; during backward the gradients are
+    all-reduced in buckets (posted as they become ready) and come out averaged over the
+    processes, so every replica takes the same optimizer step. Rank 0's parameters and buffers
+    are broadcast at construction.
+
+    Args:
+        module (Module): The model to replicate.
+        device_ids, output_device, dim, process_group, check_reduction,
+            gradient_as_bucket_view, static_graph: Accepted for PyTorch's signature; CPU
+            processes of the default group are used.
+        broadcast_buffers (bool): Broadcast rank 0's buffers before each forward.
+            Default: True.
+        bucket_cap_mb (float): Size of a gradient bucket in MiB. Default: 25.0.
+        find_unused_parameters (bool): Parameters that get no gradient in a step count as zero
+            instead of raising. Default: False.
+
+    Raises:
+        TypeError: ``module`` is not a Module.
+        ValueError: ``bucket_cap_mb`` is not positive.
+        RuntimeError: No process group is initialized.
+
+    Example (under ``striate run -np 2 train.py``)::
+
+        striate.distributed.init_process_group()
+        model = nn.parallel.DistributedDataParallel(net)
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()                 # gradients averaged over the processes
+        with model.no_sync():           # accumulate locally, no communication
+            model(x2).sum().backward()
+    """
 
     def __init__(self, module, device_ids=None, output_device=None, dim=0,
                  broadcast_buffers=True, process_group=None, bucket_cap_mb=25.0,
@@ -149,6 +178,8 @@ class DistributedDataParallel(Module):
                 bucket.work = None
 
     def forward(self, *inputs, **kwargs):
+        """Runs the wrapped module on this process's inputs (after broadcasting rank 0's buffers
+        when ``broadcast_buffers``); its backward averages the gradients over the processes."""
         if self.broadcast_buffers and self._world > 1:
             with autograd.no_grad():
                 for buffer in self.module.buffers():
