@@ -491,3 +491,42 @@ def test_a_model_loaded_from_a_file_deep_copies(tmp_path):
     with st.no_grad():
         twin.conv1.weight.fill_(0.0)
     assert loaded.conv1.weight.detach().abs().sum().item() > 0  # no shared storage
+
+
+class _Payload:
+    """Pickled, it asks the unpickler to call os.system: a file that would run code if loaded by a
+    plain unpickler."""
+
+    def __reduce__(self):
+        return (os.system, ("echo owned > /dev/null",))
+
+
+@pytest.mark.parametrize("weights_only", [True, False, None])
+def test_weights_only_is_accepted_and_no_file_runs_code(tmp_path, monkeypatch, weights_only):
+    """weights_only is accepted for torch compatibility and changes nothing: model files and
+    checkpoints load the same, and a pickle naming code (a PyTorch file, an old striate file) is
+    refused before anything runs, whatever the flag says."""
+    import torch
+
+    from striate import _restricted_pickle
+
+    assert not hasattr(_restricted_pickle, "unrestricted_load")  # no unrestricted path exists
+    torch_file = tmp_path / "evil.pt"
+    torch.save({"weights": torch.ones(2), "payload": _Payload()}, torch_file)
+    old = tmp_path / "old.pt"
+    with open(old, "wb") as f:
+        f.write(b"STRIATE1")
+        pickle.dump(_Payload(), f)
+    ran = []
+    monkeypatch.setattr(os, "system", lambda *args: ran.append(args))  # after pickling the payload
+    model_path = tmp_path / "m.striate"
+    st.save(nn.Sequential(nn.Linear(2, 3)), model_path)
+    assert isinstance(st.load(model_path, weights_only=weights_only), nn.Sequential)
+    checkpoint = tmp_path / "c.ckpt"
+    st.save({"epoch": 3, "w": st.ones(2)}, checkpoint)
+    assert st.load(checkpoint, weights_only=weights_only)["epoch"] == 3
+    with pytest.raises(pickle.UnpicklingError, match="system"):
+        st.load(torch_file, weights_only=weights_only)
+    with pytest.raises(ValueError, match="old pickle-based format"):
+        st.load(old, weights_only=weights_only)
+    assert ran == []
