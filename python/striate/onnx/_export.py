@@ -48,8 +48,14 @@ def is_builtin(module):
 
 def is_striate_layer(module):
     """Whether module is one of striate's own layers: a bound C++ class, or a layer striate
-    composes in Python (nn/modules/_composed.py, SyncBatchNorm, ...), never a user's subclass."""
-    return is_builtin(module) or type(module).__module__.split(".")[:2] == ["striate", "nn"]
+    composes in Python (nn/modules/_composed.py, SyncBatchNorm, ...) that export knows by name,
+    never a user's subclass. Other Python modules of striate.nn (DistributedDataParallel, say)
+    are traced through as a user's are."""
+    if is_builtin(module):
+        return True
+    name = type(module).__name__
+    return type(module).__module__.split(".")[:2] == ["striate", "nn"] and (
+        name in EMITTERS or name in NO_ONNX or name.endswith("Loss"))
 
 
 def no_onnx_reason(name):
