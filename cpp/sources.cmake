@@ -2,6 +2,7 @@
 set(STRIATE_CORE_SOURCES
   # floor 1: core
   cpp/src/core/storage.cpp
+  cpp/src/core/allocation_budget.cpp
   cpp/src/core/cpu_allocator.cpp
   cpp/src/core/tensor.cpp
   cpp/src/core/device.cpp

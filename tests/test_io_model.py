@@ -148,6 +148,73 @@ def test_bad_architectures_raise_naming_the_file_and_problem(tmp_path, architect
         st.load(path)
 
 
+def _config(module, **changes):
+    config = json.loads(_C._io.module_config(module))
+    config["args"].update(changes)
+    return json.dumps(config)
+
+
+@pytest.mark.parametrize("architecture, message", [
+    # Absurd sizes in a small file: refused by the allocation budget before the OS is asked.
+    (json.dumps({"type": "Sequential", "args": {}, "children": [
+        ["features", {"type": "Sequential", "args": {}, "children": [
+            ["0", json.loads(_config(nn.ReLU()))],
+            ["1", json.loads(_config(nn.Linear(2, 3), in_features=10**6,
+                                     out_features=10**6))]]}]]}),
+     r"children\[0\].children\[1\] \(Linear\), module 'features.1': a tensor of 4000000000000 "
+     r"bytes does not fit in the \d+ bytes left of a budget of \d+ bytes \(twice the 0 bytes of "
+     r"the file's tensors \+ 64 MiB; the architecture asks for more memory than its weights fill"),
+    (_config(nn.Conv2d(3, 4, 3), out_channels=10**5, in_channels=10**5),
+     r"\(Conv2d\), module '<root>': a tensor of 360000000000 bytes does not fit"),
+    ('{"type": "CifarResNet", "args": {"depth": 20, "num_classes": 10000000, "in_channels": 3}}',
+     r"\(CifarResNet\), module '<root>': a tensor of 2560000000 bytes does not fit"),
+    (_config(nn.RNN(4, 8), hidden_size=10**6), r"\(RNN\), module '<root>': a tensor of"),
+    # Sizes whose element count overflows int64, and numbers past int64 or not integers.
+    (_config(nn.Linear(2, 3), in_features=2**62, out_features=2**62),
+     "the arguments were refused: empty: size too large"),
+    (_config(nn.Linear(2, 3), in_features=10**20), "argument 'in_features': expected an integer"),
+    (_config(nn.Linear(2, 3), in_features=1e300), "argument 'in_features': expected an integer"),
+    # Negative and zero sizes, zero strides, bad probabilities.
+    (_config(nn.Conv2d(3, 4, 3), kernel_size=[0, 3]), "the arguments were refused"),
+    (_config(nn.Conv2d(3, 4, 3), stride=[0, 1]), "the arguments were refused"),
+    (_config(nn.Conv2d(3, 4, 3), groups=0), "the arguments were refused"),
+    (_config(nn.Conv2d(3, 4, 3), groups=2), "the arguments were refused"),
+    (_config(nn.MaxPool2d(2), kernel_size=[0, 2]), "the arguments were refused"),
+    (_config(nn.BatchNorm2d(4), num_features=0), "expected num_features > 0, got 0"),
+    (_config(nn.BatchNorm2d(4), num_features=-1), "expected num_features > 0, got -1"),
+    (_config(nn.RNN(4, 8), hidden_size=-3), "expected hidden_size > 0, got -3"),
+    (_config(nn.Dropout(0.5), p=2.0), "expected the probability p to be between 0 and 1"),
+    ('{"type": "CifarResNet", "args": {"depth": -2, "num_classes": 10, "in_channels": 3}}',
+     r"argument 'depth' must be in \[8, 6146\], got -2"),
+    # Malformed trees.
+    ('"Linear"', "expected an object"),
+    ('{"type": "Sequential", "args": {}}', 'expected an array field "children"'),
+    ('{"type": 3}', 'expected a string field "type"'),
+])
+def test_absurd_and_bad_sizes_raise_before_allocating(tmp_path, architecture, message):
+    path = tmp_path / "forged.striate"
+    _forged(path, architecture)
+    st.backends.cpu.reset_peak_memory_stats()
+    with pytest.raises(OSError, match=f"load_model: '{path}'.*{message}"):
+        st.load(path)
+    # Nothing near the absurd size was ever allocated.
+    assert st.backends.cpu.memory_stats()["peak_allocated_bytes"] < 2**27
+
+
+def test_the_budget_follows_the_files_weights(tmp_path):
+    """The budget is twice the file's tensor bytes + 64 MiB: a model whose weights are in the file
+    loads whatever its size, and an architecture larger than its weights is refused even when the
+    file holds other real tensors."""
+    big = nn.Linear(4500, 4000)  # 72 MB of weights: past the margin alone, and loads
+    path = tmp_path / "big.striate"
+    st.save(big, path)
+    assert st.load(path).weight.shape == (4000, 4500)
+    small = {"weight": st.zeros(3, 2), "bias": st.zeros(3)}
+    _forged(path, _config(nn.Linear(2, 3), in_features=10**5, out_features=10**5), small)
+    with pytest.raises(OSError, match="twice the 36 bytes of the file's tensors"):
+        st.load(path)
+
+
 def test_directories_missing_files_and_fifos(tmp_path):
     with pytest.raises(FileNotFoundError, match="missing.striate"):
         st.load(tmp_path / "missing.striate")
@@ -424,3 +491,42 @@ def test_a_model_loaded_from_a_file_deep_copies(tmp_path):
     with st.no_grad():
         twin.conv1.weight.fill_(0.0)
     assert loaded.conv1.weight.detach().abs().sum().item() > 0  # no shared storage
+
+
+class _Payload:
+    """Pickled, it asks the unpickler to call os.system: a file that would run code if loaded by a
+    plain unpickler."""
+
+    def __reduce__(self):
+        return (os.system, ("echo owned > /dev/null",))
+
+
+@pytest.mark.parametrize("weights_only", [True, False, None])
+def test_weights_only_is_accepted_and_no_file_runs_code(tmp_path, monkeypatch, weights_only):
+    """weights_only is accepted for torch compatibility and changes nothing: model files and
+    checkpoints load the same, and a pickle naming code (a PyTorch file, an old striate file) is
+    refused before anything runs, whatever the flag says."""
+    import torch
+
+    from striate import _restricted_pickle
+
+    assert not hasattr(_restricted_pickle, "unrestricted_load")  # no unrestricted path exists
+    torch_file = tmp_path / "evil.pt"
+    torch.save({"weights": torch.ones(2), "payload": _Payload()}, torch_file)
+    old = tmp_path / "old.pt"
+    with open(old, "wb") as f:
+        f.write(b"STRIATE1")
+        pickle.dump(_Payload(), f)
+    ran = []
+    monkeypatch.setattr(os, "system", lambda *args: ran.append(args))  # after pickling the payload
+    model_path = tmp_path / "m.striate"
+    st.save(nn.Sequential(nn.Linear(2, 3)), model_path)
+    assert isinstance(st.load(model_path, weights_only=weights_only), nn.Sequential)
+    checkpoint = tmp_path / "c.ckpt"
+    st.save({"epoch": 3, "w": st.ones(2)}, checkpoint)
+    assert st.load(checkpoint, weights_only=weights_only)["epoch"] == 3
+    with pytest.raises(pickle.UnpicklingError, match="system"):
+        st.load(torch_file, weights_only=weights_only)
+    with pytest.raises(ValueError, match="old pickle-based format"):
+        st.load(old, weights_only=weights_only)
+    assert ran == []

@@ -75,10 +75,20 @@ const Module& constructed_module(const py::handle& self) {
 }
 
 // The first tensor of a forward's result (nested tuples and lists: their first item), or undefined.
+// (Not `item[0]`: on a py::handle the literal 0 picks operator[](const char*), a null key.)
 Tensor first_tensor(const py::handle& value) {
-  py::handle item = value;
-  while ((py::isinstance<py::tuple>(item) || py::isinstance<py::list>(item)) && py::len(item) > 0) item = item[0];
-  return py::isinstance<TensorImpl>(item) ? item.cast<Tensor>() : Tensor();
+  PyObject* item = value.ptr();
+  while (true) {
+    if (PyTuple_Check(item) && PyTuple_GET_SIZE(item) > 0) {
+      item = PyTuple_GET_ITEM(item, 0);
+    } else if (PyList_Check(item) && PyList_GET_SIZE(item) > 0) {
+      item = PyList_GET_ITEM(item, 0);
+    } else {
+      break;
+    }
+  }
+  py::handle first(item);
+  return py::isinstance<TensorImpl>(first) ? first.cast<Tensor>() : Tensor();
 }
 
 // module(*args, **kwargs): runs the module's forward (a Python one or the bound C++ one) as a call

@@ -7,7 +7,7 @@ tests/test_hardening.py fails if any other module unpickles."""
 import pickle
 import pickletools
 
-__all__ = ["UnsafeGlobalError", "restricted_load", "unrestricted_load"]
+__all__ = ["UnsafeGlobalError", "restricted_load"]
 
 
 class UnsafeGlobalError(pickle.UnpicklingError):
@@ -60,9 +60,3 @@ def restricted_load(file, allowed, refusal, persistent_load=None, **options):
     if file.seekable():
         _check_memo_indices(file)
     return _RestrictedUnpickler(file, allowed, refusal, persistent_load, **options).load()
-
-
-def unrestricted_load(file):
-    """Unpickles with no restriction: runs whatever code the file names. Only for files the user
-    has said they trust (striate.load(..., weights_only=False))."""
-    return pickle.Unpickler(file).load()

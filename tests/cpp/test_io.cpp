@@ -234,6 +234,26 @@ void test_model_errors(const std::string& folder) {
   forged(R"({"type":"Sequential","args":{},"children":[["0",{"type":"Nope"}]]})", "children[0]: unknown module type");
   forged(R"({"type":"Linear","args":{"in_features":2,"out_features":3}})", "the weights do not match the architecture");
   forged(R"([1,2)", "invalid JSON");
+  // Absurd sizes in a small file: refused by the allocation budget (derived from the file's tensor
+  // bytes) before anything is allocated, naming the module and the size.
+  forged(R"({"type":"Sequential","args":{},"children":[["fc",{"type":"Linear","args":{"in_features":1000000,)"
+         R"("out_features":1000000,"bias":true}}]]})",
+         "children[0] (Linear), module 'fc': a tensor of 4000000000000 bytes does not fit");
+  forged(R"({"type":"CifarResNet","args":{"depth":20,"num_classes":10000000,"in_channels":3}})",
+         "(CifarResNet), module '<root>': a tensor of 2560000000 bytes does not fit");
+  // Sizes whose element count overflows, numbers past int64, zero and negative sizes.
+  forged(R"({"type":"Linear","args":{"in_features":4611686018427387904,"out_features":4611686018427387904,)"
+         R"("bias":true}})",
+         "size too large");
+  forged(R"({"type":"Linear","args":{"in_features":100000000000000000000,"out_features":3}})",
+         "argument 'in_features': expected an integer");
+  forged(R"({"type":"BatchNorm2d","args":{"num_features":0,"eps":1e-5,"momentum":0.1,"affine":true,)"
+         R"("track_running_stats":true}})",
+         "expected num_features > 0, got 0");
+  forged(R"({"type":"RNN","args":{"input_size":4,"hidden_size":-3,"num_layers":1,"nonlinearity":"tanh",)"
+         R"("bias":true,"batch_first":false,"dropout":0.0,"bidirectional":false}})",
+         "expected hidden_size > 0, got -3");
+  forged(R"("Linear")", "expected an object");
   CHECK_THROWS(striate::IOError, striate::io::load_model(folder), "load_model: '" + folder + "'");
   CHECK_THROWS(striate::IOError, striate::io::load_model(folder + "/none.striate"), "No such file");
   striate::io::save_safetensors(cut_path, striate::OrderedDict<Tensor>{}, {});

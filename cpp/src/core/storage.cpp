@@ -2,6 +2,7 @@
 // host memory from the CUDA runtime.
 #include "striate/core/storage.h"
 
+#include "core/allocation_budget.h"
 #include "core/cpu_allocator.h"
 #include "core/cuda_runtime.h"
 #include "striate/core/error.h"
@@ -22,6 +23,7 @@ void release_pinned_block(void* data, void*) { backend::cuda_host_free(data); }
 }  // namespace
 
 std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
+  allocation_budget::charge(nbytes);  // a no-op unless a scope is open (io::load_model)
   if (device.is_cuda()) {
     // The caching device allocator (core/cuda_allocator.h), on the calling thread's current stream.
     void* p = nbytes ? backend::cuda_cached_alloc(nbytes, device.index) : nullptr;

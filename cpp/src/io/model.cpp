@@ -1,6 +1,7 @@
 // save_model / load_model: a module's state dict plus its architecture JSON in one safetensors file.
 #include "striate/io/model.h"
 
+#include "core/allocation_budget.h"
 #include "striate/core/config.h"
 #include "striate/nn/config.h"
 
@@ -57,6 +58,18 @@ std::shared_ptr<nn::Module> load_model(const std::string& path) {
   if (architecture == content.metadata.end()) fail(operation, path, "the metadata has no \"architecture\"");
   std::shared_ptr<nn::Module> model;
   try {
+    // Every tensor the architecture builds is one the file must fill (load_state_dict is strict),
+    // so building may take the file's tensor bytes twice over (a module's temporaries) plus a
+    // margin; a forged architecture asking for more is refused before the OS is asked.
+    size_t weight_bytes = 0;
+    for (const auto& item : content.tensors) {
+      weight_bytes += static_cast<size_t>(item.value.numel()) * element_size(item.value.dtype());  // <= file size
+    }
+    constexpr size_t kMargin = size_t{64} << 20;
+    allocation_budget::Scope budget(weight_bytes * 2 + kMargin,
+                                    "twice the " + std::to_string(weight_bytes) +
+                                        " bytes of the file's tensors + 64 MiB; the architecture asks for more "
+                                        "memory than its weights fill: the file is damaged or forged");
     model = nn::module_from_config(Json::parse(architecture->second, "architecture"));
   } catch (const IOError&) {
     throw;

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "config_registry.h"
+#include "core/allocation_budget.h"
 #include "striate/core/error.h"
 
 namespace striate::nn {
@@ -61,7 +62,9 @@ io::Json config_of(const Module& module, const std::string& path) {
 
 const char* kPrefix = "module_from_config";
 
-std::shared_ptr<Module> build_from(const io::Json& config, const std::string& where) {
+// `where` is the config's path ("children[1].children[0]"), `module_path` the module's path in the
+// tree it builds ("features.3"), both for messages.
+std::shared_ptr<Module> build_from(const io::Json& config, const std::string& where, const std::string& module_path) {
   const std::string at = std::string(kPrefix) + ": " + (where.empty() ? "the architecture" : where);
   STRIATE_CHECK(config.is_object(), at, ": expected an object {\"type\": ..., \"args\": {...}}, got ",
                 config.kind_name());
@@ -91,7 +94,9 @@ std::shared_ptr<Module> build_from(const io::Json& config, const std::string& wh
       const io::Json& pair = list[i];
       STRIATE_CHECK(pair.is_array() && pair.as_array().size() == 2 && pair.as_array()[0].is_string(), kPrefix, ": ",
                     child_where, ": expected a [name, config] pair");
-      children.emplace_back(pair.as_array()[0].as_string(), build_from(pair.as_array()[1], child_where));
+      const std::string& child_name = pair.as_array()[0].as_string();
+      std::string child_module = module_path.empty() ? child_name : module_path + "." + child_name;
+      children.emplace_back(child_name, build_from(pair.as_array()[1], child_where, child_module));
     }
   } else {
     STRIATE_CHECK(children_field == nullptr, at, " (", name, "): this type takes no \"children\" field");
@@ -100,6 +105,12 @@ std::shared_ptr<Module> build_from(const io::Json& config, const std::string& wh
   std::shared_ptr<Module> module;
   try {
     module = type.build(args, children);
+  } catch (const allocation_budget::Exceeded& error) {
+    // Its children were built already, so the module named is the one whose own tensors overflow.
+    std::string message = error.what();
+    if (message.rfind(kPrefix, 0) == 0) throw;
+    throw allocation_budget::Exceeded(at + " (" + name + "), module '" +
+                                      (module_path.empty() ? std::string("<root>") : module_path) + "': " + message);
   } catch (const Error& error) {
     // The constructor's own check (a negative size, a bad mode) with where it came from.
     std::string message = error.what();
@@ -131,7 +142,7 @@ void register_module_config(ModuleConfigType type) {
 
 io::Json module_config(const Module& module) { return config_of(module, ""); }
 
-std::shared_ptr<Module> module_from_config(const io::Json& config) { return build_from(config, ""); }
+std::shared_ptr<Module> module_from_config(const io::Json& config) { return build_from(config, "", ""); }
 
 bool has_module_config(const Module& module) {
   const Registry& table = registry();

@@ -14,8 +14,9 @@ import os
 import tempfile
 from contextlib import contextmanager
 
-from . import _zoo  # noqa: F401  (registers the zoo models' emitters)
-from ._graph import GraphBuilder, OnnxExportError, _Value
+from . import _layers, _zoo  # noqa: F401  (register the other layers' and the zoo's emitters)
+from ._graph import GraphBuilder, OnnxExportError, OnnxUnsupportedError, _Value
+from ._layers import NO_ONNX
 from ._modules import EMITTERS
 
 _Module = None
@@ -45,6 +46,35 @@ def is_builtin(module):
     return type(module) in _BOUND
 
 
+def is_striate_layer(module):
+    """Whether module is one of striate's own layers: a bound C++ class, or a layer striate
+    composes in Python (nn/modules/_composed.py, SyncBatchNorm, ...) that export knows by name,
+    never a user's subclass. Other Python modules of striate.nn (DistributedDataParallel, say)
+    are traced through as a user's are."""
+    if is_builtin(module):
+        return True
+    name = type(module).__name__
+    return type(module).__module__.split(".")[:2] == ["striate", "nn"] and (
+        name in EMITTERS or name in NO_ONNX or name.endswith("Loss"))
+
+
+def no_onnx_reason(name):
+    """Why striate's layer `name` cannot be exported, or None when it has an emitter."""
+    if name in EMITTERS:
+        return None
+    if name in NO_ONNX:
+        return NO_ONNX[name]
+    if name.endswith("Loss"):
+        return "a loss takes the target as a second input; export the model without it"
+    return "no ONNX export is written for it"
+
+
+def unsupported(name, path):
+    return OnnxUnsupportedError(
+        f"onnx export: {name}" + (f" at '{path}'" if path else "") + " has no ONNX equivalent: "
+        + no_onnx_reason(name))
+
+
 class _Exporter:
     def __init__(self, opset):
         self.g = GraphBuilder(opset)
@@ -70,17 +100,18 @@ class _Exporter:
 
     def module(self, module, x, path):
         name = type(module).__name__
-        emit = EMITTERS.get(name) if is_builtin(module) else None
-        if emit is not None:
-            return emit(self, module, x, path)
-        if not is_builtin(module) and type(module).forward is not _module_base().forward:
+        if is_striate_layer(module):
+            if name in EMITTERS:
+                return EMITTERS[name](self, module, x, path)
+            raise unsupported(name, path)
+        if type(module).forward is not _module_base().forward:
             from ._trace import trace_python
 
             return trace_python(self, module, x, path)
-        raise OnnxExportError(
+        raise OnnxUnsupportedError(
             f"onnx export: unsupported module {name}" + (f" at '{path}'" if path else "")
-            + f"; supported: {', '.join(sorted(EMITTERS))} and Python-defined modules built "
-            "from them")
+            + f" (it has no forward); supported: striate's layers ({', '.join(sorted(EMITTERS))}) "
+            "and Python-defined modules built from them")
 
 
 def _check_input(example_input):

@@ -10,6 +10,11 @@ class OnnxExportError(ValueError):
     """A model, module or op the ONNX exporter cannot express."""
 
 
+class OnnxUnsupportedError(OnnxExportError, NotImplementedError):
+    """A layer or option without an ONNX equivalent (both a NotImplementedError and, as every
+    export error, a ValueError); the message names the layer and the reason."""
+
+
 class _Value:
     __slots__ = ("name", "tensor")
 

@@ -13,6 +13,7 @@ import os
 import numpy as np
 
 from ._graph import OnnxExportError
+from ._import_ops import MoreOps
 
 
 class OnnxImportError(ValueError):
@@ -51,25 +52,9 @@ def _ints(value):
     return [int(v) for v in np.asarray(value).reshape(-1)]
 
 
-def _pads2d(attrs, node, kernel):
-    if attrs.get("auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET"):
-        raise OnnxImportError(f"onnx load: node '{node.name}' ({node.op_type}): auto_pad is not "
-                              "supported; export with explicit pads")
-    pads = list(attrs.get("pads", [0] * 2 * len(kernel)))
-    half = len(pads) // 2
-    return pads[:half], pads[half:]
-
-
-def _sym_pad(pads_begin, pads_end):
-    """(padding for the striate op, extra F.pad amounts or None) for asymmetric pads."""
-    if list(pads_begin) == list(pads_end):
-        return tuple(pads_begin), None
-    # F.pad order: last dim first (left, right, top, bottom)
-    return (0, 0), [pads_begin[1], pads_end[1], pads_begin[0], pads_end[0]]
-
-
-class _Runner:
-    """Runs one node: __call__(module, node, inputs) -> list of outputs."""
+class _Runner(MoreOps):
+    """Runs one node: ops[op_type](module, node, attrs, *inputs) -> its output (a tuple when the
+    node has several); the ops of the zoo's core set here, the others in MoreOps."""
 
     def __init__(self):
         self.ops = {name[3:]: getattr(self, name) for name in dir(self) if name.startswith("op_")}
@@ -173,43 +158,7 @@ class _Runner:
             out = out + (bias * a["beta"] if a.get("beta", 1.0) != 1.0 else bias)
         return out
 
-    # convolution, pooling, normalization
-    def op_Conv(self, m, node, a, x, w, b=None):
-        from ..nn import functional as F
-
-        w = _tensor(w, x)
-        kernel = list(w.shape[2:])
-        if len(kernel) != 2:
-            raise OnnxImportError(f"onnx load: node '{node.name}' (Conv): only 2-d convolutions "
-                                  f"are supported, got a {len(kernel)}-d kernel")
-        begin, end = _pads2d(a, node, kernel)
-        padding, extra = _sym_pad(begin, end)
-        if extra is not None:
-            x = F.pad(x, extra)
-        return F.conv2d(x, w, _tensor(b, x) if b is not None else None,
-                        stride=tuple(a.get("strides", [1, 1])), padding=padding,
-                        dilation=tuple(a.get("dilations", [1, 1])), groups=a.get("group", 1))
-
-    def _pool(self, node, a, x, kind):
-        from ..nn import functional as F
-
-        kernel = list(a["kernel_shape"])
-        if len(kernel) != 2:
-            raise OnnxImportError(f"onnx load: node '{node.name}' ({node.op_type}): only 2-d "
-                                  "pooling is supported")
-        begin, end = _pads2d(a, node, kernel)
-        padding, extra = _sym_pad(begin, end)
-        if extra is not None:
-            raise OnnxImportError(f"onnx load: node '{node.name}' ({node.op_type}): asymmetric "
-                                  "pads are not supported")
-        stride = tuple(a.get("strides", [1, 1]))
-        ceil = bool(a.get("ceil_mode", 0))
-        if kind == "max":
-            return F.max_pool2d(x, tuple(kernel), stride, padding,
-                                tuple(a.get("dilations", [1, 1])), ceil)
-        return F.avg_pool2d(x, tuple(kernel), stride, padding, ceil,
-                            bool(a.get("count_include_pad", 0)))
-
+    # pooling (any rank: MoreOps._pool), normalization
     def op_MaxPool(self, m, node, a, x):
         if len(node.output) > 1 and node.output[1]:
             raise OnnxImportError(f"onnx load: node '{node.name}' (MaxPool): the indices output "
@@ -380,8 +329,11 @@ class _Runner:
     def op_Pad(self, m, node, a, x, pads=None, value=None, axes=None):
         from ..nn import functional as F
 
-        if a.get("mode", b"constant") not in (b"constant", "constant"):
-            return self._unsupported(node, "non-constant padding")
+        mode = a.get("mode", b"constant")
+        mode = {"constant": "constant", "reflect": "reflect", "edge": "replicate"}.get(
+            mode.decode() if isinstance(mode, bytes) else mode)
+        if mode is None:
+            return self._unsupported(node, f"padding mode {a.get('mode')!r}")
         pads = _ints(pads) if pads is not None else list(a["pads"])
         rank = x.dim()
         if axes is not None:
@@ -392,6 +344,8 @@ class _Runner:
             amounts += [pads[axis], pads[axis + rank]]
         while len(amounts) > 2 and amounts[-2:] == [0, 0]:
             amounts = amounts[:-2]
+        if mode != "constant":
+            return F.pad(x, amounts, mode)
         return F.pad(x, amounts, "constant", fill)
 
     def _unsupported(self, node, what=None):
@@ -516,7 +470,10 @@ def _build_class():
                 except Exception as error:
                     raise OnnxImportError(f"onnx load: node '{node.name}' ({node.op_type}) "
                                           f"failed: {error}") from error
-                env[node.output[0]] = out
+                if isinstance(out, tuple):
+                    env.update(zip(node.output, out))
+                else:
+                    env[node.output[0]] = out
             outputs = [_tensor(env[name]) for name in self._outputs]
             return outputs[0] if len(outputs) == 1 else tuple(outputs)
 

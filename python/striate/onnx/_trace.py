@@ -90,7 +90,7 @@ def _observer_class():
             self.module_names = names
 
         def enter(self, module, input):
-            from ._export import EMITTERS, is_builtin
+            from ._export import EMITTERS, is_striate_layer, unsupported
 
             t = self.tracer
             if t.ex.busy or t.error is not None:
@@ -98,11 +98,9 @@ def _observer_class():
             if t.suppress:
                 t.suppress += 1
                 return
-            if is_builtin(module):
+            if is_striate_layer(module):
                 if type(module).__name__ not in EMITTERS:
-                    t.error = OnnxExportError(
-                        f"onnx export: unsupported module {type(module).__name__} at "
-                        f"'{self.name_of(module)}'")
+                    t.error = unsupported(type(module).__name__, self.name_of(module))
                     return
                 t.suppress = 1
                 t.pending.append((module, input))

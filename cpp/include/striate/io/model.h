@@ -37,7 +37,9 @@ inline constexpr int kFormatVersion = 1;
 void save_model(const nn::Module& model, const std::string& path, const Metadata& extra = {});
 // Rebuilds the model of a file save_model (or Python's striate.save) wrote. Raises IOError naming
 // the file for a missing, unreadable or malformed file, a file of another format or a newer
-// format version, and an architecture that does not build or does not match the weights.
+// format version, and an architecture that does not build or does not match the weights. The
+// architecture is built under an allocation budget (twice the bytes of the file's tensors + 64 MiB),
+// so absurd sizes in a small file are refused, naming the module and the size, before allocating.
 std::shared_ptr<nn::Module> load_model(const std::string& path);
 
 struct CheckpointInfo {
