@@ -38,6 +38,12 @@ class Generator:
 
     @property
     def device(self):
+        """The device the generator draws for (the CPU).
+
+        Example:
+            >>> st.Generator().device
+            device(type='cpu')
+        """
         return _C.device("cpu")
 
     def manual_seed(self, seed):
@@ -46,6 +52,12 @@ class Generator:
         return self
 
     def initial_seed(self):
+        """The seed the generator was last seeded with.
+
+        Example:
+            >>> st.Generator().manual_seed(3).initial_seed()
+            3
+        """
         return self._impl.initial_seed()
 
     def seed(self):

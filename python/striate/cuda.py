@@ -147,10 +147,38 @@ def get_device_properties(device=None):
 
 
 def get_device_name(device=None):
+    """The device's product name, e.g. ``'NVIDIA H100 80GB HBM3'``.
+
+    Args:
+        device (int, str or device, optional): The CUDA device. Default: None (the current one).
+
+    Returns:
+        str: The name.
+
+    Raises:
+        RuntimeError: No CUDA device is available.
+
+    Example:
+        >>> name = st.cuda.get_device_name() if st.cuda.is_available() else None
+    """
     return get_device_properties(device).name
 
 
 def get_device_capability(device=None):
+    """The device's compute capability as ``(major, minor)``, e.g. ``(9, 0)`` for an H100.
+
+    Args:
+        device (int, str or device, optional): The CUDA device. Default: None (the current one).
+
+    Returns:
+        tuple of int: ``(major, minor)``.
+
+    Raises:
+        RuntimeError: No CUDA device is available.
+
+    Example:
+        >>> cc = st.cuda.get_device_capability() if st.cuda.is_available() else None
+    """
     p = get_device_properties(device)
     return (p.major, p.minor)
 
@@ -176,6 +204,11 @@ class Stream:
 
     @property
     def device(self):
+        """The device the stream belongs to.
+
+        Returns:
+            device: ``device(type='cuda', index=...)``.
+        """
         return _C.device(f"cuda:{self.device_index}")
 
     def query(self):
@@ -307,6 +340,19 @@ class StreamContext:
 
 
 def stream(stream):
+    """Context manager making ``stream`` the current stream of its device inside the block.
+
+    Args:
+        stream (Stream or None): The stream; None does nothing.
+
+    Returns:
+        StreamContext: The context manager.
+
+    Example:
+        >>> if st.cuda.is_available():
+        ...     with st.cuda.stream(st.cuda.Stream()):
+        ...         y = st.ones(2, device='cuda') * 2
+    """
     return StreamContext(stream)
 
 
@@ -338,6 +384,16 @@ class CUDAGraph:
         self._previous = None
 
     def capture_begin(self, stream=None):
+        """Starts capturing the kernels queued on ``stream`` into this graph.
+
+        Args:
+            stream (Stream, optional): A non-default stream to capture on. Default: None (a new
+                one).
+
+        Raises:
+            RuntimeError: The graph holds a capture already.
+            ValueError: ``stream`` is the default stream.
+        """
         if self._graph:
             raise RuntimeError("CUDAGraph.capture_begin: this graph holds a capture already")
         self._stream = Stream() if stream is None else stream
@@ -354,6 +410,11 @@ class CUDAGraph:
             raise
 
     def capture_end(self):
+        """Ends the capture and instantiates the graph for :meth:`replay`.
+
+        Raises:
+            RuntimeError: :meth:`capture_begin` was not called.
+        """
         if self._stream is None:
             raise RuntimeError("CUDAGraph.capture_end: capture_begin was not called")
         try:
@@ -369,6 +430,7 @@ class CUDAGraph:
         _C._cuda.graph_launch(self._graph, stream.cuda_stream)
 
     def reset(self):
+        """Destroys the captured graph (a new capture may follow)."""
         if self._graph:
             _C._cuda.graph_destroy(self._graph)
             self._graph = 0
@@ -440,6 +502,18 @@ def memory_reserved(device=None):
 
 
 def max_memory_reserved(device=None):
+    """The most bytes the caching allocator has held from the driver at once (0 without CUDA).
+
+    Args:
+        device (int, str or device, optional): The CUDA device. Default: None (the current one).
+
+    Returns:
+        int: Bytes.
+
+    Example:
+        >>> st.cuda.max_memory_reserved() >= 0
+        True
+    """
     return _stat("reserved_bytes.all.peak", device)
 
 
@@ -534,4 +608,9 @@ def seed():
 
 
 def initial_seed():
+    """The seed last given to :func:`manual_seed` / :func:`manual_seed_all` for the CUDA generators.
+
+    Returns:
+        int: The seed.
+    """
     return _seed

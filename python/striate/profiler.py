@@ -37,6 +37,15 @@ class KeyAverages(list):
         self._group_by_module = group_by_module
 
     def table(self, sort_by="self_time", row_limit=10):
+        """The top ``row_limit`` rows of the per-op statistics as text; see :meth:`profile.table`.
+
+        Args:
+            sort_by (str): The column to sort by. Default: ``'self_time'``.
+            row_limit (int): How many rows (all when <= 0). Default: 10.
+
+        Returns:
+            str: The table.
+        """
         return self._profile.table(sort_by=sort_by, row_limit=row_limit,
                                    group_by_module=self._group_by_module)
 
@@ -55,12 +64,25 @@ class profile:  # lower case: torch.profiler.profile's name
         self._running = False
 
     def start(self):
+        """Starts recording (what entering the ``with`` block does).
+
+        Returns:
+            profile: self.
+        """
         _P.start()
         self._running = True
         self._result = None
         return self
 
     def stop(self):
+        """Stops recording; keeps the result for :meth:`table`, :meth:`key_averages`, the exports.
+
+        Returns:
+            profile: self.
+
+        Raises:
+            RuntimeError: The profile is not running.
+        """
         if not self._running:
             raise RuntimeError("profile.stop: this profile is not running")
         self._running = False
@@ -74,6 +96,11 @@ class profile:  # lower case: torch.profiler.profile's name
         _P.pause()
 
     def resume(self):
+        """Resumes recording after :meth:`pause`.
+
+        Raises:
+            RuntimeError: The profile is not running.
+        """
         self._check_running("resume")
         _P.resume()
 

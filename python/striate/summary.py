@@ -46,6 +46,26 @@ class LayerRow:
 
 @dataclass
 class ModelSummary:
+    """What :func:`striate.summary` returns: rows, totals and memory estimate; prints as a table.
+
+    Attributes:
+        rows (list): One row per module call (name, type, output shape, parameters, mult-adds).
+        input_shape (tuple): The shape the model ran on, batch included.
+        total_params (int): Parameters of the model.
+        trainable_params (int): Those with ``requires_grad``.
+        total_mult_adds (int): Multiply-adds of one forward pass.
+        mult_adds_complete (bool): False when some layer's count is unknown.
+        param_bytes (int): Bytes of the parameters.
+        buffer_bytes (int): Bytes of the buffers.
+        input_bytes (int): Bytes of the input batch.
+        activation_bytes (int): Bytes of the layers' outputs (forward and backward).
+        notes (list of str): Remarks printed under the table.
+
+    Example:
+        >>> s = st.summary(nn.Sequential(nn.Flatten(), nn.Linear(4, 2)), (1, 2, 2))
+        >>> s.total_params
+        10
+    """
     rows: list
     input_shape: tuple
     total_params: int

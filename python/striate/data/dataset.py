@@ -63,10 +63,12 @@ class _ImageTensorDataset(TensorDataset):
 
     @property
     def data(self):
+        """The images, a uint8 tensor (N, C, H, W) (or (N, H, W) for MNIST)."""
         return self.tensors[0]
 
     @property
     def targets(self):
+        """The labels, an int64 tensor (N,)."""
         return self.tensors[1]
 
 

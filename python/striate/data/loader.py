@@ -276,6 +276,20 @@ class DataLoader:
         return {"generator_state": source.state()}
 
     def load_state_dict(self, state_dict):
+        """Restores the sampling position, so that a resumed epoch yields the remaining batches.
+
+        Args:
+            state_dict (dict): A dict from :meth:`state_dict`.
+
+        Raises:
+            ValueError: ``state_dict`` does not come from :meth:`state_dict`.
+
+        Example:
+            >>> loader = st.data.DataLoader(st.data.TensorDataset(st.arange(8)), batch_size=2,
+            ...                             shuffle=True, seed=0)
+            >>> state = loader.state_dict()
+            >>> loader.load_state_dict(state)
+        """
         if not isinstance(state_dict, dict) or "generator_state" not in state_dict:
             raise ValueError("DataLoader.load_state_dict: expected a dict from state_dict() with "
                              "the key 'generator_state'")

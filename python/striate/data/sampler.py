@@ -79,6 +79,7 @@ class RandomSampler(Sampler):
 
     @property
     def num_samples(self):
+        """The number of indices one epoch yields (``len(data_source)`` unless given)."""
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self):

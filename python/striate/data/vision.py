@@ -71,6 +71,11 @@ class MNIST(_ImageTensorDataset):
 
     @property
     def class_to_idx(self):
+        """Maps each class name to its label.
+
+        Returns:
+            dict: ``{name: index}``, in the order of ``classes``.
+        """
         return {name: i for i, name in enumerate(self.classes)}
 
     def __repr__(self):

@@ -64,6 +64,15 @@ def _mpi():
 
 
 def is_mpi_available():
+    """Whether the MPI backend can be used (``mpi4py`` imports).
+
+    Returns:
+        bool
+
+    Example:
+        >>> isinstance(st.distributed.is_mpi_available(), bool)
+        True
+    """
     try:
         import mpi4py  # noqa: F401
     except ImportError:
@@ -77,6 +86,15 @@ def is_nccl_available():
 
 
 def is_available():
+    """Whether distributed training is available (the MPI backend, see :func:`is_mpi_available`).
+
+    Returns:
+        bool
+
+    Example:
+        >>> isinstance(st.distributed.is_available(), bool)
+        True
+    """
     return is_mpi_available()
 
 
@@ -139,6 +157,15 @@ def destroy_process_group(group=None):
 
 
 def is_initialized():
+    """Whether :func:`init_process_group` has been called (and not destroyed).
+
+    Returns:
+        bool
+
+    Example:
+        >>> st.distributed.is_initialized()
+        False
+    """
     return _group is not None
 
 
@@ -150,14 +177,47 @@ def _require(op):
 
 
 def get_rank(group=None):
+    """This process's rank in the default group (0 .. world size - 1).
+
+    Args:
+        group: Accepted for torch's signature; striate has one (the default) group. Default: None.
+
+    Raises:
+        RuntimeError: :func:`init_process_group` was not called.
+
+    Returns:
+        int: The rank.
+    """
     return _require("get_rank").rank
 
 
 def get_world_size(group=None):
+    """The number of processes in the default group.
+
+    Args:
+        group: Accepted for torch's signature; striate has one (the default) group. Default: None.
+
+    Raises:
+        RuntimeError: :func:`init_process_group` was not called.
+
+    Returns:
+        int: The world size.
+    """
     return _require("get_world_size").size
 
 
 def get_backend(group=None):
+    """The default group's backend name (``'mpi'``).
+
+    Args:
+        group: Accepted for torch's signature; striate has one (the default) group. Default: None.
+
+    Raises:
+        RuntimeError: :func:`init_process_group` was not called.
+
+    Returns:
+        str: The backend.
+    """
     return _require("get_backend").backend
 
 
@@ -174,6 +234,11 @@ class Work:
         self._done = False
 
     def is_completed(self):
+        """Whether the collective has completed (without blocking).
+
+        Returns:
+            bool
+        """
         if not self._done and all(r.Test() for r in self._requests):
             self._complete()
         return self._done
@@ -184,6 +249,19 @@ class Work:
             self._finish()
 
     def wait(self, timeout=None):
+        """Blocks until the collective completes.
+
+        Args:
+            timeout (float or timedelta, optional): Seconds to wait. Default: None (the group's
+                timeout from :func:`init_process_group`).
+
+        Returns:
+            bool: True.
+
+        Raises:
+            RuntimeError: The deadline passed (a peer died or stopped answering); the job then
+                aborts at exit instead of hanging.
+        """
         if self._done:
             return True
         deadline = self._deadline if timeout is None else time.monotonic() + _seconds(

@@ -418,6 +418,16 @@ SUPPORTED_OPS = None
 
 
 def supported_ops():
+    """The ONNX operator types :func:`striate.onnx.load` can run, sorted.
+
+    Returns:
+        list of str: Operator names such as ``'Conv'`` and ``'Relu'``.
+
+    Example:
+        >>> from striate.onnx._import import supported_ops
+        >>> 'Conv' in supported_ops()
+        True
+    """
     return sorted(_runner().ops)
 
 

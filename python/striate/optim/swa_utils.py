@@ -98,6 +98,15 @@ class AveragedModel(nn.Module):
         self.register_buffer("n_averaged", self._impl.n_averaged)
 
     def forward(self, *args, **kwargs):
+        """Runs the averaged copy of the model on the arguments.
+
+        Args:
+            *args: The model's inputs.
+            **kwargs: The model's keyword inputs.
+
+        Returns:
+            The averaged model's output.
+        """
         return self.module(*args, **kwargs)
 
     def update_parameters(self, model):

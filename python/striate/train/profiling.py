@@ -37,11 +37,23 @@ class ProfileSteps(Callback):
         self._done = False
 
     def on_fit_begin(self, trainer):
+        """Resets the step count; starts profiling at once when ``warmup`` is 0.
+
+        Args:
+            trainer (Trainer): The running trainer.
+        """
         self._seen = 0
         if self.warmup == 0:
             self._start()
 
     def on_batch_end(self, trainer, batch, logs):
+        """Counts the step; starts profiling after ``warmup`` steps, writes it ``steps`` later.
+
+        Args:
+            trainer (Trainer): The running trainer.
+            batch (int): The batch's index.
+            logs (dict): The batch's loss and lr.
+        """
         self._seen += 1
         if self._profile is not None:
             self._profiled += 1
@@ -51,14 +63,29 @@ class ProfileSteps(Callback):
             self._start()
 
     def on_validation_begin(self, trainer):
+        """Pauses the profile during validation.
+
+        Args:
+            trainer (Trainer): The running trainer.
+        """
         if self._profile is not None:
             self._profile.pause()
 
     def on_validation_end(self, trainer):
+        """Resumes the profile after validation.
+
+        Args:
+            trainer (Trainer): The running trainer.
+        """
         if self._profile is not None:
             self._profile.resume()
 
     def on_fit_end(self, trainer):
+        """Writes the profile if the run ended inside it.
+
+        Args:
+            trainer (Trainer): The running trainer.
+        """
         if self._profile is not None:
             self._finish(trainer)
 

@@ -2,7 +2,8 @@
 given distributions, train briefly, and report the results best first, one line per trial as
 in the notes ("val_acc: 0.412, lr: 1.2e-03, reg: 3.1e-04").
 
-    results = random_search(build, space={"lr": LogUniform(1e-4, 1e-1), "reg": LogUniform(1e-5, 1e-2)},
+    results = random_search(build,
+                            space={"lr": LogUniform(1e-4, 1e-1), "reg": LogUniform(1e-5, 1e-2)},
                             trials=20, epochs=2, train_loader=train, val_loader=val)
 """
 
@@ -22,16 +23,47 @@ class LogUniform:
         self.low, self.high = float(low), float(high)
 
     def sample(self, rng):
+        """Draws one value.
+
+        Args:
+            rng (random.Random): The search's random generator.
+
+        Returns:
+            float: A value in ``[low, high]``.
+        """
         return math.exp(rng.uniform(math.log(self.low), math.log(self.high)))
 
 
 class Uniform:
+    """A float drawn uniformly from ``[low, high]``.
+
+    Args:
+        low (float): The lower bound.
+        high (float): The upper bound, above ``low``.
+
+    Raises:
+        ValueError: ``low >= high``.
+
+    Example:
+        >>> import random
+        >>> from striate.train import Uniform
+        >>> 0.0 <= Uniform(0.0, 0.5).sample(random.Random(0)) <= 0.5
+        True
+    """
     def __init__(self, low, high):
         if not low < high:
             raise ValueError(f"Uniform: expected low < high, got low={low}, high={high}")
         self.low, self.high = float(low), float(high)
 
     def sample(self, rng):
+        """Draws one value.
+
+        Args:
+            rng (random.Random): The search's random generator.
+
+        Returns:
+            float: A value in ``[low, high]``.
+        """
         return rng.uniform(self.low, self.high)
 
 
@@ -44,22 +76,54 @@ class IntUniform:
         self.low, self.high = int(low), int(high)
 
     def sample(self, rng):
+        """Draws one value.
+
+        Args:
+            rng (random.Random): The search's random generator.
+
+        Returns:
+            int: A value in ``[low, high]``.
+        """
         return rng.randint(self.low, self.high)
 
 
 class Choice:
+    """One of ``options``, each equally likely.
+
+    Args:
+        options (iterable): The candidates (at least one).
+
+    Raises:
+        ValueError: ``options`` is empty.
+
+    Example:
+        >>> import random
+        >>> from striate.train import Choice
+        >>> Choice(["sgd", "adam"]).sample(random.Random(0)) in ("sgd", "adam")
+        True
+    """
     def __init__(self, options):
         self.options = list(options)
         if not self.options:
             raise ValueError("Choice: expected at least one option")
 
     def sample(self, rng):
+        """Draws one value.
+
+        Args:
+            rng (random.Random): The search's random generator.
+
+        Returns:
+            One of the options.
+        """
         return rng.choice(self.options)
 
 
 def _format_value(value):
     if isinstance(value, float):
-        return f"{value:.3e}" if value != 0 and (abs(value) < 1e-2 or abs(value) >= 1e4) else f"{value:.4g}"
+        if value != 0 and (abs(value) < 1e-2 or abs(value) >= 1e4):
+            return f"{value:.3e}"
+        return f"{value:.4g}"
     return str(value)
 
 
@@ -67,7 +131,8 @@ def format_results(results, metric="val_accuracy"):
     """One line per trial, best first."""
     short = {"val_accuracy": "val_acc"}.get(metric, metric)
     return "\n".join(f"{short}: {result[metric]:.4f}, " +
-                     ", ".join(f"{key}: {_format_value(value)}" for key, value in result["params"].items())
+                     ", ".join(f"{key}: {_format_value(value)}"
+                               for key, value in result["params"].items())
                      for result in results)
 
 
@@ -81,7 +146,8 @@ def random_search(build_fn, space, trials, epochs, train_loader, val_loader, see
     for name, distribution in space.items():
         if not hasattr(distribution, "sample"):
             raise TypeError(f"random_search: space[{name!r}] should be a distribution "
-                            f"(LogUniform, Uniform, IntUniform, Choice), got {type(distribution).__name__}")
+                            "(LogUniform, Uniform, IntUniform, Choice), got "
+                            f"{type(distribution).__name__}")
     if mode not in ("max", "min"):
         raise ValueError(f"random_search: mode should be 'max' or 'min', got {mode!r}")
     rng = random.Random(seed)

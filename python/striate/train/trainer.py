@@ -360,6 +360,18 @@ class Trainer:
         }
 
     def load_state_dict(self, state, train_loader=None):
+        """Restores a checkpoint from :meth:`state_dict`, so that ``fit`` continues exactly.
+
+        Args:
+            state (dict): A trainer checkpoint (:meth:`state_dict`, or ``striate.load`` of a file
+                written by :meth:`save_checkpoint`).
+            train_loader (DataLoader, optional): The training loader whose sampler position to
+                restore. Default: None.
+
+        Raises:
+            ValueError: ``state`` is not a trainer checkpoint, or it was written for another model,
+                optimizer or schedule.
+        """
         if not isinstance(state, dict) or state.get("format") != _CHECKPOINT_FORMAT:
             found = state.get("format") if isinstance(state, dict) else type(state).__name__
             raise ValueError("Trainer.load_state_dict: expected a trainer checkpoint "
