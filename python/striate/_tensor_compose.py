@@ -414,7 +414,7 @@ def any(input, dim=None, keepdim=False):
 
 @_method()
 def split(tensor, split_size_or_sections, dim=0):
-    """Splits ``tensor`` along ``dim`` into views of ``split_size_or_sections`` (or of the given sizes).
+    """Splits ``tensor`` along ``dim`` into views of one size, or of the given sizes.
 
     With an int, every piece has that size except perhaps the last; with a list, the pieces have
     those sizes, which must add up to the dimension's size. Also a Tensor method.
@@ -458,7 +458,7 @@ def split(tensor, split_size_or_sections, dim=0):
 
 @_method()
 def chunk(input, chunks, dim=0):
-    """Splits ``input`` into at most ``chunks`` views of equal size along ``dim`` (the last smaller).
+    """Splits ``input`` into at most ``chunks`` equal views along ``dim`` (the last smaller).
 
     Also a Tensor method.
 
@@ -552,7 +552,7 @@ def _repeat_sizes(args, op):
 
 @_method()
 def repeat(self, *sizes):
-    """Tiles ``self`` ``sizes[i]`` times along dimension i (new leading dimensions when sizes is longer).
+    """Tiles ``self`` ``sizes[i]`` times along dimension i (new leading dims for extra sizes).
 
     Args:
         *sizes (int or sequence of ints): The repeat counts, at least ``self.ndim`` of them.
@@ -584,7 +584,7 @@ def repeat(self, *sizes):
 
 @_method()
 def tile(input, dims):
-    """Repeats ``input`` ``dims[i]`` times along dimension i; fewer dims than input's are padded with 1s.
+    """Repeats ``input`` ``dims[i]`` times along dimension i; missing leading dims count as 1.
 
     Also a Tensor method.
 

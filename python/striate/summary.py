@@ -216,7 +216,24 @@ def summary(model, input_shape, batch_size=1, print_table=True, dtype=None):
     `.total_mult_adds` (for the whole batch), `.param_bytes` (parameters; buffers apart in
     `.buffer_bytes`) and `.activation_bytes` (the outputs of the layers that have no rows below
     them, for the batch: what one forward keeps for backward, roughly). str() of it is the
-    table; print_table prints it."""
+    table; print_table prints it.
+
+    Args:
+        model (Module): The model.
+        input_shape (tuple): One example's shape, without the batch.
+        batch_size (int): The batch of the run. Default: 1.
+        print_table (bool): Print the table. Default: True.
+        dtype (dtype, optional): The input's dtype. Default: None (float32).
+
+    Returns:
+        ModelSummary: The rows and totals.
+
+    Example:
+        >>> s = st.summary(nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.Flatten()), (1, 8, 8),
+        ...                print_table=False)
+        >>> s.total_params, [row.output_shape for row in s.rows]
+        (40, [(1, 144), (1, 4, 6, 6), (1, 4, 6, 6), (1, 144)])
+    """
     tracer, x, _ = _trace(model, input_shape, batch_size, dtype)
     params = list(model.parameters())
     buffers = list(model.buffers())

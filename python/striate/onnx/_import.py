@@ -540,7 +540,26 @@ _CLASS = None
 
 
 def load(path):
-    """The ONNX model at path as an OnnxModule (a striate nn.Module), in eval mode."""
+    """The ONNX model at path as an OnnxModule (a striate nn.Module), in eval mode.
+
+    Args:
+        path (str or PathLike): An ONNX file (ours or ``torch.onnx.export``'s).
+
+    Returns:
+        OnnxModule: A module running the graph with striate ops; its initializers are parameters.
+
+    Raises:
+        OnnxImportError: An operator striate cannot run, or a malformed file.
+
+    Example:
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "mlp.onnx")
+        >>> model = nn.Sequential(nn.Linear(4, 3), nn.ReLU()).eval()
+        >>> _ = st.onnx.export(model, st.randn(2, 4), path)
+        >>> x = st.randn(5, 4)
+        >>> bool(((st.onnx.load(path)(x) - model(x)).abs() < 1e-6).all())
+        True
+    """
     import onnx
 
     global _CLASS

@@ -15,7 +15,20 @@ __all__ = ["LogUniform", "Uniform", "IntUniform", "Choice", "random_search", "fo
 
 
 class LogUniform:
-    """exp(U(log low, log high)): the right prior for learning rates and regularization."""
+    """exp(U(log low, log high)): the right prior for learning rates and regularization.
+
+    Args:
+        low (float): The lower bound, above 0.
+        high (float): The upper bound, above ``low``.
+
+    Raises:
+        ValueError: Not ``0 < low < high``.
+
+    Example:
+        >>> import random
+        >>> 1e-4 <= st.train.LogUniform(1e-4, 1e-1).sample(random.Random(0)) <= 1e-1
+        True
+    """
 
     def __init__(self, low, high):
         if not 0 < low < high:
@@ -68,7 +81,20 @@ class Uniform:
 
 
 class IntUniform:
-    """An integer in [low, high], both included."""
+    """An integer in [low, high], both included.
+
+    Args:
+        low (int): The lowest value.
+        high (int): The highest value.
+
+    Raises:
+        ValueError: ``low > high``.
+
+    Example:
+        >>> import random
+        >>> st.train.IntUniform(3, 3).sample(random.Random(0))
+        3
+    """
 
     def __init__(self, low, high):
         if not low <= high:
@@ -128,7 +154,19 @@ def _format_value(value):
 
 
 def format_results(results, metric="val_accuracy"):
-    """One line per trial, best first."""
+    """One line per trial, best first.
+
+    Args:
+        results (list of dict): What :func:`random_search` returns.
+        metric (str): The score's history key. Default: ``'val_accuracy'``.
+
+    Returns:
+        str: The lines.
+
+    Example:
+        >>> print(st.train.format_results([{"params": {"lr": 0.001}, "val_accuracy": 0.5}]))
+        val_acc: 0.5000, lr: 1.000e-03
+    """
     short = {"val_accuracy": "val_acc"}.get(metric, metric)
     return "\n".join(f"{short}: {result[metric]:.4f}, " +
                      ", ".join(f"{key}: {_format_value(value)}"
@@ -140,7 +178,41 @@ def random_search(build_fn, space, trials, epochs, train_loader, val_loader, see
                   metric="val_accuracy", mode="max", verbose=True, file=None):
     """Runs `trials` trials. build_fn(**params) returns a Trainer for the sampled params; each is
     fitted for `epochs` epochs and scored by the best `metric` of its history. Returns a list of
-    {"params", metric, "history"} dicts, best first."""
+    {"params", metric, "history"} dicts, best first.
+
+    Args:
+        build_fn (callable): ``build_fn(**params) -> Trainer``.
+        space (dict): ``{name: LogUniform | Uniform | IntUniform | Choice}``.
+        trials (int): The number of trials.
+        epochs (int): Epochs per trial.
+        train_loader (iterable): The training batches.
+        val_loader (iterable): The validation batches.
+        seed (int): Seeds the sampling of the values. Default: 0.
+        metric (str): The history key that scores a trial. Default: ``'val_accuracy'``.
+        mode (str): ``'max'`` or ``'min'``. Default: ``'max'``.
+        verbose (bool): Print a line per trial. Default: True.
+        file (file, optional): Where the lines go. Default: None (stdout).
+
+    Returns:
+        list of dict: ``{"params", metric, "history"}`` per trial, best first.
+
+    Raises:
+        ValueError: An empty space, or a bad mode.
+        TypeError: A space entry without ``sample``.
+
+    Example:
+        >>> data = st.data.TensorDataset(st.randn(32, 4), st.randint(0, 2, (32,)))
+        >>> loader = st.data.DataLoader(data, batch_size=16)
+        >>> def build(lr):
+        ...     model = nn.Linear(4, 2)
+        ...     return st.train.Trainer(model, st.optim.SGD(model.parameters(), lr=lr),
+        ...                             F.cross_entropy, progress="none")
+        >>> results = st.train.random_search(build, {"lr": st.train.LogUniform(1e-3, 1e-1)},
+        ...                                  trials=2, epochs=1, train_loader=loader,
+        ...                                  val_loader=loader, verbose=False)
+        >>> len(results), sorted(results[0])
+        (2, ['history', 'params', 'val_accuracy'])
+    """
     if not isinstance(space, dict) or not space:
         raise ValueError("random_search: space should be a non-empty dict name -> distribution")
     for name, distribution in space.items():
