@@ -137,7 +137,11 @@ inline constexpr const char* kPlateauBest = R"doc(The best metric seen so far.)d
 inline constexpr const char* kPlateauNumBadEpochs = R"doc(The number of epochs since the last improvement.)doc";
 
 inline constexpr const char* kSnapshotEnsembleSnapshot =
-    R"doc(Stores a copy of the model's current state as one member of the ensemble.)doc";
+    R"doc(Stores a copy of the model's current state as one member of the ensemble.
+
+Returns:
+    int: The number of snapshots now held.
+)doc";
 
 inline constexpr const char* kSnapshotEnsemblePredict =
     R"doc(The mean of the snapshots' outputs on ``input`` (each snapshot run in eval mode).

@@ -143,7 +143,8 @@ inline constexpr const char* kTensorRequiresGrad =
     R"doc(Whether operations on this tensor are recorded for :meth:`backward`; settable on leaves.
 
 Raises:
-    RuntimeError: Set to True on a tensor that is not floating point.
+    TypeError: Set to True on a tensor that is not floating point.
+    RuntimeError: Changed on a tensor that is not a leaf.
 
 Example:
     >>> x = st.zeros(2)
@@ -348,8 +349,8 @@ Args:
     requires_grad (bool): Record operations on this tensor. Default: True.
 
 Raises:
-    RuntimeError: Turning it on for a non floating-point tensor, or turning it off for a
-        non-leaf.
+    TypeError: Turning it on for a tensor that is not floating point.
+    RuntimeError: Changing it on a tensor that is not a leaf.
 
 Example:
     >>> st.zeros(2).requires_grad_()
