@@ -113,6 +113,14 @@ class inference_mode:  # noqa: N801
     normalization folded into its weights and the ReLU applied as it writes its output. The
     results equal the unfused model's within float rounding (about 1e-6 relative in float32).
 
+    ``inference_mode(False)`` turns it off inside an enclosing one (grad mode is then what it
+    was before the enclosing block).
+
+    Args:
+        mode (bool): True to enter inference mode, False to leave an enclosing one.
+            Default: True.
+
+    Example:
         >>> import striate as st
         >>> model = st.nn.Sequential(st.nn.Conv2d(3, 8, 3), st.nn.BatchNorm2d(8), st.nn.ReLU())
         >>> _ = model.eval()
@@ -120,13 +128,6 @@ class inference_mode:  # noqa: N801
         ...     y = model(st.randn(1, 3, 8, 8))
         >>> y.requires_grad
         False
-
-    ``inference_mode(False)`` turns it off inside an enclosing one (grad mode is then what it
-    was before the enclosing block).
-
-    Args:
-        mode (bool): True to enter inference mode, False to leave an enclosing one.
-            Default: True.
     """
 
     def __init__(self, mode=True):
@@ -295,6 +296,20 @@ class FunctionCtx:
 
     Holds ``save_for_backward(*tensors)`` / ``saved_tensors``, ``needs_input_grad`` (one bool
     per forward argument), and any attribute forward sets.
+
+    Example:
+        >>> class Scale(st.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x, factor):
+        ...         ctx.factor = factor
+        ...         return x * factor
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         return grad * ctx.factor, None
+        >>> x = st.ones(2, requires_grad=True)
+        >>> Scale.apply(x, 3.0).sum().backward()
+        >>> x.grad
+        tensor([3., 3.])
     """
 
     def __init__(self):

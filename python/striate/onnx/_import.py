@@ -16,7 +16,12 @@ from ._graph import OnnxExportError
 
 
 class OnnxImportError(ValueError):
-    """An ONNX file that striate cannot read or run."""
+    """An ONNX file that striate cannot read or run.
+
+    Example:
+        >>> issubclass(st.onnx.OnnxImportError, ValueError)
+        True
+    """
 
 
 def _attrs(node):

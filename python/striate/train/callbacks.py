@@ -133,7 +133,30 @@ def _clone_state(module):
 
 class EarlyStopping(Callback):
     """Stops training when `monitor` has not improved by more than min_delta for `patience`
-    epochs; restore_best puts back the weights of the best epoch when training ends."""
+    epochs; restore_best puts back the weights of the best epoch when training ends.
+
+    Args:
+        monitor (str): The history key to watch. Default: ``'val_loss'``.
+        patience (int): Epochs without improvement before stopping. Default: 5.
+        mode (str): ``'min'``, ``'max'`` or ``'auto'`` (max for accuracies). Default: ``'auto'``.
+        min_delta (float): The least change that counts as improvement. Default: 0.0.
+        restore_best (bool): Put back the best epoch's weights at the end. Default: True.
+
+    Raises:
+        ValueError: A negative patience or a bad mode.
+
+    Example:
+        >>> data = st.data.TensorDataset(st.randn(32, 4), st.randint(0, 2, (32,)))
+        >>> loader = st.data.DataLoader(data, batch_size=16)
+        >>> model = nn.Linear(4, 2)
+        >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+        >>> stop = st.train.EarlyStopping("val_loss", patience=1)
+        >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+        ...                            callbacks=[stop])
+        >>> history = trainer.fit(loader, val_loader=loader, epochs=3)
+        >>> stop.best_epoch is not None
+        True
+    """
 
     def __init__(self, monitor="val_loss", patience=5, mode="auto", min_delta=0.0,
                  restore_best=True):
@@ -211,7 +234,31 @@ class EarlyStopping(Callback):
 class ModelCheckpoint(Callback):
     """Writes the full trainer checkpoint (model, optimizer, scheduler, RNG states, epoch, step,
     history) to DIR/last.pt every `every` epochs, and to DIR/best.pt whenever `monitor` improves
-    (keep_best). Writes are atomic: an interrupted run never leaves a torn file."""
+    (keep_best). Writes are atomic: an interrupted run never leaves a torn file.
+
+    Args:
+        directory (str or PathLike): Where ``last.pt`` and ``best.pt`` go.
+        every (int): Epochs between writes of ``last.pt``. Default: 1.
+        keep_best (bool): Also write ``best.pt``. Default: True.
+        monitor (str): The history key that decides the best. Default: ``'val_loss'``.
+        mode (str): ``'min'``, ``'max'`` or ``'auto'``. Default: ``'auto'``.
+
+    Raises:
+        ValueError: ``every`` is not a positive int.
+
+    Example:
+        >>> data = st.data.TensorDataset(st.randn(32, 4), st.randint(0, 2, (32,)))
+        >>> loader = st.data.DataLoader(data, batch_size=16)
+        >>> model = nn.Linear(4, 2)
+        >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+        >>> import os, tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+        ...                            callbacks=[st.train.ModelCheckpoint(folder)])
+        >>> _ = trainer.fit(loader, val_loader=loader, epochs=1)
+        >>> sorted(os.listdir(folder))
+        ['best.pt', 'last.pt']
+    """
 
     def __init__(self, directory, every=1, keep_best=True, monitor="val_loss", mode="auto"):
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
@@ -258,7 +305,20 @@ class ModelCheckpoint(Callback):
 
 class LRMonitor(Callback):
     """Records the learning rate of every parameter group after each optimizer step
-    (`lrs`: one list per group), for plots of warm-up and restarts."""
+    (`lrs`: one list per group), for plots of warm-up and restarts.
+
+    Example:
+        >>> data = st.data.TensorDataset(st.randn(32, 4), st.randint(0, 2, (32,)))
+        >>> loader = st.data.DataLoader(data, batch_size=16)
+        >>> model = nn.Linear(4, 2)
+        >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+        >>> monitor = st.train.LRMonitor()
+        >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+        ...                            callbacks=[monitor])
+        >>> _ = trainer.fit(loader, epochs=1)
+        >>> monitor.lrs
+        [[0.1], [0.1]]
+    """
 
     def __init__(self):
         self.lrs = []
@@ -295,7 +355,25 @@ class LRMonitor(Callback):
 
 class CSVLogger(Callback):
     """Rewrites `path` (atomically) with the whole history after every epoch: one row per
-    epoch, one column per scalar (epoch, train_loss, train_accuracy, val_loss, ..., lr, time)."""
+    epoch, one column per scalar (epoch, train_loss, train_accuracy, val_loss, ..., lr, time).
+
+    Args:
+        path (str or PathLike): The CSV file.
+
+    Example:
+        >>> data = st.data.TensorDataset(st.randn(32, 4), st.randint(0, 2, (32,)))
+        >>> loader = st.data.DataLoader(data, batch_size=16)
+        >>> model = nn.Linear(4, 2)
+        >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+        >>> import os, tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> path = os.path.join(folder, "history.csv")
+        >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+        ...                            callbacks=[st.train.CSVLogger(path)])
+        >>> _ = trainer.fit(loader, epochs=2)
+        >>> len(open(path).read().splitlines())
+        3
+    """
 
     def __init__(self, path):
         self.path = os.fspath(path)
@@ -342,7 +420,28 @@ class EMA(Callback):
     """Keeps an exponential moving average of the weights, shadow = decay * shadow + (1 - decay)
     * weight after every step (Polyak averaging; decay 0.995 as in the notes); buffers (BN
     statistics) are copied. With evaluate_with_ema the validation runs on the averaged weights;
-    apply_at_end leaves them in the model when fit ends."""
+    apply_at_end leaves them in the model when fit ends.
+
+    Args:
+        decay (float): The weight of the average, in [0, 1]. Default: 0.995.
+        evaluate_with_ema (bool): Validate on the averaged weights. Default: True.
+        apply_at_end (bool): Leave the averaged weights in the model. Default: False.
+
+    Raises:
+        ValueError: ``decay`` outside [0, 1].
+
+    Example:
+        >>> data = st.data.TensorDataset(st.randn(32, 4), st.randint(0, 2, (32,)))
+        >>> loader = st.data.DataLoader(data, batch_size=16)
+        >>> model = nn.Linear(4, 2)
+        >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+        >>> ema = st.train.EMA(decay=0.9)
+        >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+        ...                            callbacks=[ema])
+        >>> _ = trainer.fit(loader, epochs=1)
+        >>> sorted(ema.shadow)
+        ['bias', 'weight']
+    """
 
     def __init__(self, decay=0.995, evaluate_with_ema=True, apply_at_end=False):
         if not 0.0 <= decay <= 1.0:

@@ -24,6 +24,22 @@ class Metric:
 
     Subclasses set ``name`` (the history key) and implement ``reset``, ``update`` and
     ``compute`` (and ``reduce_across`` for distributed runs).
+
+    Example:
+        >>> class MeanOutput(st.train.Metric):
+        ...     name = "mean_output"
+        ...     def reset(self):
+        ...         self.total, self.count = 0.0, 0
+        ...     def update(self, outputs, targets):
+        ...         self.total += float(outputs.sum())
+        ...         self.count += outputs.numel()
+        ...     def compute(self):
+        ...         return self.total / self.count
+        >>> m = MeanOutput()
+        >>> m.reset()
+        >>> m.update(st.ones(2, 3), st.zeros(2))
+        >>> m.compute()
+        1.0
     """
 
     name = "metric"

@@ -20,7 +20,27 @@ class ProfileSteps(Callback):
     and lazy set-up), pausing while validation runs, then writes ``profile.json`` (open it in
     https://ui.perfetto.dev or chrome://tracing) and ``profile.txt`` (the ops by self time, alone
     and per module) into `out_dir`. A window cut short by the end of training is written as it is.
-    It keeps no state in checkpoints, so a run resumes with or without it."""
+    It keeps no state in checkpoints, so a run resumes with or without it.
+
+    Args:
+        out_dir (str or PathLike): Where ``profile.json`` and ``profile.txt`` go.
+        steps (int): Optimizer steps to profile.
+        warmup (int): Steps to skip first. Default: 2.
+
+    Example:
+        >>> data = st.data.TensorDataset(st.randn(32, 4), st.randint(0, 2, (32,)))
+        >>> loader = st.data.DataLoader(data, batch_size=16)
+        >>> model = nn.Linear(4, 2)
+        >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+        >>> import os, tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+        ...                            callbacks=[st.train.ProfileSteps(folder, steps=1, warmup=0)])
+        >>> _ = trainer.fit(loader, epochs=1)
+        profiled 1 training steps: ...profile.txt, ...profile.json
+        >>> sorted(os.listdir(folder))
+        ['profile.json', 'profile.txt']
+    """
 
     checkpointed = False
 
