@@ -351,6 +351,11 @@ class CIFAR100(CIFAR10):
 
     Raises:
         OSError: The files are missing, truncated or malformed.
+
+    Example:
+        >>> import os
+        >>> if os.path.isdir("cifar-100-python"):  # not bundled: runs where it is
+        ...     test = st.data.CIFAR100(".", train=False)
     """
 
     _pickle_folder = "cifar-100-python"

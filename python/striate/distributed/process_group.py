@@ -226,6 +226,10 @@ def get_rank(group=None):
 
     Returns:
         int: The rank.
+
+    Example:
+        >>> if st.distributed.is_initialized():
+        ...     print(st.distributed.get_rank())
     """
     return _require("get_rank").rank
 
@@ -241,6 +245,10 @@ def get_world_size(group=None):
 
     Returns:
         int: The world size.
+
+    Example:
+        >>> if st.distributed.is_initialized():
+        ...     print(st.distributed.get_world_size())
     """
     return _require("get_world_size").size
 
@@ -256,6 +264,10 @@ def get_backend(group=None):
 
     Returns:
         str: The backend.
+
+    Example:
+        >>> if st.distributed.is_initialized():
+        ...     print(st.distributed.get_backend())
     """
     return _require("get_backend").backend
 

@@ -27,7 +27,16 @@ required = _RequiredParameter()
 class ParamGroup(MutableMapping):
     """One parameter group: ``"params"`` (the list of tensors), the optimizer's options (read and
     written in C++), and any other keys a user or a schedule stores. Copies (``dict(group)``,
-    ``copy.deepcopy``) are plain dicts."""
+    ``copy.deepcopy``) are plain dicts.
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> opt = st.optim.SGD([w], lr=0.1, momentum=0.9)
+        >>> group = opt.param_groups[0]
+        >>> group["lr"] = 0.01
+        >>> group["lr"], group["momentum"], len(group["params"])
+        (0.01, 0.9, 1)
+    """
 
     __slots__ = ("_impl", "_index", "_names", "_params", "_extra")
 
