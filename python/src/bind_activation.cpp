@@ -7,6 +7,7 @@
 #include "bind_nn_module.h"
 #include "bindings.h"
 #include "docstrings/nn_activation.h"
+#include "docstrings/tensor.h"
 #include "striate/nn/activation.h"
 #include "striate/ops/activation.h"
 
@@ -87,10 +88,10 @@ void bind_activations(py::module_& functional) {
 }
 
 void bind_tensor_methods(TensorClass cls) {
-  cls.def("relu", [](const Tensor& x) { return relu(x); }, release_gil());
-  cls.def("relu_", [](Tensor& x) { return relu_(x); }, release_gil());
-  cls.def("sigmoid", [](const Tensor& x) { return sigmoid(x); }, release_gil());
-  cls.def("tanh", [](const Tensor& x) { return tanh(x); }, release_gil());
+  cls.def("relu", [](const Tensor& x) { return relu(x); }, release_gil(), docstrings::kTensorRelu);
+  cls.def("relu_", [](Tensor& x) { return relu_(x); }, release_gil(), docstrings::kTensorReluInplace);
+  cls.def("sigmoid", [](const Tensor& x) { return sigmoid(x); }, release_gil(), docstrings::kTensorSigmoid);
+  cls.def("tanh", [](const Tensor& x) { return tanh(x); }, release_gil(), docstrings::kTensorTanh);
   cls.def(
       "softmax",
       [](const Tensor& x, int64_t dim, const py::object& dtype) {
@@ -98,7 +99,7 @@ void bind_tensor_methods(TensorClass cls) {
         py::gil_scoped_release release;
         return softmax(x, dim, cast_to);
       },
-      py::arg("dim"), py::arg("dtype") = py::none());
+      py::arg("dim"), py::arg("dtype") = py::none(), docstrings::kTensorSoftmax);
   cls.def(
       "log_softmax",
       [](const Tensor& x, int64_t dim, const py::object& dtype) {
@@ -106,7 +107,7 @@ void bind_tensor_methods(TensorClass cls) {
         py::gil_scoped_release release;
         return log_softmax(x, dim, cast_to);
       },
-      py::arg("dim"), py::arg("dtype") = py::none());
+      py::arg("dim"), py::arg("dtype") = py::none(), docstrings::kTensorLogSoftmax);
 }
 
 void bind_layers(py::module_& nn_module) {

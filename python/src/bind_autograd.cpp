@@ -2,6 +2,7 @@
 #include <pybind11/functional.h>
 
 #include "bindings.h"
+#include "docstrings/tensor.h"
 #include "py_scalar.h"
 #include "striate/autograd.h"
 
@@ -118,14 +119,14 @@ void init_autograd(py::module_& m) {
       "(striate.autograd.Function).");
 
   TensorClass cls = tensor_class(m);
-  cls.def_property_readonly("grad_fn", tensor_method(&Tensor::grad_fn))
+  cls.def_property_readonly("grad_fn", tensor_method(&Tensor::grad_fn), docstrings::kTensorGradFn)
       .def(
           "register_hook",
           [](const Tensor& t, py::function fn) {
             int id = t.register_hook(wrap_hook(std::move(fn)));
             return HookHandle{t, id};
           },
-          py::arg("hook"));
+          py::arg("hook"), docstrings::kTensorRegisterHook);
 }
 
 }  // namespace striate::python

@@ -4,6 +4,7 @@
 
 #include "bindings.h"
 #include "dlpack_abi.h"
+#include "docstrings/tensor.h"
 #include "striate/ops/creation.h"
 
 namespace striate::python {
@@ -217,7 +218,8 @@ Tensor from_dlpack_capsule(const py::capsule& cap) {
 
 void init_interop(py::module_& m) {
   TensorClass cls = tensor_class(m);
-  cls.def("numpy", [](const py::object& self) { return to_numpy(self); })
+  cls.def(
+         "numpy", [](const py::object& self) { return to_numpy(self); }, docstrings::kTensorNumpy)
       .def_buffer([](TensorImpl& impl) {
         STRIATE_CHECK_TYPE(impl.device().is_cpu(), "buffer protocol: only CPU tensors expose a buffer");
         std::vector<py::ssize_t> shape(impl.sizes().begin(), impl.sizes().end());

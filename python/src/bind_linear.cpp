@@ -3,6 +3,7 @@
 #include "bind_nn_module.h"
 #include "bindings.h"
 #include "docstrings/nn_linear.h"
+#include "docstrings/tensor.h"
 #include "striate/nn/linear.h"
 #include "striate/ops/linalg.h"
 
@@ -33,7 +34,7 @@ void bind_linear(py::module_& nn_module) {
 
 void init_linear(py::module_& m) {
   py::module_ functional = m.attr("_functional");
-  functional.def("matmul", &matmul, py::arg("input"), py::arg("other"), release_gil());
+  functional.def("matmul", &matmul, py::arg("input"), py::arg("other"), release_gil(), docstrings::kMatmul);
   functional.def(
       "linear",
       [](const Tensor& input, const Tensor& weight, const Tensor& bias) {
@@ -42,7 +43,7 @@ void init_linear(py::module_& m) {
       py::arg("input"), py::arg("weight"), py::arg("bias") = py::none(), release_gil());
 
   TensorClass cls = tensor_class(m);
-  cls.def("matmul", &matmul, py::arg("other"), release_gil());
+  cls.def("matmul", &matmul, py::arg("other"), release_gil(), docstrings::kTensorMatmul);
   cls.def("__matmul__", &matmul, py::is_operator(), release_gil());
   cls.def(
       "__rmatmul__", [](const Tensor& self, const Tensor& other) { return matmul(other, self); }, py::is_operator(),

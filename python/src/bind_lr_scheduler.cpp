@@ -5,6 +5,7 @@
 #include <pybind11/functional.h>
 
 #include "bindings.h"
+#include "docstrings/optim_schedules.h"
 #include "striate/optim/lr_scheduler.h"
 
 namespace striate::python {
@@ -33,15 +34,16 @@ auto last_epoch_arg() { return py::arg("last_epoch") = -1; }
 auto base_lrs_arg() { return py::arg("base_lrs") = std::vector<double>{}; }
 
 void bind_base(py::module_& m) {
-  py::class_<LRScheduler, PyLRScheduler, py::smart_holder>(m, "LRScheduler")
+  py::class_<LRScheduler, PyLRScheduler, py::smart_holder>(m, "LRScheduler", docstrings::kLRScheduler)
       .def(py::init_alias<Optimizer&, int64_t, std::vector<double>>(), py::arg("optimizer"), last_epoch_arg(),
            base_lrs_arg(), py::keep_alive<1, 2>())
-      .def("step", py::overload_cast<>(&LRScheduler::step))
-      .def("get_lr", &LRScheduler::get_lr)
-      .def("get_last_lr", &LRScheduler::get_last_lr)
+      .def("step", py::overload_cast<>(&LRScheduler::step), docstrings::kLRSchedulerStep)
+      .def("get_lr", &LRScheduler::get_lr, docstrings::kLRSchedulerGetLr)
+      .def("get_last_lr", &LRScheduler::get_last_lr, docstrings::kLRSchedulerGetLastLr)
       .def("_initial_step", &LRScheduler::initial_step)
-      .def_property("last_epoch", &LRScheduler::last_epoch, &LRScheduler::set_last_epoch)
-      .def_property("base_lrs", &LRScheduler::base_lrs, &LRScheduler::set_base_lrs)
+      .def_property("last_epoch", &LRScheduler::last_epoch, &LRScheduler::set_last_epoch,
+                    docstrings::kLRSchedulerLastEpoch)
+      .def_property("base_lrs", &LRScheduler::base_lrs, &LRScheduler::set_base_lrs, docstrings::kLRSchedulerBaseLrs)
       .def_property_readonly("_step_count", &LRScheduler::step_count)
       .def("_state_dict", &LRScheduler::state_dict)
       .def("_load_state_dict", &LRScheduler::load_state_dict, py::arg("state_dict"));
@@ -89,9 +91,9 @@ void bind_closed_forms(py::module_& m) {
               self.step();
             }
           },
-          py::arg("epoch") = py::none())
-      .def_property_readonly("T_cur", &WarmRestarts::T_cur)
-      .def_property_readonly("T_i", &WarmRestarts::T_i);
+          py::arg("epoch") = py::none(), docstrings::kWarmRestartsStep)
+      .def_property_readonly("T_cur", &WarmRestarts::T_cur, docstrings::kWarmRestartsTCur)
+      .def_property_readonly("T_i", &WarmRestarts::T_i, docstrings::kWarmRestartsTI);
 }
 
 void bind_user_functions(py::module_& m) {
@@ -140,7 +142,7 @@ void bind_cycles(py::module_& m) {
            py::arg("scale_fn") = py::none(), py::arg("scale_mode") = "cycle", py::arg("cycle_momentum") = true,
            py::arg("base_momentum") = std::vector<double>{0.8}, py::arg("max_momentum") = std::vector<double>{0.9},
            last_epoch_arg(), base_lrs_arg(), py::keep_alive<1, 2>())
-      .def("scale_fn", &optim::CyclicLR::scale, py::arg("x"));
+      .def("scale_fn", &optim::CyclicLR::scale, py::arg("x"), docstrings::kCyclicScaleFn);
 }
 
 void bind_composites_and_plateau(py::module_& m) {
@@ -165,11 +167,11 @@ void bind_composites_and_plateau(py::module_& m) {
            py::arg("threshold") = 1e-4, py::arg("threshold_mode") = "rel", py::arg("cooldown") = 0,
            py::arg("min_lr") = 0.0, py::arg("min_lrs") = std::vector<double>{}, py::arg("eps") = 1e-8,
            py::keep_alive<1, 2>())
-      .def("step", py::overload_cast<double>(&Plateau::step), py::arg("metrics"))
-      .def("is_better", &Plateau::is_better, py::arg("a"), py::arg("best"))
-      .def_property_readonly("in_cooldown", &Plateau::in_cooldown)
-      .def_property_readonly("best", &Plateau::best)
-      .def_property_readonly("num_bad_epochs", &Plateau::num_bad_epochs);
+      .def("step", py::overload_cast<double>(&Plateau::step), py::arg("metrics"), docstrings::kPlateauStep)
+      .def("is_better", &Plateau::is_better, py::arg("a"), py::arg("best"), docstrings::kPlateauIsBetter)
+      .def_property_readonly("in_cooldown", &Plateau::in_cooldown, docstrings::kPlateauInCooldown)
+      .def_property_readonly("best", &Plateau::best, docstrings::kPlateauBest)
+      .def_property_readonly("num_bad_epochs", &Plateau::num_bad_epochs, docstrings::kPlateauNumBadEpochs);
 }
 
 }  // namespace

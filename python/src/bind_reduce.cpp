@@ -2,6 +2,7 @@
 // index_select / masked_select, the indexing helpers behind Tensor.__getitem__ / __setitem__ (_take,
 // _masked_select, _masked_fill_, _masked_scatter_, _index_put_), and the matching Tensor methods.
 #include "bindings.h"
+#include "docstrings/tensor_reduce.h"
 #include "py_scalar.h"
 #include "striate/ops/elementwise.h"
 #include "striate/ops/reduce.h"
@@ -188,17 +189,18 @@ void init_reduce(py::module_& m) {
   const auto no_unbiased = py::arg("unbiased") = py::none();
   const auto no_correction = py::arg("correction") = py::none();
 
-  m.def("sum", &sum_py, input, no_dim, keepdim, no_dtype);
-  m.def("mean", &mean_py, input, no_dim, keepdim, no_dtype);
-  m.def("var", &var_py, input, no_dim, no_unbiased, keepdim, py::kw_only(), no_correction);
-  m.def("std", &std_py, input, no_dim, no_unbiased, keepdim, py::kw_only(), no_correction);
-  m.def("max", max_py, input, no_dim, keepdim);
-  m.def("min", min_py, input, no_dim, keepdim);
-  m.def("argmax", &argmax_py, input, no_dim, keepdim);
-  m.def("argmin", &argmin_py, input, no_dim, keepdim);
-  m.def("gather", &gather, input, py::arg("dim"), py::arg("index"), release_gil());
-  m.def("index_select", &index_select, input, py::arg("dim"), py::arg("index"), release_gil());
-  m.def("masked_select", &masked_select, input, py::arg("mask"), release_gil());
+  m.def("sum", &sum_py, input, no_dim, keepdim, no_dtype, docstrings::kSum);
+  m.def("mean", &mean_py, input, no_dim, keepdim, no_dtype, docstrings::kMean);
+  m.def("var", &var_py, input, no_dim, no_unbiased, keepdim, py::kw_only(), no_correction, docstrings::kVar);
+  m.def("std", &std_py, input, no_dim, no_unbiased, keepdim, py::kw_only(), no_correction, docstrings::kStd);
+  m.def("max", max_py, input, no_dim, keepdim, docstrings::kMax);
+  m.def("min", min_py, input, no_dim, keepdim, docstrings::kMin);
+  m.def("argmax", &argmax_py, input, no_dim, keepdim, docstrings::kArgmax);
+  m.def("argmin", &argmin_py, input, no_dim, keepdim, docstrings::kArgmin);
+  m.def("gather", &gather, input, py::arg("dim"), py::arg("index"), release_gil(), docstrings::kGather);
+  m.def("index_select", &index_select, input, py::arg("dim"), py::arg("index"), release_gil(),
+        docstrings::kIndexSelect);
+  m.def("masked_select", &masked_select, input, py::arg("mask"), release_gil(), docstrings::kMaskedSelect);
 
   // The indexing primitives of Tensor.__getitem__ / __setitem__ (python/striate/_tensor.py).
   m.def("_index_select", &index_select, input, py::arg("dim"), py::arg("index"), release_gil());
@@ -209,19 +211,21 @@ void init_reduce(py::module_& m) {
   m.def("_index_put_", &index_put_, input, py::arg("index"), py::arg("source"), release_gil());
 
   TensorClass cls = tensor_class(m);
-  cls.def("sum", &sum_py, no_dim, keepdim, no_dtype);
-  cls.def("mean", &mean_py, no_dim, keepdim, no_dtype);
-  cls.def("var", &var_py, no_dim, no_unbiased, keepdim, py::kw_only(), no_correction);
-  cls.def("std", &std_py, no_dim, no_unbiased, keepdim, py::kw_only(), no_correction);
-  cls.def("max", max_py, no_dim, keepdim);
-  cls.def("min", min_py, no_dim, keepdim);
-  cls.def("argmax", &argmax_py, no_dim, keepdim);
-  cls.def("argmin", &argmin_py, no_dim, keepdim);
-  cls.def("masked_fill", &masked_fill_method, py::arg("mask"), py::arg("value"));
-  cls.def("masked_fill_", &masked_fill_inplace_method, py::arg("mask"), py::arg("value"));
-  cls.def("gather", &gather, py::arg("dim"), py::arg("index"), release_gil());
-  cls.def("index_select", &index_select, py::arg("dim"), py::arg("index"), release_gil());
-  cls.def("masked_select", &masked_select, py::arg("mask"), release_gil());
+  cls.def("sum", &sum_py, no_dim, keepdim, no_dtype, docstrings::kTensorSum);
+  cls.def("mean", &mean_py, no_dim, keepdim, no_dtype, docstrings::kTensorMean);
+  cls.def("var", &var_py, no_dim, no_unbiased, keepdim, py::kw_only(), no_correction, docstrings::kTensorVar);
+  cls.def("std", &std_py, no_dim, no_unbiased, keepdim, py::kw_only(), no_correction, docstrings::kTensorStd);
+  cls.def("max", max_py, no_dim, keepdim, docstrings::kTensorMax);
+  cls.def("min", min_py, no_dim, keepdim, docstrings::kTensorMin);
+  cls.def("argmax", &argmax_py, no_dim, keepdim, docstrings::kTensorArgmax);
+  cls.def("argmin", &argmin_py, no_dim, keepdim, docstrings::kTensorArgmin);
+  cls.def("masked_fill", &masked_fill_method, py::arg("mask"), py::arg("value"), docstrings::kTensorMaskedFill);
+  cls.def("masked_fill_", &masked_fill_inplace_method, py::arg("mask"), py::arg("value"),
+          docstrings::kTensorMaskedFillInplace);
+  cls.def("gather", &gather, py::arg("dim"), py::arg("index"), release_gil(), docstrings::kTensorGather);
+  cls.def("index_select", &index_select, py::arg("dim"), py::arg("index"), release_gil(),
+          docstrings::kTensorIndexSelect);
+  cls.def("masked_select", &masked_select, py::arg("mask"), release_gil(), docstrings::kTensorMaskedSelect);
 }
 
 }  // namespace striate::python

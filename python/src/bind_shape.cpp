@@ -12,6 +12,7 @@
 #include "bind_nn_module.h"
 #include "bindings.h"
 #include "docstrings/nn_shape.h"
+#include "docstrings/tensor.h"
 #include "striate/nn/shape.h"
 #include "striate/ops/shape_helpers.h"
 #include "striate/ops/shape_ops.h"
@@ -82,7 +83,7 @@ void bind_functional(py::module_& functional, py::module_& m) {
                  py::arg("num_classes") = -1);
   functional.def("unflatten", &unflatten_op, py::arg("input"), py::arg("dim"), py::arg("sizes"));
   TensorClass cls = tensor_class(m);
-  cls.def("unflatten", &unflatten_op, py::arg("dim"), py::arg("sizes"));
+  cls.def("unflatten", &unflatten_op, py::arg("dim"), py::arg("sizes"), docstrings::kTensorUnflatten);
 }
 
 std::tuple<std::optional<IntPair>, std::optional<std::array<double, 2>>, std::string, std::optional<bool>>
@@ -127,8 +128,8 @@ void bind_shape_layers(py::module_& nn_module) {
 }  // namespace
 
 void init_shape(py::module_& m) {
-  m.def("cat", &cat, py::arg("tensors"), py::arg("dim") = 0, release_gil());
-  m.def("stack", &stack, py::arg("tensors"), py::arg("dim") = 0, release_gil());
+  m.def("cat", &cat, py::arg("tensors"), py::arg("dim") = 0, release_gil(), docstrings::kCat);
+  m.def("stack", &stack, py::arg("tensors"), py::arg("dim") = 0, release_gil(), docstrings::kStack);
   py::module_ functional = m.attr("_functional");
   bind_functional(functional, m);
   py::module_ nn_module = m.attr("_nn");

@@ -5,6 +5,7 @@
 #include <pybind11/functional.h>
 
 #include "bindings.h"
+#include "docstrings/optim_schedules.h"
 #include "striate/optim/swa_utils.h"
 
 namespace striate::python {
@@ -89,20 +90,23 @@ void bind_batch_norm_and_snapshots(py::module_& m) {
 
   py::class_<optim::SnapshotEnsemble, py::smart_holder>(m, "SnapshotEnsemble")
       .def(py::init<std::shared_ptr<nn::Module>>(), py::arg("model"))
-      .def("snapshot", &optim::SnapshotEnsemble::snapshot)
+      .def("snapshot", &optim::SnapshotEnsemble::snapshot, docstrings::kSnapshotEnsembleSnapshot)
       .def("on_scheduler_step", &optim::SnapshotEnsemble::on_scheduler_step, py::arg("scheduler"))
-      .def("predict", &optim::SnapshotEnsemble::predict, py::arg("input"))
+      .def("predict", &optim::SnapshotEnsemble::predict, py::arg("input"), docstrings::kSnapshotEnsemblePredict)
       .def("__len__", &optim::SnapshotEnsemble::size)
       // Each snapshot as a {name: tensor} dict.
-      .def_property_readonly("snapshots", [](const optim::SnapshotEnsemble& self) {
-        py::list snapshots;
-        for (const auto& state : self.snapshots()) {
-          py::dict entry;
-          for (const auto& item : state) entry[py::str(item.key)] = item.value;
-          snapshots.append(entry);
-        }
-        return snapshots;
-      });
+      .def_property_readonly(
+          "snapshots",
+          [](const optim::SnapshotEnsemble& self) {
+            py::list snapshots;
+            for (const auto& state : self.snapshots()) {
+              py::dict entry;
+              for (const auto& item : state) entry[py::str(item.key)] = item.value;
+              snapshots.append(entry);
+            }
+            return snapshots;
+          },
+          docstrings::kSnapshotEnsembleSnapshots);
 }
 
 }  // namespace

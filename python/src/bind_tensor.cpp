@@ -3,6 +3,8 @@
 #include <pybind11/functional.h>
 
 #include "bindings.h"
+#include "docstrings/tensor.h"
+#include "docstrings/tensor_math.h"
 #include "py_scalar.h"
 #include "striate/core/cuda.h"
 #include "striate/core/device.h"
@@ -51,18 +53,20 @@ DType dtype_from_py(const py::handle& obj, const char* op) {
 }
 
 void init_tensor(py::module_& m) {
-  py::enum_<DType>(m, "dtype")
+  py::enum_<DType>(m, "dtype", docstrings::kDtype)
       .value("float32", DType::Float32)
       .value("float64", DType::Float64)
       .value("int64", DType::Int64)
       .value("uint8", DType::UInt8)
       .value("bool", DType::Bool)
-      .def_property_readonly("is_floating_point", [](DType t) { return is_floating(t); })
-      .def_property_readonly("itemsize", [](DType t) { return element_size(t); })
+      .def_property_readonly(
+          "is_floating_point", [](DType t) { return is_floating(t); }, docstrings::kDtypeIsFloatingPoint)
+      .def_property_readonly(
+          "itemsize", [](DType t) { return element_size(t); }, docstrings::kDtypeItemsize)
       .def("__repr__", [](DType t) { return std::string("striate.") + dtype_name(t); })
       .def("__str__", [](DType t) { return std::string("striate.") + dtype_name(t); });
 
-  py::class_<Device>(m, "device")
+  py::class_<Device>(m, "device", docstrings::kDevice)
       .def(py::init([](const std::string& spec) { return Device(spec); }), py::arg("type"))
       .def(py::init([](const std::string& type, int index) {
              Device d(type);
@@ -71,12 +75,15 @@ void init_tensor(py::module_& m) {
              return d;
            }),
            py::arg("type"), py::arg("index"))
-      .def_property_readonly("type", [](const Device& d) { return d.is_cpu() ? "cpu" : "cuda"; })
-      .def_property_readonly("index",
-                             [](const Device& d) -> py::object {
-                               if (d.is_cpu()) return py::none();
-                               return py::int_(d.index);
-                             })
+      .def_property_readonly(
+          "type", [](const Device& d) { return d.is_cpu() ? "cpu" : "cuda"; }, docstrings::kDeviceType)
+      .def_property_readonly(
+          "index",
+          [](const Device& d) -> py::object {
+            if (d.is_cpu()) return py::none();
+            return py::int_(d.index);
+          },
+          docstrings::kDeviceIndex)
       .def("__eq__", [](const Device& a, const Device& b) { return a == b; })
       .def("__eq__", [](const Device& a, const std::string& b) { return a == Device(b); })
       .def("__hash__", [](const Device& d) { return static_cast<int>(d.type) * 1000 + d.index; })
@@ -87,18 +94,23 @@ void init_tensor(py::module_& m) {
       });
   py::implicitly_convertible<std::string, Device>();
 
-  TensorClass cls(m, "Tensor", py::buffer_protocol(), py::dynamic_attr());
-  cls.def_property_readonly("shape", [](const Tensor& t) { return to_tuple(t.sizes()); })
-      .def_property_readonly("dtype", tensor_method(&Tensor::dtype))
-      .def_property_readonly("device", tensor_method(&Tensor::device))
-      .def_property_readonly("ndim", tensor_method(&Tensor::dim))
-      .def_property_readonly("is_leaf", tensor_method(&Tensor::is_leaf))
-      .def_property_readonly("itemsize", [](const Tensor& t) { return element_size(t.dtype()); })
-      .def_property_readonly("is_cuda", [](const Tensor& t) { return t.device().is_cuda(); })
-      .def_property("requires_grad", tensor_method(&Tensor::requires_grad),
-                    [](Tensor& t, bool r) { t.requires_grad_(r); })
+  TensorClass cls(m, "Tensor", py::buffer_protocol(), py::dynamic_attr(), docstrings::kTensor);
+  cls.def_property_readonly(
+         "shape", [](const Tensor& t) { return to_tuple(t.sizes()); }, docstrings::kTensorShape)
+      .def_property_readonly("dtype", tensor_method(&Tensor::dtype), docstrings::kTensorDtypeProperty)
+      .def_property_readonly("device", tensor_method(&Tensor::device), docstrings::kTensorDeviceProperty)
+      .def_property_readonly("ndim", tensor_method(&Tensor::dim), docstrings::kTensorNdim)
+      .def_property_readonly("is_leaf", tensor_method(&Tensor::is_leaf), docstrings::kTensorIsLeaf)
+      .def_property_readonly(
+          "itemsize", [](const Tensor& t) { return element_size(t.dtype()); }, docstrings::kTensorItemsize)
+      .def_property_readonly(
+          "is_cuda", [](const Tensor& t) { return t.device().is_cuda(); }, docstrings::kTensorIsCuda)
       .def_property(
-          "grad", [](const Tensor& t) { return t.grad(); }, [](const Tensor& t, const Tensor& g) { t.set_grad(g); })
+          "requires_grad", tensor_method(&Tensor::requires_grad), [](Tensor& t, bool r) { t.requires_grad_(r); },
+          docstrings::kTensorRequiresGrad)
+      .def_property(
+          "grad", [](const Tensor& t) { return t.grad(); }, [](const Tensor& t, const Tensor& g) { t.set_grad(g); },
+          docstrings::kTensorGrad)
       .def_property(
           "data", tensor_method(&Tensor::detach),
           [](const Tensor& self, const py::handle& source) {
@@ -107,16 +119,20 @@ void init_tensor(py::module_& m) {
                                           std::string(py::str(py::type::handle_of(source).attr("__name__")))));
             }
             self.set_data(source.cast<Tensor>());
-          })
+          },
+          docstrings::kTensorData)
       .def_property_readonly("_is_parameter", tensor_method(&Tensor::is_parameter))
       .def("_mark_parameter", tensor_method(&Tensor::mark_parameter), py::arg("value") = true)
       .def("_version", [](const Tensor& t) { return t.storage()->version(); })
       .def("_is_view", [](const Tensor& t) { return t.impl()->is_view(); })
       .def("_same_storage", [](const Tensor& a, const Tensor& b) { return a.storage() == b.storage(); })
-      .def("data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.data_ptr()); })
-      .def("dim", tensor_method(&Tensor::dim))
-      .def("numel", tensor_method(&Tensor::numel))
-      .def("element_size", [](const Tensor& t) { return element_size(t.dtype()); })
+      .def(
+          "data_ptr", [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.data_ptr()); },
+          docstrings::kTensorDataPtr)
+      .def("dim", tensor_method(&Tensor::dim), docstrings::kTensorDim)
+      .def("numel", tensor_method(&Tensor::numel), docstrings::kTensorNumel)
+      .def(
+          "element_size", [](const Tensor& t) { return element_size(t.dtype()); }, docstrings::kTensorElementSize)
       .def(
           "size",
           [](const Tensor& t, std::optional<int64_t> dim) -> py::object {
@@ -130,62 +146,72 @@ void init_tensor(py::module_& m) {
             if (dim) return py::int_(t.stride(*dim));
             return to_tuple(t.strides());
           },
-          py::arg("dim") = py::none())
-      .def("storage_offset", tensor_method(&Tensor::storage_offset))
-      .def("is_contiguous", tensor_method(&Tensor::is_contiguous))
-      .def("is_floating_point", tensor_method(&Tensor::is_floating_point))
-      .def("contiguous", tensor_method(&Tensor::contiguous), release_gil())
-      .def("pin_memory", tensor_method(&Tensor::pin_memory), release_gil())
-      .def("is_pinned", tensor_method(&Tensor::is_pinned))
-      .def("clone", tensor_method(&Tensor::clone), release_gil())
-      .def("detach", tensor_method(&Tensor::detach))
-      .def("detach_",
-           [](Tensor& t) {
-             t.detach_();
-             return t;
-           })
+          py::arg("dim") = py::none(), docstrings::kTensorStride)
+      .def("storage_offset", tensor_method(&Tensor::storage_offset), docstrings::kTensorStorageOffset)
+      .def("is_contiguous", tensor_method(&Tensor::is_contiguous), docstrings::kTensorIsContiguous)
+      .def("is_floating_point", tensor_method(&Tensor::is_floating_point), docstrings::kTensorIsFloatingPoint)
+      .def("contiguous", tensor_method(&Tensor::contiguous), release_gil(), docstrings::kTensorContiguous)
+      .def("pin_memory", tensor_method(&Tensor::pin_memory), release_gil(), docstrings::kTensorPinMemory)
+      .def("is_pinned", tensor_method(&Tensor::is_pinned), docstrings::kTensorIsPinned)
+      .def("clone", tensor_method(&Tensor::clone), release_gil(), docstrings::kTensorClone)
+      .def("detach", tensor_method(&Tensor::detach), docstrings::kTensorDetach)
+      .def(
+          "detach_",
+          [](Tensor& t) {
+            t.detach_();
+            return t;
+          },
+          docstrings::kTensorDetachInplace)
       .def(
           "requires_grad_",
           [](Tensor& t, bool r) {
             t.requires_grad_(r);
             return t;
           },
-          py::arg("requires_grad") = true)
-      .def("retain_grad", tensor_method(&Tensor::retain_grad))
-      .def_property_readonly("retains_grad",
-                             [](const Tensor& t) {
-                               auto* meta = t.impl()->autograd();
-                               return meta && meta->retains_grad;
-                             })
+          py::arg("requires_grad") = true, docstrings::kTensorRequiresGradInplace)
+      .def("retain_grad", tensor_method(&Tensor::retain_grad), docstrings::kTensorRetainGrad)
+      .def_property_readonly(
+          "retains_grad",
+          [](const Tensor& t) {
+            auto* meta = t.impl()->autograd();
+            return meta && meta->retains_grad;
+          },
+          docstrings::kTensorRetainsGrad)
       // views
       .def("_view", [](const Tensor& t, std::vector<int64_t> s) { return t.view(to_shape(s)); })
       .def(
           "_reshape", [](const Tensor& t, std::vector<int64_t> s) { return t.reshape(to_shape(s)); }, release_gil())
       .def("_permute", [](const Tensor& t, std::vector<int64_t> d) { return t.permute(d); })
       .def("_expand", [](const Tensor& t, std::vector<int64_t> s) { return t.expand(to_shape(s)); })
-      .def("transpose", tensor_method(&Tensor::transpose), py::arg("dim0"), py::arg("dim1"))
-      .def("t", tensor_method(&Tensor::t))
-      .def_property_readonly("T",
-                             [](const Tensor& t) {
-                               std::vector<int64_t> perm(t.dim());
-                               for (int i = 0; i < t.dim(); ++i) perm[i] = t.dim() - 1 - i;
-                               return t.permute(perm);
-                             })
-      .def_property_readonly("mT",
-                             [](const Tensor& t) {
-                               STRIATE_CHECK_SHAPE(t.dim() >= 2,
-                                                   "mT: expected a tensor with at least 2 dimensions, got ", t.dim());
-                               return t.transpose(-2, -1);
-                             })
-      .def("narrow", tensor_method(&Tensor::narrow), py::arg("dim"), py::arg("start"), py::arg("length"))
-      .def("select", tensor_method(&Tensor::select), py::arg("dim"), py::arg("index"))
+      .def("transpose", tensor_method(&Tensor::transpose), py::arg("dim0"), py::arg("dim1"),
+           docstrings::kTensorTranspose)
+      .def("t", tensor_method(&Tensor::t), docstrings::kTensorTransposeMatrix)
+      .def_property_readonly(
+          "T",
+          [](const Tensor& t) {
+            std::vector<int64_t> perm(t.dim());
+            for (int i = 0; i < t.dim(); ++i) perm[i] = t.dim() - 1 - i;
+            return t.permute(perm);
+          },
+          docstrings::kTensorT)
+      .def_property_readonly(
+          "mT",
+          [](const Tensor& t) {
+            STRIATE_CHECK_SHAPE(t.dim() >= 2, "mT: expected a tensor with at least 2 dimensions, got ", t.dim());
+            return t.transpose(-2, -1);
+          },
+          docstrings::kTensorMT)
+      .def("narrow", tensor_method(&Tensor::narrow), py::arg("dim"), py::arg("start"), py::arg("length"),
+           docstrings::kTensorNarrow)
+      .def("select", tensor_method(&Tensor::select), py::arg("dim"), py::arg("index"), docstrings::kTensorSelect)
       .def("_slice", tensor_method(&Tensor::slice))
-      .def("expand_as", tensor_method(&Tensor::expand_as))
+      .def("expand_as", tensor_method(&Tensor::expand_as), docstrings::kTensorExpandAs)
       .def(
           "squeeze", [](const Tensor& t, std::optional<int64_t> dim) { return dim ? t.squeeze(*dim) : t.squeeze(); },
-          py::arg("dim") = py::none())
-      .def("unsqueeze", tensor_method(&Tensor::unsqueeze), py::arg("dim"))
-      .def("flatten", tensor_method(&Tensor::flatten), py::arg("start_dim") = 0, py::arg("end_dim") = -1)
+          py::arg("dim") = py::none(), docstrings::kTensorSqueeze)
+      .def("unsqueeze", tensor_method(&Tensor::unsqueeze), py::arg("dim"), docstrings::kTensorUnsqueeze)
+      .def("flatten", tensor_method(&Tensor::flatten), py::arg("start_dim") = 0, py::arg("end_dim") = -1,
+           docstrings::kTensorFlatten)
       // dtype / device moves
       .def(
           "_to_dtype", [](const Tensor& t, const py::object& d) { return t.to(dtype_from_py(d, "to")); },
@@ -198,31 +224,34 @@ void init_tensor(py::module_& m) {
           py::arg("device"), py::arg("non_blocking") = false)
       // elementwise
       .def(
-          "abs", [](const Tensor& t) { return abs(t); }, release_gil())
+          "abs", [](const Tensor& t) { return abs(t); }, release_gil(), docstrings::kTensorAbs)
       .def(
-          "exp", [](const Tensor& t) { return exp(t); }, release_gil())
+          "exp", [](const Tensor& t) { return exp(t); }, release_gil(), docstrings::kTensorExp)
       .def(
-          "log", [](const Tensor& t) { return log(t); }, release_gil())
+          "log", [](const Tensor& t) { return log(t); }, release_gil(), docstrings::kTensorLog)
       .def(
-          "sqrt", [](const Tensor& t) { return sqrt(t); }, release_gil())
+          "sqrt", [](const Tensor& t) { return sqrt(t); }, release_gil(), docstrings::kTensorSqrt)
       .def(
-          "neg", [](const Tensor& t) { return neg(t); }, release_gil())
+          "neg", [](const Tensor& t) { return neg(t); }, release_gil(), docstrings::kTensorNeg)
       .def(
-          "sign", [](const Tensor& t) { return sign(t); }, release_gil())
+          "sign", [](const Tensor& t) { return sign(t); }, release_gil(), docstrings::kTensorSign)
       .def(
           "clamp", [](const Tensor& t, std::optional<Scalar> lo, std::optional<Scalar> hi) { return clamp(t, lo, hi); },
-          py::arg("min") = py::none(), py::arg("max") = py::none(), release_gil())
+          py::arg("min") = py::none(), py::arg("max") = py::none(), release_gil(), docstrings::kTensorClamp)
       .def(
           "clamp_", [](Tensor& t, std::optional<Scalar> lo, std::optional<Scalar> hi) { return clamp_(t, lo, hi); },
-          py::arg("min") = py::none(), py::arg("max") = py::none(), release_gil())
+          py::arg("min") = py::none(), py::arg("max") = py::none(), release_gil(), docstrings::kTensorClampInplace)
       .def(
-          "maximum", [](const Tensor& a, const Tensor& b) { return maximum(a, b); }, release_gil())
+          "maximum", [](const Tensor& a, const Tensor& b) { return maximum(a, b); }, release_gil(),
+          docstrings::kTensorMaximum)
       .def(
-          "minimum", [](const Tensor& a, const Tensor& b) { return minimum(a, b); }, release_gil())
-      .def("logical_not", [](const Tensor& a) { return logical_not(a); })
+          "minimum", [](const Tensor& a, const Tensor& b) { return minimum(a, b); }, release_gil(),
+          docstrings::kTensorMinimum)
+      .def(
+          "logical_not", [](const Tensor& a) { return logical_not(a); }, docstrings::kTensorLogicalNot)
       .def(
           "add", [](const Tensor& a, const Tensor& b, Scalar alpha) { return add(a, b, alpha); }, py::arg("other"),
-          py::kw_only(), py::arg("alpha") = 1, release_gil())
+          py::kw_only(), py::arg("alpha") = 1, release_gil(), docstrings::kTensorAdd)
       .def(
           "add",
           [](const Tensor& a, Scalar b, Scalar alpha) {
@@ -231,38 +260,43 @@ void init_tensor(py::module_& m) {
           py::arg("other"), py::kw_only(), py::arg("alpha") = 1)
       .def(
           "sub", [](const Tensor& a, const Tensor& b, Scalar alpha) { return sub(a, b, alpha); }, py::arg("other"),
-          py::kw_only(), py::arg("alpha") = 1, release_gil())
+          py::kw_only(), py::arg("alpha") = 1, release_gil(), docstrings::kTensorSub)
       .def(
           "sub", [](const Tensor& a, Scalar b) { return sub(a, b); }, py::arg("other"))
       .def(
-          "mul", [](const Tensor& a, const Tensor& b) { return mul(a, b); }, release_gil())
+          "mul", [](const Tensor& a, const Tensor& b) { return mul(a, b); }, release_gil(), docstrings::kTensorMul)
       .def("mul", [](const Tensor& a, Scalar b) { return mul(a, b); })
       .def(
-          "div", [](const Tensor& a, const Tensor& b) { return div(a, b); }, release_gil())
+          "div", [](const Tensor& a, const Tensor& b) { return div(a, b); }, release_gil(), docstrings::kTensorDiv)
       .def("div", [](const Tensor& a, Scalar b) { return div(a, b); })
       .def(
-          "pow", [](const Tensor& a, const Tensor& b) { return pow(a, b); }, release_gil())
+          "pow", [](const Tensor& a, const Tensor& b) { return pow(a, b); }, release_gil(), docstrings::kTensorPow)
       .def("pow", [](const Tensor& a, Scalar b) { return pow(a, b); })
       .def(
           "add_", [](Tensor& a, const Tensor& b, Scalar alpha) { return add_(a, b, alpha); }, py::arg("other"),
-          py::kw_only(), py::arg("alpha") = 1, release_gil())
+          py::kw_only(), py::arg("alpha") = 1, release_gil(), docstrings::kTensorAddInplace)
       .def("add_", [](Tensor& a, Scalar b) { return add_(a, b); })
       .def(
           "sub_", [](Tensor& a, const Tensor& b, Scalar alpha) { return sub_(a, b, alpha); }, py::arg("other"),
-          py::kw_only(), py::arg("alpha") = 1, release_gil())
+          py::kw_only(), py::arg("alpha") = 1, release_gil(), docstrings::kTensorSubInplace)
       .def("sub_", [](Tensor& a, Scalar b) { return sub_(a, b); })
       .def(
-          "mul_", [](Tensor& a, const Tensor& b) { return mul_(a, b); }, release_gil())
+          "mul_", [](Tensor& a, const Tensor& b) { return mul_(a, b); }, release_gil(), docstrings::kTensorMulInplace)
       .def("mul_", [](Tensor& a, Scalar b) { return mul_(a, b); })
       .def(
-          "div_", [](Tensor& a, const Tensor& b) { return div_(a, b); }, release_gil())
+          "div_", [](Tensor& a, const Tensor& b) { return div_(a, b); }, release_gil(), docstrings::kTensorDivInplace)
       .def("div_", [](Tensor& a, Scalar b) { return div_(a, b); })
-      .def("pow_", [](Tensor& a, Scalar b) { return pow_(a, b); })
-      .def("zero_", [](Tensor& a) { return fill_(a, 0); })
-      .def("fill_", [](Tensor& a, Scalar v) { return fill_(a, v); })
       .def(
-          "copy_", [](Tensor& a, const Tensor& src) { return copy_(a, src); }, release_gil())
-      .def("eq", [](const Tensor& a, const Tensor& b) { return eq(a, b); })
+          "pow_", [](Tensor& a, Scalar b) { return pow_(a, b); }, docstrings::kTensorPowInplace)
+      .def(
+          "zero_", [](Tensor& a) { return fill_(a, 0); }, docstrings::kTensorZeroInplace)
+      .def(
+          "fill_", [](Tensor& a, Scalar v) { return fill_(a, v); }, docstrings::kTensorFillInplace)
+      .def(
+          "copy_", [](Tensor& a, const Tensor& src) { return copy_(a, src); }, release_gil(),
+          docstrings::kTensorCopyInplace)
+      .def(
+          "eq", [](const Tensor& a, const Tensor& b) { return eq(a, b); }, docstrings::kTensorEq)
       .def("eq", [](const Tensor& a, Scalar b) { return eq(a, b); })
       // operators: returning NotImplemented on unknown operand types (py::is_operator)
       .def(
@@ -354,7 +388,7 @@ void init_tensor(py::module_& m) {
       .def("_str", tensor_method(&Tensor::str));
 
   // ---- module-level creation and math ----
-  m.def("manual_seed", [](uint64_t seed) { manual_seed(seed); }, py::arg("seed"));
+  m.def("manual_seed", [](uint64_t seed) { manual_seed(seed); }, py::arg("seed"), docstrings::kManualSeed);
   // The CUDA devices' Philox generators (core/random.h); kept without a device too, as torch does.
   m.def(
       "_cuda_manual_seed", [](int device, uint64_t seed) { cuda_manual_seed(device, seed); }, py::arg("device"),
@@ -371,9 +405,11 @@ void init_tensor(py::module_& m) {
       "_cuda_set_rng_state",
       [](int device, uint64_t seed, uint64_t offset) { set_cuda_rng_state(device, PhiloxState{seed, offset}); },
       py::arg("device"), py::arg("seed"), py::arg("offset"));
-  m.def("initial_seed", [] { return default_generator().initial_seed(); });
-  m.def("get_rng_state", [] { return py::bytes(default_generator().get_state()); });
-  m.def("set_rng_state", [](const py::bytes& s) { default_generator().set_state(std::string(s)); });
+  m.def("initial_seed", [] { return default_generator().initial_seed(); }, docstrings::kInitialSeed);
+  m.def("get_rng_state", [] { return py::bytes(default_generator().get_state()); }, docstrings::kGetRngState);
+  m.def(
+      "set_rng_state", [](const py::bytes& s) { default_generator().set_state(std::string(s)); },
+      docstrings::kSetRngState);
   // device=None: the CPU. On a GPU the memory comes from its caching allocator and the fill runs
   // there (no host buffer of the tensor's size, which an out-of-memory request would need).
   auto options = [](const py::object& dtype, const py::object& device, const char* op) {
@@ -451,7 +487,7 @@ void init_tensor(py::module_& m) {
   m.def("_normal_", [](Tensor& t, double mean, double std) { return normal_(t, mean, std); });
   m.def(
       "where", [](const Tensor& c, const Tensor& a, const Tensor& b) { return where(c, a, b); }, py::arg("condition"),
-      py::arg("input"), py::arg("other"), release_gil());
+      py::arg("input"), py::arg("other"), release_gil(), docstrings::kWhere);
   m.def(
       "where",
       [](const Tensor& c, const Tensor& a, Scalar b) {
@@ -466,37 +502,37 @@ void init_tensor(py::module_& m) {
       py::arg("condition"), py::arg("input"), py::arg("other"));
   m.def(
       "add", [](const Tensor& a, const Tensor& b, Scalar alpha) { return add(a, b, alpha); }, py::arg("input"),
-      py::arg("other"), py::kw_only(), py::arg("alpha") = 1, release_gil());
+      py::arg("other"), py::kw_only(), py::arg("alpha") = 1, release_gil(), docstrings::kAdd);
   m.def("add", [](const Tensor& a, Scalar b) { return add(a, b); }, py::arg("input"), py::arg("other"));
   m.def(
       "sub", [](const Tensor& a, const Tensor& b, Scalar alpha) { return sub(a, b, alpha); }, py::arg("input"),
-      py::arg("other"), py::kw_only(), py::arg("alpha") = 1, release_gil());
-  m.def("mul", [](const Tensor& a, const Tensor& b) { return mul(a, b); }, release_gil());
+      py::arg("other"), py::kw_only(), py::arg("alpha") = 1, release_gil(), docstrings::kSub);
+  m.def("mul", [](const Tensor& a, const Tensor& b) { return mul(a, b); }, release_gil(), docstrings::kMul);
   m.def("mul", [](const Tensor& a, Scalar b) { return mul(a, b); });
-  m.def("div", [](const Tensor& a, const Tensor& b) { return div(a, b); }, release_gil());
+  m.def("div", [](const Tensor& a, const Tensor& b) { return div(a, b); }, release_gil(), docstrings::kDiv);
   m.def("div", [](const Tensor& a, Scalar b) { return div(a, b); });
-  m.def("pow", [](const Tensor& a, const Tensor& b) { return pow(a, b); });
+  m.def("pow", [](const Tensor& a, const Tensor& b) { return pow(a, b); }, docstrings::kPow);
   m.def("pow", [](const Tensor& a, Scalar b) { return pow(a, b); });
-  m.def("maximum", [](const Tensor& a, const Tensor& b) { return maximum(a, b); }, release_gil());
-  m.def("minimum", [](const Tensor& a, const Tensor& b) { return minimum(a, b); }, release_gil());
-  m.def("abs", [](const Tensor& a) { return abs(a); });
-  m.def("exp", [](const Tensor& a) { return exp(a); });
-  m.def("log", [](const Tensor& a) { return log(a); });
-  m.def("sqrt", [](const Tensor& a) { return sqrt(a); });
-  m.def("neg", [](const Tensor& a) { return neg(a); });
-  m.def("sign", [](const Tensor& a) { return sign(a); });
+  m.def("maximum", [](const Tensor& a, const Tensor& b) { return maximum(a, b); }, release_gil(), docstrings::kMaximum);
+  m.def("minimum", [](const Tensor& a, const Tensor& b) { return minimum(a, b); }, release_gil(), docstrings::kMinimum);
+  m.def("abs", [](const Tensor& a) { return abs(a); }, docstrings::kAbs);
+  m.def("exp", [](const Tensor& a) { return exp(a); }, docstrings::kExp);
+  m.def("log", [](const Tensor& a) { return log(a); }, docstrings::kLog);
+  m.def("sqrt", [](const Tensor& a) { return sqrt(a); }, docstrings::kSqrt);
+  m.def("neg", [](const Tensor& a) { return neg(a); }, docstrings::kNeg);
+  m.def("sign", [](const Tensor& a) { return sign(a); }, docstrings::kSign);
   m.def(
       "clamp", [](const Tensor& t, std::optional<Scalar> lo, std::optional<Scalar> hi) { return clamp(t, lo, hi); },
-      py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none());
-  m.def("eq", [](const Tensor& a, const Tensor& b) { return eq(a, b); });
-  m.def("logical_not", [](const Tensor& a) { return logical_not(a); });
-  m.def("logical_and", [](const Tensor& a, const Tensor& b) { return logical_and(a, b); });
-  m.def("logical_or", [](const Tensor& a, const Tensor& b) { return logical_or(a, b); });
+      py::arg("input"), py::arg("min") = py::none(), py::arg("max") = py::none(), docstrings::kClamp);
+  m.def("eq", [](const Tensor& a, const Tensor& b) { return eq(a, b); }, docstrings::kEq);
+  m.def("logical_not", [](const Tensor& a) { return logical_not(a); }, docstrings::kLogicalNot);
+  m.def("logical_and", [](const Tensor& a, const Tensor& b) { return logical_and(a, b); }, docstrings::kLogicalAnd);
+  m.def("logical_or", [](const Tensor& a, const Tensor& b) { return logical_or(a, b); }, docstrings::kLogicalOr);
   m.def("broadcast_shapes", [](std::vector<int64_t> a, std::vector<int64_t> b) {
     return to_tuple(broadcast_shapes(to_shape(a), to_shape(b), "broadcast_shapes"));
   });
-  m.def("set_num_threads", &set_num_threads, py::arg("n"));
-  m.def("get_num_threads", &get_num_threads);
+  m.def("set_num_threads", &set_num_threads, py::arg("n"), docstrings::kSetNumThreads);
+  m.def("get_num_threads", &get_num_threads, docstrings::kGetNumThreads);
 }
 
 }  // namespace striate::python

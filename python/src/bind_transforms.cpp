@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
+#include "docstrings/data_transforms.h"
 #include "striate/data/transforms.h"
 
 namespace striate::python {
@@ -92,14 +93,17 @@ using TransformClass = py::class_<Class, data::Transform, py::smart_holder>;
 
 // A transform class whose __call__ checks its argument and releases the GIL.
 template <typename Class>
-TransformClass<Class> transform_class(py::module_& module, const char* name) {
-  TransformClass<Class> cls(module, name);
+TransformClass<Class> transform_class(py::module_& module, const char* name, const char* doc = "") {
+  TransformClass<Class> cls(module, name, doc);
   std::string label = name;
-  cls.def("__call__", [label](const Class& self, py::handle image) {
-    Tensor tensor = image_argument(image, label);
-    py::gil_scoped_release release;
-    return self(tensor);
-  }, py::arg("image"));
+  cls.def(
+      "__call__",
+      [label](const Class& self, py::handle image) {
+        Tensor tensor = image_argument(image, label);
+        py::gil_scoped_release release;
+        return self(tensor);
+      },
+      py::arg("image"));
   return cls;
 }
 
@@ -113,26 +117,29 @@ std::pair<int64_t, int64_t> image_size(py::handle image, const std::string& name
 }
 
 template <typename Mixer>
-void bind_mixer(py::module_& module, const char* name) {
+void bind_mixer(py::module_& module, const char* name, const char* doc) {
   std::string label = name;
-  py::class_<Mixer, py::smart_holder>(module, name)
+  py::class_<Mixer, py::smart_holder>(module, name, doc)
       .def(py::init([label](double alpha, std::optional<int64_t> num_classes) {
              if (!num_classes) throw ValueError(label + ": num_classes is required (the width of the soft targets)");
              return std::make_unique<Mixer>(alpha, *num_classes);
            }),
            py::arg("alpha") = 1.0, py::arg("num_classes") = py::none())
-      .def("__call__", [label](const Mixer& self, py::handle images, py::handle labels) {
-        Tensor image_batch = image_argument(images, label);
-        if (!py::isinstance<TensorImpl>(labels))
-          throw TypeError(label + ": expected labels as a striate.Tensor, got " + type_name(labels));
-        Tensor label_tensor = labels.cast<Tensor>();
-        std::pair<Tensor, Tensor> result;
-        {
-          py::gil_scoped_release release;
-          result = self(image_batch, label_tensor);
-        }
-        return py::make_tuple(result.first, result.second);
-      }, py::arg("images"), py::arg("labels"))
+      .def(
+          "__call__",
+          [label](const Mixer& self, py::handle images, py::handle labels) {
+            Tensor image_batch = image_argument(images, label);
+            if (!py::isinstance<TensorImpl>(labels))
+              throw TypeError(label + ": expected labels as a striate.Tensor, got " + type_name(labels));
+            Tensor label_tensor = labels.cast<Tensor>();
+            std::pair<Tensor, Tensor> result;
+            {
+              py::gil_scoped_release release;
+              result = self(image_batch, label_tensor);
+            }
+            return py::make_tuple(result.first, result.second);
+          },
+          py::arg("images"), py::arg("labels"))
       .def("__repr__", &Mixer::repr);
 }
 
@@ -150,8 +157,7 @@ void init_transforms(py::module_& m) {
   module.def("_augmentation_uniform", [] { return data::augmentation_generator().uniform(); });
 
   transform_class<data::RandomApply>(module, "RandomApply")
-      .def(py::init<std::vector<std::shared_ptr<data::Transform>>, double>(), py::arg("transforms"),
-           py::arg("p") = 0.5)
+      .def(py::init<std::vector<std::shared_ptr<data::Transform>>, double>(), py::arg("transforms"), py::arg("p") = 0.5)
       .def_property_readonly("transforms", &data::RandomApply::transforms);
 
   transform_class<data::RandomChoice>(module, "RandomChoice")
@@ -167,13 +173,13 @@ void init_transforms(py::module_& m) {
 
   transform_class<data::ToTensor>(module, "ToTensor").def(py::init<>());
 
-  transform_class<data::Pad>(module, "Pad")
+  transform_class<data::Pad>(module, "Pad", docstrings::kPad)
       .def(py::init([](py::handle padding, py::handle fill, std::string padding_mode) {
              return std::make_unique<data::Pad>(integers(padding, "Pad", "padding"), numbers(fill, "Pad", "fill"),
                                                 std::move(padding_mode));
            }),
            py::arg("padding"), py::arg("fill") = 0, py::arg("padding_mode") = "constant");
-  transform_class<data::GaussianBlur>(module, "GaussianBlur")
+  transform_class<data::GaussianBlur>(module, "GaussianBlur", docstrings::kGaussianBlur)
       .def(py::init([](py::handle kernel_size, py::handle sigma) {
              std::vector<double> range = numbers(sigma, "GaussianBlur", "sigma");
              STRIATE_CHECK(range.size() == 1 || range.size() == 2,
@@ -183,44 +189,52 @@ void init_transforms(py::module_& m) {
                                                          data::Range{range.front(), range.back()});
            }),
            py::arg("kernel_size"), py::arg("sigma") = py::make_tuple(0.1, 2.0))
-      .def_static("get_params", &data::GaussianBlur::get_params, py::arg("sigma_min"), py::arg("sigma_max"));
-  transform_class<data::Grayscale>(module, "Grayscale")
+      .def_static("get_params", &data::GaussianBlur::get_params, py::arg("sigma_min"), py::arg("sigma_max"),
+                  docstrings::kGaussianBlurGetParams);
+  transform_class<data::Grayscale>(module, "Grayscale", docstrings::kGrayscale)
       .def(py::init<int64_t>(), py::arg("num_output_channels") = 1);
-  transform_class<data::RandomGrayscale>(module, "RandomGrayscale").def(py::init<double>(), py::arg("p") = 0.1);
+  transform_class<data::RandomGrayscale>(module, "RandomGrayscale", docstrings::kRandomGrayscale)
+      .def(py::init<double>(), py::arg("p") = 0.1);
 
-  transform_class<data::Normalize>(module, "Normalize")
+  transform_class<data::Normalize>(module, "Normalize", docstrings::kNormalize)
       .def(py::init([](py::handle mean, py::handle std, bool inplace) {
              return std::make_unique<data::Normalize>(numbers(mean, "Normalize", "mean"),
                                                       numbers(std, "Normalize", "std"), inplace);
            }),
            py::arg("mean"), py::arg("std"), py::arg("inplace") = false);
 
-  transform_class<data::RandomHorizontalFlip>(module, "RandomHorizontalFlip")
+  transform_class<data::RandomHorizontalFlip>(module, "RandomHorizontalFlip", docstrings::kRandomHorizontalFlip)
       .def(py::init<double>(), py::arg("p") = 0.5);
-  transform_class<data::RandomVerticalFlip>(module, "RandomVerticalFlip").def(py::init<double>(), py::arg("p") = 0.5);
+  transform_class<data::RandomVerticalFlip>(module, "RandomVerticalFlip", docstrings::kRandomVerticalFlip)
+      .def(py::init<double>(), py::arg("p") = 0.5);
 
-  transform_class<data::RandomCrop>(module, "RandomCrop")
-      .def(py::init([](py::handle size, py::handle padding, bool pad_if_needed, py::handle fill,
-                       std::string padding_mode) {
-             std::vector<int64_t> pads = padding.is_none() ? std::vector<int64_t>{}
-                                                          : integers(padding, "RandomCrop", "padding");
-             return std::make_unique<data::RandomCrop>(integers(size, "RandomCrop", "size"), pads, pad_if_needed,
-                                                       numbers(fill, "RandomCrop", "fill"), padding_mode);
-           }),
+  transform_class<data::RandomCrop>(module, "RandomCrop", docstrings::kRandomCrop)
+      .def(py::init(
+               [](py::handle size, py::handle padding, bool pad_if_needed, py::handle fill, std::string padding_mode) {
+                 std::vector<int64_t> pads =
+                     padding.is_none() ? std::vector<int64_t>{} : integers(padding, "RandomCrop", "padding");
+                 return std::make_unique<data::RandomCrop>(integers(size, "RandomCrop", "size"), pads, pad_if_needed,
+                                                           numbers(fill, "RandomCrop", "fill"), padding_mode);
+               }),
            py::arg("size"), py::arg("padding") = py::none(), py::arg("pad_if_needed") = false, py::arg("fill") = 0,
            py::arg("padding_mode") = "constant")
-      .def_static("get_params", [](py::handle image, py::handle output_size) {
-        auto [height, width] = image_size(image, "RandomCrop");
-        std::vector<int64_t> size = integers(output_size, "RandomCrop", "output_size");
-        int64_t crop_h = size.at(0), crop_w = size.size() > 1 ? size[1] : size[0];
-        return box_tuple(data::RandomCrop::get_params(height, width, crop_h, crop_w));
-      }, py::arg("img"), py::arg("output_size"));
+      .def_static(
+          "get_params",
+          [](py::handle image, py::handle output_size) {
+            auto [height, width] = image_size(image, "RandomCrop");
+            std::vector<int64_t> size = integers(output_size, "RandomCrop", "output_size");
+            int64_t crop_h = size.at(0), crop_w = size.size() > 1 ? size[1] : size[0];
+            return box_tuple(data::RandomCrop::get_params(height, width, crop_h, crop_w));
+          },
+          py::arg("img"), py::arg("output_size"), docstrings::kRandomCropGetParams);
 
-  transform_class<data::CenterCrop>(module, "CenterCrop").def(py::init([](py::handle size) {
-    return std::make_unique<data::CenterCrop>(integers(size, "CenterCrop", "size"));
-  }), py::arg("size"));
+  transform_class<data::CenterCrop>(module, "CenterCrop", docstrings::kCenterCrop)
+      .def(py::init([](py::handle size) {
+             return std::make_unique<data::CenterCrop>(integers(size, "CenterCrop", "size"));
+           }),
+           py::arg("size"));
 
-  transform_class<data::Resize>(module, "Resize")
+  transform_class<data::Resize>(module, "Resize", docstrings::kResize)
       .def(py::init([](py::handle size, py::handle mode, std::optional<int64_t> max_size, bool antialias) {
              return std::make_unique<data::Resize>(integers(size, "Resize", "size"), interpolation(mode, "Resize"),
                                                    max_size, antialias);
@@ -228,7 +242,7 @@ void init_transforms(py::module_& m) {
            py::arg("size"), py::arg("interpolation") = "bilinear", py::arg("max_size") = py::none(),
            py::arg("antialias") = false);
 
-  transform_class<data::RandomResizedCrop>(module, "RandomResizedCrop")
+  transform_class<data::RandomResizedCrop>(module, "RandomResizedCrop", docstrings::kRandomResizedCrop)
       .def(py::init([](py::handle size, py::handle scale, py::handle ratio, py::handle mode, bool antialias) {
              const char* name = "RandomResizedCrop";
              return std::make_unique<data::RandomResizedCrop>(integers(size, name, "size"), range(scale, name, "scale"),
@@ -238,27 +252,33 @@ void init_transforms(py::module_& m) {
            py::arg("size"), py::arg("scale") = py::make_tuple(0.08, 1.0),
            py::arg("ratio") = py::make_tuple(3.0 / 4.0, 4.0 / 3.0), py::arg("interpolation") = "bilinear",
            py::arg("antialias") = false)
-      .def_static("get_params", [](py::handle image, py::handle scale, py::handle ratio) {
-        const char* name = "RandomResizedCrop";
-        auto [height, width] = image_size(image, name);
-        return box_tuple(data::RandomResizedCrop::get_params(height, width, range(scale, name, "scale"),
-                                                             range(ratio, name, "ratio")));
-      }, py::arg("img"), py::arg("scale"), py::arg("ratio"));
+      .def_static(
+          "get_params",
+          [](py::handle image, py::handle scale, py::handle ratio) {
+            const char* name = "RandomResizedCrop";
+            auto [height, width] = image_size(image, name);
+            return box_tuple(data::RandomResizedCrop::get_params(height, width, range(scale, name, "scale"),
+                                                                 range(ratio, name, "ratio")));
+          },
+          py::arg("img"), py::arg("scale"), py::arg("ratio"), docstrings::kRandomResizedCropGetParams);
 
-  transform_class<data::RandomRotation>(module, "RandomRotation")
+  transform_class<data::RandomRotation>(module, "RandomRotation", docstrings::kRandomRotation)
       .def(py::init([](py::handle degrees, py::handle mode, bool expand, py::handle center_xy, py::handle fill) {
              const char* name = "RandomRotation";
-             return std::make_unique<data::RandomRotation>(numbers(degrees, name, "degrees"),
-                                                           interpolation(mode, name), expand, center(center_xy, name),
+             return std::make_unique<data::RandomRotation>(numbers(degrees, name, "degrees"), interpolation(mode, name),
+                                                           expand, center(center_xy, name),
                                                            numbers(fill, name, "fill"));
            }),
            py::arg("degrees"), py::arg("interpolation") = "nearest", py::arg("expand") = false,
            py::arg("center") = py::none(), py::arg("fill") = 0)
-      .def_static("get_params", [](py::handle degrees) {
-        return data::RandomRotation::get_params(range(degrees, "RandomRotation", "degrees"));
-      }, py::arg("degrees"));
+      .def_static(
+          "get_params",
+          [](py::handle degrees) {
+            return data::RandomRotation::get_params(range(degrees, "RandomRotation", "degrees"));
+          },
+          py::arg("degrees"), docstrings::kRandomRotationGetParams);
 
-  transform_class<data::RandomAffine>(module, "RandomAffine")
+  transform_class<data::RandomAffine>(module, "RandomAffine", docstrings::kRandomAffine)
       .def(py::init([](py::handle degrees, py::handle translate, py::handle scale, py::handle shear, py::handle mode,
                        py::handle fill, py::handle center_xy) {
              const char* name = "RandomAffine";
@@ -271,18 +291,22 @@ void init_transforms(py::module_& m) {
            py::arg("degrees"), py::arg("translate") = py::none(), py::arg("scale") = py::none(),
            py::arg("shear") = py::none(), py::arg("interpolation") = "nearest", py::arg("fill") = 0,
            py::arg("center") = py::none())
-      .def_static("get_params", [](py::handle degrees, py::handle translate, py::handle scale_ranges,
-                                   py::handle shears, std::pair<int64_t, int64_t> image_size_wh) {
-        const char* name = "RandomAffine";
-        std::vector<double> shear = shears.is_none() ? std::vector<double>{} : numbers(shears, name, "shears");
-        data::AffineParams params = data::RandomAffine::get_params(
-            range(degrees, name, "degrees"), optional_range(translate, name, "translate"),
-            optional_range(scale_ranges, name, "scale_ranges"), shear, image_size_wh.first, image_size_wh.second);
-        return py::make_tuple(params.angle, py::make_tuple(params.translate_x, params.translate_y), params.scale,
-                              py::make_tuple(params.shear_x, params.shear_y));
-      }, py::arg("degrees"), py::arg("translate"), py::arg("scale_ranges"), py::arg("shears"), py::arg("img_size"));
+      .def_static(
+          "get_params",
+          [](py::handle degrees, py::handle translate, py::handle scale_ranges, py::handle shears,
+             std::pair<int64_t, int64_t> image_size_wh) {
+            const char* name = "RandomAffine";
+            std::vector<double> shear = shears.is_none() ? std::vector<double>{} : numbers(shears, name, "shears");
+            data::AffineParams params = data::RandomAffine::get_params(
+                range(degrees, name, "degrees"), optional_range(translate, name, "translate"),
+                optional_range(scale_ranges, name, "scale_ranges"), shear, image_size_wh.first, image_size_wh.second);
+            return py::make_tuple(params.angle, py::make_tuple(params.translate_x, params.translate_y), params.scale,
+                                  py::make_tuple(params.shear_x, params.shear_y));
+          },
+          py::arg("degrees"), py::arg("translate"), py::arg("scale_ranges"), py::arg("shears"), py::arg("img_size"),
+          docstrings::kRandomAffineGetParams);
 
-  transform_class<data::ColorJitter>(module, "ColorJitter")
+  transform_class<data::ColorJitter>(module, "ColorJitter", docstrings::kColorJitter)
       .def(py::init([](py::handle brightness, py::handle contrast, py::handle saturation, py::handle hue) {
              const char* name = "ColorJitter";
              return std::make_unique<data::ColorJitter>(
@@ -290,21 +314,25 @@ void init_transforms(py::module_& m) {
                  numbers(saturation, name, "saturation"), numbers(hue, name, "hue"));
            }),
            py::arg("brightness") = 0, py::arg("contrast") = 0, py::arg("saturation") = 0, py::arg("hue") = 0)
-      .def_static("get_params", [](py::handle brightness, py::handle contrast, py::handle saturation, py::handle hue) {
-        const char* name = "ColorJitter";
-        data::ColorJitter::Params params = data::ColorJitter::get_params(
-            optional_range(brightness, name, "brightness"), optional_range(contrast, name, "contrast"),
-            optional_range(saturation, name, "saturation"), optional_range(hue, name, "hue"));
-        std::vector<int> order(params.order.begin(), params.order.end());
-        return py::make_tuple(order, params.brightness, params.contrast, params.saturation, params.hue);
-      }, py::arg("brightness"), py::arg("contrast"), py::arg("saturation"), py::arg("hue"));
+      .def_static(
+          "get_params",
+          [](py::handle brightness, py::handle contrast, py::handle saturation, py::handle hue) {
+            const char* name = "ColorJitter";
+            data::ColorJitter::Params params = data::ColorJitter::get_params(
+                optional_range(brightness, name, "brightness"), optional_range(contrast, name, "contrast"),
+                optional_range(saturation, name, "saturation"), optional_range(hue, name, "hue"));
+            std::vector<int> order(params.order.begin(), params.order.end());
+            return py::make_tuple(order, params.brightness, params.contrast, params.saturation, params.hue);
+          },
+          py::arg("brightness"), py::arg("contrast"), py::arg("saturation"), py::arg("hue"),
+          docstrings::kColorJitterGetParams);
 
-  transform_class<data::PCALighting>(module, "PCALighting")
+  transform_class<data::PCALighting>(module, "PCALighting", docstrings::kPCALighting)
       .def(py::init<double, std::vector<double>, std::vector<std::vector<double>>>(), py::arg("alphastd") = 0.1,
            py::arg("eigval") = data::PCALighting::imagenet_eigval(),
            py::arg("eigvec") = data::PCALighting::imagenet_eigvec());
 
-  transform_class<data::RandomErasing>(module, "RandomErasing")
+  transform_class<data::RandomErasing>(module, "RandomErasing", docstrings::kRandomErasing)
       .def(py::init([](double p, py::handle scale, py::handle ratio, py::handle value, bool inplace) {
              const char* name = "RandomErasing";
              bool random_value = py::isinstance<py::str>(value);
@@ -317,31 +345,40 @@ void init_transforms(py::module_& m) {
            }),
            py::arg("p") = 0.5, py::arg("scale") = py::make_tuple(0.02, 0.33),
            py::arg("ratio") = py::make_tuple(0.3, 3.3), py::arg("value") = 0, py::arg("inplace") = false)
-      .def_static("get_params", [](py::handle image, py::handle scale, py::handle ratio) {
-        const char* name = "RandomErasing";
-        auto [height, width] = image_size(image, name);
-        std::optional<data::CropBox> box = data::RandomErasing::get_params(height, width, range(scale, name, "scale"),
-                                                                           range(ratio, name, "ratio"));
-        return box_tuple(box.value_or(data::CropBox{0, 0, height, width}));
-      }, py::arg("img"), py::arg("scale"), py::arg("ratio"));
+      .def_static(
+          "get_params",
+          [](py::handle image, py::handle scale, py::handle ratio) {
+            const char* name = "RandomErasing";
+            auto [height, width] = image_size(image, name);
+            std::optional<data::CropBox> box = data::RandomErasing::get_params(
+                height, width, range(scale, name, "scale"), range(ratio, name, "ratio"));
+            return box_tuple(box.value_or(data::CropBox{0, 0, height, width}));
+          },
+          py::arg("img"), py::arg("scale"), py::arg("ratio"), docstrings::kRandomErasingGetParams);
 
-  transform_class<data::Cutout>(module, "Cutout").def(py::init<int64_t>(), py::arg("size"));
+  transform_class<data::Cutout>(module, "Cutout", docstrings::kCutout).def(py::init<int64_t>(), py::arg("size"));
 
-  transform_class<data::FiveCrop>(module, "FiveCrop").def(py::init([](py::handle size) {
-    return std::make_unique<data::FiveCrop>(integers(size, "FiveCrop", "size"));
-  }), py::arg("size"));
-  transform_class<data::TenCrop>(module, "TenCrop").def(py::init([](py::handle size, bool vertical_flip) {
-    return std::make_unique<data::TenCrop>(integers(size, "TenCrop", "size"), vertical_flip);
-  }), py::arg("size"), py::arg("vertical_flip") = false);
+  transform_class<data::FiveCrop>(module, "FiveCrop", docstrings::kFiveCrop)
+      .def(py::init(
+               [](py::handle size) { return std::make_unique<data::FiveCrop>(integers(size, "FiveCrop", "size")); }),
+           py::arg("size"));
+  transform_class<data::TenCrop>(module, "TenCrop", docstrings::kTenCrop)
+      .def(py::init([](py::handle size, bool vertical_flip) {
+             return std::make_unique<data::TenCrop>(integers(size, "TenCrop", "size"), vertical_flip);
+           }),
+           py::arg("size"), py::arg("vertical_flip") = false);
 
-  bind_mixer<data::Mixup>(module, "Mixup");
-  bind_mixer<data::CutMix>(module, "CutMix");
+  bind_mixer<data::Mixup>(module, "Mixup", docstrings::kMixup);
+  bind_mixer<data::CutMix>(module, "CutMix", docstrings::kCutMix);
 
   auto release = py::call_guard<py::gil_scoped_release>();
-  module.def("adjust_brightness", &data::adjust_brightness, py::arg("image"), py::arg("brightness_factor"), release);
-  module.def("adjust_contrast", &data::adjust_contrast, py::arg("image"), py::arg("contrast_factor"), release);
-  module.def("adjust_saturation", &data::adjust_saturation, py::arg("image"), py::arg("saturation_factor"), release);
-  module.def("adjust_hue", &data::adjust_hue, py::arg("image"), py::arg("hue_factor"), release);
+  module.def("adjust_brightness", &data::adjust_brightness, py::arg("image"), py::arg("brightness_factor"), release,
+             docstrings::kAdjustBrightness);
+  module.def("adjust_contrast", &data::adjust_contrast, py::arg("image"), py::arg("contrast_factor"), release,
+             docstrings::kAdjustContrast);
+  module.def("adjust_saturation", &data::adjust_saturation, py::arg("image"), py::arg("saturation_factor"), release,
+             docstrings::kAdjustSaturation);
+  module.def("adjust_hue", &data::adjust_hue, py::arg("image"), py::arg("hue_factor"), release, docstrings::kAdjustHue);
 }
 
 }  // namespace striate::python

@@ -55,6 +55,22 @@ from .nn.functional import log_softmax, relu, sigmoid, softmax, tanh, unflatten 
 
 
 def flatten(input, start_dim=0, end_dim=-1):
+    """Merges dimensions ``start_dim`` to ``end_dim`` of ``input`` into one.
+
+    Args:
+        input (Tensor): The tensor.
+        start_dim (int): The first dimension merged. Default: 0.
+        end_dim (int): The last dimension merged. Default: -1.
+
+    Returns:
+        Tensor: A view when the strides allow, else a copy.
+
+    Example:
+        >>> st.flatten(st.zeros(2, 3, 4)).shape
+        striate.Size([24])
+        >>> st.flatten(st.zeros(2, 3, 4), start_dim=1).shape
+        striate.Size([2, 12])
+    """
     return input.flatten(start_dim, end_dim)
 
 float32 = dtype.float32
@@ -75,8 +91,15 @@ cmake_prefix_path = _os.path.dirname(_os.path.abspath(__file__))
 
 
 def show_config():
-    """Prints the version, compiler, CPU ISA path, OpenMP threads, CUDA backend status and how many
-    registered ops run on each device (striate.backends)."""
+    """Prints how this build of striate is configured.
+
+    The version, compiler, CPU ISA path, OpenMP threads, CUDA backend status and how many
+    registered ops run on each device (striate.backends).
+
+    Example:
+        >>> st.show_config()  # doctest: +ELLIPSIS
+        striate ...
+    """
     print(_C.show_config(), end="")
     total = len(backends.registered_ops())
     print(f"  ops: {total} registered; {len(backends.supported_ops('cpu'))} run on the CPU, "
@@ -88,10 +111,28 @@ from ._size import Size  # noqa: E402
 
 
 def is_tensor(obj):
+    """Returns True if ``obj`` is a striate Tensor (a Parameter included).
+
+    Args:
+        obj: Any object.
+
+    Example:
+        >>> st.is_tensor(st.zeros(1)), st.is_tensor([0.])
+        (True, False)
+    """
     return isinstance(obj, Tensor)
 
 
 def numel(t):
+    """Returns the number of elements of ``t``.
+
+    Args:
+        t (Tensor): The tensor.
+
+    Example:
+        >>> st.numel(st.zeros(2, 3))
+        6
+    """
     return t.numel()
 
 
@@ -101,12 +142,27 @@ _deterministic = {"enabled": False, "warn_only": False}
 
 
 def use_deterministic_algorithms(mode, *, warn_only=False):
-    """PyTorch's switch for reproducible results. striate's CPU kernels are already
-    deterministic: every parallel loop splits its range statically by the thread count, and no
-    kernel accumulates with atomics, so a run repeats bit for bit given the same seed
+    """PyTorch's switch for reproducible results; striate's CPU kernels are deterministic already.
+
+    Every parallel loop splits its range statically by the thread count, and no kernel
+    accumulates with atomics, so a run repeats bit for bit given the same seed
     (``manual_seed``), the same thread count and the same inputs. Enabling it records the
     request (``are_deterministic_algorithms_enabled``) for code that asks; no algorithm changes.
-    Tested by tests/test_hardening.py (two processes, 100 LeNet-5 steps, bit-identical losses)."""
+    Tested by tests/test_hardening.py (two processes, 100 LeNet-5 steps, bit-identical losses).
+
+    Args:
+        mode (bool): The requested mode.
+        warn_only (bool): PyTorch's flag to warn instead of raising (keyword only). Default: False.
+
+    Raises:
+        TypeError: ``mode`` is not a bool.
+
+    Example:
+        >>> st.use_deterministic_algorithms(True)
+        >>> st.are_deterministic_algorithms_enabled()
+        True
+        >>> st.use_deterministic_algorithms(False)
+    """
     if not isinstance(mode, _builtins.bool):
         raise TypeError(f"use_deterministic_algorithms: expected a bool, got {type(mode).__name__}")
     _deterministic["enabled"] = mode
@@ -114,8 +170,20 @@ def use_deterministic_algorithms(mode, *, warn_only=False):
 
 
 def are_deterministic_algorithms_enabled():
+    """Returns the mode last set by :func:`use_deterministic_algorithms` (False at start).
+
+    Example:
+        >>> st.are_deterministic_algorithms_enabled()
+        False
+    """
     return _deterministic["enabled"]
 
 
 def is_deterministic_algorithms_warn_only_enabled():
+    """Returns the ``warn_only`` flag last set by :func:`use_deterministic_algorithms`.
+
+    Example:
+        >>> st.is_deterministic_algorithms_warn_only_enabled()
+        False
+    """
     return _deterministic["warn_only"]

@@ -26,7 +26,21 @@ def _seed_value(seed, op):
 
 
 class Generator:
-    """A seeded generator (Mersenne Twister, 64-bit) on the CPU; device='cpu' only."""
+    """A seeded generator (Mersenne Twister, 64-bit) on the CPU; device='cpu' only.
+
+    Args:
+        device (str or device): Must be ``'cpu'``. Default: ``'cpu'``.
+
+    Raises:
+        ValueError: Another device.
+
+    Example:
+        >>> g = st.Generator().manual_seed(0)
+        >>> a = st.rand(3, generator=g)
+        >>> b = st.rand(3, generator=st.Generator().manual_seed(0))
+        >>> bool((a == b).all())
+        True
+    """
 
     def __init__(self, device="cpu"):
         if str(device) != "cpu":
@@ -38,6 +52,12 @@ class Generator:
 
     @property
     def device(self):
+        """The device the generator draws for (the CPU).
+
+        Example:
+            >>> st.Generator().device
+            device(type='cpu')
+        """
         return _C.device("cpu")
 
     def manual_seed(self, seed):
@@ -46,6 +66,12 @@ class Generator:
         return self
 
     def initial_seed(self):
+        """The seed the generator was last seeded with.
+
+        Example:
+            >>> st.Generator().manual_seed(3).initial_seed()
+            3
+        """
         return self._impl.initial_seed()
 
     def seed(self):

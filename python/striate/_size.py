@@ -13,6 +13,21 @@ import operator
 
 
 class Size(tuple):
+    """The shape of a tensor: a tuple of ints with PyTorch's repr (``torch.Size``'s twin).
+
+    Slicing and concatenation keep the type; it pickles as a plain tuple.
+
+    Args:
+        sizes (iterable of ints): The sizes. Default: ().
+
+    Raises:
+        TypeError: An element is not an int.
+
+    Example:
+        >>> s = st.zeros(2, 3).shape
+        >>> s, s.numel(), s[1:]
+        (striate.Size([2, 3]), 6, striate.Size([3]))
+    """
     __slots__ = ()
 
     def __new__(cls, sizes=()):

@@ -14,6 +14,13 @@ from ._size import Size
 _DEFAULT_REPR_DTYPES = (_C.dtype.float32, _C.dtype.int64, _C.dtype.bool)
 _C.dtype.__repr__ = lambda self: f"striate.{self.name}"
 _C.dtype.__str__ = _C.dtype.__repr__
+# pybind11 computes an enum's __doc__ (a static property) and gives name/value no text: pin the
+# class docstring (set in bind_tensor.cpp) as a string and document the two properties.
+_enum_doc = _C.dtype.__doc__
+del _C.dtype.__doc__
+_C.dtype.__doc__ = _enum_doc
+_C.dtype.name = property(_C.dtype.name.fget, doc="The dtype's name, e.g. ``'float32'``.")
+_C.dtype.value = property(_C.dtype.value.fget, doc="The dtype's number in the C++ enum.")
 
 
 def _dims(args, op):
@@ -35,31 +42,115 @@ def _method(fn):
 
 @_method
 def view(self, *shape):
+    """Returns a view with a new shape and the same data (no copy).
+
+    Args:
+        *shape (int or sequence of ints): The new shape; one entry may be -1 (inferred).
+
+    Returns:
+        Tensor: A view sharing memory with ``self``.
+
+    Raises:
+        ValueError: The shape does not match the number of elements, or the strides do not
+            allow a view (use :meth:`reshape`).
+
+    Example:
+        >>> st.arange(6).view(2, 3)
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+        >>> st.arange(6).view(-1, 2).shape
+        striate.Size([3, 2])
+    """
     return self._view(_dims(shape, "view"))
 
 
 @_method
 def reshape(self, *shape):
+    """Returns a tensor with a new shape: a view when the strides allow, else a copy.
+
+    Args:
+        *shape (int or sequence of ints): The new shape; one entry may be -1 (inferred).
+
+    Returns:
+        Tensor: The reshaped tensor.
+
+    Raises:
+        ValueError: The shape does not match the number of elements.
+
+    Example:
+        >>> st.arange(6).reshape(3, 2).t().reshape(-1)
+        tensor([0, 2, 4, 1, 3, 5])
+    """
     return self._reshape(_dims(shape, "reshape"))
 
 
 @_method
 def permute(self, *dims):
+    """Returns a view with the dimensions reordered: dimension ``i`` of the result is ``dims[i]``.
+
+    Args:
+        *dims (int or sequence of ints): A permutation of ``0 .. ndim-1``.
+
+    Returns:
+        Tensor: A view sharing memory with ``self``.
+
+    Raises:
+        ValueError: ``dims`` is not a permutation of the dimensions.
+
+    Example:
+        >>> st.zeros(2, 3, 4).permute(2, 0, 1).shape
+        striate.Size([4, 2, 3])
+    """
     return self._permute(_dims(dims, "permute"))
 
 
 @_method
 def expand(self, *sizes):
+    """Returns a view broadcast to ``sizes`` without copying (size-1 dimensions get stride 0).
+
+    Args:
+        *sizes (int or sequence of ints): The new sizes; -1 keeps a dimension's size. New
+            dimensions may be added in front.
+
+    Returns:
+        Tensor: A view sharing memory with ``self`` (do not write into it).
+
+    Raises:
+        ValueError: A dimension of size other than 1 would change.
+
+    Example:
+        >>> st.tensor([[1.], [2.]]).expand(2, 3)
+        tensor([[1., 1., 1.],
+                [2., 2., 2.]])
+    """
     return self._expand(_dims(sizes, "expand"))
 
 
 @_method
 def view_as(self, other):
+    """Returns ``self.view(other.shape)``.
+
+    Args:
+        other (Tensor): The tensor whose shape to take.
+
+    Example:
+        >>> st.arange(4).view_as(st.zeros(2, 2)).shape
+        striate.Size([2, 2])
+    """
     return self._view(list(other.shape))
 
 
 @_method
 def reshape_as(self, other):
+    """Returns ``self.reshape(other.shape)``.
+
+    Args:
+        other (Tensor): The tensor whose shape to take.
+
+    Example:
+        >>> st.arange(4).reshape_as(st.zeros(2, 2)).shape
+        striate.Size([2, 2])
+    """
     return self._reshape(list(other.shape))
 
 
@@ -74,7 +165,21 @@ def _shape(self):
 
 
 def _size(self, dim=None):
-    """size() -> striate.Size of the shape; size(dim) -> that dimension's length."""
+    """Returns the shape as a :class:`striate.Size`, or the length of dimension ``dim``.
+
+    Args:
+        dim (int, optional): One dimension. Default: None (the whole shape).
+
+    Raises:
+        IndexError: ``dim`` is out of range.
+
+    Example:
+        >>> x = st.zeros(2, 3)
+        >>> x.size()
+        striate.Size([2, 3])
+        >>> x.size(-1)
+        3
+    """
     return _size_method(self, dim) if dim is not None else Size(_shape_tuple(self))
 
 
@@ -183,16 +288,47 @@ for _name, _dt in [
     ("bool", _C.dtype.bool),
     ("byte", _C.dtype.uint8),
 ]:
-    setattr(Tensor, _name, (lambda dt: lambda self: self._to_dtype(dt))(_dt))
+    _convert = (lambda dt: lambda self: self._to_dtype(dt))(_dt)
+    _convert.__name__ = _convert.__qualname__ = _name
+    _convert.__doc__ = (
+        f"Returns ``self`` cast to {_dt} (``self`` itself when it is {_dt} already).\n\n"
+        f"Example:\n    >>> st.tensor([1.5, -2.0]).{_name}().dtype\n    {_dt!r}\n"
+    )
+    setattr(Tensor, _name, _convert)
 
 
 @_method
 def cpu(self):
+    """Returns a copy in CPU memory, or ``self`` when it is there already.
+
+    Example:
+        >>> x = st.ones(2)
+        >>> x.cpu() is x
+        True
+    """
     return self._to_device("cpu")
 
 
 @_method
 def cuda(self, device=None, non_blocking=False):
+    """Returns a copy on a CUDA device, or ``self`` when it is there already.
+
+    Args:
+        device (int, str or device, optional): The target. Default: None (the current device).
+        non_blocking (bool): Copy asynchronously from pinned memory. Default: False.
+
+    Returns:
+        Tensor: The tensor on the GPU.
+
+    Raises:
+        RuntimeError: striate was built without CUDA, or no such device exists.
+
+    Example:
+        >>> x = st.ones(2)
+        >>> y = x.cuda() if st.cuda.is_available() else x
+        >>> y.shape
+        striate.Size([2])
+    """
     if device is None:
         from . import cuda as _cuda
 
@@ -211,12 +347,33 @@ def record_stream(self, stream):
 
 @_method
 def type_as(self, other):
+    """Returns ``self`` cast to ``other``'s dtype (``self`` itself when they agree).
+
+    Args:
+        other (Tensor): The tensor whose dtype to take.
+
+    Example:
+        >>> st.arange(2).type_as(st.zeros(1))
+        tensor([0., 1.])
+    """
     return self._to_dtype(other.dtype)
 
 
 # new_*: dtype and device default to self's, as in torch.
 @_method
 def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+    """Returns a tensor of zeros with ``self``'s dtype and device; see :func:`striate.zeros`.
+
+    Args:
+        *size (int or sequence of ints): The shape.
+        dtype (dtype, optional): The element type. Default: None (``self.dtype``).
+        device (str or device, optional): Where to put it. Default: None (``self.device``).
+        requires_grad (bool): Record operations for autograd. Default: False.
+
+    Example:
+        >>> st.ones(1, dtype=st.float64).new_zeros(2)
+        tensor([0., 0.], dtype=striate.float64)
+    """
     from ._creation import zeros
 
     return zeros(*size, dtype=dtype or self.dtype,
@@ -226,6 +383,18 @@ def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
 
 @_method
 def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+    """Returns a tensor of ones with ``self``'s dtype and device; see :func:`striate.ones`.
+
+    Args:
+        *size (int or sequence of ints): The shape.
+        dtype (dtype, optional): The element type. Default: None (``self.dtype``).
+        device (str or device, optional): Where to put it. Default: None (``self.device``).
+        requires_grad (bool): Record operations for autograd. Default: False.
+
+    Example:
+        >>> st.arange(3).new_ones(2)
+        tensor([1, 1])
+    """
     from ._creation import ones
 
     return ones(*size, dtype=dtype or self.dtype,
@@ -235,6 +404,19 @@ def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
 
 @_method
 def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+    """Returns a tensor filled with ``fill_value`` with ``self``'s dtype and device.
+
+    Args:
+        size (sequence of ints): The shape.
+        fill_value (number): The value of every element.
+        dtype (dtype, optional): The element type. Default: None (``self.dtype``).
+        device (str or device, optional): Where to put it. Default: None (``self.device``).
+        requires_grad (bool): Record operations for autograd. Default: False.
+
+    Example:
+        >>> st.zeros(1).new_full((2,), 3.)
+        tensor([3., 3.])
+    """
     from ._creation import full
 
     return full(size, fill_value, dtype=dtype or self.dtype,
@@ -244,6 +426,18 @@ def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=Fals
 
 @_method
 def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+    """Copies ``data`` into a new tensor of ``self``'s dtype and device (:func:`striate.tensor`).
+
+    Args:
+        data: A number, a (nested) list, a NumPy array or a tensor.
+        dtype (dtype, optional): The element type. Default: None (``self.dtype``).
+        device (str or device, optional): Where to put it. Default: None (``self.device``).
+        requires_grad (bool): Record operations for autograd. Default: False.
+
+    Example:
+        >>> st.zeros(1, dtype=st.float64).new_tensor([1, 2])
+        tensor([1., 2.], dtype=striate.float64)
+    """
     from ._creation import tensor
 
     return tensor(data, dtype=dtype or self.dtype,
@@ -256,6 +450,31 @@ def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
 
 @_method
 def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    """Computes the gradient of this tensor with respect to the graph's leaves.
+
+    Walks the recorded graph backwards from ``self`` and adds ``d self / d leaf`` (times
+    ``gradient``) into the ``grad`` of every leaf that requires grad; fan-out sums.
+
+    Args:
+        gradient (Tensor, optional): The gradient of some scalar with respect to ``self``;
+            required unless ``self`` has one element. Default: None (ones).
+        retain_graph (bool, optional): Keep the graph's saved tensors for another backward.
+            Default: None (False).
+        create_graph (bool): Record the backward pass for higher-order gradients; only False is
+            supported. Default: False.
+        inputs (sequence of Tensor, optional): Not supported; must be None. Default: None.
+
+    Raises:
+        RuntimeError: ``self`` does not require grad, or the graph was freed by an earlier
+            backward (pass ``retain_graph=True``).
+        NotImplementedError: ``create_graph=True`` or ``inputs`` given.
+
+    Example:
+        >>> x = st.tensor([1., 2., 3.], requires_grad=True)
+        >>> (x ** 2).sum().backward()
+        >>> x.grad
+        tensor([2., 4., 6.])
+    """
     if create_graph:
         raise NotImplementedError(
             "backward: create_graph=True (higher-order gradients) is not supported yet"
@@ -272,6 +491,15 @@ def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=
 
 @_method
 def item(self):
+    """Returns the value of a one-element tensor as a Python number.
+
+    Raises:
+        ValueError: The tensor has more than one element.
+
+    Example:
+        >>> st.tensor([[2.5]]).item()
+        2.5
+    """
     if self.numel() != 1:
         raise ValueError(
             f"item: a Tensor with {self.numel()} elements cannot be converted to a scalar"
@@ -283,6 +511,12 @@ def item(self):
 
 @_method
 def tolist(self):
+    """Returns the tensor's values as (nested) Python lists of numbers.
+
+    Example:
+        >>> st.tensor([[1, 2], [3, 4]]).tolist()
+        [[1, 2], [3, 4]]
+    """
     return self.detach().cpu().numpy().tolist()
 
 
@@ -568,6 +802,21 @@ def __setitem__(self, index, value):
 
 @_method
 def movedim(self, source, destination):
+    """Moves dimension(s) ``source`` to position(s) ``destination`` (a view).
+
+    The other dimensions keep their order.
+
+    Args:
+        source (int or sequence of ints): The dimensions to move.
+        destination (int or sequence of ints): Their new positions.
+
+    Raises:
+        ValueError: ``source`` and ``destination`` differ in length.
+
+    Example:
+        >>> st.zeros(2, 3, 4).movedim(0, -1).shape
+        striate.Size([3, 4, 2])
+    """
     src = [source] if _is_int(source) else list(source)
     dst = [destination] if _is_int(destination) else list(destination)
     if len(src) != len(dst):

@@ -63,35 +63,162 @@ def _tensor(value, op, name="input"):
 
 
 def reshape(input, shape):
+    """Returns ``input`` with a new shape: a view when possible, else a copy.
+
+    Args:
+        input (Tensor): The tensor.
+        shape (sequence of ints): The new shape; one entry may be -1.
+
+    Returns:
+        Tensor: See :meth:`Tensor.reshape`.
+
+    Raises:
+        TypeError: ``input`` is not a Tensor.
+        ValueError: The shape does not match the number of elements.
+
+    Example:
+        >>> st.reshape(st.arange(4), (2, 2))
+        tensor([[0, 1],
+                [2, 3]])
+    """
     return _tensor(input, "reshape").reshape(shape)
 
 
 def squeeze(input, dim=None):
+    """Removes dimensions of size 1: all of them, or ``dim`` if it has size 1 (a view).
+
+    Args:
+        input (Tensor): The tensor.
+        dim (int, optional): The one dimension to remove. Default: None (all of size 1).
+
+    Returns:
+        Tensor: A view sharing memory with ``input``.
+
+    Example:
+        >>> st.squeeze(st.zeros(2, 1, 3)).shape
+        striate.Size([2, 3])
+    """
     input = _tensor(input, "squeeze")
     return input.squeeze() if dim is None else input.squeeze(dim)
 
 
 def unsqueeze(input, dim):
+    """Inserts a dimension of size 1 at ``dim`` (a view).
+
+    Args:
+        input (Tensor): The tensor.
+        dim (int): Position of the new dimension, in ``[-ndim - 1, ndim]``.
+
+    Returns:
+        Tensor: A view sharing memory with ``input``.
+
+    Example:
+        >>> st.unsqueeze(st.zeros(3), 1).shape
+        striate.Size([3, 1])
+    """
     return _tensor(input, "unsqueeze").unsqueeze(dim)
 
 
 def transpose(input, dim0, dim1):
+    """Swaps dimensions ``dim0`` and ``dim1`` (a view).
+
+    Args:
+        input (Tensor): The tensor.
+        dim0 (int): The first dimension.
+        dim1 (int): The second dimension.
+
+    Returns:
+        Tensor: A view sharing memory with ``input``.
+
+    Raises:
+        IndexError: A dimension is out of range.
+
+    Example:
+        >>> st.transpose(st.zeros(2, 3), 0, 1).shape
+        striate.Size([3, 2])
+    """
     return _tensor(input, "transpose").transpose(dim0, dim1)
 
 
 def permute(input, dims):
+    """Reorders the dimensions: dimension ``i`` of the result is ``dims[i]`` (a view).
+
+    Args:
+        input (Tensor): The tensor.
+        dims (sequence of ints): A permutation of ``0 .. ndim-1``.
+
+    Returns:
+        Tensor: A view sharing memory with ``input``.
+
+    Example:
+        >>> st.permute(st.zeros(2, 3, 4), (2, 0, 1)).shape
+        striate.Size([4, 2, 3])
+    """
     return _tensor(input, "permute").permute(dims)
 
 
 def narrow(input, dim, start, length):
+    """The slice ``start:start + length`` of dimension ``dim`` (a view).
+
+    Args:
+        input (Tensor): The tensor.
+        dim (int): The dimension.
+        start (int): The first index.
+        length (int): How many entries.
+
+    Returns:
+        Tensor: A view sharing memory with ``input``.
+
+    Raises:
+        IndexError: The range leaves the dimension.
+
+    Example:
+        >>> st.narrow(st.arange(6), 0, 2, 3)
+        tensor([2, 3, 4])
+    """
     return _tensor(input, "narrow").narrow(dim, start, length)
 
 
 def movedim(input, source, destination):
+    """Moves dimension(s) ``source`` to position(s) ``destination`` (a view).
+
+    Args:
+        input (Tensor): The tensor.
+        source (int or sequence of ints): The dimensions to move.
+        destination (int or sequence of ints): Their new positions.
+
+    Returns:
+        Tensor: A view; the other dimensions keep their order.
+
+    Raises:
+        ValueError: ``source`` and ``destination`` differ in length.
+
+    Example:
+        >>> st.movedim(st.zeros(2, 3, 4), 0, -1).shape
+        striate.Size([3, 4, 2])
+    """
     return _tensor(input, "movedim").movedim(source, destination)
 
 
 def concatenate(tensors, dim=0):
+    """Concatenates tensors along an existing dimension (alias of :func:`striate.cat`).
+
+    ``striate.concat`` is the same function.
+
+    Args:
+        tensors (sequence of Tensor): Tensors whose sizes agree except in ``dim``.
+        dim (int): The dimension to join along. Default: 0.
+
+    Returns:
+        Tensor: A new tensor.
+
+    Raises:
+        ValueError: The list is empty or the other sizes disagree.
+
+    Example:
+        >>> st.concatenate([st.zeros(1, 2), st.ones(1, 2)]).shape
+        striate.Size([2, 2])
+    """
     return _st().cat(tensors, dim)
 
 
@@ -100,10 +227,38 @@ concat = concatenate
 
 @_method("clip")
 def clip(input, min=None, max=None):
+    """Clamps every element into ``[min, max]`` (alias of :func:`striate.clamp`).
+
+    Also a Tensor method: ``x.clip(min, max)``.
+
+    Args:
+        input (Tensor): The tensor.
+        min (number, optional): Lower bound. Default: None (unbounded).
+        max (number, optional): Upper bound. Default: None (unbounded).
+
+    Returns:
+        Tensor: A new tensor of the same shape.
+
+    Raises:
+        ValueError: Both bounds are None.
+
+    Example:
+        >>> st.clip(st.tensor([-2., 0.5, 2.]), -1., 1.)
+        tensor([-1.0000,  0.5000,  1.0000])
+    """
     return _tensor(input, "clip").clamp(min, max)
 
 
 # ---- comparisons and predicates ------------------------------------------------------------
+
+
+_COMPARE_EXAMPLES = {
+    "ne": "tensor([True, False, True])",
+    "lt": "tensor([True, False, False])",
+    "le": "tensor([True, True, False])",
+    "gt": "tensor([False, False, True])",
+    "ge": "tensor([False, True, True])",
+}
 
 
 def _compare(name, symbol):
@@ -111,7 +266,16 @@ def _compare(name, symbol):
         return getattr(_tensor(input, name), symbol)(other)
 
     compare.__name__ = name
-    compare.__doc__ = f"input {symbol.strip('_')} other, elementwise (a bool tensor; broadcasts)."
+    op = {"ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}[name]
+    compare.__doc__ = (
+        f"Elementwise ``input {op} other``, as a bool tensor (the operands broadcast).\n\n"
+        "Also a Tensor method and the operator.\n\n"
+        "Args:\n    input (Tensor): The first operand.\n"
+        "    other (Tensor or number): The second operand.\n\n"
+        "Returns:\n    Tensor: bool, of the broadcast shape.\n\n"
+        f"Example:\n    >>> st.{name}(st.tensor([1, 2, 3]), 2)\n"
+        f"    {_COMPARE_EXAMPLES[name]}\n"
+    )
     setattr(Tensor, name, compare)
     return compare
 
@@ -125,7 +289,20 @@ ge = _compare("ge", "__ge__")
 
 @_method()
 def isnan(input):
-    """Where input is NaN (a bool tensor; all False for integer and bool tensors)."""
+    """Where ``input`` is NaN, as a bool tensor (all False for integer and bool tensors).
+
+    Also a Tensor method.
+
+    Args:
+        input (Tensor): The tensor.
+
+    Returns:
+        Tensor: bool, of ``input``'s shape.
+
+    Example:
+        >>> st.isnan(st.tensor([1., float('nan'), float('inf')]))
+        tensor([False, True, False])
+    """
     input = _tensor(input, "isnan")
     if not input.is_floating_point():
         return _st().zeros(input.shape, dtype=_C.dtype.bool, device=input.device)
@@ -134,7 +311,20 @@ def isnan(input):
 
 @_method()
 def isinf(input):
-    """Where input is +inf or -inf (a bool tensor)."""
+    """Where ``input`` is +inf or -inf, as a bool tensor.
+
+    Also a Tensor method.
+
+    Args:
+        input (Tensor): The tensor.
+
+    Returns:
+        Tensor: bool, of ``input``'s shape.
+
+    Example:
+        >>> st.isinf(st.tensor([1., float('nan'), float('inf')]))
+        tensor([False, False, True])
+    """
     input = _tensor(input, "isinf")
     if not input.is_floating_point():
         return _st().zeros(input.shape, dtype=_C.dtype.bool, device=input.device)
@@ -143,7 +333,20 @@ def isinf(input):
 
 @_method()
 def isfinite(input):
-    """Where input is neither NaN nor infinite (a bool tensor)."""
+    """Where ``input`` is neither NaN nor infinite, as a bool tensor.
+
+    Also a Tensor method.
+
+    Args:
+        input (Tensor): The tensor.
+
+    Returns:
+        Tensor: bool, of ``input``'s shape.
+
+    Example:
+        >>> st.isfinite(st.tensor([1., float('nan'), float('inf')]))
+        tensor([True, False, False])
+    """
     input = _tensor(input, "isfinite")
     if not input.is_floating_point():
         return _st().ones(input.shape, dtype=_C.dtype.bool, device=input.device)
@@ -165,13 +368,44 @@ def _reduce_bool(input, dim, keepdim, op, every):
 
 @_method()
 def all(input, dim=None, keepdim=False):
-    """Whether every element (along dim) is nonzero: a bool tensor."""
+    """Whether every element (along ``dim``) is non-zero, as a bool tensor.
+
+    Also a Tensor method.
+
+    Args:
+        input (Tensor): The tensor.
+        dim (int, optional): The dimension to reduce. Default: None (all elements).
+        keepdim (bool): Keep ``dim`` with size 1. Default: False.
+
+    Returns:
+        Tensor: bool.
+
+    Example:
+        >>> x = st.tensor([[True, False], [True, True]])
+        >>> st.all(x), st.all(x, dim=1)
+        (tensor(False), tensor([False, True]))
+    """
     return _reduce_bool(input, dim, keepdim, "all", True)
 
 
 @_method()
 def any(input, dim=None, keepdim=False):
-    """Whether any element (along dim) is nonzero: a bool tensor."""
+    """Whether any element (along ``dim``) is non-zero, as a bool tensor.
+
+    Also a Tensor method.
+
+    Args:
+        input (Tensor): The tensor.
+        dim (int, optional): The dimension to reduce. Default: None (all elements).
+        keepdim (bool): Keep ``dim`` with size 1. Default: False.
+
+    Returns:
+        Tensor: bool.
+
+    Example:
+        >>> st.any(st.tensor([[0., 1.], [0., 0.]]), dim=1)
+        tensor([True, False])
+    """
     return _reduce_bool(input, dim, keepdim, "any", False)
 
 
@@ -180,8 +414,28 @@ def any(input, dim=None, keepdim=False):
 
 @_method()
 def split(tensor, split_size_or_sections, dim=0):
-    """Pieces of `split_size_or_sections` along dim (the last may be smaller), or pieces of the
-    given sizes (a list that must add up to the dim's size). Views, as narrow's."""
+    """Splits ``tensor`` along ``dim`` into views of one size, or of the given sizes.
+
+    With an int, every piece has that size except perhaps the last; with a list, the pieces have
+    those sizes, which must add up to the dimension's size. Also a Tensor method.
+
+    Args:
+        tensor (Tensor): The tensor.
+        split_size_or_sections (int or list of ints): The piece size, or each piece's size.
+        dim (int): The dimension to split. Default: 0.
+
+    Returns:
+        tuple of Tensor: Views sharing memory with ``tensor``.
+
+    Raises:
+        ValueError: The sizes do not add up, or the size is not positive.
+
+    Example:
+        >>> [t.tolist() for t in st.split(st.arange(5), 2)]
+        [[0, 1], [2, 3], [4]]
+        >>> [t.tolist() for t in st.split(st.arange(5), [1, 4])]
+        [[0], [1, 2, 3, 4]]
+    """
     tensor = _tensor(tensor, "split", "tensor")
     d = _dim(dim, tensor.dim(), "split")
     length = tensor.shape[d]
@@ -204,7 +458,26 @@ def split(tensor, split_size_or_sections, dim=0):
 
 @_method()
 def chunk(input, chunks, dim=0):
-    """At most `chunks` pieces of equal size (the last smaller) along dim, as torch.chunk."""
+    """Splits ``input`` into at most ``chunks`` equal views along ``dim`` (the last smaller).
+
+    Also a Tensor method.
+
+    Args:
+        input (Tensor): The tensor.
+        chunks (int): The number of pieces wanted.
+        dim (int): The dimension to split. Default: 0.
+
+    Returns:
+        tuple of Tensor: Views sharing memory with ``input``.
+
+    Raises:
+        ValueError: ``chunks`` is not positive.
+
+    Example:
+        >>> a, b = st.arange(6).view(2, 3).chunk(2, dim=0)
+        >>> b
+        tensor([[3, 4, 5]])
+    """
     input = _tensor(input, "chunk")
     chunks = _int(chunks, "chunk", "chunks")
     if chunks <= 0:
@@ -216,7 +489,21 @@ def chunk(input, chunks, dim=0):
 
 @_method()
 def unbind(input, dim=0):
-    """The slices along dim, each without that dim."""
+    """The slices of ``input`` along ``dim``, each without that dimension (views).
+
+    Also a Tensor method.
+
+    Args:
+        input (Tensor): The tensor.
+        dim (int): The dimension to remove. Default: 0.
+
+    Returns:
+        tuple of Tensor: ``input.shape[dim]`` views.
+
+    Example:
+        >>> st.unbind(st.tensor([[1, 2], [3, 4]]), dim=1)
+        (tensor([1, 3]), tensor([2, 4]))
+    """
     input = _tensor(input, "unbind")
     d = _dim(dim, input.dim(), "unbind")
     return tuple(input.select(d, i) for i in range(input.shape[d]))
@@ -224,7 +511,22 @@ def unbind(input, dim=0):
 
 @_method()
 def flip(input, dims):
-    """input with the order of elements along each of dims reversed (a copy)."""
+    """Reverses the order of the elements along each of ``dims`` (a copy).
+
+    Also a Tensor method.
+
+    Args:
+        input (Tensor): The tensor.
+        dims (int or sequence of ints): The dimensions to reverse.
+
+    Returns:
+        Tensor: A new tensor of ``input``'s shape.
+
+    Example:
+        >>> st.flip(st.tensor([[1, 2], [3, 4]]), [1])
+        tensor([[2, 1],
+                [4, 3]])
+    """
     input = _tensor(input, "flip")
     if isinstance(dims, int):
         dims = [dims]
@@ -250,7 +552,22 @@ def _repeat_sizes(args, op):
 
 @_method()
 def repeat(self, *sizes):
-    """self tiled sizes[i] times along dim i (leading new dims when sizes is longer)."""
+    """Tiles ``self`` ``sizes[i]`` times along dimension i (new leading dims for extra sizes).
+
+    Args:
+        *sizes (int or sequence of ints): The repeat counts, at least ``self.ndim`` of them.
+
+    Returns:
+        Tensor: A new tensor.
+
+    Raises:
+        ValueError: Fewer sizes than dimensions.
+
+    Example:
+        >>> st.tensor([1, 2]).repeat(2, 2)
+        tensor([[1, 2, 1, 2],
+                [1, 2, 1, 2]])
+    """
     sizes = _repeat_sizes(sizes, "repeat")
     if len(sizes) < self.dim():
         raise ValueError(f"repeat: expected at least {self.dim()} repeat counts (one per dim), "
@@ -267,13 +584,44 @@ def repeat(self, *sizes):
 
 @_method()
 def tile(input, dims):
-    """input repeated dims[i] times along dim i; fewer dims than input's are padded with 1s."""
+    """Repeats ``input`` ``dims[i]`` times along dimension i; missing leading dims count as 1.
+
+    Also a Tensor method.
+
+    Args:
+        input (Tensor): The tensor.
+        dims (sequence of ints): The repeat counts.
+
+    Returns:
+        Tensor: A new tensor.
+
+    Example:
+        >>> st.tile(st.tensor([1, 2]), (3,))
+        tensor([1, 2, 1, 2, 1, 2])
+    """
     input = _tensor(input, "tile")
     dims = _repeat_sizes((dims,), "tile")
     return repeat(input, [1] * (input.dim() - len(dims)) + dims)
 
 
 def broadcast_to(input, size):
+    """Broadcasts ``input`` to ``size`` without copying (a view; see :meth:`Tensor.expand`).
+
+    Args:
+        input (Tensor): The tensor.
+        size (sequence of ints): The target shape; -1 keeps a dimension.
+
+    Returns:
+        Tensor: A view with stride 0 along the broadcast dimensions.
+
+    Raises:
+        ValueError: The shapes are not broadcast-compatible.
+
+    Example:
+        >>> st.broadcast_to(st.tensor([1., 2.]), (2, 2))
+        tensor([[1., 2.],
+                [1., 2.]])
+    """
     return _tensor(input, "broadcast_to").expand(list(size))
 
 
@@ -281,7 +629,24 @@ def broadcast_to(input, size):
 
 
 def dot(input, other):
-    """The inner product of two 1-D tensors of one length (a 0-d tensor)."""
+    """The inner product of two 1-D tensors of one length, as a 0-d tensor.
+
+    Also a Tensor method.
+
+    Args:
+        input (Tensor): A 1-D tensor.
+        other (Tensor): A 1-D tensor of the same length.
+
+    Returns:
+        Tensor: 0-dimensional.
+
+    Raises:
+        ValueError: An operand is not 1-D or the lengths differ.
+
+    Example:
+        >>> st.dot(st.tensor([1., 2.]), st.tensor([3., 4.]))
+        tensor(11.)
+    """
     for name, t in (("input", input), ("other", other)):
         if _tensor(t, "dot", name).dim() != 1:
             raise ValueError(f"dot: expected {name} as a 1-D tensor, got {t.dim()}-D")
@@ -292,7 +657,22 @@ def dot(input, other):
 
 
 def outer(input, vec2):
-    """The outer product of two 1-D tensors: (n, m)."""
+    """The outer product of two 1-D tensors: ``out[i, j] = input[i] * vec2[j]``.
+
+    Also a Tensor method.
+
+    Args:
+        input (Tensor): A 1-D tensor of length n.
+        vec2 (Tensor): A 1-D tensor of length m.
+
+    Returns:
+        Tensor: (n, m).
+
+    Example:
+        >>> st.outer(st.tensor([1., 2.]), st.tensor([1., 10.]))
+        tensor([[ 1., 10.],
+                [ 2., 20.]])
+    """
     for name, t in (("input", input), ("vec2", vec2)):
         if _tensor(t, "outer", name).dim() != 1:
             raise ValueError(f"outer: expected {name} as a 1-D tensor, got {t.dim()}-D")
@@ -301,7 +681,24 @@ def outer(input, vec2):
 
 @_method()
 def mm(input, mat2):
-    """The matrix product of two 2-D tensors (no broadcasting; matmul broadcasts)."""
+    """The matrix product of two 2-D tensors (no broadcasting; :func:`striate.matmul` broadcasts).
+
+    Also a Tensor method.
+
+    Args:
+        input (Tensor): (n, m).
+        mat2 (Tensor): (m, p).
+
+    Returns:
+        Tensor: (n, p).
+
+    Raises:
+        ValueError: An operand is not 2-D or the inner sizes differ.
+
+    Example:
+        >>> st.mm(st.ones(2, 3), st.ones(3, 4)).shape
+        striate.Size([2, 4])
+    """
     for name, t in (("input", input), ("mat2", mat2)):
         if _tensor(t, "mm", name).dim() != 2:
             raise ValueError(f"mm: expected {name} as a 2-D matrix, got {t.dim()}-D")
@@ -310,7 +707,24 @@ def mm(input, mat2):
 
 @_method()
 def bmm(input, mat2):
-    """Batched matrix products of two 3-D tensors with one batch size."""
+    """Batched matrix products of two 3-D tensors with one batch size.
+
+    Also a Tensor method.
+
+    Args:
+        input (Tensor): (b, n, m).
+        mat2 (Tensor): (b, m, p).
+
+    Returns:
+        Tensor: (b, n, p).
+
+    Raises:
+        ValueError: An operand is not 3-D, or the batch or inner sizes differ.
+
+    Example:
+        >>> st.bmm(st.ones(5, 2, 3), st.ones(5, 3, 4)).shape
+        striate.Size([5, 2, 4])
+    """
     for name, t in (("input", input), ("mat2", mat2)):
         if _tensor(t, "bmm", name).dim() != 3:
             raise ValueError(f"bmm: expected {name} as a 3-D tensor (batch, n, m), got "
@@ -325,7 +739,23 @@ def bmm(input, mat2):
 
 
 def as_tensor(data, dtype=None, device=None):
-    """data as a tensor, sharing memory when it already is one of that dtype and device."""
+    """``data`` as a tensor, sharing memory when it already is a tensor of that dtype and device.
+
+    Args:
+        data: A tensor, a NumPy array, a (nested) list or a number.
+        dtype (dtype, optional): The element type. Default: None (kept or inferred).
+        device (str or device, optional): Where to put it. Default: None (kept, or the CPU).
+
+    Returns:
+        Tensor: ``data`` itself when nothing changes, else a new tensor.
+
+    Example:
+        >>> x = st.ones(2)
+        >>> st.as_tensor(x) is x
+        True
+        >>> st.as_tensor([1, 2], dtype=st.float64)
+        tensor([1., 2.], dtype=striate.float64)
+    """
     st = _st()
     if isinstance(data, Tensor):
         if (dtype is None or data.dtype == dtype) and (device is None or
@@ -336,7 +766,16 @@ def as_tensor(data, dtype=None, device=None):
 
 
 def seed():
-    """Seeds the default generator from the operating system's entropy and returns the seed."""
+    """Seeds the default generator from the operating system's entropy and returns the seed.
+
+    Returns:
+        int: The seed, below 2**63.
+
+    Example:
+        >>> s = st.seed()
+        >>> st.initial_seed() == s
+        True
+    """
     value = int.from_bytes(os.urandom(8), "little") & ((1 << 63) - 1)
     _st().manual_seed(value)
     return value
@@ -344,6 +783,18 @@ def seed():
 
 @_method("new_empty")
 def _new_empty(self, size, *, dtype=None, device=None, requires_grad=False):
+    """Returns a new tensor with ``self``'s dtype and device; striate fills it with zeros.
+
+    Args:
+        size (int or sequence of ints): The shape.
+        dtype (dtype, optional): The element type. Default: None (``self.dtype``).
+        device (str or device, optional): Where to put it. Default: None (``self.device``).
+        requires_grad (bool): Record operations for autograd. Default: False.
+
+    Example:
+        >>> st.zeros(1, dtype=st.int64).new_empty((2, 3)).shape
+        striate.Size([2, 3])
+    """
     return self.new_zeros(size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 

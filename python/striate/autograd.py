@@ -40,16 +40,61 @@ class _GradMode:
 
 
 class no_grad(_GradMode):  # noqa: N801
-    """Context manager / decorator: operations record no graph and save nothing."""
+    """Context manager and decorator that turns gradient recording off.
+
+    Inside, operations record no graph and save nothing for backward, so results have
+    ``requires_grad=False`` and memory is freed at once: use it for evaluation and for
+    in-place updates of parameters. Thread-local; restores the previous mode on exit.
+
+    Example:
+        >>> x = st.ones(2, requires_grad=True)
+        >>> with st.no_grad():
+        ...     y = x * 2
+        >>> y.requires_grad
+        False
+        >>> @st.no_grad()
+        ... def evaluate(t):
+        ...     return t * 2
+        >>> evaluate(x).requires_grad
+        False
+    """
 
     mode = False
 
 
 class enable_grad(_GradMode):  # noqa: N801
+    """Context manager and decorator that turns gradient recording on (inside ``no_grad``).
+
+    Example:
+        >>> x = st.ones(2, requires_grad=True)
+        >>> with st.no_grad():
+        ...     with st.enable_grad():
+        ...         y = x * 2
+        >>> y.requires_grad
+        True
+    """
+
     mode = True
 
 
 class set_grad_enabled(_GradMode):  # noqa: N801
+    """Turns gradient recording on or off: as a function call, a context manager or a decorator.
+
+    Called plainly it sets the mode for the rest of the thread; used with ``with`` it restores
+    the previous mode on exit.
+
+    Args:
+        mode (bool): True to record graphs, False not to.
+
+    Example:
+        >>> x = st.ones(2, requires_grad=True)
+        >>> with st.set_grad_enabled(False):
+        ...     (x * 2).requires_grad
+        False
+        >>> st.is_grad_enabled()
+        True
+    """
+
     def __init__(self, mode):
         self.mode = bool(mode)
         self._previous = _ag.is_grad_enabled()
@@ -60,12 +105,22 @@ class set_grad_enabled(_GradMode):  # noqa: N801
 
 
 class inference_mode:  # noqa: N801
-    """Context manager / decorator for inference: no graph is recorded (as in no_grad), and
+    """Context manager and decorator for inference: no graph, and fused kernels in eval mode.
+
+    No graph is recorded (as in no_grad), and
     modules in ``eval()`` mode may run fused kernels -- a Conv2d followed by BatchNorm2d (and
     ReLU) inside Sequential, the ResNet blocks and stems runs as one convolution with the
     normalization folded into its weights and the ReLU applied as it writes its output. The
     results equal the unfused model's within float rounding (about 1e-6 relative in float32).
 
+    ``inference_mode(False)`` turns it off inside an enclosing one (grad mode is then what it
+    was before the enclosing block).
+
+    Args:
+        mode (bool): True to enter inference mode, False to leave an enclosing one.
+            Default: True.
+
+    Example:
         >>> import striate as st
         >>> model = st.nn.Sequential(st.nn.Conv2d(3, 8, 3), st.nn.BatchNorm2d(8), st.nn.ReLU())
         >>> _ = model.eval()
@@ -73,9 +128,6 @@ class inference_mode:  # noqa: N801
         ...     y = model(st.randn(1, 3, 8, 8))
         >>> y.requires_grad
         False
-
-    ``inference_mode(False)`` turns it off inside an enclosing one (grad mode is then what it
-    was before the enclosing block).
     """
 
     def __init__(self, mode=True):
@@ -105,11 +157,26 @@ class inference_mode:  # noqa: N801
 
 
 def is_inference_mode_enabled():
-    """Whether an :class:`inference_mode` block is active on this thread."""
+    """Returns whether an :class:`inference_mode` block is active on this thread.
+
+    Example:
+        >>> with st.inference_mode():
+        ...     st.is_inference_mode_enabled()
+        True
+    """
     return _ag.is_inference_mode_enabled()
 
 
 def is_grad_enabled():
+    """Returns whether operations record a graph on this thread now.
+
+    Example:
+        >>> st.is_grad_enabled()
+        True
+        >>> with st.no_grad():
+        ...     st.is_grad_enabled()
+        False
+    """
     return _ag.is_grad_enabled()
 
 
@@ -151,6 +218,26 @@ def _run_backward(tensors, grads, retain_graph):
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None):
+    """Computes the gradients of ``tensors`` and adds them into the leaves' ``grad``.
+
+    The sum over ``tensors`` of their vector-Jacobian products with ``grad_tensors``, in one
+    pass (what ``torch.autograd.backward`` does); :meth:`Tensor.backward` is the one-tensor case.
+
+    Args:
+        tensors (Tensor or sequence of Tensor): The roots.
+        grad_tensors (Tensor or sequence of Tensor, optional): One gradient per root (None for
+            one-element roots). Default: None.
+        retain_graph (bool, optional): Keep the graph for another backward. Default: None (False).
+
+    Raises:
+        RuntimeError: A root does not require grad, or the graph was freed already.
+
+    Example:
+        >>> x = st.tensor([1., 2.], requires_grad=True)
+        >>> st.autograd.backward([(x * x).sum(), x.sum()])
+        >>> x.grad
+        tensor([3., 5.])
+    """
     tensors = _as_list(tensors)
     grads = _as_list(grad_tensors) or [None] * len(tensors)
     _run_backward(tensors, grads, retain_graph)
@@ -159,7 +246,34 @@ def backward(tensors, grad_tensors=None, retain_graph=None):
 def grad(
     outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False
 ):
-    """Returns the gradients of outputs w.r.t. inputs without touching any .grad."""
+    """Returns the gradients of ``outputs`` with respect to ``inputs``; no ``grad`` changes.
+
+    Args:
+        outputs (Tensor or sequence of Tensor): The differentiated tensors.
+        inputs (Tensor or sequence of Tensor): The tensors to differentiate with respect to.
+        grad_outputs (Tensor or sequence of Tensor, optional): The vector of the
+            vector-Jacobian product, one per output (None for one-element outputs).
+            Default: None.
+        retain_graph (bool, optional): Keep the graph for another backward. Default: None.
+        create_graph (bool): Higher-order gradients; only False is supported. Default: False.
+        allow_unused (bool): Return None for an input the outputs do not depend on instead of
+            raising. Default: False.
+
+    Returns:
+        tuple of Tensor: One gradient per input.
+
+    Raises:
+        ValueError: ``grad_outputs`` and ``outputs`` differ in length.
+        RuntimeError: An input is unused and ``allow_unused`` is False.
+        NotImplementedError: ``create_graph=True``.
+
+    Example:
+        >>> x = st.tensor([1., 2.], requires_grad=True)
+        >>> st.autograd.grad((x ** 3).sum(), x)
+        (tensor([ 3., 12.]),)
+        >>> x.grad is None
+        True
+    """
     if create_graph:
         raise NotImplementedError(
             "autograd.grad: create_graph=True (higher-order gradients) is not supported yet"
@@ -178,8 +292,25 @@ def grad(
 
 
 class FunctionCtx:
-    """What forward leaves for backward: save_for_backward(*tensors) / saved_tensors,
-    needs_input_grad (one bool per forward argument), and any attribute you set."""
+    """The ``ctx`` a :class:`Function`'s forward fills for its backward.
+
+    Holds ``save_for_backward(*tensors)`` / ``saved_tensors``, ``needs_input_grad`` (one bool
+    per forward argument), and any attribute forward sets.
+
+    Example:
+        >>> class Scale(st.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x, factor):
+        ...         ctx.factor = factor
+        ...         return x * factor
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         return grad * ctx.factor, None
+        >>> x = st.ones(2, requires_grad=True)
+        >>> Scale.apply(x, 3.0).sum().backward()
+        >>> x.grad
+        tensor([3., 3.])
+    """
 
     def __init__(self):
         self.saved_tensors = ()
@@ -188,6 +319,14 @@ class FunctionCtx:
         self._non_differentiable = set()
 
     def save_for_backward(self, *tensors):
+        """Keeps tensors for backward, where ``ctx.saved_tensors`` returns them.
+
+        Args:
+            *tensors (Tensor or None): The tensors to keep.
+
+        Raises:
+            TypeError: An argument is neither a Tensor nor None.
+        """
         for t in tensors:
             if t is not None and not isinstance(t, Tensor):
                 raise TypeError(f"save_for_backward: expected tensors or None, got "
@@ -195,10 +334,19 @@ class FunctionCtx:
         self.saved_tensors = tuple(tensors)
 
     def mark_non_differentiable(self, *tensors):
+        """Marks forward outputs that have no gradient (indices, masks): no graph edge is recorded.
+
+        Args:
+            *tensors (Tensor): Outputs of this forward.
+        """
         self._non_differentiable.update(id(t) for t in tensors)
 
     def set_materialize_grads(self, value):
-        """False: backward receives None (not zeros) for outputs that got no gradient."""
+        """Chooses what backward receives for outputs that got no gradient.
+
+        Args:
+            value (bool): True (the default behaviour) for zeros, False for None.
+        """
         self.materialize_grads = bool(value)
 
 
@@ -219,18 +367,68 @@ class Function:
                 return 2 * x * grad
 
     forward runs without recording a graph; backward runs without one too (no double
-    backward)."""
+    backward).
+
+    Example:
+        >>> class Square(st.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x * x
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         (x,) = ctx.saved_tensors
+        ...         return 2 * x * grad
+        >>> x = st.tensor([3.], requires_grad=True)
+        >>> Square.apply(x).backward()
+        >>> x.grad
+        tensor([6.])
+    """
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
+        """Computes the outputs; subclasses override it (a staticmethod).
+
+        Runs without recording a graph.
+
+        Args:
+            ctx (FunctionCtx): Where to keep what backward needs.
+            *args: The arguments of :meth:`apply`.
+
+        Returns:
+            Tensor or tuple of Tensor: The outputs.
+        """
         raise NotImplementedError("Function.forward: subclasses define forward(ctx, *args)")
 
     @staticmethod
     def backward(ctx, *grad_outputs):
+        """Computes the gradients of the inputs; subclasses override it (a staticmethod).
+
+        Args:
+            ctx (FunctionCtx): The context forward filled.
+            *grad_outputs (Tensor): One gradient per output of forward.
+
+        Returns:
+            Tensor or tuple: One gradient (or None) per argument of forward, each of its
+            argument's shape.
+        """
         raise NotImplementedError("Function.backward: subclasses define backward(ctx, *grads)")
 
     @classmethod
     def apply(cls, *args):
+        """Runs forward and, when an input requires grad, records a node running ``cls.backward``.
+
+        Args:
+            *args: Passed to forward; the Tensor arguments are the node's inputs.
+
+        Returns:
+            Tensor or tuple of Tensor: forward's outputs.
+
+        Raises:
+            TypeError: forward returned something other than tensors, or backward returned a
+                gradient that is not a tensor.
+            ValueError: backward returned too few gradients or one of the wrong shape.
+        """
         name = cls.__name__
         ctx = FunctionCtx()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)

@@ -59,22 +59,55 @@ __all__ = [
 
 
 def is_available():
-    """Whether the CUDA backend is built in and at least one device answers."""
+    """Whether the CUDA backend is built in and at least one device answers.
+
+    Returns:
+        bool
+
+    Example:
+        >>> device = 'cuda' if st.cuda.is_available() else 'cpu'
+        >>> st.zeros(2, device=device).device.type == device
+        True
+    """
     return bool(_C.cuda_is_available())
 
 
 def device_count():
-    """The number of CUDA devices (0 without a GPU, a driver or the backend)."""
+    """The number of CUDA devices (0 without a GPU, a driver or the backend).
+
+    Returns:
+        int
+
+    Example:
+        >>> st.cuda.device_count() >= 0
+        True
+    """
     return int(_C.cuda_device_count())
 
 
 def is_built():
-    """Whether this build of striate carries the CUDA backend."""
+    """Whether this build of striate carries the CUDA backend.
+
+    Returns:
+        bool
+
+    Example:
+        >>> st.cuda.is_built() == st.cuda_built
+        True
+    """
     return bool(_C.cuda_built)
 
 
 def unavailable_reason():
-    """Why CUDA cannot be used ('' when it can): not built, no driver, driver too old, no device."""
+    """Why CUDA cannot be used ('' when it can): not built, no driver, driver too old, no device.
+
+    Returns:
+        str or None: The reason, or None when CUDA is available.
+
+    Example:
+        >>> st.cuda.is_available() or isinstance(st.cuda.unavailable_reason(), str)
+        True
+    """
     return str(_C._cuda.unavailable_reason())
 
 
@@ -104,19 +137,49 @@ def _index(device, op):
 
 
 def current_device():
-    """The index of the calling thread's current CUDA device."""
+    """The index of the calling thread's current CUDA device.
+
+    Returns:
+        int: The index.
+
+    Raises:
+        RuntimeError: CUDA is not available (the message says why).
+
+    Example:
+        >>> if st.cuda.is_available():
+        ...     index = st.cuda.current_device()
+    """
     _require("current_device")
     return int(_C._cuda.current_device())
 
 
 def set_device(device):
-    """Makes `device` current for the calling thread (where device-less CUDA calls go)."""
+    """Makes `device` current for the calling thread (where device-less CUDA calls go).
+
+    Args:
+        device (int, str or device): The device to make current.
+
+    Raises:
+        RuntimeError: CUDA is not available (the message says why).
+
+    Example:
+        >>> if st.cuda.is_available():
+        ...     st.cuda.set_device(0)
+    """
     _require("set_device")
     _C._cuda.set_device(_index(device, "set_device"))
 
 
 class device:  # noqa: N801 (torch.cuda.device's name)
-    """Context manager that makes a device current and restores the previous one after."""
+    """Context manager that makes a device current and restores the previous one after.
+
+    Args:
+        device (int, str, device or None): The device (None: no change).
+
+    Example:
+        >>> with st.cuda.device(None):
+        ...     pass
+    """
 
     def __init__(self, device):
         self._target = device
@@ -144,23 +207,76 @@ _DeviceProperties = namedtuple(
 
 
 def get_device_properties(device=None):
-    """name, total_memory, major, minor, multi_processor_count, ... of a device."""
+    """name, total_memory, major, minor, multi_processor_count, ... of a device.
+
+    Args:
+        device (int, str or device, optional): The CUDA device. Default: None (the current one).
+
+    Returns:
+        The properties (``name``, ``major``, ``minor``, ``total_memory``, ...).
+
+    Raises:
+        RuntimeError: CUDA is not available (the message says why).
+
+    Example:
+        >>> if st.cuda.is_available():
+        ...     props = st.cuda.get_device_properties(0)
+    """
     _require("get_device_properties")
     p = _C._cuda.device_properties(_index(device, "get_device_properties"))
     return _DeviceProperties(**p)
 
 
 def get_device_name(device=None):
+    """The device's product name, e.g. ``'NVIDIA H100 80GB HBM3'``.
+
+    Args:
+        device (int, str or device, optional): The CUDA device. Default: None (the current one).
+
+    Returns:
+        str: The name.
+
+    Raises:
+        RuntimeError: No CUDA device is available.
+
+    Example:
+        >>> name = st.cuda.get_device_name() if st.cuda.is_available() else None
+    """
     return get_device_properties(device).name
 
 
 def get_device_capability(device=None):
+    """The device's compute capability as ``(major, minor)``, e.g. ``(9, 0)`` for an H100.
+
+    Args:
+        device (int, str or device, optional): The CUDA device. Default: None (the current one).
+
+    Returns:
+        tuple of int: ``(major, minor)``.
+
+    Raises:
+        RuntimeError: No CUDA device is available.
+
+    Example:
+        >>> cc = st.cuda.get_device_capability() if st.cuda.is_available() else None
+    """
     p = get_device_properties(device)
     return (p.major, p.minor)
 
 
 def synchronize(device=None):
-    """Waits for every kernel and copy queued on the device (default: the current one)."""
+    """Waits for every kernel and copy queued on the device (default: the current one).
+
+    Args:
+        device (int, str or device, optional): The CUDA device. Default: None (the current one).
+
+    Raises:
+        RuntimeError: CUDA is not available (the message says why).
+
+    Example:
+        >>> if st.cuda.is_available():
+        ...     st.cuda.synchronize()
+    """
     _require("synchronize")
     _C._cuda.synchronize(_index(device, "synchronize"))
 
@@ -170,7 +286,22 @@ def synchronize(device=None):
 
 class Stream:
     """A CUDA stream: work queued on it runs in order, concurrently with other streams.
-    Stream(device=None, priority=0); `with striate.cuda.stream(s):` makes it current."""
+    Stream(device=None, priority=0); `with striate.cuda.stream(s):` makes it current.
+
+    Args:
+        device (int, str or device, optional): The device. Default: None (the current one).
+        priority (int): Lower is more urgent. Default: 0.
+
+    Raises:
+        RuntimeError: CUDA is not available (the message says why).
+
+    Example:
+        >>> if st.cuda.is_available():
+        ...     s = st.cuda.Stream()
+        ...     with st.cuda.stream(s):
+        ...         y = st.ones(4, device='cuda') * 2
+        ...     s.synchronize()
+    """
 
     def __init__(self, device=None, priority=0, *, _handle=None):
         _require("Stream")
@@ -180,6 +311,11 @@ class Stream:
 
     @property
     def device(self):
+        """The device the stream belongs to.
+
+        Returns:
+            device: ``device(type='cuda', index=...)``.
+        """
         return _C.device(f"cuda:{self.device_index}")
 
     def query(self):
@@ -222,7 +358,26 @@ class Stream:
 
 class Event:
     """A CUDA event: a point in a stream to wait for or time against.
-    Event(enable_timing=False, blocking=False)."""
+    Event(enable_timing=False, blocking=False).
+
+    Args:
+        enable_timing (bool): Record times for :meth:`elapsed_time`. Default: False.
+        blocking (bool): :meth:`synchronize` blocks the thread instead of spinning.
+            Default: False.
+
+    Raises:
+        RuntimeError: CUDA is not available (the message says why).
+
+    Example:
+        >>> if st.cuda.is_available():
+        ...     start = st.cuda.Event(enable_timing=True)
+        ...     end = st.cuda.Event(enable_timing=True)
+        ...     start.record()
+        ...     y = st.ones(1000, device='cuda') * 2
+        ...     end.record()
+        ...     end.synchronize()
+        ...     ms = start.elapsed_time(end)
+    """
 
     def __init__(self, enable_timing=False, blocking=False, interprocess=False):
         _require("Event")
@@ -271,20 +426,59 @@ class Event:
 
 
 def current_stream(device=None):
-    """The calling thread's current stream on `device` (default: the current device)."""
+    """The calling thread's current stream on `device` (default: the current device).
+
+    Args:
+        device (int, str or device, optional): The CUDA device. Default: None (the current one).
+
+    Returns:
+        Stream
+
+    Raises:
+        RuntimeError: CUDA is not available (the message says why).
+
+    Example:
+        >>> if st.cuda.is_available():
+        ...     s = st.cuda.current_stream()
+    """
     _require("current_stream")
     index = _index(device, "current_stream")
     return Stream(index, _handle=_C._cuda.current_stream(index))
 
 
 def default_stream(device=None):
-    """The device's default stream (CUDA's legacy stream, which orders itself with the others)."""
+    """The device's default stream (CUDA's legacy stream, which orders itself with the others).
+
+    Args:
+        device (int, str or device, optional): The CUDA device. Default: None (the current one).
+
+    Returns:
+        Stream
+
+    Raises:
+        RuntimeError: CUDA is not available (the message says why).
+
+    Example:
+        >>> if st.cuda.is_available():
+        ...     s = st.cuda.default_stream()
+    """
     _require("default_stream")
     return Stream(_index(device, "default_stream"), _handle=0)
 
 
 def set_stream(stream):
-    """Makes `stream` current on its device for the calling thread."""
+    """Makes `stream` current on its device for the calling thread.
+
+    Args:
+        stream (Stream): The stream.
+
+    Raises:
+        RuntimeError: CUDA is not available (the message says why).
+
+    Example:
+        >>> if st.cuda.is_available():
+        ...     st.cuda.set_stream(st.cuda.default_stream())
+    """
     _require("set_stream")
     _C._cuda.set_current_stream(stream.device_index, stream.cuda_stream)
 
@@ -311,6 +505,19 @@ class StreamContext:
 
 
 def stream(stream):
+    """Context manager making ``stream`` the current stream of its device inside the block.
+
+    Args:
+        stream (Stream or None): The stream; None does nothing.
+
+    Returns:
+        StreamContext: The context manager.
+
+    Example:
+        >>> if st.cuda.is_available():
+        ...     with st.cuda.stream(st.cuda.Stream()):
+        ...         y = st.ones(2, device='cuda') * 2
+    """
     return StreamContext(stream)
 
 
@@ -333,7 +540,19 @@ class CUDAGraph:
     that stream only, so it is never handed to other work while the graph may replay it (the
     graph's private pool). Rules, as in PyTorch: tensors the captured work reads or writes must
     stay alive as long as the graph; nothing may wait on the host during capture (item(), a
-    blocking copy, synchronize); shapes and control flow are frozen at capture time."""
+    blocking copy, synchronize); shapes and control flow are frozen at capture time.
+
+    Raises:
+        RuntimeError: CUDA is not available (the message says why).
+
+    Example:
+        >>> if st.cuda.is_available():
+        ...     x = st.ones(4, device='cuda')
+        ...     g = st.cuda.CUDAGraph()
+        ...     with st.cuda.graph(g):
+        ...         y = x * 2
+        ...     g.replay()
+    """
 
     def __init__(self):
         _require("CUDAGraph")
@@ -342,6 +561,16 @@ class CUDAGraph:
         self._previous = None
 
     def capture_begin(self, stream=None):
+        """Starts capturing the kernels queued on ``stream`` into this graph.
+
+        Args:
+            stream (Stream, optional): A non-default stream to capture on. Default: None (a new
+                one).
+
+        Raises:
+            RuntimeError: The graph holds a capture already.
+            ValueError: ``stream`` is the default stream.
+        """
         if self._graph:
             raise RuntimeError("CUDAGraph.capture_begin: this graph holds a capture already")
         self._stream = Stream() if stream is None else stream
@@ -358,6 +587,11 @@ class CUDAGraph:
             raise
 
     def capture_end(self):
+        """Ends the capture and instantiates the graph for :meth:`replay`.
+
+        Raises:
+            RuntimeError: :meth:`capture_begin` was not called.
+        """
         if self._stream is None:
             raise RuntimeError("CUDAGraph.capture_end: capture_begin was not called")
         try:
@@ -373,6 +607,7 @@ class CUDAGraph:
         _C._cuda.graph_launch(self._graph, stream.cuda_stream)
 
     def reset(self):
+        """Destroys the captured graph (a new capture may follow)."""
         if self._graph:
             _C._cuda.graph_destroy(self._graph)
             self._graph = 0
@@ -389,7 +624,18 @@ class CUDAGraph:
 
 class graph:  # noqa: N801 (torch.cuda.graph's name)
     """`with striate.cuda.graph(g):` captures the block into the CUDAGraph g (stream: the capture
-    stream, default a new one)."""
+    stream, default a new one).
+
+    Args:
+        cuda_graph (CUDAGraph): The graph to capture into.
+
+    Example:
+        >>> if st.cuda.is_available():
+        ...     g = st.cuda.CUDAGraph()
+        ...     x = st.ones(4, device='cuda')
+        ...     with st.cuda.graph(g):
+        ...         y = x + 1
+    """
 
     def __init__(self, cuda_graph, pool=None, stream=None):
         self.cuda_graph = cuda_graph
@@ -406,7 +652,15 @@ class graph:  # noqa: N801 (torch.cuda.graph's name)
 
 
 def is_current_stream_capturing():
-    """Whether the current stream is capturing into a CUDAGraph."""
+    """Whether the current stream is capturing into a CUDAGraph.
+
+    Returns:
+        bool
+
+    Example:
+        >>> st.cuda.is_current_stream_capturing()
+        False
+    """
     if not is_available():
         return False
     return bool(_C._cuda.stream_is_capturing(current_stream().cuda_stream))
@@ -418,7 +672,18 @@ def is_current_stream_capturing():
 def memory_stats(device=None):
     """The caching allocator's counters of a device, in torch's key names
     ('allocated_bytes.all.current', 'reserved_bytes.all.peak', 'num_alloc_retries', ...);
-    {} without a device."""
+    {} without a device.
+
+    Args:
+        device (int, str or device, optional): The CUDA device. Default: None (the current one).
+
+    Returns:
+        dict: ``{}`` without CUDA.
+
+    Example:
+        >>> isinstance(st.cuda.memory_stats(), dict)
+        True
+    """
     if not is_available():
         return {}
     return dict(_C._cuda.memory_stats(_index(device, "memory_stats")))
@@ -429,27 +694,79 @@ def _stat(key, device):
 
 
 def memory_allocated(device=None):
-    """Bytes held by tensors on the device (0 without a device)."""
+    """Bytes held by tensors on the device (0 without a device).
+
+    Args:
+        device (int, str or device, optional): The CUDA device. Default: None (the current one).
+
+    Returns:
+        int: Bytes (0 without CUDA).
+
+    Example:
+        >>> st.cuda.memory_allocated() >= 0
+        True
+    """
     return _stat("allocated_bytes.all.current", device)
 
 
 def max_memory_allocated(device=None):
-    """The peak of memory_allocated since the start or reset_peak_memory_stats."""
+    """The peak of memory_allocated since the start or reset_peak_memory_stats.
+
+    Args:
+        device (int, str or device, optional): The CUDA device. Default: None (the current one).
+
+    Returns:
+        int: Bytes (0 without CUDA).
+
+    Example:
+        >>> st.cuda.max_memory_allocated() >= st.cuda.memory_allocated()
+        True
+    """
     return _stat("allocated_bytes.all.peak", device)
 
 
 def memory_reserved(device=None):
-    """Bytes the caching allocator holds from the device (tensors plus cache)."""
+    """Bytes the caching allocator holds from the device (tensors plus cache).
+
+    Args:
+        device (int, str or device, optional): The CUDA device. Default: None (the current one).
+
+    Returns:
+        int: Bytes (0 without CUDA).
+
+    Example:
+        >>> st.cuda.memory_reserved() >= st.cuda.memory_allocated()
+        True
+    """
     return _stat("reserved_bytes.all.current", device)
 
 
 def max_memory_reserved(device=None):
+    """The most bytes the caching allocator has held from the driver at once (0 without CUDA).
+
+    Args:
+        device (int, str or device, optional): The CUDA device. Default: None (the current one).
+
+    Returns:
+        int: Bytes.
+
+    Example:
+        >>> st.cuda.max_memory_reserved() >= 0
+        True
+    """
     return _stat("reserved_bytes.all.peak", device)
 
 
 def reset_peak_memory_stats(device=None):
     """Starts the peaks (max_memory_allocated / max_memory_reserved) over from the current
-    values."""
+    values.
+
+    Args:
+        device (int, str or device, optional): The CUDA device. Default: None (the current one).
+
+    Example:
+        >>> st.cuda.reset_peak_memory_stats()
+    """
     if is_available():
         _C._cuda.reset_peak_memory_stats(_index(device, "reset_peak_memory_stats"))
 
@@ -458,13 +775,31 @@ reset_max_memory_allocated = reset_peak_memory_stats
 
 
 def empty_cache():
-    """Gives the cached, unused device memory back to the driver (tensors keep theirs)."""
+    """Gives the cached, unused device memory back to the driver (tensors keep theirs).
+
+    Example:
+        >>> st.cuda.empty_cache()
+    """
     if is_available():
         _C._cuda.empty_cache()
 
 
 def mem_get_info(device=None):
-    """(free bytes, total bytes) of the device, as the driver reports them."""
+    """(free bytes, total bytes) of the device, as the driver reports them.
+
+    Args:
+        device (int, str or device, optional): The CUDA device. Default: None (the current one).
+
+    Returns:
+        tuple: ``(free_bytes, total_bytes)``.
+
+    Raises:
+        RuntimeError: CUDA is not available (the message says why).
+
+    Example:
+        >>> if st.cuda.is_available():
+        ...     free, total = st.cuda.mem_get_info()
+    """
     _require("mem_get_info")
     return tuple(_C._cuda.mem_get_info(_index(device, "mem_get_info")))
 
@@ -474,7 +809,19 @@ def _mib(n):
 
 
 def memory_summary(device=None, abbreviated=False):
-    """A readable table of the caching allocator's state on a device."""
+    """A readable table of the caching allocator's state on a device.
+
+    Args:
+        device (int, str or device, optional): The CUDA device. Default: None (the current one).
+        abbreviated (bool): Accepted for torch's signature. Default: False.
+
+    Returns:
+        str: The table (or why there is none).
+
+    Example:
+        >>> isinstance(st.cuda.memory_summary(), str)
+        True
+    """
     if not is_available():
         return f"striate.cuda.memory_summary: CUDA is not available ({unavailable_reason()})\n"
     index = _index(device, "memory_summary")
@@ -517,27 +864,54 @@ _seed = 0
 def manual_seed(seed):
     """Seeds the current CUDA device's generator (Philox, counter-based: a draw on the device
     depends on the seed, the draws before it and the element's index). Kept without a GPU, as
-    torch does; striate.manual_seed seeds every device too."""
+    torch does; striate.manual_seed seeds every device too.
+
+    Args:
+        seed (int): The seed.
+
+    Example:
+        >>> st.cuda.manual_seed(0)
+        >>> st.cuda.initial_seed()
+        0
+    """
     global _seed
     _seed = int(seed)
     _C._cuda_manual_seed(0, int(seed) % 2**64)
 
 
 def manual_seed_all(seed):
-    """Seeds every CUDA device's generator."""
+    """Seeds every CUDA device's generator.
+
+    Args:
+        seed (int): The seed.
+
+    Example:
+        >>> st.cuda.manual_seed_all(1)
+        >>> st.cuda.initial_seed()
+        1
+    """
     global _seed
     _seed = int(seed)
     _C._cuda_manual_seed_all(int(seed) % 2**64)
 
 
 def seed():
-    """Seeds the CUDA generators from a random number."""
+    """Seeds the CUDA generators from a random number.
+
+    Example:
+        >>> st.cuda.seed()
+    """
     import random
 
     manual_seed_all(random.getrandbits(63))
 
 
 def initial_seed():
+    """The seed last given to :func:`manual_seed` / :func:`manual_seed_all` for the CUDA generators.
+
+    Returns:
+        int: The seed.
+    """
     return _seed
 
 

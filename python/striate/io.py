@@ -71,7 +71,25 @@ def save_file(tensors, filename, metadata=None):
     """Writes a dict of name -> Tensor (any dtype striate has, any device, any strides) to
     ``filename``, with an optional ``metadata`` dict of str -> str. The names keep their order.
     The file replaces any previous one atomically: a reader, a crash or a kill sees the old file or
-    the new one, never a partial one."""
+    the new one, never a partial one.
+
+    Args:
+        tensors (dict): ``{name: Tensor}``.
+        filename (str or PathLike): The file to write.
+        metadata (dict, optional): ``{str: str}`` stored in the header. Default: None.
+
+    Raises:
+        TypeError: A value is not a Tensor, or metadata is not str -> str.
+        OSError: The file cannot be written.
+
+    Example:
+        >>> import os, tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> path = os.path.join(folder, "w.safetensors")
+        >>> st.io.save_file({"w": st.ones(2, 3)}, path, metadata={"epoch": "3"})
+        >>> st.io.load_file(path)["w"].shape, st.io.load_metadata(path)
+        (striate.Size([2, 3]), {'epoch': '3'})
+    """
     operation = "save_file"
     path = _path(filename, operation)
     _C._io.save_file(
@@ -81,20 +99,71 @@ def save_file(tensors, filename, metadata=None):
 
 def load_file(filename, device="cpu"):
     """Reads every tensor of a safetensors file into a dict of name -> Tensor (in the file's
-    order), on ``device``."""
+    order), on ``device``.
+
+    Args:
+        filename (str or PathLike): A safetensors file.
+        device (str or device): Where to put the tensors. Default: ``'cpu'``.
+
+    Returns:
+        dict: ``{name: Tensor}`` in the file's order.
+
+    Raises:
+        OSError: A missing, truncated or malformed file (the message names it).
+
+    Example:
+        >>> import os, tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> path = os.path.join(folder, "w.safetensors")
+        >>> st.io.save_file({"b": st.zeros(1), "a": st.ones(1)}, path)
+        >>> list(st.io.load_file(path))
+        ['b', 'a']
+    """
     return _load(filename, device, "load_file")
 
 
 def load_metadata(filename):
     """The file's ``__metadata__`` dict of str -> str ({} when it has none); reads and checks only
-    the header."""
+    the header.
+
+    Args:
+        filename (str or PathLike): A safetensors file.
+
+    Returns:
+        dict: ``{str: str}``.
+
+    Raises:
+        OSError: A missing or malformed file.
+
+    Example:
+        >>> import os, tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> path = os.path.join(folder, "w.safetensors")
+        >>> st.io.save_file({"w": st.ones(1)}, path)
+        >>> st.io.load_metadata(path)
+        {}
+    """
     operation = "load_metadata"
     return _C._io.load_metadata(_path(filename, operation), operation)
 
 
 def save_state_dict(module_or_state_dict, filename, metadata=None):
     """Writes a module's ``state_dict()`` (or a state dict itself) as a safetensors file, which
-    ``load_state_dict`` and the ``safetensors`` package read back."""
+    ``load_state_dict`` and the ``safetensors`` package read back.
+
+    Args:
+        module_or_state_dict (Module or dict): The module, or its state dict.
+        filename (str or PathLike): The file to write (atomically).
+        metadata (dict, optional): ``{str: str}`` stored in the header. Default: None.
+
+    Example:
+        >>> import os, tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> model = nn.Linear(3, 2)
+        >>> st.save_state_dict(model, os.path.join(folder, "linear.safetensors"))
+        >>> sorted(st.load_state_dict(os.path.join(folder, "linear.safetensors")))
+        ['bias', 'weight']
+    """
     operation = "save_state_dict"
     state = module_or_state_dict
     if hasattr(state, "state_dict") and callable(state.state_dict):
@@ -111,7 +180,29 @@ def save_state_dict(module_or_state_dict, filename, metadata=None):
 
 
 def load_state_dict(filename, device="cpu"):
-    """The tensors of a safetensors file as an OrderedDict, as ``module.load_state_dict`` takes."""
+    """The tensors of a safetensors file as an OrderedDict, as ``module.load_state_dict`` takes.
+
+    Args:
+        filename (str or PathLike): A safetensors file.
+        device (str or device): Where to put the tensors. Default: ``'cpu'``.
+
+    Returns:
+        OrderedDict: ``{name: Tensor}``.
+
+    Raises:
+        OSError: A missing, truncated or malformed file.
+
+    Example:
+        >>> import os, tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> model = nn.Linear(3, 2)
+        >>> st.save_state_dict(model, os.path.join(folder, "m.safetensors"))
+        >>> copy = nn.Linear(3, 2)
+        >>> copy.load_state_dict(st.load_state_dict(os.path.join(folder, "m.safetensors")))
+        IncompatibleKeys(missing_keys=[], unexpected_keys=[])
+        >>> bool((copy.weight == model.weight).all())
+        True
+    """
     return OrderedDict(_load(filename, device, "load_state_dict"))
 
 

@@ -29,7 +29,14 @@ __all__ = ["KeyAverages", "profile", "record_function"]
 class KeyAverages(list):
     """The rows of ``profile.key_averages()`` (``name``, ``kind``, ``module``, ``calls``,
     ``self_time_us``, ``total_time_us``, ``flops``, ``bytes``), largest self time first;
-    ``.table()`` prints them as ``profile.table()`` does."""
+    ``.table()`` prints them as ``profile.table()`` does.
+
+    Example:
+        >>> with st.profiler.profile() as prof:
+        ...     y = st.ones(8) + 1
+        >>> isinstance(prof.key_averages().table(), str)
+        True
+    """
 
     def __init__(self, rows, profile, group_by_module):
         super().__init__(rows)
@@ -37,6 +44,15 @@ class KeyAverages(list):
         self._group_by_module = group_by_module
 
     def table(self, sort_by="self_time", row_limit=10):
+        """The top ``row_limit`` rows of the per-op statistics as text; see :meth:`profile.table`.
+
+        Args:
+            sort_by (str): The column to sort by. Default: ``'self_time'``.
+            row_limit (int): How many rows (all when <= 0). Default: 10.
+
+        Returns:
+            str: The table.
+        """
         return self._profile.table(sort_by=sort_by, row_limit=row_limit,
                                    group_by_module=self._group_by_module)
 
@@ -48,6 +64,17 @@ class profile:  # lower case: torch.profiler.profile's name
     The results (events(), key_averages(), table(), export_chrome_trace()) are available once
     the profile has stopped. ``table(sort_by=...)`` accepts "self_time", "total_time", "calls",
     "flops" and "bytes" (and PyTorch's "self_cpu_time_total", "cpu_time_total", "count").
+
+    Raises:
+        RuntimeError: Another profile is running.
+
+    Example:
+        >>> model = nn.Sequential(nn.Linear(8, 4), nn.ReLU())
+        >>> with st.profiler.profile() as prof:
+        ...     y = model(st.randn(16, 8))
+        >>> rows = prof.key_averages()
+        >>> "relu_forward" in [row.name for row in rows]
+        True
     """
 
     def __init__(self):
@@ -55,12 +82,25 @@ class profile:  # lower case: torch.profiler.profile's name
         self._running = False
 
     def start(self):
+        """Starts recording (what entering the ``with`` block does).
+
+        Returns:
+            profile: self.
+        """
         _P.start()
         self._running = True
         self._result = None
         return self
 
     def stop(self):
+        """Stops recording; keeps the result for :meth:`table`, :meth:`key_averages`, the exports.
+
+        Returns:
+            profile: self.
+
+        Raises:
+            RuntimeError: The profile is not running.
+        """
         if not self._running:
             raise RuntimeError("profile.stop: this profile is not running")
         self._running = False
@@ -74,6 +114,11 @@ class profile:  # lower case: torch.profiler.profile's name
         _P.pause()
 
     def resume(self):
+        """Resumes recording after :meth:`pause`.
+
+        Raises:
+            RuntimeError: The profile is not running.
+        """
         self._check_running("resume")
         _P.resume()
 
@@ -130,7 +175,21 @@ class profile:  # lower case: torch.profiler.profile's name
 
 class record_function(contextlib.ContextDecorator):  # lower case: torch's name
     """Records a region of your own under ``name`` (a ``with`` block, or a decorated function)
-    while a profile runs; regions nest, and the ops inside are recorded within them."""
+    while a profile runs; regions nest, and the ops inside are recorded within them.
+
+    Args:
+        name (str): The region's name in the profile.
+
+    Raises:
+        TypeError: ``name`` is not a str.
+
+    Example:
+        >>> with st.profiler.profile() as prof:
+        ...     with st.profiler.record_function("my_block"):
+        ...         y = st.ones(8) * 2
+        >>> "my_block" in prof.table(row_limit=0)
+        True
+    """
 
     def __init__(self, name):
         if not isinstance(name, str):

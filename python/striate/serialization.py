@@ -300,7 +300,25 @@ def _via_temporary(f, write):
 def save(obj, f):
     """Writes a Module as a model file (architecture + weights; built-in modules only) or any
     other object (dicts/lists/tuples of tensors, numbers, strings, bytes, NumPy arrays) as a
-    checkpoint, to a path (atomically) or to a binary file object."""
+    checkpoint, to a path (atomically) or to a binary file object.
+
+    Args:
+        obj: A Module, or a checkpoint object (containers of tensors, numbers, strings, bytes,
+            NumPy arrays).
+        f (str, PathLike or binary file): Where to write.
+
+    Raises:
+        TypeError: An object of a type a checkpoint cannot hold, or a Python-defined module.
+        OSError: The file cannot be written.
+
+    Example:
+        >>> import os, tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> path = os.path.join(folder, "ckpt.pt")
+        >>> st.save({"epoch": 3, "w": st.ones(2)}, path)
+        >>> st.load(path)
+        {'epoch': 3, 'w': tensor([1., 1.])}
+    """
     from . import _C
     from .nn import Module
 
@@ -381,7 +399,25 @@ def load(f, map_location=None, weights_only=True):
     changes nothing. Raises FileNotFoundError / OSError for
     a missing, non-regular, unreadable or malformed file (naming the file and the problem),
     ValueError for a file of the old pickle format (run `striate convert OLD NEW`) or a damaged
-    tree, and RuntimeError for a tensor whose device is not available (pass map_location="cpu")."""
+    tree, and RuntimeError for a tensor whose device is not available (pass map_location="cpu").
+
+    Args:
+        f (str, PathLike or binary file): What :func:`save` (or ``torch.save``) wrote.
+        map_location (str, device, dict or callable, optional): Where to put the tensors.
+            Default: None (where they were saved from).
+        weights_only (bool): Accepted for torch compatibility; changes nothing. Default: True.
+
+    Returns:
+        The rebuilt Module, or the saved object.
+
+    Example:
+        >>> import os, tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> path = os.path.join(folder, "model.pt")
+        >>> st.save(nn.Sequential(nn.Linear(4, 2), nn.ReLU()), path)
+        >>> st.load(path)(st.zeros(1, 4)).shape
+        striate.Size([1, 2])
+    """
     location = _canonical_map_location(map_location)
     if hasattr(f, "read"):
         with tempfile.TemporaryDirectory() as directory:

@@ -46,6 +46,26 @@ class LayerRow:
 
 @dataclass
 class ModelSummary:
+    """What :func:`striate.summary` returns: rows, totals and memory estimate; prints as a table.
+
+    Attributes:
+        rows (list): One row per module call (name, type, output shape, parameters, mult-adds).
+        input_shape (tuple): The shape the model ran on, batch included.
+        total_params (int): Parameters of the model.
+        trainable_params (int): Those with ``requires_grad``.
+        total_mult_adds (int): Multiply-adds of one forward pass.
+        mult_adds_complete (bool): False when some layer's count is unknown.
+        param_bytes (int): Bytes of the parameters.
+        buffer_bytes (int): Bytes of the buffers.
+        input_bytes (int): Bytes of the input batch.
+        activation_bytes (int): Bytes of the layers' outputs (forward and backward).
+        notes (list of str): Remarks printed under the table.
+
+    Example:
+        >>> s = st.summary(nn.Sequential(nn.Flatten(), nn.Linear(4, 2)), (1, 2, 2))
+        >>> s.total_params
+        10
+    """
     rows: list
     input_shape: tuple
     total_params: int
@@ -196,7 +216,24 @@ def summary(model, input_shape, batch_size=1, print_table=True, dtype=None):
     `.total_mult_adds` (for the whole batch), `.param_bytes` (parameters; buffers apart in
     `.buffer_bytes`) and `.activation_bytes` (the outputs of the layers that have no rows below
     them, for the batch: what one forward keeps for backward, roughly). str() of it is the
-    table; print_table prints it."""
+    table; print_table prints it.
+
+    Args:
+        model (Module): The model.
+        input_shape (tuple): One example's shape, without the batch.
+        batch_size (int): The batch of the run. Default: 1.
+        print_table (bool): Print the table. Default: True.
+        dtype (dtype, optional): The input's dtype. Default: None (float32).
+
+    Returns:
+        ModelSummary: The rows and totals.
+
+    Example:
+        >>> s = st.summary(nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.Flatten()), (1, 8, 8),
+        ...                print_table=False)
+        >>> s.total_params, [row.output_shape for row in s.rows]
+        (40, [(1, 144), (1, 4, 6, 6), (1, 4, 6, 6), (1, 144)])
+    """
     tracer, x, _ = _trace(model, input_shape, batch_size, dtype)
     params = list(model.parameters())
     buffers = list(model.buffers())

@@ -63,7 +63,24 @@ def make_grid(
     """Tiles a batch of images (B, C, H, W), or a list of (C, H, W) images, into one image:
     `nrow` per row, `padding` pixels of `pad_value` around each. normalize=True maps
     `value_range` (default: the batch's min and max; with scale_each, each image's own) to [0, 1].
-    One image comes back as it is (after normalization). Returns a (C, H', W') float32 tensor."""
+    One image comes back as it is (after normalization). Returns a (C, H', W') float32 tensor.
+
+    Args:
+        tensor (Tensor or list of Tensor): (B, C, H, W), or a list of (C, H, W) images.
+        nrow (int): Images per row. Default: 8.
+        padding (int): Pixels between and around the images. Default: 2.
+        normalize (bool): Map ``value_range`` to [0, 1]. Default: False.
+        value_range ((float, float), optional): The range mapped by normalize. Default: None.
+        scale_each (bool): Normalize each image by its own range. Default: False.
+        pad_value (float): The padding's value. Default: 0.0.
+
+    Returns:
+        Tensor: (C, H', W') float32.
+
+    Example:
+        >>> st.utils.make_grid(st.rand(6, 3, 8, 8), nrow=3).shape
+        striate.Size([3, 22, 32])
+    """
     from ._creation import tensor as make_tensor
 
     if isinstance(nrow, bool) or not isinstance(nrow, int) or nrow < 1:
@@ -97,7 +114,21 @@ def make_grid(
 def save_image(tensor, fp, format=None, **grid_kwargs):
     """make_grid(tensor, **grid_kwargs) written as an 8-bit image file (PNG, JPEG, ... from the
     file name or `format`), values in [0, 1] mapped to 0..255 with rounding, as torchvision
-    does. The file is written atomically."""
+    does. The file is written atomically.
+
+    Args:
+        tensor (Tensor or list of Tensor): An image or a batch (see :func:`make_grid`).
+        fp (str, PathLike or binary file): Where to write.
+        format (str, optional): The image format when ``fp`` has no extension. Default: None.
+        **grid_kwargs: Passed to :func:`make_grid`.
+
+    Example:
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "grid.png")
+        >>> st.utils.save_image(st.rand(4, 3, 8, 8), path, nrow=2)
+        >>> os.path.getsize(path) > 0
+        True
+    """
     try:
         from PIL import Image
     except ImportError:  # pragma: no cover - Pillow is a default dependency

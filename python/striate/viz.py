@@ -140,7 +140,21 @@ class _GraphBuilder:
 
 
 def to_dot(model, input_shape, batch_size=1):
-    """The DOT text of model's graph (see the module doc)."""
+    """The DOT text of model's graph (see the module doc).
+
+    Args:
+        model (Module): The model.
+        input_shape (tuple): One example's shape, without the batch.
+        batch_size (int): The batch of the traced run. Default: 1.
+
+    Returns:
+        str: The DOT source.
+
+    Example:
+        >>> dot = st.viz.to_dot(nn.Sequential(nn.Linear(4, 2), nn.ReLU()), (4,))
+        >>> dot.startswith("digraph")
+        True
+    """
     tracer, x, output = _trace(model, input_shape, batch_size, grad=True)
     builder = _GraphBuilder(tracer)
     builder.input_node = x.grad_fn
@@ -170,7 +184,26 @@ def _quote(text):
 
 def graph(model, input_shape, path, batch_size=1):
     """Writes model's graph to path: .dot writes the DOT text; .svg / .png also run Graphviz's
-    `dot` (the DOT text is written beside, as path with .dot). Returns path."""
+    `dot` (the DOT text is written beside, as path with .dot). Returns path.
+
+    Args:
+        model (Module): The model.
+        input_shape (tuple): One example's shape, without the batch.
+        path (str or PathLike): ``.dot``, ``.svg`` or ``.png``.
+        batch_size (int): The batch of the traced run. Default: 1.
+
+    Returns:
+        str: ``path``.
+
+    Raises:
+        RuntimeError: Graphviz's ``dot`` is missing for .svg / .png.
+
+    Example:
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "mlp.dot")
+        >>> st.viz.graph(nn.Sequential(nn.Linear(4, 2)), (4,), path) == path
+        True
+    """
     path = os.fspath(path)
     root, suffix = os.path.splitext(path)
     suffix = suffix.lower()

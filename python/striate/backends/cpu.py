@@ -17,7 +17,15 @@ __all__ = [
 
 
 def isa():
-    """The SIMD instruction set the CPU kernels use: "avx512", "avx2" or "generic"."""
+    """The SIMD instruction set the CPU kernels use: "avx512", "avx2" or "generic".
+
+    Returns:
+        str: ``'avx512'``, ``'avx2'`` or ``'generic'``.
+
+    Example:
+        >>> st.backends.cpu.isa() in ('avx512', 'avx2', 'generic')
+        True
+    """
     return _C._get_cpu_isa()
 
 
@@ -30,6 +38,17 @@ def peak_gflops(threads=1, dtype="float32"):
     FLOPs. ``dtype`` is "float32" or "float64" (or ``striate.float32`` / ``striate.float64``).
     The benchmark suite divides its GFLOP/s by this figure to report the fraction of peak.
 
+    Args:
+        threads (int): Threads running the probe at once. Default: 1.
+        dtype (str or dtype): ``'float32'`` or ``'float64'``. Default: ``'float32'``.
+
+    Returns:
+        float: GFLOP/s.
+
+    Raises:
+        TypeError: ``threads`` is not an int.
+
+    Example:
         >>> st.backends.cpu.peak_gflops(threads=1) > 0
         True
     """
@@ -53,12 +72,26 @@ def conv_algorithm(input_shape, weight_shape, stride=1, padding=0, dilation=1, g
     no unfolding), ``"winograd"`` (3x3 stride-1 float32 layers), ``"direct"`` (register-blocked
     direct loops, float32, groups 1) or ``"depthwise"`` (groups equal to the input channels).
 
+    Setting the environment variable ``STRIATE_LOG_CONV_ALGORITHM=1`` prints each new choice
+    to stderr as the convolutions run.
+
+    Args:
+        input_shape (tuple): (N, C, H, W).
+        weight_shape (tuple): (K, C / groups, R, S).
+        stride (int or tuple): Default: 1.
+        padding (int or tuple): Default: 0.
+        dilation (int or tuple): Default: 1.
+        groups (int): Default: 1.
+        dtype (dtype, optional): Default: None (float32).
+        device (str): Default: ``'cpu'``.
+
+    Returns:
+        dict: ``{pass: algorithm}``.
+
+    Example:
         >>> import striate as st
         >>> st.backends.cpu.conv_algorithm((64, 16, 32, 32), (16, 16, 1, 1))["forward"]
         'gemm_1x1'
-
-    Setting the environment variable ``STRIATE_LOG_CONV_ALGORITHM=1`` prints each new choice
-    to stderr as the convolutions run.
     """
     from .. import float32
 
@@ -75,6 +108,22 @@ def set_conv_algorithm(name):
     would; ``"direct"`` every float32 pass with groups 1; ``"depthwise"`` every pass with groups
     equal to the input channels. Passes the preferred algorithm cannot compute keep the rule's
     choice. The setting is process-wide. Returns the previous setting.
+
+    Args:
+        name (str): ``'auto'``, ``'im2col_gemm'``, ``'gemm_1x1'``, ``'winograd'``, ``'direct'``,
+            ``'depthwise'`` or ``'cudnn'``.
+
+    Returns:
+        str: The previous setting.
+
+    Raises:
+        ValueError: An unknown name.
+
+    Example:
+        >>> previous = st.backends.cpu.set_conv_algorithm('im2col_gemm')
+        >>> st.backends.cpu.get_conv_algorithm()
+        'im2col_gemm'
+        >>> _ = st.backends.cpu.set_conv_algorithm(previous)
     """
     if name not in _CONV_ALGORITHMS:
         expected = ", ".join(map(repr, _CONV_ALGORITHMS))
@@ -85,7 +134,15 @@ def set_conv_algorithm(name):
 
 
 def get_conv_algorithm():
-    """The current preference set by :func:`set_conv_algorithm` ("auto" by default)."""
+    """The current preference set by :func:`set_conv_algorithm` ("auto" by default).
+
+    Returns:
+        str
+
+    Example:
+        >>> st.backends.cpu.get_conv_algorithm()
+        'auto'
+    """
     return _C._get_conv_algorithm()
 
 
@@ -104,28 +161,52 @@ def memory_stats():
     (the most bytes the cache keeps: 2 GiB, or the environment variable
     ``STRIATE_CPU_CACHE_LIMIT_MB``).
 
-        >>> import striate as st
-        >>> before = st.backends.cpu.memory_stats()["os_allocations"]
-        >>> for _ in range(3):
-        ...     y = st.ones(1000) + 1
-        >>> st.backends.cpu.memory_stats()["os_allocations"] - before <= 2
+    Returns:
+        dict: The counters.
+
+    Example:
+        >>> stats = st.backends.cpu.memory_stats()
+        >>> stats["cache_hits"] <= stats["requests"]
         True
     """
     return dict(_C._cpu_memory_stats())
 
 
 def memory_allocated():
-    """Bytes of CPU memory held by tensors now (rounded up to the allocator's size classes)."""
+    """Bytes of CPU memory held by tensors now (rounded up to the allocator's size classes).
+
+    Returns:
+        int: Bytes.
+
+    Example:
+        >>> x = st.zeros(1024)
+        >>> st.backends.cpu.memory_allocated() >= 4096
+        True
+    """
     return _C._cpu_memory_stats()["allocated_bytes"]
 
 
 def max_memory_allocated():
-    """The most bytes held by tensors at once since start or :func:`reset_peak_memory_stats`."""
+    """The most bytes held by tensors at once since start or :func:`reset_peak_memory_stats`.
+
+    Returns:
+        int: Bytes.
+
+    Example:
+        >>> st.backends.cpu.max_memory_allocated() >= st.backends.cpu.memory_allocated()
+        True
+    """
     return _C._cpu_memory_stats()["peak_allocated_bytes"]
 
 
 def reset_peak_memory_stats():
-    """Starts :func:`max_memory_allocated` over from the bytes allocated now."""
+    """Starts :func:`max_memory_allocated` over from the bytes allocated now.
+
+    Example:
+        >>> st.backends.cpu.reset_peak_memory_stats()
+        >>> st.backends.cpu.max_memory_allocated() == st.backends.cpu.memory_allocated()
+        True
+    """
     _C._cpu_reset_peak_memory_stats()
 
 
@@ -134,12 +215,32 @@ def empty_cache():
 
     Tensors still alive are untouched. The allocator also does this by itself once when the OS
     refuses an allocation, before it raises ``MemoryError``.
+
+    Returns:
+        int: Bytes returned to the OS.
+
+    Example:
+        >>> st.backends.cpu.empty_cache() >= 0
+        True
     """
     return _C._cpu_empty_cache()
 
 
 def set_cache_limit(nbytes):
-    """Sets the most bytes the cache keeps (freeing cached blocks above it now); 0 disables it."""
+    """Sets the most bytes the cache keeps (freeing cached blocks above it now); 0 disables it.
+
+    Args:
+        nbytes (int): The limit in bytes; 0 disables the cache.
+
+    Raises:
+        TypeError: ``nbytes`` is not an int.
+        ValueError: ``nbytes`` is negative.
+
+    Example:
+        >>> limit = st.backends.cpu.memory_stats()['cache_limit']
+        >>> st.backends.cpu.set_cache_limit(1 << 20)
+        >>> st.backends.cpu.set_cache_limit(limit)
+    """
     if isinstance(nbytes, bool) or not isinstance(nbytes, int):
         got = type(nbytes).__name__
         raise TypeError(f"set_cache_limit: expected nbytes to be an int, got {got}")

@@ -39,7 +39,15 @@ _register_wheel_folders()
 
 
 def is_built():
-    """Whether this build of striate carries the CUDA backend."""
+    """Whether this build of striate carries the CUDA backend.
+
+    Returns:
+        bool
+
+    Example:
+        >>> st.backends.cuda.is_built() == st.cuda.is_built()
+        True
+    """
     return bool(_C.cuda_built)
 
 
@@ -69,7 +77,18 @@ matmul = _Matmul()
 def preferred_blas_library(backend=None):
     """The library CUDA GEMMs run on: "cublas" (the default, when loaded) or "striate" (striate's
     own tiled kernel, always present). With ``backend`` ("cublas", "striate" or "default"), sets
-    it first. Returns the setting in force, as ``torch.backends.cuda.preferred_blas_library``."""
+    it first. Returns the setting in force, as ``torch.backends.cuda.preferred_blas_library``.
+
+    Args:
+        backend (str, optional): Accepted for torch's signature. Default: None.
+
+    Returns:
+        str: ``'cublas'``.
+
+    Example:
+        >>> st.backends.cuda.preferred_blas_library()
+        'cublas'
+    """
     if backend is not None:
         if backend not in _BLAS_LIBRARIES:
             expected = ", ".join(map(repr, _BLAS_LIBRARIES))
@@ -80,17 +99,41 @@ def preferred_blas_library(backend=None):
 
 def cublas_status():
     """Whether cuBLAS was loaded: a dict with ``loaded``, ``path``, ``version`` and, when it was
-    not, the ``reason``. The first call looks for the library (no GPU is needed for that)."""
+    not, the ``reason``. The first call looks for the library (no GPU is needed for that).
+
+    Returns:
+        dict: ``loaded``, ``path``, ``version`` and ``reason``.
+
+    Example:
+        >>> sorted(st.backends.cuda.cublas_status())
+        ['loaded', 'path', 'reason', 'version']
+    """
     return dict(_libraries.cublas_status())
 
 
 def cudnn_status():
-    """The same report for cuDNN (``libcudnn.so.9``)."""
+    """The same report for cuDNN (``libcudnn.so.9``).
+
+    Returns:
+        dict: ``loaded``, ``path``, ``version`` and ``reason``.
+
+    Example:
+        >>> sorted(st.backends.cuda.cudnn_status())
+        ['loaded', 'path', 'reason', 'version']
+    """
     return dict(_libraries.cudnn_status())
 
 
 def library_directories():
-    """The folders searched for the NVIDIA libraries after the loader's own path."""
+    """The folders searched for the NVIDIA libraries after the loader's own path.
+
+    Returns:
+        list of str
+
+    Example:
+        >>> isinstance(st.backends.cuda.library_directories(), list)
+        True
+    """
     return list(_libraries.directories())
 
 

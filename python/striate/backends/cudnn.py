@@ -24,12 +24,28 @@ _SETTINGS = ("enabled", "benchmark", "deterministic", "allow_tf32")
 
 
 def is_available():
-    """Whether cuDNN was loaded (backends.cuda.cudnn_status() says from where, or why not)."""
+    """Whether cuDNN was loaded (backends.cuda.cudnn_status() says from where, or why not).
+
+    Returns:
+        bool
+
+    Example:
+        >>> st.backends.cudnn.is_available() in (True, False)
+        True
+    """
     return bool(_libraries.cudnn_status()["loaded"])
 
 
 def version():
-    """cuDNN's version as PyTorch reports it (major * 10000 + minor * 100 + patch), or None."""
+    """cuDNN's version as PyTorch reports it (major * 10000 + minor * 100 + patch), or None.
+
+    Returns:
+        int or None
+
+    Example:
+        >>> st.backends.cudnn.is_available() or st.backends.cudnn.version() is None
+        True
+    """
     status = _libraries.cudnn_status()
     if not status["loaded"]:
         return None

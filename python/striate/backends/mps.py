@@ -5,10 +5,26 @@ __all__ = ["is_available", "is_built"]
 
 
 def is_available():
-    """False: striate has no Metal (MPS) backend."""
+    """False: striate has no Metal (MPS) backend.
+
+    Returns:
+        bool: Always False.
+
+    Example:
+        >>> st.backends.mps.is_available()
+        False
+    """
     return False
 
 
 def is_built():
-    """False: striate has no Metal (MPS) backend."""
+    """False: striate has no Metal (MPS) backend.
+
+    Returns:
+        bool: Always False.
+
+    Example:
+        >>> st.backends.mps.is_built()
+        False
+    """
     return False

@@ -42,5 +42,20 @@ example_seed = _data.example_seed
 def read_idx(path):
     """Reads an IDX file (MNIST's format; raw or gzip) into a Tensor: uint8 for unsigned bytes,
     int64 for signed integer types, float32/float64 for float/double. Raises OSError naming the
-    path for a missing, truncated or malformed file."""
+    path for a missing, truncated or malformed file.
+
+    Args:
+        path (str or PathLike): An IDX file.
+
+    Returns:
+        Tensor: Of the file's dtype and shape.
+
+    Raises:
+        OSError: A missing, truncated or malformed file.
+
+    Example:
+        >>> labels = st.data.read_idx("fashion-mnist/t10k-labels-idx1-ubyte.gz")
+        >>> labels.shape, labels.dtype
+        (striate.Size([1000]), striate.uint8)
+    """
     return _data.read_idx(os.fspath(path))

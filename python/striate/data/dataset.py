@@ -21,7 +21,17 @@ TensorDataset.__module__ = "striate.data"
 
 class Dataset(metaclass=abc.ABCMeta):
     """Base class for map-style datasets: implement __len__ and __getitem__(index).
-    The C++ datasets count as Datasets too (``isinstance(TensorDataset(x), Dataset)``)."""
+    The C++ datasets count as Datasets too (``isinstance(TensorDataset(x), Dataset)``).
+
+    Example:
+        >>> class Squares(st.data.Dataset):
+        ...     def __len__(self):
+        ...         return 4
+        ...     def __getitem__(self, i):
+        ...         return st.tensor(float(i * i))
+        >>> next(iter(st.data.DataLoader(Squares(), batch_size=4)))
+        tensor([0., 1., 4., 9.])
+    """
 
     def __getitem__(self, index):
         raise NotImplementedError(f"{type(self).__name__} must implement __getitem__")
@@ -63,10 +73,12 @@ class _ImageTensorDataset(TensorDataset):
 
     @property
     def data(self):
+        """The images, a uint8 tensor (N, C, H, W) (or (N, H, W) for MNIST)."""
         return self.tensors[0]
 
     @property
     def targets(self):
+        """The labels, an int64 tensor (N,)."""
         return self.tensors[1]
 
 
@@ -92,7 +104,18 @@ def _index_list(owner, indices, size):
 
 class Subset(Dataset):
     """The examples ``indices`` of ``dataset``, in that order. Over a C++ dataset this returns the
-    C++ Subset (``.dataset``, ``.indices``), which the loader batches in C++."""
+    C++ Subset (``.dataset``, ``.indices``), which the loader batches in C++.
+
+    Args:
+        dataset (Dataset): The whole dataset.
+        indices (sequence of ints): The examples to keep.
+
+    Example:
+        >>> ds = st.data.TensorDataset(st.arange(10))
+        >>> sub = st.data.Subset(ds, [2, 5])
+        >>> len(sub), sub[1]
+        (2, (tensor(5),))
+    """
 
     def __new__(cls, dataset, indices):
         if cls is Subset and _batches_in_cpp(dataset):
@@ -117,7 +140,18 @@ Subset.register(_data.Subset)
 
 class ConcatDataset(Dataset):
     """The datasets one after another. When all of them batch in C++, this returns the C++
-    ConcatDataset (``.datasets``, ``.cumulative_sizes``)."""
+    ConcatDataset (``.datasets``, ``.cumulative_sizes``).
+
+    Args:
+        datasets (iterable of Dataset): The datasets.
+
+    Example:
+        >>> a = st.data.TensorDataset(st.arange(3))
+        >>> b = st.data.TensorDataset(st.arange(3, 5))
+        >>> both = st.data.ConcatDataset([a, b])
+        >>> len(both), both[3]
+        (5, (tensor(3),))
+    """
 
     def __new__(cls, datasets):
         datasets = list(datasets)
@@ -157,7 +191,26 @@ def random_split(dataset, lengths, generator=None, seed=None):
     summing to len(dataset), or fractions summing to 1: floor of each, the remainder handed out
     one by one from the first part). The permutation comes from ``seed``, or from ``generator``
     (a striate.Generator, as in PyTorch, or an int seed), or else from the default generator, so
-    ``striate.manual_seed`` fixes it. The same seed gives the same split, in C++ too."""
+    ``striate.manual_seed`` fixes it. The same seed gives the same split, in C++ too.
+
+    Args:
+        dataset (Dataset): The dataset.
+        lengths (sequence of ints or floats): The parts' sizes, or fractions summing to 1.
+        generator (Generator or int, optional): The random source. Default: None.
+        seed (int, optional): A seed for the permutation (keyword). Default: None.
+
+    Returns:
+        list of Subset: One per length.
+
+    Raises:
+        ValueError: The lengths do not sum to ``len(dataset)`` (or the fractions to 1).
+
+    Example:
+        >>> train, val = st.data.random_split(st.data.TensorDataset(st.arange(10)), [0.8, 0.2],
+        ...                                   seed=0)
+        >>> len(train), len(val)
+        (8, 2)
+    """
     from .._generator import Generator
 
     if generator is not None and seed is not None:

@@ -31,7 +31,15 @@ _worker = threading.local()
 
 def get_worker_info():
     """Inside a DataLoader worker (a thread here): its WorkerInfo(id, num_workers, seed,
-    dataset), as torch.utils.data.get_worker_info(); None in the main thread."""
+    dataset), as torch.utils.data.get_worker_info(); None in the main thread.
+
+    Returns:
+        WorkerInfo or None: ``(id, num_workers, seed, dataset)`` in a worker thread, else None.
+
+    Example:
+        >>> st.data.get_worker_info() is None
+        True
+    """
     return getattr(_worker, "info", None)
 
 
@@ -39,7 +47,22 @@ def default_collate(examples):
     """Stacks a list of examples field by field, as torch's default_collate: tensors and NumPy
     arrays along a new dim 0; bools into a bool tensor, ints into int64, floats into float32 (where
     torch makes float64: float32 is what the layers take); strings stay a list; tuples,
-    namedtuples, lists and dicts keep their structure with each field collated."""
+    namedtuples, lists and dicts keep their structure with each field collated.
+
+    Args:
+        examples (list): The examples of one batch.
+
+    Returns:
+        The batch, with the structure of one example.
+
+    Raises:
+        TypeError: A field of a type it cannot stack.
+
+    Example:
+        >>> batch = st.data.default_collate([(st.zeros(2), 0), (st.ones(2), 1)])
+        >>> batch[0].shape, batch[1]
+        (striate.Size([2, 2]), tensor([0, 1]))
+    """
     from .. import Tensor, stack, tensor
 
     first = examples[0]
@@ -104,26 +127,57 @@ def _pin(batch):
 class DataLoader:
     """Iterates over a dataset in batches (tuples of tensors).
 
-    batch_size: examples per batch; shuffle: a new random order each epoch, drawn from the
-    loader's own generator seeded with ``seed`` (or, when None, from the default generator, so
-    ``striate.manual_seed`` fixes it); drop_last: skip the last incomplete batch; sampler: the
-    order of the examples instead (``striate.data.WeightedRandomSampler`` and friends, or any
-    iterable of indices with a length; not with shuffle); batch_sampler: the batches themselves
-    (lists of indices; not with batch_size, shuffle, sampler or drop_last); num_workers:
-    threads building batches ahead of the loop (0: built when asked for), at most
-    ``num_workers * prefetch_factor`` ahead; pin_memory: page-locked batches for fast copies to a
-    GPU (warns once and does nothing without CUDA). Breaking out of the loop or deleting the
-    iterator stops the workers.
+    Tensor-backed datasets (TensorDataset, MNIST, FashionMNIST, CIFAR10/100 and their Subsets)
+    batch in C++ with the GIL released; any object with ``__len__`` and ``__getitem__`` works too,
+    its examples collated by stacking (:func:`default_collate`). Workers are threads of this
+    process (C++ ops and Pillow release the GIL), so they share the dataset object. Breaking out
+    of the loop or deleting the iterator stops the workers.
 
-    Workers are threads of this process (C++ ops and Pillow release the GIL), so they share the
-    dataset object. generator: a striate.Generator the loader's order and augmentation seeds are
-    drawn from (its seed is drawn once, here; not with ``seed``); worker_init_fn(worker_id): run in
-    each worker thread as it starts (``get_worker_info()`` answers there); timeout: seconds to wait
-    for one batch from the workers before RuntimeError (0: forever); persistent_workers: keep the
-    worker threads between epochs instead of starting them each epoch. A worker_init_fn or a
-    timeout makes a C++ dataset's batches go through the Python workers, where both apply.
-    ``multiprocessing_context`` must stay None (no processes), ``in_order`` True (batches always
-    come in order).
+    Args:
+        dataset (Dataset): The examples.
+        batch_size (int): Examples per batch. Default: 1.
+        shuffle (bool): A new random order each epoch. Default: False.
+        sampler (Sampler or iterable, optional): The order of the examples instead (an iterable of
+            indices with a length; not with shuffle). Default: None.
+        batch_sampler (Sampler or iterable, optional): The batches themselves (lists of indices;
+            not with batch_size, shuffle, sampler or drop_last). Default: None.
+        num_workers (int): Threads building batches ahead of the loop (0: built when asked for).
+            Default: 0.
+        collate_fn (callable, optional): Merges a list of examples into a batch. Default: None
+            (:func:`default_collate`).
+        pin_memory (bool): Page-locked batches for fast copies to a GPU (warns once and does
+            nothing without CUDA). Default: False.
+        drop_last (bool): Skip the last incomplete batch. Default: False.
+        timeout (float): Seconds to wait for one batch from the workers before RuntimeError
+            (0: forever). Default: 0.
+        worker_init_fn (callable, optional): ``worker_init_fn(worker_id)``, run in each worker
+            thread as it starts (:func:`get_worker_info` answers there). Default: None.
+        multiprocessing_context: Must stay None (no processes). Default: None.
+        generator (Generator, optional): Where the order and augmentation seeds are drawn from (its
+            seed is drawn once, here; not with ``seed``). Default: None.
+        prefetch_factor (int, optional): Batches each worker builds ahead (keyword only).
+            Default: None (2 with workers).
+        persistent_workers (bool): Keep the worker threads between epochs (keyword only).
+            Default: False.
+        pin_memory_device (str): Accepted for torch's signature (keyword only). Default: "".
+        in_order (bool): Must stay True: batches always come in order (keyword only).
+            Default: True.
+        seed (int, optional): Seed of the loader's own generator for shuffling and augmentation
+            (keyword only). Default: None (the default generator, which ``striate.manual_seed``
+            fixes).
+
+    Raises:
+        ValueError: Mutually exclusive options (sampler with shuffle, batch_sampler with
+            batch_size, ...), or bad sizes.
+        TypeError: A sampler without a length.
+
+    Example:
+        >>> ds = st.data.TensorDataset(st.arange(10.).view(10, 1), st.arange(10))
+        >>> loader = st.data.DataLoader(ds, batch_size=4, shuffle=True, seed=0)
+        >>> [tuple(x.shape) for x, y in loader]
+        [(4, 1), (4, 1), (2, 1)]
+        >>> len(loader)
+        3
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=False, sampler=None, batch_sampler=None,
@@ -271,11 +325,35 @@ class DataLoader:
 
     def state_dict(self):
         """The sampler generator's state: a loader given it with load_state_dict() draws the
-        same epochs (orders and augmentation seeds) as this one from here on."""
+        same epochs (orders and augmentation seeds) as this one from here on.
+
+        Returns:
+            dict: ``{"generator_state": ...}``.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.arange(4))
+            >>> loader = st.data.DataLoader(data, shuffle=True, seed=0)
+            >>> "generator_state" in loader.state_dict()
+            True
+        """
         source = self._loader if self._loader is not None else self._sampler
         return {"generator_state": source.state()}
 
     def load_state_dict(self, state_dict):
+        """Restores the sampling position, so that a resumed epoch yields the remaining batches.
+
+        Args:
+            state_dict (dict): A dict from :meth:`state_dict`.
+
+        Raises:
+            ValueError: ``state_dict`` does not come from :meth:`state_dict`.
+
+        Example:
+            >>> loader = st.data.DataLoader(st.data.TensorDataset(st.arange(8)), batch_size=2,
+            ...                             shuffle=True, seed=0)
+            >>> state = loader.state_dict()
+            >>> loader.load_state_dict(state)
+        """
         if not isinstance(state_dict, dict) or "generator_state" not in state_dict:
             raise ValueError("DataLoader.load_state_dict: expected a dict from state_dict() with "
                              "the key 'generator_state'")

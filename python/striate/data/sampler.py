@@ -41,7 +41,22 @@ def _check_generator(owner, generator):
 
 
 class Sampler:
-    """Base class: iterating gives dataset indices; len() is how many."""
+    """Base class: iterating gives dataset indices; len() is how many.
+
+    Subclasses implement ``__iter__`` and ``__len__``; any iterable of indices with a length
+    works as a sampler too.
+
+    Example:
+        >>> class Reversed(st.data.Sampler):
+        ...     def __init__(self, n):
+        ...         self.n = n
+        ...     def __iter__(self):
+        ...         return iter(range(self.n - 1, -1, -1))
+        ...     def __len__(self):
+        ...         return self.n
+        >>> list(Reversed(3))
+        [2, 1, 0]
+    """
 
     def __iter__(self):
         raise NotImplementedError(f"{type(self).__name__} must implement __iter__")
@@ -51,7 +66,15 @@ class Sampler:
 
 
 class SequentialSampler(Sampler):
-    """0, 1, ..., len(data_source) - 1."""
+    """0, 1, ..., len(data_source) - 1.
+
+    Args:
+        data_source (Dataset): The dataset (its length counts).
+
+    Example:
+        >>> list(st.data.SequentialSampler(range(3)))
+        [0, 1, 2]
+    """
 
     def __init__(self, data_source):
         self.data_source = data_source
@@ -66,7 +89,22 @@ class SequentialSampler(Sampler):
 class RandomSampler(Sampler):
     """A random permutation each epoch; with replacement, num_samples independent uniform
     draws. num_samples (default len(data_source)) may exceed the dataset without replacement:
-    whole permutations are concatenated, as torch does."""
+    whole permutations are concatenated, as torch does.
+
+    Args:
+        data_source (Dataset): The dataset (its length counts).
+        replacement (bool): Draw with replacement. Default: False.
+        num_samples (int, optional): Indices per epoch. Default: None (``len(data_source)``).
+        generator (Generator, optional): The random generator. Default: None (the default one).
+
+    Raises:
+        TypeError: ``replacement`` is not a bool.
+        ValueError: ``num_samples`` is not a positive int.
+
+    Example:
+        >>> sorted(st.data.RandomSampler(range(4), generator=st.Generator().manual_seed(0)))
+        [0, 1, 2, 3]
+    """
 
     def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
         if not isinstance(replacement, bool):
@@ -79,6 +117,7 @@ class RandomSampler(Sampler):
 
     @property
     def num_samples(self):
+        """The number of indices one epoch yields (``len(data_source)`` unless given)."""
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self):
@@ -99,7 +138,16 @@ class RandomSampler(Sampler):
 
 
 class SubsetRandomSampler(Sampler):
-    """The given indices in a random order each epoch (e.g. a validation split of one dataset)."""
+    """The given indices in a random order each epoch (e.g. a validation split of one dataset).
+
+    Args:
+        indices (sequence of ints): The indices to permute.
+        generator (Generator, optional): The random generator. Default: None (the default one).
+
+    Example:
+        >>> sorted(st.data.SubsetRandomSampler([5, 7, 9]))
+        [5, 7, 9]
+    """
 
     def __init__(self, indices, generator=None):
         self.indices = [int(i) for i in indices]
@@ -120,7 +168,23 @@ class SubsetRandomSampler(Sampler):
 class WeightedRandomSampler(Sampler):
     """num_samples indices drawn with probability proportional to weights (need not sum to 1);
     with replacement=False each index at most once (successive draws without replacement, the
-    law torch.multinomial samples)."""
+    law torch.multinomial samples).
+
+    Args:
+        weights (sequence of floats or Tensor): Non-negative weights, one per index.
+        num_samples (int): Indices per epoch.
+        replacement (bool): Draw with replacement. Default: True.
+        generator (Generator, optional): The random generator. Default: None (the default one).
+
+    Raises:
+        ValueError: Negative or all-zero weights, or more samples than positive weights without
+            replacement.
+
+    Example:
+        >>> sampler = st.data.WeightedRandomSampler([0.0, 1.0, 0.0], num_samples=4)
+        >>> list(sampler)
+        [1, 1, 1, 1]
+    """
 
     def __init__(self, weights, num_samples, replacement=True, generator=None):
         if not isinstance(replacement, bool):
@@ -163,7 +227,20 @@ class WeightedRandomSampler(Sampler):
 
 class BatchSampler(Sampler):
     """Groups another sampler's indices into lists of batch_size (the last one shorter unless
-    drop_last)."""
+    drop_last).
+
+    Args:
+        sampler (Sampler or iterable): The indices to group.
+        batch_size (int): Indices per batch.
+        drop_last (bool): Drop the last, shorter batch.
+
+    Raises:
+        ValueError: ``batch_size`` is not a positive int.
+
+    Example:
+        >>> list(st.data.BatchSampler(range(5), batch_size=2, drop_last=False))
+        [[0, 1], [2, 3], [4]]
+    """
 
     def __init__(self, sampler, batch_size, drop_last):
         if not hasattr(sampler, "__iter__"):
@@ -196,7 +273,23 @@ class DistributedSampler(Sampler):
     permutation (from ``seed + epoch``), pads it by repeating its start (or, with drop_last,
     trims it) to a multiple of num_replicas, and takes every num_replicas-th index from its rank.
     Call ``set_epoch(epoch)`` before each epoch so the order changes between epochs.
-    num_replicas / rank default to the process group's world size and rank."""
+    num_replicas / rank default to the process group's world size and rank.
+
+    Args:
+        dataset (Dataset): The dataset (its length counts).
+        num_replicas (int, optional): The number of ranks. Default: None (the world size).
+        rank (int, optional): This rank. Default: None (the process's rank).
+        shuffle (bool): Permute each epoch. Default: True.
+        seed (int): The base seed, the same on every rank. Default: 0.
+        drop_last (bool): Trim instead of padding. Default: False.
+
+    Raises:
+        ValueError: ``rank`` outside ``[0, num_replicas)``.
+
+    Example:
+        >>> list(st.data.DistributedSampler(range(5), num_replicas=2, rank=1, shuffle=False))
+        [1, 3, 0]
+    """
 
     def __init__(self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0,
                  drop_last=False):
@@ -255,5 +348,9 @@ class DistributedSampler(Sampler):
         return self.num_samples
 
     def set_epoch(self, epoch):
-        """The epoch whose order the next iteration draws (same on every rank)."""
+        """The epoch whose order the next iteration draws (same on every rank).
+
+        Args:
+            epoch (int): The epoch about to start.
+        """
         self.epoch = int(epoch)

@@ -39,7 +39,13 @@ _data = _C._data
 
 
 class InterpolationMode(str, enum.Enum):
-    """The interpolation modes the geometric transforms accept (strings work too)."""
+    """The interpolation modes the geometric transforms accept (strings work too).
+
+    Example:
+        >>> import striate.data.transforms as T
+        >>> T.Resize(4, interpolation=T.InterpolationMode.NEAREST)(st.ones(1, 2, 2)).shape
+        striate.Size([1, 4, 4])
+    """
 
     NEAREST = "nearest"
     BILINEAR = "bilinear"
@@ -133,7 +139,13 @@ RandomGrayscale = _accepting_pictures(_data.RandomGrayscale)
 
 class ToTensor(_data.ToTensor):
     """uint8 pixels → float32 in [0, 1]; floating images pass through. Accepts a striate Tensor
-    (C, H, W) / (N, C, H, W), a PIL image, or an HWC NumPy array (converted to CHW)."""
+    (C, H, W) / (N, C, H, W), a PIL image, or an HWC NumPy array (converted to CHW).
+
+    Example:
+        >>> import striate.data.transforms as T
+        >>> T.ToTensor()(st.full((1, 1, 2), 255, dtype=st.uint8))
+        tensor([[[1., 1.]]])
+    """
 
     def __call__(self, pic):
         return super().__call__(_to_chw_tensor(pic))
@@ -192,7 +204,20 @@ class _ComposeType(type):
 class Compose(metaclass=_ComposeType):
     """Composes transforms, applied in order. When every member is a striate transform the result
     is the C++ Compose (a Transform a dataset runs without the GIL); with any plain Python
-    callable among them it runs in Python."""
+    callable among them it runs in Python.
+
+    Args:
+        transforms (sequence): Transforms or callables, applied in order.
+
+    Raises:
+        TypeError: A member is not callable.
+
+    Example:
+        >>> import striate.data.transforms as T
+        >>> pipeline = T.Compose([T.CenterCrop(4), T.Normalize((0.5,), (0.5,))])
+        >>> pipeline(st.ones(1, 8, 8)).shape
+        striate.Size([1, 4, 4])
+    """
 
     def __new__(cls, transforms):
         transforms, native = _members("Compose", transforms)
@@ -225,7 +250,20 @@ _CppRandomApply = _accepting_pictures(_data.RandomApply)
 def RandomApply(transforms, p=0.5):
     """Applies the transforms in order with probability p (one draw per call), else returns the
     image unchanged. C++ when every member is a striate transform (datasets run it without the
-    GIL), Python otherwise."""
+    GIL), Python otherwise.
+
+    Args:
+        transforms (sequence): The transforms.
+        p (float): The probability of applying them. Default: 0.5.
+
+    Raises:
+        ValueError: ``p`` outside [0, 1].
+
+    Example:
+        >>> import striate.data.transforms as T
+        >>> T.RandomApply([T.RandomHorizontalFlip(p=1.0)], p=1.0)(st.tensor([[[1., 2.]]]))
+        tensor([[[2., 1.]]])
+    """
     transforms, native = _members("RandomApply", transforms)
     if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
         raise ValueError(f"RandomApply: expected a probability p in [0, 1], got {p!r}")
@@ -270,7 +308,20 @@ class _PythonRandomOrder:
 
 def RandomChoice(transforms, p=None):
     """Applies one of the transforms, picked with probabilities proportional to p (uniform by
-    default). C++ when every member is a striate transform, Python otherwise."""
+    default). C++ when every member is a striate transform, Python otherwise.
+
+    Args:
+        transforms (sequence): The candidates.
+        p (sequence of floats, optional): Their weights. Default: None (uniform).
+
+    Raises:
+        ValueError: No transform, or weights of another length.
+
+    Example:
+        >>> import striate.data.transforms as T
+        >>> T.RandomChoice([T.CenterCrop(2), T.CenterCrop(2)])(st.ones(1, 4, 4)).shape
+        striate.Size([1, 2, 2])
+    """
     transforms, native = _members("RandomChoice", transforms)
     if not transforms:
         raise ValueError("RandomChoice: expected at least one transform, got none")
@@ -288,14 +339,37 @@ def RandomChoice(transforms, p=None):
 
 def RandomOrder(transforms):
     """Applies all the transforms in a random order. C++ when every member is a striate
-    transform, Python otherwise."""
+    transform, Python otherwise.
+
+    Args:
+        transforms (sequence): The transforms.
+
+    Example:
+        >>> import striate.data.transforms as T
+        >>> flips = T.RandomOrder([T.RandomHorizontalFlip(1.0), T.RandomVerticalFlip(1.0)])
+        >>> flips(st.tensor([[[1., 2.], [3., 4.]]]))
+        tensor([[[4., 3.],
+                 [2., 1.]]])
+    """
     transforms, native = _members("RandomOrder", transforms)
     return _CppRandomOrder(transforms) if native else _PythonRandomOrder(transforms)
 
 
 class Lambda:
     """A user function as a transform (Python: it runs under the GIL; prefer the C++ transforms
-    in datasets that use worker threads)."""
+    in datasets that use worker threads).
+
+    Args:
+        lambd (callable): ``image -> image``.
+
+    Raises:
+        TypeError: ``lambd`` is not callable.
+
+    Example:
+        >>> import striate.data.transforms as T
+        >>> T.Lambda(lambda x: x * 2)(st.ones(1))
+        tensor([2.])
+    """
 
     def __init__(self, lambd):
         if not callable(lambd):

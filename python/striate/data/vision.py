@@ -31,7 +31,25 @@ __all__ = ["MNIST", "FashionMNIST", "CIFAR10", "CIFAR100", "ImageFolder", "IMG_E
 class MNIST(_ImageTensorDataset):
     """MNIST from ``{train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]`` found in ``root``, in
     ``root/<ClassName>/raw`` (torchvision's layout) or ``root/<ClassName>``. Example i is
-    (image float32 (1, 28, 28) in [0, 1], label int64 0-d)."""
+    (image float32 (1, 28, 28) in [0, 1], label int64 0-d).
+
+    Args:
+        root (str or PathLike): The folder holding the files.
+        train (bool): The training split, else the test split. Default: True.
+        transform (callable, optional): Applied to each image (a C++ Transform runs in C++).
+            Default: None.
+        target_transform (callable, optional): Applied to each label. Default: None.
+        download (bool): Refused with a clear error: striate downloads nothing. Default: False.
+
+    Raises:
+        OSError: The files are missing, truncated or malformed (the message names them).
+
+    Example:
+        >>> test = st.data.MNIST("fashion-mnist", train=False)
+        >>> image, label = test[0]
+        >>> image.shape, image.dtype, label.dtype
+        (striate.Size([1, 28, 28]), striate.float32, striate.int64)
+    """
 
     classes = ["0 - zero", "1 - one", "2 - two", "3 - three", "4 - four", "5 - five", "6 - six",
                "7 - seven", "8 - eight", "9 - nine"]
@@ -71,6 +89,11 @@ class MNIST(_ImageTensorDataset):
 
     @property
     def class_to_idx(self):
+        """Maps each class name to its label.
+
+        Returns:
+            dict: ``{name: index}``, in the order of ``classes``.
+        """
         return {name: i for i, name in enumerate(self.classes)}
 
     def __repr__(self):
@@ -83,7 +106,22 @@ class MNIST(_ImageTensorDataset):
 
 class FashionMNIST(MNIST):
     """Fashion-MNIST (same files and layout as MNIST). The default root is where the Debian
-    package dataset-fashion-mnist installs it."""
+    package dataset-fashion-mnist installs it.
+
+    Args:
+        root (str or PathLike): The folder holding the files.
+            Default: ``'/usr/share/datasets/fashion-mnist'``.
+        train (bool): The training split, else the test split. Default: True.
+        transform (callable, optional): Applied to each image (a C++ Transform runs in C++).
+            Default: None.
+        target_transform (callable, optional): Applied to each label. Default: None.
+        download (bool): Refused with a clear error: striate downloads nothing. Default: False.
+
+    Example:
+        >>> test = st.data.FashionMNIST("fashion-mnist", train=False)
+        >>> len(test), test.classes[0]
+        (1000, 'T-shirt/top')
+    """
 
     classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
                "Sneaker", "Bag", "Ankle boot"]
@@ -193,7 +231,24 @@ class CIFAR10(_ImageTensorDataset):
     """CIFAR-10 from the python-pickle batches (``cifar-10-batches-py/data_batch_1..5``,
     ``test_batch``, ``batches.meta``) or the binary ones (``cifar-10-batches-bin/*.bin``, read in
     C++), in ``root`` or in those folders under it. Example i is (image uint8 (3, 32, 32), label
-    int64 0-d); ``.data`` is uint8 (N, 3, 32, 32), ``.targets`` int64 (N)."""
+    int64 0-d); ``.data`` is uint8 (N, 3, 32, 32), ``.targets`` int64 (N).
+
+    Args:
+        root (str or PathLike): The folder holding the batches.
+        train (bool): The training split, else the test split. Default: True.
+        transform (callable, optional): Applied to each image (a C++ Transform runs in C++).
+            Default: None.
+        target_transform (callable, optional): Applied to each label. Default: None.
+        download (bool): Refused with a clear error: striate downloads nothing. Default: False.
+
+    Raises:
+        OSError: The files are missing, truncated or malformed (the message names them).
+
+    Example:
+        >>> import os
+        >>> if os.path.isdir("cifar-10-batches-py"):  # not bundled: runs where it is
+        ...     train = st.data.CIFAR10(".", train=True)
+    """
 
     _pickle_folder = "cifar-10-batches-py"
     _binary_folder = "cifar-10-batches-bin"
@@ -285,7 +340,23 @@ class CIFAR10(_ImageTensorDataset):
 class CIFAR100(CIFAR10):
     """CIFAR-100 with its fine labels (100 classes), from ``cifar-100-python/{train,test,meta}``
     or the binary ``cifar-100-binary/{train,test}.bin`` (a coarse and a fine label byte per
-    record)."""
+    record).
+
+    Args:
+        root (str or PathLike): The folder holding the files.
+        train (bool): The training split, else the test split. Default: True.
+        transform (callable, optional): Applied to each image. Default: None.
+        target_transform (callable, optional): Applied to each label. Default: None.
+        download (bool): Refused: striate downloads nothing. Default: False.
+
+    Raises:
+        OSError: The files are missing, truncated or malformed.
+
+    Example:
+        >>> import os
+        >>> if os.path.isdir("cifar-100-python"):  # not bundled: runs where it is
+        ...     test = st.data.CIFAR100(".", train=False)
+    """
 
     _pickle_folder = "cifar-100-python"
     _binary_folder = "cifar-100-binary"
@@ -303,7 +374,25 @@ IMG_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".ppm", ".gif", ".webp")
 def pil_loader(path):
     """Decodes an image file with Pillow into a uint8 (3, H, W) RGB tensor. A file that is not an
     image, is truncated or declares more pixels than Pillow's decompression-bomb limit raises
-    OSError naming it."""
+    OSError naming it.
+
+    Args:
+        path (str or PathLike): The image file.
+
+    Returns:
+        Tensor: uint8 (3, H, W).
+
+    Raises:
+        OSError: The file is not a readable image.
+
+    Example:
+        >>> import os, tempfile
+        >>> from PIL import Image
+        >>> path = os.path.join(tempfile.mkdtemp(), "red.png")
+        >>> Image.new("RGB", (4, 2), (255, 0, 0)).save(path)
+        >>> st.data.pil_loader(path).shape
+        striate.Size([3, 2, 4])
+    """
     from PIL import Image
 
     from .. import from_numpy
@@ -341,7 +430,30 @@ class ImageFolder(Dataset):
     ``verify`` (default: on with the default loader) checks every image when the folder is
     scanned - a regular file whose header and structure Pillow accepts (``Image.verify``, no
     decoding) - so a corrupt or truncated image, a FIFO or a device raises an OSError naming the
-    file here rather than mid-epoch."""
+    file here rather than mid-epoch.
+
+    Args:
+        root (str or PathLike): The folder of class folders.
+        transform (callable, optional): Applied to each image. Default: None.
+        target_transform (callable, optional): Applied to each class index. Default: None.
+        loader (callable, optional): ``path -> image``. Default: None (:func:`pil_loader`).
+        verify (bool, optional): Check every image when scanning. Default: None (on with the
+            default loader).
+
+    Raises:
+        OSError: ``root`` has no class folder with an image, or an image is corrupt.
+
+    Example:
+        >>> import os, tempfile
+        >>> from PIL import Image
+        >>> root = tempfile.mkdtemp()
+        >>> for name in ("cat", "dog"):
+        ...     os.makedirs(os.path.join(root, name))
+        ...     Image.new("RGB", (4, 4)).save(os.path.join(root, name, "0.png"))
+        >>> folder = st.data.ImageFolder(root)
+        >>> folder.classes, len(folder), folder[1][1]
+        (['cat', 'dog'], 2, 1)
+    """
 
     def __init__(self, root, transform=None, target_transform=None, loader=None, verify=None):
         root = os.fspath(root)

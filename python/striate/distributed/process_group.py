@@ -25,7 +25,15 @@ _DEFAULT_TIMEOUT = datetime.timedelta(minutes=30)  # torch's default
 
 
 class ReduceOp:
-    """How all_reduce / reduce_scatter combine the ranks' values."""
+    """How all_reduce / reduce_scatter combine the ranks' values.
+
+    Attributes:
+        SUM, AVG, PRODUCT, MIN, MAX: The reductions.
+
+    Example:
+        >>> st.distributed.ReduceOp.MAX
+        'max'
+    """
 
     SUM = "sum"
     AVG = "avg"
@@ -70,6 +78,15 @@ def _mpi():
 
 
 def is_mpi_available():
+    """Whether the MPI backend can be used (``mpi4py`` imports).
+
+    Returns:
+        bool
+
+    Example:
+        >>> isinstance(st.distributed.is_mpi_available(), bool)
+        True
+    """
     try:
         import mpi4py  # noqa: F401
     except ImportError:
@@ -85,11 +102,28 @@ def _nccl_status():
 
 def is_nccl_available():
     """True when NCCL was loaded (striate built with CUDA, libnccl.so.2 found: the
-    nvidia-nccl-cu13 wheel or the system's); the 'nccl' backend also needs a GPU."""
+    nvidia-nccl-cu13 wheel or the system's); the 'nccl' backend also needs a GPU.
+
+    Returns:
+        bool: whether ``init_process_group("nccl")`` can find NCCL.
+
+    Example:
+        >>> isinstance(st.distributed.is_nccl_available(), bool)
+        True
+    """
     return bool(_nccl_status()["loaded"])
 
 
 def is_available():
+    """Whether distributed training is available (the MPI backend, see :func:`is_mpi_available`).
+
+    Returns:
+        bool
+
+    Example:
+        >>> isinstance(st.distributed.is_available(), bool)
+        True
+    """
     return is_mpi_available()
 
 
@@ -112,7 +146,21 @@ def init_process_group(backend="mpi", init_method=None, timeout=None, world_size
                        store=None, group_name="", pg_options=None, device_id=None):
     """Joins the processes mpirun started into the default group. backend: "mpi" (CPU tensors);
     world_size / rank, when given, must match what MPI says. Raises RuntimeError when MPI is
-    missing or the group exists already."""
+    missing or the group exists already.
+
+    Args:
+        backend (str): ``'mpi'``. Default: ``'mpi'``.
+        init_method (str, optional): Accepted for torch's signature (MPI starts the processes).
+            Default: None.
+        timeout (float or timedelta, optional): The collectives' deadline. Default: None (30 min).
+        world_size (int): Must match MPI's when given. Default: -1.
+        rank (int): Must match MPI's when given. Default: -1.
+        store, group_name, pg_options, device_id: Accepted for torch's signature.
+
+    Example:
+        >>> if st.distributed.is_available() and not st.distributed.is_initialized():
+        ...     pass  # under mpirun: st.distributed.init_process_group("mpi")
+    """
     global _group
     if _group is not None:
         raise RuntimeError("init_process_group: the default process group is already "
@@ -183,7 +231,16 @@ def _join_nccl(group, device_id):
 
 
 def destroy_process_group(group=None):
-    """Leaves the default group (a later init_process_group may join again)."""
+    """Leaves the default group (a later init_process_group may join again).
+
+    Args:
+        group: Accepted for torch's signature. Default: None.
+
+    Example:
+        >>> st.distributed.destroy_process_group()  # a no-op without a group
+        >>> st.distributed.is_initialized()
+        False
+    """
     global _group
     if _group is not None:
         if _group.nccl is not None:
@@ -204,6 +261,15 @@ def _nccl_libraries():
 
 
 def is_initialized():
+    """Whether :func:`init_process_group` has been called (and not destroyed).
+
+    Returns:
+        bool
+
+    Example:
+        >>> st.distributed.is_initialized()
+        False
+    """
     return _group is not None
 
 
@@ -215,20 +281,71 @@ def _require(op):
 
 
 def get_rank(group=None):
+    """This process's rank in the default group (0 .. world size - 1).
+
+    Args:
+        group: Accepted for torch's signature; striate has one (the default) group. Default: None.
+
+    Raises:
+        RuntimeError: :func:`init_process_group` was not called.
+
+    Returns:
+        int: The rank.
+
+    Example:
+        >>> if st.distributed.is_initialized():
+        ...     print(st.distributed.get_rank())
+    """
     return _require("get_rank").rank
 
 
 def get_world_size(group=None):
+    """The number of processes in the default group.
+
+    Args:
+        group: Accepted for torch's signature; striate has one (the default) group. Default: None.
+
+    Raises:
+        RuntimeError: :func:`init_process_group` was not called.
+
+    Returns:
+        int: The world size.
+
+    Example:
+        >>> if st.distributed.is_initialized():
+        ...     print(st.distributed.get_world_size())
+    """
     return _require("get_world_size").size
 
 
 def get_backend(group=None):
+    """The default group's backend name (``'mpi'``).
+
+    Args:
+        group: Accepted for torch's signature; striate has one (the default) group. Default: None.
+
+    Raises:
+        RuntimeError: :func:`init_process_group` was not called.
+
+    Returns:
+        str: The backend.
+
+    Example:
+        >>> if st.distributed.is_initialized():
+        ...     print(st.distributed.get_backend())
+    """
     return _require("get_backend").backend
 
 
 class Work:
     """A posted collective (async_op=True): wait() blocks until it completes (or its deadline
-    passes: RuntimeError), is_completed() polls, then() is not supported."""
+    passes: RuntimeError), is_completed() polls, then() is not supported.
+
+    Example:
+        >>> if st.distributed.is_initialized():
+        ...     work = st.distributed.all_reduce(st.ones(2), async_op=True)
+        ...     work.wait()
+    """
 
     def __init__(self, op, requests, timeout, finish=None):
         self._op = op
@@ -239,6 +356,11 @@ class Work:
         self._done = False
 
     def is_completed(self):
+        """Whether the collective has completed (without blocking).
+
+        Returns:
+            bool
+        """
         if not self._done and all(r.Test() for r in self._requests):
             self._complete()
         return self._done
@@ -249,6 +371,19 @@ class Work:
             self._finish()
 
     def wait(self, timeout=None):
+        """Blocks until the collective completes.
+
+        Args:
+            timeout (float or timedelta, optional): Seconds to wait. Default: None (the group's
+                timeout from :func:`init_process_group`).
+
+        Returns:
+            bool: True.
+
+        Raises:
+            RuntimeError: The deadline passed (a peer died or stopped answering); the job then
+                aborts at exit instead of hanging.
+        """
         if self._done:
             return True
         deadline = self._deadline if timeout is None else time.monotonic() + _seconds(
@@ -309,7 +444,27 @@ def _timeout(group, timeout, op):
 
 
 def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False, timeout=None):
-    """Combines tensor across ranks in place (every rank ends with the result)."""
+    """Combines tensor across ranks in place (every rank ends with the result).
+
+    Args:
+        tensor (Tensor): A CPU tensor, replaced by the reduction.
+        op (ReduceOp): ``SUM``, ``PRODUCT``, ``MIN``, ``MAX`` or ``AVG``. Default: ``SUM``.
+        group: Accepted for torch's signature (one default group). Default: None.
+        async_op (bool): Return a :class:`Work` to wait on instead of waiting. Default: False.
+        timeout (float, optional): Seconds before the collective raises. Default: None (the
+            group's).
+
+    Returns:
+        Work or None: A Work with ``async_op``.
+
+    Raises:
+        RuntimeError: No process group, or the deadline passed (a peer died).
+
+    Example:
+        >>> if st.distributed.is_initialized():  # under striate run / mpirun
+        ...     t = st.ones(2)
+        ...     st.distributed.all_reduce(t)  # t == world_size everywhere
+    """
     g = _require("all_reduce")
     if g.backend == "nccl":
         _check_op(op, "all_reduce")
@@ -331,7 +486,28 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False, timeout=None
 
 
 def broadcast(tensor, src=0, group=None, async_op=False, timeout=None):
-    """Copies rank src's tensor into every other rank's, in place."""
+    """Copies rank src's tensor into every other rank's, in place.
+
+    Args:
+        tensor (Tensor): The data on ``src``; overwritten elsewhere.
+        src (int): The source rank. Default: 0.
+        group: Accepted for torch's signature (one default group). Default: None.
+        async_op (bool): Return a :class:`Work` to wait on instead of waiting. Default: False.
+        timeout (float, optional): Seconds before the collective raises. Default: None (the
+            group's).
+
+    Returns:
+        Work or None: A Work with ``async_op``.
+
+    Raises:
+        RuntimeError: No process group, or the deadline passed (a peer died).
+        ValueError: ``src`` is not a rank.
+
+    Example:
+        >>> if st.distributed.is_initialized():  # under striate run / mpirun
+        ...     w = st.randn(3)
+        ...     st.distributed.broadcast(w, src=0)  # every rank holds rank 0's w
+    """
     g = _require("broadcast")
     if not isinstance(src, int) or not 0 <= src < g.size:
         raise ValueError(f"broadcast: src must be a rank in [0, {g.size - 1}], got {src!r}")
@@ -344,7 +520,28 @@ def broadcast(tensor, src=0, group=None, async_op=False, timeout=None):
 
 
 def all_gather(tensor_list, tensor, group=None, async_op=False, timeout=None):
-    """Fills tensor_list[r] with rank r's tensor, on every rank."""
+    """Fills tensor_list[r] with rank r's tensor, on every rank.
+
+    Args:
+        tensor_list (list of Tensor): One tensor per rank, filled in place.
+        tensor (Tensor): This rank's contribution.
+        group: Accepted for torch's signature (one default group). Default: None.
+        async_op (bool): Return a :class:`Work` to wait on instead of waiting. Default: False.
+        timeout (float, optional): Seconds before the collective raises. Default: None (the
+            group's).
+
+    Returns:
+        Work or None: A Work with ``async_op``.
+
+    Raises:
+        RuntimeError: No process group, or the deadline passed (a peer died).
+        ValueError: ``tensor_list`` does not have one tensor per rank of ``tensor``'s shape.
+
+    Example:
+        >>> if st.distributed.is_initialized():  # under striate run / mpirun
+        ...     parts = [st.zeros(2) for _ in range(st.distributed.get_world_size())]
+        ...     st.distributed.all_gather(parts, st.ones(2) * st.distributed.get_rank())
+    """
     import numpy as np
 
     g = _require("all_gather")
@@ -373,7 +570,29 @@ def all_gather(tensor_list, tensor, group=None, async_op=False, timeout=None):
 
 def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=False,
                    timeout=None):
-    """output on rank r = the reduction over ranks of input_list[r]."""
+    """output on rank r = the reduction over ranks of input_list[r].
+
+    Args:
+        output (Tensor): This rank's result.
+        input_list (list of Tensor): One tensor per rank.
+        op (ReduceOp): The reduction. Default: ``SUM``.
+        group: Accepted for torch's signature (one default group). Default: None.
+        async_op (bool): Return a :class:`Work` to wait on instead of waiting. Default: False.
+        timeout (float, optional): Seconds before the collective raises. Default: None (the
+            group's).
+
+    Returns:
+        Work or None: A Work with ``async_op``.
+
+    Raises:
+        RuntimeError: No process group, or the deadline passed (a peer died).
+
+    Example:
+        >>> if st.distributed.is_initialized():  # under striate run / mpirun
+        ...     n = st.distributed.get_world_size()
+        ...     out = st.zeros(2)
+        ...     st.distributed.reduce_scatter(out, [st.ones(2) for _ in range(n)])
+    """
     import numpy as np
 
     g = _require("reduce_scatter")
@@ -398,7 +617,24 @@ def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=Fal
 
 
 def barrier(group=None, async_op=False, device_ids=None, timeout=None):
-    """Returns once every rank has called barrier (or raises after the timeout)."""
+    """Returns once every rank has called barrier (or raises after the timeout).
+
+    Args:
+        group: Accepted for torch's signature. Default: None.
+        async_op (bool): Return a :class:`Work`. Default: False.
+        device_ids: Accepted for torch's signature. Default: None.
+        timeout (float, optional): Seconds before it raises. Default: None (the group's).
+
+    Returns:
+        Work or None: A Work with ``async_op``.
+
+    Raises:
+        RuntimeError: No process group, or the deadline passed (a peer died).
+
+    Example:
+        >>> if st.distributed.is_initialized():  # under striate run / mpirun
+        ...     st.distributed.barrier()
+    """
     g = _require("barrier")
     if g.backend == "nccl":
         from .. import ones

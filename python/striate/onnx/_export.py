@@ -188,6 +188,26 @@ def export(model, example_input, path, opset=17, dynamic_batch=True, input_names
     model runs once in eval mode on example_input (its training flags are restored afterwards);
     dynamic_batch makes the first dimension of the input and output symbolic ("batch").
     Raises OnnxExportError naming the module or op that ONNX cannot express.
+
+    Args:
+        model (Module): The model (built-in modules, or a Python model built from them).
+        example_input (Tensor): An input batch.
+        path (str or PathLike): The file to write.
+        opset (int): The ONNX opset. Default: 17.
+        dynamic_batch (bool): Make the batch dimension symbolic. Default: True.
+        input_names (list of str, optional): Default: None (``['input']``).
+        output_names (list of str, optional): Default: None (``['output']``).
+
+    Returns:
+        onnx.ModelProto: The exported model.
+
+    Example:
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "mlp.onnx")
+        >>> model = nn.Sequential(nn.Linear(4, 3), nn.ReLU())
+        >>> proto = st.onnx.export(model, st.randn(2, 4), path)
+        >>> [node.op_type for node in proto.graph.node]
+        ['Gemm', 'Relu', 'Identity']
     """
     import onnx
 

@@ -7,7 +7,12 @@ import numpy as np
 
 
 class OnnxExportError(ValueError):
-    """A model, module or op the ONNX exporter cannot express."""
+    """A model, module or op the ONNX exporter cannot express.
+
+    Example:
+        >>> issubclass(st.onnx.OnnxExportError, ValueError)
+        True
+    """
 
 
 class OnnxUnsupportedError(OnnxExportError, NotImplementedError):

@@ -17,7 +17,12 @@ from ._import_ops import MoreOps
 
 
 class OnnxImportError(ValueError):
-    """An ONNX file that striate cannot read or run."""
+    """An ONNX file that striate cannot read or run.
+
+    Example:
+        >>> issubclass(st.onnx.OnnxImportError, ValueError)
+        True
+    """
 
 
 def _attrs(node):
@@ -372,6 +377,16 @@ SUPPORTED_OPS = None
 
 
 def supported_ops():
+    """The ONNX operator types :func:`striate.onnx.load` can run, sorted.
+
+    Returns:
+        list of str: Operator names such as ``'Conv'`` and ``'Relu'``.
+
+    Example:
+        >>> from striate.onnx._import import supported_ops
+        >>> 'Conv' in supported_ops()
+        True
+    """
     return sorted(_runner().ops)
 
 
@@ -487,7 +502,26 @@ _CLASS = None
 
 
 def load(path):
-    """The ONNX model at path as an OnnxModule (a striate nn.Module), in eval mode."""
+    """The ONNX model at path as an OnnxModule (a striate nn.Module), in eval mode.
+
+    Args:
+        path (str or PathLike): An ONNX file (ours or ``torch.onnx.export``'s).
+
+    Returns:
+        OnnxModule: A module running the graph with striate ops; its initializers are parameters.
+
+    Raises:
+        OnnxImportError: An operator striate cannot run, or a malformed file.
+
+    Example:
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "mlp.onnx")
+        >>> model = nn.Sequential(nn.Linear(4, 3), nn.ReLU()).eval()
+        >>> _ = st.onnx.export(model, st.randn(2, 4), path)
+        >>> x = st.randn(5, 4)
+        >>> bool(((st.onnx.load(path)(x) - model(x)).abs() < 1e-6).all())
+        True
+    """
     import onnx
 
     global _CLASS

@@ -13,12 +13,13 @@ __all__ = ["Optimizer", "ParamGroup", "SGD", "Adam", "AdamW", "Adagrad", "RMSpro
            "Adadelta", "Adamax", "NAdam", "RAdam", "Rprop", "ASGD", "lr_scheduler", "swa_utils"]
 
 _TORCH_FLAGS_DOC = """
-    foreach and capturable are taken for torch's signature and have no meaning here: striate
-    picks the implementation of the update itself (torch's foreach chooses between a loop over
-    the tensors and multi-tensor kernels for the same update), and has no CUDA graph capture for
-    capturable to prepare for. Both are kept in param_groups, as torch keeps them.
-    differentiable=True (autograd through the update) is not supported: it raises
-    NotImplementedError.
+    Note:
+        foreach and capturable are taken for torch's signature and have no meaning here: striate
+        picks the implementation of the update itself (torch's foreach chooses between a loop
+        over the tensors and multi-tensor kernels for the same update), and has no CUDA graph
+        capture for capturable to prepare for. Both are kept in param_groups, as torch keeps
+        them. differentiable=True (autograd through the update) is not supported: it raises
+        NotImplementedError.
 """
 
 
@@ -56,6 +57,30 @@ class SGD(Optimizer):
     trajectory for a constant lr; when lr changes,
     the new lr applies to new gradients only, where torch's form rescales the whole buffer. Its
     state is "velocity" (= -lr * momentum_buffer).
+
+    Args:
+        params (iterable): Parameters to optimize, or dicts defining parameter groups.
+        lr (float): The learning rate (required).
+        momentum (float): The momentum factor. Default: 0.
+        dampening (float): Dampening of the momentum. Default: 0.
+        weight_decay (float): L2 penalty. Default: 0.
+        nesterov (bool): Nesterov momentum (needs momentum > 0 and dampening 0). Default: False.
+        maximize (bool): Maximize the objective instead (keyword only). Default: False.
+        momentum_form (str): ``'torch'`` or ``'velocity'`` (the notes' form; keyword only).
+            Default: ``'torch'``.
+
+    Raises:
+        TypeError: ``lr`` is missing.
+        ValueError: A negative lr, momentum or weight decay, or nesterov without momentum.
+
+    Example:
+        >>> w = nn.Parameter(st.tensor([1.0, -2.0]))
+        >>> opt = st.optim.SGD([w], lr=0.1, momentum=0.9)
+        >>> opt.zero_grad()
+        >>> (w * w).sum().backward()
+        >>> opt.step()
+        >>> bool((w.abs() < st.tensor([1.0, 2.0])).all())
+        True
     """
 
     _native = True
@@ -79,6 +104,29 @@ class Adam(Optimizer):
         p = p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
 
     bias_correction=False is the notes' simplified form, p = p - lr * m / (sqrt(v) + eps).
+
+    Args:
+        params (iterable): Parameters to optimize, or dicts defining parameter groups.
+        lr (float): The learning rate. Default: 1e-3.
+        betas ((float, float)): The decay rates of the moment estimates. Default: (0.9, 0.999).
+        eps (float): Added to the denominator. Default: 1e-8.
+        weight_decay (float): L2 penalty. Default: 0.
+        amsgrad (bool): The AMSGrad variant. Default: False.
+        maximize (bool): Maximize the objective instead (keyword only). Default: False.
+        bias_correction (bool): Correct the moments' bias (keyword only). Default: True.
+        decoupled_weight_decay (bool): AdamW's decay (keyword only). Default: False.
+
+    Raises:
+        ValueError: An lr, eps or weight decay below 0, or a beta outside [0, 1).
+
+    Example:
+        >>> w = nn.Parameter(st.tensor([1.0, -2.0]))
+        >>> opt = st.optim.Adam([w], lr=0.1)
+        >>> opt.zero_grad()
+        >>> (w * w).sum().backward()
+        >>> opt.step()
+        >>> bool((w.abs() < st.tensor([1.0, 2.0])).all())
+        True
     """
 
     _native = True
@@ -95,7 +143,27 @@ class Adam(Optimizer):
 
 class AdamW(Adam):
     """Adam with decoupled weight decay (torch.optim.AdamW): p = p * (1 - lr * weight_decay)
-    before the Adam step, instead of weight_decay * p in the gradient."""
+    before the Adam step, instead of weight_decay * p in the gradient.
+
+    Args:
+        params (iterable): Parameters to optimize, or dicts defining parameter groups.
+        lr (float): The learning rate. Default: 1e-3.
+        betas ((float, float)): The decay rates of the moment estimates. Default: (0.9, 0.999).
+        eps (float): Added to the denominator. Default: 1e-8.
+        weight_decay (float): The decoupled decay. Default: 1e-2.
+        amsgrad (bool): The AMSGrad variant. Default: False.
+        maximize (bool): Maximize the objective instead (keyword only). Default: False.
+        bias_correction (bool): Correct the moments' bias (keyword only). Default: True.
+
+    Example:
+        >>> w = nn.Parameter(st.tensor([1.0, -2.0]))
+        >>> opt = st.optim.AdamW([w], lr=0.1)
+        >>> opt.zero_grad()
+        >>> (w * w).sum().backward()
+        >>> opt.step()
+        >>> bool((w.abs() < st.tensor([1.0, 2.0])).all())
+        True
+    """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
                  amsgrad=False, *, maximize=False, bias_correction=True):
@@ -112,6 +180,24 @@ class Adagrad(Optimizer):
         p = p - lr / (1 + (t - 1) * lr_decay) * g / (sqrt(sum) + eps)
 
     The state is created at a parameter's first step (torch creates it in the constructor).
+
+    Args:
+        params (iterable): Parameters to optimize, or dicts defining parameter groups.
+        lr (float): The learning rate. Default: 1e-2.
+        lr_decay (float): The learning-rate decay. Default: 0.
+        weight_decay (float): L2 penalty. Default: 0.
+        initial_accumulator_value (float): The start of ``sum``. Default: 0.
+        eps (float): Added to the denominator. Default: 1e-10.
+        maximize (bool): Maximize the objective instead (keyword only). Default: False.
+
+    Example:
+        >>> w = nn.Parameter(st.tensor([1.0, -2.0]))
+        >>> opt = st.optim.Adagrad([w], lr=0.1)
+        >>> opt.zero_grad()
+        >>> (w * w).sum().backward()
+        >>> opt.step()
+        >>> bool((w.abs() < st.tensor([1.0, 2.0])).all())
+        True
     """
 
     _native = True
@@ -134,6 +220,25 @@ class RMSprop(Optimizer):
               grad_avg = alpha * grad_avg + (1 - alpha) * g
         buf = momentum * buf + g / avg, p = p - lr * buf    (momentum > 0)
         p = p - lr * g / avg                                (otherwise)
+
+    Args:
+        params (iterable): Parameters to optimize, or dicts defining parameter groups.
+        lr (float): The learning rate. Default: 1e-2.
+        alpha (float): The smoothing constant. Default: 0.99.
+        eps (float): Added to the denominator. Default: 1e-8.
+        weight_decay (float): L2 penalty. Default: 0.
+        momentum (float): The momentum factor. Default: 0.
+        centered (bool): Normalize by the estimated variance of the gradient. Default: False.
+        maximize (bool): Maximize the objective instead (keyword only). Default: False.
+
+    Example:
+        >>> w = nn.Parameter(st.tensor([1.0, -2.0]))
+        >>> opt = st.optim.RMSprop([w], lr=0.01)
+        >>> opt.zero_grad()
+        >>> (w * w).sum().backward()
+        >>> opt.step()
+        >>> bool((w.abs() < st.tensor([1.0, 2.0])).all())
+        True
     """
 
     _native = True
@@ -161,6 +266,31 @@ class LBFGS(Optimizer):
             loss.backward()
             return loss
         opt.step(closure)
+
+    Args:
+        params (iterable): Parameters to optimize, or dicts defining parameter groups.
+        lr (float): The step length. Default: 1.
+        max_iter (int): Iterations per :meth:`step`. Default: 20.
+        max_eval (int, optional): Closure evaluations per step. Default: None (max_iter * 5 / 4).
+        tolerance_grad (float): Stop when the gradient's max-norm falls below it. Default: 1e-7.
+        tolerance_change (float): Stop when the step or loss changes less. Default: 1e-9.
+        history_size (int): The curvature pairs kept. Default: 100.
+        line_search_fn (str, optional): None or ``'strong_wolfe'``. Default: None.
+
+    Raises:
+        ValueError: More than one parameter group.
+
+    Example:
+        >>> w = nn.Parameter(st.tensor([1.0, -2.0]))
+        >>> opt = st.optim.LBFGS([w], line_search_fn="strong_wolfe")
+        >>> def closure():
+        ...     opt.zero_grad()
+        ...     loss = ((w - 3) ** 2).sum()
+        ...     loss.backward()
+        ...     return loss
+        >>> _ = opt.step(closure)
+        >>> bool(((w - 3).abs() < 1e-4).all())
+        True
     """
 
     _native = True
@@ -207,6 +337,26 @@ class Adadelta(Optimizer):
         delta = sqrt(acc_delta + eps) / sqrt(square_avg + eps) * g
         acc_delta = rho * acc_delta + (1 - rho) * delta * delta
         p = p - lr * delta
+
+    Args:
+        params (iterable): Parameters to optimize, or dicts defining parameter groups.
+        lr (float): Scales the update. Default: 1.0.
+        rho (float): The decay rate of the running averages. Default: 0.9.
+        eps (float): Added inside the square roots. Default: 1e-6.
+        weight_decay (float): L2 penalty. Default: 0.
+        foreach (bool, optional): Taken for torch's signature (see the note). Default: None.
+        capturable (bool): Taken for torch's signature. Default: False.
+        differentiable (bool): Must be False. Default: False.
+        maximize (bool): Maximize the objective instead (keyword only). Default: False.
+
+    Example:
+        >>> w = nn.Parameter(st.tensor([1.0, -2.0]))
+        >>> opt = st.optim.Adadelta([w], lr=10.0)
+        >>> opt.zero_grad()
+        >>> (w * w).sum().backward()
+        >>> opt.step()
+        >>> bool((w.abs() < st.tensor([1.0, 2.0])).all())
+        True
     """
     __doc__ += _TORCH_FLAGS_DOC
 
@@ -228,6 +378,26 @@ class Adamax(Optimizer):
         m = beta1 * m + (1 - beta1) * g
         u = max(beta2 * u, |g| + eps)
         p = p - lr / (1 - beta1^t) * m / u
+
+    Args:
+        params (iterable): Parameters to optimize, or dicts defining parameter groups.
+        lr (float): The learning rate. Default: 2e-3.
+        betas ((float, float)): The decay rates of m and u. Default: (0.9, 0.999).
+        eps (float): Added to the denominator. Default: 1e-8.
+        weight_decay (float): L2 penalty. Default: 0.
+        foreach (bool, optional): Taken for torch's signature (see the note). Default: None.
+        capturable (bool): Taken for torch's signature. Default: False.
+        differentiable (bool): Must be False. Default: False.
+        maximize (bool): Maximize the objective instead (keyword only). Default: False.
+
+    Example:
+        >>> w = nn.Parameter(st.tensor([1.0, -2.0]))
+        >>> opt = st.optim.Adamax([w], lr=0.1)
+        >>> opt.zero_grad()
+        >>> (w * w).sum().backward()
+        >>> opt.step()
+        >>> bool((w.abs() < st.tensor([1.0, 2.0])).all())
+        True
     """
     __doc__ += _TORCH_FLAGS_DOC
 
@@ -254,6 +424,28 @@ class NAdam(Optimizer):
               - lr * mu_{t+1} / (1 - mu_product * mu_{t+1}) * m / denom
 
     mu_product is kept in float32, as torch keeps it.
+
+    Args:
+        params (iterable): Parameters to optimize, or dicts defining parameter groups.
+        lr (float): The learning rate. Default: 2e-3.
+        betas ((float, float)): The decay rates of the moment estimates. Default: (0.9, 0.999).
+        eps (float): Added to the denominator. Default: 1e-8.
+        weight_decay (float): L2 penalty. Default: 0.
+        momentum_decay (float): The momentum schedule's decay. Default: 4e-3.
+        decoupled_weight_decay (bool): AdamW-style decay. Default: False.
+        foreach (bool, optional): Taken for torch's signature (see the note). Default: None.
+        capturable (bool): Taken for torch's signature. Default: False.
+        differentiable (bool): Must be False. Default: False.
+        maximize (bool): Maximize the objective instead (keyword only). Default: False.
+
+    Example:
+        >>> w = nn.Parameter(st.tensor([1.0, -2.0]))
+        >>> opt = st.optim.NAdam([w], lr=0.1)
+        >>> opt.zero_grad()
+        >>> (w * w).sum().backward()
+        >>> opt.step()
+        >>> bool((w.abs() < st.tensor([1.0, 2.0])).all())
+        True
     """
     __doc__ += _TORCH_FLAGS_DOC
 
@@ -281,6 +473,27 @@ class RAdam(Optimizer):
         rho_t > 5: p = p - lr * m_hat * sqrt(1 - beta2^t) / (sqrt(v) + eps) * r_t, with
                    r_t = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t))
         otherwise: p = p - lr * m_hat
+
+    Args:
+        params (iterable): Parameters to optimize, or dicts defining parameter groups.
+        lr (float): The learning rate. Default: 1e-3.
+        betas ((float, float)): The decay rates of the moment estimates. Default: (0.9, 0.999).
+        eps (float): Added to the denominator. Default: 1e-8.
+        weight_decay (float): L2 penalty. Default: 0.
+        decoupled_weight_decay (bool): AdamW-style decay. Default: False.
+        foreach (bool, optional): Taken for torch's signature (see the note). Default: None.
+        capturable (bool): Taken for torch's signature. Default: False.
+        differentiable (bool): Must be False. Default: False.
+        maximize (bool): Maximize the objective instead (keyword only). Default: False.
+
+    Example:
+        >>> w = nn.Parameter(st.tensor([1.0, -2.0]))
+        >>> opt = st.optim.RAdam([w], lr=0.1)
+        >>> opt.zero_grad()
+        >>> (w * w).sum().backward()
+        >>> opt.step()
+        >>> bool((w.abs() < st.tensor([1.0, 2.0])).all())
+        True
     """
     __doc__ += _TORCH_FLAGS_DOC
 
@@ -304,6 +517,25 @@ class Rprop(Optimizer):
         s = sign(g * prev) mapped > 0 -> etaplus, < 0 -> etaminus, 0 -> 1      (maximize: -grad)
         step_size = clamp(step_size * s, *step_sizes)
         g = 0 where the sign flipped;  p = p - sign(g) * step_size;  prev = g
+
+    Args:
+        params (iterable): Parameters to optimize, or dicts defining parameter groups.
+        lr (float): The initial step size. Default: 1e-2.
+        etas ((float, float)): (etaminus, etaplus), the step-size factors. Default: (0.5, 1.2).
+        step_sizes ((float, float)): The (min, max) step size. Default: (1e-6, 50).
+        foreach (bool, optional): Taken for torch's signature (see the note). Default: None.
+        capturable (bool): Taken for torch's signature. Default: False.
+        differentiable (bool): Must be False. Default: False.
+        maximize (bool): Maximize the objective instead (keyword only). Default: False.
+
+    Example:
+        >>> w = nn.Parameter(st.tensor([1.0, -2.0]))
+        >>> opt = st.optim.Rprop([w], lr=0.1)
+        >>> opt.zero_grad()
+        >>> (w * w).sum().backward()
+        >>> opt.step()
+        >>> bool((w.abs() < st.tensor([1.0, 2.0])).all())
+        True
     """
     __doc__ += _TORCH_FLAGS_DOC
 
@@ -329,6 +561,27 @@ class ASGD(Optimizer):
         eta = lr / (1 + lambd * lr * t)^alpha;  mu = 1 / max(1, t - t0)
 
     eta and mu are kept in float32, as torch keeps them.
+
+    Args:
+        params (iterable): Parameters to optimize, or dicts defining parameter groups.
+        lr (float): The learning rate. Default: 1e-2.
+        lambd (float): The decay term. Default: 1e-4.
+        alpha (float): The power of the eta update. Default: 0.75.
+        t0 (float): The step at which averaging starts. Default: 1e6.
+        weight_decay (float): L2 penalty. Default: 0.
+        foreach (bool, optional): Taken for torch's signature (see the note). Default: None.
+        capturable (bool): Taken for torch's signature. Default: False.
+        differentiable (bool): Must be False. Default: False.
+        maximize (bool): Maximize the objective instead (keyword only). Default: False.
+
+    Example:
+        >>> w = nn.Parameter(st.tensor([1.0, -2.0]))
+        >>> opt = st.optim.ASGD([w], lr=0.1)
+        >>> opt.zero_grad()
+        >>> (w * w).sum().backward()
+        >>> opt.step()
+        >>> bool((w.abs() < st.tensor([1.0, 2.0])).all())
+        True
     """
     __doc__ += _TORCH_FLAGS_DOC
 

@@ -116,6 +116,20 @@ def state_dict(self):
 
 @_attach
 def load_state_dict(self, state_dict):
+    """Restores the schedule from :meth:`state_dict`'s dict (the optimizer is not in it).
+
+    Args:
+        state_dict (dict): A dict from :meth:`state_dict`.
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> sched = st.optim.lr_scheduler.StepLR(st.optim.SGD([w], lr=1.0), step_size=1)
+        >>> sched.step()
+        >>> fresh = st.optim.lr_scheduler.StepLR(st.optim.SGD([w], lr=1.0), step_size=1)
+        >>> fresh.load_state_dict(sched.state_dict())
+        >>> fresh.last_epoch
+        1
+    """
     native = self._state_dict()
     self._load_state_dict({key: value for key, value in state_dict.items() if key in native})
     self.__dict__.update({key: value for key, value in state_dict.items()
@@ -170,6 +184,8 @@ class _LambdaState:
         _started(self, optimizer)
 
     def state_dict(self):
+        """The schedule's state; a plain function is saved as None, a callable object's
+        attributes as a dict (torch's layout)."""
         state = super().state_dict()
         state["lr_lambdas"] = [None if isinstance(function, types.FunctionType) or
                                not hasattr(function, "__dict__") else dict(function.__dict__)
@@ -177,6 +193,11 @@ class _LambdaState:
         return state
 
     def load_state_dict(self, state_dict):
+        """Restores the state and the saved attributes of callable-object lambdas.
+
+        Args:
+            state_dict (dict): A dict from :meth:`state_dict`.
+        """
         state = dict(state_dict)
         saved = state.pop("lr_lambdas", None) or []
         super().load_state_dict(state)
@@ -188,15 +209,72 @@ class _LambdaState:
 class LambdaLR(_LambdaState, _native.LambdaLR):
     """lr = base_lr * lr_lambda(epoch), one function for all groups or one per group.
 
-        warmup = lr_scheduler.LambdaLR(opt, lambda epoch: min(1.0, (epoch + 1) / 5))"""
+        warmup = lr_scheduler.LambdaLR(opt, lambda epoch: min(1.0, (epoch + 1) / 5))
+
+    Args:
+        optimizer (Optimizer): The optimizer whose groups' lr it sets.
+        lr_lambda (callable or list of callables): ``epoch -> factor``, one for all groups or
+            one per group.
+        last_epoch (int): The last epoch when resuming; -1 starts fresh. Default: -1.
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> opt = st.optim.SGD([w], lr=1.0)
+        >>> sched = st.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 0.5 ** epoch)
+        >>> lrs = []
+        >>> for epoch in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        >>> lrs
+        [0.5, 0.25, 0.125]
+    """
 
 
 class MultiplicativeLR(_LambdaState, _native.MultiplicativeLR):
-    """lr = previous lr * lr_lambda(epoch) after the first step."""
+    """lr = previous lr * lr_lambda(epoch) after the first step.
+
+    Args:
+        optimizer (Optimizer): The optimizer whose groups' lr it sets.
+        lr_lambda (callable or list of callables): ``epoch -> factor``, one for all groups or
+            one per group.
+        last_epoch (int): The last epoch when resuming; -1 starts fresh. Default: -1.
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> opt = st.optim.SGD([w], lr=1.0)
+        >>> sched = st.optim.lr_scheduler.MultiplicativeLR(opt, lambda epoch: 0.5)
+        >>> lrs = []
+        >>> for epoch in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        >>> lrs
+        [0.5, 0.25, 0.125]
+    """
 
 
 class ConstantLR(_native.ConstantLR):
-    """lr = base_lr * factor for the first total_iters epochs, base_lr afterwards."""
+    """lr = base_lr * factor for the first total_iters epochs, base_lr afterwards.
+
+    Args:
+        optimizer (Optimizer): The optimizer whose groups' lr it sets.
+        factor (float): The multiplier while the warm-up lasts. Default: 1/3.
+        total_iters (int): How many epochs it lasts. Default: 5.
+        last_epoch (int): The last epoch when resuming; -1 starts fresh. Default: -1.
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> opt = st.optim.SGD([w], lr=1.0)
+        >>> sched = st.optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=2)
+        >>> lrs = []
+        >>> for epoch in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        >>> lrs
+        [0.5, 1.0, 1.0]
+    """
 
     def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
         base_lrs = _base_lrs(optimizer, last_epoch)
@@ -207,7 +285,26 @@ class ConstantLR(_native.ConstantLR):
 
 class PolynomialLR(_native.PolynomialLR):
     """lr = base_lr * (1 - min(epoch, total_iters) / total_iters) ** power: a polynomial decay to 0
-    over total_iters epochs."""
+    over total_iters epochs.
+
+    Args:
+        optimizer (Optimizer): The optimizer whose groups' lr it sets.
+        total_iters (int): The epochs of the decay. Default: 5.
+        power (float): The polynomial's power. Default: 1.0.
+        last_epoch (int): The last epoch when resuming; -1 starts fresh. Default: -1.
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> opt = st.optim.SGD([w], lr=1.0)
+        >>> sched = st.optim.lr_scheduler.PolynomialLR(opt, total_iters=4)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        >>> lrs
+        [0.75, 0.5, 0.25, 0.0]
+    """
 
     def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
         base_lrs = _base_lrs(optimizer, last_epoch)
@@ -217,7 +314,26 @@ class PolynomialLR(_native.PolynomialLR):
 
 
 class StepLR(_native.StepLR):
-    """lr = base_lr * gamma ** (epoch // step_size)."""
+    """lr = base_lr * gamma ** (epoch // step_size).
+
+    Args:
+        optimizer (Optimizer): The optimizer whose groups' lr it sets.
+        step_size (int): The epochs between decays.
+        gamma (float): The decay factor. Default: 0.1.
+        last_epoch (int): The last epoch when resuming; -1 starts fresh. Default: -1.
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> opt = st.optim.SGD([w], lr=1.0)
+        >>> sched = st.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.1)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        >>> lrs
+        [1.0, 0.1, 0.1, 0.01]
+    """
 
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
         base_lrs = _base_lrs(optimizer, last_epoch)
@@ -228,7 +344,26 @@ class StepLR(_native.StepLR):
 
 class MultiStepLR(_native.MultiStepLR):
     """lr = base_lr * gamma ** (number of milestones <= epoch); a repeated milestone counts
-    twice."""
+    twice.
+
+    Args:
+        optimizer (Optimizer): The optimizer whose groups' lr it sets.
+        milestones (list of int): The epochs at which to decay.
+        gamma (float): The decay factor. Default: 0.1.
+        last_epoch (int): The last epoch when resuming; -1 starts fresh. Default: -1.
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> opt = st.optim.SGD([w], lr=1.0)
+        >>> sched = st.optim.lr_scheduler.MultiStepLR(opt, milestones=[1, 3])
+        >>> lrs = []
+        >>> for epoch in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        >>> lrs
+        [0.1, 0.1, 0.01]
+    """
 
     def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
         base_lrs = _base_lrs(optimizer, last_epoch)
@@ -237,7 +372,25 @@ class MultiStepLR(_native.MultiStepLR):
 
 
 class ExponentialLR(_native.ExponentialLR):
-    """lr = base_lr * gamma ** epoch."""
+    """lr = base_lr * gamma ** epoch.
+
+    Args:
+        optimizer (Optimizer): The optimizer whose groups' lr it sets.
+        gamma (float): The decay factor per epoch.
+        last_epoch (int): The last epoch when resuming; -1 starts fresh. Default: -1.
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> opt = st.optim.SGD([w], lr=1.0)
+        >>> sched = st.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> lrs = []
+        >>> for epoch in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        >>> lrs
+        [0.5, 0.25, 0.125]
+    """
 
     def __init__(self, optimizer, gamma, last_epoch=-1):
         base_lrs = _base_lrs(optimizer, last_epoch)
@@ -247,7 +400,25 @@ class ExponentialLR(_native.ExponentialLR):
 
 class InverseTimeLR(_native.InverseTimeLR):
     """The notes' 1/t decay, lr = base_lr / (1 + decay_rate * epoch) (no torch equivalent),
-    computed from base_lrs at every step."""
+    computed from base_lrs at every step.
+
+    Args:
+        optimizer (Optimizer): The optimizer whose groups' lr it sets.
+        decay_rate (float): The k of ``lr = base_lr / (1 + k * epoch)``.
+        last_epoch (int): The last epoch when resuming; -1 starts fresh. Default: -1.
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> opt = st.optim.SGD([w], lr=1.0)
+        >>> sched = st.optim.lr_scheduler.InverseTimeLR(opt, decay_rate=1.0)
+        >>> lrs = []
+        >>> for epoch in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        >>> lrs
+        [0.5, 0.3333, 0.25]
+    """
 
     def __init__(self, optimizer, decay_rate, last_epoch=-1):
         base_lrs = _base_lrs(optimizer, last_epoch)
@@ -257,7 +428,27 @@ class InverseTimeLR(_native.InverseTimeLR):
 
 class LinearLR(_native.LinearLR):
     """Warm-up: the factor of base_lr goes linearly from start_factor to end_factor over
-    total_iters steps, then stays."""
+    total_iters steps, then stays.
+
+    Args:
+        optimizer (Optimizer): The optimizer whose groups' lr it sets.
+        start_factor (float): The factor at epoch 0. Default: 1/3.
+        end_factor (float): The factor from ``total_iters`` on. Default: 1.0.
+        total_iters (int): The epochs of the ramp. Default: 5.
+        last_epoch (int): The last epoch when resuming; -1 starts fresh. Default: -1.
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> opt = st.optim.SGD([w], lr=1.0)
+        >>> sched = st.optim.lr_scheduler.LinearLR(opt, start_factor=0.5, total_iters=2)
+        >>> lrs = []
+        >>> for epoch in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        >>> lrs
+        [0.75, 1.0, 1.0]
+    """
 
     def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5,
                  last_epoch=-1):
@@ -271,7 +462,26 @@ class LinearLR(_native.LinearLR):
 class CosineAnnealingLR(_native.CosineAnnealingLR):
     """lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2, applied as torch
     does, as a ratio to the previous lr (so it composes with other schedules); past T_max the
-    cosine goes back up."""
+    cosine goes back up.
+
+    Args:
+        optimizer (Optimizer): The optimizer whose groups' lr it sets.
+        T_max (int): The epochs of a half cosine.
+        eta_min (float): The lowest lr. Default: 0.0.
+        last_epoch (int): The last epoch when resuming; -1 starts fresh. Default: -1.
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> opt = st.optim.SGD([w], lr=1.0)
+        >>> sched = st.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=2)
+        >>> lrs = []
+        >>> for epoch in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        >>> lrs
+        [0.5, 0.0, 0.5]
+    """
 
     def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
         base_lrs = _base_lrs(optimizer, last_epoch)
@@ -282,7 +492,27 @@ class CosineAnnealingLR(_native.CosineAnnealingLR):
 
 class CosineAnnealingWarmRestarts(_native.CosineAnnealingWarmRestarts):
     """SGDR: cosine annealing from base_lr to eta_min over T_i steps, then a restart; T_i starts
-    at T_0 and is multiplied by T_mult at each restart. step(epoch) accepts fractional epochs."""
+    at T_0 and is multiplied by T_mult at each restart. step(epoch) accepts fractional epochs.
+
+    Args:
+        optimizer (Optimizer): The optimizer whose groups' lr it sets.
+        T_0 (int): The epochs of the first cycle.
+        T_mult (int): The factor by which each cycle grows. Default: 1.
+        eta_min (float): The lowest lr. Default: 0.0.
+        last_epoch (int): The last epoch when resuming; -1 starts fresh. Default: -1.
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> opt = st.optim.SGD([w], lr=1.0)
+        >>> sched = st.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=2)
+        >>> lrs = []
+        >>> for epoch in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        >>> lrs
+        [0.5, 1.0, 0.5]
+    """
 
     def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
         base_lrs = _base_lrs(optimizer, last_epoch)
@@ -310,7 +540,39 @@ class CyclicLR(_native.CyclicLR):
     steps and back over step_size_down, scaled per cycle by mode "triangular" (1),
     "triangular2" (halved each cycle) or "exp_range" (gamma ** step), or by scale_fn(x) with
     scale_mode "cycle" | "iterations". With cycle_momentum, momentum (or Adam's beta1) cycles
-    between max_momentum and base_momentum the other way. Step once per batch."""
+    between max_momentum and base_momentum the other way. Step once per batch.
+
+    Args:
+        optimizer (Optimizer): The optimizer whose groups' lr it sets.
+        base_lr (float or list): The bottom of the cycle (per group or for all).
+        max_lr (float or list): The top of the cycle.
+        step_size_up (int): Steps from bottom to top. Default: 2000.
+        step_size_down (int, optional): Steps from top to bottom. Default: None (= step_size_up).
+        mode (str): ``'triangular'``, ``'triangular2'`` or ``'exp_range'``.
+            Default: ``'triangular'``.
+        gamma (float): The ``'exp_range'`` factor. Default: 1.0.
+        scale_fn (callable, optional): A custom amplitude scale; overrides ``mode``. Default: None.
+        scale_mode (str): ``'cycle'`` or ``'iterations'``, the argument of scale_fn.
+            Default: ``'cycle'``.
+        cycle_momentum (bool): Cycle the momentum inversely (needs momentum or betas).
+            Default: True.
+        base_momentum (float or list): The momentum at the lr's top. Default: 0.8.
+        max_momentum (float or list): The momentum at the lr's bottom. Default: 0.9.
+        last_epoch (int): The last epoch when resuming; -1 starts fresh. Default: -1.
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> opt = st.optim.SGD([w], lr=1.0)
+        >>> sched = st.optim.lr_scheduler.CyclicLR(opt, 0.1, 1.0, step_size_up=2,
+        ...                                        cycle_momentum=False)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        >>> lrs
+        [0.55, 1.0, 0.55, 0.1]
+    """
 
     _unsaved_attributes = ("optimizer", "_scale_fn_custom")
 
@@ -334,7 +596,8 @@ class CyclicLR(_native.CyclicLR):
             _record_momentum_cycle(self, optimizer)
 
     def state_dict(self):
-        # a custom scale_fn is code: like torch, only a callable object's attributes are saved
+        """The schedule's state; a custom scale_fn is code, so (as in torch) only a callable
+        object's attributes are saved."""
         state = super().state_dict()
         custom = self._scale_fn_custom
         state["_scale_fn_custom"] = (dict(custom.__dict__) if custom is not None and
@@ -343,6 +606,11 @@ class CyclicLR(_native.CyclicLR):
         return state
 
     def load_state_dict(self, state_dict):
+        """Restores the state and a callable-object scale_fn's attributes.
+
+        Args:
+            state_dict (dict): A dict from :meth:`state_dict`.
+        """
         state = dict(state_dict)
         attributes = state.pop("_scale_fn_custom", None)
         super().load_state_dict(state)
@@ -354,7 +622,36 @@ class OneCycleLR(_native.OneCycleLR):
     """The 1cycle policy: lr rises from max_lr / div_factor to max_lr over pct_start of the
     total_steps, then anneals to max_lr / (div_factor * final_div_factor) (three_phase: back to the
     initial lr first); momentum (or Adam's beta1) cycles the other way between max_momentum and
-    base_momentum. Step once per batch."""
+    base_momentum. Step once per batch.
+
+    Args:
+        optimizer (Optimizer): The optimizer whose groups' lr it sets.
+        max_lr (float or list): The peak lr.
+        total_steps (int, optional): The cycle's length; or give epochs and steps_per_epoch.
+            Default: None.
+        epochs (int, optional): With steps_per_epoch, total_steps = epochs * steps_per_epoch.
+            Default: None.
+        steps_per_epoch (int, optional): Batches per epoch. Default: None.
+        pct_start (float): The rising fraction of the cycle. Default: 0.3.
+        anneal_strategy (str): ``'cos'`` or ``'linear'``. Default: ``'cos'``.
+        cycle_momentum (bool): Cycle the momentum inversely. Default: True.
+        base_momentum (float or list): The momentum at the lr's peak. Default: 0.85.
+        max_momentum (float or list): The momentum at the start and end. Default: 0.95.
+        div_factor (float): initial lr = max_lr / div_factor. Default: 25.
+        final_div_factor (float): final lr = initial lr / final_div_factor. Default: 1e4.
+        three_phase (bool): Return to the initial lr before the final annealing. Default: False.
+        last_epoch (int): The last epoch when resuming; -1 starts fresh. Default: -1.
+
+    Raises:
+        ValueError: Neither total_steps nor epochs and steps_per_epoch, or a bad value.
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> opt = st.optim.SGD([w], lr=1.0, momentum=0.9)
+        >>> sched = st.optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=10)
+        >>> round(opt.param_groups[0]["lr"], 4)
+        0.04
+    """
 
     def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None,
                  pct_start=0.3, anneal_strategy="cos", cycle_momentum=True, base_momentum=0.85,
@@ -398,7 +695,28 @@ class OneCycleLR(_native.OneCycleLR):
 class ReduceLROnPlateau(_native.ReduceLROnPlateau):
     """Multiplies the lrs by factor (never below min_lr) when the metric passed to step(metrics)
     has not improved for more than patience steps; then waits cooldown steps. mode "min"/"max",
-    threshold_mode "rel" (better than best * (1 -+ threshold)) or "abs" (best -+ threshold)."""
+    threshold_mode "rel" (better than best * (1 -+ threshold)) or "abs" (best -+ threshold).
+
+    Args:
+        optimizer (Optimizer): The optimizer whose groups' lr it sets.
+        mode (str): ``'min'`` (a loss) or ``'max'`` (an accuracy). Default: ``'min'``.
+        factor (float): The multiplier of a reduction. Default: 0.1.
+        patience (int): Epochs without improvement tolerated. Default: 10.
+        threshold (float): The least change that counts as improvement. Default: 1e-4.
+        threshold_mode (str): ``'rel'`` or ``'abs'``. Default: ``'rel'``.
+        cooldown (int): Epochs to wait after a reduction. Default: 0.
+        min_lr (float or list): The lowest lr (per group or for all). Default: 0.
+        eps (float): Reductions smaller than this are skipped. Default: 1e-8.
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> opt = st.optim.SGD([w], lr=1.0)
+        >>> sched = st.optim.lr_scheduler.ReduceLROnPlateau(opt, patience=1, factor=0.5)
+        >>> for loss in [1.0, 1.0, 1.0, 1.0]:
+        ...     sched.step(loss)
+        >>> opt.param_groups[0]["lr"]
+        0.5
+    """
 
     def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4,
                  threshold_mode="rel", cooldown=0, min_lr=0, eps=1e-8):
@@ -411,6 +729,21 @@ class ReduceLROnPlateau(_native.ReduceLROnPlateau):
         self.optimizer = optimizer
 
     def step(self, metrics):
+        """Records the epoch's metric; reduces the lrs after ``patience`` epochs without
+        improvement.
+
+        Args:
+            metrics (float or one-element Tensor): The monitored quantity.
+
+        Example:
+            >>> w = nn.Parameter(st.zeros(1))
+            >>> opt = st.optim.SGD([w], lr=1.0)
+            >>> sched = st.optim.lr_scheduler.ReduceLROnPlateau(opt, patience=0, factor=0.5)
+            >>> sched.step(1.0)
+            >>> sched.step(2.0)
+            >>> opt.param_groups[0]["lr"]
+            0.5
+        """
         super().step(float(metrics))
 
 
@@ -421,11 +754,17 @@ class _CompositeState:
     _unsaved_attributes = ("optimizer", "_schedulers")
 
     def state_dict(self):
+        """This schedule's fields and each inner schedule's state dict (torch's layout)."""
         state = super().state_dict()
         state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
         return state
 
     def load_state_dict(self, state_dict):
+        """Restores this schedule and each inner one.
+
+        Args:
+            state_dict (dict): A dict from :meth:`state_dict`.
+        """
         state = dict(state_dict)
         saved = state.pop("_schedulers", [])
         super().load_state_dict(state)
@@ -435,7 +774,29 @@ class _CompositeState:
 
 class SequentialLR(_CompositeState, _native.SequentialLR):
     """Runs schedulers one after the other: schedulers[i] from milestones[i - 1] on, each
-    restarting from its own epoch 0 (e.g. LinearLR warm-up, then CosineAnnealingLR)."""
+    restarting from its own epoch 0 (e.g. LinearLR warm-up, then CosineAnnealingLR).
+
+    Args:
+        optimizer (Optimizer): The optimizer whose groups' lr it sets.
+        schedulers (list of LRScheduler): The schedules, in order, all of ``optimizer``.
+        milestones (list of int): The epochs at which the next schedule takes over.
+        last_epoch (int): The last epoch when resuming; -1 starts fresh. Default: -1.
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> opt = st.optim.SGD([w], lr=1.0)
+        >>> from striate.optim.lr_scheduler import ConstantLR, ExponentialLR
+        >>> warmup = ConstantLR(opt, factor=0.5, total_iters=2)
+        >>> decay = ExponentialLR(opt, gamma=0.5)
+        >>> sched = st.optim.lr_scheduler.SequentialLR(opt, [warmup, decay], milestones=[2])
+        >>> lrs = []
+        >>> for epoch in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        >>> lrs
+        [0.5, 1.0, 0.5]
+    """
 
     def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
         _check_optimizer(optimizer)
@@ -447,7 +808,27 @@ class SequentialLR(_CompositeState, _native.SequentialLR):
 
 class ChainedScheduler(_CompositeState, _native.ChainedScheduler):
     """Steps several schedules of one optimizer together at every step() (their effects
-    multiply, e.g. ConstantLR warm-up over ExponentialLR decay)."""
+    multiply, e.g. ConstantLR warm-up over ExponentialLR decay).
+
+    Args:
+        schedulers (list of LRScheduler): The schedules, all of one optimizer.
+        optimizer (Optimizer, optional): That optimizer. Default: None (the schedules').
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> opt = st.optim.SGD([w], lr=1.0)
+        >>> from striate.optim.lr_scheduler import ConstantLR, ExponentialLR
+        >>> warmup = ConstantLR(opt, factor=0.5, total_iters=2)
+        >>> decay = ExponentialLR(opt, gamma=0.5)
+        >>> sched = st.optim.lr_scheduler.ChainedScheduler([warmup, decay])
+        >>> lrs = []
+        >>> for epoch in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+        >>> lrs
+        [0.25, 0.25, 0.125]
+    """
 
     def __init__(self, schedulers, optimizer=None):
         schedulers = list(schedulers)

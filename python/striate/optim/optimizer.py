@@ -27,7 +27,16 @@ required = _RequiredParameter()
 class ParamGroup(MutableMapping):
     """One parameter group: ``"params"`` (the list of tensors), the optimizer's options (read and
     written in C++), and any other keys a user or a schedule stores. Copies (``dict(group)``,
-    ``copy.deepcopy``) are plain dicts."""
+    ``copy.deepcopy``) are plain dicts.
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> opt = st.optim.SGD([w], lr=0.1, momentum=0.9)
+        >>> group = opt.param_groups[0]
+        >>> group["lr"] = 0.01
+        >>> group["lr"], group["momentum"], len(group["params"])
+        (0.01, 0.9, 1)
+    """
 
     __slots__ = ("_impl", "_index", "_names", "_params", "_extra")
 
@@ -102,7 +111,33 @@ class Optimizer:
     writable views; the options that are numbers, flags, strings or tuples of numbers live in C++,
     so the LR schedules drive them, and any other value stays in the view), ``state`` (a
     ``defaultdict(dict)`` keyed by parameter, which its step fills), ``state_dict`` /
-    ``load_state_dict`` in torch's layout, and ``add_param_group``."""
+    ``load_state_dict`` in torch's layout, and ``add_param_group``.
+
+    Args:
+        params (iterable): Tensors to optimize, or dicts of per-group options with ``"params"``.
+        defaults (dict): The default options of every group.
+
+    Raises:
+        ValueError: An empty parameter list, or a parameter in two groups.
+        TypeError: A parameter that is not a floating-point leaf tensor.
+
+    Example:
+        >>> class SignSGD(st.optim.Optimizer):
+        ...     def __init__(self, params, lr=0.01):
+        ...         super().__init__(params, dict(lr=lr))
+        ...     @st.no_grad()
+        ...     def step(self, closure=None):
+        ...         for group in self.param_groups:
+        ...             for p in group["params"]:
+        ...                 if p.grad is not None:
+        ...                     p -= group["lr"] * p.grad.sign()
+        >>> w = nn.Parameter(st.tensor([1.0, -2.0]))
+        >>> opt = SignSGD([w], lr=0.5)
+        >>> (w * w).sum().backward()
+        >>> opt.step()
+        >>> w.detach()
+        tensor([ 0.5000, -1.5000])
+    """
 
     _native = False  # True on the classes whose step is C++'s
 
@@ -180,12 +215,40 @@ class Optimizer:
         return ParamGroup(self._impl, index, self._names, params, extra)
 
     def zero_grad(self, set_to_none=True):
-        """Drops (set_to_none) or zeroes the .grad of every parameter."""
+        """Drops (set_to_none) or zeroes the .grad of every parameter.
+
+        Args:
+            set_to_none (bool): Drop the gradients instead of zeroing them. Default: True.
+
+        Example:
+            >>> w = nn.Parameter(st.tensor([1.0, -2.0]))
+            >>> opt = st.optim.SGD([w], lr=0.1)
+            >>> (w * w).sum().backward()
+            >>> opt.zero_grad()
+            >>> w.grad is None
+            True
+        """
         self._impl.zero_grad(bool(set_to_none))
 
     def step(self, closure=None):
         """One update of every parameter with a gradient. closure, if given, re-evaluates the model
-        and returns the loss (computed with grad enabled), which step returns."""
+        and returns the loss (computed with grad enabled), which step returns.
+
+        Args:
+            closure (callable, optional): Re-evaluates the model and returns the loss.
+                Default: None.
+
+        Returns:
+            The closure's loss, or None.
+
+        Example:
+            >>> w = nn.Parameter(st.tensor([1.0, -2.0]))
+            >>> opt = st.optim.SGD([w], lr=0.1)
+            >>> (w * w).sum().backward()
+            >>> opt.step()
+            >>> w.detach()
+            tensor([ 0.8000, -1.6000])
+        """
         if not self._native:
             raise NotImplementedError(f"{type(self).__name__}.step: a Python optimizer defines "
                                       "its own step")
@@ -199,7 +262,21 @@ class Optimizer:
         return loss
 
     def add_param_group(self, param_group):
-        """Adds a group (a dict with "params" and any options; the others take the defaults)."""
+        """Adds a group (a dict with "params" and any options; the others take the defaults).
+
+        Args:
+            param_group (dict): ``{"params": [...], option: value, ...}``.
+
+        Raises:
+            ValueError: A parameter already in another group.
+
+        Example:
+            >>> w = nn.Parameter(st.tensor([1.0, -2.0]))
+            >>> opt = st.optim.SGD([w], lr=0.1)
+            >>> opt.add_param_group({"params": [nn.Parameter(st.zeros(1))], "lr": 0.01})
+            >>> [group["lr"] for group in opt.param_groups]
+            [0.1, 0.01]
+        """
         group = self._complete_group(param_group)
         if not self._native:
             bad = [name for name in self._names if not _is_option_value(group[name])]
@@ -300,7 +377,17 @@ class Optimizer:
     def state_dict(self):
         """torch's layout: {"state": {index: {name: tensor}},
         "param_groups": [{options..., "params": [indices]}]}; parameters are numbered across
-        groups in order. The tensors are the live state (as torch's are)."""
+        groups in order. The tensors are the live state (as torch's are).
+
+        Returns:
+            dict: ``{"state": ..., "param_groups": ...}``.
+
+        Example:
+            >>> w = nn.Parameter(st.tensor([1.0, -2.0]))
+            >>> opt = st.optim.SGD([w], lr=0.1)
+            >>> sorted(opt.state_dict())
+            ['param_groups', 'state']
+        """
         if not self._native:
             return self._python_state_dict()
         state, groups = self._impl._state_dict()
@@ -316,7 +403,23 @@ class Optimizer:
         """Restores options and state saved by state_dict() (ours or torch's): groups are matched
         by position, their options replace the current ones (params kept; options the dict lacks
         take the defaults), and every saved state tensor is copied into the C++ optimizer, so
-        stepping on continues as the saved optimizer would. Nothing changes when it raises."""
+        stepping on continues as the saved optimizer would. Nothing changes when it raises.
+
+        Args:
+            state_dict (dict): From :meth:`state_dict` (or torch's).
+
+        Raises:
+            ValueError: The groups or parameter counts do not match.
+
+        Example:
+            >>> w = nn.Parameter(st.tensor([1.0, -2.0]))
+            >>> opt = st.optim.SGD([w], lr=0.1)
+            >>> saved = opt.state_dict()
+            >>> opt.param_groups[0]["lr"] = 1.0
+            >>> opt.load_state_dict(saved)
+            >>> opt.param_groups[0]["lr"]
+            0.1
+        """
         if not isinstance(state_dict, dict) or "param_groups" not in state_dict:
             raise ValueError("load_state_dict: expected a dict with 'state' and 'param_groups', "
                              f"got {type(state_dict).__name__}")

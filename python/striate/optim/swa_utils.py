@@ -25,22 +25,64 @@ _native = _C._optim
 
 
 def get_ema_multi_avg_fn(decay=0.999):
-    """In place on lists of tensors: averaged = decay * averaged + (1 - decay) * current."""
+    """In place on lists of tensors: averaged = decay * averaged + (1 - decay) * current.
+
+    Args:
+        decay (float): The weight of the running average. Default: 0.999.
+
+    Returns:
+        callable: For :class:`AveragedModel`'s ``multi_avg_fn``.
+
+    Example:
+        >>> model = nn.Linear(2, 1)
+        >>> ema = st.optim.swa_utils.AveragedModel(
+        ...     model, multi_avg_fn=st.optim.swa_utils.get_ema_multi_avg_fn(0.9))
+        >>> ema.update_parameters(model)
+    """
     return _native.ema_multi_avg_fn(float(decay))
 
 
 def get_swa_multi_avg_fn():
-    """In place on lists of tensors: averaged += (current - averaged) / (num_averaged + 1)."""
+    """In place on lists of tensors: averaged += (current - averaged) / (num_averaged + 1).
+
+    Returns:
+        callable: For :class:`AveragedModel`'s ``multi_avg_fn``.
+
+    Example:
+        >>> fn = st.optim.swa_utils.get_swa_multi_avg_fn()
+        >>> callable(fn)
+        True
+    """
     return _native.swa_multi_avg_fn()
 
 
 def get_ema_avg_fn(decay=0.999):
-    """One tensor, out of place: decay * averaged + (1 - decay) * current."""
+    """One tensor, out of place: decay * averaged + (1 - decay) * current.
+
+    Args:
+        decay (float): The weight of the running average. Default: 0.999.
+
+    Returns:
+        callable: For :class:`AveragedModel`'s ``avg_fn``.
+
+    Example:
+        >>> fn = st.optim.swa_utils.get_ema_avg_fn(0.5)
+        >>> callable(fn)
+        True
+    """
     return _native.ema_avg_fn(float(decay))
 
 
 def get_swa_avg_fn():
-    """One tensor, out of place: averaged + (current - averaged) / (num_averaged + 1)."""
+    """One tensor, out of place: averaged + (current - averaged) / (num_averaged + 1).
+
+    Returns:
+        callable: For :class:`AveragedModel`'s ``avg_fn``.
+
+    Example:
+        >>> callable(st.optim.swa_utils.get_swa_avg_fn())
+        True
+    """
     return _native.swa_avg_fn()
 
 
@@ -75,6 +117,26 @@ class AveragedModel(nn.Module):
     The copy is copy.deepcopy(model); models that cannot be deep-copied yet (the C++ zoo models,
     whose constructor arguments are not readable) take a freshly built model of the same
     architecture as ``module=`` (its weights are overwritten by the first update).
+
+    Args:
+        model (Module): The model to average.
+        device: Must be None (CPU only). Default: None.
+        avg_fn (callable, optional): ``(averaged, current, num_averaged) -> Tensor``. Default: None.
+        multi_avg_fn (callable, optional): In place on lists of tensors. Default: None.
+        use_buffers (bool): Average the buffers too. Default: False.
+        module (Module, optional): A fresh copy to use instead of ``copy.deepcopy(model)``
+            (keyword only). Default: None.
+
+    Raises:
+        ValueError: Both avg_fn and multi_avg_fn.
+        TypeError: ``model`` is not a Module.
+
+    Example:
+        >>> model = nn.Linear(2, 1)
+        >>> swa = st.optim.swa_utils.AveragedModel(model)
+        >>> swa.update_parameters(model)
+        >>> swa(st.zeros(3, 2)).shape
+        striate.Size([3, 1])
     """
 
     def __init__(self, model, device=None, avg_fn=None, multi_avg_fn=None, use_buffers=False, *,
@@ -98,10 +160,23 @@ class AveragedModel(nn.Module):
         self.register_buffer("n_averaged", self._impl.n_averaged)
 
     def forward(self, *args, **kwargs):
+        """Runs the averaged copy of the model on the arguments.
+
+        Args:
+            *args: The model's inputs.
+            **kwargs: The model's keyword inputs.
+
+        Returns:
+            The averaged model's output.
+        """
         return self.module(*args, **kwargs)
 
     def update_parameters(self, model):
-        """Averages ``model`` in: the first call copies it, later ones apply the averaging."""
+        """Averages ``model`` in: the first call copies it, later ones apply the averaging.
+
+        Args:
+            model (Module): The model whose current weights to average in.
+        """
         self._impl.update_parameters(model)
 
 
@@ -109,7 +184,19 @@ def update_bn(loader, model, device=None):
     """Recomputes the running statistics of every BatchNorm in ``model`` with one pass over
     ``loader`` (batches, or tuples whose first item is the input): the statistics are reset and
     accumulated as a cumulative average (momentum None), as torch.optim.swa_utils.update_bn;
-    each layer's momentum and each module's mode are restored afterwards."""
+    each layer's momentum and each module's mode are restored afterwards.
+
+    Args:
+        loader (iterable): Batches, or tuples whose first item is the input.
+        model (Module): The model.
+        device: Must be None (CPU only). Default: None.
+
+    Example:
+        >>> model = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+        >>> st.optim.swa_utils.update_bn([st.randn(8, 2)], model)
+        >>> int(model[1].num_batches_tracked)
+        1
+    """
     if device is not None:
         raise NotImplementedError("update_bn: device is not supported yet (CPU only)")
 
@@ -122,7 +209,28 @@ def update_bn(loader, model, device=None):
 
 class SWALR(_native.SWALR):
     """Anneals each group's lr to swa_lr over anneal_epochs steps ("cos" or "linear"), then holds
-    it, with torch.optim.swa_utils.SWALR's formula."""
+    it, with torch.optim.swa_utils.SWALR's formula.
+
+    Args:
+        optimizer (Optimizer): The optimizer.
+        swa_lr (float or list): The lr to anneal to (per group or for all).
+        anneal_epochs (int): The epochs of the annealing. Default: 10.
+        anneal_strategy (str): ``'cos'`` or ``'linear'``. Default: ``'cos'``.
+        last_epoch (int): The last epoch when resuming. Default: -1.
+
+    Raises:
+        ValueError: A bad anneal_epochs or strategy.
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> opt = st.optim.SGD([w], lr=1.0)
+        >>> sched = st.optim.swa_utils.SWALR(opt, swa_lr=0.1, anneal_epochs=2,
+        ...                                  anneal_strategy="linear")
+        >>> for _ in range(3):
+        ...     sched.step()
+        >>> round(opt.param_groups[0]["lr"], 4)
+        0.1
+    """
 
     def __init__(self, optimizer, swa_lr, anneal_epochs=10, anneal_strategy="cos", last_epoch=-1):
         base_lrs = _base_lrs(optimizer, last_epoch)
@@ -140,7 +248,28 @@ def is_restart(scheduler):
     """True when the last step() of a CosineAnnealingWarmRestarts (SGDR) scheduler began a new
     cycle, i.e. the model has just finished a cycle at its lowest learning rate: the moment to
     take a snapshot. Valid for whole-epoch steps; with fractional epochs use
-    SnapshotEnsemble.on_scheduler_step."""
+    SnapshotEnsemble.on_scheduler_step.
+
+    Args:
+        scheduler (CosineAnnealingWarmRestarts): The schedule.
+
+    Returns:
+        bool
+
+    Raises:
+        TypeError: Another kind of schedule.
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> sched = st.optim.lr_scheduler.CosineAnnealingWarmRestarts(
+        ...     st.optim.SGD([w], lr=1.0), T_0=2)
+        >>> restarts = []
+        >>> for _ in range(4):
+        ...     sched.step()
+        ...     restarts.append(st.optim.swa_utils.is_restart(sched))
+        >>> restarts
+        [False, True, False, True]
+    """
     if not isinstance(scheduler, _native.CosineAnnealingWarmRestarts):
         raise TypeError("is_restart: expected a CosineAnnealingWarmRestarts scheduler, got "
                         f"{type(scheduler).__name__}")
@@ -161,6 +290,20 @@ class SnapshotEnsemble(_native.SnapshotEnsemble):
 
     Snapshots are copies of the state dict; predict() loads each into the model in eval mode and
     restores the model's own weights and modes afterwards, so the model needs no deep copy.
+
+    Args:
+        model (Module): The model whose snapshots to take.
+
+    Raises:
+        TypeError: ``model`` is not a Module.
+
+    Example:
+        >>> model = nn.Linear(2, 3)
+        >>> ensemble = st.optim.swa_utils.SnapshotEnsemble(model)
+        >>> ensemble.snapshot()
+        1
+        >>> len(ensemble), ensemble.predict(st.zeros(4, 2)).shape
+        (1, striate.Size([4, 3]))
     """
 
     def __init__(self, model):
@@ -171,7 +314,17 @@ class SnapshotEnsemble(_native.SnapshotEnsemble):
 
     def on_scheduler_step(self, scheduler):
         """Call after each scheduler.step() of a CosineAnnealingWarmRestarts scheduler: takes a
-        snapshot when that step began a new cycle (T_cur went back). Returns whether it did."""
+        snapshot when that step began a new cycle (T_cur went back). Returns whether it did.
+
+        Args:
+            scheduler (CosineAnnealingWarmRestarts): The schedule just stepped.
+
+        Returns:
+            bool: Whether a snapshot was taken.
+
+        Raises:
+            TypeError: Another kind of schedule.
+        """
         if not isinstance(scheduler, _native.CosineAnnealingWarmRestarts):
             raise TypeError("SnapshotEnsemble.on_scheduler_step: expected a "
                             "CosineAnnealingWarmRestarts scheduler, got "

@@ -19,31 +19,82 @@ __all__ = ["Callback", "EarlyStopping", "ModelCheckpoint", "LRMonitor", "CSVLogg
 
 
 class Callback:
+    """Base class of the Trainer's callbacks: override the hooks you need (each does nothing here).
+
+    The Trainer calls, in order: ``on_fit_begin``; per epoch ``on_epoch_begin``, ``on_batch_end``
+    after every optimizer step, ``on_validation_begin`` / ``on_validation_end`` around the
+    validation pass, ``on_epoch_end``; and ``on_fit_end``. A callback with state implements
+    ``state_dict`` / ``load_state_dict`` so that a checkpoint resumes it exactly.
+
+    Example:
+        >>> from striate.train import Callback
+        >>> class PrintLoss(Callback):
+        ...     def on_epoch_end(self, trainer, epoch, logs):
+        ...         print(epoch, round(logs["train_loss"], 1) >= 0)
+        >>> PrintLoss().state_dict()
+        {}
+    """
     def on_fit_begin(self, trainer):
+        """Called once when ``fit`` starts.
+
+        Args:
+            trainer (Trainer): The running trainer.
+        """
         pass
 
     def on_epoch_begin(self, trainer, epoch):
+        """Called at the start of every epoch.
+
+        Args:
+            trainer (Trainer): The running trainer.
+            epoch (int): The epoch's index (from 0).
+        """
         pass
 
     def on_batch_end(self, trainer, batch, logs):
         """After the optimizer step; logs holds the batch's "loss" and "lr"."""
 
     def on_validation_begin(self, trainer):
+        """Called before the validation pass of an epoch.
+
+        Args:
+            trainer (Trainer): The running trainer.
+        """
         pass
 
     def on_validation_end(self, trainer):
+        """Called after the validation pass of an epoch.
+
+        Args:
+            trainer (Trainer): The running trainer.
+        """
         pass
 
     def on_epoch_end(self, trainer, epoch, logs):
         """logs is the epoch's history entry (train_loss, val_accuracy, lr, ...)."""
 
     def on_fit_end(self, trainer):
+        """Called once when ``fit`` ends (also after early stopping).
+
+        Args:
+            trainer (Trainer): The running trainer.
+        """
         pass
 
     def state_dict(self):
+        """The callback's state, saved in the trainer's checkpoints (here: an empty dict).
+
+        Returns:
+            dict: Picklable state.
+        """
         return {}
 
     def load_state_dict(self, state):
+        """Restores the state from :meth:`state_dict` when a checkpoint is loaded.
+
+        Args:
+            state (dict): A dict from :meth:`state_dict`.
+        """
         pass
 
 
@@ -82,7 +133,30 @@ def _clone_state(module):
 
 class EarlyStopping(Callback):
     """Stops training when `monitor` has not improved by more than min_delta for `patience`
-    epochs; restore_best puts back the weights of the best epoch when training ends."""
+    epochs; restore_best puts back the weights of the best epoch when training ends.
+
+    Args:
+        monitor (str): The history key to watch. Default: ``'val_loss'``.
+        patience (int): Epochs without improvement before stopping. Default: 5.
+        mode (str): ``'min'``, ``'max'`` or ``'auto'`` (max for accuracies). Default: ``'auto'``.
+        min_delta (float): The least change that counts as improvement. Default: 0.0.
+        restore_best (bool): Put back the best epoch's weights at the end. Default: True.
+
+    Raises:
+        ValueError: A negative patience or a bad mode.
+
+    Example:
+        >>> data = st.data.TensorDataset(st.randn(32, 4), st.randint(0, 2, (32,)))
+        >>> loader = st.data.DataLoader(data, batch_size=16)
+        >>> model = nn.Linear(4, 2)
+        >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+        >>> stop = st.train.EarlyStopping("val_loss", patience=1)
+        >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+        ...                            callbacks=[stop])
+        >>> history = trainer.fit(loader, val_loader=loader, epochs=3)
+        >>> stop.best_epoch is not None
+        True
+    """
 
     def __init__(self, monitor="val_loss", patience=5, mode="auto", min_delta=0.0,
                  restore_best=True):
@@ -99,9 +173,20 @@ class EarlyStopping(Callback):
 
     @property
     def best(self):
+        """The best value of the monitored quantity so far (inf / -inf before the first epoch)."""
         return self._monitor.best
 
     def on_epoch_end(self, trainer, epoch, logs):
+        """Records the monitored value; stops the trainer after ``patience`` epochs without gain.
+
+        Args:
+            trainer (Trainer): The running trainer.
+            epoch (int): The epoch's index.
+            logs (dict): The epoch's history entry.
+
+        Raises:
+            ValueError: ``monitor`` is not in the logs.
+        """
         value = self._monitor.value(logs)
         if self._monitor.improved(value):
             self._monitor.best = value
@@ -116,14 +201,29 @@ class EarlyStopping(Callback):
             trainer.stop_training = True
 
     def on_fit_end(self, trainer):
+        """Puts back the best epoch's weights (``restore_best``).
+
+        Args:
+            trainer (Trainer): The running trainer.
+        """
         if self.restore_best and self._best_state is not None:
             trainer.model.load_state_dict(self._best_state)
 
     def state_dict(self):
+        """The best value, the epochs waited, the best epoch and its weights.
+
+        Returns:
+            dict: The state.
+        """
         return {"best": self._monitor.best, "wait": self.wait, "best_epoch": self.best_epoch,
                 "stopped_epoch": self.stopped_epoch, "best_state": self._best_state}
 
     def load_state_dict(self, state):
+        """Restores :meth:`state_dict`'s state.
+
+        Args:
+            state (dict): A dict from :meth:`state_dict`.
+        """
         self._monitor.best = state["best"]
         self.wait = state["wait"]
         self.best_epoch = state["best_epoch"]
@@ -134,7 +234,31 @@ class EarlyStopping(Callback):
 class ModelCheckpoint(Callback):
     """Writes the full trainer checkpoint (model, optimizer, scheduler, RNG states, epoch, step,
     history) to DIR/last.pt every `every` epochs, and to DIR/best.pt whenever `monitor` improves
-    (keep_best). Writes are atomic: an interrupted run never leaves a torn file."""
+    (keep_best). Writes are atomic: an interrupted run never leaves a torn file.
+
+    Args:
+        directory (str or PathLike): Where ``last.pt`` and ``best.pt`` go.
+        every (int): Epochs between writes of ``last.pt``. Default: 1.
+        keep_best (bool): Also write ``best.pt``. Default: True.
+        monitor (str): The history key that decides the best. Default: ``'val_loss'``.
+        mode (str): ``'min'``, ``'max'`` or ``'auto'``. Default: ``'auto'``.
+
+    Raises:
+        ValueError: ``every`` is not a positive int.
+
+    Example:
+        >>> data = st.data.TensorDataset(st.randn(32, 4), st.randint(0, 2, (32,)))
+        >>> loader = st.data.DataLoader(data, batch_size=16)
+        >>> model = nn.Linear(4, 2)
+        >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+        >>> import os, tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+        ...                            callbacks=[st.train.ModelCheckpoint(folder)])
+        >>> _ = trainer.fit(loader, val_loader=loader, epochs=1)
+        >>> sorted(os.listdir(folder))
+        ['best.pt', 'last.pt']
+    """
 
     def __init__(self, directory, every=1, keep_best=True, monitor="val_loss", mode="auto"):
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
@@ -147,6 +271,13 @@ class ModelCheckpoint(Callback):
         self.best_path = os.path.join(self.directory, "best.pt")
 
     def on_epoch_end(self, trainer, epoch, logs):
+        """Writes ``best.pt`` when the monitored value improved, ``last.pt`` every ``every`` epochs.
+
+        Args:
+            trainer (Trainer): The running trainer.
+            epoch (int): The epoch's index.
+            logs (dict): The epoch's history entry.
+        """
         if self.keep_best and self._monitor.monitor in logs:
             value = self._monitor.value(logs)
             if self._monitor.improved(value):
@@ -156,45 +287,116 @@ class ModelCheckpoint(Callback):
             trainer.save_checkpoint(self.last_path)
 
     def state_dict(self):
+        """The best monitored value so far.
+
+        Returns:
+            dict: The state.
+        """
         return {"best": self._monitor.best}
 
     def load_state_dict(self, state):
+        """Restores the best monitored value.
+
+        Args:
+            state (dict): A dict from :meth:`state_dict`.
+        """
         self._monitor.best = state["best"]
 
 
 class LRMonitor(Callback):
     """Records the learning rate of every parameter group after each optimizer step
-    (`lrs`: one list per group), for plots of warm-up and restarts."""
+    (`lrs`: one list per group), for plots of warm-up and restarts.
+
+    Example:
+        >>> data = st.data.TensorDataset(st.randn(32, 4), st.randint(0, 2, (32,)))
+        >>> loader = st.data.DataLoader(data, batch_size=16)
+        >>> model = nn.Linear(4, 2)
+        >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+        >>> monitor = st.train.LRMonitor()
+        >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+        ...                            callbacks=[monitor])
+        >>> _ = trainer.fit(loader, epochs=1)
+        >>> monitor.lrs
+        [[0.1], [0.1]]
+    """
 
     def __init__(self):
         self.lrs = []
         self.steps = []
 
     def on_batch_end(self, trainer, batch, logs):
+        """Appends the step and every group's lr.
+
+        Args:
+            trainer (Trainer): The running trainer.
+            batch (int): The batch's index in the epoch.
+            logs (dict): The batch's loss and lr.
+        """
         self.steps.append(trainer.step)
         self.lrs.append([group["lr"] for group in trainer.optimizer.param_groups])
 
     def state_dict(self):
+        """The recorded steps and lrs.
+
+        Returns:
+            dict: The state.
+        """
         return {"lrs": list(self.lrs), "steps": list(self.steps)}
 
     def load_state_dict(self, state):
+        """Restores the recorded steps and lrs.
+
+        Args:
+            state (dict): A dict from :meth:`state_dict`.
+        """
         self.lrs = list(state["lrs"])
         self.steps = list(state["steps"])
 
 
 class CSVLogger(Callback):
     """Rewrites `path` (atomically) with the whole history after every epoch: one row per
-    epoch, one column per scalar (epoch, train_loss, train_accuracy, val_loss, ..., lr, time)."""
+    epoch, one column per scalar (epoch, train_loss, train_accuracy, val_loss, ..., lr, time).
+
+    Args:
+        path (str or PathLike): The CSV file.
+
+    Example:
+        >>> data = st.data.TensorDataset(st.randn(32, 4), st.randint(0, 2, (32,)))
+        >>> loader = st.data.DataLoader(data, batch_size=16)
+        >>> model = nn.Linear(4, 2)
+        >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+        >>> import os, tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> path = os.path.join(folder, "history.csv")
+        >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+        ...                            callbacks=[st.train.CSVLogger(path)])
+        >>> _ = trainer.fit(loader, epochs=2)
+        >>> len(open(path).read().splitlines())
+        3
+    """
 
     def __init__(self, path):
         self.path = os.fspath(path)
 
     def on_epoch_end(self, trainer, epoch, logs):
+        """Rewrites the CSV file with the whole history (rank 0 only when distributed).
+
+        Args:
+            trainer (Trainer): The running trainer.
+            epoch (int): The epoch's index.
+            logs (dict): The epoch's history entry.
+        """
         if getattr(trainer, "is_main_process", True):  # distributed: rank 0 writes
             write_history_csv(trainer.history, self.path)
 
 
 def write_history_csv(history, path):
+    """Writes a trainer history as CSV, atomically: one row per epoch, one column per scalar.
+
+    Args:
+        history (list of dict): ``Trainer.history``.
+        path (str or PathLike): The file to write.
+    """
     columns = []
     for entry in history:
         for key, value in entry.items():
@@ -218,7 +420,28 @@ class EMA(Callback):
     """Keeps an exponential moving average of the weights, shadow = decay * shadow + (1 - decay)
     * weight after every step (Polyak averaging; decay 0.995 as in the notes); buffers (BN
     statistics) are copied. With evaluate_with_ema the validation runs on the averaged weights;
-    apply_at_end leaves them in the model when fit ends."""
+    apply_at_end leaves them in the model when fit ends.
+
+    Args:
+        decay (float): The weight of the average, in [0, 1]. Default: 0.995.
+        evaluate_with_ema (bool): Validate on the averaged weights. Default: True.
+        apply_at_end (bool): Leave the averaged weights in the model. Default: False.
+
+    Raises:
+        ValueError: ``decay`` outside [0, 1].
+
+    Example:
+        >>> data = st.data.TensorDataset(st.randn(32, 4), st.randint(0, 2, (32,)))
+        >>> loader = st.data.DataLoader(data, batch_size=16)
+        >>> model = nn.Linear(4, 2)
+        >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+        >>> ema = st.train.EMA(decay=0.9)
+        >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+        ...                            callbacks=[ema])
+        >>> _ = trainer.fit(loader, epochs=1)
+        >>> sorted(ema.shadow)
+        ['bias', 'weight']
+    """
 
     def __init__(self, decay=0.995, evaluate_with_ema=True, apply_at_end=False):
         if not 0.0 <= decay <= 1.0:
@@ -234,9 +457,21 @@ class EMA(Callback):
             self.shadow = _clone_state(model)
 
     def on_fit_begin(self, trainer):
+        """Copies the model's weights into the shadow (unless resumed).
+
+        Args:
+            trainer (Trainer): The running trainer.
+        """
         self._initialize(trainer.model)
 
     def on_batch_end(self, trainer, batch, logs):
+        """Updates ``shadow = decay * shadow + (1 - decay) * weight``; buffers are copied.
+
+        Args:
+            trainer (Trainer): The running trainer.
+            batch (int): The batch's index.
+            logs (dict): The batch's loss and lr.
+        """
         with no_grad():
             parameters = dict(trainer.model.named_parameters())
             for name, tensor in trainer.model.state_dict().items():
@@ -250,22 +485,47 @@ class EMA(Callback):
         model.load_state_dict(self.shadow)
 
     def on_validation_begin(self, trainer):
+        """Swaps the averaged weights in for validation (``evaluate_with_ema``).
+
+        Args:
+            trainer (Trainer): The running trainer.
+        """
         if self.evaluate_with_ema and self.shadow is not None:
             self._saved = _clone_state(trainer.model)
             self.copy_to(trainer.model)
 
     def on_validation_end(self, trainer):
+        """Puts the trained weights back after validation.
+
+        Args:
+            trainer (Trainer): The running trainer.
+        """
         if self._saved is not None:
             trainer.model.load_state_dict(self._saved)
             self._saved = None
 
     def on_fit_end(self, trainer):
+        """Leaves the averaged weights in the model (``apply_at_end``).
+
+        Args:
+            trainer (Trainer): The running trainer.
+        """
         if self.apply_at_end and self.shadow is not None:
             self.copy_to(trainer.model)
 
     def state_dict(self):
+        """The shadow weights and the decay.
+
+        Returns:
+            dict: The state.
+        """
         return {"shadow": self.shadow, "decay": self.decay}
 
     def load_state_dict(self, state):
+        """Restores the shadow weights and the decay.
+
+        Args:
+            state (dict): A dict from :meth:`state_dict`.
+        """
         self.shadow = state["shadow"]
         self.decay = state["decay"]

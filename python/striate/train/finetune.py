@@ -10,7 +10,21 @@ __all__ = ["finetune", "classifier_head"]
 
 
 def classifier_head(model):
-    """(dotted name, module) of the model's last Linear layer, its classifier head."""
+    """(dotted name, module) of the model's last Linear layer, its classifier head.
+
+    Args:
+        model (Module): The model.
+
+    Returns:
+        tuple: ``(name, Linear)``.
+
+    Raises:
+        ValueError: The model has no Linear layer.
+
+    Example:
+        >>> st.train.classifier_head(nn.Sequential(nn.Flatten(), nn.Linear(4, 2)))[0]
+        '1'
+    """
     head = None
     for name, module in model.named_modules():
         if isinstance(module, nn.Linear):
@@ -24,7 +38,24 @@ def classifier_head(model):
 def finetune(model, num_classes, freeze_until=None):
     """Replaces the last Linear layer with a new Linear(in_features, num_classes) (PyTorch's
     default init) and, when freeze_until names a child (e.g. "layer3", "features.10"), freezes
-    every parameter up to and including it (model.freeze). Returns the model."""
+    every parameter up to and including it (model.freeze). Returns the model.
+
+    Args:
+        model (Module): A (pretrained) model.
+        num_classes (int): The classes of the new head.
+        freeze_until (str, optional): The last child to freeze. Default: None (freeze nothing).
+
+    Returns:
+        Module: ``model``, changed in place.
+
+    Raises:
+        ValueError: ``num_classes`` is not a positive int, or the model has no Linear layer.
+
+    Example:
+        >>> model = st.train.finetune(st.models.lenet5(), num_classes=3)
+        >>> model(st.randn(2, 1, 28, 28)).shape
+        striate.Size([2, 3])
+    """
     if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
         raise ValueError(f"finetune: num_classes should be a positive int, got {num_classes!r}")
     name, head = classifier_head(model)

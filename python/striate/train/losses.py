@@ -16,6 +16,21 @@ class AuxiliaryLoss:
         Trainer(model, optimizer, loss).fit(train_loader, val_loader, epochs=30)
 
     aux_weight is one weight for every auxiliary output or a sequence with one per output.
+
+    Args:
+        criterion (callable): ``criterion(outputs, target) -> Tensor``.
+        aux_weight (float or sequence of floats): The auxiliary outputs' weight(s). Default: 0.3.
+
+    Raises:
+        TypeError: ``criterion`` is not callable.
+        ValueError: A negative weight, or as many weights as auxiliary outputs are not given.
+
+    Example:
+        >>> loss = st.train.AuxiliaryLoss(nn.CrossEntropyLoss(), aux_weight=0.5)
+        >>> main, aux = st.zeros(2, 3), st.zeros(2, 3)
+        >>> target = st.tensor([0, 1])
+        >>> round(loss((main, aux), target).item(), 4)
+        1.6479
     """
 
     def __init__(self, criterion, aux_weight=0.3):

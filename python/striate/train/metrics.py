@@ -20,17 +20,49 @@ def _target_classes(targets):
 
 
 class Metric:
-    """Accumulates over batches; reset() starts a new epoch."""
+    """Base class of the Trainer's metrics: accumulates over batches; ``reset()`` starts an epoch.
+
+    Subclasses set ``name`` (the history key) and implement ``reset``, ``update`` and
+    ``compute`` (and ``reduce_across`` for distributed runs).
+
+    Example:
+        >>> class MeanOutput(st.train.Metric):
+        ...     name = "mean_output"
+        ...     def reset(self):
+        ...         self.total, self.count = 0.0, 0
+        ...     def update(self, outputs, targets):
+        ...         self.total += float(outputs.sum())
+        ...         self.count += outputs.numel()
+        ...     def compute(self):
+        ...         return self.total / self.count
+        >>> m = MeanOutput()
+        >>> m.reset()
+        >>> m.update(st.ones(2, 3), st.zeros(2))
+        >>> m.compute()
+        1.0
+    """
 
     name = "metric"
 
     def reset(self):
+        """Starts a new epoch: clears the accumulated counts."""
         raise NotImplementedError
 
     def update(self, outputs, targets):
+        """Accumulates one batch.
+
+        Args:
+            outputs (Tensor): The model's outputs, (N, classes).
+            targets (Tensor): Class indices (N,) or soft targets (N, classes).
+        """
         raise NotImplementedError
 
     def compute(self):
+        """The metric over the batches seen since :meth:`reset`.
+
+        Returns:
+            The value (a float, or an array for matrices).
+        """
         raise NotImplementedError
 
     def reduce_across(self, sum_in_place):
@@ -40,7 +72,21 @@ class Metric:
 
 
 class TopK(Metric):
-    """Fraction of examples whose class is among the k largest outputs."""
+    """Fraction of examples whose class is among the ``k`` largest outputs (top-k accuracy).
+
+    Args:
+        k (int): How many of the largest outputs count. Default: 5.
+
+    Raises:
+        ValueError: ``k`` is not a positive int.
+
+    Example:
+        >>> from striate.train import TopK
+        >>> metric = TopK(2)
+        >>> metric.update(st.tensor([[0.1, 0.5, 0.4], [0.8, 0.05, 0.15]]), st.tensor([2, 1]))
+        >>> metric.compute()
+        0.5
+    """
 
     def __init__(self, k=5):
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
@@ -50,10 +96,20 @@ class TopK(Metric):
         self.reset()
 
     def reset(self):
+        """Clears the counts of hits and examples."""
         self.correct = 0
         self.count = 0
 
     def update(self, outputs, targets):
+        """Counts the batch's examples whose class is among the k largest outputs.
+
+        Args:
+            outputs (Tensor): The model's outputs, (N, classes).
+            targets (Tensor): Class indices (N,) or soft targets (N, classes).
+
+        Raises:
+            ValueError: ``outputs`` is not 2-D.
+        """
         scores = _as_numpy(outputs)
         if scores.ndim != 2:
             raise ValueError(f"{type(self).__name__}: expected outputs of shape (N, classes), "
@@ -69,23 +125,57 @@ class TopK(Metric):
         self.count += int(classes.shape[0])
 
     def compute(self):
+        """The fraction of hits, or nan before any example.
+
+        Returns:
+            float: ``correct / count``.
+        """
         return self.correct / self.count if self.count else float("nan")
 
     def reduce_across(self, sum_in_place):
+        """Sums the hit and example counts over the processes.
+
+        Args:
+            sum_in_place (callable): ``sum_in_place(array)`` replaces a NumPy array by its sum over
+                the processes.
+        """
         counts = np.array([self.correct, self.count], dtype=np.int64)
         sum_in_place(counts)
         self.correct, self.count = int(counts[0]), int(counts[1])
 
 
 class Accuracy(TopK):
-    """Fraction of examples whose largest output is the target class."""
+    """Fraction of examples whose largest output is the target class.
+
+    Example:
+        >>> from striate.train import Accuracy
+        >>> metric = Accuracy()
+        >>> metric.update(st.tensor([[0.1, 0.9], [0.8, 0.2]]), st.tensor([1, 1]))
+        >>> metric.compute()
+        0.5
+    """
 
     def __init__(self):
         super().__init__(1)
 
 
 class ConfusionMatrix(Metric):
-    """matrix[true, predicted] counts (int64 NumPy array, num_classes x num_classes)."""
+    """Counts ``matrix[true, predicted]`` (an int64 NumPy array, num_classes x num_classes).
+
+    Args:
+        num_classes (int): The number of classes.
+
+    Raises:
+        ValueError: ``num_classes`` is not a positive int.
+
+    Example:
+        >>> from striate.train import ConfusionMatrix
+        >>> metric = ConfusionMatrix(2)
+        >>> metric.update(st.tensor([[0.1, 0.9], [0.8, 0.2]]), st.tensor([1, 1]))
+        >>> metric.compute()
+        array([[0, 0],
+               [1, 1]])
+    """
 
     name = "confusion_matrix"
 
@@ -97,12 +187,28 @@ class ConfusionMatrix(Metric):
         self.reset()
 
     def reset(self):
+        """Zeroes the matrix."""
         self.matrix = np.zeros((self.num_classes, self.num_classes), dtype=np.int64)
 
     def reduce_across(self, sum_in_place):
+        """Sums the matrix over the processes.
+
+        Args:
+            sum_in_place (callable): ``sum_in_place(array)`` replaces a NumPy array by its sum over
+                the processes.
+        """
         sum_in_place(self.matrix)
 
     def update(self, outputs, targets):
+        """Adds the batch's (true, predicted) pairs to the matrix.
+
+        Args:
+            outputs (Tensor): The model's outputs, (N, classes).
+            targets (Tensor): Class indices (N,) or soft targets (N, classes).
+
+        Raises:
+            ValueError: A target class lies outside ``[0, num_classes)``.
+        """
         predicted = _as_numpy(outputs).argmax(axis=1)
         classes = _target_classes(targets).astype(np.int64)
         if classes.min(initial=0) < 0 or classes.max(initial=0) >= self.num_classes:
@@ -111,6 +217,11 @@ class ConfusionMatrix(Metric):
         np.add.at(self.matrix, (classes, predicted), 1)
 
     def compute(self):
+        """A copy of the matrix.
+
+        Returns:
+            numpy.ndarray: int64, ``matrix[true, predicted]``.
+        """
         return self.matrix.copy()
 
 

@@ -20,7 +20,27 @@ class ProfileSteps(Callback):
     and lazy set-up), pausing while validation runs, then writes ``profile.json`` (open it in
     https://ui.perfetto.dev or chrome://tracing) and ``profile.txt`` (the ops by self time, alone
     and per module) into `out_dir`. A window cut short by the end of training is written as it is.
-    It keeps no state in checkpoints, so a run resumes with or without it."""
+    It keeps no state in checkpoints, so a run resumes with or without it.
+
+    Args:
+        out_dir (str or PathLike): Where ``profile.json`` and ``profile.txt`` go.
+        steps (int): Optimizer steps to profile.
+        warmup (int): Steps to skip first. Default: 2.
+
+    Example:
+        >>> data = st.data.TensorDataset(st.randn(32, 4), st.randint(0, 2, (32,)))
+        >>> loader = st.data.DataLoader(data, batch_size=16)
+        >>> model = nn.Linear(4, 2)
+        >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+        >>> import os, tempfile
+        >>> folder = tempfile.mkdtemp()
+        >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+        ...                            callbacks=[st.train.ProfileSteps(folder, steps=1, warmup=0)])
+        >>> _ = trainer.fit(loader, epochs=1)
+        profiled 1 training steps: ...profile.txt, ...profile.json
+        >>> sorted(os.listdir(folder))
+        ['profile.json', 'profile.txt']
+    """
 
     checkpointed = False
 
@@ -37,11 +57,23 @@ class ProfileSteps(Callback):
         self._done = False
 
     def on_fit_begin(self, trainer):
+        """Resets the step count; starts profiling at once when ``warmup`` is 0.
+
+        Args:
+            trainer (Trainer): The running trainer.
+        """
         self._seen = 0
         if self.warmup == 0:
             self._start()
 
     def on_batch_end(self, trainer, batch, logs):
+        """Counts the step; starts profiling after ``warmup`` steps, writes it ``steps`` later.
+
+        Args:
+            trainer (Trainer): The running trainer.
+            batch (int): The batch's index.
+            logs (dict): The batch's loss and lr.
+        """
         self._seen += 1
         if self._profile is not None:
             self._profiled += 1
@@ -51,14 +83,29 @@ class ProfileSteps(Callback):
             self._start()
 
     def on_validation_begin(self, trainer):
+        """Pauses the profile during validation.
+
+        Args:
+            trainer (Trainer): The running trainer.
+        """
         if self._profile is not None:
             self._profile.pause()
 
     def on_validation_end(self, trainer):
+        """Resumes the profile after validation.
+
+        Args:
+            trainer (Trainer): The running trainer.
+        """
         if self._profile is not None:
             self._profile.resume()
 
     def on_fit_end(self, trainer):
+        """Writes the profile if the run ended inside it.
+
+        Args:
+            trainer (Trainer): The running trainer.
+        """
         if self._profile is not None:
             self._finish(trainer)
 

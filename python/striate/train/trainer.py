@@ -67,10 +67,44 @@ class Trainer:
     "confusion_matrix") or Metric objects. batch_transform: called on (inputs, targets) of every
     training batch (Mixup/CutMix, which return soft targets). grad_clip_norm: clip the global
     gradient norm before each step. progress: "bar" (a tqdm bar per epoch), "log" (one line per
-    epoch, for logs) or "none"; True/False mean "bar"/"none". device: where to train ("cpu",
-    "cuda", "cuda:1" or a striate.device); the model moves there at once (its Parameter objects
-    stay the same, so an optimizer built before keeps working) and every batch is copied there
-    before the forward; None leaves the model and the batches where they are.
+    epoch, for logs) or "none"; True/False mean "bar"/"none".
+
+    Args:
+        model (Module): The model.
+        optimizer (Optimizer): Its optimizer.
+        loss (callable): ``loss(outputs, targets) -> Tensor``.
+        scheduler (LRScheduler, optional): Stepped per epoch or per step. Default: None.
+        metrics (sequence): Metric names or Metric objects. Default: ("accuracy",).
+        callbacks (sequence of Callback): Default: ().
+        scheduler_interval (str): ``'epoch'`` or ``'step'``. Default: ``'epoch'``.
+        batch_transform (callable, optional): ``(inputs, targets) -> (inputs, targets)`` on every
+            training batch. Default: None.
+        grad_clip_norm (float, optional): Clip the global gradient norm. Default: None.
+        progress (str or bool): ``'bar'``, ``'log'`` or ``'none'``. Default: ``'bar'``.
+        num_classes (int, optional): For the ``'confusion_matrix'`` metric. Default: None.
+        file (file, optional): Where progress goes. Default: None (stderr).
+        distributed (bool): Wrap the model in DistributedDataParallel (under ``striate run``).
+            Default: False.
+        device (str or device, optional): Where to train (``'cpu'``, ``'cuda'``, ``'cuda:1'`` or
+            a ``striate.device``): the model moves there at once, in place (its Parameter
+            objects stay the same, so an optimizer built before keeps working), and every batch
+            is copied there before the forward. Default: None (the model and the batches stay
+            where they are).
+
+    Raises:
+        TypeError: ``loss`` is not callable.
+        ValueError: A bad scheduler_interval, progress or metric name.
+
+    Example:
+        >>> images = st.randn(64, 1, 8, 8)
+        >>> labels = st.randint(0, 3, (64,))
+        >>> loader = st.data.DataLoader(st.data.TensorDataset(images, labels), batch_size=16)
+        >>> model = nn.Sequential(nn.Flatten(), nn.Linear(64, 3))
+        >>> trainer = st.train.Trainer(model, st.optim.SGD(model.parameters(), lr=0.1),
+        ...                            F.cross_entropy, progress="none")
+        >>> history = trainer.fit(loader, val_loader=loader, epochs=2)
+        >>> len(history), "val_accuracy" in history[-1]
+        (2, True)
     """
 
     def __init__(self, model, optimizer, loss, scheduler=None, metrics=("accuracy",),
@@ -168,7 +202,30 @@ class Trainer:
 
     def fit(self, train_loader, val_loader=None, epochs=1):
         """Trains until `epochs` epochs are complete in total (a resumed trainer continues from
-        its epoch); returns the history, one dict per epoch."""
+        its epoch); returns the history, one dict per epoch.
+
+        Args:
+            train_loader (iterable): Batches of ``(inputs, targets)``.
+            val_loader (iterable, optional): Validation batches. Default: None.
+            epochs (int): The total number of epochs. Default: 1.
+
+        Returns:
+            list of dict: The history, one entry per epoch (losses, metrics, lr, time).
+
+        Raises:
+            ValueError: ``epochs`` is not a non-negative int.
+
+        Example:
+            >>> images = st.randn(64, 1, 8, 8)
+            >>> labels = st.randint(0, 3, (64,))
+            >>> loader = st.data.DataLoader(st.data.TensorDataset(images, labels), batch_size=16)
+            >>> model = nn.Sequential(nn.Flatten(), nn.Linear(64, 3))
+            >>> trainer = st.train.Trainer(model, st.optim.SGD(model.parameters(), lr=0.1),
+            ...                            F.cross_entropy, progress="none")
+            >>> history = trainer.fit(loader, epochs=1)
+            >>> "train_loss" in history[0]
+            True
+        """
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
             raise ValueError(f"Trainer.fit: epochs should be a non-negative int, got {epochs!r}")
         self._train_loader = train_loader
@@ -309,7 +366,25 @@ class Trainer:
 
     def evaluate(self, loader, metrics=None):
         """Loss and metrics over `loader` in eval mode without gradients; the model's mode is
-        restored afterwards. metrics defaults to the trainer's."""
+        restored afterwards. metrics defaults to the trainer's.
+
+        Args:
+            loader (iterable): Batches of ``(inputs, targets)``.
+            metrics (sequence, optional): Metric names or objects. Default: None (the trainer's).
+
+        Returns:
+            dict: ``{"loss": ..., "accuracy": ...}``.
+
+        Example:
+            >>> images = st.randn(64, 1, 8, 8)
+            >>> labels = st.randint(0, 3, (64,))
+            >>> loader = st.data.DataLoader(st.data.TensorDataset(images, labels), batch_size=16)
+            >>> model = nn.Sequential(nn.Flatten(), nn.Linear(64, 3))
+            >>> trainer = st.train.Trainer(model, st.optim.SGD(model.parameters(), lr=0.1),
+            ...                            F.cross_entropy, progress="none")
+            >>> sorted(trainer.evaluate(loader))
+            ['accuracy', 'loss']
+        """
         names = self.metric_names if metrics is None else tuple(metrics)
         resolved = resolve_metrics(names, self.num_classes)
         was_training = self.model.training
@@ -338,7 +413,25 @@ class Trainer:
 
     def predict(self, loader, softmax=False):
         """The model's outputs for every input in `loader` (batches of inputs, or (inputs, ...)),
-        concatenated into one (N, classes) tensor; softmax=True gives probabilities."""
+        concatenated into one (N, classes) tensor; softmax=True gives probabilities.
+
+        Args:
+            loader (iterable): Batches of inputs, or of ``(inputs, ...)``.
+            softmax (bool): Return probabilities. Default: False.
+
+        Returns:
+            Tensor: (N, classes).
+
+        Example:
+            >>> images = st.randn(64, 1, 8, 8)
+            >>> labels = st.randint(0, 3, (64,))
+            >>> loader = st.data.DataLoader(st.data.TensorDataset(images, labels), batch_size=16)
+            >>> model = nn.Sequential(nn.Flatten(), nn.Linear(64, 3))
+            >>> trainer = st.train.Trainer(model, st.optim.SGD(model.parameters(), lr=0.1),
+            ...                            F.cross_entropy, progress="none")
+            >>> trainer.predict(loader, softmax=True).shape
+            striate.Size([64, 3])
+        """
         from ..nn.functional import softmax as softmax_fn
 
         was_training = self.model.training
@@ -383,6 +476,18 @@ class Trainer:
         }
 
     def load_state_dict(self, state, train_loader=None):
+        """Restores a checkpoint from :meth:`state_dict`, so that ``fit`` continues exactly.
+
+        Args:
+            state (dict): A trainer checkpoint (:meth:`state_dict`, or ``striate.load`` of a file
+                written by :meth:`save_checkpoint`).
+            train_loader (DataLoader, optional): The training loader whose sampler position to
+                restore. Default: None.
+
+        Raises:
+            ValueError: ``state`` is not a trainer checkpoint, or it was written for another model,
+                optimizer or schedule.
+        """
         if not isinstance(state, dict) or state.get("format") != _CHECKPOINT_FORMAT:
             found = state.get("format") if isinstance(state, dict) else type(state).__name__
             raise ValueError("Trainer.load_state_dict: expected a trainer checkpoint "
@@ -448,7 +553,25 @@ class Trainer:
 
     def save_checkpoint(self, path, **extra):
         """Writes state_dict() (plus `extra` entries, e.g. the model's name) atomically; in a
-        distributed run only rank 0 writes (the replicas are identical)."""
+        distributed run only rank 0 writes (the replicas are identical).
+
+        Args:
+            path (str or PathLike): The file to write.
+            **extra: More entries to save with the state.
+
+        Example:
+            >>> images = st.randn(64, 1, 8, 8)
+            >>> labels = st.randint(0, 3, (64,))
+            >>> loader = st.data.DataLoader(st.data.TensorDataset(images, labels), batch_size=16)
+            >>> model = nn.Sequential(nn.Flatten(), nn.Linear(64, 3))
+            >>> trainer = st.train.Trainer(model, st.optim.SGD(model.parameters(), lr=0.1),
+            ...                            F.cross_entropy, progress="none")
+            >>> import os, tempfile
+            >>> path = os.path.join(tempfile.mkdtemp(), "last.pt")
+            >>> trainer.save_checkpoint(path, name="mlp")
+            >>> trainer.load_checkpoint(path)["name"]
+            'mlp'
+        """
         if not self.is_main_process:
             return
         state = self.state_dict()
@@ -457,7 +580,19 @@ class Trainer:
 
     def load_checkpoint(self, path, train_loader=None):
         """Restores a checkpoint written by save_checkpoint; returns the whole saved dict.
-        Pass the training loader (or call fit with it afterwards) to restore its sampler."""
+        Pass the training loader (or call fit with it afterwards) to restore its sampler.
+
+        Args:
+            path (str or PathLike): A file from :meth:`save_checkpoint`.
+            train_loader (DataLoader, optional): The training loader whose sampler to restore.
+                Default: None.
+
+        Returns:
+            dict: The saved dict (with the ``extra`` entries).
+
+        Raises:
+            ValueError: Not a trainer checkpoint, or one of another setup.
+        """
         state = _load(path)
         self.load_state_dict(state, train_loader)
         return state
