@@ -54,6 +54,11 @@ ELEMENTWISE = {
     "roll_flat": (lambda m, x: m.roll(x, 3), True, 1.0),
     "repeat_interleave": (lambda m, x: m.repeat_interleave(x, 2, dim=0), True, 1.0),
     "repeat_interleave_flat": (lambda m, x: m.repeat_interleave(x, 2), True, 1.0),
+    "diag": (lambda m, x: m.diag(x), True, 1.0),
+    "diag_above": (lambda m, x: x.diag(2), True, 1.0),
+    "diag_below": (lambda m, x: m.diag(x, -1), True, 1.0),
+    "diag_of_vector": (lambda m, x: m.diag(x[0]), True, 1.0),
+    "diag_of_vector_offset": (lambda m, x: x[1].diag(-2), True, 1.0),
 }
 
 

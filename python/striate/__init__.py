@@ -33,7 +33,7 @@ from ._tensor_compose import (  # noqa: E402,A004  (torch's names, all/any inclu
     split, squeeze, tile, transpose, unbind, unsqueeze,
 )
 from ._tensor_compose_index import (  # noqa: E402
-    argsort, nonzero, repeat_interleave, roll, scatter, sort, topk,
+    argsort, diag, nonzero, repeat_interleave, roll, scatter, sort, topk,
 )
 from ._tensor_compose_math import (  # noqa: E402,A004  (torch's names, round included)
     allclose, ceil, cumsum, floor, isclose, log1p, norm, prod, round, rsqrt, trunc,

@@ -15,7 +15,7 @@ from . import _C
 from ._C import Tensor
 from ._tensor_compose import _dim, _int, _method, _st, _tensor
 
-__all__ = ["sort", "argsort", "topk", "scatter", "nonzero", "roll", "repeat_interleave"]
+__all__ = ["sort", "argsort", "topk", "scatter", "nonzero", "roll", "repeat_interleave", "diag"]
 
 #: torch.return_types.sort / topk: a (values, indices) tuple with names.
 SortResult = collections.namedtuple("sort", ["values", "indices"])
@@ -253,3 +253,27 @@ def repeat_interleave(input, repeats, dim=None, *, output_size=None):
         raise ValueError(f"repeat_interleave: output_size {output_size} differs from the "
                          f"{len(index)} repeated elements")
     return input.index_select(d, _st().tensor(index, device=input.device))
+
+
+@_method()
+def diag(input, diagonal=0):
+    """The diagonal of a 2-D input (above it for diagonal > 0, below for < 0) as 1-D, or a 1-D
+    input as the diagonal of a square 2-D tensor."""
+    input = _tensor(input, "diag")
+    k = _int(diagonal, "diag", "diagonal")
+    if input.dim() == 1:
+        n = input.shape[0]
+        square = _st().eye(n, dtype=input.dtype, device=input.device) * input.unsqueeze(0)
+        if k == 0:
+            return square
+        from .nn import functional as F
+
+        return F.pad(square, (k, 0, 0, k) if k > 0 else (0, -k, -k, 0))
+    if input.dim() != 2:
+        raise ValueError(f"diag: expected a 1-D or 2-D input, got {input.dim()}-D")
+    rows, cols = input.shape
+    start_row, start_col = (0, k) if k >= 0 else (-k, 0)
+    length = builtins.max(0, builtins.min(rows - start_row, cols - start_col))
+    index = np.arange(length, dtype=np.int64)
+    flat = (start_row + index) * cols + start_col + index
+    return input.reshape([-1]).index_select(0, _st().tensor(flat, device=input.device))
