@@ -137,7 +137,8 @@ def test_sort_argsort_and_topk_indices_match_torch_including_nan_and_ties():
             torch.tensor(ints).sort(descending=descending, stable=True).indices.tolist()
     values, indices = st.topk(st.tensor([1.0, 9.0, 4.0]), 2)
     assert values.tolist() == [9.0, 4.0] and indices.tolist() == [1, 2]
-    with pytest.raises(IndexError, match=r"topk: k \(4\) is out of range for dimension 0 of size 3"):
+    with pytest.raises(IndexError,
+                       match=r"topk: k \(4\) is out of range for dimension 0 of size 3"):
         st.topk(st.tensor([1.0, 2.0, 3.0]), 4)
     with pytest.raises(IndexError, match="sort: dim 2 is out of range"):
         st.sort(st.zeros(2, 2), 2)
@@ -179,7 +180,8 @@ def test_scatter_in_place_methods_and_the_one_hot_idiom():
 
 def test_scatter_bad_inputs():
     base = st.zeros(3, 4)
-    with pytest.raises(TypeError, match="scatter: expected index as an int64 tensor, got striate.float32"):
+    with pytest.raises(TypeError,
+                       match="scatter: expected index as an int64 tensor, got striate.float32"):
         base.scatter_(0, st.zeros(2, 2), value=1.0)
     with pytest.raises(IndexError, match="scatter: index 3 is out of bounds for dim 0 with size 3"):
         st.scatter(base, 0, st.tensor([[3]]), value=1.0)
@@ -278,8 +280,8 @@ def test_lp_pool2d_matches_torch(norm_type):
 @pytest.mark.parametrize("size", [(2, 3, 4), 1, (None, 2, 5)])
 def test_adaptive_pool3d_matches_torch(size):
     (x,) = arrays(6, (2, 3, 5, 7, 6))
-    check_parity(lambda t: F.adaptive_avg_pool3d(t, size), lambda t: tF.adaptive_avg_pool3d(t, size),
-                 [x])
+    check_parity(lambda t: F.adaptive_avg_pool3d(t, size),
+                 lambda t: tF.adaptive_avg_pool3d(t, size), [x])
     check_parity(lambda t: nn.AdaptiveMaxPool3d(size)(t),
                  lambda t: torch.nn.AdaptiveMaxPool3d(size)(t), [x])
     check_parity(lambda t: nn.AdaptiveAvgPool3d(size)(t[0]),

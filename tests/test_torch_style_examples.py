@@ -51,7 +51,8 @@ def test_the_twins_differ_only_in_their_import_lines(script):
 @pytest.fixture(scope="module")
 def data_root(tmp_path_factory):
     """The bundled sample in torchvision's layouts: root/FashionMNIST/raw/*-ubyte (unpacked, as
-    torchvision keeps them) and an ImageFolder of three classes (root/folder/{train,val}/<class>)."""
+    torchvision keeps them) and an ImageFolder of three classes
+    (root/folder/{train,val}/<class>)."""
     root = tmp_path_factory.mktemp("torch_style_data")
     raw = root / "FashionMNIST" / "raw"
     raw.mkdir(parents=True)

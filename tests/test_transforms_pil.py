@@ -79,8 +79,8 @@ def test_conversions_match_torchvision():
     theirs = TV.PILToTensor()(image)
     assert ours.dtype == st.uint8 and ours.tolist() == theirs.tolist()
     as_float = T.ConvertImageDtype(st.float32)(ours)
-    np.testing.assert_allclose(as_float.numpy(), TV.ConvertImageDtype(torch.float32)(theirs).numpy(),
-                               rtol=1e-6)
+    np.testing.assert_allclose(as_float.numpy(),
+                               TV.ConvertImageDtype(torch.float32)(theirs).numpy(), rtol=1e-6)
     back = T.ConvertImageDtype(st.uint8)(as_float)
     assert back.tolist() == TV.ConvertImageDtype(torch.uint8)(
         TV.ConvertImageDtype(torch.float32)(theirs)).tolist()
@@ -101,9 +101,11 @@ def test_bad_inputs_name_the_transform():
         T.RandomPosterize(2, p=1)(st.zeros(3, 4, 4))
     with pytest.raises(NotImplementedError, match="RandomEqualize: histogram equalization"):
         T.RandomEqualize(p=1)(st.zeros(3, 4, 4))
-    with pytest.raises(TypeError, match="RandomSolarize: expected a PIL image or a striate.Tensor"):
+    with pytest.raises(TypeError,
+                       match="RandomSolarize: expected a PIL image or a striate.Tensor"):
         T.RandomSolarize(0.5)([1, 2])
-    with pytest.raises(ValueError, match="RandomSolarize: threshold 2 is above the image's maximum"):
+    with pytest.raises(ValueError,
+                       match="RandomSolarize: threshold 2 is above the image's maximum"):
         T.RandomSolarize(2, p=1)(st.zeros(3, 4, 4))
     with pytest.raises(TypeError, match="PILToTensor: expected a PIL image"):
         T.PILToTensor()(st.zeros(3, 4, 4))

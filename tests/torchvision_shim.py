@@ -51,7 +51,8 @@ def install():
 
 if __name__ == "__main__":
     if not install():
-        sys.exit(f"torchvision is not installed under {os.environ.get('STRIATE_TORCHVISION_PATH', DEFAULT_PATH)}")
+        root = os.environ.get("STRIATE_TORCHVISION_PATH", DEFAULT_PATH)
+        sys.exit(f"torchvision is not installed under {root}")
     script = sys.argv[1]
     sys.argv = sys.argv[1:]
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))

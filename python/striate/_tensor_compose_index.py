@@ -120,7 +120,8 @@ def _scattered(input, dim, index, src, value, op):
     if src is not None:
         src = _tensor(src, op, "src")
         if src.dtype != input.dtype:
-            raise TypeError(f"{op}: expected src of the input's dtype {input.dtype}, got {src.dtype}")
+            raise TypeError(f"{op}: expected src of the input's dtype {input.dtype}, got "
+                            f"{src.dtype}")
         if src.dim() == 0:
             src = src.reshape([1] * builtins.max(input.dim(), 1))
     d, index = _check_scatter(target, dim, index, src, op)
@@ -220,7 +221,8 @@ def roll(input, shifts, dims=None):
         return roll(input.reshape([-1]), shifts, 0).reshape(list(input.shape))
     dims = [dims] if isinstance(dims, int) else list(dims)
     if len(shifts) != len(dims):
-        raise ValueError(f"roll: expected as many shifts as dims, got {len(shifts)} and {len(dims)}")
+        raise ValueError(f"roll: expected as many shifts as dims, got {len(shifts)} and "
+                         f"{len(dims)}")
     out = input
     for shift, dim in zip(shifts, dims):
         d = _dim(dim, input.dim(), "roll")

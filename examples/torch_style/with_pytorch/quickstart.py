@@ -94,7 +94,8 @@ def main():
     parser.add_argument("--resume", action="store_true")
     args = parser.parse_args()
 
-    device = torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
+    device = (torch.accelerator.current_accelerator().type
+              if torch.accelerator.is_available() else "cpu")
     print(f"Using {device} device")
     torch.manual_seed(0)
 
@@ -106,7 +107,8 @@ def main():
         training_data = Subset(training_data, range(args.limit))
         test_data = Subset(test_data, range(args.limit))
     train_dataloader = DataLoader(training_data, batch_size=args.batch_size, shuffle=True,
-                                  num_workers=args.workers, prefetch_factor=2 if args.workers else None)
+                                  num_workers=args.workers,
+                                  prefetch_factor=2 if args.workers else None)
     test_dataloader = DataLoader(test_data, batch_size=args.batch_size, num_workers=args.workers)
     for X, y in test_dataloader:
         print(f"Shape of X [N, C, H, W]: {X.shape}")

@@ -115,8 +115,10 @@ def main():
         transforms.ToTensor(),
         transforms.Normalize((0.2860,), (0.3530,)),
     ])
-    train_set = datasets.FashionMNIST(args.data_root, train=True, download=True, transform=transform)
-    test_set = datasets.FashionMNIST(args.data_root, train=False, download=True, transform=transform)
+    train_set = datasets.FashionMNIST(args.data_root, train=True, download=True,
+                                      transform=transform)
+    test_set = datasets.FashionMNIST(args.data_root, train=False, download=True,
+                                     transform=transform)
     if args.limit:
         train_set = Subset(train_set, range(args.limit))
     if args.test_limit:

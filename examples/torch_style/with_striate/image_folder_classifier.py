@@ -59,7 +59,8 @@ def evaluate(net, loader, classes, device):
         accuracy = 100 * float(correct_pred[name]) / max(total_pred[name], 1)
         print(f"Accuracy for class: {name:5s} is {accuracy:.1f} %")
     total = sum(correct_pred.values()) / max(sum(total_pred.values()), 1)
-    print(f"Accuracy of the network on the {sum(total_pred.values())} test images: {100 * total:.1f} %")
+    print(f"Accuracy of the network on the {sum(total_pred.values())} test images: "
+          f"{100 * total:.1f} %")
     return total
 
 
@@ -95,7 +96,8 @@ def main():
         transforms.ToTensor(),
         transforms.Normalize(mean, std),
     ])
-    train_set = datasets.ImageFolder(os.path.join(args.data_root, "train"), transform=train_transform)
+    train_set = datasets.ImageFolder(os.path.join(args.data_root, "train"),
+                                     transform=train_transform)
     val_set = datasets.ImageFolder(os.path.join(args.data_root, "val"), transform=val_transform)
     classes = train_set.classes
     print(f"{len(train_set)} training images, {len(val_set)} validation images, classes {classes}")

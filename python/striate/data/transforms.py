@@ -307,9 +307,3 @@ class Lambda:
 
     def __repr__(self):
         return "Lambda()"
-
-
-from .transforms_pil import *  # noqa: E402,F401,F403  (torchvision's picture-level transforms)
-from .transforms_pil import __all__ as _picture_names  # noqa: E402
-
-__all__ += _picture_names

@@ -30,7 +30,8 @@ def _pair(value, op, name):
             raise TypeError
         return (first, second)
     except (TypeError, ValueError):
-        raise TypeError(f"{op}: expected {name} as an int or a pair of ints, got {value!r}") from None
+        raise TypeError(f"{op}: expected {name} as an int or a pair of ints, "
+                        f"got {value!r}") from None
 
 
 def _window_geometry(op, size, kernel_size, dilation, padding, stride):

@@ -34,8 +34,8 @@ AdaptiveMaxPool3d = _composed("AdaptiveMaxPool3d", _Fn.adaptive_max_pool3d,
 
 class InstanceNorm3d(Module):
     """Per-sample, per-channel normalization of (N, C, D, H, W) or (C, D, H, W) inputs, with a
-    learnt scale (and shift, unless bias=False) when affine. track_running_stats=True raises NotImplementedError (as
-    the functional does)."""
+    learnt scale (and shift, unless bias=False) when affine. track_running_stats=True raises
+    NotImplementedError (as the functional does)."""
 
     def __init__(self, num_features, eps=1e-05, momentum=0.1, affine=False,
                  track_running_stats=False, device=None, dtype=None, *, bias=True):
