@@ -49,6 +49,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/autograd/node.cpp
   cpp/src/autograd/engine.cpp
   cpp/src/autograd/tensor_methods.cpp
+  cpp/src/autograd/torch_names.cpp
   # floor 4: ops
   cpp/src/ops/dispatch.cpp
   cpp/src/ops/creation.cpp

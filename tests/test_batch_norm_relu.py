@@ -91,7 +91,7 @@ def test_fused_op_bad_inputs_name_the_fused_op():
 def test_second_backward_through_the_fused_node_raises():
     x = st.tensor(rand(2, 3, 6, 6), requires_grad=True)
     y = bn_relu(x, None, None, None, None, True)
-    assert y.grad_fn.name() == "BatchNormReluBackward"
+    assert y.grad_fn._name() == "BatchNormReluBackward"
     y.sum().backward()
     with pytest.raises(RuntimeError, match="BatchNormReluBackward"):
         y.sum().backward()
@@ -143,13 +143,16 @@ def test_sequential_training_steps_match_torch(momentum):
 
 
 def graph_names(t):
-    names, stack, seen = [], [t.grad_fn], set()
+    # _name(): our node names (name() is torch's); `kept` holds the nodes shown only for
+    # next_functions, so that their ids stay unique while walking.
+    names, stack, seen, kept = [], [t.grad_fn], set(), []
     while stack:
         node = stack.pop()
         if node is None or id(node) in seen:
             continue
         seen.add(id(node))
-        names.append(node.name())
+        kept.append(node)
+        names.append(node._name())
         stack.extend(n for n, _ in node.next_functions)
     return names
 

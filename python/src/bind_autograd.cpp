@@ -58,6 +58,7 @@ class PythonFunctionNode : public autograd::Node {
     return out;
   }
   std::string name() const override { return name_; }
+  std::string torch_name() const override { return name_; }  // torch: "<Function>Backward"
   void release_saved() override {
     py::gil_scoped_acquire gil;
     backward_.reset();  // the closure holds ctx and its saved tensors
@@ -68,6 +69,14 @@ class PythonFunctionNode : public autograd::Node {
   std::string name_;
   size_t inputs_;
 };
+
+// A node object for Python (None for no node). Its name() is torch's; its Python type stays
+// _autograd.Node: a per-name subclass given through __class__ is refused by CPython for pybind11
+// types (their deallocator is not the subtype one).
+py::object present_node(const std::shared_ptr<autograd::Node>& node) {
+  if (!node) return py::none();
+  return py::cast(node);
+}
 
 }  // namespace
 
@@ -91,15 +100,31 @@ void init_autograd(py::module_& m) {
       py::arg("outputs"), py::arg("grad_outputs"), py::arg("inputs"), py::arg("retain_graph"), py::arg("allow_unused"),
       py::call_guard<py::gil_scoped_release>());
 
+  // grad_fn as PyTorch shows it: name() and the repr are torch's ("ConvolutionBackward0"),
+  // next_functions walks torch's graph ((node or None, input_nr) pairs); _name() is ours (the
+  // profiler's record name).
   py::class_<autograd::Node, std::shared_ptr<autograd::Node>>(ag, "Node")
-      .def("name", &autograd::Node::name)
+      .def("name", &autograd::Node::torch_name)
+      .def("_name", &autograd::Node::name)
       .def_property_readonly("next_functions",
                              [](const autograd::Node& n) {
                                py::list out;
-                               for (const auto& e : n.next_edges()) out.append(py::make_tuple(e.node, e.input_nr));
+                               for (const auto& e : n.torch_next_edges())
+                                 out.append(py::make_tuple(present_node(e.node), e.input_nr));
                                return py::tuple(out);
                              })
-      .def("__repr__", [](const autograd::Node& n) { return "<" + n.name() + ">"; });
+      .def_property_readonly("_next_functions",
+                             [](const autograd::Node& n) {
+                               py::list out;
+                               for (const auto& e : n.next_edges())
+                                 out.append(py::make_tuple(present_node(e.node), e.input_nr));
+                               return py::tuple(out);
+                             })
+      .def("__repr__", [](py::object self) {
+        py::object hex = py::module_::import("builtins").attr("hex");
+        return py::str("<{} object at {}>")
+            .format(self.attr("name")(), hex(py::int_(reinterpret_cast<uintptr_t>(self.ptr()))));
+      });
 
   py::class_<HookHandle>(ag, "RemovableHandle").def("remove", &HookHandle::remove);
 
@@ -119,7 +144,8 @@ void init_autograd(py::module_& m) {
       "(striate.autograd.Function).");
 
   TensorClass cls = tensor_class(m);
-  cls.def_property_readonly("grad_fn", tensor_method(&Tensor::grad_fn), docstrings::kTensorGradFn)
+  cls.def_property_readonly(
+      "grad_fn", [](const Tensor& t) { return present_node(t.grad_fn()); }, docstrings::kTensorGradFn)
       .def(
           "register_hook",
           [](const Tensor& t, py::function fn) {

@@ -32,6 +32,12 @@ from ._tensor_compose import (  # noqa: E402,A004  (torch's names, all/any inclu
     isfinite, isinf, isnan, le, lt, mm, movedim, narrow, ne, outer, permute, reshape, seed,
     split, squeeze, tile, transpose, unbind, unsqueeze,
 )
+from ._tensor_compose_index import (  # noqa: E402
+    argsort, diag, nonzero, repeat_interleave, roll, scatter, sort, topk,
+)
+from ._tensor_compose_math import (  # noqa: E402,A004  (torch's names, round included)
+    allclose, ceil, cumsum, floor, isclose, log1p, norm, prod, round, rsqrt, trunc,
+)
 from .autograd import (  # noqa: E402
     enable_grad,
     inference_mode,

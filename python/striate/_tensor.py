@@ -628,7 +628,7 @@ def __repr__(self):
     if self.device.type != "cpu":
         extras.append(f"device='{self.device}'")
     if self.grad_fn is not None:
-        extras.append(f"grad_fn={self.grad_fn!r}")
+        extras.append(f"grad_fn=<{self.grad_fn.name()}>")
     elif self.requires_grad:
         extras.append("requires_grad=True")
     return prefix + body + "".join(", " + e for e in extras) + ")"

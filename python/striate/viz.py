@@ -27,7 +27,7 @@ _MERGE_LABELS = {"Add": "+", "Cat": "concat", "Stack": "stack", "Mul": "×", "Su
 
 
 def _op_name(node):
-    return node.name().removesuffix("Backward")
+    return node._name().removesuffix("Backward")  # ours: name() is torch's ("AddBackward0")
 
 
 class _GraphBuilder:
@@ -104,7 +104,7 @@ class _GraphBuilder:
         if name == "AccumulateGrad":
             return []
         computed = []
-        for next_node, _ in node.next_functions:
+        for next_node, _ in node._next_functions:  # our graph, not torch's presentation
             if next_node is not None:
                 feed = self.sources(next_node)
                 if feed:

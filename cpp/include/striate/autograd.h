@@ -7,6 +7,7 @@
 //   { striate::NoGradGuard g; ... }       // records nothing
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -94,6 +95,13 @@ class Node : public std::enable_shared_from_this<Node> {
   virtual ~Node() = default;
   virtual std::vector<Tensor> apply(std::vector<Tensor>&& grad_outputs) = 0;
   virtual std::string name() const = 0;
+  // How PyTorch shows this node: grad_fn.name() and the Python type name ("MulBackward0").
+  // The default maps name() through the one table in torch_names.cpp; a node whose torch name
+  // depends on its arguments (sum over all dims or some) overrides.
+  virtual std::string torch_name() const;
+  // The edges PyTorch shows as grad_fn.next_functions. A fused node presents torch's chain of
+  // nodes (cross_entropy: NllLossBackward0 -> LogSoftmaxBackward0) through presented_node().
+  virtual std::vector<Edge> torch_next_edges() const { return next_edges_; }
   // Drops saved tensors after a backward without retain_graph.
   virtual void release_saved() {}
 
@@ -140,6 +148,7 @@ class AccumulateGrad : public Node {
   explicit AccumulateGrad(Tensor leaf) : leaf_(std::move(leaf)) {}
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override;
   std::string name() const override { return "AccumulateGrad"; }
+  std::string torch_name() const override { return "torch::autograd::AccumulateGrad"; }
   const Tensor& leaf() const { return leaf_; }
 
  private:
@@ -160,6 +169,18 @@ void record(const std::shared_ptr<Node>& node, const std::vector<const Tensor*>&
 inline void record(const std::shared_ptr<Node>& node, std::initializer_list<const Tensor*> inputs, Tensor& output) {
   record(node, std::vector<const Tensor*>(inputs), std::vector<Tensor*>{&output});
 }
+
+// A node that only shows a link of torch's chain (never run): torch_name and torch_next_edges.
+std::shared_ptr<Node> presented_node(std::string torch_name, std::vector<Edge> edges);
+
+// Records ONE node named `name` (torch: `torch_name`) for an op composed of other ops, as
+// PyTorch's losses show one node: `body` runs on detached aliases of `inputs`, and the node's
+// backward backpropagates through that inner graph, which it owns. Without grad, body runs
+// directly. `shown_link`, when set, is the node torch shows between this one and the first
+// input (cross_entropy: NllLossBackward0 -> LogSoftmaxBackward0 -> input).
+Tensor record_composite(const char* name, const char* torch_name, const std::vector<Tensor>& inputs,
+                        const std::function<Tensor(const std::vector<Tensor>&)>& body,
+                        const char* shown_link = nullptr);
 
 // ---- running backward ------------------------------------------------------------
 // Backpropagates from `roots` (seeded with `grad_roots`, ones for scalars when undefined) and

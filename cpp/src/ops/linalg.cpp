@@ -227,6 +227,29 @@ struct LinearBackward : autograd::Node {
     return {dx, dw, db};
   }
   std::string name() const override { return "LinearBackward"; }
+  // torch records addmm (mm without bias) of the input and weight.t(), with views around a
+  // non-2-d input: ViewBackward0 -> AddmmBackward0 -> (bias, ViewBackward0 -> input, TBackward0);
+  // without bias UnsafeViewBackward0 -> MmBackward0 -> (ViewBackward0 -> input, TBackward0).
+  std::string torch_name() const override {
+    if (input_dim == 2) return matrix_name();
+    if (input_dim == 1) return "SqueezeBackward4";
+    return next_edges().size() > 2 ? "ViewBackward0" : "UnsafeViewBackward0";
+  }
+  std::vector<autograd::Edge> torch_next_edges() const override {
+    const auto& edges = next_edges();
+    autograd::Edge x = edges[0], w = edges[1];
+    if (input_dim != 2 && x.valid())
+      x = {autograd::presented_node(input_dim == 1 ? "UnsqueezeBackward0" : "ViewBackward0", {x}), 0};
+    if (w.valid()) w = {autograd::presented_node("TBackward0", {w}), 0};
+    std::vector<autograd::Edge> shown;
+    if (edges.size() > 2) shown.push_back(edges[2]);
+    shown.push_back(x);
+    shown.push_back(w);
+    if (input_dim == 2) return shown;
+    return {autograd::Edge{autograd::presented_node(matrix_name(), shown), 0}};
+  }
+  std::string matrix_name() const { return next_edges().size() > 2 ? "AddmmBackward0" : "MmBackward0"; }
+  int64_t input_dim = 2;
   void release_saved() override {
     input.reset();
     weight.reset();
@@ -275,6 +298,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const std::optional<Tensor>
     auto node = std::make_shared<LinearBackward>();
     node->input = autograd::SavedTensor(x);
     node->weight = autograd::SavedTensor(weight);
+    node->input_dim = x.dim();
     std::vector<const Tensor*> inputs{&x, &weight};
     if (has_bias) inputs.push_back(&bias_tensor);
     autograd::record(node, inputs, std::vector<Tensor*>{&y});

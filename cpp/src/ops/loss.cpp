@@ -206,8 +206,8 @@ Tensor cross_entropy_probabilities(const Tensor& input, const Tensor& target, Re
 
 }  // namespace
 
-Tensor cross_entropy(const Tensor& input, const Tensor& target, Reduction reduction, const Tensor& weight,
-                     int64_t ignore_index, double label_smoothing) {
+static Tensor cross_entropy_parts(const Tensor& input, const Tensor& target, Reduction reduction, const Tensor& weight,
+                                  int64_t ignore_index, double label_smoothing) {
   const char* op = "cross_entropy";
   check_input(input, target, op);
   STRIATE_CHECK(label_smoothing >= 0.0 && label_smoothing <= 1.0, op, ": expected label_smoothing in [0, 1], got ",
@@ -288,8 +288,8 @@ struct NllLossBackward : autograd::Node {
 
 }  // namespace
 
-Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction, const Tensor& weight,
-                int64_t ignore_index) {
+static Tensor nll_loss_parts(const Tensor& log_probs, const Tensor& target, Reduction reduction, const Tensor& weight,
+                             int64_t ignore_index) {
   const char* op = "nll_loss";
   check_input(log_probs, target, op);
   ClassLayout layout = check_class_target(log_probs, target, op);
@@ -352,8 +352,8 @@ struct MultiMarginBackward : autograd::Node {
 
 }  // namespace
 
-Tensor multi_margin_loss(const Tensor& input, const Tensor& target, int64_t p, double margin, const Tensor& weight,
-                         Reduction reduction) {
+static Tensor multi_margin_loss_parts(const Tensor& input, const Tensor& target, int64_t p, double margin,
+                                      const Tensor& weight, Reduction reduction) {
   const char* op = "multi_margin_loss";
   check_input(input, target, op);
   STRIATE_CHECK(p == 1 || p == 2, op, ": expected p to be 1 or 2, got ", p);
@@ -429,5 +429,34 @@ STRIATE_REGISTER_OP("multi_margin_loss", &kernels::multi_margin_forward<float>, 
 STRIATE_REGISTER_OP("cosine_embedding_loss", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul,
                     &kernels::binary_div, &kernels::unary, &kernels::compare, &kernels::where,
                     &kernels::sum_reduce<float, float>);
+
+// ---- one named node per loss, as PyTorch records them -----------------------------------------
+
+Tensor cross_entropy(const Tensor& input, const Tensor& target, Reduction reduction, const Tensor& weight,
+                     int64_t ignore_index, double label_smoothing) {
+  auto parts = [&](const std::vector<Tensor>& in) {
+    return cross_entropy_parts(in[0], target, reduction, weight, ignore_index, label_smoothing);
+  };
+  // torch shows class-index cross_entropy as nll_loss over log_softmax; the other forms as their parts.
+  if (!input.defined() || !target.defined() || target.is_floating_point() || label_smoothing != 0.0)
+    return parts({input});
+  return autograd::record_composite("CrossEntropyLossBackward", "NllLossBackward0", {input}, parts,
+                                    "LogSoftmaxBackward0");
+}
+
+Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction, const Tensor& weight,
+                int64_t ignore_index) {
+  return autograd::record_composite(
+      "NllLossBackward", "NllLossBackward0", {log_probs},
+      [&](const std::vector<Tensor>& in) { return nll_loss_parts(in[0], target, reduction, weight, ignore_index); });
+}
+
+Tensor multi_margin_loss(const Tensor& input, const Tensor& target, int64_t p, double margin, const Tensor& weight,
+                         Reduction reduction) {
+  return autograd::record_composite("MultiMarginLossBackward", "MultiMarginLossBackward0", {input},
+                                    [&](const std::vector<Tensor>& in) {
+                                      return multi_margin_loss_parts(in[0], target, p, margin, weight, reduction);
+                                    });
+}
 
 }  // namespace striate

@@ -47,7 +47,7 @@ Tensor weighted(const Tensor& losses, const Tensor& weight, const char* op, cons
 
 }  // namespace
 
-Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+static Tensor mse_loss_parts(const Tensor& input, const Tensor& target, Reduction reduction) {
   Tensor d = difference(input, target, "mse_loss");
   return apply_reduction(mul(d, d), reduction);
 }
@@ -56,7 +56,7 @@ Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
   return apply_reduction(abs(difference(input, target, "l1_loss")), reduction);
 }
 
-Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction reduction, double beta) {
+static Tensor smooth_l1_loss_parts(const Tensor& input, const Tensor& target, Reduction reduction, double beta) {
   STRIATE_CHECK(beta >= 0, "smooth_l1_loss: expected beta >= 0, got ", beta);
   Tensor d = difference(input, target, "smooth_l1_loss");
   Tensor distance = abs(d);
@@ -66,7 +66,7 @@ Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction reduc
   return apply_reduction(where(lt(distance, Scalar(beta)), quadratic, sub(distance, Scalar(0.5 * beta))), reduction);
 }
 
-Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction reduction, double delta) {
+static Tensor huber_loss_parts(const Tensor& input, const Tensor& target, Reduction reduction, double delta) {
   STRIATE_CHECK(delta > 0, "huber_loss: expected delta > 0, got ", delta);
   Tensor d = difference(input, target, "huber_loss");
   Tensor distance = abs(d);
@@ -105,7 +105,8 @@ struct BinaryCrossEntropyBackward : autograd::Node {
 
 }  // namespace
 
-Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight, Reduction reduction) {
+static Tensor binary_cross_entropy_parts(const Tensor& input, const Tensor& target, const Tensor& weight,
+                                         Reduction reduction) {
   const char* op = "binary_cross_entropy";
   check_floating_pair(input, target, op);
   check_same_shape(input, target, op);
@@ -135,8 +136,8 @@ Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Ten
   return apply_reduction(weighted(losses, weight, op, "weight"), reduction);
 }
 
-Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target, const Tensor& weight,
-                                        Reduction reduction, const Tensor& pos_weight) {
+static Tensor binary_cross_entropy_with_logits_parts(const Tensor& input, const Tensor& target, const Tensor& weight,
+                                                     Reduction reduction, const Tensor& pos_weight) {
   const char* op = "binary_cross_entropy_with_logits";
   check_floating_pair(input, target, op);
   check_same_shape(input, target, op);
@@ -270,5 +271,42 @@ STRIATE_REGISTER_OP("binary_cross_entropy_with_logits", &kernels::binary_add, &k
 STRIATE_REGISTER_OP("elastic_net_penalty", &kernels::binary_add, &kernels::binary_sub, &kernels::binary_mul,
                     &kernels::binary_div, &kernels::unary, &kernels::compare, &kernels::where,
                     &kernels::sum_reduce<float, float>);
+
+// ---- one named node per loss, as PyTorch records them -----------------------------------------
+
+Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+  return autograd::record_composite(
+      "MseLossBackward", "MseLossBackward0", {input, target},
+      [&](const std::vector<Tensor>& in) { return mse_loss_parts(in[0], in[1], reduction); });
+}
+
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction reduction, double beta) {
+  return autograd::record_composite(
+      "SmoothL1LossBackward", "SmoothL1LossBackward0", {input, target},
+      [&](const std::vector<Tensor>& in) { return smooth_l1_loss_parts(in[0], in[1], reduction, beta); });
+}
+
+Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction reduction, double delta) {
+  return autograd::record_composite(
+      "HuberLossBackward", "HuberLossBackward0", {input, target},
+      [&](const std::vector<Tensor>& in) { return huber_loss_parts(in[0], in[1], reduction, delta); });
+}
+
+// weight and pos_weight are constants of the loss, as in torch (no gradient; torch shows the
+// node over input and target only).
+Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight, Reduction reduction) {
+  return autograd::record_composite(
+      "BinaryCrossEntropyLossBackward", "BinaryCrossEntropyBackward0", {input, target},
+      [&](const std::vector<Tensor>& in) { return binary_cross_entropy_parts(in[0], in[1], weight, reduction); });
+}
+
+Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target, const Tensor& weight,
+                                        Reduction reduction, const Tensor& pos_weight) {
+  return autograd::record_composite("BinaryCrossEntropyWithLogitsBackward", "BinaryCrossEntropyWithLogitsBackward0",
+                                    {input, target}, [&](const std::vector<Tensor>& in) {
+                                      return binary_cross_entropy_with_logits_parts(in[0], in[1], weight, reduction,
+                                                                                    pos_weight);
+                                    });
+}
 
 }  // namespace striate

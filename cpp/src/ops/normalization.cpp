@@ -86,6 +86,12 @@ struct BatchNormBackward : autograd::Node {
     return {dx, dgamma, dbeta};
   }
   std::string name() const override { return relu ? "BatchNormReluBackward" : "BatchNormBackward"; }
+  // torch shows the fused pair as its two nodes: ReluBackward0 -> NativeBatchNormBackward0.
+  std::string torch_name() const override { return relu ? "ReluBackward0" : "NativeBatchNormBackward0"; }
+  std::vector<autograd::Edge> torch_next_edges() const override {
+    if (!relu) return next_edges();
+    return {autograd::Edge{autograd::presented_node("NativeBatchNormBackward0", next_edges()), 0}};
+  }
   void release_saved() override {
     input.reset();
     weight.reset();

@@ -158,11 +158,13 @@ struct SumBackward : autograd::Node {
   bool keepdim = false;
   int64_t count = 1;  // divides the gradient for mean
   bool average = false;
+  bool all_dims = false;  // torch: SumBackward0 over every dim, SumBackward1 over given dims
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
     Tensor g = average ? div(grads[0], Scalar(static_cast<double>(count))) : grads[0];
     return {expand_reduced_grad(g, input_shape, reduced, keepdim)};
   }
   std::string name() const override { return average ? "MeanBackward" : "SumBackward"; }
+  std::string torch_name() const override { return name() + (all_dims ? "0" : "1"); }
 };
 
 Tensor sum_or_mean(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, bool average) {
@@ -181,6 +183,7 @@ Tensor sum_or_mean(const Tensor& x, const std::vector<int64_t>& dims, bool keepd
     node->keepdim = keepdim;
     node->count = reduced_count(x.sizes(), reduced);
     node->average = average;
+    node->all_dims = dims.empty();
     autograd::record(node, {&x}, y);
   }
   return y;
@@ -288,6 +291,7 @@ struct ExtremeAllBackward : autograd::Node {
     return {mul(ties, div(grads[0], sum(ties)))};
   }
   std::string name() const override { return is_max ? "MaxBackward" : "MinBackward"; }
+  std::string torch_name() const override { return name() + "1"; }  // torch: max() over all
   void release_saved() override {
     input.reset();
     result.reset();

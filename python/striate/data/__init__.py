@@ -18,6 +18,13 @@ from .sampler import (BatchSampler, DistributedSampler, RandomSampler, Sampler, 
                       SubsetRandomSampler, WeightedRandomSampler)
 from .vision import CIFAR10, CIFAR100, IMG_EXTENSIONS, MNIST, FashionMNIST, ImageFolder, pil_loader
 from . import transforms  # so that striate.data.transforms works without its own import
+from . import transforms_pil as _transforms_pil
+
+# torchvision's picture-level transforms (Python, transforms_pil.py) join the C++ ones there.
+for _name in _transforms_pil.__all__:
+    setattr(transforms, _name, getattr(_transforms_pil, _name))
+transforms.__all__ = transforms.__all__ + _transforms_pil.__all__
+del _name
 
 _data = _C._data
 

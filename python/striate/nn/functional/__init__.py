@@ -9,6 +9,7 @@ from . import loss as _loss
 from . import normalization as _normalization
 from . import pooling as _pooling
 from . import shape as _shape
+from . import windows as _windows
 from .activation import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
 from .dropout import *  # noqa: F401,F403
@@ -17,16 +18,18 @@ from .loss import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
+from .windows import *  # noqa: F401,F403
 
 __all__ = [
     name
-    for concept in (_linear, _conv, _pooling, _activation, _loss, _normalization, _dropout, _shape)
+    for concept in (_linear, _conv, _pooling, _activation, _loss, _normalization, _dropout, _shape,
+                    _windows)
     for name in concept.__all__
 ]
 
 # The namespace holds the ops only, as torch.nn.functional's does: importing a concept file also
 # binds its name here, so those names are dropped again (the files stay importable as
 # striate.nn.functional.conv, ...). linear and dropout already name the ops of the same name.
-for _name in ("activation", "conv", "loss", "normalization", "pooling", "shape"):
+for _name in ("activation", "conv", "loss", "normalization", "pooling", "shape", "windows"):
     del globals()[_name]
 del _name

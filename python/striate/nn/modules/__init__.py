@@ -2,7 +2,7 @@
 pooling, activation, loss, normalization, dropout, recurrent, shape, blocks)."""
 
 from . import (activation, blocks, containers, conv, dropout, linear, loss, normalization, pooling,
-               recurrent, shape)
+               recurrent, shape, windows)
 from .activation import *  # noqa: F401,F403
 from .blocks import *  # noqa: F401,F403
 from .containers import *  # noqa: F401,F403
@@ -14,10 +14,11 @@ from .normalization import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
 from .recurrent import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
+from .windows import *  # noqa: F401,F403
 
 __all__ = [
     name
     for concept in (containers, linear, conv, pooling, activation, loss, normalization, dropout,
-                    recurrent, shape, blocks)
+                    recurrent, shape, blocks, windows)
     for name in concept.__all__
 ]
