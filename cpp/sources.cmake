@@ -7,6 +7,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/core/device.cpp
   cpp/src/core/parallel.cpp
   cpp/src/core/random.cpp
+  cpp/src/core/autocast.cpp
   cpp/src/core/cpu_isa.cpp
   cpp/src/core/conv_algorithm.cpp
   cpp/src/core/config.cpp
@@ -20,6 +21,7 @@ set(STRIATE_CORE_SOURCES
   # floor 2: kernels (declared device-neutrally in kernels/<family>.h, implemented per device)
   cpp/src/kernels/kernel.cpp
   cpp/src/kernels/cpu/elementwise.cpp
+  cpp/src/kernels/cpu/amp.cpp
   cpp/src/kernels/cpu/gemm.cpp
   cpp/src/kernels/cpu/gemm_generic.cpp
   cpp/src/kernels/cpu/peak_probe.cpp
@@ -50,6 +52,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/autograd/tensor_methods.cpp
   # floor 4: ops
   cpp/src/ops/dispatch.cpp
+  cpp/src/ops/amp.cpp
   cpp/src/ops/creation.cpp
   cpp/src/ops/elementwise.cpp
   cpp/src/ops/copy.cpp
@@ -156,6 +159,7 @@ list(APPEND STRIATE_CORE_SOURCES ${STRIATE_AVX2_SOURCES} ${STRIATE_AVX512_SOURCE
 set(STRIATE_CUDA_SOURCES
   cpp/src/core/cuda_runtime.cu
   cpp/src/kernels/cuda/activation.cu
+  cpp/src/kernels/cuda/amp.cu
   cpp/src/kernels/cuda/conv.cu
   cpp/src/kernels/cuda/conv_cudnn.cu
   cpp/src/kernels/cuda/elementwise.cu
@@ -176,6 +180,7 @@ set(STRIATE_PYTHON_SOURCES
   python/src/module.cpp
   python/src/errors.cpp
   python/src/bind_config.cpp
+  python/src/bind_amp.cpp
   python/src/bind_cuda.cpp
   python/src/bind_cuda_libraries.cpp
   python/src/bind_tensor.cpp

@@ -535,3 +535,13 @@ def seed():
 
 def initial_seed():
     return _seed
+
+
+def __getattr__(name):
+    # striate.cuda.amp: torch.cuda.amp's aliases (autocast("cuda"), GradScaler("cuda")), made on
+    # first use so importing striate.cuda does not import striate.amp.
+    if name == "amp":
+        from .amp import _cuda
+
+        return _cuda
+    raise AttributeError(f"module 'striate.cuda' has no attribute {name!r}")

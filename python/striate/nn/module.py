@@ -410,12 +410,10 @@ Module.double = _cast_floating(_C.dtype.float64)
 Module.double.__doc__ = "Casts every floating-point parameter and buffer to float64; returns self."
 
 
-def _module_half(self):
-    raise TypeError(f"{type(self).__name__}.half: striate modules are float32 or float64 (16-bit "
-                    "floats are not supported yet)")
-
-
-Module.half = Module.bfloat16 = _module_half
+Module.half = _cast_floating(_C.dtype.float16)
+Module.half.__doc__ = "Casts every floating-point parameter and buffer to float16; returns self."
+Module.bfloat16 = _cast_floating(_C.dtype.bfloat16)
+Module.bfloat16.__doc__ = "Casts every floating-point parameter and buffer to bfloat16; returns self."
 
 
 def _module_type(self, dst_type):
