@@ -1,6 +1,6 @@
-"""Automatic mixed precision: striate.autocast (torch's CPU op lists for CNNs: conv/linear/matmul in
-the low dtype, losses in float32, the rest in their input's dtype) against torch.autocast on the same
-small CNN, forward and backward; GradScaler against torch.amp.GradScaler over 20 steps with an
+"""Automatic mixed precision: striate.autocast (torch's CPU op lists for CNNs: conv/linear/matmul
+in the low dtype, losses in float32, the rest in their input's dtype) against torch.autocast on the
+same small CNN, forward and backward; GradScaler against torch.amp.GradScaler over 20 steps with an
 injected inf; the fused unscale op against torch's; and their bad inputs."""
 
 import warnings
@@ -14,7 +14,9 @@ import torch.nn.functional as TF
 from helpers import gradcheck
 
 DEVICE_SWEEP = {
-    "amp_non_finite_check_and_unscale_": "st._C._amp.non_finite_check_and_unscale_([x()], P(1), P(1))",
+    "amp_non_finite_check_and_unscale_": (
+        "st._C._amp.non_finite_check_and_unscale_([x()], P(1), P(1))"
+    ),
 }
 
 
@@ -53,12 +55,15 @@ def test_autocast_state_nesting_and_decorator():
 
 
 def test_autocast_bad_arguments():
-    with pytest.raises(ValueError, match="autocast: expected device_type 'cpu' or 'cuda', got 'tpu'"):
+    with pytest.raises(
+        ValueError, match="autocast: expected device_type 'cpu' or 'cuda', got 'tpu'"
+    ):
         st.autocast("tpu")
     with pytest.raises(TypeError, match="autocast: expected device_type to be a str"):
         st.autocast(0)
-    with pytest.raises(ValueError, match="autocast: expected dtype float16 or bfloat16, got "
-                       "striate.float32"):
+    with pytest.raises(
+        ValueError, match="autocast: expected dtype float16 or bfloat16, got striate.float32"
+    ):
         st.autocast("cpu", dtype=st.float32)
     with pytest.raises(TypeError, match="autocast: expected dtype to be a striate dtype, got 'x'"):
         st.autocast("cpu", dtype="x")
@@ -79,7 +84,7 @@ def test_cuda_autocast_without_a_gpu_warns_and_disables():
     assert scaler.scale(loss) is loss
 
 
-# ---- autocast: what each op does ------------------------------------------------------------------
+# ---- autocast: what each op does ----------------------------------------------------------------
 
 
 def test_cpu_op_lists():
@@ -119,11 +124,18 @@ def test_float64_gradients_are_exact_under_autocast():
     # autocast leaves float64 alone: the finite-difference check holds inside the region.
     rng = np.random.default_rng(1)
     with st.autocast("cpu"):
-        gradcheck(lambda x, w, b: F.conv2d(x, w, b, padding=1),
-                  [rng.normal(0, 1, (1, 2, 4, 4)), rng.normal(0, 1, (2, 2, 3, 3)),
-                   rng.normal(0, 1, (2,))])
-        gradcheck(lambda x, w: F.cross_entropy(F.linear(x, w), st.tensor([1, 0])),
-                  [rng.normal(0, 1, (2, 3)), rng.normal(0, 1, (3, 3))])
+        gradcheck(
+            lambda x, w, b: F.conv2d(x, w, b, padding=1),
+            [
+                rng.normal(0, 1, (1, 2, 4, 4)),
+                rng.normal(0, 1, (2, 2, 3, 3)),
+                rng.normal(0, 1, (2,)),
+            ],
+        )
+        gradcheck(
+            lambda x, w: F.cross_entropy(F.linear(x, w), st.tensor([1, 0])),
+            [rng.normal(0, 1, (2, 3)), rng.normal(0, 1, (3, 3))],
+        )
 
 
 class TorchNet(torch.nn.Module):
@@ -142,8 +154,14 @@ class TorchNet(torch.nn.Module):
 
 def striate_net():
     return st.nn.Sequential(
-        st.nn.Conv2d(3, 8, 3, padding=1), st.nn.BatchNorm2d(8), st.nn.ReLU(), st.nn.MaxPool2d(2),
-        st.nn.Conv2d(8, 8, 3, padding=1), st.nn.ReLU(), st.nn.Flatten(), st.nn.Linear(8 * 4 * 4, 10),
+        st.nn.Conv2d(3, 8, 3, padding=1),
+        st.nn.BatchNorm2d(8),
+        st.nn.ReLU(),
+        st.nn.MaxPool2d(2),
+        st.nn.Conv2d(8, 8, 3, padding=1),
+        st.nn.ReLU(),
+        st.nn.Flatten(),
+        st.nn.Linear(8 * 4 * 4, 10),
     )
 
 
@@ -180,10 +198,12 @@ def test_small_cnn_forward_backward_matches_torch_autocast():
         p = params[ours_name(name)]
         assert p.dtype == st.float32 and p.grad.dtype == st.float32, name  # float32 master grads
         scale = max(np.abs(as_np(tp.grad)).max(), 1e-3)
-        np.testing.assert_allclose(as_np(p.grad), as_np(tp.grad), rtol=0.1, atol=0.03 * scale,
-                                   err_msg=name)
-    np.testing.assert_allclose(as_np(snet[1].running_mean), as_np(tnet.bn1.running_mean),
-                               rtol=2e-2, atol=2e-2)
+        np.testing.assert_allclose(
+            as_np(p.grad), as_np(tp.grad), rtol=0.1, atol=0.03 * scale, err_msg=name
+        )
+    np.testing.assert_allclose(
+        as_np(snet[1].running_mean), as_np(tnet.bn1.running_mean), rtol=2e-2, atol=2e-2
+    )
 
 
 def test_cast_cache_shares_one_cast_per_parameter():
@@ -198,12 +218,15 @@ def test_cast_cache_shares_one_cast_per_parameter():
         assert layer(x).dtype == st.bfloat16
 
 
-# ---- the fused unscale op --------------------------------------------------------------------------
+# ---- the fused unscale op -----------------------------------------------------------------------
 
 
 def test_non_finite_check_and_unscale_matches_torch():
     rng = np.random.default_rng(3)
-    grads = [rng.normal(0, 100, (3, 4)).astype(np.float32), rng.normal(0, 1, (5,)).astype(np.float32)]
+    grads = [
+        rng.normal(0, 100, (3, 4)).astype(np.float32),
+        rng.normal(0, 1, (5,)).astype(np.float32),
+    ]
     for poison in (None, np.inf, -np.inf, np.nan):
         g = [a.copy() for a in grads]
         if poison is not None:
@@ -225,19 +248,22 @@ def test_non_finite_check_and_unscale_matches_torch():
 def test_non_finite_check_and_unscale_bad_inputs():
     unscale = st._C._amp.non_finite_check_and_unscale_
     g = [st.ones(2)]
-    with pytest.raises(TypeError, match="amp_non_finite_check_and_unscale_: expected found_inf of "
-                       "dtype float32, got float64"):
+    with pytest.raises(
+        TypeError,
+        match="amp_non_finite_check_and_unscale_: expected found_inf of dtype float32, got float64",
+    ):
         unscale(g, st.zeros(1, dtype=st.float64), st.ones(1))
     with pytest.raises(ValueError, match="expected inv_scale with one element, got shape"):
         unscale(g, st.zeros(1), st.ones(2))
-    with pytest.raises(TypeError, match="expected float32 or float64 gradients .* got gradient 0 "
-                       "of dtype float16"):
+    with pytest.raises(
+        TypeError, match="expected float32 or float64 gradients .* got gradient 0 of dtype float16"
+    ):
         unscale([st.ones(2, dtype=st.float16)], st.zeros(1), st.ones(1))
     with pytest.raises(ValueError, match="expected contiguous gradients"):
         unscale([st.ones(3, 4).t()], st.zeros(1), st.ones(1))
 
 
-# ---- GradScaler -----------------------------------------------------------------------------------
+# ---- GradScaler ---------------------------------------------------------------------------------
 
 
 def test_grad_scaler_matches_torch_over_20_steps_with_an_injected_inf():
@@ -267,8 +293,9 @@ def test_grad_scaler_matches_torch_over_20_steps_with_an_injected_inf():
         if step == 7:  # unscale_ first (gradient clipping's pattern), then step
             tscaler.unscale_(topt)
             sscaler.unscale_(sopt)
-            np.testing.assert_allclose(as_np(smodel[2].weight.grad), as_np(tmodel[2].weight.grad),
-                                       rtol=1e-5, atol=1e-6)
+            np.testing.assert_allclose(
+                as_np(smodel[2].weight.grad), as_np(tmodel[2].weight.grad), rtol=1e-5, atol=1e-6
+            )
         before = as_np(smodel[0].bias)
         tscaler.step(topt)
         sscaler.step(sopt)
@@ -299,8 +326,11 @@ def test_grad_scaler_state_dict_and_setters():
     scaler.set_growth_factor(3.0)
     scaler.set_backoff_factor(0.1)
     scaler.set_growth_interval(7)
-    assert (scaler.get_growth_factor(), scaler.get_backoff_factor(), scaler.get_growth_interval()) == (
-        3.0, 0.1, 7)
+    assert (
+        scaler.get_growth_factor(),
+        scaler.get_backoff_factor(),
+        scaler.get_growth_interval(),
+    ) == (3.0, 0.1, 7)
     outs = scaler.scale([st.ones(2), (st.ones(1),)])
     assert outs[0].tolist() == [2.0, 2.0] and outs[1][0].tolist() == [2.0]
     disabled = st.amp.GradScaler("cpu", enabled=False)
@@ -347,3 +377,39 @@ def test_cuda_amp_aliases():
         warnings.simplefilter("ignore")
         assert isinstance(st.cuda.amp.GradScaler(), st.amp.GradScaler)
         assert isinstance(st.cuda.amp.autocast(), st.autocast)
+
+
+# ---- Trainer(amp=) ------------------------------------------------------------------------------
+
+
+def blobs(n=192):
+    rng = np.random.default_rng(5)
+    centers = rng.normal(0, 3, (3, 8)).astype(np.float32)
+    labels = rng.integers(0, 3, n)
+    points = centers[labels] + rng.normal(0, 1, (n, 8)).astype(np.float32)
+    return st.tensor(points), st.tensor(labels)
+
+
+@pytest.mark.parametrize("amp", [True, st.float16])
+def test_trainer_amp_learns(amp):
+    x, y = blobs()
+    loader = st.data.DataLoader(st.data.TensorDataset(x, y), batch_size=32, shuffle=True, seed=0)
+    st.manual_seed(0)
+    model = st.nn.Sequential(st.nn.Linear(8, 16), st.nn.ReLU(), st.nn.Linear(16, 3))
+    opt = st.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    trainer = st.train.Trainer(
+        model, opt, st.nn.CrossEntropyLoss(), progress="none", amp=amp, grad_clip_norm=5.0
+    )
+    assert trainer.amp_dtype == (st.bfloat16 if amp is True else st.float16)
+    assert trainer.scaler.is_enabled() == (amp is st.float16)
+    history = trainer.fit(loader, loader, epochs=3)
+    assert all(p.dtype == st.float32 for p in model.parameters())
+    assert history[-1]["val_accuracy"] > 0.9
+
+
+def test_trainer_amp_bad_dtype():
+    model = st.nn.Linear(2, 2)
+    with pytest.raises(ValueError, match="autocast: expected dtype float16 or bfloat16"):
+        st.train.Trainer(
+            model, st.optim.SGD(model.parameters(), lr=0.1), st.nn.MSELoss(), amp=st.float64
+        )

@@ -290,7 +290,11 @@ def test_matmul_and_linear(dtype):
 
 @pytest.mark.parametrize("dtype", LOW)
 def test_conv_and_pooling(dtype):
-    x, w, b = pair((2, 3, 8, 8), dtype, 9), pair((4, 3, 3, 3), dtype, 10, 0.3), pair((4,), dtype, 11)
+    x, w, b = (
+        pair((2, 3, 8, 8), dtype, 9),
+        pair((4, 3, 3, 3), dtype, 10, 0.3),
+        pair((4,), dtype, 11),
+    )
     run_both(
         lambda x, w, b: F.conv2d(x, w, b, padding=1),
         lambda x, w, b: TF.conv2d(x, w, b, padding=1),
@@ -298,12 +302,27 @@ def test_conv_and_pooling(dtype):
         dtype,
         "conv2d",
     )
-    run_both(lambda x: F.max_pool2d(x, 2), lambda x: TF.max_pool2d(x, 2), [pair((2, 3, 6, 6), dtype, 12)],
-             dtype, "max_pool2d")
-    run_both(lambda x: F.avg_pool2d(x, 3, 2, 1), lambda x: TF.avg_pool2d(x, 3, 2, 1),
-             [pair((2, 3, 7, 7), dtype, 13)], dtype, "avg_pool2d")
-    run_both(lambda x: F.adaptive_avg_pool2d(x, 1), lambda x: TF.adaptive_avg_pool2d(x, 1),
-             [pair((2, 3, 5, 5), dtype, 14)], dtype, "adaptive_avg_pool2d")
+    run_both(
+        lambda x: F.max_pool2d(x, 2),
+        lambda x: TF.max_pool2d(x, 2),
+        [pair((2, 3, 6, 6), dtype, 12)],
+        dtype,
+        "max_pool2d",
+    )
+    run_both(
+        lambda x: F.avg_pool2d(x, 3, 2, 1),
+        lambda x: TF.avg_pool2d(x, 3, 2, 1),
+        [pair((2, 3, 7, 7), dtype, 13)],
+        dtype,
+        "avg_pool2d",
+    )
+    run_both(
+        lambda x: F.adaptive_avg_pool2d(x, 1),
+        lambda x: TF.adaptive_avg_pool2d(x, 1),
+        [pair((2, 3, 5, 5), dtype, 14)],
+        dtype,
+        "adaptive_avg_pool2d",
+    )
 
 
 @pytest.mark.parametrize("dtype", LOW)
@@ -339,12 +358,20 @@ def test_cross_entropy(dtype):
 def test_module_half_trains_like_torch(dtype):
     torch.manual_seed(0)
     tnet = torch.nn.Sequential(
-        torch.nn.Conv2d(2, 4, 3, padding=1), torch.nn.BatchNorm2d(4), torch.nn.ReLU(inplace=True),
-        torch.nn.MaxPool2d(2), torch.nn.Flatten(), torch.nn.Linear(4 * 4 * 4, 3),
+        torch.nn.Conv2d(2, 4, 3, padding=1),
+        torch.nn.BatchNorm2d(4),
+        torch.nn.ReLU(inplace=True),
+        torch.nn.MaxPool2d(2),
+        torch.nn.Flatten(),
+        torch.nn.Linear(4 * 4 * 4, 3),
     )
     snet = st.nn.Sequential(
-        st.nn.Conv2d(2, 4, 3, padding=1), st.nn.BatchNorm2d(4), st.nn.ReLU(inplace=True),
-        st.nn.MaxPool2d(2), st.nn.Flatten(), st.nn.Linear(4 * 4 * 4, 3),
+        st.nn.Conv2d(2, 4, 3, padding=1),
+        st.nn.BatchNorm2d(4),
+        st.nn.ReLU(inplace=True),
+        st.nn.MaxPool2d(2),
+        st.nn.Flatten(),
+        st.nn.Linear(4 * 4 * 4, 3),
     )
     snet.load_state_dict({k: v.numpy() for k, v in tnet.state_dict().items()})
     assert snet.to(dtype) is snet if dtype == st.float16 else snet.bfloat16() is snet
@@ -360,7 +387,9 @@ def test_module_half_trains_like_torch(dtype):
     out_t.float().sum().backward()
     for (name, p), tp in zip(snet.named_parameters(), tnet.parameters()):
         assert p.grad.dtype == dtype
-        np.testing.assert_allclose(as_np(p.grad), as_np(tp.grad), rtol=5e-2, atol=5e-2, err_msg=name)
+        np.testing.assert_allclose(
+            as_np(p.grad), as_np(tp.grad), rtol=5e-2, atol=5e-2, err_msg=name
+        )
     check(snet[1].running_var, tnet[1].running_var, dtype, "running_var")
 
 
@@ -369,8 +398,11 @@ def test_module_half_trains_like_torch(dtype):
 
 def test_mixed_16_bit_and_float32_weights_are_refused_like_torch():
     x = st.ones(1, 2, 4, 4, dtype=st.float16)
-    with pytest.raises(TypeError, match=r"conv2d: expected weight of dtype float16 \(the input's\), "
-                       "got float32"):
+    with pytest.raises(
+        TypeError,
+        match=r"conv2d: expected weight of dtype float16 \(the input's\), "
+        "got float32",
+    ):
         F.conv2d(x, st.ones(1, 2, 3, 3))
     with pytest.raises(TypeError, match="linear: expected weight of dtype bfloat16"):
         F.linear(st.ones(2, 3, dtype=st.bfloat16), st.ones(2, 3))

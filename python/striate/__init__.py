@@ -92,7 +92,8 @@ from .amp import autocast, get_autocast_dtype, is_autocast_enabled  # noqa: E402
 
 
 def promote_types(type1, type2):
-    """The smallest dtype both convert to (torch.promote_types): float16 with bfloat16 is float32."""
+    """The smallest dtype both convert to (torch.promote_types); float16 with bfloat16 gives
+    float32."""
     return _C._amp.promote_types(type1, type2)
 
 
@@ -103,7 +104,9 @@ def _number_dtype(value):
         return dtype.int64
     if isinstance(value, _builtins.float):
         return dtype.float32
-    raise TypeError(f"result_type: expected a Tensor or a Python number, got {type(value).__name__}")
+    raise TypeError(
+        f"result_type: expected a Tensor or a Python number, got {type(value).__name__}"
+    )
 
 
 def result_type(tensor1, tensor2):

@@ -57,8 +57,8 @@ void clear_cache() {
 
 Tensor cached_cast(const Tensor& t, DType dtype, Tensor (*cast)(const Tensor&, DType)) {
   ThreadState& s = state();
-  const bool cacheable = s.cache_enabled && s.nesting > 0 && is_reduced_float(dtype) && t.is_leaf() &&
-                         t.requires_grad();
+  const bool cacheable =
+      s.cache_enabled && s.nesting > 0 && is_reduced_float(dtype) && t.is_leaf() && t.requires_grad();
   if (!cacheable) return cast(t, dtype);
   auto& cache = s.cache[dtype == DType::Float16 ? 0 : 1];
   const uint32_t version = t.storage()->version();

@@ -27,8 +27,10 @@ void print_recursive(std::ostream& out, const Tensor& t, int dim, int64_t offset
   for (int64_t i = 0; i < n; ++i) {
     if (i > 0) {
       out << ",";
-      if (dim + 1 < t.dim()) out << "\n" << std::string(indent + 1, ' ');
-      else out << " ";
+      if (dim + 1 < t.dim())
+        out << "\n" << std::string(indent + 1, ' ');
+      else
+        out << " ";
     }
     print_recursive(out, t, dim + 1, offset + i * t.strides()[dim], indent + 1);
   }

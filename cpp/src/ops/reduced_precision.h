@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "ops/elementwise_internal.h"
-#include "striate/core/autocast.h"
 #include "striate/autograd.h"
+#include "striate/core/autocast.h"
 #include "striate/ops/elementwise.h"
 
 namespace striate::reduced_precision {
@@ -145,22 +145,21 @@ const T& autocast_cast(const T& value, DType) {
 
 // Under striate.autocast, calls `function` again with its floating arguments cast as `policy`
 // says, and returns that; does nothing when autocast is off or the arguments are cast already.
-#define STRIATE_AUTOCAST(policy, function, ...)                                                            \
-  do {                                                                                                     \
-    using ::striate::reduced_precision::CastPolicy;                                                        \
-    if (const auto striate_target = ::striate::reduced_precision::autocast_target(policy, __VA_ARGS__))    \
-      return [&](const auto&... striate_args) {                                                            \
-        return function(::striate::reduced_precision::autocast_cast(striate_args, *striate_target)...);    \
-      }(__VA_ARGS__);                                                                                      \
+#define STRIATE_AUTOCAST(policy, function, ...)                                                         \
+  do {                                                                                                  \
+    using ::striate::reduced_precision::CastPolicy;                                                     \
+    if (const auto striate_target = ::striate::reduced_precision::autocast_target(policy, __VA_ARGS__)) \
+      return [&](const auto&... striate_args) {                                                         \
+        return function(::striate::reduced_precision::autocast_cast(striate_args, *striate_target)...); \
+      }(__VA_ARGS__);                                                                                   \
   } while (0)
 
 // Runs `function` in float32 and returns its results rounded to `result_dtype` when that is
 // float16 or bfloat16; does nothing otherwise.
-#define STRIATE_COMPUTE_IN_FLOAT32(result_dtype, function, ...)                                    \
-  do {                                                                                             \
-    const ::striate::DType striate_result_dtype = (result_dtype);                                  \
-    if (::striate::is_reduced_float(striate_result_dtype))                                         \
-      return ::striate::reduced_precision::call_in_float32(                                        \
-          striate_result_dtype, [&](const auto&... striate_args) { return function(striate_args...); }, \
-          __VA_ARGS__);                                                                            \
+#define STRIATE_COMPUTE_IN_FLOAT32(result_dtype, function, ...)                                                       \
+  do {                                                                                                                \
+    const ::striate::DType striate_result_dtype = (result_dtype);                                                     \
+    if (::striate::is_reduced_float(striate_result_dtype))                                                            \
+      return ::striate::reduced_precision::call_in_float32(                                                           \
+          striate_result_dtype, [&](const auto&... striate_args) { return function(striate_args...); }, __VA_ARGS__); \
   } while (0)

@@ -16,7 +16,14 @@ class autocast(_autocast):  # noqa: N801 (torch.cuda.amp.autocast's name)
 class GradScaler(_GradScaler):
     """``striate.amp.GradScaler("cuda", ...)`` (torch.cuda.amp.GradScaler's signature)."""
 
-    def __init__(self, init_scale=2.0**16, growth_factor=2.0, backoff_factor=0.5,
-                 growth_interval=2000, enabled=True):
-        super().__init__("cuda", init_scale, growth_factor, backoff_factor, growth_interval,
-                         enabled)
+    def __init__(
+        self,
+        init_scale=2.0**16,
+        growth_factor=2.0,
+        backoff_factor=0.5,
+        growth_interval=2000,
+        enabled=True,
+    ):
+        super().__init__(
+            "cuda", init_scale, growth_factor, backoff_factor, growth_interval, enabled
+        )

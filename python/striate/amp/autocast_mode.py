@@ -19,8 +19,10 @@ _LOW_DTYPES = (_C.dtype.float16, _C.dtype.bfloat16)
 
 def _device_type(device_type, op):
     if not isinstance(device_type, str):
-        raise TypeError(f"{op}: expected device_type to be a str such as 'cpu' or 'cuda', got "
-                        f"{type(device_type).__name__}")
+        raise TypeError(
+            f"{op}: expected device_type to be a str such as 'cpu' or 'cuda', got "
+            f"{type(device_type).__name__}"
+        )
     name = device_type.split(":")[0]
     if name not in _DEVICE_TYPES:
         raise ValueError(f"{op}: expected device_type 'cpu' or 'cuda', got {device_type!r}")
@@ -59,10 +61,14 @@ class autocast:  # noqa: N801 (torch.autocast's name)
     def __init__(self, device_type, dtype=None, enabled=True, cache_enabled=None):
         self.device = _device_type(device_type, "autocast")
         if not isinstance(enabled, bool):
-            raise TypeError(f"autocast: expected enabled to be a bool, got {type(enabled).__name__}")
+            raise TypeError(
+                f"autocast: expected enabled to be a bool, got {type(enabled).__name__}"
+            )
         if cache_enabled is not None and not isinstance(cache_enabled, bool):
-            raise TypeError("autocast: expected cache_enabled to be a bool or None, got "
-                            f"{type(cache_enabled).__name__}")
+            raise TypeError(
+                "autocast: expected cache_enabled to be a bool or None, got "
+                f"{type(cache_enabled).__name__}"
+            )
         if dtype is None:
             dtype = _amp.get_autocast_dtype(self.device)
         elif not isinstance(dtype, _C.dtype):
@@ -71,17 +77,22 @@ class autocast:  # noqa: N801 (torch.autocast's name)
             raise ValueError(f"autocast: expected dtype float16 or bfloat16, got {dtype}")
         self.fast_dtype = dtype
         self._enabled = enabled
-        self._cache_enabled = (_amp.is_autocast_cache_enabled() if cache_enabled is None
-                               else cache_enabled)
+        self._cache_enabled = (
+            _amp.is_autocast_cache_enabled() if cache_enabled is None else cache_enabled
+        )
         if enabled and self.device == "cuda" and not is_autocast_available("cuda"):
-            warnings.warn("User provided device_type of 'cuda', but CUDA is not available. "
-                          "Disabling", stacklevel=2)
+            warnings.warn(
+                "User provided device_type of 'cuda', but CUDA is not available. Disabling",
+                stacklevel=2,
+            )
             self._enabled = False
 
     def __enter__(self):
-        self._previous = (_amp.is_autocast_enabled(self.device),
-                          _amp.get_autocast_dtype(self.device),
-                          _amp.is_autocast_cache_enabled())
+        self._previous = (
+            _amp.is_autocast_enabled(self.device),
+            _amp.get_autocast_dtype(self.device),
+            _amp.is_autocast_cache_enabled(),
+        )
         _amp.set_autocast_dtype(self.device, self.fast_dtype)
         _amp.set_autocast_enabled(self.device, self._enabled)
         _amp.set_autocast_cache_enabled(self._cache_enabled)
@@ -105,5 +116,7 @@ class autocast:  # noqa: N801 (torch.autocast's name)
         return decorated
 
     def __repr__(self):
-        return (f"autocast(device_type={self.device!r}, dtype={self.fast_dtype}, "
-                f"enabled={self._enabled})")
+        return (
+            f"autocast(device_type={self.device!r}, dtype={self.fast_dtype}, "
+            f"enabled={self._enabled})"
+        )

@@ -39,20 +39,30 @@ class GradScaler:
     pass-through (``scale`` returns its input, ``step`` just steps).
     """
 
-    def __init__(self, device="cuda", init_scale=2.0**16, growth_factor=2.0, backoff_factor=0.5,
-                 growth_interval=2000, enabled=True):
+    def __init__(
+        self,
+        device="cuda",
+        init_scale=2.0**16,
+        growth_factor=2.0,
+        backoff_factor=0.5,
+        growth_interval=2000,
+        enabled=True,
+    ):
         if not isinstance(device, str) or device.split(":")[0] not in ("cpu", "cuda"):
             raise ValueError(f"GradScaler: expected device 'cpu' or 'cuda', got {device!r}")
         if not isinstance(enabled, bool):
-            raise TypeError(f"GradScaler: expected enabled to be a bool, got {type(enabled).__name__}")
+            raise TypeError(
+                f"GradScaler: expected enabled to be a bool, got {type(enabled).__name__}"
+            )
         self._device = device
         self._enabled = enabled
         if enabled and device.startswith("cuda"):
             from .. import cuda
 
             if not cuda.is_available():
-                warnings.warn("GradScaler is enabled, but CUDA is not available. Disabling.",
-                              stacklevel=2)
+                warnings.warn(
+                    "GradScaler is enabled, but CUDA is not available. Disabling.", stacklevel=2
+                )
                 self._enabled = False
         init_scale = _positive_float(init_scale, "init_scale")
         growth_factor = _positive_float(growth_factor, "growth_factor")
@@ -64,8 +74,10 @@ class GradScaler:
         if not 0.0 < backoff_factor < 1.0:
             raise ValueError(f"GradScaler: The backoff factor must be < 1.0, got {backoff_factor}")
         if isinstance(growth_interval, bool) or not isinstance(growth_interval, int):
-            raise TypeError("GradScaler: growth_interval must be a Python int, got "
-                            f"{type(growth_interval).__name__}")
+            raise TypeError(
+                "GradScaler: growth_interval must be a Python int, got "
+                f"{type(growth_interval).__name__}"
+            )
         if growth_interval <= 0:
             raise ValueError(f"GradScaler: expected growth_interval > 0, got {growth_interval}")
         self._init_scale = init_scale
@@ -87,9 +99,11 @@ class GradScaler:
 
     def _check_scale_growth_tracker(self, funcname):
         if self._scale is None:
-            raise RuntimeError(f"GradScaler.{funcname}: Attempted {funcname} but _scale is None. "
-                               "This may indicate your script did not use scaler.scale(loss or "
-                               "outputs) earlier in the iteration.")
+            raise RuntimeError(
+                f"GradScaler.{funcname}: Attempted {funcname} but _scale is None. "
+                "This may indicate your script did not use scaler.scale(loss or "
+                "outputs) earlier in the iteration."
+            )
         return self._scale
 
     def scale(self, outputs):
@@ -105,8 +119,10 @@ class GradScaler:
         if isinstance(outputs, (list, tuple)):
             scaled = [self.scale(o) for o in outputs]
             return type(outputs)(scaled) if isinstance(outputs, tuple) else scaled
-        raise ValueError("GradScaler.scale: outputs must be a Tensor or an iterable of Tensors, "
-                         f"got {type(outputs).__name__}")
+        raise ValueError(
+            "GradScaler.scale: outputs must be a Tensor or an iterable of Tensors, "
+            f"got {type(outputs).__name__}"
+        )
 
     def _unscale_grads_(self, optimizer, inv_scale, found_inf, allow_fp16):
         per_device = defaultdict(list)
@@ -133,8 +149,9 @@ class GradScaler:
         self._check_scale_growth_tracker("unscale_")
         state = self._per_optimizer_states[id(optimizer)]
         if state["stage"] is OptState.UNSCALED:
-            raise RuntimeError("unscale_() has already been called on this optimizer since the "
-                               "last update().")
+            raise RuntimeError(
+                "unscale_() has already been called on this optimizer since the last update()."
+            )
         if state["stage"] is OptState.STEPPED:
             raise RuntimeError("unscale_() is being called after step().")
         from .. import zeros
@@ -177,17 +194,24 @@ class GradScaler:
         if new_scale is not None:
             if isinstance(new_scale, Tensor):
                 if new_scale.numel() != 1 or new_scale.dtype != _C.dtype.float32:
-                    raise ValueError("GradScaler.update: new_scale should be a float or a 1-element "
-                                     "float32 tensor with requires_grad=False.")
+                    raise ValueError(
+                        "GradScaler.update: new_scale should be a float or a 1-element "
+                        "float32 tensor with requires_grad=False."
+                    )
                 if new_scale.requires_grad:
-                    raise ValueError("GradScaler.update: new_scale should be a float or a 1-element "
-                                     "float32 tensor with requires_grad=False.")
+                    raise ValueError(
+                        "GradScaler.update: new_scale should be a float or a 1-element "
+                        "float32 tensor with requires_grad=False."
+                    )
                 scale.copy_(new_scale.reshape((1,)))
             else:
                 scale.fill_(_positive_float(new_scale, "new_scale"))
         else:
-            found_infs = [found for state in self._per_optimizer_states.values()
-                          for found in state["found_inf_per_device"].values()]
+            found_infs = [
+                found
+                for state in self._per_optimizer_states.values()
+                for found in state["found_inf_per_device"].values()
+            ]
             if not found_infs:
                 raise RuntimeError("No inf checks were recorded prior to update.")
             found_inf = sum(f.item() for f in found_infs)
@@ -237,7 +261,9 @@ class GradScaler:
 
     def set_growth_interval(self, new_interval):
         if isinstance(new_interval, bool) or not isinstance(new_interval, int) or new_interval <= 0:
-            raise ValueError(f"GradScaler: expected growth_interval a positive int, got {new_interval!r}")
+            raise ValueError(
+                f"GradScaler: expected growth_interval a positive int, got {new_interval!r}"
+            )
         self._growth_interval = new_interval
 
     def _get_growth_tracker(self):
@@ -265,10 +291,17 @@ class GradScaler:
         if not self._enabled:
             return
         if len(state_dict) == 0:
-            raise RuntimeError("The source state dict is empty, possibly because it was saved "
-                               "from a disabled instance of GradScaler.")
-        missing = {"scale", "growth_factor", "backoff_factor", "growth_interval",
-                   "_growth_tracker"} - set(state_dict)
+            raise RuntimeError(
+                "The source state dict is empty, possibly because it was saved "
+                "from a disabled instance of GradScaler."
+            )
+        missing = {
+            "scale",
+            "growth_factor",
+            "backoff_factor",
+            "growth_interval",
+            "_growth_tracker",
+        } - set(state_dict)
         if missing:
             raise KeyError(f"GradScaler.load_state_dict: missing keys {sorted(missing)}")
         self._init_scale = float(state_dict["scale"])

@@ -69,13 +69,34 @@ inline DType promote_types(DType a, DType b) {
 
 template <typename T>
 struct dtype_of;
-template <> struct dtype_of<float> { static constexpr DType value = DType::Float32; };
-template <> struct dtype_of<double> { static constexpr DType value = DType::Float64; };
-template <> struct dtype_of<int64_t> { static constexpr DType value = DType::Int64; };
-template <> struct dtype_of<uint8_t> { static constexpr DType value = DType::UInt8; };
-template <> struct dtype_of<bool> { static constexpr DType value = DType::Bool; };
-template <> struct dtype_of<Half> { static constexpr DType value = DType::Float16; };
-template <> struct dtype_of<BFloat16> { static constexpr DType value = DType::BFloat16; };
+template <>
+struct dtype_of<float> {
+  static constexpr DType value = DType::Float32;
+};
+template <>
+struct dtype_of<double> {
+  static constexpr DType value = DType::Float64;
+};
+template <>
+struct dtype_of<int64_t> {
+  static constexpr DType value = DType::Int64;
+};
+template <>
+struct dtype_of<uint8_t> {
+  static constexpr DType value = DType::UInt8;
+};
+template <>
+struct dtype_of<bool> {
+  static constexpr DType value = DType::Bool;
+};
+template <>
+struct dtype_of<Half> {
+  static constexpr DType value = DType::Float16;
+};
+template <>
+struct dtype_of<BFloat16> {
+  static constexpr DType value = DType::BFloat16;
+};
 
 }  // namespace striate
 
@@ -86,52 +107,50 @@ template <> struct dtype_of<BFloat16> { static constexpr DType value = DType::BF
   }
 
 // Calls the lambda with scalar_t bound to float or double.
-#define STRIATE_DISPATCH_FLOATING(DTYPE, NAME, ...)                                          \
+#define STRIATE_DISPATCH_FLOATING(DTYPE, NAME, ...)                                                                \
+  [&] {                                                                                                            \
+    switch (DTYPE) {                                                                                               \
+      STRIATE_DTYPE_CASE(::striate::DType::Float32, float, __VA_ARGS__)                                            \
+      STRIATE_DTYPE_CASE(::striate::DType::Float64, double, __VA_ARGS__)                                           \
+      default:                                                                                                     \
+        throw ::striate::TypeError(                                                                                \
+            ::striate::detail::str(NAME, ": expected a floating-point tensor (float32 or float64), got ", DTYPE)); \
+    }                                                                                                              \
+  }()
+
+// Calls the lambda with scalar_t bound to every supported type.
+#define STRIATE_DISPATCH_ALL(DTYPE, NAME, ...)                                               \
   [&] {                                                                                      \
     switch (DTYPE) {                                                                         \
       STRIATE_DTYPE_CASE(::striate::DType::Float32, float, __VA_ARGS__)                      \
       STRIATE_DTYPE_CASE(::striate::DType::Float64, double, __VA_ARGS__)                     \
-      default:                                                                               \
-        throw ::striate::TypeError(::striate::detail::str(                                   \
-            NAME, ": expected a floating-point tensor (float32 or float64), got ", DTYPE));  \
+      STRIATE_DTYPE_CASE(::striate::DType::Int64, int64_t, __VA_ARGS__)                      \
+      STRIATE_DTYPE_CASE(::striate::DType::UInt8, uint8_t, __VA_ARGS__)                      \
+      STRIATE_DTYPE_CASE(::striate::DType::Bool, bool, __VA_ARGS__)                          \
+      default: break;                                                                        \
     }                                                                                        \
-  }()
-
-// Calls the lambda with scalar_t bound to every supported type.
-#define STRIATE_DISPATCH_ALL(DTYPE, NAME, ...)                                 \
-  [&] {                                                                        \
-    switch (DTYPE) {                                                           \
-      STRIATE_DTYPE_CASE(::striate::DType::Float32, float, __VA_ARGS__)        \
-      STRIATE_DTYPE_CASE(::striate::DType::Float64, double, __VA_ARGS__)       \
-      STRIATE_DTYPE_CASE(::striate::DType::Int64, int64_t, __VA_ARGS__)        \
-      STRIATE_DTYPE_CASE(::striate::DType::UInt8, uint8_t, __VA_ARGS__)        \
-      STRIATE_DTYPE_CASE(::striate::DType::Bool, bool, __VA_ARGS__)            \
-      default: break;                                                          \
-    }                                                                          \
     throw ::striate::TypeError(::striate::detail::str(NAME, ": unsupported dtype ", DTYPE)); \
   }()
 
 // Every type except bool (arithmetic that bool does not support).
-#define STRIATE_DISPATCH_NUMERIC(DTYPE, NAME, ...)                                     \
-  [&] {                                                                                \
-    switch (DTYPE) {                                                                   \
-      STRIATE_DTYPE_CASE(::striate::DType::Float32, float, __VA_ARGS__)                \
-      STRIATE_DTYPE_CASE(::striate::DType::Float64, double, __VA_ARGS__)               \
-      STRIATE_DTYPE_CASE(::striate::DType::Int64, int64_t, __VA_ARGS__)                \
-      STRIATE_DTYPE_CASE(::striate::DType::UInt8, uint8_t, __VA_ARGS__)                \
-      default:                                                                         \
-        throw ::striate::TypeError(                                                    \
-            ::striate::detail::str(NAME, ": not supported for dtype ", DTYPE));        \
-    }                                                                                  \
+#define STRIATE_DISPATCH_NUMERIC(DTYPE, NAME, ...)                                                            \
+  [&] {                                                                                                       \
+    switch (DTYPE) {                                                                                          \
+      STRIATE_DTYPE_CASE(::striate::DType::Float32, float, __VA_ARGS__)                                       \
+      STRIATE_DTYPE_CASE(::striate::DType::Float64, double, __VA_ARGS__)                                      \
+      STRIATE_DTYPE_CASE(::striate::DType::Int64, int64_t, __VA_ARGS__)                                       \
+      STRIATE_DTYPE_CASE(::striate::DType::UInt8, uint8_t, __VA_ARGS__)                                       \
+      default: throw ::striate::TypeError(::striate::detail::str(NAME, ": not supported for dtype ", DTYPE)); \
+    }                                                                                                         \
   }()
 
 // Every type, float16 and bfloat16 included: for the kernels that move or convert values (copy,
 // fill, where, gather, printing), which need no arithmetic.
-#define STRIATE_DISPATCH_ALL_AND_REDUCED(DTYPE, NAME, ...)                                   \
-  [&] {                                                                                      \
-    switch (DTYPE) {                                                                         \
-      STRIATE_DTYPE_CASE(::striate::DType::Float16, ::striate::Half, __VA_ARGS__)            \
-      STRIATE_DTYPE_CASE(::striate::DType::BFloat16, ::striate::BFloat16, __VA_ARGS__)       \
-      default: return STRIATE_DISPATCH_ALL(DTYPE, NAME, __VA_ARGS__);                        \
-    }                                                                                        \
+#define STRIATE_DISPATCH_ALL_AND_REDUCED(DTYPE, NAME, ...)                             \
+  [&] {                                                                                \
+    switch (DTYPE) {                                                                   \
+      STRIATE_DTYPE_CASE(::striate::DType::Float16, ::striate::Half, __VA_ARGS__)      \
+      STRIATE_DTYPE_CASE(::striate::DType::BFloat16, ::striate::BFloat16, __VA_ARGS__) \
+      default: return STRIATE_DISPATCH_ALL(DTYPE, NAME, __VA_ARGS__);                  \
+    }                                                                                  \
   }()

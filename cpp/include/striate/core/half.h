@@ -74,7 +74,9 @@ STRIATE_HOST_DEVICE inline uint16_t float_to_bfloat16_bits(float f) {
   return static_cast<uint16_t>((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
 }
 
-STRIATE_HOST_DEVICE inline float bfloat16_bits_to_float(uint16_t b) { return bits_float(static_cast<uint32_t>(b) << 16); }
+STRIATE_HOST_DEVICE inline float bfloat16_bits_to_float(uint16_t b) {
+  return bits_float(static_cast<uint32_t>(b) << 16);
+}
 
 }  // namespace detail
 

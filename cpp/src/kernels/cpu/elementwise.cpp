@@ -147,8 +147,8 @@ void unary(const Tensor& out, const Tensor& in, UnaryOp op, std::optional<Scalar
 void copy(const Tensor& dst, const Tensor& src) {
   STRIATE_DISPATCH_ALL_AND_REDUCED(dst.dtype(), "copy_", [&] {
     using Out = scalar_t;
-    STRIATE_DISPATCH_ALL_AND_REDUCED(src.dtype(), "copy_",
-                                     [&] { unary_loop<Out, scalar_t>(dst, src, [](scalar_t v) { return convert<Out>(v); }); });
+    STRIATE_DISPATCH_ALL_AND_REDUCED(
+        src.dtype(), "copy_", [&] { unary_loop<Out, scalar_t>(dst, src, [](scalar_t v) { return convert<Out>(v); }); });
   });
 }
 

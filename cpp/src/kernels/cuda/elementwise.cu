@@ -259,7 +259,7 @@ void copy(const Tensor& dst, const Tensor& src) {
   STRIATE_DISPATCH_ALL_AND_REDUCED(dst.dtype(), "copy_", [&] {
     using Out = scalar_t;
     STRIATE_DISPATCH_ALL_AND_REDUCED(src.dtype(), "copy_",
-                         [&] { launch_unary<Out, scalar_t>(dst, src, CastFn<Out, scalar_t>{}, "copy_"); });
+                                     [&] { launch_unary<Out, scalar_t>(dst, src, CastFn<Out, scalar_t>{}, "copy_"); });
   });
 }
 
