@@ -142,7 +142,13 @@ Tensor binary(const Tensor& a, const Tensor& b, BinaryOp op, Scalar alpha = 1) {
   return out;
 }
 
-Tensor scalar_operand(const Tensor& a, Scalar s) { return scalar_tensor(s, s.result_type_with(a.dtype()), a.device()); }
+// A Python number as a 0-dim operand of a's dtype; with a 16-bit tensor it stays float32 (a 0-dim
+// operand does not widen the result), so the float32 computation sees the number unrounded, as
+// PyTorch's CPU kernels use it.
+Tensor scalar_operand(const Tensor& a, Scalar s) {
+  const DType dtype = s.result_type_with(a.dtype());
+  return scalar_tensor(s, is_reduced_float(dtype) ? DType::Float32 : dtype, a.device());
+}
 
 // ---- in-place ---------------------------------------------------------------------
 

@@ -245,21 +245,27 @@ class GradScaler:
         return self._init_scale if self._scale is None else float(self._scale.item())
 
     def get_growth_factor(self):
+        """The factor the scale grows by after growth_interval clean steps."""
         return self._growth_factor
 
     def set_growth_factor(self, new_factor):
+        """Sets the growth factor."""
         self._growth_factor = _positive_float(new_factor, "growth_factor")
 
     def get_backoff_factor(self):
+        """The factor the scale shrinks by after a step with an inf or NaN."""
         return self._backoff_factor
 
     def set_backoff_factor(self, new_factor):
+        """Sets the backoff factor."""
         self._backoff_factor = _positive_float(new_factor, "backoff_factor")
 
     def get_growth_interval(self):
+        """How many clean steps in a row grow the scale."""
         return self._growth_interval
 
     def set_growth_interval(self, new_interval):
+        """Sets the growth interval (a positive int)."""
         if isinstance(new_interval, bool) or not isinstance(new_interval, int) or new_interval <= 0:
             raise ValueError(
                 f"GradScaler: expected growth_interval a positive int, got {new_interval!r}"
@@ -272,6 +278,7 @@ class GradScaler:
         return self._init_growth_tracker if self._growth_tracker is None else self._growth_tracker
 
     def is_enabled(self):
+        """Whether the scaler scales (False: every method passes through)."""
         return self._enabled
 
     def state_dict(self):
@@ -288,6 +295,7 @@ class GradScaler:
         }
 
     def load_state_dict(self, state_dict):
+        """Restores a state_dict(); raises RuntimeError on the empty dict of a disabled scaler."""
         if not self._enabled:
             return
         if len(state_dict) == 0:
