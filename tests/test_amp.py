@@ -413,3 +413,41 @@ def test_trainer_amp_bad_dtype():
         st.train.Trainer(
             model, st.optim.SGD(model.parameters(), lr=0.1), st.nn.MSELoss(), amp=st.float64
         )
+
+
+# ---- CUDA (a GPU run: tools/gpu_session.sh lists this file) ---------------------------------
+
+needs_gpu = pytest.mark.skipif(not st.cuda.is_available(), reason="no CUDA device on this machine")
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", [st.float16, st.bfloat16])
+def test_cuda_16_bit_ops_equal_the_cpu(dtype):
+    rng = np.random.default_rng(6)
+    x = st.tensor(rng.normal(0, 1, (2, 3, 8, 8)).astype(np.float32)).to(dtype)
+    w = st.tensor(rng.normal(0, 0.3, (4, 3, 3, 3)).astype(np.float32)).to(dtype)
+    for device in ("cpu", "cuda"):
+        xd, wd = x.to(device).requires_grad_(), w.to(device).requires_grad_()
+        y = F.relu(F.conv2d(xd, wd, padding=1)).mean((2, 3))
+        loss = F.cross_entropy(y, st.tensor([1, 3]).to(device))
+        loss.backward()
+        if device == "cpu":
+            expect = (as_np(y), as_np(xd.grad), as_np(wd.grad))
+        else:
+            assert y.dtype == dtype and xd.grad.dtype == dtype
+            got = (as_np(y.cpu()), as_np(xd.grad.cpu()), as_np(wd.grad.cpu()))
+            for ours, want in zip(got, expect):
+                np.testing.assert_allclose(ours, want, rtol=2e-2, atol=2e-2)
+
+
+@needs_gpu
+def test_cuda_autocast_and_fused_unscale():
+    x, w = st.randn(2, 3).cuda(), st.randn(4, 3).cuda()
+    with st.autocast("cuda"):
+        y = F.linear(x, w)
+        assert y.dtype == st.float16
+        assert F.softmax(y, 1).dtype == st.float32  # float32 on CUDA, as torch
+    g = st.tensor([1.0, float("inf"), 4.0]).cuda()
+    found = st.zeros(1).cuda()
+    st._C._amp.non_finite_check_and_unscale_([g], found, st.full((1,), 0.5).cuda())
+    assert found.item() == 1.0 and g.cpu().tolist()[::2] == [0.5, 2.0]

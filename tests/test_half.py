@@ -62,7 +62,6 @@ def test_dtype_objects():
     assert st.zeros(2).to(st.bfloat16).is_floating_point()
     assert st.zeros(2).half().type() == "striate.HalfTensor"
     assert st.zeros(2).type("torch.BFloat16Tensor").dtype == st.bfloat16
-    assert st.zeros(2).to(torch.float16).dtype == st.float16
 
 
 @pytest.mark.parametrize("dtype", LOW)

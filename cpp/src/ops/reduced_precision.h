@@ -81,8 +81,27 @@ std::pair<A, B> down(const std::pair<A, B>& ts, DType dtype) {
   return {down(ts.first, dtype), down(ts.second, dtype)};
 }
 
+// Autocast off while the float32 op runs: it would cast the upcast arguments down again.
+class AutocastSuspended {
+ public:
+  AutocastSuspended() : cpu_(autocast::is_enabled(DeviceType::CPU)), cuda_(autocast::is_enabled(DeviceType::CUDA)) {
+    autocast::set_enabled(DeviceType::CPU, false);
+    autocast::set_enabled(DeviceType::CUDA, false);
+  }
+  ~AutocastSuspended() {
+    autocast::set_enabled(DeviceType::CPU, cpu_);
+    autocast::set_enabled(DeviceType::CUDA, cuda_);
+  }
+  AutocastSuspended(const AutocastSuspended&) = delete;
+  AutocastSuspended& operator=(const AutocastSuspended&) = delete;
+
+ private:
+  bool cpu_, cuda_;
+};
+
 template <typename F, typename... A>
 auto call_in_float32(DType dtype, const F& f, const A&... args) {
+  AutocastSuspended autocast_off;
   Upcast upcast;
   auto result = f(upcast.up(args)...);
   upcast.write_back();
