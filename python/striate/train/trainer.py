@@ -37,7 +37,10 @@ def _split_batch(batch):
 
 def _main_output(outputs):
     # Multi-output models (GoogLeNet's auxiliary heads) report metrics on the first output.
-    return outputs[0] if isinstance(outputs, (tuple, list)) else outputs
+    main = outputs[0] if isinstance(outputs, (tuple, list)) else outputs
+    if main.dtype.is_floating_point and main.dtype.itemsize == 2:  # autocast: metrics in float32
+        main = main.float()
+    return main
 
 
 def _batch_size(inputs):
