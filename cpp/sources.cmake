@@ -8,6 +8,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/core/device.cpp
   cpp/src/core/parallel.cpp
   cpp/src/core/random.cpp
+  cpp/src/core/autocast.cpp
   cpp/src/core/cpu_isa.cpp
   cpp/src/core/conv_algorithm.cpp
   cpp/src/core/config.cpp
@@ -21,6 +22,7 @@ set(STRIATE_CORE_SOURCES
   # floor 2: kernels (declared device-neutrally in kernels/<family>.h, implemented per device)
   cpp/src/kernels/kernel.cpp
   cpp/src/kernels/cpu/elementwise.cpp
+  cpp/src/kernels/cpu/amp.cpp
   cpp/src/kernels/cpu/gemm.cpp
   cpp/src/kernels/cpu/gemm_generic.cpp
   cpp/src/kernels/cpu/peak_probe.cpp
@@ -52,6 +54,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/autograd/torch_names.cpp
   # floor 4: ops
   cpp/src/ops/dispatch.cpp
+  cpp/src/ops/amp.cpp
   cpp/src/ops/creation.cpp
   cpp/src/ops/elementwise.cpp
   cpp/src/ops/copy.cpp
@@ -158,6 +161,7 @@ list(APPEND STRIATE_CORE_SOURCES ${STRIATE_AVX2_SOURCES} ${STRIATE_AVX512_SOURCE
 set(STRIATE_CUDA_SOURCES
   cpp/src/core/cuda_runtime.cu
   cpp/src/kernels/cuda/activation.cu
+  cpp/src/kernels/cuda/amp.cu
   cpp/src/kernels/cuda/conv.cu
   cpp/src/kernels/cuda/conv_cudnn.cu
   cpp/src/kernels/cuda/elementwise.cu
@@ -178,6 +182,7 @@ set(STRIATE_PYTHON_SOURCES
   python/src/module.cpp
   python/src/errors.cpp
   python/src/bind_config.cpp
+  python/src/bind_amp.cpp
   python/src/bind_cuda.cpp
   python/src/bind_cuda_libraries.cpp
   python/src/bind_tensor.cpp

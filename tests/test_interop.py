@@ -30,7 +30,7 @@ def test_from_numpy_keeps_array_alive_and_strided():
 
 
 def test_from_numpy_errors():
-    with pytest.raises(TypeError, match="float32, float64, int64, uint8 and bool"):
+    with pytest.raises(TypeError, match="float64, float32, float16, int64, uint8 and bool"):
         st.from_numpy(np.zeros(3, dtype=np.complex64))
     with pytest.raises(ValueError, match="negative"):
         st.from_numpy(np.arange(4.0)[::-1])

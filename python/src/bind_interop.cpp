@@ -17,6 +17,8 @@ std::string buffer_format(DType t) {
     case DType::Int64: return py::format_descriptor<int64_t>::format();
     case DType::UInt8: return py::format_descriptor<uint8_t>::format();
     case DType::Bool: return "?";
+    case DType::Float16: return "e";
+    case DType::BFloat16: break;  // no buffer-protocol code; the exporters refuse it first
   }
   return "";
 }
@@ -28,8 +30,11 @@ py::dtype numpy_dtype(DType t) {
     case DType::Int64: return py::dtype::of<int64_t>();
     case DType::UInt8: return py::dtype::of<uint8_t>();
     case DType::Bool: return py::dtype("bool");
+    case DType::Float16: return py::dtype("float16");
+    case DType::BFloat16: break;
   }
-  return py::dtype::of<float>();
+  throw TypeError(detail::str("numpy: got unsupported ScalarType ", t,
+                              " (NumPy has no bfloat16); convert it first, e.g. tensor.float().numpy()"));
 }
 
 // Bytes spanned by an array of `sizes` and element `strides` (non-negative), checked for overflow:
@@ -67,11 +72,12 @@ DType dtype_from_numpy(const py::dtype& dt) {
   auto size = dt.itemsize();
   if (kind == 'f' && size == 4) return DType::Float32;
   if (kind == 'f' && size == 8) return DType::Float64;
+  if (kind == 'f' && size == 2) return DType::Float16;
   if (kind == 'i' && size == 8) return DType::Int64;
   if (kind == 'u' && size == 1) return DType::UInt8;
   if (kind == 'b') return DType::Bool;
   throw TypeError(detail::str("from_numpy: can't convert a numpy array of dtype ", std::string(py::str(dt)),
-                              "; the supported types are float32, float64, int64, uint8 and bool"));
+                              "; the supported types are float64, float32, float16, int64, uint8 and bool"));
 }
 
 Tensor from_numpy(const py::array& arr) {
@@ -104,6 +110,8 @@ dlpack::DataType dl_dtype(DType t) {
     case DType::Int64: return {dlpack::kInt, 64, 1};
     case DType::UInt8: return {dlpack::kUInt, 8, 1};
     case DType::Bool: return {dlpack::kBool, 8, 1};
+    case DType::Float16: return {dlpack::kFloat, 16, 1};
+    case DType::BFloat16: return {dlpack::kBfloat, 16, 1};
   }
   return {dlpack::kFloat, 32, 1};
 }
@@ -112,11 +120,13 @@ DType dtype_from_dl(const dlpack::DataType& t) {
   STRIATE_CHECK_TYPE(t.lanes == 1, "from_dlpack: vector types (lanes=", t.lanes, ") are not supported");
   if (t.code == dlpack::kFloat && t.bits == 32) return DType::Float32;
   if (t.code == dlpack::kFloat && t.bits == 64) return DType::Float64;
+  if (t.code == dlpack::kFloat && t.bits == 16) return DType::Float16;
+  if (t.code == dlpack::kBfloat && t.bits == 16) return DType::BFloat16;
   if (t.code == dlpack::kInt && t.bits == 64) return DType::Int64;
   if (t.code == dlpack::kUInt && t.bits == 8) return DType::UInt8;
   if (t.code == dlpack::kBool && t.bits == 8) return DType::Bool;
   throw TypeError(detail::str("from_dlpack: unsupported DLPack dtype (code ", int(t.code), ", ", int(t.bits),
-                              " bits); supported: float32, float64, int64, uint8, bool"));
+                              " bits); supported: float32, float64, float16, bfloat16, int64, uint8, bool"));
 }
 
 // What an exported capsule owns: the tensor (keeping storage alive) and the shape/stride arrays.
@@ -222,6 +232,8 @@ void init_interop(py::module_& m) {
          "numpy", [](const py::object& self) { return to_numpy(self); }, docstrings::kTensorNumpy)
       .def_buffer([](TensorImpl& impl) {
         STRIATE_CHECK_TYPE(impl.device().is_cpu(), "buffer protocol: only CPU tensors expose a buffer");
+        STRIATE_CHECK_TYPE(impl.dtype() != DType::BFloat16,
+                           "buffer protocol: bfloat16 has no buffer format; convert it first, e.g. tensor.float()");
         std::vector<py::ssize_t> shape(impl.sizes().begin(), impl.sizes().end());
         std::vector<py::ssize_t> strides;
         auto item = static_cast<py::ssize_t>(element_size(impl.dtype()));

@@ -45,11 +45,13 @@ DType dtype_from_py(const py::handle& obj, const char* op) {
   if (!name.empty() && name.back() == '>') name = name.substr(0, name.size() - 2);
   if (name == "float32" || name == "float") return DType::Float32;
   if (name == "float64" || name == "double") return DType::Float64;
+  if (name == "float16" || name == "half") return DType::Float16;
+  if (name == "bfloat16") return DType::BFloat16;
   if (name == "int64" || name == "long") return DType::Int64;
   if (name == "uint8") return DType::UInt8;
   if (name == "bool" || name == "bool_") return DType::Bool;
   throw TypeError(detail::str(op, ": unsupported dtype ", std::string(py::repr(obj)),
-                              " (expected float32, float64, int64, uint8 or bool)"));
+                              " (expected float32, float64, float16, bfloat16, int64, uint8 or bool)"));
 }
 
 void init_tensor(py::module_& m) {
@@ -59,6 +61,8 @@ void init_tensor(py::module_& m) {
       .value("int64", DType::Int64)
       .value("uint8", DType::UInt8)
       .value("bool", DType::Bool)
+      .value("float16", DType::Float16)
+      .value("bfloat16", DType::BFloat16)
       .def_property_readonly(
           "is_floating_point", [](DType t) { return is_floating(t); }, docstrings::kDtypeIsFloatingPoint)
       .def_property_readonly(

@@ -5,6 +5,7 @@
 #include "striate/core/parallel.h"
 
 namespace striate::python {
+void init_amp(py::module_& m);   // bind_amp.cpp: autocast state and GradScaler's unscale into _amp
 void init_cuda(py::module_& m);  // bind_cuda.cpp: the CUDA runtime into _cuda (streams, events, memory)
 }  // namespace striate::python
 
@@ -52,6 +53,7 @@ PYBIND11_MODULE(_C, m) {
   striate::python::init_models(m);
   striate::python::init_config(m);
   striate::python::init_cuda(m);
+  striate::python::init_amp(m);
   striate::python::init_cuda_libraries(m);
   striate::python::init_io(m);
   striate::python::init_profiler(m);

@@ -81,6 +81,9 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 float32 = dtype.float32
 float64 = dtype.float64
+float16 = dtype.float16
+bfloat16 = dtype.bfloat16
+half = float16
 int64 = dtype.int64
 uint8 = dtype.uint8
 bool = dtype.bool  # noqa: A001
@@ -113,6 +116,42 @@ def show_config():
 
 
 from . import accelerator, cuda, distributed, utils  # noqa: E402
+from . import amp  # noqa: E402
+from .amp import autocast, get_autocast_dtype, is_autocast_enabled  # noqa: E402
+
+
+def promote_types(type1, type2):
+    """The smallest dtype both convert to (torch.promote_types); float16 with bfloat16 gives
+    float32."""
+    return _C._amp.promote_types(type1, type2)
+
+
+def _number_dtype(value):
+    if isinstance(value, _builtins.bool):
+        return dtype.bool
+    if isinstance(value, _builtins.int):
+        return dtype.int64
+    if isinstance(value, _builtins.float):
+        return dtype.float32
+    raise TypeError(
+        f"result_type: expected a Tensor or a Python number, got {type(value).__name__}"
+    )
+
+
+def result_type(tensor1, tensor2):
+    """The dtype an arithmetic op on the two operands returns (torch.result_type): a 0-dim tensor or
+    a Python number widens a dimensioned tensor only across categories (bool < integer < float)."""
+    if isinstance(tensor1, Tensor) and isinstance(tensor2, Tensor):
+        return _C._amp.result_type_tensors(tensor1, tensor2)
+    if not isinstance(tensor1, Tensor) and not isinstance(tensor2, Tensor):
+        return promote_types(_number_dtype(tensor1), _number_dtype(tensor2))
+    tensor, number = (tensor1, tensor2) if isinstance(tensor1, Tensor) else (tensor2, tensor1)
+    kind = _number_dtype(number)
+    if kind == dtype.float32 and not tensor.dtype.is_floating_point:
+        return dtype.float32
+    if kind == dtype.int64 and tensor.dtype == dtype.bool:
+        return dtype.int64
+    return tensor.dtype
 from ._size import Size  # noqa: E402
 
 

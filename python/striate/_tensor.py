@@ -233,27 +233,11 @@ def to(self, *args, **kwargs):
     return out
 
 
-_UNSUPPORTED_FLOATS = ("half", "bfloat16")
-
-
-def _unsupported_float(name):
-    def method(self, *args, **kwargs):
-        raise TypeError(
-            f"{name}: striate tensors are float32 or float64 (16-bit floats are not "
-            "supported yet); use .float()"
-        )
-
-    method.__name__ = name
-    return method
-
-
-for _name in _UNSUPPORTED_FLOATS:
-    setattr(Tensor, _name, _unsupported_float(_name))
-
-
 _TYPE_NAMES = {
     "float32": "FloatTensor",
     "float64": "DoubleTensor",
+    "float16": "HalfTensor",
+    "bfloat16": "BFloat16Tensor",
     "int64": "LongTensor",
     "uint8": "ByteTensor",
     "bool": "BoolTensor",
@@ -284,6 +268,8 @@ Tensor.type = _type
 for _name, _dt in [
     ("float", _C.dtype.float32),
     ("double", _C.dtype.float64),
+    ("half", _C.dtype.float16),
+    ("bfloat16", _C.dtype.bfloat16),
     ("long", _C.dtype.int64),
     ("bool", _C.dtype.bool),
     ("byte", _C.dtype.uint8),
@@ -504,9 +490,16 @@ def item(self):
         raise ValueError(
             f"item: a Tensor with {self.numel()} elements cannot be converted to a scalar"
         )
-    return (
-        self.detach().numpy().reshape(()).item() if self.device.type == "cpu" else self.cpu().item()
-    )
+    return _host_array(self).reshape(()).item()
+
+
+def _host_array(tensor):
+    """The values as a NumPy array on the host (bfloat16, which NumPy lacks, widened to float32,
+    exactly)."""
+    host = tensor.detach().cpu()
+    if host.dtype == _C.dtype.bfloat16:
+        host = host.float()
+    return host.numpy()
 
 
 @_method
@@ -517,7 +510,7 @@ def tolist(self):
         >>> st.tensor([[1, 2], [3, 4]]).tolist()
         [[1, 2], [3, 4]]
     """
-    return self.detach().cpu().numpy().tolist()
+    return _host_array(self).tolist()
 
 
 def _scalar_conversion(kind):
@@ -594,7 +587,7 @@ def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None
 
 @_method
 def __repr__(self):
-    arr = self.detach().cpu().numpy()
+    arr = _host_array(self)
     prefix = "tensor("
     if arr.size == 0:
         body = "[]" if arr.ndim <= 1 else f"[], size={tuple(arr.shape)}"

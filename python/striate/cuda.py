@@ -948,3 +948,13 @@ def set_rng_state_all(new_states):
     """Restores the states get_rng_state_all returned (one per device)."""
     for index, state in enumerate(new_states):
         set_rng_state(state, index)
+
+
+def __getattr__(name):
+    # striate.cuda.amp: torch.cuda.amp's aliases (autocast("cuda"), GradScaler("cuda")), made on
+    # first use so importing striate.cuda does not import striate.amp.
+    if name == "amp":
+        from .amp import _cuda
+
+        return _cuda
+    raise AttributeError(f"module 'striate.cuda' has no attribute {name!r}")

@@ -4,6 +4,7 @@
 //   striate::optim::SGD opt(model->parameters(), striate::optim::SGDOptions(0.1));
 #pragma once
 
+#include "striate/core/autocast.h"
 #include "striate/core/config.h"
 #include "striate/core/cuda.h"
 #include "striate/core/device.h"
@@ -19,6 +20,7 @@
 #include "striate/profiler.h"
 
 #include "striate/ops/activation.h"
+#include "striate/ops/amp.h"
 #include "striate/ops/conv.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/dropout.h"

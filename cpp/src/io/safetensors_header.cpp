@@ -18,7 +18,7 @@ namespace {
 const SafetensorsDtype kDtypes[] = {
     {"BOOL", 1, DType::Bool},     {"U8", 1, DType::UInt8},      {"I8", 1, std::nullopt},  {"F8_E5M2", 1, std::nullopt},
     {"F8_E4M3", 1, std::nullopt}, {"F8_E8M0", 1, std::nullopt}, {"I16", 2, std::nullopt}, {"U16", 2, std::nullopt},
-    {"F16", 2, std::nullopt},     {"BF16", 2, std::nullopt},    {"I32", 4, std::nullopt}, {"U32", 4, std::nullopt},
+    {"F16", 2, DType::Float16},   {"BF16", 2, DType::BFloat16}, {"I32", 4, std::nullopt}, {"U32", 4, std::nullopt},
     {"F32", 4, DType::Float32},   {"F64", 8, DType::Float64},   {"I64", 8, DType::Int64}, {"U64", 8, std::nullopt},
     {"C64", 8, std::nullopt},
 };

@@ -7,6 +7,7 @@
 #include "kernels/reduce.h"
 #include "ops/dispatch.h"
 #include "ops/elementwise_internal.h"
+#include "ops/reduced_precision.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/elementwise.h"
@@ -85,6 +86,7 @@ struct ActivationBackward : autograd::Node {
 Tensor activation(const Tensor& x, Activation kind) {
   const char* op = activation_name(kind);
   check_input(x, op);
+  STRIATE_COMPUTE_IN_FLOAT32(x.dtype(), activation, x, kind);
   Tensor input = x.contiguous();
   Tensor y = empty(x.sizes(), options_of(x));
   STRIATE_DISPATCH_FLOATING(x.dtype(), op, [&] {
@@ -113,6 +115,7 @@ Tensor& relu_(Tensor& x) {
   // Recording on a view would leave its base's history stale (no view rebasing yet).
   if (track && x.impl()->is_view())
     STRIATE_NOT_IMPLEMENTED("relu_: in-place operations on views of tensors that require grad are not supported yet");
+  if (is_reduced_float(x.dtype())) return copy_(x, relu(x));  // computed in float32
   if (x.is_contiguous()) {
     STRIATE_DISPATCH_FLOATING(x.dtype(), "relu_", [&] {
       STRIATE_PROFILE_BYTES(2 * x.numel() * sizeof(scalar_t));
@@ -170,6 +173,7 @@ struct PointwiseBackward : autograd::Node {
 
 Tensor pointwise(const Tensor& x, const PointwiseSpec& spec) {
   check_input(x, spec.op);
+  STRIATE_COMPUTE_IN_FLOAT32(x.dtype(), pointwise, x, spec);
   Tensor input = x.contiguous();
   Tensor y = empty(x.sizes(), options_of(x));
   STRIATE_DISPATCH_FLOATING(x.dtype(), spec.op, [&] {
@@ -196,6 +200,7 @@ Tensor& pointwise_(Tensor& x, const PointwiseSpec& spec) {
   if (track && x.impl()->is_view())
     STRIATE_NOT_IMPLEMENTED(spec.op,
                             ": in-place operations on views of tensors that require grad are not supported yet");
+  if (is_reduced_float(x.dtype())) return copy_(x, pointwise(x, spec));  // computed in float32
   Tensor original;
   if (track) original = x.detach().clone();
   if (x.is_contiguous()) {
@@ -322,12 +327,14 @@ struct SoftmaxBackward : autograd::Node {
 
 Tensor softmax_common(const Tensor& input, int64_t dim, std::optional<DType> dtype, bool log) {
   const char* op = log ? "log_softmax" : "softmax";
+  STRIATE_AUTOCAST(CastPolicy::Float32OnCuda, softmax_common, input, dim, dtype, log);
   STRIATE_CHECK(input.defined(), op, ": expected a tensor, got None");
   if (dtype) {
     STRIATE_CHECK_TYPE(is_floating(*dtype), op, ": expected a floating-point dtype, got ", *dtype);
   }
   Tensor x = dtype && *dtype != input.dtype() ? to_dtype(input, *dtype) : input;
   check_input(x, op);
+  STRIATE_COMPUTE_IN_FLOAT32(x.dtype(), softmax_common, x, dim, std::optional<DType>(), log);
   const int d = wrap_dim(dim, x.dim(), op);
   int64_t outer = 1, C = 1, inner = 1;
   for (int i = 0; i < x.dim(); ++i) {

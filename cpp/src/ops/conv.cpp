@@ -8,6 +8,7 @@
 
 #include "kernels/conv.h"
 #include "ops/conv_common.h"
+#include "ops/reduced_precision.h"
 #include "striate/autograd.h"
 #include "striate/ops/activation.h"
 #include "striate/ops/creation.h"
@@ -123,7 +124,9 @@ namespace {
 
 Tensor conv2d_impl(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias,
                    const Conv2dOptions& options, bool relu, const char* op) {
+  STRIATE_AUTOCAST(CastPolicy::LowerPrecision, conv2d_impl, input, weight, bias, options, relu, op);
   const bool has_bias = conv_common::check_weighted_op(input, weight, bias, op);
+  STRIATE_COMPUTE_IN_FLOAT32(input.dtype(), conv2d_impl, input, weight, bias, options, relu, op);
   const Shape out_shape = conv2d_output_shape(input.sizes(), weight.sizes(), options, op);
   if (has_bias)
     STRIATE_CHECK_SHAPE(bias->dim() == 1 && bias->size(0) == weight.size(0), op, ": expected bias of shape (",

@@ -6,6 +6,7 @@
 
 #include "kernels/conv.h"
 #include "ops/conv_common.h"
+#include "ops/reduced_precision.h"
 #include "striate/autograd.h"
 #include "striate/ops/conv.h"
 #include "striate/ops/creation.h"
@@ -148,6 +149,7 @@ Shape conv1d_output_shape(const Shape& input, const Shape& weight, const Conv1dO
 
 Tensor conv1d(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias,
               const Conv1dOptions& options) {
+  STRIATE_AUTOCAST(CastPolicy::LowerPrecision, conv1d, input, weight, bias, options);
   check_tensors(input, weight, bias, "conv1d");
   conv1d_output_shape(input.sizes(), weight.sizes(), options);  // errors in 1-D terms, before the 2-D view
   // (N, C, L) -> (N, C, 1, L) is a view, and so is the way back: autograd flows through both.
@@ -176,7 +178,9 @@ Shape conv3d_output_shape(const Shape& input, const Shape& weight, const Conv3dO
 
 Tensor conv3d(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias,
               const Conv3dOptions& options) {
+  STRIATE_AUTOCAST(CastPolicy::LowerPrecision, conv3d, input, weight, bias, options);
   check_tensors(input, weight, bias, "conv3d");
+  STRIATE_COMPUTE_IN_FLOAT32(input.dtype(), conv3d, input, weight, bias, options);
   const ConvNdArgs args = conv3d_args(options);
   const Shape out_shape = conv_nd_output_shape(input.sizes(), weight.sizes(), args, "conv3d");
   const bool has_bias = bias.has_value() && bias->defined();

@@ -6,6 +6,7 @@
 #include "kernels/conv.h"
 #include "kernels/elementwise.h"
 #include "ops/conv_common.h"
+#include "ops/reduced_precision.h"
 #include "striate/autograd.h"
 #include "striate/ops/conv.h"
 #include "striate/ops/creation.h"
@@ -129,7 +130,9 @@ struct ConvTranspose2dBackward : autograd::Node {
 Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias,
                         const ConvTranspose2dOptions& options) {
   const char* op = "conv_transpose2d";
+  STRIATE_AUTOCAST(CastPolicy::LowerPrecision, conv_transpose2d, input, weight, bias, options);
   const bool has_bias = conv_common::check_weighted_op(input, weight, bias, op);
+  STRIATE_COMPUTE_IN_FLOAT32(input.dtype(), conv_transpose2d, input, weight, bias, options);
   const Shape out_shape = conv_transpose2d_output_shape(input.sizes(), weight.sizes(), options);
   const int64_t out_channels = out_shape[out_shape.size() - 3];
   if (has_bias)

@@ -21,7 +21,7 @@ DType result_dtype(const Tensor& a, const Tensor& b) {
     const Tensor& dimmed = a_zero ? b : a;
     const Tensor& zero = a_zero ? a : b;
     if (category(zero.dtype()) <= category(dimmed.dtype())) return dimmed.dtype();
-    return category(zero.dtype()) == 2 ? DType::Float32 : DType::Int64;
+    return zero.dtype();  // a higher category: the 0-dim tensor's own dtype (PyTorch's rule)
   }
   return promote_types(a.dtype(), b.dtype());
 }

@@ -28,6 +28,7 @@ void check_dropout_input(const Tensor& x, double p, const char* op) {
 // by the device's random_draw kernel from the default generator (so manual_seed makes masks
 // reproducible; on the CPU in element order, as always).
 Tensor bernoulli_mask(const Shape& shape, DType dtype, double p, double keep_value, Device device) {
+  if (is_reduced_float(dtype)) return to_dtype(bernoulli_mask(shape, DType::Float32, p, keep_value, device), dtype);
   Tensor mask = empty(shape, TensorOptions(dtype).set_device(device));
   kernels::random_draw(device, mask, kernels::RandomDraw{kernels::RandomDistribution::Bernoulli, p, keep_value},
                        default_generator());

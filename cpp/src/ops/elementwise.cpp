@@ -7,6 +7,7 @@
 #include "kernels/elementwise.h"
 #include "ops/dispatch.h"
 #include "ops/elementwise_internal.h"
+#include "ops/reduced_precision.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/reduce.h"
@@ -116,6 +117,7 @@ Tensor binary(const Tensor& a, const Tensor& b, BinaryOp op, Scalar alpha = 1) {
   const Device device = dispatch::device_of(name, {{"self", a}, {"other", b}});
   Shape shape = broadcast_shapes(a.sizes(), b.sizes(), name);
   DType dtype = binary_result_dtype(a, b, op);
+  STRIATE_COMPUTE_IN_FLOAT32(dtype, binary, a, b, op, alpha);
   Tensor out = empty(shape, TensorOptions(dtype).set_device(device));
   binary_into(out, a, b, op, alpha);
   if (autograd::needs_grad(a, b)) {
@@ -140,7 +142,13 @@ Tensor binary(const Tensor& a, const Tensor& b, BinaryOp op, Scalar alpha = 1) {
   return out;
 }
 
-Tensor scalar_operand(const Tensor& a, Scalar s) { return scalar_tensor(s, s.result_type_with(a.dtype()), a.device()); }
+// A Python number as a 0-dim operand of a's dtype; with a 16-bit tensor it stays float32 (a 0-dim
+// operand does not widen the result), so the float32 computation sees the number unrounded, as
+// PyTorch's CPU kernels use it.
+Tensor scalar_operand(const Tensor& a, Scalar s) {
+  const DType dtype = s.result_type_with(a.dtype());
+  return scalar_tensor(s, is_reduced_float(dtype) ? DType::Float32 : dtype, a.device());
+}
 
 // ---- in-place ---------------------------------------------------------------------
 
@@ -171,6 +179,11 @@ Tensor& inplace_binary(Tensor& self, const Tensor& other, BinaryOp op, Scalar al
     rebase_history(self, binary(self, other, op, alpha), name);
     return self;
   }
+  if (is_reduced_float(self.dtype()) || is_reduced_float(other.dtype())) {  // computed in float32
+    copy_kernel(self, binary(self, other, op, alpha));
+    self.bump_version();
+    return self;
+  }
   binary_into(self, self, other, op, alpha);
   self.bump_version();
   return self;
@@ -183,6 +196,7 @@ Tensor compare(const Tensor& a_in, const Tensor& b_in, CompareOp op, const char*
   const Device device = dispatch::device_of(name, {{"self", a_in}, {"other", b_in}});
   Shape shape = broadcast_shapes(a_in.sizes(), b_in.sizes(), name);
   DType common = result_dtype(a_in, b_in);
+  STRIATE_COMPUTE_IN_FLOAT32(common, compare, a_in, b_in, op, name);
   Tensor a = to_dtype(a_in, common).expand(shape);
   Tensor b = to_dtype(b_in, common).expand(shape);
   Tensor out = empty(shape, TensorOptions(DType::Bool).set_device(device));
@@ -236,6 +250,7 @@ struct UnaryBackward : autograd::Node {
 Tensor unary(const Tensor& x, UnaryOp op, const char* name, std::optional<Scalar> lo = std::nullopt,
              std::optional<Scalar> hi = std::nullopt) {
   const Device device = dispatch::device_of(name, x);
+  STRIATE_COMPUTE_IN_FLOAT32(x.dtype(), unary, x, op, name, lo, hi);
   bool transcendental = op == UnaryOp::Exp || op == UnaryOp::Log || op == UnaryOp::Sqrt;
   DType dtype = x.dtype();
   if (transcendental && !is_floating(dtype)) dtype = DType::Float32;

@@ -8,6 +8,7 @@
 #include "kernels/elementwise.h"
 #include "kernels/gemm.h"
 #include "ops/dispatch.h"
+#include "ops/reduced_precision.h"
 #include "striate/autograd.h"
 #include "striate/core/parallel.h"
 #include "striate/ops/creation.h"
@@ -166,10 +167,12 @@ struct MatmulBackward : autograd::Node {
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
   STRIATE_CHECK(a.defined() && b.defined(), "matmul: expected two tensors, got an undefined operand");
+  STRIATE_AUTOCAST(CastPolicy::LowerPrecision, matmul, a, b);
   STRIATE_CHECK_TYPE(a.is_floating_point() && b.is_floating_point(),
                      "matmul: expected floating-point operands (float32 or float64), got ", a.dtype(), " and ",
                      b.dtype());
   check_floating_pair(a, b, "matmul", "first operand", "second operand");
+  STRIATE_COMPUTE_IN_FLOAT32(a.dtype(), matmul, a, b);
   STRIATE_CHECK_SHAPE(a.dim() >= 1 && b.dim() >= 1, "matmul: expected operands with at least 1 dimension, got shapes ",
                       a.sizes(), " and ", b.sizes());
   Tensor out;
@@ -257,6 +260,7 @@ struct LinearBackward : autograd::Node {
 };
 
 Tensor linear(const Tensor& x, const Tensor& weight, const std::optional<Tensor>& bias) {
+  STRIATE_AUTOCAST(CastPolicy::LowerPrecision, linear, x, weight, bias);
   check_floating_pair(x, weight, "linear", "input", "weight");
   STRIATE_CHECK_SHAPE(weight.dim() == 2, "linear: expected weight of shape (out_features, in_features), got ",
                       weight.sizes());
@@ -271,6 +275,7 @@ Tensor linear(const Tensor& x, const Tensor& weight, const std::optional<Tensor>
     STRIATE_CHECK_SHAPE(bias->dim() == 1 && bias->size(0) == out_features, "linear: expected bias of shape (",
                         out_features, "), got ", bias->sizes());
   }
+  STRIATE_COMPUTE_IN_FLOAT32(x.dtype(), linear, x, weight, bias);
   Shape out_shape = x.sizes();
   out_shape[out_shape.size() - 1] = out_features;
   Tensor y = empty(out_shape, options_of(x));

@@ -7,6 +7,7 @@
 #include "kernels/loss.h"
 #include "kernels/reduce.h"
 #include "ops/dispatch.h"
+#include "ops/reduced_precision.h"
 #include "striate/autograd.h"
 #include "striate/ops/activation.h"
 #include "striate/ops/creation.h"
@@ -210,6 +211,8 @@ static Tensor cross_entropy_parts(const Tensor& input, const Tensor& target, Red
                                   int64_t ignore_index, double label_smoothing) {
   const char* op = "cross_entropy";
   check_input(input, target, op);
+  STRIATE_COMPUTE_IN_FLOAT32(input.dtype(), cross_entropy, input, target, reduction, weight, ignore_index,
+                             label_smoothing);
   STRIATE_CHECK(label_smoothing >= 0.0 && label_smoothing <= 1.0, op, ": expected label_smoothing in [0, 1], got ",
                 label_smoothing);
   if (target.is_floating_point() && target.sizes() == input.sizes())
@@ -292,6 +295,7 @@ static Tensor nll_loss_parts(const Tensor& log_probs, const Tensor& target, Redu
                              int64_t ignore_index) {
   const char* op = "nll_loss";
   check_input(log_probs, target, op);
+  STRIATE_COMPUTE_IN_FLOAT32(log_probs.dtype(), nll_loss, log_probs, target, reduction, weight, ignore_index);
   ClassLayout layout = check_class_target(log_probs, target, op);
   Tensor weights = check_class_weight(weight, log_probs, layout.C, op);
   Tensor labels = target.contiguous();
@@ -434,6 +438,7 @@ STRIATE_REGISTER_OP("cosine_embedding_loss", &kernels::binary_add, &kernels::bin
 
 Tensor cross_entropy(const Tensor& input, const Tensor& target, Reduction reduction, const Tensor& weight,
                      int64_t ignore_index, double label_smoothing) {
+  STRIATE_AUTOCAST(CastPolicy::Float32, cross_entropy, input, target, reduction, weight, ignore_index, label_smoothing);
   auto parts = [&](const std::vector<Tensor>& in) {
     return cross_entropy_parts(in[0], target, reduction, weight, ignore_index, label_smoothing);
   };
@@ -446,6 +451,7 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, Reduction reduct
 
 Tensor nll_loss(const Tensor& log_probs, const Tensor& target, Reduction reduction, const Tensor& weight,
                 int64_t ignore_index) {
+  STRIATE_AUTOCAST(CastPolicy::Float32, nll_loss, log_probs, target, reduction, weight, ignore_index);
   return autograd::record_composite(
       "NllLossBackward", "NllLossBackward0", {log_probs},
       [&](const std::vector<Tensor>& in) { return nll_loss_parts(in[0], target, reduction, weight, ignore_index); });

@@ -5,6 +5,7 @@
 #include "kernels/loss.h"
 #include "kernels/reduce.h"
 #include "ops/dispatch.h"
+#include "ops/reduced_precision.h"
 #include "striate/autograd.h"
 #include "striate/ops/activation.h"
 #include "striate/ops/creation.h"
@@ -26,6 +27,7 @@ void check_floating_pair(const Tensor& input, const Tensor& target, const char* 
 
 // The regression losses broadcast input against target, as PyTorch does (with a warning there).
 Tensor difference(const Tensor& input, const Tensor& target, const char* op) {
+  STRIATE_AUTOCAST(CastPolicy::Float32, difference, input, target, op);  // mse, l1, smooth_l1, huber
   check_floating_pair(input, target, op);
   broadcast_shapes(input.sizes(), target.sizes(), op);
   return sub(input, target);
@@ -108,8 +110,10 @@ struct BinaryCrossEntropyBackward : autograd::Node {
 static Tensor binary_cross_entropy_parts(const Tensor& input, const Tensor& target, const Tensor& weight,
                                          Reduction reduction) {
   const char* op = "binary_cross_entropy";
+  STRIATE_AUTOCAST(CastPolicy::Float32, binary_cross_entropy, input, target, weight, reduction);
   check_floating_pair(input, target, op);
   check_same_shape(input, target, op);
+  STRIATE_COMPUTE_IN_FLOAT32(input.dtype(), binary_cross_entropy, input, target, weight, reduction);
   Tensor x = input.contiguous();
   Tensor t = target.contiguous();
   // The range check reads a host copy of a device input (one copy; the kernel trusts the range).
@@ -139,6 +143,7 @@ static Tensor binary_cross_entropy_parts(const Tensor& input, const Tensor& targ
 static Tensor binary_cross_entropy_with_logits_parts(const Tensor& input, const Tensor& target, const Tensor& weight,
                                                      Reduction reduction, const Tensor& pos_weight) {
   const char* op = "binary_cross_entropy_with_logits";
+  STRIATE_AUTOCAST(CastPolicy::Float32, binary_cross_entropy_with_logits, input, target, weight, reduction, pos_weight);
   check_floating_pair(input, target, op);
   check_same_shape(input, target, op);
   // softplus(-x) = log(1 + exp(-x)) never overflows (it returns -x past its threshold), so

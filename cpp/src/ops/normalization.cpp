@@ -7,6 +7,7 @@
 #include "kernels/elementwise.h"
 #include "kernels/normalization.h"
 #include "ops/dispatch.h"
+#include "ops/reduced_precision.h"
 #include "striate/autograd.h"
 #include "striate/ops/activation.h"
 #include "striate/ops/creation.h"
@@ -116,6 +117,9 @@ Tensor batch_norm_impl(const Tensor& input, const Tensor& running_mean, const Te
                        const Tensor& bias, bool training, double momentum, double eps, bool relu) {
   const char* op = relu ? "batch_norm_relu" : "batch_norm";
   check_input(input, op, 2);
+  // A 16-bit input computes in float32; float32 parameters with it are fine (PyTorch's mixed type).
+  STRIATE_COMPUTE_IN_FLOAT32(input.dtype(), batch_norm_impl, input, running_mean, running_var, weight, bias, training,
+                             momentum, eps, relu);
   // An empty batch normalizes to an empty output and leaves the running statistics alone (PyTorch).
   if (input.numel() == 0) return mul(input, 1.0);
   const int64_t N = input.size(0), C = input.size(1), L = trailing_numel(input, 2);
@@ -279,7 +283,9 @@ Tensor grouped_norm(const Tensor& input, int64_t N, int64_t C, int64_t L, int64_
 Tensor layer_norm(const Tensor& input, const std::vector<int64_t>& normalized_shape, const Tensor& weight,
                   const Tensor& bias, double eps) {
   const char* op = "layer_norm";
+  STRIATE_AUTOCAST(CastPolicy::Float32OnCuda, layer_norm, input, normalized_shape, weight, bias, eps);
   check_input(input, op, 0);
+  STRIATE_COMPUTE_IN_FLOAT32(input.dtype(), layer_norm, input, normalized_shape, weight, bias, eps);
   STRIATE_CHECK(!normalized_shape.empty(), op, ": expected a non-empty normalized_shape, got []");
   const int normalized_dims = static_cast<int>(normalized_shape.size());
   bool matches = input.dim() >= normalized_dims;
@@ -304,7 +310,9 @@ Tensor layer_norm(const Tensor& input, const std::vector<int64_t>& normalized_sh
 
 Tensor group_norm(const Tensor& input, int64_t num_groups, const Tensor& weight, const Tensor& bias, double eps) {
   const char* op = "group_norm";
+  STRIATE_AUTOCAST(CastPolicy::Float32OnCuda, group_norm, input, num_groups, weight, bias, eps);
   check_input(input, op, 2);
+  STRIATE_COMPUTE_IN_FLOAT32(input.dtype(), group_norm, input, num_groups, weight, bias, eps);
   const int64_t N = input.size(0), C = input.size(1), L = trailing_numel(input, 2);
   STRIATE_CHECK(num_groups > 0, op, ": expected num_groups > 0, got ", num_groups);
   STRIATE_CHECK(C % num_groups == 0, op, ": expected the number of channels (", C,
@@ -319,6 +327,8 @@ Tensor instance_norm(const Tensor& input, const Tensor& running_mean, const Tens
                      const Tensor& bias, bool use_input_stats, double momentum, double eps) {
   const char* op = "instance_norm";
   check_input(input, op, 3);
+  STRIATE_COMPUTE_IN_FLOAT32(input.dtype(), instance_norm, input, running_mean, running_var, weight, bias,
+                             use_input_stats, momentum, eps);
   if (input.numel() == 0) return mul(input, 1.0);  // as PyTorch: an empty input gives an empty output
   const int64_t N = input.size(0), C = input.size(1), L = trailing_numel(input, 2);
   check_channel_tensor(running_mean, input, C, op, "running_mean");

@@ -7,6 +7,7 @@
 
 #include "kernels/pooling.h"
 #include "ops/dispatch.h"
+#include "ops/reduced_precision.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 
@@ -117,6 +118,7 @@ namespace {
 std::tuple<Tensor, Tensor> max_pool2d_impl(const Tensor& input, const Pool2dOptions& options, const char* op) {
   dispatch::device_of(op, input);
   check_pool_input(input, op);
+  STRIATE_COMPUTE_IN_FLOAT32(input.dtype(), max_pool2d_impl, input, options, op);
   const Shape out_shape = pool2d_output_shape(input.sizes(), options, op);
   const auto geometry = make_geometry(input.sizes(), out_shape, options);
   Tensor x = input.detach().contiguous();
@@ -172,6 +174,7 @@ namespace {
 Tensor avg_pool2d_impl(const Tensor& input, const Pool2dOptions& options, const char* op) {
   dispatch::device_of(op, input);
   check_pool_input(input, op);
+  STRIATE_COMPUTE_IN_FLOAT32(input.dtype(), avg_pool2d_impl, input, options, op);
   // Dilation is a max-pooling option; average pooling always uses dense windows.
   Pool2dOptions dense = options;
   dense.dilation({1, 1});
@@ -327,6 +330,7 @@ struct MaxPool3dBackward : autograd::Node {
 std::tuple<Tensor, Tensor> max_pool3d_with_indices(const Tensor& input, const Pool3dOptions& options) {
   dispatch::device_of("max_pool3d", input);
   check_pool_input(input, "max_pool3d");
+  STRIATE_COMPUTE_IN_FLOAT32(input.dtype(), max_pool3d_with_indices, input, options);
   const Shape out_shape = pool3d_output_shape(input.sizes(), options, "max_pool3d");
   const auto geometry = make_geometry3d(input.sizes(), out_shape, options);
   Tensor x = input.detach().contiguous();
@@ -376,6 +380,7 @@ struct AvgPool3dBackward : autograd::Node {
 Tensor avg_pool3d(const Tensor& input, const Pool3dOptions& options) {
   dispatch::device_of("avg_pool3d", input);
   check_pool_input(input, "avg_pool3d");
+  STRIATE_COMPUTE_IN_FLOAT32(input.dtype(), avg_pool3d, input, options);
   Pool3dOptions dense = options;
   dense.dilation({1, 1, 1});
   const Shape out_shape = pool3d_output_shape(input.sizes(), dense, "avg_pool3d");

@@ -6,6 +6,7 @@
 
 #include "kernels/pooling.h"
 #include "ops/dispatch.h"
+#include "ops/reduced_precision.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/pooling.h"
@@ -70,6 +71,7 @@ struct IndexedMaxPoolBackward : autograd::Node {
 
 std::tuple<Tensor, Tensor> window_max_pool2d(const Tensor& input, const Shape& out_shape, const Windows& windows,
                                              bool per_plane, const char* node_name) {
+  STRIATE_COMPUTE_IN_FLOAT32(input.dtype(), window_max_pool2d, input, out_shape, windows, per_plane, node_name);
   int d = input.dim();
   int64_t H = input.size(d - 2), W = input.size(d - 1), P = out_shape[d - 2], Q = out_shape[d - 1];
   int64_t planes = input.numel() / (H * W);
@@ -145,6 +147,7 @@ struct AdaptiveAvgPool2dBackward : autograd::Node {
 Tensor adaptive_avg_pool2d(const Tensor& input, IntPair output_size) {
   dispatch::device_of("adaptive_avg_pool2d", input);
   check_planes_input(input, "adaptive_avg_pool2d");
+  STRIATE_COMPUTE_IN_FLOAT32(input.dtype(), adaptive_avg_pool2d, input, output_size);
   Windows windows = adaptive_windows(input, output_size, "adaptive_avg_pool2d");
   const Shape out_shape = with_plane_size(input.sizes(), output_size[0], output_size[1]);
   int d = input.dim();

@@ -11,10 +11,10 @@ namespace {
 void print_recursive(std::ostream& out, const Tensor& t, int dim, int64_t offset, int indent) {
   const Tensor& base = t;
   if (dim == t.dim()) {
-    STRIATE_DISPATCH_ALL(base.dtype(), "print", [&] {
+    STRIATE_DISPATCH_ALL_AND_REDUCED(base.dtype(), "print", [&] {
       scalar_t v = static_cast<const scalar_t*>(base.storage()->data())[offset];
-      if constexpr (std::is_floating_point_v<scalar_t>)
-        out << std::setprecision(4) << std::fixed << v;
+      if constexpr (std::is_floating_point_v<scalar_t> || is_reduced_float_v<scalar_t>)
+        out << std::setprecision(4) << std::fixed << static_cast<double>(static_cast<float>(v));
       else if constexpr (std::is_same_v<scalar_t, bool>)
         out << (v ? "True" : "False");
       else
@@ -27,8 +27,10 @@ void print_recursive(std::ostream& out, const Tensor& t, int dim, int64_t offset
   for (int64_t i = 0; i < n; ++i) {
     if (i > 0) {
       out << ",";
-      if (dim + 1 < t.dim()) out << "\n" << std::string(indent + 1, ' ');
-      else out << " ";
+      if (dim + 1 < t.dim())
+        out << "\n" << std::string(indent + 1, ' ');
+      else
+        out << " ";
     }
     print_recursive(out, t, dim + 1, offset + i * t.strides()[dim], indent + 1);
   }

@@ -7,6 +7,7 @@
 #include "kernels/index.h"
 #include "kernels/reduce.h"
 #include "ops/dispatch.h"
+#include "ops/reduced_precision.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/elementwise.h"
@@ -170,6 +171,7 @@ struct SumBackward : autograd::Node {
 Tensor sum_or_mean(const Tensor& x, const std::vector<int64_t>& dims, bool keepdim, bool average) {
   const char* op = average ? "mean" : "sum";
   dispatch::device_of(op, x);
+  STRIATE_COMPUTE_IN_FLOAT32(x.dtype(), sum_or_mean, x, dims, keepdim, average);
   if (average) {
     STRIATE_CHECK_TYPE(x.is_floating_point(), "mean: expected a floating-point input (float32 or float64), got ",
                        x.dtype(), "; convert it first, e.g. x.to(float32)");
@@ -245,6 +247,7 @@ Tensor variance(const Tensor& x, const std::vector<int64_t>& dims, int64_t corre
   STRIATE_CHECK_TYPE(x.is_floating_point(), op, ": expected a floating-point input (float32 or float64), got ",
                      x.dtype());
   STRIATE_CHECK(correction >= 0, op, ": expected a non-negative correction, got ", correction);
+  STRIATE_COMPUTE_IN_FLOAT32(x.dtype(), variance, x, dims, correction, keepdim, take_sqrt);
   std::vector<bool> reduced = reduced_dims(x, dims, op);
   ReducePlan plan = plan_reduction(x, reduced);
   Tensor y = empty(reduced_shape(x.sizes(), reduced, keepdim), options_of(x));
@@ -317,6 +320,7 @@ std::tuple<Tensor, Tensor> extreme_forward(const Tensor& x, const std::vector<bo
 Tensor extreme_all(const Tensor& x, bool is_max) {
   const char* op = is_max ? "max" : "min";
   dispatch::device_of(op, x);
+  STRIATE_COMPUTE_IN_FLOAT32(x.dtype(), extreme_all, x, is_max);
   STRIATE_CHECK(x.numel() > 0, op,
                 ": expected a non-empty tensor when no dim is given (the reduction has no "
                 "identity), got shape ",
@@ -374,6 +378,7 @@ struct ExtremeDimBackward : autograd::Node {
 
 std::tuple<Tensor, Tensor> extreme_dim(const Tensor& x, int64_t dim, bool keepdim, bool is_max, const char* op) {
   dispatch::device_of(op, x);
+  STRIATE_COMPUTE_IN_FLOAT32(x.dtype(), extreme_dim, x, dim, keepdim, is_max, op);
   std::vector<bool> reduced = reduced_dims(x, {dim}, op);
   const int d = wrap_dim(dim, x.dim(), op);
   STRIATE_CHECK_INDEX(x.dim() == 0 || x.size(d) > 0, op, ": expected reduction dim ", dim,
@@ -395,6 +400,7 @@ std::tuple<Tensor, Tensor> extreme_dim(const Tensor& x, int64_t dim, bool keepdi
 Tensor arg_extreme(const Tensor& x, std::optional<int64_t> dim, bool keepdim, bool is_max) {
   const char* op = is_max ? "argmax" : "argmin";
   dispatch::device_of(op, x);
+  STRIATE_COMPUTE_IN_FLOAT32(x.dtype(), arg_extreme, x, dim, keepdim, is_max);
   if (dim) {
     std::vector<bool> reduced = reduced_dims(x, {*dim}, op);
     STRIATE_CHECK_INDEX(x.dim() == 0 || x.size(*dim) > 0, op, ": expected reduction dim ", *dim,

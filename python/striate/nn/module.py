@@ -450,9 +450,9 @@ def to(self, *args, **kwargs):
         raise TypeError("Module.to: unexpected keyword argument 'copy'")
     device, dtype, _ = _to_arguments("Module.to", args, kwargs)
     non_blocking = _non_blocking(args, kwargs)
-    if dtype is not None and dtype not in (_C.dtype.float32, _C.dtype.float64):
-        raise TypeError("Module.to only accepts floating point dtypes (float32, float64), "
-                        f"but got desired dtype={dtype}")
+    if dtype is not None and not dtype.is_floating_point:
+        raise TypeError("Module.to only accepts floating point dtypes (float16, bfloat16, float32, "
+                        f"float64), but got desired dtype={dtype}")
 
     def convert(tensor):
         out = tensor if device is None else tensor._to_device(device, non_blocking)
@@ -492,13 +492,12 @@ Module.double = _cast_floating(_C.dtype.float64)
 Module.double.__doc__ = "Casts every floating-point parameter and buffer to float64; returns self."
 
 
-def _module_half(self):
-    """Not supported yet: striate modules are float32 or float64; raises TypeError."""
-    raise TypeError(f"{type(self).__name__}.half: striate modules are float32 or float64 (16-bit "
-                    "floats are not supported yet)")
-
-
-Module.half = Module.bfloat16 = _module_half
+Module.half = _cast_floating(_C.dtype.float16)
+Module.half.__doc__ = "Casts every floating-point parameter and buffer to float16; returns self."
+Module.bfloat16 = _cast_floating(_C.dtype.bfloat16)
+Module.bfloat16.__doc__ = (
+    "Casts every floating-point parameter and buffer to bfloat16; returns self."
+)
 
 
 def _module_type(self, dst_type):

@@ -51,7 +51,10 @@ def _to_device(value, device):
 
 def _main_output(outputs):
     # Multi-output models (GoogLeNet's auxiliary heads) report metrics on the first output.
-    return outputs[0] if isinstance(outputs, (tuple, list)) else outputs
+    main = outputs[0] if isinstance(outputs, (tuple, list)) else outputs
+    if main.dtype.is_floating_point and main.dtype.itemsize == 2:  # autocast: metrics in float32
+        main = main.float()
+    return main
 
 
 def _batch_size(inputs):
@@ -90,6 +93,11 @@ class Trainer:
             objects stay the same, so an optimizer built before keeps working), and every batch
             is copied there before the forward. Default: None (the model and the batches stay
             where they are).
+        amp (bool or dtype): Mixed precision, True or a dtype: forward and loss under
+            ``striate.autocast`` on the model's device (bfloat16 on the CPU, float16 on CUDA
+            unless a dtype is given), backward and step through a ``striate.amp.GradScaler``
+            (enabled for float16, whose gradients need the scaling; a pass-through for
+            bfloat16). Default: False.
 
     Raises:
         TypeError: ``loss`` is not callable.
@@ -110,7 +118,7 @@ class Trainer:
     def __init__(self, model, optimizer, loss, scheduler=None, metrics=("accuracy",),
                  callbacks=(), scheduler_interval="epoch", batch_transform=None,
                  grad_clip_norm=None, progress="bar", num_classes=None, file=None,
-                 distributed=False, device=None):
+                 distributed=False, device=None, amp=False):
         if not callable(loss):
             raise TypeError(f"Trainer: loss should be callable (outputs, targets) -> Tensor, "
                             f"got {type(loss).__name__}")
@@ -147,6 +155,7 @@ class Trainer:
         self.callbacks = list(callbacks)
         self.batch_transform = batch_transform
         self.grad_clip_norm = grad_clip_norm
+        self._setup_amp(amp)
         self.progress = progress
         self.file = file
         self.history = []
@@ -255,8 +264,9 @@ class Trainer:
             inputs, targets = _split_batch(_to_device(batch, self.device))
             if self.batch_transform is not None:
                 inputs, targets = self.batch_transform(inputs, targets)
-            outputs = self.model(inputs)
-            loss = self.loss(outputs, targets)
+            with self._autocast():
+                outputs = self.model(inputs)
+                loss = self.loss(outputs, targets)
             # Checked before backward and step: a non-finite loss must not reach the weights,
             # the gradients or the optimizer's state, so the model stays as the last good step
             # left it.
@@ -267,12 +277,14 @@ class Trainer:
                                          "clip gradients (grad_clip_norm=); the model and "
                                          "optimizer are left as they were before this batch")
             self.optimizer.zero_grad(set_to_none=True)
-            loss.backward()
+            self.scaler.scale(loss).backward()
             if self.grad_clip_norm is not None:
                 from ..nn.utils import clip_grad_norm_
 
+                self.scaler.unscale_(self.optimizer)
                 clip_grad_norm_(self.model.parameters(), self.grad_clip_norm)
-            self.optimizer.step()
+            self.scaler.step(self.optimizer)
+            self.scaler.update()
             self.step += 1
             lr = self.optimizer.param_groups[0]["lr"]
             if self.scheduler is not None and self.scheduler_interval == "step":
@@ -362,6 +374,30 @@ class Trainer:
         if self.is_main_process:
             print(line, file=self.file or sys.stdout, flush=True)
 
+    # ------------------------------------------------------------------ mixed precision
+
+    def _setup_amp(self, amp):
+        from .. import float16
+        from ..amp import GradScaler, autocast
+
+        if amp is False or amp is None:
+            self.amp_dtype = None
+            self.scaler = GradScaler("cpu", enabled=False)
+            return
+        params = list(self.model.parameters())
+        device = params[0].device.type if params else "cpu"
+        dtype = None if amp is True else amp
+        self.amp_dtype = autocast(device, dtype).fast_dtype  # validates the dtype
+        self._amp_device = device
+        self.scaler = GradScaler(device, enabled=self.amp_dtype == float16)
+
+    def _autocast(self):
+        from ..amp import autocast
+
+        if self.amp_dtype is None:
+            return autocast("cpu", enabled=False)
+        return autocast(self._amp_device, self.amp_dtype)
+
     # ------------------------------------------------------------------ evaluation/prediction
 
     def evaluate(self, loader, metrics=None):
@@ -397,8 +433,10 @@ class Trainer:
                     if targets is None:
                         raise ValueError("Trainer.evaluate: the loader's batches need targets "
                                          "(inputs, targets)")
-                    outputs = self.model(inputs)
-                    loss_sum += float(self.loss(outputs, targets).item()) * _batch_size(inputs)
+                    with self._autocast():
+                        outputs = self.model(inputs)
+                        loss = self.loss(outputs, targets)
+                    loss_sum += float(loss.item()) * _batch_size(inputs)
                     count += _batch_size(inputs)
                     for metric in resolved:
                         metric.update(_main_output(outputs), targets)

@@ -6,10 +6,12 @@
 #include <string>
 
 #include "striate/core/error.h"
+#include "striate/core/half.h"
 
 namespace striate {
 
-enum class DType : uint8_t { Float32, Float64, Int64, UInt8, Bool };
+// Float16 and BFloat16 are storage types: ops compute them in float32 (ops/reduced_precision.h).
+enum class DType : uint8_t { Float32, Float64, Int64, UInt8, Bool, Float16, BFloat16 };
 
 inline size_t element_size(DType t) {
   switch (t) {
@@ -18,6 +20,8 @@ inline size_t element_size(DType t) {
     case DType::Int64: return 8;
     case DType::UInt8: return 1;
     case DType::Bool: return 1;
+    case DType::Float16: return 2;
+    case DType::BFloat16: return 2;
   }
   return 0;
 }
@@ -29,38 +33,70 @@ inline const char* dtype_name(DType t) {
     case DType::Int64: return "int64";
     case DType::UInt8: return "uint8";
     case DType::Bool: return "bool";
+    case DType::Float16: return "float16";
+    case DType::BFloat16: return "bfloat16";
   }
   return "?";
 }
 
 inline std::ostream& operator<<(std::ostream& out, DType t) { return out << dtype_name(t); }
 
-inline bool is_floating(DType t) { return t == DType::Float32 || t == DType::Float64; }
+// float16 and bfloat16: stored in 16 bits, computed in float32.
+inline bool is_reduced_float(DType t) { return t == DType::Float16 || t == DType::BFloat16; }
+inline bool is_floating(DType t) { return t == DType::Float32 || t == DType::Float64 || is_reduced_float(t); }
 inline bool is_integral(DType t, bool include_bool = false) {
   return t == DType::Int64 || t == DType::UInt8 || (include_bool && t == DType::Bool);
 }
 
 // Type promotion for binary ops, as NumPy/PyTorch do it for tensors of equal rank category:
-// bool < uint8 < int64 < float32 < float64.
+// bool < uint8 < int64 < float16, bfloat16 < float32 < float64; float16 with bfloat16 gives float32.
 inline int dtype_rank(DType t) {
   switch (t) {
     case DType::Bool: return 0;
     case DType::UInt8: return 1;
     case DType::Int64: return 2;
-    case DType::Float32: return 3;
-    case DType::Float64: return 4;
+    case DType::Float16: return 3;
+    case DType::BFloat16: return 3;
+    case DType::Float32: return 4;
+    case DType::Float64: return 5;
   }
   return 0;
 }
-inline DType promote_types(DType a, DType b) { return dtype_rank(a) >= dtype_rank(b) ? a : b; }
+inline DType promote_types(DType a, DType b) {
+  if (a != b && is_reduced_float(a) && is_reduced_float(b)) return DType::Float32;
+  return dtype_rank(a) >= dtype_rank(b) ? a : b;
+}
 
 template <typename T>
 struct dtype_of;
-template <> struct dtype_of<float> { static constexpr DType value = DType::Float32; };
-template <> struct dtype_of<double> { static constexpr DType value = DType::Float64; };
-template <> struct dtype_of<int64_t> { static constexpr DType value = DType::Int64; };
-template <> struct dtype_of<uint8_t> { static constexpr DType value = DType::UInt8; };
-template <> struct dtype_of<bool> { static constexpr DType value = DType::Bool; };
+template <>
+struct dtype_of<float> {
+  static constexpr DType value = DType::Float32;
+};
+template <>
+struct dtype_of<double> {
+  static constexpr DType value = DType::Float64;
+};
+template <>
+struct dtype_of<int64_t> {
+  static constexpr DType value = DType::Int64;
+};
+template <>
+struct dtype_of<uint8_t> {
+  static constexpr DType value = DType::UInt8;
+};
+template <>
+struct dtype_of<bool> {
+  static constexpr DType value = DType::Bool;
+};
+template <>
+struct dtype_of<Half> {
+  static constexpr DType value = DType::Float16;
+};
+template <>
+struct dtype_of<BFloat16> {
+  static constexpr DType value = DType::BFloat16;
+};
 
 }  // namespace striate
 
@@ -71,40 +107,50 @@ template <> struct dtype_of<bool> { static constexpr DType value = DType::Bool; 
   }
 
 // Calls the lambda with scalar_t bound to float or double.
-#define STRIATE_DISPATCH_FLOATING(DTYPE, NAME, ...)                                          \
+#define STRIATE_DISPATCH_FLOATING(DTYPE, NAME, ...)                                                                \
+  [&] {                                                                                                            \
+    switch (DTYPE) {                                                                                               \
+      STRIATE_DTYPE_CASE(::striate::DType::Float32, float, __VA_ARGS__)                                            \
+      STRIATE_DTYPE_CASE(::striate::DType::Float64, double, __VA_ARGS__)                                           \
+      default:                                                                                                     \
+        throw ::striate::TypeError(                                                                                \
+            ::striate::detail::str(NAME, ": expected a floating-point tensor (float32 or float64), got ", DTYPE)); \
+    }                                                                                                              \
+  }()
+
+// Calls the lambda with scalar_t bound to every supported type.
+#define STRIATE_DISPATCH_ALL(DTYPE, NAME, ...)                                               \
   [&] {                                                                                      \
     switch (DTYPE) {                                                                         \
       STRIATE_DTYPE_CASE(::striate::DType::Float32, float, __VA_ARGS__)                      \
       STRIATE_DTYPE_CASE(::striate::DType::Float64, double, __VA_ARGS__)                     \
-      default:                                                                               \
-        throw ::striate::TypeError(::striate::detail::str(                                   \
-            NAME, ": expected a floating-point tensor (float32 or float64), got ", DTYPE));  \
+      STRIATE_DTYPE_CASE(::striate::DType::Int64, int64_t, __VA_ARGS__)                      \
+      STRIATE_DTYPE_CASE(::striate::DType::UInt8, uint8_t, __VA_ARGS__)                      \
+      STRIATE_DTYPE_CASE(::striate::DType::Bool, bool, __VA_ARGS__)                          \
+      default: break;                                                                        \
     }                                                                                        \
-  }()
-
-// Calls the lambda with scalar_t bound to every supported type.
-#define STRIATE_DISPATCH_ALL(DTYPE, NAME, ...)                                 \
-  [&] {                                                                        \
-    switch (DTYPE) {                                                           \
-      STRIATE_DTYPE_CASE(::striate::DType::Float32, float, __VA_ARGS__)        \
-      STRIATE_DTYPE_CASE(::striate::DType::Float64, double, __VA_ARGS__)       \
-      STRIATE_DTYPE_CASE(::striate::DType::Int64, int64_t, __VA_ARGS__)        \
-      STRIATE_DTYPE_CASE(::striate::DType::UInt8, uint8_t, __VA_ARGS__)        \
-      STRIATE_DTYPE_CASE(::striate::DType::Bool, bool, __VA_ARGS__)            \
-    }                                                                          \
-    throw ::striate::TypeError(::striate::detail::str(NAME, ": unsupported dtype")); \
+    throw ::striate::TypeError(::striate::detail::str(NAME, ": unsupported dtype ", DTYPE)); \
   }()
 
 // Every type except bool (arithmetic that bool does not support).
-#define STRIATE_DISPATCH_NUMERIC(DTYPE, NAME, ...)                                     \
+#define STRIATE_DISPATCH_NUMERIC(DTYPE, NAME, ...)                                                            \
+  [&] {                                                                                                       \
+    switch (DTYPE) {                                                                                          \
+      STRIATE_DTYPE_CASE(::striate::DType::Float32, float, __VA_ARGS__)                                       \
+      STRIATE_DTYPE_CASE(::striate::DType::Float64, double, __VA_ARGS__)                                      \
+      STRIATE_DTYPE_CASE(::striate::DType::Int64, int64_t, __VA_ARGS__)                                       \
+      STRIATE_DTYPE_CASE(::striate::DType::UInt8, uint8_t, __VA_ARGS__)                                       \
+      default: throw ::striate::TypeError(::striate::detail::str(NAME, ": not supported for dtype ", DTYPE)); \
+    }                                                                                                         \
+  }()
+
+// Every type, float16 and bfloat16 included: for the kernels that move or convert values (copy,
+// fill, where, gather, printing), which need no arithmetic.
+#define STRIATE_DISPATCH_ALL_AND_REDUCED(DTYPE, NAME, ...)                             \
   [&] {                                                                                \
     switch (DTYPE) {                                                                   \
-      STRIATE_DTYPE_CASE(::striate::DType::Float32, float, __VA_ARGS__)                \
-      STRIATE_DTYPE_CASE(::striate::DType::Float64, double, __VA_ARGS__)               \
-      STRIATE_DTYPE_CASE(::striate::DType::Int64, int64_t, __VA_ARGS__)                \
-      STRIATE_DTYPE_CASE(::striate::DType::UInt8, uint8_t, __VA_ARGS__)                \
-      default:                                                                         \
-        throw ::striate::TypeError(                                                    \
-            ::striate::detail::str(NAME, ": not supported for dtype ", DTYPE));        \
+      STRIATE_DTYPE_CASE(::striate::DType::Float16, ::striate::Half, __VA_ARGS__)      \
+      STRIATE_DTYPE_CASE(::striate::DType::BFloat16, ::striate::BFloat16, __VA_ARGS__) \
+      default: return STRIATE_DISPATCH_ALL(DTYPE, NAME, __VA_ARGS__);                  \
     }                                                                                  \
   }()

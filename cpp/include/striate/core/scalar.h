@@ -23,6 +23,8 @@ class Scalar {
   T to() const {
     if constexpr (std::is_floating_point_v<T>)
       return static_cast<T>(d_);
+    else if constexpr (is_reduced_float_v<T>)
+      return T(static_cast<float>(d_));  // through float, as PyTorch rounds a number to float16
     else if constexpr (std::is_same_v<T, bool>)
       return d_ != 0.0;
     else

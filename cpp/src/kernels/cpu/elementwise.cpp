@@ -145,15 +145,15 @@ void unary(const Tensor& out, const Tensor& in, UnaryOp op, std::optional<Scalar
 }
 
 void copy(const Tensor& dst, const Tensor& src) {
-  STRIATE_DISPATCH_ALL(dst.dtype(), "copy_", [&] {
+  STRIATE_DISPATCH_ALL_AND_REDUCED(dst.dtype(), "copy_", [&] {
     using Out = scalar_t;
-    STRIATE_DISPATCH_ALL(src.dtype(), "copy_",
-                         [&] { unary_loop<Out, scalar_t>(dst, src, [](scalar_t v) { return static_cast<Out>(v); }); });
+    STRIATE_DISPATCH_ALL_AND_REDUCED(
+        src.dtype(), "copy_", [&] { unary_loop<Out, scalar_t>(dst, src, [](scalar_t v) { return convert<Out>(v); }); });
   });
 }
 
 void where(const Tensor& out, const Tensor& condition, const Tensor& a, const Tensor& b) {
-  STRIATE_DISPATCH_ALL(out.dtype(), "where", [&] {
+  STRIATE_DISPATCH_ALL_AND_REDUCED(out.dtype(), "where", [&] {
     ternary_loop<scalar_t>(out, condition, a, b, [](bool k, scalar_t x, scalar_t y) { return k ? x : y; });
   });
 }
@@ -161,7 +161,7 @@ void where(const Tensor& out, const Tensor& condition, const Tensor& a, const Te
 // Writes only: the destination's old bytes are never read (they may be uninitialized memory,
 // which is not a valid bool).
 void fill(const Tensor& dst, Scalar value) {
-  STRIATE_DISPATCH_ALL(dst.dtype(), "fill_", [&] {
+  STRIATE_DISPATCH_ALL_AND_REDUCED(dst.dtype(), "fill_", [&] {
     const scalar_t v = value.to<scalar_t>();
     auto it = make_operands<1>(dst.sizes(), {&dst});
     for_each_run<1>(it, [&](const std::array<char*, 1>& p, int64_t n, const std::array<int64_t, 1>& s) {

@@ -252,14 +252,14 @@ void unary(const Tensor& out, const Tensor& in, UnaryOp op, std::optional<Scalar
 
 template <typename Out, typename In>
 struct CastFn {
-  __device__ Out operator()(In v) const { return static_cast<Out>(v); }
+  __device__ Out operator()(In v) const { return convert<Out>(v); }
 };
 
 void copy(const Tensor& dst, const Tensor& src) {
-  STRIATE_DISPATCH_ALL(dst.dtype(), "copy_", [&] {
+  STRIATE_DISPATCH_ALL_AND_REDUCED(dst.dtype(), "copy_", [&] {
     using Out = scalar_t;
-    STRIATE_DISPATCH_ALL(src.dtype(), "copy_",
-                         [&] { launch_unary<Out, scalar_t>(dst, src, CastFn<Out, scalar_t>{}, "copy_"); });
+    STRIATE_DISPATCH_ALL_AND_REDUCED(src.dtype(), "copy_",
+                                     [&] { launch_unary<Out, scalar_t>(dst, src, CastFn<Out, scalar_t>{}, "copy_"); });
   });
 }
 
@@ -268,7 +268,7 @@ void where(const Tensor& out, const Tensor& condition, const Tensor& a, const Te
   if (n == 0) return;
   const Tensor* operands[4] = {&out, &condition, &a, &b};
   const StridedLayout<4> layout = layout_of(operands);
-  STRIATE_DISPATCH_ALL(out.dtype(), "where", [&] {
+  STRIATE_DISPATCH_ALL_AND_REDUCED(out.dtype(), "where", [&] {
     where_kernel<scalar_t><<<blocks_for(n), kThreads, 0, stream(out.device().index)>>>(
         out.data<scalar_t>(), condition.data<bool>(), a.data<scalar_t>(), b.data<scalar_t>(), layout, n);
   });
@@ -281,7 +281,7 @@ void fill(const Tensor& dst, Scalar value) {
   if (n == 0) return;
   const Tensor* operands[1] = {&dst};
   const StridedLayout<1> layout = layout_of(operands);
-  STRIATE_DISPATCH_ALL(dst.dtype(), "fill_", [&] {
+  STRIATE_DISPATCH_ALL_AND_REDUCED(dst.dtype(), "fill_", [&] {
     fill_kernel<scalar_t><<<blocks_for(n), kThreads, 0, stream(dst.device().index)>>>(dst.data<scalar_t>(),
                                                                                       value.to<scalar_t>(), layout, n);
   });
