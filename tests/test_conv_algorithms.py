@@ -373,11 +373,11 @@ def test_bad_input(call, error, message):
 
 # Batch-1 layers on tiny maps (VGG-11 on 32x32 images: 512 channels on 4x4 and 2x2): the
 # forward is a GEMM with at most 16 columns (the unpacked dot products), and Winograd, which
-# would transform the whole weight for 1-4 tiles, is not chosen.
+# would transform the whole (large) weight for 1-4 tiles, is not chosen.
 TINY = [
     ((1, 64, 2, 2), (80, 64, 3, 3), dict(padding=1)),
-    ((1, 48, 4, 4), (40, 48, 3, 3), dict(padding=1)),
-    ((2, 24, 2, 3), (17, 24, 3, 3), dict(padding=1)),
+    ((1, 96, 4, 4), (50, 96, 3, 3), dict(padding=1)),
+    ((2, 72, 2, 3), (65, 72, 3, 3), dict(padding=1)),
     ((1, 32, 4, 4), (33, 32, 1, 1), {}),
 ]
 
@@ -396,3 +396,5 @@ def test_winograd_needs_enough_tiles():
     assert cpu.conv_algorithm((1, 64, 16, 16), (128, 64, 3, 3), padding=1)["forward"] == "winograd"
     assert cpu.conv_algorithm((1, 64, 8, 8), (128, 64, 3, 3), padding=1)["forward"] != "winograd"
     assert cpu.conv_algorithm((2, 64, 8, 8), (128, 64, 3, 3), padding=1)["forward"] == "winograd"
+    # A small weight (K C < 4096: DenseNet's 48 -> 12) transforms in microseconds: no limit.
+    assert cpu.conv_algorithm((1, 48, 8, 8), (12, 48, 3, 3), padding=1)["forward"] == "winograd"

@@ -37,7 +37,10 @@ int64_t winograd_tiles(const Conv2dGeometry& g) {
   const int64_t m = winograd::tile_size(g);
   return g.N * ((g.P + m - 1) / m) * ((g.Q + m - 1) / m);
 }
-bool winograd_wins(const Conv2dGeometry& g, ConvPass) { return g.C >= 8 && g.K >= 8 && winograd_tiles(g) >= 8; }
+// Small weights (K C < 4096, DenseNet's 48 -> 12 layers) transform in microseconds: no limit.
+bool winograd_wins(const Conv2dGeometry& g, ConvPass) {
+  return g.C >= 8 && g.K >= 8 && (winograd_tiles(g) >= 8 || g.K * g.C < 4096);
+}
 
 // A forward pass with at most 16 output pixels in all (a 2x2 or 4x4 map at batch 1) is a GEMM
 // with a small side, which the unpacked dot products run at 40-60 GFLOP/s (1 thread) where the
