@@ -375,9 +375,9 @@ def test_bad_input(call, error, message):
 # forward is a GEMM with at most 16 columns (the unpacked dot products), and Winograd, which
 # would transform the whole (large) weight for 1-4 tiles, is not chosen.
 TINY = [
-    ((1, 64, 2, 2), (80, 64, 3, 3), dict(padding=1)),
-    ((1, 96, 4, 4), (50, 96, 3, 3), dict(padding=1)),
-    ((2, 72, 2, 3), (65, 72, 3, 3), dict(padding=1)),
+    ((1, 128, 2, 2), (130, 128, 3, 3), dict(padding=1)),
+    ((1, 160, 4, 4), (110, 160, 3, 3), dict(padding=1)),
+    ((2, 144, 2, 3), (130, 144, 3, 3), dict(padding=1)),
     ((1, 32, 4, 4), (33, 32, 1, 1), {}),
 ]
 
@@ -392,9 +392,11 @@ def test_tiny_output_layers_match_torch(threads, x_shape, w_shape, kwargs):
 
 
 def test_winograd_needs_enough_tiles():
-    # 16 tiles of 4x4 at batch 1 (a 16x16 map) keep Winograd; 4 tiles (8x8) do not.
-    assert cpu.conv_algorithm((1, 64, 16, 16), (128, 64, 3, 3), padding=1)["forward"] == "winograd"
-    assert cpu.conv_algorithm((1, 64, 8, 8), (128, 64, 3, 3), padding=1)["forward"] != "winograd"
-    assert cpu.conv_algorithm((2, 64, 8, 8), (128, 64, 3, 3), padding=1)["forward"] == "winograd"
-    # A small weight (K C < 4096: DenseNet's 48 -> 12) transforms in microseconds: no limit.
+    # A large weight (K C >= 16384): 16 tiles of 4x4 at batch 1 (a 16x16 map) keep Winograd; 4
+    # tiles (8x8) do not, 8 (two images) do.
+    assert cpu.conv_algorithm((1, 128, 16, 16), (256, 128, 3, 3), padding=1)["forward"] == "winograd"
+    assert cpu.conv_algorithm((1, 128, 8, 8), (256, 128, 3, 3), padding=1)["forward"] != "winograd"
+    assert cpu.conv_algorithm((2, 128, 8, 8), (256, 128, 3, 3), padding=1)["forward"] == "winograd"
+    # Smaller weights (ResNet-20's 64 -> 64, DenseNet's 48 -> 12) keep it at any tile count.
+    assert cpu.conv_algorithm((1, 64, 8, 8), (64, 64, 3, 3), padding=1)["forward"] == "winograd"
     assert cpu.conv_algorithm((1, 48, 8, 8), (12, 48, 3, 3), padding=1)["forward"] == "winograd"
