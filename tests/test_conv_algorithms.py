@@ -394,9 +394,12 @@ def test_tiny_output_layers_match_torch(threads, x_shape, w_shape, kwargs):
 def test_winograd_needs_enough_tiles():
     # A large weight (K C >= 16384): 16 tiles of 4x4 at batch 1 (a 16x16 map) keep Winograd; 4
     # tiles (8x8) do not, 8 (two images) do.
-    assert cpu.conv_algorithm((1, 128, 16, 16), (256, 128, 3, 3), padding=1)["forward"] == "winograd"
-    assert cpu.conv_algorithm((1, 128, 8, 8), (256, 128, 3, 3), padding=1)["forward"] != "winograd"
-    assert cpu.conv_algorithm((2, 128, 8, 8), (256, 128, 3, 3), padding=1)["forward"] == "winograd"
+    def forward(x_shape):
+        return cpu.conv_algorithm(x_shape, (256, 128, 3, 3), padding=1)["forward"]
+
+    assert forward((1, 128, 16, 16)) == "winograd"
+    assert forward((1, 128, 8, 8)) != "winograd"
+    assert forward((2, 128, 8, 8)) == "winograd"
     # Smaller weights (ResNet-20's 64 -> 64, DenseNet's 48 -> 12) keep it at any tile count.
     assert cpu.conv_algorithm((1, 64, 8, 8), (64, 64, 3, 3), padding=1)["forward"] == "winograd"
     assert cpu.conv_algorithm((1, 48, 8, 8), (12, 48, 3, 3), padding=1)["forward"] == "winograd"
