@@ -110,9 +110,11 @@ WINOGRAD = [
     ((2, 16, 13, 11), (24, 16, 3, 3), dict(padding=1)),
     ((3, 8, 5, 7), (8, 8, 3, 3), dict(padding=(2, 0))),
     ((4, 32, 16, 16), (32, 32, 3, 3), dict(padding=1)),
-    ((5, 12, 3, 3), (9, 12, 3, 3), {}),
-    ((2, 8, 1, 9), (16, 8, 3, 3), dict(padding=(1, 2))),
+    ((8, 12, 3, 3), (9, 12, 3, 3), {}),
+    ((3, 8, 1, 9), (16, 8, 3, 3), dict(padding=(1, 2))),
 ]
+# (Winograd is the rule's choice only over at least 8 tiles in all, hence the batch sizes of the
+# last two: a 1x1 output and a single row of tiles.)
 
 
 @pytest.mark.parametrize("x_shape,w_shape,kwargs", WINOGRAD)
@@ -232,8 +234,10 @@ def test_direct_and_depthwise_fused_relu_epilogue(algorithm):
     assert np.abs(fused - reference).max() <= 1e-4 * np.abs(reference).max()
 
 
-def test_results_do_not_depend_on_how_samples_are_batched():
-    # One sample at a time against the whole batch: the same per-sample products.
+@pytest.mark.parametrize("algorithm", ["im2col_gemm", "winograd", "direct"], indirect=True)
+def test_results_do_not_depend_on_how_samples_are_batched(algorithm):
+    # One sample at a time against the whole batch: the same per-sample products, for each
+    # algorithm (the rule itself may pick another one for a single sample: Winograd needs 8 tiles).
     rng = np.random.default_rng(3)
     x = st.tensor(rng.standard_normal((12, 8, 8, 8)).astype(np.float32))
     w = st.tensor(rng.standard_normal((16, 8, 3, 3)).astype(np.float32))
@@ -365,3 +369,37 @@ def test_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
     assert cpu.get_conv_algorithm() == "auto"
+
+
+# Batch-1 layers on tiny maps (VGG-11 on 32x32 images: 512 channels on 4x4 and 2x2): the
+# forward is a GEMM with at most 16 columns (the unpacked dot products), and Winograd, which
+# would transform the whole (large) weight for 1-4 tiles, is not chosen.
+TINY = [
+    ((1, 128, 2, 2), (130, 128, 3, 3), dict(padding=1)),
+    ((1, 160, 4, 4), (110, 160, 3, 3), dict(padding=1)),
+    ((2, 144, 2, 3), (130, 144, 3, 3), dict(padding=1)),
+    ((1, 32, 4, 4), (33, 32, 1, 1), {}),
+]
+
+
+@pytest.mark.parametrize("x_shape,w_shape,kwargs", TINY)
+def test_tiny_output_layers_match_torch(threads, x_shape, w_shape, kwargs):
+    chosen = cpu.conv_algorithm(x_shape, w_shape, **kwargs)
+    assert chosen["forward"] in ("im2col_gemm", "gemm_1x1"), chosen
+    assert "winograd" not in chosen.values(), chosen
+    scale_relative_parity(x_shape, w_shape, kwargs, seed=x_shape[1], tolerance=1e-5)
+    scale_relative_parity(x_shape, w_shape, kwargs, seed=1, dtype=np.float64, tolerance=1e-12)
+
+
+def test_winograd_needs_enough_tiles():
+    # A large weight (K C >= 16384): 16 tiles of 4x4 at batch 1 (a 16x16 map) keep Winograd; 4
+    # tiles (8x8) do not, 8 (two images) do.
+    def forward(x_shape):
+        return cpu.conv_algorithm(x_shape, (256, 128, 3, 3), padding=1)["forward"]
+
+    assert forward((1, 128, 16, 16)) == "winograd"
+    assert forward((1, 128, 8, 8)) != "winograd"
+    assert forward((2, 128, 8, 8)) == "winograd"
+    # Smaller weights (ResNet-20's 64 -> 64, DenseNet's 48 -> 12) keep it at any tile count.
+    assert cpu.conv_algorithm((1, 64, 8, 8), (64, 64, 3, 3), padding=1)["forward"] == "winograd"
+    assert cpu.conv_algorithm((1, 48, 8, 8), (12, 48, 3, 3), padding=1)["forward"] == "winograd"

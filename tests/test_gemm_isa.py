@@ -46,6 +46,14 @@ GEMM_SHAPES = [
     (1, 5, 1000),
     (333, 1, 513),
     (300, 1, 15),
+    # A small side (<= 16 rows or columns, K >= 64): unpacked dot products, groups of 4 rows
+    # and 4 (AVX-512) or 2 vectors, K in blocks of 1024 with a scalar tail.
+    (16, 300, 1000),
+    (300, 7, 130),
+    (5, 64, 64),
+    (3, 50, 2053),
+    (200, 16, 2053),
+    (17, 40, 100),
 ]
 
 
@@ -80,6 +88,22 @@ def test_linear_with_one_sample_matches_torch(isa, rows):
     check_parity(lambda *t: F.linear(*t), lambda *t: TF.linear(*t), inputs, **tolerances)
     inputs = [local.standard_normal(shape).astype(np.float32) for shape in [(37, 1030), (1, 1030)]]
     check_parity(lambda *t: F.linear(*t), lambda *t: TF.linear(*t), inputs, **tolerances)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_small_batch_linear_rows_equal_one_sample_at_a_time(isa, dtype):
+    # Up to 16 samples run the unpacked dot products: each output's sum has the same order
+    # whatever the batch, so a sample's logits are bit for bit those of its batch-1 call.
+    local = np.random.default_rng(5)
+    x = local.standard_normal((13, 1111)).astype(dtype)
+    w = st.tensor(local.standard_normal((77, 1111)).astype(dtype))
+    b = st.tensor(local.standard_normal(77).astype(dtype))
+    whole = to_np(F.linear(st.tensor(x), w, b))
+    single = np.concatenate([to_np(F.linear(st.tensor(x[i : i + 1]), w, b)) for i in range(13)])
+    np.testing.assert_array_equal(whole, single)
+    expected = x.astype(np.float64) @ to_np(w).astype(np.float64).T + to_np(b)
+    tolerance = 1e-4 if dtype == np.float32 else 1e-11
+    np.testing.assert_allclose(whole, expected, rtol=tolerance, atol=tolerance * 40)
 
 
 def test_batched_matmul_and_linear_parity(isa):

@@ -275,3 +275,71 @@ def test_gradients_still_flow_outside_inference_mode_after_a_fused_call():
         model(x)
     model(x).sum().backward()
     assert x.grad is not None and model[0].weight.grad is not None
+
+
+# ---- Conv2d -> ReLU without a BatchNorm (VGG, LeNet) -------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [st.float32, st.float64])
+@pytest.mark.parametrize("bias", [True, False])
+def test_sequential_conv_relu_equals_unfused_and_torch(dtype, bias):
+    st.manual_seed(3)
+    model = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1, bias=bias), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(8, 16, 3, bias=bias), nn.ReLU())
+    if dtype == st.float64:
+        to_float64(model)
+    twin = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, padding=1, bias=bias), torch.nn.ReLU(),
+                               torch.nn.MaxPool2d(2), torch.nn.Conv2d(8, 16, 3, bias=bias),
+                               torch.nn.ReLU())
+    twin.load_state_dict({k: torch.tensor(v.numpy()) for k, v in model.state_dict().items()})
+    if dtype == st.float64:
+        twin.double()
+    np_dtype = np.float64 if dtype == st.float64 else np.float32
+    x = np.random.default_rng(2).standard_normal((3, 3, 12, 12)).astype(np_dtype)
+    reference, fused = outputs(model, st.tensor(x))
+    np.testing.assert_array_equal(fused, reference)  # the same sums, ReLU applied on writing
+    assert (fused == 0).any() and (fused > 0).any()
+    with torch.inference_mode():
+        theirs = twin.eval()(torch.tensor(x)).numpy()
+    tolerance = 1e-5 if dtype == st.float32 else 1e-12
+    np.testing.assert_allclose(fused, theirs, rtol=tolerance, atol=tolerance)
+
+
+def test_vgg_and_lenet_run_fused_conv_relu():
+    lines = fused_convolutions(
+        "import striate as st\n"
+        "for m, shape in ((st.models.vgg11(num_classes=10), (1, 3, 32, 32)),\n"
+        "                 (st.models.lenet5(), (2, 1, 28, 28))):\n"
+        "    m.eval()\n"
+        "    with st.inference_mode(): m(st.randn(*shape))\n"
+    )
+    # VGG-11's 8 convolutions (7 geometries) and LeNet-5's 2, each followed by a ReLU.
+    assert len([line for line in lines if "+relu" in line]) == 9, lines
+    assert len(lines) == 9, lines
+
+
+@pytest.mark.parametrize("make, shape", [(lambda: st.models.vgg11(num_classes=10), (2, 3, 32, 32)),
+                                         (lambda: st.models.lenet5(), (3, 1, 28, 28))])
+def test_vgg_and_lenet_equal_unfused(make, shape):
+    st.manual_seed(4)
+    model = make()
+    reference, fused = outputs(model, st.randn(*shape))
+    assert_close(reference, fused, 1e-5)
+
+
+def test_hooked_or_training_conv_relu_is_not_fused():
+    seen = []
+    model = nn.Sequential(nn.Conv2d(2, 4, 3), nn.ReLU())
+    model[1].register_forward_hook(lambda module, args, output: seen.append(output))
+    model.eval()
+    with st.inference_mode():
+        out = model(st.randn(1, 2, 5, 5))
+    assert len(seen) == 1 and np.array_equal(seen[0].numpy(), out.numpy())
+    lines = fused_convolutions(
+        "import striate as st\n"
+        "m = st.nn.Sequential(st.nn.Conv2d(2, 4, 3), st.nn.ReLU())\n"
+        "with st.inference_mode(): m(st.randn(1, 2, 5, 5))\n"  # training mode
+        "m.eval()\n"
+        "with st.no_grad(): m(st.randn(1, 2, 5, 5))\n"  # no inference mode
+    )
+    assert lines and not [line for line in lines if "+relu" in line]

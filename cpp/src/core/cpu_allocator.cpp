@@ -9,6 +9,10 @@
 
 #include "striate/core/error.h"
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 namespace striate::cpu_allocator {
 namespace {
 
@@ -16,6 +20,23 @@ constexpr size_t kSmallLimit = 4096;  // classes of 64 bytes up to here
 constexpr size_t kSmallClasses = kSmallLimit / kAlignment;
 constexpr size_t kClassesPerOctave = 16;
 constexpr size_t kDefaultCacheLimit = size_t(2) << 30;
+
+// Blocks of at least 4 MiB start on a 2 MiB boundary and ask Linux for transparent huge pages
+// (the usual setting, "madvise", gives them only to regions that ask, as NumPy's large arrays
+// do). A batch-1 linear layer streams its whole weight once per call, and with 4 KiB pages the
+// core's prefetchers stop at every page edge: VGG-11's 411 MB classifier weight read at 13-17
+// GB/s on 4 KiB pages and 24-25 GB/s on huge pages (1 thread, this machine).
+constexpr size_t kHugePage = size_t(2) << 20;
+constexpr size_t kHugePageMinimum = size_t(4) << 20;
+
+void* os_allocate(size_t size) {
+  if (size < kHugePageMinimum) return std::aligned_alloc(kAlignment, size);
+  void* p = std::aligned_alloc(kHugePage, size);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (p) madvise(p, size / kHugePage * kHugePage, MADV_HUGEPAGE);  // a hint: failure is harmless
+#endif
+  return p;
+}
 
 size_t default_cache_limit() {
   const char* env = std::getenv("STRIATE_CPU_CACHE_LIMIT_MB");
@@ -61,10 +82,10 @@ class Allocator {
         return p;
       }
     }
-    void* p = std::aligned_alloc(kAlignment, size);
+    void* p = os_allocate(size);
     if (!p) {
       empty_cache();  // other size classes may hold what the OS lacks
-      p = std::aligned_alloc(kAlignment, size);
+      p = os_allocate(size);
     }
     if (!p)
       throw OutOfMemory(detail::str("out of memory: failed to allocate ", nbytes,

@@ -44,6 +44,14 @@ Tensor SequentialImpl::forward(const Tensor& input) {
         continue;
       }
     }
+    // Conv2d -> ReLU: one convolution writing max(0, y) at inference (nn/fusion.h).
+    if (conv && !bn && i + 1 < children.size() && children[i + 1].value) {
+      if (auto fused = fused_conv_relu(*conv, *children[i + 1].value, x)) {
+        x = *fused;
+        ++i;
+        continue;
+      }
+    }
     // BatchNorm -> ReLU runs as one op (nn/fusion.h).
     if (auto* norm = dynamic_cast<BatchNormImpl*>(child); norm && i + 1 < children.size() && children[i + 1].value) {
       if (auto fused = fused_bn_relu(*norm, children[i + 1].value.get(), x)) {

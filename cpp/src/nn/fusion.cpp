@@ -126,6 +126,27 @@ std::optional<Tensor> fused_conv_bn(Conv2dImpl& conv, BatchNormImpl& bn, bool re
   return scope.finish(output);
 }
 
+std::optional<Tensor> fused_conv_relu(Conv2dImpl& conv, Module& relu, const Tensor& input) {
+  if (!inference_mode_enabled() || conv.is_training() || typeid(conv) != typeid(Conv2dImpl) || conv.has_hooks() ||
+      !is_plain_relu(relu))
+    return std::nullopt;
+  if (conv.connection_mask.defined() || !input.defined() || input.dim() != 4) return std::nullopt;
+  const Tensor& weight = conv.weight;
+  const DType dtype = input.dtype();
+  if ((dtype != DType::Float32 && dtype != DType::Float64) || !weight.defined() || weight.dtype() != dtype)
+    return std::nullopt;
+  if (!input.device().is_cpu() || !weight.device().is_cpu()) return std::nullopt;
+  if (conv.bias.defined() && (conv.bias.dtype() != dtype || !conv.bias.device().is_cpu())) return std::nullopt;
+  Tensor output;
+  {
+    CallScope scope(conv, input);
+    const std::optional<Tensor> bias = conv.bias.defined() ? std::optional<Tensor>(conv.bias) : std::nullopt;
+    output = scope.finish(conv2d_relu(input, weight, bias, conv.functional_options()));
+  }
+  CallScope scope(relu, output);
+  return scope.finish(output);
+}
+
 std::optional<Tensor> fused_bn_relu(BatchNormImpl& bn, Module* relu, const Tensor& input) {
   const std::type_info& type = typeid(bn);
   const bool builtin =

@@ -23,6 +23,12 @@ class BatchNormImpl;
 // (the caller then runs the modules as usual). The call is reported to call observers as conv's.
 std::optional<Tensor> fused_conv_bn(Conv2dImpl& conv, BatchNormImpl& bn, bool relu, const Tensor& input);
 
+// conv -> relu as one convolution writing max(0, y) (conv2d_relu) at inference, or std::nullopt
+// when it does not apply: outside striate::InferenceModeGuard, `conv` in training mode, `conv` or
+// `relu` not the built-in class or hooked, a connection mask, an input that is not 4-d
+// float32/float64 on the CPU. Call observers hear conv's call, then relu's (on the fused output).
+std::optional<Tensor> fused_conv_relu(Conv2dImpl& conv, Module& relu, const Tensor& input);
+
 // bn -> relu as one op (batch_norm_relu: a pass over memory saved forward and backward), in
 // training and evaluation alike, or std::nullopt when it does not apply: `bn` or `relu` is not a
 // built-in class or has hooks. `relu` null stands for the relu function (no module). Call

@@ -30,7 +30,24 @@ bool is_pointwise(const Conv2dGeometry& g) {
 // stem) the lanes idle. Its rounding differs from im2col's by ~1e-6 of the output's scale; the
 // stem's forward and weight gradient would also gain (1.5-2.9x measured), left for when the
 // per-element tolerances of the layer tests are made scale-relative.
-bool winograd_wins(const Conv2dGeometry& g, ConvPass) { return g.C >= 8 && g.K >= 8; }
+// Winograd also transforms the whole weight (or its gradient) on each call, which only pays over
+// enough tiles: a VGG layer of 512 channels on an 8x8, 4x4 or 2x2 map at batch 1 (4, 4 or 1
+// tiles) ran 2-6x slower than im2col + GEMM, a 16x16 one (16 tiles) 2.2x faster.
+int64_t winograd_tiles(const Conv2dGeometry& g) {
+  const int64_t m = winograd::tile_size(g);
+  return g.N * ((g.P + m - 1) / m) * ((g.Q + m - 1) / m);
+}
+// The limit holds for large weights only (K C >= 16384): a 64 -> 64 layer on an 8x8 map at
+// batch 1 (ResNet-20's last stage, 4 tiles) still ran 1.14x faster in Winograd than direct, and
+// DenseNet's 48 -> 12 layers 1.4x.
+bool winograd_wins(const Conv2dGeometry& g, ConvPass) {
+  return g.C >= 8 && g.K >= 8 && (winograd_tiles(g) >= 8 || g.K * g.C < 16384);
+}
+
+// A forward pass with at most 16 output pixels in all (a 2x2 or 4x4 map at batch 1) is a GEMM
+// with a small side, which the unpacked dot products run at 40-60 GFLOP/s (1 thread) where the
+// direct loops reached 6-25: the im2col copy is small next to the weight read once.
+bool tiny_output(const Conv2dGeometry& g, ConvPass pass) { return pass == ConvPass::Forward && g.N * g.P * g.Q <= 16; }
 
 // Direct (float32, groups 1) where bench_conv_direct measured it ahead of im2col at 1 thread
 // (1.1-2.9x: ResNet-20's stride-2 layers, LeNet-5's 5x5 layers, RGB stems, 5x5 and 7x7 layers)
@@ -58,7 +75,8 @@ ConvAlgorithm choose(const Conv2dGeometry& g, ConvPass pass) {
     if (preferred == ConvAlgorithm::Direct && direct::supports(g)) return ConvAlgorithm::Direct;
     const bool runs = pass == ConvPass::BackwardWeight ? winograd::supports_backward_weight(g) : winograd::supports(g);
     if (runs && (preferred == ConvAlgorithm::Winograd || winograd_wins(g, pass))) return ConvAlgorithm::Winograd;
-    if (g.R * g.S > 1 && direct::supports(g) && direct_wins(g, pass)) return ConvAlgorithm::Direct;
+    if (g.R * g.S > 1 && direct::supports(g) && direct_wins(g, pass) && !tiny_output(g, pass))
+      return ConvAlgorithm::Direct;
   }
   return is_pointwise(g) ? ConvAlgorithm::Gemm1x1 : ConvAlgorithm::Im2colGemm;
 }

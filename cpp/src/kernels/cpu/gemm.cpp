@@ -52,42 +52,17 @@ void scale_rows(T* C, int64_t ldc, int64_t M, int64_t N, T beta) {
 // Below this many multiply-adds a second thread costs more than it saves.
 constexpr int64_t kParallelWorkThreshold = 1 << 17;
 
-// sum_k x[k] * y[k] in a fixed order: 16 independent partial sums the compiler keeps in vector
-// registers, added pairwise at the end.
+// A product with one output row or column whose operand runs across the matrix rows (the
+// backward of a batch-1 linear layer): the output is the sum of the matrix rows scaled by the
+// vector's entries. Threads split the outputs, so the order of every sum is fixed.
 template <typename T>
-T dot(const T* x, const T* y, int64_t n) {
-  constexpr int kLanes = 16;
-  T partial[kLanes] = {};
-  int64_t k = 0;
-  for (; k + kLanes <= n; k += kLanes)
-    for (int lane = 0; lane < kLanes; ++lane) partial[lane] += x[k + lane] * y[k + lane];
-  for (int width = kLanes / 2; width > 0; width /= 2)
-    for (int lane = 0; lane < width; ++lane) partial[lane] += partial[lane + width];
-  T total = partial[0];
-  for (; k < n; ++k) total += x[k] * y[k];
-  return total;
-}
-
-// A product with one output row or column (batch-1 linear layers): a matrix-vector product.
-// Packing the matrix into panels for a single row would cost more than the product itself (a
-// 25088 x 4096 classifier weight was packed whole for every call). Either each output is the dot
-// product of a matrix row with the vector (`rows_are_outputs`), or the output is the sum of the
-// matrix rows scaled by the vector's entries. Threads split the outputs, so the order of every
-// sum is fixed.
-template <typename T>
-void gemv(bool rows_are_outputs, int64_t outputs, int64_t K, T alpha, const T* matrix, int64_t ld, const T* vector,
-          T beta, T* out, int64_t out_stride) {
+void gemv_columns(int64_t outputs, int64_t K, T alpha, const T* matrix, int64_t ld, const T* vector, T beta, T* out,
+                  int64_t out_stride) {
   auto finish = [&](int64_t i, T value) {
     T* target = out + i * out_stride;
     *target = beta == T(0) ? alpha * value : alpha * value + beta * *target;
   };
   const int64_t grain = std::max<int64_t>(1, kParallelWorkThreshold / std::max<int64_t>(1, K));
-  if (rows_are_outputs) {
-    parallel_for(0, outputs, grain, [&](int64_t first, int64_t last) {
-      for (int64_t i = first; i < last; ++i) finish(i, dot(matrix + i * ld, vector, K));
-    });
-    return;
-  }
   constexpr int64_t kBlock = 256;
   parallel_for(0, (outputs + kBlock - 1) / kBlock, std::max<int64_t>(1, grain / kBlock), [&](int64_t b0, int64_t b1) {
     T sums[kBlock];
@@ -102,6 +77,51 @@ void gemv(bool rows_are_outputs, int64_t outputs, int64_t K, T alpha, const T* m
       for (int64_t j = 0; j < width; ++j) finish(j0 + j, sums[j]);
     }
   });
+}
+
+// Products with a small side (at most kSmallSide rows or columns: batch-1 and small-batch linear
+// layers, convolutions of 2x2 or 4x4 maps at batch 1), where packing would copy the big operand
+// (a weight) on every call and the register tile would sit mostly idle: every output is the dot
+// product of a row of `big` with a row of `small`, both along K; variant.dot_products streams
+// `big` once. out[i * out_big + j * out_small] = alpha * dot(big_i, small_j) + beta * out[...].
+// Threads split the rows of `big`, so every sum's order is fixed.
+constexpr int64_t kSmallSide = 16;
+
+template <typename T>
+void small_side_product(int64_t big_rows, int64_t small_rows, int64_t K, T alpha, const T* big, int64_t ld_big,
+                        const T* small, int64_t ld_small, T beta, T* out, int64_t out_big, int64_t out_small) {
+  const detail::GemmVariant<T>& variant = selected_variant<T>();
+  const int64_t grain = std::max<int64_t>(4, kParallelWorkThreshold / std::max<int64_t>(1, K * small_rows));
+  parallel_for(0, big_rows, grain, [&](int64_t first, int64_t last) {
+    constexpr int64_t kChunk = 64;
+    T sums[kChunk * kSmallSide];
+    for (int64_t i0 = first; i0 < last; i0 += kChunk) {
+      const int64_t rows = std::min(kChunk, last - i0);
+      variant.dot_products(rows, small_rows, K, big + i0 * ld_big, ld_big, small, ld_small, sums, small_rows, 1);
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t j = 0; j < small_rows; ++j) {
+          T* target = out + (i0 + i) * out_big + j * out_small;
+          const T value = alpha * sums[i * small_rows + j];
+          *target = beta == T(0) ? value : value + beta * *target;
+        }
+    }
+  });
+}
+
+// op(X) rows along K as a (rows x K) matrix with unit stride: X itself when `along_k`, else a
+// transposed copy (the small operand: at most kSmallSide x K).
+template <typename T>
+const T* rows_along_k(const T* X, int64_t ld, bool along_k, int64_t rows, int64_t K, int64_t& ld_out,
+                      std::vector<T>& copy) {
+  if (along_k) {
+    ld_out = ld;
+    return X;
+  }
+  copy.resize(static_cast<size_t>(rows * K));
+  for (int64_t k = 0; k < K; ++k)
+    for (int64_t r = 0; r < rows; ++r) copy[r * K + k] = X[k * ld + r];
+  ld_out = K;
+  return copy.data();
 }
 
 // op(A) (1 x K) or op(B) (K x 1) as a contiguous vector: a view when it already is one.
@@ -123,16 +143,36 @@ void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, T alpha, 
     scale_rows(C, ldc, M, N, beta);
     return;
   }
+  // The unpacked path for a small side: below a depth of kMinDotDepth the packed tiles win,
+  // except for a single row or column.
+  constexpr int64_t kMinDotDepth = 64;
+  const bool deep = K >= kMinDotDepth;
+  if (N <= kSmallSide && !trans_a && (deep || N == 1)) {
+    // C (M x N): rows of A against the N columns of op(B).
+    std::vector<T> copy;
+    int64_t ld_small = 0;
+    const T* small = rows_along_k(B, ldb, trans_b, N, K, ld_small, copy);
+    small_side_product(M, N, K, alpha, A, lda, small, ld_small, beta, C, ldc, int64_t{1});
+    return;
+  }
+  if (M <= kSmallSide && trans_b && (deep || M == 1)) {
+    // C (M x N): the rows of B (op(B)'s columns) against the M rows of op(A).
+    std::vector<T> copy;
+    int64_t ld_small = 0;
+    const T* small = rows_along_k(A, lda, !trans_a, M, K, ld_small, copy);
+    small_side_product(N, M, K, alpha, B, ldb, small, ld_small, beta, C, int64_t{1}, ldc);
+    return;
+  }
   if (M == 1 || N == 1) {
     std::vector<T> copy;
     if (M == 1) {
-      // c (1 x N) = a (1 x K) * op(B): a's entries are lda apart when A is transposed.
+      // c (1 x N) = a (1 x K) * B (K x N): a's entries are lda apart when A is transposed.
       const T* a = contiguous_vector(A, trans_a ? lda : 1, K, copy);
-      gemv(trans_b, N, K, alpha, B, ldb, a, beta, C, 1);
+      gemv_columns(N, K, alpha, B, ldb, a, beta, C, 1);
     } else {
-      // c (M x 1) = op(A) * b (K x 1): b's entries are ldb apart unless B is transposed.
+      // c (M x 1) = A^T (A: K x M) * b (K x 1): b's entries are ldb apart unless B is transposed.
       const T* b = contiguous_vector(B, trans_b ? 1 : ldb, K, copy);
-      gemv(!trans_a, M, K, alpha, A, lda, b, beta, C, ldc);
+      gemv_columns(M, K, alpha, A, lda, b, beta, C, ldc);
     }
     return;
   }

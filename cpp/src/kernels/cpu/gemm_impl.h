@@ -229,11 +229,102 @@ void compute_block(const detail::GemmProblem<T>& p, int64_t m_begin, int64_t m_e
   }
 }
 
+// Products where one side has few rows (batch-1 linear layers, convolutions of a 2x2 or 4x4
+// map at batch 1): out[i * out_rows + j * out_cols] = sum_k a[i * lda + k] * x[j * ldx + k] for
+// i < rows, j < cols, both operands read along K with unit stride. Nothing is packed: the
+// weight (`a`) streams from memory once per block of K, which is what bounds this shape. A block
+// of 4 rows x 4 vectors keeps 16 vector accumulators; K is cut in blocks whose rows stay in L1
+// while every group of vectors passes over them. Each product's order is fixed whatever the
+// grouping: per-lane partial sums over the vector part of K in order, the lanes added pairwise,
+// then the scalar tail in order.
+template <typename Config, typename T, int Rows, int Cols>
+inline void dot_block(int64_t k0, int64_t k1, const T* a, int64_t lda, const T* x, int64_t ldx,
+                      typename Config::Vector* acc) {
+  using Vector = typename Config::Vector;
+  constexpr int kLanes = Config::kLanes;
+  Vector sum[Rows][Cols];
+#pragma GCC unroll 16
+  for (int r = 0; r < Rows; ++r)
+#pragma GCC unroll 16
+    for (int c = 0; c < Cols; ++c) sum[r][c] = acc[c * Rows + r];
+  for (int64_t k = k0; k < k1; k += kLanes) {
+    Vector xs[Cols];
+#pragma GCC unroll 16
+    for (int c = 0; c < Cols; ++c) xs[c] = load_vector<Vector>(x + c * ldx + k);
+#pragma GCC unroll 16
+    for (int r = 0; r < Rows; ++r) {
+      const Vector row = load_vector<Vector>(a + r * lda + k);
+#pragma GCC unroll 16
+      for (int c = 0; c < Cols; ++c) sum[r][c] = multiply_add<T>(sum[r][c], row, xs[c]);
+    }
+  }
+#pragma GCC unroll 16
+  for (int r = 0; r < Rows; ++r)
+#pragma GCC unroll 16
+    for (int c = 0; c < Cols; ++c) acc[c * Rows + r] = sum[r][c];
+}
+
+template <typename Config, typename T>
+inline T finish_dot(typename Config::Vector acc, const T* a, const T* x, int64_t k_vector, int64_t K) {
+  constexpr int kLanes = Config::kLanes;
+  T lanes[kLanes];
+  store_vector(lanes, acc);
+  for (int width = kLanes / 2; width > 0; width /= 2)
+    for (int lane = 0; lane < width; ++lane) lanes[lane] += lanes[lane + width];
+  T total = lanes[0];
+  for (int64_t k = k_vector; k < K; ++k) total += a[k] * x[k];
+  return total;
+}
+
+// Up to kDotCols vectors against Rows rows. K blocks run outermost so a block of the rows is
+// read from memory once and stays in L1 while every group of four vectors passes over it.
+constexpr int kDotCols = 16;
+
+template <typename Config, typename T, int Rows>
+void dot_row_group(int64_t cols, int64_t K, const T* a, int64_t lda, const T* x, int64_t ldx, T* out, int64_t out_rows,
+                   int64_t out_cols) {
+  using Vector = typename Config::Vector;
+  constexpr int kLanes = Config::kLanes;
+  constexpr int64_t kDepth = 1024;  // 4 rows x 4 KiB (float) of `a`
+  const int64_t k_vector = K / kLanes * kLanes;
+  Vector acc[Rows * kDotCols];  // acc[c * Rows + r]
+  for (int64_t i = 0; i < Rows * cols; ++i) acc[i] = Vector{};
+  for (int64_t k0 = 0; k0 < k_vector; k0 += kDepth) {
+    const int64_t k1 = smaller(k_vector, k0 + kDepth);
+    int64_t c = 0;
+    // Four vectors at a time where 16 + 5 registers fit (AVX-512's 32), two on 16-register ISAs.
+    constexpr int kGroup = sizeof(Vector) == 64 ? 4 : 2;
+    for (; c + kGroup <= cols; c += kGroup)
+      dot_block<Config, T, Rows, kGroup>(k0, k1, a, lda, x + c * ldx, ldx, acc + c * Rows);
+    for (; c < cols; ++c) dot_block<Config, T, Rows, 1>(k0, k1, a, lda, x + c * ldx, ldx, acc + c * Rows);
+  }
+  for (int r = 0; r < Rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      out[r * out_rows + c * out_cols] = finish_dot<Config>(acc[c * Rows + r], a + r * lda, x + c * ldx, k_vector, K);
+}
+
+template <typename Config, typename T>
+void dot_products(int64_t rows, int64_t cols, int64_t K, const T* a, int64_t lda, const T* x, int64_t ldx, T* out,
+                  int64_t out_rows, int64_t out_cols) {
+  if (cols > kDotCols) {
+    for (int64_t c0 = 0; c0 < cols; c0 += kDotCols)
+      dot_products<Config>(rows, smaller(kDotCols, cols - c0), K, a, lda, x + c0 * ldx, ldx, out + c0 * out_cols,
+                           out_rows, out_cols);
+    return;
+  }
+  int64_t i = 0;
+  for (; i + 4 <= rows; i += 4)
+    dot_row_group<Config, T, 4>(cols, K, a + i * lda, lda, x, ldx, out + i * out_rows, out_rows, out_cols);
+  for (; i < rows; ++i)
+    dot_row_group<Config, T, 1>(cols, K, a + i * lda, lda, x, ldx, out + i * out_rows, out_rows, out_cols);
+}
+
 template <typename T, int VectorBytes, int RowsPerTile>
 detail::GemmVariant<T> make_gemm_variant() {
   using Config = GemmConfig<T, VectorBytes, RowsPerTile>;
   detail::GemmVariant<T> variant;
   variant.compute_block = &compute_block<Config, T>;
+  variant.dot_products = &dot_products<Config, T>;
   variant.register_rows = Config::MR;
   variant.register_cols = Config::NR;
   variant.block_rows = Config::MC;

@@ -24,8 +24,13 @@ template <typename T>
 struct GemmVariant {
   // Computes C[m_begin:m_end, n_begin:n_end] for problem.K > 0 on the calling thread, using
   // `workspace` (workspace_size elements) for the packed panels.
-  void (*compute_block)(const GemmProblem<T>& problem, int64_t m_begin, int64_t m_end, int64_t n_begin,
-                        int64_t n_end, T* workspace);
+  void (*compute_block)(const GemmProblem<T>& problem, int64_t m_begin, int64_t m_end, int64_t n_begin, int64_t n_end,
+                        T* workspace);
+  // out[i * out_rows + j * out_cols] = dot(a row i, x row j) over K unit-stride terms, for
+  // i < rows, j < cols (few): unpacked products for one small side. Each product's rounding
+  // does not depend on rows or cols.
+  void (*dot_products)(int64_t rows, int64_t cols, int64_t K, const T* a, int64_t lda, const T* x, int64_t ldx, T* out,
+                       int64_t out_rows, int64_t out_cols);
   int64_t register_rows, register_cols;  // the micro-kernel's tile of C (MR x NR)
   int64_t block_rows, block_cols;        // the cache blocks along M and N (MC, NC)
   int64_t workspace_size;
