@@ -1,28 +1,44 @@
-"""atheris harnesses for the Python side: the file loaders (IDX, CIFAR python batches, images,
-striate.load) and the shape arguments of the creation and view ops. A typed exception (ValueError,
-TypeError, IndexError, RuntimeError, OSError, MemoryError, OverflowError, NotImplementedError) is
-an accepted answer; anything else - a crash, SystemError, an untyped exception, a tensor whose
-element count disagrees with its shape - is a finding.
+"""atheris harnesses for the Python side. A typed exception (ValueError, TypeError, IndexError,
+RuntimeError, OSError, MemoryError, OverflowError, NotImplementedError, KeyError, and
+pickle.UnpicklingError for a refused pickle) is an accepted answer; anything else - a crash,
+SystemError, an untyped exception, a tensor whose element count disagrees with its shape - is a
+finding.
 
+- shapes: the shape arguments of the creation and view ops (sizes around the overflow limits);
+- files: the data readers, by the input's first byte: read_idx, CIFAR python batches, one image
+  (pil_loader), an ImageFolder holding the image (scan-time verification, then loading);
+- models: striate.load of model files, checkpoints and torch .pt files; the first byte's bit 0
+  also loads the result's "model" and "optimizer" state dicts into a small model and an optimizer
+  (SGD with momentum, or Adam with bit 1), the way a resumed run does.
+
+    tests/fuzz/run_atheris build/asan 30          # each harness 30 s from its seeds (what CI runs)
     python3 tests/fuzz/atheris_fuzz.py shapes -max_total_time=30
-    python3 tests/fuzz/atheris_fuzz.py loaders -max_total_time=30 tests/data/fuzz/idx/seeds ...
+    python3 tests/fuzz/atheris_fuzz.py models -max_total_time=30 tests/data/fuzz/model/seeds
 
-With STRIATE_DEV_BUILD pointing at a sanitized build (and the ASan runtime preloaded) memory errors
-are caught too; tests/fuzz/run_atheris does that."""
+With STRIATE_DEV_BUILD pointing at a sanitized build and the ASan runtime preloaded (run_atheris
+does both, through run_sanitized) memory errors are caught too. Every crash found becomes a file
+under tests/data/fuzz/atheris_<harness>/regressions, replayed by run_atheris before fuzzing."""
 
 import math
 import os
+import pickle
 import sys
 import tempfile
 
 import atheris
 
-with atheris.instrument_imports():
+# Coverage feedback from the Python code the harnesses reach (instrumenting all of striate would
+# take minutes at start-up); the C++ core is reached through these.
+INSTRUMENTED = ["striate.data", "striate.serialization", "striate._torch_file",
+                "striate._restricted_pickle", "striate.io", "striate._tensor", "striate._creation",
+                "striate._size"]
+with atheris.instrument_imports(include=INSTRUMENTED):
     import striate as st
     import striate.data.vision as vision
 
 ACCEPTED = (ValueError, TypeError, IndexError, RuntimeError, OSError, MemoryError, OverflowError,
-            NotImplementedError, KeyError)
+            NotImplementedError, KeyError,
+            pickle.UnpicklingError)  # a refused pickle (UnsafeGlobalError, damaged opcodes)
 
 # Interesting sizes: small, zero, negative, and around the overflow limits.
 SPECIAL = [0, 1, 2, 3, -1, -2, 2**31 - 1, 2**31, 2**32, 2**32 + 1, 2**40, 2**62, 2**63 - 1,
@@ -96,31 +112,85 @@ def fuzz_shapes(data):
         pass
 
 
-def fuzz_loaders(data):
-    fdp = atheris.FuzzedDataProvider(data)
-    which = fdp.ConsumeIntInRange(0, 3)
-    content = fdp.ConsumeBytes(fdp.remaining_bytes())
+def write(path, content):
+    with open(path, "wb") as f:
+        f.write(content)
+    return path
+
+
+def fuzz_files(data):
+    if not data:
+        return
+    which, content = data[0] % 4, data[1:]
     with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, ["data-idx3-ubyte", "data_batch_1", "image.png",
-                                     "model.pt"][which])
-        with open(path, "wb") as f:
-            f.write(content)
         try:
             if which == 0:
-                check_tensor(st.data.read_idx(path))
+                check_tensor(st.data.read_idx(write(os.path.join(folder, "x-idx3-ubyte"), content)))
             elif which == 1:
-                vision._unpickle(path, "CIFAR10")
+                vision._unpickle(write(os.path.join(folder, "data_batch_1"), content), "CIFAR10")
             elif which == 2:
-                check_tensor(vision.pil_loader(path))
+                check_tensor(vision.pil_loader(write(os.path.join(folder, "image.png"), content)))
             else:
-                st.load(path)
+                os.mkdir(os.path.join(folder, "cat"))
+                write(os.path.join(folder, "cat", "image.png"), content)
+                images = vision.ImageFolder(folder)
+                check_tensor(images[0][0])
+        except ACCEPTED:
+            pass
+
+
+def tiny_model():
+    """fuzz_model.cpp's checkpoint model: Conv2d(1, 2, 3), ReLU, Flatten, Linear(8, 3)."""
+    return st.nn.Sequential(st.nn.Conv2d(1, 2, 3), st.nn.ReLU(), st.nn.Flatten(),
+                            st.nn.Linear(8, 3))
+
+
+def check_loaded(obj, depth=0):
+    """Walks what striate.load returned: every tensor in it must hold its elements."""
+    if depth > 50:
+        return
+    if isinstance(obj, st.Tensor):
+        check_tensor(obj)
+    elif isinstance(obj, dict):
+        for value in obj.values():
+            check_loaded(value, depth + 1)
+    elif isinstance(obj, (list, tuple)):
+        for value in obj:
+            check_loaded(value, depth + 1)
+    elif isinstance(obj, st.nn.Module):
+        for tensor in obj.state_dict().values():
+            check_tensor(tensor)
+
+
+def fuzz_models(data):
+    if not data:
+        return
+    mode, content = data[0], data[1:]
+    with tempfile.TemporaryDirectory() as folder:
+        path = write(os.path.join(folder, "model.pt"), content)
+        try:
+            loaded = st.load(path)
+            check_loaded(loaded)
+            if mode & 1 and isinstance(loaded, dict):
+                model = tiny_model()
+                if mode & 2:
+                    optimizer = st.optim.Adam(model.parameters(), lr=1e-3)
+                else:
+                    optimizer = st.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+                state, optimizer_state = loaded.get("model"), loaded.get("optimizer")
+                if not isinstance(state, dict) or not isinstance(optimizer_state, dict):
+                    return
+                model.load_state_dict(state)
+                optimizer.load_state_dict(optimizer_state)
+                model(st.ones(1, 1, 4, 4)).sum().backward()
+                optimizer.step()  # the restored state is used
         except ACCEPTED:
             pass
 
 
 def main():
     mode = sys.argv.pop(1)
-    target = {"shapes": fuzz_shapes, "loaders": fuzz_loaders}[mode]
+    target = {"shapes": fuzz_shapes, "files": fuzz_files, "models": fuzz_models}[mode]
     atheris.Setup(sys.argv, target)
     atheris.Fuzz()
 

@@ -1,6 +1,8 @@
-"""Writes the seed corpora of the libFuzzer targets: small valid files of each format, under
-tests/data/fuzz/<target>/seeds (committed; rerun after a format change):
-    python3 tests/fuzz/make_seeds.py"""
+"""Writes the seed corpora of the libFuzzer targets and atheris harnesses: small valid files of
+each format, under tests/data/fuzz/<target>/seeds (committed; rerun after a format change):
+    STRIATE_DEV_BUILD=build/dev PYTHONPATH=python python3 tests/fuzz/make_seeds.py
+(the model and checkpoint seeds are written by striate itself, the torch seeds by PyTorch when it
+is installed)."""
 
 import gzip
 import json
@@ -70,9 +72,87 @@ def safetensors_seeds():
     yield "metadata-only", safetensors({}, {"epoch": "3"})
 
 
+def tiny_model(st):
+    """The model of tests/fuzz/fuzz_model.cpp's checkpoint mode: Conv2d(1, 2, 3), ReLU, Flatten,
+    Linear(8, 3), trained one step so that the optimizer holds state."""
+    st.manual_seed(0)
+    model = st.nn.Sequential(st.nn.Conv2d(1, 2, 3), st.nn.ReLU(), st.nn.Flatten(),
+                             st.nn.Linear(8, 3))
+    return model
+
+
+def saved(st, obj):
+    import os
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "file")
+        st.save(obj, path)
+        with open(path, "rb") as f:
+            return f.read()
+
+
+def model_seeds():
+    # fuzz_model's first byte: even = load_model, odd = load_checkpoint (bit 1: Adam, else SGD).
+    import striate as st
+
+    model = tiny_model(st)
+    yield "model", bytes([0]) + saved(st, model)
+    yield "model-mlp", bytes([0]) + saved(st, st.nn.Sequential(
+        st.nn.Flatten(), st.nn.Linear(4, 2), st.nn.Tanh(), st.nn.BatchNorm1d(2)))
+    x = st.randn(2, 1, 4, 4)
+    for bit, optimizer in ((1, st.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)),
+                           (3, st.optim.Adam(model.parameters(), lr=1e-3))):
+        model(x).sum().backward()
+        optimizer.step()
+        state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": 2,
+                 "step": 7}
+        yield f"checkpoint-{optimizer.__class__.__name__.lower()}", bytes([bit]) + saved(st, state)
+
+
+def atheris_files_seeds():
+    # atheris_fuzz.py files: the first byte picks the reader (0 IDX, 1 CIFAR python batch, 2 one
+    # image, 3 an ImageFolder holding the image).
+    import io
+    import pickle
+
+    from PIL import Image
+
+    for name, content in idx_seeds():
+        if name in ("images-u8", "images-u8.gz", "f32", "empty"):
+            yield f"idx-{name}", bytes([0]) + content
+    rng = np.random.default_rng(2)
+    batch = {b"data": rng.integers(0, 256, (2, 3072), dtype=np.uint8), b"labels": [3, 7],
+             b"batch_label": b"fuzz seed"}
+    yield "cifar-python", bytes([1]) + pickle.dumps(batch, protocol=2)
+    for fmt in ("PNG", "JPEG", "BMP"):
+        buffer = io.BytesIO()
+        Image.fromarray(rng.integers(0, 256, (4, 5, 3), dtype=np.uint8)).save(buffer, fmt)
+        yield f"image-{fmt.lower()}", bytes([2]) + buffer.getvalue()
+        yield f"folder-{fmt.lower()}", bytes([3]) + buffer.getvalue()
+
+
+def torch_seeds():
+    """torch.save files (zip and legacy layouts) for the atheris models harness."""
+    try:
+        import torch
+    except ImportError:
+        return
+    import io
+
+    state = {"weight": torch.arange(6, dtype=torch.float32).reshape(2, 3),
+             "count": torch.tensor(3), "half": torch.ones(2, dtype=torch.float16),
+             "meta": {"epoch": 1, "names": ["a", "b"]}}
+    for name, zipped in (("zip", True), ("legacy", False)):
+        buffer = io.BytesIO()
+        torch.save(state, buffer, _use_new_zipfile_serialization=zipped)
+        yield name, bytes([0]) + buffer.getvalue()  # the first byte: atheris_fuzz.py's mode
+
+
 def main():
     for target, seeds in (("idx", idx_seeds), ("cifar", cifar_seeds),
-                          ("safetensors", safetensors_seeds)):
+                          ("safetensors", safetensors_seeds), ("model", model_seeds),
+                          ("torch_pt", torch_seeds), ("atheris_files", atheris_files_seeds)):
         folder = ROOT / target / "seeds"
         folder.mkdir(parents=True, exist_ok=True)
         for name, content in seeds():

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/interrupt.h"
 #include "kernels/cpu/conv_direct.h"
 #include "kernels/cpu/conv_direct_isa.h"
 #include "kernels/cpu/conv_direct_staging.h"
@@ -97,6 +98,7 @@ void forward(float* output, const float* input, const float* weight, const float
   parallel_for(0, rows, 1, [&](int64_t first, int64_t last) {
     std::vector<float> tile(g.Q * width);
     for (int64_t i = first; i < last; ++i) {
+      check_interrupt_in_kernel();  // one output row of a channel block
       const int64_t n = i / (blocks * g.P), block = i / g.P % blocks, p = i % g.P;
       v.gather(tile.data(), staged.data() + n * g.C * st.plane + p * g.stride_h * st.row, st.plane, offsets.data(),
                taps, g.C, packed.data() + block * g.C * taps * width, g.Q, width);
@@ -167,6 +169,7 @@ void backward_input(float* dinput, const float* doutput, const float* weight, co
   parallel_for(0, g.N * blocks * g.H, 1, [&](int64_t first, int64_t last) {
     std::vector<float> tile((g.W / sw + 1) * width);
     for (int64_t i = first; i < last; ++i) {
+      check_interrupt_in_kernel();  // one input row of a channel block
       const int64_t n = i / (blocks * g.H), block = i / g.H % blocks, h = i % g.H;
       const int64_t ph = (h + g.pad_top) % sh, a = (h + g.pad_top) / sh;
       for (int64_t pw = 0; pw < sw; ++pw) {
@@ -236,10 +239,12 @@ void backward_weight(float* dweight, float* dbias, const float* doutput, const f
           dbias[k] = static_cast<float>(sum);
         }
       }
-      for (int64_t n = 0; n < g.N; ++n)
+      for (int64_t n = 0; n < g.N; ++n) {
+        check_interrupt_in_kernel();  // one sample of a (block, run of taps) task
         v.accumulate(sums.data() + (block * taps + t_begin) * width, staged.data() + n * g.C * st.plane,
                      offsets.data() + t_begin, t_end - t_begin, g.P, g.Q, g.stride_h * st.row,
                      blocked.data() + (n * blocks + block) * PQ * width, width);
+      }
     }
   });
   for (int64_t k = 0; k < g.K; ++k)

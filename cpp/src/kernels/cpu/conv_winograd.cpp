@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "core/interrupt.h"
 #include "kernels/cpu/conv_winograd_isa.h"
 #include "striate/core/cpu_isa.h"
 #include "striate/core/error.h"
@@ -179,6 +180,7 @@ void run_forward(float* output, const float* input, const float* weight, const f
     ScratchBuffer block_buffer(Buffer::Block, workspace);
     float* buffer = block_buffer.data();
     for (int64_t block = first; block < last; ++block) {
+      check_interrupt_in_kernel();  // a block of tile rows: well under a millisecond
       const int64_t begin = block * plan.block_rows;
       variant.forward_block(output, input, U, bias, plan, begin, std::min(rows, begin + plan.block_rows), buffer);
     }
@@ -239,6 +241,7 @@ void backward_weight(float* dweight, float* dbias, const float* doutput, const f
       double* chunk_bias = bias_sums ? bias_sums + chunk * g.K : nullptr;
       if (chunk_bias) std::fill(chunk_bias, chunk_bias + g.K, 0.0);
       for (int64_t block = chunk * blocks / chunks; block < (chunk + 1) * blocks / chunks; ++block) {
+        check_interrupt_in_kernel();
         const int64_t begin = block * plan.block_rows;
         variant.weight_grad_block(accumulator, chunk_bias, doutput, input, plan, begin,
                                   std::min(rows, begin + plan.block_rows), buffer);
