@@ -171,3 +171,13 @@ def test_the_device_selection_lines_of_pytorch_examples_run_unchanged():
     model = nn.Linear(3, 2).to(device)
     x = st.ones(4, 3).to(device2)
     assert model(x).device.type == ("cuda" if use_cuda else "cpu")
+
+
+def test_device_compares_unequal_to_other_types_as_torch():
+    import torch
+
+    for ours, theirs in ((st.device("cpu"), torch.device("cpu")),
+                         (st.device("cuda:0"), torch.device("cuda:0"))):
+        assert (ours == None) == (theirs == None) is False  # noqa: E711
+        assert (ours != 3) == (theirs != 3) is True
+        assert ours in (None, ours) and ours not in (None, 1)

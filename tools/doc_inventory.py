@@ -68,7 +68,9 @@ PUBLIC_MODULES = [
     "striate",
 ]
 
-_BUILTIN_MODULES = {"builtins", "pybind11_builtins"}
+# Members inherited from these modules are Python's, not ours (e.g. ParamGroup's dict methods from
+# collections.abc.MutableMapping).
+_BUILTIN_MODULES = {"builtins", "pybind11_builtins", "collections.abc", "_collections_abc"}
 
 
 class Entry(NamedTuple):

@@ -145,7 +145,7 @@ void init_autograd(py::module_& m) {
 
   TensorClass cls = tensor_class(m);
   cls.def_property_readonly(
-      "grad_fn", [](const Tensor& t) { return present_node(t.grad_fn()); }, docstrings::kTensorGradFn)
+         "grad_fn", [](const Tensor& t) { return present_node(t.grad_fn()); }, docstrings::kTensorGradFn)
       .def(
           "register_hook",
           [](const Tensor& t, py::function fn) {

@@ -88,8 +88,10 @@ void init_tensor(py::module_& m) {
             return py::int_(d.index);
           },
           docstrings::kDeviceIndex)
-      .def("__eq__", [](const Device& a, const Device& b) { return a == b; })
-      .def("__eq__", [](const Device& a, const std::string& b) { return a == Device(b); })
+      .def(
+          "__eq__", [](const Device& a, const Device& b) { return a == b; }, py::is_operator())
+      .def(
+          "__eq__", [](const Device& a, const std::string& b) { return a == Device(b); }, py::is_operator())
       .def("__hash__", [](const Device& d) { return static_cast<int>(d.type) * 1000 + d.index; })
       .def("__str__", &Device::str)
       .def("__repr__", [](const Device& d) {

@@ -175,6 +175,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
 
 @_method("scatter")
 def _scatter_method(self, dim, index, src=None, *, value=None, reduce=None):
+    """A copy of self with src (or value) written at index along dim (see striate.scatter)."""
     return scatter(self, dim, index, src, value=value, reduce=reduce)
 
 
@@ -186,6 +187,7 @@ def _scatter_(self, dim, index, src=None, *, value=None, reduce=None):
 
 @_method("scatter_add")
 def _scatter_add(self, dim, index, src):
+    """A copy of self with src added at index along dim (repeated indices all add)."""
     return scatter(self, dim, index, src, reduce="add")
 
 

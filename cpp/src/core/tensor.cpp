@@ -82,6 +82,8 @@ template double* Tensor::data<double>() const;
 template int64_t* Tensor::data<int64_t>() const;
 template uint8_t* Tensor::data<uint8_t>() const;
 template bool* Tensor::data<bool>() const;
+template Half* Tensor::data<Half>() const;
+template BFloat16* Tensor::data<BFloat16>() const;
 
 // ---- autograd fields ------------------------------------------------------------
 

@@ -214,10 +214,10 @@ inline constexpr const char* kTensorGradFn =
 
 Example:
     >>> y = (st.ones(2, requires_grad=True) * 2).sum()
-    >>> y.grad_fn
-    <SumBackward>
+    >>> y.grad_fn.name()
+    'SumBackward0'
     >>> y.grad_fn.next_functions
-    ((<MulBackward>, 0),)
+    ((<MulBackward0 object at 0x...>, 0),)
 )doc";
 
 // ---- geometry and memory ----

@@ -11,8 +11,9 @@ per example.
                                  T.ToTensor(), T.Normalize((0.49, 0.48, 0.45), (0.25, 0.24, 0.26))])
 
 Called from Python, each transform also takes a PIL image or an HWC NumPy array and returns a
-CHW tensor (torchvision hands PIL back for PIL in). Differences from torchvision: FiveCrop/TenCrop return one stacked tensor ((5|10, C, h, w), or
-(N, 5|10, C, h, w) for a batch) instead of a tuple, ready for test-time averaging; ColorJitter's
+CHW tensor (torchvision hands PIL back for PIL in). Differences from torchvision:
+FiveCrop/TenCrop return one stacked tensor ((5|10, C, h, w), or (N, 5|10, C, h, w) for a batch)
+instead of a tuple, ready for test-time averaging; ColorJitter's
 grayscale is 0.299 R + 0.587 G + 0.114 B; rotation and affine with bilinear interpolation give
 outside taps the fill value. Mixup and CutMix are batch-level: ``images, targets =
 T.Mixup(alpha=0.2, num_classes=10)(images, labels)``.
@@ -285,7 +286,8 @@ class _PythonRandomChoice:
 
     def __call__(self, image):
         u = _data._augmentation_uniform()
-        pick = min(int(np.searchsorted(self._cumulative, u, side="right")), len(self.transforms) - 1)
+        pick = min(int(np.searchsorted(self._cumulative, u, side="right")),
+                   len(self.transforms) - 1)
         return self.transforms[pick](image)
 
     def __repr__(self):

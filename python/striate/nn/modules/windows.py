@@ -54,6 +54,8 @@ class InstanceNorm3d(Module):
             self.weight = self.bias = None
 
     def forward(self, input):
+        """Normalizes each sample's channels over (D, H, W); input (N, C, D, H, W) or
+        (C, D, H, W), output the same shape."""
         if input.dim() not in (4, 5):
             raise ValueError(f"InstanceNorm3d: expected input of shape (N, C, D, H, W) or "
                              f"(C, D, H, W), got {list(input.shape)}")
@@ -65,6 +67,7 @@ class InstanceNorm3d(Module):
         return out if input.dim() == 5 else out.squeeze(0)
 
     def extra_repr(self):
+        """The constructor arguments, as the module's repr shows them."""
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
                 f"affine={self.affine}, bias={self.bias_enabled}, "
                 f"track_running_stats={self.track_running_stats}")
