@@ -1,6 +1,7 @@
 // The caching CPU allocator (see cpu_allocator.h for what it promises).
 #include "core/cpu_allocator.h"
 
+#include <cstdint>
 #include <cstdlib>
 #include <mutex>
 #include <new>
@@ -31,9 +32,13 @@ constexpr size_t kHugePageMinimum = size_t(4) << 20;
 
 void* os_allocate(size_t size) {
   if (size < kHugePageMinimum) return std::aligned_alloc(kAlignment, size);
-  void* p = std::aligned_alloc(kHugePage, size);
+  // aligned_alloc wants a size that is a multiple of the alignment (C11; glibc is lenient, ASan's
+  // allocator returns null otherwise): round up to whole huge pages.
+  if (size > SIZE_MAX - kHugePage) return nullptr;
+  const size_t rounded = (size + kHugePage - 1) / kHugePage * kHugePage;
+  void* p = std::aligned_alloc(kHugePage, rounded);
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  if (p) madvise(p, size / kHugePage * kHugePage, MADV_HUGEPAGE);  // a hint: failure is harmless
+  if (p) madvise(p, rounded, MADV_HUGEPAGE);  // a hint: failure is harmless
 #endif
   return p;
 }
