@@ -45,8 +45,8 @@ class DistributedDataParallel(Module):
 
     Args:
         module (Module): The model to replicate.
-        device_ids, output_device, dim, process_group, check_reduction,
-            gradient_as_bucket_view, static_graph: Accepted for PyTorch's signature; CPU
+        device_ids: Accepted for PyTorch's signature (as are output_device, dim,
+            process_group, check_reduction, gradient_as_bucket_view and static_graph); the CPU
             processes of the default group are used.
         broadcast_buffers (bool): Broadcast rank 0's buffers before each forward.
             Default: True.
