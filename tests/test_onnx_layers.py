@@ -155,6 +155,17 @@ LOSSES = {"BCELoss", "BCEWithLogitsLoss", "CosineEmbeddingLoss", "CrossEntropyLo
           "PoissonNLLLoss", "SmoothL1Loss", "SoftMarginLoss", "TripletMarginLoss"}
 # Containers without a forward of their own: a model uses their entries in its forward.
 NOT_LAYERS = {"Module", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"}
+# Layers composed in Python after the exporter was written (issue 15): ONNX has their ops, the
+# exporter does not emit them yet, and export refuses them with an OnnxExportError naming the
+# unrecorded op (never a wrong graph). Each moves to EXPORTED when it gets an emitter.
+NOT_YET_EXPORTED = {
+    "Unfold": (lambda: nn.Unfold(2), (2, 3, 6, 6)),
+    "Fold": (lambda: nn.Fold((4, 4), 2), (2, 12, 9)),
+    "LPPool2d": (lambda: nn.LPPool2d(2, 2), (2, 3, 6, 6)),
+    "AdaptiveAvgPool3d": (lambda: nn.AdaptiveAvgPool3d(2), (2, 3, 4, 4, 4)),
+    "AdaptiveMaxPool3d": (lambda: nn.AdaptiveMaxPool3d(2), (2, 3, 4, 4, 4)),
+    "InstanceNorm3d": (lambda: nn.InstanceNorm3d(3), (2, 3, 4, 4, 4)),
+}
 
 
 def relative_error(actual, expected):
@@ -164,10 +175,19 @@ def relative_error(actual, expected):
 def test_the_table_names_every_layer_of_striate_nn():
     public = {name for name in dir(nn) if isinstance(getattr(nn, name), type)
               and issubclass(getattr(nn, name), nn.Module)}
-    rows = set(EXPORTED) | set(NO_ONNX_OP) | LOSSES | NOT_LAYERS
+    rows = set(EXPORTED) | set(NO_ONNX_OP) | LOSSES | NOT_LAYERS | set(NOT_YET_EXPORTED)
     assert public - rows == set(), "add these layers to the table"
     assert rows - public == set()
-    assert not set(EXPORTED) & (set(NO_ONNX_OP) | LOSSES)
+    assert not set(EXPORTED) & (set(NO_ONNX_OP) | LOSSES | set(NOT_YET_EXPORTED))
+
+
+@pytest.mark.parametrize("name", sorted(NOT_YET_EXPORTED))
+def test_layer_not_yet_exported_is_refused_clearly(tmp_path, name):
+    factory, shape = NOT_YET_EXPORTED[name]
+    model = nn.Sequential(factory())
+    with pytest.raises(st.onnx.OnnxExportError, match=f"in {name}.forward|{name}.forward was"):
+        st.onnx.export(model, st.randn(*shape), tmp_path / "model.onnx")
+    assert not (tmp_path / "model.onnx").exists()
 
 
 @pytest.mark.parametrize("name", sorted(EXPORTED))
