@@ -33,9 +33,11 @@ trainer = Trainer(
     distributed=True,
 )
 history = trainer.fit(loader, st.data.DataLoader(train, batch_size=32), epochs=3)
-print(
+# One write per line: print() writes the text and the newline apart (unbuffered under the test),
+# and the two ranks' writes would interleave.
+sys.stdout.write(
     f"rank {rank}: {len(loader)} batches, val_accuracy {history[-1]['val_accuracy']:.4f}, "
-    f"count-weighted train_loss {history[-1]['train_loss']:.6f}",
-    flush=True,
+    f"count-weighted train_loss {history[-1]['train_loss']:.6f}\n"
 )
+sys.stdout.flush()
 dist.destroy_process_group()

@@ -423,13 +423,10 @@ def _buffer(tensor, op, name="tensor"):
 
 
 def _mpi_op(op, name):
+    _check_op(op, name)
     MPI = _mpi()
-    ops = {ReduceOp.SUM: MPI.SUM, ReduceOp.AVG: MPI.SUM, ReduceOp.PRODUCT: MPI.PROD,
-           ReduceOp.MIN: MPI.MIN, ReduceOp.MAX: MPI.MAX}
-    if op not in ops:
-        raise ValueError(f"{name}: unknown reduce op {op!r}; expected one of ReduceOp.SUM, AVG, "
-                         "PRODUCT, MIN, MAX")
-    return ops[op]
+    return {ReduceOp.SUM: MPI.SUM, ReduceOp.AVG: MPI.SUM, ReduceOp.PRODUCT: MPI.PROD,
+            ReduceOp.MIN: MPI.MIN, ReduceOp.MAX: MPI.MAX}[op]
 
 
 def _finish(work, async_op):
