@@ -307,8 +307,13 @@ def command_train(args):
     if args.threads:
         st.set_num_threads(args.threads)
     device = _training_device(args.device)
+    if args.distributed and device.type == "cuda" and device.index is not None:
+        raise UsageError(f"--device {args.device} with --distributed: each process takes the GPU "
+                         "of its local rank; pass --device cuda")
     if args.distributed and not st.distributed.is_initialized():
-        st.distributed.init_process_group("mpi")
+        # CPU processes exchange gradients over MPI, GPU processes over NCCL (bootstrapped
+        # over MPI, each on its local rank's GPU, which becomes the current device).
+        st.distributed.init_process_group("nccl" if device.type == "cuda" else "mpi")
     st.manual_seed(args.seed)
     info = _dataset_info(args)
     root, described = _dataset_root(args.dataset, args.data_dir)
@@ -780,7 +785,8 @@ def build_parser():
     train.add_argument("--quiet", action="store_true", help="one line per epoch, no progress bar")
     train.add_argument("--distributed", action="store_true",
                        help="data-parallel over the processes of `striate run --nproc N -- ...` "
-                            "or mpirun (MPI); --batch-size is per process; rank 0 writes")
+                            "or mpirun (MPI on CPUs; NCCL with --device cuda, one GPU per "
+                            "process); --batch-size is per process; rank 0 writes")
     train.add_argument("--profile", type=int, default=0, metavar="N",
                        help=f"profile N training steps after {PROFILE_WARMUP_STEPS} warm-up steps: "
                             "profile.json (Chrome trace) and profile.txt (top ops) in the run "
