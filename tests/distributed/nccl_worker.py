@@ -70,5 +70,15 @@ for (name, mine), theirs in zip(model.module.state_dict().items(),
                                 reference.state_dict().values()):
     np.testing.assert_allclose(mine.cpu().numpy(), theirs.cpu().numpy(), rtol=1e-4, atol=1e-5,
                                err_msg=name)
+
+# SyncBatchNorm on the GPU: statistics over every rank's share equal BatchNorm's over the whole
+# batch (its element count is exchanged as a CUDA int64 tensor).
+whole = st.tensor(np.random.default_rng(2).standard_normal((4 * world, 3, 5, 5), np.float32))
+sync, plain = st.nn.SyncBatchNorm(3).to(device), st.nn.BatchNorm2d(3).to(device)
+mine = sync(whole[rank * 4:(rank + 1) * 4].to(device))
+np.testing.assert_allclose(mine.cpu().numpy(), plain(whole.to(device))[rank * 4:(rank + 1) * 4]
+                           .cpu().numpy(), rtol=1e-4, atol=1e-5)
+np.testing.assert_allclose(sync.running_var.cpu().numpy(), plain.running_var.cpu().numpy(),
+                           rtol=1e-5)
 dist.destroy_process_group()
 print("OK")
