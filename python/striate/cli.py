@@ -670,6 +670,38 @@ def command_predict(args):
     return 0
 
 
+def command_explain(args):
+    from . import tensor
+    from .diagnostics import explain
+
+    run, model, _ = _load_run(args.checkpoint)
+    image = tensor(_read_image(args.image, run))
+    classes = [str(c) for c in run["classes"]]
+    target = None
+    if args.target is not None:
+        if args.target in classes:
+            target = classes.index(args.target)
+        elif args.target.isdigit() and int(args.target) < len(classes):
+            target = int(args.target)
+        else:
+            raise UsageError(f"--target {args.target!r}: expected a class name or an index below "
+                             f"{len(classes)} ({', '.join(classes[:10])})")
+    stem = os.path.splitext(os.path.basename(args.image))[0]
+    out = args.out or os.path.join(os.path.dirname(os.path.abspath(args.checkpoint)),
+                                   f"explain-{stem}")
+    try:
+        result = explain(model, image, out, layer=args.layer, target=target, classes=classes,
+                         mean=run["mean"], std=run["std"])
+    except ValueError as error:
+        raise UsageError(str(error).splitlines()[0]) from None  # names the function
+    print(f"{args.image}: predicted {classes[result['prediction']]}; explained class "
+          f"{classes[result['target']]}")
+    for key in ("features", "filters", "saliency", "cam"):
+        if result[key]:
+            print(f"  {key}: {result[key]}")
+    return 0
+
+
 def command_convert(args):
     """Rewrites a checkpoint of the old pickle-based format in the current one."""
     from .serialization import convert
@@ -809,6 +841,18 @@ def build_parser():
     predict.add_argument("images", nargs="+")
     predict.add_argument("--topk", type=int, default=5)
     predict.set_defaults(run=command_predict)
+    explaining = commands.add_parser(
+        "explain", help="what the network sees in one image: feature maps, filters, saliency "
+                        "and class activation map as PNGs")
+    explaining.add_argument("checkpoint", help="best.pt / last.pt / model.striate of a run")
+    explaining.add_argument("image", help="an image file (resized to the run's image size)")
+    explaining.add_argument("--layer", help="the layer whose feature maps to draw and weigh "
+                                            "(default: the last Conv2d)")
+    explaining.add_argument("--target", help="the class to explain, by name or index "
+                                             "(default: the predicted class)")
+    explaining.add_argument("--out", help="folder for the PNGs (default: explain-IMAGE beside "
+                                          "the checkpoint)")
+    explaining.set_defaults(run=command_explain)
 
     converting = commands.add_parser(
         "convert", help="rewrite a checkpoint of the old pickle format in the current format",
