@@ -1,7 +1,7 @@
 """Draws the example pictures of docs/diagnostics.md: LeNet-5 trained for two epochs on the
-bundled Fashion-MNIST sample, then `striate.diagnostics.explain` on one test image (feature maps,
-first-layer filters, saliency and class activation map), and prints the `striate.plan` tables
-the page quotes.
+bundled Fashion-MNIST sample with `LayerHealth` recording every 5 steps (health.png), then
+`striate.diagnostics.explain` on one test image (feature maps, first-layer filters, saliency and
+class activation map), and prints the `striate.plan` tables the page quotes.
 
     python3 tools/diagnostics_gallery.py [--out docs/images/diagnostics]
 """
@@ -30,14 +30,19 @@ def main():
     test = data.FashionMNIST(root, train=False, transform=transform)
     model = st.models.lenet5()
     optimizer = st.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
-    trainer = st.train.Trainer(model, optimizer, F.cross_entropy, progress="none")
+    health = st.diagnostics.LayerHealth(every=5, out_dir=args.out, warn=False)
+    trainer = st.train.Trainer(model, optimizer, F.cross_entropy, progress="none",
+                               callbacks=[health])
     trainer.fit(data.DataLoader(train, batch_size=64, shuffle=True, seed=0), epochs=args.epochs)
+    os.remove(os.path.join(args.out, "health.csv"))  # the page shows the picture only
     classes = list(test.classes)
     image, label = next(i for i in (test[k] for k in range(len(test))) if i[1] == 9)  # a boot
     result = st.diagnostics.explain(model, image, args.out, classes=classes, mean=mean, std=std)
     print(f"true class {classes[label]}, predicted {classes[result['prediction']]}")
     for key in ("features", "filters", "saliency", "cam"):
         print(f"  {key}: {os.path.relpath(result[key])}")
+    print(f"  health: {os.path.relpath(os.path.join(args.out, 'health.png'))} "
+          f"({len(health.records)} records, {len(health.warnings)} warnings)")
     for name, shape, batch in (("lenet5", (1, 28, 28), 256), ("resnet20", (3, 32, 32), 128)):
         print(f"\nst.plan(st.models.{name}(), {shape}, {batch}, optimizer='sgd_momentum')")
         print(st.plan(getattr(st.models, name)(), shape, batch, optimizer="sgd_momentum"))

@@ -302,6 +302,9 @@ def command_train(args):
         raise UsageError("--epochs must be >= 0, --batch-size >= 1, --lr > 0, --workers >= 0")
     if args.profile < 0:
         raise UsageError(f"--profile must be >= 0 (training steps to profile), got {args.profile}")
+    if args.health < 0:
+        raise UsageError(f"--health must be >= 0 (steps between layer-health records), got "
+                         f"{args.health}")
     if args.model not in _model_names():
         raise UsageError(f"unknown model {args.model!r}; `striate models` lists the zoo")
     if args.threads:
@@ -360,6 +363,10 @@ def command_train(args):
         from .train import ProfileSteps
 
         callbacks.append(ProfileSteps(out, steps=args.profile, warmup=PROFILE_WARMUP_STEPS))
+    if args.health:
+        from .diagnostics import LayerHealth
+
+        callbacks.append(LayerHealth(every=args.health, out_dir=out))
     trainer = Trainer(model, optimizer, loss, scheduler=scheduler, scheduler_interval=interval,
                       metrics=("accuracy", "top5") if len(classes) > 5 else ("accuracy",),
                       callbacks=callbacks,
@@ -407,13 +414,13 @@ def command_train(args):
 _RECORDED_ARGUMENTS = ("model", "dataset", "image_size", "epochs", "batch_size", "optimizer", "lr",
                        "momentum", "nesterov", "weight_decay", "label_smoothing", "schedule",
                        "augment", "workers", "threads", "seed", "quiet", "profile",
-                       "min_accuracy", "data_dir", "device")
+                       "min_accuracy", "data_dir", "device", "health")
 # Arguments that do not change what is computed (threads, workers: batches are identical for any
 # count) or only what is reported.
 # A run may also continue on another device (--device): the same computation, up to the last bits
 # of the floating-point sums.
 _RESUME_OVERRIDABLE = ("workers", "threads", "quiet", "profile", "min_accuracy", "data_dir",
-                       "device")
+                       "device", "health")
 
 
 def _option(name):
@@ -819,6 +826,11 @@ def build_parser():
                        help="data-parallel over the processes of `striate run --nproc N -- ...` "
                             "or mpirun (MPI on CPUs; NCCL with --device cuda, one GPU per "
                             "process); --batch-size is per process; rank 0 writes")
+    train.add_argument("--health", type=int, default=0, metavar="N",
+                       help="every N steps record each layer's output mean/std, dead-ReLU "
+                            "fraction, gradient norm and update/weight ratio: health.csv and "
+                            "health.png in the run folder, and warnings when a ratio leaves "
+                            "[1e-4, 1e-1] or a ReLU is over 90%% dead")
     train.add_argument("--profile", type=int, default=0, metavar="N",
                        help=f"profile N training steps after {PROFILE_WARMUP_STEPS} warm-up steps: "
                             "profile.json (Chrome trace) and profile.txt (top ops) in the run "
@@ -1004,6 +1016,9 @@ def main(argv=None):
     except UsageError as error:
         print(f"striate: error: {error}", file=sys.stderr)
         return 2
+    except FloatingPointError as error:  # training diverged: the Trainer's message, one line
+        print(f"striate: error: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("striate: interrupted", file=sys.stderr)
         return 130
