@@ -36,6 +36,19 @@ def test_inventory_is_not_empty():
     assert len({id(e.obj) for e in ENTRIES}) == len(ENTRIES)
 
 
+def test_every_name_has_a_kind():
+    kinds = {e.name: e.kind for e in ENTRIES}
+    assert set(kinds.values()) <= set(doc_inventory.KINDS)
+    assert kinds["striate.nn.Conv2d"] == "class"
+    assert kinds["striate.nn.functional.conv2d"] == "function"
+    assert kinds["striate.nn.Module.parameters"] == "method"  # C++-bound
+    assert kinds["striate.optim.Optimizer.step"] == "method"  # Python
+    assert kinds["striate.Tensor.shape"] == "property"
+    required = {e.name for e in ENTRIES if e.example_required}
+    assert "striate.nn.Conv2d" in required and "striate.Tensor.shape" not in required
+    assert required == {e.name for e in ENTRIES if e.kind != "property"}
+
+
 def test_docstring_coverage_floor():
     missing = [e.name for e in ENTRIES if not e.has_docstring]
     coverage = 1 - len(missing) / len(ENTRIES)
