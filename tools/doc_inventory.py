@@ -15,12 +15,23 @@ PUBLIC_MODULES order, which lists the specific modules before the package ``stri
 so ``striate.relu`` is documented as ``striate.nn.functional.relu`` and
 ``striate.data.loader.DataLoader`` as ``striate.data.DataLoader``.
 
+Each name has a kind: ``class``, ``function`` (a module-level function, Python or C++-bound),
+``method`` (a class's method, static method or class method, Python or C++-bound) or ``property``
+(a class's property or data attribute, Python or C++-bound, static ones included).
+
 A docstring counts when it has text beyond pybind11's generated signature lines; an example counts
 when the docstring has an ``Example:`` (or ``Examples:``) section with at least one ``>>>`` line.
 
+The rule (issue 18, tests/test_docstrings.py): every public name has a docstring, and every class,
+function and method (C++-bound ones included) also has a runnable example. A property or data
+attribute needs no example of its own: it is documented by its docstring and shown by its
+class's example. ``Entry.example_required`` says which names need one; ``--missing-example``
+lists only those.
+
     python3 tools/doc_inventory.py                      # per-module coverage table
     python3 tools/doc_inventory.py --missing striate.nn  # public names under striate.nn lacking one
-    python3 tools/doc_inventory.py --missing-example striate.optim
+    python3 tools/doc_inventory.py --missing-example striate.optim  # classes/functions/methods
+    python3 tools/doc_inventory.py --all                # every name: D(ocstring) E(xample) kind
 """
 
 import argparse
@@ -74,11 +85,22 @@ PUBLIC_MODULES = [
 _BUILTIN_MODULES = {"builtins", "pybind11_builtins", "collections.abc", "_collections_abc"}
 
 
+# The kinds of public names; an example is required for these (not for "property").
+KINDS = ("class", "function", "method", "property")
+EXAMPLE_REQUIRED_KINDS = frozenset({"class", "function", "method"})
+
+
 class Entry(NamedTuple):
     name: str  # qualified: "striate.nn.Conv2d", "striate.nn.Module.parameters"
     obj: object
     has_docstring: bool
     has_example: bool
+    kind: str = "function"  # one of KINDS
+
+    @property
+    def example_required(self):
+        """Whether the rule asks this name for an example (classes, functions, methods)."""
+        return self.kind in EXAMPLE_REQUIRED_KINDS
 
 
 # pybind11 writes "name(arg: type, ...) -> type" (one per overload, numbered) before any text.
@@ -181,6 +203,17 @@ def _member_kind(value):
     return None
 
 
+def member_kind(member):
+    """'class', 'method' or 'property' for a class member as _class_members returns it."""
+    if isinstance(member, type) and type(member).__name__ != "pybind11_static_property" \
+            and not issubclass(type(member), property):
+        return "class"  # a nested class
+    if isinstance(member, property) or type(member).__name__ in (
+            "getset_descriptor", "member_descriptor", "pybind11_static_property"):
+        return "property"  # pybind11's static properties subclass property
+    return "method"
+
+
 def _unwrap(member):
     if isinstance(member, (staticmethod, classmethod)):
         return member.__func__
@@ -239,7 +272,8 @@ def inventory():
     public_classes = {id(obj) for _, obj in top if isinstance(obj, type)}
     entries = []
     for qualname, obj in top:
-        entries.append(Entry(qualname, obj, has_docstring(obj), has_example(obj)))
+        kind = "class" if isinstance(obj, type) else "function"
+        entries.append(Entry(qualname, obj, has_docstring(obj), has_example(obj), kind))
         if not isinstance(obj, type):
             continue
         for name, member in _class_members(obj, public_classes):
@@ -248,7 +282,7 @@ def inventory():
                 continue
             seen.add(id(target))
             entries.append(Entry(f"{qualname}.{name}", member, has_docstring(member),
-                                 has_example(member)))
+                                 has_example(member), member_kind(member)))
     return entries
 
 
@@ -263,15 +297,17 @@ def module_of(entry_name, modules=None):
 
 
 def coverage(entries=None):
-    """{module: (names, with docstring, with example)} over the inventory."""
+    """{module: (names, with docstring, names requiring an example, those with one)} over the
+    inventory."""
     entries = inventory() if entries is None else entries
     modules = [n for n, _ in public_modules()]
-    table = {m: [0, 0, 0] for m in modules}
+    table = {m: [0, 0, 0, 0] for m in modules}
     for e in entries:
         row = table[module_of(e.name, modules)]
         row[0] += 1
         row[1] += e.has_docstring
-        row[2] += e.has_example
+        row[2] += e.example_required
+        row[3] += e.example_required and e.has_example
     return {m: tuple(v) for m, v in table.items() if v[0]}
 
 
@@ -279,12 +315,18 @@ def _under(name, prefix):
     return name == prefix or name.startswith(prefix + ".")
 
 
+def _row(label, width, n, d, r, x):
+    share = f"{x / r:4.0%}" if r else "   -"
+    return f"{label:<{width}}  {n:5d}  {d:5d} {d / n:4.0%}  {x:5d}/{r:<5d} {share}"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--missing", metavar="PREFIX",
                         help="list the public names under PREFIX that have no docstring")
     parser.add_argument("--missing-example", metavar="PREFIX",
-                        help="list the public names under PREFIX whose docstring has no example")
+                        help="list the classes, functions and methods under PREFIX whose "
+                        "docstring has no example (properties need none)")
     parser.add_argument("--all", action="store_true", help="list every public name with its marks")
     args = parser.parse_args(argv)
     entries = inventory()
@@ -293,24 +335,26 @@ def main(argv=None):
         for e in entries:
             if not _under(e.name, prefix):
                 continue
-            lacking = not e.has_docstring if args.missing else not e.has_example
+            if args.missing:
+                lacking = not e.has_docstring
+            else:
+                lacking = e.example_required and not e.has_example
             if lacking:
                 print(e.name)
         return 0
     if args.all:
         for e in entries:
             marks = ("D" if e.has_docstring else "-") + ("E" if e.has_example else "-")
-            print(f"{marks} {e.name}")
+            print(f"{marks} {e.kind:<8} {e.name}")
         return 0
     table = coverage(entries)
     width = max(len(m) for m in table)
-    print(f"{'module':<{width}}  names  docstring  example")
-    totals = [0, 0, 0]
-    for m, (n, d, x) in table.items():
-        print(f"{m:<{width}}  {n:5d}  {d:5d} {d / n:4.0%}  {x:5d} {x / n:4.0%}")
-        totals = [totals[0] + n, totals[1] + d, totals[2] + x]
-    n, d, x = totals
-    print(f"{'total':<{width}}  {n:5d}  {d:5d} {d / n:4.0%}  {x:5d} {x / n:4.0%}")
+    print(f"{'module':<{width}}  names  docstring   example (of classes/functions/methods)")
+    totals = [0, 0, 0, 0]
+    for m, row in table.items():
+        print(_row(m, width, *row))
+        totals = [t + v for t, v in zip(totals, row)]
+    print(_row("total", width, *totals))
     return 0
 
 

@@ -124,7 +124,14 @@ from .amp import autocast, get_autocast_dtype, is_autocast_enabled  # noqa: E402
 
 def promote_types(type1, type2):
     """The smallest dtype both convert to (torch.promote_types); float16 with bfloat16 gives
-    float32."""
+    float32.
+
+    Example:
+        >>> st.promote_types(st.int64, st.float32)
+        striate.float32
+        >>> st.promote_types(st.float16, st.bfloat16)
+        striate.float32
+    """
     return _C._amp.promote_types(type1, type2)
 
 
@@ -142,7 +149,14 @@ def _number_dtype(value):
 
 def result_type(tensor1, tensor2):
     """The dtype an arithmetic op on the two operands returns (torch.result_type): a 0-dim tensor or
-    a Python number widens a dimensioned tensor only across categories (bool < integer < float)."""
+    a Python number widens a dimensioned tensor only across categories (bool < integer < float).
+
+    Example:
+        >>> st.result_type(st.tensor([1, 2]), 2.5)
+        striate.float32
+        >>> st.result_type(st.tensor([1.0]), st.tensor([1], dtype=st.float64))
+        striate.float64
+    """
     if isinstance(tensor1, Tensor) and isinstance(tensor2, Tensor):
         return _C._amp.result_type_tensors(tensor1, tensor2)
     if not isinstance(tensor1, Tensor) and not isinstance(tensor2, Tensor):

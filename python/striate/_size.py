@@ -65,7 +65,14 @@ class Size(tuple):
     __rmul__ = __mul__
 
     def numel(self):
-        """The number of elements of a tensor of this shape (1 for a 0-d shape)."""
+        """The number of elements of a tensor of this shape (1 for a 0-d shape).
+
+        Example:
+            >>> st.Size([2, 3, 4]).numel()
+            24
+            >>> st.zeros(5, 6).shape.numel()
+            30
+        """
         total = 1
         for value in self:
             total *= value

@@ -221,7 +221,20 @@ def _non_blocking(args, kwargs):
 @_method
 def to(self, *args, **kwargs):
     """to(dtype), to(device), to(device, dtype), to(other_tensor); copy=True always returns a new
-    tensor, otherwise self comes back when nothing changes."""
+    tensor, otherwise self comes back when nothing changes.
+
+    Example:
+        >>> x = st.tensor([1, 2, 3])
+        >>> x.to(st.float32)
+        tensor([1., 2., 3.])
+        >>> x.to("cpu") is x
+        True
+        >>> x.to(st.float64, copy=True).dtype
+        striate.float64
+        >>> y = st.zeros(2, dtype=st.float64)
+        >>> x.to(y).dtype
+        striate.float64
+    """
     device, dtype, copy = _to_arguments("to", args, kwargs)
     out = self
     if device is not None:
@@ -246,7 +259,17 @@ _TYPE_NAMES = {
 
 def _type(self, dtype=None, non_blocking=False):
     """type() names the tensor type as PyTorch does ('striate.FloatTensor'); type(dtype) casts (a
-    dtype, or a type name such as 'striate.DoubleTensor' / 'torch.DoubleTensor')."""
+    dtype, or a type name such as 'striate.DoubleTensor' / 'torch.DoubleTensor').
+
+    Example:
+        >>> x = st.tensor([1.5, 2.5])
+        >>> x.type()
+        'striate.FloatTensor'
+        >>> x.type(st.int64)
+        tensor([1, 2])
+        >>> x.type("torch.DoubleTensor").dtype
+        striate.float64
+    """
     if dtype is None:
         return f"striate.{_TYPE_NAMES[str(self.dtype).split('.')[-1]]}"
     if isinstance(dtype, str):
@@ -327,7 +350,14 @@ def cuda(self, device=None, non_blocking=False):
 def record_stream(self, stream):
     """Marks this CUDA tensor's memory as used by `stream` (a striate.cuda.Stream): when the
     tensor is freed, the caching allocator reuses the memory only after that stream has passed
-    the free point (torch's Tensor.record_stream)."""
+    the free point (torch's Tensor.record_stream).
+
+    Example:
+        >>> if st.cuda.is_available():
+        ...     x = st.ones(1024, device="cuda")
+        ...     s = st.cuda.Stream()
+        ...     x.record_stream(s)
+    """
     _C._cuda.record_stream(self, stream.cuda_stream)
 
 

@@ -804,7 +804,15 @@ Tensor.nbytes = property(lambda self: self.numel() * self.element_size(),
 
 @_method("uniform_")
 def _uniform_(self, a=0.0, b=1.0, *, generator=None):
-    """Fills self in place with draws from U(a, b) (outside autograd, as torch's init does)."""
+    """Fills self in place with draws from U(a, b) (outside autograd, as torch's init does).
+
+    Example:
+        >>> w = st.empty(2, 3).uniform_(-1.0, 1.0)
+        >>> w.shape
+        striate.Size([2, 3])
+        >>> bool(((w >= -1.0) & (w < 1.0)).all())
+        True
+    """
     st = _st()
     if not self.is_floating_point():
         raise TypeError(f"uniform_: expected a floating-point tensor, got {self.dtype}")
@@ -816,7 +824,13 @@ def _uniform_(self, a=0.0, b=1.0, *, generator=None):
 
 @_method("normal_")
 def _normal_(self, mean=0.0, std=1.0, *, generator=None):
-    """Fills self in place with draws from N(mean, std^2) (outside autograd)."""
+    """Fills self in place with draws from N(mean, std^2) (outside autograd).
+
+    Example:
+        >>> w = st.empty(1000).normal_(mean=2.0, std=0.5)
+        >>> round(w.mean().item(), 1), round(w.std().item(), 1)
+        (2.0, 0.5)
+    """
     st = _st()
     if not self.is_floating_point():
         raise TypeError(f"normal_: expected a floating-point tensor, got {self.dtype}")

@@ -52,7 +52,21 @@ def _order_descending(input, dim):
 
 @_method()
 def sort(input, dim=-1, descending=False, stable=False):
-    """(values, indices) of input sorted along dim. striate's sort is always stable."""
+    """(values, indices) of input sorted along dim. striate's sort is always stable.
+
+    Example:
+        >>> x = st.tensor([[3.0, 1.0, 2.0], [0.5, -1.0, 4.0]])
+        >>> values, indices = st.sort(x)
+        >>> values
+        tensor([[ 1.0000,  2.0000,  3.0000],
+                [-1.0000,  0.5000,  4.0000]])
+        >>> indices
+        tensor([[1, 2, 0],
+                [1, 0, 2]])
+        >>> x.sort(dim=0, descending=True).values
+        tensor([[ 3.0000,  1.0000,  4.0000],
+                [ 0.5000, -1.0000,  2.0000]])
+    """
     input = _tensor(input, "sort")
     if input.dim() == 0:
         _dim(dim, 0, "sort")
@@ -65,14 +79,29 @@ def sort(input, dim=-1, descending=False, stable=False):
 
 @_method()
 def argsort(input, dim=-1, descending=False, stable=False):
-    """The indices that sort input along dim (int64)."""
+    """The indices that sort input along dim (int64).
+
+    Example:
+        >>> st.argsort(st.tensor([3.0, 1.0, 2.0]))
+        tensor([1, 2, 0])
+        >>> st.tensor([3, 1, 2]).argsort(descending=True)
+        tensor([0, 2, 1])
+    """
     return sort(input, dim, descending, stable).indices
 
 
 @_method()
 def topk(input, k, dim=None, largest=True, sorted=True):
     """(values, indices) of the k largest (or smallest) elements along dim (default: the last),
-    in sorted order."""
+    in sorted order.
+
+    Example:
+        >>> x = st.tensor([1.0, 5.0, 3.0, 4.0])
+        >>> st.topk(x, 2)
+        topk(values=tensor([5., 4.]), indices=tensor([1, 3]))
+        >>> x.topk(2, largest=False).indices
+        tensor([0, 2])
+    """
     input = _tensor(input, "topk")
     k = _int(k, "topk", "k")
     dim = -1 if dim is None else dim
@@ -157,7 +186,18 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     """A copy of input with the values of src (or the scalar value) written at index along dim:
     out[i][index[i][j]][k] = src[i][j][k] for dim 1. reduce='add' adds instead (torch's
     scatter_add); with repeated indices and no reduce, torch leaves the winner unspecified and
-    striate writes their sum."""
+    striate writes their sum.
+
+    Example:
+        >>> index = st.tensor([[0, 2], [1, 0]])
+        >>> src = st.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> st.scatter(st.zeros(2, 3), 1, index, src)
+        tensor([[1., 0., 2.],
+                [4., 3., 0.]])
+        >>> st.scatter(st.zeros(2, 3), 1, index, value=9.0)
+        tensor([[9., 0., 9.],
+                [9., 9., 0.]])
+    """
     input = _tensor(input, "scatter")
     if (src is None) == (value is None):
         if isinstance(src, (int, float, builtins.bool)) and value is None:
@@ -175,32 +215,69 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
 
 @_method("scatter")
 def _scatter_method(self, dim, index, src=None, *, value=None, reduce=None):
-    """A copy of self with src (or value) written at index along dim (see striate.scatter)."""
+    """A copy of self with src (or value) written at index along dim (see striate.scatter).
+
+    Example:
+        >>> x = st.zeros(2, 3)
+        >>> x.scatter(1, st.tensor([[2], [0]]), st.tensor([[1.0], [2.0]]))
+        tensor([[0., 0., 1.],
+                [2., 0., 0.]])
+    """
     return scatter(self, dim, index, src, value=value, reduce=reduce)
 
 
 @_method("scatter_")
 def _scatter_(self, dim, index, src=None, *, value=None, reduce=None):
-    """In place: scatter's result written into self."""
+    """In place: scatter's result written into self.
+
+    Example:
+        >>> x = st.zeros(3)
+        >>> x.scatter_(0, st.tensor([2, 0]), st.tensor([5.0, 7.0]))
+        tensor([7., 0., 5.])
+        >>> x
+        tensor([7., 0., 5.])
+    """
     return self.copy_(scatter(self, dim, index, src, value=value, reduce=reduce))
 
 
 @_method("scatter_add")
 def _scatter_add(self, dim, index, src):
-    """A copy of self with src added at index along dim (repeated indices all add)."""
+    """A copy of self with src added at index along dim (repeated indices all add).
+
+    Example:
+        >>> counts = st.zeros(3)
+        >>> counts.scatter_add(0, st.tensor([0, 2, 2, 2]), st.ones(4))
+        tensor([1., 0., 3.])
+    """
     return scatter(self, dim, index, src, reduce="add")
 
 
 @_method("scatter_add_")
 def _scatter_add_(self, dim, index, src):
-    """In place: self[index[i][j]][j] += src[i][j] along dim (repeated indices all add)."""
+    """In place: self[index[i][j]][j] += src[i][j] along dim (repeated indices all add).
+
+    Example:
+        >>> x = st.zeros(2, 2)
+        >>> x.scatter_add_(0, st.tensor([[1, 1], [1, 0]]), st.ones(2, 2))
+        tensor([[0., 1.],
+                [2., 1.]])
+    """
     return self.copy_(scatter(self, dim, index, src, reduce="add"))
 
 
 @_method()
 def nonzero(input, *, as_tuple=False):
     """The indices of the nonzero elements: (count, dims) int64, or a tuple of one index tensor
-    per dim with as_tuple=True."""
+    per dim with as_tuple=True.
+
+    Example:
+        >>> x = st.tensor([[0.0, 1.5], [2.0, 0.0]])
+        >>> st.nonzero(x)
+        tensor([[0, 1],
+                [1, 0]])
+        >>> x.nonzero(as_tuple=True)
+        (tensor([0, 1]), tensor([1, 0]))
+    """
     input = _tensor(input, "nonzero")
     values = _host(input)
     found = np.nonzero(np.atleast_1d(values))
@@ -214,7 +291,17 @@ def nonzero(input, *, as_tuple=False):
 @_method()
 def roll(input, shifts, dims=None):
     """input rolled by shifts along dims (elements leaving one end enter at the other); without
-    dims, the flattened input rolls and keeps its shape."""
+    dims, the flattened input rolls and keeps its shape.
+
+    Example:
+        >>> x = st.arange(6).reshape(2, 3)
+        >>> st.roll(x, 1, dims=1)
+        tensor([[2, 0, 1],
+                [5, 3, 4]])
+        >>> x.roll(1)
+        tensor([[5, 0, 1],
+                [2, 3, 4]])
+    """
     input = _tensor(input, "roll")
     shifts = [shifts] if isinstance(shifts, int) else list(shifts)
     if dims is None:
@@ -237,7 +324,16 @@ def roll(input, shifts, dims=None):
 
 @_method()
 def repeat_interleave(input, repeats, dim=None, *, output_size=None):
-    """Each element (or slice along dim) repeated repeats times (an int, or one count each)."""
+    """Each element (or slice along dim) repeated repeats times (an int, or one count each).
+
+    Example:
+        >>> st.repeat_interleave(st.tensor([1, 2]), 2)
+        tensor([1, 1, 2, 2])
+        >>> st.tensor([[1, 2], [3, 4]]).repeat_interleave(st.tensor([1, 2]), dim=0)
+        tensor([[1, 2],
+                [3, 4],
+                [3, 4]])
+    """
     input = _tensor(input, "repeat_interleave")
     if dim is None:
         input, d = input.reshape([-1]), 0
@@ -262,7 +358,15 @@ def repeat_interleave(input, repeats, dim=None, *, output_size=None):
 @_method()
 def diag(input, diagonal=0):
     """The diagonal of a 2-D input (above it for diagonal > 0, below for < 0) as 1-D, or a 1-D
-    input as the diagonal of a square 2-D tensor."""
+    input as the diagonal of a square 2-D tensor.
+
+    Example:
+        >>> st.diag(st.tensor([1.0, 2.0]))
+        tensor([[1., 0.],
+                [0., 2.]])
+        >>> st.diag(st.arange(9).reshape(3, 3), 1)
+        tensor([1, 5])
+    """
     input = _tensor(input, "diag")
     k = _int(diagonal, "diag", "diagonal")
     if input.dim() == 1:

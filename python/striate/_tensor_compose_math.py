@@ -74,25 +74,47 @@ def _round_half_even(x):
 
 @_method()
 def trunc(input):
-    """input rounded toward zero."""
+    """input rounded toward zero.
+
+    Example:
+        >>> st.trunc(st.tensor([-1.7, -0.5, 0.5, 1.7]))
+        tensor([-1.,  0.,  0.,  1.])
+    """
     return _rounded(input, "trunc", _trunc_values)
 
 
 @_method()
 def floor(input):
-    """The largest integer <= each element."""
+    """The largest integer <= each element.
+
+    Example:
+        >>> st.floor(st.tensor([-1.5, -0.5, 0.5, 1.5]))
+        tensor([-2., -1.,  0.,  1.])
+    """
     return _rounded(input, "floor", _floor_values)
 
 
 @_method()
 def ceil(input):
-    """The smallest integer >= each element."""
+    """The smallest integer >= each element.
+
+    Example:
+        >>> st.tensor([-1.5, -0.5, 0.5, 1.5]).ceil()
+        tensor([-1.,  0.,  1.,  2.])
+    """
     return _rounded(input, "ceil", _ceil_values)
 
 
 @_method()
 def round(input, *, decimals=0):
-    """input rounded to `decimals` decimal places, halves to even (torch's rule)."""
+    """input rounded to `decimals` decimal places, halves to even (torch's rule).
+
+    Example:
+        >>> st.round(st.tensor([0.5, 1.5, 2.5, -0.5]))
+        tensor([0., 2., 2., 0.])
+        >>> st.round(st.tensor([1.2345, 2.3456]), decimals=2)
+        tensor([1.2300, 2.3500])
+    """
     decimals = _int(decimals, "round", "decimals")
     if decimals == 0:
         return _rounded(input, "round", _round_half_even)
@@ -103,7 +125,12 @@ def round(input, *, decimals=0):
 @_method()
 def log1p(input):
     """log(1 + input), accurate for tiny inputs: log(u) * x / (u - 1) with u = 1 + x (exact
-    where u rounds to 1, where log1p(x) = x)."""
+    where u rounds to 1, where log1p(x) = x).
+
+    Example:
+        >>> st.log1p(st.tensor([0.0, 1e-10, 1.0]))
+        tensor([0.0000e+00, 1.0000e-10, 6.9315e-01])
+    """
     x = _floating(input, "log1p")
     u = x + 1
     rounded_to_one = u == 1
@@ -113,14 +140,28 @@ def log1p(input):
 
 @_method()
 def rsqrt(input):
-    """1 / sqrt(input)."""
+    """1 / sqrt(input).
+
+    Example:
+        >>> st.rsqrt(st.tensor([1.0, 4.0, 16.0]))
+        tensor([1.0000, 0.5000, 0.2500])
+    """
     return _floating(input, "rsqrt").pow(-0.5)
 
 
 @_method()
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """|input - other| <= atol + rtol * |other| elementwise (infinities equal only themselves;
-    NaN equals NaN only with equal_nan)."""
+    NaN equals NaN only with equal_nan).
+
+    Example:
+        >>> a = st.tensor([1.0, 2.0, float("nan")])
+        >>> b = st.tensor([1.0 + 1e-7, 2.1, float("nan")])
+        >>> st.isclose(a, b)
+        tensor([True, False, False])
+        >>> st.isclose(a, b, equal_nan=True)
+        tensor([True, False, True])
+    """
     input = _tensor(input, "isclose")
     other = _tensor(other, "isclose", "other")
     if input.dtype != other.dtype:
@@ -143,7 +184,14 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 @_method()
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """Whether every element of input is close to other's (isclose, then all): a bool."""
+    """Whether every element of input is close to other's (isclose, then all): a bool.
+
+    Example:
+        >>> st.allclose(st.tensor([1.0, 2.0]), st.tensor([1.0, 2.0 + 1e-6]))
+        True
+        >>> st.allclose(st.tensor([1.0]), st.tensor([1.1]), atol=0.2)
+        True
+    """
     return builtins.bool(isclose(input, other, rtol, atol, equal_nan).all().item())
 
 
@@ -161,7 +209,17 @@ def _product_along_last(x):
 
 @_method()
 def prod(input, dim=None, keepdim=False, *, dtype=None):
-    """The product of all elements, or along dim (keepdim keeps it with size 1)."""
+    """The product of all elements, or along dim (keepdim keeps it with size 1).
+
+    Example:
+        >>> x = st.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> st.prod(x)
+        tensor(24.)
+        >>> x.prod(dim=0)
+        tensor([3., 8.])
+        >>> x.prod(1, keepdim=True).shape
+        striate.Size([2, 1])
+    """
     input = _tensor(input, "prod")
     if dtype is not None:
         input = input.to(dtype)
@@ -184,7 +242,15 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 
 @_method()
 def cumsum(input, dim, *, dtype=None):
-    """Running sums along dim (a Hillis-Steele scan: log2(n) shifted additions)."""
+    """Running sums along dim (a Hillis-Steele scan: log2(n) shifted additions).
+
+    Example:
+        >>> st.cumsum(st.tensor([1, 2, 3, 4]), dim=0)
+        tensor([ 1,  3,  6, 10])
+        >>> st.tensor([[1.0, 2.0], [3.0, 4.0]]).cumsum(1)
+        tensor([[1., 3.],
+                [3., 7.]])
+    """
     input = _tensor(input, "cumsum")
     if dtype is not None:
         input = input.to(dtype)
@@ -210,7 +276,19 @@ def cumsum(input, dim, *, dtype=None):
 @_method()
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     """The vector p-norm of all elements or along dim(s): 'fro' and 2 (Euclidean), 1, inf, -inf,
-    0 (count of nonzeros) or any other number (sum |x|^p)^(1/p)."""
+    0 (count of nonzeros) or any other number (sum |x|^p)^(1/p).
+
+    Example:
+        >>> x = st.tensor([[3.0, 4.0], [-6.0, 8.0]])
+        >>> st.norm(x[0])
+        tensor(5.)
+        >>> x.norm(dim=1)
+        tensor([ 5., 10.])
+        >>> st.norm(x, p=1, dim=0)
+        tensor([ 9., 12.])
+        >>> st.norm(x, p=float("inf"))
+        tensor(8.)
+    """
     input = _floating(input, "norm")
     if dtype is not None:
         input = input.to(dtype)

@@ -326,6 +326,21 @@ class FunctionCtx:
 
         Raises:
             TypeError: An argument is neither a Tensor nor None.
+
+        Example:
+            >>> class Cube(st.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         ctx.save_for_backward(x)
+            ...         return x ** 3
+            ...     @staticmethod
+            ...     def backward(ctx, grad):
+            ...         (x,) = ctx.saved_tensors
+            ...         return 3 * x ** 2 * grad
+            >>> x = st.tensor([2.0], requires_grad=True)
+            >>> Cube.apply(x).backward()
+            >>> x.grad
+            tensor([12.])
         """
         for t in tensors:
             if t is not None and not isinstance(t, Tensor):
@@ -338,6 +353,26 @@ class FunctionCtx:
 
         Args:
             *tensors (Tensor): Outputs of this forward.
+
+        Example:
+            >>> class SortWithIndices(st.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         values, indices = x.sort()
+            ...         ctx.mark_non_differentiable(indices)
+            ...         ctx.save_for_backward(indices)
+            ...         return values, indices
+            ...     @staticmethod
+            ...     def backward(ctx, grad_values, grad_indices):
+            ...         (indices,) = ctx.saved_tensors
+            ...         return st.zeros_like(grad_values).scatter(0, indices, grad_values)
+            >>> x = st.tensor([3.0, 1.0, 2.0], requires_grad=True)
+            >>> values, indices = SortWithIndices.apply(x)
+            >>> indices.requires_grad
+            False
+            >>> (values * st.tensor([1.0, 2.0, 3.0])).sum().backward()
+            >>> x.grad
+            tensor([3., 1., 2.])
         """
         self._non_differentiable.update(id(t) for t in tensors)
 
@@ -346,6 +381,23 @@ class FunctionCtx:
 
         Args:
             value (bool): True (the default behaviour) for zeros, False for None.
+
+        Example:
+            >>> class Pair(st.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         ctx.set_materialize_grads(False)
+            ...         return x * 2, x * 3
+            ...     @staticmethod
+            ...     def backward(ctx, grad_a, grad_b):
+            ...         print("grad_b is None:", grad_b is None)
+            ...         return grad_a * 2
+            >>> x = st.ones(2, requires_grad=True)
+            >>> a, b = Pair.apply(x)
+            >>> a.sum().backward()
+            grad_b is None: True
+            >>> x.grad
+            tensor([2., 2.])
         """
         self.materialize_grads = bool(value)
 
@@ -397,6 +449,17 @@ class Function:
 
         Returns:
             Tensor or tuple of Tensor: The outputs.
+
+        Example:
+            >>> class AddOne(st.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         return x + 1
+            ...     @staticmethod
+            ...     def backward(ctx, grad):
+            ...         return grad
+            >>> AddOne.apply(st.zeros(2))
+            tensor([1., 1.])
         """
         raise NotImplementedError("Function.forward: subclasses define forward(ctx, *args)")
 
@@ -411,6 +474,22 @@ class Function:
         Returns:
             Tensor or tuple: One gradient (or None) per argument of forward, each of its
             argument's shape.
+
+        Example:
+            >>> class Clip(st.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x, limit):
+            ...         ctx.save_for_backward(x)
+            ...         ctx.limit = limit
+            ...         return x.clamp(-limit, limit)
+            ...     @staticmethod
+            ...     def backward(ctx, grad):
+            ...         (x,) = ctx.saved_tensors
+            ...         return grad * (x.abs() <= ctx.limit).to(grad.dtype), None
+            >>> x = st.tensor([-2.0, 0.5, 3.0], requires_grad=True)
+            >>> Clip.apply(x, 1.0).sum().backward()
+            >>> x.grad
+            tensor([0., 1., 0.])
         """
         raise NotImplementedError("Function.backward: subclasses define backward(ctx, *grads)")
 
@@ -428,6 +507,22 @@ class Function:
             TypeError: forward returned something other than tensors, or backward returned a
                 gradient that is not a tensor.
             ValueError: backward returned too few gradients or one of the wrong shape.
+
+        Example:
+            >>> class Double(st.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         return x * 2
+            ...     @staticmethod
+            ...     def backward(ctx, grad):
+            ...         return grad * 2
+            >>> x = st.ones(3, requires_grad=True)
+            >>> y = Double.apply(x)
+            >>> y.requires_grad
+            True
+            >>> y.sum().backward()
+            >>> x.grad
+            tensor([2., 2., 2.])
         """
         name = cls.__name__
         ctx = FunctionCtx()

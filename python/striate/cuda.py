@@ -319,23 +319,70 @@ class Stream:
         return _C.device(f"cuda:{self.device_index}")
 
     def query(self):
-        """True when everything queued on the stream has finished."""
+        """True when everything queued on the stream has finished.
+
+        Example:
+            >>> if st.cuda.is_available():
+            ...     s = st.cuda.Stream()
+            ...     with st.cuda.stream(s):
+            ...         y = st.ones(1000, device="cuda") * 2
+            ...     while not s.query():
+            ...         pass
+        """
         return bool(_C._cuda.stream_query(self.cuda_stream))
 
     def synchronize(self):
-        """Waits until everything queued on the stream has finished."""
+        """Waits until everything queued on the stream has finished.
+
+        Example:
+            >>> if st.cuda.is_available():
+            ...     s = st.cuda.Stream()
+            ...     with st.cuda.stream(s):
+            ...         y = st.ones(1000, device="cuda") * 2
+            ...     s.synchronize()
+        """
         _C._cuda.stream_synchronize(self.cuda_stream)
 
     def wait_event(self, event):
-        """Makes later work on this stream wait for `event` (the host does not wait)."""
+        """Makes later work on this stream wait for `event` (the host does not wait).
+
+        Example:
+            >>> if st.cuda.is_available():
+            ...     producer, consumer = st.cuda.Stream(), st.cuda.Stream()
+            ...     with st.cuda.stream(producer):
+            ...         x = st.ones(1000, device="cuda") * 2
+            ...     ready = producer.record_event()
+            ...     consumer.wait_event(ready)
+            ...     with st.cuda.stream(consumer):
+            ...         y = x + 1
+        """
         _C._cuda.stream_wait_event(self.cuda_stream, event._handle)
 
     def wait_stream(self, other):
-        """Makes later work on this stream wait for what is queued on `other` now."""
+        """Makes later work on this stream wait for what is queued on `other` now.
+
+        Example:
+            >>> if st.cuda.is_available():
+            ...     side = st.cuda.Stream()
+            ...     x = st.ones(1000, device="cuda")
+            ...     side.wait_stream(st.cuda.current_stream())
+            ...     with st.cuda.stream(side):
+            ...         y = x * 2
+            ...     st.cuda.current_stream().wait_stream(side)
+        """
         self.wait_event(other.record_event())
 
     def record_event(self, event=None):
-        """Records `event` (a new one when None) on this stream; returns it."""
+        """Records `event` (a new one when None) on this stream; returns it.
+
+        Example:
+            >>> if st.cuda.is_available():
+            ...     s = st.cuda.Stream()
+            ...     with st.cuda.stream(s):
+            ...         y = st.ones(1000, device="cuda") * 2
+            ...     done = s.record_event()
+            ...     done.synchronize()
+        """
         event = Event() if event is None else event
         event.record(self)
         return event
@@ -389,26 +436,75 @@ class Event:
         self._recorded = False
 
     def record(self, stream=None):
-        """Records the event on `stream` (default: the current stream)."""
+        """Records the event on `stream` (default: the current stream).
+
+        Example:
+            >>> if st.cuda.is_available():
+            ...     start = st.cuda.Event(enable_timing=True)
+            ...     end = st.cuda.Event(enable_timing=True)
+            ...     start.record()
+            ...     y = st.ones(1000, device="cuda") * 2
+            ...     end.record()
+            ...     end.synchronize()
+        """
         stream = current_stream(self.device_index) if stream is None else stream
         _C._cuda.event_record(self._handle, stream.cuda_stream)
         self._recorded = True
 
     def query(self):
-        """True when the work before the event has finished (or it was never recorded)."""
+        """True when the work before the event has finished (or it was never recorded).
+
+        Example:
+            >>> if st.cuda.is_available():
+            ...     event = st.cuda.Event()
+            ...     y = st.ones(1000, device="cuda") * 2
+            ...     event.record()
+            ...     while not event.query():
+            ...         pass
+        """
         return bool(_C._cuda.event_query(self._handle))
 
     def synchronize(self):
-        """Waits until the work before the event has finished."""
+        """Waits until the work before the event has finished.
+
+        Example:
+            >>> if st.cuda.is_available():
+            ...     event = st.cuda.Event()
+            ...     y = st.ones(1000, device="cuda") * 2
+            ...     event.record()
+            ...     event.synchronize()
+        """
         _C._cuda.event_synchronize(self._handle)
 
     def wait(self, stream=None):
-        """Makes later work on `stream` (default: the current one) wait for this event."""
+        """Makes later work on `stream` (default: the current one) wait for this event.
+
+        Example:
+            >>> if st.cuda.is_available():
+            ...     side = st.cuda.Stream()
+            ...     x = st.ones(1000, device="cuda") * 2
+            ...     ready = st.cuda.Event()
+            ...     ready.record()
+            ...     ready.wait(side)
+            ...     with st.cuda.stream(side):
+            ...         y = x + 1
+        """
         stream = current_stream(self.device_index) if stream is None else stream
         stream.wait_event(self)
 
     def elapsed_time(self, end_event):
-        """Milliseconds between this event and end_event (both recorded with enable_timing)."""
+        """Milliseconds between this event and end_event (both recorded with enable_timing).
+
+        Example:
+            >>> if st.cuda.is_available():
+            ...     start = st.cuda.Event(enable_timing=True)
+            ...     end = st.cuda.Event(enable_timing=True)
+            ...     start.record()
+            ...     y = st.ones(1 << 20, device="cuda") * 2
+            ...     end.record()
+            ...     end.synchronize()
+            ...     milliseconds = start.elapsed_time(end)
+        """
         if not (self.enable_timing and end_event.enable_timing):
             raise ValueError("Event.elapsed_time: both events must be created with "
                              "enable_timing=True")
@@ -570,6 +666,16 @@ class CUDAGraph:
         Raises:
             RuntimeError: The graph holds a capture already.
             ValueError: ``stream`` is the default stream.
+
+        Example:
+            >>> if st.cuda.is_available():
+            ...     x = st.ones(4, device="cuda")
+            ...     g = st.cuda.CUDAGraph()
+            ...     g.capture_begin()
+            ...     y = x * 2
+            ...     g.capture_end()
+            ...     _ = x.fill_(3.0)
+            ...     g.replay()
         """
         if self._graph:
             raise RuntimeError("CUDAGraph.capture_begin: this graph holds a capture already")
@@ -591,6 +697,15 @@ class CUDAGraph:
 
         Raises:
             RuntimeError: :meth:`capture_begin` was not called.
+
+        Example:
+            >>> if st.cuda.is_available():
+            ...     x = st.ones(4, device="cuda")
+            ...     g = st.cuda.CUDAGraph()
+            ...     g.capture_begin()
+            ...     y = x + 1
+            ...     g.capture_end()
+            ...     g.replay()
         """
         if self._stream is None:
             raise RuntimeError("CUDAGraph.capture_end: capture_begin was not called")
@@ -600,21 +715,57 @@ class CUDAGraph:
             set_stream(self._previous)
 
     def replay(self):
-        """Queues the captured work on the current stream."""
+        """Queues the captured work on the current stream.
+
+        Example:
+            >>> if st.cuda.is_available():
+            ...     static_x = st.zeros(4, device="cuda")
+            ...     g = st.cuda.CUDAGraph()
+            ...     with st.cuda.graph(g):
+            ...         static_y = static_x * 2
+            ...     for value in (1.0, 2.0):
+            ...         _ = static_x.fill_(value)
+            ...         g.replay()
+        """
         if not self._graph:
             raise RuntimeError("CUDAGraph.replay: nothing was captured")
         stream = current_stream(self._stream.device_index)
         _C._cuda.graph_launch(self._graph, stream.cuda_stream)
 
     def reset(self):
-        """Destroys the captured graph (a new capture may follow)."""
+        """Destroys the captured graph (a new capture may follow).
+
+        Example:
+            >>> if st.cuda.is_available():
+            ...     x = st.ones(4, device="cuda")
+            ...     g = st.cuda.CUDAGraph()
+            ...     with st.cuda.graph(g):
+            ...         y = x * 2
+            ...     g.reset()
+            ...     with st.cuda.graph(g):
+            ...         y = x * 3
+            ...     g.replay()
+        """
         if self._graph:
             _C._cuda.graph_destroy(self._graph)
             self._graph = 0
 
     def pool(self):
         """The stream whose cached memory is this graph's pool (pass it to another graph's
-        capture_begin to share the pool, for graphs that replay in capture order)."""
+        capture_begin to share the pool, for graphs that replay in capture order).
+
+        Example:
+            >>> if st.cuda.is_available():
+            ...     x = st.ones(4, device="cuda")
+            ...     first, second = st.cuda.CUDAGraph(), st.cuda.CUDAGraph()
+            ...     with st.cuda.graph(first):
+            ...         y = x * 2
+            ...     second.capture_begin(first.pool())
+            ...     z = y + 1
+            ...     second.capture_end()
+            ...     first.replay()
+            ...     second.replay()
+        """
         return self._stream
 
     def __del__(self):
@@ -911,6 +1062,11 @@ def initial_seed():
 
     Returns:
         int: The seed.
+
+    Example:
+        >>> st.cuda.manual_seed(42)
+        >>> st.cuda.initial_seed()
+        42
     """
     return _seed
 
@@ -918,7 +1074,16 @@ def initial_seed():
 def get_rng_state(device="cuda"):
     """The Philox generator state of a CUDA device as a uint8 tensor of 16 bytes (the seed and
     the counter offset, little-endian), as torch.cuda.get_rng_state returns; kept without a GPU
-    too. set_rng_state(state, device) restores it, so the next draws repeat."""
+    too. set_rng_state(state, device) restores it, so the next draws repeat.
+
+    Example:
+        >>> st.cuda.manual_seed(7)
+        >>> state = st.cuda.get_rng_state()
+        >>> state.dtype, state.shape
+        (striate.uint8, striate.Size([16]))
+        >>> int(state[0])
+        7
+    """
     import numpy as np
 
     from . import from_numpy
@@ -928,7 +1093,14 @@ def get_rng_state(device="cuda"):
 
 
 def set_rng_state(new_state, device="cuda"):
-    """Restores a state from get_rng_state (a uint8 tensor of 16 bytes)."""
+    """Restores a state from get_rng_state (a uint8 tensor of 16 bytes).
+
+    Example:
+        >>> state = st.cuda.get_rng_state()
+        >>> st.cuda.set_rng_state(state)
+        >>> bool((st.cuda.get_rng_state() == state).all())
+        True
+    """
     import numpy as np
 
     array = np.asarray(new_state.numpy() if hasattr(new_state, "numpy") else new_state)
@@ -940,12 +1112,25 @@ def set_rng_state(new_state, device="cuda"):
 
 
 def get_rng_state_all():
-    """get_rng_state of every CUDA device, in index order (empty without a GPU)."""
+    """get_rng_state of every CUDA device, in index order (empty without a GPU).
+
+    Example:
+        >>> states = st.cuda.get_rng_state_all()
+        >>> len(states) == st.cuda.device_count()
+        True
+    """
     return [get_rng_state(index) for index in range(device_count())]
 
 
 def set_rng_state_all(new_states):
-    """Restores the states get_rng_state_all returned (one per device)."""
+    """Restores the states get_rng_state_all returned (one per device).
+
+    Example:
+        >>> states = st.cuda.get_rng_state_all()
+        >>> st.cuda.set_rng_state_all(states)
+        >>> len(states) == st.cuda.device_count()
+        True
+    """
     for index, state in enumerate(new_states):
         set_rng_state(state, index)
 

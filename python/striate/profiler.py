@@ -52,6 +52,14 @@ class KeyAverages(list):
 
         Returns:
             str: The table.
+
+        Example:
+            >>> model = nn.Sequential(nn.Linear(8, 4), nn.ReLU())
+            >>> with st.profiler.profile() as prof:
+            ...     y = model(st.randn(16, 8))
+            >>> text = prof.key_averages().table(sort_by="calls", row_limit=0)  # all rows
+            >>> "relu_forward" in text
+            True
         """
         return self._profile.table(sort_by=sort_by, row_limit=row_limit,
                                    group_by_module=self._group_by_module)
@@ -86,6 +94,13 @@ class profile:  # lower case: torch.profiler.profile's name
 
         Returns:
             profile: self.
+
+        Example:
+            >>> prof = st.profiler.profile().start()
+            >>> y = st.ones(8) * 2
+            >>> _ = prof.stop()
+            >>> "mul" in " ".join(row.name for row in prof.key_averages())
+            True
         """
         _P.start()
         self._running = True
@@ -100,6 +115,15 @@ class profile:  # lower case: torch.profiler.profile's name
 
         Raises:
             RuntimeError: The profile is not running.
+
+        Example:
+            >>> prof = st.profiler.profile()
+            >>> _ = prof.start()
+            >>> y = st.ones(8) + 1
+            >>> prof.stop() is prof
+            True
+            >>> prof.wall_time_us > 0
+            True
         """
         if not self._running:
             raise RuntimeError("profile.stop: this profile is not running")
@@ -109,7 +133,18 @@ class profile:  # lower case: torch.profiler.profile's name
 
     def pause(self):
         """Stops recording until resume(); the profile goes on (the Trainer's --profile pauses
-        around validation)."""
+        around validation).
+
+        Example:
+            >>> with st.profiler.profile() as prof:
+            ...     y = st.ones(8) + 1
+            ...     prof.pause()
+            ...     z = st.ones(8) * 3
+            ...     prof.resume()
+            >>> names = [row.name for row in prof.key_averages()]
+            >>> any("add" in n for n in names), any("mul" in n for n in names)
+            (True, False)
+        """
         self._check_running("pause")
         _P.pause()
 
@@ -118,6 +153,16 @@ class profile:  # lower case: torch.profiler.profile's name
 
         Raises:
             RuntimeError: The profile is not running.
+
+        Example:
+            >>> with st.profiler.profile() as prof:
+            ...     prof.pause()
+            ...     y = st.ones(8) + 1
+            ...     prof.resume()
+            ...     z = st.ones(8) * 3
+            >>> names = [row.name for row in prof.key_averages()]
+            >>> any("add" in n for n in names), any("mul" in n for n in names)
+            (False, True)
         """
         self._check_running("resume")
         _P.resume()
@@ -149,19 +194,52 @@ class profile:  # lower case: torch.profiler.profile's name
     def events(self):
         """Every record (``name``, ``kind`` "kernel" / "backward" / "module" / "user", ``module``,
         ``thread``, ``depth``, ``start_us``, ``duration_us``, ``self_time_us``, ``flops``,
-        ``bytes``; None where unknown), by thread then start time."""
+        ``bytes``; None where unknown), by thread then start time.
+
+        Example:
+            >>> model = nn.Linear(8, 4)
+            >>> with st.profiler.profile() as prof:
+            ...     y = model(st.randn(2, 8))
+            >>> events = prof.events()
+            >>> sorted({e.kind for e in events})
+            ['kernel', 'module']
+            >>> any(e.kind == "module" for e in events)
+            True
+        """
         return self._profile("events").events()
 
     def key_averages(self, group_by_module=False):
         """The records summed per name (per name and module path with group_by_module); module
-        records are left out: their time shows in the rows of what ran inside them."""
+        records are left out: their time shows in the rows of what ran inside them.
+
+        Example:
+            >>> model = nn.Sequential(nn.Linear(8, 4), nn.ReLU())
+            >>> with st.profiler.profile() as prof:
+            ...     for _ in range(3):
+            ...         y = model(st.randn(2, 8))
+            >>> relu = [row for row in prof.key_averages() if row.name == "relu_forward"][0]
+            >>> relu.calls
+            3
+            >>> rows = prof.key_averages(group_by_module=True)
+            >>> [row.module for row in rows if row.name == "relu_forward"]
+            ['1']
+        """
         result = self._profile("key_averages")
         return KeyAverages(result.key_averages(group_by_module), self, group_by_module)
 
     def table(self, sort_by="self_time", row_limit=10, group_by_module=False):
         """The top ``row_limit`` rows (all when <= 0) as text: name, [module,] self time, its
         share of all self time, total time, calls, time per call, FLOPs, GFLOP/s (FLOPs / total
-        time), bytes moved, GB/s."""
+        time), bytes moved, GB/s.
+
+        Example:
+            >>> model = nn.Sequential(nn.Linear(8, 4), nn.ReLU())
+            >>> with st.profiler.profile() as prof:
+            ...     y = model(st.randn(16, 8))
+            >>> text = prof.table(sort_by="total_time", row_limit=5)
+            >>> "relu_forward" in text
+            True
+        """
         if not isinstance(row_limit, int) or isinstance(row_limit, bool):
             raise TypeError(f"profile.table: row_limit should be an int, got "
                             f"{type(row_limit).__name__}")
@@ -169,7 +247,17 @@ class profile:  # lower case: torch.profiler.profile's name
 
     def export_chrome_trace(self, path):
         """Writes the records as Chrome trace JSON (opened by Perfetto and chrome://tracing),
-        atomically: a reader never sees a partial file."""
+        atomically: a reader never sees a partial file.
+
+        Example:
+            >>> import json, os, tempfile
+            >>> with st.profiler.profile() as prof:
+            ...     y = st.ones(8) + 1
+            >>> path = os.path.join(tempfile.mkdtemp(), "trace.json")
+            >>> prof.export_chrome_trace(path)
+            >>> "traceEvents" in json.load(open(path))
+            True
+        """
         self._profile("export_chrome_trace").export_chrome_trace(os.fspath(path))
 
 

@@ -10,6 +10,16 @@ Images are tensors (C, H, W) or batches (N, C, H, W), uint8 or float; a batch sh
 of the random parameters. Called from Python, a transform also takes a PIL image or an HWC
 NumPy array. Random draws come from the augmentation generator (``striate.manual_seed`` fixes
 direct calls; the DataLoader seeds it per example).
+
+Example:
+    >>> import striate.data.transforms as T
+    >>> flip = T.RandomHorizontalFlip(p=1.0)
+    >>> isinstance(flip, T.Transform)
+    True
+    >>> flip(st.tensor([[[0.0, 1.0, 2.0]]]))
+    tensor([[[2., 1., 0.]]])
+    >>> flip(st.zeros(8, 1, 4, 4)).shape
+    striate.Size([8, 1, 4, 4])
 )doc";
 
 inline constexpr const char* kNormalize = R"doc(Normalizes each channel: ``out[c] = (image[c] - mean[c]) / std[c]``.

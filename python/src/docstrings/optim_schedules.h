@@ -48,6 +48,17 @@ inline constexpr const char* kLRSchedulerGetLr =
 
 Returns:
     list of float: One lr per parameter group.
+
+Example:
+    >>> from striate.optim import lr_scheduler
+    >>> w = nn.Parameter(st.zeros(1))
+    >>> class Halving(lr_scheduler.LRScheduler):
+    ...     def get_lr(self):
+    ...         return [base * 0.5 ** self.last_epoch for base in self.base_lrs]
+    >>> sched = Halving(st.optim.SGD([w], lr=1.0))
+    >>> sched.step()
+    >>> sched.get_lr()
+    [0.5]
 )doc";
 
 inline constexpr const char* kLRSchedulerGetLastLr = R"doc(The lrs the last :meth:`step` wrote, one per parameter group.
@@ -100,6 +111,13 @@ Args:
 
 Returns:
     float: The scale applied to ``max_lr - base_lr``.
+
+Example:
+    >>> w = nn.Parameter(st.zeros(1))
+    >>> sched = st.optim.lr_scheduler.CyclicLR(st.optim.SGD([w], lr=1.0), 0.1, 1.0,
+    ...                                        mode="triangular2", cycle_momentum=False)
+    >>> [sched.scale_fn(cycle) for cycle in (1, 2, 3)]
+    [1.0, 0.5, 0.25]
 )doc";
 
 inline constexpr const char* kPlateauStep =
@@ -127,6 +145,13 @@ Args:
 
 Returns:
     bool: True when ``a`` counts as an improvement.
+
+Example:
+    >>> w = nn.Parameter(st.zeros(1))
+    >>> sched = st.optim.lr_scheduler.ReduceLROnPlateau(st.optim.SGD([w], lr=1.0),
+    ...                                                 mode="min", threshold=0.1)
+    >>> sched.is_better(0.85, 1.0), sched.is_better(0.95, 1.0)
+    (True, False)
 )doc";
 
 inline constexpr const char* kPlateauInCooldown =
@@ -141,6 +166,13 @@ inline constexpr const char* kSnapshotEnsembleSnapshot =
 
 Returns:
     int: The number of snapshots now held.
+
+Example:
+    >>> ensemble = st.optim.swa_utils.SnapshotEnsemble(nn.Linear(2, 3))
+    >>> ensemble.snapshot()
+    1
+    >>> ensemble.snapshot()
+    2
 )doc";
 
 inline constexpr const char* kSnapshotEnsemblePredict =
@@ -154,6 +186,20 @@ Returns:
 
 Raises:
     RuntimeError: No snapshot was taken yet.
+
+Example:
+    >>> model = nn.Linear(1, 2, bias=False)
+    >>> ensemble = st.optim.swa_utils.SnapshotEnsemble(model)
+    >>> with st.no_grad():
+    ...     _ = model.weight.copy_(st.tensor([[1.0], [0.0]]))
+    >>> ensemble.snapshot()
+    1
+    >>> with st.no_grad():
+    ...     _ = model.weight.copy_(st.tensor([[0.0], [1.0]]))
+    >>> ensemble.snapshot()
+    2
+    >>> ensemble.predict(st.ones(1, 1))
+    tensor([[0.5000, 0.5000]])
 )doc";
 
 inline constexpr const char* kSnapshotEnsembleSnapshots =

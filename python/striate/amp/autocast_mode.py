@@ -30,7 +30,14 @@ def _device_type(device_type, op):
 
 
 def is_autocast_available(device_type):
-    """Whether autocast can run on ``device_type`` ('cpu' always; 'cuda' when a GPU answers)."""
+    """Whether autocast can run on ``device_type`` ('cpu' always; 'cuda' when a GPU answers).
+
+    Example:
+        >>> st.amp.is_autocast_available("cpu")
+        True
+        >>> st.amp.is_autocast_available("cuda") == st.cuda.is_available()
+        True
+    """
     name = _device_type(device_type, "is_autocast_available")
     if name == "cpu":
         return True
@@ -40,12 +47,28 @@ def is_autocast_available(device_type):
 
 
 def is_autocast_enabled(device_type="cuda"):
-    """Whether an autocast region is active for ``device_type`` on this thread."""
+    """Whether an autocast region is active for ``device_type`` on this thread.
+
+    Example:
+        >>> st.amp.is_autocast_enabled("cpu")
+        False
+        >>> with st.autocast("cpu"):
+        ...     st.amp.is_autocast_enabled("cpu")
+        True
+    """
     return _amp.is_autocast_enabled(_device_type(device_type, "is_autocast_enabled"))
 
 
 def get_autocast_dtype(device_type):
-    """The dtype autocast casts lower-precision ops to on ``device_type``."""
+    """The dtype autocast casts lower-precision ops to on ``device_type``.
+
+    Example:
+        >>> st.amp.get_autocast_dtype("cpu")
+        striate.bfloat16
+        >>> with st.autocast("cpu", dtype=st.float16):
+        ...     st.amp.get_autocast_dtype("cpu")
+        striate.float16
+    """
     return _amp.get_autocast_dtype(_device_type(device_type, "get_autocast_dtype"))
 
 
@@ -56,6 +79,21 @@ class autocast:  # noqa: N801 (torch.autocast's name)
     CPU, float16 on CUDA); ``enabled=False`` makes the region a no-op (nested regions can switch
     autocast off); ``cache_enabled`` keeps each parameter's cast for the whole outermost region.
     Works as a decorator too. Run backward outside the region, as in PyTorch.
+
+    Example:
+        >>> model = nn.Linear(4, 2)
+        >>> with st.autocast("cpu"):
+        ...     y = model(st.randn(3, 4))
+        >>> y.dtype
+        striate.bfloat16
+        >>> @st.autocast("cpu", dtype=st.bfloat16)
+        ... def forward(x):
+        ...     return model(x)
+        >>> forward(st.randn(3, 4)).dtype
+        striate.bfloat16
+        >>> with st.autocast("cpu", enabled=False):
+        ...     model(st.randn(3, 4)).dtype
+        striate.float32
     """
 
     def __init__(self, device_type, dtype=None, enabled=True, cache_enabled=None):

@@ -37,6 +37,19 @@ class GradScaler:
     ``growth_factor`` (> 1) and ``backoff_factor`` (in (0, 1)) multiply it after
     ``growth_interval`` clean steps and after an overflow; ``enabled=False`` makes every method a
     pass-through (``scale`` returns its input, ``step`` just steps).
+
+    Example:
+        >>> model = nn.Linear(4, 2)
+        >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+        >>> scaler = st.amp.GradScaler("cpu", init_scale=1024.0)
+        >>> x, y = st.randn(8, 4), st.randint(0, 2, (8,))
+        >>> with st.autocast("cpu", dtype=st.bfloat16):
+        ...     loss = F.cross_entropy(model(x), y)
+        >>> scaler.scale(loss).backward()
+        >>> scaler.step(opt)
+        >>> scaler.update()
+        >>> scaler.get_scale()
+        1024.0
     """
 
     def __init__(
@@ -107,7 +120,15 @@ class GradScaler:
         return self._scale
 
     def scale(self, outputs):
-        """Multiplies a tensor (or a list/tuple of tensors, nested) by the scale factor."""
+        """Multiplies a tensor (or a list/tuple of tensors, nested) by the scale factor.
+
+        Example:
+            >>> scaler = st.amp.GradScaler("cpu", init_scale=8.0)
+            >>> scaler.scale(st.tensor([0.5]))
+            tensor([4.])
+            >>> scaler.scale([st.tensor(1.0), st.tensor(2.0)])
+            [tensor([8.]), tensor([16.])]
+        """
         if not self._enabled:
             return outputs
         from .. import Tensor
@@ -143,7 +164,22 @@ class GradScaler:
 
     def unscale_(self, optimizer):
         """Divides the optimizer's gradients by the scale, in place (once per step), so they can be
-        clipped or inspected; notes whether any is inf or NaN."""
+        clipped or inspected; notes whether any is inf or NaN.
+
+        Example:
+            >>> w = nn.Parameter(st.ones(2))
+            >>> opt = st.optim.SGD([w], lr=0.1)
+            >>> scaler = st.amp.GradScaler("cpu", init_scale=4.0)
+            >>> scaler.scale((w * 3).sum()).backward()
+            >>> w.grad
+            tensor([12., 12.])
+            >>> scaler.unscale_(opt)
+            >>> w.grad
+            tensor([3., 3.])
+            >>> _ = nn.utils.clip_grad_norm_([w], max_norm=1.0)
+            >>> scaler.step(opt)
+            >>> scaler.update()
+        """
         if not self._enabled:
             return
         self._check_scale_growth_tracker("unscale_")
@@ -164,7 +200,21 @@ class GradScaler:
 
     def step(self, optimizer, *args, **kwargs):
         """Unscales (unless ``unscale_`` ran) and steps the optimizer, unless a gradient held an inf
-        or NaN; returns what ``optimizer.step`` returned, or None when the step was skipped."""
+        or NaN; returns what ``optimizer.step`` returned, or None when the step was skipped.
+
+        Example:
+            >>> w = nn.Parameter(st.ones(1))
+            >>> opt = st.optim.SGD([w], lr=0.5)
+            >>> scaler = st.amp.GradScaler("cpu", init_scale=4.0)
+            >>> scaler.scale(w.sum() * float("inf")).backward()
+            >>> scaler.step(opt) is None
+            True
+            >>> w
+            tensor([1.], requires_grad=True)
+            >>> scaler.update()
+            >>> scaler.get_scale()
+            2.0
+        """
         if not self._enabled:
             return optimizer.step(*args, **kwargs)
         if "closure" in kwargs:
@@ -185,7 +235,23 @@ class GradScaler:
 
     def update(self, new_scale=None):
         """Backs the scale off after a skipped step, grows it after growth_interval clean ones;
-        ``new_scale`` (a number or a one-element float32 tensor) sets it instead."""
+        ``new_scale`` (a number or a one-element float32 tensor) sets it instead.
+
+        Example:
+            >>> w = nn.Parameter(st.ones(1))
+            >>> opt = st.optim.SGD([w], lr=0.1)
+            >>> scaler = st.amp.GradScaler("cpu", init_scale=4.0, growth_interval=2)
+            >>> for _ in range(2):
+            ...     opt.zero_grad()
+            ...     scaler.scale(w.sum()).backward()
+            ...     scaler.step(opt)
+            ...     scaler.update()
+            >>> scaler.get_scale()
+            8.0
+            >>> scaler.update(new_scale=1.0)
+            >>> scaler.get_scale()
+            1.0
+        """
         if not self._enabled:
             return
         scale = self._check_scale_growth_tracker("update")
@@ -239,33 +305,77 @@ class GradScaler:
     # ---- accessors -------------------------------------------------------------------------
 
     def get_scale(self):
-        """The current scale as a Python float (1.0 when disabled)."""
+        """The current scale as a Python float (1.0 when disabled).
+
+        Example:
+            >>> scaler = st.amp.GradScaler("cpu")
+            >>> scaler.get_scale()
+            65536.0
+            >>> st.amp.GradScaler("cpu", enabled=False).get_scale()
+            1.0
+        """
         if not self._enabled:
             return 1.0
         return self._init_scale if self._scale is None else float(self._scale.item())
 
     def get_growth_factor(self):
-        """The factor the scale grows by after growth_interval clean steps."""
+        """The factor the scale grows by after growth_interval clean steps.
+
+        Example:
+            >>> st.amp.GradScaler("cpu").get_growth_factor()
+            2.0
+        """
         return self._growth_factor
 
     def set_growth_factor(self, new_factor):
-        """Sets the growth factor."""
+        """Sets the growth factor.
+
+        Example:
+            >>> scaler = st.amp.GradScaler("cpu")
+            >>> scaler.set_growth_factor(4.0)
+            >>> scaler.get_growth_factor()
+            4.0
+        """
         self._growth_factor = _positive_float(new_factor, "growth_factor")
 
     def get_backoff_factor(self):
-        """The factor the scale shrinks by after a step with an inf or NaN."""
+        """The factor the scale shrinks by after a step with an inf or NaN.
+
+        Example:
+            >>> st.amp.GradScaler("cpu").get_backoff_factor()
+            0.5
+        """
         return self._backoff_factor
 
     def set_backoff_factor(self, new_factor):
-        """Sets the backoff factor."""
+        """Sets the backoff factor.
+
+        Example:
+            >>> scaler = st.amp.GradScaler("cpu")
+            >>> scaler.set_backoff_factor(0.25)
+            >>> scaler.get_backoff_factor()
+            0.25
+        """
         self._backoff_factor = _positive_float(new_factor, "backoff_factor")
 
     def get_growth_interval(self):
-        """How many clean steps in a row grow the scale."""
+        """How many clean steps in a row grow the scale.
+
+        Example:
+            >>> st.amp.GradScaler("cpu").get_growth_interval()
+            2000
+        """
         return self._growth_interval
 
     def set_growth_interval(self, new_interval):
-        """Sets the growth interval (a positive int)."""
+        """Sets the growth interval (a positive int).
+
+        Example:
+            >>> scaler = st.amp.GradScaler("cpu")
+            >>> scaler.set_growth_interval(100)
+            >>> scaler.get_growth_interval()
+            100
+        """
         if isinstance(new_interval, bool) or not isinstance(new_interval, int) or new_interval <= 0:
             raise ValueError(
                 f"GradScaler: expected growth_interval a positive int, got {new_interval!r}"
@@ -278,12 +388,29 @@ class GradScaler:
         return self._init_growth_tracker if self._growth_tracker is None else self._growth_tracker
 
     def is_enabled(self):
-        """Whether the scaler scales (False: every method passes through)."""
+        """Whether the scaler scales (False: every method passes through).
+
+        Example:
+            >>> st.amp.GradScaler("cpu").is_enabled()
+            True
+            >>> st.amp.GradScaler("cpu", enabled=False).is_enabled()
+            False
+        """
         return self._enabled
 
     def state_dict(self):
         """scale, growth_factor, backoff_factor, growth_interval and _growth_tracker ({} when
-        disabled), the keys and types torch.amp.GradScaler uses."""
+        disabled), the keys and types torch.amp.GradScaler uses.
+
+        Example:
+            >>> scaler = st.amp.GradScaler("cpu", init_scale=512.0)
+            >>> sorted(scaler.state_dict())
+            ['_growth_tracker', 'backoff_factor', 'growth_factor', 'growth_interval', 'scale']
+            >>> scaler.state_dict()["scale"]
+            512.0
+            >>> st.amp.GradScaler("cpu", enabled=False).state_dict()
+            {}
+        """
         if not self._enabled:
             return {}
         return {
@@ -295,7 +422,15 @@ class GradScaler:
         }
 
     def load_state_dict(self, state_dict):
-        """Restores a state_dict(); raises RuntimeError on the empty dict of a disabled scaler."""
+        """Restores a state_dict(); raises RuntimeError on the empty dict of a disabled scaler.
+
+        Example:
+            >>> saved = st.amp.GradScaler("cpu", init_scale=512.0, growth_interval=10).state_dict()
+            >>> scaler = st.amp.GradScaler("cpu")
+            >>> scaler.load_state_dict(saved)
+            >>> scaler.get_scale(), scaler.get_growth_interval()
+            (512.0, 10)
+        """
         if not self._enabled:
             return
         if len(state_dict) == 0:

@@ -139,5 +139,13 @@ def library_directories():
 
 def nccl_status():
     """Whether NCCL (striate.distributed's 'nccl' backend) was loaded: a dict with loaded, path,
-    version and, when it was not, the reason."""
+    version and, when it was not, the reason.
+
+    Example:
+        >>> status = st.backends.cuda.nccl_status()
+        >>> "loaded" in status
+        True
+        >>> isinstance(status["loaded"], bool)
+        True
+    """
     return dict(_libraries.nccl_status())

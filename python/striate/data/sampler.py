@@ -352,5 +352,14 @@ class DistributedSampler(Sampler):
 
         Args:
             epoch (int): The epoch about to start.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.arange(8))
+            >>> sampler = st.data.DistributedSampler(data, num_replicas=2, rank=0, seed=0)
+            >>> sampler.set_epoch(0)
+            >>> first = list(sampler)
+            >>> sampler.set_epoch(1)
+            >>> len(first), len(list(sampler)), list(sampler) == first
+            (4, 4, False)
         """
         self.epoch = int(epoch)

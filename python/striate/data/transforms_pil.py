@@ -54,7 +54,18 @@ def _probability(p, name):
 
 
 class PILToTensor:
-    """A PIL image as a CHW tensor of its own pixel type (uint8; no scaling)."""
+    """A PIL image as a CHW tensor of its own pixel type (uint8; no scaling).
+
+    Example:
+        >>> from PIL import Image
+        >>> import striate.data.transforms as T
+        >>> picture = Image.new("RGB", (4, 2), color=(255, 0, 10))
+        >>> x = T.PILToTensor()(picture)
+        >>> x.shape, x.dtype
+        (striate.Size([3, 2, 4]), striate.uint8)
+        >>> x[:, 0, 0]
+        tensor([255,   0,  10], dtype=striate.uint8)
+    """
 
     def __call__(self, pic):
         if not _is_picture(pic):
@@ -72,7 +83,18 @@ class PILToTensor:
 
 class ToPILImage:
     """A CHW tensor (floats in [0, 1] are scaled by 255 and truncated to uint8, as torchvision
-    does) or an HWC NumPy array as a PIL image; mode as PIL's (None: from the channels)."""
+    does) or an HWC NumPy array as a PIL image; mode as PIL's (None: from the channels).
+
+    Example:
+        >>> import striate.data.transforms as T
+        >>> picture = T.ToPILImage()(st.ones(3, 2, 4))
+        >>> picture.size, picture.mode
+        ((4, 2), 'RGB')
+        >>> picture.getpixel((0, 0))
+        (255, 255, 255)
+        >>> T.ToPILImage()(st.zeros(1, 2, 2)).mode
+        'L'
+    """
 
     def __init__(self, mode=None):
         self.mode = mode
@@ -107,7 +129,16 @@ class ToPILImage:
 
 class ConvertImageDtype:
     """An image tensor converted to dtype with its value range: uint8 [0, 255] <-> float [0, 1]
-    (float to uint8 multiplies by 255.999, torchvision's rounding); float to float casts."""
+    (float to uint8 multiplies by 255.999, torchvision's rounding); float to float casts.
+
+    Example:
+        >>> import striate.data.transforms as T
+        >>> image = st.tensor([[[0, 128, 255]]], dtype=st.uint8)
+        >>> T.ConvertImageDtype(st.float32)(image)
+        tensor([[[0.0000, 0.5020, 1.0000]]])
+        >>> T.ConvertImageDtype(st.uint8)(st.tensor([[[0.0, 0.5, 1.0]]]))
+        tensor([[[  0, 127, 255]]], dtype=striate.uint8)
+    """
 
     def __init__(self, dtype):
         self.dtype = dtype
@@ -160,7 +191,16 @@ class _RandomPicture:
 
 
 class RandomInvert(_RandomPicture):
-    """Inverts the colours (bound - x) with probability p."""
+    """Inverts the colours (bound - x) with probability p.
+
+    Example:
+        >>> import striate.data.transforms as T
+        >>> image = st.tensor([[[0, 100, 255]]], dtype=st.uint8)
+        >>> T.RandomInvert(p=1.0)(image)
+        tensor([[[255, 155,   0]]], dtype=striate.uint8)
+        >>> T.RandomInvert(p=1.0)(st.tensor([[[0.25]]]))
+        tensor([[[0.7500]]])
+    """
 
     name = "RandomInvert"
 
@@ -174,7 +214,14 @@ class RandomInvert(_RandomPicture):
 
 class RandomPosterize(_RandomPicture):
     """Keeps the top `bits` bits of each channel with probability p (PIL images, uint8
-    tensors)."""
+    tensors).
+
+    Example:
+        >>> import striate.data.transforms as T
+        >>> image = st.tensor([[[7, 100, 255]]], dtype=st.uint8)
+        >>> T.RandomPosterize(bits=2, p=1.0)(image)
+        tensor([[[  0,  64, 192]]], dtype=striate.uint8)
+    """
 
     name = "RandomPosterize"
 
@@ -199,7 +246,14 @@ class RandomPosterize(_RandomPicture):
 
 
 class RandomSolarize(_RandomPicture):
-    """Inverts the values at or above threshold with probability p."""
+    """Inverts the values at or above threshold with probability p.
+
+    Example:
+        >>> import striate.data.transforms as T
+        >>> image = st.tensor([[[10, 100, 200]]], dtype=st.uint8)
+        >>> T.RandomSolarize(threshold=128, p=1.0)(image)
+        tensor([[[ 10, 100,  55]]], dtype=striate.uint8)
+    """
 
     name = "RandomSolarize"
 
@@ -223,7 +277,14 @@ class RandomSolarize(_RandomPicture):
 
 
 class RandomAutocontrast(_RandomPicture):
-    """Stretches each channel's range to the full one with probability p."""
+    """Stretches each channel's range to the full one with probability p.
+
+    Example:
+        >>> import striate.data.transforms as T
+        >>> image = st.tensor([[[0.25, 0.5, 0.75]]])
+        >>> T.RandomAutocontrast(p=1.0)(image)
+        tensor([[[0.0000, 0.5000, 1.0000]]])
+    """
 
     name = "RandomAutocontrast"
 
@@ -244,7 +305,17 @@ class RandomAutocontrast(_RandomPicture):
 
 
 class RandomEqualize(_RandomPicture):
-    """Equalizes the histogram with probability p (PIL images)."""
+    """Equalizes the histogram with probability p (PIL images).
+
+    Example:
+        >>> from PIL import Image
+        >>> import striate.data.transforms as T
+        >>> picture = Image.new("L", (4, 4), color=100)
+        >>> T.RandomEqualize(p=1.0)(picture).size
+        (4, 4)
+        >>> T.RandomEqualize(p=0.0)(st.zeros(1, 4, 4)).shape
+        striate.Size([1, 4, 4])
+    """
 
     name = "RandomEqualize"
 
@@ -257,7 +328,16 @@ class RandomEqualize(_RandomPicture):
 
 
 class RandomAdjustSharpness(_RandomPicture):
-    """Sharpens (factor > 1) or blurs (< 1) with probability p (PIL images)."""
+    """Sharpens (factor > 1) or blurs (< 1) with probability p (PIL images).
+
+    Example:
+        >>> from PIL import Image
+        >>> import striate.data.transforms as T
+        >>> picture = Image.new("RGB", (8, 8), color=(30, 60, 90))
+        >>> sharper = T.RandomAdjustSharpness(sharpness_factor=2.0, p=1.0)(picture)
+        >>> sharper.size, sharper.getpixel((4, 4))
+        ((8, 8), (30, 60, 90))
+    """
 
     name = "RandomAdjustSharpness"
 

@@ -374,6 +374,12 @@ class Work:
 
         Returns:
             bool
+
+        Example:
+            >>> if st.distributed.is_initialized():
+            ...     work = st.distributed.all_reduce(st.ones(2), async_op=True)
+            ...     while not work.is_completed():
+            ...         pass
         """
         if not self._done and all(r.Test() for r in self._requests):
             self._complete()
@@ -410,6 +416,12 @@ class Work:
         Raises:
             RuntimeError: The deadline passed (a peer died or stopped answering); the job then
                 aborts at exit instead of hanging.
+
+        Example:
+            >>> if st.distributed.is_initialized():
+            ...     x = st.ones(2)
+            ...     work = st.distributed.all_reduce(x, async_op=True)
+            ...     work.wait(timeout=30.0)
         """
         if self._done:
             return True

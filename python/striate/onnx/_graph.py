@@ -17,7 +17,17 @@ class OnnxExportError(ValueError):
 
 class OnnxUnsupportedError(OnnxExportError, NotImplementedError):
     """A layer or option without an ONNX equivalent (both a NotImplementedError and, as every
-    export error, a ValueError); the message names the layer and the reason."""
+    export error, a ValueError); the message names the layer and the reason.
+
+    Example:
+        >>> issubclass(st.onnx.OnnxUnsupportedError, NotImplementedError)
+        True
+        >>> try:
+        ...     raise st.onnx.OnnxUnsupportedError("export: LSTM(proj_size=2) has no ONNX form")
+        ... except ValueError as error:
+        ...     print(type(error).__name__, error)
+        OnnxUnsupportedError export: LSTM(proj_size=2) has no ONNX form
+    """
 
 
 class _Value:

@@ -310,7 +310,21 @@ class LBFGS(Optimizer):
 
 
     def step(self, closure):
-        """Runs up to max_iter L-BFGS iterations and returns the closure's first loss."""
+        """Runs up to max_iter L-BFGS iterations and returns the closure's first loss.
+
+        Example:
+            >>> w = nn.Parameter(st.tensor([3.0]))
+            >>> opt = st.optim.LBFGS([w], lr=1.0, max_iter=20)
+            >>> def closure():
+            ...     opt.zero_grad()
+            ...     loss = ((w - 1.0) ** 2).sum()
+            ...     loss.backward()
+            ...     return loss
+            >>> opt.step(closure).item()
+            4.0
+            >>> round(w.item(), 4)
+            1.0
+        """
         if closure is None or not callable(closure):
             raise TypeError("LBFGS.step: expected a closure that re-evaluates the model and "
                             f"returns the loss, got {type(closure).__name__}")

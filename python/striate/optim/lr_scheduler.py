@@ -107,7 +107,17 @@ def _scheduler__init__(self, optimizer, last_epoch=-1):
 @_attach
 def state_dict(self):
     """torch's layout: the schedule's fields (last_epoch, base_lrs, _step_count, _last_lr and its
-    own, such as gamma or T_cur) and the attributes a Python subclass added; not the optimizer."""
+    own, such as gamma or T_cur) and the attributes a Python subclass added; not the optimizer.
+
+    Example:
+        >>> w = nn.Parameter(st.zeros(1))
+        >>> opt = st.optim.SGD([w], lr=1.0)
+        >>> sched = st.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        >>> sched.step()
+        >>> state = sched.state_dict()
+        >>> state["last_epoch"], state["gamma"], state["base_lrs"]
+        (1, 0.5, [1.0])
+    """
     state = {key: value for key, value in self.__dict__.items()
              if key not in self._unsaved_attributes}
     state.update(self._state_dict())
@@ -185,7 +195,17 @@ class _LambdaState:
 
     def state_dict(self):
         """The schedule's state; a plain function is saved as None, a callable object's
-        attributes as a dict (torch's layout)."""
+        attributes as a dict (torch's layout).
+
+        Example:
+            >>> w = nn.Parameter(st.zeros(1))
+            >>> opt = st.optim.SGD([w], lr=1.0)
+            >>> sched = st.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 0.5 ** epoch)
+            >>> sched.step()
+            >>> state = sched.state_dict()
+            >>> state["last_epoch"], state["lr_lambdas"]
+            (1, [None])
+        """
         state = super().state_dict()
         state["lr_lambdas"] = [None if isinstance(function, types.FunctionType) or
                                not hasattr(function, "__dict__") else dict(function.__dict__)
@@ -197,6 +217,18 @@ class _LambdaState:
 
         Args:
             state_dict (dict): A dict from :meth:`state_dict`.
+
+        Example:
+            >>> w = nn.Parameter(st.zeros(1))
+            >>> opt = st.optim.SGD([w], lr=1.0)
+            >>> sched = st.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 0.5 ** epoch)
+            >>> for _ in range(3):
+            ...     sched.step()
+            >>> resumed = st.optim.lr_scheduler.LambdaLR(st.optim.SGD([w], lr=1.0),
+            ...                                          lambda epoch: 0.5 ** epoch)
+            >>> resumed.load_state_dict(sched.state_dict())
+            >>> resumed.last_epoch
+            3
         """
         state = dict(state_dict)
         saved = state.pop("lr_lambdas", None) or []
@@ -597,7 +629,18 @@ class CyclicLR(_native.CyclicLR):
 
     def state_dict(self):
         """The schedule's state; a custom scale_fn is code, so (as in torch) only a callable
-        object's attributes are saved."""
+        object's attributes are saved.
+
+        Example:
+            >>> w = nn.Parameter(st.zeros(1))
+            >>> opt = st.optim.SGD([w], lr=1.0)
+            >>> sched = st.optim.lr_scheduler.CyclicLR(opt, 0.1, 1.0, step_size_up=2,
+            ...                                        cycle_momentum=False)
+            >>> sched.step()
+            >>> state = sched.state_dict()
+            >>> state["last_epoch"], state["_scale_fn_custom"]
+            (1, None)
+        """
         state = super().state_dict()
         custom = self._scale_fn_custom
         state["_scale_fn_custom"] = (dict(custom.__dict__) if custom is not None and
@@ -610,6 +653,21 @@ class CyclicLR(_native.CyclicLR):
 
         Args:
             state_dict (dict): A dict from :meth:`state_dict`.
+
+        Example:
+            >>> w = nn.Parameter(st.zeros(1))
+            >>> def cyclic(opt):
+            ...     return st.optim.lr_scheduler.CyclicLR(opt, 0.1, 1.0, step_size_up=2,
+            ...                                           cycle_momentum=False)
+            >>> sched = cyclic(st.optim.SGD([w], lr=1.0))
+            >>> for _ in range(3):
+            ...     sched.step()
+            >>> opt = st.optim.SGD([w], lr=1.0)
+            >>> resumed = cyclic(opt)
+            >>> resumed.load_state_dict(sched.state_dict())
+            >>> resumed.step()
+            >>> round(resumed.get_last_lr()[0], 4)
+            0.1
         """
         state = dict(state_dict)
         attributes = state.pop("_scale_fn_custom", None)
@@ -754,7 +812,20 @@ class _CompositeState:
     _unsaved_attributes = ("optimizer", "_schedulers")
 
     def state_dict(self):
-        """This schedule's fields and each inner schedule's state dict (torch's layout)."""
+        """This schedule's fields and each inner schedule's state dict (torch's layout).
+
+        Example:
+            >>> from striate.optim import lr_scheduler
+            >>> w = nn.Parameter(st.zeros(1))
+            >>> opt = st.optim.SGD([w], lr=1.0)
+            >>> warmup = lr_scheduler.LinearLR(opt, start_factor=0.5, total_iters=2)
+            >>> decay = lr_scheduler.ExponentialLR(opt, gamma=0.9)
+            >>> sched = lr_scheduler.SequentialLR(opt, [warmup, decay], milestones=[2])
+            >>> sched.step()
+            >>> state = sched.state_dict()
+            >>> state["last_epoch"], len(state["_schedulers"])
+            (1, 2)
+        """
         state = super().state_dict()
         state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
         return state
@@ -764,6 +835,21 @@ class _CompositeState:
 
         Args:
             state_dict (dict): A dict from :meth:`state_dict`.
+
+        Example:
+            >>> from striate.optim import lr_scheduler
+            >>> w = nn.Parameter(st.zeros(1))
+            >>> def schedule(opt):
+            ...     warmup = lr_scheduler.LinearLR(opt, start_factor=0.5, total_iters=2)
+            ...     decay = lr_scheduler.ExponentialLR(opt, gamma=0.5)
+            ...     return lr_scheduler.SequentialLR(opt, [warmup, decay], milestones=[2])
+            >>> sched = schedule(st.optim.SGD([w], lr=1.0))
+            >>> for _ in range(3):
+            ...     sched.step()
+            >>> resumed = schedule(st.optim.SGD([w], lr=1.0))
+            >>> resumed.load_state_dict(sched.state_dict())
+            >>> resumed.last_epoch
+            3
         """
         state = dict(state_dict)
         saved = state.pop("_schedulers", [])

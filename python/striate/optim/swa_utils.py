@@ -168,6 +168,14 @@ class AveragedModel(nn.Module):
 
         Returns:
             The averaged model's output.
+
+        Example:
+            >>> model = nn.Linear(2, 1)
+            >>> swa = st.optim.swa_utils.AveragedModel(model)
+            >>> swa.update_parameters(model)
+            >>> x = st.ones(4, 2)
+            >>> bool((swa(x) == model(x)).all())
+            True
         """
         return self.module(*args, **kwargs)
 
@@ -176,6 +184,16 @@ class AveragedModel(nn.Module):
 
         Args:
             model (Module): The model whose current weights to average in.
+
+        Example:
+            >>> model = nn.Linear(1, 1, bias=False)
+            >>> swa = st.optim.swa_utils.AveragedModel(model)
+            >>> with st.no_grad():
+            ...     for value in [1.0, 2.0, 6.0]:
+            ...         _ = model.weight.fill_(value)
+            ...         swa.update_parameters(model)
+            >>> swa.module.weight.item(), swa.n_averaged.item()
+            (3.0, 3)
         """
         self._impl.update_parameters(model)
 
@@ -324,6 +342,19 @@ class SnapshotEnsemble(_native.SnapshotEnsemble):
 
         Raises:
             TypeError: Another kind of schedule.
+
+        Example:
+            >>> model = nn.Linear(2, 3)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> sched = st.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=2)
+            >>> ensemble = st.optim.swa_utils.SnapshotEnsemble(model)
+            >>> taken = []
+            >>> for epoch in range(4):
+            ...     opt.step()
+            ...     sched.step()
+            ...     taken.append(ensemble.on_scheduler_step(sched))
+            >>> taken, len(ensemble)
+            ([False, True, False, True], 2)
         """
         if not isinstance(scheduler, _native.CosineAnnealingWarmRestarts):
             raise TypeError("SnapshotEnsemble.on_scheduler_step: expected a "

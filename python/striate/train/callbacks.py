@@ -39,6 +39,19 @@ class Callback:
 
         Args:
             trainer (Trainer): The running trainer.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> class Hello(st.train.Callback):
+            ...     def on_fit_begin(self, trainer):
+            ...         print("fit begins at epoch", trainer.epoch)
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+            ...                            callbacks=[Hello()])
+            >>> _ = trainer.fit(loader, epochs=1)
+            fit begins at epoch 0
         """
         pass
 
@@ -48,17 +61,62 @@ class Callback:
         Args:
             trainer (Trainer): The running trainer.
             epoch (int): The epoch's index (from 0).
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> class Announce(st.train.Callback):
+            ...     def on_epoch_begin(self, trainer, epoch):
+            ...         print("epoch", epoch)
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+            ...                            callbacks=[Announce()])
+            >>> _ = trainer.fit(loader, epochs=2)
+            epoch 0
+            epoch 1
         """
         pass
 
     def on_batch_end(self, trainer, batch, logs):
-        """After the optimizer step; logs holds the batch's "loss" and "lr"."""
+        """After the optimizer step; logs holds the batch's "loss" and "lr".
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> class CountSteps(st.train.Callback):
+            ...     def __init__(self):
+            ...         self.losses = []
+            ...     def on_batch_end(self, trainer, batch, logs):
+            ...         self.losses.append(logs["loss"])
+            >>> counter = CountSteps()
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+            ...                            callbacks=[counter])
+            >>> _ = trainer.fit(loader, epochs=2)
+            >>> len(counter.losses), trainer.step
+            (4, 4)
+        """
 
     def on_validation_begin(self, trainer):
         """Called before the validation pass of an epoch.
 
         Args:
             trainer (Trainer): The running trainer.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> class Mode(st.train.Callback):
+            ...     def on_validation_begin(self, trainer):
+            ...         print("validation begins")
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+            ...                            callbacks=[Mode()])
+            >>> _ = trainer.fit(loader, val_loader=loader, epochs=1)
+            validation begins
         """
         pass
 
@@ -67,17 +125,62 @@ class Callback:
 
         Args:
             trainer (Trainer): The running trainer.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> class Done(st.train.Callback):
+            ...     def on_validation_end(self, trainer):
+            ...         print("validation done")
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+            ...                            callbacks=[Done()])
+            >>> _ = trainer.fit(loader, val_loader=loader, epochs=2)
+            validation done
+            validation done
         """
         pass
 
     def on_epoch_end(self, trainer, epoch, logs):
-        """logs is the epoch's history entry (train_loss, val_accuracy, lr, ...)."""
+        """logs is the epoch's history entry (train_loss, val_accuracy, lr, ...).
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> class StopAtOne(st.train.Callback):
+            ...     def on_epoch_end(self, trainer, epoch, logs):
+            ...         print(epoch, sorted(k for k in logs if k.startswith("val")))
+            ...         trainer.stop_training = epoch >= 1
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+            ...                            callbacks=[StopAtOne()])
+            >>> history = trainer.fit(loader, val_loader=loader, epochs=5)
+            0 ['val_accuracy', 'val_loss']
+            1 ['val_accuracy', 'val_loss']
+            >>> len(history)
+            2
+        """
 
     def on_fit_end(self, trainer):
         """Called once when ``fit`` ends (also after early stopping).
 
         Args:
             trainer (Trainer): The running trainer.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> class Summary(st.train.Callback):
+            ...     def on_fit_end(self, trainer):
+            ...         print("trained", trainer.epoch, "epochs,", trainer.step, "steps")
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+            ...                            callbacks=[Summary()])
+            >>> _ = trainer.fit(loader, epochs=3)
+            trained 3 epochs, 6 steps
         """
         pass
 
@@ -86,6 +189,23 @@ class Callback:
 
         Returns:
             dict: Picklable state.
+
+        Example:
+            >>> class Counter(st.train.Callback):
+            ...     def __init__(self):
+            ...         self.batches = 0
+            ...     def on_batch_end(self, trainer, batch, logs):
+            ...         self.batches += 1
+            ...     def state_dict(self):
+            ...         return {"batches": self.batches}
+            ...     def load_state_dict(self, state):
+            ...         self.batches = state["batches"]
+            >>> st.train.Callback().state_dict()
+            {}
+            >>> counter = Counter()
+            >>> counter.batches = 7
+            >>> counter.state_dict()
+            {'batches': 7}
         """
         return {}
 
@@ -94,6 +214,19 @@ class Callback:
 
         Args:
             state (dict): A dict from :meth:`state_dict`.
+
+        Example:
+            >>> class Counter(st.train.Callback):
+            ...     def __init__(self):
+            ...         self.batches = 0
+            ...     def state_dict(self):
+            ...         return {"batches": self.batches}
+            ...     def load_state_dict(self, state):
+            ...         self.batches = state["batches"]
+            >>> resumed = Counter()
+            >>> resumed.load_state_dict({"batches": 12})
+            >>> resumed.batches
+            12
         """
         pass
 
@@ -186,6 +319,18 @@ class EarlyStopping(Callback):
 
         Raises:
             ValueError: ``monitor`` is not in the logs.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none")
+            >>> stop = st.train.EarlyStopping("val_loss", patience=2)
+            >>> for epoch, loss in enumerate([0.9, 0.7, 0.8, 0.75]):
+            ...     stop.on_epoch_end(trainer, epoch, {"val_loss": loss})
+            >>> stop.best, stop.best_epoch, stop.wait, trainer.stop_training
+            (0.7, 1, 2, True)
         """
         value = self._monitor.value(logs)
         if self._monitor.improved(value):
@@ -205,6 +350,19 @@ class EarlyStopping(Callback):
 
         Args:
             trainer (Trainer): The running trainer.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> stop = st.train.EarlyStopping("val_loss", patience=1, restore_best=True)
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+            ...                            callbacks=[stop])
+            >>> _ = trainer.fit(loader, val_loader=loader, epochs=3)
+            >>> best = trainer.history[stop.best_epoch]["val_loss"]
+            >>> abs(trainer.evaluate(loader)["loss"] - best) < 1e-5
+            True
         """
         if self.restore_best and self._best_state is not None:
             trainer.model.load_state_dict(self._best_state)
@@ -214,6 +372,18 @@ class EarlyStopping(Callback):
 
         Returns:
             dict: The state.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none")
+            >>> stop = st.train.EarlyStopping("val_accuracy", patience=3)
+            >>> stop.on_epoch_end(trainer, 0, {"val_accuracy": 0.5})
+            >>> state = stop.state_dict()
+            >>> state["best"], state["wait"], state["best_epoch"], sorted(state["best_state"])
+            (0.5, 0, 0, ['bias', 'weight'])
         """
         return {"best": self._monitor.best, "wait": self.wait, "best_epoch": self.best_epoch,
                 "stopped_epoch": self.stopped_epoch, "best_state": self._best_state}
@@ -223,6 +393,19 @@ class EarlyStopping(Callback):
 
         Args:
             state (dict): A dict from :meth:`state_dict`.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none")
+            >>> stop = st.train.EarlyStopping("val_loss", patience=3)
+            >>> stop.on_epoch_end(trainer, 0, {"val_loss": 0.4})
+            >>> resumed = st.train.EarlyStopping("val_loss", patience=3)
+            >>> resumed.load_state_dict(stop.state_dict())
+            >>> resumed.best, resumed.best_epoch
+            (0.4, 0)
         """
         self._monitor.best = state["best"]
         self.wait = state["wait"]
@@ -277,6 +460,22 @@ class ModelCheckpoint(Callback):
             trainer (Trainer): The running trainer.
             epoch (int): The epoch's index.
             logs (dict): The epoch's history entry.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none")
+            >>> import os, tempfile
+            >>> folder = tempfile.mkdtemp()
+            >>> checkpoint = st.train.ModelCheckpoint(folder, every=2)
+            >>> checkpoint.on_epoch_end(trainer, 0, {"val_loss": 0.5})
+            >>> sorted(os.listdir(folder))
+            ['best.pt']
+            >>> checkpoint.on_epoch_end(trainer, 1, {"val_loss": 0.6})
+            >>> sorted(os.listdir(folder))
+            ['best.pt', 'last.pt']
         """
         if self.keep_best and self._monitor.monitor in logs:
             value = self._monitor.value(logs)
@@ -291,6 +490,20 @@ class ModelCheckpoint(Callback):
 
         Returns:
             dict: The state.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none")
+            >>> import tempfile
+            >>> checkpoint = st.train.ModelCheckpoint(tempfile.mkdtemp(), monitor="val_accuracy")
+            >>> checkpoint.state_dict()
+            {'best': -inf}
+            >>> checkpoint.on_epoch_end(trainer, 0, {"val_accuracy": 0.75})
+            >>> checkpoint.state_dict()
+            {'best': 0.75}
         """
         return {"best": self._monitor.best}
 
@@ -299,6 +512,13 @@ class ModelCheckpoint(Callback):
 
         Args:
             state (dict): A dict from :meth:`state_dict`.
+
+        Example:
+            >>> import tempfile
+            >>> checkpoint = st.train.ModelCheckpoint(tempfile.mkdtemp())
+            >>> checkpoint.load_state_dict({"best": 0.25})
+            >>> checkpoint.state_dict()
+            {'best': 0.25}
         """
         self._monitor.best = state["best"]
 
@@ -331,6 +551,19 @@ class LRMonitor(Callback):
             trainer (Trainer): The running trainer.
             batch (int): The batch's index in the epoch.
             logs (dict): The batch's loss and lr.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> sched = st.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+            >>> monitor = st.train.LRMonitor()
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, scheduler=sched,
+            ...                            progress="none", callbacks=[monitor])
+            >>> _ = trainer.fit(loader, epochs=2)
+            >>> monitor.steps, monitor.lrs
+            ([1, 2, 3, 4], [[0.1], [0.1], [0.05], [0.05]])
         """
         self.steps.append(trainer.step)
         self.lrs.append([group["lr"] for group in trainer.optimizer.param_groups])
@@ -340,6 +573,12 @@ class LRMonitor(Callback):
 
         Returns:
             dict: The state.
+
+        Example:
+            >>> monitor = st.train.LRMonitor()
+            >>> monitor.steps, monitor.lrs = [1, 2], [[0.1], [0.05]]
+            >>> monitor.state_dict()
+            {'lrs': [[0.1], [0.05]], 'steps': [1, 2]}
         """
         return {"lrs": list(self.lrs), "steps": list(self.steps)}
 
@@ -348,6 +587,12 @@ class LRMonitor(Callback):
 
         Args:
             state (dict): A dict from :meth:`state_dict`.
+
+        Example:
+            >>> monitor = st.train.LRMonitor()
+            >>> monitor.load_state_dict({"lrs": [[0.1]], "steps": [1]})
+            >>> monitor.lrs, monitor.steps
+            ([[0.1]], [1])
         """
         self.lrs = list(state["lrs"])
         self.steps = list(state["steps"])
@@ -385,6 +630,20 @@ class CSVLogger(Callback):
             trainer (Trainer): The running trainer.
             epoch (int): The epoch's index.
             logs (dict): The epoch's history entry.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> import csv, os, tempfile
+            >>> path = os.path.join(tempfile.mkdtemp(), "history.csv")
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+            ...                            callbacks=[st.train.CSVLogger(path)])
+            >>> _ = trainer.fit(loader, val_loader=loader, epochs=2)
+            >>> rows = list(csv.DictReader(open(path)))
+            >>> len(rows), rows[-1]["epoch"], "val_loss" in rows[0]
+            (2, '2', True)
         """
         if getattr(trainer, "is_main_process", True):  # distributed: rank 0 writes
             write_history_csv(trainer.history, self.path)
@@ -461,6 +720,18 @@ class EMA(Callback):
 
         Args:
             trainer (Trainer): The running trainer.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> ema = st.train.EMA(decay=0.9)
+            >>> ema.shadow is None
+            True
+            >>> ema.on_fit_begin(st.train.Trainer(model, opt, F.cross_entropy, progress="none"))
+            >>> bool((ema.shadow["weight"] == model.weight).all())
+            True
         """
         self._initialize(trainer.model)
 
@@ -471,6 +742,21 @@ class EMA(Callback):
             trainer (Trainer): The running trainer.
             batch (int): The batch's index.
             logs (dict): The batch's loss and lr.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none")
+            >>> ema = st.train.EMA(decay=0.5)
+            >>> ema.on_fit_begin(trainer)
+            >>> with st.no_grad():
+            ...     _ = model.bias.fill_(2.0)
+            >>> ema.shadow["bias"] = st.zeros(2)
+            >>> ema.on_batch_end(trainer, 0, {})
+            >>> ema.shadow["bias"]
+            tensor([1., 1.])
         """
         with no_grad():
             parameters = dict(trainer.model.named_parameters())
@@ -481,7 +767,21 @@ class EMA(Callback):
                     self.shadow[name].copy_(tensor)
 
     def copy_to(self, model):
-        """Loads the averaged weights into `model`."""
+        """Loads the averaged weights into `model`.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none")
+            >>> ema = st.train.EMA(decay=0.9)
+            >>> ema.on_fit_begin(trainer)
+            >>> copy = nn.Linear(4, 2)
+            >>> ema.copy_to(copy)
+            >>> bool((copy.weight == model.weight).all())
+            True
+        """
         model.load_state_dict(self.shadow)
 
     def on_validation_begin(self, trainer):
@@ -489,6 +789,21 @@ class EMA(Callback):
 
         Args:
             trainer (Trainer): The running trainer.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> class Peek(st.train.Callback):
+            ...     def on_validation_begin(self, trainer):
+            ...         print("validating on the EMA weights:",
+            ...               bool((trainer.model.weight == ema.shadow["weight"]).all()))
+            >>> ema = st.train.EMA(decay=0.9, evaluate_with_ema=True)
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+            ...                            callbacks=[ema, Peek()])
+            >>> _ = trainer.fit(loader, val_loader=loader, epochs=1)
+            validating on the EMA weights: True
         """
         if self.evaluate_with_ema and self.shadow is not None:
             self._saved = _clone_state(trainer.model)
@@ -499,6 +814,18 @@ class EMA(Callback):
 
         Args:
             trainer (Trainer): The running trainer.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> ema = st.train.EMA(decay=0.9)
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+            ...                            callbacks=[ema])
+            >>> _ = trainer.fit(loader, val_loader=loader, epochs=1)
+            >>> bool((model.weight == ema.shadow["weight"]).all())  # the trained weights are back
+            False
         """
         if self._saved is not None:
             trainer.model.load_state_dict(self._saved)
@@ -509,6 +836,18 @@ class EMA(Callback):
 
         Args:
             trainer (Trainer): The running trainer.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> ema = st.train.EMA(decay=0.9, apply_at_end=True)
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+            ...                            callbacks=[ema])
+            >>> _ = trainer.fit(loader, epochs=1)
+            >>> bool((model.weight == ema.shadow["weight"]).all())
+            True
         """
         if self.apply_at_end and self.shadow is not None:
             self.copy_to(trainer.model)
@@ -518,6 +857,18 @@ class EMA(Callback):
 
         Returns:
             dict: The state.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none")
+            >>> ema = st.train.EMA(decay=0.99)
+            >>> ema.on_fit_begin(trainer)
+            >>> state = ema.state_dict()
+            >>> state["decay"], sorted(state["shadow"])
+            (0.99, ['bias', 'weight'])
         """
         return {"shadow": self.shadow, "decay": self.decay}
 
@@ -526,6 +877,19 @@ class EMA(Callback):
 
         Args:
             state (dict): A dict from :meth:`state_dict`.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none")
+            >>> ema = st.train.EMA(decay=0.99)
+            >>> ema.on_fit_begin(trainer)
+            >>> resumed = st.train.EMA()
+            >>> resumed.load_state_dict(ema.state_dict())
+            >>> resumed.decay, sorted(resumed.shadow)
+            (0.99, ['bias', 'weight'])
         """
         self.shadow = state["shadow"]
         self.decay = state["decay"]

@@ -45,7 +45,18 @@ class Metric:
     name = "metric"
 
     def reset(self):
-        """Starts a new epoch: clears the accumulated counts."""
+        """Starts a new epoch: clears the accumulated counts.
+
+        Example:
+            >>> metric = st.train.Accuracy()
+            >>> metric.update(st.tensor([[0.2, 0.8]]), st.tensor([1]))
+            >>> metric.compute()
+            1.0
+            >>> metric.reset()
+            >>> metric.update(st.tensor([[0.2, 0.8]]), st.tensor([0]))
+            >>> metric.compute()
+            0.0
+        """
         raise NotImplementedError
 
     def update(self, outputs, targets):
@@ -54,6 +65,13 @@ class Metric:
         Args:
             outputs (Tensor): The model's outputs, (N, classes).
             targets (Tensor): Class indices (N,) or soft targets (N, classes).
+
+        Example:
+            >>> metric = st.train.Accuracy()
+            >>> metric.update(st.tensor([[0.2, 0.8], [0.6, 0.4]]), st.tensor([1, 1]))
+            >>> metric.update(st.tensor([[0.1, 0.9]]), st.tensor([[0.0, 1.0]]))
+            >>> metric.compute()
+            0.6666666666666666
         """
         raise NotImplementedError
 
@@ -62,12 +80,31 @@ class Metric:
 
         Returns:
             The value (a float, or an array for matrices).
+
+        Example:
+            >>> metric = st.train.Accuracy()
+            >>> metric.compute()
+            nan
+            >>> metric.update(st.tensor([[0.2, 0.8], [0.6, 0.4]]), st.tensor([1, 0]))
+            >>> metric.compute()
+            1.0
         """
         raise NotImplementedError
 
     def reduce_across(self, sum_in_place):
         """Adds up this metric's counts over the processes of a distributed run:
-        sum_in_place(array) replaces array by its sum over the processes."""
+        sum_in_place(array) replaces array by its sum over the processes.
+
+        Example:
+            >>> import numpy as np
+            >>> metric = st.train.Accuracy()
+            >>> metric.update(st.tensor([[0.2, 0.8]]), st.tensor([1]))
+            >>> def sum_over_two_processes(array):
+            ...     array *= 2
+            >>> metric.reduce_across(sum_over_two_processes)
+            >>> metric.correct, metric.count
+            (2, 2)
+        """
         raise NotImplementedError(f"{type(self).__name__} cannot be reduced across processes")
 
 
@@ -96,7 +133,15 @@ class TopK(Metric):
         self.reset()
 
     def reset(self):
-        """Clears the counts of hits and examples."""
+        """Clears the counts of hits and examples.
+
+        Example:
+            >>> metric = st.train.TopK(2)
+            >>> metric.update(st.tensor([[0.1, 0.5, 0.4]]), st.tensor([2]))
+            >>> metric.reset()
+            >>> metric.correct, metric.count
+            (0, 0)
+        """
         self.correct = 0
         self.count = 0
 
@@ -109,6 +154,12 @@ class TopK(Metric):
 
         Raises:
             ValueError: ``outputs`` is not 2-D.
+
+        Example:
+            >>> metric = st.train.TopK(2)
+            >>> metric.update(st.tensor([[0.1, 0.5, 0.4], [0.8, 0.05, 0.15]]), st.tensor([2, 1]))
+            >>> metric.correct, metric.count
+            (1, 2)
         """
         scores = _as_numpy(outputs)
         if scores.ndim != 2:
@@ -129,6 +180,12 @@ class TopK(Metric):
 
         Returns:
             float: ``correct / count``.
+
+        Example:
+            >>> metric = st.train.TopK(2)
+            >>> metric.update(st.tensor([[0.1, 0.5, 0.4], [0.8, 0.05, 0.15]]), st.tensor([0, 2]))
+            >>> metric.compute()
+            0.5
         """
         return self.correct / self.count if self.count else float("nan")
 
@@ -138,6 +195,13 @@ class TopK(Metric):
         Args:
             sum_in_place (callable): ``sum_in_place(array)`` replaces a NumPy array by its sum over
                 the processes.
+
+        Example:
+            >>> metric = st.train.TopK(1)
+            >>> metric.update(st.tensor([[0.2, 0.8], [0.9, 0.1]]), st.tensor([1, 1]))
+            >>> metric.reduce_across(lambda counts: None)
+            >>> metric.compute()
+            0.5
         """
         counts = np.array([self.correct, self.count], dtype=np.int64)
         sum_in_place(counts)
@@ -187,7 +251,16 @@ class ConfusionMatrix(Metric):
         self.reset()
 
     def reset(self):
-        """Zeroes the matrix."""
+        """Zeroes the matrix.
+
+        Example:
+            >>> metric = st.train.ConfusionMatrix(2)
+            >>> metric.update(st.tensor([[0.1, 0.9]]), st.tensor([1]))
+            >>> metric.reset()
+            >>> metric.compute()
+            array([[0, 0],
+                   [0, 0]])
+        """
         self.matrix = np.zeros((self.num_classes, self.num_classes), dtype=np.int64)
 
     def reduce_across(self, sum_in_place):
@@ -196,6 +269,16 @@ class ConfusionMatrix(Metric):
         Args:
             sum_in_place (callable): ``sum_in_place(array)`` replaces a NumPy array by its sum over
                 the processes.
+
+        Example:
+            >>> metric = st.train.ConfusionMatrix(2)
+            >>> metric.update(st.tensor([[0.1, 0.9]]), st.tensor([0]))
+            >>> def sum_over_two_processes(array):
+            ...     array *= 2
+            >>> metric.reduce_across(sum_over_two_processes)
+            >>> metric.compute()
+            array([[0, 2],
+                   [0, 0]])
         """
         sum_in_place(self.matrix)
 
@@ -208,6 +291,14 @@ class ConfusionMatrix(Metric):
 
         Raises:
             ValueError: A target class lies outside ``[0, num_classes)``.
+
+        Example:
+            >>> metric = st.train.ConfusionMatrix(3)
+            >>> metric.update(st.tensor([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]]), st.tensor([0, 1]))
+            >>> metric.compute()
+            array([[1, 0, 0],
+                   [0, 0, 1],
+                   [0, 0, 0]])
         """
         predicted = _as_numpy(outputs).argmax(axis=1)
         classes = _target_classes(targets).astype(np.int64)
@@ -221,6 +312,16 @@ class ConfusionMatrix(Metric):
 
         Returns:
             numpy.ndarray: int64, ``matrix[true, predicted]``.
+
+        Example:
+            >>> metric = st.train.ConfusionMatrix(2)
+            >>> metric.update(st.tensor([[0.9, 0.1], [0.3, 0.7], [0.6, 0.4]]), st.tensor([0, 1, 1]))
+            >>> matrix = metric.compute()
+            >>> matrix
+            array([[1, 0],
+                   [1, 1]])
+            >>> round(float(matrix.diagonal().sum() / matrix.sum()), 3)
+            0.667
         """
         return self.matrix.copy()
 

@@ -61,6 +61,19 @@ class ProfileSteps(Callback):
 
         Args:
             trainer (Trainer): The running trainer.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> import tempfile
+            >>> folder = tempfile.mkdtemp()
+            >>> profile = st.train.ProfileSteps(folder, steps=2, warmup=0)  # from the 1st step
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+            ...                            callbacks=[profile])
+            >>> _ = trainer.fit(loader, epochs=1)
+            profiled 2 training steps: ...profile.txt, ...profile.json
         """
         self._seen = 0
         if self.warmup == 0:
@@ -73,6 +86,19 @@ class ProfileSteps(Callback):
             trainer (Trainer): The running trainer.
             batch (int): The batch's index.
             logs (dict): The batch's loss and lr.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> import tempfile
+            >>> folder = tempfile.mkdtemp()
+            >>> profile = st.train.ProfileSteps(folder, steps=1, warmup=3)  # the 4th step
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+            ...                            callbacks=[profile])
+            >>> _ = trainer.fit(loader, epochs=2)
+            profiled 1 training steps: ...profile.txt, ...profile.json
         """
         self._seen += 1
         if self._profile is not None:
@@ -87,6 +113,21 @@ class ProfileSteps(Callback):
 
         Args:
             trainer (Trainer): The running trainer.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> import os, tempfile
+            >>> folder = tempfile.mkdtemp()
+            >>> profile = st.train.ProfileSteps(folder, steps=3, warmup=1)
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+            ...                            callbacks=[profile])
+            >>> _ = trainer.fit(loader, val_loader=loader, epochs=2)
+            profiled 3 training steps: ...profile.txt, ...profile.json
+            >>> sorted(os.listdir(folder))
+            ['profile.json', 'profile.txt']
         """
         if self._profile is not None:
             self._profile.pause()
@@ -96,6 +137,21 @@ class ProfileSteps(Callback):
 
         Args:
             trainer (Trainer): The running trainer.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> import os, tempfile
+            >>> folder = tempfile.mkdtemp()
+            >>> profile = st.train.ProfileSteps(folder, steps=2, warmup=1)
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+            ...                            callbacks=[profile])
+            >>> _ = trainer.fit(loader, val_loader=loader, epochs=2)
+            profiled 2 training steps: ...profile.txt, ...profile.json
+            >>> open(os.path.join(folder, "profile.txt")).readline().split(";")[0]
+            'striate profile: 2 training steps, after 1 warm-up steps'
         """
         if self._profile is not None:
             self._profile.resume()
@@ -105,6 +161,21 @@ class ProfileSteps(Callback):
 
         Args:
             trainer (Trainer): The running trainer.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> import os, tempfile
+            >>> folder = tempfile.mkdtemp()
+            >>> profile = st.train.ProfileSteps(folder, steps=10, warmup=0)  # more than the run has
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none",
+            ...                            callbacks=[profile])
+            >>> _ = trainer.fit(loader, epochs=1)
+            profiled 2 training steps: ...profile.txt, ...profile.json
+            >>> open(os.path.join(folder, "profile.txt")).readline().split(",")[0]
+            'striate profile: 10 training steps (training ended after 2)'
         """
         if self._profile is not None:
             self._finish(trainer)

@@ -43,6 +43,13 @@ class LogUniform:
 
         Returns:
             float: A value in ``[low, high]``.
+
+        Example:
+            >>> import random
+            >>> rng = random.Random(0)
+            >>> values = [st.train.LogUniform(1e-4, 1e-1).sample(rng) for _ in range(100)]
+            >>> 1e-4 <= min(values) and max(values) <= 1e-1
+            True
         """
         return math.exp(rng.uniform(math.log(self.low), math.log(self.high)))
 
@@ -76,6 +83,13 @@ class Uniform:
 
         Returns:
             float: A value in ``[low, high]``.
+
+        Example:
+            >>> import random
+            >>> rng = random.Random(0)
+            >>> value = st.train.Uniform(0.0, 0.5).sample(rng)
+            >>> 0.0 <= value <= 0.5
+            True
         """
         return rng.uniform(self.low, self.high)
 
@@ -109,6 +123,12 @@ class IntUniform:
 
         Returns:
             int: A value in ``[low, high]``.
+
+        Example:
+            >>> import random
+            >>> rng = random.Random(0)
+            >>> sorted({st.train.IntUniform(1, 3).sample(rng) for _ in range(50)})
+            [1, 2, 3]
         """
         return rng.randint(self.low, self.high)
 
@@ -141,6 +161,12 @@ class Choice:
 
         Returns:
             One of the options.
+
+        Example:
+            >>> import random
+            >>> rng = random.Random(0)
+            >>> sorted({st.train.Choice(["sgd", "adam"]).sample(rng) for _ in range(20)})
+            ['adam', 'sgd']
         """
         return rng.choice(self.options)
 

@@ -572,7 +572,21 @@ class Trainer:
     def state_dict(self):
         """Everything a resumed run needs to continue exactly: model, optimizer, scheduler,
         callbacks, the default generator, Python's and NumPy's RNGs, the training loader's
-        sampler, epoch, step and history."""
+        sampler, epoch, step and history.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none")
+            >>> _ = trainer.fit(loader, epochs=1)
+            >>> state = trainer.state_dict()
+            >>> state["epoch"], state["step"], state["optimizer_type"]
+            (1, 2, 'SGD')
+            >>> sorted(state["model"])
+            ['bias', 'weight']
+        """
         loader_state = None
         if self._train_loader is not None and hasattr(self._train_loader, "state_dict"):
             loader_state = self._train_loader.state_dict()
@@ -605,6 +619,24 @@ class Trainer:
         Raises:
             ValueError: ``state`` is not a trainer checkpoint, or it was written for another model,
                 optimizer or schedule.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none")
+            >>> _ = trainer.fit(loader, epochs=1)
+            >>> state = trainer.state_dict()
+            >>> model2 = nn.Linear(4, 2)
+            >>> resumed = st.train.Trainer(model2, st.optim.SGD(model2.parameters(), lr=0.1),
+            ...                            F.cross_entropy, progress="none")
+            >>> resumed.load_state_dict(state)
+            >>> resumed.epoch, bool((model2.weight == model.weight).all())
+            (1, True)
+            >>> _ = resumed.fit(loader, epochs=2)
+            >>> resumed.epoch
+            2
         """
         if not isinstance(state, dict) or state.get("format") != _CHECKPOINT_FORMAT:
             found = state.get("format") if isinstance(state, dict) else type(state).__name__
@@ -710,6 +742,24 @@ class Trainer:
 
         Raises:
             ValueError: Not a trainer checkpoint, or one of another setup.
+
+        Example:
+            >>> data = st.data.TensorDataset(st.randn(8, 4), st.randint(0, 2, (8,)))
+            >>> loader = st.data.DataLoader(data, batch_size=4)
+            >>> model = nn.Linear(4, 2)
+            >>> opt = st.optim.SGD(model.parameters(), lr=0.1)
+            >>> trainer = st.train.Trainer(model, opt, F.cross_entropy, progress="none")
+            >>> import os, tempfile
+            >>> path = os.path.join(tempfile.mkdtemp(), "last.pt")
+            >>> _ = trainer.fit(loader, epochs=1)
+            >>> trainer.save_checkpoint(path, note="first run")
+            >>> model2 = nn.Linear(4, 2)
+            >>> resumed = st.train.Trainer(model2, st.optim.SGD(model2.parameters(), lr=0.1),
+            ...                            F.cross_entropy, progress="none")
+            >>> resumed.load_checkpoint(path, train_loader=loader)["note"]
+            'first run'
+            >>> resumed.epoch, resumed.step
+            (1, 2)
         """
         state = _load(path)
         self.load_state_dict(state, train_loader)
