@@ -113,6 +113,17 @@ class LayerHealth(Callback):
 
         Args:
             trainer (Trainer): The running trainer.
+
+        Example:
+            >>> model = nn.Sequential(nn.Flatten(), nn.Linear(16, 8), nn.ReLU(), nn.Linear(8, 2))
+            >>> loader = st.data.DataLoader(st.data.TensorDataset(st.randn(16, 4, 4),
+            ...                             st.randint(0, 2, (16,))), batch_size=8)
+            >>> health = st.diagnostics.LayerHealth(every=1, warn=False)
+            >>> trainer = st.train.Trainer(model, st.optim.SGD(model.parameters(), lr=0.1),
+            ...                            F.cross_entropy, callbacks=[health], progress="none")
+            >>> _ = trainer.fit(loader, epochs=1)
+            >>> sorted(health.records[0]["layers"])  # the watched layers: Linear, ReLU, Linear
+            ['1', '2', '3']
         """
         self._remove_hooks()
         self._layers = {}
@@ -130,6 +141,17 @@ class LayerHealth(Callback):
         Args:
             trainer (Trainer): The running trainer.
             epoch (int): The epoch's index.
+
+        Example:
+            >>> model = nn.Sequential(nn.Flatten(), nn.Linear(16, 8), nn.ReLU(), nn.Linear(8, 2))
+            >>> loader = st.data.DataLoader(st.data.TensorDataset(st.randn(16, 4, 4),
+            ...                             st.randint(0, 2, (16,))), batch_size=8)
+            >>> health = st.diagnostics.LayerHealth(every=1, warn=False)
+            >>> trainer = st.train.Trainer(model, st.optim.SGD(model.parameters(), lr=0.1),
+            ...                            F.cross_entropy, callbacks=[health], progress="none")
+            >>> _ = trainer.fit(loader, epochs=2)
+            >>> [record["epoch"] for record in health.records]
+            [1, 1, 2, 2]
         """
         self._warned.clear()
 
@@ -140,6 +162,19 @@ class LayerHealth(Callback):
             trainer (Trainer): The running trainer.
             batch (int): The batch index in the epoch.
             logs (dict): The batch's loss and lr.
+
+        Example:
+            >>> model = nn.Sequential(nn.Flatten(), nn.Linear(16, 8), nn.ReLU(), nn.Linear(8, 2))
+            >>> loader = st.data.DataLoader(st.data.TensorDataset(st.randn(16, 4, 4),
+            ...                             st.randint(0, 2, (16,))), batch_size=8)
+            >>> health = st.diagnostics.LayerHealth(every=2, warn=False)
+            >>> trainer = st.train.Trainer(model, st.optim.SGD(model.parameters(), lr=0.1),
+            ...                            F.cross_entropy, callbacks=[health], progress="none")
+            >>> _ = trainer.fit(loader, epochs=2)
+            >>> [record["step"] for record in health.records]
+            [1, 3]
+            >>> sorted(health.records[0]["layers"]["1"])
+            ['act_mean', 'act_std', 'grad_norm', 'kind', 'update_ratio']
         """
         if self._active:
             self._record(trainer)
@@ -152,6 +187,17 @@ class LayerHealth(Callback):
             trainer (Trainer): The running trainer.
             epoch (int): The epoch's index.
             logs (dict): The epoch's history entry.
+
+        Example:
+            >>> model = nn.Sequential(nn.Flatten(), nn.Linear(16, 8), nn.ReLU(), nn.Linear(8, 2))
+            >>> loader = st.data.DataLoader(st.data.TensorDataset(st.randn(16, 4, 4),
+            ...                             st.randint(0, 2, (16,))), batch_size=8)
+            >>> health = st.diagnostics.LayerHealth(every=1, warn=False)
+            >>> trainer = st.train.Trainer(model, st.optim.SGD(model.parameters(), lr=0.1),
+            ...                            F.cross_entropy, callbacks=[health], progress="none")
+            >>> history = trainer.fit(loader, epochs=1)
+            >>> sorted(history[0]["health"])
+            ['1', '2', '3']
         """
         last = {}
         for record in self.records:
@@ -166,6 +212,19 @@ class LayerHealth(Callback):
 
         Args:
             trainer (Trainer): The running trainer.
+
+        Example:
+            >>> model = nn.Sequential(nn.Flatten(), nn.Linear(16, 8), nn.ReLU(), nn.Linear(8, 2))
+            >>> loader = st.data.DataLoader(st.data.TensorDataset(st.randn(16, 4, 4),
+            ...                             st.randint(0, 2, (16,))), batch_size=8)
+            >>> health = st.diagnostics.LayerHealth(every=1, warn=False)
+            >>> trainer = st.train.Trainer(model, st.optim.SGD(model.parameters(), lr=0.1),
+            ...                            F.cross_entropy, callbacks=[health], progress="none")
+            >>> _ = trainer.fit(loader, epochs=1)
+            >>> count = len(health.records)
+            >>> _ = model(st.randn(2, 4, 4))
+            >>> len(health.records) == count
+            True
         """
         self._remove_hooks()
 
