@@ -382,7 +382,9 @@ class LinearLR : public LRScheduler {
   /// @param fields the visitor.
   void fields(ScheduleFields& fields) override;
   /// The multipliers at the start and the end of the ramp.
+  ///@{
   double start_factor_, end_factor_;
+  ///@}
   /// The number of epochs of the ramp.
   int64_t total_iters_;
 };
@@ -446,7 +448,9 @@ class CosineAnnealingWarmRestarts : public LRScheduler {
   /// @param fields the visitor.
   void fields(ScheduleFields& fields) override;
   /// The first cycle's length, the current one's, and the growth factor.
+  ///@{
   int64_t T_0_, T_i_, T_mult_;
+  ///@}
   /// The minimum lr.
   double eta_min_;
   /// Epochs into the current cycle.
