@@ -14,7 +14,6 @@
 
 namespace striate {
 
-/// Full pads dilation * (kernel - 1) on every side: every partial overlap gives an output.
 /// How a convolution pads its input (any odd remainder of Same goes after, as PyTorch).
 enum class PaddingMode { Explicit, Same, Valid, Full };
 /// @var PaddingMode::Explicit
@@ -24,9 +23,8 @@ enum class PaddingMode { Explicit, Same, Valid, Full };
 /// @var PaddingMode::Valid
 /// No padding.
 /// @var PaddingMode::Full
-/// dilation * (kernel - 1) on every side.
+/// dilation * (kernel - 1) on every side: every partial overlap gives an output.
 
-/// Names for the option types (STRIATE_ARG cannot take a type with a comma in it).
 /// Two sizes: (height, width), or a pair of sides.
 using IntPair = std::array<int64_t, 2>;
 /// Four sizes: (top, bottom, left, right).
