@@ -75,7 +75,7 @@ class SequentialImpl : public Module {
   /// Runs the children in order, polling for Ctrl-C between layers.
   /// @param input the first child's input.
   /// @return the last child's output.
-  /// @throws KeyboardInterrupt when Ctrl-C was pressed.
+  /// @throws Interrupted when Ctrl-C was pressed.
   Tensor forward(const Tensor& input) override;
 };
 /// The holder of SequentialImpl.

@@ -53,7 +53,7 @@ inline TensorOptions options_of(const Tensor& t) { return TensorOptions(t.dtype(
 /// @param options dtype, device and requires_grad (default: Float32 on the CPU).
 /// @return the tensor.
 /// @throws ValueError when a size is negative or the byte count overflows.
-/// @throws MemoryError when the allocation fails.
+/// @throws OutOfMemory when the allocation fails.
 Tensor empty(const Shape& shape, TensorOptions options = {});
 /// empty() on behalf of `op`: sizes too large (ValueError) and failed allocations (MemoryError) name
 /// `op`, the sizes and the byte count, and are raised before anything is allocated.
@@ -62,21 +62,21 @@ Tensor empty(const Shape& shape, TensorOptions options = {});
 /// @param op the op named in errors.
 /// @return the tensor.
 /// @throws ValueError when a size is negative or the byte count overflows.
-/// @throws MemoryError when the allocation fails.
+/// @throws OutOfMemory when the allocation fails.
 Tensor empty(const Shape& shape, TensorOptions options, const char* op);
 /// A tensor of zeros.
 /// @param shape the shape (sizes >= 0).
 /// @param options dtype, device and requires_grad (default: Float32 on the CPU).
 /// @return the tensor.
 /// @throws ValueError when a size is negative or the byte count overflows.
-/// @throws MemoryError when the allocation fails.
+/// @throws OutOfMemory when the allocation fails.
 Tensor zeros(const Shape& shape, TensorOptions options = {});
 /// A tensor of ones.
 /// @param shape the shape (sizes >= 0).
 /// @param options dtype, device and requires_grad (default: Float32 on the CPU).
 /// @return the tensor.
 /// @throws ValueError when a size is negative or the byte count overflows.
-/// @throws MemoryError when the allocation fails.
+/// @throws OutOfMemory when the allocation fails.
 Tensor ones(const Shape& shape, TensorOptions options = {});
 /// A tensor filled with value.
 /// @param shape the shape (sizes >= 0).
@@ -84,7 +84,7 @@ Tensor ones(const Shape& shape, TensorOptions options = {});
 /// @param options dtype, device and requires_grad (default: Float32 on the CPU).
 /// @return the tensor.
 /// @throws ValueError when a size is negative or the byte count overflows.
-/// @throws MemoryError when the allocation fails.
+/// @throws OutOfMemory when the allocation fails.
 Tensor full(const Shape& shape, Scalar value, TensorOptions options = {});
 /// An uninitialized tensor of t's shape, dtype and device.
 /// @param t the model tensor.
@@ -147,7 +147,7 @@ Tensor eye(int64_t n, int64_t m = -1, DType dtype = DType::Float32);
 /// @param gen the generator (default nullptr: the default generator).
 /// @return the tensor.
 /// @throws ValueError when a size is negative or the byte count overflows.
-/// @throws MemoryError when the allocation fails.
+/// @throws OutOfMemory when the allocation fails.
 Tensor rand(const Shape& shape, TensorOptions options = {}, Generator* gen = nullptr);
 /// Standard normal draws.
 /// @param shape the shape (sizes >= 0).
@@ -155,7 +155,7 @@ Tensor rand(const Shape& shape, TensorOptions options = {}, Generator* gen = nul
 /// @param gen the generator (default nullptr: the default generator).
 /// @return the tensor.
 /// @throws ValueError when a size is negative or the byte count overflows.
-/// @throws MemoryError when the allocation fails.
+/// @throws OutOfMemory when the allocation fails.
 Tensor randn(const Shape& shape, TensorOptions options = {}, Generator* gen = nullptr);
 /// Uniform integers in [low, high).
 /// @param low the least value.
