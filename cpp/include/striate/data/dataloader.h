@@ -185,7 +185,7 @@ class DataLoader {
     pointer operator->() const { return &batch_; }
     /// Advances to the next batch.
     /// @return *this.
-    /// @throws any exception raised while building the batch (rethrown).
+    /// @throws Error whatever building the batch raised (rethrown with its type).
     Iterator& operator++();
     /// Whether both are at the end or both are not.
     /// @param other the other iterator.
