@@ -90,7 +90,7 @@ struct Edge {
   /// The node fed; null when the input needs no gradient.
   std::shared_ptr<Node> node;  // null: the input needs no gradient
   /// Which of the node's gradient inputs this edge feeds.
-  uint32_t input_nr = 0;       // which of node's gradient inputs this edge feeds
+  uint32_t input_nr = 0;  // which of node's gradient inputs this edge feeds
   /// @return whether the edge leads to a node.
   bool valid() const { return node != nullptr; }
 };

@@ -47,9 +47,9 @@ struct Event {
   /// The dotted module path; "" outside any module call.
   std::string module;  // dotted module path; "" outside any module call
   /// 1, 2, ... in the order threads first recorded.
-  int thread = 0;      // 1, 2, ... in the order threads first recorded (the same for a thread's life)
+  int thread = 0;  // 1, 2, ... in the order threads first recorded (the same for a thread's life)
   /// The records open around it on its thread.
-  int depth = 0;       // records open around it on its thread
+  int depth = 0;  // records open around it on its thread
   /// Start, in ns since start().
   int64_t start_ns = 0;
   /// Duration in ns.

@@ -77,21 +77,21 @@ namespace allocator {
 /// Counters of the caching allocator, per device type.
 struct Stats {
   /// Bytes in blocks handed to tensors (rounded to the size classes).
-  size_t allocated_bytes = 0;       // in blocks handed to tensors (rounded to the size classes)
+  size_t allocated_bytes = 0;  // in blocks handed to tensors (rounded to the size classes)
   /// Bytes in freed blocks kept for reuse.
-  size_t cached_bytes = 0;          // in freed blocks kept for reuse
+  size_t cached_bytes = 0;  // in freed blocks kept for reuse
   /// The high-water mark of allocated_bytes.
   size_t peak_allocated_bytes = 0;  // the high-water mark of allocated_bytes
   /// Allocations asked of the allocator.
-  size_t requests = 0;              // allocations asked of the allocator
+  size_t requests = 0;  // allocations asked of the allocator
   /// Requests served from the cache.
-  size_t cache_hits = 0;            // ... served from the cache
+  size_t cache_hits = 0;  // ... served from the cache
   /// Requests that went to the OS.
-  size_t os_allocations = 0;        // ... that went to the OS
+  size_t os_allocations = 0;  // ... that went to the OS
   /// Blocks returned to the OS.
-  size_t os_frees = 0;              // blocks returned to the OS
+  size_t os_frees = 0;  // blocks returned to the OS
   /// The most bytes the cache keeps.
-  size_t cache_limit = 0;           // the most bytes the cache keeps
+  size_t cache_limit = 0;  // the most bytes the cache keeps
 };
 /// The CPU allocator's counters.
 /// @return a snapshot.

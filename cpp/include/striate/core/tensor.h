@@ -20,7 +20,7 @@ namespace striate {
 namespace autograd {
 /// A node of the autograd graph (autograd.h).
 class Node;
-}
+}  // namespace autograd
 class Tensor;
 struct AutogradMeta;
 /// A gradient hook: sees the gradient flowing into a tensor and returns a replacement, or an

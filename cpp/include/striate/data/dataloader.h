@@ -49,9 +49,9 @@ struct DataLoaderOptions {
 /// One epoch as the sampler draws it.
 struct Epoch {
   /// Dataset indices in visiting order.
-  std::vector<int64_t> order;  // dataset indices in visiting order
+  std::vector<int64_t> order;
   /// The epoch's augmentation seed.
-  uint64_t seed = 0;           // the augmentation seed of the epoch
+  uint64_t seed = 0;
   /// Empty: batches of batch_size (drop_last applies). Otherwise batch i is
   /// order[batch_bounds[i], batch_bounds[i + 1]) (a batch sampler's batches, of any sizes).
   std::vector<int64_t> batch_bounds;
@@ -125,8 +125,7 @@ class EpochBatches {
   /// @param batch_size examples per batch (when the epoch has no bounds).
   /// @param batch_index the batch's index in the epoch.
   /// @return the batch's stacked fields.
-  static std::vector<Tensor> build(const Dataset& dataset, const Epoch& epoch, int64_t batch_size,
-                                   int64_t batch_index);
+  static std::vector<Tensor> build(const Dataset& dataset, const Epoch& epoch, int64_t batch_size, int64_t batch_index);
 
  private:
   void work();

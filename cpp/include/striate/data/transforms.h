@@ -507,8 +507,8 @@ class RandomErasing : public Transform {
   /// @param random_value fill with N(0, 1) noise instead (default false).
   /// @param inplace overwrite the input (default false).
   /// @throws ValueError for a bad probability, range or value count.
-  RandomErasing(double p = 0.5, Range scale = {0.02, 0.33}, Range ratio = {0.3, 3.3},
-                std::vector<double> value = {0.0}, bool random_value = false, bool inplace = false);
+  RandomErasing(double p = 0.5, Range scale = {0.02, 0.33}, Range ratio = {0.3, 3.3}, std::vector<double> value = {0.0},
+                bool random_value = false, bool inplace = false);
   Tensor operator()(const Tensor& image) const override;
   std::string repr() const override;
   /// The box, or nullopt when no attempt fitted (the image is then returned unchanged).

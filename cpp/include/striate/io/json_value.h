@@ -116,7 +116,7 @@ class Json {
   /// The array's elements, mutable.
   /// @return the elements.
   /// @throws ValueError unless an array.
-  Array& items();     // the array's elements (raises unless an array)
+  Array& items();  // the array's elements (raises unless an array)
   /// The object's members, mutable.
   /// @return the members.
   /// @throws ValueError unless an object.

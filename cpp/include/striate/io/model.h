@@ -25,7 +25,7 @@
 namespace striate::optim {
 /// The optimizer base (optim/optimizer.h).
 class Optimizer;
-}
+}  // namespace striate::optim
 
 namespace striate::io {
 
@@ -62,7 +62,7 @@ struct CheckpointInfo {
   /// The step (0 when the checkpoint records none).
   int64_t step = 0;
   /// The whole object, tensors as {"__tensor__": name}.
-  Json tree;          // the whole object, tensors as {"__tensor__": name}
+  Json tree;  // the whole object, tensors as {"__tensor__": name}
   /// The file's __metadata__.
   Metadata metadata;  // the file's __metadata__
 };

@@ -158,7 +158,7 @@ class BottleneckImpl : public Module {
   BatchNorm2d bn1{nullptr}, bn2{nullptr}, bn3{nullptr};
   ///@}
   /// The SqueezeExcite unit; null without one.
-  std::shared_ptr<Module> se;          // null without squeeze-excitation
+  std::shared_ptr<Module> se;  // null without squeeze-excitation
   /// The projection shortcut; null for the identity.
   std::shared_ptr<Module> downsample;  // null for the identity
 };

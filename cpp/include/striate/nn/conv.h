@@ -209,7 +209,7 @@ class Conv2dImpl : public Module {
   /// The filters, (K, C / groups, R, S).
   Tensor weight;
   /// (K); undefined when options.bias() is false.
-  Tensor bias;             // undefined when options.bias() is false
+  Tensor bias;  // undefined when options.bias() is false
   /// The connection table as a mask.
   Tensor connection_mask;  // (K, C, 1, 1) 0/1 in the weight's dtype, or undefined; a non-persistent buffer
   /// The options conv2d runs with (stride, resolved padding, dilation, groups).

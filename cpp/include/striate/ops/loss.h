@@ -119,8 +119,7 @@ Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction reduc
 /// @return a scalar, or the broadcast shape with Reduction::None.
 /// @throws ShapeError when the shapes do not broadcast.
 /// @throws ValueError when delta <= 0.
-Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean,
-                  double delta = 1.0);
+Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean, double delta = 1.0);
 
 /// input holds probabilities in [0, 1]; logs are clamped at -100. weight broadcasts to input.
 /// Binary cross-entropy -w (t log x + (1 - t) log(1 - x)).

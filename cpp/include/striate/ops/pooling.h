@@ -35,7 +35,7 @@ struct Pool2dOptions {
   /// Round the output size up instead of down (default false).
   STRIATE_ARG(bool, ceil_mode) = false;
   /// Average pooling counts the padding in the divisor (default true).
-  STRIATE_ARG(bool, count_include_pad) = true;            // avg pooling only
+  STRIATE_ARG(bool, count_include_pad) = true;  // avg pooling only
   /// Average pooling divides by this instead (default unset).
   STRIATE_ARG(std::optional<int64_t>, divisor_override);  // avg pooling only
 };
@@ -136,7 +136,7 @@ struct Pool3dOptions {
   /// Round the output size up instead of down (default false).
   STRIATE_ARG(bool, ceil_mode) = false;
   /// Average pooling counts the padding in the divisor (default true).
-  STRIATE_ARG(bool, count_include_pad) = true;            // avg pooling only
+  STRIATE_ARG(bool, count_include_pad) = true;  // avg pooling only
   /// Average pooling divides by this instead (default unset).
   STRIATE_ARG(std::optional<int64_t>, divisor_override);  // avg pooling only
 };

@@ -48,7 +48,7 @@ struct AdadeltaParamState : public OptimizerParamState {
   /// The running mean of squared gradients.
   Tensor square_avg;  // the running mean of squared gradients
   /// The running mean of squared updates.
-  Tensor acc_delta;   // the running mean of squared updates
+  Tensor acc_delta;  // the running mean of squared updates
   std::unique_ptr<OptimizerParamState> clone() const override { return std::make_unique<AdadeltaParamState>(*this); }
   std::vector<std::pair<std::string, Tensor>> tensors() const override;
 };

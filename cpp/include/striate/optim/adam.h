@@ -69,9 +69,9 @@ struct AdamParamState : public OptimizerParamState {
   /// The number of steps taken for this parameter.
   int64_t step = 0;
   /// M, the running mean of gradients.
-  Tensor exp_avg;         // m, the running mean of gradients
+  Tensor exp_avg;  // m, the running mean of gradients
   /// V, the running mean of squared gradients.
-  Tensor exp_avg_sq;      // v, the running mean of squared gradients
+  Tensor exp_avg_sq;  // v, the running mean of squared gradients
   /// Amsgrad only: the running maximum of v.
   Tensor max_exp_avg_sq;  // amsgrad only: the running maximum of v
   std::unique_ptr<OptimizerParamState> clone() const override { return std::make_unique<AdamParamState>(*this); }

@@ -22,7 +22,7 @@ struct ASGDOptions : public NamedOptions<ASGDOptions> {
   /// The power of the step size's decay (default 0.75).
   STRIATE_ARG(double, alpha) = 0.75;  // the power of the step size's decay
   /// The step from which the average is taken (default 1e6).
-  STRIATE_ARG(double, t0) = 1e6;      // the step from which the average is taken
+  STRIATE_ARG(double, t0) = 1e6;  // the step from which the average is taken
   /// The L2 penalty added to the gradient (decoupled where stated) (default 0.0).
   STRIATE_ARG(double, weight_decay) = 0.0;
   /// Ascend the objective instead (torch's maximize): the gradient is negated first.

@@ -62,17 +62,17 @@ struct LBFGSParamState : public OptimizerParamState {
   /// Iterations so far.
   int64_t n_iter = 0;
   /// d, the last search direction.
-  std::vector<double> direction;              // d, the last search direction
+  std::vector<double> direction;  // d, the last search direction
   /// t, the last step length.
-  double step_length = 0.0;                   // t, the last step length
+  double step_length = 0.0;  // t, the last step length
   /// y_i = g_{i+1} - g_i, oldest first.
   std::vector<std::vector<double>> old_dirs;  // y_i = g_{i+1} - g_i, oldest first
   /// s_i = t_i * d_i, oldest first.
   std::vector<std::vector<double>> old_stps;  // s_i = t_i * d_i
   /// 1 / (y_i . s_i).
-  std::vector<double> ro;                     // 1 / (y_i . s_i)
+  std::vector<double> ro;  // 1 / (y_i . s_i)
   /// H_diag, the scale of the initial inverse Hessian.
-  double hessian_diag = 1.0;                  // H_diag, the scale of the initial inverse Hessian
+  double hessian_diag = 1.0;  // H_diag, the scale of the initial inverse Hessian
   /// The previous flat gradient.
   std::vector<double> prev_flat_grad;
   /// The previous loss.

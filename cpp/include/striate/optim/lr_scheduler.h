@@ -476,7 +476,7 @@ struct OneCycleLROptions {
   /// The lowest momentum: one value, or one per group (default 0.85).
   STRIATE_ARG(std::vector<double>, base_momentum) = { 0.85 };  // one value, or one per group
   /// The highest momentum: one value, or one per group (default 0.95).
-  STRIATE_ARG(std::vector<double>, max_momentum) = { 0.95 };   // one value, or one per group
+  STRIATE_ARG(std::vector<double>, max_momentum) = { 0.95 };  // one value, or one per group
   /// The initial lr is max_lr / div_factor (default 25).
   STRIATE_ARG(double, div_factor) = 25.0;
   /// The final lr is initial lr / final_div_factor (default 1e4).
@@ -527,13 +527,13 @@ struct CyclicLROptions {
   /// The lowest lr: one value, or one per group.
   STRIATE_ARG(std::vector<double>, base_lr);  // one value, or one per group
   /// The highest lr: one value, or one per group.
-  STRIATE_ARG(std::vector<double>, max_lr);   // one value, or one per group
+  STRIATE_ARG(std::vector<double>, max_lr);  // one value, or one per group
   /// Steps in the rising half of a cycle (default 2000).
   STRIATE_ARG(double, step_size_up) = 2000;
   /// Steps in the falling half; unset (default): step_size_up.
   STRIATE_ARG(std::optional<double>, step_size_down);  // unset: step_size_up
   /// "triangular" (default), "triangular2" or "exp_range".
-  STRIATE_ARG(std::string, mode) = "triangular";       // "triangular2", "exp_range"
+  STRIATE_ARG(std::string, mode) = "triangular";  // "triangular2", "exp_range"
   /// exp_range's base: scale gamma^step (default 1.0).
   STRIATE_ARG(double, gamma) = 1.0;
   /// A custom scale (replaces mode) of the cycle number (scale_mode "cycle") or step ("iterations").
@@ -545,7 +545,7 @@ struct CyclicLROptions {
   /// The lowest momentum: one value, or one per group (default 0.8).
   STRIATE_ARG(std::vector<double>, base_momentum) = { 0.8 };  // one value, or one per group
   /// The highest momentum: one value, or one per group (default 0.9).
-  STRIATE_ARG(std::vector<double>, max_momentum) = { 0.9 };   // one value, or one per group
+  STRIATE_ARG(std::vector<double>, max_momentum) = { 0.9 };  // one value, or one per group
 };
 
 /// Cyclical learning rates (Smith 2017): from base_lr up to max_lr over step_size_up steps and back
@@ -647,7 +647,7 @@ struct ReduceLROnPlateauOptions {
   /// Steps to wait after a reduction before counting again (default 0).
   STRIATE_ARG(int64_t, cooldown) = 0;
   /// The lowest lr of every group, also of groups added later (default 0).
-  STRIATE_ARG(double, min_lr) = 0.0;          // for every group, also groups added later
+  STRIATE_ARG(double, min_lr) = 0.0;  // for every group, also groups added later
   /// The lowest lr per group, instead of min_lr (default empty).
   STRIATE_ARG(std::vector<double>, min_lrs);  // one per group instead of min_lr
   /// A reduction smaller than eps is not applied (default 1e-8).

@@ -58,7 +58,7 @@ struct NAdamParamState : public OptimizerParamState {
   /// The product of the momentum coefficients (float32, as torch).
   float mu_product = 1.0f;
   /// M, the running mean of gradients.
-  Tensor exp_avg;     // m, the running mean of gradients
+  Tensor exp_avg;  // m, the running mean of gradients
   /// V, the running mean of squared gradients.
   Tensor exp_avg_sq;  // v, the running mean of squared gradients
   std::unique_ptr<OptimizerParamState> clone() const override { return std::make_unique<NAdamParamState>(*this); }

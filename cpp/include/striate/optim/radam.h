@@ -53,7 +53,7 @@ struct RAdamParamState : public OptimizerParamState {
   /// The number of steps taken for this parameter.
   int64_t step = 0;
   /// M, the running mean of gradients.
-  Tensor exp_avg;     // m, the running mean of gradients
+  Tensor exp_avg;  // m, the running mean of gradients
   /// V, the running mean of squared gradients.
   Tensor exp_avg_sq;  // v, the running mean of squared gradients
   std::unique_ptr<OptimizerParamState> clone() const override { return std::make_unique<RAdamParamState>(*this); }

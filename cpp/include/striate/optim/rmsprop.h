@@ -52,11 +52,11 @@ struct RMSpropParamState : public OptimizerParamState {
   /// The number of steps taken for this parameter.
   int64_t step = 0;
   /// The running mean of squared gradients.
-  Tensor square_avg;       // the running mean of squared gradients
+  Tensor square_avg;  // the running mean of squared gradients
   /// Momentum > 0 only.
   Tensor momentum_buffer;  // momentum > 0 only
   /// Centered only: the running mean of gradients.
-  Tensor grad_avg;         // centered only: the running mean of gradients
+  Tensor grad_avg;  // centered only: the running mean of gradients
   std::unique_ptr<OptimizerParamState> clone() const override { return std::make_unique<RMSpropParamState>(*this); }
   std::vector<std::pair<std::string, Tensor>> tensors() const override;
 };

@@ -50,7 +50,7 @@ struct RpropParamState : public OptimizerParamState {
   /// The number of steps taken for this parameter.
   int64_t step = 0;
   /// The previous step's gradient, zero where its sign flipped.
-  Tensor prev;       // the previous step's gradient, zero where its sign flipped
+  Tensor prev;  // the previous step's gradient, zero where its sign flipped
   /// The per-coordinate step sizes, starting at lr.
   Tensor step_size;  // the per-coordinate step sizes, starting at lr
   std::unique_ptr<OptimizerParamState> clone() const override { return std::make_unique<RpropParamState>(*this); }

@@ -56,7 +56,7 @@ struct SGDParamState : public OptimizerParamState {
   /// Momentum_form "torch".
   Tensor momentum_buffer;  // momentum_form "torch"
   /// Momentum_form "velocity".
-  Tensor velocity;         // momentum_form "velocity"
+  Tensor velocity;  // momentum_form "velocity"
   std::unique_ptr<OptimizerParamState> clone() const override { return std::make_unique<SGDParamState>(*this); }
   std::vector<std::pair<std::string, Tensor>> tensors() const override {
     std::vector<std::pair<std::string, Tensor>> named;
