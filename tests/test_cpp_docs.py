@@ -2,9 +2,9 @@
 
 docs/doxygen/Doxyfile runs Doxygen on the public headers with WARN_IF_UNDOCUMENTED,
 WARN_NO_PARAMDOC and WARN_AS_ERROR=FAIL_ON_WARNINGS. These tests run that configuration (man
-pages instead of HTML, output in a temporary folder) and require zero warnings; the negative cases run it on a
-copy of the headers with one comment (or one @param line) removed and require it to fail,
-naming the declaration. They need the `doxygen` program (apt-get install doxygen) and are
+pages instead of HTML, output in a temporary folder) and require zero warnings; the negative
+cases run it on a copy of the headers with one comment (or one @param line) removed and require
+it to fail, naming the declaration. They need the `doxygen` program (apt-get install doxygen) and are
 skipped, with that reason, where it is missing. About 2 s per Doxygen run.
 """
 
@@ -24,7 +24,7 @@ needs_doxygen = pytest.mark.skipif(shutil.which("doxygen") is None,
 
 
 def run_doxygen(tmp_path, include_dir):
-    """The project's Doxyfile on `include_dir`, man pages instead of HTML; (return code, warnings)."""
+    """The project's Doxyfile on `include_dir`, man pages for HTML; (return code, warnings)."""
     out = tmp_path / "doxygen-out"
     out.mkdir()
     log = tmp_path / "warnings.txt"

@@ -209,9 +209,9 @@ def cpp_reference_root(root):
 def build_cpp_reference(root):
     """Runs Doxygen on the public headers when it is installed; True when cpp-api/ exists."""
     index = os.path.join(cpp_reference_root(root), "cpp-api", "index.html")
-    sources = [os.path.join(folder, f)
-               for top in (os.path.join(root, "cpp", "include"), os.path.join(root, "docs", "doxygen"))
-               for folder, _, files in os.walk(top) for f in files]
+    tops = (os.path.join(root, "cpp", "include"), os.path.join(root, "docs", "doxygen"))
+    sources = [os.path.join(folder, f) for top in tops for folder, _, files in os.walk(top)
+               for f in files]
     fresh = os.path.exists(index) and os.path.getmtime(index) >= max(map(os.path.getmtime, sources))
     if shutil.which("doxygen") and not fresh:  # CI ran the Doxyfile just before: not again
         os.makedirs(cpp_reference_root(root), exist_ok=True)
