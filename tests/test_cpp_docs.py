@@ -4,8 +4,8 @@ docs/doxygen/Doxyfile runs Doxygen on the public headers with WARN_IF_UNDOCUMENT
 WARN_NO_PARAMDOC and WARN_AS_ERROR=FAIL_ON_WARNINGS. These tests run that configuration (man
 pages instead of HTML, output in a temporary folder) and require zero warnings; the negative
 cases run it on a copy of the headers with one comment (or one @param line) removed and require
-it to fail, naming the declaration. They need the `doxygen` program (apt-get install doxygen) and are
-skipped, with that reason, where it is missing. About 2 s per Doxygen run.
+it to fail, naming the declaration. They need the `doxygen` program (apt-get install doxygen)
+and are skipped, with that reason, where it is missing. About 2 s of CPU per Doxygen run.
 """
 
 import os
