@@ -58,9 +58,8 @@ class SequentialImpl : public Module {
     push_back(name, std::shared_ptr<Module>(holder.ptr()));
   }
 
-  /// The children are the registry itself (as in PyTorch), so a module registered later by
-  /// name also joins the chain.
-  /// The number of children.
+  /// The number of children. The children are the registry itself (as in PyTorch), so a module
+  /// registered later by name also joins the chain.
   /// @return the count.
   size_t size() const { return local_children().size(); }
   /// Whether there are no children.

@@ -238,7 +238,6 @@ class Module : public std::enable_shared_from_this<Module> {
   /// Sets this module's flag only (Python's `module.training = False`).
   /// @param on the new flag.
   void set_training_flag(bool on) { is_training_ = on; }
-  /// set_to_none drops the .grad tensors; otherwise they are zeroed in place.
   /// Clears the gradient of every parameter of the tree.
   /// @param set_to_none drop the .grad tensors (default true); false zeroes them in place.
   void zero_grad(bool set_to_none = true);

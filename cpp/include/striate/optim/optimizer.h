@@ -262,7 +262,6 @@ class Optimizer {
   /// One update of every parameter that has a gradient.
   /// @throws ValueError when a group's options are out of range.
   virtual void step() = 0;
-  /// set_to_none drops the .grad tensors; otherwise they are zeroed in place.
   /// Clears the gradients of every parameter.
   /// @param set_to_none drop the .grad tensors (default true); false zeroes them in place.
   void zero_grad(bool set_to_none = true);
