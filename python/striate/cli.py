@@ -885,7 +885,8 @@ def command_docs(args):
               "(or: python -m striate docs --build).")
         print("The C++ reference (Doxygen, from cpp/include's /// comments) is built with it when "
               "doxygen is installed, as " + os.path.join(out, "cpp-api", "index.html")
-              + "; alone: doxygen docs/doxygen/Doxyfile (writes build/doxygen/cpp-api/).")
+              + "; alone: mkdir -p build && doxygen docs/doxygen/Doxyfile "
+              "(writes build/doxygen/cpp-api/).")
         if source is None:
             print("(No docs/site here: run it from the repository's root folder.)")
         return 0
