@@ -72,9 +72,9 @@ STRIATE_MODULE(AlphaDropout);
 /// Kept inputs are scaled by 1 / (1 - p). Input (N, ...); output: the same shape.
 class DropPathImpl : public Module {
  public:
-  /// @param p the drop probability, in [0, 1) (default 0).
+  /// @param p the drop probability, in [0, 1] (default 0).
   /// @param mode "row" (default) or "batch".
-  /// @throws ValueError for p outside [0, 1) or an unknown mode.
+  /// @throws ValueError for p outside [0, 1] or an unknown mode.
   explicit DropPathImpl(double p = 0.0, std::string mode = "row");
   Tensor forward(const Tensor& input) override;
   std::string extra_repr() const override;
@@ -92,8 +92,8 @@ STRIATE_MODULE(DropPath);
 class DropConnectImpl : public Module {
  public:
   /// @param linear the wrapped layer (not empty).
-  /// @param p the drop probability of each weight, in [0, 1) (default 0.5).
-  /// @throws ValueError for p outside [0, 1) or an empty linear.
+  /// @param p the drop probability of each weight, in [0, 1] (default 0.5).
+  /// @throws ValueError for p outside [0, 1] or an empty linear.
   DropConnectImpl(Linear linear, double p = 0.5);
   Tensor forward(const Tensor& input) override;
   std::string extra_repr() const override;

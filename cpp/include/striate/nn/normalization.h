@@ -46,7 +46,7 @@ class BatchNormImpl : public Module {
   /// @param options the layer's options.
   /// @param type_name the layer's name ("BatchNorm2d").
   /// @param dims the accepted input ranks.
-  /// @throws ValueError when num_features <= 0 or momentum is outside [0, 1].
+  /// @throws ValueError when num_features <= 0 or eps < 0.
   BatchNormImpl(const BatchNormOptions& options, std::string type_name, std::vector<int> dims);
   /// Normalizes `input`.
   /// @param input (N, C), (N, C, L), (N, C, H, W) or (N, C, D, H, W) as the layer accepts.
