@@ -27,7 +27,7 @@ def run_doxygen(tmp_path, include_dir):
     """The project's Doxyfile on `include_dir`, man pages for HTML; (return code, warnings)."""
     out = tmp_path / "doxygen-out"
     out.mkdir()
-    log = tmp_path / "warnings.txt"
+    warnings_file = tmp_path / "warnings.txt"
     config = tmp_path / "Doxyfile"
     # Later assignments override the included file's.
     config.write_text("\n".join([
@@ -38,12 +38,12 @@ def run_doxygen(tmp_path, include_dir):
         f'OUTPUT_DIRECTORY = "{out}"',
         "GENERATE_HTML = NO",
         "GENERATE_MAN = YES",  # the cheapest output (Doxygen needs one to run its checks)
-        f'WARN_LOGFILE = "{log}"',
+        f'WARN_LOGFILE = "{warnings_file}"',
         "",
     ]))
     result = subprocess.run(["doxygen", str(config)], cwd=ROOT, capture_output=True, text=True,
                             timeout=300)
-    text = log.read_text() if log.exists() else ""
+    text = warnings_file.read_text() if warnings_file.exists() else ""
     # FAIL_ON_WARNINGS prints each warning as "error:"
     warnings = [line for line in (text + result.stderr).splitlines()
                 if "warning:" in line or "error:" in line]
@@ -83,33 +83,30 @@ def _copy_with_edit(tmp_path, header, old, new):
 
 @needs_doxygen
 def test_fails_on_a_declaration_without_comment(tmp_path):
-    # relu's whole comment removed: the declaration is undocumented.
+    # grad_mode_enabled's whole comment removed: the declaration is undocumented.
     copy = _copy_with_edit(
-        tmp_path, "ops/activation.h",
-        "/// max(0, x), elementwise.\n/// @param x the input, any shape.\n"
-        "/// @return the result, x's shape.\nTensor relu(const Tensor& x);",
-        "Tensor relu(const Tensor& x);")
+        tmp_path, "autograd.h",
+        "/// Whether ops record autograd history on this thread (grad mode is per thread, on by "
+        "default).\n/// @return the flag.\nbool grad_mode_enabled();",
+        "bool grad_mode_enabled();")
     code, warnings = run_doxygen(tmp_path, copy)
     assert code != 0
-    assert any("relu(const Tensor &x)" in w and "not documented" in w for w in warnings), warnings
+    assert any("grad_mode_enabled()" in w and "not documented" in w for w in warnings), warnings
     assert len(warnings) == 1, warnings
 
 
 @needs_doxygen
 def test_fails_on_a_parameter_without_param(tmp_path):
-    # Linear's constructor keeps its comment but loses one @param line.
+    # Device's constructor keeps its comment but loses one @param line.
     copy = _copy_with_edit(
-        tmp_path, "nn/linear.h",
-        "  /// @param in_features the input's features.\n"
-        "  /// @param out_features the output's features.\n"
-        "  /// @throws ValueError for a negative size.\n"
-        "  LinearImpl(int64_t in_features, int64_t out_features)",
-        "  /// @param in_features the input's features.\n"
-        "  /// @throws ValueError for a negative size.\n"
-        "  LinearImpl(int64_t in_features, int64_t out_features)")
+        tmp_path, "core/device.h",
+        "  /// @param t the device type.\n  /// @param i the index (default 0).\n"
+        "  Device(DeviceType t, int i = 0)",
+        "  /// @param t the device type.\n  Device(DeviceType t, int i = 0)")
     code, warnings = run_doxygen(tmp_path, copy)
     assert code != 0
-    assert any("out_features" in w and "LinearImpl" in w for w in warnings), warnings
+    assert any("parameter of striate::Device::Device" in w and "not documented" in w
+               for w in warnings), warnings
 
 
 def test_docs_command_says_where_the_cpp_reference_is(capsys, monkeypatch):
