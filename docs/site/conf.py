@@ -65,6 +65,12 @@ suppress_warnings = ["myst.xref_missing", "ref.python"]
 
 generate.write_all(HERE)
 
+# The C++ reference: Doxygen's HTML of cpp/include (docs/doxygen/Doxyfile), generated here when
+# doxygen is installed and copied into the site as cpp-api/ (the C++ API page links to it). Its
+# warnings are CI's business (.ci/run runs the Doxyfile, which fails on any), not the site's.
+if generate.cpp_reference_built:
+    html_extra_path = [generate.cpp_reference_root(ROOT)]
+
 
 def setup(app):
     import docstring_rst  # noqa: E402  (docs/site/docstring_rst.py)

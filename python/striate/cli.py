@@ -945,6 +945,10 @@ def command_docs(args):
         print("  " + " ".join(["sphinx-build"] + build[3:]))
         print(f"then open {os.path.join(out, 'index.html')} in a browser "
               "(or: python -m striate docs --build).")
+        print("The C++ reference (Doxygen, from cpp/include's /// comments) is built with it when "
+              "doxygen is installed, as " + os.path.join(out, "cpp-api", "index.html")
+              + "; alone: mkdir -p build && doxygen docs/doxygen/Doxyfile "
+              "(writes build/doxygen/cpp-api/).")
         if source is None:
             print("(No docs/site here: run it from the repository's root folder.)")
         return 0
@@ -956,6 +960,8 @@ def command_docs(args):
     code = subprocess.run(build).returncode
     if code == 0:
         print(f"built: open {os.path.join(out, 'index.html')}")
+        if os.path.isfile(os.path.join(out, "cpp-api", "index.html")):
+            print(f"the C++ reference: {os.path.join(out, 'cpp-api', 'index.html')}")
     return code
 
 

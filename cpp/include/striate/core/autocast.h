@@ -11,28 +11,60 @@
 
 namespace striate::autocast {
 
+/// Whether autocast is on for `device` on this thread.
+/// @param device the device type.
+/// @return the flag.
 bool is_enabled(DeviceType device);
+/// Turns autocast on or off for `device` on this thread.
+/// @param device the device type.
+/// @param enabled the flag.
 void set_enabled(DeviceType device, bool enabled);
-// The low dtype of `device`: bfloat16 on the CPU and float16 on CUDA unless set.
+/// The low dtype of `device`: bfloat16 on the CPU and float16 on CUDA unless set.
+/// @param device the device type.
+/// @return the dtype.
 DType dtype(DeviceType device);
+/// Sets the low dtype of `device` on this thread.
+/// @param device the device type.
+/// @param dtype Float16 or BFloat16.
+/// @throws ValueError for another dtype.
 void set_dtype(DeviceType device, DType dtype);
+/// Whether casts of parameters are cached.
+/// @return the flag.
 bool is_cache_enabled();
+/// Turns the cast cache on or off.
+/// @param enabled the flag.
 void set_cache_enabled(bool enabled);
-// The nesting depth of autocast regions; leaving the outermost one clears the cast cache.
+/// The nesting depth of autocast regions; leaving the outermost one clears the cast cache.
+/// @return the new depth.
 int increment_nesting();
+/// Leaves a region (clears the cache at depth 0).
+/// @return the new depth.
 int decrement_nesting();
+/// Drops every cached cast.
 void clear_cache();
 
-// `t` cast to `dtype` by `cast`, cached while the outermost autocast region lasts when `t` is a
-// leaf that requires grad (a parameter, cast once per forward however often it is used).
+/// `t` cast to `dtype` by `cast`, cached while the outermost autocast region lasts when `t` is a
+/// leaf that requires grad (a parameter, cast once per forward however often it is used).
+/// @param t the tensor.
+/// @param dtype the target dtype.
+/// @param cast the cast function.
+/// @return the cast tensor.
 Tensor cached_cast(const Tensor& t, DType dtype, Tensor (*cast)(const Tensor&, DType));
 
-// Sets one device type's state for a scope and restores it after (C++ users and tests).
+/// Sets one device type's state for a scope and restores it after (C++ users and tests).
+/// Not copyable.
 class Guard {
  public:
+  /// @param device the device type.
+  /// @param dtype the low dtype.
+  /// @param enabled autocast on (default true) or off in the scope.
+  /// @throws ValueError for a dtype other than Float16 and BFloat16.
   Guard(DeviceType device, DType dtype, bool enabled = true);
+  /// Restores the saved state.
   ~Guard();
+  /// Not copyable.
   Guard(const Guard&) = delete;
+  /// Not copy-assignable.
   Guard& operator=(const Guard&) = delete;
 
  private:

@@ -13,8 +13,17 @@
 
 namespace striate {
 
-// True when a * b (a + b) does not fit int64; *out holds the product (sum) when it does.
+/// True when a * b (a + b) does not fit int64; *out holds the product (sum) when it does.
+/// @param a the first factor.
+/// @param b the second factor.
+/// @param out receives the product.
+/// @return whether it overflowed.
 inline bool mul_overflows(int64_t a, int64_t b, int64_t* out) { return __builtin_mul_overflow(a, b, out); }
+/// Whether a + b overflows int64.
+/// @param a the first term.
+/// @param b the second term.
+/// @param out receives the sum.
+/// @return whether it overflowed.
 inline bool add_overflows(int64_t a, int64_t b, int64_t* out) { return __builtin_add_overflow(a, b, out); }
 
 namespace detail {
@@ -28,7 +37,13 @@ inline std::string extents_text(const int64_t* first, const int64_t* last) {
 }
 }  // namespace detail
 
-// a * b, or ValueError "<op>: size too large: <what> a * b does not fit a 64-bit integer".
+/// a * b, or ValueError "<op>: size too large: <what> a * b does not fit a 64-bit integer".
+/// @param a the first factor.
+/// @param b the second factor.
+/// @param op the op named in the error.
+/// @param what what is computed, for the error.
+/// @return a * b.
+/// @throws ValueError on overflow.
 inline int64_t checked_mul(int64_t a, int64_t b, const char* op, const char* what) {
   int64_t out = 0;
   if (mul_overflows(a, b, &out)) {
@@ -37,7 +52,13 @@ inline int64_t checked_mul(int64_t a, int64_t b, const char* op, const char* wha
   return out;
 }
 
-// a + b, or ValueError "<op>: size too large: <what> a + b does not fit a 64-bit integer".
+/// a + b, or ValueError "<op>: size too large: <what> a + b does not fit a 64-bit integer".
+/// @param a the first term.
+/// @param b the second term.
+/// @param op the op named in the error.
+/// @param what what is computed, for the error.
+/// @return a + b.
+/// @throws ValueError on overflow.
 inline int64_t checked_add(int64_t a, int64_t b, const char* op, const char* what) {
   int64_t out = 0;
   if (add_overflows(a, b, &out)) {
@@ -46,8 +67,13 @@ inline int64_t checked_add(int64_t a, int64_t b, const char* op, const char* wha
   return out;
 }
 
-// The number of elements of the extents [first, last) (non-negative, checked by the caller).
-// Any zero extent makes it 0; otherwise the product must fit int64.
+/// The number of elements of the extents [first, last) (non-negative, checked by the caller).
+/// Any zero extent makes it 0; otherwise the product must fit int64.
+/// @param first the first extent.
+/// @param last one past the last.
+/// @param op the op named in the error.
+/// @return the product.
+/// @throws ValueError on overflow.
 inline int64_t checked_numel(const int64_t* first, const int64_t* last, const char* op) {
   for (const int64_t* p = first; p != last; ++p)
     if (*p == 0) return 0;
@@ -61,8 +87,13 @@ inline int64_t checked_numel(const int64_t* first, const int64_t* last, const ch
   return product;
 }
 
-// Bytes for `numel` elements of `element_size` bytes, or ValueError naming both when the count does
-// not fit int64 (addresses inside one buffer must fit ptrdiff_t).
+/// Bytes for `numel` elements of `element_size` bytes, or ValueError naming both when the count does
+/// not fit int64 (addresses inside one buffer must fit ptrdiff_t).
+/// @param numel the element count.
+/// @param element_size bytes per element.
+/// @param op the op named in the error.
+/// @return the byte count.
+/// @throws ValueError on overflow or a negative count.
 inline size_t checked_nbytes(int64_t numel, size_t element_size, const char* op) {
   int64_t bytes = 0;
   if (numel < 0 || mul_overflows(numel, static_cast<int64_t>(element_size), &bytes)) {

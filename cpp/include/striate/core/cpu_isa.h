@@ -5,11 +5,20 @@
 
 namespace striate {
 
+/// A SIMD path of the CPU kernels.
 enum class CpuIsa { Generic = 0, AVX2 = 1, AVX512 = 2 };
 
-CpuIsa cpu_isa();                // the path in use
-CpuIsa cpu_isa_supported();      // the best the CPU can run
-void set_cpu_isa(CpuIsa isa);    // clamps to cpu_isa_supported()
+/// The path in use.
+/// @return it.
+CpuIsa cpu_isa();
+/// The best path the CPU can run.
+/// @return it.
+CpuIsa cpu_isa_supported();
+/// Forces a path, clamped to cpu_isa_supported().
+/// @param isa the path.
+void set_cpu_isa(CpuIsa isa);
+/// @param isa the path.
+/// @return "generic", "avx2" or "avx512".
 const char* cpu_isa_name(CpuIsa isa);
 
 }  // namespace striate

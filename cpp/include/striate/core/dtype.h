@@ -10,9 +10,27 @@
 
 namespace striate {
 
-// Float16 and BFloat16 are storage types: ops compute them in float32 (ops/reduced_precision.h).
+/// The element type of a tensor.
+/// Float16 and BFloat16 are storage types: ops compute them in float32 (ops/reduced_precision.h).
 enum class DType : uint8_t { Float32, Float64, Int64, UInt8, Bool, Float16, BFloat16 };
+/// @var DType::Float32
+/// 32-bit IEEE float (the default).
+/// @var DType::Float64
+/// 64-bit IEEE float.
+/// @var DType::Int64
+/// 64-bit signed integer.
+/// @var DType::UInt8
+/// 8-bit unsigned integer (images).
+/// @var DType::Bool
+/// Boolean, one byte.
+/// @var DType::Float16
+/// IEEE half precision (storage type).
+/// @var DType::BFloat16
+/// bfloat16 (storage type).
 
+/// The size of one element.
+/// @param t the dtype.
+/// @return its size in bytes.
 inline size_t element_size(DType t) {
   switch (t) {
     case DType::Float32: return 4;
@@ -26,6 +44,8 @@ inline size_t element_size(DType t) {
   return 0;
 }
 
+/// @param t the dtype.
+/// @return its name ("float32").
 inline const char* dtype_name(DType t) {
   switch (t) {
     case DType::Float32: return "float32";
@@ -39,17 +59,32 @@ inline const char* dtype_name(DType t) {
   return "?";
 }
 
+/// Writes dtype_name(t).
+/// @param out the stream.
+/// @param t the dtype.
+/// @return out.
 inline std::ostream& operator<<(std::ostream& out, DType t) { return out << dtype_name(t); }
 
-// float16 and bfloat16: stored in 16 bits, computed in float32.
+/// float16 and bfloat16: stored in 16 bits, computed in float32.
+/// @param t the dtype.
+/// @return the flag.
 inline bool is_reduced_float(DType t) { return t == DType::Float16 || t == DType::BFloat16; }
+/// Whether t is a floating type.
+/// @param t the dtype.
+/// @return the flag.
 inline bool is_floating(DType t) { return t == DType::Float32 || t == DType::Float64 || is_reduced_float(t); }
+/// Whether t is an integer type.
+/// @param t the dtype.
+/// @param include_bool count bool as integral (default false).
+/// @return the flag.
 inline bool is_integral(DType t, bool include_bool = false) {
   return t == DType::Int64 || t == DType::UInt8 || (include_bool && t == DType::Bool);
 }
 
-// Type promotion for binary ops, as NumPy/PyTorch do it for tensors of equal rank category:
-// bool < uint8 < int64 < float16, bfloat16 < float32 < float64; float16 with bfloat16 gives float32.
+/// Type promotion for binary ops, as NumPy/PyTorch do it for tensors of equal rank category:
+/// bool < uint8 < int64 < float16, bfloat16 < float32 < float64; float16 with bfloat16 gives float32.
+/// @param t the dtype.
+/// @return its rank.
 inline int dtype_rank(DType t) {
   switch (t) {
     case DType::Bool: return 0;
@@ -62,39 +97,59 @@ inline int dtype_rank(DType t) {
   }
   return 0;
 }
+/// The result type of a binary op on a and b.
+/// @param a the first dtype.
+/// @param b the second dtype.
+/// @return the promoted dtype.
 inline DType promote_types(DType a, DType b) {
   if (a != b && is_reduced_float(a) && is_reduced_float(b)) return DType::Float32;
   return dtype_rank(a) >= dtype_rank(b) ? a : b;
 }
 
+/// The DType of a C++ scalar type (`dtype_of<float>::value` is Float32).
+/// @tparam T the C++ type.
 template <typename T>
 struct dtype_of;
 template <>
+/// float is Float32.
 struct dtype_of<float> {
+  /// The DType.
   static constexpr DType value = DType::Float32;
 };
 template <>
+/// double is Float64.
 struct dtype_of<double> {
+  /// The DType.
   static constexpr DType value = DType::Float64;
 };
 template <>
+/// int64_t is Int64.
 struct dtype_of<int64_t> {
+  /// The DType.
   static constexpr DType value = DType::Int64;
 };
 template <>
+/// uint8_t is UInt8.
 struct dtype_of<uint8_t> {
+  /// The DType.
   static constexpr DType value = DType::UInt8;
 };
 template <>
+/// bool is Bool.
 struct dtype_of<bool> {
+  /// The DType.
   static constexpr DType value = DType::Bool;
 };
 template <>
+/// Half is Float16.
 struct dtype_of<Half> {
+  /// The DType.
   static constexpr DType value = DType::Float16;
 };
 template <>
+/// BFloat16 is BFloat16.
 struct dtype_of<BFloat16> {
+  /// The DType.
   static constexpr DType value = DType::BFloat16;
 };
 

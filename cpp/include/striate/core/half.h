@@ -80,35 +80,57 @@ STRIATE_HOST_DEVICE inline float bfloat16_bits_to_float(uint16_t b) {
 
 }  // namespace detail
 
+/// Tag: construct a Half or BFloat16 from its bit pattern.
 struct FromBits {};
 
+/// IEEE 754 binary16 (torch.float16); converts to and from float.
 struct alignas(2) Half {
+  /// The bits.
   uint16_t x;
+  /// Uninitialized.
   Half() = default;
+  /// @param bits the bit pattern.
   STRIATE_HOST_DEVICE constexpr Half(uint16_t bits, FromBits) : x(bits) {}
+  /// Rounds to nearest even.
+  /// @param value the value.
   STRIATE_HOST_DEVICE Half(float value) : x(detail::float_to_half_bits(value)) {}
+  /// @return the value, exactly.
   STRIATE_HOST_DEVICE operator float() const { return detail::half_bits_to_float(x); }
 };
 
+/// bfloat16 (torch.bfloat16): the upper half of a float32.
 struct alignas(2) BFloat16 {
+  /// The bits.
   uint16_t x;
+  /// Uninitialized.
   BFloat16() = default;
+  /// @param bits the bit pattern.
   STRIATE_HOST_DEVICE constexpr BFloat16(uint16_t bits, FromBits) : x(bits) {}
+  /// Rounds to nearest even.
+  /// @param value the value.
   STRIATE_HOST_DEVICE BFloat16(float value) : x(detail::float_to_bfloat16_bits(value)) {}
+  /// @return the value, exactly.
   STRIATE_HOST_DEVICE operator float() const { return detail::bfloat16_bits_to_float(x); }
 };
 
 static_assert(sizeof(Half) == 2 && sizeof(BFloat16) == 2, "16-bit floats must be 2 bytes");
 
-// True for Half and BFloat16: the types that compute through float.
+/// True for Half and BFloat16: the types that compute through float.
+/// @tparam T a type.
 template <typename T>
 inline constexpr bool is_reduced_float_v = false;
+/// Half computes through float.
 template <>
 inline constexpr bool is_reduced_float_v<Half> = true;
+/// BFloat16 computes through float.
 template <>
 inline constexpr bool is_reduced_float_v<BFloat16> = true;
 
-// static_cast<To>(value) as PyTorch converts: a 16-bit float goes through float on both sides.
+/// static_cast<To>(value) as PyTorch converts: a 16-bit float goes through float on both sides.
+/// @tparam To the target type.
+/// @tparam From the source type.
+/// @param value the value.
+/// @return the converted value.
 template <typename To, typename From>
 STRIATE_HOST_DEVICE inline To convert(From value) {
   if constexpr (is_reduced_float_v<To>) {

@@ -22,18 +22,34 @@
 
 namespace striate::distributed {
 
+/// Data-parallel training of one module over a ProcessGroup. Not thread-safe.
 class DistributedDataParallel {
  public:
+  /// Broadcasts rank 0's parameters and buffers.
+  /// @param module the replica (not null).
+  /// @param group the processes (must outlive this object).
+  /// @param bucket_bytes the size of a gradient bucket (default 25 MiB).
+  /// @throws ValueError when module is null or bucket_bytes is 0.
+  /// @throws RuntimeError when a collective fails.
   DistributedDataParallel(std::shared_ptr<nn::Module> module, ProcessGroup& group,
                           size_t bucket_bytes = size_t(25) << 20);
 
+  /// Runs the replica.
+  /// @param input this process's shard of the batch.
+  /// @return the module's output.
   Tensor forward(const Tensor& input) { return module_->call(input); }
-  // Averages every parameter's gradient over the processes (call after backward, before step).
+  /// Averages every parameter's gradient over the processes (call after backward, before step).
+  /// @throws RuntimeError when a collective fails.
   void reduce_gradients();
-  // Rank 0's parameters and buffers to every process (the constructor does it once).
+  /// Rank 0's parameters and buffers to every process (the constructor does it once).
+  /// @throws RuntimeError when a collective fails.
   void broadcast_state();
 
+  /// The replica.
+  /// @return it.
   nn::Module& module() { return *module_; }
+  /// The replica.
+  /// @return its shared pointer.
   const std::shared_ptr<nn::Module>& module_ptr() const { return module_; }
 
  private:

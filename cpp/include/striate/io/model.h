@@ -23,38 +23,67 @@
 #include "striate/nn/module.h"
 
 namespace striate::optim {
+/// The optimizer base (optim/optimizer.h).
 class Optimizer;
-}
+}  // namespace striate::optim
 
 namespace striate::io {
 
+/// The "format" metadata of a model file.
 inline constexpr const char* kModelFormat = "striate.model";
+/// The "format" metadata of a checkpoint.
 inline constexpr const char* kCheckpointFormat = "striate.checkpoint";
+/// The "format_version" this build writes and reads.
 inline constexpr int kFormatVersion = 1;
 
-// Writes `model` (every module in it must be a built-in one: see nn::module_config) atomically.
-// `extra` adds metadata entries (the reserved keys above are refused).
+/// Writes `model` (every module in it must be a built-in one: see nn::module_config) atomically.
+/// `extra` adds metadata entries (the reserved keys above are refused).
+/// @param model the model.
+/// @param path the file to write.
+/// @param extra extra metadata (default none).
+/// @throws TypeError when a module in the tree is not registered.
+/// @throws ValueError when extra uses a reserved key.
+/// @throws IOError when the file cannot be written.
 void save_model(const nn::Module& model, const std::string& path, const Metadata& extra = {});
-// Rebuilds the model of a file save_model (or Python's striate.save) wrote. Raises IOError naming
-// the file for a missing, unreadable or malformed file, a file of another format or a newer
-// format version, and an architecture that does not build or does not match the weights. The
-// architecture is built under an allocation budget (twice the bytes of the file's tensors + 64 MiB),
-// so absurd sizes in a small file are refused, naming the module and the size, before allocating.
+/// Rebuilds the model of a file save_model (or Python's striate.save) wrote. Raises IOError naming
+/// the file for a missing, unreadable or malformed file, a file of another format or a newer
+/// format version, and an architecture that does not build or does not match the weights. The
+/// architecture is built under an allocation budget (twice the bytes of the file's tensors + 64 MiB),
+/// so absurd sizes in a small file are refused, naming the module and the size, before allocating.
+/// @param path the model file.
+/// @return the model, weights loaded.
+/// @throws IOError as described above.
 std::shared_ptr<nn::Module> load_model(const std::string& path);
 
+/// What load_checkpoint() read besides the state dicts.
 struct CheckpointInfo {
+  /// The epoch (0 when the checkpoint records none).
   int64_t epoch = 0;  // 0 when the checkpoint records none
+  /// The step (0 when the checkpoint records none).
   int64_t step = 0;
-  Json tree;          // the whole object, tensors as {"__tensor__": name}
+  /// The whole object, tensors as {"__tensor__": name}.
+  Json tree;  // the whole object, tensors as {"__tensor__": name}
+  /// The file's __metadata__.
   Metadata metadata;  // the file's __metadata__
 };
 
-// Restores the "model" state dict of a checkpoint into `model` (strict) and, when given, the
-// "optimizer" state dict (torch's layout) into `optimizer`, so a C++ program continues a run a
-// Python Trainer saved. Raises IOError naming the file and the problem.
+/// Restores the "model" state dict of a checkpoint into `model` (strict) and, when given, the
+/// "optimizer" state dict (torch's layout) into `optimizer`, so a C++ program continues a run a
+/// Python Trainer saved. Raises IOError naming the file and the problem.
+/// @param path the checkpoint file.
+/// @param model the model restored (strict).
+/// @param optimizer the optimizer restored, or nullptr (default).
+/// @return the epoch, step, tree and metadata.
+/// @throws IOError naming the file and the problem.
 CheckpointInfo load_checkpoint(const std::string& path, nn::Module& model, optim::Optimizer* optimizer = nullptr);
-// Writes a checkpoint of `model` and `optimizer` (may be null) with the epoch and step, which
-// Python's striate.load reads as {"model": ..., "optimizer": ..., "epoch": .., "step": ..}.
+/// Writes a checkpoint of `model` and `optimizer` (may be null) with the epoch and step, which
+/// Python's striate.load reads as {"model": ..., "optimizer": ..., "epoch": .., "step": ..}.
+/// @param path the file to write (atomically).
+/// @param model the model.
+/// @param optimizer the optimizer, or nullptr.
+/// @param epoch the epoch (default 0).
+/// @param step the step (default 0).
+/// @throws IOError when the file cannot be written.
 void save_checkpoint(const std::string& path, const nn::Module& model, const optim::Optimizer* optimizer,
                      int64_t epoch = 0, int64_t step = 0);
 

@@ -32,24 +32,39 @@
 
 namespace striate::io {
 
-// The `__metadata__` of a file: string keys to string values.
+/// The `__metadata__` of a file: string keys to string values.
 using Metadata = std::map<std::string, std::string>;
 
+/// What load_safetensors() read.
 struct SafetensorsContent {
+  /// The tensors, in the header's order.
   OrderedDict<Tensor> tensors;  // in the header's order
+  /// The `__metadata__`.
   Metadata metadata;
 };
 
-// Writes `tensors` (any dtype striate has, any device, any strides) to `path`. Raises ValueError
-// for a name that is "__metadata__" or not valid UTF-8, or a key or value of `metadata` that is not
-// valid UTF-8; TypeError for an undefined tensor; IOError when the file cannot be written (the
-// previous file at `path`, if any, is then left as it was).
+/// Writes `tensors` (any dtype striate has, any device, any strides) to `path`. Raises ValueError
+/// for a name that is "__metadata__" or not valid UTF-8, or a key or value of `metadata` that is not
+/// valid UTF-8; TypeError for an undefined tensor; IOError when the file cannot be written (the
+/// previous file at `path`, if any, is then left as it was).
+/// @param path the file to write.
+/// @param tensors the named tensors.
+/// @param metadata the `__metadata__` (default empty).
+/// @throws ValueError for a reserved or non-UTF-8 name.
+/// @throws TypeError for an undefined tensor.
+/// @throws IOError when the file cannot be written.
 void save_safetensors(const std::string& path, const OrderedDict<Tensor>& tensors, const Metadata& metadata = {});
 
-// Reads every tensor and the metadata of a safetensors file.
+/// Reads every tensor and the metadata of a safetensors file.
+/// @param path the file.
+/// @return the tensors and metadata.
+/// @throws IOError for a missing or malformed file (see above).
 SafetensorsContent load_safetensors(const std::string& path);
 
-// Reads (and checks) only the header, returning its `__metadata__` (empty when it has none).
+/// Reads (and checks) only the header, returning its `__metadata__` (empty when it has none).
+/// @param path the file.
+/// @return the metadata.
+/// @throws IOError for a missing or malformed file.
 Metadata load_safetensors_metadata(const std::string& path);
 
 namespace detail {

@@ -18,11 +18,16 @@ namespace striate::nn::functional {
 // Every op of ops/ is visible here (a new op needs no line in this file).
 using namespace ::striate;
 
-// libtorch's names for the options of the functional forms.
+/// libtorch's names for the options of the functional forms.
+/// The options of conv1d.
 using Conv1dFuncOptions = ::striate::Conv1dOptions;
+/// The options of conv2d.
 using Conv2dFuncOptions = ::striate::Conv2dOptions;
+/// The options of conv3d.
 using Conv3dFuncOptions = ::striate::Conv3dOptions;
+/// The options of conv_transpose2d.
 using ConvTranspose2dFuncOptions = ::striate::ConvTranspose2dOptions;
+/// The options of the 2-D pooling ops.
 using Pool2dFuncOptions = ::striate::Pool2dOptions;
 
 }  // namespace striate::nn::functional

@@ -15,27 +15,45 @@
 
 namespace striate::nn {
 
+/// The base of every layer (nn/module.h).
 class Module;
+/// The 2-D convolution layer (nn/conv.h).
 class Conv2dImpl;
+/// The batch normalization layer (nn/normalization.h).
 class BatchNormImpl;
 
-// conv -> bn (-> relu when `relu`) as one convolution, or std::nullopt when fusion does not apply
-// (the caller then runs the modules as usual). The call is reported to call observers as conv's.
+/// conv -> bn (-> relu when `relu`) as one convolution, or std::nullopt when fusion does not apply
+/// (the caller then runs the modules as usual). The call is reported to call observers as conv's.
+/// @param conv the convolution.
+/// @param bn the batch norm after it.
+/// @param relu apply a ReLU as well.
+/// @param input (N, C, H, W).
+/// @return the fused output, or std::nullopt.
 std::optional<Tensor> fused_conv_bn(Conv2dImpl& conv, BatchNormImpl& bn, bool relu, const Tensor& input);
 
-// conv -> relu as one convolution writing max(0, y) (conv2d_relu) at inference, or std::nullopt
-// when it does not apply: outside striate::InferenceModeGuard, `conv` in training mode, `conv` or
-// `relu` not the built-in class or hooked, a connection mask, an input that is not 4-d
-// float32/float64 on the CPU. Call observers hear conv's call, then relu's (on the fused output).
+/// conv -> relu as one convolution writing max(0, y) (conv2d_relu) at inference, or std::nullopt
+/// when it does not apply: outside striate::InferenceModeGuard, `conv` in training mode, `conv` or
+/// `relu` not the built-in class or hooked, a connection mask, an input that is not 4-d
+/// float32/float64 on the CPU. Call observers hear conv's call, then relu's (on the fused output).
+/// @param conv the convolution.
+/// @param relu the ReLU module after it.
+/// @param input (N, C, H, W).
+/// @return the fused output, or std::nullopt.
 std::optional<Tensor> fused_conv_relu(Conv2dImpl& conv, Module& relu, const Tensor& input);
 
-// bn -> relu as one op (batch_norm_relu: a pass over memory saved forward and backward), in
-// training and evaluation alike, or std::nullopt when it does not apply: `bn` or `relu` is not a
-// built-in class or has hooks. `relu` null stands for the relu function (no module). Call
-// observers hear bn's call, then relu's (on the fused output).
+/// bn -> relu as one op (batch_norm_relu: a pass over memory saved forward and backward), in
+/// training and evaluation alike, or std::nullopt when it does not apply: `bn` or `relu` is not a
+/// built-in class or has hooks. `relu` null stands for the relu function (no module). Call
+/// observers hear bn's call, then relu's (on the fused output).
+/// @param bn the batch norm.
+/// @param relu the ReLU module after it, or nullptr for the function.
+/// @param input the batch norm's input.
+/// @return the fused output, or std::nullopt.
 std::optional<Tensor> fused_bn_relu(BatchNormImpl& bn, Module* relu, const Tensor& input);
 
-// Whether `module` is a built-in ReLU (not a subclass that overrides its forward).
+/// Whether `module` is a built-in ReLU (not a subclass that overrides its forward).
+/// @param module the module.
+/// @return the flag.
 bool is_plain_relu(const Module& module);
 
 }  // namespace striate::nn

@@ -11,18 +11,29 @@
 
 namespace striate::optim {
 
+/// The options of ASGD (torch's names and defaults; setters chain; also readable by name).
 struct ASGDOptions : public NamedOptions<ASGDOptions> {
+  /// @param lr the learning rate (default 1e-2).
   ASGDOptions(double lr = 1e-2) : lr_(lr) {}
+  /// The learning rate.
   STRIATE_ARG(double, lr);
+  /// The decay term (default 1e-4).
   STRIATE_ARG(double, lambd) = 1e-4;  // the decay term
+  /// The power of the step size's decay (default 0.75).
   STRIATE_ARG(double, alpha) = 0.75;  // the power of the step size's decay
-  STRIATE_ARG(double, t0) = 1e6;      // the step from which the average is taken
+  /// The step from which the average is taken (default 1e6).
+  STRIATE_ARG(double, t0) = 1e6;  // the step from which the average is taken
+  /// The L2 penalty added to the gradient (decoupled where stated) (default 0.0).
   STRIATE_ARG(double, weight_decay) = 0.0;
-  // Ascend the objective instead (torch's maximize): the gradient is negated first.
+  /// Ascend the objective instead (torch's maximize): the gradient is negated first.
+  /// Ascend the objective instead (the gradient is negated first) (default false).
   STRIATE_ARG(bool, maximize) = false;
 
  public:
-  // Every option, once: the by-name access (NamedOptions) and the state dict read this list.
+  /// Every option, once: the by-name access (NamedOptions) and the state dict read this list.
+  /// Calls visit(name, field) for every option, in declaration order.
+  /// @tparam Visit a callable taking (const char*, T&).
+  /// @param visit the visitor.
   template <typename Visit>
   void for_each_option(Visit&& visit) {
     visit("lr", lr_);
@@ -34,19 +45,34 @@ struct ASGDOptions : public NamedOptions<ASGDOptions> {
   }
 };
 
+/// What ASGD keeps per parameter between steps (torch's state keys).
 struct ASGDParamState : public OptimizerParamState {
+  /// The number of steps taken for this parameter.
   int64_t step = 0;
-  // The step size and the averaging weight of the next step, kept in float32 as torch keeps them.
+  /// The step size and the averaging weight of the next step, kept in float32 as torch keeps them.
+  /// The step size of the next step (float32, as torch).
   float eta = 0.0f;
+  /// The averaging weight of the next step (float32, as torch).
   float mu = 1.0f;
+  /// The running average of the parameter.
   Tensor ax;  // the running average of the parameter
   std::unique_ptr<OptimizerParamState> clone() const override { return std::make_unique<ASGDParamState>(*this); }
   std::vector<std::pair<std::string, Tensor>> tensors() const override;
 };
 
+/// The ASGD optimizer, with torch.optim.ASGD's update rule (the header's opening comment gives the formulas).
+///
+/// Not thread-safe: one thread steps it at a time.
 class ASGD : public Optimizer {
  public:
+  /// @param param_groups the parameter groups (groups without options take the defaults).
+  /// @param defaults the default options.
+  /// @throws ValueError when an option is out of range, a parameter is not a leaf or appears twice.
   ASGD(std::vector<OptimizerParamGroup> param_groups, const ASGDOptions& defaults);
+  /// One group of parameters.
+  /// @param params the parameters (leaf tensors).
+  /// @param defaults the options.
+  /// @throws ValueError when an option is out of range, a parameter is not a leaf or appears twice.
   ASGD(std::vector<Tensor> params, const ASGDOptions& defaults)
       : ASGD(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, defaults) {}
   void step() override;

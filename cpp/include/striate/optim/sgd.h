@@ -10,23 +10,35 @@
 
 namespace striate::optim {
 
+/// The options of SGD (torch's names and defaults; setters chain; also readable by name).
 struct SGDOptions : public NamedOptions<SGDOptions> {
+  /// @param lr the learning rate.
   SGDOptions(double lr) : lr_(lr) {}
+  /// The learning rate.
   STRIATE_ARG(double, lr);
+  /// The momentum factor (default 0.0).
   STRIATE_ARG(double, momentum) = 0.0;
+  /// The dampening of momentum (default 0.0).
   STRIATE_ARG(double, dampening) = 0.0;
+  /// The L2 penalty added to the gradient (decoupled where stated) (default 0.0).
   STRIATE_ARG(double, weight_decay) = 0.0;
+  /// Use Nesterov momentum (default false).
   STRIATE_ARG(bool, nesterov) = false;
-  // Ascend the objective instead (torch's maximize): the gradient is negated first.
+  /// Ascend the objective instead (torch's maximize): the gradient is negated first.
+  /// Ascend the objective instead (the gradient is negated first) (default false).
   STRIATE_ARG(bool, maximize) = false;
-  // "torch": buf = momentum*buf + (1-dampening)*g; p -= lr*buf (the learning rate scales the
-  // whole buffer, so a change of lr applies at once). "velocity": v = momentum*v - lr*(1-dampening)*g;
-  // p += v (the lr in force when a gradient arrives stays folded into v). Same trajectory for a
-  // constant lr.
+  /// "torch": buf = momentum*buf + (1-dampening)*g; p -= lr*buf (the learning rate scales the
+  /// whole buffer, so a change of lr applies at once). "velocity": v = momentum*v - lr*(1-dampening)*g;
+  /// p += v (the lr in force when a gradient arrives stays folded into v). Same trajectory for a
+  /// constant lr.
+  /// "torch" or "velocity" (see below) (default "torch").
   STRIATE_ARG(std::string, momentum_form) = "torch";
 
  public:
-  // Every option, once: the by-name access (NamedOptions) and the state dict read this list.
+  /// Every option, once: the by-name access (NamedOptions) and the state dict read this list.
+  /// Calls visit(name, field) for every option, in declaration order.
+  /// @tparam Visit a callable taking (const char*, T&).
+  /// @param visit the visitor.
   template <typename Visit>
   void for_each_option(Visit&& visit) {
     visit("lr", lr_);
@@ -39,9 +51,12 @@ struct SGDOptions : public NamedOptions<SGDOptions> {
   }
 };
 
+/// What SGD keeps per parameter between steps (torch's state keys).
 struct SGDParamState : public OptimizerParamState {
+  /// Momentum_form "torch".
   Tensor momentum_buffer;  // momentum_form "torch"
-  Tensor velocity;         // momentum_form "velocity"
+  /// Momentum_form "velocity".
+  Tensor velocity;  // momentum_form "velocity"
   std::unique_ptr<OptimizerParamState> clone() const override { return std::make_unique<SGDParamState>(*this); }
   std::vector<std::pair<std::string, Tensor>> tensors() const override {
     std::vector<std::pair<std::string, Tensor>> named;
@@ -51,9 +66,19 @@ struct SGDParamState : public OptimizerParamState {
   }
 };
 
+/// The SGD optimizer, with torch.optim.SGD's update rule (the header's opening comment gives the formulas).
+///
+/// Not thread-safe: one thread steps it at a time.
 class SGD : public Optimizer {
  public:
+  /// @param param_groups the parameter groups (groups without options take the defaults).
+  /// @param defaults the default options.
+  /// @throws ValueError when an option is out of range, a parameter is not a leaf or appears twice.
   SGD(std::vector<OptimizerParamGroup> param_groups, const SGDOptions& defaults);
+  /// One group of parameters.
+  /// @param params the parameters (leaf tensors).
+  /// @param defaults the options.
+  /// @throws ValueError when an option is out of range, a parameter is not a leaf or appears twice.
   SGD(std::vector<Tensor> params, const SGDOptions& defaults)
       : SGD(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, defaults) {}
   void step() override;
