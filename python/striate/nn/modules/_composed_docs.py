@@ -406,6 +406,113 @@ Example:
 """
 
 
+Unfold = """Every ``kernel_size`` patch of the input as a column (im2col); the module of
+:func:`striate.nn.functional.unfold`, which gives the formula of L.
+
+Args:
+    kernel_size (int or tuple): The patch size (kh, kw).
+    dilation (int or tuple): Spacing between a patch's elements. Default: 1.
+    padding (int or tuple): Zero padding on both sides of H and W. Default: 0.
+    stride (int or tuple): Step between patches. Default: 1.
+
+Shape:
+    - Input: (N, C, H, W) or (C, H, W).
+    - Output: (N, C * kh * kw, L) or (C * kh * kw, L), L the number of patches.
+
+Raises:
+    ValueError: The input is not 3-D or 4-D, or the kernel does not fit the padded input.
+
+Example:
+    >>> nn.Unfold(kernel_size=3, padding=1)(st.randn(2, 4, 5, 5)).shape
+    striate.Size([2, 36, 25])
+"""
+
+Fold = """Columns summed back into an image (col2im, the adjoint of :class:`Unfold`; overlapping
+patches add); the module of :func:`striate.nn.functional.fold`.
+
+Args:
+    output_size (int or tuple): The image's (H, W).
+    kernel_size (int or tuple): The patch size (kh, kw).
+    dilation (int or tuple): Spacing between a patch's elements. Default: 1.
+    padding (int or tuple): The padding unfold added (dropped here). Default: 0.
+    stride (int or tuple): Step between patches. Default: 1.
+
+Shape:
+    - Input: (N, C * kh * kw, L) or (C * kh * kw, L).
+    - Output: (N, C, H, W) or (C, H, W).
+
+Raises:
+    ValueError: The input's size(1) is not a multiple of kh * kw, or L does not match
+        ``output_size``.
+
+Example:
+    >>> nn.Fold(output_size=(4, 5), kernel_size=2)(st.randn(1, 3 * 2 * 2, 12)).shape
+    striate.Size([1, 3, 4, 5])
+"""
+
+LPPool2d = """2-D power-average pooling: ``(sum over each window of x^p)^(1/p)``; p = 1 is sum
+pooling. The module of :func:`striate.nn.functional.lp_pool2d`.
+
+Args:
+    norm_type (float): The power p (> 0).
+    kernel_size (int or tuple): The window (kh, kw).
+    stride (int or tuple, optional): Step between windows. Default: None (= kernel_size).
+    ceil_mode (bool): Round the output size up. Default: False.
+
+Shape:
+    - Input: (N, C, H, W) or (C, H, W).
+    - Output: (N, C, H_out, W_out), ``H_out = floor((H - kh) / stride + 1)``.
+
+Raises:
+    ValueError: ``norm_type`` is not positive.
+
+Example:
+    >>> nn.LPPool2d(2, 2)(st.ones(1, 1, 4, 4)).flatten().tolist()
+    [2.0, 2.0, 2.0, 2.0]
+"""
+
+AdaptiveAvgPool3d = """3-D adaptive average pooling: the output has ``output_size`` whatever
+the input's size; along an axis of size n, output i averages
+``[floor(i * n / out), ceil((i + 1) * n / out))``.
+
+Args:
+    output_size (int or tuple): (D_out, H_out, W_out); an int for all three, None in the tuple
+        keeps that axis's size.
+
+Shape:
+    - Input: (N, C, D, H, W) or (C, D, H, W).
+    - Output: (N, C, D_out, H_out, W_out) or (C, D_out, H_out, W_out).
+
+Raises:
+    ValueError: The input is not 4-D or 5-D, or an output size is < 1.
+
+Example:
+    >>> nn.AdaptiveAvgPool3d((1, 2, 2))(st.randn(2, 3, 5, 7, 7)).shape
+    striate.Size([2, 3, 1, 2, 2])
+"""
+
+AdaptiveMaxPool3d = """3-D adaptive max pooling: the maxima over the windows of
+:class:`AdaptiveAvgPool3d`.
+
+Args:
+    output_size (int or tuple): (D_out, H_out, W_out); an int for all three, None in the tuple
+        keeps that axis's size.
+    return_indices (bool): Not supported (True raises NotImplementedError on forward).
+        Default: False.
+
+Shape:
+    - Input: (N, C, D, H, W) or (C, D, H, W).
+    - Output: (N, C, D_out, H_out, W_out) or (C, D_out, H_out, W_out).
+
+Raises:
+    ValueError: The input is not 4-D or 5-D, or an output size is < 1.
+
+Example:
+    >>> x = st.arange(8.0).reshape(1, 1, 2, 2, 2)
+    >>> nn.AdaptiveMaxPool3d((1, 1, 2))(x).flatten().tolist()
+    [6.0, 7.0]
+"""
+
 # The examples of each composed class's forward and extra_repr (_composed.py writes them):
 # name: (constructor arguments, forward inputs, what the forward example shows of the output,
 # that shown output, extra_repr()'s output).
