@@ -308,18 +308,23 @@ def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=
     UserWarning).
 
     Args:
-        input (Tensor): (N, C, L), (N, C, H, W) or (N, C, D, H, W).
-        size (int or tuple, optional): The output's spatial size. Default: None.
-        scale_factor (float or tuple, optional): Multiplier of the spatial size. Default: None.
-        mode (str): As :func:`interpolate`. Default: ``'nearest'``.
+        input (Tensor): (N, C, H, W).
+        size (int or tuple, optional): The output's (H_out, W_out). Default: None.
+        scale_factor (float or tuple, optional): Multiplier of (H, W). Default: None.
+        mode (str): ``'nearest'`` or ``'bilinear'``, as :func:`interpolate`.
+            Default: ``'nearest'``.
         align_corners (bool, optional): As :func:`interpolate`. Default: None.
 
     Shape:
-        - Input: (N, C, *spatial).
-        - Output: (N, C, *size) or (N, C, *floor(spatial * scale_factor)).
+        - Input: (N, C, H, W).
+        - Output: (N, C, H_out, W_out), ``size`` or ``floor(H * scale_factor)``.
 
     Returns:
         Tensor: The resized input.
+
+    Raises:
+        ValueError: Neither or both of ``size`` and ``scale_factor`` are given.
+        NotImplementedError: As :func:`interpolate`.
 
     Example:
         >>> import warnings
