@@ -407,6 +407,10 @@ def l1_penalty(params):
     Args:
         params (iterable of Tensor): The tensors, e.g. ``model.parameters()``.
 
+    Shape:
+        - Input: tensors of any shapes.
+        - Output: a scalar.
+
     Returns:
         Tensor: A scalar (0 for no tensors); differentiable.
 
@@ -423,6 +427,10 @@ def l2_penalty(params):
 
     Args:
         params (iterable of Tensor): The tensors, e.g. ``model.parameters()``.
+
+    Shape:
+        - Input: tensors of any shapes.
+        - Output: a scalar.
 
     Returns:
         Tensor: A scalar (0 for no tensors); differentiable.
@@ -442,6 +450,10 @@ def elastic_net_penalty(params, alpha=1.0, l1_ratio=0.5):
         params (iterable of Tensor): The tensors, e.g. ``model.parameters()``.
         alpha (float): The overall strength. Default: 1.0.
         l1_ratio (float): The L1 share, in [0, 1] (1: lasso, 0: ridge). Default: 0.5.
+
+    Shape:
+        - Input: tensors of any shapes.
+        - Output: a scalar.
 
     Returns:
         Tensor: A scalar; differentiable.
