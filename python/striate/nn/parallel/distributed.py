@@ -187,10 +187,11 @@ class DistributedDataParallel(Module):
         when ``broadcast_buffers``); its backward averages the gradients over the processes.
 
         Args:
-            *inputs, **kwargs: What the wrapped module's forward takes.
+            *inputs: The wrapped module's positional arguments.
+            **kwargs: Its keyword arguments.
 
         Returns:
-            What the wrapped module returns.
+            object: What the wrapped module returns.
 
         Example:
             >>> if st.distributed.is_initialized():  # under striate run / mpirun
