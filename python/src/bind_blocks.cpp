@@ -144,7 +144,7 @@ void bind_blocks_classic(py::module_& nn_module) {
       .def(direct_init<FractalBlockImpl, int64_t, int64_t, int64_t, double, double>(), py::arg("in_channels"),
            py::arg("out_channels"), py::arg("num_columns"), py::arg("local_drop") = 0.0, py::arg("global_drop") = 0.0)
       .def("forward_column", &FractalBlockImpl::forward_column, py::arg("input"), py::arg("column"), release_gil(),
-           "Runs column `column` alone (0: the single conv, num_columns - 1: the deepest), as global drop-path does.")
+           docstrings::kFractalBlockForwardColumn)
       .def_readonly("in_channels", &FractalBlockImpl::in_channels)
       .def_readonly("out_channels", &FractalBlockImpl::out_channels)
       .def_readonly("num_columns", &FractalBlockImpl::num_columns)

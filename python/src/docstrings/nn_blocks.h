@@ -427,4 +427,23 @@ Example:
     striate.Size([2, 8, 6, 6])
 )doc";
 
+inline constexpr const char* kFractalBlockForwardColumn = R"doc(Runs column ``column`` alone (0: the
+single conv, num_columns - 1: the deepest), as global drop-path does.
+
+Args:
+    input (Tensor): (N, in_channels, H, W).
+    column (int): The column, in [0, num_columns).
+
+Returns:
+    Tensor: (N, out_channels, H, W).
+
+Raises:
+    IndexError: ``column`` is out of range.
+
+Example:
+    >>> block = nn.FractalBlock(3, 8, num_columns=3)
+    >>> block.forward_column(st.randn(2, 3, 6, 6), 2).shape
+    striate.Size([2, 8, 6, 6])
+)doc";
+
 }  // namespace striate::python::docstrings

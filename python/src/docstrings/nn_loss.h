@@ -5,10 +5,37 @@
 namespace striate::python::docstrings {
 
 inline constexpr const char* kLossForward =
-    R"doc(The loss of ``input`` against ``target`` with the module's options (see the class).)doc";
+    R"doc(The loss of ``input`` against ``target`` with the module's options (see the class for
+the shapes and the formula); call the module rather than ``forward`` so that hooks run.
+
+Args:
+    input (Tensor): The predictions (logits, probabilities or values, as the class says).
+    target (Tensor): The targets.
+
+Returns:
+    Tensor: A scalar with ``reduction='mean'`` or ``'sum'``, else one loss per element or sample.
+
+Example:
+    >>> nn.MSELoss().forward(st.tensor([1.0, 2.0]), st.tensor([1.0, 4.0]))
+    tensor(2.)
+)doc";
 
 inline constexpr const char* kCosineEmbeddingLossForward =
-    R"doc(The loss of the pairs (``input1``, ``input2``) with labels ``target`` (1 or -1).)doc";
+    R"doc(The loss of the pairs (``input1``, ``input2``) with labels ``target`` (1 or -1).
+
+Args:
+    input1 (Tensor): (N, D) or (D).
+    input2 (Tensor): Same shape as ``input1``.
+    target (Tensor): (N) or (), 1 (similar) or -1 (dissimilar).
+
+Returns:
+    Tensor: A scalar, or (N) with ``reduction='none'``.
+
+Example:
+    >>> nn.CosineEmbeddingLoss().forward(st.tensor([[1.0, 0.0]]), st.tensor([[1.0, 0.0]]),
+    ...                                  st.tensor([1.0]))
+    tensor(0.)
+)doc";
 
 inline constexpr const char* kCrossEntropyLoss = R"doc(Cross-entropy of logits against class
 targets: softmax and negative log-likelihood in one numerically stable step,

@@ -43,11 +43,30 @@ anything). Call the module (``module(x)``) rather than ``forward`` so that hooks
 
 Raises:
     NotImplementedError: A Module subclass without a forward is called.
+
+Example:
+    >>> layer = nn.Linear(2, 3)
+    >>> layer.forward(st.randn(4, 2)).shape
+    striate.Size([4, 3])
 )doc";
 
 inline constexpr const char* kModuleMultAdds = R"doc(Multiply-adds of one forward from an input of shape
 ``input_shape`` to an output of shape ``output_shape`` (both tuples), or None when not counted;
-used by ``striate.summary``. Override it in a subclass to report your layer's cost.)doc";
+used by ``striate.summary``. Override it in a subclass to report your layer's cost.
+
+Args:
+    input_shape (tuple of int): The input's shape, batch included.
+    output_shape (tuple of int): The output's shape, batch included.
+
+Returns:
+    int or None: The multiply-adds of the whole batch.
+
+Example:
+    >>> nn.Conv2d(1, 6, 5).mult_adds((1, 1, 28, 28), (1, 6, 24, 24))
+    86400
+    >>> nn.Linear(4, 3).mult_adds((2, 4), (2, 3))
+    24
+)doc";
 
 inline constexpr const char* kModuleExtraRepr = R"doc(The text between the parentheses of this module's
 repr (its constructor arguments); override it in a subclass.
@@ -65,6 +84,13 @@ to None (``set_to_none=True``, the default) or to zeros.
 
 Args:
     set_to_none (bool): Drop the gradients instead of zeroing them. Default: True.
+
+Example:
+    >>> layer = nn.Linear(2, 1)
+    >>> layer(st.randn(3, 2)).sum().backward()
+    >>> layer.zero_grad()
+    >>> layer.weight.grad is None
+    True
 )doc";
 
 inline constexpr const char* kModuleNumParameters = R"doc(The number of scalar parameters of the tree
@@ -104,7 +130,16 @@ Example:
 )doc";
 
 inline constexpr const char* kSequentialAppend =
-    R"doc(Adds ``module`` at the end (named by its position); returns this Sequential.)doc";
+    R"doc(Adds ``module`` at the end (named by its position); returns this Sequential.
+
+Args:
+    module (Module): The new last child.
+
+Example:
+    >>> model = nn.Sequential(nn.Linear(4, 8))
+    >>> model.append(nn.ReLU()) is model, len(model)
+    (True, 2)
+)doc";
 
 inline constexpr const char* kIdentity = R"doc(Returns its input unchanged; any constructor arguments are
 ignored (as torch.nn.Identity). A placeholder, e.g. for a removed classifier head.

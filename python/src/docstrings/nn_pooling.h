@@ -5,11 +5,40 @@
 namespace striate::python::docstrings {
 
 inline constexpr const char* kPoolForward = R"doc(Pools ``input``; returns ``(output, indices)`` when the
-layer was built with ``return_indices=True``, else the output.)doc";
+layer was built with ``return_indices=True``, else the output. Call the layer rather than
+``forward`` so that hooks run.
+
+Args:
+    input (Tensor): The input, of the shape the class describes.
+
+Returns:
+    Tensor or tuple: The pooled output, or ``(output, indices)`` (int64 flat positions in each
+    input plane) with ``return_indices=True``.
+
+Example:
+    >>> pool = nn.MaxPool2d(2, return_indices=True)
+    >>> out, indices = pool.forward(st.arange(16.0).reshape(1, 1, 4, 4))
+    >>> out.flatten().tolist(), indices.flatten().tolist()
+    ([5.0, 7.0, 13.0, 15.0], [5, 7, 13, 15])
+)doc";
 
 inline constexpr const char* kMaxUnpoolForward = R"doc(Scatters ``input`` to the positions
 ``indices`` (from a max pool with ``return_indices=True``); ``output_size`` picks the output size
-where several are possible.)doc";
+where several are possible. Every other position is 0.
+
+Args:
+    input (Tensor): The pooled values, (N, C, H, W) or (C, H, W).
+    indices (Tensor): Their flat positions, as the pool returned them.
+    output_size (sequence of int, optional): The output's (H, W) (or full shape). Default: None.
+
+Returns:
+    Tensor: (N, C, H_out, W_out).
+
+Example:
+    >>> out, indices = nn.MaxPool2d(2, return_indices=True)(st.arange(16.0).reshape(1, 1, 4, 4))
+    >>> nn.MaxUnpool2d(2).forward(out, indices)[0, 0, 1].tolist()
+    [0.0, 5.0, 0.0, 7.0]
+)doc";
 
 inline constexpr const char* kMaxPool1d = R"doc(1-D max pooling over (N, C, L): the maximum of each
 window along L (ties: the first index wins).

@@ -36,7 +36,20 @@ Example:
 )doc";
 
 inline constexpr const char* kRNNCellForward =
-    R"doc(The next hidden state from ``input`` and ``hx`` (zeros when None).)doc";
+    R"doc(The next hidden state from ``input`` and ``hx`` (zeros when None).
+
+Args:
+    input (Tensor): (N, input_size) or (input_size).
+    hx (Tensor, optional): (N, hidden_size) or (hidden_size). Default: None (zeros).
+
+Returns:
+    Tensor: h', the input's batch shape with hidden_size features.
+
+Example:
+    >>> cell = nn.RNNCell(4, 6)
+    >>> cell.forward(st.randn(2, 4)).shape
+    striate.Size([2, 6])
+)doc";
 
 inline constexpr const char* kRNN = R"doc(Multi-layer Elman RNN over a sequence, unrolled with shared
 weights (backpropagation through time): for each step t and layer l,
@@ -72,6 +85,21 @@ Example:
 )doc";
 
 inline constexpr const char* kRNNForward = R"doc(Runs the sequence ``input`` from the initial state ``hx``
-(zeros when None); returns ``(output, h_n)``.)doc";
+(zeros when None); returns ``(output, h_n)``.
+
+Args:
+    input (Tensor): (L, N, input_size), (N, L, input_size) with batch_first, or (L, input_size).
+    hx (Tensor, optional): (D * num_layers, N, hidden_size). Default: None (zeros).
+
+Returns:
+    tuple: ``(output, h_n)``: the last layer's state at every step, (L, N, D * hidden_size), and
+    every layer's last state, (D * num_layers, N, hidden_size).
+
+Example:
+    >>> rnn = nn.RNN(4, 6)
+    >>> output, h_n = rnn.forward(st.randn(5, 2, 4))
+    >>> output.shape, h_n.shape
+    (striate.Size([5, 2, 6]), striate.Size([1, 2, 6]))
+)doc";
 
 }  // namespace striate::python::docstrings

@@ -170,7 +170,22 @@ def _get_name(self):
 
 @_attach
 def register_parameter(self, name, param):
-    """Registers param (an nn.Parameter, or None for an empty slot) under name."""
+    """Registers ``param`` under ``name`` (what assigning a Parameter attribute does).
+
+    Args:
+        name (str): The attribute name.
+        param (Parameter or None): The parameter, or None for an empty slot.
+
+    Raises:
+        TypeError: ``name`` is not a str, or ``param`` is not a Parameter or None.
+        KeyError: An attribute of that name already exists.
+
+    Example:
+        >>> m = nn.Module()
+        >>> m.register_parameter("scale", nn.Parameter(st.ones(2)))
+        >>> [name for name, _ in m.named_parameters()]
+        ['scale']
+    """
     if not isinstance(name, str):
         raise TypeError(f"parameter name should be a string, got {type(name).__name__}")
     if param is not None and not isinstance(param, Parameter):
@@ -209,7 +224,23 @@ def register_buffer(self, name, tensor, persistent=True):
 
 @_attach
 def add_module(self, name, module):
-    """Registers module (or None) as a child under name."""
+    """Registers ``module`` as a child under ``name`` (what assigning a Module attribute does);
+    also named ``register_module``.
+
+    Args:
+        name (str): The child's name.
+        module (Module or None): The child, or None for an empty slot.
+
+    Raises:
+        TypeError: ``name`` is not a str, or ``module`` is not a Module or None.
+        KeyError: An attribute of that name already exists.
+
+    Example:
+        >>> m = nn.Module()
+        >>> m.add_module("fc", nn.Linear(2, 2))
+        >>> [name for name, _ in m.named_children()]
+        ['fc']
+    """
     if not isinstance(name, str):
         raise TypeError(f"module name should be a string, got {type(name).__name__}")
     if module is not None and not isinstance(module, Module):
@@ -252,25 +283,54 @@ def parameters(self, recurse=True):
 def named_buffers(self, prefix="", recurse=True):
     """Yields (dotted name, buffer) over this module and, with ``recurse``, its
     descendants (BatchNorm's running statistics, for example).
+
+    Args:
+        prefix (str): Prepended to every name. Default: ''.
+        recurse (bool): Include the descendants' buffers. Default: True.
+
+    Example:
+        >>> net = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+        >>> [name for name, _ in net.named_buffers()]
+        ['1.running_mean', '1.running_var', '1.num_batches_tracked']
     """
     return iter(self._named_buffers(prefix, recurse))
 
 
 @_attach
 def buffers(self, recurse=True):
-    """Yields the buffers of this module and, with ``recurse``, of its descendants."""
+    """Yields the buffers of this module and, with ``recurse``, of its descendants.
+
+    Args:
+        recurse (bool): Include the descendants' buffers. Default: True.
+
+    Example:
+        >>> [b.tolist() for b in nn.BatchNorm1d(2).buffers()]
+        [[0.0, 0.0], [1.0, 1.0], 0]
+    """
     return iter([buffer for _, buffer in self._named_buffers("", recurse)])
 
 
 @_attach
 def named_children(self):
-    """Yields (name, module) for each direct child."""
+    """Yields (name, module) for each direct child.
+
+    Example:
+        >>> net = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
+        >>> [(name, type(child).__name__) for name, child in net.named_children()]
+        [('0', 'Linear'), ('1', 'ReLU')]
+    """
     return iter(self._named_children())
 
 
 @_attach
 def children(self):
-    """Yields the direct children."""
+    """Yields the direct children.
+
+    Example:
+        >>> net = nn.Sequential(nn.Linear(2, 2), nn.Sequential(nn.ReLU()))
+        >>> [type(child).__name__ for child in net.children()]
+        ['Linear', 'Sequential']
+    """
     return iter([child for _, child in self._named_children()])
 
 
@@ -297,14 +357,32 @@ def named_modules(self, memo=None, prefix=""):
 
 @_attach
 def modules(self):
-    """Yields this module and every descendant, each once."""
+    """Yields this module and every descendant, each once.
+
+    Example:
+        >>> net = nn.Sequential(nn.Linear(2, 2), nn.Sequential(nn.ReLU()))
+        >>> [type(m).__name__ for m in net.modules()]
+        ['Sequential', 'Linear', 'Sequential', 'ReLU']
+    """
     for _, module in self.named_modules():
         yield module
 
 
 @_attach
 def get_submodule(self, target):
-    """The descendant at a dotted path ("features.0")."""
+    """The descendant at a dotted path (``"features.0"``); ``""`` is the module itself.
+
+    Args:
+        target (str): The dotted path of child names.
+
+    Raises:
+        AttributeError: A part of the path names no child.
+
+    Example:
+        >>> net = nn.Sequential(nn.Sequential(nn.Linear(2, 3)), nn.ReLU())
+        >>> net.get_submodule("0.0")
+        Linear(in_features=2, out_features=3, bias=True)
+    """
     module = self
     for part in target.split(".") if target else []:
         if part not in dict(module._named_children()):
@@ -349,7 +427,16 @@ def eval(self):
 
 @_attach
 def requires_grad_(self, requires_grad=True):
-    """Sets ``requires_grad`` on every parameter of the tree; returns self."""
+    """Sets ``requires_grad`` on every parameter of the tree; returns self.
+
+    Args:
+        requires_grad (bool): Whether autograd records the parameters. Default: True.
+
+    Example:
+        >>> m = nn.Linear(2, 2).requires_grad_(False)
+        >>> [p.requires_grad for p in m.parameters()]
+        [False, False]
+    """
     for param in self.parameters():
         param.requires_grad_(requires_grad)
     return self
@@ -380,7 +467,13 @@ def freeze(self, until=None):
 
 @_attach
 def unfreeze(self):
-    """requires_grad=True on every parameter; returns self."""
+    """requires_grad=True on every parameter (undoes :meth:`freeze`); returns self.
+
+    Example:
+        >>> m = nn.Linear(2, 2).freeze()
+        >>> [p.requires_grad for p in m.unfreeze().parameters()]
+        [True, True]
+    """
     self._unfreeze()
     return self
 
@@ -465,14 +558,33 @@ def to(self, *args, **kwargs):
 
 @_attach
 def cpu(self):
-    """Moves every parameter and buffer to the CPU; returns self."""
+    """Moves every parameter and buffer to the CPU (in place); returns self.
+
+    Example:
+        >>> nn.Linear(2, 2).cpu().weight.device
+        device(type='cpu')
+    """
     return _convert_in_place(self, lambda t: t._to_device("cpu"))
 
 
 @_attach
 def cuda(self, device=None):
-    """Moves every parameter and buffer to a CUDA device (default: the current one); returns
-    self. Raises a clear error where no GPU is available."""
+    """Moves every parameter and buffer to a CUDA device (in place); returns self.
+
+    Args:
+        device (int, str or device, optional): The device (``0``, ``"cuda:1"``). Default: None
+            (the current one).
+
+    Raises:
+        RuntimeError: No GPU is available (or striate was built without CUDA).
+
+    Example:
+        >>> m = nn.Linear(2, 2)
+        >>> if st.cuda.is_available():
+        ...     m = m.cuda()
+        >>> m.weight.device.type in ("cpu", "cuda")
+        True
+    """
     target = "cuda" if device is None else (device if not isinstance(device, int)
                                             else f"cuda:{device}")
     return _convert_in_place(self, lambda t: t._to_device(target))
@@ -487,21 +599,48 @@ def _cast_floating(dtype):
 
 
 Module.float = _cast_floating(_C.dtype.float32)
-Module.float.__doc__ = "Casts every floating-point parameter and buffer to float32; returns self."
+Module.float.__doc__ = """Casts every floating-point parameter and buffer to float32; returns self.
+
+Example:
+    >>> nn.Linear(2, 2).double().float().weight.dtype
+    striate.float32
+"""
 Module.double = _cast_floating(_C.dtype.float64)
-Module.double.__doc__ = "Casts every floating-point parameter and buffer to float64; returns self."
+Module.double.__doc__ = """Casts every floating-point parameter and buffer to float64; returns self.
+
+Example:
+    >>> nn.Linear(2, 2).double().weight.dtype
+    striate.float64
+"""
 
 
 Module.half = _cast_floating(_C.dtype.float16)
-Module.half.__doc__ = "Casts every floating-point parameter and buffer to float16; returns self."
+Module.half.__doc__ = """Casts every floating-point parameter and buffer to float16; returns self.
+
+Example:
+    >>> nn.Linear(2, 2).half().weight.dtype
+    striate.float16
+"""
 Module.bfloat16 = _cast_floating(_C.dtype.bfloat16)
-Module.bfloat16.__doc__ = (
-    "Casts every floating-point parameter and buffer to bfloat16; returns self."
-)
+Module.bfloat16.__doc__ = """Casts every floating-point parameter and buffer to bfloat16; returns
+self.
+
+Example:
+    >>> nn.Linear(2, 2).bfloat16().weight.dtype
+    striate.bfloat16
+"""
 
 
 def _module_type(self, dst_type):
-    """Casts every parameter and buffer to dst_type (a dtype or a type name); returns self."""
+    """Casts every parameter and buffer to ``dst_type``; returns self.
+
+    Args:
+        dst_type (dtype or str): The dtype, or a type name as ``Tensor.type`` takes it.
+
+    Example:
+        >>> nn.Linear(2, 2).type(st.float64).weight.dtype
+        striate.float64
+    """
     return _convert_in_place(self, lambda t: t.type(dst_type))
 
 

@@ -118,14 +118,58 @@ def _register(module, kind, hook, prepend=False, with_kwargs=False):
 
 
 def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
-    """hook(module, args) -> None or replacement args (a tuple, or a single value), called before
-    forward; with_kwargs=True: hook(module, args, kwargs) -> None or (args, kwargs)."""
+    """Registers ``hook(module, args) -> None or replacement args`` (a tuple, or a single
+    value), called before each forward.
+
+    Args:
+        hook (callable): The hook; with ``with_kwargs=True`` it is called as
+            ``hook(module, args, kwargs)`` and returns None or ``(args, kwargs)``.
+        prepend (bool): Run it before the hooks already registered. Default: False.
+        with_kwargs (bool): Pass the keyword arguments too. Default: False.
+
+    Returns:
+        RemovableHandle: ``handle.remove()`` unregisters the hook.
+
+    Raises:
+        TypeError: ``hook`` is not callable.
+
+    Example:
+        >>> layer = nn.Linear(2, 2)
+        >>> handle = layer.register_forward_pre_hook(lambda m, args: (args[0] * 0,))
+        >>> bool((layer(st.ones(2)) == layer.bias).all())
+        True
+        >>> handle.remove()
+    """
     return _register(self, "forward_pre", hook, prepend, with_kwargs)
 
 
 def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
-    """hook(module, args, output) -> None or a replacement output, called after forward;
-    with_kwargs=True: hook(module, args, kwargs, output)."""
+    """Registers ``hook(module, args, output) -> None or a replacement output``, called after
+    each forward.
+
+    Args:
+        hook (callable): The hook; with ``with_kwargs=True`` it is called as
+            ``hook(module, args, kwargs, output)``.
+        prepend (bool): Run it before the hooks already registered. Default: False.
+        with_kwargs (bool): Pass the keyword arguments too. Default: False.
+        always_call (bool): Not supported (True raises NotImplementedError). Default: False.
+
+    Returns:
+        RemovableHandle: ``handle.remove()`` unregisters the hook.
+
+    Raises:
+        TypeError: ``hook`` is not callable.
+        NotImplementedError: ``always_call=True``.
+
+    Example:
+        >>> net = nn.Sequential(nn.Linear(4, 3), nn.ReLU())
+        >>> seen = {}
+        >>> handle = net[0].register_forward_hook(lambda m, args, out: seen.update(fc=out.shape))
+        >>> _ = net(st.randn(2, 4))
+        >>> handle.remove()
+        >>> seen
+        {'fc': striate.Size([2, 3])}
+    """
     if always_call:
         raise NotImplementedError(
             f"{type(self).__name__}.register_forward_hook: always_call=True is not supported "
@@ -135,15 +179,57 @@ def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, alway
 
 
 def register_full_backward_pre_hook(self, hook, *, prepend=False):
-    """hook(module, grad_output) -> None or replacement grad_output (a tuple), called when the
-    gradients with respect to the module's outputs are computed."""
+    """Registers ``hook(module, grad_output) -> None or replacement grad_output`` (a tuple),
+    called when the gradients with respect to the module's outputs are computed.
+
+    Args:
+        hook (callable): The hook.
+        prepend (bool): Run it before the hooks already registered. Default: False.
+
+    Returns:
+        RemovableHandle: ``handle.remove()`` unregisters the hook.
+
+    Raises:
+        TypeError: ``hook`` is not callable.
+
+    Example:
+        >>> layer = nn.Linear(2, 1)
+        >>> seen = []
+        >>> handle = layer.register_full_backward_pre_hook(
+        ...     lambda m, grad_output: seen.append(grad_output[0].tolist()))
+        >>> layer(st.ones(3, 2)).sum().backward()
+        >>> handle.remove()
+        >>> seen
+        [[[1.0], [1.0], [1.0]]]
+    """
     return _register(self, "backward_pre", hook, prepend)
 
 
 def register_full_backward_hook(self, hook, *, prepend=False):
-    """hook(module, grad_input, grad_output) -> None or replacement grad_input (a tuple), called
-    when the gradients with respect to the module's inputs are computed (grad_input holds None
-    for inputs that do not require grad)."""
+    """Registers ``hook(module, grad_input, grad_output) -> None or replacement grad_input`` (a
+    tuple), called when the gradients with respect to the module's inputs are computed
+    (grad_input holds None for inputs that do not require grad).
+
+    Args:
+        hook (callable): The hook.
+        prepend (bool): Run it before the hooks already registered. Default: False.
+
+    Returns:
+        RemovableHandle: ``handle.remove()`` unregisters the hook.
+
+    Raises:
+        TypeError: ``hook`` is not callable.
+
+    Example:
+        >>> layer = nn.Linear(2, 1)
+        >>> seen = []
+        >>> handle = layer.register_full_backward_hook(
+        ...     lambda m, grad_input, grad_output: seen.append(grad_input[0].shape))
+        >>> layer(st.ones(3, 2, requires_grad=True)).sum().backward()
+        >>> handle.remove()
+        >>> seen
+        [striate.Size([3, 2])]
+    """
     return _register(self, "backward", hook, prepend)
 
 

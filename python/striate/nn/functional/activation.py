@@ -15,9 +15,19 @@ _F = _C._functional
 
 
 def relu(input, inplace=False):
-    """max(input, 0) elementwise; inplace=True overwrites input.
+    """Rectified linear unit, elementwise: ``relu(x) = max(x, 0)``;
+    the functional form of :class:`striate.nn.ReLU`.
 
-    Arguments, shapes and errors as :class:`striate.nn.ReLU`.
+    Args:
+        input (Tensor): The input, any shape.
+        inplace (bool): Overwrite ``input`` with the result and return it. Default: False.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
 
     Example:
         >>> F.relu(st.tensor([-1.0, 2.0]))
@@ -27,7 +37,18 @@ def relu(input, inplace=False):
 
 
 def relu_(input):
-    """In-place :func:`relu`: ``input = max(input, 0)``; returns input.
+    """In place: ``input = max(input, 0)``;
+    the in-place form of :func:`relu`.
+
+    Args:
+        input (Tensor): The input, any shape.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: ``input`` itself, overwritten.
 
     Example:
         >>> x = st.tensor([-1.0, 2.0])
@@ -38,7 +59,18 @@ def relu_(input):
 
 
 def sigmoid(input):
-    """Logistic sigmoid elementwise: ``1 / (1 + exp(-input))``.
+    """Logistic sigmoid, elementwise: ``sigmoid(x) = 1 / (1 + exp(-x))``;
+    the functional form of :class:`striate.nn.Sigmoid`.
+
+    Args:
+        input (Tensor): The input, any shape.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
 
     Example:
         >>> F.sigmoid(st.tensor([0.0]))
@@ -48,7 +80,18 @@ def sigmoid(input):
 
 
 def tanh(input):
-    """Hyperbolic tangent elementwise.
+    """Hyperbolic tangent, elementwise: ``tanh(x) = (exp(x) - exp(-x)) / (exp(x) + exp(-x))``;
+    the functional form of :class:`striate.nn.Tanh`.
+
+    Args:
+        input (Tensor): The input, any shape.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
 
     Example:
         >>> F.tanh(st.zeros(2, 3)).shape
@@ -58,9 +101,21 @@ def tanh(input):
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
-    """min(max(input, min_val), max_val); inplace=True overwrites input.
+    """Hard tanh, elementwise: ``min(max(x, min_val), max_val)``;
+    the functional form of :class:`striate.nn.Hardtanh`.
 
-    Arguments, shapes and errors as :class:`striate.nn.Hardtanh`.
+    Args:
+        input (Tensor): The input, any shape.
+        min_val (float): The lower bound. Default: -1.0.
+        max_val (float): The upper bound. Default: 1.0.
+        inplace (bool): Overwrite ``input`` with the result and return it. Default: False.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
 
     Example:
         >>> F.hardtanh(st.tensor([-3.0, 0.5]))
@@ -72,7 +127,20 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
 
 
 def hardtanh_(input, min_val=-1.0, max_val=1.0):
-    """In-place :func:`hardtanh`: ``input`` clamped to ``[min_val, max_val]``; returns input.
+    """In place: ``input`` clamped to ``[min_val, max_val]``;
+    the in-place form of :func:`hardtanh`.
+
+    Args:
+        input (Tensor): The input, any shape.
+        min_val (float): The lower bound. Default: -1.0.
+        max_val (float): The upper bound. Default: 1.0.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: ``input`` itself, overwritten.
 
     Example:
         >>> x = st.tensor([-3.0, 3.0])
@@ -83,9 +151,19 @@ def hardtanh_(input, min_val=-1.0, max_val=1.0):
 
 
 def relu6(input, inplace=False):
-    """min(max(input, 0), 6).
+    """ReLU capped at 6, elementwise: ``min(max(x, 0), 6)``;
+    the functional form of :class:`striate.nn.ReLU6`.
 
-    Arguments, shapes and errors as :class:`striate.nn.ReLU6`.
+    Args:
+        input (Tensor): The input, any shape.
+        inplace (bool): Overwrite ``input`` with the result and return it. Default: False.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
 
     Example:
         >>> F.relu6(st.tensor([-1.0, 9.0]))
@@ -95,9 +173,20 @@ def relu6(input, inplace=False):
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    """input where input > 0, else negative_slope * input.
+    """Leaky ReLU, elementwise: ``x`` where ``x > 0``, else ``negative_slope * x``;
+    the functional form of :class:`striate.nn.LeakyReLU`.
 
-    Arguments, shapes and errors as :class:`striate.nn.LeakyReLU`.
+    Args:
+        input (Tensor): The input, any shape.
+        negative_slope (float): The slope for x < 0. Default: 0.01.
+        inplace (bool): Overwrite ``input`` with the result and return it. Default: False.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
 
     Example:
         >>> F.leaky_relu(st.tensor([-2.0, 3.0]), 0.1)
@@ -109,7 +198,19 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
 
 
 def leaky_relu_(input, negative_slope=0.01):
-    """In-place :func:`leaky_relu`; returns input.
+    """In place: ``input`` where positive, else ``negative_slope * input``;
+    the in-place form of :func:`leaky_relu`.
+
+    Args:
+        input (Tensor): The input, any shape.
+        negative_slope (float): The slope for x < 0. Default: 0.01.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: ``input`` itself, overwritten.
 
     Example:
         >>> x = st.tensor([-2.0])
@@ -120,9 +221,22 @@ def leaky_relu_(input, negative_slope=0.01):
 
 
 def prelu(input, weight):
-    """leaky_relu with learnable slopes: weight holds 1 slope or one per channel (dim 1).
+    """Parametric ReLU: ``x`` where ``x > 0``, else ``a * x`` with learnable slopes ``a``
+    (one, or one per channel along dim 1); the functional form of :class:`striate.nn.PReLU`.
 
-    Arguments, shapes and errors as :class:`striate.nn.PReLU`.
+    Args:
+        input (Tensor): (N, C, *) (or any shape with a single slope).
+        weight (Tensor): The slopes, (1,) or (C,).
+
+    Shape:
+        - Input: (N, C, *); weight (1,) or (C,).
+        - Output: the input's shape.
+
+    Returns:
+        Tensor: The activation.
+
+    Raises:
+        ValueError: The weight has neither 1 nor C entries.
 
     Example:
         >>> F.prelu(st.tensor([-2.0, 2.0]), st.tensor([0.25]))
@@ -132,9 +246,21 @@ def prelu(input, weight):
 
 
 def elu(input, alpha=1.0, inplace=False):
-    """input where input > 0, else alpha * (exp(input) - 1).
+    """Exponential linear unit, elementwise: ``x`` where ``x > 0``, else
+    ``alpha * (exp(x) - 1)``;
+    the functional form of :class:`striate.nn.ELU`.
 
-    Arguments, shapes and errors as :class:`striate.nn.ELU`.
+    Args:
+        input (Tensor): The input, any shape.
+        alpha (float): Scale of the negative part. Default: 1.0.
+        inplace (bool): Overwrite ``input`` with the result and return it. Default: False.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
 
     Example:
         >>> F.elu(st.tensor([0.0, 1.0]))
@@ -144,7 +270,19 @@ def elu(input, alpha=1.0, inplace=False):
 
 
 def elu_(input, alpha=1.0):
-    """In-place :func:`elu`; returns input.
+    """In place: ``input`` where positive, else ``alpha * (exp(input) - 1)``;
+    the in-place form of :func:`elu`.
+
+    Args:
+        input (Tensor): The input, any shape.
+        alpha (float): Scale of the negative part. Default: 1.0.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: ``input`` itself, overwritten.
 
     Example:
         >>> x = st.tensor([1.0])
@@ -155,9 +293,20 @@ def elu_(input, alpha=1.0):
 
 
 def selu(input, inplace=False):
-    """scale * elu(input, alpha) with the self-normalizing constants.
+    """Scaled ELU, elementwise: ``scale * (max(0, x) + min(0, alpha * (exp(x) - 1)))`` with
+    alpha = 1.6732632423543772 and scale = 1.0507009873554805 (self-normalizing networks);
+    the functional form of :class:`striate.nn.SELU`.
 
-    Arguments, shapes and errors as :class:`striate.nn.SELU`.
+    Args:
+        input (Tensor): The input, any shape.
+        inplace (bool): Overwrite ``input`` with the result and return it. Default: False.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
 
     Example:
         >>> F.selu(st.randn(2, 3)).shape
@@ -167,9 +316,24 @@ def selu(input, inplace=False):
 
 
 def gelu(input, approximate="none"):
-    """input * Phi(input); approximate='tanh' uses the tanh approximation.
+    """Gaussian error linear unit, elementwise: ``x * Phi(x)``, Phi the standard normal
+    CDF; ``approximate='tanh'`` uses
+    ``0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3)))``;
+    the functional form of :class:`striate.nn.GELU`.
 
-    Arguments, shapes and errors as :class:`striate.nn.GELU`.
+    Args:
+        input (Tensor): The input, any shape.
+        approximate (str): ``'none'`` (exact, with erf) or ``'tanh'``. Default: ``'none'``.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
+
+    Raises:
+        ValueError: ``approximate`` is neither 'none' nor 'tanh'.
 
     Example:
         >>> F.gelu(st.randn(2, 3), approximate='tanh').shape
@@ -179,9 +343,19 @@ def gelu(input, approximate="none"):
 
 
 def silu(input, inplace=False):
-    """input * sigmoid(input).
+    """Sigmoid linear unit (swish), elementwise: ``x * sigmoid(x)``;
+    the functional form of :class:`striate.nn.SiLU`.
 
-    Arguments, shapes and errors as :class:`striate.nn.SiLU`.
+    Args:
+        input (Tensor): The input, any shape.
+        inplace (bool): Overwrite ``input`` with the result and return it. Default: False.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
 
     Example:
         >>> F.silu(st.tensor([0.0]))
@@ -191,11 +365,20 @@ def silu(input, inplace=False):
 
 
 def hardswish(input, inplace=False):
-    """input * relu6(input + 3) / 6 (MobileNetV3's hard swish).
+    """Hard swish (MobileNetV3), elementwise: ``x * relu6(x + 3) / 6``; its gradient is
+    ``x / 3 + 1 / 2`` on (-3, 3), 0 below and 1 from 3 on, as PyTorch's;
+    the functional form of :class:`striate.nn.Hardswish`.
 
-    The gradient is x / 3 + 1 / 2 on (-3, 3), 0 below and 1 from 3 on, as PyTorch's.
+    Args:
+        input (Tensor): The input, any shape.
+        inplace (bool): Overwrite ``input`` with the result and return it. Default: False.
 
-    Arguments, shapes and errors as :class:`striate.nn.Hardswish`.
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
 
     Example:
         >>> F.hardswish(st.tensor([4.0]))
@@ -205,9 +388,22 @@ def hardswish(input, inplace=False):
 
 
 def softplus(input, beta=1.0, threshold=20.0):
-    """log(1 + exp(beta * input)) / beta, and input itself where beta * input > threshold.
+    """Softplus, elementwise: ``log(1 + exp(beta * x)) / beta``, and ``x`` itself where
+    ``beta * x > threshold`` (numerically linear there);
+    the functional form of :class:`striate.nn.Softplus`.
 
-    Arguments, shapes and errors as :class:`striate.nn.Softplus`.
+    Args:
+        input (Tensor): The input, any shape.
+        beta (float): The sharpness. Default: 1.0.
+        threshold (float): Above ``beta * x > threshold`` the output is ``x``.
+            Default: 20.0.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
 
     Example:
         >>> F.softplus(st.tensor([30.0]))
@@ -217,9 +413,19 @@ def softplus(input, beta=1.0, threshold=20.0):
 
 
 def abs_tanh(input):
-    """|tanh(input)|, the rectified tanh.
+    """Rectified tanh, elementwise: ``|tanh(x)|`` (the notes' rectification after a
+    tanh layer); no PyTorch twin;
+    the functional form of :class:`striate.nn.AbsTanh`.
 
-    Arguments, shapes and errors as :class:`striate.nn.AbsTanh`.
+    Args:
+        input (Tensor): The input, any shape.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
 
     Example:
         >>> F.abs_tanh(st.zeros(3)).tolist()
@@ -229,10 +435,26 @@ def abs_tanh(input):
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
-    """exp(x) / sum(exp(x)) along dim, max-subtracted so any logits stay finite. dtype casts the
-    input first.
+    """Softmax along ``dim``: ``softmax(x)_i = exp(x_i) / sum_j exp(x_j)``, with the
+    maximum subtracted first so any finite logits give finite probabilities. The functional form of
+    :class:`striate.nn.Softmax`.
 
-    Arguments, shapes and errors as :class:`striate.nn.Softmax`.
+    Args:
+        input (Tensor): The logits, any shape.
+        dim (int): The dimension to normalize along; required (no implicit guess).
+        _stacklevel (int): Accepted for torch's signature; unused. Default: 3.
+        dtype (dtype, optional): Cast the input to this dtype first. Default: None.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: the input's shape; the values along ``dim`` sum to 1.
+
+    Returns:
+        Tensor: The probabilities.
+
+    Raises:
+        TypeError: ``dim`` is not given.
+        IndexError: ``dim`` is out of range.
 
     Example:
         >>> p = F.softmax(st.randn(2, 5), dim=1)
@@ -243,9 +465,26 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    """x - logsumexp(x) along dim, computed stably.
+    """Log-softmax along ``dim``: ``x_i - log(sum_j exp(x_j))`` (log-sum-exp with the
+    maximum subtracted, so it stays finite where log(softmax) would give -inf). The functional form
+    of :class:`striate.nn.LogSoftmax`; pair it with :func:`nll_loss`.
 
-    Arguments, shapes and errors as :class:`striate.nn.LogSoftmax`.
+    Args:
+        input (Tensor): The logits, any shape.
+        dim (int): The dimension to normalize along; required (no implicit guess).
+        _stacklevel (int): Accepted for torch's signature; unused. Default: 3.
+        dtype (dtype, optional): Cast the input to this dtype first. Default: None.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: the input's shape.
+
+    Returns:
+        Tensor: The log-probabilities.
+
+    Raises:
+        TypeError: ``dim`` is not given.
+        IndexError: ``dim`` is out of range.
 
     Example:
         >>> F.log_softmax(st.randn(2, 5), dim=1).shape
@@ -255,9 +494,25 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
-    """softmax(-input) along dim.
+    """Softmin along ``dim``: ``softmax(-x)``, the smallest entries weigh most. The
+    functional form of :class:`striate.nn.Softmin`.
 
-    Arguments, shapes and errors as :class:`striate.nn.Softmin`.
+    Args:
+        input (Tensor): The input, any shape.
+        dim (int): The dimension to normalize along; required (no implicit guess).
+        _stacklevel (int): Accepted for torch's signature; unused. Default: 3.
+        dtype (dtype, optional): Cast the input to this dtype first. Default: None.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: the input's shape; the values along ``dim`` sum to 1.
+
+    Returns:
+        Tensor: The weights.
+
+    Raises:
+        TypeError: ``dim`` is not given.
+        IndexError: ``dim`` is out of range.
 
     Example:
         >>> F.softmin(st.tensor([0.0, 0.0]), dim=0)
@@ -282,9 +537,26 @@ def _write_back(input, result, inplace, op):
 
 
 def celu(input, alpha=1.0, inplace=False):
-    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1)) elementwise.
+    """Continuously differentiable ELU, elementwise:
+    ``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``;
+    the functional form of :class:`striate.nn.CELU`.
 
-    Arguments, shapes and errors as :class:`striate.nn.CELU`.
+    Args:
+        input (Tensor): The input, any shape.
+        alpha (float): Scale of the negative part (not 0). Default: 1.0.
+        inplace (bool): Copy the result into ``input`` and return it (refused on a tensor
+            that requires grad while grad mode is on). Default: False.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
+
+    Raises:
+        ValueError: ``alpha`` is 0, or ``inplace=True`` on a tensor that requires grad
+            with grad mode on.
 
     Example:
         >>> F.celu(st.tensor([0.0, 1.0]))
@@ -296,9 +568,23 @@ def celu(input, alpha=1.0, inplace=False):
 
 
 def mish(input, inplace=False):
-    """x * tanh(softplus(x)) elementwise.
+    """Mish, elementwise: ``x * tanh(softplus(x))``;
+    the functional form of :class:`striate.nn.Mish`.
 
-    Arguments, shapes and errors as :class:`striate.nn.Mish`.
+    Args:
+        input (Tensor): The input, any shape.
+        inplace (bool): Copy the result into ``input`` and return it (refused on a tensor
+            that requires grad while grad mode is on). Default: False.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
+
+    Raises:
+        ValueError: ``inplace=True`` on a tensor that requires grad, with grad mode on.
 
     Example:
         >>> F.mish(st.randn(4)).shape
@@ -308,9 +594,23 @@ def mish(input, inplace=False):
 
 
 def hardsigmoid(input, inplace=False):
-    """relu6(x + 3) / 6 elementwise.
+    """Hard sigmoid, elementwise: ``relu6(x + 3) / 6``;
+    the functional form of :class:`striate.nn.Hardsigmoid`.
 
-    Arguments, shapes and errors as :class:`striate.nn.Hardsigmoid`.
+    Args:
+        input (Tensor): The input, any shape.
+        inplace (bool): Copy the result into ``input`` and return it (refused on a tensor
+            that requires grad while grad mode is on). Default: False.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
+
+    Raises:
+        ValueError: ``inplace=True`` on a tensor that requires grad, with grad mode on.
 
     Example:
         >>> F.hardsigmoid(st.tensor([0.0]))
@@ -320,9 +620,18 @@ def hardsigmoid(input, inplace=False):
 
 
 def softsign(input):
-    """x / (1 + |x|) elementwise.
+    """Softsign, elementwise: ``x / (1 + |x|)``;
+    the functional form of :class:`striate.nn.Softsign`.
 
-    Arguments, shapes and errors as :class:`striate.nn.Softsign`.
+    Args:
+        input (Tensor): The input, any shape.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
 
     Example:
         >>> F.softsign(st.tensor([1.0]))
@@ -332,9 +641,19 @@ def softsign(input):
 
 
 def logsigmoid(input):
-    """log(sigmoid(x)) = -softplus(-x), computed stably.
+    """Log-sigmoid, elementwise: ``log(sigmoid(x)) = -softplus(-x)``, computed
+    stably;
+    the functional form of :class:`striate.nn.LogSigmoid`.
 
-    Arguments, shapes and errors as :class:`striate.nn.LogSigmoid`.
+    Args:
+        input (Tensor): The input, any shape.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
 
     Example:
         >>> F.logsigmoid(st.tensor([0.0]))
@@ -344,9 +663,18 @@ def logsigmoid(input):
 
 
 def tanhshrink(input):
-    """x - tanh(x) elementwise.
+    """Tanhshrink, elementwise: ``x - tanh(x)``;
+    the functional form of :class:`striate.nn.Tanhshrink`.
 
-    Arguments, shapes and errors as :class:`striate.nn.Tanhshrink`.
+    Args:
+        input (Tensor): The input, any shape.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
 
     Example:
         >>> F.tanhshrink(st.tensor([0.0]))
@@ -356,9 +684,19 @@ def tanhshrink(input):
 
 
 def hardshrink(input, lambd=0.5):
-    """x where |x| > lambd, else 0.
+    """Hard shrinkage, elementwise: ``x`` where ``|x| > lambd``, else 0;
+    the functional form of :class:`striate.nn.Hardshrink`.
 
-    Arguments, shapes and errors as :class:`striate.nn.Hardshrink`.
+    Args:
+        input (Tensor): The input, any shape.
+        lambd (float): The threshold. Default: 0.5.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
 
     Example:
         >>> F.hardshrink(st.tensor([0.2, 0.7]))
@@ -370,9 +708,23 @@ def hardshrink(input, lambd=0.5):
 
 
 def softshrink(input, lambd=0.5):
-    """x - lambd above lambd, x + lambd below -lambd, 0 between.
+    """Soft shrinkage, elementwise: ``x - lambd`` where ``x > lambd``, ``x + lambd``
+    where ``x < -lambd``, else 0;
+    the functional form of :class:`striate.nn.Softshrink`.
 
-    Arguments, shapes and errors as :class:`striate.nn.Softshrink`.
+    Args:
+        input (Tensor): The input, any shape.
+        lambd (float): The threshold (>= 0). Default: 0.5.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
+
+    Raises:
+        ValueError: ``lambd`` is negative.
 
     Example:
         >>> F.softshrink(st.tensor([1.5]))
@@ -384,9 +736,25 @@ def softshrink(input, lambd=0.5):
 
 
 def threshold(input, threshold, value, inplace=False):
-    """x where x > threshold, else value.
+    """Thresholding, elementwise: ``x`` where ``x > threshold``, else ``value``;
+    the functional form of :class:`striate.nn.Threshold`.
 
-    Arguments, shapes and errors as :class:`striate.nn.Threshold`.
+    Args:
+        input (Tensor): The input, any shape.
+        threshold (float): The threshold.
+        value (float): What replaces the values at or below it.
+        inplace (bool): Copy the result into ``input`` and return it (refused on a tensor
+            that requires grad while grad mode is on). Default: False.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: (*), the input's shape.
+
+    Returns:
+        Tensor: The activation, the input's shape.
+
+    Raises:
+        ValueError: ``inplace=True`` on a tensor that requires grad, with grad mode on.
 
     Example:
         >>> F.threshold(st.tensor([0.0, 0.5]), 0.1, 20.0)

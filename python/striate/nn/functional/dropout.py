@@ -16,9 +16,25 @@ def _into(input, out, inplace):
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
-    """Inverted dropout: zeroes elements with probability p, scales the rest by 1 / (1 - p).
+    """Inverted dropout: in training, each element is zeroed with probability ``p``
+    and the others scaled by ``1 / (1 - p)``, so the expectation is unchanged.
+    The functional form of :class:`striate.nn.Dropout`.
 
-    Arguments, shapes and errors as :class:`striate.nn.Dropout`.
+    Args:
+        input (Tensor): (*), any shape.
+        p (float): The drop probability, in [0, 1]. Default: 0.5.
+        training (bool): Apply it; False returns the input unchanged. Default: True.
+        inplace (bool): Write the result into ``input`` and return it. Default: False.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: the input's shape.
+
+    Returns:
+        Tensor: The input with dropout applied (the input itself outside training).
+
+    Raises:
+        ValueError: ``p`` is outside [0, 1].
 
     Example:
         >>> F.dropout(st.randn(4, 5), p=0.2).shape
@@ -32,10 +48,25 @@ def dropout(input, p=0.5, training=True, inplace=False):
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
-    """Zeroes whole channels of input (N, C, *) with probability p, scales the rest by
-    1 / (1 - p).
+    """Channel dropout: in training, whole channels (dim 1) are zeroed with
+    probability ``p`` and the others scaled by ``1 / (1 - p)``.
+    The functional form of :class:`striate.nn.Dropout2d`.
 
-    Arguments, shapes and errors as :class:`striate.nn.Dropout2d`.
+    Args:
+        input (Tensor): (N, C, *).
+        p (float): The drop probability, in [0, 1]. Default: 0.5.
+        training (bool): Apply it; False returns the input unchanged. Default: True.
+        inplace (bool): Write the result into ``input`` and return it. Default: False.
+
+    Shape:
+        - Input: (N, C, *).
+        - Output: the input's shape.
+
+    Returns:
+        Tensor: The input with dropout applied (the input itself outside training).
+
+    Raises:
+        ValueError: ``p`` is outside [0, 1], or the input has fewer than 2 dimensions.
 
     Example:
         >>> F.dropout2d(st.randn(2, 4, 5, 5), 0.3).shape
@@ -45,9 +76,26 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
 
 
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
-    """SELU-preserving dropout (keeps zero mean and unit variance).
+    """Alpha dropout for SELU networks: dropped elements are set to SELU's
+    negative saturation and an affine map restores zero mean and unit variance.
+    Note that ``training`` defaults to False, as in PyTorch.
+    The functional form of :class:`striate.nn.AlphaDropout`.
 
-    Arguments, shapes and errors as :class:`striate.nn.AlphaDropout`.
+    Args:
+        input (Tensor): (*), any shape.
+        p (float): The drop probability, in [0, 1]. Default: 0.5.
+        training (bool): Apply it; False returns the input unchanged. Default: False.
+        inplace (bool): Write the result into ``input`` and return it. Default: False.
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: the input's shape.
+
+    Returns:
+        Tensor: The input with dropout applied (the input itself outside training).
+
+    Raises:
+        ValueError: ``p`` is outside [0, 1].
 
     Example:
         >>> F.alpha_dropout(st.randn(8, 8), 0.2, training=True).shape
@@ -57,10 +105,26 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
 
 
 def stochastic_depth(input, p, mode, training=True):
-    """torchvision.ops.stochastic_depth: drops whole samples (mode 'row') or the whole input
-    (mode 'batch') with probability p, scaling survivors by 1 / (1 - p).
+    """Stochastic depth (torchvision.ops.stochastic_depth, DropPath): in training,
+    each sample (``mode='row'``) or the whole batch (``mode='batch'``) is zeroed with probability
+    ``p`` and the survivors scaled by ``1 / (1 - p)``; use it on a residual branch. The functional
+    form of :class:`striate.nn.DropPath`.
 
-    Arguments, shapes and errors as :class:`striate.nn.DropPath`.
+    Args:
+        input (Tensor): (N, *).
+        p (float): The drop probability, in [0, 1].
+        mode (str): ``'row'`` (per sample) or ``'batch'`` (all or nothing).
+        training (bool): Apply it; False returns the input unchanged. Default: True.
+
+    Shape:
+        - Input: (N, *).
+        - Output: the input's shape.
+
+    Returns:
+        Tensor: The input with stochastic depth applied.
+
+    Raises:
+        ValueError: ``p`` is outside [0, 1], or ``mode`` is neither 'row' nor 'batch'.
 
     Example:
         >>> F.stochastic_depth(st.randn(4, 3, 2, 2), 0.1, 'row').shape
@@ -83,9 +147,25 @@ def _channel_dropout(input, p, training, inplace, op, batched_dims):
 
 
 def dropout1d(input, p=0.5, training=True, inplace=False):
-    """Zeroes whole channels of input (N, C, L) or (C, L) with probability p.
+    """Channel dropout for 1-D maps: in training, whole channels are zeroed with
+    probability ``p`` and the others scaled by ``1 / (1 - p)``.
+    The functional form of :class:`striate.nn.Dropout1d`.
 
-    Arguments, shapes and errors as :class:`striate.nn.Dropout1d`.
+    Args:
+        input (Tensor): (N, C, L) or (C, L).
+        p (float): The drop probability, in [0, 1]. Default: 0.5.
+        training (bool): Apply it; False returns the input unchanged. Default: True.
+        inplace (bool): Write the result into ``input`` and return it. Default: False.
+
+    Shape:
+        - Input: (N, C, L) or (C, L).
+        - Output: the input's shape.
+
+    Returns:
+        Tensor: The input with dropout applied (the input itself outside training).
+
+    Raises:
+        ValueError: ``p`` is outside [0, 1], or the input is not 2-D or 3-D.
 
     Example:
         >>> F.dropout1d(st.randn(2, 4, 8), 0.2).shape
@@ -95,9 +175,25 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
 
 
 def dropout3d(input, p=0.5, training=True, inplace=False):
-    """Zeroes whole channels of input (N, C, D, H, W) or (C, D, H, W) with probability p.
+    """Channel dropout for volumes: in training, whole channels are zeroed with
+    probability ``p`` and the others scaled by ``1 / (1 - p)``.
+    The functional form of :class:`striate.nn.Dropout3d`.
 
-    Arguments, shapes and errors as :class:`striate.nn.Dropout3d`.
+    Args:
+        input (Tensor): (N, C, D, H, W) or (C, D, H, W).
+        p (float): The drop probability, in [0, 1]. Default: 0.5.
+        training (bool): Apply it; False returns the input unchanged. Default: True.
+        inplace (bool): Write the result into ``input`` and return it. Default: False.
+
+    Shape:
+        - Input: (N, C, D, H, W) or (C, D, H, W).
+        - Output: the input's shape.
+
+    Returns:
+        Tensor: The input with dropout applied (the input itself outside training).
+
+    Raises:
+        ValueError: ``p`` is outside [0, 1], or the input is not 4-D or 5-D.
 
     Example:
         >>> F.dropout3d(st.randn(2, 4, 3, 3, 3), 0.2).shape

@@ -8,9 +8,23 @@ _F = _C._functional
 
 
 def linear(input, weight, bias=None):
-    """y = input @ weight.T + bias; input (*, in_features), weight (out_features, in_features).
+    """Affine map ``y = input @ weight.T + bias``; the functional form of
+    :class:`striate.nn.Linear`.
 
-    Arguments, shapes and errors as :class:`striate.nn.Linear`.
+    Args:
+        input (Tensor): (*, in_features).
+        weight (Tensor): (out_features, in_features).
+        bias (Tensor, optional): (out_features,). Default: None.
+
+    Shape:
+        - Input: (*, in_features), any leading dimensions.
+        - Output: (*, out_features).
+
+    Returns:
+        Tensor: The affine map of the input.
+
+    Raises:
+        ValueError: The input's last dimension is not in_features, or the bias's size differs.
 
     Example:
         >>> F.linear(st.randn(8, 20), st.randn(30, 20), st.zeros(30)).shape

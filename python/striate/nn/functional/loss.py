@@ -18,12 +18,37 @@ _F = _C._functional
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
-    """Cross-entropy of logits input (N, C), (N, C, d1, ...) or (C) against int64 class indices
-    target (N), (N, d1, ...) or (), or against class probabilities of input's shape. weight (C)
-    rescales classes; targets equal to ignore_index are skipped (and left out of the 'mean'
-    denominator); label_smoothing in [0, 1]; reduction 'mean' | 'sum' | 'none'.
+    """Cross-entropy of logits against class indices (or class probabilities): softmax and
+    negative log-likelihood in one numerically stable step,
+    ``loss_n = -w[y_n] * log(exp(x_{n, y_n}) / sum_c exp(x_{n, c}))``; ``'mean'`` divides the sum by
+    the summed weights of the counted targets. With ``label_smoothing = e`` the target is
+    ``(1 - e) * one_hot + e / C``. The functional form of :class:`striate.nn.CrossEntropyLoss`.
 
-    Arguments, shapes and errors as :class:`striate.nn.CrossEntropyLoss`.
+    Args:
+        input (Tensor): Logits, (N, C), (N, C, d1, ...) or (C).
+        target (Tensor): int64 class indices in [0, C), (N), (N, d1, ...) or (); or class
+            probabilities of the input's shape.
+        weight (Tensor, optional): (C,) weight per class. Default: None.
+        size_average, reduce: PyTorch's deprecated arguments; anything but None raises
+            NotImplementedError (use ``reduction``). Default: None.
+        ignore_index (int): Index targets equal to it are skipped (and left out of the mean's
+            denominator). Default: -100.
+        reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+        label_smoothing (float): e in [0, 1]. Default: 0.0.
+
+    Shape:
+        - Input: (N, C), (N, C, d1, ...) or (C).
+        - Target: (N), (N, d1, ...) or () indices, or the input's shape for probabilities.
+        - Output: a scalar, or (N) / (N, d1, ...) with ``reduction='none'``.
+
+    Returns:
+        Tensor: The loss.
+
+    Raises:
+        ValueError: The shapes do not match, ``reduction`` is unknown, or ``label_smoothing`` is
+            outside [0, 1].
+        IndexError: A target index is outside [0, C) and not ``ignore_index``.
+        NotImplementedError: ``size_average`` or ``reduce`` is given.
 
     Example:
         >>> F.cross_entropy(st.randn(3, 5), st.tensor([1, 0, 4])).shape
@@ -35,10 +60,32 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
-    """Negative log-likelihood of log-probabilities input (N, C, ...) at int64 class indices;
-    weight and ignore_index as in cross_entropy.
+    """Negative log-likelihood of log-probabilities at class indices:
+    ``loss_n = -w[y_n] * input[n, y_n]``; ``'mean'`` divides by the summed weights of the counted
+    targets. Apply it to :func:`log_softmax` outputs (together they are :func:`cross_entropy`). The
+    functional form of :class:`striate.nn.NLLLoss`.
 
-    Arguments, shapes and errors as :class:`striate.nn.NLLLoss`.
+    Args:
+        input (Tensor): Log-probabilities, (N, C), (N, C, d1, ...) or (C).
+        target (Tensor): int64 class indices in [0, C), (N), (N, d1, ...) or ().
+        weight (Tensor, optional): (C,) weight per class. Default: None.
+        size_average, reduce: PyTorch's deprecated arguments; anything but None raises
+            NotImplementedError (use ``reduction``). Default: None.
+        ignore_index (int): Targets equal to it are skipped. Default: -100.
+        reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Shape:
+        - Input: (N, C), (N, C, d1, ...) or (C).
+        - Target: (N), (N, d1, ...) or ().
+        - Output: a scalar, or the target's shape with ``reduction='none'``.
+
+    Returns:
+        Tensor: The loss.
+
+    Raises:
+        ValueError: The shapes do not match, or ``reduction`` is unknown.
+        IndexError: A target index is outside [0, C) and not ``ignore_index``.
+        NotImplementedError: ``size_average`` or ``reduce`` is given.
 
     Example:
         >>> F.nll_loss(F.log_softmax(st.randn(3, 5), 1), st.tensor([1, 0, 4])).shape
@@ -49,9 +96,27 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
-    """Mean squared error; input and target broadcast (with PyTorch's warning when they differ).
+    """Mean squared error: ``loss_i = (input_i - target_i)^2``, then reduced.
+    The functional form of :class:`striate.nn.MSELoss`.
 
-    Arguments, shapes and errors as :class:`striate.nn.MSELoss`.
+    Args:
+        input (Tensor): The predictions, any shape.
+        target (Tensor): Same shape as ``input`` (broadcast, with PyTorch's warning).
+        size_average, reduce: PyTorch's deprecated arguments; anything but None raises
+            NotImplementedError (use ``reduction``). Default: None.
+        reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+        weight: Not supported (anything but None raises NotImplementedError). Default: None.
+
+    Shape:
+        - Input: (*), any shape; target the same.
+        - Output: a scalar, or (*) with ``reduction='none'``.
+
+    Returns:
+        Tensor: A scalar, or the per-element losses with ``reduction='none'``.
+
+    Raises:
+        ValueError: ``reduction`` is not 'none', 'mean' or 'sum'.
+        NotImplementedError: ``size_average``, ``reduce`` or ``weight`` is given.
 
     Example:
         >>> F.mse_loss(st.tensor([1.0, 2.0]), st.tensor([0.0, 0.0]))
@@ -62,9 +127,27 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
-    """Mean absolute error; input and target broadcast (with PyTorch's warning).
+    """Mean absolute error: ``loss_i = |input_i - target_i|``, then reduced.
+    The functional form of :class:`striate.nn.L1Loss`.
 
-    Arguments, shapes and errors as :class:`striate.nn.L1Loss`.
+    Args:
+        input (Tensor): The predictions, any shape.
+        target (Tensor): Same shape as ``input`` (broadcast, with PyTorch's warning).
+        size_average, reduce: PyTorch's deprecated arguments; anything but None raises
+            NotImplementedError (use ``reduction``). Default: None.
+        reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+        weight: Not supported (anything but None raises NotImplementedError). Default: None.
+
+    Shape:
+        - Input: (*), any shape; target the same.
+        - Output: a scalar, or (*) with ``reduction='none'``.
+
+    Returns:
+        Tensor: A scalar, or the per-element losses with ``reduction='none'``.
+
+    Raises:
+        ValueError: ``reduction`` is not 'none', 'mean' or 'sum'.
+        NotImplementedError: ``size_average``, ``reduce`` or ``weight`` is given.
 
     Example:
         >>> F.l1_loss(st.tensor([1.0, -3.0]), st.tensor([0.0, 0.0]))
@@ -75,9 +158,29 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
-    """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = input - target).
+    """Smooth L1: with ``d = input - target``, ``loss = 0.5 * d^2 / beta`` where ``|d| < beta``,
+    else ``|d| - 0.5 * beta``.
+    The functional form of :class:`striate.nn.SmoothL1Loss`.
 
-    Arguments, shapes and errors as :class:`striate.nn.SmoothL1Loss`.
+    Args:
+        input (Tensor): The predictions, any shape.
+        target (Tensor): Same shape as ``input`` (broadcast, with PyTorch's warning).
+        size_average, reduce: PyTorch's deprecated arguments; anything but None raises
+            NotImplementedError (use ``reduction``). Default: None.
+        reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+        beta (float): Where the quadratic part ends (>= 0; 0 gives L1). Default: 1.0.
+
+    Shape:
+        - Input: (*), any shape; target the same.
+        - Output: a scalar, or (*) with ``reduction='none'``.
+
+    Returns:
+        Tensor: A scalar, or the per-element losses with ``reduction='none'``.
+
+    Raises:
+        ValueError: ``reduction`` is not 'none', 'mean' or 'sum'.
+        ValueError: ``beta`` is negative.
+        NotImplementedError: ``size_average`` or ``reduce`` is given.
 
     Example:
         >>> F.smooth_l1_loss(st.tensor([0.5, 3.0]), st.tensor([0.0, 0.0]))
@@ -88,9 +191,28 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
-    """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta).
+    """Huber loss: with ``d = input - target``, ``loss = 0.5 * d^2`` where ``|d| < delta``, else
+    ``delta * (|d| - 0.5 * delta)``.
+    The functional form of :class:`striate.nn.HuberLoss`.
 
-    Arguments, shapes and errors as :class:`striate.nn.HuberLoss`.
+    Args:
+        input (Tensor): The predictions, any shape.
+        target (Tensor): Same shape as ``input`` (broadcast, with PyTorch's warning).
+        reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+        delta (float): Where the quadratic part ends (> 0). Default: 1.0.
+        weight: Not supported (anything but None raises NotImplementedError). Default: None.
+
+    Shape:
+        - Input: (*), any shape; target the same.
+        - Output: a scalar, or (*) with ``reduction='none'``.
+
+    Returns:
+        Tensor: A scalar, or the per-element losses with ``reduction='none'``.
+
+    Raises:
+        ValueError: ``reduction`` is not 'none', 'mean' or 'sum'.
+        ValueError: ``delta`` is not positive.
+        NotImplementedError: ``weight`` is given.
 
     Example:
         >>> F.huber_loss(st.tensor([1.0, 4.0]), st.tensor([0.0, 0.0]), delta=2.0)
@@ -102,9 +224,29 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction="mean"):
-    """Binary cross-entropy of probabilities input in [0, 1]; logs clamped at -100 as PyTorch.
+    """Binary cross-entropy of probabilities:
+    ``loss_i = -w_i * (y_i * log(x_i) + (1 - y_i) * log(1 - x_i))``, each log clamped at -100 as in
+    PyTorch. The functional form of :class:`striate.nn.BCELoss`.
 
-    Arguments, shapes and errors as :class:`striate.nn.BCELoss`.
+    Args:
+        input (Tensor): Probabilities in [0, 1], any shape.
+        target (Tensor): Targets in [0, 1], the input's shape.
+        weight (Tensor, optional): Weights broadcast to the input's shape. Default: None.
+        size_average, reduce: PyTorch's deprecated arguments; anything but None raises
+            NotImplementedError (use ``reduction``). Default: None.
+        reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Shape:
+        - Input: (*), any shape; target the same.
+        - Output: a scalar, or (*) with ``reduction='none'``.
+
+    Returns:
+        Tensor: The loss.
+
+    Raises:
+        ValueError: An input value is outside [0, 1], the shapes differ, or ``reduction`` is
+            unknown.
+        NotImplementedError: ``size_average`` or ``reduce`` is given.
 
     Example:
         >>> F.binary_cross_entropy(st.tensor([0.5]), st.tensor([1.0]))
@@ -116,10 +258,30 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction="mean", pos_weight=None):
-    """Binary cross-entropy of logits, stable for any magnitude; pos_weight scales the positive
-    term (broadcast along the last dim).
+    """Binary cross-entropy of logits, stable for any magnitude:
+    ``loss_i = -w_i * (p * y_i * log(sigmoid(x_i)) + (1 - y_i) * log(1 - sigmoid(x_i)))`` with
+    ``p = pos_weight`` (1 by default). The functional form of :class:`striate.nn.BCEWithLogitsLoss`.
 
-    Arguments, shapes and errors as :class:`striate.nn.BCEWithLogitsLoss`.
+    Args:
+        input (Tensor): Logits, any shape.
+        target (Tensor): Targets in [0, 1], the input's shape.
+        weight (Tensor, optional): Weights broadcast to the input's shape. Default: None.
+        size_average, reduce: PyTorch's deprecated arguments; anything but None raises
+            NotImplementedError (use ``reduction``). Default: None.
+        reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+        pos_weight (Tensor, optional): Weight of the positive term, broadcast along the last
+            dimension (one per class). Default: None.
+
+    Shape:
+        - Input: (*), any shape; target the same.
+        - Output: a scalar, or (*) with ``reduction='none'``.
+
+    Returns:
+        Tensor: The loss.
+
+    Raises:
+        ValueError: The shapes differ, or ``reduction`` is unknown.
+        NotImplementedError: ``size_average`` or ``reduce`` is given.
 
     Example:
         >>> F.binary_cross_entropy_with_logits(st.zeros(2), st.tensor([0.0, 1.0]))
@@ -131,9 +293,31 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
                       reduction="mean"):
-    """The multiclass SVM hinge: sum_{c != y} max(0, margin - x[y] + x[c])^p / C per sample.
+    """The multiclass SVM hinge loss:
+    ``loss_n = sum_{c != y_n} w[y_n] * max(0, margin - x[n, y_n] + x[n, c])^p / C``. The functional
+    form of :class:`striate.nn.MultiMarginLoss`.
 
-    Arguments, shapes and errors as :class:`striate.nn.MultiMarginLoss`.
+    Args:
+        input (Tensor): Scores, (N, C) or (C).
+        target (Tensor): int64 class indices in [0, C), (N) or ().
+        p (int): 1 or 2. Default: 1.
+        margin (float): The margin. Default: 1.0.
+        weight (Tensor, optional): (C,) weight per class. Default: None.
+        size_average, reduce: PyTorch's deprecated arguments; anything but None raises
+            NotImplementedError (use ``reduction``). Default: None.
+        reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Shape:
+        - Input: (N, C) or (C); target (N) or ().
+        - Output: a scalar, or (N) with ``reduction='none'``.
+
+    Returns:
+        Tensor: The loss.
+
+    Raises:
+        ValueError: ``p`` is not 1 or 2, the shapes do not match, or ``reduction`` is unknown.
+        IndexError: A target is outside [0, C).
+        NotImplementedError: ``size_average`` or ``reduce`` is given.
 
     Example:
         >>> F.multi_margin_loss(st.tensor([[0.1, 0.2, 0.4, 0.8]]), st.tensor([3]))
@@ -144,10 +328,31 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
-    """KL(target || exp(input)) for log-probabilities input; reduction='batchmean' gives the true
-    KL divergence ('mean' also divides by the class count, with PyTorch's warning).
+    """Kullback-Leibler divergence of ``target`` from the distribution ``input`` holds as
+    log-probabilities: ``loss_i = y_i * (log(y_i) - x_i)`` (``exp(y_i) * (y_i - x_i)`` with
+    ``log_target``). ``reduction='batchmean'`` (sum / N) gives the true KL divergence; ``'mean'``
+    also divides by the class count, with PyTorch's warning. The functional form of
+    :class:`striate.nn.KLDivLoss`.
 
-    Arguments, shapes and errors as :class:`striate.nn.KLDivLoss`.
+    Args:
+        input (Tensor): Log-probabilities, any shape.
+        target (Tensor): Probabilities (log-probabilities with ``log_target``), the input's shape.
+        size_average, reduce: PyTorch's deprecated arguments; anything but None raises
+            NotImplementedError (use ``reduction``). Default: None.
+        reduction (str): ``'none'``, ``'batchmean'``, ``'mean'`` or ``'sum'``. Default:
+            ``'mean'``.
+        log_target (bool): The target holds log-probabilities. Default: False.
+
+    Shape:
+        - Input: (*), any shape; target the same.
+        - Output: a scalar, or (*) with ``reduction='none'``.
+
+    Returns:
+        Tensor: The divergence.
+
+    Raises:
+        ValueError: The shapes differ, or ``reduction`` is unknown.
+        NotImplementedError: ``size_average`` or ``reduce`` is given.
 
     Example:
         >>> logp = F.log_softmax(st.randn(3, 5), 1)
@@ -160,9 +365,29 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 
 def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None,
                           reduction="mean"):
-    """1 - cos(input1, input2) where target is 1, max(0, cos - margin) where it is -1.
+    """Cosine embedding loss of pairs with labels 1 (similar) or -1
+    (dissimilar): ``1 - cos(x1, x2)`` where ``y = 1``, ``max(0, cos(x1, x2) - margin)`` where
+    ``y = -1``. The functional form of :class:`striate.nn.CosineEmbeddingLoss`.
 
-    Arguments, shapes and errors as :class:`striate.nn.CosineEmbeddingLoss`.
+    Args:
+        input1 (Tensor): (N, D) or (D).
+        input2 (Tensor): The same shape as ``input1``.
+        target (Tensor): (N) or (), 1 or -1.
+        margin (float): In [-1, 1]; 0 to 0.5 is typical. Default: 0.0.
+        size_average, reduce: PyTorch's deprecated arguments; anything but None raises
+            NotImplementedError (use ``reduction``). Default: None.
+        reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Shape:
+        - Input: (N, D) or (D) twice; target (N) or ().
+        - Output: a scalar, or (N) with ``reduction='none'``.
+
+    Returns:
+        Tensor: The loss.
+
+    Raises:
+        ValueError: The shapes do not match, or ``reduction`` is unknown.
+        NotImplementedError: ``size_average`` or ``reduce`` is given.
 
     Example:
         >>> y = st.tensor([1.0, -1.0, 1.0, -1.0])
@@ -176,7 +401,18 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None,
 # ---- weight penalties (added to a loss) ---------------------------------------------------------
 
 def l1_penalty(params):
-    """sum over params of sum |p| (params: an iterable of tensors, e.g. model.parameters()).
+    """The L1 (lasso) penalty ``sum_p sum_i |p_i|`` over the tensors ``params``; add
+    ``lambda * l1_penalty(model.parameters())`` to a loss for weight sparsity. No PyTorch twin.
+
+    Args:
+        params (iterable of Tensor): The tensors, e.g. ``model.parameters()``.
+
+    Shape:
+        - Input: tensors of any shapes.
+        - Output: a scalar.
+
+    Returns:
+        Tensor: A scalar (0 for no tensors); differentiable.
 
     Example:
         >>> F.l1_penalty([st.tensor([1.0, -2.0]), st.tensor([3.0])])
@@ -186,8 +422,18 @@ def l1_penalty(params):
 
 
 def l2_penalty(params):
-    """sum over params of sum p**2, with no 1/2 factor (lambda * l2_penalty adds 2 lambda p to
-    each gradient).
+    """The L2 (ridge, weight decay) penalty ``sum_p sum_i p_i^2``, with no 1/2 factor:
+    ``lambda * l2_penalty`` adds ``2 * lambda * p`` to each gradient. No PyTorch twin.
+
+    Args:
+        params (iterable of Tensor): The tensors, e.g. ``model.parameters()``.
+
+    Shape:
+        - Input: tensors of any shapes.
+        - Output: a scalar.
+
+    Returns:
+        Tensor: A scalar (0 for no tensors); differentiable.
 
     Example:
         >>> F.l2_penalty([st.tensor([1.0, -2.0])])
@@ -197,8 +443,23 @@ def l2_penalty(params):
 
 
 def elastic_net_penalty(params, alpha=1.0, l1_ratio=0.5):
-    """alpha * (l1_ratio * l1_penalty + (1 - l1_ratio) / 2 * l2_penalty), scikit-learn's
-    convention.
+    """The elastic-net penalty, scikit-learn's convention:
+    ``alpha * (l1_ratio * l1_penalty + (1 - l1_ratio) / 2 * l2_penalty)``. No PyTorch twin.
+
+    Args:
+        params (iterable of Tensor): The tensors, e.g. ``model.parameters()``.
+        alpha (float): The overall strength. Default: 1.0.
+        l1_ratio (float): The L1 share, in [0, 1] (1: lasso, 0: ridge). Default: 0.5.
+
+    Shape:
+        - Input: tensors of any shapes.
+        - Output: a scalar.
+
+    Returns:
+        Tensor: A scalar; differentiable.
+
+    Raises:
+        ValueError: ``l1_ratio`` is outside [0, 1].
 
     Example:
         >>> F.elastic_net_penalty([st.tensor([1.0, -2.0])], alpha=1.0, l1_ratio=0.5)
@@ -228,9 +489,25 @@ def _same_shape(op, **tensors):
 
 
 def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
-    """max(0, -target * (input1 - input2) + margin), target in {1, -1}.
+    """Margin ranking loss: ``max(0, -y * (x1 - x2) + margin)`` with ``y`` 1
+    (x1 should rank higher) or -1. The functional form of :class:`striate.nn.MarginRankingLoss`.
 
-    Arguments, shapes and errors as :class:`striate.nn.MarginRankingLoss`.
+    Args:
+        input1 (Tensor): Scores, (N) or ().
+        input2 (Tensor): Scores, the same shape.
+        target (Tensor): 1 or -1, the same shape.
+        margin (float): The margin. Default: 0.0.
+        reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Shape:
+        - Input: (N) or () for all three.
+        - Output: a scalar, or (N) with ``reduction='none'``.
+
+    Returns:
+        Tensor: The loss.
+
+    Raises:
+        ValueError: The shapes differ, or ``reduction`` is unknown.
 
     Example:
         >>> x1, x2, y = st.tensor([1.0, 0.0]), st.tensor([0.0, 1.0]), st.tensor([1.0, 1.0])
@@ -244,9 +521,25 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
 
 
 def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
-    """input where target is 1, max(0, margin - input) where target is -1 (torch's formula).
+    """Hinge embedding loss: ``x`` where ``y = 1``, ``max(0, margin - x)``
+    where ``y = -1`` (x typically a distance). The functional form of
+    :class:`striate.nn.HingeEmbeddingLoss`.
 
-    Arguments, shapes and errors as :class:`striate.nn.HingeEmbeddingLoss`.
+    Args:
+        input (Tensor): Any shape.
+        target (Tensor): 1 or -1, the input's shape.
+        margin (float): The margin. Default: 1.0.
+        reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Shape:
+        - Input: (*), any shape; target the same.
+        - Output: a scalar, or (*) with ``reduction='none'``.
+
+    Returns:
+        Tensor: The loss.
+
+    Raises:
+        ValueError: The shapes differ, or ``reduction`` is unknown.
 
     Example:
         >>> F.hinge_embedding_loss(st.tensor([0.3, 0.4]), st.tensor([1.0, -1.0]))
@@ -261,9 +554,23 @@ def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
 
 
 def soft_margin_loss(input, target, reduction="mean"):
-    """log(1 + exp(-target * input)), target in {1, -1}.
+    """Two-class logistic loss: ``log(1 + exp(-y * x))`` with ``y`` 1 or -1. The
+    functional form of :class:`striate.nn.SoftMarginLoss`.
 
-    Arguments, shapes and errors as :class:`striate.nn.SoftMarginLoss`.
+    Args:
+        input (Tensor): Scores, any shape.
+        target (Tensor): 1 or -1, the input's shape.
+        reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Shape:
+        - Input: (*), any shape; target the same.
+        - Output: a scalar, or (*) with ``reduction='none'``.
+
+    Returns:
+        Tensor: The loss.
+
+    Raises:
+        ValueError: The shapes differ, or ``reduction`` is unknown.
 
     Example:
         >>> F.soft_margin_loss(st.tensor([0.0]), st.tensor([1.0]))
@@ -276,9 +583,26 @@ def soft_margin_loss(input, target, reduction="mean"):
 
 
 def multilabel_soft_margin_loss(input, target, weight=None, reduction="mean"):
-    """-(y log sigmoid(x) + (1 - y) log sigmoid(-x)), averaged over the classes (dim 1).
+    """Multi-label one-versus-all logistic loss:
+    ``loss_n = -(1 / C) * sum_c w_c * (y_nc * log(sigmoid(x_nc))
+    + (1 - y_nc) * log(sigmoid(-x_nc)))``.
+    The functional form of :class:`striate.nn.MultiLabelSoftMarginLoss`.
 
-    Arguments, shapes and errors as :class:`striate.nn.MultiLabelSoftMarginLoss`.
+    Args:
+        input (Tensor): Scores, (N, C) or (C).
+        target (Tensor): 0 or 1 per class, the input's shape.
+        weight (Tensor, optional): (C,) weight per class. Default: None.
+        reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Shape:
+        - Input: (N, C) or (C); target the same.
+        - Output: a scalar, or (N) with ``reduction='none'``.
+
+    Returns:
+        Tensor: The loss.
+
+    Raises:
+        ValueError: The shapes differ, or ``reduction`` is unknown.
 
     Example:
         >>> F.multilabel_soft_margin_loss(st.zeros(2, 3), st.ones(2, 3))
@@ -294,9 +618,25 @@ def multilabel_soft_margin_loss(input, target, weight=None, reduction="mean"):
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
-    """The p-norm of x1 - x2 + eps over the last dim.
+    """The p-norm distance between rows: ``||x1 - x2 + eps||_p`` over the last
+    dimension. The functional form of :class:`striate.nn.PairwiseDistance`.
 
-    Arguments, shapes and errors as :class:`striate.nn.PairwiseDistance`.
+    Args:
+        x1 (Tensor): (N, D) or (D).
+        x2 (Tensor): Broadcastable with ``x1``.
+        p (float): The norm's order. Default: 2.0.
+        eps (float): Added to the difference to avoid a zero norm's gradient. Default: 1e-6.
+        keepdim (bool): Keep the reduced dimension (size 1). Default: False.
+
+    Shape:
+        - Input: (N, D) or (D) for both.
+        - Output: (N) or () ((N, 1) or (1) with ``keepdim``).
+
+    Returns:
+        Tensor: The distances.
+
+    Raises:
+        ValueError: The shapes cannot be broadcast together.
 
     Example:
         >>> F.pairwise_distance(st.randn(4, 8), st.randn(4, 8)).shape
@@ -311,9 +651,26 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
-    """sum(x1 * x2) / sqrt(max(|x1|^2 |x2|^2, eps^2)) along dim.
+    """Cosine similarity along ``dim``:
+    ``sum(x1 * x2) / sqrt(max(||x1||^2 * ||x2||^2, eps^2))``. The functional form of
+    :class:`striate.nn.CosineSimilarity`.
 
-    Arguments, shapes and errors as :class:`striate.nn.CosineSimilarity`.
+    Args:
+        x1 (Tensor): Any shape.
+        x2 (Tensor): Broadcastable with ``x1``.
+        dim (int): The dimension to compare along. Default: 1.
+        eps (float): Lower bound of the norms' product. Default: 1e-8.
+
+    Shape:
+        - Input: (*1, D, *2) for both (broadcastable).
+        - Output: (*1, *2), ``dim`` removed.
+
+    Returns:
+        Tensor: The similarities, in [-1, 1].
+
+    Raises:
+        ValueError: The shapes cannot be broadcast together.
+        IndexError: ``dim`` is out of range.
 
     Example:
         >>> F.cosine_similarity(st.tensor([[1.0, 0.0]]), st.tensor([[1.0, 0.0]]))
@@ -326,10 +683,29 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
                         reduction="mean"):
-    """max(0, d(anchor, positive) - d(anchor, negative) + margin), d the pairwise p-distance
-    (swap: d(positive, negative) when smaller).
+    """Triplet margin loss: ``max(0, d(a, p) - d(a, n) + margin)`` with ``d``
+    the pairwise p-distance (:func:`pairwise_distance`); with ``swap``, ``d(a, n)`` is replaced by
+    ``d(p, n)`` where that is smaller. The functional form of :class:`striate.nn.TripletMarginLoss`.
 
-    Arguments, shapes and errors as :class:`striate.nn.TripletMarginLoss`.
+    Args:
+        anchor (Tensor): (N, D) or (D).
+        positive (Tensor): The anchor's shape.
+        negative (Tensor): The anchor's shape.
+        margin (float): The margin. Default: 1.0.
+        p (float): The distance's norm order. Default: 2.
+        eps (float): As :func:`pairwise_distance`'s. Default: 1e-6.
+        swap (bool): Use the distance swap. Default: False.
+        reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Shape:
+        - Input: (N, D) or (D) for all three.
+        - Output: a scalar, or (N) with ``reduction='none'``.
+
+    Returns:
+        Tensor: The loss.
+
+    Raises:
+        ValueError: The shapes differ, or ``reduction`` is unknown.
 
     Example:
         >>> F.triplet_margin_loss(st.randn(4, 8), st.randn(4, 8), st.randn(4, 8)).shape
@@ -347,10 +723,28 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
 
 
 def poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduction="mean"):
-    """exp(input) - target * input (log_input), or input - target * log(input + eps); full adds
-    Stirling's term target log target - target + log(2 pi target) / 2 where target > 1.
+    """Negative log-likelihood of a Poisson target:
+    ``exp(x) - y * x`` with ``log_input``, else ``x - y * log(x + eps)``; ``full`` adds Stirling's
+    term ``y * log(y) - y + log(2 * pi * y) / 2`` where ``y > 1``. The functional form of
+    :class:`striate.nn.PoissonNLLLoss`.
 
-    Arguments, shapes and errors as :class:`striate.nn.PoissonNLLLoss`.
+    Args:
+        input (Tensor): The predicted rate (its log with ``log_input``), any shape.
+        target (Tensor): Counts, the input's shape.
+        log_input (bool): The input is the log of the rate. Default: True.
+        full (bool): Add Stirling's approximation term. Default: False.
+        eps (float): Keeps the log finite when ``log_input`` is False. Default: 1e-8.
+        reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Shape:
+        - Input: (*), any shape; target the same.
+        - Output: a scalar, or (*) with ``reduction='none'``.
+
+    Returns:
+        Tensor: The loss.
+
+    Raises:
+        ValueError: The shapes differ, or ``reduction`` is unknown.
 
     Example:
         >>> F.poisson_nll_loss(st.zeros(3), st.ones(3))
@@ -370,10 +764,31 @@ def poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduct
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
-    """(log(max(var, eps)) + (input - target)^2 / max(var, eps)) / 2 (+ log(2 pi) / 2 when
-    full); var is clamped for the value only, its gradient flows as torch's does.
+    """Negative log-likelihood of a Gaussian target with predicted mean
+    ``input`` and variance ``var``:
+    ``(log(max(var, eps)) + (input - target)^2 / max(var, eps)) / 2``, plus ``log(2 * pi) / 2`` with
+    ``full``. ``var`` is clamped for the value only; its gradient flows as torch's does. The
+    functional form of :class:`striate.nn.GaussianNLLLoss`.
 
-    Arguments, shapes and errors as :class:`striate.nn.GaussianNLLLoss`.
+    Args:
+        input (Tensor): The predicted means, (N, *).
+        target (Tensor): The input's shape.
+        var (Tensor): The predicted variances (>= 0): the input's shape, or with one dimension
+            of size 1 (homoscedastic).
+        full (bool): Add the constant term. Default: False.
+        eps (float): Lower clamp of the variance. Default: 1e-6.
+        reduction (str): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Shape:
+        - Input: (N, *); target the same; var the same or broadcastable.
+        - Output: a scalar, or (N, *) with ``reduction='none'``.
+
+    Returns:
+        Tensor: The loss.
+
+    Raises:
+        ValueError: ``var`` has negative entries, the shapes do not match, or ``reduction`` is
+            unknown.
 
     Example:
         >>> F.gaussian_nll_loss(st.zeros(2), st.zeros(2), st.ones(2))

@@ -55,8 +55,36 @@ def _window_geometry(op, size, kernel_size, dilation, padding, stride):
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
-    """Every kernel_size patch of input (N, C, H, W) or (C, H, W) as a column: (N, C * kh * kw,
-    L), L the number of patches (torch's im2col; channel-major, then kernel row, then column)."""
+    """Every ``kernel_size`` patch of the input as a column (torch's im2col): rows are ordered
+    channel-major, then kernel row, then kernel column; columns are the patches in row-major
+    order. ``L = prod_d floor((size_d + 2 * padding_d - dilation_d * (k_d - 1) - 1) / stride_d
+    + 1)``.
+
+    Args:
+        input (Tensor): (N, C, H, W) or (C, H, W).
+        kernel_size (int or tuple): The patch size (kh, kw).
+        dilation (int or tuple): Spacing between a patch's elements. Default: 1.
+        padding (int or tuple): Zero padding on both sides of H and W. Default: 0.
+        stride (int or tuple): Step between patches. Default: 1.
+
+    Shape:
+        - Input: (N, C, H, W) or (C, H, W).
+        - Output: (N, C * kh * kw, L) or (C * kh * kw, L).
+
+    Returns:
+        Tensor: The columns.
+
+    Raises:
+        ValueError: The input is not 3-D or 4-D, an argument is out of range, or the kernel does
+            not fit the padded input.
+        TypeError: A size is not an int or a pair of ints.
+
+    Example:
+        >>> x = st.arange(16.0).reshape(1, 1, 4, 4)
+        >>> cols = F.unfold(x, kernel_size=2, stride=2)
+        >>> cols.shape, cols[0, :, 0].tolist()
+        (striate.Size([1, 4, 4]), [0.0, 1.0, 4.0, 5.0])
+    """
     if input.dim() not in (3, 4):
         raise ValueError(f"unfold: expected input of shape (N, C, H, W) or (C, H, W), got "
                          f"{list(input.shape)}")
@@ -90,8 +118,32 @@ def _spread(block, step, axis):
 
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
-    """The adjoint of unfold: columns (N, C * kh * kw, L) or (C * kh * kw, L) summed back into
-    an image of output_size (overlapping patches add)."""
+    """The adjoint of :func:`unfold` (col2im): columns summed back into an image of
+    ``output_size``; where patches overlap, their values add.
+
+    Args:
+        input (Tensor): (N, C * kh * kw, L) or (C * kh * kw, L).
+        output_size (int or tuple): The image's (H, W).
+        kernel_size (int or tuple): The patch size (kh, kw).
+        dilation (int or tuple): Spacing between a patch's elements. Default: 1.
+        padding (int or tuple): Zero padding that unfold added (dropped here). Default: 0.
+        stride (int or tuple): Step between patches. Default: 1.
+
+    Shape:
+        - Input: (N, C * kh * kw, L) or (C * kh * kw, L), L the patch count for ``output_size``.
+        - Output: (N, C, H, W) or (C, H, W).
+
+    Returns:
+        Tensor: The image.
+
+    Raises:
+        ValueError: The input is not 2-D or 3-D, its size(1) is not a multiple of kh * kw, or
+            its L does not match ``output_size``.
+
+    Example:
+        >>> F.fold(F.unfold(st.ones(1, 1, 3, 3), 2), (3, 3), 2)[0, 0].tolist()
+        [[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]]
+    """
     if input.dim() not in (2, 3):
         raise ValueError(f"fold: expected input of shape (N, C * kh * kw, L) or (C * kh * kw, L), "
                          f"got {list(input.shape)}")
@@ -123,7 +175,30 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
 
 
 def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    """The power-average pool: (sum over each window of x^p)^(1/p) (torch's formula)."""
+    """The power-average pool: ``(sum over each window of x^p)^(1/p)`` (torch's formula); p = 1
+    is sum pooling, p = inf would be max pooling.
+
+    Args:
+        input (Tensor): (N, C, H, W) or (C, H, W).
+        norm_type (float): The power p (> 0).
+        kernel_size (int or tuple): The window (kh, kw).
+        stride (int or tuple, optional): Step between windows. Default: None (= kernel_size).
+        ceil_mode (bool): Round the output size up instead of down. Default: False.
+
+    Shape:
+        - Input: (N, C, H, W) or (C, H, W).
+        - Output: (N, C, H_out, W_out), ``H_out = floor((H - kh) / stride + 1)``.
+
+    Returns:
+        Tensor: The pooled input.
+
+    Raises:
+        ValueError: ``norm_type`` is not positive.
+
+    Example:
+        >>> F.lp_pool2d(st.tensor([[[[3.0, 4.0]]]]), 2, (1, 2))
+        tensor([[[[5.]]]])
+    """
     kernel = _pair(kernel_size, "lp_pool2d", "kernel_size")
     if not norm_type or norm_type <= 0:
         raise ValueError(f"lp_pool2d: expected norm_type > 0, got {norm_type}")
@@ -169,15 +244,59 @@ def _adaptive_3d(input, output_size, op, reduce):
 
 
 def adaptive_avg_pool3d(input, output_size):
-    """Averages input (N, C, D, H, W) or (C, D, H, W) over output_size adaptive windows (one
-    axis at a time: a box's mean is the mean of its rows' means)."""
+    """Averages over ``output_size`` adaptive windows: along an axis of size n, output i covers
+    ``[floor(i * n / out), ceil((i + 1) * n / out))``.
+
+    Args:
+        input (Tensor): (N, C, D, H, W) or (C, D, H, W).
+        output_size (int or tuple): (D_out, H_out, W_out); an int for all three, None in the
+            tuple keeps that axis's size.
+
+    Shape:
+        - Input: (N, C, D, H, W) or (C, D, H, W).
+        - Output: (N, C, D_out, H_out, W_out) or (C, D_out, H_out, W_out).
+
+    Returns:
+        Tensor: The window means.
+
+    Raises:
+        ValueError: The input is not 4-D or 5-D, or an output size is < 1.
+        TypeError: ``output_size`` is not an int or 3 values.
+
+    Example:
+        >>> F.adaptive_avg_pool3d(st.arange(8.0).reshape(1, 1, 2, 2, 2), 1).flatten().tolist()
+        [3.5]
+    """
     return _adaptive_3d(input, output_size, "adaptive_avg_pool3d",
                         lambda x, axis: x.mean([axis]))
 
 
 def adaptive_max_pool3d(input, output_size, return_indices=False):
-    """Maxima of input (N, C, D, H, W) or (C, D, H, W) over output_size adaptive windows;
-    return_indices=True raises NotImplementedError."""
+    """Maxima over ``output_size`` adaptive windows (the windows of
+    :func:`adaptive_avg_pool3d`).
+
+    Args:
+        input (Tensor): (N, C, D, H, W) or (C, D, H, W).
+        output_size (int or tuple): (D_out, H_out, W_out); an int for all three, None in the
+            tuple keeps that axis's size.
+        return_indices (bool): Not supported (True raises NotImplementedError). Default: False.
+
+    Shape:
+        - Input: (N, C, D, H, W) or (C, D, H, W).
+        - Output: (N, C, D_out, H_out, W_out) or (C, D_out, H_out, W_out).
+
+    Returns:
+        Tensor: The window maxima.
+
+    Raises:
+        ValueError: The input is not 4-D or 5-D, or an output size is < 1.
+        NotImplementedError: ``return_indices=True``.
+
+    Example:
+        >>> x = st.arange(8.0).reshape(1, 1, 2, 2, 2)
+        >>> F.adaptive_max_pool3d(x, (1, 1, 2)).flatten().tolist()
+        [6.0, 7.0]
+    """
     if return_indices:
         raise NotImplementedError("adaptive_max_pool3d: return_indices=True is not supported")
     return _adaptive_3d(input, output_size, "adaptive_max_pool3d",
@@ -185,7 +304,35 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
-    """Deprecated in torch in favour of interpolate, which it calls (with torch's warning)."""
+    """Deprecated in torch in favour of :func:`interpolate`, which it calls (with torch's
+    UserWarning).
+
+    Args:
+        input (Tensor): (N, C, H, W).
+        size (int or tuple, optional): The output's (H_out, W_out). Default: None.
+        scale_factor (float or tuple, optional): Multiplier of (H, W). Default: None.
+        mode (str): ``'nearest'`` or ``'bilinear'``, as :func:`interpolate`.
+            Default: ``'nearest'``.
+        align_corners (bool, optional): As :func:`interpolate`. Default: None.
+
+    Shape:
+        - Input: (N, C, H, W).
+        - Output: (N, C, H_out, W_out), ``size`` or ``floor(H * scale_factor)``.
+
+    Returns:
+        Tensor: The resized input.
+
+    Raises:
+        ValueError: Neither or both of ``size`` and ``scale_factor`` are given.
+        NotImplementedError: As :func:`interpolate`.
+
+    Example:
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     F.upsample(st.ones(1, 1, 2, 2), scale_factor=2).shape
+        striate.Size([1, 1, 4, 4])
+    """
     warnings.warn("nn.functional.upsample is deprecated. Use nn.functional.interpolate instead.",
                   stacklevel=2)
     return _F.interpolate(input, size, scale_factor, mode, align_corners)

@@ -4,6 +4,7 @@ __init__): the layers PyTorch has that striate composes from other ops in Python
 import inspect
 
 from ..module import Module
+from ._composed_docs import METHOD_EXAMPLES
 
 
 def composed_module(name, function, parameters, doc):
@@ -33,8 +34,15 @@ def composed_module(name, function, parameters, doc):
         return ", ".join(f"{key}={getattr(self, key)!r}" for key in names)
 
     forward.__doc__ = (f"Applies {name} to the input(s) with this module's arguments (see the "
-                       "class).")
-    extra_repr.__doc__ = "The module's constructor arguments, as its repr shows them."
+                       "class for the shapes); call the module rather than ``forward`` so that "
+                       "hooks run.\n")
+    extra_repr.__doc__ = "The module's constructor arguments, as its repr shows them.\n"
+    if name in METHOD_EXAMPLES:
+        arguments, inputs, shown, output, text = METHOD_EXAMPLES[name]
+        forward.__doc__ += (f"\nExample:\n    >>> m = nn.{name}({arguments})\n"
+                            f"    >>> m.forward({inputs}){shown}\n    {output}\n")
+        extra_repr.__doc__ += (f"\nExample:\n    >>> nn.{name}({arguments}).extra_repr()\n"
+                               f"    {text}\n")
 
     __init__.__signature__ = signature
     cls = type(name, (Module,), {"__init__": __init__, "forward": forward,

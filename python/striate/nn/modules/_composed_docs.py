@@ -404,3 +404,404 @@ Example:
     >>> nn.{name}{arguments}({x}).shape
     striate.Size({out})
 """
+
+
+Unfold = """Every ``kernel_size`` patch of the input as a column (im2col); the module of
+:func:`striate.nn.functional.unfold`, which gives the formula of L.
+
+Args:
+    kernel_size (int or tuple): The patch size (kh, kw).
+    dilation (int or tuple): Spacing between a patch's elements. Default: 1.
+    padding (int or tuple): Zero padding on both sides of H and W. Default: 0.
+    stride (int or tuple): Step between patches. Default: 1.
+
+Shape:
+    - Input: (N, C, H, W) or (C, H, W).
+    - Output: (N, C * kh * kw, L) or (C * kh * kw, L), L the number of patches.
+
+Raises:
+    ValueError: The input is not 3-D or 4-D, or the kernel does not fit the padded input.
+
+Example:
+    >>> nn.Unfold(kernel_size=3, padding=1)(st.randn(2, 4, 5, 5)).shape
+    striate.Size([2, 36, 25])
+"""
+
+Fold = """Columns summed back into an image (col2im, the adjoint of :class:`Unfold`; overlapping
+patches add); the module of :func:`striate.nn.functional.fold`.
+
+Args:
+    output_size (int or tuple): The image's (H, W).
+    kernel_size (int or tuple): The patch size (kh, kw).
+    dilation (int or tuple): Spacing between a patch's elements. Default: 1.
+    padding (int or tuple): The padding unfold added (dropped here). Default: 0.
+    stride (int or tuple): Step between patches. Default: 1.
+
+Shape:
+    - Input: (N, C * kh * kw, L) or (C * kh * kw, L).
+    - Output: (N, C, H, W) or (C, H, W).
+
+Raises:
+    ValueError: The input's size(1) is not a multiple of kh * kw, or L does not match
+        ``output_size``.
+
+Example:
+    >>> nn.Fold(output_size=(4, 5), kernel_size=2)(st.randn(1, 3 * 2 * 2, 12)).shape
+    striate.Size([1, 3, 4, 5])
+"""
+
+LPPool2d = """2-D power-average pooling: ``(sum over each window of x^p)^(1/p)``; p = 1 is sum
+pooling. The module of :func:`striate.nn.functional.lp_pool2d`.
+
+Args:
+    norm_type (float): The power p (> 0).
+    kernel_size (int or tuple): The window (kh, kw).
+    stride (int or tuple, optional): Step between windows. Default: None (= kernel_size).
+    ceil_mode (bool): Round the output size up. Default: False.
+
+Shape:
+    - Input: (N, C, H, W) or (C, H, W).
+    - Output: (N, C, H_out, W_out), ``H_out = floor((H - kh) / stride + 1)``.
+
+Raises:
+    ValueError: ``norm_type`` is not positive.
+
+Example:
+    >>> nn.LPPool2d(2, 2)(st.ones(1, 1, 4, 4)).flatten().tolist()
+    [2.0, 2.0, 2.0, 2.0]
+"""
+
+AdaptiveAvgPool3d = """3-D adaptive average pooling: the output has ``output_size`` whatever
+the input's size; along an axis of size n, output i averages
+``[floor(i * n / out), ceil((i + 1) * n / out))``.
+
+Args:
+    output_size (int or tuple): (D_out, H_out, W_out); an int for all three, None in the tuple
+        keeps that axis's size.
+
+Shape:
+    - Input: (N, C, D, H, W) or (C, D, H, W).
+    - Output: (N, C, D_out, H_out, W_out) or (C, D_out, H_out, W_out).
+
+Raises:
+    ValueError: The input is not 4-D or 5-D, or an output size is < 1.
+
+Example:
+    >>> nn.AdaptiveAvgPool3d((1, 2, 2))(st.randn(2, 3, 5, 7, 7)).shape
+    striate.Size([2, 3, 1, 2, 2])
+"""
+
+AdaptiveMaxPool3d = """3-D adaptive max pooling: the maxima over the windows of
+:class:`AdaptiveAvgPool3d`.
+
+Args:
+    output_size (int or tuple): (D_out, H_out, W_out); an int for all three, None in the tuple
+        keeps that axis's size.
+    return_indices (bool): Not supported (True raises NotImplementedError on forward).
+        Default: False.
+
+Shape:
+    - Input: (N, C, D, H, W) or (C, D, H, W).
+    - Output: (N, C, D_out, H_out, W_out) or (C, D_out, H_out, W_out).
+
+Raises:
+    ValueError: The input is not 4-D or 5-D, or an output size is < 1.
+
+Example:
+    >>> x = st.arange(8.0).reshape(1, 1, 2, 2, 2)
+    >>> nn.AdaptiveMaxPool3d((1, 1, 2))(x).flatten().tolist()
+    [6.0, 7.0]
+"""
+
+# The examples of each composed class's forward and extra_repr (_composed.py writes them):
+# name: (constructor arguments, forward inputs, what the forward example shows of the output,
+# that shown output, extra_repr()'s output).
+METHOD_EXAMPLES = {
+    "CELU": (
+        'alpha=2.0',
+        'st.tensor([-1.0, 1.0])',
+        '',
+        'tensor([-0.7869,  1.0000])',
+        "'alpha=2.0, inplace=False'",
+    ),
+    "Mish": (
+        '',
+        'st.tensor([0.0, 1.0])',
+        '',
+        'tensor([0.0000, 0.8651])',
+        "'inplace=False'",
+    ),
+    "Hardsigmoid": (
+        '',
+        'st.tensor([-4.0, 0.0, 4.0])',
+        '',
+        'tensor([0.0000, 0.5000, 1.0000])',
+        "'inplace=False'",
+    ),
+    "Softsign": (
+        '',
+        'st.tensor([1.0, -3.0])',
+        '',
+        'tensor([ 0.5000, -0.7500])',
+        "''",
+    ),
+    "LogSigmoid": (
+        '',
+        'st.tensor([0.0])',
+        '',
+        'tensor([-0.6931])',
+        "''",
+    ),
+    "Tanhshrink": (
+        '',
+        'st.tensor([0.0])',
+        '',
+        'tensor([0.])',
+        "''",
+    ),
+    "Hardshrink": (
+        'lambd=1.0',
+        'st.tensor([-2.0, 0.5, 2.0])',
+        '',
+        'tensor([-2.,  0.,  2.])',
+        "'lambd=1.0'",
+    ),
+    "Softshrink": (
+        'lambd=1.0',
+        'st.tensor([-2.0, 0.5, 2.0])',
+        '',
+        'tensor([-1.,  0.,  1.])',
+        "'lambd=1.0'",
+    ),
+    "Threshold": (
+        '0.1, 20.0',
+        'st.tensor([0.0, 0.5])',
+        '',
+        'tensor([20.0000,  0.5000])',
+        "'threshold=0.1, value=20.0, inplace=False'",
+    ),
+    "Softmax2d": (
+        '',
+        'st.zeros(1, 2, 1, 1)',
+        '.shape',
+        'striate.Size([1, 2, 1, 1])',
+        "''",
+    ),
+    "MarginRankingLoss": (
+        'margin=0.5',
+        'st.tensor([1.0, 0.0]), st.tensor([0.0, 1.0]), st.tensor([1.0, 1.0])',
+        '',
+        'tensor(0.7500)',
+        '"margin=0.5, reduction=\'mean\'"',
+    ),
+    "HingeEmbeddingLoss": (
+        'margin=2.0',
+        'st.tensor([0.3, 0.4]), st.tensor([1.0, -1.0])',
+        '',
+        'tensor(0.9500)',
+        '"margin=2.0, reduction=\'mean\'"',
+    ),
+    "SoftMarginLoss": (
+        "reduction='sum'",
+        'st.tensor([0.0, 0.0]), st.tensor([1.0, -1.0])',
+        '',
+        'tensor(1.3863)',
+        '"reduction=\'sum\'"',
+    ),
+    "MultiLabelSoftMarginLoss": (
+        "reduction='none'",
+        'st.zeros(2, 3), st.ones(2, 3)',
+        '',
+        'tensor([0.6931, 0.6931])',
+        '"weight=None, reduction=\'none\'"',
+    ),
+    "TripletMarginLoss": (
+        'margin=0.5',
+        'st.zeros(1, 2), st.zeros(1, 2), st.ones(1, 2)',
+        '',
+        'tensor(0.)',
+        '"margin=0.5, p=2.0, eps=1e-06, swap=False, reduction=\'mean\'"',
+    ),
+    "PoissonNLLLoss": (
+        'log_input=False',
+        'st.ones(3), st.ones(3)',
+        '',
+        'tensor(1.)',
+        '"log_input=False, full=False, eps=1e-08, reduction=\'mean\'"',
+    ),
+    "GaussianNLLLoss": (
+        'full=True',
+        'st.zeros(2), st.zeros(2), st.ones(2)',
+        '',
+        'tensor(0.9189)',
+        '"full=True, eps=1e-06, reduction=\'mean\'"',
+    ),
+    "CosineSimilarity": (
+        'dim=0',
+        'st.tensor([1.0, 0.0]), st.tensor([1.0, 1.0])',
+        '',
+        'tensor(0.7071)',
+        "'dim=0, eps=1e-08'",
+    ),
+    "PairwiseDistance": (
+        'p=1.0',
+        'st.tensor([[3.0, 0.0]]), st.tensor([[0.0, 4.0]])',
+        '',
+        'tensor([7.])',
+        "'p=1.0, eps=1e-06, keepdim=False'",
+    ),
+    "AdaptiveAvgPool1d": (
+        '2',
+        'st.arange(4.0).reshape(1, 1, 4)',
+        '',
+        'tensor([[[0.5000, 2.5000]]])',
+        "'output_size=2'",
+    ),
+    "AdaptiveMaxPool1d": (
+        '2',
+        'st.arange(4.0).reshape(1, 1, 4)',
+        '',
+        'tensor([[[1., 3.]]])',
+        "'output_size=2, return_indices=False'",
+    ),
+    "ChannelShuffle": (
+        '2',
+        'st.arange(4.0).reshape(1, 4, 1, 1)',
+        '.flatten().tolist()',
+        '[0.0, 2.0, 1.0, 3.0]',
+        "'groups=2'",
+    ),
+    "UpsamplingNearest2d": (
+        'scale_factor=2',
+        'st.randn(1, 1, 2, 2)',
+        '.shape',
+        'striate.Size([1, 1, 4, 4])',
+        "'size=None, scale_factor=2'",
+    ),
+    "UpsamplingBilinear2d": (
+        'size=(3, 5)',
+        'st.randn(1, 1, 2, 2)',
+        '.shape',
+        'striate.Size([1, 1, 3, 5])',
+        "'size=(3, 5), scale_factor=None'",
+    ),
+    "Unfold": (
+        'kernel_size=2',
+        'st.randn(1, 3, 4, 4)',
+        '.shape',
+        'striate.Size([1, 12, 9])',
+        "'kernel_size=2, dilation=1, padding=0, stride=1'",
+    ),
+    "Fold": (
+        'output_size=(4, 4), kernel_size=2',
+        'st.randn(1, 12, 9)',
+        '.shape',
+        'striate.Size([1, 3, 4, 4])',
+        "'output_size=(4, 4), kernel_size=2, dilation=1, padding=0, stride=1'",
+    ),
+    "LPPool2d": (
+        '2, 2',
+        'st.ones(1, 1, 4, 4)',
+        '.flatten().tolist()',
+        '[2.0, 2.0, 2.0, 2.0]',
+        "'norm_type=2, kernel_size=2, stride=None, ceil_mode=False'",
+    ),
+    "AdaptiveAvgPool3d": (
+        '(1, 2, 2)',
+        'st.randn(1, 3, 4, 4, 4)',
+        '.shape',
+        'striate.Size([1, 3, 1, 2, 2])',
+        "'output_size=(1, 2, 2)'",
+    ),
+    "AdaptiveMaxPool3d": (
+        '1',
+        'st.randn(1, 3, 4, 4, 4)',
+        '.shape',
+        'striate.Size([1, 3, 1, 1, 1])',
+        "'output_size=1, return_indices=False'",
+    ),
+    "ZeroPad1d": (
+        '1',
+        'st.arange(3.0).reshape(1, 1, 3)',
+        '',
+        'tensor([[[0., 0., 1., 2., 0.]]])',
+        "'padding=1'",
+    ),
+    "ConstantPad1d": (
+        '1, 2.5',
+        'st.arange(3.0).reshape(1, 1, 3)',
+        '',
+        'tensor([[[2.5000, 0.0000, 1.0000, 2.0000, 2.5000]]])',
+        "'padding=1, value=2.5'",
+    ),
+    "ReflectionPad1d": (
+        '1',
+        'st.arange(3.0).reshape(1, 1, 3)',
+        '',
+        'tensor([[[1., 0., 1., 2., 1.]]])',
+        "'padding=1'",
+    ),
+    "ReplicationPad1d": (
+        '1',
+        'st.arange(3.0).reshape(1, 1, 3)',
+        '',
+        'tensor([[[0., 0., 1., 2., 2.]]])',
+        "'padding=1'",
+    ),
+    "ZeroPad2d": (
+        '1',
+        'st.arange(4.0).reshape(1, 1, 2, 2)',
+        '.shape',
+        'striate.Size([1, 1, 4, 4])',
+        "'padding=1'",
+    ),
+    "ConstantPad2d": (
+        '1, 2.5',
+        'st.arange(4.0).reshape(1, 1, 2, 2)',
+        '.shape',
+        'striate.Size([1, 1, 4, 4])',
+        "'padding=1, value=2.5'",
+    ),
+    "ReflectionPad2d": (
+        '1',
+        'st.arange(4.0).reshape(1, 1, 2, 2)',
+        '.shape',
+        'striate.Size([1, 1, 4, 4])',
+        "'padding=1'",
+    ),
+    "ReplicationPad2d": (
+        '1',
+        'st.arange(4.0).reshape(1, 1, 2, 2)',
+        '.shape',
+        'striate.Size([1, 1, 4, 4])',
+        "'padding=1'",
+    ),
+    "ZeroPad3d": (
+        '1',
+        'st.ones(1, 1, 2, 2, 2)',
+        '.shape',
+        'striate.Size([1, 1, 4, 4, 4])',
+        "'padding=1'",
+    ),
+    "ConstantPad3d": (
+        '1, 2.5',
+        'st.ones(1, 1, 2, 2, 2)',
+        '.shape',
+        'striate.Size([1, 1, 4, 4, 4])',
+        "'padding=1, value=2.5'",
+    ),
+    "ReflectionPad3d": (
+        '1',
+        'st.ones(1, 1, 2, 2, 2)',
+        '.shape',
+        'striate.Size([1, 1, 4, 4, 4])',
+        "'padding=1'",
+    ),
+    "ReplicationPad3d": (
+        '1',
+        'st.ones(1, 1, 2, 2, 2)',
+        '.shape',
+        'striate.Size([1, 1, 4, 4, 4])',
+        "'padding=1'",
+    ),
+}

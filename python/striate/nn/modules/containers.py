@@ -32,8 +32,19 @@ def _index(container, index, size):
 
 class _Container(Module):
     def forward(self, *args, **kwargs):
-        """Not callable: a container holds entries for your module's forward to use (raises
-        NotImplementedError)."""
+        """Not callable: a container holds entries for your module's forward to use.
+
+        Raises:
+            NotImplementedError: Always.
+
+        Example:
+            >>> blocks = nn.ModuleList([nn.ReLU()])
+            >>> try:
+            ...     blocks(st.zeros(1))
+            ... except NotImplementedError:
+            ...     print("iterate over it instead")
+            iterate over it instead
+        """
         raise NotImplementedError(
             f"{type(self).__name__} has no forward: it holds entries for your module's forward "
             "to use (iterate over it or index it there)")
@@ -103,12 +114,33 @@ class ModuleList(_Container):
         self._reset(children)
 
     def append(self, module):
-        """Adds ``module`` at the end; returns self."""
+        """Adds ``module`` at the end (named by its position); returns self.
+
+        Args:
+            module (Module): The new last entry.
+
+        Example:
+            >>> layers = nn.ModuleList([nn.Linear(2, 2)])
+            >>> layers.append(nn.ReLU()) is layers, len(layers)
+            (True, 2)
+        """
         self.add_module(str(len(self)), module)
         return self
 
     def extend(self, modules):
-        """Appends every module of the iterable ``modules``; returns self."""
+        """Appends every module of the iterable ``modules``; returns self.
+
+        Args:
+            modules (iterable of Module): The modules to add, in order.
+
+        Raises:
+            TypeError: ``modules`` is not an iterable (a single Module is refused).
+
+        Example:
+            >>> layers = nn.ModuleList().extend([nn.Linear(2, 2), nn.ReLU()])
+            >>> [type(m).__name__ for m in layers]
+            ['Linear', 'ReLU']
+        """
         if not isinstance(modules, Iterable) or isinstance(modules, Module) and not isinstance(
                 modules, ModuleList):
             raise TypeError("ModuleList.extend: expected an iterable of modules, got "
@@ -118,13 +150,36 @@ class ModuleList(_Container):
         return self
 
     def insert(self, index, module):
-        """Inserts ``module`` before position ``index``."""
+        """Inserts ``module`` before position ``index`` (later entries are renamed).
+
+        Args:
+            index (int): The position, as ``list.insert`` takes it.
+            module (Module): The module to insert.
+
+        Example:
+            >>> layers = nn.ModuleList([nn.Linear(2, 2), nn.Linear(2, 2)])
+            >>> layers.insert(1, nn.ReLU())
+            >>> [type(m).__name__ for m in layers]
+            ['Linear', 'ReLU', 'Linear']
+        """
         children = self._children()
         children.insert(index, module)
         self._reset(children)
 
     def pop(self, index=-1):
-        """Removes and returns the module at ``index`` (default: the last)."""
+        """Removes and returns the module at ``index`` (later entries are renamed).
+
+        Args:
+            index (int): The position. Default: -1 (the last).
+
+        Raises:
+            IndexError: ``index`` is out of range.
+
+        Example:
+            >>> layers = nn.ModuleList([nn.Linear(2, 2), nn.ReLU()])
+            >>> type(layers.pop()).__name__, len(layers)
+            ('ReLU', 1)
+        """
         children = self._children()
         module = children.pop(_index(self, index, len(children)))
         self._reset(children)
@@ -190,31 +245,78 @@ class ModuleDict(_Container):
         return any(name == key for name, _ in self._named_children())
 
     def keys(self):
-        """The names, in insertion order."""
+        """The names, in insertion order (a list).
+
+        Example:
+            >>> nn.ModuleDict({"cls": nn.Linear(8, 10), "box": nn.Linear(8, 4)}).keys()
+            ['cls', 'box']
+        """
         return [name for name, _ in self._named_children()]
 
     def values(self):
-        """The modules, in insertion order."""
+        """The modules, in insertion order (a list).
+
+        Example:
+            >>> heads = nn.ModuleDict({"cls": nn.Linear(8, 10), "act": nn.ReLU()})
+            >>> [type(m).__name__ for m in heads.values()]
+            ['Linear', 'ReLU']
+        """
         return [child for _, child in self._named_children()]
 
     def items(self):
-        """The (name, module) pairs, in insertion order."""
+        """The (name, module) pairs, in insertion order (a list).
+
+        Example:
+            >>> heads = nn.ModuleDict({"cls": nn.Linear(8, 10), "act": nn.ReLU()})
+            >>> [(name, type(m).__name__) for name, m in heads.items()]
+            [('cls', 'Linear'), ('act', 'ReLU')]
+        """
         return list(self._named_children())
 
     def clear(self):
-        """Removes every module."""
+        """Removes every module.
+
+        Example:
+            >>> heads = nn.ModuleDict({"cls": nn.Linear(8, 10)})
+            >>> heads.clear()
+            >>> len(heads), len(list(heads.parameters()))
+            (0, 0)
+        """
         for key in self.keys():
             self._unregister(key)
 
     def pop(self, key):
-        """Removes the module named ``key`` and returns it."""
+        """Removes the module named ``key`` and returns it.
+
+        Args:
+            key (str): The name.
+
+        Raises:
+            KeyError: No module has that name.
+
+        Example:
+            >>> heads = nn.ModuleDict({"cls": nn.Linear(8, 10), "act": nn.ReLU()})
+            >>> type(heads.pop("act")).__name__, heads.keys()
+            ('ReLU', ['cls'])
+        """
         module = self[key]
         del self[key]
         return module
 
     def update(self, modules):
-        """Adds or replaces the modules of ``modules`` (a mapping or an iterable of
-        (name, module) pairs).
+        """Adds or replaces the modules of ``modules``, in its order.
+
+        Args:
+            modules (mapping or iterable of (str, Module) pairs): The modules by name.
+
+        Raises:
+            TypeError: An entry is not a (name, module) pair, or a value is not a Module.
+
+        Example:
+            >>> heads = nn.ModuleDict({"cls": nn.Linear(8, 10)})
+            >>> heads.update([("cls", nn.Linear(8, 5)), ("box", nn.Linear(8, 4))])
+            >>> heads.keys(), heads["cls"].out_features
+            (['cls', 'box'], 5)
         """
         pairs = modules.items() if isinstance(modules, (Mapping, ModuleDict)) else modules
         for entry in pairs:
@@ -250,7 +352,12 @@ class ParameterList(_Container):
     """
 
     def extra_repr(self):
-        """One line per parameter: its index, shape and dtype."""
+        """One line per parameter: its index, shape and dtype.
+
+        Example:
+            >>> nn.ParameterList([st.zeros(2, 3)]).extra_repr()
+            '(0): Parameter containing: [striate.float32 of size 2 x 3]'
+        """
         return "\n".join(_describe(i, p) for i, p in enumerate(self._values()))
 
     def __init__(self, values=None):
@@ -277,12 +384,33 @@ class ParameterList(_Container):
         setattr(self, str(_index(self, index, len(self))), _as_parameter(value))
 
     def append(self, value):
-        """Adds ``value`` (a Tensor is wrapped as a Parameter) at the end; returns self."""
+        """Adds ``value`` (a Tensor is wrapped as a Parameter) at the end; returns self.
+
+        Args:
+            value (Tensor): The new last parameter.
+
+        Raises:
+            TypeError: ``value`` is not a Tensor.
+
+        Example:
+            >>> params = nn.ParameterList().append(st.zeros(3))
+            >>> len(params), isinstance(params[0], nn.Parameter)
+            (1, True)
+        """
         self.register_parameter(str(len(self)), _as_parameter(value))
         return self
 
     def extend(self, values):
-        """Appends every value of the iterable ``values``; returns self."""
+        """Appends every value of the iterable ``values``; returns self.
+
+        Args:
+            values (iterable of Tensor): The parameters to add, in order.
+
+        Example:
+            >>> params = nn.ParameterList().extend([st.zeros(3), st.ones(2)])
+            >>> [p.shape[0] for p in params]
+            [3, 2]
+        """
         for value in list(values):
             self.append(value)
         return self
@@ -306,7 +434,12 @@ class ParameterDict(_Container):
     """
 
     def extra_repr(self):
-        """One line per parameter: its name, shape and dtype."""
+        """One line per parameter: its name, shape and dtype.
+
+        Example:
+            >>> nn.ParameterDict({"scale": st.ones(4)}).extra_repr()
+            '(scale): Parameter containing: [striate.float32 of size 4]'
+        """
         return "\n".join(_describe(name, p) for name, p in self._pairs())
 
     def __init__(self, parameters=None):
@@ -341,20 +474,49 @@ class ParameterDict(_Container):
         return any(name == key for name, _ in self._pairs())
 
     def keys(self):
-        """The names, in insertion order."""
+        """The names, in insertion order (a list).
+
+        Example:
+            >>> nn.ParameterDict({"scale": st.ones(4), "shift": st.zeros(4)}).keys()
+            ['scale', 'shift']
+        """
         return [name for name, _ in self._pairs()]
 
     def values(self):
-        """The parameters, in insertion order."""
+        """The parameters, in insertion order (a list).
+
+        Example:
+            >>> params = nn.ParameterDict({"scale": st.ones(4), "shift": st.zeros(2)})
+            >>> [p.shape[0] for p in params.values()]
+            [4, 2]
+        """
         return [value for _, value in self._pairs()]
 
     def items(self):
-        """The (name, parameter) pairs, in insertion order."""
+        """The (name, parameter) pairs, in insertion order (a list).
+
+        Example:
+            >>> params = nn.ParameterDict({"scale": st.ones(4)})
+            >>> [(name, p.tolist()) for name, p in params.items()]
+            [('scale', [1.0, 1.0, 1.0, 1.0])]
+        """
         return self._pairs()
 
     def update(self, parameters):
-        """Adds or replaces the parameters of ``parameters`` (a mapping or an iterable of
-        (name, value) pairs); Tensors are wrapped as Parameters.
+        """Adds or replaces the parameters of ``parameters``, in its order; Tensors are wrapped
+        as Parameters.
+
+        Args:
+            parameters (mapping or iterable of (str, Tensor) pairs): The parameters by name.
+
+        Raises:
+            TypeError: An entry is not a (name, tensor) pair, or a value is not a Tensor.
+
+        Example:
+            >>> params = nn.ParameterDict({"scale": st.ones(4)})
+            >>> params.update({"shift": st.zeros(4)})
+            >>> params.keys()
+            ['scale', 'shift']
         """
         pairs = parameters.items() if isinstance(parameters, (Mapping, ParameterDict)) else (
             parameters)

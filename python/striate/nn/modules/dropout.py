@@ -30,7 +30,12 @@ class _ChannelDropout(_Module):
         self.p, self.inplace = p, inplace
 
     def extra_repr(self):
-        """The module's constructor arguments, as its repr shows them."""
+        """The module's constructor arguments, as its repr shows them.
+
+        Example:
+            >>> nn.Dropout1d(0.2).extra_repr()
+            'p=0.2, inplace=False'
+        """
         return f"p={self.p}, inplace={self.inplace}"
 
 
@@ -55,7 +60,14 @@ class Dropout1d(_ChannelDropout):
     """
 
     def forward(self, input):
-        """Drops channels of ``input`` in training; returns it unchanged in evaluation."""
+        """Drops channels of ``input`` in training; returns it unchanged in evaluation.
+
+        Example:
+            >>> m = nn.Dropout1d(0.5).eval()
+            >>> x = st.ones(1, 2, 3)
+            >>> bool((m.forward(x) == x).all())
+            True
+        """
         return _Fn.dropout1d(input, self.p, self.training, self.inplace)
 
 
@@ -81,7 +93,14 @@ class Dropout3d(_ChannelDropout):
     """
 
     def forward(self, input):
-        """Drops channels of ``input`` in training; returns it unchanged in evaluation."""
+        """Drops channels of ``input`` in training; returns it unchanged in evaluation.
+
+        Example:
+            >>> m = nn.Dropout3d(0.5).eval()
+            >>> x = st.ones(1, 2, 1, 1, 1)
+            >>> bool((m.forward(x) == x).all())
+            True
+        """
         return _Fn.dropout3d(input, self.p, self.training, self.inplace)
 
 

@@ -87,13 +87,35 @@ class SyncBatchNorm(_Module):
             self.register_buffer("num_batches_tracked", tensor(0))
 
     def extra_repr(self):
-        """The module's constructor arguments, as its repr shows them."""
+        """The module's constructor arguments, as its repr shows them.
+
+        Example:
+            >>> nn.SyncBatchNorm(3).extra_repr()
+            '3, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True'
+        """
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
                 f"affine={self.affine}, track_running_stats={self.track_running_stats}")
 
     def forward(self, input):
         """Normalizes ``input`` with the statistics of the whole distributed batch (training) or
-        the running ones (evaluation)."""
+        the running ones (evaluation); call the module rather than ``forward`` so that hooks run.
+
+        Args:
+            input (Tensor): (N, C, *).
+
+        Returns:
+            Tensor: The input's shape.
+
+        Raises:
+            ValueError: The input's channels differ from ``num_features``, or a training batch
+                holds one value per channel over all processes.
+
+        Example:
+            >>> m = nn.SyncBatchNorm(3)
+            >>> y = m.forward(st.randn(4, 3, 2))
+            >>> y.shape, int(m.num_batches_tracked)
+            (striate.Size([4, 3, 2]), 1)
+        """
         from ... import distributed, no_grad
         from ..functional import batch_norm
 
@@ -141,8 +163,24 @@ class SyncBatchNorm(_Module):
 
     @classmethod
     def convert_sync_batchnorm(cls, module, process_group=None):
-        """module with every BatchNorm1d/2d/3d replaced by a SyncBatchNorm holding its
-        parameters and running statistics (the module itself when it is one)."""
+        """``module`` with every BatchNorm1d/2d/3d replaced by a SyncBatchNorm holding its
+        parameters, running statistics and mode (in place for the children; a new module when
+        ``module`` is itself a BatchNorm).
+
+        Args:
+            module (Module): The model (or a single BatchNorm layer).
+            process_group: Accepted for PyTorch's signature; the default group is used.
+                Default: None.
+
+        Returns:
+            Module: The converted module.
+
+        Example:
+            >>> net = nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4))
+            >>> net = nn.SyncBatchNorm.convert_sync_batchnorm(net)
+            >>> type(net[1]).__name__
+            'SyncBatchNorm'
+        """
         from . import normalization as _norm
 
         kinds = (_norm.BatchNorm1d, _norm.BatchNorm2d, _norm.BatchNorm3d)

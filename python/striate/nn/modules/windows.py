@@ -6,6 +6,7 @@ import inspect as _inspect
 
 from .. import functional as _Fn
 from ..module import Module, Parameter
+from . import _composed_docs as _docs
 from ._composed import composed_module as _composed
 
 __all__ = ["Unfold", "Fold", "LPPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d",
@@ -15,27 +16,54 @@ _REQUIRED = _inspect.Parameter.empty
 
 Unfold = _composed("Unfold", _Fn.unfold,
                    [("kernel_size", _REQUIRED), ("dilation", 1), ("padding", 0), ("stride", 1)],
-                   "Every kernel_size patch of (N, C, H, W) as a column (N, C * kh * kw, L).")
+                   _docs.Unfold)
 Fold = _composed("Fold", _Fn.fold,
                  [("output_size", _REQUIRED), ("kernel_size", _REQUIRED), ("dilation", 1),
                   ("padding", 0), ("stride", 1)],
-                 "Columns (N, C * kh * kw, L) summed back into (N, C, *output_size).")
+                 _docs.Fold)
 LPPool2d = _composed("LPPool2d", _Fn.lp_pool2d,
                      [("norm_type", _REQUIRED), ("kernel_size", _REQUIRED), ("stride", None),
                       ("ceil_mode", False)],
-                     "(sum over each window of x^p)^(1/p).")
+                     _docs.LPPool2d)
 AdaptiveAvgPool3d = _composed("AdaptiveAvgPool3d", _Fn.adaptive_avg_pool3d,
                               [("output_size", _REQUIRED)],
-                              "Averages over output_size adaptive windows of (N, C, D, H, W).")
+                              _docs.AdaptiveAvgPool3d)
 AdaptiveMaxPool3d = _composed("AdaptiveMaxPool3d", _Fn.adaptive_max_pool3d,
                               [("output_size", _REQUIRED), ("return_indices", False)],
-                              "Maxima over output_size adaptive windows of (N, C, D, H, W).")
+                              _docs.AdaptiveMaxPool3d)
 
 
 class InstanceNorm3d(Module):
-    """Per-sample, per-channel normalization of (N, C, D, H, W) or (C, D, H, W) inputs, with a
-    learnt scale (and shift, unless bias=False) when affine. track_running_stats=True raises
-    NotImplementedError (as the functional does)."""
+    """Instance normalization of volumes: each sample's channels normalized over (D, H, W),
+    ``y = (x - mean) / sqrt(var + eps) * weight + bias`` (biased variance), with a learnt
+    per-channel scale (and shift, unless ``bias=False``) when ``affine``. There are no running
+    statistics: training and evaluation compute the same.
+
+    Args:
+        num_features (int): C, the channel count of the input.
+        eps (float): Added to the variance. Default: 1e-5.
+        momentum (float): Accepted for torch's signature (no running statistics). Default: 0.1.
+        affine (bool): Learnable per-channel ``weight`` (ones) and ``bias`` (zeros).
+            Default: False.
+        track_running_stats (bool): Not supported (True raises NotImplementedError).
+            Default: False.
+        device (device, optional): Where the parameters live. Default: None (the CPU).
+        dtype (dtype, optional): The parameters' dtype. Default: None (float32).
+        bias (bool): With ``affine``, also learn the shift (keyword only). Default: True.
+
+    Shape:
+        - Input: (N, C, D, H, W) or (C, D, H, W).
+        - Output: the input's shape.
+
+    Raises:
+        NotImplementedError: ``track_running_stats=True``.
+        ValueError: The input is not 4-D or 5-D, or its channels differ from ``num_features``.
+
+    Example:
+        >>> m = nn.InstanceNorm3d(3, affine=True)
+        >>> m(st.randn(2, 3, 4, 4, 4)).shape, [name for name, _ in m.named_parameters()]
+        (striate.Size([2, 3, 4, 4, 4]), ['weight', 'bias'])
+    """
 
     def __init__(self, num_features, eps=1e-05, momentum=0.1, affine=False,
                  track_running_stats=False, device=None, dtype=None, *, bias=True):
@@ -54,8 +82,23 @@ class InstanceNorm3d(Module):
             self.weight = self.bias = None
 
     def forward(self, input):
-        """Normalizes each sample's channels over (D, H, W); input (N, C, D, H, W) or
-        (C, D, H, W), output the same shape."""
+        """Normalizes each sample's channels over (D, H, W); call the module rather than
+        ``forward`` so that hooks run.
+
+        Args:
+            input (Tensor): (N, C, D, H, W) or (C, D, H, W).
+
+        Returns:
+            Tensor: The input's shape.
+
+        Raises:
+            ValueError: The input is not 4-D or 5-D, or its channels differ.
+
+        Example:
+            >>> y = nn.InstanceNorm3d(2).forward(st.randn(1, 2, 2, 3, 3))
+            >>> y.shape, abs(float(y[0, 0].mean())) < 1e-5
+            (striate.Size([1, 2, 2, 3, 3]), True)
+        """
         if input.dim() not in (4, 5):
             raise ValueError(f"InstanceNorm3d: expected input of shape (N, C, D, H, W) or "
                              f"(C, D, H, W), got {list(input.shape)}")
@@ -67,7 +110,12 @@ class InstanceNorm3d(Module):
         return out if input.dim() == 5 else out.squeeze(0)
 
     def extra_repr(self):
-        """The constructor arguments, as the module's repr shows them."""
+        """The constructor arguments, as the module's repr shows them.
+
+        Example:
+            >>> nn.InstanceNorm3d(2, affine=True).extra_repr()
+            '2, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=False'
+        """
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
                 f"affine={self.affine}, bias={self.bias_enabled}, "
                 f"track_running_stats={self.track_running_stats}")

@@ -69,7 +69,14 @@ class DistributedDataParallel(Module):
     Each process runs the module on its share of the batch; during backward the gradients are
     all-reduced in buckets (posted as they become ready) and come out averaged over the
     processes, so every replica takes the same optimizer step. Rank 0's parameters and buffers
-    are broadcast at construction.
+    are broadcast at construction. Under ``striate run -np 2 train.py``::
+
+        striate.distributed.init_process_group()
+        model = nn.parallel.DistributedDataParallel(net)
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()                 # gradients averaged over the processes
+        with model.no_sync():           # accumulate locally, no communication
+            model(x2).sum().backward()
 
     Args:
         module (Module): The model to replicate.
@@ -89,14 +96,12 @@ class DistributedDataParallel(Module):
             the backend does not exchange (CUDA with 'mpi'; CPU or another GPU with 'nccl').
         RuntimeError: No process group is initialized.
 
-    Example (under ``striate run -np 2 train.py``)::
-
-        striate.distributed.init_process_group()
-        model = nn.parallel.DistributedDataParallel(net)
-        loss = F.cross_entropy(model(x), y)
-        loss.backward()                 # gradients averaged over the processes
-        with model.no_sync():           # accumulate locally, no communication
-            model(x2).sum().backward()
+    Example:
+        >>> net = nn.Linear(4, 2)
+        >>> if st.distributed.is_initialized():  # under striate run / mpirun
+        ...     net = nn.parallel.DistributedDataParallel(net)
+        >>> net(st.randn(3, 4)).shape
+        striate.Size([3, 2])
     """
 
     def __init__(self, module, device_ids=None, output_device=None, dim=0,
@@ -208,7 +213,20 @@ class DistributedDataParallel(Module):
 
     def forward(self, *inputs, **kwargs):
         """Runs the wrapped module on this process's inputs (after broadcasting rank 0's buffers
-        when ``broadcast_buffers``); its backward averages the gradients over the processes."""
+        when ``broadcast_buffers``); its backward averages the gradients over the processes.
+
+        Args:
+            *inputs: The wrapped module's positional arguments.
+            **kwargs: Its keyword arguments.
+
+        Returns:
+            object: What the wrapped module returns.
+
+        Example:
+            >>> if st.distributed.is_initialized():  # under striate run / mpirun
+            ...     model = nn.parallel.DistributedDataParallel(nn.Linear(4, 2))
+            ...     model.forward(st.randn(3, 4)).sum().backward()
+        """
         if self.broadcast_buffers and self._world > 1:
             with autograd.no_grad():
                 for buffer in self.module.buffers():
@@ -218,7 +236,15 @@ class DistributedDataParallel(Module):
     @contextlib.contextmanager
     def no_sync(self):
         """Inside, backward accumulates gradients locally without communicating; the first
-        backward after it averages the accumulated gradients."""
+        backward after it averages the accumulated gradients (a context manager).
+
+        Example:
+            >>> if st.distributed.is_initialized():  # under striate run / mpirun
+            ...     model = nn.parallel.DistributedDataParallel(nn.Linear(4, 2))
+            ...     with model.no_sync():
+            ...         model(st.randn(3, 4)).sum().backward()  # local accumulation
+            ...     model(st.randn(3, 4)).sum().backward()  # averages the accumulated total
+        """
         previous = self._sync
         self._sync = False
         try:
