@@ -70,12 +70,37 @@ class PythonFunctionNode : public autograd::Node {
   size_t inputs_;
 };
 
-// A node object for Python (None for no node). Its name() is torch's; its Python type stays
-// _autograd.Node: a per-name subclass given through __class__ is refused by CPython for pybind11
-// types (their deallocator is not the subtype one).
+// torch shows each node as an instance of a class named after it: type(g).__name__ is
+// "MseLossBackward0" ("AccumulateGrad" for torch::autograd::AccumulateGrad). One subclass of the
+// bound Node per name, made on first use and kept for the process; it adds no slots, so CPython
+// accepts it as the object's __class__ (Node carries a dict, hence the GC deallocator every
+// Python subclass has). isinstance(g, Node) holds.
+py::object node_class(const std::string& torch_name) {
+  // Leaked on purpose: the classes live as long as the interpreter, and no destructor may run
+  // after it is finalized.
+  static PyObject* classes = PyDict_New();
+  const size_t scope = torch_name.rfind("::");
+  const std::string name = scope == std::string::npos ? torch_name : torch_name.substr(scope + 2);
+  py::str key(name);
+  if (PyObject* found = PyDict_GetItem(classes, key.ptr())) return py::reinterpret_borrow<py::object>(found);
+  py::type base = py::type::of<autograd::Node>();
+  py::dict body;
+  body["__slots__"] = py::tuple();
+  body["__module__"] = "builtins";  // as torch's: <class 'MseLossBackward0'>
+  body["__doc__"] = py::str("The backward node " + name + " (a striate.autograd.Node).");
+  py::object cls = py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(Py_TYPE(base.ptr())))(
+      key, py::make_tuple(base), body);
+  PyDict_SetItem(classes, key.ptr(), cls.ptr());
+  return cls;
+}
+
+// A node object for Python (None for no node), of its per-name class.
 py::object present_node(const std::shared_ptr<autograd::Node>& node) {
   if (!node) return py::none();
-  return py::cast(node);
+  py::object obj = py::cast(node);
+  py::object cls = node_class(node->torch_name());
+  if (!obj.get_type().is(cls)) obj.attr("__class__") = cls;
+  return obj;
 }
 
 }  // namespace
@@ -100,10 +125,10 @@ void init_autograd(py::module_& m) {
       py::arg("outputs"), py::arg("grad_outputs"), py::arg("inputs"), py::arg("retain_graph"), py::arg("allow_unused"),
       py::call_guard<py::gil_scoped_release>());
 
-  // grad_fn as PyTorch shows it: name() and the repr are torch's ("ConvolutionBackward0"),
-  // next_functions walks torch's graph ((node or None, input_nr) pairs); _name() is ours (the
-  // profiler's record name).
-  py::class_<autograd::Node, std::shared_ptr<autograd::Node>>(ag, "Node")
+  // grad_fn as PyTorch shows it: name(), the class and the repr are torch's ("ConvolutionBackward0",
+  // <ConvolutionBackward0 object at 0x...>), next_functions walks torch's graph ((node or None, input_nr) pairs);
+  // _name() is ours (the profiler's record name).
+  py::class_<autograd::Node, std::shared_ptr<autograd::Node>>(ag, "Node", py::dynamic_attr())
       .def("name", &autograd::Node::torch_name)
       .def("_name", &autograd::Node::name)
       .def_property_readonly("next_functions",
@@ -123,7 +148,7 @@ void init_autograd(py::module_& m) {
       .def("__repr__", [](py::object self) {
         py::object hex = py::module_::import("builtins").attr("hex");
         return py::str("<{} object at {}>")
-            .format(self.attr("name")(), hex(py::int_(reinterpret_cast<uintptr_t>(self.ptr()))));
+            .format(self.get_type().attr("__name__"), hex(py::int_(reinterpret_cast<uintptr_t>(self.ptr()))));
       });
 
   py::class_<HookHandle>(ag, "RemovableHandle").def("remove", &HookHandle::remove);
