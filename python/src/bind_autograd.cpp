@@ -128,16 +128,47 @@ void init_autograd(py::module_& m) {
   // grad_fn as PyTorch shows it: name(), the class and the repr are torch's ("ConvolutionBackward0",
   // <ConvolutionBackward0 object at 0x...>), next_functions walks torch's graph ((node or None, input_nr) pairs);
   // _name() is ours (the profiler's record name).
-  py::class_<autograd::Node, std::shared_ptr<autograd::Node>>(ag, "Node", py::dynamic_attr())
-      .def("name", &autograd::Node::torch_name)
+  py::class_<autograd::Node, std::shared_ptr<autograd::Node>>(
+      ag, "Node", R"doc(A node of the backward graph (a tensor's ``grad_fn``), as torch shows it.
+
+Each node is an instance of a subclass named after it (``type(loss.grad_fn).__name__`` is
+``"MseLossBackward0"``; the leaves' nodes are ``AccumulateGrad``), so ``isinstance(g,
+striate.autograd.Node)`` holds for every one.
+
+Example:
+    >>> x = st.tensor([1.0, 2.0], requires_grad=True)
+    >>> g = (x * 2).sum().grad_fn
+    >>> type(g).__name__, isinstance(g, st.autograd.Node)
+    ('SumBackward0', True)
+)doc",
+      py::dynamic_attr())
+      .def("name", &autograd::Node::torch_name, R"doc(The node's name as torch gives it.
+
+Returns:
+    str: e.g. ``"ConvolutionBackward0"`` or ``"torch::autograd::AccumulateGrad"``.
+
+Example:
+    >>> (st.ones(2, requires_grad=True) * 2).grad_fn.name()
+    'MulBackward0'
+)doc")
       .def("_name", &autograd::Node::name)
-      .def_property_readonly("next_functions",
-                             [](const autograd::Node& n) {
-                               py::list out;
-                               for (const auto& e : n.torch_next_edges())
-                                 out.append(py::make_tuple(present_node(e.node), e.input_nr));
-                               return py::tuple(out);
-                             })
+      .def_property_readonly(
+          "next_functions",
+          [](const autograd::Node& n) {
+            py::list out;
+            for (const auto& e : n.torch_next_edges()) out.append(py::make_tuple(present_node(e.node), e.input_nr));
+            return py::tuple(out);
+          },
+          R"doc(The nodes this one passes gradients to, as torch walks them.
+
+Returns:
+    tuple: ``(node or None, input_nr)`` pairs, one per input of the forward op.
+
+Example:
+    >>> x = st.ones(2, requires_grad=True)
+    >>> (x * 2).grad_fn.next_functions[0][0].name()
+    'torch::autograd::AccumulateGrad'
+)doc")
       .def_property_readonly("_next_functions",
                              [](const autograd::Node& n) {
                                py::list out;
