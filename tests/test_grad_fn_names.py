@@ -194,7 +194,7 @@ def test_types_repr_and_leaves():
     (accumulate, nr), (constant, _) = node.next_functions
     assert nr == 0 and constant is None
     assert accumulate.name() == "torch::autograd::AccumulateGrad"  # as torch names it
-    assert repr(accumulate).startswith("<torch::autograd::AccumulateGrad object at 0x")
+    assert repr(accumulate).startswith("<AccumulateGrad object at 0x")  # torch's class name
     assert x.grad_fn is None and y.grad_fn is node  # the same object each time
     assert node._name() == "MulBackward"  # ours, as the profiler records it
 
@@ -213,6 +213,8 @@ def test_python_function_nodes_keep_their_class_name():
 
     y = Square.apply(st.tensor([3.0], requires_grad=True))
     assert y.grad_fn.name() == "SquareBackward"
+    assert type(y.grad_fn).__name__ == "SquareBackward"
+    assert isinstance(y.grad_fn, st.autograd.Node)
 
 
 def test_a_loss_node_frees_its_graph_and_says_so_on_a_second_backward():
@@ -243,3 +245,71 @@ def test_in_place_change_of_a_saved_input_is_reported_through_a_loss_node():
         h.add_(1)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         loss.backward()
+
+
+def _types(root):
+    """(type name, repr's name) of every node, depth-first in next_functions order."""
+    out, seen, kept = [], set(), []
+
+    def visit(node):
+        if node is None or id(node) in seen:
+            return
+        kept.append(node)
+        seen.add(id(node))
+        out.append((type(node).__name__, repr(node).split(" object at 0x")[0]))
+        for child, _ in node.next_functions:
+            visit(child)
+
+    visit(root)
+    return out
+
+
+@pytest.mark.parametrize("batch_norm", [False, True], ids=["plain", "batch_norm"])
+def test_node_classes_and_reprs_are_torchs_on_a_small_cnn(batch_norm):
+    st_model, torch_model = twin_cnns(batch_norm)
+    x = np.random.default_rng(1).standard_normal((3, 1, 8, 8)).astype(np.float32)
+    onehot = np.eye(5, dtype=np.float32)[[0, 4, 2]]
+    st_loss = F.mse_loss(st_model(st.tensor(x)), st.tensor(onehot))
+    torch_loss = tF.mse_loss(torch_model(torch.tensor(x)), torch.tensor(onehot))
+    assert type(st_loss.grad_fn).__name__ == type(torch_loss.grad_fn).__name__ == \
+        "MseLossBackward0"
+    ours, theirs = _types(st_loss.grad_fn), _types(torch_loss.grad_fn)
+    assert ours == theirs
+    assert ("AccumulateGrad", "<AccumulateGrad") in ours
+    for node in _nodes(st_loss.grad_fn):
+        assert isinstance(node, st.autograd.Node)
+        assert type(node).__module__ == "builtins"  # <class 'MseLossBackward0'>, as torch
+        assert repr(type(node)) == f"<class '{node.name().split('::')[-1]}'>"
+
+
+def _nodes(root):
+    out, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if node is None or any(node is seen for seen in out):
+            continue
+        out.append(node)
+        stack.extend(child for child, _ in node.next_functions)
+    return out
+
+
+def test_one_class_per_name_kept_and_no_attributes_leak():
+    a = st.tensor([1.0], requires_grad=True)
+    first, second = (a * 2).grad_fn, (a * 3).grad_fn
+    assert type(first) is type(second)  # made once, then reused
+    assert type(first) is not type((a + 1).grad_fn)
+    assert type(first).__mro__[1] is st.autograd.Node
+    # a node object dropped and fetched again comes back with its class
+    y = a * 4
+    del first
+    assert type(y.grad_fn).__name__ == "MulBackward0"
+    import gc
+    import sys
+
+    counts = []
+    for _ in range(3):
+        for _ in range(200):
+            (a * 2).grad_fn.next_functions  # noqa: B018
+        gc.collect()
+        counts.append(sys.getrefcount(st.autograd.Node))
+    assert counts[0] == counts[-1]

@@ -441,6 +441,7 @@ PYTHON_LAYERS = {
     "PairwiseDistance", "Dropout1d", "Dropout3d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d",
     "ChannelShuffle", "UpsamplingNearest2d", "UpsamplingBilinear2d", "SyncBatchNorm",
     "Unfold", "Fold", "LPPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d", "InstanceNorm3d",
+    "ConvTranspose1d", "ConvTranspose3d",
 } | {f"{kind}Pad{d}d" for kind in ("Zero", "Constant", "Reflection", "Replication")
      for d in (1, 2, 3)}
 

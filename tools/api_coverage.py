@@ -123,7 +123,6 @@ OUT_OF_SCOPE = {
     "torch.nn.functional.bilinear": "see nn.Bilinear",
     "torch.nn.functional.grid_sample": "spatial transformers: outside the notes",
     "torch.nn.functional.affine_grid": "spatial transformers: outside the notes",
-    "torch.Tensor.half": "float16 is a GPU-training dtype; arrives with mixed precision (issue 12)",
     "torch.Tensor.data_ptr": "raw addresses: striate exposes buffers through DLPack/__array__",
     "torch.Tensor.map_": "per-element Python callbacks: use vectorized ops",
     "torch.Tensor.apply_": "per-element Python callbacks: use vectorized ops",

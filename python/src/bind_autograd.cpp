@@ -70,12 +70,37 @@ class PythonFunctionNode : public autograd::Node {
   size_t inputs_;
 };
 
-// A node object for Python (None for no node). Its name() is torch's; its Python type stays
-// _autograd.Node: a per-name subclass given through __class__ is refused by CPython for pybind11
-// types (their deallocator is not the subtype one).
+// torch shows each node as an instance of a class named after it: type(g).__name__ is
+// "MseLossBackward0" ("AccumulateGrad" for torch::autograd::AccumulateGrad). One subclass of the
+// bound Node per name, made on first use and kept for the process; it adds no slots, so CPython
+// accepts it as the object's __class__ (Node carries a dict, hence the GC deallocator every
+// Python subclass has). isinstance(g, Node) holds.
+py::object node_class(const std::string& torch_name) {
+  // Leaked on purpose: the classes live as long as the interpreter, and no destructor may run
+  // after it is finalized.
+  static PyObject* classes = PyDict_New();
+  const size_t scope = torch_name.rfind("::");
+  const std::string name = scope == std::string::npos ? torch_name : torch_name.substr(scope + 2);
+  py::str key(name);
+  if (PyObject* found = PyDict_GetItem(classes, key.ptr())) return py::reinterpret_borrow<py::object>(found);
+  py::type base = py::type::of<autograd::Node>();
+  py::dict body;
+  body["__slots__"] = py::tuple();
+  body["__module__"] = "builtins";  // as torch's: <class 'MseLossBackward0'>
+  body["__doc__"] = py::str("The backward node " + name + " (a striate.autograd.Node).");
+  py::object cls = py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(Py_TYPE(base.ptr())))(
+      key, py::make_tuple(base), body);
+  PyDict_SetItem(classes, key.ptr(), cls.ptr());
+  return cls;
+}
+
+// A node object for Python (None for no node), of its per-name class.
 py::object present_node(const std::shared_ptr<autograd::Node>& node) {
   if (!node) return py::none();
-  return py::cast(node);
+  py::object obj = py::cast(node);
+  py::object cls = node_class(node->torch_name());
+  if (!obj.get_type().is(cls)) obj.attr("__class__") = cls;
+  return obj;
 }
 
 }  // namespace
@@ -100,19 +125,50 @@ void init_autograd(py::module_& m) {
       py::arg("outputs"), py::arg("grad_outputs"), py::arg("inputs"), py::arg("retain_graph"), py::arg("allow_unused"),
       py::call_guard<py::gil_scoped_release>());
 
-  // grad_fn as PyTorch shows it: name() and the repr are torch's ("ConvolutionBackward0"),
-  // next_functions walks torch's graph ((node or None, input_nr) pairs); _name() is ours (the
-  // profiler's record name).
-  py::class_<autograd::Node, std::shared_ptr<autograd::Node>>(ag, "Node")
-      .def("name", &autograd::Node::torch_name)
+  // grad_fn as PyTorch shows it: name(), the class and the repr are torch's ("ConvolutionBackward0",
+  // <ConvolutionBackward0 object at 0x...>), next_functions walks torch's graph ((node or None, input_nr) pairs);
+  // _name() is ours (the profiler's record name).
+  py::class_<autograd::Node, std::shared_ptr<autograd::Node>>(
+      ag, "Node", R"doc(A node of the backward graph (a tensor's ``grad_fn``), as torch shows it.
+
+Each node is an instance of a subclass named after it (``type(loss.grad_fn).__name__`` is
+``"MseLossBackward0"``; the leaves' nodes are ``AccumulateGrad``), so ``isinstance(g,
+striate.autograd.Node)`` holds for every one.
+
+Example:
+    >>> x = st.tensor([1.0, 2.0], requires_grad=True)
+    >>> g = (x * 2).sum().grad_fn
+    >>> type(g).__name__, isinstance(g, st.autograd.Node)
+    ('SumBackward0', True)
+)doc",
+      py::dynamic_attr())
+      .def("name", &autograd::Node::torch_name, R"doc(The node's name as torch gives it.
+
+Returns:
+    str: e.g. ``"ConvolutionBackward0"`` or ``"torch::autograd::AccumulateGrad"``.
+
+Example:
+    >>> (st.ones(2, requires_grad=True) * 2).grad_fn.name()
+    'MulBackward0'
+)doc")
       .def("_name", &autograd::Node::name)
-      .def_property_readonly("next_functions",
-                             [](const autograd::Node& n) {
-                               py::list out;
-                               for (const auto& e : n.torch_next_edges())
-                                 out.append(py::make_tuple(present_node(e.node), e.input_nr));
-                               return py::tuple(out);
-                             })
+      .def_property_readonly(
+          "next_functions",
+          [](const autograd::Node& n) {
+            py::list out;
+            for (const auto& e : n.torch_next_edges()) out.append(py::make_tuple(present_node(e.node), e.input_nr));
+            return py::tuple(out);
+          },
+          R"doc(The nodes this one passes gradients to, as torch walks them.
+
+Returns:
+    tuple: ``(node or None, input_nr)`` pairs, one per input of the forward op.
+
+Example:
+    >>> x = st.ones(2, requires_grad=True)
+    >>> (x * 2).grad_fn.next_functions[0][0].name()
+    'torch::autograd::AccumulateGrad'
+)doc")
       .def_property_readonly("_next_functions",
                              [](const autograd::Node& n) {
                                py::list out;
@@ -123,7 +179,7 @@ void init_autograd(py::module_& m) {
       .def("__repr__", [](py::object self) {
         py::object hex = py::module_::import("builtins").attr("hex");
         return py::str("<{} object at {}>")
-            .format(self.attr("name")(), hex(py::int_(reinterpret_cast<uintptr_t>(self.ptr()))));
+            .format(self.get_type().attr("__name__"), hex(py::int_(reinterpret_cast<uintptr_t>(self.ptr()))));
       });
 
   py::class_<HookHandle>(ag, "RemovableHandle").def("remove", &HookHandle::remove);

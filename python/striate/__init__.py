@@ -13,9 +13,12 @@ _C = _load_extension()
 
 from ._C import Tensor, device, dtype  # noqa: E402
 from ._C import (  # noqa: E402
-    abs, add, cat, clamp, div, eq, exp, get_num_threads, initial_seed, log, logical_and,
-    logical_not, logical_or, manual_seed, maximum, minimum, mul, neg, pow,
-    set_num_threads, sign, sqrt, stack, sub, where, get_rng_state, set_rng_state,
+    abs, cat, clamp, exp, get_num_threads, initial_seed, log, logical_and,
+    logical_not, logical_or, manual_seed, maximum, minimum, neg,
+    set_num_threads, sign, sqrt, stack, where, get_rng_state, set_rng_state,
+)
+from ._tensor_binary import (  # noqa: E402,A004  (torch's names, pow included)
+    add, div, divide, eq, mul, multiply, pow, rsub, sub, subtract, true_divide,
 )
 from ._C import sum, mean, var, std, max, min, argmax, argmin  # noqa: E402,A004
 from ._C import gather, index_select, masked_select  # noqa: E402
@@ -38,6 +41,7 @@ from ._tensor_compose_index import (  # noqa: E402
 from ._tensor_compose_math import (  # noqa: E402,A004  (torch's names, round included)
     allclose, ceil, cumsum, floor, isclose, log1p, norm, prod, round, rsqrt, trunc,
 )
+from ._einsum import einsum  # noqa: E402
 from .autograd import (  # noqa: E402
     enable_grad,
     inference_mode,

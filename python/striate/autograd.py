@@ -6,7 +6,10 @@ import threading
 from ._C import _autograd as _ag
 from ._C import Tensor
 
+Node = _ag.Node  # the base class of every grad_fn node; type(g) is a per-name subclass
+
 __all__ = [
+    "Node",
     "backward",
     "enable_grad",
     "grad",

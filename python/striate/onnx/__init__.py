@@ -4,7 +4,7 @@
     model = striate.onnx.load("model.onnx")   # a Module: runs with striate ops, fine-tunable
 
 export covers every model of the zoo and every layer of striate.nn that has an ONNX equivalent
-(convolutions and pooling of 1 to 3 dims, ConvTranspose2d, the normalizations, activations,
+(convolutions and pooling of 1 to 3 dims, ConvTranspose1d/2d/3d, the normalizations, activations,
 padding, Upsample, PixelShuffle, RNN, merges and containers), in built-in modules and in
 Python-subclassed models built from them; a layer without one (FractionalMaxPool2d, MaxUnpool2d,
 LocallyConnected2d, two-input modules, losses) raises OnnxUnsupportedError, a

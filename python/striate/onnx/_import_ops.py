@@ -62,20 +62,21 @@ class MoreOps:
         from ..nn import functional as F
 
         w = _tensor(w, x)
-        if w.dim() != 4:
-            raise _error(node, f"only 2-d transposed convolutions are supported, got a "
-                               f"{w.dim() - 2}-d kernel")
+        rank = w.dim() - 2
+        if rank not in (1, 2, 3):
+            raise _error(node, f"only 1-d, 2-d and 3-d transposed convolutions are supported, "
+                               f"got a {rank}-d kernel")
         if "output_shape" in a:
             raise _error(node, "output_shape is not supported; export with pads and "
                                "output_padding")
-        begin, end = _symmetric_pads(node, a, 2)
+        begin, end = _symmetric_pads(node, a, rank)
         if begin != end:
             raise _error(node, "asymmetric pads are not supported")
-        return F.conv_transpose2d(x, w, _tensor(b, x) if b is not None else None,
-                                  stride=tuple(a.get("strides", [1, 1])), padding=tuple(begin),
-                                  output_padding=tuple(a.get("output_padding", [0, 0])),
-                                  groups=a.get("group", 1),
-                                  dilation=tuple(a.get("dilations", [1, 1])))
+        conv = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}[rank]
+        return conv(x, w, _tensor(b, x) if b is not None else None,
+                    stride=tuple(a.get("strides", [1] * rank)), padding=tuple(begin),
+                    output_padding=tuple(a.get("output_padding", [0] * rank)),
+                    groups=a.get("group", 1), dilation=tuple(a.get("dilations", [1] * rank)))
 
     def _pool(self, node, a, x, kind):
         from ..nn import functional as F

@@ -1,5 +1,5 @@
 """ONNX emitters for the layers beyond the zoo's core set: convolutions and pooling of any rank,
-ConvTranspose2d, the other normalizations, activations and shape layers (PReLU, CELU, the
+ConvTranspose1d/2d/3d, the other normalizations, activations and shape layers (PReLU, CELU, the
 shrinks, PixelShuffle, padding, Upsample, ...), the recurrent layers (ONNX RNN) and FractalNet.
 Registered in _modules.EMITTERS like the others. NO_ONNX lists the layers without an ONNX
 equivalent, with the reason export gives (an OnnxUnsupportedError, a NotImplementedError)."""
@@ -96,17 +96,18 @@ def _conv2d(ex, m, x, path):
     return _conv_any(ex, m, x, path)
 
 
-@emitter("ConvTranspose2d")
-def _conv_transpose2d(ex, m, x, path):
-    kernel = _tuple(m.kernel_size, 2)
-    padding = _tuple(m.padding, 2)
+@emitter("ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d")
+def _conv_transpose_any(ex, m, x, path):
+    rank = m.weight.dim() - 2
+    kernel = _tuple(m.kernel_size, rank)
+    padding = _tuple(m.padding, rank)
     inputs = [x.name, ex.g.weight(m.weight, path + ".weight")]
     if m.bias is not None:
         inputs.append(ex.g.weight(m.bias, path + ".bias"))
     return _Value(ex.g.node("ConvTranspose", inputs, path, kernel_shape=list(kernel),
-                            strides=list(_tuple(m.stride, 2)), pads=list(padding) * 2,
-                            dilations=list(_tuple(m.dilation, 2)), group=int(m.groups),
-                            output_padding=list(_tuple(m.output_padding, 2))), ex.run(m, x))
+                            strides=list(_tuple(m.stride, rank)), pads=list(padding) * 2,
+                            dilations=list(_tuple(m.dilation, rank)), group=int(m.groups),
+                            output_padding=list(_tuple(m.output_padding, rank))), ex.run(m, x))
 
 
 def _pool_any(kind, rank):
