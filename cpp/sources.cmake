@@ -169,6 +169,7 @@ set(STRIATE_CUDA_SOURCES
   cpp/src/kernels/cuda/im2col.cu
   cpp/src/kernels/cuda/index.cu
   cpp/src/kernels/cuda/loss.cu
+  cpp/src/kernels/cuda/mix.cu
   cpp/src/kernels/cuda/normalization.cu
   cpp/src/kernels/cuda/optimizer.cu
   cpp/src/kernels/cuda/pooling.cu
