@@ -43,6 +43,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/kernels/cpu/loss.cpp
   cpp/src/kernels/cpu/normalization.cpp
   cpp/src/kernels/cpu/image.cpp
+  cpp/src/kernels/cpu/mix.cpp
   cpp/src/kernels/cpu/optimizer.cpp
   cpp/src/kernels/cpu/random.cpp
   cpp/src/kernels/cpu/vector_math.cpp

@@ -3,8 +3,6 @@
 // pixel visits, so DataLoader workers do not fan out into the OpenMP pool for a 32×32 crop.
 #include "kernels/cpu/image.h"
 
-#include "kernels/mix.h"
-
 #include <algorithm>
 #include <cmath>
 #include <type_traits>
@@ -44,8 +42,8 @@ constexpr double kRed = 0.299, kGreen = 0.587, kBlue = 0.114;
 }  // namespace
 
 template <typename T>
-void gather_image(T* out, const T* in, const int64_t* rows, const int64_t* cols, const double* fill, int64_t planes,
-                  int64_t C, int64_t H, int64_t W, int64_t P, int64_t Q) {
+void gather_image(T* out, const T* in, const int64_t* rows, const int64_t* cols, const double* fill,
+                  int64_t planes, int64_t C, int64_t H, int64_t W, int64_t P, int64_t Q) {
   parallel_for(0, planes, plane_grain(P * Q), [&](int64_t begin, int64_t end) {
     for (int64_t plane = begin; plane < end; ++plane) {
       const T* in_plane = in + plane * H * W;
@@ -64,8 +62,8 @@ void gather_image(T* out, const T* in, const int64_t* rows, const int64_t* cols,
 }
 
 template <typename T>
-void resample_separable(T* out, const T* in, const ResampleTaps& row_taps, const ResampleTaps& col_taps, int64_t planes,
-                        int64_t H, int64_t W, int64_t top, int64_t left, int64_t P, int64_t Q) {
+void resample_separable(T* out, const T* in, const ResampleTaps& row_taps, const ResampleTaps& col_taps,
+                        int64_t planes, int64_t H, int64_t W, int64_t top, int64_t left, int64_t P, int64_t Q) {
   int64_t rows_read = 0;
   for (int64_t y = 0; y < P; ++y) rows_read = std::max(rows_read, row_taps.first[y] + row_taps.count[y]);
   parallel_for(0, planes, plane_grain(std::max(rows_read, P) * Q * 2), [&](int64_t begin, int64_t end) {
@@ -98,8 +96,8 @@ void resample_separable(T* out, const T* in, const ResampleTaps& row_taps, const
 }
 
 template <typename T>
-void affine_sample(T* out, const T* in, const double* inverse_matrix, const double* fill, bool bilinear, int64_t planes,
-                   int64_t C, int64_t H, int64_t W, int64_t P, int64_t Q) {
+void affine_sample(T* out, const T* in, const double* inverse_matrix, const double* fill, bool bilinear,
+                   int64_t planes, int64_t C, int64_t H, int64_t W, int64_t P, int64_t Q) {
   const double* m = inverse_matrix;
   double out_center_x = (Q - 1) * 0.5, out_center_y = (P - 1) * 0.5;
   double in_center_x = (W - 1) * 0.5, in_center_y = (H - 1) * 0.5;
@@ -124,8 +122,8 @@ void affine_sample(T* out, const T* in, const double* inverse_matrix, const doub
             value = (1 - wy) * ((1 - wx) * pixel(iy, ix) + wx * pixel(iy, ix + 1)) +
                     wy * ((1 - wx) * pixel(iy + 1, ix) + wx * pixel(iy + 1, ix + 1));
           } else {
-            value =
-                pixel(static_cast<int64_t>(std::nearbyint(source_y)), static_cast<int64_t>(std::nearbyint(source_x)));
+            value = pixel(static_cast<int64_t>(std::nearbyint(source_y)),
+                          static_cast<int64_t>(std::nearbyint(source_x)));
           }
           out[(plane * P + y) * Q + x] = store_rounded<T>(value);
         }
@@ -135,8 +133,8 @@ void affine_sample(T* out, const T* in, const double* inverse_matrix, const doub
 }
 
 template <typename T>
-void blend(T* out, const T* image, const double* other, bool other_per_pixel, double factor, double bound, int64_t N,
-           int64_t C, int64_t HW) {
+void blend(T* out, const T* image, const double* other, bool other_per_pixel, double factor, double bound,
+           int64_t N, int64_t C, int64_t HW) {
   parallel_for(0, N * C, plane_grain(HW), [&](int64_t begin, int64_t end) {
     for (int64_t plane = begin; plane < end; ++plane) {
       int64_t n = plane / C;
@@ -156,8 +154,8 @@ void grayscale(double* gray, const T* image, int64_t N, int64_t C, int64_t HW) {
     for (int64_t n = begin; n < end; ++n) {
       const T* red = image + n * C * HW;
       for (int64_t i = 0; i < HW; ++i) {
-        double value =
-            C == 1 ? static_cast<double>(red[i]) : kRed * red[i] + kGreen * red[HW + i] + kBlue * red[2 * HW + i];
+        double value = C == 1 ? static_cast<double>(red[i])
+                              : kRed * red[i] + kGreen * red[HW + i] + kBlue * red[2 * HW + i];
         gray[n * HW + i] = std::is_same_v<T, uint8_t> ? std::floor(value) : value;
       }
     }
@@ -225,7 +223,8 @@ void fill_box(T* image, const double* values, bool per_pixel, int64_t planes, in
     int64_t c = plane % C;
     for (int64_t y = 0; y < h; ++y) {
       T* row = image + plane * H * W + (top + y) * W + left;
-      for (int64_t x = 0; x < w; ++x) row[x] = store_rounded<T>(per_pixel ? values[(c * h + y) * w + x] : values[c]);
+      for (int64_t x = 0; x < w; ++x)
+        row[x] = store_rounded<T>(per_pixel ? values[(c * h + y) * w + x] : values[c]);
     }
   }
 }
@@ -243,8 +242,8 @@ void mix_images(T* out, const T* images, const int64_t* partner, double lambda, 
 }
 
 template <typename T>
-void paste_box(T* out, const T* images, const int64_t* partner, int64_t N, int64_t C, int64_t H, int64_t W, int64_t top,
-               int64_t left, int64_t h, int64_t w) {
+void paste_box(T* out, const T* images, const int64_t* partner, int64_t N, int64_t C, int64_t H, int64_t W,
+               int64_t top, int64_t left, int64_t h, int64_t w) {
   parallel_for(0, N, plane_grain(C * H * W), [&](int64_t begin, int64_t end) {
     for (int64_t n = begin; n < end; ++n) {
       std::copy(images + n * C * H * W, images + (n + 1) * C * H * W, out + n * C * H * W);
@@ -266,34 +265,27 @@ void convert_divided(Out* out, const In* in, double divisor, int64_t count) {
   });
 }
 
-#define STRIATE_INSTANTIATE_IMAGE(T)                                                                                   \
-  template void gather_image<T>(T*, const T*, const int64_t*, const int64_t*, const double*, int64_t, int64_t,         \
-                                int64_t, int64_t, int64_t, int64_t);                                                   \
-  template void resample_separable<T>(T*, const T*, const ResampleTaps&, const ResampleTaps&, int64_t, int64_t,        \
-                                      int64_t, int64_t, int64_t, int64_t, int64_t);                                    \
-  template void affine_sample<T>(T*, const T*, const double*, const double*, bool, int64_t, int64_t, int64_t, int64_t, \
-                                 int64_t, int64_t);                                                                    \
-  template void blend<T>(T*, const T*, const double*, bool, double, double, int64_t, int64_t, int64_t);                \
-  template void grayscale<T>(double*, const T*, int64_t, int64_t, int64_t);                                            \
-  template void shift_hue<T>(T*, const T*, double, int64_t, int64_t);                                                  \
-  template void affine_channels<T>(T*, const T*, const double*, const double*, int64_t, int64_t, int64_t);             \
-  template void fill_box<T>(T*, const double*, bool, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,    \
-                            int64_t);                                                                                  \
-  template void mix_images<T>(T*, const T*, const int64_t*, double, int64_t, int64_t);                                 \
-  template void paste_box<T>(T*, const T*, const int64_t*, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,       \
-                             int64_t, int64_t);
+#define STRIATE_INSTANTIATE_IMAGE(T)                                                                          \
+  template void gather_image<T>(T*, const T*, const int64_t*, const int64_t*, const double*, int64_t, int64_t, \
+                                int64_t, int64_t, int64_t, int64_t);                                          \
+  template void resample_separable<T>(T*, const T*, const ResampleTaps&, const ResampleTaps&, int64_t, int64_t, \
+                                      int64_t, int64_t, int64_t, int64_t, int64_t);                           \
+  template void affine_sample<T>(T*, const T*, const double*, const double*, bool, int64_t, int64_t, int64_t,  \
+                                 int64_t, int64_t, int64_t);                                                  \
+  template void blend<T>(T*, const T*, const double*, bool, double, double, int64_t, int64_t, int64_t);       \
+  template void grayscale<T>(double*, const T*, int64_t, int64_t, int64_t);                                   \
+  template void shift_hue<T>(T*, const T*, double, int64_t, int64_t);                                         \
+  template void affine_channels<T>(T*, const T*, const double*, const double*, int64_t, int64_t, int64_t);    \
+  template void fill_box<T>(T*, const double*, bool, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,     \
+                            int64_t, int64_t);                                                                \
+  template void mix_images<T>(T*, const T*, const int64_t*, double, int64_t, int64_t);                        \
+  template void paste_box<T>(T*, const T*, const int64_t*, int64_t, int64_t, int64_t, int64_t, int64_t,        \
+                             int64_t, int64_t, int64_t);
 
 STRIATE_INSTANTIATE_IMAGE(uint8_t)
 STRIATE_INSTANTIATE_IMAGE(float)
 STRIATE_INSTANTIATE_IMAGE(double)
 #undef STRIATE_INSTANTIATE_IMAGE
-
-// Mixup's and CutMix's kernel objects (kernels/mix.h) on the CPU.
-STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, mix_images<float>);
-STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, mix_images<double>);
-STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, paste_box<uint8_t>);
-STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, paste_box<float>);
-STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, paste_box<double>);
 
 template void convert_divided<float, uint8_t>(float*, const uint8_t*, double, int64_t);
 template void convert_divided<double, uint8_t>(double*, const uint8_t*, double, int64_t);
