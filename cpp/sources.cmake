@@ -43,6 +43,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/kernels/cpu/loss.cpp
   cpp/src/kernels/cpu/normalization.cpp
   cpp/src/kernels/cpu/image.cpp
+  cpp/src/kernels/cpu/mix.cpp
   cpp/src/kernels/cpu/optimizer.cpp
   cpp/src/kernels/cpu/random.cpp
   cpp/src/kernels/cpu/vector_math.cpp
@@ -169,6 +170,7 @@ set(STRIATE_CUDA_SOURCES
   cpp/src/kernels/cuda/im2col.cu
   cpp/src/kernels/cuda/index.cu
   cpp/src/kernels/cuda/loss.cu
+  cpp/src/kernels/cuda/mix.cu
   cpp/src/kernels/cuda/normalization.cu
   cpp/src/kernels/cuda/optimizer.cu
   cpp/src/kernels/cuda/pooling.cu

@@ -26,6 +26,8 @@ def _host(t):
     t = t.detach()
     if str(t.device) != "cpu":
         t = t.cpu()
+    if t.dtype == _C.dtype.bfloat16:  # NumPy has no bfloat16: float32 holds it exactly, same order
+        t = t.float()
     return t.numpy()
 
 

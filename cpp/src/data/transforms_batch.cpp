@@ -1,11 +1,13 @@
 // Batch-level augmentation: Mixup (Zhang et al.) and CutMix (Yun et al.), returning soft targets
-// that cross_entropy accepts as class probabilities.
+// that cross_entropy accepts as class probabilities. The draws are made on the host, and the mix
+// runs on the images' device (kernels/mix.h: CPU and CUDA give the same results from one seed);
+// the (N, K) targets are built on the host and moved there.
 #include <algorithm>
 #include <cmath>
 #include <random>
 
 #include "data/transforms_internal.h"
-#include "kernels/cpu/image.h"
+#include "kernels/mix.h"
 #include "striate/ops/creation.h"
 
 namespace striate::data {
@@ -69,18 +71,25 @@ Tensor mixed_targets(const std::vector<double>& probabilities, const std::vector
 }
 
 ImageGeometry check_batch(const Tensor& images, const char* name) {
-  ImageGeometry geometry = check_image(images, name);
+  STRIATE_CHECK_TYPE(images.defined(), name, ": expected a Tensor image, got None");
+  // check_image's checks without its CPU requirement (the mix runs on the images' device): a CPU
+  // stand-in of the same shape and dtype, a broadcast scalar that holds no pixels.
+  ImageGeometry geometry = check_image(
+      images.device().is_cpu() ? images : empty({}, TensorOptions(images.dtype())).expand(images.sizes()), name);
   STRIATE_CHECK(geometry.batched, name, ": expected a batch of images (N, C, H, W), got shape ", images.sizes());
   return geometry;
 }
 
-// Mixup and CutMix build their mixes on the host; tensors on a device take a round trip through
-// CPU copies (same draws, same results), and the results return to the images' device.
-template <typename Transform>
-std::pair<Tensor, Tensor> on_host(const Transform& transform, const Tensor& images, const Tensor& labels) {
-  const Device cpu(DeviceType::CPU);
-  auto [mixed, targets] = transform(images.detach().to(cpu), labels.detach().to(cpu));
-  return {mixed.to(images.device()), targets.to(images.device())};
+// The labels on the host: class_probabilities reads them there (N values, or N·K).
+Tensor host_labels(const Tensor& labels) {
+  return labels.defined() && !labels.device().is_cpu() ? labels.detach().to(Device(DeviceType::CPU)) : labels;
+}
+
+// The partner permutation as an int64 tensor on `device`, for the mixing kernels.
+Tensor partner_tensor(const std::vector<int64_t>& partner, Device device) {
+  Tensor index = empty({static_cast<int64_t>(partner.size())}, TensorOptions(DType::Int64));
+  std::copy(partner.begin(), partner.end(), index.data<int64_t>());
+  return index.to(device);
 }
 
 }  // namespace
@@ -90,20 +99,21 @@ Mixup::Mixup(double alpha, int64_t num_classes) : alpha_(alpha), num_classes_(nu
 }
 
 std::pair<Tensor, Tensor> Mixup::operator()(const Tensor& images, const Tensor& labels) const {
-  if (!images.device().is_cpu() || !labels.device().is_cpu()) return on_host(*this, images, labels);
   ImageGeometry geometry = check_batch(images, "Mixup");
   STRIATE_CHECK_TYPE(images.is_floating_point(), "Mixup: expected floating-point images, got ", images.dtype(),
                      " (apply ToTensor first)");
-  std::vector<double> probabilities = class_probabilities(labels, geometry.N, num_classes_, "Mixup");
+  std::vector<double> probabilities = class_probabilities(host_labels(labels), geometry.N, num_classes_, "Mixup");
   double lambda = sample_beta(alpha_);
   std::vector<int64_t> partner = random_permutation(geometry.N);
   Tensor source = contiguous_pixels(images);
   Tensor mixed = empty_like(source);
+  Tensor index = partner_tensor(partner, images.device());
   STRIATE_DISPATCH_FLOATING(images.dtype(), "Mixup", [&] {
-    kernels::cpu::mix_images<scalar_t>(mixed.data<scalar_t>(), source.data<scalar_t>(), partner.data(), lambda,
-                                       geometry.N, geometry.C * geometry.H * geometry.W);
+    kernels::mix_images<scalar_t>(images.device(), mixed.data<scalar_t>(), source.data<scalar_t>(),
+                                  index.data<int64_t>(), lambda, geometry.N, geometry.C * geometry.H * geometry.W);
   });
-  return {mixed, mixed_targets(probabilities, partner, lambda, geometry.N, num_classes_, images.dtype())};
+  Tensor targets = mixed_targets(probabilities, partner, lambda, geometry.N, num_classes_, images.dtype());
+  return {mixed, targets.to(images.device())};
 }
 
 std::string Mixup::repr() const {
@@ -115,9 +125,8 @@ CutMix::CutMix(double alpha, int64_t num_classes) : alpha_(alpha), num_classes_(
 }
 
 std::pair<Tensor, Tensor> CutMix::operator()(const Tensor& images, const Tensor& labels) const {
-  if (!images.device().is_cpu() || !labels.device().is_cpu()) return on_host(*this, images, labels);
   ImageGeometry geometry = check_batch(images, "CutMix");
-  std::vector<double> probabilities = class_probabilities(labels, geometry.N, num_classes_, "CutMix");
+  std::vector<double> probabilities = class_probabilities(host_labels(labels), geometry.N, num_classes_, "CutMix");
   double lambda = sample_beta(alpha_);
   std::vector<int64_t> partner = random_permutation(geometry.N);
   const int64_t H = geometry.H, W = geometry.W;
@@ -130,11 +139,14 @@ std::pair<Tensor, Tensor> CutMix::operator()(const Tensor& images, const Tensor&
   double exact_lambda = 1.0 - static_cast<double>((right - left) * (bottom - top)) / static_cast<double>(H * W);
   Tensor source = contiguous_pixels(images);
   Tensor mixed = empty_like(source);
+  Tensor index = partner_tensor(partner, images.device());
   STRIATE_DISPATCH_IMAGE(images.dtype(), "CutMix", [&] {
-    kernels::cpu::paste_box<scalar_t>(mixed.data<scalar_t>(), source.data<scalar_t>(), partner.data(), geometry.N,
-                                      geometry.C, H, W, top, left, bottom - top, right - left);
+    kernels::paste_box<scalar_t>(images.device(), mixed.data<scalar_t>(), source.data<scalar_t>(),
+                                 index.data<int64_t>(), geometry.N, geometry.C, H, W, top, left, bottom - top,
+                                 right - left);
   });
-  return {mixed, mixed_targets(probabilities, partner, exact_lambda, geometry.N, num_classes_, images.dtype())};
+  Tensor targets = mixed_targets(probabilities, partner, exact_lambda, geometry.N, num_classes_, images.dtype());
+  return {mixed, targets.to(images.device())};
 }
 
 std::string CutMix::repr() const {

@@ -2,6 +2,7 @@
 // (PyTorch's foreach / fused updates) instead of a chain of elementwise ops per parameter. The
 // scalars come rounded to T as the op-by-op update rounds them, and the kernels repeat its
 // expressions in its order, so both give the same bits (optim/sgd.cpp, optim/adam.cpp).
+// float16 / bfloat16 parameters compute in float32 inside the kernel (optimizer_scalars.h).
 #pragma once
 #include <cstdint>
 
@@ -12,7 +13,7 @@ namespace striate::kernels {
 
 // One SGD step for `count` parameters sharing a group's options (optimizer_scalars.h).
 template <typename T>
-inline Kernel<void(const SgdTensor<T>* tensors, int64_t count, const SgdScalars<T>& scalars)> sgd_update{
+inline Kernel<void(const SgdTensor<T>* tensors, int64_t count, const SgdScalars<opmath_t<T>>& scalars)> sgd_update{
     "sgd_update", dtype_of<T>::value};
 
 // One Adam / AdamW step for `count` parameters, each with its step's scalars.

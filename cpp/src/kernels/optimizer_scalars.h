@@ -1,9 +1,30 @@
 // The arguments of the fused optimizer updates (kernels/optimizer.h), apart so that the SIMD files
 // can name them without the kernel objects' headers.
+// float16 / bfloat16 parameters keep their values and state in their own dtype, and the kernels
+// compute each element's update in float32 (opmath_t) and round once when storing, as PyTorch's
+// fused optimizers (fused=True) do; the scalars are float32 for them.
 #pragma once
 #include <cstdint>
 
+#include "striate/core/half.h"
+
 namespace striate::kernels {
+
+// The type an optimizer kernel computes in for elements of type T.
+template <typename T>
+struct OptimizerMath {
+  using type = T;
+};
+template <>
+struct OptimizerMath<Half> {
+  using type = float;
+};
+template <>
+struct OptimizerMath<BFloat16> {
+  using type = float;
+};
+template <typename T>
+using opmath_t = typename OptimizerMath<T>::type;
 
 // torch.optim.SGD's rule (torch momentum form).
 template <typename T>
@@ -42,7 +63,7 @@ struct AdamTensor {
   T* exp_avg_sq;
   T* max_exp_avg_sq;  // null without amsgrad
   int64_t n;
-  AdamScalars<T> scalars;
+  AdamScalars<opmath_t<T>> scalars;
 };
 
 }  // namespace striate::kernels

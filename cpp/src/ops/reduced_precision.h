@@ -182,3 +182,16 @@ const T& autocast_cast(const T& value, DType) {
       return ::striate::reduced_precision::call_in_float32(                                                           \
           striate_result_dtype, [&](const auto&... striate_args) { return function(striate_args...); }, __VA_ARGS__); \
   } while (0)
+
+// Calls the lambda with scalar_t bound to float, double, Half or BFloat16: for the kernels that
+// add or update values in the tensor's own dtype (the 16-bit types compute in float32 and round
+// each stored value, as PyTorch's CPU kernels do), where the float32 detour above would cost a
+// copy of the whole tensor.
+#define STRIATE_DISPATCH_FLOATING_AND_REDUCED(DTYPE, NAME, ...)                        \
+  [&] {                                                                                \
+    switch (DTYPE) {                                                                   \
+      STRIATE_DTYPE_CASE(::striate::DType::Float16, ::striate::Half, __VA_ARGS__)      \
+      STRIATE_DTYPE_CASE(::striate::DType::BFloat16, ::striate::BFloat16, __VA_ARGS__) \
+      default: return STRIATE_DISPATCH_FLOATING(DTYPE, NAME, __VA_ARGS__);             \
+    }                                                                                  \
+  }()

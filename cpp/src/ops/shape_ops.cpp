@@ -6,6 +6,7 @@
 #include "kernels/index.h"
 #include "ops/dispatch.h"
 #include "ops/elementwise_internal.h"
+#include "ops/reduced_precision.h"
 #include "striate/autograd.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/elementwise.h"
@@ -208,7 +209,7 @@ struct IndexSelectBackward : autograd::Node {
     Tensor dx = zeros(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     const int64_t A = product(input_shape, 0, dim);
     const int64_t B = product(input_shape, dim + 1, input_shape.size());
-    STRIATE_DISPATCH_FLOATING(dtype, "IndexSelectBackward", [&] {
+    STRIATE_DISPATCH_FLOATING_AND_REDUCED(dtype, "IndexSelectBackward", [&] {
       kernels::index_add_rows<scalar_t>(dx.device(), dx.data<scalar_t>(), dy.data<scalar_t>(), idx.data<int64_t>(), A,
                                         input_shape[dim], idx.numel(), B);
     });
@@ -275,7 +276,7 @@ struct GatherBackward : autograd::Node {
     Tensor dx = zeros(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
     Shape dx_strides = contiguous_strides(input_shape);
     kernels::GatherGeometry geometry{input_shape.size(), dim, input_shape[dim], idx.sizes().data(), dx_strides.data()};
-    STRIATE_DISPATCH_FLOATING(dtype, "GatherBackward", [&] {
+    STRIATE_DISPATCH_FLOATING_AND_REDUCED(dtype, "GatherBackward", [&] {
       kernels::scatter_add<scalar_t>(dx.device(), dx.data<scalar_t>(), dy.data<scalar_t>(), idx.data<int64_t>(),
                                      geometry);
     });
@@ -306,7 +307,7 @@ Tensor gather(const Tensor& input, int64_t dim, const Tensor& index) {
   Tensor out = empty(idx.sizes(), options_of(x));
   if (out.numel() > 0) {
     kernels::GatherGeometry geometry{x.dim(), d, x.size(d), idx.sizes().data(), x.strides().data()};
-    STRIATE_DISPATCH_ALL(x.dtype(), "gather", [&] {
+    STRIATE_DISPATCH_ALL_AND_REDUCED(x.dtype(), "gather", [&] {
       kernels::gather<scalar_t>(out.device(), out.data<scalar_t>(), x.data<scalar_t>(), idx.data<int64_t>(), geometry);
     });
   }
@@ -397,7 +398,7 @@ Tensor& masked_fill_(Tensor& x, const Tensor& mask, Scalar value) {
   Tensor m = mask.contiguous();
   const int64_t row = product(x.sizes(), m.dim(), x.dim());
   write_in_place(x, [&](Tensor& buffer) {
-    STRIATE_DISPATCH_ALL(x.dtype(), "masked_fill_", [&] {
+    STRIATE_DISPATCH_ALL_AND_REDUCED(x.dtype(), "masked_fill_", [&] {
       kernels::masked_fill_rows<scalar_t>(buffer.device(), buffer.data<scalar_t>(),
                                           static_cast<const uint8_t*>(m.data_ptr()), value.to<scalar_t>(), m.numel(),
                                           row);

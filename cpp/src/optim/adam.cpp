@@ -8,13 +8,16 @@
 //   p = p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
 // bias_correction(false) drops both 1 - beta^t factors: p = p - lr * m / (sqrt(v) + eps).
 // Contiguous floating parameters run as one fused pass over the group (kernels/optimizer.h),
-// with the same bits as the op-by-op update, which serves the others.
+// with the same bits as the op-by-op update, which serves the others. float16/bfloat16 parameters
+// keep their state in their dtype and compute each update in float32, as torch's fused=True.
 #include "striate/optim/adam.h"
 
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/optimizer.h"
+#include "ops/reduced_precision.h"
 #include "optim/fused_update.h"
 #include "optim/state_tensors.h"
 #include "striate/autograd.h"
@@ -64,12 +67,12 @@ bool fusable(const Tensor& param, const AdamParamState& state) {
     if (t->defined() && (!t->is_contiguous() || t->dtype() != param.dtype() || t->device() != param.device()))
       return false;
   }
-  return param.dtype() == DType::Float32 ? kernels::adam_update<float>.implemented_on(param.device().type)
-                                         : kernels::adam_update<double>.implemented_on(param.device().type);
+  return STRIATE_DISPATCH_FLOATING_AND_REDUCED(
+      param.dtype(), "Adam.step", [&] { return kernels::adam_update<scalar_t>.implemented_on(param.device().type); });
 }
 
 // The update's scalars for one parameter at `step`, rounded to T as the op-by-op update rounds
-// its Scalars.
+// its Scalars (float32 for float16/bfloat16 parameters, whose update computes in float32).
 template <typename T>
 kernels::AdamScalars<T> adam_scalars(const AdamOptions& options, bool decoupled, double step) {
   auto [beta1, beta2] = options.betas();
@@ -118,8 +121,8 @@ void Adam::step() {
       }
       param_state->step += 1;
       const auto step = static_cast<double>(param_state->step);
-      if (fusable(param, *param_state)) {
-        STRIATE_DISPATCH_FLOATING(param.dtype(), "Adam.step", [&] {
+      if (fusable(param, *param_state) && fused.takes(param.dtype(), param.device())) {
+        STRIATE_DISPATCH_FLOATING_AND_REDUCED(param.dtype(), "Adam.step", [&] {
           const Tensor& max_sq = param_state->max_exp_avg_sq;
           kernels::AdamTensor<scalar_t> entry{param.data<scalar_t>(),
                                               param.grad().data<scalar_t>(),
@@ -127,7 +130,7 @@ void Adam::step() {
                                               param_state->exp_avg_sq.data<scalar_t>(),
                                               options.amsgrad() ? max_sq.data<scalar_t>() : nullptr,
                                               param.numel(),
-                                              adam_scalars<scalar_t>(options, decoupled, step)};
+                                              adam_scalars<kernels::opmath_t<scalar_t>>(options, decoupled, step)};
           fused.add(entry, param.device());
         });
         param.bump_version();
@@ -163,11 +166,10 @@ void Adam::step() {
       param.add_(div(exp_avg, denom), -step_size);
       param.bump_version();
     }
-    if (!fused.floats.empty())
-      kernels::adam_update<float>(fused.float_device, fused.floats.data(), static_cast<int64_t>(fused.floats.size()));
-    if (!fused.doubles.empty())
-      kernels::adam_update<double>(fused.double_device, fused.doubles.data(),
-                                   static_cast<int64_t>(fused.doubles.size()));
+    fused.launch([&](const auto& part) {
+      using T = typename std::decay_t<decltype(part)>::type;
+      kernels::adam_update<T>(part.device, part.entries.data(), part.size());
+    });
   }
 }
 

@@ -13,9 +13,11 @@
 // parameters the fused kernel cannot take (strided, on a device without the kernel).
 #include "striate/optim/sgd.h"
 
+#include <type_traits>
 #include <vector>
 
 #include "kernels/optimizer.h"
+#include "ops/reduced_precision.h"
 #include "optim/fused_update.h"
 #include "optim/state_tensors.h"
 #include "striate/autograd.h"
@@ -85,7 +87,8 @@ void velocity_momentum_step(Tensor& param, const Tensor& update, SGDParamState& 
   }
 }
 
-// The scalars of the fused update, rounded to T as the op-by-op update rounds its Scalars.
+// The scalars of the fused update, rounded to T as the op-by-op update rounds its Scalars (float32
+// for float16/bfloat16 parameters, whose update computes in float32).
 template <typename T>
 kernels::SgdScalars<T> sgd_scalars(const SGDOptions& options) {
   kernels::SgdScalars<T> s;
@@ -106,9 +109,8 @@ bool fusable(const Tensor& param, const SGDParamState* state) {
   const Tensor& grad = param.grad();
   if (!param.is_floating_point() || grad.dtype() != param.dtype() || grad.device() != param.device()) return false;
   if (grad.sizes() != param.sizes() || !param.is_contiguous() || !grad.is_contiguous()) return false;
-  const bool on_device = param.dtype() == DType::Float32
-                             ? kernels::sgd_update<float>.implemented_on(param.device().type)
-                             : kernels::sgd_update<double>.implemented_on(param.device().type);
+  const bool on_device = STRIATE_DISPATCH_FLOATING_AND_REDUCED(
+      param.dtype(), "SGD.step", [&] { return kernels::sgd_update<scalar_t>.implemented_on(param.device().type); });
   if (!on_device || state == nullptr) return on_device;
   if (state->velocity.defined()) return false;
   return !state->momentum_buffer.defined() || state->momentum_buffer.is_contiguous();
@@ -125,7 +127,8 @@ void SGD::step() {
     for (auto& param : group.params()) {
       if (!param.grad().defined()) continue;
       auto* existing = static_cast<SGDParamState*>(state(param));
-      if (options.momentum_form() == "torch" && fusable(param, existing)) {
+      if (options.momentum_form() == "torch" && fusable(param, existing) &&
+          fused.takes(param.dtype(), param.device())) {
         Tensor buffer;
         bool first = false;
         if (options.momentum() != 0) {
@@ -140,7 +143,7 @@ void SGD::step() {
           }
           buffer = existing->momentum_buffer;
         }
-        STRIATE_DISPATCH_FLOATING(param.dtype(), "SGD.step", [&] {
+        STRIATE_DISPATCH_FLOATING_AND_REDUCED(param.dtype(), "SGD.step", [&] {
           kernels::SgdTensor<scalar_t> entry{param.data<scalar_t>(), param.grad().data<scalar_t>(),
                                              buffer.defined() ? buffer.data<scalar_t>() : nullptr, param.numel(),
                                              first};
@@ -168,12 +171,10 @@ void SGD::step() {
       }
       param.bump_version();
     }
-    if (!fused.floats.empty())
-      kernels::sgd_update<float>(fused.float_device, fused.floats.data(), static_cast<int64_t>(fused.floats.size()),
-                                 sgd_scalars<float>(options));
-    if (!fused.doubles.empty())
-      kernels::sgd_update<double>(fused.double_device, fused.doubles.data(), static_cast<int64_t>(fused.doubles.size()),
-                                  sgd_scalars<double>(options));
+    fused.launch([&](const auto& part) {
+      using T = typename std::decay_t<decltype(part)>::type;
+      kernels::sgd_update<T>(part.device, part.entries.data(), part.size(), sgd_scalars<kernels::opmath_t<T>>(options));
+    });
   }
 }
 

@@ -84,7 +84,7 @@ void index_add_rows(T* dx, const T* dy, const int64_t* index, int64_t A, int64_t
       for (int64_t k = 0; k < K; ++k) {
         T* dst = dx + (a * R + wrap_index(index[k], R)) * B + first;
         const T* src = dy + (a * K + k) * B + first;
-        for (int64_t b = 0; b < width; ++b) dst[b] += src[b];
+        for (int64_t b = 0; b < width; ++b) dst[b] = static_cast<T>(dst[b] + src[b]);  // 16-bit: float sum
       }
     }
   });
@@ -133,8 +133,10 @@ void scatter_add(T* dx, const T* grad, const int64_t* index, const GatherGeometr
       T* dx_row = dx + outer_offsets[a];
       for (int64_t k = 0; k < K; ++k) {
         const int64_t row = (a * K + k) * inner;
-        for (int64_t b = first; b < last; ++b)
-          dx_row[inner_offsets[b] + wrap_index(index[row + b], dim_size) * dim_stride] += grad[row + b];
+        for (int64_t b = first; b < last; ++b) {
+          T& target = dx_row[inner_offsets[b] + wrap_index(index[row + b], dim_size) * dim_stride];
+          target = static_cast<T>(target + grad[row + b]);
+        }
       }
     }
   });
@@ -177,9 +179,13 @@ int64_t count_nonzero(const uint8_t* mask, int64_t M) {
 
 STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, index_add_rows<float>);
 STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, index_add_rows<double>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, index_add_rows<Half>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, index_add_rows<BFloat16>);
 
 STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, scatter_add<float>);
 STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, scatter_add<double>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, scatter_add<Half>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, scatter_add<BFloat16>);
 
 #define STRIATE_IMPLEMENT_GATHER(T)                     \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, gather<T>); \
@@ -189,6 +195,8 @@ STRIATE_IMPLEMENT_GATHER(double)
 STRIATE_IMPLEMENT_GATHER(int64_t)
 STRIATE_IMPLEMENT_GATHER(uint8_t)
 STRIATE_IMPLEMENT_GATHER(bool)
+STRIATE_IMPLEMENT_GATHER(Half)
+STRIATE_IMPLEMENT_GATHER(BFloat16)
 #undef STRIATE_IMPLEMENT_GATHER
 
 STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, concat_rows);

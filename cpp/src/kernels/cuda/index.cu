@@ -186,7 +186,10 @@ __global__ void index_add_rows_kernel(T* dx, const T* dy, const int64_t* index, 
                                       int64_t B) {
   for (int64_t e = grid_index(); e < A * B; e += grid_step()) {
     const int64_t a = e / B, b = e % B;
-    for (int64_t k = 0; k < K; ++k) dx[(a * R + wrap_index(index[k], R)) * B + b] += dy[(a * K + k) * B + b];
+    for (int64_t k = 0; k < K; ++k) {
+      T& target = dx[(a * R + wrap_index(index[k], R)) * B + b];
+      target = static_cast<T>(target + dy[(a * K + k) * B + b]);  // float16/bfloat16: the sum in float, rounded
+    }
   }
 }
 
@@ -231,8 +234,8 @@ __global__ void scatter_add_kernel(T* dx, const T* grad, const int64_t* index, D
     const int64_t a = e / inner, b = e % inner;
     for (int64_t k = 0; k < K; ++k) {
       const int64_t linear = (a * K + k) * inner + b;
-      dx[strided_offset(linear, g.ndim, g.sizes, g.strides, g.dim, wrap_index(index[linear], g.dim_size))] +=
-          grad[linear];
+      T& target = dx[strided_offset(linear, g.ndim, g.sizes, g.strides, g.dim, wrap_index(index[linear], g.dim_size))];
+      target = static_cast<T>(target + grad[linear]);
     }
   }
 }
@@ -322,9 +325,13 @@ int64_t count_nonzero(const uint8_t* mask, int64_t M) {
 
 STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, index_add_rows<float>);
 STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, index_add_rows<double>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, index_add_rows<Half>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, index_add_rows<BFloat16>);
 
 STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, scatter_add<float>);
 STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, scatter_add<double>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, scatter_add<Half>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, scatter_add<BFloat16>);
 
 #define STRIATE_IMPLEMENT_GATHER(T)                      \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, gather<T>); \
@@ -334,6 +341,8 @@ STRIATE_IMPLEMENT_GATHER(double)
 STRIATE_IMPLEMENT_GATHER(int64_t)
 STRIATE_IMPLEMENT_GATHER(uint8_t)
 STRIATE_IMPLEMENT_GATHER(bool)
+STRIATE_IMPLEMENT_GATHER(Half)
+STRIATE_IMPLEMENT_GATHER(BFloat16)
 #undef STRIATE_IMPLEMENT_GATHER
 
 STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, concat_rows);

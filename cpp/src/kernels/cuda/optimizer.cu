@@ -3,6 +3,8 @@
 // a grid-stride loop covers its elements. Each element repeats the CPU's expressions in its order,
 // every product, sum and quotient rounded on its own (the _rn intrinsics: nvcc would otherwise
 // contract a * b + c into an fma, which the CPU build does not), so CUDA and CPU give the same bits.
+// float16 / bfloat16 parameters (S) load as float32 (T = opmath_t<S>), update in float32 and round
+// once per stored value, as the CPU's staged 16-bit update does.
 #include "kernels/cuda/current.cuh"
 #include "kernels/optimizer.h"
 
@@ -27,30 +29,33 @@ struct TensorChunk {
   Tensor tensors[kTensorsPerLaunch];
 };
 
-template <typename T>
-__global__ void sgd_kernel(TensorChunk<SgdTensor<T>> chunk, SgdScalars<T> s) {
-  const SgdTensor<T> x = chunk.tensors[blockIdx.y];
+template <typename S, typename T = opmath_t<S>>
+__global__ void sgd_kernel(TensorChunk<SgdTensor<S>> chunk, SgdScalars<T> s) {
+  const SgdTensor<S> x = chunk.tensors[blockIdx.y];
   for (int64_t i = grid_index(); i < x.n; i += grid_step()) {
     // d = -g | g; d = d + wd p; buf = d | buf m + (1 - dampening) d; d = d + m buf | buf; p = p + (-lr) d.
-    T p = x.param[i];
-    T d = s.maximize ? -x.grad[i] : x.grad[i];
+    T p = static_cast<T>(x.param[i]);
+    const T g = static_cast<T>(x.grad[i]);
+    T d = s.maximize ? -g : g;
     if (s.has_weight_decay) d = add(d, mul(s.weight_decay, p));
     if (s.has_momentum) {
-      const T buf = x.first ? d : add(mul(x.momentum_buffer[i], s.momentum), mul(s.dampening_complement, d));
-      x.momentum_buffer[i] = buf;
+      const T buf =
+          x.first ? d : add(mul(static_cast<T>(x.momentum_buffer[i]), s.momentum), mul(s.dampening_complement, d));
+      x.momentum_buffer[i] = static_cast<S>(buf);
       d = s.nesterov ? add(d, mul(s.momentum, buf)) : buf;
     }
-    x.param[i] = add(p, mul(s.negative_lr, d));
+    x.param[i] = static_cast<S>(add(p, mul(s.negative_lr, d)));
   }
 }
 
-template <typename T>
-__global__ void adam_kernel(TensorChunk<AdamTensor<T>> chunk) {
-  const AdamTensor<T>& x = chunk.tensors[blockIdx.y];
+template <typename S, typename T = opmath_t<S>>
+__global__ void adam_kernel(TensorChunk<AdamTensor<S>> chunk) {
+  const AdamTensor<S>& x = chunk.tensors[blockIdx.y];
   const AdamScalars<T>& s = x.scalars;
   for (int64_t i = grid_index(); i < x.n; i += grid_step()) {
-    T p = x.param[i];
-    T d = s.maximize ? -x.grad[i] : x.grad[i];
+    T p = static_cast<T>(x.param[i]);
+    const T g = static_cast<T>(x.grad[i]);
+    T d = s.maximize ? -g : g;
     if (s.has_weight_decay) {
       if (s.decoupled) {
         p = mul(p, s.decay_factor);
@@ -58,22 +63,22 @@ __global__ void adam_kernel(TensorChunk<AdamTensor<T>> chunk) {
         d = add(d, mul(s.weight_decay, p));
       }
     }
-    T m = x.exp_avg[i], v = x.exp_avg_sq[i];
+    T m = static_cast<T>(x.exp_avg[i]), v = static_cast<T>(x.exp_avg_sq[i]);
     m = add(m, mul(s.one_minus_beta1, sub(d, m)));
     v = add(mul(v, s.beta2), mul(s.one_minus_beta2, mul(d, d)));
-    x.exp_avg[i] = m;
-    x.exp_avg_sq[i] = v;
+    x.exp_avg[i] = static_cast<S>(m);
+    x.exp_avg_sq[i] = static_cast<S>(v);
     T second = v;
     if (s.amsgrad) {
-      T v_max = x.max_exp_avg_sq[i];
+      T v_max = static_cast<T>(x.max_exp_avg_sq[i]);
       v_max = (v_max != v_max || v_max > v) ? v_max : v;  // maximum(): NaN wins
-      x.max_exp_avg_sq[i] = v_max;
+      x.max_exp_avg_sq[i] = static_cast<S>(v_max);
       second = v_max;
     }
     T denom = square_root(second);
     if (s.bias_correction) denom = quotient(denom, s.bias_correction2_sqrt);
     denom = add(denom, s.eps);
-    x.param[i] = add(p, mul(s.negative_step_size, quotient(m, denom)));
+    x.param[i] = static_cast<S>(add(p, mul(s.negative_step_size, quotient(m, denom))));
   }
 }
 
@@ -95,7 +100,7 @@ void for_each_chunk(const Tensor* tensors, int64_t count, const Launch& launch) 
 }  // namespace
 
 template <typename T>
-void sgd_update(const SgdTensor<T>* tensors, int64_t count, const SgdScalars<T>& scalars) {
+void sgd_update(const SgdTensor<T>* tensors, int64_t count, const SgdScalars<opmath_t<T>>& scalars) {
   for_each_chunk(tensors, count, [&](const TensorChunk<SgdTensor<T>>& chunk, int size, int64_t largest) {
     const dim3 grid(blocks_for(largest), size);
     sgd_kernel<T><<<grid, kThreads, 0, current_stream()>>>(chunk, scalars);
@@ -116,5 +121,9 @@ STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, sgd_update<float>);
 STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, sgd_update<double>);
 STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, adam_update<float>);
 STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, adam_update<double>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, sgd_update<Half>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, sgd_update<BFloat16>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, adam_update<Half>);
+STRIATE_IMPLEMENT_KERNEL(DeviceType::CUDA, adam_update<BFloat16>);
 
 }  // namespace striate::kernels::cuda
