@@ -5,6 +5,7 @@
 //   striate::nn::Residual unit(body, /*shortcut=*/nullptr, /*post=*/std::make_shared<ReLUImpl>());
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ class ResidualImpl : public Module {
   Tensor forward(const Tensor& input) override;
   std::string extra_repr() const override;
   double drop_path;
+
+ private:
+  std::optional<Tensor> fused_tail(Module& body, Module* shortcut, Module* post, const Tensor& input);
 };
 STRIATE_MODULE(Residual);
 

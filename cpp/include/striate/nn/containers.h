@@ -48,6 +48,9 @@ class SequentialImpl : public Module {
 
   // Runs the children in order, polling for Ctrl-C between layers.
   Tensor forward(const Tensor& input) override;
+  // The chain of the first `count` children only (Residual runs its body's last BatchNorm fused
+  // with the sum and the ReLU after it, nn/fusion.h).
+  Tensor forward_prefix(const Tensor& input, size_t count);
 };
 STRIATE_MODULE(Sequential);
 

@@ -38,6 +38,9 @@ class BatchNormImpl : public Module {
   // relu(forward(input)) in one fused op (batch_norm_relu); Sequential and the blocks call it for
   // a BatchNorm followed by a plain ReLU (nn/fusion.h).
   Tensor forward_relu(const Tensor& input);
+  // relu(forward(input) + residual) in one fused op (batch_norm_add_relu): the residual blocks'
+  // tail (nn/fusion.h).
+  Tensor forward_add_relu(const Tensor& input, const Tensor& residual);
   std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const override;
   std::string extra_repr() const override;
   void reset_running_stats();
@@ -47,7 +50,7 @@ class BatchNormImpl : public Module {
 
  private:
   std::vector<int> accepted_dims_;
-  Tensor run(const Tensor& input, bool relu);
+  Tensor run(const Tensor& input, bool relu, const Tensor* residual = nullptr);
 };
 
 class BatchNorm1dImpl : public BatchNormImpl {

@@ -26,6 +26,16 @@ Tensor batch_norm_relu(const Tensor& input, const Tensor& running_mean, const Te
                        const Tensor& weight = Tensor(), const Tensor& bias = Tensor(), bool training = false,
                        double momentum = 0.1, double eps = 1e-5);
 
+// relu(batch_norm(input, ...) + residual), the tail of a residual block, in one pass over memory
+// forward and one backward (one node, BatchNormAddReluBackward; torch shows ReluBackward0 ->
+// AddBackward0 -> NativeBatchNormBackward0); equal to the three ops in sequence. residual has the
+// input's shape. ResNet's BasicBlock / Bottleneck and Residual with a ReLU after the sum run it.
+// A 16-bit input, a residual of another shape, or a device without the fused kernels runs the
+// three ops.
+Tensor batch_norm_add_relu(const Tensor& input, const Tensor& residual, const Tensor& running_mean,
+                           const Tensor& running_var, const Tensor& weight = Tensor(), const Tensor& bias = Tensor(),
+                           bool training = false, double momentum = 0.1, double eps = 1e-5);
+
 // Statistics over the trailing dims given by normalized_shape; weight / bias of that shape.
 Tensor layer_norm(const Tensor& input, const std::vector<int64_t>& normalized_shape, const Tensor& weight = Tensor(),
                   const Tensor& bias = Tensor(), double eps = 1e-5);
