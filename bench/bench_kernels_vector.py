@@ -91,6 +91,52 @@ def _batch_norm_relu_case(channels, size):
     return case
 
 
+def _batch_norm_add_relu_case(channels, size):
+    """relu(batch_norm(x) + r): striate's fused op (what BasicBlock runs) against torch's three."""
+
+    def case(lib, F, rng, batch):
+        x_np = rng.standard_normal((batch, channels, size, size)).astype(np.float32)
+        r_np = rng.standard_normal(x_np.shape).astype(np.float32)
+        g_np = rng.standard_normal(x_np.shape).astype(np.float32)
+        x = lib.tensor(x_np, requires_grad=True)
+        r = lib.tensor(r_np, requires_grad=True)
+        w = lib.tensor(rng.standard_normal(channels).astype(np.float32), requires_grad=True)
+        b = lib.tensor(rng.standard_normal(channels).astype(np.float32), requires_grad=True)
+        running_mean, running_var = lib.zeros(channels), lib.ones(channels)
+        g = lib.tensor(g_np)
+        if lib.__name__ == "striate":
+            fused = lib._C._functional._batch_norm_add_relu
+
+            def run():
+                return fused(x, r, running_mean, running_var, w, b, True)
+        else:
+
+            def run():
+                return F.relu(F.batch_norm(x, running_mean, running_var, w, b, training=True) + r)
+
+        def forward_backward():
+            x.grad = r.grad = w.grad = b.grad = None
+            run().backward(g)
+
+        return run, forward_backward
+
+    return case
+
+
+def _max_pool_inference_case(channels, size):
+    """Max pooling 2x2 stride 2 of an input without autograd (no indices kept)."""
+
+    def case(lib, F, rng, batch):
+        x = lib.tensor(rng.standard_normal((batch, channels, size, size)).astype(np.float32))
+
+        def forward():
+            F.max_pool2d(x, 2, 2)
+
+        return forward, None
+
+    return case
+
+
 def _max_pool_case(kernel, stride, padding):
     def case(lib, F, rng, batch):
         x_np = rng.standard_normal((batch, 16, 32, 32)).astype(np.float32)
@@ -189,7 +235,11 @@ CASES = [
     ("batch_norm train 128x32x16x16", _batch_norm_case(32, 16)),
     ("batch_norm train 128x64x8x8", _batch_norm_case(64, 8)),
     ("batch_norm+relu 128x16x32x32", _batch_norm_relu_case(16, 32)),
+    ("batch_norm+add+relu 128x16x32x32", _batch_norm_add_relu_case(16, 32)),
+    ("batch_norm+add+relu 128x64x8x8", _batch_norm_add_relu_case(64, 8)),
     ("max_pool 2x2 s2 128x16x32x32", _max_pool_case(2, 2, 0)),
+    ("max_pool 2x2 s2 infer 128x6x28x28", _max_pool_inference_case(6, 28)),
+    ("max_pool 2x2 s2 infer 128x16x10x10", _max_pool_inference_case(16, 10)),
     ("max_pool 3x3 s2 p1 128x16x32x32", _max_pool_case(3, 2, 1)),
     ("global avg_pool 128x64x8x8", case_global_avg_pool),
     ("cross_entropy 128x10", _cross_entropy_case(10)),
@@ -241,7 +291,8 @@ def main():
             continue
         ours = case(striate, SF, np.random.default_rng(0), args.batch)
         ref = case(torch, TF, np.random.default_rng(0), args.batch)
-        passes = [("fwd", 0), ("fwd+bwd", 1)] if ours[1] is not None else [("step", 0)]
+        single = "fwd" if "infer" in name else "step"
+        passes = [("fwd", 0), ("fwd+bwd", 1)] if ours[1] is not None else [(single, 0)]
         with torch.no_grad() if ours[1] is None else _null():
             for label, index in passes:
                 clock = time.perf_counter if args.clock == "wall" else time.process_time

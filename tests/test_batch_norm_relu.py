@@ -201,3 +201,33 @@ def test_resnet20_training_takes_the_fused_path_and_matches_the_unfused_blocks()
     expected = reference(x)
     assert "BatchNormReluBackward" not in graph_names(expected)
     np.testing.assert_allclose(to_np(out), to_np(expected), rtol=1e-5, atol=1e-5)
+
+
+def test_densenet_layers_fuse_and_match_the_unfused_layers():
+    """DenseLayer runs norm -> relu as one op in training, and conv1 -> norm2 -> relu2 as one
+    folded convolution under inference_mode; both agree with the layers run one by one."""
+    st.manual_seed(5)
+    model = st.models.densenet_bc(depth=16, growth_rate=4, num_classes=10)
+    reference = st.models.densenet_bc(depth=16, growth_rate=4, num_classes=10)
+    reference.load_state_dict(model.state_dict())
+    for module in reference.modules():
+        if isinstance(module, nn.ReLU):
+            module.register_forward_hook(lambda m, i, o: None)
+    x = st.tensor(rand(2, 3, 16, 16))
+    out, expected = model(x), reference(x)
+    names = graph_names(out)
+    assert names.count("BatchNormReluBackward") > 6  # two per dense layer, and the transitions
+    assert "BatchNormReluBackward" not in graph_names(expected)
+    np.testing.assert_allclose(to_np(out), to_np(expected), rtol=1e-5, atol=1e-5)
+    out.sum().backward()
+    expected.sum().backward()
+    for (name, p), (_, q) in zip(model.named_parameters(), reference.named_parameters()):
+        np.testing.assert_allclose(to_np(p.grad), to_np(q.grad), rtol=1e-4, atol=1e-5,
+                                   err_msg=name)
+    model.eval()
+    reference.eval()
+    with st.inference_mode():
+        folded = model(x)
+    with st.no_grad():
+        plain = reference(x)
+    np.testing.assert_allclose(to_np(folded), to_np(plain), rtol=1e-5, atol=1e-5)

@@ -43,6 +43,11 @@ void bind_functional(py::module_& functional) {
   functional.def("_batch_norm_relu", &batch_norm_relu, py::arg("input"), py::arg("running_mean"),
                  py::arg("running_var"), py::arg("weight") = py::none(), py::arg("bias") = py::none(),
                  py::arg("training") = false, py::arg("momentum") = 0.1, py::arg("eps") = 1e-5, release_gil());
+  // relu(batch_norm(input) + residual), the residual blocks' fused tail (private likewise).
+  functional.def("_batch_norm_add_relu", &batch_norm_add_relu, py::arg("input"), py::arg("residual"),
+                 py::arg("running_mean"), py::arg("running_var"), py::arg("weight") = py::none(),
+                 py::arg("bias") = py::none(), py::arg("training") = false, py::arg("momentum") = 0.1,
+                 py::arg("eps") = 1e-5, release_gil());
   functional.def(
       "layer_norm",
       [](const Tensor& input, const py::object& normalized_shape, const Tensor& weight, const Tensor& bias,

@@ -70,6 +70,34 @@ inline Kernel<void(T* dx,            // (N, C, L) or null
                    int64_t N, int64_t C, int64_t L, bool batch_stats)>
     batch_norm_relu_backward{"batch_norm_relu_backward", dtype_of<T>::value};
 
+// The tail of a residual block in one pass: z = max(0, batch_norm(x) + r).
+template <typename T>
+inline Kernel<void(T* z,             // (N, C, L)
+                   const T* x,       // (N, C, L)
+                   const T* r,       // (N, C, L): the residual (shortcut) added before the ReLU
+                   const T* mean,    // (C)
+                   const T* invstd,  // (C)
+                   const T* gamma,   // (C) or null
+                   const T* beta,    // (C) or null
+                   int64_t N, int64_t C, int64_t L)>
+    batch_norm_add_relu_apply{"batch_norm_add_relu_apply", dtype_of<T>::value};
+// Its backward: dr = dz where z > 0, else 0 (written when dr is not null: the residual's
+// gradient), and batch_norm_backward of dy = dr, the masked gradient read from dr (or made in a
+// row buffer when dr is null) rather than written out and read back.
+template <typename T>
+inline Kernel<void(T* dx,            // (N, C, L) or null
+                   T* dr,            // (N, C, L) or null
+                   T* dgamma,        // (C) or null
+                   T* dbeta,         // (C) or null
+                   const T* dz,      // (N, C, L)
+                   const T* z,       // (N, C, L): the forward's output
+                   const T* x,       // (N, C, L)
+                   const T* mean,    // (C)
+                   const T* invstd,  // (C)
+                   const T* gamma,   // (C) or null
+                   int64_t N, int64_t C, int64_t L, bool batch_stats)>
+    batch_norm_add_relu_backward{"batch_norm_add_relu_backward", dtype_of<T>::value};
+
 // Statistics per (sample, group) over the group's C / G channels and L; y = xhat * gamma + beta
 // with gamma / beta per channel.
 template <typename T>

@@ -22,10 +22,11 @@ struct Pool2dGeometry {
 };
 
 // indices hold h * W + w of each maximum: the first in row-major window order on ties, the
-// last NaN when there is one (NaN propagates, as in PyTorch).
+// last NaN when there is one (NaN propagates, as in PyTorch). The CPU kernel takes null indices
+// (values only, at inference: 2x2 stride-2 windows then run whole planes vectorized).
 template <typename T>
 inline Kernel<void(T* output,         // (planes, P, Q)
-                   int64_t* indices,  // (planes, P, Q)
+                   int64_t* indices,  // (planes, P, Q); may be null on the CPU
                    const T* input,    // (planes, H, W)
                    const Pool2dGeometry& g)>
     max_pool2d_forward{"max_pool2d_forward", dtype_of<T>::value};

@@ -3,7 +3,12 @@
 #include "striate/nn/blocks.h"
 #include "striate/nn/fusion.h"
 
+#include <optional>
+#include <typeinfo>
 #include <utility>
+
+#include "striate/autograd.h"
+#include "striate/nn/call_observer.h"
 
 #include "striate/ops/activation.h"
 #include "striate/ops/dropout.h"
@@ -65,6 +70,23 @@ Tensor conv_bn(Conv2dImpl& conv, BatchNormImpl& bn, const Tensor& x) {
   return bn.call(conv.call(x));
 }
 
+// A residual unit's tail activate(block, bn(conv(x)) + shortcut(input)) with the batch norm, the add and a plain ReLU
+// as one op (nn/fusion.h), or std::nullopt (nothing run) when that does not apply: at inference (conv -> bn folds into
+// the convolution instead), a replaced activation, hooks. Fusing runs the shortcut before bn, so a block with a
+// shortcut module fuses only while no call observer, profiler or hook of the shortcut could see that order.
+std::optional<Tensor> bn_add_activate(const Module& block, Conv2dImpl& conv, BatchNormImpl& bn, Module* shortcut,
+                                      const Tensor& x, const Tensor& input) {
+  if (inference_mode_enabled() && !conv.is_training() && !bn.is_training()) return std::nullopt;
+  Module* activation = child_or_null(block, "relu");
+  if (activation && !is_plain_relu(*activation)) return std::nullopt;
+  if (shortcut && (calls_watched() || shortcut->has_hooks())) return std::nullopt;
+  if (conv.has_hooks() || bn.has_hooks()) return std::nullopt;
+  Tensor y = conv.call(x);
+  Tensor skip = shortcut ? shortcut->call(input) : input;
+  if (auto fused = fused_bn_add_relu(bn, activation, y, skip)) return fused;
+  return activate(block, add(bn.call(y), skip));
+}
+
 void check_4d(const Tensor& input, const char* block, int64_t channels) {
   STRIATE_CHECK(input.defined(), block, ": expected a tensor, got None");
   STRIATE_CHECK_SHAPE(input.dim() == 4 && input.size(1) == channels, block, ": expected input of shape (N, ", channels,
@@ -119,16 +141,42 @@ Tensor ResidualImpl::forward(const Tensor& input) {
   STRIATE_CHECK(input.defined(), "Residual: expected a tensor, got None");
   Module* body = child_or_null(*this, "body");
   STRIATE_CHECK_STATE(body != nullptr, "Residual: body must be a module");
-  Tensor branch = body->call(input);
   Module* shortcut = child_or_null(*this, "shortcut");
+  Module* post = child_or_null(*this, "post");
+  if (auto fused = fused_tail(*body, shortcut, post, input)) return *fused;
+  Tensor branch = body->call(input);
   Tensor skip = shortcut ? shortcut->call(input) : input;
   // Broadcasting would silently hide a wrong block, so the two must match exactly.
   STRIATE_CHECK_SHAPE(branch.sizes() == skip.sizes(), "Residual: cannot add the body's output of shape ",
                       branch.sizes(), " to the shortcut's output of shape ", skip.sizes());
   if (drop_path > 0.0) branch = stochastic_depth(branch, drop_path, "row", is_training());
   Tensor sum = add(branch, skip);
-  Module* post = child_or_null(*this, "post");
   return post ? post->call(sum) : sum;
+}
+
+// A body ending in a BatchNorm with a ReLU after the sum: the body's other children, the shortcut, then the batch
+// norm, the add and the ReLU as one op (nn/fusion.h). Only where nobody could tell the order apart (the shortcut runs
+// before the batch norm): no call observer or profiler, no hooks on the body or the shortcut, a built-in Sequential
+// body, no drop_path; std::nullopt (nothing run) otherwise.
+std::optional<Tensor> ResidualImpl::fused_tail(Module& body, Module* shortcut, Module* post, const Tensor& input) {
+  if (!post || !is_plain_relu(*post) || drop_path > 0.0 || calls_watched()) return std::nullopt;
+  if (typeid(body) != typeid(SequentialImpl) || body.has_hooks() || (shortcut && shortcut->has_hooks()))
+    return std::nullopt;
+  auto& sequence = static_cast<SequentialImpl&>(body);
+  const size_t count = sequence.size();
+  if (count < 2) return std::nullopt;
+  auto* bn = dynamic_cast<BatchNormImpl*>(sequence[static_cast<int64_t>(count) - 1].get());
+  if (!bn || bn->has_hooks()) return std::nullopt;
+  // At inference a conv -> bn pair at the end folds into the convolution instead.
+  auto* conv = dynamic_cast<Conv2dImpl*>(sequence[static_cast<int64_t>(count) - 2].get());
+  if (conv && inference_mode_enabled() && !conv->is_training() && !bn->is_training()) return std::nullopt;
+  Tensor y = sequence.forward_prefix(input, count - 1);
+  Tensor skip = shortcut ? shortcut->call(input) : input;
+  if (auto fused = fused_bn_add_relu(*bn, post, y, skip)) return fused;
+  Tensor branch = bn->call(y);
+  STRIATE_CHECK_SHAPE(branch.sizes() == skip.sizes(), "Residual: cannot add the body's output of shape ",
+                      branch.sizes(), " to the shortcut's output of shape ", skip.sizes());
+  return post->call(add(branch, skip));
 }
 
 std::string ResidualImpl::extra_repr() const { return drop_path > 0.0 ? detail::str("drop_path=", drop_path) : ""; }
@@ -222,6 +270,7 @@ BasicBlockImpl::BasicBlockImpl(int64_t in_channels, int64_t out_channels, int64_
 Tensor BasicBlockImpl::forward(const Tensor& input) {
   check_4d(input, "BasicBlock", in_channels);
   Tensor out = conv_bn_activate(*this, *conv1, *bn1, input);
+  if (auto fused = bn_add_activate(*this, *conv2, *bn2, downsample.get(), out, input)) return *fused;
   out = conv_bn(*conv2, *bn2, out);
   Tensor skip = downsample ? downsample->call(input) : input;
   return activate(*this, add(out, skip));
@@ -269,6 +318,9 @@ Tensor BottleneckImpl::forward(const Tensor& input) {
   check_4d(input, "Bottleneck", in_channels);
   Tensor out = conv_bn_activate(*this, *conv1, *bn1, input);
   out = conv_bn_activate(*this, *conv2, *bn2, out);
+  if (!se) {
+    if (auto fused = bn_add_activate(*this, *conv3, *bn3, downsample.get(), out, input)) return *fused;
+  }
   out = conv_bn(*conv3, *bn3, out);
   if (se) out = se->call(out);
   Tensor skip = downsample ? downsample->call(input) : input;

@@ -9,6 +9,7 @@
 #include "striate/autograd.h"
 #include "striate/core/error.h"
 #include "striate/core/random.h"
+#include "striate/nn/conv.h"
 #include "striate/nn/dropout.h"
 #include "striate/nn/fusion.h"
 #include "striate/nn/init.h"
@@ -196,10 +197,40 @@ DenseLayerImpl::DenseLayerImpl(int64_t in_channels, int64_t growth_rate, bool bo
   }
 }
 
+namespace {
+
+Module* child_or_null(const Module& block, const char* name) {
+  const auto* child = block.local_children().find(name);
+  return child && *child ? child->get() : nullptr;
+}
+
+// The registered children `norm` -> `relu` on x, as one op when they fuse (batch_norm_relu, nn/fusion.h).
+Tensor norm_relu(const Module& block, const char* norm, const char* relu, const Tensor& x) {
+  auto* bn = dynamic_cast<BatchNormImpl*>(child_or_null(block, norm));
+  Module* activation = child_or_null(block, relu);
+  if (bn && activation)
+    if (auto fused = fused_bn_relu(*bn, activation, x)) return *fused;
+  return run_child(block, relu, run_child(block, norm, x));
+}
+
+// The registered children `conv` -> `norm` -> `relu` on x: one convolution at inference (the batch norm folded, the
+// ReLU in its epilogue), else the convolution, then the batch norm and the ReLU as one op.
+Tensor conv_norm_relu(const Module& block, const char* conv, const char* norm, const char* relu, const Tensor& x) {
+  auto* convolution = dynamic_cast<Conv2dImpl*>(child_or_null(block, conv));
+  auto* bn = dynamic_cast<BatchNormImpl*>(child_or_null(block, norm));
+  Module* activation = child_or_null(block, relu);
+  if (convolution && bn && activation && is_plain_relu(*activation))
+    if (auto fused = fused_conv_bn(*convolution, *bn, true, x)) return *fused;
+  return norm_relu(block, norm, relu, run_child(block, conv, x));
+}
+
+}  // namespace
+
 Tensor DenseLayerImpl::forward(const Tensor& input) {
-  Tensor x = run_child(*this, "conv1", run_child(*this, "relu1", run_child(*this, "norm1", input)));
-  if (local_children().contains("conv2"))
-    x = run_child(*this, "conv2", run_child(*this, "relu2", run_child(*this, "norm2", x)));
+  const bool bottleneck = local_children().contains("conv2");
+  Tensor x = norm_relu(*this, "norm1", "relu1", input);
+  x = bottleneck ? conv_norm_relu(*this, "conv1", "norm2", "relu2", x) : run_child(*this, "conv1", x);
+  if (bottleneck) x = run_child(*this, "conv2", x);
   if (drop_rate > 0) x = striate::dropout(x, drop_rate, is_training());
   return x;
 }

@@ -1,6 +1,8 @@
 // Sequential: ordered children, forward as a chain.
 #include "striate/nn/containers.h"
 
+#include <algorithm>
+
 #include "striate/autograd.h"
 #include "striate/core/parallel.h"
 #include "striate/nn/conv.h"
@@ -24,19 +26,22 @@ std::shared_ptr<Module> SequentialImpl::operator[](int64_t index) const {
   return local_children().items()[index < 0 ? index + count : index].value;
 }
 
-Tensor SequentialImpl::forward(const Tensor& input) {
+Tensor SequentialImpl::forward(const Tensor& input) { return forward_prefix(input, size()); }
+
+Tensor SequentialImpl::forward_prefix(const Tensor& input, size_t count) {
   Tensor x = input;
   const auto& children = local_children().items();
+  const size_t n = std::min(count, children.size());
   const bool may_fuse = inference_mode_enabled();
-  for (size_t i = 0; i < children.size(); ++i) {
+  for (size_t i = 0; i < n; ++i) {
     Module* child = children[i].value.get();
     if (!child) continue;  // a slot set to None from Python
     check_interrupt();
     // Conv2d -> BatchNorm2d (-> ReLU) runs as one convolution at inference (nn/fusion.h).
     auto* conv = may_fuse ? dynamic_cast<Conv2dImpl*>(child) : nullptr;
-    auto* bn = conv && i + 1 < children.size() ? dynamic_cast<BatchNormImpl*>(children[i + 1].value.get()) : nullptr;
+    auto* bn = conv && i + 1 < n ? dynamic_cast<BatchNormImpl*>(children[i + 1].value.get()) : nullptr;
     if (bn) {
-      Module* next = i + 2 < children.size() ? children[i + 2].value.get() : nullptr;
+      Module* next = i + 2 < n ? children[i + 2].value.get() : nullptr;
       const bool relu = next && is_plain_relu(*next);
       if (auto fused = fused_conv_bn(*conv, *bn, relu, x)) {
         x = *fused;
@@ -45,7 +50,7 @@ Tensor SequentialImpl::forward(const Tensor& input) {
       }
     }
     // Conv2d -> ReLU: one convolution writing max(0, y) at inference (nn/fusion.h).
-    if (conv && !bn && i + 1 < children.size() && children[i + 1].value) {
+    if (conv && !bn && i + 1 < n && children[i + 1].value) {
       if (auto fused = fused_conv_relu(*conv, *children[i + 1].value, x)) {
         x = *fused;
         ++i;
@@ -53,7 +58,7 @@ Tensor SequentialImpl::forward(const Tensor& input) {
       }
     }
     // BatchNorm -> ReLU runs as one op (nn/fusion.h).
-    if (auto* norm = dynamic_cast<BatchNormImpl*>(child); norm && i + 1 < children.size() && children[i + 1].value) {
+    if (auto* norm = dynamic_cast<BatchNormImpl*>(child); norm && i + 1 < n && children[i + 1].value) {
       if (auto fused = fused_bn_relu(*norm, children[i + 1].value.get(), x)) {
         x = *fused;
         ++i;

@@ -1,5 +1,5 @@
-// Conv2d -> BatchNorm (-> ReLU) folded into one convolution at inference, and BatchNorm -> ReLU
-// as one op (see nn/fusion.h).
+// Conv2d -> BatchNorm (-> ReLU) folded into one convolution at inference, and BatchNorm (+ a
+// residual) -> ReLU as one op (see nn/fusion.h).
 #include "striate/nn/fusion.h"
 
 #include <array>
@@ -147,11 +147,33 @@ std::optional<Tensor> fused_conv_relu(Conv2dImpl& conv, Module& relu, const Tens
   return scope.finish(output);
 }
 
-std::optional<Tensor> fused_bn_relu(BatchNormImpl& bn, Module* relu, const Tensor& input) {
+namespace {
+
+bool fusable_bn_relu(const BatchNormImpl& bn, const Module* relu, const Tensor& input) {
   const std::type_info& type = typeid(bn);
   const bool builtin =
       type == typeid(BatchNorm1dImpl) || type == typeid(BatchNorm2dImpl) || type == typeid(BatchNorm3dImpl);
-  if (!builtin || bn.has_hooks() || (relu && !is_plain_relu(*relu)) || !input.defined()) return std::nullopt;
+  return builtin && !bn.has_hooks() && (!relu || is_plain_relu(*relu)) && input.defined();
+}
+
+}  // namespace
+
+std::optional<Tensor> fused_bn_add_relu(BatchNormImpl& bn, Module* relu, const Tensor& input, const Tensor& residual) {
+  if (!fusable_bn_relu(bn, relu, input) || !residual.defined()) return std::nullopt;
+  if (residual.sizes() != input.sizes() || residual.dtype() != input.dtype() || residual.device() != input.device())
+    return std::nullopt;
+  Tensor output;
+  {
+    CallScope scope(bn, input);
+    output = scope.finish(bn.forward_add_relu(input, residual));
+  }
+  if (!relu) return output;
+  CallScope scope(*relu, output);
+  return scope.finish(output);
+}
+
+std::optional<Tensor> fused_bn_relu(BatchNormImpl& bn, Module* relu, const Tensor& input) {
+  if (!fusable_bn_relu(bn, relu, input)) return std::nullopt;
   Tensor output;
   {
     CallScope scope(bn, input);

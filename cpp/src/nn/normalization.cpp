@@ -83,7 +83,11 @@ Tensor BatchNormImpl::forward(const Tensor& input) { return run(input, false); }
 
 Tensor BatchNormImpl::forward_relu(const Tensor& input) { return run(input, true); }
 
-Tensor BatchNormImpl::run(const Tensor& input, bool relu) {
+Tensor BatchNormImpl::forward_add_relu(const Tensor& input, const Tensor& residual) {
+  return run(input, true, &residual);
+}
+
+Tensor BatchNormImpl::run(const Tensor& input, bool relu, const Tensor* residual) {
   STRIATE_CHECK(input.defined(), name(), ": expected a tensor, got None");
   const bool rank_ok = std::find(accepted_dims_.begin(), accepted_dims_.end(), input.dim()) != accepted_dims_.end();
   STRIATE_CHECK_SHAPE(rank_ok, name(), ": expected ", dims_text(accepted_dims_), " input, got ", input.dim(),
@@ -105,6 +109,10 @@ Tensor BatchNormImpl::run(const Tensor& input, bool relu) {
   // Without running statistics the batch's are used in evaluation too (PyTorch's rule).
   const bool use_batch_stats = is_training() || (!running_mean.defined() && !running_var.defined());
   const bool pass_running = !is_training() || options.track_running_stats();
+  if (residual)
+    return batch_norm_add_relu(input, *residual, pass_running ? running_mean : Tensor(),
+                               pass_running ? running_var : Tensor(), parameter_of(*this, "weight"),
+                               parameter_of(*this, "bias"), use_batch_stats, factor, options.eps());
   return (relu ? batch_norm_relu : batch_norm)(input, pass_running ? running_mean : Tensor(),
                                                pass_running ? running_var : Tensor(), parameter_of(*this, "weight"),
                                                parameter_of(*this, "bias"), use_batch_stats, factor, options.eps());

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "kernels/activation.h"
 #include "kernels/elementwise.h"
 #include "kernels/normalization.h"
 #include "ops/dispatch.h"
@@ -61,8 +62,12 @@ struct BatchNormBackward : autograd::Node {
   int64_t N = 0, C = 0, L = 0;
   bool batch_stats = true;
   bool relu = false;
+  bool add = false;  // relu(bn(x) + r): a fourth input, the residual r
+  const char* node_name_text() const {
+    return add ? "BatchNormAddReluBackward" : (relu ? "BatchNormReluBackward" : "BatchNormBackward");
+  }
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
-    const char* node_name = relu ? "BatchNormReluBackward" : "BatchNormBackward";
+    const char* node_name = node_name_text();
     Tensor x = input.unpack(node_name).contiguous();
     Tensor gamma = weight.defined() ? weight.unpack(node_name).contiguous() : Tensor();
     Tensor z = relu ? output.unpack(node_name).contiguous() : Tensor();
@@ -70,12 +75,19 @@ struct BatchNormBackward : autograd::Node {
     Tensor dx = should_compute_input_grad(0) ? empty(x.sizes(), options_of(x)) : Tensor();
     Tensor dgamma = should_compute_input_grad(1) ? empty({C}, options_of(x)) : Tensor();
     Tensor dbeta = should_compute_input_grad(2) ? empty({C}, options_of(x)) : Tensor();
+    Tensor dr = add && should_compute_input_grad(3) ? empty(x.sizes(), options_of(x)) : Tensor();
     STRIATE_DISPATCH_FLOATING(x.dtype(), node_name, [&] {
-      STRIATE_PROFILE_BYTES(((dx.defined() ? 3 : 2) + (relu ? 2 : 0)) * N * C * L * sizeof(scalar_t));
+      STRIATE_PROFILE_BYTES(((dx.defined() ? 3 : 2) + (relu ? 2 : 0) + (dr.defined() ? 1 : 0)) * N * C * L *
+                            sizeof(scalar_t));
       scalar_t* dx_data = dx.defined() ? dx.data<scalar_t>() : nullptr;
       scalar_t* dgamma_data = dgamma.defined() ? dgamma.data<scalar_t>() : nullptr;
       scalar_t* dbeta_data = dbeta.defined() ? dbeta.data<scalar_t>() : nullptr;
-      if (relu)
+      if (add)
+        kernels::batch_norm_add_relu_backward<scalar_t>(
+            x.device(), dx_data, dr.defined() ? dr.data<scalar_t>() : nullptr, dgamma_data, dbeta_data,
+            dy.data<scalar_t>(), z.data<scalar_t>(), x.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(),
+            data_or_null<scalar_t>(gamma), N, C, L, batch_stats);
+      else if (relu)
         kernels::batch_norm_relu_backward<scalar_t>(
             x.device(), dx_data, dgamma_data, dbeta_data, dy.data<scalar_t>(), z.data<scalar_t>(), x.data<scalar_t>(),
             mean.data<scalar_t>(), invstd.data<scalar_t>(), data_or_null<scalar_t>(gamma), N, C, L, batch_stats);
@@ -84,14 +96,20 @@ struct BatchNormBackward : autograd::Node {
                                                x.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(),
                                                data_or_null<scalar_t>(gamma), N, C, L, batch_stats);
     });
+    if (add) return {dx, dgamma, dbeta, dr};
     return {dx, dgamma, dbeta};
   }
-  std::string name() const override { return relu ? "BatchNormReluBackward" : "BatchNormBackward"; }
-  // torch shows the fused pair as its two nodes: ReluBackward0 -> NativeBatchNormBackward0.
+  std::string name() const override { return node_name_text(); }
+  // torch shows the fused pair as its two nodes: ReluBackward0 -> NativeBatchNormBackward0, and
+  // the fused residual tail as three: ReluBackward0 -> AddBackward0 -> (NativeBatchNormBackward0, r).
   std::string torch_name() const override { return relu ? "ReluBackward0" : "NativeBatchNormBackward0"; }
   std::vector<autograd::Edge> torch_next_edges() const override {
     if (!relu) return next_edges();
-    return {autograd::Edge{autograd::presented_node("NativeBatchNormBackward0", next_edges()), 0}};
+    const std::vector<autograd::Edge>& edges = next_edges();
+    if (!add) return {autograd::Edge{autograd::presented_node("NativeBatchNormBackward0", edges), 0}};
+    std::vector<autograd::Edge> bn_edges(edges.begin(), edges.begin() + 3);
+    autograd::Edge bn{autograd::presented_node("NativeBatchNormBackward0", bn_edges), 0};
+    return {autograd::Edge{autograd::presented_node("AddBackward0", {bn, edges[3]}), 0}};
   }
   void release_saved() override {
     input.reset();
@@ -112,10 +130,13 @@ void update_running_stat(const Tensor& running, const Tensor& batch, double mome
 
 namespace {
 
-// batch_norm, followed by a ReLU in the same pass when `relu`.
+// batch_norm, followed by a ReLU in the same pass when `relu`, with `residual` (when defined: same
+// shape, dtype and device as input, checked by the caller) added before the ReLU.
 Tensor batch_norm_impl(const Tensor& input, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
-                       const Tensor& bias, bool training, double momentum, double eps, bool relu) {
-  const char* op = relu ? "batch_norm_relu" : "batch_norm";
+                       const Tensor& bias, bool training, double momentum, double eps, bool relu,
+                       const Tensor& residual = Tensor()) {
+  const bool with_residual = residual.defined();
+  const char* op = with_residual ? "batch_norm_add_relu" : (relu ? "batch_norm_relu" : "batch_norm");
   check_input(input, op, 2);
   // A 16-bit input computes in float32; float32 parameters with it are fine (PyTorch's mixed type).
   STRIATE_COMPUTE_IN_FLOAT32(input.dtype(), batch_norm_impl, input, running_mean, running_var, weight, bias, training,
@@ -162,7 +183,15 @@ Tensor batch_norm_impl(const Tensor& input, const Tensor& running_mean, const Te
   });
 
   Tensor y = empty(input.sizes(), options);
-  if (y.numel() > 0) {
+  if (y.numel() > 0 && with_residual) {
+    const Tensor r = residual.contiguous();
+    STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
+      STRIATE_PROFILE_BYTES((3 * N * C * L + 4 * C) * sizeof(scalar_t));
+      kernels::batch_norm_add_relu_apply<scalar_t>(
+          y.device(), y.data<scalar_t>(), x.data<scalar_t>(), r.data<scalar_t>(), mean.data<scalar_t>(),
+          invstd.data<scalar_t>(), data_or_null<scalar_t>(gamma), data_or_null<scalar_t>(beta), N, C, L);
+    });
+  } else if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
       STRIATE_PROFILE_BYTES((2 * N * C * L + 4 * C) * sizeof(scalar_t));
       (relu ? kernels::batch_norm_relu_apply<scalar_t>
@@ -172,7 +201,7 @@ Tensor batch_norm_impl(const Tensor& input, const Tensor& running_mean, const Te
                                                    L);
     });
   }
-  if (autograd::any_requires_grad({&input, &weight, &bias})) {
+  if (autograd::any_requires_grad({&input, &weight, &bias, &residual})) {
     auto node = std::make_shared<BatchNormBackward>();
     node->input = autograd::SavedTensor(input);
     if (weight.defined()) node->weight = autograd::SavedTensor(weight);
@@ -183,7 +212,11 @@ Tensor batch_norm_impl(const Tensor& input, const Tensor& running_mean, const Te
     node->L = L;
     node->batch_stats = training;
     node->relu = relu;
-    autograd::record(node, {&input, &weight, &bias}, y);
+    node->add = with_residual;
+    if (with_residual)
+      autograd::record(node, {&input, &weight, &bias, &residual}, y);
+    else
+      autograd::record(node, {&input, &weight, &bias}, y);
     if (relu) node->output = autograd::SavedTensor(y);
   }
   return y;
@@ -204,6 +237,25 @@ Tensor batch_norm_relu(const Tensor& input, const Tensor& running_mean, const Te
   if (!fused_kernels || input.numel() == 0)
     return relu(batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps));
   return batch_norm_impl(input, running_mean, running_var, weight, bias, training, momentum, eps, true);
+}
+
+Tensor batch_norm_add_relu(const Tensor& input, const Tensor& residual, const Tensor& running_mean,
+                           const Tensor& running_var, const Tensor& weight, const Tensor& bias, bool training,
+                           double momentum, double eps) {
+  const char* op = "batch_norm_add_relu";
+  STRIATE_CHECK(residual.defined(), op, ": expected a residual tensor, got None");
+  dispatch::device_of(op, {{"input", input}, {"residual", residual}});
+  check_input(input, op, 2);
+  // The fused kernels take a float32/float64 residual of the input's shape on the same device; anything else (a
+  // 16-bit or broadcast residual, a device without the kernels) runs the three ops, which check and report as usual.
+  const bool fused = input.defined() && (input.dtype() == DType::Float32 || input.dtype() == DType::Float64) &&
+                     residual.dtype() == input.dtype() && residual.sizes() == input.sizes() &&
+                     residual.device() == input.device() && input.numel() > 0 &&
+                     kernels::batch_norm_add_relu_apply<float>.implemented_on(input.device().type) &&
+                     kernels::batch_norm_add_relu_backward<float>.implemented_on(input.device().type);
+  if (!fused)
+    return relu(add(batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps), residual));
+  return batch_norm_impl(input, running_mean, running_var, weight, bias, training, momentum, eps, true, residual);
 }
 
 // ---- group_norm (and layer_norm, instance_norm) ----------------------------------------------
@@ -431,6 +483,11 @@ Tensor local_response_norm(const Tensor& input, int64_t size, double alpha, doub
 
 STRIATE_REGISTER_OP("batch_norm", &kernels::batch_norm_stats<float>, &kernels::batch_norm_apply<float>,
                     &kernels::batch_norm_backward<float>, &kernels::batch_norm_invstd<float>, &kernels::copy);
+// The kernels every device needs: the three ops it falls back to where the fused kernels
+// (batch_norm_add_relu_apply / _backward, CPU only) are missing.
+STRIATE_REGISTER_OP("batch_norm_add_relu", &kernels::batch_norm_stats<float>, &kernels::batch_norm_apply<float>,
+                    &kernels::batch_norm_backward<float>, &kernels::batch_norm_invstd<float>, &kernels::copy,
+                    &kernels::binary_add, &kernels::relu_forward<float>, &kernels::relu_backward<float>);
 STRIATE_REGISTER_OP("instance_norm", &kernels::batch_norm_stats<float>, &kernels::batch_norm_apply<float>,
                     &kernels::batch_norm_backward<float>, &kernels::batch_norm_invstd<float>, &kernels::copy);
 STRIATE_REGISTER_OP("group_norm", &kernels::group_norm_forward<float>, &kernels::group_norm_backward<float>);

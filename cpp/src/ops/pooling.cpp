@@ -115,18 +115,23 @@ struct MaxPool2dBackward : autograd::Node {
 
 namespace {
 
-std::tuple<Tensor, Tensor> max_pool2d_impl(const Tensor& input, const Pool2dOptions& options, const char* op) {
+// with_indices: the caller returns them; without, and without autograd, the CPU kernel skips them.
+std::tuple<Tensor, Tensor> max_pool2d_impl(const Tensor& input, const Pool2dOptions& options, const char* op,
+                                           bool with_indices = true) {
   dispatch::device_of(op, input);
   check_pool_input(input, op);
-  STRIATE_COMPUTE_IN_FLOAT32(input.dtype(), max_pool2d_impl, input, options, op);
+  STRIATE_COMPUTE_IN_FLOAT32(input.dtype(), max_pool2d_impl, input, options, op, with_indices);
   const Shape out_shape = pool2d_output_shape(input.sizes(), options, op);
   const auto geometry = make_geometry(input.sizes(), out_shape, options);
   Tensor x = input.detach().contiguous();
   Tensor y = empty(out_shape, options_of(input));
-  Tensor indices = empty(out_shape, TensorOptions(DType::Int64).set_device(input.device()));
+  const bool indices_needed = with_indices || autograd::needs_grad(input) || !input.device().is_cpu();
+  Tensor indices = indices_needed ? empty(out_shape, TensorOptions(DType::Int64).set_device(input.device())) : Tensor();
   STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
-    STRIATE_PROFILE_BYTES((x.numel() + y.numel()) * sizeof(scalar_t) + y.numel() * sizeof(int64_t));
-    kernels::max_pool2d_forward<scalar_t>(y.device(), y.data<scalar_t>(), indices.data<int64_t>(), x.data<scalar_t>(),
+    STRIATE_PROFILE_BYTES((x.numel() + y.numel()) * sizeof(scalar_t) +
+                          (indices_needed ? y.numel() * sizeof(int64_t) : 0));
+    kernels::max_pool2d_forward<scalar_t>(y.device(), y.data<scalar_t>(),
+                                          indices_needed ? indices.data<int64_t>() : nullptr, x.data<scalar_t>(),
                                           geometry);
   });
   if (autograd::needs_grad(input)) {
@@ -147,7 +152,7 @@ std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, const Po
 }
 
 Tensor max_pool2d(const Tensor& input, const Pool2dOptions& options) {
-  return std::get<0>(max_pool2d_with_indices(input, options));
+  return std::get<0>(max_pool2d_impl(input, options, "max_pool2d", false));
 }
 
 // ---- average pooling ---------------------------------------------------------------------

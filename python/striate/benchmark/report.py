@@ -14,8 +14,8 @@ from .timing import median
 __all__ = ["LIBRARIES", "format_table", "make_row", "write_results"]
 
 # The column order of the libraries; a row carries those that ran it.
-LIBRARIES = ("striate", "torch", "onnxruntime")
-_SHORT = {"striate": "striate", "torch": "torch", "onnxruntime": "ORT"}
+LIBRARIES = ("striate", "torch", "torch.compile", "onnxruntime")
+_SHORT = {"striate": "striate", "torch": "torch", "torch.compile": "compile", "onnxruntime": "ORT"}
 
 # unit -> how the median cost becomes the shown value ("work" is images per call).
 _UNITS = {

@@ -39,8 +39,12 @@ class BenchConfig:
     smoke test; explicit arguments still win over the quick defaults."""
 
     def __init__(self, threads=None, suites=SUITES, nets=None, quick=False, onnx=True, batch=None,
-                 repeats=None, warmup=None, log=None):
+                 repeats=None, warmup=None, log=None, compile=None, compile_timeout=300.0):
         self.quick = quick
+        # torch.compile beside eager PyTorch (ResNet-20 training): off in --quick runs, which
+        # must take seconds (compiling takes minutes).
+        self.compile = (not quick) if compile is None else compile
+        self.compile_timeout = compile_timeout
         self.threads = tuple(threads) if threads else ((1,) if quick else (1, 2))
         self.suites = tuple(suites)
         names = tuple(nets) if nets else (("lenet5",) if quick else tuple(bench_nets.NETS))
@@ -80,7 +84,8 @@ class BenchConfig:
         return {"threads": list(self.threads), "suites": list(self.suites),
                 "nets": [net.name for net in self.nets], "quick": self.quick, "onnx": self.onnx,
                 "timing": self.timing.as_dict(), "overhead_timing": self.overhead_timing.as_dict(),
-                "infer_batches": list(self.infer_batches), "memory_steps": self.memory_steps}
+                "infer_batches": list(self.infer_batches), "memory_steps": self.memory_steps,
+                "compile": self.compile, "compile_timeout": self.compile_timeout}
 
 
 class _Context:
@@ -147,8 +152,11 @@ def run(config, on_progress=None):
                          f"less than 0.8 x {threads} x the 1-thread figure: the machine is busy, "
                          "so the fractions of peak at that thread count read high")
     context = _Context(config, peaks)
+    context.notes = notes
     runners = {"train": training.run, "infer": inference.run, "layers": layers.run_conv,
                "gemm": layers.run_gemm, "overhead": overhead.run, "memory": memory.run}
+    if "train" in config.suites and not config.compile and not config.quick:
+        notes.append("torch.compile left out (--no-compile)")
     if "infer" in config.suites and not config.onnx:
         notes.append("ONNX Runtime left out (--no-onnx)")
     if not config.quick and config.timing.repeats < 10:
@@ -203,6 +211,12 @@ def add_arguments(parser, default_out="bench/results"):
                         help="untimed calls first (default 3; --quick: 1)")
     parser.add_argument("--no-onnx", action="store_true",
                         help="leave ONNX Runtime out of the inference suite")
+    parser.add_argument("--no-compile", action="store_true",
+                        help="leave torch.compile out of ResNet-20 training (it compiles for "
+                             "minutes; --quick leaves it out)")
+    parser.add_argument("--compile-timeout", type=float, default=300.0,
+                        help="seconds the torch.compile probe (a one-conv model, in a child "
+                             "process) may take before the column is left out (default 300)")
     parser.add_argument("--out", default=default_out,
                         help=f"folder of the results file <date>-<host>.json "
                              f"(default {default_out})")
@@ -218,9 +232,14 @@ def config_from_args(args):
         raise BenchUsageError(f"--repeats: expected at least 1, got {args.repeats}")
     if args.warmup is not None and args.warmup < 0:
         raise BenchUsageError(f"--warmup: expected at least 0, got {args.warmup}")
+    if args.compile_timeout <= 0:
+        raise BenchUsageError("--compile-timeout: expected seconds > 0, got "
+                              f"{args.compile_timeout:g}")
     return BenchConfig(threads=threads, suites=_list_option(args.suite, "--suite"), nets=nets,
                        quick=args.quick, onnx=not args.no_onnx, batch=args.batch,
-                       repeats=args.repeats, warmup=args.warmup)
+                       repeats=args.repeats, warmup=args.warmup,
+                       compile=False if args.no_compile else None,
+                       compile_timeout=args.compile_timeout)
 
 
 def command(args):

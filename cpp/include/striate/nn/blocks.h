@@ -5,6 +5,7 @@
 //   striate::nn::Residual unit(body, /*shortcut=*/nullptr, /*post=*/std::make_shared<ReLUImpl>());
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ class ResidualImpl : public Module {
   std::string extra_repr() const override;
   /// The stochastic-depth probability.
   double drop_path;
+
+ private:
+  std::optional<Tensor> fused_tail(Module& body, Module* shortcut, Module* post, const Tensor& input);
 };
 /// The holder of ResidualImpl.
 STRIATE_MODULE(Residual);

@@ -76,6 +76,9 @@ class SequentialImpl : public Module {
   /// @return the last child's output.
   /// @throws Interrupted when Ctrl-C was pressed.
   Tensor forward(const Tensor& input) override;
+  // The chain of the first `count` children only (Residual runs its body's last BatchNorm fused
+  // with the sum and the ReLU after it, nn/fusion.h).
+  Tensor forward_prefix(const Tensor& input, size_t count);
 };
 /// The holder of SequentialImpl.
 STRIATE_MODULE(Sequential);

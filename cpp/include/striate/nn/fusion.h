@@ -51,6 +51,17 @@ std::optional<Tensor> fused_conv_relu(Conv2dImpl& conv, Module& relu, const Tens
 /// @return the fused output, or std::nullopt.
 std::optional<Tensor> fused_bn_relu(BatchNormImpl& bn, Module* relu, const Tensor& input);
 
+/// relu(bn(input) + residual) as one op (batch_norm_add_relu: the tail of a residual block, one
+/// pass over memory forward and one backward), in training and evaluation alike, or std::nullopt
+/// when it does not apply: as fused_bn_relu, and when residual does not have the input's shape,
+/// dtype and device. Call observers hear bn's call, then relu's (both on the fused output).
+/// @param bn the batch norm.
+/// @param relu the ReLU module after the sum, or nullptr for the function.
+/// @param input the batch norm's input.
+/// @param residual the tensor added to bn's output (the shortcut).
+/// @return the fused output, or std::nullopt.
+std::optional<Tensor> fused_bn_add_relu(BatchNormImpl& bn, Module* relu, const Tensor& input, const Tensor& residual);
+
 /// Whether `module` is a built-in ReLU (not a subclass that overrides its forward).
 /// @param module the module.
 /// @return the flag.

@@ -60,6 +60,9 @@ class BatchNormImpl : public Module {
   /// @return relu of the normalized tensor.
   /// @throws ShapeError as forward().
   Tensor forward_relu(const Tensor& input);
+  // relu(forward(input) + residual) in one fused op (batch_norm_add_relu): the residual blocks'
+  // tail (nn/fusion.h).
+  Tensor forward_add_relu(const Tensor& input, const Tensor& residual);
   std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const override;
   std::string extra_repr() const override;
   /// Sets running_mean to 0, running_var to 1 and num_batches_tracked to 0.
@@ -72,7 +75,7 @@ class BatchNormImpl : public Module {
 
  private:
   std::vector<int> accepted_dims_;
-  Tensor run(const Tensor& input, bool relu);
+  Tensor run(const Tensor& input, bool relu, const Tensor* residual = nullptr);
 };
 
 /// Batch normalization over (N, C) or (N, C, L).

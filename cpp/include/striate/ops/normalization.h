@@ -47,6 +47,26 @@ Tensor batch_norm_relu(const Tensor& input, const Tensor& running_mean, const Te
                        const Tensor& weight = Tensor(), const Tensor& bias = Tensor(), bool training = false,
                        double momentum = 0.1, double eps = 1e-5);
 
+/// relu(batch_norm(input, ...) + residual), the tail of a residual block, in one pass over memory
+/// forward and one backward (one node, BatchNormAddReluBackward; torch shows ReluBackward0 ->
+/// AddBackward0 -> NativeBatchNormBackward0); equal to the three ops in sequence. ResNet's
+/// BasicBlock / Bottleneck and Residual with a ReLU after the sum run it. A 16-bit input, a
+/// residual of another shape, or a device without the fused kernels runs the three ops.
+/// @param input (N, C, *).
+/// @param residual input's shape.
+/// @param running_mean (C), or undefined.
+/// @param running_var (C), or undefined.
+/// @param weight (C), or undefined (default).
+/// @param bias (C), or undefined (default).
+/// @param training batch statistics (and running-average updates) when true (default false).
+/// @param momentum weight of the batch in the running averages (default 0.1).
+/// @param eps added to the variance (default 1e-5).
+/// @return relu(bn(input) + residual), input's shape.
+/// @throws ShapeError when the shapes do not match the channels.
+Tensor batch_norm_add_relu(const Tensor& input, const Tensor& residual, const Tensor& running_mean,
+                           const Tensor& running_var, const Tensor& weight = Tensor(), const Tensor& bias = Tensor(),
+                           bool training = false, double momentum = 0.1, double eps = 1e-5);
+
 /// Statistics over the trailing dims given by normalized_shape; weight / bias of that shape.
 /// @param input (*, normalized_shape).
 /// @param normalized_shape the trailing shape.

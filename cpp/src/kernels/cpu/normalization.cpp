@@ -84,16 +84,20 @@ void batch_norm_stats(T* mean, T* var, const T* x, int64_t N, int64_t C, int64_t
 
 namespace {
 
+// y = x * scale + shift per channel, then + r (when given) and max(0, .) (when relu; always with r).
 template <typename T>
-void apply(T* y, const T* x, const T* mean, const T* invstd, const T* gamma, const T* beta, int64_t N, int64_t C,
-           int64_t L, bool relu) {
+void apply(T* y, const T* x, const T* r, const T* mean, const T* invstd, const T* gamma, const T* beta, int64_t N,
+           int64_t C, int64_t L, bool relu) {
   const auto& vk = vector_kernels<T>();
   parallel_for(0, N * C, rows_per_chunk(L), [&](int64_t begin, int64_t end) {
     for (int64_t row = begin; row < end; ++row) {
       const int64_t c = row % C;
       const T scale = invstd[c] * (gamma ? gamma[c] : T(1));
       const T shift = (beta ? beta[c] : T(0)) - mean[c] * scale;
-      vk.scale_shift(y + row * L, x + row * L, L, scale, shift, relu);
+      if (r)
+        vk.scale_shift_add_relu(y + row * L, x + row * L, r + row * L, L, scale, shift);
+      else
+        vk.scale_shift(y + row * L, x + row * L, L, scale, shift, relu);
     }
   });
 }
@@ -103,13 +107,19 @@ void apply(T* y, const T* x, const T* mean, const T* invstd, const T* gamma, con
 template <typename T>
 void batch_norm_apply(T* y, const T* x, const T* mean, const T* invstd, const T* gamma, const T* beta, int64_t N,
                       int64_t C, int64_t L) {
-  apply(y, x, mean, invstd, gamma, beta, N, C, L, false);
+  apply(y, x, static_cast<const T*>(nullptr), mean, invstd, gamma, beta, N, C, L, false);
 }
 
 template <typename T>
 void batch_norm_relu_apply(T* z, const T* x, const T* mean, const T* invstd, const T* gamma, const T* beta, int64_t N,
                            int64_t C, int64_t L) {
-  apply(z, x, mean, invstd, gamma, beta, N, C, L, true);
+  apply(z, x, static_cast<const T*>(nullptr), mean, invstd, gamma, beta, N, C, L, true);
+}
+
+template <typename T>
+void batch_norm_add_relu_apply(T* z, const T* x, const T* r, const T* mean, const T* invstd, const T* gamma,
+                               const T* beta, int64_t N, int64_t C, int64_t L) {
+  apply(z, x, r, mean, invstd, gamma, beta, N, C, L, true);
 }
 
 namespace {
@@ -117,20 +127,23 @@ namespace {
 // batch_norm_backward, with dy = dz where z > 0, else 0 (ReLU's gradient), when z is given. The masked gradient of a
 // row is made in a row buffer (it sits in L1) just before each of the two sweeps that read it, so it never goes out to
 // memory.
+// With dmasked (the fused residual add's gradient), the masked gradient is written there in the first sweep and read
+// back by the second instead of being made again.
 template <typename T>
-void backward(T* dx, T* dgamma, T* dbeta, const T* dy, const T* z, const T* x, const T* mean, const T* invstd,
-              const T* gamma, int64_t N, int64_t C, int64_t L, bool batch_stats) {
+void backward(T* dx, T* dmasked, T* dgamma, T* dbeta, const T* dy, const T* z, const T* x, const T* mean,
+              const T* invstd, const T* gamma, int64_t N, int64_t C, int64_t L, bool batch_stats) {
   const double count = static_cast<double>(N * L);
   if (L >= kVectorRow) {
     const auto& vk = vector_kernels<T>();
     std::vector<double> row_sum(N * C), row_dot(N * C);
     parallel_for(0, N * C, rows_per_chunk(L), [&](int64_t begin, int64_t end) {
-      std::vector<T> masked(z ? static_cast<size_t>(L) : 0);
+      std::vector<T> masked(z && !dmasked ? static_cast<size_t>(L) : 0);
       for (int64_t row = begin; row < end; ++row) {
         const T* g = dy + row * L;
         if (z) {
-          vk.relu_backward(masked.data(), g, z + row * L, L);  // ReLU's gradient: dz where z > 0
-          g = masked.data();
+          T* target = dmasked ? dmasked + row * L : masked.data();
+          vk.relu_backward(target, g, z + row * L, L);  // ReLU's gradient: dz where z > 0
+          g = target;
         }
         vk.centered_dot(&row_sum[row], &row_dot[row], g, x + row * L, L, mean[row % C]);
       }
@@ -156,11 +169,13 @@ void backward(T* dx, T* dgamma, T* dbeta, const T* dy, const T* z, const T* x, c
     }
     if (!dx) return;
     parallel_for(0, N * C, rows_per_chunk(L), [&](int64_t begin, int64_t end) {
-      std::vector<T> masked(z ? static_cast<size_t>(L) : 0);
+      std::vector<T> masked(z && !dmasked ? static_cast<size_t>(L) : 0);
       for (int64_t row = begin; row < end; ++row) {
         const int64_t c = row % C;
         const T* g = dy + row * L;
-        if (z) {
+        if (dmasked) {
+          g = dmasked + row * L;  // written by the first sweep
+        } else if (z) {
           vk.relu_backward(masked.data(), g, z + row * L, L);  // ReLU's gradient: dz where z > 0
           g = masked.data();
         }
@@ -179,6 +194,7 @@ void backward(T* dx, T* dgamma, T* dbeta, const T* dy, const T* z, const T* x, c
         const int64_t first = (n * C + c) * L;
         for (int64_t l = 0; l < L; ++l) {
           const T g = grad(first + l);
+          if (dmasked) dmasked[first + l] = g;
           sum_dy += g;
           sum_dy_xhat += g * (x[first + l] - channel_mean) * channel_invstd;
         }
@@ -205,13 +221,19 @@ void backward(T* dx, T* dgamma, T* dbeta, const T* dy, const T* z, const T* x, c
 template <typename T>
 void batch_norm_backward(T* dx, T* dgamma, T* dbeta, const T* dy, const T* x, const T* mean, const T* invstd,
                          const T* gamma, int64_t N, int64_t C, int64_t L, bool batch_stats) {
-  backward<T>(dx, dgamma, dbeta, dy, nullptr, x, mean, invstd, gamma, N, C, L, batch_stats);
+  backward<T>(dx, nullptr, dgamma, dbeta, dy, nullptr, x, mean, invstd, gamma, N, C, L, batch_stats);
 }
 
 template <typename T>
 void batch_norm_relu_backward(T* dx, T* dgamma, T* dbeta, const T* dz, const T* z, const T* x, const T* mean,
                               const T* invstd, const T* gamma, int64_t N, int64_t C, int64_t L, bool batch_stats) {
-  backward<T>(dx, dgamma, dbeta, dz, z, x, mean, invstd, gamma, N, C, L, batch_stats);
+  backward<T>(dx, nullptr, dgamma, dbeta, dz, z, x, mean, invstd, gamma, N, C, L, batch_stats);
+}
+
+template <typename T>
+void batch_norm_add_relu_backward(T* dx, T* dr, T* dgamma, T* dbeta, const T* dz, const T* z, const T* x, const T* mean,
+                                  const T* invstd, const T* gamma, int64_t N, int64_t C, int64_t L, bool batch_stats) {
+  backward<T>(dx, dr, dgamma, dbeta, dz, z, x, mean, invstd, gamma, N, C, L, batch_stats);
 }
 
 // ---- group norm ---------------------------------------------------------------------------
@@ -367,16 +389,18 @@ void local_response_norm_backward(T* dx, const T* dy, const T* x, const T* denom
   });
 }
 
-#define STRIATE_IMPLEMENT_NORMALIZATION(T)                                   \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_stats<T>);            \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_invstd<T>);           \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_apply<T>);            \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_backward<T>);         \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_relu_apply<T>);       \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_relu_backward<T>);    \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, group_norm_forward<T>);          \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, group_norm_backward<T>);         \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, local_response_norm_forward<T>); \
+#define STRIATE_IMPLEMENT_NORMALIZATION(T)                                    \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_stats<T>);             \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_invstd<T>);            \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_apply<T>);             \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_backward<T>);          \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_relu_apply<T>);        \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_relu_backward<T>);     \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_add_relu_apply<T>);    \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, batch_norm_add_relu_backward<T>); \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, group_norm_forward<T>);           \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, group_norm_backward<T>);          \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, local_response_norm_forward<T>);  \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, local_response_norm_backward<T>);
 STRIATE_IMPLEMENT_NORMALIZATION(float)
 STRIATE_IMPLEMENT_NORMALIZATION(double)

@@ -4,6 +4,8 @@
 // vector_math.h (same taps, same order, same bits); the clipped edge columns the scalar loop.
 #include "kernels/pooling.h"
 
+#include <vector>
+
 #include <algorithm>
 #include <limits>
 
@@ -65,6 +67,21 @@ InteriorColumns interior_columns(int64_t Q, int64_t W, int64_t stride, int64_t p
 template <typename T>
 void max_pool2d_forward(T* output, int64_t* indices, const T* input, const Pool2dGeometry& g) {
   const auto& vk = vector_kernels<T>();
+  // Values only (inference), 2x2 windows stride 2 over an even width: whole planes at a time.
+  if (!indices && g.kernel_h == 2 && g.kernel_w == 2 && g.stride_h == 2 && g.stride_w == 2 && g.pad_h == 0 &&
+      g.pad_w == 0 && g.dilation_h == 1 && g.dilation_w == 1 && g.W == 2 * g.Q && 2 * g.P <= g.H) {
+    parallel_for(0, g.planes, plane_grain(g), [&](int64_t first, int64_t last) {
+      std::vector<T> scratch(static_cast<size_t>(2 * g.P * g.Q));
+      for (int64_t plane = first; plane < last; ++plane)
+        vk.max_pool_2x2(output + plane * g.P * g.Q, input + plane * g.H * g.W, g.P, g.Q, scratch.data());
+    });
+    return;
+  }
+  std::vector<int64_t> unused;  // the general path writes indices
+  if (!indices) {
+    unused.resize(static_cast<size_t>(g.planes * g.P * g.Q));
+    indices = unused.data();
+  }
   parallel_for(0, g.planes, plane_grain(g), [&](int64_t first, int64_t last) {
     for (int64_t plane = first; plane < last; ++plane) {
       const T* in = input + plane * g.H * g.W;

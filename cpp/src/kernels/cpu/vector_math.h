@@ -52,6 +52,9 @@ struct VectorKernels {
   void (*moments)(double* mean, double* squares, const T* x, int64_t n);
   // y = x * scale + shift, then max(y, 0) when relu (NaN kept).
   void (*scale_shift)(T* y, const T* x, int64_t n, T scale, T shift, bool relu);
+  // y = max((x * scale + shift) + r, 0) (NaN kept), each step rounded: batch norm, a residual
+  // add and a ReLU in one sweep, equal to the three ops in sequence.
+  void (*scale_shift_add_relu)(T* y, const T* x, const T* r, int64_t n, T scale, T shift);
   // sum dy and sum dy * (x - center).
   void (*centered_dot)(double* sum_dy, double* sum_dy_centered, const T* dy, const T* x, int64_t n, T center);
   // dx = a * dy + b * (x - center) + c.
@@ -65,6 +68,10 @@ struct VectorKernels {
   void (*max_pool_row)(T* out, int64_t* indices, const T* in, int64_t W, int64_t h_begin, int64_t h_end,
                        int64_t dilation_h, int64_t Q, int64_t stride_w, int64_t pad_w, int64_t kernel_w,
                        int64_t dilation_w);
+  // 2x2 stride-2 max pooling of one plane whose width is 2 Q (no padding, no dilation; only the
+  // values, no indices): the P x Q outputs of rows 0 .. 2P - 1. Ties and NaNs as max_pool_row
+  // (the first maximum in row-major window order; a NaN wins). scratch holds 2 P Q values.
+  void (*max_pool_2x2)(T* out, const T* in, int64_t P, int64_t Q, T* scratch);
   // Average pooling of the columns [q_begin, q_end) whose windows lie inside the input along W
   // (the caller does the clipped edge columns): the taps' sum (rows, then columns, dilation 1,
   // w_offset = -pad) divided by divisor.

@@ -460,6 +460,14 @@ void scale_shift(typename S::Value* y, const typename S::Value* x, int64_t n, ty
 }
 
 template <typename S>
+void scale_shift_add_relu(typename S::Value* y, const typename S::Value* x, const typename S::Value* r, int64_t n,
+                          typename S::Value scale, typename S::Value shift) {
+  using V = typename S::Vector;
+  const V a = S::broadcast(scale), b = S::broadcast(shift);
+  map_binary<S>(y, x, r, n, [&](V v, V skip) { return relu<S>((v * a + b) + skip); });
+}
+
+template <typename S>
 void centered_dot(double* sum_dy_out, double* sum_dy_centered_out, const typename S::Value* dy,
                   const typename S::Value* x, int64_t n, typename S::Value center) {
   using V = typename S::Vector;
@@ -621,6 +629,33 @@ void max_pool_row(typename S::Value* out, int64_t* indices, const typename S::Va
       }
     }
   }
+}
+
+// The larger of a tap and the running best, as max_pool_row updates it: strictly greater, or NaN.
+template <typename S>
+inline typename S::Vector take_max(typename S::Vector best, typename S::Vector value) {
+  return S::select((value > best) | (value != value), value, best);
+}
+
+template <typename S>
+void max_pool_2x2(typename S::Value* out, const typename S::Value* in, int64_t P, int64_t Q,
+                  typename S::Value* scratch) {
+  using T = typename S::Value;
+  using V = typename S::Vector;
+  constexpr int L = S::kLanes;
+  // Each row's column pairs first (the plane's rows are contiguous and even, so the pairs of all
+  // 2P rows form one run), then each pair of rows: the window order (h, then w) of max_pool_row.
+  const int64_t pairs = 2 * P * Q;
+  int64_t j = 0;
+  for (; j + L <= pairs; j += L)
+    S::store(scratch + j, take_max<S>(strided_load<S>(in + 2 * j, 2), strided_load<S>(in + 2 * j + 1, 2)));
+  for (; j < pairs; ++j) {
+    const T a = in[2 * j], b = in[2 * j + 1];
+    scratch[j] = (b > a || b != b) ? b : a;
+  }
+  for (int64_t p = 0; p < P; ++p)
+    map_binary<S>(out + p * Q, scratch + 2 * p * Q, scratch + (2 * p + 1) * Q, Q,
+                  [](V top, V bottom) { return take_max<S>(top, bottom); });
 }
 
 template <typename S>
@@ -860,9 +895,11 @@ VectorKernels<T> make_vector_kernels() {
   k.scaled_softmax = &scaled_softmax<S>;
   k.moments = &moments<S>;
   k.scale_shift = &scale_shift<S>;
+  k.scale_shift_add_relu = &scale_shift_add_relu<S>;
   k.centered_dot = &centered_dot<S>;
   k.centered_combine = &centered_combine<S>;
   k.max_pool_row = &max_pool_row<S>;
+  k.max_pool_2x2 = &max_pool_2x2<S>;
   k.avg_pool_row = &avg_pool_row<S>;
   k.sum = &sum<S>;
   k.squared_deviation_sum = &squared_deviation_sum<S>;
