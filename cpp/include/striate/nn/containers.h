@@ -76,8 +76,12 @@ class SequentialImpl : public Module {
   /// @return the last child's output.
   /// @throws Interrupted when Ctrl-C was pressed.
   Tensor forward(const Tensor& input) override;
-  // The chain of the first `count` children only (Residual runs its body's last BatchNorm fused
-  // with the sum and the ReLU after it, nn/fusion.h).
+  /// The chain of the first `count` children only (Residual runs its body's last BatchNorm fused
+  /// with the sum and the ReLU after it, nn/fusion.h).
+  /// @param input the first child's input.
+  /// @param count how many children to run, from the first.
+  /// @return the output of child count - 1 (input itself when count is 0).
+  /// @throws Interrupted when Ctrl-C was pressed.
   Tensor forward_prefix(const Tensor& input, size_t count);
 };
 /// The holder of SequentialImpl.

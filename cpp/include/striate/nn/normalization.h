@@ -60,8 +60,12 @@ class BatchNormImpl : public Module {
   /// @return relu of the normalized tensor.
   /// @throws ShapeError as forward().
   Tensor forward_relu(const Tensor& input);
-  // relu(forward(input) + residual) in one fused op (batch_norm_add_relu): the residual blocks'
-  // tail (nn/fusion.h).
+  /// relu(forward(input) + residual) in one fused op (batch_norm_add_relu): the residual blocks'
+  /// tail (nn/fusion.h).
+  /// @param input as forward().
+  /// @param residual input's shape (the block's shortcut).
+  /// @return relu of the normalized tensor plus the residual.
+  /// @throws ShapeError as forward().
   Tensor forward_add_relu(const Tensor& input, const Tensor& residual);
   std::optional<int64_t> mult_adds(const Shape& input, const Shape& output) const override;
   std::string extra_repr() const override;
