@@ -492,3 +492,16 @@ class Function:
 
 
 __all__ += ["Function", "FunctionCtx"]
+
+# ---- diagnostics: gradient checks and anomaly detection, at PyTorch's places ---------------------
+
+from .diagnostics.anomaly import (  # noqa: E402
+    AnomalyError,
+    detect_anomaly,
+    is_anomaly_enabled,
+    set_detect_anomaly,
+)
+from .diagnostics.gradcheck import GradcheckError, gradcheck  # noqa: E402
+
+__all__ += ["AnomalyError", "GradcheckError", "detect_anomaly", "gradcheck", "is_anomaly_enabled",
+            "set_detect_anomaly"]

@@ -8,6 +8,7 @@ checkpoints that resume bit for bit on CPU.
     trainer.evaluate(test_loader)   # {"loss": 0.27, "accuracy": 0.905, "top5": 0.998}
 """
 
+import contextlib
 import math
 import random
 import sys
@@ -98,6 +99,11 @@ class Trainer:
             unless a dtype is given), backward and step through a ``striate.amp.GradScaler``
             (enabled for float16, whose gradients need the scaling; a pass-through for
             bfloat16). Default: False.
+        nan_guard (bool): Check every training batch's forward and backward for NaN and
+            infinity (``striate.autograd.detect_anomaly``): the first one raises
+            ``striate.autograd.AnomalyError`` naming the layer path, the op, the statistics of
+            its input, the step and the batch index, before the optimizer step. A debugging aid
+            that slows training; off, it costs nothing. Default: False.
 
     Raises:
         TypeError: ``loss`` is not callable.
@@ -118,7 +124,7 @@ class Trainer:
     def __init__(self, model, optimizer, loss, scheduler=None, metrics=("accuracy",),
                  callbacks=(), scheduler_interval="epoch", batch_transform=None,
                  grad_clip_norm=None, progress="bar", num_classes=None, file=None,
-                 distributed=False, device=None, amp=False):
+                 distributed=False, device=None, amp=False, nan_guard=False):
         if not callable(loss):
             raise TypeError(f"Trainer: loss should be callable (outputs, targets) -> Tensor, "
                             f"got {type(loss).__name__}")
@@ -155,6 +161,7 @@ class Trainer:
         self.callbacks = list(callbacks)
         self.batch_transform = batch_transform
         self.grad_clip_norm = grad_clip_norm
+        self.nan_guard = bool(nan_guard)
         self._setup_amp(amp)
         self.progress = progress
         self.file = file
@@ -264,20 +271,22 @@ class Trainer:
             inputs, targets = _split_batch(_to_device(batch, self.device))
             if self.batch_transform is not None:
                 inputs, targets = self.batch_transform(inputs, targets)
-            with self._autocast():
-                outputs = self.model(inputs)
-                loss = self.loss(outputs, targets)
-            # Checked before backward and step: a non-finite loss must not reach the weights,
-            # the gradients or the optimizer's state, so the model stays as the last good step
-            # left it.
-            value = float(loss.item())
-            if not math.isfinite(value):
-                raise FloatingPointError(f"Trainer: the loss became {value} at epoch "
-                                         f"{epoch + 1}, batch {batch_index}; lower the lr or "
-                                         "clip gradients (grad_clip_norm=); the model and "
-                                         "optimizer are left as they were before this batch")
-            self.optimizer.zero_grad(set_to_none=True)
-            self.scaler.scale(loss).backward()
+            with self._nan_guard(batch_index):
+                with self._autocast():
+                    outputs = self.model(inputs)
+                    loss = self.loss(outputs, targets)
+                # Checked before backward and step: a non-finite loss must not reach the
+                # weights, the gradients or the optimizer's state, so the model stays as the
+                # last good step left it.
+                value = float(loss.item())
+                if not math.isfinite(value):
+                    raise FloatingPointError(f"Trainer: the loss became {value} at epoch "
+                                             f"{epoch + 1}, batch {batch_index}; lower the lr or "
+                                             "clip gradients (grad_clip_norm=), or find the layer "
+                                             "with Trainer(nan_guard=True); the model and "
+                                             "optimizer are left as they were before this batch")
+                self.optimizer.zero_grad(set_to_none=True)
+                self.scaler.scale(loss).backward()
             if self.grad_clip_norm is not None:
                 from ..nn.utils import clip_grad_norm_
 
@@ -324,6 +333,14 @@ class Trainer:
         if self.progress == "log" or (self.progress == "bar" and val_loader is not None):
             self._print(self._epoch_line(logs, epochs))
         self._call("on_epoch_end", epoch, logs)
+
+    def _nan_guard(self, batch_index):
+        """Anomaly detection around one training batch when nan_guard is on; nothing otherwise."""
+        if not self.nan_guard:
+            return contextlib.nullcontext()
+        from ..diagnostics.anomaly import _TrainerGuard
+
+        return _TrainerGuard(self.step, batch_index)
 
     def _validate(self, loader):
         self._call("on_validation_begin")
