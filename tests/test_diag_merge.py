@@ -18,7 +18,8 @@ RESIDUAL_HINT = (r"Residual: cannot add the body's output of shape \[1, 16, 16, 
                  r"shortcut's output of shape \[1, 8, 32, 32\] \(the shortcut is the identity: "
                  r"the block's input\)\. Fix: give the Residual a projection shortcut, a 1x1 "
                  r"convolution with stride 2 from 8 to 16 channels: shortcut=nn\.Sequential\("
-                 r"nn\.Conv2d\(8, 16, kernel_size=1, stride=2, bias=False\), nn\.BatchNorm2d\(16\)\)")
+                 r"nn\.Conv2d\(8, 16, kernel_size=1, stride=2, bias=False\), "
+                 r"nn\.BatchNorm2d\(16\)\)")
 
 
 def test_residual_hint_at_first_forward_and_the_hint_works():

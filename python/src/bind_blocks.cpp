@@ -51,8 +51,7 @@ void bind_residual_blocks(py::module_& nn_module) {
                },
                [](std::shared_ptr<Module> body, std::shared_ptr<Module> shortcut, std::shared_ptr<Module> post,
                   double drop_path, const std::optional<std::vector<int64_t>>& input_shape) {
-                 return checked(std::make_unique<PyModule<ResidualImpl>>(body, shortcut, post, drop_path),
-                                input_shape);
+                 return checked(std::make_unique<PyModule<ResidualImpl>>(body, shortcut, post, drop_path), input_shape);
                }),
            py::arg("body").none(true), py::arg("shortcut").none(true) = py::none(),
            py::arg("post").none(true) = py::none(), py::arg("drop_path") = 0.0, py::kw_only(),
@@ -66,8 +65,7 @@ void bind_residual_blocks(py::module_& nn_module) {
                  return checked(std::make_unique<ConcatImpl>(branch_list(args, "Concat"), dim), input_shape);
                },
                [](const py::args& args, int64_t dim, const std::optional<std::vector<int64_t>>& input_shape) {
-                 return checked(std::make_unique<PyModule<ConcatImpl>>(branch_list(args, "Concat"), dim),
-                                input_shape);
+                 return checked(std::make_unique<PyModule<ConcatImpl>>(branch_list(args, "Concat"), dim), input_shape);
                }),
            py::arg("dim") = 1, py::arg("input_shape") = py::none())
       .def_readonly("dim", &ConcatImpl::dim);

@@ -108,13 +108,14 @@ std::string merge_hint(const Shape& first, const Shape& other, size_t i, int64_t
                        " (e.g. end it with nn.Conv2d(", first[1], ", ", free_dim == 1 ? first[1] : other[1],
                        ", kernel_size=1, stride=", down_0, "))");
   } else if (spatial_differs) {
-    hint = "the spatial sizes differ by a padding, not a stride: a convolution keeps H and W at stride 1 with "
-           "padding=kernel_size // 2";
+    hint =
+        "the spatial sizes differ by a padding, not a stride: a convolution keeps H and W at stride 1 with "
+        "padding=kernel_size // 2";
   }
   if (free_dim != 1 && first[1] != other[1]) {
-    hint += detail::str(hint.empty() ? "" : "; ", "the channels differ (", first[1], " vs ", other[1],
-                        "): project branch ", i, " with a 1x1 convolution nn.Conv2d(", other[1], ", ", first[1],
-                        ", kernel_size=1)");
+    hint +=
+        detail::str(hint.empty() ? "" : "; ", "the channels differ (", first[1], " vs ", other[1], "): project branch ",
+                    i, " with a 1x1 convolution nn.Conv2d(", other[1], ", ", first[1], ", kernel_size=1)");
   }
   return hint.empty() ? "" : detail::str(". Fix: ", hint);
 }
@@ -238,7 +239,8 @@ void check_merge_on(Module& block, const std::vector<int64_t>& input_shape) {
   if (!params.empty()) options.set_dtype(params[0].dtype()).set_device(params[0].device());
   // Batch norm in training mode refuses a batch of one value per channel: run in eval mode.
   std::vector<std::pair<Module*, bool>> flags{{&block, block.is_training()}};
-  for (const auto& item : block.named_modules("", false)) flags.emplace_back(item.value.get(), item.value->is_training());
+  for (const auto& item : block.named_modules("", false))
+    flags.emplace_back(item.value.get(), item.value->is_training());
   for (auto& [module, flag] : flags) module->set_training_flag(false);
   try {
     NoGradGuard no_grad;

@@ -170,10 +170,12 @@ class GradientCheckReport:
 
     @property
     def passed(self):
+        """True when every row passed."""
         return all(row["passed"] for row in self.rows)
 
     @property
     def failed(self):
+        """The paths of the rows that did not pass, in table order."""
         return [row["path"] for row in self.rows if not row["passed"]]
 
     def __str__(self):
@@ -371,8 +373,8 @@ class DeviceComparison:
                  f"{'grad abs diff':>13}"]
         for row in self.rows:
             grad = row["grad_max_abs_diff"]
-            lines.append(f"{row['path']:<{width}}  {row['type']:<16}  {row['max_abs_diff']:>12.3g}  "
-                         f"{row['max_rel_diff']:>12.3g}  "
+            lines.append(f"{row['path']:<{width}}  {row['type']:<16}  "
+                         f"{row['max_abs_diff']:>12.3g}  {row['max_rel_diff']:>12.3g}  "
                          f"{'-' if grad is None else format(grad, '.3g'):>13}")
         return "\n".join(lines)
 
@@ -431,9 +433,10 @@ def compare_devices(model, input, device="cuda"):
     from .. import cuda, get_rng_state, set_rng_state
 
     if not cuda.is_available():
-        raise RuntimeError("compare_devices: no CUDA device is visible (striate.cuda.is_available() "
-                           "is False); it compares each layer's CPU output with its CUDA output, "
-                           "so it needs a GPU and a CUDA build of striate")
+        raise RuntimeError("compare_devices: no CUDA device is visible "
+                           "(striate.cuda.is_available() is False); it compares each layer's "
+                           "CPU output with its CUDA output, so it needs a GPU and a CUDA build "
+                           "of striate")
     params = list(model.parameters())
     home = params[0].device if params else None
     state = {k: v.detach().clone() for k, v in model.state_dict().items()}

@@ -56,14 +56,14 @@ class LRFinderResult:
         axes.set_xlabel("learning rate")
         axes.set_ylabel("loss")
         finite = [v for v in self.losses if math.isfinite(v)]
-        if finite:
-            low, high = min(finite), max(finite)
-            axes.set_ylim(low - 0.05 * (high - low + 1e-12), min(high, 4 * abs(self.losses[0]) + low)
-                          + 0.05 * (high - low + 1e-12))
+        if finite:  # from the best loss to a little above the first: divergence goes off the top
+            low, top = min(finite), min(max(finite), finite[0] + 0.25 * abs(finite[0]))
+            pad = 0.05 * (top - low + 1e-12)
+            axes.set_ylim(low - pad, top + pad)
         if self.suggested_lr is not None:
             axes.axvline(self.suggested_lr, color="C3", linestyle="--",
                          label=f"suggested lr {self.suggested_lr:.2g}")
-        axes.grid(alpha=0.3, which="both")
+        axes.grid(alpha=0.3)
         axes.legend()
         axes.set_title("LR range test")
         return _save(figure, path)
