@@ -160,3 +160,14 @@ def test_trainer_without_nan_guard_installs_nothing():
         trainer.fit(loader, epochs=1)
     assert not isinstance(info.value, st.autograd.AnomalyError)
     assert not any(bad.seen_anomaly_mode)
+
+
+def test_nan_in_the_data_is_named_as_such():
+    model = log_model()
+    x = st.randn(8, 4)
+    x[2, 1] = float("nan")
+    with pytest.raises(st.autograd.AnomalyError, match="its input holds it already: it came with "
+                                                       "the data") as info:
+        with st.autograd.detect_anomaly():
+            model(x)
+    assert (info.value.layer, info.value.op, info.value.stats["input"]["nan"]) == ("", "input", 1)

@@ -35,8 +35,9 @@ class AnomalyError(FloatingPointError, RuntimeError):
         phase (str): ``'forward'`` or ``'backward'``.
         layer (str): The dotted path of the module (``''`` for the model itself).
         module_type (str): Its class name.
-        op (str): The op that produced the value: the autograd node's name (``'LogBackward0'``)
-            or, for a forward without a graph, the module's class name.
+        op (str): The op that produced the value: the autograd node's name (``'LogBackward0'``),
+            for a forward without a graph the module's class name, and ``'input'`` when the
+            model's input already held it.
         stats (dict): ``'input'`` and ``'output'`` statistics: shape, min, max, mean (of the
             finite values), nan and inf counts. Backward: the gradient the op received and the
             one it returned.
@@ -44,13 +45,13 @@ class AnomalyError(FloatingPointError, RuntimeError):
         batch_index (int or None): The batch within the epoch (None outside a Trainer).
 
     Example:
-        >>> x = st.tensor([1.0, -1.0], requires_grad=True)
+        >>> x = st.tensor([0.0, 1.0], requires_grad=True)
         >>> try:
         ...     with st.autograd.detect_anomaly():
-        ...         y = x.log()
+        ...         x.sqrt().sum().backward()  # finite forward, infinite gradient at 0
         ... except st.autograd.AnomalyError as e:
         ...     print(e.phase, e.op)
-        forward LogBackward0
+        backward SqrtBackward0
     """
 
     def __init__(self, message, phase, layer, module_type, op, stats, step=None,
@@ -132,7 +133,12 @@ class _Watch(_nn.CallObserver):
     def enter(self, module, input):
         path = self._path(module)
         self.stack.append((path, module, _ag._peek_sequence_nr(), input))
-        if input is not None and not _finite(input) and len(self.stack) > 1:
+        if input is not None and len(self.stack) == 1 and not _finite(input):
+            self.stack.pop()
+            self.raise_error("forward", path, type(module).__name__, "input",
+                             {"input": tensor_stats(input), "output": tensor_stats(input)},
+                             " (its input holds it already: it came with the data)")
+        if input is not None and len(self.stack) > 1 and not _finite(input):
             parent_path, parent = self.stack[-2][0], self.stack[-2][1]
             op = input.grad_fn.name() if input.grad_fn is not None else "?"
             self.stack.pop()
@@ -196,8 +202,9 @@ def _active():
 class detect_anomaly:  # noqa: N801  (PyTorch's name)
     """Context manager and decorator naming the first NaN or infinity of a forward or backward.
 
-    Inside, every module call's output and every autograd node's gradients are checked; the first
-    non-finite value raises :class:`AnomalyError` naming the layer path, the op, the statistics
+    Inside, every module call's output and every autograd node's gradients are checked (a value
+    made by ops outside any module is found when it enters the next module, or in backward); the
+    first non-finite value raises :class:`AnomalyError` naming the layer path, the op, the statistics
     of what went in (min, max, mean, NaN and Inf counts), and, under the Trainer, the step and
     batch. The checks cost a device-to-host read per module and per node: a debugging tool, off
     by default (and then free: nothing is installed). Thread-local; nesting is allowed.
@@ -212,8 +219,8 @@ class detect_anomaly:  # noqa: N801  (PyTorch's name)
         ...     with st.autograd.detect_anomaly():
         ...         model(x)
         ... except st.autograd.AnomalyError as e:
-        ...     print(e.layer)
-        0
+        ...     print(e.op)  # the NaN came with the input
+        input
     """
 
     def __init__(self, check_nan=True):
