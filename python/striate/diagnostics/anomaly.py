@@ -206,8 +206,8 @@ class detect_anomaly:  # noqa: N801  (PyTorch's name)
     made by ops outside any module is found when it enters the next module, or in backward); the
     first non-finite value raises :class:`AnomalyError` naming the layer path, the op, the
     statistics of what went in (min, max, mean, NaN and Inf counts), and, under the Trainer, the
-    step and batch. The checks cost a device-to-host read per module and per node: a debugging tool, off
-    by default (and then free: nothing is installed). Thread-local; nesting is allowed.
+    step and batch. The checks cost a device-to-host read per module and per node: a debugging
+    tool, off by default (and then free: nothing is installed). Thread-local; nesting is allowed.
 
     Args:
         check_nan (bool): False makes the block a no-op (PyTorch's argument). Default: True.
