@@ -20,8 +20,8 @@ __all__ = ["AnomalyError", "detect_anomaly", "is_anomaly_enabled", "set_detect_a
 
 
 def __getattr__(name):
-    # TensorBoardLogger and LayerHealth subclass the Trainer's Callback: imported on first use,
-    # so that `import striate.autograd` does not pull striate.train in.
+    # TensorBoardLogger and LayerHealth subclass the Trainer's Callback: imported on first use, so that
+    # `import striate.autograd` does not pull striate.train in.
     if name == "TensorBoardLogger":
         from .tensorboard import TensorBoardLogger
 
