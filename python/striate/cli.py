@@ -300,8 +300,6 @@ def command_train(args):
     augment = _parse_augment(args.augment)
     if args.epochs < 0 or args.batch_size < 1 or args.lr <= 0 or args.workers < 0:
         raise UsageError("--epochs must be >= 0, --batch-size >= 1, --lr > 0, --workers >= 0")
-    if args.health < 0:
-        raise UsageError(f"--health must be >= 0 (steps between measurements), got {args.health}")
     if args.profile < 0:
         raise UsageError(f"--profile must be >= 0 (training steps to profile), got {args.profile}")
     if args.model not in _model_names():
@@ -359,11 +357,6 @@ def command_train(args):
         callbacks.append(ProfileSteps(out, steps=args.profile, warmup=PROFILE_WARMUP_STEPS))
     if args.lr_find:  # on an optimizer of its own, as the run would build it
         return _lr_find(model, train_loader, loss, _optimizer(args, model), device, out)
-    if args.health:
-        from .train import LayerHealth
-
-        # first, so that the history CSV written by the callbacks after it has its count
-        callbacks.insert(0, LayerHealth(every=args.health, plot=os.path.join(out, "health.png")))
     if args.tensorboard:
         from .train import TensorBoardLogger
 
@@ -821,9 +814,6 @@ def build_parser():
     train.add_argument("--tensorboard", action="store_true",
                        help="write TensorBoard event files (scalars, weight and gradient "
                             "histograms) to OUT/tensorboard; needs pip install tensorboardX")
-    train.add_argument("--health", type=int, default=0, metavar="N",
-                       help="layer health every N steps (activation mean/std, dead ReLUs, "
-                            "gradient norm, update/weight ratio): warnings and OUT/health.png")
     train.add_argument("--nan-guard", action="store_true",
                        help="check every batch's forward and backward for NaN/Inf and stop at "
                             "the first, naming the layer, op, step and batch (slower)")

@@ -12,7 +12,6 @@ from .profiling import ProfileSteps
 from .search import Choice, IntUniform, LogUniform, Uniform, format_results, random_search
 from .trainer import Trainer
 from ..diagnostics.lr_find import LRFinderResult, lr_find
-from ..diagnostics.health import LayerHealth
 from ..diagnostics.tensorboard import TensorBoardLogger
 
 __all__ = [
@@ -20,5 +19,4 @@ __all__ = [
     "Metric", "Accuracy", "TopK", "ConfusionMatrix", "plots", "finetune", "classifier_head",
     "random_search", "format_results", "LogUniform", "Uniform", "IntUniform", "Choice",
     "AuxiliaryLoss", "ProfileSteps", "lr_find", "LRFinderResult", "TensorBoardLogger",
-    "LayerHealth",
 ]
