@@ -363,3 +363,13 @@ def test_convert_refuses_bad_input_with_one_line(tmp_path, capsys):
     status, _, stderr = run_cli(["convert", str(tmp_path / "new.pt"), str(tmp_path / "x.pt")],
                                 capsys)
     assert status == 2 and "not a file of the old pickle format" in stderr
+
+
+def test_a_diverging_run_ends_in_one_line(tmp_path, capsys):
+    # A learning rate far too large makes the loss non-finite within a few batches: the CLI
+    # says so in one line (the Trainer's message) and exits 1, without a traceback.
+    status, _, stderr = run_cli(["train", "--data-dir", SAMPLE, "--epochs", "1", "--lr", "1e6",
+                                 "--quiet", "--out", str(tmp_path / "run")], capsys)
+    assert status == 1, stderr
+    assert "the loss became" in stderr and "Traceback" not in stderr
+    assert len(stderr.strip().splitlines()) == 1, stderr

@@ -371,3 +371,29 @@ def test_nccl_collectives_on_the_gpus():
     proc = mpirun(min(_gpus, 2), "nccl_worker.py")
     assert proc.returncode == 0 and proc.stdout.count("OK") == min(_gpus, 2), \
         proc.stdout[-2000:] + proc.stderr[-2000:]
+
+
+@pytest.mark.skipif(_gpus == 0 or not st.distributed.is_nccl_available(),
+                    reason="needs a CUDA device and NCCL (pip install nvidia-nccl-cu13)")
+@needs_mpi
+def test_striate_train_distributed_on_the_gpus(tmp_path):
+    # --distributed with --device cuda runs over NCCL, one GPU per process; a named GPU index is
+    # refused in one line (each process takes its local rank's GPU).
+    if not os.path.isdir("/usr/share/datasets/fashion-mnist"):
+        pytest.skip("needs the Debian package dataset-fashion-mnist (.ci/run installs it)")
+    nproc = min(_gpus, 2)
+    out = tmp_path / "run"
+    command = [sys.executable, "-m", "striate", "run", "--nproc", str(nproc), "--", "train",
+               "--distributed", "--device", "cuda", "--epochs", "1", "--batch-size", "256",
+               "--quiet", "--out", str(out), "--min-accuracy", "0.6"]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=600,
+                          stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert proc.stdout.count("final test accuracy") == 1
+    assert {"best.pt", "last.pt", "history.csv", "model.striate"} <= set(os.listdir(out))
+    refused = subprocess.run(
+        [sys.executable, "-m", "striate", "train", "--distributed", "--device", "cuda:0",
+         "--epochs", "0", "--out", str(tmp_path / "refused")],
+        capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert refused.returncode == 2 and "each process takes the GPU" in refused.stderr, \
+        refused.stderr

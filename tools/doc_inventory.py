@@ -57,6 +57,7 @@ PUBLIC_MODULES = [
     "striate.cuda",
     "striate.autograd",
     "striate.profiler",
+    "striate.diagnostics",
     "striate.backends",
     "striate.backends.cpu",
     "striate.backends.cuda",

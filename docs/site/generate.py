@@ -53,6 +53,8 @@ API_PAGES = [
       "striate.backends.cpu", "striate.backends.cuda", "striate.backends.cudnn",
       "striate.backends.mps"]),
     ("profiler", "striate.profiler", "Where the time goes.", ["striate.profiler"]),
+    ("diagnostics", "striate.diagnostics", "Seeing inside training: memory planning, feature "
+     "maps, saliency and class activation maps.", ["striate.diagnostics"]),
     ("autograd", "striate.autograd", "Gradient modes and custom autograd functions.",
      ["striate.autograd"]),
 ]

@@ -302,13 +302,21 @@ def command_train(args):
         raise UsageError("--epochs must be >= 0, --batch-size >= 1, --lr > 0, --workers >= 0")
     if args.profile < 0:
         raise UsageError(f"--profile must be >= 0 (training steps to profile), got {args.profile}")
+    if args.health < 0:
+        raise UsageError(f"--health must be >= 0 (steps between layer-health records), got "
+                         f"{args.health}")
     if args.model not in _model_names():
         raise UsageError(f"unknown model {args.model!r}; `striate models` lists the zoo")
     if args.threads:
         st.set_num_threads(args.threads)
     device = _training_device(args.device)
+    if args.distributed and device.type == "cuda" and device.index is not None:
+        raise UsageError(f"--device {args.device} with --distributed: each process takes the GPU "
+                         "of its local rank; pass --device cuda")
     if args.distributed and not st.distributed.is_initialized():
-        st.distributed.init_process_group("mpi")
+        # CPU processes exchange gradients over MPI, GPU processes over NCCL (bootstrapped
+        # over MPI, each on its local rank's GPU, which becomes the current device).
+        st.distributed.init_process_group("nccl" if device.type == "cuda" else "mpi")
     st.manual_seed(args.seed)
     info = _dataset_info(args)
     root, described = _dataset_root(args.dataset, args.data_dir)
@@ -361,6 +369,10 @@ def command_train(args):
         from .train import TensorBoardLogger
 
         callbacks.append(TensorBoardLogger(os.path.join(out, "tensorboard")))
+    if args.health:
+        from .diagnostics import LayerHealth
+
+        callbacks.append(LayerHealth(every=args.health, out_dir=out))
     trainer = Trainer(model, optimizer, loss, scheduler=scheduler, scheduler_interval=interval,
                       metrics=("accuracy", "top5") if len(classes) > 5 else ("accuracy",),
                       callbacks=callbacks,
@@ -425,13 +437,13 @@ def _lr_find(model, loader, loss, optimizer, device, out):
 _RECORDED_ARGUMENTS = ("model", "dataset", "image_size", "epochs", "batch_size", "optimizer", "lr",
                        "momentum", "nesterov", "weight_decay", "label_smoothing", "schedule",
                        "augment", "workers", "threads", "seed", "quiet", "profile",
-                       "min_accuracy", "data_dir", "device")
+                       "min_accuracy", "data_dir", "device", "health")
 # Arguments that do not change what is computed (threads, workers: batches are identical for any
 # count) or only what is reported.
 # A run may also continue on another device (--device): the same computation, up to the last bits
 # of the floating-point sums.
 _RESUME_OVERRIDABLE = ("workers", "threads", "quiet", "profile", "min_accuracy", "data_dir",
-                       "device")
+                       "device", "health")
 
 
 def _option(name):
@@ -688,6 +700,38 @@ def command_predict(args):
     return 0
 
 
+def command_explain(args):
+    from . import tensor
+    from .diagnostics import explain
+
+    run, model, _ = _load_run(args.checkpoint)
+    image = tensor(_read_image(args.image, run))
+    classes = [str(c) for c in run["classes"]]
+    target = None
+    if args.target is not None:
+        if args.target in classes:
+            target = classes.index(args.target)
+        elif args.target.isdigit() and int(args.target) < len(classes):
+            target = int(args.target)
+        else:
+            raise UsageError(f"--target {args.target!r}: expected a class name or an index below "
+                             f"{len(classes)} ({', '.join(classes[:10])})")
+    stem = os.path.splitext(os.path.basename(args.image))[0]
+    out = args.out or os.path.join(os.path.dirname(os.path.abspath(args.checkpoint)),
+                                   f"explain-{stem}")
+    try:
+        result = explain(model, image, out, layer=args.layer, target=target, classes=classes,
+                         mean=run["mean"], std=run["std"])
+    except ValueError as error:
+        raise UsageError(str(error).splitlines()[0]) from None  # names the function
+    print(f"{args.image}: predicted {classes[result['prediction']]}; explained class "
+          f"{classes[result['target']]}")
+    for key in ("features", "filters", "saliency", "cam"):
+        if result[key]:
+            print(f"  {key}: {result[key]}")
+    return 0
+
+
 def command_convert(args):
     """Rewrites a checkpoint of the old pickle-based format in the current one."""
     from .serialization import convert
@@ -803,7 +847,13 @@ def build_parser():
     train.add_argument("--quiet", action="store_true", help="one line per epoch, no progress bar")
     train.add_argument("--distributed", action="store_true",
                        help="data-parallel over the processes of `striate run --nproc N -- ...` "
-                            "or mpirun (MPI); --batch-size is per process; rank 0 writes")
+                            "or mpirun (MPI on CPUs; NCCL with --device cuda, one GPU per "
+                            "process); --batch-size is per process; rank 0 writes")
+    train.add_argument("--health", type=int, default=0, metavar="N",
+                       help="every N steps record each layer's output mean/std, dead-ReLU "
+                            "fraction, gradient norm and update/weight ratio: health.csv and "
+                            "health.png in the run folder, and warnings when a ratio leaves "
+                            "[1e-4, 1e-1] or a ReLU is over 90%% dead")
     train.add_argument("--profile", type=int, default=0, metavar="N",
                        help=f"profile N training steps after {PROFILE_WARMUP_STEPS} warm-up steps: "
                             "profile.json (Chrome trace) and profile.txt (top ops) in the run "
@@ -835,6 +885,18 @@ def build_parser():
     predict.add_argument("images", nargs="+")
     predict.add_argument("--topk", type=int, default=5)
     predict.set_defaults(run=command_predict)
+    explaining = commands.add_parser(
+        "explain", help="what the network sees in one image: feature maps, filters, saliency "
+                        "and class activation map as PNGs")
+    explaining.add_argument("checkpoint", help="best.pt / last.pt / model.striate of a run")
+    explaining.add_argument("image", help="an image file (resized to the run's image size)")
+    explaining.add_argument("--layer", help="the layer whose feature maps to draw and weigh "
+                                            "(default: the last Conv2d)")
+    explaining.add_argument("--target", help="the class to explain, by name or index "
+                                             "(default: the predicted class)")
+    explaining.add_argument("--out", help="folder for the PNGs (default: explain-IMAGE beside "
+                                          "the checkpoint)")
+    explaining.set_defaults(run=command_explain)
 
     converting = commands.add_parser(
         "convert", help="rewrite a checkpoint of the old pickle format in the current format",
@@ -986,6 +1048,9 @@ def main(argv=None):
     except UsageError as error:
         print(f"striate: error: {error}", file=sys.stderr)
         return 2
+    except FloatingPointError as error:  # training diverged: the Trainer's message, one line
+        print(f"striate: error: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("striate: interrupted", file=sys.stderr)
         return 130

@@ -337,6 +337,20 @@ def get_backend(group=None):
     return _require("get_backend").backend
 
 
+def _poll_until(done, deadline, fail, error=None):
+    """Polls done() until it is true, spinning briefly and then sleeping (at most 1 ms between
+    polls); calls fail(reason) when error() returns a reason or the deadline passes (fail
+    raises). Work.wait (MPI requests) and _NcclWork.wait (CUDA events) share it."""
+    spins = 0
+    while not done():
+        reason = error() if error is not None else None
+        if reason or time.monotonic() > deadline:
+            fail(reason)
+        spins += 1
+        if spins > 200:
+            time.sleep(min(1e-3, 1e-5 * (spins - 200)))
+
+
 class Work:
     """A posted collective (async_op=True): wait() blocks until it completes (or its deadline
     passes: RuntimeError), is_completed() polls, then() is not supported.
@@ -365,6 +379,19 @@ class Work:
             self._complete()
         return self._done
 
+    def _timed_out(self, error=None):
+        group = _group
+        if group is not None and not group.broken:
+            import atexit
+
+            group.broken = True  # exiting now must not wait for the lost peer
+            atexit.register(_abort_if_broken)
+        raise RuntimeError(
+            f"{self._op}: rank {group.rank if group else '?'} of "
+            f"{group.size if group else '?'} waited {self._timeout:g} s and the "
+            "collective did not complete: a peer process died or stopped answering "
+            "(mpirun names a process that exited)")
+
     def _complete(self):
         self._done = True
         if self._finish is not None:
@@ -388,23 +415,7 @@ class Work:
             return True
         deadline = self._deadline if timeout is None else time.monotonic() + _seconds(
             timeout, self._op)
-        spins = 0
-        while not all(r.Test() for r in self._requests):
-            if time.monotonic() > deadline:
-                group = _group
-                if group is not None and not group.broken:
-                    import atexit
-
-                    group.broken = True  # exiting now must not wait for the lost peer
-                    atexit.register(_abort_if_broken)
-                raise RuntimeError(
-                    f"{self._op}: rank {group.rank if group else '?'} of "
-                    f"{group.size if group else '?'} waited {self._timeout:g} s and the "
-                    "collective did not complete: a peer process died or stopped answering "
-                    "(mpirun names a process that exited)")
-            spins += 1
-            if spins > 200:
-                time.sleep(min(1e-3, 1e-5 * (spins - 200)))
+        _poll_until(lambda: all(r.Test() for r in self._requests), deadline, self._timed_out)
         self._complete()
         return True
 
@@ -646,18 +657,6 @@ def barrier(group=None, async_op=False, device_ids=None, timeout=None):
     return _finish(Work("barrier", [request], _timeout(g, timeout, "barrier")), async_op)
 
 
-def _allreduce_buffer(array, timeout=None):
-    """Posts an in-place sum of a NumPy buffer (DistributedDataParallel's buckets): a Work."""
-    g = _require("all_reduce")
-    if g.backend == "nccl":
-        raise NotImplementedError(
-            "DistributedDataParallel: its gradient buckets are host buffers, which the 'nccl' "
-            "backend does not exchange yet; use backend='mpi' (CUDA tensors are not supported "
-            "by DistributedDataParallel yet)")
-    request = g.comm.Iallreduce(_mpi().IN_PLACE, array, op=_mpi().SUM)
-    return Work("all_reduce", [request], _timeout(g, timeout, "all_reduce"))
-
-
 # ---- the "nccl" backend ----------------------------------------------------------------------
 
 
@@ -689,21 +688,18 @@ class _NcclWork:
         deadline = self._deadline if timeout is None else time.monotonic() + _seconds(
             timeout, self._op)
         libraries = _nccl_libraries()
-        spins = 0
-        while not self._event.query():
-            error = libraries.nccl_async_error(self._group.nccl)
-            if error or time.monotonic() > deadline:
-                self._group.broken = True
-                libraries.nccl_comm_abort(self._group.nccl)
-                reason = f"NCCL reported: {error}" if error else (
-                    f"it did not complete within {self._timeout:g} s: a peer process died or "
-                    "stopped answering")
-                raise RuntimeError(f"{self._op}: rank {self._group.rank} of {self._group.size}: "
-                                   f"{reason}; the communicator was aborted")
-            spins += 1
-            if spins > 200:
-                time.sleep(min(1e-3, 1e-5 * (spins - 200)))
+        _poll_until(self._event.query, deadline, self._abort,
+                    lambda: libraries.nccl_async_error(self._group.nccl))
         return True
+
+    def _abort(self, error):
+        self._group.broken = True
+        _nccl_libraries().nccl_comm_abort(self._group.nccl)
+        reason = f"NCCL reported: {error}" if error else (
+            f"it did not complete within {self._timeout:g} s: a peer process died or "
+            "stopped answering")
+        raise RuntimeError(f"{self._op}: rank {self._group.rank} of {self._group.size}: "
+                           f"{reason}; the communicator was aborted")
 
 
 def _nccl_finish(group, op, timeout, async_op):

@@ -62,6 +62,25 @@ def _batch_size(inputs):
     return int(inputs.shape[0])
 
 
+def _available_memory(device):
+    """Bytes a step may use when no memory_limit is given: the free device memory on CUDA,
+    MemAvailable (Linux) on the CPU."""
+    if device.type == "cuda":
+        from .. import cuda
+
+        return cuda.mem_get_info(device)[0]
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import os
+
+    return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+
+
 class Trainer:
     """Trains `model` with `optimizer` on `loss(outputs, targets)`.
 
@@ -99,6 +118,16 @@ class Trainer:
             unless a dtype is given), backward and step through a ``striate.amp.GradScaler``
             (enabled for float16, whose gradients need the scaling; a pass-through for
             bfloat16). Default: False.
+        batch_size (int or str, optional): Micro-batches: each training batch of the loader
+            runs forward and backward in chunks of at most this many samples, their gradients
+            accumulated (each chunk's loss weighted by its share of the batch, so a mean loss
+            gives the whole batch's gradient), then one optimizer step. ``'auto'`` picks the
+            largest chunk whose step fits in ``memory_limit`` (:func:`striate.plan`, measured
+            on a copy of the model at the first batch). BatchNorm sees each chunk's statistics,
+            as with gradient accumulation in PyTorch. Default: None (whole batches).
+        memory_limit (int, optional): Bytes a training step may hold, for
+            ``batch_size='auto'``. Default: None (the memory available now: MemAvailable on
+            the CPU, the free device memory on CUDA).
         nan_guard (bool): Check every training batch's forward and backward for NaN and
             infinity (``striate.autograd.detect_anomaly``): the first one raises
             ``striate.autograd.AnomalyError`` naming the layer path, the op, the statistics of
@@ -124,7 +153,8 @@ class Trainer:
     def __init__(self, model, optimizer, loss, scheduler=None, metrics=("accuracy",),
                  callbacks=(), scheduler_interval="epoch", batch_transform=None,
                  grad_clip_norm=None, progress="bar", num_classes=None, file=None,
-                 distributed=False, device=None, amp=False, nan_guard=False):
+                 distributed=False, device=None, amp=False, batch_size=None,
+                 memory_limit=None, nan_guard=False):
         if not callable(loss):
             raise TypeError(f"Trainer: loss should be callable (outputs, targets) -> Tensor, "
                             f"got {type(loss).__name__}")
@@ -138,6 +168,17 @@ class Trainer:
         if progress not in _PROGRESS_MODES:
             raise ValueError(f"Trainer: progress should be one of {_PROGRESS_MODES} or a bool, "
                              f"got {progress!r}")
+        if batch_size is not None and batch_size != "auto" and (
+                isinstance(batch_size, bool) or not isinstance(batch_size, int) or
+                batch_size < 1):
+            raise ValueError(f"Trainer: batch_size should be a positive int, 'auto' or None, "
+                             f"got {batch_size!r}")
+        if memory_limit is not None and (isinstance(memory_limit, bool) or
+                                         not isinstance(memory_limit, int) or memory_limit < 1):
+            raise ValueError(f"Trainer: memory_limit should be a positive number of bytes, got "
+                             f"{memory_limit!r}")
+        self.batch_size = batch_size
+        self.memory_limit = memory_limit
         self.device = None
         if device is not None:
             from .. import device as _device
@@ -271,22 +312,10 @@ class Trainer:
             inputs, targets = _split_batch(_to_device(batch, self.device))
             if self.batch_transform is not None:
                 inputs, targets = self.batch_transform(inputs, targets)
+            self.optimizer.zero_grad(set_to_none=True)
             with self._nan_guard(batch_index):
-                with self._autocast():
-                    outputs = self.model(inputs)
-                    loss = self.loss(outputs, targets)
-                # Checked before backward and step: a non-finite loss must not reach the
-                # weights, the gradients or the optimizer's state, so the model stays as the
-                # last good step left it.
-                value = float(loss.item())
-                if not math.isfinite(value):
-                    raise FloatingPointError(f"Trainer: the loss became {value} at epoch "
-                                             f"{epoch + 1}, batch {batch_index}; lower the lr or "
-                                             "clip gradients (grad_clip_norm=), or find the layer "
-                                             "with Trainer(nan_guard=True); the model and "
-                                             "optimizer are left as they were before this batch")
-                self.optimizer.zero_grad(set_to_none=True)
-                self.scaler.scale(loss).backward()
+                outputs, value = self._forward_backward(inputs, targets, epoch,
+                                                        batch_index)
             if self.grad_clip_norm is not None:
                 from ..nn.utils import clip_grad_norm_
 
@@ -341,6 +370,55 @@ class Trainer:
         from ..diagnostics.anomaly import _TrainerGuard
 
         return _TrainerGuard(self.step, batch_index)
+    def _forward_backward(self, inputs, targets, epoch, batch_index):
+        """Forward, loss and backward of one training batch, in micro-batches when batch_size
+        says so: returns the outputs (concatenated) and the batch's loss value."""
+        size = _batch_size(inputs)
+        chunk = self._micro_batch(inputs) if self.batch_size is not None else size
+        if chunk >= size:
+            pieces = [(inputs, targets)]
+        else:
+            pieces = [(inputs[i:i + chunk], targets[i:i + chunk]) for i in range(0, size, chunk)]
+        losses, outputs = [], []
+        for index, (piece_inputs, piece_targets) in enumerate(pieces):
+            # Under DistributedDataParallel only the last micro-batch's backward communicates.
+            quiet = self.distributed and index + 1 < len(pieces)
+            with self.model.no_sync() if quiet else contextlib.nullcontext():
+                with self._autocast():
+                    piece_outputs = self.model(piece_inputs)
+                    loss = self.loss(piece_outputs, piece_targets)
+                # Checked before backward and step: a non-finite loss must not reach the
+                # weights, the gradients or the optimizer's state, so the model stays as the
+                # last good step left it (earlier micro-batches' gradients go with the batch).
+                value = float(loss.item())
+                if not math.isfinite(value):
+                    self.optimizer.zero_grad(set_to_none=True)
+                    raise FloatingPointError(
+                        f"Trainer: the loss became {value} at epoch {epoch + 1}, batch "
+                        f"{batch_index}; lower the lr or clip gradients (grad_clip_norm=); the "
+                        "model and optimizer are left as they were before this batch")
+                share = _batch_size(piece_inputs) / size
+                self.scaler.scale(loss if len(pieces) == 1 else loss * share).backward()
+            losses.append(value * share)
+            outputs.append(_main_output(piece_outputs).detach() if len(pieces) > 1 else
+                           piece_outputs)
+        if len(pieces) == 1:
+            return outputs[0], losses[0]
+        return cat(outputs), sum(losses)
+
+    def _micro_batch(self, inputs):
+        if self.batch_size != "auto":
+            return self.batch_size
+        if getattr(self, "_auto_batch", None) is None:
+            from ..diagnostics import max_batch_size
+
+            limit = self.memory_limit if self.memory_limit is not None else \
+                _available_memory(inputs.device)
+            self._auto_batch = max_batch_size(
+                self.module, tuple(inputs.shape[1:]), int(limit),
+                optimizer=type(self.optimizer), device=inputs.device,
+                upper=_batch_size(inputs))
+        return self._auto_batch
 
     def _validate(self, loader):
         self._call("on_validation_begin")

@@ -160,9 +160,11 @@ class SyncBatchNorm(_Module):
 
 
 def _count_tensor(count, like):
-    from ... import tensor
+    """The local element count per channel, as a tensor the backend can sum: on the input's
+    device (NCCL exchanges CUDA tensors), int64 (a float16 count would overflow at 65,504)."""
+    from ... import int64, tensor
 
-    return tensor([float(count)], dtype=like.dtype)
+    return tensor([count], dtype=int64, device=like.device)
 
 
 SyncBatchNorm.__module__ = "striate.nn"

@@ -3,18 +3,19 @@ processes during backward, so every replica takes the same optimizer step.
 
 At construction the parameters and buffers are broadcast from rank 0. Parameters are grouped into
 buckets of at most bucket_cap_mb (in reverse registration order, roughly the order backward
-produces their gradients). A hook on each parameter's gradient copies the gradient it is about to
-accumulate (plus what .grad already holds: gradient accumulation under no_sync() averages the
-accumulated total, as torch's does) into its bucket; a full bucket is all-reduced at once,
-non-blocking, while backward goes on (buckets are posted in bucket order on every rank, so the
-collectives match). When the backward pass ends (autograd's queued callback) the remaining
-buckets are posted, all are waited for (with the process group's timeout), and each .grad is set
-to the average over processes.
+produces their gradients); a bucket is one flat tensor on its parameters' device, holding one
+dtype. A hook on each parameter's gradient copies the gradient it is about to accumulate (plus
+what .grad already holds: gradient accumulation under no_sync() averages the accumulated total,
+as torch's does) into its bucket; a full bucket is all-reduced at once, non-blocking, while
+backward goes on (buckets are posted in bucket order on every rank, so the collectives match).
+With the 'mpi' backend the buckets are CPU tensors exchanged through their memory; with 'nccl'
+they are CUDA tensors and the copies and the all-reduce are queued on the current stream in
+order. When the backward pass ends (autograd's queued callback) the remaining buckets are posted,
+all are waited for (with the process group's timeout: a lost peer raises instead of hanging), and
+each .grad is set to the average over processes.
 """
 
 import contextlib
-
-import numpy as np
 
 from ... import autograd
 from ...distributed import process_group as _pg
@@ -22,16 +23,43 @@ from ..module import Module
 
 
 class _Bucket:
-    def __init__(self, params, dtype):
+    def __init__(self, params):
+        from ... import zeros
+
         self.params = params
         self.offsets = {}
         total = 0
         for p in params:
             self.offsets[id(p)] = (total, p.numel())
             total += p.numel()
-        self.buffer = np.zeros(total, dtype=dtype)
+        self.buffer = zeros(total, dtype=params[0].dtype, device=params[0].device)
         self.ready = set()
         self.work = None
+
+    def slot(self, param):
+        """The bucket's view of param's gradient (flat)."""
+        start, count = self.offsets[id(param)]
+        return self.buffer.narrow(0, start, count)
+
+
+def _check_devices(module, group):
+    """The backend exchanges one kind of memory: 'mpi' CPU tensors, 'nccl' tensors on this
+    process's GPU. A parameter or buffer elsewhere is refused before anything is posted."""
+    for kind, named in (("parameter", module.named_parameters()),
+                        ("buffer", module.named_buffers())):
+        for name, tensor in named:
+            device = tensor.device
+            if group.backend == "nccl":
+                if device.type != "cuda" or (device.index or 0) != group.device:
+                    raise ValueError(
+                        f"DistributedDataParallel: the 'nccl' backend exchanges tensors on this "
+                        f"process's GPU (cuda:{group.device}); {kind} '{name}' is on {device} "
+                        f"(call model.to('cuda:{group.device}') first)")
+            elif device.type != "cpu":
+                raise ValueError(
+                    f"DistributedDataParallel: the '{group.backend}' backend exchanges CPU "
+                    f"tensors; {kind} '{name}' is on {device} (use backend='nccl' for CUDA "
+                    "models)")
 
 
 class DistributedDataParallel(Module):
@@ -46,8 +74,9 @@ class DistributedDataParallel(Module):
     Args:
         module (Module): The model to replicate.
         device_ids: Accepted for PyTorch's signature (as are output_device, dim,
-            process_group, check_reduction, gradient_as_bucket_view and static_graph); the CPU
-            processes of the default group are used.
+            process_group, check_reduction, gradient_as_bucket_view and static_graph): the
+            module's parameters say where it runs (CPU with the 'mpi' backend, this process's
+            GPU with 'nccl').
         broadcast_buffers (bool): Broadcast rank 0's buffers before each forward.
             Default: True.
         bucket_cap_mb (float): Size of a gradient bucket in MiB. Default: 25.0.
@@ -56,7 +85,8 @@ class DistributedDataParallel(Module):
 
     Raises:
         TypeError: ``module`` is not a Module.
-        ValueError: ``bucket_cap_mb`` is not positive.
+        ValueError: ``bucket_cap_mb`` is not positive, or a parameter or buffer is on a device
+            the backend does not exchange (CUDA with 'mpi'; CPU or another GPU with 'nccl').
         RuntimeError: No process group is initialized.
 
     Example (under ``striate run -np 2 train.py``)::
@@ -77,7 +107,7 @@ class DistributedDataParallel(Module):
         if not isinstance(module, Module):
             raise TypeError(f"DistributedDataParallel: expected module as an nn.Module, got "
                             f"{type(module).__name__}")
-        _pg._require("DistributedDataParallel")
+        group = _pg._require("DistributedDataParallel")
         if not bucket_cap_mb or bucket_cap_mb <= 0:
             raise ValueError(f"DistributedDataParallel: bucket_cap_mb must be positive, got "
                              f"{bucket_cap_mb}")
@@ -87,6 +117,7 @@ class DistributedDataParallel(Module):
         self._world = _pg.get_world_size()
         self._sync = True
         self._pending = False
+        _check_devices(module, group)
         with autograd.no_grad():
             for tensor in list(module.parameters()) + list(module.buffers()):
                 _pg.broadcast(tensor.detach(), 0)
@@ -97,18 +128,17 @@ class DistributedDataParallel(Module):
 
     def _make_buckets(self, cap_bytes):
         params = [p for p in self.module.parameters() if p.requires_grad]
-        buckets, current, size, dtype = [], [], 0, None
+        buckets, current, size, kind = [], [], 0, None
         for p in reversed(params):
-            kind = p.detach().numpy().dtype
-            nbytes = p.numel() * kind.itemsize
-            if current and (size + nbytes > cap_bytes or kind != dtype):
-                buckets.append(_Bucket(current, dtype))
+            nbytes = p.numel() * p.element_size()
+            if current and (size + nbytes > cap_bytes or (p.dtype, str(p.device)) != kind):
+                buckets.append(_Bucket(current))
                 current, size = [], 0
             current.append(p)
             size += nbytes
-            dtype = kind
+            kind = (p.dtype, str(p.device))
         if current:
-            buckets.append(_Bucket(current, dtype))
+            buckets.append(_Bucket(current))
         return buckets
 
     def _hook(self, param):
@@ -119,11 +149,11 @@ class DistributedDataParallel(Module):
                 self._pending = True
                 autograd._queue_callback(self._finish_reduction)
             bucket = self._bucket_of[id(param)]
-            start, count = bucket.offsets[id(param)]
-            values = grad.detach().numpy().reshape(-1)
+            values = grad.detach().reshape(-1)
             if param.grad is not None:  # what accumulation will give: the accumulated total
-                values = values + param.grad.detach().numpy().reshape(-1)
-            bucket.buffer[start:start + count] = values
+                values = values + param.grad.detach().reshape(-1)
+            with autograd.no_grad():
+                bucket.slot(param).copy_(values)
             bucket.ready.add(id(param))
             self._post_ready_buckets()
             return None
@@ -136,7 +166,7 @@ class DistributedDataParallel(Module):
                 continue
             if not everything and len(bucket.ready) < len(bucket.params):
                 return
-            bucket.work = _pg._allreduce_buffer(bucket.buffer)
+            bucket.work = _pg.all_reduce(bucket.buffer, async_op=True)
 
     def _finish_reduction(self):
         self._pending = False
@@ -150,28 +180,27 @@ class DistributedDataParallel(Module):
                     f"backward pass: {listed}{' ...' if len(missing) > 8 else ''}; every rank "
                     "must reduce the same gradients (pass find_unused_parameters=True when "
                     "some parameters are legitimately unused)")
-            for bucket in self._buckets:
-                for p in bucket.params:
-                    if id(p) not in bucket.ready:
-                        start, count = bucket.offsets[id(p)]
-                        bucket.buffer[start:start + count] = (
-                            0 if p.grad is None else p.grad.detach().numpy().reshape(-1))
+            with autograd.no_grad():
+                for bucket in self._buckets:
+                    for p in bucket.params:
+                        if id(p) not in bucket.ready:
+                            slot = bucket.slot(p)
+                            if p.grad is None:
+                                slot.zero_()
+                            else:
+                                slot.copy_(p.grad.detach().reshape(-1))
             self._post_ready_buckets(everything=True)
             for bucket in self._buckets:
                 bucket.work.wait()
-            from ... import from_numpy
-
             with autograd.no_grad():
                 for bucket in self._buckets:
-                    average = bucket.buffer / self._world
+                    bucket.buffer.div_(self._world)
                     for p in bucket.params:
-                        start, count = bucket.offsets[id(p)]
-                        value = from_numpy(average[start:start + count].reshape(
-                            tuple(p.shape)).copy())
+                        average = bucket.slot(p).reshape(tuple(p.shape))
                         if p.grad is None:
-                            p.grad = value
+                            p.grad = average.clone()
                         else:
-                            p.grad.copy_(value)
+                            p.grad.copy_(average)
         finally:
             for bucket in self._buckets:
                 bucket.ready.clear()
