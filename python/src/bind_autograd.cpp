@@ -4,6 +4,7 @@
 #include "bindings.h"
 #include "docstrings/tensor.h"
 #include "py_scalar.h"
+#include "striate/anomaly.h"
 #include "striate/autograd.h"
 
 namespace striate::python {
@@ -152,6 +153,7 @@ Example:
     'MulBackward0'
 )doc")
       .def("_name", &autograd::Node::name)
+      .def_property_readonly("_sequence_nr", &autograd::Node::sequence_nr)
       .def_property_readonly(
           "next_functions",
           [](const autograd::Node& n) {
@@ -181,6 +183,32 @@ Example:
         return py::str("<{} object at {}>")
             .format(self.get_type().attr("__name__"), hex(py::int_(reinterpret_cast<uintptr_t>(self.ptr()))));
       });
+
+  // Anomaly detection (striate.autograd.detect_anomaly): fn(torch_name, sequence_nr, received,
+  // returned) after each node's backward on this thread, the lists holding a Tensor or None per
+  // forward output / input; None removes the check.
+  ag.def(
+      "_set_node_check",
+      [](py::object fn) {
+        if (fn.is_none()) {
+          autograd::set_node_check(nullptr);
+          return;
+        }
+        auto holder = gil_safe(py::reinterpret_borrow<py::function>(fn));
+        autograd::set_node_check([holder](const autograd::Node& node, const std::vector<Tensor>& received,
+                                          const std::vector<Tensor>& returned) {
+          py::gil_scoped_acquire gil;
+          auto as_list = [](const std::vector<Tensor>& grads) {
+            py::list items;
+            for (const Tensor& g : grads) items.append(g.defined() ? py::cast(g) : py::none());
+            return items;
+          };
+          (*holder)(node.torch_name(), node.sequence_nr(), as_list(received), as_list(returned));
+        });
+      },
+      py::arg("fn").none(true));
+  ag.def("_peek_sequence_nr", &autograd::peek_sequence_nr,
+         "The sequence number the next autograd node will get (nodes are numbered in creation order).");
 
   py::class_<HookHandle>(ag, "RemovableHandle").def("remove", &HookHandle::remove);
 

@@ -2,6 +2,7 @@
 // varargs) and the ResNets' residual units of nn/blocks.h, and the classic CNNs' blocks of
 // nn/blocks_classic.h, under torch-like signatures.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "striate/nn/blocks.h"
 #include "striate/nn/blocks_classic.h"
 #include "striate/nn/containers.h"
+#include "striate/nn/merge_check.h"
 
 namespace striate::python {
 namespace {
@@ -31,35 +33,56 @@ std::vector<std::shared_ptr<Module>> branch_list(const py::args& args, const cha
   return branches;
 }
 
+// A merge block built with input_shape=(C, H, W) runs once on it, so that branches whose outputs
+// cannot be merged fail at construction with the fix hint (nn/merge_check.h).
+template <typename Block>
+std::unique_ptr<Block> checked(std::unique_ptr<Block> block, const std::optional<std::vector<int64_t>>& input_shape) {
+  if (input_shape) nn::check_merge_on(*block, *input_shape);
+  return block;
+}
+
 void bind_residual_blocks(py::module_& nn_module) {
   using nn::ResidualImpl;
   LayerClass<ResidualImpl>(nn_module, "Residual", docstrings::kResidual, py::dynamic_attr())
-      .def(direct_init<ResidualImpl, std::shared_ptr<Module>, std::shared_ptr<Module>, std::shared_ptr<Module>,
-                       double>(),
+      .def(py::init(
+               [](std::shared_ptr<Module> body, std::shared_ptr<Module> shortcut, std::shared_ptr<Module> post,
+                  double drop_path, const std::optional<std::vector<int64_t>>& input_shape) {
+                 return checked(std::make_unique<ResidualImpl>(body, shortcut, post, drop_path), input_shape);
+               },
+               [](std::shared_ptr<Module> body, std::shared_ptr<Module> shortcut, std::shared_ptr<Module> post,
+                  double drop_path, const std::optional<std::vector<int64_t>>& input_shape) {
+                 return checked(std::make_unique<PyModule<ResidualImpl>>(body, shortcut, post, drop_path), input_shape);
+               }),
            py::arg("body").none(true), py::arg("shortcut").none(true) = py::none(),
-           py::arg("post").none(true) = py::none(), py::arg("drop_path") = 0.0)
+           py::arg("post").none(true) = py::none(), py::arg("drop_path") = 0.0, py::kw_only(),
+           py::arg("input_shape") = py::none())
       .def_readonly("drop_path", &ResidualImpl::drop_path);
 
   using nn::ConcatImpl;
   LayerClass<ConcatImpl>(nn_module, "Concat", docstrings::kConcat, py::dynamic_attr())
-      .def(py::init([](const py::args& args,
-                       int64_t dim) { return std::make_unique<ConcatImpl>(branch_list(args, "Concat"), dim); },
-                    [](const py::args& args, int64_t dim) {
-                      return std::make_unique<PyModule<ConcatImpl>>(branch_list(args, "Concat"), dim);
-                    }),
-           py::arg("dim") = 1)
+      .def(py::init(
+               [](const py::args& args, int64_t dim, const std::optional<std::vector<int64_t>>& input_shape) {
+                 return checked(std::make_unique<ConcatImpl>(branch_list(args, "Concat"), dim), input_shape);
+               },
+               [](const py::args& args, int64_t dim, const std::optional<std::vector<int64_t>>& input_shape) {
+                 return checked(std::make_unique<PyModule<ConcatImpl>>(branch_list(args, "Concat"), dim), input_shape);
+               }),
+           py::arg("dim") = 1, py::arg("input_shape") = py::none())
       .def_readonly("dim", &ConcatImpl::dim);
 
   using nn::ParallelImpl;
   LayerClass<ParallelImpl>(nn_module, "Parallel", docstrings::kParallel, py::dynamic_attr())
       .def(py::init(
-               [](const py::args& args, const std::string& merge) {
-                 return std::make_unique<ParallelImpl>(branch_list(args, "Parallel"), merge);
+               [](const py::args& args, const std::string& merge,
+                  const std::optional<std::vector<int64_t>>& input_shape) {
+                 return checked(std::make_unique<ParallelImpl>(branch_list(args, "Parallel"), merge), input_shape);
                },
-               [](const py::args& args, const std::string& merge) {
-                 return std::make_unique<PyModule<ParallelImpl>>(branch_list(args, "Parallel"), merge);
+               [](const py::args& args, const std::string& merge,
+                  const std::optional<std::vector<int64_t>>& input_shape) {
+                 return checked(std::make_unique<PyModule<ParallelImpl>>(branch_list(args, "Parallel"), merge),
+                                input_shape);
                }),
-           py::arg("merge") = "cat")
+           py::arg("merge") = "cat", py::arg("input_shape") = py::none())
       .def_readonly("merge", &ParallelImpl::merge);
 
   using nn::ZeroPadShortcutImpl;

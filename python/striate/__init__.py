@@ -61,6 +61,7 @@ from . import onnx  # noqa: E402  (the onnx package itself is imported on first 
 from .io import load_state_dict, save_state_dict  # noqa: E402
 from . import train  # noqa: E402
 from .summary import summary  # noqa: E402
+from .diagnostics import check_gradients, compare_devices  # noqa: E402
 from . import diagnostics  # noqa: E402
 from .diagnostics import plan  # noqa: E402
 from .nn.functional import log_softmax, relu, sigmoid, softmax, tanh, unflatten  # noqa: E402

@@ -590,3 +590,30 @@ class Function:
 
 
 __all__ += ["Function", "FunctionCtx"]
+
+# ---- diagnostics: gradient checks and anomaly detection, at PyTorch's places ---------------------
+
+# Resolved on first use: striate.diagnostics also holds Trainer callbacks, which import
+# striate.train, not importable while striate itself is still importing this module.
+_DIAGNOSTICS = {
+    "AnomalyError": "anomaly",
+    "detect_anomaly": "anomaly",
+    "is_anomaly_enabled": "anomaly",
+    "set_detect_anomaly": "anomaly",
+    "GradcheckError": "gradcheck",
+    "gradcheck": "gradcheck",
+}
+
+
+def __getattr__(name):
+    if name in _DIAGNOSTICS:
+        import importlib
+
+        module = importlib.import_module(f"striate.diagnostics.{_DIAGNOSTICS[name]}")
+        value = getattr(module, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'striate.autograd' has no attribute {name!r}")
+
+
+__all__ += list(_DIAGNOSTICS)

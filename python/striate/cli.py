@@ -363,6 +363,12 @@ def command_train(args):
         from .train import ProfileSteps
 
         callbacks.append(ProfileSteps(out, steps=args.profile, warmup=PROFILE_WARMUP_STEPS))
+    if args.lr_find:  # on an optimizer of its own, as the run would build it
+        return _lr_find(model, train_loader, loss, _optimizer(args, model), device, out)
+    if args.tensorboard:
+        from .train import TensorBoardLogger
+
+        callbacks.append(TensorBoardLogger(os.path.join(out, "tensorboard")))
     if args.health:
         from .diagnostics import LayerHealth
 
@@ -372,7 +378,7 @@ def command_train(args):
                       callbacks=callbacks,
                       batch_transform=batch_transform,
                       progress="log" if args.quiet else "bar", distributed=args.distributed,
-                      device=device)
+                      device=device, nan_guard=args.nan_guard)
     trainer.run_info = {"model": args.model, "dataset": args.dataset, "classes": classes,
                         "in_channels": info["channels"], "image_size": info["size"],
                         "mean": list(info["mean"]), "std": list(info["std"]),
@@ -404,6 +410,23 @@ def command_train(args):
         print(f"striate: test accuracy {final['accuracy']:.4f} is below --min-accuracy "
               f"{args.min_accuracy}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _lr_find(model, loader, loss, optimizer, device, out):
+    """`striate train --lr-find`: the LR range test instead of training; writes OUT/lr_find.png
+    and prints the suggested learning rate (to pass as --lr)."""
+    from .train import lr_find
+
+    result = lr_find(model, loader, loss_fn=loss, optimizer=optimizer, device=device)
+    path = os.path.join(out, "lr_find.png")
+    if _main_process():
+        result.plot(path)
+    suggested = "none (the sweep stopped too early)" if result.suggested_lr is None else \
+        f"{result.suggested_lr:.3g}"
+    _say(f"lr range test: {len(result.lrs)} steps from {result.lrs[0]:.1e} to "
+         f"{result.lrs[-1]:.1e}; suggested lr (steepest descent of the loss): {suggested}; plot "
+         f"in {path}")
     return 0
 
 
@@ -835,6 +858,15 @@ def build_parser():
                        help=f"profile N training steps after {PROFILE_WARMUP_STEPS} warm-up steps: "
                             "profile.json (Chrome trace) and profile.txt (top ops) in the run "
                             "folder; training goes on")
+    train.add_argument("--lr-find", action="store_true",
+                       help="run the LR range test instead of training: OUT/lr_find.png and the "
+                            "suggested --lr (where the loss falls fastest)")
+    train.add_argument("--tensorboard", action="store_true",
+                       help="write TensorBoard event files (scalars, weight and gradient "
+                            "histograms) to OUT/tensorboard; needs pip install tensorboardX")
+    train.add_argument("--nan-guard", action="store_true",
+                       help="check every batch's forward and backward for NaN/Inf and stop at "
+                            "the first, naming the layer, op, step and batch (slower)")
     train.add_argument("--min-accuracy", type=float, default=None,
                        help="exit with status 1 when the final test accuracy is below this (CI)")
     train.set_defaults(run=command_train)

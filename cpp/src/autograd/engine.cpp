@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "striate/anomaly.h"
 #include "striate/autograd.h"
 #include "striate/core/parallel.h"
 #include "striate/ops/creation.h"
@@ -14,6 +15,8 @@
 
 namespace striate::autograd {
 namespace {
+
+thread_local NodeCheck node_check;  // anomaly detection's check; empty when off
 
 struct NodeState {
   int dependencies = 0;             // consumers whose gradient has not arrived yet
@@ -170,7 +173,13 @@ class GraphTask {
       std::optional<profiler::detail::RecordScope> record;
       if (profiler::is_enabled())
         record.emplace(profiler::detail::intern(node->name()), profiler::EventKind::Backward, node->profile_module());
-      outputs = node->apply(std::move(grads));
+      if (node_check) {
+        std::vector<Tensor> received = grads;  // apply() consumes its gradients
+        outputs = node->apply(std::move(grads));
+        node_check(*node, received, outputs);
+      } else {
+        outputs = node->apply(std::move(grads));
+      }
     }
     // AccumulateGrad saves nothing and is shared by every graph that uses the leaf.
     if (!retain_graph_ && !is_leaf_accumulator) node->mark_released();
@@ -187,6 +196,11 @@ class GraphTask {
 };
 
 }  // namespace
+
+NodeCheck set_node_check(NodeCheck check) {
+  std::swap(node_check, check);
+  return check;
+}
 
 void backward(const std::vector<Tensor>& roots, const std::vector<Tensor>& grad_roots, bool retain_graph) {
   GraphTask(retain_graph, nullptr, nullptr).run(roots, grad_roots);

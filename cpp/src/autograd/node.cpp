@@ -1,6 +1,7 @@
 // Nodes, saved tensors, grad mode, inference mode and the helpers ops use to record themselves.
 #include <atomic>
 
+#include "striate/anomaly.h"
 #include "striate/autograd.h"
 #include "striate/ops/elementwise.h"
 #include "striate/profiler.h"
@@ -28,6 +29,8 @@ InferenceModeGuard::~InferenceModeGuard() {
 }
 
 namespace autograd {
+
+uint64_t peek_sequence_nr() { return next_sequence_nr.load(std::memory_order_relaxed); }
 
 Node::Node()
     : sequence_nr_(next_sequence_nr.fetch_add(1, std::memory_order_relaxed)),

@@ -2,6 +2,7 @@
 // shortcut and the ResNets' residual units, built from the existing layers.
 #include "striate/nn/blocks.h"
 #include "striate/nn/fusion.h"
+#include "striate/nn/merge_check.h"
 
 #include <optional>
 #include <typeinfo>
@@ -11,6 +12,7 @@
 #include "striate/nn/call_observer.h"
 
 #include "striate/ops/activation.h"
+#include "striate/ops/creation.h"
 #include "striate/ops/dropout.h"
 #include "striate/ops/elementwise.h"
 #include "striate/ops/shape_helpers.h"
@@ -108,6 +110,37 @@ void register_branches(Module& module, const std::vector<std::shared_ptr<Module>
   }
 }
 
+// How many times `big` is `small` (0 when it is not a whole multiple).
+int64_t whole_ratio(int64_t big, int64_t small) { return small > 0 && big % small == 0 ? big / small : 0; }
+
+// A fix hint for 4-d (N, C, H, W) branch outputs `first` (branch 0) and `other` (branch i) that
+// must agree in every dim but `free_dim` (1: channels, Concat; -1: all, a sum).
+std::string merge_hint(const Shape& first, const Shape& other, size_t i, int64_t free_dim) {
+  if (first.size() != 4 || other.size() != 4) return "";
+  std::string hint;
+  const int64_t down_i = whole_ratio(other[2], first[2]), down_0 = whole_ratio(first[2], other[2]);
+  const bool spatial_differs = first[2] != other[2] || first[3] != other[3];
+  if (spatial_differs && down_i > 1 && whole_ratio(other[3], first[3]) == down_i) {
+    hint = detail::str("branch ", i, " keeps ", down_i, "x the resolution of branch 0: give it stride ", down_i,
+                       " (e.g. end it with nn.Conv2d(", other[1], ", ", free_dim == 1 ? other[1] : first[1],
+                       ", kernel_size=1, stride=", down_i, "))");
+  } else if (spatial_differs && down_0 > 1 && whole_ratio(first[3], other[3]) == down_0) {
+    hint = detail::str("branch 0 keeps ", down_0, "x the resolution of branch ", i, ": give branch 0 stride ", down_0,
+                       " (e.g. end it with nn.Conv2d(", first[1], ", ", free_dim == 1 ? first[1] : other[1],
+                       ", kernel_size=1, stride=", down_0, "))");
+  } else if (spatial_differs) {
+    hint =
+        "the spatial sizes differ by a padding, not a stride: a convolution keeps H and W at stride 1 with "
+        "padding=kernel_size // 2";
+  }
+  if (free_dim != 1 && first[1] != other[1]) {
+    hint +=
+        detail::str(hint.empty() ? "" : "; ", "the channels differ (", first[1], " vs ", other[1], "): project branch ",
+                    i, " with a 1x1 convolution nn.Conv2d(", other[1], ", ", first[1], ", kernel_size=1)");
+  }
+  return hint.empty() ? "" : detail::str(". Fix: ", hint);
+}
+
 // Every output must match the first one in all dims except `free_dim` (-1: none).
 void check_same_sizes(const std::vector<Tensor>& outputs, int64_t free_dim, const char* block) {
   const Shape& first = outputs[0].sizes();
@@ -119,8 +152,24 @@ void check_same_sizes(const std::vector<Tensor>& outputs, int64_t free_dim, cons
     }
     STRIATE_CHECK_SHAPE(agree, block, ": branch outputs cannot be merged: branch 0 gave shape ", first, ", branch ", i,
                         " gave shape ", other,
-                        free_dim >= 0 ? " (sizes must agree in every dim but the merged one)" : "");
+                        free_dim >= 0 ? " (sizes must agree in every dim but the merged one)" : "",
+                        merge_hint(first, other, i, free_dim));
   }
+}
+
+// The hint for a Residual on `input` whose body gave `body` and whose shortcut (the input itself
+// when `identity`) gave a different shape, all 4-d: the projection shortcut of torchvision's ResNets.
+std::string residual_hint(const Shape& input, const Shape& body, bool identity) {
+  if (body.size() != 4 || input.size() != 4) return "";
+  const int64_t stride = whole_ratio(input[2], body[2]);
+  if (stride == 0 || whole_ratio(input[3], body[3]) != stride) {
+    return detail::str(". Fix: the body changes (H, W) from (", input[2], ", ", input[3], ") to (", body[2], ", ",
+                       body[3], "), not by a whole stride: keep padding=kernel_size // 2 in its convolutions");
+  }
+  return detail::str(". Fix: ", identity ? "give the Residual a projection shortcut" : "make the shortcut a projection",
+                     ", a 1x1 convolution with stride ", stride, " from ", input[1], " to ", body[1],
+                     " channels: shortcut=nn.Sequential(nn.Conv2d(", input[1], ", ", body[1],
+                     ", kernel_size=1, stride=", stride, ", bias=False), nn.BatchNorm2d(", body[1], "))");
 }
 
 }  // namespace
@@ -148,7 +197,9 @@ Tensor ResidualImpl::forward(const Tensor& input) {
   Tensor skip = shortcut ? shortcut->call(input) : input;
   // Broadcasting would silently hide a wrong block, so the two must match exactly.
   STRIATE_CHECK_SHAPE(branch.sizes() == skip.sizes(), "Residual: cannot add the body's output of shape ",
-                      branch.sizes(), " to the shortcut's output of shape ", skip.sizes());
+                      branch.sizes(), " to the shortcut's output of shape ", skip.sizes(),
+                      shortcut ? "" : " (the shortcut is the identity: the block's input)",
+                      residual_hint(input.sizes(), branch.sizes(), shortcut == nullptr));
   if (drop_path > 0.0) branch = stochastic_depth(branch, drop_path, "row", is_training());
   Tensor sum = add(branch, skip);
   return post ? post->call(sum) : sum;
@@ -220,6 +271,37 @@ Tensor ParallelImpl::forward(const Tensor& input) {
 }
 
 std::string ParallelImpl::extra_repr() const { return detail::str("merge=", merge); }
+
+// ---- early checks ------------------------------------------------------------------------------
+
+void check_merge_on(Module& block, const std::vector<int64_t>& input_shape) {
+  Shape shape{1};
+  for (int64_t size : input_shape) {
+    STRIATE_CHECK(size > 0, block.name(), ": expected input_shape of positive sizes (C, H, W), got ",
+                  Shape(input_shape.begin(), input_shape.end()));
+    shape.push_back(size);
+  }
+  TensorOptions options;
+  std::vector<Tensor> params = block.parameters();
+  if (!params.empty()) options.set_dtype(params[0].dtype()).set_device(params[0].device());
+  // Batch norm in training mode refuses a batch of one value per channel: run in eval mode.
+  std::vector<std::pair<Module*, bool>> flags{{&block, block.is_training()}};
+  for (const auto& item : block.named_modules("", false))
+    flags.emplace_back(item.value.get(), item.value->is_training());
+  for (auto& [module, flag] : flags) module->set_training_flag(false);
+  try {
+    NoGradGuard no_grad;
+    block.forward(zeros(shape, options));
+  } catch (const ShapeError& e) {
+    for (auto& [module, flag] : flags) module->set_training_flag(flag);
+    throw ShapeError(detail::str(e.what(), " (found at construction, on input_shape ",
+                                 Shape(input_shape.begin(), input_shape.end()), ")"));
+  } catch (...) {
+    for (auto& [module, flag] : flags) module->set_training_flag(flag);
+    throw;
+  }
+  for (auto& [module, flag] : flags) module->set_training_flag(flag);
+}
 
 // ---- option-A shortcut ----------------------------------------------------------------------------
 

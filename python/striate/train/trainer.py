@@ -128,6 +128,11 @@ class Trainer:
         memory_limit (int, optional): Bytes a training step may hold, for
             ``batch_size='auto'``. Default: None (the memory available now: MemAvailable on
             the CPU, the free device memory on CUDA).
+        nan_guard (bool): Check every training batch's forward and backward for NaN and
+            infinity (``striate.autograd.detect_anomaly``): the first one raises
+            ``striate.autograd.AnomalyError`` naming the layer path, the op, the statistics of
+            its input, the step and the batch index, before the optimizer step. A debugging aid
+            that slows training; off, it costs nothing. Default: False.
 
     Raises:
         TypeError: ``loss`` is not callable.
@@ -149,7 +154,7 @@ class Trainer:
                  callbacks=(), scheduler_interval="epoch", batch_transform=None,
                  grad_clip_norm=None, progress="bar", num_classes=None, file=None,
                  distributed=False, device=None, amp=False, batch_size=None,
-                 memory_limit=None):
+                 memory_limit=None, nan_guard=False):
         if not callable(loss):
             raise TypeError(f"Trainer: loss should be callable (outputs, targets) -> Tensor, "
                             f"got {type(loss).__name__}")
@@ -197,6 +202,7 @@ class Trainer:
         self.callbacks = list(callbacks)
         self.batch_transform = batch_transform
         self.grad_clip_norm = grad_clip_norm
+        self.nan_guard = bool(nan_guard)
         self._setup_amp(amp)
         self.progress = progress
         self.file = file
@@ -307,7 +313,9 @@ class Trainer:
             if self.batch_transform is not None:
                 inputs, targets = self.batch_transform(inputs, targets)
             self.optimizer.zero_grad(set_to_none=True)
-            outputs, value = self._forward_backward(inputs, targets, epoch, batch_index)
+            with self._nan_guard(batch_index):
+                outputs, value = self._forward_backward(inputs, targets, epoch,
+                                                        batch_index)
             if self.grad_clip_norm is not None:
                 from ..nn.utils import clip_grad_norm_
 
@@ -355,6 +363,13 @@ class Trainer:
             self._print(self._epoch_line(logs, epochs))
         self._call("on_epoch_end", epoch, logs)
 
+    def _nan_guard(self, batch_index):
+        """Anomaly detection around one training batch when nan_guard is on; nothing otherwise."""
+        if not self.nan_guard:
+            return contextlib.nullcontext()
+        from ..diagnostics.anomaly import _TrainerGuard
+
+        return _TrainerGuard(self.step, batch_index)
     def _forward_backward(self, inputs, targets, epoch, batch_index):
         """Forward, loss and backward of one training batch, in micro-batches when batch_size
         says so: returns the outputs (concatenated) and the batch's loss value."""
