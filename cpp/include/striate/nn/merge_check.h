@@ -10,10 +10,13 @@
 
 namespace striate::nn {
 
-// Runs `block` once on zeros of shape (1, *input_shape) without recording a graph and in eval
-// mode (every module's training flag is restored after), so that a merge error surfaces now, at
-// construction, instead of at the first forward. Input of the dtype and device of the block's
-// first parameter (float32 on the CPU when it has none). The error names input_shape.
+/// Runs `block` once on zeros of shape (1, *input_shape) without recording a graph and in eval
+/// mode (every module's training flag is restored after), so that a merge error surfaces now, at
+/// construction, instead of at the first forward. Input of the dtype and device of the block's
+/// first parameter (float32 on the CPU when it has none). The error names input_shape.
+/// @param block the merge block (Residual, Concat, Parallel) or any module containing one.
+/// @param input_shape one sample's shape, without the batch dimension.
+/// @throws ShapeError when a merge cannot combine its branches' outputs, with a fix hint.
 void check_merge_on(Module& block, const std::vector<int64_t>& input_shape);
 
 }  // namespace striate::nn
