@@ -241,7 +241,8 @@ def test_cifar_batch_with_wrong_contents_raises_oserror(tmp_path):
 
 
 PACKAGE = Path(st.__file__).parent
-# The one module allowed to construct an unrestricted unpickler (behind weights_only=False).
+# The one module allowed to subclass pickle.Unpickler: its restricted unpickler resolves only the
+# globals its caller allows, whatever weights_only says (there is no unrestricted path).
 UNPICKLING_MODULE = PACKAGE / "_restricted_pickle.py"
 
 
