@@ -1,8 +1,9 @@
 """The bad-input matrix: every public op and module, fed what a hostile or careless user would feed
-it (wrong rank, wrong dtype, zero-size dims, negative and overflowing sizes, non-contiguous and
-overlapping views, NaN/Inf, zero kernel/stride/groups, labels out of range), must either return
-PyTorch's result or raise a typed exception (ValueError, TypeError, IndexError, RuntimeError,
-NotImplementedError, MemoryError, OverflowError) whose message names the op. Where PyTorch raises,
+it (wrong rank, wrong dtype, mismatched devices, zero-size dims, negative and overflowing sizes,
+non-contiguous and overlapping views, NaN/Inf, zero kernel/stride/groups, labels out of range),
+must either return PyTorch's result or raise a typed exception (ValueError, TypeError, IndexError,
+RuntimeError, NotImplementedError, MemoryError, OverflowError) whose message names the op (an op
+given tensors on two devices must raise). Where PyTorch raises,
 striate must raise too; where PyTorch works on zero-size, NaN/Inf or non-contiguous input, striate
 must give the same result (NaN and Inf propagate the same way).
 
@@ -11,6 +12,7 @@ the case by name instead of taking pytest down. PyTorch runs in this process on 
 
 import json
 import math
+import re
 import subprocess
 import sys
 import textwrap
@@ -335,6 +337,10 @@ CREATION = {
 }
 
 
+# Modules without parameters or buffers: an input on another device is not a device mismatch.
+PARAMETERLESS = {"AdaptiveAvgPool2d", "AvgPool2d", "Dropout", "Flatten", "MSELoss", "MaxPool2d",
+                 "PixelShuffle", "Softmax", "Upsample"}
+
 # Where striate deliberately differs from PyTorch (checked only not to crash and, if it raises, to
 # raise a typed error naming the op): case -> why.
 KNOWN_DIFFERENCES = {
@@ -372,7 +378,7 @@ def build_cases():
     expect: "torch" (striate must equal PyTorch, or raise where it raises), "torch_or_raise"
     (PyTorch's result or a typed error; a typed error wherever PyTorch raises), "shape" and
     "shape_or_raise" (the same on output shapes only: random weights), "run" (no reference: a
-    result or a typed error)."""
+    result or a typed error), "raise" (a typed error naming the op: mismatched devices)."""
     rng = np.random.default_rng(2026)
     cases = {}
 
@@ -428,6 +434,17 @@ def build_cases():
             add(f"dtype_float64-{opname}", code, names, [base[0].astype(np.float64)] + base[1:],
                 expect=loose)
             add(f"dtype_bool-{opname}", code, names, [base[0] > 0] + base[1:], expect=loose)
+        # Mismatched devices: each input in turn on cuda:0, the others on the CPU (ops with two
+        # or more tensor inputs). Without a GPU the cuda:0 tensor's memory is unreadable (see D in
+        # CHILD), so an op that reached a kernel instead of refusing would crash the child.
+        if len(base) >= 2:
+            for i in range(len(base)):
+                if not re.search(rf"[(\[,] ?x{i}[,)\]]", code):
+                    continue  # computed on before the op (x2 * 2 - 1): that op would refuse it
+                views = ["x"] * len(base)
+                views[i] = "D(x)"
+                add(f"mismatched_device-{opname}-input{i}", code, names, base, views=views,
+                    expect="raise")
         # Parameters that PyTorch refuses (zero or negative kernel/stride/groups, bad dims,
         # labels out of range, mismatched shapes).
         for k, variant in enumerate(spec["params"]):
@@ -444,6 +461,9 @@ def build_cases():
         add(f"module_rank_minus-{module}", code, names, [x[0]], expect="shape_or_raise")
         add(f"module_dtype_int64-{module}", code, names, [x.astype(np.int64)],
             expect="shape_or_raise")
+        if module not in PARAMETERLESS:  # the input on cuda:0, the parameters on the CPU
+            add(f"module_mismatched_device-{module}", code, names, [x], views=["D(x)"],
+                expect="raise")
         for k, variant in enumerate(bad):
             add(f"module_param-{module}-{k}", variant, names, [x], expect="shape_or_raise")
     for opname, variants in CREATION.items():
@@ -478,6 +498,14 @@ CHILD = textwrap.dedent("""
             return {"scalar": float(out)}
         return {"object": type(out).__name__}
 
+    def D(x):
+        # x on cuda:0: the real device when there is one, else a tensor that claims cuda:0 and
+        # whose memory is unreadable (PROT_NONE), so reading it kills the child.
+        if st.cuda.is_available():
+            return x.to("cuda")
+        dtype = str(x.dtype).split(".")[-1]
+        return st.backends._registry._poisoned_device_tensor(list(x.shape), dtype, "cuda:0")
+
     cases = json.load(open(sys.argv[1]))
     arrays = dict(np.load(sys.argv[2]))
     for name, case in cases.items():
@@ -487,7 +515,7 @@ CHILD = textwrap.dedent("""
         try:
             for i, view in enumerate(case["views"]):
                 x = st.from_numpy(arrays[f"{name}/{i}"].copy())
-                env[f"x{i}"] = eval(view, {"x": x})
+                env[f"x{i}"] = eval(view, {"x": x, "D": D})
             st.manual_seed(0)
             result = {"out": encode(eval(case["code"], env))}
         except Exception as error:
@@ -597,6 +625,9 @@ def test_bad_input(striate_results, name):
             f"{case['code']}: the message does not name {case['names']}: {ours['message']}")
     if expect == "run":
         return
+    if expect == "raise":
+        assert raised, f"{case['code']} with {case['views']} returned {str(ours['out'])[:200]}"
+        return
     theirs = torch_result(case)
     if "type" in theirs:
         if name.startswith("zero_size"):
@@ -615,3 +646,29 @@ def test_bad_input(striate_results, name):
 
 def test_matrix_is_large_enough():
     assert len(CASES) >= 500, len(CASES)
+
+
+# Issue 14's categories, each as a predicate over (case name, code): every one must have cases.
+CATEGORIES = {
+    "wrong rank": lambda n, c: n.startswith(("rank_", "module_rank_")),
+    "wrong dtype": lambda n, c: n.startswith(("dtype_", "module_dtype_")),
+    "mismatched devices": lambda n, c: "mismatched_device" in n,
+    "zero-size dimensions": lambda n, c: n.startswith(("zero_size", "module_zero_batch")),
+    "negative sizes": lambda n, c: bool(re.search(r"[(,] ?-[1-9]", c)) and n.startswith(
+        ("creation", "param-reshape", "param-view", "param-expand", "param-narrow",
+         "param-unflatten")),
+    "overflowing sizes": lambda n, c: "2**6" in c or "2**40" in c,
+    "non-contiguous views": lambda n, c: n.startswith(("noncontiguous", "strided")),
+    "overlapping views": lambda n, c: n.startswith("overlapping"),
+    "NaN/Inf": lambda n, c: n.startswith(("nan", "inf", "neg_inf", "module_nan")),
+    "zero kernel/stride/groups": lambda n, c: any(
+        p in c for p in ("stride=0", "groups=0", "dilation=0", ", 0)", "d(2, 3, 0)")),
+    "labels out of range": lambda n, c: any(
+        n.startswith(f"param-{loss}") for loss in ("cross_entropy", "nll_loss", "one_hot")),
+}
+
+
+@pytest.mark.parametrize("category", sorted(CATEGORIES))
+def test_matrix_covers_each_category(category):
+    count = sum(CATEGORIES[category](name, case["code"]) for name, case in CASES.items())
+    assert count >= 5, f"{category}: {count} cases"

@@ -168,6 +168,39 @@ def test_idx_size_must_agree_with_its_shape(tmp_path):
     assert st.data.read_idx(exact).tolist() == [[0, 1, 2], [3, 4, 5]]
 
 
+def test_gzip_idx_claiming_a_huge_shape_fails_before_a_large_allocation(tmp_path):
+    # A .gz IDX whose header declares 2^30 bytes and whose stream ends after 100. The reader grew
+    # its buffer in zeroed 16 MiB pieces, so each such input cost 16 MiB of page faults (25 ms of
+    # CPU under ASan: the IDX fuzzer ran ~100 inputs/s); it now starts at 64 KiB and doubles. The
+    # growth of the peak RSS measures it without timing anything.
+    import gzip
+
+    path = tmp_path / "claim-idx1-ubyte.gz"
+    path.write_bytes(gzip.compress(bytes([0, 0, 0x08, 1]) + struct.pack(">I", 2**30)
+                                   + b"\x01" * 100))
+    child = run_child(f"""
+        import striate as st
+
+        def peak_kib():
+            with open("/proc/self/status") as f:
+                return int(next(line for line in f if line.startswith("VmHWM")).split()[1])
+
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # resets the peak (VmHWM) to the current RSS
+        before = peak_kib()
+        try:
+            st.data.read_idx({str(path)!r})
+            print("read")
+        except OSError as error:
+            print("OSError", error)
+        print(peak_kib() - before)
+    """)
+    assert child.returncode == 0, child.stderr[-2000:]
+    message, grown_kib = child.stdout.splitlines()
+    assert message.startswith("OSError") and "truncated" in message, message
+    assert int(grown_kib) < 8 * 1024, f"peak RSS grew by {grown_kib} KiB"
+
+
 def test_idx_reader_refuses_a_fifo(tmp_path):
     fifo = tmp_path / "fifo-idx1-ubyte"
     os.mkfifo(fifo)
@@ -241,7 +274,8 @@ def test_cifar_batch_with_wrong_contents_raises_oserror(tmp_path):
 
 
 PACKAGE = Path(st.__file__).parent
-# The one module allowed to construct an unrestricted unpickler (behind weights_only=False).
+# The one module allowed to subclass pickle.Unpickler: its restricted unpickler resolves only the
+# globals its caller allows, whatever weights_only says (there is no unrestricted path).
 UNPICKLING_MODULE = PACKAGE / "_restricted_pickle.py"
 
 
@@ -451,6 +485,20 @@ FUZZ_READERS = {"idx", "cifar", "safetensors"}
 FUZZ_FILES = sorted(path.relative_to(FUZZ_DATA) for path in FUZZ_DATA.glob("*/*/*")
                     if path.parent.name in ("seeds", "regressions")
                     and path.parent.parent.name in FUZZ_READERS)
+
+
+@pytest.mark.parametrize("step", [7.6e31, float("inf"), float("nan"), -1.0, 2.0**63])
+def test_optimizer_state_with_an_out_of_range_step_is_refused(step):
+    # Found by fuzz_model (tests/data/fuzz/model/regressions/adam-step-float-cast-overflow): a
+    # checkpoint's 'step' of 7.6e31 was converted to int64, which is undefined (UBSan).
+    model = nn.Linear(2, 2)
+    adam = optim.Adam(model.parameters())
+    model(st.ones(1, 2)).sum().backward()
+    adam.step()
+    state = adam.state_dict()
+    state["state"][0]["step"] = st.tensor(step)
+    with pytest.raises(ValueError, match=r"Adam: load_state_dict: expected 'step' in \[0, 2\^53\]"):
+        optim.Adam(model.parameters()).load_state_dict(state)
 
 
 def test_fuzz_corpora_are_present():

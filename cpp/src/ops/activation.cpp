@@ -286,6 +286,7 @@ Tensor softplus(const Tensor& x, double beta, double threshold) {
 Tensor prelu(const Tensor& x, const Tensor& weight) {
   check_input(x, "prelu");
   STRIATE_CHECK(weight.defined(), "prelu: expected a 'weight' tensor, got None");
+  dispatch::device_of("prelu", {{"input", x}, {"weight", weight}});
   STRIATE_CHECK_TYPE(weight.dtype() == x.dtype(), "prelu: expected 'weight' of the input's dtype ", x.dtype(), ", got ",
                      weight.dtype());
   STRIATE_CHECK_SHAPE(weight.dim() <= 1, "prelu: expected a 0-d or 1-d 'weight', got shape ", weight.sizes());

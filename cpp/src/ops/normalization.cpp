@@ -337,6 +337,9 @@ Tensor layer_norm(const Tensor& input, const std::vector<int64_t>& normalized_sh
   const char* op = "layer_norm";
   STRIATE_AUTOCAST(CastPolicy::Float32OnCuda, layer_norm, input, normalized_shape, weight, bias, eps);
   check_input(input, op, 0);
+  // weight and bias are read by the kernel of the input's device: one device for all three (a CPU
+  // input with a cuda:0 weight read device memory on the host).
+  dispatch::device_of(op, {{"input", input}, {"weight", weight}, {"bias", bias}});
   STRIATE_COMPUTE_IN_FLOAT32(input.dtype(), layer_norm, input, normalized_shape, weight, bias, eps);
   STRIATE_CHECK(!normalized_shape.empty(), op, ": expected a non-empty normalized_shape, got []");
   const int normalized_dims = static_cast<int>(normalized_shape.size());

@@ -184,6 +184,8 @@ Tensor stack(const std::vector<Tensor>& tensors, int64_t dim) {
   const int d = wrap_dim(dim, first.dim() + 1, "stack");
   std::vector<Tensor> unsqueezed;
   for (size_t i = 0; i < tensors.size(); ++i) {
+    STRIATE_CHECK(tensors[i].device() == first.device(), "stack: expected all tensors on ", first.device(), ", got ",
+                  tensors[i].device(), " for tensor ", i);
     STRIATE_CHECK_TYPE(tensors[i].dtype() == first.dtype(), "stack: expected all tensors to have dtype ", first.dtype(),
                        " like tensor 0, got ", tensors[i].dtype(), " for tensor ", i);
     STRIATE_CHECK_SHAPE(tensors[i].sizes() == first.sizes(), "stack: expected each tensor to be equal size, but ",

@@ -49,7 +49,10 @@ inline int64_t load_step(const NamedTensors& tensors, const std::string& optimiz
   STRIATE_CHECK(value.numel() == 1, optimizer, ": load_state_dict: expected a scalar 'step', got shape ",
                 value.shape());
   double step = value.item_double();
-  STRIATE_CHECK(step >= 0, optimizer, ": load_state_dict: expected 'step' >= 0, got ", step);
+  // Bounded before the conversion: a double past int64's range (or NaN/Inf) converts undefined
+  // (UBSan, fuzz_model: a checkpoint whose 'step' was 7.6e31).
+  STRIATE_CHECK(step >= 0 && step <= 9007199254740992.0, optimizer,
+                ": load_state_dict: expected 'step' in [0, 2^53], got ", step);
   return static_cast<int64_t>(step);
 }
 
