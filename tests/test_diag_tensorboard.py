@@ -88,3 +88,23 @@ def test_cli_tensorboard(tmp_path, capsys):
     found = scalars(read_events(tmp_path / "tensorboard"))
     assert len(found["epoch/train_loss"]) == 1 and len(found["epoch/val_accuracy"]) == 1
     assert found["batch/loss"]
+
+
+def test_layer_health_records_become_scalars(tmp_path):
+    st.manual_seed(0)
+    images, labels = st.randn(48, 4), st.randint(0, 3, (48,))
+    loader = st.data.DataLoader(st.data.TensorDataset(images, labels), batch_size=8)
+    model = nn.Sequential(nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 3))
+    health = st.diagnostics.LayerHealth(every=2, warn=False)
+    logger = st.train.TensorBoardLogger(tmp_path, log_every_n_steps=4, histogram_every=0)
+    trainer = st.train.Trainer(model, st.optim.SGD(model.parameters(), lr=0.1), F.cross_entropy,
+                               callbacks=[logger, health], progress="none")
+    trainer.fit(loader, epochs=2)
+    found = scalars(read_events(tmp_path))
+    assert [r["step"] for r in health.records] == [1, 3, 5, 7, 9, 11]
+    for layer, key in (("0", "update_ratio"), ("0", "grad_norm"), ("1", "dead_fraction"),
+                       ("2", "act_std")):
+        written = found[f"health/{layer}/{key}"]
+        expected = [(r["step"], r["layers"][layer][key]) for r in health.records]
+        assert [step for step, _ in written] == [step for step, _ in expected]
+        assert [v for _, v in written] == pytest.approx([v for _, v in expected], rel=1e-6)

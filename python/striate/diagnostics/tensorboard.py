@@ -34,8 +34,10 @@ class TensorBoardLogger(Callback):
     every epoch's end each number of the history entry (``epoch/train_loss``,
     ``epoch/val_accuracy``, ``epoch/lr``, ...) at the epoch's number. Histograms, every
     ``histogram_every`` epochs (0: never): each parameter's values (``weights/<path>``) and its
-    gradient of the last step (``grads/<path>``). Only the main process writes in distributed
-    training.
+    gradient of the last step (``grads/<path>``). With a :class:`LayerHealth` callback on the same
+    trainer, each of its records becomes scalars ``health/<layer>/<figure>`` (``act_mean``,
+    ``act_std``, ``dead_fraction``, ``grad_norm``, ``update_ratio``) at the record's step. Only
+    the main process writes in distributed training.
 
     Args:
         log_dir (str): The folder of the event files (created when missing).
@@ -72,6 +74,7 @@ class TensorBoardLogger(Callback):
         self.histogram_every = histogram_every
         self.flush_secs = flush_secs
         self.writer = None
+        self._health_written = {}  # id(LayerHealth) -> records written
 
     def _open(self, trainer):
         if self.writer is None and getattr(trainer, "is_main_process", True):
@@ -92,12 +95,30 @@ class TensorBoardLogger(Callback):
             value = logs.get(key)
             if isinstance(value, numbers.Real) and math.isfinite(value):
                 writer.add_scalar(f"batch/{key}", float(value), trainer.step)
+        self._write_health(trainer, writer)
+
+    def _write_health(self, trainer, writer):
+        """The records of the trainer's LayerHealth callbacks not written yet, as scalars."""
+        from .health import LayerHealth
+
+        for callback in getattr(trainer, "callbacks", ()):
+            if not isinstance(callback, LayerHealth):
+                continue
+            start = self._health_written.get(id(callback), 0)
+            for record in callback.records[start:]:
+                for layer, figures in record["layers"].items():
+                    for key, value in figures.items():
+                        if isinstance(value, numbers.Real) and math.isfinite(value):
+                            writer.add_scalar(f"health/{layer}/{key}", float(value),
+                                              record["step"])
+            self._health_written[id(callback)] = len(callback.records)
 
     def on_epoch_end(self, trainer, epoch, logs):
         """Writes the epoch's numbers, and the weight and gradient histograms when due."""
         writer = self._open(trainer)
         if writer is None:
             return
+        self._write_health(trainer, writer)
         number = logs.get("epoch", epoch + 1)
         for key, value in logs.items():
             if key != "epoch" and isinstance(value, numbers.Real) and not isinstance(value, bool):
