@@ -362,6 +362,13 @@ class DeviceComparison:
     Attributes:
         rows (list of dict): ``path``, ``type``, ``max_abs_diff``, ``max_rel_diff`` (outputs),
             ``grad_max_abs_diff`` (the module's own parameters' gradients; None without).
+
+    Example:
+        >>> table = st.diagnostics.DeviceComparison([{"path": "0", "type": "Linear",
+        ...     "max_abs_diff": 1e-7, "max_rel_diff": 2e-7, "grad_max_abs_diff": 3e-7}])
+        >>> print(table)  # what compare_devices(model, input) prints on a machine with a GPU
+        layer  type              max abs diff  max rel diff  grad abs diff
+        0      Linear                   1e-07         2e-07          3e-07
     """
 
     def __init__(self, rows):

@@ -45,6 +45,14 @@ class LRFinderResult:
 
         Returns:
             str: ``path``.
+
+        Example:
+            >>> import os, tempfile
+            >>> loader = st.data.DataLoader(st.data.TensorDataset(st.randn(64, 4),
+            ...                             st.randint(0, 2, (64,))), batch_size=16)
+            >>> result = st.train.lr_find(nn.Linear(4, 2), loader, num_steps=10)
+            >>> os.path.getsize(result.plot(os.path.join(tempfile.mkdtemp(), "lr.png"))) > 0
+            True
         """
         from ..train.plots import _pyplot, _save
 

@@ -83,11 +83,29 @@ class TensorBoardLogger(Callback):
         return self.writer
 
     def on_fit_begin(self, trainer):
-        """Opens the writer (the main process only)."""
+        """Opens the writer (the main process only).
+
+        Example:
+            >>> import tempfile
+            >>> logger = st.train.TensorBoardLogger(tempfile.mkdtemp())
+            >>> model = nn.Linear(4, 2)
+            >>> trainer = st.train.Trainer(model, st.optim.SGD(model.parameters(), lr=0.1),
+            ...                            F.cross_entropy, progress="none")
+            >>> logger.on_fit_begin(trainer)
+        """
         self._open(trainer)
 
     def on_batch_end(self, trainer, batch, logs):
-        """Writes the batch's loss and lr every ``log_every_n_steps`` steps."""
+        """Writes the batch's loss and lr every ``log_every_n_steps`` steps.
+
+        Example:
+            >>> import tempfile
+            >>> logger = st.train.TensorBoardLogger(tempfile.mkdtemp())
+            >>> model = nn.Linear(4, 2)
+            >>> trainer = st.train.Trainer(model, st.optim.SGD(model.parameters(), lr=0.1),
+            ...                            F.cross_entropy, progress="none")
+            >>> logger.on_batch_end(trainer, 0, {"loss": 0.5, "lr": 0.1})
+        """
         writer = self._open(trainer)
         if writer is None or not self.log_every_n_steps or trainer.step % self.log_every_n_steps:
             return
@@ -114,7 +132,16 @@ class TensorBoardLogger(Callback):
             self._health_written[id(callback)] = len(callback.records)
 
     def on_epoch_end(self, trainer, epoch, logs):
-        """Writes the epoch's numbers, and the weight and gradient histograms when due."""
+        """Writes the epoch's numbers, and the weight and gradient histograms when due.
+
+        Example:
+            >>> import tempfile
+            >>> logger = st.train.TensorBoardLogger(tempfile.mkdtemp())
+            >>> model = nn.Linear(4, 2)
+            >>> trainer = st.train.Trainer(model, st.optim.SGD(model.parameters(), lr=0.1),
+            ...                            F.cross_entropy, progress="none")
+            >>> logger.on_epoch_end(trainer, 0, {"epoch": 1, "train_loss": 0.5})
+        """
         writer = self._open(trainer)
         if writer is None:
             return
@@ -131,7 +158,16 @@ class TensorBoardLogger(Callback):
         writer.flush()
 
     def on_fit_end(self, trainer):
-        """Flushes and closes the event file."""
+        """Flushes and closes the event file.
+
+        Example:
+            >>> import tempfile
+            >>> logger = st.train.TensorBoardLogger(tempfile.mkdtemp())
+            >>> model = nn.Linear(4, 2)
+            >>> trainer = st.train.Trainer(model, st.optim.SGD(model.parameters(), lr=0.1),
+            ...                            F.cross_entropy, progress="none")
+            >>> logger.on_fit_end(trainer)
+        """
         if self.writer is not None:
             self.writer.close()
             self.writer = None

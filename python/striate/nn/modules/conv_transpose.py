@@ -51,7 +51,14 @@ class _ConvTransposeNd(Module):
 
     def reset_parameters(self):
         """torch's initialization: weight and bias uniform in +-1/sqrt(fan_in), fan_in being
-        weight.size(1) times the kernel's size (kaiming_uniform_ with a = sqrt(5))."""
+        weight.size(1) times the kernel's size (kaiming_uniform_ with a = sqrt(5)).
+
+        Example:
+            >>> m = nn.ConvTranspose1d(4, 2, 3)
+            >>> m.reset_parameters()
+            >>> bool(m.weight.abs().max() <= 1 / (2 * 3) ** 0.5)
+            True
+        """
         fan_in = self.weight.shape[1] * math.prod(self.kernel_size)
         bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
         self.weight.data.uniform_(-bound, bound)
@@ -84,13 +91,24 @@ class _ConvTransposeNd(Module):
 
     def forward(self, input, output_size=None):
         """Transposed convolution of the input with this module's weight; output_size (the
-        spatial sizes wanted) picks output_padding as torch does."""
+        spatial sizes wanted) picks output_padding as torch does.
+
+        Example:
+            >>> m = nn.ConvTranspose1d(4, 2, 3, stride=2)
+            >>> m(st.randn(1, 4, 5)).shape, m(st.randn(1, 4, 5), output_size=[12]).shape
+            (striate.Size([1, 2, 11]), striate.Size([1, 2, 12]))
+        """
         return type(self)._function(
             input, self.weight, self.bias, self.stride, self.padding,
             self._output_padding(input, output_size), self.groups, self.dilation)
 
     def extra_repr(self):
-        """The constructor arguments, as the module's repr shows them (torch's layout)."""
+        """The constructor arguments, as the module's repr shows them (torch's layout).
+
+        Example:
+            >>> nn.ConvTranspose1d(4, 2, 3, stride=2).extra_repr()
+            '4, 2, kernel_size=(3,), stride=(2,)'
+        """
         text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
                 f"stride={self.stride}")
         if self.padding != (0,) * self._nd:
