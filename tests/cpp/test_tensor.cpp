@@ -61,6 +61,13 @@ int main() {
   CHECK(s.contiguous().data<int64_t>()[1] == 3);
   CHECK(x.select(1, 2).sizes() == Shape({2, 4}));
   CHECK(x.narrow(0, 1, 1).storage_offset() == 12);
+  {  // A zero-size view with an offset into a storage of no bytes has no address (atheris found
+     // sum() of one computing null + 8: undefined behavior, reported by UBSan).
+    Tensor empty_rows = zeros({0, 4}).select(1, 2);
+    CHECK(empty_rows.numel() == 0 && empty_rows.storage_offset() == 2);
+    CHECK(empty_rows.data_ptr() == nullptr);
+    CHECK(sum(empty_rows, {0}, false).item<float>() == 0.0f);
+  }
   CHECK(ones({3, 1}).expand({3, 5}).strides() == Shape({1, 0}));
   CHECK(x.unsqueeze(0).squeeze(0).sizes() == x.sizes());
   CHECK(x.flatten(1).sizes() == Shape({2, 12}));

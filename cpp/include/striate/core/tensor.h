@@ -58,9 +58,11 @@ class TensorImpl {
   int64_t numel() const { return numel_; }
   /// @return whether the strides are row-major contiguous.
   bool is_contiguous() const { return contiguous_; }
-  /// @return the address of the first element.
+  /// @return the address of the first element; nullptr for a view into a storage that holds no
+  /// bytes (a zero-size view may carry an offset, and null plus an offset is undefined behavior).
   void* data() const {
-    return static_cast<char*>(storage_->data()) + offset_ * static_cast<int64_t>(element_size(dtype_));
+    char* base = static_cast<char*>(storage_->data());
+    return base ? base + offset_ * static_cast<int64_t>(element_size(dtype_)) : nullptr;
   }
 
   /// The autograd fields.
