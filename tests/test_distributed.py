@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -64,11 +63,11 @@ def test_two_processes_train_as_one_on_the_doubled_batch(tmp_path, mode):
 
 @needs_mpi
 def test_a_killed_peer_ends_the_job_naming_it():
-    start = time.monotonic()
+    # The job must end rather than hang: mpirun's own timeout (120 s, far above the worker's 20 s
+    # collective deadline) turns a hang into a TimeoutExpired failure; no wall-time assertion.
     proc = mpirun(2, "fault_worker.py", "die", 20, timeout=120)
     assert proc.returncode != 0
     assert "process rank 1" in proc.stdout + proc.stderr
-    assert time.monotonic() - start < 100
 
 
 @needs_mpi

@@ -231,6 +231,29 @@ def test_bad_inputs_name_the_op_and_argument():
         ),
         (lambda: F.pairwise_distance(x, x, 0), ValueError, "pairwise_distance: p must be positive"),
         (
+            lambda: F.pairwise_distance(x, st.ones(5, 4)),
+            ValueError,
+            r"pairwise_distance: x1 and x2 cannot be broadcast together, got shapes \[3, 4\] and "
+            r"\[5, 4\]",
+        ),
+        (lambda: F.pairwise_distance(x, [1.0]), TypeError, "pairwise_distance: expected x2 as a Tensor"),
+        (
+            lambda: F.pairwise_distance(st.ones(3, 4, dtype=st.int64), x),
+            TypeError,
+            "pairwise_distance: expected x1 of a floating-point dtype",
+        ),
+        (
+            lambda: F.cosine_similarity(x, st.ones(3, 5)),
+            ValueError,
+            r"cosine_similarity: x1 and x2 cannot be broadcast together, got shapes \[3, 4\] and "
+            r"\[3, 5\]",
+        ),
+        (
+            lambda: F.cosine_similarity(x, x, dim=2),
+            IndexError,
+            "cosine_similarity: dim 2 is out of range for inputs of 2 dimensions",
+        ),
+        (
             lambda: F.dropout1d(st.ones(2, 3, 4, 5)),
             ValueError,
             "dropout1d: expected a 2-D .unbatched. or 3-D .batched. input, got 4-D",

@@ -449,6 +449,28 @@ def test_state_dict_layout_and_load_errors():
         fresh.load_state_dict(missing)
 
 
+@pytest.mark.parametrize("name", ["SGD", "Adam"])
+def test_load_state_dict_replaces_the_whole_state(name):
+    # torch: the loaded dict replaces the state; a parameter the dict holds no state for starts
+    # fresh. Loading the state dict of an optimizer that never stepped therefore clears every
+    # buffer, and the next steps equal a fresh optimizer's (in both libraries).
+    kwargs = dict(lr=0.01, momentum=0.9) if name == "SGD" else dict(lr=0.01)
+    ours, theirs, our_opt, their_opt = run_pair(getattr(optim, name), getattr(torch.optim, name),
+                                                kwargs, steps=3)
+    assert our_opt.state_dict()["state"] and their_opt.state_dict()["state"]
+    our_opt.load_state_dict(getattr(optim, name)(ours, **kwargs).state_dict())
+    their_opt.load_state_dict(getattr(torch.optim, name)(theirs, **kwargs).state_dict())
+    assert our_opt.state_dict()["state"] == {} == their_opt.state_dict()["state"]
+    # One parameter's state kept, the other's dropped: the same in both.
+    _, _, our_two, their_two = run_pair(getattr(optim, name), getattr(torch.optim, name),
+                                        kwargs, steps=2)
+    saved, their_saved = our_two.state_dict(), their_two.state_dict()
+    del saved["state"][1], their_saved["state"][1]
+    our_two.load_state_dict(saved)
+    their_two.load_state_dict(their_saved)
+    assert set(our_two.state_dict()["state"]) == set(their_two.state_dict()["state"]) == {0, 2}
+
+
 def test_zero_grad_and_state_for_new_optimizers():
     for name in ("Adam", "AdamW", "Adagrad", "RMSprop"):
         a, b = nn.Parameter(st.ones(2)), nn.Parameter(st.ones(2))

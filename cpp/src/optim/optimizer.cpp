@@ -209,6 +209,9 @@ void Optimizer::load_state_dict(const OptimizerStateDict& state_dict) {
   for (const auto& [impl, param_state] : state_) old_state.emplace(impl, param_state->clone());
   try {
     for (size_t g = 0; g < param_groups_.size(); ++g) param_groups_[g].set_options(std::move(new_options[g]));
+    // The dict replaces the whole state, as in PyTorch: a parameter it holds no state for starts
+    // fresh (an empty dict, from an optimizer that never stepped, clears every buffer).
+    state_.clear();
     for (const auto& [index, tensors] : state_dict.state) load_param_state(param_of.at(index), tensors);
   } catch (...) {
     for (size_t g = 0; g < param_groups_.size(); ++g) param_groups_[g].set_options(std::move(old_options[g]));

@@ -4,7 +4,7 @@ striate._C._functional, which also gives PyTorch's warnings (a regression loss b
 target, kl_div's reduction='mean')."""
 
 from ... import _C
-from ._args import _reject_unsupported
+from ._args import _pair_shape, _reject_unsupported
 
 __all__ = [
     "cross_entropy", "nll_loss", "mse_loss",
@@ -644,6 +644,8 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """
     if p <= 0:
         raise ValueError(f"pairwise_distance: p must be positive, got {p}")
+    if not _pair_shape("pairwise_distance", x1, x2):
+        raise ValueError("pairwise_distance: expected (N, D) or (D) inputs, got 0-d tensors")
     difference = (x1 - x2 + eps).abs()
     if p == float("inf"):
         return difference.max(-1, keepdim=keepdim)[0]
@@ -676,6 +678,10 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
         >>> F.cosine_similarity(st.tensor([[1.0, 0.0]]), st.tensor([[1.0, 0.0]]))
         tensor([1.])
     """
+    rank = len(_pair_shape("cosine_similarity", x1, x2))
+    if not -max(rank, 1) <= dim < max(rank, 1):
+        raise IndexError(f"cosine_similarity: dim {dim} is out of range for inputs of "
+                         f"{rank} dimensions")
     dot = (x1 * x2).sum(dim)
     squares = (x1 * x1).sum(dim) * (x2 * x2).sum(dim)
     return dot / squares.clamp(eps * eps, None).sqrt()
