@@ -236,7 +236,11 @@ def test_bad_inputs_name_the_op_and_argument():
             r"pairwise_distance: x1 and x2 cannot be broadcast together, got shapes \[3, 4\] and "
             r"\[5, 4\]",
         ),
-        (lambda: F.pairwise_distance(x, [1.0]), TypeError, "pairwise_distance: expected x2 as a Tensor"),
+        (
+            lambda: F.pairwise_distance(x, [1.0]),
+            TypeError,
+            "pairwise_distance: expected x2 as a Tensor",
+        ),
         (
             lambda: F.pairwise_distance(st.ones(3, 4, dtype=st.int64), x),
             TypeError,
