@@ -54,6 +54,14 @@ GEMM_SHAPES = [
     (3, 50, 2053),
     (200, 16, 2053),
     (17, 40, 100),
+    # Packed tiles whose last row tile has 1..11 rows and whose last column tile ends inside its
+    # first or second vector (one instantiation per short row count), K split into equal depth
+    # blocks (513 = 2 x 257, 1100 = 3 x 367 under blocks of 512).
+    (25, 17, 513),
+    (35, 49, 1100),
+    (47, 95, 70),
+    (61, 1030, 20),
+    (133, 33, 257),
 ]
 
 
@@ -164,3 +172,37 @@ def test_set_cpu_isa_rejects_unknown_names():
         ValueError, match="_set_cpu_isa: expected 'generic', 'avx2' or 'avx512', got 'sse9'"
     ):
         st._C._set_cpu_isa("sse9")
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gemm_split_over_threads_matches_numpy(isa, threads, dtype):
+    # Large enough for the thread split: rectangles of whole tiles, cut along M or N by the cost
+    # of the packing each cut duplicates (wide, tall and square products, transposed operands).
+    previous = st.get_num_threads()
+    st.set_num_threads(threads)
+    tolerance = 1e-4 if dtype == np.float32 else 1e-11
+    try:
+        for M, N, K in [(300, 70, 200), (40, 900, 130), (257, 263, 129)]:
+            a, b = rand(M, K, dtype=dtype), rand(K, N, dtype=dtype)
+            expected = a.astype(np.float64) @ b.astype(np.float64)
+            transposed_a = st.tensor(np.ascontiguousarray(a.T)).t()
+            transposed_b = st.tensor(np.ascontiguousarray(b.T)).t()
+            for x, y in [(st.tensor(a), st.tensor(b)), (transposed_a, transposed_b)]:
+                np.testing.assert_allclose(
+                    to_np(st.matmul(x, y)), expected, rtol=tolerance, atol=tolerance * np.sqrt(K)
+                )
+    finally:
+        st.set_num_threads(previous)
+
+
+def test_linear_with_bias_on_a_strided_input_matches_torch(isa):
+    # beta = 1 (the bias is copied into y first) over a column slice of a wider input, whose
+    # rows are longer than the product's K.
+    wide = rand(37, 90)
+    check_parity(
+        lambda x, w, b: F.linear(x[:, 5:75], w, b),
+        lambda x, w, b: TF.linear(x[:, 5:75], w, b),
+        [wide, rand(29, 70), rand(29)],
+        fwd_atol=1e-5,
+    )

@@ -5,6 +5,7 @@
 #include "kernels/gemm.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #include "kernels/cpu/gemm_isa.h"
@@ -32,16 +33,64 @@ const detail::GemmVariant<T>& selected_variant() {
   return variant;
 }
 
-// Packing buffers live per thread and grow once, so steady-state calls do not allocate.
+// Packing buffers live per thread and grow once, so steady-state calls do not allocate. The
+// returned pointer is 64-byte aligned: the micro-kernel's whole-vector loads of packed B then
+// never straddle two cache lines.
 template <typename T>
 T* thread_workspace(int64_t size) {
+  constexpr int64_t kAlignment = 64;
+  constexpr int64_t kSlack = kAlignment / static_cast<int64_t>(sizeof(T));
   thread_local std::vector<T> buffer;
-  if (static_cast<int64_t>(buffer.size()) < size) buffer.resize(size);
-  return buffer.data();
+  if (static_cast<int64_t>(buffer.size()) < size + kSlack) buffer.resize(static_cast<size_t>(size + kSlack));
+  const auto address = reinterpret_cast<uintptr_t>(buffer.data());
+  const auto aligned = (address + kAlignment - 1) / kAlignment * kAlignment;
+  return buffer.data() + (aligned - address) / sizeof(T);
 }
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
-int64_t round_up(int64_t a, int64_t multiple) { return ceil_div(a, multiple) * multiple; }
+
+// The start of part `part` of `parts` when `size` is cut into runs of whole `tile`s (the last
+// tile may be short) whose tile counts differ by at most one.
+int64_t tile_split(int64_t size, int64_t tile, int64_t parts, int64_t part) {
+  const int64_t tiles = ceil_div(size, tile);
+  const int64_t start = tiles / parts * part + std::min(part, tiles % parts);
+  return std::min(size, start * tile);
+}
+
+// How the threads cut C: `rows` x `cols` rectangles, one per thread.
+struct ThreadGrid {
+  int rows, cols;
+};
+
+// Every factorization threads = rows x cols, scored by the busiest thread's time in units of
+// one multiply-add lane: its share of the products (whole tiles, so a cut that leaves a thread
+// short does not hide) plus what it packs, which a cut duplicates: each thread packs the A rows
+// of its rectangle once per column block of it, and the B columns of its rectangle once.
+template <typename T>
+ThreadGrid choose_thread_grid(int64_t M, int64_t N, int64_t K, int threads, const detail::GemmVariant<T>& variant) {
+  // A packed element costs about as much as this many multiply-adds of a full tile.
+  constexpr double kPackCost = 16.0;
+  ThreadGrid best{1, threads};
+  double best_cost = -1;
+  for (int rows = 1; rows <= threads; ++rows) {
+    if (threads % rows != 0) continue;
+    const int cols = threads / rows;
+    const int64_t tile_rows = ceil_div(ceil_div(M, variant.register_rows), rows) * variant.register_rows;
+    const int64_t tile_cols = ceil_div(ceil_div(N, variant.register_cols), cols) * variant.register_cols;
+    const double part_rows = static_cast<double>(std::min(M, tile_rows));
+    const double part_cols = static_cast<double>(std::min(N, tile_cols));
+    const double products = static_cast<double>(tile_rows) * static_cast<double>(tile_cols) * static_cast<double>(K);
+    const double packed =
+        (part_rows * static_cast<double>(ceil_div(static_cast<int64_t>(part_cols), variant.block_cols)) + part_cols) *
+        static_cast<double>(K);
+    const double cost = products + kPackCost * packed;
+    if (best_cost < 0 || cost < best_cost) {
+      best_cost = cost;
+      best = {rows, cols};
+    }
+  }
+  return best;
+}
 
 template <typename T>
 void scale_rows(T* C, int64_t ldc, int64_t M, int64_t N, T beta) {
@@ -179,32 +228,23 @@ void gemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, T alpha, 
   const detail::GemmVariant<T>& variant = selected_variant<T>();
   const detail::GemmProblem<T> problem{trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc};
 
-  int threads = get_num_threads();
+  const int threads = get_num_threads();
   if (threads == 1 || in_parallel_region() || M * N * K < kParallelWorkThreshold) {
     variant.compute_block(problem, 0, M, 0, N, thread_workspace<T>(variant.workspace_size));
     return;
   }
-  // Blocks of C are independent; shrink them until every thread has at least one.
-  int64_t block_m = std::min(variant.block_rows, round_up(M, variant.register_rows));
-  int64_t block_n = std::min(variant.block_cols, round_up(N, variant.register_cols));
-  auto block_count = [&] { return ceil_div(M, block_m) * ceil_div(N, block_n); };
-  while (block_count() < threads) {
-    bool can_split_n = block_n > variant.register_cols;
-    bool can_split_m = block_m > variant.register_rows;
-    if (can_split_n && (block_n >= block_m || !can_split_m))
-      block_n = round_up(ceil_div(block_n, 2), variant.register_cols);
-    else if (can_split_m)
-      block_m = round_up(ceil_div(block_m, 2), variant.register_rows);
-    else
-      break;
-  }
-  int64_t blocks_n = ceil_div(N, block_n);
-  parallel_for(0, block_count(), 1, [&](int64_t first, int64_t last) {
+  const ThreadGrid grid = choose_thread_grid(M, N, K, threads, variant);
+  // Each thread computes one rectangle of C with its own packed panels: whole tiles, widths
+  // balanced to within one tile.
+  parallel_for(0, int64_t{grid.rows} * grid.cols, 1, [&](int64_t first, int64_t last) {
     T* workspace = thread_workspace<T>(variant.workspace_size);
-    for (int64_t block = first; block < last; ++block) {
-      int64_t m0 = (block / blocks_n) * block_m;
-      int64_t n0 = (block % blocks_n) * block_n;
-      variant.compute_block(problem, m0, std::min(M, m0 + block_m), n0, std::min(N, n0 + block_n), workspace);
+    for (int64_t part = first; part < last; ++part) {
+      const int64_t row_part = part / grid.cols, col_part = part % grid.cols;
+      const int64_t m0 = tile_split(M, variant.register_rows, grid.rows, row_part);
+      const int64_t m1 = tile_split(M, variant.register_rows, grid.rows, row_part + 1);
+      const int64_t n0 = tile_split(N, variant.register_cols, grid.cols, col_part);
+      const int64_t n1 = tile_split(N, variant.register_cols, grid.cols, col_part + 1);
+      if (m0 < m1 && n0 < n1) variant.compute_block(problem, m0, m1, n0, n1, workspace);
     }
   });
 }

@@ -23,7 +23,7 @@ struct GemmProblem {
 template <typename T>
 struct GemmVariant {
   // Computes C[m_begin:m_end, n_begin:n_end] for problem.K > 0 on the calling thread, using
-  // `workspace` (workspace_size elements) for the packed panels.
+  // `workspace` (workspace_size elements, 64-byte aligned) for the packed panels.
   void (*compute_block)(const GemmProblem<T>& problem, int64_t m_begin, int64_t m_end, int64_t n_begin, int64_t n_end,
                         T* workspace);
   // out[i * out_rows + j * out_cols] = dot(a row i, x row j) over K unit-stride terms, for
@@ -33,6 +33,7 @@ struct GemmVariant {
                        int64_t out_rows, int64_t out_cols);
   int64_t register_rows, register_cols;  // the micro-kernel's tile of C (MR x NR)
   int64_t block_rows, block_cols;        // the cache blocks along M and N (MC, NC)
+  int64_t block_depth;                   // the cache block along K (KC)
   int64_t workspace_size;
 };
 
