@@ -32,6 +32,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/kernels/cpu/conv_winograd.cpp
   cpp/src/kernels/cpu/conv_winograd_generic.cpp
   cpp/src/kernels/cpu/conv_direct.cpp
+  cpp/src/kernels/cpu/conv_direct_pool.cpp
   cpp/src/kernels/cpu/conv_direct_generic.cpp
   cpp/src/kernels/cpu/conv_depthwise.cpp
   cpp/src/kernels/cpu/pooling.cpp
@@ -68,6 +69,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/ops/loss_pointwise.cpp
   cpp/src/ops/linalg.cpp
   cpp/src/ops/conv.cpp
+  cpp/src/ops/conv_pool.cpp
   cpp/src/ops/conv_nd.cpp
   cpp/src/ops/conv_transpose.cpp
   cpp/src/ops/locally_connected.cpp

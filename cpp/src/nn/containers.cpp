@@ -7,6 +7,7 @@
 #include "striate/core/parallel.h"
 #include "striate/nn/conv.h"
 #include "striate/nn/fusion.h"
+#include "striate/nn/linear.h"
 #include "striate/nn/normalization.h"
 
 namespace striate::nn {
@@ -49,9 +50,26 @@ Tensor SequentialImpl::forward_prefix(const Tensor& input, size_t count) {
         continue;
       }
     }
+    // Conv2d -> ReLU -> MaxPool2d(2): one pass writing the pooled maps at inference (nn/fusion.h).
+    if (conv && !bn && i + 2 < n && children[i + 1].value && children[i + 2].value) {
+      if (auto fused = fused_conv_relu_max_pool(*conv, *children[i + 1].value, *children[i + 2].value, x)) {
+        x = *fused;
+        i += 2;
+        continue;
+      }
+    }
     // Conv2d -> ReLU: one convolution writing max(0, y) at inference (nn/fusion.h).
     if (conv && !bn && i + 1 < n && children[i + 1].value) {
       if (auto fused = fused_conv_relu(*conv, *children[i + 1].value, x)) {
+        x = *fused;
+        ++i;
+        continue;
+      }
+    }
+    // Linear -> ReLU: the ReLU in place on the linear output at inference (nn/fusion.h).
+    if (auto* linear = may_fuse ? dynamic_cast<LinearImpl*>(child) : nullptr;
+        linear && i + 1 < n && children[i + 1].value) {
+      if (auto fused = fused_linear_relu(*linear, *children[i + 1].value, x)) {
         x = *fused;
         ++i;
         continue;

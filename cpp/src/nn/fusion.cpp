@@ -11,10 +11,14 @@
 #include "striate/nn/activation.h"
 #include "striate/nn/call_observer.h"
 #include "striate/nn/conv.h"
+#include "striate/nn/linear.h"
 #include "striate/nn/normalization.h"
+#include "striate/nn/pooling.h"
+#include "striate/ops/activation.h"
 #include "striate/ops/conv.h"
 #include "striate/ops/creation.h"
 #include "striate/ops/normalization.h"
+#include "striate/ops/pooling.h"
 
 namespace striate::nn {
 
@@ -143,6 +147,55 @@ std::optional<Tensor> fused_conv_relu(Conv2dImpl& conv, Module& relu, const Tens
     const std::optional<Tensor> bias = conv.bias.defined() ? std::optional<Tensor>(conv.bias) : std::nullopt;
     output = scope.finish(conv2d_relu(input, weight, bias, conv.functional_options()));
   }
+  CallScope scope(relu, output);
+  return scope.finish(output);
+}
+
+std::optional<Tensor> fused_conv_relu_max_pool(Conv2dImpl& conv, Module& relu, Module& pool, const Tensor& input) {
+  if (!inference_mode_enabled() || call_observer() != nullptr || typeid(pool) != typeid(MaxPool2dImpl) ||
+      pool.has_hooks())
+    return std::nullopt;
+  const auto& max_pool = static_cast<const MaxPool2dImpl&>(pool);
+  const Pool2dOptions& options = max_pool.options;
+  const IntPair two{2, 2}, zero{0, 0}, one{1, 1};
+  if (max_pool.return_indices || options.kernel_size() != two || options.stride() != two || options.padding() != zero ||
+      options.dilation() != one || options.ceil_mode())
+    return std::nullopt;
+  // The conditions of fused_conv_relu.
+  if (conv.is_training() || typeid(conv) != typeid(Conv2dImpl) || conv.has_hooks() || !is_plain_relu(relu))
+    return std::nullopt;
+  if (conv.connection_mask.defined() || !input.defined() || input.dim() != 4) return std::nullopt;
+  const Tensor& weight = conv.weight;
+  const DType dtype = input.dtype();
+  if ((dtype != DType::Float32 && dtype != DType::Float64) || !weight.defined() || weight.dtype() != dtype)
+    return std::nullopt;
+  if (!input.device().is_cpu() || !weight.device().is_cpu()) return std::nullopt;
+  if (conv.bias.defined() && (conv.bias.dtype() != dtype || !conv.bias.device().is_cpu())) return std::nullopt;
+  Tensor output;
+  {
+    CallScope scope(conv, input);
+    const std::optional<Tensor> bias = conv.bias.defined() ? std::optional<Tensor>(conv.bias) : std::nullopt;
+    output = scope.finish(conv2d_relu_max_pool2d(input, weight, bias, conv.functional_options(), options));
+  }
+  {
+    CallScope scope(relu, output);
+    scope.finish(output);
+  }
+  CallScope scope(pool, output);
+  return scope.finish(output);
+}
+
+std::optional<Tensor> fused_linear_relu(LinearImpl& linear, Module& relu, const Tensor& input) {
+  if (!inference_mode_enabled() || typeid(linear) != typeid(LinearImpl) || linear.has_hooks() || !is_plain_relu(relu))
+    return std::nullopt;
+  Tensor output;
+  {
+    CallScope scope(linear, input);
+    output = linear.forward(input);
+    scope.finish(output);
+  }
+  // Inference mode records no graph and the output is the layer's own fresh tensor: in place is safe.
+  relu_(output);
   CallScope scope(relu, output);
   return scope.finish(output);
 }

@@ -41,6 +41,32 @@ std::optional<Tensor> fused_conv_bn(Conv2dImpl& conv, BatchNormImpl& bn, bool re
 /// @return the fused output, or std::nullopt.
 std::optional<Tensor> fused_conv_relu(Conv2dImpl& conv, Module& relu, const Tensor& input);
 
+/// conv -> relu -> 2x2 stride-2 max pooling as one op (conv2d_relu_max_pool2d: the activation
+/// before pooling is never written) at inference, or std::nullopt when it does not apply: where
+/// fused_conv_relu does not, `pool` not the built-in MaxPool2d or hooked or returning indices or
+/// not a 2x2 stride-2 window without padding or dilation, or a call observer installed (observers
+/// must see each module's own output; a profile may run). The profiler hears conv's call, then
+/// relu's and pool's (on the pooled output).
+/// @param conv the convolution.
+/// @param relu the ReLU module after it.
+/// @param pool the MaxPool2d module after the ReLU.
+/// @param input (N, C, H, W).
+/// @return the fused, pooled output, or std::nullopt.
+std::optional<Tensor> fused_conv_relu_max_pool(Conv2dImpl& conv, Module& relu, Module& pool, const Tensor& input);
+
+/// The linear layer (nn/linear.h).
+class LinearImpl;
+
+/// linear -> relu at inference: the ReLU runs in place on the linear layer's fresh output (no
+/// second tensor, no second module dispatch), or std::nullopt when it does not apply: outside
+/// striate::InferenceModeGuard, `linear` or `relu` not the built-in class or hooked. Call observers
+/// hear linear's call, then relu's (on the fused output).
+/// @param linear the linear layer.
+/// @param relu the ReLU module after it.
+/// @param input (*, in_features).
+/// @return the fused output, or std::nullopt.
+std::optional<Tensor> fused_linear_relu(LinearImpl& linear, Module& relu, const Tensor& input);
+
 /// bn -> relu as one op (batch_norm_relu: a pass over memory saved forward and backward), in
 /// training and evaluation alike, or std::nullopt when it does not apply: `bn` or `relu` is not a
 /// built-in class or has hooks. `relu` null stands for the relu function (no module). Call

@@ -129,6 +129,24 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const std::optional<Ten
 Tensor conv2d_relu(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias = std::nullopt,
                    const Conv2dOptions& options = {});
 
+struct Pool2dOptions;  // striate/ops/pooling.h
+
+/// max_pool2d(relu(conv2d(input, weight, bias)), pool) in one pass where the backend has a kernel
+/// for it (float32 on the CPU, a 2x2 stride-2 window without padding or dilation, layers the direct
+/// convolution computes, nothing requiring a gradient): the full-resolution activation is never
+/// written. Everywhere else the three ops run composed, recording their gradients as usual. The
+/// result equals the composition exactly.
+/// @param input (N, C, H, W) or (C, H, W), floating.
+/// @param weight (K, C / groups, R, S).
+/// @param bias (K), or std::nullopt.
+/// @param options the convolution's options.
+/// @param pool the max pooling's window, stride, padding, dilation and mode (striate/ops/pooling.h).
+/// @return the pooled maps, as max_pool2d returns them.
+/// @throws ShapeError when the shapes do not match.
+/// @throws TypeError when the dtypes differ or are not floating.
+Tensor conv2d_relu_max_pool2d(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias,
+                              const Conv2dOptions& options, const Pool2dOptions& pool);
+
 /// The algorithm `device`'s backend runs for each pass of conv2d(input, weight, options) in `dtype`
 /// (the shapes are validated as conv2d validates them).
 struct Conv2dAlgorithms {
