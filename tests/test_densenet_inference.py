@@ -224,3 +224,15 @@ def test_densenet_inference_profile_names_the_fused_chain():
         block(st.tensor(rand(2, 4, 5, 5)))
     table = prof.table(sort_by="self_time")
     assert "conv2d_forward" in table and "batch_norm_relu_apply" in table
+
+
+def test_dense_block_inference_two_threads():
+    # Chunks of samples spread over the threads (4 samples a chunk at 16x16: 3 chunks here).
+    t_block = randomize(TorchDenseBlock(2, 9, 5), seed=12)
+    s_block = copy_weights(nn.DenseBlock(2, 9, 5), t_block)
+    previous = st.get_num_threads()
+    st.set_num_threads(2)
+    try:
+        check(s_block, t_block, rand(9, 9, 16, 16))
+    finally:
+        st.set_num_threads(previous)
