@@ -74,6 +74,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/ops/conv_transpose.cpp
   cpp/src/ops/locally_connected.cpp
   cpp/src/ops/pooling.cpp
+  cpp/src/ops/fused_inference.cpp
   cpp/src/ops/normalization.cpp
   cpp/src/ops/dropout.cpp
   cpp/src/ops/pooling_window.cpp
@@ -100,6 +101,7 @@ set(STRIATE_CORE_SOURCES
   cpp/src/nn/shape.cpp
   cpp/src/nn/blocks.cpp
   cpp/src/nn/blocks_classic.cpp
+  cpp/src/nn/dense_inference.cpp
   cpp/src/models/resnet.cpp
   cpp/src/models/config.cpp
   cpp/src/models/classic_plain.cpp

@@ -169,3 +169,28 @@ def test_backward_frees_saved_activations_while_the_loss_lives():
     # `loss` (and its graph) is still referenced, but every saved tensor has been released.
     assert cpu.memory_allocated() - base < 0.05 * activations
     assert loss.item() > 0
+
+
+def test_cache_at_its_limit_evicts_the_least_recently_used_sizes():
+    # A cache full of another workload's sizes: the new sizes replace them after one round instead
+    # of going back to the OS (and faulting again) on every release.
+    previous = cpu.memory_stats()["cache_limit"]
+    try:
+        cpu.empty_cache()
+        cpu.set_cache_limit(6 * (1 << 18))
+        old = [st.empty(1 << 16) for _ in range(6)]  # 6 blocks of 256 KiB: the cache is full
+        del old
+        assert cpu.memory_stats()["cached_bytes"] == 6 * (1 << 18)
+        before = cpu.memory_stats()
+        for _ in range(5):
+            new = [st.empty(3 << 15) for _ in range(3)]  # 384 KiB each: another size class
+            del new
+        after = cpu.memory_stats()
+        assert after["os_allocations"] - before["os_allocations"] == 3  # the first round only
+        assert after["cached_bytes"] <= 6 * (1 << 18)
+        # A block larger than the whole limit still goes straight back to the OS.
+        frees = cpu.memory_stats()["os_frees"]
+        st.empty(1 << 20)
+        assert cpu.memory_stats()["os_frees"] == frees + 1
+    finally:
+        cpu.set_cache_limit(previous)

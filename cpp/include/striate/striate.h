@@ -25,6 +25,7 @@
 #include "striate/ops/creation.h"
 #include "striate/ops/dropout.h"
 #include "striate/ops/elementwise.h"
+#include "striate/ops/fused_inference.h"
 #include "striate/ops/linalg.h"
 #include "striate/ops/loss.h"
 #include "striate/ops/normalization.h"

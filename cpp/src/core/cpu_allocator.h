@@ -8,7 +8,9 @@
 //
 // The cache is trimmed by empty_cache() (striate.backends.cpu.empty_cache()), when an OS
 // allocation fails (then the request is retried once), and by its limit: a release that would
-// take the cached bytes over cache_limit() frees the block instead.
+// take the cached bytes over cache_limit() first returns the blocks of the least recently used
+// size classes to the OS, and frees the released block itself only when nothing else is left to
+// evict (or it alone exceeds the limit).
 #pragma once
 #include <cstddef>
 

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "nn/dense_inference.h"
 #include "striate/autograd.h"
 #include "striate/core/error.h"
 #include "striate/core/random.h"
@@ -253,22 +254,6 @@ struct DenseConcatBackward : autograd::Node {
   std::string name() const override { return "DenseConcatBackward"; }
 };
 
-// Copies piece (N, c, H, W) into channels [start, start + c) of buffer (N, C, H, W) without
-// bumping the buffer's version: the layers saved views of the channels before `start`, which
-// this write never touches.
-void write_channels(const Tensor& buffer, const Tensor& piece, int64_t start) {
-  Tensor source = piece.contiguous();
-  const int64_t batch = buffer.size(0), plane = buffer.size(2) * buffer.size(3);
-  const size_t element = element_size(buffer.dtype());
-  const size_t piece_bytes = static_cast<size_t>(source.size(1) * plane) * element;
-  auto* destination = static_cast<char*>(buffer.data_ptr());
-  const auto* origin = static_cast<const char*>(source.data_ptr());
-  for (int64_t n = 0; n < batch; ++n) {
-    std::memcpy(destination + static_cast<size_t>((n * buffer.size(1) + start) * plane) * element,
-                origin + static_cast<size_t>(n) * piece_bytes, piece_bytes);
-  }
-}
-
 Tensor dense_concat_view(const Tensor& buffer, const std::vector<Tensor>& pieces) {
   std::vector<int64_t> piece_channels;
   int64_t channels = 0;
@@ -319,13 +304,15 @@ Tensor DenseBlockImpl::forward(const Tensor& input) {
     for (const auto& layer : layers_) pieces.push_back(layer->call(cat(pieces, 1)));
     return cat(pieces, 1);
   }
+  // At inference each layer is one fused chain writing into the buffer (nn/dense_inference.h).
+  if (auto fused = detail::dense_block_inference(*this, layers_, input)) return *fused;
   Tensor buffer = empty({input.size(0), out_channels, input.size(2), input.size(3)}, TensorOptions(input.dtype()));
   // Each forward gets its own buffer, so two forwards before one backward never share storage.
-  write_channels(buffer, input, 0);
+  detail::write_channels(buffer, input, 0);
   int64_t filled = in_channels;
   for (const auto& layer : layers_) {
     Tensor features = layer->call(dense_concat_view(buffer, pieces));
-    write_channels(buffer, features, filled);
+    detail::write_channels(buffer, features, filled);
     filled += features.size(1);
     pieces.push_back(features);
   }
@@ -345,6 +332,11 @@ TransitionImpl::TransitionImpl(int64_t in_channels, int64_t out_channels) {
   push_back("relu", ReLU());
   push_back("conv", conv2d(in_channels, out_channels, 1, 1, 0, false));
   push_back("pool", AvgPool2d(Pool2dOptions(2)));
+}
+
+Tensor TransitionImpl::forward(const Tensor& input) {
+  if (auto fused = detail::transition_inference(*this, input)) return *fused;
+  return SequentialImpl::forward(input);
 }
 
 // ---- FractalBlock --------------------------------------------------------------------------

@@ -72,12 +72,12 @@ void fold(T* weight, T* bias, const T* mean, const T* var, const T* gamma, const
 
 bool is_plain_relu(const Module& module) { return typeid(module) == typeid(ReLUImpl) && !module.has_hooks(); }
 
-std::optional<Tensor> fused_conv_bn(Conv2dImpl& conv, BatchNormImpl& bn, bool relu, const Tensor& input) {
+std::optional<std::pair<Tensor, Tensor>> folded_conv_bn_parameters(Conv2dImpl& conv, BatchNormImpl& bn, DType dtype) {
   if (!inference_mode_enabled() || conv.is_training() || bn.is_training()) return std::nullopt;
   // Only the built-in classes: a Python subclass may override forward.
   if (typeid(conv) != typeid(Conv2dImpl) || typeid(bn) != typeid(BatchNorm2dImpl)) return std::nullopt;
   if (conv.has_hooks() || bn.has_hooks()) return std::nullopt;  // their hooks must run
-  if (conv.connection_mask.defined() || !input.defined() || input.dim() != 4) return std::nullopt;
+  if (conv.connection_mask.defined()) return std::nullopt;
   const Tensor mean = local(bn.local_buffers(), "running_mean");
   const Tensor var = local(bn.local_buffers(), "running_var");
   const Tensor gamma = local(bn.local_parameters(), "weight");
@@ -85,8 +85,7 @@ std::optional<Tensor> fused_conv_bn(Conv2dImpl& conv, BatchNormImpl& bn, bool re
   const Tensor& weight = conv.weight;
   const int64_t K = weight.defined() && weight.dim() == 4 ? weight.size(0) : -1;
   if (!mean.defined() || !var.defined() || bn.options.num_features() != K) return std::nullopt;
-  const DType dtype = weight.dtype();
-  if ((dtype != DType::Float32 && dtype != DType::Float64) || input.dtype() != dtype) return std::nullopt;
+  if ((dtype != DType::Float32 && dtype != DType::Float64) || weight.dtype() != dtype) return std::nullopt;
   const Tensor& bias = conv.bias;
   for (const Tensor* t : {&mean, &var, &gamma, &beta, &bias}) {
     if (!t->defined()) continue;
@@ -124,6 +123,14 @@ std::optional<Tensor> fused_conv_bn(Conv2dImpl& conv, BatchNormImpl& bn, bool re
     folded_weight = cache.weight;
     folded_bias = cache.bias;
   }
+  return std::make_pair(folded_weight, folded_bias);
+}
+
+std::optional<Tensor> fused_conv_bn(Conv2dImpl& conv, BatchNormImpl& bn, bool relu, const Tensor& input) {
+  if (!input.defined() || input.dim() != 4) return std::nullopt;
+  auto folded = folded_conv_bn_parameters(conv, bn, input.dtype());
+  if (!folded) return std::nullopt;
+  const auto& [folded_weight, folded_bias] = *folded;
   CallScope scope(conv, input);
   Tensor output = relu ? conv2d_relu(input, folded_weight, folded_bias, conv.functional_options())
                        : conv2d(input, folded_weight, folded_bias, conv.functional_options());

@@ -223,6 +223,11 @@ class TransitionImpl : public SequentialImpl {
   /// @param out_channels the output's channels.
   /// @throws ValueError for a non-positive size.
   TransitionImpl(int64_t in_channels, int64_t out_channels);
+  /// The children in order; under inference_mode in eval() on the CPU, as one fused op that pools
+  /// before the 1x1 convolution (they commute; a quarter of the convolution's work).
+  /// @param input (N, in_channels, H, W).
+  /// @return (N, out_channels, H / 2, W / 2).
+  Tensor forward(const Tensor& input) override;
   /// @return "Transition".
   std::string name() const override { return "Transition"; }
 };

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "striate/nn/module.h"
 #include "striate/ops/conv.h"
@@ -217,7 +218,7 @@ class Conv2dImpl : public Module {
   const striate::Conv2dOptions& functional_options() const { return functional_options_; }
 
  private:
-  friend std::optional<Tensor> fused_conv_bn(Conv2dImpl&, BatchNormImpl&, bool, const Tensor&);
+  friend std::optional<std::pair<Tensor, Tensor>> folded_conv_bn_parameters(Conv2dImpl&, BatchNormImpl&, DType);
   striate::Conv2dOptions functional_options_;
   std::shared_ptr<FoldedConvBnCache> folded_bn_;  // nn/fusion.h: weights with a BatchNorm folded in
 };

@@ -10,6 +10,7 @@
 //   Tensor y = model(x);   // every conv -> bn -> relu in the model runs fused
 #pragma once
 #include <optional>
+#include <utility>
 
 #include "striate/core/tensor.h"
 
@@ -30,6 +31,16 @@ class BatchNormImpl;
 /// @param input (N, C, H, W).
 /// @return the fused output, or std::nullopt.
 std::optional<Tensor> fused_conv_bn(Conv2dImpl& conv, BatchNormImpl& bn, bool relu, const Tensor& input);
+
+/// The folded (weight, bias) of conv -> bn that fused_conv_bn convolves with (cached on conv), or
+/// std::nullopt when folding does not apply for an input of `dtype`: outside
+/// striate::InferenceModeGuard, either module in training mode, not the built-in class or hooked,
+/// a connection mask, no running statistics, mismatched sizes or dtypes, or off the CPU.
+/// @param conv the convolution.
+/// @param bn the batch norm after it.
+/// @param dtype the input's dtype.
+/// @return (weight (K, C / groups, R, S), bias (K)), or std::nullopt.
+std::optional<std::pair<Tensor, Tensor>> folded_conv_bn_parameters(Conv2dImpl& conv, BatchNormImpl& bn, DType dtype);
 
 /// conv -> relu as one convolution writing max(0, y) (conv2d_relu) at inference, or std::nullopt
 /// when it does not apply: outside striate::InferenceModeGuard, `conv` in training mode, `conv` or
