@@ -305,6 +305,37 @@ def test_sequential_conv_relu_equals_unfused_and_torch(dtype, bias):
     np.testing.assert_allclose(fused, theirs, rtol=tolerance, atol=tolerance)
 
 
+@pytest.mark.parametrize("c, k, kernel, stride, groups, size, batch", [
+    (3, 8, 3, 1, 1, 12, 2),     # direct
+    (16, 16, 3, 1, 1, 16, 4),   # Winograd-sized
+    (8, 8, 1, 1, 1, 9, 3),      # 1x1 as GEMM
+    (8, 8, 3, 1, 8, 10, 2),     # depthwise
+    (4, 6, 5, 2, 1, 13, 2),     # strided, im2col
+    (64, 64, 3, 1, 1, 4, 1),    # batch 1, few pixels
+])
+def test_fused_conv_relu_keeps_nan_as_torch(c, k, kernel, stride, groups, size, batch):
+    # relu(NaN) is NaN in PyTorch and in the relu op; the ReLU fused into a convolution's
+    # epilogue must agree on every algorithm (a `y > 0 ? y : 0` epilogue turned NaN into 0).
+    st.manual_seed(5)
+    model = nn.Sequential(nn.Conv2d(c, k, kernel, stride=stride, padding=kernel // 2,
+                                    groups=groups), nn.ReLU())
+    twin = torch.nn.Sequential(torch.nn.Conv2d(c, k, kernel, stride=stride,
+                                               padding=kernel // 2, groups=groups),
+                               torch.nn.ReLU())
+    twin.load_state_dict({key: torch.tensor(v.numpy()) for key, v in model.state_dict().items()})
+    x = np.random.default_rng(6).standard_normal((batch, c, size, size)).astype(np.float32)
+    x[0, 0, size // 2, size // 2] = np.nan
+    reference, fused = outputs(model, st.tensor(x))  # unfused: the relu op after the same conv
+    with torch.inference_mode():
+        theirs = twin.eval()(torch.tensor(x)).numpy()
+    assert np.isnan(theirs).any()
+    np.testing.assert_array_equal(np.isnan(fused), np.isnan(reference))
+    # Every NaN torch's direct sums produce is ours too (a Winograd tile spreads one further).
+    assert np.isnan(fused)[np.isnan(theirs)].all()
+    finite = ~np.isnan(fused)
+    np.testing.assert_allclose(fused[finite], theirs[finite], rtol=1e-4, atol=1e-4)
+
+
 def test_vgg_and_lenet_run_fused_conv_relu():
     lines = fused_convolutions(
         "import striate as st\n"

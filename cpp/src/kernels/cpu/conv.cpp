@@ -81,9 +81,10 @@ ConvAlgorithm choose(const Conv2dGeometry& g, ConvPass pass) {
   return is_pointwise(g) ? ConvAlgorithm::Gemm1x1 : ConvAlgorithm::Im2colGemm;
 }
 
-// max(0, x) over n values: the fused ReLU where an algorithm writes its output unfused.
+// max(0, x) over n values: the fused ReLU where an algorithm writes its output unfused. NaN stays
+// NaN, as in the relu op and PyTorch (a plain x > 0 test would turn it into 0).
 void relu_in_place(float* x, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) x[i] = x[i] > 0.0f ? x[i] : 0.0f;
+  for (int64_t i = 0; i < n; ++i) x[i] = x[i] <= 0.0f ? 0.0f : x[i];
 }
 
 // STRIATE_LOG_CONV_ALGORITHM=1: each (geometry, pass, algorithm) is printed the first time it runs.

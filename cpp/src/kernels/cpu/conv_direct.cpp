@@ -110,7 +110,7 @@ void forward(float* output, const float* input, const float* weight, const float
         if (g.relu) {
           for (int64_t q = 0; q < g.Q; ++q) {
             const float y = tile[q * width + lane] + b;
-            out[q] = y > 0.0f ? y : 0.0f;
+            out[q] = y <= 0.0f ? 0.0f : y;  // NaN kept
           }
         } else {
           for (int64_t q = 0; q < g.Q; ++q) out[q] = tile[q * width + lane] + b;

@@ -213,7 +213,7 @@ void depthwise_forward(T* out, const T* staged, const T* weight, T bias, bool re
     T* o = out + p * d.Q;
     for_chunks<T>(d.Q, DepthwiseForwardChunk<T>{o, staged + p * d.row_step, weight, bias, d});
     if (relu)
-      for (int64_t q = 0; q < d.Q; ++q) o[q] = o[q] > T(0) ? o[q] : T(0);
+      for (int64_t q = 0; q < d.Q; ++q) o[q] = o[q] <= T(0) ? T(0) : o[q];  // NaN kept
   }
 }
 

@@ -134,7 +134,7 @@ void forward(T* output, const T* input, const T* weight, const T* bias, const Lo
           }
           gemm<T>(false, false, Kg, PQ, CRS, T(1), w, CRS, columns, PQ, beta, out, PQ);
           if (c.relu)
-            for (int64_t i = 0; i < Kg * PQ; ++i) out[i] = out[i] > T(0) ? out[i] : T(0);
+            for (int64_t i = 0; i < Kg * PQ; ++i) out[i] = out[i] <= T(0) ? T(0) : out[i];  // NaN kept
           continue;
         }
         // (Kg, count * PQ) product, then scattered to the samples' planes with the bias added.
@@ -147,7 +147,7 @@ void forward(T* output, const T* input, const T* weight, const T* bias, const Lo
             if (c.relu) {
               for (int64_t i = 0; i < PQ; ++i) {
                 const T value = from[i] + add;
-                to[i] = value > T(0) ? value : T(0);
+                to[i] = value <= T(0) ? T(0) : value;  // NaN kept
               }
             } else {
               for (int64_t i = 0; i < PQ; ++i) to[i] = from[i] + add;

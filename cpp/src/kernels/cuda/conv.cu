@@ -61,7 +61,7 @@ __global__ void bias_relu_kernel(T* output, const T* bias, int64_t K, int64_t sp
   for (int64_t i = grid_index(); i < total; i += grid_step()) {
     T value = output[i];
     if (bias) value += bias[i / spatial % K];
-    output[i] = relu && !(value > T(0)) ? T(0) : value;
+    output[i] = relu && value <= T(0) ? T(0) : value;  // NaN kept, as PyTorch's relu
   }
 }
 
