@@ -16,17 +16,23 @@ Args:
     post (Module, optional): Applied after the addition (a ReLU). Default: None.
     drop_path (float): Stochastic depth: probability of dropping the body per sample in
         training. Default: 0.0.
+    input_shape (tuple of int, optional, keyword-only): One sample's shape, without the batch
+        dimension (``(C, H, W)``). When given, the block runs once on zeros of that shape at
+        construction (eval mode, no graph), so that branches whose outputs cannot be merged fail
+        now, with each branch's shape and the projection that would fix them, instead of at the
+        first forward. Default: None.
 
 Shape:
     - Input: what ``body`` and ``shortcut`` take.
     - Output: their (common) output shape.
 
 Raises:
-    ValueError: The body's and the shortcut's outputs differ in shape.
+    ValueError: The body's and the shortcut's outputs differ in shape (at construction when
+        ``input_shape`` is given, else at the first forward; the message suggests the fix).
 
 Example:
     >>> body = nn.Sequential(nn.Conv2d(8, 8, 3, padding=1), nn.ReLU(), nn.Conv2d(8, 8, 3, padding=1))
-    >>> block = nn.Residual(body, post=nn.ReLU())
+    >>> block = nn.Residual(body, post=nn.ReLU(), input_shape=(8, 6, 6))  # checked now
     >>> block(st.randn(2, 8, 6, 6)).shape
     striate.Size([2, 8, 6, 6])
 )doc";
@@ -38,6 +44,11 @@ its slice of the gradient.
 Args:
     *branches (Module): The branches, in output order.
     dim (int): The dimension to concatenate along. Default: 1 (channels).
+    input_shape (tuple of int, optional, keyword-only): One sample's shape, without the batch
+        dimension (``(C, H, W)``). When given, the block runs once on zeros of that shape at
+        construction (eval mode, no graph), so that branches whose outputs cannot be merged fail
+        now, with each branch's shape and the projection that would fix them, instead of at the
+        first forward. Default: None.
 
 Shape:
     - Input: what every branch takes.
@@ -59,6 +70,11 @@ concatenated along the channels (``merge='cat'``) or summed (``merge='sum'``).
 Args:
     *branches (Module): The branches.
     merge (str): ``'cat'`` or ``'sum'``. Default: ``'cat'``.
+    input_shape (tuple of int, optional, keyword-only): One sample's shape, without the batch
+        dimension (``(C, H, W)``). When given, the block runs once on zeros of that shape at
+        construction (eval mode, no graph), so that branches whose outputs cannot be merged fail
+        now, with each branch's shape and the projection that would fix them, instead of at the
+        first forward. Default: None.
 
 Shape:
     - Input: what every branch takes.
