@@ -50,7 +50,7 @@ log "CUDA available: $("$py" -c 'import striate; print(striate.cuda.is_available
 # The CUDA files first (fast, the most direct), then the per-device family files.
 cuda_tests="tests/test_cuda.py tests/test_cuda_pointwise.py tests/test_cuda_libraries.py tests/test_kernel_shapes.py
   tests/test_half_optim.py tests/test_half_index.py tests/test_cuda_mix.py
-  tests/test_amp.py tests/test_trainer_device.py tests/test_distributed.py"
+  tests/test_amp.py tests/test_trainer_device.py tests/test_distributed.py tests/test_diag_gradcheck.py"
 family_tests="tests/test_elementwise.py tests/test_activation.py tests/test_pooling.py tests/test_dropout.py
   tests/test_reduce.py tests/test_loss.py tests/test_cat_index.py tests/test_normalization.py tests/test_conv.py
   tests/test_linalg.py tests/test_device_dispatch.py"
