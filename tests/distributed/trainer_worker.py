@@ -33,11 +33,12 @@ trainer = Trainer(
     distributed=True,
 )
 history = trainer.fit(loader, st.data.DataLoader(train, batch_size=32), epochs=3)
-# One write per line: print() writes the text and the newline apart (unbuffered under the test),
-# and the two ranks' writes would interleave.
-sys.stdout.write(
-    f"rank {rank}: {len(loader)} batches, val_accuracy {history[-1]['val_accuracy']:.4f}, "
-    f"count-weighted train_loss {history[-1]['train_loss']:.6f}\n"
-)
-sys.stdout.flush()
+# Each rank's final metrics go to a file of its own (beside the run folder, which only rank 0
+# writes): on the shared stdout a rank's line could land inside rank 0's log lines, which print()
+# writes as text and newline apart.
+with open(f"{out}.final{rank}", "w") as f:
+    f.write(
+        f"{len(loader)} batches, val_accuracy {history[-1]['val_accuracy']:.4f}, "
+        f"count-weighted train_loss {history[-1]['train_loss']:.6f}\n"
+    )
 dist.destroy_process_group()
