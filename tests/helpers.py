@@ -37,6 +37,19 @@ def to_np(t):
     return np.array(t, copy=True)
 
 
+def unfused_and_fused(model, x):
+    """(the eval output under no_grad: module by module, the eval output under inference_mode:
+    fused), as NumPy arrays, for comparing the inference-mode fusions with the modules they
+    replace."""
+    model.eval()
+    with st.no_grad():
+        reference = model(x).numpy()
+    with st.inference_mode():
+        fused = model(x)
+    assert not fused.requires_grad
+    return reference, fused.numpy()
+
+
 def _make(array, requires_grad, device):
     """A leaf tensor holding `array` on `device`."""
     if device == "cpu":

@@ -14,6 +14,8 @@ import striate as st
 import torch
 from striate import nn
 
+from helpers import unfused_and_fused
+
 ALL_ISAS = ["generic", "avx2", "avx512"]
 SUPPORTED = ALL_ISAS[: ALL_ISAS.index(st._C._supported_cpu_isa()) + 1]
 
@@ -32,17 +34,6 @@ def threads(request):
     st.set_num_threads(request.param)
     yield request.param
     st.set_num_threads(previous)
-
-
-def unfused_and_fused(model, x):
-    """(eval output under no_grad: module by module, eval output under inference_mode: fused)."""
-    model.eval()
-    with st.no_grad():
-        reference = model(x).numpy()
-    with st.inference_mode():
-        fused = model(x)
-    assert not fused.requires_grad
-    return reference, fused.numpy()
 
 
 def torch_twin(model, layers):

@@ -12,7 +12,7 @@ import striate.nn as nn
 import torch
 import torch.nn as tnn
 import torch.nn.functional as TF
-from helpers import to_np
+from helpers import to_np, unfused_and_fused
 
 rng = np.random.default_rng(811)
 
@@ -95,10 +95,7 @@ def check(s_module, t_module, x, rtol=1e-4, atol=1e-5):
     """Fused (inference_mode) against PyTorch and against the same module unfused (no_grad)."""
     with torch.no_grad():
         expected = t_module(torch.tensor(x)).numpy()
-    with st.inference_mode():
-        fused = to_np(s_module(st.tensor(x)))
-    with st.no_grad():
-        unfused = to_np(s_module(st.tensor(x)))
+    unfused, fused = unfused_and_fused(s_module, st.tensor(x))
     scale = np.max(np.abs(expected))
     np.testing.assert_allclose(fused, expected, rtol=rtol, atol=atol * scale)
     np.testing.assert_allclose(fused, unfused, rtol=1e-5, atol=1e-5 * scale)

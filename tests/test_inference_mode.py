@@ -13,6 +13,8 @@ import torch
 import striate as st
 from striate import nn
 
+from helpers import unfused_and_fused
+
 
 def randomize_batch_norms(model, seed=0):
     """Running statistics and affine parameters far from their initial values, so that a fold
@@ -41,17 +43,6 @@ def to_float64(model):
             if tensor.dtype == st.float32:
                 setattr(module, name, tensor.double())
     return model
-
-
-def outputs(model, x):
-    """(eval output without fusion, eval output with inference_mode)."""
-    model.eval()
-    with st.no_grad():
-        reference = model(x).numpy()
-    with st.inference_mode():
-        fused = model(x)
-    assert not fused.requires_grad
-    return reference, fused.numpy()
 
 
 def assert_close(reference, fused, rtol):
@@ -131,7 +122,7 @@ def test_sequential_conv_bn_relu_equals_unfused(dtype, rtol, bias, affine, relu,
     if dtype == st.float64:
         model = to_float64(model)
     x = st.randn(batch, 5, 9, 11, dtype=dtype)
-    reference, fused = outputs(model, x)
+    reference, fused = unfused_and_fused(model, x)
     assert_close(reference, fused, rtol)
 
 
@@ -159,13 +150,13 @@ def test_sequential_matches_torch_in_inference_mode():
 def test_resnets_equal_unfused(make):
     model = randomize_batch_norms(make())
     x = st.randn(3, 3, 32, 32)
-    reference, fused = outputs(model, x)
+    reference, fused = unfused_and_fused(model, x)
     assert_close(reference, fused, 1e-5)
 
 
 def test_bottleneck_block_equals_unfused():
     block = randomize_batch_norms(nn.Bottleneck(16, 4, stride=2))
-    reference, fused = outputs(block, st.randn(2, 16, 8, 8))
+    reference, fused = unfused_and_fused(block, st.randn(2, 16, 8, 8))
     assert_close(reference, fused, 1e-5)
 
 
@@ -235,13 +226,13 @@ def test_python_subclass_overriding_forward_is_not_fused():
             return super().forward(x) + 100.0
 
     model = randomize_batch_norms(nn.Sequential(Shifted(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU()))
-    reference, fused = outputs(model, st.randn(2, 3, 6, 6))
+    reference, fused = unfused_and_fused(model, st.randn(2, 3, 6, 6))
     assert_close(reference, fused, 1e-6)
 
 
 def test_non_relu_activation_after_batch_norm_still_applies():
     model = randomize_batch_norms(nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.Tanh()))
-    reference, fused = outputs(model, st.randn(2, 3, 6, 6))
+    reference, fused = unfused_and_fused(model, st.randn(2, 3, 6, 6))
     assert_close(reference, fused, 1e-5)
     assert fused.min() < 0  # tanh, not a ReLU
 
@@ -296,7 +287,7 @@ def test_sequential_conv_relu_equals_unfused_and_torch(dtype, bias):
         twin.double()
     np_dtype = np.float64 if dtype == st.float64 else np.float32
     x = np.random.default_rng(2).standard_normal((3, 3, 12, 12)).astype(np_dtype)
-    reference, fused = outputs(model, st.tensor(x))
+    reference, fused = unfused_and_fused(model, st.tensor(x))
     np.testing.assert_array_equal(fused, reference)  # the same sums, ReLU applied on writing
     assert (fused == 0).any() and (fused > 0).any()
     with torch.inference_mode():
@@ -325,7 +316,8 @@ def test_fused_conv_relu_keeps_nan_as_torch(c, k, kernel, stride, groups, size, 
     twin.load_state_dict({key: torch.tensor(v.numpy()) for key, v in model.state_dict().items()})
     x = np.random.default_rng(6).standard_normal((batch, c, size, size)).astype(np.float32)
     x[0, 0, size // 2, size // 2] = np.nan
-    reference, fused = outputs(model, st.tensor(x))  # unfused: the relu op after the same conv
+    # unfused: the relu op after the same conv
+    reference, fused = unfused_and_fused(model, st.tensor(x))
     with torch.inference_mode():
         theirs = twin.eval()(torch.tensor(x)).numpy()
     assert np.isnan(theirs).any()
@@ -354,7 +346,7 @@ def test_vgg_and_lenet_run_fused_conv_relu():
 def test_vgg_and_lenet_equal_unfused(make, shape):
     st.manual_seed(4)
     model = make()
-    reference, fused = outputs(model, st.randn(*shape))
+    reference, fused = unfused_and_fused(model, st.randn(*shape))
     assert_close(reference, fused, 1e-5)
 
 

@@ -137,52 +137,52 @@ std::optional<Tensor> fused_conv_bn(Conv2dImpl& conv, BatchNormImpl& bn, bool re
   return scope.finish(output);
 }
 
-std::optional<Tensor> fused_conv_relu(Conv2dImpl& conv, Module& relu, const Tensor& input) {
+namespace {
+
+// Conv2d -> ReLU runs as conv2d_relu (and, with a max pool after it, conv2d_relu_max_pool2d):
+// inference mode, the built-in classes without hooks or a connection mask, and a floating-point
+// 4-D input on the CPU with parameters of its dtype there.
+bool conv_relu_fusible(const Conv2dImpl& conv, const Module& relu, const Tensor& input) {
   if (!inference_mode_enabled() || conv.is_training() || typeid(conv) != typeid(Conv2dImpl) || conv.has_hooks() ||
       !is_plain_relu(relu))
-    return std::nullopt;
-  if (conv.connection_mask.defined() || !input.defined() || input.dim() != 4) return std::nullopt;
+    return false;
+  if (conv.connection_mask.defined() || !input.defined() || input.dim() != 4) return false;
   const Tensor& weight = conv.weight;
   const DType dtype = input.dtype();
   if ((dtype != DType::Float32 && dtype != DType::Float64) || !weight.defined() || weight.dtype() != dtype)
-    return std::nullopt;
-  if (!input.device().is_cpu() || !weight.device().is_cpu()) return std::nullopt;
-  if (conv.bias.defined() && (conv.bias.dtype() != dtype || !conv.bias.device().is_cpu())) return std::nullopt;
+    return false;
+  if (!input.device().is_cpu() || !weight.device().is_cpu()) return false;
+  return !conv.bias.defined() || (conv.bias.dtype() == dtype && conv.bias.device().is_cpu());
+}
+
+std::optional<Tensor> bias_of(const Conv2dImpl& conv) {
+  return conv.bias.defined() ? std::optional<Tensor>(conv.bias) : std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Tensor> fused_conv_relu(Conv2dImpl& conv, Module& relu, const Tensor& input) {
+  if (!conv_relu_fusible(conv, relu, input)) return std::nullopt;
   Tensor output;
   {
     CallScope scope(conv, input);
-    const std::optional<Tensor> bias = conv.bias.defined() ? std::optional<Tensor>(conv.bias) : std::nullopt;
-    output = scope.finish(conv2d_relu(input, weight, bias, conv.functional_options()));
+    output = scope.finish(conv2d_relu(input, conv.weight, bias_of(conv), conv.functional_options()));
   }
   CallScope scope(relu, output);
   return scope.finish(output);
 }
 
 std::optional<Tensor> fused_conv_relu_max_pool(Conv2dImpl& conv, Module& relu, Module& pool, const Tensor& input) {
-  if (!inference_mode_enabled() || call_observer() != nullptr || typeid(pool) != typeid(MaxPool2dImpl) ||
-      pool.has_hooks())
+  // conv2d_relu_max_pool2d itself falls back to the separate ops for windows its kernel lacks.
+  if (call_observer() != nullptr || typeid(pool) != typeid(MaxPool2dImpl) || pool.has_hooks() ||
+      static_cast<const MaxPool2dImpl&>(pool).return_indices || !conv_relu_fusible(conv, relu, input))
     return std::nullopt;
-  const auto& max_pool = static_cast<const MaxPool2dImpl&>(pool);
-  const Pool2dOptions& options = max_pool.options;
-  const IntPair two{2, 2}, zero{0, 0}, one{1, 1};
-  if (max_pool.return_indices || options.kernel_size() != two || options.stride() != two || options.padding() != zero ||
-      options.dilation() != one || options.ceil_mode())
-    return std::nullopt;
-  // The conditions of fused_conv_relu.
-  if (conv.is_training() || typeid(conv) != typeid(Conv2dImpl) || conv.has_hooks() || !is_plain_relu(relu))
-    return std::nullopt;
-  if (conv.connection_mask.defined() || !input.defined() || input.dim() != 4) return std::nullopt;
-  const Tensor& weight = conv.weight;
-  const DType dtype = input.dtype();
-  if ((dtype != DType::Float32 && dtype != DType::Float64) || !weight.defined() || weight.dtype() != dtype)
-    return std::nullopt;
-  if (!input.device().is_cpu() || !weight.device().is_cpu()) return std::nullopt;
-  if (conv.bias.defined() && (conv.bias.dtype() != dtype || !conv.bias.device().is_cpu())) return std::nullopt;
+  const Pool2dOptions& options = static_cast<const MaxPool2dImpl&>(pool).options;
   Tensor output;
   {
     CallScope scope(conv, input);
-    const std::optional<Tensor> bias = conv.bias.defined() ? std::optional<Tensor>(conv.bias) : std::nullopt;
-    output = scope.finish(conv2d_relu_max_pool2d(input, weight, bias, conv.functional_options(), options));
+    output =
+        scope.finish(conv2d_relu_max_pool2d(input, conv.weight, bias_of(conv), conv.functional_options(), options));
   }
   {
     CallScope scope(relu, output);

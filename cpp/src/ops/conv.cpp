@@ -18,29 +18,6 @@ namespace {
 
 using conv_common::pair_str;
 
-kernels::Conv2dGeometry make_geometry(const Shape& input, const Shape& weight, const Shape& output,
-                                      const Conv2dOptions& options, const std::array<int64_t, 4>& padding) {
-  // input / output are batched here (N, C, H, W) / (N, K, P, Q).
-  kernels::Conv2dGeometry g;
-  g.N = input[0];
-  g.C = input[1];
-  g.H = input[2];
-  g.W = input[3];
-  g.K = weight[0];
-  g.R = weight[2];
-  g.S = weight[3];
-  g.P = output[2];
-  g.Q = output[3];
-  g.stride_h = options.stride()[0];
-  g.stride_w = options.stride()[1];
-  g.pad_top = padding[0];
-  g.pad_left = padding[2];
-  g.dilation_h = options.dilation()[0];
-  g.dilation_w = options.dilation()[1];
-  g.groups = options.groups();
-  return g;
-}
-
 Shape batched(const Shape& shape) { return conv_common::batched(shape, 2); }
 
 // conv2d's kernels, for the shared backward node.
@@ -137,8 +114,7 @@ Tensor conv2d_impl(const Tensor& input, const Tensor& weight, const std::optiona
   Tensor b = has_bias ? bias->detach().contiguous() : Tensor();
   // The unbatched output (K, P, Q) has the same memory layout as (1, K, P, Q).
   Tensor y = empty(out_shape, options_of(input));
-  auto geometry =
-      make_geometry(x.sizes(), w.sizes(), batched(out_shape), options, conv2d_resolve_padding(w.sizes(), options));
+  auto geometry = conv_common::conv2d_geometry(x.sizes(), w.sizes(), batched(out_shape), options);
   geometry.relu = relu;
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
@@ -170,8 +146,7 @@ Tensor conv2d_relu(const Tensor& input, const Tensor& weight, const std::optiona
 Conv2dAlgorithms conv2d_algorithms(const Shape& input, const Shape& weight, const Conv2dOptions& options, DType dtype,
                                    Device device) {
   const Shape out_shape = conv2d_output_shape(input, weight, options, "conv2d_algorithms");
-  const auto g =
-      make_geometry(batched(input), weight, batched(out_shape), options, conv2d_resolve_padding(weight, options));
+  const auto g = conv_common::conv2d_geometry(batched(input), weight, batched(out_shape), options);
   Conv2dAlgorithms result{};
   STRIATE_DISPATCH_FLOATING(dtype, "conv2d_algorithms", [&] {
     result.forward = kernels::conv2d_algorithm<scalar_t>(device, g, ConvPass::Forward);

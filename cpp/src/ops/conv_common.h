@@ -56,6 +56,31 @@ inline Shape batched(const Shape& shape, int spatial_dims) {
   return out;
 }
 
+// The kernels' geometry of conv2d for batched shapes: input (N, C, H, W), weight (K, C / groups,
+// R, S) and output (N, K, P, Q) (from conv2d_output_shape), with the padding `options` resolve to.
+inline kernels::Conv2dGeometry conv2d_geometry(const Shape& input, const Shape& weight, const Shape& output,
+                                               const Conv2dOptions& options) {
+  const std::array<int64_t, 4> padding = conv2d_resolve_padding(weight, options);
+  kernels::Conv2dGeometry g;
+  g.N = input[0];
+  g.C = input[1];
+  g.H = input[2];
+  g.W = input[3];
+  g.K = weight[0];
+  g.R = weight[2];
+  g.S = weight[3];
+  g.P = output[2];
+  g.Q = output[3];
+  g.stride_h = options.stride()[0];
+  g.stride_w = options.stride()[1];
+  g.pad_top = padding[0];
+  g.pad_left = padding[2];
+  g.dilation_h = options.dilation()[0];
+  g.dilation_w = options.dilation()[1];
+  g.groups = options.groups();
+  return g;
+}
+
 // Input, weight and bias agree in dtype (floating) and device, and the op has a kernel there.
 // The bias shape differs per op and is checked by the caller. Returns whether a bias was given.
 inline bool check_weighted_op(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias,

@@ -23,25 +23,9 @@ bool is_pool2x2(const Pool2dOptions& pool) {
          !pool.ceil_mode();
 }
 
+// The geometry of the convolution, with the ReLU the fused kernel applies.
 kernels::Conv2dGeometry geometry_of(const Shape& x, const Shape& w, const Shape& y, const Conv2dOptions& options) {
-  const std::array<int64_t, 4> padding = conv2d_resolve_padding(w, options);
-  kernels::Conv2dGeometry g;
-  g.N = x[0];
-  g.C = x[1];
-  g.H = x[2];
-  g.W = x[3];
-  g.K = w[0];
-  g.R = w[2];
-  g.S = w[3];
-  g.P = y[2];
-  g.Q = y[3];
-  g.stride_h = options.stride()[0];
-  g.stride_w = options.stride()[1];
-  g.pad_top = padding[0];
-  g.pad_left = padding[2];
-  g.dilation_h = options.dilation()[0];
-  g.dilation_w = options.dilation()[1];
-  g.groups = options.groups();
+  kernels::Conv2dGeometry g = conv_common::conv2d_geometry(x, w, y, options);
   g.relu = true;
   return g;
 }

@@ -11,8 +11,10 @@
 #include <cstring>
 #include <vector>
 
+#include "core/thread_scratch.h"
 #include "kernels/conv.h"
 #include "kernels/normalization.h"
+#include "ops/conv_common.h"
 #include "striate/autograd.h"
 #include "striate/core/checked_math.h"
 #include "striate/core/error.h"
@@ -51,28 +53,11 @@ void check_channel_param(const Tensor& t, const Tensor& input, const char* what,
   STRIATE_CHECK(t.device().is_cpu(), kOp, ": expected ", what, " on the CPU, got ", t.device());
 }
 
-// A thread's scratch, kept between calls so a steady state allocates nothing; very large ones are
-// not kept (they would pin that memory for the life of the thread).
+// A thread's scratch, kept between calls so a steady state allocates nothing (slot 0: the
+// normalized chunk, 1: its pooled map, 2 and 3: the maps between convolutions).
+struct ChainScratchTag;
 template <typename T, int Slot>
-class Scratch {
- public:
-  explicit Scratch(int64_t size) {
-    constexpr int64_t kMaxKeptBytes = int64_t(64) << 20;
-    if (size * static_cast<int64_t>(sizeof(T)) > kMaxKeptBytes) {
-      own_.resize(static_cast<size_t>(size));
-      data_ = own_.data();
-      return;
-    }
-    thread_local std::vector<T> kept;
-    if (static_cast<int64_t>(kept.size()) < size) kept.resize(static_cast<size_t>(size));
-    data_ = kept.data();
-  }
-  T* data() const { return data_; }
-
- private:
-  std::vector<T> own_;
-  T* data_ = nullptr;
-};
+using Scratch = detail::ThreadScratch<T, ChainScratchTag, Slot>;
 
 struct Plan {
   int64_t N, C, H, W;  // input
@@ -220,24 +205,8 @@ Plan make_plan(const Tensor& input, const ChainBatchNorm& norm, bool avg_pool2, 
                     conv.bias.device());
       no_grad(conv.bias, "a convolution's bias");
     }
-    const auto padding = conv2d_resolve_padding(conv.weight.sizes(), conv.options);
-    kernels::Conv2dGeometry g{};
-    g.N = 1;
-    g.C = shape[1];
-    g.H = shape[2];
-    g.W = shape[3];
-    g.K = conv.weight.size(0);
-    g.R = conv.weight.size(2);
-    g.S = conv.weight.size(3);
-    g.P = next[2];
-    g.Q = next[3];
-    g.stride_h = conv.options.stride()[0];
-    g.stride_w = conv.options.stride()[1];
-    g.pad_top = padding[0];
-    g.pad_left = padding[2];
-    g.dilation_h = conv.options.dilation()[0];
-    g.dilation_w = conv.options.dilation()[1];
-    g.groups = conv.options.groups();
+    kernels::Conv2dGeometry g = conv_common::conv2d_geometry(shape, conv.weight.sizes(), next, conv.options);
+    g.N = 1;  // set per chunk
     g.relu = conv.relu;
     plan.convs.push_back(g);
     shape = next;

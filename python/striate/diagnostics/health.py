@@ -51,7 +51,8 @@ class _Output:
         return result
 
 
-def _numpy(tensor):
+def host_numpy(tensor):
+    """The tensor's values as a NumPy array on the host (16-bit floats widened to float32)."""
     tensor = tensor.detach()
     if tensor.device.type != "cpu":
         tensor = tensor.cpu()
@@ -59,7 +60,7 @@ def _numpy(tensor):
 
 
 def _norm(tensors):
-    return math.sqrt(sum(float((_numpy(t).astype(np.float64) ** 2).sum()) for t in tensors))
+    return math.sqrt(sum(float((host_numpy(t).astype(np.float64) ** 2).sum()) for t in tensors))
 
 
 class LayerHealth(Callback):
@@ -236,7 +237,7 @@ class LayerHealth(Callback):
                 return None
             if isinstance(output, (tuple, list)):
                 output = output[0]
-            self._outputs.setdefault(name, _Output()).add(_numpy(output), relu)
+            self._outputs.setdefault(name, _Output()).add(host_numpy(output), relu)
             return None
 
         return hook

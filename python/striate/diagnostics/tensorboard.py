@@ -13,6 +13,7 @@ import os
 import numpy as np
 
 from ..train.callbacks import Callback
+from .health import host_numpy
 
 __all__ = ["TensorBoardLogger"]
 
@@ -111,7 +112,7 @@ class TensorBoardLogger(Callback):
             return
         for key in ("loss", "lr"):
             value = logs.get(key)
-            if isinstance(value, numbers.Real) and math.isfinite(value):
+            if _loggable(value):
                 writer.add_scalar(f"batch/{key}", float(value), trainer.step)
         self._write_health(trainer, writer)
 
@@ -126,7 +127,7 @@ class TensorBoardLogger(Callback):
             for record in callback.records[start:]:
                 for layer, figures in record["layers"].items():
                     for key, value in figures.items():
-                        if isinstance(value, numbers.Real) and math.isfinite(value):
+                        if _loggable(value):
                             writer.add_scalar(f"health/{layer}/{key}", float(value),
                                               record["step"])
             self._health_written[id(callback)] = len(callback.records)
@@ -174,7 +175,11 @@ class TensorBoardLogger(Callback):
 
 
 def _values(tensor):
-    tensor = tensor.detach()
-    if tensor.dtype.itemsize == 2:
-        tensor = tensor.float()
-    return np.asarray(tensor.cpu().numpy(), dtype=np.float64).reshape(-1)
+    """A histogram's input: the tensor's values, flat, in float64."""
+    return host_numpy(tensor).astype(np.float64).reshape(-1)
+
+
+def _loggable(value):
+    """Whether a per-step entry is a finite real number (an epoch's numbers are written even
+    when not finite: a NaN loss is worth seeing there)."""
+    return isinstance(value, numbers.Real) and math.isfinite(value)

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/thread_scratch.h"
 #include "kernels/conv.h"
 #include "kernels/cpu/gemm.h"
 #include "striate/core/parallel.h"
@@ -62,28 +63,10 @@ inline int64_t samples_per_gemm(int64_t output_size, int64_t samples_available) 
 }
 
 // Scratch memory of one thread, kept between calls (slot 0: columns, slot 1: gathered output
-// gradients or products) so that training in steady state allocates nothing. Very large
-// requests are not kept: they would pin that memory for the life of the thread.
+// gradients or products) so that training in steady state allocates nothing.
+struct LoweringScratchTag;
 template <typename T, int Slot>
-class Scratch {
- public:
-  explicit Scratch(int64_t size) {
-    constexpr int64_t kMaxKeptBytes = int64_t(64) << 20;
-    if (size * static_cast<int64_t>(sizeof(T)) > kMaxKeptBytes) {
-      own_.resize(static_cast<size_t>(size));
-      data_ = own_.data();
-      return;
-    }
-    thread_local std::vector<T> kept;
-    if (static_cast<int64_t>(kept.size()) < size) kept.resize(static_cast<size_t>(size));
-    data_ = kept.data();
-  }
-  T* data() const { return data_; }
-
- private:
-  std::vector<T> own_;
-  T* data_ = nullptr;
-};
+using Scratch = striate::detail::ThreadScratch<T, LoweringScratchTag, Slot>;
 
 // Copies rows [row0, row0 + rows) of the (rows_total, size) planes of `count` consecutive samples
 // (sample stride `sample_stride`) side by side into a (rows, count * size) matrix.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/interrupt.h"
+#include "core/thread_scratch.h"
 #include "kernels/cpu/conv_winograd_isa.h"
 #include "striate/core/cpu_isa.h"
 #include "striate/core/error.h"
@@ -37,63 +38,16 @@ const detail::Variant& selected_variant() {
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t round_up(int64_t a, int64_t multiple) { return ceil_div(a, multiple) * multiple; }
 
-float* allocate_floats(int64_t floats) {
-  void* data = std::aligned_alloc(64, round_up(floats * int64_t(sizeof(float)), 64));
-  if (!data)
-    throw OutOfMemory(striate::detail::str("winograd convolution: out of memory for a workspace of ",
-                                           floats * int64_t(sizeof(float)), " bytes"));
-  return static_cast<float*>(data);
-}
-
-// A per-thread scratch buffer, 64-byte aligned, that only grows: in steady state (the same
-// layers every step) no call allocates.
-class Workspace {
- public:
-  Workspace() = default;
-  Workspace(const Workspace&) = delete;
-  Workspace& operator=(const Workspace&) = delete;
-  ~Workspace() { std::free(data_); }
-  float* get(int64_t floats) {
-    if (floats > capacity_) {
-      std::free(data_);
-      data_ = nullptr;
-      capacity_ = 0;
-      data_ = allocate_floats(floats);
-      capacity_ = floats;
-    }
-    return data_;
-  }
-
- private:
-  float* data_ = nullptr;
-  int64_t capacity_ = 0;
-};
-
-// Block tiles, transform input and products; the transformed weights; the weight-gradient sums.
+// Scratch buffers of the calling thread (core/thread_scratch.h): block tiles, transform input
+// and products; the transformed weights; the weight-gradient sums.
+struct WinogradScratchTag;
 enum class Buffer { Block = 0, Weights = 1, Accumulators = 2 };
-
-// The calling thread's buffer of that kind, or, past kMaxKeptBytes (VGG-size weights: 512 x 512
-// channels transform to 38 MB), memory of this call alone: keeping it would pin it for the life
-// of the thread.
-class ScratchBuffer {
+template <Buffer Which>
+class ScratchBuffer : public striate::detail::ThreadScratch<float, WinogradScratchTag, static_cast<int>(Which)> {
  public:
-  ScratchBuffer(Buffer which, int64_t floats) {
-    constexpr int64_t kMaxKeptBytes = int64_t(64) << 20;
-    if (floats * int64_t(sizeof(float)) > kMaxKeptBytes) {
-      data_ = owned_ = allocate_floats(floats);
-      return;
-    }
-    thread_local Workspace kept[3];
-    data_ = kept[static_cast<int>(which)].get(floats);
-  }
-  ScratchBuffer(const ScratchBuffer&) = delete;
-  ScratchBuffer& operator=(const ScratchBuffer&) = delete;
-  ~ScratchBuffer() { std::free(owned_); }
-  float* data() const { return data_; }
-
- private:
-  float* data_ = nullptr;
-  float* owned_ = nullptr;
+  explicit ScratchBuffer(int64_t floats)
+      : striate::detail::ThreadScratch<float, WinogradScratchTag, static_cast<int>(Which)>(floats,
+                                                                                           "winograd convolution") {}
 };
 
 std::atomic<int> forced_tile{0};
@@ -166,7 +120,7 @@ int64_t total_rows(const detail::Plan& plan) { return plan.N * plan.tiles_h; }
 void run_forward(float* output, const float* input, const float* weight, const float* bias, const detail::Plan& plan,
                  const detail::Variant& variant) {
   const int64_t xis = int64_t(plan.alpha) * plan.alpha;
-  ScratchBuffer weights(Buffer::Weights, xis * plan.C * plan.K_padded);
+  ScratchBuffer<Buffer::Weights> weights(xis * plan.C * plan.K_padded);
   float* U = weights.data();
   // About 200 flops per (c, k) pair: a few thousand pairs before a second thread pays.
   const int64_t grain = std::max<int64_t>(1, 2048 / plan.K_padded);
@@ -177,7 +131,7 @@ void run_forward(float* output, const float* input, const float* weight, const f
   const int64_t blocks = ceil_div(rows, plan.block_rows);
   const int64_t workspace = variant.forward_workspace(plan);
   parallel_for(0, blocks, 1, [&](int64_t first, int64_t last) {
-    ScratchBuffer block_buffer(Buffer::Block, workspace);
+    ScratchBuffer<Buffer::Block> block_buffer(workspace);
     float* buffer = block_buffer.data();
     for (int64_t block = first; block < last; ++block) {
       check_interrupt_in_kernel();  // a block of tile rows: well under a millisecond
@@ -226,14 +180,14 @@ void backward_weight(float* dweight, float* dbias, const float* doutput, const f
   const int64_t blocks = ceil_div(rows, plan.block_rows);
   const int64_t chunks = in_parallel_region() ? 1 : std::min<int64_t>(get_num_threads(), blocks);
   const int64_t accumulator_size = variant.weight_grad_accumulator(plan);
-  ScratchBuffer accumulator_buffer(Buffer::Accumulators, chunks * accumulator_size);
+  ScratchBuffer<Buffer::Accumulators> accumulator_buffer(chunks * accumulator_size);
   float* accumulators = accumulator_buffer.data();
   thread_local std::vector<double> bias_buffer;
   if (dbias && static_cast<int64_t>(bias_buffer.size()) < chunks * g.K) bias_buffer.resize(chunks * g.K);
   double* bias_sums = dbias ? bias_buffer.data() : nullptr;
   const int64_t workspace = variant.weight_grad_workspace(plan);
   parallel_for(0, chunks, 1, [&](int64_t first, int64_t last) {
-    ScratchBuffer block_buffer(Buffer::Block, workspace);
+    ScratchBuffer<Buffer::Block> block_buffer(workspace);
     float* buffer = block_buffer.data();
     for (int64_t chunk = first; chunk < last; ++chunk) {
       float* accumulator = accumulators + chunk * accumulator_size;

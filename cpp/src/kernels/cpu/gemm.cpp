@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/thread_scratch.h"
 #include "kernels/cpu/gemm_isa.h"
 #include "striate/core/cpu_isa.h"
 #include "striate/core/parallel.h"
@@ -38,13 +39,8 @@ const detail::GemmVariant<T>& selected_variant() {
 // never straddle two cache lines.
 template <typename T>
 T* thread_workspace(int64_t size) {
-  constexpr int64_t kAlignment = 64;
-  constexpr int64_t kSlack = kAlignment / static_cast<int64_t>(sizeof(T));
-  thread_local std::vector<T> buffer;
-  if (static_cast<int64_t>(buffer.size()) < size + kSlack) buffer.resize(static_cast<size_t>(size + kSlack));
-  const auto address = reinterpret_cast<uintptr_t>(buffer.data());
-  const auto aligned = (address + kAlignment - 1) / kAlignment * kAlignment;
-  return buffer.data() + (aligned - address) / sizeof(T);
+  thread_local striate::detail::GrowingBuffer<T> buffer;
+  return buffer.get(size, "gemm");
 }
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
