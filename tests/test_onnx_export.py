@@ -228,3 +228,24 @@ def test_static_batch(tmp_path):
     model = nn.Sequential(nn.Linear(3, 2), nn.ReLU())
     proto = st.onnx.export(model, st.randn(4, 3), tmp_path / "s.onnx", dynamic_batch=False)
     assert proto.graph.input[0].type.tensor_type.shape.dim[0].dim_value == 4
+
+
+def test_graph_output_is_written_by_the_last_node(tmp_path):
+    # The last op writes the graph output itself: no trailing Identity node, and a value the
+    # output also feeds (the residual sum reads the Linear's output) is renamed everywhere.
+    model = nn.Sequential(nn.Linear(4, 4), nn.Residual(nn.ReLU()))
+    proto = check_export(model, (4,), tmp_path)
+    assert [node.op_type for node in proto.graph.node] == ["Gemm", "Relu", "Add"]
+    assert list(proto.graph.node[-1].output) == ["output"]
+    proto = check_export(nn.Sequential(nn.Conv2d(2, 3, 3), nn.ReLU()), (2, 5, 5), tmp_path)
+    assert "Identity" not in op_types(proto)
+    # A model that returns its input unchanged still gets its one Identity node, and custom
+    # input and output names are honoured.
+    path = tmp_path / "identity.onnx"
+    proto = st.onnx.export(nn.Identity(), st.randn(2, 3), path, input_names=["x"],
+                           output_names=["y"])
+    assert [(node.op_type, list(node.input), list(node.output)) for node in proto.graph.node] == [
+        ("Identity", ["x"], ["y"])]
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    np.testing.assert_array_equal(session.run(None, {"x": x})[0], x)

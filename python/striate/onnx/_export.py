@@ -128,6 +128,23 @@ def _check_input(example_input):
         raise ValueError(f"onnx.export: expected a float32 or float64 input, got {dtype}")
 
 
+def _name_graph_output(graph, value, output_name):
+    """Makes the node that computes `value` write the graph output `output_name` (a name no
+    node uses yet), renaming its consumers too. An Identity node is added only where no node
+    computes the value: a model that returns its input or a constant."""
+    from onnx import helper
+
+    if not any(value in node.output for node in graph.nodes):
+        graph.nodes.append(helper.make_node("Identity", [value], [output_name],
+                                            name=graph.unique("output/Identity")))
+        return
+    for node in graph.nodes:
+        for names in (node.input, node.output):
+            for i, name in enumerate(names):
+                if name == value:
+                    names[i] = output_name
+
+
 def build_model(model, example_input, opset=17, dynamic_batch=True, input_name="input",
                 output_name="output", check=True):
     """The onnx.ModelProto for model on example_input (see export)."""
@@ -155,8 +172,7 @@ def build_model(model, example_input, opset=17, dynamic_batch=True, input_name="
             module.training = mode
     if not isinstance(out, _Value):
         raise OnnxExportError("onnx export: the model's forward must return one tensor")
-    ex.g.nodes.append(helper.make_node("Identity", [out.name], [output_name],
-                                       name=ex.g.unique("output/Identity")))
+    _name_graph_output(ex.g, out.name, output_name)
     elem = onnx.TensorProto.DOUBLE if ex.g._keep_double else onnx.TensorProto.FLOAT
     in_shape = list(example_input.shape)
     out_shape = list(out.shape)
@@ -207,7 +223,7 @@ def export(model, example_input, path, opset=17, dynamic_batch=True, input_names
         >>> model = nn.Sequential(nn.Linear(4, 3), nn.ReLU())
         >>> proto = st.onnx.export(model, st.randn(2, 4), path)
         >>> [node.op_type for node in proto.graph.node]
-        ['Gemm', 'Relu', 'Identity']
+        ['Gemm', 'Relu']
     """
     import onnx
 
