@@ -88,6 +88,10 @@ def empty(*size, dtype=None, device=None, requires_grad=False):
         >>> st.empty(2, 3).shape
         striate.Size([2, 3])
     """
+    if dtype is None and device is None and not requires_grad:
+        # The common case in two calls: creation is part of every op's overhead (bench/
+        # `striate bench --suite overhead`).
+        return _C._empty(_size(size, "empty"), _DEFAULT, None)
     return _finish(_C._empty(_size(size, "empty"), _dtype(dtype), _device(device)), requires_grad,
                    device)
 
