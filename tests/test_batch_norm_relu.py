@@ -68,6 +68,49 @@ def test_fused_op_equals_the_two_ops(shape):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
+ISAS = ["generic", "avx2", "avx512"]
+SUPPORTED_ISAS = ISAS[: ISAS.index(st._C._supported_cpu_isa()) + 1]
+
+
+@pytest.mark.parametrize("isa", SUPPORTED_ISAS)
+@pytest.mark.parametrize("shape", [(3, 4, 9, 7), (5, 2, 2, 3), (6, 3)], ids=["rows", "short", "NC"])
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("affine", [True, False])
+def test_fused_backward_mask_is_the_forwards_bit_for_bit(isa, shape, training, affine):
+    # The fused backward makes the ReLU's mask again from x instead of reading the output: it
+    # must pick exactly the elements the forward kept, also those that land on 0 exactly (x equal
+    # to the mean, with no shift) and those next to it, and NaN (masked out, as relu(NaN) > 0 is
+    # false). Every gradient equals the two ops' bit for bit.
+    C = shape[1]
+    x = rand(*shape)
+    flat = x.reshape(shape[0], C, -1)
+    mean, var = rand(C), (rng.random(C) + 0.5).astype(np.float32)
+    flat[0, :, 0] = mean  # (x - mean) * scale + 0 == 0 exactly in eval mode
+    flat[1, :, -1] = np.nextafter(mean, np.float32(np.inf))
+    if not training:
+        flat[2, 0, 0] = np.nan
+    weight = rand(C) if affine else None
+    bias = np.zeros(C, np.float32) if affine else None
+    dz = rand(*shape)
+    previous = st._C._get_cpu_isa()
+    st._C._set_cpu_isa(isa)
+    try:
+        def run(fn):
+            xs = st.tensor(x, requires_grad=True)
+            params = [st.tensor(a, requires_grad=True) if a is not None else None for a in (weight, bias)]
+            m, v = (st.tensor(mean.copy()), st.tensor(var.copy())) if not training else (None, None)
+            y = fn(xs, m, v, *params)
+            y.backward(st.tensor(dz))
+            return [to_np(y), to_np(xs.grad)] + [to_np(p.grad) for p in params if p is not None]
+
+        fused = run(lambda x, m, v, w, b: bn_relu(x, m, v, w, b, training))
+        apart = run(lambda x, m, v, w, b: F.relu(F.batch_norm(x, m, v, w, b, training=training)))
+    finally:
+        st._C._set_cpu_isa(previous)
+    for a, b in zip(fused, apart):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_fused_op_without_affine_and_gradients_not_needed():
     x = st.tensor(rand(2, 3, 6, 6), requires_grad=True)
     y = bn_relu(x, None, None, None, None, True)

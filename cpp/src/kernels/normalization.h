@@ -57,16 +57,18 @@ inline Kernel<void(T* z,             // (N, C, L)
                    int64_t N, int64_t C, int64_t L)>
     batch_norm_relu_apply{"batch_norm_relu_apply", dtype_of<T>::value};
 // batch_norm_backward of dy = dz where z > 0, else 0 (ReLU's gradient), without writing dy out.
+// The mask is made again from x as batch_norm_relu_apply computed z (x * scale + shift with its
+// scale and shift), so z is not read: two passes over memory fewer than reading it.
 template <typename T>
 inline Kernel<void(T* dx,            // (N, C, L) or null
                    T* dgamma,        // (C) or null
                    T* dbeta,         // (C) or null
                    const T* dz,      // (N, C, L)
-                   const T* z,       // (N, C, L): the forward's output
                    const T* x,       // (N, C, L)
-                   const T* mean,    // (C)
+                   const T* mean,    // (C): as the forward used them
                    const T* invstd,  // (C)
                    const T* gamma,   // (C) or null
+                   const T* beta,    // (C) or null
                    int64_t N, int64_t C, int64_t L, bool batch_stats)>
     batch_norm_relu_backward{"batch_norm_relu_backward", dtype_of<T>::value};
 

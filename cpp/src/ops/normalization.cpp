@@ -57,7 +57,8 @@ namespace {
 
 struct BatchNormBackward : autograd::Node {
   autograd::SavedTensor input, weight;
-  autograd::SavedTensor output;  // relu(y), when the ReLU is fused
+  autograd::SavedTensor bias;    // with the fused ReLU alone: its mask is made again from x
+  autograd::SavedTensor output;  // max(0, y + r), with the fused residual add and ReLU
   Tensor mean, invstd;           // (C): the batch's, or a copy of the running statistics used
   int64_t N = 0, C = 0, L = 0;
   bool batch_stats = true;
@@ -70,14 +71,16 @@ struct BatchNormBackward : autograd::Node {
     const char* node_name = node_name_text();
     Tensor x = input.unpack(node_name).contiguous();
     Tensor gamma = weight.defined() ? weight.unpack(node_name).contiguous() : Tensor();
-    Tensor z = relu ? output.unpack(node_name).contiguous() : Tensor();
+    Tensor beta = relu && !add && bias.defined() ? bias.unpack(node_name).contiguous() : Tensor();
+    Tensor z = add ? output.unpack(node_name).contiguous() : Tensor();
     Tensor dy = grads[0].contiguous();
     Tensor dx = should_compute_input_grad(0) ? empty(x.sizes(), options_of(x)) : Tensor();
     Tensor dgamma = should_compute_input_grad(1) ? empty({C}, options_of(x)) : Tensor();
     Tensor dbeta = should_compute_input_grad(2) ? empty({C}, options_of(x)) : Tensor();
     Tensor dr = add && should_compute_input_grad(3) ? empty(x.sizes(), options_of(x)) : Tensor();
     STRIATE_DISPATCH_FLOATING(x.dtype(), node_name, [&] {
-      STRIATE_PROFILE_BYTES(((dx.defined() ? 3 : 2) + (relu ? 2 : 0) + (dr.defined() ? 1 : 0)) * N * C * L *
+      // dy and x are read twice (the sums, then dx), and the residual tail's z with them.
+      STRIATE_PROFILE_BYTES(((dx.defined() ? 3 : 2) + (add ? 2 : 0) + (dr.defined() ? 1 : 0)) * N * C * L *
                             sizeof(scalar_t));
       scalar_t* dx_data = dx.defined() ? dx.data<scalar_t>() : nullptr;
       scalar_t* dgamma_data = dgamma.defined() ? dgamma.data<scalar_t>() : nullptr;
@@ -88,9 +91,10 @@ struct BatchNormBackward : autograd::Node {
             dy.data<scalar_t>(), z.data<scalar_t>(), x.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(),
             data_or_null<scalar_t>(gamma), N, C, L, batch_stats);
       else if (relu)
-        kernels::batch_norm_relu_backward<scalar_t>(
-            x.device(), dx_data, dgamma_data, dbeta_data, dy.data<scalar_t>(), z.data<scalar_t>(), x.data<scalar_t>(),
-            mean.data<scalar_t>(), invstd.data<scalar_t>(), data_or_null<scalar_t>(gamma), N, C, L, batch_stats);
+        kernels::batch_norm_relu_backward<scalar_t>(x.device(), dx_data, dgamma_data, dbeta_data, dy.data<scalar_t>(),
+                                                    x.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(),
+                                                    data_or_null<scalar_t>(gamma), data_or_null<scalar_t>(beta), N, C,
+                                                    L, batch_stats);
       else
         kernels::batch_norm_backward<scalar_t>(x.device(), dx_data, dgamma_data, dbeta_data, dy.data<scalar_t>(),
                                                x.data<scalar_t>(), mean.data<scalar_t>(), invstd.data<scalar_t>(),
@@ -114,6 +118,7 @@ struct BatchNormBackward : autograd::Node {
   void release_saved() override {
     input.reset();
     weight.reset();
+    bias.reset();
     output.reset();
   }
 };
@@ -217,7 +222,10 @@ Tensor batch_norm_impl(const Tensor& input, const Tensor& running_mean, const Te
       autograd::record(node, {&input, &weight, &bias, &residual}, y);
     else
       autograd::record(node, {&input, &weight, &bias}, y);
-    if (relu) node->output = autograd::SavedTensor(y);
+    if (with_residual)
+      node->output = autograd::SavedTensor(y);
+    else if (relu && bias.defined())
+      node->bias = autograd::SavedTensor(bias);
   }
   return y;
 }

@@ -84,6 +84,14 @@ void batch_norm_stats(T* mean, T* var, const T* x, int64_t N, int64_t C, int64_t
 
 namespace {
 
+// The y = x * scale + shift of channel c that batch norm applies, rounded as apply() rounds it
+// (the backward of batch_norm_relu makes the ReLU's mask again from it).
+template <typename T>
+void channel_affine(T& scale, T& shift, const T* mean, const T* invstd, const T* gamma, const T* beta, int64_t c) {
+  scale = invstd[c] * (gamma ? gamma[c] : T(1));
+  shift = (beta ? beta[c] : T(0)) - mean[c] * scale;
+}
+
 // y = x * scale + shift per channel, then + r (when given) and max(0, .) (when relu; always with r).
 template <typename T>
 void apply(T* y, const T* x, const T* r, const T* mean, const T* invstd, const T* gamma, const T* beta, int64_t N,
@@ -91,9 +99,8 @@ void apply(T* y, const T* x, const T* r, const T* mean, const T* invstd, const T
   const auto& vk = vector_kernels<T>();
   parallel_for(0, N * C, rows_per_chunk(L), [&](int64_t begin, int64_t end) {
     for (int64_t row = begin; row < end; ++row) {
-      const int64_t c = row % C;
-      const T scale = invstd[c] * (gamma ? gamma[c] : T(1));
-      const T shift = (beta ? beta[c] : T(0)) - mean[c] * scale;
+      T scale, shift;
+      channel_affine(scale, shift, mean, invstd, gamma, beta, row % C);
       if (r)
         vk.scale_shift_add_relu(y + row * L, x + row * L, r + row * L, L, scale, shift);
       else
@@ -124,27 +131,41 @@ void batch_norm_add_relu_apply(T* z, const T* x, const T* r, const T* mean, cons
 
 namespace {
 
-// batch_norm_backward, with dy = dz where z > 0, else 0 (ReLU's gradient), when z is given. The masked gradient of a
-// row is made in a row buffer (it sits in L1) just before each of the two sweeps that read it, so it never goes out to
-// memory.
-// With dmasked (the fused residual add's gradient), the masked gradient is written there in the first sweep and read
-// back by the second instead of being made again.
+// batch_norm_backward of the ReLU's gradient when a ReLU follows: dy = dz where z > 0, else 0.
+// The mask comes from z (the residual tail: z = max(0, bn(x) + r)) or, with mask_from_x, from x
+// itself (z = max(0, x * scale + shift): the same rounding as the forward, so the same mask,
+// without reading z). The masked gradient of a row is made in a row buffer (it sits in L1) just
+// before each of the two sweeps that read it, so it never goes out to memory. With dmasked (the
+// fused residual add's gradient), it is written there in the first sweep and read back by the
+// second instead of being made again.
 template <typename T>
-void backward(T* dx, T* dmasked, T* dgamma, T* dbeta, const T* dy, const T* z, const T* x, const T* mean,
-              const T* invstd, const T* gamma, int64_t N, int64_t C, int64_t L, bool batch_stats) {
+void backward(T* dx, T* dmasked, T* dgamma, T* dbeta, const T* dy, const T* z, bool mask_from_x, const T* x,
+              const T* mean, const T* invstd, const T* gamma, const T* beta, int64_t N, int64_t C, int64_t L,
+              bool batch_stats) {
   const double count = static_cast<double>(N * L);
+  const auto& vk = vector_kernels<T>();
+  const bool masking = z || mask_from_x;
+  // Row `row` of the masked gradient into target (or dy's own row without a ReLU).
+  auto masked_row = [&](T* target, int64_t row) -> const T* {
+    const T* g = dy + row * L;
+    if (mask_from_x) {
+      T scale, shift;
+      channel_affine(scale, shift, mean, invstd, gamma, beta, row % C);
+      vk.scale_shift_relu_backward(target, g, x + row * L, L, scale, shift);
+      return target;
+    }
+    if (z) {
+      vk.relu_backward(target, g, z + row * L, L);  // ReLU's gradient: dz where z > 0
+      return target;
+    }
+    return g;
+  };
   if (L >= kVectorRow) {
-    const auto& vk = vector_kernels<T>();
     std::vector<double> row_sum(N * C), row_dot(N * C);
     parallel_for(0, N * C, rows_per_chunk(L), [&](int64_t begin, int64_t end) {
-      std::vector<T> masked(z && !dmasked ? static_cast<size_t>(L) : 0);
+      std::vector<T> masked(masking && !dmasked ? static_cast<size_t>(L) : 0);
       for (int64_t row = begin; row < end; ++row) {
-        const T* g = dy + row * L;
-        if (z) {
-          T* target = dmasked ? dmasked + row * L : masked.data();
-          vk.relu_backward(target, g, z + row * L, L);  // ReLU's gradient: dz where z > 0
-          g = target;
-        }
+        const T* g = masked_row(dmasked ? dmasked + row * L : masked.data(), row);
         vk.centered_dot(&row_sum[row], &row_dot[row], g, x + row * L, L, mean[row % C]);
       }
     });
@@ -169,32 +190,31 @@ void backward(T* dx, T* dmasked, T* dgamma, T* dbeta, const T* dy, const T* z, c
     }
     if (!dx) return;
     parallel_for(0, N * C, rows_per_chunk(L), [&](int64_t begin, int64_t end) {
-      std::vector<T> masked(z && !dmasked ? static_cast<size_t>(L) : 0);
+      std::vector<T> masked(masking && !dmasked ? static_cast<size_t>(L) : 0);
       for (int64_t row = begin; row < end; ++row) {
         const int64_t c = row % C;
-        const T* g = dy + row * L;
-        if (dmasked) {
-          g = dmasked + row * L;  // written by the first sweep
-        } else if (z) {
-          vk.relu_backward(masked.data(), g, z + row * L, L);  // ReLU's gradient: dz where z > 0
-          g = masked.data();
-        }
+        const T* g = dmasked ? dmasked + row * L : masked_row(masked.data(), row);  // dmasked: the first sweep's
         vk.centered_combine(dx + row * L, g, x + row * L, L, a[c], b[c], mean[c], c_term[c]);
       }
     });
     return;
   }
-  // Short rows: the mask is applied where dy is read.
-  auto grad = [&](int64_t at) { return z && !(z[at] > T(0)) ? T(0) : dy[at]; };
+  // Short rows: a channel's masked gradient (N rows of L) is made once, then read by both loops.
   parallel_for(0, C, kRowGrain, [&](int64_t begin, int64_t end) {
+    std::vector<T> masked(masking ? static_cast<size_t>(N * L) : 0);
     for (int64_t c = begin; c < end; ++c) {
+      if (masking)
+        for (int64_t n = 0; n < N; ++n) {
+          const T* g = masked_row(masked.data() + n * L, n * C + c);
+          if (dmasked) std::copy_n(g, L, dmasked + (n * C + c) * L);
+        }
+      auto grad = [&](int64_t n, int64_t l) { return masking ? masked[n * L + l] : dy[(n * C + c) * L + l]; };
       const double channel_mean = mean[c], channel_invstd = invstd[c];
       double sum_dy = 0.0, sum_dy_xhat = 0.0;
       for (int64_t n = 0; n < N; ++n) {
         const int64_t first = (n * C + c) * L;
         for (int64_t l = 0; l < L; ++l) {
-          const T g = grad(first + l);
-          if (dmasked) dmasked[first + l] = g;
+          const T g = grad(n, l);
           sum_dy += g;
           sum_dy_xhat += g * (x[first + l] - channel_mean) * channel_invstd;
         }
@@ -209,7 +229,7 @@ void backward(T* dx, T* dmasked, T* dgamma, T* dbeta, const T* dy, const T* z, c
         const int64_t first = (n * C + c) * L;
         for (int64_t l = 0; l < L; ++l) {
           const double xhat = (x[first + l] - channel_mean) * channel_invstd;
-          dx[first + l] = static_cast<T>(scale * (grad(first + l) - mean_dy - xhat * mean_dy_xhat));
+          dx[first + l] = static_cast<T>(scale * (grad(n, l) - mean_dy - xhat * mean_dy_xhat));
         }
       }
     }
@@ -221,19 +241,19 @@ void backward(T* dx, T* dmasked, T* dgamma, T* dbeta, const T* dy, const T* z, c
 template <typename T>
 void batch_norm_backward(T* dx, T* dgamma, T* dbeta, const T* dy, const T* x, const T* mean, const T* invstd,
                          const T* gamma, int64_t N, int64_t C, int64_t L, bool batch_stats) {
-  backward<T>(dx, nullptr, dgamma, dbeta, dy, nullptr, x, mean, invstd, gamma, N, C, L, batch_stats);
+  backward<T>(dx, nullptr, dgamma, dbeta, dy, nullptr, false, x, mean, invstd, gamma, nullptr, N, C, L, batch_stats);
 }
 
 template <typename T>
-void batch_norm_relu_backward(T* dx, T* dgamma, T* dbeta, const T* dz, const T* z, const T* x, const T* mean,
-                              const T* invstd, const T* gamma, int64_t N, int64_t C, int64_t L, bool batch_stats) {
-  backward<T>(dx, nullptr, dgamma, dbeta, dz, z, x, mean, invstd, gamma, N, C, L, batch_stats);
+void batch_norm_relu_backward(T* dx, T* dgamma, T* dbeta, const T* dz, const T* x, const T* mean, const T* invstd,
+                              const T* gamma, const T* beta, int64_t N, int64_t C, int64_t L, bool batch_stats) {
+  backward<T>(dx, nullptr, dgamma, dbeta, dz, nullptr, true, x, mean, invstd, gamma, beta, N, C, L, batch_stats);
 }
 
 template <typename T>
 void batch_norm_add_relu_backward(T* dx, T* dr, T* dgamma, T* dbeta, const T* dz, const T* z, const T* x, const T* mean,
                                   const T* invstd, const T* gamma, int64_t N, int64_t C, int64_t L, bool batch_stats) {
-  backward<T>(dx, dr, dgamma, dbeta, dz, z, x, mean, invstd, gamma, N, C, L, batch_stats);
+  backward<T>(dx, dr, dgamma, dbeta, dz, z, false, x, mean, invstd, gamma, nullptr, N, C, L, batch_stats);
 }
 
 // ---- group norm ---------------------------------------------------------------------------

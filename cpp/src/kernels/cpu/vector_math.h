@@ -55,6 +55,9 @@ struct VectorKernels {
   // y = max((x * scale + shift) + r, 0) (NaN kept), each step rounded: batch norm, a residual
   // add and a ReLU in one sweep, equal to the three ops in sequence.
   void (*scale_shift_add_relu)(T* y, const T* x, const T* r, int64_t n, T scale, T shift);
+  // dx = dy where x * scale + shift > 0, else 0: the gradient of max(0, x * scale + shift) as
+  // scale_shift computes it (the same rounding, so the mask equals its output's > 0).
+  void (*scale_shift_relu_backward)(T* dx, const T* dy, const T* x, int64_t n, T scale, T shift);
   // sum dy and sum dy * (x - center).
   void (*centered_dot)(double* sum_dy, double* sum_dy_centered, const T* dy, const T* x, int64_t n, T center);
   // dx = a * dy + b * (x - center) + c.

@@ -468,6 +468,15 @@ void scale_shift_add_relu(typename S::Value* y, const typename S::Value* x, cons
 }
 
 template <typename S>
+void scale_shift_relu_backward(typename S::Value* dx, const typename S::Value* dy, const typename S::Value* x,
+                               int64_t n, typename S::Value scale, typename S::Value shift) {
+  using V = typename S::Vector;
+  const V a = S::broadcast(scale), b = S::broadcast(shift), zero = S::broadcast(0);
+  // x * a + b as scale_shift rounds it: the mask is exactly its output's z > 0.
+  map_binary<S>(dx, dy, x, n, [&](V g, V v) { return S::select(v * a + b > zero, g, zero); });
+}
+
+template <typename S>
 void centered_dot(double* sum_dy_out, double* sum_dy_centered_out, const typename S::Value* dy,
                   const typename S::Value* x, int64_t n, typename S::Value center) {
   using V = typename S::Vector;
@@ -896,6 +905,7 @@ VectorKernels<T> make_vector_kernels() {
   k.moments = &moments<S>;
   k.scale_shift = &scale_shift<S>;
   k.scale_shift_add_relu = &scale_shift_add_relu<S>;
+  k.scale_shift_relu_backward = &scale_shift_relu_backward<S>;
   k.centered_dot = &centered_dot<S>;
   k.centered_combine = &centered_combine<S>;
   k.max_pool_row = &max_pool_row<S>;
