@@ -3,7 +3,8 @@
 // later ones (which read it), on every SIMD path this CPU runs and both Winograd tiles; each
 // (algorithm, SIMD width, tile, weight address) has its own entry, and the cache stays bounded.
 // A residual (Conv2dGeometry::residual) gives the bits of the convolution, an add and a ReLU in
-// sequence on every algorithm.
+// sequence on every algorithm. A write into the folded weight that folded_conv_bn_parameters hands
+// out refolds (the kept forms would be stale), so every algorithm gives the same result after it.
 #include <cstdint>
 #include <cstring>
 #include <iostream>
@@ -14,6 +15,8 @@
 #include <striate/core/conv_algorithm.h>
 #include <striate/core/cpu_isa.h>
 #include <striate/core/device.h>
+#include <striate/nn/fusion.h>
+#include <striate/striate.h>
 
 #include "check.h"
 #include "kernels/conv.h"
@@ -144,6 +147,38 @@ void check_residual(const char* isa, std::mt19937& rng) {
   striate::set_conv_algorithm(striate::ConvAlgorithm::Auto);
 }
 
+// The output of conv -> bn at inference, on `algorithm`, after a write into the folded weight.
+void check_write_into_folded_weight() {
+  using namespace striate;
+  for (auto algorithm : {ConvAlgorithm::Winograd, ConvAlgorithm::Direct, ConvAlgorithm::Im2colGemm}) {
+    set_conv_algorithm(algorithm);
+    nn::Conv2d conv(nn::Conv2dOptions(16, 16, 3).padding(1).bias(false));
+    nn::BatchNorm2d bn(nn::BatchNormOptions(16));
+    conv->eval();
+    bn->eval();
+    InferenceModeGuard inference;
+    const Tensor x = randn({1, 16, 12, 12});
+    const auto before = nn::fused_conv_bn(*conv, *bn, false, x);
+    CHECK(before.has_value());
+    auto folded = nn::folded_conv_bn_parameters(*conv, *bn, DType::Float32);
+    CHECK(folded.has_value());
+    if (!before || !folded) continue;
+    folded->first.mul_(2.0);  // a write into the folded weight: refolded from the sources
+    const auto after = nn::fused_conv_bn(*conv, *bn, false, x);
+    CHECK(after.has_value());
+    if (!after) continue;
+    const float* a = before->data<float>();
+    const float* b = after->data<float>();
+    bool same = true;
+    for (int64_t i = 0; i < before->numel(); ++i) same = same && a[i] == b[i];
+    if (!same) {
+      std::cerr << "a write into the folded weight changed the output on " << conv_algorithm_name(algorithm) << "\n";
+      ++failures();
+    }
+  }
+  striate::set_conv_algorithm(striate::ConvAlgorithm::Auto);
+}
+
 void check_bounded() {
   ConvWeightCache cache;
   int made = 0;
@@ -176,6 +211,7 @@ int main() {
   }
   striate::set_cpu_isa(best);
   check_bounded();
+  check_write_into_folded_weight();
   if (failures() == 0) std::cout << "test_conv_weight_cache: all checks passed\n";
   return failures() == 0 ? 0 : 1;
 }

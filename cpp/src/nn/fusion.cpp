@@ -47,6 +47,9 @@ struct FoldedConvBnCache {
   // What the CPU kernels derive from `weight` (Winograd transform, direct packing), kept between
   // calls; replaced with a new, empty one whenever the weights are refolded.
   std::shared_ptr<kernels::ConvWeightCache> derived;
+  // The folded weight's version when folded: folded_conv_bn_parameters hands the tensor out, and a
+  // write into it would leave `derived` stale, so any write refolds.
+  uint32_t folded_version = 0;
 };
 
 // Conv2dImpl's folded cache, for the functions of this file.
@@ -120,7 +123,8 @@ std::optional<FoldedParameters> fold_parameters(Conv2dImpl& conv, BatchNormImpl&
   FoldedParameters folded;
   {
     std::lock_guard<std::mutex> lock(cache.mutex);
-    if (!cache.valid || !(cache.key == key) || cache.eps != eps) {
+    if (!cache.valid || !(cache.key == key) || cache.eps != eps ||
+        cache.weight.storage()->version() != cache.folded_version) {
       Tensor w = weight.detach().contiguous().clone();
       Tensor b = conv.bias.defined() ? conv.bias.detach().contiguous().clone() : zeros({K}, TensorOptions(dtype));
       const Tensor m = mean.contiguous(), v = var.contiguous();
@@ -136,6 +140,7 @@ std::optional<FoldedParameters> fold_parameters(Conv2dImpl& conv, BatchNormImpl&
       cache.weight = w;
       cache.bias = b;
       cache.derived = std::make_shared<kernels::ConvWeightCache>();
+      cache.folded_version = w.storage()->version();
       cache.key = key;
       cache.eps = eps;
       cache.valid = true;
