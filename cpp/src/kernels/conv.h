@@ -8,6 +8,8 @@
 
 namespace striate::kernels {
 
+class ConvWeightCache;  // kernels/conv_weight_cache.h
+
 // Everything the kernels need to know about one convolution, already validated by ops/conv.cpp.
 struct Conv2dGeometry {
   int64_t N, C, H, W;  // input
@@ -18,6 +20,13 @@ struct Conv2dGeometry {
   int64_t dilation_h, dilation_w;
   int64_t groups;
   bool relu = false;  // forward only: the output is max(0, conv + bias), in the same pass
+  // Forward only, may be null: where the backend keeps what it derives from the weight (Winograd's
+  // transform, the direct kernels' packing) between calls. Set only for a weight whose values do
+  // not change while the cache lives (kernels/conv_weight_cache.h); backends may ignore it.
+  ConvWeightCache* weight_cache = nullptr;
+  // Forward only, CPU only, may be null: (N, K, P, Q) contiguous, of the output's type, added to
+  // conv + bias before the ReLU (a residual block's shortcut at inference).
+  const void* residual = nullptr;
 };
 
 // The algorithm the backend runs for one pass of this convolution: the passes below ask it, and

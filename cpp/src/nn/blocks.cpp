@@ -89,6 +89,42 @@ std::optional<Tensor> bn_add_activate(const Module& block, Conv2dImpl& conv, Bat
   return activate(block, add(bn.call(y), skip));
 }
 
+// The same tail at inference: bn(conv(x)) folded into one convolution. Where the order of the
+// shortcut and the convolution cannot be seen (as in bn_add_activate), the shortcut runs first and
+// the convolution adds it and applies a plain ReLU as it writes; else the shortcut runs after and
+// the add and ReLU run in place on the convolution's fresh output (no hook or observer can hold it:
+// fused_conv_bn runs only without hooks; the ReLU's observers hear its call as usual). std::nullopt
+// (nothing run) when the convolution does not fold or the activation is not a plain ReLU.
+std::optional<Tensor> folded_add_activate(const Module& block, Conv2dImpl& conv, BatchNormImpl& bn, Module* shortcut,
+                                          const Tensor& x, const Tensor& input) {
+  Module* activation = child_or_null(block, "relu");
+  if (activation && !is_plain_relu(*activation)) return std::nullopt;
+  if (!folded_conv_bn_parameters(conv, bn, x.defined() ? x.dtype() : DType::Float32)) return std::nullopt;
+  if (!shortcut || (!calls_watched() && !shortcut->has_hooks())) {
+    const Tensor skip = shortcut ? shortcut->call(input) : input;
+    if (auto fused = fused_conv_bn_add(conv, bn, true, x, skip)) {
+      if (!activation) return fused;
+      CallScope scope(*activation, *fused);
+      return scope.finish(*fused);
+    }
+    // Not addable as it writes (another shape or dtype): the ops, in the same order.
+    return activate(block, add(conv_bn(conv, bn, x), skip));
+  }
+  std::optional<Tensor> folded = fused_conv_bn(conv, bn, false, x);
+  if (!folded) return std::nullopt;
+  Tensor out = *folded;
+  const Tensor skip = shortcut ? shortcut->call(input) : input;
+  // A shortcut of another shape, dtype or device broadcasts or promotes (or fails) as add does.
+  if (!skip.defined() || skip.sizes() != out.sizes() || skip.dtype() != out.dtype() || skip.device() != out.device() ||
+      out.requires_grad() || skip.requires_grad())
+    return activate(block, add(out, skip));
+  add_(out, skip);
+  relu_(out);
+  if (!activation) return out;
+  CallScope scope(*activation, out);
+  return scope.finish(out);
+}
+
 void check_4d(const Tensor& input, const char* block, int64_t channels) {
   STRIATE_CHECK(input.defined(), block, ": expected a tensor, got None");
   STRIATE_CHECK_SHAPE(input.dim() == 4 && input.size(1) == channels, block, ": expected input of shape (N, ", channels,
@@ -353,6 +389,7 @@ Tensor BasicBlockImpl::forward(const Tensor& input) {
   check_4d(input, "BasicBlock", in_channels);
   Tensor out = conv_bn_activate(*this, *conv1, *bn1, input);
   if (auto fused = bn_add_activate(*this, *conv2, *bn2, downsample.get(), out, input)) return *fused;
+  if (auto fused = folded_add_activate(*this, *conv2, *bn2, downsample.get(), out, input)) return *fused;
   out = conv_bn(*conv2, *bn2, out);
   Tensor skip = downsample ? downsample->call(input) : input;
   return activate(*this, add(out, skip));

@@ -7,6 +7,8 @@
 #include <mutex>
 #include <typeinfo>
 
+#include "kernels/conv_weight_cache.h"
+#include "ops/conv_weight_cache.h"
 #include "striate/autograd.h"
 #include "striate/nn/activation.h"
 #include "striate/nn/call_observer.h"
@@ -42,6 +44,17 @@ struct FoldedConvBnCache {
   Key key;
   double eps = 0.0;
   Tensor weight, bias;
+  // What the CPU kernels derive from `weight` (Winograd transform, direct packing), kept between
+  // calls; replaced with a new, empty one whenever the weights are refolded.
+  std::shared_ptr<kernels::ConvWeightCache> derived;
+  // The folded weight's version when folded: folded_conv_bn_parameters hands the tensor out, and a
+  // write into it would leave `derived` stale, so any write refolds.
+  uint32_t folded_version = 0;
+};
+
+// Conv2dImpl's folded cache, for the functions of this file.
+struct FoldedConvBnAccess {
+  static std::shared_ptr<FoldedConvBnCache>& slot(Conv2dImpl& conv) { return conv.folded_bn_; }
 };
 
 namespace {
@@ -72,7 +85,15 @@ void fold(T* weight, T* bias, const T* mean, const T* var, const T* gamma, const
 
 bool is_plain_relu(const Module& module) { return typeid(module) == typeid(ReLUImpl) && !module.has_hooks(); }
 
-std::optional<std::pair<Tensor, Tensor>> folded_conv_bn_parameters(Conv2dImpl& conv, BatchNormImpl& bn, DType dtype) {
+namespace {
+
+// The folded weight and bias, and the cache of what the kernels derive from that weight.
+struct FoldedParameters {
+  Tensor weight, bias;
+  std::shared_ptr<kernels::ConvWeightCache> derived;
+};
+
+std::optional<FoldedParameters> fold_parameters(Conv2dImpl& conv, BatchNormImpl& bn, DType dtype) {
   if (!inference_mode_enabled() || conv.is_training() || bn.is_training()) return std::nullopt;
   // Only the built-in classes: a Python subclass may override forward.
   if (typeid(conv) != typeid(Conv2dImpl) || typeid(bn) != typeid(BatchNorm2dImpl)) return std::nullopt;
@@ -93,15 +114,17 @@ std::optional<std::pair<Tensor, Tensor>> folded_conv_bn_parameters(Conv2dImpl& c
   }
   if (!weight.device().is_cpu()) return std::nullopt;
 
-  if (!conv.folded_bn_) conv.folded_bn_ = std::make_shared<FoldedConvBnCache>();
-  FoldedConvBnCache& cache = *conv.folded_bn_;
+  std::shared_ptr<FoldedConvBnCache>& slot = FoldedConvBnAccess::slot(conv);
+  if (!slot) slot = std::make_shared<FoldedConvBnCache>();
+  FoldedConvBnCache& cache = *slot;
   const FoldedConvBnCache::Key key = {source_of(weight), source_of(conv.bias), source_of(mean),
                                       source_of(var),    source_of(gamma),     source_of(beta)};
   const double eps = bn.options.eps();
-  Tensor folded_weight, folded_bias;
+  FoldedParameters folded;
   {
     std::lock_guard<std::mutex> lock(cache.mutex);
-    if (!cache.valid || !(cache.key == key) || cache.eps != eps) {
+    if (!cache.valid || !(cache.key == key) || cache.eps != eps ||
+        cache.weight.storage()->version() != cache.folded_version) {
       Tensor w = weight.detach().contiguous().clone();
       Tensor b = conv.bias.defined() ? conv.bias.detach().contiguous().clone() : zeros({K}, TensorOptions(dtype));
       const Tensor m = mean.contiguous(), v = var.contiguous();
@@ -116,24 +139,47 @@ std::optional<std::pair<Tensor, Tensor>> folded_conv_bn_parameters(Conv2dImpl& c
              g.defined() ? g.data<double>() : nullptr, be.defined() ? be.data<double>() : nullptr, eps, K, per_filter);
       cache.weight = w;
       cache.bias = b;
+      cache.derived = std::make_shared<kernels::ConvWeightCache>();
+      cache.folded_version = w.storage()->version();
       cache.key = key;
       cache.eps = eps;
       cache.valid = true;
     }
-    folded_weight = cache.weight;
-    folded_bias = cache.bias;
+    folded = {cache.weight, cache.bias, cache.derived};
   }
-  return std::make_pair(folded_weight, folded_bias);
+  return folded;
+}
+
+}  // namespace
+
+std::optional<std::pair<Tensor, Tensor>> folded_conv_bn_parameters(Conv2dImpl& conv, BatchNormImpl& bn, DType dtype) {
+  auto folded = fold_parameters(conv, bn, dtype);
+  if (!folded) return std::nullopt;
+  return std::make_pair(folded->weight, folded->bias);
 }
 
 std::optional<Tensor> fused_conv_bn(Conv2dImpl& conv, BatchNormImpl& bn, bool relu, const Tensor& input) {
   if (!input.defined() || input.dim() != 4) return std::nullopt;
-  auto folded = folded_conv_bn_parameters(conv, bn, input.dtype());
+  auto folded = fold_parameters(conv, bn, input.dtype());
   if (!folded) return std::nullopt;
-  const auto& [folded_weight, folded_bias] = *folded;
   CallScope scope(conv, input);
-  Tensor output = relu ? conv2d_relu(input, folded_weight, folded_bias, conv.functional_options())
-                       : conv2d(input, folded_weight, folded_bias, conv.functional_options());
+  Tensor output =
+      conv2d_with_weight_cache(input, folded->weight, folded->bias, conv.functional_options(), relu, *folded->derived);
+  return scope.finish(output);
+}
+
+std::optional<Tensor> fused_conv_bn_add(Conv2dImpl& conv, BatchNormImpl& bn, bool relu, const Tensor& input,
+                                        const Tensor& residual) {
+  if (!input.defined() || input.dim() != 4 || !residual.defined() || residual.requires_grad()) return std::nullopt;
+  if (residual.dtype() != input.dtype() || !residual.device().is_cpu() || !input.device().is_cpu()) return std::nullopt;
+  auto folded = fold_parameters(conv, bn, input.dtype());
+  if (!folded) return std::nullopt;
+  if (residual.sizes() !=
+      conv2d_output_shape(input.sizes(), folded->weight.sizes(), conv.functional_options(), "conv2d"))
+    return std::nullopt;
+  CallScope scope(conv, input);
+  Tensor output = conv2d_add_with_weight_cache(input, folded->weight, folded->bias, conv.functional_options(), residual,
+                                               relu, *folded->derived);
   return scope.finish(output);
 }
 

@@ -8,10 +8,12 @@
 
 #include "kernels/conv.h"
 #include "ops/conv_common.h"
+#include "ops/conv_weight_cache.h"
 #include "ops/reduced_precision.h"
 #include "striate/autograd.h"
 #include "striate/ops/activation.h"
 #include "striate/ops/creation.h"
+#include "striate/ops/elementwise.h"
 
 namespace striate {
 namespace {
@@ -100,7 +102,8 @@ Shape conv2d_output_shape(const Shape& input, const Shape& weight, const Conv2dO
 namespace {
 
 Tensor conv2d_impl(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias,
-                   const Conv2dOptions& options, bool relu, const char* op) {
+                   const Conv2dOptions& options, bool relu, const char* op,
+                   kernels::ConvWeightCache* weight_cache = nullptr, const Tensor* residual = nullptr) {
   STRIATE_AUTOCAST(CastPolicy::LowerPrecision, conv2d_impl, input, weight, bias, options, relu, op);
   const bool has_bias = conv_common::check_weighted_op(input, weight, bias, op);
   STRIATE_COMPUTE_IN_FLOAT32(input.dtype(), conv2d_impl, input, weight, bias, options, relu, op);
@@ -116,6 +119,22 @@ Tensor conv2d_impl(const Tensor& input, const Tensor& weight, const std::optiona
   Tensor y = empty(out_shape, options_of(input));
   auto geometry = conv_common::conv2d_geometry(x.sizes(), w.sizes(), batched(out_shape), options);
   geometry.relu = relu;
+  // Only the weight itself, unconverted and uncopied, may use the cache: a copy would be a new
+  // address each call (the cache then misses; it never serves another address).
+  if (weight_cache && w.data_ptr() == weight.data_ptr() && weight.dtype() == input.dtype())
+    geometry.weight_cache = weight_cache;
+  Tensor skip;
+  if (residual) {
+    STRIATE_CHECK_SHAPE(residual->defined() && residual->sizes() == out_shape, op, ": expected residual of shape ",
+                        out_shape, ", got ", residual->defined() ? residual->sizes() : Shape{});
+    STRIATE_CHECK_TYPE(residual->dtype() == input.dtype(), op, ": expected residual of dtype ",
+                       dtype_name(input.dtype()), ", got ", dtype_name(residual->dtype()));
+    STRIATE_CHECK(residual->device() == input.device() && input.device().is_cpu(), op,
+                  ": expected residual and input on the CPU, got ", residual->device().str(), " and ",
+                  input.device().str());
+    skip = residual->detach().contiguous();
+    geometry.residual = skip.data_ptr();
+  }
   if (y.numel() > 0) {
     STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
       STRIATE_PROFILE_COST(conv_common::pass_flops(geometry), conv_common::pass_bytes<scalar_t>(geometry, w.numel()));
@@ -123,7 +142,7 @@ Tensor conv2d_impl(const Tensor& input, const Tensor& weight, const std::optiona
                                         has_bias ? b.data<scalar_t>() : nullptr, geometry);
     });
   }
-  if (!relu)
+  if (!relu && !residual)
     conv_common::record_weighted_op<conv_common::ConvBackward<Conv2dKernels>>(input, weight, bias, x, w, geometry, y);
   return y;
 }
@@ -141,6 +160,41 @@ Tensor conv2d_relu(const Tensor& input, const Tensor& weight, const std::optiona
                                                    (bias && bias->defined() && bias->requires_grad()));
   if (needs_graph) return relu(conv2d(input, weight, bias, options));
   return conv2d_impl(input, weight, bias, options, true, "conv2d_relu");
+}
+
+namespace {
+
+// Whether conv2d_impl computes this call in the given dtype as it is (no autocast or float32 detour,
+// which would convert the weight and drop a residual).
+bool computes_as_given(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias) {
+  if (!input.defined() || (input.dtype() != DType::Float32 && input.dtype() != DType::Float64)) return false;
+  return !reduced_precision::autocast_target(reduced_precision::CastPolicy::LowerPrecision, input, weight, bias);
+}
+
+}  // namespace
+
+Tensor conv2d_with_weight_cache(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias,
+                                const Conv2dOptions& options, bool relu, kernels::ConvWeightCache& weight_cache) {
+  const bool needs_graph = grad_mode_enabled() && (input.requires_grad() || weight.requires_grad() ||
+                                                   (bias && bias->defined() && bias->requires_grad()));
+  if (needs_graph || !computes_as_given(input, weight, bias))
+    return relu ? conv2d_relu(input, weight, bias, options) : conv2d(input, weight, bias, options);
+  return conv2d_impl(input, weight, bias, options, relu, relu ? "conv2d_relu" : "conv2d", &weight_cache);
+}
+
+Tensor conv2d_add_with_weight_cache(const Tensor& input, const Tensor& weight, const std::optional<Tensor>& bias,
+                                    const Conv2dOptions& options, const Tensor& residual, bool relu,
+                                    kernels::ConvWeightCache& weight_cache) {
+  const char* op = "conv2d_add";
+  const bool needs_graph =
+      grad_mode_enabled() && (input.requires_grad() || weight.requires_grad() ||
+                              (bias && bias->defined() && bias->requires_grad()) || residual.requires_grad());
+  STRIATE_CHECK(!needs_graph, op, ": no gradient (an inference-only op), but an argument requires grad");
+  if (!computes_as_given(input, weight, bias)) {
+    const Tensor sum = add(conv2d(input, weight, bias, options), residual);
+    return relu ? striate::relu(sum) : sum;
+  }
+  return conv2d_impl(input, weight, bias, options, relu, op, &weight_cache, &residual);
 }
 
 Conv2dAlgorithms conv2d_algorithms(const Shape& input, const Shape& weight, const Conv2dOptions& options, DType dtype,

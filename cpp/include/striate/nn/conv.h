@@ -17,7 +17,8 @@ namespace striate::nn {
 /// The batch normalization layer (nn/normalization.h).
 class BatchNormImpl;
 /// Conv2d weights with a BatchNorm folded in (nn/fusion.h); internal.
-struct FoldedConvBnCache;  // nn/fusion.cpp
+struct FoldedConvBnCache;   // nn/fusion.cpp
+struct FoldedConvBnAccess;  // nn/fusion.cpp
 
 // ---- Conv1d -----------------------------------------------------------------------------------
 
@@ -219,6 +220,7 @@ class Conv2dImpl : public Module {
 
  private:
   friend std::optional<std::pair<Tensor, Tensor>> folded_conv_bn_parameters(Conv2dImpl&, BatchNormImpl&, DType);
+  friend struct FoldedConvBnAccess;  // nn/fusion.cpp
   striate::Conv2dOptions functional_options_;
   std::shared_ptr<FoldedConvBnCache> folded_bn_;  // nn/fusion.h: weights with a BatchNorm folded in
 };

@@ -32,6 +32,19 @@ class BatchNormImpl;
 /// @return the fused output, or std::nullopt.
 std::optional<Tensor> fused_conv_bn(Conv2dImpl& conv, BatchNormImpl& bn, bool relu, const Tensor& input);
 
+/// relu(bn(conv(input)) + residual) (no ReLU when `relu` is false) as one folded convolution that
+/// adds `residual` as it writes (a residual block's tail at inference), or std::nullopt (nothing
+/// run) where fused_conv_bn does not apply or `residual` is not of the output's shape, dtype and
+/// device. The call is reported to call observers as conv's.
+/// @param conv the convolution.
+/// @param bn the batch norm after it.
+/// @param relu apply a ReLU after the sum.
+/// @param input (N, C, H, W).
+/// @param residual (N, K, P, Q), added to the normalized output.
+/// @return the fused output, or std::nullopt.
+std::optional<Tensor> fused_conv_bn_add(Conv2dImpl& conv, BatchNormImpl& bn, bool relu, const Tensor& input,
+                                        const Tensor& residual);
+
 /// The folded (weight, bias) of conv -> bn that fused_conv_bn convolves with (cached on conv), or
 /// std::nullopt when folding does not apply for an input of `dtype`: outside
 /// striate::InferenceModeGuard, either module in training mode, not the built-in class or hooked,

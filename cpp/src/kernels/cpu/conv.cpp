@@ -81,10 +81,19 @@ ConvAlgorithm choose(const Conv2dGeometry& g, ConvPass pass) {
   return is_pointwise(g) ? ConvAlgorithm::Gemm1x1 : ConvAlgorithm::Im2colGemm;
 }
 
-// max(0, x) over n values: the fused ReLU where an algorithm writes its output unfused. NaN stays
-// NaN, as in the relu op and PyTorch (a plain x > 0 test would turn it into 0).
-void relu_in_place(float* x, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) x[i] = x[i] <= 0.0f ? 0.0f : x[i];
+// x += residual (then max(0, x) when relu; NaN stays NaN, as in the relu op and PyTorch: a plain
+// x > 0 test would turn it into 0) over n values: a residual for the algorithms that do not add it
+// as they write. The rounding is that of the separate add and relu ops.
+template <typename T>
+void add_residual_in_place(T* x, const T* residual, int64_t n, bool relu) {
+  if (relu) {
+    for (int64_t i = 0; i < n; ++i) {
+      const T y = x[i] + residual[i];
+      x[i] = y <= T(0) ? T(0) : y;
+    }
+  } else {
+    for (int64_t i = 0; i < n; ++i) x[i] += residual[i];
+  }
 }
 
 // STRIATE_LOG_CONV_ALGORITHM=1: each (geometry, pass, algorithm) is printed the first time it runs.
@@ -172,14 +181,21 @@ ConvAlgorithm conv2d_algorithm(const Conv2dGeometry& g, ConvPass pass) {
 template <typename T>
 void conv2d_forward(T* output, const T* input, const T* weight, const T* bias, const Conv2dGeometry& g) {
   const ConvAlgorithm algorithm = chosen<T>(g, ConvPass::Forward);
+  // The direct and Winograd kernels add a residual as they write; the others write conv + bias first.
+  const bool residual_in_kernel =
+      std::is_same_v<T, float> && (algorithm == ConvAlgorithm::Direct || algorithm == ConvAlgorithm::Winograd);
+  if (g.residual && !residual_in_kernel) {
+    Conv2dGeometry plain = g;
+    plain.residual = nullptr;
+    plain.relu = false;
+    conv2d_forward<T>(output, input, weight, bias, plain);
+    add_residual_in_place(output, static_cast<const T*>(g.residual), g.N * g.K * g.P * g.Q, g.relu);
+    return;
+  }
   if (algorithm == ConvAlgorithm::Depthwise) return depthwise::forward(output, input, weight, bias, g);
   if constexpr (std::is_same_v<T, float>) {
     if (algorithm == ConvAlgorithm::Direct) return direct::forward(output, input, weight, bias, g);
-    if (algorithm == ConvAlgorithm::Winograd) {
-      winograd::forward(output, input, weight, bias, g);
-      if (g.relu) relu_in_place(output, g.N * g.K * g.P * g.Q);
-      return;
-    }
+    if (algorithm == ConvAlgorithm::Winograd) return winograd::forward(output, input, weight, bias, g);
   }
   lowering::forward(output, input, weight, bias, lowered(g, algorithm),
                     [&](T* col, int64_t ld, const T* in, int64_t channels) { im2col(col, in, g, channels, ld); });

@@ -10,14 +10,18 @@
 // gradient, zero-padded by margins that keep every read in bounds.
 #include <algorithm>
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <vector>
 
 #include "core/interrupt.h"
+#include "kernels/conv_weight_cache.h"
 #include "kernels/cpu/conv_direct.h"
 #include "kernels/cpu/conv_direct_isa.h"
 #include "kernels/cpu/conv_direct_staging.h"
 #include "striate/core/checked_math.h"
 #include "striate/core/cpu_isa.h"
+#include "striate/core/error.h"
 #include "striate/core/parallel.h"
 
 namespace striate::kernels::cpu::direct {
@@ -69,6 +73,16 @@ std::vector<float> stage_batch(const float* input, const Conv2dGeometry& g, cons
   return staged;
 }
 
+// packed[block][c][tap][lane] = weight[block * width + lane][c][tap], zero past K.
+void pack_weights(float* packed, const float* weight, const Conv2dGeometry& g, int width) {
+  const int64_t blocks = ceil_div(g.K, width), taps = g.R * g.S;
+  std::fill(packed, packed + blocks * g.C * taps * width, 0.0f);
+  for (int64_t k = 0; k < g.K; ++k)
+    for (int64_t c = 0; c < g.C; ++c)
+      for (int64_t t = 0; t < taps; ++t)
+        packed[((k / width * g.C + c) * taps + t) * width + k % width] = weight[(k * g.C + c) * taps + t];
+}
+
 // Where tap (r, s) starts relative to the staged position of its output.
 std::vector<int64_t> tap_offsets(const Conv2dGeometry& g, const Staging& st) {
   std::vector<int64_t> offsets(g.R * g.S);
@@ -86,12 +100,31 @@ void forward(float* output, const float* input, const float* weight, const float
   const Staging st = staging_of(g);
   const int width = block_width(v, g.K);
   const int64_t blocks = ceil_div(g.K, width), taps = g.R * g.S;
-  // packed[block][c][tap][lane] = weight[block * width + lane][c][tap], zero past K.
-  std::vector<float> packed(size_of({blocks, g.C, taps, width}), 0.0f);
-  for (int64_t k = 0; k < g.K; ++k)
-    for (int64_t c = 0; c < g.C; ++c)
-      for (int64_t t = 0; t < taps; ++t)
-        packed[((k / width * g.C + c) * taps + t) * width + k % width] = weight[(k * g.C + c) * taps + t];
+  const int64_t packed_floats = size_of({blocks, g.C, taps, width});
+  std::vector<float> packed_here;
+  std::shared_ptr<const CachedFloats> kept;
+  const float* packed = nullptr;
+  if (g.weight_cache && ConvWeightCache::keeps(packed_floats)) {
+    // A weight that does not change (a folded inference weight) is packed once.
+    const ConvWeightCache::Key key = {static_cast<int64_t>(ConvAlgorithm::Direct), width, g.C, g.K, taps, 0};
+    kept = g.weight_cache->get(key, weight, [&] {
+      std::shared_ptr<CachedFloats> made;
+      try {
+        made = std::make_shared<CachedFloats>(packed_floats);
+      } catch (const std::bad_alloc&) {
+        throw OutOfMemory(striate::detail::str("conv2d (direct): out of memory for ",
+                                               packed_floats * int64_t(sizeof(float)),
+                                               " bytes of kept packed weights"));
+      }
+      pack_weights(made->data(), weight, g, width);
+      return std::shared_ptr<const CachedFloats>(std::move(made));
+    });
+    packed = kept->data();
+  } else {
+    packed_here.resize(packed_floats);
+    pack_weights(packed_here.data(), weight, g, width);
+    packed = packed_here.data();
+  }
   const std::vector<int64_t> offsets = tap_offsets(g, st);
   const std::vector<float> staged = stage_batch(input, g, st);
   const int64_t rows = g.N * blocks * g.P;
@@ -101,13 +134,20 @@ void forward(float* output, const float* input, const float* weight, const float
       check_interrupt_in_kernel();  // one output row of a channel block
       const int64_t n = i / (blocks * g.P), block = i / g.P % blocks, p = i % g.P;
       v.gather(tile.data(), staged.data() + n * g.C * st.plane + p * g.stride_h * st.row, st.plane, offsets.data(),
-               taps, g.C, packed.data() + block * g.C * taps * width, g.Q, width);
+               taps, g.C, packed + block * g.C * taps * width, g.Q, width);
       const int64_t k_end = std::min<int64_t>(width, g.K - block * width);
       for (int64_t lane = 0; lane < k_end; ++lane) {
         const int64_t k = block * width + lane;
         const float b = bias ? bias[k] : 0.0f;
         float* out = output + ((n * g.K + k) * g.P + p) * g.Q;
-        if (g.relu) {
+        if (g.residual) {
+          // (conv + bias) + residual, then the ReLU: the rounding of the separate ops.
+          const float* skip = static_cast<const float*>(g.residual) + ((n * g.K + k) * g.P + p) * g.Q;
+          for (int64_t q = 0; q < g.Q; ++q) {
+            const float y = (tile[q * width + lane] + b) + skip[q];
+            out[q] = g.relu && y <= 0.0f ? 0.0f : y;  // NaN kept
+          }
+        } else if (g.relu) {
           for (int64_t q = 0; q < g.Q; ++q) {
             const float y = tile[q * width + lane] + b;
             out[q] = y <= 0.0f ? 0.0f : y;  // NaN kept

@@ -13,7 +13,9 @@ bool supports(const Conv2dGeometry& g);
 bool supports_backward_weight(const Conv2dGeometry& g);
 
 // float32 only; the same contracts as kernels::conv2d_forward / conv2d_backward_input /
-// conv2d_backward_weight in kernels/conv.h (outputs overwritten; bias / dbias may be null).
+// conv2d_backward_weight in kernels/conv.h (outputs overwritten; bias / dbias may be null; forward
+// adds g.residual and applies g.relu as it writes, and keeps its transformed weights in
+// g.weight_cache).
 void forward(float* output,        // (N, K, P, Q)
              const float* input,   // (N, C, H, W)
              const float* weight,  // (K, C, 3, 3)

@@ -53,6 +53,10 @@ struct Simd<64> {
   }
   static Vec load_part(const float* p, int lo, int hi) { return _mm512_maskz_loadu_ps(mask(lo, hi), p); }
   static void store_part(float* p, Vec v, int lo, int hi) { _mm512_mask_storeu_ps(p, mask(lo, hi), v); }
+  // v <= 0 ? 0 : v per lane: NaN kept, as the relu op.
+  static Vec relu(Vec v) {
+    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_LE_OQ), v, _mm512_setzero_ps());
+  }
   static void transpose(Vec* r) {
     __m512 t[16];
     for (int i = 0; i < 8; ++i) {
@@ -102,6 +106,10 @@ struct Simd<32> {
   }
   static Vec load_part(const float* p, int lo, int hi) { return _mm256_maskload_ps(p, mask(lo, hi)); }
   static void store_part(float* p, Vec v, int lo, int hi) { _mm256_maskstore_ps(p, mask(lo, hi), v); }
+  // v <= 0 ? 0 : v per lane: NaN kept, as the relu op.
+  static Vec relu(Vec v) {
+    return _mm256_blendv_ps(v, _mm256_setzero_ps(), _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LE_OQ));
+  }
   static void transpose(Vec* r) {
     __m256 t[8];
     for (int i = 0; i < 4; ++i) {
@@ -147,6 +155,11 @@ struct Simd<16> {
   }
   static void store_part(float* p, Vec v, int lo, int hi) {
     for (int i = lo; i < hi; ++i) p[i] = v[i];
+  }
+  // v <= 0 ? 0 : v per lane: NaN kept, as the relu op.
+  static Vec relu(Vec v) {
+    for (int i = 0; i < 4; ++i) v[i] = v[i] <= 0.0f ? 0.0f : v[i];
+    return v;
   }
   static void transpose(Vec* r) {
 #if defined(__SSE2__)
@@ -335,9 +348,12 @@ void stage_rows(float* slab, int64_t stride, int64_t width, int rows, const floa
 
 // planes[lane][p0 + i][q] = slab[i][q][lane] for lanes < channels, rows p0 + i < P, q < Q; slab
 // rows are `stride` columns apart, stride >= Q rounded up to L.
+// With `residual` (planes of the same layout as `planes`), residual is added to each value, and
+// with `relu` max(0, .) (NaN kept) applied after: a residual block's tail in the writing pass, with
+// the rounding of the separate add and relu ops.
 template <class S>
 void unstage_rows(float* planes, int64_t plane_size, int channels, int64_t P, int64_t Q, int64_t p0, int rows,
-                  const float* slab, int64_t stride) {
+                  const float* slab, int64_t stride, const float* residual = nullptr, bool relu = false) {
   using Vec = typename S::Vec;
   constexpr int L = S::kLanes;
   for (int i = 0; i < rows && p0 + i < P; ++i) {
@@ -348,15 +364,24 @@ void unstage_rows(float* planes, int64_t plane_size, int channels, int64_t P, in
       for (int l = 0; l < L; ++l) r[l] = S::load(in + (q + l) * L);
       S::transpose(r);
       float* out = planes + (p0 + i) * Q + q;
+      const float* skip = residual ? residual + (p0 + i) * Q + q : nullptr;
       if (q + L <= Q) {
 #pragma GCC unroll 16
-        for (int c = 0; c < L; ++c)
-          if (c < channels) S::store(out + c * plane_size, r[c]);
+        for (int c = 0; c < L; ++c) {
+          if (c >= channels) continue;
+          if (skip) r[c] = r[c] + S::load(skip + c * plane_size);
+          if (relu) r[c] = S::relu(r[c]);
+          S::store(out + c * plane_size, r[c]);
+        }
       } else {
         const int count = static_cast<int>(Q - q);
 #pragma GCC unroll 16
-        for (int c = 0; c < L; ++c)
-          if (c < channels) S::store_part(out + c * plane_size, r[c], 0, count);
+        for (int c = 0; c < L; ++c) {
+          if (c >= channels) continue;
+          if (skip) r[c] = r[c] + S::load_part(skip + c * plane_size, 0, count);
+          if (relu) r[c] = S::relu(r[c]);
+          S::store_part(out + c * plane_size, r[c], 0, count);
+        }
       }
     }
   }
@@ -629,7 +654,7 @@ void forward_block(float* output, const float* input, const float* U, const floa
           for (int j = 0; j < M; ++j) S::store(output_slab + (i * width + tx * M + j) * L, y[i][j] + b);
       }
       unstage_rows<S>(output + (n * plan.K + k0) * plane, plane, channels, plan.P, plan.Q, ty * M, M, output_slab,
-                      width);
+                      width, plan.residual ? plan.residual + (n * plan.K + k0) * plane : nullptr, plan.relu);
     }
   }
 }

@@ -23,6 +23,10 @@ struct Plan {
   // Backward input: weight (C, K, 3, 3) in this plan's terms (the layer's (K, C)) is read
   // rotated by 180 degrees, element (k_out, c_in) at weight[c_in][k_out][2 - r][2 - s].
   bool transposed_weight;
+  // Forward only: added to conv + bias as the output is written (N, K, P, Q), then max(0, .) when
+  // relu; a residual block's tail at inference (Conv2dGeometry::residual, ::relu).
+  const float* residual = nullptr;
+  bool relu = false;
 };
 
 // One compiled variant (plain data: safe to pass between ISA files). Call its functions only
