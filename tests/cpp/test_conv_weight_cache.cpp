@@ -184,7 +184,7 @@ void check_bounded() {
   int made = 0;
   auto make = [&] {
     ++made;
-    return std::make_shared<const striate::kernels::CachedFloats>(4);
+    return std::make_shared<const striate::kernels::CachedFloats>(4, "test");
   };
   for (int64_t i = 0; i < 20; ++i) cache.get({i, 0, 0, 0, 0, 0}, nullptr, make);
   CHECK(cache.size() == 8);

@@ -31,7 +31,7 @@ T* allocate_aligned(int64_t count, const char* what) {
   constexpr int64_t kAlignment = 64;
   const int64_t bytes = (count * static_cast<int64_t>(sizeof(T)) + kAlignment - 1) / kAlignment * kAlignment;
   void* data = std::aligned_alloc(kAlignment, static_cast<size_t>(bytes > 0 ? bytes : kAlignment));
-  if (!data) throw OutOfMemory(str(what, ": out of memory for a scratch buffer of ", bytes, " bytes"));
+  if (!data) throw OutOfMemory(str(what, ": out of memory for ", bytes, " bytes"));
   return static_cast<T*>(data);
 }
 

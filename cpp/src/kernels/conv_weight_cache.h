@@ -7,9 +7,10 @@
 #include <cstdlib>
 #include <memory>
 #include <mutex>
-#include <new>
 #include <utility>
 #include <vector>
+
+#include "core/thread_scratch.h"
 
 namespace striate::kernels {
 
@@ -17,12 +18,9 @@ namespace striate::kernels {
 class CachedFloats {
  public:
   /// Allocates `count` floats, uninitialized.
-  /// @throws std::bad_alloc when the memory is not there (callers map it to OutOfMemory).
-  explicit CachedFloats(int64_t count) : count_(count) {
-    const size_t bytes = (static_cast<size_t>(count > 0 ? count : 1) * sizeof(float) + 63) / 64 * 64;
-    data_ = static_cast<float*>(std::aligned_alloc(64, bytes));
-    if (!data_) throw std::bad_alloc();
-  }
+  /// @throws OutOfMemory naming `what` (the convolution) when the memory is not there.
+  CachedFloats(int64_t count, const char* what)
+      : data_(striate::detail::allocate_aligned<float>(count, what)), count_(count) {}
   CachedFloats(const CachedFloats&) = delete;
   CachedFloats& operator=(const CachedFloats&) = delete;
   ~CachedFloats() { std::free(data_); }

@@ -108,14 +108,7 @@ void forward(float* output, const float* input, const float* weight, const float
     // A weight that does not change (a folded inference weight) is packed once.
     const ConvWeightCache::Key key = {static_cast<int64_t>(ConvAlgorithm::Direct), width, g.C, g.K, taps, 0};
     kept = g.weight_cache->get(key, weight, [&] {
-      std::shared_ptr<CachedFloats> made;
-      try {
-        made = std::make_shared<CachedFloats>(packed_floats);
-      } catch (const std::bad_alloc&) {
-        throw OutOfMemory(striate::detail::str("conv2d (direct): out of memory for ",
-                                               packed_floats * int64_t(sizeof(float)),
-                                               " bytes of kept packed weights"));
-      }
+      auto made = std::make_shared<CachedFloats>(packed_floats, "conv2d direct (kept packed weights)");
       pack_weights(made->data(), weight, g, width);
       return std::shared_ptr<const CachedFloats>(std::move(made));
     });

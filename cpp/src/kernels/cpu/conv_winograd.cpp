@@ -142,14 +142,7 @@ void run_forward(float* output, const float* input, const float* weight, const f
     const ConvWeightCache::Key key = {
         static_cast<int64_t>(ConvAlgorithm::Winograd), plan.lanes, plan.m, plan.C, plan.K, plan.K_padded};
     kept = cache->get(key, weight, [&] {
-      std::shared_ptr<CachedFloats> made;
-      try {
-        made = std::make_shared<CachedFloats>(transformed_floats);
-      } catch (const std::bad_alloc&) {
-        throw OutOfMemory(striate::detail::str("winograd convolution: out of memory for ",
-                                               transformed_floats * int64_t(sizeof(float)),
-                                               " bytes of kept transformed weights"));
-      }
+      auto made = std::make_shared<CachedFloats>(transformed_floats, "winograd convolution (kept transformed weights)");
       transform_all_weights(made->data(), weight, plan, variant);
       return std::shared_ptr<const CachedFloats>(std::move(made));
     });
