@@ -4,7 +4,6 @@
 
 #include <omp.h>
 #include <pthread.h>
-#include <sched.h>
 
 #include <algorithm>
 #include <atomic>
@@ -72,16 +71,25 @@ void cpu_relax() {
 /// How long a waiting thread spins before it sleeps. A parallel_for wakes its workers in well
 /// under a microsecond when they spin and in tens of microseconds (a futex wake, an IPI through
 /// the hypervisor) when they sleep, so a training step of hundreds of short regions lost a third
-/// of its 2-thread gain to wake-ups with the 27 us spin it had (GOMP_SPINCOUNT=1000). The spin is
-/// polite: after kBusySpinNs of plain spinning the waiter calls sched_yield between polls, so a
-/// process or thread that needs the core gets it at once (a busy machine is why striate stopped
-/// spinning long: libgomp's 8 ms blind spin made 2 threads 15x slower than 1 beside a busy
-/// process), and it sleeps after the spin limit in any case, so an idle pool burns no CPU.
+/// of its 2-thread gain to wake-ups with the 27 us spin it had (GOMP_SPINCOUNT=1000): workers
+/// spin up to 1 ms for the next region, the caller 0.2 ms for the workers to finish. A busy
+/// machine is why striate had stopped spinning long (libgomp's 8 ms spin made 2 threads 15x
+/// slower than 1 beside a busy process: the spinner holds the core that the thread it waits for
+/// needs). So the spin watches for preemption: a spinner that finds a gap of kPreemptedNs between
+/// two of its polls has lost its core to another thread, stops spinning and sleeps, and for
+/// kContendedWindowNs after that every wait spins at most kContendedSpinNs (what libgomp's spin
+/// of 1000 was). An idle pool sleeps in any case: it burns no CPU. sched_yield() between polls
+/// was tried and made it worse beside a busy process (a thread that yields goes behind the
+/// other's time slice, where a sleeping one is woken at once).
 struct SpinPolicy {
   int64_t worker_spin_ns;  ///< a worker waiting for the next region
   int64_t caller_spin_ns;  ///< the caller waiting for the workers to finish a region
 };
-constexpr int64_t kBusySpinNs = 20'000;
+constexpr int64_t kPreemptedNs = 50'000;
+constexpr int64_t kContendedWindowNs = 1'000'000'000;
+constexpr int64_t kContendedSpinNs = 25'000;
+// Until when (steady clock, ns) waits spin short: a spinner was preempted recently.
+std::atomic<int64_t> contended_until{0};
 
 SpinPolicy spin_policy() {
   // OMP_WAIT_POLICY is honoured as OpenMP defines it: PASSIVE never spins, ACTIVE spins long.
@@ -98,23 +106,30 @@ SpinPolicy spin_policy() {
     if (stop != spin && *stop == '\0' && us >= 0 && us <= 1'000'000)
       return {us * 1000, std::min<int64_t>(us * 1000, 200'000)};
   }
-  return {2'000'000, 200'000};
+  return {1'000'000, 200'000};
 }
 
-/// Spins (politely, see SpinPolicy) until done() or `limit_ns` passed; returns done().
+/// Spins until done() or `limit_ns` passed, or until it finds it was preempted (see SpinPolicy);
+/// returns done().
 template <typename Done>
 bool spin_until(const Done& done, int64_t limit_ns) {
   if (limit_ns <= 0) return done();
   const int64_t start = now_ns();
+  if (contended_until.load(std::memory_order_relaxed) > start) limit_ns = std::min(limit_ns, kContendedSpinNs);
+  int64_t last = start;
   for (int i = 0;; ++i) {
     if (done()) return true;
-    if ((i & 63) != 63) {
+    if ((i & 31) != 31) {
       cpu_relax();
       continue;
     }
-    const int64_t waited = now_ns() - start;
-    if (waited >= limit_ns) return done();
-    if (waited >= kBusySpinNs) sched_yield();
+    const int64_t now = now_ns();
+    if (now - last > kPreemptedNs) {
+      contended_until.store(now + kContendedWindowNs, std::memory_order_relaxed);
+      return done();
+    }
+    last = now;
+    if (now - start >= limit_ns) return done();
   }
 }
 
