@@ -403,3 +403,52 @@ def test_winograd_needs_enough_tiles():
     # Smaller weights (ResNet-20's 64 -> 64, DenseNet's 48 -> 12) keep it at any tile count.
     assert cpu.conv_algorithm((1, 64, 8, 8), (64, 64, 3, 3), padding=1)["forward"] == "winograd"
     assert cpu.conv_algorithm((1, 48, 8, 8), (12, 48, 3, 3), padding=1)["forward"] == "winograd"
+
+
+# The direct weight gradient's tasks (channel block x run of taps) and bias sums are split for
+# balance by the thread count, but each sum has one owner that adds the samples in order: the
+# weight and bias gradients are the same bits at 1, 2 and 3 threads, on every ISA path, and
+# agree with PyTorch. Shapes: LeNet-5's two layers (1 block x 25 taps, the case whose runs are
+# rounded up to a multiple of the threads; 150 taps), odd batches, output channels that fill
+# no block (6, 33) and a stride.
+DIRECT_WEIGHT_SPLITS = [
+    ((7, 1, 28, 28), (6, 1, 5, 5), dict(padding=2)),
+    ((5, 6, 14, 14), (16, 6, 5, 5), {}),
+    ((3, 4, 11, 13), (33, 4, 3, 3), dict(stride=2, padding=1)),
+    ((9, 2, 9, 9), (5, 2, 3, 5), dict(padding=(1, 2))),
+]
+ALL_ISAS = ["generic", "avx2", "avx512"]
+SUPPORTED_ISAS = ALL_ISAS[: ALL_ISAS.index(st._C._supported_cpu_isa()) + 1]
+
+
+@pytest.mark.parametrize("algorithm", ["direct"], indirect=True)
+@pytest.mark.parametrize("isa", SUPPORTED_ISAS)
+@pytest.mark.parametrize("x_shape,w_shape,kwargs", DIRECT_WEIGHT_SPLITS)
+def test_direct_weight_gradient_is_the_same_at_every_thread_count(algorithm, isa, x_shape,
+                                                                  w_shape, kwargs):
+    rng = np.random.default_rng(w_shape[0] * 11 + x_shape[0])
+    x = rng.standard_normal(x_shape).astype(np.float32)
+    w = (rng.standard_normal(w_shape) / np.sqrt(np.prod(w_shape[1:]))).astype(np.float32)
+    b = rng.standard_normal(w_shape[0]).astype(np.float32)
+    previous_isa, previous_threads = st._C._get_cpu_isa(), st.get_num_threads()
+    results = []
+    try:
+        st._C._set_cpu_isa(isa)
+        assert set(cpu.conv_algorithm(x_shape, w_shape, **kwargs).values()) == {"direct"}
+        for threads in (1, 2, 3):
+            st.set_num_threads(threads)
+            wt, bt = st.tensor(w, requires_grad=True), st.tensor(b, requires_grad=True)
+            y = F.conv2d(st.tensor(x), wt, bt, **kwargs)
+            g = np.random.default_rng(1).standard_normal(tuple(y.shape)).astype(np.float32)
+            y.backward(st.tensor(g))
+            results.append((wt.grad.numpy(), bt.grad.numpy()))
+    finally:
+        st._C._set_cpu_isa(previous_isa)
+        st.set_num_threads(previous_threads)
+    for dw, db in results[1:]:
+        assert np.array_equal(dw, results[0][0]) and np.array_equal(db, results[0][1])
+    wt, bt = torch.tensor(w, requires_grad=True), torch.tensor(b, requires_grad=True)
+    torch.nn.functional.conv2d(torch.tensor(x), wt, bt, **kwargs).backward(torch.tensor(g))
+    dw, db = results[0]
+    assert np.abs(dw - wt.grad.numpy()).max() <= 1e-4 * np.abs(wt.grad.numpy()).max()
+    assert np.abs(db - bt.grad.numpy()).max() <= 1e-4 * np.abs(bt.grad.numpy()).max()

@@ -8,10 +8,13 @@ import sys
 
 # OpenMP threads that wait for work spin before they sleep. On a machine where another process is
 # busy, a spinning thread burns the core that the thread it waits for needs, and a parallel region
-# can stall for a whole scheduler time slice: 2 threads then run many times slower than 1. A short
-# spin (GOMP_SPINCOUNT, libgomp's iterations of its wait loop) keeps the fast hand-off of an idle
-# machine and sleeps soon after. libgomp reads these once, when it is loaded, so they are set before
-# the extension loads - unless the user chose a policy. Measured by bench/contention.py.
+# can stall for a whole scheduler time slice: 2 threads then run many times slower than 1. striate's
+# own kernels no longer run on OpenMP threads (parallel_for has its own pool, whose waiters spin
+# politely - yielding the core - and then sleep; see cpp/src/core/parallel.cpp, which also honours
+# OMP_WAIT_POLICY); this short spin (GOMP_SPINCOUNT, libgomp's iterations of its wait loop, ~27 us)
+# still keeps any libgomp loaded after striate from spinning for milliseconds beside it. libgomp
+# reads these once, when it is loaded, so they are set before the extension loads - unless the
+# user chose a policy. Measured by bench/contention.py.
 SPIN_COUNT = "1000"
 
 

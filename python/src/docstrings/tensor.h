@@ -695,13 +695,15 @@ Example:
     >>> st.set_rng_state(st.get_rng_state())
 )doc";
 
-inline constexpr const char* kSetNumThreads = R"doc(Sets the number of threads the CPU kernels use (OpenMP's pool).
+inline constexpr const char* kSetNumThreads =
+    R"doc(Sets the number of threads the CPU kernels use (striate's thread pool). One setting for the
+whole process: every thread reads it.
 
 Args:
     n (int): A positive thread count.
 
 Raises:
-    ValueError: ``n`` is below 1.
+    ValueError: ``n`` is below 1 or above 4096.
 
 Example:
     >>> n = st.get_num_threads()

@@ -1,5 +1,5 @@
 // Threads through one place: parallel_for splits [begin, end) into chunks of at least `grain`
-// iterations over the OpenMP pool; set_num_threads() is the one setting.
+// iterations over striate's thread pool (core/parallel.cpp); set_num_threads() is the one setting.
 //   striate::parallel_for(0, N, 1, [&](int64_t b, int64_t e) { for (auto i = b; i < e; ++i) ... });
 #pragma once
 #include <cstdint>
@@ -12,9 +12,9 @@ namespace striate {
 int get_num_threads();
 /// Sets the number of threads parallel_for uses (process-wide).
 /// @param n the count (> 0).
-/// @throws ValueError when n <= 0.
+/// @throws ValueError when n <= 0 or n > 4096.
 void set_num_threads(int n);
-/// True inside an OpenMP region or a SerialRegion: parallel_for then runs on the calling thread.
+/// True inside a parallel_for region or a SerialRegion: parallel_for then runs on the calling thread.
 /// @return the flag.
 bool in_parallel_region();
 
