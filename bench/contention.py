@@ -4,11 +4,10 @@ process (libgomp reads its wait policy once, at load).
 
     python3 bench/contention.py [--repeats 5] [--busy 1]
 
-Policies: "libgomp default" (libgomp's own spin before sleeping: striate before it set a
-policy), "library default" (what `import striate` sets: a short spin, then sleeping; see
-python/striate/_load.py), "active" (OMP_WAIT_POLICY=ACTIVE: spin for ever, the old behaviour when
-the machine has spare cores), "passive" (OMP_WAIT_POLICY=PASSIVE: never spin), "spin N"
-(GOMP_SPINCOUNT=N). Prints the median
+Policies of striate's thread pool (cpp/src/core/parallel.cpp): "library default" (spin up to
+1 ms, then sleep; a waiter that finds it was preempted sleeps at once), "active"
+(OMP_WAIT_POLICY=ACTIVE: spin long), "passive" (OMP_WAIT_POLICY=PASSIVE: never spin), "spin N us"
+(STRIATE_POOL_SPIN_US=N). Prints the median
 seconds per forward and the slowdown of 2 threads against 1 thread beside the same load.
 
     python3 bench/contention.py --loader [--steps 20]
@@ -103,19 +102,17 @@ def loader_bench(steps):
 
 
 POLICIES = {
-    # An empty OMP_WAIT_POLICY keeps striate's hands off and libgomp ignores it: libgomp's own
-    # default (spin 300,000 iterations before sleeping), what striate did before it set one.
-    "libgomp default": {"OMP_WAIT_POLICY": ""},
     "library default": {},
     "active": {"OMP_WAIT_POLICY": "ACTIVE"},
     "passive": {"OMP_WAIT_POLICY": "PASSIVE"},
-    "spin 100000": {"GOMP_SPINCOUNT": "100000"},
-    "spin 10000": {"GOMP_SPINCOUNT": "10000"},
+    "spin 100 us": {"STRIATE_POOL_SPIN_US": "100"},
+    "spin 10000 us": {"STRIATE_POOL_SPIN_US": "10000"},
 }
 
 
 def run(threads, repeats, policy_env):
-    env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "STRIATE_POOL_SPIN_US")}
     env.update(policy_env)
     out = subprocess.run([sys.executable, "-c", CHILD, str(threads), str(repeats)], env=env,
                          check=True, capture_output=True, text=True, timeout=1800)

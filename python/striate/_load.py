@@ -6,25 +6,14 @@ import os
 import sys
 
 
-# OpenMP threads that wait for work spin before they sleep. On a machine where another process is
-# busy, a spinning thread burns the core that the thread it waits for needs, and a parallel region
-# can stall for a whole scheduler time slice: 2 threads then run many times slower than 1. striate's
-# own kernels no longer run on OpenMP threads (parallel_for has its own pool, whose waiters spin
-# politely - yielding the core - and then sleep; see cpp/src/core/parallel.cpp, which also honours
-# OMP_WAIT_POLICY); this short spin (GOMP_SPINCOUNT, libgomp's iterations of its wait loop, ~27 us)
-# still keeps any libgomp loaded after striate from spinning for milliseconds beside it. libgomp
-# reads these once, when it is loaded, so they are set before the extension loads - unless the
-# user chose a policy. Measured by bench/contention.py.
-SPIN_COUNT = "1000"
-
-
-def set_openmp_wait_policy(environ=os.environ):
-    if "OMP_WAIT_POLICY" not in environ and "GOMP_SPINCOUNT" not in environ:
-        environ["GOMP_SPINCOUNT"] = SPIN_COUNT
+# striate's kernels run on its own thread pool (cpp/src/core/parallel.cpp), whose waiters spin
+# briefly and then sleep, backing off when the machine is busy; it honours OMP_WAIT_POLICY and
+# OMP_NUM_THREADS. Importing striate leaves OpenMP's settings alone: an earlier version set
+# GOMP_SPINCOUNT for its own libgomp threads, and that also shortened the spin of any libgomp
+# loaded after it (PyTorch's, in the benchmarks).
 
 
 def load_extension():
-    set_openmp_wait_policy()
     dev = os.environ.get("STRIATE_DEV_BUILD")
     if dev:
         for name in sorted(os.listdir(dev)):
