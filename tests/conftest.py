@@ -6,6 +6,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(__file__))
 
 import helpers  # noqa: E402
+import striate as st  # noqa: E402
 
 
 def pytest_configure(config):
@@ -30,3 +31,14 @@ def op_device(request):
     helpers.set_device(device)
     yield device
     helpers.set_device("cpu")
+
+
+@pytest.fixture(params=helpers.SUPPORTED_ISAS)
+def isa(request):
+    """Runs the test once per SIMD path of the CPU kernels this CPU has (generic, avx2, avx512),
+    restoring the previous choice afterwards."""
+    previous = st._C._get_cpu_isa()
+    st._C._set_cpu_isa(request.param)
+    assert st._C._get_cpu_isa() == request.param
+    yield request.param
+    st._C._set_cpu_isa(previous)

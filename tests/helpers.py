@@ -13,6 +13,11 @@ import pytest
 import striate as st
 import torch
 
+#: The CPU kernels' SIMD paths, narrowest first, and those this CPU runs; the ``isa`` fixture
+#: (conftest.py) runs a test once on each.
+ALL_ISAS = ["generic", "avx2", "avx512"]
+SUPPORTED_ISAS = ALL_ISAS[: ALL_ISAS.index(st._C._supported_cpu_isa()) + 1]
+
 #: The devices the op-family tests run on here.
 DEVICES = ["cpu"] + (["cuda"] if st.cuda.is_available() else [])
 _current_device = "cpu"

@@ -16,18 +16,6 @@ from striate import nn
 
 from helpers import unfused_and_fused
 
-ALL_ISAS = ["generic", "avx2", "avx512"]
-SUPPORTED = ALL_ISAS[: ALL_ISAS.index(st._C._supported_cpu_isa()) + 1]
-
-
-@pytest.fixture(params=SUPPORTED)
-def isa(request):
-    previous = st._C._get_cpu_isa()
-    st._C._set_cpu_isa(request.param)
-    yield request.param
-    st._C._set_cpu_isa(previous)
-
-
 @pytest.fixture(params=[1, 2])
 def threads(request):
     previous = st.get_num_threads()

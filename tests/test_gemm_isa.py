@@ -11,25 +11,13 @@ import striate as st
 import striate.nn.functional as F
 import torch
 import torch.nn.functional as TF
-from helpers import check_parity, to_np
-
-ALL_ISAS = ["generic", "avx2", "avx512"]
-SUPPORTED = ALL_ISAS[: ALL_ISAS.index(st._C._supported_cpu_isa()) + 1]
+from helpers import SUPPORTED_ISAS, check_parity, to_np
 
 rng = np.random.default_rng(7)
 
 
 def rand(*shape, dtype=np.float32):
     return rng.standard_normal(shape).astype(dtype)
-
-
-@pytest.fixture(params=SUPPORTED)
-def isa(request):
-    previous = st._C._get_cpu_isa()
-    st._C._set_cpu_isa(request.param)
-    assert st._C._get_cpu_isa() == request.param
-    yield request.param
-    st._C._set_cpu_isa(previous)
 
 
 # Sizes straddle every register tile (4..12 rows, 8..32 columns) and cache block (K > 256).
@@ -140,7 +128,7 @@ def test_every_path_gives_the_same_result_within_rounding():
     previous = st._C._get_cpu_isa()
     results = []
     try:
-        for name in SUPPORTED:
+        for name in SUPPORTED_ISAS:
             st._C._set_cpu_isa(name)
             results.append(to_np(st.matmul(st.tensor(a), st.tensor(b))))
     finally:
@@ -149,7 +137,7 @@ def test_every_path_gives_the_same_result_within_rounding():
         np.testing.assert_allclose(result, results[0], rtol=1e-4, atol=1e-4)
 
 
-@pytest.mark.parametrize("name", SUPPORTED)
+@pytest.mark.parametrize("name", SUPPORTED_ISAS)
 def test_environment_variable_selects_the_path(name):
     script = (
         "import numpy as np, striate as st\n"

@@ -11,18 +11,6 @@ import torch
 import striate as st
 from striate import nn
 
-ALL_ISAS = ["generic", "avx2", "avx512"]
-SUPPORTED = ALL_ISAS[: ALL_ISAS.index(st._C._supported_cpu_isa()) + 1]
-
-
-@pytest.fixture(params=SUPPORTED)
-def isa(request):
-    previous = st._C._get_cpu_isa()
-    st._C._set_cpu_isa(request.param)
-    yield request.param
-    st._C._set_cpu_isa(previous)
-
-
 @pytest.fixture(params=["auto", "winograd", "direct", "im2col_gemm"])
 def algorithm(request):
     previous = st.backends.cpu.set_conv_algorithm(request.param)

@@ -11,18 +11,7 @@ import torch
 import torch.nn.functional as TF
 from helpers import to_np
 
-ALL_ISAS = ["generic", "avx2", "avx512"]
-SUPPORTED = ALL_ISAS[: ALL_ISAS.index(st._C._supported_cpu_isa()) + 1]
-
 rng = np.random.default_rng(5)
-
-
-@pytest.fixture(params=SUPPORTED)
-def isa(request):
-    previous = st._C._get_cpu_isa()
-    st._C._set_cpu_isa(request.param)
-    yield request.param
-    st._C._set_cpu_isa(previous)
 
 
 def awkward(shape, dtype):

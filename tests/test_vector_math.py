@@ -22,18 +22,7 @@ import torch.nn.functional as TF
 from helpers import check_parity, gradcheck, to_np
 from striate import nn, optim
 
-ALL_ISAS = ["generic", "avx2", "avx512"]
-SUPPORTED = ALL_ISAS[: ALL_ISAS.index(st._C._supported_cpu_isa()) + 1]
-
 rng = np.random.default_rng(11)
-
-
-@pytest.fixture(params=SUPPORTED)
-def isa(request):
-    previous = st._C._get_cpu_isa()
-    st._C._set_cpu_isa(request.param)
-    yield request.param
-    st._C._set_cpu_isa(previous)
 
 
 @pytest.fixture
