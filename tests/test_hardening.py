@@ -261,6 +261,28 @@ def test_cifar_python_batches_load_under_every_protocol(tmp_path, protocol):
     assert tuple(train.data.shape) == (10, 3, 32, 32)
 
 
+@pytest.mark.parametrize("opcode", [b"X", b"B", b"\x8e"], ids=["BINUNICODE", "BINBYTES", "BINBYTES8"])
+def test_cifar_batch_with_a_huge_argument_length_allocates_nothing(tmp_path, opcode):
+    # A length-prefixed pickle argument that claims 4 GiB (or 2^63 bytes) in a file of a few
+    # hundred bytes: the reader used to allocate the claimed size before finding it absent (found
+    # by the atheris files harness in CI). Python allocations are traced: nothing near the claim.
+    import tracemalloc
+
+    folder = tmp_path / "cifar-10-batches-py"
+    write_cifar10_python(folder)
+    length = struct.pack("<Q", 2**62) if opcode == b"\x8e" else struct.pack("<I", 0xFFFFFFFF)
+    damaged = b"\x80\x04}q\x00(" + opcode + length + b"data" + b"x" * 200
+    (folder / "data_batch_2").write_bytes(damaged)
+    tracemalloc.start()
+    try:
+        with pytest.raises(OSError, match="data_batch_2' is not a readable CIFAR batch"):
+            st.data.CIFAR10(tmp_path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 2**20, peak
+
+
 def test_cifar_batch_with_wrong_contents_raises_oserror(tmp_path):
     folder = tmp_path / "cifar-10-batches-py"
     write_cifar10_python(folder)

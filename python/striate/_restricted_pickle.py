@@ -4,6 +4,7 @@ name code to run. striate.load (old checkpoints, PyTorch files) and the CIFAR re
 their own list;
 tests/test_hardening.py fails if any other module unpickles."""
 
+import io
 import pickle
 import pickletools
 
@@ -36,13 +37,38 @@ class _RestrictedUnpickler(pickle.Unpickler):
 _MEMO_OPCODES = ("PUT", "BINPUT", "LONG_BINPUT")
 
 
+class _BoundedReader:
+    """A file whose read(n) never asks for more than the bytes left before `end`: pickletools
+    reads a length-prefixed argument with one read(n), and Python's buffered read(n) allocates n
+    bytes before it finds how many there are, so a damaged 4 GiB length in a 2 KiB file would
+    allocate 4 GiB. Short reads make pickletools report a truncated argument instead."""
+
+    def __init__(self, file, end):
+        self._file, self._end = file, end
+
+    def read(self, n=-1):
+        left = max(0, self._end - self._file.tell())
+        return self._file.read(left if n is None or n < 0 else min(n, left))
+
+    def readline(self):
+        return self._file.readline()
+
+    def tell(self):
+        return self._file.tell()
+
+
 def _check_memo_indices(file):
     """Walks the pickle's opcodes (parsing only, nothing runs) and refuses a memo index larger
     than the number of opcodes before it: the C unpickler sizes its memo by the largest index, so
-    one damaged LONG_BINPUT would make it allocate and clear gigabytes. The file is rewound."""
+    one damaged LONG_BINPUT would make it allocate and clear gigabytes. An argument longer than
+    the bytes left in the file is refused too (before the C unpickler would allocate for it).
+    The file is rewound."""
     start = file.tell()
+    end = file.seek(0, io.SEEK_END)
+    file.seek(start)
     try:
-        for count, (opcode, argument, _) in enumerate(pickletools.genops(file)):
+        opcodes = pickletools.genops(_BoundedReader(file, end))
+        for count, (opcode, argument, _) in enumerate(opcodes):
             if opcode.name in _MEMO_OPCODES and isinstance(argument, int) and argument > count:
                 raise pickle.UnpicklingError(
                     f"memo index {argument} at opcode {count} (a damaged pickle)")
