@@ -261,9 +261,10 @@ def test_cifar_python_batches_load_under_every_protocol(tmp_path, protocol):
     assert tuple(train.data.shape) == (10, 3, 32, 32)
 
 
-@pytest.mark.parametrize("opcode", [b"X", b"B", b"\x8e"], ids=["BINUNICODE", "BINBYTES", "BINBYTES8"])
+@pytest.mark.parametrize("opcode", [b"X", b"B", b"\x8e"],
+                         ids=["BINUNICODE", "BINBYTES", "BINBYTES8"])
 def test_cifar_batch_with_a_huge_argument_length_allocates_nothing(tmp_path, opcode):
-    # A length-prefixed pickle argument that claims 4 GiB (or 2^63 bytes) in a file of a few
+    # A length-prefixed pickle argument that claims 4 GiB (or 2^62 bytes) in a file of a few
     # hundred bytes: the reader used to allocate the claimed size before finding it absent (found
     # by the atheris files harness in CI). Python allocations are traced: nothing near the claim.
     import tracemalloc
