@@ -55,6 +55,30 @@ def unfused_and_fused(model, x):
     return reference, fused.numpy()
 
 
+def randomize_state(model, seed=0, weights=False):
+    """Running statistics, BatchNorm affine parameters and every bias far from their initial
+    values (and, with weights=True, every other weight drawn again at He scale), float32 or
+    float64 as each tensor is, so that a fold or a cache that ignored or kept a stale copy of any
+    of them shows in the output. Returns the model."""
+    rng = np.random.default_rng(seed)
+    with st.no_grad():
+        for name, tensor in list(model.named_buffers()) + list(model.named_parameters()):
+            if tensor.dtype not in (st.float32, st.float64):
+                continue
+            shape = tuple(tensor.shape)
+            if name.endswith("running_var") or (name.endswith("weight") and len(shape) == 1):
+                value = rng.random(shape) + 0.5
+            elif name.endswith("running_mean") or name.endswith("bias"):
+                value = rng.standard_normal(shape) * 0.2
+            elif weights:
+                value = rng.standard_normal(shape) * np.sqrt(2.0 / max(1, np.prod(shape[1:])))
+            else:
+                continue
+            dtype = np.float64 if tensor.dtype == st.float64 else np.float32
+            tensor.copy_(st.tensor(value.astype(dtype)))
+    return model
+
+
 def _make(array, requires_grad, device):
     """A leaf tensor holding `array` on `device`."""
     if device == "cpu":

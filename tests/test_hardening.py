@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 import striate as st
 from striate import nn, optim
+from striate.data import vision
 from striate.train import Trainer
 
 # ---- sizes that overflow -----------------------------------------------------------------
@@ -282,6 +283,33 @@ def test_cifar_batch_with_a_huge_argument_length_allocates_nothing(tmp_path, opc
     finally:
         tracemalloc.stop()
     assert peak < 64 * 2**20, peak
+
+
+def _pickle_calling_codecs_encode(text, encoding):
+    """A protocol-2 pickle of {"data": _codecs.encode(text, encoding)}, the call pickle writes
+    for bytes (with latin1)."""
+    def unicode(value):
+        data = value.encode("utf-8")
+        return b"X" + struct.pack("<I", len(data)) + data
+
+    return (b"\x80\x02}" + unicode("data") + b"c_codecs\nencode\n" + unicode(text)
+            + unicode(encoding) + b"\x86Rs.")
+
+
+def test_cifar_batch_codecs_encode_admits_latin1_only(tmp_path):
+    # The atheris files harness (CI) found a batch calling _codecs.encode with a damaged codec
+    # name: LookupError escaped the reader. Another codec would silently give other bytes (or a
+    # str, for rot_13); only pickle's own call is admitted.
+    folder = tmp_path / "cifar-10-batches-py"
+    write_cifar10_python(folder)
+    path = folder / "data_batch_2"
+    path.write_bytes(_pickle_calling_codecs_encode("ab\xff", "latin1"))
+    assert vision._unpickle(path, "CIFAR10") == {"data": b"ab\xff"}
+    refused = [("ab", "latpn1"), ("ab", "rot_13"), ("ab", "utf-16"), ("\u0100", "latin1")]
+    for text, encoding in refused:
+        path.write_bytes(_pickle_calling_codecs_encode(text, encoding))
+        with pytest.raises(OSError, match=r"CIFAR10: '.*data_batch_2': _codecs.encode"):
+            st.data.CIFAR10(tmp_path)
 
 
 def test_cifar_batch_with_wrong_contents_raises_oserror(tmp_path):

@@ -13,24 +13,7 @@ import torch
 import striate as st
 from striate import nn
 
-from helpers import unfused_and_fused
-
-
-def randomize_batch_norms(model, seed=0):
-    """Running statistics and affine parameters far from their initial values, so that a fold
-    that ignored any of them would show."""
-    rng = np.random.default_rng(seed)
-    with st.no_grad():
-        for name, tensor in list(model.named_buffers()) + list(model.named_parameters()):
-            shape = tuple(tensor.shape)
-            dtype = np.float64 if tensor.dtype == st.float64 else np.float32
-            if name.endswith("running_var"):
-                tensor.copy_(st.tensor((rng.random(shape) + 0.5).astype(dtype)))
-            elif name.endswith("running_mean") or (name.endswith("bias") and "bn" in name):
-                tensor.copy_(st.tensor((rng.standard_normal(shape) * 0.2).astype(dtype)))
-            elif name.endswith("weight") and "bn" in name:
-                tensor.copy_(st.tensor((rng.random(shape) + 0.5).astype(dtype)))
-    return model
+from helpers import randomize_state, unfused_and_fused
 
 
 def to_float64(model):
@@ -118,7 +101,7 @@ def test_sequential_conv_bn_relu_equals_unfused(dtype, rtol, bias, affine, relu,
     if relu:
         layers.append(nn.ReLU())
     layers += [nn.Conv2d(12, 4, 1), nn.BatchNorm2d(4)]
-    model = randomize_batch_norms(nn.Sequential(*layers))
+    model = randomize_state(nn.Sequential(*layers))
     if dtype == st.float64:
         model = to_float64(model)
     x = st.randn(batch, 5, 9, 11, dtype=dtype)
@@ -127,7 +110,7 @@ def test_sequential_conv_bn_relu_equals_unfused(dtype, rtol, bias, affine, relu,
 
 
 def test_sequential_matches_torch_in_inference_mode():
-    model = randomize_batch_norms(
+    model = randomize_state(
         nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU())
     )
     twin = torch.nn.Sequential(
@@ -148,14 +131,14 @@ def test_sequential_matches_torch_in_inference_mode():
     "make", [lambda: st.models.resnet20(num_classes=10), lambda: st.models.resnet18(num_classes=10)]
 )
 def test_resnets_equal_unfused(make):
-    model = randomize_batch_norms(make())
+    model = randomize_state(make())
     x = st.randn(3, 3, 32, 32)
     reference, fused = unfused_and_fused(model, x)
     assert_close(reference, fused, 1e-5)
 
 
 def test_bottleneck_block_equals_unfused():
-    block = randomize_batch_norms(nn.Bottleneck(16, 4, stride=2))
+    block = randomize_state(nn.Bottleneck(16, 4, stride=2))
     reference, fused = unfused_and_fused(block, st.randn(2, 16, 8, 8))
     assert_close(reference, fused, 1e-5)
 
@@ -183,7 +166,7 @@ def test_no_fusion_without_inference_mode_or_in_training():
 
 
 def test_training_mode_inside_inference_mode_uses_batch_statistics():
-    model = randomize_batch_norms(nn.Sequential(nn.Conv2d(3, 6, 3), nn.BatchNorm2d(6), nn.ReLU()))
+    model = randomize_state(nn.Sequential(nn.Conv2d(3, 6, 3), nn.BatchNorm2d(6), nn.ReLU()))
     x = st.randn(4, 3, 8, 8)
     with st.no_grad():
         reference = model(x).numpy()
@@ -194,7 +177,7 @@ def test_training_mode_inside_inference_mode_uses_batch_statistics():
 
 def test_folded_weights_follow_changes_to_any_tensor():
     conv, bn = nn.Conv2d(3, 4, 3, padding=1), nn.BatchNorm2d(4)
-    model = randomize_batch_norms(nn.Sequential(conv, bn)).eval()
+    model = randomize_state(nn.Sequential(conv, bn)).eval()
     x = st.randn(2, 3, 6, 6)
     with st.inference_mode():
         model(x)  # fills the cache
@@ -225,20 +208,20 @@ def test_python_subclass_overriding_forward_is_not_fused():
         def forward(self, x):
             return super().forward(x) + 100.0
 
-    model = randomize_batch_norms(nn.Sequential(Shifted(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU()))
+    model = randomize_state(nn.Sequential(Shifted(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU()))
     reference, fused = unfused_and_fused(model, st.randn(2, 3, 6, 6))
     assert_close(reference, fused, 1e-6)
 
 
 def test_non_relu_activation_after_batch_norm_still_applies():
-    model = randomize_batch_norms(nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.Tanh()))
+    model = randomize_state(nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.Tanh()))
     reference, fused = unfused_and_fused(model, st.randn(2, 3, 6, 6))
     assert_close(reference, fused, 1e-5)
     assert fused.min() < 0  # tanh, not a ReLU
 
 
 def test_threads_sharing_a_model_get_the_same_result():
-    model = randomize_batch_norms(st.models.resnet20(num_classes=10)).eval()
+    model = randomize_state(st.models.resnet20(num_classes=10)).eval()
     x = st.randn(2, 3, 32, 32)
     with st.inference_mode():
         expected = model(x).numpy()
@@ -258,7 +241,7 @@ def test_threads_sharing_a_model_get_the_same_result():
 
 
 def test_gradients_still_flow_outside_inference_mode_after_a_fused_call():
-    model = randomize_batch_norms(
+    model = randomize_state(
         nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU())
     ).eval()
     x = st.randn(2, 3, 6, 6, requires_grad=True)

@@ -11,32 +11,14 @@ import torch
 import striate as st
 from striate import nn
 
+from helpers import randomize_state
+
+
 @pytest.fixture(params=["auto", "winograd", "direct", "im2col_gemm"])
 def algorithm(request):
     previous = st.backends.cpu.set_conv_algorithm(request.param)
     yield request.param
     st.backends.cpu.set_conv_algorithm(previous)
-
-
-def randomize(model, seed=0):
-    """Every parameter and buffer random, running statistics far from their initial values, so
-    that a stale or wrong fold shows."""
-    rng = np.random.default_rng(seed)
-    with st.no_grad():
-        for name, tensor in list(model.named_buffers()) + list(model.named_parameters()):
-            shape = tuple(tensor.shape)
-            if tensor.dtype != st.float32:
-                continue
-            if name.endswith("running_var"):
-                value = rng.random(shape) + 0.5
-            elif name.endswith("running_mean") or name.endswith("bias"):
-                value = rng.standard_normal(shape) * 0.2
-            elif name.endswith("weight") and len(shape) == 1:
-                value = rng.random(shape) + 0.5
-            else:
-                value = rng.standard_normal(shape) * np.sqrt(2.0 / max(1, np.prod(shape[1:])))
-            tensor.copy_(st.tensor(value.astype(np.float32)))
-    return model
 
 
 def unfused(model, x):
@@ -60,7 +42,7 @@ def assert_close(reference, ours, rtol=1e-5):
 @pytest.mark.parametrize("stride", [1, 2])
 def test_cached_forms_follow_every_change(isa, algorithm, stride):
     conv, bn = nn.Conv2d(16, 24, 3, padding=1, stride=stride, bias=True), nn.BatchNorm2d(24)
-    model = randomize(nn.Sequential(conv, bn)).eval()
+    model = randomize_state(nn.Sequential(conv, bn), weights=True).eval()
     # Two image sizes: Winograd picks F(4x4) for one and F(2x2) for the other, two cached forms.
     inputs = [st.randn(1, 16, 13, 11), st.randn(2, 16, 6, 6)]
     for x in inputs:
@@ -68,7 +50,7 @@ def test_cached_forms_follow_every_change(isa, algorithm, stride):
         assert_close(unfused(model, x), first)
         np.testing.assert_array_equal(fused(model, x), first)  # the second call reads the cache
     other = nn.Sequential(nn.Conv2d(16, 24, 3, padding=1, stride=stride), nn.BatchNorm2d(24))
-    other = randomize(other, seed=7)
+    other = randomize_state(other, seed=7, weights=True)
     changes = [
         lambda: conv.weight.mul_(1.5),
         lambda: conv.weight[3, 2, 1, 0].fill_(4.0),  # one element: a view's in-place write
@@ -91,7 +73,7 @@ def test_cached_forms_follow_every_change(isa, algorithm, stride):
 
 def test_repointed_weight_is_refolded(isa):
     conv, bn = nn.Conv2d(16, 16, 3, padding=1, bias=False), nn.BatchNorm2d(16)
-    model = randomize(nn.Sequential(conv, bn)).eval()
+    model = randomize_state(nn.Sequential(conv, bn), weights=True).eval()
     x = st.randn(1, 16, 12, 12)
     fused(model, x)
     conv.weight.data = st.randn(16, 16, 3, 3)  # a new storage
@@ -100,7 +82,7 @@ def test_repointed_weight_is_refolded(isa):
 
 @pytest.mark.parametrize("shape", [(1, 3, 32, 32), (2, 3, 17, 23), (1, 3, 8, 8)])
 def test_resnet20_equals_unfused_and_torch(isa, shape):
-    model = randomize(st.models.resnet20(num_classes=10)).eval()
+    model = randomize_state(st.models.resnet20(num_classes=10), weights=True).eval()
     x = st.randn(*shape)
     reference = unfused(model, x)
     first = fused(model, x)
@@ -121,14 +103,14 @@ def test_basic_block_tail_equals_unfused(
     isa, algorithm, in_channels, out_channels, stride, shortcut
 ):
     block = nn.BasicBlock(in_channels, out_channels, stride=stride, shortcut=shortcut)
-    block = randomize(block).eval()
+    block = randomize_state(block, weights=True).eval()
     for shape in [(1, in_channels, 9, 7), (3, in_channels, 16, 16)]:
         x = st.randn(*shape)
         assert_close(unfused(block, x), fused(block, x))
 
 
 def test_basic_block_tail_keeps_nan():
-    block = randomize(nn.BasicBlock(8, 8)).eval()
+    block = randomize_state(nn.BasicBlock(8, 8), weights=True).eval()
     x = st.randn(1, 8, 6, 6)
     x[0, 0, 2, 3] = float("nan")
     reference, ours = unfused(block, x), fused(block, x)
@@ -139,7 +121,7 @@ def test_basic_block_tail_keeps_nan():
 
 
 def test_hooked_batch_norm_output_is_not_changed_in_place():
-    block = randomize(nn.BasicBlock(8, 8)).eval()
+    block = randomize_state(nn.BasicBlock(8, 8), weights=True).eval()
     x = st.randn(1, 8, 6, 6)
     with st.no_grad():
         expected = block.bn2(block.conv2(block.relu(block.bn1(block.conv1(x))))).numpy()
@@ -153,7 +135,7 @@ def test_hooked_batch_norm_output_is_not_changed_in_place():
 
 
 def test_block_relu_hook_and_replacement_still_apply():
-    block = randomize(nn.BasicBlock(8, 8)).eval()
+    block = randomize_state(nn.BasicBlock(8, 8), weights=True).eval()
     x = st.randn(1, 8, 6, 6)
     calls = []
     handle = block.relu.register_forward_hook(lambda module, inputs, output: calls.append(1))
@@ -170,7 +152,8 @@ def test_block_relu_hook_and_replacement_still_apply():
 def test_profiled_block_equals_unfused(in_channels, out_channels, stride):
     """Under the profiler a shortcut module runs after the convolution (torch's order), and the add
     and ReLU run in place on its output."""
-    block = randomize(nn.BasicBlock(in_channels, out_channels, stride=stride)).eval()
+    block = nn.BasicBlock(in_channels, out_channels, stride=stride)
+    block = randomize_state(block, weights=True).eval()
     x = st.randn(1, in_channels, 10, 10)
     with st.profiler.profile():
         ours = fused(block, x)

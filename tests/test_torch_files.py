@@ -296,3 +296,19 @@ def test_a_huge_memo_index_is_refused_before_unpickling(tmp_path):
     _zip_with_pickle(path, b"\x80\x02]r\xf0\xff\xff\x0f.")
     with pytest.raises(ValueError, match=r"memo.pt: .*memo index 268435440 at opcode 2"):
         st.load(path)
+
+
+@pytest.mark.parametrize("encoding", ["latin1", "latpn1", "utf-16"])
+def test_codecs_encode_is_admitted_for_latin1_only(tmp_path, encoding):
+    """Pickle protocol 2 stores bytes as _codecs.encode(text, "latin1"); any other codec is
+    refused as code (an unknown one raised LookupError before)."""
+    text = "ab\xff".encode()
+    payload = (b"\x80\x02c_codecs\nencode\nX" + len(text).to_bytes(4, "little") + text + b"X"
+               + len(encoding).to_bytes(4, "little") + encoding.encode() + b"\x86R.")
+    path = tmp_path / "bytes.pt"
+    _zip_with_pickle(path, payload)
+    if encoding == "latin1":
+        assert st.load(path) == b"ab\xff"
+        return
+    with pytest.raises(pickle.UnpicklingError, match=r"striate.load: _codecs.encode is admitted"):
+        st.load(path)

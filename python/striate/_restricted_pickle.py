@@ -8,7 +8,7 @@ import io
 import pickle
 import pickletools
 
-__all__ = ["UnsafeGlobalError", "restricted_load"]
+__all__ = ["UnsafeGlobalError", "latin1_bytes", "restricted_load"]
 
 
 class UnsafeGlobalError(pickle.UnpicklingError):
@@ -32,6 +32,27 @@ class _RestrictedUnpickler(pickle.Unpickler):
         if self._persistent_load is None:
             raise pickle.UnpicklingError("a persistent id in a pickle that declares none")
         return self._persistent_load(pid)
+
+
+def latin1_bytes(who):
+    """The stand-in for _codecs.encode that a reader admits: pickle protocol 2, written by Python 3,
+    stores bytes as _codecs.encode(text, "latin1"). Any other call - another encoding (a damaged
+    file naming an unknown codec raised LookupError, which no reader expected), errors, or a
+    non-string - is refused as an unsafe global naming `who`."""
+
+    def encode(text, encoding="latin1", errors="strict"):
+        if not isinstance(text, str) or encoding != "latin1" or errors != "strict":
+            raise UnsafeGlobalError(
+                f"{who}: _codecs.encode is admitted only as pickle protocol 2 writes bytes, "
+                f"encode(str, 'latin1'); the file calls encode({type(text).__name__}, "
+                f"{str(encoding)[:40]!r})")
+        try:
+            return text.encode("latin1")
+        except UnicodeEncodeError:
+            raise UnsafeGlobalError(f"{who}: _codecs.encode of a string outside latin1, which "
+                                    "pickle never writes (a damaged file)") from None
+
+    return encode
 
 
 _MEMO_OPCODES = ("PUT", "BINPUT", "LONG_BINPUT")

@@ -25,7 +25,7 @@ import zlib
 
 import numpy as np
 
-from ._restricted_pickle import UnsafeGlobalError, restricted_load
+from ._restricted_pickle import UnsafeGlobalError, latin1_bytes, restricted_load
 
 __all__ = ["is_torch_file", "load_torch_file"]
 
@@ -118,7 +118,7 @@ class _Reader:
                 ("__builtin__", "complex"): complex,
                 ("builtins", "slice"): slice,
                 ("__builtin__", "slice"): slice,
-                ("_codecs", "encode"): self.encode,
+                ("_codecs", "encode"): latin1_bytes("striate.load"),
                 ("torch._utils", "_rebuild_tensor"): self.rebuild_tensor_v1,
                 ("torch._utils", "_rebuild_tensor_v2"): self.rebuild_tensor,
                 ("torch._utils", "_rebuild_parameter"): self.rebuild_parameter,
@@ -142,13 +142,6 @@ class _Reader:
             "containers); striate never runs code from a file. Save the state_dict in PyTorch "
             "(torch.save(model.state_dict(), path)) and load that"
         )
-
-    @staticmethod
-    def encode(text, encoding="latin1"):
-        if not isinstance(text, str) or encoding != "latin1":
-            raise UnsafeGlobalError("striate.load: _codecs.encode is admitted only for bytes "
-                                    "pickled by protocol 2 (latin1)")
-        return text.encode("latin1")
 
     @staticmethod
     def size(dims=()):

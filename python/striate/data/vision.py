@@ -11,7 +11,6 @@ system's copy when there is one (Debian's dataset-fashion-mnist for FashionMNIST
 raises one FileNotFoundError that says which files to put where, and where to get them.
 """
 
-import codecs
 import os
 import pickle
 import stat
@@ -19,7 +18,7 @@ import stat
 import numpy as np
 
 from .. import _C
-from .._restricted_pickle import UnsafeGlobalError, restricted_load
+from .._restricted_pickle import UnsafeGlobalError, latin1_bytes, restricted_load
 from .dataset import Dataset, _ImageTensorDataset
 
 _data = _C._data
@@ -166,7 +165,8 @@ def _numpy_private(module, name):
 # What a CIFAR python batch holds - dicts, lists, strings, bytes, ints and uint8 arrays - needs
 # only numpy's array rebuilding (under both module names numpy has written: _reconstruct up to
 # pickle protocol 4, _frombuffer for 5) and, for pickles written by Python 3 with protocol 2, the
-# bytes constructor codecs.encode. Nothing else is resolved.
+# bytes constructor _codecs.encode (admitted for latin1 only; _unpickle adds it, naming the file).
+# Nothing else is resolved.
 _CIFAR_GLOBALS = {
     (f"{package}.{module}", name): _numpy_private(module, name)
     for package in ("numpy.core", "numpy._core")
@@ -175,7 +175,6 @@ _CIFAR_GLOBALS = {
 _CIFAR_GLOBALS.update({
     ("numpy", "ndarray"): np.ndarray,
     ("numpy", "dtype"): np.dtype,
-    ("_codecs", "encode"): codecs.encode,
 })
 
 
@@ -207,7 +206,8 @@ def _unpickle(path, who):
     # The official batches are Python 2 pickles; latin1 keeps their byte strings intact.
     with _open_regular(path, who) as f:
         try:
-            entry = restricted_load(f, _CIFAR_GLOBALS, refusal, encoding="latin1")
+            allowed = {**_CIFAR_GLOBALS, ("_codecs", "encode"): latin1_bytes(f"{who}: '{path}'")}
+            entry = restricted_load(f, allowed, refusal, encoding="latin1")
         except UnsafeGlobalError as error:
             raise OSError(str(error)) from None
         except (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError, KeyError,
