@@ -1,7 +1,8 @@
-"""Max pooling without autograd and without returned indices (inference): the CPU kernel then
-keeps no indices, and 2x2 stride-2 windows over an even width run whole planes through
-vector_math's max_pool_2x2. The values (and the sign of zero on ties, and NaN) must be those of
-the indexed path and PyTorch's, on every ISA path, in float32 and float64, at 1 and 2 threads."""
+"""2x2 stride-2 max pooling over an even width runs whole planes through vector_math's
+max_pool_2x2, with indices (training, return_indices) or without (inference: the CPU kernel then
+keeps none); other windows run the general row kernel. The values (and the sign of zero on ties,
+and NaN), the indices and the gradient must be those of the general kernel and PyTorch's, on every
+ISA path, in float32 and float64, at 1 and 2 threads."""
 
 import numpy as np
 import pytest
@@ -49,6 +50,70 @@ def test_values_only_equal_the_indexed_path_and_torch(isa, size, dtype):
     np.testing.assert_array_equal(fast, TF.max_pool2d(torch.tensor(x), 2).numpy())
 
 
+def general_kernel(x, dtype):
+    """The same 2x2 pooling through the general row kernel: one column of -inf appended makes an
+    even width odd, and its windows (past the last output column) are never read."""
+    if x.shape[3] % 2:
+        values, indices = F.max_pool2d(st.tensor(x), 2, return_indices=True)
+        return to_np(values), to_np(indices)
+    padded = np.concatenate([x, np.full(x.shape[:3] + (1,), -np.inf, dtype)], axis=3)
+    values, indices = F.max_pool2d(st.tensor(padded), 2, return_indices=True)
+    width = x.shape[3]
+    indices = to_np(indices)
+    return to_np(values), indices // (width + 1) * width + indices % (width + 1)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{h}x{w}" for h, w in SIZES])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_indices_equal_the_general_kernel_and_torch(isa, size, dtype):
+    x = awkward((3, 4, *size), dtype)
+    values, indices = F.max_pool2d(st.tensor(x), 2, return_indices=True)
+    general_values, general_indices = general_kernel(x, dtype)
+    same_bits(to_np(values), general_values)
+    np.testing.assert_array_equal(to_np(indices), general_indices)
+    t_values, t_indices = TF.max_pool2d(torch.tensor(x), 2, return_indices=True)
+    np.testing.assert_array_equal(to_np(values), t_values.numpy())
+    np.testing.assert_array_equal(to_np(indices), t_indices.numpy())
+
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{h}x{w}" for h, w in SIZES])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gradient_lands_where_torch_puts_it(isa, size, dtype):
+    # Training keeps no indices for a plain 2x2 pooling: the backward finds each window's pick
+    # again in the input (ties: the first in window order; NaN: the last NaN). With and without
+    # indices kept (return_indices), the gradient must be PyTorch's, -0.0 gradients included.
+    x = awkward((3, 4, *size), dtype)
+    weights = rng.standard_normal((3, 4, size[0] // 2, size[1] // 2)).astype(dtype)
+    weights[0, 0, 0, :] = -0.0
+    t_input = torch.tensor(x, requires_grad=True)
+    (TF.max_pool2d(t_input, 2) * torch.tensor(weights)).sum().backward()
+    for return_indices in (False, True):
+        s_input = st.tensor(x, requires_grad=True)
+        out = F.max_pool2d(s_input, 2, return_indices=return_indices)
+        out = out[0] if return_indices else out
+        (out * st.tensor(weights)).sum().backward()
+        same_bits(to_np(s_input.grad), t_input.grad.numpy())
+
+
+def test_pool_then_in_place_relu_trains_and_a_changed_input_is_reported():
+    # The plain 2x2 backward keeps the input, not the output: MaxPool2d -> ReLU(inplace=True)
+    # stays legal (as in PyTorch), and writing into the pooled input is reported (as in PyTorch).
+    x = awkward((2, 3, 8, 8), np.float32)
+    x = np.nan_to_num(x, nan=0.0)
+    s_input = st.tensor(x, requires_grad=True)
+    F.relu(F.max_pool2d(s_input * 1.0, 2), inplace=True).sum().backward()
+    t_input = torch.tensor(x, requires_grad=True)
+    TF.relu(TF.max_pool2d(t_input * 1.0, 2), inplace=True).sum().backward()
+    np.testing.assert_array_equal(to_np(s_input.grad), t_input.grad.numpy())
+    pooled_input = st.tensor(x, requires_grad=True) * 1.0
+    out = F.max_pool2d(pooled_input, 2)
+    with st.no_grad():
+        pooled_input.add_(1.0)
+    with pytest.raises(RuntimeError, match="MaxPool2dBackward"):
+        out.sum().backward()
+
+
 @pytest.mark.parametrize(
     "kwargs",
     [dict(kernel_size=3, stride=2, padding=1), dict(kernel_size=2, stride=1),
@@ -86,6 +151,9 @@ def test_same_bits_at_one_and_two_threads():
             st.set_num_threads(threads)
             with st.no_grad():
                 outputs.append(to_np(F.max_pool2d(st.tensor(x), 2)))
+            values, indices = F.max_pool2d(st.tensor(x), 2, return_indices=True)
+            outputs += [to_np(values), to_np(indices)]
     finally:
         st.set_num_threads(previous)
-    same_bits(outputs[0], outputs[1])
+    for single, double in zip(outputs[:3], outputs[3:]):
+        same_bits(single, double)

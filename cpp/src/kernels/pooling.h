@@ -40,6 +40,25 @@ inline Kernel<void(T* dinput,               // (planes, H, W), overwritten
                    const Pool2dGeometry& g)>
     max_pool2d_backward{"max_pool2d_backward", dtype_of<T>::value};
 
+// A max pooling of 2x2 windows, stride 2, no padding or dilation, over an even width (an odd
+// height drops the last row): the CPU kernels run whole planes of it vectorized, and training
+// keeps no indices for it (max_pool2d_2x2_backward finds each window's maximum again).
+inline bool is_plain_2x2(const Pool2dGeometry& g) {
+  return g.kernel_h == 2 && g.kernel_w == 2 && g.stride_h == 2 && g.stride_w == 2 && g.pad_h == 0 && g.pad_w == 0 &&
+         g.dilation_h == 1 && g.dilation_w == 1 && g.W == 2 * g.Q && 2 * g.P <= g.H;
+}
+
+// The backward of a plain 2x2 max pooling (is_plain_2x2) from the forward's input instead of
+// indices: each window's gradient goes to the tap the forward picked, found again by the same
+// scan (the first maximum in window order, or the last NaN); the same bits as
+// max_pool2d_backward with the forward's indices. CPU only (the CUDA forward keeps indices).
+template <typename T>
+inline Kernel<void(T* dinput,         // (planes, H, W), overwritten
+                   const T* doutput,  // (planes, P, Q)
+                   const T* input,    // (planes, H, W)
+                   const Pool2dGeometry& g)>
+    max_pool2d_2x2_backward{"max_pool2d_2x2_backward", dtype_of<T>::value};
+
 template <typename T>
 inline Kernel<void(T* output,       // (planes, P, Q)
                    const T* input,  // (planes, H, W)

@@ -93,15 +93,29 @@ Shape pool2d_output_shape(const Shape& input, const Pool2dOptions& options, cons
 // ---- max pooling -------------------------------------------------------------------------
 
 struct MaxPool2dBackward : autograd::Node {
-  autograd::SavedTensor indices;
+  // The forward's indices; or, for a plain 2x2 pooling on the CPU (from_values), its input, in
+  // which the backward finds each window's maximum again: reading it costs less than writing and
+  // reading 8 bytes of index per output. (The output is not kept: a later in-place op on it, as
+  // MaxPool2d -> ReLU(inplace=True), must stay legal, as in PyTorch.)
+  autograd::SavedTensor indices, input;
+  bool from_values = false;
   kernels::Pool2dGeometry geometry;
   Shape input_shape;
   DType dtype = DType::Float32;
 
   std::vector<Tensor> apply(std::vector<Tensor>&& grads) override {
-    Tensor index = indices.unpack("MaxPool2dBackward");
     Tensor dout = grads[0].contiguous();
     Tensor dinput = empty(input_shape, TensorOptions(dtype).set_device(grads[0].device()));
+    if (from_values) {
+      Tensor x = input.unpack("MaxPool2dBackward");
+      STRIATE_DISPATCH_FLOATING(dtype, "max_pool2d backward", [&] {
+        STRIATE_PROFILE_BYTES((2 * dinput.numel() + dout.numel()) * sizeof(scalar_t));
+        kernels::max_pool2d_2x2_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
+                                                   x.data<scalar_t>(), geometry);
+      });
+      return {dinput};
+    }
+    Tensor index = indices.unpack("MaxPool2dBackward");
     STRIATE_DISPATCH_FLOATING(dtype, "max_pool2d backward", [&] {
       STRIATE_PROFILE_BYTES((dinput.numel() + dout.numel()) * sizeof(scalar_t) + dout.numel() * sizeof(int64_t));
       kernels::max_pool2d_backward<scalar_t>(dinput.device(), dinput.data<scalar_t>(), dout.data<scalar_t>(),
@@ -110,12 +124,16 @@ struct MaxPool2dBackward : autograd::Node {
     return {dinput};
   }
   std::string name() const override { return "MaxPool2dBackward"; }
-  void release_saved() override { indices.reset(); }
+  void release_saved() override {
+    indices.reset();
+    input.reset();
+  }
 };
 
 namespace {
 
-// with_indices: the caller returns them; without, and without autograd, the CPU kernel skips them.
+// with_indices: the caller returns them. Without, on the CPU, the kernel skips them: at
+// inference, and in training for a plain 2x2 pooling, whose backward reads the input and output.
 std::tuple<Tensor, Tensor> max_pool2d_impl(const Tensor& input, const Pool2dOptions& options, const char* op,
                                            bool with_indices = true) {
   dispatch::device_of(op, input);
@@ -125,7 +143,10 @@ std::tuple<Tensor, Tensor> max_pool2d_impl(const Tensor& input, const Pool2dOpti
   const auto geometry = make_geometry(input.sizes(), out_shape, options);
   Tensor x = input.detach().contiguous();
   Tensor y = empty(out_shape, options_of(input));
-  const bool indices_needed = with_indices || autograd::needs_grad(input) || !input.device().is_cpu();
+  const bool grad = autograd::needs_grad(input);
+  const bool cpu = input.device().is_cpu();
+  const bool from_values = grad && !with_indices && cpu && kernels::is_plain_2x2(geometry);
+  const bool indices_needed = with_indices || (grad && !from_values) || !cpu;
   Tensor indices = indices_needed ? empty(out_shape, TensorOptions(DType::Int64).set_device(input.device())) : Tensor();
   STRIATE_DISPATCH_FLOATING(input.dtype(), op, [&] {
     STRIATE_PROFILE_BYTES((x.numel() + y.numel()) * sizeof(scalar_t) +
@@ -134,9 +155,14 @@ std::tuple<Tensor, Tensor> max_pool2d_impl(const Tensor& input, const Pool2dOpti
                                           indices_needed ? indices.data<int64_t>() : nullptr, x.data<scalar_t>(),
                                           geometry);
   });
-  if (autograd::needs_grad(input)) {
+  if (grad) {
     auto node = std::make_shared<MaxPool2dBackward>();
-    node->indices = autograd::SavedTensor(indices);
+    node->from_values = from_values;
+    if (from_values) {
+      node->input = autograd::SavedTensor(x);
+    } else {
+      node->indices = autograd::SavedTensor(indices);
+    }
     node->geometry = geometry;
     node->input_shape = input.sizes();
     node->dtype = input.dtype();

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "kernels/cpu/pooling_window_max.h"
 #include "kernels/cpu/vector_math.h"
@@ -67,13 +69,14 @@ InteriorColumns interior_columns(int64_t Q, int64_t W, int64_t stride, int64_t p
 template <typename T>
 void max_pool2d_forward(T* output, int64_t* indices, const T* input, const Pool2dGeometry& g) {
   const auto& vk = vector_kernels<T>();
-  // Values only (inference), 2x2 windows stride 2 over an even width: whole planes at a time.
-  if (!indices && g.kernel_h == 2 && g.kernel_w == 2 && g.stride_h == 2 && g.stride_w == 2 && g.pad_h == 0 &&
-      g.pad_w == 0 && g.dilation_h == 1 && g.dilation_w == 1 && g.W == 2 * g.Q && 2 * g.P <= g.H) {
+  // 2x2 windows stride 2 over an even width: whole planes at a time (indices as int32 lanes for
+  // float, so only where every index of a plane fits).
+  if (is_plain_2x2(g) && (!indices || sizeof(T) == 8 || 2 * g.P * g.W <= std::numeric_limits<int32_t>::max())) {
     parallel_for(0, g.planes, plane_grain(g), [&](int64_t first, int64_t last) {
-      std::vector<T> scratch(static_cast<size_t>(2 * g.P * g.Q));
+      std::vector<T> scratch(static_cast<size_t>((indices ? 4 : 2) * g.P * g.Q));
       for (int64_t plane = first; plane < last; ++plane)
-        vk.max_pool_2x2(output + plane * g.P * g.Q, input + plane * g.H * g.W, g.P, g.Q, scratch.data());
+        vk.max_pool_2x2(output + plane * g.P * g.Q, indices ? indices + plane * g.P * g.Q : nullptr,
+                        input + plane * g.H * g.W, g.P, g.Q, scratch.data());
     });
     return;
   }
@@ -104,6 +107,58 @@ void max_pool2d_backward(T* dinput, const T* doutput, const int64_t* indices, co
       const int64_t* index = indices + plane * g.P * g.Q;
       std::fill(din, din + g.H * g.W, T(0));
       for (int64_t i = 0; i < g.P * g.Q; ++i) din[index[i]] += dout[i];
+    }
+  });
+}
+
+template <typename T>
+inline auto to_bits(T value) {
+  std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t> bits;
+  std::memcpy(&bits, &value, sizeof(T));
+  return bits;
+}
+
+template <typename T, typename U>
+inline T from_bits(U bits) {
+  static_assert(sizeof(T) == sizeof(U), "same width");
+  T value;
+  std::memcpy(&value, &bits, sizeof(T));
+  return value;
+}
+
+template <typename T>
+void max_pool2d_2x2_backward(T* dinput, const T* doutput, const T* input, const Pool2dGeometry& g) {
+  using U = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
+  parallel_for(0, g.planes, plane_grain(g), [&](int64_t first, int64_t last) {
+    for (int64_t plane = first; plane < last; ++plane) {
+      T* din = dinput + plane * g.H * g.W;
+      const T* in = input + plane * g.H * g.W;
+      const T* dout = doutput + plane * g.P * g.Q;
+      for (int64_t p = 0; p < g.P; ++p) {
+        const T* top = in + 2 * p * g.W;
+        const T* bottom = top + g.W;
+        T* dtop = din + 2 * p * g.W;
+        T* dbottom = dtop + g.W;
+        for (int64_t q = 0; q < g.Q; ++q) {
+          // The forward's pick: the larger of each row's pair, then of the two rows (strictly
+          // greater, or NaN, takes over: the same tap as the scan of all four). In bit masks, not
+          // branches: on real data each choice is a coin toss the branch predictor would lose.
+          const T a = top[2 * q], b = top[2 * q + 1], c = bottom[2 * q], e = bottom[2 * q + 1];
+          const U top_right = U(0) - U((b > a) | (b != b));  // all ones where b wins its pair
+          const U bottom_right = U(0) - U((e > c) | (e != e));
+          const T top_max = from_bits<T>((to_bits(b) & top_right) | (to_bits(a) & ~top_right));
+          const T bottom_max = from_bits<T>((to_bits(e) & bottom_right) | (to_bits(c) & ~bottom_right));
+          const U down = U(0) - U((bottom_max > top_max) | (bottom_max != bottom_max));
+          // 0 + dy, as the indexed backward adds into zeros (a -0.0 gradient lands as +0.0).
+          const U d = to_bits(T(0) + dout[p * g.Q + q]);
+          const U up_d = d & ~down, down_d = d & down;
+          dtop[2 * q] = from_bits<T>(up_d & ~top_right);
+          dtop[2 * q + 1] = from_bits<T>(up_d & top_right);
+          dbottom[2 * q] = from_bits<T>(down_d & ~bottom_right);
+          dbottom[2 * q + 1] = from_bits<T>(down_d & bottom_right);
+        }
+      }
+      std::fill(din + 2 * g.P * g.W, din + g.H * g.W, T(0));  // the row an odd height drops
     }
   });
 }
@@ -165,10 +220,11 @@ void avg_pool2d_backward(T* dinput, const T* doutput, const Pool2dGeometry& g) {
   });
 }
 
-#define STRIATE_IMPLEMENT_POOL(T)                                    \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_pool2d_forward<T>);  \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_pool2d_backward<T>); \
-  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, avg_pool2d_forward<T>);  \
+#define STRIATE_IMPLEMENT_POOL(T)                                        \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_pool2d_forward<T>);      \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_pool2d_backward<T>);     \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, max_pool2d_2x2_backward<T>); \
+  STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, avg_pool2d_forward<T>);      \
   STRIATE_IMPLEMENT_KERNEL(DeviceType::CPU, avg_pool2d_backward<T>);
 STRIATE_IMPLEMENT_POOL(float)
 STRIATE_IMPLEMENT_POOL(double)

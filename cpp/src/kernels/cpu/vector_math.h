@@ -71,10 +71,12 @@ struct VectorKernels {
   void (*max_pool_row)(T* out, int64_t* indices, const T* in, int64_t W, int64_t h_begin, int64_t h_end,
                        int64_t dilation_h, int64_t Q, int64_t stride_w, int64_t pad_w, int64_t kernel_w,
                        int64_t dilation_w);
-  // 2x2 stride-2 max pooling of one plane whose width is 2 Q (no padding, no dilation; only the
-  // values, no indices): the P x Q outputs of rows 0 .. 2P - 1. Ties and NaNs as max_pool_row
-  // (the first maximum in row-major window order; a NaN wins). scratch holds 2 P Q values.
-  void (*max_pool_2x2)(T* out, const T* in, int64_t P, int64_t Q, T* scratch);
+  // 2x2 stride-2 max pooling of one plane whose width is 2 Q (no padding, no dilation): the
+  // P x Q outputs of rows 0 .. 2P - 1, and their indices as max_pool_row gives them unless
+  // `indices` is null. Ties and NaNs as max_pool_row (the first maximum in row-major window
+  // order; a NaN wins). scratch holds 2 P Q values, 4 P Q with indices; with indices, every
+  // index must fit T's integer width (2 P Q < 2^31 for float).
+  void (*max_pool_2x2)(T* out, int64_t* indices, const T* in, int64_t P, int64_t Q, T* scratch);
   // Average pooling of the columns [q_begin, q_end) whose windows lie inside the input along W
   // (the caller does the clipped edge columns): the taps' sum (rows, then columns, dilation 1,
   // w_offset = -pad) divided by divisor.

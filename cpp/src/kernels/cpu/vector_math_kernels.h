@@ -647,24 +647,66 @@ inline typename S::Vector take_max(typename S::Vector best, typename S::Vector v
 }
 
 template <typename S>
-void max_pool_2x2(typename S::Value* out, const typename S::Value* in, int64_t P, int64_t Q,
+void max_pool_2x2(typename S::Value* out, int64_t* indices, const typename S::Value* in, int64_t P, int64_t Q,
                   typename S::Value* scratch) {
   using T = typename S::Value;
   using V = typename S::Vector;
+  using M = typename S::Mask;
+  using Bits = typename S::Bits;
   constexpr int L = S::kLanes;
   // Each row's column pairs first (the plane's rows are contiguous and even, so the pairs of all
   // 2P rows form one run), then each pair of rows: the window order (h, then w) of max_pool_row.
+  // Taking the larger of each pair, then of the two rows' winners, keeps the first maximum and
+  // the last NaN, as the four taps in order do. With indices, the second half of scratch keeps
+  // which column of each pair won (all-ones lanes for the right one).
   const int64_t pairs = 2 * P * Q;
+  T* pair_max = scratch;
+  Bits* right = indices ? reinterpret_cast<Bits*>(scratch + pairs) : nullptr;
   int64_t j = 0;
-  for (; j + L <= pairs; j += L)
-    S::store(scratch + j, take_max<S>(strided_load<S>(in + 2 * j, 2), strided_load<S>(in + 2 * j + 1, 2)));
+  for (; j + L <= pairs; j += L) {
+    const V a = strided_load<S>(in + 2 * j, 2), b = strided_load<S>(in + 2 * j + 1, 2);
+    const M take = (b > a) | (b != b);
+    S::store(pair_max + j, S::select(take, b, a));
+    if (right) std::memcpy(right + j, &take, sizeof(M));
+  }
   for (; j < pairs; ++j) {
     const T a = in[2 * j], b = in[2 * j + 1];
-    scratch[j] = (b > a || b != b) ? b : a;
+    const bool take = b > a || b != b;
+    pair_max[j] = take ? b : a;
+    if (right) right[j] = take ? Bits(-1) : Bits(0);
   }
-  for (int64_t p = 0; p < P; ++p)
-    map_binary<S>(out + p * Q, scratch + 2 * p * Q, scratch + (2 * p + 1) * Q, Q,
-                  [](V top, V bottom) { return take_max<S>(top, bottom); });
+  if (!indices) {
+    for (int64_t p = 0; p < P; ++p)
+      map_binary<S>(out + p * Q, pair_max + 2 * p * Q, pair_max + (2 * p + 1) * Q, Q,
+                    [](V top, V bottom) { return take_max<S>(top, bottom); });
+    return;
+  }
+  const Bits W = static_cast<Bits>(2 * Q);
+  M lane_column;  // 2 q of each lane, less the vector's first q
+  for (int lane = 0; lane < L; ++lane) lane_column[lane] = static_cast<Bits>(2 * lane);
+  for (int64_t p = 0; p < P; ++p) {
+    const T* top = pair_max + 2 * p * Q;
+    const T* bottom = top + Q;
+    const Bits* top_right = right + 2 * p * Q;
+    const Bits* bottom_right = top_right + Q;
+    const Bits row = static_cast<Bits>(2 * p) * W;
+    int64_t q = 0;
+    for (; q + L <= Q; q += L) {
+      const V t = S::load(top + q), b = S::load(bottom + q);
+      const M down = (b > t) | (b != b);
+      M tr, br;
+      std::memcpy(&tr, top_right + q, sizeof(M));
+      std::memcpy(&br, bottom_right + q, sizeof(M));
+      const M column = lane_column + static_cast<Bits>(row + 2 * q) + ((down ? br : tr) & Bits(1));
+      S::store(out + p * Q + q, S::select(down, b, t));
+      store_indices<S>(indices + p * Q + q, column + (down & W));
+    }
+    for (; q < Q; ++q) {
+      const bool down = bottom[q] > top[q] || bottom[q] != bottom[q];
+      out[p * Q + q] = down ? bottom[q] : top[q];
+      indices[p * Q + q] = row + (down ? W : 0) + 2 * q + ((down ? bottom_right[q] : top_right[q]) & 1);
+    }
+  }
 }
 
 template <typename S>
