@@ -134,11 +134,14 @@ def test_bytes_of_elementwise_normalization_pooling_activation_and_loss():
     x = st.randn(4, 3, 8, 8, requires_grad=True)
     target = st.randint(0, 3, (4, 8, 8))
     with profile() as prof:
-        y = F.max_pool2d(F.relu(F.batch_norm(x * 2, None, None, training=True)), 2)
+        z = F.relu(F.batch_norm(x * 2, None, None, training=True))
+        # A 2x2 pooling's backward reads the input again (max_pool2d_2x2_backward); a 3x3 one
+        # reads the forward's indices (max_pool2d_backward).
+        y = F.max_pool2d(z, 2) + F.max_pool2d(z, 3, stride=2, padding=1)
         F.cross_entropy(y, target[:, ::2, ::2]).backward()
     names = ("mul", "batch_norm_stats", "batch_norm_apply", "batch_norm_backward", "relu_forward",
              "relu_backward", "max_pool2d_forward", "max_pool2d_backward",
-             "cross_entropy_forward", "cross_entropy_backward")
+             "max_pool2d_2x2_backward", "cross_entropy_forward", "cross_entropy_backward")
     for name in names:
         events = by_name(prof, name)
         assert events and all(event.bytes and event.bytes > 0 for event in events), name
