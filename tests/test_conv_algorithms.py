@@ -184,6 +184,31 @@ def test_direct_layers_match_torch(algorithm, threads, x_shape, w_shape, kwargs)
     scale_relative_parity(x_shape, w_shape, kwargs, seed=x_shape[1] * 7 + w_shape[0])
 
 
+# At most 4 input channels, stride 1 along the rows: the weight gradient runs vectorized over
+# output columns (register blocks of channels x taps, channels split evenly; full vectors, then a
+# masked last one), on every ISA path. Widths below, at and past a vector, channel counts past a
+# block, a stride along the height, dilation and padding; a stride along the width, or 5 input
+# channels, take the channel-blocked path.
+FEW_CHANNELS = [
+    ((4, 1, 28, 28), (6, 1, 5, 5), dict(padding=2)),
+    ((3, 1, 40, 37), (9, 1, 3, 7), dict(stride=(2, 1), padding=(1, 3), dilation=(1, 2))),
+    ((2, 1, 9, 33), (1, 1, 2, 2), {}),
+    ((5, 1, 16, 16), (13, 1, 5, 5), dict(padding=2)),
+    ((2, 1, 7, 5), (3, 1, 1, 1), {}),
+    ((3, 3, 32, 32), (16, 3, 3, 3), dict(padding=1)),
+    ((2, 4, 12, 20), (5, 4, 3, 5), dict(padding=(0, 2), dilation=(2, 1))),
+    ((2, 1, 20, 20), (5, 1, 3, 3), dict(stride=2)),
+    ((2, 5, 10, 18), (7, 5, 3, 3), dict(padding=1)),
+]
+
+
+@pytest.mark.parametrize("algorithm", ["direct"], indirect=True)
+@pytest.mark.parametrize("x_shape,w_shape,kwargs", FEW_CHANNELS)
+def test_few_input_channels_weight_gradient_matches_torch(algorithm, isa, threads, x_shape, w_shape,
+                                                          kwargs):
+    scale_relative_parity(x_shape, w_shape, kwargs, seed=w_shape[0] * 11 + x_shape[3])
+
+
 # Depthwise (groups == C, channel multiplier 1 or more): the rule picks it in float32 and float64.
 DEPTHWISE = [
     ((4, 32, 16, 16), (32, 1, 3, 3), dict(padding=1, groups=32)),
@@ -271,10 +296,20 @@ def test_conv_algorithm_reports_the_rule():
         "backward_input": "im2col_gemm",
         "backward_weight": "direct",
     }
-    # A stem with many outputs and a short channel sum (C R S < 64): the general path.
-    assert set(cpu.conv_algorithm((8, 3, 32, 32), (64, 3, 3, 3), padding=1).values()) == {
+    # A stem with many outputs and a short channel sum (C R S < 64): the general path, except
+    # the weight gradient, which runs vectorized over output columns with at most 4 input channels
+    # at stride 1 along the rows (and on the general path with stride 2 there).
+    assert cpu.conv_algorithm((8, 3, 32, 32), (64, 3, 3, 3), padding=1) == {
+        "forward": "im2col_gemm",
+        "backward_input": "im2col_gemm",
+        "backward_weight": "direct",
+    }
+    assert set(cpu.conv_algorithm((8, 3, 32, 32), (64, 3, 3, 3), stride=2).values()) == {
         "im2col_gemm"
     }
+    assert cpu.conv_algorithm((8, 5, 32, 32), (64, 5, 3, 3), padding=1)["backward_weight"] == (
+        "im2col_gemm"
+    )
     # Depthwise (groups == C) in float32 and float64; other grouped layers: the general path.
     for dtype in (st.float32, st.float64):
         chosen = cpu.conv_algorithm((8, 16, 8, 8), (32, 1, 3, 3), groups=16, dtype=dtype)

@@ -56,8 +56,11 @@ bool tiny_output(const Conv2dGeometry& g, ConvPass pass) { return pass == ConvPa
 // 0.9x), where the per-row conversion back to NCHW outweighs the sums. The input gradient is
 // never chosen by the rule: it wins at 1 thread only with C >= 16 (1.1-1.3x; it vectorizes over
 // input channels) but lost at 2 threads in every run (0.2-0.8x), so it runs only when forced.
+// A weight gradient with at most 4 input channels runs vectorized over output columns, ahead of
+// im2col at any channel count (direct::weight_by_columns).
 bool direct_wins(const Conv2dGeometry& g, ConvPass pass) {
   if (pass == ConvPass::BackwardInput) return false;
+  if (pass == ConvPass::BackwardWeight && direct::weight_by_columns(g)) return true;
   return g.C * g.R * g.S >= 64 || g.K <= 16;
 }
 

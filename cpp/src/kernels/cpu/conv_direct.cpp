@@ -90,9 +90,21 @@ std::vector<int64_t> tap_offsets(const Conv2dGeometry& g, const Staging& st) {
   return offsets;
 }
 
+// Where tap t = (c, r, s) reads, in dweight's (C, R, S) order, in a sample's C staged planes.
+std::vector<int64_t> channel_tap_offsets(const Conv2dGeometry& g, const Staging& st) {
+  const int64_t RS = g.R * g.S;
+  const std::vector<int64_t> within = tap_offsets(g, st);
+  std::vector<int64_t> offsets(size_of({g.C, RS}));
+  for (int64_t c = 0; c < g.C; ++c)
+    for (int64_t t = 0; t < RS; ++t) offsets[c * RS + t] = c * st.plane + within[t];
+  return offsets;
+}
+
 }  // namespace
 
 bool supports(const Conv2dGeometry& g) { return g.groups == 1 && g.N > 0 && g.C > 0 && g.K > 0 && g.P > 0 && g.Q > 0; }
+
+bool weight_by_columns(const Conv2dGeometry& g) { return supports(g) && g.C <= 4 && g.stride_w == 1; }
 
 void forward(float* output, const float* input, const float* weight, const float* bias, const Conv2dGeometry& g) {
   const Variant& v = detail::selected_variant();
@@ -224,8 +236,81 @@ void backward_input(float* dinput, const float* doutput, const float* weight, co
   });
 }
 
+namespace {
+
+// The bias gradient, a channel per task.
+void bias_gradient(float* dbias, const float* doutput, const Conv2dGeometry& g) {
+  const int64_t PQ = g.P * g.Q;
+  parallel_for(0, g.K, 1, [&](int64_t first, int64_t last) {
+    for (int64_t k = first; k < last; ++k) {
+      // Eight running sums (one dependent chain of double adds was ~1.3 ms for LeNet-5's first
+      // layer at batch 256), added in a fixed order: the same bits at any thread count.
+      double sums[8] = {};
+      for (int64_t n = 0; n < g.N; ++n) {
+        const float* d = doutput + (n * g.K + k) * PQ;
+        int64_t j = 0;
+        for (; j + 8 <= PQ; j += 8)
+          for (int u = 0; u < 8; ++u) sums[u] += d[j + u];
+        for (; j < PQ; ++j) sums[j - (PQ & ~int64_t{7})] += d[j];
+      }
+      dbias[k] =
+          static_cast<float>(((sums[0] + sums[1]) + (sums[2] + sums[3])) + ((sums[4] + sums[5]) + (sums[6] + sums[7])));
+    }
+  });
+}
+
+// Few input channels, stride 1 along the rows (LeNet-5's first layer: 1 -> 6 channels, 25 taps):
+// the channel-blocked accumulation would fill 6 of 8 lanes and broadcast an input value per
+// multiply-add, im2col copies the input R x S times; vectorized over output columns instead, each
+// output-gradient row is read as it lies (no blocked copy) and a register block of channels x
+// taps reuses every load.
+void backward_weight_by_columns(const Variant& v, float* dweight, const float* doutput, const float* input,
+                                const Conv2dGeometry& g) {
+  const Staging st = staging_of(g);
+  const int64_t taps = g.C * g.R * g.S, PQ = g.P * g.Q;
+  std::unique_ptr<float[]> staged(new float[size_of({g.N, g.C, st.plane})]);
+  parallel_for(0, g.N * g.C, 1, [&](int64_t first, int64_t last) {
+    for (int64_t plane = first; plane < last; ++plane)
+      stage_plane(staged.get() + plane * st.plane, input + plane * g.H * g.W, g, st);
+  });
+  const std::vector<int64_t> offsets = channel_tap_offsets(g, st);
+  // Tasks: (run of taps, run of channels) in the variant's register blocks (channels split
+  // evenly: LeNet-5's 6 as 3 + 3, not 4 + 2), each over every sample in order, so no two tasks
+  // write one sum and the sums do not depend on the threads. Each (channel, tap) keeps a vector
+  // of partial sums, whose lanes are added once at the end.
+  const int64_t L = v.column_lanes;
+  const int64_t tap_runs = ceil_div(taps, v.column_taps), channel_runs = ceil_div(g.K, v.column_channels);
+  const int64_t run_channels = ceil_div(g.K, channel_runs);
+  std::vector<float> acc(size_of({g.K, taps, L}), 0.0f);
+  parallel_for(0, tap_runs * channel_runs, 1, [&](int64_t first, int64_t last) {
+    for (int64_t i = first; i < last; ++i) {
+      const int64_t t0 = i / channel_runs * v.column_taps, k0 = i % channel_runs * run_channels;
+      const int64_t tn = std::min<int64_t>(v.column_taps, taps - t0), kn = std::min<int64_t>(run_channels, g.K - k0);
+      if (kn <= 0) continue;
+      for (int64_t n = 0; n < g.N; ++n) {
+        check_interrupt_in_kernel();  // one sample of a (taps, channels) task
+        v.accumulate_columns(acc.data() + (k0 * taps + t0) * L, taps, staged.get() + n * g.C * st.plane,
+                             offsets.data() + t0, tn, g.P, g.Q, g.stride_h * st.row, doutput + (n * g.K + k0) * PQ, PQ,
+                             kn);
+      }
+    }
+  });
+  for (int64_t i = 0; i < g.K * taps; ++i) {
+    float total = 0.0f;
+    for (int64_t lane = 0; lane < L; ++lane) total += acc[i * L + lane];
+    dweight[i] = total;
+  }
+}
+
+}  // namespace
+
 void backward_weight(float* dweight, float* dbias, const float* doutput, const float* input, const Conv2dGeometry& g) {
   const Variant& v = detail::selected_variant();
+  if (weight_by_columns(g)) {
+    backward_weight_by_columns(v, dweight, doutput, input, g);
+    if (dbias) bias_gradient(dbias, doutput, g);
+    return;
+  }
   const Staging st = staging_of(g);
   const int width = block_width(v, g.K);
   const int64_t blocks = ceil_div(g.K, width), RS = g.R * g.S, taps = g.C * RS, PQ = g.P * g.Q;
@@ -252,10 +337,7 @@ void backward_weight(float* dweight, float* dbias, const float* doutput, const f
       }
     }
   });
-  std::vector<int64_t> offsets(taps);
-  const std::vector<int64_t> within = tap_offsets(g, st);
-  for (int64_t c = 0; c < g.C; ++c)
-    for (int64_t t = 0; t < RS; ++t) offsets[c * RS + t] = c * st.plane + within[t];
+  const std::vector<int64_t> offsets = channel_tap_offsets(g, st);
   // Tasks: (block, run of taps), each over every sample, so no two tasks write one sum. A tap's
   // sum does not depend on the runs (each tap keeps its own accumulator over the samples in
   // order), so the runs are chosen for balance alone: taps split evenly, and, where the tasks
@@ -282,17 +364,7 @@ void backward_weight(float* dweight, float* dbias, const float* doutput, const f
   });
   // The bias gradient, a channel per task (it was the first tap run's, which made that task the
   // longest by a pass over the output gradient).
-  if (dbias)
-    parallel_for(0, g.K, 1, [&](int64_t first, int64_t last) {
-      for (int64_t k = first; k < last; ++k) {
-        double sum = 0.0;
-        for (int64_t n = 0; n < g.N; ++n) {
-          const float* d = doutput + (n * g.K + k) * PQ;
-          for (int64_t j = 0; j < PQ; ++j) sum += d[j];
-        }
-        dbias[k] = static_cast<float>(sum);
-      }
-    });
+  if (dbias) bias_gradient(dbias, doutput, g);
   for (int64_t k = 0; k < g.K; ++k)
     for (int64_t t = 0; t < taps; ++t) dweight[k * taps + t] = sums[(k / width * taps + t) * width + k % width];
 }

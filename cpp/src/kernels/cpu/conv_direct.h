@@ -12,6 +12,11 @@ namespace striate::kernels::cpu::direct {
 // padding and dilation (float32 only).
 bool supports(const Conv2dGeometry& g);
 
+// Whether backward_weight runs vectorized over output columns (at most 4 input channels, stride
+// 1 along the rows): there it beats the channel-blocked loops and im2col at any channel count
+// (LeNet-5's first layer 2.5x, ResNet-20's 3->16 stem 3x, VGG's 3->64 stem 2.5x over im2col).
+bool weight_by_columns(const Conv2dGeometry& g);
+
 // The same contracts as kernels::conv2d_forward / conv2d_backward_input / conv2d_backward_weight
 // in kernels/conv.h (outputs overwritten; bias / dbias may be null; forward applies g.relu).
 void forward(float* output, const float* input, const float* weight, const float* bias, const Conv2dGeometry& g);

@@ -147,6 +147,79 @@ void accumulate_taps(float* acc, const float* src, const int64_t* offsets, int64
   }
 }
 
+// KB channels x TB taps of Variant::accumulate_columns, their partial sums in registers over all
+// rows (tb <= TB taps are real; the others repeat the first and are not stored).
+template <class S, int KB, int TB>
+void accumulate_columns_block(float* acc, int64_t acc_row, const float* src, const int64_t* offsets, int tb,
+                              int64_t rows, int64_t cols, int64_t row_stride, const float* dout, int64_t dout_channel) {
+  using Vec = typename S::Vec;
+  constexpr int L = S::kLanes;
+  const float* x[TB];
+  for (int t = 0; t < TB; ++t) x[t] = src + offsets[t < tb ? t : 0];
+  Vec sum[KB][TB];
+#pragma GCC unroll 8
+  for (int k = 0; k < KB; ++k)
+#pragma GCC unroll 8
+    for (int t = 0; t < TB; ++t) sum[k][t] = t < tb ? S::load(acc + (k * acc_row + t) * L) : S::zero();
+  const int64_t full = cols / L * L;
+  const int rest = static_cast<int>(cols - full);
+  for (int64_t p = 0; p < rows; ++p) {
+    const int64_t x_row = p * row_stride;
+    const float* d = dout + p * cols;
+    for (int64_t q = 0; q < full; q += L) {
+      Vec xv[TB];
+#pragma GCC unroll 8
+      for (int t = 0; t < TB; ++t) xv[t] = S::load(x[t] + x_row + q);
+#pragma GCC unroll 8
+      for (int k = 0; k < KB; ++k) {
+        const Vec dv = S::load(d + k * dout_channel + q);
+#pragma GCC unroll 8
+        for (int t = 0; t < TB; ++t) sum[k][t] = S::fma(dv, xv[t], sum[k][t]);
+      }
+    }
+    if (rest) {  // the last columns: lanes past them load zeros
+      Vec xv[TB];
+#pragma GCC unroll 8
+      for (int t = 0; t < TB; ++t) xv[t] = S::load_part(x[t] + x_row + full, 0, rest);
+#pragma GCC unroll 8
+      for (int k = 0; k < KB; ++k) {
+        const Vec dv = S::load_part(d + k * dout_channel + full, 0, rest);
+#pragma GCC unroll 8
+        for (int t = 0; t < TB; ++t) sum[k][t] = S::fma(dv, xv[t], sum[k][t]);
+      }
+    }
+  }
+#pragma GCC unroll 8
+  for (int k = 0; k < KB; ++k)
+#pragma GCC unroll 8
+    for (int t = 0; t < TB; ++t)
+      if (t < tb) S::store(acc + (k * acc_row + t) * L, sum[k][t]);
+}
+
+template <class S, int KB, int TB>
+void accumulate_columns(float* acc, int64_t acc_row, const float* src, const int64_t* offsets, int64_t taps,
+                        int64_t rows, int64_t cols, int64_t row_stride, const float* dout, int64_t dout_channel,
+                        int64_t channels) {
+  static_assert(KB == 2 || KB == 4, "register blocks of 2 or 4 channels");
+  for (int64_t k = 0; k < channels; k += KB) {
+    const int64_t kb = channels - k < KB ? channels - k : KB;
+    for (int64_t t = 0; t < taps; t += TB) {
+      const int tb = static_cast<int>(taps - t < TB ? taps - t : TB);
+      float* a = acc + (k * acc_row + t) * S::kLanes;
+      const float* d = dout + k * dout_channel;
+      // A block of exactly kb channels: a partial one would spend registers and multiplies.
+      if (kb >= KB)
+        accumulate_columns_block<S, KB, TB>(a, acc_row, src, offsets + t, tb, rows, cols, row_stride, d, dout_channel);
+      else if (kb == 3)
+        accumulate_columns_block<S, 3, TB>(a, acc_row, src, offsets + t, tb, rows, cols, row_stride, d, dout_channel);
+      else if (kb == 2)
+        accumulate_columns_block<S, 2, TB>(a, acc_row, src, offsets + t, tb, rows, cols, row_stride, d, dout_channel);
+      else
+        accumulate_columns_block<S, 1, TB>(a, acc_row, src, offsets + t, tb, rows, cols, row_stride, d, dout_channel);
+    }
+  }
+}
+
 // Depthwise rows in chunks of U vectors of Bytes (GCC's vector extension: the accumulators stay
 // in registers over all taps; each output is loaded and stored once).
 template <typename T, int Bytes>
@@ -327,6 +400,12 @@ Variant make_variant() {
     else if (width == H::kLanes)
       accumulate_taps<H, 1, NT1>(acc, src, offsets, taps, rows, cols, row_stride, blocked);
   };
+  // Channels x taps in registers: 4 x 5 of 32 vector registers (AVX-512), 2 x 4 of 16.
+  constexpr int kColumnChannels = S::kRegisters >= 32 ? 4 : 2, kColumnTaps = S::kRegisters >= 32 ? 5 : 4;
+  v.accumulate_columns = accumulate_columns<S, kColumnChannels, kColumnTaps>;
+  v.column_lanes = S::kLanes;
+  v.column_channels = kColumnChannels;
+  v.column_taps = kColumnTaps;
   v.depthwise_forward_f32 = depthwise_forward<float>;
   v.depthwise_forward_f64 = depthwise_forward<double>;
   v.depthwise_backward_input_f32 = depthwise_backward_input<float>;

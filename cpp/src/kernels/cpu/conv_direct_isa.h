@@ -39,6 +39,16 @@ struct Variant {
   // for t in [0, taps): the weight gradient of `taps` taps for a block of `width` channels.
   void (*accumulate)(float* acc, const float* src, const int64_t* offsets, int64_t taps, int64_t rows, int64_t cols,
                      int64_t row_stride, const float* blocked, int width);
+  // acc[(k * acc_row + t) * lanes + lane] += lane `lane` of the sum over p in [0, rows), q in
+  // [0, cols) of dout[k * dout_channel + p * cols + q] * src[offsets[t] + p * row_stride + q]
+  // for k in [0, channels), t in [0, taps): the weight gradient vectorized over output columns
+  // (stride_w 1; the lanes summed once at the end), for layers whose few input channels leave
+  // channel blocks mostly empty. Channels in runs of at most column_channels and taps in runs of
+  // column_taps waste no registers.
+  void (*accumulate_columns)(float* acc, int64_t acc_row, const float* src, const int64_t* offsets, int64_t taps,
+                             int64_t rows, int64_t cols, int64_t row_stride, const float* dout, int64_t dout_channel,
+                             int64_t channels);
+  int column_lanes, column_taps, column_channels;
   // Depthwise, one (sample, output channel) plane; `staged` is the phase-split, zero-padded input
   // plane (or input-gradient plane) of its channel, `weight` its R x S taps.
   //   forward:         out (P, Q) = relu?(bias + sum over taps of weight * staged)
