@@ -274,18 +274,23 @@ void backward_weight_by_columns(const Variant& v, float* dweight, const float* d
       stage_plane(staged.get() + plane * st.plane, input + plane * g.H * g.W, g, st);
   });
   const std::vector<int64_t> offsets = channel_tap_offsets(g, st);
-  // Tasks: (run of taps, run of channels) in the variant's register blocks (channels split
-  // evenly: LeNet-5's 6 as 3 + 3, not 4 + 2), each over every sample in order, so no two tasks
-  // write one sum and the sums do not depend on the threads. Each (channel, tap) keeps a vector
-  // of partial sums, whose lanes are added once at the end.
+  // Tasks: runs of channels in the variant's register block (split evenly: LeNet-5's 6 as
+  // 3 + 3, not 4 + 2), each over every sample in order and, per sample, every tap while the
+  // sample's output gradient for those channels sits in L1 (a task per run of taps re-read it
+  // from memory once per run: VGG's 3->64 stem read 6 times its 16 MB). Where the channel runs
+  // are fewer than the threads, runs of taps split them further. Either way no two tasks write
+  // one sum, and each sum adds the same per-sample vectors in the same order: the bits do not
+  // depend on the split. Each (channel, tap) keeps a vector of partial sums, whose lanes are
+  // added once at the end.
   const int64_t L = v.column_lanes;
-  const int64_t tap_runs = ceil_div(taps, v.column_taps), channel_runs = ceil_div(g.K, v.column_channels);
-  const int64_t run_channels = ceil_div(g.K, channel_runs);
+  const int64_t threads = in_parallel_region() ? 1 : get_num_threads();
+  const int64_t channel_runs = ceil_div(g.K, v.column_channels), run_channels = ceil_div(g.K, channel_runs);
+  const int64_t run_taps = channel_runs >= threads ? taps : v.column_taps, tap_runs = ceil_div(taps, run_taps);
   std::vector<float> acc(size_of({g.K, taps, L}), 0.0f);
   parallel_for(0, tap_runs * channel_runs, 1, [&](int64_t first, int64_t last) {
     for (int64_t i = first; i < last; ++i) {
-      const int64_t t0 = i / channel_runs * v.column_taps, k0 = i % channel_runs * run_channels;
-      const int64_t tn = std::min<int64_t>(v.column_taps, taps - t0), kn = std::min<int64_t>(run_channels, g.K - k0);
+      const int64_t t0 = i / channel_runs * run_taps, k0 = i % channel_runs * run_channels;
+      const int64_t tn = std::min(run_taps, taps - t0), kn = std::min(run_channels, g.K - k0);
       if (kn <= 0) continue;
       for (int64_t n = 0; n < g.N; ++n) {
         check_interrupt_in_kernel();  // one sample of a (taps, channels) task
