@@ -222,6 +222,13 @@ const Spec kDirect[] = {
     {1, 300, 8, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1},
     {1, 8, 300, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1},
     {9, 4, 4, 30, 30, 3, 3, 1, 1, 1, 1, 1, 1, 1},
+    // at most 4 input channels, stride 1 along the rows: the weight gradient by output columns,
+    // with channel runs of 1 to 4 (13 = 4 + 4 + 4 + 1 or 2 x 6 + 1), more runs than threads (a
+    // task per run, every tap) and fewer (runs of taps too), and taps not a multiple of a run
+    {2, 1, 13, 16, 16, 5, 5, 1, 1, 2, 2, 1, 1, 1},
+    {2, 3, 64, 20, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1},
+    {3, 4, 7, 9, 37, 3, 5, 2, 1, 1, 2, 1, 2, 1},
+    {2, 2, 2, 12, 17, 2, 7, 1, 1, 0, 3, 2, 1, 1},
 };
 
 const Spec kDepthwise[] = {
