@@ -268,11 +268,7 @@ void backward_weight_by_columns(const Variant& v, float* dweight, const float* d
                                 const Conv2dGeometry& g) {
   const Staging st = staging_of(g);
   const int64_t taps = g.C * g.R * g.S, PQ = g.P * g.Q;
-  std::unique_ptr<float[]> staged(new float[size_of({g.N, g.C, st.plane})]);
-  parallel_for(0, g.N * g.C, 1, [&](int64_t first, int64_t last) {
-    for (int64_t plane = first; plane < last; ++plane)
-      stage_plane(staged.get() + plane * st.plane, input + plane * g.H * g.W, g, st);
-  });
+  const std::vector<float> staged = stage_batch(input, g, st);
   const std::vector<int64_t> offsets = channel_tap_offsets(g, st);
   // Tasks: runs of channels in the variant's register block (split evenly: LeNet-5's 6 as
   // 3 + 3, not 4 + 2), each over every sample in order and, per sample, every tap while the
@@ -294,7 +290,7 @@ void backward_weight_by_columns(const Variant& v, float* dweight, const float* d
       if (kn <= 0) continue;
       for (int64_t n = 0; n < g.N; ++n) {
         check_interrupt_in_kernel();  // one sample of a (taps, channels) task
-        v.accumulate_columns(acc.data() + (k0 * taps + t0) * L, taps, staged.get() + n * g.C * st.plane,
+        v.accumulate_columns(acc.data() + (k0 * taps + t0) * L, taps, staged.data() + n * g.C * st.plane,
                              offsets.data() + t0, tn, g.P, g.Q, g.stride_h * st.row, doutput + (n * g.K + k0) * PQ, PQ,
                              kn);
       }
